@@ -2,7 +2,8 @@
 //!
 //! CGCS2000 geodesy and geometry for mining-right corner coordinates (拐点坐标):
 //! Gauss–Krüger zones ([`crs`]), the Transverse Mercator projection ([`tmerc`]), plane and
-//! ellipsoidal areas per TD/T 1055-2019 附录D ([`area`]).
+//! ellipsoidal areas per TD/T 1055-2019 附录D ([`area`]), and corner coordinates: reading,
+//! checking and official areas ([`corners`]).
 //!
 //! This crate is pure: it takes values and returns values. No files, no database, no clock.
 //!
@@ -11,6 +12,7 @@
 //! (longitude first).
 
 pub mod area;
+pub mod corners;
 pub mod crs;
 pub mod ellipsoid;
 pub mod tmerc;

@@ -1,0 +1,250 @@
+//! What a layout reader hands on: rings of entered values, before any interpretation of
+//! datum, zone, prefix or axis order.
+
+use super::text::{self, Hints};
+use super::{ElevationRange, Layout, ParseOptions, Problem, RingRole};
+
+/// Whether the numbers are plane metres or geographic degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CoordKind {
+    /// X = northing, Y = easting (as entered; swaps are detected later).
+    Plane,
+    /// x = latitude, y = longitude, degrees.
+    Geographic,
+}
+
+/// A point as read.
+#[derive(Debug, Clone)]
+pub(crate) struct RawPoint {
+    pub label: String,
+    pub x_text: String,
+    pub y_text: String,
+    /// X column value (northing or latitude); `None` when unreadable.
+    pub x: Option<f64>,
+    /// Y column value (easting or longitude); `None` when unreadable.
+    pub y: Option<f64>,
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RawRing {
+    pub name: Option<String>,
+    pub role: RingRole,
+    pub points: Vec<RawPoint>,
+    pub elevation: Option<ElevationRange>,
+    /// The format requires the ring to be closed (GeoJSON, WKT).
+    pub closure_required: bool,
+    /// The closing point was present and has been removed.
+    pub was_closed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RawBlock {
+    pub name: String,
+    pub rings: Vec<RawRing>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RawDoc {
+    pub layout: Layout,
+    pub kind: CoordKind,
+    pub blocks: Vec<RawBlock>,
+    pub problems: Vec<Problem>,
+    pub hints: Hints,
+    /// GeoJSON without a `crs` member: WGS 84 by RFC 7946.
+    pub rfc7946: bool,
+}
+
+impl RawDoc {
+    pub fn new(layout: Layout, kind: CoordKind) -> RawDoc {
+        RawDoc {
+            layout,
+            kind,
+            blocks: Vec::new(),
+            problems: Vec::new(),
+            hints: Hints::default(),
+            rfc7946: false,
+        }
+    }
+}
+
+/// Detects the layout and reads it.
+pub(crate) fn read(input: &str, opts: &ParseOptions) -> RawDoc {
+    let input = input.trim_start_matches('\u{feff}');
+    let trimmed = input.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return super::geojson::read(input);
+    }
+    let upper: String = trimmed.chars().take(40).collect::<String>().to_uppercase();
+    if upper.starts_with("POLYGON")
+        || upper.starts_with("MULTIPOLYGON")
+        || upper.starts_with("SRID=")
+    {
+        return super::wkt::read(input);
+    }
+    let norm = text::normalize(input);
+    let lines: Vec<&str> = norm.lines().collect();
+    if lines.iter().any(|l| layout_kv_line(l)) {
+        return super::layout_kv::read(&lines);
+    }
+    if lines.iter().any(|l| l.trim_start().starts_with('*') && l.contains(',')) {
+        return super::layout_mnr::read(&lines);
+    }
+    super::layout_table::read(&lines, opts)
+}
+
+fn layout_kv_line(l: &str) -> bool {
+    let t = l.trim_start();
+    let b = t.as_bytes();
+    b.len() > 3
+        && (b[0] == b'X' || b[0] == b'x')
+        && (b[1] == b'Y' || b[1] == b'y')
+        && t[2..].find('=').is_some_and(|eq| eq > 0 && t[2..2 + eq].trim().bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// Reads one coordinate cell; on failure records a problem naming the line, the label and
+/// the field.
+pub(crate) fn read_coord(
+    text_value: &str,
+    field: &str,
+    label: &str,
+    line: Option<usize>,
+    problems: &mut Vec<Problem>,
+) -> Option<f64> {
+    use super::{ProblemKind, Severity};
+    match text::parse_number(text_value) {
+        Ok(v) => Some(v),
+        Err(text::NumError::Empty) => {
+            problems.push(
+                Problem::new(
+                    ProblemKind::MissingValue,
+                    Severity::Error,
+                    format!("{}拐点 {label} 缺少 {field} 坐标", line_prefix(line)),
+                )
+                .with_points(vec![label.to_owned()])
+                .at_line(line),
+            );
+            None
+        }
+        Err(text::NumError::Junk(j)) => {
+            let what = if j.contains('*') {
+                "含有被遮盖的数字（*）"
+            } else {
+                "含有非数字字符"
+            };
+            problems.push(
+                Problem::new(
+                    ProblemKind::JunkInNumber,
+                    Severity::Error,
+                    format!(
+                        "{}拐点 {label} 的 {field} 值“{}”{what}（“{j}”），无法读取",
+                        line_prefix(line),
+                        text_value.trim()
+                    ),
+                )
+                .with_points(vec![label.to_owned()])
+                .at_line(line),
+            );
+            None
+        }
+    }
+}
+
+/// `第 n 行：` or nothing.
+pub(crate) fn line_prefix(line: Option<usize>) -> String {
+    line.map(|l| format!("第 {l} 行：")).unwrap_or_default()
+}
+
+/// A plane point from its label and the X/Y cells.
+pub(crate) fn plane_point(
+    label: &str,
+    x_text: &str,
+    y_text: &str,
+    line: Option<usize>,
+    problems: &mut Vec<Problem>,
+) -> RawPoint {
+    let x = read_coord(x_text, "X", label, line, problems);
+    let y = read_coord(y_text, "Y", label, line, problems);
+    RawPoint {
+        label: label.to_owned(),
+        x_text: x_text.trim().to_owned(),
+        y_text: y_text.trim().to_owned(),
+        x,
+        y,
+        line,
+    }
+}
+
+/// Reads `起标高,止标高` cells into an elevation range, reporting what cannot be read.
+pub(crate) fn read_elevation(
+    top: &str,
+    bottom: &str,
+    line: Option<usize>,
+    ring: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<ElevationRange> {
+    use super::{ProblemKind, Severity};
+    let clean = |s: &str| s.trim().trim_end_matches(['米', 'm', 'M']).to_owned();
+    let (t, b) = (clean(top), clean(bottom));
+    if t.is_empty() && b.is_empty() {
+        return None;
+    }
+    match (text::parse_number(&t), text::parse_number(&b)) {
+        (Ok(top_m), Ok(bottom_m)) => Some(ElevationRange { top_m, bottom_m }),
+        _ => {
+            problems.push(
+                Problem::new(
+                    ProblemKind::BadElevation,
+                    Severity::Error,
+                    format!(
+                        "{}{ring} 的开采标高“{}”至“{}”无法读取",
+                        line_prefix(line),
+                        top.trim(),
+                        bottom.trim()
+                    ),
+                )
+                .at_line(line)
+                .in_ring(Some(ring.to_owned())),
+            );
+            None
+        }
+    }
+}
+
+/// Ring role from 圈属性: `1` shell, `-1` hole.
+pub(crate) fn ring_role(attr: &str, line: Option<usize>, ring: &str, problems: &mut Vec<Problem>) -> RingRole {
+    use super::{ProblemKind, Severity};
+    match attr.trim() {
+        "1" | "" | "+1" => RingRole::Shell,
+        "-1" => RingRole::Hole,
+        other => {
+            problems.push(
+                Problem::new(
+                    ProblemKind::UnknownRingAttribute,
+                    Severity::Error,
+                    format!(
+                        "{}{ring} 的圈属性“{other}”无法识别（1 表示外圈，-1 表示内圈/挖空）；按外圈处理",
+                        line_prefix(line)
+                    ),
+                )
+                .at_line(line)
+                .in_ring(Some(ring.to_owned())),
+            );
+            RingRole::Shell
+        }
+    }
+}
+
+/// Appends a finished ring to the blocks: a shell starts a new block unless it carries the
+/// name of the current block; a hole joins the current block.
+pub(crate) fn push_ring(blocks: &mut Vec<RawBlock>, ring: RawRing) {
+    let n = blocks.len();
+    let name = ring.name.clone().unwrap_or_else(|| format!("第{}块", n + 1));
+    match (ring.role, blocks.last_mut()) {
+        (RingRole::Hole, Some(b)) => b.rings.push(ring),
+        (RingRole::Shell, Some(b)) if ring.name.is_some() && Some(&b.name) == ring.name.as_ref() => {
+            b.rings.push(ring)
+        }
+        _ => blocks.push(RawBlock { name, rings: vec![ring] }),
+    }
+}

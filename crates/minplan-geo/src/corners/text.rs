@@ -1,0 +1,273 @@
+//! Text handling shared by the layout readers: decoding, full-width folding, numbers with
+//! junk, and the datum/zone statements people write around a table.
+
+use super::Datum;
+
+/// Decodes bytes: a UTF-8 BOM is stripped; valid UTF-8 is taken as is; otherwise GBK
+/// (decoded as GB 18030, its superset). Returns the text and a note saying which.
+pub(crate) fn decode(input: &[u8]) -> (String, Option<String>) {
+    let bytes = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), None),
+        Err(_) => {
+            let (cow, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+            let note = if had_errors {
+                "文件不是 UTF-8，按 GBK 解码时有无法识别的字节（已替换为 �）".to_owned()
+            } else {
+                "文件编码：GBK（按 GB 18030 解码）".to_owned()
+            };
+            (cow.into_owned(), Some(note))
+        }
+    }
+}
+
+/// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to ASCII, and a few
+/// punctuation marks people paste from Word (`，` `；` `：` `、` `－` `—`) to their ASCII
+/// counterparts. Degree/minute/second marks are kept.
+pub(crate) fn normalize(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' | '\u{00A0}' => ' ',
+            '、' => ',',
+            '—' | '–' | '−' => '-',
+            '。' => '.',
+            '\r' => '\n',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Why a number could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum NumError {
+    Empty,
+    /// The offending characters.
+    Junk(String),
+}
+
+/// Parses a decimal number as people write it: optional sign, digits, one decimal point.
+/// Thousands separators are not accepted (a comma separates fields in these layouts).
+/// Anything else — masked digits `*`, letters, `?`, a second point — is junk, reported with
+/// the characters found.
+pub(crate) fn parse_number(s: &str) -> Result<f64, NumError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(NumError::Empty);
+    }
+    let body = t.strip_prefix('+').unwrap_or(t);
+    let mut dots = 0;
+    let mut junk = String::new();
+    for (i, c) in body.chars().enumerate() {
+        match c {
+            '0'..='9' => {}
+            '.' => dots += 1,
+            '-' if i == 0 => {}
+            _ => junk.push(c),
+        }
+    }
+    if dots > 1 {
+        junk.push('.');
+    }
+    if !junk.is_empty() {
+        return Err(NumError::Junk(junk));
+    }
+    body.parse::<f64>()
+        .map_err(|_| NumError::Junk(body.to_owned()))
+}
+
+/// Whether a token looks like an attempt at a number: mostly digits, possibly with junk
+/// (`4**7088.22`, `4507O88.22`). Used to tell coordinate cells from labels and text.
+pub(crate) fn numberish(s: &str) -> bool {
+    let t = s.trim();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let total = t.chars().count();
+    digits >= 4 && digits * 2 >= total
+        || (digits >= 1 && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+')))
+}
+
+/// Integer digit count of a positive value (`4507088.22` → 7).
+pub(crate) fn int_digits(v: f64) -> u32 {
+    let a = v.abs().trunc();
+    if a < 1.0 { 1 } else { a.log10().floor() as u32 + 1 }
+}
+
+/// Datum, zone and format statements found in free text.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Hints {
+    /// Datum stated, with the words that stated it and the line.
+    pub datum: Option<(Datum, String, Option<usize>)>,
+    /// An EPSG code stated (`EPSG:4532`).
+    pub epsg: Option<(u32, Option<usize>)>,
+    /// Zone number stated (`第44带`, `带号=44`).
+    pub zone: Option<(u32, Option<usize>)>,
+    /// Zone width stated (`3度带`, `三度带`).
+    pub width_six: Option<bool>,
+    /// `ddd.mmss` declared.
+    pub ddd_mmss: bool,
+}
+
+impl Hints {
+    /// Scans one line (1-based `line`) for statements; returns whether it held any.
+    pub fn scan(&mut self, line_text: &str, line: Option<usize>) -> bool {
+        let mut found = false;
+        let l = line_text.to_uppercase().replace(' ', "");
+        if let Some((d, w)) = datum_in(&l) {
+            if self.datum.is_none() {
+                self.datum = Some((d, w.to_owned(), line));
+            }
+            found = true;
+        }
+        if let Some(code) = epsg_in(&l) {
+            self.epsg.get_or_insert((code, line));
+            found = true;
+        }
+        if let Some(z) = zone_in(&l) {
+            self.zone.get_or_insert((z, line));
+            found = true;
+        }
+        if l.contains("3度") || l.contains("三度") || l.contains("3°带") || l.contains("几度分带=3") {
+            self.width_six.get_or_insert(false);
+            found = true;
+        } else if l.contains("6度") || l.contains("六度") || l.contains("6°带") || l.contains("几度分带=6") {
+            self.width_six.get_or_insert(true);
+            found = true;
+        }
+        if l.contains("DDD.MMSS") || l.contains("度.分秒") || l.contains("DD.MMSS") {
+            self.ddd_mmss = true;
+            found = true;
+        }
+        found
+    }
+}
+
+/// Datum words, upper-cased, spaces removed.
+fn datum_in(l: &str) -> Option<(Datum, &'static str)> {
+    const TABLE: &[(&str, Datum)] = &[
+        ("CGCS2000", Datum::Cgcs2000),
+        ("CGCS-2000", Datum::Cgcs2000),
+        ("2000国家大地坐标", Datum::Cgcs2000),
+        ("国家2000", Datum::Cgcs2000),
+        ("2000国家坐标", Datum::Cgcs2000),
+        ("2000坐标系", Datum::Cgcs2000),
+        ("2000大地坐标", Datum::Cgcs2000),
+        ("西安80", Datum::Xian1980),
+        ("西安1980", Datum::Xian1980),
+        ("1980西安", Datum::Xian1980),
+        ("80西安", Datum::Xian1980),
+        ("西安坐标系", Datum::Xian1980),
+        ("XIAN80", Datum::Xian1980),
+        ("北京54", Datum::Beijing1954),
+        ("北京1954", Datum::Beijing1954),
+        ("1954北京", Datum::Beijing1954),
+        ("54北京", Datum::Beijing1954),
+        ("北京坐标系", Datum::Beijing1954),
+        ("BEIJING54", Datum::Beijing1954),
+        ("WGS84", Datum::Wgs84),
+        ("WGS-84", Datum::Wgs84),
+        ("地方坐标系", Datum::Local),
+        ("独立坐标系", Datum::Local),
+        ("任意坐标系", Datum::Local),
+    ];
+    TABLE.iter().find(|(w, _)| l.contains(w)).map(|(w, d)| (*d, *w))
+}
+
+fn epsg_in(l: &str) -> Option<u32> {
+    let i = l.find("EPSG")?;
+    let rest = &l[i + 4..];
+    let digits: String = rest
+        .trim_start_matches([':', '：', '='])
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+fn zone_in(l: &str) -> Option<u32> {
+    // 带号=44 / 带号:44 / 带号 44
+    if let Some(i) = l.find("带号") {
+        let rest = l[i + "带号".len()..].trim_start_matches(['=', ':', '：', '为']);
+        let d: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(z) = d.parse() {
+            return Some(z);
+        }
+    }
+    // 第44带 / 44带
+    if let Some(i) = l.find('带') {
+        let before = &l[..i];
+        let d: String = before
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let is_width = before.ends_with("3度") || before.ends_with("6度") || d.len() == 1;
+        if !is_width && let Ok(z) = d.parse::<u32>() {
+            return Some(z);
+        }
+    }
+    None
+}
+
+/// Datum of a non-CGCS2000 EPSG code people meet in China (Xi'an 80 and Beijing 54 Gauss–Krüger
+/// and geographic, WGS 84 and its UTM zones); `None` for codes not known here.
+pub(crate) fn datum_of_foreign_epsg(code: u32) -> Option<Datum> {
+    match code {
+        2327..=2390 | 4610 => Some(Datum::Xian1980),
+        2401..=2442 | 21413..=21423 | 21473..=21483 | 4214 => Some(Datum::Beijing1954),
+        4326 | 32601..=32660 | 32701..=32760 => Some(Datum::Wgs84),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_junk() {
+        assert_eq!(parse_number(" 4507088.2206 "), Ok(4507088.2206));
+        assert_eq!(parse_number("+363"), Ok(363.0));
+        assert_eq!(parse_number("-12.5"), Ok(-12.5));
+        assert_eq!(parse_number("4**7088.22"), Err(NumError::Junk("**".into())));
+        assert_eq!(parse_number("45O7088.22"), Err(NumError::Junk("O".into())));
+        assert_eq!(parse_number("4507.088.22"), Err(NumError::Junk(".".into())));
+        assert_eq!(parse_number(" "), Err(NumError::Empty));
+        assert!(numberish("4**7088.22"));
+        assert!(!numberish("J1"));
+        assert!(numberish("12"));
+    }
+
+    #[test]
+    fn full_width_is_folded() {
+        assert_eq!(normalize("Ｊ１，４５０７０８８．２２"), "J1,4507088.22");
+    }
+
+    #[test]
+    fn hints() {
+        let mut h = Hints::default();
+        assert!(h.scan("坐标系：2000国家大地坐标系，3度带，第44带", Some(1)));
+        assert_eq!(h.datum.as_ref().unwrap().0, Datum::Cgcs2000);
+        assert_eq!(h.zone.unwrap().0, 44);
+        assert_eq!(h.width_six, Some(false));
+        let mut h = Hints::default();
+        h.scan("（1980西安坐标系）", None);
+        assert_eq!(h.datum.unwrap().0, Datum::Xian1980);
+        let mut h = Hints::default();
+        h.scan("EPSG:4532", None);
+        assert_eq!(h.epsg.unwrap().0, 4532);
+    }
+
+    #[test]
+    fn gbk_is_detected() {
+        // "拐点" in GBK: B9D5 B5E3.
+        let (s, note) = decode(&[0xB9, 0xD5, 0xB5, 0xE3]);
+        assert_eq!(s, "拐点");
+        assert!(note.unwrap().contains("GBK"));
+        let (s, note) = decode("\u{feff}拐点".as_bytes());
+        assert_eq!(s, "拐点");
+        assert!(note.is_none());
+    }
+}

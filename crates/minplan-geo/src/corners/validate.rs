@@ -1,0 +1,493 @@
+//! Geometry checks of rings in a plane: closure, repeated points, too few points,
+//! self-intersection, holes outside their shell, rings overlapping.
+//!
+//! Usable on any rings in a metric plane — corner tables, or planning blocks read from
+//! GeoJSON layers and projected into their Gauss–Krüger zone. The self-intersection check
+//! indexes the edges in an R-tree ([`rstar`]): O(n log n) for a ring of n corners, plus the
+//! crossings found. Orientation tests use Shewchuk's robust predicates (via [`geo`]'s
+//! `RobustKernel`), so touching and collinear cases are decided exactly for the given
+//! coordinates.
+
+use super::{Problem, ProblemKind, RingRole, Severity};
+use geo::algorithm::bool_ops::BooleanOps;
+use geo::kernels::{Kernel, Orientation, RobustKernel};
+use geo::{Area, Coord, LineString, Polygon};
+use rstar::{RTree, RTreeObject, AABB};
+use std::collections::HashMap;
+
+/// One ring to validate: labels and plane coordinates.
+///
+/// `coords` are **(easting, northing)** in metres in one plane (e.g. a Gauss–Krüger zone,
+/// with or without the zone prefix, as long as all rings use the same); they may repeat the
+/// first point at the end (closed) or not. `labels` has one entry per coordinate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaneRing {
+    /// Ring name for messages (e.g. `金藏采区`).
+    pub name: Option<String>,
+    /// Shell or hole. A hole belongs to the nearest shell before it in the slice.
+    pub role: RingRole,
+    /// Point labels, one per coordinate.
+    pub labels: Vec<String>,
+    /// (easting, northing), metres.
+    pub coords: Vec<(f64, f64)>,
+}
+
+/// Options of [`validate_rings`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValidateOptions {
+    /// Whether rings must repeat their first point at the end (GeoJSON, WKT). When true an
+    /// open ring is reported as [`ProblemKind::UnclosedRing`] (a warning: it is closed
+    /// implicitly).
+    pub closure_required: bool,
+    /// Shared area, m², below which two rings count as touching, not overlapping (R12 of the
+    /// design: touching within 0.01 m is not overlap). Default 0.01 m².
+    pub overlap_tolerance_m2: f64,
+    /// Reported crossings per ring before the rest are summarised in one problem.
+    pub max_crossings_reported: usize,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions {
+            closure_required: false,
+            overlap_tolerance_m2: 0.01,
+            max_crossings_reported: 20,
+        }
+    }
+}
+
+/// Checks rings and returns every problem found; never stops at the first.
+///
+/// Per ring: [`ProblemKind::UnclosedRing`] (when `closure_required`),
+/// [`ProblemKind::RepeatedPoint`], [`ProblemKind::TooFewPoints`] (fewer than 3 distinct
+/// points), [`ProblemKind::SelfIntersection`] (edges that cross, touch, or run back over
+/// each other, named by their end labels: `J3–J4 与 J7–J8 相交`).
+/// Between rings: [`ProblemKind::HoleOutsideShell`] (part of a hole outside the shell before
+/// it), [`ProblemKind::RingsOverlap`] (two shells, or two holes of one shell, sharing more
+/// than `overlap_tolerance_m2`). Rings with crossings or too few points are left out of the
+/// between-ring checks (their interior is not defined).
+///
+/// # Examples
+/// ```
+/// use minplan_geo::corners::{validate_rings, PlaneRing, ProblemKind, RingRole, ValidateOptions};
+/// let bow_tie = PlaneRing {
+///     name: Some("采区".into()),
+///     role: RingRole::Shell,
+///     labels: ["J1", "J2", "J3", "J4"].map(String::from).to_vec(),
+///     coords: vec![(0.0, 0.0), (100.0, 100.0), (100.0, 0.0), (0.0, 100.0)],
+/// };
+/// let problems = validate_rings(&[bow_tie], &ValidateOptions::default());
+/// assert_eq!(problems[0].kind, ProblemKind::SelfIntersection);
+/// assert!(problems[0].message.contains("J1–J2 与 J3–J4"));
+/// ```
+pub fn validate_rings(rings: &[PlaneRing], opts: &ValidateOptions) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut clean: Vec<Option<Vec<(f64, f64)>>> = Vec::with_capacity(rings.len());
+    for ring in rings {
+        clean.push(check_ring(ring, opts, &mut problems));
+    }
+    between_rings(rings, &clean, opts, &mut problems);
+    problems
+}
+
+fn ring_name(r: &PlaneRing) -> String {
+    r.name.clone().unwrap_or_else(|| "该圈".to_owned())
+}
+
+/// Per-ring checks; returns the ring's distinct coordinates when it is simple.
+fn check_ring(ring: &PlaneRing, opts: &ValidateOptions, problems: &mut Vec<Problem>) -> Option<Vec<(f64, f64)>> {
+    let name = ring_name(ring);
+    let mut coords = ring.coords.clone();
+    let mut labels = ring.labels.clone();
+    labels.resize(coords.len(), String::new());
+    let closed = coords.len() >= 2 && coords.first() == coords.last();
+    if closed {
+        coords.pop();
+        labels.pop();
+    } else if opts.closure_required && !coords.is_empty() {
+        problems.push(
+            Problem::new(
+                ProblemKind::UnclosedRing,
+                Severity::Warning,
+                format!(
+                    "{name} 未闭合：末点 {} 与首点 {} 不同；已自动闭合",
+                    labels.last().cloned().unwrap_or_default(),
+                    labels[0]
+                ),
+            )
+            .with_points(vec![labels[0].clone(), labels.last().cloned().unwrap_or_default()])
+            .in_ring(ring.name.clone()),
+        );
+    }
+    // Repeated points.
+    let mut seen: HashMap<(u64, u64), usize> = HashMap::new();
+    let mut keep = vec![true; coords.len()];
+    for (i, c) in coords.iter().enumerate() {
+        let key = (c.0.to_bits(), c.1.to_bits());
+        if let Some(&j) = seen.get(&key) {
+            let consecutive = j + 1 == i;
+            if consecutive {
+                keep[i] = false;
+            }
+            problems.push(
+                Problem::new(
+                    ProblemKind::RepeatedPoint,
+                    Severity::Error,
+                    format!(
+                        "{name}：拐点 {} 与拐点 {} 坐标相同{}",
+                        labels[j],
+                        labels[i],
+                        if consecutive { "（重复录入）" } else { "（边界在此自相接触）" }
+                    ),
+                )
+                .with_points(vec![labels[j].clone(), labels[i].clone()])
+                .in_ring(ring.name.clone()),
+            );
+        } else {
+            seen.insert(key, i);
+        }
+    }
+    let pts: Vec<(f64, f64)> = coords.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| *c).collect();
+    let lbl: Vec<&str> = labels.iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| l.as_str()).collect();
+    if seen.len() < 3 {
+        problems.push(
+            Problem::new(
+                ProblemKind::TooFewPoints,
+                Severity::Error,
+                format!("{name} 只有 {} 个不同的拐点，至少需要 3 个", seen.len()),
+            )
+            .with_points(lbl.iter().map(|s| s.to_string()).collect())
+            .in_ring(ring.name.clone()),
+        );
+        return None;
+    }
+    let crossings = self_intersections(&pts);
+    let simple = crossings.is_empty();
+    for (k, (i, j)) in crossings.iter().enumerate() {
+        if k == opts.max_crossings_reported {
+            problems.push(
+                Problem::new(
+                    ProblemKind::SelfIntersection,
+                    Severity::Error,
+                    format!("{name} 另有 {} 处边相交未逐一列出", crossings.len() - k),
+                )
+                .in_ring(ring.name.clone()),
+            );
+            break;
+        }
+        let n = pts.len();
+        let (a, b, c, d) = (lbl[*i], lbl[(i + 1) % n], lbl[*j], lbl[(j + 1) % n]);
+        let what = if (j + 1) % n == *i || i + 1 == *j { "重叠（折返）" } else { "相交" };
+        problems.push(
+            Problem::new(
+                ProblemKind::SelfIntersection,
+                Severity::Error,
+                format!("{name}：边 {a}–{b} 与 {c}–{d} {what}"),
+            )
+            .with_points(vec![a.into(), b.into(), c.into(), d.into()])
+            .in_ring(ring.name.clone()),
+        );
+    }
+    let distinct_repeat = coords.len() - keep.iter().filter(|k| !**k).count() != seen.len();
+    if simple && !distinct_repeat { Some(pts) } else { None }
+}
+
+struct Seg {
+    idx: usize,
+    env: AABB<[f64; 2]>,
+}
+
+impl RTreeObject for Seg {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.env
+    }
+}
+
+fn c(p: (f64, f64)) -> Coord<f64> {
+    Coord { x: p.0, y: p.1 }
+}
+
+fn orient(p: (f64, f64), q: (f64, f64), r: (f64, f64)) -> i8 {
+    match RobustKernel::orient2d(c(p), c(q), c(r)) {
+        Orientation::CounterClockwise => 1,
+        Orientation::Clockwise => -1,
+        Orientation::Collinear => 0,
+    }
+}
+
+fn on_segment(p: (f64, f64), q: (f64, f64), r: (f64, f64)) -> bool {
+    // r collinear with p–q: within the bounding box.
+    r.0 >= p.0.min(q.0) && r.0 <= p.0.max(q.0) && r.1 >= p.1.min(q.1) && r.1 <= p.1.max(q.1)
+}
+
+/// Whether closed segments p1–p2 and q1–q2 share a point.
+fn segments_meet(p1: (f64, f64), p2: (f64, f64), q1: (f64, f64), q2: (f64, f64)) -> bool {
+    let d1 = orient(q1, q2, p1);
+    let d2 = orient(q1, q2, p2);
+    let d3 = orient(p1, p2, q1);
+    let d4 = orient(p1, p2, q2);
+    if d1 * d2 < 0 && d3 * d4 < 0 {
+        return true;
+    }
+    (d1 == 0 && on_segment(q1, q2, p1))
+        || (d2 == 0 && on_segment(q1, q2, p2))
+        || (d3 == 0 && on_segment(p1, p2, q1))
+        || (d4 == 0 && on_segment(p1, p2, q2))
+}
+
+/// Pairs (i, j), i < j, of edges `i → i+1` that meet other than at their shared corner.
+/// Edges meeting only at an equal end point (a repeated point, reported separately) are
+/// skipped; adjacent edges are reported when they run back over each other.
+pub(crate) fn self_intersections(pts: &[(f64, f64)]) -> Vec<(usize, usize)> {
+    let n = pts.len();
+    if n < 3 {
+        return Vec::new();
+    }
+    let seg = |i: usize| (pts[i], pts[(i + 1) % n]);
+    let segs: Vec<Seg> = (0..n)
+        .map(|i| {
+            let (a, b) = seg(i);
+            Seg { idx: i, env: AABB::from_corners([a.0, a.1], [b.0, b.1]) }
+        })
+        .collect();
+    let tree = RTree::bulk_load(segs);
+    let mut out = Vec::new();
+    for i in 0..n {
+        let (a, b) = seg(i);
+        let env = AABB::from_corners([a.0, a.1], [b.0, b.1]);
+        let mut hits: Vec<usize> = tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|s| s.idx)
+            .filter(|&j| j > i)
+            .collect();
+        hits.sort_unstable();
+        for j in hits {
+            let (p, q) = seg(j);
+            let adjacent_next = j == i + 1;
+            let adjacent_wrap = i == 0 && j == n - 1;
+            if adjacent_next || adjacent_wrap {
+                // Shared corner s; the far ends x (of one) and y (of the other).
+                let (s, x, y) = if adjacent_next { (b, a, q) } else { (a, b, p) };
+                let back = orient(x, s, y) == 0
+                    && (x.0 - s.0) * (y.0 - s.0) + (x.1 - s.1) * (y.1 - s.1) > 0.0;
+                if back {
+                    out.push((i, j));
+                }
+                continue;
+            }
+            if [a, b].iter().any(|e| *e == p || *e == q) {
+                continue;
+            }
+            if segments_meet(a, b, p, q) {
+                out.push((i, j));
+            }
+        }
+    }
+    out
+}
+
+fn to_polygon(pts: &[(f64, f64)], origin: (f64, f64)) -> Polygon<f64> {
+    let ls: LineString<f64> = pts.iter().map(|p| Coord { x: p.0 - origin.0, y: p.1 - origin.1 }).collect();
+    Polygon::new(ls, vec![])
+}
+
+fn bbox(pts: &[(f64, f64)]) -> (f64, f64, f64, f64) {
+    pts.iter().fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, p| {
+        (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1))
+    })
+}
+
+fn bbox_meet(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+    a.0 <= b.2 && b.0 <= a.2 && a.1 <= b.3 && b.1 <= a.3
+}
+
+fn between_rings(rings: &[PlaneRing], clean: &[Option<Vec<(f64, f64)>>], opts: &ValidateOptions, problems: &mut Vec<Problem>) {
+    let Some(origin) = clean.iter().flatten().next().map(|r| r[0]) else {
+        return;
+    };
+    // Holes against their shell.
+    let mut owner: Vec<Option<usize>> = vec![None; rings.len()];
+    let mut last_shell = None;
+    for (i, r) in rings.iter().enumerate() {
+        match r.role {
+            RingRole::Shell => last_shell = Some(i),
+            RingRole::Hole => owner[i] = last_shell,
+        }
+    }
+    for (i, r) in rings.iter().enumerate() {
+        if r.role != RingRole::Hole {
+            continue;
+        }
+        let Some(hole) = &clean[i] else { continue };
+        let shell = owner[i].and_then(|s| clean[s].as_ref().map(|c| (s, c)));
+        let Some((s, shell_pts)) = shell else {
+            if owner[i].is_none() {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::HoleOutsideShell,
+                        Severity::Error,
+                        format!("内圈 {} 之前没有外圈", ring_name(r)),
+                    )
+                    .in_ring(r.name.clone()),
+                );
+            }
+            continue;
+        };
+        let hp = to_polygon(hole, origin);
+        let sp = to_polygon(shell_pts, origin);
+        let outside = hp.difference(&sp).unsigned_area();
+        if outside > opts.overlap_tolerance_m2 {
+            let labels: Vec<String> = hole_points_outside(hole, &r.labels, shell_pts);
+            problems.push(
+                Problem::new(
+                    ProblemKind::HoleOutsideShell,
+                    Severity::Error,
+                    format!(
+                        "内圈 {} 有 {:.2} m² 位于外圈 {} 之外{}",
+                        ring_name(r),
+                        outside,
+                        ring_name(&rings[s]),
+                        if labels.is_empty() { String::new() } else { format!("（拐点 {} 在外圈外）", labels.join("、")) }
+                    ),
+                )
+                .with_points(labels)
+                .in_ring(r.name.clone()),
+            );
+        }
+    }
+    // Overlaps: shells pairwise; holes of one shell pairwise.
+    let boxes: Vec<Option<(f64, f64, f64, f64)>> = clean.iter().map(|c| c.as_ref().map(|p| bbox(p))).collect();
+    for i in 0..rings.len() {
+        for j in i + 1..rings.len() {
+            let same_kind = match (rings[i].role, rings[j].role) {
+                (RingRole::Shell, RingRole::Shell) => true,
+                (RingRole::Hole, RingRole::Hole) => owner[i] == owner[j],
+                _ => false,
+            };
+            let (Some(a), Some(b)) = (&clean[i], &clean[j]) else { continue };
+            if !same_kind || !bbox_meet(boxes[i].unwrap_or_default(), boxes[j].unwrap_or_default()) {
+                continue;
+            }
+            let shared = to_polygon(a, origin).intersection(&to_polygon(b, origin)).unsigned_area();
+            if shared > opts.overlap_tolerance_m2 {
+                let mut labels = hole_points_inside(a, &rings[i].labels, b);
+                labels.extend(hole_points_inside(b, &rings[j].labels, a));
+                problems.push(
+                    Problem::new(
+                        ProblemKind::RingsOverlap,
+                        Severity::Error,
+                        format!(
+                            "{} 与 {} 重叠 {:.2} m²{}",
+                            ring_name(&rings[i]),
+                            ring_name(&rings[j]),
+                            shared,
+                            if labels.is_empty() { String::new() } else { format!("（拐点 {} 落在对方范围内）", labels.join("、")) }
+                        ),
+                    )
+                    .with_points(labels)
+                    .in_ring(rings[i].name.clone()),
+                );
+            }
+        }
+    }
+}
+
+/// Point-in-polygon by crossing number; boundary points count as inside.
+pub(crate) fn point_in_ring(p: (f64, f64), ring: &[(f64, f64)]) -> bool {
+    let n = ring.len();
+    let mut inside = false;
+    for i in 0..n {
+        let a = ring[i];
+        let b = ring[(i + 1) % n];
+        if orient(a, b, p) == 0 && on_segment(a, b, p) {
+            return true;
+        }
+        if (a.1 > p.1) != (b.1 > p.1) {
+            let x = a.0 + (p.1 - a.1) / (b.1 - a.1) * (b.0 - a.0);
+            if p.0 < x {
+                inside = !inside;
+            }
+        }
+    }
+    inside
+}
+
+/// Distance from `p` to the boundary of `ring`, metres.
+pub(crate) fn distance_to_ring(p: (f64, f64), ring: &[(f64, f64)]) -> f64 {
+    let n = ring.len();
+    let mut best = f64::INFINITY;
+    for i in 0..n {
+        let a = ring[i];
+        let b = ring[(i + 1) % n];
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+        let d = (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy);
+        best = best.min(d);
+    }
+    best
+}
+
+fn hole_points_outside(hole: &[(f64, f64)], labels: &[String], shell: &[(f64, f64)]) -> Vec<String> {
+    hole.iter()
+        .zip(labels)
+        .filter(|(p, _)| !point_in_ring(**p, shell))
+        .map(|(_, l)| l.clone())
+        .collect()
+}
+
+fn hole_points_inside(a: &[(f64, f64)], labels: &[String], b: &[(f64, f64)]) -> Vec<String> {
+    a.iter()
+        .zip(labels)
+        .filter(|(p, _)| point_in_ring(**p, b) && distance_to_ring(**p, b) > 1e-6)
+        .map(|(_, l)| l.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring(role: RingRole, name: &str, coords: &[(f64, f64)]) -> PlaneRing {
+        PlaneRing {
+            name: Some(name.into()),
+            role,
+            labels: (1..=coords.len()).map(|i| format!("J{i}")).collect(),
+            coords: coords.to_vec(),
+        }
+    }
+
+    #[test]
+    fn square_is_clean() {
+        let sq = ring(RingRole::Shell, "a", &[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]);
+        assert!(validate_rings(&[sq], &ValidateOptions::default()).is_empty());
+    }
+
+    #[test]
+    fn spike_is_a_self_intersection() {
+        let r = ring(RingRole::Shell, "a", &[(0.0, 0.0), (10.0, 0.0), (5.0, 0.0), (5.0, 5.0)]);
+        let p = validate_rings(&[r], &ValidateOptions::default());
+        assert!(p.iter().any(|p| p.kind == ProblemKind::SelfIntersection), "{p:?}");
+    }
+
+    #[test]
+    fn hole_outside_and_overlap() {
+        let shell = ring(RingRole::Shell, "外", &[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]);
+        let hole = ring(RingRole::Hole, "内", &[(8.0, 8.0), (12.0, 8.0), (12.0, 12.0), (8.0, 12.0)]);
+        let other = ring(RingRole::Shell, "另", &[(5.0, 5.0), (15.0, 5.0), (15.0, 15.0), (5.0, 15.0)]);
+        let p = validate_rings(&[shell, hole, other], &ValidateOptions::default());
+        let hole_p = p.iter().find(|p| p.kind == ProblemKind::HoleOutsideShell).unwrap();
+        assert!(hole_p.message.contains("12.00 m²"), "{}", hole_p.message);
+        assert!(hole_p.points.contains(&"J2".to_owned()));
+        let ov = p.iter().find(|p| p.kind == ProblemKind::RingsOverlap).unwrap();
+        assert!(ov.message.contains("25.00 m²"), "{}", ov.message);
+    }
+
+    #[test]
+    fn touching_shells_do_not_overlap() {
+        let a = ring(RingRole::Shell, "a", &[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]);
+        let b = ring(RingRole::Shell, "b", &[(10.0, 0.0), (20.0, 0.0), (20.0, 10.0), (10.0, 10.0)]);
+        assert!(validate_rings(&[a, b], &ValidateOptions::default()).is_empty());
+    }
+}
