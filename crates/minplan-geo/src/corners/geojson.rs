@@ -72,10 +72,10 @@ fn walk(v: &Value, name: Option<String>, blocks: &mut Vec<RawBlock>, problems: &
         }
         "Feature" => {
             let props = v.get("properties");
-            let n = ["name", "名称", "NAME", "Name", "id"]
+            let n = ["name", "名称", "NAME", "Name"]
                 .iter()
                 .find_map(|k| props.and_then(|p| p.get(*k)).and_then(value_text))
-                .or_else(|| v.get("id").and_then(value_text));
+                .or_else(|| v.get("id").and_then(value_text).map(|id| format!("要素{id}")));
             match v.get("geometry") {
                 Some(g) if !g.is_null() => walk(g, n, blocks, problems, plane),
                 _ => problems.push(Problem::new(

@@ -559,6 +559,8 @@ fn plane(
                 ),
             ));
             zone = Some(rz.with_prefix(false));
+        } else if raw.hints.epsg.is_some() {
+            // A CRS is stated but is not a CGCS2000 zone: reported as a datum problem.
         } else {
             problems.push(
                 Problem::new(

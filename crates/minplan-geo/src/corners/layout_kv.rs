@@ -31,8 +31,8 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
         };
         let key = key.trim();
         let is_xy = key.len() > 2
-            && key[..2].eq_ignore_ascii_case("XY")
-            && key[2..].bytes().all(|b| b.is_ascii_digit());
+            && key.get(..2).is_some_and(|k| k.eq_ignore_ascii_case("XY"))
+            && key.get(2..).is_some_and(|k| k.bytes().all(|b| b.is_ascii_digit()));
         if !is_xy {
             if !doc.hints.scan(t, line) && !known_meta(key) {
                 doc.problems.push(

@@ -72,7 +72,7 @@ impl RawDoc {
 pub(crate) fn read(input: &str, opts: &ParseOptions) -> RawDoc {
     let input = input.trim_start_matches('\u{feff}');
     let trimmed = input.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    if trimmed.starts_with('{') {
         return super::geojson::read(input);
     }
     let upper: String = trimmed.chars().take(40).collect::<String>().to_uppercase();

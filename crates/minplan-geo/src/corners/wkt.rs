@@ -8,18 +8,18 @@ use super::{Layout, Problem, ProblemKind, RingRole, Severity};
 pub(crate) fn read(input: &str) -> RawDoc {
     let mut doc = RawDoc::new(Layout::Wkt, CoordKind::Geographic);
     let mut s = input.trim();
-    if s.len() > 5 && s[..5].eq_ignore_ascii_case("SRID=") {
+    if s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("SRID=")) {
         let (srid, rest) = s.split_once(';').unwrap_or((s, ""));
         if let Ok(code) = srid[5..].trim().parse::<u32>() {
             doc.hints.epsg = Some((code, Some(1)));
         }
         s = rest.trim();
     }
-    let upper = s.to_uppercase();
-    let (multi, body) = if let Some(b) = upper.strip_prefix("MULTIPOLYGON") {
-        (true, &s[s.len() - b.len()..])
-    } else if let Some(b) = upper.strip_prefix("POLYGON") {
-        (false, &s[s.len() - b.len()..])
+    let strip = |p: &str| s.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).map(|_| &s[p.len()..]);
+    let (multi, body) = if let Some(b) = strip("MULTIPOLYGON") {
+        (true, b)
+    } else if let Some(b) = strip("POLYGON") {
+        (false, b)
     } else {
         doc.problems.push(Problem::new(
             ProblemKind::UnsupportedGeometry,
