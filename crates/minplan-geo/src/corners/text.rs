@@ -192,8 +192,8 @@ fn zone_in(l: &str) -> Option<u32> {
             return Some(z);
         }
     }
-    // 第44带 / 44带
-    if let Some(i) = l.find('带') {
+    // 第44带 / 44带 (not 3度带 / 6度带)
+    for (i, _) in l.match_indices('带') {
         let before = &l[..i];
         let d: String = before
             .chars()
@@ -203,8 +203,9 @@ fn zone_in(l: &str) -> Option<u32> {
             .into_iter()
             .rev()
             .collect();
-        let is_width = before.ends_with("3度") || before.ends_with("6度") || d.len() == 1;
-        if !is_width && let Ok(z) = d.parse::<u32>() {
+        if d.len() >= 2
+            && let Ok(z) = d.parse::<u32>()
+        {
             return Some(z);
         }
     }
