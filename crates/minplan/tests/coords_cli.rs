@@ -1,0 +1,90 @@
+//! `minplan coords check` end to end, on the built binary.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../minplan-geo/tests/data").join(name)
+}
+
+fn run(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_minplan")).args(args).output().expect("run minplan");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn json(args: &[&str]) -> (i32, serde_json::Value) {
+    let (code, out) = run(args);
+    (code, serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}")))
+}
+
+const LIAONING: &str = "real/announcements/liaoning_haicheng_paolou_2025-54.txt";
+
+#[test]
+fn liaoning_announcement_checks_clean() {
+    let f = data(LIAONING);
+    let (code, j) = json(&["coords", "check", f.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(j["crs"], 4529);
+    assert_eq!(j["area_km2"], 1.0685); // stated in 辽采协示字〔2025〕54号
+    assert_eq!(j["blocks"].as_array().unwrap().len(), 2);
+    assert_eq!(j["rings"][1]["name"], "远东采区");
+    assert_eq!(j["rings"][1]["points"].as_array().unwrap().len(), 11);
+    assert!(j["problems"].as_array().unwrap().is_empty());
+    let plane = j["area_plane_m2"].as_f64().unwrap();
+    assert!((plane - 1_068_484.40).abs() < 0.01, "{plane}");
+
+    let (code, text) = run(&["coords", "check", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    for want in ["EPSG:4529", "金藏采区", "远东采区", "平面面积（高斯投影平面）", "椭球面积（TD/T 1055-2019 附录D）", "1.0685 km²", "未做县域范围检查"] {
+        assert!(text.contains(want), "missing {want} in\n{text}");
+    }
+}
+
+#[test]
+fn bad_inputs_exit_1_with_named_problems() {
+    let cases = [
+        ("suifenhe_swapped.txt", "xy_swapped"),
+        ("suifenhe_masked.txt", "junk_in_number"),
+        ("suifenhe_no_prefix.txt", "zone_prefix_missing"),
+        ("suifenhe_self_intersection.txt", "self_intersection"),
+        ("suifenhe_xian80.txt", "datum_not_cgcs2000"),
+        ("suifenhe_no_datum.txt", "datum_not_stated"),
+        ("suifenhe_outside.txt", "outside_region"),
+        ("real/geojson-invalid/problematic_duplicate_nodes.geojson", "repeated_point"),
+    ];
+    for (file, kind) in cases {
+        let f = data(file);
+        let region: &[&str] = if file.contains("no_prefix") { &[] } else { &["--region", "suifenhe"] };
+        let mut args = vec!["coords", "check", f.to_str().unwrap(), "--json"];
+        args.extend_from_slice(region);
+        let (code, j) = json(&args);
+        assert_eq!(code, 1, "{file}");
+        let problems = j["problems"].as_array().unwrap();
+        let p = problems.iter().find(|p| p["kind"] == kind).unwrap_or_else(|| panic!("{file}: no {kind} in {problems:?}"));
+        assert!(!p["message"].as_str().unwrap().is_empty());
+        assert!(p["points"].is_array());
+    }
+}
+
+#[test]
+fn zone_and_datum_arguments() {
+    let f = data("suifenhe_no_prefix.txt");
+    let (code, j) = json(&["coords", "check", f.to_str().unwrap(), "--zone", "44", "--json"]);
+    assert_eq!(code, 0, "{j}");
+    assert_eq!(j["crs"], 4553);
+    let f = data("suifenhe_no_datum.txt");
+    let (code, j) = json(&["coords", "check", f.to_str().unwrap(), "--crs", "4532", "--json"]);
+    assert_eq!(code, 0, "{j}");
+    assert_eq!(j["area_km2"], 0.3885);
+}
+
+#[test]
+fn nothing_readable_exits_2() {
+    let (code, _) = run(&["coords", "check", "/nonexistent/拐点.txt"]);
+    assert_eq!(code, 2);
+    let empty = std::env::temp_dir().join(format!("minplan-empty-{}.txt", std::process::id()));
+    std::fs::write(&empty, "").unwrap();
+    let (code, _) = run(&["coords", "check", empty.to_str().unwrap()]);
+    std::fs::remove_file(&empty).ok();
+    assert_eq!(code, 2);
+}
