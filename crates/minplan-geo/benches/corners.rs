@@ -16,16 +16,23 @@ const RUNS: usize = 25;
 /// A noisy circle of about 10 km² around 131.09°E, 44.41°N in zone 44 (EPSG:4532), as
 /// (northing, easting with prefix), centimetres.
 fn ring() -> Vec<(f64, f64)> {
-    let tm = GaussKrugerZone::three_degree(44, true).unwrap().projection();
+    let tm = GaussKrugerZone::three_degree(44, true)
+        .unwrap()
+        .projection();
     let (e0, n0) = tm.forward(131.09, 44.41);
     let mut seed: u64 = 0x2026_1130;
     (0..N)
         .map(|i| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let noise = ((seed >> 33) as f64 / (1u64 << 31) as f64 - 0.5) * 10.0;
             let r = 1_784.0 + noise;
             let a = std::f64::consts::TAU * i as f64 / N as f64;
-            (((n0 + r * a.sin()) * 100.0).round() / 100.0, ((e0 + r * a.cos()) * 100.0).round() / 100.0)
+            (
+                ((n0 + r * a.sin()) * 100.0).round() / 100.0,
+                ((e0 + r * a.cos()) * 100.0).round() / 100.0,
+            )
         })
         .collect()
 }
@@ -57,13 +64,22 @@ fn main() {
         text.push_str(&format!("{},{x:.2},{y:.2}, , ,\n", i + 1));
     }
     text.push_str("*,400,300,基准环,1,\n");
-    let opts = ParseOptions { region: Some(suifenhe_schematic()), ..ParseOptions::default() };
+    let opts = ParseOptions {
+        region: Some(suifenhe_schematic()),
+        ..ParseOptions::default()
+    };
 
     let report = parse_str(&text, &opts);
-    assert!(!report.has_errors(), "{:?}", &report.problems[..report.problems.len().min(3)]);
+    assert!(
+        !report.has_errors(),
+        "{:?}",
+        &report.problems[..report.problems.len().min(3)]
+    );
     let areas = report.areas.clone().unwrap();
 
-    let tm = GaussKrugerZone::three_degree(44, true).unwrap().projection();
+    let tm = GaussKrugerZone::three_degree(44, true)
+        .unwrap()
+        .projection();
     let lonlat: Vec<(f64, f64)> = ring.iter().map(|&(x, y)| tm.inverse(y, x)).collect();
     let g = Geodesic::new(6_378_137.0, 1.0 / 298.257_222_101);
     let karney = |pts: &[(f64, f64)]| {
@@ -94,6 +110,13 @@ fn main() {
         theirs.as_secs_f64() * 1e3,
         k_area
     );
-    println!("| 比值 minplan-geo / geographiclib-rs | {:.1} × | |", ours.as_secs_f64() / theirs.as_secs_f64());
-    println!("平面面积 {:.2} m²；椭球面积与 GeographicLib 相对差 {:.2e}", areas.plane_m2, (areas.ellipsoidal_m2 - k_area) / k_area);
+    println!(
+        "| 比值 minplan-geo / geographiclib-rs | {:.1} × | |",
+        ours.as_secs_f64() / theirs.as_secs_f64()
+    );
+    println!(
+        "平面面积 {:.2} m²；椭球面积与 GeographicLib 相对差 {:.2e}",
+        areas.plane_m2,
+        (areas.ellipsoidal_m2 - k_area) / k_area
+    );
 }

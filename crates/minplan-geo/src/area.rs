@@ -92,7 +92,14 @@ pub fn ellipsoidal_area_lonlat(ring: &[(f64, f64)], ellipsoid: Ellipsoid) -> f64
     for i in 0..n {
         let (l1, b1) = ring[i];
         let (l2, b2) = ring[(i + 1) % n];
-        sum += edge_term(&series, b_ref, l1.to_radians(), b1.to_radians(), l2.to_radians(), b2.to_radians());
+        sum += edge_term(
+            &series,
+            b_ref,
+            l1.to_radians(),
+            b1.to_radians(),
+            l2.to_radians(),
+            b2.to_radians(),
+        );
     }
     sum
 }
@@ -118,7 +125,11 @@ fn edge_term(s: &TrapezoidSeries, b_ref: f64, l1: f64, b1: f64, l2: f64, b2: f64
 /// table, with the zone prefix in the easting when `zone.prefixed`. Edges are straight in the
 /// plane; each is cut into pieces of at most `max_piece_m` metres (use
 /// [`DEFAULT_DENSIFY_M`]) whose ends are projected back to B, L.
-pub fn ellipsoidal_area_gk(ring_en: &[(f64, f64)], zone: &GaussKrugerZone, max_piece_m: f64) -> f64 {
+pub fn ellipsoidal_area_gk(
+    ring_en: &[(f64, f64)],
+    zone: &GaussKrugerZone,
+    max_piece_m: f64,
+) -> f64 {
     let tm = zone.projection();
     let series = TrapezoidSeries::new(tm.ellipsoid());
     let n = ring_en.len();
@@ -186,7 +197,10 @@ mod tests {
     #[test]
     fn trapezoid_on_a_sphere_is_exact() {
         // e = 0: S = R² ΔL (sin B2 − sin B1).
-        let s = TrapezoidSeries::new(Ellipsoid { a: 6_371_000.0, f: 0.0 });
+        let s = TrapezoidSeries::new(Ellipsoid {
+            a: 6_371_000.0,
+            f: 0.0,
+        });
         let (b1, b2, dl) = (0.3_f64, 0.9_f64, 0.2_f64);
         let exact = 6_371_000.0_f64.powi(2) * dl * (b2.sin() - b1.sin());
         assert!((s.trapezoid(b1, b2, dl) / exact - 1.0).abs() < 1e-14);
@@ -207,7 +221,10 @@ mod tests {
         let closed = ell.b().powi(2) * dl / 2.0 * (q(b2) - q(b1));
         let series = TrapezoidSeries::new(ell).trapezoid(b1, b2, dl);
         // The series stops at e⁸; the e¹⁰ remainder is ~1e-11 relative.
-        assert!((series / closed - 1.0).abs() < 1e-10, "{series} vs {closed}");
+        assert!(
+            (series / closed - 1.0).abs() < 1e-10,
+            "{series} vs {closed}"
+        );
     }
 
     #[test]

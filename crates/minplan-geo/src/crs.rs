@@ -229,7 +229,10 @@ mod tests {
         assert_eq!(z44.with_prefix(false).epsg(), 4553);
         assert_eq!(z44.central_meridian(), 132.0);
         assert_eq!(z44.false_easting(), 44_500_000.0);
-        assert_eq!(GaussKrugerZone::three_degree(41, true).unwrap().epsg(), 4529);
+        assert_eq!(
+            GaussKrugerZone::three_degree(41, true).unwrap().epsg(),
+            4529
+        );
         let z22 = GaussKrugerZone::six_degree(22, true).unwrap();
         assert_eq!((z22.epsg(), z22.central_meridian()), (4500, 129.0));
         assert_eq!(z22.with_prefix(false).epsg(), 4511);

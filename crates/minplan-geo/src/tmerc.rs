@@ -57,7 +57,8 @@ impl TransverseMercator {
                 + 7891.0 / 37800.0 * n6,
             13.0 / 48.0 * n2 - 3.0 / 5.0 * n3 + 557.0 / 1440.0 * n4 + 281.0 / 630.0 * n5
                 - 1_983_433.0 / 1_935_360.0 * n6,
-            61.0 / 240.0 * n3 - 103.0 / 140.0 * n4 + 15061.0 / 26880.0 * n5
+            61.0 / 240.0 * n3 - 103.0 / 140.0 * n4
+                + 15061.0 / 26880.0 * n5
                 + 167_603.0 / 181_440.0 * n6,
             49561.0 / 161_280.0 * n4 - 179.0 / 168.0 * n5 + 6_601_661.0 / 7_257_600.0 * n6,
             34729.0 / 80640.0 * n5 - 3_418_889.0 / 1_995_840.0 * n6,
@@ -162,8 +163,7 @@ impl TransverseMercator {
         let mut tau = tau_p / e2m;
         for _ in 0..5 {
             let tp = self.tau_prime(tau);
-            let d = (tau_p - tp) * (1.0 + e2m * tau * tau)
-                / (e2m * tau.hypot(1.0) * tp.hypot(1.0));
+            let d = (tau_p - tp) * (1.0 + e2m * tau * tau) / (e2m * tau.hypot(1.0) * tp.hypot(1.0));
             tau += d;
             if d.abs() <= 1e-15 * tau.abs().max(1.0) {
                 break;

@@ -46,7 +46,10 @@ fn star(lon0: f64, lat0: f64, radii: &[f64], phase: f64) -> Vec<(f64, f64)> {
         .enumerate()
         .map(|(i, r)| {
             let a = phase + std::f64::consts::TAU * i as f64 / n as f64;
-            (lon0 + r * a.cos() / m_per_deg_lon, lat0 + r * a.sin() / m_per_deg_lat)
+            (
+                lon0 + r * a.cos() / m_per_deg_lon,
+                lat0 + r * a.sin() / m_per_deg_lat,
+            )
         })
         .collect()
 }
@@ -61,7 +64,7 @@ proptest! {
         lon0 in 130.99f64..131.19,
         lat0 in 44.33f64..44.50,
         radii in prop::collection::vec(200.0f64..5_600.0, 3..12),
-        phase in 0.0f64..6.28,
+        phase in 0.0f64..std::f64::consts::TAU,
     ) {
         let ring = star(lon0, lat0, &radii, phase);
         let g = geodesic(Ellipsoid::CGCS2000);
@@ -79,7 +82,7 @@ proptest! {
         lon0 in 130.99f64..131.19,
         lat0 in 44.33f64..44.50,
         radii in prop::collection::vec(200.0f64..5_600.0, 3..12),
-        phase in 0.0f64..6.28,
+        phase in 0.0f64..std::f64::consts::TAU,
     ) {
         let zone = GaussKrugerZone::three_degree(44, true).unwrap();
         let tm = zone.projection();
@@ -114,7 +117,10 @@ struct Cases {
 }
 
 fn load_planimeter_cases() -> Vec<Case> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/real/geographiclib/planimeter_cases.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/real/geographiclib/planimeter_cases.json"
+    );
     let text = std::fs::read_to_string(path).expect("planimeter_cases.json is committed");
     serde_json::from_str::<Cases>(&text).unwrap().cases
 }
@@ -133,7 +139,12 @@ fn planimeter_cases_geographiclib_and_equatorial_diamond() {
     for c in &cases {
         let ring: Vec<(f64, f64)> = c.points.iter().map(|p| (p[1], p[0])).collect();
         let a = karney_area(&g, &ring);
-        assert!((a - c.area).abs() <= c.area_tol, "{}: geographiclib-rs {a}, expected {}", c.id, c.area);
+        assert!(
+            (a - c.area).abs() <= c.area_tol,
+            "{}: geographiclib-rs {a}, expected {}",
+            c.id,
+            c.area
+        );
     }
     let diamond = cases.iter().find(|c| c.id == "Planimeter0c").unwrap();
     // Densify along the geodesics with GeographicLib's own direct problem.
@@ -150,5 +161,9 @@ fn planimeter_cases_geographiclib_and_equatorial_diamond() {
         }
     }
     let ours = ellipsoidal_area_lonlat(&dense, Ellipsoid::WGS84);
-    assert!(((ours - diamond.area) / diamond.area).abs() < 1e-6, "ours {ours}, GeographicLib {}", diamond.area);
+    assert!(
+        ((ours - diamond.area) / diamond.area).abs() < 1e-6,
+        "ours {ours}, GeographicLib {}",
+        diamond.area
+    );
 }

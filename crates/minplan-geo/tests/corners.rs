@@ -3,14 +3,16 @@
 
 use minplan_geo::GaussKrugerZone;
 use minplan_geo::corners::{
-    CornerPoints, CornerReport, Datum, Layout, ParseOptions, ProblemKind, RingRole, Severity, parse_bytes, parse_str,
-    suifenhe_schematic,
+    CornerPoints, CornerReport, Datum, Layout, ParseOptions, ProblemKind, RingRole, Severity,
+    parse_bytes, parse_str, suifenhe_schematic,
 };
 use proptest::prelude::*;
 use std::path::PathBuf;
 
 fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 fn read(name: &str, opts: &ParseOptions) -> CornerReport {
@@ -23,7 +25,10 @@ fn kinds(r: &CornerReport) -> Vec<ProblemKind> {
 }
 
 fn problem(r: &CornerReport, k: ProblemKind) -> &minplan_geo::corners::Problem {
-    r.problems.iter().find(|p| p.kind == k).unwrap_or_else(|| panic!("no {k:?} in {:#?}", r.problems))
+    r.problems
+        .iter()
+        .find(|p| p.kind == k)
+        .unwrap_or_else(|| panic!("no {k:?} in {:#?}", r.problems))
 }
 
 const LIAONING: &str = "real/announcements/liaoning_haicheng_paolou_2025-54";
@@ -31,15 +36,20 @@ const LIAONING: &str = "real/announcements/liaoning_haicheng_paolou_2025-54";
 #[test]
 fn liaoning_announcement_two_blocks_and_1_0685_km2() {
     let r = read(&format!("{LIAONING}.txt"), &ParseOptions::default());
-    let expected: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(data(&format!("{LIAONING}.expected.json"))).unwrap()).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data(&format!("{LIAONING}.expected.json"))).unwrap(),
+    )
+    .unwrap();
     assert_eq!(r.layout, Layout::MnrSubmission);
     assert!(r.problems.is_empty(), "{:#?}", r.problems);
     assert_eq!(r.crs.unwrap().epsg(), 4529);
     assert_eq!(r.datum, Some(Datum::Cgcs2000));
     assert_eq!(r.blocks.len(), 2);
     let areas = r.areas.clone().unwrap();
-    assert_eq!(areas.km2, expected["stated_total_area_km2"].as_f64().unwrap()); // 1.0685
+    assert_eq!(
+        areas.km2,
+        expected["stated_total_area_km2"].as_f64().unwrap()
+    ); // 1.0685
     for (i, b) in r.blocks.iter().enumerate() {
         let e = &expected["blocks"][i];
         assert_eq!(b.name, e["name"].as_str().unwrap());
@@ -52,12 +62,23 @@ fn liaoning_announcement_two_blocks_and_1_0685_km2() {
         assert_eq!(el.bottom_m, e["elev_bottom_m"].as_f64().unwrap());
         // pyproj (PROJ + GRS80) figures to the cent: the ellipsoids differ by 1e-10 in f.
         let a = &areas.blocks[i];
-        assert!((a.plane_m2 - e["planar_area_m2_computed"].as_f64().unwrap()).abs() < 0.01, "{}", a.plane_m2);
-        assert!((a.ellipsoidal_m2 - e["ellipsoidal_area_m2_computed"].as_f64().unwrap()).abs() < 0.02, "{}", a.ellipsoidal_m2);
+        assert!(
+            (a.plane_m2 - e["planar_area_m2_computed"].as_f64().unwrap()).abs() < 0.01,
+            "{}",
+            a.plane_m2
+        );
+        assert!(
+            (a.ellipsoidal_m2 - e["ellipsoidal_area_m2_computed"].as_f64().unwrap()).abs() < 0.02,
+            "{}",
+            a.ellipsoidal_m2
+        );
     }
     // The record is kept as entered.
     let p = &r.blocks[0].rings[0].points[0];
-    assert_eq!((p.label.as_str(), p.x_text.as_str(), p.y_text.as_str()), ("1", "4507088.2206", "41473349.922"));
+    assert_eq!(
+        (p.label.as_str(), p.x_text.as_str(), p.y_text.as_str()),
+        ("1", "4507088.2206", "41473349.922")
+    );
     assert_eq!((p.x, p.y), (4507088.2206, 41473349.922));
     // Display: lon/lat, RFC 7946, exterior counter-clockwise (the announcement is clockwise).
     let cp = CornerPoints::try_from(r).unwrap();
@@ -65,13 +86,21 @@ fn liaoning_announcement_two_blocks_and_1_0685_km2() {
     let first = expected["first_point_lonlat_computed"].as_array().unwrap();
     let ring = &ll[0][0];
     assert_eq!(ring.first(), ring.last());
-    assert!(ring.iter().any(|&(lon, lat)| (lon - first[0].as_f64().unwrap()).abs() < 1e-6
-        && (lat - first[1].as_f64().unwrap()).abs() < 1e-6));
-    let signed: f64 = ring.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum();
+    assert!(ring.iter().any(
+        |&(lon, lat)| (lon - first[0].as_f64().unwrap()).abs() < 1e-6
+            && (lat - first[1].as_f64().unwrap()).abs() < 1e-6
+    ));
+    let signed: f64 = ring
+        .windows(2)
+        .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+        .sum();
     assert!(signed > 0.0, "exterior must be counter-clockwise");
     assert_eq!(cp.zone().epsg(), 4550); // zone 41 without prefix (CM 123E)
     let plane = cp.plane_polygons();
-    assert!(plane[0][0][0].0 < 1_000_000.0, "plane polygons have no zone prefix");
+    assert!(
+        plane[0][0][0].0 < 1_000_000.0,
+        "plane polygons have no zone prefix"
+    );
 }
 
 /// Every geojson-invalid file, with the problem it must report. They lie in Berlin, outside
@@ -88,7 +117,11 @@ fn geojson_invalid_files_report_their_problems() {
         ("problematic_crs_defined", &[DatumNotCgcs2000], &[]),
         ("problematic_duplicate_nodes", &[RepeatedPoint], &["2", "3"]),
         ("problematic_holes", &[], &[]),
-        ("problematic_self_intersection_small", &[SelfIntersection], &["1", "2", "4", "5"]),
+        (
+            "problematic_self_intersection_small",
+            &[SelfIntersection],
+            &["1", "2", "4", "5"],
+        ),
         ("valid_geometry_polygon", &[], &[]),
         ("valid_geometry_multipolygon", &[], &[]),
     ];
@@ -99,13 +132,27 @@ fn geojson_invalid_files_report_their_problems() {
         if path.extension().is_some_and(|e| e == "geojson") {
             seen += 1;
             let stem = path.file_stem().unwrap().to_str().unwrap();
-            assert!(cases.iter().any(|c| c.0 == stem), "no expectation for {stem}");
+            assert!(
+                cases.iter().any(|c| c.0 == stem),
+                "no expectation for {stem}"
+            );
         }
     }
     assert_eq!(seen, cases.len());
-    let geometric = [UnclosedRing, RepeatedPoint, TooFewPoints, SelfIntersection, HoleOutsideShell, RingsOverlap, WrongWinding];
+    let geometric = [
+        UnclosedRing,
+        RepeatedPoint,
+        TooFewPoints,
+        SelfIntersection,
+        HoleOutsideShell,
+        RingsOverlap,
+        WrongWinding,
+    ];
     for (file, want, labels) in cases {
-        let r = read(&format!("real/geojson-invalid/{file}.geojson"), &ParseOptions::default());
+        let r = read(
+            &format!("real/geojson-invalid/{file}.geojson"),
+            &ParseOptions::default(),
+        );
         assert_eq!(r.layout, Layout::GeoJson);
         assert!(!r.nothing_read(), "{file}");
         let got = kinds(&r);
@@ -114,32 +161,60 @@ fn geojson_invalid_files_report_their_problems() {
             let p = problem(&r, *k);
             assert!(!p.message.is_empty());
             for l in *labels {
-                assert!(p.points.iter().any(|x| x == l), "{file}: {k:?} should name point {l}: {:?}", p.points);
+                assert!(
+                    p.points.iter().any(|x| x == l),
+                    "{file}: {k:?} should name point {l}: {:?}",
+                    p.points
+                );
             }
         }
         // No geometric problem that the file does not have.
         for k in geometric {
-            assert_eq!(got.contains(&k), want.contains(&k), "{file}: {k:?} in {got:?}");
+            assert_eq!(
+                got.contains(&k),
+                want.contains(&k),
+                "{file}: {k:?} in {got:?}"
+            );
         }
         if *file != "problematic_crs_defined" {
             assert!(got.contains(&OutsideZoneRange), "{file}: {got:?}");
         }
     }
-    let holes = read("real/geojson-invalid/problematic_holes.geojson", &ParseOptions::default());
-    assert_eq!(holes.blocks[0].rings.iter().filter(|r| r.role == RingRole::Hole).count(), 2);
-    let crs = read("real/geojson-invalid/problematic_crs_defined.geojson", &ParseOptions::default());
+    let holes = read(
+        "real/geojson-invalid/problematic_holes.geojson",
+        &ParseOptions::default(),
+    );
+    assert_eq!(
+        holes.blocks[0]
+            .rings
+            .iter()
+            .filter(|r| r.role == RingRole::Hole)
+            .count(),
+        2
+    );
+    let crs = read(
+        "real/geojson-invalid/problematic_crs_defined.geojson",
+        &ParseOptions::default(),
+    );
     assert_eq!(problem(&crs, DatumNotCgcs2000).severity, Severity::Error);
     assert!(crs.areas.is_none());
 }
 
 fn suifenhe() -> ParseOptions {
-    ParseOptions { region: Some(suifenhe_schematic()), ..ParseOptions::default() }
+    ParseOptions {
+        region: Some(suifenhe_schematic()),
+        ..ParseOptions::default()
+    }
 }
 
 /// Ellipsoidal area of the 8-point Suifenhe block in the MNR layout (reference for the
 /// other layouts of the same block).
 fn block_a_area() -> f64 {
-    read("suifenhe_two_blocks.txt", &suifenhe()).areas.unwrap().blocks[0].ellipsoidal_m2
+    read("suifenhe_two_blocks.txt", &suifenhe())
+        .areas
+        .unwrap()
+        .blocks[0]
+        .ellipsoidal_m2
 }
 
 #[test]
@@ -150,7 +225,10 @@ fn announcement_table_two_points_per_row_in_label_order() {
     let ring = &r.blocks[0].rings[0];
     let labels: Vec<&str> = ring.points.iter().map(|p| p.label.as_str()).collect();
     assert_eq!(labels, ["J1", "J2", "J3", "J4", "J5", "J6", "J7", "J8"]);
-    assert_eq!(ring.elevation.map(|e| (e.top_m, e.bottom_m)), Some((420.0, 300.0)));
+    assert_eq!(
+        ring.elevation.map(|e| (e.top_m, e.bottom_m)),
+        Some((420.0, 300.0))
+    );
     assert_eq!(r.crs.unwrap().epsg(), 4532);
     assert!((r.areas.unwrap().ellipsoidal_m2 - block_a_area()).abs() < 1e-6);
 }
@@ -174,14 +252,29 @@ fn gbk_key_value_file_with_hole() {
     assert!(r.crs_basis.iter().any(|n| n.contains("GBK")));
     let b = &r.blocks[0];
     assert_eq!(b.name, "一号采区");
-    assert_eq!(b.rings.iter().map(|r| r.role).collect::<Vec<_>>(), [RingRole::Shell, RingRole::Hole]);
+    assert_eq!(
+        b.rings.iter().map(|r| r.role).collect::<Vec<_>>(),
+        [RingRole::Shell, RingRole::Hole]
+    );
     let a = r.areas.unwrap();
     // Hole of ~199 m × 167 m removed from the block.
     let hole = minplan_geo::area::plane_area(&[
-        (428463.47, 4918938.89), (428662.63, 4918936.71), (428664.45, 4919103.39), (428465.30, 4919105.57),
+        (428463.47, 4918938.89),
+        (428662.63, 4918936.71),
+        (428664.45, 4919103.39),
+        (428465.30, 4919105.57),
     ]);
-    let shell = read("suifenhe_two_blocks.txt", &ParseOptions::default()).areas.unwrap().blocks[0].plane_m2;
-    assert!((a.plane_m2 - (shell - hole.abs())).abs() < 1e-6, "{} vs {}", a.plane_m2, shell - hole.abs());
+    let shell = read("suifenhe_two_blocks.txt", &ParseOptions::default())
+        .areas
+        .unwrap()
+        .blocks[0]
+        .plane_m2;
+    assert!(
+        (a.plane_m2 - (shell - hole.abs())).abs() < 1e-6,
+        "{} vs {}",
+        a.plane_m2,
+        shell - hole.abs()
+    );
 }
 
 #[test]
@@ -196,7 +289,10 @@ fn geographic_tables_and_wkt_agree_with_the_plane_table() {
     }
     assert_eq!(dms.layout, Layout::GeographicTable);
     let p = &dms.blocks[0].rings[0].points[1];
-    assert_eq!((p.x_text.as_str(), p.y_text.as_str()), ("44°24′01.080″", "131°06′14.400″"));
+    assert_eq!(
+        (p.x_text.as_str(), p.y_text.as_str()),
+        ("44°24′01.080″", "131°06′14.400″")
+    );
     assert!((p.x - 44.4003).abs() < 1e-12 && (p.y - 131.104).abs() < 1e-12);
     let a = dms.areas.as_ref().unwrap().ellipsoidal_m2;
     assert!((ddd.areas.as_ref().unwrap().ellipsoidal_m2 - a).abs() < 1e-6);
@@ -205,7 +301,11 @@ fn geographic_tables_and_wkt_agree_with_the_plane_table() {
     // Same corners as the plane table, which rounds them to the centimetre: ±5 mm on a
     // 2.4 km perimeter moves the area by a few m² at most (edges straight in lon/lat vs in
     // the plane differ by far less at this size).
-    assert!(((a - block_a_area()) / a).abs() < 1e-5, "{a} vs {}", block_a_area());
+    assert!(
+        ((a - block_a_area()) / a).abs() < 1e-5,
+        "{a} vs {}",
+        block_a_area()
+    );
 }
 
 #[test]
@@ -216,7 +316,11 @@ fn bad_inputs_get_named_problems_with_labels() {
         ("suifenhe_masked.txt", JunkInNumber, &["3"]),
         ("suifenhe_xian80.txt", DatumNotCgcs2000, &[]),
         ("suifenhe_no_datum.txt", DatumNotStated, &[]),
-        ("suifenhe_self_intersection.txt", SelfIntersection, &["2", "3", "6", "7"]),
+        (
+            "suifenhe_self_intersection.txt",
+            SelfIntersection,
+            &["2", "3", "6", "7"],
+        ),
         ("suifenhe_hole_outside.txt", HoleOutsideShell, &["2", "3"]),
         ("suifenhe_overlap.txt", RingsOverlap, &[]),
         ("suifenhe_wrong_prefix.txt", ZonePrefixWrong, &["1"]),
@@ -229,16 +333,34 @@ fn bad_inputs_get_named_problems_with_labels() {
         let p = problem(&r, *kind);
         assert_eq!(p.severity, Severity::Error, "{file}");
         for l in *labels {
-            assert!(p.points.iter().any(|x| x == l), "{file}: {kind:?} should name {l}: {:?} / {}", p.points, p.message);
+            assert!(
+                p.points.iter().any(|x| x == l),
+                "{file}: {kind:?} should name {l}: {:?} / {}",
+                p.points,
+                p.message
+            );
         }
         assert!(CornerPoints::try_from(r).is_err(), "{file}");
     }
     let masked = read("suifenhe_masked.txt", &suifenhe());
     let m = problem(&masked, JunkInNumber);
-    assert!(m.message.contains("4**8856.58") && m.line == Some(5), "{}", m.message);
+    assert!(
+        m.message.contains("4**8856.58") && m.line == Some(5),
+        "{}",
+        m.message
+    );
     assert!(masked.blocks[0].rings[0].points[2].x.is_nan());
-    assert_eq!(masked.blocks[0].rings[0].points.len(), 8, "nothing dropped from the record");
-    let si = problem(&read("suifenhe_self_intersection.txt", &suifenhe()), SelfIntersection).message.clone();
+    assert_eq!(
+        masked.blocks[0].rings[0].points.len(),
+        8,
+        "nothing dropped from the record"
+    );
+    let si = problem(
+        &read("suifenhe_self_intersection.txt", &suifenhe()),
+        SelfIntersection,
+    )
+    .message
+    .clone();
     assert!(si.contains("2–3 与 6–7"), "{si}");
 }
 
@@ -249,8 +371,14 @@ fn missing_prefix_needs_a_zone() {
     assert_eq!(p.severity, Severity::Error);
     assert!(none.areas.is_none() && none.crs.is_none());
     let region = read("suifenhe_no_prefix.txt", &suifenhe());
-    assert_eq!(problem(&region, ProblemKind::ZonePrefixMissing).severity, Severity::Warning);
-    let zone = ParseOptions { zone: GaussKrugerZone::three_degree(44, false).ok(), ..ParseOptions::default() };
+    assert_eq!(
+        problem(&region, ProblemKind::ZonePrefixMissing).severity,
+        Severity::Warning
+    );
+    let zone = ParseOptions {
+        zone: GaussKrugerZone::three_degree(44, false).ok(),
+        ..ParseOptions::default()
+    };
     let given = read("suifenhe_no_prefix.txt", &zone);
     assert!(given.problems.is_empty(), "{:#?}", given.problems);
     assert_eq!(given.crs.unwrap().epsg(), 4553);
@@ -263,15 +391,31 @@ fn datum_refuses_to_guess_and_says_what_to_supply() {
     let p = problem(&r, ProblemKind::DatumNotStated);
     assert!(p.message.contains("--datum cgcs2000"));
     assert!(r.areas.is_none());
-    let ok = read("suifenhe_no_datum.txt", &ParseOptions { datum: Some(Datum::Cgcs2000), ..ParseOptions::default() });
+    let ok = read(
+        "suifenhe_no_datum.txt",
+        &ParseOptions {
+            datum: Some(Datum::Cgcs2000),
+            ..ParseOptions::default()
+        },
+    );
     assert!(!ok.has_errors());
-    let conflict = read("suifenhe_xian80.txt", &ParseOptions { datum: Some(Datum::Cgcs2000), ..ParseOptions::default() });
+    let conflict = read(
+        "suifenhe_xian80.txt",
+        &ParseOptions {
+            datum: Some(Datum::Cgcs2000),
+            ..ParseOptions::default()
+        },
+    );
     assert!(kinds(&conflict).contains(&ProblemKind::DatumConflict));
 }
 
 #[test]
 fn nothing_readable() {
-    for text in ["", "这不是坐标文件\n", "{\"type\": \"Point\", \"coordinates\": [1, 2]}"] {
+    for text in [
+        "",
+        "这不是坐标文件\n",
+        "{\"type\": \"Point\", \"coordinates\": [1, 2]}",
+    ] {
         let r = parse_str(text, &ParseOptions::default());
         assert!(r.nothing_read(), "{text}");
         assert!(r.has_errors(), "{text}");
@@ -286,7 +430,10 @@ fn json_shape() {
     assert_eq!(j["area_km2"], 1.0685);
     assert_eq!(j["rings"].as_array().unwrap().len(), 2);
     assert_eq!(j["rings"][0]["name"], "金藏采区");
-    assert_eq!(j["rings"][0]["points"][0], serde_json::json!(["1", 4507088.2206, 41473349.922]));
+    assert_eq!(
+        j["rings"][0]["points"][0],
+        serde_json::json!(["1", 4507088.2206, 41473349.922])
+    );
     assert_eq!(j["rings"][0]["elevation"]["top_m"], 229.5);
     assert!(j["problems"].as_array().unwrap().is_empty());
     let bad = read("suifenhe_swapped.txt", &ParseOptions::default()).to_json();
@@ -296,9 +443,16 @@ fn json_shape() {
 
 /// A random ring in Suifenhe (zone 44) as (northing, easting with prefix), 2 decimals.
 fn suifenhe_ring() -> impl Strategy<Value = Vec<(f64, f64)>> {
-    (130.97f64..131.21, 44.32f64..44.51, prop::collection::vec(100.0f64..1500.0, 3..10), 0.0f64..6.28).prop_map(
-        |(lon0, lat0, radii, phase)| {
-            let tm = GaussKrugerZone::three_degree(44, true).unwrap().projection();
+    (
+        130.97f64..131.21,
+        44.32f64..44.51,
+        prop::collection::vec(100.0f64..1500.0, 3..10),
+        0.0f64..std::f64::consts::TAU,
+    )
+        .prop_map(|(lon0, lat0, radii, phase)| {
+            let tm = GaussKrugerZone::three_degree(44, true)
+                .unwrap()
+                .projection();
             let (e0, n0) = tm.forward(lon0, lat0);
             let k = radii.len();
             radii
@@ -306,11 +460,13 @@ fn suifenhe_ring() -> impl Strategy<Value = Vec<(f64, f64)>> {
                 .enumerate()
                 .map(|(i, r)| {
                     let a = phase + std::f64::consts::TAU * i as f64 / k as f64;
-                    (((n0 + r * a.sin()) * 100.0).round() / 100.0, ((e0 + r * a.cos()) * 100.0).round() / 100.0)
+                    (
+                        ((n0 + r * a.sin()) * 100.0).round() / 100.0,
+                        ((e0 + r * a.cos()) * 100.0).round() / 100.0,
+                    )
                 })
                 .collect()
-        },
-    )
+        })
 }
 
 fn mnr_text(ring: &[(f64, f64)], f: impl Fn(f64, f64) -> (String, String)) -> String {

@@ -5,8 +5,8 @@ use minplan_geo::{Ellipsoid, TransverseMercator};
 use std::path::PathBuf;
 
 fn gie_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/testdata/real/proj/tmerc_grs80_algo.gie")
+    // A copy of shared/testdata/real/proj/tmerc_grs80_algo.gie, committed with its licence.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/real/proj/tmerc_grs80_algo.gie")
 }
 
 /// (lon, lat, easting, northing) pairs of the `+algo=auto` and `+algo=poder_engsager` blocks.
@@ -27,16 +27,18 @@ fn vectors() -> Vec<(f64, f64, f64, f64)> {
                 && (op.contains("algo=auto") || op.contains("algo=poder_engsager"));
         }
         let nums = |s: &str| -> Vec<f64> {
-            s.split_whitespace().filter_map(|t| t.parse().ok()).collect()
+            s.split_whitespace()
+                .filter_map(|t| t.parse().ok())
+                .collect()
         };
         if let Some(rest) = line.strip_prefix("accept") {
             let v = nums(rest);
             accept = Some((v[0], v[1]));
-        } else if let Some(rest) = line.strip_prefix("expect") {
-            if let (true, Some((lon, lat))) = (in_block, accept) {
-                let v = nums(rest);
-                out.push((lon, lat, v[0], v[1]));
-            }
+        } else if let Some(rest) = line.strip_prefix("expect")
+            && let (true, Some((lon, lat))) = (in_block, accept)
+        {
+            let v = nums(rest);
+            out.push((lon, lat, v[0], v[1]));
         }
     }
     assert!(out.len() >= 6, "parsed only {} vectors", out.len());
@@ -68,6 +70,9 @@ fn inverse_matches_proj_to_0_1_mm() {
         // Back through forward: the distance in metres between the two points.
         let (ge, gn) = tm.forward(glon, glat);
         assert!((ge - e).abs() < 1e-4 && (gn - n).abs() < 1e-4);
-        assert!((glon - lon).abs() < 1e-8 && (glat - lat).abs() < 1e-8, "({glon}, {glat})");
+        assert!(
+            (glon - lon).abs() < 1e-8 && (glat - lat).abs() < 1e-8,
+            "({glon}, {glat})"
+        );
     }
 }

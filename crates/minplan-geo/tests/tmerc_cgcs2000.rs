@@ -18,18 +18,26 @@ fn vectors() -> Vec<(f64, f64, f64, f64)> {
 
 #[test]
 fn zone44_forward_and_inverse_match_proj_to_1_mm() {
-    let tm = GaussKrugerZone::three_degree(44, true).unwrap().projection();
+    let tm = GaussKrugerZone::three_degree(44, true)
+        .unwrap()
+        .projection();
     let v = vectors();
     assert_eq!(v.len(), 48);
     for (lon, lat, x, y) in v {
         let (e, n) = tm.forward(lon, lat);
         // PROJ's figures are printed to 0.1 mm; allow that rounding plus 1 mm.
-        assert!((e - y).abs() < 1e-3 && (n - x).abs() < 1e-3, "({lon}, {lat}): ours ({n:.4}, {e:.4}), PROJ ({x}, {y})");
+        assert!(
+            (e - y).abs() < 1e-3 && (n - x).abs() < 1e-3,
+            "({lon}, {lat}): ours ({n:.4}, {e:.4}), PROJ ({x}, {y})"
+        );
         let (lon2, lat2) = tm.inverse(y, x);
         let (e2, n2) = tm.forward(lon2, lat2);
         assert!((e2 - y).abs() < 1e-6 && (n2 - x).abs() < 1e-6);
         // 1 mm ≈ 1.3e-8° of longitude at 44°N.
-        assert!((lon2 - lon).abs() < 2e-8 && (lat2 - lat).abs() < 1e-8, "({lon2}, {lat2}) vs ({lon}, {lat})");
+        assert!(
+            (lon2 - lon).abs() < 2e-8 && (lat2 - lat).abs() < 1e-8,
+            "({lon2}, {lat2}) vs ({lon}, {lat})"
+        );
     }
 }
 

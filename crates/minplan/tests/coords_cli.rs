@@ -4,17 +4,28 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../minplan-geo/tests/data").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../minplan-geo/tests/data")
+        .join(name)
 }
 
 fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_minplan")).args(args).output().expect("run minplan");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_minplan"))
+        .args(args)
+        .output()
+        .expect("run minplan");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 fn json(args: &[&str]) -> (i32, serde_json::Value) {
     let (code, out) = run(args);
-    (code, serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}")))
+    (
+        code,
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}")),
+    )
 }
 
 const LIAONING: &str = "real/announcements/liaoning_haicheng_paolou_2025-54.txt";
@@ -35,7 +46,15 @@ fn liaoning_announcement_checks_clean() {
 
     let (code, text) = run(&["coords", "check", f.to_str().unwrap()]);
     assert_eq!(code, 0);
-    for want in ["EPSG:4529", "金藏采区", "远东采区", "平面面积（高斯投影平面）", "椭球面积（TD/T 1055-2019 附录D）", "1.0685 km²", "未做县域范围检查"] {
+    for want in [
+        "EPSG:4529",
+        "金藏采区",
+        "远东采区",
+        "平面面积（高斯投影平面）",
+        "椭球面积（TD/T 1055-2019 附录D）",
+        "1.0685 km²",
+        "未做县域范围检查",
+    ] {
         assert!(text.contains(want), "missing {want} in\n{text}");
     }
 }
@@ -50,17 +69,27 @@ fn bad_inputs_exit_1_with_named_problems() {
         ("suifenhe_xian80.txt", "datum_not_cgcs2000"),
         ("suifenhe_no_datum.txt", "datum_not_stated"),
         ("suifenhe_outside.txt", "outside_region"),
-        ("real/geojson-invalid/problematic_duplicate_nodes.geojson", "repeated_point"),
+        (
+            "real/geojson-invalid/problematic_duplicate_nodes.geojson",
+            "repeated_point",
+        ),
     ];
     for (file, kind) in cases {
         let f = data(file);
-        let region: &[&str] = if file.contains("no_prefix") { &[] } else { &["--region", "suifenhe"] };
+        let region: &[&str] = if file.contains("no_prefix") {
+            &[]
+        } else {
+            &["--region", "suifenhe"]
+        };
         let mut args = vec!["coords", "check", f.to_str().unwrap(), "--json"];
         args.extend_from_slice(region);
         let (code, j) = json(&args);
         assert_eq!(code, 1, "{file}");
         let problems = j["problems"].as_array().unwrap();
-        let p = problems.iter().find(|p| p["kind"] == kind).unwrap_or_else(|| panic!("{file}: no {kind} in {problems:?}"));
+        let p = problems
+            .iter()
+            .find(|p| p["kind"] == kind)
+            .unwrap_or_else(|| panic!("{file}: no {kind} in {problems:?}"));
         assert!(!p["message"].as_str().unwrap().is_empty());
         assert!(p["points"].is_array());
     }
@@ -69,11 +98,25 @@ fn bad_inputs_exit_1_with_named_problems() {
 #[test]
 fn zone_and_datum_arguments() {
     let f = data("suifenhe_no_prefix.txt");
-    let (code, j) = json(&["coords", "check", f.to_str().unwrap(), "--zone", "44", "--json"]);
+    let (code, j) = json(&[
+        "coords",
+        "check",
+        f.to_str().unwrap(),
+        "--zone",
+        "44",
+        "--json",
+    ]);
     assert_eq!(code, 0, "{j}");
     assert_eq!(j["crs"], 4553);
     let f = data("suifenhe_no_datum.txt");
-    let (code, j) = json(&["coords", "check", f.to_str().unwrap(), "--crs", "4532", "--json"]);
+    let (code, j) = json(&[
+        "coords",
+        "check",
+        f.to_str().unwrap(),
+        "--crs",
+        "4532",
+        "--json",
+    ]);
     assert_eq!(code, 0, "{j}");
     assert_eq!(j["area_km2"], 0.3885);
 }

@@ -59,7 +59,10 @@ pub fn parse_angle(s: &str, format: GeographicFormat) -> Result<f64, AngleError>
         if parts.len() > 3 {
             return Err(AngleError::Junk(body.to_owned()));
         }
-        let nums = parts.iter().map(|p| num(p)).collect::<Result<Vec<_>, _>>()?;
+        let nums = parts
+            .iter()
+            .map(|p| num(p))
+            .collect::<Result<Vec<_>, _>>()?;
         dms_value(nums[0], nums[1], nums.get(2).copied().unwrap_or(0.0))?
     } else {
         let v = num(body)?;
@@ -69,14 +72,23 @@ pub fn parse_angle(s: &str, format: GeographicFormat) -> Result<f64, AngleError>
             let i = v.trunc();
             let frac = v - i;
             let i = i as u64;
-            dms_value((i / 10_000) as f64, ((i / 100) % 100) as f64, (i % 100) as f64 + frac)?
+            dms_value(
+                (i / 10_000) as f64,
+                ((i / 100) % 100) as f64,
+                (i % 100) as f64 + frac,
+            )?
         } else if format == GeographicFormat::DddMmss {
             let frac_digits = body.split('.').nth(1).unwrap_or("");
             let deg = v.trunc();
             let padded = format!("{frac_digits:0<4}");
-            let mm: f64 = padded[..2].parse().map_err(|_| AngleError::Junk(body.to_owned()))?;
+            let mm: f64 = padded[..2]
+                .parse()
+                .map_err(|_| AngleError::Junk(body.to_owned()))?;
             let ss_text = format!("{}.{}", &padded[2..4], &padded[4..]);
-            let ss: f64 = ss_text.trim_end_matches('.').parse().map_err(|_| AngleError::Junk(body.to_owned()))?;
+            let ss: f64 = ss_text
+                .trim_end_matches('.')
+                .parse()
+                .map_err(|_| AngleError::Junk(body.to_owned()))?;
             dms_value(deg, mm, ss)?
         } else {
             v
@@ -137,7 +149,11 @@ fn marked(body: &str) -> Result<f64, AngleError> {
         }
         parts[k] = Some(v);
     }
-    dms_value(parts[0].unwrap_or(0.0), parts[1].unwrap_or(0.0), parts[2].unwrap_or(0.0))
+    dms_value(
+        parts[0].unwrap_or(0.0),
+        parts[1].unwrap_or(0.0),
+        parts[2].unwrap_or(0.0),
+    )
 }
 
 #[cfg(test)]
@@ -148,7 +164,14 @@ mod tests {
     #[test]
     fn forms_agree() {
         let v = 44.0 + 25.0 / 60.0 + 30.12 / 3600.0;
-        for s in ["44°25′30.12″", "44°25'30.12\"", "44度25分30.12秒", "44 25 30.12", "442530.12", "44°25′30.12"] {
+        for s in [
+            "44°25′30.12″",
+            "44°25'30.12\"",
+            "44度25分30.12秒",
+            "44 25 30.12",
+            "442530.12",
+            "44°25′30.12",
+        ] {
             assert!((parse_angle(s, D).unwrap() - v).abs() < 1e-12, "{s}");
         }
         assert!((parse_angle("44.253012", GeographicFormat::DddMmss).unwrap() - v).abs() < 1e-12);
@@ -157,9 +180,18 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert!(matches!(parse_angle("44°65′00″", D), Err(AngleError::OutOfRange(_))));
-        assert!(matches!(parse_angle("44.6512", GeographicFormat::DddMmss), Err(AngleError::OutOfRange(_))));
-        assert!(matches!(parse_angle("13*0912.3", D), Err(AngleError::Junk(_))));
+        assert!(matches!(
+            parse_angle("44°65′00″", D),
+            Err(AngleError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_angle("44.6512", GeographicFormat::DddMmss),
+            Err(AngleError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_angle("13*0912.3", D),
+            Err(AngleError::Junk(_))
+        ));
         assert!(matches!(parse_angle("", D), Err(AngleError::Empty)));
     }
 }

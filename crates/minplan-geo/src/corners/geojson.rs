@@ -17,7 +17,11 @@ pub(crate) fn read(input: &str) -> RawDoc {
                 Problem::new(
                     ProblemKind::UnreadableLine,
                     Severity::Error,
-                    format!("第 {} 行第 {} 列：GeoJSON 语法错误（{e}）", e.line(), e.column()),
+                    format!(
+                        "第 {} 行第 {} 列：GeoJSON 语法错误（{e}）",
+                        e.line(),
+                        e.column()
+                    ),
                 )
                 .at_line(Some(e.line())),
             );
@@ -61,12 +65,26 @@ pub(crate) fn read(input: &str) -> RawDoc {
     doc
 }
 
-fn walk(v: &Value, name: Option<String>, blocks: &mut Vec<RawBlock>, problems: &mut Vec<Problem>, plane: &mut bool) {
+fn walk(
+    v: &Value,
+    name: Option<String>,
+    blocks: &mut Vec<RawBlock>,
+    problems: &mut Vec<Problem>,
+    plane: &mut bool,
+) {
     let ty = v.get("type").and_then(Value::as_str).unwrap_or("");
-    let block_name = |blocks: &Vec<RawBlock>| name.clone().unwrap_or_else(|| format!("要素{}", blocks.len() + 1));
+    let block_name = |blocks: &Vec<RawBlock>| {
+        name.clone()
+            .unwrap_or_else(|| format!("要素{}", blocks.len() + 1))
+    };
     match ty {
         "FeatureCollection" => {
-            for f in v.get("features").and_then(Value::as_array).into_iter().flatten() {
+            for f in v
+                .get("features")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 walk(f, None, blocks, problems, plane);
             }
         }
@@ -75,7 +93,11 @@ fn walk(v: &Value, name: Option<String>, blocks: &mut Vec<RawBlock>, problems: &
             let n = ["name", "名称", "NAME", "Name"]
                 .iter()
                 .find_map(|k| props.and_then(|p| p.get(*k)).and_then(value_text))
-                .or_else(|| v.get("id").and_then(value_text).map(|id| format!("要素{id}")));
+                .or_else(|| {
+                    v.get("id")
+                        .and_then(value_text)
+                        .map(|id| format!("要素{id}"))
+                });
             match v.get("geometry") {
                 Some(g) if !g.is_null() => walk(g, n, blocks, problems, plane),
                 _ => problems.push(Problem::new(
@@ -86,7 +108,12 @@ fn walk(v: &Value, name: Option<String>, blocks: &mut Vec<RawBlock>, problems: &
             }
         }
         "GeometryCollection" => {
-            for g in v.get("geometries").and_then(Value::as_array).into_iter().flatten() {
+            for g in v
+                .get("geometries")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 walk(g, name.clone(), blocks, problems, plane);
             }
         }
@@ -98,7 +125,13 @@ fn walk(v: &Value, name: Option<String>, blocks: &mut Vec<RawBlock>, problems: &
         "MultiPolygon" => {
             let bn = block_name(blocks);
             let mut rings = Vec::new();
-            for (k, poly) in v.get("coordinates").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (k, poly) in v
+                .get("coordinates")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 rings.extend(polygon(Some(poly), &bn, k + 1, problems, plane));
             }
             blocks.push(RawBlock { name: bn, rings });
@@ -119,9 +152,20 @@ fn value_text(v: &Value) -> Option<String> {
     }
 }
 
-fn polygon(coords: Option<&Value>, block: &str, part: usize, problems: &mut Vec<Problem>, plane: &mut bool) -> Vec<RawRing> {
+fn polygon(
+    coords: Option<&Value>,
+    block: &str,
+    part: usize,
+    problems: &mut Vec<Problem>,
+    plane: &mut bool,
+) -> Vec<RawRing> {
     let mut out = Vec::new();
-    for (ri, ring) in coords.and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (ri, ring) in coords
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let name = match (part, ri) {
             (0, 0) => format!("{block} 外圈"),
             (0, k) => format!("{block} 内圈{k}"),
@@ -154,7 +198,14 @@ fn polygon(coords: Option<&Value>, block: &str, part: usize, problems: &mut Vec<
                 *plane = true;
             }
             // Geographic: x = latitude (position[1]), y = longitude (position[0]).
-            points.push(RawPoint { label, x_text: text(1), y_text: text(0), x: y, y: x, line: None });
+            points.push(RawPoint {
+                label,
+                x_text: text(1),
+                y_text: text(0),
+                x: y,
+                y: x,
+                line: None,
+            });
         }
         if extra_dim {
             problems.push(
@@ -168,7 +219,11 @@ fn polygon(coords: Option<&Value>, block: &str, part: usize, problems: &mut Vec<
         }
         out.push(RawRing {
             name: Some(name),
-            role: if ri == 0 { RingRole::Shell } else { RingRole::Hole },
+            role: if ri == 0 {
+                RingRole::Shell
+            } else {
+                RingRole::Hole
+            },
             points,
             elevation: None,
             closure_required: true,

@@ -17,10 +17,12 @@ use super::raw::{CoordKind, RawDoc, RawRing};
 use super::text::{self, int_digits};
 use super::validate::{self, PlaneRing, ValidateOptions};
 use super::{
-    Areas, BlockArea, CornerBlock, CornerPoint, CornerReport, Datum, Layout, ParseOptions, Problem, ProblemKind,
-    Ring, RingRole, Severity,
+    Areas, BlockArea, CornerBlock, CornerPoint, CornerReport, Datum, Layout, ParseOptions, Problem,
+    ProblemKind, Ring, RingRole, Severity,
 };
-use crate::area::{DEFAULT_DENSIFY_M, ellipsoidal_area_gk, ellipsoidal_area_lonlat, km2_4dp, plane_area};
+use crate::area::{
+    DEFAULT_DENSIFY_M, ellipsoidal_area_gk, ellipsoidal_area_lonlat, km2_4dp, plane_area,
+};
 use crate::crs::{Crs, GaussKrugerZone, ZoneWidth};
 use crate::ellipsoid::Ellipsoid;
 use crate::tmerc::TransverseMercator;
@@ -32,7 +34,12 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
     let mut problems = std::mem::take(&mut raw.problems);
     let mut basis = Vec::new();
     normalise_closure(&mut raw, &mut problems);
-    let n_points: usize = raw.blocks.iter().flat_map(|b| &b.rings).map(|r| r.points.len()).sum();
+    let n_points: usize = raw
+        .blocks
+        .iter()
+        .flat_map(|b| &b.rings)
+        .map(|r| r.points.len())
+        .sum();
     if n_points == 0 {
         problems.push(Problem::new(
             ProblemKind::NoPoints,
@@ -42,12 +49,21 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
     }
 
     // ---- Datum ----
-    let stated = raw.hints.datum.clone().map(|(d, w, l)| (d, format!("文件注明“{w}”"), l)).or_else(|| {
-        raw.hints.epsg.and_then(|(code, l)| match Crs::from_epsg(code) {
-            Ok(_) => Some((Datum::Cgcs2000, format!("文件注明 EPSG:{code}"), l)),
-            Err(_) => Some((text::datum_of_foreign_epsg(code).unwrap_or(Datum::Local), format!("文件注明 EPSG:{code}"), l)),
-        })
-    });
+    let stated = raw
+        .hints
+        .datum
+        .clone()
+        .map(|(d, w, l)| (d, format!("文件注明“{w}”"), l))
+        .or_else(|| {
+            raw.hints.epsg.map(|(code, l)| {
+                let d = match Crs::from_epsg(code) {
+                    Ok(_) => Datum::Cgcs2000,
+                    // Codes we do not know are not CGCS2000: reported, never guessed.
+                    Err(_) => text::datum_of_foreign_epsg(code).unwrap_or(Datum::Local),
+                };
+                (d, format!("文件注明 EPSG:{code}"), l)
+            })
+        });
     let mut datum = None;
     let mut official = false;
     if let (Some((d, why, l)), Some(given)) = (&stated, opts.datum)
@@ -57,7 +73,11 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
             Problem::new(
                 ProblemKind::DatumConflict,
                 Severity::Error,
-                format!("{why}（{}），与指定的 {} 不符；请核对坐标系", d.label_zh(), given.label_zh()),
+                format!(
+                    "{why}（{}），与指定的 {} 不符；请核对坐标系",
+                    d.label_zh(),
+                    given.label_zh()
+                ),
             )
             .at_line(*l),
         );
@@ -70,7 +90,10 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
         basis.push(format!("坐标系：{}（由参数指定）", d.label_zh()));
     } else if matches!(raw.layout, Layout::MnrSubmission | Layout::MnrKeyValue) {
         datum = Some(Datum::Cgcs2000);
-        basis.push("坐标系：2000国家大地坐标系（自然资源部报盘格式自 2018 年起规定使用 CGCS2000）".to_owned());
+        basis.push(
+            "坐标系：2000国家大地坐标系（自然资源部报盘格式自 2018 年起规定使用 CGCS2000）"
+                .to_owned(),
+        );
     } else if raw.rfc7946 {
         datum = Some(Datum::Wgs84);
         basis.push("坐标系：WGS 84 经纬度（GeoJSON 未带 crs 成员，按 RFC 7946）".to_owned());
@@ -116,7 +139,11 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
         .or_else(|| {
             raw.hints.zone.and_then(|(z, l)| {
                 let six = raw.hints.width_six.unwrap_or((13..=23).contains(&z));
-                let zone = if six { GaussKrugerZone::six_degree(z, true) } else { GaussKrugerZone::three_degree(z, true) };
+                let zone = if six {
+                    GaussKrugerZone::six_degree(z, true)
+                } else {
+                    GaussKrugerZone::three_degree(z, true)
+                };
                 zone.ok().map(|zz| (zz, l))
             })
         });
@@ -137,8 +164,17 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
     // ---- Coordinates ----
     let mut geo: Vec<Vec<Vec<Geo>>> = Vec::new();
     let (zone, crs_zone) = match raw.kind {
-        CoordKind::Plane => plane(&mut raw, opts, declared, &mut geo, &mut problems, &mut basis),
-        CoordKind::Geographic => geographic(&raw, opts, declared, &mut geo, &mut problems, &mut basis),
+        CoordKind::Plane => plane(
+            &mut raw,
+            opts,
+            declared,
+            &mut geo,
+            &mut problems,
+            &mut basis,
+        ),
+        CoordKind::Geographic => {
+            geographic(&raw, opts, declared, &mut geo, &mut problems, &mut basis)
+        }
     };
     let crs = if official {
         match raw.kind {
@@ -172,9 +208,17 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
                     }
                 })
                 .collect();
-            rings.push(Ring { name: r.name.clone(), role: r.role, points, elevation: r.elevation });
+            rings.push(Ring {
+                name: r.name.clone(),
+                role: r.role,
+                points,
+                elevation: r.elevation,
+            });
         }
-        blocks.push(CornerBlock { name: b.name.clone(), rings });
+        blocks.push(CornerBlock {
+            name: b.name.clone(),
+            rings,
+        });
     }
 
     // ---- Geometry checks ----
@@ -189,10 +233,18 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
                     coords.push(c);
                 }
             }
-            plane_rings.push(PlaneRing { name: r.name.clone(), role: r.role, labels, coords });
+            plane_rings.push(PlaneRing {
+                name: r.name.clone(),
+                role: r.role,
+                labels,
+                coords,
+            });
         }
     }
-    problems.extend(validate::validate_rings(&plane_rings, &ValidateOptions::default()));
+    problems.extend(validate::validate_rings(
+        &plane_rings,
+        &ValidateOptions::default(),
+    ));
     if raw.layout == Layout::GeoJson {
         for pr in &plane_rings {
             let a = plane_area(&pr.coords);
@@ -201,12 +253,24 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
                 RingRole::Hole => a > 0.0,
             };
             if wrong && pr.coords.len() >= 3 {
-                let (want, got) = if pr.role == RingRole::Shell { ("外圈", "顺时针") } else { ("内圈", "逆时针") };
+                let (want, got) = if pr.role == RingRole::Shell {
+                    ("外圈", "顺时针")
+                } else {
+                    ("内圈", "逆时针")
+                };
                 problems.push(
                     Problem::new(
                         ProblemKind::WrongWinding,
                         Severity::Warning,
-                        format!("{} 为{got}；RFC 7946 要求{want}{}，输出时已纠正", pr.name.clone().unwrap_or_default(), if pr.role == RingRole::Shell { "逆时针" } else { "顺时针" }),
+                        format!(
+                            "{} 为{got}；RFC 7946 要求{want}{}，输出时已纠正",
+                            pr.name.clone().unwrap_or_default(),
+                            if pr.role == RingRole::Shell {
+                                "逆时针"
+                            } else {
+                                "顺时针"
+                            }
+                        ),
                     )
                     .in_ring(pr.name.clone()),
                 );
@@ -230,7 +294,9 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
     } else {
         let provisional: f64 = plane_rings
             .iter()
-            .map(|r| plane_area(&r.coords).abs() * if r.role == RingRole::Hole { -1.0 } else { 1.0 })
+            .map(|r| {
+                plane_area(&r.coords).abs() * if r.role == RingRole::Hole { -1.0 } else { 1.0 }
+            })
             .sum();
         if n_points > 0 && raw.kind == CoordKind::Plane {
             area_note = Some(format!(
@@ -302,7 +368,10 @@ fn normalise_closure(raw: &mut RawDoc, problems: &mut Vec<Problem>) {
                             r.points[0].label
                         ),
                     )
-                    .with_points(vec![r.points[0].label.clone(), r.points[r.points.len() - 1].label.clone()])
+                    .with_points(vec![
+                        r.points[0].label.clone(),
+                        r.points[r.points.len() - 1].label.clone(),
+                    ])
                     .in_ring(r.name.clone()),
                 );
             }
@@ -323,7 +392,9 @@ fn duplicate_labels(r: &RawRing, problems: &mut Vec<Problem>) {
                         "{}拐点号 {} 重复出现{}",
                         super::raw::line_prefix(p.line),
                         p.label,
-                        first_line.map(|l| format!("（第 {l} 行已有）")).unwrap_or_default()
+                        first_line
+                            .map(|l| format!("（第 {l} 行已有）"))
+                            .unwrap_or_default()
                     ),
                 )
                 .with_points(vec![p.label.clone()])
@@ -359,7 +430,9 @@ fn easting_like(v: f64) -> bool {
 /// A plane point entered as (Y, X).
 fn swapped_point(kind: CoordKind, x: Option<f64>, y: Option<f64>) -> bool {
     match (kind, x, y) {
-        (CoordKind::Plane, Some(a), Some(b)) => !(northing_like(a) && easting_like(b)) && northing_like(b) && easting_like(a),
+        (CoordKind::Plane, Some(a), Some(b)) => {
+            !(northing_like(a) && easting_like(b)) && northing_like(b) && easting_like(a)
+        }
         _ => false,
     }
 }
@@ -379,7 +452,7 @@ fn plane(
     basis: &mut Vec<String>,
 ) -> (Option<GaussKrugerZone>, Option<GaussKrugerZone>) {
     // Pass 1: axis order per point; collect (northing, easting-as-entered).
-    let mut ne: Vec<Vec<Vec<Option<(f64, f64)>>>> = Vec::new();
+    let mut ne: Vec<Vec<Vec<Geo>>> = Vec::new(); // (northing, easting as entered)
     let mut prefixes: Vec<u32> = Vec::new();
     let mut plain_count = 0usize;
     for b in &raw.blocks {
@@ -488,11 +561,17 @@ fn plane(
         };
         match (from_prefix, declared) {
             (Some(z), Some(d)) if d.zone != z.zone || d.width != z.width => {
-                problems.push(Problem::new(
-                    ProblemKind::ZonePrefixWrong,
-                    Severity::Error,
-                    format!("Y 坐标的带号为 {p}，与指定的第 {} 带不符；按指定的第 {} 带计算", d.zone, d.zone),
-                ).with_points(all_labels(raw)));
+                problems.push(
+                    Problem::new(
+                        ProblemKind::ZonePrefixWrong,
+                        Severity::Error,
+                        format!(
+                            "Y 坐标的带号为 {p}，与指定的第 {} 带不符；按指定的第 {} 带计算",
+                            d.zone, d.zone
+                        ),
+                    )
+                    .with_points(all_labels(raw)),
+                );
                 zone = Some(d.with_prefix(true));
             }
             (Some(z), _) => {
@@ -500,11 +579,16 @@ fn plane(
                 zone = Some(z);
             }
             (None, fallback) => {
-                problems.push(Problem::new(
-                    ProblemKind::ZonePrefixWrong,
-                    Severity::Error,
-                    format!("Y 坐标的带号 {p} 不是 CGCS2000 的 3° 带号（25–45）或 6° 带号（13–23）"),
-                ).with_points(all_labels(raw)));
+                problems.push(
+                    Problem::new(
+                        ProblemKind::ZonePrefixWrong,
+                        Severity::Error,
+                        format!(
+                            "Y 坐标的带号 {p} 不是 CGCS2000 的 3° 带号（25–45）或 6° 带号（13–23）"
+                        ),
+                    )
+                    .with_points(all_labels(raw)),
+                );
                 zone = fallback.or(region_zone).map(|z| z.with_prefix(true));
             }
         }
@@ -529,7 +613,10 @@ fn plane(
                 Problem::new(
                     ProblemKind::ZonePrefixWrong,
                     Severity::Error,
-                    format!("拐点 {} 的 Y 坐标带号与其余拐点（{p}）不同", other.join("、")),
+                    format!(
+                        "拐点 {} 的 Y 坐标带号与其余拐点（{p}）不同",
+                        other.join("、")
+                    ),
                 )
                 .with_points(other),
             );
@@ -539,14 +626,20 @@ fn plane(
                 Problem::new(
                     ProblemKind::ZonePrefixMissing,
                     Severity::Error,
-                    format!("拐点 {} 的 Y 坐标缺少带号（其余拐点为 {p} 带），请补全", missing.join("、")),
+                    format!(
+                        "拐点 {} 的 Y 坐标缺少带号（其余拐点为 {p} 带），请补全",
+                        missing.join("、")
+                    ),
                 )
                 .with_points(missing),
             );
         }
     } else if plain_count > 0 {
         if let Some(d) = declared {
-            basis.push(format!("投影带：第 {} 带（Y 不含带号，带号由参数或文件说明给定）", d.zone));
+            basis.push(format!(
+                "投影带：第 {} 带（Y 不含带号，带号由参数或文件说明给定）",
+                d.zone
+            ));
             zone = Some(d.with_prefix(false));
         } else if let Some(rz) = region_zone {
             problems.push(Problem::new(
@@ -601,9 +694,14 @@ fn plane(
         let pts: Vec<(f64, f64)> = geo.iter().flatten().flatten().flatten().copied().collect();
         let inside = |zz: &GaussKrugerZone| {
             let outline = outline_in_zone(region, zz);
-            pts.iter().filter(|p| outline.iter().any(|r| validate::point_in_ring(**p, r))).count()
+            pts.iter()
+                .filter(|p| outline.iter().any(|r| validate::point_in_ring(**p, r)))
+                .count()
         };
-        let (here, there) = (inside(&z.with_prefix(false)), inside(&region.zone.with_prefix(false)));
+        let (here, there) = (
+            inside(&z.with_prefix(false)),
+            inside(&region.zone.with_prefix(false)),
+        );
         if here * 2 < pts.len() && there * 2 > pts.len() {
             problems.push(
                 Problem::new(
@@ -623,7 +721,12 @@ fn plane(
 }
 
 fn all_labels(raw: &RawDoc) -> Vec<String> {
-    raw.blocks.iter().flat_map(|b| &b.rings).flat_map(|r| &r.points).map(|p| p.label.clone()).collect()
+    raw.blocks
+        .iter()
+        .flat_map(|b| &b.rings)
+        .flat_map(|r| &r.points)
+        .map(|p| p.label.clone())
+        .collect()
 }
 
 /// Geographic input: project to the zone. Returns (zone used, unprefixed; zone for the
@@ -636,18 +739,37 @@ fn geographic(
     problems: &mut Vec<Problem>,
     basis: &mut Vec<String>,
 ) -> (Option<GaussKrugerZone>, Option<GaussKrugerZone>) {
-    let lons: Vec<f64> = raw.blocks.iter().flat_map(|b| &b.rings).flat_map(|r| &r.points).filter_map(|p| p.y).collect();
-    let mean_lon = if lons.is_empty() { f64::NAN } else { lons.iter().sum::<f64>() / lons.len() as f64 };
+    let lons: Vec<f64> = raw
+        .blocks
+        .iter()
+        .flat_map(|b| &b.rings)
+        .flat_map(|r| &r.points)
+        .filter_map(|p| p.y)
+        .collect();
+    let mean_lon = if lons.is_empty() {
+        f64::NAN
+    } else {
+        lons.iter().sum::<f64>() / lons.len() as f64
+    };
     let zone = if let Some(d) = declared {
-        basis.push(format!("面积与几何检查所用投影带：第 {} 带（参数或文件指定）", d.zone));
+        basis.push(format!(
+            "面积与几何检查所用投影带：第 {} 带（参数或文件指定）",
+            d.zone
+        ));
         Some(d)
     } else if let Some(r) = &opts.region {
-        basis.push(format!("面积与几何检查所用投影带：第 {} 带（规划区域默认）", r.zone.zone));
+        basis.push(format!(
+            "面积与几何检查所用投影带：第 {} 带（规划区域默认）",
+            r.zone.zone
+        ));
         Some(r.zone)
     } else {
         let z = GaussKrugerZone::three_degree_for_lon(mean_lon, true);
         if let Some(z) = z {
-            basis.push(format!("面积与几何检查所用投影带：3° 带第 {} 带（按经度 {mean_lon:.3}° 选定）", z.zone));
+            basis.push(format!(
+                "面积与几何检查所用投影带：3° 带第 {} 带（按经度 {mean_lon:.3}° 选定）",
+                z.zone
+            ));
         }
         z
     };
@@ -661,7 +783,11 @@ fn geographic(
                     format!("平均经度 {mean_lon:.4}° 不在我国 CGCS2000 高斯–克吕格分带范围（75°E–135°E，3° 带 25–45）；几何检查在中央经线 {:.0}°E 的横轴墨卡托平面上进行", (mean_lon / 3.0).round() * 3.0),
                 ));
             }
-            let cm = if mean_lon.is_finite() { (mean_lon / 3.0).round() * 3.0 } else { 0.0 };
+            let cm = if mean_lon.is_finite() {
+                (mean_lon / 3.0).round() * 3.0
+            } else {
+                0.0
+            };
             TransverseMercator::new(Ellipsoid::CGCS2000, cm, 1.0, 500_000.0, 0.0)
         }
     };
@@ -680,7 +806,11 @@ fn geographic(
                             Problem::new(
                                 ProblemKind::InvalidAngle,
                                 Severity::Error,
-                                format!("{}拐点 {}：纬度 {lat}、经度 {lon} 超出范围", super::raw::line_prefix(p.line), p.label),
+                                format!(
+                                    "{}拐点 {}：纬度 {lat}、经度 {lon} 超出范围",
+                                    super::raw::line_prefix(p.line),
+                                    p.label
+                                ),
                             )
                             .with_points(vec![p.label.clone()])
                             .at_line(p.line),
@@ -707,7 +837,12 @@ fn outline_in_zone(region: &super::Region, zone: &GaussKrugerZone) -> Vec<Vec<(f
         .collect()
 }
 
-fn region_check(region: &super::Region, zone: &GaussKrugerZone, rings: &[PlaneRing], problems: &mut Vec<Problem>) {
+fn region_check(
+    region: &super::Region,
+    zone: &GaussKrugerZone,
+    rings: &[PlaneRing],
+    problems: &mut Vec<Problem>,
+) {
     let outline = outline_in_zone(region, zone);
     if outline.is_empty() {
         return;
@@ -718,7 +853,10 @@ fn region_check(region: &super::Region, zone: &GaussKrugerZone, rings: &[PlaneRi
         for (p, l) in r.coords.iter().zip(&r.labels) {
             let inside = outline.iter().any(|o| validate::point_in_ring(*p, o));
             if !inside {
-                let d = outline.iter().map(|o| validate::distance_to_ring(*p, o)).fold(f64::INFINITY, f64::min);
+                let d = outline
+                    .iter()
+                    .map(|o| validate::distance_to_ring(*p, o))
+                    .fold(f64::INFINITY, f64::min);
                 if d > region.tolerance_m {
                     out.push(l.clone());
                     worst = worst.max(d);
@@ -746,7 +884,12 @@ fn region_check(region: &super::Region, zone: &GaussKrugerZone, rings: &[PlaneRi
     }
 }
 
-fn compute_areas(raw: &RawDoc, rings: &[PlaneRing], zone: &GaussKrugerZone, kind: CoordKind) -> Areas {
+fn compute_areas(
+    raw: &RawDoc,
+    rings: &[PlaneRing],
+    zone: &GaussKrugerZone,
+    kind: CoordKind,
+) -> Areas {
     let z = zone.with_prefix(false);
     let width = match z.width {
         ZoneWidth::Three => 3,
@@ -768,13 +911,19 @@ fn compute_areas(raw: &RawDoc, rings: &[PlaneRing], zone: &GaussKrugerZone, kind
             let ell = match kind {
                 CoordKind::Plane => ellipsoidal_area_gk(&r.coords, &z, DEFAULT_DENSIFY_M),
                 CoordKind::Geographic => {
-                    let ll: Vec<(f64, f64)> = r.coords.iter().map(|&(x, y)| tm.inverse(x, y)).collect();
+                    let ll: Vec<(f64, f64)> =
+                        r.coords.iter().map(|&(x, y)| tm.inverse(x, y)).collect();
                     ellipsoidal_area_lonlat(&ll, Ellipsoid::CGCS2000)
                 }
             };
             e += sign * ell.abs();
         }
-        blocks.push(BlockArea { name: b.name.clone(), plane_m2: p, ellipsoidal_m2: e, km2: km2_4dp(e) });
+        blocks.push(BlockArea {
+            name: b.name.clone(),
+            plane_m2: p,
+            ellipsoidal_m2: e,
+            km2: km2_4dp(e),
+        });
     }
     let plane_m2: f64 = blocks.iter().map(|b| b.plane_m2).sum();
     let ellipsoidal_m2: f64 = blocks.iter().map(|b| b.ellipsoidal_m2).sum();
@@ -791,7 +940,10 @@ fn compute_areas(raw: &RawDoc, rings: &[PlaneRing], zone: &GaussKrugerZone, kind
             CoordKind::Plane => format!(
                 "椭球面积（TD/T 1055-2019 附录D）：CGCS2000 椭球；平面边按不超过 {DEFAULT_DENSIFY_M} m 加密后反算经纬度，逐段椭球梯形面积求和"
             ),
-            CoordKind::Geographic => "椭球面积（TD/T 1055-2019 附录D）：CGCS2000 椭球；按经纬度顶点逐边椭球梯形面积求和".to_owned(),
+            CoordKind::Geographic => {
+                "椭球面积（TD/T 1055-2019 附录D）：CGCS2000 椭球；按经纬度顶点逐边椭球梯形面积求和"
+                    .to_owned()
+            }
         },
         blocks,
     }

@@ -20,7 +20,11 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
     for (i, l) in lines.iter().enumerate() {
         let line = Some(i + 1);
         let t = l.trim();
-        if t.is_empty() || (t.starts_with('[') && t.ends_with(']')) || t.starts_with(';') || t.starts_with('#') {
+        if t.is_empty()
+            || (t.starts_with('[') && t.ends_with(']'))
+            || t.starts_with(';')
+            || t.starts_with('#')
+        {
             continue;
         }
         let Some((key, value)) = t.split_once('=') else {
@@ -32,7 +36,9 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
         let key = key.trim();
         let is_xy = key.len() > 2
             && key.get(..2).is_some_and(|k| k.eq_ignore_ascii_case("XY"))
-            && key.get(2..).is_some_and(|k| k.bytes().all(|b| b.is_ascii_digit()));
+            && key
+                .get(2..)
+                .is_some_and(|k| k.bytes().all(|b| b.is_ascii_digit()));
         if !is_xy {
             if !doc.hints.scan(t, line) && !known_meta(key) {
                 doc.problems.push(
@@ -52,11 +58,15 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
         if first == "标高" || first == "*" {
             let name = get(3).trim();
             let ring_name = if name.is_empty() {
-                format!("第{}圈", doc.blocks.iter().map(|b| b.rings.len()).sum::<usize>() + 1)
+                format!(
+                    "第{}圈",
+                    doc.blocks.iter().map(|b| b.rings.len()).sum::<usize>() + 1
+                )
             } else {
                 name.to_owned()
             };
-            let elevation = raw::read_elevation(get(1), get(2), line, &ring_name, &mut doc.problems);
+            let elevation =
+                raw::read_elevation(get(1), get(2), line, &ring_name, &mut doc.problems);
             let role = raw::ring_role(get(4), line, &ring_name, &mut doc.problems);
             raw::push_ring(
                 &mut doc.blocks,
@@ -76,17 +86,30 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
                 Problem::new(
                     ProblemKind::MissingValue,
                     Severity::Error,
-                    format!("第 {} 行：{key} 应为“点号,X,Y”，只有 {} 项", i + 1, fields.len()),
+                    format!(
+                        "第 {} 行：{key} 应为“点号,X,Y”，只有 {} 项",
+                        i + 1,
+                        fields.len()
+                    ),
                 )
                 .with_points(vec![first.to_owned()])
                 .at_line(line),
             );
             continue;
         }
-        current.push(raw::plane_point(first, get(1), get(2), line, &mut doc.problems));
+        current.push(raw::plane_point(
+            first,
+            get(1),
+            get(2),
+            line,
+            &mut doc.problems,
+        ));
     }
     if !current.is_empty() {
-        let name = format!("第{}圈", doc.blocks.iter().map(|b| b.rings.len()).sum::<usize>() + 1);
+        let name = format!(
+            "第{}圈",
+            doc.blocks.iter().map(|b| b.rings.len()).sum::<usize>() + 1
+        );
         doc.problems.push(
             Problem::new(
                 ProblemKind::UnreadableLine,
@@ -114,8 +137,23 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
 fn known_meta(key: &str) -> bool {
     matches!(
         key,
-        "坐标系" | "带号" | "几度分带" | "投影类型" | "计量单位" | "精度" | "转换参数" | "点数" | "拐点数"
-            | "圈数" | "面积" | "矿区面积" | "名称" | "矿山名称" | "项目名称" | "格式版本号" | "数据产生单位"
+        "坐标系"
+            | "带号"
+            | "几度分带"
+            | "投影类型"
+            | "计量单位"
+            | "精度"
+            | "转换参数"
+            | "点数"
+            | "拐点数"
+            | "圈数"
+            | "面积"
+            | "矿区面积"
+            | "名称"
+            | "矿山名称"
+            | "项目名称"
+            | "格式版本号"
+            | "数据产生单位"
             | "数据产生日期"
     )
 }

@@ -29,11 +29,15 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
             let get = |k: usize| fields.get(k).copied().unwrap_or("");
             let name = get(3).trim();
             let ring_name = if name.is_empty() {
-                format!("第{}圈", doc.blocks.iter().map(|b| b.rings.len()).sum::<usize>() + 1)
+                format!(
+                    "第{}圈",
+                    doc.blocks.iter().map(|b| b.rings.len()).sum::<usize>() + 1
+                )
             } else {
                 name.to_owned()
             };
-            let elevation = raw::read_elevation(get(1), get(2), line, &ring_name, &mut doc.problems);
+            let elevation =
+                raw::read_elevation(get(1), get(2), line, &ring_name, &mut doc.problems);
             let role = raw::ring_role(get(4), line, &ring_name, &mut doc.problems);
             if current.is_empty() {
                 doc.problems.push(
@@ -65,14 +69,28 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
         if looks_like_point {
             seen_point = true;
             let label = fields[0].trim();
-            current.push(raw::plane_point(label, fields[1], fields[2], line, &mut doc.problems));
-            let extra: Vec<&str> = fields[3..].iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+            current.push(raw::plane_point(
+                label,
+                fields[1],
+                fields[2],
+                line,
+                &mut doc.problems,
+            ));
+            let extra: Vec<&str> = fields[3..]
+                .iter()
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .collect();
             if !extra.is_empty() {
                 doc.problems.push(
                     Problem::new(
                         ProblemKind::UnreadableLine,
                         Severity::Warning,
-                        format!("第 {} 行：拐点 {label} 后的多余内容“{}”未读取", i + 1, extra.join(",")),
+                        format!(
+                            "第 {} 行：拐点 {label} 后的多余内容“{}”未读取",
+                            i + 1,
+                            extra.join(",")
+                        ),
                     )
                     .with_points(vec![label.to_owned()])
                     .at_line(line),
@@ -97,7 +115,10 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
         );
     }
     if !current.is_empty() {
-        let name = format!("第{}圈", doc.blocks.iter().map(|b| b.rings.len()).sum::<usize>() + 1);
+        let name = format!(
+            "第{}圈",
+            doc.blocks.iter().map(|b| b.rings.len()).sum::<usize>() + 1
+        );
         doc.problems.push(
             Problem::new(
                 ProblemKind::UnreadableLine,

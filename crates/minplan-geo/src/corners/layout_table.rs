@@ -16,7 +16,10 @@
 use super::dms;
 use super::raw::{self, CoordKind, RawBlock, RawDoc, RawPoint, RawRing};
 use super::text;
-use super::{ElevationRange, GeographicFormat, Layout, ParseOptions, Problem, ProblemKind, RingRole, Severity};
+use super::{
+    ElevationRange, GeographicFormat, Layout, ParseOptions, Problem, ProblemKind, RingRole,
+    Severity,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Axis {
@@ -58,15 +61,21 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
     let any_points = kinds.iter().any(|(_, k)| matches!(k, LineKind::Points(_)));
     if !any_points {
         // Word pastes sometimes put one cell per line: read the whole text as one row.
-        let joined: Vec<&str> = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect();
+        let joined: Vec<&str> = lines
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect();
         let toks = tokens(&joined.join(" "));
         if let Some(points) = split_groups(&toks) {
             kinds = vec![(1, LineKind::Points(Row { points }))];
         }
     }
-    let format = opts
-        .geographic_format
-        .unwrap_or(if hints.ddd_mmss { GeographicFormat::DddMmss } else { GeographicFormat::DecimalDegrees });
+    let format = opts.geographic_format.unwrap_or(if hints.ddd_mmss {
+        GeographicFormat::DddMmss
+    } else {
+        GeographicFormat::DecimalDegrees
+    });
     // Plane or geographic?
     let all_cells: Vec<&String> = kinds
         .iter()
@@ -77,11 +86,23 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
         .flat_map(|r| r.points.iter().flat_map(|(_, a, b)| [a, b]))
         .collect();
     let geographic = !all_cells.is_empty()
-        && (all_cells.iter().any(|c| c.contains(['°', '′', '″', '\'', '"', '度', '分', '秒', ' ']))
+        && (all_cells
+            .iter()
+            .any(|c| c.contains(['°', '′', '″', '\'', '"', '度', '分', '秒', ' ']))
             || geo_words
-            || all_cells.iter().all(|c| text::parse_number(c).is_ok_and(|v| v.abs() < 400.0)));
-    let kind = if geographic { CoordKind::Geographic } else { CoordKind::Plane };
-    let layout = if geographic { Layout::GeographicTable } else { Layout::PlaneTable };
+            || all_cells
+                .iter()
+                .all(|c| text::parse_number(c).is_ok_and(|v| v.abs() < 400.0)));
+    let kind = if geographic {
+        CoordKind::Geographic
+    } else {
+        CoordKind::Plane
+    };
+    let layout = if geographic {
+        Layout::GeographicTable
+    } else {
+        Layout::PlaneTable
+    };
     let mut doc = RawDoc::new(layout, kind);
     doc.hints = hints;
 
@@ -94,13 +115,18 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
     let mut pending_elev: Option<ElevationRange> = None;
     let mut multi = false;
     let mut auto_label = 0usize;
-    let finish = |blocks: &mut Vec<RawBlock>, ring: &mut Vec<RawPoint>, name: Option<String>, elev: Option<ElevationRange>, multi: bool| {
+    let finish = |blocks: &mut Vec<RawBlock>,
+                  ring: &mut Vec<RawPoint>,
+                  name: Option<String>,
+                  elev: Option<ElevationRange>,
+                  multi: bool| {
         if ring.is_empty() {
             return;
         }
         let mut pts = std::mem::take(ring);
         if multi {
-            let closing = pts.len() > 1 && pts.last().map(|p| &p.label) == pts.first().map(|p| &p.label);
+            let closing =
+                pts.len() > 1 && pts.last().map(|p| &p.label) == pts.first().map(|p| &p.label);
             let last = if closing { pts.pop() } else { None };
             pts.sort_by_key(|p| label_key(&p.label));
             pts.extend(last);
@@ -125,7 +151,11 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
             LineKind::Elevation(e) => {
                 if !ring.is_empty() && ring_elev.is_none() {
                     ring_elev = Some(e);
-                } else if let Some(b) = blocks.last_mut().and_then(|b| b.rings.last_mut()).filter(|r| r.elevation.is_none() && ring.is_empty()) {
+                } else if let Some(b) = blocks
+                    .last_mut()
+                    .and_then(|b| b.rings.last_mut())
+                    .filter(|r| r.elevation.is_none() && ring.is_empty())
+                {
                     b.elevation = Some(e);
                 } else {
                     pending_elev = Some(e);
@@ -138,9 +168,13 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
             }
             LineKind::BadPoint(label, msg) => {
                 doc.problems.push(
-                    Problem::new(ProblemKind::MissingValue, Severity::Error, format!("第 {line} 行：{msg}"))
-                        .with_points(vec![label])
-                        .at_line(Some(line)),
+                    Problem::new(
+                        ProblemKind::MissingValue,
+                        Severity::Error,
+                        format!("第 {line} 行：{msg}"),
+                    )
+                    .with_points(vec![label])
+                    .at_line(Some(line)),
                 );
             }
             LineKind::Points(row) => {
@@ -154,13 +188,21 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
                     } else {
                         label
                     };
-                    let closed = ring.len() > 2 && ring.first().map(|p| &p.label) == ring.last().map(|p| &p.label);
+                    let closed = ring.len() > 2
+                        && ring.first().map(|p| &p.label) == ring.last().map(|p| &p.label);
                     let restart = closed
-                        || ring.iter().enumerate().any(|(i, p)| {
-                            p.label == label && !(i == 0 && ring.len() > 2)
-                        });
+                        || ring
+                            .iter()
+                            .enumerate()
+                            .any(|(i, p)| p.label == label && !(i == 0 && ring.len() > 2));
                     if restart {
-                        finish(&mut blocks, &mut ring, ring_name.take(), ring_elev.take(), multi);
+                        finish(
+                            &mut blocks,
+                            &mut ring,
+                            ring_name.take(),
+                            ring_elev.take(),
+                            multi,
+                        );
                         auto_label = 0;
                     }
                     if ring.is_empty() {
@@ -172,10 +214,21 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
                         doc.problems.push(unreadable_text(tl, &t));
                     }
                     let order = header.clone().unwrap_or_default();
-                    let swap_cols = matches!(order.as_slice(), [Axis::Y, Axis::X, ..] | [Axis::Lon, Axis::Lat, ..]);
+                    let swap_cols = matches!(
+                        order.as_slice(),
+                        [Axis::Y, Axis::X, ..] | [Axis::Lon, Axis::Lat, ..]
+                    );
                     let (first, second) = if swap_cols { (b, a) } else { (a, b) };
                     let p = if geographic {
-                        geo_point(&label, &first, &second, &order, format, line, &mut doc.problems)
+                        geo_point(
+                            &label,
+                            &first,
+                            &second,
+                            &order,
+                            format,
+                            line,
+                            &mut doc.problems,
+                        )
                     } else {
                         raw::plane_point(&label, &first, &second, Some(line), &mut doc.problems)
                     };
@@ -184,7 +237,13 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
             }
         }
     }
-    finish(&mut blocks, &mut ring, ring_name.take(), ring_elev.take(), multi);
+    finish(
+        &mut blocks,
+        &mut ring,
+        ring_name.take(),
+        ring_elev.take(),
+        multi,
+    );
     if let Some((t, tl)) = pending_name {
         doc.problems.push(unreadable_text(tl, &t));
     }
@@ -212,7 +271,8 @@ fn geo_point(
     line: usize,
     problems: &mut Vec<Problem>,
 ) -> RawPoint {
-    let read = |s: &str, field: &str, problems: &mut Vec<Problem>| match dms::parse_angle(s, format) {
+    let read = |s: &str, field: &str, problems: &mut Vec<Problem>| match dms::parse_angle(s, format)
+    {
         Ok(v) => Some(v),
         Err(e) => {
             let kind = match e {
@@ -224,7 +284,10 @@ fn geo_point(
                 Problem::new(
                     kind,
                     Severity::Error,
-                    format!("第 {line} 行：拐点 {label} 的{field}“{}”无法读取：{e}", s.trim()),
+                    format!(
+                        "第 {line} 行：拐点 {label} 的{field}“{}”无法读取：{e}",
+                        s.trim()
+                    ),
                 )
                 .with_points(vec![label.to_owned()])
                 .at_line(Some(line)),
@@ -267,25 +330,41 @@ fn classify(t: &str, hints: &mut text::Hints, line: usize) -> LineKind {
     if t.contains("标高") || t.contains("高程") {
         let nums = numbers_in(t);
         if nums.len() >= 2 {
-            return LineKind::Elevation(ElevationRange { top_m: nums[0], bottom_m: nums[1] });
+            return LineKind::Elevation(ElevationRange {
+                top_m: nums[0],
+                bottom_m: nums[1],
+            });
         }
     }
     let axes: Vec<Axis> = toks.iter().filter_map(|w| axis_word(w)).collect();
-    if axes.len() >= 2 && !toks.iter().any(|w| text::numberish(w) && text::int_digits(text::parse_number(w).unwrap_or(0.0)) >= 4) {
+    if axes.len() >= 2
+        && !toks.iter().any(|w| {
+            text::numberish(w) && text::int_digits(text::parse_number(w).unwrap_or(0.0)) >= 4
+        })
+    {
         return LineKind::Header(axes);
     }
     if stated {
         return LineKind::Statement;
     }
     // A row that begins with a label and has some numbers but not two coordinates.
-    if toks.len() >= 2 && label_like(&toks[0]) && toks[1..].iter().any(|w| text::numberish(w) && w.len() >= 5) {
+    if toks.len() >= 2
+        && label_like(&toks[0])
+        && toks[1..].iter().any(|w| text::numberish(w) && w.len() >= 5)
+    {
         return LineKind::BadPoint(
             toks[0].clone(),
-            format!("拐点 {} 的坐标不完整或多余：“{}”", toks[0], toks[1..].join(" ")),
+            format!(
+                "拐点 {} 的坐标不完整或多余：“{}”",
+                toks[0],
+                toks[1..].join(" ")
+            ),
         );
     }
     if toks.len() == 2 && toks.iter().all(|w| text::numberish(w) && w.len() >= 5) {
-        return LineKind::Points(Row { points: vec![(String::new(), toks[0].clone(), toks[1].clone())] });
+        return LineKind::Points(Row {
+            points: vec![(String::new(), toks[0].clone(), toks[1].clone())],
+        });
     }
     if toks.iter().all(|w| header_word(w)) {
         return LineKind::Statement;
@@ -311,7 +390,18 @@ fn axis_word(w: &str) -> Option<Axis> {
 
 fn header_word(w: &str) -> bool {
     axis_word(w).is_some()
-        || ["点号", "拐点", "拐点号", "序号", "编号", "点名", "坐标", "拐点编号", "界址点号"].contains(&w)
+        || [
+            "点号",
+            "拐点",
+            "拐点号",
+            "序号",
+            "编号",
+            "点名",
+            "坐标",
+            "拐点编号",
+            "界址点号",
+        ]
+        .contains(&w)
 }
 
 /// Splits a line into cells. DMS written with marks and spaces (`131° 09′ 12.3″`) is kept as
@@ -338,7 +428,8 @@ fn label_like(w: &str) -> bool {
     (1..=4).contains(&digits)
         && !w.contains('.')
         && !w.contains(['°', '′', '″', '\'', '"', '*'])
-        && w.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '#'))
+        && w.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '#'))
 }
 
 fn coord_like(w: &str) -> bool {
@@ -357,14 +448,23 @@ fn split_groups(toks: &[String]) -> Option<Vec<(String, String, String)>> {
         if rest.is_empty() {
             return None;
         }
-        if rest.len() % 3 == 0
-            && rest.chunks(3).all(|c| label_like(&c[0]) && coord_like(&c[1]) && coord_like(&c[2]))
+        if rest.len().is_multiple_of(3)
+            && rest
+                .chunks(3)
+                .all(|c| label_like(&c[0]) && coord_like(&c[1]) && coord_like(&c[2]))
         {
-            return Some(rest.chunks(3).map(|c| (c[0].clone(), c[1].clone(), c[2].clone())).collect());
+            return Some(
+                rest.chunks(3)
+                    .map(|c| (c[0].clone(), c[1].clone(), c[2].clone()))
+                    .collect(),
+            );
         }
-        if rest.len() % 7 == 0
+        if rest.len().is_multiple_of(7)
             && rest.chunks(7).all(|c| {
-                label_like(&c[0]) && c[1..].iter().all(|w| text::parse_number(w).is_ok() || text::numberish(w))
+                label_like(&c[0])
+                    && c[1..]
+                        .iter()
+                        .all(|w| text::parse_number(w).is_ok() || text::numberish(w))
             })
         {
             return Some(
@@ -407,7 +507,10 @@ fn numbers_in(t: &str) -> Vec<f64> {
 /// Natural sort key for labels: (text before the number, the number, the rest).
 pub(crate) fn label_key(l: &str) -> (String, u64, String) {
     let start = l.find(|c: char| c.is_ascii_digit()).unwrap_or(l.len());
-    let digits: String = l[start..].chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = l[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let rest = l[start + digits.len()..].to_owned();
     (l[..start].to_owned(), digits.parse().unwrap_or(0), rest)
 }

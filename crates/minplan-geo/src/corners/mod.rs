@@ -46,9 +46,9 @@ mod text;
 mod validate;
 mod wkt;
 
-pub use dms::{parse_angle, AngleError};
+pub use dms::{AngleError, parse_angle};
 pub use points::CornerPoints;
-pub use validate::{validate_rings, PlaneRing, ValidateOptions};
+pub use validate::{PlaneRing, ValidateOptions, validate_rings};
 
 use crate::crs::{Crs, GaussKrugerZone};
 use serde::Serialize;
@@ -479,7 +479,12 @@ pub fn datum_of_epsg(code: u32) -> Option<Datum> {
 pub fn suifenhe_schematic() -> Region {
     Region {
         name: "绥芬河市（示意范围）".to_owned(),
-        outline_lonlat: vec![vec![(130.94, 44.29), (131.24, 44.29), (131.24, 44.54), (130.94, 44.54)]],
+        outline_lonlat: vec![vec![
+            (130.94, 44.29),
+            (131.24, 44.29),
+            (131.24, 44.54),
+            (130.94, 44.54),
+        ]],
         zone: GaussKrugerZone {
             width: crate::crs::ZoneWidth::Three,
             zone: 44,

@@ -40,7 +40,8 @@ impl TryFrom<CornerReport> for CornerPoints {
         if report.has_errors() || report.blocks.is_empty() {
             return Err(report);
         }
-        let (Some(zone), Some(crs), Some(areas)) = (report.zone, report.crs, report.areas.clone()) else {
+        let (Some(zone), Some(crs), Some(areas)) = (report.zone, report.crs, report.areas.clone())
+        else {
             return Err(report);
         };
         let zone = zone.with_prefix(false);
@@ -55,7 +56,11 @@ impl TryFrom<CornerReport> for CornerPoints {
                     .map(|p| match crs {
                         Crs::Geographic => tm.forward(p.y, p.x),
                         Crs::GaussKruger(z) => {
-                            let prefix = if z.prefixed { f64::from(z.zone) * 1e6 } else { 0.0 };
+                            let prefix = if z.prefixed {
+                                f64::from(z.zone) * 1e6
+                            } else {
+                                0.0
+                            };
                             (p.y - prefix, p.x)
                         }
                     })
@@ -71,7 +76,13 @@ impl TryFrom<CornerReport> for CornerPoints {
             shells.sort_by_key(|(role, _)| *role == RingRole::Hole);
             plane.push(shells.into_iter().map(|(_, p)| p).collect());
         }
-        Ok(CornerPoints { zone, crs, blocks: report.blocks, areas, plane })
+        Ok(CornerPoints {
+            zone,
+            crs,
+            blocks: report.blocks,
+            areas,
+            plane,
+        })
     }
 }
 
@@ -111,7 +122,8 @@ impl CornerPoints {
             .map(|b| {
                 b.iter()
                     .map(|r| {
-                        let mut v: Vec<(f64, f64)> = r.iter().map(|&(e, n)| tm.inverse(e, n)).collect();
+                        let mut v: Vec<(f64, f64)> =
+                            r.iter().map(|&(e, n)| tm.inverse(e, n)).collect();
                         if let Some(f) = v.first().copied() {
                             v.push(f);
                         }

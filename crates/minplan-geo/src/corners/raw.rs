@@ -87,7 +87,10 @@ pub(crate) fn read(input: &str, opts: &ParseOptions) -> RawDoc {
     if lines.iter().any(|l| layout_kv_line(l)) {
         return super::layout_kv::read(&lines);
     }
-    if lines.iter().any(|l| l.trim_start().starts_with('*') && l.contains(',')) {
+    if lines
+        .iter()
+        .any(|l| l.trim_start().starts_with('*') && l.contains(','))
+    {
         return super::layout_mnr::read(&lines);
     }
     super::layout_table::read(&lines, opts)
@@ -99,7 +102,9 @@ fn layout_kv_line(l: &str) -> bool {
     b.len() > 3
         && (b[0] == b'X' || b[0] == b'x')
         && (b[1] == b'Y' || b[1] == b'y')
-        && t[2..].find('=').is_some_and(|eq| eq > 0 && t[2..2 + eq].trim().bytes().all(|c| c.is_ascii_digit()))
+        && t[2..]
+            .find('=')
+            .is_some_and(|eq| eq > 0 && t[2..2 + eq].trim().bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// Reads one coordinate cell; on failure records a problem naming the line, the label and
@@ -212,7 +217,12 @@ pub(crate) fn read_elevation(
 }
 
 /// Ring role from 圈属性: `1` shell, `-1` hole.
-pub(crate) fn ring_role(attr: &str, line: Option<usize>, ring: &str, problems: &mut Vec<Problem>) -> RingRole {
+pub(crate) fn ring_role(
+    attr: &str,
+    line: Option<usize>,
+    ring: &str,
+    problems: &mut Vec<Problem>,
+) -> RingRole {
     use super::{ProblemKind, Severity};
     match attr.trim() {
         "1" | "" | "+1" => RingRole::Shell,
@@ -239,12 +249,20 @@ pub(crate) fn ring_role(attr: &str, line: Option<usize>, ring: &str, problems: &
 /// name of the current block; a hole joins the current block.
 pub(crate) fn push_ring(blocks: &mut Vec<RawBlock>, ring: RawRing) {
     let n = blocks.len();
-    let name = ring.name.clone().unwrap_or_else(|| format!("第{}块", n + 1));
+    let name = ring
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("第{}块", n + 1));
     match (ring.role, blocks.last_mut()) {
         (RingRole::Hole, Some(b)) => b.rings.push(ring),
-        (RingRole::Shell, Some(b)) if ring.name.is_some() && Some(&b.name) == ring.name.as_ref() => {
+        (RingRole::Shell, Some(b))
+            if ring.name.is_some() && Some(&b.name) == ring.name.as_ref() =>
+        {
             b.rings.push(ring)
         }
-        _ => blocks.push(RawBlock { name, rings: vec![ring] }),
+        _ => blocks.push(RawBlock {
+            name,
+            rings: vec![ring],
+        }),
     }
 }

@@ -83,13 +83,19 @@ pub(crate) fn numberish(s: &str) -> bool {
     let digits = t.chars().filter(char::is_ascii_digit).count();
     let total = t.chars().count();
     digits >= 4 && digits * 2 >= total
-        || (digits >= 1 && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+')))
+        || (digits >= 1
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+')))
 }
 
 /// Integer digit count of a positive value (`4507088.22` → 7).
 pub(crate) fn int_digits(v: f64) -> u32 {
     let a = v.abs().trunc();
-    if a < 1.0 { 1 } else { a.log10().floor() as u32 + 1 }
+    if a < 1.0 {
+        1
+    } else {
+        a.log10().floor() as u32 + 1
+    }
 }
 
 /// Datum, zone and format statements found in free text.
@@ -126,10 +132,15 @@ impl Hints {
             self.zone.get_or_insert((z, line));
             found = true;
         }
-        if l.contains("3度") || l.contains("三度") || l.contains("3°带") || l.contains("几度分带=3") {
+        if l.contains("3度") || l.contains("三度") || l.contains("3°带") || l.contains("几度分带=3")
+        {
             self.width_six.get_or_insert(false);
             found = true;
-        } else if l.contains("6度") || l.contains("六度") || l.contains("6°带") || l.contains("几度分带=6") {
+        } else if l.contains("6度")
+            || l.contains("六度")
+            || l.contains("6°带")
+            || l.contains("几度分带=6")
+        {
             self.width_six.get_or_insert(true);
             found = true;
         }
@@ -169,7 +180,10 @@ fn datum_in(l: &str) -> Option<(Datum, &'static str)> {
         ("独立坐标系", Datum::Local),
         ("任意坐标系", Datum::Local),
     ];
-    TABLE.iter().find(|(w, _)| l.contains(w)).map(|(w, d)| (*d, *w))
+    TABLE
+        .iter()
+        .find(|(w, _)| l.contains(w))
+        .map(|(w, d)| (*d, *w))
 }
 
 fn epsg_in(l: &str) -> Option<u32> {

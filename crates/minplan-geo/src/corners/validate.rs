@@ -12,7 +12,7 @@ use super::{Problem, ProblemKind, RingRole, Severity};
 use geo::algorithm::bool_ops::BooleanOps;
 use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Area, Coord, LineString, Polygon};
-use rstar::{RTree, RTreeObject, AABB};
+use rstar::{AABB, RTree, RTreeObject};
 use std::collections::HashMap;
 
 /// One ring to validate: labels and plane coordinates.
@@ -95,7 +95,11 @@ fn ring_name(r: &PlaneRing) -> String {
 }
 
 /// Per-ring checks; returns the ring's distinct coordinates when it is simple.
-fn check_ring(ring: &PlaneRing, opts: &ValidateOptions, problems: &mut Vec<Problem>) -> Option<Vec<(f64, f64)>> {
+fn check_ring(
+    ring: &PlaneRing,
+    opts: &ValidateOptions,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<(f64, f64)>> {
     let name = ring_name(ring);
     let mut coords = ring.coords.clone();
     let mut labels = ring.labels.clone();
@@ -115,7 +119,10 @@ fn check_ring(ring: &PlaneRing, opts: &ValidateOptions, problems: &mut Vec<Probl
                     labels[0]
                 ),
             )
-            .with_points(vec![labels[0].clone(), labels.last().cloned().unwrap_or_default()])
+            .with_points(vec![
+                labels[0].clone(),
+                labels.last().cloned().unwrap_or_default(),
+            ])
             .in_ring(ring.name.clone()),
         );
     }
@@ -137,7 +144,11 @@ fn check_ring(ring: &PlaneRing, opts: &ValidateOptions, problems: &mut Vec<Probl
                         "{name}：拐点 {} 与拐点 {} 坐标相同{}",
                         labels[j],
                         labels[i],
-                        if consecutive { "（重复录入）" } else { "（边界在此自相接触）" }
+                        if consecutive {
+                            "（重复录入）"
+                        } else {
+                            "（边界在此自相接触）"
+                        }
                     ),
                 )
                 .with_points(vec![labels[j].clone(), labels[i].clone()])
@@ -147,8 +158,18 @@ fn check_ring(ring: &PlaneRing, opts: &ValidateOptions, problems: &mut Vec<Probl
             seen.insert(key, i);
         }
     }
-    let pts: Vec<(f64, f64)> = coords.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| *c).collect();
-    let lbl: Vec<&str> = labels.iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| l.as_str()).collect();
+    let pts: Vec<(f64, f64)> = coords
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| *c)
+        .collect();
+    let lbl: Vec<&str> = labels
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(l, _)| l.as_str())
+        .collect();
     if seen.len() < 3 {
         problems.push(
             Problem::new(
@@ -177,7 +198,11 @@ fn check_ring(ring: &PlaneRing, opts: &ValidateOptions, problems: &mut Vec<Probl
         }
         let n = pts.len();
         let (a, b, c, d) = (lbl[*i], lbl[(i + 1) % n], lbl[*j], lbl[(j + 1) % n]);
-        let what = if (j + 1) % n == *i || i + 1 == *j { "重叠（折返）" } else { "相交" };
+        let what = if (j + 1) % n == *i || i + 1 == *j {
+            "重叠（折返）"
+        } else {
+            "相交"
+        };
         problems.push(
             Problem::new(
                 ProblemKind::SelfIntersection,
@@ -189,7 +214,11 @@ fn check_ring(ring: &PlaneRing, opts: &ValidateOptions, problems: &mut Vec<Probl
         );
     }
     let distinct_repeat = coords.len() - keep.iter().filter(|k| !**k).count() != seen.len();
-    if simple && !distinct_repeat { Some(pts) } else { None }
+    if simple && !distinct_repeat {
+        Some(pts)
+    } else {
+        None
+    }
 }
 
 struct Seg {
@@ -248,7 +277,10 @@ pub(crate) fn self_intersections(pts: &[(f64, f64)]) -> Vec<(usize, usize)> {
     let segs: Vec<Seg> = (0..n)
         .map(|i| {
             let (a, b) = seg(i);
-            Seg { idx: i, env: AABB::from_corners([a.0, a.1], [b.0, b.1]) }
+            Seg {
+                idx: i,
+                env: AABB::from_corners([a.0, a.1], [b.0, b.1]),
+            }
         })
         .collect();
     let tree = RTree::bulk_load(segs);
@@ -288,21 +320,33 @@ pub(crate) fn self_intersections(pts: &[(f64, f64)]) -> Vec<(usize, usize)> {
 }
 
 fn to_polygon(pts: &[(f64, f64)], origin: (f64, f64)) -> Polygon<f64> {
-    let ls: LineString<f64> = pts.iter().map(|p| Coord { x: p.0 - origin.0, y: p.1 - origin.1 }).collect();
+    let ls: LineString<f64> = pts
+        .iter()
+        .map(|p| Coord {
+            x: p.0 - origin.0,
+            y: p.1 - origin.1,
+        })
+        .collect();
     Polygon::new(ls, vec![])
 }
 
 fn bbox(pts: &[(f64, f64)]) -> (f64, f64, f64, f64) {
-    pts.iter().fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, p| {
-        (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1))
-    })
+    pts.iter()
+        .fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |b, p| {
+            (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1))
+        })
 }
 
 fn bbox_meet(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
     a.0 <= b.2 && b.0 <= a.2 && a.1 <= b.3 && b.1 <= a.3
 }
 
-fn between_rings(rings: &[PlaneRing], clean: &[Option<Vec<(f64, f64)>>], opts: &ValidateOptions, problems: &mut Vec<Problem>) {
+fn between_rings(
+    rings: &[PlaneRing],
+    clean: &[Option<Vec<(f64, f64)>>],
+    opts: &ValidateOptions,
+    problems: &mut Vec<Problem>,
+) {
     let Some(origin) = clean.iter().flatten().next().map(|r| r[0]) else {
         return;
     };
@@ -348,7 +392,11 @@ fn between_rings(rings: &[PlaneRing], clean: &[Option<Vec<(f64, f64)>>], opts: &
                         ring_name(r),
                         outside,
                         ring_name(&rings[s]),
-                        if labels.is_empty() { String::new() } else { format!("（拐点 {} 在外圈外）", labels.join("、")) }
+                        if labels.is_empty() {
+                            String::new()
+                        } else {
+                            format!("（拐点 {} 在外圈外）", labels.join("、"))
+                        }
                     ),
                 )
                 .with_points(labels)
@@ -357,7 +405,8 @@ fn between_rings(rings: &[PlaneRing], clean: &[Option<Vec<(f64, f64)>>], opts: &
         }
     }
     // Overlaps: shells pairwise; holes of one shell pairwise.
-    let boxes: Vec<Option<(f64, f64, f64, f64)>> = clean.iter().map(|c| c.as_ref().map(|p| bbox(p))).collect();
+    let boxes: Vec<Option<(f64, f64, f64, f64)>> =
+        clean.iter().map(|c| c.as_ref().map(|p| bbox(p))).collect();
     for i in 0..rings.len() {
         for j in i + 1..rings.len() {
             let same_kind = match (rings[i].role, rings[j].role) {
@@ -365,11 +414,16 @@ fn between_rings(rings: &[PlaneRing], clean: &[Option<Vec<(f64, f64)>>], opts: &
                 (RingRole::Hole, RingRole::Hole) => owner[i] == owner[j],
                 _ => false,
             };
-            let (Some(a), Some(b)) = (&clean[i], &clean[j]) else { continue };
-            if !same_kind || !bbox_meet(boxes[i].unwrap_or_default(), boxes[j].unwrap_or_default()) {
+            let (Some(a), Some(b)) = (&clean[i], &clean[j]) else {
+                continue;
+            };
+            if !same_kind || !bbox_meet(boxes[i].unwrap_or_default(), boxes[j].unwrap_or_default())
+            {
                 continue;
             }
-            let shared = to_polygon(a, origin).intersection(&to_polygon(b, origin)).unsigned_area();
+            let shared = to_polygon(a, origin)
+                .intersection(&to_polygon(b, origin))
+                .unsigned_area();
             if shared > opts.overlap_tolerance_m2 {
                 let mut labels = hole_points_inside(a, &rings[i].labels, b);
                 labels.extend(hole_points_inside(b, &rings[j].labels, a));
@@ -382,7 +436,11 @@ fn between_rings(rings: &[PlaneRing], clean: &[Option<Vec<(f64, f64)>>], opts: &
                             ring_name(&rings[i]),
                             ring_name(&rings[j]),
                             shared,
-                            if labels.is_empty() { String::new() } else { format!("（拐点 {} 落在对方范围内）", labels.join("、")) }
+                            if labels.is_empty() {
+                                String::new()
+                            } else {
+                                format!("（拐点 {} 落在对方范围内）", labels.join("、"))
+                            }
                         ),
                     )
                     .with_points(labels)
@@ -422,14 +480,22 @@ pub(crate) fn distance_to_ring(p: (f64, f64), ring: &[(f64, f64)]) -> f64 {
         let b = ring[(i + 1) % n];
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
         let len2 = dx * dx + dy * dy;
-        let t = if len2 > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+        let t = if len2 > 0.0 {
+            (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         let d = (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy);
         best = best.min(d);
     }
     best
 }
 
-fn hole_points_outside(hole: &[(f64, f64)], labels: &[String], shell: &[(f64, f64)]) -> Vec<String> {
+fn hole_points_outside(
+    hole: &[(f64, f64)],
+    labels: &[String],
+    shell: &[(f64, f64)],
+) -> Vec<String> {
     hole.iter()
         .zip(labels)
         .filter(|(p, _)| !point_in_ring(**p, shell))
@@ -460,34 +526,71 @@ mod tests {
 
     #[test]
     fn square_is_clean() {
-        let sq = ring(RingRole::Shell, "a", &[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]);
+        let sq = ring(
+            RingRole::Shell,
+            "a",
+            &[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)],
+        );
         assert!(validate_rings(&[sq], &ValidateOptions::default()).is_empty());
     }
 
     #[test]
     fn spike_is_a_self_intersection() {
-        let r = ring(RingRole::Shell, "a", &[(0.0, 0.0), (10.0, 0.0), (5.0, 0.0), (5.0, 5.0)]);
+        let r = ring(
+            RingRole::Shell,
+            "a",
+            &[(0.0, 0.0), (10.0, 0.0), (5.0, 0.0), (5.0, 5.0)],
+        );
         let p = validate_rings(&[r], &ValidateOptions::default());
-        assert!(p.iter().any(|p| p.kind == ProblemKind::SelfIntersection), "{p:?}");
+        assert!(
+            p.iter().any(|p| p.kind == ProblemKind::SelfIntersection),
+            "{p:?}"
+        );
     }
 
     #[test]
     fn hole_outside_and_overlap() {
-        let shell = ring(RingRole::Shell, "外", &[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]);
-        let hole = ring(RingRole::Hole, "内", &[(8.0, 8.0), (12.0, 8.0), (12.0, 12.0), (8.0, 12.0)]);
-        let other = ring(RingRole::Shell, "另", &[(5.0, 5.0), (15.0, 5.0), (15.0, 15.0), (5.0, 15.0)]);
+        let shell = ring(
+            RingRole::Shell,
+            "外",
+            &[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)],
+        );
+        let hole = ring(
+            RingRole::Hole,
+            "内",
+            &[(8.0, 8.0), (12.0, 8.0), (12.0, 12.0), (8.0, 12.0)],
+        );
+        let other = ring(
+            RingRole::Shell,
+            "另",
+            &[(5.0, 5.0), (15.0, 5.0), (15.0, 15.0), (5.0, 15.0)],
+        );
         let p = validate_rings(&[shell, hole, other], &ValidateOptions::default());
-        let hole_p = p.iter().find(|p| p.kind == ProblemKind::HoleOutsideShell).unwrap();
+        let hole_p = p
+            .iter()
+            .find(|p| p.kind == ProblemKind::HoleOutsideShell)
+            .unwrap();
         assert!(hole_p.message.contains("12.00 m²"), "{}", hole_p.message);
         assert!(hole_p.points.contains(&"J2".to_owned()));
-        let ov = p.iter().find(|p| p.kind == ProblemKind::RingsOverlap).unwrap();
+        let ov = p
+            .iter()
+            .find(|p| p.kind == ProblemKind::RingsOverlap)
+            .unwrap();
         assert!(ov.message.contains("25.00 m²"), "{}", ov.message);
     }
 
     #[test]
     fn touching_shells_do_not_overlap() {
-        let a = ring(RingRole::Shell, "a", &[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)]);
-        let b = ring(RingRole::Shell, "b", &[(10.0, 0.0), (20.0, 0.0), (20.0, 10.0), (10.0, 10.0)]);
+        let a = ring(
+            RingRole::Shell,
+            "a",
+            &[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)],
+        );
+        let b = ring(
+            RingRole::Shell,
+            "b",
+            &[(10.0, 0.0), (20.0, 0.0), (20.0, 10.0), (10.0, 10.0)],
+        );
         assert!(validate_rings(&[a, b], &ValidateOptions::default()).is_empty());
     }
 }

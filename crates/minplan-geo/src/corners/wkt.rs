@@ -15,7 +15,11 @@ pub(crate) fn read(input: &str) -> RawDoc {
         }
         s = rest.trim();
     }
-    let strip = |p: &str| s.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).map(|_| &s[p.len()..]);
+    let strip = |p: &str| {
+        s.get(..p.len())
+            .filter(|h| h.eq_ignore_ascii_case(p))
+            .map(|_| &s[p.len()..])
+    };
     let (multi, body) = if let Some(b) = strip("MULTIPOLYGON") {
         (true, b)
     } else if let Some(b) = strip("POLYGON") {
@@ -28,15 +32,26 @@ pub(crate) fn read(input: &str) -> RawDoc {
         ));
         return doc;
     };
-    let body = body.trim_start().trim_start_matches(|c: char| c.is_ascii_alphabetic()).trim();
+    let body = body
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .trim();
     let tree = match nest(body) {
         Ok(t) => t,
         Err(msg) => {
-            doc.problems.push(Problem::new(ProblemKind::UnreadableLine, Severity::Error, format!("WKT 语法错误：{msg}")));
+            doc.problems.push(Problem::new(
+                ProblemKind::UnreadableLine,
+                Severity::Error,
+                format!("WKT 语法错误：{msg}"),
+            ));
             return doc;
         }
     };
-    let polys: Vec<&Node> = if multi { tree.children().iter().collect() } else { vec![&tree] };
+    let polys: Vec<&Node> = if multi {
+        tree.children().iter().collect()
+    } else {
+        vec![&tree]
+    };
     let mut rings_all = Vec::new();
     let mut plane = false;
     for (pi, poly) in polys.iter().enumerate() {
@@ -48,7 +63,11 @@ pub(crate) fn read(input: &str) -> RawDoc {
                 (true, k) => format!("第{}面内圈{k}", pi + 1),
             };
             let Node::Leaf(text) = ring else {
-                doc.problems.push(Problem::new(ProblemKind::UnreadableLine, Severity::Error, format!("WKT {name} 的括号层次不对")));
+                doc.problems.push(Problem::new(
+                    ProblemKind::UnreadableLine,
+                    Severity::Error,
+                    format!("WKT {name} 的括号层次不对"),
+                ));
                 continue;
             };
             let mut points = Vec::new();
@@ -63,26 +82,45 @@ pub(crate) fn read(input: &str) -> RawDoc {
                 let (x, y) = (num(0), num(1));
                 if x.is_none() || y.is_none() {
                     doc.problems.push(
-                        Problem::new(ProblemKind::JunkInNumber, Severity::Error, format!("WKT {name} 第 {label} 个位置“{}”无法读取", pos.trim()))
-                            .with_points(vec![label.clone()])
-                            .in_ring(Some(name.clone())),
+                        Problem::new(
+                            ProblemKind::JunkInNumber,
+                            Severity::Error,
+                            format!("WKT {name} 第 {label} 个位置“{}”无法读取", pos.trim()),
+                        )
+                        .with_points(vec![label.clone()])
+                        .in_ring(Some(name.clone())),
                     );
                 }
                 if x.is_some_and(|v| v.abs() > 180.0) || y.is_some_and(|v| v.abs() > 90.0) {
                     plane = true;
                 }
                 let t = |k: usize| parts.get(k).copied().unwrap_or("").to_owned();
-                points.push(RawPoint { label, x_text: t(1), y_text: t(0), x: y, y: x, line: Some(1) });
+                points.push(RawPoint {
+                    label,
+                    x_text: t(1),
+                    y_text: t(0),
+                    x: y,
+                    y: x,
+                    line: Some(1),
+                });
             }
             if extra {
                 doc.problems.push(
-                    Problem::new(ProblemKind::ExtraDimension, Severity::Warning, format!("WKT {name} 的坐标含第三维，已忽略"))
-                        .in_ring(Some(name.clone())),
+                    Problem::new(
+                        ProblemKind::ExtraDimension,
+                        Severity::Warning,
+                        format!("WKT {name} 的坐标含第三维，已忽略"),
+                    )
+                    .in_ring(Some(name.clone())),
                 );
             }
             rings_all.push(RawRing {
                 name: Some(name),
-                role: if ri == 0 { RingRole::Shell } else { RingRole::Hole },
+                role: if ri == 0 {
+                    RingRole::Shell
+                } else {
+                    RingRole::Hole
+                },
                 points,
                 elevation: None,
                 closure_required: true,
@@ -93,7 +131,10 @@ pub(crate) fn read(input: &str) -> RawDoc {
     if plane {
         doc.kind = CoordKind::Plane;
     }
-    doc.blocks.push(RawBlock { name: "WKT".to_owned(), rings: rings_all });
+    doc.blocks.push(RawBlock {
+        name: "WKT".to_owned(),
+        rings: rings_all,
+    });
     doc
 }
 

@@ -62,7 +62,16 @@ pub enum DatumArg {
 /// Runs a `coords` subcommand.
 pub fn run(cmd: CoordsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        CoordsCommand::Check { file, zone, zone_width, crs, datum, region, ddd_mmss, json } => {
+        CoordsCommand::Check {
+            file,
+            zone,
+            zone_width,
+            crs,
+            datum,
+            region,
+            ddd_mmss,
+            json,
+        } => {
             let mut opts = ParseOptions::default();
             if let Some(z) = zone {
                 let gz = match zone_width {
@@ -84,7 +93,9 @@ pub fn run(cmd: CoordsCommand) -> anyhow::Result<ExitCode> {
                     Ok(Crs::Geographic) => opts.datum = Some(Datum::Cgcs2000),
                     Err(_) => match corners::datum_of_epsg(code) {
                         Some(d) => opts.datum = Some(d),
-                        None => bail!("EPSG:{code} 不是 CGCS2000 坐标系，也不是已知的西安80/北京54/WGS84 坐标系"),
+                        None => bail!(
+                            "EPSG:{code} 不是 CGCS2000 坐标系，也不是已知的西安80/北京54/WGS84 坐标系"
+                        ),
                     },
                 }
             }
@@ -102,7 +113,9 @@ pub fn run(cmd: CoordsCommand) -> anyhow::Result<ExitCode> {
             }
             if let Some(r) = region {
                 match r.as_str() {
-                    "suifenhe" | "231081" | "绥芬河" | "绥芬河市" => opts.region = Some(corners::suifenhe_schematic()),
+                    "suifenhe" | "231081" | "绥芬河" | "绥芬河市" => {
+                        opts.region = Some(corners::suifenhe_schematic())
+                    }
                     other => bail!("未知的规划区域“{other}”（目前内置：suifenhe）"),
                 }
             }
@@ -148,13 +161,25 @@ fn print_human(file: &std::path::Path, r: &CornerReport) {
         println!();
         println!("【{}】", b.name);
         for ring in &b.rings {
-            let role = if ring.role == RingRole::Shell { "外圈" } else { "内圈（挖空）" };
+            let role = if ring.role == RingRole::Shell {
+                "外圈"
+            } else {
+                "内圈（挖空）"
+            };
             let elev = ring
                 .elevation
                 .map(|e| format!("，开采标高 {} m 至 {} m", e.top_m, e.bottom_m))
                 .unwrap_or_default();
-            println!("  {}（{role}，{} 个拐点{elev}）", ring.name.clone().unwrap_or_default(), ring.points.len());
-            let (hx, hy) = if r.geographic { ("纬度", "经度") } else { ("X", "Y") };
+            println!(
+                "  {}（{role}，{} 个拐点{elev}）",
+                ring.name.clone().unwrap_or_default(),
+                ring.points.len()
+            );
+            let (hx, hy) = if r.geographic {
+                ("纬度", "经度")
+            } else {
+                ("X", "Y")
+            };
             println!("    {:<8} {:>18} {:>18}", "点号", hx, hy);
             for p in &ring.points {
                 println!("    {:<8} {:>18} {:>18}", p.label, p.x_text, p.y_text);
@@ -165,10 +190,26 @@ fn print_human(file: &std::path::Path, r: &CornerReport) {
     if r.problems.is_empty() {
         println!("问题：无");
     } else {
-        let errors = r.problems.iter().filter(|p| p.severity == Severity::Error).count();
-        println!("问题：{} 个（错误 {errors}，提示 {}）", r.problems.len(), r.problems.len() - errors);
+        let errors = r
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        println!(
+            "问题：{} 个（错误 {errors}，提示 {}）",
+            r.problems.len(),
+            r.problems.len() - errors
+        );
         for p in &r.problems {
-            println!("  [{}] {}：{}", p.severity.label_zh(), serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(), p.message);
+            println!(
+                "  [{}] {}：{}",
+                p.severity.label_zh(),
+                serde_json::to_value(p.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                p.message
+            );
         }
     }
     println!();
@@ -180,7 +221,10 @@ fn print_human(file: &std::path::Path, r: &CornerReport) {
                 println!("面积：");
             }
             for b in &a.blocks {
-                println!("  {}：平面 {:.2} m²；椭球 {:.2} m²（{:.4} km²）", b.name, b.plane_m2, b.ellipsoidal_m2, b.km2);
+                println!(
+                    "  {}：平面 {:.2} m²；椭球 {:.2} m²（{:.4} km²）",
+                    b.name, b.plane_m2, b.ellipsoidal_m2, b.km2
+                );
             }
             println!("  {}：{:.2} m²", a.plane_method, a.plane_m2);
             println!("  {}：{:.2} m²", a.ellipsoidal_method, a.ellipsoidal_m2);
