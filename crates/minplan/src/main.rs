@@ -4,26 +4,49 @@
 mod cmd;
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// minplan — 矿产资源总体规划实施管理系统
 #[derive(Parser)]
-#[command(name = "minplan", version, about = "矿产资源总体规划实施管理系统（minplan）")]
+#[command(
+    name = "minplan",
+    version,
+    about = "矿产资源总体规划实施管理系统（minplan）"
+)]
 struct Cli {
+    /// 数据库文件路径（默认在用户数据目录下的 minplan/minplan.db）
+    #[arg(long, global = true, env = "MINPLAN_DB")]
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// 启动网页服务（默认 http://127.0.0.1:8080/）
+    Serve(cmd::serve::ServeArgs),
+    /// 规划数据：导入、列表、查看、导出
+    #[command(subcommand)]
+    Plan(cmd::plan::PlanCommand),
     /// 拐点坐标：读取、检查、计算面积
     #[command(subcommand)]
     Coords(cmd::coords::CoordsCommand),
 }
 
 fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MINPLAN_LOG")
+                .unwrap_or_else(|_| "minplan=info,minplan_web=info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
+    let db = cli.db;
     let result = match cli.command {
+        Command::Serve(a) => cmd::serve::run(db, a),
+        Command::Plan(c) => cmd::plan::run(db, c),
         Command::Coords(c) => cmd::coords::run(c),
     };
     match result {

@@ -1,3 +1,46 @@
 //! One module per command group; each calls library functions and formats their results.
 
 pub mod coords;
+pub mod plan;
+pub mod serve;
+
+use anyhow::Context;
+use minplan_store::Store;
+use std::path::{Path, PathBuf};
+
+/// The database path: `--db`/`MINPLAN_DB`, else `<用户数据目录>/minplan/minplan.db`
+/// (`~/.local/share/minplan/` on Linux, `%APPDATA%\minplan\minplan\data\` on Windows).
+pub fn db_path(db: Option<PathBuf>) -> PathBuf {
+    db.unwrap_or_else(|| {
+        directories::ProjectDirs::from("cn", "minplan", "minplan")
+            .map(|d| d.data_dir().join("minplan.db"))
+            .unwrap_or_else(|| PathBuf::from("minplan.db"))
+    })
+}
+
+/// Opens the store and seeds it with the embedded default plan when it has none.
+pub async fn open_store(path: &Path) -> anyhow::Result<Store> {
+    let store = Store::open(path)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", path.display()))?;
+    if let Some(out) = store
+        .seed_if_empty(&minplan_store::default_bundle())
+        .await?
+    {
+        eprintln!(
+            "已初始化数据库 {}，载入内置规划：{}（第 {} 版）",
+            path.display(),
+            out.version.name,
+            out.version.version
+        );
+    }
+    Ok(store)
+}
+
+/// A tokio runtime for one command.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动异步运行时")
+}

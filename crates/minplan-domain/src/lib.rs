@@ -1,0 +1,18 @@
+//! # minplan-domain
+//!
+//! The domain of minplan: the plan as data ([`plan`]), plan bundles and their checks
+//! ([`bundle`]), citations into the plan text ([`citation`]), units ([`units`]) and minerals
+//! ([`minerals`]).
+//!
+//! Pure: values in, values out. No files, no database, no clock — callers pass the bundle's
+//! bytes and the time in.
+
+pub mod bundle;
+pub mod citation;
+pub mod minerals;
+pub mod plan;
+pub mod units;
+
+pub use bundle::{BundleError, BundleErrors, BundleFiles, LoadedBundle, load_bundle};
+pub use citation::{Citation, PlanText};
+pub use plan::Plan;

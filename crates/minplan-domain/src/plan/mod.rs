@@ -1,0 +1,576 @@
+//! The plan as data (矿产资源总体规划).
+//!
+//! A [`Plan`] is built only by [`crate::bundle::load_bundle`], which checks it; once you hold
+//! one, every figure carries a [`Citation`] into the plan text and every geometry is a valid
+//! polygon in CGCS2000 longitude/latitude (EPSG:4490, RFC 7946 order, exterior rings
+//! counter-clockwise). Geometry the plan text does not give is flagged `schematic` (示意).
+
+pub mod geojson;
+
+use crate::citation::{Citation, PlanText};
+use crate::minerals::MineralCatalogue;
+use crate::units::Unit;
+use minplan_geo::GaussKrugerZone;
+use serde::Serialize;
+
+/// A polygon in CGCS2000 longitude/latitude degrees: exterior ring first (counter-clockwise),
+/// then holes (clockwise); rings closed (first point repeated last).
+pub type LonLatPolygon = Vec<Vec<[f64; 2]>>;
+
+/// A value with the place of the plan text it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cited<T> {
+    /// The value.
+    pub value: T,
+    /// Where the plan text gives it.
+    pub cite: Citation,
+}
+
+/// A numeric figure of the plan with its unit and citation (e.g. 面积 460 km², 一（一）1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// Stable key, e.g. `region_area`.
+    pub key: String,
+    /// Chinese label, e.g. `行政区面积`.
+    pub label: String,
+    /// Group on the overview page, e.g. `行政区域`, `矿产资源`, `矿山地质环境`.
+    pub group: String,
+    /// The number as the plan writes it.
+    pub value: f64,
+    /// Its unit.
+    pub unit: Unit,
+    /// Where the plan text gives it.
+    pub cite: Citation,
+    /// Names the figure counts (e.g. the 12 minerals), if the plan lists them.
+    pub items: Vec<String>,
+    /// A remark, if any.
+    pub note: Option<String>,
+}
+
+/// Administrative level of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PlanLevel {
+    /// 省级
+    #[serde(rename = "省级")]
+    Provincial,
+    /// 市级 (prefecture)
+    #[serde(rename = "市级")]
+    Prefectural,
+    /// 县级 (county, incl. county-level cities such as 绥芬河市)
+    #[serde(rename = "县级")]
+    County,
+}
+
+/// Identity of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanIdentity {
+    /// Full title, e.g. 绥芬河市矿产资源总体规划（2021～2025年）.
+    pub name: Cited<String>,
+    /// Short name for lists.
+    pub short_name: String,
+    /// 6-digit administrative division code (GB/T 2260), e.g. `231081`.
+    pub adcode: String,
+    /// Administrative level.
+    pub level: PlanLevel,
+    /// Base year (基准年).
+    pub base_year: Cited<i32>,
+    /// First year of the plan period.
+    pub period_start: i32,
+    /// Last year of the plan period.
+    pub period_end: i32,
+    /// Where the period is stated.
+    pub period_cite: Citation,
+    /// Higher-level plans and documents the plan follows (编制依据).
+    pub follows: Vec<Cited<String>>,
+}
+
+/// The region the plan covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Region {
+    /// Name, e.g. 绥芬河市.
+    pub name: String,
+    /// Towns (乡镇) the plan lists.
+    pub towns: Cited<Vec<String>>,
+    /// The Gauss–Krüger zone the county's plane coordinates use (3° zone 44 for Suifenhe).
+    pub zone: GaussKrugerZone,
+    /// The county outline, lon/lat.
+    pub outline: Vec<LonLatPolygon>,
+    /// Whether the outline is schematic (示意).
+    pub outline_schematic: bool,
+    /// Where the outline comes from.
+    pub outline_source: String,
+    /// Ellipsoidal area of the outline, km² (computed, TD/T 1055-2019 附录D).
+    pub outline_area_km2: f64,
+}
+
+/// 预期性 / 约束性.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum IndicatorAttribute {
+    /// 预期性 (expected).
+    #[serde(rename = "预期性")]
+    Expected,
+    /// 约束性 (binding).
+    #[serde(rename = "约束性")]
+    Binding,
+}
+
+/// How a target compares: the actual value must be `≤`, `≥`, `>`, `<` or `=` the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Comparison {
+    /// ≤
+    #[serde(rename = "≤")]
+    Le,
+    /// ≥
+    #[serde(rename = "≥")]
+    Ge,
+    /// >
+    #[serde(rename = ">")]
+    Gt,
+    /// <
+    #[serde(rename = "<")]
+    Lt,
+    /// =
+    #[serde(rename = "=")]
+    Eq,
+}
+
+impl Comparison {
+    /// Parses `≤ <= ≥ >= > ＞ < ＜ =`.
+    pub fn parse(s: &str) -> Option<Comparison> {
+        Some(match s.trim() {
+            "≤" | "<=" | "≦" => Comparison::Le,
+            "≥" | ">=" | "≧" => Comparison::Ge,
+            ">" | "＞" => Comparison::Gt,
+            "<" | "＜" => Comparison::Lt,
+            "=" | "＝" => Comparison::Eq,
+            _ => return None,
+        })
+    }
+
+    /// The symbol.
+    pub fn symbol(&self) -> &'static str {
+        match self {
+            Comparison::Le => "≤",
+            Comparison::Ge => "≥",
+            Comparison::Gt => ">",
+            Comparison::Lt => "<",
+            Comparison::Eq => "=",
+        }
+    }
+
+    /// Whether `actual` meets `target` under this comparison.
+    pub fn holds(&self, actual: f64, target: f64) -> bool {
+        match self {
+            Comparison::Le => actual <= target,
+            Comparison::Ge => actual >= target,
+            Comparison::Gt => actual > target,
+            Comparison::Lt => actual < target,
+            Comparison::Eq => (actual - target).abs() <= 1e-9 * target.abs().max(1.0),
+        }
+    }
+}
+
+/// What an indicator measures, so that its current value can be computed from the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "mineral", rename_all = "snake_case")]
+pub enum Metric {
+    /// 矿业总产值 (万元).
+    OutputValue,
+    /// 矿山企业数量 (distinct holders of valid mining rights).
+    MineCount,
+    /// Mines approved at this level (本级审批发证).
+    MineCountThisLevel,
+    /// 大中型矿山比例 (%).
+    LargeMediumRatio,
+    /// 开采总量 of one mineral (and its kinds).
+    ExtractionTotal(String),
+    /// 新增矿产地 (处).
+    NewDeposits,
+    /// 清水循环利用率 (%).
+    WaterReuseRate,
+    /// Not computed from the register.
+    Manual,
+}
+
+/// A target indicator (规划指标), e.g. a row of 专栏2.
+#[derive(Debug, Clone, Serialize)]
+pub struct Indicator {
+    /// Stable key, e.g. `extraction_building_stone`.
+    pub key: String,
+    /// Name as in the plan, e.g. `矿业总产值`.
+    pub name: String,
+    /// The table or section it belongs to (`专栏2` for the main table).
+    pub table: String,
+    /// Category column of the table, e.g. `主要矿产开采总量`.
+    pub category: Option<String>,
+    /// Unit.
+    pub unit: Unit,
+    /// Target value.
+    pub target: f64,
+    /// How the actual value must compare with the target.
+    pub comparison: Comparison,
+    /// 预期性 / 约束性.
+    pub attribute: IndicatorAttribute,
+    /// What it measures.
+    pub metric: Metric,
+    /// Where the plan text gives it.
+    pub cite: Citation,
+    /// A remark (e.g. where the comparison comes from).
+    pub note: Option<String>,
+}
+
+/// A row of the previous round's evaluation (专栏1).
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviousRoundRow {
+    /// 规划目标 column, e.g. `矿产资源开发利用水平`.
+    pub category: String,
+    /// 规划指标 column, e.g. `开采量`.
+    pub indicator: String,
+    /// Sub-item, e.g. `砖瓦用粘土（矿石 万吨）`.
+    pub item: Option<String>,
+    /// Unit.
+    pub unit: Unit,
+    /// Target of the previous round.
+    pub target: f64,
+    /// What was achieved.
+    pub actual: f64,
+    /// Where.
+    pub cite: Citation,
+}
+
+impl PreviousRoundRow {
+    /// Completion in percent (`actual / target × 100`), `None` for a zero target.
+    pub fn completion_percent(&self) -> Option<f64> {
+        (self.target != 0.0).then(|| self.actual / self.target * 100.0)
+    }
+}
+
+/// 勘查 / 开采.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum BlockKind {
+    /// 勘查规划区块.
+    #[serde(rename = "勘查")]
+    Exploration,
+    /// 开采规划区块.
+    #[serde(rename = "开采")]
+    Mining,
+}
+
+impl BlockKind {
+    /// Full Chinese term.
+    pub fn label(&self) -> &'static str {
+        match self {
+            BlockKind::Exploration => "勘查规划区块",
+            BlockKind::Mining => "开采规划区块",
+        }
+    }
+}
+
+/// Who designates a planning block / approves its rights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ApprovalLevel {
+    /// 省级划定 / 省级审批.
+    #[serde(rename = "省级")]
+    Provincial,
+    /// 市级划定 (designated by the prefecture-level plan and carried down).
+    #[serde(rename = "市级划定")]
+    CityDesignated,
+    /// 本级审批发证 (rights approved by this plan's own level).
+    #[serde(rename = "本级审批")]
+    ThisLevel,
+}
+
+impl ApprovalLevel {
+    /// Chinese label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ApprovalLevel::Provincial => "省级",
+            ApprovalLevel::CityDesignated => "市级划定",
+            ApprovalLevel::ThisLevel => "本级审批发证",
+        }
+    }
+}
+
+/// A planning block (规划区块).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanningBlock {
+    /// 规划区块编号 (opaque).
+    pub number: String,
+    /// Name.
+    pub name: String,
+    /// 勘查 or 开采.
+    pub kind: BlockKind,
+    /// Designation / approval level.
+    pub approval: ApprovalLevel,
+    /// Minerals; empty when the plan text does not name them.
+    pub minerals: Vec<String>,
+    /// Mineral category remark (e.g. `砂石土类`), if the plan gives one.
+    pub category: Option<String>,
+    /// Area the plan states for this block alone, km², if it does.
+    pub stated_area_km2: Option<Cited<f64>>,
+    /// Ellipsoidal area of the geometry, km² (computed, TD/T 1055-2019 附录D).
+    pub area_km2: f64,
+    /// Geometry, lon/lat.
+    pub geometry: Vec<LonLatPolygon>,
+    /// Whether the geometry (and number) are schematic (示意).
+    pub schematic: bool,
+    /// Where the plan text lists the block.
+    pub cite: Citation,
+    /// A remark.
+    pub note: Option<String>,
+}
+
+/// A stated count and total area for a set of blocks (e.g. 勘查规划区块 3 个，总面积 32 平方千米).
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockGroup {
+    /// Label, e.g. `市级划定勘查规划区块`.
+    pub label: String,
+    /// Kind of the blocks counted.
+    pub kind: BlockKind,
+    /// Level of the blocks counted.
+    pub approval: ApprovalLevel,
+    /// Stated number of blocks.
+    pub count: Cited<u32>,
+    /// Stated total area, km².
+    pub total_area_km2: Cited<f64>,
+    /// Sum of the member blocks' computed areas, km².
+    pub computed_area_km2: f64,
+}
+
+/// A key development area (产业重点发展区域).
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyArea {
+    /// Name.
+    pub name: String,
+    /// Minerals.
+    pub minerals: Vec<String>,
+    /// Numbers of the blocks it corresponds to.
+    pub blocks: Vec<String>,
+    /// Where.
+    pub cite: Citation,
+}
+
+/// Where a prohibition applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProhibitionCondition {
+    /// Everywhere.
+    Always,
+    /// In wetlands (湿地).
+    Wetland,
+    /// On arable land (可耕地).
+    ArableLand,
+}
+
+impl ProhibitionCondition {
+    /// Chinese label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ProhibitionCondition::Always => "全域",
+            ProhibitionCondition::Wetland => "湿地",
+            ProhibitionCondition::ArableLand => "可耕地",
+        }
+    }
+}
+
+/// 禁止 / 限制.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ProhibitionKind {
+    /// 禁止开采.
+    #[serde(rename = "禁止")]
+    Prohibited,
+    /// 限制开采.
+    #[serde(rename = "限制")]
+    Restricted,
+}
+
+/// A prohibited or restricted mineral (禁止/限制开采矿种).
+#[derive(Debug, Clone, Serialize)]
+pub struct Prohibition {
+    /// Mineral.
+    pub mineral: String,
+    /// Where it applies.
+    pub condition: ProhibitionCondition,
+    /// 禁止 or 限制.
+    pub kind: ProhibitionKind,
+    /// The plan's words, e.g. `禁止湿地泥炭开采`.
+    pub label: String,
+    /// Where.
+    pub cite: Citation,
+}
+
+/// A numeric admission parameter for one mineral (minimum scale, extraction cap).
+#[derive(Debug, Clone, Serialize)]
+pub struct MineralLimit {
+    /// Mineral (applies to its kinds too).
+    pub mineral: String,
+    /// Value.
+    pub value: f64,
+    /// Unit.
+    pub unit: Unit,
+    /// To what it applies, e.g. `新建矿山`.
+    pub applies_to: Option<String>,
+    /// Where.
+    pub cite: Citation,
+}
+
+/// Admission parameters (准入条件) the review rules read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Admission {
+    /// Minimum production scales (最低开采规模).
+    pub min_scales: Vec<MineralLimit>,
+    /// Extraction caps per mineral (开采总量调控).
+    pub extraction_caps: Vec<MineralLimit>,
+    /// Cap on the number of mines (矿山企业数量).
+    pub mine_cap_total: Cited<u32>,
+    /// Cap on mines approved at this level (本级审批发证的矿山数量).
+    pub mine_cap_this_level: Option<Cited<u32>>,
+    /// Other admission figures (e.g. 清水循环利用率 100 %).
+    pub other: Vec<Figure>,
+}
+
+/// 三条控制线 and 三区两线 layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ControlLayerKind {
+    /// 生态保护红线.
+    #[serde(rename = "生态保护红线")]
+    EcologicalRedLine,
+    /// 永久基本农田.
+    #[serde(rename = "永久基本农田")]
+    PermanentBasicFarmland,
+    /// 城镇开发边界.
+    #[serde(rename = "城镇开发边界")]
+    UrbanDevelopmentBoundary,
+    /// 三区两线可视范围 (buffers of roads, railways, rivers).
+    #[serde(rename = "三区两线可视范围")]
+    VisibleCorridor,
+}
+
+impl ControlLayerKind {
+    /// All kinds.
+    pub const ALL: [ControlLayerKind; 4] = [
+        ControlLayerKind::EcologicalRedLine,
+        ControlLayerKind::PermanentBasicFarmland,
+        ControlLayerKind::UrbanDevelopmentBoundary,
+        ControlLayerKind::VisibleCorridor,
+    ];
+
+    /// Chinese name.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ControlLayerKind::EcologicalRedLine => "生态保护红线",
+            ControlLayerKind::PermanentBasicFarmland => "永久基本农田",
+            ControlLayerKind::UrbanDevelopmentBoundary => "城镇开发边界",
+            ControlLayerKind::VisibleCorridor => "三区两线可视范围",
+        }
+    }
+
+    /// Parses the Chinese name or the English identifier.
+    pub fn parse(s: &str) -> Option<ControlLayerKind> {
+        let s = s.trim();
+        ControlLayerKind::ALL.into_iter().find(|k| {
+            k.label() == s
+                || k.slug() == s
+                || (s == "三区两线" && *k == ControlLayerKind::VisibleCorridor)
+        })
+    }
+
+    /// English slug used in files and URLs.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            ControlLayerKind::EcologicalRedLine => "ecological_red_line",
+            ControlLayerKind::PermanentBasicFarmland => "permanent_basic_farmland",
+            ControlLayerKind::UrbanDevelopmentBoundary => "urban_development_boundary",
+            ControlLayerKind::VisibleCorridor => "visible_corridor",
+        }
+    }
+}
+
+/// One feature of a control layer.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerFeature {
+    /// Identifier within the layer.
+    pub id: String,
+    /// Name, if any.
+    pub name: Option<String>,
+    /// Geometry, lon/lat (corridors already buffered).
+    pub geometry: Vec<LonLatPolygon>,
+    /// Ellipsoidal area, km².
+    pub area_km2: f64,
+    /// Remaining GeoJSON properties.
+    pub properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A control layer (管控图层) with its features.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlLayer {
+    /// Kind.
+    pub kind: ControlLayerKind,
+    /// Display name.
+    pub name: String,
+    /// Where the data comes from.
+    pub source: String,
+    /// Whether it is schematic (示意).
+    pub schematic: bool,
+    /// Buffer half-width for corridors, metres.
+    pub buffer_m: Option<f64>,
+    /// Features.
+    pub features: Vec<LayerFeature>,
+}
+
+/// The whole plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// Identity.
+    pub identity: PlanIdentity,
+    /// Region.
+    pub region: Region,
+    /// Baseline figures (现状), incl. legacy mines and restoration.
+    pub baseline: Vec<Figure>,
+    /// Previous round's evaluation (专栏1).
+    pub previous_round: Vec<PreviousRoundRow>,
+    /// Target indicators (专栏2 and others).
+    pub indicators: Vec<Indicator>,
+    /// Planning blocks.
+    pub blocks: Vec<PlanningBlock>,
+    /// Stated counts and totals of blocks.
+    pub block_groups: Vec<BlockGroup>,
+    /// Key development areas.
+    pub key_areas: Vec<KeyArea>,
+    /// Prohibited and restricted minerals.
+    pub prohibitions: Vec<Prohibition>,
+    /// Admission parameters.
+    pub admission: Admission,
+    /// Control layers.
+    pub control_layers: Vec<ControlLayer>,
+    /// Mineral catalogue (built-in plus the bundle's).
+    pub minerals: MineralCatalogue,
+    /// The plan text, when the bundle carries it.
+    #[serde(skip)]
+    pub text: Option<PlanText>,
+}
+
+impl Plan {
+    /// Indicators of one table (e.g. `专栏2`), in bundle order.
+    pub fn indicators_in(&self, table: &str) -> impl Iterator<Item = &Indicator> {
+        let table = table.to_string();
+        self.indicators.iter().filter(move |i| i.table == table)
+    }
+
+    /// The baseline figure with this key.
+    pub fn figure(&self, key: &str) -> Option<&Figure> {
+        self.baseline.iter().find(|f| f.key == key)
+    }
+
+    /// The control layer of a kind.
+    pub fn control_layer(&self, kind: ControlLayerKind) -> Option<&ControlLayer> {
+        self.control_layers.iter().find(|l| l.kind == kind)
+    }
+
+    /// Whether the plan has any schematic geometry.
+    pub fn has_schematic_geometry(&self) -> bool {
+        self.region.outline_schematic
+            || self.blocks.iter().any(|b| b.schematic)
+            || self.control_layers.iter().any(|l| l.schematic)
+    }
+}

@@ -1,0 +1,405 @@
+//! # minplan-store
+//!
+//! The embedded database: SQLite through sqlx, schema by migrations (embedded at compile time
+//! from `migrations/`). Every write is one transaction: a failed import changes nothing.
+//!
+//! Plans are stored as their bundle files (the record) and parsed again on load, so that the
+//! one parser in `minplan-domain` decides what a plan is. A plan version is immutable;
+//! importing a changed bundle for the same county and period adds a version.
+
+use minplan_domain::bundle::{BundleErrors, BundleFiles, LoadedBundle, load_bundle};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The bundle did not pass its checks; nothing was written.
+    #[error("{0}")]
+    Bundle(#[from] BundleErrors),
+    /// The database failed.
+    #[error("数据库错误：{0}")]
+    Db(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("数据库迁移失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Something asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+}
+
+/// Result alias.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One stored plan version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanVersionInfo {
+    /// Row id (used by `minplan plan activate ID`).
+    pub id: i64,
+    /// 6-digit adcode.
+    pub adcode: String,
+    /// Plan name.
+    pub name: String,
+    /// Plan period, first year.
+    pub period_start: i64,
+    /// Plan period, last year.
+    pub period_end: i64,
+    /// Version number within (adcode, period), from 1.
+    pub version: i64,
+    /// SHA-256 of the bundle (hex), over sorted `path\0len\0content` records.
+    pub content_sha256: String,
+    /// Where it came from (`内置` or a directory path).
+    pub source: String,
+    /// Import time, RFC 3339 UTC.
+    pub imported_at: String,
+    /// Whether the system currently runs on it.
+    pub active: bool,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOutcome {
+    /// The version imported, or the existing identical one.
+    pub version: PlanVersionInfo,
+    /// False when an identical bundle was already stored (nothing written).
+    pub created: bool,
+    /// Non-blocking problems of the bundle.
+    pub warnings: Vec<minplan_domain::BundleError>,
+}
+
+/// A plan loaded from the store with its version.
+#[derive(Debug, Clone)]
+pub struct StoredPlan {
+    /// Version information.
+    pub info: PlanVersionInfo,
+    /// The parsed plan and its warnings.
+    pub loaded: LoadedBundle,
+}
+
+/// The database handle. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// SHA-256 over the bundle's files in path order.
+pub fn bundle_sha256(files: &BundleFiles) -> String {
+    let mut h = Sha256::new();
+    for (path, content) in files.iter() {
+        h.update(path.as_bytes());
+        h.update([0]);
+        h.update((content.len() as u64).to_le_bytes());
+        h.update([0]);
+        h.update(content);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`] when the file cannot be opened; [`StoreError::Migrate`] on a schema
+    /// from a newer minplan.
+    pub async fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+        }
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
+        Self::migrate(pool).await
+    }
+
+    /// An in-memory database (tests, dry runs).
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub async fn open_in_memory() -> Result<Store> {
+        let opts = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+        // One connection: every connection to :memory: is a different database.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts)
+            .await?;
+        Self::migrate(pool).await
+    }
+
+    async fn migrate(pool: SqlitePool) -> Result<Store> {
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// The connection pool, for crates that add their own tables.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Imports the default bundle when the store has no plan yet. Returns what it imported.
+    ///
+    /// # Errors
+    /// As [`Store::import_plan`].
+    pub async fn seed_if_empty(&self, files: &BundleFiles) -> Result<Option<ImportOutcome>> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plan_versions")
+            .fetch_one(&self.pool)
+            .await?;
+        if n > 0 {
+            return Ok(None);
+        }
+        self.import_plan(files, "内置", true).await.map(Some)
+    }
+
+    /// Checks a bundle and stores it as a new plan version, in one transaction. An identical
+    /// bundle already stored is not stored again (`created == false`). With `activate`, the
+    /// system switches to the version.
+    ///
+    /// # Errors
+    /// [`StoreError::Bundle`] with every problem of the bundle (nothing written);
+    /// [`StoreError::Db`] on database failure (rolled back).
+    pub async fn import_plan(
+        &self,
+        files: &BundleFiles,
+        source: &str,
+        activate: bool,
+    ) -> Result<ImportOutcome> {
+        let loaded = load_bundle(files)?;
+        let sha = bundle_sha256(files);
+        let id = &loaded.plan.identity;
+        let mut tx = self.pool.begin().await?;
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM plan_versions WHERE adcode = ? AND period_start = ? AND period_end = ? AND content_sha256 = ?",
+        )
+        .bind(&id.adcode)
+        .bind(id.period_start)
+        .bind(id.period_end)
+        .bind(&sha)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (plan_id, created) = match existing {
+            Some(pid) => (pid, false),
+            None => {
+                let version: i64 = sqlx::query_scalar(
+                    "SELECT COALESCE(MAX(version), 0) + 1 FROM plan_versions WHERE adcode = ? AND period_start = ? AND period_end = ?",
+                )
+                .bind(&id.adcode)
+                .bind(id.period_start)
+                .bind(id.period_end)
+                .fetch_one(&mut *tx)
+                .await?;
+                let pid: i64 = sqlx::query_scalar(
+                    "INSERT INTO plan_versions (adcode, name, period_start, period_end, version, content_sha256, source, imported_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(&id.adcode)
+                .bind(&id.name.value)
+                .bind(id.period_start)
+                .bind(id.period_end)
+                .bind(version)
+                .bind(&sha)
+                .bind(source)
+                .bind(now_rfc3339())
+                .fetch_one(&mut *tx)
+                .await?;
+                for (path, content) in files.iter() {
+                    sqlx::query(
+                        "INSERT INTO plan_files (plan_version_id, path, content) VALUES (?, ?, ?)",
+                    )
+                    .bind(pid)
+                    .bind(path)
+                    .bind(content)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (pid, true)
+            }
+        };
+        if activate {
+            sqlx::query("INSERT INTO active_plan (singleton, plan_version_id) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET plan_version_id = excluded.plan_version_id")
+                .bind(plan_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        let version = self.plan_version(plan_id).await?;
+        Ok(ImportOutcome {
+            version,
+            created,
+            warnings: loaded.warnings,
+        })
+    }
+
+    /// All plan versions, newest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn list_plans(&self) -> Result<Vec<PlanVersionInfo>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.adcode, p.name, p.period_start, p.period_end, p.version, p.content_sha256, p.source, p.imported_at,
+                    (a.plan_version_id IS NOT NULL) AS active
+             FROM plan_versions p LEFT JOIN active_plan a ON a.plan_version_id = p.id
+             ORDER BY p.id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(row_to_info).collect())
+    }
+
+    /// One plan version.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown id.
+    pub async fn plan_version(&self, id: i64) -> Result<PlanVersionInfo> {
+        self.list_plans()
+            .await?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的规划版本")))
+    }
+
+    /// Makes a stored version the active one.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown id.
+    pub async fn activate(&self, id: i64) -> Result<PlanVersionInfo> {
+        let info = self.plan_version(id).await?;
+        sqlx::query("INSERT INTO active_plan (singleton, plan_version_id) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET plan_version_id = excluded.plan_version_id")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(PlanVersionInfo {
+            active: true,
+            ..info
+        })
+    }
+
+    /// The bundle files of a version.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn plan_files(&self, id: i64) -> Result<BundleFiles> {
+        let rows = sqlx::query(
+            "SELECT path, content FROM plan_files WHERE plan_version_id = ? ORDER BY path",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut files = BundleFiles::new();
+        for r in rows {
+            files.insert(r.get::<String, _>(0), r.get::<Vec<u8>, _>(1));
+        }
+        Ok(files)
+    }
+
+    /// Loads and parses a stored version.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::Bundle`] if a stored bundle no longer parses
+    /// (a newer minplan tightened a check).
+    pub async fn load_plan(&self, id: i64) -> Result<StoredPlan> {
+        let info = self.plan_version(id).await?;
+        let files = self.plan_files(id).await?;
+        let loaded = load_bundle(&files)?;
+        Ok(StoredPlan { info, loaded })
+    }
+
+    /// The active plan, if any.
+    ///
+    /// # Errors
+    /// As [`Store::load_plan`].
+    pub async fn active_plan(&self) -> Result<Option<StoredPlan>> {
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT plan_version_id FROM active_plan WHERE singleton = 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        match id {
+            Some(id) => self.load_plan(id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+fn row_to_info(r: &sqlx::sqlite::SqliteRow) -> PlanVersionInfo {
+    PlanVersionInfo {
+        id: r.get("id"),
+        adcode: r.get("adcode"),
+        name: r.get("name"),
+        period_start: r.get("period_start"),
+        period_end: r.get("period_end"),
+        version: r.get("version"),
+        content_sha256: r.get("content_sha256"),
+        source: r.get("source"),
+        imported_at: r.get("imported_at"),
+        active: r.get::<i64, _>("active") != 0,
+    }
+}
+
+/// Reads a bundle directory: every regular file below `dir` (hidden files and directories
+/// skipped), keyed by its path relative to `dir` with `/` separators.
+///
+/// # Errors
+/// I/O errors, with the path that failed.
+pub fn read_bundle_dir(dir: &Path) -> std::io::Result<BundleFiles> {
+    fn walk(root: &Path, dir: &Path, files: &mut BundleFiles) -> std::io::Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}：{e}", dir.display())))?
+            .collect::<Result<_, _>>()?;
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let p = e.path();
+            if e.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if p.is_dir() {
+                walk(root, &p, files)?;
+            } else if p.is_file() {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap_or(&p)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes = std::fs::read(&p)
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("{}：{e}", p.display())))?;
+                files.insert(rel, bytes);
+            }
+        }
+        Ok(())
+    }
+    let mut files = BundleFiles::new();
+    walk(dir, dir, &mut files)?;
+    Ok(files)
+}
+
+/// The default plan bundle compiled into the binary: 绥芬河市矿产资源总体规划（2021～2025年）,
+/// from `plans/231081-2021-2025/`.
+#[derive(rust_embed::Embed)]
+#[folder = "../../plans/231081-2021-2025/"]
+struct DefaultBundle;
+
+/// The embedded default bundle's files.
+pub fn default_bundle() -> BundleFiles {
+    let mut files = BundleFiles::new();
+    for path in DefaultBundle::iter() {
+        if let Some(f) = DefaultBundle::get(&path) {
+            files.insert(path.to_string(), f.data.into_owned());
+        }
+    }
+    files
+}

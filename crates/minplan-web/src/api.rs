@@ -1,0 +1,108 @@
+//! The JSON API behind each page. Errors are `{"code": …, "message": …}` with a Chinese
+//! message. Geometry is GeoJSON in CGCS2000 longitude/latitude (EPSG:4490, RFC 7946 order,
+//! exterior rings counter-clockwise).
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::views::*;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use minplan_domain::plan::{ControlLayerKind, geojson};
+use serde_json::{Value, json};
+
+fn ok(v: Value) -> Response {
+    Json(v).into_response()
+}
+
+/// `GET /api/plan`: the plan without geometry (identity, region, baseline, 专栏1, indicators,
+/// block groups and block attributes, key areas, prohibitions, admission, layer summaries),
+/// with the stored version.
+pub async fn plan(State(st): State<AppState>) -> Response {
+    let sp = st.plan().await;
+    let p = &sp.loaded.plan;
+    ok(json!({
+        "version": sp.info,
+        "identity": p.identity,
+        "region": {
+            "name": p.region.name,
+            "towns": p.region.towns,
+            "zone": { "epsg": p.region.zone.epsg(), "epsg_without_prefix": p.region.zone.with_prefix(false).epsg(), "central_meridian": p.region.zone.central_meridian(), "label": p.region.zone.to_string() },
+            "outline_area_km2": p.region.outline_area_km2,
+            "outline_schematic": p.region.outline_schematic,
+            "outline_source": p.region.outline_source,
+        },
+        "baseline": p.baseline,
+        "previous_round": previous_round_views(p),
+        "indicators": indicator_views(p),
+        "block_groups": p.block_groups,
+        "blocks": block_views(p),
+        "key_areas": p.key_areas,
+        "prohibitions": p.prohibitions,
+        "admission": p.admission,
+        "control_layers": p.control_layers.iter().map(|l| json!({
+            "kind": l.kind, "slug": l.kind.slug(), "name": l.name, "source": l.source,
+            "schematic": l.schematic, "buffer_m": l.buffer_m, "features": l.features.len(),
+        })).collect::<Vec<_>>(),
+        "warnings": sp.loaded.warnings,
+    }))
+}
+
+/// `GET /api/plan/indicators`: the target indicators, each with `current` (null until
+/// production data exists).
+pub async fn indicators(State(st): State<AppState>) -> Response {
+    let sp = st.plan().await;
+    ok(json!({ "indicators": indicator_views(&sp.loaded.plan) }))
+}
+
+/// `GET /api/plan/previous-round`: 专栏1 with completion percentages.
+pub async fn previous_round(State(st): State<AppState>) -> Response {
+    let sp = st.plan().await;
+    ok(json!({ "rows": previous_round_views(&sp.loaded.plan) }))
+}
+
+/// `GET /api/plan/blocks`: the planning blocks as GeoJSON.
+pub async fn blocks(State(st): State<AppState>) -> Response {
+    let sp = st.plan().await;
+    ok(geojson::blocks(&sp.loaded.plan))
+}
+
+/// `GET /api/plan/outline`: the county outline as GeoJSON.
+pub async fn outline(State(st): State<AppState>) -> Response {
+    let sp = st.plan().await;
+    ok(geojson::outline(&sp.loaded.plan))
+}
+
+/// `GET /api/plan/layers`: the control layers available (kind, slug, name, schematic flag).
+pub async fn layers_index(State(st): State<AppState>) -> Response {
+    let sp = st.plan().await;
+    let layers: Vec<Value> = sp
+        .loaded
+        .plan
+        .control_layers
+        .iter()
+        .map(|l| json!({ "kind": l.kind, "slug": l.kind.slug(), "name": l.name, "schematic": l.schematic, "features": l.features.len(), "url": format!("/api/plan/layers/{}", l.kind.slug()) }))
+        .collect();
+    ok(json!({ "layers": layers }))
+}
+
+/// `GET /api/plan/layers/{kind}`: one control layer as GeoJSON; `kind` is the slug
+/// (`ecological_red_line`, …) or the Chinese name.
+pub async fn layer(State(st): State<AppState>, Path(kind): Path<String>) -> Response {
+    let sp = st.plan().await;
+    let Some(k) = ControlLayerKind::parse(&kind) else {
+        return AppError::NotFound(format!("没有名为“{kind}”的管控图层类型")).into_json();
+    };
+    let Some(l) = sp.loaded.plan.control_layer(k) else {
+        return AppError::NotFound(format!("当前规划没有“{}”图层", k.label())).into_json();
+    };
+    ok(geojson::control_layer(l))
+}
+
+/// `GET /api/plans`: stored plan versions.
+pub async fn plans(State(st): State<AppState>) -> Response {
+    match st.store.list_plans().await {
+        Ok(list) => ok(json!({ "plans": list })),
+        Err(e) => AppError::from(e).into_json(),
+    }
+}

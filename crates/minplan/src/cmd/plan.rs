@@ -1,0 +1,343 @@
+//! `minplan plan …`: import, list, activate, show, check and export plan bundles.
+
+use anyhow::Context;
+use clap::{Subcommand, ValueEnum};
+use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use minplan_domain::bundle::load_bundle;
+use minplan_domain::citation::format_number;
+use minplan_domain::plan::{Plan, geojson};
+use minplan_store::{StoreError, read_bundle_dir};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// 规划数据子命令
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// 导入规划数据包目录（含 plan.toml）；同一县同一规划期的新内容保存为新版本
+    Import {
+        /// 数据包目录
+        dir: PathBuf,
+        /// 只导入，不切换为当前规划
+        #[arg(long)]
+        no_activate: bool,
+    },
+    /// 检查规划数据包，不写入数据库
+    Check {
+        /// 数据包目录
+        dir: PathBuf,
+    },
+    /// 列出数据库中的规划版本
+    List {
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 切换当前规划版本
+    Activate {
+        /// 版本编号（见 plan list）
+        id: i64,
+    },
+    /// 在终端显示当前规划：概况、现状、专栏1、专栏2、规划区块
+    Show,
+    /// 导出当前规划
+    Export {
+        /// 格式：json（全部数据）或 geojson（全部图层）
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+        /// 输出文件（缺省输出到标准输出）
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Export formats.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// 全部规划数据（JSON）
+    Json,
+    /// 全部图层（GeoJSON，CGCS2000 经纬度）
+    Geojson,
+}
+
+/// Runs a `plan` subcommand. Exit 0 on success, 1 when a bundle has errors.
+pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
+    if let PlanCommand::Check { dir } = &cmd {
+        let files =
+            read_bundle_dir(dir).with_context(|| format!("无法读取目录 {}", dir.display()))?;
+        return Ok(match load_bundle(&files) {
+            Ok(l) => {
+                for w in &l.warnings {
+                    println!("提示：{w}");
+                }
+                println!(
+                    "规划数据包检查通过：{}（{} 个文件）",
+                    l.plan.identity.name.value,
+                    files.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprint!("{e}");
+                ExitCode::from(1)
+            }
+        });
+    }
+    let path = super::db_path(db);
+    super::runtime()?.block_on(async move {
+        let store = super::open_store(&path).await?;
+        match cmd {
+            PlanCommand::Check { .. } => unreachable!("handled above"),
+            PlanCommand::Import { dir, no_activate } => {
+                let files = read_bundle_dir(&dir)
+                    .with_context(|| format!("无法读取目录 {}", dir.display()))?;
+                match store
+                    .import_plan(&files, &dir.display().to_string(), !no_activate)
+                    .await
+                {
+                    Ok(out) => {
+                        for w in &out.warnings {
+                            println!("提示：{w}");
+                        }
+                        let v = &out.version;
+                        if out.created {
+                            println!(
+                                "已导入：{}（行政区划代码 {}，第 {} 版，编号 {}）",
+                                v.name, v.adcode, v.version, v.id
+                            );
+                        } else {
+                            println!(
+                                "数据库中已有内容相同的版本：{}（第 {} 版，编号 {}），未重复导入",
+                                v.name, v.version, v.id
+                            );
+                        }
+                        if !no_activate {
+                            println!("当前规划已切换为编号 {}。", v.id);
+                        }
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(StoreError::Bundle(e)) => {
+                        eprint!("{e}");
+                        eprintln!("未写入数据库。");
+                        Ok(ExitCode::from(1))
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            PlanCommand::List { json } => {
+                let list = store.list_plans().await?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&list)?);
+                } else {
+                    let mut t = table(&[
+                        "编号",
+                        "当前",
+                        "行政区划代码",
+                        "规划名称",
+                        "规划期",
+                        "版本",
+                        "来源",
+                        "导入时间",
+                    ]);
+                    for p in list {
+                        t.add_row(vec![
+                            p.id.to_string(),
+                            if p.active {
+                                "●".into()
+                            } else {
+                                String::new()
+                            },
+                            p.adcode,
+                            p.name,
+                            format!("{}～{}", p.period_start, p.period_end),
+                            format!("第 {} 版", p.version),
+                            p.source,
+                            p.imported_at,
+                        ]);
+                    }
+                    println!("{t}");
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            PlanCommand::Activate { id } => {
+                let v = store.activate(id).await?;
+                println!(
+                    "当前规划已切换为：{}（第 {} 版，编号 {}）",
+                    v.name, v.version, v.id
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            PlanCommand::Show => {
+                let sp = store
+                    .active_plan()
+                    .await?
+                    .context("数据库中没有启用的规划")?;
+                print!("{}", show(&sp.loaded.plan));
+                Ok(ExitCode::SUCCESS)
+            }
+            PlanCommand::Export { format, output } => {
+                let sp = store
+                    .active_plan()
+                    .await?
+                    .context("数据库中没有启用的规划")?;
+                let value = match format {
+                    ExportFormat::Json => serde_json::to_value(&sp.loaded.plan)?,
+                    ExportFormat::Geojson => geojson::all_layers(&sp.loaded.plan),
+                };
+                let text = serde_json::to_string_pretty(&value)?;
+                match output {
+                    Some(p) => {
+                        std::fs::write(&p, text + "\n")
+                            .with_context(|| format!("无法写入 {}", p.display()))?;
+                        eprintln!("已导出到 {}", p.display());
+                    }
+                    None => println!("{text}"),
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    })
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header(header.iter().map(|h| Cell::new(h)));
+    t
+}
+
+fn right(s: impl Into<String>) -> Cell {
+    Cell::new(s.into()).set_alignment(CellAlignment::Right)
+}
+
+/// The terminal rendering of a plan: the same tables as the web pages.
+pub fn show(p: &Plan) -> String {
+    let mut out = String::new();
+    let id = &p.identity;
+    out += &format!("{}\n", id.name.value);
+    out += &format!(
+        "行政区划代码 {}　基准年 {}　规划期 {}～{}　平面坐标 {}\n\n",
+        id.adcode, id.base_year.value, id.period_start, id.period_end, p.region.zone
+    );
+
+    out += "现状\n";
+    let mut t = table(&["类别", "项目", "数值", "单位", "出处"]);
+    for f in &p.baseline {
+        t.add_row(vec![
+            Cell::new(&f.group),
+            Cell::new(&f.label),
+            right(format_number(f.value)),
+            Cell::new(f.unit),
+            Cell::new(format!("《规划》{}", f.cite)),
+        ]);
+    }
+    out += &format!("{t}\n\n");
+
+    out += "专栏1 三轮规划目标完成情况\n";
+    let mut t = table(&[
+        "规划目标",
+        "规划指标",
+        "单位",
+        "规划目标值",
+        "实际完成",
+        "完成率",
+        "出处",
+    ]);
+    for r in &p.previous_round {
+        let name = match &r.item {
+            Some(i) => format!("{}：{}", r.indicator, i),
+            None => r.indicator.clone(),
+        };
+        t.add_row(vec![
+            Cell::new(&r.category),
+            Cell::new(name),
+            Cell::new(r.unit),
+            right(format_number(r.target)),
+            right(format_number(r.actual)),
+            right(
+                r.completion_percent()
+                    .map_or("—".into(), |c| format!("{c:.1}%")),
+            ),
+            Cell::new(format!("《规划》{}", r.cite)),
+        ]);
+    }
+    out += &format!("{t}\n\n");
+
+    out += &format!("专栏2 {}年主要规划指标\n", id.period_end);
+    let mut t = table(&[
+        "指标类别",
+        "指标",
+        "单位",
+        "规划目标",
+        "属性",
+        "当前值",
+        "出处",
+    ]);
+    for i in &p.indicators {
+        let attr = match i.attribute {
+            minplan_domain::plan::IndicatorAttribute::Expected => "预期性",
+            minplan_domain::plan::IndicatorAttribute::Binding => "约束性",
+        };
+        t.add_row(vec![
+            Cell::new(i.category.clone().unwrap_or_default()),
+            Cell::new(&i.name),
+            Cell::new(i.unit),
+            right(format!(
+                "{}{}",
+                i.comparison.symbol(),
+                format_number(i.target)
+            )),
+            Cell::new(attr),
+            right("—"),
+            Cell::new(format!("《规划》{}", i.cite)),
+        ]);
+    }
+    out += &format!("{t}\n\n");
+
+    out += "规划区块\n";
+    let mut t = table(&[
+        "编号",
+        "名称",
+        "类型",
+        "划定/审批",
+        "矿种",
+        "椭球面积（km²）",
+        "示意",
+    ]);
+    for b in &p.blocks {
+        t.add_row(vec![
+            Cell::new(&b.number),
+            Cell::new(&b.name),
+            Cell::new(b.kind.label()),
+            Cell::new(b.approval.label()),
+            Cell::new(if b.minerals.is_empty() {
+                "（规划未载明）".into()
+            } else {
+                b.minerals.join("、")
+            }),
+            right(format!("{:.4}", b.area_km2)),
+            Cell::new(if b.schematic { "示意" } else { "" }),
+        ]);
+    }
+    out += &format!("{t}\n");
+    let mut t = table(&[
+        "类别",
+        "规划载明数量",
+        "规划载明总面积（km²）",
+        "图形面积合计（km²）",
+        "出处",
+    ]);
+    for g in &p.block_groups {
+        t.add_row(vec![
+            Cell::new(&g.label),
+            right(g.count.value.to_string()),
+            right(format_number(g.total_area_km2.value)),
+            right(format!("{:.4}", g.computed_area_km2)),
+            Cell::new(format!("《规划》{}", g.total_area_km2.cite)),
+        ]);
+    }
+    out += &format!("{t}\n");
+    if p.has_schematic_geometry() {
+        out += "注：标“示意”的图形为示意数据（规划文本未给出坐标），导入正式图层后替换。\n";
+    }
+    out
+}
