@@ -524,3 +524,28 @@ proptest! {
         let _ = parse_bytes(&b, &ParseOptions::default());
     }
 }
+
+#[test]
+fn announcement_table_with_named_rings_and_restarting_labels() {
+    let r = read(
+        "liaoning_as_announcement_table.txt",
+        &ParseOptions::default(),
+    );
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    let names: Vec<&str> = r.blocks.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names, ["金藏采区", "远东采区"]);
+    assert_eq!(r.blocks[1].rings[0].points.len(), 11);
+    assert_eq!(
+        r.blocks[1].rings[0]
+            .elevation
+            .map(|e| (e.top_m, e.bottom_m)),
+        Some((363.0, 10.0))
+    );
+    assert_eq!(r.areas.as_ref().unwrap().km2, 1.0685);
+    // The line stating the area is not silently dropped.
+    let unread = problem(&r, ProblemKind::UnreadableLine);
+    assert_eq!(
+        (unread.severity, unread.line),
+        (Severity::Warning, Some(26))
+    );
+}

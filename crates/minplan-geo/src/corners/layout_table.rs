@@ -190,11 +190,13 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
                     };
                     let closed = ring.len() > 2
                         && ring.first().map(|p| &p.label) == ring.last().map(|p| &p.label);
-                    let restart = closed
-                        || ring
-                            .iter()
-                            .enumerate()
-                            .any(|(i, p)| p.label == label && !(i == 0 && ring.len() > 2));
+                    // The first label again with the first point's coordinates closes the
+                    // ring; any other repeated label starts a new ring.
+                    let closes = ring.len() > 2
+                        && ring[0].label == label
+                        && same_value(&ring[0].x_text, &a)
+                        && same_value(&ring[0].y_text, &b);
+                    let restart = closed || (!closes && ring.iter().any(|p| p.label == label));
                     if restart {
                         finish(
                             &mut blocks,
@@ -249,6 +251,14 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
     }
     doc.blocks = blocks;
     doc
+}
+
+/// Whether two cells hold the same number (or the same text when not numbers).
+fn same_value(a: &str, b: &str) -> bool {
+    match (text::parse_number(a), text::parse_number(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a.trim() == b.trim(),
+    }
 }
 
 fn unreadable_text(line: usize, t: &str) -> Problem {
