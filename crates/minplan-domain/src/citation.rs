@@ -74,7 +74,7 @@ fn cn_numeral(n: u32) -> String {
         1..=9 => d(n).to_string(),
         10 => "十".into(),
         11..=19 => format!("十{}", d(n - 10)),
-        20..=99 if n % 10 == 0 => format!("{}十", d(n / 10)),
+        20..=99 if n.is_multiple_of(10) => format!("{}十", d(n / 10)),
         20..=99 => format!("{}十{}", d(n / 10), d(n % 10)),
         _ => n.to_string(),
     }
@@ -385,16 +385,18 @@ impl PlanText {
             .collect();
         let needle: Vec<char> = format_number(value).chars().collect();
         let is_num = |c: char| c.is_ascii_digit() || c == '.';
+        // After the number: not a digit, and not a decimal point followed by a digit (a
+        // sentence may end in "。" but "3.6" continues "3").
+        let ends_here = |j: usize| match hay.get(j) {
+            None => true,
+            Some(c) if c.is_ascii_digit() => false,
+            Some('.') => !hay.get(j + 1).is_some_and(|d| d.is_ascii_digit()),
+            Some(_) => true,
+        };
         let found = (0..hay.len().saturating_sub(needle.len() - 1)).any(|i| {
             hay[i..].starts_with(&needle)
                 && (i == 0 || !is_num(hay[i - 1]))
-                && hay.get(i + needle.len()).is_none_or(|&c| {
-                    !c.is_ascii_digit()
-                        && !(c == '.'
-                            && hay
-                                .get(i + needle.len() + 1)
-                                .is_some_and(|d| d.is_ascii_digit()))
-                })
+                && ends_here(i + needle.len())
         });
         Some(found)
     }

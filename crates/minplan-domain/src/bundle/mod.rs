@@ -216,13 +216,13 @@ pub fn load_bundle(files: &BundleFiles) -> Result<LoadedBundle, BundleErrors> {
         text: None,
     };
     let plan = cx.build(raw);
-    if cx.errors.is_empty() {
-        if let Some(plan) = plan {
-            return Ok(LoadedBundle {
-                plan,
-                warnings: cx.warnings,
-            });
-        }
+    if cx.errors.is_empty()
+        && let Some(plan) = plan
+    {
+        return Ok(LoadedBundle {
+            plan,
+            warnings: cx.warnings,
+        });
     }
     Err(BundleErrors(cx.errors))
 }
@@ -455,14 +455,14 @@ impl Ctx<'_> {
             value.map_or(Expect::Nothing, Expect::Number),
         );
         for item in &r.items {
-            if let (Some(c), Some(text)) = (&cite, &self.text) {
-                if text.section_contains(c, item.get_ref()) == Some(false) {
-                    let (sp, msg) = (
-                        item.span(),
-                        format!("在规划文本“{c}”中未找到“{}”，请核对", item.get_ref()),
-                    );
-                    self.warn_at(BundleErrorKind::FigureNotInSection, sp, &field, msg);
-                }
+            if let (Some(c), Some(text)) = (&cite, &self.text)
+                && text.section_contains(c, item.get_ref()) == Some(false)
+            {
+                let (sp, msg) = (
+                    item.span(),
+                    format!("在规划文本“{c}”中未找到“{}”，请核对", item.get_ref()),
+                );
+                self.warn_at(BundleErrorKind::FigureNotInSection, sp, &field, msg);
             }
         }
         Some(Figure {
@@ -509,10 +509,10 @@ impl Ctx<'_> {
                 format!("格式标识应为“{FORMAT}”，实际为“{}”", raw.format.get_ref()),
             );
         }
-        if let Some(t) = &raw.text {
-            if let Some(s) = self.read_text_file(t, "text") {
-                self.text = Some(PlanText::new(s));
-            }
+        if let Some(t) = &raw.text
+            && let Some(s) = self.read_text_file(t, "text")
+        {
+            self.text = Some(PlanText::new(s));
         }
         let identity = self.identity(&raw.identity);
         let minerals = self.minerals(&raw.minerals);
@@ -789,16 +789,16 @@ impl Ctx<'_> {
                 &field,
                 target.map_or(Expect::Nothing, Expect::Number),
             );
-            if let (Some(c), Some(a), Some(text)) = (&cite, actual, &self.text) {
-                if text.section_contains_number(c, a) == Some(false) {
-                    let sp = r.actual.as_ref().map(|x| x.span()).unwrap_or(p.span());
-                    self.warn_at(
-                        BundleErrorKind::FigureNotInSection,
-                        sp,
-                        &field,
-                        format!("在规划文本“{c}”中未找到实际完成值“{}”", format_number(a)),
-                    );
-                }
+            if let (Some(c), Some(a), Some(text)) = (&cite, actual, &self.text)
+                && text.section_contains_number(c, a) == Some(false)
+            {
+                let sp = r.actual.as_ref().map(|x| x.span()).unwrap_or(p.span());
+                self.warn_at(
+                    BundleErrorKind::FigureNotInSection,
+                    sp,
+                    &field,
+                    format!("在规划文本“{c}”中未找到实际完成值“{}”", format_number(a)),
+                );
             }
             if let (Some(unit), Some(target), Some(actual), Some(cite)) =
                 (unit, target, actual, cite)
@@ -1059,19 +1059,19 @@ impl Ctx<'_> {
                 );
             }
             let area_km2 = feature.as_ref().map_or(0.0, |f| f.area_km2);
-            if let (Some(st), Some(_)) = (&stated, &feature) {
-                if (area_km2 - st.value).abs() > AREA_TOLERANCE * st.value {
-                    let sp = r.stated_area.as_ref().map(|s| s.span()).unwrap_or(b.span());
-                    self.err_at(
-                        BundleErrorKind::AreaMismatch,
-                        sp,
-                        &field,
-                        format!(
-                            "图形椭球面积 {area_km2:.4} km² 与规划面积 {} km² 相差超过 1%",
-                            format_number(st.value)
-                        ),
-                    );
-                }
+            if let (Some(st), Some(_)) = (&stated, &feature)
+                && (area_km2 - st.value).abs() > AREA_TOLERANCE * st.value
+            {
+                let sp = r.stated_area.as_ref().map(|s| s.span()).unwrap_or(b.span());
+                self.err_at(
+                    BundleErrorKind::AreaMismatch,
+                    sp,
+                    &field,
+                    format!(
+                        "图形椭球面积 {area_km2:.4} km² 与规划面积 {} km² 相差超过 1%",
+                        format_number(st.value)
+                    ),
+                );
             }
             if let (Some(kind), Some(approval), Some(cite), Some(f)) =
                 (kind, approval, cite, feature)
@@ -1343,15 +1343,15 @@ impl Ctx<'_> {
                 "生态保护红线、永久基本农田、城镇开发边界、三区两线可视范围",
                 ControlLayerKind::parse,
             );
-            if let Some(k) = kind {
-                if !kinds.insert(k) {
-                    self.err_at(
-                        BundleErrorKind::Duplicate,
-                        r.kind.span(),
-                        &field,
-                        format!("图层类型“{}”重复", k.label()),
-                    );
-                }
+            if let Some(k) = kind
+                && !kinds.insert(k)
+            {
+                self.err_at(
+                    BundleErrorKind::Duplicate,
+                    r.kind.span(),
+                    &field,
+                    format!("图层类型“{}”重复", k.label()),
+                );
             }
             let buffer_m = match &r.buffer_m {
                 Some(b) if !(b.get_ref().is_finite() && *b.get_ref() > 0.0) => {

@@ -201,7 +201,7 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
-    t.set_header(header.iter().map(|h| Cell::new(h)));
+    t.set_header(header.iter().map(Cell::new));
     t
 }
 
