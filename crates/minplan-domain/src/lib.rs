@@ -7,10 +7,14 @@
 //! Pure: values in, values out. No files, no database, no clock — callers pass the bundle's
 //! bytes and the time in.
 
+pub mod application;
 pub mod bundle;
 pub mod citation;
+pub mod credit_code;
 pub mod minerals;
 pub mod plan;
+pub mod review;
+pub mod rights;
 pub mod units;
 
 pub use bundle::{BundleError, BundleErrors, BundleFiles, LoadedBundle, load_bundle};

@@ -3,7 +3,8 @@
 //! CGCS2000 geodesy and geometry for mining-right corner coordinates (拐点坐标):
 //! Gauss–Krüger zones ([`crs`]), the Transverse Mercator projection ([`tmerc`]), plane and
 //! ellipsoidal areas per TD/T 1055-2019 附录D ([`area`]), and corner coordinates: reading,
-//! checking and official areas ([`corners`]).
+//! checking and official areas ([`corners`]), and the overlay of a polygon with prepared
+//! layers at speed ([`overlay`]).
 //!
 //! This crate is pure: it takes values and returns values. No files, no database, no clock.
 //!
@@ -15,6 +16,7 @@ pub mod area;
 pub mod corners;
 pub mod crs;
 pub mod ellipsoid;
+pub mod overlay;
 pub mod tmerc;
 
 pub use crs::{Crs, GaussKrugerZone, ZoneWidth};

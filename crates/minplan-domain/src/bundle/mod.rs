@@ -546,6 +546,7 @@ impl Ctx<'_> {
         let prohibitions = self.prohibitions(&raw.prohibitions, &minerals);
         let admission = self.admission(&raw.admission, &minerals);
         let control_layers = self.control_layers(&raw.control_layers, geo.as_ref());
+        let rule_basis = self.rule_basis(&raw.rule_basis);
 
         Some(Plan {
             identity: identity?,
@@ -560,8 +561,71 @@ impl Ctx<'_> {
             admission: admission?,
             control_layers,
             minerals,
+            rule_basis,
             text: self.text.take(),
         })
+    }
+
+    fn rule_basis(&mut self, raw: &BTreeMap<String, S<RawRuleBasis>>) -> Vec<RuleBasis> {
+        let mut out = Vec::new();
+        for (rule, b) in raw {
+            let field = format!("rule_basis.{rule}");
+            let valid_rule = rule
+                .strip_prefix('R')
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| (1..=15).contains(&n));
+            if !valid_rule {
+                self.err_at(
+                    BundleErrorKind::BadValue,
+                    b.span(),
+                    &field,
+                    format!("规则编号“{rule}”应为 R1～R15"),
+                );
+                continue;
+            }
+            let r = b.get_ref();
+            if r.cite.is_empty() {
+                self.err_at(
+                    BundleErrorKind::MissingCitation,
+                    b.span(),
+                    &field,
+                    "规则依据至少注明一个出处",
+                );
+                continue;
+            }
+            let text = r.text.get_ref().clone();
+            let mut cites = Vec::new();
+            for c in &r.cite {
+                cites.extend(self.cite(&Some(c.clone()), b.span(), &field, Expect::Nothing));
+            }
+            // The quoted words, "…" marking omissions, must each be in one of the sections.
+            if let Some(t) = &self.text {
+                let all_found = text
+                    .split('…')
+                    .filter(|p| !p.trim().is_empty())
+                    .all(|part| {
+                        cites
+                            .iter()
+                            .any(|c| t.section_contains(c, part) == Some(true))
+                    });
+                if !all_found && cites.len() == r.cite.len() {
+                    self.warn_at(
+                        BundleErrorKind::FigureNotInSection,
+                        r.text.span(),
+                        &field,
+                        "规则依据的引文在所注章节中未找到，请核对".to_string(),
+                    );
+                }
+            }
+            if cites.len() == r.cite.len() {
+                out.push(RuleBasis {
+                    rule: rule.clone(),
+                    cites,
+                    text,
+                });
+            }
+        }
+        out
     }
 
     fn identity(&mut self, id: &S<RawIdentity>) -> Option<PlanIdentity> {

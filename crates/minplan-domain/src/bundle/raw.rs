@@ -33,6 +33,15 @@ pub struct RawPlan {
     pub control_layers: Vec<S<RawControlLayer>>,
     #[serde(default)]
     pub minerals: Vec<S<RawMineral>>,
+    #[serde(default)]
+    pub rule_basis: std::collections::BTreeMap<String, S<RawRuleBasis>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRuleBasis {
+    pub cite: Vec<S<String>>,
+    pub text: S<String>,
 }
 
 #[derive(Debug, Deserialize)]

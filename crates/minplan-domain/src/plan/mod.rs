@@ -518,6 +518,18 @@ pub struct ControlLayer {
     pub features: Vec<LayerFeature>,
 }
 
+/// The plan's wording behind a review rule (规则依据): the sections it rests on and the
+/// words quoted from them. The rules are generic; the plan says where it says so.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleBasis {
+    /// Rule number, `R1` … `R15` (DESIGN.md §5).
+    pub rule: String,
+    /// The sections.
+    pub cites: Vec<Citation>,
+    /// The plan's words.
+    pub text: String,
+}
+
 /// The whole plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
@@ -545,6 +557,8 @@ pub struct Plan {
     pub control_layers: Vec<ControlLayer>,
     /// Mineral catalogue (built-in plus the bundle's).
     pub minerals: MineralCatalogue,
+    /// The plan's wording behind each review rule.
+    pub rule_basis: Vec<RuleBasis>,
     /// The plan text, when the bundle carries it.
     #[serde(skip)]
     pub text: Option<PlanText>,
@@ -565,6 +579,11 @@ impl Plan {
     /// The control layer of a kind.
     pub fn control_layer(&self, kind: ControlLayerKind) -> Option<&ControlLayer> {
         self.control_layers.iter().find(|l| l.kind == kind)
+    }
+
+    /// The basis of a review rule (`R4`), if the bundle gives one.
+    pub fn rule_basis(&self, rule: &str) -> Option<&RuleBasis> {
+        self.rule_basis.iter().find(|b| b.rule == rule)
     }
 
     /// Whether the plan has any schematic geometry.

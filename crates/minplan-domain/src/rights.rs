@@ -1,0 +1,92 @@
+//! The register's view the review needs: existing rights (矿业权) and applications under
+//! review, with their holders, minerals, capacities and geometry.
+//!
+//! The full register with its lifecycle lives in the store; this is the value the pure
+//! review takes.
+
+use crate::application::{Quantity, RightKind};
+use crate::plan::{ApprovalLevel, LonLatPolygon};
+use serde::Serialize;
+
+/// Status of a right in the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RightStatus {
+    /// 有效 (valid licence).
+    #[serde(rename = "有效")]
+    Valid,
+    /// 在审 (an application under review, not yet decided).
+    #[serde(rename = "在审")]
+    Pending,
+    /// 已过期.
+    #[serde(rename = "已过期")]
+    Expired,
+    /// 已注销 / 闭坑.
+    #[serde(rename = "已注销")]
+    Cancelled,
+}
+
+impl RightStatus {
+    /// Chinese label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            RightStatus::Valid => "有效",
+            RightStatus::Pending => "在审",
+            RightStatus::Expired => "已过期",
+            RightStatus::Cancelled => "已注销",
+        }
+    }
+}
+
+/// A right (or a pending application) as the review sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MiningRight {
+    /// 许可证号, or 申请编号 for a pending application.
+    pub id: String,
+    /// 探矿权 / 采矿权.
+    pub kind: RightKind,
+    /// Status.
+    pub status: RightStatus,
+    /// 项目（矿山）名称.
+    pub name: String,
+    /// 矿业权人.
+    pub holder_name: String,
+    /// 统一社会信用代码, when known.
+    pub credit_code: Option<String>,
+    /// Minerals.
+    pub minerals: Vec<String>,
+    /// 生产规模 (mining rights).
+    pub capacity: Option<Quantity>,
+    /// Who approved it (本级审批发证 counts against the plan's cap for this level).
+    pub approval: Option<ApprovalLevel>,
+    /// Geometry, CGCS2000 lon/lat.
+    pub geometry: Vec<LonLatPolygon>,
+}
+
+impl MiningRight {
+    /// Whether it counts as an existing mine (valid mining right).
+    pub fn is_valid_mine(&self) -> bool {
+        self.kind == RightKind::Mining && self.status == RightStatus::Valid
+    }
+}
+
+/// A holder on a supervision list (异常名录 / 严重违法失信名单), 《规划》四（三）3（3）.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListedHolder {
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// Name.
+    pub name: String,
+    /// Why listed.
+    pub reason: String,
+    /// Since (YYYY-MM-DD).
+    pub since: String,
+}
+
+/// The supervision lists the review consults.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HolderLists {
+    /// 矿业权人异常名录.
+    pub abnormal: Vec<ListedHolder>,
+    /// 严重违法失信名单.
+    pub serious_violation: Vec<ListedHolder>,
+}

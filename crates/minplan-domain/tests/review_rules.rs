@@ -1,0 +1,682 @@
+//! Each review rule passes and fails on the Suifenhe plan, with the numbers behind it.
+
+use minplan_domain::application::{Application, Quantity, RightKind, parse_application};
+use minplan_domain::bundle::{BundleFiles, load_bundle};
+use minplan_domain::plan::{ApprovalLevel, LonLatPolygon, Plan};
+use minplan_domain::review::config::{ReviewConfig, ScaleTable};
+use minplan_domain::review::spatial::{SpatialIndex, plan_control_layers};
+use minplan_domain::review::{
+    Conclusion, ConformityReview, PlanRef, ReviewContext, RuleOutcome, review,
+};
+use minplan_domain::rights::{HolderLists, ListedHolder, MiningRight, RightStatus};
+use minplan_domain::units::Unit;
+use minplan_geo::GaussKrugerZone;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn plan() -> &'static Plan {
+    static PLAN: OnceLock<Plan> = OnceLock::new();
+    PLAN.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plans/231081-2021-2025");
+        let mut files = BundleFiles::new();
+        fn walk(root: &Path, dir: &Path, files: &mut BundleFiles) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(root, &p, files);
+                } else {
+                    files.insert(
+                        p.strip_prefix(root)
+                            .unwrap()
+                            .to_string_lossy()
+                            .replace('\\', "/"),
+                        std::fs::read(&p).unwrap(),
+                    );
+                }
+            }
+        }
+        walk(&dir, &dir, &mut files);
+        load_bundle(&files).unwrap().plan
+    })
+}
+
+fn zone() -> GaussKrugerZone {
+    GaussKrugerZone::three_degree(44, true).unwrap()
+}
+
+/// Plane (E, N) without prefix of a lon/lat point in zone 44.
+fn en(lon: f64, lat: f64) -> (f64, f64) {
+    zone().with_prefix(false).projection().forward(lon, lat)
+}
+
+fn block(number: &str) -> &'static minplan_domain::plan::PlanningBlock {
+    plan().blocks.iter().find(|b| b.number == number).unwrap()
+}
+
+/// The block's exterior ring in the plane, without the closing point.
+fn block_ring(number: &str) -> Vec<(f64, f64)> {
+    let r = &block(number).geometry[0][0];
+    r[..r.len() - 1].iter().map(|p| en(p[0], p[1])).collect()
+}
+
+fn centroid(ring: &[(f64, f64)]) -> (f64, f64) {
+    let n = ring.len() as f64;
+    (
+        ring.iter().map(|p| p.0).sum::<f64>() / n,
+        ring.iter().map(|p| p.1).sum::<f64>() / n,
+    )
+}
+
+fn square(c: (f64, f64), half: f64) -> Vec<(f64, f64)> {
+    vec![
+        (c.0 - half, c.1 - half),
+        (c.0 + half, c.1 - half),
+        (c.0 + half, c.1 + half),
+        (c.0 - half, c.1 + half),
+    ]
+}
+
+/// MNR 报盘 text of a ring (E, N without prefix) — X = northing, Y = 44 + easting.
+fn corners(ring: &[(f64, f64)]) -> String {
+    let mut s = String::from("拐点,X(起标高),Y(止标高)\n");
+    for (k, (e, n)) in ring.iter().enumerate() {
+        s += &format!("{},{:.2},{:.2}, , ,\n", k + 1, n, 44_000_000.0 + e);
+    }
+    s += "*,520,440,采区,1,\n";
+    s
+}
+
+struct App {
+    number: &'static str,
+    kind: &'static str,
+    extra: &'static str,
+    right_kind: &'static str,
+    minerals: &'static str,
+    method: &'static str,
+    capacity: f64,
+    reserves: Option<f64>,
+    grant: &'static str,
+    credit: &'static str,
+    docs: (bool, bool, bool),
+    site: &'static str,
+    ring: Vec<(f64, f64)>,
+}
+
+const CREDIT_A: &str = "91110000710925462X";
+const CREDIT_B: &str = "9144030071526726XG";
+
+fn quarry(ring: Vec<(f64, f64)>) -> App {
+    App {
+        number: "T-001",
+        kind: "新立",
+        extra: "",
+        right_kind: "采矿权",
+        minerals: "\"建筑用凝灰岩\"",
+        method: "露天",
+        capacity: 6.0,
+        reserves: Some(48.0),
+        grant: "method = \"挂牌\"",
+        credit: CREDIT_A,
+        docs: (true, true, true),
+        site: "",
+        ring,
+    }
+}
+
+fn parse(a: &App) -> Application {
+    let reserves = a
+        .reserves
+        .map(|r| format!("reserves = {{ value = {r}, unit = \"万立方米\" }}\n"))
+        .unwrap_or_default();
+    let toml = format!(
+        "format = \"minplan-application/1\"\nnumber = \"{}\"\nkind = \"{}\"\n{}right_kind = \"{}\"\nproject_name = \"测试项目\"\nminerals = [{}]\nmining_method = \"{}\"\ncapacity = {{ value = {}, unit = \"万立方米/年\" }}\n{reserves}\n[holder]\nname = \"测试建材有限公司\"\ncredit_code = \"{}\"\n\n[grant]\n{}\n\n[documents]\ndevelopment_plan = {}\nrestoration_plan = {}\ngreen_mine_commitment = {}\n\n[site]\n{}\n\n[coordinates]\ntext = \"\"\"\n{}\"\"\"\n",
+        a.number,
+        a.kind,
+        a.extra,
+        a.right_kind,
+        a.minerals,
+        a.method,
+        a.capacity,
+        a.credit,
+        a.grant,
+        a.docs.0,
+        a.docs.1,
+        a.docs.2,
+        a.site,
+        corners(&a.ring)
+    );
+    match parse_application(&toml, None, &plan().minerals, zone(), None) {
+        Ok(app) => app,
+        Err(e) => panic!("{e}\n{toml}"),
+    }
+}
+
+fn right(
+    id: &str,
+    credit: &str,
+    minerals: &[&str],
+    capacity: f64,
+    approval: Option<ApprovalLevel>,
+    ring: &[(f64, f64)],
+    status: RightStatus,
+) -> MiningRight {
+    let tm = zone().with_prefix(false).projection();
+    let mut lonlat: Vec<[f64; 2]> = ring
+        .iter()
+        .map(|&(e, n)| {
+            let (lon, lat) = tm.inverse(e, n);
+            [lon, lat]
+        })
+        .collect();
+    lonlat.push(lonlat[0]);
+    let geometry: Vec<LonLatPolygon> = vec![vec![lonlat]];
+    MiningRight {
+        id: id.into(),
+        kind: RightKind::Mining,
+        status,
+        name: format!("{id} 矿"),
+        holder_name: format!("{id} 公司"),
+        credit_code: Some(credit.into()),
+        minerals: minerals.iter().map(|s| s.to_string()).collect(),
+        capacity: Some(Quantity {
+            value: capacity,
+            unit: Unit::WanM3PerYear,
+        }),
+        approval,
+        geometry,
+    }
+}
+
+fn run_with(app: &Application, rights: &[MiningRight], lists: &HolderLists) -> ConformityReview {
+    let plan = plan();
+    let index = SpatialIndex::build(plan, plan_control_layers(plan), rights, None);
+    let config = ReviewConfig::default();
+    let scales = ScaleTable::default();
+    let ctx = ReviewContext {
+        plan,
+        plan_ref: PlanRef {
+            version_id: 1,
+            version: 1,
+            sha256: "test".into(),
+            name: plan.identity.name.value.clone(),
+        },
+        spatial: &index,
+        rights,
+        lists,
+        config: &config,
+        scales: &scales,
+        now: "2026-11-30T00:00:00Z",
+    };
+    review(app, &ctx)
+}
+
+fn run(app: &Application) -> ConformityReview {
+    run_with(app, &[], &HolderLists::default())
+}
+
+fn outcome(r: &ConformityReview, id: &str) -> RuleOutcome {
+    r.rule(id).unwrap().outcome
+}
+
+fn evidence(r: &ConformityReview, id: &str, label: &str) -> f64 {
+    r.rule(id)
+        .unwrap()
+        .evidence
+        .iter()
+        .find(|e| e.label.starts_with(label))
+        .unwrap_or_else(|| panic!("{id} lacks {label}: {:?}", r.rule(id).unwrap().evidence))
+        .number
+        .unwrap()
+}
+
+#[test]
+fn a_quarry_matching_its_block_conforms_on_every_rule() {
+    let r = run(&parse(&quarry(block_ring("231081-C05"))));
+    for rule in &r.rules {
+        assert!(
+            matches!(rule.outcome, RuleOutcome::Pass | RuleOutcome::NotApplicable),
+            "{} {}: {}",
+            rule.id,
+            rule.outcome.label(),
+            rule.message
+        );
+    }
+    assert_eq!(r.conclusion, Conclusion::Conforming);
+    assert_eq!(r.rules.len(), 15);
+    // R2 coverage both ways is 100 % (the application is the block, to 0.01 m rounding).
+    assert!((evidence(&r, "R2", "区块覆盖申请范围的比例") - 100.0).abs() < 0.01);
+    assert!((evidence(&r, "R2", "申请范围占区块的比例") - 100.0).abs() < 0.01);
+    // 0.02 km² block (示意) — the plane area is within 0.1 % of it.
+    assert!(
+        (r.application_area_m2 / 20_000.0 - 1.0).abs() < 1e-3,
+        "{}",
+        r.application_area_m2
+    );
+    // Every applicable rule cites the plan.
+    assert!(
+        r.rules
+            .iter()
+            .filter(|x| x.outcome != RuleOutcome::NotApplicable)
+            .all(|x| !x.cites.is_empty()),
+        "{:?}",
+        r.rules
+            .iter()
+            .map(|x| (x.id, x.cites.len()))
+            .collect::<Vec<_>>()
+    );
+    // What-if: one mine after approval, 6 of the 10 万立方米/年 建筑用石 cap.
+    let stone = r
+        .indicators
+        .iter()
+        .find(|i| i.name.ends_with("建筑用石"))
+        .unwrap();
+    assert_eq!(
+        (stone.before, stone.after, stone.holds_after),
+        (Some(0.0), Some(6.0), Some(true))
+    );
+    let mines = r
+        .indicators
+        .iter()
+        .find(|i| i.name == "矿山企业数量")
+        .unwrap();
+    assert_eq!((mines.before, mines.after), (Some(0.0), Some(1.0)));
+    // 6 万m³/年 建筑用石 is 中型 (国土资发〔2004〕208号: 10–5): ratio 100 % after.
+    let ratio = r
+        .indicators
+        .iter()
+        .find(|i| i.name == "大中型矿山比例")
+        .unwrap();
+    assert_eq!(
+        (ratio.before, ratio.after, ratio.holds_after),
+        (None, Some(100.0), Some(true))
+    );
+    assert!(r.notes.iter().any(|n| n.contains("示意")));
+}
+
+#[test]
+fn r1_prohibited_mineral() {
+    let mut a = quarry(block_ring("231081-C05"));
+    a.minerals = "\"砖瓦用粘土\"";
+    a.site = "arable_land = true";
+    assert_eq!(outcome(&run(&parse(&a)), "R1"), RuleOutcome::Fail);
+    a.site = "arable_land = false";
+    // Declared not arable: the land use must still be verified.
+    assert_eq!(outcome(&run(&parse(&a)), "R1"), RuleOutcome::ManualCheck);
+    let pass = run(&parse(&quarry(block_ring("231081-C05"))));
+    assert_eq!(outcome(&pass, "R1"), RuleOutcome::Pass);
+}
+
+#[test]
+fn r2_outside_the_block_and_partial_coverage() {
+    // 300 m × 300 m square 3 km east of 庆发: outside every block.
+    let c = centroid(&block_ring("231081-C05"));
+    let r = run(&parse(&quarry(square((c.0 + 3000.0, c.1), 150.0))));
+    assert_eq!(outcome(&r, "R2"), RuleOutcome::Fail);
+    assert_eq!(r.conclusion, Conclusion::NonConforming);
+    // Half inside the block: the block covers ~half the application → fail, with the outside part.
+    let ring = block_ring("231081-C05");
+    let shifted: Vec<(f64, f64)> = ring.iter().map(|p| (p.0 + 60.0, p.1)).collect();
+    let r = run(&parse(&quarry(shifted)));
+    let r2 = r.rule("R2").unwrap();
+    assert_eq!(r2.outcome, RuleOutcome::Fail);
+    let outside = &r2.conflicts[0];
+    assert!(
+        outside.area_m2 > 1000.0 && !outside.geometry.is_empty(),
+        "{}",
+        outside.area_m2
+    );
+    let cover = evidence(&r, "R2", "区块覆盖申请范围的比例");
+    assert!(
+        (cover + outside.percent_of_application - 100.0).abs() < 0.01,
+        "{cover} + {}",
+        outside.percent_of_application
+    );
+    // A geothermal right inside its 14 km² block but covering only part of it: manual check.
+    let c1 = centroid(&block_ring("231081-C01"));
+    let mut g = quarry(square(c1, 500.0));
+    g.minerals = "\"地下热水\"";
+    g.method = "井采";
+    g.capacity = 30.0;
+    g.reserves = Some(600.0);
+    let r = run(&parse(&g));
+    assert_eq!(outcome(&r, "R2"), RuleOutcome::ManualCheck);
+    assert!((evidence(&r, "R2", "申请范围占区块的比例") - 1e6 / 14e6 * 100.0).abs() < 0.2);
+}
+
+#[test]
+fn r3_one_block_one_right() {
+    let ring = block_ring("231081-C05");
+    let c = centroid(&ring);
+    let existing = right(
+        "C2310812019011",
+        CREDIT_B,
+        &["建筑用凝灰岩"],
+        5.0,
+        Some(ApprovalLevel::ThisLevel),
+        &square(c, 20.0),
+        RightStatus::Valid,
+    );
+    let app = parse(&quarry(ring));
+    let r = run_with(
+        &app,
+        std::slice::from_ref(&existing),
+        &HolderLists::default(),
+    );
+    assert_eq!(outcome(&r, "R3"), RuleOutcome::Fail);
+    assert!(r.rule("R3").unwrap().message.contains("C2310812019011"));
+    // The application's own existing right does not count (a 变更 of that right).
+    let mut own = quarry(block_ring("231081-C05"));
+    own.kind = "变更";
+    own.extra = "change = \"扩大范围\"\nexisting_right = \"C2310812019011\"\n";
+    let r = run_with(&parse(&own), &[existing], &HolderLists::default());
+    assert_eq!(outcome(&r, "R3"), RuleOutcome::Pass);
+}
+
+#[test]
+fn r4_scale_fits_reserves() {
+    let mut a = quarry(block_ring("231081-C05"));
+    a.reserves = Some(600.0); // 100 years at 6 万m³/年: 大矿小开
+    let r = run(&parse(&a));
+    assert_eq!(outcome(&r, "R4"), RuleOutcome::Fail);
+    assert_eq!(evidence(&r, "R4", "资源量 ÷ 规模"), 100.0);
+    a.reserves = None;
+    assert_eq!(outcome(&run(&parse(&a)), "R4"), RuleOutcome::ManualCheck);
+    a.reserves = Some(48.0);
+    assert_eq!(outcome(&run(&parse(&a)), "R4"), RuleOutcome::Pass);
+}
+
+#[test]
+fn r5_minimum_scale() {
+    let mut a = quarry(block_ring("231081-C05"));
+    a.capacity = 3.0;
+    a.reserves = Some(24.0);
+    let r = run(&parse(&a));
+    assert_eq!(outcome(&r, "R5"), RuleOutcome::Fail);
+    assert_eq!(evidence(&r, "R5", "最低开采规模"), 5.0);
+    a.capacity = 5.0;
+    a.reserves = Some(40.0);
+    assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::Pass);
+}
+
+#[test]
+fn r6_mine_count_caps() {
+    let far = |k: f64| {
+        square(
+            (
+                centroid(&block_ring("231081-C01")).0 + k * 100.0,
+                centroid(&block_ring("231081-C01")).1,
+            ),
+            10.0,
+        )
+    };
+    let codes = [
+        "91310000MA1FL4J525",
+        "91230100MA18XK4L1Q",
+        "9144030071526726XG",
+    ];
+    let three: Vec<MiningRight> = codes
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            right(
+                &format!("C{k}"),
+                c,
+                &["地下热水"],
+                1.0,
+                Some(ApprovalLevel::CityDesignated),
+                &far(k as f64),
+                RightStatus::Valid,
+            )
+        })
+        .collect();
+    let app = parse(&quarry(block_ring("231081-C05")));
+    let r = run_with(&app, &three, &HolderLists::default());
+    assert_eq!(outcome(&r, "R6"), RuleOutcome::Fail);
+    assert_eq!(
+        (
+            evidence(&r, "R6", "现有矿山企业"),
+            evidence(&r, "R6", "批准后矿山企业")
+        ),
+        (3.0, 4.0)
+    );
+    let r = run_with(&app, &three[..2], &HolderLists::default());
+    assert_eq!(outcome(&r, "R6"), RuleOutcome::Pass);
+    // Two valid 本级 quarries already: a third at this level breaks the cap of 2.
+    let ql: Vec<MiningRight> = codes[..2]
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            right(
+                &format!("Q{k}"),
+                c,
+                &["建筑用石"],
+                1.0,
+                Some(ApprovalLevel::ThisLevel),
+                &far(k as f64 + 10.0),
+                RightStatus::Valid,
+            )
+        })
+        .collect();
+    let r = run_with(&app, &ql, &HolderLists::default());
+    assert_eq!(outcome(&r, "R6"), RuleOutcome::Fail);
+    assert_eq!(evidence(&r, "R6", "本级审批发证矿山（批准后）"), 3.0);
+}
+
+#[test]
+fn r7_extraction_caps() {
+    let c1 = centroid(&block_ring("231081-C01"));
+    let existing = right(
+        "C9",
+        CREDIT_B,
+        &["建筑用石"],
+        8.0,
+        Some(ApprovalLevel::ThisLevel),
+        &square(c1, 10.0),
+        RightStatus::Valid,
+    );
+    let app = parse(&quarry(block_ring("231081-C05")));
+    let r = run_with(
+        &app,
+        std::slice::from_ref(&existing),
+        &HolderLists::default(),
+    );
+    assert_eq!(outcome(&r, "R7"), RuleOutcome::Fail);
+    assert_eq!(evidence(&r, "R7", "建筑用石：批准后合计"), 14.0);
+    assert_eq!(evidence(&r, "R7", "建筑用石：规划调控指标"), 10.0);
+    let small = right(
+        "C9",
+        CREDIT_B,
+        &["建筑用石"],
+        4.0,
+        Some(ApprovalLevel::ThisLevel),
+        &square(c1, 10.0),
+        RightStatus::Valid,
+    );
+    let r = run_with(&app, &[small], &HolderLists::default());
+    assert_eq!(outcome(&r, "R7"), RuleOutcome::Pass);
+    assert_eq!(evidence(&r, "R7", "建筑用石：批准后合计"), 10.0);
+}
+
+/// A square straddling the boundary of the first feature of a control layer.
+fn straddling(kind: minplan_domain::plan::ControlLayerKind) -> Vec<(f64, f64)> {
+    let l = plan().control_layer(kind).unwrap();
+    let p = l.features[0].geometry[0][0][0];
+    square(en(p[0], p[1]), 100.0)
+}
+
+#[test]
+fn r8_ecological_red_line() {
+    use minplan_domain::plan::ControlLayerKind::EcologicalRedLine;
+    let r = run(&parse(&quarry(straddling(EcologicalRedLine))));
+    let r8 = r.rule("R8").unwrap();
+    assert_eq!(r8.outcome, RuleOutcome::Fail);
+    assert!(r8.conflicts[0].area_m2 > 1000.0 && r8.conflicts[0].feature_id == "ERL-1");
+    assert!(!r8.conflicts[0].geometry.is_empty());
+    let mut e = quarry(straddling(EcologicalRedLine));
+    e.right_kind = "探矿权";
+    assert_eq!(outcome(&run(&parse(&e)), "R8"), RuleOutcome::ManualCheck);
+    assert_eq!(
+        outcome(&run(&parse(&quarry(block_ring("231081-C05")))), "R8"),
+        RuleOutcome::Pass
+    );
+}
+
+#[test]
+fn r9_permanent_basic_farmland() {
+    use minplan_domain::plan::ControlLayerKind::PermanentBasicFarmland;
+    let r = run(&parse(&quarry(straddling(PermanentBasicFarmland))));
+    assert_eq!(outcome(&r, "R9"), RuleOutcome::Fail);
+    let mut g = quarry(straddling(PermanentBasicFarmland));
+    g.minerals = "\"地下热水\"";
+    g.method = "井采";
+    assert_eq!(outcome(&run(&parse(&g)), "R9"), RuleOutcome::ManualCheck);
+    assert_eq!(
+        outcome(&run(&parse(&quarry(block_ring("231081-C05")))), "R9"),
+        RuleOutcome::Pass
+    );
+}
+
+#[test]
+fn r10_urban_development_boundary() {
+    use minplan_domain::plan::ControlLayerKind::UrbanDevelopmentBoundary;
+    let r = run(&parse(&quarry(straddling(UrbanDevelopmentBoundary))));
+    assert_eq!(outcome(&r, "R10"), RuleOutcome::ManualCheck);
+    assert_eq!(
+        outcome(&run(&parse(&quarry(block_ring("231081-C05")))), "R10"),
+        RuleOutcome::Pass
+    );
+}
+
+#[test]
+fn r11_visible_corridor() {
+    use minplan_domain::plan::ControlLayerKind::VisibleCorridor;
+    let r = run(&parse(&quarry(straddling(VisibleCorridor))));
+    assert_eq!(outcome(&r, "R11"), RuleOutcome::Fail);
+    let mut u = quarry(straddling(VisibleCorridor));
+    u.method = "地下";
+    assert_eq!(outcome(&run(&parse(&u)), "R11"), RuleOutcome::NotApplicable);
+    assert_eq!(
+        outcome(&run(&parse(&quarry(block_ring("231081-C05")))), "R11"),
+        RuleOutcome::Pass
+    );
+}
+
+#[test]
+fn r12_overlap_touching_and_pending() {
+    let ring = block_ring("231081-C05");
+    let c = centroid(&ring);
+    let app = parse(&quarry(ring.clone()));
+    // A pending application overlapping 40 m × 40 m of the block.
+    let pending = right(
+        "SQ-OTHER",
+        CREDIT_B,
+        &["建筑用石"],
+        5.0,
+        None,
+        &square((c.0 - 20.0, c.1), 20.0),
+        RightStatus::Pending,
+    );
+    let r = run_with(
+        &app,
+        std::slice::from_ref(&pending),
+        &HolderLists::default(),
+    );
+    let r12 = r.rule("R12").unwrap();
+    assert_eq!(r12.outcome, RuleOutcome::Fail);
+    assert!(
+        (r12.conflicts[0].area_m2 - 1600.0).abs() < 0.01,
+        "{}",
+        r12.conflicts[0].area_m2
+    );
+    // A neighbour sharing the block's first edge exactly: touching, not overlap.
+    let (a, b) = (ring[0], ring[1]);
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = dx.hypot(dy);
+    let (nx, ny) = (dy / len * 50.0, -dx / len * 50.0); // outward for a CCW ring
+    let neighbour = right(
+        "C-N",
+        CREDIT_B,
+        &["建筑用石"],
+        5.0,
+        None,
+        &[a, (a.0 + nx, a.1 + ny), (b.0 + nx, b.1 + ny), b],
+        RightStatus::Valid,
+    );
+    let r = run_with(&app, &[neighbour], &HolderLists::default());
+    let r12 = r.rule("R12").unwrap();
+    assert_eq!(r12.outcome, RuleOutcome::Pass, "{}", r12.message);
+    assert!(r12.message.contains("相邻"));
+    // Its own earlier review (same application number) is not a conflict.
+    let mut itself = right(
+        "T-001",
+        CREDIT_A,
+        &["建筑用凝灰岩"],
+        6.0,
+        None,
+        &ring,
+        RightStatus::Pending,
+    );
+    itself.status = RightStatus::Pending;
+    let r = run_with(&app, &[itself], &HolderLists::default());
+    assert_eq!(outcome(&r, "R12"), RuleOutcome::Pass);
+}
+
+#[test]
+fn r13_holder_lists() {
+    let app = parse(&quarry(block_ring("231081-C05")));
+    let entry = ListedHolder {
+        credit_code: CREDIT_A.into(),
+        name: "测试建材有限公司".into(),
+        reason: "未按期公示年度信息".into(),
+        since: "2026-05-01".into(),
+    };
+    let serious = HolderLists {
+        serious_violation: vec![entry.clone()],
+        abnormal: vec![],
+    };
+    assert_eq!(
+        outcome(&run_with(&app, &[], &serious), "R13"),
+        RuleOutcome::Fail
+    );
+    let abnormal = HolderLists {
+        serious_violation: vec![],
+        abnormal: vec![entry],
+    };
+    assert_eq!(
+        outcome(&run_with(&app, &[], &abnormal), "R13"),
+        RuleOutcome::ManualCheck
+    );
+    assert_eq!(outcome(&run(&app), "R13"), RuleOutcome::Pass);
+}
+
+#[test]
+fn r14_three_simultaneities() {
+    let mut a = quarry(block_ring("231081-C05"));
+    a.docs = (true, false, true);
+    let r = run(&parse(&a));
+    assert_eq!(outcome(&r, "R14"), RuleOutcome::Fail);
+    assert!(r.rule("R14").unwrap().message.contains("矿区生态修复方案"));
+    a.docs = (true, true, false);
+    assert_eq!(outcome(&run(&parse(&a)), "R14"), RuleOutcome::Fail);
+}
+
+#[test]
+fn r15_grant_method() {
+    let mut a = quarry(block_ring("231081-C05"));
+    a.grant = "method = \"协议\"";
+    assert_eq!(outcome(&run(&parse(&a)), "R15"), RuleOutcome::Fail);
+    a.grant = "method = \"协议\"\nagreement_reason = \"深部或上部同类矿产\"";
+    assert_eq!(outcome(&run(&parse(&a)), "R15"), RuleOutcome::ManualCheck);
+    a.grant = "method = \"拍卖\"";
+    assert_eq!(outcome(&run(&parse(&a)), "R15"), RuleOutcome::Pass);
+}
+
+#[test]
+fn the_same_inputs_give_the_same_review() {
+    let app = parse(&quarry(straddling(
+        minplan_domain::plan::ControlLayerKind::PermanentBasicFarmland,
+    )));
+    let a = serde_json::to_string(&run(&app)).unwrap();
+    let b = serde_json::to_string(&run(&app)).unwrap();
+    assert_eq!(a, b);
+}

@@ -1,0 +1,679 @@
+//! Overlay at speed: the overlap of one polygon (an application, a right) with every feature
+//! of a layer (farmland parcels, red lines, other rights).
+//!
+//! A layer is prepared once ([`OverlayLayer::build`]): features larger than
+//! [`BuildOptions::max_piece_vertices`] are cut into pieces by recursive axis-aligned
+//! bisection (like PostGIS `ST_Subdivide`; the pieces partition the feature, so their overlap
+//! areas add up exactly), and every piece goes into an R-tree ([`rstar`]). A query
+//! ([`OverlayLayer::overlaps`]) takes the pieces whose boxes meet the subject's box and
+//! decides each cheaply when it can: disjoint, subject inside the piece (overlap = subject's
+//! area) or piece inside the subject (overlap = piece's area). Only pieces whose boundaries
+//! meet the subject's are clipped, with `geo`'s boolean operations (i_overlay).
+//!
+//! Overlaps are classified ([`OverlapClass`]): the parts of an overlap whose mean width
+//! (2 × area ÷ perimeter) is at most [`OverlapOptions::touch_width_m`] are boundaries that
+//! coincide within that width — *touching*, never an overlap (DESIGN.md R12: touching within
+//! 0.01 m is not overlap); what remains is a *sliver* when its area is at most
+//! [`OverlapOptions::sliver_area_m2`], else an *overlap*. Boundaries that come within
+//! `touch_width_m` without any shared area are touching too.
+//!
+//! Coordinates: one metric plane, `(x, y)` = (easting, northing) in metres, e.g. a
+//! Gauss–Krüger zone **without** the zone prefix (smaller numbers keep more precision in the
+//! products of the overlay). Areas in m².
+
+use geo::algorithm::bool_ops::BooleanOps;
+use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+/// Options for preparing a layer.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions {
+    /// Pieces with more vertices than this are bisected (default 256).
+    pub max_piece_vertices: usize,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            max_piece_vertices: 256,
+        }
+    }
+}
+
+/// Options for a query.
+#[derive(Debug, Clone, Copy)]
+pub struct OverlapOptions {
+    /// Boundaries within this distance (metres) touch; shared parts whose mean width is at
+    /// most this are touching, not overlapping. Default 0.01 m.
+    pub touch_width_m: f64,
+    /// Shared area (m²) at or below which an overlap is a sliver. Default 1 m².
+    pub sliver_area_m2: f64,
+    /// Whether to return the geometry of each overlap (costs a copy per clipped piece).
+    pub want_geometry: bool,
+    /// Whether to look for touching neighbours without shared area (costs a distance test
+    /// per nearby piece). Needed for rights, not for farmland.
+    pub detect_touching: bool,
+}
+
+impl Default for OverlapOptions {
+    fn default() -> Self {
+        OverlapOptions {
+            touch_width_m: 0.01,
+            sliver_area_m2: 1.0,
+            want_geometry: true,
+            detect_touching: true,
+        }
+    }
+}
+
+/// How a feature meets the subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverlapClass {
+    /// Shared area above the sliver tolerance.
+    Overlap,
+    /// Shared area at or below the sliver tolerance (often coordinate rounding).
+    Sliver,
+    /// Boundaries coincide or come within the touch width; no shared area counted.
+    Touching,
+}
+
+/// The overlap of the subject with one feature.
+#[derive(Debug, Clone)]
+pub struct FeatureOverlap {
+    /// Index of the feature in the slice given to [`OverlayLayer::build`].
+    pub feature: usize,
+    /// Shared area, m² (0 for touching).
+    pub area_m2: f64,
+    /// Classification.
+    pub class: OverlapClass,
+    /// The shared parts (empty unless [`OverlapOptions::want_geometry`]; for a subdivided
+    /// feature the parts of each piece are listed separately).
+    pub parts: MultiPolygon<f64>,
+}
+
+struct Piece {
+    feature: u32,
+    poly: Polygon<f64>,
+    area: f64,
+}
+
+/// A prepared polygon layer: pieces in an R-tree.
+pub struct OverlayLayer {
+    pieces: Vec<Piece>,
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
+    features: usize,
+}
+
+/// A polygon prepared for queries: the subject of [`OverlayLayer::overlaps`].
+#[derive(Debug, Clone)]
+pub struct Subject {
+    mp: MultiPolygon<f64>,
+    bbox: Rect<f64>,
+    area: f64,
+    segments: Vec<(Coord<f64>, Coord<f64>)>,
+}
+
+impl Subject {
+    /// Prepares a (multi)polygon. `None` when it is empty.
+    pub fn new(mp: MultiPolygon<f64>) -> Option<Subject> {
+        let bbox = mp.bounding_rect()?;
+        let area = mp.unsigned_area();
+        let mut segments = Vec::new();
+        for p in &mp {
+            for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+                for l in ring.lines() {
+                    segments.push((l.start, l.end));
+                }
+            }
+        }
+        Some(Subject {
+            mp,
+            bbox,
+            area,
+            segments,
+        })
+    }
+
+    /// The geometry.
+    pub fn geometry(&self) -> &MultiPolygon<f64> {
+        &self.mp
+    }
+
+    /// Area, m².
+    pub fn area(&self) -> f64 {
+        self.area
+    }
+
+    /// Bounding box.
+    pub fn bbox(&self) -> Rect<f64> {
+        self.bbox
+    }
+}
+
+impl OverlayLayer {
+    /// Prepares a layer from its features. Empty features, and rings with fewer than three
+    /// points or non-finite coordinates, are dropped here (callers validate and report
+    /// features before building; see [`crate::corners::validate_rings`]).
+    pub fn build(features: &[MultiPolygon<f64>], opts: &BuildOptions) -> OverlayLayer {
+        let mut pieces = Vec::new();
+        for (i, mp) in features.iter().enumerate() {
+            for p in mp {
+                if !polygon_is_usable(p) {
+                    continue;
+                }
+                subdivide(p.clone(), opts.max_piece_vertices.max(16), 0, &mut |poly| {
+                    let area = poly.unsigned_area();
+                    if area > 0.0 {
+                        pieces.push(Piece {
+                            feature: i as u32,
+                            poly,
+                            area,
+                        });
+                    }
+                });
+            }
+        }
+        let entries: Vec<_> = pieces
+            .iter()
+            .enumerate()
+            .filter_map(|(k, p)| {
+                let r = p.poly.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    k as u32,
+                ))
+            })
+            .collect();
+        OverlayLayer {
+            tree: RTree::bulk_load(entries),
+            pieces,
+            features: features.len(),
+        }
+    }
+
+    /// Number of features given to [`OverlayLayer::build`].
+    pub fn feature_count(&self) -> usize {
+        self.features
+    }
+
+    /// Number of pieces after subdivision.
+    pub fn piece_count(&self) -> usize {
+        self.pieces.len()
+    }
+
+    /// The overlaps of `subject` with the layer's features, one entry per feature that
+    /// overlaps, leaves a sliver or touches, in feature order.
+    pub fn overlaps(&self, subject: &Subject, opts: &OverlapOptions) -> Vec<FeatureOverlap> {
+        let pad = opts.touch_width_m.max(0.0);
+        let env = AABB::from_corners(
+            [subject.bbox.min().x - pad, subject.bbox.min().y - pad],
+            [subject.bbox.max().x + pad, subject.bbox.max().y + pad],
+        );
+        // (feature, area, parts, touching parts' area, touches)
+        let mut acc: Vec<(u32, f64, Vec<Polygon<f64>>, bool)> = Vec::new();
+        let add = |acc: &mut Vec<(u32, f64, Vec<Polygon<f64>>, bool)>,
+                   f: u32,
+                   area: f64,
+                   parts: Vec<Polygon<f64>>,
+                   touch: bool| {
+            match acc.iter_mut().find(|e| e.0 == f) {
+                Some(e) => {
+                    e.1 += area;
+                    e.2.extend(parts);
+                    e.3 |= touch;
+                }
+                None => acc.push((f, area, parts, touch)),
+            }
+        };
+        for hit in self.tree.locate_in_envelope_intersecting(&env) {
+            let piece = &self.pieces[hit.data as usize];
+            match relate(subject, &piece.poly, pad) {
+                Relation::Disjoint => {}
+                Relation::Near => {
+                    if opts.detect_touching {
+                        add(&mut acc, piece.feature, 0.0, vec![], true);
+                    }
+                }
+                Relation::SubjectInside => {
+                    let parts = if opts.want_geometry {
+                        subject.mp.0.clone()
+                    } else {
+                        vec![]
+                    };
+                    add(&mut acc, piece.feature, subject.area, parts, false);
+                }
+                Relation::PieceInside => {
+                    let parts = if opts.want_geometry {
+                        vec![piece.poly.clone()]
+                    } else {
+                        vec![]
+                    };
+                    add(&mut acc, piece.feature, piece.area, parts, false);
+                }
+                Relation::Partial => {
+                    let inter = subject.mp.intersection(&piece.poly);
+                    let mut area = 0.0;
+                    let mut parts = Vec::new();
+                    let mut touch = false;
+                    for part in inter {
+                        let a = part.unsigned_area();
+                        if a <= 0.0 {
+                            continue;
+                        }
+                        let perimeter: f64 = std::iter::once(part.exterior())
+                            .chain(part.interiors())
+                            .flat_map(|r| {
+                                r.lines()
+                                    .map(|l| (l.end.x - l.start.x).hypot(l.end.y - l.start.y))
+                            })
+                            .sum();
+                        if perimeter > 0.0 && 2.0 * a / perimeter <= opts.touch_width_m {
+                            touch = true;
+                            continue;
+                        }
+                        area += a;
+                        if opts.want_geometry {
+                            parts.push(part);
+                        }
+                    }
+                    // The boundaries meet; without shared area that is touching.
+                    if area > 0.0 || ((touch || area == 0.0) && opts.detect_touching) {
+                        add(&mut acc, piece.feature, area, parts, true);
+                    }
+                }
+            }
+        }
+        acc.sort_by_key(|e| e.0);
+        acc.into_iter()
+            .map(|(f, area, parts, _touch)| FeatureOverlap {
+                feature: f as usize,
+                area_m2: area,
+                class: if area <= 0.0 {
+                    OverlapClass::Touching
+                } else if area <= opts.sliver_area_m2 {
+                    OverlapClass::Sliver
+                } else {
+                    OverlapClass::Overlap
+                },
+                parts: MultiPolygon(parts),
+            })
+            .collect()
+    }
+}
+
+fn polygon_is_usable(p: &Polygon<f64>) -> bool {
+    let ext = p.exterior();
+    ext.0.len() >= 4
+        && p.exterior()
+            .coords()
+            .chain(p.interiors().iter().flat_map(|r| r.coords()))
+            .all(|c| c.x.is_finite() && c.y.is_finite())
+}
+
+fn vertex_count(p: &Polygon<f64>) -> usize {
+    p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
+}
+
+/// Recursive bisection along the longer side of the bounding box.
+fn subdivide(p: Polygon<f64>, max_vertices: usize, depth: u32, out: &mut dyn FnMut(Polygon<f64>)) {
+    if vertex_count(&p) <= max_vertices || depth > 24 {
+        out(p);
+        return;
+    }
+    let Some(r) = p.bounding_rect() else { return };
+    let (axis, mid) = if r.width() >= r.height() {
+        (0, 0.5 * (r.min().x + r.max().x))
+    } else {
+        (1, 0.5 * (r.min().y + r.max().y))
+    };
+    for keep_low in [true, false] {
+        let ext = clip_ring(&p.exterior().0, axis, mid, keep_low);
+        if ext.len() < 4 {
+            continue;
+        }
+        let holes: Vec<LineString<f64>> = p
+            .interiors()
+            .iter()
+            .map(|h| clip_ring(&h.0, axis, mid, keep_low))
+            .filter(|h| h.len() >= 4)
+            .map(LineString)
+            .collect();
+        subdivide(
+            Polygon::new(LineString(ext), holes),
+            max_vertices,
+            depth + 1,
+            out,
+        );
+    }
+}
+
+/// Sutherland–Hodgman clip of a closed ring to the half-plane `coord[axis] <= value`
+/// (`keep_low`) or `>= value`. A concave ring may come back with zero-width bridges along
+/// the cut; they enclose no area and the overlay ignores them. Returns a closed ring.
+fn clip_ring(ring: &[Coord<f64>], axis: usize, value: f64, keep_low: bool) -> Vec<Coord<f64>> {
+    let get = |c: &Coord<f64>| if axis == 0 { c.x } else { c.y };
+    let inside = |c: &Coord<f64>| {
+        if keep_low {
+            get(c) <= value
+        } else {
+            get(c) >= value
+        }
+    };
+    let n = if ring.len() > 1 && ring[0] == ring[ring.len() - 1] {
+        ring.len() - 1
+    } else {
+        ring.len()
+    };
+    let mut out = Vec::with_capacity(n + 4);
+    for i in 0..n {
+        let cur = ring[i];
+        let prev = ring[(i + n - 1) % n];
+        let (ci, pi) = (inside(&cur), inside(&prev));
+        if ci != pi {
+            let t = (value - get(&prev)) / (get(&cur) - get(&prev));
+            let mut c = Coord {
+                x: prev.x + t * (cur.x - prev.x),
+                y: prev.y + t * (cur.y - prev.y),
+            };
+            // Exactly on the cut line, so neighbouring pieces share their cut vertices.
+            if axis == 0 {
+                c.x = value;
+            } else {
+                c.y = value;
+            }
+            out.push(c);
+        }
+        if ci {
+            out.push(cur);
+        }
+    }
+    if let Some(&first) = out.first() {
+        out.push(first);
+    }
+    out
+}
+
+enum Relation {
+    Disjoint,
+    /// No shared interior found by the cheap tests, but boundaries within the touch width.
+    Near,
+    SubjectInside,
+    PieceInside,
+    Partial,
+}
+
+fn seg_bbox_meet(a: (Coord<f64>, Coord<f64>), b: (Coord<f64>, Coord<f64>), pad: f64) -> bool {
+    a.0.x.min(a.1.x) <= b.0.x.max(b.1.x) + pad
+        && b.0.x.min(b.1.x) <= a.0.x.max(a.1.x) + pad
+        && a.0.y.min(a.1.y) <= b.0.y.max(b.1.y) + pad
+        && b.0.y.min(b.1.y) <= a.0.y.max(a.1.y) + pad
+}
+
+fn orient(p: Coord<f64>, q: Coord<f64>, r: Coord<f64>) -> f64 {
+    (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
+}
+
+/// Whether two segments intersect (crossing or touching, collinear overlap included).
+fn segments_meet(a: (Coord<f64>, Coord<f64>), b: (Coord<f64>, Coord<f64>)) -> bool {
+    let d1 = orient(b.0, b.1, a.0);
+    let d2 = orient(b.0, b.1, a.1);
+    let d3 = orient(a.0, a.1, b.0);
+    let d4 = orient(a.0, a.1, b.1);
+    if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
+        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
+    {
+        return true;
+    }
+    let on = |p: Coord<f64>, q: Coord<f64>, r: Coord<f64>| {
+        r.x >= p.x.min(q.x) && r.x <= p.x.max(q.x) && r.y >= p.y.min(q.y) && r.y <= p.y.max(q.y)
+    };
+    (d1 == 0.0 && on(b.0, b.1, a.0))
+        || (d2 == 0.0 && on(b.0, b.1, a.1))
+        || (d3 == 0.0 && on(a.0, a.1, b.0))
+        || (d4 == 0.0 && on(a.0, a.1, b.1))
+}
+
+fn seg_point_dist2(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (ex, ey) = (p.x - a.x - t * dx, p.y - a.y - t * dy);
+    ex * ex + ey * ey
+}
+
+fn seg_seg_dist2(a: (Coord<f64>, Coord<f64>), b: (Coord<f64>, Coord<f64>)) -> f64 {
+    if segments_meet(a, b) {
+        return 0.0;
+    }
+    seg_point_dist2(a.0, b.0, b.1)
+        .min(seg_point_dist2(a.1, b.0, b.1))
+        .min(seg_point_dist2(b.0, a.0, a.1))
+        .min(seg_point_dist2(b.1, a.0, a.1))
+}
+
+fn ring_segments(p: &Polygon<f64>) -> impl Iterator<Item = (Coord<f64>, Coord<f64>)> + '_ {
+    std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .flat_map(|r| r.lines().map(|l| (l.start, l.end)))
+}
+
+/// Even-odd point in polygon (exterior and holes).
+fn point_in_polygon(c: Coord<f64>, p: &Polygon<f64>) -> bool {
+    let mut inside = false;
+    for (a, b) in ring_segments(p) {
+        if (a.y > c.y) != (b.y > c.y) && c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+fn point_in_multi(c: Coord<f64>, mp: &MultiPolygon<f64>) -> bool {
+    mp.0.iter().any(|p| point_in_polygon(c, p))
+}
+
+fn relate(s: &Subject, piece: &Polygon<f64>, pad: f64) -> Relation {
+    let Some(pb) = piece.bounding_rect() else {
+        return Relation::Disjoint;
+    };
+    let sb = s.bbox;
+    // Edges of the piece near the subject's box.
+    let near: Vec<(Coord<f64>, Coord<f64>)> = ring_segments(piece)
+        .filter(|&(a, b)| {
+            a.x.min(b.x) <= sb.max().x + pad
+                && a.x.max(b.x) >= sb.min().x - pad
+                && a.y.min(b.y) <= sb.max().y + pad
+                && a.y.max(b.y) >= sb.min().y - pad
+        })
+        .collect();
+    let mut close = false;
+    for &e in &s.segments {
+        if e.0.x.min(e.1.x) > pb.max().x + pad
+            || e.0.x.max(e.1.x) < pb.min().x - pad
+            || e.0.y.min(e.1.y) > pb.max().y + pad
+            || e.0.y.max(e.1.y) < pb.min().y - pad
+        {
+            continue;
+        }
+        for &f in &near {
+            if !seg_bbox_meet(e, f, pad) {
+                continue;
+            }
+            if segments_meet(e, f) {
+                return Relation::Partial;
+            }
+            if pad > 0.0 && !close && seg_seg_dist2(e, f) <= pad * pad {
+                close = true;
+            }
+        }
+    }
+    // No boundary contact: containment or disjoint.
+    let s_first = s.mp.0.iter().map(|p| p.exterior().0[0]).next();
+    if let Some(c) = s_first
+        && point_in_polygon(c, piece)
+    {
+        // A hole of the piece inside the subject makes it partial.
+        if piece
+            .interiors()
+            .iter()
+            .any(|h| h.0.first().is_some_and(|&v| point_in_multi(v, &s.mp)))
+        {
+            return Relation::Partial;
+        }
+        // Several subject polygons: each must be inside.
+        if s.mp
+            .0
+            .iter()
+            .all(|p| point_in_polygon(p.exterior().0[0], piece))
+        {
+            return Relation::SubjectInside;
+        }
+        return Relation::Partial;
+    }
+    if point_in_multi(piece.exterior().0[0], &s.mp) {
+        if s.mp
+            .0
+            .iter()
+            .flat_map(|p| p.interiors())
+            .any(|h| h.0.first().is_some_and(|&v| point_in_polygon(v, piece)))
+        {
+            return Relation::Partial;
+        }
+        return Relation::PieceInside;
+    }
+    // Another subject polygon may lie inside the piece.
+    if s.mp
+        .0
+        .iter()
+        .skip(1)
+        .any(|p| point_in_polygon(p.exterior().0[0], piece))
+    {
+        return Relation::Partial;
+    }
+    if close {
+        Relation::Near
+    } else {
+        Relation::Disjoint
+    }
+}
+
+/// Builds a polygon from `(easting, northing)` rings: exterior first, then holes; rings may
+/// be open or closed.
+pub fn polygon_from_rings(rings: &[Vec<(f64, f64)>]) -> Option<Polygon<f64>> {
+    let to_ls = |r: &Vec<(f64, f64)>| {
+        let mut v: Vec<Coord<f64>> = r.iter().map(|&(x, y)| Coord { x, y }).collect();
+        if v.first() != v.last()
+            && let Some(&f) = v.first()
+        {
+            v.push(f);
+        }
+        LineString(v)
+    };
+    let ext = rings.first()?;
+    Some(Polygon::new(
+        to_ls(ext),
+        rings[1..].iter().map(to_ls).collect(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
+        polygon_from_rings(&[vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1)]]).unwrap()
+    }
+
+    fn layer(ps: Vec<Polygon<f64>>) -> OverlayLayer {
+        let f: Vec<MultiPolygon<f64>> = ps.into_iter().map(|p| MultiPolygon(vec![p])).collect();
+        OverlayLayer::build(&f, &BuildOptions::default())
+    }
+
+    #[test]
+    fn partial_inside_disjoint_and_touching() {
+        let l = layer(vec![
+            rect(0.0, 0.0, 100.0, 100.0),     // partial: 50 × 100
+            rect(200.0, 0.0, 210.0, 10.0),    // inside the subject
+            rect(1000.0, 0.0, 1100.0, 100.0), // far
+            rect(300.0, 0.0, 400.0, 100.0),   // shares the subject's east edge
+        ]);
+        let s = Subject::new(MultiPolygon(vec![rect(50.0, 0.0, 300.0, 100.0)])).unwrap();
+        let got = l.overlaps(&s, &OverlapOptions::default());
+        let v: Vec<(usize, f64, OverlapClass)> = got
+            .iter()
+            .map(|o| (o.feature, o.area_m2, o.class))
+            .collect();
+        assert_eq!(
+            v,
+            vec![
+                (0, 5000.0, OverlapClass::Overlap),
+                (1, 100.0, OverlapClass::Overlap),
+                (3, 0.0, OverlapClass::Touching)
+            ]
+        );
+    }
+
+    #[test]
+    fn subject_inside_a_feature() {
+        let l = layer(vec![rect(0.0, 0.0, 1000.0, 1000.0)]);
+        let s = Subject::new(MultiPolygon(vec![rect(10.0, 10.0, 20.0, 30.0)])).unwrap();
+        let got = l.overlaps(&s, &OverlapOptions::default());
+        assert_eq!(
+            (got[0].area_m2, got[0].class),
+            (200.0, OverlapClass::Overlap)
+        );
+    }
+
+    #[test]
+    fn subdivided_feature_adds_up() {
+        // A 2000-vertex "circle" of radius 1000 m, cut into pieces of ≤ 64 vertices.
+        let n = 2000;
+        let ring: Vec<(f64, f64)> = (0..n)
+            .map(|k| {
+                let t = std::f64::consts::TAU * k as f64 / n as f64;
+                (1000.0 * t.cos(), 1000.0 * t.sin())
+            })
+            .collect();
+        let circle = polygon_from_rings(&[ring]).unwrap();
+        let whole = circle.unsigned_area();
+        let f = vec![MultiPolygon(vec![circle])];
+        let l = OverlayLayer::build(
+            &f,
+            &BuildOptions {
+                max_piece_vertices: 64,
+            },
+        );
+        assert!(l.piece_count() > 30, "{}", l.piece_count());
+        // A subject covering everything sees the whole area; a half-plane box sees half.
+        let s = Subject::new(MultiPolygon(vec![rect(-2000.0, -2000.0, 2000.0, 2000.0)])).unwrap();
+        let got = l.overlaps(&s, &OverlapOptions::default());
+        assert!(
+            (got[0].area_m2 / whole - 1.0).abs() < 1e-12,
+            "{} vs {whole}",
+            got[0].area_m2
+        );
+        let s = Subject::new(MultiPolygon(vec![rect(0.0, -2000.0, 2000.0, 2000.0)])).unwrap();
+        let got = l.overlaps(&s, &OverlapOptions::default());
+        assert!(
+            (got[0].area_m2 / (whole / 2.0) - 1.0).abs() < 1e-9,
+            "{}",
+            got[0].area_m2
+        );
+    }
+
+    #[test]
+    fn sliver_is_classified() {
+        // 0.5 m × 1 m overlap: 0.5 m² ≤ 1 m² sliver tolerance, but wider than 0.01 m.
+        let l = layer(vec![rect(0.0, 0.0, 100.0, 100.0)]);
+        let s = Subject::new(MultiPolygon(vec![rect(99.5, 50.0, 150.0, 51.0)])).unwrap();
+        let got = l.overlaps(&s, &OverlapOptions::default());
+        assert_eq!(got[0].class, OverlapClass::Sliver);
+        assert!((got[0].area_m2 - 0.5).abs() < 1e-9);
+    }
+}
