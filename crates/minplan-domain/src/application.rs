@@ -10,7 +10,7 @@ use crate::credit_code::CreditCode;
 use crate::minerals::MineralCatalogue;
 use crate::units::Unit;
 use minplan_geo::GaussKrugerZone;
-use minplan_geo::corners::{self, CornerPoints, CornerReport, ParseOptions, Problem, Severity};
+use minplan_geo::corners::{self, CornerPoints, CornerReport, ParseOptions, Severity};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use toml::Spanned;
@@ -213,7 +213,7 @@ impl AgreementReason {
 }
 
 /// A quantity with its unit (e.g. 6 万立方米/年).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Quantity {
     /// Value.
     pub value: f64,
@@ -850,14 +850,27 @@ pub fn parse_application(
             None
         }
     };
-    let coord_line = c
-        .text
-        .as_ref()
-        .map(|t| line_of(src, t.span().start))
-        .or(c.file.as_ref().map(|f| line_of(src, f.span().start)));
+    // Where a corner problem is: the application file's line for inline text (the text
+    // starts on the line after `text = """`), the corner file's own line otherwise.
+    let inline_start = c.text.as_ref().map(|t| line_of(src, t.span().start));
+    let coord_line = inline_start.or(c.file.as_ref().map(|f| line_of(src, f.span().start)));
+    let corner_field = match &c.file {
+        Some(f) if c.text.is_none() => format!("坐标文件 {}", f.get_ref()),
+        _ => "coordinates.text".to_string(),
+    };
     if let Some(r) = &report {
         for p in r.problems.iter().filter(|p| p.severity == Severity::Error) {
-            errors.push(corner_error(p, coord_line));
+            let line = match (inline_start, p.line) {
+                (Some(start), Some(l)) => Some(start + l),
+                (None, l) => l,
+                (Some(start), None) => Some(start),
+            };
+            errors.push(ApplicationError {
+                field: corner_field.clone(),
+                line,
+                message: p.message.clone(),
+                points: p.points.clone(),
+            });
         }
         if r.nothing_read() {
             errors.push(ApplicationError {
@@ -939,13 +952,4 @@ pub fn parse_application(
         corners,
         corner_report: report,
     })
-}
-
-fn corner_error(p: &Problem, line: Option<usize>) -> ApplicationError {
-    ApplicationError {
-        field: "坐标".into(),
-        line: p.line.or(line),
-        message: p.message.clone(),
-        points: p.points.clone(),
-    }
 }

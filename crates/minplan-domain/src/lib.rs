@@ -11,6 +11,7 @@ pub mod application;
 pub mod bundle;
 pub mod citation;
 pub mod credit_code;
+pub mod layer;
 pub mod minerals;
 pub mod plan;
 pub mod review;

@@ -6,10 +6,10 @@
 
 use crate::application::{Quantity, RightKind};
 use crate::plan::{ApprovalLevel, LonLatPolygon};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Status of a right in the register.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RightStatus {
     /// 有效 (valid licence).
     #[serde(rename = "有效")]
@@ -38,7 +38,7 @@ impl RightStatus {
 }
 
 /// A right (or a pending application) as the review sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MiningRight {
     /// 许可证号, or 申请编号 for a pending application.
     pub id: String,
@@ -70,7 +70,7 @@ impl MiningRight {
 }
 
 /// A holder on a supervision list (异常名录 / 严重违法失信名单), 《规划》四（三）3（3）.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListedHolder {
     /// 统一社会信用代码.
     pub credit_code: String,
@@ -83,7 +83,7 @@ pub struct ListedHolder {
 }
 
 /// The supervision lists the review consults.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct HolderLists {
     /// 矿业权人异常名录.
     pub abnormal: Vec<ListedHolder>,

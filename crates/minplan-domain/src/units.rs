@@ -3,7 +3,7 @@
 //! A plan bundle writes units as the plan text does; [`Unit::parse`] accepts the usual
 //! spellings and rejects anything else, so a typo cannot silently change a figure's meaning.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A unit a plan figure may carry.
@@ -117,6 +117,13 @@ impl Unit {
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.symbol())
+    }
+}
+
+impl<'de> Deserialize<'de> for Unit {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Unit::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 

@@ -7,6 +7,16 @@
 //! one parser in `minplan-domain` decides what a plan is. A plan version is immutable;
 //! importing a changed bundle for the same county and period adds a version.
 
+mod engine;
+mod layers;
+mod register;
+mod reviews;
+
+pub use engine::ReviewEngine;
+pub use layers::{LayerVersion, StoredLayer};
+pub use register::{HolderList, RightsImport};
+pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
+
 use minplan_domain::bundle::{BundleErrors, BundleFiles, LoadedBundle, load_bundle};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -30,6 +40,9 @@ pub enum StoreError {
     /// Something asked for does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// Input that cannot be stored (a layer file that cannot be read, …); nothing written.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Result alias.
@@ -99,7 +112,16 @@ pub fn bundle_sha256(files: &BundleFiles) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn now_rfc3339() -> String {
+/// SHA-256 of bytes, hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Now, RFC 3339 UTC (the store is where the clock is read).
+pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())

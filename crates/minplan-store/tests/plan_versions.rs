@@ -420,7 +420,7 @@ async fn self_intersecting_ring() {
             file: "layers/ecological_red_line.geojson",
             line: None,
             field_contains: "ERL-1",
-            message_contains: "自相交",
+            message_contains: "相交",
         },
     )
     .await;

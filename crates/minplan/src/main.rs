@@ -32,6 +32,17 @@ enum Command {
     /// 拐点坐标：读取、检查、计算面积
     #[command(subcommand)]
     Coords(cmd::coords::CoordsCommand),
+    /// 规划符合性审查与空间查重（退出码：0 符合，3 基本符合，4 不符合，1 申请有误）
+    Review(cmd::review::ReviewArgs),
+    /// 管控图层：导入、列表
+    #[command(subcommand)]
+    Layer(cmd::layer::LayerCommand),
+    /// 矿业权登记：导入、列表
+    #[command(subcommand)]
+    Right(cmd::register::RightCommand),
+    /// 矿业权人异常名录、严重违法失信名单
+    #[command(subcommand, name = "holder-list")]
+    HolderList(cmd::register::HolderListCommand),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +59,10 @@ fn main() -> ExitCode {
         Command::Serve(a) => cmd::serve::run(db, a),
         Command::Plan(c) => cmd::plan::run(db, c),
         Command::Coords(c) => cmd::coords::run(c),
+        Command::Review(a) => cmd::review::run(db, a),
+        Command::Layer(c) => cmd::layer::run(db, c),
+        Command::Right(c) => cmd::register::run_right(db, c),
+        Command::HolderList(c) => cmd::register::run_lists(db, c),
     };
     match result {
         Ok(code) => code,

@@ -788,7 +788,7 @@ impl Ctx<'_> {
         let text = self
             .read_text_file(&o.file, "region.outline.file")?
             .to_string();
-        let layer = match LayerGeometry::parse(&path, &text, None, zone) {
+        let layer = match LayerGeometry::parse(&path, &text, None, zone, None) {
             Ok(l) => l,
             Err(errs) => {
                 self.errors.extend(errs);
@@ -1019,7 +1019,7 @@ impl Ctx<'_> {
         minerals: &MineralCatalogue,
     ) -> Vec<PlanningBlock> {
         // Geometry: one layer file, features keyed by the `number` property.
-        let mut features: BTreeMap<String, geometry::ParsedFeature> = BTreeMap::new();
+        let mut features: BTreeMap<String, crate::layer::ParsedFeature> = BTreeMap::new();
         let mut file_name = String::new();
         if let (Some(file), Some(geo)) = (&raw.blocks_file, geo) {
             file_name = file.get_ref().clone();
@@ -1027,7 +1027,7 @@ impl Ctx<'_> {
                 .read_text_file(file, "blocks_file")
                 .map(|s| s.to_string())
             {
-                match LayerGeometry::parse(&file_name, &text, Some("number"), geo.zone) {
+                match LayerGeometry::parse(&file_name, &text, Some("number"), geo.zone, None) {
                     Ok(layer) => {
                         for f in layer.features {
                             self.errors.extend(geo.check_inside(&file_name, &f));
@@ -1435,7 +1435,7 @@ impl Ctx<'_> {
             let Some(text) = self.read_text_file(&r.file, &field).map(|s| s.to_string()) else {
                 continue;
             };
-            let layer = match LayerGeometry::parse(&path, &text, Some("id"), geo.zone) {
+            let layer = match LayerGeometry::parse(&path, &text, Some("id"), geo.zone, buffer_m) {
                 Ok(l) => l,
                 Err(errs) => {
                     self.errors.extend(errs);

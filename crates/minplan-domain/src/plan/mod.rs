@@ -267,7 +267,7 @@ impl BlockKind {
 }
 
 /// Who designates a planning block / approves its rights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub enum ApprovalLevel {
     /// 省级划定 / 省级审批.
     #[serde(rename = "省级")]
@@ -487,7 +487,7 @@ impl ControlLayerKind {
 }
 
 /// One feature of a control layer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LayerFeature {
     /// Identifier within the layer.
     pub id: String,

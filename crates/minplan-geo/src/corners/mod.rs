@@ -48,7 +48,7 @@ mod wkt;
 
 pub use dms::{AngleError, parse_angle};
 pub use points::CornerPoints;
-pub use validate::{PlaneRing, ValidateOptions, validate_rings};
+pub use validate::{PlaneRing, ValidateOptions, distance_to_ring, point_in_ring, validate_rings};
 
 use crate::crs::{Crs, GaussKrugerZone};
 use serde::Serialize;

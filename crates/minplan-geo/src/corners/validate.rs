@@ -451,8 +451,9 @@ fn between_rings(
     }
 }
 
-/// Point-in-polygon by crossing number; boundary points count as inside.
-pub(crate) fn point_in_ring(p: (f64, f64), ring: &[(f64, f64)]) -> bool {
+/// Whether `p` lies in `ring` (crossing number; boundary points count as inside). `ring`:
+/// (easting, northing) metres, open or closed.
+pub fn point_in_ring(p: (f64, f64), ring: &[(f64, f64)]) -> bool {
     let n = ring.len();
     let mut inside = false;
     for i in 0..n {
@@ -471,8 +472,8 @@ pub(crate) fn point_in_ring(p: (f64, f64), ring: &[(f64, f64)]) -> bool {
     inside
 }
 
-/// Distance from `p` to the boundary of `ring`, metres.
-pub(crate) fn distance_to_ring(p: (f64, f64), ring: &[(f64, f64)]) -> f64 {
+/// Distance from `p` to the boundary of `ring` (open or closed), metres, in the same plane.
+pub fn distance_to_ring(p: (f64, f64), ring: &[(f64, f64)]) -> f64 {
     let n = ring.len();
     let mut best = f64::INFINITY;
     for i in 0..n {

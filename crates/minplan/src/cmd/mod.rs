@@ -1,7 +1,10 @@
 //! One module per command group; each calls library functions and formats their results.
 
 pub mod coords;
+pub mod layer;
 pub mod plan;
+pub mod register;
+pub mod review;
 pub mod serve;
 
 use anyhow::Context;
@@ -43,4 +46,12 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("无法启动异步运行时")
+}
+
+/// A terminal table with the project's style and a header row.
+pub fn table(header: &[&str]) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header(header.iter().map(comfy_table::Cell::new));
+    t
 }

@@ -1,8 +1,9 @@
 //! `minplan plan …`: import, list, activate, show, check and export plan bundles.
 
+use super::table;
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
-use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{Cell, CellAlignment};
 use minplan_domain::bundle::load_bundle;
 use minplan_domain::citation::format_number;
 use minplan_domain::plan::{Plan, geojson};
@@ -196,13 +197,6 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
             }
         }
     })
-}
-
-fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED);
-    t.set_header(header.iter().map(Cell::new));
-    t
 }
 
 fn right(s: impl Into<String>) -> Cell {

@@ -1,0 +1,423 @@
+//! Polygon layers from GeoJSON: the bundle's layers and layers a bureau imports
+//! (`minplan layer import`). Every feature is checked; a broken feature is reported with
+//! its id and line and left out, never silently dropped and never stopping the others.
+//!
+//! Coordinates: CGCS2000 longitude/latitude (EPSG:4490, also accepted as `CRS84`/EPSG:4326
+//! since the datums agree to centimetres), or a CGCS2000 Gauss–Krüger plane (EPSG:4491–4554,
+//! GeoJSON order `[easting, northing]`), declared by the legacy `crs` member or recognised
+//! from the numbers (eastings with a zone prefix give the zone; without one the caller's zone
+//! is used). Other datums (Xi'an 80, Beijing 54) are refused. The result is lon/lat, exterior
+//! rings counter-clockwise, holes clockwise, rings closed. `LineString` features are accepted
+//! when a buffer width is given (三区两线 corridors: centre lines buffered in the plane).
+
+use crate::plan::LonLatPolygon;
+use geo::{Buffer, Coord, LineString, MultiLineString, MultiPolygon, Polygon};
+use minplan_geo::area::{ellipsoidal_area_lonlat, plane_area};
+use minplan_geo::corners::{PlaneRing, RingRole, Severity, ValidateOptions, validate_rings};
+use minplan_geo::{Crs, Ellipsoid, GaussKrugerZone};
+use serde::Serialize;
+use serde_json::Value;
+
+/// One feature that passed its checks.
+#[derive(Debug, Clone)]
+pub struct ParsedFeature {
+    /// Identifier (`id_property`, the feature's `id`, or `#n`).
+    pub id: String,
+    /// The `name` property, if any.
+    pub name: Option<String>,
+    /// 1-based line where the feature's id occurs in the file, when found.
+    pub line: Option<usize>,
+    /// Geometry, lon/lat.
+    pub polygons: Vec<LonLatPolygon>,
+    /// Ellipsoidal area, km² (TD/T 1055-2019 附录D).
+    pub area_km2: f64,
+    /// The feature's properties.
+    pub properties: serde_json::Map<String, Value>,
+}
+
+/// A feature left out, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct FeatureProblem {
+    /// Identifier.
+    pub id: String,
+    /// 1-based position in the file.
+    pub index: usize,
+    /// 1-based line, when found.
+    pub line: Option<usize>,
+    /// Chinese message.
+    pub message: String,
+}
+
+/// A parsed layer.
+#[derive(Debug, Clone)]
+pub struct ParsedLayer {
+    /// The CRS the file was read in.
+    pub crs: Crs,
+    /// Good features.
+    pub features: Vec<ParsedFeature>,
+    /// Features left out.
+    pub problems: Vec<FeatureProblem>,
+    /// Features kept with a remark (e.g. a ring closed automatically).
+    pub warnings: Vec<FeatureProblem>,
+}
+
+/// Options of [`parse_geojson_layer`].
+#[derive(Debug, Clone, Copy)]
+pub struct LayerOptions<'a> {
+    /// Property that identifies a feature (e.g. `number` for planning blocks).
+    pub id_property: Option<&'a str>,
+    /// The plan's zone, for plane coordinates without a zone prefix.
+    pub zone: GaussKrugerZone,
+    /// Buffer half-width for line features, metres (corridors).
+    pub buffer_m: Option<f64>,
+}
+
+/// Rings of one polygon as `(x, y)` pairs, exterior first.
+type PlaneRings = Vec<Vec<(f64, f64)>>;
+
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn line_of_needle(text: &str, needle: &str) -> Option<usize> {
+    text.find(needle).map(|off| line_of(text, off))
+}
+
+/// Reads a CRS from a GeoJSON `crs` member name such as `urn:ogc:def:crs:EPSG::4532`.
+fn crs_from_name(name: &str) -> Result<Crs, String> {
+    if name.contains("CRS84") {
+        return Ok(Crs::Geographic);
+    }
+    let digits: String = name
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap_or("")
+        .to_string();
+    match digits.parse::<u32>() {
+        Ok(4326) | Ok(4490) => Ok(Crs::Geographic),
+        Ok(code) => Crs::from_epsg(code).map_err(|_| {
+            format!("图层坐标系 EPSG:{code} 不是 CGCS2000 经纬度或高斯–克吕格投影（如为西安80、北京54坐标，请先转换为2000国家大地坐标系）")
+        }),
+        Err(_) => Err(format!("无法识别图层坐标系“{name}”")),
+    }
+}
+
+/// Guesses the CRS from the first coordinate pair when the file declares none.
+fn crs_from_numbers(first: (f64, f64), zone: GaussKrugerZone) -> Crs {
+    let (a, b) = first;
+    if a.abs() <= 180.0 && b.abs() <= 90.0 {
+        return Crs::Geographic;
+    }
+    if a >= 1.0e7 {
+        let z = (a / 1.0e6).floor() as u32;
+        let found = match zone.width {
+            minplan_geo::ZoneWidth::Three => GaussKrugerZone::three_degree(z, true),
+            minplan_geo::ZoneWidth::Six => GaussKrugerZone::six_degree(z, true),
+        };
+        if let Ok(zz) = found {
+            return Crs::GaussKruger(zz);
+        }
+    }
+    Crs::GaussKruger(zone.with_prefix(false))
+}
+
+fn first_pair(v: &Value) -> Option<(f64, f64)> {
+    match v {
+        Value::Array(a) if a.len() >= 2 && a[0].is_number() => {
+            Some((a[0].as_f64()?, a[1].as_f64()?))
+        }
+        Value::Array(a) => a.iter().find_map(first_pair),
+        _ => None,
+    }
+}
+
+fn positions(v: &Value, what: &str) -> Result<Vec<(f64, f64)>, String> {
+    let arr = v.as_array().ok_or(format!("{what}不是坐标数组"))?;
+    arr.iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let a = p
+                .as_array()
+                .filter(|a| a.len() >= 2)
+                .ok_or(format!("{what}第 {} 点不是坐标对", k + 1))?;
+            match (a[0].as_f64(), a[1].as_f64()) {
+                (Some(x), Some(y)) if x.is_finite() && y.is_finite() => Ok((x, y)),
+                _ => Err(format!("{what}第 {} 点坐标不是有限数", k + 1)),
+            }
+        })
+        .collect()
+}
+
+/// Parses a GeoJSON FeatureCollection of polygons (and, with a buffer width, lines).
+///
+/// # Errors
+/// A Chinese message when the file as a whole cannot be read (not JSON, not a
+/// FeatureCollection, an unsupported CRS). Problems of single features are in
+/// [`ParsedLayer::problems`].
+pub fn parse_geojson_layer(text: &str, opts: &LayerOptions<'_>) -> Result<ParsedLayer, String> {
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("第 {} 行：GeoJSON 格式错误：{e}", e.line()))?;
+    if v.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+        return Err("应为 GeoJSON FeatureCollection".into());
+    }
+    let features = v
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or("缺少 features 数组")?;
+    let crs = match v.get("crs") {
+        Some(c) => crs_from_name(
+            c.pointer("/properties/name")
+                .and_then(Value::as_str)
+                .unwrap_or(""),
+        )?,
+        None => features
+            .iter()
+            .find_map(|f| {
+                f.get("geometry")
+                    .and_then(|g| g.get("coordinates"))
+                    .and_then(first_pair)
+            })
+            .map_or(Crs::Geographic, |p| crs_from_numbers(p, opts.zone)),
+    };
+    // Everything is checked in a plane: the file's own, or the plan's zone for lon/lat.
+    let plane_zone = match crs {
+        Crs::GaussKruger(z) => z,
+        Crs::Geographic => opts.zone.with_prefix(false),
+    };
+    let tm = plane_zone.projection();
+    let to_plane = |p: (f64, f64)| match crs {
+        Crs::Geographic => tm.forward(p.0, p.1),
+        Crs::GaussKruger(_) => p,
+    };
+    let mut out = ParsedLayer {
+        crs,
+        features: Vec::new(),
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for (i, f) in features.iter().enumerate() {
+        let props = f
+            .get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let id = opts
+            .id_property
+            .and_then(|p| props.get(p))
+            .or_else(|| f.get("id"))
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_else(|| format!("#{}", i + 1));
+        let line = line_of_needle(text, &format!("\"{id}\""));
+        let problem = |message: String| FeatureProblem {
+            id: id.clone(),
+            index: i + 1,
+            line,
+            message,
+        };
+        let name = props
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let Some(geom) = f.get("geometry").filter(|g| !g.is_null()) else {
+            out.problems.push(problem("要素没有几何图形".into()));
+            continue;
+        };
+        let gtype = geom.get("type").and_then(Value::as_str).unwrap_or("");
+        let coords = geom.get("coordinates").cloned().unwrap_or(Value::Null);
+        // The feature's rings as written (file CRS), and in the plane.
+        let raw: Result<(Vec<PlaneRings>, bool), String> = match gtype {
+            "Polygon" => polygon_rings(&coords).map(|p| (vec![p], false)),
+            "MultiPolygon" => coords
+                .as_array()
+                .ok_or_else(|| "MultiPolygon 坐标不是数组".to_string())
+                .and_then(|ps| ps.iter().map(polygon_rings).collect())
+                .map(|p| (p, false)),
+            "LineString" | "MultiLineString" => match opts.buffer_m {
+                None => Err(format!(
+                    "几何类型“{gtype}”只在给出缓冲宽度（buffer_m）时可用"
+                )),
+                Some(w) => {
+                    let lines = if gtype == "LineString" {
+                        positions(&coords, "线").map(|l| vec![l])
+                    } else {
+                        coords
+                            .as_array()
+                            .ok_or_else(|| "MultiLineString 坐标不是数组".to_string())
+                            .and_then(|ls| ls.iter().map(|l| positions(l, "线")).collect())
+                    };
+                    // Buffered in the plane: the result is plane coordinates.
+                    lines.map(|ls| {
+                        (
+                            buffer_lines(
+                                &ls.iter()
+                                    .map(|l| l.iter().map(|&p| to_plane(p)).collect())
+                                    .collect::<Vec<_>>(),
+                                w,
+                            ),
+                            true,
+                        )
+                    })
+                }
+            },
+            other => Err(format!(
+                "几何类型“{other}”不受支持，应为 Polygon 或 MultiPolygon"
+            )),
+        };
+        let (raw, raw_is_plane) = match raw {
+            Ok(r) => r,
+            Err(msg) => {
+                out.problems.push(problem(msg));
+                continue;
+            }
+        };
+        let polys: Vec<Vec<Vec<(f64, f64)>>> = if raw_is_plane {
+            raw.clone()
+        } else {
+            raw.iter()
+                .map(|p| {
+                    p.iter()
+                        .map(|r| r.iter().map(|&q| to_plane(q)).collect())
+                        .collect()
+                })
+                .collect()
+        };
+        // Lon/lat as written for geographic files; otherwise from the plane.
+        let lonlat_of = |pi: usize, ri: usize, k: usize| -> (f64, f64) {
+            if raw_is_plane || crs != Crs::Geographic {
+                tm.inverse(polys[pi][ri][k].0, polys[pi][ri][k].1)
+            } else {
+                raw[pi][ri][k]
+            }
+        };
+        // Ring checks in the plane, labels = 1-based vertex numbers.
+        let mut rings = Vec::new();
+        for (pi, p) in polys.iter().enumerate() {
+            for (ri, r) in p.iter().enumerate() {
+                rings.push(PlaneRing {
+                    name: Some(format!("第{}面第{}环", pi + 1, ri + 1)),
+                    role: if ri == 0 {
+                        RingRole::Shell
+                    } else {
+                        RingRole::Hole
+                    },
+                    labels: (1..=r.len()).map(|k| k.to_string()).collect(),
+                    coords: r.clone(),
+                });
+            }
+        }
+        let found = validate_rings(
+            &rings,
+            &ValidateOptions {
+                closure_required: !gtype.ends_with("LineString"),
+                ..ValidateOptions::default()
+            },
+        );
+        let (errs, warns): (Vec<_>, Vec<_>) = found
+            .into_iter()
+            .partition(|p| p.severity == Severity::Error);
+        let errors: Vec<String> = errs.into_iter().map(|p| p.message).collect();
+        for w in warns {
+            out.warnings.push(problem(w.message));
+        }
+        if !errors.is_empty() {
+            out.problems.push(problem(errors.join("；")));
+            continue;
+        }
+        // Normalise: closed lon/lat rings, exterior CCW, holes CW (orientation from the plane).
+        let polygons: Vec<LonLatPolygon> = polys
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| {
+                p.iter()
+                    .enumerate()
+                    .map(|(ri, r)| {
+                        let mut n = r.len();
+                        if n > 1 && r[0] == r[n - 1] {
+                            n -= 1;
+                        }
+                        let mut idx: Vec<usize> = (0..n).collect();
+                        let ccw = plane_area(&r[..n]) > 0.0;
+                        if (ri == 0) != ccw {
+                            idx.reverse();
+                        }
+                        let mut ll: Vec<[f64; 2]> = idx
+                            .iter()
+                            .map(|&k| {
+                                let (lon, lat) = lonlat_of(pi, ri, k);
+                                [lon, lat]
+                            })
+                            .collect();
+                        ll.push(ll[0]);
+                        ll
+                    })
+                    .collect()
+            })
+            .collect();
+        let area_m2: f64 = polygons
+            .iter()
+            .flat_map(|p| p.iter())
+            .map(|r| {
+                ellipsoidal_area_lonlat(
+                    &r[..r.len() - 1]
+                        .iter()
+                        .map(|q| (q[0], q[1]))
+                        .collect::<Vec<_>>(),
+                    Ellipsoid::CGCS2000,
+                )
+            })
+            .sum();
+        out.features.push(ParsedFeature {
+            id,
+            name,
+            line,
+            polygons,
+            area_km2: area_m2 / 1e6,
+            properties: props,
+        });
+    }
+    Ok(out)
+}
+
+fn polygon_rings(v: &Value) -> Result<Vec<Vec<(f64, f64)>>, String> {
+    let rings = v.as_array().ok_or("面坐标不是环的数组")?;
+    if rings.is_empty() {
+        return Err("面没有环".into());
+    }
+    rings
+        .iter()
+        .enumerate()
+        .map(|(k, r)| positions(r, &format!("第 {} 环", k + 1)))
+        .collect()
+}
+
+/// Buffers plane lines by `w` metres each side (round joins), as open plane rings.
+fn buffer_lines(lines: &[Vec<(f64, f64)>], w: f64) -> Vec<Vec<Vec<(f64, f64)>>> {
+    let mls = MultiLineString(
+        lines
+            .iter()
+            .map(|l| LineString(l.iter().map(|&(x, y)| Coord { x, y }).collect()))
+            .collect(),
+    );
+    let mp: MultiPolygon<f64> = mls.buffer(w);
+    mp.0.iter()
+        .map(|p: &Polygon<f64>| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .map(|r| {
+                    let mut v: Vec<(f64, f64)> = r.0.iter().map(|c| (c.x, c.y)).collect();
+                    if v.len() > 1 && v.first() == v.last() {
+                        v.pop();
+                    }
+                    v
+                })
+                .collect()
+        })
+        .collect()
+}

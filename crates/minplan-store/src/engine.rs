@@ -1,0 +1,185 @@
+//! The review engine: the active plan, its layers (imported layers replace the bundle's of
+//! the same kind), the register and the lists, with the spatial index built once. The CLI
+//! (`minplan review`) and the web server use the same engine; the server keeps it and
+//! rebuilds it when a layer, the register or the plan changes.
+
+use crate::{Result, Store, StoredPlan, now_rfc3339};
+use minplan_domain::application::{Application, ApplicationErrors, parse_application};
+use minplan_domain::plan::ControlLayerKind;
+use minplan_domain::review::config::{ReviewConfig, ScaleTable};
+use minplan_domain::review::spatial::{
+    PlaneFeature, PlaneLayer, SpatialIndex, plan_control_layers, project_polygons,
+};
+use minplan_domain::review::{ConformityReview, PlanRef, ReviewContext, review};
+use minplan_domain::rights::{HolderLists, MiningRight};
+use minplan_geo::corners::Region;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Everything a review needs, prepared.
+pub struct ReviewEngine {
+    /// The plan.
+    pub plan: Arc<StoredPlan>,
+    /// The spatial index.
+    pub index: SpatialIndex,
+    /// Rights and pending applications, in index order.
+    pub register: Vec<MiningRight>,
+    /// Supervision lists.
+    pub lists: HolderLists,
+    /// Imported layer versions in use (kind slug → version id).
+    pub layer_versions: BTreeMap<String, i64>,
+    /// Parameters.
+    pub config: ReviewConfig,
+    /// Scale table.
+    pub scales: ScaleTable,
+}
+
+impl ReviewEngine {
+    /// Builds the engine from the store's active plan and data.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::NotFound`] without an active plan; database errors.
+    pub async fn load(store: &Store) -> Result<ReviewEngine> {
+        let plan = store
+            .active_plan()
+            .await?
+            .ok_or_else(|| crate::StoreError::NotFound("数据库中没有启用的规划".into()))?;
+        Self::load_with(store, Arc::new(plan)).await
+    }
+
+    /// Builds the engine for a given plan.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn load_with(store: &Store, plan: Arc<StoredPlan>) -> Result<ReviewEngine> {
+        let p = &plan.loaded.plan;
+        let tm = p.region.zone.with_prefix(false).projection();
+        let mut layers: Vec<PlaneLayer> = plan_control_layers(p);
+        let mut layer_versions = BTreeMap::new();
+        for stored in store.active_layers().await? {
+            let v = &stored.version;
+            layer_versions.insert(v.kind.slug().to_string(), v.id);
+            layers.retain(|l| l.kind != v.kind);
+            layers.push(PlaneLayer {
+                kind: v.kind,
+                name: v.name.clone(),
+                source: format!(
+                    "导入图层 #{}（{}，{}）",
+                    v.id,
+                    v.source_file,
+                    v.imported_at.get(..10).unwrap_or("")
+                ),
+                version: format!(
+                    "layer:{}:{}",
+                    v.id,
+                    &v.content_sha256[..12.min(v.content_sha256.len())]
+                ),
+                schematic: false,
+                features: stored
+                    .features
+                    .iter()
+                    .map(|f| PlaneFeature {
+                        id: f.id.clone(),
+                        name: f.name.clone(),
+                        geometry: project_polygons(&tm, &f.geometry),
+                    })
+                    .collect(),
+            });
+        }
+        layers.sort_by_key(|l| ControlLayerKind::ALL.iter().position(|k| *k == l.kind));
+        let register = store.review_register().await?;
+        let lists = store.holder_lists().await?;
+        let index = SpatialIndex::build(p, layers, &register, None);
+        Ok(ReviewEngine {
+            plan,
+            index,
+            register,
+            lists,
+            layer_versions,
+            config: ReviewConfig::default(),
+            scales: ScaleTable::default(),
+        })
+    }
+
+    /// The county as the corner checks see it (outline and zone), 50 m tolerance.
+    pub fn region(&self) -> Region {
+        let p = &self.plan.loaded.plan;
+        Region {
+            name: p.region.name.clone(),
+            outline_lonlat: p
+                .region
+                .outline
+                .iter()
+                .flat_map(|poly| poly.first())
+                .map(|r| r.iter().map(|q| (q[0], q[1])).collect())
+                .collect(),
+            zone: p.region.zone,
+            tolerance_m: 50.0,
+        }
+    }
+
+    /// Parses an application against the plan (minerals, zone, county).
+    ///
+    /// # Errors
+    /// [`ApplicationErrors`] with every problem.
+    pub fn parse(
+        &self,
+        toml: &str,
+        corners: Option<&[u8]>,
+    ) -> std::result::Result<Application, ApplicationErrors> {
+        let p = &self.plan.loaded.plan;
+        parse_application(
+            toml,
+            corners,
+            &p.minerals,
+            p.region.zone,
+            Some(self.region()),
+        )
+    }
+
+    /// Reviews an application at time `now` (RFC 3339).
+    pub fn review(&self, app: &Application, now: &str) -> ConformityReview {
+        let ctx = ReviewContext {
+            plan: &self.plan.loaded.plan,
+            plan_ref: PlanRef {
+                version_id: self.plan.info.id,
+                version: self.plan.info.version,
+                sha256: self.plan.info.content_sha256.clone(),
+                name: self.plan.info.name.clone(),
+            },
+            spatial: &self.index,
+            rights: &self.register,
+            lists: &self.lists,
+            config: &self.config,
+            scales: &self.scales,
+            now,
+        };
+        review(app, &ctx)
+    }
+
+    /// Reviews an application and stores the review with its inputs.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn review_and_save(
+        &self,
+        store: &Store,
+        app: &Application,
+        toml: &str,
+        corners: Option<(&str, &[u8])>,
+        actor: &str,
+    ) -> Result<(i64, ConformityReview)> {
+        let r = self.review(app, &now_rfc3339());
+        let input = crate::ReviewInput {
+            input_toml: toml,
+            input_corners: corners.map(|c| c.1),
+            corner_file_name: corners.map(|c| c.0),
+            register: serde_json::to_value(&self.register).unwrap_or_default(),
+            lists: serde_json::to_value(&self.lists).unwrap_or_default(),
+            layers: serde_json::to_value(&self.layer_versions).unwrap_or_default(),
+            actor,
+        };
+        let id = store.save_review(&r, &input).await?;
+        Ok((id, r))
+    }
+}

@@ -1,0 +1,190 @@
+//! Control layers a bureau imports (`minplan layer import KIND FILE`): each import is a new
+//! version that replaces the plan bundle's layer of the same kind for reviews. Broken
+//! features are listed and left out; the rest is stored as normalised lon/lat GeoJSON.
+
+use crate::{Result, Store, StoreError, now_rfc3339, sha256_hex};
+use minplan_domain::layer::{FeatureProblem, LayerOptions, ParsedLayer, parse_geojson_layer};
+use minplan_domain::plan::{ControlLayerKind, LayerFeature};
+use minplan_geo::GaussKrugerZone;
+use serde::Serialize;
+use sqlx::Row;
+
+/// One stored layer version.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerVersion {
+    /// Row id.
+    pub id: i64,
+    /// Kind.
+    pub kind: ControlLayerKind,
+    /// Name.
+    pub name: String,
+    /// File it came from.
+    pub source_file: String,
+    /// EPSG code of the file.
+    pub source_crs: u32,
+    /// Buffer half-width for line features, m.
+    pub buffer_m: Option<f64>,
+    /// Features kept.
+    pub feature_count: i64,
+    /// Features left out.
+    pub problems: Vec<FeatureProblem>,
+    /// SHA-256 of the imported file.
+    pub content_sha256: String,
+    /// When.
+    pub imported_at: String,
+    /// Whether it is the one reviews use.
+    pub active: bool,
+}
+
+/// A stored layer with its features (lon/lat).
+#[derive(Debug, Clone)]
+pub struct StoredLayer {
+    /// Version.
+    pub version: LayerVersion,
+    /// Features.
+    pub features: Vec<LayerFeature>,
+}
+
+fn kind_of(slug: &str) -> ControlLayerKind {
+    ControlLayerKind::parse(slug).unwrap_or(ControlLayerKind::EcologicalRedLine)
+}
+
+fn row_to_version(r: &sqlx::sqlite::SqliteRow) -> LayerVersion {
+    LayerVersion {
+        id: r.get("id"),
+        kind: kind_of(r.get::<String, _>("kind").as_str()),
+        name: r.get("name"),
+        source_file: r.get("source_file"),
+        source_crs: r.get::<i64, _>("source_crs") as u32,
+        buffer_m: r.get("buffer_m"),
+        feature_count: r.get("feature_count"),
+        problems: serde_json::from_str(&r.get::<String, _>("problems_json")).unwrap_or_default(),
+        content_sha256: r.get("content_sha256"),
+        imported_at: r.get("imported_at"),
+        active: r.get::<i64, _>("active") != 0,
+    }
+}
+
+fn to_features(layer: &ParsedLayer) -> Vec<LayerFeature> {
+    layer
+        .features
+        .iter()
+        .map(|f| LayerFeature {
+            id: f.id.clone(),
+            name: f.name.clone(),
+            geometry: f.polygons.clone(),
+            area_km2: f.area_km2,
+            properties: f.properties.clone(),
+        })
+        .collect()
+}
+
+impl Store {
+    /// Imports a control layer from GeoJSON text (one transaction). The new version becomes
+    /// the active one of its kind. Broken features are left out and listed in the result.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] when the file as a whole cannot be read or no feature is
+    /// usable (nothing written); [`StoreError::Db`].
+    pub async fn import_layer(
+        &self,
+        kind: ControlLayerKind,
+        name: &str,
+        source_file: &str,
+        text: &str,
+        zone: GaussKrugerZone,
+        buffer_m: Option<f64>,
+    ) -> Result<LayerVersion> {
+        let parsed = parse_geojson_layer(
+            text,
+            &LayerOptions {
+                id_property: Some("id"),
+                zone,
+                buffer_m,
+            },
+        )
+        .map_err(|m| StoreError::Invalid(format!("{source_file}：{m}")))?;
+        if parsed.features.is_empty() {
+            let why = parsed
+                .problems
+                .first()
+                .map(|p| format!("，如要素 {}：{}", p.id, p.message))
+                .unwrap_or_default();
+            return Err(StoreError::Invalid(format!(
+                "{source_file}：没有可用的要素{why}"
+            )));
+        }
+        let features = to_features(&parsed);
+        let mut problems = parsed.problems.clone();
+        problems.extend(parsed.warnings.iter().cloned());
+        let sha = sha256_hex(text.as_bytes());
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE control_layer_versions SET active = 0 WHERE kind = ?")
+            .bind(kind.slug())
+            .execute(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO control_layer_versions (kind, name, source_file, source_crs, buffer_m, features_json, feature_count, problems_json, content_sha256, imported_at, active)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+        )
+        .bind(kind.slug())
+        .bind(name)
+        .bind(source_file)
+        .bind(parsed.crs.epsg() as i64)
+        .bind(buffer_m)
+        .bind(serde_json::to_string(&features).map_err(|e| StoreError::Invalid(e.to_string()))?)
+        .bind(features.len() as i64)
+        .bind(serde_json::to_string(&problems).unwrap_or_else(|_| "[]".into()))
+        .bind(&sha)
+        .bind(now_rfc3339())
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.layer_version(id).await
+    }
+
+    /// One layer version.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    pub async fn layer_version(&self, id: i64) -> Result<LayerVersion> {
+        let r = sqlx::query("SELECT * FROM control_layer_versions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
+        Ok(row_to_version(&r))
+    }
+
+    /// All imported layer versions, newest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn list_layers(&self) -> Result<Vec<LayerVersion>> {
+        let rows = sqlx::query("SELECT * FROM control_layer_versions ORDER BY id DESC")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(row_to_version).collect())
+    }
+
+    /// The active imported layer of each kind, with its features.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn active_layers(&self) -> Result<Vec<StoredLayer>> {
+        let rows =
+            sqlx::query("SELECT * FROM control_layer_versions WHERE active = 1 ORDER BY kind")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let version = row_to_version(&r);
+            let features: Vec<LayerFeature> =
+                serde_json::from_str(&r.get::<String, _>("features_json")).map_err(|e| {
+                    StoreError::Invalid(format!("已存图层 {} 无法读取：{e}", version.id))
+                })?;
+            out.push(StoredLayer { features, version });
+        }
+        Ok(out)
+    }
+}

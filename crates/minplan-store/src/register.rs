@@ -1,0 +1,372 @@
+//! The register as the review reads it: rights (`minplan right import FILE`), pending
+//! applications (from their latest review) and the supervision lists.
+
+use crate::{Result, Store, StoreError, now_rfc3339};
+use minplan_domain::application::{Quantity, RightKind};
+use minplan_domain::layer::{FeatureProblem, LayerOptions, parse_geojson_layer};
+use minplan_domain::plan::{ApprovalLevel, LonLatPolygon};
+use minplan_domain::rights::{HolderLists, ListedHolder, MiningRight, RightStatus};
+use minplan_domain::units::Unit;
+use minplan_geo::GaussKrugerZone;
+use serde::Serialize;
+use sqlx::Row;
+
+/// What a rights import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RightsImport {
+    /// Rights written (new or replaced by id).
+    pub imported: usize,
+    /// Features left out, with reasons.
+    pub problems: Vec<FeatureProblem>,
+}
+
+/// Which supervision list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum HolderList {
+    /// 矿业权人异常名录.
+    Abnormal,
+    /// 严重违法失信名单.
+    SeriousViolation,
+}
+
+impl HolderList {
+    fn db(&self) -> &'static str {
+        match self {
+            HolderList::Abnormal => "abnormal",
+            HolderList::SeriousViolation => "serious_violation",
+        }
+    }
+
+    /// Chinese name.
+    pub fn label(&self) -> &'static str {
+        match self {
+            HolderList::Abnormal => "矿业权人异常名录",
+            HolderList::SeriousViolation => "严重违法失信名单",
+        }
+    }
+}
+
+fn status_of(s: &str) -> Option<RightStatus> {
+    match s {
+        "有效" => Some(RightStatus::Valid),
+        "在审" => Some(RightStatus::Pending),
+        "已过期" => Some(RightStatus::Expired),
+        "已注销" | "闭坑" => Some(RightStatus::Cancelled),
+        _ => None,
+    }
+}
+
+fn approval_of(s: &str) -> Option<ApprovalLevel> {
+    match s {
+        "省级" => Some(ApprovalLevel::Provincial),
+        "市级划定" | "市级" => Some(ApprovalLevel::CityDesignated),
+        "本级审批" | "本级审批发证" | "本级" => Some(ApprovalLevel::ThisLevel),
+        _ => None,
+    }
+}
+
+fn approval_db(a: ApprovalLevel) -> &'static str {
+    match a {
+        ApprovalLevel::Provincial => "省级",
+        ApprovalLevel::CityDesignated => "市级划定",
+        ApprovalLevel::ThisLevel => "本级审批",
+    }
+}
+
+impl Store {
+    /// Imports rights from a GeoJSON FeatureCollection (one transaction; rights with the
+    /// same id are replaced). Properties: `id` (许可证号, required), `kind` (探矿权/采矿权),
+    /// `status` (有效/已过期/已注销), `name`, `holder_name`, `credit_code`, `minerals`
+    /// (array or 、-separated), `capacity` and `capacity_unit` (万立方米/年 …), `approval`
+    /// (省级/市级划定/本级审批), `valid_from`, `valid_to`. A feature with a problem is left
+    /// out and listed.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] when the file cannot be read; [`StoreError::Db`].
+    pub async fn import_rights(
+        &self,
+        text: &str,
+        source: &str,
+        zone: GaussKrugerZone,
+    ) -> Result<RightsImport> {
+        let parsed = parse_geojson_layer(
+            text,
+            &LayerOptions {
+                id_property: Some("id"),
+                zone,
+                buffer_m: None,
+            },
+        )
+        .map_err(|m| StoreError::Invalid(format!("{source}：{m}")))?;
+        let mut problems = parsed.problems.clone();
+        let mut rights = Vec::new();
+        for f in &parsed.features {
+            let p = &f.properties;
+            let s = |k: &str| {
+                p.get(k)
+                    .and_then(|v| v.as_str())
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+            };
+            let bad = |m: String| FeatureProblem {
+                id: f.id.clone(),
+                index: 0,
+                line: f.line,
+                message: m,
+            };
+            let kind = match s("kind").as_deref() {
+                Some(k) => match RightKind::parse(k) {
+                    Some(k) => k,
+                    None => {
+                        problems.push(bad(format!("kind“{k}”应为 探矿权 或 采矿权")));
+                        continue;
+                    }
+                },
+                None => RightKind::Mining,
+            };
+            let status = match s("status").as_deref() {
+                None => RightStatus::Valid,
+                Some(x) => match status_of(x) {
+                    Some(st) if st != RightStatus::Pending => st,
+                    _ => {
+                        problems.push(bad(format!("status“{x}”应为 有效、已过期、已注销 之一")));
+                        continue;
+                    }
+                },
+            };
+            let minerals: Vec<String> = match p.get("minerals") {
+                Some(serde_json::Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                Some(serde_json::Value::String(x)) => x
+                    .split(['、', ',', '，'])
+                    .map(|m| m.trim().to_string())
+                    .filter(|m| !m.is_empty())
+                    .collect(),
+                _ => vec![],
+            };
+            let capacity = match (
+                p.get("capacity").and_then(|v| v.as_f64()),
+                s("capacity_unit"),
+            ) {
+                (Some(v), Some(u)) => match Unit::parse(&u) {
+                    Ok(unit) => Some(Quantity { value: v, unit }),
+                    Err(e) => {
+                        problems.push(bad(e.to_string()));
+                        continue;
+                    }
+                },
+                (Some(_), None) => {
+                    problems.push(bad("有 capacity 但没有 capacity_unit".into()));
+                    continue;
+                }
+                _ => None,
+            };
+            let approval = s("approval").and_then(|a| approval_of(&a));
+            rights.push((
+                f,
+                kind,
+                status,
+                minerals,
+                capacity,
+                approval,
+                s("name"),
+                s("holder_name"),
+                s("credit_code"),
+                s("valid_from"),
+                s("valid_to"),
+            ));
+        }
+        let mut tx = self.pool.begin().await?;
+        for (f, kind, status, minerals, capacity, approval, name, holder, code, from, to) in &rights
+        {
+            sqlx::query(
+                "INSERT INTO rights (id, kind, status, name, holder_name, credit_code, minerals_json, capacity, capacity_unit, approval, valid_from, valid_to, geometry_json, source, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, status = excluded.status, name = excluded.name, holder_name = excluded.holder_name,
+                   credit_code = excluded.credit_code, minerals_json = excluded.minerals_json, capacity = excluded.capacity, capacity_unit = excluded.capacity_unit,
+                   approval = excluded.approval, valid_from = excluded.valid_from, valid_to = excluded.valid_to, geometry_json = excluded.geometry_json,
+                   source = excluded.source, updated_at = excluded.updated_at",
+            )
+            .bind(&f.id)
+            .bind(kind.label())
+            .bind(status.label())
+            .bind(name.clone().unwrap_or_else(|| f.name.clone().unwrap_or_default()))
+            .bind(holder.clone().unwrap_or_default())
+            .bind(code)
+            .bind(serde_json::to_string(minerals).unwrap_or_else(|_| "[]".into()))
+            .bind(capacity.map(|c| c.value))
+            .bind(capacity.map(|c| c.unit.symbol()))
+            .bind(approval.map(approval_db))
+            .bind(from)
+            .bind(to)
+            .bind(serde_json::to_string(&f.polygons).unwrap_or_else(|_| "[]".into()))
+            .bind(source)
+            .bind(now_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(RightsImport {
+            imported: rights.len(),
+            problems,
+        })
+    }
+
+    /// Rights in the register (all statuses).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn list_rights(&self) -> Result<Vec<MiningRight>> {
+        let rows = sqlx::query("SELECT * FROM rights ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| MiningRight {
+                id: r.get("id"),
+                kind: RightKind::parse(&r.get::<String, _>("kind")).unwrap_or(RightKind::Mining),
+                status: status_of(&r.get::<String, _>("status")).unwrap_or(RightStatus::Valid),
+                name: r.get("name"),
+                holder_name: r.get("holder_name"),
+                credit_code: r.get("credit_code"),
+                minerals: serde_json::from_str(&r.get::<String, _>("minerals_json"))
+                    .unwrap_or_default(),
+                capacity: match (
+                    r.get::<Option<f64>, _>("capacity"),
+                    r.get::<Option<String>, _>("capacity_unit"),
+                ) {
+                    (Some(v), Some(u)) => {
+                        Unit::parse(&u).ok().map(|unit| Quantity { value: v, unit })
+                    }
+                    _ => None,
+                },
+                approval: r
+                    .get::<Option<String>, _>("approval")
+                    .and_then(|a| approval_of(&a)),
+                geometry: serde_json::from_str(&r.get::<String, _>("geometry_json"))
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Applications under review (在审), as rights with status [`RightStatus::Pending`],
+    /// from their latest review.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn pending_applications(&self) -> Result<Vec<MiningRight>> {
+        let rows = sqlx::query(
+            "SELECT r.application_number, r.result_json, r.geometry_json FROM applications a JOIN reviews r ON r.id = a.latest_review_id WHERE a.status = '在审'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let v: serde_json::Value =
+                serde_json::from_str(&r.get::<String, _>("result_json")).unwrap_or_default();
+            let app = &v["application"];
+            let geometry: Vec<LonLatPolygon> =
+                serde_json::from_str(&r.get::<String, _>("geometry_json")).unwrap_or_default();
+            let capacity = match (
+                app["capacity"]["value"].as_f64(),
+                app["capacity"]["unit"].as_str(),
+            ) {
+                (Some(value), Some(u)) => Unit::parse(u).ok().map(|unit| Quantity { value, unit }),
+                _ => None,
+            };
+            out.push(MiningRight {
+                id: r.get("application_number"),
+                kind: RightKind::parse(app["right_kind"].as_str().unwrap_or(""))
+                    .unwrap_or(RightKind::Mining),
+                status: RightStatus::Pending,
+                name: app["project_name"].as_str().unwrap_or("").to_string(),
+                holder_name: app["holder_name"].as_str().unwrap_or("").to_string(),
+                credit_code: app["credit_code"].as_str().map(str::to_string),
+                minerals: app["minerals"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|m| m.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                capacity,
+                approval: None,
+                geometry,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The rights and pending applications a review checks against.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn review_register(&self) -> Result<Vec<MiningRight>> {
+        let mut all = self.list_rights().await?;
+        all.extend(self.pending_applications().await?);
+        Ok(all)
+    }
+
+    /// Puts a holder on a supervision list.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn add_listed_holder(&self, list: HolderList, entry: &ListedHolder) -> Result<i64> {
+        Ok(sqlx::query_scalar("INSERT INTO holder_list_entries (list, credit_code, name, reason, since) VALUES (?, ?, ?, ?, ?) RETURNING id")
+            .bind(list.db())
+            .bind(&entry.credit_code)
+            .bind(&entry.name)
+            .bind(&entry.reason)
+            .bind(&entry.since)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Takes a holder off a list (the entry is kept with its removal date).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the holder is not on the list.
+    pub async fn remove_listed_holder(&self, list: HolderList, credit_code: &str) -> Result<()> {
+        let n = sqlx::query("UPDATE holder_list_entries SET removed_at = ? WHERE list = ? AND credit_code = ? AND removed_at IS NULL")
+            .bind(now_rfc3339())
+            .bind(list.db())
+            .bind(credit_code)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!(
+                "{} 中没有 {credit_code}",
+                list.label()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The current supervision lists.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn holder_lists(&self) -> Result<HolderLists> {
+        let rows = sqlx::query("SELECT list, credit_code, name, reason, since FROM holder_list_entries WHERE removed_at IS NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut lists = HolderLists::default();
+        for r in rows {
+            let e = ListedHolder {
+                credit_code: r.get("credit_code"),
+                name: r.get("name"),
+                reason: r.get("reason"),
+                since: r.get("since"),
+            };
+            match r.get::<String, _>("list").as_str() {
+                "serious_violation" => lists.serious_violation.push(e),
+                _ => lists.abnormal.push(e),
+            }
+        }
+        Ok(lists)
+    }
+}

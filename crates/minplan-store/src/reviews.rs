@@ -1,0 +1,200 @@
+//! Stored reviews. A review is stored with everything it read — the application file and
+//! corner file as submitted, the plan version, the layer versions, the register and lists as
+//! they were — so that it can be re-run and give the same opinion. Reviews are never
+//! edited; a new review of the same application number supersedes the previous one.
+
+use crate::{Result, Store, StoreError};
+use minplan_domain::review::ConformityReview;
+use serde::Serialize;
+use sqlx::Row;
+
+/// What to store with a review.
+pub struct ReviewInput<'a> {
+    /// The application file as submitted.
+    pub input_toml: &'a str,
+    /// The corner file's bytes, when the application names one.
+    pub input_corners: Option<&'a [u8]>,
+    /// The corner file's name.
+    pub corner_file_name: Option<&'a str>,
+    /// The register (rights and pending applications) as reviewed, JSON.
+    pub register: serde_json::Value,
+    /// The supervision lists as reviewed, JSON.
+    pub lists: serde_json::Value,
+    /// Imported layer version ids used (kind slug → id), JSON.
+    pub layers: serde_json::Value,
+    /// Who ran it (user name, or `cli:<os user>`).
+    pub actor: &'a str,
+}
+
+/// A stored review, summarised for lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewSummary {
+    /// Row id.
+    pub id: i64,
+    /// 申请编号.
+    pub application_number: String,
+    /// 项目名称.
+    pub project_name: String,
+    /// 申请人.
+    pub holder_name: String,
+    /// 申请类型.
+    pub kind: String,
+    /// Conclusion.
+    pub conclusion: String,
+    /// When.
+    pub reviewed_at: String,
+    /// Who.
+    pub actor: String,
+    /// The review it supersedes.
+    pub supersedes_id: Option<i64>,
+    /// Whether a later review of the same application supersedes it.
+    pub superseded: bool,
+    /// Plan version id.
+    pub plan_version_id: i64,
+}
+
+/// A stored review with its inputs.
+#[derive(Debug, Clone)]
+pub struct ReviewRecord {
+    /// Summary.
+    pub summary: ReviewSummary,
+    /// The application file.
+    pub input_toml: String,
+    /// The corner file.
+    pub input_corners: Option<Vec<u8>>,
+    /// The corner file's name.
+    pub corner_file_name: Option<String>,
+    /// Register snapshot.
+    pub register: serde_json::Value,
+    /// Lists snapshot.
+    pub lists: serde_json::Value,
+    /// Layer versions used.
+    pub layers: serde_json::Value,
+    /// The review as produced.
+    pub result: serde_json::Value,
+}
+
+fn summary(r: &sqlx::sqlite::SqliteRow) -> ReviewSummary {
+    let v: serde_json::Value =
+        serde_json::from_str(&r.get::<String, _>("result_json")).unwrap_or_default();
+    let app = &v["application"];
+    ReviewSummary {
+        id: r.get("id"),
+        application_number: r.get("application_number"),
+        project_name: app["project_name"].as_str().unwrap_or("").into(),
+        holder_name: app["holder_name"].as_str().unwrap_or("").into(),
+        kind: app["kind"].as_str().unwrap_or("").into(),
+        conclusion: r.get("conclusion"),
+        reviewed_at: r.get("reviewed_at"),
+        actor: r.get("actor"),
+        supersedes_id: r.get("supersedes_id"),
+        superseded: r.get::<i64, _>("superseded") != 0,
+        plan_version_id: r.get("plan_version_id"),
+    }
+}
+
+const SELECT: &str = "SELECT r.*, EXISTS (SELECT 1 FROM reviews s WHERE s.supersedes_id = r.id) AS superseded FROM reviews r";
+
+impl Store {
+    /// Stores a review (one transaction): registers the application as 在审 if new, links the
+    /// review to the one it supersedes, and makes it the application's latest.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn save_review(
+        &self,
+        review: &ConformityReview,
+        input: &ReviewInput<'_>,
+    ) -> Result<i64> {
+        let number = &review.application.number;
+        let result_json =
+            serde_json::to_string(review).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO applications (number, status, created_at) VALUES (?, '在审', ?) ON CONFLICT (number) DO NOTHING")
+            .bind(number)
+            .bind(&review.reviewed_at)
+            .execute(&mut *tx)
+            .await?;
+        let previous: Option<i64> =
+            sqlx::query_scalar("SELECT latest_review_id FROM applications WHERE number = ?")
+                .bind(number)
+                .fetch_one(&mut *tx)
+                .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO reviews (application_number, supersedes_id, plan_version_id, input_toml, input_corners, corner_file_name, layers_json, register_json, lists_json, config_json, result_json, conclusion, geometry_json, reviewed_at, actor)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(number)
+        .bind(previous)
+        .bind(review.plan.version_id)
+        .bind(input.input_toml)
+        .bind(input.input_corners)
+        .bind(input.corner_file_name)
+        .bind(input.layers.to_string())
+        .bind(input.register.to_string())
+        .bind(input.lists.to_string())
+        .bind(serde_json::to_string(&review.config).unwrap_or_default())
+        .bind(&result_json)
+        .bind(review.conclusion.label())
+        .bind(serde_json::to_string(&review.application_geometry).unwrap_or_else(|_| "[]".into()))
+        .bind(&review.reviewed_at)
+        .bind(input.actor)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE applications SET latest_review_id = ? WHERE number = ?")
+            .bind(id)
+            .bind(number)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Stored reviews, newest first; `application` filters by number.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn list_reviews(&self, application: Option<&str>) -> Result<Vec<ReviewSummary>> {
+        let rows = match application {
+            Some(a) => {
+                sqlx::query(&format!(
+                    "{SELECT} WHERE r.application_number = ? ORDER BY r.id DESC"
+                ))
+                .bind(a)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(&format!("{SELECT} ORDER BY r.id DESC"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        Ok(rows.iter().map(summary).collect())
+    }
+
+    /// One stored review with its inputs.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    pub async fn review_record(&self, id: i64) -> Result<ReviewRecord> {
+        let r = sqlx::query(&format!("{SELECT} WHERE r.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的审查记录")))?;
+        let json = |col: &str| {
+            serde_json::from_str(&r.get::<String, _>(col)).unwrap_or(serde_json::Value::Null)
+        };
+        Ok(ReviewRecord {
+            summary: summary(&r),
+            input_toml: r.get("input_toml"),
+            input_corners: r.get("input_corners"),
+            corner_file_name: r.get("corner_file_name"),
+            register: json("register_json"),
+            lists: json("lists_json"),
+            layers: json("layers_json"),
+            result: json("result_json"),
+        })
+    }
+}

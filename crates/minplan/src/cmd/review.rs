@@ -1,0 +1,226 @@
+//! `minplan review APPLICATION.toml`: 规划符合性审查 and 空间查重 of one application.
+//!
+//! Exit status: 0 符合, 3 基本符合（需人工核查）, 4 不符合, 1 invalid input (problems named),
+//! 2 when the input cannot be read at all.
+
+use super::table;
+use anyhow::Context;
+use clap::Args;
+use comfy_table::{Cell, CellAlignment, Color};
+use minplan_domain::application::{CornerSource, corner_source};
+use minplan_domain::citation::format_number;
+use minplan_domain::review::{ConformityReview, RuleOutcome};
+use minplan_store::ReviewEngine;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// 规划符合性审查
+#[derive(Args)]
+pub struct ReviewArgs {
+    /// 申请文件（TOML，格式见 docs/application-format.md）
+    application: PathBuf,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+    /// 不保存审查记录（试审）
+    #[arg(long)]
+    no_save: bool,
+}
+
+/// The actor recorded for CLI work: `cli:<os user>`.
+pub fn cli_actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".into())
+    )
+}
+
+/// A corner file: its name as the application writes it, and its bytes.
+pub type CornerFile = (String, Vec<u8>);
+
+/// Reads the application and its corner file (relative to the application).
+pub fn read_application(path: &std::path::Path) -> anyhow::Result<(String, Option<CornerFile>)> {
+    let toml = std::fs::read_to_string(path)
+        .with_context(|| format!("无法读取申请文件 {}", path.display()))?;
+    let corners = match corner_source(&toml) {
+        Ok(CornerSource::File(f)) => {
+            let p = path.parent().unwrap_or(std::path::Path::new(".")).join(&f);
+            match std::fs::read(&p) {
+                Ok(b) => Some((f, b)),
+                // Reported as a named problem by the parser.
+                Err(_) => None,
+            }
+        }
+        _ => None,
+    };
+    Ok((toml, corners))
+}
+
+/// Runs `minplan review`.
+pub fn run(db: Option<PathBuf>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
+    let (toml, corners) = match read_application(&args.application) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let path = super::db_path(db);
+    super::runtime()?.block_on(async move {
+        let store = super::open_store(&path).await?;
+        let engine = ReviewEngine::load(&store).await?;
+        let app = match engine.parse(&toml, corners.as_ref().map(|c| c.1.as_slice())) {
+            Ok(a) => a,
+            Err(e) => {
+                if args.json {
+                    println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "valid": false, "errors": e.errors, "corner_report": e.corner_report.as_ref().map(|r| r.to_json()) }))?);
+                } else {
+                    eprint!("{e}");
+                    eprintln!("申请未审查：请改正以上问题后重新提交。");
+                }
+                return Ok(ExitCode::from(1));
+            }
+        };
+        let (id, review) = if args.no_save {
+            (None, engine.review(&app, &minplan_store::now_rfc3339()))
+        } else {
+            let (id, r) = engine
+                .review_and_save(&store, &app, &toml, corners.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())), &cli_actor())
+                .await?;
+            (Some(id), r)
+        };
+        if args.json {
+            let mut v = serde_json::to_value(&review)?;
+            v["review_id"] = serde_json::json!(id);
+            v["valid"] = serde_json::json!(true);
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        } else {
+            print!("{}", render(&review, id));
+        }
+        Ok(ExitCode::from(review.conclusion.exit_code()))
+    })
+}
+
+/// The terminal rendering of a review.
+pub fn render(r: &ConformityReview, id: Option<i64>) -> String {
+    let a = &r.application;
+    let mut out = String::new();
+    out += &format!(
+        "规划符合性审查意见{}\n",
+        id.map(|i| format!("（审查记录 #{i}）"))
+            .unwrap_or_else(|| "（试审，未保存）".into())
+    );
+    out += &format!(
+        "申请 {}：{}（{}{}，{}）\n申请人：{}（{}）\n矿种：{}　规模：{}\n",
+        a.number,
+        a.project_name,
+        a.kind.label(),
+        a.change
+            .map(|c| format!("·{}", c.label()))
+            .unwrap_or_default(),
+        a.right_kind.label(),
+        a.holder_name,
+        a.credit_code,
+        a.minerals.join("、"),
+        a.capacity
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "—".into()),
+    );
+    if let Some(areas) = &a.corner_report.areas {
+        out += &format!(
+            "面积：椭球面积 {:.4} km²（TD/T 1055-2019 附录D，{:.2} m²）；平面面积 {:.2} m²（高斯投影）\n",
+            areas.km2, areas.ellipsoidal_m2, areas.plane_m2
+        );
+    }
+    out += &format!("规划：{}（第 {} 版）\n\n", r.plan.name, r.plan.version);
+    let mut t = table(&["规则", "审查事项", "结论", "说明", "规划依据"]);
+    for rule in &r.rules {
+        let color = match rule.outcome {
+            RuleOutcome::Fail => Color::Red,
+            RuleOutcome::ManualCheck => Color::Yellow,
+            RuleOutcome::Pass => Color::Green,
+            RuleOutcome::NotApplicable => Color::Grey,
+        };
+        t.add_row(vec![
+            Cell::new(rule.id),
+            Cell::new(rule.title),
+            Cell::new(rule.outcome.label()).fg(color),
+            Cell::new(&rule.message),
+            Cell::new(
+                rule.cites
+                    .iter()
+                    .map(|c| format!("《规划》{c}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+        ]);
+    }
+    out += &format!("{t}\n");
+    let conflicts: Vec<_> = r
+        .rules
+        .iter()
+        .flat_map(|x| x.conflicts.iter().map(move |c| (x.id, c)))
+        .collect();
+    if !conflicts.is_empty() {
+        let mut t = table(&[
+            "规则",
+            "冲突图层",
+            "要素",
+            "面积（m²）",
+            "占申请范围",
+            "类型",
+        ]);
+        for (rid, c) in conflicts {
+            t.add_row(vec![
+                Cell::new(rid),
+                Cell::new(&c.layer),
+                Cell::new(format!(
+                    "{}{}",
+                    c.feature_id,
+                    c.feature_name
+                        .as_ref()
+                        .map(|n| format!(" {n}"))
+                        .unwrap_or_default()
+                )),
+                Cell::new(format!("{:.2}", c.area_m2)).set_alignment(CellAlignment::Right),
+                Cell::new(format!("{:.2}%", c.percent_of_application))
+                    .set_alignment(CellAlignment::Right),
+                Cell::new(match c.class {
+                    minplan_geo::overlay::OverlapClass::Overlap => "重叠",
+                    minplan_geo::overlay::OverlapClass::Sliver => "细碎重叠",
+                    minplan_geo::overlay::OverlapClass::Touching => "相邻",
+                }),
+            ]);
+        }
+        out += &format!("冲突部分\n{t}\n");
+    }
+    if !r.indicators.is_empty() {
+        let mut t = table(&["规划指标", "目标", "审批前", "审批后", "审批后是否符合"]);
+        let f = |v: Option<f64>| {
+            v.map_or("—".to_string(), |x| {
+                format_number((x * 100.0).round() / 100.0)
+            })
+        };
+        for i in &r.indicators {
+            t.add_row(vec![
+                Cell::new(format!("{}（{}）", i.name, i.unit)),
+                Cell::new(&i.target),
+                Cell::new(f(i.before)).set_alignment(CellAlignment::Right),
+                Cell::new(f(i.after)).set_alignment(CellAlignment::Right),
+                Cell::new(match i.holds_after {
+                    Some(true) => "是",
+                    Some(false) => "否",
+                    None => "—",
+                }),
+            ]);
+        }
+        out += &format!("规划指标（审批前后）\n{t}\n");
+    }
+    for n in &r.notes {
+        out += &format!("注：{n}\n");
+    }
+    out += &format!("\n审查结论：{}\n", r.conclusion.label());
+    out
+}
