@@ -127,20 +127,29 @@ impl MineralCatalogue {
     /// Whether `mineral` is `target` or a kind of it (following groups upward):
     /// `is_kind_of("建筑用凝灰岩", "建筑用石")` is true. Unknown names match only themselves.
     pub fn is_kind_of(&self, mineral: &str, target: &str) -> bool {
-        let canon = |n: &str| {
+        // Canonical names borrowed from the catalogue; no allocation (this runs per right
+        // per review).
+        let canon = |n: &'_ str| -> String {
+            let n = n.trim();
             self.get(n)
-                .map(|x| x.name.clone())
-                .unwrap_or_else(|| n.trim().to_string())
+                .map_or_else(|| n.to_string(), |x| x.name.clone())
         };
-        let target = canon(target);
-        let mut current = canon(mineral);
+        let target_c = self.get(target).map(|x| x.name.as_str());
+        let target_s = target.trim();
+        let same = |name: &str| match target_c {
+            Some(t) => name == t,
+            None => name == target_s,
+        };
+        let Some(mut current) = self.get(mineral) else {
+            return same(mineral.trim());
+        };
         for _ in 0..8 {
-            if current == target {
+            if same(&current.name) {
                 return true;
             }
-            match self.get(&current).and_then(|x| x.group.clone()) {
-                Some(g) => current = canon(&g),
-                None => return false,
+            match current.group.as_deref().and_then(|g| self.get(g)) {
+                Some(next) => current = next,
+                None => return current.group.as_deref().is_some_and(|g| same(&canon(g))),
             }
         }
         false

@@ -4,6 +4,7 @@ use minplan_domain::application::{Application, Quantity, RightKind, parse_applic
 use minplan_domain::bundle::{BundleFiles, load_bundle};
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon, Plan};
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
+use minplan_domain::review::indicators::RegisterStats;
 use minplan_domain::review::spatial::{SpatialIndex, plan_control_layers};
 use minplan_domain::review::{
     Conclusion, ConformityReview, PlanRef, ReviewContext, RuleOutcome, review,
@@ -192,6 +193,7 @@ fn run_with(app: &Application, rights: &[MiningRight], lists: &HolderLists) -> C
     let index = SpatialIndex::build(plan, plan_control_layers(plan), rights, None);
     let config = ReviewConfig::default();
     let scales = ScaleTable::default();
+    let stats = RegisterStats::compute(plan, rights, &scales);
     let ctx = ReviewContext {
         plan,
         plan_ref: PlanRef {
@@ -205,6 +207,7 @@ fn run_with(app: &Application, rights: &[MiningRight], lists: &HolderLists) -> C
         lists,
         config: &config,
         scales: &scales,
+        stats: &stats,
         now: "2026-11-30T00:00:00Z",
     };
     review(app, &ctx)

@@ -7,6 +7,7 @@ use crate::{Result, Store, StoredPlan, now_rfc3339};
 use minplan_domain::application::{Application, ApplicationErrors, parse_application};
 use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
+use minplan_domain::review::indicators::RegisterStats;
 use minplan_domain::review::spatial::{
     PlaneFeature, PlaneLayer, SpatialIndex, plan_control_layers, project_polygons,
 };
@@ -32,6 +33,8 @@ pub struct ReviewEngine {
     pub config: ReviewConfig,
     /// Scale table.
     pub scales: ScaleTable,
+    /// Register aggregates.
+    pub stats: RegisterStats,
 }
 
 impl ReviewEngine {
@@ -90,6 +93,8 @@ impl ReviewEngine {
         let register = store.review_register().await?;
         let lists = store.holder_lists().await?;
         let index = SpatialIndex::build(p, layers, &register, None);
+        let scales = ScaleTable::default();
+        let stats = RegisterStats::compute(p, &register, &scales);
         Ok(ReviewEngine {
             plan,
             index,
@@ -97,7 +102,8 @@ impl ReviewEngine {
             lists,
             layer_versions,
             config: ReviewConfig::default(),
-            scales: ScaleTable::default(),
+            scales,
+            stats,
         })
     }
 
@@ -152,6 +158,7 @@ impl ReviewEngine {
             lists: &self.lists,
             config: &self.config,
             scales: &self.scales,
+            stats: &self.stats,
             now,
         };
         review(app, &ctx)

@@ -43,6 +43,8 @@ enum Command {
     /// 矿业权人异常名录、严重违法失信名单
     #[command(subcommand, name = "holder-list")]
     HolderList(cmd::register::HolderListCommand),
+    /// 审查性能测试（合成县域；用 --release 运行）
+    Bench(cmd::bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Layer(c) => cmd::layer::run(db, c),
         Command::Right(c) => cmd::register::run_right(db, c),
         Command::HolderList(c) => cmd::register::run_lists(db, c),
+        Command::Bench(a) => cmd::bench::run(a),
     };
     match result {
         Ok(code) => code,

@@ -40,54 +40,139 @@ fn holder_key(r: &MiningRight) -> String {
         .unwrap_or_else(|| r.holder_name.clone())
 }
 
-/// Distinct holders of valid mining rights (矿山企业数量).
-pub fn mine_holders(rights: &[MiningRight]) -> BTreeSet<String> {
-    rights
-        .iter()
-        .filter(|r| r.is_valid_mine())
-        .map(holder_key)
-        .collect()
+/// Σ capacity of one mineral (and its kinds) in one unit.
+#[derive(Debug, Clone)]
+pub struct MineralTotal {
+    /// Mineral.
+    pub mineral: String,
+    /// Unit of the total.
+    pub unit: Unit,
+    /// Σ over valid mining rights.
+    pub valid: f64,
+    /// Valid rights counted.
+    pub valid_n: usize,
+    /// Valid rights of the mineral skipped for another unit.
+    pub skipped: usize,
+    /// Pending applications' capacities, by application number.
+    pub pending: Vec<(String, f64)>,
 }
 
-/// Valid mining rights approved at this level.
-pub fn this_level_mines(rights: &[MiningRight]) -> usize {
-    rights
-        .iter()
-        .filter(|r| r.is_valid_mine() && r.approval == Some(ApprovalLevel::ThisLevel))
-        .count()
-}
-
-/// Σ capacity of rights of `status` whose minerals are kinds of `mineral`, in `unit`;
-/// returns (total, rights counted, rights skipped for another unit).
-pub fn extraction_total(
-    ctx: &ReviewContext<'_>,
-    mineral: &str,
-    unit: Unit,
-    status: RightStatus,
-) -> (f64, usize, usize) {
-    let mut total = 0.0;
-    let (mut n, mut skipped) = (0, 0);
-    for r in ctx
-        .rights
-        .iter()
-        .filter(|r| r.kind == crate::application::RightKind::Mining && r.status == status)
-    {
-        if !r
-            .minerals
+impl MineralTotal {
+    /// Σ of pending applications other than `own`.
+    pub fn pending_except(&self, own: &str) -> f64 {
+        self.pending
             .iter()
-            .any(|m| ctx.plan.minerals.is_kind_of(m, mineral))
-        {
-            continue;
-        }
-        match r.capacity {
-            Some(Quantity { value, unit: u }) if u == unit => {
-                total += value;
-                n += 1;
-            }
-            _ => skipped += 1,
-        }
+            .filter(|(id, _)| id != own)
+            .map(|(_, v)| v)
+            .sum()
     }
-    (total, n, skipped)
+}
+
+/// What every review needs from the register, computed once per register (not per review):
+/// holders, counts, capacity totals per capped mineral, scale classes.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterStats {
+    /// Distinct holders of valid mining rights (矿山企业).
+    pub holders: BTreeSet<String>,
+    /// Valid mining rights approved at this level.
+    pub this_level: usize,
+    /// Pending mining applications that would add a mine: (application number, holder).
+    pub pending_mines: Vec<(String, String)>,
+    /// Capacity totals per mineral the plan caps or measures.
+    pub totals: Vec<MineralTotal>,
+    /// Valid mines by scale: (large or medium, classified, unclassified).
+    pub scale_counts: (usize, usize, usize),
+}
+
+impl RegisterStats {
+    /// Aggregates `rights` for `plan`.
+    pub fn compute(
+        plan: &crate::plan::Plan,
+        rights: &[MiningRight],
+        scales: &super::config::ScaleTable,
+    ) -> RegisterStats {
+        let mut wanted: Vec<(String, Unit)> = plan
+            .admission
+            .extraction_caps
+            .iter()
+            .map(|c| (c.mineral.clone(), c.unit))
+            .collect();
+        for ind in &plan.indicators {
+            if let Metric::ExtractionTotal(m) = &ind.metric
+                && !wanted.iter().any(|(w, u)| w == m && *u == ind.unit)
+            {
+                wanted.push((m.clone(), ind.unit));
+            }
+        }
+        let mut totals: Vec<MineralTotal> = wanted
+            .into_iter()
+            .map(|(mineral, unit)| MineralTotal {
+                mineral,
+                unit,
+                valid: 0.0,
+                valid_n: 0,
+                skipped: 0,
+                pending: vec![],
+            })
+            .collect();
+        let mut stats = RegisterStats::default();
+        for r in rights
+            .iter()
+            .filter(|r| r.kind == crate::application::RightKind::Mining)
+        {
+            match r.status {
+                RightStatus::Valid => {
+                    stats.holders.insert(holder_key(r));
+                    if r.approval == Some(ApprovalLevel::ThisLevel) {
+                        stats.this_level += 1;
+                    }
+                    match r.capacity.and_then(|c| {
+                        r.minerals
+                            .first()
+                            .and_then(|m| scales.classify(&plan.minerals, m, c.value, c.unit))
+                    }) {
+                        Some(c) => {
+                            stats.scale_counts.1 += 1;
+                            stats.scale_counts.0 +=
+                                usize::from(c != super::config::ScaleClass::Small);
+                        }
+                        None => stats.scale_counts.2 += 1,
+                    }
+                }
+                RightStatus::Pending => stats.pending_mines.push((r.id.clone(), holder_key(r))),
+                _ => continue,
+            }
+            for t in totals.iter_mut() {
+                if !r
+                    .minerals
+                    .iter()
+                    .any(|m| plan.minerals.is_kind_of(m, &t.mineral))
+                {
+                    continue;
+                }
+                match (r.status, r.capacity) {
+                    (RightStatus::Valid, Some(Quantity { value, unit })) if unit == t.unit => {
+                        t.valid += value;
+                        t.valid_n += 1;
+                    }
+                    (RightStatus::Valid, _) => t.skipped += 1,
+                    (RightStatus::Pending, Some(Quantity { value, unit })) if unit == t.unit => {
+                        t.pending.push((r.id.clone(), value))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        stats.totals = totals;
+        stats
+    }
+
+    /// The total of a mineral in a unit, when the plan caps or measures it.
+    pub fn total(&self, mineral: &str, unit: Unit) -> Option<&MineralTotal> {
+        self.totals
+            .iter()
+            .find(|t| t.mineral == mineral && t.unit == unit)
+    }
 }
 
 /// The capacity the application adds to the total of `mineral` in `unit`: its capacity,
@@ -143,12 +228,11 @@ pub fn what_if(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Vec<IndicatorWhatIf> {
     let plan = ctx.plan;
     let app = f.app;
     let mut out = Vec::new();
-    let holders_before = mine_holders(ctx.rights);
-    let mut holders_after = holders_before.clone();
-    if app.creates_mine() {
-        holders_after.insert(app.credit_code.to_string());
-    }
-    let this_level_before = this_level_mines(ctx.rights);
+    let stats = ctx.stats;
+    let holders_before = stats.holders.len();
+    let holders_after = holders_before
+        + usize::from(app.creates_mine() && !stats.holders.contains(app.credit_code.as_str()));
+    let this_level_before = stats.this_level;
     let this_level_after = this_level_before
         + usize::from(app.creates_mine() && f.approval(plan) == Some(ApprovalLevel::ThisLevel));
     for ind in &plan.indicators {
@@ -168,8 +252,8 @@ pub fn what_if(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Vec<IndicatorWhatIf> {
         };
         match &ind.metric {
             Metric::MineCount => out.push(row(
-                Some(holders_before.len() as f64),
-                Some(holders_after.len() as f64),
+                Some(holders_before as f64),
+                Some(holders_after as f64),
                 "有效采矿权的矿业权人（按统一社会信用代码）".into(),
             )),
             Metric::MineCountThisLevel => out.push(row(
@@ -179,7 +263,9 @@ pub fn what_if(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Vec<IndicatorWhatIf> {
             )),
             Metric::ExtractionTotal(mineral) => {
                 let unit = ind.unit;
-                let (before, _, skipped) = extraction_total(ctx, mineral, unit, RightStatus::Valid);
+                let (before, skipped) = stats
+                    .total(mineral, unit)
+                    .map_or((0.0, 0), |t| (t.valid, t.skipped));
                 let add = added_capacity(f, ctx, mineral, unit);
                 let note = match (skipped, add) {
                     (0, Some(_)) => String::new(),
@@ -189,20 +275,7 @@ pub fn what_if(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Vec<IndicatorWhatIf> {
                 out.push(row(Some(before), add.map(|a| before + a), note));
             }
             Metric::LargeMediumRatio => {
-                let (mut big, mut known, mut unknown) = (0usize, 0usize, 0usize);
-                for r in ctx.rights.iter().filter(|r| r.is_valid_mine()) {
-                    match r.capacity.and_then(|c| {
-                        r.minerals
-                            .first()
-                            .and_then(|m| ctx.scales.classify(&plan.minerals, m, c.value, c.unit))
-                    }) {
-                        Some(c) => {
-                            known += 1;
-                            big += usize::from(c != super::config::ScaleClass::Small);
-                        }
-                        None => unknown += 1,
-                    }
-                }
+                let (big, known, unknown) = stats.scale_counts;
                 let ratio = |b: usize, k: usize| (k > 0).then(|| b as f64 / k as f64 * 100.0);
                 let before = ratio(big, known);
                 let app_class = app.capacity.and_then(|c| {

@@ -250,6 +250,8 @@ pub struct ReviewContext<'a> {
     pub config: &'a ReviewConfig,
     /// Production-scale table.
     pub scales: &'a ScaleTable,
+    /// Aggregates of `rights` ([`indicators::RegisterStats::compute`]), computed once.
+    pub stats: &'a indicators::RegisterStats,
     /// When the review is made (RFC 3339), passed in.
     pub now: &'a str,
 }

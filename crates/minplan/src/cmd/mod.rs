@@ -1,11 +1,13 @@
 //! One module per command group; each calls library functions and formats their results.
 
+pub mod bench;
 pub mod coords;
 pub mod layer;
 pub mod plan;
 pub mod register;
 pub mod review;
 pub mod serve;
+pub mod synth;
 
 use anyhow::Context;
 use minplan_store::Store;

@@ -5,11 +5,8 @@
 //! 《规划》五（一）.
 
 use super::Rule;
-use crate::application::RightKind;
 use crate::plan::ApprovalLevel;
-use crate::review::indicators::{mine_holders, this_level_mines};
 use crate::review::{Evidence, Facts, ReviewContext, RuleOutcome, RuleResult, RuleSeverity};
-use crate::rights::RightStatus;
 use std::collections::BTreeSet;
 
 /// R6.
@@ -26,55 +23,49 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
         return RULE.not_applicable(ctx, "不新建矿山");
     }
     let adm = &ctx.plan.admission;
-    let before = mine_holders(ctx.rights);
+    let before = &ctx.stats.holders;
     let applicant = app.credit_code.to_string();
-    let mut after = before.clone();
-    after.insert(applicant.clone());
+    // Holders after approval: the current ones plus the applicant if new.
+    let after_len = before.len() + usize::from(!before.contains(&applicant));
     let pending: BTreeSet<String> = ctx
-        .rights
+        .stats
+        .pending_mines
         .iter()
-        .filter(|r| {
-            r.kind == RightKind::Mining && r.status == RightStatus::Pending && r.id != app.number
-        })
-        .map(|r| {
-            r.credit_code
-                .clone()
-                .unwrap_or_else(|| r.holder_name.clone())
-        })
-        .filter(|h| !after.contains(h))
+        .filter(|(id, h)| *id != app.number && !before.contains(h) && *h != applicant)
+        .map(|(_, h)| h.clone())
         .collect();
     let cap = adm.mine_cap_total.value as usize;
     let mut evidence = vec![
         Evidence::num("现有矿山企业（有效采矿权人）", before.len() as f64, 0, "家"),
-        Evidence::num("批准后矿山企业", after.len() as f64, 0, "家"),
+        Evidence::num("批准后矿山企业", after_len as f64, 0, "家"),
         Evidence::num("规划控制数", cap as f64, 0, "家"),
         Evidence::num("其他在审新建矿山申请人", pending.len() as f64, 0, "家"),
     ];
     let mut cites = vec![adm.mine_cap_total.cite.clone()];
     let mut outcome = RuleOutcome::Pass;
     let mut msgs = Vec::new();
-    if after.len() > cap {
+    if after_len > cap {
         outcome = RuleOutcome::Fail;
         msgs.push(format!(
             "批准后矿山企业 {} 家，超过规划控制的 {cap} 家",
-            after.len()
+            after_len
         ));
-    } else if after.len() + pending.len() > cap {
+    } else if after_len + pending.len() > cap {
         outcome = RuleOutcome::ManualCheck;
         msgs.push(format!(
             "批准后 {} 家未超过 {cap} 家，但连同其他在审申请将达 {} 家，须统筹审批顺序",
-            after.len(),
-            after.len() + pending.len()
+            after_len,
+            after_len + pending.len()
         ));
     } else {
         msgs.push(format!(
             "批准后矿山企业 {} 家，不超过规划控制的 {cap} 家",
-            after.len()
+            after_len
         ));
     }
     if let Some(c) = &adm.mine_cap_this_level {
         let this_level = f.approval(ctx.plan) == Some(ApprovalLevel::ThisLevel);
-        let before_l = this_level_mines(ctx.rights);
+        let before_l = ctx.stats.this_level;
         let after_l = before_l + usize::from(this_level);
         evidence.push(Evidence::num(
             "本级审批发证矿山（现有）",

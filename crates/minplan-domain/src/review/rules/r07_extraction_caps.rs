@@ -6,9 +6,8 @@
 use super::Rule;
 use crate::application::RightKind;
 use crate::citation::format_number;
-use crate::review::indicators::{added_capacity, extraction_total};
+use crate::review::indicators::added_capacity;
 use crate::review::{Evidence, Facts, ReviewContext, RuleOutcome, RuleResult, RuleSeverity};
-use crate::rights::RightStatus;
 
 /// R7.
 pub const RULE: Rule = Rule {
@@ -44,7 +43,12 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
     let mut msgs = Vec::new();
     let mut evidence = Vec::new();
     for c in &caps {
-        let (before, n, skipped) = extraction_total(ctx, &c.mineral, c.unit, RightStatus::Valid);
+        let (before, n, skipped, pending) = ctx
+            .stats
+            .total(&c.mineral, c.unit)
+            .map_or((0.0, 0, 0, 0.0), |t| {
+                (t.valid, t.valid_n, t.skipped, t.pending_except(&app.number))
+            });
         let Some(add) = added_capacity(f, ctx, &c.mineral, c.unit) else {
             outcome = RuleOutcome::ManualCheck;
             msgs.push(format!(
@@ -53,7 +57,6 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
             ));
             continue;
         };
-        let (pending, _, _) = extraction_total(ctx, &c.mineral, c.unit, RightStatus::Pending);
         let after = before + add;
         let u = c.unit.symbol();
         evidence.push(Evidence::num(
