@@ -185,7 +185,7 @@ pub fn generate(seed: u64, sizes: SynthSizes) -> SynthCounty {
         );
         let w = rng.range(100.0, 700.0);
         let h = rng.range(100.0, 700.0);
-        rights.push(rotated_rect(c, w, h, rng.range(0.0, 3.14)));
+        rights.push(rotated_rect(c, w, h, rng.range(0.0, std::f64::consts::PI)));
     }
     let mut applications = Vec::with_capacity(sizes.applications);
     for _ in 0..sizes.applications {
