@@ -9,10 +9,12 @@
 
 pub mod bundle;
 pub mod citation;
+pub mod credit_code;
 pub mod minerals;
 pub mod plan;
 pub mod units;
 
 pub use bundle::{BundleError, BundleErrors, BundleFiles, LoadedBundle, load_bundle};
 pub use citation::{Citation, PlanText};
+pub use credit_code::CreditCode;
 pub use plan::Plan;
