@@ -32,6 +32,12 @@ enum Command {
     /// 拐点坐标：读取、检查、计算面积
     #[command(subcommand)]
     Coords(cmd::coords::CoordsCommand),
+    /// 账号：新建、列表、改密码、停用
+    #[command(subcommand)]
+    User(cmd::user::UserCommand),
+    /// 操作日志：校验哈希链、列出
+    #[command(subcommand)]
+    Audit(cmd::audit::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +54,8 @@ fn main() -> ExitCode {
         Command::Serve(a) => cmd::serve::run(db, a),
         Command::Plan(c) => cmd::plan::run(db, c),
         Command::Coords(c) => cmd::coords::run(c),
+        Command::User(c) => cmd::user::run(db, c),
+        Command::Audit(c) => cmd::audit::run(db, c),
     };
     match result {
         Ok(code) => code,

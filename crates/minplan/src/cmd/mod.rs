@@ -1,8 +1,10 @@
 //! One module per command group; each calls library functions and formats their results.
 
+pub mod audit;
 pub mod coords;
 pub mod plan;
 pub mod serve;
+pub mod user;
 
 use anyhow::Context;
 use minplan_store::Store;
