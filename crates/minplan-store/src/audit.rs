@@ -256,7 +256,7 @@ fn row_from(r: &sqlx::sqlite::SqliteRow) -> AuditRow {
 const COLUMNS: &str =
     "id, at, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash";
 
-/// What [`Store::audit_list`] returns.
+/// Which rows [`Store::audit_list`] returns.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     /// Only rows of this entity type (`plan_version`, `user`, …).

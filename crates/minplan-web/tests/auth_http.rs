@@ -469,6 +469,15 @@ async fn add_user_form_redisplays_each_fields_error() {
     assert!(r.text().await.unwrap().contains("最后一个可用的系统管理员"));
 }
 
+/// A malformed request: method, path, content type, body, expected status.
+type Case = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Vec<u8>,
+    u16,
+);
+
 /// Malformed requests of every kind: a Chinese answer with a 4xx, never a 500.
 #[tokio::test]
 async fn malformed_requests_never_500() {
@@ -481,7 +490,7 @@ async fn malformed_requests_never_500() {
     let admin = logged_in(base, "root").await;
     let t = token(&admin, base).await;
     let big = "x".repeat(10_000);
-    let cases: Vec<(&str, &str, Option<&str>, Vec<u8>, u16)> = vec![
+    let cases: Vec<Case> = vec![
         // method, path, content type, body, expected status
         (
             "POST",
