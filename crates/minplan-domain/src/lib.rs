@@ -20,4 +20,5 @@ pub mod units;
 
 pub use bundle::{BundleError, BundleErrors, BundleFiles, LoadedBundle, load_bundle};
 pub use citation::{Citation, PlanText};
+pub use credit_code::CreditCode;
 pub use plan::Plan;

@@ -103,14 +103,14 @@ impl Store {
                 buffer_m,
             },
         )
-        .map_err(|m| StoreError::Invalid(format!("{source_file}：{m}")))?;
+        .map_err(|m| StoreError::BadInput(format!("{source_file}：{m}")))?;
         if parsed.features.is_empty() {
             let why = parsed
                 .problems
                 .first()
                 .map(|p| format!("，如要素 {}：{}", p.id, p.message))
                 .unwrap_or_default();
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::BadInput(format!(
                 "{source_file}：没有可用的要素{why}"
             )));
         }
@@ -132,7 +132,7 @@ impl Store {
         .bind(source_file)
         .bind(parsed.crs.epsg() as i64)
         .bind(buffer_m)
-        .bind(serde_json::to_string(&features).map_err(|e| StoreError::Invalid(e.to_string()))?)
+        .bind(serde_json::to_string(&features).map_err(|e| StoreError::BadInput(e.to_string()))?)
         .bind(features.len() as i64)
         .bind(serde_json::to_string(&problems).unwrap_or_else(|_| "[]".into()))
         .bind(&sha)
@@ -181,7 +181,7 @@ impl Store {
             let version = row_to_version(&r);
             let features: Vec<LayerFeature> =
                 serde_json::from_str(&r.get::<String, _>("features_json")).map_err(|e| {
-                    StoreError::Invalid(format!("已存图层 {} 无法读取：{e}", version.id))
+                    StoreError::BadInput(format!("已存图层 {} 无法读取：{e}", version.id))
                 })?;
             out.push(StoredLayer { features, version });
         }

@@ -6,6 +6,19 @@
 //! Plans are stored as their bundle files (the record) and parsed again on load, so that the
 //! one parser in `minplan-domain` decides what a plan is. A plan version is immutable;
 //! importing a changed bundle for the same county and period adds a version.
+//!
+//! Accounts and roles ([`accounts`]), login throttling ([`throttle`]) and the hash-chained,
+//! append-only audit trail ([`audit`]) live here too: every write appends its audit row in its
+//! own transaction, with the [`Actor`] who did it. Web sessions are kept in the table
+//! `tower_sessions` (created by migration 0002, used by `minplan-web`).
+
+pub mod accounts;
+pub mod audit;
+pub mod throttle;
+
+pub use accounts::{NewUser, Role, User};
+pub use audit::{Actor, AuditEntry, AuditFilter, AuditRow, VerifyReport};
+pub use throttle::{Lockout, ThrottlePolicy};
 
 mod engine;
 mod layers;
@@ -40,9 +53,35 @@ pub enum StoreError {
     /// Something asked for does not exist.
     #[error("{0}")]
     NotFound(String),
-    /// Input that cannot be stored (a layer file that cannot be read, …); nothing written.
+    /// Input refused; each problem names its field. Nothing was written.
+    #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；"))]
+    Invalid(Vec<FieldError>),
+    /// An internal failure that is not the database's (a blocking task, password hashing).
     #[error("{0}")]
-    Invalid(String),
+    Internal(String),
+    /// A file or text that cannot be stored as a whole (a layer file that cannot be read, …);
+    /// nothing written.
+    #[error("{0}")]
+    BadInput(String),
+}
+
+/// A problem of one input field, with a Chinese message that names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field (form field name): `username`, `password`, `credit_code`, ….
+    pub field: String,
+    /// The message shown next to the field.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A problem of `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
 }
 
 /// Result alias.
@@ -186,12 +225,15 @@ impl Store {
         if n > 0 {
             return Ok(None);
         }
-        self.import_plan(files, "内置", true).await.map(Some)
+        self.import_plan(files, "内置", true, &Actor::System)
+            .await
+            .map(Some)
     }
 
-    /// Checks a bundle and stores it as a new plan version, in one transaction. An identical
-    /// bundle already stored is not stored again (`created == false`). With `activate`, the
-    /// system switches to the version.
+    /// Checks a bundle and stores it as a new plan version, in one transaction with its audit
+    /// rows (`plan.import` when a version is created, `plan.activate` when the active version
+    /// changes), recorded as done by `actor`. An identical bundle already stored is not stored
+    /// again (`created == false`). With `activate`, the system switches to the version.
     ///
     /// # Errors
     /// [`StoreError::Bundle`] with every problem of the bundle (nothing written);
@@ -201,11 +243,12 @@ impl Store {
         files: &BundleFiles,
         source: &str,
         activate: bool,
+        actor: &Actor,
     ) -> Result<ImportOutcome> {
         let loaded = load_bundle(files)?;
         let sha = bundle_sha256(files);
         let id = &loaded.plan.identity;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM plan_versions WHERE adcode = ? AND period_start = ? AND period_end = ? AND content_sha256 = ?",
         )
@@ -250,14 +293,32 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
+                audit::append(
+                    &mut tx,
+                    &AuditEntry {
+                        actor,
+                        action: "plan.import",
+                        entity_type: "plan_version",
+                        entity_id: pid.to_string(),
+                        before: None,
+                        after: Some(serde_json::json!({
+                            "adcode": id.adcode,
+                            "name": id.name.value,
+                            "period_start": id.period_start,
+                            "period_end": id.period_end,
+                            "version": version,
+                            "content_sha256": sha,
+                            "source": source,
+                            "files": files.len(),
+                        })),
+                    },
+                )
+                .await?;
                 (pid, true)
             }
         };
         if activate {
-            sqlx::query("INSERT INTO active_plan (singleton, plan_version_id) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET plan_version_id = excluded.plan_version_id")
-                .bind(plan_id)
-                .execute(&mut *tx)
-                .await?;
+            set_active(&mut tx, plan_id, actor).await?;
         }
         tx.commit().await?;
         let version = self.plan_version(plan_id).await?;
@@ -296,16 +357,17 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的规划版本")))
     }
 
-    /// Makes a stored version the active one.
+    /// Makes a stored version the active one, in one transaction with its audit row
+    /// (`plan.activate`, before/after = the active version id), recorded as done by `actor`.
+    /// Activating the version already active writes nothing.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] for an unknown id.
-    pub async fn activate(&self, id: i64) -> Result<PlanVersionInfo> {
+    pub async fn activate(&self, id: i64, actor: &Actor) -> Result<PlanVersionInfo> {
         let info = self.plan_version(id).await?;
-        sqlx::query("INSERT INTO active_plan (singleton, plan_version_id) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET plan_version_id = excluded.plan_version_id")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        let mut tx = self.begin_write().await?;
+        set_active(&mut tx, id, actor).await?;
+        tx.commit().await?;
         Ok(PlanVersionInfo {
             active: true,
             ..info
@@ -356,6 +418,45 @@ impl Store {
             None => Ok(None),
         }
     }
+}
+
+/// Sets the active plan version inside `tx` and records `plan.activate` when it changes.
+async fn set_active(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: i64,
+    actor: &Actor,
+) -> Result<()> {
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM plan_versions WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound(format!("没有编号为 {id} 的规划版本")));
+    }
+    let before: Option<i64> =
+        sqlx::query_scalar("SELECT plan_version_id FROM active_plan WHERE singleton = 1")
+            .fetch_optional(&mut **tx)
+            .await?;
+    if before == Some(id) {
+        return Ok(());
+    }
+    sqlx::query("INSERT INTO active_plan (singleton, plan_version_id) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET plan_version_id = excluded.plan_version_id")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    audit::append(
+        tx,
+        &AuditEntry {
+            actor,
+            action: "plan.activate",
+            entity_type: "plan_version",
+            entity_id: id.to_string(),
+            before: Some(serde_json::json!({ "active_plan_version_id": before })),
+            after: Some(serde_json::json!({ "active_plan_version_id": id })),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 fn row_to_info(r: &sqlx::sqlite::SqliteRow) -> PlanVersionInfo {

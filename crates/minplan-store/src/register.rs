@@ -97,7 +97,7 @@ impl Store {
                 buffer_m: None,
             },
         )
-        .map_err(|m| StoreError::Invalid(format!("{source}：{m}")))?;
+        .map_err(|m| StoreError::BadInput(format!("{source}：{m}")))?;
         let mut problems = parsed.problems.clone();
         let mut rights = Vec::new();
         for f in &parsed.features {

@@ -108,7 +108,7 @@ impl Store {
     ) -> Result<i64> {
         let number = &review.application.number;
         let result_json =
-            serde_json::to_string(review).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            serde_json::to_string(review).map_err(|e| StoreError::BadInput(e.to_string()))?;
         let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT INTO applications (number, status, created_at) VALUES (?, '在审', ?) ON CONFLICT (number) DO NOTHING")
             .bind(number)

@@ -2,7 +2,7 @@
 //! its named error at the right place and leaves the store unchanged.
 
 use minplan_domain::bundle::{BundleErrorKind, BundleFiles};
-use minplan_store::{Store, StoreError, default_bundle, read_bundle_dir};
+use minplan_store::{Actor, Store, StoreError, default_bundle, read_bundle_dir};
 use std::path::PathBuf;
 
 async fn seeded() -> Store {
@@ -73,7 +73,7 @@ async fn assert_rejected(store: &Store, files: &BundleFiles, e: Expect) {
         .await
         .unwrap();
     let active_before = store.active_plan().await.unwrap().unwrap().info;
-    let err = match store.import_plan(files, "test", true).await {
+    let err = match store.import_plan(files, "test", true, &Actor::System).await {
         Err(StoreError::Bundle(errs)) => errs,
         Err(other) => panic!("expected a bundle error, got {other}"),
         Ok(_) => panic!("a malformed bundle was imported"),
@@ -135,17 +135,23 @@ async fn a_changed_bundle_is_a_new_version_and_an_identical_one_is_not_stored_tw
         "note = \"约 600 米\"",
         "note = \"约 600 米（修订）\"",
     );
-    let out = store.import_plan(&files, "修订", true).await.unwrap();
+    let out = store
+        .import_plan(&files, "修订", true, &Actor::System)
+        .await
+        .unwrap();
     assert!(out.created);
     assert_eq!(out.version.version, 2);
-    let again = store.import_plan(&files, "修订", true).await.unwrap();
+    let again = store
+        .import_plan(&files, "修订", true, &Actor::System)
+        .await
+        .unwrap();
     assert!(!again.created);
     assert_eq!(again.version.id, out.version.id);
     let list = store.list_plans().await.unwrap();
     assert_eq!(list.iter().map(|p| p.version).collect::<Vec<_>>(), [2, 1]);
     // Version 1 is kept intact and can be switched back to.
     let v1 = list.iter().find(|p| p.version == 1).unwrap();
-    store.activate(v1.id).await.unwrap();
+    store.activate(v1.id, &Actor::System).await.unwrap();
     let active = store.active_plan().await.unwrap().unwrap();
     assert_eq!(active.info.version, 1);
     assert_eq!(
@@ -166,7 +172,7 @@ async fn another_countys_bundle_loads_the_same_way() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/test-county");
     let files = read_bundle_dir(&dir).unwrap();
     let out = store
-        .import_plan(&files, &dir.display().to_string(), true)
+        .import_plan(&files, &dir.display().to_string(), true, &Actor::System)
         .await
         .unwrap();
     assert_eq!(

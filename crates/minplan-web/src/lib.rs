@@ -5,16 +5,33 @@
 //! behind each page. One module per user job: [`pages`] (HTML), [`api`] (JSON), [`assets`].
 //!
 //! The server holds the active plan in memory ([`AppState`]); the store is the record.
+//!
+//! Accounts and access: sessions in the database ([`auth`], tower-sessions + axum-login),
+//! the role matrix and the [`auth::RequireRole`] extractor, CSRF tokens on every write
+//! ([`csrf`]), the logged-in user and token in every page's layout ([`context`]), security
+//! headers, body limits and Chinese errors for malformed requests ([`security`]). Jobs:
+//! [`login`] (登录/退出/修改密码), [`users`] (账号管理), [`versions`] (规划版本),
+//! [`audit_log`] (操作日志).
 
 pub mod api;
 pub mod assets;
+pub mod audit_log;
+pub mod auth;
+pub mod context;
+pub mod csrf;
 mod error;
+pub mod forms;
+pub mod login;
 pub mod pages;
+pub mod security;
+pub mod users;
+pub mod versions;
 mod views;
 
 use axum::Router;
-use axum::routing::get;
-use minplan_store::{Store, StoredPlan};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use minplan_store::{Store, StoredPlan, ThrottlePolicy};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -22,12 +39,37 @@ use tokio::sync::RwLock;
 
 pub use error::AppError;
 
+/// Settings of the web server (defaults, overridden by `minplan serve` options).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Largest request body accepted, bytes (default 10 MiB); larger ones get 413.
+    pub body_limit: usize,
+    /// Send the session cookie only over HTTPS (`Secure`); set when served behind HTTPS.
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request (default 8 hours).
+    pub session_idle: time::Duration,
+    /// Login throttling (default 5 failures per username / 20 per address in 15 minutes).
+    pub throttle: ThrottlePolicy,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            body_limit: 10 * 1024 * 1024,
+            secure_cookies: false,
+            session_idle: time::Duration::hours(8),
+            throttle: ThrottlePolicy::default(),
+        }
+    }
+}
+
 /// Shared state of the server.
 #[derive(Clone)]
 pub struct AppState {
     /// The database.
     pub store: Store,
     plan: Arc<RwLock<Arc<StoredPlan>>>,
+    config: Arc<WebConfig>,
 }
 
 impl AppState {
@@ -42,7 +84,19 @@ impl AppState {
         Ok(AppState {
             store,
             plan: Arc::new(RwLock::new(Arc::new(plan))),
+            config: Arc::new(WebConfig::default()),
         })
+    }
+
+    /// The same state with other settings.
+    pub fn with_config(mut self, config: WebConfig) -> AppState {
+        self.config = Arc::new(config);
+        self
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &WebConfig {
+        &self.config
     }
 
     /// The active plan.
@@ -64,7 +118,7 @@ impl AppState {
 
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/", get(pages::overview))
         .route("/indicators", get(pages::indicators))
         .route("/previous-round", get(pages::previous_round))
@@ -79,23 +133,101 @@ pub fn router(state: AppState) -> Router {
         .route("/api/plan/layers/{kind}", get(api::layer))
         .route("/api/plans", get(api::plans))
         .route("/assets/{*path}", get(assets::serve))
-        .fallback(pages::not_found)
+        .merge(account_routes())
+        .fallback(pages::not_found);
+    harden(routes, &state)
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// Serves the application on `listener` until Ctrl-C.
+/// Routes of accounts and access (issue 5). Every route is in the role matrix
+/// (`docs/roles.md`), walked by `tests/roles.rs`.
+fn account_routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login::login_page).post(login::login_submit))
+        .route("/logout", post(login::logout_submit))
+        .route(
+            "/account/password",
+            get(login::password_page).post(login::password_submit),
+        )
+        .route("/admin/users", get(users::page).post(users::add_submit))
+        .route("/admin/users/{id}/disable", post(users::disable_submit))
+        .route("/admin/users/{id}/enable", post(users::enable_submit))
+        .route("/plans", get(versions::page))
+        .route("/plans/{id}/activate", post(versions::activate_submit))
+        .route("/audit", get(audit_log::page))
+        .route(
+            "/api/session",
+            get(login::api_session)
+                .post(login::api_login)
+                .delete(login::api_logout),
+        )
+        .route(
+            "/api/admin/users",
+            get(users::api_list).post(users::api_add),
+        )
+        .route("/api/admin/users/{id}/disable", post(users::api_disable))
+        .route("/api/admin/users/{id}/enable", post(users::api_enable))
+        .route("/api/plans/{id}/activate", post(versions::api_activate))
+        .route("/api/audit", get(audit_log::api_list))
+        .route("/api/audit/verify", get(audit_log::api_verify))
+}
+
+/// The layers every route goes through, innermost first: CSRF check of writes, request
+/// context, sessions in the database and the logged-in user, panic → 500, body limit,
+/// Chinese errors for bare error responses, security headers.
+fn harden(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    use tower_http::set_header::SetResponseHeaderLayer;
+    use tower_sessions::cookie::SameSite;
+    let cfg = state.config().clone();
+    let session_layer = tower_sessions::SessionManagerLayer::new(
+        tower_sessions_sqlx_store::SqliteStore::new(state.store.pool().clone()),
+    )
+    .with_name("minplan_session")
+    .with_secure(cfg.secure_cookies)
+    .with_http_only(true)
+    .with_same_site(SameSite::Lax)
+    .with_expiry(tower_sessions::Expiry::OnInactivity(cfg.session_idle));
+    let auth_layer = axum_login::AuthManagerLayerBuilder::new(
+        auth::Backend::new(state.store.clone()),
+        session_layer,
+    )
+    .build();
+    let limit = cfg.body_limit;
+    let mut r = routes
+        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(axum::middleware::from_fn(context::middleware))
+        .layer(auth_layer)
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(DefaultBodyLimit::disable())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            security::friendly_errors(limit, req, next)
+        }));
+    for (name, value) in security::headers() {
+        r = r.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    r
+}
+
+/// Serves the application on `listener` until Ctrl-C. Expired sessions are deleted hourly.
 ///
 /// # Errors
 /// I/O errors of the listener.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(
+    use tower_sessions::ExpiredDeletion;
+    let sessions = tower_sessions_sqlx_store::SqliteStore::new(state.store.pool().clone());
+    let deletion =
+        tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+    let result = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
     })
-    .await
+    .await;
+    deletion.abort();
+    result
 }

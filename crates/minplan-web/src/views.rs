@@ -327,11 +327,34 @@ pub struct Layout {
     pub version_label: String,
     pub active: &'static str,
     pub has_schematic: bool,
+    /// Whether someone is logged in; `user_label` is then "姓名（角色）".
+    pub logged_in: bool,
+    pub user_label: String,
+    /// The session's CSRF token, for `<input type="hidden" name="csrf_token" value="{{ layout.csrf }}">`.
+    pub csrf: String,
+    /// Which staff tabs to show.
+    pub nav_versions: bool,
+    pub nav_users: bool,
+    pub nav_audit: bool,
 }
 
+/// The layout of a page: the plan's name and version, and — from the request context
+/// ([`crate::context::current`]) — the logged-in user and the CSRF token.
 pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
+    use crate::auth::Permission;
     let p = &sp.loaded.plan;
+    let ctx = crate::context::current();
     Layout {
+        logged_in: ctx.user.is_some(),
+        user_label: ctx
+            .user
+            .as_ref()
+            .map(|u| format!("{}（{}）", u.display_name, u.role.label()))
+            .unwrap_or_default(),
+        nav_versions: ctx.can(Permission::ViewPlanVersions),
+        nav_users: ctx.can(Permission::ManageUsers),
+        nav_audit: ctx.can(Permission::ViewAudit),
+        csrf: ctx.csrf,
         plan_name: p.identity.name.value.clone(),
         region_name: p.region.name.clone(),
         version_label: format!(

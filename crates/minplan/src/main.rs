@@ -45,6 +45,12 @@ enum Command {
     HolderList(cmd::register::HolderListCommand),
     /// 审查性能测试（合成县域；用 --release 运行）
     Bench(cmd::bench::BenchArgs),
+    /// 账号：新建、列表、改密码、停用
+    #[command(subcommand)]
+    User(cmd::user::UserCommand),
+    /// 操作日志：校验哈希链、列出
+    #[command(subcommand)]
+    Audit(cmd::audit::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +72,8 @@ fn main() -> ExitCode {
         Command::Right(c) => cmd::register::run_right(db, c),
         Command::HolderList(c) => cmd::register::run_lists(db, c),
         Command::Bench(a) => cmd::bench::run(a),
+        Command::User(c) => cmd::user::run(db, c),
+        Command::Audit(c) => cmd::audit::run(db, c),
     };
     match result {
         Ok(code) => code,

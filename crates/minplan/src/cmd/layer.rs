@@ -55,7 +55,7 @@ pub fn run(db: Option<PathBuf>, cmd: LayerCommand) -> anyhow::Result<ExitCode> {
                         }
                         Ok(if v.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
                     }
-                    Err(minplan_store::StoreError::Invalid(m)) => {
+                    Err(minplan_store::StoreError::BadInput(m)) => {
                         eprintln!("错误：{m}；未导入。");
                         Ok(ExitCode::from(1))
                     }

@@ -1,5 +1,6 @@
 //! One module per command group; each calls library functions and formats their results.
 
+pub mod audit;
 pub mod bench;
 pub mod coords;
 pub mod layer;
@@ -8,6 +9,7 @@ pub mod register;
 pub mod review;
 pub mod serve;
 pub mod synth;
+pub mod user;
 
 use anyhow::Context;
 use minplan_store::Store;

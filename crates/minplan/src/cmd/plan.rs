@@ -7,7 +7,7 @@ use comfy_table::{Cell, CellAlignment};
 use minplan_domain::bundle::load_bundle;
 use minplan_domain::citation::format_number;
 use minplan_domain::plan::{Plan, geojson};
-use minplan_store::{StoreError, read_bundle_dir};
+use minplan_store::{Actor, StoreError, read_bundle_dir};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -92,7 +92,12 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
                 let files = read_bundle_dir(&dir)
                     .with_context(|| format!("无法读取目录 {}", dir.display()))?;
                 match store
-                    .import_plan(&files, &dir.display().to_string(), !no_activate)
+                    .import_plan(
+                        &files,
+                        &dir.display().to_string(),
+                        !no_activate,
+                        &Actor::cli_current(),
+                    )
                     .await
                 {
                     Ok(out) => {
@@ -160,7 +165,7 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             PlanCommand::Activate { id } => {
-                let v = store.activate(id).await?;
+                let v = store.activate(id, &Actor::cli_current()).await?;
                 println!(
                     "当前规划已切换为：{}（第 {} 版，编号 {}）",
                     v.name, v.version, v.id

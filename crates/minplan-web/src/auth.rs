@@ -1,0 +1,351 @@
+//! Who is asking and what they may do: the login backend (axum-login over the store's
+//! accounts), the role matrix ([`Permission`], [`allowed`] — `docs/roles.md` is its
+//! documentation and `tests/roles.rs` walks it), and the extractors handlers use:
+//!
+//! - [`CurrentUser`]: the logged-in user, if any (never rejects);
+//! - [`RequireRole<P>`]: the logged-in user allowed [`Policy::PERMISSION`]; otherwise a page
+//!   redirects an anonymous visitor to `/login?next=…` (API: 401 `unauthenticated`) and tells a
+//!   logged-in user without the permission 403 (API: `forbidden`), in Chinese.
+//!
+//! For example, `async fn page(RequireRole { user, .. }: RequireRole<policy::ManageUsers>)`
+//! runs only for a logged-in 系统管理员.
+//!
+//! A 矿山企业 account (own-only) sees only records whose 统一社会信用代码 equals its
+//! `credit_code`: handlers of such records check [`User::credit_code`] themselves.
+
+use crate::error::AppError;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_login::{AuthUser, AuthnBackend, UserId};
+use minplan_store::{Role, Store, StoreError, User};
+use std::marker::PhantomData;
+
+/// A logged-in user as the session layer knows it (the store's [`User`]).
+#[derive(Debug, Clone)]
+pub struct SessionUser(pub User);
+
+impl AuthUser for SessionUser {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.0.id
+    }
+
+    /// Changes with the password, so a password change ends the user's other sessions.
+    fn session_auth_hash(&self) -> &[u8] {
+        self.0.session_auth_hash()
+    }
+}
+
+/// Username and password, as entered.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// Username (any case).
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// The login backend: accounts in the store. A disabled account is no user, so its sessions
+/// end at its next request.
+#[derive(Debug, Clone)]
+pub struct Backend {
+    store: Store,
+}
+
+impl Backend {
+    /// A backend over `store`.
+    pub fn new(store: Store) -> Backend {
+        Backend { store }
+    }
+}
+
+impl AuthnBackend for Backend {
+    type User = SessionUser;
+    type Credentials = Credentials;
+    type Error = StoreError;
+
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, StoreError> {
+        Ok(self
+            .store
+            .verify_password(&creds.username, &creds.password)
+            .await?
+            .map(SessionUser))
+    }
+
+    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<SessionUser>, StoreError> {
+        Ok(self
+            .store
+            .user(*id)
+            .await?
+            .filter(|u| !u.disabled)
+            .map(SessionUser))
+    }
+}
+
+/// The session as handlers see it: the logged-in user and login/logout.
+pub type AuthSession = axum_login::AuthSession<Backend>;
+
+/// What can be done. Which role may do what is [`allowed`], the role matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Public pages and public API (规划概况 … 规划文本, `/api/plan*`): everyone, anonymous too.
+    ViewPublic,
+    /// Any logged-in account: 修改密码, 退出登录, the current session.
+    LoggedIn,
+    /// 规划版本 list (`/plans`): every logged-in account.
+    ViewPlanVersions,
+    /// Switch the active plan version: 系统管理员, 规划科.
+    ActivatePlan,
+    /// 账号管理 (`/admin/users`): 系统管理员.
+    ManageUsers,
+    /// 操作日志 and its verification (`/audit`): 系统管理员.
+    ViewAudit,
+}
+
+impl Permission {
+    /// What the permission allows, in Chinese (for the 403 message).
+    pub fn label(self) -> &'static str {
+        match self {
+            Permission::ViewPublic => "查看公开信息",
+            Permission::LoggedIn => "使用个人账号功能",
+            Permission::ViewPlanVersions => "查看规划版本",
+            Permission::ActivatePlan => "切换当前规划版本",
+            Permission::ManageUsers => "管理账号",
+            Permission::ViewAudit => "查看操作日志",
+        }
+    }
+}
+
+/// The role matrix: whether `role` (`None` = anonymous public) has `permission`.
+pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
+    use Permission::*;
+    match (permission, role) {
+        (ViewPublic, _) => true,
+        (_, None) => false,
+        (LoggedIn | ViewPlanVersions, Some(_)) => true,
+        (ActivatePlan, Some(r)) => matches!(r, Role::Admin | Role::Planning),
+        (ManageUsers | ViewAudit, Some(r)) => r == Role::Admin,
+    }
+}
+
+/// The roles that have `permission`, in Chinese, for messages.
+pub fn roles_with(permission: Permission) -> String {
+    Role::ALL
+        .into_iter()
+        .filter(|r| allowed(Some(*r), permission))
+        .map(Role::label)
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// A permission as a type, for [`RequireRole`].
+pub trait Policy: Send + Sync + 'static {
+    /// The permission required.
+    const PERMISSION: Permission;
+}
+
+/// Policy types, one per [`Permission`] that needs a login.
+pub mod policy {
+    use super::{Permission, Policy};
+
+    macro_rules! policies {
+        ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
+            $(#[$m])*
+            #[derive(Debug, Clone, Copy)]
+            pub struct $name;
+            impl Policy for $name {
+                const PERMISSION: Permission = Permission::$name;
+            }
+        )*};
+    }
+
+    policies!(
+        /// [`Permission::LoggedIn`].
+        LoggedIn,
+        /// [`Permission::ViewPlanVersions`].
+        ViewPlanVersions,
+        /// [`Permission::ActivatePlan`].
+        ActivatePlan,
+        /// [`Permission::ManageUsers`].
+        ManageUsers,
+        /// [`Permission::ViewAudit`].
+        ViewAudit,
+    );
+}
+
+/// The logged-in user, if any. Never rejects.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub Option<User>);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(CurrentUser(
+            parts
+                .extensions
+                .get::<AuthSession>()
+                .and_then(|a| a.user.clone())
+                .map(|u| u.0),
+        ))
+    }
+}
+
+/// The logged-in user, who has `P::PERMISSION`. Rejects as described in the
+/// [module documentation](self).
+#[derive(Debug, Clone)]
+pub struct RequireRole<P: Policy> {
+    /// The user.
+    pub user: User,
+    _policy: PhantomData<P>,
+}
+
+/// Why [`RequireRole`] rejected a request.
+#[derive(Debug)]
+pub enum Denied {
+    /// Nobody is logged in.
+    Anonymous {
+        /// The request's path and query, to come back to after logging in.
+        next: String,
+        /// Whether the request was for the JSON API.
+        api: bool,
+    },
+    /// The user's role lacks the permission.
+    Forbidden {
+        /// The user's role.
+        role: Role,
+        /// The permission lacking.
+        permission: Permission,
+        /// Whether the request was for the JSON API.
+        api: bool,
+    },
+}
+
+impl IntoResponse for Denied {
+    fn into_response(self) -> Response {
+        match self {
+            Denied::Anonymous { api: true, .. } => {
+                AppError::Unauthenticated("请先登录".into()).into_json()
+            }
+            Denied::Anonymous { next, api: false } => {
+                Redirect::to(&format!("/login?next={}", percent_encode(&next))).into_response()
+            }
+            Denied::Forbidden {
+                role,
+                permission,
+                api,
+            } => {
+                let e = AppError::Forbidden(format!(
+                    "当前账号（{}）无权{}；需要以下角色之一：{}",
+                    role.label(),
+                    permission.label(),
+                    roles_with(permission)
+                ));
+                if api {
+                    e.into_json()
+                } else {
+                    e.into_response()
+                }
+            }
+        }
+    }
+}
+
+impl<S: Send + Sync, P: Policy> FromRequestParts<S> for RequireRole<P> {
+    type Rejection = Denied;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state)
+            .await
+            .unwrap_or(CurrentUser(None));
+        let api = parts.uri.path().starts_with("/api/");
+        match user {
+            None => Err(Denied::Anonymous {
+                next: parts
+                    .uri
+                    .path_and_query()
+                    .map_or("/".into(), |p| p.as_str().to_string()),
+                api,
+            }),
+            Some(u) if allowed(Some(u.role), P::PERMISSION) => Ok(RequireRole {
+                user: u,
+                _policy: PhantomData,
+            }),
+            Some(u) => Err(Denied::Forbidden {
+                role: u.role,
+                permission: P::PERMISSION,
+                api,
+            }),
+        }
+    }
+}
+
+/// The audit actor for a user.
+pub fn actor(user: &User) -> minplan_store::Actor {
+    minplan_store::Actor::User {
+        id: user.id,
+        username: user.username.clone(),
+    }
+}
+
+/// Percent-encodes everything but unreserved characters and `/` (for `?next=`).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A safe place to go after logging in: a local path (`/…`, not `//…` nor with `\`), else `/`.
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+    {
+        next.to_string()
+    } else {
+        "/".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next("/plans?x=1"), "/plans?x=1");
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil",
+            "plans",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad}");
+        }
+    }
+
+    #[test]
+    fn matrix_extremes() {
+        for p in [
+            Permission::LoggedIn,
+            Permission::ViewPlanVersions,
+            Permission::ActivatePlan,
+            Permission::ManageUsers,
+            Permission::ViewAudit,
+        ] {
+            assert!(!allowed(None, p), "{p:?}");
+            assert!(allowed(Some(Role::Admin), p), "{p:?}");
+        }
+        assert_eq!(roles_with(Permission::ActivatePlan), "系统管理员、规划科");
+    }
+}

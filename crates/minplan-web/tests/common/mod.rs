@@ -1,0 +1,132 @@
+//! Helpers of the HTTP tests: a server on an ephemeral port over a temporary database with one
+//! account per role, and clients that keep cookies and do not follow redirects.
+
+#![allow(dead_code)]
+
+use minplan_store::{Actor, NewUser, Role, Store, default_bundle};
+use minplan_web::{AppState, WebConfig, serve};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+/// The password of every test account.
+pub const PW: &str = "Kuangchan-2025!";
+
+/// The test accounts: (username, role).
+pub const ACCOUNTS: [(&str, Role); 6] = [
+    ("root", Role::Admin),
+    ("guihua", Role::Planning),
+    ("shenpi", Role::Approval),
+    ("zhifa", Role::Enforcement),
+    ("xiufu", Role::Restoration),
+    ("qiye", Role::Company),
+];
+
+/// A running server.
+pub struct Server {
+    pub base: String,
+    pub store: Store,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn start() -> Server {
+    start_with(WebConfig::default()).await
+}
+
+pub async fn start_with(config: WebConfig) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("t.db")).await.unwrap();
+    store.seed_if_empty(&default_bundle()).await.unwrap();
+    for (name, role) in ACCOUNTS {
+        store
+            .add_user(
+                &NewUser {
+                    username: name.into(),
+                    display_name: format!("{}测试", role.label()),
+                    role,
+                    credit_code: (role == Role::Company).then(|| "91350100M000100Y43".into()),
+                },
+                PW,
+                &Actor::System,
+            )
+            .await
+            .unwrap();
+    }
+    let state = AppState::new(store.clone())
+        .await
+        .unwrap()
+        .with_config(config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(serve(listener, state));
+    Server {
+        base: format!("http://{addr}"),
+        store,
+        _dir: dir,
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of the first `name="csrf_token" value="…"` in a page.
+pub fn csrf_in(html: &str) -> String {
+    let key = "name=\"csrf_token\" value=\"";
+    let start = html.find(key).expect("page has a csrf field") + key.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+/// The session's CSRF token, from `GET /api/session`.
+pub async fn token(c: &Client, base: &str) -> String {
+    let v: Value = c
+        .get(format!("{base}/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["csrf_token"].as_str().unwrap().to_string()
+}
+
+/// Logs `c` in through the login form; returns the response status of the POST.
+pub async fn login_status(c: &Client, base: &str, user: &str, pw: &str) -> (StatusCode, String) {
+    let page = c.get(format!("{base}/login")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csrf = csrf_in(&page.text().await.unwrap());
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("username", user),
+            ("password", pw),
+            ("next", "/plans"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let s = r.status();
+    (s, r.text().await.unwrap_or_default())
+}
+
+/// A client logged in as `user`.
+pub async fn logged_in(base: &str, user: &str) -> Client {
+    let c = client();
+    let (s, body) = login_status(&c, base, user, PW).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "login {user}: {body}");
+    c
+}
+
+/// Number of audit rows.
+pub async fn audit_rows(store: &Store) -> usize {
+    store
+        .audit_list(&minplan_store::AuditFilter::default())
+        .await
+        .unwrap()
+        .len()
+}
