@@ -29,7 +29,7 @@
 //! [`ConformityReview`]: minplan_domain::review::ConformityReview
 
 mod docx;
-mod map;
+pub mod map;
 mod text;
 
 pub use docx::{DocxOptions, review_docx};

@@ -75,6 +75,13 @@ impl ConflictKind {
     /// Classifies a [`ConflictPart::layer`] name as the rules write it (`生态保护红线`,
     /// `采矿权（有效）`, `超出规划区块部分`, …).
     ///
+    /// ```
+    /// use minplan_report::ConflictKind;
+    /// assert_eq!(ConflictKind::of_layer("采矿权（有效）"), ConflictKind::MiningRight);
+    /// assert_eq!(ConflictKind::of_layer("生态保护红线"), ConflictKind::EcologicalRedLine);
+    /// assert_eq!(ConflictKind::MiningRight.colour(), [0xD6, 0x1F, 0x1F]);
+    /// ```
+    ///
     /// [`ConflictPart::layer`]: minplan_domain::review::ConflictPart::layer
     pub fn of_layer(layer: &str) -> ConflictKind {
         if layer.contains("超出规划区块") {

@@ -4,12 +4,13 @@
 //! fonts-noto-cjk for the rendering). Without the variable the test returns at once, so the
 //! default test command needs only Rust.
 //!
-//! Leaves the samples in `$CARGO_TARGET_TMPDIR/review-docx/`: `符合.docx`, `不符合.docx`,
-//! their PDFs, and the first page and map page of each as PNG.
+//! Leaves the samples in `$CARGO_TARGET_TMPDIR/review-docx/`: `conforming.docx` (符合),
+//! `pending-check.docx` (基本符合), `red-line.docx` and `outside-block.docx` (不符合), their
+//! PDFs, and the first page and the map page of each as PNG.
 
 mod common;
 
-use common::{failing, passing, plan};
+use common::{failing, passing, pending_check, plan, shifted};
 use minplan_report::{DocxOptions, review_docx};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -50,7 +51,12 @@ fn the_docx_opens_in_libreoffice_with_its_tables_and_map() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let opts = DocxOptions::default();
-    let cases = [("符合", passing()), ("不符合", failing())];
+    let cases = [
+        ("conforming", passing()),
+        ("pending-check", pending_check()),
+        ("red-line", failing()),
+        ("outside-block", shifted()),
+    ];
     let mut docs = Vec::new();
     for (name, review) in cases {
         let p = dir.join(format!("{name}.docx"));

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{decode_png, failing, passing, plan, unzip};
+use common::{decode_png, failing, passing, pending_check, plan, shifted, unzip};
 use minplan_domain::review::{Conclusion, RuleOutcome};
 use minplan_report::{ConflictKind, DocxOptions, review_docx};
 use std::collections::BTreeMap;
@@ -258,6 +258,51 @@ fn failing_review_marks_the_red_line_conflict() {
     // pixels.
     assert!(n > 5000, "{n} green pixels");
     assert!(words.contains("与生态保护红线重叠部分"), "legend entry");
+}
+
+#[test]
+fn a_pending_check_lists_what_to_check_and_how() {
+    let review = pending_check();
+    assert_eq!(review.conclusion, Conclusion::ConformingPendingCheck);
+    assert_eq!(review.rule("R4").unwrap().outcome, RuleOutcome::ManualCheck);
+    let words = plain(&text(&docx_parts(review), "word/document.xml"));
+    assert!(words.contains("规划符合性审查结论为：\n基本符合（需人工核查）\n"));
+    assert!(words.contains("须人工核查事项"));
+    assert!(!words.contains("不符合事项及处理意见"));
+    assert!(words.contains("补充资源量或服务年限资料后核算规模与资源量是否相适应。"));
+    assert!(words.contains("上述事项经核查无误并记录后，方可认定该申请符合规划。"));
+    assert!(words.contains("保有资源量\n未填报\n"), "reserves not filed");
+}
+
+#[test]
+fn the_part_outside_the_block_is_orange_on_the_map() {
+    let review = shifted();
+    let r2 = review.rule("R2").unwrap();
+    assert_eq!(r2.outcome, RuleOutcome::Fail);
+    let part = &r2.conflicts[0];
+    let parts = docx_parts(review);
+    let words = plain(&text(&parts, "word/document.xml"));
+    assert!(words.contains(&format!(
+        "超出规划区块部分 231081-C05 {}：{:.2} m²（{:.2}%）",
+        part.feature_name.as_deref().unwrap(),
+        part.area_m2,
+        part.percent_of_application
+    )));
+    assert!(
+        words.contains("申请范围须调整至相应规划区块内"),
+        "advice for R2"
+    );
+    let media = parts.keys().find(|k| k.starts_with("word/media/")).unwrap();
+    let img = decode_png(&parts[media]);
+    let orange = img.count(ConflictKind::OutsideBlock.colour());
+    let fill = img.count([0xDD, 0xE8, 0xF7]);
+    // Orange pixels against the application's pale fill: the share the review states.
+    let share = orange as f64 / (orange + fill) as f64 * 100.0;
+    assert!(
+        (share - part.percent_of_application).abs() < 3.0,
+        "{share} % orange vs {} %",
+        part.percent_of_application
+    );
 }
 
 #[test]

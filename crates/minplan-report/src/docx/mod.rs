@@ -89,6 +89,22 @@ pub(crate) const TEXT_W: usize = (PAGE_W as usize) - 1587 - 1474;
 /// # Errors
 /// As [`review_map`] for the map figure; [`ReportError::Docx`] when the package cannot be
 /// written.
+///
+/// # Examples
+/// ```
+/// use minplan_domain::{plan::Plan, review::ConformityReview};
+/// use minplan_report::{DocxOptions, review_docx};
+///
+/// fn save(review: &ConformityReview, plan: &Plan) -> Result<(), Box<dyn std::error::Error>> {
+///     let opts = DocxOptions {
+///         document_number: Some("绥自然资审〔2026〕12号".into()),
+///         reviewer: Some("张三".into()),
+///         ..DocxOptions::default()
+///     };
+///     std::fs::write("审查意见书.docx", review_docx(review, plan, &opts)?)?;
+///     Ok(())
+/// }
+/// ```
 pub fn review_docx(
     review: &ConformityReview,
     plan: &Plan,

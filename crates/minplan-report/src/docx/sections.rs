@@ -418,9 +418,10 @@ pub(super) fn map_figure(doc: Docx, map: &ReviewMap, png: Vec<u8>) -> Docx {
         }
         rows.push(TableRow::new(cells).cant_split());
     }
+    // No table borders: a swatch's own border (dashed for blocks) must not meet another.
     doc = doc
         .add_paragraph(subheading("图例"))
-        .add_table(table(&widths, rows));
+        .add_table(table(&widths, rows).clear_all_border());
     let extent_m = map.metres_per_pixel() * f64::from(map.width_px());
     doc = doc
         .add_paragraph(para_runs(vec![run(format!(
@@ -687,6 +688,16 @@ fn advice(id: &str, outcome: RuleOutcome) -> &'static str {
     }
 }
 
+/// A message as a sentence: `。` appended unless it ends with punctuation.
+fn sentence(s: &str) -> String {
+    let s = s.trim_end();
+    if s.ends_with(['。', '！', '？']) {
+        s.to_string()
+    } else {
+        format!("{s}。")
+    }
+}
+
 /// 六、审查结论.
 pub(super) fn conclusion(doc: Docx, c: &Ctx<'_>) -> Docx {
     let r = c.review;
@@ -735,7 +746,7 @@ pub(super) fn conclusion(doc: Docx, c: &Ctx<'_>) -> Docx {
             doc = doc.add_paragraph(
                 para_runs(vec![
                     run(format!("{}. {} {}：", k + 1, x.id, x.title)).bold(),
-                    run(tidy_negative_zero(&x.message)),
+                    run(sentence(&tidy_negative_zero(&x.message))),
                     run(format!("处理意见：{}", advice(x.id, x.outcome))),
                 ])
                 .first_line_chars(200),
@@ -883,6 +894,13 @@ pub(super) fn remarks_and_signatures(doc: Docx, c: &Ctx<'_>) -> Docx {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_end_with_a_full_stop() {
+        assert_eq!(sentence("未提供保有资源量"), "未提供保有资源量。");
+        assert_eq!(sentence("已提交。"), "已提交。");
+        assert_eq!(sentence("不在区块内（见 R2）"), "不在区块内（见 R2）。");
+    }
 
     #[test]
     fn scale_denominators() {

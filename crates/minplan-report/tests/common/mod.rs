@@ -85,7 +85,16 @@ pub fn corner_text(ring: &[(f64, f64)]) -> String {
     s
 }
 
+/// A 6 万m³/年 建筑用凝灰岩 quarry with 48 万m³ reserves (8 years).
 pub fn quarry(ring: &[(f64, f64)]) -> Application {
+    application(
+        ring,
+        "reserves = { value = 48, unit = \"万立方米\" }\nservice_years = 8\n",
+    )
+}
+
+/// A quarry application on `ring` with `extra` TOML lines (reserves, service years).
+pub fn application(ring: &[(f64, f64)], extra: &str) -> Application {
     let toml = format!(
         r#"format = "minplan-application/1"
 number = "SQ-2026-007"
@@ -95,8 +104,7 @@ project_name = "庆发建筑用凝灰岩矿"
 minerals = ["建筑用凝灰岩"]
 mining_method = "露天"
 capacity = {{ value = 6, unit = "万立方米/年" }}
-reserves = {{ value = 48, unit = "万立方米" }}
-service_years = 8
+{}
 
 [holder]
 name = "绥芬河市庆发建材有限公司"
@@ -114,6 +122,7 @@ green_mine_commitment = true
 text = """
 {}"""
 "#,
+        extra,
         corner_text(ring)
     );
     match parse_application(&toml, None, &plan().minerals, zone(), None) {
@@ -156,6 +165,25 @@ pub fn passing() -> &'static ConformityReview {
 pub fn failing() -> &'static ConformityReview {
     static R: OnceLock<ConformityReview> = OnceLock::new();
     R.get_or_init(|| run(&quarry(&straddling(ControlLayerKind::EcologicalRedLine))))
+}
+
+/// 基本符合: the quarry on its block without reserves or service years (R4 needs a manual
+/// check).
+pub fn pending_check() -> &'static ConformityReview {
+    static R: OnceLock<ConformityReview> = OnceLock::new();
+    R.get_or_init(|| run(&application(&block_ring("231081-C05"), "")))
+}
+
+/// The block's ring shifted 60 m east: part of the application lies outside the block (R2).
+pub fn shifted() -> &'static ConformityReview {
+    static R: OnceLock<ConformityReview> = OnceLock::new();
+    R.get_or_init(|| {
+        let ring: Vec<(f64, f64)> = block_ring("231081-C05")
+            .into_iter()
+            .map(|(e, n)| (e + 60.0, n))
+            .collect();
+        run(&quarry(&ring))
+    })
 }
 
 /// Every part of a ZIP package, by name.
