@@ -176,3 +176,52 @@ fn png_and_svg_entry_points() {
     assert!(svg.contains(" 米</text>"), "scale label");
     assert!(review_map_png(failing(), plan(), 100).is_err());
 }
+
+#[test]
+fn a_small_application_inside_a_large_feature_is_covered_by_it() {
+    use common::{en, quarry, run, square};
+    // 40 m square in the middle of the first red-line feature's bounding box interior: the
+    // feature reaches tens of thousands of pixels beyond the frame.
+    let layer = plan()
+        .control_layer(minplan_domain::plan::ControlLayerKind::EcologicalRedLine)
+        .unwrap();
+    let ring = &layer.features[0].geometry[0][0];
+    let p = geo::Polygon::new(
+        LineString(
+            ring.iter()
+                .map(|q| {
+                    let (x, y) = en(q[0], q[1]);
+                    Coord { x, y }
+                })
+                .collect(),
+        ),
+        vec![],
+    );
+    let c = p.interior_point().unwrap();
+    let review = run(&quarry(&square((c.x(), c.y()), 20.0)));
+    let r8 = review.rule("R8").unwrap();
+    assert!((r8.conflicts[0].percent_of_application - 100.0).abs() < 1e-6);
+    let map = review_map(&review, plan(), 1600).unwrap();
+    let img = decode_png(&map.png().unwrap());
+    let (lon, lat) = centre(&review);
+    let (x, y) = map.pixel_of(lon, lat);
+    let green = ConflictKind::EcologicalRedLine.colour();
+    assert_eq!(img.rgb(x as u32, y as u32), green);
+    // Outside the application, the red line's tint covers the frame's corners too.
+    let tint = map
+        .legend()
+        .iter()
+        .find_map(|e| match e.swatch {
+            Swatch::Tint { fill, .. } if e.label.starts_with("生态保护红线") => Some(fill),
+            _ => None,
+        })
+        .expect("the red line's tint in the legend");
+    let near = |p: [u8; 3]| p.iter().zip(tint).all(|(a, b)| a.abs_diff(b) <= 2);
+    for (x, y) in [(5, 5), (1594, 5), (5, 1194), (1594, 1194)] {
+        assert!(
+            near(img.rgb(x, y)),
+            "corner ({x}, {y}): {:?} vs {tint:?}",
+            img.rgb(x, y)
+        );
+    }
+}
