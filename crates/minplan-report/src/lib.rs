@@ -1,0 +1,64 @@
+//! # minplan-report
+//!
+//! Documents made from minplan's results, for people to read, sign and file.
+//!
+//! * [`review_docx`] — the Word 审查意见书 (conformity-review opinion) of one
+//!   [`ConformityReview`]: basic information, the corner-coordinate table as entered, the map
+//!   figure, every rule with its outcome, evidence and citation, the plan indicators before and
+//!   after approval, the conclusion, the legal basis, remarks and a signature block.
+//!   Layout: `docs/review-report.md`.
+//! * [`review_map`] / [`review_map_png`] / [`review_map_svg`] — the map figure of a review
+//!   (范围示意图): the application, the planning blocks near it, the control layers and every
+//!   conflicting part, with a north arrow and a scale bar, in the Gauss–Krüger plane of the
+//!   plan's zone at equal x/y scale. The raster holds no text (no font is embedded); the
+//!   legend and the scale-bar length are given as data ([`ReviewMap::legend`],
+//!   [`ReviewMap::scale_bar_m`]) for the caller to print beside it, as the DOCX does.
+//!
+//! This crate renders; it decides nothing. Every number and outcome comes from the review
+//! (`minplan-domain`) and the plan; the report shows them with the labels and methods they
+//! carry. It does no I/O of its own: functions return bytes, the caller writes them.
+//!
+//! ## Fonts
+//!
+//! Chinese text is set in 宋体 (SimSun) and headings in 黑体 (SimHei) through the East Asian
+//! font slot (`w:eastAsia`), with Times New Roman / Arial for Latin text, on every run and in
+//! the document defaults; the font table names both Chinese fonts with their English
+//! alternative names and GB 2312 character set so that Word, WPS and LibreOffice choose a
+//! Chinese font, and the default language is `zh-CN` for East Asian text.
+//!
+//! [`ConformityReview`]: minplan_domain::review::ConformityReview
+
+mod docx;
+pub mod map;
+mod text;
+
+pub use docx::{DocxOptions, review_docx};
+pub use map::{
+    ConflictKind, LegendEntry, ReviewMap, Rgb, ShownBlock, Swatch, review_map, review_map_png,
+    review_map_svg,
+};
+
+/// Why a report could not be made. Messages are Chinese, for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The review holds no application geometry to draw.
+    #[error("审查结果中没有申请范围的几何图形，无法绘制范围示意图")]
+    EmptyGeometry,
+    /// A coordinate could not be projected into the plan's Gauss–Krüger zone.
+    #[error("申请范围坐标（经度 {lon}，纬度 {lat}）无法投影到规划所用的高斯–克吕格投影带")]
+    Projection {
+        /// Longitude, degrees.
+        lon: f64,
+        /// Latitude, degrees.
+        lat: f64,
+    },
+    /// The requested image width is outside the supported range.
+    #[error("示意图宽度 {0} 像素不在允许范围内（{min}–{max} 像素）", min = map::MIN_WIDTH_PX, max = map::MAX_WIDTH_PX)]
+    ImageSize(u32),
+    /// PNG encoding failed.
+    #[error("示意图 PNG 编码失败：{0}")]
+    Png(String),
+    /// Writing the DOCX package failed.
+    #[error("生成 Word 文档失败：{0}")]
+    Docx(String),
+}

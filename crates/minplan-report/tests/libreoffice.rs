@@ -1,0 +1,149 @@
+//! Opens the 审查意见书 in LibreOffice and reads the PDF back — only with
+//! `MINPLAN_LIBREOFFICE=1` (needs `soffice` from libreoffice-writer and `pdfinfo`,
+//! `pdftotext`, `pdfimages`, `pdftoppm` from poppler-utils; a CJK font such as
+//! fonts-noto-cjk for the rendering). Without the variable the test returns at once, so the
+//! default test command needs only Rust.
+//!
+//! Leaves the samples in `$CARGO_TARGET_TMPDIR/review-docx/`: `conforming.docx` (符合),
+//! `pending-check.docx` (基本符合), `red-line.docx` and `outside-block.docx` (不符合), their
+//! PDFs, and the first page and the map page of each as PNG.
+
+mod common;
+
+use common::{failing, passing, pending_check, plan, shifted};
+use minplan_report::{DocxOptions, review_docx};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} could not run: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pdf_pages(pdf: &Path) -> usize {
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no page count in {info}"))
+}
+
+/// Text without white space (LibreOffice spaces digits from CJK, pdftotext breaks lines).
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_docx_opens_in_libreoffice_with_its_tables_and_map() {
+    if std::env::var("MINPLAN_LIBREOFFICE").as_deref() != Ok("1") {
+        eprintln!("skipped: set MINPLAN_LIBREOFFICE=1 to convert the DOCX with LibreOffice");
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("review-docx");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let opts = DocxOptions::default();
+    let cases = [
+        ("conforming", passing()),
+        ("pending-check", pending_check()),
+        ("red-line", failing()),
+        ("outside-block", shifted()),
+    ];
+    let mut docs = Vec::new();
+    for (name, review) in cases {
+        let p = dir.join(format!("{name}.docx"));
+        std::fs::write(&p, review_docx(review, plan(), &opts).unwrap()).unwrap();
+        docs.push(p);
+    }
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("lo-profile").display()
+    );
+    let mut args = vec![
+        "--headless",
+        "--norestore",
+        profile.as_str(),
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        dir.to_str().unwrap(),
+    ];
+    args.extend(docs.iter().map(|p| p.to_str().unwrap()));
+    tool("soffice", &args);
+
+    for ((name, review), docx) in cases.iter().zip(&docs) {
+        let pdf = docx.with_extension("pdf");
+        assert!(pdf.exists(), "{} not written", pdf.display());
+        let pages = pdf_pages(&pdf);
+        assert!((4..=20).contains(&pages), "{name}: {pages} pages");
+        let text = squeeze(&tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]));
+        for s in [
+            "矿业权申请规划符合性审查意见书",
+            "一、申请基本情况",
+            "四、审查情况",
+            "七、审查依据",
+            &format!("审查结论：{}", review.conclusion.label()),
+            &format!("第1页共{pages}页"),
+        ] {
+            assert!(text.contains(&squeeze(s)), "{name}: no {s} in the PDF text");
+        }
+        for p in review
+            .application
+            .corner_report
+            .blocks
+            .iter()
+            .flat_map(|b| &b.rings)
+            .flat_map(|r| &r.points)
+        {
+            assert!(
+                text.contains(&p.x_text) && text.contains(&p.y_text),
+                "{name}: {p:?}"
+            );
+        }
+        for r in &review.rules {
+            assert!(text.contains(r.id), "{name}: {}", r.id);
+        }
+        // The map is in the PDF at its size (1600 × 1200 pixels).
+        let images = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+        let map_page: u32 = images
+            .lines()
+            .skip(2)
+            .find_map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                (f.get(2) == Some(&"image")
+                    && f.get(3) == Some(&"1600")
+                    && f.get(4) == Some(&"1200"))
+                .then(|| f[0].parse().unwrap())
+            })
+            .unwrap_or_else(|| panic!("{name}: no 1600×1200 image in {images}"));
+        for page in [1, map_page] {
+            let stem = dir.join(format!("{name}-page{page}"));
+            let p = page.to_string();
+            tool(
+                "pdftoppm",
+                &[
+                    "-r",
+                    "100",
+                    "-png",
+                    "-singlefile",
+                    "-f",
+                    &p,
+                    "-l",
+                    &p,
+                    pdf.to_str().unwrap(),
+                    stem.to_str().unwrap(),
+                ],
+            );
+            assert!(stem.with_extension("png").exists());
+        }
+    }
+    eprintln!("samples in {}", dir.display());
+}
