@@ -137,6 +137,7 @@ pub fn run(app: &Application) -> ConformityReview {
     let config = ReviewConfig::default();
     let scales = ScaleTable::default();
     let lists = HolderLists::default();
+    let stats = minplan_domain::review::indicators::RegisterStats::compute(plan, &[], &scales);
     let ctx = ReviewContext {
         plan,
         plan_ref: PlanRef {
@@ -150,6 +151,7 @@ pub fn run(app: &Application) -> ConformityReview {
         lists: &lists,
         config: &config,
         scales: &scales,
+        stats: &stats,
         now: "2026-11-30T02:00:00Z",
     };
     review(app, &ctx)
