@@ -174,7 +174,7 @@ impl ReviewEngine {
         app: &Application,
         toml: &str,
         corners: Option<(&str, &[u8])>,
-        actor: &str,
+        actor: &crate::audit::Actor,
     ) -> Result<(i64, ConformityReview)> {
         let r = self.review(app, &now_rfc3339());
         let input = crate::ReviewInput {

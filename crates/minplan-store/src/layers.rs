@@ -2,6 +2,7 @@
 //! version that replaces the plan bundle's layer of the same kind for reviews. Broken
 //! features are listed and left out; the rest is stored as normalised lon/lat GeoJSON.
 
+use crate::audit::{self, Actor, AuditEntry};
 use crate::{Result, Store, StoreError, now_rfc3339, sha256_hex};
 use minplan_domain::layer::{FeatureProblem, LayerOptions, ParsedLayer, parse_geojson_layer};
 use minplan_domain::plan::{ControlLayerKind, LayerFeature};
@@ -34,6 +35,23 @@ pub struct LayerVersion {
     pub imported_at: String,
     /// Whether it is the one reviews use.
     pub active: bool,
+}
+
+/// A layer file to import.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerImport<'a> {
+    /// Kind it replaces.
+    pub kind: ControlLayerKind,
+    /// Display name.
+    pub name: &'a str,
+    /// File name, recorded.
+    pub source_file: &'a str,
+    /// The GeoJSON text.
+    pub text: &'a str,
+    /// The plan's zone, for plane coordinates without a prefix.
+    pub zone: GaussKrugerZone,
+    /// Buffer half-width for line features, metres.
+    pub buffer_m: Option<f64>,
 }
 
 /// A stored layer with its features (lon/lat).
@@ -88,13 +106,17 @@ impl Store {
     /// usable (nothing written); [`StoreError::Db`].
     pub async fn import_layer(
         &self,
-        kind: ControlLayerKind,
-        name: &str,
-        source_file: &str,
-        text: &str,
-        zone: GaussKrugerZone,
-        buffer_m: Option<f64>,
+        layer: &LayerImport<'_>,
+        actor: &Actor,
     ) -> Result<LayerVersion> {
+        let LayerImport {
+            kind,
+            name,
+            source_file,
+            text,
+            zone,
+            buffer_m,
+        } = *layer;
         let parsed = parse_geojson_layer(
             text,
             &LayerOptions {
@@ -118,7 +140,13 @@ impl Store {
         let mut problems = parsed.problems.clone();
         problems.extend(parsed.warnings.iter().cloned());
         let sha = sha256_hex(text.as_bytes());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
+        let previous: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM control_layer_versions WHERE kind = ? AND active = 1",
+        )
+        .bind(kind.slug())
+        .fetch_optional(&mut *tx)
+        .await?;
         sqlx::query("UPDATE control_layer_versions SET active = 0 WHERE kind = ?")
             .bind(kind.slug())
             .execute(&mut *tx)
@@ -138,6 +166,21 @@ impl Store {
         .bind(&sha)
         .bind(now_rfc3339())
         .fetch_one(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            &AuditEntry {
+                actor,
+                action: "layer.import",
+                entity_type: "control_layer_version",
+                entity_id: id.to_string(),
+                before: Some(serde_json::json!({ "kind": kind.slug(), "active_version_id": previous })),
+                after: Some(serde_json::json!({
+                    "kind": kind.slug(), "name": name, "source_file": source_file, "features": features.len(),
+                    "problems": problems.len(), "content_sha256": sha, "active_version_id": id,
+                })),
+            },
+        )
         .await?;
         tx.commit().await?;
         self.layer_version(id).await

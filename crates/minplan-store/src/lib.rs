@@ -26,7 +26,7 @@ mod register;
 mod reviews;
 
 pub use engine::ReviewEngine;
-pub use layers::{LayerVersion, StoredLayer};
+pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use register::{HolderList, RightsImport};
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 

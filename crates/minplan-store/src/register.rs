@@ -1,6 +1,7 @@
 //! The register as the review reads it: rights (`minplan right import FILE`), pending
 //! applications (from their latest review) and the supervision lists.
 
+use crate::audit::{self, Actor, AuditEntry};
 use crate::{Result, Store, StoreError, now_rfc3339};
 use minplan_domain::application::{Quantity, RightKind};
 use minplan_domain::layer::{FeatureProblem, LayerOptions, parse_geojson_layer};
@@ -88,6 +89,7 @@ impl Store {
         text: &str,
         source: &str,
         zone: GaussKrugerZone,
+        actor: &Actor,
     ) -> Result<RightsImport> {
         let parsed = parse_geojson_layer(
             text,
@@ -178,9 +180,15 @@ impl Store {
                 s("valid_to"),
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (f, kind, status, minerals, capacity, approval, name, holder, code, from, to) in &rights
         {
+            let before: Option<String> = sqlx::query_scalar(
+                "SELECT json_object('kind', kind, 'status', status, 'name', name, 'holder_name', holder_name, 'credit_code', credit_code, 'minerals', json(minerals_json), 'capacity', capacity, 'capacity_unit', capacity_unit, 'approval', approval, 'valid_from', valid_from, 'valid_to', valid_to) FROM rights WHERE id = ?",
+            )
+            .bind(&f.id)
+            .fetch_optional(&mut *tx)
+            .await?;
             sqlx::query(
                 "INSERT INTO rights (id, kind, status, name, holder_name, credit_code, minerals_json, capacity, capacity_unit, approval, valid_from, valid_to, geometry_json, source, updated_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -205,6 +213,22 @@ impl Store {
             .bind(source)
             .bind(now_rfc3339())
             .execute(&mut *tx)
+            .await?;
+            audit::append(
+                &mut tx,
+                &AuditEntry {
+                    actor,
+                    action: if before.is_some() { "right.update" } else { "right.import" },
+                    entity_type: "right",
+                    entity_id: f.id.clone(),
+                    before: before.and_then(|b| serde_json::from_str(&b).ok()),
+                    after: Some(serde_json::json!({
+                        "kind": kind.label(), "status": status.label(), "name": name, "holder_name": holder, "credit_code": code,
+                        "minerals": minerals, "capacity": capacity.map(|c| c.value), "capacity_unit": capacity.map(|c| c.unit.symbol()),
+                        "approval": approval.map(approval_db), "valid_from": from, "valid_to": to, "source": source,
+                    })),
+                },
+            )
             .await?;
         }
         tx.commit().await?;
@@ -314,35 +338,82 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn add_listed_holder(&self, list: HolderList, entry: &ListedHolder) -> Result<i64> {
-        Ok(sqlx::query_scalar("INSERT INTO holder_list_entries (list, credit_code, name, reason, since) VALUES (?, ?, ?, ?, ?) RETURNING id")
+    pub async fn add_listed_holder(
+        &self,
+        list: HolderList,
+        entry: &ListedHolder,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO holder_list_entries (list, credit_code, name, reason, since) VALUES (?, ?, ?, ?, ?) RETURNING id")
             .bind(list.db())
             .bind(&entry.credit_code)
             .bind(&entry.name)
             .bind(&entry.reason)
             .bind(&entry.since)
-            .fetch_one(&self.pool)
-            .await?)
+            .fetch_one(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            &AuditEntry {
+                actor,
+                action: "holder_list.add",
+                entity_type: "holder_list_entry",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "list": list.db(), "entry": entry })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Takes a holder off a list (the entry is kept with its removal date).
     ///
     /// # Errors
     /// [`StoreError::NotFound`] when the holder is not on the list.
-    pub async fn remove_listed_holder(&self, list: HolderList, credit_code: &str) -> Result<()> {
-        let n = sqlx::query("UPDATE holder_list_entries SET removed_at = ? WHERE list = ? AND credit_code = ? AND removed_at IS NULL")
-            .bind(now_rfc3339())
-            .bind(list.db())
-            .bind(credit_code)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        if n == 0 {
+    pub async fn remove_listed_holder(
+        &self,
+        list: HolderList,
+        credit_code: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM holder_list_entries WHERE list = ? AND credit_code = ? AND removed_at IS NULL",
+        )
+        .bind(list.db())
+        .bind(credit_code)
+        .fetch_all(&mut *tx)
+        .await?;
+        if ids.is_empty() {
             return Err(StoreError::NotFound(format!(
                 "{} 中没有 {credit_code}",
                 list.label()
             )));
         }
+        let at = now_rfc3339();
+        for id in ids {
+            sqlx::query("UPDATE holder_list_entries SET removed_at = ? WHERE id = ?")
+                .bind(&at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            audit::append(
+                &mut tx,
+                &AuditEntry {
+                    actor,
+                    action: "holder_list.remove",
+                    entity_type: "holder_list_entry",
+                    entity_id: id.to_string(),
+                    before: Some(serde_json::json!({ "list": list.db(), "credit_code": credit_code, "removed_at": null })),
+                    after: Some(serde_json::json!({ "list": list.db(), "credit_code": credit_code, "removed_at": at })),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 //! they were — so that it can be re-run and give the same opinion. Reviews are never
 //! edited; a new review of the same application number supersedes the previous one.
 
+use crate::audit::{self, Actor, AuditEntry};
 use crate::{Result, Store, StoreError};
 use minplan_domain::review::ConformityReview;
 use serde::Serialize;
@@ -22,8 +23,8 @@ pub struct ReviewInput<'a> {
     pub lists: serde_json::Value,
     /// Imported layer version ids used (kind slug → id), JSON.
     pub layers: serde_json::Value,
-    /// Who ran it (user name, or `cli:<os user>`).
-    pub actor: &'a str,
+    /// Who ran it.
+    pub actor: &'a Actor,
 }
 
 /// A stored review, summarised for lists.
@@ -109,12 +110,27 @@ impl Store {
         let number = &review.application.number;
         let result_json =
             serde_json::to_string(review).map_err(|e| StoreError::BadInput(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO applications (number, status, created_at) VALUES (?, '在审', ?) ON CONFLICT (number) DO NOTHING")
+        let mut tx = self.begin_write().await?;
+        let inserted = sqlx::query("INSERT INTO applications (number, status, created_at) VALUES (?, '在审', ?) ON CONFLICT (number) DO NOTHING")
             .bind(number)
             .bind(&review.reviewed_at)
             .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if inserted == 1 {
+            audit::append(
+                &mut tx,
+                &AuditEntry {
+                    actor: input.actor,
+                    action: "application.register",
+                    entity_type: "application",
+                    entity_id: number.clone(),
+                    before: None,
+                    after: Some(serde_json::json!({ "status": "在审", "project_name": review.application.project_name, "holder_name": review.application.holder_name })),
+                },
+            )
             .await?;
+        }
         let previous: Option<i64> =
             sqlx::query_scalar("SELECT latest_review_id FROM applications WHERE number = ?")
                 .bind(number)
@@ -138,7 +154,7 @@ impl Store {
         .bind(review.conclusion.label())
         .bind(serde_json::to_string(&review.application_geometry).unwrap_or_else(|_| "[]".into()))
         .bind(&review.reviewed_at)
-        .bind(input.actor)
+        .bind(input.actor.label())
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query("UPDATE applications SET latest_review_id = ? WHERE number = ?")
@@ -146,6 +162,21 @@ impl Store {
             .bind(number)
             .execute(&mut *tx)
             .await?;
+        audit::append(
+            &mut tx,
+            &AuditEntry {
+                actor: input.actor,
+                action: "review.create",
+                entity_type: "review",
+                entity_id: id.to_string(),
+                before: previous.map(|p| serde_json::json!({ "application_number": number, "latest_review_id": p })),
+                after: Some(serde_json::json!({
+                    "application_number": number, "latest_review_id": id, "supersedes_id": previous,
+                    "conclusion": review.conclusion.label(), "plan_version_id": review.plan.version_id,
+                })),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }

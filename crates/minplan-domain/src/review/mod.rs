@@ -94,6 +94,12 @@ pub struct Evidence {
 impl Evidence {
     /// A numeric evidence item shown with `decimals` decimals and `unit`.
     pub fn num(label: impl Into<String>, v: f64, decimals: usize, unit: &str) -> Evidence {
+        // Rounding noise such as -1e-12 must not print as "-0.00".
+        let v = if v.abs() < 0.5 * 10f64.powi(-(decimals as i32)) {
+            0.0
+        } else {
+            v
+        };
         Evidence {
             label: label.into(),
             value: format!("{v:.decimals$} {unit}").trim_end().to_string(),

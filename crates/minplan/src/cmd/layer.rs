@@ -44,7 +44,9 @@ pub fn run(db: Option<PathBuf>, cmd: LayerCommand) -> anyhow::Result<ExitCode> {
                 let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
                 let plan = store.active_plan().await?.context("数据库中没有启用的规划")?;
                 let name = name.unwrap_or_else(|| k.label().to_string());
-                match store.import_layer(k, &name, &file.display().to_string(), &text, plan.loaded.plan.region.zone, buffer_m).await {
+                let source_file = file.display().to_string();
+                let layer = minplan_store::LayerImport { kind: k, name: &name, source_file: &source_file, text: &text, zone: plan.loaded.plan.region.zone, buffer_m };
+                match store.import_layer(&layer, &minplan_store::Actor::cli_current()).await {
                     Ok(v) => {
                         println!("已导入{}：{} 个要素（图层版本 #{}，坐标系 EPSG:{}）", k.label(), v.feature_count, v.id, v.source_crs);
                         if !v.problems.is_empty() {

@@ -91,6 +91,7 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                         &text,
                         &file.display().to_string(),
                         plan.loaded.plan.region.zone,
+                        &minplan_store::Actor::cli_current(),
                     )
                     .await?;
                 println!("已导入 {} 宗矿业权。", out.imported);
@@ -164,6 +165,7 @@ pub fn run_lists(db: Option<PathBuf>, cmd: HolderListCommand) -> anyhow::Result<
                             reason,
                             since,
                         },
+                        &minplan_store::Actor::cli_current(),
                     )
                     .await?;
                 println!("已将 {name}（{code}）列入{}。", l.label());
@@ -171,7 +173,13 @@ pub fn run_lists(db: Option<PathBuf>, cmd: HolderListCommand) -> anyhow::Result<
             }
             HolderListCommand::Remove { list, credit_code } => {
                 let l: HolderList = list.into();
-                store.remove_listed_holder(l, credit_code.trim()).await?;
+                store
+                    .remove_listed_holder(
+                        l,
+                        credit_code.trim(),
+                        &minplan_store::Actor::cli_current(),
+                    )
+                    .await?;
                 println!("已将 {} 移出{}。", credit_code.trim(), l.label());
                 Ok(ExitCode::SUCCESS)
             }

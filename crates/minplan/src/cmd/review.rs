@@ -25,16 +25,15 @@ pub struct ReviewArgs {
     /// 不保存审查记录（试审）
     #[arg(long)]
     no_save: bool,
-}
-
-/// The actor recorded for CLI work: `cli:<os user>`.
-pub fn cli_actor() -> String {
-    format!(
-        "cli:{}",
-        std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "unknown".into())
-    )
+    /// 写出 Word 审查意见书（.docx）
+    #[arg(long, value_name = "FILE")]
+    docx: Option<PathBuf>,
+    /// 意见书上的机关名称（缺省为“{行政区}自然资源局”）
+    #[arg(long)]
+    bureau: Option<String>,
+    /// 意见书文号
+    #[arg(long)]
+    document_number: Option<String>,
 }
 
 /// A corner file: its name as the application writes it, and its bytes.
@@ -87,10 +86,20 @@ pub fn run(db: Option<PathBuf>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
             (None, engine.review(&app, &minplan_store::now_rfc3339()))
         } else {
             let (id, r) = engine
-                .review_and_save(&store, &app, &toml, corners.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())), &cli_actor())
+                .review_and_save(&store, &app, &toml, corners.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())), &minplan_store::Actor::cli_current())
                 .await?;
             (Some(id), r)
         };
+        if let Some(path) = &args.docx {
+            let opts = minplan_report::DocxOptions {
+                bureau: args.bureau.clone(),
+                document_number: args.document_number.clone(),
+                ..minplan_report::DocxOptions::default()
+            };
+            let bytes = minplan_report::review_docx(&review, &engine.plan.loaded.plan, &opts)?;
+            std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+            eprintln!("已写出审查意见书：{}", path.display());
+        }
         if args.json {
             let mut v = serde_json::to_value(&review)?;
             v["review_id"] = serde_json::json!(id);

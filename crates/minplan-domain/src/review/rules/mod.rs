@@ -38,10 +38,15 @@ pub fn run_all(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Vec<RuleResult> {
         r10_urban_development_boundary::check(f, ctx),
         r11_visible_corridor::check(f, ctx),
         r12_rights_overlap::check(f, ctx),
-        r13_holder_lists::check(f, ctx),
+        with_basis(r13_holder_lists::check(f, ctx), r13_holder_lists::BASIS),
         r14_three_simultaneities::check(f, ctx),
         r15_grant_method::check(f, ctx),
     ]
+}
+
+fn with_basis(mut r: RuleResult, basis: &str) -> RuleResult {
+    r.basis.push(basis.to_string());
+    r
 }
 
 /// A rule's fixed description.
@@ -116,6 +121,7 @@ pub fn kind_label(f: &Facts<'_>) -> String {
 
 /// m² with two decimals and the share of the application.
 pub fn area_text(area_m2: f64, app_area_m2: f64) -> String {
+    let area_m2 = if area_m2.abs() < 0.005 { 0.0 } else { area_m2 };
     format!(
         "{:.2} m²（占申请范围 {:.2}%）",
         area_m2,
