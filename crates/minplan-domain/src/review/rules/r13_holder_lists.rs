@@ -65,3 +65,7 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
         vec![],
     )
 }
+
+/// The standard behind matching by credit code.
+pub const BASIS: &str =
+    "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》（按统一社会信用代码比对名录）";
