@@ -112,6 +112,7 @@ pub struct Subject {
     mp: MultiPolygon<f64>,
     bbox: Rect<f64>,
     area: f64,
+    perimeter: f64,
     segments: Vec<(Coord<f64>, Coord<f64>)>,
 }
 
@@ -120,6 +121,7 @@ impl Subject {
     pub fn new(mp: MultiPolygon<f64>) -> Option<Subject> {
         let bbox = mp.bounding_rect()?;
         let area = mp.unsigned_area();
+        let perimeter = mp.0.iter().map(perimeter).sum();
         let mut segments = Vec::new();
         for p in &mp {
             for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
@@ -132,6 +134,7 @@ impl Subject {
             mp,
             bbox,
             area,
+            perimeter,
             segments,
         })
     }
@@ -211,21 +214,31 @@ impl OverlayLayer {
             [subject.bbox.min().x - pad, subject.bbox.min().y - pad],
             [subject.bbox.max().x + pad, subject.bbox.max().y + pad],
         );
-        // (feature, area, parts, touching parts' area, touches)
-        let mut acc: Vec<(u32, f64, Vec<Polygon<f64>>, bool)> = Vec::new();
-        let add = |acc: &mut Vec<(u32, f64, Vec<Polygon<f64>>, bool)>,
-                   f: u32,
-                   area: f64,
-                   parts: Vec<Polygon<f64>>,
-                   touch: bool| {
-            match acc.iter_mut().find(|e| e.0 == f) {
-                Some(e) => {
-                    e.1 += area;
-                    e.2.extend(parts);
-                    e.3 |= touch;
-                }
-                None => acc.push((f, area, parts, touch)),
+        // Per feature: shared area, perimeter of the shared parts, the parts. Classified only
+        // once everything is summed: a cut line of the subdivision can split an overlap into
+        // thin sub-parts, which must not be mistaken for touching on their own.
+        struct Acc {
+            feature: u32,
+            area: f64,
+            perimeter: f64,
+            parts: Vec<Polygon<f64>>,
+        }
+        let mut acc: Vec<Acc> = Vec::new();
+        let mut add = |f: u32, area: f64, perimeter: f64, parts: Vec<Polygon<f64>>| match acc
+            .iter_mut()
+            .find(|e| e.feature == f)
+        {
+            Some(e) => {
+                e.area += area;
+                e.perimeter += perimeter;
+                e.parts.extend(parts);
             }
+            None => acc.push(Acc {
+                feature: f,
+                area,
+                perimeter,
+                parts,
+            }),
         };
         for hit in self.tree.locate_in_envelope_intersecting(&env) {
             let piece = &self.pieces[hit.data as usize];
@@ -233,7 +246,7 @@ impl OverlayLayer {
                 Relation::Disjoint => {}
                 Relation::Near => {
                     if opts.detect_touching {
-                        add(&mut acc, piece.feature, 0.0, vec![], true);
+                        add(piece.feature, 0.0, 0.0, vec![]);
                     }
                 }
                 Relation::SubjectInside => {
@@ -242,7 +255,7 @@ impl OverlayLayer {
                     } else {
                         vec![]
                     };
-                    add(&mut acc, piece.feature, subject.area, parts, false);
+                    add(piece.feature, subject.area, subject.perimeter, parts);
                 }
                 Relation::PieceInside => {
                     let parts = if opts.want_geometry {
@@ -250,57 +263,71 @@ impl OverlayLayer {
                     } else {
                         vec![]
                     };
-                    add(&mut acc, piece.feature, piece.area, parts, false);
+                    add(piece.feature, piece.area, perimeter(&piece.poly), parts);
                 }
                 Relation::Partial => {
                     let inter = subject.mp.intersection(&piece.poly);
-                    let mut area = 0.0;
+                    let (mut area, mut per) = (0.0, 0.0);
                     let mut parts = Vec::new();
-                    let mut touch = false;
                     for part in inter {
                         let a = part.unsigned_area();
                         if a <= 0.0 {
                             continue;
                         }
-                        let perimeter: f64 = std::iter::once(part.exterior())
-                            .chain(part.interiors())
-                            .flat_map(|r| {
-                                r.lines()
-                                    .map(|l| (l.end.x - l.start.x).hypot(l.end.y - l.start.y))
-                            })
-                            .sum();
-                        if perimeter > 0.0 && 2.0 * a / perimeter <= opts.touch_width_m {
-                            touch = true;
-                            continue;
-                        }
                         area += a;
+                        per += perimeter(&part);
                         if opts.want_geometry {
                             parts.push(part);
                         }
                     }
-                    // The boundaries meet; without shared area that is touching.
-                    if area > 0.0 || ((touch || area == 0.0) && opts.detect_touching) {
-                        add(&mut acc, piece.feature, area, parts, true);
+                    // The boundaries meet: even without shared area that is touching.
+                    if area > 0.0 || opts.detect_touching {
+                        add(piece.feature, area, per, parts);
                     }
                 }
             }
         }
-        acc.sort_by_key(|e| e.0);
+        acc.sort_by_key(|e| e.feature);
         acc.into_iter()
-            .map(|(f, area, parts, _touch)| FeatureOverlap {
-                feature: f as usize,
-                area_m2: area,
-                class: if area <= 0.0 {
-                    OverlapClass::Touching
-                } else if area <= opts.sliver_area_m2 {
-                    OverlapClass::Sliver
+            .filter_map(|e| {
+                let touching = e.area <= 0.0
+                    || (e.perimeter > 0.0 && 2.0 * e.area / e.perimeter <= opts.touch_width_m);
+                if touching && !opts.detect_touching {
+                    return None;
+                }
+                Some(if touching {
+                    FeatureOverlap {
+                        feature: e.feature as usize,
+                        area_m2: 0.0,
+                        class: OverlapClass::Touching,
+                        parts: MultiPolygon(vec![]),
+                    }
                 } else {
-                    OverlapClass::Overlap
-                },
-                parts: MultiPolygon(parts),
+                    FeatureOverlap {
+                        feature: e.feature as usize,
+                        area_m2: e.area,
+                        class: if e.area <= opts.sliver_area_m2 {
+                            OverlapClass::Sliver
+                        } else {
+                            OverlapClass::Overlap
+                        },
+                        parts: MultiPolygon(e.parts),
+                    }
+                })
             })
             .collect()
     }
+}
+
+/// Length of all rings, m.
+fn perimeter(p: &Polygon<f64>) -> f64 {
+    std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .flat_map(|r| {
+            r.lines()
+                .map(|l| (l.end.x - l.start.x).hypot(l.end.y - l.start.y))
+        })
+        .sum()
 }
 
 fn polygon_is_usable(p: &Polygon<f64>) -> bool {
