@@ -1,0 +1,312 @@
+//! Imported control layers (broken features listed and left out; plane or lon/lat files),
+//! the register, supervision lists, and the review engine that reads them.
+
+use minplan_domain::plan::ControlLayerKind;
+use minplan_domain::review::{Conclusion, RuleOutcome};
+use minplan_domain::rights::ListedHolder;
+use minplan_store::{Actor, HolderList, LayerImport, ReviewEngine, Store, default_bundle};
+use std::path::PathBuf;
+
+async fn seeded() -> Store {
+    let store = Store::open_in_memory().await.unwrap();
+    store.seed_if_empty(&default_bundle()).await.unwrap();
+    store
+}
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+}
+
+/// The 庆发 quarry application (examples/01) and its corner file.
+fn qingfa() -> (String, Vec<u8>) {
+    (
+        std::fs::read_to_string(example("01-qingfa-quarry.toml")).unwrap(),
+        std::fs::read(example("01-qingfa-quarry.txt")).unwrap(),
+    )
+}
+
+/// The quarry's corners as (easting with prefix, northing) pairs.
+fn qingfa_ring_4532() -> Vec<(f64, f64)> {
+    String::from_utf8(qingfa().1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('*'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[2].parse().unwrap(), f[1].parse().unwrap())
+        })
+        .collect()
+}
+
+/// A red-line layer in EPSG:4532 with: a 200 m square over the quarry, a self-intersecting
+/// bow tie, and a feature without geometry.
+fn red_line_4532() -> String {
+    let r = qingfa_ring_4532();
+    let (cx, cy) = (
+        r.iter().map(|p| p.0).sum::<f64>() / r.len() as f64,
+        r.iter().map(|p| p.1).sum::<f64>() / r.len() as f64,
+    );
+    let sq = |h: f64| {
+        format!(
+            "[[{},{}],[{},{}],[{},{}],[{},{}],[{},{}]]",
+            cx - h,
+            cy - h,
+            cx + h,
+            cy - h,
+            cx + h,
+            cy + h,
+            cx - h,
+            cy + h,
+            cx - h,
+            cy - h
+        )
+    };
+    let bow = format!(
+        "[[{},{}],[{},{}],[{},{}],[{},{}],[{},{}]]",
+        cx + 1000.0,
+        cy,
+        cx + 1100.0,
+        cy + 100.0,
+        cx + 1100.0,
+        cy,
+        cx + 1000.0,
+        cy + 100.0,
+        cx + 1000.0,
+        cy
+    );
+    format!(
+        r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::4532"}}}},"features":[
+{{"type":"Feature","properties":{{"id":"HLX-1","name":"庆发北山生态保护红线"}},"geometry":{{"type":"Polygon","coordinates":[{}]}}}},
+{{"type":"Feature","properties":{{"id":"HLX-2","name":"自相交图斑"}},"geometry":{{"type":"Polygon","coordinates":[{bow}]}}}},
+{{"type":"Feature","properties":{{"id":"HLX-3"}},"geometry":null}}
+]}}"#,
+        sq(100.0)
+    )
+}
+
+#[tokio::test]
+async fn an_imported_layer_replaces_the_schematic_one_and_lists_broken_features() {
+    let store = seeded().await;
+    let zone = store
+        .active_plan()
+        .await
+        .unwrap()
+        .unwrap()
+        .loaded
+        .plan
+        .region
+        .zone;
+    let text = red_line_4532();
+    let v = store
+        .import_layer(
+            &LayerImport {
+                kind: ControlLayerKind::EcologicalRedLine,
+                name: "生态保护红线（2026年版）",
+                source_file: "hlx.geojson",
+                text: &text,
+                zone,
+                buffer_m: None,
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!((v.feature_count, v.source_crs), (1, 4532));
+    let ids: Vec<&str> = v.problems.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["HLX-2", "HLX-3"]);
+    assert!(
+        v.problems[0].message.contains("相交"),
+        "{}",
+        v.problems[0].message
+    );
+    assert!(v.problems[1].message.contains("没有几何图形"));
+    // The quarry that conforms against the schematic layers now fails R8 against the real one.
+    let engine = ReviewEngine::load(&store).await.unwrap();
+    let red = engine
+        .index
+        .control_layer(ControlLayerKind::EcologicalRedLine)
+        .unwrap();
+    assert!(red.source.contains("导入图层") && !red.schematic);
+    let (toml, corners) = qingfa();
+    let app = engine.parse(&toml, Some(&corners)).unwrap();
+    let r = engine.review(&app, "2026-11-30T00:00:00Z");
+    let r8 = r.rule("R8").unwrap();
+    assert_eq!(r8.outcome, RuleOutcome::Fail);
+    // The quarry (20 003 m² in the plane) lies wholly inside the 200 m square.
+    assert!(
+        (r8.conflicts[0].area_m2 - r.application_area_m2).abs() < 1e-6,
+        "{} vs {}",
+        r8.conflicts[0].area_m2,
+        r.application_area_m2
+    );
+    assert_eq!(r8.conflicts[0].feature_id, "HLX-1");
+    assert_eq!(r.conclusion, Conclusion::NonConforming);
+    assert!(
+        r.layers
+            .iter()
+            .any(|l| l.version.starts_with(&format!("layer:{}:", v.id)))
+    );
+    // Audited.
+    let trail = store
+        .audit_trail("control_layer_version", &v.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].action, "layer.import");
+}
+
+#[tokio::test]
+async fn a_layer_file_that_cannot_be_read_writes_nothing() {
+    let store = seeded().await;
+    let zone = store
+        .active_plan()
+        .await
+        .unwrap()
+        .unwrap()
+        .loaded
+        .plan
+        .region
+        .zone;
+    for (text, needle) in [
+        ("not json", "GeoJSON"),
+        (
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:2383"}},"features":[]}"#,
+            "西安80",
+        ),
+        (
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"X"},"geometry":null}]}"#,
+            "没有可用的要素",
+        ),
+    ] {
+        let err = store
+            .import_layer(
+                &LayerImport {
+                    kind: ControlLayerKind::PermanentBasicFarmland,
+                    name: "x",
+                    source_file: "x.geojson",
+                    text,
+                    zone,
+                    buffer_m: None,
+                },
+                &Actor::System,
+            )
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains(needle), "{err}");
+    }
+    assert!(store.list_layers().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn corridor_centre_lines_are_buffered_by_the_given_width() {
+    let store = seeded().await;
+    let zone = store
+        .active_plan()
+        .await
+        .unwrap()
+        .unwrap()
+        .loaded
+        .plan
+        .region
+        .zone;
+    // A 2 km straight road (EPSG:4532) buffered 500 m each side: 2 km × 1 km + two half discs.
+    let text = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4532"}},"features":[
+{"type":"Feature","properties":{"id":"G301"},"geometry":{"type":"LineString","coordinates":[[44425000,4915000],[44427000,4915000]]}}]}"#;
+    let v = store
+        .import_layer(
+            &LayerImport {
+                kind: ControlLayerKind::VisibleCorridor,
+                name: "国道可视范围",
+                source_file: "g301.geojson",
+                text,
+                zone,
+                buffer_m: Some(500.0),
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(v.feature_count, 1);
+    let layers = store.active_layers().await.unwrap();
+    let f = &layers[0].features[0];
+    // Plane area 2 000 000 + π·500² ≈ 2 785 398 m²; the buffer's arcs are inscribed polygons
+    // (a little less, ~0.2 % at geo's default resolution), and the ellipsoidal area 75 km from
+    // the CM is smaller than the plane area by ~y²/R² ≈ 0.014 %.
+    let expected = (2.0e6 + std::f64::consts::PI * 500.0 * 500.0) / 1e6;
+    assert!(
+        f.area_km2 < expected && f.area_km2 > 0.995 * expected,
+        "{} vs {expected}",
+        f.area_km2
+    );
+}
+
+#[tokio::test]
+async fn rights_lists_and_pending_applications_reach_the_review() {
+    let store = seeded().await;
+    let zone = store
+        .active_plan()
+        .await
+        .unwrap()
+        .unwrap()
+        .loaded
+        .plan
+        .region
+        .zone;
+    // An existing valid quarry right covering the 庆发 block (EPSG:4532 corners).
+    let ring: Vec<String> = qingfa_ring_4532()
+        .iter()
+        .chain(std::iter::once(&qingfa_ring_4532()[0]))
+        .map(|(e, n)| format!("[{e},{n}]"))
+        .collect();
+    let rights = format!(
+        r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:4532"}}}},"features":[
+{{"type":"Feature","properties":{{"id":"C2310812019010001","kind":"采矿权","status":"有效","name":"庆发采石场","holder_name":"老庆发石材厂","credit_code":"91231081MA1BXY007Q","minerals":"建筑用凝灰岩","capacity":5,"capacity_unit":"万立方米/年","approval":"本级审批","valid_to":"2027-06-30"}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}},
+{{"type":"Feature","properties":{{"id":"BAD","kind":"采石权"}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}]}}"#,
+        ring.join(","),
+        ring.join(",")
+    );
+    let out = store
+        .import_rights(&rights, "rights.geojson", zone, &Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(out.imported, 1);
+    assert_eq!(out.problems.len(), 1);
+    assert!(out.problems[0].message.contains("采石权"));
+    store
+        .add_listed_holder(
+            HolderList::Abnormal,
+            &ListedHolder {
+                credit_code: "91231081MA1BQF0013".into(),
+                name: "绥芬河市庆发建材有限公司".into(),
+                reason: "未按期公示年度信息".into(),
+                since: "2026-05-01".into(),
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let engine = ReviewEngine::load(&store).await.unwrap();
+    let (toml, corners) = qingfa();
+    let app = engine.parse(&toml, Some(&corners)).unwrap();
+    let r = engine.review(&app, "2026-11-30T00:00:00Z");
+    assert_eq!(r.rule("R12").unwrap().outcome, RuleOutcome::Fail);
+    assert_eq!(r.rule("R3").unwrap().outcome, RuleOutcome::Fail);
+    assert_eq!(r.rule("R13").unwrap().outcome, RuleOutcome::ManualCheck);
+    // 5 + 6 万立方米/年 of 建筑用石 against the cap of 10.
+    assert_eq!(r.rule("R7").unwrap().outcome, RuleOutcome::Fail);
+    // Taking the holder off the list is recorded and ends the manual check.
+    store
+        .remove_listed_holder(HolderList::Abnormal, "91231081MA1BQF0013", &Actor::System)
+        .await
+        .unwrap();
+    assert!(store.holder_lists().await.unwrap().abnormal.is_empty());
+    assert!(
+        store
+            .remove_listed_holder(HolderList::Abnormal, "91231081MA1BQF0013", &Actor::System)
+            .await
+            .is_err()
+    );
+}
