@@ -3,7 +3,7 @@
 //! (`minplan review`) and the web server use the same engine; the server keeps it and
 //! rebuilds it when a layer, the register or the plan changes.
 
-use crate::{Result, Store, StoredPlan, now_rfc3339};
+use crate::{Result, Store, StoredLayer, StoredPlan, now_rfc3339};
 use minplan_domain::application::{Application, ApplicationErrors, parse_application};
 use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
@@ -55,11 +55,25 @@ impl ReviewEngine {
     /// # Errors
     /// Database errors.
     pub async fn load_with(store: &Store, plan: Arc<StoredPlan>) -> Result<ReviewEngine> {
+        let layers = store.active_layers().await?;
+        let register = store.review_register().await?;
+        let lists = store.holder_lists().await?;
+        Ok(Self::from_parts(plan, layers, register, lists))
+    }
+
+    /// Builds the engine from given parts: the plan, the imported layers that replace the
+    /// plan's of their kind, the register and the lists.
+    pub fn from_parts(
+        plan: Arc<StoredPlan>,
+        imported: Vec<StoredLayer>,
+        register: Vec<MiningRight>,
+        lists: HolderLists,
+    ) -> ReviewEngine {
         let p = &plan.loaded.plan;
         let tm = p.region.zone.with_prefix(false).projection();
         let mut layers: Vec<PlaneLayer> = plan_control_layers(p);
         let mut layer_versions = BTreeMap::new();
-        for stored in store.active_layers().await? {
+        for stored in imported {
             let v = &stored.version;
             layer_versions.insert(v.kind.slug().to_string(), v.id);
             layers.retain(|l| l.kind != v.kind);
@@ -90,12 +104,10 @@ impl ReviewEngine {
             });
         }
         layers.sort_by_key(|l| ControlLayerKind::ALL.iter().position(|k| *k == l.kind));
-        let register = store.review_register().await?;
-        let lists = store.holder_lists().await?;
         let index = SpatialIndex::build(p, layers, &register, None);
         let scales = ScaleTable::default();
         let stats = RegisterStats::compute(p, &register, &scales);
-        Ok(ReviewEngine {
+        ReviewEngine {
             plan,
             index,
             register,
@@ -104,7 +116,7 @@ impl ReviewEngine {
             config: ReviewConfig::default(),
             scales,
             stats,
-        })
+        }
     }
 
     /// The county as the corner checks see it (outline and zone), 50 m tolerance.
@@ -189,4 +201,76 @@ impl ReviewEngine {
         let id = store.save_review(&r, &input).await?;
         Ok((id, r))
     }
+}
+
+/// A stored review re-run from its own inputs.
+pub struct Replay {
+    /// The stored record.
+    pub record: crate::ReviewRecord,
+    /// The review made again now from the record's inputs.
+    pub rerun: ConformityReview,
+    /// Fields of the review JSON that differ (empty when the opinion is the same).
+    pub differences: Vec<String>,
+}
+
+impl Replay {
+    /// Whether the re-run gives the same opinion.
+    pub fn identical(&self) -> bool {
+        self.differences.is_empty()
+    }
+}
+
+/// Re-runs stored review `id` from what it recorded — the application and corner file as
+/// submitted, the plan version, the imported layer versions, the register and lists as they
+/// were, its time — and compares the opinion with the stored one.
+///
+/// # Errors
+/// [`crate::StoreError::NotFound`]; [`crate::StoreError::BadInput`] when the stored inputs no
+/// longer parse.
+pub async fn replay_review(store: &Store, id: i64) -> Result<Replay> {
+    let record = store.review_record(id).await?;
+    let plan = Arc::new(store.load_plan(record.summary.plan_version_id).await?);
+    let mut layers = Vec::new();
+    if let Some(map) = record.layers.as_object() {
+        for v in map.values().filter_map(|v| v.as_i64()) {
+            layers.push(store.stored_layer(v).await?);
+        }
+    }
+    let register: Vec<MiningRight> =
+        serde_json::from_value(record.register.clone()).map_err(|e| {
+            crate::StoreError::BadInput(format!("审查记录 {id} 的登记簿快照无法读取：{e}"))
+        })?;
+    let lists: HolderLists = serde_json::from_value(record.lists.clone()).map_err(|e| {
+        crate::StoreError::BadInput(format!("审查记录 {id} 的名录快照无法读取：{e}"))
+    })?;
+    let engine = ReviewEngine::from_parts(plan, layers, register, lists);
+    let app = engine
+        .parse(&record.input_toml, record.input_corners.as_deref())
+        .map_err(|e| {
+            crate::StoreError::BadInput(format!("审查记录 {id} 的申请无法重新读取：{e}"))
+        })?;
+    let when = record.summary.reviewed_at.clone();
+    let rerun = engine.review(&app, &when);
+    let now = serde_json::to_value(&rerun).unwrap_or_default();
+    let mut differences = Vec::new();
+    match (record.result.as_object(), now.as_object()) {
+        (Some(a), Some(b)) => {
+            for (k, v) in a {
+                if b.get(k) != Some(v) {
+                    differences.push(k.clone());
+                }
+            }
+            for k in b.keys() {
+                if !a.contains_key(k) {
+                    differences.push(k.clone());
+                }
+            }
+        }
+        _ => differences.push("result".into()),
+    }
+    Ok(Replay {
+        record,
+        rerun,
+        differences,
+    })
 }

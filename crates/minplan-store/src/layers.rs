@@ -219,15 +219,27 @@ impl Store {
             sqlx::query("SELECT * FROM control_layer_versions WHERE active = 1 ORDER BY kind")
                 .fetch_all(&self.pool)
                 .await?;
-        let mut out = Vec::new();
-        for r in rows {
-            let version = row_to_version(&r);
-            let features: Vec<LayerFeature> =
-                serde_json::from_str(&r.get::<String, _>("features_json")).map_err(|e| {
-                    StoreError::BadInput(format!("已存图层 {} 无法读取：{e}", version.id))
-                })?;
-            out.push(StoredLayer { features, version });
-        }
-        Ok(out)
+        rows.iter().map(stored_layer).collect()
     }
+
+    /// One layer version with its features (active or not: reviews keep pointing at the
+    /// versions they used).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    pub async fn stored_layer(&self, id: i64) -> Result<StoredLayer> {
+        let r = sqlx::query("SELECT * FROM control_layer_versions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
+        stored_layer(&r)
+    }
+}
+
+fn stored_layer(r: &sqlx::sqlite::SqliteRow) -> Result<StoredLayer> {
+    let version = row_to_version(r);
+    let features: Vec<LayerFeature> = serde_json::from_str(&r.get::<String, _>("features_json"))
+        .map_err(|e| StoreError::BadInput(format!("已存图层 {} 无法读取：{e}", version.id)))?;
+    Ok(StoredLayer { features, version })
 }

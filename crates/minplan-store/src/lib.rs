@@ -25,7 +25,7 @@ mod layers;
 mod register;
 mod reviews;
 
-pub use engine::ReviewEngine;
+pub use engine::{Replay, ReviewEngine, replay_review};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use register::{HolderList, RightsImport};
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};

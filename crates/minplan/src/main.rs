@@ -34,6 +34,9 @@ enum Command {
     Coords(cmd::coords::CoordsCommand),
     /// 规划符合性审查与空间查重（退出码：0 符合，3 基本符合，4 不符合，1 申请有误）
     Review(cmd::review::ReviewArgs),
+    /// 审查记录：列表、查看、按原输入复核
+    #[command(subcommand)]
+    Reviews(cmd::reviews::ReviewsCommand),
     /// 管控图层：导入、列表
     #[command(subcommand)]
     Layer(cmd::layer::LayerCommand),
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Plan(c) => cmd::plan::run(db, c),
         Command::Coords(c) => cmd::coords::run(c),
         Command::Review(a) => cmd::review::run(db, a),
+        Command::Reviews(c) => cmd::reviews::run(db, c),
         Command::Layer(c) => cmd::layer::run(db, c),
         Command::Right(c) => cmd::register::run_right(db, c),
         Command::HolderList(c) => cmd::register::run_lists(db, c),

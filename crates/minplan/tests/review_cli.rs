@@ -181,3 +181,89 @@ fn invalid_application_names_the_field() {
     );
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn a_stored_review_rerun_from_its_inputs_gives_the_same_opinion_even_after_the_data_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    assert_eq!(
+        minplan(
+            &db,
+            &[
+                "review",
+                base.join("01-qingfa-quarry.toml").to_str().unwrap()
+            ]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    // The register changes afterwards: a right now covers the block.
+    let ring = std::fs::read_to_string(base.join("01-qingfa-quarry.txt")).unwrap();
+    let pts: Vec<String> = ring
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('*'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            format!("[{},{}]", f[2], f[1])
+        })
+        .collect();
+    let rights = dir.path().join("rights.geojson");
+    std::fs::write(
+        &rights,
+        format!(
+            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:4532"}}}},"features":[{{"type":"Feature","properties":{{"id":"C1","kind":"采矿权","status":"有效","holder_name":"他人"}},"geometry":{{"type":"Polygon","coordinates":[[{},{}]]}}}}]}}"#,
+            pts.join(","),
+            pts[0]
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        minplan(&db, &["right", "import", rights.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Record #1 still re-runs to its own opinion (符合) from its snapshots.
+    let out = minplan(&db, &["reviews", "verify", "1"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("复核一致"));
+    // A new review of the same application now meets the right (R12) and supersedes #1.
+    assert_eq!(
+        minplan(
+            &db,
+            &[
+                "review",
+                base.join("01-qingfa-quarry.toml").to_str().unwrap()
+            ]
+        )
+        .status
+        .code(),
+        Some(4)
+    );
+    let list = minplan(&db, &["reviews", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(v[0]["id"], 2);
+    assert_eq!(v[0]["supersedes_id"], 1);
+    assert_eq!(v[1]["superseded"], true);
+    // Editing the stored opinion behind minplan's back is found.
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        sqlx::query("UPDATE reviews SET result_json = replace(result_json, '\"符合\"', '\"不符合\"') WHERE id = 1")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+    });
+    let out = minplan(&db, &["reviews", "verify", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("不一致"));
+}

@@ -7,6 +7,7 @@ pub mod layer;
 pub mod plan;
 pub mod register;
 pub mod review;
+pub mod reviews;
 pub mod serve;
 pub mod synth;
 pub mod user;

@@ -1,0 +1,102 @@
+//! `minplan reviews …`: stored reviews (审查记录) — list, show, re-run from their inputs.
+
+use clap::Subcommand;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// 审查记录子命令
+#[derive(Subcommand)]
+pub enum ReviewsCommand {
+    /// 列出审查记录（新的在前）
+    List {
+        /// 只列出此申请编号的记录
+        #[arg(long)]
+        application: Option<String>,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 显示一条审查记录（可另存 Word 审查意见书）
+    Show {
+        /// 记录编号
+        id: i64,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+        /// 写出 Word 审查意见书（.docx）
+        #[arg(long, value_name = "FILE")]
+        docx: Option<PathBuf>,
+    },
+    /// 用记录保存的输入（申请、坐标、规划版本、图层版本、登记簿与名录快照）重新审查，核对意见是否相同
+    Verify {
+        /// 记录编号
+        id: i64,
+    },
+}
+
+/// Runs a `reviews` subcommand. `verify` exits 0 when the opinion is the same, 1 otherwise.
+pub fn run(db: Option<PathBuf>, cmd: ReviewsCommand) -> anyhow::Result<ExitCode> {
+    let path = super::db_path(db);
+    super::runtime()?.block_on(async move {
+        let store = super::open_store(&path).await?;
+        match cmd {
+            ReviewsCommand::List { application, json } => {
+                let list = store.list_reviews(application.as_deref()).await?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&list)?);
+                } else if list.is_empty() {
+                    println!("没有审查记录。");
+                } else {
+                    let mut t = super::table(&["编号", "申请编号", "项目", "申请人", "类型", "结论", "审查时间", "审查人", "状态"]);
+                    for r in list {
+                        t.add_row(vec![
+                            r.id.to_string(),
+                            r.application_number,
+                            r.project_name,
+                            r.holder_name,
+                            r.kind,
+                            r.conclusion,
+                            r.reviewed_at,
+                            r.actor,
+                            if r.superseded { "已被取代".into() } else { "有效".into() },
+                        ]);
+                    }
+                    println!("{t}");
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            ReviewsCommand::Show { id, json, docx } => {
+                let replay = minplan_store::replay_review(&store, id).await?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&replay.record.result)?);
+                } else {
+                    print!("{}", super::review::render(&replay.rerun, Some(id)));
+                    let trail = store.audit_trail("review", &id.to_string()).await?;
+                    for a in trail {
+                        println!("留痕：{} {} {}（哈希 {}）", a.at, a.actor, a.action, &a.hash[..12]);
+                    }
+                }
+                if let Some(path) = docx {
+                    let plan = store.load_plan(replay.record.summary.plan_version_id).await?;
+                    let bytes = minplan_report::review_docx(&replay.rerun, &plan.loaded.plan, &minplan_report::DocxOptions::default())?;
+                    std::fs::write(&path, bytes)?;
+                    eprintln!("已写出审查意见书：{}", path.display());
+                }
+                if !replay.identical() {
+                    eprintln!("注意：按记录的输入重新审查，以下内容与保存的意见不同：{}", replay.differences.join("、"));
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            ReviewsCommand::Verify { id } => {
+                let replay = minplan_store::replay_review(&store, id).await?;
+                if replay.identical() {
+                    println!("审查记录 #{id} 复核一致：按记录保存的输入重新审查，意见与保存的相同（结论：{}）。", replay.rerun.conclusion.label());
+                    Ok(ExitCode::SUCCESS)
+                } else {
+                    println!("审查记录 #{id} 复核不一致：{}", replay.differences.join("、"));
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    })
+}
