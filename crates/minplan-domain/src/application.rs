@@ -7,6 +7,7 @@
 //! for 协议), and corner coordinates without errors, in CGCS2000.
 
 use crate::credit_code::CreditCode;
+use crate::layer::line_of;
 use crate::minerals::MineralCatalogue;
 use crate::units::Unit;
 use minplan_geo::GaussKrugerZone;
@@ -484,14 +485,6 @@ pub fn corner_source(toml_text: &str) -> Result<CornerSource, ApplicationErrors>
         Some(f) => CornerSource::File(f.into_inner()),
         None => CornerSource::Inline,
     })
-}
-
-fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 fn parse_raw(src: &str) -> Result<RawApplication, ApplicationErrors> {

@@ -141,14 +141,7 @@ impl TransverseMercator {
 
     /// Inverse projection: `(easting, northing)` in metres to geodetic `(lon, lat)` in degrees.
     pub fn inverse(&self, easting: f64, northing: f64) -> (f64, f64) {
-        let xi = (northing - self.false_northing) / self.k0_a_hat;
-        let eta = (easting - self.false_easting) / self.k0_a_hat;
-        // Inverse Krüger series, eq. (11) with (36).
-        let (xi_p, eta_p) = krueger_sum(xi, eta, &self.beta, -1.0);
-        let (sx, cx) = xi_p.sin_cos();
-        let sh = eta_p.sinh();
-        let tau_p = sx / sh.hypot(cx);
-        let lam = sh.atan2(cx);
+        let (tau_p, lam) = self.conformal(easting, northing);
         // Geodetic latitude from the conformal one by series (no iteration).
         let chi = tau_p.atan();
         let (s2, c2) = (2.0 * chi).sin_cos();
@@ -168,15 +161,21 @@ impl TransverseMercator {
     /// Inverse by Newton's method on τ (Karney 2011 eqs. 19–21): the reference the series
     /// in [`TransverseMercator::inverse`] is checked against.
     pub fn inverse_newton(&self, easting: f64, northing: f64) -> (f64, f64) {
+        let (tau_p, lam) = self.conformal(easting, northing);
+        let tau = self.tau_from_tau_prime(tau_p);
+        (self.lon0_deg + lam.to_degrees(), tau.atan().to_degrees())
+    }
+
+    /// Plane → (tan of the conformal latitude τ', longitude from the central meridian λ in
+    /// radians): the inverse Krüger series, Karney (2011) eq. (11) with (36), and the inverse
+    /// Gauss–Schreiber map.
+    fn conformal(&self, easting: f64, northing: f64) -> (f64, f64) {
         let xi = (northing - self.false_northing) / self.k0_a_hat;
         let eta = (easting - self.false_easting) / self.k0_a_hat;
         let (xi_p, eta_p) = krueger_sum(xi, eta, &self.beta, -1.0);
         let (sx, cx) = xi_p.sin_cos();
         let sh = eta_p.sinh();
-        let tau_p = sx / sh.hypot(cx);
-        let lam = sh.atan2(cx);
-        let tau = self.tau_from_tau_prime(tau_p);
-        (self.lon0_deg + lam.to_degrees(), tau.atan().to_degrees())
+        (sx / sh.hypot(cx), sh.atan2(cx))
     }
 
     /// Point scale factor `k` at a geodetic position (dimensionless). The area scale of the

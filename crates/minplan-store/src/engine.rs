@@ -9,7 +9,7 @@ use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
 use minplan_domain::review::indicators::RegisterStats;
 use minplan_domain::review::spatial::{
-    PlaneFeature, PlaneLayer, SpatialIndex, plan_control_layers, project_polygons,
+    PlaneLayer, SpatialIndex, plan_control_layers, plane_features,
 };
 use minplan_domain::review::{ConformityReview, PlanRef, ReviewContext, review};
 use minplan_domain::rights::{HolderLists, MiningRight};
@@ -92,15 +92,7 @@ impl ReviewEngine {
                     &v.content_sha256[..12.min(v.content_sha256.len())]
                 ),
                 schematic: false,
-                features: stored
-                    .features
-                    .iter()
-                    .map(|f| PlaneFeature {
-                        id: f.id.clone(),
-                        name: f.name.clone(),
-                        geometry: project_polygons(&tm, &f.geometry),
-                    })
-                    .collect(),
+                features: plane_features(&tm, &stored.features),
             });
         }
         layers.sort_by_key(|l| ControlLayerKind::ALL.iter().position(|k| *k == l.kind));

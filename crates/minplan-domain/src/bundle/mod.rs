@@ -227,14 +227,7 @@ pub fn load_bundle(files: &BundleFiles) -> Result<LoadedBundle, BundleErrors> {
     Err(BundleErrors(cx.errors))
 }
 
-/// 1-based line of a byte offset.
-fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
+use crate::layer::line_of;
 
 struct Ctx<'a> {
     src: &'a str,

@@ -119,15 +119,22 @@ pub fn plan_control_layers(plan: &Plan) -> Vec<PlaneLayer> {
             },
             version: format!("plan:{}", l.kind.slug()),
             schematic: l.schematic,
-            features: l
-                .features
-                .iter()
-                .map(|f| PlaneFeature {
-                    id: f.id.clone(),
-                    name: f.name.clone(),
-                    geometry: project_polygons(&tm, &f.geometry),
-                })
-                .collect(),
+            features: plane_features(&tm, &l.features),
+        })
+        .collect()
+}
+
+/// Layer features (lon/lat) projected into the plane of `tm`.
+pub fn plane_features(
+    tm: &TransverseMercator,
+    features: &[crate::plan::LayerFeature],
+) -> Vec<PlaneFeature> {
+    features
+        .iter()
+        .map(|f| PlaneFeature {
+            id: f.id.clone(),
+            name: f.name.clone(),
+            geometry: project_polygons(tm, &f.geometry),
         })
         .collect()
 }
