@@ -12,7 +12,7 @@
 //! is not closed by repeating its first point (a repeated first point is accepted).
 
 use super::raw::{self, CoordKind, RawDoc, RawPoint, RawRing};
-use super::{Layout, Problem, ProblemKind, RingRole, Severity};
+use super::{Layout, Problem, ProblemKind, Severity};
 
 pub(crate) fn read(lines: &[&str]) -> RawDoc {
     let mut doc = RawDoc::new(Layout::MnrSubmission, CoordKind::Plane);
@@ -114,31 +114,6 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
             .at_line(line),
         );
     }
-    if !current.is_empty() {
-        let name = format!(
-            "第{}圈",
-            doc.blocks.iter().map(|b| b.rings.len()).sum::<usize>() + 1
-        );
-        doc.problems.push(
-            Problem::new(
-                ProblemKind::UnreadableLine,
-                Severity::Warning,
-                format!("最后 {} 个拐点之后缺少结束行（*,起标高,止标高,名称,圈属性,）；按外圈“{name}”读取", current.len()),
-            )
-            .with_points(current.iter().map(|p| p.label.clone()).collect())
-            .in_ring(Some(name.clone())),
-        );
-        raw::push_ring(
-            &mut doc.blocks,
-            RawRing {
-                name: Some(name),
-                role: RingRole::Shell,
-                points: current,
-                elevation: None,
-                closure_required: false,
-                was_closed: false,
-            },
-        );
-    }
+    raw::close_unterminated(&mut doc, current, "结束行（*,起标高,止标高,名称,圈属性,）");
     doc
 }

@@ -2,7 +2,7 @@
 //! datum, zone, prefix or axis order.
 
 use super::text::{self, Hints};
-use super::{ElevationRange, Layout, ParseOptions, Problem, RingRole};
+use super::{ElevationRange, Layout, ParseOptions, Problem, ProblemKind, RingRole, Severity};
 
 /// Whether the numbers are plane metres or geographic degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,4 +265,39 @@ pub(crate) fn push_ring(blocks: &mut Vec<RawBlock>, ring: RawRing) {
             rings: vec![ring],
         }),
     }
+}
+
+/// Points left after the last ring terminator: read as one more shell ring, with a warning
+/// that names the terminator line (`what`) the file lacks.
+pub(crate) fn close_unterminated(doc: &mut RawDoc, current: Vec<RawPoint>, what: &str) {
+    if current.is_empty() {
+        return;
+    }
+    let name = format!(
+        "第{}圈",
+        doc.blocks.iter().map(|b| b.rings.len()).sum::<usize>() + 1
+    );
+    doc.problems.push(
+        Problem::new(
+            ProblemKind::UnreadableLine,
+            Severity::Warning,
+            format!(
+                "最后 {} 个拐点之后缺少{what}；按外圈“{name}”读取",
+                current.len()
+            ),
+        )
+        .with_points(current.iter().map(|p| p.label.clone()).collect())
+        .in_ring(Some(name.clone())),
+    );
+    push_ring(
+        &mut doc.blocks,
+        RawRing {
+            name: Some(name),
+            role: RingRole::Shell,
+            points: current,
+            elevation: None,
+            closure_required: false,
+            was_closed: false,
+        },
+    );
 }
