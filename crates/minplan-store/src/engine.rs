@@ -93,7 +93,7 @@ impl ReviewEngine {
         let register = store.review_register().await?;
         let lists = store.holder_lists().await?;
         let index = SpatialIndex::build(p, layers, &register, None);
-        let scales = ScaleTable::default();
+        let scales = store.scale_table().await?.table;
         let stats = RegisterStats::compute(p, &register, &scales);
         Ok(ReviewEngine {
             plan,
@@ -109,19 +109,7 @@ impl ReviewEngine {
 
     /// The county as the corner checks see it (outline and zone), 50 m tolerance.
     pub fn region(&self) -> Region {
-        let p = &self.plan.loaded.plan;
-        Region {
-            name: p.region.name.clone(),
-            outline_lonlat: p
-                .region
-                .outline
-                .iter()
-                .flat_map(|poly| poly.first())
-                .map(|r| r.iter().map(|q| (q[0], q[1])).collect())
-                .collect(),
-            zone: p.region.zone,
-            tolerance_m: 50.0,
-        }
+        region_of(&self.plan.loaded.plan)
     }
 
     /// Parses an application against the plan (minerals, zone, county).
@@ -188,5 +176,21 @@ impl ReviewEngine {
         };
         let id = store.save_review(&r, &input).await?;
         Ok((id, r))
+    }
+}
+
+/// The county of a plan as the corner checks see it (outline and zone), 50 m tolerance.
+pub fn region_of(p: &minplan_domain::Plan) -> Region {
+    Region {
+        name: p.region.name.clone(),
+        outline_lonlat: p
+            .region
+            .outline
+            .iter()
+            .flat_map(|poly| poly.first())
+            .map(|r| r.iter().map(|q| (q[0], q[1])).collect())
+            .collect(),
+        zone: p.region.zone,
+        tolerance_m: 50.0,
     }
 }
