@@ -102,6 +102,9 @@ pub enum Permission {
     ManageUsers,
     /// 操作日志 and its verification (`/audit`): 系统管理员.
     ViewAudit,
+    /// File an annual report (年度报告): 矿山企业 for its own mines; 系统管理员, 规划科, 审批科
+    /// on a company's behalf (代报).
+    FileAnnualReport,
 }
 
 impl Permission {
@@ -114,6 +117,7 @@ impl Permission {
             Permission::ActivatePlan => "切换当前规划版本",
             Permission::ManageUsers => "管理账号",
             Permission::ViewAudit => "查看操作日志",
+            Permission::FileAnnualReport => "报送矿山年度报告",
         }
     }
 }
@@ -127,6 +131,10 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
         (LoggedIn | ViewPlanVersions, Some(_)) => true,
         (ActivatePlan, Some(r)) => matches!(r, Role::Admin | Role::Planning),
         (ManageUsers | ViewAudit, Some(r)) => r == Role::Admin,
+        (FileAnnualReport, Some(r)) => matches!(
+            r,
+            Role::Admin | Role::Planning | Role::Approval | Role::Company
+        ),
     }
 }
 
@@ -172,6 +180,8 @@ pub mod policy {
         ManageUsers,
         /// [`Permission::ViewAudit`].
         ViewAudit,
+        /// [`Permission::FileAnnualReport`].
+        FileAnnualReport,
     );
 }
 

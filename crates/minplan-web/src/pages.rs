@@ -85,7 +85,9 @@ struct IndicatorsPage {
 pub async fn indicators(State(st): State<AppState>) -> Result<Html<String>, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let (table2, others): (Vec<_>, Vec<_>) = indicator_views(plan)
+    let year = minplan_store::today().year() - 1;
+    let report = st.store.indicator_report(plan, year).await?;
+    let (table2, others): (Vec<_>, Vec<_>) = with_current(indicator_views(plan), &report)
         .into_iter()
         .partition(|i| i.table == "专栏2");
     render(IndicatorsPage {

@@ -43,6 +43,7 @@ enum Body {
 use Who::*;
 const ADMIN: &[Role] = &[Role::Admin];
 const PLAN_MANAGERS: &[Role] = &[Role::Admin, Role::Planning];
+const REPORT_FILERS: &[Role] = &[Role::Admin, Role::Planning, Role::Approval, Role::Company];
 
 const NEW_USER_FORM: &[(&str, &str)] = &[
     ("username", "matrix-form"),
@@ -95,6 +96,14 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/audit", who: Only(ADMIN), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/audit", who: Only(ADMIN), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/audit/verify", who: Only(ADMIN), ok: 200, body: Body::None },
+    // 规划监测与年度报告（空登记簿：报送表单没有矿山，重新显示并列出问题）
+    RouteCase { method: "GET", path: "/api/indicators", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/api/reminders", who: LoggedIn, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/evaluation", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/evaluation.xlsx", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/evaluation.docx", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/annual-reports", who: LoggedIn, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/annual-reports", who: Only(REPORT_FILERS), ok: 422, body: Body::Form(&[("mine", ""), ("year", "2025"), ("extraction", "1"), ("output_value", "1")]) },
     // 退出登录（最后走：之后重新登录）
     RouteCase { method: "POST", path: "/logout", who: Public, ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "DELETE", path: "/api/session", who: Public, ok: 200, body: Body::Json("{}") },
