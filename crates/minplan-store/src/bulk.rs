@@ -269,6 +269,14 @@ impl RowReader<'_> {
         let s = self.get(key)?;
         match Date::parse(&s) {
             Ok(d) => Some(d),
+            // A date cell that lost its date format reads as Excel's serial day number
+            // (days since 1899-12-30): 36526 = 2000-01-01 … 73051 = 2099-12-31.
+            Err(_)
+                if s.parse::<i64>()
+                    .is_ok_and(|n| (36_526..=73_051).contains(&n)) =>
+            {
+                Some(Date::from_days(s.parse::<i64>().unwrap_or(0) - 25_569))
+            }
             Err(e) => {
                 self.bad(key, e.to_string());
                 None
