@@ -209,7 +209,7 @@ impl Plot {
             h,
             left: w * 0.12,
             right: w * 0.97,
-            top: h * 0.08,
+            top: h * 0.12,
             bottom: h * 0.84,
             max,
         }
@@ -226,10 +226,12 @@ impl Plot {
     }
 }
 
-fn bar_colour(r: &EvaluationRow) -> (&'static str, [u8; 3]) {
-    match r.status {
-        Status::Breached => ("#C00000", [0xC0, 0, 0]),
-        Status::Warning => ("#C55A11", [0xC5, 0x5A, 0x11]),
+/// The colour of bar `i` of `n`: the last year's bar shows the status (red 超出/未达标, orange
+/// 预警); the years before are neutral blue (their own status is in the table).
+fn bar_colour(r: &EvaluationRow, i: usize, n: usize) -> (&'static str, [u8; 3]) {
+    match (i + 1 == n, r.status) {
+        (true, Status::Breached) => ("#C00000", [0xC0, 0, 0]),
+        (true, Status::Warning) => ("#C55A11", [0xC5, 0x5A, 0x11]),
         _ => ("#2F5597", [0x2F, 0x55, 0x97]),
     }
 }
@@ -240,13 +242,12 @@ fn esc(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The chart of one indicator over the years as SVG (bars per year, the target as a dashed
-/// line, values and years as text). 480 × 240 user units, scalable.
+/// The chart of one indicator over the years as SVG (bars per year — the last one coloured by
+/// its status — the target as a dashed line, values and years as text), 480 × 240.
 pub fn indicator_chart_svg(r: &EvaluationRow) -> String {
     let p = Plot::new(r, 480.0, 240.0);
-    let (colour, _) = bar_colour(r);
     let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="{label}"><title>{label}（{unit}）</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="{label}"><title>{label}（{unit}）</title>"#,
         w = p.w,
         h = p.h,
         label = esc(&r.indicator),
@@ -262,6 +263,7 @@ pub fn indicator_chart_svg(r: &EvaluationRow) -> String {
     let n = r.series.len();
     for (i, v) in r.series.iter().enumerate() {
         let (x, bw) = p.bar(i, n);
+        let (colour, _) = bar_colour(r, i, n);
         if let Some(val) = v.value {
             let y = p.y(val);
             s += &format!(
@@ -295,9 +297,9 @@ pub fn indicator_chart_svg(r: &EvaluationRow) -> String {
         target = esc(&r.target_label)
     );
     s += &format!(
-        r#"<text x="{x}" y="{y}" font-size="11" text-anchor="middle" transform="rotate(-90 {x} {y})">{unit}</text></svg>"#,
-        x = p.left * 0.35,
-        y = (p.top + p.bottom) / 2.0,
+        r#"<text x="{x}" y="{y}" font-size="11" text-anchor="start">{unit}</text></svg>"#,
+        x = 2.0,
+        y = p.top - 6.0,
         unit = esc(r.unit.symbol())
     );
     s
@@ -321,9 +323,9 @@ pub fn indicator_chart_png(r: &EvaluationRow, width: u32) -> Result<Vec<u8>, Rep
         anti_alias: true,
         ..Paint::default()
     };
-    let (_, rgb) = bar_colour(r);
     let n = r.series.len();
     for (i, v) in r.series.iter().enumerate() {
+        let (_, rgb) = bar_colour(r, i, n);
         if let Some(val) = v.value {
             let (x, bw) = p.bar(i, n);
             let y = p.y(val);
