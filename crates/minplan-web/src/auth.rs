@@ -105,6 +105,10 @@ pub enum Permission {
     /// File an annual report (年度报告): 矿山企业 for its own mines; 系统管理员, 规划科, 审批科
     /// on a company's behalf (代报).
     FileAnnualReport,
+    /// The register's lifecycle (决定, 出让, 登记, 延续, 转让, 注销, history): 系统管理员, 审批科.
+    ManageRegister,
+    /// Closure (闭坑报告, 闭坑验收): 系统管理员, 审批科, 生态修复.
+    AcceptClosure,
 }
 
 impl Permission {
@@ -118,6 +122,8 @@ impl Permission {
             Permission::ManageUsers => "管理账号",
             Permission::ViewAudit => "查看操作日志",
             Permission::FileAnnualReport => "报送矿山年度报告",
+            Permission::ManageRegister => "办理矿业权登记",
+            Permission::AcceptClosure => "办理闭坑",
         }
     }
 }
@@ -135,6 +141,8 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
             r,
             Role::Admin | Role::Planning | Role::Approval | Role::Company
         ),
+        (ManageRegister, Some(r)) => matches!(r, Role::Admin | Role::Approval),
+        (AcceptClosure, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Restoration),
     }
 }
 
@@ -182,6 +190,10 @@ pub mod policy {
         ViewAudit,
         /// [`Permission::FileAnnualReport`].
         FileAnnualReport,
+        /// [`Permission::ManageRegister`].
+        ManageRegister,
+        /// [`Permission::AcceptClosure`].
+        AcceptClosure,
     );
 }
 

@@ -11,7 +11,8 @@
 //! ([`csrf`]), the logged-in user and token in every page's layout ([`context`]), security
 //! headers, body limits and Chinese errors for malformed requests ([`security`]). Jobs:
 //! [`login`] (登录/退出/修改密码), [`users`] (账号管理), [`versions`] (规划版本),
-//! [`audit_log`] (操作日志); [`monitoring`] (规划指标 values, 实施评估, 年度报告, 提醒).
+//! [`audit_log`] (操作日志); [`monitoring`] (规划指标 values, 实施评估, 年度报告, 提醒);
+//! [`register_api`] (矿业权登记 lifecycle for staff, JSON).
 
 pub mod api;
 pub mod assets;
@@ -24,6 +25,7 @@ pub mod forms;
 pub mod login;
 pub mod monitoring;
 pub mod pages;
+pub mod register_api;
 pub mod security;
 pub mod users;
 pub mod versions;
@@ -188,6 +190,24 @@ fn monitoring_routes() -> Router<AppState> {
             "/annual-reports",
             get(monitoring::reports_page).post(monitoring::report_submit),
         )
+        .route(
+            "/api/applications/{id}/decision",
+            post(register_api::decide),
+        )
+        .route("/api/applications/{id}/grant", post(register_api::grant))
+        .route(
+            "/api/applications/{id}/register",
+            post(register_api::register),
+        )
+        .route("/api/rights/{id}/history", get(register_api::history))
+        .route("/api/rights/{id}/extend", post(register_api::extend))
+        .route("/api/rights/{id}/transfer", post(register_api::transfer))
+        .route(
+            "/api/rights/{id}/closure-report",
+            post(register_api::closure_report),
+        )
+        .route("/api/rights/{id}/close", post(register_api::close))
+        .route("/api/rights/{id}/cancel", post(register_api::cancel))
 }
 
 /// The layers every route goes through, innermost first: CSRF check of writes, request

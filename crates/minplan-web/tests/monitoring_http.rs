@@ -209,3 +209,123 @@ async fn monitoring_pages_on_the_scenario() {
         .unwrap();
     assert!(html.contains("年，"), "{html}");
 }
+
+async fn post_json(
+    c: &reqwest::Client,
+    base: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let csrf = token(c, base).await;
+    let r = c
+        .post(format!("{base}{path}"))
+        .header("x-csrf-token", csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn register_lifecycle_over_the_api() {
+    let srv = start().await;
+    let base = &srv.base;
+    // A reviewed application (examples/01: 符合), as `minplan review` stores it.
+    let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let toml = std::fs::read_to_string(ex.join("01-qingfa-quarry.toml")).unwrap();
+    let corners = std::fs::read(ex.join("01-qingfa-quarry.txt")).unwrap();
+    let engine = minplan_store::ReviewEngine::load(&srv.store).await.unwrap();
+    let app = engine.parse(&toml, Some(&corners)).unwrap();
+    engine
+        .review_and_save(
+            &srv.store,
+            &app,
+            &toml,
+            Some(("01-qingfa-quarry.txt", &corners)),
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let a = "/api/applications/SFH-2026-001";
+    let staff = logged_in(base, "shenpi").await;
+    // Registration before approval: 422 naming the application.
+    let (s, v) = post_json(
+        &staff,
+        base,
+        &format!("{a}/register"),
+        serde_json::json!({"licence": "C9", "valid_from": "2026-12-01", "valid_to": "2029-11-30"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["fields"][0]["field"], "application");
+    for (path, body) in [
+        (
+            "decision",
+            serde_json::json!({"approve": true, "date": "2026-11-25"}),
+        ),
+        (
+            "grant",
+            serde_json::json!({"method": "挂牌", "price_wan_yuan": 85, "date": "2026-11-28", "net_mineral": true}),
+        ),
+        (
+            "register",
+            serde_json::json!({"licence": "C9", "valid_from": "2026-12-01", "valid_to": "2029-11-30"}),
+        ),
+    ] {
+        let (s, v) = post_json(&staff, base, &format!("{a}/{path}"), body).await;
+        assert_eq!(s, StatusCode::OK, "{path}: {v}");
+    }
+    // Extension after expiry needs the reason; closure needs the report (生态修复 may close).
+    let (s, v) = post_json(
+        &staff,
+        base,
+        "/api/rights/C9/extend",
+        serde_json::json!({"valid_to": "2032-11-30", "date": "2029-12-15"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["fields"][0]["field"], "reason");
+    let xiufu = logged_in(base, "xiufu").await;
+    let (s, v) = post_json(
+        &xiufu,
+        base,
+        "/api/rights/C9/close",
+        serde_json::json!({"date": "2029-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["fields"][0]["field"], "closure_report");
+    let (s, _) = post_json(
+        &xiufu,
+        base,
+        "/api/rights/C9/closure-report",
+        serde_json::json!({"title": "庆发采石场闭坑地质报告", "date": "2029-12-01"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = post_json(
+        &xiufu,
+        base,
+        "/api/rights/C9/close",
+        serde_json::json!({"date": "2029-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let h: serde_json::Value = staff
+        .get(format!("{base}/api/rights/C9/history"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = h["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["register", "closure_report", "close"]);
+    assert_eq!(h["events"][2]["state"]["standing"], "闭坑");
+}
