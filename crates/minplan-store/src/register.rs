@@ -303,14 +303,16 @@ impl Store {
             .collect())
     }
 
-    /// Applications under review (在审), as rights with status [`RightStatus::Pending`],
-    /// from their latest review.
+    /// Applications under review (在审) — and approved ones not yet registered, which still
+    /// hold their block and their share of the caps — as rights with status
+    /// [`RightStatus::Pending`], from their latest review.
     ///
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn pending_applications(&self) -> Result<Vec<MiningRight>> {
         let rows = sqlx::query(
-            "SELECT r.application_number, r.result_json, r.geometry_json FROM applications a JOIN reviews r ON r.id = a.latest_review_id WHERE a.status = '在审'",
+            "SELECT r.application_number, r.result_json, r.geometry_json FROM applications a JOIN reviews r ON r.id = a.latest_review_id
+             WHERE a.status = '在审' OR (a.status = '已批准' AND a.used_for IS NULL)",
         )
         .fetch_all(&self.pool)
         .await?;

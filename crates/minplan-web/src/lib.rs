@@ -186,6 +186,8 @@ fn monitoring_routes() -> Router<AppState> {
         .route("/evaluation", get(monitoring::evaluation_page))
         .route("/evaluation.xlsx", get(monitoring::evaluation_xlsx))
         .route("/evaluation.docx", get(monitoring::evaluation_docx))
+        .route("/annual-plan.xlsx", get(monitoring::annual_plan_xlsx))
+        .route("/annual-plan.docx", get(monitoring::annual_plan_docx))
         .route(
             "/annual-reports",
             get(monitoring::reports_page).post(monitoring::report_submit),

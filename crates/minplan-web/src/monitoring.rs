@@ -162,6 +162,43 @@ pub async fn evaluation_page(
     ))
 }
 
+/// `GET /annual-plan.xlsx?year=Y`: the draft 年度实施计划 (staff; default: this year).
+pub async fn annual_plan_xlsx(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewPlanVersions>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let year = q.year.unwrap_or_else(|| minplan_store::today().year());
+    let d = st.store.annual_plan(&sp.loaded.plan, year).await?;
+    let bytes = minplan_report::annual_plan_xlsx(&d)
+        .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{year}年度实施计划.xlsx"),
+    ))
+}
+
+/// `GET /annual-plan.docx?year=Y`: the draft 年度实施计划 as a Word document (staff).
+pub async fn annual_plan_docx(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewPlanVersions>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let year = q.year.unwrap_or_else(|| minplan_store::today().year());
+    let d = st.store.annual_plan(plan, year).await?;
+    let bytes = minplan_report::annual_plan_docx(&d, &format!("{}自然资源局", plan.region.name))
+        .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("{year}年度实施计划.docx"),
+    ))
+}
+
 fn download(bytes: Vec<u8>, mime: &str, name: &str) -> Response {
     (
         [
@@ -169,7 +206,7 @@ fn download(bytes: Vec<u8>, mime: &str, name: &str) -> Response {
             (
                 header::CONTENT_DISPOSITION,
                 format!(
-                    "attachment; filename=\"evaluation.{}\"; filename*=UTF-8''{}",
+                    "attachment; filename=\"minplan.{}\"; filename*=UTF-8''{}",
                     name.rsplit('.').next().unwrap_or("bin"),
                     crate::auth::percent_encode(name)
                 ),

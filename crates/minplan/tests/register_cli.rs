@@ -232,6 +232,10 @@ fn lifecycle_commands_and_their_checks() {
         &["right", "decide", app, "--approve", "--date", "2026-11-25"],
     );
     assert!(out.status.success(), "{}", text(&out));
+    // Approved but not yet registered: still in the register the review reads (its block and
+    // its share of the caps stay taken).
+    let list = text(&minplan(&db, &["right", "list"]));
+    assert!(list.contains("SFH-2026-001 采矿权 在审"), "{list}");
     let out = minplan(
         &db,
         &[
