@@ -208,6 +208,16 @@ async fn monitoring_pages_on_the_scenario() {
         .await
         .unwrap();
     assert!(html.contains("年，"), "{html}");
+    // Any year: 2024's 建筑用石 9.5 of 10 is 预警.
+    let html = client()
+        .get(format!("{base}/indicators?year=2024"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("9.5（2024年，预警）"), "{html}");
 }
 
 async fn post_json(
