@@ -1146,7 +1146,10 @@ pub fn reminders(input: &ReminderInput<'_>) -> Vec<Reminder> {
             let right = by_mine[&mine]
                 .iter()
                 .rev()
-                .find(|h| h.valid_during(Date::start_of_year(year), Date::end_of_year(year)))
+                .find(|h| {
+                    h.current().kind == crate::application::RightKind::Mining
+                        && h.valid_during(Date::start_of_year(year), Date::end_of_year(year))
+                })
                 .map(|h| (h.id.clone(), h.current().credit_code.clone()));
             let (right_id, code) = right.map_or((None, None), |(i, c)| (Some(i), c));
             if today <= due {

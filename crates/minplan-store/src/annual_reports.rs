@@ -198,7 +198,10 @@ impl Store {
             let h = mines[&mine]
                 .iter()
                 .rev()
-                .find(|h| h.valid_during(Date::start_of_year(year), Date::end_of_year(year)))
+                .find(|h| {
+                    h.current().kind == minplan_domain::application::RightKind::Mining
+                        && h.valid_during(Date::start_of_year(year), Date::end_of_year(year))
+                })
                 .expect("a required mine has a right in force in the year");
             let st = h
                 .state_on(Date::end_of_year(year))

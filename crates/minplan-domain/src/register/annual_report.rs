@@ -126,10 +126,10 @@ pub fn check_report(
             ),
         ));
     }
-    let right = rights
-        .iter()
-        .rev()
-        .find(|h| h.valid_during(Date::start_of_year(y), Date::end_of_year(y)));
+    let right = rights.iter().rev().find(|h| {
+        h.current().kind == crate::application::RightKind::Mining
+            && h.valid_during(Date::start_of_year(y), Date::end_of_year(y))
+    });
     let Some(right) = right else {
         p.push(Problem::new(
             "year",
