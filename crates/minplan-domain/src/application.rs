@@ -20,7 +20,7 @@ use toml::Spanned;
 pub const FORMAT: &str = "minplan-application/1";
 
 /// 申请类型.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ApplicationKind {
     /// 新立.
     #[serde(rename = "新立")]
@@ -40,6 +40,18 @@ pub enum ApplicationKind {
 }
 
 impl ApplicationKind {
+    /// Parses the Chinese label.
+    pub fn parse(s: &str) -> Option<ApplicationKind> {
+        match s.trim() {
+            "新立" => Some(ApplicationKind::New),
+            "延续" => Some(ApplicationKind::Extension),
+            "变更" => Some(ApplicationKind::Change),
+            "探转采" => Some(ApplicationKind::ExplorationToMining),
+            "转让" => Some(ApplicationKind::Transfer),
+            _ => None,
+        }
+    }
+
     /// Chinese label.
     pub fn label(&self) -> &'static str {
         match self {
@@ -112,7 +124,7 @@ impl RightKind {
 }
 
 /// 开采方式.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MiningMethod {
     /// 露天开采.
     #[serde(rename = "露天")]
@@ -129,6 +141,17 @@ pub enum MiningMethod {
 }
 
 impl MiningMethod {
+    /// Parses the Chinese label.
+    pub fn parse(s: &str) -> Option<MiningMethod> {
+        match s.trim() {
+            "露天" | "露天开采" => Some(MiningMethod::OpenPit),
+            "地下" | "地下开采" => Some(MiningMethod::Underground),
+            "露天+地下" | "联合" => Some(MiningMethod::Combined),
+            "井采" => Some(MiningMethod::Well),
+            _ => None,
+        }
+    }
+
     /// Whether any part is open-pit.
     pub fn is_open_pit(&self) -> bool {
         matches!(self, MiningMethod::OpenPit | MiningMethod::Combined)
@@ -146,7 +169,7 @@ impl MiningMethod {
 }
 
 /// 出让方式.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GrantMethod {
     /// 招标.
     #[serde(rename = "招标")]
@@ -163,6 +186,17 @@ pub enum GrantMethod {
 }
 
 impl GrantMethod {
+    /// Parses the Chinese label (招标、拍卖、挂牌、协议).
+    pub fn parse(s: &str) -> Option<GrantMethod> {
+        match s.trim() {
+            "招标" => Some(GrantMethod::Tender),
+            "拍卖" => Some(GrantMethod::Auction),
+            "挂牌" => Some(GrantMethod::Listing),
+            "协议" => Some(GrantMethod::Agreement),
+            _ => None,
+        }
+    }
+
     /// Chinese label.
     pub fn label(&self) -> &'static str {
         match self {

@@ -2,7 +2,9 @@
 //!
 //! The domain of minplan: the plan as data ([`plan`]), plan bundles and their checks
 //! ([`bundle`]), citations into the plan text ([`citation`]), units ([`units`]) and minerals
-//! ([`minerals`]).
+//! ([`minerals`]); applications and their review ([`application`], [`review`]); the register
+//! of rights with its lifecycle and the mines' annual reports ([`register`]); plan monitoring,
+//! evaluation, the annual plan and reminders ([`monitoring`]); calendar dates ([`date`]).
 //!
 //! Pure: values in, values out. No files, no database, no clock — callers pass the bundle's
 //! bytes and the time in.
@@ -11,9 +13,12 @@ pub mod application;
 pub mod bundle;
 pub mod citation;
 pub mod credit_code;
+pub mod date;
 pub mod layer;
 pub mod minerals;
+pub mod monitoring;
 pub mod plan;
+pub mod register;
 pub mod review;
 pub mod rights;
 pub mod units;

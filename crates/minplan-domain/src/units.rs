@@ -89,6 +89,26 @@ impl Unit {
         }
     }
 
+    /// The yearly rate of an amount (万立方米 → 万立方米/年, 万吨 → 万吨/年); a rate is its own.
+    /// `None` for units that are neither.
+    pub fn per_year(&self) -> Option<Unit> {
+        match self {
+            Unit::WanM3 | Unit::WanM3PerYear => Some(Unit::WanM3PerYear),
+            Unit::WanTonne | Unit::WanTonnePerYear => Some(Unit::WanTonnePerYear),
+            _ => None,
+        }
+    }
+
+    /// The amount of a yearly rate (万立方米/年 → 万立方米, 万吨/年 → 万吨); an amount is its
+    /// own. `None` for units that are neither.
+    pub fn amount(&self) -> Option<Unit> {
+        match self {
+            Unit::WanM3 | Unit::WanM3PerYear => Some(Unit::WanM3),
+            Unit::WanTonne | Unit::WanTonnePerYear => Some(Unit::WanTonne),
+            _ => None,
+        }
+    }
+
     /// Parses a unit; accepts `平方千米`/`km2`/`平方公里` for km², `万m³/年` etc.
     ///
     /// # Errors

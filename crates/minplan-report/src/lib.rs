@@ -13,6 +13,8 @@
 //!   plan's zone at equal x/y scale. The raster holds no text (no font is embedded); the
 //!   legend and the scale-bar length are given as data ([`ReviewMap::legend`],
 //!   [`ReviewMap::scale_bar_m`]) for the caller to print beside it, as the DOCX does.
+//! * [`evaluation`] — the 规划实施评估 (XLSX with the columns of 专栏1, DOCX with a chart per
+//!   indicator) and the draft 年度实施计划 (XLSX, DOCX); the indicator chart as SVG and PNG.
 //!
 //! This crate renders; it decides nothing. Every number and outcome comes from the review
 //! (`minplan-domain`) and the plan; the report shows them with the labels and methods they
@@ -29,10 +31,15 @@
 //! [`ConformityReview`]: minplan_domain::review::ConformityReview
 
 mod docx;
+pub mod evaluation;
 pub mod map;
 mod text;
 
 pub use docx::{DocxOptions, review_docx};
+pub use evaluation::{
+    ZHUANLAN1_COLUMNS, annual_plan_docx, annual_plan_xlsx, evaluation_docx, evaluation_xlsx,
+    indicator_chart_png, indicator_chart_svg,
+};
 pub use map::{
     ConflictKind, LegendEntry, ReviewMap, Rgb, ShownBlock, Swatch, review_map, review_map_png,
     review_map_svg,
@@ -58,6 +65,9 @@ pub enum ReportError {
     /// PNG encoding failed.
     #[error("示意图 PNG 编码失败：{0}")]
     Png(String),
+    /// Writing an XLSX workbook failed.
+    #[error("生成 Excel 工作簿失败：{0}")]
+    Xlsx(String),
     /// Writing the DOCX package failed.
     #[error("生成 Word 文档失败：{0}")]
     Docx(String),

@@ -58,7 +58,8 @@ impl ReviewEngine {
         let layers = store.active_layers().await?;
         let register = store.review_register().await?;
         let lists = store.holder_lists().await?;
-        Ok(Self::from_parts(plan, layers, register, lists))
+        let scales = store.scale_table().await?.table;
+        Ok(Self::from_parts(plan, layers, register, lists, scales))
     }
 
     /// Builds the engine from given parts: the plan, the imported layers that replace the
@@ -68,6 +69,7 @@ impl ReviewEngine {
         imported: Vec<StoredLayer>,
         register: Vec<MiningRight>,
         lists: HolderLists,
+        scales: ScaleTable,
     ) -> ReviewEngine {
         let p = &plan.loaded.plan;
         let tm = p.region.zone.with_prefix(false).projection();
@@ -97,7 +99,6 @@ impl ReviewEngine {
         }
         layers.sort_by_key(|l| ControlLayerKind::ALL.iter().position(|k| *k == l.kind));
         let index = SpatialIndex::build(p, layers, &register, None);
-        let scales = ScaleTable::default();
         let stats = RegisterStats::compute(p, &register, &scales);
         ReviewEngine {
             plan,
@@ -113,19 +114,7 @@ impl ReviewEngine {
 
     /// The county as the corner checks see it (outline and zone), 50 m tolerance.
     pub fn region(&self) -> Region {
-        let p = &self.plan.loaded.plan;
-        Region {
-            name: p.region.name.clone(),
-            outline_lonlat: p
-                .region
-                .outline
-                .iter()
-                .flat_map(|poly| poly.first())
-                .map(|r| r.iter().map(|q| (q[0], q[1])).collect())
-                .collect(),
-            zone: p.region.zone,
-            tolerance_m: 50.0,
-        }
+        region_of(&self.plan.loaded.plan)
     }
 
     /// Parses an application against the plan (minerals, zone, county).
@@ -235,7 +224,10 @@ pub async fn replay_review(store: &Store, id: i64) -> Result<Replay> {
     let lists: HolderLists = serde_json::from_value(record.lists.clone()).map_err(|e| {
         crate::StoreError::BadInput(format!("审查记录 {id} 的名录快照无法读取：{e}"))
     })?;
-    let engine = ReviewEngine::from_parts(plan, layers, register, lists);
+    // The scale table in force now: reviews do not yet record the table's rows (its version
+    // label is in the what-if note), so a replay after the table was edited can differ there.
+    let scales = store.scale_table().await?.table;
+    let engine = ReviewEngine::from_parts(plan, layers, register, lists, scales);
     let app = engine
         .parse(&record.input_toml, record.input_corners.as_deref())
         .map_err(|e| {
@@ -265,4 +257,19 @@ pub async fn replay_review(store: &Store, id: i64) -> Result<Replay> {
         rerun,
         differences,
     })
+}
+/// The county of a plan as the corner checks see it (outline and zone), 50 m tolerance.
+pub fn region_of(p: &minplan_domain::Plan) -> Region {
+    Region {
+        name: p.region.name.clone(),
+        outline_lonlat: p
+            .region
+            .outline
+            .iter()
+            .flat_map(|poly| poly.first())
+            .map(|r| r.iter().map(|q| (q[0], q[1])).collect())
+            .collect(),
+        zone: p.region.zone,
+        tolerance_m: 50.0,
+    }
 }

@@ -20,13 +20,21 @@ pub use accounts::{NewUser, Role, User};
 pub use audit::{Actor, AuditEntry, AuditFilter, AuditRow, VerifyReport};
 pub use throttle::{Lockout, ThrottlePolicy};
 
+mod annual_reports;
+mod bulk;
 mod engine;
 mod layers;
+mod lifecycle;
+mod monitoring;
 mod register;
 mod reviews;
 
-pub use engine::{Replay, ReviewEngine, replay_review};
+pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
+pub use bulk::{BulkMode, BulkOutcome, RowProblem, read_table};
+pub use engine::{Replay, ReviewEngine, region_of, replay_review};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
+pub use lifecycle::Mine;
+pub use monitoring::ScaleTableVersion;
 pub use register::{HolderList, RightsImport};
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 
@@ -157,6 +165,13 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Today in China (UTC+8): the date deadlines and expiries are counted against.
+pub fn today() -> minplan_domain::date::Date {
+    let now = time::OffsetDateTime::now_utc() + time::Duration::hours(8);
+    minplan_domain::date::Date::new(now.year(), u8::from(now.month()), now.day())
+        .unwrap_or_else(|| minplan_domain::date::Date::start_of_year(1970))
 }
 
 /// Now, RFC 3339 UTC (the store is where the clock is read).

@@ -4,6 +4,7 @@
 use crate::audit::{self, Actor, AuditEntry};
 use crate::{Result, Store, StoreError, now_rfc3339};
 use minplan_domain::application::{Quantity, RightKind};
+use minplan_domain::date::Date;
 use minplan_domain::layer::{FeatureProblem, LayerOptions, parse_geojson_layer};
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon};
 use minplan_domain::rights::{HolderLists, ListedHolder, MiningRight, RightStatus};
@@ -181,8 +182,25 @@ impl Store {
             ));
         }
         let mut tx = self.begin_write().await?;
+        let mut imported = 0;
         for (f, kind, status, minerals, capacity, approval, name, holder, code, from, to) in &rights
         {
+            // A right with a recorded lifecycle is changed by its events, not overwritten.
+            let events: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM right_events WHERE right_id = ?")
+                    .bind(&f.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if events > 0 {
+                problems.push(FeatureProblem {
+                    id: f.id.clone(),
+                    index: 0,
+                    line: f.line,
+                    message: "该矿业权已有登记事项（登记、延续、变更等），不能以导入覆盖".into(),
+                });
+                continue;
+            }
+            imported += 1;
             let before: Option<String> = sqlx::query_scalar(
                 "SELECT json_object('kind', kind, 'status', status, 'name', name, 'holder_name', holder_name, 'credit_code', credit_code, 'minerals', json(minerals_json), 'capacity', capacity, 'capacity_unit', capacity_unit, 'approval', approval, 'valid_from', valid_from, 'valid_to', valid_to) FROM rights WHERE id = ?",
             )
@@ -232,17 +250,16 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
-        Ok(RightsImport {
-            imported: rights.len(),
-            problems,
-        })
+        Ok(RightsImport { imported, problems })
     }
 
-    /// Rights in the register (all statuses).
+    /// Rights in the register (all statuses; a licence past its 有效期止 today, China time,
+    /// is 已过期).
     ///
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn list_rights(&self) -> Result<Vec<MiningRight>> {
+        let today = crate::today();
         let rows = sqlx::query("SELECT * FROM rights ORDER BY id")
             .fetch_all(&self.pool)
             .await?;
@@ -251,7 +268,18 @@ impl Store {
             .map(|r| MiningRight {
                 id: r.get("id"),
                 kind: RightKind::parse(&r.get::<String, _>("kind")).unwrap_or(RightKind::Mining),
-                status: status_of(&r.get::<String, _>("status")).unwrap_or(RightStatus::Valid),
+                status: match status_of(&r.get::<String, _>("status")).unwrap_or(RightStatus::Valid)
+                {
+                    // A licence past its 有效期止 is 已过期 whatever its stored status says.
+                    RightStatus::Valid
+                        if r.get::<Option<String>, _>("valid_to")
+                            .and_then(|t| Date::parse(&t).ok())
+                            .is_some_and(|t| t < today) =>
+                    {
+                        RightStatus::Expired
+                    }
+                    st => st,
+                },
                 name: r.get("name"),
                 holder_name: r.get("holder_name"),
                 credit_code: r.get("credit_code"),
@@ -275,14 +303,16 @@ impl Store {
             .collect())
     }
 
-    /// Applications under review (在审), as rights with status [`RightStatus::Pending`],
-    /// from their latest review.
+    /// Applications under review (在审) — and approved ones not yet registered, which still
+    /// hold their block and their share of the caps — as rights with status
+    /// [`RightStatus::Pending`], from their latest review.
     ///
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn pending_applications(&self) -> Result<Vec<MiningRight>> {
         let rows = sqlx::query(
-            "SELECT r.application_number, r.result_json, r.geometry_json FROM applications a JOIN reviews r ON r.id = a.latest_review_id WHERE a.status = '在审'",
+            "SELECT r.application_number, r.result_json, r.geometry_json FROM applications a JOIN reviews r ON r.id = a.latest_review_id
+             WHERE a.status = '在审' OR (a.status = '已批准' AND a.used_for IS NULL)",
         )
         .fetch_all(&self.pool)
         .await?;

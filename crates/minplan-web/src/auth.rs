@@ -102,6 +102,13 @@ pub enum Permission {
     ManageUsers,
     /// 操作日志 and its verification (`/audit`): 系统管理员.
     ViewAudit,
+    /// File an annual report (年度报告): 矿山企业 for its own mines; 系统管理员, 规划科, 审批科
+    /// on a company's behalf (代报).
+    FileAnnualReport,
+    /// The register's lifecycle (决定, 出让, 登记, 延续, 转让, 注销, history): 系统管理员, 审批科.
+    ManageRegister,
+    /// Closure (闭坑报告, 闭坑验收): 系统管理员, 审批科, 生态修复.
+    AcceptClosure,
 }
 
 impl Permission {
@@ -114,6 +121,9 @@ impl Permission {
             Permission::ActivatePlan => "切换当前规划版本",
             Permission::ManageUsers => "管理账号",
             Permission::ViewAudit => "查看操作日志",
+            Permission::FileAnnualReport => "报送矿山年度报告",
+            Permission::ManageRegister => "办理矿业权登记",
+            Permission::AcceptClosure => "办理闭坑",
         }
     }
 }
@@ -127,6 +137,12 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
         (LoggedIn | ViewPlanVersions, Some(_)) => true,
         (ActivatePlan, Some(r)) => matches!(r, Role::Admin | Role::Planning),
         (ManageUsers | ViewAudit, Some(r)) => r == Role::Admin,
+        (FileAnnualReport, Some(r)) => matches!(
+            r,
+            Role::Admin | Role::Planning | Role::Approval | Role::Company
+        ),
+        (ManageRegister, Some(r)) => matches!(r, Role::Admin | Role::Approval),
+        (AcceptClosure, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Restoration),
     }
 }
 
@@ -172,6 +188,12 @@ pub mod policy {
         ManageUsers,
         /// [`Permission::ViewAudit`].
         ViewAudit,
+        /// [`Permission::FileAnnualReport`].
+        FileAnnualReport,
+        /// [`Permission::ManageRegister`].
+        ManageRegister,
+        /// [`Permission::AcceptClosure`].
+        AcceptClosure,
     );
 }
 

@@ -11,7 +11,8 @@
 //! ([`csrf`]), the logged-in user and token in every page's layout ([`context`]), security
 //! headers, body limits and Chinese errors for malformed requests ([`security`]). Jobs:
 //! [`login`] (登录/退出/修改密码), [`users`] (账号管理), [`versions`] (规划版本),
-//! [`audit_log`] (操作日志).
+//! [`audit_log`] (操作日志); [`monitoring`] (规划指标 values, 实施评估, 年度报告, 提醒);
+//! [`register_api`] (矿业权登记 lifecycle for staff, JSON).
 
 pub mod api;
 pub mod assets;
@@ -22,7 +23,9 @@ pub mod csrf;
 mod error;
 pub mod forms;
 pub mod login;
+pub mod monitoring;
 pub mod pages;
+pub mod register_api;
 pub mod security;
 pub mod users;
 pub mod versions;
@@ -134,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/plans", get(api::plans))
         .route("/assets/{*path}", get(assets::serve))
         .merge(account_routes())
+        .merge(monitoring_routes())
         .fallback(pages::not_found);
     harden(routes, &state)
         .layer(tower_http::compression::CompressionLayer::new())
@@ -172,6 +176,40 @@ fn account_routes() -> Router<AppState> {
         .route("/api/plans/{id}/activate", post(versions::api_activate))
         .route("/api/audit", get(audit_log::api_list))
         .route("/api/audit/verify", get(audit_log::api_verify))
+}
+
+/// Routes of plan monitoring and annual reports (issue 6). Every route is in the role matrix.
+fn monitoring_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/indicators", get(monitoring::api_indicators))
+        .route("/api/reminders", get(monitoring::api_reminders))
+        .route("/evaluation", get(monitoring::evaluation_page))
+        .route("/evaluation.xlsx", get(monitoring::evaluation_xlsx))
+        .route("/evaluation.docx", get(monitoring::evaluation_docx))
+        .route("/annual-plan.xlsx", get(monitoring::annual_plan_xlsx))
+        .route("/annual-plan.docx", get(monitoring::annual_plan_docx))
+        .route(
+            "/annual-reports",
+            get(monitoring::reports_page).post(monitoring::report_submit),
+        )
+        .route(
+            "/api/applications/{id}/decision",
+            post(register_api::decide),
+        )
+        .route("/api/applications/{id}/grant", post(register_api::grant))
+        .route(
+            "/api/applications/{id}/register",
+            post(register_api::register),
+        )
+        .route("/api/rights/{id}/history", get(register_api::history))
+        .route("/api/rights/{id}/extend", post(register_api::extend))
+        .route("/api/rights/{id}/transfer", post(register_api::transfer))
+        .route(
+            "/api/rights/{id}/closure-report",
+            post(register_api::closure_report),
+        )
+        .route("/api/rights/{id}/close", post(register_api::close))
+        .route("/api/rights/{id}/cancel", post(register_api::cancel))
 }
 
 /// The layers every route goes through, innermost first: CSRF check of writes, request

@@ -77,20 +77,31 @@ pub async fn overview(State(st): State<AppState>) -> Result<Html<String>, AppErr
 struct IndicatorsPage {
     layout: Layout,
     period_end: i32,
+    year: i32,
     table2: Vec<IndicatorView>,
     others: Vec<IndicatorView>,
 }
 
-/// `GET /indicators`: 规划指标 — 专栏2 with target, comparison, attribute and current value.
-pub async fn indicators(State(st): State<AppState>) -> Result<Html<String>, AppError> {
+/// `GET /indicators?year=Y`: 规划指标 — 专栏2 with target, comparison, attribute and the value
+/// and status of year Y (default: last year).
+pub async fn indicators(
+    State(st): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<crate::monitoring::YearQuery>,
+) -> Result<Html<String>, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let (table2, others): (Vec<_>, Vec<_>) = indicator_views(plan)
+    let year = q
+        .year
+        .filter(|y| (1900..=2200).contains(y))
+        .unwrap_or(minplan_store::today().year() - 1);
+    let report = st.store.indicator_report(plan, year).await?;
+    let (table2, others): (Vec<_>, Vec<_>) = with_current(indicator_views(plan), &report)
         .into_iter()
         .partition(|i| i.table == "专栏2");
     render(IndicatorsPage {
         layout: layout(&sp, "indicators"),
         period_end: plan.identity.period_end,
+        year,
         table2,
         others,
     })

@@ -146,6 +146,28 @@ pub fn indicator_views(plan: &Plan) -> Vec<IndicatorView> {
         .collect()
 }
 
+/// Fills the current value and status of each indicator from an indicator report (issue 6).
+pub fn with_current(
+    mut views: Vec<IndicatorView>,
+    report: &minplan_domain::monitoring::IndicatorReport,
+) -> Vec<IndicatorView> {
+    for v in &mut views {
+        if let Some(i) = report.get(&v.key) {
+            v.current = i.value;
+            v.current_label = match i.value {
+                Some(x) => format!(
+                    "{}（{}年，{}）",
+                    num((x * 100.0).round() / 100.0),
+                    report.year,
+                    i.status_label
+                ),
+                None => "—".into(),
+            };
+        }
+    }
+    views
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PreviousRoundView {
     pub category: String,

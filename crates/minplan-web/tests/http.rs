@@ -84,8 +84,10 @@ async fn indicators_page_shows_the_six_indicators_of_zhuanlan2() {
         assert!(t.contains(name) && t.contains(target), "{name} {target}");
     }
     assert_eq!(t.matches(">预期性<").count(), 6);
-    // No production data yet: every current value is "—".
-    assert_eq!(t.matches(">—<").count(), 6);
+    // An empty register: last year's values are 0 (no mine, no report); only 大中型矿山比例
+    // has no value (no mine to classify).
+    assert_eq!(t.matches(">—<").count(), 1);
+    assert!(t.contains(">0（"), "{t}");
 }
 
 #[tokio::test]

@@ -43,6 +43,9 @@ enum Body {
 use Who::*;
 const ADMIN: &[Role] = &[Role::Admin];
 const PLAN_MANAGERS: &[Role] = &[Role::Admin, Role::Planning];
+const REPORT_FILERS: &[Role] = &[Role::Admin, Role::Planning, Role::Approval, Role::Company];
+const REGISTRARS: &[Role] = &[Role::Admin, Role::Approval];
+const CLOSERS: &[Role] = &[Role::Admin, Role::Approval, Role::Restoration];
 
 const NEW_USER_FORM: &[(&str, &str)] = &[
     ("username", "matrix-form"),
@@ -95,6 +98,26 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/audit", who: Only(ADMIN), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/audit", who: Only(ADMIN), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/audit/verify", who: Only(ADMIN), ok: 200, body: Body::None },
+    // 规划监测与年度报告（空登记簿：报送表单没有矿山，重新显示并列出问题）
+    RouteCase { method: "GET", path: "/api/indicators", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/api/reminders", who: LoggedIn, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/evaluation", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/evaluation.xlsx", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/evaluation.docx", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/annual-plan.xlsx", who: LoggedIn, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/annual-plan.docx", who: LoggedIn, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/annual-reports", who: LoggedIn, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/annual-reports", who: Only(REPORT_FILERS), ok: 422, body: Body::Form(&[("mine", ""), ("year", "2025"), ("extraction", "1"), ("output_value", "1")]) },
+    // 矿业权登记（空登记簿：申请、矿业权不存在，404）
+    RouteCase { method: "POST", path: "/api/applications/{id}/decision", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"approve":true,"date":"2026-01-05"}"#) },
+    RouteCase { method: "POST", path: "/api/applications/{id}/grant", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"method":"挂牌","price_wan_yuan":10,"date":"2026-01-05"}"#) },
+    RouteCase { method: "POST", path: "/api/applications/{id}/register", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"licence":"C1","valid_from":"2026-01-05","valid_to":"2029-01-04"}"#) },
+    RouteCase { method: "GET", path: "/api/rights/{id}/history", who: Only(REGISTRARS), ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/api/rights/{id}/extend", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"valid_to":"2030-01-01","date":"2026-01-05"}"#) },
+    RouteCase { method: "POST", path: "/api/rights/{id}/transfer", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"application":"A","date":"2026-01-05"}"#) },
+    RouteCase { method: "POST", path: "/api/rights/{id}/closure-report", who: Only(CLOSERS), ok: 404, body: Body::Json(r#"{"title":"闭坑报告","date":"2026-01-05"}"#) },
+    RouteCase { method: "POST", path: "/api/rights/{id}/close", who: Only(CLOSERS), ok: 404, body: Body::Json(r#"{"date":"2026-01-05","accepted_by":"局","document":"文号"}"#) },
+    RouteCase { method: "POST", path: "/api/rights/{id}/cancel", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"date":"2026-01-05","reason":"到期"}"#) },
     // 退出登录（最后走：之后重新登录）
     RouteCase { method: "POST", path: "/logout", who: Public, ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "DELETE", path: "/api/session", who: Public, ok: 200, body: Body::Json("{}") },

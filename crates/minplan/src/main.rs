@@ -40,9 +40,24 @@ enum Command {
     /// 管控图层：导入、列表
     #[command(subcommand)]
     Layer(cmd::layer::LayerCommand),
-    /// 矿业权登记：导入、列表
+    /// 矿业权登记：导入、列表、决定、出让、登记、延续、变更、转让、抵押、闭坑、注销
     #[command(subcommand)]
     Right(cmd::register::RightCommand),
+    /// 矿山年度报告（开发利用统计年报）：报送、列表、批量导入
+    #[command(subcommand)]
+    Report(cmd::report::ReportCommand),
+    /// 规划指标：按年度从登记簿和年度报告计算（专栏2），含状态与预测
+    Indicators(cmd::monitor::IndicatorsArgs),
+    /// 规划实施评估（专栏1格式）：终端、Excel、Word
+    Evaluate(cmd::monitor::EvaluateArgs),
+    /// 年度实施计划（草案）：Excel、Word
+    #[command(name = "annual-plan")]
+    AnnualPlan(cmd::monitor::AnnualPlanArgs),
+    /// 提醒：许可证到期、年度报告待报与逾期、接近规划上限
+    Reminders(cmd::monitor::RemindersArgs),
+    /// 矿山生产建设规模分类表（国土资发〔2004〕208号）：查看、修改
+    #[command(subcommand, name = "scale-table")]
+    ScaleTable(cmd::monitor::ScaleTableCommand),
     /// 矿业权人异常名录、严重违法失信名单
     #[command(subcommand, name = "holder-list")]
     HolderList(cmd::register::HolderListCommand),
@@ -75,6 +90,12 @@ fn main() -> ExitCode {
         Command::Layer(c) => cmd::layer::run(db, c),
         Command::Right(c) => cmd::register::run_right(db, c),
         Command::HolderList(c) => cmd::register::run_lists(db, c),
+        Command::Report(c) => cmd::report::run(db, c),
+        Command::Indicators(a) => cmd::monitor::run_indicators(db, a),
+        Command::Evaluate(a) => cmd::monitor::run_evaluate(db, a),
+        Command::AnnualPlan(a) => cmd::monitor::run_annual_plan(db, a),
+        Command::Reminders(a) => cmd::monitor::run_reminders(db, a),
+        Command::ScaleTable(c) => cmd::monitor::run_scale_table(db, c),
         Command::Bench(a) => cmd::bench::run(a),
         Command::User(c) => cmd::user::run(db, c),
         Command::Audit(c) => cmd::audit::run(db, c),

@@ -68,7 +68,7 @@ impl ScaleClass {
 
 /// One row of the production-scale table: large from `large_min`, medium from
 /// `medium_min`, small below (annual output in `unit`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ScaleRow {
     /// Mineral (its kinds follow it).
     pub mineral: String,

@@ -5,8 +5,8 @@
 //! 六、审查结论, 七、审查依据, 备注, and the signature block. A4 portrait, margins of
 //! GB/T 9704 (37 / 35 / 28 / 26 mm), 第 N 页 共 M 页 in the footer.
 
-mod elements;
-mod package;
+pub(crate) mod elements;
+pub(crate) mod package;
 mod sections;
 
 use crate::ReportError;

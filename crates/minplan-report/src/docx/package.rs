@@ -67,7 +67,7 @@ fn styles_with_lang(xml: &str) -> Result<String, ReportError> {
 }
 
 /// Rewrites the parts named above in a docx-rs package.
-pub(super) fn finish(bytes: &[u8]) -> Result<Vec<u8>, ReportError> {
+pub(crate) fn finish(bytes: &[u8]) -> Result<Vec<u8>, ReportError> {
     let err = |e: &dyn std::fmt::Display| ReportError::Docx(e.to_string());
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| err(&e))?;
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));

@@ -1,0 +1,1091 @@
+//! The register of rights (矿业权登记) with its lifecycle: application → review → decision →
+//! grant (出让) → registration (登记) → extension (延续), change (变更), transfer (转让),
+//! mortgage (抵押) → closure (闭坑) or cancellation (注销). The annual reports of the mines
+//! live in [`annual_report`].
+//!
+//! A right's history is a list of [`RightEvent`]s, each with its effective date and the
+//! [`RightState`] after it; the state on any date is the state after the last event on or
+//! before it ([`RightHistory::state_on`]). So the register can be read as it stood on
+//! 31 December of any year, which the indicators need.
+//!
+//! Each transition is a pure function here that checks its preconditions and returns the new
+//! state, or every [`Problem`] with the field it concerns; the store runs it inside the write's
+//! transaction and appends the event and its audit row. The rules (`docs/register.md`):
+//!
+//! * **Registration** needs an approved application (新立 / 探转采) whose latest review is
+//!   符合, or 基本符合（需人工核查） with the manual checks accepted in the decision; a 新立
+//!   needs its grant (出让) recorded; the licence number must be new.
+//! * **Extension** (延续) moves `valid_to` later; after expiry it needs the recorded reason.
+//! * **Change** (变更) and **transfer** (转让) need an approved application of that kind naming
+//!   the right; a mortgaged right is not transferred before the mortgage is released.
+//! * **Closure** (闭坑) needs a closure report on file and records its acceptance
+//!   (《规划》六（二）3: 必须编制矿山闭坑报告…必须经主管部门审查验收).
+//! * No event may be dated before the right's previous event; a cancelled or closed right
+//!   takes no further event.
+//!
+//! Pure: dates are passed in.
+
+pub mod annual_report;
+
+use crate::application::{ApplicationKind, GrantMethod, Quantity, RightKind};
+use crate::date::Date;
+use crate::plan::{ApprovalLevel, LonLatPolygon};
+use crate::review::Conclusion;
+use crate::rights::{MiningRight, RightStatus};
+use serde::{Deserialize, Serialize};
+
+/// A problem of an input, naming its field (form field / CLI option), in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The field: `licence`, `valid_to`, `reason`, ….
+    pub field: String,
+    /// The message.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem of `field`.
+    pub fn new(field: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The kinds of register events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// 导入 (a right taken over from an existing register or file).
+    Import,
+    /// 登记 (first registration after grant).
+    Register,
+    /// 延续.
+    Extend,
+    /// 变更.
+    Change,
+    /// 转让.
+    Transfer,
+    /// 抵押.
+    Mortgage,
+    /// 解除抵押.
+    MortgageRelease,
+    /// 闭坑报告 (filed).
+    ClosureReport,
+    /// 闭坑 (closure report accepted; the right ends).
+    Close,
+    /// 注销.
+    Cancel,
+}
+
+impl EventKind {
+    /// Chinese label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            EventKind::Import => "导入",
+            EventKind::Register => "登记",
+            EventKind::Extend => "延续",
+            EventKind::Change => "变更",
+            EventKind::Transfer => "转让",
+            EventKind::Mortgage => "抵押",
+            EventKind::MortgageRelease => "解除抵押",
+            EventKind::ClosureReport => "闭坑报告",
+            EventKind::Close => "闭坑",
+            EventKind::Cancel => "注销",
+        }
+    }
+
+    /// The identifier stored in the database (`register`, `extend`, …).
+    pub fn slug(&self) -> &'static str {
+        match self {
+            EventKind::Import => "import",
+            EventKind::Register => "register",
+            EventKind::Extend => "extend",
+            EventKind::Change => "change",
+            EventKind::Transfer => "transfer",
+            EventKind::Mortgage => "mortgage",
+            EventKind::MortgageRelease => "mortgage_release",
+            EventKind::ClosureReport => "closure_report",
+            EventKind::Close => "close",
+            EventKind::Cancel => "cancel",
+        }
+    }
+
+    /// Parses [`EventKind::slug`].
+    pub fn from_slug(s: &str) -> Option<EventKind> {
+        [
+            EventKind::Import,
+            EventKind::Register,
+            EventKind::Extend,
+            EventKind::Change,
+            EventKind::Transfer,
+            EventKind::Mortgage,
+            EventKind::MortgageRelease,
+            EventKind::ClosureReport,
+            EventKind::Close,
+            EventKind::Cancel,
+        ]
+        .into_iter()
+        .find(|k| k.slug() == s)
+    }
+}
+
+/// Where a right stands in its lifecycle (stored); expiry is derived from `valid_to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Standing {
+    /// 有效 (registered; may still have expired by date).
+    #[serde(rename = "有效")]
+    Valid,
+    /// 已注销.
+    #[serde(rename = "已注销")]
+    Cancelled,
+    /// 闭坑 (closed after an accepted closure report; also 已注销).
+    #[serde(rename = "闭坑")]
+    Closed,
+}
+
+impl Standing {
+    /// Chinese label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Standing::Valid => "有效",
+            Standing::Cancelled => "已注销",
+            Standing::Closed => "闭坑",
+        }
+    }
+}
+
+/// 出让: how the right was granted (《规划》四（三）3（2）: 招标、拍卖、挂牌为主; 净矿出让).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grant {
+    /// 招标 / 拍卖 / 挂牌 / 协议.
+    pub method: GrantMethod,
+    /// 净矿出让 (the site cleared of land, forest and grassland issues before grant).
+    pub net_mineral: bool,
+    /// 出让收益 (成交价), 万元.
+    pub price_wan_yuan: f64,
+    /// 成交 / 合同签订日期.
+    pub date: Date,
+    /// 出让合同编号.
+    pub contract: Option<String>,
+}
+
+/// 抵押.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mortgage {
+    /// 抵押权人.
+    pub mortgagee: String,
+    /// 担保金额, 万元.
+    pub amount_wan_yuan: f64,
+    /// 抵押期限 from.
+    pub from: Date,
+    /// 抵押期限 to.
+    pub until: Date,
+}
+
+/// 矿山闭坑报告 (filed by the holder).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClosureReport {
+    /// Title.
+    pub title: String,
+    /// Date filed.
+    pub date: Date,
+}
+
+/// The acceptance of a closure report (闭坑验收), 《规划》六（二）3.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClosureAcceptance {
+    /// Date of acceptance.
+    pub date: Date,
+    /// Who accepted (主管部门 / 验收组).
+    pub accepted_by: String,
+    /// 验收文件文号.
+    pub document: String,
+}
+
+/// A right as it stands after an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RightState {
+    /// 许可证号.
+    pub id: String,
+    /// 探矿权 / 采矿权.
+    pub kind: RightKind,
+    /// Lifecycle standing.
+    pub standing: Standing,
+    /// 矿山（项目）名称.
+    pub name: String,
+    /// 矿业权人.
+    pub holder_name: String,
+    /// 统一社会信用代码.
+    pub credit_code: Option<String>,
+    /// Minerals.
+    pub minerals: Vec<String>,
+    /// 生产规模 (采矿权), e.g. 5 万立方米/年.
+    pub capacity: Option<Quantity>,
+    /// Approval level (本级审批 counts against 《规划》五（一）'s cap for this level).
+    pub approval: Option<ApprovalLevel>,
+    /// 有效期起.
+    pub valid_from: Option<Date>,
+    /// 有效期止.
+    pub valid_to: Option<Date>,
+    /// 矿区面积, km² (ellipsoidal, TD/T 1055-2019 附录D).
+    pub area_km2: Option<f64>,
+    /// 开采标高 (top, bottom), m, 1985国家高程基准.
+    pub elevation: Option<(f64, f64)>,
+    /// The mine (矿山) the right belongs to.
+    pub mine_id: Option<i64>,
+    /// The application it was granted on (申请编号).
+    pub application: Option<String>,
+    /// 出让.
+    pub grant: Option<Grant>,
+    /// The current mortgage.
+    pub mortgage: Option<Mortgage>,
+    /// The closure report on file.
+    pub closure_report: Option<ClosureReport>,
+    /// The closure acceptance (闭坑).
+    pub closure: Option<ClosureAcceptance>,
+    /// Why it was cancelled.
+    pub cancel_reason: Option<String>,
+}
+
+impl RightState {
+    /// Whether the licence is in force on `d`: registered (not cancelled or closed), and `d`
+    /// within 有效期 (an unknown bound does not limit).
+    pub fn valid_on(&self, d: Date) -> bool {
+        self.standing == Standing::Valid
+            && self.valid_from.is_none_or(|f| f <= d)
+            && self.valid_to.is_none_or(|t| t >= d)
+    }
+
+    /// Status on `d` as the review sees it: 已注销 when cancelled or closed, 已过期 after
+    /// `valid_to` (or before `valid_from`), else 有效.
+    pub fn status_on(&self, d: Date) -> RightStatus {
+        if self.standing != Standing::Valid {
+            RightStatus::Cancelled
+        } else if self.valid_on(d) {
+            RightStatus::Valid
+        } else {
+            RightStatus::Expired
+        }
+    }
+
+    /// The right as the review and the indicators read it, with its status on `d`.
+    pub fn to_mining_right(&self, geometry: Vec<LonLatPolygon>, d: Date) -> MiningRight {
+        MiningRight {
+            id: self.id.clone(),
+            kind: self.kind,
+            status: self.status_on(d),
+            name: self.name.clone(),
+            holder_name: self.holder_name.clone(),
+            credit_code: self.credit_code.clone(),
+            minerals: self.minerals.clone(),
+            capacity: self.capacity,
+            approval: self.approval,
+            geometry,
+        }
+    }
+}
+
+/// One event of a right's history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RightEvent {
+    /// Order of recording (1, 2, …).
+    pub seq: i64,
+    /// What happened.
+    pub kind: EventKind,
+    /// Effective date; `None` for an import that states no date (in force since ever).
+    pub date: Option<Date>,
+    /// The state after the event.
+    pub state: RightState,
+    /// Particulars (reason, application, document numbers), as recorded.
+    pub detail: serde_json::Value,
+    /// Who recorded it (audit actor label).
+    pub actor: String,
+    /// When it was recorded (RFC 3339).
+    pub recorded_at: String,
+}
+
+/// A right with its events, ordered by (date, seq).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RightHistory {
+    /// 许可证号.
+    pub id: String,
+    /// Its current geometry, lon/lat.
+    pub geometry: Vec<LonLatPolygon>,
+    /// Events, oldest first (at least one).
+    pub events: Vec<RightEvent>,
+}
+
+impl RightHistory {
+    /// The state after the latest event.
+    pub fn current(&self) -> &RightState {
+        &self.events.last().expect("a history has an event").state
+    }
+
+    /// The date of the latest dated event.
+    pub fn last_date(&self) -> Option<Date> {
+        self.events.iter().filter_map(|e| e.date).max()
+    }
+
+    /// The state on `d`: after the last event dated on or before `d` (undated imports count
+    /// from the beginning); `None` before the first event.
+    pub fn state_on(&self, d: Date) -> Option<&RightState> {
+        self.events
+            .iter()
+            .rfind(|e| e.date.is_none_or(|ed| ed <= d))
+            .map(|e| &e.state)
+    }
+
+    /// Whether the licence is in force on `d`.
+    pub fn valid_on(&self, d: Date) -> bool {
+        self.state_on(d).is_some_and(|s| s.valid_on(d))
+    }
+
+    /// Whether the licence is in force on at least one day from `from` to `to` (inclusive).
+    pub fn valid_during(&self, from: Date, to: Date) -> bool {
+        for (i, e) in self.events.iter().enumerate() {
+            let start = e.date.map_or(from, |d| d.max(from));
+            let end = match self.events.get(i + 1).and_then(|n| n.date) {
+                Some(next) => next.add_days(-1).min(to),
+                None => to,
+            };
+            let s = &e.state;
+            if s.standing != Standing::Valid {
+                continue;
+            }
+            let lo = s.valid_from.map_or(start, |f| f.max(start));
+            let hi = s.valid_to.map_or(end, |t| t.min(end));
+            if lo <= hi {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The right as the review reads it on `d` (`None` before its first event).
+    pub fn mining_right_on(&self, d: Date) -> Option<MiningRight> {
+        self.state_on(d)
+            .map(|s| s.to_mining_right(self.geometry.clone(), d))
+    }
+}
+
+/// 申请状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApplicationStatus {
+    /// 在审.
+    #[serde(rename = "在审")]
+    Pending,
+    /// 已批准.
+    #[serde(rename = "已批准")]
+    Approved,
+    /// 不予批准.
+    #[serde(rename = "不予批准")]
+    Refused,
+    /// 撤回.
+    #[serde(rename = "撤回")]
+    Withdrawn,
+}
+
+impl ApplicationStatus {
+    /// Chinese label (as stored).
+    pub fn label(&self) -> &'static str {
+        match self {
+            ApplicationStatus::Pending => "在审",
+            ApplicationStatus::Approved => "已批准",
+            ApplicationStatus::Refused => "不予批准",
+            ApplicationStatus::Withdrawn => "撤回",
+        }
+    }
+
+    /// Parses the label.
+    pub fn parse(s: &str) -> Option<ApplicationStatus> {
+        match s.trim() {
+            "在审" => Some(ApplicationStatus::Pending),
+            "已批准" => Some(ApplicationStatus::Approved),
+            "不予批准" => Some(ApplicationStatus::Refused),
+            "撤回" => Some(ApplicationStatus::Withdrawn),
+            _ => None,
+        }
+    }
+}
+
+/// What a transition needs to know of an application: its decision, its latest review and
+/// what it applies for (read by the store from the stored review).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApplicationFacts {
+    /// 申请编号.
+    pub number: String,
+    /// Status.
+    pub status: ApplicationStatus,
+    /// 申请类型.
+    pub kind: ApplicationKind,
+    /// 探矿权 / 采矿权.
+    pub right_kind: RightKind,
+    /// Latest review's conclusion.
+    pub conclusion: Conclusion,
+    /// Latest review id.
+    pub review_id: i64,
+    /// The manual checks of a 基本符合 review, accepted in the decision (人工核查意见).
+    pub accepted_checks: Option<String>,
+    /// 原矿业权证号.
+    pub existing_right: Option<String>,
+    /// 项目名称.
+    pub project_name: String,
+    /// 申请人.
+    pub holder_name: String,
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// Minerals.
+    pub minerals: Vec<String>,
+    /// 设计生产规模.
+    pub capacity: Option<Quantity>,
+    /// 开采标高.
+    pub elevation: Option<(f64, f64)>,
+    /// 椭球面积, km².
+    pub area_km2: Option<f64>,
+    /// The application's geometry, lon/lat.
+    pub geometry: Vec<LonLatPolygon>,
+    /// Whether the application states a reason for 协议出让.
+    pub has_agreement_reason: bool,
+    /// The planning block the review placed it in: (number, approval level).
+    pub block: Option<(String, ApprovalLevel)>,
+    /// The grant recorded for it.
+    pub grant: Option<Grant>,
+    /// The right it has already been used for (an application is used once).
+    pub used_for: Option<String>,
+}
+
+impl ApplicationFacts {
+    /// Whether its review allows approval: 符合, or 基本符合 with the checks accepted.
+    pub fn review_allows(&self) -> bool {
+        match self.conclusion {
+            Conclusion::Conforming => true,
+            Conclusion::ConformingPendingCheck => self
+                .accepted_checks
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty()),
+            Conclusion::NonConforming => false,
+        }
+    }
+}
+
+/// A decision on an application.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// Approve (批准) or refuse (不予批准).
+    pub approve: bool,
+    /// Date of the decision.
+    pub date: Date,
+    /// 人工核查意见: required to approve a 基本符合（需人工核查） review.
+    pub accepted_checks: Option<String>,
+    /// Reason (required to refuse).
+    pub reason: Option<String>,
+}
+
+fn nonblank(s: &Option<String>) -> bool {
+    s.as_deref().is_some_and(|x| !x.trim().is_empty())
+}
+
+/// Checks a decision and returns the new status.
+///
+/// # Errors
+/// Every [`Problem`]: the application is not 在审; approval of a 不符合 review; approval of a
+/// 基本符合 review without 人工核查意见; refusal without a reason.
+pub fn decide(app: &ApplicationFacts, d: &Decision) -> Result<ApplicationStatus, Vec<Problem>> {
+    let mut p = Vec::new();
+    if app.status != ApplicationStatus::Pending {
+        p.push(Problem::new(
+            "application",
+            format!(
+                "申请 {} 已是“{}”，不能再作决定",
+                app.number,
+                app.status.label()
+            ),
+        ));
+    }
+    if d.approve {
+        match app.conclusion {
+            Conclusion::NonConforming => p.push(Problem::new(
+                "decision",
+                format!(
+                    "申请 {} 的规划符合性审查结论为不符合（审查记录 #{}），不能批准",
+                    app.number, app.review_id
+                ),
+            )),
+            Conclusion::ConformingPendingCheck if !nonblank(&d.accepted_checks) => {
+                p.push(Problem::new(
+                    "accepted_checks",
+                    format!(
+                        "审查结论为基本符合（需人工核查）（审查记录 #{}）：批准前须填写人工核查意见",
+                        app.review_id
+                    ),
+                ))
+            }
+            _ => {}
+        }
+    } else if !nonblank(&d.reason) {
+        p.push(Problem::new("reason", "不予批准须写明理由"));
+    }
+    if p.is_empty() {
+        Ok(if d.approve {
+            ApplicationStatus::Approved
+        } else {
+            ApplicationStatus::Refused
+        })
+    } else {
+        Err(p)
+    }
+}
+
+/// Checks a grant (出让) of an approved application.
+///
+/// # Errors
+/// Every [`Problem`]: application not approved; a negative or non-finite price; 协议出让
+/// without a stated reason in the application (《规划》四（三）3（2））; a grant already recorded.
+pub fn check_grant(app: &ApplicationFacts, g: &Grant) -> Result<(), Vec<Problem>> {
+    let mut p = Vec::new();
+    if app.status != ApplicationStatus::Approved {
+        p.push(Problem::new(
+            "application",
+            format!(
+                "申请 {} 状态为“{}”，批准后才能出让",
+                app.number,
+                app.status.label()
+            ),
+        ));
+    }
+    if app.grant.is_some() {
+        p.push(Problem::new(
+            "application",
+            format!("申请 {} 已记录出让，不能重复记录", app.number),
+        ));
+    }
+    if !(g.price_wan_yuan.is_finite() && g.price_wan_yuan >= 0.0) {
+        p.push(Problem::new("price", "出让收益（万元）应为不小于 0 的数"));
+    }
+    if g.method == GrantMethod::Agreement && !app.has_agreement_reason {
+        p.push(Problem::new(
+            "method",
+            "协议出让须有法定情形：申请中未写明协议出让理由（《规划》四（三）3（2）以招拍挂为主）",
+        ));
+    }
+    if p.is_empty() { Ok(()) } else { Err(p) }
+}
+
+/// What a registration records beyond the application.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Registration {
+    /// 许可证号.
+    pub licence: String,
+    /// 登记日期 (the event's date).
+    pub date: Date,
+    /// 有效期起.
+    pub valid_from: Date,
+    /// 有效期止.
+    pub valid_to: Date,
+    /// 矿山名称 (default: the application's project name).
+    pub name: Option<String>,
+    /// 生产规模 (default: the application's).
+    pub capacity: Option<Quantity>,
+    /// 开采标高 (default: the application's).
+    pub elevation: Option<(f64, f64)>,
+    /// 矿区面积 km² (default: the application's ellipsoidal area).
+    pub area_km2: Option<f64>,
+    /// Approval level (default: that of the planning block the review placed it in).
+    pub approval: Option<ApprovalLevel>,
+    /// The mine it belongs to (the store creates one for a new mine).
+    pub mine_id: Option<i64>,
+}
+
+/// Checks a registration and returns the new right's state.
+///
+/// * `app` — the application (新立 or 探转采);
+/// * `licence_taken` — whether the licence number is already in the register;
+/// * `source` — for 探转采, the exploration right being converted.
+///
+/// # Errors
+/// Every [`Problem`] (see the [module documentation](self)).
+pub fn register(
+    app: &ApplicationFacts,
+    r: &Registration,
+    licence_taken: bool,
+    source: Option<&RightHistory>,
+) -> Result<RightState, Vec<Problem>> {
+    let mut p = Vec::new();
+    if r.licence.trim().is_empty() {
+        p.push(Problem::new("licence", "许可证号不能为空"));
+    } else if licence_taken {
+        p.push(Problem::new(
+            "licence",
+            format!("许可证号 {} 已在登记簿中", r.licence.trim()),
+        ));
+    }
+    if app.status != ApplicationStatus::Approved {
+        p.push(Problem::new(
+            "application",
+            format!(
+                "申请 {} 状态为“{}”：批准后才能登记",
+                app.number,
+                app.status.label()
+            ),
+        ));
+    }
+    if !app.review_allows() {
+        p.push(Problem::new(
+            "application",
+            match app.conclusion {
+                Conclusion::NonConforming => format!(
+                    "申请 {} 的规划符合性审查结论为不符合（审查记录 #{}），不能登记",
+                    app.number, app.review_id
+                ),
+                _ => format!(
+                    "申请 {} 的审查结论为基本符合（需人工核查）（审查记录 #{}），人工核查意见未记录，不能登记",
+                    app.number, app.review_id
+                ),
+            },
+        ));
+    }
+    if let Some(used) = &app.used_for {
+        p.push(Problem::new(
+            "application",
+            format!("申请 {} 已用于登记 {used}", app.number),
+        ));
+    }
+    match app.kind {
+        ApplicationKind::New => {
+            if app.grant.is_none() {
+                p.push(Problem::new(
+                    "application",
+                    format!(
+                        "新立申请 {} 尚未记录出让（招标、拍卖、挂牌或协议），不能登记",
+                        app.number
+                    ),
+                ));
+            }
+        }
+        ApplicationKind::ExplorationToMining => match source {
+            None => p.push(Problem::new(
+                "application",
+                format!(
+                    "探转采申请 {} 的原探矿权 {} 不在登记簿中",
+                    app.number,
+                    app.existing_right.as_deref().unwrap_or("（未填写）")
+                ),
+            )),
+            Some(h) if h.current().kind != RightKind::Exploration => p.push(Problem::new(
+                "application",
+                format!("原矿业权 {} 不是探矿权", h.id),
+            )),
+            Some(h) if !h.valid_on(r.date) => p.push(Problem::new(
+                "date",
+                format!("原探矿权 {} 在 {} 不在有效期内", h.id, r.date),
+            )),
+            Some(_) => {}
+        },
+        other => p.push(Problem::new(
+            "application",
+            format!(
+                "{}申请不另行登记新矿业权：请用相应的{}办理",
+                other.label(),
+                other.label()
+            ),
+        )),
+    }
+    if r.valid_to < r.valid_from {
+        p.push(Problem::new("valid_to", "有效期止不能早于有效期起"));
+    }
+    let capacity = r.capacity.or(app.capacity);
+    if app.right_kind == RightKind::Mining && capacity.is_none() {
+        p.push(Problem::new("capacity", "采矿权须登记生产规模"));
+    }
+    if let Some(a) = r.area_km2
+        && !(a.is_finite() && a > 0.0)
+    {
+        p.push(Problem::new("area", "矿区面积应为正数（平方千米）"));
+    }
+    if !p.is_empty() {
+        return Err(p);
+    }
+    Ok(RightState {
+        id: r.licence.trim().to_string(),
+        kind: app.right_kind,
+        standing: Standing::Valid,
+        name: r
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| app.project_name.clone()),
+        holder_name: app.holder_name.clone(),
+        credit_code: Some(app.credit_code.clone()),
+        minerals: app.minerals.clone(),
+        capacity,
+        approval: r.approval.or(app.block.as_ref().map(|b| b.1)),
+        valid_from: Some(r.valid_from),
+        valid_to: Some(r.valid_to),
+        area_km2: r.area_km2.or(app.area_km2),
+        elevation: r.elevation.or(app.elevation),
+        mine_id: r.mine_id,
+        application: Some(app.number.clone()),
+        grant: app.grant.clone(),
+        mortgage: None,
+        closure_report: None,
+        closure: None,
+        cancel_reason: None,
+    })
+}
+
+/// The checks every event on an existing right shares: it is not cancelled or closed, and
+/// the date is not before its previous event.
+fn common(h: &RightHistory, date: Date, p: &mut Vec<Problem>) {
+    let s = h.current();
+    if s.standing != Standing::Valid {
+        p.push(Problem::new(
+            "right",
+            format!(
+                "矿业权 {} 已{}，不能再办理登记事项",
+                h.id,
+                s.standing.label()
+            ),
+        ));
+    }
+    if let Some(last) = h.last_date()
+        && date < last
+    {
+        p.push(Problem::new(
+            "date",
+            format!("日期 {date} 早于该矿业权上一登记事项的日期 {last}"),
+        ));
+    }
+}
+
+fn done(p: Vec<Problem>, s: RightState) -> Result<RightState, Vec<Problem>> {
+    if p.is_empty() { Ok(s) } else { Err(p) }
+}
+
+/// 延续.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extension {
+    /// 延续登记日期.
+    pub date: Date,
+    /// 新的有效期止.
+    pub valid_to: Date,
+    /// Reason, required when the licence had already expired (逾期延续的原因).
+    pub reason: Option<String>,
+    /// The 延续 application, if one was reviewed.
+    pub application: Option<String>,
+}
+
+/// Checks an extension and returns the new state.
+///
+/// # Errors
+/// Every [`Problem`]: the common checks; a new end not later than the current one; an
+/// extension after expiry without the recorded reason.
+pub fn extend(h: &RightHistory, e: &Extension) -> Result<RightState, Vec<Problem>> {
+    let mut p = Vec::new();
+    common(h, e.date, &mut p);
+    let s = h.current();
+    if let Some(to) = s.valid_to {
+        if e.valid_to <= to {
+            p.push(Problem::new(
+                "valid_to",
+                format!("新的有效期止 {} 应晚于现有期限 {to}", e.valid_to),
+            ));
+        }
+        if e.date > to && !nonblank(&e.reason) {
+            p.push(Problem::new(
+                "reason",
+                format!(
+                    "许可证已于 {to} 到期，{} 办理延续属逾期延续：须记录原因",
+                    e.date
+                ),
+            ));
+        }
+    }
+    let mut n = s.clone();
+    n.valid_to = Some(e.valid_to);
+    done(p, n)
+}
+
+/// Checks that `app` is an approved, unused application of `kind` naming right `h`.
+fn check_app_for(
+    h: &RightHistory,
+    app: &ApplicationFacts,
+    kind: ApplicationKind,
+    p: &mut Vec<Problem>,
+) {
+    if app.kind != kind {
+        p.push(Problem::new(
+            "application",
+            format!(
+                "申请 {} 是{}申请，不是{}申请",
+                app.number,
+                app.kind.label(),
+                kind.label()
+            ),
+        ));
+    }
+    if app.existing_right.as_deref() != Some(h.id.as_str()) {
+        p.push(Problem::new(
+            "application",
+            format!(
+                "申请 {} 的原矿业权证号为 {}，不是 {}",
+                app.number,
+                app.existing_right.as_deref().unwrap_or("（未填写）"),
+                h.id
+            ),
+        ));
+    }
+    if app.status != ApplicationStatus::Approved {
+        p.push(Problem::new(
+            "application",
+            format!(
+                "申请 {} 状态为“{}”：批准后才能办理",
+                app.number,
+                app.status.label()
+            ),
+        ));
+    } else if !app.review_allows() {
+        p.push(Problem::new(
+            "application",
+            format!(
+                "申请 {} 的审查结论（{}）不允许办理",
+                app.number,
+                app.conclusion.label()
+            ),
+        ));
+    }
+    if let Some(used) = &app.used_for {
+        p.push(Problem::new(
+            "application",
+            format!("申请 {} 已办理（{used}）", app.number),
+        ));
+    }
+}
+
+/// Checks a change (变更) made on an approved 变更 application and returns the new state:
+/// minerals, capacity, elevation and area as the application states them (the review checked
+/// them against the plan).
+///
+/// # Errors
+/// Every [`Problem`]: the common checks; the application checks; the licence not in force on
+/// the date.
+pub fn change(
+    h: &RightHistory,
+    app: &ApplicationFacts,
+    date: Date,
+) -> Result<RightState, Vec<Problem>> {
+    let mut p = Vec::new();
+    common(h, date, &mut p);
+    check_app_for(h, app, ApplicationKind::Change, &mut p);
+    if !h.valid_on(date) {
+        p.push(Problem::new(
+            "date",
+            format!("矿业权 {} 在 {date} 不在有效期内，不能变更", h.id),
+        ));
+    }
+    let mut n = h.current().clone();
+    if !app.minerals.is_empty() {
+        n.minerals = app.minerals.clone();
+    }
+    n.capacity = app.capacity.or(n.capacity);
+    n.elevation = app.elevation.or(n.elevation);
+    n.area_km2 = app.area_km2.or(n.area_km2);
+    n.name = if app.project_name.trim().is_empty() {
+        n.name
+    } else {
+        app.project_name.clone()
+    };
+    done(p, n)
+}
+
+/// Checks a transfer (转让) to the applicant of an approved 转让 application.
+///
+/// # Errors
+/// Every [`Problem`]: the common checks; the application checks; the licence not in force on
+/// the date; a mortgage not released.
+pub fn transfer(
+    h: &RightHistory,
+    app: &ApplicationFacts,
+    date: Date,
+) -> Result<RightState, Vec<Problem>> {
+    let mut p = Vec::new();
+    common(h, date, &mut p);
+    check_app_for(h, app, ApplicationKind::Transfer, &mut p);
+    let s = h.current();
+    if !h.valid_on(date) {
+        p.push(Problem::new(
+            "date",
+            format!("矿业权 {} 在 {date} 不在有效期内，不能转让", h.id),
+        ));
+    }
+    if let Some(m) = &s.mortgage {
+        p.push(Problem::new(
+            "right",
+            format!(
+                "矿业权 {} 抵押给 {}（至 {}），转让前须解除抵押",
+                h.id, m.mortgagee, m.until
+            ),
+        ));
+    }
+    let mut n = s.clone();
+    n.holder_name = app.holder_name.clone();
+    n.credit_code = Some(app.credit_code.clone());
+    done(p, n)
+}
+
+/// Checks a mortgage (抵押).
+///
+/// # Errors
+/// Every [`Problem`]: the common checks; not in force on the date; already mortgaged; a term
+/// ending after the licence or before it starts; an amount that is not positive.
+pub fn mortgage(h: &RightHistory, m: &Mortgage) -> Result<RightState, Vec<Problem>> {
+    let mut p = Vec::new();
+    common(h, m.from, &mut p);
+    let s = h.current();
+    if !h.valid_on(m.from) {
+        p.push(Problem::new(
+            "from",
+            format!("矿业权 {} 在 {} 不在有效期内，不能抵押", h.id, m.from),
+        ));
+    }
+    if let Some(old) = &s.mortgage {
+        p.push(Problem::new(
+            "right",
+            format!("矿业权 {} 已抵押给 {}，须先解除", h.id, old.mortgagee),
+        ));
+    }
+    if m.mortgagee.trim().is_empty() {
+        p.push(Problem::new("mortgagee", "抵押权人不能为空"));
+    }
+    if !(m.amount_wan_yuan.is_finite() && m.amount_wan_yuan > 0.0) {
+        p.push(Problem::new("amount", "担保金额（万元）应为正数"));
+    }
+    if m.until < m.from {
+        p.push(Problem::new("until", "抵押期限止不能早于起"));
+    }
+    if let Some(to) = s.valid_to
+        && m.until > to
+    {
+        p.push(Problem::new(
+            "until",
+            format!("抵押期限 {} 超过许可证有效期 {to}", m.until),
+        ));
+    }
+    let mut n = s.clone();
+    n.mortgage = Some(m.clone());
+    done(p, n)
+}
+
+/// Checks the release of a mortgage (解除抵押).
+///
+/// # Errors
+/// Every [`Problem`]: the date before the previous event; no mortgage.
+pub fn release_mortgage(h: &RightHistory, date: Date) -> Result<RightState, Vec<Problem>> {
+    let mut p = Vec::new();
+    if let Some(last) = h.last_date()
+        && date < last
+    {
+        p.push(Problem::new(
+            "date",
+            format!("日期 {date} 早于该矿业权上一登记事项的日期 {last}"),
+        ));
+    }
+    let s = h.current();
+    if s.mortgage.is_none() {
+        p.push(Problem::new("right", format!("矿业权 {} 没有抵押", h.id)));
+    }
+    let mut n = s.clone();
+    n.mortgage = None;
+    done(p, n)
+}
+
+/// Checks the filing of a closure report (闭坑报告) for a mining right. A right that expired
+/// may still file one (closure follows the end of mining).
+///
+/// # Errors
+/// Every [`Problem`]: not a mining right; cancelled or closed; date before the previous
+/// event; an empty title.
+pub fn file_closure_report(
+    h: &RightHistory,
+    r: &ClosureReport,
+) -> Result<RightState, Vec<Problem>> {
+    let mut p = Vec::new();
+    common(h, r.date, &mut p);
+    let s = h.current();
+    if s.kind != RightKind::Mining {
+        p.push(Problem::new(
+            "right",
+            format!("{} 是探矿权，闭坑针对采矿权", h.id),
+        ));
+    }
+    if r.title.trim().is_empty() {
+        p.push(Problem::new("title", "闭坑报告名称不能为空"));
+    }
+    let mut n = s.clone();
+    n.closure_report = Some(r.clone());
+    done(p, n)
+}
+
+/// Checks a closure (闭坑): the acceptance of the closure report on file. The right ends
+/// (已注销, 闭坑).
+///
+/// # Errors
+/// Every [`Problem`]: the common checks; no closure report on file (《规划》六（二）3);
+/// acceptance before the report; blank acceptor or document number.
+pub fn close(h: &RightHistory, a: &ClosureAcceptance) -> Result<RightState, Vec<Problem>> {
+    let mut p = Vec::new();
+    common(h, a.date, &mut p);
+    let s = h.current();
+    match &s.closure_report {
+        None => p.push(Problem::new(
+            "closure_report",
+            format!(
+                "矿业权 {} 没有闭坑报告：闭坑须先编制闭坑报告并经审查验收（《规划》六（二）3）",
+                h.id
+            ),
+        )),
+        Some(r) if r.date > a.date => p.push(Problem::new(
+            "date",
+            format!("验收日期 {} 早于闭坑报告日期 {}", a.date, r.date),
+        )),
+        Some(_) => {}
+    }
+    if a.accepted_by.trim().is_empty() {
+        p.push(Problem::new("accepted_by", "验收单位不能为空"));
+    }
+    if a.document.trim().is_empty() {
+        p.push(Problem::new("document", "验收文件文号不能为空"));
+    }
+    let mut n = s.clone();
+    n.standing = Standing::Closed;
+    n.closure = Some(a.clone());
+    n.mortgage = None;
+    done(p, n)
+}
+
+/// Checks a cancellation (注销) with its reason.
+///
+/// # Errors
+/// Every [`Problem`]: the common checks; no reason; a mortgage not released.
+pub fn cancel(h: &RightHistory, date: Date, reason: &str) -> Result<RightState, Vec<Problem>> {
+    let mut p = Vec::new();
+    common(h, date, &mut p);
+    let s = h.current();
+    if reason.trim().is_empty() {
+        p.push(Problem::new("reason", "注销须写明原因"));
+    }
+    if let Some(m) = &s.mortgage {
+        p.push(Problem::new(
+            "right",
+            format!("矿业权 {} 抵押给 {}，注销前须解除抵押", h.id, m.mortgagee),
+        ));
+    }
+    let mut n = s.clone();
+    n.standing = Standing::Cancelled;
+    n.cancel_reason = Some(reason.trim().to_string());
+    done(p, n)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,271 @@
+use super::*;
+use crate::units::Unit;
+
+fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+fn app(conclusion: Conclusion, status: ApplicationStatus) -> ApplicationFacts {
+    ApplicationFacts {
+        number: "A-1".into(),
+        status,
+        kind: ApplicationKind::New,
+        right_kind: RightKind::Mining,
+        conclusion,
+        review_id: 7,
+        accepted_checks: None,
+        existing_right: None,
+        project_name: "庆发采石场".into(),
+        holder_name: "庆发建材".into(),
+        credit_code: "91231081MA1BQF0013".into(),
+        minerals: vec!["建筑用凝灰岩".into()],
+        capacity: Some(Quantity {
+            value: 5.0,
+            unit: Unit::WanM3PerYear,
+        }),
+        elevation: Some((560.0, 480.0)),
+        area_km2: Some(0.02),
+        geometry: vec![],
+        has_agreement_reason: false,
+        block: Some(("231081-C05".into(), ApprovalLevel::ThisLevel)),
+        grant: Some(Grant {
+            method: GrantMethod::Listing,
+            net_mineral: true,
+            price_wan_yuan: 80.0,
+            date: d("2022-04-01"),
+            contract: None,
+        }),
+        used_for: None,
+    }
+}
+
+fn reg() -> Registration {
+    Registration {
+        licence: "C1".into(),
+        date: d("2022-05-01"),
+        valid_from: d("2022-05-01"),
+        valid_to: d("2025-04-30"),
+        name: None,
+        capacity: None,
+        elevation: None,
+        area_km2: None,
+        approval: None,
+        mine_id: Some(1),
+    }
+}
+
+fn history(state: RightState) -> RightHistory {
+    RightHistory {
+        id: state.id.clone(),
+        geometry: vec![],
+        events: vec![RightEvent {
+            seq: 1,
+            kind: EventKind::Register,
+            date: Some(d("2022-05-01")),
+            state,
+            detail: serde_json::Value::Null,
+            actor: "test".into(),
+            recorded_at: String::new(),
+        }],
+    }
+}
+
+fn push(h: &mut RightHistory, kind: EventKind, date: &str, state: RightState) {
+    let seq = h.events.len() as i64 + 1;
+    h.events.push(RightEvent {
+        seq,
+        kind,
+        date: Some(d(date)),
+        state,
+        detail: serde_json::Value::Null,
+        actor: "test".into(),
+        recorded_at: String::new(),
+    });
+}
+
+#[test]
+fn registration_needs_an_approved_conforming_or_accepted_review() {
+    let ok = app(Conclusion::Conforming, ApplicationStatus::Approved);
+    let s = register(&ok, &reg(), false, None).unwrap();
+    assert_eq!(s.approval, Some(ApprovalLevel::ThisLevel));
+    assert_eq!(s.capacity.unwrap().value, 5.0);
+    assert_eq!(s.name, "庆发采石场");
+
+    let pending = app(
+        Conclusion::ConformingPendingCheck,
+        ApplicationStatus::Approved,
+    );
+    let e = register(&pending, &reg(), false, None).unwrap_err();
+    assert!(e[0].message.contains("人工核查意见未记录"), "{e:?}");
+    let accepted = ApplicationFacts {
+        accepted_checks: Some("现场核查无误".into()),
+        ..pending
+    };
+    assert!(register(&accepted, &reg(), false, None).is_ok());
+
+    let refused = app(Conclusion::NonConforming, ApplicationStatus::Refused);
+    let e = register(&refused, &reg(), true, None).unwrap_err();
+    let fields: Vec<&str> = e.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["licence", "application", "application"]);
+
+    let no_grant = ApplicationFacts {
+        grant: None,
+        ..app(Conclusion::Conforming, ApplicationStatus::Approved)
+    };
+    assert!(
+        register(&no_grant, &reg(), false, None).unwrap_err()[0]
+            .message
+            .contains("尚未记录出让")
+    );
+}
+
+#[test]
+fn decisions() {
+    let a = app(Conclusion::NonConforming, ApplicationStatus::Pending);
+    let approve = Decision {
+        approve: true,
+        date: d("2023-03-10"),
+        accepted_checks: None,
+        reason: None,
+    };
+    assert!(
+        decide(&a, &approve).unwrap_err()[0]
+            .message
+            .contains("不能批准")
+    );
+    let refuse = Decision {
+        approve: false,
+        reason: Some("位于三区两线可视范围".into()),
+        ..approve.clone()
+    };
+    assert_eq!(decide(&a, &refuse), Ok(ApplicationStatus::Refused));
+    let b = app(
+        Conclusion::ConformingPendingCheck,
+        ApplicationStatus::Pending,
+    );
+    assert_eq!(
+        decide(&b, &approve).unwrap_err()[0].field,
+        "accepted_checks"
+    );
+}
+
+#[test]
+fn extension_after_expiry_needs_a_reason_and_history_reads_by_date() {
+    let s = register(
+        &app(Conclusion::Conforming, ApplicationStatus::Approved),
+        &reg(),
+        false,
+        None,
+    )
+    .unwrap();
+    let mut h = history(s);
+    let late = Extension {
+        date: d("2025-06-01"),
+        valid_to: d("2028-04-30"),
+        reason: None,
+        application: None,
+    };
+    let e = extend(&h, &late).unwrap_err();
+    assert_eq!(e[0].field, "reason");
+    assert!(e[0].message.contains("2025-04-30"));
+    let n = extend(
+        &h,
+        &Extension {
+            reason: Some("疫情期间窗口关闭".into()),
+            ..late.clone()
+        },
+    )
+    .unwrap();
+    push(&mut h, EventKind::Extend, "2025-06-01", n);
+    // In force until 2025-04-30, expired in May, in force again from 1 June.
+    assert!(h.valid_on(d("2025-04-30")));
+    assert!(!h.valid_on(d("2025-05-15")));
+    assert_eq!(
+        h.state_on(d("2025-05-15"))
+            .unwrap()
+            .status_on(d("2025-05-15")),
+        RightStatus::Expired
+    );
+    assert!(h.valid_on(d("2025-06-01")));
+    assert!(h.valid_during(d("2025-05-02"), d("2025-06-03")));
+    assert!(!h.valid_during(d("2025-05-02"), d("2025-05-31")));
+    assert!(!h.valid_on(d("2022-04-30")));
+    // Back-dated events are refused.
+    let e = extend(
+        &h,
+        &Extension {
+            date: d("2025-01-01"),
+            valid_to: d("2030-01-01"),
+            reason: None,
+            application: None,
+        },
+    )
+    .unwrap_err();
+    assert!(e.iter().any(|p| p.field == "date"));
+}
+
+#[test]
+fn closure_needs_a_report_and_ends_the_right() {
+    let s = register(
+        &app(Conclusion::Conforming, ApplicationStatus::Approved),
+        &reg(),
+        false,
+        None,
+    )
+    .unwrap();
+    let mut h = history(s);
+    let acc = ClosureAcceptance {
+        date: d("2025-08-15"),
+        accepted_by: "绥芬河市自然资源局".into(),
+        document: "绥自然资闭〔2025〕3号".into(),
+    };
+    assert_eq!(close(&h, &acc).unwrap_err()[0].field, "closure_report");
+    let n = file_closure_report(
+        &h,
+        &ClosureReport {
+            title: "庆发采石场闭坑地质报告".into(),
+            date: d("2025-05-20"),
+        },
+    )
+    .unwrap();
+    push(&mut h, EventKind::ClosureReport, "2025-05-20", n);
+    let n = close(&h, &acc).unwrap();
+    assert_eq!(n.standing, Standing::Closed);
+    push(&mut h, EventKind::Close, "2025-08-15", n);
+    assert!(!h.valid_on(d("2025-09-01")));
+    assert!(
+        cancel(&h, d("2025-09-01"), "x").unwrap_err()[0]
+            .message
+            .contains("已闭坑")
+    );
+}
+
+#[test]
+fn transfer_waits_for_the_mortgage() {
+    let s = register(
+        &app(Conclusion::Conforming, ApplicationStatus::Approved),
+        &reg(),
+        false,
+        None,
+    )
+    .unwrap();
+    let mut h = history(s);
+    let m = Mortgage {
+        mortgagee: "农村商业银行".into(),
+        amount_wan_yuan: 200.0,
+        from: d("2023-01-01"),
+        until: d("2024-12-31"),
+    };
+    let n = mortgage(&h, &m).unwrap();
+    push(&mut h, EventKind::Mortgage, "2023-01-01", n);
+    let mut t = app(Conclusion::Conforming, ApplicationStatus::Approved);
+    t.kind = ApplicationKind::Transfer;
+    t.existing_right = Some("C1".into());
+    t.holder_name = "新矿业公司".into();
+    let e = transfer(&h, &t, d("2023-06-01")).unwrap_err();
+    assert!(e[0].message.contains("解除抵押"));
+    let n = release_mortgage(&h, d("2023-05-01")).unwrap();
+    push(&mut h, EventKind::MortgageRelease, "2023-05-01", n);
+    let n = transfer(&h, &t, d("2023-06-01")).unwrap();
+    assert_eq!(n.holder_name, "新矿业公司");
+}

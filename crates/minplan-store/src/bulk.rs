@@ -1,0 +1,748 @@
+//! Bulk import of existing rights and annual reports from a table (XLSX via calamine, CSV via
+//! the `csv` crate): the header row names the columns (Chinese, with common aliases), one
+//! right or report per row; the corner coordinates of a right sit in one cell, in any layout
+//! [`minplan_geo::corners::parse_str`] reads.
+//!
+//! Every row is checked first and every problem listed with its row and column
+//! ([`RowProblem`]). [`BulkMode::DryRun`] (the default) writes nothing; [`BulkMode::Commit`]
+//! writes everything in one transaction only when no row has a problem; and
+//! [`BulkMode::SkipInvalid`] writes the good rows and leaves the listed ones out, by choice.
+
+use crate::annual_reports::file_report_tx;
+use crate::audit::Actor;
+use crate::lifecycle::record_import;
+use crate::{Result, Store, StoreError, now_rfc3339, region_of};
+use minplan_domain::application::{Quantity, RightKind};
+use minplan_domain::credit_code::CreditCode;
+use minplan_domain::date::Date;
+use minplan_domain::plan::{ApprovalLevel, LonLatPolygon, Plan};
+use minplan_domain::register::annual_report::ReportInput;
+use minplan_domain::register::{RightState, Standing};
+use minplan_domain::units::Unit;
+use minplan_geo::corners::{self, CornerPoints, ParseOptions, Severity};
+use serde::Serialize;
+
+/// How an import proceeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkMode {
+    /// Check every row, write nothing (default).
+    DryRun,
+    /// Write everything, only when no row has a problem.
+    Commit,
+    /// Write the rows without problems; leave the others out.
+    SkipInvalid,
+}
+
+/// A problem of one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    /// Row number in the sheet (the header is row 1).
+    pub row: usize,
+    /// The column's header, when one cell is at fault.
+    pub column: Option<String>,
+    /// Chinese message.
+    pub message: String,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "第 {} 行“{c}”列：{}", self.row, self.message),
+            None => write!(f, "第 {} 行：{}", self.row, self.message),
+        }
+    }
+}
+
+/// What an import did (or would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct BulkOutcome {
+    /// Data rows read.
+    pub rows: usize,
+    /// Rows without problems.
+    pub valid: usize,
+    /// Rows written (0 for a dry run, or a commit refused for problems).
+    pub imported: usize,
+    /// Whether anything was written.
+    pub committed: bool,
+    /// Every problem.
+    pub problems: Vec<RowProblem>,
+    /// What was (or would be) imported: licence numbers, or `mine:year` for reports.
+    pub keys: Vec<String>,
+}
+
+/// Reads the first sheet of an XLSX/XLS/ODS file, or a CSV (UTF-8, with or without BOM),
+/// into rows of cell texts. Numbers are written without trailing zeros; date cells as
+/// `YYYY-MM-DD`.
+///
+/// # Errors
+/// [`StoreError::BadInput`] naming the file when it cannot be read.
+pub fn read_table(bytes: &[u8], name: &str) -> Result<Vec<Vec<String>>> {
+    let lower = name.to_lowercase();
+    let bad = |m: String| StoreError::BadInput(format!("{name}：{m}"));
+    if lower.ends_with(".csv") || lower.ends_with(".txt") {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| bad("CSV 须为 UTF-8 编码（Excel 中“另存为 CSV UTF-8”）".into()))?;
+        let text = text.trim_start_matches('\u{feff}');
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut rows = Vec::new();
+        for rec in r.records() {
+            let rec = rec.map_err(|e| bad(format!("CSV 格式错误：{e}")))?;
+            rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
+        }
+        return Ok(rows);
+    }
+    use calamine::{Data, Reader, open_workbook_auto_from_rs};
+    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+        .map_err(|e| bad(format!("无法读取表格（应为 XLSX/XLS/ODS 或 CSV）：{e}")))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| bad("表格中没有工作表".into()))?
+        .map_err(|e| bad(format!("无法读取第一个工作表：{e}")))?;
+    Ok(range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                        s.trim().to_string()
+                    }
+                    Data::Int(i) => i.to_string(),
+                    Data::Float(f) => minplan_domain::citation::format_number(*f),
+                    Data::Bool(b) => b.to_string(),
+                    Data::DateTime(d) => {
+                        // Excel serial days since 1899-12-30.
+                        let days = d.as_f64().floor() as i64;
+                        Date::from_days(days - 25_569).to_string()
+                    }
+                    Data::Error(e) => format!("#{e:?}"),
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// The columns a table may have: (key, header aliases).
+const RIGHT_COLUMNS: &[(&str, &[&str])] = &[
+    (
+        "licence",
+        &["许可证号", "证号", "采矿许可证号", "勘查许可证号"],
+    ),
+    ("kind", &["矿业权类型", "类型"]),
+    ("status", &["状态"]),
+    ("name", &["矿山名称", "项目名称", "名称"]),
+    ("holder", &["矿业权人", "采矿权人", "探矿权人"]),
+    ("credit_code", &["统一社会信用代码", "信用代码"]),
+    ("minerals", &["矿种", "开采矿种"]),
+    ("capacity", &["生产规模", "设计生产规模"]),
+    ("unit", &["规模单位", "生产规模单位"]),
+    ("approval", &["审批级别", "发证级别"]),
+    ("valid_from", &["有效期起", "有效期起始"]),
+    ("valid_to", &["有效期止", "有效期至"]),
+    ("area", &["面积", "矿区面积", "面积（km²）", "面积(km²)"]),
+    ("elevation", &["开采标高"]),
+    ("corners", &["拐点坐标", "坐标", "范围拐点坐标"]),
+];
+
+const REPORT_COLUMNS: &[(&str, &[&str])] = &[
+    ("licence", &["许可证号", "证号", "采矿许可证号"]),
+    ("year", &["年度", "统计年度"]),
+    ("mineral", &["矿种"]),
+    ("extraction", &["开采量"]),
+    ("unit", &["单位", "开采量单位"]),
+    (
+        "output",
+        &["产值", "产值（万元）", "产值(万元)", "工业总产值"],
+    ),
+    ("staff", &["从业人员", "从业人数"]),
+    ("mining_recovery", &["开采回采率", "开采回采率（%）"]),
+    ("processing_recovery", &["选矿回收率", "选矿回收率（%）"]),
+    ("utilisation", &["综合利用率", "综合利用率（%）"]),
+    ("water_reuse", &["清水循环利用率", "清水循环利用率（%）"]),
+    ("filed_on", &["报送日期"]),
+];
+
+fn norm(h: &str) -> String {
+    h.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            c => c,
+        })
+        .collect()
+}
+
+/// Column positions by key; unknown headers are reported.
+fn columns(
+    header: &[String],
+    spec: &[(&'static str, &[&str])],
+    problems: &mut Vec<RowProblem>,
+) -> Vec<(&'static str, usize, String)> {
+    let mut out = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        if h.trim().is_empty() {
+            continue;
+        }
+        match spec
+            .iter()
+            .find(|(_, aliases)| aliases.iter().any(|a| norm(a) == norm(h)))
+        {
+            Some((key, _)) if out.iter().any(|(k, _, _)| k == key) => problems.push(RowProblem {
+                row: 1,
+                column: Some(h.clone()),
+                message: "列重复".into(),
+            }),
+            Some((key, _)) => out.push((*key, i, h.trim().to_string())),
+            None => problems.push(RowProblem {
+                row: 1,
+                column: Some(h.clone()),
+                message: format!(
+                    "不认识的列名（可用：{}）",
+                    spec.iter()
+                        .map(|(_, a)| a[0])
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            }),
+        }
+    }
+    out
+}
+
+struct RowReader<'a> {
+    cols: &'a [(&'static str, usize, String)],
+    cells: &'a [String],
+    row: usize,
+    problems: Vec<RowProblem>,
+}
+
+impl RowReader<'_> {
+    fn header(&self, key: &str) -> String {
+        self.cols
+            .iter()
+            .find(|c| c.0 == key)
+            .map_or(key.to_string(), |c| c.2.clone())
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        let (_, i, _) = self.cols.iter().find(|c| c.0 == key)?;
+        self.cells
+            .get(*i)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
+    fn bad(&mut self, key: &str, message: impl Into<String>) {
+        let column = Some(self.header(key));
+        self.problems.push(RowProblem {
+            row: self.row,
+            column,
+            message: message.into(),
+        });
+    }
+
+    fn required(&mut self, key: &str) -> Option<String> {
+        let v = self.get(key);
+        if v.is_none() {
+            self.bad(key, "不能为空");
+        }
+        v
+    }
+
+    fn number(&mut self, key: &str) -> Option<f64> {
+        let s = self.get(key)?;
+        match s.trim_end_matches('%').trim().parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                self.bad(key, format!("“{s}”不是数字"));
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, key: &str) -> Option<Date> {
+        let s = self.get(key)?;
+        match Date::parse(&s) {
+            Ok(d) => Some(d),
+            // A date cell that lost its date format reads as Excel's serial day number
+            // (days since 1899-12-30): 36526 = 2000-01-01 … 73051 = 2099-12-31.
+            Err(_)
+                if s.parse::<i64>()
+                    .is_ok_and(|n| (36_526..=73_051).contains(&n)) =>
+            {
+                Some(Date::from_days(s.parse::<i64>().unwrap_or(0) - 25_569))
+            }
+            Err(e) => {
+                self.bad(key, e.to_string());
+                None
+            }
+        }
+    }
+}
+
+/// A right read from a row, ready to write.
+struct RightRow {
+    state: RightState,
+    geometry: Vec<LonLatPolygon>,
+}
+
+fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
+    let licence = r.required("licence");
+    let kind = match r.get("kind") {
+        None => RightKind::Mining,
+        Some(k) => RightKind::parse(&k).unwrap_or_else(|| {
+            r.bad("kind", format!("“{k}”应为 探矿权 或 采矿权"));
+            RightKind::Mining
+        }),
+    };
+    let standing = match r.get("status").as_deref() {
+        None | Some("有效") | Some("已过期") => Standing::Valid,
+        Some("已注销") => Standing::Cancelled,
+        Some("闭坑") => Standing::Closed,
+        Some(other) => {
+            r.bad(
+                "status",
+                format!("“{other}”应为 有效、已过期、已注销、闭坑 之一"),
+            );
+            Standing::Valid
+        }
+    };
+    let name = r.required("name");
+    let holder = r.required("holder");
+    let credit_code = match r.get("credit_code") {
+        None => None,
+        Some(c) => match CreditCode::parse(&c) {
+            Ok(code) => Some(code.to_string()),
+            Err(e) => {
+                r.bad("credit_code", e.to_string());
+                None
+            }
+        },
+    };
+    let mut minerals = Vec::new();
+    if let Some(m) = r.required("minerals") {
+        for part in m
+            .split(['、', ',', '，', ';', '；'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match plan.minerals.get(part) {
+                Some(k) => minerals.push(k.name.clone()),
+                None => r.bad(
+                    "minerals",
+                    format!("未知矿种“{part}”（规划矿种目录中没有）"),
+                ),
+            }
+        }
+    }
+    let capacity = match (r.number("capacity"), r.get("unit")) {
+        (Some(v), Some(u)) => match Unit::parse(&u) {
+            Ok(unit) if unit.per_year() == Some(unit) => Some(Quantity { value: v, unit }),
+            Ok(unit) => {
+                r.bad(
+                    "unit",
+                    format!("“{unit}”应为年产量单位（万立方米/年、万吨/年）"),
+                );
+                None
+            }
+            Err(e) => {
+                r.bad("unit", e.to_string());
+                None
+            }
+        },
+        (Some(_), None) => {
+            r.bad("unit", "填写了生产规模，须填写规模单位");
+            None
+        }
+        (None, _) => {
+            if kind == RightKind::Mining && r.get("capacity").is_none() {
+                r.bad("capacity", "采矿权须填写生产规模");
+            }
+            None
+        }
+    };
+    let approval = match r.get("approval") {
+        None => None,
+        Some(a) => match a.as_str() {
+            "省级" => Some(ApprovalLevel::Provincial),
+            "市级划定" | "市级" => Some(ApprovalLevel::CityDesignated),
+            "本级审批" | "本级审批发证" | "本级" => Some(ApprovalLevel::ThisLevel),
+            _ => {
+                r.bad(
+                    "approval",
+                    format!("“{a}”应为 省级、市级划定、本级审批 之一"),
+                );
+                None
+            }
+        },
+    };
+    let valid_from = r.date("valid_from");
+    let valid_to = r.date("valid_to");
+    if let (Some(f), Some(t)) = (valid_from, valid_to)
+        && t < f
+    {
+        r.bad("valid_to", "有效期止早于有效期起");
+    }
+    let elevation = r.get("elevation").and_then(|e| {
+        let parts: Vec<f64> = e
+            .split(['~', '～', '至', '/', '－', '—', ','])
+            .filter_map(|p| p.trim().trim_end_matches(['米', 'm']).trim().parse().ok())
+            .collect();
+        if parts.len() == 2 {
+            Some((parts[0].max(parts[1]), parts[0].min(parts[1])))
+        } else {
+            r.bad(
+                "elevation",
+                format!("“{e}”应写作 起标高～止标高（如 560～480）"),
+            );
+            None
+        }
+    });
+    let mut area = r.number("area");
+    let mut geometry = Vec::new();
+    if let Some(text) = r.required("corners") {
+        let opts = ParseOptions {
+            region: Some(region_of(plan)),
+            zone: Some(plan.region.zone.with_prefix(false)),
+            ..ParseOptions::default()
+        };
+        let report = corners::parse_str(&text, &opts);
+        let errors: Vec<_> = report
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .collect();
+        if report.nothing_read() {
+            r.bad("corners", "没有读到任何拐点");
+        } else if !errors.is_empty() {
+            for p in errors {
+                let pts = if p.points.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", p.points.join("、"))
+                };
+                r.bad("corners", format!("{}{pts}", p.message));
+            }
+        } else if let Some(km2) = report.areas.as_ref().map(|a| a.km2) {
+            if area.is_none() {
+                area = Some(km2);
+            }
+            match CornerPoints::try_from(report) {
+                Ok(cp) => {
+                    geometry = cp
+                        .lonlat_polygons()
+                        .into_iter()
+                        .map(|poly| {
+                            poly.into_iter()
+                                .map(|ring| ring.into_iter().map(|(x, y)| [x, y]).collect())
+                                .collect()
+                        })
+                        .collect();
+                }
+                Err(_) => r.bad("corners", "拐点坐标无法构成有效的范围"),
+            }
+        } else {
+            r.bad("corners", "坐标系无法确定，不能计算范围");
+        }
+    }
+    let (licence, name, holder) = (licence?, name?, holder?);
+    Some(RightRow {
+        state: RightState {
+            id: licence,
+            kind,
+            standing,
+            name,
+            holder_name: holder,
+            credit_code,
+            minerals,
+            capacity,
+            approval,
+            valid_from,
+            valid_to,
+            area_km2: area,
+            elevation,
+            mine_id: None,
+            application: None,
+            grant: None,
+            mortgage: None,
+            closure_report: None,
+            closure: None,
+            cancel_reason: None,
+        },
+        geometry,
+    })
+}
+
+impl Store {
+    /// Imports rights from a table (see the [module documentation](crate::bulk)): each
+    /// right gets an `import` event dated 有效期起, and each mining right a mine.
+    ///
+    /// # Errors
+    /// [`StoreError::BadInput`] for a table without a header row; [`StoreError::Db`].
+    pub async fn import_rights_table(
+        &self,
+        plan: &Plan,
+        table: &[Vec<String>],
+        source: &str,
+        mode: BulkMode,
+        actor: &Actor,
+    ) -> Result<BulkOutcome> {
+        let Some(header) = table.first() else {
+            return Err(StoreError::BadInput(format!("{source}：表格是空的")));
+        };
+        let mut problems = Vec::new();
+        let cols = columns(header, RIGHT_COLUMNS, &mut problems);
+        let existing: Vec<String> = self
+            .list_rights()
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let mut good = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        let mut rows = 0;
+        for (i, cells) in table.iter().enumerate().skip(1) {
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            rows += 1;
+            let mut r = RowReader {
+                cols: &cols,
+                cells,
+                row: i + 1,
+                problems: Vec::new(),
+            };
+            let parsed = read_right(plan, &mut r);
+            if let Some(p) = &parsed {
+                if existing.contains(&p.state.id) {
+                    r.bad("licence", format!("许可证号 {} 已在登记簿中", p.state.id));
+                } else if seen.contains(&p.state.id) {
+                    r.bad("licence", format!("许可证号 {} 在表中重复", p.state.id));
+                }
+                seen.push(p.state.id.clone());
+            }
+            if r.problems.is_empty()
+                && let Some(p) = parsed
+            {
+                good.push(p);
+            }
+            problems.extend(r.problems);
+        }
+        let header_ok = !problems.iter().any(|p| p.row == 1);
+        let write = header_ok
+            && match mode {
+                BulkMode::DryRun => false,
+                BulkMode::Commit => problems.is_empty(),
+                BulkMode::SkipInvalid => true,
+            };
+        let keys: Vec<String> = good.iter().map(|g| g.state.id.clone()).collect();
+        let mut imported = 0;
+        if write && !good.is_empty() {
+            let mut tx = self.begin_write().await?;
+            for g in &mut good {
+                if g.state.kind == RightKind::Mining {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO mines (name, block_number, created_at) VALUES (?, NULL, ?) RETURNING id",
+                    )
+                    .bind(&g.state.name)
+                    .bind(now_rfc3339())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    crate::audit::append(
+                        &mut tx,
+                        &crate::AuditEntry {
+                            actor,
+                            action: "mine.create",
+                            entity_type: "mine",
+                            entity_id: id.to_string(),
+                            before: None,
+                            after: Some(
+                                serde_json::json!({ "name": g.state.name, "source": source }),
+                            ),
+                        },
+                    )
+                    .await?;
+                    g.state.mine_id = Some(id);
+                }
+                record_import(&mut tx, &g.state, &g.geometry, source, actor).await?;
+                imported += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(BulkOutcome {
+            rows,
+            valid: keys.len(),
+            imported,
+            committed: imported > 0,
+            problems,
+            keys,
+        })
+    }
+
+    /// Imports annual reports from a table: each row names the licence (许可证号) whose mine
+    /// reports, and is checked as a filing (`report.file` audit rows, 代报 by `actor`).
+    ///
+    /// # Errors
+    /// [`StoreError::BadInput`] for a table without a header row; [`StoreError::Db`].
+    pub async fn import_reports_table(
+        &self,
+        plan: &Plan,
+        table: &[Vec<String>],
+        source: &str,
+        mode: BulkMode,
+        actor: &Actor,
+    ) -> Result<BulkOutcome> {
+        let Some(header) = table.first() else {
+            return Err(StoreError::BadInput(format!("{source}：表格是空的")));
+        };
+        let mut problems = Vec::new();
+        let cols = columns(header, REPORT_COLUMNS, &mut problems);
+        let histories = self.right_histories().await?;
+        let mut good: Vec<(usize, i64, ReportInput)> = Vec::new();
+        let mut rows = 0;
+        for (i, cells) in table.iter().enumerate().skip(1) {
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            rows += 1;
+            let mut r = RowReader {
+                cols: &cols,
+                cells,
+                row: i + 1,
+                problems: Vec::new(),
+            };
+            let licence = r.required("licence");
+            let mine = licence
+                .as_ref()
+                .and_then(|l| match histories.iter().find(|h| &h.id == l) {
+                    None => {
+                        r.bad("licence", format!("登记簿中没有许可证号 {l}"));
+                        None
+                    }
+                    Some(h) => match h.events.iter().rev().find_map(|e| e.state.mine_id) {
+                        Some(m) => Some(m),
+                        None => {
+                            r.bad("licence", format!("{l} 没有对应的矿山"));
+                            None
+                        }
+                    },
+                });
+            let year = r.required("year").and_then(|y| {
+                match y.trim().trim_end_matches('年').parse::<i32>() {
+                    Ok(v) => Some(v),
+                    Err(_) => {
+                        r.bad("year", format!("“{y}”不是年份"));
+                        None
+                    }
+                }
+            });
+            let extraction = r.number("extraction");
+            if r.get("extraction").is_none() {
+                r.bad("extraction", "不能为空");
+            }
+            let unit = r.get("unit").and_then(|u| match Unit::parse(&u) {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    r.bad("unit", e.to_string());
+                    None
+                }
+            });
+            let output = r.number("output");
+            if r.get("output").is_none() {
+                r.bad("output", "不能为空");
+            }
+            let staff = r.number("staff").map(|s| s.round() as i64);
+            let filed_on = r.date("filed_on");
+            if r.get("filed_on").is_none() {
+                r.bad("filed_on", "不能为空");
+            }
+            let input = ReportInput {
+                year: year.unwrap_or(0),
+                mineral: r.get("mineral"),
+                extraction: extraction.unwrap_or(0.0),
+                unit,
+                output_value_wan_yuan: output.unwrap_or(0.0),
+                staff: staff.unwrap_or(0),
+                mining_recovery_pct: r.number("mining_recovery"),
+                processing_recovery_pct: r.number("processing_recovery"),
+                utilisation_pct: r.number("utilisation"),
+                water_reuse_pct: r.number("water_reuse"),
+                filed_on: filed_on.unwrap_or_else(|| Date::start_of_year(1970)),
+                note: Some(format!("批量导入：{source}")),
+            };
+            if let (Some(m), Some(y)) = (mine, year) {
+                if good.iter().any(|g| g.1 == m && g.2.year == y) {
+                    r.bad("year", format!("同一矿山 {y} 年度在表中重复"));
+                }
+                if r.problems.is_empty() {
+                    let rights: Vec<_> = histories
+                        .iter()
+                        .filter(|h| h.events.iter().any(|e| e.state.mine_id == Some(m)))
+                        .collect();
+                    let floor = plan
+                        .admission
+                        .other
+                        .iter()
+                        .find(|f| f.key == "water_reuse_rate")
+                        .map(|f| f.value);
+                    if let Err(ps) = minplan_domain::register::annual_report::check_report(
+                        &input,
+                        &rights,
+                        floor,
+                        &plan.minerals,
+                    ) {
+                        for p in ps {
+                            r.bad(
+                                REPORT_COLUMNS
+                                    .iter()
+                                    .find(|(k, _)| {
+                                        *k == p.field
+                                            || (p.field == "output_value" && *k == "output")
+                                    })
+                                    .map_or("year", |c| c.0),
+                                p.message,
+                            );
+                        }
+                    }
+                }
+                if r.problems.is_empty() {
+                    good.push((i + 1, m, input));
+                }
+            }
+            problems.extend(r.problems);
+        }
+        let header_ok = !problems.iter().any(|p| p.row == 1);
+        let write = header_ok
+            && match mode {
+                BulkMode::DryRun => false,
+                BulkMode::Commit => problems.is_empty(),
+                BulkMode::SkipInvalid => true,
+            };
+        let keys: Vec<String> = good
+            .iter()
+            .map(|g| format!("{}:{}", g.1, g.2.year))
+            .collect();
+        let mut imported = 0;
+        if write && !good.is_empty() {
+            let mut tx = self.begin_write().await?;
+            for (_, mine, input) in &good {
+                file_report_tx(&mut tx, &histories, plan, *mine, input, true, None, actor).await?;
+                imported += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(BulkOutcome {
+            rows,
+            valid: keys.len(),
+            imported,
+            committed: imported > 0,
+            problems,
+            keys,
+        })
+    }
+}

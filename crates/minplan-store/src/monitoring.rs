@@ -1,0 +1,364 @@
+//! Plan monitoring from the database: the production-scale table in use (versioned, editable
+//! by the bureau), the monitoring settings, and the indicator reports, evaluations, annual
+//! plans and reminders of [`minplan_domain::monitoring`] computed over the register and the
+//! annual reports.
+
+use crate::annual_reports::by_mine;
+use crate::audit::{self, Actor, AuditEntry};
+use crate::{FieldError, Result, Store, StoreError, now_rfc3339};
+use minplan_domain::date::Date;
+use minplan_domain::monitoring::{
+    self, AnnualPlanDraft, Evaluation, IndicatorReport, MonitoringConfig, Reminder, ReminderInput,
+    YearMeasures, indicator_specs, mines_required,
+};
+use minplan_domain::plan::Plan;
+use minplan_domain::review::config::{ScaleRow, ScaleTable};
+use minplan_domain::rights::MiningRight;
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// The production-scale table in use, with its version (0 = the built-in table).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScaleTableVersion {
+    /// Version (0 for the built-in default of [`ScaleTable::default`]).
+    pub version: i64,
+    /// The table; its `source` names the version.
+    pub table: ScaleTable,
+    /// When and by whom it was set (empty for the built-in one).
+    pub created_at: String,
+    /// Who set it.
+    pub actor: String,
+}
+
+const WARN_KEY: &str = "monitoring.warn_ratio";
+
+impl Store {
+    /// The production-scale table in use (国土资发〔2004〕208号, as the bureau last edited it).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn scale_table(&self) -> Result<ScaleTableVersion> {
+        let row = sqlx::query("SELECT * FROM scale_table_versions ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            None => {
+                let mut table = ScaleTable::default();
+                table.source = format!("{}（内置）", table.source);
+                ScaleTableVersion {
+                    version: 0,
+                    table,
+                    created_at: String::new(),
+                    actor: String::new(),
+                }
+            }
+            Some(r) => ScaleTableVersion {
+                version: r.get("id"),
+                table: ScaleTable {
+                    rows: serde_json::from_str(&r.get::<String, _>("rows_json"))
+                        .map_err(|e| StoreError::Internal(format!("规模分类表无法读取：{e}")))?,
+                    source: format!(
+                        "{}（第 {} 版）",
+                        r.get::<String, _>("source"),
+                        r.get::<i64, _>("id")
+                    ),
+                },
+                created_at: r.get("created_at"),
+                actor: r.get("actor"),
+            },
+        })
+    }
+
+    /// Sets (adds or replaces) the row of a mineral in the production-scale table: a new
+    /// version of the table, with its audit row (`scale_table.set`).
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] when `medium_min` is not below `large_min` or not positive.
+    pub async fn set_scale_row(&self, row: ScaleRow, actor: &Actor) -> Result<ScaleTableVersion> {
+        if !(row.medium_min > 0.0 && row.medium_min < row.large_min && row.large_min.is_finite()) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "medium_min",
+                "中型下限应为正数且小于大型下限",
+            )]));
+        }
+        if row.unit.per_year() != Some(row.unit) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "unit",
+                format!(
+                    "规模单位“{}”应为年产量单位（万立方米/年、万吨/年）",
+                    row.unit
+                ),
+            )]));
+        }
+        let mut t = self.scale_table().await?.table;
+        t.rows.retain(|r| r.mineral != row.mineral);
+        t.rows.push(row.clone());
+        self.write_scale_table(
+            t.rows,
+            "scale_table.set",
+            serde_json::to_value(&row).unwrap_or_default(),
+            actor,
+        )
+        .await
+    }
+
+    /// Removes the row of a mineral from the production-scale table (a new version).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the table has no row for it.
+    pub async fn remove_scale_row(
+        &self,
+        mineral: &str,
+        actor: &Actor,
+    ) -> Result<ScaleTableVersion> {
+        let mut t = self.scale_table().await?.table;
+        let n = t.rows.len();
+        t.rows.retain(|r| r.mineral != mineral.trim());
+        if t.rows.len() == n {
+            return Err(StoreError::NotFound(format!(
+                "规模分类表中没有矿种“{mineral}”"
+            )));
+        }
+        self.write_scale_table(
+            t.rows,
+            "scale_table.remove",
+            serde_json::json!({ "mineral": mineral.trim() }),
+            actor,
+        )
+        .await
+    }
+
+    async fn write_scale_table(
+        &self,
+        rows: Vec<ScaleRow>,
+        action: &str,
+        change: serde_json::Value,
+        actor: &Actor,
+    ) -> Result<ScaleTableVersion> {
+        let before = self.scale_table().await?;
+        let source = ScaleTable::default().source;
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO scale_table_versions (source, rows_json, created_at, actor) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&source)
+        .bind(serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into()))
+        .bind(now_rfc3339())
+        .bind(actor.label())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            &AuditEntry {
+                actor,
+                action,
+                entity_type: "scale_table",
+                entity_id: id.to_string(),
+                before: Some(
+                    serde_json::json!({ "version": before.version, "rows": before.table.rows }),
+                ),
+                after: Some(serde_json::json!({ "version": id, "rows": rows, "change": change })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.scale_table().await
+    }
+
+    /// Monitoring settings (the warning share of caps; default 90 %).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn monitoring_config(&self) -> Result<MonitoringConfig> {
+        let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+            .bind(WARN_KEY)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(MonitoringConfig {
+            warn_ratio: v
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(MonitoringConfig::default().warn_ratio),
+        })
+    }
+
+    /// Sets the warning share of caps (0 < ratio ≤ 1), with its audit row.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] outside (0, 1].
+    pub async fn set_warn_ratio(&self, ratio: f64, actor: &Actor) -> Result<()> {
+        if !(ratio > 0.0 && ratio <= 1.0) {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "warn_percent",
+                "预警比例应在 0–100% 之间（不含 0）",
+            )]));
+        }
+        let before = self.monitoring_config().await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(WARN_KEY)
+            .bind(ratio.to_string())
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            &AuditEntry {
+                actor,
+                action: "settings.set",
+                entity_type: "setting",
+                entity_id: WARN_KEY.into(),
+                before: Some(serde_json::json!({ "value": before.warn_ratio })),
+                after: Some(serde_json::json!({ "value": ratio })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The measures of every year from `from` to `to` (register as on each 31 December,
+    /// reports of each year).
+    async fn measures(
+        &self,
+        plan: &Plan,
+        from: i32,
+        to: i32,
+        scales: &ScaleTable,
+    ) -> Result<Vec<YearMeasures>> {
+        let histories = self.right_histories().await?;
+        let mines = by_mine(&histories);
+        let reports = self.annual_reports(None, None).await?;
+        let specs = indicator_specs(plan);
+        let mut out = Vec::new();
+        for year in from..=to {
+            let end = Date::end_of_year(year);
+            let rights: Vec<MiningRight> = histories
+                .iter()
+                .filter_map(|h| h.mining_right_on(end))
+                .collect();
+            let year_reports: Vec<_> = reports.iter().filter(|r| r.year == year).collect();
+            let required = mines_required(&mines, year).len();
+            out.push(monitoring::measure_year(
+                plan,
+                &specs,
+                year,
+                &rights,
+                &year_reports,
+                required,
+                scales,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The indicators of `year` (register as on 31 December of it, that year's reports), with
+    /// status and projection; the series start at the plan's first year (or `year`, if
+    /// earlier).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn indicator_report(&self, plan: &Plan, year: i32) -> Result<IndicatorReport> {
+        let scales = self.scale_table().await?;
+        let config = self.monitoring_config().await?;
+        let from = plan.identity.period_start.min(year);
+        let years = self.measures(plan, from, year, &scales.table).await?;
+        Ok(monitoring::assess(
+            plan,
+            &indicator_specs(plan),
+            &years,
+            year,
+            &config,
+            &scales.table.source,
+        ))
+    }
+
+    /// 规划实施评估 from `from` to `to`: 实际完成 is the value of `to` (专栏1 layout).
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] when `from` is after `to`; [`StoreError::Db`].
+    pub async fn evaluation(&self, plan: &Plan, from: i32, to: i32) -> Result<Evaluation> {
+        if from > to {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "from",
+                format!("起始年度 {from} 晚于终止年度 {to}"),
+            )]));
+        }
+        let scales = self.scale_table().await?;
+        let config = self.monitoring_config().await?;
+        let first = plan.identity.period_start.min(from);
+        let years = self.measures(plan, first, to, &scales.table).await?;
+        let report = monitoring::assess(
+            plan,
+            &indicator_specs(plan),
+            &years,
+            to,
+            &config,
+            &scales.table.source,
+        );
+        Ok(monitoring::evaluation(&report, from))
+    }
+
+    /// The draft 年度实施计划 for `year` (register as on 31 December of the year before).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn annual_plan(&self, plan: &Plan, year: i32) -> Result<AnnualPlanDraft> {
+        let scales = self.scale_table().await?;
+        let histories = self.right_histories().await?;
+        let basis = Date::end_of_year(year - 1);
+        let mut register: Vec<MiningRight> = histories
+            .iter()
+            .filter_map(|h| h.mining_right_on(basis))
+            .collect();
+        register.extend(self.pending_applications().await?);
+        let reports = self.annual_reports(Some(year - 1), None).await?;
+        let refs: Vec<_> = reports.iter().collect();
+        Ok(monitoring::annual_plan(
+            plan,
+            year,
+            &register,
+            &histories,
+            &refs,
+            &scales.table,
+        ))
+    }
+
+    /// The reminders on `today` ([`monitoring::reminders`]); `credit_code` keeps those of one
+    /// holder (a 矿山企业 account's own).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn reminders(
+        &self,
+        plan: &Plan,
+        today: Date,
+        credit_code: Option<&str>,
+    ) -> Result<Vec<Reminder>> {
+        let scales = self.scale_table().await?;
+        let config = self.monitoring_config().await?;
+        let histories = self.right_histories().await?;
+        let mines: BTreeMap<i64, String> = self
+            .mines()
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect();
+        let reports = self.annual_reports(None, None).await?;
+        let all = monitoring::reminders(&ReminderInput {
+            plan,
+            today,
+            histories: &histories,
+            mines: &mines,
+            reports: &reports,
+            scales: &scales.table,
+            config: &config,
+        });
+        Ok(match credit_code {
+            Some(c) => all
+                .into_iter()
+                .filter(|r| r.credit_code.as_deref() == Some(c))
+                .collect(),
+            None => all,
+        })
+    }
+}

@@ -1,0 +1,440 @@
+//! Plan monitoring on the web: indicator values (`/api/indicators`), reminders
+//! (`/api/reminders`), the implementation evaluation with its charts and downloads
+//! (`/evaluation`, `.xlsx`, `.docx`), and annual reports (`/annual-reports`: the year's
+//! required reports with their status; the filing form — a 矿山企业 files for its own mines,
+//! staff on a company's behalf). The CLI calls the same store functions.
+
+use crate::AppState;
+use crate::auth::{RequireRole, actor, policy};
+use crate::error::AppError;
+use crate::forms::FormData;
+use crate::views::{Layout, layout};
+use askama::Template;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minplan_domain::register::annual_report::ReportInput;
+use minplan_domain::units::Unit;
+use minplan_store::{ReportStatusRow, Role, StoreError};
+use serde::Deserialize;
+
+/// `?year=` / `?from=&to=`.
+#[derive(Debug, Deserialize, Default)]
+pub struct YearQuery {
+    /// Year.
+    pub year: Option<i32>,
+    /// First year.
+    pub from: Option<i32>,
+    /// Last year.
+    pub to: Option<i32>,
+    /// Notice after filing.
+    pub filed: Option<String>,
+}
+
+/// The default year of indicators: the last complete one.
+fn last_year() -> i32 {
+    minplan_store::today().year() - 1
+}
+
+/// `GET /api/indicators?year=Y`: the indicators of a year (public; JSON of
+/// `IndicatorReport`: value, status, projection, licensed totals, series).
+pub async fn api_indicators(State(st): State<AppState>, Query(q): Query<YearQuery>) -> Response {
+    let sp = st.plan().await;
+    match st
+        .store
+        .indicator_report(&sp.loaded.plan, q.year.unwrap_or_else(last_year))
+        .await
+    {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => AppError::from(e).into_json(),
+    }
+}
+
+/// `GET /api/reminders`: today's reminders (logged in; a 矿山企业 account sees its own).
+pub async fn api_reminders(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
+) -> Response {
+    let sp = st.plan().await;
+    let own = (user.role == Role::Company).then(|| user.credit_code.clone().unwrap_or_default());
+    match st
+        .store
+        .reminders(&sp.loaded.plan, minplan_store::today(), own.as_deref())
+        .await
+    {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => AppError::from(e).into_json(),
+    }
+}
+
+/// A row of the evaluation page.
+struct EvalRow {
+    seq: usize,
+    group: String,
+    indicator: String,
+    unit: String,
+    target: String,
+    actual: String,
+    completion: String,
+    status: String,
+    status_class: &'static str,
+    projection: String,
+    svg: String,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation.html")]
+struct EvaluationPage {
+    layout: Layout,
+    title: String,
+    from: i32,
+    to: i32,
+    rows: Vec<EvalRow>,
+    notes: Vec<String>,
+}
+
+fn n2(v: Option<f64>) -> String {
+    v.map_or("—".into(), |x| {
+        minplan_domain::citation::format_number((x * 100.0).round() / 100.0)
+    })
+}
+
+fn range(st: &minplan_domain::Plan, q: &YearQuery) -> (i32, i32) {
+    let to = q.to.unwrap_or_else(last_year);
+    (q.from.unwrap_or(st.identity.period_start.min(to)), to)
+}
+
+/// `GET /evaluation?from=&to=`: 规划实施评估 in 专栏1's layout, a chart per indicator, and
+/// the XLSX/DOCX downloads (public: 《规划》七（四）定期公布规划执行情况).
+pub async fn evaluation_page(
+    State(st): State<AppState>,
+    Query(q): Query<YearQuery>,
+) -> Result<Html<String>, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let (from, to) = range(plan, &q);
+    let e = st.store.evaluation(plan, from, to).await?;
+    let rows = e
+        .rows
+        .iter()
+        .map(|r| EvalRow {
+            seq: r.seq,
+            group: r.group.clone(),
+            indicator: r.indicator.clone(),
+            unit: r.unit.symbol().into(),
+            target: r.target_label.clone(),
+            actual: n2(r.actual),
+            completion: r.completion_pct.map_or("—".into(), |p| format!("{p:.1}%")),
+            status: r.status_label.clone(),
+            status_class: match r.status {
+                minplan_domain::monitoring::Status::OnTrack => "ok",
+                minplan_domain::monitoring::Status::Warning => "warn",
+                minplan_domain::monitoring::Status::Breached => "bad",
+                minplan_domain::monitoring::Status::NoData => "none",
+            },
+            projection: n2(r.projection),
+            svg: if r.series.iter().any(|s| s.value.is_some()) {
+                minplan_report::indicator_chart_svg(r)
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    Ok(Html(
+        EvaluationPage {
+            layout: layout(&sp, "evaluation"),
+            title: format!(
+                "规划实施评估（{}）",
+                if from == to {
+                    format!("{to}年")
+                } else {
+                    format!("{from}～{to}年")
+                }
+            ),
+            from,
+            to,
+            rows,
+            notes: e.notes,
+        }
+        .render()?,
+    ))
+}
+
+/// `GET /annual-plan.xlsx?year=Y`: the draft 年度实施计划 (staff; default: this year).
+pub async fn annual_plan_xlsx(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewPlanVersions>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let year = q.year.unwrap_or_else(|| minplan_store::today().year());
+    let d = st.store.annual_plan(&sp.loaded.plan, year).await?;
+    let bytes = minplan_report::annual_plan_xlsx(&d)
+        .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{year}年度实施计划.xlsx"),
+    ))
+}
+
+/// `GET /annual-plan.docx?year=Y`: the draft 年度实施计划 as a Word document (staff).
+pub async fn annual_plan_docx(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewPlanVersions>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let year = q.year.unwrap_or_else(|| minplan_store::today().year());
+    let d = st.store.annual_plan(plan, year).await?;
+    let bytes = minplan_report::annual_plan_docx(&d, &format!("{}自然资源局", plan.region.name))
+        .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("{year}年度实施计划.docx"),
+    ))
+}
+
+fn download(bytes: Vec<u8>, mime: &str, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"minplan.{}\"; filename*=UTF-8''{}",
+                    name.rsplit('.').next().unwrap_or("bin"),
+                    crate::auth::percent_encode(name)
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /evaluation.xlsx?from=&to=`: the evaluation workbook (专栏1 columns).
+pub async fn evaluation_xlsx(
+    State(st): State<AppState>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let (from, to) = range(&sp.loaded.plan, &q);
+    let e = st.store.evaluation(&sp.loaded.plan, from, to).await?;
+    let bytes = minplan_report::evaluation_xlsx(&e)
+        .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("规划实施评估{from}-{to}.xlsx"),
+    ))
+}
+
+/// `GET /evaluation.docx?from=&to=`: the evaluation report (charts as images).
+pub async fn evaluation_docx(
+    State(st): State<AppState>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let (from, to) = range(plan, &q);
+    let e = st.store.evaluation(plan, from, to).await?;
+    let bytes = minplan_report::evaluation_docx(&e, &format!("{}自然资源局", plan.region.name))
+        .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("规划实施评估{from}-{to}.docx"),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "annual_reports.html")]
+struct ReportsPage {
+    layout: Layout,
+    year: i32,
+    rows: Vec<ReportStatusRow>,
+    mines: Vec<(i64, String)>,
+    can_file: bool,
+    errors: Vec<String>,
+    notice: String,
+    form: FormData,
+}
+
+async fn reports_view(
+    st: &AppState,
+    user: &minplan_store::User,
+    year: i32,
+    errors: Vec<String>,
+    notice: String,
+    form: FormData,
+) -> Result<ReportsPage, AppError> {
+    let sp = st.plan().await;
+    let own = (user.role == Role::Company).then(|| user.credit_code.clone().unwrap_or_default());
+    let mut rows = st
+        .store
+        .report_statuses(year, minplan_store::today())
+        .await?;
+    if let Some(code) = &own {
+        rows.retain(|r| r.credit_code.as_deref() == Some(code.as_str()));
+    }
+    let mines = match &own {
+        Some(code) => st.store.mines_of_holder(code).await?,
+        None => st.store.mines().await?,
+    };
+    Ok(ReportsPage {
+        layout: layout(&sp, "annual-reports"),
+        year,
+        rows,
+        mines: mines.into_iter().map(|m| (m.id, m.name)).collect(),
+        can_file: crate::auth::allowed(Some(user.role), crate::auth::Permission::FileAnnualReport),
+        errors,
+        notice,
+        form,
+    })
+}
+
+/// `GET /annual-reports?year=Y`: the year's required reports and their status (a 矿山企业
+/// account sees its own), with the filing form.
+pub async fn reports_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
+    Query(q): Query<YearQuery>,
+) -> Result<Html<String>, AppError> {
+    let notice = q
+        .filed
+        .as_ref()
+        .map(|f| format!("已报送：{f}"))
+        .unwrap_or_default();
+    let page = reports_view(
+        &st,
+        &user,
+        q.year.unwrap_or_else(last_year),
+        vec![],
+        notice,
+        FormData::parse(b""),
+    )
+    .await?;
+    Ok(Html(page.render()?))
+}
+
+fn parse_form(f: &FormData, errors: &mut Vec<String>) -> Option<(i64, ReportInput)> {
+    let num = |name: &str, label: &str, errors: &mut Vec<String>| -> Option<f64> {
+        let s = f.get(name).trim();
+        if s.is_empty() {
+            return None;
+        }
+        match s.parse::<f64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                errors.push(format!("{label}：“{s}”不是数字"));
+                None
+            }
+        }
+    };
+    let mine = f.get("mine").trim().parse::<i64>().ok();
+    if mine.is_none() {
+        errors.push("矿山：请选择矿山".into());
+    }
+    let year = f.get("year").trim().parse::<i32>().ok();
+    if year.is_none() {
+        errors.push("年度：应为年份".into());
+    }
+    let extraction = num("extraction", "开采量", errors);
+    if extraction.is_none() {
+        errors.push("开采量：不能为空".into());
+    }
+    let output = num("output_value", "产值（万元）", errors);
+    if output.is_none() {
+        errors.push("产值（万元）：不能为空".into());
+    }
+    let unit = match f.get("unit").trim() {
+        "" => None,
+        u => match Unit::parse(u) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                errors.push(format!("单位：{e}"));
+                None
+            }
+        },
+    };
+    let input = ReportInput {
+        year: year.unwrap_or(0),
+        mineral: None,
+        extraction: extraction.unwrap_or(0.0),
+        unit,
+        output_value_wan_yuan: output.unwrap_or(0.0),
+        staff: num("staff", "从业人员", errors).map_or(0, |v| v.round() as i64),
+        mining_recovery_pct: num("mining_recovery", "开采回采率", errors),
+        processing_recovery_pct: num("processing_recovery", "选矿回收率", errors),
+        utilisation_pct: num("utilisation", "综合利用率", errors),
+        water_reuse_pct: num("water_reuse", "清水循环利用率", errors),
+        filed_on: minplan_store::today(),
+        note: Some(f.get("note").to_string()).filter(|s| !s.trim().is_empty()),
+    };
+    if errors.is_empty() {
+        Some((mine.unwrap_or(0), input))
+    } else {
+        None
+    }
+}
+
+/// `POST /annual-reports`: files a report (form). A 矿山企业 files for its own mines only;
+/// staff file on the company's behalf (代报). Problems re-show the form with 422.
+pub async fn report_submit(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::FileAnnualReport>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = FormData::parse(&body);
+    let mut errors = Vec::new();
+    let parsed = parse_form(&f, &mut errors);
+    let year = f
+        .get("year")
+        .trim()
+        .parse::<i32>()
+        .unwrap_or_else(|_| last_year());
+    if let Some((mine, input)) = parsed {
+        let sp = st.plan().await;
+        let company = user.role == Role::Company;
+        let own = company.then(|| user.credit_code.clone().unwrap_or_default());
+        match st
+            .store
+            .file_report(
+                &sp.loaded.plan,
+                mine,
+                &input,
+                !company,
+                own.as_deref(),
+                &actor(&user),
+            )
+            .await
+        {
+            Ok(r) => {
+                return Ok(Redirect::to(&format!(
+                    "/annual-reports?year={}&filed={}",
+                    r.report.year,
+                    crate::auth::percent_encode(&format!(
+                        "{} {} 年度（{}）",
+                        r.report.mine_name,
+                        r.report.year,
+                        r.report.timeliness().label()
+                    ))
+                ))
+                .into_response());
+            }
+            Err(StoreError::Invalid(fs)) => errors.extend(
+                fs.into_iter()
+                    .map(|e| format!("{}：{}", e.field, e.message)),
+            ),
+            Err(StoreError::NotFound(m)) => errors.push(m),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let page = reports_view(&st, &user, year, errors, String::new(), f).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+}
