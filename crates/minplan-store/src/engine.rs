@@ -3,7 +3,7 @@
 //! (`minplan review`) and the web server use the same engine; the server keeps it and
 //! rebuilds it when a layer, the register or the plan changes.
 
-use crate::{Result, Store, StoredPlan, now_rfc3339};
+use crate::{Result, Store, StoredLayer, StoredPlan, now_rfc3339};
 use minplan_domain::application::{Application, ApplicationErrors, parse_application};
 use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
@@ -55,11 +55,34 @@ impl ReviewEngine {
     /// # Errors
     /// Database errors.
     pub async fn load_with(store: &Store, plan: Arc<StoredPlan>) -> Result<ReviewEngine> {
+        let layers = store.active_layers().await?;
+        let register = store.review_register().await?;
+        let lists = store.holder_lists().await?;
+        Ok(Self::from_parts(
+            plan,
+            &layers,
+            register,
+            lists,
+            ReviewConfig::default(),
+        ))
+    }
+
+    /// Builds the engine from given parts: a plan, the imported layers that replace the
+    /// bundle's layers of their kinds, the register (rights and pending applications), the
+    /// lists and the parameters. [`ReviewEngine::load_with`] passes the store's current ones;
+    /// a replay of a stored review ([`Store::replay_review`]) passes the ones it recorded.
+    pub fn from_parts(
+        plan: Arc<StoredPlan>,
+        imported: &[StoredLayer],
+        register: Vec<MiningRight>,
+        lists: HolderLists,
+        config: ReviewConfig,
+    ) -> ReviewEngine {
         let p = &plan.loaded.plan;
         let tm = p.region.zone.with_prefix(false).projection();
         let mut layers: Vec<PlaneLayer> = plan_control_layers(p);
         let mut layer_versions = BTreeMap::new();
-        for stored in store.active_layers().await? {
+        for stored in imported {
             let v = &stored.version;
             layer_versions.insert(v.kind.slug().to_string(), v.id);
             layers.retain(|l| l.kind != v.kind);
@@ -90,21 +113,19 @@ impl ReviewEngine {
             });
         }
         layers.sort_by_key(|l| ControlLayerKind::ALL.iter().position(|k| *k == l.kind));
-        let register = store.review_register().await?;
-        let lists = store.holder_lists().await?;
         let index = SpatialIndex::build(p, layers, &register, None);
         let scales = ScaleTable::default();
         let stats = RegisterStats::compute(p, &register, &scales);
-        Ok(ReviewEngine {
+        ReviewEngine {
             plan,
             index,
             register,
             lists,
             layer_versions,
-            config: ReviewConfig::default(),
+            config,
             scales,
             stats,
-        })
+        }
     }
 
     /// The county as the corner checks see it (outline and zone), 50 m tolerance.

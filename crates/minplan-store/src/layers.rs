@@ -199,6 +199,26 @@ impl Store {
         Ok(row_to_version(&r))
     }
 
+    /// One layer version with its features, active or not (a stored review names the
+    /// versions it used; [`Store::replay_review`] reads them back).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`]; [`StoreError::BadInput`] when the stored features cannot be
+    /// read.
+    pub async fn stored_layer(&self, id: i64) -> Result<StoredLayer> {
+        let r = sqlx::query("SELECT * FROM control_layer_versions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
+        let version = row_to_version(&r);
+        let features: Vec<LayerFeature> =
+            serde_json::from_str(&r.get::<String, _>("features_json")).map_err(|e| {
+                StoreError::BadInput(format!("已存图层 {} 无法读取：{e}", version.id))
+            })?;
+        Ok(StoredLayer { features, version })
+    }
+
     /// All imported layer versions, newest first.
     ///
     /// # Errors

@@ -22,12 +22,16 @@ pub use throttle::{Lockout, ThrottlePolicy};
 
 mod engine;
 mod layers;
+mod records;
 mod register;
+mod replay;
 mod reviews;
 
 pub use engine::ReviewEngine;
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
+pub use records::{ApplicationRecord, RightRecord};
 pub use register::{HolderList, RightsImport};
+pub use replay::Replay;
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 
 use minplan_domain::bundle::{BundleErrors, BundleFiles, LoadedBundle, load_bundle};

@@ -38,6 +38,8 @@ pub struct ReviewSummary {
     pub project_name: String,
     /// 申请人.
     pub holder_name: String,
+    /// 申请人的统一社会信用代码 (a 矿山企业 account sees only its own reviews).
+    pub credit_code: String,
     /// 申请类型.
     pub kind: String,
     /// Conclusion.
@@ -71,6 +73,8 @@ pub struct ReviewRecord {
     pub lists: serde_json::Value,
     /// Layer versions used.
     pub layers: serde_json::Value,
+    /// The parameters used ([`minplan_domain::review::config::ReviewConfig`] as JSON).
+    pub config: serde_json::Value,
     /// The review as produced.
     pub result: serde_json::Value,
 }
@@ -84,6 +88,7 @@ fn summary(r: &sqlx::sqlite::SqliteRow) -> ReviewSummary {
         application_number: r.get("application_number"),
         project_name: app["project_name"].as_str().unwrap_or("").into(),
         holder_name: app["holder_name"].as_str().unwrap_or("").into(),
+        credit_code: app["credit_code"].as_str().unwrap_or("").into(),
         kind: app["kind"].as_str().unwrap_or("").into(),
         conclusion: r.get("conclusion"),
         reviewed_at: r.get("reviewed_at"),
@@ -225,6 +230,7 @@ impl Store {
             register: json("register_json"),
             lists: json("lists_json"),
             layers: json("layers_json"),
+            config: json("config_json"),
             result: json("result_json"),
         })
     }

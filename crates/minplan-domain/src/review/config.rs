@@ -4,10 +4,11 @@
 
 use crate::minerals::MineralCatalogue;
 use crate::units::Unit;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// Tolerances and ranges of the rules.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Tolerances and ranges of the rules. Deserializable so that a stored review can be re-run
+/// with the parameters it recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewConfig {
     /// R2: the application must cover at least this share of its planning block, and the
     /// block at least this share of the application, for the extents to be 基本一致
