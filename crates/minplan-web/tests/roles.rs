@@ -194,41 +194,6 @@ fn mark(who: Who, role: Option<Role>) -> &'static str {
     }
 }
 
-/// The routes of `src/lib.rs`: every `.route("PATH", get(…).post(…)…)`.
-fn routes_in_source() -> BTreeSet<(String, String)> {
-    let src = include_str!("../src/lib.rs");
-    let mut out = BTreeSet::new();
-    let pieces: Vec<&str> = src.split(".route(").skip(1).collect();
-    for piece in pieces {
-        let piece = piece.trim_start();
-        let path = piece
-            .strip_prefix('"')
-            .and_then(|p| p.split('"').next())
-            .expect("route path literal");
-        let rest = &piece[path.len() + 2..];
-        let end = rest.find(".route(").unwrap_or(rest.len());
-        let end = [".fallback(", ".merge(", ";\n"]
-            .iter()
-            .filter_map(|m| rest[..end].find(m))
-            .min()
-            .unwrap_or(end);
-        let handlers = &rest[..end];
-        for m in ["get", "post", "put", "patch", "delete"] {
-            let needle = format!("{m}(");
-            let mut from = 0;
-            while let Some(i) = handlers[from..].find(&needle) {
-                let at = from + i;
-                let before = handlers[..at].chars().last().unwrap_or(' ');
-                if !(before.is_alphanumeric() || before == '_' || before == ':') {
-                    out.insert((m.to_uppercase(), path.to_string()));
-                }
-                from = at + needle.len();
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn the_table_lists_every_route_of_the_router() {
     let in_source = routes_in_source();
