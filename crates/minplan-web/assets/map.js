@@ -247,7 +247,8 @@
       showResult(kind === 'Polygon' ? '单击添加顶点，双击结束' : '单击添加点，双击结束');
       draw.on('drawend', function (e) {
         map.removeInteraction(draw); draw = null;
-        setTimeout(function () { drawing = false; }, 0);
+        // OpenLayers reports a single click 250 ms after it: keep the popup closed until then.
+        setTimeout(function () { drawing = false; }, 500);
         const g = e.feature.getGeometry().clone().transform(code, 'EPSG:4490');
         const geometry = { type: g.getType(), coordinates: g.getCoordinates() };
         csrfToken().then(function (t) {

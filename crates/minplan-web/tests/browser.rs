@@ -2,7 +2,8 @@
 //! WebDriver by chromedriver): log in through the form, paste the corners of
 //! examples/01-qingfa-quarry.txt into 申请受理 and see them checked on the map, fill in the
 //! application, run the review, see 符合 and the map, download the 审查意见书 (a DOCX: a ZIP
-//! starting with `PK`), and find the record and its audit trail in 审查记录. Screenshots go to
+//! starting with `PK`), and find the record and its audit trail in 审查记录; then measure an
+//! area on the 规划区块 map and open the API document. Screenshots go to
 //! `target/browser/*.png` (`$CARGO_TARGET_DIR/browser` when that is set).
 //!
 //! Built only with `--features browser-test` and run only when `MINPLAN_BROWSER_TEST=1`:
@@ -18,6 +19,7 @@
 mod common;
 
 use common::*;
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -387,6 +389,64 @@ async fn a_reviewer_does_the_whole_job_in_the_browser() {
         assert!(trail.contains("user:") && trail.contains(":shenpi"), "{trail}");
         screenshot(&c, &dir, "05-trail").await;
 
+        // The public 规划区块 map, and its measure tool: draw a polygon, get the ellipsoidal
+        // area from the server.
+        c.goto(&format!("{base}/blocks")).await.unwrap();
+        until(&c, "the blocks map", "return document.getElementById('map').dataset.ready === '1';")
+            .await;
+        until(&c, "the blocks map drawn", MAP_DRAWN).await;
+        js(&c, "document.getElementById('map').scrollIntoView(); return true;").await;
+        c.find(Locator::Css("button[data-measure=Polygon]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let map = c.find(Locator::Id("map")).await.unwrap();
+        let mut mouse = MouseActions::new("mouse".into());
+        for (x, y) in [(-120.0, -80.0), (120.0, -80.0), (120.0, 90.0), (-120.0, 90.0), (-120.0, -80.0)] {
+            mouse = mouse
+                .then(PointerAction::MoveToElement {
+                    element: map.clone(),
+                    duration: Some(Duration::from_millis(100)),
+                    x,
+                    y,
+                })
+                .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+                .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT })
+                .then(PointerAction::Pause { duration: Duration::from_millis(400) });
+        }
+        c.perform_actions(mouse).await.unwrap();
+        until(
+            &c,
+            "the measured area",
+            "return (document.getElementById('measure-result').textContent || '').indexOf('椭球面积') === 0;",
+        )
+        .await;
+        let measured = c
+            .find(Locator::Id("measure-result"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(measured.contains("平方千米") && measured.contains("周长"), "{measured}");
+        screenshot(&c, &dir, "06-measure").await;
+
+        // The register and the layers, for the record.
+        for (path, name) in [("/workbench", "08-workbench"), ("/rights", "09-rights"), ("/layers", "10-layers")] {
+            c.goto(&format!("{base}{path}")).await.unwrap();
+            c.wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("main h1"))
+                .await
+                .unwrap();
+            if path == "/rights" {
+                until(&c, "the register map", MAP_DRAWN).await;
+            }
+            screenshot(&c, &dir, name).await;
+        }
+
         // The browsable API document renders too.
         c.goto(&format!("{base}/api/docs/")).await.unwrap();
         c.wait()
@@ -394,7 +454,7 @@ async fn a_reviewer_does_the_whole_job_in_the_browser() {
             .for_element(Locator::Css(".swagger-ui .info"))
             .await
             .expect("Swagger UI renders the document");
-        screenshot(&c, &dir, "06-api-docs").await;
+        screenshot(&c, &dir, "07-api-docs").await;
     }
     .await;
     c.close().await.unwrap();
