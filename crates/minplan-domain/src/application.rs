@@ -533,6 +533,88 @@ fn parse_raw(src: &str) -> Result<RawApplication, ApplicationErrors> {
     })
 }
 
+/// What an application (or the corner-check form) says about its coordinates besides the
+/// points: `[coordinates] crs`, `zone`, `datum`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CornerOptionsInput<'a> {
+    /// EPSG code (`crs = 4532`).
+    pub crs: Option<u32>,
+    /// 3° zone number (`zone = 44`).
+    pub zone: Option<u32>,
+    /// Datum as written (`datum = "CGCS2000"`).
+    pub datum: Option<&'a str>,
+}
+
+/// Which coordinate option a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CornerOption {
+    /// `coordinates.crs`.
+    Crs,
+    /// `coordinates.zone`.
+    Zone,
+    /// `coordinates.datum`.
+    Datum,
+}
+
+impl CornerOption {
+    /// The field path in an application file.
+    pub fn field(self) -> &'static str {
+        match self {
+            CornerOption::Crs => "coordinates.crs",
+            CornerOption::Zone => "coordinates.zone",
+            CornerOption::Datum => "coordinates.datum",
+        }
+    }
+}
+
+/// The corner parser's options for an application: the stated EPSG code, zone and datum
+/// (only CGCS2000 is accepted for an application), the plan's zone (without prefix) when
+/// none is stated, and the county for the outside-county check. Problems of the stated
+/// options are returned with the option they concern; the options are usable regardless.
+///
+/// [`parse_application`] reads coordinates with these options; the web's corner check uses
+/// the same function so that what it shows is what the review will read.
+pub fn corner_parse_options(
+    input: &CornerOptionsInput<'_>,
+    plan_zone: GaussKrugerZone,
+    region: Option<corners::Region>,
+) -> (ParseOptions, Vec<(CornerOption, String)>) {
+    let mut problems = Vec::new();
+    let mut opts = ParseOptions {
+        region,
+        ..ParseOptions::default()
+    };
+    if let Some(code) = input.crs {
+        match minplan_geo::Crs::from_epsg(code) {
+            Ok(minplan_geo::Crs::GaussKruger(z)) => opts.zone = Some(z),
+            Ok(minplan_geo::Crs::Geographic) => {}
+            Err(e) => problems.push((CornerOption::Crs, e.to_string())),
+        }
+        opts.datum = corners::datum_of_epsg(code);
+    }
+    if let Some(z) = input.zone {
+        match GaussKrugerZone::three_degree(z, false) {
+            Ok(zz) => opts.zone = Some(zz),
+            Err(e) => problems.push((CornerOption::Zone, e.to_string())),
+        }
+    }
+    if let Some(d) = input.datum {
+        match d.trim() {
+            "CGCS2000" | "2000国家大地坐标系" | "2000" => {
+                opts.datum = Some(corners::Datum::Cgcs2000)
+            }
+            other => problems.push((
+                CornerOption::Datum,
+                format!("坐标系“{other}”不是 2000 国家大地坐标系（CGCS2000）；请先转换后再申请"),
+            )),
+        }
+    }
+    if opts.zone.is_none() {
+        opts.zone = Some(plan_zone.with_prefix(false));
+    }
+    (opts, problems)
+}
+
 /// Parses and checks an application.
 ///
 /// * `src` — the application file (TOML, `minplan-application/1`);
@@ -820,42 +902,22 @@ pub fn parse_application(
 
     // Corner coordinates.
     let c = raw.coordinates.get_ref();
-    let mut opts = ParseOptions {
+    let (opts, problems) = corner_parse_options(
+        &CornerOptionsInput {
+            crs: c.crs.as_ref().map(|x| *x.get_ref()),
+            zone: c.zone.as_ref().map(|x| *x.get_ref()),
+            datum: c.datum.as_ref().map(|x| x.get_ref().as_str()),
+        },
+        zone,
         region,
-        ..ParseOptions::default()
-    };
-    if let Some(code) = &c.crs {
-        match minplan_geo::Crs::from_epsg(*code.get_ref()) {
-            Ok(minplan_geo::Crs::GaussKruger(z)) => opts.zone = Some(z),
-            Ok(minplan_geo::Crs::Geographic) => {}
-            Err(e) => err("coordinates.crs", Some(code.span().start), e.to_string()),
-        }
-        opts.datum = corners::datum_of_epsg(*code.get_ref());
-    }
-    if let Some(z) = &c.zone {
-        match GaussKrugerZone::three_degree(*z.get_ref(), false) {
-            Ok(zz) => opts.zone = Some(zz),
-            Err(e) => err("coordinates.zone", Some(z.span().start), e.to_string()),
-        }
-    }
-    if let Some(d) = &c.datum {
-        match d.get_ref().trim() {
-            "CGCS2000" | "2000国家大地坐标系" | "2000" => {
-                opts.datum = Some(corners::Datum::Cgcs2000)
-            }
-            other => {
-                err(
-                    "coordinates.datum",
-                    Some(d.span().start),
-                    format!(
-                        "坐标系“{other}”不是 2000 国家大地坐标系（CGCS2000）；请先转换后再申请"
-                    ),
-                );
-            }
-        }
-    }
-    if opts.zone.is_none() {
-        opts.zone = Some(zone.with_prefix(false));
+    );
+    for (field, message) in problems {
+        let offset = match field {
+            CornerOption::Crs => c.crs.as_ref().map(|x| x.span().start),
+            CornerOption::Zone => c.zone.as_ref().map(|x| x.span().start),
+            CornerOption::Datum => c.datum.as_ref().map(|x| x.span().start),
+        };
+        err(field.field(), offset, message);
     }
     let report = match (&c.text, &c.file, corner_bytes) {
         (Some(t), _, _) => Some(corners::parse_str(t.get_ref(), &opts)),

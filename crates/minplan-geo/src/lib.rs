@@ -2,7 +2,7 @@
 //!
 //! CGCS2000 geodesy and geometry for mining-right corner coordinates (拐点坐标):
 //! Gauss–Krüger zones ([`crs`]), the Transverse Mercator projection ([`tmerc`]), plane and
-//! ellipsoidal areas per TD/T 1055-2019 附录D ([`area`]), and corner coordinates: reading,
+//! ellipsoidal areas per TD/T 1055-2019 附录D ([`area`]), geodesic distances ([`geodesic`]), and corner coordinates: reading,
 //! checking and official areas ([`corners`]), and the overlay of a polygon with prepared
 //! layers at speed ([`overlay`]).
 //!
@@ -16,6 +16,7 @@ pub mod area;
 pub mod corners;
 pub mod crs;
 pub mod ellipsoid;
+pub mod geodesic;
 pub mod overlay;
 pub mod tmerc;
 

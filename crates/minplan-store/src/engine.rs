@@ -59,16 +59,27 @@ impl ReviewEngine {
         let register = store.review_register().await?;
         let lists = store.holder_lists().await?;
         let scales = store.scale_table().await?.table;
-        Ok(Self::from_parts(plan, layers, register, lists, scales))
+        Ok(Self::from_parts(
+            plan,
+            &layers,
+            register,
+            lists,
+            ReviewConfig::default(),
+            scales,
+        ))
     }
 
-    /// Builds the engine from given parts: the plan, the imported layers that replace the
-    /// plan's of their kind, the register and the lists.
+    /// Builds the engine from given parts: a plan, the imported layers that replace the
+    /// bundle's layers of their kinds, the register (rights and pending applications), the
+    /// lists, the parameters and the 国土资发〔2004〕208号 scale table.
+    /// [`ReviewEngine::load_with`] passes the store's current ones; a replay of a stored review
+    /// ([`Store::replay_review`]) passes the ones it recorded.
     pub fn from_parts(
         plan: Arc<StoredPlan>,
-        imported: Vec<StoredLayer>,
+        imported: &[StoredLayer],
         register: Vec<MiningRight>,
         lists: HolderLists,
+        config: ReviewConfig,
         scales: ScaleTable,
     ) -> ReviewEngine {
         let p = &plan.loaded.plan;
@@ -106,7 +117,7 @@ impl ReviewEngine {
             register,
             lists,
             layer_versions,
-            config: ReviewConfig::default(),
+            config,
             scales,
             stats,
         }
@@ -177,86 +188,12 @@ impl ReviewEngine {
             register: serde_json::to_value(&self.register).unwrap_or_default(),
             lists: serde_json::to_value(&self.lists).unwrap_or_default(),
             layers: serde_json::to_value(&self.layer_versions).unwrap_or_default(),
+            scales: serde_json::to_value(&self.scales).unwrap_or_default(),
             actor,
         };
         let id = store.save_review(&r, &input).await?;
         Ok((id, r))
     }
-}
-
-/// A stored review re-run from its own inputs.
-pub struct Replay {
-    /// The stored record.
-    pub record: crate::ReviewRecord,
-    /// The review made again now from the record's inputs.
-    pub rerun: ConformityReview,
-    /// Fields of the review JSON that differ (empty when the opinion is the same).
-    pub differences: Vec<String>,
-}
-
-impl Replay {
-    /// Whether the re-run gives the same opinion.
-    pub fn identical(&self) -> bool {
-        self.differences.is_empty()
-    }
-}
-
-/// Re-runs stored review `id` from what it recorded — the application and corner file as
-/// submitted, the plan version, the imported layer versions, the register and lists as they
-/// were, its time — and compares the opinion with the stored one.
-///
-/// # Errors
-/// [`crate::StoreError::NotFound`]; [`crate::StoreError::BadInput`] when the stored inputs no
-/// longer parse.
-pub async fn replay_review(store: &Store, id: i64) -> Result<Replay> {
-    let record = store.review_record(id).await?;
-    let plan = Arc::new(store.load_plan(record.summary.plan_version_id).await?);
-    let mut layers = Vec::new();
-    if let Some(map) = record.layers.as_object() {
-        for v in map.values().filter_map(|v| v.as_i64()) {
-            layers.push(store.stored_layer(v).await?);
-        }
-    }
-    let register: Vec<MiningRight> =
-        serde_json::from_value(record.register.clone()).map_err(|e| {
-            crate::StoreError::BadInput(format!("审查记录 {id} 的登记簿快照无法读取：{e}"))
-        })?;
-    let lists: HolderLists = serde_json::from_value(record.lists.clone()).map_err(|e| {
-        crate::StoreError::BadInput(format!("审查记录 {id} 的名录快照无法读取：{e}"))
-    })?;
-    // The scale table in force now: reviews do not yet record the table's rows (its version
-    // label is in the what-if note), so a replay after the table was edited can differ there.
-    let scales = store.scale_table().await?.table;
-    let engine = ReviewEngine::from_parts(plan, layers, register, lists, scales);
-    let app = engine
-        .parse(&record.input_toml, record.input_corners.as_deref())
-        .map_err(|e| {
-            crate::StoreError::BadInput(format!("审查记录 {id} 的申请无法重新读取：{e}"))
-        })?;
-    let when = record.summary.reviewed_at.clone();
-    let rerun = engine.review(&app, &when);
-    let now = serde_json::to_value(&rerun).unwrap_or_default();
-    let mut differences = Vec::new();
-    match (record.result.as_object(), now.as_object()) {
-        (Some(a), Some(b)) => {
-            for (k, v) in a {
-                if b.get(k) != Some(v) {
-                    differences.push(k.clone());
-                }
-            }
-            for k in b.keys() {
-                if !a.contains_key(k) {
-                    differences.push(k.clone());
-                }
-            }
-        }
-        _ => differences.push("result".into()),
-    }
-    Ok(Replay {
-        record,
-        rerun,
-        differences,
-    })
 }
 /// The county of a plan as the corner checks see it (outline and zone), 50 m tolerance.
 pub fn region_of(p: &minplan_domain::Plan) -> Region {

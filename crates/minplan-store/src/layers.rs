@@ -222,11 +222,12 @@ impl Store {
         rows.iter().map(stored_layer).collect()
     }
 
-    /// One layer version with its features (active or not: reviews keep pointing at the
-    /// versions they used).
+    /// One layer version with its features, active or not (a stored review names the
+    /// versions it used; [`Store::replay_review`] reads them back).
     ///
     /// # Errors
-    /// [`StoreError::NotFound`].
+    /// [`StoreError::NotFound`]; [`StoreError::BadInput`] when the stored features cannot be
+    /// read.
     pub async fn stored_layer(&self, id: i64) -> Result<StoredLayer> {
         let r = sqlx::query("SELECT * FROM control_layer_versions WHERE id = ?")
             .bind(id)

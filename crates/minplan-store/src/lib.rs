@@ -26,16 +26,20 @@ mod engine;
 mod layers;
 mod lifecycle;
 mod monitoring;
+mod records;
 mod register;
+mod replay;
 mod reviews;
 
 pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
 pub use bulk::{BulkMode, BulkOutcome, RowProblem, read_table};
-pub use engine::{Replay, ReviewEngine, region_of, replay_review};
+pub use engine::{ReviewEngine, region_of};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use lifecycle::Mine;
 pub use monitoring::ScaleTableVersion;
+pub use records::{ApplicationRecord, RightRecord};
 pub use register::{HolderList, RightsImport};
+pub use replay::Replay;
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 
 use minplan_domain::bundle::{BundleErrors, BundleFiles, LoadedBundle, load_bundle};

@@ -23,6 +23,9 @@ pub struct ReviewInput<'a> {
     pub lists: serde_json::Value,
     /// Imported layer version ids used (kind slug → id), JSON.
     pub layers: serde_json::Value,
+    /// The production-scale table used
+    /// ([`minplan_domain::review::config::ScaleTable`] as JSON).
+    pub scales: serde_json::Value,
     /// Who ran it.
     pub actor: &'a Actor,
 }
@@ -38,6 +41,8 @@ pub struct ReviewSummary {
     pub project_name: String,
     /// 申请人.
     pub holder_name: String,
+    /// 申请人的统一社会信用代码 (a 矿山企业 account sees only its own reviews).
+    pub credit_code: String,
     /// 申请类型.
     pub kind: String,
     /// Conclusion.
@@ -71,6 +76,11 @@ pub struct ReviewRecord {
     pub lists: serde_json::Value,
     /// Layer versions used.
     pub layers: serde_json::Value,
+    /// The parameters used ([`minplan_domain::review::config::ReviewConfig`] as JSON).
+    pub config: serde_json::Value,
+    /// The production-scale table used ([`minplan_domain::review::config::ScaleTable`] as
+    /// JSON); `Null` for reviews stored before it was recorded (they used the built-in one).
+    pub scales: serde_json::Value,
     /// The review as produced.
     pub result: serde_json::Value,
 }
@@ -84,6 +94,7 @@ fn summary(r: &sqlx::sqlite::SqliteRow) -> ReviewSummary {
         application_number: r.get("application_number"),
         project_name: app["project_name"].as_str().unwrap_or("").into(),
         holder_name: app["holder_name"].as_str().unwrap_or("").into(),
+        credit_code: app["credit_code"].as_str().unwrap_or("").into(),
         kind: app["kind"].as_str().unwrap_or("").into(),
         conclusion: r.get("conclusion"),
         reviewed_at: r.get("reviewed_at"),
@@ -137,8 +148,8 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO reviews (application_number, supersedes_id, plan_version_id, input_toml, input_corners, corner_file_name, layers_json, register_json, lists_json, config_json, result_json, conclusion, geometry_json, reviewed_at, actor)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO reviews (application_number, supersedes_id, plan_version_id, input_toml, input_corners, corner_file_name, layers_json, register_json, lists_json, config_json, scales_json, result_json, conclusion, geometry_json, reviewed_at, actor)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(number)
         .bind(previous)
@@ -150,6 +161,7 @@ impl Store {
         .bind(input.register.to_string())
         .bind(input.lists.to_string())
         .bind(serde_json::to_string(&review.config).unwrap_or_default())
+        .bind(input.scales.to_string())
         .bind(&result_json)
         .bind(review.conclusion.label())
         .bind(serde_json::to_string(&review.application_geometry).unwrap_or_else(|_| "[]".into()))
@@ -225,6 +237,11 @@ impl Store {
             register: json("register_json"),
             lists: json("lists_json"),
             layers: json("layers_json"),
+            config: json("config_json"),
+            scales: r
+                .get::<Option<String>, _>("scales_json")
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or(serde_json::Value::Null),
             result: json("result_json"),
         })
     }

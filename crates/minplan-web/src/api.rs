@@ -18,6 +18,7 @@ fn ok(v: Value) -> Response {
 /// `GET /api/plan`: the plan without geometry (identity, region, baseline, 专栏1, indicators,
 /// block groups and block attributes, key areas, prohibitions, admission, layer summaries),
 /// with the stored version.
+#[utoipa::path(get, path = "/api/plan", tag = "规划", responses((status = 200, description = "规划数据（不含图形）：版本、规划信息、行政区、现状、专栏1、指标、区块、产业区域、禁止限制、准入条件、管控图层摘要", body = Object)))]
 pub async fn plan(State(st): State<AppState>) -> Response {
     let sp = st.plan().await;
     let p = &sp.loaded.plan;
@@ -50,30 +51,35 @@ pub async fn plan(State(st): State<AppState>) -> Response {
 
 /// `GET /api/plan/indicators`: the target indicators, each with `current` (null until
 /// production data exists).
+#[utoipa::path(get, path = "/api/plan/indicators", tag = "规划", responses((status = 200, description = "`{indicators}`：规划指标（current 在有生产数据前为 null）", body = Object)))]
 pub async fn indicators(State(st): State<AppState>) -> Response {
     let sp = st.plan().await;
     ok(json!({ "indicators": indicator_views(&sp.loaded.plan) }))
 }
 
 /// `GET /api/plan/previous-round`: 专栏1 with completion percentages.
+#[utoipa::path(get, path = "/api/plan/previous-round", tag = "规划", responses((status = 200, description = "`{rows}`：专栏1 及完成率", body = Object)))]
 pub async fn previous_round(State(st): State<AppState>) -> Response {
     let sp = st.plan().await;
     ok(json!({ "rows": previous_round_views(&sp.loaded.plan) }))
 }
 
 /// `GET /api/plan/blocks`: the planning blocks as GeoJSON.
+#[utoipa::path(get, path = "/api/plan/blocks", tag = "规划", responses((status = 200, description = "规划区块 GeoJSON FeatureCollection", body = Object)))]
 pub async fn blocks(State(st): State<AppState>) -> Response {
     let sp = st.plan().await;
     ok(geojson::blocks(&sp.loaded.plan))
 }
 
 /// `GET /api/plan/outline`: the county outline as GeoJSON.
+#[utoipa::path(get, path = "/api/plan/outline", tag = "规划", responses((status = 200, description = "行政区范围 GeoJSON", body = Object)))]
 pub async fn outline(State(st): State<AppState>) -> Response {
     let sp = st.plan().await;
     ok(geojson::outline(&sp.loaded.plan))
 }
 
 /// `GET /api/plan/layers`: the control layers available (kind, slug, name, schematic flag).
+#[utoipa::path(get, path = "/api/plan/layers", tag = "规划", responses((status = 200, description = "`{layers}`：规划数据包中的管控图层", body = Object)))]
 pub async fn layers_index(State(st): State<AppState>) -> Response {
     let sp = st.plan().await;
     let layers: Vec<Value> = sp
@@ -88,6 +94,7 @@ pub async fn layers_index(State(st): State<AppState>) -> Response {
 
 /// `GET /api/plan/layers/{kind}`: one control layer as GeoJSON; `kind` is the slug
 /// (`ecological_red_line`, …) or the Chinese name.
+#[utoipa::path(get, path = "/api/plan/layers/{kind}", tag = "规划", params(("kind" = String, Path, description = "图层类型：ecological_red_line、permanent_basic_farmland、urban_development_boundary、visible_corridor 或中文名称")), responses((status = 200, description = "管控图层 GeoJSON", body = Object), (status = 404, description = "没有该图层", body = crate::openapi::ApiError)))]
 pub async fn layer(State(st): State<AppState>, Path(kind): Path<String>) -> Response {
     let sp = st.plan().await;
     let Some(k) = ControlLayerKind::parse(&kind) else {
@@ -100,6 +107,7 @@ pub async fn layer(State(st): State<AppState>, Path(kind): Path<String>) -> Resp
 }
 
 /// `GET /api/plans`: stored plan versions.
+#[utoipa::path(get, path = "/api/plans", tag = "规划", responses((status = 200, description = "`{plans}`：规划版本列表", body = Object)))]
 pub async fn plans(State(st): State<AppState>) -> Response {
     match st.store.list_plans().await {
         Ok(list) => ok(json!({ "plans": list })),

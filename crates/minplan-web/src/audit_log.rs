@@ -96,6 +96,7 @@ pub async fn page(
 }
 
 /// `GET /api/audit?entity=TYPE[:ID]&limit=N`: `{"rows": [...]}`, newest first (default 100).
+#[utoipa::path(get, path = "/api/audit", tag = "操作日志", params(("entity" = Option<String>, Query, description = "对象类型[:编号]，如 review:3"), ("limit" = Option<u32>, Query, description = "条数 1～10000，默认 100")), responses((status = 200, description = "`{rows}`，新的在前", body = Object), (status = 400, description = "limit 无效", body = crate::openapi::ApiError), (status = 403, description = "需系统管理员", body = crate::openapi::ApiError)))]
 pub async fn api_list(
     State(st): State<AppState>,
     _: RequireRole<policy::ViewAudit>,
@@ -113,6 +114,7 @@ pub async fn api_list(
 
 /// `GET /api/audit/verify`: the verification report (`problems`, `first_break`, …) and
 /// `intact`.
+#[utoipa::path(get, path = "/api/audit/verify", tag = "操作日志", responses((status = 200, description = "校验结果：`{intact, summary, problems, …}`", body = Object), (status = 403, description = "需系统管理员", body = crate::openapi::ApiError)))]
 pub async fn api_verify(State(st): State<AppState>, _: RequireRole<policy::ViewAudit>) -> Response {
     match audit::verify(&st.store).await {
         Ok(r) => {

@@ -11,7 +11,7 @@
 //! runs only for a logged-in 系统管理员.
 //!
 //! A 矿山企业 account (own-only) sees only records whose 统一社会信用代码 equals its
-//! `credit_code`: handlers of such records check [`User::credit_code`] themselves.
+//! `credit_code`: handlers of such records filter with [`own_credit_code`] / [`may_see`].
 
 use crate::error::AppError;
 use axum::extract::FromRequestParts;
@@ -105,10 +105,23 @@ pub enum Permission {
     /// File an annual report (年度报告): 矿山企业 for its own mines; 系统管理员, 规划科, 审批科
     /// on a company's behalf (代报).
     FileAnnualReport,
-    /// The register's lifecycle (决定, 出让, 登记, 延续, 转让, 注销, history): 系统管理员, 审批科.
+    /// The register: import rights, and their lifecycle (决定, 出让, 登记, 延续, 转让, 注销,
+    /// history): 系统管理员, 审批科.
     ManageRegister,
     /// Closure (闭坑报告, 闭坑验收): 系统管理员, 审批科, 生态修复.
     AcceptClosure,
+    /// 申请受理 and 规划符合性审查: run and save reviews, check corner coordinates
+    /// (`/intake`): 系统管理员, 审批科.
+    RunReview,
+    /// 审查记录 (`/reviews`, the 审查意见书): every logged-in account; a 矿山企业 only its own
+    /// (see [`own_credit_code`]).
+    ViewReviews,
+    /// 图层管理 (`/layers`): every logged-in account but 矿山企业.
+    ViewLayers,
+    /// Import a control layer: 系统管理员, 规划科.
+    ManageLayers,
+    /// 矿业权 register (`/rights`): every logged-in account; a 矿山企业 only its own.
+    ViewRegister,
 }
 
 impl Permission {
@@ -122,8 +135,13 @@ impl Permission {
             Permission::ManageUsers => "管理账号",
             Permission::ViewAudit => "查看操作日志",
             Permission::FileAnnualReport => "报送矿山年度报告",
-            Permission::ManageRegister => "办理矿业权登记",
+            Permission::ManageRegister => "办理矿业权登记（导入、出让、登记、延续、转让、注销）",
             Permission::AcceptClosure => "办理闭坑",
+            Permission::RunReview => "受理申请和进行规划符合性审查",
+            Permission::ViewReviews => "查看审查记录",
+            Permission::ViewLayers => "查看管控图层",
+            Permission::ManageLayers => "导入管控图层",
+            Permission::ViewRegister => "查看矿业权登记",
         }
     }
 }
@@ -134,15 +152,31 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
     match (permission, role) {
         (ViewPublic, _) => true,
         (_, None) => false,
-        (LoggedIn | ViewPlanVersions, Some(_)) => true,
-        (ActivatePlan, Some(r)) => matches!(r, Role::Admin | Role::Planning),
+        (LoggedIn | ViewPlanVersions | ViewReviews | ViewRegister, Some(_)) => true,
+        (ActivatePlan | ManageLayers, Some(r)) => matches!(r, Role::Admin | Role::Planning),
+        (RunReview | ManageRegister, Some(r)) => matches!(r, Role::Admin | Role::Approval),
+        (ViewLayers, Some(r)) => r != Role::Company,
         (ManageUsers | ViewAudit, Some(r)) => r == Role::Admin,
         (FileAnnualReport, Some(r)) => matches!(
             r,
             Role::Admin | Role::Planning | Role::Approval | Role::Company
         ),
-        (ManageRegister, Some(r)) => matches!(r, Role::Admin | Role::Approval),
         (AcceptClosure, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Restoration),
+    }
+}
+
+/// For an account that may see only its own records (矿山企业): the 统一社会信用代码 its
+/// records must carry (empty — nothing matches — when the account has none). `None` for
+/// every other role: no restriction.
+pub fn own_credit_code(user: &User) -> Option<&str> {
+    (user.role == Role::Company).then(|| user.credit_code.as_deref().unwrap_or(""))
+}
+
+/// Whether `user` may see a record of the holder with `credit_code`.
+pub fn may_see(user: &User, credit_code: Option<&str>) -> bool {
+    match own_credit_code(user) {
+        None => true,
+        Some(own) => !own.is_empty() && credit_code == Some(own),
     }
 }
 
@@ -194,6 +228,16 @@ pub mod policy {
         ManageRegister,
         /// [`Permission::AcceptClosure`].
         AcceptClosure,
+        /// [`Permission::RunReview`].
+        RunReview,
+        /// [`Permission::ViewReviews`].
+        ViewReviews,
+        /// [`Permission::ViewLayers`].
+        ViewLayers,
+        /// [`Permission::ManageLayers`].
+        ManageLayers,
+        /// [`Permission::ViewRegister`].
+        ViewRegister,
     );
 }
 
@@ -364,10 +408,20 @@ mod tests {
             Permission::ActivatePlan,
             Permission::ManageUsers,
             Permission::ViewAudit,
+            Permission::RunReview,
+            Permission::ViewReviews,
+            Permission::ViewLayers,
+            Permission::ManageLayers,
+            Permission::ViewRegister,
+            Permission::ManageRegister,
+            Permission::FileAnnualReport,
+            Permission::AcceptClosure,
         ] {
             assert!(!allowed(None, p), "{p:?}");
             assert!(allowed(Some(Role::Admin), p), "{p:?}");
         }
         assert_eq!(roles_with(Permission::ActivatePlan), "系统管理员、规划科");
+        assert_eq!(roles_with(Permission::RunReview), "系统管理员、审批科");
+        assert!(!allowed(Some(Role::Company), Permission::ViewLayers));
     }
 }

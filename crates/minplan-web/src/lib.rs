@@ -13,32 +13,55 @@
 //! [`login`] (登录/退出/修改密码), [`users`] (账号管理), [`versions`] (规划版本),
 //! [`audit_log`] (操作日志); [`monitoring`] (规划指标 values, 实施评估, 年度报告, 提醒);
 //! [`register_api`] (矿业权登记 lifecycle for staff, JSON).
+//!
+//! The work of the bureau: [`workbench`] (工作台), [`intake`] (申请受理: the application form,
+//! its conversion to a `minplan-application/1` file in [`application_form`], the corner check
+//! of [`corner_check`]), [`reviews`] (审查记录: list, detail with map, audit trail and the
+//! reproducibility check, the Word 审查意见书), [`layers`] (图层管理), [`rights`] (矿业权),
+//! [`measure`] (ellipsoidal lengths and areas for the map's measure tool), [`mapview`] (what
+//! every map page tells `assets/minplan-map.js`), [`openapi`] (the API's OpenAPI document and
+//! its browsable page).
+//!
+//! Reviews from the web call the same functions as the CLI: [`AppState`] keeps a
+//! [`minplan_store::ReviewEngine`] built at start and rebuilt after every write that changes
+//! what a review reads (a saved review — pending applications join the register —, a layer
+//! import, a rights import, a plan activation).
 
 pub mod api;
+pub mod application_form;
 pub mod assets;
 pub mod audit_log;
 pub mod auth;
 pub mod context;
+pub mod corner_check;
 pub mod csrf;
 mod error;
 pub mod forms;
+pub mod intake;
+pub mod layers;
 pub mod login;
+pub mod mapview;
+pub mod measure;
 pub mod monitoring;
+pub mod openapi;
 pub mod pages;
 pub mod register_api;
+pub mod reviews;
+pub mod rights;
 pub mod security;
 pub mod users;
 pub mod versions;
 mod views;
+pub mod workbench;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use minplan_store::{Store, StoredPlan, ThrottlePolicy};
+use minplan_store::{ReviewEngine, Store, StoredPlan, ThrottlePolicy};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::RwLock;
+use tokio::sync::{Mutex, MutexGuard, RwLock};
 
 pub use error::AppError;
 
@@ -53,6 +76,10 @@ pub struct WebConfig {
     pub session_idle: time::Duration,
     /// Login throttling (default 5 failures per username / 20 per address in 15 minutes).
     pub throttle: ThrottlePolicy,
+    /// Base map tiles for the maps (an XYZ URL template in Web Mercator, e.g. 天地图 with its
+    /// key); `None` (the default): no tiles, nothing loaded from the network. When set, the
+    /// Content-Security-Policy allows images from that host only ([`security::csp`]).
+    pub tile_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -62,6 +89,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             session_idle: time::Duration::hours(8),
             throttle: ThrottlePolicy::default(),
+            tile_url: None,
         }
     }
 }
@@ -72,6 +100,8 @@ pub struct AppState {
     /// The database.
     pub store: Store,
     plan: Arc<RwLock<Arc<StoredPlan>>>,
+    engine: Arc<RwLock<Arc<ReviewEngine>>>,
+    writes: Arc<Mutex<()>>,
     config: Arc<WebConfig>,
 }
 
@@ -84,9 +114,13 @@ impl AppState {
         let plan = store.active_plan().await?.ok_or_else(|| {
             AppError::NotFound("数据库中没有启用的规划，请先导入规划数据包".into())
         })?;
+        let plan = Arc::new(plan);
+        let engine = ReviewEngine::load_with(&store, plan.clone()).await?;
         Ok(AppState {
             store,
-            plan: Arc::new(RwLock::new(Arc::new(plan))),
+            plan: Arc::new(RwLock::new(plan)),
+            engine: Arc::new(RwLock::new(Arc::new(engine))),
+            writes: Arc::new(Mutex::new(())),
             config: Arc::new(WebConfig::default()),
         })
     }
@@ -107,7 +141,8 @@ impl AppState {
         self.plan.read().await.clone()
     }
 
-    /// Reloads the active plan from the store (after an import or activation).
+    /// Reloads the active plan from the store (after an import or activation) and rebuilds
+    /// the review engine on it.
     ///
     /// # Errors
     /// As [`AppState::new`].
@@ -115,7 +150,32 @@ impl AppState {
         if let Some(p) = self.store.active_plan().await? {
             *self.plan.write().await = Arc::new(p);
         }
+        self.rebuild_engine().await
+    }
+
+    /// The review engine: the active plan with the layers, register and lists as of the last
+    /// write.
+    pub async fn engine(&self) -> Arc<ReviewEngine> {
+        self.engine.read().await.clone()
+    }
+
+    /// Rebuilds the review engine from the store (after a saved review, a layer or rights
+    /// import, a plan activation).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn rebuild_engine(&self) -> Result<(), AppError> {
+        let plan = self.plan().await;
+        let engine = ReviewEngine::load_with(&self.store, plan).await?;
+        *self.engine.write().await = Arc::new(engine);
         Ok(())
+    }
+
+    /// Serialises the writes that change what a review reads (saving a review, importing a
+    /// layer or rights): hold the guard across the write and [`AppState::rebuild_engine`], so
+    /// that two reviews saved at once each see the other's application in the register.
+    pub async fn write_lock(&self) -> MutexGuard<'_, ()> {
+        self.writes.lock().await
     }
 }
 
@@ -138,6 +198,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::serve))
         .merge(account_routes())
         .merge(monitoring_routes())
+        .merge(work_routes())
         .fallback(pages::not_found);
     harden(routes, &state)
         .layer(tower_http::compression::CompressionLayer::new())
@@ -212,6 +273,46 @@ fn monitoring_routes() -> Router<AppState> {
         .route("/api/rights/{id}/cancel", post(register_api::cancel))
 }
 
+/// Routes of the bureau's work (issue 5): 工作台, 申请受理, 审查记录, 图层管理, 矿业权, the map's
+/// measure tool and the API document. Every route is in the role matrix (`docs/roles.md`).
+fn work_routes() -> Router<AppState> {
+    Router::new()
+        .route("/workbench", get(workbench::page))
+        .route("/intake", get(intake::page).post(intake::submit))
+        .route("/reviews", get(reviews::list_page))
+        .route("/reviews/{id}", get(reviews::detail_page))
+        .route("/reviews/{id}/docx", get(reviews::docx))
+        .route("/layers", get(layers::page).post(layers::upload_submit))
+        .route("/layers/{id}", get(layers::version_page))
+        .route(
+            "/rights",
+            get(rights::list_page).post(rights::import_submit),
+        )
+        .route("/rights/{id}", get(rights::detail_page))
+        .route("/api/workbench", get(workbench::api))
+        .route("/api/corners/check", post(corner_check::api))
+        .route("/api/measure", post(measure::api))
+        .route(
+            "/api/reviews",
+            get(reviews::api_list).post(intake::api_review),
+        )
+        .route("/api/reviews/{id}", get(reviews::api_detail))
+        .route(
+            "/api/layers",
+            get(layers::api_list).post(layers::api_upload),
+        )
+        .route("/api/layers/{id}", get(layers::api_version))
+        .route(
+            "/api/rights",
+            get(rights::api_list).post(rights::api_import),
+        )
+        .route("/api/rights/{id}", get(rights::api_detail))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/docs", get(openapi::docs_redirect))
+        .route("/api/docs/", get(openapi::docs_index))
+        .route("/api/docs/{*file}", get(openapi::docs_file))
+}
+
 /// The layers every route goes through, innermost first: CSRF check of writes, request
 /// context, sessions in the database and the logged-in user, panic → 500, body limit,
 /// Chinese errors for bare error responses, security headers.
@@ -243,7 +344,7 @@ fn harden(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
         .layer(axum::middleware::from_fn(move |req, next| {
             security::friendly_errors(limit, req, next)
         }));
-    for (name, value) in security::headers() {
+    for (name, value) in security::headers(cfg.tile_url.as_deref()) {
         r = r.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
     r

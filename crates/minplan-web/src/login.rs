@@ -174,7 +174,7 @@ pub async fn login_page(
 }
 
 /// `POST /login` (form: `username`, `password`, `next`, `csrf_token`): logs in and goes to
-/// `next`; otherwise re-displays the form with the field's error (401 wrong credentials,
+/// `next` (the 工作台 when `next` is `/` or absent); otherwise re-displays the form with the field's error (401 wrong credentials,
 /// 422 missing fields, 429 throttled).
 pub async fn login_submit(
     State(st): State<AppState>,
@@ -186,7 +186,12 @@ pub async fn login_submit(
     let (username, password, next) = (form.get("username"), form.get("password"), form.get("next"));
     let session = auth.session.clone();
     match attempt(&st, &mut auth, username, password, &ip).await {
-        Ok(_) => Ok(Redirect::to(&safe_next(next)).into_response()),
+        // The 工作台 is the landing page after login, unless a page asked to come back.
+        Ok(_) => Ok(Redirect::to(&match safe_next(next).as_str() {
+            "/" => "/workbench".to_string(),
+            other => other.to_string(),
+        })
+        .into_response()),
         Err(LoginFailure::Missing(errors)) => {
             render_login(
                 &st,
@@ -269,6 +274,7 @@ fn user_json(u: &User) -> serde_json::Value {
 
 /// `GET /api/session`: `{user, csrf_token}` — the logged-in user (or null) and the token to
 /// send as `X-CSRF-Token` with every write.
+#[utoipa::path(get, path = "/api/session", tag = "账号与会话", responses((status = 200, description = "`{user, csrf_token}`：当前用户（未登录为 null）与写操作须带的 CSRF 令牌", body = Object)))]
 pub async fn api_session(auth: AuthSession) -> Response {
     match csrf::ensure_token(&auth.session).await {
         Ok(t) => Json(serde_json::json!({
@@ -281,7 +287,7 @@ pub async fn api_session(auth: AuthSession) -> Response {
 }
 
 /// Body of `POST /api/session`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
     /// Username.
     pub username: String,
@@ -292,6 +298,7 @@ pub struct LoginRequest {
 /// `POST /api/session` (`{"username", "password"}`, header `X-CSRF-Token`): logs in;
 /// `{user, csrf_token}` with the new token. Errors: 400 `bad_request`, 401
 /// `invalid_credentials`, 429 `throttled`.
+#[utoipa::path(post, path = "/api/session", tag = "账号与会话", request_body = LoginRequest, responses((status = 200, description = "`{user, csrf_token}`（新令牌）", body = Object), (status = 401, description = "用户名或密码错误（invalid_credentials）", body = crate::openapi::ApiError), (status = 422, description = "缺少字段", body = crate::openapi::ApiError), (status = 429, description = "登录失败次数过多，暂时锁定", body = crate::openapi::ApiError)))]
 pub async fn api_login(
     State(st): State<AppState>,
     mut auth: AuthSession,
@@ -321,6 +328,7 @@ pub async fn api_login(
 }
 
 /// `DELETE /api/session`: logs out; `{"ok": true}`.
+#[utoipa::path(delete, path = "/api/session", tag = "账号与会话", responses((status = 200, description = "`{ok: true}`", body = Object)))]
 pub async fn api_logout(
     State(st): State<AppState>,
     mut auth: AuthSession,

@@ -40,6 +40,12 @@ fn last_year() -> i32 {
 
 /// `GET /api/indicators?year=Y`: the indicators of a year (public; JSON of
 /// `IndicatorReport`: value, status, projection, licensed totals, series).
+#[utoipa::path(get, path = "/api/indicators", tag = "规划指标",
+    params(("year" = Option<i32>, Query, description = "年份，缺省为上一年")),
+    responses(
+        (status = 200, description = "专栏2各指标当年数值、状态（正常、预警、超出上限、未达标）、至规划末年的预测与逐年序列", body = Object),
+        (status = 400, description = "年份有误", body = crate::openapi::ApiError),
+    ))]
 pub async fn api_indicators(State(st): State<AppState>, Query(q): Query<YearQuery>) -> Response {
     let sp = st.plan().await;
     match st
@@ -53,6 +59,11 @@ pub async fn api_indicators(State(st): State<AppState>, Query(q): Query<YearQuer
 }
 
 /// `GET /api/reminders`: today's reminders (logged in; a 矿山企业 account sees its own).
+#[utoipa::path(get, path = "/api/reminders", tag = "工作台",
+    responses(
+        (status = 200, description = "今日提醒：许可证 90 天内到期、年度报告待报与逾期、接近规划上限；矿山企业只见本企业的", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+    ))]
 pub async fn api_reminders(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::LoggedIn>,

@@ -127,11 +127,7 @@ pub async fn previous_round(State(st): State<AppState>) -> Result<Html<String>, 
 #[template(path = "blocks.html")]
 struct BlocksPage {
     layout: Layout,
-    cm: String,
-    zone: u8,
-    epsg_plain: u32,
-    epsg_prefixed: u32,
-    zone_label: String,
+    map: crate::mapview::MapView,
     groups: Vec<BlockGroupView>,
     blocks: Vec<BlockView>,
 }
@@ -140,17 +136,15 @@ struct BlocksPage {
 pub async fn blocks(State(st): State<AppState>) -> Result<Html<String>, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let z = plan.region.zone;
+    let map = crate::mapview::map_view(
+        &st,
+        plan,
+        crate::mapview::plan_layers(plan),
+        serde_json::Value::Null,
+    );
     render(BlocksPage {
         layout: layout(&sp, "blocks"),
-        cm: num(z.central_meridian()),
-        zone: z.zone,
-        epsg_plain: z.with_prefix(false).epsg(),
-        epsg_prefixed: z.with_prefix(true).epsg(),
-        zone_label: format!(
-            "地图投影：{}；坐标显示 X（北）/Y（东，含带号）与经纬度",
-            z.with_prefix(true)
-        ),
+        map,
         groups: block_group_views(plan),
         blocks: block_views(plan),
     })

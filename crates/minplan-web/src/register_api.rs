@@ -19,6 +19,7 @@ use minplan_domain::register::{
     ClosureAcceptance, ClosureReport, Decision, Extension, Grant, Registration,
 };
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 fn date(field: &str, s: &str) -> Result<Date, AppError> {
     Date::parse(s).map_err(|e| AppError::BadRequest(format!("{field}：{e}")))
@@ -32,15 +33,29 @@ fn respond<T: serde::Serialize>(r: Result<T, AppError>) -> Response {
 }
 
 /// `{approve, date, accepted_checks?, reason?}`.
-#[derive(Deserialize)]
-struct DecisionBody {
-    approve: bool,
-    date: String,
-    accepted_checks: Option<String>,
-    reason: Option<String>,
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionBody {
+    /// 批准（true）或不予批准（false）。
+    pub approve: bool,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+    /// 基本符合（需人工核查）的申请批准时：人工核查意见（必填）。
+    pub accepted_checks: Option<String>,
+    /// 理由（不予批准、逾期延续、注销时必填）。
+    pub reason: Option<String>,
 }
 
 /// `POST /api/applications/{number}/decision`: 批准 / 不予批准 (审批科).
+#[utoipa::path(post, path = "/api/applications/{id}/decision", tag = "矿业权",
+    request_body = DecisionBody,
+    params(("id" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "`{application, status}`", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::openapi::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::openapi::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::openapi::ApiError),
+    ))]
 pub async fn decide(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
@@ -67,17 +82,32 @@ pub async fn decide(
 }
 
 /// `{method, price_wan_yuan, date, net_mineral?, contract?}`.
-#[derive(Deserialize)]
-struct GrantBody {
-    method: String,
-    price_wan_yuan: f64,
-    date: String,
+#[derive(Deserialize, ToSchema)]
+pub struct GrantBody {
+    /// 出让方式：招标、拍卖、挂牌、协议。
+    pub method: String,
+    /// 出让收益（价款），万元。
+    pub price_wan_yuan: f64,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
     #[serde(default)]
-    net_mineral: bool,
-    contract: Option<String>,
+    /// 净矿出让。
+    pub net_mineral: bool,
+    /// 出让合同编号。
+    pub contract: Option<String>,
 }
 
 /// `POST /api/applications/{number}/grant`: records 出让 (招标/拍卖/挂牌/协议, 净矿出让, price).
+#[utoipa::path(post, path = "/api/applications/{id}/grant", tag = "矿业权",
+    request_body = GrantBody,
+    params(("id" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "`{application, grant}`", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::openapi::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::openapi::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::openapi::ApiError),
+    ))]
 pub async fn grant(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
@@ -108,17 +138,33 @@ pub async fn grant(
 }
 
 /// `{licence, valid_from, valid_to, date?, approval?, name?}`.
-#[derive(Deserialize)]
-struct RegisterBody {
-    licence: String,
-    valid_from: String,
-    valid_to: String,
-    date: Option<String>,
-    approval: Option<String>,
-    name: Option<String>,
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterBody {
+    /// 许可证号。
+    pub licence: String,
+    /// 有效期起，YYYY-MM-DD。
+    pub valid_from: String,
+    /// 有效期止，YYYY-MM-DD。
+    pub valid_to: String,
+    /// 日期，YYYY-MM-DD。
+    pub date: Option<String>,
+    /// 发证机关层级：省级、市级划定、本级审批。
+    pub approval: Option<String>,
+    /// 矿山（项目）名称，缺省取申请的项目名称。
+    pub name: Option<String>,
 }
 
 /// `POST /api/applications/{number}/register`: registers the right of an approved application.
+#[utoipa::path(post, path = "/api/applications/{id}/register", tag = "矿业权",
+    request_body = RegisterBody,
+    params(("id" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "登记后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::openapi::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::openapi::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::openapi::ApiError),
+    ))]
 pub async fn register(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
@@ -164,6 +210,15 @@ pub async fn register(
 }
 
 /// `GET /api/rights/{id}/history`: a right with every event (staff).
+#[utoipa::path(get, path = "/api/rights/{id}/history", tag = "矿业权",
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "矿业权及其全部登记事项", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::openapi::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::openapi::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::openapi::ApiError),
+    ))]
 pub async fn history(
     State(st): State<AppState>,
     RequireRole { .. }: RequireRole<policy::ManageRegister>,
@@ -173,15 +228,29 @@ pub async fn history(
 }
 
 /// `{valid_to, date, reason?, application?}`.
-#[derive(Deserialize)]
-struct ExtendBody {
-    valid_to: String,
-    date: String,
-    reason: Option<String>,
-    application: Option<String>,
+#[derive(Deserialize, ToSchema)]
+pub struct ExtendBody {
+    /// 有效期止，YYYY-MM-DD。
+    pub valid_to: String,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+    /// 理由（不予批准、逾期延续、注销时必填）。
+    pub reason: Option<String>,
+    /// 申请编号。
+    pub application: Option<String>,
 }
 
 /// `POST /api/rights/{id}/extend`: 延续 (after expiry only with `reason`).
+#[utoipa::path(post, path = "/api/rights/{id}/extend", tag = "矿业权",
+    request_body = ExtendBody,
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "延续后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::openapi::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::openapi::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::openapi::ApiError),
+    ))]
 pub async fn extend(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
@@ -204,13 +273,25 @@ pub async fn extend(
 }
 
 /// `{application, date}`.
-#[derive(Deserialize)]
-struct AppDateBody {
-    application: String,
-    date: String,
+#[derive(Deserialize, ToSchema)]
+pub struct AppDateBody {
+    /// 申请编号。
+    pub application: String,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
 }
 
 /// `POST /api/rights/{id}/transfer`: 转让 on an approved 转让 application.
+#[utoipa::path(post, path = "/api/rights/{id}/transfer", tag = "矿业权",
+    request_body = AppDateBody,
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "转让后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::openapi::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::openapi::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::openapi::ApiError),
+    ))]
 pub async fn transfer(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
@@ -231,13 +312,25 @@ pub async fn transfer(
 }
 
 /// `{title, date}`.
-#[derive(Deserialize)]
-struct ClosureReportBody {
-    title: String,
-    date: String,
+#[derive(Deserialize, ToSchema)]
+pub struct ClosureReportBody {
+    /// 闭坑报告名称。
+    pub title: String,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
 }
 
 /// `POST /api/rights/{id}/closure-report`: files the 闭坑报告.
+#[utoipa::path(post, path = "/api/rights/{id}/closure-report", tag = "矿业权",
+    request_body = ClosureReportBody,
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "报送后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+        (status = 403, description = "无权（需系统管理员、审批科或生态修复）或缺少 CSRF 令牌", body = crate::openapi::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::openapi::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::openapi::ApiError),
+    ))]
 pub async fn closure_report(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::AcceptClosure>,
@@ -258,14 +351,27 @@ pub async fn closure_report(
 }
 
 /// `{date, accepted_by, document}`.
-#[derive(Deserialize)]
-struct CloseBody {
-    date: String,
-    accepted_by: String,
-    document: String,
+#[derive(Deserialize, ToSchema)]
+pub struct CloseBody {
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+    /// 验收单位。
+    pub accepted_by: String,
+    /// 验收文号。
+    pub document: String,
 }
 
 /// `POST /api/rights/{id}/close`: 闭坑 — accepts the closure report on file.
+#[utoipa::path(post, path = "/api/rights/{id}/close", tag = "矿业权",
+    request_body = CloseBody,
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "闭坑后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+        (status = 403, description = "无权（需系统管理员、审批科或生态修复）或缺少 CSRF 令牌", body = crate::openapi::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::openapi::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::openapi::ApiError),
+    ))]
 pub async fn close(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::AcceptClosure>,
@@ -287,13 +393,25 @@ pub async fn close(
 }
 
 /// `{date, reason}`.
-#[derive(Deserialize)]
-struct CancelBody {
-    date: String,
-    reason: String,
+#[derive(Deserialize, ToSchema)]
+pub struct CancelBody {
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+    /// 理由（不予批准、逾期延续、注销时必填）。
+    pub reason: String,
 }
 
 /// `POST /api/rights/{id}/cancel`: 注销 with its reason.
+#[utoipa::path(post, path = "/api/rights/{id}/cancel", tag = "矿业权",
+    request_body = CancelBody,
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "注销后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::openapi::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::openapi::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::openapi::ApiError),
+    ))]
 pub async fn cancel(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,

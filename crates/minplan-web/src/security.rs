@@ -15,12 +15,67 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' '
 img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
 base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// The origins (`https://host[:port]`) a base-map tile URL template loads images from: its
+/// host, with OpenLayers' subdomain ranges `{a-c}` / `{0-7}` expanded.
+///
+/// # Errors
+/// A Chinese message when the template is not an `http(s)://` URL with a plain host name
+/// (nothing else may enter the Content-Security-Policy).
+pub fn tile_origins(template: &str) -> Result<Vec<String>, String> {
+    let bad = || format!("底图瓦片地址“{template}”不是有效的 http(s) 地址模板");
+    let (scheme, rest) = template
+        .split_once("://")
+        .filter(|(s, _)| *s == "https" || *s == "http")
+        .ok_or_else(bad)?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.contains('@') {
+        return Err(bad());
+    }
+    let hosts: Vec<String> = match (host.find('{'), host.find('}')) {
+        (Some(i), Some(j)) if j > i => {
+            let range = &host[i + 1..j];
+            let (a, b) = range.split_once('-').ok_or_else(bad)?;
+            let (a, b) = match (a.chars().next(), b.chars().next()) {
+                (Some(a), Some(b)) if a.is_ascii_alphanumeric() && b >= a => (a, b),
+                _ => return Err(bad()),
+            };
+            (a..=b)
+                .map(|c| format!("{}{c}{}", &host[..i], &host[j + 1..]))
+                .collect()
+        }
+        (None, None) => vec![host.to_string()],
+        _ => return Err(bad()),
+    };
+    if hosts.iter().any(|h| {
+        !h.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
+    }) {
+        return Err(bad());
+    }
+    Ok(hosts
+        .into_iter()
+        .map(|h| format!("{scheme}://{h}"))
+        .collect())
+}
+
+/// The Content-Security-Policy: [`CSP`], with the base-map tile hosts added to `img-src`
+/// when a tile URL is configured.
+pub fn csp(tile_url: Option<&str>) -> String {
+    match tile_url.map(tile_origins) {
+        Some(Ok(origins)) => CSP.replace(
+            "img-src 'self' data: blob:",
+            &format!("img-src 'self' data: blob: {}", origins.join(" ")),
+        ),
+        _ => CSP.to_string(),
+    }
+}
+
 /// The security headers set on every response that has not set them itself.
-pub fn headers() -> [(header::HeaderName, HeaderValue); 4] {
+pub fn headers(tile_url: Option<&str>) -> [(header::HeaderName, HeaderValue); 4] {
     [
         (
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
+            HeaderValue::from_str(&csp(tile_url)).unwrap_or(HeaderValue::from_static(CSP)),
         ),
         (
             header::X_CONTENT_TYPE_OPTIONS,
@@ -80,4 +135,37 @@ pub async fn friendly_errors(body_limit: usize, req: Request, next: Next) -> Res
         out.headers_mut().insert(header::ALLOW, allow.clone());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_hosts_enter_img_src_only() {
+        let t = "https://t{0-7}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY";
+        let o = tile_origins(t).unwrap();
+        assert_eq!(o.len(), 8);
+        assert_eq!(o[0], "https://t0.tianditu.gov.cn");
+        assert_eq!(o[7], "https://t7.tianditu.gov.cn");
+        let c = csp(Some(t));
+        assert!(c.contains("img-src 'self' data: blob: https://t0.tianditu.gov.cn"));
+        assert!(c.contains("connect-src 'self';"));
+        assert_eq!(
+            tile_origins("http://localhost:8081/{z}/{x}/{y}.png").unwrap(),
+            ["http://localhost:8081"]
+        );
+        for bad in [
+            "ftp://x/{z}",
+            "https://",
+            "https://a b/{z}",
+            "https://x;script-src *",
+            "https://u@h/",
+            "javascript:alert(1)",
+        ] {
+            assert!(tile_origins(bad).is_err(), "{bad}");
+            assert_eq!(csp(Some(bad)), CSP);
+        }
+        assert_eq!(csp(None), CSP);
+    }
 }

@@ -291,6 +291,7 @@ pub async fn enable_submit(
 }
 
 /// `GET /api/admin/users`: `{"users": [...]}`.
+#[utoipa::path(get, path = "/api/admin/users", tag = "账号与会话", responses((status = 200, description = "`{users}`", body = Object), (status = 403, description = "需系统管理员", body = crate::openapi::ApiError)))]
 pub async fn api_list(State(st): State<AppState>, _: RequireRole<policy::ManageUsers>) -> Response {
     match st.store.list_users().await {
         Ok(users) => Json(serde_json::json!({ "users": users })).into_response(),
@@ -299,7 +300,7 @@ pub async fn api_list(State(st): State<AppState>, _: RequireRole<policy::ManageU
 }
 
 /// Body of `POST /api/admin/users`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct AddUserRequest {
     /// Username.
     pub username: String,
@@ -317,6 +318,7 @@ pub struct AddUserRequest {
 
 /// `POST /api/admin/users`: creates an account; 201 `{"user": …}`, or 422 `invalid` with
 /// `fields`.
+#[utoipa::path(post, path = "/api/admin/users", tag = "账号与会话", request_body = AddUserRequest, responses((status = 201, description = "`{user}`", body = Object), (status = 422, description = "输入有误（fields）", body = crate::openapi::ApiError), (status = 403, description = "需系统管理员", body = crate::openapi::ApiError)))]
 pub async fn api_add(
     State(st): State<AppState>,
     RequireRole { user: admin, .. }: RequireRole<policy::ManageUsers>,
@@ -340,6 +342,7 @@ pub async fn api_add(
 }
 
 /// `POST /api/admin/users/{id}/disable`: `{"user": …}`.
+#[utoipa::path(post, path = "/api/admin/users/{id}/disable", tag = "账号与会话", params(("id" = i64, Path, description = "账号编号")), responses((status = 200, description = "`{user}`", body = Object), (status = 404, description = "没有该账号", body = crate::openapi::ApiError), (status = 422, description = "不能停用最后一个系统管理员", body = crate::openapi::ApiError)))]
 pub async fn api_disable(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageUsers>,
@@ -352,6 +355,7 @@ pub async fn api_disable(
 }
 
 /// `POST /api/admin/users/{id}/enable`: `{"user": …}`.
+#[utoipa::path(post, path = "/api/admin/users/{id}/enable", tag = "账号与会话", params(("id" = i64, Path, description = "账号编号")), responses((status = 200, description = "`{user}`", body = Object), (status = 404, description = "没有该账号", body = crate::openapi::ApiError)))]
 pub async fn api_enable(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageUsers>,

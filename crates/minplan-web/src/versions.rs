@@ -64,6 +64,7 @@ pub async fn activate_submit(
 }
 
 /// `POST /api/plans/{id}/activate`: `{"version": …}`.
+#[utoipa::path(post, path = "/api/plans/{id}/activate", tag = "规划", params(("id" = i64, Path, description = "规划版本编号")), responses((status = 200, description = "`{version}`", body = Object), (status = 404, description = "没有该版本", body = crate::openapi::ApiError), (status = 403, description = "需系统管理员或规划科", body = crate::openapi::ApiError)))]
 pub async fn api_activate(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ActivatePlan>,

@@ -358,6 +358,12 @@ pub struct Layout {
     pub nav_versions: bool,
     pub nav_users: bool,
     pub nav_audit: bool,
+    /// Tabs of the bureau's work (工作台, 申请受理, 审查记录, 矿业权, 图层管理).
+    pub nav_workbench: bool,
+    pub nav_intake: bool,
+    pub nav_reviews: bool,
+    pub nav_rights: bool,
+    pub nav_layers: bool,
 }
 
 /// The layout of a page: the plan's name and version, and — from the request context
@@ -376,6 +382,11 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
         nav_versions: ctx.can(Permission::ViewPlanVersions),
         nav_users: ctx.can(Permission::ManageUsers),
         nav_audit: ctx.can(Permission::ViewAudit),
+        nav_workbench: ctx.can(Permission::LoggedIn),
+        nav_intake: ctx.can(Permission::RunReview),
+        nav_reviews: ctx.can(Permission::ViewReviews),
+        nav_rights: ctx.can(Permission::ViewRegister),
+        nav_layers: ctx.can(Permission::ViewLayers),
         csrf: ctx.csrf,
         plan_name: p.identity.name.value.clone(),
         region_name: p.region.name.clone(),

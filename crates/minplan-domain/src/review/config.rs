@@ -4,10 +4,11 @@
 
 use crate::minerals::MineralCatalogue;
 use crate::units::Unit;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// Tolerances and ranges of the rules.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Tolerances and ranges of the rules. Deserializable so that a stored review can be re-run
+/// with the parameters it recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewConfig {
     /// R2: the application must cover at least this share of its planning block, and the
     /// block at least this share of the application, for the extents to be 基本一致
@@ -83,7 +84,7 @@ pub struct ScaleRow {
 /// 矿山生产建设规模分类一览表 (国土资发〔2004〕208号), the rows county plans need. Editable: a
 /// bureau may add or change rows; minerals not listed are classed by a row of a similar
 /// mineral or not at all (the review then asks for a manual check).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScaleTable {
     /// Rows.
     pub rows: Vec<ScaleRow>,

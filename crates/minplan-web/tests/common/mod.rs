@@ -7,6 +7,7 @@ use minplan_store::{Actor, NewUser, Role, Store, default_bundle};
 use minplan_web::{AppState, WebConfig, serve};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// The password of every test account.
 pub const PW: &str = "Kuangchan-2025!";
@@ -129,4 +130,39 @@ pub async fn audit_rows(store: &Store) -> usize {
         .await
         .unwrap()
         .len()
+}
+
+/// The routes of `src/lib.rs`: every `.route("PATH", get(…).post(…)…)`.
+pub fn routes_in_source() -> BTreeSet<(String, String)> {
+    let src = include_str!("../../src/lib.rs");
+    let mut out = BTreeSet::new();
+    let pieces: Vec<&str> = src.split(".route(").skip(1).collect();
+    for piece in pieces {
+        let piece = piece.trim_start();
+        let path = piece
+            .strip_prefix('"')
+            .and_then(|p| p.split('"').next())
+            .expect("route path literal");
+        let rest = &piece[path.len() + 2..];
+        let end = rest.find(".route(").unwrap_or(rest.len());
+        let end = [".fallback(", ".merge(", ";\n"]
+            .iter()
+            .filter_map(|m| rest[..end].find(m))
+            .min()
+            .unwrap_or(end);
+        let handlers = &rest[..end];
+        for m in ["get", "post", "put", "patch", "delete"] {
+            let needle = format!("{m}(");
+            let mut from = 0;
+            while let Some(i) = handlers[from..].find(&needle) {
+                let at = from + i;
+                let before = handlers[..at].chars().last().unwrap_or(' ');
+                if !(before.is_alphanumeric() || before == '_' || before == ':') {
+                    out.insert((m.to_uppercase(), path.to_string()));
+                }
+                from = at + needle.len();
+            }
+        }
+    }
+    out
 }

@@ -66,31 +66,32 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewsCommand) -> anyhow::Result<ExitCode>
                 Ok(ExitCode::SUCCESS)
             }
             ReviewsCommand::Show { id, json, docx } => {
-                let replay = minplan_store::replay_review(&store, id).await?;
+                let record = store.review_record(id).await?;
+                let replay = store.replay_review(&record, None).await?;
                 if json {
-                    println!("{}", serde_json::to_string_pretty(&replay.record.result)?);
+                    println!("{}", serde_json::to_string_pretty(&record.result)?);
                 } else {
-                    print!("{}", super::review::render(&replay.rerun, Some(id)));
+                    print!("{}", super::review::render(&replay.review, Some(id)));
                     let trail = store.audit_trail("review", &id.to_string()).await?;
                     for a in trail {
                         println!("留痕：{} {} {}（哈希 {}）", a.at, a.actor, a.action, &a.hash[..12]);
                     }
                 }
                 if let Some(path) = docx {
-                    let plan = store.load_plan(replay.record.summary.plan_version_id).await?;
-                    let bytes = minplan_report::review_docx(&replay.rerun, &plan.loaded.plan, &minplan_report::DocxOptions::default())?;
+                    let bytes = minplan_report::review_docx(&replay.review, &replay.plan.loaded.plan, &minplan_report::DocxOptions::default())?;
                     std::fs::write(&path, bytes)?;
                     eprintln!("已写出审查意见书：{}", path.display());
                 }
-                if !replay.identical() {
+                if !replay.matches() {
                     eprintln!("注意：按记录的输入重新审查，以下内容与保存的意见不同：{}", replay.differences.join("、"));
                 }
                 Ok(ExitCode::SUCCESS)
             }
             ReviewsCommand::Verify { id } => {
-                let replay = minplan_store::replay_review(&store, id).await?;
-                if replay.identical() {
-                    println!("审查记录 #{id} 复核一致：按记录保存的输入重新审查，意见与保存的相同（结论：{}）。", replay.rerun.conclusion.label());
+                let record = store.review_record(id).await?;
+                let replay = store.replay_review(&record, None).await?;
+                if replay.matches() {
+                    println!("审查记录 #{id} 复核一致：按记录保存的输入重新审查，意见与保存的相同（结论：{}）。", replay.review.conclusion.label());
                     Ok(ExitCode::SUCCESS)
                 } else {
                     println!("审查记录 #{id} 复核不一致：{}", replay.differences.join("、"));

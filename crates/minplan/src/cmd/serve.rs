@@ -17,6 +17,11 @@ pub struct ServeArgs {
     /// 会话 Cookie 只经 HTTPS 发送（经 HTTPS 反向代理对外服务时设置）
     #[arg(long, env = "MINPLAN_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// 地图底图瓦片地址模板（Web 墨卡托 XYZ，如天地图
+    /// 'https://t{0-7}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=密钥'）；
+    /// 不设置时不加载任何底图，离线可用
+    #[arg(long, env = "MINPLAN_TILE_URL")]
+    tile_url: Option<String>,
 }
 
 /// Runs the server until Ctrl-C.
@@ -25,11 +30,16 @@ pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
         let path = super::db_path(db);
         let store = super::open_store(&path).await?;
         let no_users = store.list_users().await?.is_empty();
+        let tile_url = args.tile_url.filter(|u| !u.trim().is_empty());
+        if let Some(u) = &tile_url {
+            minplan_web::security::tile_origins(u).map_err(anyhow::Error::msg)?;
+        }
         let state = minplan_web::AppState::new(store)
             .await?
             .with_config(minplan_web::WebConfig {
                 body_limit: args.body_limit_mb as usize * 1024 * 1024,
                 secure_cookies: args.secure_cookies,
+                tile_url: tile_url.clone(),
                 ..minplan_web::WebConfig::default()
             });
         let plan = state.plan().await;
@@ -45,6 +55,10 @@ pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
         println!("minplan 已启动：http://{addr}/");
         println!("  规划：{}（第 {} 版）", plan.info.name, plan.info.version);
         println!("  数据库：{}", path.display());
+        match &tile_url {
+            Some(u) => println!("  地图底图：{u}"),
+            None => println!("  地图底图：无（离线；可用 --tile-url 设置）"),
+        }
         if no_users {
             println!(
                 "  还没有账号：公开页面可以访问；用 minplan user add --role admin 用户名 新建系统管理员。"

@@ -1,0 +1,173 @@
+//! The register and the applications as people read them (the web's 矿业权 and 工作台 pages):
+//! every column of a right, including its licence dates and source, and each application
+//! with its status and latest review. Read-only; the review's own view of the register is
+//! [`Store::review_register`].
+
+use crate::{Result, Store};
+use minplan_domain::plan::LonLatPolygon;
+use serde::Serialize;
+use sqlx::Row;
+
+/// A right as stored in the register.
+#[derive(Debug, Clone, Serialize)]
+pub struct RightRecord {
+    /// 许可证号.
+    pub id: String,
+    /// 探矿权 / 采矿权.
+    pub kind: String,
+    /// 有效 / 已过期 / 已注销.
+    pub status: String,
+    /// 项目（矿山）名称.
+    pub name: String,
+    /// 矿业权人.
+    pub holder_name: String,
+    /// 统一社会信用代码.
+    pub credit_code: Option<String>,
+    /// Minerals.
+    pub minerals: Vec<String>,
+    /// 生产规模, value.
+    pub capacity: Option<f64>,
+    /// 生产规模, unit.
+    pub capacity_unit: Option<String>,
+    /// 省级 / 市级划定 / 本级审批.
+    pub approval: Option<String>,
+    /// 有效期起 (as imported, normally YYYY-MM-DD).
+    pub valid_from: Option<String>,
+    /// 有效期止.
+    pub valid_to: Option<String>,
+    /// Geometry, lon/lat.
+    pub geometry: Vec<LonLatPolygon>,
+    /// File it was imported from.
+    pub source: String,
+    /// Last import, RFC 3339.
+    pub updated_at: String,
+}
+
+/// An application (申请) with its latest review.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationRecord {
+    /// 申请编号.
+    pub number: String,
+    /// 在审 / 已批准 / 不予批准 / 撤回.
+    pub status: String,
+    /// When it was first reviewed (RFC 3339).
+    pub created_at: String,
+    /// Latest review id.
+    pub latest_review_id: Option<i64>,
+    /// Conclusion of the latest review.
+    pub conclusion: Option<String>,
+    /// When the latest review was made.
+    pub reviewed_at: Option<String>,
+    /// 项目名称.
+    pub project_name: String,
+    /// 申请人.
+    pub holder_name: String,
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// 受理日期 as written in the application (YYYY-MM-DD), if any.
+    pub received: Option<String>,
+    /// 探矿权 / 采矿权.
+    pub right_kind: String,
+    /// 申请类型.
+    pub kind: String,
+    /// Minerals.
+    pub minerals: Vec<String>,
+    /// Geometry of the latest review, lon/lat.
+    pub geometry: Vec<LonLatPolygon>,
+}
+
+fn right_record(r: &sqlx::sqlite::SqliteRow) -> RightRecord {
+    RightRecord {
+        id: r.get("id"),
+        kind: r.get("kind"),
+        status: r.get("status"),
+        name: r.get("name"),
+        holder_name: r.get("holder_name"),
+        credit_code: r.get("credit_code"),
+        minerals: serde_json::from_str(&r.get::<String, _>("minerals_json")).unwrap_or_default(),
+        capacity: r.get("capacity"),
+        capacity_unit: r.get("capacity_unit"),
+        approval: r.get("approval"),
+        valid_from: r.get("valid_from"),
+        valid_to: r.get("valid_to"),
+        geometry: serde_json::from_str(&r.get::<String, _>("geometry_json")).unwrap_or_default(),
+        source: r.get("source"),
+        updated_at: r.get("updated_at"),
+    }
+}
+
+impl Store {
+    /// Every right in the register, by licence number.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Db`].
+    pub async fn right_records(&self) -> Result<Vec<RightRecord>> {
+        let rows = sqlx::query("SELECT * FROM rights ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(right_record).collect())
+    }
+
+    /// One right.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::NotFound`].
+    pub async fn right_record(&self, id: &str) -> Result<RightRecord> {
+        sqlx::query("SELECT * FROM rights WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| right_record(&r))
+            .ok_or_else(|| crate::StoreError::NotFound(format!("登记簿中没有矿业权“{id}”")))
+    }
+
+    /// Every application with its latest review, newest first.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Db`].
+    pub async fn application_records(&self) -> Result<Vec<ApplicationRecord>> {
+        let rows = sqlx::query(
+            "SELECT a.number, a.status, a.created_at, a.latest_review_id, r.conclusion, r.reviewed_at, r.result_json, r.geometry_json
+             FROM applications a LEFT JOIN reviews r ON r.id = a.latest_review_id ORDER BY a.created_at DESC, a.number",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let v: serde_json::Value = r
+                    .get::<Option<String>, _>("result_json")
+                    .and_then(|s| serde_json::from_str(&s).ok())
+                    .unwrap_or_default();
+                let app = &v["application"];
+                let s = |k: &str| app[k].as_str().unwrap_or("").to_string();
+                ApplicationRecord {
+                    number: r.get("number"),
+                    status: r.get("status"),
+                    created_at: r.get("created_at"),
+                    latest_review_id: r.get("latest_review_id"),
+                    conclusion: r.get("conclusion"),
+                    reviewed_at: r.get("reviewed_at"),
+                    project_name: s("project_name"),
+                    holder_name: s("holder_name"),
+                    credit_code: s("credit_code"),
+                    received: app["received"].as_str().map(str::to_string),
+                    right_kind: s("right_kind"),
+                    kind: s("kind"),
+                    minerals: app["minerals"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|m| m.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    geometry: r
+                        .get::<Option<String>, _>("geometry_json")
+                        .and_then(|g| serde_json::from_str(&g).ok())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+}

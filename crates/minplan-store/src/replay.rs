@@ -1,0 +1,171 @@
+//! Re-running a stored review from its inputs (the reproducibility check): the application
+//! file and corner file as submitted, parsed again against the plan version the review used,
+//! with the layer versions, register, lists, parameters and scale table it recorded, at the time it
+//! recorded. The same inputs must give the same opinion; [`Replay::differences`] names
+//! every place where they do not.
+
+use crate::engine::ReviewEngine;
+use crate::{Result, ReviewRecord, Store, StoreError, StoredPlan};
+use minplan_domain::review::ConformityReview;
+use minplan_domain::review::config::{ReviewConfig, ScaleTable};
+use minplan_domain::rights::{HolderLists, MiningRight};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// A stored review re-run from its inputs.
+pub struct Replay {
+    /// The review computed again.
+    pub review: ConformityReview,
+    /// The plan version it ran against (for the 审查意见书).
+    pub plan: Arc<StoredPlan>,
+    /// Where the recomputed review differs from the stored one (JSON paths with both
+    /// values); empty when they agree. Numbers agree when within 1e-9 (relative, or absolute
+    /// near zero): the register snapshot passes through JSON, which keeps 15–17 significant
+    /// digits.
+    pub differences: Vec<String>,
+}
+
+impl Replay {
+    /// Whether the recomputed review is the stored one.
+    pub fn matches(&self) -> bool {
+        self.differences.is_empty()
+    }
+}
+
+impl Store {
+    /// Re-runs a stored review from its inputs and compares the result with the stored one.
+    ///
+    /// `active` is the plan the caller already has in memory; it is used when it is the
+    /// review's plan version (otherwise that version is loaded from the store).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown review or a missing plan or layer version;
+    /// [`StoreError::BadInput`] when a stored snapshot cannot be read or the stored
+    /// application no longer parses (its problems named).
+    pub async fn replay_review(
+        &self,
+        record: &ReviewRecord,
+        active: Option<Arc<StoredPlan>>,
+    ) -> Result<Replay> {
+        let plan_id = record.summary.plan_version_id;
+        let plan = match active.filter(|p| p.info.id == plan_id) {
+            Some(p) => p,
+            None => Arc::new(self.load_plan(plan_id).await?),
+        };
+        let mut layers = Vec::new();
+        if let Some(map) = record.layers.as_object() {
+            for (kind, id) in map {
+                let id = id.as_i64().ok_or_else(|| {
+                    StoreError::BadInput(format!("审查记录中图层“{kind}”的版本号无法读取"))
+                })?;
+                layers.push(self.stored_layer(id).await?);
+            }
+        }
+        let register: Vec<MiningRight> = serde_json::from_value(record.register.clone())
+            .map_err(|e| StoreError::BadInput(format!("审查记录中的登记簿快照无法读取：{e}")))?;
+        let lists: HolderLists = serde_json::from_value(record.lists.clone())
+            .map_err(|e| StoreError::BadInput(format!("审查记录中的名录快照无法读取：{e}")))?;
+        let config: ReviewConfig = serde_json::from_value(record.config.clone())
+            .map_err(|e| StoreError::BadInput(format!("审查记录中的审查参数无法读取：{e}")))?;
+        let scales: ScaleTable = if record.scales.is_null() {
+            ScaleTable::default()
+        } else {
+            serde_json::from_value(record.scales.clone()).map_err(|e| {
+                StoreError::BadInput(format!("审查记录中的矿山规模分类表无法读取：{e}"))
+            })?
+        };
+        let engine =
+            ReviewEngine::from_parts(plan.clone(), &layers, register, lists, config, scales);
+        let app = engine
+            .parse(&record.input_toml, record.input_corners.as_deref())
+            .map_err(|e| {
+                StoreError::BadInput(format!("存档的申请按所用规划版本重新读取时出错：{e}"))
+            })?;
+        let review = engine.review(&app, &record.summary.reviewed_at);
+        let again = serde_json::to_value(&review)
+            .map_err(|e| StoreError::Internal(format!("审查结果无法序列化：{e}")))?;
+        let mut differences = Vec::new();
+        json_differences(&record.result, &again, "", &mut differences);
+        Ok(Replay {
+            review,
+            plan,
+            differences,
+        })
+    }
+}
+
+fn same_number(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 80 {
+        format!("{}…", s.chars().take(80).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// Appends to `out` every path where `stored` and `again` differ.
+pub(crate) fn json_differences(stored: &Value, again: &Value, path: &str, out: &mut Vec<String>) {
+    match (stored, again) {
+        (Value::Number(a), Value::Number(b)) => {
+            if !same_number(
+                a.as_f64().unwrap_or(f64::NAN),
+                b.as_f64().unwrap_or(f64::NAN),
+            ) {
+                out.push(format!("{path}：存档 {a}，重算 {b}"));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.len() != b.len() {
+                out.push(format!("{path}：存档 {} 项，重算 {} 项", a.len(), b.len()));
+                return;
+            }
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                json_differences(x, y, &format!("{path}[{i}]"), out);
+            }
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, x) in a {
+                let p = format!("{path}.{k}");
+                match b.get(k) {
+                    Some(y) => json_differences(x, y, &p, out),
+                    None => out.push(format!("{p}：重算结果中没有")),
+                }
+            }
+            for k in b.keys().filter(|k| !a.contains_key(*k)) {
+                out.push(format!("{path}.{k}：存档中没有"));
+            }
+        }
+        (a, b) if a == b => {}
+        (a, b) => out.push(format!("{path}：存档 {}，重算 {}", short(a), short(b))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn differences_are_named_by_path_and_numbers_have_a_tolerance() {
+        let a = json!({"conclusion": "符合", "rules": [{"id": "R1", "area": 1234.5678901234}], "n": 0.0});
+        let b = json!({"conclusion": "符合", "rules": [{"id": "R1", "area": 1234.5678901235}], "n": 1e-12});
+        let mut out = Vec::new();
+        json_differences(&a, &b, "", &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        let c =
+            json!({"conclusion": "不符合", "rules": [{"id": "R1", "area": 1235.0}], "extra": 1});
+        json_differences(&a, &c, "", &mut out);
+        assert_eq!(out.len(), 4, "{out:?}");
+        assert!(
+            out.iter()
+                .any(|d| d.starts_with(".conclusion：存档 \"符合\""))
+        );
+        assert!(out.iter().any(|d| d.starts_with(".rules[0].area：")));
+        assert!(out.iter().any(|d| d == ".n：重算结果中没有"));
+        assert!(out.iter().any(|d| d == ".extra：存档中没有"));
+    }
+}

@@ -1,0 +1,132 @@
+// 申请受理: checks the corner coordinates as they are pasted or uploaded (POST
+// /api/corners/check, the same reading the review will do) and shows every point with its
+// label on the map, each ring as a line, and each problem at its points, with the list below.
+// Without scripts the page does the same on 检查坐标 (a plain form POST).
+(function () {
+  'use strict';
+  const form = document.getElementById('intake-form');
+  if (!form) return;
+  const text = document.getElementById('corners_text');
+  const file = document.getElementById('corners_file');
+  const crs = document.getElementById('crs');
+  const datum = document.getElementById('datum');
+  const panel = document.getElementById('corner-check');
+  let api = null;
+  let timer = null;
+  let seq = 0;
+
+  function token() {
+    const i = form.querySelector('input[name="csrf_token"]');
+    return i ? i.value : '';
+  }
+
+  function el(tag, cls, txt) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (txt !== undefined) e.textContent = txt;
+    return e;
+  }
+
+  function table(id, head, rows) {
+    const t = el('table', 'data');
+    t.id = id;
+    const thead = el('thead');
+    const tr = el('tr');
+    head.forEach(function (h) { tr.appendChild(el('th', null, h)); });
+    thead.appendChild(tr);
+    t.appendChild(thead);
+    const tb = el('tbody');
+    rows.forEach(function (r) {
+      const row = el('tr', r.cls);
+      r.cells.forEach(function (c) { row.appendChild(el('td', null, c)); });
+      tb.appendChild(row);
+    });
+    t.appendChild(tb);
+    return t;
+  }
+
+  function render(c) {
+    if (!panel) return;
+    panel.textContent = '';
+    const problems = (c.problems || []).concat(c.option_problems || []);
+    const area = c.area_km2 != null
+      ? '椭球面积 ' + c.area_km2.toFixed(4) + ' km²（TD/T 1055-2019 附录D）；平面面积 ' + c.area_plane_m2.toFixed(2) + ' m²（高斯投影）'
+      : '—（坐标有误时不计算面积）';
+    panel.appendChild(el('p', 'notice ' + (c.ok ? 'ok' : 'error'),
+      (c.ok ? '坐标无误' : '坐标有问题，见下表') + '：' + (c.layout_name || '') + '；' + (c.crs_name || '坐标系未能确定（见下列问题）') + '；' + area));
+    if (problems.length) {
+      panel.appendChild(table('corner-problems', ['类别', '问题', '拐点'], problems.map(function (p) {
+        return { cls: p.severity === 'warning' ? 'problem-warning' : 'problem-error', cells: [p.severity_label || '错误', p.message, (p.points || []).join('、')] };
+      })));
+    }
+    panel.appendChild(table('corner-points', ['圈', '点号', 'X（录入）', 'Y（录入）', '经纬度'], (c.points_lonlat || []).map(function (p) {
+      return { cells: [p.ring, p.label, p.x_text, p.y_text, p.lon.toFixed(6) + '°, ' + p.lat.toFixed(6) + '°'] };
+    })));
+  }
+
+  function draw(c) {
+    if (!api || !c) return;
+    const features = [];
+    (c.rings_lonlat || []).forEach(function (r) {
+      const coords = r.coordinates.slice();
+      if (coords.length > 2) coords.push(coords[0]);
+      features.push({ type: 'Feature', properties: { name: r.block + ' ' + r.ring, layer: '拐点连线' }, geometry: { type: 'LineString', coordinates: coords } });
+    });
+    (c.points_lonlat || []).forEach(function (p) {
+      features.push({ type: 'Feature', properties: { label: p.label, name: p.ring, layer: '拐点' }, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } });
+    });
+    const problemFeatures = [];
+    (c.problems || []).forEach(function (p) {
+      (p.places || []).forEach(function (q) {
+        problemFeatures.push({ type: 'Feature', properties: { label: q.label, message: p.message, severity: p.severity, layer: '坐标问题' }, geometry: { type: 'Point', coordinates: [q.lon, q.lat] } });
+      });
+    });
+    api.setLayer('corners', '拐点（点号）', { type: 'FeatureCollection', features: features }, 'corners', features.length > 0);
+    api.setLayer('problems', '坐标问题（在其拐点处）', { type: 'FeatureCollection', features: problemFeatures }, 'problems', false);
+  }
+
+  function check() {
+    const hasFile = file && file.files && file.files.length > 0;
+    const pasted = text && text.value.trim() !== '';
+    if (!hasFile && !pasted) return;
+    const n = ++seq;
+    let req;
+    if (hasFile) {
+      const fd = new FormData();
+      fd.append('file', file.files[0]);
+      fd.append('crs', crs ? crs.value : '');
+      fd.append('datum', datum ? datum.value : '');
+      req = { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': token() }, body: fd };
+    } else {
+      const body = { text: text.value };
+      if (crs && crs.value) body.crs = Number(crs.value);
+      if (datum && datum.value) body.datum = datum.value;
+      req = { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token() }, body: JSON.stringify(body) };
+    }
+    fetch('/api/corners/check', req).then(function (r) { return r.json(); }).then(function (c) {
+      if (n !== seq) return;
+      if (c.code) { if (panel) { panel.textContent = ''; panel.appendChild(el('p', 'notice error', c.message)); } return; }
+      render(c);
+      draw(c);
+      form.dataset.checked = c.ok ? 'ok' : 'problems';
+    }).catch(function () {});
+  }
+
+  function later() { clearTimeout(timer); timer = setTimeout(check, 500); }
+
+  function ready(a) {
+    if (api) return;
+    api = a;
+    const mapEl = document.getElementById('map');
+    let page = null;
+    try { page = JSON.parse(mapEl.dataset.page || 'null'); } catch (err) { page = null; }
+    if (page && page.check) draw(page.check);
+  }
+  document.addEventListener('minplan:map-ready', function (e) { ready(e.detail.api); });
+  const existing = document.getElementById('map');
+  if (existing && existing.minplan) ready(existing.minplan);
+  if (text) text.addEventListener('input', later);
+  if (file) file.addEventListener('change', check);
+  if (crs) crs.addEventListener('change', check);
+  if (datum) datum.addEventListener('change', check);
+})();

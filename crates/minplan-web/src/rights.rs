@@ -1,0 +1,360 @@
+//! 矿业权: the register as reviews read it — the rights and the applications under review
+//! (在审) — with a map; a right's detail with its map and audit trail; the import of rights
+//! from GeoJSON (系统管理员, 审批科; [`minplan_store::Store::import_rights`], audited), after
+//! which the review engine is rebuilt. Every logged-in account may look; a 矿山企业 sees its
+//! own rights only. (The register's lifecycle — grants, renewals, annual reports — is
+//! issue 6's.)
+//!
+//! Pages `/rights`, `/rights/{id}`; API `/api/rights` (`?format=geojson` for maps),
+//! `/api/rights/{id}`.
+
+use crate::AppState;
+use crate::auth::{Permission, RequireRole, actor, allowed, may_see, own_credit_code, policy};
+use crate::error::AppError;
+use crate::forms::{FieldErrors, SubmittedForm, json_body};
+use crate::mapview::{MapView, collection, feature, inline_layer, map_view, plan_layers};
+use crate::views::{Layout, layout};
+use askama::Template;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use minplan_store::{ApplicationRecord, AuditRow, RightRecord, RightsImport, StoreError, User};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// The register as `user` may see it: rights, and applications under review.
+async fn visible(
+    st: &AppState,
+    user: &User,
+) -> Result<(Vec<RightRecord>, Vec<ApplicationRecord>), AppError> {
+    let rights = st
+        .store
+        .right_records()
+        .await?
+        .into_iter()
+        .filter(|r| may_see(user, r.credit_code.as_deref()))
+        .collect();
+    let pending = st
+        .store
+        .application_records()
+        .await?
+        .into_iter()
+        .filter(|a| a.status == "在审" && may_see(user, Some(&a.credit_code)))
+        .collect();
+    Ok((rights, pending))
+}
+
+fn capacity(r: &RightRecord) -> String {
+    match (r.capacity, &r.capacity_unit) {
+        (Some(v), Some(u)) => format!("{} {u}", crate::views::num(v)),
+        _ => "—".into(),
+    }
+}
+
+fn right_feature(r: &RightRecord) -> Value {
+    feature(
+        &json!(r.geometry),
+        json!({
+            "id": r.id, "name": r.name, "holder_name": r.holder_name, "kind": r.kind,
+            "status": r.status, "minerals": r.minerals, "capacity": capacity(r),
+            "valid_to": r.valid_to, "layer": "矿业权",
+        }),
+    )
+}
+
+fn pending_feature(a: &ApplicationRecord) -> Value {
+    feature(
+        &json!(a.geometry),
+        json!({
+            "id": a.number, "name": a.project_name, "holder_name": a.holder_name,
+            "kind": a.right_kind, "status": "在审", "minerals": a.minerals,
+            "conclusion": a.conclusion, "layer": "在审申请",
+        }),
+    )
+}
+
+/// The register as GeoJSON (rights and pending applications).
+fn register_geojson(rights: &[RightRecord], pending: &[ApplicationRecord]) -> Value {
+    collection(
+        rights
+            .iter()
+            .map(right_feature)
+            .chain(pending.iter().map(pending_feature))
+            .collect(),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "rights.html")]
+struct ListPage {
+    layout: Layout,
+    rights: Vec<(RightRecord, String)>,
+    pending: Vec<ApplicationRecord>,
+    map: MapView,
+    can_import: bool,
+    own_only: bool,
+    errors: FieldErrors,
+    result: Option<RightsImport>,
+}
+
+async fn render_list(
+    st: &AppState,
+    user: &User,
+    status: StatusCode,
+    errors: FieldErrors,
+    result: Option<RightsImport>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let (rights, pending) = visible(st, user).await?;
+    let mut layers = plan_layers(plan);
+    layers.push(inline_layer(
+        "register",
+        "矿业权与在审申请",
+        register_geojson(&rights, &pending),
+        "rights",
+        false,
+    ));
+    let page = ListPage {
+        layout: layout(&sp, "rights"),
+        rights: rights
+            .into_iter()
+            .map(|r| {
+                let c = capacity(&r);
+                (r, c)
+            })
+            .collect(),
+        pending,
+        map: map_view(st, plan, layers, Value::Null),
+        can_import: allowed(Some(user.role), Permission::ManageRegister),
+        own_only: own_credit_code(user).is_some(),
+        errors,
+        result,
+    };
+    Ok((status, Html(page.render()?).into_response()).into_response())
+}
+
+/// `GET /rights`: the register with a map and, for 系统管理员 and 审批科, the import form.
+pub async fn list_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+) -> Result<Response, AppError> {
+    render_list(&st, &user, StatusCode::OK, FieldErrors::default(), None).await
+}
+
+/// Imports rights from GeoJSON text; inner `Err` for the user's mistakes.
+async fn import(
+    st: &AppState,
+    user: &User,
+    text: &str,
+    file_name: &str,
+) -> Result<Result<RightsImport, FieldErrors>, AppError> {
+    let mut errors = FieldErrors::default();
+    if text.trim().is_empty() {
+        errors.push("file", "请选择要导入的 GeoJSON 文件（文件不能为空）");
+        return Ok(Err(errors));
+    }
+    let zone = st.plan().await.loaded.plan.region.zone;
+    let _guard = st.write_lock().await;
+    match st
+        .store
+        .import_rights(text, file_name, zone, &actor(user))
+        .await
+    {
+        Ok(r) => {
+            st.rebuild_engine().await?;
+            Ok(Ok(r))
+        }
+        Err(StoreError::BadInput(m)) => {
+            errors.push("file", format!("{m}；未导入"));
+            Ok(Err(errors))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /rights` (multipart, file `file`): imports rights and shows what was imported and
+/// which features were left out, and why.
+pub async fn import_submit(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = SubmittedForm::read(&headers, body).await;
+    let mut errors = FieldErrors::default();
+    if let Some(p) = &f.problem {
+        errors.push("file", p.clone());
+    }
+    let file = f.file("file");
+    let text = match file.map(|u| std::str::from_utf8(&u.bytes)) {
+        Some(Ok(t)) => t,
+        Some(Err(_)) => {
+            errors.push("file", "GeoJSON 文件应为 UTF-8 编码（RFC 7946）");
+            ""
+        }
+        None => {
+            if errors.is_empty() {
+                errors.push("file", "请选择要导入的 GeoJSON 文件");
+            }
+            ""
+        }
+    };
+    if !errors.is_empty() {
+        return render_list(&st, &user, StatusCode::UNPROCESSABLE_ENTITY, errors, None).await;
+    }
+    let name = file.map_or("upload.geojson", |u| u.file_name.as_str());
+    match import(&st, &user, text, name).await? {
+        Ok(r) => render_list(&st, &user, StatusCode::OK, FieldErrors::default(), Some(r)).await,
+        Err(e) => render_list(&st, &user, StatusCode::UNPROCESSABLE_ENTITY, e, None).await,
+    }
+}
+
+async fn right_for(st: &AppState, user: &User, id: &str) -> Result<RightRecord, AppError> {
+    let r = match st.store.right_record(id).await {
+        Ok(r) => r,
+        Err(StoreError::NotFound(m)) => return Err(AppError::NotFound(m)),
+        Err(e) => return Err(e.into()),
+    };
+    if !may_see(user, r.credit_code.as_deref()) {
+        return Err(AppError::NotFound(format!("登记簿中没有矿业权“{id}”")));
+    }
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "right.html")]
+struct DetailPage {
+    layout: Layout,
+    r: RightRecord,
+    capacity: String,
+    minerals: String,
+    trail: Vec<AuditRow>,
+    map: MapView,
+}
+
+/// `GET /rights/{id}`: one right with its map and audit trail.
+pub async fn detail_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let r = right_for(&st, &user, &id).await?;
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let mut layers: Vec<Value> = plan_layers(plan)
+        .into_iter()
+        .map(|mut l| {
+            l["fit"] = json!(false);
+            l
+        })
+        .collect();
+    layers.push(inline_layer(
+        "right",
+        &format!("矿业权 {}", r.id),
+        collection(vec![right_feature(&r)]),
+        "application",
+        true,
+    ));
+    let trail = st.store.audit_trail("right", &r.id).await?;
+    let page = DetailPage {
+        layout: layout(&sp, "rights"),
+        capacity: capacity(&r),
+        minerals: r.minerals.join("、"),
+        trail,
+        map: map_view(&st, plan, layers, Value::Null),
+        r,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// `GET /api/rights`: `{rights, pending}`; `?format=geojson`: one FeatureCollection of both.
+#[utoipa::path(get, path = "/api/rights", tag = "矿业权",
+    params(("format" = Option<String>, Query, description = "geojson：返回矿业权与在审申请的要素集合")),
+    responses(
+        (status = 200, description = "`{rights: [...], pending: [...]}` 或 GeoJSON FeatureCollection；矿山企业只见本企业的", body = Object),
+        (status = 401, description = "未登录", body = crate::openapi::ApiError),
+    ))]
+pub async fn api_list(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match visible(&st, &user).await {
+        Ok((rights, pending)) if q.get("format").is_some_and(|f| f == "geojson") => {
+            Json(register_geojson(&rights, &pending)).into_response()
+        }
+        Ok((rights, pending)) => {
+            Json(json!({ "rights": rights, "pending": pending })).into_response()
+        }
+        Err(e) => e.into_json(),
+    }
+}
+
+/// `GET /api/rights/{id}`: `{right, trail}`.
+#[utoipa::path(get, path = "/api/rights/{id}", tag = "矿业权",
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "`{right, trail}`", body = Object),
+        (status = 404, description = "登记簿中没有（或不是本企业的）", body = crate::openapi::ApiError),
+    ))]
+pub async fn api_detail(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Path(id): Path<String>,
+) -> Response {
+    match right_for(&st, &user, &id).await {
+        Ok(r) => match st.store.audit_trail("right", &r.id).await {
+            Ok(trail) => Json(json!({ "right": r, "trail": trail })).into_response(),
+            Err(e) => AppError::from(e).into_json(),
+        },
+        Err(e) => e.into_json(),
+    }
+}
+
+/// Body of `POST /api/rights`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RightsImportRequest {
+    /// GeoJSON FeatureCollection (object or text); properties as `minplan right import`
+    /// reads them (`id`, `kind`, `status`, `name`, `holder_name`, `credit_code`, `minerals`,
+    /// `capacity`, `capacity_unit`, `approval`, `valid_from`, `valid_to`).
+    #[schema(value_type = Object)]
+    pub geojson: Value,
+    /// File name, recorded (default `upload.geojson`).
+    #[serde(default)]
+    pub file_name: Option<String>,
+}
+
+/// `POST /api/rights`: imports rights; 201 `{imported, problems}`.
+#[utoipa::path(post, path = "/api/rights", tag = "矿业权",
+    request_body = RightsImportRequest,
+    responses(
+        (status = 201, description = "`{imported, problems: [{id, index, line, message}]}`", body = Object),
+        (status = 422, description = "无法导入", body = crate::openapi::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::openapi::ApiError),
+    ))]
+pub async fn api_import(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    body: Bytes,
+) -> Response {
+    let req: RightsImportRequest = match json_body(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_json(),
+    };
+    let text = match &req.geojson {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        v => v.to_string(),
+    };
+    let name = req.file_name.as_deref().unwrap_or("upload.geojson");
+    match import(&st, &user, &text, name).await {
+        Ok(Ok(r)) => (StatusCode::CREATED, Json(json!(r))).into_response(),
+        Ok(Err(errors)) => AppError::Store(StoreError::Invalid(errors.0)).into_json(),
+        Err(e) => e.into_json(),
+    }
+}
