@@ -68,8 +68,34 @@ async fn replays_give_the_stored_opinion_after_the_world_changed() {
         )
         .await
         .unwrap();
+    // The bureau edits the 208号 table: 建筑用石 中型 from 5 down to 3 万立方米/年. The quarry
+    // (6 万立方米/年) stays 中型, but the table's version label in the what-if changes — a
+    // replay that read today's table would differ there.
+    store
+        .set_scale_row(
+            minplan_domain::review::config::ScaleRow {
+                mineral: "建筑用石".into(),
+                unit: minplan_domain::units::Unit::WanM3PerYear,
+                large_min: 10.0,
+                medium_min: 3.0,
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
     let now = review(&store, "01-qingfa-quarry.toml").await;
     let newer = store.review_record(now).await.unwrap();
+    assert!(
+        newer.scales["source"].as_str().unwrap().contains("第 1 版"),
+        "{}",
+        newer.scales
+    );
+    assert!(
+        store.review_record(first).await.unwrap().scales["source"]
+            .as_str()
+            .unwrap()
+            .contains("内置")
+    );
     assert_eq!(
         newer.summary.conclusion, "不符合",
         "the new layer matters now"

@@ -55,7 +55,9 @@ fn out_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
     let dir = target.join("browser");
     std::fs::create_dir_all(dir.join("downloads")).unwrap();
-    dir
+    // Chromium leaves a download at `.crdownload` forever when its download directory has
+    // `..` components (the default target dir is `crates/minplan-web/../../target`).
+    dir.canonicalize().unwrap()
 }
 
 /// chromedriver on a free port, killed when dropped.
