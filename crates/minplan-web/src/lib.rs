@@ -289,7 +289,10 @@ fn register_routes() -> Router<AppState> {
             "/applications/{id}/decision",
             post(register_pages::decision_submit),
         )
-        .route("/applications/{id}/grant", post(register_pages::grant_submit))
+        .route(
+            "/applications/{id}/grant",
+            post(register_pages::grant_submit),
+        )
         .route(
             "/applications/{id}/register",
             post(register_pages::register_submit),
@@ -300,8 +303,14 @@ fn register_routes() -> Router<AppState> {
         )
         .route("/rights/{id}/extend", post(register_pages::extend_submit))
         .route("/rights/{id}/change", post(register_pages::change_submit))
-        .route("/rights/{id}/transfer", post(register_pages::transfer_submit))
-        .route("/rights/{id}/mortgage", post(register_pages::mortgage_submit))
+        .route(
+            "/rights/{id}/transfer",
+            post(register_pages::transfer_submit),
+        )
+        .route(
+            "/rights/{id}/mortgage",
+            post(register_pages::mortgage_submit),
+        )
         .route(
             "/rights/{id}/release-mortgage",
             post(register_pages::release_mortgage_submit),

@@ -52,7 +52,14 @@ fn fields_of(action: &str) -> &'static [&'static str] {
     match action {
         "decision" => &["decision", "date", "accepted_checks", "reason"],
         "grant" => &["method", "net_mineral", "price", "date", "contract"],
-        "register" => &["licence", "valid_from", "valid_to", "date", "approval", "name"],
+        "register" => &[
+            "licence",
+            "valid_from",
+            "valid_to",
+            "date",
+            "approval",
+            "name",
+        ],
         "extend" => &["valid_to", "date", "reason", "application"],
         "change" | "transfer" => &["application", "date"],
         "mortgage" => &["mortgagee", "amount", "from", "until"],
@@ -376,7 +383,10 @@ pub fn done_notice(done: &str) -> Option<String> {
         "closure-report" => EventKind::ClosureReport,
         other => EventKind::from_slug(other)?,
     };
-    Some(format!("已办理{}，已记入登记事项和操作日志。", kind.label()))
+    Some(format!(
+        "已办理{}，已记入登记事项和操作日志。",
+        kind.label()
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -435,7 +445,11 @@ async fn render_application(
                 format!(
                     "{}{}，{} 万元",
                     g.method.label(),
-                    if g.net_mineral { "（净矿出让）" } else { "" },
+                    if g.net_mineral {
+                        "（净矿出让）"
+                    } else {
+                        ""
+                    },
                     crate::views::num(g.price_wan_yuan)
                 ),
                 format!(
@@ -608,11 +622,10 @@ async fn application_submit(
     match result {
         Ok(()) => {
             st.rebuild_engine().await?;
-            Ok(Redirect::to(&format!(
-                "/applications/{}?done={action}",
-                segment(number)
-            ))
-            .into_response())
+            Ok(
+                Redirect::to(&format!("/applications/{}?done={action}", segment(number)))
+                    .into_response(),
+            )
         }
         Err(StoreError::Invalid(fs)) => refuse(store_errors(fs), form).await,
         Err(StoreError::NotFound(m)) => {
@@ -725,7 +738,16 @@ pub async fn rights_import_page(
     RequireRole { .. }: RequireRole<policy::ManageRegister>,
 ) -> Result<Response, AppError> {
     let e = FieldErrors::default();
-    render_import(&st, Table::Rights, StatusCode::OK, BulkMode::DryRun, e, None, String::new()).await
+    render_import(
+        &st,
+        Table::Rights,
+        StatusCode::OK,
+        BulkMode::DryRun,
+        e,
+        None,
+        String::new(),
+    )
+    .await
 }
 
 /// `GET /annual-reports/import`: the form for importing annual reports from a table.
@@ -734,7 +756,16 @@ pub async fn reports_import_page(
     RequireRole { .. }: RequireRole<policy::ManageRegister>,
 ) -> Result<Response, AppError> {
     let e = FieldErrors::default();
-    render_import(&st, Table::Reports, StatusCode::OK, BulkMode::DryRun, e, None, String::new()).await
+    render_import(
+        &st,
+        Table::Reports,
+        StatusCode::OK,
+        BulkMode::DryRun,
+        e,
+        None,
+        String::new(),
+    )
+    .await
 }
 
 /// `POST /rights/import` (multipart: `file`, `mode` = `dry_run` | `commit` | `skip_invalid`).
@@ -812,8 +843,16 @@ async fn import_submit(
         _ => None,
     };
     let Some(rows) = rows else {
-        return render_import(st, table, StatusCode::UNPROCESSABLE_ENTITY, mode, errors, None, name)
-            .await;
+        return render_import(
+            st,
+            table,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            mode,
+            errors,
+            None,
+            name,
+        )
+        .await;
     };
     let plan = st.plan().await;
     let who = actor(user);
@@ -834,13 +873,29 @@ async fn import_submit(
         Ok(o) => o,
         Err(StoreError::BadInput(m)) => {
             errors.push("file", format!("{m}；未导入"));
-            return render_import(st, table, StatusCode::UNPROCESSABLE_ENTITY, mode, errors, None, name)
-                .await;
+            return render_import(
+                st,
+                table,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                mode,
+                errors,
+                None,
+                name,
+            )
+            .await;
         }
         Err(StoreError::Invalid(fs)) => {
             let errors = FieldErrors(fs);
-            return render_import(st, table, StatusCode::UNPROCESSABLE_ENTITY, mode, errors, None, name)
-                .await;
+            return render_import(
+                st,
+                table,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                mode,
+                errors,
+                None,
+                name,
+            )
+            .await;
         }
         Err(e) => return Err(e.into()),
     };

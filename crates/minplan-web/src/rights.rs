@@ -12,8 +12,8 @@ use crate::AppState;
 use crate::auth::{Permission, RequireRole, actor, allowed, may_see, own_credit_code, policy};
 use crate::error::AppError;
 use crate::forms::{FieldErrors, SubmittedForm, json_body};
-use crate::register_pages::{Submitted, done_notice, segment};
 use crate::mapview::{MapView, collection, feature, inline_layer, map_view, plan_layers};
+use crate::register_pages::{Submitted, done_notice, segment};
 use crate::views::{Layout, layout};
 use askama::Template;
 use axum::Json;
@@ -352,10 +352,15 @@ async fn lifecycle(st: &AppState, user: &User, id: &str) -> Result<Option<Lifecy
         valid: cur.standing == minplan_domain::register::Standing::Valid,
         standing: cur.standing.label(),
         mining: cur.kind == minplan_domain::application::RightKind::Mining,
-        mortgage: cur
-            .mortgage
-            .as_ref()
-            .map(|m| format!("{}，{} 万元，{}～{}", m.mortgagee, crate::views::num(m.amount_wan_yuan), m.from, m.until)),
+        mortgage: cur.mortgage.as_ref().map(|m| {
+            format!(
+                "{}，{} 万元，{}～{}",
+                m.mortgagee,
+                crate::views::num(m.amount_wan_yuan),
+                m.from,
+                m.until
+            )
+        }),
         closure_report: cur
             .closure_report
             .as_ref()
@@ -436,7 +441,15 @@ pub async fn detail_page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let notice = q.get("done").and_then(|d| done_notice(d));
-    render_detail(&st, &user, &id, StatusCode::OK, Submitted::default(), notice).await
+    render_detail(
+        &st,
+        &user,
+        &id,
+        StatusCode::OK,
+        Submitted::default(),
+        notice,
+    )
+    .await
 }
 
 /// `GET /api/rights`: `{rights, pending}`; `?format=geojson`: one FeatureCollection of both.

@@ -74,7 +74,10 @@ async fn lifecycle_through_the_forms() {
 
     // The pending list links to the application's page; the page offers the decision only.
     let (_, html) = get(&staff, format!("{base}/rights")).await;
-    assert!(html.contains("href=\"/applications/SFH-2026-001\""), "{html}");
+    assert!(
+        html.contains("href=\"/applications/SFH-2026-001\""),
+        "{html}"
+    );
     let (s, html) = get(&staff, format!("{base}{app}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("id=\"form-decision\"") && !html.contains("id=\"form-register\""));
@@ -87,13 +90,20 @@ async fn lifecycle_through_the_forms() {
         base,
         app,
         &format!("{app}/register"),
-        &[("licence", "C9"), ("valid_from", "2026-12-01"), ("valid_to", "2029-11-30")],
+        &[
+            ("licence", "C9"),
+            ("valid_from", "2026-12-01"),
+            ("valid_to", "2029-11-30"),
+        ],
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("批准后才能登记"), "{body}");
     assert!(body.contains("尚未记录出让"), "{body}");
-    assert!(body.contains("value=\"C9\""), "the form keeps what was sent: {body}");
+    assert!(
+        body.contains("value=\"C9\""),
+        "the form keeps what was sent: {body}"
+    );
     assert_eq!(audit_rows(&srv.store).await, audit_before);
     assert!(srv.store.right_history("C9").await.is_err());
 
@@ -121,7 +131,10 @@ async fn lifecycle_through_the_forms() {
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("data-field=\"date\">决定日期“2026-13-45”不是有效日期"), "{body}");
+    assert!(
+        body.contains("data-field=\"date\">决定日期“2026-13-45”不是有效日期"),
+        "{body}"
+    );
     assert_eq!(audit_rows(&srv.store).await, audit_before);
 
     // 决定 → 出让 → 登记.
@@ -137,7 +150,10 @@ async fn lifecycle_through_the_forms() {
     assert_eq!(loc, format!("{app}?done=decision"));
     let (_, html) = get(&staff, format!("{base}{loc}")).await;
     assert!(html.contains("已记录决定"), "{html}");
-    assert!(html.contains("<td id=\"application-status\">已批准</td>"), "{html}");
+    assert!(
+        html.contains("<td id=\"application-status\">已批准</td>"),
+        "{html}"
+    );
     assert!(html.contains("id=\"form-grant\""));
 
     let (s, loc, body) = post_form(
@@ -159,7 +175,12 @@ async fn lifecycle_through_the_forms() {
     let facts = srv.store.application_facts("SFH-2026-001").await.unwrap();
     let g = facts.grant.unwrap();
     assert_eq!(
-        (g.method.label(), g.net_mineral, g.price_wan_yuan, g.date.to_string()),
+        (
+            g.method.label(),
+            g.net_mineral,
+            g.price_wan_yuan,
+            g.date.to_string()
+        ),
         ("挂牌", true, 85.0, "2026-11-28".to_string())
     );
 
@@ -190,7 +211,12 @@ async fn lifecycle_through_the_forms() {
     let (_, html) = get(&staff, format!("{base}{right}")).await;
     assert!(html.contains("id=\"events-table\""), "{html}");
     assert!(html.contains("<td>2026-12-01</td><td>登记</td>"), "{html}");
-    for form in ["form-extend", "form-transfer", "form-cancel", "form-closure-report"] {
+    for form in [
+        "form-extend",
+        "form-transfer",
+        "form-cancel",
+        "form-closure-report",
+    ] {
         assert!(html.contains(&format!("id=\"{form}\"")), "lacks {form}");
     }
 
@@ -211,7 +237,10 @@ async fn lifecycle_through_the_forms() {
     );
     assert!(body.contains("value=\"2032-11-30\""), "{body}");
     assert_eq!(audit_rows(&srv.store).await, audit_before);
-    assert_eq!(kinds(&srv.store.right_history("C9").await.unwrap()), ["register"]);
+    assert_eq!(
+        kinds(&srv.store.right_history("C9").await.unwrap()),
+        ["register"]
+    );
 
     // With the reason: extended.
     let (s, loc, body) = post_form(
@@ -230,7 +259,10 @@ async fn lifecycle_through_the_forms() {
     assert_eq!(loc, "/rights/C9?done=extend");
     let (_, html) = get(&staff, format!("{base}{loc}")).await;
     assert!(html.contains("已办理延续"), "{html}");
-    assert!(html.contains("有效期止 2032-11-30；原因：储量核实报告评审延期"), "{html}");
+    assert!(
+        html.contains("有效期止 2032-11-30；原因：储量核实报告评审延期"),
+        "{html}"
+    );
 
     // A cancellation without its reason, then with it.
     let (s, _, body) = post_form(
@@ -242,7 +274,10 @@ async fn lifecycle_through_the_forms() {
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("data-field=\"reason\">注销须写明原因"), "{body}");
+    assert!(
+        body.contains("data-field=\"reason\">注销须写明原因"),
+        "{body}"
+    );
     let (s, loc, body) = post_form(
         &staff,
         base,
@@ -261,16 +296,30 @@ async fn lifecycle_through_the_forms() {
     assert_eq!(kinds(&h), ["register", "extend", "cancel"]);
     assert_eq!(h.current().standing.label(), "已注销");
     assert_eq!(h.current().valid_to.unwrap().to_string(), "2032-11-30");
-    assert_eq!(h.current().cancel_reason.as_deref(), Some("矿山企业申请注销"));
+    assert_eq!(
+        h.current().cancel_reason.as_deref(),
+        Some("矿山企业申请注销")
+    );
 
     // The audit trail: each step with the staff account as actor.
     let trail = srv.store.audit_trail("right", "C9").await.unwrap();
     let actions: Vec<&str> = trail.iter().map(|t| t.action.as_str()).collect();
     assert_eq!(actions, ["right.register", "right.extend", "right.cancel"]);
-    assert!(trail.iter().all(|t| t.actor.contains("shenpi")), "{:?}", trail[0].actor);
-    let trail = srv.store.audit_trail("application", "SFH-2026-001").await.unwrap();
+    assert!(
+        trail.iter().all(|t| t.actor.contains("shenpi")),
+        "{:?}",
+        trail[0].actor
+    );
+    let trail = srv
+        .store
+        .audit_trail("application", "SFH-2026-001")
+        .await
+        .unwrap();
     let actions: Vec<&str> = trail.iter().map(|t| t.action.as_str()).collect();
-    assert!(actions.contains(&"application.approve") && actions.contains(&"application.grant"), "{actions:?}");
+    assert!(
+        actions.contains(&"application.approve") && actions.contains(&"application.grant"),
+        "{actions:?}"
+    );
 
     // 生态修复 sees the closure forms only; 规划科 sees no forms and no history.
     let xiufu = logged_in(base, "xiufu").await;
@@ -300,10 +349,22 @@ async fn malformed_forms_are_refused_without_errors() {
     let csrf = token(&staff, base).await;
     let huge = "9".repeat(5000);
     for (path, body) in [
-        ("/applications/SFH-2026-001/grant", format!("csrf_token={csrf}&method=%E6%8C%82%E7%89%8C&price=1e999&date=2026-01-01")),
-        ("/applications/SFH-2026-001/grant", format!("csrf_token={csrf}&price={huge}&date={huge}")),
-        ("/applications/SFH-2026-001/register", format!("csrf_token={csrf}&licence=&valid_from=%FF%FE&valid_to=0000-00-00")),
-        ("/applications/SFH-2026-001/decision", format!("csrf_token={csrf}&decision=maybe")),
+        (
+            "/applications/SFH-2026-001/grant",
+            format!("csrf_token={csrf}&method=%E6%8C%82%E7%89%8C&price=1e999&date=2026-01-01"),
+        ),
+        (
+            "/applications/SFH-2026-001/grant",
+            format!("csrf_token={csrf}&price={huge}&date={huge}"),
+        ),
+        (
+            "/applications/SFH-2026-001/register",
+            format!("csrf_token={csrf}&licence=&valid_from=%FF%FE&valid_to=0000-00-00"),
+        ),
+        (
+            "/applications/SFH-2026-001/decision",
+            format!("csrf_token={csrf}&decision=maybe"),
+        ),
     ] {
         let r = staff
             .post(format!("{base}{path}"))
@@ -314,7 +375,7 @@ async fn malformed_forms_are_refused_without_errors() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
     }
-    // Non-UTF-8 body: 403 (no readable CSRF token), not a 500.
+    // A body that is not a form (not UTF-8): an empty form, 422, not a 500.
     let r = staff
         .post(format!("{base}/applications/SFH-2026-001/decision"))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -333,7 +394,11 @@ async fn malformed_forms_are_refused_without_errors() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = staff
         .post(format!("{base}/rights/NO-SUCH/extend"))
-        .form(&[("csrf_token", csrf.as_str()), ("valid_to", "2030-01-01"), ("date", "2026-01-01")])
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("valid_to", "2030-01-01"),
+            ("date", "2026-01-01"),
+        ])
         .send()
         .await
         .unwrap();
@@ -347,7 +412,10 @@ async fn malformed_forms_are_refused_without_errors() {
         let form = reqwest::multipart::Form::new()
             .text("csrf_token", csrf.clone())
             .text("mode", "commit")
-            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
         let r = staff
             .post(format!("{base}/rights/import"))
             .multipart(form)
@@ -376,16 +444,29 @@ fn csv_cell(s: &str) -> String {
 
 const HEADER: &str = "许可证号,矿业权类型,状态,矿山名称,矿业权人,统一社会信用代码,矿种,生产规模,规模单位,审批级别,有效期起,有效期止,开采标高,拐点坐标";
 
-async fn upload(c: &Client, base: &str, path: &str, mode: &str, name: &str, content: &str) -> (StatusCode, String) {
+async fn upload(
+    c: &Client,
+    base: &str,
+    path: &str,
+    mode: &str,
+    name: &str,
+    content: &str,
+) -> (StatusCode, String) {
     let csrf = token(c, base).await;
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", csrf)
         .text("mode", mode.to_string())
         .part(
             "file",
-            reqwest::multipart::Part::bytes(content.as_bytes().to_vec()).file_name(name.to_string()),
+            reqwest::multipart::Part::bytes(content.as_bytes().to_vec())
+                .file_name(name.to_string()),
         );
-    let r = c.post(format!("{base}{path}")).multipart(form).send().await.unwrap();
+    let r = c
+        .post(format!("{base}{path}"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     (r.status(), r.text().await.unwrap())
 }
 
@@ -396,7 +477,10 @@ async fn bulk_import_checks_first_and_imports_when_asked() {
     let staff = logged_in(base, "shenpi").await;
     let (s, html) = get(&staff, format!("{base}/rights/import")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("许可证号、矿业权类型、状态") && html.contains("仅检查"), "{html}");
+    assert!(
+        html.contains("许可证号、矿业权类型、状态") && html.contains("仅检查"),
+        "{html}"
+    );
 
     let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let corners = std::fs::read_to_string(ex.join("01-qingfa-quarry.txt")).unwrap();
@@ -411,7 +495,10 @@ async fn bulk_import_checks_first_and_imports_when_asked() {
     // 仅检查: every problem of row 3 listed, nothing imported.
     let (s, html) = upload(&staff, base, "/rights/import", "dry_run", "台账.csv", &csv).await;
     assert_eq!(s, StatusCode::OK, "{html}");
-    assert!(html.contains("仅检查，未导入：共 2 行，1 行无问题"), "{html}");
+    assert!(
+        html.contains("仅检查，未导入：共 2 行，1 行无问题"),
+        "{html}"
+    );
     for want in [
         "<tr><td class=\"num\">3</td><td>矿种</td><td>未知矿种“花岗石头”",
         "<tr><td class=\"num\">3</td><td>有效期起</td>",
@@ -433,12 +520,19 @@ async fn bulk_import_checks_first_and_imports_when_asked() {
     let fixed = format!("{HEADER}\n{good}\n");
     let (s, html) = upload(&staff, base, "/rights/import", "commit", "台账.csv", &fixed).await;
     assert_eq!(s, StatusCode::OK, "{html}");
-    assert!(html.contains("已导入 1 行（共 1 行）：C2310812019010001"), "{html}");
+    assert!(
+        html.contains("已导入 1 行（共 1 行）：C2310812019010001"),
+        "{html}"
+    );
     let h = srv.store.right_history("C2310812019010001").await.unwrap();
     assert_eq!(kinds(&h), ["import"]);
     assert_eq!(h.current().valid_to.unwrap().to_string(), "2027-12-31");
     assert_eq!(h.current().holder_name, "绥芬河市庆发建材有限公司");
-    let trail = srv.store.audit_trail("right", "C2310812019010001").await.unwrap();
+    let trail = srv
+        .store
+        .audit_trail("right", "C2310812019010001")
+        .await
+        .unwrap();
     assert_eq!(trail[0].action, "right.import");
     // Shown on the register.
     let (_, html) = get(&staff, format!("{base}/rights")).await;
@@ -449,14 +543,42 @@ async fn bulk_import_checks_first_and_imports_when_asked() {
     let reports = "许可证号,年度,开采量,单位,产值（万元）,从业人员,清水循环利用率,报送日期\n\
                    C2310812019010001,2024,4.5,万立方米,315,20,100,2025-03-01\n\
                    C9999,2025,1,万立方米,1,1,,2026-03-01\n";
-    let (s, html) = upload(&staff, base, "/annual-reports/import", "dry_run", "年报.csv", reports).await;
+    let (s, html) = upload(
+        &staff,
+        base,
+        "/annual-reports/import",
+        "dry_run",
+        "年报.csv",
+        reports,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{html}");
-    assert!(html.contains("<tr><td class=\"num\">3</td><td>许可证号</td>"), "{html}");
-    assert!(srv.store.annual_reports(Some(2024), None).await.unwrap().is_empty());
-    let (s, html) = upload(&staff, base, "/annual-reports/import", "skip_invalid", "年报.csv", reports).await;
+    assert!(
+        html.contains("<tr><td class=\"num\">3</td><td>许可证号</td>"),
+        "{html}"
+    );
+    assert!(
+        srv.store
+            .annual_reports(Some(2024), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (s, html) = upload(
+        &staff,
+        base,
+        "/annual-reports/import",
+        "skip_invalid",
+        "年报.csv",
+        reports,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{html}");
     assert!(html.contains("已导入 1 行（共 2 行）"), "{html}");
     let r = srv.store.annual_reports(Some(2024), None).await.unwrap();
     assert_eq!(r.len(), 1);
-    assert_eq!((r[0].extraction, r[0].output_value_wan_yuan, r[0].staff), (4.5, 315.0, 20));
+    assert_eq!(
+        (r[0].extraction, r[0].output_value_wan_yuan, r[0].staff),
+        (4.5, 315.0, 20)
+    );
 }
