@@ -10,7 +10,7 @@ use minplan_store::Actor;
 use reqwest::{Client, StatusCode};
 
 /// Reviews examples/01 (符合) and stores it, as `minplan review` does.
-async fn reviewed_application(srv: &Server) {
+async fn reviewed_application(srv: &Server) -> i64 {
     let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let toml = std::fs::read_to_string(ex.join("01-qingfa-quarry.toml")).unwrap();
     let corners = std::fs::read(ex.join("01-qingfa-quarry.txt")).unwrap();
@@ -25,7 +25,8 @@ async fn reviewed_application(srv: &Server) {
             &Actor::System,
         )
         .await
-        .unwrap();
+        .unwrap()
+        .0
 }
 
 async fn get(c: &Client, url: String) -> (StatusCode, String) {
@@ -68,9 +69,16 @@ fn kinds(h: &minplan_domain::register::RightHistory) -> Vec<&'static str> {
 async fn lifecycle_through_the_forms() {
     let srv = start().await;
     let base = &srv.base;
-    reviewed_application(&srv).await;
+    let review = reviewed_application(&srv).await;
     let app = "/applications/SFH-2026-001";
     let staff = logged_in(base, "shenpi").await;
+
+    // The review's page links to the application's 登记办理 page.
+    let (_, html) = get(&staff, format!("{base}/reviews/{review}")).await;
+    assert!(
+        html.contains("href=\"/applications/SFH-2026-001\" id=\"application-link\""),
+        "{html}"
+    );
 
     // The pending list links to the application's page; the page offers the decision only.
     let (_, html) = get(&staff, format!("{base}/rights")).await;
