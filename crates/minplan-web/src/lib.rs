@@ -12,7 +12,8 @@
 //! headers, body limits and Chinese errors for malformed requests ([`security`]). Jobs:
 //! [`login`] (登录/退出/修改密码), [`users`] (账号管理), [`versions`] (规划版本),
 //! [`audit_log`] (操作日志); [`monitoring`] (规划指标 values, 实施评估, 年度报告, 提醒);
-//! [`register_api`] (矿业权登记 lifecycle for staff, JSON).
+//! [`register_api`] (矿业权登记 lifecycle for staff, JSON); [`register_pages`] (the same
+//! lifecycle as forms on the 矿业权 and 申请 pages, and 批量导入 of XLSX/CSV tables).
 //!
 //! The work of the bureau: [`workbench`] (工作台), [`intake`] (申请受理: the application form,
 //! its conversion to a `minplan-application/1` file in [`application_form`], the corner check
@@ -46,6 +47,7 @@ pub mod monitoring;
 pub mod openapi;
 pub mod pages;
 pub mod register_api;
+pub mod register_pages;
 pub mod reviews;
 pub mod rights;
 pub mod security;
@@ -199,6 +201,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account_routes())
         .merge(monitoring_routes())
         .merge(work_routes())
+        .merge(register_routes())
         .fallback(pages::not_found);
     harden(routes, &state)
         .layer(tower_http::compression::CompressionLayer::new())
@@ -271,6 +274,53 @@ fn monitoring_routes() -> Router<AppState> {
         )
         .route("/api/rights/{id}/close", post(register_api::close))
         .route("/api/rights/{id}/cancel", post(register_api::cancel))
+        .route(
+            "/annual-reports/import",
+            get(register_pages::reports_import_page).post(register_pages::reports_import_submit),
+        )
+}
+
+/// Routes of the register's lifecycle as web forms and the bulk import of tables. Every route
+/// is in the role matrix (`docs/roles.md`).
+fn register_routes() -> Router<AppState> {
+    Router::new()
+        .route("/applications/{id}", get(register_pages::application_page))
+        .route(
+            "/applications/{id}/decision",
+            post(register_pages::decision_submit),
+        )
+        .route(
+            "/applications/{id}/grant",
+            post(register_pages::grant_submit),
+        )
+        .route(
+            "/applications/{id}/register",
+            post(register_pages::register_submit),
+        )
+        .route(
+            "/rights/import",
+            get(register_pages::rights_import_page).post(register_pages::rights_import_submit),
+        )
+        .route("/rights/{id}/extend", post(register_pages::extend_submit))
+        .route("/rights/{id}/change", post(register_pages::change_submit))
+        .route(
+            "/rights/{id}/transfer",
+            post(register_pages::transfer_submit),
+        )
+        .route(
+            "/rights/{id}/mortgage",
+            post(register_pages::mortgage_submit),
+        )
+        .route(
+            "/rights/{id}/release-mortgage",
+            post(register_pages::release_mortgage_submit),
+        )
+        .route(
+            "/rights/{id}/closure-report",
+            post(register_pages::closure_report_submit),
+        )
+        .route("/rights/{id}/close", post(register_pages::close_submit))
+        .route("/rights/{id}/cancel", post(register_pages::cancel_submit))
 }
 
 /// Routes of the bureau's work (issue 5): 工作台, 申请受理, 审查记录, 图层管理, 矿业权, the map's

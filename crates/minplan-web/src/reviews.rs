@@ -383,6 +383,8 @@ struct DetailPage {
     reproduced: Reproduced,
     map: MapView,
     other_plan: bool,
+    /// For 系统管理员, 审批科: a link to the application's 登记办理 page.
+    application_link: Option<String>,
 }
 
 /// `GET /reviews/{id}`: a stored review in full.
@@ -528,6 +530,16 @@ pub async fn detail_page(
         trail: trail_rows(&d.trail),
         map: map_view(&st, plan, layers, Value::Null),
         other_plan: d.plan.info.id != sp.info.id,
+        application_link: crate::auth::allowed(
+            Some(user.role),
+            crate::auth::Permission::ManageRegister,
+        )
+        .then(|| {
+            format!(
+                "/applications/{}",
+                crate::register_pages::segment(&d.record.summary.application_number)
+            )
+        }),
         reproduced: d.reproduced,
         summary: d.record.summary,
     };

@@ -2,8 +2,8 @@
 //! (在审) — with a map; a right's detail with its map and audit trail; the import of rights
 //! from GeoJSON (系统管理员, 审批科; [`minplan_store::Store::import_rights`], audited), after
 //! which the review engine is rebuilt. Every logged-in account may look; a 矿山企业 sees its
-//! own rights only. (The register's lifecycle — grants, renewals, annual reports — is
-//! issue 6's.)
+//! own rights only. Staff see a right's 登记事项 and the forms of its lifecycle on its page
+//! (handled in [`crate::register_pages`]).
 //!
 //! Pages `/rights`, `/rights/{id}`; API `/api/rights` (`?format=geojson` for maps),
 //! `/api/rights/{id}`.
@@ -13,6 +13,7 @@ use crate::auth::{Permission, RequireRole, actor, allowed, may_see, own_credit_c
 use crate::error::AppError;
 use crate::forms::{FieldErrors, SubmittedForm, json_body};
 use crate::mapview::{MapView, collection, feature, inline_layer, map_view, plan_layers};
+use crate::register_pages::{Submitted, done_notice, segment};
 use crate::views::{Layout, layout};
 use askama::Template;
 use axum::Json;
@@ -94,6 +95,8 @@ struct ListPage {
     layout: Layout,
     rights: Vec<(RightRecord, String)>,
     pending: Vec<ApplicationRecord>,
+    /// For staff: approved applications not yet registered (登记 on their page).
+    approved: Vec<ApplicationRecord>,
     map: MapView,
     can_import: bool,
     own_only: bool,
@@ -111,6 +114,21 @@ async fn render_list(
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
     let (rights, pending) = visible(st, user).await?;
+    let can_import = allowed(Some(user.role), Permission::ManageRegister);
+    let mut approved = Vec::new();
+    if can_import {
+        for a in st.store.application_records().await? {
+            if a.status == "已批准"
+                && st
+                    .store
+                    .application_facts(&a.number)
+                    .await
+                    .is_ok_and(|f| f.used_for.is_none())
+            {
+                approved.push(a);
+            }
+        }
+    }
     let mut layers = plan_layers(plan);
     layers.push(inline_layer(
         "register",
@@ -129,8 +147,9 @@ async fn render_list(
             })
             .collect(),
         pending,
+        approved,
         map: map_view(st, plan, layers, Value::Null),
-        can_import: allowed(Some(user.role), Permission::ManageRegister),
+        can_import,
         own_only: own_credit_code(user).is_some(),
         errors,
         result,
@@ -226,24 +245,160 @@ async fn right_for(st: &AppState, user: &User, id: &str) -> Result<RightRecord, 
     Ok(r)
 }
 
+/// A right's lifecycle as its page shows it to staff: the events and which forms apply.
+struct Lifecycle {
+    /// (日期, 事项, 内容, 办理人, 记录时间).
+    events: Vec<[String; 5]>,
+    /// 系统管理员, 审批科: 延续, 变更, 转让, 抵押, 注销.
+    manage: bool,
+    /// Also 生态修复: 闭坑报告, 闭坑验收.
+    closure: bool,
+    /// Still 有效 (not 已注销 or 闭坑): the forms apply.
+    valid: bool,
+    /// Its standing (有效, 已注销, 闭坑).
+    standing: &'static str,
+    /// A mining right (闭坑 applies).
+    mining: bool,
+    /// The mortgage on it, described.
+    mortgage: Option<String>,
+    /// The closure report on file, described.
+    closure_report: Option<String>,
+    /// 有效期止, or "".
+    valid_to: String,
+}
+
+fn event_text(e: &minplan_domain::register::RightEvent) -> String {
+    let d = &e.detail;
+    let s = |k: &str| d[k].as_str().map(str::to_string);
+    let mut parts = Vec::new();
+    if let Some(a) = s("application") {
+        parts.push(format!("申请 {a}"));
+    }
+    match e.kind {
+        minplan_domain::register::EventKind::Extend => {
+            if let Some(t) = s("valid_to") {
+                parts.push(format!("有效期止 {t}"));
+            }
+        }
+        minplan_domain::register::EventKind::Transfer => {
+            if let (Some(f), Some(t)) = (s("from"), s("to")) {
+                parts.push(format!("{f} → {t}"));
+            }
+        }
+        minplan_domain::register::EventKind::Mortgage => {
+            if let Some(m) = s("mortgagee") {
+                parts.push(format!(
+                    "抵押权人 {m}，{} 万元，至 {}",
+                    d["amount_wan_yuan"],
+                    s("until").unwrap_or_default()
+                ));
+            }
+        }
+        minplan_domain::register::EventKind::ClosureReport => {
+            if let Some(t) = s("title") {
+                parts.push(t);
+            }
+        }
+        minplan_domain::register::EventKind::Close => {
+            if let (Some(b), Some(doc)) = (s("accepted_by"), s("document")) {
+                parts.push(format!("{b} 验收，{doc}"));
+            }
+        }
+        minplan_domain::register::EventKind::Import => {
+            if let Some(src) = s("source").filter(|x| !x.is_empty()) {
+                parts.push(format!("来源 {src}"));
+            }
+        }
+        _ => {}
+    }
+    if let Some(r) = s("reason").filter(|x| !x.is_empty()) {
+        parts.push(format!("原因：{r}"));
+    }
+    let st = &e.state;
+    parts.push(format!(
+        "此后：{}，{}，有效期 {}～{}",
+        st.standing.label(),
+        st.holder_name,
+        st.valid_from.map(|x| x.to_string()).unwrap_or_default(),
+        st.valid_to.map(|x| x.to_string()).unwrap_or_default()
+    ));
+    parts.join("；")
+}
+
+async fn lifecycle(st: &AppState, user: &User, id: &str) -> Result<Option<Lifecycle>, AppError> {
+    let manage = allowed(Some(user.role), Permission::ManageRegister);
+    let closure = allowed(Some(user.role), Permission::AcceptClosure);
+    if !manage && !closure {
+        return Ok(None);
+    }
+    let h = st.store.right_history(id).await?;
+    let cur = h.current();
+    Ok(Some(Lifecycle {
+        events: h
+            .events
+            .iter()
+            .map(|e| {
+                [
+                    e.date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                    e.kind.label().to_string(),
+                    event_text(e),
+                    e.actor.clone(),
+                    e.recorded_at.clone(),
+                ]
+            })
+            .collect(),
+        manage,
+        closure,
+        valid: cur.standing == minplan_domain::register::Standing::Valid,
+        standing: cur.standing.label(),
+        mining: cur.kind == minplan_domain::application::RightKind::Mining,
+        mortgage: cur.mortgage.as_ref().map(|m| {
+            format!(
+                "{}，{} 万元，{}～{}",
+                m.mortgagee,
+                crate::views::num(m.amount_wan_yuan),
+                m.from,
+                m.until
+            )
+        }),
+        closure_report: cur
+            .closure_report
+            .as_ref()
+            .map(|r| format!("{}（{}）", r.title, r.date)),
+        valid_to: cur.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "right.html")]
 struct DetailPage {
     layout: Layout,
     r: RightRecord,
+    enc: String,
     capacity: String,
     minerals: String,
     trail: Vec<AuditRow>,
     map: MapView,
+    life: Option<Lifecycle>,
+    f: Submitted,
+    notice: String,
 }
 
-/// `GET /rights/{id}`: one right with its map and audit trail.
-pub async fn detail_page(
-    State(st): State<AppState>,
-    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
-    Path(id): Path<String>,
+/// 404 unless the right exists and `user` may see it.
+pub(crate) async fn right_exists(st: &AppState, user: &User, id: &str) -> Result<(), AppError> {
+    right_for(st, user, id).await.map(|_| ())
+}
+
+/// The detail page of a right, with `f` (a refused form) shown again and `notice` above.
+pub(crate) async fn render_detail(
+    st: &AppState,
+    user: &User,
+    id: &str,
+    status: StatusCode,
+    f: Submitted,
+    notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let r = right_for(&st, &user, &id).await?;
+    let r = right_for(st, user, id).await?;
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
     let mut layers: Vec<Value> = plan_layers(plan)
@@ -263,13 +418,38 @@ pub async fn detail_page(
     let trail = st.store.audit_trail("right", &r.id).await?;
     let page = DetailPage {
         layout: layout(&sp, "rights"),
+        enc: segment(&r.id),
         capacity: capacity(&r),
         minerals: r.minerals.join("、"),
         trail,
-        map: map_view(&st, plan, layers, Value::Null),
+        map: map_view(st, plan, layers, Value::Null),
+        life: lifecycle(st, user, &r.id).await?,
+        f,
+        notice: notice.unwrap_or_default(),
         r,
     };
-    Ok(Html(page.render()?).into_response())
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /rights/{id}`: one right with its map and audit trail; for 系统管理员 and 审批科 (闭坑:
+/// also 生态修复) its 登记事项 and the forms of the steps that apply (`?done=…`: the notice
+/// after one).
+pub async fn detail_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let notice = q.get("done").and_then(|d| done_notice(d));
+    render_detail(
+        &st,
+        &user,
+        &id,
+        StatusCode::OK,
+        Submitted::default(),
+        notice,
+    )
+    .await
 }
 
 /// `GET /api/rights`: `{rights, pending}`; `?format=geojson`: one FeatureCollection of both.

@@ -94,6 +94,11 @@ const LAYER_JSON: &str = r#"{"kind":"永久基本农田","name":"矩阵测试","
 const RIGHTS_GEOJSON: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"C-MATRIX-2","name":"矩阵采石场","holder_name":"矩阵公司","credit_code":"91350100M000100Y43","minerals":"建筑用凝灰岩","capacity":5,"capacity_unit":"万立方米/年","valid_to":"2027-01-01"},"geometry":{"type":"Polygon","coordinates":[[[131.05,44.45],[131.052,44.45],[131.052,44.452],[131.05,44.452],[131.05,44.45]]]}}]}"#;
 const RIGHTS_JSON: &str = r#"{"file_name":"rights.geojson","geojson":{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"C-MATRIX-3","name":"矩阵采石场","holder_name":"矩阵公司","credit_code":"91350100M000100Y43","minerals":"建筑用凝灰岩"},"geometry":{"type":"Polygon","coordinates":[[[131.06,44.45],[131.062,44.45],[131.062,44.452],[131.06,44.452],[131.06,44.45]]]}}]}}"#;
 
+/// A rights table with one row whose 许可证号 is already in the register (a dry run lists it).
+const RIGHTS_CSV: &str = "许可证号,矿业权类型,矿山名称,矿业权人,统一社会信用代码,矿种,生产规模,规模单位,有效期起,有效期止,面积\nC-MATRIX-1,采矿权,矩阵采石场,矩阵公司,91350100M000100Y43,建筑用凝灰岩,5,万立方米/年,2024-01-01,2027-01-01,0.05\n";
+/// An annual-report table (a dry run).
+const REPORTS_CSV: &str = "许可证号,年度,开采量,产值（万元）,从业人员\nC-MATRIX-1,2025,4,100,10\n";
+
 const NEW_USER_FORM: &[(&str, &str)] = &[
     ("username", "matrix-form"),
     ("display_name", "矩阵测试"),
@@ -165,6 +170,23 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/api/rights/{id}/closure-report", who: Only(CLOSERS), ok: 404, body: Body::Json(r#"{"title":"闭坑报告","date":"2026-01-05"}"#) },
     RouteCase { method: "POST", path: "/api/rights/{id}/close", who: Only(CLOSERS), ok: 404, body: Body::Json(r#"{"date":"2026-01-05","accepted_by":"局","document":"文号"}"#) },
     RouteCase { method: "POST", path: "/api/rights/{id}/cancel", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"date":"2026-01-05","reason":"到期"}"#) },
+    RouteCase { method: "GET", path: "/annual-reports/import", who: Only(REGISTRARS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/annual-reports/import", who: Only(REGISTRARS), ok: 200, body: Body::Multipart(&[("mode", "dry_run")], ("file", "reports.csv", REPORTS_CSV)) },
+    // 矿业权登记的网页表单（空表单：重新显示并标出字段错误，不写入）与批量导入（仅检查）
+    RouteCase { method: "GET", path: "/applications/{id}", who: Only(REGISTRARS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/applications/{id}/decision", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("decision", ""), ("date", "")]) },
+    RouteCase { method: "POST", path: "/applications/{id}/grant", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("method", ""), ("price", "x"), ("date", "")]) },
+    RouteCase { method: "POST", path: "/applications/{id}/register", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("licence", ""), ("valid_from", ""), ("valid_to", "")]) },
+    RouteCase { method: "GET", path: "/rights/import", who: Only(REGISTRARS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/rights/import", who: Only(REGISTRARS), ok: 200, body: Body::Multipart(&[("mode", "dry_run")], ("file", "rights.csv", RIGHTS_CSV)) },
+    RouteCase { method: "POST", path: "/rights/{id}/extend", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("valid_to", ""), ("date", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/change", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("application", ""), ("date", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/transfer", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("application", ""), ("date", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/mortgage", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("mortgagee", ""), ("amount", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/release-mortgage", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("date", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/closure-report", who: Only(CLOSERS), ok: 422, body: Body::Form(&[("title", ""), ("date", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/close", who: Only(CLOSERS), ok: 422, body: Body::Form(&[("date", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/cancel", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("date", ""), ("reason", "")]) },
     // 工作台、申请受理、审查记录、图层管理、矿业权、地图量测、接口文档
     RouteCase { method: "GET", path: "/workbench", who: OwnRecords, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/intake", who: Only(REVIEWERS), ok: 200, body: Body::None },
@@ -262,6 +284,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.review.to_string()
     } else if path.contains("/layers/") {
         ids.layer.to_string()
+    } else if path.starts_with("/applications/") {
+        "SFH-MATRIX-SEED".to_string()
     } else if path.starts_with("/api/rights/{id}/") {
         // The lifecycle routes are walked on a right that does not exist (404 after the
         // role check): their success paths are in monitoring_http.rs.
