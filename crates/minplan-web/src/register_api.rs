@@ -25,6 +25,16 @@ fn date(field: &str, s: &str) -> Result<Date, AppError> {
     Date::parse(s).map_err(|e| AppError::BadRequest(format!("{field}：{e}")))
 }
 
+/// After a successful write, rebuilds the review engine (the register changed: a registered,
+/// extended or cancelled right is what the next review's 空间查重 and what-if read).
+async fn respond_rebuilt<T: serde::Serialize>(st: &AppState, r: Result<T, AppError>) -> Response {
+    let r = match r {
+        Ok(v) => st.rebuild_engine().await.map(|()| v),
+        Err(e) => Err(e),
+    };
+    respond(r)
+}
+
 fn respond<T: serde::Serialize>(r: Result<T, AppError>) -> Response {
     match r {
         Ok(v) => Json(v).into_response(),
@@ -62,7 +72,9 @@ pub async fn decide(
     Path(number): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(
+    let _guard = st.write_lock().await;
+    respond_rebuilt(
+        &st,
         async {
             let b: DecisionBody = json_body(&body)?;
             let d = Decision {
@@ -79,6 +91,7 @@ pub async fn decide(
         }
         .await,
     )
+    .await
 }
 
 /// `{method, price_wan_yuan, date, net_mineral?, contract?}`.
@@ -114,7 +127,9 @@ pub async fn grant(
     Path(number): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(
+    let _guard = st.write_lock().await;
+    respond_rebuilt(
+        &st,
         async {
             let b: GrantBody = json_body(&body)?;
             let method = GrantMethod::parse(&b.method).ok_or_else(|| {
@@ -135,6 +150,7 @@ pub async fn grant(
         }
         .await,
     )
+    .await
 }
 
 /// `{licence, valid_from, valid_to, date?, approval?, name?}`.
@@ -171,7 +187,9 @@ pub async fn register(
     Path(number): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(
+    let _guard = st.write_lock().await;
+    respond_rebuilt(
+        &st,
         async {
             let b: RegisterBody = json_body(&body)?;
             let from = date("valid_from", &b.valid_from)?;
@@ -207,6 +225,7 @@ pub async fn register(
         }
         .await,
     )
+    .await
 }
 
 /// `GET /api/rights/{id}/history`: a right with every event (staff).
@@ -257,7 +276,9 @@ pub async fn extend(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(
+    let _guard = st.write_lock().await;
+    respond_rebuilt(
+        &st,
         async {
             let b: ExtendBody = json_body(&body)?;
             let e = Extension {
@@ -270,6 +291,7 @@ pub async fn extend(
         }
         .await,
     )
+    .await
 }
 
 /// `{application, date}`.
@@ -298,7 +320,9 @@ pub async fn transfer(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(
+    let _guard = st.write_lock().await;
+    respond_rebuilt(
+        &st,
         async {
             let b: AppDateBody = json_body(&body)?;
             let d = date("date", &b.date)?;
@@ -309,6 +333,7 @@ pub async fn transfer(
         }
         .await,
     )
+    .await
 }
 
 /// `{title, date}`.
@@ -337,7 +362,9 @@ pub async fn closure_report(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(
+    let _guard = st.write_lock().await;
+    respond_rebuilt(
+        &st,
         async {
             let b: ClosureReportBody = json_body(&body)?;
             let r = ClosureReport {
@@ -348,6 +375,7 @@ pub async fn closure_report(
         }
         .await,
     )
+    .await
 }
 
 /// `{date, accepted_by, document}`.
@@ -378,7 +406,9 @@ pub async fn close(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(
+    let _guard = st.write_lock().await;
+    respond_rebuilt(
+        &st,
         async {
             let b: CloseBody = json_body(&body)?;
             let a = ClosureAcceptance {
@@ -390,6 +420,7 @@ pub async fn close(
         }
         .await,
     )
+    .await
 }
 
 /// `{date, reason}`.
@@ -418,7 +449,9 @@ pub async fn cancel(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(
+    let _guard = st.write_lock().await;
+    respond_rebuilt(
+        &st,
         async {
             let b: CancelBody = json_body(&body)?;
             let d = date("date", &b.date)?;
@@ -429,4 +462,5 @@ pub async fn cancel(
         }
         .await,
     )
+    .await
 }
