@@ -203,6 +203,9 @@ pub struct Measure {
     pub note: String,
 }
 
+/// The note of a report-based figure in a year no mine had to report for.
+const NO_REPORTS: &str = "该年没有须报送年度报告的矿山，也没有报送的报告：无数据";
+
 /// Rounds to 6 decimals (sums of decimal figures print as written).
 fn r6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
@@ -224,6 +227,9 @@ pub fn measure_year(
 ) -> YearMeasures {
     let stats = RegisterStats::compute(plan, rights, scales);
     let missing = required.saturating_sub(reports.len());
+    // No mine had to report and none did: the report-based figures are unknown, not 0 (a
+    // register not yet entered would otherwise read as 产值 0, 未达标).
+    let no_reports = required == 0 && reports.is_empty();
     let missing_note = if missing > 0 {
         format!("；{missing} 座矿山未报送年度报告，未计入")
     } else {
@@ -232,6 +238,11 @@ pub fn measure_year(
     let values = specs
         .iter()
         .map(|s| match &s.metric {
+            Metric::OutputValue if no_reports => Measure {
+                value: None,
+                licensed_total: None,
+                note: NO_REPORTS.into(),
+            },
             Metric::OutputValue => Measure {
                 value: Some(r6(reports.iter().map(|r| r.output_value_wan_yuan).sum())),
                 licensed_total: None,
@@ -285,8 +296,11 @@ pub fn measure_year(
                     note.push_str(&format!("；{other_unit} 份报告单位不同，未计入"));
                 }
                 note.push_str(&missing_note);
+                if no_reports {
+                    note = format!("{NO_REPORTS}；{note}");
+                }
                 Measure {
-                    value: Some(r6(sum)),
+                    value: (!no_reports).then(|| r6(sum)),
                     licensed_total: Some(licensed.unwrap_or(0.0)),
                     note,
                 }

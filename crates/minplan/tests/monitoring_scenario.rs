@@ -498,3 +498,27 @@ async fn evaluation_xlsx_and_docx_read_back_with_the_same_figures() {
     let svg = minplan_report::indicator_chart_svg(&e.rows[0]);
     assert!(svg.starts_with("<svg") && svg.contains("646") && svg.contains("规划目标 ≥1000"));
 }
+
+#[tokio::test]
+async fn an_empty_register_gives_no_data_not_zero() {
+    let store = Store::open_in_memory().await.unwrap();
+    store
+        .seed_if_empty(&minplan_store::default_bundle())
+        .await
+        .unwrap();
+    let sp = store.active_plan().await.unwrap().unwrap();
+    let r = store.indicator_report(&sp.loaded.plan, 2025).await.unwrap();
+    // No mine had to report: 产值 and 开采总量 are unknown (无数据), not 0 (未达标).
+    for key in ["output_value", "extraction_building_stone"] {
+        let v = r.get(key).unwrap();
+        assert_eq!((v.value, v.status), (None, N), "{key}");
+        assert!(
+            v.status_label.contains("无数据"),
+            "{key}: {}",
+            v.status_label
+        );
+    }
+    // Counts from the register are known: no mining right is in force.
+    let v = r.get("mine_count").unwrap();
+    assert_eq!((v.value, v.status), (Some(0.0), O));
+}
