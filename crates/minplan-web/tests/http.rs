@@ -84,10 +84,12 @@ async fn indicators_page_shows_the_six_indicators_of_zhuanlan2() {
         assert!(t.contains(name) && t.contains(target), "{name} {target}");
     }
     assert_eq!(t.matches(">预期性<").count(), 6);
-    // An empty register: last year's values are 0 (no mine, no report); only 大中型矿山比例
-    // has no value (no mine to classify).
-    assert_eq!(t.matches(">—<").count(), 1);
-    assert!(t.contains(">0（"), "{t}");
+    // An empty register: no mine had to report last year, so 产值 and the three 开采总量 have
+    // no data (not 0, 未达标), nor has 大中型矿山比例 (no mine to classify); the count of
+    // mines is known: 0.
+    assert_eq!(t.matches(">—<").count(), 5, "{t}");
+    assert_eq!(t.matches(">0（").count(), 1, "{t}");
+    assert!(!t.contains("未达标"), "{t}");
 }
 
 #[tokio::test]
