@@ -652,12 +652,8 @@ pub fn parse_application(
         );
     }
     let number = raw.number.get_ref().trim().to_string();
-    if number.is_empty() {
-        err(
-            "number",
-            Some(raw.number.span().start),
-            "申请编号不能为空".into(),
-        );
+    if let Err(m) = crate::register::check_identifier("申请编号", &number) {
+        err("number", Some(raw.number.span().start), m);
     }
     let kind = match raw.kind.get_ref().trim() {
         "新立" => Some(ApplicationKind::New),
@@ -846,6 +842,16 @@ pub fn parse_application(
                 Some(r.span().start),
                 format!("受理日期“{s}”应写作 YYYY-MM-DD"),
             );
+        } else {
+            match crate::date::Date::parse(s) {
+                Err(e) => err("received", Some(r.span().start), format!("受理日期：{e}")),
+                Ok(d) if !(1990..=2100).contains(&d.year()) => err(
+                    "received",
+                    Some(r.span().start),
+                    format!("受理日期“{s}”不在 1990～2100 年之间"),
+                ),
+                Ok(_) => {}
+            }
         }
     }
     let holder = raw.holder.get_ref();

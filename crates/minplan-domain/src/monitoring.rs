@@ -207,8 +207,10 @@ pub struct Measure {
 const NO_REPORTS: &str = "该年没有须报送年度报告的矿山，也没有报送的报告：无数据";
 
 /// Rounds to 6 decimals (sums of decimal figures print as written).
+/// Never −0 (a projection or remainder clamped from a tiny negative would print as “-0”).
 fn r6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
+    let r = (v * 1e6).round() / 1e6;
+    if r == 0.0 { 0.0 } else { r }
 }
 
 /// Measures every spec for one year.
@@ -1300,6 +1302,13 @@ pub fn reminders(input: &ReminderInput<'_>) -> Vec<Reminder> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r6_never_gives_negative_zero() {
+        assert!(r6(-1e-9).is_sign_positive());
+        assert!(r6(-0.0).is_sign_positive());
+        assert_eq!(r6(1.23456789), 1.234568);
+    }
 
     #[test]
     fn projection_is_least_squares() {

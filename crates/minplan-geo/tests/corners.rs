@@ -549,3 +549,34 @@ fn announcement_table_with_named_rings_and_restarting_labels() {
         (Severity::Warning, Some(26))
     );
 }
+
+#[test]
+fn a_ring_of_scattered_points_lists_twenty_crossings_and_says_there_are_more() {
+    // 5 000 points scattered in a 100 m square (a pasted column of junk): millions of edge
+    // crossings; the report lists the first 20 and one summary, instead of enumerating all.
+    let mut seed = 12345u64;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut text = String::from("点号,X,Y\n");
+    for i in 1..=5000 {
+        text.push_str(&format!(
+            "{i},{:.2},{:.2}, , ,\n",
+            4_911_000.0 + next() * 100.0,
+            44_428_900.0 + next() * 100.0
+        ));
+    }
+    text.push_str("*,560,480,散点,1,\n");
+    let r = parse_str(&text, &suifenhe());
+    let crossings: Vec<_> = r
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::SelfIntersection)
+        .collect();
+    assert_eq!(crossings.len(), 21, "{crossings:#?}");
+    assert!(crossings[20].message.contains("只列出前 20 处"));
+    assert!(r.has_errors());
+}

@@ -36,7 +36,7 @@ pub use bulk::{BulkMode, BulkOutcome, RowProblem, read_table};
 pub use engine::{ReviewEngine, region_of};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use lifecycle::Mine;
-pub use monitoring::ScaleTableVersion;
+pub use monitoring::{ScaleTableVersion, YEARS_AROUND_PERIOD};
 pub use records::{ApplicationRecord, RightRecord};
 pub use register::{HolderList, RightsImport};
 pub use replay::Replay;

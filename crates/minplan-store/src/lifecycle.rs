@@ -310,7 +310,7 @@ async fn write_event(
 /// Reads what the transitions need of an application (inside `exec`).
 async fn facts_on(exec: &mut sqlx::SqliteConnection, number: &str) -> Result<ApplicationFacts> {
     let row = sqlx::query(
-        "SELECT a.number, a.status, a.used_for, r.id AS review_id, r.result_json, r.geometry_json, r.conclusion
+        "SELECT a.number, a.status, a.used_for, r.id AS review_id, r.result_json, r.geometry_json, r.conclusion, r.reviewed_at
          FROM applications a JOIN reviews r ON r.id = a.latest_review_id WHERE a.number = ?",
     )
     .bind(number)
@@ -344,7 +344,7 @@ async fn facts_on(exec: &mut sqlx::SqliteConnection, number: &str) -> Result<App
             Some((number, level))
         });
     let decision = sqlx::query(
-        "SELECT accepted_checks FROM application_decisions WHERE application_number = ?",
+        "SELECT accepted_checks, decided_on FROM application_decisions WHERE application_number = ?",
     )
     .bind(number)
     .fetch_optional(&mut *exec)
@@ -370,7 +370,12 @@ async fn facts_on(exec: &mut sqlx::SqliteConnection, number: &str) -> Result<App
         right_kind: RightKind::parse(&s("right_kind")).unwrap_or(RightKind::Mining),
         conclusion,
         review_id: row.get("review_id"),
-        accepted_checks: decision.and_then(|d| d.get("accepted_checks")),
+        accepted_checks: decision.as_ref().and_then(|d| d.get("accepted_checks")),
+        decided_on: decision
+            .as_ref()
+            .and_then(|d| Date::parse(&d.get::<String, _>("decided_on")).ok()),
+        received: app["received"].as_str().and_then(|t| Date::parse(t).ok()),
+        reviewed_on: Date::parse(&row.get::<String, _>("reviewed_at")).ok(),
         existing_right: app["existing_right"].as_str().map(str::to_string),
         project_name: s("project_name"),
         holder_name: s("holder_name"),
@@ -463,6 +468,7 @@ impl Store {
         d: &Decision,
         actor: &Actor,
     ) -> Result<ApplicationStatus> {
+        not_future("date", d.date)?;
         let mut tx = self.begin_write().await?;
         let facts = facts_on(&mut tx, number).await?;
         let status = register::decide(&facts, d).map_err(invalid)?;
@@ -512,6 +518,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Invalid`] ([`register::check_grant`]); nothing written.
     pub async fn record_grant(&self, number: &str, g: &Grant, actor: &Actor) -> Result<()> {
+        not_future("date", g.date)?;
         let mut tx = self.begin_write().await?;
         let facts = facts_on(&mut tx, number).await?;
         register::check_grant(&facts, g).map_err(invalid)?;
@@ -866,6 +873,9 @@ impl Store {
         geometry: Option<&[LonLatPolygon]>,
         actor: &Actor,
     ) -> Result<()> {
+        if let Some(d) = date {
+            not_future("date", d)?;
+        }
         // A right stored before 0004 has no event rows: record its import first, so the
         // history keeps where it started.
         if h.events.iter().all(|e| e.seq == 0) {
@@ -943,4 +953,17 @@ pub(crate) async fn record_import(
         actor,
     )
     .await
+}
+
+/// Refuses a date after today (China time): events are recorded when they happen, so a
+/// future date is a typing error (and would change the register's state today).
+fn not_future(field: &str, d: Date) -> Result<()> {
+    let today = crate::today();
+    if d > today {
+        return Err(StoreError::Invalid(vec![crate::FieldError::new(
+            field,
+            format!("日期 {d} 晚于今天 {today}：登记事项按实际办理的日期记录"),
+        )]));
+    }
+    Ok(())
 }

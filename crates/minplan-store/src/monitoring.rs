@@ -258,6 +258,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn indicator_report(&self, plan: &Plan, year: i32) -> Result<IndicatorReport> {
+        check_years(plan, "year", year, year)?;
         let scales = self.scale_table().await?;
         let config = self.monitoring_config().await?;
         let from = plan.identity.period_start.min(year);
@@ -283,6 +284,7 @@ impl Store {
                 format!("起始年度 {from} 晚于终止年度 {to}"),
             )]));
         }
+        check_years(plan, "from", from, to)?;
         let scales = self.scale_table().await?;
         let config = self.monitoring_config().await?;
         let first = plan.identity.period_start.min(from);
@@ -303,6 +305,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn annual_plan(&self, plan: &Plan, year: i32) -> Result<AnnualPlanDraft> {
+        check_years(plan, "year", year, year)?;
         let scales = self.scale_table().await?;
         let histories = self.right_histories().await?;
         let basis = Date::end_of_year(year - 1);
@@ -361,4 +364,25 @@ impl Store {
             None => all,
         })
     }
+}
+
+/// Years the monitoring computes: within [`YEARS_AROUND_PERIOD`] years of the plan period
+/// (a year far outside it means nothing for this plan, and an unbounded span would build an
+/// unbounded table).
+pub const YEARS_AROUND_PERIOD: i32 = 10;
+
+/// Refuses a year or span outside the plan period ± [`YEARS_AROUND_PERIOD`], naming `field`.
+fn check_years(plan: &Plan, field: &str, from: i32, to: i32) -> Result<()> {
+    let lo = plan.identity.period_start - YEARS_AROUND_PERIOD;
+    let hi = plan.identity.period_end + YEARS_AROUND_PERIOD;
+    if from < lo || to > hi {
+        return Err(StoreError::Invalid(vec![FieldError::new(
+            field,
+            format!(
+                "年度应在 {lo}～{hi} 年之间（规划期 {}～{} 年前后 {YEARS_AROUND_PERIOD} 年）",
+                plan.identity.period_start, plan.identity.period_end
+            ),
+        )]));
+    }
+    Ok(())
 }

@@ -110,6 +110,8 @@ pub enum Permission {
     ManageRegister,
     /// Closure (闭坑报告, 闭坑验收): 系统管理员, 审批科, 生态修复.
     AcceptClosure,
+    /// The draft 年度实施计划 (it lists every company's licences): staff, not 矿山企业.
+    ViewAnnualPlan,
     /// 申请受理 and 规划符合性审查: run and save reviews, check corner coordinates
     /// (`/intake`): 系统管理员, 审批科.
     RunReview,
@@ -137,6 +139,7 @@ impl Permission {
             Permission::FileAnnualReport => "报送矿山年度报告",
             Permission::ManageRegister => "办理矿业权登记（导入、出让、登记、延续、转让、注销）",
             Permission::AcceptClosure => "办理闭坑",
+            Permission::ViewAnnualPlan => "查看年度实施计划（草案）",
             Permission::RunReview => "受理申请和进行规划符合性审查",
             Permission::ViewReviews => "查看审查记录",
             Permission::ViewLayers => "查看管控图层",
@@ -155,7 +158,7 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
         (LoggedIn | ViewPlanVersions | ViewReviews | ViewRegister, Some(_)) => true,
         (ActivatePlan | ManageLayers, Some(r)) => matches!(r, Role::Admin | Role::Planning),
         (RunReview | ManageRegister, Some(r)) => matches!(r, Role::Admin | Role::Approval),
-        (ViewLayers, Some(r)) => r != Role::Company,
+        (ViewLayers | ViewAnnualPlan, Some(r)) => r != Role::Company,
         (ManageUsers | ViewAudit, Some(r)) => r == Role::Admin,
         (FileAnnualReport, Some(r)) => matches!(
             r,
@@ -228,6 +231,8 @@ pub mod policy {
         ManageRegister,
         /// [`Permission::AcceptClosure`].
         AcceptClosure,
+        /// [`Permission::ViewAnnualPlan`].
+        ViewAnnualPlan,
         /// [`Permission::RunReview`].
         RunReview,
         /// [`Permission::ViewReviews`].
@@ -416,6 +421,7 @@ mod tests {
             Permission::ManageRegister,
             Permission::FileAnnualReport,
             Permission::AcceptClosure,
+            Permission::ViewAnnualPlan,
         ] {
             assert!(!allowed(None, p), "{p:?}");
             assert!(allowed(Some(Role::Admin), p), "{p:?}");
@@ -423,5 +429,6 @@ mod tests {
         assert_eq!(roles_with(Permission::ActivatePlan), "系统管理员、规划科");
         assert_eq!(roles_with(Permission::RunReview), "系统管理员、审批科");
         assert!(!allowed(Some(Role::Company), Permission::ViewLayers));
+        assert!(!allowed(Some(Role::Company), Permission::ViewAnnualPlan));
     }
 }

@@ -173,10 +173,11 @@ pub async fn evaluation_page(
     ))
 }
 
-/// `GET /annual-plan.xlsx?year=Y`: the draft 年度实施计划 (staff; default: this year).
+/// `GET /annual-plan.xlsx?year=Y`: the draft 年度实施计划 (staff, not 矿山企业: it lists every
+/// company's licences; default: this year).
 pub async fn annual_plan_xlsx(
     State(st): State<AppState>,
-    RequireRole { .. }: RequireRole<policy::ViewPlanVersions>,
+    RequireRole { .. }: RequireRole<policy::ViewAnnualPlan>,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
@@ -194,7 +195,7 @@ pub async fn annual_plan_xlsx(
 /// `GET /annual-plan.docx?year=Y`: the draft 年度实施计划 as a Word document (staff).
 pub async fn annual_plan_docx(
     State(st): State<AppState>,
-    RequireRole { .. }: RequireRole<policy::ViewPlanVersions>,
+    RequireRole { .. }: RequireRole<policy::ViewAnnualPlan>,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;

@@ -23,7 +23,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use minplan_domain::citation::{Citation, format_number};
 use minplan_domain::plan::Plan;
-use minplan_store::{AuditRow, ReviewRecord, ReviewSummary, StoreError, User};
+use minplan_store::{AuditRow, ReviewRecord, ReviewSummary, Role, StoreError, User};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -142,12 +142,17 @@ async fn detail(st: &AppState, user: &User, id: &str) -> Result<Detail, AppError
     let record = record_for(st, user, id).await?;
     let number = record.summary.application_number.clone();
     let history = st.store.list_reviews(Some(&number)).await?;
-    let mut trail = st
-        .store
-        .audit_trail("review", &record.summary.id.to_string())
-        .await?;
-    trail.extend(st.store.audit_trail("application", &number).await?);
-    trail.sort_by_key(|r| r.id);
+    // The trail carries staff's internal notes (人工核查意见, who did what): not for the
+    // applicant's own 矿山企业 account.
+    let mut trail = Vec::new();
+    if user.role != Role::Company {
+        trail = st
+            .store
+            .audit_trail("review", &record.summary.id.to_string())
+            .await?;
+        trail.extend(st.store.audit_trail("application", &number).await?);
+        trail.sort_by_key(|r| r.id);
+    }
     let active = st.plan().await;
     let (reproduced, plan) = match st.store.replay_review(&record, Some(active.clone())).await {
         Ok(r) => (

@@ -165,7 +165,8 @@ pub struct Workbench {
 
 async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
     let sp = st.plan().await;
-    let indicator_year = today_in_china().year() - 1;
+    let indicator_year = (today_in_china().year() - 1)
+        .min(sp.loaded.plan.identity.period_end + minplan_store::YEARS_AROUND_PERIOD);
     let report = st
         .store
         .indicator_report(&sp.loaded.plan, indicator_year)

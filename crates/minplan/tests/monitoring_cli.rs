@@ -86,6 +86,40 @@ fn evaluate_writes_the_zhuanlan1_table() {
     let db = scenario_db(dir.path());
     let xlsx = dir.path().join("评估.xlsx");
     let docx = dir.path().join("评估.docx");
+    // All or nothing: an unwritable Word path leaves no Excel file behind either.
+    let out = minplan(
+        &db,
+        &[
+            "evaluate",
+            "--xlsx",
+            xlsx.to_str().unwrap(),
+            "--docx",
+            "/nonexistent-dir/评估.docx",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent-dir/评估.docx"));
+    assert!(!xlsx.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("tmp"))
+            .count(),
+        0
+    );
+    // Years far outside the plan period are refused, naming the field.
+    let out = minplan(&db, &["indicators", "--year", "1800"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2011～2035"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = minplan(
         &db,
         &[

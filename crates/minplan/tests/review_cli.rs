@@ -159,7 +159,11 @@ fn invalid_application_names_the_field() {
     .unwrap();
     let bad = ex
         .replace("91231081MA1BQF0013", "91231081MA1BQF0012")
-        .replace("file = \"01-qingfa-quarry.txt\"", "file = \"missing.txt\"");
+        .replace("file = \"01-qingfa-quarry.txt\"", "file = \"missing.txt\"")
+        .replace(
+            "number = \"SFH-2026-001\"",
+            "number = \"SFH-2026-001\"\nreceived = \"2026-02-30\"",
+        );
     std::fs::write(&app, bad).unwrap();
     let out = minplan(&dir.path().join("t.db"), &["review", app.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -170,6 +174,11 @@ fn invalid_application_names_the_field() {
     );
     assert!(
         err.contains("coordinates.file") && err.contains("missing.txt"),
+        "{err}"
+    );
+    // 30 February passes a pattern check; it is not a date.
+    assert!(
+        err.contains("received") && err.contains("2026-02-30") && err.contains("存在的日期"),
         "{err}"
     );
     // Nothing was stored.

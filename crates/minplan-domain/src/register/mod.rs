@@ -454,6 +454,81 @@ pub struct ApplicationFacts {
     pub grant: Option<Grant>,
     /// The right it has already been used for (an application is used once).
     pub used_for: Option<String>,
+    /// 受理日期, when the application states it.
+    pub received: Option<Date>,
+    /// The day of its latest review.
+    pub reviewed_on: Option<Date>,
+    /// The day of its decision (批准 / 不予批准), once decided.
+    pub decided_on: Option<Date>,
+}
+
+/// The largest sum of money a record takes, 万元 (1 万亿元): a figure above it is a typing
+/// error, not a price.
+pub const MAX_WAN_YUAN: f64 = 1e8;
+
+/// The longest free text a record takes (reasons, opinions, titles), characters.
+pub const MAX_TEXT_CHARS: usize = 2000;
+
+/// Longest validity of a mining licence, years: 大型 30 (《矿产资源开采登记管理办法》第七条:
+/// 大型以上 30 年、中型 20 年、小型 10 年 — the scale class is the registering officer's to
+/// check; the system refuses only what no class allows).
+pub const MAX_MINING_YEARS: i32 = 30;
+
+/// Longest validity of an exploration licence, years (探矿权 新立、延续 5 年,
+/// 自然资源部《关于深化矿产资源管理改革若干事项的意见》自然资规〔2023〕6号).
+pub const MAX_EXPLORATION_YEARS: i32 = 5;
+
+/// A 许可证号 or 申请编号 as records and links carry it: 1–64 characters, letters, digits,
+/// `-`, `_`, `.`, `（）`, and CJK characters; no spaces, slashes, control or bidirectional
+/// characters.
+///
+/// # Errors
+/// The Chinese reason, naming `what` (e.g. “许可证号”).
+pub fn check_identifier(what: &str, s: &str) -> Result<(), String> {
+    let n = s.chars().count();
+    if n == 0 {
+        return Err(format!("{what}不能为空"));
+    }
+    if n > 64 {
+        return Err(format!("{what}过长（{n} 个字符，最多 64 个）"));
+    }
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '（' | '）' | '(' | ')')))
+    {
+        return Err(format!(
+            "{what}“{}”含不允许的字符 U+{:04X}：只可用字母、数字、汉字和 - _ . （）",
+            s.chars().filter(|c| !c.is_control()).collect::<String>(),
+            c as u32
+        ));
+    }
+    Ok(())
+}
+
+fn check_text(field: &str, label: &str, s: Option<&str>, p: &mut Vec<Problem>) {
+    if let Some(t) = s {
+        let n = t.chars().count();
+        if n > MAX_TEXT_CHARS {
+            p.push(Problem::new(
+                field,
+                format!("{label}过长（{n} 个字符，最多 {MAX_TEXT_CHARS} 个）"),
+            ));
+        }
+    }
+}
+
+fn check_money(field: &str, label: &str, v: f64, positive: bool, p: &mut Vec<Problem>) {
+    let ok = v.is_finite() && if positive { v > 0.0 } else { v >= 0.0 } && v <= MAX_WAN_YUAN;
+    if !ok {
+        p.push(Problem::new(
+            field,
+            format!(
+                "{label}（万元）应为{}且不超过 {}（1 万亿元）的数",
+                if positive { "正数" } else { "不小于 0" },
+                MAX_WAN_YUAN
+            ),
+        ));
+    }
 }
 
 impl ApplicationFacts {
@@ -527,6 +602,24 @@ pub fn decide(app: &ApplicationFacts, d: &Decision) -> Result<ApplicationStatus,
     } else if !nonblank(&d.reason) {
         p.push(Problem::new("reason", "不予批准须写明理由"));
     }
+    if let Some(r) = app.reviewed_on.filter(|r| d.date < *r) {
+        p.push(Problem::new(
+            "date",
+            format!("决定日期 {} 早于审查日期 {r}", d.date),
+        ));
+    } else if let Some(r) = app.received.filter(|r| d.date < *r) {
+        p.push(Problem::new(
+            "date",
+            format!("决定日期 {} 早于受理日期 {r}", d.date),
+        ));
+    }
+    check_text(
+        "accepted_checks",
+        "人工核查意见",
+        d.accepted_checks.as_deref(),
+        &mut p,
+    );
+    check_text("reason", "理由", d.reason.as_deref(), &mut p);
     if p.is_empty() {
         Ok(if d.approve {
             ApplicationStatus::Approved
@@ -561,9 +654,14 @@ pub fn check_grant(app: &ApplicationFacts, g: &Grant) -> Result<(), Vec<Problem>
             format!("申请 {} 已记录出让，不能重复记录", app.number),
         ));
     }
-    if !(g.price_wan_yuan.is_finite() && g.price_wan_yuan >= 0.0) {
-        p.push(Problem::new("price", "出让收益（万元）应为不小于 0 的数"));
+    check_money("price", "出让收益", g.price_wan_yuan, false, &mut p);
+    if let Some(d) = app.decided_on.filter(|d| g.date < *d) {
+        p.push(Problem::new(
+            "date",
+            format!("出让日期 {} 早于批准日期 {d}", g.date),
+        ));
     }
+    check_text("contract", "出让合同编号", g.contract.as_deref(), &mut p);
     if g.method == GrantMethod::Agreement && !app.has_agreement_reason {
         p.push(Problem::new(
             "method",
@@ -613,8 +711,8 @@ pub fn register(
     source: Option<&RightHistory>,
 ) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
-    if r.licence.trim().is_empty() {
-        p.push(Problem::new("licence", "许可证号不能为空"));
+    if let Err(m) = check_identifier("许可证号", r.licence.trim()) {
+        p.push(Problem::new("licence", m));
     } else if licence_taken {
         p.push(Problem::new(
             "licence",
@@ -695,6 +793,18 @@ pub fn register(
     if r.valid_to < r.valid_from {
         p.push(Problem::new("valid_to", "有效期止不能早于有效期起"));
     }
+    check_validity(app.right_kind, r.valid_from, r.valid_to, &mut p);
+    if let Some(g) = app.grant.as_ref().filter(|g| r.date < g.date) {
+        p.push(Problem::new(
+            "date",
+            format!("登记日期 {} 早于出让日期 {}", r.date, g.date),
+        ));
+    } else if let Some(d) = app.decided_on.filter(|d| r.date < *d) {
+        p.push(Problem::new(
+            "date",
+            format!("登记日期 {} 早于批准日期 {d}", r.date),
+        ));
+    }
     let capacity = r.capacity.or(app.capacity);
     if app.right_kind == RightKind::Mining && capacity.is_none() {
         p.push(Problem::new("capacity", "采矿权须登记生产规模"));
@@ -743,9 +853,12 @@ fn common(h: &RightHistory, date: Date, p: &mut Vec<Problem>) {
         p.push(Problem::new(
             "right",
             format!(
-                "矿业权 {} 已{}，不能再办理登记事项",
+                "矿业权 {} {}，不能再办理登记事项",
                 h.id,
-                s.standing.label()
+                match s.standing.label() {
+                    l if l.starts_with('已') => l.to_string(),
+                    l => format!("已{l}"),
+                }
             ),
         ));
     }
@@ -755,6 +868,28 @@ fn common(h: &RightHistory, date: Date, p: &mut Vec<Problem>) {
         p.push(Problem::new(
             "date",
             format!("日期 {date} 早于该矿业权上一登记事项的日期 {last}"),
+        ));
+    }
+}
+
+/// Refuses a validity longer than [`MAX_MINING_YEARS`] / [`MAX_EXPLORATION_YEARS`].
+fn check_validity(kind: RightKind, from: Date, to: Date, p: &mut Vec<Problem>) {
+    let years = match kind {
+        RightKind::Mining => MAX_MINING_YEARS,
+        RightKind::Exploration => MAX_EXPLORATION_YEARS,
+    };
+    let limit = Date::new(from.year() + years, from.month(), from.day().min(28)).unwrap_or(from);
+    if to > limit {
+        p.push(Problem::new(
+            "valid_to",
+            format!(
+                "{}有效期最长 {years} 年：自 {from} 起最迟至 {limit}（{}）",
+                kind.label(),
+                match kind {
+                    RightKind::Mining => "《矿产资源开采登记管理办法》第七条",
+                    RightKind::Exploration => "自然资规〔2023〕6号",
+                }
+            ),
         ));
     }
 }
@@ -801,7 +936,11 @@ pub fn extend(h: &RightHistory, e: &Extension) -> Result<RightState, Vec<Problem
                 ),
             ));
         }
+        // Each extension runs for at most one full term from the later of the old expiry
+        // and the extension's date.
+        check_validity(s.kind, to.max(e.date), e.valid_to, &mut p);
     }
+    check_text("reason", "原因", e.reason.as_deref(), &mut p);
     let mut n = s.clone();
     n.valid_to = Some(e.valid_to);
     done(p, n)
@@ -958,9 +1097,7 @@ pub fn mortgage(h: &RightHistory, m: &Mortgage) -> Result<RightState, Vec<Proble
     if m.mortgagee.trim().is_empty() {
         p.push(Problem::new("mortgagee", "抵押权人不能为空"));
     }
-    if !(m.amount_wan_yuan.is_finite() && m.amount_wan_yuan > 0.0) {
-        p.push(Problem::new("amount", "担保金额（万元）应为正数"));
-    }
+    check_money("amount", "担保金额", m.amount_wan_yuan, true, &mut p);
     if m.until < m.from {
         p.push(Problem::new("until", "抵押期限止不能早于起"));
     }
@@ -1022,6 +1159,16 @@ pub fn file_closure_report(
     if r.title.trim().is_empty() {
         p.push(Problem::new("title", "闭坑报告名称不能为空"));
     }
+    check_text("title", "闭坑报告名称", Some(&r.title), &mut p);
+    if let Some(on_file) = &s.closure_report {
+        p.push(Problem::new(
+            "right",
+            format!(
+                "{} 已于 {} 报送闭坑报告《{}》，尚待验收，不能重复报送",
+                h.id, on_file.date, on_file.title
+            ),
+        ));
+    }
     let mut n = s.clone();
     n.closure_report = Some(r.clone());
     done(p, n)
@@ -1075,6 +1222,7 @@ pub fn cancel(h: &RightHistory, date: Date, reason: &str) -> Result<RightState, 
     if reason.trim().is_empty() {
         p.push(Problem::new("reason", "注销须写明原因"));
     }
+    check_text("reason", "原因", Some(reason), &mut p);
     if let Some(m) = &s.mortgage {
         p.push(Problem::new(
             "right",

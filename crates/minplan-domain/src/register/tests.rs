@@ -36,6 +36,9 @@ fn app(conclusion: Conclusion, status: ApplicationStatus) -> ApplicationFacts {
             contract: None,
         }),
         used_for: None,
+        received: Some(d("2022-01-10")),
+        reviewed_on: Some(d("2022-01-20")),
+        decided_on: Some(d("2022-03-01")),
     }
 }
 
@@ -229,6 +232,16 @@ fn closure_needs_a_report_and_ends_the_right() {
     )
     .unwrap();
     push(&mut h, EventKind::ClosureReport, "2025-05-20", n);
+    // The same report filed twice (a double submission) is refused.
+    let again = file_closure_report(
+        &h,
+        &ClosureReport {
+            title: "庆发采石场闭坑地质报告".into(),
+            date: d("2025-05-20"),
+        },
+    )
+    .unwrap_err();
+    assert!(again[0].message.contains("尚待验收"), "{again:?}");
     let n = close(&h, &acc).unwrap();
     assert_eq!(n.standing, Standing::Closed);
     push(&mut h, EventKind::Close, "2025-08-15", n);
@@ -268,4 +281,61 @@ fn transfer_waits_for_the_mortgage() {
     push(&mut h, EventKind::MortgageRelease, "2023-05-01", n);
     let n = transfer(&h, &t, d("2023-06-01")).unwrap();
     assert_eq!(n.holder_name, "新矿业公司");
+}
+
+#[test]
+fn dates_follow_the_application_and_values_are_bounded() {
+    let approved = app(Conclusion::Conforming, ApplicationStatus::Approved);
+    let pending = app(Conclusion::Conforming, ApplicationStatus::Pending);
+    // A decision before the review, a grant before the decision, a registration before the
+    // grant: each named by its dates.
+    let early = decide(
+        &pending,
+        &Decision {
+            approve: true,
+            date: d("1900-01-01"),
+            accepted_checks: None,
+            reason: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(early[0].field, "date");
+    assert!(
+        early[0].message.contains("早于审查日期 2022-01-20"),
+        "{early:?}"
+    );
+    let mut no_grant = approved.clone();
+    no_grant.grant = None;
+    let g = Grant {
+        method: GrantMethod::Listing,
+        net_mineral: false,
+        price_wan_yuan: 1e300,
+        date: d("2022-02-01"),
+        contract: Some("X".repeat(3000)),
+    };
+    let p = check_grant(&no_grant, &g).unwrap_err();
+    let fields: Vec<&str> = p.iter().map(|x| x.field.as_str()).collect();
+    assert_eq!(fields, ["price", "date", "contract"], "{p:?}");
+    assert!(p[1].message.contains("早于批准日期 2022-03-01"));
+    let mut r = reg();
+    r.date = d("2022-03-15");
+    let p = register(&approved, &r, false, None).unwrap_err();
+    assert!(p[0].message.contains("早于出让日期 2022-04-01"), "{p:?}");
+    // Validity: a mining licence runs at most 30 years, an exploration one 5.
+    let mut r = reg();
+    r.valid_to = d("9999-12-31");
+    let p = register(&approved, &r, false, None).unwrap_err();
+    assert!(
+        p[0].message.contains("最长 30 年") && p[0].message.contains("2052-05-01"),
+        "{p:?}"
+    );
+    // Identifiers: no slashes, control or bidirectional characters, at most 64 characters.
+    for bad in ["C/../../x", "A\u{202e}B", "C 1", &"C".repeat(65), ""] {
+        let mut r = reg();
+        r.licence = bad.into();
+        let p = register(&approved, &r, false, None).unwrap_err();
+        assert_eq!(p[0].field, "licence", "{bad:?}");
+    }
+    assert!(check_identifier("许可证号", "C2310812024001").is_ok());
+    assert!(check_identifier("申请编号", "SFH-2026-001").is_ok());
 }

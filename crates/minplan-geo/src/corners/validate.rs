@@ -182,7 +182,9 @@ fn check_ring(
         );
         return None;
     }
-    let crossings = self_intersections(&pts);
+    // One more than is listed, to know that there are more: a ring of random points has
+    // O(n²) crossings, and enumerating them all would take minutes.
+    let crossings = self_intersections(&pts, opts.max_crossings_reported + 1);
     let simple = crossings.is_empty();
     for (k, (i, j)) in crossings.iter().enumerate() {
         if k == opts.max_crossings_reported {
@@ -190,7 +192,7 @@ fn check_ring(
                 Problem::new(
                     ProblemKind::SelfIntersection,
                     Severity::Error,
-                    format!("{name} 另有 {} 处边相交未逐一列出", crossings.len() - k),
+                    format!("{name} 另有边相交未逐一列出（只列出前 {k} 处）"),
                 )
                 .in_ring(ring.name.clone()),
             );
@@ -265,10 +267,11 @@ fn segments_meet(p1: (f64, f64), p2: (f64, f64), q1: (f64, f64), q2: (f64, f64))
         || (d4 == 0 && on_segment(p1, p2, q2))
 }
 
-/// Pairs (i, j), i < j, of edges `i → i+1` that meet other than at their shared corner.
-/// Edges meeting only at an equal end point (a repeated point, reported separately) are
-/// skipped; adjacent edges are reported when they run back over each other.
-pub(crate) fn self_intersections(pts: &[(f64, f64)]) -> Vec<(usize, usize)> {
+/// Pairs (i, j), i < j, of edges `i → i+1` that meet other than at their shared corner, at
+/// most `limit` of them (in order of `i`). Edges meeting only at an equal end point (a
+/// repeated point, reported separately) are skipped; adjacent edges are reported when they
+/// run back over each other.
+pub(crate) fn self_intersections(pts: &[(f64, f64)], limit: usize) -> Vec<(usize, usize)> {
     let n = pts.len();
     if n < 3 {
         return Vec::new();
@@ -286,6 +289,10 @@ pub(crate) fn self_intersections(pts: &[(f64, f64)]) -> Vec<(usize, usize)> {
     let tree = RTree::bulk_load(segs);
     let mut out = Vec::new();
     for i in 0..n {
+        if out.len() >= limit {
+            out.truncate(limit);
+            break;
+        }
         let (a, b) = seg(i);
         let env = AABB::from_corners([a.0, a.1], [b.0, b.1]);
         let mut hits: Vec<usize> = tree

@@ -62,3 +62,40 @@ pub fn table(header: &[&str]) -> comfy_table::Table {
     t.set_header(header.iter().map(comfy_table::Cell::new));
     t
 }
+
+/// Writes several output files all or none: each goes to a temporary file beside its path
+/// first, and only when every one is written are they renamed into place; on a failure the
+/// temporary files are removed and no output file is created or changed.
+///
+/// # Errors
+/// The first path that cannot be written, named.
+pub fn write_all(files: &[(&std::path::Path, &str, Vec<u8>)]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let temp = |p: &std::path::Path| {
+        let mut name = p.file_name().unwrap_or_default().to_os_string();
+        name.push(".minplan-tmp");
+        p.with_file_name(name)
+    };
+    let mut written = Vec::new();
+    let result = (|| -> anyhow::Result<()> {
+        for (p, _, bytes) in files {
+            let t = temp(p);
+            std::fs::write(&t, bytes).with_context(|| format!("无法写入 {}", p.display()))?;
+            written.push(t);
+        }
+        for (p, _, _) in files {
+            std::fs::rename(temp(p), p).with_context(|| format!("无法写入 {}", p.display()))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for t in &written {
+            let _ = std::fs::remove_file(t);
+        }
+    }
+    result?;
+    for (p, what, _) in files {
+        eprintln!("已写出 {what}：{}", p.display());
+    }
+    Ok(())
+}

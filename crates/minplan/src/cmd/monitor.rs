@@ -194,16 +194,18 @@ pub fn run_evaluate(db: Option<PathBuf>, a: EvaluateArgs) -> anyhow::Result<Exit
         let to = a.to.unwrap_or(minplan_store::today().year() - 1);
         let e = store.evaluation(plan, from, to).await?;
         let bureau = format!("{}自然资源局", plan.region.name);
+        let mut files = Vec::new();
         if let Some(p) = &a.xlsx {
-            std::fs::write(p, minplan_report::evaluation_xlsx(&e)?)
-                .with_context(|| format!("无法写入 {}", p.display()))?;
-            eprintln!("已写出 Excel：{}", p.display());
+            files.push((p.as_path(), "Excel", minplan_report::evaluation_xlsx(&e)?));
         }
         if let Some(p) = &a.docx {
-            std::fs::write(p, minplan_report::evaluation_docx(&e, &bureau)?)
-                .with_context(|| format!("无法写入 {}", p.display()))?;
-            eprintln!("已写出 Word：{}", p.display());
+            files.push((
+                p.as_path(),
+                "Word",
+                minplan_report::evaluation_docx(&e, &bureau)?,
+            ));
         }
+        super::write_all(&files)?;
         if a.json {
             println!("{}", serde_json::to_string_pretty(&e)?);
             return Ok(ExitCode::SUCCESS);
@@ -243,16 +245,18 @@ pub fn run_annual_plan(db: Option<PathBuf>, a: AnnualPlanArgs) -> anyhow::Result
         let year = a.year.unwrap_or(minplan_store::today().year());
         let d = store.annual_plan(plan, year).await?;
         let bureau = format!("{}自然资源局", plan.region.name);
+        let mut files = Vec::new();
         if let Some(p) = &a.xlsx {
-            std::fs::write(p, minplan_report::annual_plan_xlsx(&d)?)
-                .with_context(|| format!("无法写入 {}", p.display()))?;
-            eprintln!("已写出 Excel：{}", p.display());
+            files.push((p.as_path(), "Excel", minplan_report::annual_plan_xlsx(&d)?));
         }
         if let Some(p) = &a.docx {
-            std::fs::write(p, minplan_report::annual_plan_docx(&d, &bureau)?)
-                .with_context(|| format!("无法写入 {}", p.display()))?;
-            eprintln!("已写出 Word：{}", p.display());
+            files.push((
+                p.as_path(),
+                "Word",
+                minplan_report::annual_plan_docx(&d, &bureau)?,
+            ));
         }
+        super::write_all(&files)?;
         if a.json {
             println!("{}", serde_json::to_string_pretty(&d)?);
             return Ok(ExitCode::SUCCESS);
