@@ -526,7 +526,7 @@ fn parse_raw(src: &str) -> Result<RawApplication, ApplicationErrors> {
         errors: vec![ApplicationError {
             field: "申请文件".into(),
             line: e.span().map(|s| line_of(src, s.start)),
-            message: format!("TOML 格式错误：{}", e.message()),
+            message: format!("TOML 格式错误：{}", crate::serde_zh::zh(e.message())),
             points: vec![],
         }],
         corner_report: None,

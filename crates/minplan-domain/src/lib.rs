@@ -21,6 +21,7 @@ pub mod plan;
 pub mod register;
 pub mod review;
 pub mod rights;
+pub mod serde_zh;
 pub mod units;
 
 pub use bundle::{BundleError, BundleErrors, BundleFiles, LoadedBundle, load_bundle};

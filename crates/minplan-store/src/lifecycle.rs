@@ -310,7 +310,7 @@ async fn write_event(
 /// Reads what the transitions need of an application (inside `exec`).
 async fn facts_on(exec: &mut sqlx::SqliteConnection, number: &str) -> Result<ApplicationFacts> {
     let row = sqlx::query(
-        "SELECT a.number, a.status, a.used_for, r.id AS review_id, r.result_json, r.geometry_json, r.conclusion, r.reviewed_at
+        "SELECT a.number, a.status, a.used_for, r.id AS review_id, r.result_json, r.geometry_json, r.conclusion
          FROM applications a JOIN reviews r ON r.id = a.latest_review_id WHERE a.number = ?",
     )
     .bind(number)
@@ -375,7 +375,6 @@ async fn facts_on(exec: &mut sqlx::SqliteConnection, number: &str) -> Result<App
             .as_ref()
             .and_then(|d| Date::parse(&d.get::<String, _>("decided_on")).ok()),
         received: app["received"].as_str().and_then(|t| Date::parse(t).ok()),
-        reviewed_on: Date::parse(&row.get::<String, _>("reviewed_at")).ok(),
         existing_right: app["existing_right"].as_str().map(str::to_string),
         project_name: s("project_name"),
         holder_name: s("holder_name"),

@@ -152,8 +152,12 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if body.is_empty() {
         return Err(AppError::BadRequest("请求体为空，应为 JSON 对象".into()));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| AppError::BadRequest(format!("请求体不是有效的 JSON 或缺少字段：{e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        AppError::BadRequest(format!(
+            "请求体不是有效的 JSON 或缺少字段：{}",
+            minplan_domain::serde_zh::zh(&e.to_string())
+        ))
+    })
 }
 
 /// Field errors of a form, looked up by field name in templates.

@@ -160,10 +160,7 @@ fn invalid_application_names_the_field() {
     let bad = ex
         .replace("91231081MA1BQF0013", "91231081MA1BQF0012")
         .replace("file = \"01-qingfa-quarry.txt\"", "file = \"missing.txt\"")
-        .replace(
-            "number = \"SFH-2026-001\"",
-            "number = \"SFH-2026-001\"\nreceived = \"2026-02-30\"",
-        );
+        .replace("received = \"2026-11-20\"", "received = \"2026-02-30\"");
     std::fs::write(&app, bad).unwrap();
     let out = minplan(&dir.path().join("t.db"), &["review", app.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));

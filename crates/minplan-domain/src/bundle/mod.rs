@@ -204,7 +204,7 @@ pub fn load_bundle(files: &BundleFiles) -> Result<LoadedBundle, BundleErrors> {
                 file: PLAN_FILE.into(),
                 line,
                 field: String::new(),
-                message: format!("TOML 格式错误：{}", e.message()),
+                message: format!("TOML 格式错误：{}", crate::serde_zh::zh(e.message())),
             }]));
         }
     };

@@ -456,8 +456,6 @@ pub struct ApplicationFacts {
     pub used_for: Option<String>,
     /// 受理日期, when the application states it.
     pub received: Option<Date>,
-    /// The day of its latest review.
-    pub reviewed_on: Option<Date>,
     /// The day of its decision (批准 / 不予批准), once decided.
     pub decided_on: Option<Date>,
 }
@@ -602,12 +600,9 @@ pub fn decide(app: &ApplicationFacts, d: &Decision) -> Result<ApplicationStatus,
     } else if !nonblank(&d.reason) {
         p.push(Problem::new("reason", "不予批准须写明理由"));
     }
-    if let Some(r) = app.reviewed_on.filter(|r| d.date < *r) {
-        p.push(Problem::new(
-            "date",
-            format!("决定日期 {} 早于审查日期 {r}", d.date),
-        ));
-    } else if let Some(r) = app.received.filter(|r| d.date < *r) {
+    // Not against the review's date: records of past years are entered with a review run
+    // today.
+    if let Some(r) = app.received.filter(|r| d.date < *r) {
         p.push(Problem::new(
             "date",
             format!("决定日期 {} 早于受理日期 {r}", d.date),

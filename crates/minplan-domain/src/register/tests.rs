@@ -37,7 +37,6 @@ fn app(conclusion: Conclusion, status: ApplicationStatus) -> ApplicationFacts {
         }),
         used_for: None,
         received: Some(d("2022-01-10")),
-        reviewed_on: Some(d("2022-01-20")),
         decided_on: Some(d("2022-03-01")),
     }
 }
