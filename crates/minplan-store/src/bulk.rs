@@ -13,10 +13,11 @@ use crate::audit::Actor;
 use crate::lifecycle::record_import;
 use crate::{Result, Store, StoreError, now_rfc3339, region_of};
 use minplan_domain::application::{Quantity, RightKind};
+use minplan_domain::citation::format_number;
 use minplan_domain::credit_code::CreditCode;
 use minplan_domain::date::Date;
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon, Plan};
-use minplan_domain::register::annual_report::ReportInput;
+use minplan_domain::register::annual_report::{self, ReportInput};
 use minplan_domain::register::{RightState, Standing};
 use minplan_domain::units::Unit;
 use minplan_geo::corners::{self, CornerPoints, ParseOptions, Severity};
@@ -71,16 +72,33 @@ pub struct BulkOutcome {
     pub keys: Vec<String>,
 }
 
+/// The table types [`read_table`] reads, by file name ending.
+pub const TABLE_EXTENSIONS: &[&str] = &[".xlsx", ".xls", ".ods", ".csv"];
+
+/// Why a file of another type is refused (a `.txt` is neither read as CSV nor as GeoJSON:
+/// the command line and the web must agree, so neither guesses).
+pub const UNSUPPORTED_TYPE: &str = "不支持的文件类型：可导入 .xlsx .xls .ods .csv 表格（矿业权还可导入 .geojson/.json）；.txt 文件请另存为 .csv（UTF-8）";
+
+/// Whether `name` ends in one of [`TABLE_EXTENSIONS`] (any case).
+pub fn is_table_file(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    TABLE_EXTENSIONS.iter().any(|x| lower.ends_with(x))
+}
+
 /// Reads the first sheet of an XLSX/XLS/ODS file, or a CSV (UTF-8, with or without BOM),
 /// into rows of cell texts. Numbers are written without trailing zeros; date cells as
 /// `YYYY-MM-DD`.
 ///
 /// # Errors
-/// [`StoreError::BadInput`] naming the file when it cannot be read.
+/// [`StoreError::BadInput`] naming the file when it cannot be read, or when its name does not
+/// end in one of [`TABLE_EXTENSIONS`] ([`UNSUPPORTED_TYPE`]).
 pub fn read_table(bytes: &[u8], name: &str) -> Result<Vec<Vec<String>>> {
     let lower = name.to_lowercase();
     let bad = |m: String| StoreError::BadInput(format!("{name}：{m}"));
-    if lower.ends_with(".csv") || lower.ends_with(".txt") {
+    if !is_table_file(name) {
+        return Err(bad(UNSUPPORTED_TYPE.into()));
+    }
+    if lower.ends_with(".csv") {
         let text = std::str::from_utf8(bytes)
             .map_err(|_| bad("CSV 须为 UTF-8 编码（Excel 中“另存为 CSV UTF-8”）".into()))?;
         let text = text.trim_start_matches('\u{feff}');
@@ -127,7 +145,10 @@ pub fn read_table(bytes: &[u8], name: &str) -> Result<Vec<Vec<String>>> {
 }
 
 /// The columns a table may have: (key, header aliases).
-const RIGHT_COLUMNS: &[(&str, &[&str])] = &[
+/// A table's columns: (key, header aliases; the first is the name shown in messages).
+type Spec = &'static [(&'static str, &'static [&'static str])];
+
+const RIGHT_COLUMNS: Spec = &[
     (
         "licence",
         &["许可证号", "证号", "采矿许可证号", "勘查许可证号"],
@@ -148,7 +169,15 @@ const RIGHT_COLUMNS: &[(&str, &[&str])] = &[
     ("corners", &["拐点坐标", "坐标", "范围拐点坐标"]),
 ];
 
-const REPORT_COLUMNS: &[(&str, &[&str])] = &[
+/// Columns a rights table must have (a missing one is a header problem).
+const RIGHT_REQUIRED: &[&str] = &["licence", "name", "holder", "minerals", "corners"];
+
+/// Largest 生产规模 accepted, in 万立方米/年 or 万吨/年.
+pub const MAX_CAPACITY: f64 = 10_000.0;
+/// Largest 面积 accepted, km².
+pub const MAX_AREA_KM2: f64 = 1_000.0;
+
+const REPORT_COLUMNS: Spec = &[
     ("licence", &["许可证号", "证号", "采矿许可证号"]),
     ("year", &["年度", "统计年度"]),
     ("mineral", &["矿种"]),
@@ -166,6 +195,36 @@ const REPORT_COLUMNS: &[(&str, &[&str])] = &[
     ("filed_on", &["报送日期"]),
 ];
 
+/// Columns a reports table must have.
+const REPORT_REQUIRED: &[&str] = &["licence", "year", "extraction", "output", "filed_on"];
+
+/// The column key of a field of an annual-report [`minplan_domain::register::Problem`].
+fn report_key(field: &str) -> &'static str {
+    match field {
+        "output_value" => "output",
+        f => REPORT_COLUMNS
+            .iter()
+            .find(|(k, _)| *k == f)
+            .map_or("year", |c| c.0),
+    }
+}
+
+/// A number as shown in a message: huge ones in exponent form (`1e300`).
+fn shown(v: f64) -> String {
+    if v.abs() >= 1e9 {
+        format!("{v:e}")
+    } else {
+        format_number(v)
+    }
+}
+
+/// The Chinese name of a column key: its first header alias.
+fn label(spec: Spec, key: &str) -> String {
+    spec.iter()
+        .find(|(k, _)| *k == key)
+        .map_or_else(|| key.to_string(), |(_, a)| a[0].to_string())
+}
+
 fn norm(h: &str) -> String {
     h.chars()
         .filter(|c| !c.is_whitespace())
@@ -180,7 +239,8 @@ fn norm(h: &str) -> String {
 /// Column positions by key; unknown headers are reported.
 fn columns(
     header: &[String],
-    spec: &[(&'static str, &[&str])],
+    spec: Spec,
+    required: &[&str],
     problems: &mut Vec<RowProblem>,
 ) -> Vec<(&'static str, usize, String)> {
     let mut out = Vec::new();
@@ -211,10 +271,20 @@ fn columns(
             }),
         }
     }
+    for key in required {
+        if !out.iter().any(|(k, _, _)| k == key) {
+            problems.push(RowProblem {
+                row: 1,
+                column: Some(label(spec, key)),
+                message: "缺少该列（必填）".into(),
+            });
+        }
+    }
     out
 }
 
 struct RowReader<'a> {
+    spec: Spec,
     cols: &'a [(&'static str, usize, String)],
     cells: &'a [String],
     row: usize,
@@ -226,7 +296,7 @@ impl RowReader<'_> {
         self.cols
             .iter()
             .find(|c| c.0 == key)
-            .map_or(key.to_string(), |c| c.2.clone())
+            .map_or_else(|| label(self.spec, key), |c| c.2.clone())
     }
 
     fn get(&self, key: &str) -> Option<String> {
@@ -339,8 +409,26 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
                 ),
             }
         }
+        if minerals.is_empty() && !r.problems.iter().any(|p| p.message.contains("未知矿种")) {
+            r.bad("minerals", "至少填写一个矿种");
+        }
     }
-    let capacity = match (r.number("capacity"), r.get("unit")) {
+    let capacity_value = r.number("capacity").filter(|v| {
+        let ok = *v > 0.0 && *v <= MAX_CAPACITY;
+        if !ok {
+            r.bad(
+                "capacity",
+                format!(
+                    "生产规模应大于 0 且不超过 {}（万立方米/年 或 万吨/年），表中为 {}",
+                    format_number(MAX_CAPACITY),
+                    shown(*v)
+                ),
+            );
+        }
+        ok
+    });
+    let capacity_given = r.get("capacity").is_some();
+    let capacity = match (capacity_value, r.get("unit")) {
         (Some(v), Some(u)) => match Unit::parse(&u) {
             Ok(unit) if unit.per_year() == Some(unit) => Some(Quantity { value: v, unit }),
             Ok(unit) => {
@@ -360,7 +448,7 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
             None
         }
         (None, _) => {
-            if kind == RightKind::Mining && r.get("capacity").is_none() {
+            if kind == RightKind::Mining && !capacity_given {
                 r.bad("capacity", "采矿权须填写生产规模");
             }
             None
@@ -389,21 +477,54 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
         r.bad("valid_to", "有效期止早于有效期起");
     }
     let elevation = r.get("elevation").and_then(|e| {
-        let parts: Vec<f64> = e
+        let parts: Vec<Option<f64>> = e
             .split(['~', '～', '至', '/', '－', '—', ','])
-            .filter_map(|p| p.trim().trim_end_matches(['米', 'm']).trim().parse().ok())
+            .map(|p| {
+                p.trim()
+                    .trim_end_matches(['米', 'm'])
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+            })
             .collect();
-        if parts.len() == 2 {
-            Some((parts[0].max(parts[1]), parts[0].min(parts[1])))
-        } else {
-            r.bad(
-                "elevation",
-                format!("“{e}”应写作 起标高～止标高（如 560～480）"),
-            );
-            None
+        match parts[..] {
+            [Some(top), Some(bottom)] if top > bottom => Some((top, bottom)),
+            [Some(top), Some(bottom)] => {
+                r.bad(
+                    "elevation",
+                    format!(
+                        "“{e}”：起标高（{}）应高于止标高（{}），应写作 起标高～止标高（如 560～480）",
+                        format_number(top),
+                        format_number(bottom)
+                    ),
+                );
+                None
+            }
+            _ => {
+                r.bad(
+                    "elevation",
+                    format!("“{e}”应写作 起标高～止标高（如 560～480）"),
+                );
+                None
+            }
         }
     });
-    let mut area = r.number("area");
+    let area_message = |v: f64| {
+        format!(
+            "面积应大于 0 且不超过 {} km²，表中为 {}",
+            format_number(MAX_AREA_KM2),
+            shown(v)
+        )
+    };
+    let mut area = r.number("area").filter(|v| {
+        let ok = *v > 0.0 && *v <= MAX_AREA_KM2;
+        if !ok {
+            r.bad("area", area_message(*v));
+        }
+        ok
+    });
+    let area_given = r.get("area").is_some();
     let mut geometry = Vec::new();
     if let Some(text) = r.required("corners") {
         let opts = ParseOptions {
@@ -429,8 +550,12 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
                 r.bad("corners", format!("{}{pts}", p.message));
             }
         } else if let Some(km2) = report.areas.as_ref().map(|a| a.km2) {
-            if area.is_none() {
-                area = Some(km2);
+            if !area_given {
+                if km2 > 0.0 && km2 <= MAX_AREA_KM2 {
+                    area = Some(km2);
+                } else {
+                    r.bad("corners", format!("按拐点坐标计算的{}", area_message(km2)));
+                }
             }
             match CornerPoints::try_from(report) {
                 Ok(cp) => {
@@ -496,7 +621,7 @@ impl Store {
             return Err(StoreError::BadInput(format!("{source}：表格是空的")));
         };
         let mut problems = Vec::new();
-        let cols = columns(header, RIGHT_COLUMNS, &mut problems);
+        let cols = columns(header, RIGHT_COLUMNS, RIGHT_REQUIRED, &mut problems);
         let existing: Vec<String> = self
             .list_rights()
             .await?
@@ -512,6 +637,7 @@ impl Store {
             }
             rows += 1;
             let mut r = RowReader {
+                spec: RIGHT_COLUMNS,
                 cols: &cols,
                 cells,
                 row: i + 1,
@@ -601,7 +727,7 @@ impl Store {
             return Err(StoreError::BadInput(format!("{source}：表格是空的")));
         };
         let mut problems = Vec::new();
-        let cols = columns(header, REPORT_COLUMNS, &mut problems);
+        let cols = columns(header, REPORT_COLUMNS, REPORT_REQUIRED, &mut problems);
         let histories = self.right_histories().await?;
         let mut good: Vec<(usize, i64, ReportInput)> = Vec::new();
         let mut rows = 0;
@@ -611,6 +737,7 @@ impl Store {
             }
             rows += 1;
             let mut r = RowReader {
+                spec: REPORT_COLUMNS,
                 cols: &cols,
                 cells,
                 row: i + 1,
@@ -641,22 +768,37 @@ impl Store {
                     }
                 }
             });
-            let extraction = r.number("extraction");
-            if r.get("extraction").is_none() {
-                r.bad("extraction", "不能为空");
-            }
-            let unit = r.get("unit").and_then(|u| match Unit::parse(&u) {
-                Ok(u) => Some(u),
-                Err(e) => {
-                    r.bad("unit", e.to_string());
-                    None
+            // The figures are read and bounded by the same domain function as the web form
+            // (`annual_report::parse_figures`), on every row, whatever else is wrong with it.
+            let cell = |key: &str| r.get(key).unwrap_or_default();
+            let (extraction, unit, output, staff, mining, processing, utilisation, water) = (
+                cell("extraction"),
+                cell("unit"),
+                cell("output"),
+                cell("staff"),
+                cell("mining_recovery"),
+                cell("processing_recovery"),
+                cell("utilisation"),
+                cell("water_reuse"),
+            );
+            let figures = match annual_report::parse_figures(&annual_report::FigureText {
+                extraction: &extraction,
+                unit: &unit,
+                output_value: &output,
+                staff: &staff,
+                mining_recovery: &mining,
+                processing_recovery: &processing,
+                utilisation: &utilisation,
+                water_reuse: &water,
+            }) {
+                Ok(f) => f,
+                Err(ps) => {
+                    for p in ps {
+                        r.bad(report_key(&p.field), p.message);
+                    }
+                    annual_report::Figures::default()
                 }
-            });
-            let output = r.number("output");
-            if r.get("output").is_none() {
-                r.bad("output", "不能为空");
-            }
-            let staff = r.number("staff").map(|s| s.round() as i64);
+            };
             let filed_on = r.date("filed_on");
             if r.get("filed_on").is_none() {
                 r.bad("filed_on", "不能为空");
@@ -664,14 +806,14 @@ impl Store {
             let input = ReportInput {
                 year: year.unwrap_or(0),
                 mineral: r.get("mineral"),
-                extraction: extraction.unwrap_or(0.0),
-                unit,
-                output_value_wan_yuan: output.unwrap_or(0.0),
-                staff: staff.unwrap_or(0),
-                mining_recovery_pct: r.number("mining_recovery"),
-                processing_recovery_pct: r.number("processing_recovery"),
-                utilisation_pct: r.number("utilisation"),
-                water_reuse_pct: r.number("water_reuse"),
+                extraction: figures.extraction.unwrap_or(0.0),
+                unit: figures.unit,
+                output_value_wan_yuan: figures.output_value_wan_yuan.unwrap_or(0.0),
+                staff: figures.staff.unwrap_or(0),
+                mining_recovery_pct: figures.mining_recovery_pct,
+                processing_recovery_pct: figures.processing_recovery_pct,
+                utilisation_pct: figures.utilisation_pct,
+                water_reuse_pct: figures.water_reuse_pct,
                 filed_on: filed_on.unwrap_or_else(|| Date::start_of_year(1970)),
                 note: Some(format!("批量导入：{source}")),
             };
@@ -690,23 +832,11 @@ impl Store {
                         .iter()
                         .find(|f| f.key == "water_reuse_rate")
                         .map(|f| f.value);
-                    if let Err(ps) = minplan_domain::register::annual_report::check_report(
-                        &input,
-                        &rights,
-                        floor,
-                        &plan.minerals,
-                    ) {
+                    if let Err(ps) =
+                        annual_report::check_report(&input, &rights, floor, &plan.minerals)
+                    {
                         for p in ps {
-                            r.bad(
-                                REPORT_COLUMNS
-                                    .iter()
-                                    .find(|(k, _)| {
-                                        *k == p.field
-                                            || (p.field == "output_value" && *k == "output")
-                                    })
-                                    .map_or("year", |c| c.0),
-                                p.message,
-                            );
+                            r.bad(report_key(&p.field), p.message);
                         }
                     }
                 }

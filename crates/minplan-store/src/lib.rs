@@ -32,7 +32,10 @@ mod replay;
 mod reviews;
 
 pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
-pub use bulk::{BulkMode, BulkOutcome, RowProblem, read_table};
+pub use bulk::{
+    BulkMode, BulkOutcome, MAX_AREA_KM2, MAX_CAPACITY, RowProblem, TABLE_EXTENSIONS,
+    UNSUPPORTED_TYPE, is_table_file, read_table,
+};
 pub use engine::{ReviewEngine, region_of};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use lifecycle::Mine;

@@ -74,8 +74,33 @@ impl Store {
     /// version of the table, with its audit row (`scale_table.set`).
     ///
     /// # Errors
-    /// [`StoreError::Invalid`] when `medium_min` is not below `large_min` or not positive.
-    pub async fn set_scale_row(&self, row: ScaleRow, actor: &Actor) -> Result<ScaleTableVersion> {
+    /// [`StoreError::Invalid`] when the mineral is empty or not in the active plan's mineral
+    /// catalogue (the built-in one when no plan is active), or `medium_min` is not below
+    /// `large_min` or not positive; nothing is written.
+    pub async fn set_scale_row(
+        &self,
+        mut row: ScaleRow,
+        actor: &Actor,
+    ) -> Result<ScaleTableVersion> {
+        row.mineral = row.mineral.trim().to_string();
+        if row.mineral.is_empty() {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "mineral",
+                "矿种不能为空",
+            )]));
+        }
+        let known = match self.active_plan().await? {
+            Some(p) => p.loaded.plan.minerals.get(&row.mineral).is_some(),
+            None => minplan_domain::minerals::MineralCatalogue::builtin()
+                .get(&row.mineral)
+                .is_some(),
+        };
+        if !known {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "mineral",
+                format!("未知矿种“{}”（规划矿种目录中没有）", row.mineral),
+            )]));
+        }
         if !(row.medium_min > 0.0 && row.medium_min < row.large_min && row.large_min.is_finite()) {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "medium_min",

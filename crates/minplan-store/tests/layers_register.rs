@@ -310,3 +310,119 @@ async fn rights_lists_and_pending_applications_reach_the_review() {
             .is_err()
     );
 }
+
+/// Bulk import bounds, checked at the store: each bad cell is a [`minplan_store::RowProblem`]
+/// with its row and Chinese column; a refused commit writes nothing; `.txt` is no table; the
+/// scale table refuses a blank or unknown 矿种.
+#[tokio::test]
+async fn bulk_import_bounds_and_scale_table_minerals() {
+    use minplan_store::{BulkMode, StoreError, read_table};
+    let store = seeded().await;
+    let plan = store.active_plan().await.unwrap().unwrap().loaded.plan;
+    let corners = std::fs::read_to_string(example("01-qingfa-quarry.txt")).unwrap();
+    let cell = |s: &str| s.to_string();
+    let header: Vec<String> = [
+        "许可证号",
+        "矿山名称",
+        "矿业权人",
+        "矿种",
+        "生产规模",
+        "规模单位",
+        "面积",
+        "开采标高",
+        "拐点坐标",
+    ]
+    .map(cell)
+    .to_vec();
+    let row = |licence: &str, mineral: &str, capacity: &str, area: &str, elevation: &str| {
+        [
+            licence,
+            "某采石场",
+            "某公司",
+            mineral,
+            capacity,
+            "万立方米/年",
+            area,
+            elevation,
+        ]
+        .map(cell)
+        .into_iter()
+        .chain([corners.clone()])
+        .collect::<Vec<_>>()
+    };
+    let table = vec![
+        header,
+        row("C2", "建筑用凝灰岩", "-6", "-5", "480～560"),
+        row("C3", "钻石头", "1e300", "", "560～480"),
+    ];
+    for mode in [BulkMode::DryRun, BulkMode::Commit] {
+        let out = store
+            .import_rights_table(&plan, &table, "neg2.csv", mode, &Actor::System)
+            .await
+            .unwrap();
+        let got: Vec<(usize, Option<&str>)> = out
+            .problems
+            .iter()
+            .map(|p| (p.row, p.column.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, Some("生产规模")),
+                (2, Some("开采标高")),
+                (2, Some("面积")),
+                (3, Some("矿种")),
+                (3, Some("生产规模")),
+            ],
+            "{:?}",
+            out.problems
+        );
+        assert!(
+            out.problems[0]
+                .message
+                .contains("不超过 10000（万立方米/年 或 万吨/年）")
+        );
+        assert!(
+            out.problems[1]
+                .message
+                .contains("起标高（480）应高于止标高（560）")
+        );
+        assert!(out.problems[2].message.contains("不超过 1000 km²"));
+        assert_eq!((out.imported, out.committed), (0, false));
+        assert!(store.list_rights().await.unwrap().is_empty());
+    }
+
+    let txt = read_table(b"a,b\n", "x.txt").unwrap_err();
+    assert!(
+        matches!(&txt, StoreError::BadInput(m) if m.contains("不支持的文件类型") && m.contains(".csv")),
+        "{txt}"
+    );
+    assert_eq!(read_table(b"a,b\n", "x.CSV").unwrap(), [["a", "b"]]);
+
+    let before = store.scale_table().await.unwrap();
+    for (mineral, want) in [
+        ("  ", "矿种不能为空"),
+        ("不存在矿种", "未知矿种“不存在矿种”"),
+    ] {
+        let e = store
+            .set_scale_row(
+                minplan_domain::review::config::ScaleRow {
+                    mineral: mineral.into(),
+                    unit: minplan_domain::units::Unit::WanM3PerYear,
+                    large_min: 10.0,
+                    medium_min: 5.0,
+                },
+                &Actor::System,
+            )
+            .await
+            .unwrap_err();
+        match e {
+            StoreError::Invalid(fs) => {
+                assert_eq!(fs[0].field, "mineral");
+                assert!(fs[0].message.contains(want), "{}", fs[0].message);
+            }
+            e => panic!("{e}"),
+        }
+    }
+    assert_eq!(store.scale_table().await.unwrap(), before);
+}

@@ -589,4 +589,71 @@ async fn bulk_import_checks_first_and_imports_when_asked() {
         (r[0].extraction, r[0].output_value_wan_yuan, r[0].staff),
         (4.5, 315.0, 20)
     );
+
+    // The tester's bad rows: out-of-bounds figures are listed by row and Chinese column,
+    // and neither 仅检查 nor 导入 writes anything.
+    let header = HEADER.replace("开采标高", "面积,开采标高");
+    let neg = format!(
+        "{header}
+         C2310812019010002,采矿权,有效,乙采石场,乙公司,,建筑用凝灰岩,-6,万立方米/年,本级审批,2019-01-01,2027-12-31,-5,480～560,{c}
+         C2310812019010003,采矿权,有效,丙采石场,丙公司,,钻石头,1e300,万立方米/年,本级审批,2019-01-01,2027-12-31,,560～480,{c}
+",
+        c = csv_cell(&corners)
+    );
+    let reports = "许可证号,年度,开采量,单位,产值（万元）,从业人员,开采回采率,报送日期
+                   C2310812019010001,2023,-5,万立方米,315,20,95,2024-03-01
+                   C2310812019010001,2022,4,万立方米,315,-3,95,2023-03-01
+                   C2310812019010001,2021,4,万立方米,315,20,150,2022-03-01
+                   C2310812019010001,2020,1e300,万立方米,315,20,95,2021-03-01
+";
+    let audit_before = audit_rows(&srv.store).await;
+    for mode in ["dry_run", "commit"] {
+        let (_, html) = upload(&staff, base, "/rights/import", mode, "neg2.csv", &neg).await;
+        for want in [
+            "<tr><td class=\"num\">2</td><td>生产规模</td><td>生产规模应大于 0 且不超过 10000（万立方米/年 或 万吨/年），表中为 -6",
+            "<tr><td class=\"num\">2</td><td>面积</td><td>面积应大于 0 且不超过 1000 km²",
+            "<tr><td class=\"num\">2</td><td>开采标高</td><td>“480～560”：起标高（480）应高于止标高（560）",
+            "<tr><td class=\"num\">3</td><td>矿种</td><td>未知矿种“钻石头”",
+            "<tr><td class=\"num\">3</td><td>生产规模</td><td>生产规模应大于 0 且不超过 10000",
+        ] {
+            assert!(html.contains(want), "{mode} lacks {want}: {html}");
+        }
+        let (_, html) = upload(
+            &staff,
+            base,
+            "/annual-reports/import",
+            mode,
+            "年报.csv",
+            reports,
+        )
+        .await;
+        for want in [
+            "<tr><td class=\"num\">2</td><td>开采量</td><td>开采量应在 0–1000000 之间",
+            "<tr><td class=\"num\">3</td><td>从业人员</td><td>从业人员应为 0–1000000 之间的整数",
+            "<tr><td class=\"num\">4</td><td>开采回采率</td><td>开采回采率应在 0–100（%）之间",
+            "<tr><td class=\"num\">5</td><td>开采量</td><td>开采量应在 0–1000000 之间",
+        ] {
+            assert!(html.contains(want), "{mode} lacks {want}: {html}");
+        }
+        assert!(srv.store.right_history("C2310812019010002").await.is_err());
+        assert!(srv.store.right_history("C2310812019010003").await.is_err());
+        for y in 2020..=2023 {
+            assert!(
+                srv.store
+                    .annual_reports(Some(y), None)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+        assert_eq!(audit_rows(&srv.store).await, audit_before);
+    }
+    // A .txt is refused as the command line refuses it, naming the accepted types.
+    let (s, html) = upload(&staff, base, "/rights/import", "commit", "台账.txt", &fixed).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains("不支持的文件类型：可导入 .xlsx .xls .ods .csv 表格"),
+        "{html}"
+    );
+    assert_eq!(audit_rows(&srv.store).await, audit_before);
 }

@@ -352,3 +352,153 @@ fn lifecycle_commands_and_their_checks() {
     assert_eq!(ratio(&v), 0.0);
     assert!(v["scale_table"].as_str().unwrap().contains("第 1 版"));
 }
+
+/// The tester's bad rows: each figure out of bounds is a problem naming its row and its
+/// Chinese column, and nothing is imported — neither by a dry run nor by `--commit`.
+#[test]
+fn out_of_bounds_figures_are_row_problems_and_nothing_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let c = csv_cell(&corners("01-qingfa-quarry.txt"));
+    let header = "许可证号,矿业权类型,状态,矿山名称,矿业权人,统一社会信用代码,矿种,生产规模,规模单位,审批级别,有效期起,有效期止,面积,开采标高,拐点坐标";
+    let rights = dir.path().join("neg2.csv");
+    std::fs::write(
+        &rights,
+        format!(
+            "{header}\n\
+             C2310812019010002,采矿权,有效,乙采石场,乙公司,,建筑用凝灰岩,-6,万立方米/年,本级审批,2019-01-01,2027-12-31,-5,480～560,{c}\n\
+             C2310812019010003,采矿权,有效,丙采石场,丙公司,,钻石头,1e300,万立方米/年,本级审批,2019-01-01,2027-12-31,1001,560～480,{c}\n"
+        ),
+    )
+    .unwrap();
+    for mode in [None, Some("--commit")] {
+        let mut args = vec!["right", "import", rights.to_str().unwrap()];
+        args.extend(mode);
+        let out = minplan(&db, &args);
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{t}");
+        for want in [
+            "读取 2 行，0 行无问题，2 行有问题",
+            "第 2 行“生产规模”列：生产规模应大于 0 且不超过 10000（万立方米/年 或 万吨/年），表中为 -6",
+            "第 2 行“面积”列：面积应大于 0 且不超过 1000 km²，表中为 -5",
+            "第 2 行“开采标高”列：“480～560”：起标高（480）应高于止标高（560）",
+            "第 3 行“矿种”列：未知矿种“钻石头”（规划矿种目录中没有）",
+            "第 3 行“生产规模”列：生产规模应大于 0 且不超过 10000（万立方米/年 或 万吨/年），表中为 1e300",
+            "第 3 行“面积”列：面积应大于 0 且不超过 1000 km²，表中为 1001",
+        ] {
+            assert!(t.contains(want), "{mode:?} lacks {want}:\n{t}");
+        }
+        let list = text(&minplan(&db, &["right", "list"]));
+        assert!(!list.contains("C231081201901000"), "{mode:?}: {list}");
+    }
+
+    // A missing column is named in Chinese: once for the header, then on each row.
+    let no_licence = dir.path().join("no-licence.csv");
+    let header_without = header.replacen("许可证号,", "", 1);
+    std::fs::write(
+        &no_licence,
+        format!(
+            "{header_without}\n采矿权,有效,乙采石场,乙公司,,建筑用凝灰岩,5,万立方米/年,本级审批,2019-01-01,2027-12-31,,560～480,{c}\n"
+        ),
+    )
+    .unwrap();
+    let t = text(&minplan(
+        &db,
+        &["right", "import", no_licence.to_str().unwrap(), "--commit"],
+    ));
+    assert!(t.contains("第 1 行“许可证号”列：缺少该列（必填）"), "{t}");
+    assert!(t.contains("第 2 行“许可证号”列：不能为空"), "{t}");
+    assert!(!t.contains("licence"), "{t}");
+
+    // Reports: a good right first, then the bad figures.
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{header}\nC2310812019010001,采矿权,有效,庆发采石场,绥芬河市庆发建材有限公司,91231081MA1BQF0013,建筑用凝灰岩,5,万立方米/年,本级审批,2019-01-01,2027-12-31,,560～480,{c}\n"
+        ),
+    )
+    .unwrap();
+    let out = minplan(
+        &db,
+        &["right", "import", good.to_str().unwrap(), "--commit"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let reports = dir.path().join("rep.csv");
+    std::fs::write(
+        &reports,
+        "许可证号,年度,开采量,单位,产值（万元）,从业人员,开采回采率,清水循环利用率,报送日期\n\
+         C2310812019010001,2024,-5,万立方米,315,20,95,100,2025-03-01\n\
+         C2310812019010001,2023,4,万立方米,315,-3,95,100,2024-03-01\n\
+         C2310812019010001,2022,4,万立方米,315,20,150,100,2023-03-01\n\
+         C2310812019010001,2021,1e300,万立方米,315,20,95,100,2022-03-01\n\
+         C2310812019010001,2020,4,万立方米,100000001,2.5,95,100,2021-03-01\n\
+         C2310812019010001,2019,-5,万立方米,315,20,95,100,2020-02-30\n",
+    )
+    .unwrap();
+    for mode in [None, Some("--commit")] {
+        let mut args = vec!["report", "import", reports.to_str().unwrap()];
+        args.extend(mode);
+        let out = minplan(&db, &args);
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{t}");
+        for want in [
+            "读取 6 行，0 行无问题，6 行有问题",
+            "第 2 行“开采量”列：开采量应在 0–1000000 之间（单位为开采量单位：万立方米 或 万吨）",
+            "第 3 行“从业人员”列：从业人员应为 0–1000000 之间的整数（人）",
+            "第 4 行“开采回采率”列：开采回采率应在 0–100（%）之间",
+            "第 5 行“开采量”列：开采量应在 0–1000000 之间",
+            "第 6 行“产值（万元）”列：产值（万元）应在 0–100000000 之间",
+            "第 6 行“从业人员”列：从业人员应为 0–1000000 之间的整数（人）",
+            // A bad date no longer hides the bad figure of the same row.
+            "第 7 行“开采量”列：开采量应在 0–1000000 之间",
+            "第 7 行“报送日期”列：日期“2020-02-30”",
+        ] {
+            assert!(t.contains(want), "{mode:?} lacks {want}:\n{t}");
+        }
+        let out = minplan(&db, &["report", "list", "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            v.as_array().unwrap().iter().all(|r| r["report"].is_null()),
+            "{mode:?}: {v}"
+        );
+    }
+
+    // .txt is refused by both importers, naming the accepted types (the web does the same).
+    let txt = dir.path().join("x.txt");
+    std::fs::write(&txt, "许可证号,年度\n").unwrap();
+    for cmd in ["right", "report"] {
+        let out = minplan(&db, &[cmd, "import", txt.to_str().unwrap()]);
+        let t = text(&out);
+        assert!(!out.status.success(), "{cmd}: {t}");
+        assert!(
+            t.contains("不支持的文件类型：可导入 .xlsx .xls .ods .csv 表格（矿业权还可导入 .geojson/.json）"),
+            "{cmd}: {t}"
+        );
+    }
+
+    // The scale table refuses a blank or unknown 矿种 and writes nothing.
+    for (mineral, want) in [
+        ("", "矿种不能为空"),
+        ("不存在矿种", "未知矿种“不存在矿种”（规划矿种目录中没有）"),
+    ] {
+        let out = minplan(
+            &db,
+            &[
+                "scale-table",
+                "set",
+                mineral,
+                "--unit",
+                "万立方米/年",
+                "--large",
+                "10",
+                "--medium",
+                "5",
+            ],
+        );
+        assert!(!out.status.success(), "{mineral}: {}", text(&out));
+        assert!(text(&out).contains(want), "{}", text(&out));
+    }
+    let t = text(&minplan(&db, &["scale-table", "show"]));
+    assert!(!t.contains("第 1 版") && !t.contains("不存在矿种"), "{t}");
+}

@@ -107,8 +107,8 @@ pub struct CheckedReport {
 ///
 /// # Errors
 /// Every [`Problem`]: the year not over on the filing date; no right of the mine in force in
-/// the year; a negative or non-finite figure; a rate outside 0–100 %; a unit that is not the
-/// right's (an amount or yearly rate of the same kind).
+/// the year; a figure out of bounds ([`check_figures`]); a unit that is not the right's (an
+/// amount or yearly rate of the same kind).
 pub fn check_report(
     input: &ReportInput,
     rights: &[&RightHistory],
@@ -179,35 +179,7 @@ pub fn check_report(
             Unit::WanM3
         }
     };
-    let nonneg = |v: f64| v.is_finite() && v >= 0.0;
-    if !nonneg(input.extraction) {
-        p.push(Problem::new("extraction", "开采量应为不小于 0 的数"));
-    }
-    if !nonneg(input.output_value_wan_yuan) {
-        p.push(Problem::new(
-            "output_value",
-            "产值（万元）应为不小于 0 的数",
-        ));
-    }
-    if input.staff < 0 {
-        p.push(Problem::new("staff", "从业人员应为不小于 0 的整数"));
-    }
-    for (field, label, v) in [
-        ("mining_recovery", "开采回采率", input.mining_recovery_pct),
-        (
-            "processing_recovery",
-            "选矿回收率",
-            input.processing_recovery_pct,
-        ),
-        ("utilisation", "综合利用率", input.utilisation_pct),
-        ("water_reuse", "清水循环利用率", input.water_reuse_pct),
-    ] {
-        if let Some(v) = v
-            && !(v.is_finite() && (0.0..=100.0).contains(&v))
-        {
-            p.push(Problem::new(field, format!("{label}应在 0–100（%）之间")));
-        }
-    }
+    p.extend(check_figures(input));
     if !p.is_empty() {
         return Err(p);
     }
@@ -242,6 +214,230 @@ pub fn check_report(
         unit,
         warnings,
     })
+}
+
+/// Largest 开采量 accepted, in the report's unit (万立方米 or 万吨).
+pub const MAX_EXTRACTION: f64 = 1e6;
+/// Largest 产值 accepted, 万元.
+pub const MAX_OUTPUT_WAN_YUAN: f64 = 1e8;
+/// Largest 从业人员 accepted, persons.
+pub const MAX_STAFF: i64 = 1_000_000;
+
+/// The figures of a report as typed — a form field or a table cell, each trimmed; an empty
+/// text is "not given". [`parse_figures`] reads them the same way for the web form and the
+/// bulk import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FigureText<'a> {
+    /// 开采量.
+    pub extraction: &'a str,
+    /// 单位 (of the extraction).
+    pub unit: &'a str,
+    /// 产值（万元）.
+    pub output_value: &'a str,
+    /// 从业人员.
+    pub staff: &'a str,
+    /// 开采回采率, % (a trailing `%` is allowed).
+    pub mining_recovery: &'a str,
+    /// 选矿回收率, %.
+    pub processing_recovery: &'a str,
+    /// 综合利用率, %.
+    pub utilisation: &'a str,
+    /// 清水循环利用率, %.
+    pub water_reuse: &'a str,
+}
+
+/// The figures of a report, read by [`parse_figures`]; a figure that could not be read is
+/// `None` (and has its [`Problem`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Figures {
+    /// 开采量.
+    pub extraction: Option<f64>,
+    /// Unit of the extraction.
+    pub unit: Option<Unit>,
+    /// 产值, 万元.
+    pub output_value_wan_yuan: Option<f64>,
+    /// 从业人员 (not given: 0).
+    pub staff: Option<i64>,
+    /// 开采回采率, %.
+    pub mining_recovery_pct: Option<f64>,
+    /// 选矿回收率, %.
+    pub processing_recovery_pct: Option<f64>,
+    /// 综合利用率, %.
+    pub utilisation_pct: Option<f64>,
+    /// 清水循环利用率, %.
+    pub water_reuse_pct: Option<f64>,
+}
+
+/// Reads the typed figures of a report: numbers (finite; rates may end in `%`), the unit,
+/// 从业人员 as a whole number within 0–[`MAX_STAFF`] (never rounded or clamped); 开采量 and
+/// 产值 must be given. Then checks the bounds of [`check_figures`] on what was read, so the
+/// problems list every figure at fault at once.
+///
+/// Problems name the fields `extraction`, `unit`, `output_value`, `staff`,
+/// `mining_recovery`, `processing_recovery`, `utilisation`, `water_reuse`.
+///
+/// # Errors
+/// Every [`Problem`] found.
+///
+/// # Examples
+/// ```
+/// use minplan_domain::register::annual_report::{FigureText, parse_figures};
+/// let ok = parse_figures(&FigureText { extraction: "4.5", output_value: "315", staff: "20",
+///     mining_recovery: "95%", ..FigureText::default() }).unwrap();
+/// assert_eq!(ok.staff, Some(20));
+/// let bad = parse_figures(&FigureText { extraction: "-5", output_value: "1e300", staff: "2.5",
+///     mining_recovery: "150", ..FigureText::default() }).unwrap_err();
+/// let fields: Vec<_> = bad.iter().map(|p| p.field.as_str()).collect();
+/// assert_eq!(fields, ["staff", "extraction", "output_value", "mining_recovery"]);
+/// ```
+pub fn parse_figures(text: &FigureText<'_>) -> Result<Figures, Vec<Problem>> {
+    let mut p = Vec::new();
+    let mut num = |field: &str, label: &str, s: &str, pct: bool| -> Option<f64> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        let digits = if pct {
+            s.trim_end_matches(['%', '％']).trim()
+        } else {
+            s
+        };
+        match digits.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                p.push(Problem::new(field, format!("{label}“{s}”不是数字")));
+                None
+            }
+        }
+    };
+    let extraction = num("extraction", "开采量", text.extraction, false);
+    let output = num("output_value", "产值（万元）", text.output_value, false);
+    let staff = num("staff", "从业人员", text.staff, false);
+    let mining = num("mining_recovery", "开采回采率", text.mining_recovery, true);
+    let processing = num(
+        "processing_recovery",
+        "选矿回收率",
+        text.processing_recovery,
+        true,
+    );
+    let utilisation = num("utilisation", "综合利用率", text.utilisation, true);
+    let water = num("water_reuse", "清水循环利用率", text.water_reuse, true);
+    if text.extraction.trim().is_empty() {
+        p.push(Problem::new("extraction", "开采量不能为空"));
+    }
+    if text.output_value.trim().is_empty() {
+        p.push(Problem::new("output_value", "产值（万元）不能为空"));
+    }
+    let unit = match text.unit.trim() {
+        "" => None,
+        u => match Unit::parse(u) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                p.push(Problem::new("unit", e.to_string()));
+                None
+            }
+        },
+    };
+    let staff = match staff {
+        None if text.staff.trim().is_empty() => Some(0),
+        None => None,
+        Some(v) if v.fract() == 0.0 && (0.0..=MAX_STAFF as f64).contains(&v) => Some(v as i64),
+        Some(_) => {
+            p.push(Problem::new("staff", staff_message()));
+            None
+        }
+    };
+    let figures = Figures {
+        extraction,
+        unit,
+        output_value_wan_yuan: output,
+        staff,
+        mining_recovery_pct: mining,
+        processing_recovery_pct: processing,
+        utilisation_pct: utilisation,
+        water_reuse_pct: water,
+    };
+    p.extend(bounds(
+        figures.extraction,
+        figures.output_value_wan_yuan,
+        figures.staff,
+        [mining, processing, utilisation, water],
+    ));
+    if p.is_empty() { Ok(figures) } else { Err(p) }
+}
+
+fn staff_message() -> String {
+    format!("从业人员应为 0–{MAX_STAFF} 之间的整数（人）")
+}
+
+fn bounds(
+    extraction: Option<f64>,
+    output: Option<f64>,
+    staff: Option<i64>,
+    rates: [Option<f64>; 4],
+) -> Vec<Problem> {
+    let mut p = Vec::new();
+    let within = |v: f64, max: f64| v.is_finite() && (0.0..=max).contains(&v);
+    if let Some(v) = extraction
+        && !within(v, MAX_EXTRACTION)
+    {
+        p.push(Problem::new(
+            "extraction",
+            format!(
+                "开采量应在 0–{} 之间（单位为开采量单位：万立方米 或 万吨）",
+                crate::citation::format_number(MAX_EXTRACTION)
+            ),
+        ));
+    }
+    if let Some(v) = output
+        && !within(v, MAX_OUTPUT_WAN_YUAN)
+    {
+        p.push(Problem::new(
+            "output_value",
+            format!(
+                "产值（万元）应在 0–{} 之间",
+                crate::citation::format_number(MAX_OUTPUT_WAN_YUAN)
+            ),
+        ));
+    }
+    if let Some(v) = staff
+        && !(0..=MAX_STAFF).contains(&v)
+    {
+        p.push(Problem::new("staff", staff_message()));
+    }
+    for ((field, label), v) in [
+        ("mining_recovery", "开采回采率"),
+        ("processing_recovery", "选矿回收率"),
+        ("utilisation", "综合利用率"),
+        ("water_reuse", "清水循环利用率"),
+    ]
+    .into_iter()
+    .zip(rates)
+    {
+        if let Some(v) = v
+            && !within(v, 100.0)
+        {
+            p.push(Problem::new(field, format!("{label}应在 0–100（%）之间")));
+        }
+    }
+    p
+}
+
+/// The bounds of a report's figures: 开采量 0–[`MAX_EXTRACTION`] in its unit, 产值
+/// 0–[`MAX_OUTPUT_WAN_YUAN`] 万元, 从业人员 0–[`MAX_STAFF`], every rate 0–100 %; all finite.
+/// [`check_report`] applies them; [`parse_figures`] too, on typed text.
+pub fn check_figures(input: &ReportInput) -> Vec<Problem> {
+    bounds(
+        Some(input.extraction),
+        Some(input.output_value_wan_yuan),
+        Some(input.staff),
+        [
+            input.mining_recovery_pct,
+            input.processing_recovery_pct,
+            input.utilisation_pct,
+            input.water_reuse_pct,
+        ],
+    )
 }
 
 /// A stored report.
@@ -311,6 +507,45 @@ mod tests {
         assert_eq!(
             Timeliness::of(2024, Date::parse("2025-05-20").unwrap()),
             Timeliness::Late { days: 50 }
+        );
+    }
+
+    #[test]
+    fn figures_are_bounded_and_staff_is_never_rounded() {
+        let t = |extraction, output_value, staff, mining_recovery| FigureText {
+            extraction,
+            output_value,
+            staff,
+            mining_recovery,
+            ..FigureText::default()
+        };
+        let ok = parse_figures(&t("4.5", "315", "", "95%")).unwrap();
+        assert_eq!(ok.staff, Some(0));
+        assert_eq!(ok.mining_recovery_pct, Some(95.0));
+        for (text, field) in [
+            (t("-5", "1", "1", ""), "extraction"),
+            (t("1e300", "1", "1", ""), "extraction"),
+            (t("1", "-1", "1", ""), "output_value"),
+            (t("1", "100000001", "1", ""), "output_value"),
+            (t("1", "1", "-3", ""), "staff"),
+            (t("1", "1", "2.5", ""), "staff"),
+            (t("1", "1", "1e300", ""), "staff"),
+            (t("1", "1", "1", "150"), "mining_recovery"),
+            (t("NaN", "1", "1", ""), "extraction"),
+            (t("", "1", "1", ""), "extraction"),
+        ] {
+            let e = parse_figures(&text).unwrap_err();
+            assert_eq!(e.len(), 1, "{text:?}: {e:?}");
+            assert_eq!(e[0].field, field, "{text:?}");
+        }
+        let e = parse_figures(&t("1e300", "1", "1", "")).unwrap_err();
+        assert_eq!(
+            e[0].message,
+            "开采量应在 0–1000000 之间（单位为开采量单位：万立方米 或 万吨）"
+        );
+        assert_eq!(
+            parse_figures(&t("1", "1", "1e300", "")).unwrap_err()[0].message,
+            "从业人员应为 0–1000000 之间的整数（人）"
         );
     }
 }

@@ -352,11 +352,7 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                     .context("数据库中没有启用的规划")?;
                 let name = file.display().to_string();
                 let lower = name.to_lowercase();
-                if lower.ends_with(".xlsx")
-                    || lower.ends_with(".xls")
-                    || lower.ends_with(".ods")
-                    || lower.ends_with(".csv")
-                {
+                if minplan_store::is_table_file(&name) {
                     let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {name}"))?;
                     let rows = minplan_store::read_table(&bytes, &name)?;
                     let mode = if commit {
@@ -376,6 +372,9 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                         )
                         .await?;
                     return Ok(print_bulk(&out, mode));
+                }
+                if !(lower.ends_with(".geojson") || lower.ends_with(".json")) {
+                    anyhow::bail!("{name}：{}", minplan_store::UNSUPPORTED_TYPE);
                 }
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("无法读取 {}", file.display()))?;
