@@ -15,8 +15,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use minplan_domain::register::annual_report::ReportInput;
-use minplan_domain::units::Unit;
+use minplan_domain::register::annual_report::{self, ReportInput};
 use minplan_store::{ReportStatusRow, Role, StoreError};
 use serde::Deserialize;
 
@@ -335,19 +334,6 @@ pub async fn reports_page(
 }
 
 fn parse_form(f: &FormData, errors: &mut Vec<String>) -> Option<(i64, ReportInput)> {
-    let num = |name: &str, label: &str, errors: &mut Vec<String>| -> Option<f64> {
-        let s = f.get(name).trim();
-        if s.is_empty() {
-            return None;
-        }
-        match s.parse::<f64>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                errors.push(format!("{label}：“{s}”不是数字"));
-                None
-            }
-        }
-    };
     let mine = f.get("mine").trim().parse::<i64>().ok();
     if mine.is_none() {
         errors.push("矿山：请选择矿山".into());
@@ -356,43 +342,41 @@ fn parse_form(f: &FormData, errors: &mut Vec<String>) -> Option<(i64, ReportInpu
     if year.is_none() {
         errors.push("年度：应为年份".into());
     }
-    let extraction = num("extraction", "开采量", errors);
-    if extraction.is_none() {
-        errors.push("开采量：不能为空".into());
-    }
-    let output = num("output_value", "产值（万元）", errors);
-    if output.is_none() {
-        errors.push("产值（万元）：不能为空".into());
-    }
-    let unit = match f.get("unit").trim() {
-        "" => None,
-        u => match Unit::parse(u) {
-            Ok(u) => Some(u),
-            Err(e) => {
-                errors.push(format!("单位：{e}"));
-                None
-            }
-        },
+    // The same reading and bounds as `minplan report import` (one domain function).
+    let figures = match annual_report::parse_figures(&annual_report::FigureText {
+        extraction: f.get("extraction"),
+        unit: f.get("unit"),
+        output_value: f.get("output_value"),
+        staff: f.get("staff"),
+        mining_recovery: f.get("mining_recovery"),
+        processing_recovery: f.get("processing_recovery"),
+        utilisation: f.get("utilisation"),
+        water_reuse: f.get("water_reuse"),
+    }) {
+        Ok(x) => Some(x),
+        Err(problems) => {
+            errors.extend(problems.into_iter().map(|p| p.message));
+            None
+        }
+    };
+    let (Some(mine), Some(year), Some(x)) = (mine, year, figures) else {
+        return None;
     };
     let input = ReportInput {
-        year: year.unwrap_or(0),
+        year,
         mineral: None,
-        extraction: extraction.unwrap_or(0.0),
-        unit,
-        output_value_wan_yuan: output.unwrap_or(0.0),
-        staff: num("staff", "从业人员", errors).map_or(0, |v| v.round() as i64),
-        mining_recovery_pct: num("mining_recovery", "开采回采率", errors),
-        processing_recovery_pct: num("processing_recovery", "选矿回收率", errors),
-        utilisation_pct: num("utilisation", "综合利用率", errors),
-        water_reuse_pct: num("water_reuse", "清水循环利用率", errors),
+        extraction: x.extraction.unwrap_or(0.0),
+        unit: x.unit,
+        output_value_wan_yuan: x.output_value_wan_yuan.unwrap_or(0.0),
+        staff: x.staff.unwrap_or(0),
+        mining_recovery_pct: x.mining_recovery_pct,
+        processing_recovery_pct: x.processing_recovery_pct,
+        utilisation_pct: x.utilisation_pct,
+        water_reuse_pct: x.water_reuse_pct,
         filed_on: minplan_store::today(),
         note: Some(f.get("note").to_string()).filter(|s| !s.trim().is_empty()),
     };
-    if errors.is_empty() {
-        Some((mine.unwrap_or(0), input))
-    } else {
-        None
-    }
+    errors.is_empty().then_some((mine, input))
 }
 
 /// `POST /annual-reports`: files a report (form). A 矿山企业 files for its own mines only;
@@ -439,10 +423,7 @@ pub async fn report_submit(
                 ))
                 .into_response());
             }
-            Err(StoreError::Invalid(fs)) => errors.extend(
-                fs.into_iter()
-                    .map(|e| format!("{}：{}", e.field, e.message)),
-            ),
+            Err(StoreError::Invalid(fs)) => errors.extend(fs.into_iter().map(|e| e.message)),
             Err(StoreError::NotFound(m)) => errors.push(m),
             Err(e) => return Err(e.into()),
         }
