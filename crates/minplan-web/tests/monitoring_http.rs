@@ -243,7 +243,10 @@ async fn register_lifecycle_over_the_api() {
     let base = &srv.base;
     // A reviewed application (examples/01: 符合), as `minplan review` stores it.
     let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let toml = std::fs::read_to_string(ex.join("01-qingfa-quarry.toml")).unwrap();
+    // Received five years earlier: the history lies in the past (no events ahead of today).
+    let toml = std::fs::read_to_string(ex.join("01-qingfa-quarry.toml"))
+        .unwrap()
+        .replace("received = \"2026-11-20\"", "received = \"2021-11-20\"");
     let corners = std::fs::read(ex.join("01-qingfa-quarry.txt")).unwrap();
     let engine = minplan_store::ReviewEngine::load(&srv.store).await.unwrap();
     let app = engine.parse(&toml, Some(&corners)).unwrap();
@@ -264,7 +267,7 @@ async fn register_lifecycle_over_the_api() {
         &staff,
         base,
         &format!("{a}/register"),
-        serde_json::json!({"licence": "C9", "valid_from": "2026-12-01", "valid_to": "2029-11-30"}),
+        serde_json::json!({"licence": "C9", "valid_from": "2021-12-01", "valid_to": "2024-11-30"}),
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
@@ -272,15 +275,15 @@ async fn register_lifecycle_over_the_api() {
     for (path, body) in [
         (
             "decision",
-            serde_json::json!({"approve": true, "date": "2026-11-25"}),
+            serde_json::json!({"approve": true, "date": "2021-11-25"}),
         ),
         (
             "grant",
-            serde_json::json!({"method": "挂牌", "price_wan_yuan": 85, "date": "2026-11-28", "net_mineral": true}),
+            serde_json::json!({"method": "挂牌", "price_wan_yuan": 85, "date": "2021-11-28", "net_mineral": true}),
         ),
         (
             "register",
-            serde_json::json!({"licence": "C9", "valid_from": "2026-12-01", "valid_to": "2029-11-30"}),
+            serde_json::json!({"licence": "C9", "valid_from": "2021-12-01", "valid_to": "2024-11-30"}),
         ),
     ] {
         let (s, v) = post_json(&staff, base, &format!("{a}/{path}"), body).await;
@@ -291,7 +294,7 @@ async fn register_lifecycle_over_the_api() {
         &staff,
         base,
         "/api/rights/C9/extend",
-        serde_json::json!({"valid_to": "2032-11-30", "date": "2029-12-15"}),
+        serde_json::json!({"valid_to": "2027-11-30", "date": "2024-12-15"}),
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -301,7 +304,7 @@ async fn register_lifecycle_over_the_api() {
         &xiufu,
         base,
         "/api/rights/C9/close",
-        serde_json::json!({"date": "2029-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号"}),
+        serde_json::json!({"date": "2024-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号"}),
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -310,7 +313,7 @@ async fn register_lifecycle_over_the_api() {
         &xiufu,
         base,
         "/api/rights/C9/closure-report",
-        serde_json::json!({"title": "庆发采石场闭坑地质报告", "date": "2029-12-01"}),
+        serde_json::json!({"title": "庆发采石场闭坑地质报告", "date": "2024-12-01"}),
     )
     .await;
     assert_eq!(s, StatusCode::OK);
@@ -318,7 +321,7 @@ async fn register_lifecycle_over_the_api() {
         &xiufu,
         base,
         "/api/rights/C9/close",
-        serde_json::json!({"date": "2029-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号"}),
+        serde_json::json!({"date": "2024-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号"}),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");

@@ -12,7 +12,11 @@ use reqwest::{Client, StatusCode};
 /// Reviews examples/01 (符合) and stores it, as `minplan review` does.
 async fn reviewed_application(srv: &Server) -> i64 {
     let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let toml = std::fs::read_to_string(ex.join("01-qingfa-quarry.toml")).unwrap();
+    // Received five years earlier, so that the history the tests record lies in the past
+    // (events are not recorded ahead of today).
+    let toml = std::fs::read_to_string(ex.join("01-qingfa-quarry.toml"))
+        .unwrap()
+        .replace("received = \"2026-11-20\"", "received = \"2021-11-20\"");
     let corners = std::fs::read(ex.join("01-qingfa-quarry.txt")).unwrap();
     let engine = minplan_store::ReviewEngine::load(&srv.store).await.unwrap();
     let app = engine.parse(&toml, Some(&corners)).unwrap();
@@ -100,8 +104,8 @@ async fn lifecycle_through_the_forms() {
         &format!("{app}/register"),
         &[
             ("licence", "C9"),
-            ("valid_from", "2026-12-01"),
-            ("valid_to", "2029-11-30"),
+            ("valid_from", "2021-12-01"),
+            ("valid_to", "2024-11-30"),
         ],
     )
     .await;
@@ -121,7 +125,7 @@ async fn lifecycle_through_the_forms() {
         base,
         app,
         &format!("{app}/decision"),
-        &[("decision", "refuse"), ("date", "2026-11-25")],
+        &[("decision", "refuse"), ("date", "2021-11-25")],
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -135,12 +139,12 @@ async fn lifecycle_through_the_forms() {
         base,
         app,
         &format!("{app}/decision"),
-        &[("decision", "approve"), ("date", "2026-13-45")],
+        &[("decision", "approve"), ("date", "2021-13-45")],
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        body.contains("data-field=\"date\">决定日期“2026-13-45”不是有效日期"),
+        body.contains("data-field=\"date\">决定日期“2021-13-45”不是有效日期"),
         "{body}"
     );
     assert_eq!(audit_rows(&srv.store).await, audit_before);
@@ -151,7 +155,7 @@ async fn lifecycle_through_the_forms() {
         base,
         app,
         &format!("{app}/decision"),
-        &[("decision", "approve"), ("date", "2026-11-25")],
+        &[("decision", "approve"), ("date", "2021-11-25")],
     )
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
@@ -173,7 +177,7 @@ async fn lifecycle_through_the_forms() {
             ("method", "挂牌"),
             ("net_mineral", "on"),
             ("price", "85"),
-            ("date", "2026-11-28"),
+            ("date", "2021-11-28"),
             ("contract", "绥自然资出〔2026〕7号"),
         ],
     )
@@ -189,7 +193,7 @@ async fn lifecycle_through_the_forms() {
             g.price_wan_yuan,
             g.date.to_string()
         ),
-        ("挂牌", true, 85.0, "2026-11-28".to_string())
+        ("挂牌", true, 85.0, "2021-11-28".to_string())
     );
 
     let (s, loc, body) = post_form(
@@ -199,8 +203,8 @@ async fn lifecycle_through_the_forms() {
         &format!("{app}/register"),
         &[
             ("licence", "C9"),
-            ("valid_from", "2026-12-01"),
-            ("valid_to", "2029-11-30"),
+            ("valid_from", "2021-12-01"),
+            ("valid_to", "2024-11-30"),
             ("approval", "本级审批"),
         ],
     )
@@ -211,14 +215,14 @@ async fn lifecycle_through_the_forms() {
     assert!(html.contains("href=\"/rights/C9\">矿业权 C9</a>"), "{html}");
     let h = srv.store.right_history("C9").await.unwrap();
     assert_eq!(kinds(&h), ["register"]);
-    assert_eq!(h.current().valid_to.unwrap().to_string(), "2029-11-30");
+    assert_eq!(h.current().valid_to.unwrap().to_string(), "2024-11-30");
     assert_eq!(h.current().holder_name, "绥芬河市庆发建材有限公司");
 
     // The right's page: its events and the forms.
     let right = "/rights/C9";
     let (_, html) = get(&staff, format!("{base}{right}")).await;
     assert!(html.contains("id=\"events-table\""), "{html}");
-    assert!(html.contains("<td>2026-12-01</td><td>登记</td>"), "{html}");
+    assert!(html.contains("<td>2021-12-01</td><td>登记</td>"), "{html}");
     for form in [
         "form-extend",
         "form-transfer",
@@ -235,15 +239,15 @@ async fn lifecycle_through_the_forms() {
         base,
         right,
         &format!("{right}/extend"),
-        &[("valid_to", "2032-11-30"), ("date", "2029-12-15")],
+        &[("valid_to", "2027-11-30"), ("date", "2024-12-15")],
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        body.contains("data-field=\"reason\">许可证已于 2029-11-30 到期"),
+        body.contains("data-field=\"reason\">许可证已于 2024-11-30 到期"),
         "{body}"
     );
-    assert!(body.contains("value=\"2032-11-30\""), "{body}");
+    assert!(body.contains("value=\"2027-11-30\""), "{body}");
     assert_eq!(audit_rows(&srv.store).await, audit_before);
     assert_eq!(
         kinds(&srv.store.right_history("C9").await.unwrap()),
@@ -257,8 +261,8 @@ async fn lifecycle_through_the_forms() {
         right,
         &format!("{right}/extend"),
         &[
-            ("valid_to", "2032-11-30"),
-            ("date", "2029-12-15"),
+            ("valid_to", "2027-11-30"),
+            ("date", "2024-12-15"),
             ("reason", "储量核实报告评审延期"),
         ],
     )
@@ -268,7 +272,7 @@ async fn lifecycle_through_the_forms() {
     let (_, html) = get(&staff, format!("{base}{loc}")).await;
     assert!(html.contains("已办理延续"), "{html}");
     assert!(
-        html.contains("有效期止 2032-11-30；原因：储量核实报告评审延期"),
+        html.contains("有效期止 2027-11-30；原因：储量核实报告评审延期"),
         "{html}"
     );
 
@@ -278,7 +282,7 @@ async fn lifecycle_through_the_forms() {
         base,
         right,
         &format!("{right}/cancel"),
-        &[("date", "2030-01-10"), ("reason", " ")],
+        &[("date", "2025-01-10"), ("reason", " ")],
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -291,19 +295,19 @@ async fn lifecycle_through_the_forms() {
         base,
         right,
         &format!("{right}/cancel"),
-        &[("date", "2030-01-10"), ("reason", "矿山企业申请注销")],
+        &[("date", "2025-01-10"), ("reason", "矿山企业申请注销")],
     )
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
     let (_, html) = get(&staff, format!("{base}{loc}")).await;
     assert!(html.contains("已办理注销"), "{html}");
-    assert!(html.contains("<td>2030-01-10</td><td>注销</td>"), "{html}");
+    assert!(html.contains("<td>2025-01-10</td><td>注销</td>"), "{html}");
     assert!(html.contains("id=\"lifecycle-ended\"") && !html.contains("id=\"form-extend\""));
 
     let h = srv.store.right_history("C9").await.unwrap();
     assert_eq!(kinds(&h), ["register", "extend", "cancel"]);
     assert_eq!(h.current().standing.label(), "已注销");
-    assert_eq!(h.current().valid_to.unwrap().to_string(), "2032-11-30");
+    assert_eq!(h.current().valid_to.unwrap().to_string(), "2027-11-30");
     assert_eq!(
         h.current().cancel_reason.as_deref(),
         Some("矿山企业申请注销")
@@ -342,7 +346,7 @@ async fn lifecycle_through_the_forms() {
         base,
         "/rights/C9",
         "/rights/C9/extend",
-        &[("valid_to", "2040-01-01"), ("date", "2030-02-01")],
+        &[("valid_to", "2035-01-01"), ("date", "2025-02-01")],
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);

@@ -204,7 +204,21 @@ fn xlsx_import_reads_the_corner_column() {
 fn lifecycle_commands_and_their_checks() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    let ex = examples().join("01-qingfa-quarry.toml");
+    // Example 01 received five years earlier, so that the whole history lies in the past
+    // (events are not recorded ahead of today).
+    let ex = dir.path().join("01-qingfa-quarry.toml");
+    std::fs::write(
+        &ex,
+        std::fs::read_to_string(examples().join("01-qingfa-quarry.toml"))
+            .unwrap()
+            .replace("received = \"2026-11-20\"", "received = \"2021-11-20\""),
+    )
+    .unwrap();
+    std::fs::copy(
+        examples().join("01-qingfa-quarry.txt"),
+        dir.path().join("01-qingfa-quarry.txt"),
+    )
+    .unwrap();
     assert_eq!(
         minplan(&db, &["review", ex.to_str().unwrap()])
             .status
@@ -219,9 +233,9 @@ fn lifecycle_commands_and_their_checks() {
         "--licence",
         "C1",
         "--from",
-        "2026-12-01",
+        "2021-12-01",
         "--to",
-        "2029-11-30",
+        "2024-11-30",
     ];
     // Not yet approved.
     let out = minplan(&db, &reg);
@@ -229,7 +243,7 @@ fn lifecycle_commands_and_their_checks() {
     assert!(text(&out).contains("批准后才能登记"), "{}", text(&out));
     let out = minplan(
         &db,
-        &["right", "decide", app, "--approve", "--date", "2026-11-25"],
+        &["right", "decide", app, "--approve", "--date", "2021-11-25"],
     );
     assert!(out.status.success(), "{}", text(&out));
     // Approved but not yet registered: still in the register the review reads (its block and
@@ -247,7 +261,7 @@ fn lifecycle_commands_and_their_checks() {
             "--price",
             "85",
             "--date",
-            "2026-11-28",
+            "2021-11-28",
             "--net-mineral",
         ],
     );
@@ -261,9 +275,9 @@ fn lifecycle_commands_and_their_checks() {
         "extend",
         "C1",
         "--to",
-        "2032-11-30",
+        "2027-11-30",
         "--date",
-        "2029-12-15",
+        "2024-12-15",
     ];
     let out = minplan(&db, &late);
     assert_eq!(out.status.code(), Some(1));
@@ -288,9 +302,9 @@ fn lifecycle_commands_and_their_checks() {
                 "--amount",
                 "200",
                 "--from",
-                "2030-01-01",
+                "2025-01-01",
                 "--until",
-                "2031-12-31"
+                "2026-12-31"
             ]
         )
         .status
@@ -305,7 +319,7 @@ fn lifecycle_commands_and_their_checks() {
             "--application",
             app,
             "--date",
-            "2030-06-01",
+            "2025-06-01",
         ],
     );
     let t = text(&out);
@@ -316,8 +330,8 @@ fn lifecycle_commands_and_their_checks() {
     for k in ["登记", "延续", "抵押", "换证材料补正"] {
         assert!(t.contains(k), "{k}: {t}");
     }
-    // The right counts from 2026-12-01: one mine (中型, 5 万m³/年 … 6 in example 01: 中型).
-    let out = minplan(&db, &["indicators", "--year", "2026", "--json"]);
+    // The right counts from 2021-12-01: one mine (中型, 5 万m³/年 … 6 in example 01: 中型).
+    let out = minplan(&db, &["indicators", "--year", "2021", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let ratio = |v: &serde_json::Value| {
         v["indicators"]
@@ -347,7 +361,7 @@ fn lifecycle_commands_and_their_checks() {
     );
     assert!(text(&out).contains("第 1 版"), "{}", text(&out));
     let v: serde_json::Value =
-        serde_json::from_slice(&minplan(&db, &["indicators", "--year", "2026", "--json"]).stdout)
+        serde_json::from_slice(&minplan(&db, &["indicators", "--year", "2021", "--json"]).stdout)
             .unwrap();
     assert_eq!(ratio(&v), 0.0);
     assert!(v["scale_table"].as_str().unwrap().contains("第 1 版"));

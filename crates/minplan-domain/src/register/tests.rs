@@ -300,7 +300,7 @@ fn dates_follow_the_application_and_values_are_bounded() {
     .unwrap_err();
     assert_eq!(early[0].field, "date");
     assert!(
-        early[0].message.contains("早于审查日期 2022-01-20"),
+        early[0].message.contains("早于受理日期 2022-01-10"),
         "{early:?}"
     );
     let mut no_grant = approved.clone();

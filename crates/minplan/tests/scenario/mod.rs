@@ -290,7 +290,10 @@ pub async fn build(store: &Store) -> Built {
     // ── 2023 refused application, 金家沟采石场 ──
     let (toml, name, corners) = application(
         "04-stone-in-rail-corridor.toml",
-        &[("number = \"SFH-2026-004\"", "number = \"SFH-2023-001\"")],
+        &[
+            ("number = \"SFH-2026-004\"", "number = \"SFH-2023-001\""),
+            ("received = \"2026-11-23\"", "received = \"2023-02-20\""),
+        ],
     );
     assert_eq!(
         review(store, &toml, &name, &corners, &actor).await,
