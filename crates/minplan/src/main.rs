@@ -72,6 +72,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `minplan indicators | head`: end quietly when the reader closes the pipe, as other
+    // command-line tools do, instead of panicking on the failed write. Not for `serve`,
+    // which must outlive any client that goes away.
+    #[cfg(unix)]
+    if !std::env::args().any(|a| a == "serve") {
+        // SAFETY: restores the default disposition of SIGPIPE before any thread starts; no
+        // handler is installed and nothing else touches signals.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("MINPLAN_LOG")
