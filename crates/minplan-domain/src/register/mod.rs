@@ -490,13 +490,14 @@ pub fn check_identifier(what: &str, s: &str) -> Result<(), String> {
     if n > 64 {
         return Err(format!("{what}过长（{n} 个字符，最多 64 个）"));
     }
-    if let Some(c) = s
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '（' | '）' | '(' | ')')))
-    {
+    let allowed =
+        |c: &char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '（' | '）' | '(' | ')');
+    if let Some(c) = s.chars().find(|c| !allowed(c)) {
+        // The text is echoed without the offending characters (a bidi override would
+        // otherwise reorder the message itself).
         return Err(format!(
             "{what}“{}”含不允许的字符 U+{:04X}：只可用字母、数字、汉字和 - _ . （）",
-            s.chars().filter(|c| !c.is_control()).collect::<String>(),
+            s.chars().filter(allowed).collect::<String>(),
             c as u32
         ));
     }
