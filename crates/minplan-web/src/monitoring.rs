@@ -19,17 +19,51 @@ use minplan_domain::register::annual_report::{self, ReportInput};
 use minplan_store::{ReportStatusRow, Role, StoreError};
 use serde::Deserialize;
 
-/// `?year=` / `?from=&to=`.
+/// `?year=` / `?from=&to=`, kept as text so that a value that is not a year gets an error
+/// naming its parameter ([`YearQuery::year`]) rather than a bare 400.
 #[derive(Debug, Deserialize, Default)]
 pub struct YearQuery {
     /// Year.
-    pub year: Option<i32>,
+    pub year: Option<String>,
     /// First year.
-    pub from: Option<i32>,
+    pub from: Option<String>,
     /// Last year.
-    pub to: Option<i32>,
+    pub to: Option<String>,
     /// Notice after filing.
     pub filed: Option<String>,
+}
+
+fn year_param(name: &str, v: &Option<String>) -> Result<Option<i32>, AppError> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t.parse::<i32>().map(Some).map_err(|_| {
+            AppError::BadRequest(format!("参数 {name} 应为年份（如 2025），收到“{t}”"))
+        }),
+    }
+}
+
+impl YearQuery {
+    /// `year`, read.
+    ///
+    /// # Errors
+    /// [`AppError::BadRequest`] naming `year` when it is not a whole number.
+    pub fn year(&self) -> Result<Option<i32>, AppError> {
+        year_param("year", &self.year)
+    }
+    /// `from`, read.
+    ///
+    /// # Errors
+    /// As [`YearQuery::year`], naming `from`.
+    pub fn from(&self) -> Result<Option<i32>, AppError> {
+        year_param("from", &self.from)
+    }
+    /// `to`, read.
+    ///
+    /// # Errors
+    /// As [`YearQuery::year`], naming `to`.
+    pub fn to(&self) -> Result<Option<i32>, AppError> {
+        year_param("to", &self.to)
+    }
 }
 
 /// The default year of indicators: the last complete one.
@@ -47,11 +81,11 @@ fn last_year() -> i32 {
     ))]
 pub async fn api_indicators(State(st): State<AppState>, Query(q): Query<YearQuery>) -> Response {
     let sp = st.plan().await;
-    match st
-        .store
-        .indicator_report(&sp.loaded.plan, q.year.unwrap_or_else(last_year))
-        .await
-    {
+    let year = match q.year() {
+        Ok(y) => y.unwrap_or_else(last_year),
+        Err(e) => return e.into_json(),
+    };
+    match st.store.indicator_report(&sp.loaded.plan, year).await {
         Ok(r) => Json(r).into_response(),
         Err(e) => AppError::from(e).into_json(),
     }
@@ -111,9 +145,9 @@ fn n2(v: Option<f64>) -> String {
     })
 }
 
-fn range(st: &minplan_domain::Plan, q: &YearQuery) -> (i32, i32) {
-    let to = q.to.unwrap_or_else(last_year);
-    (q.from.unwrap_or(st.identity.period_start.min(to)), to)
+fn range(st: &minplan_domain::Plan, q: &YearQuery) -> Result<(i32, i32), AppError> {
+    let to = q.to()?.unwrap_or_else(last_year);
+    Ok((q.from()?.unwrap_or(st.identity.period_start.min(to)), to))
 }
 
 /// `GET /evaluation?from=&to=`: 规划实施评估 in 专栏1's layout, a chart per indicator, and
@@ -124,7 +158,7 @@ pub async fn evaluation_page(
 ) -> Result<Html<String>, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let (from, to) = range(plan, &q);
+    let (from, to) = range(plan, &q)?;
     let e = st.store.evaluation(plan, from, to).await?;
     let rows = e
         .rows
@@ -180,7 +214,7 @@ pub async fn annual_plan_xlsx(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
-    let year = q.year.unwrap_or_else(|| minplan_store::today().year());
+    let year = q.year()?.unwrap_or_else(|| minplan_store::today().year());
     let d = st.store.annual_plan(&sp.loaded.plan, year).await?;
     let bytes = minplan_report::annual_plan_xlsx(&d)
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
@@ -199,7 +233,7 @@ pub async fn annual_plan_docx(
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let year = q.year.unwrap_or_else(|| minplan_store::today().year());
+    let year = q.year()?.unwrap_or_else(|| minplan_store::today().year());
     let d = st.store.annual_plan(plan, year).await?;
     let bytes = minplan_report::annual_plan_docx(&d, &format!("{}自然资源局", plan.region.name))
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
@@ -234,7 +268,7 @@ pub async fn evaluation_xlsx(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
-    let (from, to) = range(&sp.loaded.plan, &q);
+    let (from, to) = range(&sp.loaded.plan, &q)?;
     let e = st.store.evaluation(&sp.loaded.plan, from, to).await?;
     let bytes = minplan_report::evaluation_xlsx(&e)
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
@@ -252,7 +286,7 @@ pub async fn evaluation_docx(
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let (from, to) = range(plan, &q);
+    let (from, to) = range(plan, &q)?;
     let e = st.store.evaluation(plan, from, to).await?;
     let bytes = minplan_report::evaluation_docx(&e, &format!("{}自然资源局", plan.region.name))
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
@@ -324,7 +358,7 @@ pub async fn reports_page(
     let page = reports_view(
         &st,
         &user,
-        q.year.unwrap_or_else(last_year),
+        q.year()?.unwrap_or_else(last_year),
         vec![],
         notice,
         FormData::parse(b""),

@@ -90,10 +90,7 @@ pub async fn indicators(
 ) -> Result<Html<String>, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let year = q
-        .year
-        .filter(|y| (1900..=2200).contains(y))
-        .unwrap_or(minplan_store::today().year() - 1);
+    let year = q.year()?.unwrap_or(minplan_store::today().year() - 1);
     let report = st.store.indicator_report(plan, year).await?;
     let (table2, others): (Vec<_>, Vec<_>) = with_current(indicator_views(plan), &report)
         .into_iter()

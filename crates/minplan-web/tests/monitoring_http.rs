@@ -342,3 +342,40 @@ async fn register_lifecycle_over_the_api() {
     assert_eq!(kinds, ["register", "closure_report", "close"]);
     assert_eq!(h["events"][2]["state"]["standing"], "闭坑");
 }
+
+#[tokio::test]
+async fn years_are_read_and_bounded_with_the_parameter_named() {
+    let srv = start().await;
+    let base = &srv.base;
+    let c = client();
+    let get = |path: String| {
+        let c = c.clone();
+        async move {
+            let r = c.get(path).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    // Not a year: 400 naming the parameter.
+    let (s, body) = get(format!("{base}/api/indicators?year=abc")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains("参数 year 应为年份") && body.contains("abc"),
+        "{body}"
+    );
+    let (s, body) = get(format!("{base}/evaluation?from=x")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(body.contains("参数 from 应为年份"), "{body}");
+    // Far outside the plan period: 422 with the range (an open range once built a 1.5 GB page).
+    let (s, body) = get(format!("{base}/evaluation?from=1&to=999999")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("2011～2035"),
+        "{}",
+        &body[..body.len().min(400)]
+    );
+    let (s, body) = get(format!("{base}/api/indicators?year=-1")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("2011～2035"), "{body}");
+    let (s, _) = get(format!("{base}/indicators?year=2024")).await;
+    assert_eq!(s, StatusCode::OK);
+}
