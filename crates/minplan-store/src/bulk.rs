@@ -456,11 +456,9 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
     };
     let approval = match r.get("approval") {
         None => None,
-        Some(a) => match a.as_str() {
-            "省级" => Some(ApprovalLevel::Provincial),
-            "市级划定" | "市级" => Some(ApprovalLevel::CityDesignated),
-            "本级审批" | "本级审批发证" | "本级" => Some(ApprovalLevel::ThisLevel),
-            _ => {
+        Some(a) => match ApprovalLevel::parse(&a) {
+            Some(l) => Some(l),
+            None => {
                 r.bad(
                     "approval",
                     format!("“{a}”应为 省级、市级划定、本级审批 之一"),

@@ -42,23 +42,6 @@ pub(crate) fn invalid(problems: Vec<Problem>) -> StoreError {
     )
 }
 
-fn approval_of(s: &str) -> Option<ApprovalLevel> {
-    match s.trim() {
-        "省级" => Some(ApprovalLevel::Provincial),
-        "市级划定" | "市级" => Some(ApprovalLevel::CityDesignated),
-        "本级审批" | "本级审批发证" | "本级" => Some(ApprovalLevel::ThisLevel),
-        _ => None,
-    }
-}
-
-pub(crate) fn approval_db(a: ApprovalLevel) -> &'static str {
-    match a {
-        ApprovalLevel::Provincial => "省级",
-        ApprovalLevel::CityDesignated => "市级划定",
-        ApprovalLevel::ThisLevel => "本级审批",
-    }
-}
-
 /// The state of a right stored before 0004 (no events): from its columns, as an import.
 fn state_from_row(r: &sqlx::sqlite::SqliteRow) -> RightState {
     let date = |c: &str| {
@@ -86,7 +69,7 @@ fn state_from_row(r: &sqlx::sqlite::SqliteRow) -> RightState {
         },
         approval: r
             .get::<Option<String>, _>("approval")
-            .and_then(|a| approval_of(&a)),
+            .and_then(|a| ApprovalLevel::parse(&a)),
         valid_from: date("valid_from"),
         valid_to: date("valid_to"),
         area_km2: None,
@@ -235,7 +218,7 @@ async fn write_event(
         .bind(serde_json::to_string(&s.minerals).unwrap_or_else(|_| "[]".into()))
         .bind(s.capacity.map(|c| c.value))
         .bind(s.capacity.map(|c| c.unit.symbol()))
-        .bind(s.approval.map(approval_db))
+        .bind(s.approval.map(|a| a.code()))
         .bind(s.valid_from.map(|d| d.to_string()))
         .bind(s.valid_to.map(|d| d.to_string()))
         .bind(serde_json::to_string(w.geometry.unwrap_or(&[])).unwrap_or_else(|_| "[]".into()))
@@ -259,7 +242,7 @@ async fn write_event(
         .bind(serde_json::to_string(&s.minerals).unwrap_or_else(|_| "[]".into()))
         .bind(s.capacity.map(|c| c.value))
         .bind(s.capacity.map(|c| c.unit.symbol()))
-        .bind(s.approval.map(approval_db))
+        .bind(s.approval.map(|a| a.code()))
         .bind(s.valid_from.map(|d| d.to_string()))
         .bind(s.valid_to.map(|d| d.to_string()))
         .bind(w.geometry.map(|g| serde_json::to_string(g).unwrap_or_else(|_| "[]".into())))

@@ -58,23 +58,6 @@ fn status_of(s: &str) -> Option<RightStatus> {
     }
 }
 
-fn approval_of(s: &str) -> Option<ApprovalLevel> {
-    match s {
-        "省级" => Some(ApprovalLevel::Provincial),
-        "市级划定" | "市级" => Some(ApprovalLevel::CityDesignated),
-        "本级审批" | "本级审批发证" | "本级" => Some(ApprovalLevel::ThisLevel),
-        _ => None,
-    }
-}
-
-fn approval_db(a: ApprovalLevel) -> &'static str {
-    match a {
-        ApprovalLevel::Provincial => "省级",
-        ApprovalLevel::CityDesignated => "市级划定",
-        ApprovalLevel::ThisLevel => "本级审批",
-    }
-}
-
 impl Store {
     /// Imports rights from a GeoJSON FeatureCollection (one transaction; rights with the
     /// same id are replaced). Properties: `id` (许可证号, required), `kind` (探矿权/采矿权),
@@ -166,7 +149,7 @@ impl Store {
                 }
                 _ => None,
             };
-            let approval = s("approval").and_then(|a| approval_of(&a));
+            let approval = s("approval").and_then(|a| ApprovalLevel::parse(&a));
             rights.push((
                 f,
                 kind,
@@ -224,7 +207,7 @@ impl Store {
             .bind(serde_json::to_string(minerals).unwrap_or_else(|_| "[]".into()))
             .bind(capacity.map(|c| c.value))
             .bind(capacity.map(|c| c.unit.symbol()))
-            .bind(approval.map(approval_db))
+            .bind(approval.map(|a| a.code()))
             .bind(from)
             .bind(to)
             .bind(serde_json::to_string(&f.polygons).unwrap_or_else(|_| "[]".into()))
@@ -243,7 +226,7 @@ impl Store {
                     after: Some(serde_json::json!({
                         "kind": kind.label(), "status": status.label(), "name": name, "holder_name": holder, "credit_code": code,
                         "minerals": minerals, "capacity": capacity.map(|c| c.value), "capacity_unit": capacity.map(|c| c.unit.symbol()),
-                        "approval": approval.map(approval_db), "valid_from": from, "valid_to": to, "source": source,
+                        "approval": approval.map(|a| a.code()), "valid_from": from, "valid_to": to, "source": source,
                     })),
                 },
             )
@@ -296,7 +279,7 @@ impl Store {
                 },
                 approval: r
                     .get::<Option<String>, _>("approval")
-                    .and_then(|a| approval_of(&a)),
+                    .and_then(|a| ApprovalLevel::parse(&a)),
                 geometry: serde_json::from_str(&r.get::<String, _>("geometry_json"))
                     .unwrap_or_default(),
             })

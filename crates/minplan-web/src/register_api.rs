@@ -25,10 +25,16 @@ fn date(field: &str, s: &str) -> Result<Date, AppError> {
     Date::parse(s).map_err(|e| AppError::BadRequest(format!("{field}：{e}")))
 }
 
-/// After a successful write, rebuilds the review engine (the register changed: a registered,
-/// extended or cancelled right is what the next review's 空间查重 and what-if read).
-async fn respond_rebuilt<T: serde::Serialize>(st: &AppState, r: Result<T, AppError>) -> Response {
-    let r = match r {
+/// Runs a register write under the write lock (taken before `work` starts: a future does
+/// nothing until awaited) and, after a success, rebuilds the review engine — the register
+/// changed, and a registered, extended or cancelled right is what the next review's 空间查重
+/// and what-if read.
+async fn write<T: serde::Serialize>(
+    st: &AppState,
+    work: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Response {
+    let _guard = st.write_lock().await;
+    let r = match work.await {
         Ok(v) => st.rebuild_engine().await.map(|()| v),
         Err(e) => Err(e),
     };
@@ -72,25 +78,20 @@ pub async fn decide(
     Path(number): Path<String>,
     body: Bytes,
 ) -> Response {
-    let _guard = st.write_lock().await;
-    respond_rebuilt(
-        &st,
-        async {
-            let b: DecisionBody = json_body(&body)?;
-            let d = Decision {
-                approve: b.approve,
-                date: date("date", &b.date)?,
-                accepted_checks: b.accepted_checks,
-                reason: b.reason,
-            };
-            let s = st
-                .store
-                .decide_application(&number, &d, &actor(&user))
-                .await?;
-            Ok(serde_json::json!({ "application": number, "status": s.label() }))
-        }
-        .await,
-    )
+    write(&st, async {
+        let b: DecisionBody = json_body(&body)?;
+        let d = Decision {
+            approve: b.approve,
+            date: date("date", &b.date)?,
+            accepted_checks: b.accepted_checks,
+            reason: b.reason,
+        };
+        let s = st
+            .store
+            .decide_application(&number, &d, &actor(&user))
+            .await?;
+        Ok(serde_json::json!({ "application": number, "status": s.label() }))
+    })
     .await
 }
 
@@ -127,29 +128,24 @@ pub async fn grant(
     Path(number): Path<String>,
     body: Bytes,
 ) -> Response {
-    let _guard = st.write_lock().await;
-    respond_rebuilt(
-        &st,
-        async {
-            let b: GrantBody = json_body(&body)?;
-            let method = GrantMethod::parse(&b.method).ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "method“{}”应为 招标、拍卖、挂牌、协议 之一",
-                    b.method
-                ))
-            })?;
-            let g = Grant {
-                method,
-                net_mineral: b.net_mineral,
-                price_wan_yuan: b.price_wan_yuan,
-                date: date("date", &b.date)?,
-                contract: b.contract,
-            };
-            st.store.record_grant(&number, &g, &actor(&user)).await?;
-            Ok(serde_json::json!({ "application": number, "grant": g }))
-        }
-        .await,
-    )
+    write(&st, async {
+        let b: GrantBody = json_body(&body)?;
+        let method = GrantMethod::parse(&b.method).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "method“{}”应为 招标、拍卖、挂牌、协议 之一",
+                b.method
+            ))
+        })?;
+        let g = Grant {
+            method,
+            net_mineral: b.net_mineral,
+            price_wan_yuan: b.price_wan_yuan,
+            date: date("date", &b.date)?,
+            contract: b.contract,
+        };
+        st.store.record_grant(&number, &g, &actor(&user)).await?;
+        Ok(serde_json::json!({ "application": number, "grant": g }))
+    })
     .await
 }
 
@@ -187,44 +183,35 @@ pub async fn register(
     Path(number): Path<String>,
     body: Bytes,
 ) -> Response {
-    let _guard = st.write_lock().await;
-    respond_rebuilt(
-        &st,
-        async {
-            let b: RegisterBody = json_body(&body)?;
-            let from = date("valid_from", &b.valid_from)?;
-            let approval = match b.approval.as_deref() {
-                None | Some("") => None,
-                Some("省级") => Some(ApprovalLevel::Provincial),
-                Some("市级划定" | "市级") => Some(ApprovalLevel::CityDesignated),
-                Some("本级审批" | "本级审批发证" | "本级") => {
-                    Some(ApprovalLevel::ThisLevel)
-                }
-                Some(other) => {
-                    return Err(AppError::BadRequest(format!(
-                        "approval“{other}”应为 省级、市级划定、本级审批 之一"
-                    )));
-                }
-            };
-            let r = Registration {
-                licence: b.licence,
-                date: match &b.date {
-                    Some(d) => date("date", d)?,
-                    None => from,
-                },
-                valid_from: from,
-                valid_to: date("valid_to", &b.valid_to)?,
-                name: b.name,
-                capacity: None,
-                elevation: None,
-                area_km2: None,
-                approval,
-                mine_id: None,
-            };
-            Ok(st.store.register_right(&number, &r, &actor(&user)).await?)
-        }
-        .await,
-    )
+    write(&st, async {
+        let b: RegisterBody = json_body(&body)?;
+        let from = date("valid_from", &b.valid_from)?;
+        let approval = match b.approval.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(a) => Some(ApprovalLevel::parse(a).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "approval“{a}”应为 {} 之一",
+                    ApprovalLevel::ACCEPTED
+                ))
+            })?),
+        };
+        let r = Registration {
+            licence: b.licence,
+            date: match &b.date {
+                Some(d) => date("date", d)?,
+                None => from,
+            },
+            valid_from: from,
+            valid_to: date("valid_to", &b.valid_to)?,
+            name: b.name,
+            capacity: None,
+            elevation: None,
+            area_km2: None,
+            approval,
+            mine_id: None,
+        };
+        Ok(st.store.register_right(&number, &r, &actor(&user)).await?)
+    })
     .await
 }
 
@@ -276,21 +263,16 @@ pub async fn extend(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let _guard = st.write_lock().await;
-    respond_rebuilt(
-        &st,
-        async {
-            let b: ExtendBody = json_body(&body)?;
-            let e = Extension {
-                date: date("date", &b.date)?,
-                valid_to: date("valid_to", &b.valid_to)?,
-                reason: b.reason,
-                application: b.application,
-            };
-            Ok(st.store.extend_right(&id, &e, &actor(&user)).await?)
-        }
-        .await,
-    )
+    write(&st, async {
+        let b: ExtendBody = json_body(&body)?;
+        let e = Extension {
+            date: date("date", &b.date)?,
+            valid_to: date("valid_to", &b.valid_to)?,
+            reason: b.reason,
+            application: b.application,
+        };
+        Ok(st.store.extend_right(&id, &e, &actor(&user)).await?)
+    })
     .await
 }
 
@@ -320,19 +302,14 @@ pub async fn transfer(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let _guard = st.write_lock().await;
-    respond_rebuilt(
-        &st,
-        async {
-            let b: AppDateBody = json_body(&body)?;
-            let d = date("date", &b.date)?;
-            Ok(st
-                .store
-                .transfer_right(&id, &b.application, d, &actor(&user))
-                .await?)
-        }
-        .await,
-    )
+    write(&st, async {
+        let b: AppDateBody = json_body(&body)?;
+        let d = date("date", &b.date)?;
+        Ok(st
+            .store
+            .transfer_right(&id, &b.application, d, &actor(&user))
+            .await?)
+    })
     .await
 }
 
@@ -362,19 +339,14 @@ pub async fn closure_report(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let _guard = st.write_lock().await;
-    respond_rebuilt(
-        &st,
-        async {
-            let b: ClosureReportBody = json_body(&body)?;
-            let r = ClosureReport {
-                title: b.title,
-                date: date("date", &b.date)?,
-            };
-            Ok(st.store.file_closure_report(&id, &r, &actor(&user)).await?)
-        }
-        .await,
-    )
+    write(&st, async {
+        let b: ClosureReportBody = json_body(&body)?;
+        let r = ClosureReport {
+            title: b.title,
+            date: date("date", &b.date)?,
+        };
+        Ok(st.store.file_closure_report(&id, &r, &actor(&user)).await?)
+    })
     .await
 }
 
@@ -406,20 +378,15 @@ pub async fn close(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let _guard = st.write_lock().await;
-    respond_rebuilt(
-        &st,
-        async {
-            let b: CloseBody = json_body(&body)?;
-            let a = ClosureAcceptance {
-                date: date("date", &b.date)?,
-                accepted_by: b.accepted_by,
-                document: b.document,
-            };
-            Ok(st.store.close_right(&id, &a, &actor(&user)).await?)
-        }
-        .await,
-    )
+    write(&st, async {
+        let b: CloseBody = json_body(&body)?;
+        let a = ClosureAcceptance {
+            date: date("date", &b.date)?,
+            accepted_by: b.accepted_by,
+            document: b.document,
+        };
+        Ok(st.store.close_right(&id, &a, &actor(&user)).await?)
+    })
     .await
 }
 
@@ -449,18 +416,13 @@ pub async fn cancel(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let _guard = st.write_lock().await;
-    respond_rebuilt(
-        &st,
-        async {
-            let b: CancelBody = json_body(&body)?;
-            let d = date("date", &b.date)?;
-            Ok(st
-                .store
-                .cancel_right(&id, d, &b.reason, &actor(&user))
-                .await?)
-        }
-        .await,
-    )
+    write(&st, async {
+        let b: CancelBody = json_body(&body)?;
+        let d = date("date", &b.date)?;
+        Ok(st
+            .store
+            .cancel_right(&id, d, &b.reason, &actor(&user))
+            .await?)
+    })
     .await
 }

@@ -552,13 +552,13 @@ fn read_app_action(action: &str, f: &SubmittedForm, e: &mut FieldErrors) -> Opti
             };
             let approval = match f.get("approval").trim() {
                 "" => None,
-                "省级" => Some(ApprovalLevel::Provincial),
-                "市级划定" => Some(ApprovalLevel::CityDesignated),
-                "本级审批" => Some(ApprovalLevel::ThisLevel),
-                _ => {
-                    e.push("approval", "发证层级应为 省级、市级划定、本级审批 之一");
+                a => ApprovalLevel::parse(a).or_else(|| {
+                    e.push(
+                        "approval",
+                        format!("发证层级应为 {} 之一", ApprovalLevel::ACCEPTED),
+                    );
                     None
-                }
+                }),
             };
             AppAction::Register(Registration {
                 licence,

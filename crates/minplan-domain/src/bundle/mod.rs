@@ -997,12 +997,7 @@ impl Ctx<'_> {
     }
 
     fn approval(&mut self, s: &S<String>, field: &str) -> Option<ApprovalLevel> {
-        self.enum_value(s, field, "省级、市级划定、本级审批", |s| match s {
-            "省级" | "省级划定" => Some(ApprovalLevel::Provincial),
-            "市级划定" | "市级" => Some(ApprovalLevel::CityDesignated),
-            "本级审批" | "本级审批发证" | "本级" => Some(ApprovalLevel::ThisLevel),
-            _ => None,
-        })
+        self.enum_value(s, field, ApprovalLevel::ACCEPTED, ApprovalLevel::parse)
     }
 
     fn blocks(

@@ -289,6 +289,30 @@ impl ApprovalLevel {
             ApprovalLevel::ThisLevel => "本级审批发证",
         }
     }
+
+    /// The level a person writes: 省级 (省级划定), 市级划定 (市级), 本级审批 (本级审批发证,
+    /// 本级); surrounding spaces ignored. `None` for anything else — the caller names the
+    /// field (the accepted words are [`ApprovalLevel::ACCEPTED`]).
+    pub fn parse(s: &str) -> Option<ApprovalLevel> {
+        match s.trim() {
+            "省级" | "省级划定" => Some(ApprovalLevel::Provincial),
+            "市级划定" | "市级" => Some(ApprovalLevel::CityDesignated),
+            "本级审批" | "本级审批发证" | "本级" => Some(ApprovalLevel::ThisLevel),
+            _ => None,
+        }
+    }
+
+    /// The accepted words, for error messages.
+    pub const ACCEPTED: &'static str = "省级、市级划定、本级审批";
+
+    /// The short form the store keeps in its `approval` columns.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApprovalLevel::Provincial => "省级",
+            ApprovalLevel::CityDesignated => "市级划定",
+            ApprovalLevel::ThisLevel => "本级审批",
+        }
+    }
 }
 
 /// A planning block (规划区块).
@@ -591,5 +615,24 @@ impl Plan {
         self.region.outline_schematic
             || self.blocks.iter().any(|b| b.schematic)
             || self.control_layers.iter().any(|l| l.schematic)
+    }
+}
+
+#[cfg(test)]
+mod approval_tests {
+    use super::ApprovalLevel;
+
+    #[test]
+    fn approval_level_words_and_codes() {
+        for (word, level) in [
+            ("省级划定", ApprovalLevel::Provincial),
+            (" 市级 ", ApprovalLevel::CityDesignated),
+            ("本级审批发证", ApprovalLevel::ThisLevel),
+        ] {
+            assert_eq!(ApprovalLevel::parse(word), Some(level), "{word}");
+            // The stored code reads back as the same level.
+            assert_eq!(ApprovalLevel::parse(level.code()), Some(level));
+        }
+        assert_eq!(ApprovalLevel::parse("县级"), None);
     }
 }

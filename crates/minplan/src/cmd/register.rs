@@ -506,20 +506,17 @@ async fn lifecycle(store: &minplan_store::Store, cmd: RightCommand) -> anyhow::R
             approval,
             name,
         } => {
+            use minplan_domain::plan::ApprovalLevel;
             let from = date_arg("from", &from)?;
             let approval = match approval.as_deref() {
                 None => None,
-                Some("省级") => Some(minplan_domain::plan::ApprovalLevel::Provincial),
-                Some("市级划定" | "市级") => {
-                    Some(minplan_domain::plan::ApprovalLevel::CityDesignated)
-                }
-                Some("本级审批" | "本级审批发证" | "本级") => {
-                    Some(minplan_domain::plan::ApprovalLevel::ThisLevel)
-                }
-                Some(other) => {
-                    eprintln!("错误：--approval“{other}”应为 省级、市级划定、本级审批 之一");
-                    return Ok(ExitCode::from(1));
-                }
+                Some(a) => match ApprovalLevel::parse(a) {
+                    Some(l) => Some(l),
+                    None => {
+                        eprintln!("错误：--approval“{a}”应为 {} 之一", ApprovalLevel::ACCEPTED);
+                        return Ok(ExitCode::from(1));
+                    }
+                },
             };
             let r = Registration {
                 licence,
