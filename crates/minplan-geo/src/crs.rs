@@ -138,6 +138,28 @@ impl GaussKrugerZone {
         GaussKrugerZone { prefixed, ..self }
     }
 
+    /// The easting (metres) of a table's Y in this zone, without the zone prefix: a Y of
+    /// 1 000 000 m or more carries `zone × 1 000 000` m, which is removed (zone 44:
+    /// 44 420 334.531 → 420 334.531); a smaller Y is returned as is. The one place the prefix
+    /// is stripped; the caller has settled which zone the Y belongs to.
+    pub fn strip_zone_prefix(&self, y: f64) -> f64 {
+        if y >= 1_000_000.0 {
+            y - f64::from(self.zone) * 1_000_000.0
+        } else {
+            y
+        }
+    }
+
+    /// Longitude and latitude (degrees, CGCS2000, longitude first as RFC 7946) of a plane
+    /// point written as Chinese tables write it: `x` = northing (m), `y` = easting (m) with or
+    /// without the zone prefix ([`GaussKrugerZone::strip_zone_prefix`]). Inverse Gauss–Krüger
+    /// of this zone ([`TransverseMercator::inverse`]); no range check.
+    pub fn to_lonlat(&self, x: f64, y: f64) -> (f64, f64) {
+        self.with_prefix(false)
+            .projection()
+            .inverse(self.strip_zone_prefix(y), x)
+    }
+
     /// The projection of this zone on the CGCS2000 ellipsoid.
     pub fn projection(&self) -> TransverseMercator {
         TransverseMercator::new(
@@ -241,6 +263,24 @@ mod tests {
         }
         assert!(Crs::from_epsg(2382).is_err()); // Xi'an 80 / 3-degree GK CM 132E
         assert!(Crs::from_epsg(4555).is_err());
+    }
+
+    #[test]
+    fn to_lonlat_takes_y_with_or_without_the_zone_prefix() {
+        // PROJ (tests/data/cgcs2000_zone44_vectors.csv): 131.0°E 44.4°N is
+        // X 4 918 755.2684, Y 44 420 334.5310 in EPSG:4532.
+        let z44 = GaussKrugerZone::three_degree(44, true).unwrap();
+        assert!((z44.strip_zone_prefix(44_420_334.531) - 420_334.531).abs() < 1e-6);
+        assert_eq!(z44.strip_zone_prefix(420_334.531), 420_334.531);
+        for y in [44_420_334.5310, 420_334.5310] {
+            for z in [z44, z44.with_prefix(false)] {
+                let (lon, lat) = z.to_lonlat(4_918_755.2684, y);
+                assert!(
+                    (lon - 131.0).abs() < 1e-8 && (lat - 44.4).abs() < 1e-8,
+                    "{lon} {lat}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -445,6 +445,28 @@ impl CornerReport {
             .any(CornerPoint::is_readable)
     }
 
+    /// Longitude and latitude (degrees, CGCS2000, longitude first) of a point of this
+    /// report, when it can be placed: geographic input as is (x = latitude, y = longitude);
+    /// plane input through the report's CRS zone, else the zone the reader settled on
+    /// ([`GaussKrugerZone::to_lonlat`], prefix removed if written). `None` when a coordinate
+    /// was not read, no zone is known, or the place is off the globe. Used to draw points even
+    /// when the report has errors; the positions are then only as good as the zone.
+    pub fn point_lonlat(&self, p: &CornerPoint) -> Option<(f64, f64)> {
+        if !p.is_readable() {
+            return None;
+        }
+        let (lon, lat) = if self.geographic {
+            (p.y, p.x)
+        } else {
+            let z = match self.crs {
+                Some(Crs::GaussKruger(z)) => z,
+                _ => self.zone?,
+            };
+            z.to_lonlat(p.x, p.y)
+        };
+        ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)).then_some((lon, lat))
+    }
+
     /// Number of rings over all blocks.
     pub fn ring_count(&self) -> usize {
         self.blocks.iter().map(|b| b.rings.len()).sum()

@@ -32,7 +32,7 @@ pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
         let no_users = store.list_users().await?.is_empty();
         let tile_url = args.tile_url.filter(|u| !u.trim().is_empty());
         if let Some(u) = &tile_url {
-            minplan_web::security::tile_origins(u).map_err(anyhow::Error::msg)?;
+            minplan_web::http::security::tile_origins(u).map_err(anyhow::Error::msg)?;
         }
         let state = minplan_web::AppState::new(store)
             .await?

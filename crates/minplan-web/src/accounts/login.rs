@@ -1,0 +1,422 @@
+//! 登录 / 退出登录 / 修改密码, as pages and as the JSON API (`/api/session`).
+//!
+//! Login is throttled per username and per client address ([`minplan_store::throttle`]); a
+//! successful login changes the session id (session fixation) and the CSRF token, and is
+//! recorded in the audit trail (`session.login`), as is a logout (`session.logout`).
+
+use crate::AppState;
+use crate::http::auth::{AuthSession, Credentials, SessionUser, actor, policy, safe_next};
+use crate::http::csrf;
+use crate::http::error::AppError;
+use crate::http::extract::ClientIp;
+use crate::http::extract::RequireRole;
+use crate::http::forms::{FieldErrors, FormData, json_body};
+use crate::http::views::{Layout, layout};
+use askama::Template;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minplan_store::accounts::{MIN_PASSWORD_CHARS, check_password};
+use minplan_store::{AuditEntry, StoreError, User};
+use serde::Deserialize;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+use tower_sessions::Session;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    username: String,
+    next: String,
+    errors: FieldErrors,
+    message: String,
+}
+
+/// Why a login failed.
+enum LoginFailure {
+    /// Fields missing.
+    Missing(FieldErrors),
+    /// Throttled, with the message saying when to retry.
+    Locked(String),
+    /// Wrong username or password (or a disabled account).
+    Wrong,
+    /// Something broke.
+    Internal(AppError),
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Http {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        code: "internal",
+        message: format!("登录处理失败：{e}"),
+    }
+}
+
+/// The login procedure shared by the page and the API.
+async fn attempt(
+    st: &AppState,
+    auth: &mut AuthSession,
+    username: &str,
+    password: &str,
+    ip: &str,
+) -> Result<(User, String), LoginFailure> {
+    let mut errors = FieldErrors::default();
+    if username.trim().is_empty() {
+        errors.push("username", "请输入用户名");
+    }
+    if password.is_empty() {
+        errors.push("password", "请输入密码");
+    }
+    if !errors.is_empty() {
+        return Err(LoginFailure::Missing(errors));
+    }
+    let now = OffsetDateTime::now_utc();
+    let policy = st.config().throttle;
+    match st.store.login_lockout(username, ip, now, &policy).await {
+        Ok(Some(l)) => return Err(LoginFailure::Locked(l.message(now))),
+        Ok(None) => {}
+        Err(e) => return Err(LoginFailure::Internal(e.into())),
+    }
+    let creds = Credentials {
+        username: username.trim().to_string(),
+        password: password.to_string(),
+    };
+    let user = match auth.authenticate(creds).await {
+        Ok(Some(u)) => u,
+        Ok(None) => {
+            if let Err(e) = st.store.record_login_failure(username, ip, now).await {
+                return Err(LoginFailure::Internal(e.into()));
+            }
+            return Err(LoginFailure::Wrong);
+        }
+        Err(e) => return Err(LoginFailure::Internal(internal(e))),
+    };
+    let result: Result<String, AppError> = async {
+        st.store.clear_login_failures(username).await?;
+        auth.login(&user).await.map_err(internal)?;
+        let token = csrf::rotate_token(&auth.session).await?;
+        st.store
+            .audit_record(&AuditEntry {
+                actor: &actor(&user.0),
+                action: "session.login",
+                entity_type: "user",
+                entity_id: user.0.id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "ip": ip })),
+            })
+            .await?;
+        Ok(token)
+    }
+    .await;
+    result.map(|t| (user.0, t)).map_err(LoginFailure::Internal)
+}
+
+async fn render_login(
+    st: &AppState,
+    session: &Session,
+    status: StatusCode,
+    username: &str,
+    next: &str,
+    errors: FieldErrors,
+    message: String,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let mut layout = layout(&sp, "login");
+    layout.csrf = csrf::ensure_token(session).await?;
+    let page = LoginPage {
+        layout,
+        username: username.to_string(),
+        next: safe_next(next),
+        errors,
+        message,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /login`: the login form (`?next=` the page to return to).
+pub async fn login_page(
+    State(st): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let next = q.get("next").map_or("/", String::as_str);
+    render_login(
+        &st,
+        &session,
+        StatusCode::OK,
+        "",
+        next,
+        FieldErrors::default(),
+        String::new(),
+    )
+    .await
+}
+
+/// `POST /login` (form: `username`, `password`, `next`, `csrf_token`): logs in and goes to
+/// `next` (the 工作台 when `next` is `/` or absent); otherwise re-displays the form with the field's error (401 wrong credentials,
+/// 422 missing fields, 429 throttled).
+pub async fn login_submit(
+    State(st): State<AppState>,
+    mut auth: AuthSession,
+    ClientIp(ip): ClientIp,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let (username, password, next) = (form.get("username"), form.get("password"), form.get("next"));
+    let session = auth.session.clone();
+    match attempt(&st, &mut auth, username, password, &ip).await {
+        // The 工作台 is the landing page after login, unless a page asked to come back.
+        Ok(_) => Ok(Redirect::to(&match safe_next(next).as_str() {
+            "/" => "/workbench".to_string(),
+            other => other.to_string(),
+        })
+        .into_response()),
+        Err(LoginFailure::Missing(errors)) => {
+            render_login(
+                &st,
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                username,
+                next,
+                errors,
+                String::new(),
+            )
+            .await
+        }
+        Err(LoginFailure::Locked(msg)) => {
+            render_login(
+                &st,
+                &session,
+                StatusCode::TOO_MANY_REQUESTS,
+                username,
+                next,
+                FieldErrors::default(),
+                msg,
+            )
+            .await
+        }
+        Err(LoginFailure::Wrong) => {
+            let mut errors = FieldErrors::default();
+            errors.push("password", "用户名或密码错误，或账号已停用");
+            render_login(
+                &st,
+                &session,
+                StatusCode::UNAUTHORIZED,
+                username,
+                next,
+                errors,
+                String::new(),
+            )
+            .await
+        }
+        Err(LoginFailure::Internal(e)) => Err(e),
+    }
+}
+
+async fn logout(st: &AppState, auth: &mut AuthSession, ip: &str) -> Result<(), AppError> {
+    if let Some(u) = auth.user.clone() {
+        st.store
+            .audit_record(&AuditEntry {
+                actor: &actor(&u.0),
+                action: "session.logout",
+                entity_type: "user",
+                entity_id: u.0.id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "ip": ip })),
+            })
+            .await?;
+    }
+    auth.logout().await.map_err(internal)?;
+    Ok(())
+}
+
+/// `POST /logout`: ends the session and goes to 规划概况.
+pub async fn logout_submit(
+    State(st): State<AppState>,
+    mut auth: AuthSession,
+    ClientIp(ip): ClientIp,
+) -> Result<Response, AppError> {
+    logout(&st, &mut auth, &ip).await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+fn user_json(u: &User) -> serde_json::Value {
+    serde_json::json!({
+        "id": u.id,
+        "username": u.username,
+        "display_name": u.display_name,
+        "role": u.role.slug(),
+        "role_label": u.role.label(),
+        "credit_code": u.credit_code,
+    })
+}
+
+/// `GET /api/session`: `{user, csrf_token}` — the logged-in user (or null) and the token to
+/// send as `X-CSRF-Token` with every write.
+#[utoipa::path(get, path = "/api/session", tag = "账号与会话", responses((status = 200, description = "`{user, csrf_token}`：当前用户（未登录为 null）与写操作须带的 CSRF 令牌", body = Object)))]
+pub async fn api_session(auth: AuthSession) -> Response {
+    match csrf::ensure_token(&auth.session).await {
+        Ok(t) => Json(serde_json::json!({
+            "user": auth.user.as_ref().map(|u| user_json(&u.0)),
+            "csrf_token": t,
+        }))
+        .into_response(),
+        Err(e) => e.into_json(),
+    }
+}
+
+/// Body of `POST /api/session`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    /// Username.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `POST /api/session` (`{"username", "password"}`, header `X-CSRF-Token`): logs in;
+/// `{user, csrf_token}` with the new token. Errors: 400 `bad_request`, 401
+/// `invalid_credentials`, 429 `throttled`.
+#[utoipa::path(post, path = "/api/session", tag = "账号与会话", request_body = LoginRequest, responses((status = 200, description = "`{user, csrf_token}`（新令牌）", body = Object), (status = 401, description = "用户名或密码错误（invalid_credentials）", body = crate::http::error::ApiError), (status = 422, description = "缺少字段", body = crate::http::error::ApiError), (status = 429, description = "登录失败次数过多，暂时锁定", body = crate::http::error::ApiError)))]
+pub async fn api_login(
+    State(st): State<AppState>,
+    mut auth: AuthSession,
+    ClientIp(ip): ClientIp,
+    body: Bytes,
+) -> Response {
+    let req: LoginRequest = match json_body(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_json(),
+    };
+    match attempt(&st, &mut auth, &req.username, &req.password, &ip).await {
+        Ok((u, t)) => {
+            Json(serde_json::json!({ "user": user_json(&u), "csrf_token": t })).into_response()
+        }
+        Err(LoginFailure::Missing(errors)) => AppError::Invalid(errors.0).into_json(),
+        Err(LoginFailure::Locked(msg)) => AppError::Throttled(msg).into_json(),
+        Err(LoginFailure::Wrong) => AppError::Http {
+            status: StatusCode::UNAUTHORIZED,
+            code: "invalid_credentials",
+            message: "用户名或密码错误，或账号已停用".into(),
+        }
+        .into_json(),
+        Err(LoginFailure::Internal(e)) => e.into_json(),
+    }
+}
+
+/// `DELETE /api/session`: logs out; `{"ok": true}`.
+#[utoipa::path(delete, path = "/api/session", tag = "账号与会话", responses((status = 200, description = "`{ok: true}`", body = Object)))]
+pub async fn api_logout(
+    State(st): State<AppState>,
+    mut auth: AuthSession,
+    ClientIp(ip): ClientIp,
+) -> Response {
+    match logout(&st, &mut auth, &ip).await {
+        Ok(()) => Json(serde_json::json!({ "ok": true })).into_response(),
+        Err(e) => e.into_json(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account_password.html")]
+struct PasswordPage {
+    layout: Layout,
+    username: String,
+    errors: FieldErrors,
+    done: bool,
+    min_chars: usize,
+}
+
+async fn render_password(
+    st: &AppState,
+    user: &User,
+    status: StatusCode,
+    errors: FieldErrors,
+    done: bool,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let page = PasswordPage {
+        layout: layout(&sp, "account"),
+        username: user.username.clone(),
+        errors,
+        done,
+        min_chars: MIN_PASSWORD_CHARS,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /account/password`: the form to change one's own password.
+pub async fn password_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    render_password(
+        &st,
+        &user,
+        StatusCode::OK,
+        FieldErrors::default(),
+        q.contains_key("done"),
+    )
+    .await
+}
+
+/// `POST /account/password` (`current`, `password`, `password2`): changes the password
+/// (audited), keeps this session and ends the others.
+pub async fn password_submit(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
+    mut auth: AuthSession,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let mut errors = FieldErrors::default();
+    let (current, new, new2) = (
+        form.get("current"),
+        form.get("password"),
+        form.get("password2"),
+    );
+    if current.is_empty() {
+        errors.push("current", "请输入当前密码");
+    } else if st
+        .store
+        .verify_password(&user.username, current)
+        .await?
+        .is_none()
+    {
+        errors.push("current", "当前密码不正确");
+    }
+    if let Err(e) = check_password(new, &user.username) {
+        errors.0.push(e);
+    }
+    if new != new2 {
+        errors.push("password2", "两次输入的新密码不一致");
+    }
+    if !errors.is_empty() {
+        return render_password(&st, &user, StatusCode::UNPROCESSABLE_ENTITY, errors, false).await;
+    }
+    let updated = match st
+        .store
+        .set_password(&user.username, new, &actor(&user))
+        .await
+    {
+        Ok(u) => u,
+        Err(StoreError::Invalid(v)) => {
+            return render_password(
+                &st,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FieldErrors(v),
+                false,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // Keep this session: store the new password's auth hash in it.
+    auth.login(&SessionUser(updated)).await.map_err(internal)?;
+    Ok(Redirect::to("/account/password?done=1").into_response())
+}

@@ -1,0 +1,84 @@
+//! The request context every page needs in its layout: the logged-in user (shown in the
+//! header with 退出登录) and the CSRF token for its forms.
+//!
+//! [`middleware`] computes it once per request, puts it in the request's extensions and runs
+//! the handler inside a task-local scope, so that `views::layout` — which every page calls —
+//! fills the header without each handler passing it along. A handler that renders a form needs
+//! nothing more than `{{ layout.csrf }}` in its template.
+//!
+//! A token is created for a logged-in user's session; an anonymous visitor of the public pages
+//! gets none (no session row per visitor) until a page with a form (登录) asks for one with
+//! [`crate::http::csrf::ensure_token`].
+
+use crate::http::auth::{AuthSession, Permission, allowed};
+use crate::http::csrf;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use minplan_store::Role;
+use tower_sessions::Session;
+
+/// The logged-in user as the header shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserBadge {
+    /// Account id.
+    pub id: i64,
+    /// Username.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+}
+
+/// What a page's layout needs from the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestCtx {
+    /// The logged-in user, if any.
+    pub user: Option<UserBadge>,
+    /// The session's CSRF token (empty when the session has none).
+    pub csrf: String,
+}
+
+impl RequestCtx {
+    /// Whether the user (or the anonymous public) has `p`.
+    pub fn can(&self, p: Permission) -> bool {
+        allowed(self.user.as_ref().map(|u| u.role), p)
+    }
+}
+
+tokio::task_local! {
+    static CTX: RequestCtx;
+}
+
+/// The context of the request being handled (default — anonymous, no token — outside one).
+pub fn current() -> RequestCtx {
+    CTX.try_with(Clone::clone).unwrap_or_default()
+}
+
+/// Middleware: computes the [`RequestCtx`] (after the session and login layers) and runs the
+/// rest of the request inside it.
+pub async fn middleware(mut req: Request, next: Next) -> Response {
+    let user = req
+        .extensions()
+        .get::<AuthSession>()
+        .and_then(|a| a.user.clone())
+        .map(|u| UserBadge {
+            id: u.0.id,
+            username: u.0.username.clone(),
+            display_name: u.0.display_name.clone(),
+            role: u.0.role,
+        });
+    let session = req.extensions().get::<Session>().cloned();
+    let csrf = match (&session, &user) {
+        (Some(s), Some(_)) => match csrf::ensure_token(s).await {
+            Ok(t) => t,
+            Err(e) => return e.for_path(req.uri().path()).into_response(),
+        },
+        (Some(s), None) => csrf::current_token(s).await.unwrap_or_default(),
+        (None, _) => String::new(),
+    };
+    let ctx = RequestCtx { user, csrf };
+    req.extensions_mut().insert(ctx.clone());
+    CTX.scope(ctx, next.run(req)).await
+}

@@ -1,0 +1,21 @@
+//! Shared HTTP plumbing of every capability: the one error type and its JSON body
+//! ([`error`]), the server's state ([`state`]), accounts' sessions and the role matrix
+//! ([`auth`]), CSRF ([`csrf`]), security headers and Chinese errors for bare responses
+//! ([`security`]), the layers around every route ([`harden`]), forms ([`forms`]), the request
+//! context ([`context`]), page layout and shared view helpers ([`views`]), what map pages tell
+//! the map script ([`mapview`]), file downloads ([`download`]) and the embedded assets
+//! ([`assets`]). Nothing here imports a capability.
+
+pub mod assets;
+pub mod auth;
+pub mod context;
+pub mod csrf;
+pub mod download;
+pub mod error;
+pub mod extract;
+pub mod forms;
+pub mod harden;
+pub mod mapview;
+pub mod security;
+pub mod state;
+pub mod views;

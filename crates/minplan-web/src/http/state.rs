@@ -1,0 +1,121 @@
+//! The server's shared state ([`AppState`]: the store, the active plan and the review engine in
+//! memory) and its settings ([`WebConfig`]).
+
+use crate::http::error::AppError;
+use minplan_store::{ReviewEngine, Store, StoredPlan, ThrottlePolicy};
+use std::sync::Arc;
+use tokio::sync::{Mutex, MutexGuard, RwLock};
+
+/// Settings of the web server (defaults, overridden by `minplan serve` options).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Largest request body accepted, bytes (default 10 MiB); larger ones get 413.
+    pub body_limit: usize,
+    /// Send the session cookie only over HTTPS (`Secure`); set when served behind HTTPS.
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request (default 8 hours).
+    pub session_idle: time::Duration,
+    /// Login throttling (default 5 failures per username / 20 per address in 15 minutes).
+    pub throttle: ThrottlePolicy,
+    /// Base map tiles for the maps (an XYZ URL template in Web Mercator, e.g. 天地图 with its
+    /// key); `None` (the default): no tiles, nothing loaded from the network. When set, the
+    /// Content-Security-Policy allows images from that host only ([`crate::http::security::csp`]).
+    pub tile_url: Option<String>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            body_limit: 10 * 1024 * 1024,
+            secure_cookies: false,
+            session_idle: time::Duration::hours(8),
+            throttle: ThrottlePolicy::default(),
+            tile_url: None,
+        }
+    }
+}
+
+/// Shared state of the server.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    plan: Arc<RwLock<Arc<StoredPlan>>>,
+    engine: Arc<RwLock<Arc<ReviewEngine>>>,
+    writes: Arc<Mutex<()>>,
+    config: Arc<WebConfig>,
+}
+
+impl AppState {
+    /// State over a store whose active plan is loaded now.
+    ///
+    /// # Errors
+    /// [`AppError`] when the store has no active plan or it does not load.
+    pub async fn new(store: Store) -> Result<AppState, AppError> {
+        let plan = store.active_plan().await?.ok_or_else(|| {
+            AppError::NotFound("数据库中没有启用的规划，请先导入规划数据包".into())
+        })?;
+        let plan = Arc::new(plan);
+        let engine = ReviewEngine::load_with(&store, plan.clone()).await?;
+        Ok(AppState {
+            store,
+            plan: Arc::new(RwLock::new(plan)),
+            engine: Arc::new(RwLock::new(Arc::new(engine))),
+            writes: Arc::new(Mutex::new(())),
+            config: Arc::new(WebConfig::default()),
+        })
+    }
+
+    /// The same state with other settings.
+    pub fn with_config(mut self, config: WebConfig) -> AppState {
+        self.config = Arc::new(config);
+        self
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &WebConfig {
+        &self.config
+    }
+
+    /// The active plan.
+    pub async fn plan(&self) -> Arc<StoredPlan> {
+        self.plan.read().await.clone()
+    }
+
+    /// Reloads the active plan from the store (after an import or activation) and rebuilds
+    /// the review engine on it.
+    ///
+    /// # Errors
+    /// As [`AppState::new`].
+    pub async fn reload(&self) -> Result<(), AppError> {
+        if let Some(p) = self.store.active_plan().await? {
+            *self.plan.write().await = Arc::new(p);
+        }
+        self.rebuild_engine().await
+    }
+
+    /// The review engine: the active plan with the layers, register and lists as of the last
+    /// write.
+    pub async fn engine(&self) -> Arc<ReviewEngine> {
+        self.engine.read().await.clone()
+    }
+
+    /// Rebuilds the review engine from the store (after a saved review, a layer or rights
+    /// import, a plan activation).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn rebuild_engine(&self) -> Result<(), AppError> {
+        let plan = self.plan().await;
+        let engine = ReviewEngine::load_with(&self.store, plan).await?;
+        *self.engine.write().await = Arc::new(engine);
+        Ok(())
+    }
+
+    /// Serialises the writes that change what a review reads (saving a review, importing a
+    /// layer or rights): hold the guard across the write and [`AppState::rebuild_engine`], so
+    /// that two reviews saved at once each see the other's application in the register.
+    pub async fn write_lock(&self) -> MutexGuard<'_, ()> {
+        self.writes.lock().await
+    }
+}

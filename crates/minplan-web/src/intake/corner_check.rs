@@ -1,0 +1,493 @@
+//! The corner check of 申请受理: the pasted or uploaded corner coordinates read with the same
+//! options an application's review will use ([`corner_parse_options`]: stated EPSG code and
+//! datum, else the plan's zone; the county for the outside-county check), and the report
+//! ([`CornerCheck`]: the report as `minplan coords check --json` prints it, extended for the
+//! map: every readable point with its label in longitude/latitude, every ring as a lon/lat
+//! line, and every problem with the places of its points).
+//!
+//! `POST /api/corners/check` (JSON or multipart); the intake page calls it as the user
+//! types, and renders the same value itself when the form is posted without scripts.
+
+use crate::AppState;
+use crate::http::auth::policy;
+use crate::http::error::AppError;
+use crate::http::error::{ApiResult, FieldProblem};
+use crate::http::extract::RequireRole;
+use crate::http::forms::{SubmittedForm, json_body};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use minplan_domain::application::{CornerOption, CornerOptionsInput, corner_parse_options};
+use minplan_geo::corners::{self, CornerReport, RingRole};
+use minplan_store::ReviewEngine;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Body of `POST /api/corners/check` (JSON). The multipart form has the same fields, and the
+/// coordinates may come as the file part `file` instead of `text`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct CornerCheckRequest {
+    /// The corner coordinates as pasted (any layout of docs/coordinates.md).
+    #[serde(default)]
+    pub text: String,
+    /// EPSG code of the coordinates (e.g. 4532, 4553, 4490); absent: detected.
+    #[serde(default)]
+    pub crs: Option<u32>,
+    /// 3° zone number when Y has no prefix (e.g. 44); absent: the plan's zone.
+    #[serde(default)]
+    pub zone: Option<u32>,
+    /// Datum as stated (`CGCS2000`); absent: detected or not stated.
+    #[serde(default)]
+    pub datum: Option<String>,
+}
+
+/// Reads corner coordinates as the review will (`text` pasted, or `file` bytes).
+pub fn check(
+    engine: &ReviewEngine,
+    text: Option<&str>,
+    file: Option<&[u8]>,
+    input: &CornerOptionsInput<'_>,
+) -> (CornerReport, Vec<(CornerOption, String)>) {
+    let zone = engine.plan.loaded.plan.region.zone;
+    let (opts, problems) = corner_parse_options(input, zone, Some(engine.region()));
+    let report = match (text, file) {
+        (Some(t), _) => corners::parse_str(t, &opts),
+        (None, Some(b)) => corners::parse_bytes(b, &opts),
+        (None, None) => corners::parse_str("", &opts),
+    };
+    (report, problems)
+}
+
+/// The name serde gives a unit enum variant (`snake_case` in minplan-geo), or "".
+fn variant_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The corner check of `POST /api/corners/check` and of the 申请受理 page (one value for
+/// both): the reader's report as `minplan coords check --json` prints it (layout, CRS,
+/// datum, zone, rings with points as read and as entered, problems, areas), and for the map
+/// every readable point and ring in CGCS2000 longitude/latitude (degrees, longitude first)
+/// and every problem with the places of its points.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CornerCheck {
+    /// The layout detected (`mnr_submission`, `plane_table`, `geographic_table`, …).
+    pub layout: String,
+    /// The layout's Chinese name.
+    pub layout_name: String,
+    /// EPSG code of the coordinates, when determined.
+    pub crs: Option<u32>,
+    /// The CRS's name, when determined.
+    pub crs_name: Option<String>,
+    /// The datum (`cgcs2000`, `xian1980`, `beijing1954`, `wgs84`, `local`), when stated or
+    /// implied.
+    pub datum: Option<String>,
+    /// The Gauss–Krüger zone areas are computed in.
+    pub zone: Option<ZoneView>,
+    /// How the datum and CRS were determined (Chinese).
+    pub notes: Vec<String>,
+    /// Blocks in entered order with their ring counts.
+    pub blocks: Vec<BlockView>,
+    /// Every ring.
+    pub rings: Vec<RingView>,
+    /// Every problem of the coordinates.
+    pub problems: Vec<ProblemView>,
+    /// Plane area in the zone, m², when computed.
+    pub area_plane_m2: Option<f64>,
+    /// Ellipsoidal area (TD/T 1055-2019 附录D), m², when computed.
+    pub area_ellipsoidal_m2: Option<f64>,
+    /// Ellipsoidal area, km² rounded to 4 decimals, when computed.
+    pub area_km2: Option<f64>,
+    /// The areas with their methods and per block, when computed.
+    pub areas: Option<AreasView>,
+    /// The region checked against.
+    pub region: Option<String>,
+    /// Whether any problem is an error.
+    pub has_errors: bool,
+    /// Every readable point in longitude/latitude.
+    pub points_lonlat: Vec<PointLonLat>,
+    /// Every ring of two or more placed points, as a longitude/latitude line.
+    pub rings_lonlat: Vec<RingLonLat>,
+    /// Problems of the stated options (`crs`, `zone`, `datum`).
+    pub option_problems: Vec<FieldProblem>,
+    /// Whether the coordinates can be used: no error, something read, options fine.
+    pub ok: bool,
+}
+
+/// A Gauss–Krüger zone.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ZoneView {
+    /// Zone number.
+    pub zone: u32,
+    /// `Three` (3°) or `Six` (6°).
+    pub width: String,
+    /// Central meridian, degrees east.
+    pub central_meridian: f64,
+}
+
+/// A block and its number of rings.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BlockView {
+    /// Block name.
+    pub name: String,
+    /// Number of rings.
+    pub rings: usize,
+}
+
+/// A ring as read.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RingView {
+    /// Its block.
+    pub block: String,
+    /// Its name, when the input gives one.
+    pub name: Option<String>,
+    /// `shell` or `hole`.
+    pub role: String,
+    /// Points as read: `[label, x, y]` (x = northing m or latitude °, y = easting m with the
+    /// prefix as entered or longitude °; null when not read).
+    #[schema(value_type = Vec<Vec<Object>>)]
+    pub points: Vec<(String, Option<f64>, Option<f64>)>,
+    /// Points as entered: `[label, x text, y text]`.
+    pub points_as_entered: Vec<(String, String, String)>,
+    /// 开采标高, when given.
+    pub elevation: Option<ElevationView>,
+}
+
+/// A mining elevation range, metres (1985国家高程基准).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ElevationView {
+    /// 起标高, m.
+    pub top_m: f64,
+    /// 止标高, m.
+    pub bottom_m: f64,
+}
+
+/// A problem of the coordinates, with the places of its points.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProblemView {
+    /// What kind of problem (`self_intersection`, `unclosed`, …).
+    pub kind: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// 错误 or 提示.
+    pub severity_label: String,
+    /// The message, naming the place (line, point label, field).
+    pub message: String,
+    /// Labels of the points concerned.
+    pub points: Vec<String>,
+    /// 1-based line of the input, when the problem belongs to one line.
+    pub line: Option<usize>,
+    /// The ring or block concerned.
+    pub ring: Option<String>,
+    /// The points concerned in longitude/latitude.
+    pub places: Vec<Place>,
+}
+
+/// A labelled place, degrees (CGCS2000).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Place {
+    /// Point label.
+    pub label: String,
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Latitude, degrees north.
+    pub lat: f64,
+}
+
+/// The areas of the coordinates.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AreasView {
+    /// Plane area, m².
+    pub plane_m2: f64,
+    /// Ellipsoidal area, m².
+    pub ellipsoidal_m2: f64,
+    /// Ellipsoidal area, km², 4 decimals.
+    pub km2: f64,
+    /// Method of the plane area (Chinese).
+    pub plane_method: String,
+    /// Method of the ellipsoidal area (Chinese).
+    pub ellipsoidal_method: String,
+    /// Per block.
+    pub blocks: Vec<BlockAreaView>,
+}
+
+/// The areas of one block.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BlockAreaView {
+    /// Block name.
+    pub name: String,
+    /// Plane area, m².
+    pub plane_m2: f64,
+    /// Ellipsoidal area, m².
+    pub ellipsoidal_m2: f64,
+    /// Ellipsoidal area, km², 4 decimals.
+    pub km2: f64,
+}
+
+/// A readable point in longitude/latitude.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PointLonLat {
+    /// Its block.
+    pub block: String,
+    /// Its ring's name (第N圈 when unnamed).
+    pub ring: String,
+    /// Point label.
+    pub label: String,
+    /// X as entered.
+    pub x_text: String,
+    /// Y as entered.
+    pub y_text: String,
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Latitude, degrees north.
+    pub lat: f64,
+}
+
+/// A ring as a longitude/latitude line.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RingLonLat {
+    /// Its block.
+    pub block: String,
+    /// Its name (第N圈 when unnamed).
+    pub ring: String,
+    /// `shell` or `hole`.
+    pub role: String,
+    /// `[lon, lat]` pairs, degrees.
+    pub coordinates: Vec<[f64; 2]>,
+}
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+fn role(r: RingRole) -> String {
+    if r == RingRole::Shell {
+        "shell"
+    } else {
+        "hole"
+    }
+    .to_string()
+}
+
+impl CornerCheck {
+    /// The check of `report` with the problems of the stated options.
+    pub fn new(report: &CornerReport, option_problems: &[(CornerOption, String)]) -> CornerCheck {
+        let mut points_lonlat = Vec::new();
+        let mut rings_lonlat = Vec::new();
+        let mut rings = Vec::new();
+        for b in &report.blocks {
+            for (ri, r) in b.rings.iter().enumerate() {
+                let ring_name = r.name.clone().unwrap_or_else(|| format!("第{}圈", ri + 1));
+                let mut line = Vec::new();
+                for p in &r.points {
+                    if let Some((lon, lat)) = report.point_lonlat(p) {
+                        points_lonlat.push(PointLonLat {
+                            block: b.name.clone(),
+                            ring: ring_name.clone(),
+                            label: p.label.clone(),
+                            x_text: p.x_text.clone(),
+                            y_text: p.y_text.clone(),
+                            lon,
+                            lat,
+                        });
+                        line.push([lon, lat]);
+                    }
+                }
+                if line.len() >= 2 {
+                    rings_lonlat.push(RingLonLat {
+                        block: b.name.clone(),
+                        ring: ring_name,
+                        role: role(r.role),
+                        coordinates: line,
+                    });
+                }
+                rings.push(RingView {
+                    block: b.name.clone(),
+                    name: r.name.clone(),
+                    role: role(r.role),
+                    points: r
+                        .points
+                        .iter()
+                        .map(|p| (p.label.clone(), finite(p.x), finite(p.y)))
+                        .collect(),
+                    points_as_entered: r
+                        .points
+                        .iter()
+                        .map(|p| (p.label.clone(), p.x_text.clone(), p.y_text.clone()))
+                        .collect(),
+                    elevation: r.elevation.map(|e| ElevationView {
+                        top_m: e.top_m,
+                        bottom_m: e.bottom_m,
+                    }),
+                });
+            }
+        }
+        let problems = report
+            .problems
+            .iter()
+            .map(|p| {
+                let mut places: Vec<Place> = Vec::new();
+                for b in &report.blocks {
+                    for r in &b.rings {
+                        if let Some(name) = &p.ring
+                            && r.name.as_ref() != Some(name)
+                            && &b.name != name
+                        {
+                            continue;
+                        }
+                        for q in r.points.iter().filter(|q| p.points.contains(&q.label)) {
+                            if let Some((lon, lat)) = report.point_lonlat(q) {
+                                let place = Place {
+                                    label: q.label.clone(),
+                                    lon,
+                                    lat,
+                                };
+                                if !places.contains(&place) {
+                                    places.push(place);
+                                }
+                            }
+                        }
+                    }
+                }
+                ProblemView {
+                    kind: variant_name(&p.kind),
+                    severity: variant_name(&p.severity),
+                    severity_label: p.severity.label_zh().to_string(),
+                    message: p.message.clone(),
+                    points: p.points.clone(),
+                    line: p.line,
+                    ring: p.ring.clone(),
+                    places,
+                }
+            })
+            .collect();
+        let areas = report.areas.as_ref();
+        CornerCheck {
+            layout: variant_name(&report.layout),
+            layout_name: report.layout.label_zh().to_string(),
+            crs: report.crs.map(|c| c.epsg()),
+            crs_name: report.crs.map(|c| c.to_string()),
+            datum: report.datum.as_ref().map(variant_name),
+            zone: report.zone.map(|z| ZoneView {
+                zone: u32::from(z.zone),
+                width: variant_name(&z.width),
+                central_meridian: z.central_meridian(),
+            }),
+            notes: report.crs_basis.clone(),
+            blocks: report
+                .blocks
+                .iter()
+                .map(|b| BlockView {
+                    name: b.name.clone(),
+                    rings: b.rings.len(),
+                })
+                .collect(),
+            rings,
+            problems,
+            area_plane_m2: areas.map(|a| a.plane_m2),
+            area_ellipsoidal_m2: areas.map(|a| a.ellipsoidal_m2),
+            area_km2: areas.map(|a| a.km2),
+            areas: areas.map(|a| AreasView {
+                plane_m2: a.plane_m2,
+                ellipsoidal_m2: a.ellipsoidal_m2,
+                km2: a.km2,
+                plane_method: a.plane_method.clone(),
+                ellipsoidal_method: a.ellipsoidal_method.clone(),
+                blocks: a
+                    .blocks
+                    .iter()
+                    .map(|b| BlockAreaView {
+                        name: b.name.clone(),
+                        plane_m2: b.plane_m2,
+                        ellipsoidal_m2: b.ellipsoidal_m2,
+                        km2: b.km2,
+                    })
+                    .collect(),
+            }),
+            region: report.region.clone(),
+            has_errors: report.has_errors(),
+            points_lonlat,
+            rings_lonlat,
+            option_problems: option_problems
+                .iter()
+                .map(|(o, m)| FieldProblem {
+                    field: match o {
+                        CornerOption::Crs => "crs",
+                        CornerOption::Zone => "zone",
+                        CornerOption::Datum => "datum",
+                    }
+                    .to_string(),
+                    message: m.clone(),
+                })
+                .collect(),
+            ok: !report.has_errors() && !report.nothing_read() && option_problems.is_empty(),
+        }
+    }
+}
+
+/// `POST /api/corners/check`: the corner report with places for the map (200 whatever the
+/// coordinates' problems — they are the answer); 400 when the body is not a request.
+#[utoipa::path(post, path = "/api/corners/check", tag = "申请受理",
+    request_body(content = CornerCheckRequest, description = "JSON；或 multipart/form-data（字段相同，坐标文件为 file）"),
+    responses(
+        (status = 200, description = "坐标检查结果：格式、坐标系、各圈拐点（含经纬度）、问题（含所在点位）、平面与椭球面积", body = CornerCheck),
+        (status = 400, description = "请求格式错误", body = crate::http::error::ApiError),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 413, description = "请求内容过大", body = crate::http::error::ApiError),
+    ))]
+pub async fn api(
+    State(st): State<AppState>,
+    _: RequireRole<policy::RunReview>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<CornerCheck>> {
+    let multipart = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/"));
+    let (req, file) = if multipart {
+        let f = SubmittedForm::read(&headers, body).await;
+        if let Some(p) = f.problem {
+            return Err(AppError::BadRequest(p).into());
+        }
+        let num = |k: &str| f.get(k).trim().parse::<u32>().ok();
+        (
+            CornerCheckRequest {
+                text: f.get("text").to_string(),
+                crs: num("crs"),
+                zone: num("zone"),
+                datum: Some(f.get("datum").trim().to_string()).filter(|d| !d.is_empty()),
+            },
+            f.file("file").map(|u| u.bytes.clone()),
+        )
+    } else {
+        (json_body::<CornerCheckRequest>(&body)?, None)
+    };
+    let size = file.as_ref().map_or(req.text.len(), Vec::len);
+    if size > crate::intake::application_form::MAX_CORNER_BYTES {
+        return Err(AppError::Http {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            code: "payload_too_large",
+            message: format!(
+                "拐点坐标过长：上限 {} KiB",
+                crate::intake::application_form::MAX_CORNER_BYTES / 1024
+            ),
+        }
+        .into());
+    }
+    let engine = st.engine().await;
+    let input = CornerOptionsInput {
+        crs: req.crs,
+        zone: req.zone,
+        datum: req.datum.as_deref(),
+    };
+    let (report, problems) = match &file {
+        Some(b) => check(&engine, None, Some(b), &input),
+        None => check(&engine, Some(&req.text), None, &input),
+    };
+    Ok(Json(CornerCheck::new(&report, &problems)))
+}

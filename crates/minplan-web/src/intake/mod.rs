@@ -1,0 +1,679 @@
+//! 申请受理 (系统管理员, 审批科): paste corner coordinates or upload a corner file, see the
+//! points on the map with their labels and every problem at its point, fill in the
+//! application, run the review and save it — then the 审查记录 with the map and the
+//! 审查意见书.
+//!
+//! The form becomes a `minplan-application/1` file ([`crate::application_form`]); the review
+//! is `ReviewEngine::parse` + `ReviewEngine::review_and_save`, exactly as `minplan review`
+//! does, with the web user as the audit actor. Pages: `GET /intake`, `POST /intake`
+//! (`action=check` only checks the coordinates; `action=review` reviews and saves). API:
+//! `POST /api/reviews`.
+
+pub mod application_form;
+pub mod corner_check;
+
+use crate::AppState;
+use crate::http::auth::{actor, policy};
+use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, FieldProblem};
+use crate::http::extract::RequireRole;
+use crate::http::forms::{FieldErrors, SubmittedForm, json_body};
+use crate::http::mapview::{MapView, map_view, review_layers};
+use crate::http::views::{Layout, layout};
+use crate::intake::application_form::{
+    ApplicationForm, Corners, FIELDS, MAX_CORNER_BYTES, field_errors,
+};
+use crate::intake::corner_check::{CornerCheck, check};
+use askama::Template;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minplan_domain::application::CornerOptionsInput;
+use minplan_store::{ReviewEngine, User};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+/// An option of a select.
+struct Opt {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+fn options(values: &[(&str, &str)], current: &str) -> Vec<Opt> {
+    values
+        .iter()
+        .map(|(v, l)| Opt {
+            value: (*v).to_string(),
+            label: (*l).to_string(),
+            selected: *v == current,
+        })
+        .collect()
+}
+
+fn same(values: &[&'static str]) -> Vec<(&'static str, &'static str)> {
+    values.iter().map(|v| (*v, *v)).collect()
+}
+
+/// A point of the corner check, for the table under the map.
+struct PointRow {
+    ring: String,
+    label: String,
+    x_text: String,
+    y_text: String,
+    lonlat: String,
+}
+
+/// A problem of the corner check.
+struct ProblemRow {
+    severity: String,
+    error: bool,
+    message: String,
+    points: String,
+}
+
+/// The corner check as the page shows it without scripts.
+struct CheckView {
+    layout_name: String,
+    crs_name: String,
+    area: String,
+    ok: bool,
+    points: Vec<PointRow>,
+    problems: Vec<ProblemRow>,
+}
+
+fn check_view(c: &CornerCheck) -> CheckView {
+    CheckView {
+        layout_name: c.layout_name.clone(),
+        crs_name: c
+            .crs_name
+            .clone()
+            .unwrap_or_else(|| "未能确定（见下列问题）".into()),
+        area: match (c.area_km2, c.area_plane_m2) {
+            (Some(k), Some(p)) => format!(
+                "椭球面积 {k:.4} km²（TD/T 1055-2019 附录D）；平面面积 {p:.2} m²（高斯投影）"
+            ),
+            _ => "—（坐标有误时不计算面积）".into(),
+        },
+        ok: c.ok,
+        points: c
+            .points_lonlat
+            .iter()
+            .map(|p| PointRow {
+                ring: p.ring.clone(),
+                label: p.label.clone(),
+                x_text: p.x_text.clone(),
+                y_text: p.y_text.clone(),
+                lonlat: format!("{:.6}°, {:.6}°", p.lon, p.lat),
+            })
+            .collect(),
+        problems: c
+            .problems
+            .iter()
+            .map(|p| ProblemRow {
+                severity: p.severity_label.clone(),
+                error: p.severity == "error",
+                message: p.message.clone(),
+                points: p.points.join("、"),
+            })
+            .chain(c.option_problems.iter().map(|p| ProblemRow {
+                severity: "错误".into(),
+                error: true,
+                message: p.message.clone(),
+                points: String::new(),
+            }))
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "intake.html")]
+struct IntakePage {
+    layout: Layout,
+    form: ApplicationForm,
+    errors: FieldErrors,
+    other_errors: Vec<String>,
+    notice: String,
+    map: MapView,
+    check: Option<CheckView>,
+    kinds: Vec<Opt>,
+    changes: Vec<Opt>,
+    right_kinds: Vec<Opt>,
+    methods: Vec<Opt>,
+    capacity_units: Vec<Opt>,
+    reserves_units: Vec<Opt>,
+    grant_methods: Vec<Opt>,
+    reasons: Vec<Opt>,
+    wetland: Vec<Opt>,
+    arable_land: Vec<Opt>,
+    crs: Vec<Opt>,
+    datum: Vec<Opt>,
+    minerals: Vec<String>,
+    max_corner_kib: usize,
+}
+
+/// What the page shows besides the form.
+struct Shown {
+    errors: FieldErrors,
+    notice: String,
+    check: Option<CornerCheck>,
+}
+
+async fn render(
+    st: &AppState,
+    engine: &ReviewEngine,
+    user: &User,
+    status: StatusCode,
+    form: ApplicationForm,
+    shown: Shown,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let plan = &engine.plan.loaded.plan;
+    let z = plan.region.zone;
+    let yes_no = [("", "未声明"), ("否", "否"), ("是", "是")];
+    let crs_values = [
+        (String::new(), "自动判断（带号或规划所在带）".to_string()),
+        (
+            z.with_prefix(true).epsg().to_string(),
+            format!(
+                "EPSG:{}（第{}带，Y 含带号）",
+                z.with_prefix(true).epsg(),
+                z.zone
+            ),
+        ),
+        (
+            z.with_prefix(false).epsg().to_string(),
+            format!(
+                "EPSG:{}（第{}带，Y 不含带号）",
+                z.with_prefix(false).epsg(),
+                z.zone
+            ),
+        ),
+        (
+            "4490".to_string(),
+            "EPSG:4490（CGCS2000 经纬度）".to_string(),
+        ),
+    ];
+    let crs_refs: Vec<(&str, &str)> = crs_values
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let mut minerals: Vec<String> = plan.minerals.all().iter().map(|m| m.name.clone()).collect();
+    minerals.sort();
+    let other_errors = shown.errors.others(FIELDS);
+    let page = IntakePage {
+        layout: layout(&sp, "intake"),
+        kinds: options(
+            &same(&["新立", "延续", "变更", "探转采", "转让"]),
+            &form.kind,
+        ),
+        changes: options(
+            &[
+                ("", "（非变更申请不填）"),
+                ("扩大范围", "扩大范围"),
+                ("缩小范围", "缩小范围"),
+                ("变更矿种", "变更矿种"),
+                ("变更规模", "变更规模"),
+            ],
+            &form.change,
+        ),
+        right_kinds: options(&same(&["采矿权", "探矿权"]), &form.right_kind),
+        methods: options(
+            &[
+                ("", "（探矿权不填）"),
+                ("露天", "露天"),
+                ("地下", "地下"),
+                ("露天+地下", "露天+地下"),
+                ("井采", "井采"),
+            ],
+            &form.mining_method,
+        ),
+        capacity_units: options(&same(&["万立方米/年", "万吨/年"]), &form.capacity_unit),
+        reserves_units: options(&same(&["万立方米", "万吨"]), &form.reserves_unit),
+        grant_methods: options(&same(&["招标", "拍卖", "挂牌", "协议"]), &form.grant_method),
+        reasons: options(
+            &[
+                ("", "（非协议出让不填）"),
+                ("重点建设项目", "国务院批准的重点建设项目"),
+                ("深部或上部同类矿产", "已设采矿权深部或上部的同类矿产"),
+                ("探转采", "探矿权人申请其勘查区块内的采矿权"),
+                ("其他", "其他情形（须说明）"),
+            ],
+            &form.agreement_reason,
+        ),
+        wetland: options(&yes_no, &form.wetland),
+        arable_land: options(&yes_no, &form.arable_land),
+        crs: options(&crs_refs, &form.crs),
+        datum: options(
+            &[
+                ("", "未注明"),
+                ("CGCS2000", "2000国家大地坐标系（CGCS2000）"),
+            ],
+            &form.datum,
+        ),
+        minerals,
+        map: map_view(
+            st,
+            plan,
+            review_layers(engine, user),
+            json!({ "check": shown.check }),
+        ),
+        check: shown.check.as_ref().map(check_view),
+        other_errors,
+        errors: shown.errors,
+        notice: shown.notice,
+        form,
+        max_corner_kib: MAX_CORNER_BYTES / 1024,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /intake`: the empty application form (新立采矿权, 挂牌 preselected).
+pub async fn page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::RunReview>,
+) -> Result<Response, AppError> {
+    let engine = st.engine().await;
+    let form = ApplicationForm {
+        kind: "新立".into(),
+        right_kind: "采矿权".into(),
+        capacity_unit: "万立方米/年".into(),
+        reserves_unit: "万立方米".into(),
+        grant_method: "挂牌".into(),
+        ..ApplicationForm::default()
+    };
+    render(
+        &st,
+        &engine,
+        &user,
+        StatusCode::OK,
+        form,
+        Shown {
+            errors: FieldErrors::default(),
+            notice: String::new(),
+            check: None,
+        },
+    )
+    .await
+}
+
+/// The corner check of a submitted form, when it has coordinates.
+fn form_check(
+    engine: &ReviewEngine,
+    form: &ApplicationForm,
+    file: Option<&[u8]>,
+) -> Option<CornerCheck> {
+    let input = CornerOptionsInput {
+        crs: form.crs_code(),
+        zone: None,
+        datum: Some(form.datum.trim()).filter(|d| !d.is_empty()),
+    };
+    let pasted = !form.corners_text.trim().is_empty();
+    if !pasted && file.is_none() {
+        return None;
+    }
+    let (report, problems) = if pasted {
+        check(engine, Some(&form.corners_text), None, &input)
+    } else {
+        check(engine, None, file, &input)
+    };
+    Some(CornerCheck::new(&report, &problems))
+}
+
+/// `POST /intake` (multipart or urlencoded; the fields of [`ApplicationForm`], the file
+/// `corners_file`, `action` = `check` | `review`): with `check`, shows the corner check;
+/// with `review`, reviews and saves the application and goes to its 审查记录 (303), or shows
+/// the form again with each field's error (422).
+pub async fn submit(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::RunReview>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let submitted = SubmittedForm::read(&headers, body).await;
+    let form = ApplicationForm::from_submitted(&submitted);
+    let engine = st.engine().await;
+    let mut errors = FieldErrors::default();
+    if let Some(p) = &submitted.problem {
+        errors.push("form", format!("{p}；请重新填写后提交"));
+    }
+    let upload = submitted.file("corners_file");
+    if let Some(u) = upload
+        && u.bytes.len() > MAX_CORNER_BYTES
+    {
+        errors.push(
+            "corners",
+            format!(
+                "坐标文件“{}”过大：上限 {} KiB",
+                u.file_name,
+                MAX_CORNER_BYTES / 1024
+            ),
+        );
+    }
+    let upload = upload.filter(|u| u.bytes.len() <= MAX_CORNER_BYTES);
+    let checked = form_check(&engine, &form, upload.map(|u| u.bytes.as_slice()));
+    let show = |errors: FieldErrors, notice: String| Shown {
+        errors,
+        notice,
+        check: checked.clone(),
+    };
+    if !errors.is_empty() {
+        return render(
+            &st,
+            &engine,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            show(errors, String::new()),
+        )
+        .await;
+    }
+    if submitted.get("action") == "check" {
+        let notice = match &checked {
+            None => {
+                errors.push("corners", "请粘贴拐点坐标，或上传坐标文件");
+                String::new()
+            }
+            Some(c) if c.ok => "坐标检查通过：见下方地图与拐点表；填写申请信息后可审查".into(),
+            Some(_) => String::new(),
+        };
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return render(&st, &engine, &user, status, form, show(errors, notice)).await;
+    }
+    let file_name = upload.map(|u| {
+        if u.file_name.is_empty() {
+            "坐标文件.txt".to_string()
+        } else {
+            u.file_name.clone()
+        }
+    });
+    let toml = match form.to_toml(match &file_name {
+        Some(n) => Corners::File(n),
+        None => Corners::Pasted,
+    }) {
+        Ok(t) => t,
+        Err(e) => {
+            return render(
+                &st,
+                &engine,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                show(e, String::new()),
+            )
+            .await;
+        }
+    };
+    let corner_file = file_name.zip(upload.map(|u| u.bytes.clone()));
+    let saved = review_and_save(&st, &user, &toml, corner_file.as_ref()).await?;
+    match saved {
+        Ok((id, _)) => Ok(Redirect::to(&format!("/reviews/{id}")).into_response()),
+        Err(problems) => {
+            let engine = st.engine().await;
+            render(
+                &st,
+                &engine,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                show(field_errors(&problems.errors), String::new()),
+            )
+            .await
+        }
+    }
+}
+
+/// Parses and reviews an application file and saves the review, under the write lock, then
+/// rebuilds the engine (the application is now 在审 and in the register). Inner `Err`: the
+/// application's problems (nothing saved).
+async fn review_and_save(
+    st: &AppState,
+    user: &User,
+    toml: &str,
+    corner_file: Option<&(String, Vec<u8>)>,
+) -> Result<
+    Result<
+        (i64, minplan_domain::review::ConformityReview),
+        minplan_domain::application::ApplicationErrors,
+    >,
+    AppError,
+> {
+    let _guard = st.write_lock().await;
+    let engine = st.engine().await;
+    let app = match engine.parse(toml, corner_file.map(|c| c.1.as_slice())) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let (id, review) = engine
+        .review_and_save(
+            &st.store,
+            &app,
+            toml,
+            corner_file.map(|(n, b)| (n.as_str(), b.as_slice())),
+            &actor(user),
+        )
+        .await?;
+    st.rebuild_engine().await?;
+    Ok(Ok((id, review)))
+}
+
+/// A corner file sent with `POST /api/reviews`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct CornerFileInput {
+    /// File name (recorded with the review).
+    pub name: String,
+    /// The file's text.
+    pub content: String,
+}
+
+/// Body of `POST /api/reviews`: the form's fields (`application`), or an application file
+/// (`toml`, docs/application-format.md) with its corner file when it names one.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ReviewRequest {
+    /// The 申请受理 form's fields (pasted corners in `corners_text`).
+    #[serde(default)]
+    pub application: Option<ApplicationForm>,
+    /// Or: an application file.
+    #[serde(default)]
+    pub toml: Option<String>,
+    /// The corner file (with `toml` naming it in `[coordinates] file`, or instead of
+    /// `application.corners_text`).
+    #[serde(default)]
+    pub corner_file: Option<CornerFileInput>,
+    /// Save the review (default `true`); `false` is a trial review (试审), nothing stored.
+    #[serde(default = "yes")]
+    pub save: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A problem of an application file, located by field and line.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ApplicationProblem {
+    /// Field path, e.g. `holder.credit_code`, or `坐标` for corner problems.
+    pub field: String,
+    /// 1-based line in the application file, when known.
+    pub line: Option<usize>,
+    /// The problem, Chinese.
+    pub message: String,
+    /// Point labels (corner problems).
+    pub points: Vec<String>,
+}
+
+/// The 422 of `POST /api/reviews`: the application was not reviewed. [`ApiError`]'s
+/// `code` (`invalid`), `message` and `fields` (the form's fields), with every problem of the
+/// application file and, when the coordinates could be read, their check.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ApplicationRefused {
+    /// `invalid`.
+    pub code: String,
+    /// How many problems, Chinese.
+    pub message: String,
+    /// Each problem at the form field it belongs to.
+    pub fields: Vec<FieldProblem>,
+    /// Each problem of the application file.
+    pub errors: Vec<ApplicationProblem>,
+    /// The corner check, when the coordinates could be read at all.
+    pub corner_check: Option<CornerCheck>,
+}
+
+impl ApplicationRefused {
+    fn new(
+        fields: &FieldErrors,
+        errors: Vec<ApplicationProblem>,
+        check: Option<CornerCheck>,
+    ) -> Self {
+        ApplicationRefused {
+            code: "invalid".into(),
+            message: format!("申请有 {} 处问题，未审查", fields.0.len().max(errors.len())),
+            fields: fields.0.iter().map(FieldProblem::from).collect(),
+            errors,
+            corner_check: check,
+        }
+    }
+}
+
+impl IntoResponse for ApplicationRefused {
+    fn into_response(self) -> Response {
+        (StatusCode::UNPROCESSABLE_ENTITY, Json(self)).into_response()
+    }
+}
+
+/// The answer of `POST /api/reviews`: the review's conclusion and the whole review; saved
+/// (201) with its record's number and pages, or a trial (200) without.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReviewOutcome {
+    /// The 审查记录 number; null for a trial review (试审).
+    pub review_id: Option<i64>,
+    /// 符合, 基本符合 or 不符合.
+    pub conclusion: String,
+    /// The record's page (saved reviews).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The 审查意见书 (saved reviews).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docx_url: Option<String>,
+    /// The whole review as `minplan review --json` prints it (every rule's outcome with its
+    /// basis, the overlaps, the indicators' what-if).
+    #[schema(value_type = Object)]
+    pub review: serde_json::Value,
+}
+
+/// `POST /api/reviews`: reviews an application (and saves it unless `save` is false).
+#[utoipa::path(post, path = "/api/reviews", tag = "审查记录",
+    request_body = ReviewRequest,
+    responses(
+        (status = 201, description = "已审查并保存", body = ReviewOutcome),
+        (status = 200, description = "试审（save = false）：review_id 为 null", body = ReviewOutcome),
+        (status = 400, description = "请求格式错误（如 application 与 toml 都有或都没有）", body = ApiError),
+        (status = 413, description = "坐标文件过大", body = ApiError),
+        (status = 422, description = "申请有误，未审查", body = ApplicationRefused),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
+    ))]
+pub async fn api_review(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::RunReview>,
+    body: Bytes,
+) -> ApiResult<Result<(StatusCode, Json<ReviewOutcome>), ApplicationRefused>> {
+    let req: ReviewRequest = json_body(&body)?;
+    if let Some(c) = &req.corner_file
+        && c.content.len() > MAX_CORNER_BYTES
+    {
+        return Err(AppError::Http {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "payload_too_large",
+            message: format!("坐标文件过大：上限 {} KiB", MAX_CORNER_BYTES / 1024),
+        }
+        .into());
+    }
+    let corner_file = req
+        .corner_file
+        .as_ref()
+        .map(|c| (c.name.clone(), c.content.clone().into_bytes()));
+    let toml = match (&req.application, &req.toml) {
+        (Some(form), None) => {
+            match form.to_toml(match &corner_file {
+                Some((n, _)) => Corners::File(n),
+                None => Corners::Pasted,
+            }) {
+                Ok(t) => t,
+                Err(e) => return Ok(Err(ApplicationRefused::new(&e, Vec::new(), None))),
+            }
+        }
+        (None, Some(t)) => t.clone(),
+        _ => {
+            return Err(AppError::BadRequest(
+                "请提供 application（表单字段）或 toml（申请文件）之一".into(),
+            )
+            .into());
+        }
+    };
+    let outcome = if req.save {
+        review_and_save(&st, &user, &toml, corner_file.as_ref())
+            .await?
+            .map(|(id, review)| (Some(id), review))
+    } else {
+        let engine = st.engine().await;
+        engine
+            .parse(&toml, corner_file.as_ref().map(|c| c.1.as_slice()))
+            .map(|app| (None, engine.review(&app, &minplan_store::now_rfc3339())))
+    };
+    match outcome {
+        Err(problems) => {
+            let fields = field_errors(&problems.errors);
+            let errors = problems
+                .errors
+                .iter()
+                .map(|e| ApplicationProblem {
+                    field: e.field.clone(),
+                    line: e.line,
+                    message: e.message.clone(),
+                    points: e.points.clone(),
+                })
+                .collect();
+            let check = problems
+                .corner_report
+                .as_ref()
+                .map(|r| CornerCheck::new(r, &[]));
+            let mut refused = ApplicationRefused::new(&fields, errors, check);
+            refused.message = format!("申请有 {} 处问题，未审查", problems.errors.len());
+            Ok(Err(refused))
+        }
+        Ok((id, review)) => {
+            let body = ReviewOutcome {
+                review_id: id,
+                conclusion: review.conclusion.label().to_string(),
+                url: id.map(|id| format!("/reviews/{id}")),
+                docx_url: id.map(|id| format!("/reviews/{id}/docx")),
+                review: serde_json::to_value(&review).map_err(|e| {
+                    AppError::Store(minplan_store::StoreError::Internal(e.to_string()))
+                })?,
+            };
+            let status = if id.is_some() {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            Ok(Ok((status, Json(body))))
+        }
+    }
+}
+
+/// The routes of 申请受理.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/intake", get(page).post(submit))
+        .route("/api/corners/check", post(corner_check::api))
+        .route("/api/reviews", post(api_review))
+}

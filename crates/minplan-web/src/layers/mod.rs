@@ -1,0 +1,478 @@
+//! 图层管理: which control layer each review check uses (the plan bundle's schematic layer,
+//! or the bureau's imported version that replaces it), the imported versions, and the import
+//! of a new version from GeoJSON (系统管理员, 规划科) — broken features listed with their ids,
+//! positions and reasons and left out ([`minplan_store::Store::import_layer`], audited in its
+//! transaction), then the review engine rebuilt. Viewing: every account but 矿山企业.
+//!
+//! Pages `/layers`, `/layers/{id}`; API `/api/layers`, `/api/layers/{id}`.
+
+use crate::AppState;
+use crate::http::auth::{Permission, actor, allowed, policy};
+use crate::http::error::AppError;
+use crate::http::extract::RequireRole;
+use crate::http::forms::{FieldErrors, SubmittedForm, json_body};
+use crate::http::mapview::{MapView, collection, inline_layer, map_view, plan_layers};
+use crate::http::views::{Layout, layout};
+use askama::Template;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minplan_domain::plan::ControlLayerKind;
+use minplan_store::{LayerImport, LayerVersion, StoreError, StoredLayer, User};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// A control layer kind and what reviews use for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InUse {
+    /// Kind slug.
+    pub slug: &'static str,
+    /// Kind, Chinese.
+    pub kind: &'static str,
+    /// `imported` or `bundle` (or `none`).
+    pub source: &'static str,
+    /// Imported version id.
+    pub version_id: Option<i64>,
+    /// Layer name.
+    pub name: String,
+    /// Features.
+    pub features: usize,
+    /// Schematic (示意).
+    pub schematic: bool,
+}
+
+async fn in_use(st: &AppState) -> Vec<InUse> {
+    let engine = st.engine().await;
+    let plan = &engine.plan.loaded.plan;
+    ControlLayerKind::ALL
+        .into_iter()
+        .map(|k| {
+            let used = engine.index.control.iter().find(|l| l.kind == k);
+            let version_id = engine.layer_versions.get(k.slug()).copied();
+            InUse {
+                slug: k.slug(),
+                kind: k.label(),
+                source: match (version_id, plan.control_layer(k)) {
+                    (Some(_), _) => "imported",
+                    (None, Some(_)) => "bundle",
+                    (None, None) => "none",
+                },
+                version_id,
+                name: used.map(|l| l.name.clone()).unwrap_or_default(),
+                features: used.map_or(0, |l| l.features.len()),
+                schematic: used.is_some_and(|l| l.schematic),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "layers.html")]
+struct LayersPage {
+    layout: Layout,
+    in_use: Vec<InUse>,
+    versions: Vec<LayerVersion>,
+    can_manage: bool,
+    kinds: Vec<(&'static str, &'static str, bool)>,
+    errors: FieldErrors,
+    other_errors: Vec<String>,
+    form_name: String,
+    form_buffer: String,
+    body_limit_mib: String,
+}
+
+/// What the upload form had.
+#[derive(Default)]
+struct Entered {
+    kind: String,
+    name: String,
+    buffer: String,
+}
+
+async fn render(
+    st: &AppState,
+    user: &User,
+    status: StatusCode,
+    errors: FieldErrors,
+    entered: Entered,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let page = LayersPage {
+        layout: layout(&sp, "layers"),
+        in_use: in_use(st).await,
+        versions: st.store.list_layers().await?,
+        can_manage: allowed(Some(user.role), Permission::ManageLayers),
+        kinds: ControlLayerKind::ALL
+            .into_iter()
+            .map(|k| (k.slug(), k.label(), k.slug() == entered.kind))
+            .collect(),
+        other_errors: errors.others(&["kind", "name", "buffer_m", "file"]),
+        errors,
+        form_name: entered.name,
+        form_buffer: entered.buffer,
+        body_limit_mib: format!("{:.0}", st.config().body_limit as f64 / 1024.0 / 1024.0),
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /layers`: layers in use, imported versions, the import form.
+pub async fn page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewLayers>,
+) -> Result<Response, AppError> {
+    render(
+        &st,
+        &user,
+        StatusCode::OK,
+        FieldErrors::default(),
+        Entered::default(),
+    )
+    .await
+}
+
+/// An import request, however it came.
+struct Upload<'a> {
+    kind: &'a str,
+    name: &'a str,
+    buffer: &'a str,
+    file_name: &'a str,
+    text: Option<&'a str>,
+}
+
+/// Checks and imports; field errors (inner `Err`) or the version; the engine is rebuilt.
+async fn import(
+    st: &AppState,
+    user: &User,
+    u: &Upload<'_>,
+) -> Result<Result<LayerVersion, FieldErrors>, AppError> {
+    let mut errors = FieldErrors::default();
+    let kind = ControlLayerKind::parse(u.kind);
+    if kind.is_none() {
+        errors.push(
+            "kind",
+            if u.kind.trim().is_empty() {
+                "请选择图层类型".to_string()
+            } else {
+                format!(
+                    "图层类型“{}”应为 生态保护红线、永久基本农田、城镇开发边界、三区两线可视范围 之一",
+                    u.kind
+                )
+            },
+        );
+    }
+    let buffer_m = match u.buffer.trim() {
+        "" => None,
+        b => match b.parse::<f64>() {
+            Ok(v) if v.is_finite() && v > 0.0 && v <= 10_000.0 => Some(v),
+            _ => {
+                errors.push(
+                    "buffer_m",
+                    format!("缓冲宽度应为 0～10000 之间的米数，收到“{b}”"),
+                );
+                None
+            }
+        },
+    };
+    match u.text {
+        None => errors.push("file", "请选择要导入的 GeoJSON 文件"),
+        Some(t) if t.trim().is_empty() => errors.push("file", "文件是空的"),
+        Some(_) => {}
+    }
+    let (Some(kind), Some(text), true) = (kind, u.text, errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
+    let zone = st.plan().await.loaded.plan.region.zone;
+    let name = match u.name.trim() {
+        "" => kind.label().to_string(),
+        n => n.to_string(),
+    };
+    let _guard = st.write_lock().await;
+    let imported = st
+        .store
+        .import_layer(
+            &LayerImport {
+                kind,
+                name: &name,
+                source_file: u.file_name,
+                text,
+                zone,
+                buffer_m,
+            },
+            &actor(user),
+        )
+        .await;
+    match imported {
+        Ok(v) => {
+            st.rebuild_engine().await?;
+            Ok(Ok(v))
+        }
+        Err(StoreError::BadInput(m)) => {
+            errors.push("file", format!("{m}；未导入"));
+            Ok(Err(errors))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /layers` (multipart: `kind`, `name`, `buffer_m`, file `file`): imports the layer and
+/// shows its version with the features left out (303 to `/layers/{id}`), or the form again
+/// with each field's error (422).
+pub async fn upload_submit(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageLayers>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = SubmittedForm::read(&headers, body).await;
+    let entered = Entered {
+        kind: f.get("kind").trim().to_string(),
+        name: f.get("name").trim().to_string(),
+        buffer: f.get("buffer_m").trim().to_string(),
+    };
+    let mut errors = FieldErrors::default();
+    if let Some(p) = &f.problem {
+        errors.push("file", p.clone());
+        return render(
+            &st,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            entered,
+        )
+        .await;
+    }
+    let file = f.file("file");
+    let text = match file.map(|u| std::str::from_utf8(&u.bytes)) {
+        Some(Err(_)) => {
+            errors.push("file", "GeoJSON 文件应为 UTF-8 编码（RFC 7946）");
+            return render(
+                &st,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                entered,
+            )
+            .await;
+        }
+        Some(Ok(t)) => Some(t),
+        None => None,
+    };
+    let upload = Upload {
+        kind: &entered.kind,
+        name: &entered.name,
+        buffer: &entered.buffer,
+        file_name: file.map_or("", |u| u.file_name.as_str()),
+        text,
+    };
+    match import(&st, &user, &upload).await? {
+        Ok(v) => Ok(Redirect::to(&format!("/layers/{}?imported=1", v.id)).into_response()),
+        Err(errors) => {
+            render(
+                &st,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                entered,
+            )
+            .await
+        }
+    }
+}
+
+fn parse_id(id: &str) -> Result<i64, AppError> {
+    id.parse()
+        .map_err(|_| AppError::BadRequest(format!("图层版本编号应为整数，收到“{id}”")))
+}
+
+async fn stored(st: &AppState, id: &str) -> Result<StoredLayer, AppError> {
+    match st.store.stored_layer(parse_id(id)?).await {
+        Ok(l) => Ok(l),
+        Err(StoreError::NotFound(m)) => Err(AppError::NotFound(m)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The features of a stored layer as GeoJSON.
+pub fn layer_geojson(l: &StoredLayer) -> Value {
+    collection(
+        l.features
+            .iter()
+            .map(|f| {
+                let mut props = f.properties.clone();
+                props.insert("id".into(), json!(f.id));
+                props.insert("name".into(), json!(f.name));
+                props.insert("area_km2".into(), json!(f.area_km2));
+                props.insert("layer".into(), json!(l.version.kind.label()));
+                json!({
+                    "type": "Feature",
+                    "id": f.id,
+                    "properties": props,
+                    "geometry": { "type": "MultiPolygon", "coordinates": f.geometry },
+                })
+            })
+            .collect(),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "layer.html")]
+struct VersionPage {
+    layout: Layout,
+    v: LayerVersion,
+    just_imported: bool,
+    map: MapView,
+}
+
+/// `GET /layers/{id}`: one imported version: its data, the features left out and why, and
+/// its features on the map.
+pub async fn version_page(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewLayers>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let l = stored(&st, &id).await?;
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let mut layers: Vec<Value> = plan_layers(plan)
+        .into_iter()
+        .filter(|x| x["id"] != l.version.kind.slug())
+        .map(|mut x| {
+            x["fit"] = json!(false);
+            x
+        })
+        .collect();
+    layers.push(inline_layer(
+        l.version.kind.slug(),
+        &format!("{}（导入 #{}）", l.version.name, l.version.id),
+        layer_geojson(&l),
+        l.version.kind.slug(),
+        true,
+    ));
+    let page = VersionPage {
+        layout: layout(&sp, "layers"),
+        map: map_view(&st, plan, layers, Value::Null),
+        just_imported: q.contains_key("imported"),
+        v: l.version,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// `GET /api/layers`: `{in_use, versions}`.
+#[utoipa::path(get, path = "/api/layers", tag = "图层管理",
+    responses(
+        (status = 200, description = "`{in_use: [{slug, kind, source: imported|bundle|none, version_id, name, features, schematic}], versions: [{id, kind, name, source_file, source_crs, buffer_m, feature_count, problems, content_sha256, imported_at, active}]}`", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（矿山企业）", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_list(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewLayers>,
+) -> Response {
+    match st.store.list_layers().await {
+        Ok(versions) => {
+            Json(json!({ "in_use": in_use(&st).await, "versions": versions })).into_response()
+        }
+        Err(e) => AppError::from(e).into_json(),
+    }
+}
+
+/// Body of `POST /api/layers`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct LayerUploadRequest {
+    /// 图层类型: 生态保护红线 | 永久基本农田 | 城镇开发边界 | 三区两线可视范围 (or the slug).
+    pub kind: String,
+    /// Display name (default: the kind).
+    #[serde(default)]
+    pub name: String,
+    /// Half-width of the buffer around line features (roads, railways, rivers), metres.
+    #[serde(default)]
+    pub buffer_m: Option<f64>,
+    /// File name, recorded (default `upload.geojson`).
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// The GeoJSON FeatureCollection (object, or its text).
+    #[schema(value_type = Object)]
+    pub geojson: Value,
+}
+
+/// `POST /api/layers`: imports a layer version; 201 `{version}` (its `problems` list the
+/// features left out), or 422 `invalid` with `fields`.
+#[utoipa::path(post, path = "/api/layers", tag = "图层管理",
+    request_body = LayerUploadRequest,
+    responses(
+        (status = 201, description = "`{version}`：新图层版本（problems 为未导入的要素及原因）", body = Object),
+        (status = 422, description = "无法导入：`{code: \"invalid\", message, fields}`", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员或规划科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_upload(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageLayers>,
+    body: Bytes,
+) -> Response {
+    let req: LayerUploadRequest = match json_body(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_json(),
+    };
+    let text = match &req.geojson {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        v => v.to_string(),
+    };
+    let buffer = req.buffer_m.map(|b| b.to_string()).unwrap_or_default();
+    let upload = Upload {
+        kind: &req.kind,
+        name: &req.name,
+        buffer: &buffer,
+        file_name: req.file_name.as_deref().unwrap_or("upload.geojson"),
+        text: Some(&text),
+    };
+    match import(&st, &user, &upload).await {
+        Ok(Ok(v)) => (StatusCode::CREATED, Json(json!({ "version": v }))).into_response(),
+        Ok(Err(errors)) => AppError::Invalid(errors.0).into_json(),
+        Err(e) => e.into_json(),
+    }
+}
+
+/// `GET /api/layers/{id}`: `{version, features}` (features as GeoJSON); with
+/// `?format=geojson` the FeatureCollection alone (for maps).
+#[utoipa::path(get, path = "/api/layers/{id}", tag = "图层管理",
+    params(
+        ("id" = i64, Path, description = "图层版本编号"),
+        ("format" = Option<String>, Query, description = "geojson：只返回要素集合"),
+    ),
+    responses(
+        (status = 200, description = "`{version, features}` 或 GeoJSON FeatureCollection", body = Object),
+        (status = 400, description = "编号不是整数", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该图层版本", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_version(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewLayers>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match stored(&st, &id).await {
+        Ok(l) if q.get("format").is_some_and(|f| f == "geojson") => {
+            Json(layer_geojson(&l)).into_response()
+        }
+        Ok(l) => {
+            Json(json!({ "features": layer_geojson(&l), "version": l.version })).into_response()
+        }
+        Err(e) => e.into_json(),
+    }
+}
+
+/// The routes of 图层管理.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/layers", get(page).post(upload_submit))
+        .route("/layers/{id}", get(version_page))
+        .route("/api/layers", get(api_list).post(api_upload))
+        .route("/api/layers/{id}", get(api_version))
+}

@@ -1,0 +1,182 @@
+//! The map's measure tool: `POST /api/measure` with a line or polygon drawn on the map
+//! returns its length along the CGCS2000 ellipsoid ([`minplan_geo::geodesic`], Vincenty) and
+//! its ellipsoidal area (TD/T 1055-2019 附录D, [`minplan_geo::area::ellipsoidal_area_lonlat`])
+//! — the same Rust code that computes every official area, so the numbers on the map and in
+//! the 审查意见书 agree.
+//!
+//! **Assumptions**: vertices are CGCS2000 longitude/latitude (RFC 7946 order); polygon edges
+//! are taken as straight in longitude/latitude (for the sizes drawn on a county map the
+//! difference from edges straight in the Gauss plane is far below the 4-decimal km²).
+
+use crate::http::error::AppError;
+use crate::http::forms::json_body;
+use axum::Json;
+use axum::body::Bytes;
+use axum::response::{IntoResponse, Response};
+use minplan_geo::Ellipsoid;
+use minplan_geo::area::{ellipsoidal_area_lonlat, km2_4dp};
+use minplan_geo::geodesic::path_length;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+/// Most vertices accepted in one measurement.
+pub const MAX_VERTICES: usize = 10_000;
+
+/// Body of `POST /api/measure`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct MeasureRequest {
+    /// A GeoJSON geometry: `LineString` (`[[lon, lat], …]`) or `Polygon` (`[[[lon, lat], …]]`,
+    /// exterior ring first; holes are subtracted).
+    #[schema(value_type = Object)]
+    pub geometry: serde_json::Value,
+}
+
+fn positions(v: &serde_json::Value, what: &str) -> Result<Vec<(f64, f64)>, AppError> {
+    let bad = || AppError::BadRequest(format!("{what}应为 [经度, 纬度] 数组的列表"));
+    let arr = v.as_array().ok_or_else(bad)?;
+    if arr.len() > MAX_VERTICES {
+        return Err(AppError::BadRequest(format!(
+            "{what}的顶点过多：上限 {MAX_VERTICES} 个"
+        )));
+    }
+    arr.iter()
+        .map(|p| {
+            let p = p.as_array().filter(|p| p.len() >= 2).ok_or_else(bad)?;
+            let (lon, lat) = (
+                p[0].as_f64().ok_or_else(bad)?,
+                p[1].as_f64().ok_or_else(bad)?,
+            );
+            if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
+                return Err(AppError::BadRequest(format!(
+                    "{what}中的点（{lon}, {lat}）不是有效的经纬度"
+                )));
+            }
+            Ok((lon, lat))
+        })
+        .collect()
+}
+
+/// Measures a geometry: `{kind, length_m, area_m2, area_km2, methods}` (area only for
+/// polygons; `length_m` is the perimeter of a polygon's exterior ring).
+///
+/// # Errors
+/// [`AppError::BadRequest`] naming what is wrong with the geometry.
+pub fn measure(geometry: &serde_json::Value) -> Result<serde_json::Value, AppError> {
+    let e = Ellipsoid::CGCS2000;
+    let no_solution = || AppError::BadRequest("两点近乎位于地球两端，无法计算大地线长度".into());
+    match geometry["type"].as_str() {
+        Some("LineString") => {
+            let pts = positions(&geometry["coordinates"], "线")?;
+            if pts.len() < 2 {
+                return Err(AppError::BadRequest("线至少要有两个点".into()));
+            }
+            let length = path_length(&pts, e).ok_or_else(no_solution)?;
+            Ok(json!({
+                "kind": "LineString",
+                "length_m": length,
+                "methods": { "length": "CGCS2000 椭球面大地线长度（Vincenty 反算），各段相加" },
+            }))
+        }
+        Some("Polygon") => {
+            let rings = geometry["coordinates"]
+                .as_array()
+                .filter(|r| !r.is_empty())
+                .ok_or_else(|| AppError::BadRequest("面应为至少一个环的数组".into()))?;
+            let mut area = 0.0;
+            let mut perimeter = 0.0;
+            for (i, r) in rings.iter().enumerate() {
+                let mut pts = positions(r, if i == 0 { "外环" } else { "内环" })?;
+                if pts.len() > 1 && pts.first() == pts.last() {
+                    pts.pop();
+                }
+                if pts.len() < 3 {
+                    return Err(AppError::BadRequest(
+                        "面的每个环至少要有三个不同的点".into(),
+                    ));
+                }
+                let a = ellipsoidal_area_lonlat(&pts, e).abs();
+                if i == 0 {
+                    area += a;
+                    let mut closed = pts.clone();
+                    closed.push(pts[0]);
+                    perimeter = path_length(&closed, e).ok_or_else(no_solution)?;
+                } else {
+                    area -= a;
+                }
+            }
+            Ok(json!({
+                "kind": "Polygon",
+                "length_m": perimeter,
+                "area_m2": area,
+                "area_km2": km2_4dp(area),
+                "methods": {
+                    "length": "外环周长：CGCS2000 椭球面大地线长度（Vincenty 反算）",
+                    "area": "椭球面积：TD/T 1055-2019 附录D（CGCS2000 椭球），边视为经纬度直线",
+                },
+            }))
+        }
+        Some(other) => Err(AppError::BadRequest(format!(
+            "不支持的图形类型“{other}”：只能量测 LineString（距离）或 Polygon（面积）"
+        ))),
+        None => Err(AppError::BadRequest(
+            "缺少 geometry.type（LineString 或 Polygon）".into(),
+        )),
+    }
+}
+
+/// `POST /api/measure`: length and ellipsoidal area of a drawn line or polygon.
+#[utoipa::path(post, path = "/api/measure", tag = "地图",
+    request_body = MeasureRequest,
+    responses(
+        (status = 200, description = "`{kind, length_m, area_m2?, area_km2?, methods}`：大地线长度（米）与椭球面积（平方米，平方千米 4 位小数）", body = Object),
+        (status = 400, description = "图形无效", body = crate::http::error::ApiError),
+        (status = 403, description = "缺少 CSRF 令牌", body = crate::http::error::ApiError),
+    ))]
+pub async fn api(body: Bytes) -> Response {
+    let req: MeasureRequest = match json_body(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_json(),
+    };
+    match measure(&req.geometry) {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.into_json(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_one_hundred_metre_square_near_suifenhe() {
+        // 0.001° of latitude ≈ 111.13 m; of longitude at 44.4° ≈ 79.6 m.
+        let v = measure(&json!({"type": "Polygon", "coordinates": [[[131.0, 44.4], [131.001, 44.4], [131.001, 44.401], [131.0, 44.401], [131.0, 44.4]]]})).unwrap();
+        let a = v["area_m2"].as_f64().unwrap();
+        assert!((a - 111.13 * 79.62).abs() < 10.0, "{a}");
+        let l = measure(
+            &json!({"type": "LineString", "coordinates": [[131.0, 44.4], [131.0, 44.401]]}),
+        )
+        .unwrap();
+        assert!(
+            (l["length_m"].as_f64().unwrap() - 111.13).abs() < 0.1,
+            "{l}"
+        );
+        for bad in [
+            json!({"type": "Point", "coordinates": [131.0, 44.4]}),
+            json!({"type": "LineString", "coordinates": [[131.0, 44.4]]}),
+            json!({"type": "LineString", "coordinates": [[200.0, 44.4], [131.0, 44.4]]}),
+            json!({"type": "Polygon", "coordinates": [[[131.0, 44.4], [131.001, 44.4], [131.0, 44.4]]]}),
+            json!({"type": "LineString", "coordinates": "x"}),
+            json!({}),
+        ] {
+            assert!(measure(&bad).is_err(), "{bad}");
+        }
+    }
+}
+
+/// The routes of the map's measure tool.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::post;
+    axum::Router::new().route("/api/measure", post(api))
+}

@@ -1,0 +1,295 @@
+//! Plan monitoring on the web: indicator values (`/api/indicators`), reminders
+//! (`/api/reminders`), the implementation evaluation with its charts and downloads
+//! (`/evaluation`, `.xlsx`, `.docx`), and annual reports (`/annual-reports`: the year's
+//! required reports with their status; the filing form — a 矿山企业 files for its own mines,
+//! staff on a company's behalf). The CLI calls the same store functions.
+
+use crate::AppState;
+use crate::http::auth::policy;
+use crate::http::download::{DOCX, XLSX, attachment};
+use crate::http::error::AppError;
+use crate::http::extract::RequireRole;
+use crate::http::views::{Layout, layout};
+use askama::Template;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use minplan_store::{Role, StoreError};
+use serde::Deserialize;
+
+/// `?year=` / `?from=&to=`, kept as text so that a value that is not a year gets an error
+/// naming its parameter ([`YearQuery::year`]) rather than a bare 400.
+#[derive(Debug, Deserialize, Default)]
+pub struct YearQuery {
+    /// Year.
+    pub year: Option<String>,
+    /// First year.
+    pub from: Option<String>,
+    /// Last year.
+    pub to: Option<String>,
+    /// Notice after filing.
+    pub filed: Option<String>,
+}
+
+pub(crate) fn year_param(name: &str, v: &Option<String>) -> Result<Option<i32>, AppError> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t.parse::<i32>().map(Some).map_err(|_| {
+            AppError::BadRequest(format!("参数 {name} 应为年份（如 2025），收到“{t}”"))
+        }),
+    }
+}
+
+impl YearQuery {
+    /// `year`, read.
+    ///
+    /// # Errors
+    /// [`AppError::BadRequest`] naming `year` when it is not a whole number.
+    pub fn year(&self) -> Result<Option<i32>, AppError> {
+        year_param("year", &self.year)
+    }
+    /// `from`, read.
+    ///
+    /// # Errors
+    /// As [`YearQuery::year`], naming `from`.
+    pub fn from(&self) -> Result<Option<i32>, AppError> {
+        year_param("from", &self.from)
+    }
+    /// `to`, read.
+    ///
+    /// # Errors
+    /// As [`YearQuery::year`], naming `to`.
+    pub fn to(&self) -> Result<Option<i32>, AppError> {
+        year_param("to", &self.to)
+    }
+}
+
+/// The default year of indicators: the last complete one.
+pub(crate) fn last_year() -> i32 {
+    minplan_store::today().year() - 1
+}
+
+/// `GET /api/indicators?year=Y`: the indicators of a year (public; JSON of
+/// `IndicatorReport`: value, status, projection, licensed totals, series).
+#[utoipa::path(get, path = "/api/indicators", tag = "规划指标",
+    params(("year" = Option<i32>, Query, description = "年份，缺省为上一年")),
+    responses(
+        (status = 200, description = "专栏2各指标当年数值、状态（正常、预警、超出上限、未达标）、至规划末年的预测与逐年序列", body = Object),
+        (status = 400, description = "年份有误", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_indicators(State(st): State<AppState>, Query(q): Query<YearQuery>) -> Response {
+    let sp = st.plan().await;
+    let year = match q.year() {
+        Ok(y) => y.unwrap_or_else(last_year),
+        Err(e) => return e.into_json(),
+    };
+    match st.store.indicator_report(&sp.loaded.plan, year).await {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => AppError::from(e).into_json(),
+    }
+}
+
+/// `GET /api/reminders`: today's reminders (logged in; a 矿山企业 account sees its own).
+#[utoipa::path(get, path = "/api/reminders", tag = "工作台",
+    responses(
+        (status = 200, description = "今日提醒：许可证 90 天内到期、年度报告待报与逾期、接近规划上限；矿山企业只见本企业的", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_reminders(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
+) -> Response {
+    let sp = st.plan().await;
+    let own = (user.role == Role::Company).then(|| user.credit_code.clone().unwrap_or_default());
+    match st
+        .store
+        .reminders(&sp.loaded.plan, minplan_store::today(), own.as_deref())
+        .await
+    {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => AppError::from(e).into_json(),
+    }
+}
+
+/// A row of the evaluation page.
+struct EvalRow {
+    seq: usize,
+    group: String,
+    indicator: String,
+    unit: String,
+    target: String,
+    actual: String,
+    completion: String,
+    status: String,
+    status_class: &'static str,
+    projection: String,
+    svg: String,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation.html")]
+struct EvaluationPage {
+    layout: Layout,
+    title: String,
+    from: i32,
+    to: i32,
+    rows: Vec<EvalRow>,
+    notes: Vec<String>,
+}
+
+fn n2(v: Option<f64>) -> String {
+    v.map_or("—".into(), |x| {
+        minplan_domain::citation::format_number((x * 100.0).round() / 100.0)
+    })
+}
+
+fn range(st: &minplan_domain::Plan, q: &YearQuery) -> Result<(i32, i32), AppError> {
+    let to = q.to()?.unwrap_or_else(last_year);
+    Ok((q.from()?.unwrap_or(st.identity.period_start.min(to)), to))
+}
+
+/// `GET /evaluation?from=&to=`: 规划实施评估 in 专栏1's layout, a chart per indicator, and
+/// the XLSX/DOCX downloads (public: 《规划》七（四）定期公布规划执行情况).
+pub async fn evaluation_page(
+    State(st): State<AppState>,
+    Query(q): Query<YearQuery>,
+) -> Result<Html<String>, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let (from, to) = range(plan, &q)?;
+    let e = st.store.evaluation(plan, from, to).await?;
+    let rows = e
+        .rows
+        .iter()
+        .map(|r| EvalRow {
+            seq: r.seq,
+            group: r.group.clone(),
+            indicator: r.indicator.clone(),
+            unit: r.unit.symbol().into(),
+            target: r.target_label.clone(),
+            actual: n2(r.actual),
+            completion: r.completion_pct.map_or("—".into(), |p| format!("{p:.1}%")),
+            status: r.status_label.clone(),
+            status_class: match r.status {
+                minplan_domain::monitoring::Status::OnTrack => "ok",
+                minplan_domain::monitoring::Status::Warning => "warn",
+                minplan_domain::monitoring::Status::Breached => "bad",
+                minplan_domain::monitoring::Status::NoData => "none",
+            },
+            projection: n2(r.projection),
+            svg: if r.series.iter().any(|s| s.value.is_some()) {
+                minplan_report::indicator_chart_svg(r)
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    Ok(Html(
+        EvaluationPage {
+            layout: layout(&sp, "evaluation"),
+            title: format!(
+                "规划实施评估（{}）",
+                if from == to {
+                    format!("{to}年")
+                } else {
+                    format!("{from}～{to}年")
+                }
+            ),
+            from,
+            to,
+            rows,
+            notes: e.notes,
+        }
+        .render()?,
+    ))
+}
+
+/// `GET /annual-plan.xlsx?year=Y`: the draft 年度实施计划 (staff, not 矿山企业: it lists every
+/// company's licences; default: this year).
+pub async fn annual_plan_xlsx(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewAnnualPlan>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let year = q.year()?.unwrap_or_else(|| minplan_store::today().year());
+    let d = st.store.annual_plan(&sp.loaded.plan, year).await?;
+    let bytes = minplan_report::annual_plan_xlsx(&d)
+        .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
+    Ok(attachment(
+        bytes,
+        XLSX,
+        &format!("{year}年度实施计划.xlsx"),
+        &format!("annual-plan-{year}.xlsx"),
+    ))
+}
+
+/// `GET /annual-plan.docx?year=Y`: the draft 年度实施计划 as a Word document (staff).
+pub async fn annual_plan_docx(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewAnnualPlan>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let year = q.year()?.unwrap_or_else(|| minplan_store::today().year());
+    let d = st.store.annual_plan(plan, year).await?;
+    let bytes = minplan_report::annual_plan_docx(&d, &format!("{}自然资源局", plan.region.name))
+        .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
+    Ok(attachment(
+        bytes,
+        DOCX,
+        &format!("{year}年度实施计划.docx"),
+        &format!("annual-plan-{year}.docx"),
+    ))
+}
+
+/// `GET /evaluation.xlsx?from=&to=`: the evaluation workbook (专栏1 columns).
+pub async fn evaluation_xlsx(
+    State(st): State<AppState>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let (from, to) = range(&sp.loaded.plan, &q)?;
+    let e = st.store.evaluation(&sp.loaded.plan, from, to).await?;
+    let bytes = minplan_report::evaluation_xlsx(&e)
+        .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
+    Ok(attachment(
+        bytes,
+        XLSX,
+        &format!("规划实施评估{from}-{to}.xlsx"),
+        &format!("evaluation-{from}-{to}.xlsx"),
+    ))
+}
+
+/// `GET /evaluation.docx?from=&to=`: the evaluation report (charts as images).
+pub async fn evaluation_docx(
+    State(st): State<AppState>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let (from, to) = range(plan, &q)?;
+    let e = st.store.evaluation(plan, from, to).await?;
+    let bytes = minplan_report::evaluation_docx(&e, &format!("{}自然资源局", plan.region.name))
+        .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
+    Ok(attachment(
+        bytes,
+        DOCX,
+        &format!("规划实施评估{from}-{to}.docx"),
+        &format!("evaluation-{from}-{to}.docx"),
+    ))
+}
+
+/// The routes of plan monitoring.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/api/indicators", get(api_indicators))
+        .route("/api/reminders", get(api_reminders))
+        .route("/evaluation", get(evaluation_page))
+        .route("/evaluation.xlsx", get(evaluation_xlsx))
+        .route("/evaluation.docx", get(evaluation_docx))
+        .route("/annual-plan.xlsx", get(annual_plan_xlsx))
+        .route("/annual-plan.docx", get(annual_plan_docx))
+}

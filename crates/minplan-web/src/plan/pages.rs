@@ -1,0 +1,196 @@
+//! HTML pages: 规划概况, 规划指标, 上轮规划实施情况, 规划区块, 规划文本.
+
+use crate::AppState;
+use crate::http::error::AppError;
+use crate::http::views::*;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use minplan_domain::plan::{Plan, PlanLevel};
+
+fn render(t: impl Template) -> Result<Html<String>, AppError> {
+    Ok(Html(t.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage<'a> {
+    layout: Layout,
+    plan: &'a Plan,
+    level: &'static str,
+    name_cite: CiteView,
+    base_year_cite: CiteView,
+    period_cite: CiteView,
+    follows: Vec<(String,)>,
+    follows_cite: Option<CiteView>,
+    towns: String,
+    towns_cite: CiteView,
+    zone: String,
+    outline_area: String,
+    baseline: Vec<FigureGroup>,
+    key_areas: Vec<(String, String, String, CiteView)>,
+    admission: Vec<RuleRow>,
+}
+
+/// `GET /`: 规划概况 — identity, region, baseline (现状), key areas, admission conditions.
+pub async fn overview(State(st): State<AppState>) -> Result<Html<String>, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let id = &plan.identity;
+    render(OverviewPage {
+        layout: layout(&sp, "overview"),
+        plan,
+        level: match id.level {
+            PlanLevel::Provincial => "省级",
+            PlanLevel::Prefectural => "市级",
+            PlanLevel::County => "县级",
+        },
+        name_cite: cite_view(plan, &id.name.cite),
+        base_year_cite: cite_view(plan, &id.base_year.cite),
+        period_cite: cite_view(plan, &id.period_cite),
+        follows: id.follows.iter().map(|f| (f.value.clone(),)).collect(),
+        follows_cite: id.follows.first().map(|f| cite_view(plan, &f.cite)),
+        towns: plan.region.towns.value.join("、"),
+        towns_cite: cite_view(plan, &plan.region.towns.cite),
+        zone: plan.region.zone.to_string(),
+        outline_area: km2(plan.region.outline_area_km2),
+        baseline: baseline_groups(plan),
+        key_areas: plan
+            .key_areas
+            .iter()
+            .map(|k| {
+                (
+                    k.name.clone(),
+                    k.minerals.join("、"),
+                    k.blocks.join("、"),
+                    cite_view(plan, &k.cite),
+                )
+            })
+            .collect(),
+        admission: admission_rows(plan),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "indicators.html")]
+struct IndicatorsPage {
+    layout: Layout,
+    period_end: i32,
+    year: i32,
+    table2: Vec<IndicatorView>,
+    others: Vec<IndicatorView>,
+}
+
+/// `GET /indicators?year=Y`: 规划指标 — 专栏2 with target, comparison, attribute and the value
+/// and status of year Y (default: last year).
+pub async fn indicators(
+    State(st): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<crate::monitoring::YearQuery>,
+) -> Result<Html<String>, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let year = q.year()?.unwrap_or(minplan_store::today().year() - 1);
+    let report = st.store.indicator_report(plan, year).await?;
+    let (table2, others): (Vec<_>, Vec<_>) = with_current(indicator_views(plan), &report)
+        .into_iter()
+        .partition(|i| i.table == "专栏2");
+    render(IndicatorsPage {
+        layout: layout(&sp, "indicators"),
+        period_end: plan.identity.period_end,
+        year,
+        table2,
+        others,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "previous_round.html")]
+struct PreviousRoundPage {
+    layout: Layout,
+    rows: Vec<PreviousRoundView>,
+}
+
+/// `GET /previous-round`: 上轮规划实施情况 — 专栏1 with completion.
+pub async fn previous_round(State(st): State<AppState>) -> Result<Html<String>, AppError> {
+    let sp = st.plan().await;
+    render(PreviousRoundPage {
+        layout: layout(&sp, "previous"),
+        rows: previous_round_views(&sp.loaded.plan),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "blocks.html")]
+struct BlocksPage {
+    layout: Layout,
+    map: crate::http::mapview::MapView,
+    groups: Vec<BlockGroupView>,
+    blocks: Vec<BlockView>,
+}
+
+/// `GET /blocks`: 规划区块 — map (blocks, control layers, county outline) and tables.
+pub async fn blocks(State(st): State<AppState>) -> Result<Html<String>, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let map = crate::http::mapview::map_view(
+        &st,
+        plan,
+        crate::http::mapview::plan_layers(plan),
+        serde_json::Value::Null,
+    );
+    render(BlocksPage {
+        layout: layout(&sp, "blocks"),
+        map,
+        groups: block_group_views(plan),
+        blocks: block_views(plan),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "text.html")]
+struct TextPage {
+    layout: Layout,
+    headings: Vec<(usize, String, usize)>,
+    lines: Vec<(usize, String, bool)>,
+}
+
+/// `GET /text`: the plan's full text with its headings, the target of every citation link.
+pub async fn plan_text(State(st): State<AppState>) -> Result<Html<String>, AppError> {
+    let sp = st.plan().await;
+    let (headings, lines) = match &sp.loaded.plan.text {
+        None => (vec![], vec![]),
+        Some(t) => {
+            let hs: Vec<(usize, String, usize)> = t
+                .headings()
+                .iter()
+                .map(|h| {
+                    (
+                        h.line,
+                        h.title.clone(),
+                        h.citation.chars().filter(|c| *c == '（').count()
+                            + usize::from(h.citation.contains(char::is_numeric)),
+                    )
+                })
+                .collect();
+            let heading_lines: std::collections::HashSet<usize> = hs.iter().map(|h| h.0).collect();
+            let lines = t
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(i, l)| {
+                    (
+                        i + 1,
+                        l.trim().to_string(),
+                        heading_lines.contains(&(i + 1)),
+                    )
+                })
+                .collect();
+            (hs, lines)
+        }
+    };
+    render(TextPage {
+        layout: layout(&sp, "text"),
+        headings,
+        lines,
+    })
+}

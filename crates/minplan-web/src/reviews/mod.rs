@@ -1,0 +1,664 @@
+//! 审查记录: the stored reviews (every logged-in account; a 矿山企业 only its own), filtered by
+//! text, conclusion and currency; a review's detail — conclusion, each rule with its outcome,
+//! evidence and citations into the plan text, the map with the application and every
+//! conflicting part, the indicators before and after, the corner table as entered, the
+//! superseded history, the audit trail of the review and of the application, and the
+//! reproducibility check —; and its Word 审查意见书.
+//!
+//! The reproducibility check re-runs the review from what was stored
+//! ([`minplan_store::Store::replay_review`]): the application file and corner file, the plan
+//! version, the layer versions, the register and list snapshots and the parameters, at the
+//! recorded time. The 审查意见书 is written from that re-run, and only when it equals the
+//! stored record (409 otherwise): a document never says something the record does not.
+
+use crate::AppState;
+use crate::http::auth::{may_see, own_credit_code, policy};
+use crate::http::error::AppError;
+use crate::http::extract::RequireRole;
+use crate::http::mapview::{MapView, collection, feature, inline_layer, map_view, review_layers};
+use crate::http::views::{CiteView, Layout, cite_view, layout};
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use minplan_domain::citation::{Citation, format_number};
+use minplan_domain::plan::Plan;
+use minplan_store::{AuditRow, ReviewRecord, ReviewSummary, Role, StoreError, User};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// Filters of the list: `q` (申请编号、项目名称或申请人中的文字), `conclusion` (符合 /
+/// 基本符合（需人工核查） / 不符合), `current=1` (hide superseded reviews).
+fn filtered(
+    all: Vec<ReviewSummary>,
+    user: &User,
+    q: &HashMap<String, String>,
+) -> Vec<ReviewSummary> {
+    let text = q.get("q").map(|s| s.trim()).unwrap_or("");
+    let conclusion = q.get("conclusion").map(|s| s.trim()).unwrap_or("");
+    let current = q.get("current").is_some_and(|c| c == "1");
+    all.into_iter()
+        .filter(|r| may_see(user, Some(&r.credit_code)))
+        .filter(|r| {
+            text.is_empty()
+                || r.application_number.contains(text)
+                || r.project_name.contains(text)
+                || r.holder_name.contains(text)
+        })
+        .filter(|r| conclusion.is_empty() || r.conclusion == conclusion)
+        .filter(|r| !current || !r.superseded)
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "reviews.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<ReviewSummary>,
+    q: String,
+    current: bool,
+    conclusions: Vec<(&'static str, bool)>,
+    own_only: bool,
+}
+
+/// `GET /reviews?q=&conclusion=&current=1`: the stored reviews, newest first.
+pub async fn list_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let rows = filtered(st.store.list_reviews(None).await?, &user, &q);
+    let conclusion = q.get("conclusion").cloned().unwrap_or_default();
+    let page = ListPage {
+        layout: layout(&sp, "reviews"),
+        rows,
+        q: q.get("q").cloned().unwrap_or_default(),
+        conclusions: ["符合", "基本符合（需人工核查）", "不符合"]
+            .into_iter()
+            .map(|c| (c, c == conclusion))
+            .collect(),
+        current: q.get("current").is_some_and(|c| c == "1"),
+        own_only: own_credit_code(&user).is_some(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// `GET /api/reviews?q=&conclusion=&current=1`: `{"reviews": [...]}`.
+#[utoipa::path(get, path = "/api/reviews", tag = "审查记录",
+    params(
+        ("q" = Option<String>, Query, description = "申请编号、项目名称或申请人中的文字"),
+        ("conclusion" = Option<String>, Query, description = "符合 | 基本符合（需人工核查） | 不符合"),
+        ("current" = Option<String>, Query, description = "1：只列未被取代的记录"),
+    ),
+    responses(
+        (status = 200, description = "`{reviews: [{id, application_number, project_name, holder_name, credit_code, kind, conclusion, reviewed_at, actor, supersedes_id, superseded, plan_version_id}]}`；矿山企业只见本企业的记录", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_list(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match st.store.list_reviews(None).await {
+        Ok(all) => Json(json!({ "reviews": filtered(all, &user, &q) })).into_response(),
+        Err(e) => AppError::from(e).into_json(),
+    }
+}
+
+/// A stored review the user may see, or 404 (another company's review is not shown to exist).
+async fn record_for(st: &AppState, user: &User, id: &str) -> Result<ReviewRecord, AppError> {
+    let n: i64 = id
+        .parse()
+        .map_err(|_| AppError::BadRequest(format!("审查记录编号应为整数，收到“{id}”")))?;
+    let record = match st.store.review_record(n).await {
+        Ok(r) => r,
+        Err(StoreError::NotFound(m)) => return Err(AppError::NotFound(m)),
+        Err(e) => return Err(e.into()),
+    };
+    if !may_see(user, Some(&record.summary.credit_code)) {
+        return Err(AppError::NotFound(format!("没有编号为 {n} 的审查记录")));
+    }
+    Ok(record)
+}
+
+/// The reproducibility check as shown.
+struct Reproduced {
+    ok: bool,
+    summary: String,
+    differences: Vec<String>,
+}
+
+/// Everything the detail shows, gathered once for the page and the API.
+struct Detail {
+    record: ReviewRecord,
+    history: Vec<ReviewSummary>,
+    trail: Vec<AuditRow>,
+    reproduced: Reproduced,
+    plan: std::sync::Arc<minplan_store::StoredPlan>,
+}
+
+async fn detail(st: &AppState, user: &User, id: &str) -> Result<Detail, AppError> {
+    let record = record_for(st, user, id).await?;
+    let number = record.summary.application_number.clone();
+    let history = st.store.list_reviews(Some(&number)).await?;
+    // The trail carries staff's internal notes (人工核查意见, who did what): not for the
+    // applicant's own 矿山企业 account.
+    let mut trail = Vec::new();
+    if user.role != Role::Company {
+        trail = st
+            .store
+            .audit_trail("review", &record.summary.id.to_string())
+            .await?;
+        trail.extend(st.store.audit_trail("application", &number).await?);
+        trail.sort_by_key(|r| r.id);
+    }
+    let active = st.plan().await;
+    let (reproduced, plan) = match st.store.replay_review(&record, Some(active.clone())).await {
+        Ok(r) => (
+            Reproduced {
+                ok: r.matches(),
+                summary: if r.matches() {
+                    format!(
+                        "按存档的申请文件与坐标、规划第 {} 版（{}）、所用图层版本、登记簿与名录快照和审查参数重新审查，结论和各条规则的结果与存档一致。",
+                        r.plan.info.version, r.plan.info.name
+                    )
+                } else {
+                    format!(
+                        "按存档输入重新审查的结果与存档有 {} 处不同（见下列），请核查；不一致时不生成审查意见书。",
+                        r.differences.len()
+                    )
+                },
+                differences: r.differences.clone(),
+            },
+            r.plan,
+        ),
+        Err(e) => (
+            Reproduced {
+                ok: false,
+                summary: format!("无法按存档输入重新审查：{e}"),
+                differences: vec![],
+            },
+            active,
+        ),
+    };
+    Ok(Detail {
+        record,
+        history,
+        trail,
+        reproduced,
+        plan,
+    })
+}
+
+/// A rule as the detail shows it.
+struct RuleView {
+    id: String,
+    title: String,
+    outcome: String,
+    class: &'static str,
+    severity: String,
+    message: String,
+    evidence: Vec<(String, String)>,
+    cites: Vec<CiteView>,
+    basis: String,
+    conflicts: Vec<ConflictView>,
+}
+
+/// A conflicting part.
+struct ConflictView {
+    layer: String,
+    feature: String,
+    area: String,
+    percent: String,
+    class: String,
+}
+
+fn s(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        v => v.to_string(),
+    }
+}
+
+fn outcome_class(o: &str) -> &'static str {
+    match o {
+        "符合" => "pass",
+        "不符合" => "fail",
+        "需人工核查" => "manual",
+        _ => "na",
+    }
+}
+
+/// CSS class of a conclusion: 符合 pass, 基本符合（需人工核查） manual, 不符合 fail.
+pub fn conclusion_class(c: &str) -> &'static str {
+    if c.starts_with("基本符合") {
+        "manual"
+    } else {
+        outcome_class(c)
+    }
+}
+
+fn overlap_label(c: &str) -> String {
+    match c {
+        "Overlap" | "overlap" => "重叠".into(),
+        "Sliver" | "sliver" => "细碎重叠".into(),
+        "Touching" | "touching" => "相邻".into(),
+        other => other.to_string(),
+    }
+}
+
+fn rule_views(plan: &Plan, result: &Value) -> Vec<RuleView> {
+    result["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| RuleView {
+            id: s(&r["id"]),
+            title: s(&r["title"]),
+            outcome: s(&r["outcome"]),
+            class: outcome_class(r["outcome"].as_str().unwrap_or("")),
+            severity: s(&r["severity"]),
+            message: s(&r["message"]),
+            evidence: r["evidence"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| (s(&e["label"]), s(&e["value"])))
+                .collect(),
+            cites: r["cites"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c.as_str())
+                .map(|c| match Citation::parse(c) {
+                    Ok(cit) => cite_view(plan, &cit),
+                    Err(_) => CiteView {
+                        label: format!("《规划》{c}"),
+                        href: "/text".into(),
+                        excerpt: String::new(),
+                    },
+                })
+                .collect(),
+            basis: r["basis"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|b| b.as_str())
+                .collect::<Vec<_>>()
+                .join("；"),
+            conflicts: r["conflicts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| ConflictView {
+                    layer: s(&c["layer"]),
+                    feature: match c["feature_name"].as_str() {
+                        Some(n) => format!("{} {n}", s(&c["feature_id"])),
+                        None => s(&c["feature_id"]),
+                    },
+                    area: format!("{:.2}", c["area_m2"].as_f64().unwrap_or(0.0)),
+                    percent: format!(
+                        "{:.2}%",
+                        c["percent_of_application"].as_f64().unwrap_or(0.0)
+                    ),
+                    class: overlap_label(c["class"].as_str().unwrap_or("")),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The application and its conflicting parts as GeoJSON for the map.
+fn review_features(result: &Value) -> (Value, Value) {
+    let app = &result["application"];
+    let application = collection(vec![feature(
+        &result["application_geometry"],
+        json!({
+            "name": app["project_name"], "number": app["number"], "layer": "申请范围",
+            "holder_name": app["holder_name"],
+        }),
+    )]);
+    let mut conflicts = Vec::new();
+    for r in result["rules"].as_array().into_iter().flatten() {
+        for c in r["conflicts"].as_array().into_iter().flatten() {
+            conflicts.push(feature(
+                &c["geometry"],
+                json!({
+                    "rule": r["id"], "rule_title": r["title"], "outcome": r["outcome"],
+                    "layer": c["layer"], "id": c["feature_id"], "name": c["feature_name"],
+                    "area_m2": c["area_m2"], "percent": c["percent_of_application"],
+                    "class": overlap_label(c["class"].as_str().unwrap_or("")),
+                }),
+            ));
+        }
+    }
+    (application, collection(conflicts))
+}
+
+/// A row of the audit trail.
+struct TrailRow {
+    at: String,
+    actor: String,
+    action: String,
+    entity: String,
+    after: String,
+}
+
+fn action_label(a: &str) -> String {
+    match a {
+        "review.create" => "审查并保存审查记录".into(),
+        "application.register" => "申请登记（在审）".into(),
+        other => other.to_string(),
+    }
+}
+
+fn trail_rows(trail: &[AuditRow]) -> Vec<TrailRow> {
+    trail
+        .iter()
+        .map(|r| TrailRow {
+            at: r.at.clone(),
+            actor: r.actor.clone(),
+            action: action_label(&r.action),
+            entity: format!("{}:{}", r.entity_type, r.entity_id),
+            after: r.after.clone().unwrap_or_else(|| "—".into()),
+        })
+        .collect()
+}
+
+fn num_or_dash(v: &Value) -> String {
+    v.as_f64()
+        .map_or("—".into(), |x| format_number((x * 100.0).round() / 100.0))
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct DetailPage {
+    layout: Layout,
+    summary: ReviewSummary,
+    conclusion_class: &'static str,
+    info: Vec<(String, String)>,
+    rules: Vec<RuleView>,
+    indicators: Vec<Vec<String>>,
+    corners: Vec<Vec<String>>,
+    notes: Vec<String>,
+    history: Vec<ReviewSummary>,
+    trail: Vec<TrailRow>,
+    reproduced: Reproduced,
+    map: MapView,
+    other_plan: bool,
+    /// For 系统管理员, 审批科: a link to the application's 登记办理 page.
+    application_link: Option<String>,
+}
+
+/// `GET /reviews/{id}`: a stored review in full.
+pub async fn detail_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let d = detail(&st, &user, &id).await?;
+    let sp = st.plan().await;
+    let result = &d.record.result;
+    let app = &result["application"];
+    let report = &app["corner_report"];
+    let area = match (
+        report["areas"]["km2"].as_f64(),
+        report["areas"]["plane_m2"].as_f64(),
+    ) {
+        (Some(k), Some(p)) => {
+            format!("椭球面积 {k:.4} km²（TD/T 1055-2019 附录D）；平面面积 {p:.2} m²（高斯投影）")
+        }
+        _ => "—".into(),
+    };
+    let capacity = match (
+        app["capacity"]["value"].as_f64(),
+        app["capacity"]["unit"].as_str(),
+    ) {
+        (Some(v), Some(u)) => format!("{} {u}", format_number(v)),
+        _ => "—".into(),
+    };
+    let info = vec![
+        ("申请编号".to_string(), s(&app["number"])),
+        (
+            "申请类型".into(),
+            match app["change"].as_str() {
+                Some(c) => format!("{}（{c}）", s(&app["kind"])),
+                None => s(&app["kind"]),
+            },
+        ),
+        ("矿业权类型".into(), s(&app["right_kind"])),
+        ("项目名称".into(), s(&app["project_name"])),
+        ("申请人".into(), s(&app["holder_name"])),
+        ("统一社会信用代码".into(), s(&app["credit_code"])),
+        (
+            "矿种".into(),
+            app["minerals"]
+                .as_array()
+                .map(|a| a.iter().map(s).collect::<Vec<_>>().join("、"))
+                .unwrap_or_default(),
+        ),
+        ("开采方式".into(), s(&app["mining_method"])),
+        ("设计生产规模".into(), capacity),
+        ("出让方式".into(), s(&app["grant_method"])),
+        ("面积".into(), area),
+        (
+            "审查依据的规划".into(),
+            format!(
+                "{}（第 {} 版）",
+                s(&result["plan"]["name"]),
+                s(&result["plan"]["version"])
+            ),
+        ),
+        ("审查时间（UTC）".into(), s(&result["reviewed_at"])),
+        ("审查人".into(), d.record.summary.actor.clone()),
+    ];
+    let indicators = result["indicators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| {
+            vec![
+                format!("{}（{}）", s(&i["name"]), s(&i["unit"])),
+                s(&i["target"]),
+                num_or_dash(&i["before"]),
+                num_or_dash(&i["after"]),
+                match i["holds_after"].as_bool() {
+                    Some(true) => "是".into(),
+                    Some(false) => "否".into(),
+                    None => "—".into(),
+                },
+            ]
+        })
+        .collect();
+    let mut corners = Vec::new();
+    for b in report["blocks"].as_array().into_iter().flatten() {
+        for r in b["rings"].as_array().into_iter().flatten() {
+            for p in r["points"].as_array().into_iter().flatten() {
+                corners.push(vec![
+                    s(&b["name"]),
+                    format!(
+                        "{}{}",
+                        r["name"].as_str().unwrap_or(""),
+                        if r["role"] == "hole" {
+                            "（内圈）"
+                        } else {
+                            ""
+                        }
+                    ),
+                    s(&p["label"]),
+                    s(&p["x_text"]),
+                    s(&p["y_text"]),
+                ]);
+            }
+        }
+    }
+    let (application, conflicts) = review_features(result);
+    let engine = st.engine().await;
+    let mut layers: Vec<Value> = review_layers(&engine, &user)
+        .into_iter()
+        .map(|mut l| {
+            l["fit"] = json!(false);
+            l
+        })
+        .collect();
+    layers.push(inline_layer(
+        "application",
+        "申请范围",
+        application,
+        "application",
+        true,
+    ));
+    layers.push(inline_layer(
+        "conflicts",
+        "冲突部分",
+        conflicts,
+        "conflict",
+        false,
+    ));
+    let plan = &d.plan.loaded.plan;
+    let page = DetailPage {
+        layout: layout(&sp, "reviews"),
+        conclusion_class: conclusion_class(&d.record.summary.conclusion),
+        info,
+        rules: rule_views(plan, result),
+        indicators,
+        corners,
+        notes: result["notes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(s)
+            .collect(),
+        history: d.history,
+        trail: trail_rows(&d.trail),
+        map: map_view(&st, plan, layers, Value::Null),
+        other_plan: d.plan.info.id != sp.info.id,
+        application_link: crate::http::auth::allowed(
+            Some(user.role),
+            crate::http::auth::Permission::ManageRegister,
+        )
+        .then(|| {
+            format!(
+                "/applications/{}",
+                crate::rights::forms::segment(&d.record.summary.application_number)
+            )
+        }),
+        reproduced: d.reproduced,
+        summary: d.record.summary,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// `GET /api/reviews/{id}`: the stored review (`review`: the result as stored), its summary,
+/// the history of the application, the audit trail and the reproducibility check.
+#[utoipa::path(get, path = "/api/reviews/{id}", tag = "审查记录",
+    params(("id" = i64, Path, description = "审查记录编号")),
+    responses(
+        (status = 200, description = "`{summary, review, history, trail, reproducible: {matches, summary, differences}, docx_url}`", body = Object),
+        (status = 400, description = "编号不是整数", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该记录（或不是本企业的记录）", body = crate::http::error::ApiError),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_detail(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
+    Path(id): Path<String>,
+) -> Response {
+    match detail(&st, &user, &id).await {
+        Ok(d) => Json(json!({
+            "summary": d.record.summary,
+            "review": d.record.result,
+            "inputs": {
+                "application_toml": d.record.input_toml,
+                "corner_file_name": d.record.corner_file_name,
+                "layers": d.record.layers,
+            },
+            "history": d.history,
+            "trail": d.trail,
+            "reproducible": {
+                "matches": d.reproduced.ok,
+                "summary": d.reproduced.summary,
+                "differences": d.reproduced.differences,
+            },
+            "docx_url": format!("/reviews/{}/docx", d.record.summary.id),
+        }))
+        .into_response(),
+        Err(e) => e.into_json(),
+    }
+}
+
+/// `GET /reviews/{id}/docx`: the Word 审查意见书, written from the review re-run from its
+/// stored inputs; 409 when the re-run differs from the record.
+#[utoipa::path(get, path = "/reviews/{id}/docx", tag = "审查记录",
+    params(("id" = i64, Path, description = "审查记录编号")),
+    responses(
+        (status = 200, description = "审查意见书（.docx）", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 404, description = "没有该记录"),
+        (status = 409, description = "按存档输入重新审查的结果与存档不一致，不生成意见书"),
+    ))]
+pub async fn docx(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let record = record_for(&st, &user, &id).await?;
+    let replay = st
+        .store
+        .replay_review(&record, Some(st.plan().await))
+        .await?;
+    if !replay.matches() {
+        return Err(AppError::Http {
+            status: StatusCode::CONFLICT,
+            code: "replay_mismatch",
+            message: format!(
+                "审查记录 {} 按存档输入重新审查的结果与存档不一致（{}），不生成审查意见书；请在审查记录页查看差异。",
+                record.summary.id,
+                replay.differences.first().cloned().unwrap_or_default()
+            ),
+        });
+    }
+    let review = replay.review;
+    let plan = replay.plan;
+    let bytes = tokio::task::spawn_blocking(move || {
+        minplan_report::review_docx(
+            &review,
+            &plan.loaded.plan,
+            &minplan_report::DocxOptions::default(),
+        )
+    })
+    .await
+    .map_err(|e| AppError::Http {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        code: "internal",
+        message: format!("生成审查意见书失败：{e}"),
+    })?
+    .map_err(|e| AppError::Http {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        code: "internal",
+        message: e.to_string(),
+    })?;
+    let name = format!(
+        "审查意见书-{}-{}.docx",
+        record.summary.application_number, record.summary.id
+    );
+    Ok(crate::http::download::attachment(
+        bytes,
+        crate::http::download::DOCX,
+        &name,
+        &format!("review-{}.docx", record.summary.id),
+    ))
+}
+
+/// The routes of 审查记录.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/reviews", get(list_page))
+        .route("/reviews/{id}", get(detail_page))
+        .route("/reviews/{id}/docx", get(docx))
+        .route("/api/reviews", get(api_list))
+        .route("/api/reviews/{id}", get(api_detail))
+}

@@ -1,0 +1,429 @@
+//! The register's lifecycle for staff, as a JSON API (the 矿业权 pages post to it): decide on
+//! a reviewed application, record its grant, register the right, then extend, transfer, file
+//! a closure report, close (闭坑) or cancel it, and read a right's history. Each call runs the
+//! same store function as `minplan right …` (checked, one transaction, audit row);
+//! refused input answers 422 with every problem named (`fields`).
+
+use crate::AppState;
+use crate::http::auth::{actor, policy};
+use crate::http::error::AppError;
+use crate::http::extract::RequireRole;
+use crate::http::forms::json_body;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use minplan_domain::application::GrantMethod;
+use minplan_domain::date::Date;
+use minplan_domain::plan::ApprovalLevel;
+use minplan_domain::register::{
+    ClosureAcceptance, ClosureReport, Decision, Extension, Grant, Registration,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+fn date(field: &str, s: &str) -> Result<Date, AppError> {
+    Date::parse(s).map_err(|e| AppError::BadRequest(format!("{field}：{e}")))
+}
+
+/// Runs a register write under the write lock (taken before `work` starts: a future does
+/// nothing until awaited) and, after a success, rebuilds the review engine — the register
+/// changed, and a registered, extended or cancelled right is what the next review's 空间查重
+/// and what-if read.
+async fn write<T: serde::Serialize>(
+    st: &AppState,
+    work: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Response {
+    let _guard = st.write_lock().await;
+    let r = match work.await {
+        Ok(v) => st.rebuild_engine().await.map(|()| v),
+        Err(e) => Err(e),
+    };
+    respond(r)
+}
+
+fn respond<T: serde::Serialize>(r: Result<T, AppError>) -> Response {
+    match r {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.into_json(),
+    }
+}
+
+/// `{approve, date, accepted_checks?, reason?}`.
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionBody {
+    /// 批准（true）或不予批准（false）。
+    pub approve: bool,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+    /// 基本符合（需人工核查）的申请批准时：人工核查意见（必填）。
+    pub accepted_checks: Option<String>,
+    /// 理由（不予批准、逾期延续、注销时必填）。
+    pub reason: Option<String>,
+}
+
+/// `POST /api/applications/{number}/decision`: 批准 / 不予批准 (审批科).
+#[utoipa::path(post, path = "/api/applications/{id}/decision", tag = "矿业权",
+    request_body = DecisionBody,
+    params(("id" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "`{application, status}`", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+    ))]
+pub async fn decide(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Response {
+    write(&st, async {
+        let b: DecisionBody = json_body(&body)?;
+        let d = Decision {
+            approve: b.approve,
+            date: date("date", &b.date)?,
+            accepted_checks: b.accepted_checks,
+            reason: b.reason,
+        };
+        let s = st
+            .store
+            .decide_application(&number, &d, &actor(&user))
+            .await?;
+        Ok(serde_json::json!({ "application": number, "status": s.label() }))
+    })
+    .await
+}
+
+/// `{method, price_wan_yuan, date, net_mineral?, contract?}`.
+#[derive(Deserialize, ToSchema)]
+pub struct GrantBody {
+    /// 出让方式：招标、拍卖、挂牌、协议。
+    pub method: String,
+    /// 出让收益（价款），万元。
+    pub price_wan_yuan: f64,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+    #[serde(default)]
+    /// 净矿出让。
+    pub net_mineral: bool,
+    /// 出让合同编号。
+    pub contract: Option<String>,
+}
+
+/// `POST /api/applications/{number}/grant`: records 出让 (招标/拍卖/挂牌/协议, 净矿出让, price).
+#[utoipa::path(post, path = "/api/applications/{id}/grant", tag = "矿业权",
+    request_body = GrantBody,
+    params(("id" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "`{application, grant}`", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+    ))]
+pub async fn grant(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Response {
+    write(&st, async {
+        let b: GrantBody = json_body(&body)?;
+        let method = GrantMethod::parse(&b.method).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "method“{}”应为 招标、拍卖、挂牌、协议 之一",
+                b.method
+            ))
+        })?;
+        let g = Grant {
+            method,
+            net_mineral: b.net_mineral,
+            price_wan_yuan: b.price_wan_yuan,
+            date: date("date", &b.date)?,
+            contract: b.contract,
+        };
+        st.store.record_grant(&number, &g, &actor(&user)).await?;
+        Ok(serde_json::json!({ "application": number, "grant": g }))
+    })
+    .await
+}
+
+/// `{licence, valid_from, valid_to, date?, approval?, name?}`.
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterBody {
+    /// 许可证号。
+    pub licence: String,
+    /// 有效期起，YYYY-MM-DD。
+    pub valid_from: String,
+    /// 有效期止，YYYY-MM-DD。
+    pub valid_to: String,
+    /// 日期，YYYY-MM-DD。
+    pub date: Option<String>,
+    /// 发证机关层级：省级、市级划定、本级审批。
+    pub approval: Option<String>,
+    /// 矿山（项目）名称，缺省取申请的项目名称。
+    pub name: Option<String>,
+}
+
+/// `POST /api/applications/{number}/register`: registers the right of an approved application.
+#[utoipa::path(post, path = "/api/applications/{id}/register", tag = "矿业权",
+    request_body = RegisterBody,
+    params(("id" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "登记后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+    ))]
+pub async fn register(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Response {
+    write(&st, async {
+        let b: RegisterBody = json_body(&body)?;
+        let from = date("valid_from", &b.valid_from)?;
+        let approval = match b.approval.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(a) => Some(ApprovalLevel::parse(a).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "approval“{a}”应为 {} 之一",
+                    ApprovalLevel::ACCEPTED
+                ))
+            })?),
+        };
+        let r = Registration {
+            licence: b.licence,
+            date: match &b.date {
+                Some(d) => date("date", d)?,
+                None => from,
+            },
+            valid_from: from,
+            valid_to: date("valid_to", &b.valid_to)?,
+            name: b.name,
+            capacity: None,
+            elevation: None,
+            area_km2: None,
+            approval,
+            mine_id: None,
+        };
+        Ok(st.store.register_right(&number, &r, &actor(&user)).await?)
+    })
+    .await
+}
+
+/// `GET /api/rights/{id}/history`: a right with every event (staff).
+#[utoipa::path(get, path = "/api/rights/{id}/history", tag = "矿业权",
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "矿业权及其全部登记事项", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+    ))]
+pub async fn history(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ManageRegister>,
+    Path(id): Path<String>,
+) -> Response {
+    respond(st.store.right_history(&id).await.map_err(AppError::from))
+}
+
+/// `{valid_to, date, reason?, application?}`.
+#[derive(Deserialize, ToSchema)]
+pub struct ExtendBody {
+    /// 有效期止，YYYY-MM-DD。
+    pub valid_to: String,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+    /// 理由（不予批准、逾期延续、注销时必填）。
+    pub reason: Option<String>,
+    /// 申请编号。
+    pub application: Option<String>,
+}
+
+/// `POST /api/rights/{id}/extend`: 延续 (after expiry only with `reason`).
+#[utoipa::path(post, path = "/api/rights/{id}/extend", tag = "矿业权",
+    request_body = ExtendBody,
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "延续后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+    ))]
+pub async fn extend(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    write(&st, async {
+        let b: ExtendBody = json_body(&body)?;
+        let e = Extension {
+            date: date("date", &b.date)?,
+            valid_to: date("valid_to", &b.valid_to)?,
+            reason: b.reason,
+            application: b.application,
+        };
+        Ok(st.store.extend_right(&id, &e, &actor(&user)).await?)
+    })
+    .await
+}
+
+/// `{application, date}`.
+#[derive(Deserialize, ToSchema)]
+pub struct AppDateBody {
+    /// 申请编号。
+    pub application: String,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+}
+
+/// `POST /api/rights/{id}/transfer`: 转让 on an approved 转让 application.
+#[utoipa::path(post, path = "/api/rights/{id}/transfer", tag = "矿业权",
+    request_body = AppDateBody,
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "转让后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+    ))]
+pub async fn transfer(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    write(&st, async {
+        let b: AppDateBody = json_body(&body)?;
+        let d = date("date", &b.date)?;
+        Ok(st
+            .store
+            .transfer_right(&id, &b.application, d, &actor(&user))
+            .await?)
+    })
+    .await
+}
+
+/// `{title, date}`.
+#[derive(Deserialize, ToSchema)]
+pub struct ClosureReportBody {
+    /// 闭坑报告名称。
+    pub title: String,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+}
+
+/// `POST /api/rights/{id}/closure-report`: files the 闭坑报告.
+#[utoipa::path(post, path = "/api/rights/{id}/closure-report", tag = "矿业权",
+    request_body = ClosureReportBody,
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "报送后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员、审批科或生态修复）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+    ))]
+pub async fn closure_report(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::AcceptClosure>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    write(&st, async {
+        let b: ClosureReportBody = json_body(&body)?;
+        let r = ClosureReport {
+            title: b.title,
+            date: date("date", &b.date)?,
+        };
+        Ok(st.store.file_closure_report(&id, &r, &actor(&user)).await?)
+    })
+    .await
+}
+
+/// `{date, accepted_by, document}`.
+#[derive(Deserialize, ToSchema)]
+pub struct CloseBody {
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+    /// 验收单位。
+    pub accepted_by: String,
+    /// 验收文号。
+    pub document: String,
+}
+
+/// `POST /api/rights/{id}/close`: 闭坑 — accepts the closure report on file.
+#[utoipa::path(post, path = "/api/rights/{id}/close", tag = "矿业权",
+    request_body = CloseBody,
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "闭坑后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员、审批科或生态修复）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+    ))]
+pub async fn close(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::AcceptClosure>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    write(&st, async {
+        let b: CloseBody = json_body(&body)?;
+        let a = ClosureAcceptance {
+            date: date("date", &b.date)?,
+            accepted_by: b.accepted_by,
+            document: b.document,
+        };
+        Ok(st.store.close_right(&id, &a, &actor(&user)).await?)
+    })
+    .await
+}
+
+/// `{date, reason}`.
+#[derive(Deserialize, ToSchema)]
+pub struct CancelBody {
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+    /// 理由（不予批准、逾期延续、注销时必填）。
+    pub reason: String,
+}
+
+/// `POST /api/rights/{id}/cancel`: 注销 with its reason.
+#[utoipa::path(post, path = "/api/rights/{id}/cancel", tag = "矿业权",
+    request_body = CancelBody,
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "注销后的矿业权", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+    ))]
+pub async fn cancel(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    write(&st, async {
+        let b: CancelBody = json_body(&body)?;
+        let d = date("date", &b.date)?;
+        Ok(st
+            .store
+            .cancel_right(&id, d, &b.reason, &actor(&user))
+            .await?)
+    })
+    .await
+}

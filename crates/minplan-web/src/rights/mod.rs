@@ -1,0 +1,588 @@
+//! 矿业权: the register as reviews read it — the rights and the applications under review
+//! (在审) — with a map; a right's detail with its map and audit trail; the import of rights
+//! from GeoJSON (系统管理员, 审批科; [`minplan_store::Store::import_rights`], audited), after
+//! which the review engine is rebuilt. Every logged-in account may look; a 矿山企业 sees its
+//! own rights only. Staff see a right's 登记事项 and the forms of its lifecycle on its page
+//! (handled in [`crate::register_pages`]).
+//!
+//! Pages `/rights`, `/rights/{id}`; API `/api/rights` (`?format=geojson` for maps),
+//! `/api/rights/{id}`.
+
+pub mod api;
+pub mod applications;
+pub mod forms;
+
+use crate::AppState;
+use crate::http::auth::{Permission, actor, allowed, may_see, own_credit_code, policy};
+use crate::http::error::AppError;
+use crate::http::extract::RequireRole;
+use crate::http::forms::{FieldErrors, SubmittedForm, json_body};
+use crate::http::mapview::{MapView, collection, feature, inline_layer, map_view, plan_layers};
+use crate::http::views::{Layout, layout};
+use crate::rights::forms::{Submitted, done_notice, segment};
+use askama::Template;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use minplan_store::{ApplicationRecord, AuditRow, RightRecord, RightsImport, StoreError, User};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// The register as `user` may see it: rights, and applications under review.
+async fn visible(
+    st: &AppState,
+    user: &User,
+) -> Result<(Vec<RightRecord>, Vec<ApplicationRecord>), AppError> {
+    let rights = st
+        .store
+        .right_records()
+        .await?
+        .into_iter()
+        .filter(|r| may_see(user, r.credit_code.as_deref()))
+        .collect();
+    let pending = st
+        .store
+        .application_records()
+        .await?
+        .into_iter()
+        .filter(|a| a.status == "在审" && may_see(user, Some(&a.credit_code)))
+        .collect();
+    Ok((rights, pending))
+}
+
+fn capacity(r: &RightRecord) -> String {
+    match (r.capacity, &r.capacity_unit) {
+        (Some(v), Some(u)) => format!("{} {u}", crate::http::views::num(v)),
+        _ => "—".into(),
+    }
+}
+
+fn right_feature(r: &RightRecord) -> Value {
+    feature(
+        &json!(r.geometry),
+        json!({
+            "id": r.id, "name": r.name, "holder_name": r.holder_name, "kind": r.kind,
+            "status": r.status, "minerals": r.minerals, "capacity": capacity(r),
+            "valid_to": r.valid_to, "layer": "矿业权",
+        }),
+    )
+}
+
+fn pending_feature(a: &ApplicationRecord) -> Value {
+    feature(
+        &json!(a.geometry),
+        json!({
+            "id": a.number, "name": a.project_name, "holder_name": a.holder_name,
+            "kind": a.right_kind, "status": "在审", "minerals": a.minerals,
+            "conclusion": a.conclusion, "layer": "在审申请",
+        }),
+    )
+}
+
+/// The register as GeoJSON (rights and pending applications).
+fn register_geojson(rights: &[RightRecord], pending: &[ApplicationRecord]) -> Value {
+    collection(
+        rights
+            .iter()
+            .map(right_feature)
+            .chain(pending.iter().map(pending_feature))
+            .collect(),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "rights.html")]
+struct ListPage {
+    layout: Layout,
+    rights: Vec<(RightRecord, String)>,
+    pending: Vec<ApplicationRecord>,
+    /// For staff: approved applications not yet registered (登记 on their page).
+    approved: Vec<ApplicationRecord>,
+    map: MapView,
+    can_import: bool,
+    own_only: bool,
+    errors: FieldErrors,
+    result: Option<RightsImport>,
+}
+
+async fn render_list(
+    st: &AppState,
+    user: &User,
+    status: StatusCode,
+    errors: FieldErrors,
+    result: Option<RightsImport>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let (rights, pending) = visible(st, user).await?;
+    let can_import = allowed(Some(user.role), Permission::ManageRegister);
+    let mut approved = Vec::new();
+    if can_import {
+        for a in st.store.application_records().await? {
+            if a.status == "已批准"
+                && st
+                    .store
+                    .application_facts(&a.number)
+                    .await
+                    .is_ok_and(|f| f.used_for.is_none())
+            {
+                approved.push(a);
+            }
+        }
+    }
+    let mut layers = plan_layers(plan);
+    layers.push(inline_layer(
+        "register",
+        "矿业权与在审申请",
+        register_geojson(&rights, &pending),
+        "rights",
+        false,
+    ));
+    let page = ListPage {
+        layout: layout(&sp, "rights"),
+        rights: rights
+            .into_iter()
+            .map(|r| {
+                let c = capacity(&r);
+                (r, c)
+            })
+            .collect(),
+        pending,
+        approved,
+        map: map_view(st, plan, layers, Value::Null),
+        can_import,
+        own_only: own_credit_code(user).is_some(),
+        errors,
+        result,
+    };
+    Ok((status, Html(page.render()?).into_response()).into_response())
+}
+
+/// `GET /rights`: the register with a map and, for 系统管理员 and 审批科, the import form.
+pub async fn list_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+) -> Result<Response, AppError> {
+    render_list(&st, &user, StatusCode::OK, FieldErrors::default(), None).await
+}
+
+/// Imports rights from GeoJSON text; inner `Err` for the user's mistakes.
+async fn import(
+    st: &AppState,
+    user: &User,
+    text: &str,
+    file_name: &str,
+) -> Result<Result<RightsImport, FieldErrors>, AppError> {
+    let mut errors = FieldErrors::default();
+    if text.trim().is_empty() {
+        errors.push("file", "请选择要导入的 GeoJSON 文件（文件不能为空）");
+        return Ok(Err(errors));
+    }
+    let zone = st.plan().await.loaded.plan.region.zone;
+    let _guard = st.write_lock().await;
+    match st
+        .store
+        .import_rights(text, file_name, zone, &actor(user))
+        .await
+    {
+        Ok(r) => {
+            st.rebuild_engine().await?;
+            Ok(Ok(r))
+        }
+        Err(StoreError::BadInput(m)) => {
+            errors.push("file", format!("{m}；未导入"));
+            Ok(Err(errors))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /rights` (multipart, file `file`): imports rights and shows what was imported and
+/// which features were left out, and why.
+pub async fn import_submit(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = SubmittedForm::read(&headers, body).await;
+    let mut errors = FieldErrors::default();
+    if let Some(p) = &f.problem {
+        errors.push("file", p.clone());
+    }
+    let file = f.file("file");
+    let text = match file.map(|u| std::str::from_utf8(&u.bytes)) {
+        Some(Ok(t)) => t,
+        Some(Err(_)) => {
+            errors.push("file", "GeoJSON 文件应为 UTF-8 编码（RFC 7946）");
+            ""
+        }
+        None => {
+            if errors.is_empty() {
+                errors.push("file", "请选择要导入的 GeoJSON 文件");
+            }
+            ""
+        }
+    };
+    if !errors.is_empty() {
+        return render_list(&st, &user, StatusCode::UNPROCESSABLE_ENTITY, errors, None).await;
+    }
+    let name = file.map_or("upload.geojson", |u| u.file_name.as_str());
+    match import(&st, &user, text, name).await? {
+        Ok(r) => render_list(&st, &user, StatusCode::OK, FieldErrors::default(), Some(r)).await,
+        Err(e) => render_list(&st, &user, StatusCode::UNPROCESSABLE_ENTITY, e, None).await,
+    }
+}
+
+async fn right_for(st: &AppState, user: &User, id: &str) -> Result<RightRecord, AppError> {
+    let r = match st.store.right_record(id).await {
+        Ok(r) => r,
+        Err(StoreError::NotFound(m)) => return Err(AppError::NotFound(m)),
+        Err(e) => return Err(e.into()),
+    };
+    if !may_see(user, r.credit_code.as_deref()) {
+        return Err(AppError::NotFound(format!("登记簿中没有矿业权“{id}”")));
+    }
+    Ok(r)
+}
+
+/// A right's lifecycle as its page shows it to staff: the events and which forms apply.
+struct Lifecycle {
+    /// (日期, 事项, 内容, 办理人, 记录时间).
+    events: Vec<[String; 5]>,
+    /// 系统管理员, 审批科: 延续, 变更, 转让, 抵押, 注销.
+    manage: bool,
+    /// Also 生态修复: 闭坑报告, 闭坑验收.
+    closure: bool,
+    /// Still 有效 (not 已注销 or 闭坑): the forms apply.
+    valid: bool,
+    /// Its standing (有效, 已注销, 闭坑).
+    standing: &'static str,
+    /// A mining right (闭坑 applies).
+    mining: bool,
+    /// The mortgage on it, described.
+    mortgage: Option<String>,
+    /// The closure report on file, described.
+    closure_report: Option<String>,
+    /// 有效期止, or "".
+    valid_to: String,
+}
+
+fn event_text(e: &minplan_domain::register::RightEvent) -> String {
+    let d = &e.detail;
+    let s = |k: &str| d[k].as_str().map(str::to_string);
+    let mut parts = Vec::new();
+    if let Some(a) = s("application") {
+        parts.push(format!("申请 {a}"));
+    }
+    match e.kind {
+        minplan_domain::register::EventKind::Extend => {
+            if let Some(t) = s("valid_to") {
+                parts.push(format!("有效期止 {t}"));
+            }
+        }
+        minplan_domain::register::EventKind::Transfer => {
+            if let (Some(f), Some(t)) = (s("from"), s("to")) {
+                parts.push(format!("{f} → {t}"));
+            }
+        }
+        minplan_domain::register::EventKind::Mortgage => {
+            if let Some(m) = s("mortgagee") {
+                parts.push(format!(
+                    "抵押权人 {m}，{} 万元，至 {}",
+                    d["amount_wan_yuan"],
+                    s("until").unwrap_or_default()
+                ));
+            }
+        }
+        minplan_domain::register::EventKind::ClosureReport => {
+            if let Some(t) = s("title") {
+                parts.push(t);
+            }
+        }
+        minplan_domain::register::EventKind::Close => {
+            if let (Some(b), Some(doc)) = (s("accepted_by"), s("document")) {
+                parts.push(format!("{b} 验收，{doc}"));
+            }
+        }
+        minplan_domain::register::EventKind::Import => {
+            if let Some(src) = s("source").filter(|x| !x.is_empty()) {
+                parts.push(format!("来源 {src}"));
+            }
+        }
+        _ => {}
+    }
+    if let Some(r) = s("reason").filter(|x| !x.is_empty()) {
+        parts.push(format!("原因：{r}"));
+    }
+    let st = &e.state;
+    parts.push(format!(
+        "此后：{}，{}，有效期 {}～{}",
+        st.standing.label(),
+        st.holder_name,
+        st.valid_from.map(|x| x.to_string()).unwrap_or_default(),
+        st.valid_to.map(|x| x.to_string()).unwrap_or_default()
+    ));
+    parts.join("；")
+}
+
+async fn lifecycle(st: &AppState, user: &User, id: &str) -> Result<Option<Lifecycle>, AppError> {
+    let manage = allowed(Some(user.role), Permission::ManageRegister);
+    let closure = allowed(Some(user.role), Permission::AcceptClosure);
+    if !manage && !closure {
+        return Ok(None);
+    }
+    let h = st.store.right_history(id).await?;
+    let cur = h.current();
+    Ok(Some(Lifecycle {
+        events: h
+            .events
+            .iter()
+            .map(|e| {
+                [
+                    e.date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                    e.kind.label().to_string(),
+                    event_text(e),
+                    e.actor.clone(),
+                    e.recorded_at.clone(),
+                ]
+            })
+            .collect(),
+        manage,
+        closure,
+        valid: cur.standing == minplan_domain::register::Standing::Valid,
+        standing: cur.standing.label(),
+        mining: cur.kind == minplan_domain::application::RightKind::Mining,
+        mortgage: cur.mortgage.as_ref().map(|m| {
+            format!(
+                "{}，{} 万元，{}～{}",
+                m.mortgagee,
+                crate::http::views::num(m.amount_wan_yuan),
+                m.from,
+                m.until
+            )
+        }),
+        closure_report: cur
+            .closure_report
+            .as_ref()
+            .map(|r| format!("{}（{}）", r.title, r.date)),
+        valid_to: cur.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "right.html")]
+struct DetailPage {
+    layout: Layout,
+    r: RightRecord,
+    enc: String,
+    capacity: String,
+    minerals: String,
+    trail: Vec<AuditRow>,
+    map: MapView,
+    life: Option<Lifecycle>,
+    f: Submitted,
+    notice: String,
+}
+
+/// 404 unless the right exists and `user` may see it.
+pub(crate) async fn right_exists(st: &AppState, user: &User, id: &str) -> Result<(), AppError> {
+    right_for(st, user, id).await.map(|_| ())
+}
+
+/// The detail page of a right, with `f` (a refused form) shown again and `notice` above.
+pub(crate) async fn render_detail(
+    st: &AppState,
+    user: &User,
+    id: &str,
+    status: StatusCode,
+    f: Submitted,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let r = right_for(st, user, id).await?;
+    let sp = st.plan().await;
+    let plan = &sp.loaded.plan;
+    let mut layers: Vec<Value> = plan_layers(plan)
+        .into_iter()
+        .map(|mut l| {
+            l["fit"] = json!(false);
+            l
+        })
+        .collect();
+    layers.push(inline_layer(
+        "right",
+        &format!("矿业权 {}", r.id),
+        collection(vec![right_feature(&r)]),
+        "application",
+        true,
+    ));
+    let trail = st.store.audit_trail("right", &r.id).await?;
+    let page = DetailPage {
+        layout: layout(&sp, "rights"),
+        enc: segment(&r.id),
+        capacity: capacity(&r),
+        minerals: r.minerals.join("、"),
+        trail,
+        map: map_view(st, plan, layers, Value::Null),
+        life: lifecycle(st, user, &r.id).await?,
+        f,
+        notice: notice.unwrap_or_default(),
+        r,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /rights/{id}`: one right with its map and audit trail; for 系统管理员 and 审批科 (闭坑:
+/// also 生态修复) its 登记事项 and the forms of the steps that apply (`?done=…`: the notice
+/// after one).
+pub async fn detail_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let notice = q.get("done").and_then(|d| done_notice(d));
+    render_detail(
+        &st,
+        &user,
+        &id,
+        StatusCode::OK,
+        Submitted::default(),
+        notice,
+    )
+    .await
+}
+
+/// `GET /api/rights`: `{rights, pending}`; `?format=geojson`: one FeatureCollection of both.
+#[utoipa::path(get, path = "/api/rights", tag = "矿业权",
+    params(("format" = Option<String>, Query, description = "geojson：返回矿业权与在审申请的要素集合")),
+    responses(
+        (status = 200, description = "`{rights: [...], pending: [...]}` 或 GeoJSON FeatureCollection；矿山企业只见本企业的", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_list(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    match visible(&st, &user).await {
+        Ok((rights, pending)) if q.get("format").is_some_and(|f| f == "geojson") => {
+            Json(register_geojson(&rights, &pending)).into_response()
+        }
+        Ok((rights, pending)) => {
+            Json(json!({ "rights": rights, "pending": pending })).into_response()
+        }
+        Err(e) => e.into_json(),
+    }
+}
+
+/// `GET /api/rights/{id}`: `{right, trail}`.
+#[utoipa::path(get, path = "/api/rights/{id}", tag = "矿业权",
+    params(("id" = String, Path, description = "许可证号")),
+    responses(
+        (status = 200, description = "`{right, trail}`", body = Object),
+        (status = 404, description = "登记簿中没有（或不是本企业的）", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_detail(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Path(id): Path<String>,
+) -> Response {
+    match right_for(&st, &user, &id).await {
+        Ok(r) => match st.store.audit_trail("right", &r.id).await {
+            Ok(trail) => Json(json!({ "right": r, "trail": trail })).into_response(),
+            Err(e) => AppError::from(e).into_json(),
+        },
+        Err(e) => e.into_json(),
+    }
+}
+
+/// Body of `POST /api/rights`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RightsImportRequest {
+    /// GeoJSON FeatureCollection (object or text); properties as `minplan right import`
+    /// reads them (`id`, `kind`, `status`, `name`, `holder_name`, `credit_code`, `minerals`,
+    /// `capacity`, `capacity_unit`, `approval`, `valid_from`, `valid_to`).
+    #[schema(value_type = Object)]
+    pub geojson: Value,
+    /// File name, recorded (default `upload.geojson`).
+    #[serde(default)]
+    pub file_name: Option<String>,
+}
+
+/// `POST /api/rights`: imports rights; 201 `{imported, problems}`.
+#[utoipa::path(post, path = "/api/rights", tag = "矿业权",
+    request_body = RightsImportRequest,
+    responses(
+        (status = 201, description = "`{imported, problems: [{id, index, line, message}]}`", body = Object),
+        (status = 422, description = "无法导入", body = crate::http::error::ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_import(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    body: Bytes,
+) -> Response {
+    let req: RightsImportRequest = match json_body(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_json(),
+    };
+    let text = match &req.geojson {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        v => v.to_string(),
+    };
+    let name = req.file_name.as_deref().unwrap_or("upload.geojson");
+    match import(&st, &user, &text, name).await {
+        Ok(Ok(r)) => (StatusCode::CREATED, Json(json!(r))).into_response(),
+        Ok(Err(errors)) => AppError::Invalid(errors.0).into_json(),
+        Err(e) => e.into_json(),
+    }
+}
+
+/// The routes of 矿业权.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/rights", get(list_page).post(import_submit))
+        .route("/rights/{id}", get(detail_page))
+        .route("/rights/{id}/extend", post(forms::extend_submit))
+        .route("/rights/{id}/change", post(forms::change_submit))
+        .route("/rights/{id}/transfer", post(forms::transfer_submit))
+        .route("/rights/{id}/mortgage", post(forms::mortgage_submit))
+        .route(
+            "/rights/{id}/release-mortgage",
+            post(forms::release_mortgage_submit),
+        )
+        .route(
+            "/rights/{id}/closure-report",
+            post(forms::closure_report_submit),
+        )
+        .route("/rights/{id}/close", post(forms::close_submit))
+        .route("/rights/{id}/cancel", post(forms::cancel_submit))
+        .route("/applications/{id}", get(applications::application_page))
+        .route(
+            "/applications/{id}/decision",
+            post(applications::decision_submit),
+        )
+        .route("/applications/{id}/grant", post(applications::grant_submit))
+        .route(
+            "/applications/{id}/register",
+            post(applications::register_submit),
+        )
+        .route("/api/rights", get(api_list).post(api_import))
+        .route("/api/rights/{id}", get(api_detail))
+        .route("/api/rights/{id}/history", get(api::history))
+        .route("/api/rights/{id}/extend", post(api::extend))
+        .route("/api/rights/{id}/transfer", post(api::transfer))
+        .route("/api/rights/{id}/closure-report", post(api::closure_report))
+        .route("/api/rights/{id}/close", post(api::close))
+        .route("/api/rights/{id}/cancel", post(api::cancel))
+        .route("/api/applications/{id}/decision", post(api::decide))
+        .route("/api/applications/{id}/grant", post(api::grant))
+        .route("/api/applications/{id}/register", post(api::register))
+}

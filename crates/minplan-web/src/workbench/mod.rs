@@ -1,0 +1,281 @@
+//! 工作台 (every logged-in account; the landing page after login): the plan's indicators at a
+//! glance (last complete year's values and statuses from the indicator engine,
+//! `Store::indicator_report`), the applications under review (在审) with their latest
+//! conclusion, the recent reviews, and the reminders:
+//!
+//! * those of `Store::reminders` (`minplan reminders` prints the same): licences expiring
+//!   within 90 days or expired, annual reports due or overdue, closure reports awaiting
+//!   acceptance, caps near or over their limit;
+//! * **在审超期**: an application still 在审 more than [`PENDING_WORKING_DAYS`] working days
+//!   after its 受理日期 (or, without one, the day of its first review) — working days counted
+//!   Monday to Friday, statutory holidays not deducted (the rule is stated on the page).
+//!
+//! A 矿山企业 account sees only its own applications, reviews, rights and mines.
+
+use crate::AppState;
+use crate::http::auth::{may_see, policy};
+use crate::http::error::AppError;
+use crate::http::extract::RequireRole;
+use crate::http::views::{IndicatorView, Layout, indicator_views, layout, with_current};
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+use minplan_store::{ApplicationRecord, ReviewSummary, Role, User};
+use serde::Serialize;
+use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
+
+/// Applications 在审 for more than this many working days are listed.
+pub const PENDING_WORKING_DAYS: i64 = 20;
+/// Recent reviews shown.
+pub const RECENT_REVIEWS: usize = 10;
+
+/// A reminder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reminder {
+    /// `pending_overdue`, or a kind of `minplan_domain::monitoring::ReminderKind` in
+    /// snake case (`licence_expiring`, `report_overdue`, `cap_near`, …).
+    pub kind: String,
+    /// Urgent: the deadline has passed or a cap is exceeded (在审超期 always).
+    pub overdue: bool,
+    /// What it is about (许可证号 or 申请编号).
+    pub subject: String,
+    /// The reminder, Chinese.
+    pub message: String,
+    /// Where to look.
+    pub href: String,
+}
+
+/// Today in China (UTC+8).
+pub fn today_in_china() -> Date {
+    let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
+    OffsetDateTime::now_utc().to_offset(offset).date()
+}
+
+/// A `YYYY-MM-DD` date (the first 10 characters of an RFC 3339 time work too).
+pub fn parse_date(s: &str) -> Option<Date> {
+    let s = s.get(..10)?;
+    let mut parts = s.split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u8 = parts.next()?.parse().ok()?;
+    let d: u8 = parts.next()?.parse().ok()?;
+    Date::from_calendar_date(y, Month::try_from(m).ok()?, d).ok()
+}
+
+/// Working days (Monday–Friday) after `from` up to and including `to`; 0 when `to` is not
+/// after `from`.
+pub fn working_days_between(from: Date, to: Date) -> i64 {
+    let mut n = 0;
+    let mut d = from;
+    // Bounded: ten years of days at most.
+    for _ in 0..3660 {
+        if d >= to {
+            break;
+        }
+        d = match d.next_day() {
+            Some(x) => x,
+            None => break,
+        };
+        if !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The reminders as of `today`, for `user`.
+pub async fn reminders(
+    st: &AppState,
+    user: &User,
+    today: Date,
+    applications: &[ApplicationRecord],
+) -> Result<Vec<Reminder>, AppError> {
+    let sp = st.plan().await;
+    let own = (user.role == Role::Company).then(|| user.credit_code.clone().unwrap_or_default());
+    let day = minplan_domain::date::Date::new(today.year(), today.month() as u8, today.day())
+        .ok_or_else(|| AppError::BadRequest(format!("日期 {today} 无效")))?;
+    let mut out: Vec<Reminder> = st
+        .store
+        .reminders(&sp.loaded.plan, day, own.as_deref())
+        .await?
+        .into_iter()
+        .map(|r| {
+            let kind = serde_json::to_value(r.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let href = match (&r.right_id, r.mine_id) {
+                (Some(id), _) => format!("/rights/{}", crate::http::auth::percent_encode(id)),
+                (None, Some(_)) => "/annual-reports".into(),
+                _ => "/indicators".into(),
+            };
+            Reminder {
+                kind,
+                overdue: r.urgent,
+                subject: r.subject,
+                message: format!("{}：{}", r.title, r.message),
+                href,
+            }
+        })
+        .collect();
+    for a in applications.iter().filter(|a| a.status == "在审") {
+        let start = a
+            .received
+            .as_deref()
+            .and_then(parse_date)
+            .or_else(|| parse_date(&a.created_at));
+        let Some(start) = start else { continue };
+        let days = working_days_between(start, today);
+        if days > PENDING_WORKING_DAYS {
+            out.push(Reminder {
+                kind: "pending_overdue".into(),
+                overdue: true,
+                subject: a.number.clone(),
+                message: format!(
+                    "申请 {}（{}）自{} {start} 起已在审 {days} 个工作日，超过 {PENDING_WORKING_DAYS} 个工作日",
+                    a.number,
+                    a.project_name,
+                    if a.received.is_some() { "受理日期" } else { "首次审查" },
+                ),
+                href: a
+                    .latest_review_id
+                    .map_or("/reviews".into(), |id| format!("/reviews/{id}")),
+            });
+        }
+    }
+    out.sort_by(|a, b| (!a.overdue, &a.kind).cmp(&(!b.overdue, &b.kind)));
+    Ok(out)
+}
+
+/// Everything the 工作台 shows.
+#[derive(Debug, Serialize)]
+pub struct Workbench {
+    /// The year of the indicator values (the last complete one).
+    pub indicator_year: i32,
+    /// The plan's indicators, with that year's values and statuses where known.
+    pub indicators: Vec<IndicatorView>,
+    /// Applications under review (在审), newest first.
+    pub pending: Vec<ApplicationRecord>,
+    /// The latest reviews.
+    pub recent_reviews: Vec<ReviewSummary>,
+    /// Reminders, overdue first.
+    pub reminders: Vec<Reminder>,
+    /// The reminder rules, Chinese.
+    pub rules: Vec<String>,
+}
+
+async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
+    let sp = st.plan().await;
+    let indicator_year = (today_in_china().year() - 1)
+        .min(sp.loaded.plan.identity.period_end + minplan_store::YEARS_AROUND_PERIOD);
+    let report = st
+        .store
+        .indicator_report(&sp.loaded.plan, indicator_year)
+        .await?;
+    let indicators = with_current(indicator_views(&sp.loaded.plan), &report);
+    let applications: Vec<ApplicationRecord> = st
+        .store
+        .application_records()
+        .await?
+        .into_iter()
+        .filter(|a| may_see(user, Some(&a.credit_code)))
+        .collect();
+    let reminders = reminders(st, user, today_in_china(), &applications).await?;
+    let recent_reviews = st
+        .store
+        .list_reviews(None)
+        .await?
+        .into_iter()
+        .filter(|r| may_see(user, Some(&r.credit_code)))
+        .take(RECENT_REVIEWS)
+        .collect();
+    Ok(Workbench {
+        indicator_year,
+        indicators,
+        pending: applications
+            .into_iter()
+            .filter(|a| a.status == "在审")
+            .collect(),
+        recent_reviews,
+        reminders,
+        rules: vec![
+            format!(
+                "许可证到期：有效期止在今后 {} 天内（或已过而未延续、闭坑、注销）的矿业权；年度报告：每年 3 月 31 日前报送上一年度报告，逾期未报的列为逾期；规划上限：开采总量达到上限的 {}% 时预警。",
+                minplan_domain::monitoring::EXPIRY_WINDOW_DAYS,
+                (report.warn_ratio * 100.0).round()
+            ),
+            format!(
+                "在审超期：自受理日期（未填写时为首次审查日）起超过 {PENDING_WORKING_DAYS} 个工作日仍在审的申请；工作日按周一至周五计，未扣除法定节假日。"
+            ),
+        ],
+    })
+}
+
+#[derive(Template)]
+#[template(path = "workbench.html")]
+struct WorkbenchPage {
+    layout: Layout,
+    w: Workbench,
+    greeting: String,
+    today: String,
+}
+
+/// `GET /workbench`: the 工作台.
+pub async fn page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let w = gather(&st, &user).await?;
+    let page = WorkbenchPage {
+        layout: layout(&sp, "workbench"),
+        w,
+        greeting: format!("{}（{}）", user.display_name, user.role.label()),
+        today: today_in_china().to_string(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// `GET /api/workbench`: `{indicators, pending, recent_reviews, reminders, rules}`.
+#[utoipa::path(get, path = "/api/workbench", tag = "工作台",
+    responses(
+        (status = 200, description = "`{indicators, pending, recent_reviews, reminders: [{kind, overdue, subject, message, href}], rules}`；矿山企业只见本企业的内容", body = Object),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+    ))]
+pub async fn api(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
+) -> Response {
+    match gather(&st, &user).await {
+        Ok(w) => Json(w).into_response(),
+        Err(e) => e.into_json(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn working_days_skip_weekends() {
+        let d = |s| parse_date(s).unwrap();
+        // 2026-11-20 is a Friday.
+        assert_eq!(working_days_between(d("2026-11-20"), d("2026-11-23")), 1);
+        assert_eq!(working_days_between(d("2026-11-20"), d("2026-11-20")), 0);
+        assert_eq!(working_days_between(d("2026-11-23"), d("2026-11-20")), 0);
+        // Four full weeks: 20 working days.
+        assert_eq!(working_days_between(d("2026-11-20"), d("2026-12-18")), 20);
+        assert_eq!(working_days_between(d("2026-11-20"), d("2026-12-21")), 21);
+        assert_eq!(parse_date("2026-11-20T01:02:03Z"), Some(d("2026-11-20")));
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("26-1-1"), None);
+    }
+}
+
+/// The routes of 工作台.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/workbench", get(page))
+        .route("/api/workbench", get(api))
+}
