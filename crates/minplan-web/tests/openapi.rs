@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::schema;
 use common::*;
 use serde_json::Value;
 
@@ -44,7 +45,14 @@ async fn every_api_route_of_the_router_is_documented() {
     let err = &doc["components"]["schemas"]["ApiError"];
     assert!(err["properties"]["code"].is_object() && err["properties"]["message"].is_object());
     let review_422 = &paths["/api/reviews"]["post"]["responses"]["422"];
-    assert!(review_422.to_string().contains("ApiError"), "{review_422}");
+    assert!(
+        review_422.to_string().contains("ApplicationRefused"),
+        "{review_422}"
+    );
+    let refused = &doc["components"]["schemas"]["ApplicationRefused"]["properties"];
+    for p in ["code", "message", "fields", "errors", "corner_check"] {
+        assert!(refused[p].is_object(), "ApplicationRefused.{p}: {refused}");
+    }
     assert!(
         doc["components"]["securitySchemes"]["csrf"]["name"] == "X-CSRF-Token",
         "{}",
@@ -102,4 +110,53 @@ async fn the_browsable_page_is_embedded_and_needs_no_inline_script() {
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
+}
+
+/// Every JSON answer the document describes for an `/api/` route names its schema (a
+/// component, not an inline `object`), and every error answer of an `/api/` route is JSON.
+#[test]
+fn every_api_answer_of_the_document_names_its_schema() {
+    let doc = document();
+    let mut unnamed = Vec::new();
+    let mut answers = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if !path.starts_with("/api/") || path.starts_with("/api/docs") {
+            continue;
+        }
+        for (method, op) in item.as_object().unwrap() {
+            for (status, r) in op["responses"].as_object().into_iter().flatten() {
+                answers += 1;
+                let schema = &r["content"]["application/json"]["schema"];
+                let error = status.starts_with('4') || status.starts_with('5');
+                if schema.is_null() && (error || path != "/api/openapi.json") {
+                    unnamed.push(format!("{method} {path} {status}: no JSON schema"));
+                } else if !schema.is_null() && schema.get("$ref").is_none() {
+                    unnamed.push(format!("{method} {path} {status}: inline {schema}"));
+                }
+            }
+        }
+    }
+    assert!(answers > 150, "{answers}");
+    assert!(unnamed.is_empty(), "{}", unnamed.join("\n"));
+}
+
+/// The checker the test server runs every `/api/` answer through finds a wrong shape: a
+/// missing required property, an undeclared one, a wrong type, an undocumented status.
+#[test]
+fn the_document_checker_refuses_answers_of_another_shape() {
+    let doc = document();
+    let ok = r#"{"code":"not_found","message":"没有该图层版本"}"#.as_bytes();
+    let json = Some("application/json");
+    schema::check_response(doc, "GET", "/api/layers/7", 404, json, ok).unwrap();
+    for (status, body) in [
+        (404, &br#"{"code":"not_found"}"#[..]),
+        (404, br#"{"code":"not_found","message":"x","detail":1}"#),
+        (404, br#"{"code":404,"message":"x"}"#),
+        (418, ok),
+    ] {
+        let r = schema::check_response(doc, "GET", "/api/layers/7", status, json, body);
+        assert!(r.is_err(), "{status} {}", String::from_utf8_lossy(body));
+    }
+    // A literal segment is matched before a parameter.
+    assert!(schema::documented_schema(doc, "GET", "/api/audit/verify", 200).is_ok());
 }

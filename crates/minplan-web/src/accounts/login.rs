@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::http::auth::{AuthSession, Credentials, SessionUser, actor, policy, safe_next};
 use crate::http::csrf;
-use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::ClientIp;
 use crate::http::extract::RequireRole;
 use crate::http::forms::{FieldErrors, FormData, json_body};
@@ -20,10 +20,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minplan_store::accounts::{MIN_PASSWORD_CHARS, check_password};
 use minplan_store::{AuditEntry, StoreError, User};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use tower_sessions::Session;
+use utoipa::ToSchema;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -243,29 +244,68 @@ pub async fn logout_submit(
     Ok(Redirect::to("/").into_response())
 }
 
-fn user_json(u: &User) -> serde_json::Value {
-    serde_json::json!({
-        "id": u.id,
-        "username": u.username,
-        "display_name": u.display_name,
-        "role": u.role.slug(),
-        "role_label": u.role.label(),
-        "credit_code": u.credit_code,
-    })
+/// An account as the API shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserView {
+    /// Its number.
+    pub id: i64,
+    /// Username.
+    pub username: String,
+    /// Display name (姓名).
+    pub display_name: String,
+    /// Role slug (`admin`, `planning`, `approval`, `enforcement`, `restoration`, `company`).
+    pub role: String,
+    /// Role in Chinese (系统管理员, 规划科, …).
+    pub role_label: String,
+    /// 统一社会信用代码 of a 矿山企业 account.
+    pub credit_code: Option<String>,
+    /// Whether the account is disabled.
+    pub disabled: bool,
+    /// When it was created (RFC 3339, UTC).
+    pub created_at: String,
 }
 
-/// `GET /api/session`: `{user, csrf_token}` — the logged-in user (or null) and the token to
-/// send as `X-CSRF-Token` with every write.
-#[utoipa::path(get, path = "/api/session", tag = "账号与会话", responses((status = 200, description = "`{user, csrf_token}`：当前用户（未登录为 null）与写操作须带的 CSRF 令牌", body = Object)))]
-pub async fn api_session(auth: AuthSession) -> Response {
-    match csrf::ensure_token(&auth.session).await {
-        Ok(t) => Json(serde_json::json!({
-            "user": auth.user.as_ref().map(|u| user_json(&u.0)),
-            "csrf_token": t,
-        }))
-        .into_response(),
-        Err(e) => e.into_json(),
+impl From<&User> for UserView {
+    fn from(u: &User) -> UserView {
+        UserView {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.slug().to_string(),
+            role_label: u.role.label().to_string(),
+            credit_code: u.credit_code.clone(),
+            disabled: u.disabled,
+            created_at: u.created_at.clone(),
+        }
     }
+}
+
+/// `{user, csrf_token}`: the session's user (null when nobody is logged in) and the token
+/// to send as `X-CSRF-Token` with every write.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SessionView {
+    /// The logged-in user, or null.
+    pub user: Option<UserView>,
+    /// The session's CSRF token.
+    pub csrf_token: String,
+}
+
+/// `{ok: true}` of `DELETE /api/session`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LoggedOut {
+    /// Always true.
+    pub ok: bool,
+}
+
+/// `GET /api/session`: the logged-in user (or null) and the token to send as
+/// `X-CSRF-Token` with every write.
+#[utoipa::path(get, path = "/api/session", tag = "账号与会话", responses((status = 200, description = "当前用户（未登录为 null）与写操作须带的 CSRF 令牌", body = SessionView)))]
+pub async fn api_session(auth: AuthSession) -> ApiResult<Json<SessionView>> {
+    let t = csrf::ensure_token(&auth.session).await?;
+    Ok(Json(SessionView {
+        user: auth.user.as_ref().map(|u| UserView::from(&u.0)),
+        csrf_token: t,
+    }))
 }
 
 /// Body of `POST /api/session`.
@@ -277,47 +317,43 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// `POST /api/session` (`{"username", "password"}`, header `X-CSRF-Token`): logs in;
-/// `{user, csrf_token}` with the new token. Errors: 400 `bad_request`, 401
-/// `invalid_credentials`, 429 `throttled`.
-#[utoipa::path(post, path = "/api/session", tag = "账号与会话", request_body = LoginRequest, responses((status = 200, description = "`{user, csrf_token}`（新令牌）", body = Object), (status = 401, description = "用户名或密码错误（invalid_credentials）", body = crate::http::error::ApiError), (status = 422, description = "缺少字段", body = crate::http::error::ApiError), (status = 429, description = "登录失败次数过多，暂时锁定", body = crate::http::error::ApiError)))]
+/// `POST /api/session` (`{"username", "password"}`, header `X-CSRF-Token`): logs in; the
+/// user with the new token. Errors: 400 `bad_request`, 401 `invalid_credentials`, 422
+/// `invalid`, 429 `throttled`.
+#[utoipa::path(post, path = "/api/session", tag = "账号与会话", request_body = LoginRequest, responses((status = 200, description = "已登录（新令牌）", body = SessionView), (status = 400, description = "请求格式错误", body = ApiError), (status = 401, description = "用户名或密码错误（invalid_credentials）", body = ApiError), (status = 422, description = "缺少字段", body = ApiError), (status = 429, description = "登录失败次数过多，暂时锁定", body = ApiError)))]
 pub async fn api_login(
     State(st): State<AppState>,
     mut auth: AuthSession,
     ClientIp(ip): ClientIp,
     body: Bytes,
-) -> Response {
-    let req: LoginRequest = match json_body(&body) {
-        Ok(r) => r,
-        Err(e) => return e.into_json(),
-    };
+) -> ApiResult<Json<SessionView>> {
+    let req: LoginRequest = json_body(&body)?;
     match attempt(&st, &mut auth, &req.username, &req.password, &ip).await {
-        Ok((u, t)) => {
-            Json(serde_json::json!({ "user": user_json(&u), "csrf_token": t })).into_response()
-        }
-        Err(LoginFailure::Missing(errors)) => AppError::Invalid(errors.0).into_json(),
-        Err(LoginFailure::Locked(msg)) => AppError::Throttled(msg).into_json(),
-        Err(LoginFailure::Wrong) => AppError::Http {
+        Ok((u, t)) => Ok(Json(SessionView {
+            user: Some(UserView::from(&u)),
+            csrf_token: t,
+        })),
+        Err(LoginFailure::Missing(errors)) => Err(AppError::Invalid(errors.0).into()),
+        Err(LoginFailure::Locked(msg)) => Err(AppError::Throttled(msg).into()),
+        Err(LoginFailure::Wrong) => Err(AppError::Http {
             status: StatusCode::UNAUTHORIZED,
             code: "invalid_credentials",
             message: "用户名或密码错误，或账号已停用".into(),
         }
-        .into_json(),
-        Err(LoginFailure::Internal(e)) => e.into_json(),
+        .into()),
+        Err(LoginFailure::Internal(e)) => Err(e.into()),
     }
 }
 
-/// `DELETE /api/session`: logs out; `{"ok": true}`.
-#[utoipa::path(delete, path = "/api/session", tag = "账号与会话", responses((status = 200, description = "`{ok: true}`", body = Object)))]
+/// `DELETE /api/session`: logs out.
+#[utoipa::path(delete, path = "/api/session", tag = "账号与会话", responses((status = 200, description = "已退出", body = LoggedOut)))]
 pub async fn api_logout(
     State(st): State<AppState>,
     mut auth: AuthSession,
     ClientIp(ip): ClientIp,
-) -> Response {
-    match logout(&st, &mut auth, &ip).await {
-        Ok(()) => Json(serde_json::json!({ "ok": true })).into_response(),
-        Err(e) => e.into_json(),
-    }
+) -> ApiResult<Json<LoggedOut>> {
+    logout(&st, &mut auth, &ip).await?;
+    Ok(Json(LoggedOut { ok: true }))
 }
 
 #[derive(Template)]

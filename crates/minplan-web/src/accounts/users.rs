@@ -2,8 +2,9 @@
 //! every change audited. Page `/admin/users` and API `/api/admin/users`.
 
 use crate::AppState;
+use crate::accounts::login::UserView;
 use crate::http::auth::{actor, policy};
-use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::forms::{FieldErrors, FormData, json_body};
 use crate::http::views::{Layout, layout};
@@ -15,8 +16,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minplan_store::accounts::{MIN_PASSWORD_CHARS, check_password, check_username};
 use minplan_store::{NewUser, Role, StoreError, User};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
 /// A row of the accounts table.
 struct UserRow {
@@ -291,13 +293,30 @@ pub async fn enable_submit(
     toggle_page(st, user, id, false).await
 }
 
-/// `GET /api/admin/users`: `{"users": [...]}`.
-#[utoipa::path(get, path = "/api/admin/users", tag = "账号与会话", responses((status = 200, description = "`{users}`", body = Object), (status = 403, description = "需系统管理员", body = crate::http::error::ApiError)))]
-pub async fn api_list(State(st): State<AppState>, _: RequireRole<policy::ManageUsers>) -> Response {
-    match st.store.list_users().await {
-        Ok(users) => Json(serde_json::json!({ "users": users })).into_response(),
-        Err(e) => AppError::from(e).into_json(),
-    }
+/// `{users}` of `GET /api/admin/users`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UsersView {
+    /// Every account.
+    pub users: Vec<UserView>,
+}
+
+/// `{user}`: one account after a change.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OneUser {
+    /// The account.
+    pub user: UserView,
+}
+
+/// `GET /api/admin/users`: every account.
+#[utoipa::path(get, path = "/api/admin/users", tag = "账号与会话", responses((status = 200, description = "全部账号", body = UsersView), (status = 403, description = "需系统管理员", body = ApiError)))]
+pub async fn api_list(
+    State(st): State<AppState>,
+    _: RequireRole<policy::ManageUsers>,
+) -> ApiResult<Json<UsersView>> {
+    let users = st.store.list_users().await?;
+    Ok(Json(UsersView {
+        users: users.iter().map(UserView::from).collect(),
+    }))
 }
 
 /// Body of `POST /api/admin/users`.
@@ -317,53 +336,54 @@ pub struct AddUserRequest {
     pub password: String,
 }
 
-/// `POST /api/admin/users`: creates an account; 201 `{"user": …}`, or 422 `invalid` with
-/// `fields`.
-#[utoipa::path(post, path = "/api/admin/users", tag = "账号与会话", request_body = AddUserRequest, responses((status = 201, description = "`{user}`", body = Object), (status = 422, description = "输入有误（fields）", body = crate::http::error::ApiError), (status = 403, description = "需系统管理员", body = crate::http::error::ApiError)))]
+/// `POST /api/admin/users`: creates an account; 201 with the account, or 422 `invalid`
+/// with `fields`.
+#[utoipa::path(post, path = "/api/admin/users", tag = "账号与会话", request_body = AddUserRequest, responses((status = 201, description = "已建立", body = OneUser), (status = 400, description = "请求格式错误", body = ApiError), (status = 422, description = "输入有误（fields）", body = ApiError), (status = 403, description = "需系统管理员", body = ApiError)))]
 pub async fn api_add(
     State(st): State<AppState>,
     RequireRole { user: admin, .. }: RequireRole<policy::ManageUsers>,
     body: Bytes,
-) -> Response {
-    let req: AddUserRequest = match json_body(&body) {
-        Ok(r) => r,
-        Err(e) => return e.into_json(),
-    };
+) -> ApiResult<(StatusCode, Json<OneUser>)> {
+    let req: AddUserRequest = json_body(&body)?;
     let entered = Entered {
         username: req.username,
         display_name: req.display_name,
         role: req.role,
         credit_code: req.credit_code.unwrap_or_default(),
     };
-    match add(&st, &admin, &entered, &req.password, None).await {
-        Err(e) => e.into_json(),
-        Ok(Ok(u)) => (StatusCode::CREATED, Json(serde_json::json!({ "user": u }))).into_response(),
-        Ok(Err(errors)) => AppError::Invalid(errors.0).into_json(),
-    }
+    let u = add(&st, &admin, &entered, &req.password, None)
+        .await?
+        .map_err(AppError::from)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(OneUser {
+            user: UserView::from(&u),
+        }),
+    ))
 }
 
-/// `POST /api/admin/users/{id}/disable`: `{"user": …}`.
-#[utoipa::path(post, path = "/api/admin/users/{id}/disable", tag = "账号与会话", params(("id" = i64, Path, description = "账号编号")), responses((status = 200, description = "`{user}`", body = Object), (status = 404, description = "没有该账号", body = crate::http::error::ApiError), (status = 422, description = "不能停用最后一个系统管理员", body = crate::http::error::ApiError)))]
+/// `POST /api/admin/users/{id}/disable`: disables the account.
+#[utoipa::path(post, path = "/api/admin/users/{id}/disable", tag = "账号与会话", params(("id" = i64, Path, description = "账号编号")), responses((status = 200, description = "已停用", body = OneUser), (status = 400, description = "编号不是整数", body = ApiError), (status = 404, description = "没有该账号", body = ApiError), (status = 422, description = "不能停用最后一个系统管理员", body = ApiError)))]
 pub async fn api_disable(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageUsers>,
     Path(id): Path<String>,
-) -> Response {
-    match set_disabled(&st, &user, &id, true).await {
-        Ok(u) => Json(serde_json::json!({ "user": u })).into_response(),
-        Err(e) => e.into_json(),
-    }
+) -> ApiResult<Json<OneUser>> {
+    let u = set_disabled(&st, &user, &id, true).await?;
+    Ok(Json(OneUser {
+        user: UserView::from(&u),
+    }))
 }
 
-/// `POST /api/admin/users/{id}/enable`: `{"user": …}`.
-#[utoipa::path(post, path = "/api/admin/users/{id}/enable", tag = "账号与会话", params(("id" = i64, Path, description = "账号编号")), responses((status = 200, description = "`{user}`", body = Object), (status = 404, description = "没有该账号", body = crate::http::error::ApiError)))]
+/// `POST /api/admin/users/{id}/enable`: re-enables the account.
+#[utoipa::path(post, path = "/api/admin/users/{id}/enable", tag = "账号与会话", params(("id" = i64, Path, description = "账号编号")), responses((status = 200, description = "已启用", body = OneUser), (status = 400, description = "编号不是整数", body = ApiError), (status = 404, description = "没有该账号", body = ApiError)))]
 pub async fn api_enable(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageUsers>,
     Path(id): Path<String>,
-) -> Response {
-    match set_disabled(&st, &user, &id, false).await {
-        Ok(u) => Json(serde_json::json!({ "user": u })).into_response(),
-        Err(e) => e.into_json(),
-    }
+) -> ApiResult<Json<OneUser>> {
+    let u = set_disabled(&st, &user, &id, false).await?;
+    Ok(Json(OneUser {
+        user: UserView::from(&u),
+    }))
 }

@@ -17,6 +17,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minplan_domain::register::annual_report::{self, ReportInput};
 use minplan_store::{ReportStatusRow, Role, StoreError};
 
+/// The routes of 矿山年度报告.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/annual-reports", get(reports_page).post(report_submit))
+}
+
 #[derive(Template)]
 #[template(path = "annual_reports.html")]
 struct ReportsPage {
@@ -187,10 +193,4 @@ pub async fn report_submit(
     }
     let page = reports_view(&st, &user, year, errors, String::new(), f).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
-}
-
-/// The routes of 矿山年度报告.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new().route("/annual-reports", get(reports_page).post(report_submit))
 }

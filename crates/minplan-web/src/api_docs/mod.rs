@@ -16,6 +16,93 @@ use std::sync::{Arc, OnceLock};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+/// The routes of API document.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/api/openapi.json", get(document))
+        .route("/api/docs", get(docs_redirect))
+        .route("/api/docs/", get(docs_index))
+        .route("/api/docs/{*file}", get(docs_file))
+}
+
+/// Operations anyone may call without logging in.
+const PUBLIC: [(&str, &str); 11] = [
+    ("get", "/api/plan"),
+    ("get", "/api/plan/indicators"),
+    ("get", "/api/plan/previous-round"),
+    ("get", "/api/plan/blocks"),
+    ("get", "/api/plan/outline"),
+    ("get", "/api/plan/layers"),
+    ("get", "/api/plan/layers/{kind}"),
+    ("get", "/api/plans"),
+    ("get", "/api/indicators"),
+    ("get", "/api/session"),
+    ("post", "/api/session"),
+];
+
+/// The errors every `/api/` operation may answer besides its own, each with [`ApiError`]:
+/// the layers around every route ([`crate::http::harden`]) refuse malformed, oversized or
+/// unsupported writes (400, 413, 415) and writes without the CSRF token (403); the role
+/// check refuses anonymous (401) and unauthorised (403) callers of operations that are not
+/// public; anything may fail inside (500).
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |text: &str| {
+            ResponseBuilder::new()
+                .description(text)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ApiError")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/") || path.starts_with("/api/docs") {
+                continue;
+            }
+            let ops = [
+                ("get", item.get.as_mut()),
+                ("post", item.post.as_mut()),
+                ("delete", item.delete.as_mut()),
+                ("put", item.put.as_mut()),
+                ("patch", item.patch.as_mut()),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                let mut add = |status: &str, text: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| error(text).into());
+                };
+                if method != "get" {
+                    add("400", "请求格式错误");
+                    add("403", "缺少或错误的 CSRF 令牌");
+                    add("413", "请求内容过大");
+                    add("415", "不支持的内容类型");
+                }
+                if !PUBLIC.contains(&(method, path.as_str())) && path != "/api/openapi.json" {
+                    add("401", "未登录");
+                    add("403", "无权");
+                }
+                add("500", "服务器内部错误");
+            }
+        }
+    }
+}
+
+/// The OpenAPI 3.1 document itself.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct OpenApiDocument(pub serde_json::Value);
+
 struct Security;
 
 impl Modify for Security {
@@ -97,7 +184,7 @@ impl Modify for Security {
         docs_file,
     ),
     components(schemas(ApiError, FieldProblem)),
-    modifiers(&Security),
+    modifiers(&Security, &CommonErrors),
     tags(
         (name = "规划", description = "当前规划：概况、指标、区块、管控图层（公开）"),
         (name = "规划指标", description = "专栏2指标的年度数值、状态与预测（公开）"),
@@ -122,7 +209,7 @@ pub fn spec() -> &'static utoipa::openapi::OpenApi {
 
 /// `GET /api/openapi.json`: the OpenAPI document.
 #[utoipa::path(get, path = "/api/openapi.json", tag = "接口文档",
-    responses((status = 200, description = "OpenAPI 3.1 文档", body = Object)))]
+    responses((status = 200, description = "OpenAPI 3.1 文档", body = OpenApiDocument)))]
 pub async fn document() -> Response {
     axum::Json(spec()).into_response()
 }
@@ -182,14 +269,4 @@ pub async fn docs_index() -> Response {
     responses((status = 200, description = "页面资源"), (status = 404, description = "没有该文件", body = ApiError)))]
 pub async fn docs_file(Path(file): Path<String>) -> Response {
     swagger_file(&file)
-}
-
-/// The routes of API document.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new()
-        .route("/api/openapi.json", get(document))
-        .route("/api/docs", get(docs_redirect))
-        .route("/api/docs/", get(docs_index))
-        .route("/api/docs/{*file}", get(docs_file))
 }

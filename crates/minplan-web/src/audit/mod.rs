@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::http::auth::policy;
-use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::views::{Layout, layout};
 use askama::Template;
@@ -11,7 +11,18 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use minplan_store::{AuditFilter, audit};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// The routes of 操作日志.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/audit", get(page))
+        .route("/api/audit", get(api_list))
+        .route("/api/audit/verify", get(api_verify))
+}
 
 /// Rows shown at most on the page.
 pub const PAGE_LIMIT: u32 = 500;
@@ -96,43 +107,105 @@ pub async fn page(
     Ok(Html(page.render()?).into_response())
 }
 
-/// `GET /api/audit?entity=TYPE[:ID]&limit=N`: `{"rows": [...]}`, newest first (default 100).
-#[utoipa::path(get, path = "/api/audit", tag = "操作日志", params(("entity" = Option<String>, Query, description = "对象类型[:编号]，如 review:3"), ("limit" = Option<u32>, Query, description = "条数 1～10000，默认 100")), responses((status = 200, description = "`{rows}`，新的在前", body = Object), (status = 400, description = "limit 无效", body = crate::http::error::ApiError), (status = 403, description = "需系统管理员", body = crate::http::error::ApiError)))]
+/// A row of the audit trail.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    /// Its number (rows are numbered in order, without gaps).
+    pub id: i64,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Who (`system`, `cli:<os user>`, `user:<id>:<username>`).
+    pub actor: String,
+    /// What (`plan.import`, `review.save`, …).
+    pub action: String,
+    /// The kind of record concerned.
+    pub entity_type: String,
+    /// The record's identifier.
+    pub entity_id: String,
+    /// The record before, JSON text.
+    pub before: Option<String>,
+    /// The record after, JSON text.
+    pub after: Option<String>,
+    /// The previous row's hash, hex.
+    pub prev_hash: String,
+    /// This row's hash (SHA-256 over the previous hash and the row), hex.
+    pub hash: String,
+}
+
+impl From<&minplan_store::AuditRow> for AuditEntry {
+    fn from(r: &minplan_store::AuditRow) -> AuditEntry {
+        AuditEntry {
+            id: r.id,
+            at: r.at.clone(),
+            actor: r.actor.clone(),
+            action: r.action.clone(),
+            entity_type: r.entity_type.clone(),
+            entity_id: r.entity_id.clone(),
+            before: r.before.clone(),
+            after: r.after.clone(),
+            prev_hash: r.prev_hash.clone(),
+            hash: r.hash.clone(),
+        }
+    }
+}
+
+/// `{rows}` of `GET /api/audit`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditRows {
+    /// The rows, newest first.
+    pub rows: Vec<AuditEntry>,
+}
+
+/// The verification of the audit trail's hash chain.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditVerification {
+    /// Whether no row was edited or deleted.
+    pub intact: bool,
+    /// The result in a Chinese sentence.
+    pub summary: String,
+    /// Rows read.
+    pub rows: u64,
+    /// The last row's number.
+    pub last_id: i64,
+    /// The last row's hash.
+    pub head_hash: Option<String>,
+    /// Each edited row (`{edited: {id, stored_hash, computed_hash}}`) or deleted range
+    /// (`{deleted: {from, to}}`), …
+    #[schema(value_type = Vec<Object>)]
+    pub problems: serde_json::Value,
+    /// The first row at which the chain breaks.
+    pub first_break: Option<i64>,
+}
+
+/// `GET /api/audit?entity=TYPE[:ID]&limit=N`: the rows, newest first (default 100).
+#[utoipa::path(get, path = "/api/audit", tag = "操作日志", params(("entity" = Option<String>, Query, description = "对象类型[:编号]，如 review:3"), ("limit" = Option<u32>, Query, description = "条数 1～10000，默认 100")), responses((status = 200, description = "新的在前", body = AuditRows), (status = 400, description = "limit 无效", body = ApiError), (status = 403, description = "需系统管理员", body = ApiError)))]
 pub async fn api_list(
     State(st): State<AppState>,
     _: RequireRole<policy::ViewAudit>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let f = match filter(&q, 100) {
-        Ok(f) => f,
-        Err(e) => return e.into_json(),
-    };
-    match st.store.audit_list(&f).await {
-        Ok(rows) => Json(serde_json::json!({ "rows": rows })).into_response(),
-        Err(e) => AppError::from(e).into_json(),
-    }
+) -> ApiResult<Json<AuditRows>> {
+    let f = filter(&q, 100)?;
+    let rows = st.store.audit_list(&f).await?;
+    Ok(Json(AuditRows {
+        rows: rows.iter().map(AuditEntry::from).collect(),
+    }))
 }
 
-/// `GET /api/audit/verify`: the verification report (`problems`, `first_break`, …) and
-/// `intact`.
-#[utoipa::path(get, path = "/api/audit/verify", tag = "操作日志", responses((status = 200, description = "校验结果：`{intact, summary, problems, …}`", body = Object), (status = 403, description = "需系统管理员", body = crate::http::error::ApiError)))]
-pub async fn api_verify(State(st): State<AppState>, _: RequireRole<policy::ViewAudit>) -> Response {
-    match audit::verify(&st.store).await {
-        Ok(r) => {
-            let mut v = serde_json::to_value(&r).unwrap_or_default();
-            v["intact"] = serde_json::json!(r.intact());
-            v["summary"] = serde_json::json!(r.summary());
-            Json(v).into_response()
-        }
-        Err(e) => AppError::from(e).into_json(),
-    }
-}
-
-/// The routes of 操作日志.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new()
-        .route("/audit", get(page))
-        .route("/api/audit", get(api_list))
-        .route("/api/audit/verify", get(api_verify))
+/// `GET /api/audit/verify`: the verification report.
+#[utoipa::path(get, path = "/api/audit/verify", tag = "操作日志", responses((status = 200, description = "校验结果", body = AuditVerification), (status = 403, description = "需系统管理员", body = ApiError)))]
+pub async fn api_verify(
+    State(st): State<AppState>,
+    _: RequireRole<policy::ViewAudit>,
+) -> ApiResult<Json<AuditVerification>> {
+    let r = audit::verify(&st.store).await?;
+    Ok(Json(AuditVerification {
+        intact: r.intact(),
+        summary: r.summary(),
+        rows: r.rows,
+        last_id: r.last_id,
+        head_hash: r.head_hash.clone(),
+        problems: serde_json::to_value(&r.problems)
+            .map_err(|e| AppError::Store(minplan_store::StoreError::Internal(e.to_string())))?,
+        first_break: r.first_break,
+    }))
 }

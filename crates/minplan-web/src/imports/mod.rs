@@ -14,6 +14,20 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use minplan_store::{BulkMode, BulkOutcome, StoreError, User};
+
+/// The routes of 批量导入.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route(
+            "/rights/import",
+            get(rights_import_page).post(rights_import_submit),
+        )
+        .route(
+            "/annual-reports/import",
+            get(reports_import_page).post(reports_import_submit),
+        )
+}
 // ---------------------------------------------------------------------------------------
 // 批量导入.
 
@@ -258,18 +272,4 @@ async fn import_submit(
         StatusCode::OK
     };
     render_import(st, table, status, mode, errors, Some(out), name).await
-}
-
-/// The routes of 批量导入.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new()
-        .route(
-            "/rights/import",
-            get(rights_import_page).post(rights_import_submit),
-        )
-        .route(
-            "/annual-reports/import",
-            get(reports_import_page).post(reports_import_submit),
-        )
 }

@@ -86,15 +86,15 @@ pub struct CornerCheck {
     /// implied.
     pub datum: Option<String>,
     /// The Gauss–Krüger zone areas are computed in.
-    pub zone: Option<ZoneView>,
+    pub zone: Option<CornerZone>,
     /// How the datum and CRS were determined (Chinese).
     pub notes: Vec<String>,
     /// Blocks in entered order with their ring counts.
-    pub blocks: Vec<BlockView>,
+    pub blocks: Vec<CornerBlock>,
     /// Every ring.
-    pub rings: Vec<RingView>,
+    pub rings: Vec<CornerRing>,
     /// Every problem of the coordinates.
-    pub problems: Vec<ProblemView>,
+    pub problems: Vec<CornerProblem>,
     /// Plane area in the zone, m², when computed.
     pub area_plane_m2: Option<f64>,
     /// Ellipsoidal area (TD/T 1055-2019 附录D), m², when computed.
@@ -102,15 +102,15 @@ pub struct CornerCheck {
     /// Ellipsoidal area, km² rounded to 4 decimals, when computed.
     pub area_km2: Option<f64>,
     /// The areas with their methods and per block, when computed.
-    pub areas: Option<AreasView>,
+    pub areas: Option<CornerAreas>,
     /// The region checked against.
     pub region: Option<String>,
     /// Whether any problem is an error.
     pub has_errors: bool,
     /// Every readable point in longitude/latitude.
-    pub points_lonlat: Vec<PointLonLat>,
+    pub points_lonlat: Vec<CornerPointLonLat>,
     /// Every ring of two or more placed points, as a longitude/latitude line.
-    pub rings_lonlat: Vec<RingLonLat>,
+    pub rings_lonlat: Vec<CornerRingLonLat>,
     /// Problems of the stated options (`crs`, `zone`, `datum`).
     pub option_problems: Vec<FieldProblem>,
     /// Whether the coordinates can be used: no error, something read, options fine.
@@ -119,7 +119,7 @@ pub struct CornerCheck {
 
 /// A Gauss–Krüger zone.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ZoneView {
+pub struct CornerZone {
     /// Zone number.
     pub zone: u32,
     /// `Three` (3°) or `Six` (6°).
@@ -130,7 +130,7 @@ pub struct ZoneView {
 
 /// A block and its number of rings.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct BlockView {
+pub struct CornerBlock {
     /// Block name.
     pub name: String,
     /// Number of rings.
@@ -139,7 +139,7 @@ pub struct BlockView {
 
 /// A ring as read.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct RingView {
+pub struct CornerRing {
     /// Its block.
     pub block: String,
     /// Its name, when the input gives one.
@@ -148,17 +148,17 @@ pub struct RingView {
     pub role: String,
     /// Points as read: `[label, x, y]` (x = northing m or latitude °, y = easting m with the
     /// prefix as entered or longitude °; null when not read).
-    #[schema(value_type = Vec<Vec<Object>>)]
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub points: Vec<(String, Option<f64>, Option<f64>)>,
     /// Points as entered: `[label, x text, y text]`.
     pub points_as_entered: Vec<(String, String, String)>,
     /// 开采标高, when given.
-    pub elevation: Option<ElevationView>,
+    pub elevation: Option<CornerElevation>,
 }
 
 /// A mining elevation range, metres (1985国家高程基准).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ElevationView {
+pub struct CornerElevation {
     /// 起标高, m.
     pub top_m: f64,
     /// 止标高, m.
@@ -167,7 +167,7 @@ pub struct ElevationView {
 
 /// A problem of the coordinates, with the places of its points.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ProblemView {
+pub struct CornerProblem {
     /// What kind of problem (`self_intersection`, `unclosed`, …).
     pub kind: String,
     /// `error` or `warning`.
@@ -183,12 +183,12 @@ pub struct ProblemView {
     /// The ring or block concerned.
     pub ring: Option<String>,
     /// The points concerned in longitude/latitude.
-    pub places: Vec<Place>,
+    pub places: Vec<CornerPlace>,
 }
 
 /// A labelled place, degrees (CGCS2000).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Place {
+pub struct CornerPlace {
     /// Point label.
     pub label: String,
     /// Longitude, degrees east.
@@ -199,7 +199,7 @@ pub struct Place {
 
 /// The areas of the coordinates.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct AreasView {
+pub struct CornerAreas {
     /// Plane area, m².
     pub plane_m2: f64,
     /// Ellipsoidal area, m².
@@ -211,12 +211,12 @@ pub struct AreasView {
     /// Method of the ellipsoidal area (Chinese).
     pub ellipsoidal_method: String,
     /// Per block.
-    pub blocks: Vec<BlockAreaView>,
+    pub blocks: Vec<CornerBlockArea>,
 }
 
 /// The areas of one block.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct BlockAreaView {
+pub struct CornerBlockArea {
     /// Block name.
     pub name: String,
     /// Plane area, m².
@@ -229,7 +229,7 @@ pub struct BlockAreaView {
 
 /// A readable point in longitude/latitude.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PointLonLat {
+pub struct CornerPointLonLat {
     /// Its block.
     pub block: String,
     /// Its ring's name (第N圈 when unnamed).
@@ -248,7 +248,7 @@ pub struct PointLonLat {
 
 /// A ring as a longitude/latitude line.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct RingLonLat {
+pub struct CornerRingLonLat {
     /// Its block.
     pub block: String,
     /// Its name (第N圈 when unnamed).
@@ -284,7 +284,7 @@ impl CornerCheck {
                 let mut line = Vec::new();
                 for p in &r.points {
                     if let Some((lon, lat)) = report.point_lonlat(p) {
-                        points_lonlat.push(PointLonLat {
+                        points_lonlat.push(CornerPointLonLat {
                             block: b.name.clone(),
                             ring: ring_name.clone(),
                             label: p.label.clone(),
@@ -297,14 +297,14 @@ impl CornerCheck {
                     }
                 }
                 if line.len() >= 2 {
-                    rings_lonlat.push(RingLonLat {
+                    rings_lonlat.push(CornerRingLonLat {
                         block: b.name.clone(),
                         ring: ring_name,
                         role: role(r.role),
                         coordinates: line,
                     });
                 }
-                rings.push(RingView {
+                rings.push(CornerRing {
                     block: b.name.clone(),
                     name: r.name.clone(),
                     role: role(r.role),
@@ -318,7 +318,7 @@ impl CornerCheck {
                         .iter()
                         .map(|p| (p.label.clone(), p.x_text.clone(), p.y_text.clone()))
                         .collect(),
-                    elevation: r.elevation.map(|e| ElevationView {
+                    elevation: r.elevation.map(|e| CornerElevation {
                         top_m: e.top_m,
                         bottom_m: e.bottom_m,
                     }),
@@ -329,7 +329,7 @@ impl CornerCheck {
             .problems
             .iter()
             .map(|p| {
-                let mut places: Vec<Place> = Vec::new();
+                let mut places: Vec<CornerPlace> = Vec::new();
                 for b in &report.blocks {
                     for r in &b.rings {
                         if let Some(name) = &p.ring
@@ -340,7 +340,7 @@ impl CornerCheck {
                         }
                         for q in r.points.iter().filter(|q| p.points.contains(&q.label)) {
                             if let Some((lon, lat)) = report.point_lonlat(q) {
-                                let place = Place {
+                                let place = CornerPlace {
                                     label: q.label.clone(),
                                     lon,
                                     lat,
@@ -352,7 +352,7 @@ impl CornerCheck {
                         }
                     }
                 }
-                ProblemView {
+                CornerProblem {
                     kind: variant_name(&p.kind),
                     severity: variant_name(&p.severity),
                     severity_label: p.severity.label_zh().to_string(),
@@ -371,7 +371,7 @@ impl CornerCheck {
             crs: report.crs.map(|c| c.epsg()),
             crs_name: report.crs.map(|c| c.to_string()),
             datum: report.datum.as_ref().map(variant_name),
-            zone: report.zone.map(|z| ZoneView {
+            zone: report.zone.map(|z| CornerZone {
                 zone: u32::from(z.zone),
                 width: variant_name(&z.width),
                 central_meridian: z.central_meridian(),
@@ -380,7 +380,7 @@ impl CornerCheck {
             blocks: report
                 .blocks
                 .iter()
-                .map(|b| BlockView {
+                .map(|b| CornerBlock {
                     name: b.name.clone(),
                     rings: b.rings.len(),
                 })
@@ -390,7 +390,7 @@ impl CornerCheck {
             area_plane_m2: areas.map(|a| a.plane_m2),
             area_ellipsoidal_m2: areas.map(|a| a.ellipsoidal_m2),
             area_km2: areas.map(|a| a.km2),
-            areas: areas.map(|a| AreasView {
+            areas: areas.map(|a| CornerAreas {
                 plane_m2: a.plane_m2,
                 ellipsoidal_m2: a.ellipsoidal_m2,
                 km2: a.km2,
@@ -399,7 +399,7 @@ impl CornerCheck {
                 blocks: a
                     .blocks
                     .iter()
-                    .map(|b| BlockAreaView {
+                    .map(|b| CornerBlockArea {
                         name: b.name.clone(),
                         plane_m2: b.plane_m2,
                         ellipsoidal_m2: b.ellipsoidal_m2,

@@ -36,6 +36,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
+/// The routes of 申请受理.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/intake", get(page).post(submit))
+        .route("/api/corners/check", post(corner_check::api))
+        .route("/api/reviews", post(api_review))
+}
+
 /// An option of a select.
 struct Opt {
     value: String,
@@ -667,13 +676,4 @@ pub async fn api_review(
             Ok(Ok((status, Json(body))))
         }
     }
-}
-
-/// The routes of 申请受理.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/intake", get(page).post(submit))
-        .route("/api/corners/check", post(corner_check::api))
-        .route("/api/reviews", post(api_review))
 }

@@ -8,11 +8,12 @@
 
 use crate::AppState;
 use crate::http::auth::{Permission, actor, allowed, policy};
-use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::forms::{FieldErrors, SubmittedForm, json_body};
 use crate::http::mapview::{MapView, collection, inline_layer, map_view, plan_layers};
 use crate::http::views::{Layout, layout};
+use crate::plan::api::GeoJson;
 use askama::Template;
 use axum::Json;
 use axum::body::Bytes;
@@ -26,15 +27,25 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
+/// The routes of 图层管理.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/layers", get(page).post(upload_submit))
+        .route("/layers/{id}", get(version_page))
+        .route("/api/layers", get(api_list).post(api_upload))
+        .route("/api/layers/{id}", get(api_version))
+}
+
 /// A control layer kind and what reviews use for it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct InUse {
     /// Kind slug.
-    pub slug: &'static str,
+    pub slug: String,
     /// Kind, Chinese.
-    pub kind: &'static str,
+    pub kind: String,
     /// `imported` or `bundle` (or `none`).
-    pub source: &'static str,
+    pub source: String,
     /// Imported version id.
     pub version_id: Option<i64>,
     /// Layer name.
@@ -54,13 +65,14 @@ async fn in_use(st: &AppState) -> Vec<InUse> {
             let used = engine.index.control.iter().find(|l| l.kind == k);
             let version_id = engine.layer_versions.get(k.slug()).copied();
             InUse {
-                slug: k.slug(),
-                kind: k.label(),
+                slug: k.slug().to_string(),
+                kind: k.label().to_string(),
                 source: match (version_id, plan.control_layer(k)) {
                     (Some(_), _) => "imported",
                     (None, Some(_)) => "bundle",
                     (None, None) => "none",
-                },
+                }
+                .to_string(),
                 version_id,
                 name: used.map(|l| l.name.clone()).unwrap_or_default(),
                 features: used.map_or(0, |l| l.features.len()),
@@ -362,23 +374,128 @@ pub async fn version_page(
     Ok(Html(page.render()?).into_response())
 }
 
-/// `GET /api/layers`: `{in_use, versions}`.
+/// A feature of an uploaded layer that was left out, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FeatureLeftOut {
+    /// The feature's id (or its number when it has none).
+    pub id: String,
+    /// Its 0-based index in the file.
+    pub index: usize,
+    /// 1-based line in the file, when known.
+    pub line: Option<usize>,
+    /// Why, Chinese.
+    pub message: String,
+}
+
+/// An imported control-layer version.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LayerVersionView {
+    /// Its number.
+    pub id: i64,
+    /// The kind's slug (`ecological_red_line`, …).
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// The uploaded file's name.
+    pub source_file: String,
+    /// EPSG code of the file's coordinates.
+    pub source_crs: u32,
+    /// Buffer around line features, metres.
+    pub buffer_m: Option<f64>,
+    /// Features imported.
+    pub feature_count: i64,
+    /// Features left out, with why.
+    pub problems: Vec<FeatureLeftOut>,
+    /// SHA-256 of the file, hex.
+    pub content_sha256: String,
+    /// When it was imported (RFC 3339, UTC).
+    pub imported_at: String,
+    /// Whether reviews use it.
+    pub active: bool,
+}
+
+impl From<&LayerVersion> for LayerVersionView {
+    fn from(v: &LayerVersion) -> LayerVersionView {
+        LayerVersionView {
+            id: v.id,
+            kind: serde_json::to_value(v.kind)
+                .ok()
+                .and_then(|k| k.as_str().map(str::to_string))
+                .unwrap_or_else(|| v.kind.slug().to_string()),
+            name: v.name.clone(),
+            source_file: v.source_file.clone(),
+            source_crs: v.source_crs,
+            buffer_m: v.buffer_m,
+            feature_count: v.feature_count,
+            problems: v
+                .problems
+                .iter()
+                .map(|p| FeatureLeftOut {
+                    id: p.id.clone(),
+                    index: p.index,
+                    line: p.line,
+                    message: p.message.clone(),
+                })
+                .collect(),
+            content_sha256: v.content_sha256.clone(),
+            imported_at: v.imported_at.clone(),
+            active: v.active,
+        }
+    }
+}
+
+/// `{in_use, versions}` of `GET /api/layers`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LayersView {
+    /// For each kind, what reviews use now.
+    pub in_use: Vec<InUse>,
+    /// Every imported version, newest first.
+    pub versions: Vec<LayerVersionView>,
+}
+
+/// `{version}`: an imported layer version.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OneLayerVersion {
+    /// The version (its `problems` list the features left out).
+    pub version: LayerVersionView,
+}
+
+/// `{version, features}` of `GET /api/layers/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LayerVersionDetail {
+    /// The version.
+    pub version: LayerVersionView,
+    /// Its features.
+    pub features: GeoJson,
+}
+
+/// The answer of `GET /api/layers/{id}`: the version with its features, or (`?format=geojson`)
+/// the features alone.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum LayerVersionAnswer {
+    /// `{version, features}`.
+    Detail(LayerVersionDetail),
+    /// The GeoJSON FeatureCollection.
+    Features(GeoJson),
+}
+
+/// `GET /api/layers`: what reviews use and every imported version.
 #[utoipa::path(get, path = "/api/layers", tag = "图层管理",
     responses(
-        (status = 200, description = "`{in_use: [{slug, kind, source: imported|bundle|none, version_id, name, features, schematic}], versions: [{id, kind, name, source_file, source_crs, buffer_m, feature_count, problems, content_sha256, imported_at, active}]}`", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（矿山企业）", body = crate::http::error::ApiError),
+        (status = 200, description = "各类管控图层当前所用版本与全部导入版本", body = LayersView),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（矿山企业）", body = ApiError),
     ))]
 pub async fn api_list(
     State(st): State<AppState>,
     RequireRole { .. }: RequireRole<policy::ViewLayers>,
-) -> Response {
-    match st.store.list_layers().await {
-        Ok(versions) => {
-            Json(json!({ "in_use": in_use(&st).await, "versions": versions })).into_response()
-        }
-        Err(e) => AppError::from(e).into_json(),
-    }
+) -> ApiResult<Json<LayersView>> {
+    let versions = st.store.list_layers().await?;
+    Ok(Json(LayersView {
+        in_use: in_use(&st).await,
+        versions: versions.iter().map(LayerVersionView::from).collect(),
+    }))
 }
 
 /// Body of `POST /api/layers`.
@@ -400,24 +517,22 @@ pub struct LayerUploadRequest {
     pub geojson: Value,
 }
 
-/// `POST /api/layers`: imports a layer version; 201 `{version}` (its `problems` list the
-/// features left out), or 422 `invalid` with `fields`.
+/// `POST /api/layers`: imports a layer version; 201 with the version (its `problems` list
+/// the features left out), or 422 `invalid` with `fields`.
 #[utoipa::path(post, path = "/api/layers", tag = "图层管理",
     request_body = LayerUploadRequest,
     responses(
-        (status = 201, description = "`{version}`：新图层版本（problems 为未导入的要素及原因）", body = Object),
-        (status = 422, description = "无法导入：`{code: \"invalid\", message, fields}`", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员或规划科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 201, description = "新图层版本（problems 为未导入的要素及原因）", body = OneLayerVersion),
+        (status = 400, description = "请求格式错误", body = ApiError),
+        (status = 422, description = "无法导入（fields）", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或规划科）或缺少 CSRF 令牌", body = ApiError),
     ))]
 pub async fn api_upload(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageLayers>,
     body: Bytes,
-) -> Response {
-    let req: LayerUploadRequest = match json_body(&body) {
-        Ok(r) => r,
-        Err(e) => return e.into_json(),
-    };
+) -> ApiResult<(StatusCode, Json<OneLayerVersion>)> {
+    let req: LayerUploadRequest = json_body(&body)?;
     let text = match &req.geojson {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
@@ -431,48 +546,43 @@ pub async fn api_upload(
         file_name: req.file_name.as_deref().unwrap_or("upload.geojson"),
         text: Some(&text),
     };
-    match import(&st, &user, &upload).await {
-        Ok(Ok(v)) => (StatusCode::CREATED, Json(json!({ "version": v }))).into_response(),
-        Ok(Err(errors)) => AppError::Invalid(errors.0).into_json(),
-        Err(e) => e.into_json(),
-    }
+    let v = import(&st, &user, &upload).await?.map_err(AppError::from)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(OneLayerVersion {
+            version: LayerVersionView::from(&v),
+        }),
+    ))
 }
 
-/// `GET /api/layers/{id}`: `{version, features}` (features as GeoJSON); with
-/// `?format=geojson` the FeatureCollection alone (for maps).
+/// `GET /api/layers/{id}`: the version and its features as GeoJSON; with `?format=geojson`
+/// the FeatureCollection alone (for maps).
 #[utoipa::path(get, path = "/api/layers/{id}", tag = "图层管理",
     params(
         ("id" = i64, Path, description = "图层版本编号"),
         ("format" = Option<String>, Query, description = "geojson：只返回要素集合"),
     ),
     responses(
-        (status = 200, description = "`{version, features}` 或 GeoJSON FeatureCollection", body = Object),
-        (status = 400, description = "编号不是整数", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该图层版本", body = crate::http::error::ApiError),
+        (status = 200, description = "图层版本及其要素，或 GeoJSON FeatureCollection", body = LayerVersionAnswer),
+        (status = 400, description = "编号不是整数", body = ApiError),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（矿山企业）", body = ApiError),
+        (status = 404, description = "没有该图层版本", body = ApiError),
     ))]
 pub async fn api_version(
     State(st): State<AppState>,
     RequireRole { .. }: RequireRole<policy::ViewLayers>,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    match stored(&st, &id).await {
-        Ok(l) if q.get("format").is_some_and(|f| f == "geojson") => {
-            Json(layer_geojson(&l)).into_response()
-        }
-        Ok(l) => {
-            Json(json!({ "features": layer_geojson(&l), "version": l.version })).into_response()
-        }
-        Err(e) => e.into_json(),
-    }
-}
-
-/// The routes of 图层管理.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new()
-        .route("/layers", get(page).post(upload_submit))
-        .route("/layers/{id}", get(version_page))
-        .route("/api/layers", get(api_list).post(api_upload))
-        .route("/api/layers/{id}", get(api_version))
+) -> ApiResult<Json<LayerVersionAnswer>> {
+    let l = stored(&st, &id).await?;
+    let features = GeoJson(layer_geojson(&l));
+    Ok(Json(if q.get("format").is_some_and(|f| f == "geojson") {
+        LayerVersionAnswer::Features(features)
+    } else {
+        LayerVersionAnswer::Detail(LayerVersionDetail {
+            version: LayerVersionView::from(&l.version),
+            features,
+        })
+    }))
 }

@@ -8,17 +8,21 @@
 //! are taken as straight in longitude/latitude (for the sizes drawn on a county map the
 //! difference from edges straight in the Gauss plane is far below the 4-decimal km²).
 
-use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::forms::json_body;
 use axum::Json;
 use axum::body::Bytes;
-use axum::response::{IntoResponse, Response};
 use minplan_geo::Ellipsoid;
 use minplan_geo::area::{ellipsoidal_area_lonlat, km2_4dp};
 use minplan_geo::geodesic::path_length;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+/// The routes of the map's measure tool.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::post;
+    axum::Router::new().route("/api/measure", post(api))
+}
 
 /// Most vertices accepted in one measurement.
 pub const MAX_VERTICES: usize = 10_000;
@@ -57,12 +61,40 @@ fn positions(v: &serde_json::Value, what: &str) -> Result<Vec<(f64, f64)>, AppEr
         .collect()
 }
 
-/// Measures a geometry: `{kind, length_m, area_m2, area_km2, methods}` (area only for
-/// polygons; `length_m` is the perimeter of a polygon's exterior ring).
+/// The measurement of a drawn line or polygon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Measurement {
+    /// `LineString` or `Polygon`.
+    pub kind: String,
+    /// Geodesic length on CGCS2000, metres (a polygon: its exterior ring's perimeter).
+    pub length_m: f64,
+    /// Ellipsoidal area (TD/T 1055-2019 附录D), m² (polygons only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_m2: Option<f64>,
+    /// The area in km², 4 decimals (polygons only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_km2: Option<f64>,
+    /// How each figure was computed, Chinese.
+    pub methods: MeasureMethods,
+}
+
+/// How a measurement's figures were computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MeasureMethods {
+    /// Method of the length.
+    pub length: String,
+    /// Method of the area (polygons only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+}
+
+/// Measures a GeoJSON geometry in CGCS2000 longitude/latitude (degrees, lon first): a
+/// `LineString`'s geodesic length, or a `Polygon`'s ellipsoidal area and the perimeter of its
+/// exterior ring.
 ///
 /// # Errors
 /// [`AppError::BadRequest`] naming what is wrong with the geometry.
-pub fn measure(geometry: &serde_json::Value) -> Result<serde_json::Value, AppError> {
+pub fn measure(geometry: &serde_json::Value) -> Result<Measurement, AppError> {
     let e = Ellipsoid::CGCS2000;
     let no_solution = || AppError::BadRequest("两点近乎位于地球两端，无法计算大地线长度".into());
     match geometry["type"].as_str() {
@@ -72,11 +104,16 @@ pub fn measure(geometry: &serde_json::Value) -> Result<serde_json::Value, AppErr
                 return Err(AppError::BadRequest("线至少要有两个点".into()));
             }
             let length = path_length(&pts, e).ok_or_else(no_solution)?;
-            Ok(json!({
-                "kind": "LineString",
-                "length_m": length,
-                "methods": { "length": "CGCS2000 椭球面大地线长度（Vincenty 反算），各段相加" },
-            }))
+            Ok(Measurement {
+                kind: "LineString".into(),
+                length_m: length,
+                area_m2: None,
+                area_km2: None,
+                methods: MeasureMethods {
+                    length: "CGCS2000 椭球面大地线长度（Vincenty 反算），各段相加".into(),
+                    area: None,
+                },
+            })
         }
         Some("Polygon") => {
             let rings = geometry["coordinates"]
@@ -105,16 +142,18 @@ pub fn measure(geometry: &serde_json::Value) -> Result<serde_json::Value, AppErr
                     area -= a;
                 }
             }
-            Ok(json!({
-                "kind": "Polygon",
-                "length_m": perimeter,
-                "area_m2": area,
-                "area_km2": km2_4dp(area),
-                "methods": {
-                    "length": "外环周长：CGCS2000 椭球面大地线长度（Vincenty 反算）",
-                    "area": "椭球面积：TD/T 1055-2019 附录D（CGCS2000 椭球），边视为经纬度直线",
+            Ok(Measurement {
+                kind: "Polygon".into(),
+                length_m: perimeter,
+                area_m2: Some(area),
+                area_km2: Some(km2_4dp(area)),
+                methods: MeasureMethods {
+                    length: "外环周长：CGCS2000 椭球面大地线长度（Vincenty 反算）".into(),
+                    area: Some(
+                        "椭球面积：TD/T 1055-2019 附录D（CGCS2000 椭球），边视为经纬度直线".into(),
+                    ),
                 },
-            }))
+            })
         }
         Some(other) => Err(AppError::BadRequest(format!(
             "不支持的图形类型“{other}”：只能量测 LineString（距离）或 Polygon（面积）"
@@ -129,39 +168,31 @@ pub fn measure(geometry: &serde_json::Value) -> Result<serde_json::Value, AppErr
 #[utoipa::path(post, path = "/api/measure", tag = "地图",
     request_body = MeasureRequest,
     responses(
-        (status = 200, description = "`{kind, length_m, area_m2?, area_km2?, methods}`：大地线长度（米）与椭球面积（平方米，平方千米 4 位小数）", body = Object),
-        (status = 400, description = "图形无效", body = crate::http::error::ApiError),
-        (status = 403, description = "缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 200, description = "大地线长度（米）与椭球面积（平方米，平方千米 4 位小数）", body = Measurement),
+        (status = 400, description = "图形无效", body = ApiError),
+        (status = 403, description = "缺少 CSRF 令牌", body = ApiError),
     ))]
-pub async fn api(body: Bytes) -> Response {
-    let req: MeasureRequest = match json_body(&body) {
-        Ok(r) => r,
-        Err(e) => return e.into_json(),
-    };
-    match measure(&req.geometry) {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_json(),
-    }
+pub async fn api(body: Bytes) -> ApiResult<Json<Measurement>> {
+    let req: MeasureRequest = json_body(&body)?;
+    Ok(Json(measure(&req.geometry)?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn a_one_hundred_metre_square_near_suifenhe() {
         // 0.001° of latitude ≈ 111.13 m; of longitude at 44.4° ≈ 79.6 m.
         let v = measure(&json!({"type": "Polygon", "coordinates": [[[131.0, 44.4], [131.001, 44.4], [131.001, 44.401], [131.0, 44.401], [131.0, 44.4]]]})).unwrap();
-        let a = v["area_m2"].as_f64().unwrap();
+        let a = v.area_m2.unwrap();
         assert!((a - 111.13 * 79.62).abs() < 10.0, "{a}");
         let l = measure(
             &json!({"type": "LineString", "coordinates": [[131.0, 44.4], [131.0, 44.401]]}),
         )
         .unwrap();
-        assert!(
-            (l["length_m"].as_f64().unwrap() - 111.13).abs() < 0.1,
-            "{l}"
-        );
+        assert!((l.length_m - 111.13).abs() < 0.1, "{l:?}");
         for bad in [
             json!({"type": "Point", "coordinates": [131.0, 44.4]}),
             json!({"type": "LineString", "coordinates": [[131.0, 44.4]]}),
@@ -173,10 +204,4 @@ mod tests {
             assert!(measure(&bad).is_err(), "{bad}");
         }
     }
-}
-
-/// The routes of the map's measure tool.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::post;
-    axum::Router::new().route("/api/measure", post(api))
 }

@@ -1,116 +1,334 @@
-//! The JSON API behind each page. Errors are `{"code": …, "message": …}` with a Chinese
-//! message. Geometry is GeoJSON in CGCS2000 longitude/latitude (EPSG:4490, RFC 7946 order,
-//! exterior rings counter-clockwise).
+//! The JSON API behind the plan's pages (public). Errors are [`ApiError`]. Geometry is
+//! GeoJSON in CGCS2000 longitude/latitude (EPSG:4490, RFC 7946 order, exterior rings
+//! counter-clockwise).
 
 use crate::AppState;
-use crate::http::error::AppError;
-use crate::http::views::*;
+use crate::http::error::{ApiError, ApiResult, AppError};
+use crate::plan::views::*;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use minplan_domain::plan::{ControlLayerKind, geojson};
-use serde_json::{Value, json};
+use minplan_domain::plan::{ControlLayer, ControlLayerKind, geojson};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-fn ok(v: Value) -> Response {
-    Json(v).into_response()
+/// A GeoJSON object (RFC 7946): a `FeatureCollection`, `Feature` or geometry in CGCS2000
+/// longitude/latitude (EPSG:4490), exterior rings counter-clockwise.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct GeoJson(pub serde_json::Value);
+
+/// The Gauss–Krüger zone of the plan.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlanZone {
+    /// EPSG code with the zone prefix in Y (e.g. 4532).
+    pub epsg: u32,
+    /// EPSG code without the prefix (e.g. 4553).
+    pub epsg_without_prefix: u32,
+    /// Central meridian, degrees east.
+    pub central_meridian: f64,
+    /// The zone as people name it.
+    pub label: String,
+}
+
+/// The plan's region.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlanRegion {
+    /// Name (e.g. 绥芬河市).
+    pub name: String,
+    /// Towns with the citation: `{value: [..], cite}`.
+    #[schema(value_type = Object)]
+    pub towns: serde_json::Value,
+    /// The zone coordinates are written in.
+    pub zone: PlanZone,
+    /// Area of the outline, km².
+    pub outline_area_km2: f64,
+    /// Whether the outline is schematic (示意).
+    pub outline_schematic: bool,
+    /// Where the outline comes from.
+    pub outline_source: String,
+}
+
+/// A control layer of the plan, without its features.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ControlLayerSummary {
+    /// The kind (`EcologicalRedLine`, …).
+    pub kind: String,
+    /// The kind's slug (`ecological_red_line`, …), as in `/api/plan/layers/{kind}`.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Where the layer comes from (`source` only in `/api/plan`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Whether its geometry is schematic (示意).
+    pub schematic: bool,
+    /// Buffer, metres, when the plan sets one (`/api/plan` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buffer_m: Option<f64>,
+    /// Number of features.
+    pub features: usize,
+    /// Its GeoJSON (`/api/plan/layers` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+fn variant_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl ControlLayerSummary {
+    fn of(l: &ControlLayer) -> ControlLayerSummary {
+        ControlLayerSummary {
+            kind: variant_name(&l.kind),
+            slug: l.kind.slug().to_string(),
+            name: l.name.clone(),
+            source: None,
+            schematic: l.schematic,
+            buffer_m: None,
+            features: l.features.len(),
+            url: None,
+        }
+    }
+}
+
+/// `GET /api/plan`: the plan without geometry. Parts that are the plan's own data (identity,
+/// baseline, block groups, key areas, prohibitions, admission) have the shape of the plan
+/// bundle (docs/plan-format.md); the rest is as the pages show it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlanData {
+    /// The stored version.
+    pub version: PlanVersion,
+    /// Name, level, period, base year, with citations (bundle shape).
+    #[schema(value_type = Object)]
+    pub identity: serde_json::Value,
+    /// The region.
+    pub region: PlanRegion,
+    /// 现状 figures (bundle shape).
+    #[schema(value_type = Vec<Object>)]
+    pub baseline: serde_json::Value,
+    /// 专栏1 rows.
+    pub previous_round: Vec<PreviousRoundView>,
+    /// Target indicators.
+    pub indicators: Vec<IndicatorView>,
+    /// Block groups with stated totals (bundle shape).
+    #[schema(value_type = Vec<Object>)]
+    pub block_groups: serde_json::Value,
+    /// Planning blocks.
+    pub blocks: Vec<BlockView>,
+    /// Key areas (bundle shape).
+    #[schema(value_type = Vec<Object>)]
+    pub key_areas: serde_json::Value,
+    /// Prohibitions and restrictions (bundle shape).
+    #[schema(value_type = Vec<Object>)]
+    pub prohibitions: serde_json::Value,
+    /// Admission conditions (bundle shape).
+    #[schema(value_type = Object)]
+    pub admission: serde_json::Value,
+    /// Control layers.
+    pub control_layers: Vec<ControlLayerSummary>,
+    /// Problems of the bundle that did not stop loading.
+    #[schema(value_type = Vec<Object>)]
+    pub warnings: serde_json::Value,
+}
+
+/// `{indicators}` of `GET /api/plan/indicators`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlanIndicators {
+    /// The target indicators (`current` is null: see `/api/indicators` for the values).
+    pub indicators: Vec<IndicatorView>,
+}
+
+/// `{rows}` of `GET /api/plan/previous-round`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PreviousRound {
+    /// 专栏1 with completion percentages.
+    pub rows: Vec<PreviousRoundView>,
+}
+
+/// `{layers}` of `GET /api/plan/layers`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlanLayers {
+    /// The control layers of the bundle, each with its GeoJSON's URL.
+    pub layers: Vec<ControlLayerSummary>,
+}
+
+/// `{plans}` of `GET /api/plans`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlanVersions {
+    /// The stored plan versions.
+    pub plans: Vec<PlanVersion>,
+}
+
+/// A stored plan version.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlanVersion {
+    /// Its number.
+    pub id: i64,
+    /// 行政区划代码 of the plan's region.
+    pub adcode: String,
+    /// The plan's name.
+    pub name: String,
+    /// First year of the period.
+    pub period_start: i64,
+    /// Last year of the period.
+    pub period_end: i64,
+    /// Version of this plan (1, 2, …).
+    pub version: i64,
+    /// SHA-256 of the bundle's content, hex.
+    pub content_sha256: String,
+    /// Where it was imported from.
+    pub source: String,
+    /// When it was imported (RFC 3339, UTC).
+    pub imported_at: String,
+    /// Whether it is the active plan.
+    pub active: bool,
+}
+
+impl From<&minplan_store::PlanVersionInfo> for PlanVersion {
+    fn from(v: &minplan_store::PlanVersionInfo) -> PlanVersion {
+        PlanVersion {
+            id: v.id,
+            adcode: v.adcode.clone(),
+            name: v.name.clone(),
+            period_start: v.period_start,
+            period_end: v.period_end,
+            version: v.version,
+            content_sha256: v.content_sha256.clone(),
+            source: v.source.clone(),
+            imported_at: v.imported_at.clone(),
+            active: v.active,
+        }
+    }
+}
+
+fn value<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(v)
+        .map_err(|e| AppError::Store(minplan_store::StoreError::Internal(e.to_string())))
 }
 
 /// `GET /api/plan`: the plan without geometry (identity, region, baseline, 专栏1, indicators,
 /// block groups and block attributes, key areas, prohibitions, admission, layer summaries),
 /// with the stored version.
-#[utoipa::path(get, path = "/api/plan", tag = "规划", responses((status = 200, description = "规划数据（不含图形）：版本、规划信息、行政区、现状、专栏1、指标、区块、产业区域、禁止限制、准入条件、管控图层摘要", body = Object)))]
-pub async fn plan(State(st): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/api/plan", tag = "规划", responses((status = 200, description = "规划数据（不含图形）：版本、规划信息、行政区、现状、专栏1、指标、区块、产业区域、禁止限制、准入条件、管控图层摘要", body = PlanData)))]
+pub async fn plan(State(st): State<AppState>) -> ApiResult<Json<PlanData>> {
     let sp = st.plan().await;
     let p = &sp.loaded.plan;
-    ok(json!({
-        "version": sp.info,
-        "identity": p.identity,
-        "region": {
-            "name": p.region.name,
-            "towns": p.region.towns,
-            "zone": { "epsg": p.region.zone.epsg(), "epsg_without_prefix": p.region.zone.with_prefix(false).epsg(), "central_meridian": p.region.zone.central_meridian(), "label": p.region.zone.to_string() },
-            "outline_area_km2": p.region.outline_area_km2,
-            "outline_schematic": p.region.outline_schematic,
-            "outline_source": p.region.outline_source,
+    let z = p.region.zone;
+    Ok(Json(PlanData {
+        version: PlanVersion::from(&sp.info),
+        identity: value(&p.identity)?,
+        region: PlanRegion {
+            name: p.region.name.clone(),
+            towns: value(&p.region.towns)?,
+            zone: PlanZone {
+                epsg: z.epsg(),
+                epsg_without_prefix: z.with_prefix(false).epsg(),
+                central_meridian: z.central_meridian(),
+                label: z.to_string(),
+            },
+            outline_area_km2: p.region.outline_area_km2,
+            outline_schematic: p.region.outline_schematic,
+            outline_source: p.region.outline_source.clone(),
         },
-        "baseline": p.baseline,
-        "previous_round": previous_round_views(p),
-        "indicators": indicator_views(p),
-        "block_groups": p.block_groups,
-        "blocks": block_views(p),
-        "key_areas": p.key_areas,
-        "prohibitions": p.prohibitions,
-        "admission": p.admission,
-        "control_layers": p.control_layers.iter().map(|l| json!({
-            "kind": l.kind, "slug": l.kind.slug(), "name": l.name, "source": l.source,
-            "schematic": l.schematic, "buffer_m": l.buffer_m, "features": l.features.len(),
-        })).collect::<Vec<_>>(),
-        "warnings": sp.loaded.warnings,
+        baseline: value(&p.baseline)?,
+        previous_round: previous_round_views(p),
+        indicators: indicator_views(p),
+        block_groups: value(&p.block_groups)?,
+        blocks: block_views(p),
+        key_areas: value(&p.key_areas)?,
+        prohibitions: value(&p.prohibitions)?,
+        admission: value(&p.admission)?,
+        control_layers: p
+            .control_layers
+            .iter()
+            .map(|l| ControlLayerSummary {
+                source: Some(l.source.clone()),
+                buffer_m: l.buffer_m,
+                ..ControlLayerSummary::of(l)
+            })
+            .collect(),
+        warnings: value(&sp.loaded.warnings)?,
     }))
 }
 
 /// `GET /api/plan/indicators`: the target indicators, each with `current` (null until
 /// production data exists).
-#[utoipa::path(get, path = "/api/plan/indicators", tag = "规划", responses((status = 200, description = "`{indicators}`：规划指标（current 在有生产数据前为 null）", body = Object)))]
-pub async fn indicators(State(st): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/api/plan/indicators", tag = "规划", responses((status = 200, description = "规划指标（current 在有生产数据前为 null）", body = PlanIndicators)))]
+pub async fn indicators(State(st): State<AppState>) -> Json<PlanIndicators> {
     let sp = st.plan().await;
-    ok(json!({ "indicators": indicator_views(&sp.loaded.plan) }))
+    Json(PlanIndicators {
+        indicators: indicator_views(&sp.loaded.plan),
+    })
 }
 
 /// `GET /api/plan/previous-round`: 专栏1 with completion percentages.
-#[utoipa::path(get, path = "/api/plan/previous-round", tag = "规划", responses((status = 200, description = "`{rows}`：专栏1 及完成率", body = Object)))]
-pub async fn previous_round(State(st): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/api/plan/previous-round", tag = "规划", responses((status = 200, description = "专栏1 及完成率", body = PreviousRound)))]
+pub async fn previous_round(State(st): State<AppState>) -> Json<PreviousRound> {
     let sp = st.plan().await;
-    ok(json!({ "rows": previous_round_views(&sp.loaded.plan) }))
+    Json(PreviousRound {
+        rows: previous_round_views(&sp.loaded.plan),
+    })
 }
 
 /// `GET /api/plan/blocks`: the planning blocks as GeoJSON.
-#[utoipa::path(get, path = "/api/plan/blocks", tag = "规划", responses((status = 200, description = "规划区块 GeoJSON FeatureCollection", body = Object)))]
-pub async fn blocks(State(st): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/api/plan/blocks", tag = "规划", responses((status = 200, description = "规划区块 GeoJSON FeatureCollection", body = GeoJson)))]
+pub async fn blocks(State(st): State<AppState>) -> Json<GeoJson> {
     let sp = st.plan().await;
-    ok(geojson::blocks(&sp.loaded.plan))
+    Json(GeoJson(geojson::blocks(&sp.loaded.plan)))
 }
 
 /// `GET /api/plan/outline`: the county outline as GeoJSON.
-#[utoipa::path(get, path = "/api/plan/outline", tag = "规划", responses((status = 200, description = "行政区范围 GeoJSON", body = Object)))]
-pub async fn outline(State(st): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/api/plan/outline", tag = "规划", responses((status = 200, description = "行政区范围 GeoJSON", body = GeoJson)))]
+pub async fn outline(State(st): State<AppState>) -> Json<GeoJson> {
     let sp = st.plan().await;
-    ok(geojson::outline(&sp.loaded.plan))
+    Json(GeoJson(geojson::outline(&sp.loaded.plan)))
 }
 
 /// `GET /api/plan/layers`: the control layers available (kind, slug, name, schematic flag).
-#[utoipa::path(get, path = "/api/plan/layers", tag = "规划", responses((status = 200, description = "`{layers}`：规划数据包中的管控图层", body = Object)))]
-pub async fn layers_index(State(st): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/api/plan/layers", tag = "规划", responses((status = 200, description = "规划数据包中的管控图层", body = PlanLayers)))]
+pub async fn layers_index(State(st): State<AppState>) -> Json<PlanLayers> {
     let sp = st.plan().await;
-    let layers: Vec<Value> = sp
-        .loaded
-        .plan
-        .control_layers
-        .iter()
-        .map(|l| json!({ "kind": l.kind, "slug": l.kind.slug(), "name": l.name, "schematic": l.schematic, "features": l.features.len(), "url": format!("/api/plan/layers/{}", l.kind.slug()) }))
-        .collect();
-    ok(json!({ "layers": layers }))
+    Json(PlanLayers {
+        layers: sp
+            .loaded
+            .plan
+            .control_layers
+            .iter()
+            .map(|l| ControlLayerSummary {
+                url: Some(format!("/api/plan/layers/{}", l.kind.slug())),
+                ..ControlLayerSummary::of(l)
+            })
+            .collect(),
+    })
 }
 
 /// `GET /api/plan/layers/{kind}`: one control layer as GeoJSON; `kind` is the slug
 /// (`ecological_red_line`, …) or the Chinese name.
-#[utoipa::path(get, path = "/api/plan/layers/{kind}", tag = "规划", params(("kind" = String, Path, description = "图层类型：ecological_red_line、permanent_basic_farmland、urban_development_boundary、visible_corridor 或中文名称")), responses((status = 200, description = "管控图层 GeoJSON", body = Object), (status = 404, description = "没有该图层", body = crate::http::error::ApiError)))]
-pub async fn layer(State(st): State<AppState>, Path(kind): Path<String>) -> Response {
+#[utoipa::path(get, path = "/api/plan/layers/{kind}", tag = "规划", params(("kind" = String, Path, description = "图层类型：ecological_red_line、permanent_basic_farmland、urban_development_boundary、visible_corridor 或中文名称")), responses((status = 200, description = "管控图层 GeoJSON", body = GeoJson), (status = 404, description = "没有该图层", body = ApiError)))]
+pub async fn layer(
+    State(st): State<AppState>,
+    Path(kind): Path<String>,
+) -> ApiResult<Json<GeoJson>> {
     let sp = st.plan().await;
-    let Some(k) = ControlLayerKind::parse(&kind) else {
-        return AppError::NotFound(format!("没有名为“{kind}”的管控图层类型")).into_json();
-    };
-    let Some(l) = sp.loaded.plan.control_layer(k) else {
-        return AppError::NotFound(format!("当前规划没有“{}”图层", k.label())).into_json();
-    };
-    ok(geojson::control_layer(l))
+    let k = ControlLayerKind::parse(&kind)
+        .ok_or_else(|| AppError::NotFound(format!("没有名为“{kind}”的管控图层类型")))?;
+    let l = sp
+        .loaded
+        .plan
+        .control_layer(k)
+        .ok_or_else(|| AppError::NotFound(format!("当前规划没有“{}”图层", k.label())))?;
+    Ok(Json(GeoJson(geojson::control_layer(l))))
 }
 
 /// `GET /api/plans`: stored plan versions.
-#[utoipa::path(get, path = "/api/plans", tag = "规划", responses((status = 200, description = "`{plans}`：规划版本列表", body = Object)))]
-pub async fn plans(State(st): State<AppState>) -> Response {
-    match st.store.list_plans().await {
-        Ok(list) => ok(json!({ "plans": list })),
-        Err(e) => AppError::from(e).into_json(),
-    }
+#[utoipa::path(get, path = "/api/plans", tag = "规划", responses((status = 200, description = "规划版本列表", body = PlanVersions)))]
+pub async fn plans(State(st): State<AppState>) -> ApiResult<Json<PlanVersions>> {
+    let list = st.store.list_plans().await?;
+    Ok(Json(PlanVersions {
+        plans: list.iter().map(PlanVersion::from).collect(),
+    }))
 }

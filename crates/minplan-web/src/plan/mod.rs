@@ -5,6 +5,7 @@
 pub mod api;
 pub mod pages;
 pub mod versions;
+pub mod views;
 
 use crate::AppState;
 use axum::Router;

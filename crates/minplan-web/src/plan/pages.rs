@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::http::error::AppError;
 use crate::http::views::*;
+use crate::plan::views::*;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;

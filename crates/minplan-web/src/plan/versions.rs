@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::http::auth::{Permission, actor, allowed, policy};
-use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::views::{Layout, layout};
 use askama::Template;
@@ -64,15 +64,22 @@ pub async fn activate_submit(
     Ok(Redirect::to(&format!("/plans?activated={}", v.id)).into_response())
 }
 
-/// `POST /api/plans/{id}/activate`: `{"version": …}`.
-#[utoipa::path(post, path = "/api/plans/{id}/activate", tag = "规划", params(("id" = i64, Path, description = "规划版本编号")), responses((status = 200, description = "`{version}`", body = Object), (status = 404, description = "没有该版本", body = crate::http::error::ApiError), (status = 403, description = "需系统管理员或规划科", body = crate::http::error::ApiError)))]
+/// `{version}` of `POST /api/plans/{id}/activate`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Activated {
+    /// The version now active.
+    pub version: crate::plan::api::PlanVersion,
+}
+
+/// `POST /api/plans/{id}/activate`: makes the version the active plan.
+#[utoipa::path(post, path = "/api/plans/{id}/activate", tag = "规划", params(("id" = i64, Path, description = "规划版本编号")), responses((status = 200, description = "已启用", body = Activated), (status = 400, description = "编号不是整数", body = ApiError), (status = 404, description = "没有该版本", body = ApiError), (status = 403, description = "需系统管理员或规划科", body = ApiError)))]
 pub async fn api_activate(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ActivatePlan>,
     Path(id): Path<String>,
-) -> Response {
-    match activate(&st, &user, &id).await {
-        Ok(v) => Json(serde_json::json!({ "version": v })).into_response(),
-        Err(e) => e.into_json(),
-    }
+) -> ApiResult<Json<Activated>> {
+    let v = activate(&st, &user, &id).await?;
+    Ok(Json(Activated {
+        version: (&v).into(),
+    }))
 }

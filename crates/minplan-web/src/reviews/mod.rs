@@ -13,10 +13,11 @@
 
 use crate::AppState;
 use crate::http::auth::{may_see, own_credit_code, policy};
-use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::mapview::{MapView, collection, feature, inline_layer, map_view, review_layers};
-use crate::http::views::{CiteView, Layout, cite_view, layout};
+use crate::http::views::{Layout, layout};
+use crate::plan::views::{CiteView, cite_view};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -25,8 +26,21 @@ use axum::response::{Html, IntoResponse, Response};
 use minplan_domain::citation::{Citation, format_number};
 use minplan_domain::plan::Plan;
 use minplan_store::{AuditRow, ReviewRecord, ReviewSummary, Role, StoreError, User};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// The routes of 审查记录.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/reviews", get(list_page))
+        .route("/reviews/{id}", get(detail_page))
+        .route("/reviews/{id}/docx", get(docx))
+        .route("/api/reviews", get(api_list))
+        .route("/api/reviews/{id}", get(api_detail))
+}
 
 /// Filters of the list: `q` (申请编号、项目名称或申请人中的文字), `conclusion` (符合 /
 /// 基本符合（需人工核查） / 不符合), `current=1` (hide superseded reviews).
@@ -85,7 +99,62 @@ pub async fn list_page(
     Ok(Html(page.render()?).into_response())
 }
 
-/// `GET /api/reviews?q=&conclusion=&current=1`: `{"reviews": [...]}`.
+/// A stored review as lists show it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReviewListItem {
+    /// The record's number.
+    pub id: i64,
+    /// 申请编号.
+    pub application_number: String,
+    /// 项目名称.
+    pub project_name: String,
+    /// 申请人.
+    pub holder_name: String,
+    /// The applicant's 统一社会信用代码.
+    pub credit_code: String,
+    /// 申请类型 (新立, 延续, …).
+    pub kind: String,
+    /// 符合, 基本符合 or 不符合.
+    pub conclusion: String,
+    /// When (RFC 3339, UTC).
+    pub reviewed_at: String,
+    /// Who ran it (audit actor).
+    pub actor: String,
+    /// The record it supersedes.
+    pub supersedes_id: Option<i64>,
+    /// Whether a later review of the same application supersedes it.
+    pub superseded: bool,
+    /// The plan version it was reviewed against.
+    pub plan_version_id: i64,
+}
+
+impl From<&ReviewSummary> for ReviewListItem {
+    fn from(r: &ReviewSummary) -> ReviewListItem {
+        ReviewListItem {
+            id: r.id,
+            application_number: r.application_number.clone(),
+            project_name: r.project_name.clone(),
+            holder_name: r.holder_name.clone(),
+            credit_code: r.credit_code.clone(),
+            kind: r.kind.clone(),
+            conclusion: r.conclusion.clone(),
+            reviewed_at: r.reviewed_at.clone(),
+            actor: r.actor.clone(),
+            supersedes_id: r.supersedes_id,
+            superseded: r.superseded,
+            plan_version_id: r.plan_version_id,
+        }
+    }
+}
+
+/// `{reviews}` of `GET /api/reviews`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReviewList {
+    /// The records, newest first; a 矿山企业 account sees its own only.
+    pub reviews: Vec<ReviewListItem>,
+}
+
+/// `GET /api/reviews?q=&conclusion=&current=1`: the stored reviews.
 #[utoipa::path(get, path = "/api/reviews", tag = "审查记录",
     params(
         ("q" = Option<String>, Query, description = "申请编号、项目名称或申请人中的文字"),
@@ -93,18 +162,21 @@ pub async fn list_page(
         ("current" = Option<String>, Query, description = "1：只列未被取代的记录"),
     ),
     responses(
-        (status = 200, description = "`{reviews: [{id, application_number, project_name, holder_name, credit_code, kind, conclusion, reviewed_at, actor, supersedes_id, superseded, plan_version_id}]}`；矿山企业只见本企业的记录", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 200, description = "审查记录；矿山企业只见本企业的记录", body = ReviewList),
+        (status = 401, description = "未登录", body = ApiError),
     ))]
 pub async fn api_list(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    match st.store.list_reviews(None).await {
-        Ok(all) => Json(json!({ "reviews": filtered(all, &user, &q) })).into_response(),
-        Err(e) => AppError::from(e).into_json(),
-    }
+) -> ApiResult<Json<ReviewList>> {
+    let all = st.store.list_reviews(None).await?;
+    Ok(Json(ReviewList {
+        reviews: filtered(all, &user, &q)
+            .iter()
+            .map(ReviewListItem::from)
+            .collect(),
+    }))
 }
 
 /// A stored review the user may see, or 404 (another company's review is not shown to exist).
@@ -552,42 +624,83 @@ pub async fn detail_page(
     Ok(Html(page.render()?).into_response())
 }
 
-/// `GET /api/reviews/{id}`: the stored review (`review`: the result as stored), its summary,
-/// the history of the application, the audit trail and the reproducibility check.
+/// The stored inputs of a review.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReviewInputs {
+    /// The application file (`minplan-application/1`, TOML) as reviewed.
+    pub application_toml: String,
+    /// The corner file's name, when there was one.
+    pub corner_file_name: Option<String>,
+    /// The control-layer versions used.
+    #[schema(value_type = Object)]
+    pub layers: Value,
+}
+
+/// The check that a stored review reproduces from its stored inputs.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Reproducible {
+    /// Whether the re-run equals the record.
+    pub matches: bool,
+    /// The result in a Chinese sentence.
+    pub summary: String,
+    /// Each difference, named by JSON path.
+    pub differences: Vec<String>,
+}
+
+/// A stored review with its history, trail and reproducibility check.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReviewDetail {
+    /// The record.
+    pub summary: ReviewListItem,
+    /// The result as stored (as `minplan review --json` prints it).
+    #[schema(value_type = Object)]
+    pub review: Value,
+    /// The stored inputs.
+    pub inputs: ReviewInputs,
+    /// Every review of the same application, newest first.
+    pub history: Vec<ReviewListItem>,
+    /// The audit rows of the review and its application (empty for the applicant's own
+    /// 矿山企业 account).
+    pub trail: Vec<crate::audit::AuditEntry>,
+    /// The reproducibility check.
+    pub reproducible: Reproducible,
+    /// The 审查意见书.
+    pub docx_url: String,
+}
+
+/// `GET /api/reviews/{id}`: the stored review, its summary, the history of the application,
+/// the audit trail and the reproducibility check.
 #[utoipa::path(get, path = "/api/reviews/{id}", tag = "审查记录",
     params(("id" = i64, Path, description = "审查记录编号")),
     responses(
-        (status = 200, description = "`{summary, review, history, trail, reproducible: {matches, summary, differences}, docx_url}`", body = Object),
-        (status = 400, description = "编号不是整数", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该记录（或不是本企业的记录）", body = crate::http::error::ApiError),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 200, description = "审查记录", body = ReviewDetail),
+        (status = 400, description = "编号不是整数", body = ApiError),
+        (status = 404, description = "没有该记录（或不是本企业的记录）", body = ApiError),
+        (status = 401, description = "未登录", body = ApiError),
     ))]
 pub async fn api_detail(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
     Path(id): Path<String>,
-) -> Response {
-    match detail(&st, &user, &id).await {
-        Ok(d) => Json(json!({
-            "summary": d.record.summary,
-            "review": d.record.result,
-            "inputs": {
-                "application_toml": d.record.input_toml,
-                "corner_file_name": d.record.corner_file_name,
-                "layers": d.record.layers,
-            },
-            "history": d.history,
-            "trail": d.trail,
-            "reproducible": {
-                "matches": d.reproduced.ok,
-                "summary": d.reproduced.summary,
-                "differences": d.reproduced.differences,
-            },
-            "docx_url": format!("/reviews/{}/docx", d.record.summary.id),
-        }))
-        .into_response(),
-        Err(e) => e.into_json(),
-    }
+) -> ApiResult<Json<ReviewDetail>> {
+    let d = detail(&st, &user, &id).await?;
+    Ok(Json(ReviewDetail {
+        summary: ReviewListItem::from(&d.record.summary),
+        review: d.record.result,
+        inputs: ReviewInputs {
+            application_toml: d.record.input_toml,
+            corner_file_name: d.record.corner_file_name,
+            layers: d.record.layers,
+        },
+        history: d.history.iter().map(ReviewListItem::from).collect(),
+        trail: d.trail.iter().map(crate::audit::AuditEntry::from).collect(),
+        reproducible: Reproducible {
+            matches: d.reproduced.ok,
+            summary: d.reproduced.summary,
+            differences: d.reproduced.differences,
+        },
+        docx_url: format!("/reviews/{}/docx", d.record.summary.id),
+    }))
 }
 
 /// `GET /reviews/{id}/docx`: the Word 审查意见书, written from the review re-run from its
@@ -650,15 +763,4 @@ pub async fn docx(
         &name,
         &format!("review-{}.docx", record.summary.id),
     ))
-}
-
-/// The routes of 审查记录.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new()
-        .route("/reviews", get(list_page))
-        .route("/reviews/{id}", get(detail_page))
-        .route("/reviews/{id}/docx", get(docx))
-        .route("/api/reviews", get(api_list))
-        .route("/api/reviews/{id}", get(api_detail))
 }

@@ -6,20 +6,19 @@
 
 use crate::AppState;
 use crate::http::auth::{actor, policy};
-use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::forms::json_body;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
 use minplan_domain::application::GrantMethod;
 use minplan_domain::date::Date;
 use minplan_domain::plan::ApprovalLevel;
 use minplan_domain::register::{
-    ClosureAcceptance, ClosureReport, Decision, Extension, Grant, Registration,
+    ClosureAcceptance, ClosureReport, Decision, Extension, Grant, Registration, RightHistory,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 fn date(field: &str, s: &str) -> Result<Date, AppError> {
@@ -30,22 +29,103 @@ fn date(field: &str, s: &str) -> Result<Date, AppError> {
 /// nothing until awaited) and, after a success, rebuilds the review engine — the register
 /// changed, and a registered, extended or cancelled right is what the next review's 空间查重
 /// and what-if read.
-async fn write<T: serde::Serialize>(
+async fn write<T>(
     st: &AppState,
     work: impl std::future::Future<Output = Result<T, AppError>>,
-) -> Response {
+) -> ApiResult<Json<T>> {
     let _guard = st.write_lock().await;
-    let r = match work.await {
-        Ok(v) => st.rebuild_engine().await.map(|()| v),
-        Err(e) => Err(e),
-    };
-    respond(r)
+    let v = work.await?;
+    st.rebuild_engine().await?;
+    Ok(Json(v))
 }
 
-fn respond<T: serde::Serialize>(r: Result<T, AppError>) -> Response {
-    match r {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_json(),
+fn text<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn value<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+/// `{application, status}`: the decision recorded.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DecisionRecorded {
+    /// 申请编号.
+    pub application: String,
+    /// The application's status now (已批准, 不予批准).
+    pub status: String,
+}
+
+/// `{application, grant}`: the grant recorded.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GrantRecorded {
+    /// 申请编号.
+    pub application: String,
+    /// The grant: `{method, net_mineral, price_wan_yuan (万元), date, contract}`.
+    #[schema(value_type = Object)]
+    pub grant: serde_json::Value,
+}
+
+/// An event of a right (登记事项) and the right's state after it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RightEventView {
+    /// Its number in the right's history (1, 2, …).
+    pub seq: i64,
+    /// Kind (`registration`, `extension`, `transfer`, …).
+    pub kind: String,
+    /// The kind in Chinese (登记, 延续, 转让, …).
+    pub kind_label: String,
+    /// Effective date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// The right after the event (`{id, kind, standing, name, holder_name, credit_code,
+    /// minerals, capacity, approval, valid_from, valid_to, area_km2, elevation, mine_id,
+    /// application}`).
+    #[schema(value_type = Object)]
+    pub state: serde_json::Value,
+    /// What the event records (its own fields).
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    /// Who recorded it (audit actor).
+    pub actor: String,
+    /// When it was recorded (RFC 3339, UTC).
+    pub recorded_at: String,
+}
+
+/// A right with every event of its history.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RightHistoryView {
+    /// 许可证号.
+    pub id: String,
+    /// The area: polygons of rings of `[lon, lat]` (CGCS2000, degrees).
+    pub geometry: Vec<Vec<Vec<[f64; 2]>>>,
+    /// The events in order; the last one's state is the right now.
+    pub events: Vec<RightEventView>,
+}
+
+impl From<&RightHistory> for RightHistoryView {
+    fn from(h: &RightHistory) -> RightHistoryView {
+        RightHistoryView {
+            id: h.id.clone(),
+            geometry: h.geometry.clone(),
+            events: h
+                .events
+                .iter()
+                .map(|e| RightEventView {
+                    seq: e.seq,
+                    kind: text(&e.kind),
+                    kind_label: e.kind.label().to_string(),
+                    date: e.date.as_ref().map(text),
+                    state: value(&e.state),
+                    detail: e.detail.clone(),
+                    actor: e.actor.clone(),
+                    recorded_at: e.recorded_at.clone(),
+                })
+                .collect(),
+        }
     }
 }
 
@@ -67,18 +147,18 @@ pub struct DecisionBody {
     request_body = DecisionBody,
     params(("id" = String, Path, description = "申请编号")),
     responses(
-        (status = 200, description = "`{application, status}`", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
-        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+        (status = 200, description = "已记录的决定", body = DecisionRecorded),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
     ))]
 pub async fn decide(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     Path(number): Path<String>,
     body: Bytes,
-) -> Response {
+) -> ApiResult<Json<DecisionRecorded>> {
     write(&st, async {
         let b: DecisionBody = json_body(&body)?;
         let d = Decision {
@@ -91,7 +171,10 @@ pub async fn decide(
             .store
             .decide_application(&number, &d, &actor(&user))
             .await?;
-        Ok(serde_json::json!({ "application": number, "status": s.label() }))
+        Ok(DecisionRecorded {
+            application: number.clone(),
+            status: s.label().to_string(),
+        })
     })
     .await
 }
@@ -117,18 +200,18 @@ pub struct GrantBody {
     request_body = GrantBody,
     params(("id" = String, Path, description = "申请编号")),
     responses(
-        (status = 200, description = "`{application, grant}`", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
-        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+        (status = 200, description = "已记录的出让", body = GrantRecorded),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
     ))]
 pub async fn grant(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     Path(number): Path<String>,
     body: Bytes,
-) -> Response {
+) -> ApiResult<Json<GrantRecorded>> {
     write(&st, async {
         let b: GrantBody = json_body(&body)?;
         let method = GrantMethod::parse(&b.method).ok_or_else(|| {
@@ -145,7 +228,10 @@ pub async fn grant(
             contract: b.contract,
         };
         st.store.record_grant(&number, &g, &actor(&user)).await?;
-        Ok(serde_json::json!({ "application": number, "grant": g }))
+        Ok(GrantRecorded {
+            application: number.clone(),
+            grant: value(&g),
+        })
     })
     .await
 }
@@ -172,18 +258,18 @@ pub struct RegisterBody {
     request_body = RegisterBody,
     params(("id" = String, Path, description = "申请编号")),
     responses(
-        (status = 200, description = "登记后的矿业权", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
-        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+        (status = 200, description = "登记后的矿业权", body = RightHistoryView),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
     ))]
 pub async fn register(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     Path(number): Path<String>,
     body: Bytes,
-) -> Response {
+) -> ApiResult<Json<RightHistoryView>> {
     write(&st, async {
         let b: RegisterBody = json_body(&body)?;
         let from = date("valid_from", &b.valid_from)?;
@@ -211,7 +297,9 @@ pub async fn register(
             approval,
             mine_id: None,
         };
-        Ok(st.store.register_right(&number, &r, &actor(&user)).await?)
+        Ok(RightHistoryView::from(
+            &st.store.register_right(&number, &r, &actor(&user)).await?,
+        ))
     })
     .await
 }
@@ -220,18 +308,20 @@ pub async fn register(
 #[utoipa::path(get, path = "/api/rights/{id}/history", tag = "矿业权",
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "矿业权及其全部登记事项", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
-        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+        (status = 200, description = "矿业权及其全部登记事项", body = RightHistoryView),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
     ))]
 pub async fn history(
     State(st): State<AppState>,
     RequireRole { .. }: RequireRole<policy::ManageRegister>,
     Path(id): Path<String>,
-) -> Response {
-    respond(st.store.right_history(&id).await.map_err(AppError::from))
+) -> ApiResult<Json<RightHistoryView>> {
+    Ok(Json(RightHistoryView::from(
+        &st.store.right_history(&id).await?,
+    )))
 }
 
 /// `{valid_to, date, reason?, application?}`.
@@ -252,18 +342,18 @@ pub struct ExtendBody {
     request_body = ExtendBody,
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "延续后的矿业权", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
-        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+        (status = 200, description = "延续后的矿业权", body = RightHistoryView),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
     ))]
 pub async fn extend(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Response {
+) -> ApiResult<Json<RightHistoryView>> {
     write(&st, async {
         let b: ExtendBody = json_body(&body)?;
         let e = Extension {
@@ -272,7 +362,9 @@ pub async fn extend(
             reason: b.reason,
             application: b.application,
         };
-        Ok(st.store.extend_right(&id, &e, &actor(&user)).await?)
+        Ok(RightHistoryView::from(
+            &st.store.extend_right(&id, &e, &actor(&user)).await?,
+        ))
     })
     .await
 }
@@ -291,25 +383,26 @@ pub struct AppDateBody {
     request_body = AppDateBody,
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "转让后的矿业权", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
-        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+        (status = 200, description = "转让后的矿业权", body = RightHistoryView),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
     ))]
 pub async fn transfer(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Response {
+) -> ApiResult<Json<RightHistoryView>> {
     write(&st, async {
         let b: AppDateBody = json_body(&body)?;
         let d = date("date", &b.date)?;
-        Ok(st
+        let h = st
             .store
             .transfer_right(&id, &b.application, d, &actor(&user))
-            .await?)
+            .await?;
+        Ok(RightHistoryView::from(&h))
     })
     .await
 }
@@ -328,25 +421,27 @@ pub struct ClosureReportBody {
     request_body = ClosureReportBody,
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "报送后的矿业权", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员、审批科或生态修复）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
-        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+        (status = 200, description = "报送后的矿业权", body = RightHistoryView),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员、审批科或生态修复）或缺少 CSRF 令牌", body = ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
     ))]
 pub async fn closure_report(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::AcceptClosure>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Response {
+) -> ApiResult<Json<RightHistoryView>> {
     write(&st, async {
         let b: ClosureReportBody = json_body(&body)?;
         let r = ClosureReport {
             title: b.title,
             date: date("date", &b.date)?,
         };
-        Ok(st.store.file_closure_report(&id, &r, &actor(&user)).await?)
+        Ok(RightHistoryView::from(
+            &st.store.file_closure_report(&id, &r, &actor(&user)).await?,
+        ))
     })
     .await
 }
@@ -367,18 +462,18 @@ pub struct CloseBody {
     request_body = CloseBody,
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "闭坑后的矿业权", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员、审批科或生态修复）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
-        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+        (status = 200, description = "闭坑后的矿业权", body = RightHistoryView),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员、审批科或生态修复）或缺少 CSRF 令牌", body = ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
     ))]
 pub async fn close(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::AcceptClosure>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Response {
+) -> ApiResult<Json<RightHistoryView>> {
     write(&st, async {
         let b: CloseBody = json_body(&body)?;
         let a = ClosureAcceptance {
@@ -386,7 +481,9 @@ pub async fn close(
             accepted_by: b.accepted_by,
             document: b.document,
         };
-        Ok(st.store.close_right(&id, &a, &actor(&user)).await?)
+        Ok(RightHistoryView::from(
+            &st.store.close_right(&id, &a, &actor(&user)).await?,
+        ))
     })
     .await
 }
@@ -405,25 +502,26 @@ pub struct CancelBody {
     request_body = CancelBody,
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "注销后的矿业权", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
-        (status = 404, description = "没有该申请或矿业权", body = crate::http::error::ApiError),
-        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = crate::http::error::ApiError),
+        (status = 200, description = "注销后的矿业权", body = RightHistoryView),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
+        (status = 404, description = "没有该申请或矿业权", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
     ))]
 pub async fn cancel(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Response {
+) -> ApiResult<Json<RightHistoryView>> {
     write(&st, async {
         let b: CancelBody = json_body(&body)?;
         let d = date("date", &b.date)?;
-        Ok(st
+        let h = st
             .store
             .cancel_right(&id, d, &b.reason, &actor(&user))
-            .await?)
+            .await?;
+        Ok(RightHistoryView::from(&h))
     })
     .await
 }

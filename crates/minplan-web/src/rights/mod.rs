@@ -14,11 +14,12 @@ pub mod forms;
 
 use crate::AppState;
 use crate::http::auth::{Permission, actor, allowed, may_see, own_credit_code, policy};
-use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::forms::{FieldErrors, SubmittedForm, json_body};
 use crate::http::mapview::{MapView, collection, feature, inline_layer, map_view, plan_layers};
 use crate::http::views::{Layout, layout};
+use crate::plan::api::GeoJson;
 use crate::rights::forms::{Submitted, done_notice, segment};
 use askama::Template;
 use axum::Json;
@@ -27,10 +28,53 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use minplan_store::{ApplicationRecord, AuditRow, RightRecord, RightsImport, StoreError, User};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use utoipa::ToSchema;
+
+/// The routes of 矿业权.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/rights", get(list_page).post(import_submit))
+        .route("/rights/{id}", get(detail_page))
+        .route("/rights/{id}/extend", post(forms::extend_submit))
+        .route("/rights/{id}/change", post(forms::change_submit))
+        .route("/rights/{id}/transfer", post(forms::transfer_submit))
+        .route("/rights/{id}/mortgage", post(forms::mortgage_submit))
+        .route(
+            "/rights/{id}/release-mortgage",
+            post(forms::release_mortgage_submit),
+        )
+        .route(
+            "/rights/{id}/closure-report",
+            post(forms::closure_report_submit),
+        )
+        .route("/rights/{id}/close", post(forms::close_submit))
+        .route("/rights/{id}/cancel", post(forms::cancel_submit))
+        .route("/applications/{id}", get(applications::application_page))
+        .route(
+            "/applications/{id}/decision",
+            post(applications::decision_submit),
+        )
+        .route("/applications/{id}/grant", post(applications::grant_submit))
+        .route(
+            "/applications/{id}/register",
+            post(applications::register_submit),
+        )
+        .route("/api/rights", get(api_list).post(api_import))
+        .route("/api/rights/{id}", get(api_detail))
+        .route("/api/rights/{id}/history", get(api::history))
+        .route("/api/rights/{id}/extend", post(api::extend))
+        .route("/api/rights/{id}/transfer", post(api::transfer))
+        .route("/api/rights/{id}/closure-report", post(api::closure_report))
+        .route("/api/rights/{id}/close", post(api::close))
+        .route("/api/rights/{id}/cancel", post(api::cancel))
+        .route("/api/applications/{id}/decision", post(api::decide))
+        .route("/api/applications/{id}/grant", post(api::grant))
+        .route("/api/applications/{id}/register", post(api::register))
+}
 
 /// The register as `user` may see it: rights, and applications under review.
 async fn visible(
@@ -457,48 +501,197 @@ pub async fn detail_page(
     .await
 }
 
-/// `GET /api/rights`: `{rights, pending}`; `?format=geojson`: one FeatureCollection of both.
+/// A right of the register (矿业权登记簿).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RightView {
+    /// 许可证号.
+    pub id: String,
+    /// 采矿权 or 探矿权.
+    pub kind: String,
+    /// Status (有效, 已注销, …).
+    pub status: String,
+    /// 矿山名称 / 项目名称.
+    pub name: String,
+    /// 矿业权人.
+    pub holder_name: String,
+    /// The holder's 统一社会信用代码.
+    pub credit_code: Option<String>,
+    /// Minerals.
+    pub minerals: Vec<String>,
+    /// 生产规模, in `capacity_unit`.
+    pub capacity: Option<f64>,
+    /// Unit of the capacity (万吨/年, 万立方米/年).
+    pub capacity_unit: Option<String>,
+    /// 发证层级.
+    pub approval: Option<String>,
+    /// First day of validity, `YYYY-MM-DD`.
+    pub valid_from: Option<String>,
+    /// Last day of validity, `YYYY-MM-DD`.
+    pub valid_to: Option<String>,
+    /// The area: polygons of rings of `[lon, lat]` (CGCS2000, degrees).
+    pub geometry: Vec<Vec<Vec<[f64; 2]>>>,
+    /// Where the record comes from (an import file, a registration).
+    pub source: String,
+    /// Last change (RFC 3339, UTC).
+    pub updated_at: String,
+}
+
+impl From<&RightRecord> for RightView {
+    fn from(r: &RightRecord) -> RightView {
+        RightView {
+            id: r.id.clone(),
+            kind: r.kind.clone(),
+            status: r.status.clone(),
+            name: r.name.clone(),
+            holder_name: r.holder_name.clone(),
+            credit_code: r.credit_code.clone(),
+            minerals: r.minerals.clone(),
+            capacity: r.capacity,
+            capacity_unit: r.capacity_unit.clone(),
+            approval: r.approval.clone(),
+            valid_from: r.valid_from.clone(),
+            valid_to: r.valid_to.clone(),
+            geometry: r.geometry.clone(),
+            source: r.source.clone(),
+            updated_at: r.updated_at.clone(),
+        }
+    }
+}
+
+/// An application in the register (在审, 已批准, …).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ApplicationView {
+    /// 申请编号.
+    pub number: String,
+    /// Status (在审, 已批准, 不予批准, 已登记).
+    pub status: String,
+    /// When it entered the register (RFC 3339, UTC).
+    pub created_at: String,
+    /// Its latest review.
+    pub latest_review_id: Option<i64>,
+    /// That review's conclusion.
+    pub conclusion: Option<String>,
+    /// When that review ran (RFC 3339, UTC).
+    pub reviewed_at: Option<String>,
+    /// 项目名称.
+    pub project_name: String,
+    /// 申请人.
+    pub holder_name: String,
+    /// The applicant's 统一社会信用代码.
+    pub credit_code: String,
+    /// 受理日期, `YYYY-MM-DD`.
+    pub received: Option<String>,
+    /// 采矿权 or 探矿权.
+    pub right_kind: String,
+    /// 申请类型.
+    pub kind: String,
+    /// Minerals.
+    pub minerals: Vec<String>,
+    /// The area: polygons of rings of `[lon, lat]` (CGCS2000, degrees).
+    pub geometry: Vec<Vec<Vec<[f64; 2]>>>,
+}
+
+impl From<&ApplicationRecord> for ApplicationView {
+    fn from(a: &ApplicationRecord) -> ApplicationView {
+        ApplicationView {
+            number: a.number.clone(),
+            status: a.status.clone(),
+            created_at: a.created_at.clone(),
+            latest_review_id: a.latest_review_id,
+            conclusion: a.conclusion.clone(),
+            reviewed_at: a.reviewed_at.clone(),
+            project_name: a.project_name.clone(),
+            holder_name: a.holder_name.clone(),
+            credit_code: a.credit_code.clone(),
+            received: a.received.clone(),
+            right_kind: a.right_kind.clone(),
+            kind: a.kind.clone(),
+            minerals: a.minerals.clone(),
+            geometry: a.geometry.clone(),
+        }
+    }
+}
+
+/// `{rights, pending}` of `GET /api/rights`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RegisterView {
+    /// The rights.
+    pub rights: Vec<RightView>,
+    /// The applications (pending ones take part in reviews).
+    pub pending: Vec<ApplicationView>,
+}
+
+/// The answer of `GET /api/rights`: the register, or (`?format=geojson`) one
+/// FeatureCollection of rights and applications.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum RegisterAnswer {
+    /// `{rights, pending}`.
+    Lists(RegisterView),
+    /// The GeoJSON FeatureCollection.
+    Features(GeoJson),
+}
+
+/// `{right, trail}` of `GET /api/rights/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RightDetail {
+    /// The right.
+    pub right: RightView,
+    /// Its audit rows.
+    pub trail: Vec<crate::audit::AuditEntry>,
+}
+
+/// `{imported, problems}` of `POST /api/rights`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RightsImported {
+    /// Rights imported.
+    pub imported: usize,
+    /// Features left out, with why.
+    pub problems: Vec<crate::layers::FeatureLeftOut>,
+}
+
+/// `GET /api/rights`: the register; `?format=geojson`: one FeatureCollection of both.
 #[utoipa::path(get, path = "/api/rights", tag = "矿业权",
     params(("format" = Option<String>, Query, description = "geojson：返回矿业权与在审申请的要素集合")),
     responses(
-        (status = 200, description = "`{rights: [...], pending: [...]}` 或 GeoJSON FeatureCollection；矿山企业只见本企业的", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 200, description = "矿业权与申请，或 GeoJSON FeatureCollection；矿山企业只见本企业的", body = RegisterAnswer),
+        (status = 401, description = "未登录", body = ApiError),
     ))]
 pub async fn api_list(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    match visible(&st, &user).await {
-        Ok((rights, pending)) if q.get("format").is_some_and(|f| f == "geojson") => {
-            Json(register_geojson(&rights, &pending)).into_response()
-        }
-        Ok((rights, pending)) => {
-            Json(json!({ "rights": rights, "pending": pending })).into_response()
-        }
-        Err(e) => e.into_json(),
-    }
+) -> ApiResult<Json<RegisterAnswer>> {
+    let (rights, pending) = visible(&st, &user).await?;
+    Ok(Json(if q.get("format").is_some_and(|f| f == "geojson") {
+        RegisterAnswer::Features(GeoJson(register_geojson(&rights, &pending)))
+    } else {
+        RegisterAnswer::Lists(RegisterView {
+            rights: rights.iter().map(RightView::from).collect(),
+            pending: pending.iter().map(ApplicationView::from).collect(),
+        })
+    }))
 }
 
-/// `GET /api/rights/{id}`: `{right, trail}`.
+/// `GET /api/rights/{id}`: the right and its audit rows.
 #[utoipa::path(get, path = "/api/rights/{id}", tag = "矿业权",
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "`{right, trail}`", body = Object),
-        (status = 404, description = "登记簿中没有（或不是本企业的）", body = crate::http::error::ApiError),
+        (status = 200, description = "矿业权及其操作日志", body = RightDetail),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 404, description = "登记簿中没有（或不是本企业的）", body = ApiError),
     ))]
 pub async fn api_detail(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
     Path(id): Path<String>,
-) -> Response {
-    match right_for(&st, &user, &id).await {
-        Ok(r) => match st.store.audit_trail("right", &r.id).await {
-            Ok(trail) => Json(json!({ "right": r, "trail": trail })).into_response(),
-            Err(e) => AppError::from(e).into_json(),
-        },
-        Err(e) => e.into_json(),
-    }
+) -> ApiResult<Json<RightDetail>> {
+    let r = right_for(&st, &user, &id).await?;
+    let trail = st.store.audit_trail("right", &r.id).await?;
+    Ok(Json(RightDetail {
+        right: RightView::from(&r),
+        trail: trail.iter().map(crate::audit::AuditEntry::from).collect(),
+    }))
 }
 
 /// Body of `POST /api/rights`.
@@ -514,75 +707,45 @@ pub struct RightsImportRequest {
     pub file_name: Option<String>,
 }
 
-/// `POST /api/rights`: imports rights; 201 `{imported, problems}`.
+/// `POST /api/rights`: imports rights from GeoJSON; 201 with the count and the features
+/// left out.
 #[utoipa::path(post, path = "/api/rights", tag = "矿业权",
     request_body = RightsImportRequest,
     responses(
-        (status = 201, description = "`{imported, problems: [{id, index, line, message}]}`", body = Object),
-        (status = 422, description = "无法导入", body = crate::http::error::ApiError),
-        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = crate::http::error::ApiError),
+        (status = 201, description = "已导入的数量与未导入的要素及原因", body = RightsImported),
+        (status = 400, description = "请求格式错误", body = ApiError),
+        (status = 422, description = "无法导入", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
     ))]
 pub async fn api_import(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     body: Bytes,
-) -> Response {
-    let req: RightsImportRequest = match json_body(&body) {
-        Ok(r) => r,
-        Err(e) => return e.into_json(),
-    };
+) -> ApiResult<(StatusCode, Json<RightsImported>)> {
+    let req: RightsImportRequest = json_body(&body)?;
     let text = match &req.geojson {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
         v => v.to_string(),
     };
     let name = req.file_name.as_deref().unwrap_or("upload.geojson");
-    match import(&st, &user, &text, name).await {
-        Ok(Ok(r)) => (StatusCode::CREATED, Json(json!(r))).into_response(),
-        Ok(Err(errors)) => AppError::Invalid(errors.0).into_json(),
-        Err(e) => e.into_json(),
-    }
-}
-
-/// The routes of 矿业权.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/rights", get(list_page).post(import_submit))
-        .route("/rights/{id}", get(detail_page))
-        .route("/rights/{id}/extend", post(forms::extend_submit))
-        .route("/rights/{id}/change", post(forms::change_submit))
-        .route("/rights/{id}/transfer", post(forms::transfer_submit))
-        .route("/rights/{id}/mortgage", post(forms::mortgage_submit))
-        .route(
-            "/rights/{id}/release-mortgage",
-            post(forms::release_mortgage_submit),
-        )
-        .route(
-            "/rights/{id}/closure-report",
-            post(forms::closure_report_submit),
-        )
-        .route("/rights/{id}/close", post(forms::close_submit))
-        .route("/rights/{id}/cancel", post(forms::cancel_submit))
-        .route("/applications/{id}", get(applications::application_page))
-        .route(
-            "/applications/{id}/decision",
-            post(applications::decision_submit),
-        )
-        .route("/applications/{id}/grant", post(applications::grant_submit))
-        .route(
-            "/applications/{id}/register",
-            post(applications::register_submit),
-        )
-        .route("/api/rights", get(api_list).post(api_import))
-        .route("/api/rights/{id}", get(api_detail))
-        .route("/api/rights/{id}/history", get(api::history))
-        .route("/api/rights/{id}/extend", post(api::extend))
-        .route("/api/rights/{id}/transfer", post(api::transfer))
-        .route("/api/rights/{id}/closure-report", post(api::closure_report))
-        .route("/api/rights/{id}/close", post(api::close))
-        .route("/api/rights/{id}/cancel", post(api::cancel))
-        .route("/api/applications/{id}/decision", post(api::decide))
-        .route("/api/applications/{id}/grant", post(api::grant))
-        .route("/api/applications/{id}/register", post(api::register))
+    let r = import(&st, &user, &text, name)
+        .await?
+        .map_err(AppError::from)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RightsImported {
+            imported: r.imported,
+            problems: r
+                .problems
+                .iter()
+                .map(|p| crate::layers::FeatureLeftOut {
+                    id: p.id.clone(),
+                    index: p.index,
+                    line: p.line,
+                    message: p.message.clone(),
+                })
+                .collect(),
+        }),
+    ))
 }

@@ -14,16 +14,26 @@
 
 use crate::AppState;
 use crate::http::auth::{may_see, policy};
-use crate::http::error::AppError;
+use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
-use crate::http::views::{IndicatorView, Layout, indicator_views, layout, with_current};
+use crate::http::views::{Layout, layout};
+use crate::plan::views::{IndicatorView, indicator_views, with_current};
 use askama::Template;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use minplan_store::{ApplicationRecord, ReviewSummary, Role, User};
-use serde::Serialize;
+use minplan_store::{ApplicationRecord, Role, User};
+use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
+use utoipa::ToSchema;
+
+/// The routes of 工作台.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/workbench", get(page))
+        .route("/api/workbench", get(api))
+}
 
 /// Applications 在审 for more than this many working days are listed.
 pub const PENDING_WORKING_DAYS: i64 = 20;
@@ -31,7 +41,7 @@ pub const PENDING_WORKING_DAYS: i64 = 20;
 pub const RECENT_REVIEWS: usize = 10;
 
 /// A reminder.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Reminder {
     /// `pending_overdue`, or a kind of `minplan_domain::monitoring::ReminderKind` in
     /// snake case (`licence_expiring`, `report_overdue`, `cap_near`, …).
@@ -148,16 +158,16 @@ pub async fn reminders(
 }
 
 /// Everything the 工作台 shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Workbench {
     /// The year of the indicator values (the last complete one).
     pub indicator_year: i32,
     /// The plan's indicators, with that year's values and statuses where known.
     pub indicators: Vec<IndicatorView>,
     /// Applications under review (在审), newest first.
-    pub pending: Vec<ApplicationRecord>,
+    pub pending: Vec<crate::rights::ApplicationView>,
     /// The latest reviews.
-    pub recent_reviews: Vec<ReviewSummary>,
+    pub recent_reviews: Vec<crate::reviews::ReviewListItem>,
     /// Reminders, overdue first.
     pub reminders: Vec<Reminder>,
     /// The reminder rules, Chinese.
@@ -188,6 +198,7 @@ async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
         .into_iter()
         .filter(|r| may_see(user, Some(&r.credit_code)))
         .take(RECENT_REVIEWS)
+        .map(|r| crate::reviews::ReviewListItem::from(&r))
         .collect();
     Ok(Workbench {
         indicator_year,
@@ -195,6 +206,7 @@ async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
         pending: applications
             .into_iter()
             .filter(|a| a.status == "在审")
+            .map(|a| crate::rights::ApplicationView::from(&a))
             .collect(),
         recent_reviews,
         reminders,
@@ -236,20 +248,17 @@ pub async fn page(
     Ok(Html(page.render()?).into_response())
 }
 
-/// `GET /api/workbench`: `{indicators, pending, recent_reviews, reminders, rules}`.
+/// `GET /api/workbench`: indicators, pending applications, recent reviews, reminders.
 #[utoipa::path(get, path = "/api/workbench", tag = "工作台",
     responses(
-        (status = 200, description = "`{indicators, pending, recent_reviews, reminders: [{kind, overdue, subject, message, href}], rules}`；矿山企业只见本企业的内容", body = Object),
-        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 200, description = "指标、在审申请、最近审查、提醒；矿山企业只见本企业的内容", body = Workbench),
+        (status = 401, description = "未登录", body = ApiError),
     ))]
 pub async fn api(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
-) -> Response {
-    match gather(&st, &user).await {
-        Ok(w) => Json(w).into_response(),
-        Err(e) => e.into_json(),
-    }
+) -> ApiResult<Json<Workbench>> {
+    Ok(Json(gather(&st, &user).await?))
 }
 
 #[cfg(test)]
@@ -270,12 +279,4 @@ mod tests {
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("26-1-1"), None);
     }
-}
-
-/// The routes of 工作台.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new()
-        .route("/workbench", get(page))
-        .route("/api/workbench", get(api))
 }

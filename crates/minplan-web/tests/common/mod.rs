@@ -3,8 +3,10 @@
 
 #![allow(dead_code)]
 
+pub mod schema;
+
 use minplan_store::{Actor, NewUser, Role, Store, default_bundle};
-use minplan_web::{AppState, WebConfig, serve};
+use minplan_web::{AppState, WebConfig};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -58,11 +60,62 @@ pub async fn start_with(config: WebConfig) -> Server {
         .with_config(config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(serve(listener, state));
+    // The server as `serve` builds it, with every `/api/` answer checked against the
+    // published document: an answer of another shape becomes a 500 naming the difference.
+    let app = minplan_web::router(state).layer(axum::middleware::from_fn(check_against_document));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     Server {
         base: format!("http://{addr}"),
         store,
         _dir: dir,
+    }
+}
+
+/// The published OpenAPI document, as JSON.
+pub fn document() -> &'static Value {
+    static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| serde_json::to_value(minplan_web::api_docs::spec()).unwrap())
+}
+
+/// Middleware of the test server: an `/api/` answer (but the document itself and the
+/// browsable page's files) that the document does not describe becomes a 500 whose body names
+/// the difference, so that the test that made the request fails.
+async fn check_against_document(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    // Answers to check are read uncompressed.
+    req.headers_mut().remove("accept-encoding");
+    let method = req.method().to_string();
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    if !path.starts_with("/api/") || path.starts_with("/api/docs") || path == "/api/openapi.json" {
+        return resp;
+    }
+    let status = resp.status().as_u16();
+    let (parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    let ctype = parts
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok());
+    match schema::check_response(document(), &method, &path, status, ctype, &bytes) {
+        Ok(()) => axum::response::Response::from_parts(parts, axum::body::Body::from(bytes)),
+        Err(e) => {
+            eprintln!("API answer not as documented: {e}");
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                format!("API answer not as documented: {e}"),
+            )
+                .into_response()
+        }
     }
 }
 

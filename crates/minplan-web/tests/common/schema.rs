@@ -48,7 +48,8 @@ fn matches_template(template: &str, path: &str) -> bool {
     let p: Vec<&str> = path.split('/').collect();
     if t.len() != p.len() {
         // `{file}` of `/api/docs/{*file}` takes the rest.
-        return t.last().is_some_and(|l| l.starts_with('{'))
+        return template.starts_with("/api/docs/")
+            && t.last().is_some_and(|l| l.starts_with('{'))
             && p.len() > t.len()
             && t[..t.len() - 1]
                 .iter()
@@ -135,7 +136,11 @@ pub fn validate(doc: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), 
         Some(Value::String(t)) if !type_matches(t, v) => {
             return Err(format!("{at}: expected {t}, got {v}"));
         }
-        Some(Value::Array(ts)) if !ts.iter().any(|t| t.as_str().is_some_and(|t| type_matches(t, v))) => {
+        Some(Value::Array(ts))
+            if !ts
+                .iter()
+                .any(|t| t.as_str().is_some_and(|t| type_matches(t, v))) =>
+        {
             return Err(format!("{at}: expected one of {ts:?}, got {v}"));
         }
         _ => {}
@@ -165,7 +170,9 @@ pub fn validate(doc: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), 
                 },
             }
         }
-    } else if let (Some(o), Some(Value::Object(_))) = (v.as_object(), schema.get("additionalProperties")) {
+    } else if let (Some(o), Some(Value::Object(_))) =
+        (v.as_object(), schema.get("additionalProperties"))
+    {
         let s = &schema["additionalProperties"];
         for (k, val) in o {
             validate(doc, s, val, &format!("{at}.{k}"))?;
@@ -174,7 +181,9 @@ pub fn validate(doc: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), 
     if let Some(a) = v.as_array() {
         let prefix = schema.get("prefixItems").and_then(Value::as_array);
         for (i, item) in a.iter().enumerate() {
-            let s = prefix.and_then(|p| p.get(i)).or_else(|| schema.get("items"));
+            let s = prefix
+                .and_then(|p| p.get(i))
+                .or_else(|| schema.get("items"));
             if let Some(s) = s.filter(|s| s.is_object()) {
                 validate(doc, s, item, &format!("{at}[{i}]"))?;
             }
@@ -193,6 +202,30 @@ pub fn check_response(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<(), String> {
+    let paths = doc["paths"].as_object().ok_or("document has no paths")?;
+    let known_path = paths.keys().any(|t| matches_template(t, path));
+    let known_method = paths
+        .iter()
+        .filter(|(t, _)| matches_template(t, path))
+        .any(|(_, item)| item[method.to_lowercase()].is_object());
+    // An unknown path is 404 and an undocumented method 405, both with the error schema.
+    let fallback = match (known_path, known_method) {
+        (false, _) => Some(404),
+        (true, false) => Some(405),
+        _ => None,
+    };
+    if let Some(expected) = fallback {
+        if status != expected {
+            return Err(format!(
+                "{method} {path}: not in the document, answered {status} instead of {expected}"
+            ));
+        }
+        let v: Value = serde_json::from_slice(body)
+            .map_err(|e| format!("{method} {path} {status}: body is not JSON: {e}"))?;
+        let schema = serde_json::json!({ "$ref": "#/components/schemas/ApiError" });
+        return validate(doc, &schema, &v, "$")
+            .map_err(|e| format!("{method} {path} {status}: {e}"));
+    }
     let schema = documented_schema(doc, method, path, status)?;
     let is_json = content_type.is_some_and(|c| c.starts_with("application/json"));
     match (schema, is_json) {
