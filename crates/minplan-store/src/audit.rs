@@ -98,7 +98,7 @@ pub struct AuditEntry<'a> {
 }
 
 /// One row of `audit_log`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AuditRow {
     /// Position in the chain, from 1.
     pub id: i64,

@@ -11,11 +11,12 @@ use serde::Serialize;
 use sqlx::Row;
 
 /// One stored layer version.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LayerVersion {
     /// Row id.
     pub id: i64,
     /// Kind.
+    #[schema(value_type = String)]
     pub kind: ControlLayerKind,
     /// Name.
     pub name: String,
@@ -28,6 +29,7 @@ pub struct LayerVersion {
     /// Features kept.
     pub feature_count: i64,
     /// Features left out.
+    #[schema(value_type = Vec<Object>)]
     pub problems: Vec<FeatureProblem>,
     /// SHA-256 of the imported file.
     pub content_sha256: String,

@@ -103,7 +103,7 @@ impl FieldError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// One stored plan version.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PlanVersionInfo {
     /// Row id (used by `minplan plan activate ID`).
     pub id: i64,

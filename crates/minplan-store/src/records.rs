@@ -9,7 +9,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 /// A right as stored in the register.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RightRecord {
     /// 许可证号.
     pub id: String,
@@ -36,6 +36,7 @@ pub struct RightRecord {
     /// 有效期止.
     pub valid_to: Option<String>,
     /// Geometry, lon/lat.
+    #[schema(value_type = Vec<Vec<Vec<[f64; 2]>>>)]
     pub geometry: Vec<LonLatPolygon>,
     /// File it was imported from.
     pub source: String,
@@ -44,7 +45,7 @@ pub struct RightRecord {
 }
 
 /// An application (申请) with its latest review.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApplicationRecord {
     /// 申请编号.
     pub number: String,
@@ -73,6 +74,7 @@ pub struct ApplicationRecord {
     /// Minerals.
     pub minerals: Vec<String>,
     /// Geometry of the latest review, lon/lat.
+    #[schema(value_type = Vec<Vec<Vec<[f64; 2]>>>)]
     pub geometry: Vec<LonLatPolygon>,
 }
 

@@ -14,11 +14,12 @@ use serde::Serialize;
 use sqlx::Row;
 
 /// What a rights import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RightsImport {
     /// Rights written (new or replaced by id).
     pub imported: usize,
     /// Features left out, with reasons.
+    #[schema(value_type = Vec<Object>)]
     pub problems: Vec<FeatureProblem>,
 }
 

@@ -31,7 +31,7 @@ pub struct ReviewInput<'a> {
 }
 
 /// A stored review, summarised for lists.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReviewSummary {
     /// Row id.
     pub id: i64,

@@ -245,7 +245,7 @@ pub async fn logout_submit(
 }
 
 /// An account as the API shows it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UserView {
     /// Its number.
     pub id: i64,
@@ -282,7 +282,7 @@ impl From<&User> for UserView {
 
 /// `{user, csrf_token}`: the session's user (null when nobody is logged in) and the token
 /// to send as `X-CSRF-Token` with every write.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SessionView {
     /// The logged-in user, or null.
     pub user: Option<UserView>,
@@ -291,7 +291,7 @@ pub struct SessionView {
 }
 
 /// `{ok: true}` of `DELETE /api/session`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LoggedOut {
     /// Always true.
     pub ok: bool,

@@ -294,14 +294,14 @@ pub async fn enable_submit(
 }
 
 /// `{users}` of `GET /api/admin/users`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UsersView {
     /// Every account.
     pub users: Vec<UserView>,
 }
 
 /// `{user}`: one account after a change.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OneUser {
     /// The account.
     pub user: UserView,

@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use minplan_store::{AuditFilter, audit};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
@@ -107,57 +107,15 @@ pub async fn page(
     Ok(Html(page.render()?).into_response())
 }
 
-/// A row of the audit trail.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct AuditEntry {
-    /// Its number (rows are numbered in order, without gaps).
-    pub id: i64,
-    /// When (RFC 3339, UTC).
-    pub at: String,
-    /// Who (`system`, `cli:<os user>`, `user:<id>:<username>`).
-    pub actor: String,
-    /// What (`plan.import`, `review.save`, …).
-    pub action: String,
-    /// The kind of record concerned.
-    pub entity_type: String,
-    /// The record's identifier.
-    pub entity_id: String,
-    /// The record before, JSON text.
-    pub before: Option<String>,
-    /// The record after, JSON text.
-    pub after: Option<String>,
-    /// The previous row's hash, hex.
-    pub prev_hash: String,
-    /// This row's hash (SHA-256 over the previous hash and the row), hex.
-    pub hash: String,
-}
-
-impl From<&minplan_store::AuditRow> for AuditEntry {
-    fn from(r: &minplan_store::AuditRow) -> AuditEntry {
-        AuditEntry {
-            id: r.id,
-            at: r.at.clone(),
-            actor: r.actor.clone(),
-            action: r.action.clone(),
-            entity_type: r.entity_type.clone(),
-            entity_id: r.entity_id.clone(),
-            before: r.before.clone(),
-            after: r.after.clone(),
-            prev_hash: r.prev_hash.clone(),
-            hash: r.hash.clone(),
-        }
-    }
-}
-
 /// `{rows}` of `GET /api/audit`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditRows {
     /// The rows, newest first.
-    pub rows: Vec<AuditEntry>,
+    pub rows: Vec<minplan_store::AuditRow>,
 }
 
 /// The verification of the audit trail's hash chain.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditVerification {
     /// Whether no row was edited or deleted.
     pub intact: bool,
@@ -186,9 +144,7 @@ pub async fn api_list(
 ) -> ApiResult<Json<AuditRows>> {
     let f = filter(&q, 100)?;
     let rows = st.store.audit_list(&f).await?;
-    Ok(Json(AuditRows {
-        rows: rows.iter().map(AuditEntry::from).collect(),
-    }))
+    Ok(Json(AuditRows { rows }))
 }
 
 /// `GET /api/audit/verify`: the verification report.

@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use minplan_store::{FieldError, StoreError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 /// An error of a request.
@@ -77,7 +77,7 @@ impl From<crate::http::forms::FieldErrors> for AppError {
 
 /// The error body of every API route: what [`AppError::into_json`] sends, and the schema
 /// `ApiError` of `/api/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ApiError {
     /// Machine-readable code: `bad_request`, `unauthenticated`, `forbidden`, `csrf`,
     /// `not_found`, `invalid`, `invalid_bundle`, `invalid_credentials`, `throttled`,
@@ -92,7 +92,7 @@ pub struct ApiError {
 }
 
 /// One field's problem.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct FieldProblem {
     /// The field (form field name, or the path of a field in a file).
     pub field: String,

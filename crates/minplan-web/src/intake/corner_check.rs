@@ -72,7 +72,7 @@ fn variant_name<T: Serialize>(v: &T) -> String {
 /// datum, zone, rings with points as read and as entered, problems, areas), and for the map
 /// every readable point and ring in CGCS2000 longitude/latitude (degrees, longitude first)
 /// and every problem with the places of its points.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerCheck {
     /// The layout detected (`mnr_submission`, `plane_table`, `geographic_table`, …).
     pub layout: String,
@@ -118,7 +118,7 @@ pub struct CornerCheck {
 }
 
 /// A Gauss–Krüger zone.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerZone {
     /// Zone number.
     pub zone: u32,
@@ -129,7 +129,7 @@ pub struct CornerZone {
 }
 
 /// A block and its number of rings.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerBlock {
     /// Block name.
     pub name: String,
@@ -138,7 +138,7 @@ pub struct CornerBlock {
 }
 
 /// A ring as read.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerRing {
     /// Its block.
     pub block: String,
@@ -157,7 +157,7 @@ pub struct CornerRing {
 }
 
 /// A mining elevation range, metres (1985国家高程基准).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerElevation {
     /// 起标高, m.
     pub top_m: f64,
@@ -166,7 +166,7 @@ pub struct CornerElevation {
 }
 
 /// A problem of the coordinates, with the places of its points.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerProblem {
     /// What kind of problem (`self_intersection`, `unclosed`, …).
     pub kind: String,
@@ -187,7 +187,7 @@ pub struct CornerProblem {
 }
 
 /// A labelled place, degrees (CGCS2000).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct CornerPlace {
     /// Point label.
     pub label: String,
@@ -198,7 +198,7 @@ pub struct CornerPlace {
 }
 
 /// The areas of the coordinates.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerAreas {
     /// Plane area, m².
     pub plane_m2: f64,
@@ -215,7 +215,7 @@ pub struct CornerAreas {
 }
 
 /// The areas of one block.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerBlockArea {
     /// Block name.
     pub name: String,
@@ -228,7 +228,7 @@ pub struct CornerBlockArea {
 }
 
 /// A readable point in longitude/latitude.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerPointLonLat {
     /// Its block.
     pub block: String,
@@ -247,7 +247,7 @@ pub struct CornerPointLonLat {
 }
 
 /// A ring as a longitude/latitude line.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerRingLonLat {
     /// Its block.
     pub block: String,

@@ -506,7 +506,7 @@ fn yes() -> bool {
 }
 
 /// A problem of an application file, located by field and line.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApplicationProblem {
     /// Field path, e.g. `holder.credit_code`, or `坐标` for corner problems.
     pub field: String,
@@ -521,7 +521,7 @@ pub struct ApplicationProblem {
 /// The 422 of `POST /api/reviews`: the application was not reviewed. [`ApiError`]'s
 /// `code` (`invalid`), `message` and `fields` (the form's fields), with every problem of the
 /// application file and, when the coordinates could be read, their check.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApplicationRefused {
     /// `invalid`.
     pub code: String,
@@ -559,7 +559,7 @@ impl IntoResponse for ApplicationRefused {
 
 /// The answer of `POST /api/reviews`: the review's conclusion and the whole review; saved
 /// (201) with its record's number and pages, or a trial (200) without.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReviewOutcome {
     /// The 审查记录 number; null for a trial review (试审).
     pub review_id: Option<i64>,

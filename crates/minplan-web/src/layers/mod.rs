@@ -38,7 +38,7 @@ pub fn router() -> axum::Router<crate::AppState> {
 }
 
 /// A control layer kind and what reviews use for it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct InUse {
     /// Kind slug.
     pub slug: String,
@@ -374,104 +374,34 @@ pub async fn version_page(
     Ok(Html(page.render()?).into_response())
 }
 
-/// A feature of an uploaded layer that was left out, and why.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct FeatureLeftOut {
-    /// The feature's id (or its number when it has none).
-    pub id: String,
-    /// Its 0-based index in the file.
-    pub index: usize,
-    /// 1-based line in the file, when known.
-    pub line: Option<usize>,
-    /// Why, Chinese.
-    pub message: String,
-}
-
-/// An imported control-layer version.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct LayerVersionView {
-    /// Its number.
-    pub id: i64,
-    /// The kind's slug (`ecological_red_line`, …).
-    pub kind: String,
-    /// Name.
-    pub name: String,
-    /// The uploaded file's name.
-    pub source_file: String,
-    /// EPSG code of the file's coordinates.
-    pub source_crs: u32,
-    /// Buffer around line features, metres.
-    pub buffer_m: Option<f64>,
-    /// Features imported.
-    pub feature_count: i64,
-    /// Features left out, with why.
-    pub problems: Vec<FeatureLeftOut>,
-    /// SHA-256 of the file, hex.
-    pub content_sha256: String,
-    /// When it was imported (RFC 3339, UTC).
-    pub imported_at: String,
-    /// Whether reviews use it.
-    pub active: bool,
-}
-
-impl From<&LayerVersion> for LayerVersionView {
-    fn from(v: &LayerVersion) -> LayerVersionView {
-        LayerVersionView {
-            id: v.id,
-            kind: serde_json::to_value(v.kind)
-                .ok()
-                .and_then(|k| k.as_str().map(str::to_string))
-                .unwrap_or_else(|| v.kind.slug().to_string()),
-            name: v.name.clone(),
-            source_file: v.source_file.clone(),
-            source_crs: v.source_crs,
-            buffer_m: v.buffer_m,
-            feature_count: v.feature_count,
-            problems: v
-                .problems
-                .iter()
-                .map(|p| FeatureLeftOut {
-                    id: p.id.clone(),
-                    index: p.index,
-                    line: p.line,
-                    message: p.message.clone(),
-                })
-                .collect(),
-            content_sha256: v.content_sha256.clone(),
-            imported_at: v.imported_at.clone(),
-            active: v.active,
-        }
-    }
-}
-
 /// `{in_use, versions}` of `GET /api/layers`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LayersView {
     /// For each kind, what reviews use now.
     pub in_use: Vec<InUse>,
     /// Every imported version, newest first.
-    pub versions: Vec<LayerVersionView>,
+    pub versions: Vec<LayerVersion>,
 }
 
 /// `{version}`: an imported layer version.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OneLayerVersion {
     /// The version (its `problems` list the features left out).
-    pub version: LayerVersionView,
+    pub version: LayerVersion,
 }
 
 /// `{version, features}` of `GET /api/layers/{id}`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LayerVersionDetail {
     /// The version.
-    pub version: LayerVersionView,
+    pub version: LayerVersion,
     /// Its features.
     pub features: GeoJson,
 }
 
 /// The answer of `GET /api/layers/{id}`: the version with its features, or (`?format=geojson`)
 /// the features alone.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum LayerVersionAnswer {
     /// `{version, features}`.
@@ -494,7 +424,7 @@ pub async fn api_list(
     let versions = st.store.list_layers().await?;
     Ok(Json(LayersView {
         in_use: in_use(&st).await,
-        versions: versions.iter().map(LayerVersionView::from).collect(),
+        versions,
     }))
 }
 
@@ -547,12 +477,7 @@ pub async fn api_upload(
         text: Some(&text),
     };
     let v = import(&st, &user, &upload).await?.map_err(AppError::from)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(OneLayerVersion {
-            version: LayerVersionView::from(&v),
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(OneLayerVersion { version: v })))
 }
 
 /// `GET /api/layers/{id}`: the version and its features as GeoJSON; with `?format=geojson`
@@ -581,8 +506,8 @@ pub async fn api_version(
         LayerVersionAnswer::Features(features)
     } else {
         LayerVersionAnswer::Detail(LayerVersionDetail {
-            version: LayerVersionView::from(&l.version),
             features,
+            version: l.version,
         })
     }))
 }

@@ -62,7 +62,7 @@ fn positions(v: &serde_json::Value, what: &str) -> Result<Vec<(f64, f64)>, AppEr
 }
 
 /// The measurement of a drawn line or polygon.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Measurement {
     /// `LineString` or `Polygon`.
     pub kind: String,
@@ -79,7 +79,7 @@ pub struct Measurement {
 }
 
 /// How a measurement's figures were computed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct MeasureMethods {
     /// Method of the length.
     pub length: String,

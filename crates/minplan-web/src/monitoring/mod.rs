@@ -93,7 +93,7 @@ fn text<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// A value in a year.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct YearValueView {
     /// Year.
     pub year: i32,
@@ -102,7 +102,7 @@ pub struct YearValueView {
 }
 
 /// One indicator of 专栏2 in one year, assessed.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct IndicatorYearValue {
     /// Indicator key in the bundle.
     pub key: String,
@@ -143,7 +143,7 @@ pub struct IndicatorYearValue {
 }
 
 /// The indicators of 专栏2 in one year.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct IndicatorYear {
     /// Plan name.
     pub plan: String,
@@ -212,7 +212,7 @@ impl From<&minplan_domain::monitoring::IndicatorReport> for IndicatorYear {
 }
 
 /// A reminder of the 工作台 (as `minplan reminders` prints them).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ReminderView {
     /// Kind (`licence_expiring`, `report_due`, `report_overdue`, `cap_near`, …).
     pub kind: String,
@@ -237,7 +237,7 @@ pub struct ReminderView {
 }
 
 /// Today's reminders, urgent first.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct Reminders(pub Vec<ReminderView>);
 

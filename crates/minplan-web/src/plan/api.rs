@@ -8,18 +8,19 @@ use crate::plan::views::*;
 use axum::Json;
 use axum::extract::{Path, State};
 use minplan_domain::plan::{ControlLayer, ControlLayerKind, geojson};
-use serde::{Deserialize, Serialize};
+use minplan_store::PlanVersionInfo;
+use serde::Serialize;
 use utoipa::ToSchema;
 
 /// A GeoJSON object (RFC 7946): a `FeatureCollection`, `Feature` or geometry in CGCS2000
 /// longitude/latitude (EPSG:4490), exterior rings counter-clockwise.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
 #[schema(value_type = Object)]
 pub struct GeoJson(pub serde_json::Value);
 
 /// The Gauss–Krüger zone of the plan.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanZone {
     /// EPSG code with the zone prefix in Y (e.g. 4532).
     pub epsg: u32,
@@ -32,7 +33,7 @@ pub struct PlanZone {
 }
 
 /// The plan's region.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanRegion {
     /// Name (e.g. 绥芬河市).
     pub name: String,
@@ -50,7 +51,7 @@ pub struct PlanRegion {
 }
 
 /// A control layer of the plan, without its features.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ControlLayerSummary {
     /// The kind (`EcologicalRedLine`, …).
     pub kind: String,
@@ -98,10 +99,10 @@ impl ControlLayerSummary {
 /// `GET /api/plan`: the plan without geometry. Parts that are the plan's own data (identity,
 /// baseline, block groups, key areas, prohibitions, admission) have the shape of the plan
 /// bundle (docs/plan-format.md); the rest is as the pages show it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanData {
     /// The stored version.
-    pub version: PlanVersion,
+    pub version: PlanVersionInfo,
     /// Name, level, period, base year, with citations (bundle shape).
     #[schema(value_type = Object)]
     pub identity: serde_json::Value,
@@ -136,73 +137,31 @@ pub struct PlanData {
 }
 
 /// `{indicators}` of `GET /api/plan/indicators`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanIndicators {
     /// The target indicators (`current` is null: see `/api/indicators` for the values).
     pub indicators: Vec<IndicatorView>,
 }
 
 /// `{rows}` of `GET /api/plan/previous-round`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PreviousRound {
     /// 专栏1 with completion percentages.
     pub rows: Vec<PreviousRoundView>,
 }
 
 /// `{layers}` of `GET /api/plan/layers`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanLayers {
     /// The control layers of the bundle, each with its GeoJSON's URL.
     pub layers: Vec<ControlLayerSummary>,
 }
 
 /// `{plans}` of `GET /api/plans`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanVersions {
     /// The stored plan versions.
-    pub plans: Vec<PlanVersion>,
-}
-
-/// A stored plan version.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PlanVersion {
-    /// Its number.
-    pub id: i64,
-    /// 行政区划代码 of the plan's region.
-    pub adcode: String,
-    /// The plan's name.
-    pub name: String,
-    /// First year of the period.
-    pub period_start: i64,
-    /// Last year of the period.
-    pub period_end: i64,
-    /// Version of this plan (1, 2, …).
-    pub version: i64,
-    /// SHA-256 of the bundle's content, hex.
-    pub content_sha256: String,
-    /// Where it was imported from.
-    pub source: String,
-    /// When it was imported (RFC 3339, UTC).
-    pub imported_at: String,
-    /// Whether it is the active plan.
-    pub active: bool,
-}
-
-impl From<&minplan_store::PlanVersionInfo> for PlanVersion {
-    fn from(v: &minplan_store::PlanVersionInfo) -> PlanVersion {
-        PlanVersion {
-            id: v.id,
-            adcode: v.adcode.clone(),
-            name: v.name.clone(),
-            period_start: v.period_start,
-            period_end: v.period_end,
-            version: v.version,
-            content_sha256: v.content_sha256.clone(),
-            source: v.source.clone(),
-            imported_at: v.imported_at.clone(),
-            active: v.active,
-        }
-    }
+    pub plans: Vec<PlanVersionInfo>,
 }
 
 fn value<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
@@ -219,7 +178,7 @@ pub async fn plan(State(st): State<AppState>) -> ApiResult<Json<PlanData>> {
     let p = &sp.loaded.plan;
     let z = p.region.zone;
     Ok(Json(PlanData {
-        version: PlanVersion::from(&sp.info),
+        version: sp.info.clone(),
         identity: value(&p.identity)?,
         region: PlanRegion {
             name: p.region.name.clone(),
@@ -328,7 +287,5 @@ pub async fn layer(
 #[utoipa::path(get, path = "/api/plans", tag = "规划", responses((status = 200, description = "规划版本列表", body = PlanVersions)))]
 pub async fn plans(State(st): State<AppState>) -> ApiResult<Json<PlanVersions>> {
     let list = st.store.list_plans().await?;
-    Ok(Json(PlanVersions {
-        plans: list.iter().map(PlanVersion::from).collect(),
-    }))
+    Ok(Json(PlanVersions { plans: list }))
 }

@@ -65,10 +65,10 @@ pub async fn activate_submit(
 }
 
 /// `{version}` of `POST /api/plans/{id}/activate`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Activated {
     /// The version now active.
-    pub version: crate::plan::api::PlanVersion,
+    pub version: PlanVersionInfo,
 }
 
 /// `POST /api/plans/{id}/activate`: makes the version the active plan.
@@ -79,7 +79,5 @@ pub async fn api_activate(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Activated>> {
     let v = activate(&st, &user, &id).await?;
-    Ok(Json(Activated {
-        version: (&v).into(),
-    }))
+    Ok(Json(Activated { version: v }))
 }

@@ -4,11 +4,11 @@
 use crate::http::views::{km2, num};
 use minplan_domain::citation::Citation;
 use minplan_domain::plan::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 /// A citation as shown: its label, a link to the plan text and an excerpt for the tooltip.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CiteView {
     /// The citation as written, e.g. `《规划》三（二）1`.
     pub label: String,
@@ -50,7 +50,7 @@ pub fn cite_view(plan: &Plan, c: &Citation) -> CiteView {
 }
 
 /// A figure of the baseline (现状) as shown.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FigureView {
     /// The figure's key in the bundle.
     pub key: String,
@@ -69,7 +69,7 @@ pub struct FigureView {
 }
 
 /// Figures of one part of the baseline.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FigureGroup {
     /// Group name (现状 section).
     pub name: String,
@@ -107,7 +107,7 @@ pub fn baseline_groups(plan: &Plan) -> Vec<FigureGroup> {
 }
 
 /// A row of the indicators table.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IndicatorView {
     /// Indicator key in the bundle.
     pub key: String,
@@ -188,7 +188,7 @@ pub fn with_current(
 }
 
 /// A row of 专栏1: the previous round's target and its completion.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PreviousRoundView {
     /// Category of 专栏1.
     pub category: String,
@@ -238,7 +238,7 @@ pub fn previous_round_views(plan: &Plan) -> Vec<PreviousRoundView> {
 }
 
 /// A planning block (规划区块) as listed.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BlockView {
     /// 规划区块编号.
     pub number: String,
@@ -293,7 +293,7 @@ pub fn block_views(plan: &Plan) -> Vec<BlockView> {
 }
 
 /// A group of planning blocks with the totals the plan states.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BlockGroupView {
     /// The group (e.g. 省级开采规划区块).
     pub label: String,
@@ -329,7 +329,7 @@ pub fn block_group_views(plan: &Plan) -> Vec<BlockGroupView> {
 }
 
 /// Rows "label / value / cite" for the admission section of the overview.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RuleRow {
     /// What the rule concerns.
     pub label: String,

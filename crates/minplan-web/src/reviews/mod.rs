@@ -26,7 +26,7 @@ use axum::response::{Html, IntoResponse, Response};
 use minplan_domain::citation::{Citation, format_number};
 use minplan_domain::plan::Plan;
 use minplan_store::{AuditRow, ReviewRecord, ReviewSummary, Role, StoreError, User};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -99,59 +99,11 @@ pub async fn list_page(
     Ok(Html(page.render()?).into_response())
 }
 
-/// A stored review as lists show it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ReviewListItem {
-    /// The record's number.
-    pub id: i64,
-    /// 申请编号.
-    pub application_number: String,
-    /// 项目名称.
-    pub project_name: String,
-    /// 申请人.
-    pub holder_name: String,
-    /// The applicant's 统一社会信用代码.
-    pub credit_code: String,
-    /// 申请类型 (新立, 延续, …).
-    pub kind: String,
-    /// 符合, 基本符合 or 不符合.
-    pub conclusion: String,
-    /// When (RFC 3339, UTC).
-    pub reviewed_at: String,
-    /// Who ran it (audit actor).
-    pub actor: String,
-    /// The record it supersedes.
-    pub supersedes_id: Option<i64>,
-    /// Whether a later review of the same application supersedes it.
-    pub superseded: bool,
-    /// The plan version it was reviewed against.
-    pub plan_version_id: i64,
-}
-
-impl From<&ReviewSummary> for ReviewListItem {
-    fn from(r: &ReviewSummary) -> ReviewListItem {
-        ReviewListItem {
-            id: r.id,
-            application_number: r.application_number.clone(),
-            project_name: r.project_name.clone(),
-            holder_name: r.holder_name.clone(),
-            credit_code: r.credit_code.clone(),
-            kind: r.kind.clone(),
-            conclusion: r.conclusion.clone(),
-            reviewed_at: r.reviewed_at.clone(),
-            actor: r.actor.clone(),
-            supersedes_id: r.supersedes_id,
-            superseded: r.superseded,
-            plan_version_id: r.plan_version_id,
-        }
-    }
-}
-
 /// `{reviews}` of `GET /api/reviews`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReviewList {
     /// The records, newest first; a 矿山企业 account sees its own only.
-    pub reviews: Vec<ReviewListItem>,
+    pub reviews: Vec<ReviewSummary>,
 }
 
 /// `GET /api/reviews?q=&conclusion=&current=1`: the stored reviews.
@@ -172,10 +124,7 @@ pub async fn api_list(
 ) -> ApiResult<Json<ReviewList>> {
     let all = st.store.list_reviews(None).await?;
     Ok(Json(ReviewList {
-        reviews: filtered(all, &user, &q)
-            .iter()
-            .map(ReviewListItem::from)
-            .collect(),
+        reviews: filtered(all, &user, &q),
     }))
 }
 
@@ -625,7 +574,7 @@ pub async fn detail_page(
 }
 
 /// The stored inputs of a review.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReviewInputs {
     /// The application file (`minplan-application/1`, TOML) as reviewed.
     pub application_toml: String,
@@ -637,7 +586,7 @@ pub struct ReviewInputs {
 }
 
 /// The check that a stored review reproduces from its stored inputs.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Reproducible {
     /// Whether the re-run equals the record.
     pub matches: bool,
@@ -648,20 +597,20 @@ pub struct Reproducible {
 }
 
 /// A stored review with its history, trail and reproducibility check.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReviewDetail {
     /// The record.
-    pub summary: ReviewListItem,
+    pub summary: ReviewSummary,
     /// The result as stored (as `minplan review --json` prints it).
     #[schema(value_type = Object)]
     pub review: Value,
     /// The stored inputs.
     pub inputs: ReviewInputs,
     /// Every review of the same application, newest first.
-    pub history: Vec<ReviewListItem>,
+    pub history: Vec<ReviewSummary>,
     /// The audit rows of the review and its application (empty for the applicant's own
     /// 矿山企业 account).
-    pub trail: Vec<crate::audit::AuditEntry>,
+    pub trail: Vec<AuditRow>,
     /// The reproducibility check.
     pub reproducible: Reproducible,
     /// The 审查意见书.
@@ -685,15 +634,15 @@ pub async fn api_detail(
 ) -> ApiResult<Json<ReviewDetail>> {
     let d = detail(&st, &user, &id).await?;
     Ok(Json(ReviewDetail {
-        summary: ReviewListItem::from(&d.record.summary),
+        summary: d.record.summary.clone(),
         review: d.record.result,
         inputs: ReviewInputs {
             application_toml: d.record.input_toml,
             corner_file_name: d.record.corner_file_name,
             layers: d.record.layers,
         },
-        history: d.history.iter().map(ReviewListItem::from).collect(),
-        trail: d.trail.iter().map(crate::audit::AuditEntry::from).collect(),
+        history: d.history,
+        trail: d.trail,
         reproducible: Reproducible {
             matches: d.reproduced.ok,
             summary: d.reproduced.summary,

@@ -52,7 +52,7 @@ fn value<T: Serialize>(v: &T) -> serde_json::Value {
 }
 
 /// `{application, status}`: the decision recorded.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DecisionRecorded {
     /// 申请编号.
     pub application: String,
@@ -61,7 +61,7 @@ pub struct DecisionRecorded {
 }
 
 /// `{application, grant}`: the grant recorded.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct GrantRecorded {
     /// 申请编号.
     pub application: String,
@@ -71,7 +71,7 @@ pub struct GrantRecorded {
 }
 
 /// An event of a right (登记事项) and the right's state after it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RightEventView {
     /// Its number in the right's history (1, 2, …).
     pub seq: i64,
@@ -96,7 +96,7 @@ pub struct RightEventView {
 }
 
 /// A right with every event of its history.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RightHistoryView {
     /// 许可证号.
     pub id: String,

@@ -501,129 +501,18 @@ pub async fn detail_page(
     .await
 }
 
-/// A right of the register (矿业权登记簿).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct RightView {
-    /// 许可证号.
-    pub id: String,
-    /// 采矿权 or 探矿权.
-    pub kind: String,
-    /// Status (有效, 已注销, …).
-    pub status: String,
-    /// 矿山名称 / 项目名称.
-    pub name: String,
-    /// 矿业权人.
-    pub holder_name: String,
-    /// The holder's 统一社会信用代码.
-    pub credit_code: Option<String>,
-    /// Minerals.
-    pub minerals: Vec<String>,
-    /// 生产规模, in `capacity_unit`.
-    pub capacity: Option<f64>,
-    /// Unit of the capacity (万吨/年, 万立方米/年).
-    pub capacity_unit: Option<String>,
-    /// 发证层级.
-    pub approval: Option<String>,
-    /// First day of validity, `YYYY-MM-DD`.
-    pub valid_from: Option<String>,
-    /// Last day of validity, `YYYY-MM-DD`.
-    pub valid_to: Option<String>,
-    /// The area: polygons of rings of `[lon, lat]` (CGCS2000, degrees).
-    pub geometry: Vec<Vec<Vec<[f64; 2]>>>,
-    /// Where the record comes from (an import file, a registration).
-    pub source: String,
-    /// Last change (RFC 3339, UTC).
-    pub updated_at: String,
-}
-
-impl From<&RightRecord> for RightView {
-    fn from(r: &RightRecord) -> RightView {
-        RightView {
-            id: r.id.clone(),
-            kind: r.kind.clone(),
-            status: r.status.clone(),
-            name: r.name.clone(),
-            holder_name: r.holder_name.clone(),
-            credit_code: r.credit_code.clone(),
-            minerals: r.minerals.clone(),
-            capacity: r.capacity,
-            capacity_unit: r.capacity_unit.clone(),
-            approval: r.approval.clone(),
-            valid_from: r.valid_from.clone(),
-            valid_to: r.valid_to.clone(),
-            geometry: r.geometry.clone(),
-            source: r.source.clone(),
-            updated_at: r.updated_at.clone(),
-        }
-    }
-}
-
-/// An application in the register (在审, 已批准, …).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ApplicationView {
-    /// 申请编号.
-    pub number: String,
-    /// Status (在审, 已批准, 不予批准, 已登记).
-    pub status: String,
-    /// When it entered the register (RFC 3339, UTC).
-    pub created_at: String,
-    /// Its latest review.
-    pub latest_review_id: Option<i64>,
-    /// That review's conclusion.
-    pub conclusion: Option<String>,
-    /// When that review ran (RFC 3339, UTC).
-    pub reviewed_at: Option<String>,
-    /// 项目名称.
-    pub project_name: String,
-    /// 申请人.
-    pub holder_name: String,
-    /// The applicant's 统一社会信用代码.
-    pub credit_code: String,
-    /// 受理日期, `YYYY-MM-DD`.
-    pub received: Option<String>,
-    /// 采矿权 or 探矿权.
-    pub right_kind: String,
-    /// 申请类型.
-    pub kind: String,
-    /// Minerals.
-    pub minerals: Vec<String>,
-    /// The area: polygons of rings of `[lon, lat]` (CGCS2000, degrees).
-    pub geometry: Vec<Vec<Vec<[f64; 2]>>>,
-}
-
-impl From<&ApplicationRecord> for ApplicationView {
-    fn from(a: &ApplicationRecord) -> ApplicationView {
-        ApplicationView {
-            number: a.number.clone(),
-            status: a.status.clone(),
-            created_at: a.created_at.clone(),
-            latest_review_id: a.latest_review_id,
-            conclusion: a.conclusion.clone(),
-            reviewed_at: a.reviewed_at.clone(),
-            project_name: a.project_name.clone(),
-            holder_name: a.holder_name.clone(),
-            credit_code: a.credit_code.clone(),
-            received: a.received.clone(),
-            right_kind: a.right_kind.clone(),
-            kind: a.kind.clone(),
-            minerals: a.minerals.clone(),
-            geometry: a.geometry.clone(),
-        }
-    }
-}
-
 /// `{rights, pending}` of `GET /api/rights`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RegisterView {
     /// The rights.
-    pub rights: Vec<RightView>,
+    pub rights: Vec<RightRecord>,
     /// The applications (pending ones take part in reviews).
-    pub pending: Vec<ApplicationView>,
+    pub pending: Vec<ApplicationRecord>,
 }
 
 /// The answer of `GET /api/rights`: the register, or (`?format=geojson`) one
 /// FeatureCollection of rights and applications.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum RegisterAnswer {
     /// `{rights, pending}`.
@@ -633,21 +522,12 @@ pub enum RegisterAnswer {
 }
 
 /// `{right, trail}` of `GET /api/rights/{id}`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RightDetail {
     /// The right.
-    pub right: RightView,
+    pub right: RightRecord,
     /// Its audit rows.
-    pub trail: Vec<crate::audit::AuditEntry>,
-}
-
-/// `{imported, problems}` of `POST /api/rights`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct RightsImported {
-    /// Rights imported.
-    pub imported: usize,
-    /// Features left out, with why.
-    pub problems: Vec<crate::layers::FeatureLeftOut>,
+    pub trail: Vec<minplan_store::AuditRow>,
 }
 
 /// `GET /api/rights`: the register; `?format=geojson`: one FeatureCollection of both.
@@ -666,10 +546,7 @@ pub async fn api_list(
     Ok(Json(if q.get("format").is_some_and(|f| f == "geojson") {
         RegisterAnswer::Features(GeoJson(register_geojson(&rights, &pending)))
     } else {
-        RegisterAnswer::Lists(RegisterView {
-            rights: rights.iter().map(RightView::from).collect(),
-            pending: pending.iter().map(ApplicationView::from).collect(),
-        })
+        RegisterAnswer::Lists(RegisterView { rights, pending })
     }))
 }
 
@@ -688,10 +565,7 @@ pub async fn api_detail(
 ) -> ApiResult<Json<RightDetail>> {
     let r = right_for(&st, &user, &id).await?;
     let trail = st.store.audit_trail("right", &r.id).await?;
-    Ok(Json(RightDetail {
-        right: RightView::from(&r),
-        trail: trail.iter().map(crate::audit::AuditEntry::from).collect(),
-    }))
+    Ok(Json(RightDetail { right: r, trail }))
 }
 
 /// Body of `POST /api/rights`.
@@ -712,7 +586,7 @@ pub struct RightsImportRequest {
 #[utoipa::path(post, path = "/api/rights", tag = "矿业权",
     request_body = RightsImportRequest,
     responses(
-        (status = 201, description = "已导入的数量与未导入的要素及原因", body = RightsImported),
+        (status = 201, description = "已导入的数量与未导入的要素及原因", body = minplan_store::RightsImport),
         (status = 400, description = "请求格式错误", body = ApiError),
         (status = 422, description = "无法导入", body = ApiError),
         (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
@@ -721,7 +595,7 @@ pub async fn api_import(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     body: Bytes,
-) -> ApiResult<(StatusCode, Json<RightsImported>)> {
+) -> ApiResult<(StatusCode, Json<minplan_store::RightsImport>)> {
     let req: RightsImportRequest = json_body(&body)?;
     let text = match &req.geojson {
         Value::String(s) => s.clone(),
@@ -732,20 +606,5 @@ pub async fn api_import(
     let r = import(&st, &user, &text, name)
         .await?
         .map_err(AppError::from)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(RightsImported {
-            imported: r.imported,
-            problems: r
-                .problems
-                .iter()
-                .map(|p| crate::layers::FeatureLeftOut {
-                    id: p.id.clone(),
-                    index: p.index,
-                    line: p.line,
-                    message: p.message.clone(),
-                })
-                .collect(),
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(r)))
 }

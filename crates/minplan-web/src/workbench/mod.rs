@@ -22,8 +22,8 @@ use askama::Template;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use minplan_store::{ApplicationRecord, Role, User};
-use serde::{Deserialize, Serialize};
+use minplan_store::{ApplicationRecord, ReviewSummary, Role, User};
+use serde::Serialize;
 use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
 use utoipa::ToSchema;
 
@@ -41,7 +41,7 @@ pub const PENDING_WORKING_DAYS: i64 = 20;
 pub const RECENT_REVIEWS: usize = 10;
 
 /// A reminder.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Reminder {
     /// `pending_overdue`, or a kind of `minplan_domain::monitoring::ReminderKind` in
     /// snake case (`licence_expiring`, `report_overdue`, `cap_near`, …).
@@ -165,9 +165,9 @@ pub struct Workbench {
     /// The plan's indicators, with that year's values and statuses where known.
     pub indicators: Vec<IndicatorView>,
     /// Applications under review (在审), newest first.
-    pub pending: Vec<crate::rights::ApplicationView>,
+    pub pending: Vec<ApplicationRecord>,
     /// The latest reviews.
-    pub recent_reviews: Vec<crate::reviews::ReviewListItem>,
+    pub recent_reviews: Vec<ReviewSummary>,
     /// Reminders, overdue first.
     pub reminders: Vec<Reminder>,
     /// The reminder rules, Chinese.
@@ -198,7 +198,6 @@ async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
         .into_iter()
         .filter(|r| may_see(user, Some(&r.credit_code)))
         .take(RECENT_REVIEWS)
-        .map(|r| crate::reviews::ReviewListItem::from(&r))
         .collect();
     Ok(Workbench {
         indicator_year,
@@ -206,7 +205,6 @@ async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
         pending: applications
             .into_iter()
             .filter(|a| a.status == "在审")
-            .map(|a| crate::rights::ApplicationView::from(&a))
             .collect(),
         recent_reviews,
         reminders,
