@@ -12,7 +12,7 @@ use minplan_domain::date::Date;
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon};
 use minplan_domain::register::{
     self, ApplicationFacts, ApplicationStatus, ClosureAcceptance, ClosureReport, Decision,
-    EventKind, Extension, Grant, Mortgage, Problem, Registration, RightEvent, RightHistory,
+    EventKind, Grant, Mortgage, Problem, Registration, RightEvent, RightExtension, RightHistory,
     RightState, Standing,
 };
 use minplan_domain::review::Conclusion;
@@ -633,7 +633,7 @@ impl Store {
     pub async fn extend_right(
         &self,
         id: &str,
-        e: &Extension,
+        e: &RightExtension,
         actor: &Actor,
     ) -> Result<RightHistory> {
         let mut tx = self.begin_write().await?;

@@ -16,7 +16,7 @@ use minplan_domain::application::GrantMethod;
 use minplan_domain::date::Date;
 use minplan_domain::plan::ApprovalLevel;
 use minplan_domain::register::{
-    ClosureAcceptance, ClosureReport, Decision, Extension, Grant, Registration,
+    ClosureAcceptance, ClosureReport, Decision, Grant, Registration, RightExtension,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -265,7 +265,7 @@ pub async fn extend(
 ) -> Response {
     write(&st, async {
         let b: ExtendBody = json_body(&body)?;
-        let e = Extension {
+        let e = RightExtension {
             date: date("date", &b.date)?,
             valid_to: date("valid_to", &b.valid_to)?,
             reason: b.reason,

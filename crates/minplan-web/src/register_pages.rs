@@ -30,7 +30,7 @@ use minplan_domain::date::Date;
 use minplan_domain::plan::ApprovalLevel;
 use minplan_domain::register::{
     ApplicationFacts, ApplicationStatus, ClosureAcceptance, ClosureReport, Decision, EventKind,
-    Extension, Grant, Mortgage, Registration,
+    Grant, Mortgage, Registration, RightExtension,
 };
 use minplan_store::{AuditRow, BulkMode, BulkOutcome, StoreError, User};
 use std::collections::HashMap;
@@ -174,7 +174,7 @@ fn store_errors(fs: Vec<minplan_store::FieldError>) -> FieldErrors {
 
 /// What a right's form asks the store to do, once its fields are read.
 enum RightAction {
-    Extend(Extension),
+    Extend(RightExtension),
     Change(String, Date),
     Transfer(String, Date),
     Mortgage(Mortgage),
@@ -198,7 +198,7 @@ fn read_right_action(action: &str, f: &SubmittedForm, e: &mut FieldErrors) -> Op
         "extend" => {
             let valid_to = date_field(f, "valid_to", "新的有效期止", e);
             let date = date(e);
-            RightAction::Extend(Extension {
+            RightAction::Extend(RightExtension {
                 date: date?,
                 valid_to: valid_to?,
                 reason: trimmed(f, "reason"),

@@ -15,7 +15,8 @@
 //! * **Registration** needs an approved application (新立 / 探转采) whose latest review is
 //!   符合, or 基本符合（需人工核查） with the manual checks accepted in the decision; a 新立
 //!   needs its grant (出让) recorded; the licence number must be new.
-//! * **Extension** (延续) moves `valid_to` later; after expiry it needs the recorded reason.
+//! * **Extension** (延续, [`RightExtension`]) moves `valid_to` later; after expiry it needs
+//!   the recorded reason.
 //! * **Change** (变更) and **transfer** (转让) need an approved application of that kind naming
 //!   the right; a mortgaged right is not transferred before the mortgage is released.
 //! * **Closure** (闭坑) needs a closure report on file and records its acceptance
@@ -894,9 +895,10 @@ fn done(p: Vec<Problem>, s: RightState) -> Result<RightState, Vec<Problem>> {
     if p.is_empty() { Ok(s) } else { Err(p) }
 }
 
-/// 延续.
+/// 延续 of a right: its licence's term moved later (not to be confused with
+/// [`ApplicationKind::Extension`], the 延续 application that may precede it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Extension {
+pub struct RightExtension {
     /// 延续登记日期.
     pub date: Date,
     /// 新的有效期止.
@@ -912,7 +914,7 @@ pub struct Extension {
 /// # Errors
 /// Every [`Problem`]: the common checks; a new end not later than the current one; an
 /// extension after expiry without the recorded reason.
-pub fn extend(h: &RightHistory, e: &Extension) -> Result<RightState, Vec<Problem>> {
+pub fn extend(h: &RightHistory, e: &RightExtension) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
     common(h, e.date, &mut p);
     let s = h.current();

@@ -161,7 +161,7 @@ fn extension_after_expiry_needs_a_reason_and_history_reads_by_date() {
     )
     .unwrap();
     let mut h = history(s);
-    let late = Extension {
+    let late = RightExtension {
         date: d("2025-06-01"),
         valid_to: d("2028-04-30"),
         reason: None,
@@ -172,7 +172,7 @@ fn extension_after_expiry_needs_a_reason_and_history_reads_by_date() {
     assert!(e[0].message.contains("2025-04-30"));
     let n = extend(
         &h,
-        &Extension {
+        &RightExtension {
             reason: Some("疫情期间窗口关闭".into()),
             ..late.clone()
         },
@@ -195,7 +195,7 @@ fn extension_after_expiry_needs_a_reason_and_history_reads_by_date() {
     // Back-dated events are refused.
     let e = extend(
         &h,
-        &Extension {
+        &RightExtension {
             date: d("2025-01-01"),
             valid_to: d("2030-01-01"),
             reason: None,
