@@ -9,6 +9,7 @@
 use crate::credit_code::CreditCode;
 use crate::layer::line_of;
 use crate::minerals::MineralCatalogue;
+use crate::record_number::RecordNumber;
 use crate::units::Unit;
 use minplan_geo::GaussKrugerZone;
 use minplan_geo::corners::{self, CornerPoints, CornerReport, ParseOptions, Severity};
@@ -652,7 +653,7 @@ pub fn parse_application(
         );
     }
     let number = raw.number.get_ref().trim().to_string();
-    if let Err(m) = crate::register::check_identifier("申请编号", &number) {
+    if let Err(m) = RecordNumber::parse("申请编号", &number) {
         err("number", Some(raw.number.span().start), m);
     }
     let kind = match raw.kind.get_ref().trim() {

@@ -31,6 +31,7 @@ pub mod annual_report;
 use crate::application::{ApplicationKind, GrantMethod, Quantity, RightKind};
 use crate::date::Date;
 use crate::plan::{ApprovalLevel, LonLatPolygon};
+use crate::record_number::RecordNumber;
 use crate::review::Conclusion;
 use crate::rights::{MiningRight, RightStatus};
 use serde::{Deserialize, Serialize};
@@ -477,34 +478,6 @@ pub const MAX_MINING_YEARS: i32 = 30;
 /// 自然资源部《关于深化矿产资源管理改革若干事项的意见》自然资规〔2023〕6号).
 pub const MAX_EXPLORATION_YEARS: i32 = 5;
 
-/// A 许可证号 or 申请编号 as records and links carry it: 1–64 characters, letters, digits,
-/// `-`, `_`, `.`, `（）`, and CJK characters; no spaces, slashes, control or bidirectional
-/// characters.
-///
-/// # Errors
-/// The Chinese reason, naming `what` (e.g. “许可证号”).
-pub fn check_identifier(what: &str, s: &str) -> Result<(), String> {
-    let n = s.chars().count();
-    if n == 0 {
-        return Err(format!("{what}不能为空"));
-    }
-    if n > 64 {
-        return Err(format!("{what}过长（{n} 个字符，最多 64 个）"));
-    }
-    let allowed =
-        |c: &char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '（' | '）' | '(' | ')');
-    if let Some(c) = s.chars().find(|c| !allowed(c)) {
-        // The text is echoed without the offending characters (a bidi override would
-        // otherwise reorder the message itself).
-        return Err(format!(
-            "{what}“{}”含不允许的字符 U+{:04X}：只可用字母、数字、汉字和 - _ . （）",
-            s.chars().filter(allowed).collect::<String>(),
-            c as u32
-        ));
-    }
-    Ok(())
-}
-
 fn check_text(field: &str, label: &str, s: Option<&str>, p: &mut Vec<Problem>) {
     if let Some(t) = s {
         let n = t.chars().count();
@@ -708,7 +681,7 @@ pub fn register(
     source: Option<&RightHistory>,
 ) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
-    if let Err(m) = check_identifier("许可证号", r.licence.trim()) {
+    if let Err(m) = RecordNumber::parse("许可证号", r.licence.trim()) {
         p.push(Problem::new("licence", m));
     } else if licence_taken {
         p.push(Problem::new(

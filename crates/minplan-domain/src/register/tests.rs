@@ -335,8 +335,8 @@ fn dates_follow_the_application_and_values_are_bounded() {
         let p = register(&approved, &r, false, None).unwrap_err();
         assert_eq!(p[0].field, "licence", "{bad:?}");
     }
-    let m = check_identifier("申请编号", "SFH\u{202e}X").unwrap_err();
+    let m = RecordNumber::parse("申请编号", "SFH\u{202e}X").unwrap_err();
     assert!(m.contains("U+202E") && m.contains("“SFHX”"), "{m}");
-    assert!(check_identifier("许可证号", "C2310812024001").is_ok());
-    assert!(check_identifier("申请编号", "SFH-2026-001").is_ok());
+    assert!(RecordNumber::parse("许可证号", "C2310812024001").is_ok());
+    assert!(RecordNumber::parse("申请编号", "SFH-2026-001").is_ok());
 }
