@@ -7,6 +7,7 @@
 //! for 协议), and corner coordinates without errors, in CGCS2000.
 
 use crate::credit_code::CreditCode;
+use crate::labels::zh_labels;
 use crate::layer::line_of;
 use crate::minerals::MineralCatalogue;
 use crate::record_number::RecordNumber;
@@ -21,223 +22,146 @@ use toml::Spanned;
 pub const FORMAT: &str = "minplan-application/1";
 
 /// 申请类型.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplicationKind {
     /// 新立.
-    #[serde(rename = "新立")]
     New,
-    /// 延续.
-    #[serde(rename = "延续")]
+    /// 延续 (of a right's licence; the register's transition is
+    /// [`RightExtension`](crate::register::RightExtension)).
     Extension,
     /// 变更 (with its [`ChangeKind`]).
-    #[serde(rename = "变更")]
     Change,
     /// 探转采 (an exploration right becomes a mining right).
-    #[serde(rename = "探转采")]
     ExplorationToMining,
     /// 转让.
-    #[serde(rename = "转让")]
     Transfer,
 }
 
-impl ApplicationKind {
-    /// Parses the Chinese label.
-    pub fn parse(s: &str) -> Option<ApplicationKind> {
-        match s.trim() {
-            "新立" => Some(ApplicationKind::New),
-            "延续" => Some(ApplicationKind::Extension),
-            "变更" => Some(ApplicationKind::Change),
-            "探转采" => Some(ApplicationKind::ExplorationToMining),
-            "转让" => Some(ApplicationKind::Transfer),
-            _ => None,
-        }
-    }
-
-    /// Chinese label.
-    pub fn label(&self) -> &'static str {
-        match self {
-            ApplicationKind::New => "新立",
-            ApplicationKind::Extension => "延续",
-            ApplicationKind::Change => "变更",
-            ApplicationKind::ExplorationToMining => "探转采",
-            ApplicationKind::Transfer => "转让",
-        }
+zh_labels! {
+    ApplicationKind, label {
+        New => "新立",
+        Extension => "延续",
+        Change => "变更",
+        ExplorationToMining => "探转采",
+        Transfer => "转让",
     }
 }
 
 /// 变更事项.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeKind {
     /// 扩大范围.
-    #[serde(rename = "扩大范围")]
     Enlarge,
     /// 缩小范围.
-    #[serde(rename = "缩小范围")]
     Reduce,
     /// 变更矿种.
-    #[serde(rename = "变更矿种")]
     Mineral,
     /// 变更规模.
-    #[serde(rename = "变更规模")]
     Scale,
 }
 
-impl ChangeKind {
-    /// Chinese label.
-    pub fn label(&self) -> &'static str {
-        match self {
-            ChangeKind::Enlarge => "扩大范围",
-            ChangeKind::Reduce => "缩小范围",
-            ChangeKind::Mineral => "变更矿种",
-            ChangeKind::Scale => "变更规模",
-        }
+zh_labels! {
+    ChangeKind, label {
+        Enlarge => "扩大范围",
+        Reduce => "缩小范围",
+        Mineral => "变更矿种",
+        Scale => "变更规模",
     }
 }
 
 /// 探矿权 / 采矿权.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RightKind {
     /// 探矿权.
-    #[serde(rename = "探矿权")]
     Exploration,
     /// 采矿权.
-    #[serde(rename = "采矿权")]
     Mining,
 }
 
-impl RightKind {
-    /// Chinese label.
-    pub fn label(&self) -> &'static str {
-        match self {
-            RightKind::Exploration => "探矿权",
-            RightKind::Mining => "采矿权",
-        }
-    }
-
-    /// Parses the Chinese label.
-    pub fn parse(s: &str) -> Option<RightKind> {
-        match s.trim() {
-            "探矿权" => Some(RightKind::Exploration),
-            "采矿权" => Some(RightKind::Mining),
-            _ => None,
-        }
+zh_labels! {
+    RightKind, label {
+        Exploration => "探矿权",
+        Mining => "采矿权",
     }
 }
 
 /// 开采方式.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MiningMethod {
     /// 露天开采.
-    #[serde(rename = "露天")]
     OpenPit,
     /// 地下开采.
-    #[serde(rename = "地下")]
     Underground,
-    /// 露天/地下联合.
-    #[serde(rename = "露天+地下")]
+    /// 露天/地下联合 (also written 联合).
     Combined,
     /// 井采（地下水、地热水、矿泉水）.
-    #[serde(rename = "井采")]
     Well,
 }
 
-impl MiningMethod {
-    /// Parses the Chinese label.
-    pub fn parse(s: &str) -> Option<MiningMethod> {
-        match s.trim() {
-            "露天" | "露天开采" => Some(MiningMethod::OpenPit),
-            "地下" | "地下开采" => Some(MiningMethod::Underground),
-            "露天+地下" | "联合" => Some(MiningMethod::Combined),
-            "井采" => Some(MiningMethod::Well),
-            _ => None,
-        }
+zh_labels! {
+    MiningMethod, label {
+        OpenPit => "露天" | "露天开采",
+        Underground => "地下" | "地下开采",
+        Combined => "露天+地下" | "联合",
+        Well => "井采",
     }
+}
 
+impl MiningMethod {
     /// Whether any part is open-pit.
     pub fn is_open_pit(&self) -> bool {
         matches!(self, MiningMethod::OpenPit | MiningMethod::Combined)
     }
-
-    /// Chinese label.
-    pub fn label(&self) -> &'static str {
-        match self {
-            MiningMethod::OpenPit => "露天",
-            MiningMethod::Underground => "地下",
-            MiningMethod::Combined => "露天+地下",
-            MiningMethod::Well => "井采",
-        }
-    }
 }
 
-/// 出让方式.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// 出让方式 (招标、拍卖、挂牌、协议).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GrantMethod {
     /// 招标.
-    #[serde(rename = "招标")]
     Tender,
     /// 拍卖.
-    #[serde(rename = "拍卖")]
     Auction,
     /// 挂牌.
-    #[serde(rename = "挂牌")]
     Listing,
     /// 协议.
-    #[serde(rename = "协议")]
     Agreement,
 }
 
-impl GrantMethod {
-    /// Parses the Chinese label (招标、拍卖、挂牌、协议).
-    pub fn parse(s: &str) -> Option<GrantMethod> {
-        match s.trim() {
-            "招标" => Some(GrantMethod::Tender),
-            "拍卖" => Some(GrantMethod::Auction),
-            "挂牌" => Some(GrantMethod::Listing),
-            "协议" => Some(GrantMethod::Agreement),
-            _ => None,
-        }
-    }
-
-    /// Chinese label.
-    pub fn label(&self) -> &'static str {
-        match self {
-            GrantMethod::Tender => "招标",
-            GrantMethod::Auction => "拍卖",
-            GrantMethod::Listing => "挂牌",
-            GrantMethod::Agreement => "协议",
-        }
+zh_labels! {
+    GrantMethod, label {
+        Tender => "招标",
+        Auction => "拍卖",
+        Listing => "挂牌",
+        Agreement => "协议",
     }
 }
 
 /// Listed reasons that allow 协议出让 (《矿业权出让制度改革方案》 and 自然资规〔2023〕6号 practice).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The short form an application writes is [`AgreementReason::code`]; the full wording is
+/// [`AgreementReason::label`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgreementReason {
     /// 国务院批准的重点建设项目.
-    #[serde(rename = "重点建设项目")]
     KeyProject,
     /// 已设采矿权深部或上部的同类矿产（需要利用原有生产系统）.
-    #[serde(rename = "深部或上部同类矿产")]
     AdjacentDeposit,
     /// 探矿权人依法申请其勘查区块内的采矿权（探转采）.
-    #[serde(rename = "探转采")]
     ExplorerConversion,
     /// 其他情形（须人工核查依据）.
-    #[serde(rename = "其他")]
     Other,
 }
 
-impl AgreementReason {
-    fn parse(s: &str) -> Option<AgreementReason> {
-        match s.trim() {
-            "重点建设项目" => Some(AgreementReason::KeyProject),
-            "深部或上部同类矿产" => Some(AgreementReason::AdjacentDeposit),
-            "探转采" => Some(AgreementReason::ExplorerConversion),
-            "其他" => Some(AgreementReason::Other),
-            _ => None,
-        }
+zh_labels! {
+    AgreementReason, code {
+        KeyProject => "重点建设项目",
+        AdjacentDeposit => "深部或上部同类矿产",
+        ExplorerConversion => "探转采",
+        Other => "其他",
     }
+}
 
-    /// Chinese label.
+impl AgreementReason {
+    /// The full Chinese wording of the reason.
     pub fn label(&self) -> &'static str {
         match self {
             AgreementReason::KeyProject => "国务院批准的重点建设项目",
@@ -656,36 +580,34 @@ pub fn parse_application(
     if let Err(m) = RecordNumber::parse("申请编号", &number) {
         err("number", Some(raw.number.span().start), m);
     }
-    let kind = match raw.kind.get_ref().trim() {
-        "新立" => Some(ApplicationKind::New),
-        "延续" => Some(ApplicationKind::Extension),
-        "变更" => Some(ApplicationKind::Change),
-        "探转采" => Some(ApplicationKind::ExplorationToMining),
-        "转让" => Some(ApplicationKind::Transfer),
-        other => {
-            err(
-                "kind",
-                Some(raw.kind.span().start),
-                format!("申请类型“{other}”应为 新立、延续、变更、探转采、转让 之一"),
-            );
-            None
-        }
-    };
+    let kind = ApplicationKind::parse(raw.kind.get_ref());
+    if kind.is_none() {
+        err(
+            "kind",
+            Some(raw.kind.span().start),
+            format!(
+                "申请类型“{}”应为 {} 之一",
+                raw.kind.get_ref().trim(),
+                ApplicationKind::LABELS.join("、")
+            ),
+        );
+    }
     let change = match (&raw.change, kind) {
-        (Some(c), Some(ApplicationKind::Change)) => match c.get_ref().trim() {
-            "扩大范围" => Some(ChangeKind::Enlarge),
-            "缩小范围" => Some(ChangeKind::Reduce),
-            "变更矿种" => Some(ChangeKind::Mineral),
-            "变更规模" => Some(ChangeKind::Scale),
-            other => {
+        (Some(c), Some(ApplicationKind::Change)) => {
+            let change = ChangeKind::parse(c.get_ref());
+            if change.is_none() {
                 err(
                     "change",
                     Some(c.span().start),
-                    format!("变更事项“{other}”应为 扩大范围、缩小范围、变更矿种、变更规模 之一"),
+                    format!(
+                        "变更事项“{}”应为 {} 之一",
+                        c.get_ref().trim(),
+                        ChangeKind::LABELS.join("、")
+                    ),
                 );
-                None
             }
-        },
+            change
+        }
         (None, Some(ApplicationKind::Change)) => {
             err(
                 "change",
@@ -734,20 +656,21 @@ pub fn parse_application(
         }
     }
     let mining_method = match &raw.mining_method {
-        Some(m) => match m.get_ref().trim() {
-            "露天" | "露天开采" => Some(MiningMethod::OpenPit),
-            "地下" | "地下开采" => Some(MiningMethod::Underground),
-            "露天+地下" | "联合" => Some(MiningMethod::Combined),
-            "井采" => Some(MiningMethod::Well),
-            other => {
+        Some(m) => {
+            let method = MiningMethod::parse(m.get_ref());
+            if method.is_none() {
                 err(
                     "mining_method",
                     Some(m.span().start),
-                    format!("开采方式“{other}”应为 露天、地下、露天+地下、井采 之一"),
+                    format!(
+                        "开采方式“{}”应为 {} 之一",
+                        m.get_ref().trim(),
+                        MiningMethod::LABELS.join("、")
+                    ),
                 );
-                None
             }
-        },
+            method
+        }
         None => None,
     };
     let mut quantity =
@@ -875,35 +798,34 @@ pub fn parse_application(
         }
     };
     let g = raw.grant.get_ref();
-    let grant_method = match g.method.get_ref().trim() {
-        "招标" => Some(GrantMethod::Tender),
-        "拍卖" => Some(GrantMethod::Auction),
-        "挂牌" => Some(GrantMethod::Listing),
-        "协议" => Some(GrantMethod::Agreement),
-        other => {
-            err(
-                "grant.method",
-                Some(g.method.span().start),
-                format!("出让方式“{other}”应为 招标、拍卖、挂牌、协议 之一"),
-            );
-            None
-        }
-    };
+    let grant_method = GrantMethod::parse(g.method.get_ref());
+    if grant_method.is_none() {
+        err(
+            "grant.method",
+            Some(g.method.span().start),
+            format!(
+                "出让方式“{}”应为 {} 之一",
+                g.method.get_ref().trim(),
+                GrantMethod::LABELS.join("、")
+            ),
+        );
+    }
     let agreement_reason = match &g.agreement_reason {
-        Some(r) => match AgreementReason::parse(r.get_ref()) {
-            Some(x) => Some(x),
-            None => {
+        Some(r) => {
+            let reason = AgreementReason::parse(r.get_ref());
+            if reason.is_none() {
                 err(
                     "grant.agreement_reason",
                     Some(r.span().start),
                     format!(
-                        "协议出让理由“{}”应为 重点建设项目、深部或上部同类矿产、探转采、其他 之一",
-                        r.get_ref()
+                        "协议出让理由“{}”应为 {} 之一",
+                        r.get_ref(),
+                        AgreementReason::LABELS.join("、")
                     ),
                 );
-                None
             }
-        },
+            reason
+        }
         None => None,
     };
 

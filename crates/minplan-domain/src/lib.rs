@@ -14,6 +14,7 @@ pub mod bundle;
 pub mod citation;
 pub mod credit_code;
 pub mod date;
+mod labels;
 pub mod layer;
 pub mod minerals;
 pub mod monitoring;

@@ -16,6 +16,7 @@ use minplan_domain::register::{
     RightState, Standing,
 };
 use minplan_domain::review::Conclusion;
+use minplan_domain::rights::RightStatus;
 use minplan_domain::units::Unit;
 use serde::Serialize;
 use sqlx::{Row, Sqlite, Transaction};
@@ -201,9 +202,10 @@ async fn write_event(
     let state_json = serde_json::to_string(s).map_err(|e| StoreError::Internal(e.to_string()))?;
     let now = now_rfc3339();
     let status = match s.standing {
-        Standing::Valid => "有效",
-        Standing::Cancelled | Standing::Closed => "已注销",
-    };
+        Standing::Valid => RightStatus::Valid,
+        Standing::Cancelled | Standing::Closed => RightStatus::Cancelled,
+    }
+    .label();
     if before.is_none() {
         sqlx::query(
             "INSERT INTO rights (id, kind, status, name, holder_name, credit_code, minerals_json, capacity, capacity_unit, approval, valid_from, valid_to, geometry_json, source, updated_at, mine_id, state_json)

@@ -30,6 +30,7 @@ pub mod annual_report;
 
 use crate::application::{ApplicationKind, GrantMethod, Quantity, RightKind};
 use crate::date::Date;
+use crate::labels::zh_labels;
 use crate::plan::{ApprovalLevel, LonLatPolygon};
 use crate::record_number::RecordNumber;
 use crate::review::Conclusion;
@@ -134,27 +135,21 @@ impl EventKind {
 }
 
 /// Where a right stands in its lifecycle (stored); expiry is derived from `valid_to`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
     /// 有效 (registered; may still have expired by date).
-    #[serde(rename = "有效")]
     Valid,
     /// 已注销.
-    #[serde(rename = "已注销")]
     Cancelled,
     /// 闭坑 (closed after an accepted closure report; also 已注销).
-    #[serde(rename = "闭坑")]
     Closed,
 }
 
-impl Standing {
-    /// Chinese label.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Standing::Valid => "有效",
-            Standing::Cancelled => "已注销",
-            Standing::Closed => "闭坑",
-        }
+zh_labels! {
+    Standing, label {
+        Valid => "有效",
+        Cancelled => "已注销",
+        Closed => "闭坑",
     }
 }
 
@@ -373,42 +368,24 @@ impl RightHistory {
 }
 
 /// 申请状态.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplicationStatus {
     /// 在审.
-    #[serde(rename = "在审")]
     Pending,
     /// 已批准.
-    #[serde(rename = "已批准")]
     Approved,
     /// 不予批准.
-    #[serde(rename = "不予批准")]
     Refused,
     /// 撤回.
-    #[serde(rename = "撤回")]
     Withdrawn,
 }
 
-impl ApplicationStatus {
-    /// Chinese label (as stored).
-    pub fn label(&self) -> &'static str {
-        match self {
-            ApplicationStatus::Pending => "在审",
-            ApplicationStatus::Approved => "已批准",
-            ApplicationStatus::Refused => "不予批准",
-            ApplicationStatus::Withdrawn => "撤回",
-        }
-    }
-
-    /// Parses the label.
-    pub fn parse(s: &str) -> Option<ApplicationStatus> {
-        match s.trim() {
-            "在审" => Some(ApplicationStatus::Pending),
-            "已批准" => Some(ApplicationStatus::Approved),
-            "不予批准" => Some(ApplicationStatus::Refused),
-            "撤回" => Some(ApplicationStatus::Withdrawn),
-            _ => None,
-        }
+zh_labels! {
+    ApplicationStatus, label {
+        Pending => "在审",
+        Approved => "已批准",
+        Refused => "不予批准",
+        Withdrawn => "撤回",
     }
 }
 
