@@ -15,11 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 impl Ctx<'_> {
     /// 勘查 / 开采 (or the full term 勘查规划区块 / 开采规划区块).
     pub(super) fn block_kind(&mut self, s: &S<String>, field: &str) -> Option<BlockKind> {
-        self.enum_value(s, field, "勘查、开采", |s| match s {
-            "勘查" | "勘查规划区块" => Some(BlockKind::Exploration),
-            "开采" | "开采规划区块" => Some(BlockKind::Mining),
-            _ => None,
-        })
+        self.enum_value(s, field, &BlockKind::LABELS.join("、"), BlockKind::parse)
     }
 
     /// The approval level ([`ApprovalLevel::parse`]).

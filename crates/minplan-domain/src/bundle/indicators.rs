@@ -44,7 +44,9 @@ impl Ctx<'_> {
                 target.map_or(Expect::Nothing, Expect::Number),
             );
             let comparison = match &r.comparison {
-                Some(c) => self.enum_value(c, &field, "≤、≥、>、<、=", Comparison::parse),
+                Some(c) => {
+                    self.enum_value(c, &field, &Comparison::LABELS.join("、"), Comparison::parse)
+                }
                 None => {
                     self.err_at(
                         BundleErrorKind::MissingValue,
@@ -55,12 +57,12 @@ impl Ctx<'_> {
                     None
                 }
             };
-            let attribute =
-                self.enum_value(&r.attribute, &field, "预期性、约束性", |s| match s {
-                    "预期性" => Some(IndicatorAttribute::Expected),
-                    "约束性" => Some(IndicatorAttribute::Binding),
-                    _ => None,
-                });
+            let attribute = self.enum_value(
+                &r.attribute,
+                &field,
+                &IndicatorAttribute::LABELS.join("、"),
+                IndicatorAttribute::parse,
+            );
             let metric = match &r.metric {
                 None => Some(Metric::Manual),
                 Some(m) => match m.get_ref() {

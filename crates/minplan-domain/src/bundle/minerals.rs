@@ -15,7 +15,7 @@ impl Ctx<'_> {
             let class = self.enum_value(
                 &r.class,
                 &format!("minerals[{i}].class"),
-                "能源矿产、金属矿产、非金属矿产、水气矿产",
+                &MineralClass::LABELS.join("、"),
                 MineralClass::parse,
             );
             if let Some(class) = class {

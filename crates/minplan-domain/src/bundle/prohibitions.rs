@@ -30,11 +30,12 @@ impl Ctx<'_> {
                     _ => None,
                 },
             );
-            let kind = self.enum_value(&r.kind, &field, "禁止、限制", |s| match s {
-                "禁止" => Some(ProhibitionKind::Prohibited),
-                "限制" => Some(ProhibitionKind::Restricted),
-                _ => None,
-            });
+            let kind = self.enum_value(
+                &r.kind,
+                &field,
+                &ProhibitionKind::LABELS.join("、"),
+                ProhibitionKind::parse,
+            );
             let cite = self.cite(&r.cite, p.span(), &field, Expect::Text(r.mineral.get_ref()));
             if let (Some(condition), Some(kind), Some(cite)) = (condition, kind, cite) {
                 out.push(Prohibition {
