@@ -14,10 +14,12 @@ pub mod bundle;
 pub mod citation;
 pub mod credit_code;
 pub mod date;
+mod labels;
 pub mod layer;
 pub mod minerals;
 pub mod monitoring;
 pub mod plan;
+pub mod record_number;
 pub mod register;
 pub mod review;
 pub mod rights;
@@ -28,3 +30,4 @@ pub use bundle::{BundleError, BundleErrors, BundleFiles, LoadedBundle, load_bund
 pub use citation::{Citation, PlanText};
 pub use credit_code::CreditCode;
 pub use plan::Plan;
+pub use record_number::RecordNumber;

@@ -7,35 +7,28 @@
 //! The built-in catalogue covers common county-level minerals; a plan bundle adds its own
 //! with `[[minerals]]`.
 
+use crate::labels::zh_labels;
 use serde::Serialize;
 
 /// Class of a mineral in 《矿产资源分类细目》.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MineralClass {
-    /// 能源矿产 (incl. 地热).
-    #[serde(rename = "能源矿产")]
+    /// 能源矿产 (incl. 地热; also written 能源).
     Energy,
-    /// 金属矿产.
-    #[serde(rename = "金属矿产")]
+    /// 金属矿产 (also written 金属).
     Metallic,
-    /// 非金属矿产.
-    #[serde(rename = "非金属矿产")]
+    /// 非金属矿产 (also written 非金属).
     NonMetallic,
-    /// 水气矿产 (incl. 矿泉水).
-    #[serde(rename = "水气矿产")]
+    /// 水气矿产 (incl. 矿泉水; also written 水气).
     WaterGas,
 }
 
-impl MineralClass {
-    /// Parses the Chinese class name.
-    pub fn parse(s: &str) -> Option<MineralClass> {
-        Some(match s.trim() {
-            "能源矿产" | "能源" => MineralClass::Energy,
-            "金属矿产" | "金属" => MineralClass::Metallic,
-            "非金属矿产" | "非金属" => MineralClass::NonMetallic,
-            "水气矿产" | "水气" => MineralClass::WaterGas,
-            _ => return None,
-        })
+zh_labels! {
+    MineralClass, label {
+        Energy => "能源矿产" | "能源",
+        Metallic => "金属矿产" | "金属",
+        NonMetallic => "非金属矿产" | "非金属",
+        WaterGas => "水气矿产" | "水气",
     }
 }
 

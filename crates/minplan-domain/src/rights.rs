@@ -5,35 +5,29 @@
 //! review takes.
 
 use crate::application::{Quantity, RightKind};
+use crate::labels::zh_labels;
 use crate::plan::{ApprovalLevel, LonLatPolygon};
 use serde::{Deserialize, Serialize};
 
 /// Status of a right in the register.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RightStatus {
     /// 有效 (valid licence).
-    #[serde(rename = "有效")]
     Valid,
     /// 在审 (an application under review, not yet decided).
-    #[serde(rename = "在审")]
     Pending,
     /// 已过期.
-    #[serde(rename = "已过期")]
     Expired,
     /// 已注销 / 闭坑.
-    #[serde(rename = "已注销")]
     Cancelled,
 }
 
-impl RightStatus {
-    /// Chinese label.
-    pub fn label(&self) -> &'static str {
-        match self {
-            RightStatus::Valid => "有效",
-            RightStatus::Pending => "在审",
-            RightStatus::Expired => "已过期",
-            RightStatus::Cancelled => "已注销",
-        }
+zh_labels! {
+    RightStatus, label {
+        Valid => "有效",
+        Pending => "在审",
+        Expired => "已过期",
+        Cancelled => "已注销" | "闭坑",
     }
 }
 

@@ -1,7 +1,8 @@
 //! The register's lifecycle in the database: decisions and grants of applications, the
 //! registration of rights from approved applications, and every later event (延续, 变更,
 //! 转让, 抵押, 闭坑, 注销). Each write runs the pure check of
-//! [`minplan_domain::register`] on the history read inside the write's transaction, appends
+//! [`minplan_domain::register`] — with today's date ([`crate::today`], 北京时间), which the
+//! domain does not read itself — on the history read inside the write's transaction, appends
 //! the event with the state after it (`right_events`), updates the right's current row
 //! (`rights`, which the review reads) and appends its audit row — all or nothing.
 
@@ -12,10 +13,11 @@ use minplan_domain::date::Date;
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon};
 use minplan_domain::register::{
     self, ApplicationFacts, ApplicationStatus, ClosureAcceptance, ClosureReport, Decision,
-    EventKind, Extension, Grant, Mortgage, Problem, Registration, RightEvent, RightHistory,
+    EventKind, Grant, Mortgage, Problem, Registration, RightEvent, RightExtension, RightHistory,
     RightState, Standing,
 };
 use minplan_domain::review::Conclusion;
+use minplan_domain::rights::RightStatus;
 use minplan_domain::units::Unit;
 use serde::Serialize;
 use sqlx::{Row, Sqlite, Transaction};
@@ -201,9 +203,10 @@ async fn write_event(
     let state_json = serde_json::to_string(s).map_err(|e| StoreError::Internal(e.to_string()))?;
     let now = now_rfc3339();
     let status = match s.standing {
-        Standing::Valid => "有效",
-        Standing::Cancelled | Standing::Closed => "已注销",
-    };
+        Standing::Valid => RightStatus::Valid,
+        Standing::Cancelled | Standing::Closed => RightStatus::Cancelled,
+    }
+    .label();
     if before.is_none() {
         sqlx::query(
             "INSERT INTO rights (id, kind, status, name, holder_name, credit_code, minerals_json, capacity, capacity_unit, approval, valid_from, valid_to, geometry_json, source, updated_at, mine_id, state_json)
@@ -450,10 +453,9 @@ impl Store {
         d: &Decision,
         actor: &Actor,
     ) -> Result<ApplicationStatus> {
-        not_future("date", d.date)?;
         let mut tx = self.begin_write().await?;
         let facts = facts_on(&mut tx, number).await?;
-        let status = register::decide(&facts, d).map_err(invalid)?;
+        let status = register::decide(&facts, d, crate::today()).map_err(invalid)?;
         sqlx::query("UPDATE applications SET status = ? WHERE number = ?")
             .bind(status.label())
             .bind(number)
@@ -500,10 +502,9 @@ impl Store {
     /// # Errors
     /// [`StoreError::Invalid`] ([`register::check_grant`]); nothing written.
     pub async fn record_grant(&self, number: &str, g: &Grant, actor: &Actor) -> Result<()> {
-        not_future("date", g.date)?;
         let mut tx = self.begin_write().await?;
         let facts = facts_on(&mut tx, number).await?;
-        register::check_grant(&facts, g).map_err(invalid)?;
+        register::check_grant(&facts, g, crate::today()).map_err(invalid)?;
         sqlx::query(
             "INSERT INTO grants (application_number, method, net_mineral, price_wan_yuan, granted_on, contract, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
@@ -556,8 +557,9 @@ impl Store {
             }
             _ => None,
         };
-        let mut state =
-            register::register(&facts, r, taken.is_some(), source.as_ref()).map_err(invalid)?;
+        let today = crate::today();
+        let mut state = register::register(&facts, r, taken.is_some(), source.as_ref(), today)
+            .map_err(invalid)?;
         if state.mine_id.is_none() {
             let mine = source.as_ref().and_then(|s| s.current().mine_id);
             let id = match mine {
@@ -590,7 +592,7 @@ impl Store {
         }
         if let Some(src) = &source {
             let reason = format!("探转采：转为采矿权 {}", state.id);
-            let cancelled = register::cancel(src, r.date, &reason).map_err(invalid)?;
+            let cancelled = register::cancel(src, r.date, &reason, today).map_err(invalid)?;
             write_event(
                 &mut tx,
                 Some(src.current()),
@@ -633,30 +635,19 @@ impl Store {
     pub async fn extend_right(
         &self,
         id: &str,
-        e: &Extension,
+        e: &RightExtension,
         actor: &Actor,
     ) -> Result<RightHistory> {
         let mut tx = self.begin_write().await?;
         let h = history_tx(&mut tx, id).await?;
+        let facts = match &e.application {
+            Some(a) => Some(facts_on(&mut tx, a).await?),
+            None => None,
+        };
+        let s = register::extend(&h, e, facts.as_ref(), crate::today()).map_err(invalid)?;
         if let Some(a) = &e.application {
-            let facts = facts_on(&mut tx, a).await?;
-            let mut p = Vec::new();
-            if facts.kind != ApplicationKind::Extension
-                || facts.existing_right.as_deref() != Some(id)
-                || facts.status != ApplicationStatus::Approved
-                || facts.used_for.is_some()
-            {
-                p.push(Problem::new(
-                    "application",
-                    format!("申请 {a} 不是针对 {id} 的已批准、未办理的延续申请"),
-                ));
-            }
-            if !p.is_empty() {
-                return Err(invalid(p));
-            }
             mark_used(&mut tx, a, id).await?;
         }
-        let s = register::extend(&h, e).map_err(invalid)?;
         self.event(&mut tx, &h, EventKind::Extend, Some(e.date), &s, serde_json::json!({ "valid_to": e.valid_to, "reason": e.reason, "application": e.application }), None, actor).await?;
         let h = history_tx(&mut tx, id).await?;
         tx.commit().await?;
@@ -677,7 +668,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let h = history_tx(&mut tx, id).await?;
         let facts = facts_on(&mut tx, application).await?;
-        let s = register::change(&h, &facts, date).map_err(invalid)?;
+        let s = register::change(&h, &facts, date, crate::today()).map_err(invalid)?;
         let geometry = (!facts.geometry.is_empty()).then_some(facts.geometry.as_slice());
         self.event(
             &mut tx,
@@ -710,7 +701,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let h = history_tx(&mut tx, id).await?;
         let facts = facts_on(&mut tx, application).await?;
-        let s = register::transfer(&h, &facts, date).map_err(invalid)?;
+        let s = register::transfer(&h, &facts, date, crate::today()).map_err(invalid)?;
         self.event(&mut tx, &h, EventKind::Transfer, Some(date), &s, serde_json::json!({ "application": application, "from": h.current().holder_name, "to": s.holder_name }), None, actor).await?;
         mark_used(&mut tx, application, id).await?;
         let h = history_tx(&mut tx, id).await?;
@@ -734,7 +725,7 @@ impl Store {
             Some(m.from),
             serde_json::to_value(m).unwrap_or_default(),
             actor,
-            |h| register::mortgage(h, m),
+            |h, today| register::mortgage(h, m, today),
         )
         .await
     }
@@ -755,7 +746,7 @@ impl Store {
             Some(date),
             serde_json::json!({}),
             actor,
-            |h| register::release_mortgage(h, date),
+            |h, today| register::release_mortgage(h, date, today),
         )
         .await
     }
@@ -776,7 +767,7 @@ impl Store {
             Some(r.date),
             serde_json::to_value(r).unwrap_or_default(),
             actor,
-            |h| register::file_closure_report(h, r),
+            |h, today| register::file_closure_report(h, r, today),
         )
         .await
     }
@@ -797,7 +788,7 @@ impl Store {
             Some(a.date),
             serde_json::to_value(a).unwrap_or_default(),
             actor,
-            |h| register::close(h, a),
+            |h, today| register::close(h, a, today),
         )
         .await
     }
@@ -819,7 +810,7 @@ impl Store {
             Some(date),
             serde_json::json!({ "reason": reason }),
             actor,
-            |h| register::cancel(h, date, reason),
+            |h, today| register::cancel(h, date, reason, today),
         )
         .await
     }
@@ -831,11 +822,11 @@ impl Store {
         date: Option<Date>,
         detail: serde_json::Value,
         actor: &Actor,
-        check: impl FnOnce(&RightHistory) -> std::result::Result<RightState, Vec<Problem>>,
+        check: impl FnOnce(&RightHistory, Date) -> std::result::Result<RightState, Vec<Problem>>,
     ) -> Result<RightHistory> {
         let mut tx = self.begin_write().await?;
         let h = history_tx(&mut tx, id).await?;
-        let s = check(&h).map_err(invalid)?;
+        let s = check(&h, crate::today()).map_err(invalid)?;
         self.event(&mut tx, &h, kind, date, &s, detail, None, actor)
             .await?;
         let h = history_tx(&mut tx, id).await?;
@@ -855,9 +846,6 @@ impl Store {
         geometry: Option<&[LonLatPolygon]>,
         actor: &Actor,
     ) -> Result<()> {
-        if let Some(d) = date {
-            not_future("date", d)?;
-        }
         // A right stored before 0004 has no event rows: record its import first, so the
         // history keeps where it started.
         if h.events.iter().all(|e| e.seq == 0) {
@@ -935,17 +923,4 @@ pub(crate) async fn record_import(
         actor,
     )
     .await
-}
-
-/// Refuses a date after today (China time): events are recorded when they happen, so a
-/// future date is a typing error (and would change the register's state today).
-fn not_future(field: &str, d: Date) -> Result<()> {
-    let today = crate::today();
-    if d > today {
-        return Err(StoreError::Invalid(vec![crate::FieldError::new(
-            field,
-            format!("日期 {d} 晚于今天 {today}：登记事项按实际办理的日期记录"),
-        )]));
-    }
-    Ok(())
 }

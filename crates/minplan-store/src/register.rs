@@ -49,16 +49,6 @@ impl HolderList {
     }
 }
 
-fn status_of(s: &str) -> Option<RightStatus> {
-    match s {
-        "有效" => Some(RightStatus::Valid),
-        "在审" => Some(RightStatus::Pending),
-        "已过期" => Some(RightStatus::Expired),
-        "已注销" | "闭坑" => Some(RightStatus::Cancelled),
-        _ => None,
-    }
-}
-
 impl Store {
     /// Imports rights from a GeoJSON FeatureCollection (one transaction; rights with the
     /// same id are replaced). Properties: `id` (许可证号, required), `kind` (探矿权/采矿权),
@@ -113,7 +103,7 @@ impl Store {
             };
             let status = match s("status").as_deref() {
                 None => RightStatus::Valid,
-                Some(x) => match status_of(x) {
+                Some(x) => match RightStatus::parse(x) {
                     Some(st) if st != RightStatus::Pending => st,
                     _ => {
                         problems.push(bad(format!("status“{x}”应为 有效、已过期、已注销 之一")));
@@ -252,7 +242,8 @@ impl Store {
             .map(|r| MiningRight {
                 id: r.get("id"),
                 kind: RightKind::parse(&r.get::<String, _>("kind")).unwrap_or(RightKind::Mining),
-                status: match status_of(&r.get::<String, _>("status")).unwrap_or(RightStatus::Valid)
+                status: match RightStatus::parse(&r.get::<String, _>("status"))
+                    .unwrap_or(RightStatus::Valid)
                 {
                     // A licence past its 有效期止 is 已过期 whatever its stored status says.
                     RightStatus::Valid

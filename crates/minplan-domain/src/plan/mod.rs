@@ -8,6 +8,7 @@
 pub mod geojson;
 
 use crate::citation::{Citation, PlanText};
+use crate::labels::zh_labels;
 use crate::minerals::MineralCatalogue;
 use crate::units::Unit;
 use minplan_geo::GaussKrugerZone;
@@ -104,60 +105,47 @@ pub struct Region {
 }
 
 /// 预期性 / 约束性.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IndicatorAttribute {
     /// 预期性 (expected).
-    #[serde(rename = "预期性")]
     Expected,
     /// 约束性 (binding).
-    #[serde(rename = "约束性")]
     Binding,
 }
 
+zh_labels! {
+    IndicatorAttribute, label {
+        Expected => "预期性",
+        Binding => "约束性",
+    }
+}
+
 /// How a target compares: the actual value must be `≤`, `≥`, `>`, `<` or `=` the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparison {
-    /// ≤
-    #[serde(rename = "≤")]
+    /// ≤ (also written `<=`, `≦`).
     Le,
-    /// ≥
-    #[serde(rename = "≥")]
+    /// ≥ (also written `>=`, `≧`).
     Ge,
-    /// >
-    #[serde(rename = ">")]
+    /// > (also written `＞`).
     Gt,
-    /// <
-    #[serde(rename = "<")]
+    /// < (also written `＜`).
     Lt,
-    /// =
-    #[serde(rename = "=")]
+    /// = (also written `＝`).
     Eq,
 }
 
+zh_labels! {
+    Comparison, symbol {
+        Le => "≤" | "<=" | "≦",
+        Ge => "≥" | ">=" | "≧",
+        Gt => ">" | "＞",
+        Lt => "<" | "＜",
+        Eq => "=" | "＝",
+    }
+}
+
 impl Comparison {
-    /// Parses `≤ <= ≥ >= > ＞ < ＜ =`.
-    pub fn parse(s: &str) -> Option<Comparison> {
-        Some(match s.trim() {
-            "≤" | "<=" | "≦" => Comparison::Le,
-            "≥" | ">=" | "≧" => Comparison::Ge,
-            ">" | "＞" => Comparison::Gt,
-            "<" | "＜" => Comparison::Lt,
-            "=" | "＝" => Comparison::Eq,
-            _ => return None,
-        })
-    }
-
-    /// The symbol.
-    pub fn symbol(&self) -> &'static str {
-        match self {
-            Comparison::Le => "≤",
-            Comparison::Ge => "≥",
-            Comparison::Gt => ">",
-            Comparison::Lt => "<",
-            Comparison::Eq => "=",
-        }
-    }
-
     /// Whether `actual` meets `target` under this comparison.
     pub fn holds(&self, actual: f64, target: f64) -> bool {
         match self {
@@ -245,15 +233,21 @@ impl PreviousRoundRow {
     }
 }
 
-/// 勘查 / 开采.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// 勘查 / 开采: the short form is [`BlockKind::code`] (also accepted: the full term), the full
+/// term [`BlockKind::label`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BlockKind {
     /// 勘查规划区块.
-    #[serde(rename = "勘查")]
     Exploration,
     /// 开采规划区块.
-    #[serde(rename = "开采")]
     Mining,
+}
+
+zh_labels! {
+    BlockKind, code {
+        Exploration => "勘查" | "勘查规划区块",
+        Mining => "开采" | "开采规划区块",
+    }
 }
 
 impl BlockKind {
@@ -266,22 +260,28 @@ impl BlockKind {
     }
 }
 
-/// Who designates a planning block / approves its rights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+/// Who designates a planning block / approves its rights. The short form a person writes
+/// and the store keeps is [`ApprovalLevel::code`]; the full term is [`ApprovalLevel::label`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApprovalLevel {
-    /// 省级划定 / 省级审批.
-    #[serde(rename = "省级")]
+    /// 省级划定 / 省级审批 (also written 省级划定).
     Provincial,
-    /// 市级划定 (designated by the prefecture-level plan and carried down).
-    #[serde(rename = "市级划定")]
+    /// 市级划定 (designated by the prefecture-level plan and carried down; also written 市级).
     CityDesignated,
-    /// 本级审批发证 (rights approved by this plan's own level).
-    #[serde(rename = "本级审批")]
+    /// 本级审批发证 (rights approved by this plan's own level; also written 本级审批发证, 本级).
     ThisLevel,
 }
 
+zh_labels! {
+    ApprovalLevel, code {
+        Provincial => "省级" | "省级划定",
+        CityDesignated => "市级划定" | "市级",
+        ThisLevel => "本级审批" | "本级审批发证" | "本级",
+    }
+}
+
 impl ApprovalLevel {
-    /// Chinese label.
+    /// Chinese label (the full term).
     pub fn label(&self) -> &'static str {
         match self {
             ApprovalLevel::Provincial => "省级",
@@ -290,29 +290,8 @@ impl ApprovalLevel {
         }
     }
 
-    /// The level a person writes: 省级 (省级划定), 市级划定 (市级), 本级审批 (本级审批发证,
-    /// 本级); surrounding spaces ignored. `None` for anything else — the caller names the
-    /// field (the accepted words are [`ApprovalLevel::ACCEPTED`]).
-    pub fn parse(s: &str) -> Option<ApprovalLevel> {
-        match s.trim() {
-            "省级" | "省级划定" => Some(ApprovalLevel::Provincial),
-            "市级划定" | "市级" => Some(ApprovalLevel::CityDesignated),
-            "本级审批" | "本级审批发证" | "本级" => Some(ApprovalLevel::ThisLevel),
-            _ => None,
-        }
-    }
-
-    /// The accepted words, for error messages.
+    /// The accepted words, for error messages (the codes, [`ApprovalLevel::LABELS`], joined).
     pub const ACCEPTED: &'static str = "省级、市级划定、本级审批";
-
-    /// The short form the store keeps in its `approval` columns.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ApprovalLevel::Provincial => "省级",
-            ApprovalLevel::CityDesignated => "市级划定",
-            ApprovalLevel::ThisLevel => "本级审批",
-        }
-    }
 }
 
 /// A planning block (规划区块).
@@ -398,14 +377,19 @@ impl ProhibitionCondition {
 }
 
 /// 禁止 / 限制.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProhibitionKind {
     /// 禁止开采.
-    #[serde(rename = "禁止")]
     Prohibited,
     /// 限制开采.
-    #[serde(rename = "限制")]
     Restricted,
+}
+
+zh_labels! {
+    ProhibitionKind, label {
+        Prohibited => "禁止",
+        Restricted => "限制",
+    }
 }
 
 /// A prohibited or restricted mineral (禁止/限制开采矿种).
@@ -546,7 +530,7 @@ pub struct ControlLayer {
 /// words quoted from them. The rules are generic; the plan says where it says so.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleBasis {
-    /// Rule number, `R1` … `R15` (DESIGN.md §5).
+    /// Rule number, `R1` … `R15` (`docs/rules.md`).
     pub rule: String,
     /// The sections.
     pub cites: Vec<Citation>,
@@ -634,5 +618,7 @@ mod approval_tests {
             assert_eq!(ApprovalLevel::parse(level.code()), Some(level));
         }
         assert_eq!(ApprovalLevel::parse("县级"), None);
+        // The accepted words of the messages are the codes.
+        assert_eq!(ApprovalLevel::ACCEPTED, ApprovalLevel::LABELS.join("、"));
     }
 }

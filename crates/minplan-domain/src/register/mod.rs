@@ -15,21 +15,25 @@
 //! * **Registration** needs an approved application (新立 / 探转采) whose latest review is
 //!   符合, or 基本符合（需人工核查） with the manual checks accepted in the decision; a 新立
 //!   needs its grant (出让) recorded; the licence number must be new.
-//! * **Extension** (延续) moves `valid_to` later; after expiry it needs the recorded reason.
+//! * **Extension** (延续, [`RightExtension`]) moves `valid_to` later; after expiry it needs
+//!   the recorded reason.
 //! * **Change** (变更) and **transfer** (转让) need an approved application of that kind naming
 //!   the right; a mortgaged right is not transferred before the mortgage is released.
 //! * **Closure** (闭坑) needs a closure report on file and records its acceptance
 //!   (《规划》六（二）3: 必须编制矿山闭坑报告…必须经主管部门审查验收).
-//! * No event may be dated before the right's previous event; a cancelled or closed right
-//!   takes no further event.
+//! * No event may be dated before the right's previous event, nor after `today`; a cancelled
+//!   or closed right takes no further event ("the common checks" below).
 //!
-//! Pure: dates are passed in.
+//! Pure: dates are passed in — each transition takes `today` (the store passes today's date,
+//! 北京时间) instead of reading a clock.
 
 pub mod annual_report;
 
 use crate::application::{ApplicationKind, GrantMethod, Quantity, RightKind};
 use crate::date::Date;
+use crate::labels::zh_labels;
 use crate::plan::{ApprovalLevel, LonLatPolygon};
+use crate::record_number::RecordNumber;
 use crate::review::Conclusion;
 use crate::rights::{MiningRight, RightStatus};
 use serde::{Deserialize, Serialize};
@@ -132,27 +136,21 @@ impl EventKind {
 }
 
 /// Where a right stands in its lifecycle (stored); expiry is derived from `valid_to`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
     /// 有效 (registered; may still have expired by date).
-    #[serde(rename = "有效")]
     Valid,
     /// 已注销.
-    #[serde(rename = "已注销")]
     Cancelled,
     /// 闭坑 (closed after an accepted closure report; also 已注销).
-    #[serde(rename = "闭坑")]
     Closed,
 }
 
-impl Standing {
-    /// Chinese label.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Standing::Valid => "有效",
-            Standing::Cancelled => "已注销",
-            Standing::Closed => "闭坑",
-        }
+zh_labels! {
+    Standing, label {
+        Valid => "有效",
+        Cancelled => "已注销",
+        Closed => "闭坑",
     }
 }
 
@@ -371,42 +369,24 @@ impl RightHistory {
 }
 
 /// 申请状态.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplicationStatus {
     /// 在审.
-    #[serde(rename = "在审")]
     Pending,
     /// 已批准.
-    #[serde(rename = "已批准")]
     Approved,
     /// 不予批准.
-    #[serde(rename = "不予批准")]
     Refused,
     /// 撤回.
-    #[serde(rename = "撤回")]
     Withdrawn,
 }
 
-impl ApplicationStatus {
-    /// Chinese label (as stored).
-    pub fn label(&self) -> &'static str {
-        match self {
-            ApplicationStatus::Pending => "在审",
-            ApplicationStatus::Approved => "已批准",
-            ApplicationStatus::Refused => "不予批准",
-            ApplicationStatus::Withdrawn => "撤回",
-        }
-    }
-
-    /// Parses the label.
-    pub fn parse(s: &str) -> Option<ApplicationStatus> {
-        match s.trim() {
-            "在审" => Some(ApplicationStatus::Pending),
-            "已批准" => Some(ApplicationStatus::Approved),
-            "不予批准" => Some(ApplicationStatus::Refused),
-            "撤回" => Some(ApplicationStatus::Withdrawn),
-            _ => None,
-        }
+zh_labels! {
+    ApplicationStatus, label {
+        Pending => "在审",
+        Approved => "已批准",
+        Refused => "不予批准",
+        Withdrawn => "撤回",
     }
 }
 
@@ -476,34 +456,6 @@ pub const MAX_MINING_YEARS: i32 = 30;
 /// 自然资源部《关于深化矿产资源管理改革若干事项的意见》自然资规〔2023〕6号).
 pub const MAX_EXPLORATION_YEARS: i32 = 5;
 
-/// A 许可证号 or 申请编号 as records and links carry it: 1–64 characters, letters, digits,
-/// `-`, `_`, `.`, `（）`, and CJK characters; no spaces, slashes, control or bidirectional
-/// characters.
-///
-/// # Errors
-/// The Chinese reason, naming `what` (e.g. “许可证号”).
-pub fn check_identifier(what: &str, s: &str) -> Result<(), String> {
-    let n = s.chars().count();
-    if n == 0 {
-        return Err(format!("{what}不能为空"));
-    }
-    if n > 64 {
-        return Err(format!("{what}过长（{n} 个字符，最多 64 个）"));
-    }
-    let allowed =
-        |c: &char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '（' | '）' | '(' | ')');
-    if let Some(c) = s.chars().find(|c| !allowed(c)) {
-        // The text is echoed without the offending characters (a bidi override would
-        // otherwise reorder the message itself).
-        return Err(format!(
-            "{what}“{}”含不允许的字符 U+{:04X}：只可用字母、数字、汉字和 - _ . （）",
-            s.chars().filter(allowed).collect::<String>(),
-            c as u32
-        ));
-    }
-    Ok(())
-}
-
 fn check_text(field: &str, label: &str, s: Option<&str>, p: &mut Vec<Problem>) {
     if let Some(t) = s {
         let n = t.chars().count();
@@ -526,6 +478,18 @@ fn check_money(field: &str, label: &str, v: f64, positive: bool, p: &mut Vec<Pro
                 if positive { "正数" } else { "不小于 0" },
                 MAX_WAN_YUAN
             ),
+        ));
+    }
+}
+
+/// Refuses a date after `today` (the caller's today, 北京时间): events are recorded when
+/// they happen, so a future date is a typing error and would change the register's state
+/// today (`docs/register.md`, 共同的检查).
+fn not_future(field: &str, d: Date, today: Date, p: &mut Vec<Problem>) {
+    if d > today {
+        p.push(Problem::new(
+            field,
+            format!("日期 {d} 晚于今天 {today}：登记事项按实际办理的日期记录"),
         ));
     }
 }
@@ -561,13 +525,20 @@ fn nonblank(s: &Option<String>) -> bool {
     s.as_deref().is_some_and(|x| !x.trim().is_empty())
 }
 
-/// Checks a decision and returns the new status.
+/// Checks a decision made on `today` (the caller's date; the domain reads no clock) and
+/// returns the new status.
 ///
 /// # Errors
-/// Every [`Problem`]: the application is not 在审; approval of a 不符合 review; approval of a
-/// 基本符合 review without 人工核查意见; refusal without a reason.
-pub fn decide(app: &ApplicationFacts, d: &Decision) -> Result<ApplicationStatus, Vec<Problem>> {
+/// Every [`Problem`]: a decision dated after `today`; the application is not 在审; approval
+/// of a 不符合 review; approval of a 基本符合 review without 人工核查意见; refusal without a
+/// reason; a decision before the 受理日期; text longer than [`MAX_TEXT_CHARS`].
+pub fn decide(
+    app: &ApplicationFacts,
+    d: &Decision,
+    today: Date,
+) -> Result<ApplicationStatus, Vec<Problem>> {
     let mut p = Vec::new();
+    not_future("date", d.date, today, &mut p);
     if app.status != ApplicationStatus::Pending {
         p.push(Problem::new(
             "application",
@@ -627,13 +598,17 @@ pub fn decide(app: &ApplicationFacts, d: &Decision) -> Result<ApplicationStatus,
     }
 }
 
-/// Checks a grant (出让) of an approved application.
+/// Checks a grant (出让) of an approved application, recorded on `today` (the caller's
+/// date).
 ///
 /// # Errors
-/// Every [`Problem`]: application not approved; a negative or non-finite price; 协议出让
-/// without a stated reason in the application (《规划》四（三）3（2））; a grant already recorded.
-pub fn check_grant(app: &ApplicationFacts, g: &Grant) -> Result<(), Vec<Problem>> {
+/// Every [`Problem`]: a grant dated after `today`; application not approved; a negative,
+/// non-finite or too large price (万元, at most [`MAX_WAN_YUAN`]); a grant before the
+/// approval; 协议出让 without a stated reason in the application (《规划》四（三）3（2））; a
+/// grant already recorded.
+pub fn check_grant(app: &ApplicationFacts, g: &Grant, today: Date) -> Result<(), Vec<Problem>> {
     let mut p = Vec::new();
+    not_future("date", g.date, today, &mut p);
     if app.status != ApplicationStatus::Approved {
         p.push(Problem::new(
             "application",
@@ -696,18 +671,22 @@ pub struct Registration {
 ///
 /// * `app` — the application (新立 or 探转采);
 /// * `licence_taken` — whether the licence number is already in the register;
-/// * `source` — for 探转采, the exploration right being converted.
+/// * `source` — for 探转采, the exploration right being converted;
+/// * `today` — the caller's date (the domain reads no clock).
 ///
 /// # Errors
-/// Every [`Problem`] (see the [module documentation](self)).
+/// Every [`Problem`] (see the [module documentation](self)), including a registration dated
+/// after `today`.
 pub fn register(
     app: &ApplicationFacts,
     r: &Registration,
     licence_taken: bool,
     source: Option<&RightHistory>,
+    today: Date,
 ) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
-    if let Err(m) = check_identifier("许可证号", r.licence.trim()) {
+    not_future("date", r.date, today, &mut p);
+    if let Err(m) = RecordNumber::parse("许可证号", r.licence.trim()) {
         p.push(Problem::new("licence", m));
     } else if licence_taken {
         p.push(Problem::new(
@@ -842,8 +821,8 @@ pub fn register(
 }
 
 /// The checks every event on an existing right shares: it is not cancelled or closed, and
-/// the date is not before its previous event.
-fn common(h: &RightHistory, date: Date, p: &mut Vec<Problem>) {
+/// the date is not before its previous event nor after `today`.
+fn common(h: &RightHistory, date: Date, today: Date, p: &mut Vec<Problem>) {
     let s = h.current();
     if s.standing != Standing::Valid {
         p.push(Problem::new(
@@ -866,6 +845,7 @@ fn common(h: &RightHistory, date: Date, p: &mut Vec<Problem>) {
             format!("日期 {date} 早于该矿业权上一登记事项的日期 {last}"),
         ));
     }
+    not_future("date", date, today, p);
 }
 
 /// Refuses a validity longer than [`MAX_MINING_YEARS`] / [`MAX_EXPLORATION_YEARS`].
@@ -894,9 +874,10 @@ fn done(p: Vec<Problem>, s: RightState) -> Result<RightState, Vec<Problem>> {
     if p.is_empty() { Ok(s) } else { Err(p) }
 }
 
-/// 延续.
+/// 延续 of a right: its licence's term moved later (not to be confused with
+/// [`ApplicationKind::Extension`], the 延续 application that may precede it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Extension {
+pub struct RightExtension {
     /// 延续登记日期.
     pub date: Date,
     /// 新的有效期止.
@@ -909,12 +890,37 @@ pub struct Extension {
 
 /// Checks an extension and returns the new state.
 ///
+/// * `app` — the facts of the 延续 application `e.application` names, when it names one;
+/// * `today` — the caller's date (the domain reads no clock).
+///
 /// # Errors
-/// Every [`Problem`]: the common checks; a new end not later than the current one; an
-/// extension after expiry without the recorded reason.
-pub fn extend(h: &RightHistory, e: &Extension) -> Result<RightState, Vec<Problem>> {
+/// Every [`Problem`]: an application that is not an approved, unused 延续 application for
+/// this right (first); the common checks (cancelled or closed, dated before the previous
+/// event or after `today`); a new end not later than the current one; an extension after
+/// expiry without the recorded reason; a term longer than [`MAX_MINING_YEARS`] /
+/// [`MAX_EXPLORATION_YEARS`] from the later of the old expiry and the extension's date.
+pub fn extend(
+    h: &RightHistory,
+    e: &RightExtension,
+    app: Option<&ApplicationFacts>,
+    today: Date,
+) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
-    common(h, e.date, &mut p);
+    if let Some(a) = app
+        && (a.kind != ApplicationKind::Extension
+            || a.existing_right.as_deref() != Some(h.id.as_str())
+            || a.status != ApplicationStatus::Approved
+            || a.used_for.is_some())
+    {
+        p.push(Problem::new(
+            "application",
+            format!(
+                "申请 {} 不是针对 {} 的已批准、未办理的延续申请",
+                a.number, h.id
+            ),
+        ));
+    }
+    common(h, e.date, today, &mut p);
     let s = h.current();
     if let Some(to) = s.valid_to {
         if e.valid_to <= to {
@@ -1009,9 +1015,10 @@ pub fn change(
     h: &RightHistory,
     app: &ApplicationFacts,
     date: Date,
+    today: Date,
 ) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
-    common(h, date, &mut p);
+    common(h, date, today, &mut p);
     check_app_for(h, app, ApplicationKind::Change, &mut p);
     if !h.valid_on(date) {
         p.push(Problem::new(
@@ -1043,9 +1050,10 @@ pub fn transfer(
     h: &RightHistory,
     app: &ApplicationFacts,
     date: Date,
+    today: Date,
 ) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
-    common(h, date, &mut p);
+    common(h, date, today, &mut p);
     check_app_for(h, app, ApplicationKind::Transfer, &mut p);
     let s = h.current();
     if !h.valid_on(date) {
@@ -1074,9 +1082,9 @@ pub fn transfer(
 /// # Errors
 /// Every [`Problem`]: the common checks; not in force on the date; already mortgaged; a term
 /// ending after the licence or before it starts; an amount that is not positive.
-pub fn mortgage(h: &RightHistory, m: &Mortgage) -> Result<RightState, Vec<Problem>> {
+pub fn mortgage(h: &RightHistory, m: &Mortgage, today: Date) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
-    common(h, m.from, &mut p);
+    common(h, m.from, today, &mut p);
     let s = h.current();
     if !h.valid_on(m.from) {
         p.push(Problem::new(
@@ -1113,8 +1121,12 @@ pub fn mortgage(h: &RightHistory, m: &Mortgage) -> Result<RightState, Vec<Proble
 /// Checks the release of a mortgage (解除抵押).
 ///
 /// # Errors
-/// Every [`Problem`]: the date before the previous event; no mortgage.
-pub fn release_mortgage(h: &RightHistory, date: Date) -> Result<RightState, Vec<Problem>> {
+/// Every [`Problem`]: the date before the previous event or after `today`; no mortgage.
+pub fn release_mortgage(
+    h: &RightHistory,
+    date: Date,
+    today: Date,
+) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
     if let Some(last) = h.last_date()
         && date < last
@@ -1124,6 +1136,7 @@ pub fn release_mortgage(h: &RightHistory, date: Date) -> Result<RightState, Vec<
             format!("日期 {date} 早于该矿业权上一登记事项的日期 {last}"),
         ));
     }
+    not_future("date", date, today, &mut p);
     let s = h.current();
     if s.mortgage.is_none() {
         p.push(Problem::new("right", format!("矿业权 {} 没有抵押", h.id)));
@@ -1142,9 +1155,10 @@ pub fn release_mortgage(h: &RightHistory, date: Date) -> Result<RightState, Vec<
 pub fn file_closure_report(
     h: &RightHistory,
     r: &ClosureReport,
+    today: Date,
 ) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
-    common(h, r.date, &mut p);
+    common(h, r.date, today, &mut p);
     let s = h.current();
     if s.kind != RightKind::Mining {
         p.push(Problem::new(
@@ -1176,9 +1190,13 @@ pub fn file_closure_report(
 /// # Errors
 /// Every [`Problem`]: the common checks; no closure report on file (《规划》六（二）3);
 /// acceptance before the report; blank acceptor or document number.
-pub fn close(h: &RightHistory, a: &ClosureAcceptance) -> Result<RightState, Vec<Problem>> {
+pub fn close(
+    h: &RightHistory,
+    a: &ClosureAcceptance,
+    today: Date,
+) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
-    common(h, a.date, &mut p);
+    common(h, a.date, today, &mut p);
     let s = h.current();
     match &s.closure_report {
         None => p.push(Problem::new(
@@ -1211,9 +1229,14 @@ pub fn close(h: &RightHistory, a: &ClosureAcceptance) -> Result<RightState, Vec<
 ///
 /// # Errors
 /// Every [`Problem`]: the common checks; no reason; a mortgage not released.
-pub fn cancel(h: &RightHistory, date: Date, reason: &str) -> Result<RightState, Vec<Problem>> {
+pub fn cancel(
+    h: &RightHistory,
+    date: Date,
+    reason: &str,
+    today: Date,
+) -> Result<RightState, Vec<Problem>> {
     let mut p = Vec::new();
-    common(h, date, &mut p);
+    common(h, date, today, &mut p);
     let s = h.current();
     if reason.trim().is_empty() {
         p.push(Problem::new("reason", "注销须写明原因"));

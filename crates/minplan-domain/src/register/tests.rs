@@ -5,6 +5,11 @@ fn d(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
+/// The caller's today in these tests: after every event they record.
+fn today() -> Date {
+    d("2099-12-31")
+}
+
 fn app(conclusion: Conclusion, status: ApplicationStatus) -> ApplicationFacts {
     ApplicationFacts {
         number: "A-1".into(),
@@ -88,7 +93,7 @@ fn push(h: &mut RightHistory, kind: EventKind, date: &str, state: RightState) {
 #[test]
 fn registration_needs_an_approved_conforming_or_accepted_review() {
     let ok = app(Conclusion::Conforming, ApplicationStatus::Approved);
-    let s = register(&ok, &reg(), false, None).unwrap();
+    let s = register(&ok, &reg(), false, None, today()).unwrap();
     assert_eq!(s.approval, Some(ApprovalLevel::ThisLevel));
     assert_eq!(s.capacity.unwrap().value, 5.0);
     assert_eq!(s.name, "庆发采石场");
@@ -97,16 +102,16 @@ fn registration_needs_an_approved_conforming_or_accepted_review() {
         Conclusion::ConformingPendingCheck,
         ApplicationStatus::Approved,
     );
-    let e = register(&pending, &reg(), false, None).unwrap_err();
+    let e = register(&pending, &reg(), false, None, today()).unwrap_err();
     assert!(e[0].message.contains("人工核查意见未记录"), "{e:?}");
     let accepted = ApplicationFacts {
         accepted_checks: Some("现场核查无误".into()),
         ..pending
     };
-    assert!(register(&accepted, &reg(), false, None).is_ok());
+    assert!(register(&accepted, &reg(), false, None, today()).is_ok());
 
     let refused = app(Conclusion::NonConforming, ApplicationStatus::Refused);
-    let e = register(&refused, &reg(), true, None).unwrap_err();
+    let e = register(&refused, &reg(), true, None, today()).unwrap_err();
     let fields: Vec<&str> = e.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["licence", "application", "application"]);
 
@@ -115,7 +120,7 @@ fn registration_needs_an_approved_conforming_or_accepted_review() {
         ..app(Conclusion::Conforming, ApplicationStatus::Approved)
     };
     assert!(
-        register(&no_grant, &reg(), false, None).unwrap_err()[0]
+        register(&no_grant, &reg(), false, None, today()).unwrap_err()[0]
             .message
             .contains("尚未记录出让")
     );
@@ -131,7 +136,7 @@ fn decisions() {
         reason: None,
     };
     assert!(
-        decide(&a, &approve).unwrap_err()[0]
+        decide(&a, &approve, today()).unwrap_err()[0]
             .message
             .contains("不能批准")
     );
@@ -140,13 +145,13 @@ fn decisions() {
         reason: Some("位于三区两线可视范围".into()),
         ..approve.clone()
     };
-    assert_eq!(decide(&a, &refuse), Ok(ApplicationStatus::Refused));
+    assert_eq!(decide(&a, &refuse, today()), Ok(ApplicationStatus::Refused));
     let b = app(
         Conclusion::ConformingPendingCheck,
         ApplicationStatus::Pending,
     );
     assert_eq!(
-        decide(&b, &approve).unwrap_err()[0].field,
+        decide(&b, &approve, today()).unwrap_err()[0].field,
         "accepted_checks"
     );
 }
@@ -158,24 +163,27 @@ fn extension_after_expiry_needs_a_reason_and_history_reads_by_date() {
         &reg(),
         false,
         None,
+        today(),
     )
     .unwrap();
     let mut h = history(s);
-    let late = Extension {
+    let late = RightExtension {
         date: d("2025-06-01"),
         valid_to: d("2028-04-30"),
         reason: None,
         application: None,
     };
-    let e = extend(&h, &late).unwrap_err();
+    let e = extend(&h, &late, None, today()).unwrap_err();
     assert_eq!(e[0].field, "reason");
     assert!(e[0].message.contains("2025-04-30"));
     let n = extend(
         &h,
-        &Extension {
+        &RightExtension {
             reason: Some("疫情期间窗口关闭".into()),
             ..late.clone()
         },
+        None,
+        today(),
     )
     .unwrap();
     push(&mut h, EventKind::Extend, "2025-06-01", n);
@@ -195,12 +203,14 @@ fn extension_after_expiry_needs_a_reason_and_history_reads_by_date() {
     // Back-dated events are refused.
     let e = extend(
         &h,
-        &Extension {
+        &RightExtension {
             date: d("2025-01-01"),
             valid_to: d("2030-01-01"),
             reason: None,
             application: None,
         },
+        None,
+        today(),
     )
     .unwrap_err();
     assert!(e.iter().any(|p| p.field == "date"));
@@ -213,6 +223,7 @@ fn closure_needs_a_report_and_ends_the_right() {
         &reg(),
         false,
         None,
+        today(),
     )
     .unwrap();
     let mut h = history(s);
@@ -221,13 +232,17 @@ fn closure_needs_a_report_and_ends_the_right() {
         accepted_by: "绥芬河市自然资源局".into(),
         document: "绥自然资闭〔2025〕3号".into(),
     };
-    assert_eq!(close(&h, &acc).unwrap_err()[0].field, "closure_report");
+    assert_eq!(
+        close(&h, &acc, today()).unwrap_err()[0].field,
+        "closure_report"
+    );
     let n = file_closure_report(
         &h,
         &ClosureReport {
             title: "庆发采石场闭坑地质报告".into(),
             date: d("2025-05-20"),
         },
+        today(),
     )
     .unwrap();
     push(&mut h, EventKind::ClosureReport, "2025-05-20", n);
@@ -238,15 +253,16 @@ fn closure_needs_a_report_and_ends_the_right() {
             title: "庆发采石场闭坑地质报告".into(),
             date: d("2025-05-20"),
         },
+        today(),
     )
     .unwrap_err();
     assert!(again[0].message.contains("尚待验收"), "{again:?}");
-    let n = close(&h, &acc).unwrap();
+    let n = close(&h, &acc, today()).unwrap();
     assert_eq!(n.standing, Standing::Closed);
     push(&mut h, EventKind::Close, "2025-08-15", n);
     assert!(!h.valid_on(d("2025-09-01")));
     assert!(
-        cancel(&h, d("2025-09-01"), "x").unwrap_err()[0]
+        cancel(&h, d("2025-09-01"), "x", today()).unwrap_err()[0]
             .message
             .contains("已闭坑")
     );
@@ -259,6 +275,7 @@ fn transfer_waits_for_the_mortgage() {
         &reg(),
         false,
         None,
+        today(),
     )
     .unwrap();
     let mut h = history(s);
@@ -268,17 +285,17 @@ fn transfer_waits_for_the_mortgage() {
         from: d("2023-01-01"),
         until: d("2024-12-31"),
     };
-    let n = mortgage(&h, &m).unwrap();
+    let n = mortgage(&h, &m, today()).unwrap();
     push(&mut h, EventKind::Mortgage, "2023-01-01", n);
     let mut t = app(Conclusion::Conforming, ApplicationStatus::Approved);
     t.kind = ApplicationKind::Transfer;
     t.existing_right = Some("C1".into());
     t.holder_name = "新矿业公司".into();
-    let e = transfer(&h, &t, d("2023-06-01")).unwrap_err();
+    let e = transfer(&h, &t, d("2023-06-01"), today()).unwrap_err();
     assert!(e[0].message.contains("解除抵押"));
-    let n = release_mortgage(&h, d("2023-05-01")).unwrap();
+    let n = release_mortgage(&h, d("2023-05-01"), today()).unwrap();
     push(&mut h, EventKind::MortgageRelease, "2023-05-01", n);
-    let n = transfer(&h, &t, d("2023-06-01")).unwrap();
+    let n = transfer(&h, &t, d("2023-06-01"), today()).unwrap();
     assert_eq!(n.holder_name, "新矿业公司");
 }
 
@@ -296,6 +313,7 @@ fn dates_follow_the_application_and_values_are_bounded() {
             accepted_checks: None,
             reason: None,
         },
+        today(),
     )
     .unwrap_err();
     assert_eq!(early[0].field, "date");
@@ -312,18 +330,18 @@ fn dates_follow_the_application_and_values_are_bounded() {
         date: d("2022-02-01"),
         contract: Some("X".repeat(3000)),
     };
-    let p = check_grant(&no_grant, &g).unwrap_err();
+    let p = check_grant(&no_grant, &g, today()).unwrap_err();
     let fields: Vec<&str> = p.iter().map(|x| x.field.as_str()).collect();
     assert_eq!(fields, ["price", "date", "contract"], "{p:?}");
     assert!(p[1].message.contains("早于批准日期 2022-03-01"));
     let mut r = reg();
     r.date = d("2022-03-15");
-    let p = register(&approved, &r, false, None).unwrap_err();
+    let p = register(&approved, &r, false, None, today()).unwrap_err();
     assert!(p[0].message.contains("早于出让日期 2022-04-01"), "{p:?}");
     // Validity: a mining licence runs at most 30 years, an exploration one 5.
     let mut r = reg();
     r.valid_to = d("9999-12-31");
-    let p = register(&approved, &r, false, None).unwrap_err();
+    let p = register(&approved, &r, false, None, today()).unwrap_err();
     assert!(
         p[0].message.contains("最长 30 年") && p[0].message.contains("2052-05-01"),
         "{p:?}"
@@ -332,11 +350,65 @@ fn dates_follow_the_application_and_values_are_bounded() {
     for bad in ["C/../../x", "A\u{202e}B", "C 1", &"C".repeat(65), ""] {
         let mut r = reg();
         r.licence = bad.into();
-        let p = register(&approved, &r, false, None).unwrap_err();
+        let p = register(&approved, &r, false, None, today()).unwrap_err();
         assert_eq!(p[0].field, "licence", "{bad:?}");
     }
-    let m = check_identifier("申请编号", "SFH\u{202e}X").unwrap_err();
+    let m = RecordNumber::parse("申请编号", "SFH\u{202e}X").unwrap_err();
     assert!(m.contains("U+202E") && m.contains("“SFHX”"), "{m}");
-    assert!(check_identifier("许可证号", "C2310812024001").is_ok());
-    assert!(check_identifier("申请编号", "SFH-2026-001").is_ok());
+    assert!(RecordNumber::parse("许可证号", "C2310812024001").is_ok());
+    assert!(RecordNumber::parse("申请编号", "SFH-2026-001").is_ok());
+}
+
+#[test]
+fn events_are_not_dated_after_today_and_extensions_need_their_application() {
+    // The rules the store used to re-check itself (lifecycle.rs: `not_future` and the 延续
+    // application), now in the transitions with today passed in.
+    let s = register(
+        &app(Conclusion::Conforming, ApplicationStatus::Approved),
+        &reg(),
+        false,
+        None,
+        today(),
+    )
+    .unwrap();
+    let h = history(s);
+    let e = RightExtension {
+        date: d("2025-03-01"),
+        valid_to: d("2030-04-30"),
+        reason: None,
+        application: Some("A-1".into()),
+    };
+    let p = extend(&h, &e, None, d("2025-02-28")).unwrap_err();
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].field, "date");
+    assert!(
+        p[0].message.contains("晚于今天 2025-02-28"),
+        "{}",
+        p[0].message
+    );
+    assert!(extend(&h, &e, None, d("2025-03-01")).is_ok());
+    // An application that is not an approved, unused 延续 application for this right.
+    let mut a = app(Conclusion::Conforming, ApplicationStatus::Approved);
+    let p = extend(&h, &e, Some(&a), today()).unwrap_err();
+    assert_eq!(p[0].field, "application");
+    assert!(
+        p[0].message
+            .contains("不是针对 C1 的已批准、未办理的延续申请"),
+        "{}",
+        p[0].message
+    );
+    a.kind = ApplicationKind::Extension;
+    a.existing_right = Some("C1".into());
+    assert!(extend(&h, &e, Some(&a), today()).is_ok());
+    a.used_for = Some("C1".into());
+    assert!(extend(&h, &e, Some(&a), today()).is_err());
+    let grant = Grant {
+        method: GrantMethod::Listing,
+        net_mineral: false,
+        price_wan_yuan: 1.0,
+        date: d("2030-01-01"),
+        contract: None,
+    };
+    let p = check_grant(&a, &grant, d("2029-12-31")).unwrap_err();
+    assert!(p.iter().any(|x| x.message.contains("晚于今天")), "{p:?}");
 }

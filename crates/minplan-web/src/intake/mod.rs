@@ -216,7 +216,7 @@ async fn render(
     let page = IntakePage {
         layout: layout(&sp, "intake"),
         kinds: options(
-            &same(&["新立", "延续", "变更", "探转采", "转让"]),
+            &same(minplan_domain::application::ApplicationKind::LABELS),
             &form.kind,
         ),
         changes: options(

@@ -142,10 +142,7 @@ pub fn indicator_views(plan: &Plan) -> Vec<IndicatorView> {
     plan.indicators
         .iter()
         .map(|i| {
-            let attribute = match i.attribute {
-                IndicatorAttribute::Expected => "预期性",
-                IndicatorAttribute::Binding => "约束性",
-            };
+            let attribute = i.attribute.label();
             IndicatorView {
                 key: i.key.clone(),
                 table: i.table.clone(),

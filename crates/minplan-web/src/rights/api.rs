@@ -16,7 +16,7 @@ use minplan_domain::application::GrantMethod;
 use minplan_domain::date::Date;
 use minplan_domain::plan::ApprovalLevel;
 use minplan_domain::register::{
-    ClosureAcceptance, ClosureReport, Decision, Extension, Grant, Registration, RightHistory,
+    ClosureAcceptance, ClosureReport, Decision, Grant, Registration, RightExtension, RightHistory,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -356,7 +356,7 @@ pub async fn extend(
 ) -> ApiResult<Json<RightHistoryView>> {
     write(&st, async {
         let b: ExtendBody = json_body(&body)?;
-        let e = Extension {
+        let e = RightExtension {
             date: date("date", &b.date)?,
             valid_to: date("valid_to", &b.valid_to)?,
             reason: b.reason,

@@ -25,7 +25,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minplan_domain::date::Date;
-use minplan_domain::register::{ClosureAcceptance, ClosureReport, EventKind, Extension, Mortgage};
+use minplan_domain::register::{
+    ClosureAcceptance, ClosureReport, EventKind, Mortgage, RightExtension,
+};
 use minplan_store::{StoreError, User};
 
 /// A submitted lifecycle form as the page shows it again: which form (`action`), its values
@@ -177,7 +179,7 @@ pub(super) fn store_errors(fs: Vec<minplan_store::FieldError>) -> FieldErrors {
 
 /// What a right's form asks the store to do, once its fields are read.
 enum RightAction {
-    Extend(Extension),
+    Extend(RightExtension),
     Change(String, Date),
     Transfer(String, Date),
     Mortgage(Mortgage),
@@ -201,7 +203,7 @@ fn read_right_action(action: &str, f: &SubmittedForm, e: &mut FieldErrors) -> Op
         "extend" => {
             let valid_to = date_field(f, "valid_to", "新的有效期止", e);
             let date = date(e);
-            RightAction::Extend(Extension {
+            RightAction::Extend(RightExtension {
                 date: date?,
                 valid_to: valid_to?,
                 reason: trimmed(f, "reason"),

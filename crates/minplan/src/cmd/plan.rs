@@ -272,10 +272,7 @@ pub fn show(p: &Plan) -> String {
         "出处",
     ]);
     for i in &p.indicators {
-        let attr = match i.attribute {
-            minplan_domain::plan::IndicatorAttribute::Expected => "预期性",
-            minplan_domain::plan::IndicatorAttribute::Binding => "约束性",
-        };
+        let attr = i.attribute.label();
         t.add_row(vec![
             Cell::new(i.category.clone().unwrap_or_default()),
             Cell::new(&i.name),

@@ -7,7 +7,7 @@ use clap::{Subcommand, ValueEnum};
 use minplan_domain::credit_code::CreditCode;
 use minplan_domain::date::Date;
 use minplan_domain::register::{
-    ClosureAcceptance, ClosureReport, Decision, Extension, Grant, Mortgage, Registration,
+    ClosureAcceptance, ClosureReport, Decision, Grant, Mortgage, Registration, RightExtension,
     RightHistory,
 };
 use minplan_domain::rights::ListedHolder;
@@ -542,7 +542,7 @@ async fn lifecycle(store: &minplan_store::Store, cmd: RightCommand) -> anyhow::R
             reason,
             application,
         } => {
-            let e = Extension {
+            let e = RightExtension {
                 date: date_arg("date", &date)?,
                 valid_to: date_arg("to", &to)?,
                 reason,

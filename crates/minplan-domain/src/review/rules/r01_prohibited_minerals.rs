@@ -87,10 +87,7 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
     };
     for p in hits {
         cites.push(p.cite.clone());
-        let verb = match p.kind {
-            ProhibitionKind::Prohibited => "禁止",
-            ProhibitionKind::Restricted => "限制",
-        };
+        let verb = p.kind.label();
         evidence.push(Evidence::text("规划规定", p.label.clone()));
         let (o, msg) = match p.condition {
             ProhibitionCondition::Always => (

@@ -1,0 +1,93 @@
+//! `[identity]`: the plan's name, short name, adcode, level, base year, period and the plan it
+//! follows (《规划》总则).
+
+use super::BundleErrorKind;
+use super::context::{Ctx, Expect};
+use super::raw::*;
+use crate::plan::*;
+
+impl Ctx<'_> {
+    /// `[identity]`: name, adcode, level, base year and period (cited), and the plan it follows.
+    pub(super) fn identity(&mut self, id: &S<RawIdentity>) -> Option<PlanIdentity> {
+        let r = id.get_ref();
+        let name_text = r.name.get_ref().value.get_ref().clone();
+        let name_cite = self.cite(
+            &r.name.get_ref().cite,
+            r.name.span(),
+            "identity.name",
+            Expect::Text(&name_text),
+        );
+        let adcode = r.adcode.get_ref().clone();
+        if adcode.len() != 6 || !adcode.chars().all(|c| c.is_ascii_digit()) {
+            self.err_at(
+                BundleErrorKind::BadValue,
+                r.adcode.span(),
+                "identity.adcode",
+                "行政区划代码应为 6 位数字（GB/T 2260）",
+            );
+        }
+        let level = self.enum_value(
+            &r.level,
+            "identity.level",
+            "省级、市级、县级",
+            |s| match s {
+                "省级" => Some(PlanLevel::Provincial),
+                "市级" => Some(PlanLevel::Prefectural),
+                "县级" => Some(PlanLevel::County),
+                _ => None,
+            },
+        );
+        let by = r.base_year.get_ref();
+        let base_year_cite = self.cite(
+            &by.cite,
+            r.base_year.span(),
+            "identity.base_year",
+            Expect::Number(*by.value.get_ref() as f64),
+        );
+        let p = r.period.get_ref();
+        let period_cite = self.cite(
+            &p.cite,
+            r.period.span(),
+            "identity.period",
+            Expect::Number(*p.start.get_ref() as f64),
+        );
+        if p.end.get_ref() < p.start.get_ref() {
+            self.err_at(
+                BundleErrorKind::BadValue,
+                r.period.span(),
+                "identity.period",
+                "规划期末年早于起始年",
+            );
+        }
+        let mut follows = Vec::new();
+        for (i, f) in r.follows.iter().enumerate() {
+            let v = f.get_ref().value.get_ref().clone();
+            let c = self.cite(
+                &f.get_ref().cite,
+                f.span(),
+                &format!("identity.follows[{i}]"),
+                Expect::Text(&v),
+            );
+            if let Some(c) = c {
+                follows.push(Cited { value: v, cite: c });
+            }
+        }
+        Some(PlanIdentity {
+            name: Cited {
+                value: name_text,
+                cite: name_cite?,
+            },
+            short_name: r.short_name.get_ref().clone(),
+            adcode,
+            level: level?,
+            base_year: Cited {
+                value: *by.value.get_ref() as i32,
+                cite: base_year_cite?,
+            },
+            period_start: *p.start.get_ref() as i32,
+            period_end: *p.end.get_ref() as i32,
+            period_cite: period_cite?,
+            follows,
+        })
+    }
+}

@@ -1,0 +1,283 @@
+//! The draft annual plan (规划实施年度计划, 《规划》七（二）): room under the caps, open
+//! planning blocks, licences ending in the year, restoration.
+
+use super::r6;
+use crate::citation::format_number;
+use crate::date::Date;
+use crate::plan::{BlockKind, LonLatPolygon, Plan, PlanningBlock};
+use crate::register::annual_report::AnnualReport;
+use crate::register::{RightHistory, Standing};
+use crate::review::config::ScaleTable;
+use crate::review::indicators::RegisterStats;
+use crate::rights::{MiningRight, RightStatus};
+use crate::units::Unit;
+use serde::Serialize;
+
+/// A cap and the room left under it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CapRoom {
+    /// Mineral.
+    pub mineral: String,
+    /// Unit.
+    pub unit: Unit,
+    /// 开采总量调控 cap.
+    pub cap: f64,
+    /// Σ registered capacity in force at the start of the year.
+    pub licensed: f64,
+    /// cap − licensed: capacity that may still be licensed (never below 0).
+    pub licensable: f64,
+    /// Extraction of the previous year (from its reports).
+    pub last_year_extraction: f64,
+    /// Where the cap is set.
+    pub cite: String,
+}
+
+/// A planning block with no right in force and no application under review.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenBlock {
+    /// 规划区块编号.
+    pub number: String,
+    /// Name.
+    pub name: String,
+    /// 勘查 / 开采.
+    pub kind: String,
+    /// Approval level.
+    pub approval: String,
+    /// Minerals.
+    pub minerals: String,
+    /// Area, km².
+    pub area_km2: f64,
+    /// 示意.
+    pub schematic: bool,
+}
+
+/// A licence ending in the year.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpiringRight {
+    /// 许可证号.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Holder.
+    pub holder_name: String,
+    /// 有效期止.
+    pub valid_to: Date,
+}
+
+/// A restoration or closure task (矿山地质环境治理) due.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestorationItem {
+    /// What.
+    pub subject: String,
+    /// The task.
+    pub task: String,
+    /// Where the plan asks for it.
+    pub cite: String,
+}
+
+/// 规划实施年度计划 (draft) for a year, 《规划》七（二）.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualPlanDraft {
+    /// Plan name.
+    pub plan: String,
+    /// The year planned.
+    pub year: i32,
+    /// The register is read as on this date (31 December of the previous year).
+    pub basis_date: Date,
+    /// Caps per mineral.
+    pub caps: Vec<CapRoom>,
+    /// 矿山企业数量 cap, current, may add.
+    pub mines: (u32, usize, usize),
+    /// 本级审批发证 cap, current, may add.
+    pub mines_this_level: Option<(u32, usize, usize)>,
+    /// Blocks still open.
+    pub open_blocks: Vec<OpenBlock>,
+    /// Licences ending during the year (延续 or 闭坑 to arrange).
+    pub expiring: Vec<ExpiringRight>,
+    /// Restoration and closure tasks.
+    pub restoration: Vec<RestorationItem>,
+    /// Remarks.
+    pub notes: Vec<String>,
+}
+
+fn multipolygon(polys: &[LonLatPolygon]) -> geo::MultiPolygon<f64> {
+    geo::MultiPolygon(
+        polys
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let ring = |r: &Vec<[f64; 2]>| {
+                    geo::LineString(r.iter().map(|c| geo::Coord { x: c[0], y: c[1] }).collect())
+                };
+                geo::Polygon::new(ring(&p[0]), p[1..].iter().map(ring).collect())
+            })
+            .collect(),
+    )
+}
+
+/// Whether a right (its interior point) lies in a block.
+fn occupies(right: &MiningRight, block: &PlanningBlock) -> bool {
+    use geo::{Contains, InteriorPoint};
+    let wanted = match block.kind {
+        BlockKind::Mining => crate::application::RightKind::Mining,
+        BlockKind::Exploration => crate::application::RightKind::Exploration,
+    };
+    right.kind == wanted
+        && multipolygon(&right.geometry)
+            .interior_point()
+            .is_some_and(|pt| multipolygon(&block.geometry).contains(&pt))
+}
+
+/// Drafts the annual plan for `year`.
+///
+/// * `register` — rights as on 31 December of the previous year (status on that date) and
+///   the applications under review (status 在审);
+/// * `histories` — every right's history (for licences ending in the year and closures);
+/// * `last_year_reports` — the reports of the previous year.
+pub fn annual_plan(
+    plan: &Plan,
+    year: i32,
+    register: &[MiningRight],
+    histories: &[RightHistory],
+    last_year_reports: &[&AnnualReport],
+    scales: &ScaleTable,
+) -> AnnualPlanDraft {
+    let basis = Date::end_of_year(year - 1);
+    let stats = RegisterStats::compute(plan, register, scales);
+    let caps = plan
+        .admission
+        .extraction_caps
+        .iter()
+        .map(|c| {
+            let licensed = r6(stats.total(&c.mineral, c.unit).map_or(0.0, |t| t.valid));
+            let extraction = r6(last_year_reports
+                .iter()
+                .filter(|r| {
+                    plan.minerals.is_kind_of(&r.mineral, &c.mineral)
+                        && r.unit.per_year() == Some(c.unit)
+                })
+                .map(|r| r.extraction)
+                .sum());
+            CapRoom {
+                mineral: c.mineral.clone(),
+                unit: c.unit,
+                cap: c.value,
+                licensed,
+                licensable: r6((c.value - licensed).max(0.0)),
+                last_year_extraction: extraction,
+                cite: c.cite.to_string(),
+            }
+        })
+        .collect();
+    let total_cap = plan.admission.mine_cap_total.value;
+    let now = stats.holders.len();
+    let mines = (total_cap, now, (total_cap as usize).saturating_sub(now));
+    let mines_this_level = plan.admission.mine_cap_this_level.as_ref().map(|c| {
+        (
+            c.value,
+            stats.this_level,
+            (c.value as usize).saturating_sub(stats.this_level),
+        )
+    });
+    let open_blocks = plan
+        .blocks
+        .iter()
+        .filter(|b| {
+            !register.iter().any(|r| {
+                matches!(r.status, RightStatus::Valid | RightStatus::Pending) && occupies(r, b)
+            })
+        })
+        .map(|b| OpenBlock {
+            number: b.number.clone(),
+            name: b.name.clone(),
+            kind: b.kind.label().into(),
+            approval: b.approval.label().into(),
+            minerals: if b.minerals.is_empty() {
+                "（规划未载明）".into()
+            } else {
+                b.minerals.join("、")
+            },
+            area_km2: b.area_km2,
+            schematic: b.schematic,
+        })
+        .collect();
+    let (from, to) = (Date::start_of_year(year), Date::end_of_year(year));
+    let mut expiring = Vec::new();
+    let mut restoration = Vec::new();
+    for h in histories {
+        let s = h.current();
+        if let Some(st) = h.state_on(basis)
+            && st.standing == Standing::Valid
+            && let Some(vt) = st.valid_to
+            && vt >= from
+            && vt <= to
+        {
+            expiring.push(ExpiringRight {
+                id: h.id.clone(),
+                name: st.name.clone(),
+                holder_name: st.holder_name.clone(),
+                valid_to: vt,
+            });
+        }
+        if s.kind != crate::application::RightKind::Mining {
+            continue;
+        }
+        match (&s.closure_report, &s.closure, s.standing) {
+            (Some(r), None, Standing::Valid) => restoration.push(RestorationItem {
+                subject: format!("{}（{}）", s.name, h.id),
+                task: format!("闭坑报告（{}，{}）待审查验收", r.title, r.date),
+                cite: "六（二）3".into(),
+            }),
+            (_, Some(a), Standing::Closed) if a.date >= Date::start_of_year(year - 1) => {
+                restoration.push(RestorationItem {
+                    subject: format!("{}（{}）", s.name, h.id),
+                    task: format!(
+                        "已于 {} 闭坑（{}）：跟踪矿山地质环境治理恢复和土地复垦成效",
+                        a.date, a.document
+                    ),
+                    cite: "六（二）3".into(),
+                })
+            }
+            (_, None, Standing::Cancelled) => restoration.push(RestorationItem {
+                subject: format!("{}（{}）", s.name, h.id),
+                task: "已注销但无闭坑验收记录：核实矿山地质环境治理义务的履行".into(),
+                cite: "六（二）3".into(),
+            }),
+            (None, None, Standing::Valid) if s.valid_to.is_some_and(|t| t < from) => restoration
+                .push(RestorationItem {
+                    subject: format!("{}（{}）", s.name, h.id),
+                    task: format!(
+                        "许可证已于 {} 到期，未延续也未闭坑：督促延续或编制闭坑报告",
+                        s.valid_to.map(|t| t.to_string()).unwrap_or_default()
+                    ),
+                    cite: "六（二）3".into(),
+                }),
+            _ => {}
+        }
+    }
+    if let Some(f) = plan.figure("legacy_mines") {
+        restoration.push(RestorationItem {
+            subject: format!("历史遗留矿山 {} {}", format_number(f.value), f.unit),
+            task: "按“宜耕则耕、宜林则林”原则安排年度治理修复（逐矿台账由生态修复模块维护）".into(),
+            cite: f.cite.to_string(),
+        });
+    }
+    AnnualPlanDraft {
+        plan: plan.identity.name.value.clone(),
+        year,
+        basis_date: basis,
+        caps,
+        mines,
+        mines_this_level,
+        open_blocks,
+        expiring,
+        restoration,
+        notes: vec![
+            format!(
+                "依据 {basis} 在册的有效采矿权、在审申请及 {} 年度矿山年度报告编制；可新增生产规模 = 开采总量调控指标 − 核定生产规模合计。",
+                year - 1
+            ),
+            "区块是否已设置矿业权按矿业权范围的内点是否落在区块内判断；区块图形为示意数据时须以正式图层复核。".into(),
+        ],
+    }
+}

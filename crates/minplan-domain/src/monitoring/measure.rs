@@ -1,0 +1,148 @@
+//! One year's measured values (before status and projection): the register as on
+//! 31 December and the year's annual reports.
+
+use super::r6;
+use super::specs::IndicatorSpec;
+use crate::citation::format_number;
+use crate::plan::{Metric, Plan};
+use crate::register::annual_report::AnnualReport;
+use crate::review::config::ScaleTable;
+use crate::review::indicators::RegisterStats;
+use crate::rights::MiningRight;
+use serde::Serialize;
+
+/// One year's measured values (before status and projection).
+#[derive(Debug, Clone, Serialize)]
+pub struct YearMeasures {
+    /// Year.
+    pub year: i32,
+    /// Mines that had to report for the year.
+    pub reports_required: usize,
+    /// Of them, reports filed.
+    pub reports_filed: usize,
+    /// Values aligned with the specs.
+    pub values: Vec<Measure>,
+}
+
+/// A measured value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measure {
+    /// The value; `None` when it cannot be computed (no data, or not from the register).
+    pub value: Option<f64>,
+    /// For 开采总量: Σ registered capacity of the rights in force (what R7 checks).
+    pub licensed_total: Option<f64>,
+    /// How it was computed, and what it leaves out.
+    pub note: String,
+}
+
+/// The note of a report-based figure in a year no mine had to report for.
+const NO_REPORTS: &str = "该年没有须报送年度报告的矿山，也没有报送的报告：无数据";
+
+/// Measures every spec for one year.
+///
+/// * `rights` — the register as on 31 December of the year (status as on that date);
+/// * `reports` — the annual reports of the year;
+/// * `required` — how many mines had to report for it.
+pub fn measure_year(
+    plan: &Plan,
+    specs: &[IndicatorSpec],
+    year: i32,
+    rights: &[MiningRight],
+    reports: &[&AnnualReport],
+    required: usize,
+    scales: &ScaleTable,
+) -> YearMeasures {
+    let stats = RegisterStats::compute(plan, rights, scales);
+    let missing = required.saturating_sub(reports.len());
+    // No mine had to report and none did: the report-based figures are unknown, not 0 (a
+    // register not yet entered would otherwise read as 产值 0, 未达标).
+    let no_reports = required == 0 && reports.is_empty();
+    let missing_note = if missing > 0 {
+        format!("；{missing} 座矿山未报送年度报告，未计入")
+    } else {
+        String::new()
+    };
+    let values = specs
+        .iter()
+        .map(|s| match &s.metric {
+            Metric::OutputValue if no_reports => Measure {
+                value: None,
+                licensed_total: None,
+                note: NO_REPORTS.into(),
+            },
+            Metric::OutputValue => Measure {
+                value: Some(r6(reports.iter().map(|r| r.output_value_wan_yuan).sum())),
+                licensed_total: None,
+                note: format!("{} 份年度报告产值合计{missing_note}", reports.len()),
+            },
+            Metric::MineCount => Measure {
+                value: Some(stats.holders.len() as f64),
+                licensed_total: None,
+                note: "年末有效采矿权的矿业权人（按统一社会信用代码）".into(),
+            },
+            Metric::MineCountThisLevel => Measure {
+                value: Some(stats.this_level as f64),
+                licensed_total: None,
+                note: "年末有效、本级审批发证的采矿权".into(),
+            },
+            Metric::LargeMediumRatio => {
+                let (big, known, unknown) = stats.scale_counts;
+                let mut note = format!(
+                    "大中型 {big} 座 ÷ 可分类矿山 {known} 座；规模分类依据{}",
+                    scales.source
+                );
+                if unknown > 0 {
+                    note.push_str(&format!("；{unknown} 座规模类别无法判定，未计入"));
+                }
+                Measure {
+                    value: (known > 0).then(|| r6(big as f64 / known as f64 * 100.0)),
+                    licensed_total: None,
+                    note,
+                }
+            }
+            Metric::ExtractionTotal(mineral) => {
+                let mut sum = 0.0;
+                let mut other_unit = 0;
+                for r in reports
+                    .iter()
+                    .filter(|r| plan.minerals.is_kind_of(&r.mineral, mineral))
+                {
+                    if r.unit.per_year() == Some(s.unit) {
+                        sum += r.extraction;
+                    } else {
+                        other_unit += 1;
+                    }
+                }
+                let licensed = stats.total(mineral, s.unit).map(|t| r6(t.valid));
+                let mut note = format!(
+                    "年度报告开采量合计；年末核定生产规模合计 {} {}",
+                    format_number(licensed.unwrap_or(0.0)),
+                    s.unit
+                );
+                if other_unit > 0 {
+                    note.push_str(&format!("；{other_unit} 份报告单位不同，未计入"));
+                }
+                note.push_str(&missing_note);
+                if no_reports {
+                    note = format!("{NO_REPORTS}；{note}");
+                }
+                Measure {
+                    value: (!no_reports).then(|| r6(sum)),
+                    licensed_total: Some(licensed.unwrap_or(0.0)),
+                    note,
+                }
+            }
+            Metric::NewDeposits | Metric::WaterReuseRate | Metric::Manual => Measure {
+                value: None,
+                licensed_total: None,
+                note: "不由登记簿和年度报告计算（须人工填报）".into(),
+            },
+        })
+        .collect();
+    YearMeasures {
+        year,
+        reports_required: required,
+        reports_filed: reports.len(),
+        values,
+    }
+}
