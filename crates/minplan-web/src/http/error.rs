@@ -69,12 +69,6 @@ impl From<StoreError> for AppError {
     }
 }
 
-impl From<crate::http::forms::FieldErrors> for AppError {
-    fn from(e: crate::http::forms::FieldErrors) -> AppError {
-        AppError::Invalid(e.0)
-    }
-}
-
 /// The error body of every API route: what [`AppError::into_json`] sends, and the schema
 /// `ApiError` of `/api/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]

@@ -160,6 +160,13 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     })
 }
 
+impl From<FieldErrors> for AppError {
+    /// A form's refused fields as [`AppError::Invalid`] (422).
+    fn from(e: FieldErrors) -> AppError {
+        AppError::Invalid(e.0)
+    }
+}
+
 /// Field errors of a form, looked up by field name in templates.
 #[derive(Debug, Clone, Default)]
 pub struct FieldErrors(pub Vec<FieldError>);
