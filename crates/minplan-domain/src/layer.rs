@@ -37,6 +37,7 @@ pub struct ParsedFeature {
 
 /// A feature left out, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeatureProblem {
     /// Identifier.
     pub id: String,

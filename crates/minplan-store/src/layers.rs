@@ -29,7 +29,6 @@ pub struct LayerVersion {
     /// Features kept.
     pub feature_count: i64,
     /// Features left out.
-    #[schema(value_type = Vec<Object>)]
     pub problems: Vec<FeatureProblem>,
     /// SHA-256 of the imported file.
     pub content_sha256: String,

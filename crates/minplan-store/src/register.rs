@@ -19,7 +19,6 @@ pub struct RightsImport {
     /// Rights written (new or replaced by id).
     pub imported: usize,
     /// Features left out, with reasons.
-    #[schema(value_type = Vec<Object>)]
     pub problems: Vec<FeatureProblem>,
 }
 

@@ -163,6 +163,7 @@ impl Application {
 
 /// A problem with an application file, located by field and line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationError {
     /// Field path, e.g. `holder.credit_code`, or `坐标` for corner problems.
     pub field: String,

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 /// A value in a year.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearValue {
     /// Year.
     pub year: i32,
@@ -20,6 +21,7 @@ pub struct YearValue {
 
 /// One indicator in one year, assessed.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorValue {
     /// Key.
     pub key: String,
@@ -30,14 +32,17 @@ pub struct IndicatorValue {
     /// 规划目标 group.
     pub group: String,
     /// Unit.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub unit: Unit,
     /// Target.
     pub target: f64,
     /// Comparison symbol.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub comparison: Comparison,
     /// Target as printed (`≤3`).
     pub target_label: String,
     /// 预期性 / 约束性.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub attribute: IndicatorAttribute,
     /// Citation label (`专栏2`).
     pub cite: String,
@@ -48,6 +53,7 @@ pub struct IndicatorValue {
     /// Value ÷ target × 100 (完成率 / 占上限比例).
     pub percent_of_target: Option<f64>,
     /// Status.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub status: Status,
     /// Its label.
     pub status_label: String,
@@ -61,12 +67,14 @@ pub struct IndicatorValue {
 
 /// The indicators of one year.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorReport {
     /// Plan name.
     pub plan: String,
     /// Year.
     pub year: i32,
     /// The register is read as on this date (31 December of the year).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub as_of: Date,
     /// The plan's last year (target year).
     pub target_year: i32,

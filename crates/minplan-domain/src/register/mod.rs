@@ -287,16 +287,21 @@ impl RightState {
 
 /// One event of a right's history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RightEvent {
     /// Order of recording (1, 2, …).
     pub seq: i64,
     /// What happened.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub kind: EventKind,
     /// Effective date; `None` for an import that states no date (in force since ever).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub date: Option<Date>,
     /// The state after the event.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub state: RightState,
     /// Particulars (reason, application, document numbers), as recorded.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub detail: serde_json::Value,
     /// Who recorded it (audit actor label).
     pub actor: String,
@@ -306,10 +311,12 @@ pub struct RightEvent {
 
 /// A right with its events, ordered by (date, seq).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RightHistory {
     /// 许可证号.
     pub id: String,
     /// Its current geometry, lon/lat.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Vec<[f64; 2]>>>))]
     pub geometry: Vec<LonLatPolygon>,
     /// Events, oldest first (at least one).
     pub events: Vec<RightEvent>,

@@ -505,19 +505,6 @@ fn yes() -> bool {
     true
 }
 
-/// A problem of an application file, located by field and line.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ApplicationProblem {
-    /// Field path, e.g. `holder.credit_code`, or `坐标` for corner problems.
-    pub field: String,
-    /// 1-based line in the application file, when known.
-    pub line: Option<usize>,
-    /// The problem, Chinese.
-    pub message: String,
-    /// Point labels (corner problems).
-    pub points: Vec<String>,
-}
-
 /// The 422 of `POST /api/reviews`: the application was not reviewed. [`ApiError`]'s
 /// `code` (`invalid`), `message` and `fields` (the form's fields), with every problem of the
 /// application file and, when the coordinates could be read, their check.
@@ -530,7 +517,7 @@ pub struct ApplicationRefused {
     /// Each problem at the form field it belongs to.
     pub fields: Vec<FieldProblem>,
     /// Each problem of the application file.
-    pub errors: Vec<ApplicationProblem>,
+    pub errors: Vec<minplan_domain::application::ApplicationError>,
     /// The corner check, when the coordinates could be read at all.
     pub corner_check: Option<CornerCheck>,
 }
@@ -538,7 +525,7 @@ pub struct ApplicationRefused {
 impl ApplicationRefused {
     fn new(
         fields: &FieldErrors,
-        errors: Vec<ApplicationProblem>,
+        errors: Vec<minplan_domain::application::ApplicationError>,
         check: Option<CornerCheck>,
     ) -> Self {
         ApplicationRefused {
@@ -640,16 +627,7 @@ pub async fn api_review(
     match outcome {
         Err(problems) => {
             let fields = field_errors(&problems.errors);
-            let errors = problems
-                .errors
-                .iter()
-                .map(|e| ApplicationProblem {
-                    field: e.field.clone(),
-                    line: e.line,
-                    message: e.message.clone(),
-                    points: e.points.clone(),
-                })
-                .collect();
+            let errors = problems.errors.clone();
             let check = problems
                 .corner_report
                 .as_ref()

@@ -82,182 +82,28 @@ pub(crate) fn last_year() -> i32 {
     minplan_store::today().year() - 1
 }
 
-/// The text of a value that serializes as a string (a unit, a status, a date); otherwise its
-/// JSON text.
-fn text<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
-}
-
-/// A value in a year.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct YearValueView {
-    /// Year.
-    pub year: i32,
-    /// The value, in the indicator's unit; null when it cannot be computed (无数据).
-    pub value: Option<f64>,
-}
-
-/// One indicator of 专栏2 in one year, assessed.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct IndicatorYearValue {
-    /// Indicator key in the bundle.
-    pub key: String,
-    /// Name.
-    pub name: String,
-    /// Name with category.
-    pub label: String,
-    /// 规划目标 group.
-    pub group: String,
-    /// Unit (万吨/年, 处, %, …).
-    pub unit: String,
-    /// Target, in `unit`.
-    pub target: f64,
-    /// How the target binds (`Le`, `Ge`, …).
-    pub comparison: String,
-    /// Target as printed (`≤3`).
-    pub target_label: String,
-    /// `Expected` (预期性) or `Binding` (约束性).
-    pub attribute: String,
-    /// Citation label (`专栏2`).
-    pub cite: String,
-    /// The value in the year; null when it cannot be computed (无数据).
-    pub value: Option<f64>,
-    /// Σ registered capacity (开采总量 only), in `unit`.
-    pub licensed_total: Option<f64>,
-    /// Value ÷ target × 100.
-    pub percent_of_target: Option<f64>,
-    /// `on_track`, `warning`, `exceeded`, `not_met`, `no_data`, ….
-    pub status: String,
-    /// The status in Chinese (正常, 预警, 超出上限, 未达标, 无数据).
-    pub status_label: String,
-    /// Projection to the plan's last year (预期性, least squares), in `unit`.
-    pub projection: Option<f64>,
-    /// How it was computed, Chinese.
-    pub note: String,
-    /// Values of every computed year up to this one.
-    pub series: Vec<YearValueView>,
-}
-
-/// The indicators of 专栏2 in one year.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct IndicatorYear {
-    /// Plan name.
-    pub plan: String,
-    /// Year.
-    pub year: i32,
-    /// The register is read as on this date (31 December of the year), `YYYY-MM-DD`.
-    pub as_of: String,
-    /// The plan's last year (target year).
-    pub target_year: i32,
-    /// Warning threshold (share of a cap).
-    pub warn_ratio: f64,
-    /// The production-scale table used (国土资发〔2004〕208号, version).
-    pub scale_table: String,
-    /// Mines that had to report for the year.
-    pub reports_required: usize,
-    /// Reports filed.
-    pub reports_filed: usize,
-    /// The indicators.
-    pub indicators: Vec<IndicatorYearValue>,
-}
-
-impl From<&minplan_domain::monitoring::IndicatorReport> for IndicatorYear {
-    fn from(r: &minplan_domain::monitoring::IndicatorReport) -> IndicatorYear {
-        IndicatorYear {
-            plan: r.plan.clone(),
-            year: r.year,
-            as_of: text(&r.as_of),
-            target_year: r.target_year,
-            warn_ratio: r.warn_ratio,
-            scale_table: r.scale_table.clone(),
-            reports_required: r.reports_required,
-            reports_filed: r.reports_filed,
-            indicators: r
-                .indicators
-                .iter()
-                .map(|i| IndicatorYearValue {
-                    key: i.key.clone(),
-                    name: i.name.clone(),
-                    label: i.label.clone(),
-                    group: i.group.clone(),
-                    unit: text(&i.unit),
-                    target: i.target,
-                    comparison: text(&i.comparison),
-                    target_label: i.target_label.clone(),
-                    attribute: text(&i.attribute),
-                    cite: i.cite.clone(),
-                    value: i.value,
-                    licensed_total: i.licensed_total,
-                    percent_of_target: i.percent_of_target,
-                    status: text(&i.status),
-                    status_label: i.status_label.clone(),
-                    projection: i.projection,
-                    note: i.note.clone(),
-                    series: i
-                        .series
-                        .iter()
-                        .map(|y| YearValueView {
-                            year: y.year,
-                            value: y.value,
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A reminder of the 工作台 (as `minplan reminders` prints them).
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct ReminderView {
-    /// Kind (`licence_expiring`, `report_due`, `report_overdue`, `cap_near`, …).
-    pub kind: String,
-    /// The kind in Chinese.
-    pub title: String,
-    /// Urgent (the deadline has passed or a cap is exceeded).
-    pub urgent: bool,
-    /// What it concerns (licence, mine, mineral).
-    pub subject: String,
-    /// The message, Chinese.
-    pub message: String,
-    /// The date it refers to (expiry, deadline), `YYYY-MM-DD`.
-    pub date: Option<String>,
-    /// Days until that date (negative: days past it).
-    pub days: Option<i64>,
-    /// The holder's 统一社会信用代码.
-    pub credit_code: Option<String>,
-    /// The licence concerned.
-    pub right_id: Option<String>,
-    /// The mine concerned.
-    pub mine_id: Option<i64>,
-}
-
 /// Today's reminders, urgent first.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
-pub struct Reminders(pub Vec<ReminderView>);
+pub struct Reminders(pub Vec<minplan_domain::monitoring::Reminder>);
 
 /// `GET /api/indicators?year=Y`: the indicators of a year (public): value, status,
 /// projection, licensed totals, series.
 #[utoipa::path(get, path = "/api/indicators", tag = "规划指标",
     params(("year" = Option<i32>, Query, description = "年份，缺省为上一年")),
     responses(
-        (status = 200, description = "专栏2各指标当年数值、状态（正常、预警、超出上限、未达标）、至规划末年的预测与逐年序列", body = IndicatorYear),
+        (status = 200, description = "专栏2各指标当年数值、状态（正常、预警、超出上限、未达标）、至规划末年的预测与逐年序列", body = minplan_domain::monitoring::IndicatorReport),
         (status = 400, description = "年份有误", body = ApiError),
         (status = 422, description = "年份超出规划期前后范围", body = ApiError),
     ))]
 pub async fn api_indicators(
     State(st): State<AppState>,
     Query(q): Query<YearQuery>,
-) -> ApiResult<Json<IndicatorYear>> {
+) -> ApiResult<Json<minplan_domain::monitoring::IndicatorReport>> {
     let sp = st.plan().await;
     let year = q.year()?.unwrap_or_else(last_year);
     let r = st.store.indicator_report(&sp.loaded.plan, year).await?;
-    Ok(Json(IndicatorYear::from(&r)))
+    Ok(Json(r))
 }
 
 /// `GET /api/reminders`: today's reminders (logged in; a 矿山企业 account sees its own).
@@ -276,22 +122,7 @@ pub async fn api_reminders(
         .store
         .reminders(&sp.loaded.plan, minplan_store::today(), own.as_deref())
         .await?;
-    Ok(Json(Reminders(
-        r.iter()
-            .map(|r| ReminderView {
-                kind: text(&r.kind),
-                title: r.title.clone(),
-                urgent: r.urgent,
-                subject: r.subject.clone(),
-                message: r.message.clone(),
-                date: r.date.as_ref().map(text),
-                days: r.days,
-                credit_code: r.credit_code.clone(),
-                right_id: r.right_id.clone(),
-                mine_id: r.mine_id,
-            })
-            .collect(),
-    )))
+    Ok(Json(Reminders(r)))
 }
 
 /// A row of the evaluation page.

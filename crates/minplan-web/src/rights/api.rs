@@ -39,14 +39,6 @@ async fn write<T>(
     Ok(Json(v))
 }
 
-fn text<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
-}
-
 fn value<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
 }
@@ -68,65 +60,6 @@ pub struct GrantRecorded {
     /// The grant: `{method, net_mineral, price_wan_yuan (万元), date, contract}`.
     #[schema(value_type = Object)]
     pub grant: serde_json::Value,
-}
-
-/// An event of a right (登记事项) and the right's state after it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RightEventView {
-    /// Its number in the right's history (1, 2, …).
-    pub seq: i64,
-    /// Kind (`registration`, `extension`, `transfer`, …).
-    pub kind: String,
-    /// The kind in Chinese (登记, 延续, 转让, …).
-    pub kind_label: String,
-    /// Effective date, `YYYY-MM-DD`.
-    pub date: Option<String>,
-    /// The right after the event (`{id, kind, standing, name, holder_name, credit_code,
-    /// minerals, capacity, approval, valid_from, valid_to, area_km2, elevation, mine_id,
-    /// application}`).
-    #[schema(value_type = Object)]
-    pub state: serde_json::Value,
-    /// What the event records (its own fields).
-    #[schema(value_type = Object)]
-    pub detail: serde_json::Value,
-    /// Who recorded it (audit actor).
-    pub actor: String,
-    /// When it was recorded (RFC 3339, UTC).
-    pub recorded_at: String,
-}
-
-/// A right with every event of its history.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RightHistoryView {
-    /// 许可证号.
-    pub id: String,
-    /// The area: polygons of rings of `[lon, lat]` (CGCS2000, degrees).
-    pub geometry: Vec<Vec<Vec<[f64; 2]>>>,
-    /// The events in order; the last one's state is the right now.
-    pub events: Vec<RightEventView>,
-}
-
-impl From<&RightHistory> for RightHistoryView {
-    fn from(h: &RightHistory) -> RightHistoryView {
-        RightHistoryView {
-            id: h.id.clone(),
-            geometry: h.geometry.clone(),
-            events: h
-                .events
-                .iter()
-                .map(|e| RightEventView {
-                    seq: e.seq,
-                    kind: text(&e.kind),
-                    kind_label: e.kind.label().to_string(),
-                    date: e.date.as_ref().map(text),
-                    state: value(&e.state),
-                    detail: e.detail.clone(),
-                    actor: e.actor.clone(),
-                    recorded_at: e.recorded_at.clone(),
-                })
-                .collect(),
-        }
-    }
 }
 
 /// `{approve, date, accepted_checks?, reason?}`.
@@ -258,7 +191,7 @@ pub struct RegisterBody {
     request_body = RegisterBody,
     params(("id" = String, Path, description = "申请编号")),
     responses(
-        (status = 200, description = "登记后的矿业权", body = RightHistoryView),
+        (status = 200, description = "登记后的矿业权", body = RightHistory),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
         (status = 404, description = "没有该申请或矿业权", body = ApiError),
@@ -269,7 +202,7 @@ pub async fn register(
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     Path(number): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<RightHistoryView>> {
+) -> ApiResult<Json<RightHistory>> {
     write(&st, async {
         let b: RegisterBody = json_body(&body)?;
         let from = date("valid_from", &b.valid_from)?;
@@ -297,9 +230,7 @@ pub async fn register(
             approval,
             mine_id: None,
         };
-        Ok(RightHistoryView::from(
-            &st.store.register_right(&number, &r, &actor(&user)).await?,
-        ))
+        Ok(st.store.register_right(&number, &r, &actor(&user)).await?)
     })
     .await
 }
@@ -308,7 +239,7 @@ pub async fn register(
 #[utoipa::path(get, path = "/api/rights/{id}/history", tag = "矿业权",
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "矿业权及其全部登记事项", body = RightHistoryView),
+        (status = 200, description = "矿业权及其全部登记事项", body = RightHistory),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
         (status = 404, description = "没有该申请或矿业权", body = ApiError),
@@ -318,10 +249,8 @@ pub async fn history(
     State(st): State<AppState>,
     RequireRole { .. }: RequireRole<policy::ManageRegister>,
     Path(id): Path<String>,
-) -> ApiResult<Json<RightHistoryView>> {
-    Ok(Json(RightHistoryView::from(
-        &st.store.right_history(&id).await?,
-    )))
+) -> ApiResult<Json<RightHistory>> {
+    Ok(Json(st.store.right_history(&id).await?))
 }
 
 /// `{valid_to, date, reason?, application?}`.
@@ -342,7 +271,7 @@ pub struct ExtendBody {
     request_body = ExtendBody,
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "延续后的矿业权", body = RightHistoryView),
+        (status = 200, description = "延续后的矿业权", body = RightHistory),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
         (status = 404, description = "没有该申请或矿业权", body = ApiError),
@@ -353,7 +282,7 @@ pub async fn extend(
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<RightHistoryView>> {
+) -> ApiResult<Json<RightHistory>> {
     write(&st, async {
         let b: ExtendBody = json_body(&body)?;
         let e = RightExtension {
@@ -362,9 +291,7 @@ pub async fn extend(
             reason: b.reason,
             application: b.application,
         };
-        Ok(RightHistoryView::from(
-            &st.store.extend_right(&id, &e, &actor(&user)).await?,
-        ))
+        Ok(st.store.extend_right(&id, &e, &actor(&user)).await?)
     })
     .await
 }
@@ -383,7 +310,7 @@ pub struct AppDateBody {
     request_body = AppDateBody,
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "转让后的矿业权", body = RightHistoryView),
+        (status = 200, description = "转让后的矿业权", body = RightHistory),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
         (status = 404, description = "没有该申请或矿业权", body = ApiError),
@@ -394,7 +321,7 @@ pub async fn transfer(
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<RightHistoryView>> {
+) -> ApiResult<Json<RightHistory>> {
     write(&st, async {
         let b: AppDateBody = json_body(&body)?;
         let d = date("date", &b.date)?;
@@ -402,7 +329,7 @@ pub async fn transfer(
             .store
             .transfer_right(&id, &b.application, d, &actor(&user))
             .await?;
-        Ok(RightHistoryView::from(&h))
+        Ok(h)
     })
     .await
 }
@@ -421,7 +348,7 @@ pub struct ClosureReportBody {
     request_body = ClosureReportBody,
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "报送后的矿业权", body = RightHistoryView),
+        (status = 200, description = "报送后的矿业权", body = RightHistory),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "无权（需系统管理员、审批科或生态修复）或缺少 CSRF 令牌", body = ApiError),
         (status = 404, description = "没有该申请或矿业权", body = ApiError),
@@ -432,16 +359,14 @@ pub async fn closure_report(
     RequireRole { user, .. }: RequireRole<policy::AcceptClosure>,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<RightHistoryView>> {
+) -> ApiResult<Json<RightHistory>> {
     write(&st, async {
         let b: ClosureReportBody = json_body(&body)?;
         let r = ClosureReport {
             title: b.title,
             date: date("date", &b.date)?,
         };
-        Ok(RightHistoryView::from(
-            &st.store.file_closure_report(&id, &r, &actor(&user)).await?,
-        ))
+        Ok(st.store.file_closure_report(&id, &r, &actor(&user)).await?)
     })
     .await
 }
@@ -462,7 +387,7 @@ pub struct CloseBody {
     request_body = CloseBody,
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "闭坑后的矿业权", body = RightHistoryView),
+        (status = 200, description = "闭坑后的矿业权", body = RightHistory),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "无权（需系统管理员、审批科或生态修复）或缺少 CSRF 令牌", body = ApiError),
         (status = 404, description = "没有该申请或矿业权", body = ApiError),
@@ -473,7 +398,7 @@ pub async fn close(
     RequireRole { user, .. }: RequireRole<policy::AcceptClosure>,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<RightHistoryView>> {
+) -> ApiResult<Json<RightHistory>> {
     write(&st, async {
         let b: CloseBody = json_body(&body)?;
         let a = ClosureAcceptance {
@@ -481,9 +406,7 @@ pub async fn close(
             accepted_by: b.accepted_by,
             document: b.document,
         };
-        Ok(RightHistoryView::from(
-            &st.store.close_right(&id, &a, &actor(&user)).await?,
-        ))
+        Ok(st.store.close_right(&id, &a, &actor(&user)).await?)
     })
     .await
 }
@@ -502,7 +425,7 @@ pub struct CancelBody {
     request_body = CancelBody,
     params(("id" = String, Path, description = "许可证号")),
     responses(
-        (status = 200, description = "注销后的矿业权", body = RightHistoryView),
+        (status = 200, description = "注销后的矿业权", body = RightHistory),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
         (status = 404, description = "没有该申请或矿业权", body = ApiError),
@@ -513,7 +436,7 @@ pub async fn cancel(
     RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
     Path(id): Path<String>,
     body: Bytes,
-) -> ApiResult<Json<RightHistoryView>> {
+) -> ApiResult<Json<RightHistory>> {
     write(&st, async {
         let b: CancelBody = json_body(&body)?;
         let d = date("date", &b.date)?;
@@ -521,7 +444,7 @@ pub async fn cancel(
             .store
             .cancel_right(&id, d, &b.reason, &actor(&user))
             .await?;
-        Ok(RightHistoryView::from(&h))
+        Ok(h)
     })
     .await
 }

@@ -40,9 +40,9 @@ pub const PENDING_WORKING_DAYS: i64 = 20;
 /// Recent reviews shown.
 pub const RECENT_REVIEWS: usize = 10;
 
-/// A reminder.
+/// A reminder of the 工作台 (the register's reminders and applications 在审 too long).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Reminder {
+pub struct WorkbenchReminder {
     /// `pending_overdue`, or a kind of `minplan_domain::monitoring::ReminderKind` in
     /// snake case (`licence_expiring`, `report_overdue`, `cap_near`, …).
     pub kind: String,
@@ -99,12 +99,12 @@ pub async fn reminders(
     user: &User,
     today: Date,
     applications: &[ApplicationRecord],
-) -> Result<Vec<Reminder>, AppError> {
+) -> Result<Vec<WorkbenchReminder>, AppError> {
     let sp = st.plan().await;
     let own = (user.role == Role::Company).then(|| user.credit_code.clone().unwrap_or_default());
     let day = minplan_domain::date::Date::new(today.year(), today.month() as u8, today.day())
         .ok_or_else(|| AppError::BadRequest(format!("日期 {today} 无效")))?;
-    let mut out: Vec<Reminder> = st
+    let mut out: Vec<WorkbenchReminder> = st
         .store
         .reminders(&sp.loaded.plan, day, own.as_deref())
         .await?
@@ -119,7 +119,7 @@ pub async fn reminders(
                 (None, Some(_)) => "/annual-reports".into(),
                 _ => "/indicators".into(),
             };
-            Reminder {
+            WorkbenchReminder {
                 kind,
                 overdue: r.urgent,
                 subject: r.subject,
@@ -137,7 +137,7 @@ pub async fn reminders(
         let Some(start) = start else { continue };
         let days = working_days_between(start, today);
         if days > PENDING_WORKING_DAYS {
-            out.push(Reminder {
+            out.push(WorkbenchReminder {
                 kind: "pending_overdue".into(),
                 overdue: true,
                 subject: a.number.clone(),
@@ -169,7 +169,7 @@ pub struct Workbench {
     /// The latest reviews.
     pub recent_reviews: Vec<ReviewSummary>,
     /// Reminders, overdue first.
-    pub reminders: Vec<Reminder>,
+    pub reminders: Vec<WorkbenchReminder>,
     /// The reminder rules, Chinese.
     pub rules: Vec<String>,
 }

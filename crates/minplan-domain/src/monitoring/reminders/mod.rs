@@ -37,8 +37,10 @@ pub enum ReminderKind {
 
 /// One reminder of the 工作台 / `minplan reminders`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reminder {
     /// Kind.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub kind: ReminderKind,
     /// Chinese title of the kind.
     pub title: String,
@@ -49,6 +51,7 @@ pub struct Reminder {
     /// The message.
     pub message: String,
     /// The date it refers to (expiry, deadline).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub date: Option<Date>,
     /// Days until that date (negative: days past it).
     pub days: Option<i64>,
