@@ -365,14 +365,7 @@ async fn facts_on(exec: &mut sqlx::SqliteConnection, number: &str) -> Result<App
         project_name: s("project_name"),
         holder_name: s("holder_name"),
         credit_code: s("credit_code"),
-        minerals: app["minerals"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|m| m.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        minerals: crate::records::strings(&app["minerals"]),
         capacity: match (
             app["capacity"]["value"].as_f64(),
             app["capacity"]["unit"].as_str(),

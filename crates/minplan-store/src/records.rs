@@ -156,14 +156,7 @@ impl Store {
                     received: app["received"].as_str().map(str::to_string),
                     right_kind: s("right_kind"),
                     kind: s("kind"),
-                    minerals: app["minerals"]
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|m| m.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
+                    minerals: crate::records::strings(&app["minerals"]),
                     geometry: r
                         .get::<Option<String>, _>("geometry_json")
                         .and_then(|g| serde_json::from_str(&g).ok())
@@ -172,4 +165,16 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// The strings of a JSON array (an application's stored `minerals`); anything else gives an
+/// empty list and non-strings are skipped.
+pub(crate) fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -312,14 +312,7 @@ impl Store {
                 name: app["project_name"].as_str().unwrap_or("").to_string(),
                 holder_name: app["holder_name"].as_str().unwrap_or("").to_string(),
                 credit_code: app["credit_code"].as_str().map(str::to_string),
-                minerals: app["minerals"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|m| m.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                minerals: crate::records::strings(&app["minerals"]),
                 capacity,
                 approval: None,
                 geometry,

@@ -48,12 +48,7 @@ pub async fn ensure_token(session: &Session) -> Result<String, AppError> {
     if let Some(t) = current_token(session).await {
         return Ok(t);
     }
-    let t = new_token()?;
-    session
-        .insert(SESSION_KEY, &t)
-        .await
-        .map_err(session_error)?;
-    Ok(t)
+    rotate_token(session).await
 }
 
 /// Replaces the session's token (after login, so a token seen before login is useless after).

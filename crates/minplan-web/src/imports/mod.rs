@@ -95,15 +95,12 @@ fn mode_name(m: BulkMode) -> &'static str {
     }
 }
 
-/// `GET /rights/import`: the form for importing rights from an XLSX or CSV table.
-pub async fn rights_import_page(
-    State(st): State<AppState>,
-    RequireRole { .. }: RequireRole<policy::ManageRegister>,
-) -> Result<Response, AppError> {
+/// The empty form of `table` (仅检查 preselected).
+async fn empty_form(st: &AppState, table: Table) -> Result<Response, AppError> {
     let e = FieldErrors::default();
     render_import(
-        &st,
-        Table::Rights,
+        st,
+        table,
         StatusCode::OK,
         BulkMode::DryRun,
         e,
@@ -113,22 +110,20 @@ pub async fn rights_import_page(
     .await
 }
 
+/// `GET /rights/import`: the form for importing rights from an XLSX or CSV table.
+pub async fn rights_import_page(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ManageRegister>,
+) -> Result<Response, AppError> {
+    empty_form(&st, Table::Rights).await
+}
+
 /// `GET /annual-reports/import`: the form for importing annual reports from a table.
 pub async fn reports_import_page(
     State(st): State<AppState>,
     RequireRole { .. }: RequireRole<policy::ManageRegister>,
 ) -> Result<Response, AppError> {
-    let e = FieldErrors::default();
-    render_import(
-        &st,
-        Table::Reports,
-        StatusCode::OK,
-        BulkMode::DryRun,
-        e,
-        None,
-        String::new(),
-    )
-    .await
+    empty_form(&st, Table::Reports).await
 }
 
 /// `POST /rights/import` (multipart: `file`, `mode` = `dry_run` | `commit` | `skip_invalid`).
