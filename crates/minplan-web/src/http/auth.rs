@@ -1,14 +1,7 @@
 //! Who is asking and what they may do: the login backend (axum-login over the store's
 //! accounts), the role matrix ([`Permission`], [`allowed`] — `docs/roles.md` is its
-//! documentation and `tests/roles.rs` walks it), and the extractors handlers use:
-//!
-//! - [`CurrentUser`]: the logged-in user, if any (never rejects);
-//! - [`RequireRole<P>`]: the logged-in user allowed [`Policy::PERMISSION`]; otherwise a page
-//!   redirects an anonymous visitor to `/login?next=…` (API: 401 `unauthenticated`) and tells a
-//!   logged-in user without the permission 403 (API: `forbidden`), in Chinese.
-//!
-//! For example, `async fn page(RequireRole { user, .. }: RequireRole<policy::ManageUsers>)`
-//! runs only for a logged-in 系统管理员.
+//! documentation and `tests/roles.rs` walks it) and the [`policy`] types that
+//! [`crate::http::extract::RequireRole`] takes.
 //!
 //! A 矿山企业 account (own-only) sees only records whose 统一社会信用代码 equals its
 //! `credit_code`: handlers of such records filter with [`own_credit_code`] / [`may_see`].
@@ -188,7 +181,7 @@ pub fn roles_with(permission: Permission) -> String {
         .join("、")
 }
 
-/// A permission as a type, for [`RequireRole`].
+/// A permission as a type, for [`crate::http::extract::RequireRole`].
 pub trait Policy: Send + Sync + 'static {
     /// The permission required.
     const PERMISSION: Permission;

@@ -3,7 +3,7 @@
 //! application, run the review and save it — then the 审查记录 with the map and the
 //! 审查意见书.
 //!
-//! The form becomes a `minplan-application/1` file ([`crate::application_form`]); the review
+//! The form becomes a `minplan-application/1` file ([`application_form`]; the corner check is [`corner_check`]); the review
 //! is `ReviewEngine::parse` + `ReviewEngine::review_and_save`, exactly as `minplan review`
 //! does, with the web user as the audit actor. Pages: `GET /intake`, `POST /intake`
 //! (`action=check` only checks the coordinates; `action=review` reviews and saves). API:

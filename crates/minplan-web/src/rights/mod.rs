@@ -1,12 +1,14 @@
-//! 矿业权: the register as reviews read it — the rights and the applications under review
-//! (在审) — with a map; a right's detail with its map and audit trail; the import of rights
-//! from GeoJSON (系统管理员, 审批科; [`minplan_store::Store::import_rights`], audited), after
-//! which the review engine is rebuilt. Every logged-in account may look; a 矿山企业 sees its
-//! own rights only. Staff see a right's 登记事项 and the forms of its lifecycle on its page
-//! (handled in [`crate::register_pages`]).
+//! 矿业权: everything about one right lives here.
 //!
-//! Pages `/rights`, `/rights/{id}`; API `/api/rights` (`?format=geojson` for maps),
-//! `/api/rights/{id}`.
+//! - This module: the register as reviews read it — the rights and the applications under
+//!   review (在审) — with a map; a right's page with its map, 登记事项 and audit trail; the
+//!   import of rights from GeoJSON (系统管理员, 审批科; [`minplan_store::Store::import_rights`],
+//!   audited), after which the review engine is rebuilt. Every logged-in account may look; a
+//!   矿山企业 sees its own rights only. Pages `/rights`, `/rights/{id}`; API `/api/rights`
+//!   (`?format=geojson` for maps), `/api/rights/{id}`.
+//! - [`forms`]: the lifecycle forms on a right's page (延续, 变更, 转让, 抵押, 闭坑, 注销).
+//! - [`applications`]: 登记办理 of a reviewed application (决定, 出让, 登记).
+//! - [`api`]: the same lifecycle as JSON.
 
 pub mod api;
 pub mod applications;
