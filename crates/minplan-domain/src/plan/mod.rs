@@ -546,7 +546,7 @@ pub struct ControlLayer {
 /// words quoted from them. The rules are generic; the plan says where it says so.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleBasis {
-    /// Rule number, `R1` … `R15` (DESIGN.md §5).
+    /// Rule number, `R1` … `R15` (`docs/rules.md`).
     pub rule: String,
     /// The sections.
     pub cites: Vec<Citation>,

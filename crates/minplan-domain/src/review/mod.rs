@@ -1,6 +1,6 @@
 //! 规划符合性审查 (conformity review) and 空间查重 (overlap check) of an application.
 //!
-//! [`review`] runs the fifteen rules of DESIGN.md §5 ([`rules`]) against one
+//! [`review`] runs the fifteen rules of `docs/rules.md` ([`rules`]) against one
 //! [`Application`] with a [`ReviewContext`] (the plan, the spatial index, the register, the
 //! supervision lists, the parameters and the time) and returns a [`ConformityReview`]: each
 //! rule's outcome (符合 / 不符合 / 需人工核查 / 不适用) with its severity, its evidence in
@@ -192,7 +192,7 @@ impl Conclusion {
         }
     }
 
-    /// Any 不符合 → 不符合; else any 需人工核查 → 基本符合; else 符合 (DESIGN.md §5).
+    /// Any 不符合 → 不符合; else any 需人工核查 → 基本符合; else 符合 (`docs/rules.md` §1).
     pub fn from_outcomes<'a>(outcomes: impl IntoIterator<Item = &'a RuleOutcome>) -> Conclusion {
         let mut manual = false;
         for o in outcomes {

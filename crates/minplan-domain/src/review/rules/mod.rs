@@ -1,4 +1,4 @@
-//! The rules of 规划符合性审查 (DESIGN.md §5), one module each. Every rule is generic: the
+//! The rules of 规划符合性审查 (`docs/rules.md`), one module each. Every rule is generic: the
 //! numbers come from the plan bundle (prohibitions, blocks, minimum scales, caps) and the
 //! plan's own wording comes from its `rule_basis`, so another county's plan changes the
 //! numbers and citations, not the code.
