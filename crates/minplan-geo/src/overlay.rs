@@ -12,8 +12,8 @@
 //!
 //! Overlaps are classified ([`OverlapClass`]): the parts of an overlap whose mean width
 //! (2 × area ÷ perimeter) is at most [`OverlapOptions::touch_width_m`] are boundaries that
-//! coincide within that width — *touching*, never an overlap (DESIGN.md R12: touching within
-//! 0.01 m is not overlap); what remains is a *sliver* when its area is at most
+//! coincide within that width — *touching*, never an overlap (R12 of `docs/rules.md`:
+//! touching within 0.01 m is not overlap); what remains is a *sliver* when its area is at most
 //! [`OverlapOptions::sliver_area_m2`], else an *overlap*. Boundaries that come within
 //! `touch_width_m` without any shared area are touching too.
 //!

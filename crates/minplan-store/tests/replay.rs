@@ -1,4 +1,4 @@
-//! A stored review re-run from its inputs gives the same opinion (issue 4's reproducibility),
+//! A stored review re-run from its inputs gives the same opinion (`minplan reviews verify`),
 //! even after the register, the layers and the active plan have moved on; a record whose
 //! stored result was altered is caught, by path.
 

@@ -61,8 +61,6 @@ enum Command {
     /// 矿业权人异常名录、严重违法失信名单
     #[command(subcommand, name = "holder-list")]
     HolderList(cmd::register::HolderListCommand),
-    /// 审查性能测试（合成县域；用 --release 运行）
-    Bench(cmd::bench::BenchArgs),
     /// 账号：新建、列表、改密码、停用
     #[command(subcommand)]
     User(cmd::user::UserCommand),
@@ -107,7 +105,6 @@ fn main() -> ExitCode {
         Command::AnnualPlan(a) => cmd::monitor::run_annual_plan(db, a),
         Command::Reminders(a) => cmd::monitor::run_reminders(db, a),
         Command::ScaleTable(c) => cmd::monitor::run_scale_table(db, c),
-        Command::Bench(a) => cmd::bench::run(a),
         Command::User(c) => cmd::user::run(db, c),
         Command::Audit(c) => cmd::audit::run(db, c),
     };

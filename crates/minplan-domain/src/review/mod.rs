@@ -192,7 +192,7 @@ impl Conclusion {
         }
     }
 
-    /// Any 不符合 → 不符合; else any 需人工核查 → 基本符合; else 符合 (`docs/rules.md`).
+    /// Any 不符合 → 不符合; else any 需人工核查 → 基本符合; else 符合 (`docs/rules.md` §1).
     pub fn from_outcomes<'a>(outcomes: impl IntoIterator<Item = &'a RuleOutcome>) -> Conclusion {
         let mut manual = false;
         for o in outcomes {

@@ -495,7 +495,7 @@ pub fn datum_of_epsg(code: u32) -> Option<Datum> {
 }
 
 /// A schematic (示意) region for Suifenhe (绥芬河市, adcode 231081): the rectangle
-/// 130.94–131.24°E, 44.29–44.54°N of DESIGN.md §3, 3° zone 44 with prefix (EPSG:4532),
+/// 130.94–131.24°E, 44.29–44.54°N of `docs/suifenhe.md`, 3° zone 44 with prefix (EPSG:4532),
 /// tolerance 50 m. Stands in for the county outline until a plan bundle supplies the real
 /// one; the name says 示意.
 pub fn suifenhe_schematic() -> Region {

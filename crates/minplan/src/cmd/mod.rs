@@ -1,7 +1,6 @@
 //! One module per command group; each calls library functions and formats their results.
 
 pub mod audit;
-pub mod bench;
 pub mod coords;
 pub mod layer;
 pub mod monitor;
@@ -11,7 +10,6 @@ pub mod report;
 pub mod review;
 pub mod reviews;
 pub mod serve;
-pub mod synth;
 pub mod user;
 
 use anyhow::Context;

@@ -2,7 +2,7 @@
 //! 3° zone 44 plane coordinates **without** the zone prefix ((easting, northing) metres),
 //! centred on Suifenhe so that the plan's own blocks take part.
 //!
-//! Default sizes follow issue 4: 300 000 farmland parcels of about 12 vertices, 500 red-line
+//! Default sizes (those of `BENCHMARKS.md`): 300 000 farmland parcels of about 12 vertices, 500 red-line
 //! polygons of about 5 000 vertices (a few of 100 000), 2 000 existing rights, 1 000
 //! applications.
 

@@ -1,5 +1,5 @@
-//! `minplan bench`: the review benchmark of issue 4 on a synthetic county (or on layers given
-//! as GeoJSON files, so that it can run side by side with PostGIS on identical data).
+//! The review benchmark (`BENCHMARKS.md`) on a synthetic county (or on layers given as GeoJSON
+//! files, so that it can run side by side with PostGIS on identical data).
 //!
 //! Measures: index build; one full review (all fifteen rules and every overlap, not the DOCX)
 //! per application, p50/p99; all existing rights re-reviewed on N threads; peak memory; and,
@@ -7,9 +7,9 @@
 //! no R-tree, no subdivision, no containment shortcuts) on a sample. Writes the overlap areas
 //! per application and feature to a CSV.
 
-use super::synth::{self, SynthSizes};
+use crate::synth::{self, SynthSizes};
 use anyhow::Context;
-use clap::Args;
+use clap::Parser;
 use geo::algorithm::bool_ops::BooleanOps;
 use geo::{Area, BoundingRect, Coord, LineString, MultiPolygon, Polygon};
 use minplan_domain::application::{Application, Quantity, RightKind, parse_application};
@@ -26,8 +26,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// 审查性能测试（合成县域或给定图层）
-#[derive(Args)]
+/// 审查性能测试（合成县域或给定图层；用 --release 运行）
+#[derive(Parser)]
+#[command(
+    name = "minplan-bench",
+    version,
+    about = "审查性能测试（合成县域或给定图层；用 --release 运行）"
+)]
 pub struct BenchArgs {
     /// 随机种子
     #[arg(long, default_value_t = 20261130)]
@@ -566,7 +571,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         args.seed, threads
     );
     println!();
-    println!("| 项目 | minplan | PostGIS 3.3 锚点（issue 4） | 目标 |");
+    println!("| 项目 | minplan | PostGIS 3.3 锚点（见 BENCHMARKS.md） | 目标 |");
     println!("|---|---|---|---|");
     println!(
         "| 索引构建（{} 个要素 → {} 个分块） | {:.2} s | — | ≤ 5 s |",
