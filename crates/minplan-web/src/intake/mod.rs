@@ -30,7 +30,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use minplan_domain::application::CornerOptionsInput;
+use minplan_domain::application::{
+    AgreementReason, ApplicationKind, ChangeKind, CornerOptionsInput, GrantMethod, MiningMethod,
+    RightKind,
+};
 use minplan_store::{ReviewEngine, User};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -65,6 +68,16 @@ fn options(values: &[(&str, &str)], current: &str) -> Vec<Opt> {
 
 fn same(values: &[&'static str]) -> Vec<(&'static str, &'static str)> {
     values.iter().map(|v| (*v, *v)).collect()
+}
+
+/// `values` after an empty choice shown as `blank` (for fields that do not always apply).
+fn blank_then(
+    blank: &'static str,
+    values: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
+    std::iter::once(("", blank))
+        .chain(values.iter().copied())
+        .collect()
 }
 
 /// A point of the corner check, for the table under the map.
@@ -215,42 +228,27 @@ async fn render(
     let other_errors = shown.errors.others(FIELDS);
     let page = IntakePage {
         layout: layout(&sp, "intake"),
-        kinds: options(
-            &same(minplan_domain::application::ApplicationKind::LABELS),
-            &form.kind,
-        ),
+        kinds: options(&same(ApplicationKind::LABELS), &form.kind),
         changes: options(
-            &[
-                ("", "（非变更申请不填）"),
-                ("扩大范围", "扩大范围"),
-                ("缩小范围", "缩小范围"),
-                ("变更矿种", "变更矿种"),
-                ("变更规模", "变更规模"),
-            ],
+            &blank_then("（非变更申请不填）", &same(ChangeKind::LABELS)),
             &form.change,
         ),
-        right_kinds: options(&same(&["采矿权", "探矿权"]), &form.right_kind),
+        right_kinds: options(&same(RightKind::LABELS), &form.right_kind),
         methods: options(
-            &[
-                ("", "（探矿权不填）"),
-                ("露天", "露天"),
-                ("地下", "地下"),
-                ("露天+地下", "露天+地下"),
-                ("井采", "井采"),
-            ],
+            &blank_then("（探矿权不填）", &same(MiningMethod::LABELS)),
             &form.mining_method,
         ),
         capacity_units: options(&same(&["万立方米/年", "万吨/年"]), &form.capacity_unit),
         reserves_units: options(&same(&["万立方米", "万吨"]), &form.reserves_unit),
-        grant_methods: options(&same(&["招标", "拍卖", "挂牌", "协议"]), &form.grant_method),
+        grant_methods: options(&same(GrantMethod::LABELS), &form.grant_method),
         reasons: options(
-            &[
-                ("", "（非协议出让不填）"),
-                ("重点建设项目", "国务院批准的重点建设项目"),
-                ("深部或上部同类矿产", "已设采矿权深部或上部的同类矿产"),
-                ("探转采", "探矿权人申请其勘查区块内的采矿权"),
-                ("其他", "其他情形（须说明）"),
-            ],
+            &blank_then(
+                "（非协议出让不填）",
+                &AgreementReason::ALL
+                    .iter()
+                    .map(|r| (r.code(), r.label()))
+                    .collect::<Vec<_>>(),
+            ),
             &form.agreement_reason,
         ),
         wetland: options(&yes_no, &form.wetland),
