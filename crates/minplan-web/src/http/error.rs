@@ -162,7 +162,9 @@ impl AppError {
     /// The JSON body ([`ApiError`]).
     pub fn body(&self) -> ApiError {
         let fields = match self {
-            AppError::Invalid(f) => Some(f.iter().map(FieldProblem::from).collect()),
+            AppError::Invalid(f) | AppError::Store(StoreError::Invalid(f)) => {
+                Some(f.iter().map(FieldProblem::from).collect())
+            }
             _ => None,
         };
         ApiError {
