@@ -580,3 +580,79 @@ fn a_ring_of_scattered_points_lists_twenty_crossings_and_says_there_are_more() {
     assert!(crossings[20].message.contains("只列出前 20 处"));
     assert!(r.has_errors());
 }
+
+/// The notice's own figures are compared with the reading: the Liaoning table (8 + 11 points,
+/// stated 1.0685 km², the published figure) agrees; a stated area or point count that the
+/// reading does not give is an error naming the line, the stated figure and what was read.
+#[test]
+fn stated_area_and_point_count_are_cross_checked() {
+    let text = std::fs::read_to_string(data("liaoning_as_announcement_table.txt")).unwrap();
+    let opts = ParseOptions::default();
+    let r = parse_str(&text, &opts);
+    assert_eq!(r.stated.areas.len(), 1);
+    assert_eq!(r.stated.areas[0].km2, 1.0685);
+    assert_eq!(r.stated.points_read, 19);
+    assert!(
+        !kinds(&r).contains(&ProblemKind::StatedFigureMismatch),
+        "{:#?}",
+        r.problems
+    );
+    // The same table with another stated area: an error at that line.
+    let wrong = text.replace("1.0685", "1.0700");
+    let r = parse_str(&wrong, &opts);
+    let p = problem(&r, ProblemKind::StatedFigureMismatch);
+    assert_eq!(p.severity, Severity::Error);
+    assert_eq!(p.line, Some(26));
+    assert!(
+        p.message.contains("1.0700平方公里") && p.message.contains("1.0685 km²"),
+        "{}",
+        p.message
+    );
+    // A stated point count: 19 (or 8 and 11, one per block) agrees; 20 does not.
+    for (stated, ok) in [
+        ("矿区范围由19个拐点圈定", true),
+        ("金藏采区由8个拐点圈定，远东采区由十一个拐点圈定", true),
+        ("矿区范围由二十个拐点圈定", false),
+    ] {
+        let r = parse_str(&format!("{stated}\n{text}"), &opts);
+        let mismatch = r
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::StatedFigureMismatch && p.severity == Severity::Error);
+        assert_eq!(mismatch, !ok, "{stated}: {:#?}", r.problems);
+    }
+    // A dropped point (the last row of the second block removed) is caught by the count.
+    let last = text
+        .lines()
+        .find(|l| l.starts_with("11,"))
+        .expect("point 11 of the second block")
+        .to_string();
+    let dropped = format!(
+        "矿区范围由19个拐点圈定\n{}",
+        text.replace(&format!("{last}\n"), "")
+    );
+    let r = parse_str(&dropped, &opts);
+    assert_eq!(r.stated.points_read, 18);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::StatedFigureMismatch
+                && p.severity == Severity::Error
+                && p.message.contains("由 19 个拐点")
+                && p.message.contains("读到的是 18 个")),
+        "{:#?}",
+        r.problems
+    );
+}
+
+/// A stated area that cannot be compared (no CRS, so no area) is said, not passed over.
+#[test]
+fn a_stated_area_without_computed_areas_is_a_warning() {
+    let r = parse_str(
+        "面积:0.5平方公里\n点号 X Y\n1 4907000 420000\n2 4907000 420100\n3 4907100 420100\n",
+        &ParseOptions::default(),
+    );
+    let p = problem(&r, ProblemKind::StatedFigureMismatch);
+    assert_eq!(p.severity, Severity::Warning);
+    assert!(p.message.contains("无法核对"), "{}", p.message);
+}

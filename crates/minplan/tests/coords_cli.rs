@@ -131,3 +131,38 @@ fn nothing_readable_exits_2() {
     std::fs::remove_file(&empty).ok();
     assert_eq!(code, 2);
 }
+
+/// A notice whose stated area the reading does not give exits 1 with the stated figure, the
+/// computed areas and the line named; the JSON carries what the file states.
+#[test]
+fn a_stated_area_that_does_not_match_exits_1() {
+    let text = std::fs::read_to_string(data("liaoning_as_announcement_table.txt")).unwrap();
+    let dir = std::env::temp_dir().join(format!("minplan-stated-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("wrong-area.txt");
+    std::fs::write(&f, text.replace("1.0685", "1.2000")).unwrap();
+    let (code, j) = json(&["coords", "check", f.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(j["stated"]["areas"][0]["km2"], 1.2);
+    assert_eq!(j["stated"]["areas"][0]["line"], 26);
+    assert_eq!(j["stated"]["points_read"], 19);
+    let p = j["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "stated_figure_mismatch")
+        .expect("the mismatch is a problem");
+    assert_eq!(p["severity"], "error");
+    let m = p["message"].as_str().unwrap();
+    assert!(
+        m.contains("第26行") && m.contains("1.2000平方公里") && m.contains("1.0685 km²"),
+        "{m}"
+    );
+    let (code, text) = run(&["coords", "check", f.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("文件说明的面积（第26行）：1.2000平方公里"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

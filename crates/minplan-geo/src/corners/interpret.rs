@@ -321,6 +321,7 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
         problems,
         areas,
         region: region_name,
+        stated: super::StatedFigures::default(),
     }
 }
 

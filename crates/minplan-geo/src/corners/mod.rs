@@ -42,12 +42,14 @@ mod layout_table;
 mod points;
 mod raw;
 mod report_json;
+mod stated;
 mod text;
 mod validate;
 mod wkt;
 
 pub use dms::{AngleError, parse_angle};
 pub use points::CornerPoints;
+pub use stated::{StatedArea, StatedCount, StatedFigures};
 pub use validate::{PlaneRing, ValidateOptions, distance_to_ring, point_in_ring, validate_rings};
 
 use crate::crs::{Crs, GaussKrugerZone};
@@ -243,6 +245,10 @@ pub enum ProblemKind {
     UnsupportedGeometry,
     /// The input holds no points at all. Error.
     NoPoints,
+    /// The input states a number of 拐点 or an area that the reading does not give: error
+    /// (points dropped or added, a wrong area); a warning when the stated area matches only the
+    /// Gauss-plane area or cannot be compared (areas not computed).
+    StatedFigureMismatch,
 }
 
 /// One problem, with where it is.
@@ -427,6 +433,9 @@ pub struct CornerReport {
     pub areas: Option<Areas>,
     /// Name of the region checked against, or `None` when no region was given.
     pub region: Option<String>,
+    /// What the input states about itself (面积, number of 拐点) and the points read, compared
+    /// in the problems ([`ProblemKind::StatedFigureMismatch`]).
+    pub stated: StatedFigures,
 }
 
 impl CornerReport {
@@ -542,5 +551,7 @@ pub fn parse_bytes(input: &[u8], opts: &ParseOptions) -> CornerReport {
 /// them, and computes their areas. Never fails: everything wrong is a [`Problem`].
 pub fn parse_str(input: &str, opts: &ParseOptions) -> CornerReport {
     let raw = raw::read(input, opts);
-    interpret::interpret(raw, opts)
+    let mut report = interpret::interpret(raw, opts);
+    stated::cross_check(input, &mut report);
+    report
 }

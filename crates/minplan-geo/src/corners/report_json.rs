@@ -40,6 +40,7 @@ pub(crate) fn to_json(r: &CornerReport) -> Value {
         "area_km2": r.areas.as_ref().map(|a| a.km2),
         "areas": r.areas,
         "region": r.region,
+        "stated": r.stated,
         "has_errors": r.has_errors(),
     })
 }

@@ -113,6 +113,9 @@ pub struct CornerCheck {
     pub rings_lonlat: Vec<CornerRingLonLat>,
     /// Problems of the stated options (`crs`, `zone`, `datum`).
     pub option_problems: Vec<FieldProblem>,
+    /// What the input states about itself (面积, number of 拐点) and the points read; the
+    /// comparison is in `problems` (`stated_figure_mismatch`).
+    pub stated: minplan_geo::corners::StatedFigures,
     /// Whether the coordinates can be used: no error, something read, options fine.
     pub ok: bool,
 }
@@ -423,6 +426,7 @@ impl CornerCheck {
                     message: m.clone(),
                 })
                 .collect(),
+            stated: report.stated.clone(),
             ok: !report.has_errors() && !report.nothing_read() && option_problems.is_empty(),
         }
     }

@@ -157,6 +157,16 @@ fn print_human(file: &std::path::Path, r: &CornerReport) {
         println!("  · {n}");
     }
     println!("块段：{} 个，圈：{} 个", r.blocks.len(), r.ring_count());
+    // What the file states about itself, beside what was read (compared in the problems).
+    for a in &r.stated.areas {
+        println!("文件说明的面积（第{}行）：{}", a.line, a.as_written);
+    }
+    for c in &r.stated.point_counts {
+        println!(
+            "文件说明的拐点数（第{}行）：{} 个；读到 {} 个",
+            c.line, c.points, r.stated.points_read
+        );
+    }
     for b in &r.blocks {
         println!();
         println!("【{}】", b.name);
