@@ -129,14 +129,36 @@ fn count_number(s: &str) -> Option<usize> {
     (n > 0).then_some(n)
 }
 
+/// Words before `面积` that make it the area of the coordinates (矿区面积, 出让面积, 勘查面积,
+/// 区块面积, 采区面积, 总面积 …); a bare `面积` at the start of a line or after punctuation is
+/// one too. Other areas a notice mentions (占用林地面积, 耕地面积) are not.
+fn of_the_area(before: &str) -> bool {
+    let tail: String = {
+        let chars: Vec<char> = before.chars().collect();
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    };
+    let last = tail.chars().last();
+    last.is_none_or(|c| !c.is_alphabetic() || c.is_ascii())
+        || [
+            "矿区", "范围", "出让", "勘查", "区块", "采区", "矿段", "矿权", "登记", "申请", "总",
+            "拟设", "开采",
+        ]
+        .iter()
+        .any(|w| tail.contains(w))
+}
+
 /// Reads the figures `input` states about itself.
 pub fn find(input: &str) -> StatedFigures {
     let mut out = StatedFigures::default();
     for (i, line) in input.lines().enumerate() {
         let mut rest = line;
         while let Some(at) = rest.find("面积") {
+            let before = &rest[..at];
             let after = &rest[at + "面积".len()..];
             rest = after;
+            if !of_the_area(before) {
+                continue;
+            }
             let start = after.trim_start_matches(filler);
             let Some((number, tail)) = leading_number(start) else {
                 continue;
@@ -308,7 +330,7 @@ mod tests {
         let s = find(
             "4、矿区范围:矿区范围由 14个拐点圈定,矿区面积约 0.03平方公里。\n\
              面积:0.044600平方千米,拐点坐标如下\n面积(㎞2) | 拐点\n\
-             开采面积为12.5公顷；由十四个拐点圈定；面积 ３．５ 亩",
+             开采面积为12.5公顷；由十四个拐点圈定；面积 ３．５ 亩；占用林地面积0.2公顷",
         );
         let areas: Vec<(f64, f64, usize)> = s
             .areas
