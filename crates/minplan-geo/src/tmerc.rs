@@ -8,7 +8,8 @@
 //! use PROJ's own `tmerc` vectors).
 //!
 //! Coordinates: longitude/latitude in degrees (CGCS2000 geodetic); easting/northing in metres.
-//! The caller adds any zone prefix to the false easting (see [`crate::crs`]).
+//! The caller adds any zone prefix to the false easting (the Gauss–Krüger zones build their
+//! projection with it).
 
 use crate::ellipsoid::Ellipsoid;
 

@@ -602,7 +602,7 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
 }
 
 impl Store {
-    /// Imports rights from a table (see the [module documentation](crate::bulk)): each
+    /// Imports rights from a table (see the module documentation of `bulk`): each
     /// right gets an `import` event dated 有效期起, and each mining right a mine.
     ///
     /// # Errors

@@ -351,7 +351,7 @@ impl Store {
         ))
     }
 
-    /// The reminders on `today` ([`monitoring::reminders`]); `credit_code` keeps those of one
+    /// The reminders on `today` (`monitoring::reminders`); `credit_code` keeps those of one
     /// holder (a 矿山企业 account's own).
     ///
     /// # Errors

@@ -7,7 +7,7 @@
 //!
 //! * **Which rights count in a year**: those whose licence is in force on 31 December of it
 //!   (年末在册; [`crate::register::RightHistory::state_on`]). The counts use the same
-//!   [`RegisterStats`] as the review's R6/R7 and what-if, so the review and the indicators
+//!   `RegisterStats` as the review's R6/R7 and what-if, so the review and the indicators
 //!   agree for the same register.
 //! * **矿业总产值** (万元): Σ output value of the annual reports of the year.
 //! * **矿山企业数量** (个): distinct holders (统一社会信用代码) of mining rights in force;
@@ -27,10 +27,10 @@
 //!   value projects as itself; never below 0, percentages never above 100.
 //!
 //! The parts, one file per step: [`specs`] (what is monitored), [`measure`] (one year's
-//! values from the register and the reports), [`status`] (status and projection),
-//! [`assess`] (a year's indicator report), [`evaluation`] (规划实施评估 in 专栏1's layout),
-//! [`mines_required`] (which mines owe an annual report), [`annual_plan`] (the draft 年度计划)
-//! and [`reminders`] (the 工作台's reminders).
+//! values from the register and the reports), `status` (status and projection),
+//! `assess` (a year's indicator report), `evaluation` (规划实施评估 in 专栏1's layout),
+//! `mines_required` (which mines owe an annual report), `annual_plan` (the draft 年度计划)
+//! and `reminders` (the 工作台's reminders).
 
 pub mod annual_plan;
 pub mod assess;

@@ -1,6 +1,6 @@
 //! The plan as data (矿产资源总体规划).
 //!
-//! A [`Plan`] is built only by [`crate::bundle::load_bundle`], which checks it; once you hold
+//! A [`Plan`] is built only by the bundle loader (`bundle::load_bundle`), which checks it; once you hold
 //! one, every figure carries a [`Citation`] into the plan text and every geometry is a valid
 //! polygon in CGCS2000 longitude/latitude (EPSG:4490, RFC 7946 order, exterior rings
 //! counter-clockwise). Geometry the plan text does not give is flagged `schematic` (示意).

@@ -160,8 +160,7 @@ pub async fn api_verify(
         rows: r.rows,
         last_id: r.last_id,
         head_hash: r.head_hash.clone(),
-        problems: serde_json::to_value(&r.problems)
-            .map_err(|e| AppError::Store(minplan_store::StoreError::Internal(e.to_string())))?,
+        problems: crate::http::json::json_value(&r.problems)?,
         first_break: r.first_break,
     }))
 }

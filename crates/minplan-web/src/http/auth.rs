@@ -1,7 +1,7 @@
 //! Who is asking and what they may do: the login backend (axum-login over the store's
 //! accounts), the role matrix ([`Permission`], [`allowed`] — `docs/roles.md` is its
-//! documentation and `tests/roles.rs` walks it) and the [`policy`] types that
-//! [`crate::http::extract::RequireRole`] takes.
+//! documentation and `tests/roles.rs` walks it) and the [`policy`] types that the
+//! `RequireRole` extractor (module `extract`, which depends on this one) takes.
 //!
 //! A 矿山企业 account (own-only) sees only records whose 统一社会信用代码 equals its
 //! `credit_code`: handlers of such records filter with [`own_credit_code`] / [`may_see`].
@@ -181,7 +181,7 @@ pub fn roles_with(permission: Permission) -> String {
         .join("、")
 }
 
-/// A permission as a type, for [`crate::http::extract::RequireRole`].
+/// A permission as a type, for the `RequireRole` extractor.
 pub trait Policy: Send + Sync + 'static {
     /// The permission required.
     const PERMISSION: Permission;

@@ -8,7 +8,7 @@
 //!
 //! A page puts the token into its forms from its layout:
 //! `<input type="hidden" name="csrf_token" value="{{ layout.csrf }}">` (the layout takes it
-//! from the request context, see `crate::http::context`). A JSON client reads it from
+//! from the request context, which calls [`ensure_token`]). A JSON client reads it from
 //! `GET /api/session` (`csrf_token`).
 
 use crate::http::error::AppError;

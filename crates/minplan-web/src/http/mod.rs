@@ -1,7 +1,8 @@
 //! Shared HTTP plumbing of every capability: the one error type and its JSON body
 //! ([`error`]), the server's state ([`state`]), accounts' sessions and the role matrix
 //! ([`auth`]), CSRF ([`csrf`]), security headers and Chinese errors for bare responses
-//! ([`security`]), the layers around every route ([`harden`]), forms ([`forms`]), the request
+//! ([`security`]), the layers around every route ([`harden`]), forms ([`forms`]), serde names and JSON values
+//! ([`json`]), the request
 //! context ([`context`]), page layout and shared view helpers ([`views`]), what map pages tell
 //! the map script ([`mapview`]), file downloads ([`download`]) and the embedded assets
 //! ([`assets`]). Nothing here imports a capability.
@@ -15,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod forms;
 pub mod harden;
+pub mod json;
 pub mod mapview;
 pub mod security;
 pub mod state;

@@ -87,6 +87,18 @@ async fn render_import(
     Ok((status, Html(page.render()?)).into_response())
 }
 
+/// The form again with its problems (422), nothing imported.
+async fn refused(
+    st: &AppState,
+    table: Table,
+    mode: BulkMode,
+    errors: FieldErrors,
+    file_name: String,
+) -> Result<Response, AppError> {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    render_import(st, table, status, mode, errors, None, file_name).await
+}
+
 fn mode_name(m: BulkMode) -> &'static str {
     match m {
         BulkMode::DryRun => "dry_run",
@@ -201,16 +213,7 @@ async fn import_submit(
         _ => None,
     };
     let Some(rows) = rows else {
-        return render_import(
-            st,
-            table,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            mode,
-            errors,
-            None,
-            name,
-        )
-        .await;
+        return refused(st, table, mode, errors, name).await;
     };
     let plan = st.plan().await;
     let who = actor(user);
@@ -231,29 +234,11 @@ async fn import_submit(
         Ok(o) => o,
         Err(StoreError::BadInput(m)) => {
             errors.push("file", format!("{m}；未导入"));
-            return render_import(
-                st,
-                table,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                mode,
-                errors,
-                None,
-                name,
-            )
-            .await;
+            return refused(st, table, mode, errors, name).await;
         }
         Err(StoreError::Invalid(fs)) => {
             let errors = FieldErrors(fs);
-            return render_import(
-                st,
-                table,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                mode,
-                errors,
-                None,
-                name,
-            )
-            .await;
+            return refused(st, table, mode, errors, name).await;
         }
         Err(e) => return Err(e.into()),
     };

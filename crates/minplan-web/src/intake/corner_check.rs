@@ -14,6 +14,7 @@ use crate::http::error::AppError;
 use crate::http::error::{ApiResult, FieldProblem};
 use crate::http::extract::RequireRole;
 use crate::http::forms::{SubmittedForm, json_body};
+use crate::http::json::serde_name;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -57,14 +58,6 @@ pub fn check(
         (None, None) => corners::parse_str("", &opts),
     };
     (report, problems)
-}
-
-/// The name serde gives a unit enum variant (`snake_case` in minplan-geo), or "".
-fn variant_name<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// The corner check of `POST /api/corners/check` and of the 申请受理 page (one value for
@@ -356,8 +349,8 @@ impl CornerCheck {
                     }
                 }
                 CornerProblem {
-                    kind: variant_name(&p.kind),
-                    severity: variant_name(&p.severity),
+                    kind: serde_name(&p.kind),
+                    severity: serde_name(&p.severity),
                     severity_label: p.severity.label_zh().to_string(),
                     message: p.message.clone(),
                     points: p.points.clone(),
@@ -369,14 +362,14 @@ impl CornerCheck {
             .collect();
         let areas = report.areas.as_ref();
         CornerCheck {
-            layout: variant_name(&report.layout),
+            layout: serde_name(&report.layout),
             layout_name: report.layout.label_zh().to_string(),
             crs: report.crs.map(|c| c.epsg()),
             crs_name: report.crs.map(|c| c.to_string()),
-            datum: report.datum.as_ref().map(variant_name),
+            datum: report.datum.as_ref().map(serde_name),
             zone: report.zone.map(|z| CornerZone {
                 zone: u32::from(z.zone),
-                width: variant_name(&z.width),
+                width: serde_name(&z.width),
                 central_meridian: z.central_meridian(),
             }),
             notes: report.crs_basis.clone(),

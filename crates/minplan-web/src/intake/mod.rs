@@ -640,9 +640,7 @@ pub async fn api_review(
                 conclusion: review.conclusion.label().to_string(),
                 url: id.map(|id| format!("/reviews/{id}")),
                 docx_url: id.map(|id| format!("/reviews/{id}/docx")),
-                review: serde_json::to_value(&review).map_err(|e| {
-                    AppError::Store(minplan_store::StoreError::Internal(e.to_string()))
-                })?,
+                review: crate::http::json::json_value(&review)?,
             };
             let status = if id.is_some() {
                 StatusCode::CREATED

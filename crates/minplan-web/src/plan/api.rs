@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::http::error::{ApiError, ApiResult, AppError};
+use crate::http::json::{json_value, serde_name};
 use crate::plan::views::*;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -74,17 +75,10 @@ pub struct ControlLayerSummary {
     pub url: Option<String>,
 }
 
-fn variant_name<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 impl ControlLayerSummary {
     fn of(l: &ControlLayer) -> ControlLayerSummary {
         ControlLayerSummary {
-            kind: variant_name(&l.kind),
+            kind: serde_name(&l.kind),
             slug: l.kind.slug().to_string(),
             name: l.name.clone(),
             source: None,
@@ -164,11 +158,6 @@ pub struct PlanVersions {
     pub plans: Vec<PlanVersionInfo>,
 }
 
-fn value<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
-    serde_json::to_value(v)
-        .map_err(|e| AppError::Store(minplan_store::StoreError::Internal(e.to_string())))
-}
-
 /// `GET /api/plan`: the plan without geometry (identity, region, baseline, 专栏1, indicators,
 /// block groups and block attributes, key areas, prohibitions, admission, layer summaries),
 /// with the stored version.
@@ -179,10 +168,10 @@ pub async fn plan(State(st): State<AppState>) -> ApiResult<Json<PlanData>> {
     let z = p.region.zone;
     Ok(Json(PlanData {
         version: sp.info.clone(),
-        identity: value(&p.identity)?,
+        identity: json_value(&p.identity)?,
         region: PlanRegion {
             name: p.region.name.clone(),
-            towns: value(&p.region.towns)?,
+            towns: json_value(&p.region.towns)?,
             zone: PlanZone {
                 epsg: z.epsg(),
                 epsg_without_prefix: z.with_prefix(false).epsg(),
@@ -193,14 +182,14 @@ pub async fn plan(State(st): State<AppState>) -> ApiResult<Json<PlanData>> {
             outline_schematic: p.region.outline_schematic,
             outline_source: p.region.outline_source.clone(),
         },
-        baseline: value(&p.baseline)?,
+        baseline: json_value(&p.baseline)?,
         previous_round: previous_round_views(p),
         indicators: indicator_views(p),
-        block_groups: value(&p.block_groups)?,
+        block_groups: json_value(&p.block_groups)?,
         blocks: block_views(p),
-        key_areas: value(&p.key_areas)?,
-        prohibitions: value(&p.prohibitions)?,
-        admission: value(&p.admission)?,
+        key_areas: json_value(&p.key_areas)?,
+        prohibitions: json_value(&p.prohibitions)?,
+        admission: json_value(&p.admission)?,
         control_layers: p
             .control_layers
             .iter()
@@ -210,7 +199,7 @@ pub async fn plan(State(st): State<AppState>) -> ApiResult<Json<PlanData>> {
                 ..ControlLayerSummary::of(l)
             })
             .collect(),
-        warnings: value(&sp.loaded.warnings)?,
+        warnings: json_value(&sp.loaded.warnings)?,
     }))
 }
 

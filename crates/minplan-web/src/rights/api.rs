@@ -9,6 +9,7 @@ use crate::http::auth::{actor, policy};
 use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::forms::json_body;
+use crate::http::json::json_value;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -37,10 +38,6 @@ async fn write<T>(
     let v = work.await?;
     st.rebuild_engine().await?;
     Ok(Json(v))
-}
-
-fn value<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or_default()
 }
 
 /// `{application, status}`: the decision recorded.
@@ -163,7 +160,7 @@ pub async fn grant(
         st.store.record_grant(&number, &g, &actor(&user)).await?;
         Ok(GrantRecorded {
             application: number.clone(),
-            grant: value(&g),
+            grant: json_value(&g)?,
         })
     })
     .await

@@ -110,10 +110,7 @@ pub async fn reminders(
         .await?
         .into_iter()
         .map(|r| {
-            let kind = serde_json::to_value(r.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let kind = crate::http::json::serde_name(&r.kind);
             let href = match (&r.right_id, r.mine_id) {
                 (Some(id), _) => format!("/rights/{}", crate::http::auth::percent_encode(id)),
                 (None, Some(_)) => "/annual-reports".into(),

@@ -1,6 +1,6 @@
-//! The reminders of the 工作台 and `minplan reminders`, one file per subject: [`licences`]
-//! (licences ending or ended, closure reports awaiting acceptance), [`annual_reports`]
-//! (reports due or overdue) and [`caps`] (the plan's caps near or exceeded).
+//! The reminders of the 工作台 and `minplan reminders`, one file per subject: `licences`
+//! (licences ending or ended, closure reports awaiting acceptance), `annual_reports`
+//! (reports due or overdue) and `caps` (the plan's caps near or exceeded).
 
 mod annual_reports;
 mod caps;
