@@ -542,11 +542,11 @@ fn announcement_table_with_named_rings_and_restarting_labels() {
         Some((363.0, 10.0))
     );
     assert_eq!(r.areas.as_ref().unwrap().km2, 1.0685);
-    // The line stating the area is not silently dropped.
-    let unread = problem(&r, ProblemKind::UnreadableLine);
+    // The line stating the area is not silently dropped: it is the stated area, checked.
+    assert_eq!(r.stated.areas.len(), 1);
     assert_eq!(
-        (unread.severity, unread.line),
-        (Severity::Warning, Some(26))
+        (r.stated.areas[0].line, r.stated.areas[0].km2),
+        (26, 1.0685)
     );
 }
 

@@ -205,6 +205,8 @@ fn polygon(
                 x: y,
                 y: x,
                 line: None,
+                lines: Vec::new(),
+                alt: None,
             });
         }
         if extra_dim {

@@ -38,11 +38,11 @@ mod geojson;
 mod interpret;
 mod layout_kv;
 mod layout_mnr;
-mod layout_table;
 mod points;
 mod raw;
 mod report_json;
 mod stated;
+mod table;
 mod text;
 mod validate;
 mod wkt;
@@ -201,6 +201,18 @@ pub enum ProblemKind {
     HoleOutsideShell,
     /// Two rings of the input overlap (shared area above 0.01 m²). Error.
     RingsOverlap,
+    /// Header words contradict the values (经度/纬度 over 7- and 8-digit plane coordinates,
+    /// or longitude and latitude columns the other way round); the values are trusted.
+    /// Warning.
+    HeaderMismatch,
+    /// Geographic numbers that read both as decimal degrees and as `ddd.mmss` with no
+    /// declaration; the reading chosen and why is stated. Warning.
+    AmbiguousNotation,
+    /// An export placeholder row (`| 11 | 0 | 0 |`), skipped. Warning.
+    PlaceholderRow,
+    /// A point given in two pairs of columns (plane and geographic) whose two positions
+    /// differ by more than 0.05 m. Error.
+    PairsDisagree,
     /// A number contains masked digits (`*`) or other non-numeric characters. Error.
     JunkInNumber,
     /// A coordinate is missing from a row. Error.
@@ -550,8 +562,56 @@ pub fn parse_bytes(input: &[u8], opts: &ParseOptions) -> CornerReport {
 /// Reads corner coordinates from text (see the module documentation for the layouts), checks
 /// them, and computes their areas. Never fails: everything wrong is a [`Problem`].
 pub fn parse_str(input: &str, opts: &ParseOptions) -> CornerReport {
-    let raw = raw::read(input, opts);
+    let raw = read_raw(input, opts);
     let mut report = interpret::interpret(raw, opts);
     stated::cross_check(input, &mut report);
     report
+}
+
+/// Detects the layout and reads it: GeoJSON and WKT by their first characters, the MNR
+/// key=value file by an `XYnnn=` line, the MNR 报盘 layout by a ring terminator line
+/// (`*,起标高,止标高,名称,圈属性`: a `*` then a comma — masked words such as `**县**矿` are
+/// not terminators), anything else as a free-form table.
+fn read_raw(input: &str, opts: &ParseOptions) -> raw::RawDoc {
+    let input = input.trim_start_matches('\u{feff}');
+    let trimmed = input.trim_start();
+    if trimmed.starts_with('{') {
+        return geojson::read(input);
+    }
+    let upper: String = trimmed.chars().take(40).collect::<String>().to_uppercase();
+    if upper.starts_with("POLYGON")
+        || upper.starts_with("MULTIPOLYGON")
+        || upper.starts_with("SRID=")
+    {
+        return wkt::read(input);
+    }
+    let norm = text::normalize(input);
+    let lines: Vec<&str> = norm.lines().collect();
+    if lines.iter().any(|l| layout_kv_line(l)) {
+        return layout_kv::read(&lines);
+    }
+    if lines.iter().any(|l| mnr_terminator(l)) {
+        return layout_mnr::read(&lines);
+    }
+    table::read(&lines, opts)
+}
+
+/// `XYnnn=…`: a line of the MNR key=value submission file.
+fn layout_kv_line(l: &str) -> bool {
+    let t = l.trim_start();
+    let b = t.as_bytes();
+    b.len() > 3
+        && (b[0] == b'X' || b[0] == b'x')
+        && (b[1] == b'Y' || b[1] == b'y')
+        && t[2..]
+            .find('=')
+            .is_some_and(|eq| eq > 0 && t[2..2 + eq].trim().bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// `*,起标高,止标高,名称,圈属性,`: a `*`, then (after spaces) a comma, and at least four
+/// comma-separated fields.
+fn mnr_terminator(l: &str) -> bool {
+    let t = l.trim_start();
+    t.strip_prefix('*')
+        .is_some_and(|rest| rest.trim_start().starts_with(',') && rest.matches(',').count() >= 4)
 }

@@ -1,8 +1,9 @@
 //! What a layout reader hands on: rings of entered values, before any interpretation of
 //! datum, zone, prefix or axis order.
 
+use super::Datum;
 use super::text::{self, Hints};
-use super::{ElevationRange, Layout, ParseOptions, Problem, ProblemKind, RingRole, Severity};
+use super::{ElevationRange, Layout, Problem, ProblemKind, RingRole, Severity};
 
 /// Whether the numbers are plane metres or geographic degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +24,29 @@ pub(crate) struct RawPoint {
     pub x: Option<f64>,
     /// Y column value (easting or longitude); `None` when unreadable.
     pub y: Option<f64>,
+    /// First input line of the point (1-based).
     pub line: Option<usize>,
+    /// Every input line the point's cells came from (a Word table pasted one cell per line
+    /// spreads a point over several lines); empty when the layout has no lines (GeoJSON).
+    pub lines: Vec<usize>,
+    /// The same point in a second pair of columns (another datum, or geographic beside plane),
+    /// read and cross-checked but not used for geometry.
+    pub alt: Option<AltPair>,
+}
+
+/// A second reading of a point from other columns of the same row.
+#[derive(Debug, Clone)]
+pub(crate) struct AltPair {
+    /// Whether these are plane metres or degrees.
+    pub kind: CoordKind,
+    /// The datum the header gives these columns, when it gives one.
+    pub datum: Option<Datum>,
+    pub x_text: String,
+    pub y_text: String,
+    /// Northing or latitude.
+    pub x: Option<f64>,
+    /// Easting or longitude.
+    pub y: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,45 +89,6 @@ impl RawDoc {
             rfc7946: false,
         }
     }
-}
-
-/// Detects the layout and reads it.
-pub(crate) fn read(input: &str, opts: &ParseOptions) -> RawDoc {
-    let input = input.trim_start_matches('\u{feff}');
-    let trimmed = input.trim_start();
-    if trimmed.starts_with('{') {
-        return super::geojson::read(input);
-    }
-    let upper: String = trimmed.chars().take(40).collect::<String>().to_uppercase();
-    if upper.starts_with("POLYGON")
-        || upper.starts_with("MULTIPOLYGON")
-        || upper.starts_with("SRID=")
-    {
-        return super::wkt::read(input);
-    }
-    let norm = text::normalize(input);
-    let lines: Vec<&str> = norm.lines().collect();
-    if lines.iter().any(|l| layout_kv_line(l)) {
-        return super::layout_kv::read(&lines);
-    }
-    if lines
-        .iter()
-        .any(|l| l.trim_start().starts_with('*') && l.contains(','))
-    {
-        return super::layout_mnr::read(&lines);
-    }
-    super::layout_table::read(&lines, opts)
-}
-
-fn layout_kv_line(l: &str) -> bool {
-    let t = l.trim_start();
-    let b = t.as_bytes();
-    b.len() > 3
-        && (b[0] == b'X' || b[0] == b'x')
-        && (b[1] == b'Y' || b[1] == b'y')
-        && t[2..]
-            .find('=')
-            .is_some_and(|eq| eq > 0 && t[2..2 + eq].trim().bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// Reads one coordinate cell; on failure records a problem naming the line, the label and
@@ -177,6 +161,8 @@ pub(crate) fn plane_point(
         x,
         y,
         line,
+        lines: line.into_iter().collect(),
+        alt: None,
     }
 }
 

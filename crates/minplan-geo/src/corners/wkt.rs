@@ -102,6 +102,8 @@ pub(crate) fn read(input: &str) -> RawDoc {
                     x: y,
                     y: x,
                     line: Some(1),
+                    lines: vec![1],
+                    alt: None,
                 });
             }
             if extra {

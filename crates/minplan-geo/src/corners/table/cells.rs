@@ -1,0 +1,223 @@
+//! Cells of a pasted table and what each looks like: coordinates by their digits (7-digit
+//! northing, 8-digit prefixed or 6-digit easting, degrees with marks, decimal degrees), masked
+//! numbers, point labels, other numbers and words.
+
+/// What a cell looks like, judged from its characters only (digit counts, marks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// 7 integer digits: a Gauss–Krüger northing (X) in China — or a packed `dddmmss.ss`
+    /// longitude, which only a 经度/纬度 header can tell.
+    PlaneX,
+    /// 8 integer digits (zone prefix + easting) or 6 integer digits with decimals: an
+    /// easting (Y) — or a packed `ddmmss.ss` latitude (see [`Shape::PlaneX`]).
+    PlaneY,
+    /// Degrees, minutes, seconds with marks (`83°00'48.281"`, `131度09分12秒`).
+    Dms,
+    /// 1–3 integer digits and at least 3 decimals, at most 180: decimal degrees or packed
+    /// `ddd.mmss`.
+    Degrees,
+    /// Digits with `*` in place of some of them (`****002.38`), or garbled (`44428?08.30`):
+    /// a coordinate that cannot be read, reported with the characters found.
+    Masked,
+    /// `0` (export placeholder rows `| 11 | 0 | 0 |`).
+    Zero,
+    /// A point label: `1`, `J1`, `拐点1`, `P-3`, `1号` (1–4 digits, no decimal point).
+    Label,
+    /// Any other number (`3.68`, `229.5`, `2024`).
+    Number,
+    /// Words.
+    Text,
+}
+
+impl Shape {
+    /// Whether the cell has the shape of a coordinate.
+    pub fn is_coord(self) -> bool {
+        matches!(
+            self,
+            Shape::PlaneX | Shape::PlaneY | Shape::Dms | Shape::Degrees | Shape::Masked
+        )
+    }
+
+    /// Whether the cell looks like plane metres.
+    pub fn is_plane(self) -> bool {
+        matches!(self, Shape::PlaneX | Shape::PlaneY)
+    }
+
+    /// Whether the cell looks like an angle.
+    pub fn is_angle(self) -> bool {
+        matches!(self, Shape::Dms | Shape::Degrees)
+    }
+}
+
+/// One cell with its line.
+#[derive(Debug, Clone)]
+pub(crate) struct Cell {
+    /// The text (a sentence-final full stop removed).
+    pub text: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What it looks like.
+    pub shape: Shape,
+}
+
+/// Splits a line into cells: tabs, spaces, `,`, `;`, `|`, `:`, `=` and brackets separate;
+/// degree/minute/second marks keep the parts of one angle together (`131° 09′ 12.3″`).
+pub(crate) fn cells(t: &str, line: usize) -> Vec<Cell> {
+    let mut glued = String::with_capacity(t.len());
+    let mut prev_mark = false;
+    for c in t.chars() {
+        if c.is_whitespace() && prev_mark {
+            continue;
+        }
+        prev_mark = matches!(c, '°' | '′' | '\'' | '度' | '分' | '’');
+        glued.push(c);
+    }
+    glued
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    ',' | ';' | '|' | '\t' | ':' | '=' | '(' | ')' | '[' | ']' | '~'
+                )
+        })
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let s = strip_sentence_stop(s);
+            Cell {
+                text: s.to_owned(),
+                line,
+                shape: shape(s),
+            }
+        })
+        .collect()
+}
+
+/// `37627453.22.` → `37627453.22`: a full stop after a number that already has its decimal
+/// point ends a sentence.
+fn strip_sentence_stop(s: &str) -> &str {
+    match s.strip_suffix('.') {
+        Some(body)
+            if body.matches('.').count() == 1
+                && body
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '*') =>
+        {
+            body
+        }
+        Some(body) if !body.contains('.') && body.chars().all(|c| c.is_ascii_digit()) => body,
+        _ => s,
+    }
+}
+
+/// The shape of one cell.
+pub(crate) fn shape(s: &str) -> Shape {
+    if s.contains(['°', '′', '″', '度', '分', '秒', '\'', '"'])
+        && s.chars().any(|c| c.is_ascii_digit())
+        && s.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '.' | '-' | '°' | '′' | '″' | '度' | '分' | '秒' | '\'' | '"' | '’' | '”'
+                )
+        })
+    {
+        return Shape::Dms;
+    }
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    if s.contains('*')
+        && digits >= 1
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '*' | '.'))
+        && s.chars().filter(|&c| c != '.').count() >= 5
+    {
+        return Shape::Masked;
+    }
+    // Garbled digits (`44428?08.30`, `45O7088.22`): mostly digits with a stray character.
+    let total = s.chars().count();
+    if (5..=13).contains(&digits)
+        && digits * 2 >= total
+        && !s.ends_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .any(|c| !c.is_ascii_digit() && c != '.' && !matches!(c, '+' | '-'))
+        && s.chars().all(|c| c.is_ascii_graphic())
+        && !s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+    {
+        return Shape::Masked;
+    }
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if !body.is_empty()
+        && body.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && body.matches('.').count() <= 1
+        && !body.starts_with('.')
+    {
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        let v: f64 = body.trim_end_matches('.').parse().unwrap_or(f64::NAN);
+        return match (int.len(), frac.len()) {
+            (7, _) => Shape::PlaneX,
+            (8, _) | (6, 1..) => Shape::PlaneY,
+            (1..=3, 3..) if v <= 180.0 => Shape::Degrees,
+            (_, 0) if v == 0.0 => Shape::Zero,
+            (1..=4, 0) if !s.starts_with(['+', '-']) => Shape::Label,
+            _ => Shape::Number,
+        };
+    }
+    if label_like(s) {
+        Shape::Label
+    } else {
+        Shape::Text
+    }
+}
+
+/// `J1`, `拐点1`, `P-3`, `1号`, `B12a`: 1–4 digits, letters, `-`, `_`, `#`, no decimal point,
+/// at most 8 characters.
+fn label_like(w: &str) -> bool {
+    let digits = w.chars().filter(char::is_ascii_digit).count();
+    (1..=4).contains(&digits)
+        && w.chars().count() <= 8
+        && w.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '#'))
+}
+
+/// Natural sort key for labels: (text before the number, the number, the rest).
+pub(crate) fn label_key(l: &str) -> (String, u64, String) {
+    let start = l.find(|c: char| c.is_ascii_digit()).unwrap_or(l.len());
+    let digits: String = l[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let rest = l[start + digits.len()..].to_owned();
+    (l[..start].to_owned(), digits.parse().unwrap_or(0), rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(shape("4507088.2206"), Shape::PlaneX);
+        assert_eq!(shape("41473349.922"), Shape::PlaneY);
+        assert_eq!(shape("473349.92"), Shape::PlaneY);
+        assert_eq!(shape("83°00'48.281\""), Shape::Dms);
+        assert_eq!(shape("121.5530"), Shape::Degrees);
+        assert_eq!(shape("****002.38"), Shape::Masked);
+        assert_eq!(shape("4**7088.22"), Shape::Masked);
+        assert_eq!(shape("44428?08.30"), Shape::Masked);
+        assert_eq!(shape("0"), Shape::Zero);
+        assert_eq!(shape("J14"), Shape::Label);
+        assert_eq!(shape("11"), Shape::Label);
+        assert_eq!(shape("拐点1"), Shape::Label);
+        assert_eq!(shape("3.68"), Shape::Number);
+        assert_eq!(shape("229.5"), Shape::Number);
+        assert_eq!(shape("一"), Shape::Text);
+        assert_eq!(shape("**县**矿"), Shape::Text);
+        assert_eq!(shape("91650100228665922F"), Shape::Text);
+        let c = cells("6\t3762745.11\t37627453.22.", 3);
+        assert_eq!(c[2].text, "37627453.22");
+        assert_eq!(c[2].shape, Shape::PlaneY);
+        let c = cells("| 1 | 83°00' 48.281\" | 44°35'59.917\" |", 1);
+        assert_eq!(c.len(), 3);
+        assert_eq!(c[1].text, "83°00'48.281\"");
+        assert!(label_key("J2") < label_key("J10"));
+    }
+}

@@ -1,0 +1,849 @@
+//! Free-form tables as published: pasted from a web page, Word or Excel.
+//!
+//! Recognised by structure, not by one keyword (see docs/coordinates.md §3):
+//!
+//! * Cells are told apart by their digits ([`cells::Shape`]): 7 integer digits are a
+//!   northing, 8 (zone prefix) or 6 with decimals an easting, marks make an angle, 1–3 digits
+//!   with 3 or more decimals are degrees, digits with `*` are a masked coordinate. Header words
+//!   that contradict the digits (经度/纬度 over 7- and 8-digit values) lose, with a warning.
+//! * A row is a segment name (`一`, `Ⅰ区`), then groups of a label and its coordinate cells,
+//!   then trailing words (`| 6 | X | Y | 2000国家大地坐标系 |`); any number of points per row,
+//!   ordered by label within the ring.
+//! * A Word table pasted one cell per line (header cells, blank lines between cells) is read as
+//!   one long row.
+//! * A label with two pairs (`点号 X80 Y80 X2000 Y2000`, `点号 X Y 纬度 经度`,
+//!   `J1 X80 Y80 J1 X2000 Y2000`): the CGCS2000 plane pair is used, the other kept for a
+//!   cross-check.
+//! * A new ring starts at a new segment name, at any line between point rows that is not a
+//!   point row (a caption `表2`, a heading, a repeated header, an area cell), when a label
+//!   repeats, and when the label prefix changes (`B10` then `G1`).
+//! * Geographic cells: DMS with marks, three plain parts, packed `dddmmss.ss` under a
+//!   经度/纬度 header, `ddd.mmss` when declared or when every value fits it (then with a
+//!   warning), decimal degrees otherwise.
+//! * Export placeholder rows (`| 11 | 0 | 0 |`) are reported and skipped.
+
+mod cells;
+mod header;
+mod row;
+
+use super::raw::{self, AltPair, CoordKind, RawBlock, RawDoc, RawPoint, RawRing};
+use super::{
+    Datum, ElevationRange, GeographicFormat, Layout, ParseOptions, Problem, ProblemKind, RingRole,
+    Severity, dms, text,
+};
+use cells::{Cell, Shape};
+use header::{Axis, Header};
+use row::{Group, Row};
+
+fn kind_words(k: CoordKind) -> &'static str {
+    match k {
+        CoordKind::Plane => "平面坐标",
+        CoordKind::Geographic => "经纬度",
+    }
+}
+
+/// A line (or a run of one-cell lines) as the reader sees it.
+enum Item {
+    /// Cells with at least one coordinate-shaped cell.
+    Row(Vec<Cell>),
+    /// Anything else: the line, its text and its cells.
+    Other(usize, String, Vec<Cell>),
+}
+
+/// Reads a table. `lines` are normalised (full-width folded).
+pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
+    let mut hints = text::Hints::default();
+    let items = items(lines, &mut hints);
+
+    // A header of angles only (`序号 经度 纬度`) anywhere in the text.
+    let any_angle_header = items.iter().any(|it| match it {
+        Item::Other(line, t, _) => {
+            let mut h = Header::default();
+            header::read(&header_words(t), *line, &mut h)
+                && !h.cols.is_empty()
+                && h.cols.iter().all(|c| c.axis.is_angle())
+        }
+        Item::Row(_) => false,
+    });
+
+    // Plane or geographic: by the digits of the cells.
+    let coord_cells: Vec<&Cell> = items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Row(c) => Some(c),
+            Item::Other(..) => None,
+        })
+        .flatten()
+        .filter(|c| c.shape.is_coord())
+        .collect();
+    let packed = any_angle_header
+        && coord_cells
+            .iter()
+            .filter(|c| c.shape.is_plane())
+            .all(|c| packed_angle(&c.text).is_some());
+    let angle_cells = coord_cells
+        .iter()
+        .filter(|c| c.shape.is_angle() || (packed && c.shape.is_plane()))
+        .count();
+    let plane_cells = coord_cells.iter().filter(|c| c.shape.is_plane()).count();
+    let geographic = angle_cells > 0 && (packed || angle_cells > plane_cells);
+    let kind = if geographic {
+        CoordKind::Geographic
+    } else {
+        CoordKind::Plane
+    };
+    let mut doc = RawDoc::new(
+        if geographic {
+            Layout::GeographicTable
+        } else {
+            Layout::PlaneTable
+        },
+        kind,
+    );
+    if any_angle_header && !geographic && plane_cells > 0 {
+        doc.problems.push(Problem::new(
+            ProblemKind::HeaderMismatch,
+            Severity::Warning,
+            "表头写的是经度/纬度，但数值为 7 位、8 位的平面坐标（高斯–克吕格 X、Y），按数字位数作平面坐标读取",
+        ));
+    }
+    let format = geographic_format(opts, &hints, &coord_cells, &mut doc.problems);
+
+    let mut st = Assembly {
+        kind,
+        format,
+        packed,
+        ..Assembly::default()
+    };
+    for it in items {
+        match it {
+            Item::Row(cells) => st.row(&cells, &mut doc.problems),
+            Item::Other(line, t, cells) => st.other(line, &t, &cells, &mut doc.problems),
+        }
+    }
+    st.finish();
+    if let Some((t, l)) = st.pending_name.take()
+        && st.inside_table(l)
+    {
+        doc.problems.push(unreadable_text(l, &t));
+    }
+    if let Some((d, line)) = st.chosen_datum {
+        hints.datum = Some((d, "2000 坐标列（表头）".to_owned(), line));
+    }
+    doc.hints = hints;
+    doc.blocks = st.blocks;
+    doc
+}
+
+/// Splits lines into items; a run of lines that each hold one label or one coordinate (a
+/// Word table pasted one cell per line) becomes one row. Scans every line for datum and zone
+/// statements.
+fn items(lines: &[&str], hints: &mut text::Hints) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut stream: Vec<(usize, String, Cell)> = Vec::new();
+    let flush = |stream: &mut Vec<(usize, String, Cell)>, out: &mut Vec<Item>| {
+        if stream.iter().any(|(_, _, c)| c.shape.is_coord()) {
+            out.push(Item::Row(stream.drain(..).map(|(_, _, c)| c).collect()));
+        } else {
+            for (l, t, c) in stream.drain(..) {
+                out.push(Item::Other(l, t, vec![c]));
+            }
+        }
+    };
+    for (i, l) in lines.iter().enumerate() {
+        let line = i + 1;
+        let t = l.trim();
+        if t.is_empty() {
+            continue;
+        }
+        hints.scan(t, Some(line));
+        let cs = cells::cells(t, line);
+        if cs.len() == 1 && (cs[0].shape.is_coord() || cs[0].shape == Shape::Label) {
+            stream.push((line, t.to_owned(), cs.into_iter().next().expect("one cell")));
+            continue;
+        }
+        flush(&mut stream, &mut out);
+        if cs.iter().any(|c| c.shape.is_coord()) {
+            out.push(Item::Row(cs));
+        } else {
+            out.push(Item::Other(line, t.to_owned(), cs));
+        }
+    }
+    flush(&mut stream, &mut out);
+    out
+}
+
+/// Header cells: split like cells but keeping brackets (`X(2000)`).
+fn header_words(t: &str) -> Vec<String> {
+    t.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '|' | '\t'))
+        .filter(|s| !s.is_empty())
+        .map(|s| s.replace(['(', ')', '（', '）'], ""))
+        .collect()
+}
+
+/// A plane-shaped cell read as a packed angle (`1310912.345` = 131°09′12.345″,
+/// `443559.917` = 44°35′59.917″), when it is one: minutes and seconds below 60 and a value
+/// China's latitudes or longitudes can take (3°–136°).
+fn packed_angle(s: &str) -> Option<f64> {
+    dms::parse_angle(s, GeographicFormat::DecimalDegrees)
+        .ok()
+        .filter(|v| (3.0..=136.0).contains(v))
+}
+
+/// How decimal-looking angles are read: as the caller says, as the input declares, else by
+/// the values: if every one with 4 or more decimals fits `ddd.mmss` (minutes and seconds
+/// below 60) and there are at least 6 of them, `ddd.mmss` with a warning (decimal degrees
+/// fitting by chance is below 0.4⁶ ≈ 0.4 %); if few fit-or-not values decide nothing, decimal
+/// degrees with a warning. Values that do not fit are decimal degrees without comment.
+fn geographic_format(
+    opts: &ParseOptions,
+    hints: &text::Hints,
+    cells: &[&Cell],
+    problems: &mut Vec<Problem>,
+) -> GeographicFormat {
+    if let Some(f) = opts.geographic_format {
+        return f;
+    }
+    if hints.ddd_mmss {
+        return GeographicFormat::DddMmss;
+    }
+    let decimals: Vec<&str> = cells
+        .iter()
+        .filter(|c| c.shape == Shape::Degrees)
+        .map(|c| c.text.as_str())
+        .collect();
+    if decimals.is_empty() {
+        return GeographicFormat::DecimalDegrees;
+    }
+    let fits = |s: &str| {
+        let frac = s.split('.').nth(1).unwrap_or("");
+        let padded = format!("{frac:0<4}");
+        padded[..2].parse::<u32>().is_ok_and(|m| m < 60)
+            && padded[2..4].parse::<u32>().is_ok_and(|s| s < 60)
+    };
+    if !decimals.iter().all(|s| fits(s)) {
+        return GeographicFormat::DecimalDegrees;
+    }
+    let long = decimals
+        .iter()
+        .filter(|s| s.split('.').nth(1).unwrap_or("").len() >= 4)
+        .count();
+    if long >= 6 {
+        problems.push(Problem::new(
+            ProblemKind::AmbiguousNotation,
+            Severity::Warning,
+            format!(
+                "文件未说明经纬度写法；全部 {} 个数值的分、秒位均小于 60，按“度.分秒”（ddd.mmss，如 {} = {}）读取，不按十进制度读取。若实为十进制度，请注明",
+                decimals.len(),
+                decimals[0],
+                dms_words(decimals[0]),
+            ),
+        ));
+        GeographicFormat::DddMmss
+    } else {
+        problems.push(Problem::new(
+            ProblemKind::AmbiguousNotation,
+            Severity::Warning,
+            format!(
+                "文件未说明经纬度写法，{} 等数值既可读作十进制度，也可读作“度.分秒”（ddd.mmss）；按十进制度读取，请核对并注明",
+                decimals[0]
+            ),
+        ));
+        GeographicFormat::DecimalDegrees
+    }
+}
+
+/// `121.5530` → `121°55′30″`.
+fn dms_words(s: &str) -> String {
+    let (d, frac) = s.split_once('.').unwrap_or((s, ""));
+    let padded = format!("{frac:0<4}");
+    let rest = &padded[4..];
+    format!(
+        "{d}°{}′{}{}″",
+        &padded[..2],
+        &padded[2..4],
+        if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        }
+    )
+}
+
+/// The ring being built and what is pending.
+#[derive(Default)]
+struct Assembly {
+    kind: CoordKind,
+    format: GeographicFormat,
+    packed: bool,
+    blocks: Vec<RawBlock>,
+    ring: Vec<RawPoint>,
+    /// The ring's points came from rows with several points (put in label order).
+    multi: bool,
+    ring_name: Option<String>,
+    ring_segment: Option<String>,
+    ring_elev: Option<ElevationRange>,
+    /// The ring ended on its first point again.
+    closed: bool,
+    /// A non-point line since the last point.
+    broke: bool,
+    pending_name: Option<(String, usize)>,
+    pending_elev: Option<ElevationRange>,
+    header: Header,
+    /// Header lines read since the last row (they replace `header` at the next row).
+    next_header: Header,
+    first_point_line: Option<usize>,
+    last_point_line: Option<usize>,
+    header_warned: bool,
+    /// A pair chosen as CGCS2000 by its header: the datum and the header line.
+    chosen_datum: Option<(Datum, Option<usize>)>,
+}
+
+impl Default for CoordKind {
+    fn default() -> Self {
+        CoordKind::Plane
+    }
+}
+
+impl Assembly {
+    fn inside_table(&self, line: usize) -> bool {
+        matches!((self.first_point_line, self.last_point_line), (Some(a), Some(b)) if a < line && line < b)
+    }
+
+    /// Ends the current ring.
+    fn finish(&mut self) {
+        self.closed = false;
+        if self.ring.is_empty() {
+            self.ring_name = None;
+            self.ring_segment = None;
+            return;
+        }
+        let mut pts = std::mem::take(&mut self.ring);
+        if self.multi {
+            let closing =
+                pts.len() > 1 && pts.last().map(|p| &p.label) == pts.first().map(|p| &p.label);
+            let last = if closing { pts.pop() } else { None };
+            pts.sort_by_key(|p| cells::label_key(&p.label));
+            pts.extend(last);
+        }
+        self.multi = false;
+        let n = self.blocks.len();
+        let name = self
+            .ring_segment
+            .take()
+            .or(self.ring_name.take())
+            .unwrap_or_else(|| format!("第{}块", n + 1));
+        raw::push_ring(
+            &mut self.blocks,
+            RawRing {
+                name: Some(name),
+                role: RingRole::Shell,
+                points: pts,
+                elevation: self.ring_elev.take(),
+                closure_required: false,
+                was_closed: false,
+            },
+        );
+    }
+
+    /// A line that holds no coordinate.
+    fn other(&mut self, line: usize, t: &str, cells: &[Cell], problems: &mut Vec<Problem>) {
+        // `| 11 | 0 | 0 |`: an export placeholder row.
+        if cells.len() >= 3
+            && cells[0].shape == Shape::Label
+            && cells[1..].iter().all(|c| c.shape == Shape::Zero)
+        {
+            problems.push(
+                Problem::new(
+                    ProblemKind::PlaceholderRow,
+                    Severity::Warning,
+                    format!("第 {line} 行“{t}”：坐标为 0（导出系统的占位行），未作为拐点读取"),
+                )
+                .with_points(vec![cells[0].text.clone()])
+                .at_line(Some(line)),
+            );
+            return;
+        }
+        self.broke = true;
+        if header::read(&header_words(t), line, &mut self.next_header) {
+            return;
+        }
+        if let Some(e) = elevation(t) {
+            if !self.ring.is_empty() && self.ring_elev.is_none() {
+                self.ring_elev = Some(e);
+            } else if let Some(r) = self
+                .blocks
+                .last_mut()
+                .and_then(|b| b.rings.last_mut())
+                .filter(|r| {
+                    r.elevation.is_none() && self.ring.is_empty() && self.pending_name.is_none()
+                })
+            {
+                r.elevation = Some(e);
+            } else {
+                self.pending_elev = Some(e);
+            }
+            return;
+        }
+        let mut probe = text::Hints::default();
+        let name = t
+            .trim_matches(|c: char| c == '|' || c.is_whitespace())
+            .to_owned();
+        self.drop_pending_name(problems);
+        // A ring's name is a short line of its own just before it (a caption, a segment or
+        // project name); statements and sentences are not names.
+        if !probe.scan(t, Some(line)) && name.chars().count() <= 40 && !name.contains(['.', ':']) {
+            self.pending_name = Some((name, line));
+        } else if self.inside_table(line) {
+            problems.push(unreadable_text(line, t));
+        }
+    }
+
+    /// Forgets a pending ring name, reporting it when it lay between two point rows.
+    fn drop_pending_name(&mut self, problems: &mut Vec<Problem>) {
+        if let Some((old, old_line)) = self.pending_name.take()
+            && self.inside_table(old_line)
+        {
+            problems.push(unreadable_text(old_line, &old));
+        }
+    }
+
+    /// A line (or run of one-cell lines) with coordinates.
+    fn row(&mut self, cells: &[Cell], problems: &mut Vec<Problem>) {
+        if !self.next_header.is_empty() {
+            self.header = std::mem::take(&mut self.next_header);
+        }
+        let row = row::split(cells);
+        let groups = merge_same_label(&row);
+        let spans_lines = cells.iter().map(|c| c.line).min() != cells.iter().map(|c| c.line).max();
+        let multi = groups.len() > 1 || spans_lines;
+        let mut offset = 0;
+        for g in &groups {
+            let points = self.points_of(g, offset, problems);
+            offset += g.coords.len();
+            for (mut p, kind) in points {
+                if let Some(l) = &g.label {
+                    p.lines.push(l.line);
+                    p.lines.sort_unstable();
+                    p.lines.dedup();
+                    p.line = p.lines.first().copied();
+                }
+                if kind != self.kind {
+                    problems.push(
+                        Problem::new(
+                            ProblemKind::UnreadableLine,
+                            Severity::Error,
+                            format!(
+                                "{}拐点 {} 的坐标“{}，{}”为{}，表中其余拐点为{}，未读取",
+                                raw::line_prefix(p.line),
+                                p.label,
+                                p.x_text,
+                                p.y_text,
+                                kind_words(kind),
+                                kind_words(self.kind)
+                            ),
+                        )
+                        .with_points(vec![p.label.clone()])
+                        .at_line(p.line),
+                    );
+                    continue;
+                }
+                self.push_point(p, row.segment.as_deref(), g.label.is_some(), multi);
+            }
+        }
+    }
+
+    /// Starts a new ring when the point cannot belong to the current one, then adds it.
+    fn push_point(&mut self, mut p: RawPoint, segment: Option<&str>, labelled: bool, multi: bool) {
+        if !labelled {
+            // Rows of bare coordinates: numbered within the ring.
+            let restart = !self.ring.is_empty() && (self.broke || self.closed);
+            if restart {
+                self.finish();
+            }
+            p.label = (self.ring.len() + 1).to_string();
+        }
+        let segment_changed = segment.is_some_and(|s| self.ring_segment.as_deref() != Some(s));
+        let closes = self.ring.len() > 2
+            && self.ring[0].label == p.label
+            && self.ring[0].x == p.x
+            && self.ring[0].y == p.y;
+        let repeats = !closes && self.ring.iter().any(|q| q.label == p.label);
+        let prefix_changed = labelled
+            && self
+                .ring
+                .last()
+                .is_some_and(|q| cells::label_key(&q.label).0 != cells::label_key(&p.label).0);
+        if !self.ring.is_empty()
+            && (self.broke || self.closed || segment_changed || repeats || prefix_changed)
+        {
+            self.finish();
+        }
+        if self.ring.is_empty() {
+            self.ring_segment = segment.map(str::to_owned).or(self.ring_segment.take());
+            if let Some((n, _)) = self.pending_name.take() {
+                self.ring_name = Some(n);
+            }
+            self.ring_elev = self.pending_elev.take();
+        }
+        self.broke = false;
+        self.multi |= multi;
+        self.closed = closes;
+        self.first_point_line = self.first_point_line.or(p.line);
+        self.last_point_line = p.lines.iter().max().copied().or(p.line);
+        self.ring.push(p);
+    }
+
+    /// The points of one group: one or two pairs under one label, or (without a label) as
+    /// many points as pairs.
+    fn points_of(
+        &mut self,
+        g: &Group,
+        offset: usize,
+        problems: &mut Vec<Problem>,
+    ) -> Vec<(RawPoint, CoordKind)> {
+        let line = g
+            .label
+            .as_ref()
+            .map(|c| c.line)
+            .or(g.coords.first().map(|c| c.line));
+        let label = g.label.as_ref().map(|c| c.text.clone()).unwrap_or_default();
+        let n = g.coords.len();
+        let quoted = || -> String {
+            g.coords
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+                .join("，")
+        };
+        if g.label.is_none() && n >= 2 && n % 2 == 0 && !(n == 4 && self.header.cols.len() == 4) {
+            return g
+                .coords
+                .chunks(2)
+                .enumerate()
+                .map(|(k, pair)| self.pair_point("", pair, offset + 2 * k, problems))
+                .collect();
+        }
+        match n {
+            2 => vec![self.pair_point(&label, &g.coords, offset, problems)],
+            4 => {
+                let a = self.pair_point(&label, &g.coords[..2], offset, problems);
+                let b = self.pair_point(&label, &g.coords[2..], offset + 2, problems);
+                vec![self.choose(a, b, offset, problems)]
+            }
+            1 if g.label.is_some() => {
+                // The other cell is missing: the point stays in the record, its missing value
+                // reported (a dropped point would shift every label after it).
+                let kind = self.pair_kind(&[g.coords[0].clone(), g.coords[0].clone()], offset);
+                let mut p = match kind {
+                    CoordKind::Plane => {
+                        raw::plane_point(&label, &g.coords[0].text, "", line, problems)
+                    }
+                    CoordKind::Geographic => {
+                        let mut p = raw::plane_point(&label, &g.coords[0].text, "", line, problems);
+                        p.x = dms::parse_angle(&g.coords[0].text, self.format).ok();
+                        p
+                    }
+                };
+                p.lines = vec![g.coords[0].line];
+                vec![(p, kind)]
+            }
+            _ => {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::UnreadableLine,
+                        Severity::Error,
+                        format!(
+                            "{}拐点 {label} 后有 {n} 个坐标“{}”，无法分成 X、Y 两列，未读取",
+                            raw::line_prefix(line),
+                            quoted()
+                        ),
+                    )
+                    .with_points(vec![label.clone()])
+                    .at_line(line),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// Of two pairs under one label, the one to use: the CGCS2000 column by its header, else
+    /// the plane pair beside a geographic one; the other is kept for the cross-check. Two
+    /// pairs nothing tells apart: the first, with an error quoting the second.
+    fn choose(
+        &mut self,
+        (a, ka): (RawPoint, CoordKind),
+        (b, kb): (RawPoint, CoordKind),
+        offset: usize,
+        problems: &mut Vec<Problem>,
+    ) -> (RawPoint, CoordKind) {
+        let da = self.header.datum_of(offset);
+        let db = self.header.datum_of(offset + 2);
+        let first = if da != db && db == Some(Datum::Cgcs2000) {
+            self.chosen_datum
+                .get_or_insert((Datum::Cgcs2000, self.header.line));
+            false
+        } else if da != db && da == Some(Datum::Cgcs2000) {
+            self.chosen_datum
+                .get_or_insert((Datum::Cgcs2000, self.header.line));
+            true
+        } else if ka != kb {
+            ka == CoordKind::Plane
+        } else {
+            problems.push(
+                Problem::new(
+                    ProblemKind::UnreadableLine,
+                    Severity::Error,
+                    format!(
+                        "{}拐点 {} 有两组坐标（{}，{}；{}，{}），表头未说明哪一组是 2000国家大地坐标系；按第一组读取，请核对",
+                        raw::line_prefix(a.line),
+                        a.label,
+                        a.x_text,
+                        a.y_text,
+                        b.x_text,
+                        b.y_text
+                    ),
+                )
+                .with_points(vec![a.label.clone()])
+                .at_line(a.line),
+            );
+            true
+        };
+        let ((mut main, km), (alt, kalt, dalt)) = if first {
+            ((a, ka), (b, kb, db))
+        } else {
+            ((b, kb), (a, ka, da))
+        };
+        main.lines.extend(alt.lines.iter().copied());
+        main.lines.sort_unstable();
+        main.lines.dedup();
+        main.alt = Some(AltPair {
+            kind: kalt,
+            datum: dalt,
+            x_text: alt.x_text,
+            y_text: alt.y_text,
+            x: alt.x,
+            y: alt.y,
+        });
+        (main, km)
+    }
+
+    /// The header column of coordinate cell `i` of a row (the header repeats for rows with
+    /// several points).
+    fn col(&self, i: usize) -> Option<header::Col> {
+        let n = self.header.cols.len();
+        (n > 0).then(|| self.header.cols[i % n])
+    }
+
+    /// Whether a pair of cells is plane metres or degrees: by the cells' digits; packed angles
+    /// under a 经度/纬度 header are degrees; a masked cell follows the other cell or the header.
+    fn pair_kind(&self, pair: &[Cell], offset: usize) -> CoordKind {
+        let angle = |c: &Cell, i: usize| -> Option<bool> {
+            if c.shape.is_angle() {
+                Some(true)
+            } else if c.shape.is_plane() {
+                Some(self.packed)
+            } else {
+                self.col(offset + i).map(|col| col.axis.is_angle())
+            }
+        };
+        match (angle(&pair[0], 0), angle(&pair[1], 1)) {
+            (Some(true), _) | (None, Some(true)) => CoordKind::Geographic,
+            (Some(false), _) | (None, Some(false)) => CoordKind::Plane,
+            (None, None) => self.kind,
+        }
+    }
+
+    /// Reads one pair of cells as a point.
+    fn pair_point(
+        &mut self,
+        label: &str,
+        pair: &[Cell],
+        offset: usize,
+        problems: &mut Vec<Problem>,
+    ) -> (RawPoint, CoordKind) {
+        let kind = self.pair_kind(pair, offset);
+        let line = pair[0].line;
+        let axes = (
+            self.col(offset).map(|c| c.axis),
+            self.col(offset + 1).map(|c| c.axis),
+        );
+        let mut p = match kind {
+            CoordKind::Plane => {
+                let swap = matches!(axes, (Some(Axis::Y), Some(Axis::X)));
+                let (x, y) = if swap {
+                    (&pair[1], &pair[0])
+                } else {
+                    (&pair[0], &pair[1])
+                };
+                raw::plane_point(label, &x.text, &y.text, Some(line), problems)
+            }
+            CoordKind::Geographic => self.geo_point(label, pair, axes, line, problems),
+        };
+        p.lines = pair.iter().map(|c| c.line).collect();
+        p.lines.sort_unstable();
+        p.lines.dedup();
+        (p, kind)
+    }
+
+    /// A geographic point: latitude and longitude by the header, checked against the values
+    /// (in China longitudes exceed 60°, latitudes do not; a header the values contradict loses,
+    /// with a warning), else by the values.
+    fn geo_point(
+        &mut self,
+        label: &str,
+        pair: &[Cell],
+        axes: (Option<Axis>, Option<Axis>),
+        line: usize,
+        problems: &mut Vec<Problem>,
+    ) -> RawPoint {
+        let format = self.format;
+        let read = |c: &Cell, problems: &mut Vec<Problem>| match dms::parse_angle(&c.text, format) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let kind = match e {
+                    dms::AngleError::OutOfRange(_) => ProblemKind::InvalidAngle,
+                    dms::AngleError::Empty => ProblemKind::MissingValue,
+                    dms::AngleError::Junk(_) => ProblemKind::JunkInNumber,
+                };
+                let masked = if c.text.contains('*') {
+                    "（含被遮盖的数字 *）"
+                } else {
+                    ""
+                };
+                problems.push(
+                    Problem::new(
+                        kind,
+                        Severity::Error,
+                        format!(
+                            "第 {line} 行：拐点 {label} 的坐标“{}”{masked}无法读取：{e}",
+                            c.text
+                        ),
+                    )
+                    .with_points(vec![label.to_owned()])
+                    .at_line(Some(line)),
+                );
+                None
+            }
+        };
+        let a = read(&pair[0], problems);
+        let b = read(&pair[1], problems);
+        let by_value = match (a, b) {
+            (Some(a), Some(b)) if a > 60.0 && b <= 60.0 => Some(false),
+            (Some(a), Some(b)) if b > 60.0 && a <= 60.0 => Some(true),
+            _ => None,
+        };
+        let by_header = match axes {
+            (Some(Axis::Lat), _) | (_, Some(Axis::Lon)) => Some(true),
+            (Some(Axis::Lon), _) | (_, Some(Axis::Lat)) => Some(false),
+            _ => None,
+        };
+        let first_is_lat = match (by_header, by_value) {
+            (Some(h), Some(v)) if h != v => {
+                if !self.header_warned {
+                    self.header_warned = true;
+                    problems.push(
+                        Problem::new(
+                            ProblemKind::HeaderMismatch,
+                            Severity::Warning,
+                            format!(
+                                "第 {line} 行：表头的经度、纬度顺序与数值不符（我国经度大于 60°，纬度小于 60°），按数值读取"
+                            ),
+                        )
+                        .at_line(Some(line)),
+                    );
+                }
+                v
+            }
+            (Some(h), _) => h,
+            (None, Some(v)) => v,
+            (None, None) => true,
+        };
+        let (lat, lon) = if first_is_lat { (0, 1) } else { (1, 0) };
+        let vals = [a, b];
+        RawPoint {
+            label: label.to_owned(),
+            x_text: pair[lat].text.clone(),
+            y_text: pair[lon].text.clone(),
+            x: vals[lat],
+            y: vals[lon],
+            line: Some(line),
+            lines: vec![line],
+            alt: None,
+        }
+    }
+}
+
+/// Groups of one row, with consecutive groups of the same label merged
+/// (`J1 X80 Y80 J1 X2000 Y2000`: one point in two datums).
+fn merge_same_label(row: &Row) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    for g in &row.groups {
+        match (out.last_mut(), &g.label) {
+            (Some(prev), Some(l))
+                if prev.label.as_ref().is_some_and(|p| p.text == l.text)
+                    && prev.coords.len() == 2
+                    && g.coords.len() == 2 =>
+            {
+                prev.coords.extend(g.coords.iter().cloned());
+            }
+            _ => out.push(g.clone()),
+        }
+    }
+    out
+}
+
+/// An elevation range stated on a line (`开采标高: +27~+5m`, `由+195m至+175m标高`,
+/// `开采深度:由1830米至1310米变更为1830米至1220米` → the range after 变更为). Datum names
+/// (`1985国家高程基准`, `2000国家大地坐标系`) are not elevations.
+fn elevation(t: &str) -> Option<ElevationRange> {
+    if !(t.contains("标高") || t.contains("高程") || t.contains("深度")) {
+        return None;
+    }
+    let t = t.rsplit("变更为").next().unwrap_or(t);
+    let mut clean = t.to_owned();
+    for w in [
+        "1985国家高程基准",
+        "1985国家高程",
+        "1956黄海高程",
+        "黄海高程",
+        "2000国家大地坐标系",
+        "国家高程基准",
+    ] {
+        clean = clean.replace(w, " ");
+    }
+    let nums = numbers_in(&clean);
+    (nums.len() >= 2).then(|| ElevationRange {
+        top_m: nums[0],
+        bottom_m: nums[1],
+    })
+}
+
+/// Signed decimal numbers in free text (`+363米至+10米` → 363, 10).
+fn numbers_in(t: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in t.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || c == '.' || ((c == '-' || c == '+') && cur.is_empty()) {
+            cur.push(c);
+        } else {
+            if let Ok(v) = cur.parse::<f64>() {
+                out.push(v);
+            }
+            cur.clear();
+            if c == '-' || c == '+' {
+                cur.push(c);
+            }
+        }
+    }
+    out
+}
+
+fn unreadable_text(line: usize, t: &str) -> Problem {
+    Problem::new(
+        ProblemKind::UnreadableLine,
+        Severity::Warning,
+        format!("第 {line} 行“{t}”不是拐点行，未读取"),
+    )
+    .at_line(Some(line))
+}

@@ -1,0 +1,158 @@
+//! One row of a table (or the cells of a Word table pasted one per line): the segment name in
+//! front, then groups of a label and its coordinate cells, then trailing words.
+
+use super::cells::{Cell, Shape};
+
+/// A label and the coordinate cells after it.
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    /// The label cell; `None` for rows of bare coordinates.
+    pub label: Option<Cell>,
+    /// Coordinate-shaped cells, in order.
+    pub coords: Vec<Cell>,
+}
+
+/// A row split into its parts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Row {
+    /// Cells before the first group that are not an index number (a segment name: `一`, `Ⅰ区`).
+    pub segment: Option<String>,
+    /// Groups in order.
+    pub groups: Vec<Group>,
+    /// Words after or between the groups (`2000国家大地坐标系` in a last cell).
+    pub trailing: Vec<Cell>,
+}
+
+/// Splits cells into a row.
+pub(crate) fn split(cells: &[Cell]) -> Row {
+    let cells = join_plain_dms(cells);
+    let mut row = Row::default();
+    let mut prefix: Vec<&Cell> = Vec::new();
+    let mut i = 0;
+    while i < cells.len() {
+        let c = &cells[i];
+        let next_is_coord = cells.get(i + 1).is_some_and(|n| n.shape.is_coord());
+        if c.shape.is_coord() {
+            match row.groups.last_mut() {
+                Some(g) if row.trailing.is_empty() => g.coords.push(c.clone()),
+                _ => {
+                    row.trailing.clear();
+                    row.groups.push(Group {
+                        label: None,
+                        coords: vec![c.clone()],
+                    })
+                }
+            }
+        } else if matches!(c.shape, Shape::Label | Shape::Zero) && next_is_coord {
+            row.trailing.clear();
+            row.groups.push(Group {
+                label: Some(c.clone()),
+                coords: Vec::new(),
+            });
+        } else if row.groups.is_empty() {
+            prefix.push(c);
+        } else {
+            row.trailing.push(c.clone());
+        }
+        i += 1;
+    }
+    row.segment = segment_name(&prefix);
+    row
+}
+
+/// The segment name among the cells in front of the first group: words that are not an
+/// index number or a header word (`1 J1 X Y` has an index, `一 J1 X Y` a segment `一`).
+fn segment_name(prefix: &[&Cell]) -> Option<String> {
+    let words: Vec<&str> = prefix
+        .iter()
+        .filter(|c| !matches!(c.shape, Shape::Label | Shape::Zero | Shape::Number))
+        .map(|c| c.text.as_str())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// `44 25 30.12 131 09 12.345`: six plain numbers after a label (degrees, minutes, seconds
+/// twice) become two angle cells.
+fn join_plain_dms(cells: &[Cell]) -> Vec<Cell> {
+    let plain =
+        |c: &Cell| !c.text.is_empty() && c.text.chars().all(|ch| ch.is_ascii_digit() || ch == '.');
+    let mut out: Vec<Cell> = Vec::new();
+    let mut i = 0;
+    while i < cells.len() {
+        let after_label = out.last().is_none_or(|c: &Cell| c.shape == Shape::Label);
+        if after_label
+            && i + 6 <= cells.len()
+            && cells[i..i + 6].iter().all(plain)
+            && dms_triplet(&cells[i..i + 3])
+            && dms_triplet(&cells[i + 3..i + 6])
+        {
+            for k in [i, i + 3] {
+                out.push(Cell {
+                    text: cells[k..k + 3]
+                        .iter()
+                        .map(|c| c.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    line: cells[k].line,
+                    shape: Shape::Dms,
+                });
+            }
+            i += 6;
+        } else {
+            out.push(cells[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Degrees 3–180 (integer), minutes 0–59 (integer, two digits), seconds < 60 (two integer
+/// digits).
+fn dms_triplet(c: &[Cell]) -> bool {
+    let d: Option<u32> = c[0].text.parse().ok();
+    let m = &c[1].text;
+    let s = &c[2].text;
+    let s_int = s.split('.').next().unwrap_or("");
+    d.is_some_and(|d| (3..=180).contains(&d))
+        && m.len() == 2
+        && m.parse::<u32>().is_ok_and(|m| m < 60)
+        && s_int.len() == 2
+        && s.parse::<f64>().is_ok_and(|s| s < 60.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::cells::cells;
+    use super::*;
+
+    #[test]
+    fn rows() {
+        let r = split(&cells(
+            "一\tJ1\t4507088.22\t41473349.92\t\tJ4\t4507128.21\t41473413.92",
+            1,
+        ));
+        assert_eq!(r.segment.as_deref(), Some("一"));
+        assert_eq!(r.groups.len(), 2);
+        assert_eq!(r.groups[1].label.as_ref().unwrap().text, "J4");
+        let r = split(&cells(
+            "| 6 | 4507088.22 | 41473349.92 | 2000国家大地坐标系 |",
+            1,
+        ));
+        assert_eq!(r.groups.len(), 1);
+        assert_eq!(r.trailing[0].text, "2000国家大地坐标系");
+        let r = split(&cells("1 J1 4507088.22 41473349.92", 1));
+        assert!(r.segment.is_none());
+        assert_eq!(r.groups[0].label.as_ref().unwrap().text, "J1");
+        let r = split(&cells("拐点1 44 25 30.12 131 09 12.345", 1));
+        assert_eq!(r.groups[0].coords.len(), 2);
+        assert_eq!(r.groups[0].coords[1].text, "131 09 12.345");
+        let r = split(&cells("121.5530,45.3430", 1));
+        assert!(r.groups[0].label.is_none());
+        assert_eq!(r.groups[0].coords.len(), 2);
+        let r = split(&cells(
+            "J1 4507088.22 41473349.92 J1 4507089.10 41473350.00",
+            1,
+        ));
+        assert_eq!(r.groups.len(), 2);
+    }
+}
