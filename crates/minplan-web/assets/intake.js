@@ -59,9 +59,16 @@
         return { cls: p.severity === 'warning' ? 'problem-warning' : 'problem-error', cells: [p.severity_label || '错误', p.message, (p.points || []).join('、')] };
       })));
     }
-    panel.appendChild(table('corner-points', ['圈', '点号', 'X（录入）', 'Y（录入）', '经纬度'], (c.points_lonlat || []).map(function (p) {
-      return { cells: [p.ring, p.label, p.x_text, p.y_text, p.lon.toFixed(6) + '°, ' + p.lat.toFixed(6) + '°'] };
+    panel.appendChild(table('corner-points', ['圈', '来源行', '点号', 'X（录入）', 'Y（录入）', '经纬度'], (c.points_lonlat || []).map(function (p) {
+      return { cells: [p.ring, linesWords(p.source_lines || []), p.label, p.x_text, p.y_text, p.lon.toFixed(6) + '°, ' + p.lat.toFixed(6) + '°'] };
     })));
+  }
+
+  // 第 3 行 / 第 46–50 行: where a point was read.
+  function linesWords(lines) {
+    if (!lines.length) return '';
+    const a = Math.min.apply(null, lines), b = Math.max.apply(null, lines);
+    return a === b ? '第 ' + a + ' 行' : '第 ' + a + '–' + b + ' 行';
   }
 
   function draw(c) {

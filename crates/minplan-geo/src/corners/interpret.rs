@@ -205,6 +205,7 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
                         y_text: p.y_text.clone(),
                         x: x.unwrap_or(f64::NAN),
                         y: y.unwrap_or(f64::NAN),
+                        source_lines: p.lines.clone(),
                     }
                 })
                 .collect();
@@ -220,6 +221,9 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
             rings,
         });
     }
+
+    // ---- Second pairs (another datum, or degrees beside metres) ----
+    second_pairs(&raw, &blocks, zone, datum, &mut problems, &mut basis);
 
     // ---- Geometry checks ----
     let mut plane_rings = Vec::new();
@@ -947,5 +951,85 @@ fn compute_areas(
             }
         },
         blocks,
+    }
+}
+
+/// Points given twice in one row: the unused pair is cross-checked or named.
+///
+/// * Degrees beside CGCS2000 plane metres (`点号 X Y 纬度 经度`): the degrees are projected into
+///   the report's zone (Gauss–Krüger on CGCS2000) and must lie within 0.05 m of the plane pair;
+///   farther is [`ProblemKind::PairsDisagree`], an error naming the point and the distance.
+/// * A pair in another datum (`X80 Y80` beside `X2000 Y2000`): not transformed (no guessed
+///   transformation), named in the basis.
+fn second_pairs(
+    raw: &RawDoc,
+    blocks: &[CornerBlock],
+    zone: Option<GaussKrugerZone>,
+    datum: Option<Datum>,
+    problems: &mut Vec<Problem>,
+    basis: &mut Vec<String>,
+) {
+    let mut other_datums: Vec<Datum> = Vec::new();
+    let mut checked = 0usize;
+    let mut worst = 0.0f64;
+    for (b, rb) in raw.blocks.iter().zip(blocks) {
+        for (r, rr) in b.rings.iter().zip(&rb.rings) {
+            for (p, cp) in r.points.iter().zip(&rr.points) {
+                let Some(alt) = &p.alt else { continue };
+                let same_datum = alt.datum.is_none_or(|d| Some(d) == datum);
+                if !same_datum {
+                    if let Some(d) = alt.datum
+                        && !other_datums.contains(&d)
+                    {
+                        other_datums.push(d);
+                    }
+                    continue;
+                }
+                let (Some(z), CoordKind::Geographic, CoordKind::Plane) = (zone, alt.kind, raw.kind)
+                else {
+                    continue;
+                };
+                let (Some(lat), Some(lon)) = (alt.x, alt.y) else {
+                    continue;
+                };
+                if !cp.is_readable() || datum != Some(Datum::Cgcs2000) {
+                    continue;
+                }
+                let (e, n) = z.with_prefix(false).projection().forward(lon, lat);
+                let d = (e - z.strip_zone_prefix(cp.y)).hypot(n - cp.x);
+                checked += 1;
+                worst = worst.max(d);
+                if d > 0.05 {
+                    problems.push(
+                        Problem::new(
+                            ProblemKind::PairsDisagree,
+                            Severity::Error,
+                            format!(
+                                "{}拐点 {} 的经纬度（{}，{}）与平面坐标（{}，{}）相差 {d:.2} m（超过 0.05 m），请核对",
+                                super::raw::line_prefix(p.line),
+                                p.label,
+                                alt.x_text,
+                                alt.y_text,
+                                p.x_text,
+                                p.y_text
+                            ),
+                        )
+                        .with_points(vec![p.label.clone()])
+                        .at_line(p.line),
+                    );
+                }
+            }
+        }
+    }
+    if checked > 0 {
+        basis.push(format!(
+            "另列的经纬度已与平面坐标核对：{checked} 个拐点，最大相差 {worst:.3} m"
+        ));
+    }
+    for d in other_datums {
+        basis.push(format!(
+            "另列的{}坐标未使用（不做坐标转换），按 2000国家大地坐标系一列计算",
+            d.label_zh()
+        ));
     }
 }

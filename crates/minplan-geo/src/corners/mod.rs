@@ -354,6 +354,9 @@ pub struct CornerPoint {
     pub x: f64,
     /// Easting (m, as entered incl. prefix) or longitude (°).
     pub y: f64,
+    /// 1-based lines of the input the point was read from (several when a table was pasted
+    /// one cell per line or the point has a second pair of columns); empty for GeoJSON.
+    pub source_lines: Vec<usize>,
 }
 
 impl CornerPoint {
@@ -375,6 +378,19 @@ pub struct Ring {
     pub points: Vec<CornerPoint>,
     /// 开采标高, when the layout gives it.
     pub elevation: Option<ElevationRange>,
+}
+
+impl Ring {
+    /// The first and last input line (1-based) the ring's points were read from; `None` when
+    /// the layout has no lines (GeoJSON).
+    pub fn source_lines(&self) -> Option<(usize, usize)> {
+        let mut it = self
+            .points
+            .iter()
+            .flat_map(|p| p.source_lines.iter().copied());
+        let first = it.next()?;
+        Some(it.fold((first, first), |(a, b), l| (a.min(l), b.max(l))))
+    }
 }
 
 /// A block (块段/采区): one or more shells and their holes.

@@ -7,6 +7,14 @@ fn num(v: f64) -> Value {
     if v.is_finite() { json!(v) } else { Value::Null }
 }
 
+/// First and last input line of a ring's points, or null.
+fn ring_lines(ring: &super::Ring) -> Value {
+    match ring.source_lines() {
+        Some((a, b)) => json!([a, b]),
+        None => Value::Null,
+    }
+}
+
 pub(crate) fn to_json(r: &CornerReport) -> Value {
     let rings: Vec<Value> = r
         .blocks
@@ -19,6 +27,8 @@ pub(crate) fn to_json(r: &CornerReport) -> Value {
                     "role": if ring.role == RingRole::Shell { "shell" } else { "hole" },
                     "points": ring.points.iter().map(|p| json!([p.label, num(p.x), num(p.y)])).collect::<Vec<_>>(),
                     "points_as_entered": ring.points.iter().map(|p| json!([p.label, p.x_text, p.y_text])).collect::<Vec<_>>(),
+                    "source_lines": ring.points.iter().map(|p| json!({"label": p.label, "lines": p.source_lines})).collect::<Vec<_>>(),
+                    "lines": ring_lines(ring),
                     "elevation": ring.elevation.map(|e| json!({"top_m": e.top_m, "bottom_m": e.bottom_m})),
                 })
             })

@@ -148,6 +148,8 @@ pub struct CornerRing {
     pub points: Vec<(String, Option<f64>, Option<f64>)>,
     /// Points as entered: `[label, x text, y text]`.
     pub points_as_entered: Vec<(String, String, String)>,
+    /// First and last 1-based line of the pasted text the ring was read from.
+    pub source_lines: Option<[usize; 2]>,
     /// 开采标高, when given.
     pub elevation: Option<CornerElevation>,
 }
@@ -236,6 +238,8 @@ pub struct CornerPointLonLat {
     pub x_text: String,
     /// Y as entered.
     pub y_text: String,
+    /// 1-based lines of the pasted text the point was read from.
+    pub source_lines: Vec<usize>,
     /// Longitude, degrees east.
     pub lon: f64,
     /// Latitude, degrees north.
@@ -286,6 +290,7 @@ impl CornerCheck {
                             label: p.label.clone(),
                             x_text: p.x_text.clone(),
                             y_text: p.y_text.clone(),
+                            source_lines: p.source_lines.clone(),
                             lon,
                             lat,
                         });
@@ -314,6 +319,7 @@ impl CornerCheck {
                         .iter()
                         .map(|p| (p.label.clone(), p.x_text.clone(), p.y_text.clone()))
                         .collect(),
+                    source_lines: r.source_lines().map(|(a, b)| [a, b]),
                     elevation: r.elevation.map(|e| CornerElevation {
                         top_m: e.top_m,
                         bottom_m: e.bottom_m,

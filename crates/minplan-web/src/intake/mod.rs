@@ -83,6 +83,7 @@ fn blank_then(
 /// A point of the corner check, for the table under the map.
 struct PointRow {
     ring: String,
+    lines: String,
     label: String,
     x_text: String,
     y_text: String,
@@ -107,6 +108,15 @@ struct CheckView {
     problems: Vec<ProblemRow>,
 }
 
+/// `第 3 行`, `第 46–50 行`: where a point was read, as people say it.
+fn lines_words(lines: &[usize]) -> String {
+    match (lines.iter().min(), lines.iter().max()) {
+        (Some(a), Some(b)) if a == b => format!("第 {a} 行"),
+        (Some(a), Some(b)) => format!("第 {a}–{b} 行"),
+        _ => String::new(),
+    }
+}
+
 fn check_view(c: &CornerCheck) -> CheckView {
     CheckView {
         layout_name: c.layout_name.clone(),
@@ -126,6 +136,7 @@ fn check_view(c: &CornerCheck) -> CheckView {
             .iter()
             .map(|p| PointRow {
                 ring: p.ring.clone(),
+                lines: lines_words(&p.source_lines),
                 label: p.label.clone(),
                 x_text: p.x_text.clone(),
                 y_text: p.y_text.clone(),

@@ -180,8 +180,13 @@ fn print_human(file: &std::path::Path, r: &CornerReport) {
                 .elevation
                 .map(|e| format!("，开采标高 {} m 至 {} m", e.top_m, e.bottom_m))
                 .unwrap_or_default();
+            let lines = match ring.source_lines() {
+                Some((a, b)) if a == b => format!("，第 {a} 行"),
+                Some((a, b)) => format!("，读自第 {a}–{b} 行"),
+                None => String::new(),
+            };
             println!(
-                "  {}（{role}，{} 个拐点{elev}）",
+                "  {}（{role}，{} 个拐点{elev}{lines}）",
                 ring.name.clone().unwrap_or_default(),
                 ring.points.len()
             );

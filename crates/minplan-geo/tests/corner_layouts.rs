@@ -1,0 +1,319 @@
+//! Corner tables in the layouts real notices use (issue: "corner coordinates as they really
+//! arrive"). Small synthetic tables in each shape; each test asserts rings, labels, CRS, areas
+//! and problems. Squares of 100 m × 100 m (10 000 m² in the Gauss plane) keep the expected
+//! areas exact.
+
+use minplan_geo::corners::{CornerReport, Datum, Layout, ParseOptions, ProblemKind, parse_str};
+
+fn rings(r: &CornerReport) -> Vec<(String, Vec<String>)> {
+    r.blocks
+        .iter()
+        .flat_map(|b| &b.rings)
+        .map(|ring| {
+            (
+                ring.name.clone().unwrap_or_default(),
+                ring.points.iter().map(|p| p.label.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+fn labels(r: &CornerReport) -> Vec<Vec<String>> {
+    rings(r).into_iter().map(|(_, l)| l).collect()
+}
+
+fn kinds(r: &CornerReport) -> Vec<ProblemKind> {
+    r.problems.iter().map(|p| p.kind).collect()
+}
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+fn plane_m2(r: &CornerReport) -> f64 {
+    r.areas.as_ref().expect("areas").plane_m2
+}
+
+#[test]
+fn segment_column_with_two_points_per_row() {
+    // 矿段 in the first column, two points per row; the datum line names a height datum too.
+    let t = "采矿权范围拐点坐标\n2000国家大地坐标系1985国家高程\n\
+矿段\t点号\tX\tY\t\t点号\tX\tY\n\
+一\tJ1\t4900000.00\t44420000.00\t\tJ3\t4900100.00\t44420100.00\n\
+\tJ2\t4900000.00\t44420100.00\t\tJ4\t4900100.00\t44420000.00\n\
+二\tJ5\t4901000.00\t44421000.00\t\tJ7\t4901100.00\t44421100.00\n\
+\tJ6\t4901000.00\t44421100.00\t\tJ8\t4901100.00\t44421000.00\n\
+开采标高：由+195m至+175m\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(
+        rings(&r),
+        vec![
+            ("一".to_owned(), s(&["J1", "J2", "J3", "J4"])),
+            ("二".to_owned(), s(&["J5", "J6", "J7", "J8"])),
+        ]
+    );
+    assert_eq!(r.crs.unwrap().epsg(), 4532);
+    assert!((plane_m2(&r) - 20_000.0).abs() < 1e-6);
+    // The datum line is not an elevation; the 标高 line is, for the last ring.
+    assert!(r.blocks[0].rings[0].elevation.is_none());
+    let e = r.blocks[1].rings[0].elevation.unwrap();
+    assert_eq!((e.top_m, e.bottom_m), (195.0, 175.0));
+}
+
+#[test]
+fn pipe_table_with_trailing_cell_keeps_the_last_point() {
+    let t = "| 点号 | X | Y | 点号 | X | Y |\n\
+| 1 | 4900000.00 | 44420000.00 | 2 | 4900000.00 | 44420100.00 |\n\
+| 3 | 4900050.00 | 44420150.00 | 4 | 4900100.00 | 44420100.00 |\n\
+| 5 | 4900100.00 | 44420000.00 | 2000国家大地坐标系 |\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(labels(&r), vec![s(&["1", "2", "3", "4", "5"])]);
+    // 100 × 100 square plus the triangle (100 × 50 / 2).
+    assert!((plane_m2(&r) - 12_500.0).abs() < 1e-6, "{}", plane_m2(&r));
+}
+
+#[test]
+fn dms_table_with_longitude_first_header_and_a_given_zone() {
+    let t = "坐标系：2000国家大地坐标系\n| 序号 | 经度 | 纬度 |\n\
+| 1 | 131°05'00\" | 44°25'00\" |\n| 2 | 131°06'00\" | 44°25'00\" |\n\
+| 3 | 131°06'00\" | 44°26'00\" |\n| 4 | 131°05'00\" | 44°26'00\" |\n";
+    let free = parse_str(t, &ParseOptions::default());
+    let zoned = parse_str(
+        t,
+        &ParseOptions {
+            zone: Some(minplan_geo::crs::GaussKrugerZone::three_degree(44, true).unwrap()),
+            ..ParseOptions::default()
+        },
+    );
+    for r in [&free, &zoned] {
+        assert!(!r.has_errors(), "{:#?}", r.problems);
+        assert!(r.geographic);
+        let p = &r.blocks[0].rings[0].points[0];
+        assert!((p.x - 44.416_666_666).abs() < 1e-8, "latitude {}", p.x);
+        assert!((p.y - 131.083_333_333).abs() < 1e-8, "longitude {}", p.y);
+        // One minute of longitude × one of latitude at 44.4°N: about 1.326 km × 1.852 km.
+        let km2 = r.areas.as_ref().unwrap().km2;
+        assert!((2.44..2.47).contains(&km2), "{km2}");
+    }
+    assert_eq!(
+        free.areas.as_ref().unwrap().km2,
+        zoned.areas.as_ref().unwrap().km2
+    );
+}
+
+#[test]
+fn header_columns_the_values_contradict_lose_with_a_warning() {
+    let t = "2000国家大地坐标系\n序号 纬度 经度\n1 131.0833333 44.4166667\n2 131.1 44.4166667\n\
+3 131.1 44.4333333\n4 131.0833333 44.4333333\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(kinds(&r).contains(&ProblemKind::HeaderMismatch));
+    assert!((r.blocks[0].rings[0].points[0].y - 131.0833333).abs() < 1e-9);
+    let t = "2000国家大地坐标系\n点号 经度 纬度\n1 4900000.00 44420000.00\n2 4900000.00 44420100.00\n\
+3 4900100.00 44420100.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert_eq!(r.layout, Layout::PlaneTable);
+    assert!(kinds(&r).contains(&ProblemKind::HeaderMismatch));
+    assert!((plane_m2(&r) - 5_000.0).abs() < 1e-6);
+}
+
+#[test]
+fn word_table_pasted_one_cell_per_line() {
+    let t = "矿区范围由4个拐点圈定，面积0.01平方公里（2000国家大地坐标系）\n\n拐点号\n\n拐点坐标\n\nX\n\nY\n\n\
+J1\n\n4900000.00\n\n44420000.00\n\nJ2\n\n4900000.00\n\n44420100.00\n\n\
+J3\n\n4900100.00\n\n44420100.00\n\nJ4\n\n4900100.00\n\n44420000.00\n\n开采标高：+27~+5m\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(labels(&r), vec![s(&["J1", "J2", "J3", "J4"])]);
+    assert!((plane_m2(&r) - 10_000.0).abs() < 1e-6);
+    let ring = &r.blocks[0].rings[0];
+    assert_eq!(ring.points[0].source_lines, vec![11, 13, 15]);
+    assert_eq!(ring.source_lines(), Some((11, 33)));
+    let e = ring.elevation.unwrap();
+    assert_eq!((e.top_m, e.bottom_m), (27.0, 5.0));
+}
+
+#[test]
+fn two_datums_in_one_row_use_the_cgcs2000_pair() {
+    let t = "点号 X80 Y80 X2000 Y2000\n\
+1 4899990.00 44419880.00 4900000.00 44420000.00\n\
+2 4899990.00 44419980.00 4900000.00 44420100.00\n\
+3 4900090.00 44419980.00 4900100.00 44420100.00\n\
+4 4900090.00 44419880.00 4900100.00 44420000.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(r.datum, Some(Datum::Cgcs2000));
+    assert_eq!(r.blocks[0].rings[0].points[0].x_text, "4900000.00");
+    assert!((plane_m2(&r) - 10_000.0).abs() < 1e-6);
+    assert!(
+        r.crs_basis
+            .iter()
+            .any(|b| b.contains("1980西安坐标系坐标未使用"))
+    );
+
+    // The same with the label repeated before each pair.
+    let t = "点号 X80 Y80 点号 X2000 Y2000\n\
+J1 4899990.00 44419880.00 J1 4900000.00 44420000.00\n\
+J2 4899990.00 44419980.00 J2 4900000.00 44420100.00\n\
+J3 4900090.00 44419980.00 J3 4900100.00 44420100.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(labels(&r), vec![s(&["J1", "J2", "J3"])]);
+    assert!((plane_m2(&r) - 5_000.0).abs() < 1e-6);
+
+    // Without a header nothing says which pair is CGCS2000: the first is used, with an error.
+    let t = "2000国家大地坐标系\n1 4899990.00 44419880.00 4900000.00 44420000.00\n\
+2 4899990.00 44419980.00 4900000.00 44420100.00\n3 4900090.00 44419980.00 4900100.00 44420100.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(r.has_errors());
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.message.contains("4900000.00") && p.line == Some(2))
+    );
+}
+
+#[test]
+fn plane_and_geographic_pairs_are_cross_checked() {
+    // Zone 44 (CM 132°E): 131.083333°E 44.416667°N ↔ the plane pair computed from it.
+    let z = minplan_geo::crs::GaussKrugerZone::three_degree(44, false).unwrap();
+    let corners = [
+        (131.083_333, 44.416_667),
+        (131.084_583, 44.416_667),
+        (131.084_583, 44.417_583),
+    ];
+    let mut t = "2000国家大地坐标系 3度带 第44带\n点号 X Y 纬度 经度\n".to_owned();
+    for (i, (lon, lat)) in corners.iter().enumerate() {
+        let (e, n) = z.projection().forward(*lon, *lat);
+        let nudge = if i == 2 { 0.30 } else { 0.0 };
+        t.push_str(&format!(
+            "{} {:.3} {:.3} {lat:.6} {lon:.6}\n",
+            i + 1,
+            n + nudge,
+            44_000_000.0 + e
+        ));
+    }
+    let r = parse_str(&t, &ParseOptions::default());
+    assert_eq!(r.layout, Layout::PlaneTable);
+    assert_eq!(labels(&r), vec![s(&["1", "2", "3"])]);
+    let bad: Vec<_> = r
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::PairsDisagree)
+        .collect();
+    assert_eq!(bad.len(), 1, "{:#?}", r.problems);
+    assert_eq!(bad[0].points, vec!["3".to_owned()]);
+    assert!(bad[0].message.contains("0.30 m"), "{}", bad[0].message);
+}
+
+#[test]
+fn masked_words_do_not_change_the_layout_and_masked_digits_are_named() {
+    let t = "**县**矿,出让公示\n拐点坐标（2000国家大地坐标系）\n点号 X Y\n\
+1 4900000.00 44420000.00\n2 4900000.00 44420100.00\n3 4900100.00 44420100.00\n4 4900100.00 44420000.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert_eq!(r.layout, Layout::PlaneTable);
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    let masked = t.replace("4900100.00 44420100.00", "49**100.00 44420100.00");
+    let r = parse_str(&masked, &ParseOptions::default());
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::JunkInNumber)
+        .expect("masking named");
+    assert!(
+        p.message.contains("被遮盖") && p.message.contains("49**100.00"),
+        "{}",
+        p.message
+    );
+    assert_eq!(p.line, Some(6));
+    assert_eq!(
+        labels(&r),
+        vec![s(&["1", "2", "3", "4"])],
+        "the point stays in the record"
+    );
+}
+
+#[test]
+fn several_tables_are_several_rings() {
+    let square = |p: &str, first: usize, n0: f64| {
+        (0..4)
+            .map(|i| {
+                let (dn, de) = [(0.0, 0.0), (0.0, 100.0), (100.0, 100.0), (100.0, 0.0)][i];
+                format!("{p}{} {:.2} {:.2}\n", first + i, n0 + dn, 44_420_000.0 + de)
+            })
+            .collect::<String>()
+    };
+    let opts = ParseOptions::default();
+    // Captions.
+    let t = format!(
+        "2000国家大地坐标系\n表1 一号矿体\n{}表2 二号矿体\n{}",
+        square("B", 1, 4_900_000.0),
+        square("B", 5, 4_901_000.0)
+    );
+    let r = parse_str(&t, &opts);
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(rings(&r).len(), 2);
+    assert_eq!(rings(&r)[1].0, "表2 二号矿体");
+    // A label prefix change with nothing between.
+    let t = format!(
+        "2000国家大地坐标系\n{}{}",
+        square("B", 1, 4_900_000.0),
+        square("G", 1, 4_901_000.0)
+    );
+    let r = parse_str(&t, &opts);
+    assert_eq!(
+        labels(&r),
+        vec![s(&["B1", "B2", "B3", "B4"]), s(&["G1", "G2", "G3", "G4"])]
+    );
+    assert!((plane_m2(&r) - 20_000.0).abs() < 1e-6);
+    // Labels that do not restart, blocks separated by a line.
+    let t = format!(
+        "2000国家大地坐标系\n{}矿区二\n{}",
+        square("", 1, 4_900_000.0),
+        square("", 5, 4_901_000.0)
+    );
+    let r = parse_str(&t, &opts);
+    assert_eq!(
+        labels(&r),
+        vec![s(&["1", "2", "3", "4"]), s(&["5", "6", "7", "8"])]
+    );
+}
+
+#[test]
+fn packed_ddd_mmss_is_never_read_as_decimal_degrees_silently() {
+    // Declared.
+    let t = "2000国家大地坐标系，经纬度格式 ddd.mmss\n1 131.0500 44.2500\n2 131.0600 44.2500\n\
+3 131.0600 44.2600\n4 131.0500 44.2600\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert!((r.blocks[0].rings[0].points[0].y - 131.083_333_333).abs() < 1e-8);
+    // Undeclared: every value fits ddd.mmss → read so, with a warning saying so.
+    let undeclared = t.replace("，经纬度格式 ddd.mmss", "");
+    let r = parse_str(&undeclared, &ParseOptions::default());
+    assert!(kinds(&r).contains(&ProblemKind::AmbiguousNotation));
+    assert!((r.blocks[0].rings[0].points[0].y - 131.083_333_333).abs() < 1e-8);
+    // A value whose "minutes" are 60 or more cannot be ddd.mmss: decimal degrees, no warning.
+    let decimal = "2000国家大地坐标系\n1 131.0800 44.4100\n2 131.0975 44.4100\n3 131.0975 44.4250\n4 131.0800 44.4250\n";
+    let r = parse_str(decimal, &ParseOptions::default());
+    assert!(
+        !kinds(&r).contains(&ProblemKind::AmbiguousNotation),
+        "{:#?}",
+        r.problems
+    );
+    assert_eq!(r.blocks[0].rings[0].points[1].y, 131.0975);
+}
+
+#[test]
+fn sentence_stops_placeholders_and_elevation_forms() {
+    let t = "2000国家大地坐标系\n1 4900000.00 44420000.00\n2 4900000.00 44420100.00\n\
+3 4900100.00 44420100.00\n4 4900100.00 44420000.00.\n| 5 | 0 | 0 |\n\
+开采深度：由1830米至1310米变更为1830米至1220米\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(labels(&r), vec![s(&["1", "2", "3", "4"])]);
+    assert_eq!(r.blocks[0].rings[0].points[3].y_text, "44420000.00");
+    assert!(kinds(&r).contains(&ProblemKind::PlaceholderRow));
+    let e = r.blocks[0].rings[0].elevation.unwrap();
+    assert_eq!((e.top_m, e.bottom_m), (1830.0, 1220.0));
+}
