@@ -1,0 +1,158 @@
+//! Real published notices (出让公告/公示) read as published, checked against their expected
+//! readings (`tests/data/real/announcements/*.expected.json`, computed independently with
+//! pyproj and pyproj.Geod; see tests/data/README.md for the sources).
+
+use minplan_geo::corners::{
+    CornerReport, Datum, Layout, ParseOptions, ProblemKind, Severity, parse_bytes,
+};
+use serde_json::Value;
+
+fn load(name: &str, opts: &ParseOptions) -> (CornerReport, Value) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/real/announcements/");
+    let text = std::fs::read(format!("{dir}{name}.txt")).expect("notice");
+    let expected: Value = serde_json::from_slice(
+        &std::fs::read(format!("{dir}{name}.expected.json")).expect("expected reading"),
+    )
+    .expect("json");
+    (parse_bytes(&text, opts), expected)
+}
+
+fn has(r: &CornerReport, kind: ProblemKind, severity: Severity) -> bool {
+    r.problems
+        .iter()
+        .any(|p| p.kind == kind && p.severity == severity)
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn linhai_word_table_one_cell_per_line_is_read_then_refused_for_xian80() {
+    let (r, e) = load("linhai_hongchi_2017", &ParseOptions::default());
+    let seg = &e["segments"][0];
+    assert_eq!(r.ring_count(), 1);
+    let ring = &r.blocks[0].rings[0];
+    let labels: Vec<String> = ring.points.iter().map(|p| p.label.clone()).collect();
+    assert_eq!(labels, strs(&seg["labels"]));
+    for (p, want) in ring.points.iter().zip(seg["points"].as_array().unwrap()) {
+        assert_eq!(p.x, want[1].as_f64().unwrap(), "{}", p.label);
+        assert_eq!(p.y, want[2].as_f64().unwrap(), "{}", p.label);
+    }
+    // Each point spans three lines (label, X, Y) with blank lines between.
+    assert_eq!(ring.points[0].source_lines, vec![46, 48, 50]);
+    assert_eq!(r.datum, Some(Datum::Xian1980));
+    assert!(has(&r, ProblemKind::DatumNotCgcs2000, Severity::Error));
+    assert!(r.areas.is_none(), "no official area on a Xi'an 80 reading");
+    // 14 points stated, 14 read: no count mismatch.
+    assert_eq!(r.stated.point_counts[0].points, 14);
+    assert_eq!(r.stated.points_read, 14);
+    let e = ring.elevation.unwrap();
+    assert_eq!((e.top_m, e.bottom_m), (27.0, 5.0));
+}
+
+#[test]
+fn jinghe_dms_pipe_table_reads_longitude_first_and_skips_the_placeholder_row() {
+    let (r, e) = load("jinghe_heishantou_exploration_2023", &ParseOptions::default());
+    let seg = &e["segments"][0];
+    assert_eq!(r.layout, Layout::GeographicTable);
+    assert_eq!(r.crs.map(|c| c.epsg()), Some(e["expected_epsg"].as_u64().unwrap() as u32));
+    assert_eq!(r.ring_count(), 1);
+    let ring = &r.blocks[0].rings[0];
+    for (p, want) in ring.points.iter().zip(seg["points_latlon"].as_array().unwrap()) {
+        assert_eq!(p.label, want[0].as_str().unwrap());
+        assert!((p.x - want[1].as_f64().unwrap()).abs() < 1e-8, "lat {}", p.label);
+        assert!((p.y - want[2].as_f64().unwrap()).abs() < 1e-8, "lon {}", p.label);
+    }
+    assert_eq!(ring.points.len(), 10);
+    assert_eq!(r.zone.unwrap().zone, seg["planar_zone3"].as_u64().unwrap() as u8);
+    let a = r.areas.as_ref().unwrap();
+    assert!((a.ellipsoidal_m2 - seg["ellipsoidal_area_m2_computed"].as_f64().unwrap()).abs() < 0.05);
+    assert!((a.plane_m2 - seg["planar_area_m2_computed"].as_f64().unwrap()).abs() < 0.05);
+    assert_eq!(a.km2, 0.0445);
+    assert!(has(&r, ProblemKind::PlaceholderRow, Severity::Warning));
+    // The notice states 0.044600 km²; the corners give 0.0445: said, not hidden.
+    assert!(has(&r, ProblemKind::StatedFigureMismatch, Severity::Error));
+}
+
+#[test]
+fn xingan_six_blocks_of_packed_ddd_mmss_are_six_rings_and_refused_without_a_datum() {
+    let (r, e) = load("xingan_tuquan_exploration_2008", &ParseOptions::default());
+    let segs = e["segments"].as_array().unwrap();
+    assert_eq!(r.ring_count(), segs.len());
+    for (ring, seg) in r.blocks.iter().flat_map(|b| &b.rings).zip(segs) {
+        let labels: Vec<String> = ring.points.iter().map(|p| p.label.clone()).collect();
+        assert_eq!(labels, strs(&seg["labels"]));
+        for (p, want) in ring.points.iter().zip(seg["points_latlon"].as_array().unwrap()) {
+            assert!((p.x - want[1].as_f64().unwrap()).abs() < 1e-8, "lat {}", p.label);
+            assert!((p.y - want[2].as_f64().unwrap()).abs() < 1e-8, "lon {}", p.label);
+        }
+    }
+    assert!(has(&r, ProblemKind::AmbiguousNotation, Severity::Warning));
+    assert!(has(&r, ProblemKind::DatumNotStated, Severity::Error));
+
+    // Told the datum were CGCS2000, the areas are those of the ddd.mmss reading, never the
+    // decimal-degree one.
+    let (r, _) = load(
+        "xingan_tuquan_exploration_2008",
+        &ParseOptions {
+            datum: Some(Datum::Cgcs2000),
+            ..ParseOptions::default()
+        },
+    );
+    let areas = r.areas.as_ref().expect("areas");
+    for (b, seg) in areas.blocks.iter().zip(segs) {
+        let want = seg["ellipsoidal_area_m2_on_cgcs2000"].as_f64().unwrap();
+        assert!(
+            (b.ellipsoidal_m2 - want).abs() < 0.5,
+            "{}: {} vs {want}",
+            b.name,
+            b.ellipsoidal_m2
+        );
+    }
+}
+
+#[test]
+fn maozu_masked_digits_are_refused_naming_the_masking() {
+    let (r, _) = load("maozu_lead_zinc_masked_2024", &ParseOptions::default());
+    assert!(r.has_errors());
+    assert!(r.areas.is_none());
+    let masked: Vec<_> = r
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::JunkInNumber)
+        .collect();
+    assert!(!masked.is_empty());
+    assert!(masked.iter().all(|p| p.message.contains('*') && p.line.is_some()));
+    // Point 1 is line 22, the first masked value is named with it.
+    assert!(masked[0].message.contains("****002.38") && masked[0].line == Some(22));
+    // Neither the header `序号 X Y` nor prose became points; the cut last row is point 37.
+    let labels: Vec<String> = r
+        .blocks
+        .iter()
+        .flat_map(|b| &b.rings)
+        .flat_map(|ring| &ring.points)
+        .map(|p| p.label.clone())
+        .collect();
+    let want: Vec<String> = (1..=37).map(|i| i.to_string()).collect();
+    assert_eq!(labels, want);
+    // The elevation is the changed one (由…变更为1830米至1220米).
+    let e = r.blocks[0].rings[0].elevation.unwrap();
+    assert_eq!((e.top_m, e.bottom_m), (1830.0, 1220.0));
+}
+
+#[test]
+fn liaoning_still_gives_its_published_area() {
+    let (r, e) = load("liaoning_haicheng_paolou_2025-54", &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(r.crs.unwrap().epsg(), 4529);
+    assert_eq!(r.areas.as_ref().unwrap().km2, e["stated_total_area_km2"].as_f64().unwrap());
+    for (b, want) in r.blocks.iter().zip(e["blocks"].as_array().unwrap()) {
+        assert_eq!(b.name, want["name"].as_str().unwrap());
+        assert_eq!(b.rings[0].points.len() as u64, want["points"].as_u64().unwrap());
+    }
+}
