@@ -166,3 +166,79 @@ fn a_stated_area_that_does_not_match_exits_1() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Every real notice of the test data gives its expected reading through the CLI: rings,
+/// labels, lines read, the refusal and its reason.
+#[test]
+fn every_real_notice_gives_its_expected_reading() {
+    struct Case {
+        file: &'static str,
+        exit: i32,
+        rings: usize,
+        kinds: &'static [&'static str],
+        text: &'static [&'static str],
+    }
+    let cases = [
+        Case {
+            file: "linhai_hongchi_2017.txt",
+            exit: 1,
+            rings: 1,
+            kinds: &["datum_not_cgcs2000"],
+            text: &["14 个拐点", "读自第 46–128 行", "1980西安坐标系"],
+        },
+        Case {
+            file: "jinghe_heishantou_exploration_2023.txt",
+            exit: 1,
+            rings: 1,
+            kinds: &["placeholder_row", "stated_figure_mismatch"],
+            text: &["10 个拐点", "EPSG:4490", "0.0445 km²"],
+        },
+        Case {
+            file: "xingan_tuquan_exploration_2008.txt",
+            exit: 1,
+            rings: 6,
+            kinds: &["ambiguous_notation", "datum_not_stated"],
+            text: &["块段：6 个，圈：6 个", "121°55′30″"],
+        },
+        Case {
+            file: "maozu_lead_zinc_masked_2024.txt",
+            // Not one point readable: exit 2.
+            exit: 2,
+            rings: 1,
+            kinds: &["junk_in_number"],
+            text: &["被遮盖", "****002.38"],
+        },
+        Case {
+            file: "liaoning_haicheng_paolou_2025-54.txt",
+            exit: 0,
+            rings: 2,
+            kinds: &[],
+            text: &["1.0685 km²"],
+        },
+    ];
+    for c in cases {
+        let f = data(&format!("real/announcements/{}", c.file));
+        let (code, j) = json(&["coords", "check", f.to_str().unwrap(), "--json"]);
+        assert_eq!(code, c.exit, "{}", c.file);
+        assert_eq!(j["rings"].as_array().unwrap().len(), c.rings, "{}", c.file);
+        let kinds: Vec<&str> = j["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["kind"].as_str().unwrap())
+            .collect();
+        for k in c.kinds {
+            assert!(kinds.contains(k), "{}: {k} not in {kinds:?}", c.file);
+        }
+        // Every point says where it was read.
+        for ring in j["rings"].as_array().unwrap() {
+            for p in ring["source_lines"].as_array().unwrap() {
+                assert!(!p["lines"].as_array().unwrap().is_empty(), "{}", c.file);
+            }
+        }
+        let (_, text) = run(&["coords", "check", f.to_str().unwrap()]);
+        for t in c.text {
+            assert!(text.contains(t), "{}: missing {t} in\n{text}", c.file);
+        }
+    }
+}
