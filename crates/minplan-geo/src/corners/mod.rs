@@ -17,8 +17,9 @@
 //!   terminators `*,起标高,止标高,名称,圈属性,` (圈属性 `1` = outer ring 外圈, `-1` = inner
 //!   ring 内圈/挖空);
 //! * the `XYnnn=点号,X,Y` / `XYnnn=标高,上限,下限,名称,圈属性` key=value submission file;
-//! * announcement tables pasted from Word or Excel: `点号 X Y` with tabs, spaces, commas or
-//!   full-width separators, one or several points per row;
+//! * announcement tables pasted from a web page, Word or Excel, read by structure (the
+//!   `table` module): cells by their digits, segment-name columns, several points per row,
+//!   one cell per line, `|` tables, several tables, two pairs of columns per point;
 //! * geographic tables: DMS (`131°09′12.345″`, `131 09 12.345`, `1310912.345`), `ddd.mmss`
 //!   when declared, decimal degrees;
 //! * GeoJSON (RFC 7946) and WKT `POLYGON`/`MULTIPOLYGON`.
