@@ -8,7 +8,10 @@ use minplan_geo::corners::{
 use serde_json::Value;
 
 fn load(name: &str, opts: &ParseOptions) -> (CornerReport, Value) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/real/announcements/");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/real/announcements/"
+    );
     let text = std::fs::read(format!("{dir}{name}.txt")).expect("notice");
     let expected: Value = serde_json::from_slice(
         &std::fs::read(format!("{dir}{name}.expected.json")).expect("expected reading"),
@@ -57,21 +60,44 @@ fn linhai_word_table_one_cell_per_line_is_read_then_refused_for_xian80() {
 
 #[test]
 fn jinghe_dms_pipe_table_reads_longitude_first_and_skips_the_placeholder_row() {
-    let (r, e) = load("jinghe_heishantou_exploration_2023", &ParseOptions::default());
+    let (r, e) = load(
+        "jinghe_heishantou_exploration_2023",
+        &ParseOptions::default(),
+    );
     let seg = &e["segments"][0];
     assert_eq!(r.layout, Layout::GeographicTable);
-    assert_eq!(r.crs.map(|c| c.epsg()), Some(e["expected_epsg"].as_u64().unwrap() as u32));
+    assert_eq!(
+        r.crs.map(|c| c.epsg()),
+        Some(e["expected_epsg"].as_u64().unwrap() as u32)
+    );
     assert_eq!(r.ring_count(), 1);
     let ring = &r.blocks[0].rings[0];
-    for (p, want) in ring.points.iter().zip(seg["points_latlon"].as_array().unwrap()) {
+    for (p, want) in ring
+        .points
+        .iter()
+        .zip(seg["points_latlon"].as_array().unwrap())
+    {
         assert_eq!(p.label, want[0].as_str().unwrap());
-        assert!((p.x - want[1].as_f64().unwrap()).abs() < 1e-8, "lat {}", p.label);
-        assert!((p.y - want[2].as_f64().unwrap()).abs() < 1e-8, "lon {}", p.label);
+        assert!(
+            (p.x - want[1].as_f64().unwrap()).abs() < 1e-8,
+            "lat {}",
+            p.label
+        );
+        assert!(
+            (p.y - want[2].as_f64().unwrap()).abs() < 1e-8,
+            "lon {}",
+            p.label
+        );
     }
     assert_eq!(ring.points.len(), 10);
-    assert_eq!(r.zone.unwrap().zone, seg["planar_zone3"].as_u64().unwrap() as u8);
+    assert_eq!(
+        r.zone.unwrap().zone,
+        seg["planar_zone3"].as_u64().unwrap() as u8
+    );
     let a = r.areas.as_ref().unwrap();
-    assert!((a.ellipsoidal_m2 - seg["ellipsoidal_area_m2_computed"].as_f64().unwrap()).abs() < 0.05);
+    assert!(
+        (a.ellipsoidal_m2 - seg["ellipsoidal_area_m2_computed"].as_f64().unwrap()).abs() < 0.05
+    );
     assert!((a.plane_m2 - seg["planar_area_m2_computed"].as_f64().unwrap()).abs() < 0.05);
     assert_eq!(a.km2, 0.0445);
     assert!(has(&r, ProblemKind::PlaceholderRow, Severity::Warning));
@@ -87,9 +113,21 @@ fn xingan_six_blocks_of_packed_ddd_mmss_are_six_rings_and_refused_without_a_datu
     for (ring, seg) in r.blocks.iter().flat_map(|b| &b.rings).zip(segs) {
         let labels: Vec<String> = ring.points.iter().map(|p| p.label.clone()).collect();
         assert_eq!(labels, strs(&seg["labels"]));
-        for (p, want) in ring.points.iter().zip(seg["points_latlon"].as_array().unwrap()) {
-            assert!((p.x - want[1].as_f64().unwrap()).abs() < 1e-8, "lat {}", p.label);
-            assert!((p.y - want[2].as_f64().unwrap()).abs() < 1e-8, "lon {}", p.label);
+        for (p, want) in ring
+            .points
+            .iter()
+            .zip(seg["points_latlon"].as_array().unwrap())
+        {
+            assert!(
+                (p.x - want[1].as_f64().unwrap()).abs() < 1e-8,
+                "lat {}",
+                p.label
+            );
+            assert!(
+                (p.y - want[2].as_f64().unwrap()).abs() < 1e-8,
+                "lon {}",
+                p.label
+            );
         }
     }
     assert!(has(&r, ProblemKind::AmbiguousNotation, Severity::Warning));
@@ -127,7 +165,11 @@ fn maozu_masked_digits_are_refused_naming_the_masking() {
         .filter(|p| p.kind == ProblemKind::JunkInNumber)
         .collect();
     assert!(!masked.is_empty());
-    assert!(masked.iter().all(|p| p.message.contains('*') && p.line.is_some()));
+    assert!(
+        masked
+            .iter()
+            .all(|p| p.message.contains('*') && p.line.is_some())
+    );
     // Point 1 is line 22, the first masked value is named with it.
     assert!(masked[0].message.contains("****002.38") && masked[0].line == Some(22));
     // Neither the header `序号 X Y` nor prose became points; the cut last row is point 37.
@@ -150,9 +192,15 @@ fn liaoning_still_gives_its_published_area() {
     let (r, e) = load("liaoning_haicheng_paolou_2025-54", &ParseOptions::default());
     assert!(!r.has_errors(), "{:#?}", r.problems);
     assert_eq!(r.crs.unwrap().epsg(), 4529);
-    assert_eq!(r.areas.as_ref().unwrap().km2, e["stated_total_area_km2"].as_f64().unwrap());
+    assert_eq!(
+        r.areas.as_ref().unwrap().km2,
+        e["stated_total_area_km2"].as_f64().unwrap()
+    );
     for (b, want) in r.blocks.iter().zip(e["blocks"].as_array().unwrap()) {
         assert_eq!(b.name, want["name"].as_str().unwrap());
-        assert_eq!(b.rings[0].points.len() as u64, want["points"].as_u64().unwrap());
+        assert_eq!(
+            b.rings[0].points.len() as u64,
+            want["points"].as_u64().unwrap()
+        );
     }
 }
