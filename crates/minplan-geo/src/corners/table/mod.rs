@@ -156,8 +156,19 @@ fn items(lines: &[&str], hints: &mut text::Hints) -> Vec<Item> {
         if t.is_empty() {
             continue;
         }
-        hints.scan(t, Some(line));
         let cs = cells::cells(t, line);
+        // Statements are read from the words of a line, never from its coordinates (`43度`
+        // in a DMS row is not a `3度` zone width).
+        if cs.iter().any(|c| c.shape.is_coord()) {
+            let words: Vec<&str> = cs
+                .iter()
+                .filter(|c| c.shape == Shape::Text)
+                .map(|c| c.text.as_str())
+                .collect();
+            hints.scan(&words.join(" "), Some(line));
+        } else {
+            hints.scan(t, Some(line));
+        }
         if cs.len() == 1 && (cs[0].shape.is_coord() || cs[0].shape == Shape::Label) {
             stream.push((line, t.to_owned(), cs.into_iter().next().expect("one cell")));
             continue;
