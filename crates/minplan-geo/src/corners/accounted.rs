@@ -7,7 +7,7 @@
 //!
 //! The input is first normalised as the readers see it ([`text::normalize`]: full-width
 //! characters folded, traditional keywords simplified). A line is cut into **tokens**: maximal
-//! runs of digits, `.`, `*` and degree/minute/second marks (`°′″'"’”`, `度分秒`; a space after a
+//! runs of digits, `.`, `*` and degree/minute/second marks (`°′″'"’`, `度分秒`; a space after a
 //! degree or minute mark is part of the run when a digit follows, as in `131° 09′ 12.3″`).
 //! A sentence-final full stop is not part of a token (`37627453.22.` → `37627453.22`), nor are
 //! leading marks or dots. A token is coordinate-shaped when it is:
@@ -69,12 +69,11 @@ impl fmt::Display for Unaccounted {
     }
 }
 
-/// Degree, minute and second marks (kept by [`text::normalize`]).
+/// Degree, minute and second marks (kept by [`text::normalize`]). Not `”`: messages quote
+/// values between `“` and `”`, and a value written with `”` for seconds is cut before it
+/// both in the input and in the point text, so the two still compare equal.
 fn is_mark(c: char) -> bool {
-    matches!(
-        c,
-        '°' | '′' | '″' | '\'' | '"' | '’' | '”' | '度' | '分' | '秒'
-    )
+    matches!(c, '°' | '′' | '″' | '\'' | '"' | '’' | '度' | '分' | '秒')
 }
 
 /// Marks after which a space does not end a DMS value (`131° 09′ 12.3″`).
