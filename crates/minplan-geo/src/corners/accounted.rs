@@ -270,6 +270,12 @@ fn key(v: f64) -> u64 {
     (v + 0.0).to_bits()
 }
 
+/// The text [`super::parse_bytes`] reads from `input` (BOM stripped; UTF-8, else GBK): the
+/// text to give [`unaccounted`] for a reading of bytes.
+pub fn decoded_text(input: &[u8]) -> String {
+    text::decode(input).0
+}
+
 /// The coordinate-shaped numbers of `input` that `report` neither read into a point nor
 /// quoted in a problem on their line (see the module documentation for the rule). Empty for
 /// GeoJSON and WKT, and whenever the reader kept its promise.
@@ -474,6 +480,16 @@ mod tests {
         assert_eq!(unaccounted(input, &r).len(), 1);
         r.problems.push(p(3));
         assert!(unaccounted(input, &r).is_empty());
+    }
+
+    #[test]
+    fn decoded_text_is_what_parse_bytes_reads() {
+        // "拐点" in GBK, and a BOM.
+        assert_eq!(decoded_text(&[0xB9, 0xD5, 0xB5, 0xE3]), "拐点");
+        assert_eq!(
+            decoded_text("\u{feff}1,4907000.00".as_bytes()),
+            "1,4907000.00"
+        );
     }
 
     #[test]

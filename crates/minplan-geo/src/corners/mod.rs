@@ -49,7 +49,7 @@ mod text;
 mod validate;
 mod wkt;
 
-pub use accounted::{Unaccounted, unaccounted as unaccounted_numbers};
+pub use accounted::{Unaccounted, decoded_text, unaccounted as unaccounted_numbers};
 pub use dms::{AngleError, parse_angle};
 pub use points::CornerPoints;
 pub use stated::{StatedArea, StatedCount, StatedFigures};
