@@ -14,6 +14,9 @@
 //! decimals; each ring is 4–12 points on a circle, in order (a convex, simple polygon); rings
 //! of one input are 5 km apart.
 //!
+//! The minimal inputs the properties and the fuzz target (`fuzz/`) found are kept below as
+//! plain tests (`found_*`), so that they run every time.
+//!
 //! Failures are not persisted (`failure_persistence: None`): some layouts are expected to fail
 //! until the reader is rewritten, and the shrunk input is printed in the failure message.
 
@@ -669,4 +672,145 @@ proptest! {
     fn mnr_submission(c in common(1..=3)) {
         check(&mnr_case(&c), true)?;
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Minimal inputs the properties (and the fuzz target) found, kept as plain tests so that they
+// run every time, whatever the random cases of the day.
+
+fn case(text: &str, rings: &[&[&str]]) -> Case {
+    Case {
+        text: text.to_owned(),
+        rings: rings
+            .iter()
+            .map(|r| r.iter().map(|l| (*l).to_owned()).collect())
+            .collect(),
+        clean: true,
+    }
+}
+
+fn found(text: &str, rings: &[&[&str]]) {
+    if let Err(e) = check(&case(text, rings), true) {
+        panic!("{e}");
+    }
+}
+
+/// A DMS row with a missing cell: `43度` holds `3度`, taken for a 3° zone statement.
+#[test]
+fn found_dms_row_with_a_missing_cell() {
+    let text = "1\t43度24分36.000秒\t\n\
+                2\t43度25分47.900秒\t79度22分35.362秒\n\
+                3\t43度25分20.437秒\t79度21分10.838秒\n\
+                4\t43度23分51.563秒\t79度21分10.838秒\n\
+                5\t43度23分24.100秒\t79度22分35.362秒\n";
+    let report = parse_str(text, &ParseOptions::default());
+    let lost = unaccounted_numbers(text, &report);
+    assert!(lost.is_empty(), "silently dropped: {lost:?}");
+}
+
+/// A markdown row with a trailing 坐标系 cell is taken for a datum statement.
+#[test]
+fn found_markdown_row_with_a_text_cell() {
+    found(
+        "| 点号 | X | Y | 坐标系 |\n\
+         | 1 | 4500300.00 | 41500000.00 | 2000国家大地坐标系 |\n\
+         | 2 | 4499940.91 | 41500294.12 |  |\n\
+         | 3 | 4499706.86 | 41499936.22 |  |\n\
+         | 4 | 4500009.97 | 41499700.17 |  |\n",
+        &[&["1", "2", "3", "4"]],
+    );
+}
+
+/// One cell per line with a line of prose after the table: nothing read.
+#[test]
+fn found_one_cell_per_line_with_prose() {
+    found(
+        "1\n\n4500300.00\n\n41500000.00\n\n2\n\n4499940.91\n\n41500294.12\n\n\
+         3\n\n4499706.86\n\n41499936.22\n\n4\n\n4500009.97\n\n41499700.17\n\n\
+         某某县某某铅锌矿采矿权出让公告\n",
+        &[&["1", "2", "3", "4"]],
+    );
+}
+
+/// A segment name on the first row only: that row becomes the ring's name, silently.
+#[test]
+fn found_segment_name_on_the_first_row() {
+    found(
+        "一\t1\t4500300.00\t41500000.00\n\
+         \t2\t4499940.91\t41500294.12\n\
+         \t3\t4499706.86\t41499936.22\n\
+         \t4\t4500009.97\t41499700.17\n",
+        &[&["1", "2", "3", "4"]],
+    );
+}
+
+/// A segment name on every row: nothing read.
+#[test]
+fn found_segment_name_on_every_row() {
+    found(
+        "一\t1\t4500300.00\t41500000.00\n\
+         一\t2\t4499940.91\t41500294.12\n\
+         一\t3\t4499706.86\t41499936.22\n\
+         一\t4\t4500009.97\t41499700.17\n",
+        &[&["1", "2", "3", "4"]],
+    );
+}
+
+/// Two tables with captions and numbering continued: read as one ring.
+#[test]
+fn found_two_tables_with_captions() {
+    found(
+        "表1 一号采区拐点坐标\n\
+         1\t4500300.00\t41500000.00\n\
+         2\t4499940.91\t41500294.12\n\
+         3\t4499706.86\t41499936.22\n\
+         4\t4500009.97\t41499700.17\n\
+         表2 二号采区拐点坐标\n\
+         5\t4505300.00\t41505000.00\n\
+         6\t4504940.91\t41505294.12\n\
+         7\t4504706.86\t41504936.22\n\
+         8\t4505009.97\t41504700.17\n",
+        &[&["1", "2", "3", "4"], &["5", "6", "7", "8"]],
+    );
+}
+
+/// Two tables told apart by the label prefix only (B… then G…): read as one ring.
+#[test]
+fn found_label_prefix_change() {
+    found(
+        "B1\t4500300.00\t41500000.00\n\
+         B2\t4499940.91\t41500294.12\n\
+         B3\t4499706.86\t41499936.22\n\
+         B4\t4500009.97\t41499700.17\n\
+         G1\t4505300.00\t41505000.00\n\
+         G2\t4504940.91\t41505294.12\n\
+         G3\t4504706.86\t41504936.22\n\
+         G4\t4505009.97\t41504700.17\n",
+        &[&["B1", "B2", "B3", "B4"], &["G1", "G2", "G3", "G4"]],
+    );
+}
+
+/// Rows with the Xi'an 80 and the CGCS2000 coordinates side by side: nothing read.
+#[test]
+fn found_two_datums_per_row() {
+    found(
+        "1\t4500258.63\t41499911.58\t4500300.00\t41500000.00\n\
+         2\t4499899.54\t41500205.70\t4499940.91\t41500294.12\n\
+         3\t4499665.49\t41499847.80\t4499706.86\t41499936.22\n\
+         4\t4499968.60\t41499611.75\t4500009.97\t41499700.17\n",
+        &[&["1", "2", "3", "4"]],
+    );
+}
+
+/// (fuzz target) A text line holding a point row, just before the table, becomes the ring's
+/// name: its numbers are silently dropped.
+#[test]
+fn found_point_row_after_text_on_one_line() {
+    let text = "矿区范围拐点坐标：J1 4500300.00 41500000.00\n\
+                J2 4499940.91 41500294.12\n\
+                J3 4499706.86 41499936.22\n\
+                J4 4500009.97 41499700.17\n";
+    let report = parse_str(text, &ParseOptions::default());
+    let lost = unaccounted_numbers(text, &report);
+    assert!(lost.is_empty(), "silently dropped: {lost:?}");
 }
