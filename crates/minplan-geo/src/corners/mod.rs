@@ -34,7 +34,9 @@
 //!
 //! This module is pure: it takes bytes or text and returns values. No files, no clock.
 
+mod accounted;
 mod dms;
+mod elevation;
 mod geojson;
 mod interpret;
 mod layout_kv;
@@ -48,6 +50,7 @@ mod text;
 mod validate;
 mod wkt;
 
+pub use accounted::{Unaccounted, decoded_text, unaccounted as unaccounted_numbers};
 pub use dms::{AngleError, parse_angle};
 pub use points::CornerPoints;
 pub use stated::{StatedArea, StatedCount, StatedFigures};

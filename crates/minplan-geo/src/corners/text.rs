@@ -21,9 +21,12 @@ pub(crate) fn decode(input: &[u8]) -> (String, Option<String>) {
     }
 }
 
-/// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to ASCII, and a few
-/// punctuation marks people paste from Word (`，` `；` `：` `、` `－` `—`) to their ASCII
-/// counterparts. Degree/minute/second marks are kept.
+/// Folds full-width ASCII (U+FF01–U+FF5E, so `～` too) and the ideographic space to ASCII, a
+/// few punctuation marks people paste from Word (`，` `；` `：` `、` `－` `—` `〜`) to their
+/// ASCII counterparts, and the traditional characters of the keywords the readers look for
+/// ([`TRADITIONAL`]) to simplified ones. One character in, one character out: line and
+/// character positions are kept. Degree/minute/second marks (`°′″'"`, `度分秒`) are kept, and
+/// so is `至`.
 pub(crate) fn normalize(s: &str) -> String {
     s.chars()
         .map(|c| match c {
@@ -32,10 +35,61 @@ pub(crate) fn normalize(s: &str) -> String {
             '、' => ',',
             '—' | '–' | '−' => '-',
             '。' => '.',
+            '〜' => '~',
             '\r' => '\n',
-            _ => c,
+            _ => simplified(c),
         })
         .collect()
+}
+
+/// Traditional characters met in notices (Hong Kong/Taiwan editors, old scanned files) and
+/// their simplified forms — only characters of the keywords the readers look for: 点号, 坐标,
+/// 经度, 纬度, 标高, 高程系统, 面积, 矿区, 范围, 拐点, 国家, 变更为, 开采, 采矿权, 图层,
+/// 总长, 宽, 项, 处, 据, 级, 基准, 个. Not a general converter: a character that is one word's
+/// traditional form and another's simplified form is not in the table.
+const TRADITIONAL: &[(char, char)] = &[
+    ('點', '点'),
+    ('號', '号'),
+    ('標', '标'),
+    ('經', '经'),
+    ('緯', '纬'),
+    ('區', '区'),
+    ('礦', '矿'),
+    ('鑛', '矿'),
+    ('範', '范'),
+    ('圍', '围'),
+    ('積', '积'),
+    ('國', '国'),
+    ('級', '级'),
+    ('開', '开'),
+    ('採', '采'),
+    ('層', '层'),
+    ('權', '权'),
+    ('圖', '图'),
+    ('據', '据'),
+    ('處', '处'),
+    ('變', '变'),
+    ('為', '为'),
+    ('爲', '为'),
+    ('總', '总'),
+    ('長', '长'),
+    ('寬', '宽'),
+    ('項', '项'),
+    ('係', '系'),
+    ('統', '统'),
+    ('準', '准'),
+    ('個', '个'),
+];
+
+/// The simplified form of a traditional keyword character ([`TRADITIONAL`]), else `c`.
+fn simplified(c: char) -> char {
+    if (c as u32) < 0x4E00 {
+        return c;
+    }
+    TRADITIONAL
+        .iter()
+        .find(|(t, _)| *t == c)
+        .map_or(c, |(_, s)| *s)
 }
 
 /// Why a number could not be read.
@@ -258,6 +312,45 @@ mod tests {
     #[test]
     fn full_width_is_folded() {
         assert_eq!(normalize("Ｊ１，４５０７０８８．２２"), "J1,4507088.22");
+    }
+
+    #[test]
+    fn traditional_keywords_are_folded() {
+        assert_eq!(normalize("點號 X Y"), "点号 X Y");
+        assert_eq!(normalize("拐點坐標"), "拐点坐标");
+        assert_eq!(normalize("經度 緯度"), "经度 纬度");
+        assert_eq!(normalize("由+195M至+175M標高"), "由+195M至+175M标高");
+        assert_eq!(
+            normalize("礦區範圍面積0.6752平方公里"),
+            "矿区范围面积0.6752平方公里"
+        );
+        assert_eq!(normalize("2000國家大地坐標系"), "2000国家大地坐标系");
+        assert_eq!(
+            normalize("開採深度由1830米至1310米變更為1830米至1220米"),
+            "开采深度由1830米至1310米变更为1830米至1220米"
+        );
+        assert_eq!(
+            normalize("採礦權 圖層 總長 寬 項 處 級 據"),
+            "采矿权 图层 总长 宽 项 处 级 据"
+        );
+        assert_eq!(
+            normalize("高程系統:1985國家高程基準"),
+            "高程系统:1985国家高程基准"
+        );
+        // One character for one: positions are kept.
+        let t = "礦區範圍由14個拐點圈定";
+        assert_eq!(normalize(t).chars().count(), t.chars().count());
+    }
+
+    #[test]
+    fn tildes_fold_and_marks_stay() {
+        assert_eq!(normalize("+27〜+5m"), "+27~+5m");
+        assert_eq!(normalize("363m～10m"), "363m~10m");
+        assert_eq!(normalize("363米至10米"), "363米至10米");
+        assert_eq!(normalize("83°00′48.281″"), "83°00′48.281″");
+        assert_eq!(normalize("83°00'48.281\""), "83°00'48.281\"");
+        assert_eq!(normalize("44度35分59.917秒"), "44度35分59.917秒");
+        assert_eq!(normalize("a\r\nb"), "a\n\nb");
     }
 
     #[test]

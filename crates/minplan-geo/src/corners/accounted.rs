@@ -1,0 +1,502 @@
+//! The reader's promise, checked: **nothing is silently dropped**. Every number in the input
+//! that has the shape of a coordinate ends up either in a point of the report (its
+//! [`CornerPoint::x_text`](super::CornerPoint::x_text) or
+//! [`y_text`](super::CornerPoint::y_text)) or in a named problem that quotes it on its line.
+//!
+//! # What counts as coordinate-shaped
+//!
+//! The input is first normalised as the readers see it ([`text::normalize`]: full-width
+//! characters folded, traditional keywords simplified). A line is cut into **tokens**: maximal
+//! runs of digits, `.`, `*` and degree/minute/second marks (`°′″'"’`, `度分秒`; a space after a
+//! degree or minute mark is part of the run when a digit follows, as in `131° 09′ 12.3″`).
+//! A sentence-final full stop is not part of a token (`37627453.22.` → `37627453.22`), nor are
+//! leading marks or dots. A token is coordinate-shaped when it is:
+//!
+//! * **plane X** (northing, metres): integer part of exactly 7 digits, decimals optional
+//!   (`3195584.66`). The packed DMS form `1310912.345` has the same shape and counts as X;
+//! * **plane Y** (easting, metres): integer part of 8 digits starting with a zone prefix
+//!   (13–45: `40606868.24`) — an 8-digit integer that reads as a date `YYYYMMDD` does not
+//!   count —, or an integer part of 6 digits with at least one decimal (`606868.24`);
+//! * **DMS**: a degree mark followed by minutes (and seconds) — `83°00'48.281"`,
+//!   `131°09′12.345″`, `44度35分59.917秒` — or three numbers with marks;
+//! * **decimal degrees**: integer part of 2–3 digits, value 3 to 136 (China's longitudes and
+//!   latitudes), at least 4 decimals (`121.5530`, with or without `°`);
+//! * **masked**: digits and `*` with at least 3 digits, shaped like one of the above (integer
+//!   part of 6–8 characters, or 4 or more with decimals): `****002.38`, `4**7088.22`.
+//!
+//! Not coordinate-shaped: years and dates (`2017`, `2017-03-31`, `20170331`), numbers with
+//! two or more points (`2017.03.31`), codes glued to letters (统一社会信用代码
+//! `91650100228665922F`, `915********040900J`, labels `J1`, headers `X2000`), numbers after
+//! `-` and a digit (`0571-28123456`), phone numbers (11 digits), areas (`0.6752`, `2.0651`,
+//! `0.03`), elevations (`229.5`, `+363`), counts, money with fewer than 7 integer digits.
+//!
+//! # The rule
+//!
+//! A coordinate-shaped token of line *n* (1-based line of the normalised input, BOM
+//! stripped: the numbering of the problems) is **accounted for** when
+//!
+//! * it appears in the `x_text` or `y_text` of any point of the report, or
+//! * it is quoted by the message of a problem whose `line` is *n*, or by the message of a
+//!   problem without a line.
+//!
+//! "Appears" compares tokens: the token is compared with each token of the point text or
+//! message, as numbers when both parse (`4507088.20` = `4507088.2`), else as text (masked
+//! values, DMS). GeoJSON and WKT inputs are parsed structurally and have no free text: they
+//! are not checked.
+
+use super::CornerReport;
+use super::text;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// A coordinate-shaped number of the input that is neither in a point nor in a problem on
+/// its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unaccounted {
+    /// 1-based line of the normalised input (the numbering of [`super::Problem::line`]).
+    pub line: usize,
+    /// The token as written (after full-width folding).
+    pub text: String,
+}
+
+impl fmt::Display for Unaccounted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "第 {} 行的“{}”像坐标，但既未读入拐点，也没有问题说明",
+            self.line, self.text
+        )
+    }
+}
+
+/// Degree, minute and second marks (kept by [`text::normalize`]). Not `”`: messages quote
+/// values between `“` and `”`, and a value written with `”` for seconds is cut before it
+/// both in the input and in the point text, so the two still compare equal.
+fn is_mark(c: char) -> bool {
+    matches!(c, '°' | '′' | '″' | '\'' | '"' | '’' | '度' | '分' | '秒')
+}
+
+/// Marks after which a space does not end a DMS value (`131° 09′ 12.3″`).
+fn glues_space(c: char) -> bool {
+    matches!(c, '°' | '′' | '\'' | '’' | '度' | '分')
+}
+
+fn in_run(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '.' | '*') || is_mark(c)
+}
+
+/// A run of number characters with what surrounds it.
+struct Token {
+    text: String,
+    /// An ASCII letter right before or after (a code, a label, a header word).
+    glued_to_letter: bool,
+    /// Right after `-` that follows a digit (phone numbers, dates, codes).
+    after_dash: bool,
+}
+
+/// The tokens of one normalised line (see the module documentation).
+fn tokens(line: &str) -> Vec<Token> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !in_run(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut s = String::new();
+        while i < chars.len() {
+            let c = chars[i];
+            if in_run(c) {
+                s.push(c);
+                i += 1;
+                continue;
+            }
+            if c.is_whitespace() && s.chars().last().is_some_and(glues_space) {
+                let mut j = i;
+                while j < chars.len() && chars[j].is_whitespace() {
+                    j += 1;
+                }
+                if j < chars.len() && chars[j].is_ascii_digit() {
+                    i = j;
+                    continue;
+                }
+            }
+            break;
+        }
+        let before = start.checked_sub(1).map(|k| chars[k]);
+        let after = chars.get(i).copied();
+        let glued_to_letter = before.is_some_and(|c| c.is_ascii_alphabetic())
+            || after.is_some_and(|c| c.is_ascii_alphabetic());
+        let after_dash = before == Some('-')
+            && start
+                .checked_sub(2)
+                .is_some_and(|k| chars[k].is_ascii_digit());
+        let text = trim_token(&s);
+        if text.chars().any(|c| c.is_ascii_digit() || c == '*') {
+            out.push(Token {
+                text,
+                glued_to_letter,
+                after_dash,
+            });
+        }
+    }
+    out
+}
+
+/// Strips leading marks and dots, a trailing full stop, and trailing marks of a plain
+/// number (a closing quote): `"4507088.22"` → `4507088.22`, `37627453.22.` → `37627453.22`.
+fn trim_token(s: &str) -> String {
+    let t = s.trim_start_matches(|c: char| is_mark(c) || c == '.');
+    let t = t.trim_end_matches('.');
+    let parts = t.split(is_mark).filter(|p| !p.is_empty()).count();
+    let degree = t.contains(['°', '度']);
+    if parts <= 1 && !degree {
+        t.trim_end_matches(|c: char| is_mark(c) || c == '.')
+            .to_owned()
+    } else {
+        t.to_owned()
+    }
+}
+
+/// Whether a token has the shape of a coordinate.
+fn shaped(tok: &Token) -> bool {
+    let t = tok.text.as_str();
+    let parts: Vec<&str> = t.split(is_mark).filter(|p| !p.is_empty()).collect();
+    let degree = t.contains(['°', '度']);
+    if parts.len() >= 2 {
+        let first = parts[0];
+        let first_ok = (1..=3).contains(&first.chars().count())
+            && first.chars().all(|c| c.is_ascii_digit() || c == '*');
+        return first_ok && (degree || parts.len() >= 3);
+    }
+    let Some(&body) = parts.first() else {
+        return false;
+    };
+    if degree {
+        return decimal_degrees(body);
+    }
+    if tok.glued_to_letter || tok.after_dash {
+        return false;
+    }
+    plain(body)
+}
+
+/// Integer part of 2–3 digits, value 3–136, at least 4 decimals.
+fn decimal_degrees(t: &str) -> bool {
+    let Some((int, dec)) = t.split_once('.') else {
+        return false;
+    };
+    (2..=3).contains(&int.len())
+        && dec.len() >= 4
+        && int.chars().chain(dec.chars()).all(|c| c.is_ascii_digit())
+        && t.parse::<f64>().is_ok_and(|v| (3.0..=136.0).contains(&v))
+}
+
+/// A plain or masked number (digits, `*`, at most one `.`).
+fn plain(t: &str) -> bool {
+    if t.matches('.').count() > 1
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '*'))
+    {
+        return false;
+    }
+    let (int, dec) = t.split_once('.').unwrap_or((t, ""));
+    if t.contains('*') {
+        let digits = t.chars().filter(char::is_ascii_digit).count();
+        let n = int.chars().count();
+        return digits >= 3 && ((6..=8).contains(&n) || (!dec.is_empty() && n >= 4));
+    }
+    match int.len() {
+        7 => true,
+        8 => {
+            let zone: u32 = int[..2].parse().unwrap_or(0);
+            (13..=45).contains(&zone) && !(dec.is_empty() && date_like(int))
+        }
+        6 => !dec.is_empty(),
+        2 | 3 => decimal_degrees(t),
+        _ => false,
+    }
+}
+
+/// `YYYYMMDD` with a year 1900–2099.
+fn date_like(d: &str) -> bool {
+    let n = |r: std::ops::Range<usize>| d[r].parse::<u32>().unwrap_or(0);
+    (1900..=2099).contains(&n(0..4)) && (1..=12).contains(&n(4..6)) && (1..=31).contains(&n(6..8))
+}
+
+/// The coordinate-shaped tokens of one line, after [`text::normalize`], in order (see the
+/// module documentation for what counts).
+pub(crate) fn coordinate_shaped(line: &str) -> Vec<String> {
+    tokens(&text::normalize(line))
+        .into_iter()
+        .filter(shaped)
+        .map(|t| t.text)
+        .collect()
+}
+
+/// Tokens of a point text or a message, for comparison: numbers by value, the rest by text.
+#[derive(Default)]
+struct Quoted {
+    values: HashSet<u64>,
+    texts: HashSet<String>,
+}
+
+impl Quoted {
+    fn add(&mut self, s: &str) {
+        for t in tokens(&text::normalize(s)) {
+            match text::parse_number(&t.text) {
+                Ok(v) => {
+                    self.values.insert(key(v));
+                }
+                Err(_) => {
+                    self.texts.insert(t.text);
+                }
+            }
+        }
+    }
+
+    fn has(&self, tok: &str) -> bool {
+        match text::parse_number(tok) {
+            Ok(v) => self.values.contains(&key(v)),
+            Err(_) => self.texts.contains(tok),
+        }
+    }
+}
+
+fn key(v: f64) -> u64 {
+    (v + 0.0).to_bits()
+}
+
+/// The text [`super::parse_bytes`] reads from `input` (BOM stripped; UTF-8, else GBK): the
+/// text to give [`unaccounted`] for a reading of bytes.
+pub fn decoded_text(input: &[u8]) -> String {
+    text::decode(input).0
+}
+
+/// The coordinate-shaped numbers of `input` that `report` neither read into a point nor
+/// quoted in a problem on their line (see the module documentation for the rule). Empty for
+/// GeoJSON and WKT, and whenever the reader kept its promise.
+pub fn unaccounted(input: &str, report: &CornerReport) -> Vec<Unaccounted> {
+    let input = input.trim_start_matches('\u{feff}');
+    let head: String = input.trim_start().chars().take(40).collect::<String>();
+    let upper = head.to_uppercase();
+    if head.starts_with('{')
+        || upper.starts_with("POLYGON")
+        || upper.starts_with("MULTIPOLYGON")
+        || upper.starts_with("SRID=")
+    {
+        return Vec::new();
+    }
+    let mut points = Quoted::default();
+    for p in report
+        .blocks
+        .iter()
+        .flat_map(|b| &b.rings)
+        .flat_map(|r| &r.points)
+    {
+        points.add(&p.x_text);
+        points.add(&p.y_text);
+    }
+    let mut by_line: HashMap<usize, Quoted> = HashMap::new();
+    let mut lineless = Quoted::default();
+    for p in &report.problems {
+        match p.line {
+            Some(l) => by_line.entry(l).or_default().add(&p.message),
+            None => lineless.add(&p.message),
+        }
+    }
+    let norm = text::normalize(input);
+    let mut out = Vec::new();
+    for (i, line) in norm.lines().enumerate() {
+        let n = i + 1;
+        for t in coordinate_shaped(line) {
+            let quoted =
+                points.has(&t) || lineless.has(&t) || by_line.get(&n).is_some_and(|q| q.has(&t));
+            if !quoted {
+                out.push(Unaccounted { line: n, text: t });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corners::{ParseOptions, parse_str};
+
+    fn shaped_of(l: &str) -> Vec<String> {
+        coordinate_shaped(l)
+    }
+
+    #[test]
+    fn linhai_plane_numbers_are_shaped_area_and_date_are_not() {
+        // linhai_hongchi_2017.txt (1980西安, Y prefix 40).
+        assert_eq!(shaped_of("3195584.66"), ["3195584.66"]);
+        assert_eq!(shaped_of("40606868.24"), ["40606868.24"]);
+        assert!(
+            shaped_of("4、矿区范围:矿区范围由 14个拐点圈定,矿区面积约 0.03平方公里。").is_empty()
+        );
+        assert!(shaped_of("发布日期:2017-03-31 00:00浏览次数:字号:[ ]").is_empty());
+        assert!(shaped_of("台矿交公开[2017]05").is_empty());
+        assert!(shaped_of("开采标高: +27~+5m").is_empty());
+        assert!(shaped_of("6生产规模:暂定11.30万吨/年(4.52万立方米/年)。").is_empty());
+    }
+
+    #[test]
+    fn maozu_masked_numbers_are_shaped_credit_code_is_not() {
+        // maozu_lead_zinc_masked_2024.txt: the republisher masked digits with *.
+        assert_eq!(
+            shaped_of("1,****002.38,****7543.24"),
+            ["****002.38", "****7543.24"]
+        );
+        assert_eq!(shaped_of("37,****846.90,"), ["****846.90"]);
+        assert!(shaped_of("统一社会信用代码:915********040900J").is_empty());
+        assert!(shaped_of("面积:2.0651平方千米").is_empty());
+        assert!(shaped_of("开采深度:由1830米至1310米变更为1830米至1220米").is_empty());
+        assert!(shaped_of("场所:**市**区**大道348号").is_empty());
+        assert!(
+            shaped_of("**县茂租铅锌矿申请增扩采矿权深部**,****政府2024年第61次常务会").is_empty()
+        );
+        assert_eq!(shaped_of("4**7088.22"), ["4**7088.22"]);
+    }
+
+    #[test]
+    fn jinghe_dms_is_shaped_credit_code_is_not() {
+        // jinghe_heishantou_exploration_2023.txt.
+        assert_eq!(
+            shaped_of("| 1 | 83°00'48.281\" | 44°35'59.917\" |"),
+            ["83°00'48.281\"", "44°35'59.917\""]
+        );
+        assert!(shaped_of("统一社会信用代码:91650100228665922F").is_empty());
+        assert!(shaped_of("面积:0.044600平方千米,拐点坐标如下(2000国家大地坐标):").is_empty());
+        assert!(shaped_of("| 11 | 0 | 0 |").is_empty());
+        assert!(
+            shaped_of("场所:新疆博尔塔拉蒙古自治州精河县伊犁路7号县直综合楼4号楼311室").is_empty()
+        );
+    }
+
+    #[test]
+    fn other_forms() {
+        assert_eq!(shaped_of("1  131°09′12.345″"), ["131°09′12.345″"]);
+        assert_eq!(
+            shaped_of("1  131° 09′ 12.345″ 44° 25′ 30.1″"),
+            ["131°09′12.345″", "44°25′30.1″"]
+        );
+        assert_eq!(shaped_of("纬度44度35分59.917秒"), ["44度35分59.917秒"]);
+        // Packed DMS with decimals has the shape of X: still coordinate-shaped.
+        assert_eq!(
+            shaped_of("1 1310912.345 442530.12"),
+            ["1310912.345", "442530.12"]
+        );
+        // Decimal degrees (xingan_tuquan_exploration_2008.txt).
+        assert_eq!(shaped_of("121.5530,45.3430"), ["121.5530", "45.3430"]);
+        assert!(shaped_of("121.55,45.34").is_empty());
+        assert!(shaped_of("3.68 |").is_empty());
+        // Sentence-final full stop, full-width digits, quotes.
+        assert_eq!(shaped_of("Y=37627453.22."), ["37627453.22"]);
+        assert_eq!(shaped_of("Y为37627453.22。"), ["37627453.22"]);
+        assert_eq!(shaped_of("４５０７０８８．２２"), ["4507088.22"]);
+        assert_eq!(
+            shaped_of("\"4507088.22\",\"41473349.92\""),
+            ["4507088.22", "41473349.92"]
+        );
+        // Y without prefix needs a decimal; an 8-digit Y needs a zone prefix.
+        assert_eq!(shaped_of("473349.92 473349"), ["473349.92"]);
+        assert!(shaped_of("87654321.5").is_empty());
+        // Not coordinates.
+        for l in [
+            "2000国家大地坐标系1985国家高程",
+            "1985国家高程基准",
+            "面积0.6752平方公里",
+            "*,229.5,70,金藏采区,1,",
+            "联系电话:13812345678",
+            "电话:0571-28123456",
+            "日期:20170331",
+            "2017.03.31",
+            "X2000 Y2000 X80 Y80",
+            "开采标高：+363米至-10米",
+        ] {
+            assert!(shaped_of(l).is_empty(), "{l}: {:?}", shaped_of(l));
+        }
+    }
+
+    #[test]
+    fn a_read_table_accounts_for_every_number() {
+        let input = "矿区范围拐点坐标(2000国家大地坐标系):\n点号 X Y\nJ1 4907000.00 44420000.00\n\
+                     J2 4907000.00 44420100.00\nJ3 4907100.00 44420100.00\n面积0.0050平方公里\n";
+        let r = parse_str(input, &ParseOptions::default());
+        assert!(
+            unaccounted(input, &r).is_empty(),
+            "{:?}",
+            unaccounted(input, &r)
+        );
+    }
+
+    #[test]
+    fn a_masked_number_is_accounted_by_its_problem() {
+        let input = "2000国家大地坐标系\n1,4**7000.00,44420000.00, , ,\n2,4907000.00,44420100.00, , ,\n\
+                     3,4907100.00,44420100.00, , ,\n*,300,200,采区,1,\n";
+        let r = parse_str(input, &ParseOptions::default());
+        assert!(
+            unaccounted(input, &r).is_empty(),
+            "{:?}",
+            unaccounted(input, &r)
+        );
+    }
+
+    #[test]
+    fn a_dropped_number_is_found() {
+        let input = "1,4907000.00,44420000.00, , ,\n2,4907000.00,44420100.00, , ,\n\
+                     3,4907100.00,44420100.00, , ,\n*,300,200,采区,1,\n";
+        let mut r = parse_str(input, &ParseOptions::default());
+        assert!(unaccounted(input, &r).is_empty());
+        // Forget point 3: its X and Y are reported, on line 3.
+        r.blocks[0].rings[0].points.pop();
+        // Its X is reported, on line 3; its Y is still point 2's Y (numbers are compared with
+        // all points).
+        let u = unaccounted(input, &r);
+        assert_eq!(
+            u,
+            [Unaccounted {
+                line: 3,
+                text: "4907100.00".into()
+            }]
+        );
+        assert!(u[0].to_string().contains("第 3 行"));
+        // A problem on line 3 quoting the number accounts for it; one on another line does not.
+        let p = |line| {
+            crate::corners::Problem::new(
+                crate::corners::ProblemKind::UnreadableLine,
+                crate::corners::Severity::Error,
+                "第 3 行：拐点 3 的 X 值“4907100.0”未读取",
+            )
+            .at_line(Some(line))
+        };
+        r.problems.push(p(2));
+        assert_eq!(unaccounted(input, &r).len(), 1);
+        r.problems.push(p(3));
+        assert!(unaccounted(input, &r).is_empty());
+    }
+
+    #[test]
+    fn decoded_text_is_what_parse_bytes_reads() {
+        // "拐点" in GBK, and a BOM.
+        assert_eq!(decoded_text(&[0xB9, 0xD5, 0xB5, 0xE3]), "拐点");
+        assert_eq!(
+            decoded_text("\u{feff}1,4907000.00".as_bytes()),
+            "1,4907000.00"
+        );
+    }
+
+    #[test]
+    fn geojson_and_wkt_are_not_checked() {
+        let r = parse_str("{}", &ParseOptions::default());
+        assert!(unaccounted("{\"x\": 4907000.00}", &r).is_empty());
+        assert!(unaccounted("\u{feff} POLYGON((4907000.5 44420000.5))", &r).is_empty());
+        assert!(unaccounted("srid=4490;POLYGON((4907000.5 44420000.5))", &r).is_empty());
+    }
+}
