@@ -20,7 +20,9 @@
 //! Failures are not persisted (`failure_persistence: None`): some layouts are expected to fail
 //! until the reader is rewritten, and the shrunk input is printed in the failure message.
 
-use minplan_geo::corners::{CornerReport, ParseOptions, parse_str, unaccounted_numbers};
+use minplan_geo::corners::{
+    CornerReport, ParseOptions, ProblemKind, parse_str, unaccounted_numbers,
+};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::Config;
@@ -274,6 +276,24 @@ fn header_words(c: &Common) -> [&'static str; 3] {
     }
 }
 
+/// What the reader dropped: numbers no point holds and no problem quotes, and numbers only the
+/// last guard of `parse_str` caught (`unaccounted_number`): the reader itself must account for
+/// every coordinate-shaped number.
+fn lost(text: &str, report: &CornerReport) -> Vec<String> {
+    let mut v: Vec<String> = unaccounted_numbers(text, report)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    v.extend(
+        report
+            .problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::UnaccountedNumber)
+            .map(|p| p.message.clone()),
+    );
+    v
+}
+
 fn read_back(case: &Case) -> CornerReport {
     parse_str(&case.text, &ParseOptions::default())
 }
@@ -281,7 +301,7 @@ fn read_back(case: &Case) -> CornerReport {
 /// (a) always; (b) when `rings_too` and the case is clean.
 fn check(case: &Case, rings_too: bool) -> Result<(), TestCaseError> {
     let report = read_back(case);
-    let lost = unaccounted_numbers(&case.text, &report);
+    let lost = lost(&case.text, &report);
     prop_assert!(
         lost.is_empty(),
         "silently dropped: {}\n--- input ---\n{}--- problems ---\n{}",
@@ -704,7 +724,7 @@ fn found_dms_row_with_a_missing_cell() {
                 4\t43度23分51.563秒\t79度21分10.838秒\n\
                 5\t43度23分24.100秒\t79度22分35.362秒\n";
     let report = parse_str(text, &ParseOptions::default());
-    let lost = unaccounted_numbers(text, &report);
+    let lost = lost(text, &report);
     assert!(lost.is_empty(), "silently dropped: {lost:?}");
 }
 
@@ -811,6 +831,23 @@ fn found_point_row_after_text_on_one_line() {
                 J3 4499706.86 41499936.22\n\
                 J4 4500009.97 41499700.17\n";
     let report = parse_str(text, &ParseOptions::default());
-    let lost = unaccounted_numbers(text, &report);
+    let lost = lost(text, &report);
     assert!(lost.is_empty(), "silently dropped: {lost:?}");
+}
+
+/// The last guard: a number the reader misses (glued to a word) becomes an error quoting it.
+#[test]
+fn a_number_the_reader_misses_is_an_error_not_a_silence() {
+    let text = "2000国家大地坐标系\n1 4500300.00 41500000.00\n2 4499940.91 41500294.12\n\
+                3 4499706.86 41499936.22\n补充坐标4500009.97\n";
+    let report = parse_str(text, &ParseOptions::default());
+    let p = report
+        .problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::UnaccountedNumber)
+        .expect("caught");
+    assert_eq!(p.line, Some(5));
+    assert!(p.message.contains("4500009.97"), "{}", p.message);
+    assert!(report.has_errors());
+    assert!(unaccounted_numbers(text, &report).is_empty());
 }

@@ -35,7 +35,8 @@
 //! A coordinate-shaped token of line *n* (1-based line of the normalised input, BOM
 //! stripped: the numbering of the problems) is **accounted for** when
 //!
-//! * it appears in the `x_text` or `y_text` of any point of the report, or
+//! * it appears in the `x_text` or `y_text` of any point of the report (or of its second pair
+//!   of columns, `other`), or
 //! * it is quoted by the message of a problem whose `line` is *n*, or by the message of a
 //!   problem without a line.
 //!
@@ -299,6 +300,10 @@ pub fn unaccounted(input: &str, report: &CornerReport) -> Vec<Unaccounted> {
     {
         points.add(&p.x_text);
         points.add(&p.y_text);
+        if let Some(o) = &p.other {
+            points.add(&o.x_text);
+            points.add(&o.y_text);
+        }
     }
     let mut by_line: HashMap<usize, Quoted> = HashMap::new();
     let mut lineless = Quoted::default();

@@ -206,6 +206,12 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
                         x: x.unwrap_or(f64::NAN),
                         y: y.unwrap_or(f64::NAN),
                         source_lines: p.lines.clone(),
+                        other: p.alt.as_ref().map(|a| super::OtherPair {
+                            x_text: a.x_text.clone(),
+                            y_text: a.y_text.clone(),
+                            geographic: a.kind == CoordKind::Geographic,
+                            datum: a.datum,
+                        }),
                     }
                 })
                 .collect();

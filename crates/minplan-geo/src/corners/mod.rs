@@ -217,6 +217,10 @@ pub enum ProblemKind {
     /// A point given in two pairs of columns (plane and geographic) whose two positions
     /// differ by more than 0.05 m. Error.
     PairsDisagree,
+    /// A coordinate-shaped number that the layout reader neither read into a point nor
+    /// named in a problem; caught by the last check of "nothing silently dropped"
+    /// ([`unaccounted_numbers`]). Error.
+    UnaccountedNumber,
     /// A number contains masked digits (`*`) or other non-numeric characters. Error.
     JunkInNumber,
     /// A coordinate is missing from a row. Error.
@@ -361,6 +365,22 @@ pub struct CornerPoint {
     /// 1-based lines of the input the point was read from (several when a table was pasted
     /// one cell per line or the point has a second pair of columns); empty for GeoJSON.
     pub source_lines: Vec<usize>,
+    /// The same point in a second pair of columns of its row, read but not used (another
+    /// datum such as `X80 Y80`, or 纬度/经度 beside plane metres; see docs/coordinates.md §1a).
+    pub other: Option<OtherPair>,
+}
+
+/// A point's second pair of columns, as entered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OtherPair {
+    /// First coordinate as entered (northing, or latitude when `geographic`).
+    pub x_text: String,
+    /// Second coordinate as entered (easting, or longitude when `geographic`).
+    pub y_text: String,
+    /// Whether the pair is degrees rather than metres.
+    pub geographic: bool,
+    /// The datum its header gives, when it gives one.
+    pub datum: Option<Datum>,
 }
 
 impl CornerPoint {
@@ -585,7 +605,41 @@ pub fn parse_str(input: &str, opts: &ParseOptions) -> CornerReport {
     let raw = read_raw(input, opts);
     let mut report = interpret::interpret(raw, opts);
     stated::cross_check(input, &mut report);
+    account_for_every_coordinate(input, &mut report);
     report
+}
+
+/// The last guard of "nothing silently dropped": a coordinate-shaped number of the input
+/// that is in no point and quoted by no problem of its line becomes an error quoting it (and
+/// the line's "not a corner line" hint, if any, goes: a line holding coordinates is never a
+/// mere hint). See [`unaccounted_numbers`] for what is coordinate-shaped.
+fn account_for_every_coordinate(input: &str, report: &mut CornerReport) {
+    let missed = accounted::unaccounted(input, report);
+    if missed.is_empty() {
+        return;
+    }
+    let lines: Vec<usize> = missed.iter().map(|m| m.line).collect();
+    report.problems.retain(|p| {
+        !(p.kind == ProblemKind::UnreadableLine
+            && p.severity == Severity::Warning
+            && p.line.is_some_and(|l| lines.contains(&l)))
+    });
+    for m in missed {
+        report.problems.push(
+            Problem::new(
+                ProblemKind::UnaccountedNumber,
+                Severity::Error,
+                format!(
+                    "第 {} 行的“{}”是坐标形式的数字，但没有读成拐点：请检查这一行的格式（点号、X、Y 是否齐全、分隔是否清楚）",
+                    m.line, m.text
+                ),
+            )
+            .at_line(Some(m.line)),
+        );
+    }
+    report
+        .problems
+        .sort_by_key(|p| std::cmp::Reverse(p.severity));
 }
 
 /// Detects the layout and reads it: GeoJSON and WKT by their first characters, the MNR

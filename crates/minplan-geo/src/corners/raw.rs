@@ -6,9 +6,10 @@ use super::text::{self, Hints};
 use super::{ElevationRange, Layout, Problem, ProblemKind, RingRole, Severity};
 
 /// Whether the numbers are plane metres or geographic degrees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum CoordKind {
     /// X = northing, Y = easting (as entered; swaps are detected later).
+    #[default]
     Plane,
     /// x = latitude, y = longitude, degrees.
     Geographic,

@@ -27,6 +27,7 @@ pub(crate) fn to_json(r: &CornerReport) -> Value {
                     "role": if ring.role == RingRole::Shell { "shell" } else { "hole" },
                     "points": ring.points.iter().map(|p| json!([p.label, num(p.x), num(p.y)])).collect::<Vec<_>>(),
                     "points_as_entered": ring.points.iter().map(|p| json!([p.label, p.x_text, p.y_text])).collect::<Vec<_>>(),
+                    "other_pairs": ring.points.iter().filter_map(|p| p.other.as_ref().map(|o| json!({"label": p.label, "x_text": o.x_text, "y_text": o.y_text, "geographic": o.geographic, "datum": o.datum}))).collect::<Vec<_>>(),
                     "source_lines": ring.points.iter().map(|p| json!({"label": p.label, "lines": p.source_lines})).collect::<Vec<_>>(),
                     "lines": ring_lines(ring),
                     "elevation": ring.elevation.map(|e| json!({"top_m": e.top_m, "bottom_m": e.bottom_m})),

@@ -124,6 +124,20 @@ pub(crate) fn shape(s: &str) -> Shape {
         return Shape::Dms;
     }
     let digits = s.chars().filter(char::is_ascii_digit).count();
+    // A masked angle (`*5°24'36.000"`).
+    if s.contains('*')
+        && s.contains(['°', '′', '″', '度', '分', '秒', '\'', '"'])
+        && digits >= 2
+        && s.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '*' | '.' | '-' | '°' | '′' | '″' | '度' | '分' | '秒' | '\'' | '"' | '’' | '”'
+                )
+        })
+    {
+        return Shape::Masked;
+    }
     if s.contains('*')
         && digits >= 1
         && s.chars()
@@ -203,6 +217,7 @@ mod tests {
         assert_eq!(shape("****002.38"), Shape::Masked);
         assert_eq!(shape("4**7088.22"), Shape::Masked);
         assert_eq!(shape("44428?08.30"), Shape::Masked);
+        assert_eq!(shape("*5°24'36.000\""), Shape::Masked);
         assert_eq!(shape("0"), Shape::Zero);
         assert_eq!(shape("J14"), Shape::Label);
         assert_eq!(shape("11"), Shape::Label);

@@ -20,6 +20,8 @@
 //! * Geographic cells: DMS with marks, three plain parts, packed `dddmmss.ss` under a
 //!   经度/纬度 header, `ddd.mmss` when declared or when every value fits it (then with a
 //!   warning), decimal degrees otherwise.
+//! * Elevation lines in every form notices use (`corners/elevation.rs`), never a height datum
+//!   name.
 //! * Export placeholder rows (`| 11 | 0 | 0 |`) are reported and skipped.
 
 mod cells;
@@ -310,12 +312,6 @@ struct Assembly {
     chosen_datum: Option<(Datum, Option<usize>)>,
 }
 
-impl Default for CoordKind {
-    fn default() -> Self {
-        CoordKind::Plane
-    }
-}
-
 impl Assembly {
     fn inside_table(&self, line: usize) -> bool {
         matches!((self.first_point_line, self.last_point_line), (Some(a), Some(b)) if a < line && line < b)
@@ -379,7 +375,22 @@ impl Assembly {
         if header::read(&header_words(t), line, &mut self.next_header) {
             return;
         }
-        if let Some(e) = elevation(t) {
+        let found = match super::elevation::elevation_in(t) {
+            Some(Ok(f)) => Some(f.range),
+            Some(Err(msg)) => {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::BadElevation,
+                        Severity::Error,
+                        format!("第 {line} 行：{msg}"),
+                    )
+                    .at_line(Some(line)),
+                );
+                return;
+            }
+            None => None,
+        };
+        if let Some(e) = found {
             if !self.ring.is_empty() && self.ring_elev.is_none() {
                 self.ring_elev = Some(e);
             } else if let Some(r) = self
@@ -527,7 +538,11 @@ impl Assembly {
                 .collect::<Vec<_>>()
                 .join("，")
         };
-        if g.label.is_none() && n >= 2 && n % 2 == 0 && !(n == 4 && self.header.cols.len() == 4) {
+        if g.label.is_none()
+            && n >= 2
+            && n.is_multiple_of(2)
+            && !(n == 4 && self.header.cols.len() == 4)
+        {
             return g
                 .coords
                 .chunks(2)
@@ -799,52 +814,6 @@ fn merge_same_label(row: &Row) -> Vec<Group> {
                 prev.coords.extend(g.coords.iter().cloned());
             }
             _ => out.push(g.clone()),
-        }
-    }
-    out
-}
-
-/// An elevation range stated on a line (`开采标高: +27~+5m`, `由+195m至+175m标高`,
-/// `开采深度:由1830米至1310米变更为1830米至1220米` → the range after 变更为). Datum names
-/// (`1985国家高程基准`, `2000国家大地坐标系`) are not elevations.
-fn elevation(t: &str) -> Option<ElevationRange> {
-    if !(t.contains("标高") || t.contains("高程") || t.contains("深度")) {
-        return None;
-    }
-    let t = t.rsplit("变更为").next().unwrap_or(t);
-    let mut clean = t.to_owned();
-    for w in [
-        "1985国家高程基准",
-        "1985国家高程",
-        "1956黄海高程",
-        "黄海高程",
-        "2000国家大地坐标系",
-        "国家高程基准",
-    ] {
-        clean = clean.replace(w, " ");
-    }
-    let nums = numbers_in(&clean);
-    (nums.len() >= 2).then(|| ElevationRange {
-        top_m: nums[0],
-        bottom_m: nums[1],
-    })
-}
-
-/// Signed decimal numbers in free text (`+363米至+10米` → 363, 10).
-fn numbers_in(t: &str) -> Vec<f64> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in t.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_digit() || c == '.' || ((c == '-' || c == '+') && cur.is_empty()) {
-            cur.push(c);
-        } else {
-            if let Ok(v) = cur.parse::<f64>() {
-                out.push(v);
-            }
-            cur.clear();
-            if c == '-' || c == '+' {
-                cur.push(c);
-            }
         }
     }
     out
