@@ -291,6 +291,8 @@ struct Assembly {
     packed: bool,
     blocks: Vec<RawBlock>,
     ring: Vec<RawPoint>,
+    /// Labels of `ring` (a repeated label starts a new ring).
+    ring_labels: std::collections::HashSet<String>,
     /// The ring's points came from rows with several points (put in label order).
     multi: bool,
     ring_name: Option<String>,
@@ -326,6 +328,7 @@ impl Assembly {
             return;
         }
         let mut pts = std::mem::take(&mut self.ring);
+        self.ring_labels.clear();
         if self.multi {
             let closing =
                 pts.len() > 1 && pts.last().map(|p| &p.label) == pts.first().map(|p| &p.label);
@@ -490,7 +493,7 @@ impl Assembly {
             && self.ring[0].label == p.label
             && self.ring[0].x == p.x
             && self.ring[0].y == p.y;
-        let repeats = !closes && self.ring.iter().any(|q| q.label == p.label);
+        let repeats = !closes && self.ring_labels.contains(&p.label);
         let prefix_changed = labelled
             && self
                 .ring
@@ -513,6 +516,7 @@ impl Assembly {
         self.closed = closes;
         self.first_point_line = self.first_point_line.or(p.line);
         self.last_point_line = p.lines.iter().max().copied().or(p.line);
+        self.ring_labels.insert(p.label.clone());
         self.ring.push(p);
     }
 
