@@ -24,7 +24,11 @@ pub(super) fn check(
     let stated = match corners::parse_declared_area(text) {
         Ok(s) => s,
         Err(e) => {
-            p.err("declared_area", Some(d.span().start), format!("申报面积：{e}"));
+            p.err(
+                "declared_area",
+                Some(d.span().start),
+                format!("申报面积：{e}"),
+            );
             return None;
         }
     };
