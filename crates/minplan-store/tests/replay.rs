@@ -229,6 +229,10 @@ async fn the_declared_area_is_kept_with_the_application() {
     for id in [first, second] {
         let record = store.review_record(id).await.unwrap();
         let replay = store.replay_review(&record, None).await.unwrap();
-        assert!(replay.differences.is_empty(), "{id}: {:?}", replay.differences);
+        assert!(
+            replay.differences.is_empty(),
+            "{id}: {:?}",
+            replay.differences
+        );
     }
 }
