@@ -500,3 +500,86 @@ async fn bulk_import_compares_the_area_with_the_corners() {
         assert_eq!(r.current().area_km2, Some(0.02), "{}", r.id);
     }
 }
+
+/// A GeoJSON rights file may state each right's `area` (text with a unit, or a number in
+/// km²); one that disagrees with its geometry (the 庆发 ring: 0.0200 km²) is listed with the
+/// figure and both computed areas, and nothing at all is written.
+#[tokio::test]
+async fn a_geojson_rights_area_that_disagrees_writes_nothing() {
+    let store = seeded().await;
+    let zone = store
+        .active_plan()
+        .await
+        .unwrap()
+        .unwrap()
+        .loaded
+        .plan
+        .region
+        .zone;
+    let ring: Vec<String> = qingfa_ring_4532()
+        .iter()
+        .chain(std::iter::once(&qingfa_ring_4532()[0]))
+        .map(|(e, n)| format!("[{e},{n}]"))
+        .collect();
+    let file = |first: &str, second: &str| {
+        let feature = |id: &str, area: &str| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"id":"{id}","name":"庆发采石场","minerals":"建筑用凝灰岩","area":{area}}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}"#,
+                ring.join(",")
+            )
+        };
+        format!(
+            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:4532"}}}},"features":[{},{}]}}"#,
+            feature("C2310812019010001", first),
+            feature("C2310812019010002", second)
+        )
+    };
+    let out = store
+        .import_rights(
+            &file("\"2公顷\"", "0.0210"),
+            "rights.geojson",
+            zone,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.imported, 0);
+    assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+    let p = &out.problems[0];
+    assert_eq!(p.id, "C2310812019010002");
+    assert!(
+        p.message.contains("面积“0.021”")
+            && p.message.contains("椭球面积 0.0200 km²")
+            && p.message.contains("平面面积 0.0200 km²"),
+        "{}",
+        p.message
+    );
+    assert!(store.list_rights().await.unwrap().is_empty());
+    let out = store
+        .import_rights(
+            &file("\"两公顷\"", "0.02"),
+            "rights.geojson",
+            zone,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.imported, 0);
+    assert!(
+        out.problems[0].message.contains("两公顷"),
+        "{:?}",
+        out.problems
+    );
+    assert!(store.list_rights().await.unwrap().is_empty());
+    let out = store
+        .import_rights(
+            &file("\"2公顷\"", "0.02"),
+            "rights.geojson",
+            zone,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert_eq!(out.imported, 2);
+}

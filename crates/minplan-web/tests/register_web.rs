@@ -693,7 +693,7 @@ async fn bulk_import_refuses_an_area_that_disagrees_with_the_corners() {
         };
         assert_eq!(s, want, "{mode}: {html}");
         assert!(
-            html.contains("<tr><td class=\"num\">3</td><td>面积</td><td>面积“0.0210”，按读到的拐点计算椭球面积 0.0200 km²")
+            html.contains("<tr><td class=\"num\">3</td><td>面积</td><td>面积“0.0210”，按坐标计算椭球面积 0.0200 km²")
                 && html.contains("平面面积 0.0200 km²"),
             "{mode}: {html}"
         );

@@ -305,7 +305,7 @@ impl AreaComparison {
                 ellipsoidal_km2,
                 plane_km2,
             } => format!(
-                "{subject}“{w}”，按读到的拐点计算椭球面积 {} km²（TD/T 1055-2019 附录D）、平面面积 {} km²，均不相符（超出所写数字的修约 ±{} km²）：坐标可能读错或缺点，请核对",
+                "{subject}“{w}”，按坐标计算椭球面积 {} km²（TD/T 1055-2019 附录D）、平面面积 {} km²，均不相符（超出所写数字的修约 ±{} km²）：坐标可能读错或缺点，请核对",
                 km2(ellipsoidal_km2),
                 km2(plane_km2),
                 rounding_text(stated.rounding_km2)
