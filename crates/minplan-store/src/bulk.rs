@@ -1,7 +1,10 @@
 //! Bulk import of existing rights and annual reports from a table (XLSX via calamine, CSV via
 //! the `csv` crate): the header row names the columns (Chinese, with common aliases), one
 //! right or report per row; the corner coordinates of a right sit in one cell, in any layout
-//! [`minplan_geo::corners::parse_str`] reads.
+//! [`minplan_geo::corners::parse_str`] reads. A right's 面积, when given (km², or with a unit:
+//! 公顷, 平方米, 亩), must agree with its corners' ellipsoidal area within the rounding of the
+//! figure as written ([`minplan_geo::corners::compare_area`], the rule of an application's
+//! 申报面积); otherwise the row has a problem in its 面积 column.
 //!
 //! Every row is checked first and every problem listed with its row and column
 //! ([`RowProblem`]). [`BulkMode::DryRun`] (the default) writes nothing; [`BulkMode::Commit`]
@@ -164,7 +167,10 @@ const RIGHT_COLUMNS: Spec = &[
     ("approval", &["审批级别", "发证级别"]),
     ("valid_from", &["有效期起", "有效期起始"]),
     ("valid_to", &["有效期止", "有效期至"]),
-    ("area", &["面积", "矿区面积", "面积（km²）", "面积(km²)"]),
+    (
+        "area",
+        &["面积", "矿区面积", "申报面积", "面积（km²）", "面积(km²)"],
+    ),
     ("elevation", &["开采标高"]),
     ("corners", &["拐点坐标", "坐标", "范围拐点坐标"]),
 ];
@@ -508,21 +514,33 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
             }
         }
     });
-    let area_message = |v: f64| {
+    let area_message = |v: &str| {
         format!(
-            "面积应大于 0 且不超过 {} km²，表中为 {}",
+            "面积应大于 0 且不超过 {} km²，表中为 {v}",
             format_number(MAX_AREA_KM2),
-            shown(v)
         )
     };
-    let mut area = r.number("area").filter(|v| {
-        let ok = *v > 0.0 && *v <= MAX_AREA_KM2;
-        if !ok {
-            r.bad("area", area_message(*v));
-        }
-        ok
-    });
+    // 面积 as written: km² when a bare number, or with its unit (公顷, 平方米, 亩…), compared
+    // below with the corners' ellipsoidal area within its rounding.
     let area_given = r.get("area").is_some();
+    let declared = match r.get("area") {
+        None => None,
+        Some(text) => {
+            let plain = text.parse::<f64>().ok();
+            match corners::parse_declared_area(&text) {
+                Ok(a) if a.km2 <= MAX_AREA_KM2 => Some(a),
+                Ok(a) => {
+                    r.bad("area", area_message(&plain.map_or(text, |_| shown(a.km2))));
+                    None
+                }
+                Err(e) => {
+                    r.bad("area", plain.map_or(e, |v| area_message(&shown(v))));
+                    None
+                }
+            }
+        }
+    };
+    let mut area = declared.as_ref().map(|a| a.km2);
     let mut geometry = Vec::new();
     if let Some(text) = r.required("corners") {
         let opts = ParseOptions {
@@ -552,7 +570,19 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
                 if km2 > 0.0 && km2 <= MAX_AREA_KM2 {
                     area = Some(km2);
                 } else {
-                    r.bad("corners", format!("按拐点坐标计算的{}", area_message(km2)));
+                    r.bad(
+                        "corners",
+                        format!("按拐点坐标计算的{}", area_message(&shown(km2))),
+                    );
+                }
+            }
+            // The 面积 as written against the corners: the rule of a notice's stated area.
+            if let Some(d) = &declared {
+                let comparison = corners::compare_area(d, report.areas.as_ref());
+                if comparison.severity() == Some(Severity::Error)
+                    && let Some(p) = comparison.problem(d, "面积")
+                {
+                    r.bad("area", p.message);
                 }
             }
             match CornerPoints::try_from(report) {

@@ -67,6 +67,9 @@ pub struct ApplicationRecord {
     pub credit_code: String,
     /// 受理日期 as written in the application (YYYY-MM-DD), if any.
     pub received: Option<String>,
+    /// 申报面积 as written in the application of the latest review (`0.6752`, `67.52公顷`…;
+    /// a bare number is km²), if any; it agreed with the corners' ellipsoidal area.
+    pub declared_area: Option<String>,
     /// 探矿权 / 采矿权.
     pub right_kind: String,
     /// 申请类型.
@@ -129,7 +132,7 @@ impl Store {
     /// [`crate::StoreError::Db`].
     pub async fn application_records(&self) -> Result<Vec<ApplicationRecord>> {
         let rows = sqlx::query(
-            "SELECT a.number, a.status, a.created_at, a.latest_review_id, r.conclusion, r.reviewed_at, r.result_json, r.geometry_json
+            "SELECT a.number, a.status, a.created_at, a.latest_review_id, a.declared_area, r.conclusion, r.reviewed_at, r.result_json, r.geometry_json
              FROM applications a LEFT JOIN reviews r ON r.id = a.latest_review_id ORDER BY a.created_at DESC, a.number",
         )
         .fetch_all(&self.pool)
@@ -154,6 +157,7 @@ impl Store {
                     holder_name: s("holder_name"),
                     credit_code: s("credit_code"),
                     received: app["received"].as_str().map(str::to_string),
+                    declared_area: r.get("declared_area"),
                     right_kind: s("right_kind"),
                     kind: s("kind"),
                     minerals: crate::records::strings(&app["minerals"]),

@@ -5,11 +5,13 @@ use crate::audit::{self, Actor, AuditEntry};
 use crate::{Result, Store, StoreError, now_rfc3339};
 use minplan_domain::application::{Quantity, RightKind};
 use minplan_domain::date::Date;
-use minplan_domain::layer::{FeatureProblem, LayerOptions, parse_geojson_layer};
+use minplan_domain::layer::{FeatureProblem, LayerOptions, ParsedFeature, parse_geojson_layer};
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon};
 use minplan_domain::rights::{HolderLists, ListedHolder, MiningRight, RightStatus};
 use minplan_domain::units::Unit;
 use minplan_geo::GaussKrugerZone;
+use minplan_geo::area::{km2_4dp, plane_area};
+use minplan_geo::corners;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -48,13 +50,65 @@ impl HolderList {
     }
 }
 
+/// The problem of a feature's `area` property (面积 as written; a JSON number is read as its
+/// text, km²): unreadable, or disagreeing with the feature's geometry by
+/// [`corners::compare_area`] — its ellipsoidal area (TD/T 1055-2019 附录D) and its plane area
+/// in `zone` (m², from the lon/lat rings projected without prefix). `None` without an
+/// `area`, or when it agrees (a plane-only match is a warning of the rule, not a refusal).
+fn area_problem(f: &ParsedFeature, zone: GaussKrugerZone) -> Option<String> {
+    let text = match f.properties.get("area")? {
+        serde_json::Value::String(s) if s.trim().is_empty() => return None,
+        serde_json::Value::String(s) => s.trim().to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        other => {
+            return Some(format!(
+                "area：“{other}”应为面积（如 0.6752 或 \"67.52公顷\"）"
+            ));
+        }
+    };
+    let stated = match corners::parse_declared_area(&text) {
+        Ok(s) => s,
+        Err(e) => return Some(format!("area：{e}")),
+    };
+    let tm = zone.with_prefix(false).projection();
+    let plane_m2: f64 = f
+        .polygons
+        .iter()
+        .flatten()
+        .map(|ring| {
+            let en: Vec<(f64, f64)> = ring[..ring.len().saturating_sub(1)]
+                .iter()
+                .map(|q| tm.forward(q[0], q[1]))
+                .collect();
+            plane_area(&en)
+        })
+        .sum();
+    let areas = corners::Areas {
+        plane_m2,
+        ellipsoidal_m2: f.area_km2 * 1e6,
+        km2: km2_4dp(f.area_km2 * 1e6),
+        plane_method: String::new(),
+        ellipsoidal_method: String::new(),
+        blocks: Vec::new(),
+    };
+    let comparison = corners::compare_area(&stated, Some(&areas));
+    if comparison.severity() != Some(corners::Severity::Error) {
+        return None;
+    }
+    comparison.problem(&stated, "面积").map(|p| p.message)
+}
+
 impl Store {
     /// Imports rights from a GeoJSON FeatureCollection (one transaction; rights with the
     /// same id are replaced). Properties: `id` (许可证号, required), `kind` (探矿权/采矿权),
     /// `status` (有效/已过期/已注销), `name`, `holder_name`, `credit_code`, `minerals`
     /// (array or 、-separated), `capacity` and `capacity_unit` (万立方米/年 …), `approval`
-    /// (省级/市级划定/本级审批), `valid_from`, `valid_to`. A feature with a problem is left
-    /// out and listed.
+    /// (省级/市级划定/本级审批), `valid_from`, `valid_to`, `area` (面积 as written: text or a
+    /// number, km² when bare, or with a unit — 公顷, 平方米, 亩). A feature with a problem is
+    /// left out and listed — except an `area` that cannot be read or disagrees with the
+    /// feature's geometry ([`minplan_geo::corners::compare_area`] against its ellipsoidal area,
+    /// TD/T 1055-2019 附录D): then nothing at all is written (`imported` 0), since the file's
+    /// coordinates or figures are wrong.
     ///
     /// # Errors
     /// [`StoreError::Invalid`] when the file cannot be read; [`StoreError::Db`].
@@ -76,6 +130,7 @@ impl Store {
         .map_err(|m| StoreError::BadInput(format!("{source}：{m}")))?;
         let mut problems = parsed.problems.clone();
         let mut rights = Vec::new();
+        let mut refused = false;
         for f in &parsed.features {
             let p = &f.properties;
             let s = |k: &str| {
@@ -139,6 +194,13 @@ impl Store {
                 }
                 _ => None,
             };
+            if let Some(message) = area_problem(f, zone) {
+                problems.push(bad(format!(
+                    "{message}；有面积不符或无法读取的要素时，全部要素均不导入"
+                )));
+                refused = true;
+                continue;
+            }
             let approval = s("approval").and_then(|a| ApprovalLevel::parse(&a));
             rights.push((
                 f,
@@ -153,6 +215,12 @@ impl Store {
                 s("valid_from"),
                 s("valid_to"),
             ));
+        }
+        if refused {
+            return Ok(RightsImport {
+                imported: 0,
+                problems,
+            });
         }
         let mut tx = self.begin_write().await?;
         let mut imported = 0;

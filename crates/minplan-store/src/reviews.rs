@@ -169,11 +169,14 @@ impl Store {
         .bind(input.actor.label())
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query("UPDATE applications SET latest_review_id = ? WHERE number = ?")
-            .bind(id)
-            .bind(number)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE applications SET latest_review_id = ?, declared_area = ? WHERE number = ?",
+        )
+        .bind(id)
+        .bind(review.application.declared_area.as_deref())
+        .bind(number)
+        .execute(&mut *tx)
+        .await?;
         audit::append(
             &mut tx,
             &AuditEntry {

@@ -426,3 +426,160 @@ async fn bulk_import_bounds_and_scale_table_minerals() {
     }
     assert_eq!(store.scale_table().await.unwrap(), before);
 }
+
+/// A 面积 that disagrees with the row's corners (examples/01: ellipsoidal 0.0200 km²) refuses
+/// the row, naming the row, the figure as written and the computed areas; a commit with such
+/// a row writes nothing. 面积 may carry a unit (公顷, 平方米, 亩); one that agrees imports.
+#[tokio::test]
+async fn bulk_import_compares_the_area_with_the_corners() {
+    use minplan_store::BulkMode;
+    let store = seeded().await;
+    let plan = store.active_plan().await.unwrap().unwrap().loaded.plan;
+    let corners = std::fs::read_to_string(example("01-qingfa-quarry.txt")).unwrap();
+    let header: Vec<String> = [
+        "许可证号",
+        "矿山名称",
+        "矿业权人",
+        "矿种",
+        "生产规模",
+        "规模单位",
+        "面积",
+        "拐点坐标",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    let row = |licence: &str, area: &str| {
+        [
+            licence,
+            "某采石场",
+            "某公司",
+            "建筑用凝灰岩",
+            "6",
+            "万立方米/年",
+            area,
+            &corners,
+        ]
+        .map(str::to_string)
+        .to_vec()
+    };
+    let table = vec![
+        header.clone(),
+        row("C2310812026010001", "0.0200"),
+        row("C2310812026010002", "0.0201"),
+        row("C2310812026010003", "2公顷"),
+    ];
+    for mode in [BulkMode::DryRun, BulkMode::Commit] {
+        let out = store
+            .import_rights_table(&plan, &table, "面积.csv", mode, &Actor::System)
+            .await
+            .unwrap();
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        let p = &out.problems[0];
+        assert_eq!((p.row, p.column.as_deref()), (3, Some("面积")));
+        assert!(
+            p.message.contains("面积“0.0201”")
+                && p.message.contains("椭球面积 0.0200 km²")
+                && p.message.contains("平面面积 0.0200 km²"),
+            "{p}"
+        );
+        assert!(p.to_string().starts_with("第 3 行“面积”列"), "{p}");
+        assert_eq!((out.valid, out.imported, out.committed), (2, 0, false));
+        assert!(store.list_rights().await.unwrap().is_empty());
+    }
+    // Without the refused row, the table imports; the 面积 as written is kept (in km²).
+    let good = vec![header, table[1].clone(), table[3].clone()];
+    let out = store
+        .import_rights_table(&plan, &good, "面积.csv", BulkMode::Commit, &Actor::System)
+        .await
+        .unwrap();
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert_eq!((out.imported, out.committed), (2, true));
+    let rights = store.right_histories().await.unwrap();
+    assert_eq!(rights.len(), 2);
+    for r in &rights {
+        assert_eq!(r.current().area_km2, Some(0.02), "{}", r.id);
+    }
+}
+
+/// A GeoJSON rights file may state each right's `area` (text with a unit, or a number in
+/// km²); one that disagrees with its geometry (the 庆发 ring: 0.0200 km²) is listed with the
+/// figure and both computed areas, and nothing at all is written.
+#[tokio::test]
+async fn a_geojson_rights_area_that_disagrees_writes_nothing() {
+    let store = seeded().await;
+    let zone = store
+        .active_plan()
+        .await
+        .unwrap()
+        .unwrap()
+        .loaded
+        .plan
+        .region
+        .zone;
+    let ring: Vec<String> = qingfa_ring_4532()
+        .iter()
+        .chain(std::iter::once(&qingfa_ring_4532()[0]))
+        .map(|(e, n)| format!("[{e},{n}]"))
+        .collect();
+    let file = |first: &str, second: &str| {
+        let feature = |id: &str, area: &str| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"id":"{id}","name":"庆发采石场","minerals":"建筑用凝灰岩","area":{area}}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}"#,
+                ring.join(",")
+            )
+        };
+        format!(
+            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:4532"}}}},"features":[{},{}]}}"#,
+            feature("C2310812019010001", first),
+            feature("C2310812019010002", second)
+        )
+    };
+    let out = store
+        .import_rights(
+            &file("\"2公顷\"", "0.0210"),
+            "rights.geojson",
+            zone,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.imported, 0);
+    assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+    let p = &out.problems[0];
+    assert_eq!(p.id, "C2310812019010002");
+    assert!(
+        p.message.contains("面积“0.021”")
+            && p.message.contains("椭球面积 0.0200 km²")
+            && p.message.contains("平面面积 0.0200 km²"),
+        "{}",
+        p.message
+    );
+    assert!(store.list_rights().await.unwrap().is_empty());
+    let out = store
+        .import_rights(
+            &file("\"两公顷\"", "0.02"),
+            "rights.geojson",
+            zone,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.imported, 0);
+    assert!(
+        out.problems[0].message.contains("两公顷"),
+        "{:?}",
+        out.problems
+    );
+    assert!(store.list_rights().await.unwrap().is_empty());
+    let out = store
+        .import_rights(
+            &file("\"2公顷\"", "0.02"),
+            "rights.geojson",
+            zone,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    assert_eq!(out.imported, 2);
+}

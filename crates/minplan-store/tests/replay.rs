@@ -196,3 +196,43 @@ async fn records_of_rights_and_applications() {
     );
     assert!(!a.geometry.is_empty());
 }
+
+/// The 申报面积 of an application travels to the register's record (`applications.declared_area`,
+/// migration 0006): absent for a file without it, as written for one with it, and the review
+/// replays to the same record either way.
+#[tokio::test]
+async fn the_declared_area_is_kept_with_the_application() {
+    let store = Store::open_in_memory().await.unwrap();
+    store.seed_if_empty(&default_bundle()).await.unwrap();
+    let first = review(&store, "01-qingfa-quarry.toml").await;
+    let apps = store.application_records().await.unwrap();
+    assert_eq!(apps[0].declared_area, None);
+    let engine = ReviewEngine::load(&store).await.unwrap();
+    let (toml, corners) = example("01-qingfa-quarry.toml");
+    let toml = toml.replacen("\n[holder]", "declared_area = \"2公顷\"\n\n[holder]", 1);
+    let corners = corners.unwrap();
+    let app = engine.parse(&toml, Some(&corners.1)).unwrap();
+    let (second, _) = engine
+        .review_and_save(
+            &store,
+            &app,
+            &toml,
+            Some((corners.0.as_str(), corners.1.as_slice())),
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let apps = store.application_records().await.unwrap();
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0].latest_review_id, Some(second));
+    assert_eq!(apps[0].declared_area.as_deref(), Some("2公顷"));
+    for id in [first, second] {
+        let record = store.review_record(id).await.unwrap();
+        let replay = store.replay_review(&record, None).await.unwrap();
+        assert!(
+            replay.differences.is_empty(),
+            "{id}: {:?}",
+            replay.differences
+        );
+    }
+}

@@ -1,6 +1,7 @@
 // 申请受理: checks the corner coordinates as they are pasted or uploaded (POST
 // /api/corners/check, the same reading the review will do) and shows every point with its
-// label on the map, each ring as a line, and each problem at its points, with the list below.
+// label on the map, each ring as a line, and each problem at its points, with the list below;
+// the 申报面积, when typed, is compared with the corners' area in the same check.
 // Without scripts the page does the same on 检查坐标 (a plain form POST).
 (function () {
   'use strict';
@@ -10,6 +11,7 @@
   const file = document.getElementById('corners_file');
   const crs = document.getElementById('crs');
   const datum = document.getElementById('datum');
+  const declared = document.getElementById('declared_area');
   const panel = document.getElementById('corner-check');
   let api = null;
   let timer = null;
@@ -103,11 +105,13 @@
       fd.append('file', file.files[0]);
       fd.append('crs', crs ? crs.value : '');
       fd.append('datum', datum ? datum.value : '');
+      fd.append('declared_area', declared ? declared.value : '');
       req = { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': token() }, body: fd };
     } else {
       const body = { text: text.value };
       if (crs && crs.value) body.crs = Number(crs.value);
       if (datum && datum.value) body.datum = datum.value;
+      if (declared && declared.value.trim()) body.declared_area = declared.value;
       req = { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token() }, body: JSON.stringify(body) };
     }
     fetch('/api/corners/check', req).then(function (r) { return r.json(); }).then(function (c) {
@@ -136,4 +140,5 @@
   if (file) file.addEventListener('change', check);
   if (crs) crs.addEventListener('change', check);
   if (datum) datum.addEventListener('change', check);
+  if (declared) declared.addEventListener('input', later);
 })();

@@ -661,3 +661,54 @@ async fn bulk_import_checks_first_and_imports_when_asked() {
     );
     assert_eq!(audit_rows(&srv.store).await, audit_before);
 }
+
+/// A rights table whose 面积 disagrees with a row's corners (examples/01: ellipsoidal
+/// 0.0200 km²): the row is listed under 面积 with the figure as written and both computed
+/// areas, and 导入 writes nothing — not even the good row — until it is fixed.
+#[tokio::test]
+async fn bulk_import_refuses_an_area_that_disagrees_with_the_corners() {
+    let srv = start().await;
+    let base = &srv.base;
+    let staff = logged_in(base, "shenpi").await;
+    let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let corners = csv_cell(&std::fs::read_to_string(ex.join("01-qingfa-quarry.txt")).unwrap());
+    let header = HEADER.replace("开采标高", "面积,开采标高");
+    let row = |licence: &str, area: &str| {
+        format!(
+            "{licence},采矿权,有效,庆发采石场,绥芬河市庆发建材有限公司,91231081MA1BQF0013,建筑用凝灰岩,5,万立方米/年,本级审批,2019-01-01,2027-12-31,{area},560～480,{corners}"
+        )
+    };
+    let csv = format!(
+        "{header}\n{}\n{}\n",
+        row("C2310812019010001", "2公顷"),
+        row("C2310812019010002", "0.0210")
+    );
+    let audit_before = audit_rows(&srv.store).await;
+    for mode in ["dry_run", "commit"] {
+        let (s, html) = upload(&staff, base, "/rights/import", mode, "台账.csv", &csv).await;
+        let want = if mode == "commit" {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(s, want, "{mode}: {html}");
+        assert!(
+            html.contains("<tr><td class=\"num\">3</td><td>面积</td><td>面积“0.0210”，按坐标计算椭球面积 0.0200 km²")
+                && html.contains("平面面积 0.0200 km²"),
+            "{mode}: {html}"
+        );
+        for licence in ["C2310812019010001", "C2310812019010002"] {
+            assert!(srv.store.right_history(licence).await.is_err(), "{mode}");
+        }
+        assert_eq!(audit_rows(&srv.store).await, audit_before, "{mode}");
+    }
+    // Fixed (the figure of the corners, in 亩): both rows import.
+    let fixed = format!(
+        "{header}\n{}\n{}\n",
+        row("C2310812019010001", "2公顷"),
+        row("C2310812019010002", "30亩")
+    );
+    let (s, html) = upload(&staff, base, "/rights/import", "commit", "台账.csv", &fixed).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("已导入 2 行（共 2 行）"), "{html}");
+}

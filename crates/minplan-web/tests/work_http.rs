@@ -1083,3 +1083,206 @@ async fn an_uploaded_corner_file_is_kept_with_the_review() {
         "every point placed"
     );
 }
+
+/// 申报面积 on the intake form (examples/01: ellipsoidal 0.0200 km², plane 0.0200 km²): a
+/// figure that disagrees beyond its rounding is an error at the field and among the corner
+/// problems, naming the figure and both computed areas, and nothing is stored; an unreadable
+/// one is a field error; one that agrees (in 公顷) is reviewed and kept with the application.
+/// The JSON API and the live corner check say the same.
+#[tokio::test]
+async fn the_declared_area_is_checked_against_the_corners() {
+    let srv = start().await;
+    let c = logged_in(&srv.base, "shenpi").await;
+    let (s, html) = get_text(&c, &srv.base, "/intake").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("申报面积（可不填") && field(&html, "declared_area").contains("maxlength")
+    );
+
+    // Disagrees: 0.0201 (±0.00005) against 0.0200.
+    let r = post_form(
+        &c,
+        &srv.base,
+        "/intake",
+        &qingfa_form(&[("declared_area", "0.0201")]),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    let f = field(&html, "declared_area");
+    assert!(
+        f.contains("field-error")
+            && f.contains("value=\"0.0201\"")
+            && f.contains("申报面积“0.0201”")
+            && f.contains("椭球面积 0.0200 km²")
+            && f.contains("平面面积 0.0200 km²"),
+        "{f}"
+    );
+    let start = html.find("id=\"corner-problems\"").expect("problem table");
+    let problems = &html[start..start + html[start..].find("</table>").unwrap()];
+    assert!(
+        problems.contains("problem-error") && problems.contains("申报面积“0.0201”"),
+        "{problems}"
+    );
+    // 检查坐标 shows it too (with the check, before any review).
+    let r = post_form(
+        &c,
+        &srv.base,
+        "/intake",
+        &qingfa_form(&[("action", "check"), ("declared_area", "0.0201")]),
+    )
+    .await;
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("坐标有问题") && html.contains("申报面积“0.0201”"),
+        "{html}"
+    );
+
+    // Unreadable: a field error, nothing else done.
+    for action in ["review", "check"] {
+        let r = post_form(
+            &c,
+            &srv.base,
+            "/intake",
+            &qingfa_form(&[("action", action), ("declared_area", "两公顷")]),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{action}");
+        let html = r.text().await.unwrap();
+        let f = field(&html, "declared_area");
+        assert!(
+            f.contains("field-error") && f.contains("两公顷") && f.contains("申报面积"),
+            "{action}: {f}"
+        );
+    }
+
+    // The JSON API: refused with the field and the corner problem, nothing stored.
+    let mut form: serde_json::Map<String, Value> = qingfa_form(&[("declared_area", "0.0201")])
+        .into_iter()
+        .filter(|(k, _)| k != "action")
+        .map(|(k, v)| {
+            let v = if v == "on" { json!(true) } else { json!(v) };
+            (k, v)
+        })
+        .collect();
+    let r = post_json(
+        &c,
+        &srv.base,
+        "/api/reviews",
+        &json!({ "application": form.clone() }),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    let err = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "declared_area")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("椭球面积 0.0200 km²"),
+        "{err}"
+    );
+    assert!(
+        v["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["field"] == "declared_area"),
+        "{v}"
+    );
+    assert!(
+        v["corner_check"]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["kind"] == "stated_figure_mismatch"
+                && p["severity"] == "error"
+                && p["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("申报面积“0.0201”")),
+        "{v}"
+    );
+    form.insert("declared_area".into(), json!("0.02平方千米呀"));
+    let r = post_json(
+        &c,
+        &srv.base,
+        "/api/reviews",
+        &json!({ "application": form }),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["fields"][0]["field"], "declared_area", "{v}");
+    assert!(srv.store.list_reviews(None).await.unwrap().is_empty());
+
+    // The live corner check.
+    let v: Value = post_json(
+        &c,
+        &srv.base,
+        "/api/corners/check",
+        &json!({ "text": qingfa_corners(), "declared_area": "0.0201" }),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(v["ok"], false);
+    assert!(
+        v["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["message"].as_str().unwrap().contains("申报面积“0.0201”")),
+        "{v}"
+    );
+    let v: Value = post_json(
+        &c,
+        &srv.base,
+        "/api/corners/check",
+        &json!({ "text": qingfa_corners(), "declared_area": "两公顷" }),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["option_problems"][0]["field"], "declared_area", "{v}");
+    let v: Value = post_json(
+        &c,
+        &srv.base,
+        "/api/corners/check",
+        &json!({ "text": qingfa_corners(), "declared_area": "2公顷" }),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(v["ok"], true, "{v}");
+
+    // Agrees (2 公顷 = 0.02 km², ±0.005 km²): reviewed, saved, kept as written.
+    let r = post_form(
+        &c,
+        &srv.base,
+        "/intake",
+        &qingfa_form(&[("declared_area", "2公顷")]),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = review_id(r.headers()["location"].to_str().unwrap());
+    let stored = get_json(&c, &srv.base, &format!("/api/reviews/{id}")).await;
+    assert!(
+        stored["inputs"]["application_toml"]
+            .as_str()
+            .unwrap()
+            .contains("declared_area = \"2公顷\"")
+    );
+    let apps = srv.store.application_records().await.unwrap();
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0].declared_area.as_deref(), Some("2公顷"));
+}

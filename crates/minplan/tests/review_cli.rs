@@ -273,3 +273,47 @@ fn a_stored_review_rerun_from_its_inputs_gives_the_same_opinion_even_after_the_d
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("不一致"));
 }
+
+/// `minplan review` reads the 申报面积 of the application file: one that disagrees with the
+/// corners (examples/01: ellipsoidal 0.0200 km²) is an error of `declared_area` naming the
+/// figure and both areas (exit 1, nothing stored); one that agrees is reviewed.
+#[test]
+fn the_declared_area_of_an_application_file_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let ex_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let ex = std::fs::read_to_string(ex_dir.join("01-qingfa-quarry.toml")).unwrap();
+    std::fs::copy(
+        ex_dir.join("01-qingfa-quarry.txt"),
+        dir.path().join("01-qingfa-quarry.txt"),
+    )
+    .unwrap();
+    let app = dir.path().join("app.toml");
+    let with = |declared: &str| {
+        ex.replacen(
+            "\n[holder]",
+            &format!("declared_area = \"{declared}\"\n\n[holder]"),
+            1,
+        )
+    };
+    std::fs::write(&app, with("0.0210")).unwrap();
+    let out = minplan(&dir.path().join("t.db"), &["review", app.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("declared_area")
+            && err.contains("申报面积“0.0210”")
+            && err.contains("椭球面积 0.0200 km²")
+            && err.contains("平面面积 0.0200 km²"),
+        "{err}"
+    );
+    let list = minplan(&dir.path().join("t.db"), &["right", "list"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("没有在审申请"));
+    std::fs::write(&app, with("0.0200平方公里")).unwrap();
+    let out = minplan(&dir.path().join("t.db"), &["review", app.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -101,6 +101,13 @@ pub struct Application {
     pub existing_right: Option<String>,
     /// 受理日期 (YYYY-MM-DD), as written.
     pub received: Option<String>,
+    /// 申报面积 as the applicant wrote it (`0.6752`, `67.52公顷`…; a bare number is km²),
+    /// when given. It agrees with the corners' ellipsoidal area (TD/T 1055-2019 附录D) within
+    /// its rounding ([`minplan_geo::corners::compare_area`]): an application whose 申报面积
+    /// does not agree is not parsed. Left out of the JSON when absent, so that reviews stored
+    /// before the field existed replay to the same record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_area: Option<String>,
     /// 申请人（矿业权人）名称.
     pub holder_name: String,
     /// 统一社会信用代码.

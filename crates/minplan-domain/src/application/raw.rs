@@ -74,6 +74,7 @@ pub(super) struct RawApplication {
     pub(super) service_years: Option<Spanned<f64>>,
     pub(super) existing_right: Option<Spanned<String>>,
     pub(super) received: Option<Spanned<String>>,
+    pub(super) declared_area: Option<Spanned<String>>,
     pub(super) holder: Spanned<RawHolder>,
     pub(super) grant: Spanned<RawGrant>,
     #[serde(default)]

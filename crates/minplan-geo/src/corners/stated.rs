@@ -9,8 +9,15 @@
 //! (0.01 km²); 平方米, m², ㎡ (10⁻⁶ km²); 亩 (1/1500 km²) — and `N个拐点` with N in digits or
 //! Chinese numerals (`十四个拐点`). A `面积` without a number and unit right after it (a table
 //! header such as `面积(㎞2)`) states nothing.
+//!
+//! The rule for one area, wherever it comes from, is [`compare_area`]: a figure agrees when
+//! it lies within its rounding (half its last written digit) of the ellipsoidal area
+//! (TD/T 1055-2019 附录D, the official area), and it is said when it agrees with the
+//! Gauss-plane area only, or cannot be compared. [`cross_check`] applies it to what a notice
+//! states; [`parse_declared_area`] reads a figure a person typed into a field (申报面积 of an
+//! application, 面积 of an import row) and [`check_declared_area`] applies the rule to it.
 
-use super::{CornerReport, Problem, ProblemKind, Severity};
+use super::{Areas, CornerReport, Problem, ProblemKind, Severity};
 use serde::Serialize;
 
 /// An area the input states.
@@ -226,12 +233,218 @@ fn km2(v: f64) -> String {
     format!("{v:.4}")
 }
 
+/// A rounding in km² as people read it: `0.005`, `0.00005`, `5e-7` written out.
+fn rounding_text(r: f64) -> String {
+    let s = format!("{r:.10}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// How one stated area compares with the areas of a reading. The official area of a mining
+/// right is the ellipsoidal one (CGCS2000, TD/T 1055-2019 附录D); a figure agrees with an area
+/// when it lies within the figure's rounding (half its last written digit, see
+/// [`StatedArea::rounding_km2`]) of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AreaComparison {
+    /// Within the rounding of the ellipsoidal area (TD/T 1055-2019 附录D).
+    Matches,
+    /// Not within the rounding of the ellipsoidal area, but of the Gauss-plane area: a
+    /// warning (the figure was computed on the plane; the official area is the ellipsoidal
+    /// one). Both areas in km².
+    MatchesPlaneOnly {
+        /// Ellipsoidal area, km².
+        ellipsoidal_km2: f64,
+        /// Gauss-plane area, km².
+        plane_km2: f64,
+    },
+    /// Within the rounding of neither area: an error (points misread, dropped or added, or
+    /// a wrong figure). Both areas in km².
+    Mismatch {
+        /// Ellipsoidal area, km².
+        ellipsoidal_km2: f64,
+        /// Gauss-plane area, km².
+        plane_km2: f64,
+    },
+    /// No areas were computed (the CRS is not known): cannot be judged, a warning — never a
+    /// silent pass.
+    NotComparable,
+}
+
+impl AreaComparison {
+    /// The severity of the comparison: `None` when the figure matches, an error for a
+    /// mismatch, a warning for a plane-only match or a figure that cannot be compared.
+    pub fn severity(&self) -> Option<Severity> {
+        match self {
+            AreaComparison::Matches => None,
+            AreaComparison::Mismatch { .. } => Some(Severity::Error),
+            AreaComparison::MatchesPlaneOnly { .. } | AreaComparison::NotComparable => {
+                Some(Severity::Warning)
+            }
+        }
+    }
+
+    /// The problem ([`ProblemKind::StatedFigureMismatch`], no line) of `stated`, named
+    /// `subject` in the message (`第26行说明面积`, `申报面积`), or `None` when it matches. The
+    /// message gives the figure as written and the computed ellipsoidal and plane areas in km²
+    /// to 4 decimals.
+    pub fn problem(&self, stated: &StatedArea, subject: &str) -> Option<Problem> {
+        let w = &stated.as_written;
+        let message = match *self {
+            AreaComparison::Matches => return None,
+            AreaComparison::NotComparable => {
+                format!("{subject}“{w}”，坐标系未确定、未计算面积，无法核对（无法判定是否相符）")
+            }
+            AreaComparison::MatchesPlaneOnly {
+                ellipsoidal_km2,
+                plane_km2,
+            } => format!(
+                "{subject}“{w}”与高斯平面面积 {} km² 相符，与椭球面积 {} km²（TD/T 1055-2019 附录D，法定面积）不符",
+                km2(plane_km2),
+                km2(ellipsoidal_km2)
+            ),
+            AreaComparison::Mismatch {
+                ellipsoidal_km2,
+                plane_km2,
+            } => format!(
+                "{subject}“{w}”，按坐标计算椭球面积 {} km²（TD/T 1055-2019 附录D）、平面面积 {} km²，均不相符（超出所写数字的修约 ±{} km²）：坐标可能读错或缺点，请核对",
+                km2(ellipsoidal_km2),
+                km2(plane_km2),
+                rounding_text(stated.rounding_km2)
+            ),
+        };
+        Some(Problem::new(
+            ProblemKind::StatedFigureMismatch,
+            self.severity()?,
+            message,
+        ))
+    }
+}
+
+/// Compares one stated area (km², with its rounding) with the areas of a reading — the one
+/// rule for every stated or declared area: it matches when within its rounding of the
+/// ellipsoidal area (`Areas::ellipsoidal_m2`, TD/T 1055-2019 附录D; m² converted to km²);
+/// otherwise it is said whether it matches the Gauss-plane area (`Areas::plane_m2`) instead;
+/// without areas it cannot be compared.
+pub fn compare_area(stated: &StatedArea, areas: Option<&Areas>) -> AreaComparison {
+    let Some(areas) = areas else {
+        return AreaComparison::NotComparable;
+    };
+    let ellipsoidal_km2 = areas.ellipsoidal_m2 / 1e6;
+    let plane_km2 = areas.plane_m2 / 1e6;
+    // 1e-9 km² (1 mm²) absorbs binary fractions such as 1.07 − 0.005.
+    let near = |area: f64| (stated.km2 - area).abs() <= stated.rounding_km2 + 1e-9;
+    if near(ellipsoidal_km2) {
+        AreaComparison::Matches
+    } else if near(plane_km2) {
+        AreaComparison::MatchesPlaneOnly {
+            ellipsoidal_km2,
+            plane_km2,
+        }
+    } else {
+        AreaComparison::Mismatch {
+            ellipsoidal_km2,
+            plane_km2,
+        }
+    }
+}
+
+/// Reads an area a person typed into a field (申报面积 of an application, 面积 of an import
+/// row): a number — ASCII or full-width digits, one decimal point, thousands separated by
+/// commas allowed (`675,200平方米`) — then optionally a unit: 平方公里, 平方千米, km², km2
+/// (km²); 公顷, hm² (0.01 km²); 平方米, m², ㎡ (10⁻⁶ km²); 亩 (1/1500 km²). A bare number
+/// is km². The rounding is half the last written digit (`1.07` → ±0.005 km²), as for a
+/// figure a notice states; `line` is 1 (a field is one line).
+///
+/// # Errors
+/// A Chinese message naming the text when it is empty, does not start with a number, has a
+/// unit not listed above, or is not greater than 0.
+pub fn parse_declared_area(text: &str) -> Result<StatedArea, String> {
+    let written = text.trim();
+    if written.is_empty() {
+        return Err("面积为空：请填写数字，如 0.6752（平方公里）".into());
+    }
+    let example = "如 0.6752、0.6752平方公里、67.52公顷、675200平方米 或 1012.8亩";
+    let folded: String = written
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '，' => ',',
+            c => c,
+        })
+        .collect();
+    let folded = without_thousands_commas(&folded);
+    let Some((number, rest)) = leading_number(&folded) else {
+        return Err(format!("面积“{written}”应为数字加单位，{example}"));
+    };
+    let unit = rest.trim();
+    let size = if unit.is_empty() {
+        1.0
+    } else {
+        let lower = unit.to_lowercase();
+        match UNITS.iter().find(|(u, _)| *u == unit || *u == lower) {
+            Some((_, size)) => *size,
+            None => {
+                return Err(format!(
+                    "面积“{written}”的单位“{unit}”无法识别：可用 平方公里（km²）、公顷、平方米（m²）、亩，只写数字即为平方公里；{example}"
+                ));
+            }
+        }
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("面积“{written}”应为数字加单位，{example}"))?;
+    if !(value > 0.0 && value.is_finite()) {
+        return Err(format!("面积应大于 0，收到“{written}”"));
+    }
+    let decimals = number.split('.').nth(1).map_or(0, str::len);
+    Ok(StatedArea {
+        as_written: written.to_string(),
+        km2: value * size,
+        rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * size,
+        line: 1,
+    })
+}
+
+/// `s` without the commas of a leading number written with thousands separators
+/// (`675,200.5亩` → `675200.5亩`); other commas are left (and then refused as a unit).
+fn without_thousands_commas(s: &str) -> String {
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == ','))
+        .map_or(s.len(), |(i, _)| i);
+    let (head, tail) = s.split_at(end);
+    let groups: Vec<&str> = head.split(',').collect();
+    let grouped = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if grouped {
+        format!("{}{tail}", groups.concat())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Compares an area declared outside the coordinates (申报面积 typed into a form) with the
+/// areas of `report` by [`compare_area`], and adds its problem (named `申报面积`) to the
+/// report's problems, errors first. Returns the comparison.
+pub fn check_declared_area(stated: &StatedArea, report: &mut CornerReport) -> AreaComparison {
+    let comparison = compare_area(stated, report.areas.as_ref());
+    if let Some(p) = comparison.problem(stated, "申报面积") {
+        report.problems.push(p);
+        report
+            .problems
+            .sort_by_key(|p| std::cmp::Reverse(p.severity));
+    }
+    comparison
+}
+
 /// Compares what `report` read with what `input` states and adds a problem for each
 /// disagreement (error) or each figure that cannot be compared (warning, e.g. the areas were
 /// not computed). A count agrees when one stated count equals the points read, or the stated
-/// counts add up to it (one per segment); an area agrees when the ellipsoidal area or the sum
-/// of stated areas is within the stated figure's rounding, and agreeing only with the plane
-/// area is reported as such (a warning: the official area is the ellipsoidal one).
+/// counts add up to it (one per segment); an area agrees when one stated area, or the sum of
+/// the stated areas (one per segment, with the sum of their roundings), agrees by
+/// [`compare_area`]; otherwise the first stated area's problem is reported, a warning when
+/// a stated area agrees with the plane area only (the official area is the ellipsoidal one).
 pub fn cross_check(input: &str, report: &mut CornerReport) {
     let mut stated = find(input);
     stated.points_read = points_read(report);
@@ -254,63 +467,31 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
             );
         }
     }
-    if !stated.areas.is_empty() {
-        match &report.areas {
-            None => {
-                let a = &stated.areas[0];
-                problems.push(
-                    Problem::new(
-                        ProblemKind::StatedFigureMismatch,
-                        Severity::Warning,
-                        format!(
-                            "第{}行说明面积“{}”，坐标系未确定、未计算面积，无法核对",
-                            a.line, a.as_written
-                        ),
-                    )
-                    .at_line(Some(a.line)),
-                );
-            }
-            Some(areas) => {
-                let ell = areas.ellipsoidal_m2 / 1e6;
-                let plane = areas.plane_m2 / 1e6;
-                let sum: f64 = stated.areas.iter().map(|a| a.km2).sum();
-                let sum_rounding: f64 = stated.areas.iter().map(|a| a.rounding_km2).sum();
-                let near = |v: f64, a: f64, r: f64| (v - a).abs() <= r + 1e-9;
-                let matches_ell = stated
-                    .areas
-                    .iter()
-                    .any(|a| near(a.km2, ell, a.rounding_km2))
-                    || (stated.areas.len() > 1 && near(sum, ell, sum_rounding));
-                let matches_plane = stated
-                    .areas
-                    .iter()
-                    .any(|a| near(a.km2, plane, a.rounding_km2));
-                let a = &stated.areas[0];
-                if !matches_ell && matches_plane {
-                    problems.push(
-                        Problem::new(
-                            ProblemKind::StatedFigureMismatch,
-                            Severity::Warning,
-                            format!(
-                                "第{}行说明面积“{}”与高斯平面面积 {} km² 相符，与椭球面积 {} km²（TD/T 1055-2019 附录D，法定面积）不符",
-                                a.line, a.as_written, km2(plane), km2(ell)
-                            ),
-                        )
-                        .at_line(Some(a.line)),
-                    );
-                } else if !matches_ell {
-                    problems.push(
-                        Problem::new(
-                            ProblemKind::StatedFigureMismatch,
-                            Severity::Error,
-                            format!(
-                                "第{}行说明面积“{}”，按读到的拐点计算椭球面积 {} km²、平面面积 {} km²，均不相符：坐标可能读错或缺点，请核对",
-                                a.line, a.as_written, km2(ell), km2(plane)
-                            ),
-                        )
-                        .at_line(Some(a.line)),
-                    );
-                }
+    if let Some(first) = stated.areas.first() {
+        let areas = report.areas.as_ref();
+        let each: Vec<AreaComparison> = stated
+            .areas
+            .iter()
+            .map(|a| compare_area(a, areas))
+            .collect();
+        let sum_matches = stated.areas.len() > 1 && {
+            let sum = StatedArea {
+                as_written: String::new(),
+                km2: stated.areas.iter().map(|a| a.km2).sum(),
+                rounding_km2: stated.areas.iter().map(|a| a.rounding_km2).sum(),
+                line: first.line,
+            };
+            compare_area(&sum, areas) == AreaComparison::Matches
+        };
+        if !sum_matches && !each.contains(&AreaComparison::Matches) {
+            let (a, c) = stated
+                .areas
+                .iter()
+                .zip(&each)
+                .find(|(_, c)| matches!(c, AreaComparison::MatchesPlaneOnly { .. }))
+                .unwrap_or((first, &each[0]));
+            if let Some(p) = c.problem(a, &format!("第{}行说明面积", a.line)) {
+                problems.push(p.at_line(Some(a.line)));
             }
         }
     }
@@ -348,6 +529,155 @@ mod tests {
         let counts: Vec<(usize, usize)> =
             s.point_counts.iter().map(|c| (c.points, c.line)).collect();
         assert_eq!(counts, vec![(14, 1), (14, 4)]);
+    }
+
+    /// The Liaoning notice of 2025 (辽采协示字〔2025〕54号, two blocks of 8 and 11 points):
+    /// its reading's areas. The notice states 1.0685 km²; the ellipsoidal area is
+    /// 1.068478 km² (pyproj, GRS80), the plane area 1.068484 km².
+    fn liaoning() -> Areas {
+        let text = include_str!(
+            "../../tests/data/real/announcements/liaoning_haicheng_paolou_2025-54.txt"
+        );
+        let report = super::super::parse_str(text, &super::super::ParseOptions::default());
+        let areas = report.areas.expect("the Liaoning reading has areas");
+        assert!(
+            (areas.ellipsoidal_m2 / 1e6 - 1.068478).abs() < 1e-6,
+            "{areas:?}"
+        );
+        areas
+    }
+
+    fn declared(text: &str) -> StatedArea {
+        parse_declared_area(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn a_declared_area_is_compared_within_its_rounding() {
+        let areas = liaoning();
+        assert_eq!(
+            compare_area(&declared("1.0685"), Some(&areas)),
+            AreaComparison::Matches
+        );
+        // 1.07 is ±0.005 km²: 1.068478 is within.
+        assert_eq!(
+            compare_area(&declared("1.07"), Some(&areas)),
+            AreaComparison::Matches
+        );
+        assert_eq!(
+            compare_area(&declared("106.85公顷"), Some(&areas)),
+            AreaComparison::Matches
+        );
+        assert_eq!(
+            compare_area(&declared("1068478平方米"), Some(&areas)),
+            AreaComparison::Matches
+        );
+        // 1.0684 is ±0.00005 km²: neither 1.068478 (ellipsoidal) nor 1.068484 (plane).
+        let wrong = declared("1.0684");
+        let c = compare_area(&wrong, Some(&areas));
+        let AreaComparison::Mismatch {
+            ellipsoidal_km2,
+            plane_km2,
+        } = c
+        else {
+            panic!("{c:?}")
+        };
+        assert!((ellipsoidal_km2 - 1.068478).abs() < 1e-6);
+        assert!((plane_km2 - 1.068484).abs() < 1e-6);
+        let p = c.problem(&wrong, "申报面积").unwrap();
+        assert_eq!(p.severity, Severity::Error);
+        assert_eq!(p.kind, ProblemKind::StatedFigureMismatch);
+        assert!(
+            p.message.contains("申报面积“1.0684”")
+                && p.message.contains("椭球面积 1.0685 km²")
+                && p.message.contains("平面面积 1.0685 km²")
+                && p.message.contains("±0.00005 km²"),
+            "{}",
+            p.message
+        );
+        // The plane area only (1.068484 written to 6 decimals): a warning that says so.
+        let plane = declared("1.068484");
+        let c = compare_area(&plane, Some(&areas));
+        assert!(
+            matches!(c, AreaComparison::MatchesPlaneOnly { .. }),
+            "{c:?}"
+        );
+        let p = c.problem(&plane, "申报面积").unwrap();
+        assert_eq!(p.severity, Severity::Warning);
+        assert!(p.message.contains("高斯平面面积"), "{}", p.message);
+        // No areas: said, not passed.
+        let c = compare_area(&declared("1.0685"), None);
+        assert_eq!(c, AreaComparison::NotComparable);
+        let p = c.problem(&declared("1.0685"), "申报面积").unwrap();
+        assert_eq!(p.severity, Severity::Warning);
+        assert!(p.message.contains("无法判定"), "{}", p.message);
+    }
+
+    #[test]
+    fn check_declared_area_adds_its_problem_to_the_report() {
+        let text = include_str!(
+            "../../tests/data/real/announcements/liaoning_haicheng_paolou_2025-54.txt"
+        );
+        let mut report = super::super::parse_str(text, &super::super::ParseOptions::default());
+        let before = report.problems.len();
+        assert_eq!(
+            check_declared_area(&declared("1.0685平方公里"), &mut report),
+            AreaComparison::Matches
+        );
+        assert_eq!(report.problems.len(), before);
+        check_declared_area(&declared("1.0684"), &mut report);
+        assert!(report.has_errors());
+        assert_eq!(report.problems[0].kind, ProblemKind::StatedFigureMismatch);
+    }
+
+    #[test]
+    fn declared_areas_as_people_type_them() {
+        // 0.6752 km² in every unit a form may see.
+        for text in [
+            "0.6752",
+            "0.6752平方公里",
+            " 0.6752 平方千米 ",
+            "0.6752km²",
+            "0.6752 KM2",
+            "67.52公顷",
+            "67.52hm²",
+            "675200平方米",
+            "675,200平方米",
+            "675200㎡",
+            "1012.8亩",
+            "０．６７５２",
+            "６７．５２公顷",
+        ] {
+            let a = declared(text);
+            assert!((a.km2 - 0.6752).abs() < 1e-12, "{text}: {a:?}");
+            assert_eq!(a.as_written, text.trim());
+            assert_eq!(a.line, 1);
+        }
+        // The rounding is half the last written digit, in km².
+        for (text, rounding) in [
+            ("1.07", 0.005),
+            ("1.0685", 0.00005),
+            ("67.52公顷", 0.00005),
+            ("675200平方米", 5e-7),
+            ("1012.8亩", 0.05 / 1500.0),
+            ("2", 0.5),
+        ] {
+            let r = declared(text).rounding_km2;
+            assert!((r - rounding).abs() < 1e-15, "{text}: {r}");
+        }
+        for (text, says) in [
+            ("", "为空"),
+            ("  ", "为空"),
+            ("约一公顷", "应为数字"),
+            ("-1", "应为数字"),
+            ("0.5英亩", "单位“英亩”无法识别"),
+            ("0.5 平方公里 左右", "无法识别"),
+            ("0", "应大于 0"),
+            ("0.000", "应大于 0"),
+            ("1,5", "无法识别"),
+        ] {
+            let e = parse_declared_area(text).unwrap_err();
+            assert!(e.contains(says), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -188,6 +188,13 @@ pub(super) fn basic_info(doc: Docx, c: &Ctx<'_>) -> Docx {
         rows.push(("受理日期", chinese_date(d)));
     }
     rows.push(("申请面积", area_lines(c)));
+    if let Some(d) = &app.declared_area {
+        // Only an application whose 申报面积 agreed with its corners is reviewed.
+        rows.push((
+            "申报面积",
+            format!("{d}（申请人填写；与按拐点坐标计算的椭球面积在所写数字的修约范围内相符）"),
+        ));
+    }
     rows.push((
         "坐标系",
         match &report.crs {

@@ -11,6 +11,7 @@
 
 use crate::http::forms::{FieldErrors, SubmittedForm};
 use minplan_domain::application::ApplicationError;
+use minplan_geo::corners::{self, StatedArea};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -79,6 +80,10 @@ pub struct ApplicationForm {
     pub crs: String,
     /// Datum as stated: "" or CGCS2000.
     pub datum: String,
+    /// 申报面积 as the applicant wrote it (optional): `0.6752` (a bare number is km²),
+    /// `0.6752平方公里`, `67.52公顷`, `675200平方米`, `1012.8亩`. Compared with the corners'
+    /// ellipsoidal area (TD/T 1055-2019 附录D) within the rounding of the figure as written.
+    pub declared_area: String,
 }
 
 /// The form fields, in the order the page shows them (for re-display and error placement).
@@ -107,6 +112,7 @@ pub const FIELDS: &[&str] = &[
     "corners",
     "crs",
     "datum",
+    "declared_area",
 ];
 
 impl ApplicationForm {
@@ -143,7 +149,16 @@ impl ApplicationForm {
             corners_text: f.get("corners_text").to_string(),
             crs: t("crs"),
             datum: t("datum"),
+            declared_area: t("declared_area"),
         }
+    }
+
+    /// The 申报面积 read ([`corners::parse_declared_area`]), or `None` when the field is
+    /// empty; `Err` is the field's Chinese error.
+    pub fn declared_area(&self) -> Option<Result<StatedArea, String>> {
+        let text = self.declared_area.trim();
+        (!text.is_empty())
+            .then(|| corners::parse_declared_area(text).map_err(|e| format!("申报面积：{e}")))
     }
 
     /// The EPSG code entered, if any (an unreadable one is a field error of [`to_toml`]).
@@ -235,6 +250,8 @@ struct ApplicationFile<'a> {
     existing_right: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     received: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    declared_area: Option<&'a str>,
     holder: Holder<'a>,
     grant: Grant<'a>,
     documents: Documents,
@@ -275,7 +292,8 @@ impl ApplicationForm {
     /// The application file (`minplan-application/1` TOML) of the form.
     ///
     /// Only what the TOML itself cannot carry is checked here — a number that is not a
-    /// number, the corners missing or given twice, a 场地声明 other than 是/否, an empty 项目名称;
+    /// number (申报面积 included), the corners missing or given twice, a 场地声明 other than
+    /// 是/否, an empty 项目名称;
     /// everything else (kinds, minerals, the credit code, the coordinates…) is the domain
     /// parser's to check, with the same messages as the CLI.
     ///
@@ -323,6 +341,9 @@ impl ApplicationForm {
         let arable_land = yes_no(&self.arable_land);
         if arable_land.is_none() && !self.arable_land.trim().is_empty() {
             errors.push("arable_land", "是否含可耕地应为“是”“否”或不填");
+        }
+        if let Some(Err(e)) = self.declared_area() {
+            errors.push("declared_area", e);
         }
         let pasted = !self.corners_text.trim().is_empty();
         let (file, text) = match corners {
@@ -376,6 +397,7 @@ impl ApplicationForm {
             service_years,
             existing_right: some(&self.existing_right),
             received: some(&self.received),
+            declared_area: some(&self.declared_area),
             holder: Holder {
                 name: self.holder_name.trim(),
                 credit_code: self.credit_code.trim(),
@@ -429,6 +451,7 @@ pub fn form_field(domain_field: &str) -> &'static str {
         "service_years" => "service_years",
         "existing_right" => "existing_right",
         "received" => "received",
+        "declared_area" => "declared_area",
         "holder.name" => "holder_name",
         "holder.credit_code" => "credit_code",
         "grant.method" => "grant_method",
@@ -604,6 +627,37 @@ mod tests {
         f.corners_text = "  \n".into();
         let none = f.to_toml(Corners::Pasted).unwrap_err();
         assert!(none.get("corners").contains("请粘贴拐点坐标"));
+    }
+
+    #[test]
+    fn the_declared_area_is_written_as_entered_or_named_when_unreadable() {
+        let mut f = qingfa();
+        f.declared_area = "２公顷".into();
+        let toml = f.to_toml(Corners::Pasted).unwrap();
+        let v: toml::Table = toml::from_str(&toml).unwrap();
+        assert_eq!(v["declared_area"].as_str(), Some("２公顷"));
+        assert_eq!(parse(&toml, None).declared_area.as_deref(), Some("２公顷"));
+        f.declared_area = "0.0201".into();
+        let e = parse_application(
+            &f.to_toml(Corners::Pasted).unwrap(),
+            None,
+            &MineralCatalogue::builtin(),
+            GaussKrugerZone::three_degree(44, true).unwrap(),
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            field_errors(&e.errors)
+                .get("declared_area")
+                .contains("申报面积“0.0201”"),
+            "{e}"
+        );
+        f.declared_area = "二公顷".into();
+        let e = f.to_toml(Corners::Pasted).unwrap_err();
+        assert!(e.get("declared_area").contains("二公顷"), "{e:?}");
+        f.declared_area = " ".into();
+        let toml = f.to_toml(Corners::Pasted).unwrap();
+        assert!(!toml.contains("declared_area"), "{toml}");
     }
 
     #[test]

@@ -41,6 +41,12 @@ pub struct CornerCheckRequest {
     /// Datum as stated (`CGCS2000`); absent: detected or not stated.
     #[serde(default)]
     pub datum: Option<String>,
+    /// 申报面积 as written (`0.6752` km², `67.52公顷`, `675200平方米`, `1012.8亩`); absent or
+    /// empty: none. Compared with the corners' ellipsoidal area (TD/T 1055-2019 附录D) within
+    /// its rounding: a mismatch is a `stated_figure_mismatch` error in `problems`, an
+    /// unreadable figure an `option_problems` entry of the field `declared_area`.
+    #[serde(default)]
+    pub declared_area: Option<String>,
 }
 
 /// Reads corner coordinates as the review will (`text` pasted, or `file` bytes).
@@ -104,7 +110,7 @@ pub struct CornerCheck {
     pub points_lonlat: Vec<CornerPointLonLat>,
     /// Every ring of two or more placed points, as a longitude/latitude line.
     pub rings_lonlat: Vec<CornerRingLonLat>,
-    /// Problems of the stated options (`crs`, `zone`, `datum`).
+    /// Problems of the stated options (`crs`, `zone`, `datum`, `declared_area`).
     pub option_problems: Vec<FieldProblem>,
     /// What the input states about itself (面积, number of 拐点) and the points read; the
     /// comparison is in `problems` (`stated_figure_mismatch`).
@@ -464,6 +470,7 @@ pub async fn api(
                 crs: num("crs"),
                 zone: num("zone"),
                 datum: Some(f.get("datum").trim().to_string()).filter(|d| !d.is_empty()),
+                declared_area: Some(f.get("declared_area").to_string()),
             },
             f.file("file").map(|u| u.bytes.clone()),
         )
@@ -488,9 +495,26 @@ pub async fn api(
         zone: req.zone,
         datum: req.datum.as_deref(),
     };
-    let (report, problems) = match &file {
+    let (mut report, problems) = match &file {
         Some(b) => check(&engine, None, Some(b), &input),
         None => check(&engine, Some(&req.text), None, &input),
     };
-    Ok(Json(CornerCheck::new(&report, &problems)))
+    let declared = req
+        .declared_area
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(corners::parse_declared_area);
+    if let Some(Ok(d)) = &declared {
+        corners::check_declared_area(d, &mut report);
+    }
+    let mut answer = CornerCheck::new(&report, &problems);
+    if let Some(Err(e)) = declared {
+        answer.option_problems.push(FieldProblem {
+            field: "declared_area".into(),
+            message: format!("申报面积：{e}"),
+        });
+        answer.ok = false;
+    }
+    Ok(Json(answer))
 }

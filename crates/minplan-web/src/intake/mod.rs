@@ -318,7 +318,9 @@ pub async fn page(
     .await
 }
 
-/// The corner check of a submitted form, when it has coordinates.
+/// The corner check of a submitted form, when it has coordinates; with the 申报面积, when
+/// given and readable, compared with the corners' area (its problem among the corner
+/// problems, as the review will report it).
 fn form_check(
     engine: &ReviewEngine,
     form: &ApplicationForm,
@@ -333,11 +335,14 @@ fn form_check(
     if !pasted && file.is_none() {
         return None;
     }
-    let (report, problems) = if pasted {
+    let (mut report, problems) = if pasted {
         check(engine, Some(&form.corners_text), None, &input)
     } else {
         check(engine, None, file, &input)
     };
+    if let Some(Ok(declared)) = form.declared_area() {
+        minplan_geo::corners::check_declared_area(&declared, &mut report);
+    }
     Some(CornerCheck::new(&report, &problems))
 }
 
@@ -372,6 +377,9 @@ pub async fn submit(
         );
     }
     let upload = upload.filter(|u| u.bytes.len() <= MAX_CORNER_BYTES);
+    if let Some(Err(e)) = form.declared_area() {
+        errors.push("declared_area", e);
+    }
     let checked = form_check(&engine, &form, upload.map(|u| u.bytes.as_slice()));
     let show = |errors: FieldErrors, notice: String| Shown {
         errors,

@@ -2,10 +2,12 @@
 //! order the problems are reported — [`identity`] (format, 申请编号, 申请类型, 变更事项,
 //! 矿业权类型), [`minerals`], [`mining`] (开采方式, 生产规模, 资源量, 服务年限),
 //! [`existing_right`] (原矿业权证号), [`received`] (受理日期), [`holder`] (申请人, 统一社会信用代码),
-//! [`grant`] (出让方式, 协议出让理由) and [`coordinates`] (拐点坐标) — then assembled here.
+//! [`grant`] (出让方式, 协议出让理由), [`coordinates`] (拐点坐标) and [`declared_area`] (申报面积,
+//! against the corners' area) — then assembled here.
 //! Every step reports its problems and goes on, so the applicant sees all of them at once.
 
 mod coordinates;
+mod declared_area;
 mod existing_right;
 mod grant;
 mod holder;
@@ -73,7 +75,8 @@ pub fn parse_application(
     received::check(&raw, &mut p);
     let credit_code = holder::check(&raw, &mut p);
     let grant = grant::check(&raw, &mut p);
-    let corners = coordinates::check(&raw, corner_bytes, zone, region, &mut p);
+    let mut corners = coordinates::check(&raw, corner_bytes, zone, region, &mut p);
+    let declared_area = declared_area::check(&raw, corners.report.as_mut(), &mut p);
     let report = corners.report;
     if !p.errors.is_empty() {
         return Err(ApplicationErrors {
@@ -129,6 +132,7 @@ pub fn parse_application(
             .map(|e| e.into_inner().trim().to_string())
             .filter(|s| !s.is_empty()),
         received: raw.received.map(Spanned::into_inner),
+        declared_area,
         holder_name: holder.name.get_ref().trim().to_string(),
         credit_code,
         grant_method,
