@@ -20,7 +20,7 @@ cp "$root/crates/minplan-geo/benches/corners.rs" "$wt/crates/minplan-geo/benches
 (cd "$wt" && CARGO_TARGET_DIR="$root/target/bench-vs/basetarget" cargo bench -p minplan-geo --bench corners --no-run 2>/dev/null)
 for i in $(seq "$rounds"); do
   echo "== round $i: base $base"
-  (cd "$wt" && CARGO_TARGET_DIR="$root/target/bench-vs/basetarget" cargo bench -q -p minplan-geo --bench corners 2>/dev/null | grep '^|.*ms')
+  (cd "$wt" && CARGO_TARGET_DIR="$root/target/bench-vs/basetarget" cargo bench -q -p minplan-geo --bench corners 2>&1 | grep -E '^\|.*ms|panicked' || true)
   echo "== round $i: head $(git -C "$root" rev-parse --short HEAD)"
-  (cd "$root" && CARGO_TARGET_DIR="$root/target/bench-vs/head" cargo bench -q -p minplan-geo --bench corners 2>/dev/null | grep '^|.*ms')
+  (cd "$root" && CARGO_TARGET_DIR="$root/target/bench-vs/head" cargo bench -q -p minplan-geo --bench corners 2>&1 | grep -E '^\|.*ms|panicked' || true)
 done

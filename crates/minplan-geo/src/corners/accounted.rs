@@ -230,6 +230,7 @@ fn date_like(d: &str) -> bool {
 
 /// The coordinate-shaped tokens of one line, after [`text::normalize`], in order (see the
 /// module documentation for what counts).
+#[cfg(test)]
 pub(crate) fn coordinate_shaped(line: &str) -> Vec<String> {
     shaped_in_normalized(&text::normalize(line))
 }
@@ -332,6 +333,15 @@ pub fn decoded_text(input: &[u8]) -> String {
 /// GeoJSON and WKT, and whenever the reader kept its promise.
 pub fn unaccounted(input: &str, report: &CornerReport) -> Vec<Unaccounted> {
     let input = input.trim_start_matches('\u{feff}');
+    unaccounted_normalized(input, &text::normalize(input), report)
+}
+
+/// [`unaccounted`] with the input already normalised ([`text::normalize`] of `input`).
+pub(crate) fn unaccounted_normalized(
+    input: &str,
+    norm: &str,
+    report: &CornerReport,
+) -> Vec<Unaccounted> {
     let head: String = input.trim_start().chars().take(40).collect::<String>();
     let upper = head.to_uppercase();
     if head.starts_with('{')
@@ -341,20 +351,45 @@ pub fn unaccounted(input: &str, report: &CornerReport) -> Vec<Unaccounted> {
     {
         return Vec::new();
     }
-    let mut points = Quoted::default();
-    for p in report
-        .blocks
-        .iter()
-        .flat_map(|b| &b.rings)
-        .flat_map(|r| &r.points)
-    {
-        points.add_value_text(&p.x_text);
-        points.add_value_text(&p.y_text);
-        if let Some(o) = &p.other {
-            points.add_value_text(&o.x_text);
-            points.add_value_text(&o.y_text);
+    let all_points = || {
+        report
+            .blocks
+            .iter()
+            .flat_map(|b| &b.rings)
+            .flat_map(|r| &r.points)
+    };
+    // Each point's texts by the lines it was read from: a token found there, text for text,
+    // is accounted for without parsing (the common case).
+    let mut by_source: Vec<(usize, &str)> = Vec::new();
+    for p in all_points() {
+        for &l in &p.source_lines {
+            by_source.push((l, &p.x_text));
+            by_source.push((l, &p.y_text));
+            if let Some(o) = &p.other {
+                by_source.push((l, &o.x_text));
+                by_source.push((l, &o.y_text));
+            }
         }
     }
+    by_source.sort_unstable_by_key(|e| e.0);
+    // Every point's values, built only when a token is not found by text on its line.
+    let mut points: Option<Quoted> = None;
+    let mut point_has = |t: &str| {
+        points
+            .get_or_insert_with(|| {
+                let mut q = Quoted::default();
+                for p in all_points() {
+                    q.add_value_text(&p.x_text);
+                    q.add_value_text(&p.y_text);
+                    if let Some(o) = &p.other {
+                        q.add_value_text(&o.x_text);
+                        q.add_value_text(&o.y_text);
+                    }
+                }
+                q
+            })
+            .has(t)
+    };
     let mut by_line: HashMap<usize, Quoted> = HashMap::new();
     let mut lineless = Quoted::default();
     for p in &report.problems {
@@ -363,17 +398,26 @@ pub fn unaccounted(input: &str, report: &CornerReport) -> Vec<Unaccounted> {
             None => lineless.add(&p.message),
         }
     }
-    let norm = text::normalize(input);
     let mut out = Vec::new();
+    let mut k = 0;
     for (i, line) in norm.lines().enumerate() {
         let n = i + 1;
+        while k < by_source.len() && by_source[k].0 < n {
+            k += 1;
+        }
+        let end = k + by_source[k..].iter().take_while(|e| e.0 == n).count();
+        let here = &by_source[k..end];
+        let mut account = |t: &str| {
+            here.iter().any(|e| e.1 == t)
+                || point_has(t)
+                || lineless.has(t)
+                || by_line.get(&n).is_some_and(|q| q.has(t))
+        };
         if line.is_ascii() && !line.contains(['\'', '"']) {
             // Fast path (no angle marks possible): the same tokens as `tokens`, without
             // allocating for the numbers that are accounted for.
             plain_ascii_shaped(line, |t| {
-                let quoted =
-                    points.has(t) || lineless.has(t) || by_line.get(&n).is_some_and(|q| q.has(t));
-                if !quoted {
+                if !account(t) {
                     out.push(Unaccounted {
                         line: n,
                         text: t.to_owned(),
@@ -383,9 +427,7 @@ pub fn unaccounted(input: &str, report: &CornerReport) -> Vec<Unaccounted> {
             continue;
         }
         for t in shaped_in_normalized(line) {
-            let quoted =
-                points.has(&t) || lineless.has(&t) || by_line.get(&n).is_some_and(|q| q.has(&t));
-            if !quoted {
+            if !account(&t) {
                 out.push(Unaccounted { line: n, text: t });
             }
         }

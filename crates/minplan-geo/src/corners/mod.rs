@@ -603,10 +603,12 @@ pub fn parse_bytes(input: &[u8], opts: &ParseOptions) -> CornerReport {
 /// Reads corner coordinates from text (see the module documentation for the layouts), checks
 /// them, and computes their areas. Never fails: everything wrong is a [`Problem`].
 pub fn parse_str(input: &str, opts: &ParseOptions) -> CornerReport {
-    let raw = read_raw(input, opts);
+    let input = input.trim_start_matches('\u{feff}');
+    let norm = text::normalize(input);
+    let raw = read_raw(input, &norm, opts);
     let mut report = interpret::interpret(raw, opts);
     stated::cross_check(input, &mut report);
-    account_for_every_coordinate(input, &mut report);
+    account_for_every_coordinate(input, &norm, &mut report);
     report
 }
 
@@ -614,8 +616,8 @@ pub fn parse_str(input: &str, opts: &ParseOptions) -> CornerReport {
 /// that is in no point and quoted by no problem of its line becomes an error quoting it (and
 /// the line's "not a corner line" hint, if any, goes: a line holding coordinates is never a
 /// mere hint). See [`unaccounted_numbers`] for what is coordinate-shaped.
-fn account_for_every_coordinate(input: &str, report: &mut CornerReport) {
-    let missed = accounted::unaccounted(input, report);
+fn account_for_every_coordinate(input: &str, norm: &str, report: &mut CornerReport) {
+    let missed = accounted::unaccounted_normalized(input, norm, report);
     if missed.is_empty() {
         return;
     }
@@ -647,8 +649,7 @@ fn account_for_every_coordinate(input: &str, report: &mut CornerReport) {
 /// key=value file by an `XYnnn=` line, the MNR 报盘 layout by a ring terminator line
 /// (`*,起标高,止标高,名称,圈属性`: a `*` then a comma — masked words such as `**县**矿` are
 /// not terminators), anything else as a free-form table.
-fn read_raw(input: &str, opts: &ParseOptions) -> raw::RawDoc {
-    let input = input.trim_start_matches('\u{feff}');
+fn read_raw(input: &str, norm: &str, opts: &ParseOptions) -> raw::RawDoc {
     let trimmed = input.trim_start();
     if trimmed.starts_with('{') {
         return geojson::read(input);
@@ -660,7 +661,6 @@ fn read_raw(input: &str, opts: &ParseOptions) -> raw::RawDoc {
     {
         return wkt::read(input);
     }
-    let norm = text::normalize(input);
     let lines: Vec<&str> = norm.lines().collect();
     if lines.iter().any(|l| layout_kv_line(l)) {
         return layout_kv::read(&lines);
