@@ -268,6 +268,10 @@ fn plain_ascii_shaped(line: &str, mut f: impl FnMut(&str)) {
         let glued = before.is_some_and(|c| c.is_ascii_alphabetic())
             || after.is_some_and(|c| c.is_ascii_alphabetic());
         let after_dash = before == Some(b'-') && start >= 2 && b[start - 2].is_ascii_digit();
+        // Nothing shorter than 6 characters is coordinate-shaped (`1234.5` at least).
+        if i - start < 6 {
+            continue;
+        }
         let t = line[start..i].trim_start_matches('.').trim_end_matches('.');
         if glued || after_dash || !t.bytes().any(|c| c.is_ascii_digit() || c == b'*') {
             continue;
@@ -371,7 +375,9 @@ pub(crate) fn unaccounted_normalized(
             }
         }
     }
-    by_source.sort_unstable_by_key(|e| e.0);
+    if !by_source.is_sorted_by_key(|e| e.0) {
+        by_source.sort_unstable_by_key(|e| e.0);
+    }
     // Every point's values, built only when a token is not found by text on its line.
     let mut points: Option<Quoted> = None;
     let mut point_has = |t: &str| {

@@ -188,15 +188,16 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
 
     // ---- Report blocks (record + interpreted values) ----
     let mut blocks = Vec::new();
-    for (bi, b) in raw.blocks.iter().enumerate() {
+    let kind = raw.kind;
+    for (bi, b) in raw.blocks.iter_mut().enumerate() {
         let mut rings = Vec::new();
-        for (ri, r) in b.rings.iter().enumerate() {
+        for (ri, r) in b.rings.iter_mut().enumerate() {
             let points = r
                 .points
-                .iter()
+                .iter_mut()
                 .enumerate()
                 .map(|(pi, p)| {
-                    let swapped = swapped_point(raw.kind, p.x, p.y);
+                    let swapped = swapped_point(kind, p.x, p.y);
                     let (x, y) = if swapped { (p.y, p.x) } else { (p.x, p.y) };
                     let _ = &geo[bi][ri][pi];
                     CornerPoint {
@@ -205,7 +206,8 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
                         y_text: p.y_text.clone(),
                         x: x.unwrap_or(f64::NAN),
                         y: y.unwrap_or(f64::NAN),
-                        source_lines: p.lines.clone(),
+                        // Moved: the raw points' lines are not used after this.
+                        source_lines: std::mem::take(&mut p.lines),
                         other: p.alt.as_ref().map(|a| super::OtherPair {
                             x_text: a.x_text.clone(),
                             y_text: a.y_text.clone(),

@@ -607,7 +607,7 @@ pub fn parse_str(input: &str, opts: &ParseOptions) -> CornerReport {
     let norm = text::normalize(input);
     let raw = read_raw(input, &norm, opts);
     let mut report = interpret::interpret(raw, opts);
-    stated::cross_check(input, &mut report);
+    stated::cross_check(&norm, &mut report);
     account_for_every_coordinate(input, &norm, &mut report);
     report
 }

@@ -221,10 +221,11 @@ fn points_read(report: &CornerReport) -> usize {
         .iter()
         .flat_map(|b| &b.rings)
         .map(|r| {
-            let mut labels: Vec<&str> = r.points.iter().map(|p| p.label.as_str()).collect();
-            labels.sort_unstable();
-            labels.dedup();
-            labels.len()
+            r.points
+                .iter()
+                .map(|p| p.label.as_str())
+                .collect::<std::collections::HashSet<&str>>()
+                .len()
         })
         .sum()
 }

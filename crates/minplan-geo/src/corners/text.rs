@@ -28,20 +28,24 @@ pub(crate) fn decode(input: &[u8]) -> (String, Option<String>) {
 /// character positions are kept. Degree/minute/second marks (`°′″'"`, `度分秒`) are kept, and
 /// so is `至`.
 pub(crate) fn normalize(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' | '\u{00A0}' => ' ',
             '、' => ',',
             '—' | '–' | '−' => '-',
             '。' => '.',
             '〜' => '~',
+            // CR LF is one line end (line numbers stay those of the file); a lone CR too.
+            '\r' if chars.peek() == Some(&'\n') => continue,
             '\r' => '\n',
             _ => simplified(c),
-        })
-        .collect()
+        });
+    }
+    out
 }
-
 /// Traditional characters met in notices (Hong Kong/Taiwan editors, old scanned files) and
 /// their simplified forms — only characters of the keywords the readers look for: 点号, 坐标,
 /// 经度, 纬度, 标高, 高程系统, 面积, 矿区, 范围, 拐点, 国家, 变更为, 开采, 采矿权, 图层,
@@ -312,6 +316,8 @@ mod tests {
     #[test]
     fn full_width_is_folded() {
         assert_eq!(normalize("Ｊ１，４５０７０８８．２２"), "J1,4507088.22");
+        // Windows and old Mac line ends keep the file's line numbers.
+        assert_eq!(normalize("a\r\nb\rc\n").lines().count(), 3);
     }
 
     #[test]
@@ -350,7 +356,7 @@ mod tests {
         assert_eq!(normalize("83°00′48.281″"), "83°00′48.281″");
         assert_eq!(normalize("83°00'48.281\""), "83°00'48.281\"");
         assert_eq!(normalize("44度35分59.917秒"), "44度35分59.917秒");
-        assert_eq!(normalize("a\r\nb"), "a\n\nb");
+        assert_eq!(normalize("a\r\nb"), "a\nb");
     }
 
     #[test]
