@@ -202,8 +202,9 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
                     let _ = &geo[bi][ri][pi];
                     CornerPoint {
                         label: p.label.clone(),
-                        x_text: p.x_text.clone(),
-                        y_text: p.y_text.clone(),
+                        // Moved, like the lines: later checks read the report's points.
+                        x_text: std::mem::take(&mut p.x_text),
+                        y_text: std::mem::take(&mut p.y_text),
                         x: x.unwrap_or(f64::NAN),
                         y: y.unwrap_or(f64::NAN),
                         // Moved: the raw points' lines are not used after this.
@@ -1018,8 +1019,8 @@ fn second_pairs(
                                 p.label,
                                 alt.x_text,
                                 alt.y_text,
-                                p.x_text,
-                                p.y_text
+                                cp.x_text,
+                                cp.y_text
                             ),
                         )
                         .with_points(vec![p.label.clone()])

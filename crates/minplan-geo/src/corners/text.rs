@@ -29,20 +29,33 @@ pub(crate) fn decode(input: &[u8]) -> (String, Option<String>) {
 /// so is `至`.
 pub(crate) fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' | '\u{00A0}' => ' ',
-            '、' => ',',
-            '—' | '–' | '−' => '-',
-            '。' => '.',
-            '〜' => '~',
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Runs of plain ASCII are copied as they are.
+        let n = rest
+            .bytes()
+            .position(|b| b >= 0x80 || b == b'\r')
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..n]);
+        rest = &rest[n..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        rest = &rest[c.len_utf8()..];
+        match c {
             // CR LF is one line end (line numbers stay those of the file); a lone CR too.
-            '\r' if chars.peek() == Some(&'\n') => continue,
-            '\r' => '\n',
-            _ => simplified(c),
-        });
+            '\r' if rest.starts_with('\n') => {}
+            '\r' => out.push('\n'),
+            '\u{FF01}'..='\u{FF5E}' => {
+                out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
+            }
+            '\u{3000}' | '\u{00A0}' => out.push(' '),
+            '、' => out.push(','),
+            '—' | '–' | '−' => out.push('-'),
+            '。' => out.push('.'),
+            '〜' => out.push('~'),
+            _ => out.push(simplified(c)),
+        }
     }
     out
 }
