@@ -142,6 +142,29 @@ fn xingan_six_blocks_of_packed_ddd_mmss_are_six_rings_and_refused_without_a_datu
             ..ParseOptions::default()
         },
     );
+    // The table's 面积(㎞2) column states each block's area: each block is checked against its
+    // own figure. Three do not match their corners (the notice's own inconsistency, see the
+    // expected reading's finding): 永才屯 5.89 vs 6.5248, 三十方子 24.27 vs 26.1412, 扎木钦 9.55
+    // vs 9.5697 (beyond ±0.005).
+    let per_block: Vec<_> = r
+        .stated
+        .areas
+        .iter()
+        .filter(|a| a.block.is_some())
+        .collect();
+    assert_eq!(per_block.len(), 6);
+    assert_eq!(per_block[0].km2, 3.68);
+    let mut flagged: Vec<&str> = r
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::StatedFigureMismatch)
+        .filter_map(|p| p.ring.as_deref())
+        .collect();
+    flagged.sort();
+    assert_eq!(flagged.len(), 3, "{:#?}", r.problems);
+    assert!(flagged.iter().any(|n| n.contains("永才屯")));
+    assert!(flagged.iter().any(|n| n.contains("三十方子")));
+    assert!(flagged.iter().any(|n| n.contains("扎木钦")));
     let areas = r.areas.as_ref().expect("areas");
     for (b, seg) in areas.blocks.iter().zip(segs) {
         let want = seg["ellipsoidal_area_m2_on_cgcs2000"].as_f64().unwrap();

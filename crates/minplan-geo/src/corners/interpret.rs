@@ -334,7 +334,10 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
         problems,
         areas,
         region: region_name,
-        stated: super::StatedFigures::default(),
+        stated: super::StatedFigures {
+            areas: std::mem::take(&mut raw.ring_areas),
+            ..super::StatedFigures::default()
+        },
     }
 }
 

@@ -77,6 +77,8 @@ pub(crate) struct RawDoc {
     pub hints: Hints,
     /// GeoJSON without a `crs` member: WGS 84 by RFC 7946.
     pub rfc7946: bool,
+    /// Areas a table states per block (its 面积 column).
+    pub ring_areas: Vec<super::StatedArea>,
 }
 
 impl RawDoc {
@@ -88,6 +90,7 @@ impl RawDoc {
             problems: Vec::new(),
             hints: Hints::default(),
             rfc7946: false,
+            ring_areas: Vec::new(),
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct StatedArea {
     pub rounding_km2: f64,
     /// 1-based line.
     pub line: usize,
+    /// The block the figure belongs to, when a table gives an area per block (a `面积(㎞2)`
+    /// column beside each block's corners); `None` for a figure about the whole reading.
+    pub block: Option<String>,
 }
 
 /// A number of corner points the input states.
@@ -72,6 +75,18 @@ const UNITS: [(&str, f64); 13] = [
     ("㎡", 1e-6),
     ("亩", 1.0 / 1500.0),
 ];
+
+/// The unit of a table's area column header (`面积(㎞2)`, `面积（公顷）`), in km² per unit;
+/// `None` when the header is not an area column with a unit.
+pub(crate) fn area_column_unit(header: &str) -> Option<f64> {
+    let at = header.find("面积")?;
+    let rest = &header[at + "面积".len()..];
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || "(（[".contains(c));
+    UNITS
+        .iter()
+        .find(|(u, _)| rest.starts_with(u))
+        .map(|(_, size)| *size)
+}
 
 /// Characters allowed between `面积` and its number.
 fn filler(c: char) -> bool {
@@ -188,6 +203,7 @@ pub fn find(input: &str) -> StatedFigures {
                 km2: value * size,
                 rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * size,
                 line: i + 1,
+                block: None,
             });
         }
         let mut rest = line;
@@ -403,6 +419,7 @@ pub fn parse_declared_area(text: &str) -> Result<StatedArea, String> {
         km2: value * size,
         rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * size,
         line: 1,
+        block: None,
     })
 }
 
@@ -448,6 +465,9 @@ pub fn check_declared_area(stated: &StatedArea, report: &mut CornerReport) -> Ar
 /// a stated area agrees with the plane area only (the official area is the ellipsoidal one).
 pub fn cross_check(input: &str, report: &mut CornerReport) {
     let mut stated = find(input);
+    // Areas a table gives per block (its 面积 column), passed on by the reader.
+    stated.areas.append(&mut report.stated.areas);
+    stated.areas.sort_by_key(|a| a.line);
     stated.points_read = points_read(report);
     let mut problems = Vec::new();
     if !stated.point_counts.is_empty() && !report.nothing_read() {
@@ -468,32 +488,48 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
             );
         }
     }
-    if let Some(first) = stated.areas.first() {
+    let whole: Vec<&StatedArea> = stated.areas.iter().filter(|a| a.block.is_none()).collect();
+    if let Some(&first) = whole.first() {
         let areas = report.areas.as_ref();
-        let each: Vec<AreaComparison> = stated
-            .areas
-            .iter()
-            .map(|a| compare_area(a, areas))
-            .collect();
-        let sum_matches = stated.areas.len() > 1 && {
+        let each: Vec<AreaComparison> = whole.iter().map(|a| compare_area(a, areas)).collect();
+        let sum_matches = whole.len() > 1 && {
             let sum = StatedArea {
                 as_written: String::new(),
-                km2: stated.areas.iter().map(|a| a.km2).sum(),
-                rounding_km2: stated.areas.iter().map(|a| a.rounding_km2).sum(),
+                km2: whole.iter().map(|a| a.km2).sum(),
+                rounding_km2: whole.iter().map(|a| a.rounding_km2).sum(),
                 line: first.line,
+                block: None,
             };
             compare_area(&sum, areas) == AreaComparison::Matches
         };
         if !sum_matches && !each.contains(&AreaComparison::Matches) {
-            let (a, c) = stated
-                .areas
+            let (a, c) = whole
                 .iter()
+                .copied()
                 .zip(&each)
                 .find(|(_, c)| matches!(c, AreaComparison::MatchesPlaneOnly { .. }))
                 .unwrap_or((first, &each[0]));
             if let Some(p) = c.problem(a, &format!("第{}行说明面积", a.line)) {
                 problems.push(p.at_line(Some(a.line)));
             }
+        }
+    }
+    // Each block against its own stated area.
+    for a in stated.areas.iter().filter(|a| a.block.is_some()) {
+        let name = a.block.as_deref().unwrap_or_default();
+        let block_areas = report.areas.as_ref().and_then(|all| {
+            all.blocks.iter().find(|b| b.name == name).map(|b| Areas {
+                plane_m2: b.plane_m2,
+                ellipsoidal_m2: b.ellipsoidal_m2,
+                km2: b.km2,
+                plane_method: String::new(),
+                ellipsoidal_method: String::new(),
+                blocks: Vec::new(),
+            })
+        });
+        let c = compare_area(a, block_areas.as_ref());
+        if let Some(p) = c.problem(a, &format!("第{}行说明“{name}”的面积", a.line)) {
+            problems.push(p.at_line(Some(a.line)).in_ring(Some(name.to_owned())));
         }
     }
     report.problems.extend(problems);

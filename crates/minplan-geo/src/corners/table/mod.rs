@@ -31,7 +31,7 @@ mod row;
 use super::raw::{self, AltPair, CoordKind, RawBlock, RawDoc, RawPoint, RawRing};
 use super::{
     Datum, ElevationRange, GeographicFormat, Layout, ParseOptions, Problem, ProblemKind, RingRole,
-    Severity, dms, text,
+    Severity, StatedArea, dms, stated, text,
 };
 use cells::{Cell, Shape};
 use header::{Axis, Header};
@@ -133,6 +133,19 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
         hints.datum = Some((d, "2000 坐标列（表头）".to_owned(), line));
     }
     doc.hints = hints;
+    let ring_block: Vec<String> = st
+        .blocks
+        .iter()
+        .flat_map(|b| b.rings.iter().map(|_| b.name.clone()))
+        .collect();
+    doc.ring_areas = st
+        .ring_areas
+        .into_iter()
+        .filter_map(|(i, mut a)| {
+            a.block = Some(ring_block.get(i)?.clone());
+            Some(a)
+        })
+        .collect();
     doc.blocks = st.blocks;
     doc
 }
@@ -312,6 +325,14 @@ struct Assembly {
     header_warned: bool,
     /// A pair chosen as CGCS2000 by its header: the datum and the header line.
     chosen_datum: Option<(Datum, Option<usize>)>,
+    /// A `面积(㎞2)` column header was seen: km² per unit of its cells.
+    area_unit: Option<(f64, String)>,
+    /// The last line read was a point (the next cell may be the ring's area).
+    after_points: bool,
+    /// Areas stated per ring in the table's area column: (ring index, figure).
+    ring_areas: Vec<(usize, StatedArea)>,
+    /// Rings finished so far.
+    rings_done: usize,
 }
 
 impl Assembly {
@@ -343,6 +364,7 @@ impl Assembly {
             .take()
             .or(self.ring_name.take())
             .unwrap_or_else(|| format!("第{}块", n + 1));
+        self.rings_done += 1;
         raw::push_ring(
             &mut self.blocks,
             RawRing {
@@ -375,6 +397,30 @@ impl Assembly {
             return;
         }
         self.broke = true;
+        let after_points = std::mem::take(&mut self.after_points);
+        if let Some(unit) = stated::area_column_unit(t) {
+            let head = t.trim_matches(|c: char| c == '|' || c.is_whitespace());
+            self.area_unit = Some((unit, head.to_owned()));
+        }
+        // The cell after a ring's corners in a table with an area column: that ring's area.
+        if let (true, Some((unit, head)), [cell]) = (after_points, &self.area_unit, cells)
+            && matches!(cell.shape, Shape::Number | Shape::Label)
+            && !self.ring.is_empty()
+            && let Ok(value) = cell.text.parse::<f64>()
+        {
+            let decimals = cell.text.split('.').nth(1).map_or(0, str::len);
+            self.ring_areas.push((
+                self.rings_done,
+                StatedArea {
+                    as_written: format!("{}（{head}）", cell.text),
+                    km2: value * unit,
+                    rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * unit,
+                    line,
+                    block: None,
+                },
+            ));
+            return;
+        }
         if header::read(&header_words(t), line, &mut self.next_header) {
             return;
         }
@@ -517,6 +563,7 @@ impl Assembly {
         self.first_point_line = self.first_point_line.or(p.line);
         self.last_point_line = p.lines.iter().max().copied().or(p.line);
         self.ring_labels.insert(p.label.clone());
+        self.after_points = true;
         self.ring.push(p);
     }
 
