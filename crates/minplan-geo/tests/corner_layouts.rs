@@ -317,3 +317,27 @@ fn sentence_stops_placeholders_and_elevation_forms() {
     let e = r.blocks[0].rings[0].elevation.unwrap();
     assert_eq!((e.top_m, e.bottom_m), (1830.0, 1220.0));
 }
+
+#[test]
+fn traditional_characters_and_full_width_punctuation() {
+    let t = "礦區範圍拐點坐標（2000國家大地坐標系），面積0.01平方公里。\n點號　X坐標　Y坐標\n\
+Ｊ１，４９０００００．００，４４４２００００．００\nJ2\t4900000.00\t44420100.00\n\
+J3\t4900100.00\t44420100.00\nJ4\t4900100.00\t44420000.00。\n由+195M至+175M標高\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(labels(&r), vec![s(&["J1", "J2", "J3", "J4"])]);
+    assert_eq!(r.datum, Some(Datum::Cgcs2000));
+    assert_eq!(r.stated.areas[0].km2, 0.01);
+    let e = r.blocks[0].rings[0].elevation.unwrap();
+    assert_eq!((e.top_m, e.bottom_m), (195.0, 175.0));
+}
+
+#[test]
+fn bare_coordinates_one_per_line_pair_up() {
+    let t = "2000国家大地坐标系\nX\nY\n4900000.00\n44420000.00\n4900000.00\n44420100.00\n\
+4900100.00\n44420100.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(labels(&r), vec![s(&["1", "2", "3"])]);
+    assert!((plane_m2(&r) - 5_000.0).abs() < 1e-6);
+}

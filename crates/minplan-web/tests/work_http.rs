@@ -247,6 +247,20 @@ async fn bad_coordinates_are_named_at_their_points() {
         problems.contains("X 与 Y 填反") && problems.contains("1、2、3、4"),
         "{problems}"
     );
+    // Each point says which line of the pasted text it was read from (来源行).
+    let start = html.find("id=\"corner-points\"").expect("point table");
+    let points = &html[start..start + html[start..].find("</table>").unwrap()];
+    assert!(points.contains("<th>来源行</th>"), "{points}");
+    let first_row = &points[points.find("<tbody>").unwrap()..];
+    let line_of_1 = swapped
+        .lines()
+        .position(|l| l.trim_start().starts_with("1,") || l.trim_start().starts_with("1 "))
+        .expect("point 1")
+        + 1;
+    assert!(
+        first_row.contains(&format!("<td>第 {line_of_1} 行</td>")),
+        "{first_row}"
+    );
     // The map gets the same check as page data (HTML-escaped JSON in data-page).
     assert!(html.contains("data-page=\"{&#34;check&#34;:"));
     // Reviewing them is refused, nothing saved.
