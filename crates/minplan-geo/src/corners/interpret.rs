@@ -1012,23 +1012,16 @@ fn second_pairs(
                 checked += 1;
                 worst = worst.max(d);
                 if d > 0.05 {
-                    problems.push(
-                        Problem::new(
-                            ProblemKind::PairsDisagree,
-                            Severity::Error,
-                            format!(
-                                "{}拐点 {} 的经纬度（{}，{}）与平面坐标（{}，{}）相差 {d:.2} m（超过 0.05 m），请核对",
-                                super::raw::line_prefix(p.line),
-                                p.label,
-                                alt.x_text,
-                                alt.y_text,
-                                cp.x_text,
-                                cp.y_text
-                            ),
-                        )
-                        .with_points(vec![p.label.clone()])
-                        .at_line(p.line),
-                    );
+                    problems.push(super::raw::point_problem(
+                        ProblemKind::PairsDisagree,
+                        Severity::Error,
+                        p.line,
+                        &p.label,
+                        &format!(
+                            "拐点 {} 的经纬度（{}，{}）与平面坐标（{}，{}）相差 {d:.2} m（超过 0.05 m），请核对",
+                            p.label, alt.x_text, alt.y_text, cp.x_text, cp.y_text
+                        ),
+                    ));
                 }
             }
         }

@@ -134,10 +134,5 @@ fn known_meta(key: &str) -> bool {
 }
 
 fn unreadable(line: usize, t: &str) -> Problem {
-    Problem::new(
-        ProblemKind::UnreadableLine,
-        Severity::Warning,
-        format!("第 {line} 行“{t}”不是“键=值”行，未读取"),
-    )
-    .at_line(Some(line))
+    raw::unreadable_line(line, t, "“键=值”行")
 }

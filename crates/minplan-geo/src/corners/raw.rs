@@ -143,6 +143,30 @@ pub(crate) fn read_coord(
     }
 }
 
+/// A problem about one point: the message after `第 n 行：`, with the point's label and line.
+pub(crate) fn point_problem(
+    kind: ProblemKind,
+    severity: Severity,
+    line: Option<usize>,
+    label: &str,
+    message: &str,
+) -> Problem {
+    Problem::new(kind, severity, format!("{}{message}", line_prefix(line)))
+        .with_points(vec![label.to_owned()])
+        .at_line(line)
+}
+
+/// A line that is not part of the layout (`what` names what it is not: `拐点行`, `“键=值”行`);
+/// a warning, for lines that hold no coordinates.
+pub(crate) fn unreadable_line(line: usize, t: &str, what: &str) -> Problem {
+    Problem::new(
+        ProblemKind::UnreadableLine,
+        Severity::Warning,
+        format!("第 {line} 行“{t}”不是{what}，未读取"),
+    )
+    .at_line(Some(line))
+}
+
 /// `第 n 行：` or nothing.
 pub(crate) fn line_prefix(line: Option<usize>) -> String {
     line.map(|l| format!("第 {l} 行：")).unwrap_or_default()

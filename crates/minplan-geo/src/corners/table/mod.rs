@@ -500,23 +500,20 @@ impl Assembly {
                     p.line = p.lines.first().copied();
                 }
                 if kind != self.kind {
-                    problems.push(
-                        Problem::new(
-                            ProblemKind::UnreadableLine,
-                            Severity::Error,
-                            format!(
-                                "{}拐点 {} 的坐标“{}，{}”为{}，表中其余拐点为{}，未读取",
-                                raw::line_prefix(p.line),
-                                p.label,
-                                p.x_text,
-                                p.y_text,
-                                kind_words(kind),
-                                kind_words(self.kind)
-                            ),
-                        )
-                        .with_points(vec![p.label.clone()])
-                        .at_line(p.line),
-                    );
+                    problems.push(raw::point_problem(
+                        ProblemKind::UnreadableLine,
+                        Severity::Error,
+                        p.line,
+                        &p.label,
+                        &format!(
+                            "拐点 {} 的坐标“{}，{}”为{}，表中其余拐点为{}，未读取",
+                            p.label,
+                            p.x_text,
+                            p.y_text,
+                            kind_words(kind),
+                            kind_words(self.kind)
+                        ),
+                    ));
                     continue;
                 }
                 self.push_point(p, row.segment.as_deref(), g.label.is_some(), multi);
@@ -626,19 +623,16 @@ impl Assembly {
                 vec![(p, kind)]
             }
             _ => {
-                problems.push(
-                    Problem::new(
-                        ProblemKind::UnreadableLine,
-                        Severity::Error,
-                        format!(
-                            "{}拐点 {label} 后有 {n} 个坐标“{}”，无法分成 X、Y 两列，未读取",
-                            raw::line_prefix(line),
-                            quoted()
-                        ),
-                    )
-                    .with_points(vec![label.clone()])
-                    .at_line(line),
-                );
+                problems.push(raw::point_problem(
+                    ProblemKind::UnreadableLine,
+                    Severity::Error,
+                    line,
+                    &label,
+                    &format!(
+                        "拐点 {label} 后有 {n} 个坐标“{}”，无法分成 X、Y 两列，未读取",
+                        quoted()
+                    ),
+                ));
                 Vec::new()
             }
         }
@@ -667,23 +661,16 @@ impl Assembly {
         } else if ka != kb {
             ka == CoordKind::Plane
         } else {
-            problems.push(
-                Problem::new(
-                    ProblemKind::UnreadableLine,
-                    Severity::Error,
-                    format!(
-                        "{}拐点 {} 有两组坐标（{}，{}；{}，{}），表头未说明哪一组是 2000国家大地坐标系；按第一组读取，请核对",
-                        raw::line_prefix(a.line),
-                        a.label,
-                        a.x_text,
-                        a.y_text,
-                        b.x_text,
-                        b.y_text
-                    ),
-                )
-                .with_points(vec![a.label.clone()])
-                .at_line(a.line),
-            );
+            problems.push(raw::point_problem(
+                ProblemKind::UnreadableLine,
+                Severity::Error,
+                a.line,
+                &a.label,
+                &format!(
+                    "拐点 {} 有两组坐标（{}，{}；{}，{}），表头未说明哪一组是 2000国家大地坐标系；按第一组读取，请核对",
+                    a.label, a.x_text, a.y_text, b.x_text, b.y_text
+                ),
+            ));
             true
         };
         let ((mut main, km), (alt, kalt, dalt)) = if first {
@@ -788,18 +775,13 @@ impl Assembly {
                 } else {
                     ""
                 };
-                problems.push(
-                    Problem::new(
-                        kind,
-                        Severity::Error,
-                        format!(
-                            "第 {line} 行：拐点 {label} 的坐标“{}”{masked}无法读取：{e}",
-                            c.text
-                        ),
-                    )
-                    .with_points(vec![label.to_owned()])
-                    .at_line(Some(line)),
-                );
+                problems.push(raw::point_problem(
+                    kind,
+                    Severity::Error,
+                    Some(line),
+                    label,
+                    &format!("拐点 {label} 的坐标“{}”{masked}无法读取：{e}", c.text),
+                ));
                 None
             }
         };
@@ -871,10 +853,5 @@ fn merge_same_label(row: &Row) -> Vec<Group> {
 }
 
 fn unreadable_text(line: usize, t: &str) -> Problem {
-    Problem::new(
-        ProblemKind::UnreadableLine,
-        Severity::Warning,
-        format!("第 {line} 行“{t}”不是拐点行，未读取"),
-    )
-    .at_line(Some(line))
+    raw::unreadable_line(line, t, "拐点行")
 }
