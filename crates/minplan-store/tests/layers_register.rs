@@ -43,6 +43,28 @@ fn qingfa_ring_4532() -> Vec<(f64, f64)> {
 
 /// A red-line layer in EPSG:4532 with: a 200 m square over the quarry, a self-intersecting
 /// bow tie, and a feature without geometry.
+/// The zone of the seeded plan's region.
+async fn plan_zone(store: &Store) -> minplan_geo::GaussKrugerZone {
+    store
+        .active_plan()
+        .await
+        .unwrap()
+        .unwrap()
+        .loaded
+        .plan
+        .region
+        .zone
+}
+
+/// The 庆发 ring, closed, as GeoJSON positions `[e,n]` (EPSG:4532).
+fn qingfa_ring_json() -> Vec<String> {
+    qingfa_ring_4532()
+        .iter()
+        .chain(std::iter::once(&qingfa_ring_4532()[0]))
+        .map(|(e, n)| format!("[{e},{n}]"))
+        .collect()
+}
+
 fn red_line_4532() -> String {
     let r = qingfa_ring_4532();
     let (cx, cy) = (
@@ -90,15 +112,7 @@ fn red_line_4532() -> String {
 #[tokio::test]
 async fn an_imported_layer_replaces_the_schematic_one_and_lists_broken_features() {
     let store = seeded().await;
-    let zone = store
-        .active_plan()
-        .await
-        .unwrap()
-        .unwrap()
-        .loaded
-        .plan
-        .region
-        .zone;
+    let zone = plan_zone(&store).await;
     let text = red_line_4532();
     let v = store
         .import_layer(
@@ -161,15 +175,7 @@ async fn an_imported_layer_replaces_the_schematic_one_and_lists_broken_features(
 #[tokio::test]
 async fn a_layer_file_that_cannot_be_read_writes_nothing() {
     let store = seeded().await;
-    let zone = store
-        .active_plan()
-        .await
-        .unwrap()
-        .unwrap()
-        .loaded
-        .plan
-        .region
-        .zone;
+    let zone = plan_zone(&store).await;
     for (text, needle) in [
         ("not json", "GeoJSON"),
         (
@@ -203,15 +209,7 @@ async fn a_layer_file_that_cannot_be_read_writes_nothing() {
 #[tokio::test]
 async fn corridor_centre_lines_are_buffered_by_the_given_width() {
     let store = seeded().await;
-    let zone = store
-        .active_plan()
-        .await
-        .unwrap()
-        .unwrap()
-        .loaded
-        .plan
-        .region
-        .zone;
+    let zone = plan_zone(&store).await;
     // A 2 km straight road (EPSG:4532) buffered 500 m each side: 2 km × 1 km + two half discs.
     let text = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4532"}},"features":[
 {"type":"Feature","properties":{"id":"G301"},"geometry":{"type":"LineString","coordinates":[[44425000,4915000],[44427000,4915000]]}}]}"#;
@@ -246,21 +244,9 @@ async fn corridor_centre_lines_are_buffered_by_the_given_width() {
 #[tokio::test]
 async fn rights_lists_and_pending_applications_reach_the_review() {
     let store = seeded().await;
-    let zone = store
-        .active_plan()
-        .await
-        .unwrap()
-        .unwrap()
-        .loaded
-        .plan
-        .region
-        .zone;
+    let zone = plan_zone(&store).await;
     // An existing valid quarry right covering the 庆发 block (EPSG:4532 corners).
-    let ring: Vec<String> = qingfa_ring_4532()
-        .iter()
-        .chain(std::iter::once(&qingfa_ring_4532()[0]))
-        .map(|(e, n)| format!("[{e},{n}]"))
-        .collect();
+    let ring: Vec<String> = qingfa_ring_json();
     let rights = format!(
         r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:4532"}}}},"features":[
 {{"type":"Feature","properties":{{"id":"C2310812019010001","kind":"采矿权","status":"有效","name":"庆发采石场","holder_name":"老庆发石材厂","credit_code":"91231081MA1BXY007Q","minerals":"建筑用凝灰岩","capacity":5,"capacity_unit":"万立方米/年","approval":"本级审批","valid_to":"2027-06-30"}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}},
@@ -507,20 +493,8 @@ async fn bulk_import_compares_the_area_with_the_corners() {
 #[tokio::test]
 async fn a_geojson_rights_area_that_disagrees_writes_nothing() {
     let store = seeded().await;
-    let zone = store
-        .active_plan()
-        .await
-        .unwrap()
-        .unwrap()
-        .loaded
-        .plan
-        .region
-        .zone;
-    let ring: Vec<String> = qingfa_ring_4532()
-        .iter()
-        .chain(std::iter::once(&qingfa_ring_4532()[0]))
-        .map(|(e, n)| format!("[{e},{n}]"))
-        .collect();
+    let zone = plan_zone(&store).await;
+    let ring: Vec<String> = qingfa_ring_json();
     let file = |first: &str, second: &str| {
         let feature = |id: &str, area: &str| {
             format!(
