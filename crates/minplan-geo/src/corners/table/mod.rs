@@ -1,6 +1,6 @@
 //! Free-form tables as published: pasted from a web page, Word or Excel.
 //!
-//! Recognised by structure, not by one keyword (see docs/coordinates.md §3):
+//! Recognised by structure, not by one keyword (see docs/coordinates.md §1a):
 //!
 //! * Cells are told apart by their digits ([`cells::Shape`]): 7 integer digits are a
 //!   northing, 8 (zone prefix) or 6 with decimals an easting, marks make an angle, 1–3 digits
