@@ -341,3 +341,223 @@ fn bare_coordinates_one_per_line_pair_up() {
     assert_eq!(labels(&r), vec![s(&["1", "2", "3"])]);
     assert!((plane_m2(&r) - 5_000.0).abs() < 1e-6);
 }
+
+/// The 100 m square of the tests above as rows `label X Y` with a given separator.
+fn square_rows(labels: [&str; 4], sep: &str) -> String {
+    let c = [
+        ("4910000.00", "44420000.00"),
+        ("4910000.00", "44420100.00"),
+        ("4910100.00", "44420100.00"),
+        ("4910100.00", "44420000.00"),
+    ];
+    labels
+        .iter()
+        .zip(c)
+        .map(|(l, (x, y))| format!("{l}{sep}{x}{sep}{y}\n"))
+        .collect()
+}
+
+fn clean_square(t: &str) -> CornerReport {
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{t}\n{:#?}", r.problems);
+    assert_eq!(r.ring_count(), 1, "{t}");
+    assert!((plane_m2(&r) - 10_000.0).abs() < 1e-6, "{t}");
+    r
+}
+
+#[test]
+fn primed_labels_are_labels_not_minute_marks() {
+    let t = format!(
+        "2000国家大地坐标系\n点号 X Y\n{}",
+        square_rows(["K1'", "K2'", "K3'", "K4'"], " ")
+    );
+    assert_eq!(
+        labels(&clean_square(&t)),
+        vec![s(&["K1'", "K2'", "K3'", "K4'"])]
+    );
+    let t = format!(
+        "2000国家大地坐标系\n{}",
+        square_rows(["1", "2", "2'", "3"], " ")
+    );
+    assert_eq!(labels(&clean_square(&t)), vec![s(&["1", "2", "2'", "3"])]);
+}
+
+#[test]
+fn prose_rows_with_axis_names() {
+    let t = "坐标系统采用2000国家大地坐标系，拐点坐标如下：\n1号点：X=4910000.00，Y=44420000.00；\n\
+2号点：X=4910000.00，Y=44420100.00；\n3号点：X=4910100.00，Y=44420100.00；\n4号点：X=4910100.00，Y=44420000.00。\n";
+    assert_eq!(
+        labels(&clean_square(t)),
+        vec![s(&["1号点", "2号点", "3号点", "4号点"])]
+    );
+}
+
+#[test]
+fn a_page_break_inside_a_table_does_not_split_the_ring() {
+    let rows = square_rows(["1", "2", "3", "4"], " ");
+    let (head, tail) = rows.split_at(rows.match_indices('\n').nth(1).unwrap().0 + 1);
+    for brk in ["第 1 页 共 2 页\n第 2 页\n", "- 2 -\n点号 X Y\n"] {
+        let t = format!("2000国家大地坐标系\n点号 X Y\n{head}{brk}{tail}");
+        let r = clean_square(&t);
+        assert_eq!(labels(&r), vec![s(&["1", "2", "3", "4"])], "{t}");
+    }
+    // A caption between the two parts is a new table: two rings (labels continuing or not).
+    let t = format!("2000国家大地坐标系\n点号 X Y\n{head}二号矿段\n{tail}");
+    assert_eq!(parse_str(&t, &ParseOptions::default()).ring_count(), 2);
+}
+
+#[test]
+fn grouped_digits_quoted_thousands_and_spaced_angles() {
+    let t = "2000国家大地坐标系\n点号 X Y\n1 4 910 000.00 44 420 000.00\n2 4 910 000.00 44 420 100.00\n\
+3 4 910 100.00 44 420 100.00\n4 4 910 100.00 44 420 000.00\n";
+    clean_square(t);
+    let t = "2000国家大地坐标系\n点号,X,Y\n1,\"4,910,000.000\",\"44,420,000.000\"\n\
+2,\"4,910,000.000\",\"44,420,100.000\"\n3,\"4,910,100.000\",\"44,420,100.000\"\n\
+4,\"4,910,100.000\",\"44,420,000.000\"\n";
+    clean_square(t);
+    let t = "2000国家大地坐标系\n点号 经度 纬度\n1 131 06 00.00 44 24 00.00\n2 131 06 10.00 44 24 00.00\n\
+3 131 06 10.00 44 24 10.00\n4 131 06 00.00 44 24 10.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert!((r.blocks[0].rings[0].points[0].y - (131.0 + 6.0 / 60.0)).abs() < 1e-12);
+}
+
+#[test]
+fn decimal_degrees_beside_metres_are_settled_by_the_metres() {
+    // Round decimal degrees (all "fit" ddd.mmss) beside the plane pair computed from them.
+    let z = minplan_geo::crs::GaussKrugerZone::three_degree(44, false).unwrap();
+    let mut t = "2000国家大地坐标系\n点号 X坐标 Y坐标 经度 纬度\n".to_owned();
+    for (i, (lon, lat)) in [
+        (131.1, 44.4),
+        (131.102778, 44.4),
+        (131.102778, 44.402778),
+        (131.1, 44.402778),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (e, n) = z.projection().forward(*lon, *lat);
+        t.push_str(&format!(
+            "{} {n:.2} {:.2} {lon:.6} {lat:.6}\n",
+            i + 1,
+            44_000_000.0 + e
+        ));
+    }
+    let r = parse_str(&t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert!(!kinds(&r).contains(&ProblemKind::AmbiguousNotation));
+    // The same degrees written as ddd.mmss are recognised by the metres, with a warning.
+    let dms = t
+        .replace("131.102778", "131.0610")
+        .replace("44.402778", "44.2410")
+        .replace("131.100000", "131.0600")
+        .replace("44.400000", "44.2400");
+    let r = parse_str(&dms, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert!(kinds(&r).contains(&ProblemKind::AmbiguousNotation));
+}
+
+#[test]
+fn per_block_areas_on_the_rows_and_an_elevation_column() {
+    let t = "2000国家大地坐标系\n采区 点号 X Y 面积(km²)\n一采区 1 4910000.00 44420000.00\n\
+一采区 2 4910000.00 44420100.00\n一采区 3 4910100.00 44420100.00\n一采区 4 4910100.00 44420000.00 0.0100\n\
+二采区 1 4910200.00 44420000.00\n二采区 2 4910200.00 44420100.00\n二采区 3 4910300.00 44420100.00\n\
+二采区 4 4910300.00 44420000.00 0.0200\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert_eq!(
+        labels(&r),
+        vec![s(&["1", "2", "3", "4"]), s(&["1", "2", "3", "4"])]
+    );
+    let bad: Vec<_> = r
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::StatedFigureMismatch)
+        .collect();
+    assert_eq!(bad.len(), 1, "{:#?}", r.problems);
+    assert_eq!(
+        (bad[0].ring.as_deref(), bad[0].line),
+        (Some("二采区"), Some(10))
+    );
+    let t = format!(
+        "2000国家大地坐标系\n| 拐点 | X | Y | 开采标高(m) |\n|---|---|---|---|\n{}",
+        square_rows(["| 1", "| 2", "| 3", "| 4"], " | ").replacen('\n', " | +420～+300 |\n", 1)
+    );
+    let r = clean_square(&t);
+    let e = r.blocks[0].rings[0].elevation.unwrap();
+    assert_eq!((e.top_m, e.bottom_m), (420.0, 300.0));
+}
+
+#[test]
+fn datum_and_zone_as_notices_also_write_them() {
+    let rows = square_rows(["1", "2", "3", "4"], " ");
+    for head in [
+        "座标系：2000国家大地座标系\n点号 X Y\n",
+        "点号 X(2000) Y(2000)\n",
+        "点号 1980西安坐标系 2000国家大地坐标系\n X Y X Y\n",
+    ] {
+        let t = if head.contains("西安") {
+            format!(
+                "{head}{}",
+                rows.lines()
+                    .map(|l| {
+                        let c: Vec<&str> = l.split(' ').collect();
+                        format!("{} 4909950.00 44419900.00 {} {}\n", c[0], c[1], c[2])
+                    })
+                    .collect::<String>()
+            )
+        } else {
+            format!("{head}{rows}")
+        };
+        let r = clean_square(&t);
+        assert_eq!(r.datum, Some(Datum::Cgcs2000), "{head}");
+    }
+    let r = parse_str(
+        &format!("坐标系：1954年北京坐标系\n{rows}"),
+        &ParseOptions::default(),
+    );
+    assert_eq!(r.datum, Some(Datum::Beijing1954));
+    // The zone by its central meridian, Y without prefix; a contradiction is an error.
+    let bare = rows.replace("444", "4");
+    let r = clean_square(&format!("2000国家大地坐标系，中央经线132°，3°分带\n{bare}"));
+    assert_eq!(r.crs.unwrap().epsg(), 4553); // CGCS2000 / 3-degree GK CM 132E
+    let r = parse_str(
+        &format!("2000国家大地坐标系，3度带，中央经线129°，带号44\n{bare}"),
+        &ParseOptions::default(),
+    );
+    assert!(
+        kinds(&r).contains(&ProblemKind::DatumConflict),
+        "{:#?}",
+        r.problems
+    );
+}
+
+#[test]
+fn header_units_and_rule_lines_are_not_block_names() {
+    for head in [
+        "拐点号 X坐标 Y坐标\n (m) (m)\n",
+        "拐点编号 X(m) Y(m)\n",
+        "| 点号 | X | Y | 备注 |\n|---|---|---|---|\n",
+    ] {
+        let t = format!(
+            "2000国家大地坐标系\n{head}{}",
+            square_rows(["1", "2", "3", "4"], " ")
+        );
+        let r = clean_square(&t);
+        assert_eq!(r.blocks[0].name, "第1块", "{head}");
+    }
+}
+
+#[test]
+fn stated_areas_in_csv_cells_and_with_thousands_separators() {
+    let rows = square_rows(["1", "2", "3", "4"], ",");
+    let r = parse_str(
+        &format!("2000国家大地坐标系\n矿区面积,0.0100平方公里,,\n{rows}"),
+        &ParseOptions::default(),
+    );
+    assert_eq!(r.stated.areas[0].km2, 0.01);
+    let r = parse_str(
+        &format!("2000国家大地坐标系，矿区面积10,000平方米\n{rows}"),
+        &ParseOptions::default(),
+    );
+    assert_eq!(r.stated.areas[0].km2, 0.01);
+}

@@ -147,6 +147,54 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
                 zone.ok().map(|zz| (zz, l))
             })
         });
+    // A central meridian stated: the zone it names (3° zones: CM = 3 × zone; 6° zones:
+    // CM = 6 × zone − 3), checked against a zone stated beside it.
+    let cm_zone = raw.hints.central_meridian.and_then(|(cm, l)| {
+        let six = raw.hints.width_six.unwrap_or(!cm.is_multiple_of(3));
+        let zone = if six {
+            (cm + 3)
+                .is_multiple_of(6)
+                .then(|| GaussKrugerZone::six_degree((cm + 3) / 6, false))
+        } else {
+            cm.is_multiple_of(3)
+                .then(|| GaussKrugerZone::three_degree(cm / 3, false))
+        };
+        match zone.and_then(Result::ok) {
+            Some(z) => Some((z, l)),
+            None => {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::DatumConflict,
+                        Severity::Error,
+                        format!(
+                            "文件注明中央经线 {cm}°，不是 CGCS2000 {} 分带的中央经线",
+                            if six { "6°" } else { "3°" }
+                        ),
+                    )
+                    .at_line(l),
+                );
+                None
+            }
+        }
+    });
+    if let (Some((s, _)), Some((c, l))) = (stated_zone, cm_zone)
+        && (s.central_meridian() - c.central_meridian()).abs() > 1e-9
+    {
+        problems.push(
+            Problem::new(
+                ProblemKind::DatumConflict,
+                Severity::Error,
+                format!(
+                    "文件注明第 {} 带（中央经线 {}°），又注明中央经线 {}°，两者不符；请核对投影带",
+                    s.zone,
+                    s.central_meridian(),
+                    c.central_meridian()
+                ),
+            )
+            .at_line(l),
+        );
+    }
+    let stated_zone = stated_zone.or(cm_zone.map(|(z, l)| (z.with_prefix(true), l)));
     if let (Some(given), Some((s, l))) = (opts.zone, stated_zone)
         && (given.zone != s.zone || given.width != s.width)
     {
@@ -983,6 +1031,7 @@ fn second_pairs(
 ) {
     let mut other_datums: Vec<Datum> = Vec::new();
     let mut checked = 0usize;
+    let mut ddd_mmss = 0usize;
     let mut worst = 0.0f64;
     for (b, rb) in raw.blocks.iter().zip(blocks) {
         for (r, rr) in b.rings.iter().zip(&rb.rings) {
@@ -1007,8 +1056,25 @@ fn second_pairs(
                 if !cp.is_readable() || datum != Some(Datum::Cgcs2000) {
                     continue;
                 }
-                let (e, n) = z.with_prefix(false).projection().forward(lon, lat);
-                let d = (e - z.strip_zone_prefix(cp.y)).hypot(n - cp.x);
+                let tm = z.with_prefix(false).projection();
+                let apart = |lon: f64, lat: f64| {
+                    let (e, n) = tm.forward(lon, lat);
+                    (e - z.strip_zone_prefix(cp.y)).hypot(n - cp.x)
+                };
+                let mut d = apart(lon, lat);
+                // Read as decimal degrees they disagree: do they agree as ddd.mmss? Then that is
+                // their notation (the plane pair settles what the digits alone cannot).
+                if d > 0.05 && !raw.hints.ddd_mmss {
+                    let packed =
+                        |t: &str| super::dms::parse_angle(t, super::GeographicFormat::DddMmss).ok();
+                    if let (Some(lat2), Some(lon2)) = (packed(&alt.x_text), packed(&alt.y_text)) {
+                        let d2 = apart(lon2, lat2);
+                        if d2 <= 0.05 {
+                            d = d2;
+                            ddd_mmss += 1;
+                        }
+                    }
+                }
                 checked += 1;
                 worst = worst.max(d);
                 if d > 0.05 {
@@ -1029,6 +1095,15 @@ fn second_pairs(
     if checked > 0 {
         basis.push(format!(
             "另列的经纬度已与平面坐标核对：{checked} 个拐点，最大相差 {worst:.3} m"
+        ));
+    }
+    if ddd_mmss > 0 {
+        problems.push(Problem::new(
+            ProblemKind::AmbiguousNotation,
+            Severity::Warning,
+            format!(
+                "另列的经纬度未说明写法；{ddd_mmss} 个拐点按“度.分秒”（ddd.mmss）读取才与平面坐标相符，已按此核对"
+            ),
         ));
     }
     for d in other_datums {

@@ -90,7 +90,7 @@ pub(crate) fn area_column_unit(header: &str) -> Option<f64> {
 
 /// Characters allowed between `面积` and its number.
 fn filler(c: char) -> bool {
-    c.is_whitespace() || "为约：:是共计合为（）()".contains(c)
+    c.is_whitespace() || "为约：:是共计合为（）(),，|".contains(c)
 }
 
 /// The number at the start of `s` (ASCII or full-width digits, one decimal point): its text
@@ -107,6 +107,22 @@ fn leading_number(s: &str) -> Option<(String, &str)> {
         if c.is_ascii_digit() || (c == '.' && !text.contains('.') && !text.is_empty()) {
             text.push(c);
             end = i + s[i..].chars().next().map_or(1, char::len_utf8);
+        } else if c == ','
+            && !text.is_empty()
+            && !text.contains('.')
+            && s[i + 1..]
+                .chars()
+                .take(3)
+                .filter(char::is_ascii_digit)
+                .count()
+                == 3
+            && !s[i + 1..]
+                .chars()
+                .nth(3)
+                .is_some_and(|d| d.is_ascii_digit())
+        {
+            // A thousands separator (`10,000平方米`): three digits follow, no fourth.
+            end = i + 1;
         } else {
             break;
         }

@@ -178,6 +178,8 @@ pub(crate) struct Hints {
     pub epsg: Option<(u32, Option<usize>)>,
     /// Zone number stated (`第44带`, `带号=44`).
     pub zone: Option<(u32, Option<usize>)>,
+    /// Central meridian stated (`中央经线132°`, `中央子午线 132`), whole degrees east.
+    pub central_meridian: Option<(u32, Option<usize>)>,
     /// Zone width stated (`3度带`, `三度带`).
     pub width_six: Option<bool>,
     /// `ddd.mmss` declared.
@@ -203,13 +205,22 @@ impl Hints {
             self.zone.get_or_insert((z, line));
             found = true;
         }
-        if l.contains("3度") || l.contains("三度") || l.contains("3°带") || l.contains("几度分带=3")
+        if let Some(cm) = central_meridian_in(&l) {
+            self.central_meridian.get_or_insert((cm, line));
+            found = true;
+        }
+        if l.contains("3度")
+            || l.contains("三度")
+            || l.contains("3°带")
+            || l.contains("3°分带")
+            || l.contains("几度分带=3")
         {
             self.width_six.get_or_insert(false);
             found = true;
         } else if l.contains("6度")
             || l.contains("六度")
             || l.contains("6°带")
+            || l.contains("6°分带")
             || l.contains("几度分带=6")
         {
             self.width_six.get_or_insert(true);
@@ -225,6 +236,14 @@ impl Hints {
 
 /// Datum words, upper-cased, spaces removed.
 fn datum_in(l: &str) -> Option<(Datum, &'static str)> {
+    // `座标` is written for `坐标`; `1954年北京坐标系` names the year.
+    let folded;
+    let l = if l.contains("座标") || l.contains('年') {
+        folded = l.replace("座标", "坐标").replace('年', "");
+        folded.as_str()
+    } else {
+        l
+    };
     const TABLE: &[(&str, Datum)] = &[
         ("CGCS2000", Datum::Cgcs2000),
         ("CGCS-2000", Datum::Cgcs2000),
@@ -255,6 +274,21 @@ fn datum_in(l: &str) -> Option<(Datum, &'static str)> {
         .iter()
         .find(|(w, _)| l.contains(w))
         .map(|(w, d)| (*d, *w))
+}
+
+/// `中央经线132°`, `中央子午线:132`, `中央经度132E` (upper-cased, spaces removed): whole degrees
+/// 72–138.
+fn central_meridian_in(l: &str) -> Option<u32> {
+    let at = ["中央经线", "中央子午线", "中央经度"]
+        .iter()
+        .find_map(|w| l.find(w).map(|i| i + w.len()))?;
+    let rest = l[at..].trim_start_matches(['=', ':', '：', '为', '是']);
+    let d: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let after = &rest[d.len()..];
+    if after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit() && c != '0') {
+        return None;
+    }
+    d.parse().ok().filter(|v| (72..=138).contains(v))
 }
 
 fn epsg_in(l: &str) -> Option<u32> {
@@ -382,6 +416,10 @@ mod tests {
         let mut h = Hints::default();
         h.scan("（1980西安坐标系）", None);
         assert_eq!(h.datum.unwrap().0, Datum::Xian1980);
+        let mut h = Hints::default();
+        h.scan("坐标系：2000国家大地坐标系，中央经线132°，3°分带", None);
+        assert_eq!(h.central_meridian.unwrap().0, 132);
+        assert_eq!(h.width_six, Some(false));
         let mut h = Hints::default();
         h.scan("EPSG:4532", None);
         assert_eq!(h.epsg.unwrap().0, 4532);

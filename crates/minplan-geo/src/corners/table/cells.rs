@@ -60,19 +60,29 @@ pub(crate) struct Cell {
     pub shape: Shape,
 }
 
-/// Splits a line into cells: tabs, spaces, `,`, `;`, `|`, `:`, `=` and brackets separate;
-/// degree/minute/second marks keep the parts of one angle together (`131° 09′ 12.3″`).
+/// Splits a line into cells: tabs, spaces, `,`, `;`, `|`, `:`, `=`, `~` and brackets separate;
+/// degree/minute/second marks keep the parts of one angle together (`131° 09′ 12.3″`, only
+/// after a degree mark: `K1'` is a primed label); Excel's quoted numbers with thousands
+/// separators (`"4,910,000.000"`) are one number; digits grouped by spaces (`4 910 000.00`) and
+/// angles written as three plain parts (`131 06 00.00`) are joined (see [`join_groups`]).
 pub(crate) fn cells(t: &str, line: usize) -> Vec<Cell> {
+    let t = unquote_thousands(t);
     let mut glued = String::with_capacity(t.len());
     let mut prev_mark = false;
+    let mut in_angle = false;
     for c in t.chars() {
-        if c.is_whitespace() && prev_mark {
+        if c.is_whitespace() && prev_mark && in_angle {
             continue;
+        }
+        if matches!(c, '°' | '度') {
+            in_angle = true;
+        } else if !(c.is_ascii_digit() || c == '.' || is_minute_or_second(c)) {
+            in_angle = false;
         }
         prev_mark = matches!(c, '°' | '′' | '\'' | '度' | '分' | '’');
         glued.push(c);
     }
-    glued
+    let raw: Vec<Cell> = glued
         .split(|c: char| {
             c.is_whitespace()
                 || matches!(
@@ -89,7 +99,132 @@ pub(crate) fn cells(t: &str, line: usize) -> Vec<Cell> {
                 shape: shape(s),
             }
         })
-        .collect()
+        .collect();
+    join_groups(raw)
+}
+
+fn is_minute_or_second(c: char) -> bool {
+    matches!(c, '′' | '″' | '\'' | '"' | '分' | '秒' | '’' | '”')
+}
+
+/// `"4,910,000.000"` (a quoted number with thousands separators, as Excel writes CSV) →
+/// `4910000.000`; other text is left alone.
+fn unquote_thousands(t: &str) -> std::borrow::Cow<'_, str> {
+    if !t.contains('"') {
+        return std::borrow::Cow::Borrowed(t);
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(i) = rest.find('"') {
+        let (before, after) = rest.split_at(i);
+        out.push_str(before);
+        let opens = before
+            .chars()
+            .last()
+            .is_none_or(|c| c == ',' || c.is_whitespace());
+        let body_end = after[1..].find('"');
+        match body_end {
+            Some(j)
+                if opens
+                    && after[1..1 + j].contains(',')
+                    && after[1..1 + j]
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == ',' || c == '.' || c == '-') =>
+            {
+                out.push_str(&after[1..1 + j].replace(',', ""));
+                rest = &after[j + 2..];
+            }
+            _ => {
+                out.push('"');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Joins cells that belong together: a number split by thousands spaces (`4 910 000.00`: a
+/// group of 1–3 digits, then groups of exactly 3, the last may carry decimals) when the joined
+/// number has the shape of a coordinate; and angles written as three plain parts after a
+/// label (`131 06 00.00 44 24 00.00`: degrees 3–180, two-digit minutes and seconds below 60).
+fn join_groups(cells: Vec<Cell>) -> Vec<Cell> {
+    let plain =
+        |c: &Cell| !c.text.is_empty() && c.text.chars().all(|ch| ch.is_ascii_digit() || ch == '.');
+    let mut out: Vec<Cell> = Vec::with_capacity(cells.len());
+    let mut i = 0;
+    while i < cells.len() {
+        let after_label = out.last().is_none_or(|c: &Cell| c.shape == Shape::Label);
+        // Angles in three plain parts, two of them.
+        if after_label
+            && i + 6 <= cells.len()
+            && cells[i..i + 6].iter().all(plain)
+            && dms_triplet(&cells[i..i + 3])
+            && dms_triplet(&cells[i + 3..i + 6])
+        {
+            for k in [i, i + 3] {
+                out.push(Cell {
+                    text: cells[k..k + 3]
+                        .iter()
+                        .map(|c| c.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    line: cells[k].line,
+                    shape: Shape::Dms,
+                });
+            }
+            i += 6;
+            continue;
+        }
+        // Thousands groups.
+        let head = &cells[i].text;
+        if (1..=3).contains(&head.len()) && head.chars().all(|c| c.is_ascii_digit()) {
+            let mut j = i + 1;
+            let mut text = head.clone();
+            while j < cells.len() {
+                let g = &cells[j].text;
+                let (int, frac) = g.split_once('.').unwrap_or((g, ""));
+                if int.len() == 3
+                    && int.chars().all(|c| c.is_ascii_digit())
+                    && frac.chars().all(|c| c.is_ascii_digit())
+                {
+                    text.push_str(g);
+                    j += 1;
+                    if !frac.is_empty() || g.ends_with('.') {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            if j > i + 1 && matches!(shape(&text), Shape::PlaneX | Shape::PlaneY) {
+                out.push(Cell {
+                    shape: shape(&text),
+                    text,
+                    line: cells[i].line,
+                });
+                i = j;
+                continue;
+            }
+        }
+        out.push(cells[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// Degrees 3–180 (integer), minutes 0–59 (integer, two digits), seconds < 60 (two integer
+/// digits).
+fn dms_triplet(c: &[Cell]) -> bool {
+    let d: Option<u32> = c[0].text.parse().ok();
+    let m = &c[1].text;
+    let s = &c[2].text;
+    let s_int = s.split('.').next().unwrap_or("");
+    d.is_some_and(|d| (3..=180).contains(&d))
+        && m.len() == 2
+        && m.parse::<u32>().is_ok_and(|m| m < 60)
+        && s_int.len() == 2
+        && s.parse::<f64>().is_ok_and(|s| s < 60.0)
 }
 
 /// `37627453.22.` → `37627453.22`: a full stop after a number that already has its decimal
@@ -111,7 +246,7 @@ fn strip_sentence_stop(s: &str) -> &str {
 
 /// The shape of one cell.
 pub(crate) fn shape(s: &str) -> Shape {
-    if s.contains(['°', '′', '″', '度', '分', '秒', '\'', '"'])
+    if s.contains(['°', '度'])
         && s.chars().any(|c| c.is_ascii_digit())
         && s.chars().all(|c| {
             c.is_ascii_digit()
@@ -126,7 +261,7 @@ pub(crate) fn shape(s: &str) -> Shape {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     // A masked angle (`*5°24'36.000"`).
     if s.contains('*')
-        && s.contains(['°', '′', '″', '度', '分', '秒', '\'', '"'])
+        && s.contains(['°', '度'])
         && digits >= 2
         && s.chars().all(|c| {
             c.is_ascii_digit()
@@ -169,9 +304,9 @@ pub(crate) fn shape(s: &str) -> Shape {
         return match (int.len(), frac.len()) {
             (7, _) => Shape::PlaneX,
             (8, _) | (6, 1..) => Shape::PlaneY,
-            (1..=3, 3..) if v <= 180.0 => Shape::Degrees,
+            (1..=3, 3..) if (3.0..=180.0).contains(&v) => Shape::Degrees,
             (_, 0) if v == 0.0 => Shape::Zero,
-            (1..=4, 0) if !s.starts_with(['+', '-']) => Shape::Label,
+            (1..=5, 0) if !s.starts_with(['+', '-']) => Shape::Label,
             _ => Shape::Number,
         };
     }
@@ -185,8 +320,10 @@ pub(crate) fn shape(s: &str) -> Shape {
 /// `J1`, `拐点1`, `P-3`, `1号`, `B12a`: 1–4 digits, letters, `-`, `_`, `#`, no decimal point,
 /// at most 8 characters.
 fn label_like(w: &str) -> bool {
+    // A prime marks a point added later (`2'`, `K1′`).
+    let w = w.trim_end_matches(['\'', '′', '’']);
     let digits = w.chars().filter(char::is_ascii_digit).count();
-    (1..=4).contains(&digits)
+    (1..=5).contains(&digits)
         && w.chars().count() <= 8
         && w.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '#'))
@@ -234,5 +371,20 @@ mod tests {
         assert_eq!(c.len(), 3);
         assert_eq!(c[1].text, "83°00'48.281\"");
         assert!(label_key("J2") < label_key("J10"));
+        // Primed labels, thousands groups, quoted Excel numbers, angles in plain parts.
+        let c = cells("K1' 4910000.00 44420000.00", 1);
+        assert_eq!((c[0].text.as_str(), c[0].shape), ("K1'", Shape::Label));
+        assert_eq!(c[1].shape, Shape::PlaneX);
+        assert_eq!(shape("2'"), Shape::Label);
+        let c = cells("1 4 910 000.00 44 420 000.00", 1);
+        let t: Vec<&str> = c.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(t, ["1", "4910000.00", "44420000.00"]);
+        let c = cells("1,\"4,910,000.000\",\"44,420,000.000\"", 1);
+        let t: Vec<&str> = c.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(t, ["1", "4910000.000", "44420000.000"]);
+        let c = cells("1 131 06 00.00 44 24 00.00", 1);
+        assert_eq!(c[1].shape, Shape::Dms);
+        assert_eq!(c[2].text, "44 24 00.00");
+        assert_eq!(shape("0.0100"), Shape::Number);
     }
 }

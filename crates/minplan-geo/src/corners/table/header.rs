@@ -65,6 +65,7 @@ pub(crate) fn read(words: &[String], line: usize, header: &mut Header) -> bool {
     let mut cols = Vec::new();
     let mut other_header_words = 0;
     let mut datums = Vec::new();
+    let mut unknown = 0;
     for w in words {
         if let Some(c) = column(w) {
             cols.push(c);
@@ -72,9 +73,15 @@ pub(crate) fn read(words: &[String], line: usize, header: &mut Header) -> bool {
             other_header_words += 1;
         } else if let Some(d) = datum_word(w) {
             datums.push(d);
-        } else {
+        } else if w.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-') {
             return false;
+        } else {
+            // Other columns (`备注`, `面积(km²)`, `采区`) beside the coordinates.
+            unknown += 1;
         }
+    }
+    if unknown > 0 && cols.len() < 2 {
+        return false;
     }
     if cols.is_empty() && (datums.len() < 2 || other_header_words + datums.len() != words.len()) {
         // Only label words (`拐点号`, `序号`) on a line of their own: a header cell pasted one
@@ -131,6 +138,13 @@ fn column(w: &str) -> Option<Col> {
         .replace("国家大地", "")
         .replace("值", "")
         .replace('-', "");
+    // Units after the axis: `X(m)`, `Y（米）` (brackets already removed).
+    let core = core
+        .strip_suffix('M')
+        .or_else(|| core.strip_suffix('米'))
+        .filter(|c| !c.is_empty())
+        .unwrap_or(&core)
+        .to_owned();
     let axis = match core.as_str() {
         "X" | "纵" | "北" => Axis::X,
         "Y" | "横" | "东" => Axis::Y,
@@ -188,5 +202,9 @@ mod tests {
         ));
         assert!(read(&words("X坐标"), 1, &mut h));
         assert_eq!(h.cols[0].axis, Axis::X);
+        let mut h = Header::default();
+        assert!(read(&words("拐点编号 Xm Ym 备注"), 1, &mut h));
+        assert_eq!(h.cols.len(), 2);
+        assert!(!read(&words("矿区 面积"), 1, &mut Header::default()));
     }
 }

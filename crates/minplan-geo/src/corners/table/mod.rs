@@ -109,7 +109,17 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
             "表头写的是经度/纬度，但数值为 7 位、8 位的平面坐标（高斯–克吕格 X、Y），按数字位数作平面坐标读取",
         ));
     }
-    let format = geographic_format(opts, &hints, &coord_cells, &mut doc.problems);
+    // Beside plane metres, degrees are checked against them (interpret): their notation is
+    // settled there, not guessed here.
+    let format = if geographic {
+        geographic_format(opts, &hints, &coord_cells, &mut doc.problems)
+    } else {
+        opts.geographic_format.unwrap_or(if hints.ddd_mmss {
+            GeographicFormat::DddMmss
+        } else {
+            GeographicFormat::DecimalDegrees
+        })
+    };
 
     let mut st = Assembly {
         kind,
@@ -130,7 +140,12 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
         doc.problems.push(unreadable_text(l, &t));
     }
     if let Some((d, line)) = st.chosen_datum {
-        hints.datum = Some((d, "2000 坐标列（表头）".to_owned(), line));
+        let words = if d == Datum::Cgcs2000 {
+            "2000 坐标列（表头）"
+        } else {
+            "表头所注坐标系"
+        };
+        hints.datum = Some((d, words.to_owned(), line));
     }
     doc.hints = hints;
     let ring_block: Vec<String> = st
@@ -323,7 +338,8 @@ struct Assembly {
     first_point_line: Option<usize>,
     last_point_line: Option<usize>,
     header_warned: bool,
-    /// A pair chosen as CGCS2000 by its header: the datum and the header line.
+    /// The datum of the pair used, as its header names it (`X2000`, `X(80)`): the datum and
+    /// the header line.
     chosen_datum: Option<(Datum, Option<usize>)>,
     /// A `面积(㎞2)` column header was seen: km² per unit of its cells.
     area_unit: Option<(f64, String)>,
@@ -333,6 +349,12 @@ struct Assembly {
     ring_areas: Vec<(usize, StatedArea)>,
     /// Rings finished so far.
     rings_done: usize,
+    /// A page break or a repeated header since the last point: the ring goes on only if the
+    /// next label follows the last one.
+    soft_break: bool,
+    /// The header has a 标高 column: two numbers after a row's coordinates are the ring's
+    /// elevation range.
+    elevation_column: bool,
 }
 
 impl Assembly {
@@ -396,13 +418,31 @@ impl Assembly {
             );
             return;
         }
-        self.broke = true;
+        // `|---|---|`: a markdown table's rule line.
+        if t.chars()
+            .all(|c| matches!(c, '-' | '|' | ':' | '+' | '=') || c.is_whitespace())
+        {
+            return;
+        }
+        // `第 1 页 共 2 页`, `- 2 -`: a page break; the table may go on after it.
+        if page_furniture(t) {
+            self.soft_break = true;
+            if !self.ring.is_empty() {
+                problems.push(raw::unreadable_line(line, t, "拐点行（分页标记）"));
+            }
+            return;
+        }
         let after_points = std::mem::take(&mut self.after_points);
         if let Some(unit) = stated::area_column_unit(t) {
-            let head = t.trim_matches(|c: char| c == '|' || c.is_whitespace());
+            // The column's own header cell (`面积(km²)`), not the whole header line.
+            let head = t
+                .split(|c: char| c.is_whitespace() || matches!(c, '|' | ',' | '\t'))
+                .find(|w| w.contains("面积"))
+                .unwrap_or("面积");
             self.area_unit = Some((unit, head.to_owned()));
         }
         // The cell after a ring's corners in a table with an area column: that ring's area.
+        // (It ends the ring, as any line between point rows does.)
         if let (true, Some((unit, head)), [cell]) = (after_points, &self.area_unit, cells)
             && matches!(cell.shape, Shape::Number | Shape::Label)
             && !self.ring.is_empty()
@@ -419,11 +459,18 @@ impl Assembly {
                     block: None,
                 },
             ));
+            self.broke = true;
             return;
         }
         if header::read(&header_words(t), line, &mut self.next_header) {
+            // A header repeated after a page break does not end the ring if its labels go on.
+            self.soft_break = true;
+            if t.contains("标高") {
+                self.elevation_column = true;
+            }
             return;
         }
+        self.broke = true;
         let found = match super::elevation::elevation_in(t) {
             Some(Ok(f)) => Some(f.range),
             Some(Err(msg)) => {
@@ -463,7 +510,12 @@ impl Assembly {
         self.drop_pending_name(problems);
         // A ring's name is a short line of its own just before it (a caption, a segment or
         // project name); statements and sentences are not names.
-        if !probe.scan(t, Some(line)) && name.chars().count() <= 40 && !name.contains(['.', ':']) {
+        let cjk = name.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+        if !probe.scan(t, Some(line))
+            && cjk
+            && name.chars().count() <= 40
+            && !name.contains(['.', ':'])
+        {
             self.pending_name = Some((name, line));
         } else if self.inside_table(line) {
             problems.push(unreadable_text(line, t));
@@ -519,13 +571,55 @@ impl Assembly {
                 self.push_point(p, row.segment.as_deref(), g.label.is_some(), multi);
             }
         }
+        self.trailing_figures(&row);
+    }
+
+    /// Numbers after a row's coordinates: the ring's area under a `面积(km²)` column, its
+    /// elevation range under a `开采标高` column.
+    fn trailing_figures(&mut self, row: &Row) {
+        if self.ring.is_empty() {
+            return;
+        }
+        let numbers: Vec<&Cell> = row
+            .trailing
+            .iter()
+            .filter(|c| matches!(c.shape, Shape::Number | Shape::Label | Shape::Zero))
+            .collect();
+        match (numbers.as_slice(), &self.area_unit) {
+            ([cell], Some((unit, head)))
+                if !self.elevation_column || !cell.text.starts_with(['+', '-']) =>
+            {
+                if let Ok(value) = cell.text.parse::<f64>() {
+                    let decimals = cell.text.split('.').nth(1).map_or(0, str::len);
+                    self.ring_areas.push((
+                        self.rings_done,
+                        StatedArea {
+                            as_written: format!("{}（{head}）", cell.text),
+                            km2: value * unit,
+                            rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * unit,
+                            line: cell.line,
+                            block: None,
+                        },
+                    ));
+                }
+            }
+            ([top, bottom], _) if self.elevation_column && self.ring_elev.is_none() => {
+                if let (Ok(t), Ok(b)) = (top.text.parse::<f64>(), bottom.text.parse::<f64>()) {
+                    self.ring_elev = Some(ElevationRange {
+                        top_m: t,
+                        bottom_m: b,
+                    });
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Starts a new ring when the point cannot belong to the current one, then adds it.
     fn push_point(&mut self, mut p: RawPoint, segment: Option<&str>, labelled: bool, multi: bool) {
         if !labelled {
             // Rows of bare coordinates: numbered within the ring.
-            let restart = !self.ring.is_empty() && (self.broke || self.closed);
+            let restart = !self.ring.is_empty() && (self.broke || self.soft_break || self.closed);
             if restart {
                 self.finish();
             }
@@ -542,11 +636,23 @@ impl Assembly {
                 .ring
                 .last()
                 .is_some_and(|q| cells::label_key(&q.label).0 != cells::label_key(&p.label).0);
+        let goes_on = labelled
+            && self.ring.last().is_some_and(|q| {
+                let (a, b) = (cells::label_key(&q.label), cells::label_key(&p.label));
+                a.0 == b.0 && b.1 == a.1 + 1
+            });
+        let soft_end = self.soft_break && !goes_on;
         if !self.ring.is_empty()
-            && (self.broke || self.closed || segment_changed || repeats || prefix_changed)
+            && (self.broke
+                || soft_end
+                || self.closed
+                || segment_changed
+                || repeats
+                || prefix_changed)
         {
             self.finish();
         }
+        self.soft_break = false;
         if self.ring.is_empty() {
             self.ring_segment = segment.map(str::to_owned).or(self.ring_segment.take());
             if let Some((n, _)) = self.pending_name.take() {
@@ -651,12 +757,10 @@ impl Assembly {
         let da = self.header.datum_of(offset);
         let db = self.header.datum_of(offset + 2);
         let first = if da != db && db == Some(Datum::Cgcs2000) {
-            self.chosen_datum
-                .get_or_insert((Datum::Cgcs2000, self.header.line));
+            self.chosen_datum = Some((Datum::Cgcs2000, self.header.line));
             false
         } else if da != db && da == Some(Datum::Cgcs2000) {
-            self.chosen_datum
-                .get_or_insert((Datum::Cgcs2000, self.header.line));
+            self.chosen_datum = Some((Datum::Cgcs2000, self.header.line));
             true
         } else if ka != kb {
             ka == CoordKind::Plane
@@ -728,6 +832,13 @@ impl Assembly {
     ) -> (RawPoint, CoordKind) {
         let kind = self.pair_kind(pair, offset);
         let line = pair[0].line;
+        // A header that names the datum of the columns (`X(2000) Y(2000)`).
+        if let Some(d) = self.header.datum_of(offset)
+            && self.header.datum_of(offset + 1) == Some(d)
+            && self.chosen_datum.is_none()
+        {
+            self.chosen_datum = Some((d, self.header.line));
+        }
         let axes = (
             self.col(offset).map(|c| c.axis),
             self.col(offset + 1).map(|c| c.axis),
@@ -854,4 +965,34 @@ fn merge_same_label(row: &Row) -> Vec<Group> {
 
 fn unreadable_text(line: usize, t: &str) -> Problem {
     raw::unreadable_line(line, t, "拐点行")
+}
+
+/// `第 1 页 共 2 页`, `第2页`, `- 2 -`, `— 3 —`, `2/5`: a page header or footer.
+fn page_furniture(t: &str) -> bool {
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits_only = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let page = |s: &str| {
+        s.strip_prefix('第')
+            .and_then(|r| r.strip_suffix('页'))
+            .is_some_and(digits_only)
+            || s.strip_prefix('共')
+                .and_then(|r| r.strip_suffix('页'))
+                .is_some_and(digits_only)
+    };
+    if let Some(i) = t.find("共")
+        && i > 0
+        && page(&t[..i])
+        && page(&t[i..])
+    {
+        return true;
+    }
+    page(&t)
+        || t.strip_prefix('-')
+            .and_then(|r| r.strip_suffix('-'))
+            .is_some_and(digits_only)
+        || t.strip_prefix('—')
+            .and_then(|r| r.strip_suffix('—'))
+            .is_some_and(digits_only)
+        || t.split_once('/')
+            .is_some_and(|(a, b)| digits_only(a) && digits_only(b) && a.len() <= 3 && b.len() <= 3)
 }

@@ -25,7 +25,15 @@ pub(crate) struct Row {
 
 /// Splits cells into a row.
 pub(crate) fn split(cells: &[Cell]) -> Row {
-    let cells = join_plain_dms(cells);
+    // `X=4910000.00，Y=44420000.00`: the axis names before coordinates are not cells.
+    let cells: Vec<Cell> = cells
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            !(axis_name(&c.text) && cells.get(i + 1).is_some_and(|n| n.shape.is_coord()))
+        })
+        .map(|(_, c)| c.clone())
+        .collect();
     let mut row = Row::default();
     let mut prefix: Vec<&Cell> = Vec::new();
     let mut i = 0;
@@ -60,6 +68,14 @@ pub(crate) fn split(cells: &[Cell]) -> Row {
     row
 }
 
+/// `X`, `Y`, `x`, `y`, `X坐标`, `经度`, `纬度`, `N`, `E`: an axis written before its value.
+fn axis_name(t: &str) -> bool {
+    matches!(
+        t,
+        "X" | "Y" | "x" | "y" | "X坐标" | "Y坐标" | "经度" | "纬度" | "N" | "E" | "B" | "L"
+    )
+}
+
 /// The segment name among the cells in front of the first group: words that are not an
 /// index number or a header word (`1 J1 X Y` has an index, `一 J1 X Y` a segment `一`).
 fn segment_name(prefix: &[&Cell]) -> Option<String> {
@@ -69,55 +85,6 @@ fn segment_name(prefix: &[&Cell]) -> Option<String> {
         .map(|c| c.text.as_str())
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
-}
-
-/// `44 25 30.12 131 09 12.345`: six plain numbers after a label (degrees, minutes, seconds
-/// twice) become two angle cells.
-fn join_plain_dms(cells: &[Cell]) -> Vec<Cell> {
-    let plain =
-        |c: &Cell| !c.text.is_empty() && c.text.chars().all(|ch| ch.is_ascii_digit() || ch == '.');
-    let mut out: Vec<Cell> = Vec::new();
-    let mut i = 0;
-    while i < cells.len() {
-        let after_label = out.last().is_none_or(|c: &Cell| c.shape == Shape::Label);
-        if after_label
-            && i + 6 <= cells.len()
-            && cells[i..i + 6].iter().all(plain)
-            && dms_triplet(&cells[i..i + 3])
-            && dms_triplet(&cells[i + 3..i + 6])
-        {
-            for k in [i, i + 3] {
-                out.push(Cell {
-                    text: cells[k..k + 3]
-                        .iter()
-                        .map(|c| c.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    line: cells[k].line,
-                    shape: Shape::Dms,
-                });
-            }
-            i += 6;
-        } else {
-            out.push(cells[i].clone());
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Degrees 3–180 (integer), minutes 0–59 (integer, two digits), seconds < 60 (two integer
-/// digits).
-fn dms_triplet(c: &[Cell]) -> bool {
-    let d: Option<u32> = c[0].text.parse().ok();
-    let m = &c[1].text;
-    let s = &c[2].text;
-    let s_int = s.split('.').next().unwrap_or("");
-    d.is_some_and(|d| (3..=180).contains(&d))
-        && m.len() == 2
-        && m.parse::<u32>().is_ok_and(|m| m < 60)
-        && s_int.len() == 2
-        && s.parse::<f64>().is_ok_and(|s| s < 60.0)
 }
 
 #[cfg(test)]
