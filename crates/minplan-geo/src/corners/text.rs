@@ -24,8 +24,9 @@ pub(crate) fn decode(input: &[u8]) -> (String, Option<String>) {
 /// Folds full-width ASCII (U+FF01–U+FF5E, so `～` too) and the ideographic space to ASCII, a
 /// few punctuation marks people paste from Word (`，` `；` `：` `、` `－` `—` `〜`) to their
 /// ASCII counterparts, and the traditional characters of the keywords the readers look for
-/// ([`TRADITIONAL`]) to simplified ones. One character in, one character out: line and
-/// character positions are kept. Degree/minute/second marks (`°′″'"`, `度分秒`) are kept, and
+/// ([`TRADITIONAL`]) to simplified ones; other spaces (U+2002–U+200A, U+202F) become a space,
+/// zero-width characters (U+200B–U+200D, U+2060, U+FEFF) go, and CR LF or a lone CR ends a
+/// line. Line numbers are kept. Degree/minute/second marks (`°′″'"`, `度分秒`) are kept, and
 /// so is `至`.
 pub(crate) fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -49,7 +50,9 @@ pub(crate) fn normalize(s: &str) -> String {
             '\u{FF01}'..='\u{FF5E}' => {
                 out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
             }
-            '\u{3000}' | '\u{00A0}' => out.push(' '),
+            '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' => out.push(' '),
+            // Zero-width characters web pages leave in copied tables.
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
             '、' => out.push(','),
             '—' | '–' | '−' => out.push('-'),
             '。' => out.push('.'),
@@ -365,6 +368,10 @@ mod tests {
         assert_eq!(normalize("Ｊ１，４５０７０８８．２２"), "J1,4507088.22");
         // Windows and old Mac line ends keep the file's line numbers.
         assert_eq!(normalize("a\r\nb\rc\n").lines().count(), 3);
+        assert_eq!(
+            normalize("J1\u{200b}\t4910000.00\u{feff}"),
+            "J1\t4910000.00"
+        );
     }
 
     #[test]
