@@ -3,7 +3,7 @@
 //! pyproj and pyproj.Geod; see tests/data/README.md for the sources).
 
 use minplan_geo::corners::{
-    CornerReport, Datum, Layout, ParseOptions, ProblemKind, Severity, parse_bytes,
+    Agreement, CornerReport, Datum, Layout, ParseOptions, ProblemKind, Severity, parse_bytes,
 };
 use serde_json::Value;
 
@@ -54,6 +54,9 @@ fn linhai_word_table_one_cell_per_line_is_read_then_refused_for_xian80() {
     // 14 points stated, 14 read: no count mismatch.
     assert_eq!(r.stated.point_counts[0].points, 14);
     assert_eq!(r.stated.points_read, 14);
+    assert_eq!(r.stated.point_counts[0].agrees, Some(true));
+    // No area on a Xi'an 80 reading: the stated 0.03 km² cannot be judged, and says so.
+    assert_eq!(r.stated.areas[0].agreement, Some(Agreement::NotComparable));
     let e = ring.elevation.unwrap();
     assert_eq!((e.top_m, e.bottom_m), (27.0, 5.0));
 }
@@ -103,6 +106,7 @@ fn jinghe_dms_pipe_table_reads_longitude_first_and_skips_the_placeholder_row() {
     assert!(has(&r, ProblemKind::PlaceholderRow, Severity::Warning));
     // The notice states 0.044600 km²; the corners give 0.0445: said, not hidden.
     assert!(has(&r, ProblemKind::StatedFigureMismatch, Severity::Error));
+    assert_eq!(r.stated.areas[0].agreement, Some(Agreement::Mismatch));
 }
 
 #[test]
@@ -154,6 +158,12 @@ fn xingan_six_blocks_of_packed_ddd_mmss_are_six_rings_and_refused_without_a_datu
         .collect();
     assert_eq!(per_block.len(), 6);
     assert_eq!(per_block[0].km2, 3.68);
+    let agreement: Vec<Agreement> = per_block.iter().map(|a| a.agreement.unwrap()).collect();
+    use Agreement::{Matches, Mismatch};
+    assert_eq!(
+        agreement,
+        [Matches, Mismatch, Matches, Mismatch, Matches, Mismatch]
+    );
     let mut flagged: Vec<&str> = r
         .problems
         .iter()

@@ -53,8 +53,8 @@ mod wkt;
 pub use accounted::{Unaccounted, decoded_text, unaccounted as unaccounted_numbers};
 pub use dms::{AngleError, parse_angle};
 pub use points::CornerPoints;
+pub use stated::{Agreement, StatedArea, StatedCount, StatedFigures};
 pub use stated::{AreaComparison, check_declared_area, compare_area, parse_declared_area};
-pub use stated::{StatedArea, StatedCount, StatedFigures};
 pub use validate::{PlaneRing, ValidateOptions, distance_to_ring, point_in_ring, validate_rings};
 
 use crate::crs::{Crs, GaussKrugerZone};

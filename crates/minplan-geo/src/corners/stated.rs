@@ -35,6 +35,35 @@ pub struct StatedArea {
     /// The block the figure belongs to, when a table gives an area per block (a `面积(㎞2)`
     /// column beside each block's corners); `None` for a figure about the whole reading.
     pub block: Option<String>,
+    /// How the figure compares with the reading (set by the cross-check; `None` before it).
+    pub agreement: Option<Agreement>,
+}
+
+/// The outcome of comparing a stated figure with the reading ([`AreaComparison`] without its
+/// numbers, for the report and its JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Agreement {
+    /// Within the figure's rounding of the ellipsoidal area (or, for a count, equal).
+    Matches,
+    /// Within the rounding of the Gauss-plane area only (a warning).
+    MatchesPlaneOnly,
+    /// Neither (an error).
+    Mismatch,
+    /// No areas were computed: cannot be judged (a warning).
+    NotComparable,
+}
+
+impl From<&AreaComparison> for Agreement {
+    fn from(c: &AreaComparison) -> Agreement {
+        match c {
+            AreaComparison::Matches => Agreement::Matches,
+            AreaComparison::MatchesPlaneOnly { .. } => Agreement::MatchesPlaneOnly,
+            AreaComparison::Mismatch { .. } => Agreement::Mismatch,
+            AreaComparison::NotComparable => Agreement::NotComparable,
+        }
+    }
 }
 
 /// A number of corner points the input states.
@@ -45,6 +74,9 @@ pub struct StatedCount {
     pub points: usize,
     /// 1-based line.
     pub line: usize,
+    /// Whether the reading gives this count (alone, or summed with the other stated counts);
+    /// `None` when nothing was read.
+    pub agrees: Option<bool>,
 }
 
 /// Figures the input states about itself, with what the reading gives for them.
@@ -220,6 +252,7 @@ pub fn find(input: &str) -> StatedFigures {
                 rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * size,
                 line: i + 1,
                 block: None,
+                agreement: None,
             });
         }
         let mut rest = line;
@@ -235,6 +268,7 @@ pub fn find(input: &str) -> StatedFigures {
                 .collect();
             if let Some(n) = count_number(&digits) {
                 out.point_counts.push(StatedCount {
+                    agrees: None,
                     points: n,
                     line: i + 1,
                 });
@@ -436,6 +470,7 @@ pub fn parse_declared_area(text: &str) -> Result<StatedArea, String> {
         rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * size,
         line: 1,
         block: None,
+        agreement: None,
     })
 }
 
@@ -479,6 +514,8 @@ pub fn check_declared_area(stated: &StatedArea, report: &mut CornerReport) -> Ar
 /// the stated areas (one per segment, with the sum of their roundings), agrees by
 /// [`compare_area`]; otherwise the first stated area's problem is reported, a warning when
 /// a stated area agrees with the plane area only (the official area is the ellipsoidal one).
+/// An area a table states for one block (`StatedArea::block`) is compared with that block's
+/// area. Each figure's outcome is kept in `agreement` / `agrees`.
 pub fn cross_check(input: &str, report: &mut CornerReport) {
     let mut stated = find(input);
     // Areas a table gives per block (its 面积 column), passed on by the reader.
@@ -489,7 +526,11 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
     if !stated.point_counts.is_empty() && !report.nothing_read() {
         let read = stated.points_read;
         let sum: usize = stated.point_counts.iter().map(|c| c.points).sum();
-        if !stated.point_counts.iter().any(|c| c.points == read) && sum != read {
+        let any_equal = stated.point_counts.iter().any(|c| c.points == read);
+        for c in &mut stated.point_counts {
+            c.agrees = Some(c.points == read || sum == read);
+        }
+        if !any_equal && sum != read {
             let c = &stated.point_counts[0];
             problems.push(
                 Problem::new(
@@ -505,6 +546,7 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
         }
     }
     let whole: Vec<&StatedArea> = stated.areas.iter().filter(|a| a.block.is_none()).collect();
+    let mut whole_agreement: Vec<Agreement> = Vec::new();
     if let Some(&first) = whole.first() {
         let areas = report.areas.as_ref();
         let each: Vec<AreaComparison> = whole.iter().map(|a| compare_area(a, areas)).collect();
@@ -515,10 +557,23 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
                 rounding_km2: whole.iter().map(|a| a.rounding_km2).sum(),
                 line: first.line,
                 block: None,
+                agreement: None,
             };
             compare_area(&sum, areas) == AreaComparison::Matches
         };
-        if !sum_matches && !each.contains(&AreaComparison::Matches) {
+        // A figure that does not give the whole area while another (or their sum) does is
+        // about a part nobody named: it cannot be judged, it is not an error.
+        let settled = sum_matches || each.contains(&AreaComparison::Matches);
+        whole_agreement = each
+            .iter()
+            .map(|c| match (sum_matches, settled, c) {
+                (true, _, _) => Agreement::Matches,
+                (false, true, AreaComparison::Matches) => Agreement::Matches,
+                (false, true, _) => Agreement::NotComparable,
+                (false, false, c) => Agreement::from(c),
+            })
+            .collect();
+        if !settled {
             let (a, c) = whole
                 .iter()
                 .copied()
@@ -530,8 +585,12 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
             }
         }
     }
+    let mut whole_agreement = whole_agreement.into_iter();
+    for a in stated.areas.iter_mut().filter(|a| a.block.is_none()) {
+        a.agreement = whole_agreement.next();
+    }
     // Each block against its own stated area.
-    for a in stated.areas.iter().filter(|a| a.block.is_some()) {
+    for a in stated.areas.iter_mut().filter(|a| a.block.is_some()) {
         let name = a.block.as_deref().unwrap_or_default();
         let block_areas = report.areas.as_ref().and_then(|all| {
             all.blocks.iter().find(|b| b.name == name).map(|b| Areas {
@@ -544,6 +603,7 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
             })
         });
         let c = compare_area(a, block_areas.as_ref());
+        a.agreement = Some(Agreement::from(&c));
         if let Some(p) = c.problem(a, &format!("第{}行说明“{name}”的面积", a.line)) {
             problems.push(p.at_line(Some(a.line)).in_ring(Some(name.to_owned())));
         }

@@ -457,6 +457,7 @@ impl Assembly {
                     rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * unit,
                     line,
                     block: None,
+                    agreement: None,
                 },
             ));
             self.broke = true;
@@ -599,6 +600,7 @@ impl Assembly {
                             rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * unit,
                             line: cell.line,
                             block: None,
+                            agreement: None,
                         },
                     ));
                 }
