@@ -191,7 +191,12 @@ fn every_real_notice_gives_its_expected_reading() {
             exit: 1,
             rings: 1,
             kinds: &["placeholder_row", "stated_figure_mismatch"],
-            text: &["10 个拐点", "EPSG:4490", "0.0445 km²"],
+            text: &[
+                "10 个拐点",
+                "EPSG:4490",
+                "0.0445 km²",
+                "0.044600平方千米；与读到的面积不符",
+            ],
         },
         Case {
             file: "xingan_tuquan_exploration_2008.txt",

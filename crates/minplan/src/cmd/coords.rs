@@ -10,7 +10,7 @@
 use anyhow::{Context, bail};
 use clap::{Subcommand, ValueEnum};
 use minplan_geo::corners::{
-    self, CornerReport, Datum, GeographicFormat, ParseOptions, RingRole, Severity,
+    self, Agreement, CornerReport, Datum, GeographicFormat, ParseOptions, RingRole, Severity,
 };
 use minplan_geo::{Crs, GaussKrugerZone};
 use std::process::ExitCode;
@@ -159,7 +159,22 @@ fn print_human(file: &std::path::Path, r: &CornerReport) {
     println!("块段：{} 个，圈：{} 个", r.blocks.len(), r.ring_count());
     // What the file states about itself, beside what was read (compared in the problems).
     for a in &r.stated.areas {
-        println!("文件说明的面积（第{}行）：{}", a.line, a.as_written);
+        let of = a
+            .block
+            .as_ref()
+            .map(|b| format!("“{b}”的"))
+            .unwrap_or_default();
+        let verdict = match a.agreement {
+            Some(Agreement::Matches) => "；与读到的面积相符",
+            Some(Agreement::MatchesPlaneOnly) => "；仅与平面面积相符（见问题）",
+            Some(Agreement::Mismatch) => "；与读到的面积不符（见问题）",
+            Some(Agreement::NotComparable) => "；无法核对（未计算面积）",
+            None => "",
+        };
+        println!(
+            "文件说明的{of}面积（第{}行）：{}{verdict}",
+            a.line, a.as_written
+        );
     }
     for c in &r.stated.point_counts {
         println!(
