@@ -561,3 +561,38 @@ fn stated_areas_in_csv_cells_and_with_thousands_separators() {
     );
     assert_eq!(r.stated.areas[0].km2, 0.01);
 }
+
+#[test]
+fn a_name_before_an_elevation_names_the_next_block() {
+    let rows = square_rows(["1", "2", "3", "4"], " ");
+    let t = format!(
+        "2000国家大地坐标系\n一号采区 开采标高：+420m至+300m\n点号 X Y\n{rows}二号采区 开采标高：+400m至+280m\n点号 X Y\n{}",
+        rows.replace("491", "492")
+    );
+    let r = parse_str(&t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    let got: Vec<(String, f64)> = r
+        .blocks
+        .iter()
+        .map(|b| (b.name.clone(), b.rings[0].elevation.unwrap().top_m))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("一号采区".to_owned(), 420.0),
+            ("二号采区".to_owned(), 400.0)
+        ]
+    );
+    // A central meridian of both a 3° and a 6° zone, no width stated: 3°, with a warning.
+    let bare = rows.replace("444", "4");
+    let r = parse_str(
+        &format!("2000国家大地坐标系，中央经线129°\n{bare}"),
+        &ParseOptions::default(),
+    );
+    assert_eq!(r.crs.unwrap().epsg(), 4552); // CGCS2000 / 3-degree GK CM 129E
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.message.contains("6° 带第 22 带"))
+    );
+}

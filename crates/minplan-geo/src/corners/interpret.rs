@@ -160,7 +160,24 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
                 .then(|| GaussKrugerZone::three_degree(cm / 3, false))
         };
         match zone.and_then(Result::ok) {
-            Some(z) => Some((z, l)),
+            Some(z) => {
+                if raw.hints.width_six.is_none() && cm.is_multiple_of(3) && (cm + 3).is_multiple_of(6)
+                {
+                    problems.push(
+                        Problem::new(
+                            ProblemKind::ZonePrefixMissing,
+                            Severity::Warning,
+                            format!(
+                                "中央经线 {cm}° 既是 3° 带第 {} 带、也是 6° 带第 {} 带的中央经线；文件未说明分带，按 3° 带计算，请核对（可注明“3度带”或“6度带”）",
+                                cm / 3,
+                                (cm + 3) / 6
+                            ),
+                        )
+                        .at_line(l),
+                    );
+                }
+                Some((z, l))
+            }
             None => {
                 problems.push(
                     Problem::new(

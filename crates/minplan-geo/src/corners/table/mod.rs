@@ -488,6 +488,26 @@ impl Assembly {
             None => None,
         };
         if let Some(e) = found {
+            // `一号采区 开采标高：+420m至+300m`: a name before the elevation names the next ring.
+            let before = ["开采标高", "开采深度", "标高", "高程"]
+                .iter()
+                .filter_map(|w| t.find(w))
+                .min()
+                .map(|i| t[..i].trim_matches(|c: char| c.is_whitespace() || ",:|".contains(c)))
+                .unwrap_or("");
+            if (1..=20).contains(&before.chars().count())
+                && before
+                    .chars()
+                    .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+                && !before.contains(['.', ':'])
+                && !before.chars().any(|c| c.is_ascii_digit())
+            {
+                self.finish();
+                self.drop_pending_name(problems);
+                self.pending_name = Some((before.to_owned(), line));
+                self.pending_elev = Some(e);
+                return;
+            }
             if !self.ring.is_empty() && self.ring_elev.is_none() {
                 self.ring_elev = Some(e);
             } else if let Some(r) = self
