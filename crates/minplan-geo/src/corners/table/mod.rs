@@ -233,9 +233,10 @@ fn packed_angle(s: &str) -> Option<f64> {
 
 /// How decimal-looking angles are read: as the caller says, as the input declares, else by
 /// the values: if every one with 4 or more decimals fits `ddd.mmss` (minutes and seconds
-/// below 60) and there are at least 6 of them, `ddd.mmss` with a warning (decimal degrees
-/// fitting by chance is below 0.4⁶ ≈ 0.4 %); if few fit-or-not values decide nothing, decimal
-/// degrees with a warning. Values that do not fit are decimal degrees without comment.
+/// below 60) and there are at least 6 of them, `ddd.mmss` with a warning (a decimal degree
+/// fits by chance with probability 0.6 × 0.6 = 0.36, six of them 0.36⁶ ≈ 0.2 %); if too few
+/// values decide it, decimal degrees with a warning. When a value does not fit, decimal
+/// degrees without comment.
 fn geographic_format(
     opts: &ParseOptions,
     hints: &text::Hints,
