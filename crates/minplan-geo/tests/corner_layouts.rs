@@ -596,3 +596,170 @@ fn a_name_before_an_elevation_names_the_next_block() {
             .any(|p| p.message.contains("6° 带第 22 带"))
     );
 }
+
+#[test]
+fn a_datum_named_only_to_say_it_is_not_used_is_not_the_datum() {
+    let rows = square_rows(["J1", "J2", "J3", "J4"], " ");
+    for head in [
+        "坐标系：1980西安坐标系（尚未转换为2000国家大地坐标系）",
+        "坐标系：北京54坐标系（未转换至CGCS2000）",
+    ] {
+        let r = parse_str(&format!("{head}\n{rows}"), &ParseOptions::default());
+        assert!(kinds(&r).contains(&ProblemKind::DatumNotCgcs2000), "{head}");
+        assert!(r.areas.is_none(), "{head}");
+    }
+    let r = clean_square(&format!(
+        "原1980西安坐标系已转换为2000国家大地坐标系\n{rows}"
+    ));
+    assert_eq!(r.datum, Some(Datum::Cgcs2000));
+}
+
+#[test]
+fn stray_characters_on_a_number_never_drop_the_point() {
+    for last in [
+        "J4 4910100·00 44420000·00",
+        "J4 4910100.00m 44420000.00m",
+        "J4 4910100.00N 44420000.00E",
+        "J4 N4910100.00 E44420000.00",
+        "J4 X4910100.00 Y44420000.00",
+        "J4 4910100.00/44420000.00",
+        "\"J4\",\"4910100.00\",\"44420000.00\"",
+        "J4&nbsp;4910100.00&nbsp;44420000.00",
+    ] {
+        let rows = square_rows(["J1", "J2", "J3", "J4"], " ");
+        let rows = rows.replace("J4 4910100.00 44420000.00", last);
+        let r = clean_square(&format!("2000国家大地坐标系\n{rows}"));
+        assert_eq!(r.blocks[0].rings[0].points.len(), 4, "{last}");
+    }
+    // Two numbers with nothing between them: not read, but never silently.
+    let rows = square_rows(["J1", "J2", "J3", "J4"], " ")
+        .replace("J4 4910100.00 44420000.00", "J4 4910100.0044420000.00");
+    let r = parse_str(
+        &format!("2000国家大地坐标系\n{rows}"),
+        &ParseOptions::default(),
+    );
+    assert!(r.has_errors());
+    assert!(
+        r.problems.iter().any(|p| p.line == Some(5)),
+        "{:#?}",
+        r.problems
+    );
+    // Degree signs typed otherwise, hemisphere letters.
+    let t = "2000国家大地坐标系\n点号 纬度 经度\n1 44º24′00.00″N 131º06′00.00″E\n2 44˚24′00.00″N 131˚06′10.00″E\n\
+3 北纬44°24′10.00″ 东经131°06′10.00″\n4 44°24′10.00〃 131°06′00.00〃\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(r.blocks[0].rings[0].points.len(), 4);
+}
+
+#[test]
+fn labels_by_block_number_and_sorted_naturally() {
+    // `1-1…1-4` then `2-1…2-4`: two blocks.
+    let t = "2000国家大地坐标系\n1-1 4910000.00 44420000.00\n1-2 4910100.00 44420000.00\n\
+1-3 4910100.00 44420100.00\n1-4 4910000.00 44420100.00\n2-1 4910000.00 44420300.00\n\
+2-2 4910100.00 44420300.00\n2-3 4910100.00 44420400.00\n2-4 4910000.00 44420400.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(r.ring_count(), 2);
+    // Two per row, labels past 9: 1-10 after 1-9.
+    let mut t = "2000国家大地坐标系\n".to_owned();
+    let pts: Vec<(String, f64, f64)> = (0..12)
+        .map(|i| {
+            let a = std::f64::consts::TAU * i as f64 / 12.0;
+            (
+                format!("1-{}", i + 1),
+                4_910_000.0 + 500.0 * a.sin(),
+                44_420_000.0 + 500.0 * a.cos(),
+            )
+        })
+        .collect();
+    for k in 0..6 {
+        let (a, b) = (&pts[k], &pts[k + 6]);
+        t.push_str(&format!(
+            "{} {:.2} {:.2} {} {:.2} {:.2}\n",
+            a.0, a.1, a.2, b.0, b.1, b.2
+        ));
+    }
+    let r = parse_str(&t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    let want: Vec<String> = (1..=12).map(|i| format!("1-{i}")).collect();
+    assert_eq!(labels(&r), vec![want]);
+}
+
+#[test]
+fn letter_and_circled_labels_and_labels_after_the_coordinates() {
+    for labels_ in [["A", "B", "C", "D"], ["①", "②", "③", "④"]] {
+        let t = format!("2000国家大地坐标系\n{}", square_rows(labels_, " "));
+        assert_eq!(labels(&clean_square(&t)), vec![s(&labels_)]);
+    }
+    let t = "2000国家大地坐标系\nX Y 点号\n4910000.00 44420000.00 J1\n4910000.00 44420100.00 J2\n\
+4910100.00 44420100.00 J3\n4910100.00 44420000.00 J4\n";
+    assert_eq!(labels(&clean_square(t)), vec![s(&["J1", "J2", "J3", "J4"])]);
+}
+
+#[test]
+fn a_closing_point_under_a_new_label_is_named() {
+    let t = format!(
+        "2000国家大地坐标系\n{}J5 4910000.00 44420000.00\n",
+        square_rows(["J1", "J2", "J3", "J4"], " ")
+    );
+    let r = clean_square(&t);
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::RepeatedPoint)
+        .expect("closure named");
+    assert!(
+        p.message.contains("J5") && p.message.contains("J1"),
+        "{}",
+        p.message
+    );
+}
+
+#[test]
+fn holes_under_their_headings() {
+    // A 300 m square with a 100 m square taken out: 80 000 m².
+    let t = "2000国家大地坐标系\n外圈\n1 4910000.00 44420000.00\n2 4910000.00 44420300.00\n\
+3 4910300.00 44420300.00\n4 4910300.00 44420000.00\n内圈（挖空）\n1 4910100.00 44420100.00\n\
+2 4910100.00 44420200.00\n3 4910200.00 44420200.00\n4 4910200.00 44420100.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    assert_eq!(r.blocks.len(), 1);
+    assert!((plane_m2(&r) - 80_000.0).abs() < 1e-6, "{}", plane_m2(&r));
+}
+
+#[test]
+fn units_and_empty_cells_in_pastes() {
+    // A stated area with Km2 is a stated area, not a coordinate.
+    let rows = square_rows(["J1", "J2", "J3", "J4"], " ");
+    let r = parse_str(
+        &format!("2000国家大地坐标系\n矿区面积：0.0100Km2\n{rows}"),
+        &ParseOptions::default(),
+    );
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    // An empty X cell in a tab paste: X is what is missing.
+    let t = "2000国家大地坐标系\n点号\tX\tY\n1\t4910000.00\t44420000.00\n2\t\t44420100.00\n\
+3\t4910100.00\t44420100.00\n4\t4910100.00\t44420000.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::MissingValue)
+        .expect("missing value");
+    assert!(p.message.contains("缺少 X"), "{}", p.message);
+    // A row without a label in a labelled table: numbered, said, and the ring stays whole.
+    let t = "2000国家大地坐标系\nJ1\t4910000.00\t44420000.00\n\t4910000.00\t44420100.00\n\
+J3\t4910100.00\t44420100.00\nJ4\t4910100.00\t44420000.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert_eq!(r.ring_count(), 1, "{:#?}", r.problems);
+    assert!(r.problems.iter().any(|p| p.message.contains("没有点号")));
+}
+
+#[test]
+fn a_licence_one_liner_with_its_elevation() {
+    let t = "矿区范围拐点坐标（2000国家大地坐标系）：1,4910000.00,44420000.00,2,4910000.00,44420100.00,\
+3,4910100.00,44420100.00,4,4910100.00,44420000.00，开采标高：+420m至+300m\n";
+    let r = clean_square(t);
+    let e = r.blocks[0].rings[0].elevation.unwrap();
+    assert_eq!((e.top_m, e.bottom_m), (420.0, 300.0));
+}

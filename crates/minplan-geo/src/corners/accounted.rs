@@ -178,8 +178,11 @@ fn shaped(tok: &Token) -> bool {
     if degree {
         return decimal_degrees(body);
     }
-    if tok.glued_to_letter || tok.after_dash {
+    if tok.after_dash {
         return false;
+    }
+    if tok.glued_to_letter {
+        return glued_coordinate(body);
     }
     plain(body)
 }
@@ -195,8 +198,31 @@ fn decimal_degrees(t: &str) -> bool {
         && t.parse::<f64>().is_ok_and(|v| (3.0..=136.0).contains(&v))
 }
 
+/// A number glued to a letter (`4910100.00m`, `N4910100.00`, `X4910100.00`) is still a
+/// coordinate when it has decimals and 6–8 integer digits; codes and labels (`X2000`,
+/// `91650100228665922F`, `J12`) have no decimal point.
+fn glued_coordinate(t: &str) -> bool {
+    let Some((int, dec)) = t.split_once('.') else {
+        return false;
+    };
+    (6..=8).contains(&int.len())
+        && !dec.is_empty()
+        && int.chars().chain(dec.chars()).all(|c| c.is_ascii_digit())
+}
+
+/// Two coordinates written without a separator (`4910100.0044420000.00`): two decimal points
+/// and at least 12 digits.
+fn glued_pair(t: &str) -> bool {
+    t.matches('.').count() == 2
+        && t.chars().filter(char::is_ascii_digit).count() >= 12
+        && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
 /// A plain or masked number (digits, `*`, at most one `.`).
 fn plain(t: &str) -> bool {
+    if glued_pair(t) {
+        return true;
+    }
     if t.matches('.').count() > 1
         || !t
             .chars()
@@ -273,10 +299,10 @@ fn plain_ascii_shaped(line: &str, mut f: impl FnMut(&str)) {
             continue;
         }
         let t = line[start..i].trim_start_matches('.').trim_end_matches('.');
-        if glued || after_dash || !t.bytes().any(|c| c.is_ascii_digit() || c == b'*') {
+        if after_dash || !t.bytes().any(|c| c.is_ascii_digit() || c == b'*') {
             continue;
         }
-        if plain(t) {
+        if if glued { glued_coordinate(t) } else { plain(t) } {
             f(t);
         }
     }

@@ -415,6 +415,23 @@ fn normalise_closure(raw: &mut RawDoc, problems: &mut Vec<Problem>) {
                 let (f, l) = (&r.points[0], &r.points[n - 1]);
                 let same = f.x.is_some() && f.x == l.x && f.y == l.y;
                 if same {
+                    if f.label != l.label && !r.closure_required {
+                        problems.push(
+                            Problem::new(
+                                ProblemKind::RepeatedPoint,
+                                Severity::Warning,
+                                format!(
+                                    "{}：末点 {} 与首点 {} 坐标相同，按闭合点处理，不计为另一个拐点",
+                                    r.name.clone().unwrap_or_default(),
+                                    l.label,
+                                    f.label
+                                ),
+                            )
+                            .with_points(vec![f.label.clone(), l.label.clone()])
+                            .at_line(l.line)
+                            .in_ring(r.name.clone()),
+                        );
+                    }
                     r.points.pop();
                     r.was_closed = true;
                 } else if f.label == l.label && !r.closure_required {

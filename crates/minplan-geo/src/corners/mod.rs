@@ -194,7 +194,8 @@ pub enum ProblemKind {
     /// A ring whose format requires closure (GeoJSON, WKT) does not end on its first point.
     /// Closed automatically. Warning.
     UnclosedRing,
-    /// The same coordinates appear twice in a ring (consecutively or not). Error.
+    /// The same coordinates appear twice in a ring (consecutively or not). Error; a warning
+    /// when the last point repeats the first under another label (read as the closure).
     RepeatedPoint,
     /// Two different points carry the same label in one ring. Error.
     DuplicateLabel,

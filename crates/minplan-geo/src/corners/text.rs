@@ -29,6 +29,13 @@ pub(crate) fn decode(input: &[u8]) -> (String, Option<String>) {
 /// line. Line numbers are kept. Degree/minute/second marks (`°′″'"`, `度分秒`) are kept, and
 /// so is `至`.
 pub(crate) fn normalize(s: &str) -> String {
+    let html;
+    let s = if s.contains('&') || s.contains("<t") || s.contains("<T") {
+        html = strip_html(s);
+        html.as_str()
+    } else {
+        s
+    };
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while !rest.is_empty() {
@@ -57,6 +64,16 @@ pub(crate) fn normalize(s: &str) -> String {
             '—' | '–' | '−' => out.push('-'),
             '。' => out.push('.'),
             '〜' => out.push('~'),
+            // A decimal point written as a middle dot (`4910100·00`).
+            '·' | '•' | '∙' | '‧'
+                if out.ends_with(|d: char| d.is_ascii_digit())
+                    && rest.starts_with(|d: char| d.is_ascii_digit()) =>
+            {
+                out.push('.')
+            }
+            // Degree signs typed as the ordinal or ring above; ditto marks as seconds.
+            'º' | '˚' => out.push('°'),
+            '〃' => out.push('″'),
             _ => out.push(simplified(c)),
         }
     }
@@ -100,6 +117,65 @@ const TRADITIONAL: &[(char, char)] = &[
     ('準', '准'),
     ('個', '个'),
 ];
+
+/// Web leftovers in pasted text: `&nbsp;`, `&#160;` and other entities of spaces become a
+/// space, `&amp;` `&lt;` `&gt;` their characters; table tags (`<td>`, `</td>`, `<tr>`…) a tab,
+/// other tags nothing. Line ends are kept.
+fn strip_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('&') {
+            let entity = rest[1..]
+                .find(';')
+                .filter(|&j| j <= 8)
+                .map(|j| &rest[..j + 2]);
+            let replaced = match entity.map(str::to_ascii_lowercase).as_deref() {
+                Some("&nbsp;" | "&#160;" | "&#xa0;" | "&ensp;" | "&emsp;" | "&#12288;") => {
+                    Some(" ")
+                }
+                Some("&amp;") => Some("&"),
+                Some("&lt;") => Some("<"),
+                Some("&gt;") => Some(">"),
+                _ => None,
+            };
+            match (entity, replaced) {
+                (Some(e), Some(r)) => {
+                    out.push_str(r);
+                    rest = &rest[e.len()..];
+                }
+                _ => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        } else {
+            // `<` starts a tag only when a letter or `/` follows and `>` closes it on the line.
+            let close = rest.find('>').filter(|&j| !rest[..j].contains('\n'));
+            let tagged = rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
+            match close {
+                Some(j) if tagged => {
+                    let name = rest[1..j].trim_start_matches('/').to_ascii_lowercase();
+                    if ["td", "th", "tr", "br", "p", "div"]
+                        .iter()
+                        .any(|t| name.starts_with(t))
+                    {
+                        out.push('\t');
+                    }
+                    rest = &rest[j + 1..];
+                }
+                _ => {
+                    out.push('<');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
 /// The simplified form of a traditional keyword character ([`TRADITIONAL`]), else `c`.
 fn simplified(c: char) -> char {
@@ -273,10 +349,36 @@ fn datum_in(l: &str) -> Option<(Datum, &'static str)> {
         ("独立坐标系", Datum::Local),
         ("任意坐标系", Datum::Local),
     ];
-    TABLE
+    // Every mention with its place; a negated one (`非2000…`, `尚未转换为2000…`) does not
+    // count; one the coordinates were converted to (`已转换为2000…`) wins; else the first.
+    let mut found: Vec<(usize, Datum, &'static str, bool)> = Vec::new();
+    for (w, d) in TABLE {
+        for (i, _) in l.match_indices(w) {
+            let before: String = {
+                let head = &l[..i];
+                let chars: Vec<char> = head.chars().collect();
+                chars[chars.len().saturating_sub(6)..].iter().collect()
+            };
+            let negated = before.ends_with('非')
+                || before.contains("未转换")
+                || before.contains("未转")
+                || before.contains("不是")
+                || before.ends_with("不属");
+            if negated {
+                continue;
+            }
+            let converted_to = before.contains("转换为")
+                || before.contains("转换至")
+                || before.contains("转为")
+                || before.contains("换算为");
+            found.push((i, *d, *w, converted_to));
+        }
+    }
+    found
         .iter()
-        .find(|(w, _)| l.contains(w))
-        .map(|(w, d)| (*d, *w))
+        .find(|f| f.3)
+        .or_else(|| found.iter().min_by_key(|f| f.0))
+        .map(|f| (f.1, f.2))
 }
 
 /// `中央经线132°`, `中央子午线:132`, `中央经度132E` (upper-cased, spaces removed): whole degrees
@@ -427,6 +529,25 @@ mod tests {
         h.scan("坐标系：2000国家大地坐标系，中央经线132°，3°分带", None);
         assert_eq!(h.central_meridian.unwrap().0, 132);
         assert_eq!(h.width_six, Some(false));
+        for (line, want) in [
+            (
+                "坐标系：1980西安坐标系（尚未转换为2000国家大地坐标系）",
+                Datum::Xian1980,
+            ),
+            (
+                "坐标系：北京54坐标系（未转换至CGCS2000）",
+                Datum::Beijing1954,
+            ),
+            ("（非2000国家大地坐标系）1980西安坐标", Datum::Xian1980),
+            (
+                "原1980西安坐标系已转换为2000国家大地坐标系",
+                Datum::Cgcs2000,
+            ),
+        ] {
+            let mut h = Hints::default();
+            h.scan(line, None);
+            assert_eq!(h.datum.unwrap().0, want, "{line}");
+        }
         let mut h = Hints::default();
         h.scan("EPSG:4532", None);
         assert_eq!(h.epsg.unwrap().0, 4532);

@@ -75,7 +75,12 @@ pub(crate) fn cells(t: &str, line: usize) -> Vec<Cell> {
             continue;
         }
         if matches!(c, '°' | '度') {
-            in_angle = true;
+            // `44.336111°` is a whole angle: nothing glues to it.
+            let decimal_before = glued
+                .rsplit(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
+                .next()
+                .is_some_and(|n| n.contains('.'));
+            in_angle = !decimal_before;
         } else if !(c.is_ascii_digit() || c == '.' || is_minute_or_second(c)) {
             in_angle = false;
         }
@@ -87,12 +92,17 @@ pub(crate) fn cells(t: &str, line: usize) -> Vec<Cell> {
             c.is_whitespace()
                 || matches!(
                     c,
-                    ',' | ';' | '|' | '\t' | ':' | '=' | '(' | ')' | '[' | ']' | '~'
+                    ',' | ';' | '|' | '\t' | ':' | '=' | '(' | ')' | '[' | ']' | '~' | '/'
                 )
         })
         .filter(|s| !s.is_empty())
         .map(|s| {
-            let s = strip_sentence_stop(s);
+            // A CSV cell in quotes (`"J1"`); a closing `"` alone is a seconds mark.
+            let s = match s.strip_prefix('"') {
+                Some(inner) => inner.strip_suffix('"').unwrap_or(inner),
+                None => s,
+            };
+            let s = strip_marks_around(strip_sentence_stop(s));
             Cell {
                 text: s.to_owned(),
                 line,
@@ -227,6 +237,32 @@ fn dms_triplet(c: &[Cell]) -> bool {
         && s.parse::<f64>().is_ok_and(|s| s < 60.0)
 }
 
+/// Units and hemisphere or axis letters written on a coordinate: `4910100.00m`, `…米`,
+/// `4910100.00N`, `N4910100.00`, `X4910100.00`, `44°20′10.00″N`, `北纬44°20′10″`,
+/// `东经131.1`, `44.336111°` → the number or angle alone.
+fn strip_marks_around(s: &str) -> &str {
+    let body = s
+        .strip_prefix("北纬")
+        .or_else(|| s.strip_prefix("东经"))
+        .or_else(|| s.strip_prefix(['X', 'Y', 'N', 'E', 'x', 'y']))
+        .filter(|b| b.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(s);
+    let body = body
+        .strip_suffix("米")
+        .or_else(|| body.strip_suffix(['m', 'M', 'N', 'E']))
+        .filter(|b| {
+            b.ends_with(|c: char| {
+                c.is_ascii_digit() || matches!(c, '″' | '"' | '′' | '\'' | '°' | '秒')
+            })
+        })
+        .unwrap_or(body);
+    // `44.336111°`: decimal degrees with a degree sign.
+    match body.strip_suffix('°') {
+        Some(n) if n.contains('.') && n.chars().all(|c| c.is_ascii_digit() || c == '.') => n,
+        _ => body,
+    }
+}
+
 /// `37627453.22.` → `37627453.22`: a full stop after a number that already has its decimal
 /// point ends a sentence.
 fn strip_sentence_stop(s: &str) -> &str {
@@ -285,11 +321,11 @@ pub(crate) fn shape(s: &str) -> Shape {
     let total = s.chars().count();
     if (5..=13).contains(&digits)
         && digits * 2 >= total
-        && !s.ends_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars().any(|c| !c.is_ascii_digit() && c != '.')
         && s.chars()
-            .any(|c| !c.is_ascii_digit() && c != '.' && !matches!(c, '+' | '-'))
-        && s.chars().all(|c| c.is_ascii_graphic())
-        && !s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            .all(|c| c.is_ascii_digit() || ".*?？OolIxX×#".contains(c))
+        && !s.ends_with(|c: char| c.is_ascii_alphabetic())
+        && !s.starts_with(|c: char| c.is_ascii_alphabetic())
     {
         return Shape::Masked;
     }
@@ -322,6 +358,15 @@ pub(crate) fn shape(s: &str) -> Shape {
 fn label_like(w: &str) -> bool {
     // A prime marks a point added later (`2'`, `K1′`).
     let w = w.trim_end_matches(['\'', '′', '’']);
+    // `A`…`Z` (not X or Y), `①`…`⑳`, `Ⅰ`…`Ⅻ` alone.
+    let mut chars = w.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && (('A'..='Z').contains(&c) && !"XY".contains(c)
+            || ('\u{2460}'..='\u{2473}').contains(&c)
+            || ('\u{2160}'..='\u{216B}').contains(&c))
+    {
+        return true;
+    }
     let digits = w.chars().filter(char::is_ascii_digit).count();
     (1..=5).contains(&digits)
         && w.chars().count() <= 8
@@ -329,15 +374,62 @@ fn label_like(w: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '#'))
 }
 
-/// Natural sort key for labels: (text before the number, the number, the rest).
-pub(crate) fn label_key(l: &str) -> (String, u64, String) {
-    let start = l.find(|c: char| c.is_ascii_digit()).unwrap_or(l.len());
-    let digits: String = l[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    let rest = l[start + digits.len()..].to_owned();
-    (l[..start].to_owned(), digits.parse().unwrap_or(0), rest)
+/// A part of a label for natural sorting: numbers by value, text as text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum LabelPart {
+    Num(u64),
+    Text(String),
+}
+
+/// Natural sort key for labels: runs of digits by value, other runs as text (`J2` < `J10`,
+/// `1-2` < `1-10`, `K1-9` < `K1-10`).
+pub(crate) fn label_key(l: &str) -> Vec<LabelPart> {
+    let mut out = Vec::new();
+    let mut rest = l;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            out.push(LabelPart::Num(rest[..digits].parse().unwrap_or(u64::MAX)));
+            rest = &rest[digits..];
+        } else {
+            let text = rest.len() - rest.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
+            out.push(LabelPart::Text(rest[..text].to_owned()));
+            rest = &rest[text..];
+        }
+    }
+    out
+}
+
+/// A label's stem and running number: the label without its last run of digits (and without
+/// a trailing prime), and that number (`J12` → (`J`, 12); `1-4` → (`1-`, 4); `2'` → (``, 2)).
+/// Labels of one ring share a stem; a new stem (`B10` then `G1`, `1-4` then `2-1`) starts a
+/// new ring.
+pub(crate) fn label_stem(l: &str) -> (String, Option<u64>) {
+    let l = l.trim_end_matches(['\'', '′', '’']);
+    // A letter, circled number or Roman numeral alone counts by its place (`C` = 3, `③` = 3).
+    let mut chars = l.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        let n = match c {
+            'A'..='Z' => Some(c as u64 - 'A' as u64 + 1),
+            'a'..='z' => Some(c as u64 - 'a' as u64 + 1),
+            '\u{2460}'..='\u{2473}' => Some(c as u64 - 0x2460 + 1),
+            '\u{2160}'..='\u{216B}' => Some(c as u64 - 0x2160 + 1),
+            _ => None,
+        };
+        if n.is_some() {
+            return (String::new(), n);
+        }
+    }
+    let Some(end) = l.rfind(|c: char| c.is_ascii_digit()) else {
+        return (l.to_owned(), None);
+    };
+    let start = l[..=end]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + l[i..].chars().next().map_or(1, char::len_utf8));
+    (
+        format!("{}{}", &l[..start], &l[end + 1..]),
+        l[start..=end].parse().ok(),
+    )
 }
 
 #[cfg(test)]
@@ -371,6 +463,12 @@ mod tests {
         assert_eq!(c.len(), 3);
         assert_eq!(c[1].text, "83°00'48.281\"");
         assert!(label_key("J2") < label_key("J10"));
+        assert!(label_key("1-2") < label_key("1-10"));
+        assert!(label_key("1-12") < label_key("2-1"));
+        assert_eq!(label_stem("J12"), ("J".to_owned(), Some(12)));
+        assert_eq!(label_stem("1-4"), ("1-".to_owned(), Some(4)));
+        assert_eq!(label_stem("2'"), (String::new(), Some(2)));
+        assert_eq!(label_stem("1号"), ("号".to_owned(), Some(1)));
         // Primed labels, thousands groups, quoted Excel numbers, angles in plain parts.
         let c = cells("K1' 4910000.00 44420000.00", 1);
         assert_eq!((c[0].text.as_str(), c[0].shape), ("K1'", Shape::Label));
@@ -386,5 +484,28 @@ mod tests {
         assert_eq!(c[1].shape, Shape::Dms);
         assert_eq!(c[2].text, "44 24 00.00");
         assert_eq!(shape("0.0100"), Shape::Number);
+        assert_eq!(shape("0.0100Km2"), Shape::Text);
+        assert_eq!(shape("A"), Shape::Label);
+        assert_eq!(shape("③"), Shape::Label);
+        assert_eq!(shape("X"), Shape::Text);
+        for (line, want) in [
+            ("J4 4910100.00m 44420000.00m", "4910100.00"),
+            ("J4 N4910100.00 E44420000.00", "4910100.00"),
+            ("J4 X4910100.00 Y44420000.00", "4910100.00"),
+            ("\"J4\",\"4910100.00\",\"44420000.00\"", "4910100.00"),
+            ("J4 4910100.00/44420000.00", "4910100.00"),
+        ] {
+            let c = cells(line, 1);
+            assert_eq!((c.len(), c[1].text.as_str()), (3, want), "{line}");
+            assert_eq!(c[2].shape, Shape::PlaneY, "{line}");
+        }
+        let c = cells("1 44.336111° 131.100000", 1);
+        assert_eq!(
+            (c[1].text.as_str(), c[2].text.as_str()),
+            ("44.336111", "131.100000")
+        );
+        let c = cells("1 北纬44°20′10.00″ 东经131°06′00.00″E", 1);
+        assert_eq!(c[1].text, "44°20′10.00″");
+        assert_eq!(c[2].text, "131°06′00.00″");
     }
 }

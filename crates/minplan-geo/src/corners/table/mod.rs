@@ -353,6 +353,10 @@ struct Assembly {
     /// A page break or a repeated header since the last point: the ring goes on only if the
     /// next label follows the last one.
     soft_break: bool,
+    /// The last point had no label of its own (numbered by the reader).
+    last_auto: bool,
+    /// Some point so far had a label of its own.
+    any_label: bool,
     /// The header has a 标高 column: two numbers after a row's coordinates are the ring's
     /// elevation range.
     elevation_column: bool,
@@ -387,12 +391,22 @@ impl Assembly {
             .take()
             .or(self.ring_name.take())
             .unwrap_or_else(|| format!("第{}块", n + 1));
+        // `内圈（挖空）`, `扣除范围（不含）`: a ring taken out of the block before it.
+        let role = if !self.blocks.is_empty()
+            && ["内圈", "挖空", "扣除", "不含", "剔除"]
+                .iter()
+                .any(|w| name.contains(w))
+        {
+            RingRole::Hole
+        } else {
+            RingRole::Shell
+        };
         self.rings_done += 1;
         raw::push_ring(
             &mut self.blocks,
             RawRing {
                 name: Some(name),
-                role: RingRole::Shell,
+                role,
                 points: pts,
                 elevation: self.ring_elev.take(),
                 closure_required: false,
@@ -590,10 +604,29 @@ impl Assembly {
                     ));
                     continue;
                 }
-                self.push_point(p, row.segment.as_deref(), g.label.is_some(), multi);
+                self.push_point(
+                    p,
+                    row.segment.as_deref(),
+                    g.label.is_some(),
+                    multi,
+                    problems,
+                );
             }
         }
         self.trailing_figures(&row);
+        // `…,4,4910100.00,44420000.00，开采标高：+420m至+300m` (a licence's one line).
+        if let Some(at) = row
+            .trailing
+            .iter()
+            .position(|c| c.text.contains("标高") || c.text.contains("深度"))
+        {
+            let words: Vec<&str> = row.trailing[at..].iter().map(|c| c.text.as_str()).collect();
+            if let Some(Ok(e)) = super::elevation::elevation_in(&words.join(" "))
+                && self.ring_elev.is_none()
+            {
+                self.ring_elev = Some(e.range);
+            }
+        }
     }
 
     /// Numbers after a row's coordinates: the ring's area under a `面积(km²)` column, its
@@ -639,7 +672,14 @@ impl Assembly {
     }
 
     /// Starts a new ring when the point cannot belong to the current one, then adds it.
-    fn push_point(&mut self, mut p: RawPoint, segment: Option<&str>, labelled: bool, multi: bool) {
+    fn push_point(
+        &mut self,
+        mut p: RawPoint,
+        segment: Option<&str>,
+        labelled: bool,
+        multi: bool,
+        problems: &mut Vec<Problem>,
+    ) {
         if !labelled {
             // Rows of bare coordinates: numbered within the ring.
             let restart = !self.ring.is_empty() && (self.broke || self.soft_break || self.closed);
@@ -647,6 +687,17 @@ impl Assembly {
                 self.finish();
             }
             p.label = (self.ring.len() + 1).to_string();
+            if self.any_label {
+                problems.push(raw::point_problem(
+                    ProblemKind::MissingValue,
+                    Severity::Warning,
+                    p.line,
+                    &p.label,
+                    &format!("这一行没有点号，按在圈中的位置记为 {}，请核对", p.label),
+                ));
+            }
+        } else {
+            self.any_label = true;
         }
         let segment_changed = segment.is_some_and(|s| self.ring_segment.as_deref() != Some(s));
         let closes = self.ring.len() > 2
@@ -654,15 +705,19 @@ impl Assembly {
             && self.ring[0].x == p.x
             && self.ring[0].y == p.y;
         let repeats = !closes && self.ring_labels.contains(&p.label);
+        // The stem of the label (`J` of `J12`, `1-` of `1-4`): a new stem starts a new ring.
+        // Labels the reader numbered itself (rows without one) do not count.
+        let stem = |l: &str| cells::label_stem(l);
         let prefix_changed = labelled
+            && !self.last_auto
             && self
                 .ring
                 .last()
-                .is_some_and(|q| cells::label_key(&q.label).0 != cells::label_key(&p.label).0);
+                .is_some_and(|q| stem(&q.label).0 != stem(&p.label).0);
         let goes_on = labelled
             && self.ring.last().is_some_and(|q| {
-                let (a, b) = (cells::label_key(&q.label), cells::label_key(&p.label));
-                a.0 == b.0 && b.1 == a.1 + 1
+                let (a, b) = (stem(&q.label), stem(&p.label));
+                a.0 == b.0 && matches!((a.1, b.1), (Some(x), Some(y)) if y == x + 1)
             });
         let soft_end = self.soft_break && !goes_on;
         if !self.ring.is_empty()
@@ -684,6 +739,7 @@ impl Assembly {
             self.ring_elev = self.pending_elev.take();
         }
         self.broke = false;
+        self.last_auto = !labelled;
         self.multi |= multi;
         self.closed = closes;
         self.first_point_line = self.first_point_line.or(p.line);
@@ -738,10 +794,13 @@ impl Assembly {
                 // The other cell is missing: the point stays in the record, its missing value
                 // reported (a dropped point would shift every label after it).
                 let kind = self.pair_kind(&[g.coords[0].clone(), g.coords[0].clone()], offset);
+                let c = &g.coords[0];
                 let mut p = match kind {
-                    CoordKind::Plane => {
-                        raw::plane_point(&label, &g.coords[0].text, "", line, problems)
+                    // An 8-digit easting alone: the northing (X) is what is missing.
+                    CoordKind::Plane if c.shape == Shape::PlaneY => {
+                        raw::plane_point(&label, "", &c.text, line, problems)
                     }
+                    CoordKind::Plane => raw::plane_point(&label, &c.text, "", line, problems),
                     CoordKind::Geographic => {
                         let mut p = raw::plane_point(&label, &g.coords[0].text, "", line, problems);
                         p.x = dms::parse_angle(&g.coords[0].text, self.format).ok();
@@ -758,8 +817,13 @@ impl Assembly {
                     line,
                     &label,
                     &format!(
-                        "拐点 {label} 后有 {n} 个坐标“{}”，无法分成 X、Y 两列，未读取",
-                        quoted()
+                        "拐点 {label} 后有 {n} 个坐标“{}”，无法分成{}两列，未读取",
+                        quoted(),
+                        if self.kind == CoordKind::Geographic {
+                            "纬度、经度"
+                        } else {
+                            " X、Y "
+                        }
                     ),
                 ));
                 Vec::new()

@@ -25,13 +25,20 @@ pub(crate) struct Row {
 
 /// Splits cells into a row.
 pub(crate) fn split(cells: &[Cell]) -> Row {
-    // `X=4910000.00，Y=44420000.00`: the axis names before coordinates are not cells.
+    // `X=4910000.00，Y=44420000.00`, `B=44°24′ L=131°06′`: axis names before coordinates are
+    // not cells (two of them on the row; one alone may be a label, `B 4910000.00 …`).
+    let before_coord = |i: usize, c: &Cell| {
+        axis_name(&c.text) && cells.get(i + 1).is_some_and(|n| n.shape.is_coord())
+    };
+    let axes = cells
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| before_coord(*i, c))
+        .count();
     let cells: Vec<Cell> = cells
         .iter()
         .enumerate()
-        .filter(|(i, c)| {
-            !(axis_name(&c.text) && cells.get(i + 1).is_some_and(|n| n.shape.is_coord()))
-        })
+        .filter(|(i, c)| axes < 2 || !before_coord(*i, c))
         .map(|(_, c)| c.clone())
         .collect();
     let mut row = Row::default();
@@ -65,6 +72,15 @@ pub(crate) fn split(cells: &[Cell]) -> Row {
         i += 1;
     }
     row.segment = segment_name(&prefix);
+    // `4910000.00 44420000.00 J1` under `X Y 点号`: the label after the coordinates.
+    if let ([g], Some(first)) = (row.groups.as_mut_slice(), row.trailing.first())
+        && g.label.is_none()
+        && g.coords.len() == 2
+        && first.shape == Shape::Label
+    {
+        g.label = Some(first.clone());
+        row.trailing.remove(0);
+    }
     row
 }
 
