@@ -361,7 +361,7 @@ fn label_like(w: &str) -> bool {
     // `A`…`Z` (not X or Y), `①`…`⑳`, `Ⅰ`…`Ⅻ` alone.
     let mut chars = w.chars();
     if let (Some(c), None) = (chars.next(), chars.next())
-        && (('A'..='Z').contains(&c) && !"XY".contains(c)
+        && (c.is_ascii_uppercase() && !"XY".contains(c)
             || ('\u{2460}'..='\u{2473}').contains(&c)
             || ('\u{2160}'..='\u{216B}').contains(&c))
     {
