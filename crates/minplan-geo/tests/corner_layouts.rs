@@ -763,3 +763,28 @@ fn a_licence_one_liner_with_its_elevation() {
     let e = r.blocks[0].rings[0].elevation.unwrap();
     assert_eq!((e.top_m, e.bottom_m), (420.0, 300.0));
 }
+
+#[test]
+fn stated_figures_in_the_other_ways_notices_write_them() {
+    let rows = square_rows(["J1", "J2", "J3", "J4"], " ");
+    for (line, km2) in [
+        ("矿区面积：0.5000Km²", 0.5),
+        ("矿区面积0.5000 KM2", 0.5),
+        ("矿区面积：0.5000k㎡", 0.5),
+        ("矿区面积（平方公里）：0.5000", 0.5),
+        ("矿区面积(km²)：0.5000", 0.5),
+        ("矿区面积：0.5000（平方公里）", 0.5),
+        ("面　积：0.5000平方公里", 0.5),
+    ] {
+        let r = parse_str(&format!("2000国家大地坐标系，{line}\n{rows}"), &ParseOptions::default());
+        assert_eq!(r.stated.areas.len(), 1, "{line}");
+        assert_eq!(r.stated.areas[0].km2, km2, "{line}");
+        assert!(kinds(&r).contains(&ProblemKind::StatedFigureMismatch), "{line}");
+    }
+    for line in ["由5个界址点圈定", "共5个坐标点", "拐点5个", "拐点数：5"] {
+        let r = parse_str(&format!("2000国家大地坐标系，{line}\n{rows}"), &ParseOptions::default());
+        assert_eq!(r.stated.point_counts.len(), 1, "{line}");
+        assert_eq!(r.stated.point_counts[0].points, 5, "{line}");
+        assert!(r.has_errors(), "{line}");
+    }
+}

@@ -108,6 +108,22 @@ const UNITS: [(&str, f64); 13] = [
     ("亩", 1.0 / 1500.0),
 ];
 
+/// The area unit at the start of `s` (ASCII letters in any case: `Km²`, `KM2`), with its
+/// length in bytes and its size in km².
+fn unit_at(s: &str) -> Option<(usize, f64)> {
+    const MORE: [(&str, f64); 4] = [("k㎡", 1.0), ("km^2", 1.0), ("平方km", 1.0), ("ha", 0.01)];
+    let lower = s
+        .char_indices()
+        .take(8)
+        .map(|(_, c)| c.to_ascii_lowercase())
+        .collect::<String>();
+    UNITS
+        .iter()
+        .chain(MORE.iter())
+        .find(|(u, _)| lower.starts_with(u))
+        .map(|(u, size)| (u.len(), *size))
+}
+
 /// The unit of a table's area column header (`面积(㎞2)`, `面积（公顷）`), in km² per unit;
 /// `None` when the header is not an area column with a unit.
 pub(crate) fn area_column_unit(header: &str) -> Option<f64> {
@@ -221,6 +237,14 @@ fn of_the_area(before: &str) -> bool {
 pub fn find(input: &str) -> StatedFigures {
     let mut out = StatedFigures::default();
     for (i, line) in input.lines().enumerate() {
+        // `面　积` in forms (the ideographic space is a space by now).
+        let spaced;
+        let line = if line.contains("面 积") {
+            spaced = line.replace("面 积", "面积");
+            spaced.as_str()
+        } else {
+            line
+        };
         let mut rest = line;
         while let Some(at) = rest.find("面积") {
             let before = &rest[..at];
@@ -230,19 +254,33 @@ pub fn find(input: &str) -> StatedFigures {
                 continue;
             }
             let start = after.trim_start_matches(filler);
+            // The unit may come first, in brackets: `面积(平方公里):0.5000`, `面积(km²):0.5`.
+            let (unit_first, start) = match unit_at(start) {
+                Some((len, size)) => (Some(size), start[len..].trim_start_matches(filler)),
+                None => (None, start),
+            };
             let Some((number, tail)) = leading_number(start) else {
                 continue;
             };
             let tail = tail.trim_start();
-            let Some((unit, size)) = UNITS.iter().find(|(u, _)| tail.starts_with(u)) else {
-                continue;
+            // … or after the number, bare or in brackets: `0.5000平方公里`, `0.5000(平方公里)`.
+            let unit_after = unit_at(tail).map(|(len, size)| (0, len, size)).or_else(|| {
+                let inner = tail.strip_prefix('(')?;
+                let (len, size) = unit_at(inner)?;
+                let close = usize::from(inner[len..].starts_with(')'));
+                Some((1, len + close, size))
+            });
+            let (size, end) = match (unit_first, unit_after) {
+                (_, Some((skip, len, size))) => (size, tail.len() - skip - len),
+                (Some(size), None) => (size, tail.len()),
+                (None, None) => continue,
             };
             let Ok(value) = number.parse::<f64>() else {
                 continue;
             };
             let decimals = number.split('.').nth(1).map_or(0, str::len);
             let written_from = line.len() - after.len();
-            let written_to = line.len() - tail.len() + unit.len();
+            let written_to = line.len() - end;
             out.areas.push(StatedArea {
                 as_written: line[written_from..written_to]
                     .trim_start_matches(|c: char| filler(c) && c != '约')
@@ -255,28 +293,56 @@ pub fn find(input: &str) -> StatedFigures {
                 agreement: None,
             });
         }
+        counts(line, i + 1, &mut out.point_counts);
+    }
+    out
+}
+
+/// `N个拐点`, `N个界址点`, `N个坐标点`, `拐点N个`, `拐点数:N` on one line.
+fn counts(line: &str, line_no: usize, out: &mut Vec<StatedCount>) {
+    let numeral = |c: char| c.is_ascii_digit() || "零一二两三四五六七八九十百千".contains(c);
+    for word in ["个拐点", "个界址点", "个坐标点"] {
         let mut rest = line;
-        while let Some(at) = rest.find("个拐点") {
+        while let Some(at) = rest.find(word) {
             let before = rest[..at].trim_end();
             let digits: String = before
                 .chars()
                 .rev()
-                .take_while(|c| c.is_ascii_digit() || "零一二两三四五六七八九十百千".contains(*c))
+                .take_while(|c| numeral(*c))
                 .collect::<Vec<_>>()
                 .into_iter()
                 .rev()
                 .collect();
             if let Some(n) = count_number(&digits) {
-                out.point_counts.push(StatedCount {
+                out.push(StatedCount {
                     agrees: None,
                     points: n,
-                    line: i + 1,
+                    line: line_no,
                 });
             }
-            rest = &rest[at + "个拐点".len()..];
+            rest = &rest[at + word.len()..];
         }
     }
-    out
+    for word in ["拐点数", "拐点"] {
+        if let Some(at) = line.find(word) {
+            let after = line[at + word.len()..].trim_start_matches(filler);
+            let digits: String = after.chars().take_while(|c| numeral(*c)).collect();
+            let tail = &after[digits.len()..];
+            let counted = word == "拐点数" || tail.trim_start().starts_with('个');
+            if counted
+                && !digits.is_empty()
+                && let Some(n) = count_number(&digits)
+                && !out.iter().any(|c| c.line == line_no && c.points == n)
+            {
+                out.push(StatedCount {
+                    agrees: None,
+                    points: n,
+                    line: line_no,
+                });
+            }
+            break;
+        }
+    }
 }
 
 /// Points read: distinct labels per ring, summed (a table that repeats its first point to
