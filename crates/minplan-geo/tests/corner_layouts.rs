@@ -3,7 +3,9 @@
 //! and problems. Squares of 100 m × 100 m (10 000 m² in the Gauss plane) keep the expected
 //! areas exact.
 
-use minplan_geo::corners::{CornerReport, Datum, Layout, ParseOptions, ProblemKind, parse_str};
+use minplan_geo::corners::{
+    Agreement, CornerReport, Datum, Layout, ParseOptions, ProblemKind, Severity, parse_str,
+};
 
 fn rings(r: &CornerReport) -> Vec<(String, Vec<String>)> {
     r.blocks
@@ -776,15 +778,80 @@ fn stated_figures_in_the_other_ways_notices_write_them() {
         ("矿区面积：0.5000（平方公里）", 0.5),
         ("面　积：0.5000平方公里", 0.5),
     ] {
-        let r = parse_str(&format!("2000国家大地坐标系，{line}\n{rows}"), &ParseOptions::default());
+        let r = parse_str(
+            &format!("2000国家大地坐标系，{line}\n{rows}"),
+            &ParseOptions::default(),
+        );
         assert_eq!(r.stated.areas.len(), 1, "{line}");
         assert_eq!(r.stated.areas[0].km2, km2, "{line}");
-        assert!(kinds(&r).contains(&ProblemKind::StatedFigureMismatch), "{line}");
+        assert!(
+            kinds(&r).contains(&ProblemKind::StatedFigureMismatch),
+            "{line}"
+        );
     }
     for line in ["由5个界址点圈定", "共5个坐标点", "拐点5个", "拐点数：5"] {
-        let r = parse_str(&format!("2000国家大地坐标系，{line}\n{rows}"), &ParseOptions::default());
+        let r = parse_str(
+            &format!("2000国家大地坐标系，{line}\n{rows}"),
+            &ParseOptions::default(),
+        );
         assert_eq!(r.stated.point_counts.len(), 1, "{line}");
         assert_eq!(r.stated.point_counts[0].points, 5, "{line}");
         assert!(r.has_errors(), "{line}");
     }
+}
+
+#[test]
+fn each_part_is_checked_against_its_own_block_and_every_whole_figure_counts() {
+    let small = square_rows(["1", "2", "3", "4"], " ");
+    // A 100 m × 200 m block: 0.0200 km².
+    let big = "1 4911000.00 44420000.00\n2 4911000.00 44420200.00\n3 4911100.00 44420200.00\n\
+4 4911100.00 44420000.00\n";
+    let t = |a: &str, b: &str| {
+        format!(
+            "2000国家大地坐标系\n一号矿段（由4个拐点圈定，面积{a}平方公里）\n{small}二号矿段（由4个拐点圈定，面积{b}平方公里）\n{big}"
+        )
+    };
+    let r = parse_str(&t("0.0100", "0.0200"), &ParseOptions::default());
+    assert!(!r.has_errors(), "{:#?}", r.problems);
+    let names: Vec<&str> = r.blocks.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names, ["一号矿段", "二号矿段"]);
+    assert!(
+        r.stated
+            .areas
+            .iter()
+            .all(|a| a.agreement == Some(Agreement::Matches))
+    );
+    let r = parse_str(&t("0.0200", "0.0100"), &ParseOptions::default());
+    let bad: Vec<_> = r
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::StatedFigureMismatch && p.severity == Severity::Error)
+        .filter_map(|p| p.ring.as_deref())
+        .collect();
+    assert_eq!(bad, ["一号矿段", "二号矿段"], "{:#?}", r.problems);
+
+    // A wrong figure beside a right one about the whole: an error, not a pass.
+    let r = parse_str(
+        &format!("2000国家大地坐标系\n矿区面积0.0100平方公里\n出让面积0.5000平方公里\n{small}"),
+        &ParseOptions::default(),
+    );
+    let bad: Vec<_> = r
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::StatedFigureMismatch)
+        .collect();
+    assert_eq!(bad.len(), 1, "{:#?}", r.problems);
+    assert_eq!(bad[0].line, Some(3));
+    // A part nobody can find among the blocks: said, not judged.
+    let r = parse_str(
+        &format!("2000国家大地坐标系，其中三号矿段面积0.0100平方公里\n{small}"),
+        &ParseOptions::default(),
+    );
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::StatedFigureMismatch)
+        .expect("said");
+    assert_eq!(p.severity, Severity::Warning);
+    assert!(p.message.contains("没有“三号矿段”"), "{}", p.message);
 }

@@ -108,6 +108,27 @@ const UNITS: [(&str, f64); 13] = [
     ("亩", 1.0 / 1500.0),
 ];
 
+/// Words that end the name of a part of a mining area (矿段, 采区…), not the whole (矿区).
+const PART_WORDS: [&str; 8] = [
+    "矿段", "采区", "块段", "区块", "矿体", "井田", "分区", "采场",
+];
+
+/// The name of a part of the area a line or clause is about: `一号矿段（由4个拐点圈定…`,
+/// `其中二号采区面积…` → `一号矿段`, `二号采区`; `None` for the whole (`矿区面积…`).
+pub(crate) fn part_name(text: &str) -> Option<String> {
+    let head = text
+        .trim_start()
+        .trim_start_matches("其中")
+        .trim_start_matches(|c: char| c.is_whitespace() || ",、:".contains(c));
+    let end = PART_WORDS
+        .iter()
+        .filter_map(|w| head.find(w).map(|i| i + w.len()))
+        .min()?;
+    let name = head[..end].trim();
+    (name.chars().count() <= 12 && !name.contains(['(', ')', ',', ':', '.']))
+        .then(|| name.to_owned())
+}
+
 /// The area unit at the start of `s` (ASCII letters in any case: `Km²`, `KM2`), with its
 /// length in bytes and its size in km².
 fn unit_at(s: &str) -> Option<(usize, f64)> {
@@ -281,6 +302,13 @@ pub fn find(input: &str) -> StatedFigures {
             let decimals = number.split('.').nth(1).map_or(0, str::len);
             let written_from = line.len() - after.len();
             let written_to = line.len() - end;
+            // A figure about a named part (`一号矿段…面积…`, `其中二号采区面积…`): the clause
+            // before 面积, else the start of the line.
+            let clause = before
+                .rsplit([',', ';', '.', '，', '；', '。'])
+                .next()
+                .unwrap_or(before);
+            let block = part_name(clause).or_else(|| part_name(line));
             out.areas.push(StatedArea {
                 as_written: line[written_from..written_to]
                     .trim_start_matches(|c: char| filler(c) && c != '约')
@@ -289,7 +317,7 @@ pub fn find(input: &str) -> StatedFigures {
                 km2: value * size,
                 rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * size,
                 line: i + 1,
-                block: None,
+                block,
                 agreement: None,
             });
         }
@@ -611,53 +639,65 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
             );
         }
     }
+    // The whole: every figure about the whole area must agree with the reading (or, several
+    // figures, their sum).
+    let areas = report.areas.as_ref();
     let whole: Vec<&StatedArea> = stated.areas.iter().filter(|a| a.block.is_none()).collect();
-    let mut whole_agreement: Vec<Agreement> = Vec::new();
-    if let Some(&first) = whole.first() {
-        let areas = report.areas.as_ref();
-        let each: Vec<AreaComparison> = whole.iter().map(|a| compare_area(a, areas)).collect();
-        let sum_matches = whole.len() > 1 && {
-            let sum = StatedArea {
-                as_written: String::new(),
-                km2: whole.iter().map(|a| a.km2).sum(),
-                rounding_km2: whole.iter().map(|a| a.rounding_km2).sum(),
-                line: first.line,
-                block: None,
-                agreement: None,
-            };
-            compare_area(&sum, areas) == AreaComparison::Matches
+    let each: Vec<AreaComparison> = whole.iter().map(|a| compare_area(a, areas)).collect();
+    let sum_matches = whole.len() > 1 && {
+        let sum = StatedArea {
+            as_written: String::new(),
+            km2: whole.iter().map(|a| a.km2).sum(),
+            rounding_km2: whole.iter().map(|a| a.rounding_km2).sum(),
+            line: whole[0].line,
+            block: None,
+            agreement: None,
         };
-        // A figure that does not give the whole area while another (or their sum) does is
-        // about a part nobody named: it cannot be judged, it is not an error.
-        let settled = sum_matches || each.contains(&AreaComparison::Matches);
-        whole_agreement = each
-            .iter()
-            .map(|c| match (sum_matches, settled, c) {
-                (true, _, _) => Agreement::Matches,
-                (false, true, AreaComparison::Matches) => Agreement::Matches,
-                (false, true, _) => Agreement::NotComparable,
-                (false, false, c) => Agreement::from(c),
-            })
-            .collect();
-        if !settled {
-            let (a, c) = whole
-                .iter()
-                .copied()
-                .zip(&each)
-                .find(|(_, c)| matches!(c, AreaComparison::MatchesPlaneOnly { .. }))
-                .unwrap_or((first, &each[0]));
-            if let Some(p) = c.problem(a, &format!("第{}行说明面积", a.line)) {
-                problems.push(p.at_line(Some(a.line)));
-            }
+        compare_area(&sum, areas) == AreaComparison::Matches
+    };
+    for (a, c) in whole.iter().zip(&each) {
+        if sum_matches {
+            continue;
+        }
+        if let Some(p) = c.problem(a, &format!("第{}行说明面积", a.line)) {
+            problems.push(p.at_line(Some(a.line)));
         }
     }
+    let whole_agreement: Vec<Agreement> = each
+        .iter()
+        .map(|c| {
+            if sum_matches {
+                Agreement::Matches
+            } else {
+                Agreement::from(c)
+            }
+        })
+        .collect();
     let mut whole_agreement = whole_agreement.into_iter();
     for a in stated.areas.iter_mut().filter(|a| a.block.is_none()) {
         a.agreement = whole_agreement.next();
     }
-    // Each block against its own stated area.
+    // Each part against the block of its name.
+    let names: Vec<String> = report.blocks.iter().map(|b| b.name.clone()).collect();
     for a in stated.areas.iter_mut().filter(|a| a.block.is_some()) {
-        let name = a.block.as_deref().unwrap_or_default();
+        let name = a.block.clone().unwrap_or_default();
+        if !names.contains(&name) {
+            a.agreement = Some(Agreement::NotComparable);
+            problems.push(
+                Problem::new(
+                    ProblemKind::StatedFigureMismatch,
+                    Severity::Warning,
+                    format!(
+                        "第{}行说明“{name}”的面积“{}”，读到的块段中没有“{name}”（块段：{}），无法核对",
+                        a.line,
+                        a.as_written,
+                        names.join("、")
+                    ),
+                )
+                .at_line(Some(a.line)),
+            );
+            continue;
+        }
         let block_areas = report.areas.as_ref().and_then(|all| {
             all.blocks.iter().find(|b| b.name == name).map(|b| Areas {
                 plane_m2: b.plane_m2,

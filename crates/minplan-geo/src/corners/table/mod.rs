@@ -553,6 +553,9 @@ impl Assembly {
             && !name.contains(['.', ':'])
         {
             self.pending_name = Some((name, line));
+        } else if let Some(part) = stated::part_name(t) {
+            // `一号矿段（由4个拐点圈定，面积0.0100平方公里）`: the part the next block is.
+            self.pending_name = Some((part, line));
         } else if self.inside_table(line) {
             problems.push(unreadable_text(line, t));
         }
