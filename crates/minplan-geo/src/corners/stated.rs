@@ -258,6 +258,10 @@ fn of_the_area(before: &str) -> bool {
 pub fn find(input: &str) -> StatedFigures {
     let mut out = StatedFigures::default();
     for (i, line) in input.lines().enumerate() {
+        // Every word looked for is Chinese: a line of ASCII (a point row) states nothing.
+        if line.is_ascii() {
+            continue;
+        }
         // `面　积` in forms (the ideographic space is a space by now).
         let spaced;
         let line = if line.contains("面 积") {
