@@ -237,3 +237,25 @@ fn liaoning_still_gives_its_published_area() {
         );
     }
 }
+
+/// Every number of every real notice is accounted for by the reader itself (the last guard of
+/// `parse_str` never has to step in), whatever else is wrong with the notice.
+#[test]
+fn the_reader_accounts_for_every_number_of_every_real_notice() {
+    for name in [
+        "linhai_hongchi_2017",
+        "jinghe_heishantou_exploration_2023",
+        "xingan_tuquan_exploration_2008",
+        "maozu_lead_zinc_masked_2024",
+        "liaoning_haicheng_paolou_2025-54",
+    ] {
+        let (r, _) = load(name, &ParseOptions::default());
+        let late: Vec<&str> = r
+            .problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::UnaccountedNumber)
+            .map(|p| p.message.as_str())
+            .collect();
+        assert!(late.is_empty(), "{name}: {late:?}");
+    }
+}

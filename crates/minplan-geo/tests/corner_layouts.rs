@@ -855,3 +855,28 @@ fn each_part_is_checked_against_its_own_block_and_every_whole_figure_counts() {
     assert_eq!(p.severity, Severity::Warning);
     assert!(p.message.contains("没有“三号矿段”"), "{}", p.message);
 }
+
+#[test]
+fn numbers_in_prose_are_not_corners_and_partial_readings_are_not_judged() {
+    let rows = square_rows(["J1", "J2", "J3", "J4"], " ");
+    let t = format!(
+        "来源：https://www.linhai.gov.cn/art/2017/3/31/art_1476008_17125191.html\n2000国家大地坐标系\n{rows}联系电话：3921234\n"
+    );
+    clean_square(&t);
+    // Two points masked: the area of the other two cannot judge the stated figure.
+    let masked =
+        rows.replacen("4910000.00", "49**000.00", 1)
+            .replacen("44420100.00", "444201**.00", 1);
+    let r = parse_str(
+        &format!("2000国家大地坐标系，矿区面积0.0100平方公里\n{masked}"),
+        &ParseOptions::default(),
+    );
+    assert_eq!(r.stated.areas[0].agreement, Some(Agreement::NotComparable));
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::StatedFigureMismatch)
+        .unwrap();
+    assert_eq!(p.severity, Severity::Warning);
+    assert!(p.message.contains("有拐点未能读取"), "{}", p.message);
+}

@@ -389,7 +389,7 @@ fn missing_prefix_needs_a_zone() {
 fn datum_refuses_to_guess_and_says_what_to_supply() {
     let r = read("suifenhe_no_datum.txt", &ParseOptions::default());
     let p = problem(&r, ProblemKind::DatumNotStated);
-    assert!(p.message.contains("--datum cgcs2000"));
+    assert!(p.message.contains("注明坐标系") && p.message.contains("检查时指定坐标系"));
     assert!(r.areas.is_none());
     let ok = read(
         "suifenhe_no_datum.txt",

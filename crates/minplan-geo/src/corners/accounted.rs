@@ -95,6 +95,12 @@ struct Token {
     after_dash: bool,
 }
 
+/// A character that makes a number part of a word, a code or an address (`J12`,
+/// `art_1476008_17125191.html`, `?id=4507088`): letters, `_`, `/`, `%`, `=`, `?`, `&`, `#`.
+fn glue_char(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, '_' | '/' | '%' | '=' | '?' | '&' | '#')
+}
+
 /// The tokens of one normalised line (see the module documentation).
 fn tokens(line: &str) -> Vec<Token> {
     let chars: Vec<char> = line.chars().collect();
@@ -128,8 +134,7 @@ fn tokens(line: &str) -> Vec<Token> {
         }
         let before = start.checked_sub(1).map(|k| chars[k]);
         let after = chars.get(i).copied();
-        let glued_to_letter = before.is_some_and(|c| c.is_ascii_alphabetic())
-            || after.is_some_and(|c| c.is_ascii_alphabetic());
+        let glued_to_letter = before.is_some_and(glue_char) || after.is_some_and(glue_char);
         let after_dash = before == Some('-')
             && start
                 .checked_sub(2)
@@ -196,6 +201,15 @@ fn decimal_degrees(t: &str) -> bool {
         && dec.len() >= 4
         && int.chars().chain(dec.chars()).all(|c| c.is_ascii_digit())
         && t.parse::<f64>().is_ok_and(|v| (3.0..=136.0).contains(&v))
+}
+
+/// One whole number alone on a line (`联系电话：3921234`, a 7-digit code) is not a corner:
+/// coordinates come in pairs, and a lone one with no decimals is something else.
+fn lone_integer_dropped(tokens: Vec<&str>) -> Vec<&str> {
+    match tokens.as_slice() {
+        [t] if t.bytes().all(|b| b.is_ascii_digit()) => Vec::new(),
+        _ => tokens,
+    }
 }
 
 /// A number glued to a letter (`4910100.00m`, `N4910100.00`, `X4910100.00`) is still a
@@ -276,7 +290,7 @@ fn shaped_in_normalized(line: &str) -> Vec<String> {
 /// [`shaped_in_normalized`] for an ASCII line without `'` or `"` (so without angle marks),
 /// calling `f` with each coordinate-shaped token; the same rules as [`tokens`], [`trim_token`]
 /// and [`shaped`] (checked against them in the tests).
-fn plain_ascii_shaped(line: &str, mut f: impl FnMut(&str)) {
+fn plain_ascii_shaped<'a>(line: &'a str, mut f: impl FnMut(&'a str)) {
     let b = line.as_bytes();
     let run = |c: u8| c.is_ascii_digit() || c == b'.' || c == b'*';
     let mut i = 0;
@@ -291,8 +305,8 @@ fn plain_ascii_shaped(line: &str, mut f: impl FnMut(&str)) {
         }
         let before = start.checked_sub(1).map(|k| b[k]);
         let after = b.get(i).copied();
-        let glued = before.is_some_and(|c| c.is_ascii_alphabetic())
-            || after.is_some_and(|c| c.is_ascii_alphabetic());
+        let glued = before.is_some_and(|c| glue_char(c as char))
+            || after.is_some_and(|c| glue_char(c as char));
         let after_dash = before == Some(b'-') && start >= 2 && b[start - 2].is_ascii_digit();
         // Nothing shorter than 6 characters is coordinate-shaped (`1234.5` at least).
         if i - start < 6 {
@@ -448,19 +462,26 @@ pub(crate) fn unaccounted_normalized(
         if line.is_ascii() && !line.contains(['\'', '"']) {
             // Fast path (no angle marks possible): the same tokens as `tokens`, without
             // allocating for the numbers that are accounted for.
-            plain_ascii_shaped(line, |t| {
+            let mut found: Vec<&str> = Vec::new();
+            plain_ascii_shaped(line, |t| found.push(t));
+            for t in lone_integer_dropped(found) {
                 if !account(t) {
                     out.push(Unaccounted {
                         line: n,
                         text: t.to_owned(),
                     });
                 }
-            });
+            }
             continue;
         }
-        for t in shaped_in_normalized(line) {
-            if !account(&t) {
-                out.push(Unaccounted { line: n, text: t });
+        let found = shaped_in_normalized(line);
+        let kept: Vec<&str> = lone_integer_dropped(found.iter().map(String::as_str).collect());
+        for t in kept {
+            if !account(t) {
+                out.push(Unaccounted {
+                    line: n,
+                    text: t.to_owned(),
+                });
             }
         }
     }

@@ -98,7 +98,7 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
         datum = Some(Datum::Wgs84);
         basis.push("坐标系：WGS 84 经纬度（GeoJSON 未带 crs 成员，按 RFC 7946）".to_owned());
     }
-    let supply = "请在文件中注明坐标系（如“2000国家大地坐标系”或 EPSG:4532），或用 --datum cgcs2000 / --crs 4532 指定";
+    let supply = "请在文件中注明坐标系（如“2000国家大地坐标系”或 EPSG:4532），或在检查时指定坐标系";
     match datum {
         Some(Datum::Cgcs2000) => official = true,
         Some(Datum::Wgs84) if raw.rfc7946 && stated.is_none() => {
@@ -106,7 +106,7 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
             problems.push(Problem::new(
                 ProblemKind::DatumNotCgcs2000,
                 Severity::Warning,
-                "GeoJSON 按 RFC 7946 为 WGS 84 经纬度；WGS 84 与 CGCS2000 相差厘米级，已按 CGCS2000 计算面积。若数据本为 CGCS2000，请用 --datum cgcs2000 说明",
+                "GeoJSON 按 RFC 7946 为 WGS 84 经纬度；WGS 84 与 CGCS2000 相差厘米级，按 CGCS2000 处理。若数据本为 CGCS2000，请在检查时指定“2000国家大地坐标系”",
             ));
         }
         Some(d) => problems.push(
@@ -745,7 +745,7 @@ fn plane(
                 ProblemKind::ZonePrefixMissing,
                 Severity::Warning,
                 format!(
-                    "Y 坐标不含带号；按规划区域“{}”的默认投影带第 {} 带计算，请核对（可用 --zone 指定）",
+                    "Y 坐标不含带号；按规划区域“{}”的默认投影带第 {} 带计算，请核对（可在检查时指定投影带）",
                     opts.region.as_ref().map(|r| r.name.as_str()).unwrap_or_default(),
                     rz.zone
                 ),
@@ -758,7 +758,7 @@ fn plane(
                 Problem::new(
                     ProblemKind::ZonePrefixMissing,
                     Severity::Error,
-                    "Y 坐标不含带号，无法确定投影带，不予猜测。请用 --zone（如 --zone 44）指定，或在文件中注明带号",
+                    "Y 坐标不含带号，无法确定投影带，不予猜测。请在文件中注明带号（如“第44带”），或在检查时指定投影带",
                 )
                 .with_points(all_labels(raw)),
             );

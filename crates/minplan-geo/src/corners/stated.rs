@@ -595,6 +595,10 @@ fn without_thousands_commas(s: &str) -> String {
 /// areas of `report` by [`compare_area`], and adds its problem (named `申报面积`) to the
 /// report's problems, errors first. Returns the comparison.
 pub fn check_declared_area(stated: &StatedArea, report: &mut CornerReport) -> AreaComparison {
+    if incomplete(report) {
+        report.problems.push(not_judged(stated, "申报面积"));
+        return AreaComparison::NotComparable;
+    }
     let comparison = compare_area(stated, report.areas.as_ref());
     if let Some(p) = comparison.problem(stated, "申报面积") {
         report.problems.push(p);
@@ -603,6 +607,28 @@ pub fn check_declared_area(stated: &StatedArea, report: &mut CornerReport) -> Ar
             .sort_by_key(|p| std::cmp::Reverse(p.severity));
     }
     comparison
+}
+
+/// Whether some point of the reading could not be read (its area would be partial).
+fn incomplete(report: &CornerReport) -> bool {
+    report
+        .blocks
+        .iter()
+        .flat_map(|b| &b.rings)
+        .flat_map(|r| &r.points)
+        .any(|p| !p.is_readable())
+}
+
+/// The warning for a figure that cannot be judged because points could not be read.
+fn not_judged(a: &StatedArea, subject: &str) -> Problem {
+    Problem::new(
+        ProblemKind::StatedFigureMismatch,
+        Severity::Warning,
+        format!(
+            "{subject}“{}”：有拐点未能读取（见上），按读到的拐点算出的面积不全，无法核对",
+            a.as_written
+        ),
+    )
 }
 
 /// Compares what `report` read with what `input` states and adds a problem for each
@@ -642,6 +668,19 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
                 .at_line(Some(c.line)),
             );
         }
+    }
+    // A reading with unreadable points has a partial area: no figure can be judged by it.
+    if incomplete(report) && !stated.areas.is_empty() {
+        for a in &mut stated.areas {
+            a.agreement = Some(Agreement::NotComparable);
+            problems.push(not_judged(a, &format!("第{}行说明面积", a.line)).at_line(Some(a.line)));
+        }
+        report.problems.extend(problems);
+        report
+            .problems
+            .sort_by_key(|p| std::cmp::Reverse(p.severity));
+        report.stated = stated;
+        return;
     }
     // The whole: every figure about the whole area must agree with the reading (or, several
     // figures, their sum).

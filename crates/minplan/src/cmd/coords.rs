@@ -241,6 +241,22 @@ fn print_human(file: &std::path::Path, r: &CornerReport) {
                 p.message
             );
         }
+        // What the command line offers for what the file does not say.
+        use corners::ProblemKind;
+        if r.problems.iter().any(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::DatumNotStated | ProblemKind::DatumNotCgcs2000
+            )
+        }) {
+            println!("  （命令行：--datum cgcs2000 或 --crs 4532 指定坐标系）");
+        }
+        if r.problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::ZonePrefixMissing)
+        {
+            println!("  （命令行：--zone 44 指定投影带，--zone-width 3|6 指定分带）");
+        }
     }
     println!();
     match &r.areas {

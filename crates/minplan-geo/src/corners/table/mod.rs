@@ -204,7 +204,11 @@ fn items(lines: &[&str], hints: &mut text::Hints) -> Vec<Item> {
             continue;
         }
         flush(&mut stream, &mut out);
-        if cs.iter().any(|c| c.shape.is_coord()) {
+        // One whole number among words (`联系电话：3921234`) is not a point row.
+        let coords: Vec<&Cell> = cs.iter().filter(|c| c.shape.is_coord()).collect();
+        let lone_integer = matches!(coords.as_slice(), [c] if c.text.bytes().all(|b| b.is_ascii_digit()))
+            && !cs.iter().any(|c| c.shape == Shape::Label);
+        if !coords.is_empty() && !lone_integer {
             out.push(Item::Row(cs));
         } else {
             out.push(Item::Other(line, t.to_owned(), cs));
