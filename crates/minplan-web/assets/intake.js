@@ -61,9 +61,56 @@
         return { cls: p.severity === 'warning' ? 'problem-warning' : 'problem-error', cells: [p.severity_label || '错误', p.message, (p.points || []).join('、')] };
       })));
     }
-    panel.appendChild(table('corner-points', ['圈', '来源行', '点号', 'X（录入）', 'Y（录入）', '经纬度'], (c.points_lonlat || []).map(function (p) {
-      return { cells: [p.ring, linesWords(p.source_lines || []), p.label, p.x_text, p.y_text, p.lon.toFixed(6) + '°, ' + p.lat.toFixed(6) + '°'] };
+    const stated = statedWords(c);
+    if (stated.length) {
+      const ul = el('ul', 'plain');
+      ul.id = 'corner-stated';
+      stated.forEach(function (s) { ul.appendChild(el('li', null, s)); });
+      panel.appendChild(ul);
+    }
+    const heads = c.geographic ? ['纬度（录入）', '经度（录入）'] : ['X（录入）', 'Y（录入）'];
+    panel.appendChild(table('corner-points', ['圈', '来源行', '点号', heads[0], heads[1], '位置（经纬度）'], (c.points || []).map(function (p) {
+      const at = p.lon != null && p.lat != null
+        ? '东经 ' + p.lon.toFixed(6) + '°，北纬 ' + p.lat.toFixed(6) + '°'
+        : '—（未能定位）';
+      return { cells: [p.ring, linesWords(p.source_lines || []), p.label, p.x_text, p.y_text, at] };
     })));
+    declaredNote(c);
+  }
+
+  // What the text states about itself and the 申报面积, each with its outcome (as the page
+  // without scripts says it).
+  function statedWords(c) {
+    const verdict = function (a) {
+      return a === 'matches' ? '与按坐标计算的面积相符'
+        : a === 'matches_plane_only' ? '仅与平面面积相符（见问题）'
+          : a === 'mismatch' ? '与按坐标计算的面积不符（见问题）' : '无法核对（见问题）';
+    };
+    const st = c.stated || {};
+    const out = (st.areas || []).map(function (a) {
+      return '第 ' + a.line + ' 行说明' + (a.block ? '“' + a.block + '”' : '') + '面积“' + a.as_written + '”：' + verdict(a.agreement);
+    });
+    (st.point_counts || []).forEach(function (n) {
+      out.push('第 ' + n.line + ' 行说明 ' + n.points + ' 个拐点：读到 ' + st.points_read + ' 个，' + (n.agrees ? '相符' : '不符（见问题）'));
+    });
+    if (c.declared) out.push('申报面积“' + c.declared.as_written + '”：' + verdict(c.declared.agreement));
+    return out;
+  }
+
+  // The 申报面积's outcome under its field: a disagreement or an unreadable figure.
+  function declaredNote(c) {
+    if (!declared) return;
+    let note = document.getElementById('declared_area-check');
+    if (!note) {
+      note = el('span', 'field-error');
+      note.id = 'declared_area-check';
+      declared.parentNode.appendChild(note);
+    }
+    const bad = (c.option_problems || []).find(function (p) { return p.field === 'declared_area'; });
+    const mismatch = c.declared && c.declared.agreement === 'mismatch'
+      ? (c.problems || []).find(function (p) { return p.message.indexOf('申报面积') === 0; })
+      : null;
+    note.textContent = bad ? bad.message : mismatch ? mismatch.message : '';
   }
 
   // 第 3 行 / 第 46–50 行: where a point was read.

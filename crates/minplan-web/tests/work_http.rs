@@ -1148,7 +1148,14 @@ async fn the_declared_area_is_checked_against_the_corners() {
     .await;
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("坐标有问题") && html.contains("申报面积“0.0201”"),
+        html.contains("坐标或申报面积有问题") && html.contains("申报面积“0.0201”"),
+        "{html}"
+    );
+    // … at the field too, and among what the text states with its outcome.
+    let f = field(&html, "declared_area");
+    assert!(f.contains("field-error") && f.contains("不相符"), "{f}");
+    assert!(
+        html.contains("申报面积“0.0201”：与按坐标计算的面积不符"),
         "{html}"
     );
 

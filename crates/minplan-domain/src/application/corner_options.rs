@@ -40,8 +40,9 @@ impl CornerOption {
 }
 
 /// The corner parser's options for an application: the stated EPSG code, zone and datum
-/// (only CGCS2000 is accepted for an application), the plan's zone (without prefix) when
-/// none is stated, and the county for the outside-county check. Problems of the stated
+/// (only CGCS2000 is accepted for an application), and the county for the outside-county check,
+/// whose zone the reader uses, with a warning, when none is stated (without a county: the
+/// plan's zone, without prefix). Problems of the stated
 /// options are returned with the option they concern; the options are usable regardless.
 ///
 /// [`parse_application`](super::parse_application) reads coordinates with these options; the web's corner check uses
@@ -81,7 +82,9 @@ pub fn corner_parse_options(
             )),
         }
     }
-    if opts.zone.is_none() {
+    // Nothing stated: with the county given, the reader uses the county's zone and says so
+    // (a warning the clerk sees); without it, the plan's zone as if given.
+    if opts.zone.is_none() && opts.region.is_none() {
         opts.zone = Some(plan_zone.with_prefix(false));
     }
     (opts, problems)

@@ -394,8 +394,22 @@ fn points_read(report: &CornerReport) -> usize {
         .sum()
 }
 
-fn km2(v: f64) -> String {
-    format!("{v:.4}")
+/// The unit a figure is written in, its size per km², and the decimals to show it with:
+/// m² (2), 公顷 (4), 亩 (2), else km² (4).
+fn written_unit(w: &str) -> (&'static str, f64, usize) {
+    let l = w.to_lowercase();
+    if l.contains("平方米")
+        || l.contains("m²") && !l.contains("km²") && !l.contains("hm²")
+        || l.contains('㎡') && !l.contains("k㎡")
+    {
+        ("m²", 1e6, 2)
+    } else if l.contains("公顷") || l.contains("hm") || l.contains("ha") {
+        ("公顷", 100.0, 4)
+    } else if l.contains('亩') {
+        ("亩", 1500.0, 2)
+    } else {
+        ("km²", 1.0, 4)
+    }
 }
 
 /// A rounding in km² as people read it: `0.005`, `0.00005`, `5e-7` written out.
@@ -453,6 +467,16 @@ impl AreaComparison {
     /// to 4 decimals.
     pub fn problem(&self, stated: &StatedArea, subject: &str) -> Option<Problem> {
         let w = &stated.as_written;
+        // Areas in the unit the figure is written in (m², 公顷, 亩 or km²), so that the
+        // numbers compared can be told apart.
+        let (unit, per_km2, places) = written_unit(w);
+        let show = |km2: f64| format!("{:.*} {unit}", places, km2 * per_km2);
+        let tolerance = format!("{} {unit}", rounding_text(stated.rounding_km2 * per_km2));
+        let blame = if subject.starts_with("申报面积") {
+            "申报面积或坐标有误，请核对"
+        } else {
+            "坐标可能读错或缺点，请核对"
+        };
         let message = match *self {
             AreaComparison::Matches => return None,
             AreaComparison::NotComparable => {
@@ -462,18 +486,17 @@ impl AreaComparison {
                 ellipsoidal_km2,
                 plane_km2,
             } => format!(
-                "{subject}“{w}”与高斯平面面积 {} km² 相符，与椭球面积 {} km²（TD/T 1055-2019 附录D，法定面积）不符",
-                km2(plane_km2),
-                km2(ellipsoidal_km2)
+                "{subject}“{w}”与高斯平面面积 {} 相符，与椭球面积 {}（TD/T 1055-2019 附录D，法定面积）不符",
+                show(plane_km2),
+                show(ellipsoidal_km2)
             ),
             AreaComparison::Mismatch {
                 ellipsoidal_km2,
                 plane_km2,
             } => format!(
-                "{subject}“{w}”，按坐标计算椭球面积 {} km²（TD/T 1055-2019 附录D）、平面面积 {} km²，均不相符（超出所写数字的修约 ±{} km²）：坐标可能读错或缺点，请核对",
-                km2(ellipsoidal_km2),
-                km2(plane_km2),
-                rounding_text(stated.rounding_km2)
+                "{subject}“{w}”，按坐标计算椭球面积 {}（TD/T 1055-2019 附录D）、平面面积 {}，均不相符（按所写数字的末位，允许相差 ±{tolerance}）：{blame}",
+                show(ellipsoidal_km2),
+                show(plane_km2),
             ),
         };
         Some(Problem::new(

@@ -106,6 +106,11 @@ pub struct CornerCheck {
     pub region: Option<String>,
     /// Whether any problem is an error.
     pub has_errors: bool,
+    /// Every point of every ring in order, as entered, with the lines it was read from and
+    /// its place when it can be placed (the table under the map).
+    pub points: Vec<CornerPointRow>,
+    /// Whether the coordinates are geographic (x = latitude, y = longitude).
+    pub geographic: bool,
     /// Every readable point in longitude/latitude.
     pub points_lonlat: Vec<CornerPointLonLat>,
     /// Every ring of two or more placed points, as a longitude/latitude line.
@@ -115,6 +120,9 @@ pub struct CornerCheck {
     /// What the input states about itself (面积, number of 拐点) and the points read; the
     /// comparison is in `problems` (`stated_figure_mismatch`).
     pub stated: minplan_geo::corners::StatedFigures,
+    /// The 申报面积 given with the check, read, with the outcome of its comparison
+    /// (`agreement`); `None` when none was given or it could not be read.
+    pub declared: Option<minplan_geo::corners::StatedArea>,
     /// Whether the coordinates can be used: no error, something read, options fine.
     pub ok: bool,
 }
@@ -154,8 +162,9 @@ pub struct CornerRing {
     pub points: Vec<(String, Option<f64>, Option<f64>)>,
     /// Points as entered: `[label, x text, y text]`.
     pub points_as_entered: Vec<(String, String, String)>,
-    /// First and last 1-based line of the pasted text the ring was read from.
-    pub source_lines: Option<[usize; 2]>,
+    /// First and last 1-based line of the pasted text the ring was read from (as
+    /// `rings[].lines` of `coords check --json`).
+    pub lines: Option<[usize; 2]>,
     /// 开采标高, when given.
     pub elevation: Option<CornerElevation>,
 }
@@ -252,6 +261,27 @@ pub struct CornerPointLonLat {
     pub lat: f64,
 }
 
+/// One point of the table under the map: as entered, where it was read, and where it lies.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CornerPointRow {
+    /// Its block.
+    pub block: String,
+    /// Its ring's name (第N圈 when unnamed).
+    pub ring: String,
+    /// Point label.
+    pub label: String,
+    /// X (or latitude) as entered.
+    pub x_text: String,
+    /// Y (or longitude) as entered.
+    pub y_text: String,
+    /// 1-based lines of the pasted text it was read from.
+    pub source_lines: Vec<usize>,
+    /// Longitude, degrees east, when the point can be placed.
+    pub lon: Option<f64>,
+    /// Latitude, degrees north, when the point can be placed.
+    pub lat: Option<f64>,
+}
+
 /// A ring as a longitude/latitude line.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CornerRingLonLat {
@@ -269,6 +299,18 @@ fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// Compares a 申报面积 with the report (its problem joins the report's) and returns it with
+/// the outcome.
+pub fn declared_outcome(
+    d: &minplan_geo::corners::StatedArea,
+    report: &mut CornerReport,
+) -> minplan_geo::corners::StatedArea {
+    let cmp = corners::check_declared_area(d, report);
+    let mut d = d.clone();
+    d.agreement = Some(minplan_geo::corners::Agreement::from(&cmp));
+    d
+}
+
 fn role(r: RingRole) -> String {
     if r == RingRole::Shell {
         "shell"
@@ -282,6 +324,7 @@ impl CornerCheck {
     /// The check of `report` with the problems of the stated options.
     pub fn new(report: &CornerReport, option_problems: &[(CornerOption, String)]) -> CornerCheck {
         let mut points_lonlat = Vec::new();
+        let mut points = Vec::new();
         let mut rings_lonlat = Vec::new();
         let mut rings = Vec::new();
         for b in &report.blocks {
@@ -289,7 +332,18 @@ impl CornerCheck {
                 let ring_name = r.name.clone().unwrap_or_else(|| format!("第{}圈", ri + 1));
                 let mut line = Vec::new();
                 for p in &r.points {
-                    if let Some((lon, lat)) = report.point_lonlat(p) {
+                    let place = report.point_lonlat(p);
+                    points.push(CornerPointRow {
+                        block: b.name.clone(),
+                        ring: ring_name.clone(),
+                        label: p.label.clone(),
+                        x_text: p.x_text.clone(),
+                        y_text: p.y_text.clone(),
+                        source_lines: p.source_lines.clone(),
+                        lon: place.map(|q| q.0),
+                        lat: place.map(|q| q.1),
+                    });
+                    if let Some((lon, lat)) = place {
                         points_lonlat.push(CornerPointLonLat {
                             block: b.name.clone(),
                             ring: ring_name.clone(),
@@ -325,7 +379,7 @@ impl CornerCheck {
                         .iter()
                         .map(|p| (p.label.clone(), p.x_text.clone(), p.y_text.clone()))
                         .collect(),
-                    source_lines: r.source_lines().map(|(a, b)| [a, b]),
+                    lines: r.source_lines().map(|(a, b)| [a, b]),
                     elevation: r.elevation.map(|e| CornerElevation {
                         top_m: e.top_m,
                         bottom_m: e.bottom_m,
@@ -417,6 +471,8 @@ impl CornerCheck {
             }),
             region: report.region.clone(),
             has_errors: report.has_errors(),
+            points,
+            geographic: report.geographic,
             points_lonlat,
             rings_lonlat,
             option_problems: option_problems
@@ -432,6 +488,7 @@ impl CornerCheck {
                 })
                 .collect(),
             stated: report.stated.clone(),
+            declared: None,
             ok: !report.has_errors() && !report.nothing_read() && option_problems.is_empty(),
         }
     }
@@ -505,10 +562,12 @@ pub async fn api(
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map(corners::parse_declared_area);
-    if let Some(Ok(d)) = &declared {
-        corners::check_declared_area(d, &mut report);
-    }
+    let outcome = match &declared {
+        Some(Ok(d)) => Some(declared_outcome(d, &mut report)),
+        _ => None,
+    };
     let mut answer = CornerCheck::new(&report, &problems);
+    answer.declared = outcome;
     if let Some(Err(e)) = declared {
         answer.option_problems.push(FieldProblem {
             field: "declared_area".into(),

@@ -104,8 +104,13 @@ struct CheckView {
     crs_name: String,
     area: String,
     ok: bool,
+    /// Column heads of the entered values: `X（录入）`/`Y（录入）`, or 纬度/经度.
+    x_head: &'static str,
+    y_head: &'static str,
     points: Vec<PointRow>,
     problems: Vec<ProblemRow>,
+    /// What the text states about itself (面积, 拐点数) and whether the reading agrees.
+    stated: Vec<String>,
 }
 
 /// `第 3 行`, `第 46–50 行`: where a point was read, as people say it.
@@ -117,6 +122,73 @@ fn lines_words(lines: &[usize]) -> String {
     }
 }
 
+/// The areas as the page says them: both in km² (4 decimals) and the plane one in m² too;
+/// with errors, only for reference.
+fn area_words(c: &CornerCheck) -> String {
+    match (c.area_km2, c.area_plane_m2) {
+        (Some(k), Some(p)) => format!(
+            "椭球面积 {k:.4} km²（TD/T 1055-2019 附录D）；平面面积 {:.4} km²（{p:.2} m²，高斯投影）{}",
+            p / 1e6,
+            if c.has_errors {
+                "（坐标有误，仅供参考）"
+            } else {
+                ""
+            }
+        ),
+        _ => "面积未计算（见下列问题）".into(),
+    }
+}
+
+/// Each stated figure with the outcome of its comparison, in people's words.
+fn stated_words(c: &CornerCheck) -> Vec<String> {
+    use minplan_geo::corners::Agreement;
+    let verdict = |a: Option<Agreement>| match a {
+        Some(Agreement::Matches) => "与按坐标计算的面积相符",
+        Some(Agreement::MatchesPlaneOnly) => "仅与平面面积相符（见问题）",
+        Some(Agreement::Mismatch) => "与按坐标计算的面积不符（见问题）",
+        Some(Agreement::NotComparable) | None => "无法核对（见问题）",
+    };
+    let mut out: Vec<String> = c
+        .stated
+        .areas
+        .iter()
+        .map(|a| {
+            let of = a
+                .block
+                .as_ref()
+                .map(|b| format!("“{b}”"))
+                .unwrap_or_default();
+            format!(
+                "第 {} 行说明{of}面积“{}”：{}",
+                a.line,
+                a.as_written,
+                verdict(a.agreement)
+            )
+        })
+        .collect();
+    out.extend(c.stated.point_counts.iter().map(|n| {
+        format!(
+            "第 {} 行说明 {} 个拐点：读到 {} 个，{}",
+            n.line,
+            n.points,
+            c.stated.points_read,
+            if n.agrees == Some(true) {
+                "相符"
+            } else {
+                "不符（见问题）"
+            }
+        )
+    }));
+    if let Some(d) = &c.declared {
+        out.push(format!(
+            "申报面积“{}”：{}",
+            d.as_written,
+            verdict(d.agreement)
+        ));
+    }
+    out
+}
+
 fn check_view(c: &CornerCheck) -> CheckView {
     CheckView {
         layout_name: c.layout_name.clone(),
@@ -124,15 +196,20 @@ fn check_view(c: &CornerCheck) -> CheckView {
             .crs_name
             .clone()
             .unwrap_or_else(|| "未能确定（见下列问题）".into()),
-        area: match (c.area_km2, c.area_plane_m2) {
-            (Some(k), Some(p)) => format!(
-                "椭球面积 {k:.4} km²（TD/T 1055-2019 附录D）；平面面积 {p:.2} m²（高斯投影）"
-            ),
-            _ => "—（坐标有误时不计算面积）".into(),
-        },
+        area: area_words(c),
         ok: c.ok,
+        x_head: if c.geographic {
+            "纬度（录入）"
+        } else {
+            "X（录入）"
+        },
+        y_head: if c.geographic {
+            "经度（录入）"
+        } else {
+            "Y（录入）"
+        },
         points: c
-            .points_lonlat
+            .points
             .iter()
             .map(|p| PointRow {
                 ring: p.ring.clone(),
@@ -140,9 +217,13 @@ fn check_view(c: &CornerCheck) -> CheckView {
                 label: p.label.clone(),
                 x_text: p.x_text.clone(),
                 y_text: p.y_text.clone(),
-                lonlat: format!("{:.6}°, {:.6}°", p.lon, p.lat),
+                lonlat: match (p.lon, p.lat) {
+                    (Some(lon), Some(lat)) => format!("东经 {lon:.6}°，北纬 {lat:.6}°"),
+                    _ => "—（未能定位）".into(),
+                },
             })
             .collect(),
+        stated: stated_words(c),
         problems: c
             .problems
             .iter()
@@ -340,10 +421,26 @@ fn form_check(
     } else {
         check(engine, None, file, &input)
     };
-    if let Some(Ok(declared)) = form.declared_area() {
-        minplan_geo::corners::check_declared_area(&declared, &mut report);
-    }
-    Some(CornerCheck::new(&report, &problems))
+    let declared = match form.declared_area() {
+        Some(Ok(d)) => Some(corner_check::declared_outcome(&d, &mut report)),
+        _ => None,
+    };
+    let mut c = CornerCheck::new(&report, &problems);
+    c.declared = declared;
+    Some(c)
+}
+
+/// The 申报面积's disagreement with the corners, for its field: the comparison's message.
+fn declared_error(c: &CornerCheck) -> Option<String> {
+    use minplan_geo::corners::Agreement;
+    let d = c.declared.as_ref()?;
+    (d.agreement == Some(Agreement::Mismatch)).then(|| {
+        c.problems
+            .iter()
+            .find(|p| p.message.starts_with("申报面积"))
+            .map(|p| p.message.clone())
+            .unwrap_or_else(|| format!("申报面积“{}”与按坐标计算的面积不符", d.as_written))
+    })
 }
 
 /// `POST /intake` (multipart or urlencoded; the fields of [`ApplicationForm`], the file
@@ -381,6 +478,9 @@ pub async fn submit(
         errors.push("declared_area", e);
     }
     let checked = form_check(&engine, &form, upload.map(|u| u.bytes.as_slice()));
+    if let Some(e) = checked.as_ref().and_then(declared_error) {
+        errors.push("declared_area", e);
+    }
     let show = |errors: FieldErrors, notice: String| Shown {
         errors,
         notice,
