@@ -68,7 +68,7 @@ fn area_problem(f: &ParsedFeature, zone: GaussKrugerZone) -> Option<String> {
     };
     let stated = match corners::parse_declared_area(&text) {
         Ok(s) => s,
-        Err(e) => return Some(format!("area：{e}")),
+        Err(e) => return Some(format!("属性 area（面积）：{e}")),
     };
     let tm = zone.with_prefix(false).projection();
     let plane_m2: f64 = f

@@ -160,11 +160,18 @@ async fn the_intake_form_shows_each_fields_error_and_saves_nothing() {
             ("capacity_value", "六万"),
             ("project_name", " "),
             ("wetland", "也许"),
+            ("credit_code", "123"),
         ]),
     )
     .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
+    // The application parser's errors come in the same round as the form's own.
+    assert!(
+        field(&html, "credit_code").contains("field-error"),
+        "{}",
+        field(&html, "credit_code")
+    );
     assert!(field(&html, "capacity_value").contains("设计生产规模应为数字"));
     assert!(
         field(&html, "capacity_value").contains("value=\"六万\""),

@@ -548,7 +548,7 @@ pub fn compare_area(stated: &StatedArea, areas: Option<&Areas>) -> AreaCompariso
 pub fn parse_declared_area(text: &str) -> Result<StatedArea, String> {
     let written = text.trim();
     if written.is_empty() {
-        return Err("面积为空：请填写数字，如 0.6752（平方公里）".into());
+        return Err("为空：请填写数字，如 0.6752（平方公里）".into());
     }
     let example = "如 0.6752、0.6752平方公里、67.52公顷、675200平方米 或 1012.8亩";
     let folded: String = written
@@ -561,9 +561,17 @@ pub fn parse_declared_area(text: &str) -> Result<StatedArea, String> {
         })
         .collect();
     let folded = without_thousands_commas(&folded);
+    if folded.starts_with('-') {
+        return Err(format!("“{written}”应大于 0"));
+    }
     let Some((number, rest)) = leading_number(&folded) else {
-        return Err(format!("面积“{written}”应为数字加单位，{example}"));
+        return Err(format!("“{written}”应为数字加单位，{example}"));
     };
+    if rest.starts_with(',') {
+        return Err(format!(
+            "“{written}”的数字分组不对：千位分隔符应每三位一个（如 10,000平方米），或不写分隔符"
+        ));
+    }
     let unit = rest.trim();
     let size = if unit.is_empty() {
         1.0
@@ -573,16 +581,16 @@ pub fn parse_declared_area(text: &str) -> Result<StatedArea, String> {
             Some((_, size)) => *size,
             None => {
                 return Err(format!(
-                    "面积“{written}”的单位“{unit}”无法识别：可用 平方公里（km²）、公顷、平方米（m²）、亩，只写数字即为平方公里；{example}"
+                    "“{written}”的单位“{unit}”无法识别：可用 平方公里（km²）、公顷、平方米（m²）、亩，只写数字即为平方公里；{example}"
                 ));
             }
         }
     };
     let value: f64 = number
         .parse()
-        .map_err(|_| format!("面积“{written}”应为数字加单位，{example}"))?;
+        .map_err(|_| format!("“{written}”应为数字加单位，{example}"))?;
     if !(value > 0.0 && value.is_finite()) {
-        return Err(format!("面积应大于 0，收到“{written}”"));
+        return Err(format!("“{written}”应大于 0"));
     }
     let decimals = number.split('.').nth(1).map_or(0, str::len);
     Ok(StatedArea {
@@ -953,12 +961,13 @@ mod tests {
             ("", "为空"),
             ("  ", "为空"),
             ("约一公顷", "应为数字"),
-            ("-1", "应为数字"),
+            ("-1", "应大于 0"),
             ("0.5英亩", "单位“英亩”无法识别"),
             ("0.5 平方公里 左右", "无法识别"),
             ("0", "应大于 0"),
             ("0.000", "应大于 0"),
-            ("1,5", "无法识别"),
+            ("1,5", "数字分组不对"),
+            ("1,0000平方米", "数字分组不对"),
         ] {
             let e = parse_declared_area(text).unwrap_err();
             assert!(e.contains(says), "{text}: {e}");

@@ -198,4 +198,14 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Adds the errors of `other` for fields that have none here (the first word on a field
+    /// stays).
+    pub fn merge_missing(&mut self, other: FieldErrors) {
+        for e in other.0 {
+            if self.get(&e.field).is_empty() {
+                self.0.push(e);
+            }
+        }
+    }
 }

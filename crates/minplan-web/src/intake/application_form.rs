@@ -300,6 +300,21 @@ impl ApplicationForm {
     /// # Errors
     /// [`FieldErrors`] naming each field that cannot be written.
     pub fn to_toml(&self, corners: Corners<'_>) -> Result<String, FieldErrors> {
+        let (toml, mut errors) = self.build(corners);
+        match toml {
+            Ok(t) if errors.is_empty() => Ok(t),
+            Ok(_) => Err(errors),
+            Err(e) => {
+                errors.push("form", format!("申请文件无法生成：{e}"));
+                Err(errors)
+            }
+        }
+    }
+
+    /// The application file as far as the form can be written (fields that cannot be
+    /// written left out), with the errors of those fields: so that the domain's own checks
+    /// can run too and the clerk sees every field's problem at once.
+    pub fn build(&self, corners: Corners<'_>) -> (Result<String, String>, FieldErrors) {
         let mut errors = FieldErrors::default();
         let mut num = |field: &str, label: &str, v: &str| -> Option<f64> {
             let v = v.trim();
@@ -369,9 +384,6 @@ impl ApplicationForm {
                 (None, None)
             }
         };
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let file_doc = ApplicationFile {
             format: minplan_domain::application::FORMAT,
             number: self.number.trim(),
@@ -424,15 +436,15 @@ impl ApplicationForm {
                 datum: some(&self.datum),
             },
         };
-        let body = toml::to_string(&file_doc).map_err(|e| {
-            let mut errors = FieldErrors::default();
-            errors.push("form", format!("申请文件无法生成：{e}"));
-            errors
-        })?;
-        Ok(format!(
-            "# 由网页申请受理表单生成（{}）\n{body}",
-            minplan_domain::application::FORMAT
-        ))
+        let toml = toml::to_string(&file_doc)
+            .map(|body| {
+                format!(
+                    "# 由网页申请受理表单生成（{}）\n{body}",
+                    minplan_domain::application::FORMAT
+                )
+            })
+            .map_err(|e| e.to_string());
+        (toml, errors)
     }
 }
 

@@ -520,12 +520,20 @@ pub async fn submit(
             u.file_name.clone()
         }
     });
-    let toml = match form.to_toml(match &file_name {
+    let corners_given = || match &file_name {
         Some(n) => Corners::File(n),
         None => Corners::Pasted,
-    }) {
+    };
+    let toml = match form.to_toml(corners_given()) {
         Ok(t) => t,
-        Err(e) => {
+        Err(mut e) => {
+            // Every field's problem at once: the domain's checks on what could be written,
+            // beside the form's own.
+            if let (Ok(partial), _) = form.build(corners_given())
+                && let Err(problems) = engine.parse(&partial, upload.map(|u| u.bytes.as_slice()))
+            {
+                e.merge_missing(field_errors(&problems.errors));
+            }
             return render(
                 &st,
                 &engine,
