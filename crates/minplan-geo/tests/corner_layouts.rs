@@ -880,3 +880,13 @@ fn numbers_in_prose_are_not_corners_and_partial_readings_are_not_judged() {
     assert_eq!(p.severity, Severity::Warning);
     assert!(p.message.contains("有拐点未能读取"), "{}", p.message);
 }
+
+#[test]
+fn a_stated_area_split_over_two_lines_is_read() {
+    let t = "2000国家大地坐标系\n\n拐点号\n\nX\n\nY\n\nJ1\n\n4910000.00\n\n44420000.00\n\nJ2\n\n4910000.00\n\n44420100.00\n\n\
+J3\n\n4910100.00\n\n44420100.00\n\nJ4\n\n4910100.00\n\n44420000.00\n\n矿区面积\n\n0.0200平方公里\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert_eq!(r.stated.areas.len(), 1, "{:#?}", r.stated);
+    assert_eq!(r.stated.areas[0].km2, 0.02);
+    assert_eq!(r.stated.areas[0].agreement, Some(Agreement::Mismatch));
+}

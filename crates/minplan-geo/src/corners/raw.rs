@@ -121,16 +121,16 @@ pub(crate) fn read_coord(
         }
         Err(text::NumError::Junk(j)) => {
             let what = if j.contains('*') {
-                "含有被遮盖的数字（*）"
+                format!("有数字被遮盖为“{j}”")
             } else {
-                "含有非数字字符"
+                format!("含有非数字字符“{j}”")
             };
             problems.push(
                 Problem::new(
                     ProblemKind::JunkInNumber,
                     Severity::Error,
                     format!(
-                        "{}拐点 {label} 的 {field} 值“{}”{what}（“{j}”），无法读取",
+                        "{}拐点 {label} 的 {field} 值“{}”{what}，无法读取",
                         line_prefix(line),
                         text_value.trim()
                     ),

@@ -257,7 +257,21 @@ fn of_the_area(before: &str) -> bool {
 /// Reads the figures `input` states about itself.
 pub fn find(input: &str) -> StatedFigures {
     let mut out = StatedFigures::default();
+    let all: Vec<&str> = input.lines().collect();
     for (i, line) in input.lines().enumerate() {
+        // `矿区面积` with its figure on the next line (a Word table pasted one cell per line).
+        if !line.is_ascii()
+            && line.trim_end().trim_end_matches(filler).ends_with("面积")
+            && let Some(next) = all[i + 1..].iter().find(|l| !l.trim().is_empty())
+        {
+            let joined = format!("{}{}", line.trim_end(), next.trim());
+            let mut one = find(&joined);
+            for a in &mut one.areas {
+                a.line = i + 1;
+            }
+            out.areas.append(&mut one.areas);
+            continue;
+        }
         // Every word looked for is Chinese: a line of ASCII (a point row) states nothing.
         if line.is_ascii() {
             continue;

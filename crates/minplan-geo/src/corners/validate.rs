@@ -175,7 +175,10 @@ fn check_ring(
             Problem::new(
                 ProblemKind::TooFewPoints,
                 Severity::Error,
-                format!("{name} 只有 {} 个不同的拐点，至少需要 3 个", seen.len()),
+                format!(
+                    "{name} 只有 {} 个可读且不同的拐点，至少需要 3 个",
+                    seen.len()
+                ),
             )
             .with_points(lbl.iter().map(|s| s.to_string()).collect())
             .in_ring(ring.name.clone()),
