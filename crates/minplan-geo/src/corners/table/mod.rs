@@ -465,20 +465,9 @@ impl Assembly {
         if let (true, Some((unit, head)), [cell]) = (after_points, &self.area_unit, cells)
             && matches!(cell.shape, Shape::Number | Shape::Label)
             && !self.ring.is_empty()
-            && let Ok(value) = cell.text.parse::<f64>()
+            && let Some(area) = column_area(cell, *unit, head)
         {
-            let decimals = cell.text.split('.').nth(1).map_or(0, str::len);
-            self.ring_areas.push((
-                self.rings_done,
-                StatedArea {
-                    as_written: format!("{}（{head}）", cell.text),
-                    km2: value * unit,
-                    rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * unit,
-                    line,
-                    block: None,
-                    agreement: None,
-                },
-            ));
+            self.ring_areas.push((self.rings_done, area));
             self.broke = true;
             return;
         }
@@ -651,19 +640,8 @@ impl Assembly {
             ([cell], Some((unit, head)))
                 if !self.elevation_column || !cell.text.starts_with(['+', '-']) =>
             {
-                if let Ok(value) = cell.text.parse::<f64>() {
-                    let decimals = cell.text.split('.').nth(1).map_or(0, str::len);
-                    self.ring_areas.push((
-                        self.rings_done,
-                        StatedArea {
-                            as_written: format!("{}（{head}）", cell.text),
-                            km2: value * unit,
-                            rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * unit,
-                            line: cell.line,
-                            block: None,
-                            agreement: None,
-                        },
-                    ));
+                if let Some(area) = column_area(cell, *unit, head) {
+                    self.ring_areas.push((self.rings_done, area));
                 }
             }
             ([top, bottom], _) if self.elevation_column && self.ring_elev.is_none() => {
@@ -1089,4 +1067,19 @@ fn page_furniture(t: &str) -> bool {
             .is_some_and(digits_only)
         || t.split_once('/')
             .is_some_and(|(a, b)| digits_only(a) && digits_only(b) && a.len() <= 3 && b.len() <= 3)
+}
+
+/// The figure of an area column's cell (`3.68` under `面积(㎞2)`): km² by the column's unit
+/// (`unit` km² per unit), the rounding of its written digits.
+fn column_area(cell: &Cell, unit: f64, head: &str) -> Option<StatedArea> {
+    let value = cell.text.parse::<f64>().ok()?;
+    let decimals = cell.text.split('.').nth(1).map_or(0, str::len);
+    Some(StatedArea {
+        as_written: format!("{}（{head}）", cell.text),
+        km2: value * unit,
+        rounding_km2: 0.5 * 10f64.powi(-(decimals as i32)) * unit,
+        line: cell.line,
+        block: None,
+        agreement: None,
+    })
 }
