@@ -248,8 +248,14 @@ fn the_reader_accounts_for_every_number_of_every_real_notice() {
         "xingan_tuquan_exploration_2008",
         "maozu_lead_zinc_masked_2024",
         "liaoning_haicheng_paolou_2025-54",
+        "wenzhou_dongtou_masked_2018",
     ] {
-        let (r, _) = load(name, &ParseOptions::default());
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/real/announcements/"
+        );
+        let text = std::fs::read(format!("{dir}{name}.txt")).expect("notice");
+        let r = parse_bytes(&text, &ParseOptions::default());
         let late: Vec<&str> = r
             .problems
             .iter()
@@ -258,4 +264,32 @@ fn the_reader_accounts_for_every_number_of_every_real_notice() {
             .collect();
         assert!(late.is_empty(), "{name}: {late:?}");
     }
+}
+
+/// 浙矿交公开〔2018〕01号 as republished with every integer part masked (`1,*.358,*.493`):
+/// refused, each masked value named at its line and point — never "no points" — with the two
+/// blocks (A区, B区, sharing points 18 and 42) and the stated 48 points accounted for.
+#[test]
+fn wenzhou_whole_integer_parts_masked_are_named_not_lost() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/real/announcements/"
+    );
+    let text = std::fs::read(format!("{dir}wenzhou_dongtou_masked_2018.txt")).unwrap();
+    let r = parse_bytes(&text, &ParseOptions::default());
+    assert!(r.has_errors());
+    assert!(!r.problems.iter().any(|p| p.kind == ProblemKind::NoPoints));
+    let names: Vec<&str> = r.blocks.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names, ["A区", "B区"]);
+    let masked = r
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::JunkInNumber && p.message.contains("被遮盖"))
+        .count();
+    assert_eq!(masked, 100, "two values of each of the 50 points listed");
+    assert_eq!(r.stated.point_counts[0].points, 48);
+    assert_eq!(r.stated.point_counts[0].agrees, Some(true));
+    let a = &r.stated.areas[0];
+    assert_eq!(a.block.as_deref(), Some("A区"));
+    assert_eq!(a.agreement, Some(Agreement::NotComparable));
 }

@@ -214,6 +214,13 @@ fn every_real_notice_gives_its_expected_reading() {
             text: &["被遮盖", "****002.38"],
         },
         Case {
+            file: "wenzhou_dongtou_masked_2018.txt",
+            exit: 2,
+            rings: 2,
+            kinds: &["junk_in_number"],
+            text: &["【A区】", "【B区】", "有数字被遮盖为“*”", "48 个；读到 48 个"],
+        },
+        Case {
             file: "liaoning_haicheng_paolou_2025-54.txt",
             exit: 0,
             rings: 2,

@@ -248,7 +248,9 @@ fn plain(t: &str) -> bool {
     if t.contains('*') {
         let digits = t.chars().filter(char::is_ascii_digit).count();
         let n = int.chars().count();
-        return digits >= 3 && ((6..=8).contains(&n) || (!dec.is_empty() && n >= 4));
+        // `*.358`: the whole integer part masked, the decimals left.
+        let int_masked = n >= 1 && int.chars().all(|c| c == '*') && dec.len() >= 2;
+        return int_masked || digits >= 3 && ((6..=8).contains(&n) || (!dec.is_empty() && n >= 4));
     }
     match int.len() {
         7 => true,

@@ -376,7 +376,8 @@ pub(crate) fn interpret(mut raw: RawDoc, opts: &ParseOptions) -> CornerReport {
                 plane_area(&r.coords).abs() * if r.role == RingRole::Hole { -1.0 } else { 1.0 }
             })
             .sum();
-        if n_points > 0 && raw.kind == CoordKind::Plane {
+        let placed = plane_rings.iter().map(|r| r.coords.len()).sum::<usize>();
+        if placed >= 3 && raw.kind == CoordKind::Plane {
             area_note = Some(format!(
                 "坐标系或投影带未确定，未计算法定面积；按所列平面坐标计算的平面面积为 {provisional:.2} m²（仅供参考）"
             ));

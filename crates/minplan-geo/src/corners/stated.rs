@@ -120,6 +120,13 @@ pub(crate) fn part_name(text: &str) -> Option<String> {
         .trim_start()
         .trim_start_matches("其中")
         .trim_start_matches(|c: char| c.is_whitespace() || ",、:".contains(c));
+    // `A区`, `一区`, `Ⅱ区`, `3号区`: a letter or numeral and 区 (not 矿区, the whole).
+    let numeral =
+        |c: char| c.is_ascii_alphanumeric() || "一二三四五六七八九十ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ号".contains(c);
+    let lead: String = head.chars().take_while(|c| numeral(*c)).collect();
+    if !lead.is_empty() && head[lead.len()..].starts_with('区') {
+        return Some(format!("{lead}区"));
+    }
     let end = PART_WORDS
         .iter()
         .filter_map(|w| head.find(w).map(|i| i + w.len()))
@@ -394,18 +401,21 @@ fn counts(line: &str, line_no: usize, out: &mut Vec<StatedCount>) {
 /// Points read: distinct labels per ring, summed (a table that repeats its first point to
 /// close the ring counts it once).
 fn points_read(report: &CornerReport) -> usize {
+    // Distinct points over all rings: a label once per ring, and a point two blocks share
+    // (same label, same coordinates as entered) once.
     report
         .blocks
         .iter()
         .flat_map(|b| &b.rings)
-        .map(|r| {
+        .flat_map(|r| {
+            let mut seen = std::collections::HashSet::new();
             r.points
                 .iter()
-                .map(|p| p.label.as_str())
-                .collect::<std::collections::HashSet<&str>>()
-                .len()
+                .filter(move |p| seen.insert(p.label.as_str()))
+                .map(|p| (p.label.as_str(), p.x_text.as_str(), p.y_text.as_str()))
         })
-        .sum()
+        .collect::<std::collections::HashSet<_>>()
+        .len()
 }
 
 /// The unit a figure is written in, its size per km², and the decimals to show it with:
@@ -692,7 +702,13 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
     stated.areas.sort_by_key(|a| a.line);
     stated.points_read = points_read(report);
     let mut problems = Vec::new();
-    if !stated.point_counts.is_empty() && !report.nothing_read() {
+    // Points in the record (labels read, even when a value is masked) are counted.
+    let any_point = report
+        .blocks
+        .iter()
+        .flat_map(|b| &b.rings)
+        .any(|r| !r.points.is_empty());
+    if !stated.point_counts.is_empty() && any_point {
         let read = stated.points_read;
         let sum: usize = stated.point_counts.iter().map(|c| c.points).sum();
         let any_equal = stated.point_counts.iter().any(|c| c.points == read);
@@ -718,7 +734,16 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
     if incomplete(report) && !stated.areas.is_empty() {
         for a in &mut stated.areas {
             a.agreement = Some(Agreement::NotComparable);
-            problems.push(not_judged(a, &format!("第{}行说明面积", a.line)).at_line(Some(a.line)));
+            let of = a
+                .block
+                .as_ref()
+                .map(|b| format!("“{b}”的"))
+                .unwrap_or_default();
+            problems.push(
+                not_judged(a, &format!("第{}行说明{of}面积", a.line))
+                    .at_line(Some(a.line))
+                    .in_ring(a.block.clone()),
+            );
         }
         report.problems.extend(problems);
         report

@@ -168,7 +168,7 @@ fn print_human(file: &std::path::Path, r: &CornerReport) {
             Some(Agreement::Matches) => "；与读到的面积相符",
             Some(Agreement::MatchesPlaneOnly) => "；仅与平面面积相符（见问题）",
             Some(Agreement::Mismatch) => "；与读到的面积不符（见问题）",
-            Some(Agreement::NotComparable) => "；无法核对（未计算面积）",
+            Some(Agreement::NotComparable) => "；无法核对（见问题）",
             None => "",
         };
         println!(

@@ -309,11 +309,19 @@ pub(crate) fn shape(s: &str) -> Shape {
     {
         return Shape::Masked;
     }
+    // Masked digits (`****002.38`, `4**7088.22`), or a whole integer part masked (`*.358`).
     if s.contains('*')
         && digits >= 1
         && s.chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '*' | '.'))
-        && s.chars().filter(|&c| c != '.').count() >= 5
+        && s.matches('.').count() <= 1
+        && (s.chars().filter(|&c| c != '.').count() >= 5
+            || s.split_once('.').is_some_and(|(int, frac)| {
+                !int.is_empty()
+                    && int.chars().all(|c| c == '*')
+                    && frac.len() >= 2
+                    && frac.chars().all(|c| c.is_ascii_digit())
+            }))
     {
         return Shape::Masked;
     }
@@ -445,6 +453,8 @@ mod tests {
         assert_eq!(shape("121.5530"), Shape::Degrees);
         assert_eq!(shape("****002.38"), Shape::Masked);
         assert_eq!(shape("4**7088.22"), Shape::Masked);
+        assert_eq!(shape("*.358"), Shape::Masked);
+        assert_eq!(shape("0.*"), Shape::Text);
         assert_eq!(shape("44428?08.30"), Shape::Masked);
         assert_eq!(shape("*5°24'36.000\""), Shape::Masked);
         assert_eq!(shape("0"), Shape::Zero);

@@ -331,6 +331,9 @@ struct Assembly {
     ring_name: Option<String>,
     ring_segment: Option<String>,
     ring_elev: Option<ElevationRange>,
+    /// `ring_elev` came from a line before the ring that may be about the whole area (a
+    /// range stated right after the ring's points is the ring's own and replaces it).
+    ring_elev_inherited: bool,
     /// The ring ended on its first point again.
     closed: bool,
     /// A non-point line since the last point.
@@ -516,8 +519,9 @@ impl Assembly {
                 self.pending_elev = Some(e);
                 return;
             }
-            if !self.ring.is_empty() && self.ring_elev.is_none() {
+            if !self.ring.is_empty() && (self.ring_elev.is_none() || self.ring_elev_inherited) {
                 self.ring_elev = Some(e);
+                self.ring_elev_inherited = false;
             } else if let Some(r) = self
                 .blocks
                 .last_mut()
@@ -545,6 +549,8 @@ impl Assembly {
             && name.chars().count() <= 40
             && !name.contains(['.', ':'])
         {
+            // `A区拐点坐标` names the block `A区`, as the text's figures for it do.
+            let name = stated::part_name(&name).unwrap_or(name);
             self.pending_name = Some((name, line));
         } else if let Some(part) = stated::part_name(t) {
             // `一号矿段（由4个拐点圈定，面积0.0100平方公里）`: the part the next block is.
@@ -722,6 +728,7 @@ impl Assembly {
                 self.ring_name = Some(n);
             }
             self.ring_elev = self.pending_elev.take();
+            self.ring_elev_inherited = self.ring_elev.is_some();
         }
         self.broke = false;
         self.last_auto = !labelled;
