@@ -22,13 +22,19 @@
 //! * **decimal degrees**: integer part of 2–3 digits, value 3 to 136 (China's longitudes and
 //!   latitudes), at least 4 decimals (`121.5530`, with or without `°`);
 //! * **masked**: digits and `*` with at least 3 digits, shaped like one of the above (integer
-//!   part of 6–8 characters, or 4 or more with decimals): `****002.38`, `4**7088.22`.
+//!   part of 6–8 characters, or 4 or more with decimals): `****002.38`, `4**7088.22`; or the
+//!   whole integer part masked with 2 or more decimals left (`*.358`);
+//! * **two coordinates glued together** (`4910100.0044420000.00`: two points, 12+ digits);
+//! * a number **glued to a letter** with decimals and 6–8 integer digits (`4910100.00m`,
+//!   `N4910100.00`).
 //!
 //! Not coordinate-shaped: years and dates (`2017`, `2017-03-31`, `20170331`), numbers with
-//! two or more points (`2017.03.31`), codes glued to letters (统一社会信用代码
-//! `91650100228665922F`, `915********040900J`, labels `J1`, headers `X2000`), numbers after
-//! `-` and a digit (`0571-28123456`), phone numbers (11 digits), areas (`0.6752`, `2.0651`,
-//! `0.03`), elevations (`229.5`, `+363`), counts, money with fewer than 7 integer digits.
+//! two points and fewer than 12 digits (`2017.03.31`), codes glued to letters, `_`, `/`, `=`,
+//! `?`, `&`, `%`, `#` without decimals (统一社会信用代码 `91650100228665922F`,
+//! `915********040900J`, labels `J1`, headers `X2000`, addresses `art_1476008_17125191.html`),
+//! numbers after `-` and a digit (`0571-28123456`), phone numbers (11 digits, or a lone whole
+//! number on its line: `联系电话：3921234`), areas (`0.6752`, `2.0651`, `0.03`), elevations
+//! (`229.5`, `+363`), counts, money with fewer than 7 integer digits.
 //!
 //! # The rule
 //!
