@@ -126,7 +126,7 @@
     (c.rings_lonlat || []).forEach(function (r) {
       const coords = r.coordinates.slice();
       if (coords.length > 2) coords.push(coords[0]);
-      features.push({ type: 'Feature', properties: { name: r.block + ' ' + r.ring, layer: '拐点连线' }, geometry: { type: 'LineString', coordinates: coords } });
+      features.push({ type: 'Feature', properties: { name: r.block === r.ring ? r.ring : r.block + ' ' + r.ring, layer: '拐点连线' }, geometry: { type: 'LineString', coordinates: coords } });
     });
     (c.points_lonlat || []).forEach(function (p) {
       features.push({ type: 'Feature', properties: { label: p.label, name: p.ring, layer: '拐点' }, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } });
