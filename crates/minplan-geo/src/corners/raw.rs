@@ -180,8 +180,32 @@ pub(crate) fn plane_point(
     line: Option<usize>,
     problems: &mut Vec<Problem>,
 ) -> RawPoint {
-    let x = read_coord(x_text, "X", label, line, problems);
-    let y = read_coord(y_text, "Y", label, line, problems);
+    let mut own = Vec::new();
+    let x = read_coord(x_text, "X", label, line, &mut own);
+    let y = read_coord(y_text, "Y", label, line, &mut own);
+    // Both values masked: one problem for the point, naming both.
+    if let [a, b] = own.as_slice()
+        && a.kind == ProblemKind::JunkInNumber
+        && b.kind == ProblemKind::JunkInNumber
+        && x_text.contains('*')
+        && y_text.contains('*')
+    {
+        own = vec![
+            Problem::new(
+                ProblemKind::JunkInNumber,
+                Severity::Error,
+                format!(
+                    "{}拐点 {label} 的 X 值“{}”、Y 值“{}”有数字被遮盖（*），无法读取",
+                    line_prefix(line),
+                    x_text.trim(),
+                    y_text.trim()
+                ),
+            )
+            .with_points(vec![label.to_owned()])
+            .at_line(line),
+        ];
+    }
+    problems.append(&mut own);
     RawPoint {
         label: label.to_owned(),
         x_text: x_text.trim().to_owned(),
