@@ -890,3 +890,56 @@ J3\n\n4910100.00\n\n44420100.00\n\nJ4\n\n4910100.00\n\n44420000.00\n\n矿区面�
     assert_eq!(r.stated.areas[0].km2, 0.02);
     assert_eq!(r.stated.areas[0].agreement, Some(Agreement::Mismatch));
 }
+
+#[test]
+fn notices_as_republished_with_masks_and_flattened_lines() {
+    // A masked list number `*、` is prose, not an MNR ring terminator; the stated datum holds.
+    let t = "*、矿区范围:矿区范围由**个拐点圈定,矿区面积*.****平方公里,开采深度自+**.**米至+*.*米\n\
+矿区范围坐标表(1980西安坐标系)\n1 4910000.00 44420000.00\n2 4910000.00 44420100.00\n3 4910100.00 44420100.00\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert_eq!(r.layout, Layout::PlaneTable);
+    assert_eq!(r.datum, Some(Datum::Xian1980));
+    // Masked angles: each point named, a shell and the hole under 扣除.
+    let t = "2000国家大地坐标系\n| 拐点 | 经度 | 纬度 |\nⅠ | * ° * ′ * ″ | * ° * ′ * ″ |\nⅡ | * ° * ′ * ″ | * ° * ′ * ″ |\n\
+Ⅲ | * ° * ′ * ″ | * ° * ′ * ″ |\n扣除以下范围\n(1) | * ° * ′ * ″ | * ° * ′ * ″ |\n(2) | * ° * ′ * ″ | * ° * ′ * ″ |\n\
+(3) | * ° * ′ * ″ | * ° * ′ * ″ |\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert!(r.geographic);
+    let masked = r
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::JunkInNumber && p.message.contains("被遮盖"))
+        .count();
+    assert_eq!(masked, 6, "{:#?}", r.problems);
+    assert!(!r.problems.iter().any(|p| p.kind == ProblemKind::NoPoints));
+    // Circled labels glued to their numbers, two points per line.
+    let t = "拐点坐标(北京54坐标系)\n①4175560.92 40592990.79 ②4175885.52 40594443.20\n\
+③4175000.00 40594443.20 ④4175000.00 40592990.79\n";
+    let r = parse_str(t, &ParseOptions::default());
+    assert_eq!(labels(&r), vec![s(&["①", "②", "③", "④"])]);
+    assert_eq!(r.datum, Some(Datum::Beijing1954));
+    // Prose and the table on one flattened line: the prose is no block name, its 开采标高 is
+    // the ring's.
+    let t = "(四)矿区范围:主要由4个拐点圈定,矿区开采标高自 119.89米至 83.0米,坐标(2000国家大地坐标系) 拐点号 X Y 1 4910000.00 44420000.00 \
+2 4910000.00 44420100.00 3 4910100.00 44420100.00 4 4910100.00 44420000.00\n";
+    let r = clean_square(t);
+    assert_eq!(r.blocks[0].name, "第1块");
+    let e = r.blocks[0].rings[0].elevation.unwrap();
+    assert_eq!((e.top_m, e.bottom_m), (119.89, 83.0));
+}
+
+#[test]
+fn parts_named_with_and_without_their_part_word_and_areas_in_ten_thousand_m2() {
+    let rows = square_rows(["J1", "J2", "J3", "J4"], " ");
+    let t = format!(
+        "2000国家大地坐标系\n矿段 点号 X Y\n{}一矿段面积1.00万m2，开采标高+77.00~+9.50m。\n",
+        rows.lines()
+            .map(|l| format!("一 {l}\n"))
+            .collect::<String>()
+    );
+    let r = parse_str(&t, &ParseOptions::default());
+    let a = &r.stated.areas[0];
+    assert_eq!((a.block.as_deref(), a.km2), (Some("一"), 0.01));
+    // 1.00万m² is ±50 m²: 9 998.43 m² (ellipsoidal) agrees.
+    assert_eq!(a.agreement, Some(Agreement::Matches), "{:#?}", r.problems);
+}

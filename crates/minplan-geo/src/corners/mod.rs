@@ -684,10 +684,16 @@ fn layout_kv_line(l: &str) -> bool {
             .is_some_and(|eq| eq > 0 && t[2..2 + eq].trim().bytes().all(|c| c.is_ascii_digit()))
 }
 
-/// `*,起标高,止标高,名称,圈属性,`: a `*`, then (after spaces) a comma, and at least four
-/// comma-separated fields.
+/// `*,起标高,止标高,名称,圈属性,`: a `*`, then (after spaces) a comma, at least four
+/// comma-separated fields, the first two numbers or empty.
 fn mnr_terminator(l: &str) -> bool {
     let t = l.trim_start();
-    t.strip_prefix('*')
-        .is_some_and(|rest| rest.trim_start().starts_with(',') && rest.matches(',').count() >= 4)
+    let Some(rest) = t.strip_prefix('*') else {
+        return false;
+    };
+    let fields: Vec<&str> = rest.split(',').map(str::trim).collect();
+    // `*,起标高,止标高,名称,圈属性`: the two elevations are numbers or empty (a masked list
+    // number `*、矿区范围…` is prose).
+    let elevation = |f: &str| f.is_empty() || text::parse_number(f).is_ok();
+    fields.len() >= 5 && fields[0].is_empty() && elevation(fields[1]) && elevation(fields[2])
 }

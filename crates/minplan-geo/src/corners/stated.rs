@@ -127,9 +127,10 @@ pub(crate) fn part_name(text: &str) -> Option<String> {
     if !lead.is_empty() && head[lead.len()..].starts_with('区') {
         return Some(format!("{lead}区"));
     }
+    // Something before the part word (`采区` alone names no part).
     let end = PART_WORDS
         .iter()
-        .filter_map(|w| head.find(w).map(|i| i + w.len()))
+        .filter_map(|w| head.find(w).filter(|&i| i > 0).map(|i| i + w.len()))
         .min()?;
     let name = head[..end].trim();
     (name.chars().count() <= 12 && !name.contains(['(', ')', ',', ':', '.']))
@@ -139,15 +140,23 @@ pub(crate) fn part_name(text: &str) -> Option<String> {
 /// The area unit at the start of `s` (ASCII letters in any case: `Km²`, `KM2`), with its
 /// length in bytes and its size in km².
 fn unit_at(s: &str) -> Option<(usize, f64)> {
-    const MORE: [(&str, f64); 4] = [("k㎡", 1.0), ("km^2", 1.0), ("平方km", 1.0), ("ha", 0.01)];
+    const MORE: [(&str, f64); 8] = [
+        ("万平方米", 0.01),
+        ("万m²", 0.01),
+        ("万m2", 0.01),
+        ("万㎡", 0.01),
+        ("k㎡", 1.0),
+        ("km^2", 1.0),
+        ("平方km", 1.0),
+        ("ha", 0.01),
+    ];
     let lower = s
         .char_indices()
         .take(8)
         .map(|(_, c)| c.to_ascii_lowercase())
         .collect::<String>();
-    UNITS
-        .iter()
-        .chain(MORE.iter())
+    MORE.iter()
+        .chain(UNITS.iter())
         .find(|(u, _)| lower.starts_with(u))
         .map(|(u, size)| (u.len(), *size))
 }
@@ -792,8 +801,24 @@ pub fn cross_check(input: &str, report: &mut CornerReport) {
     }
     // Each part against the block of its name.
     let names: Vec<String> = report.blocks.iter().map(|b| b.name.clone()).collect();
+    // `一矿段` is the block a table names `一`: names compare without the part word.
+    let bare = |n: &str| -> String {
+        PART_WORDS
+            .iter()
+            .find_map(|w| n.strip_suffix(w))
+            .or_else(|| n.strip_suffix('区'))
+            .filter(|b| !b.is_empty())
+            .unwrap_or(n)
+            .to_owned()
+    };
     for a in stated.areas.iter_mut().filter(|a| a.block.is_some()) {
-        let name = a.block.clone().unwrap_or_default();
+        let stated_name = a.block.clone().unwrap_or_default();
+        let name = names
+            .iter()
+            .find(|n| **n == stated_name || bare(n) == bare(&stated_name))
+            .cloned()
+            .unwrap_or(stated_name);
+        a.block = Some(name.clone());
         if !names.contains(&name) {
             a.agreement = Some(Agreement::NotComparable);
             problems.push(

@@ -70,8 +70,19 @@ pub(crate) fn cells(t: &str, line: usize) -> Vec<Cell> {
     let mut glued = String::with_capacity(t.len());
     let mut prev_mark = false;
     let mut in_angle = false;
-    for c in t.chars() {
+    let chars: Vec<char> = t.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         if c.is_whitespace() && prev_mark && in_angle {
+            continue;
+        }
+        // `131 ° 06 ′`, `* ° * ′ * ″`: a space before a mark after a digit or `*`.
+        if c.is_whitespace()
+            && glued.ends_with(|p: char| p.is_ascii_digit() || p == '*')
+            && chars[i + 1..]
+                .iter()
+                .find(|n| !n.is_whitespace())
+                .is_some_and(|n| matches!(n, '°' | '′' | '″' | '度' | '分' | '秒'))
+        {
             continue;
         }
         if matches!(c, '°' | '度') {
@@ -81,7 +92,7 @@ pub(crate) fn cells(t: &str, line: usize) -> Vec<Cell> {
                 .next()
                 .is_some_and(|n| n.contains('.'));
             in_angle = !decimal_before;
-        } else if !(c.is_ascii_digit() || c == '.' || is_minute_or_second(c)) {
+        } else if !(c.is_ascii_digit() || matches!(c, '.' | '*') || is_minute_or_second(c)) {
             in_angle = false;
         }
         prev_mark = matches!(c, '°' | '′' | '\'' | '度' | '分' | '’');
@@ -110,7 +121,35 @@ pub(crate) fn cells(t: &str, line: usize) -> Vec<Cell> {
             }
         })
         .collect();
-    join_groups(raw)
+    join_groups(split_glued_labels(raw))
+}
+
+/// `①4175560.923` → `①`, `4175560.923`: a circled number glued to its coordinate.
+fn split_glued_labels(cells: Vec<Cell>) -> Vec<Cell> {
+    let mut out = Vec::with_capacity(cells.len());
+    for c in cells {
+        let mut chars = c.text.chars();
+        match chars.next() {
+            Some(first)
+                if ('\u{2460}'..='\u{2473}').contains(&first)
+                    && chars.as_str().starts_with(|d: char| d.is_ascii_digit()) =>
+            {
+                let rest = chars.as_str().to_owned();
+                out.push(Cell {
+                    text: first.to_string(),
+                    line: c.line,
+                    shape: Shape::Label,
+                });
+                out.push(Cell {
+                    shape: shape(&rest),
+                    text: rest,
+                    line: c.line,
+                });
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn is_minute_or_second(c: char) -> bool {
@@ -298,7 +337,6 @@ pub(crate) fn shape(s: &str) -> Shape {
     // A masked angle (`*5°24'36.000"`).
     if s.contains('*')
         && s.contains(['°', '度'])
-        && digits >= 2
         && s.chars().all(|c| {
             c.is_ascii_digit()
                 || matches!(
@@ -454,6 +492,12 @@ mod tests {
         assert_eq!(shape("****002.38"), Shape::Masked);
         assert_eq!(shape("4**7088.22"), Shape::Masked);
         assert_eq!(shape("*.358"), Shape::Masked);
+        assert_eq!(shape("*°*′*″"), Shape::Masked);
+        let c = cells("Ⅰ | * ° * ′ * ″ | * ° * ′ * ″ |", 1);
+        assert_eq!(c.len(), 3, "{c:?}");
+        assert_eq!((c[1].text.as_str(), c[1].shape), ("*°*′*″", Shape::Masked));
+        let c = cells("①4175560.923 40592990.799", 1);
+        assert_eq!((c[0].text.as_str(), c[1].shape), ("①", Shape::PlaneX));
         assert_eq!(shape("0.*"), Shape::Text);
         assert_eq!(shape("44428?08.30"), Shape::Masked);
         assert_eq!(shape("*5°24'36.000\""), Shape::Masked);

@@ -46,8 +46,9 @@ fn kind_words(k: CoordKind) -> &'static str {
 
 /// A line (or a run of one-cell lines) as the reader sees it.
 enum Item {
-    /// Cells with at least one coordinate-shaped cell.
-    Row(Vec<Cell>),
+    /// Cells with at least one coordinate-shaped cell, and the line's text (empty for a run of
+    /// one-cell lines).
+    Row(Vec<Cell>, String),
     /// Anything else: the line, its text and its cells.
     Other(usize, String, Vec<Cell>),
 }
@@ -65,14 +66,14 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
                 && !h.cols.is_empty()
                 && h.cols.iter().all(|c| c.axis.is_angle())
         }
-        Item::Row(_) => false,
+        Item::Row(..) => false,
     });
 
     // Plane or geographic: by the digits of the cells.
     let coord_cells: Vec<&Cell> = items
         .iter()
         .filter_map(|it| match it {
-            Item::Row(c) => Some(c),
+            Item::Row(c, _) => Some(c),
             Item::Other(..) => None,
         })
         .flatten()
@@ -83,9 +84,11 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
             .iter()
             .filter(|c| c.shape.is_plane())
             .all(|c| packed_angle(&c.text).is_some());
+    // A masked angle (`*°*′*″`) is an angle.
+    let masked_angle = |c: &Cell| c.shape == Shape::Masked && c.text.contains(['°', '度']);
     let angle_cells = coord_cells
         .iter()
-        .filter(|c| c.shape.is_angle() || (packed && c.shape.is_plane()))
+        .filter(|c| c.shape.is_angle() || masked_angle(c) || (packed && c.shape.is_plane()))
         .count();
     let plane_cells = coord_cells.iter().filter(|c| c.shape.is_plane()).count();
     let geographic = angle_cells > 0 && (packed || angle_cells > plane_cells);
@@ -129,7 +132,7 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
     };
     for it in items {
         match it {
-            Item::Row(cells) => st.row(&cells, &mut doc.problems),
+            Item::Row(cells, text) => st.row(&cells, &text, &mut doc.problems),
             Item::Other(line, t, cells) => st.other(line, &t, &cells, &mut doc.problems),
         }
     }
@@ -173,7 +176,10 @@ fn items(lines: &[&str], hints: &mut text::Hints) -> Vec<Item> {
     let mut stream: Vec<(usize, String, Cell)> = Vec::new();
     let flush = |stream: &mut Vec<(usize, String, Cell)>, out: &mut Vec<Item>| {
         if stream.iter().any(|(_, _, c)| c.shape.is_coord()) {
-            out.push(Item::Row(stream.drain(..).map(|(_, _, c)| c).collect()));
+            out.push(Item::Row(
+                stream.drain(..).map(|(_, _, c)| c).collect(),
+                String::new(),
+            ));
         } else {
             for (l, t, c) in stream.drain(..) {
                 out.push(Item::Other(l, t, vec![c]));
@@ -192,7 +198,7 @@ fn items(lines: &[&str], hints: &mut text::Hints) -> Vec<Item> {
         if cs.iter().any(|c| c.shape.is_coord()) {
             let words: Vec<&str> = cs
                 .iter()
-                .filter(|c| c.shape == Shape::Text)
+                .filter(|c| !c.shape.is_coord())
                 .map(|c| c.text.as_str())
                 .collect();
             hints.scan(&words.join(" "), Some(line));
@@ -209,7 +215,7 @@ fn items(lines: &[&str], hints: &mut text::Hints) -> Vec<Item> {
         let lone_integer = matches!(coords.as_slice(), [c] if c.text.bytes().all(|b| b.is_ascii_digit()))
             && !cs.iter().any(|c| c.shape == Shape::Label);
         if !coords.is_empty() && !lone_integer {
-            out.push(Item::Row(cs));
+            out.push(Item::Row(cs, t.to_owned()));
         } else {
             out.push(Item::Other(line, t.to_owned(), cs));
         }
@@ -512,6 +518,7 @@ impl Assembly {
                     .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
                 && !before.contains(['.', ':'])
                 && !before.chars().any(|c| c.is_ascii_digit())
+                && !["矿区", "矿山", "本矿", "采矿权"].contains(&before)
             {
                 self.finish();
                 self.drop_pending_name(problems);
@@ -570,11 +577,25 @@ impl Assembly {
     }
 
     /// A line (or run of one-cell lines) with coordinates.
-    fn row(&mut self, cells: &[Cell], problems: &mut Vec<Problem>) {
+    fn row(&mut self, cells: &[Cell], text: &str, problems: &mut Vec<Problem>) {
         if !self.next_header.is_empty() {
             self.header = std::mem::take(&mut self.next_header);
         }
         let row = row::split(cells);
+        // `…矿区开采标高自 119.89米至 83.0米…拐点号 X Y 1 …` on one flattened line.
+        if let Some(at) = ["开采标高", "开采深度", "标高"]
+            .iter()
+            .filter(|_| row.prefix_text.contains("标高") || row.prefix_text.contains("深度"))
+            .find_map(|w| text.find(w))
+        {
+            let clause = text[at..]
+                .split([',', ';', '，', '；', '。'])
+                .next()
+                .unwrap_or("");
+            if let Some(Ok(e)) = super::elevation::elevation_in(clause) {
+                self.pending_elev.get_or_insert(e.range);
+            }
+        }
         let groups = merge_same_label(&row);
         let spans_lines = cells.iter().map(|c| c.line).min() != cells.iter().map(|c| c.line).max();
         let multi = groups.len() > 1 || spans_lines;
@@ -886,7 +907,7 @@ impl Assembly {
     /// under a 经度/纬度 header are degrees; a masked cell follows the other cell or the header.
     fn pair_kind(&self, pair: &[Cell], offset: usize) -> CoordKind {
         let angle = |c: &Cell, i: usize| -> Option<bool> {
-            if c.shape.is_angle() {
+            if c.shape.is_angle() || c.text.contains(['°', '度']) {
                 Some(true)
             } else if c.shape.is_plane() {
                 Some(self.packed)
@@ -975,8 +996,23 @@ impl Assembly {
                 None
             }
         };
-        let a = read(&pair[0], problems);
-        let b = read(&pair[1], problems);
+        let mut own = Vec::new();
+        let a = read(&pair[0], &mut own);
+        let b = read(&pair[1], &mut own);
+        // Both angles masked: one problem naming both.
+        if own.len() == 2 && pair.iter().all(|c| c.text.contains('*')) {
+            own = vec![raw::point_problem(
+                ProblemKind::JunkInNumber,
+                Severity::Error,
+                Some(line),
+                label,
+                &format!(
+                    "拐点 {label} 的坐标“{}”“{}”有数字被遮盖（*），无法读取",
+                    pair[0].text, pair[1].text
+                ),
+            )];
+        }
+        problems.append(&mut own);
         let by_value = match (a, b) {
             (Some(a), Some(b)) if a > 60.0 && b <= 60.0 => Some(false),
             (Some(a), Some(b)) if b > 60.0 && a <= 60.0 => Some(true),

@@ -21,6 +21,8 @@ pub(crate) struct Row {
     pub groups: Vec<Group>,
     /// Words after or between the groups (`2000国家大地坐标系` in a last cell).
     pub trailing: Vec<Cell>,
+    /// The words before the first group, joined (prose on a flattened line).
+    pub prefix_text: String,
 }
 
 /// Splits cells into a row.
@@ -72,6 +74,11 @@ pub(crate) fn split(cells: &[Cell]) -> Row {
         i += 1;
     }
     row.segment = segment_name(&prefix);
+    row.prefix_text = prefix
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     // `4910000.00 44420000.00 J1` under `X Y 点号`: the label after the coordinates.
     if let ([g], Some(first)) = (row.groups.as_mut_slice(), row.trailing.first())
         && g.label.is_none()
@@ -100,7 +107,9 @@ fn segment_name(prefix: &[&Cell]) -> Option<String> {
         .filter(|c| !matches!(c.shape, Shape::Label | Shape::Zero | Shape::Number))
         .map(|c| c.text.as_str())
         .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+    // A name is short (`一`, `Ⅰ区`, `南矿段`); a run of words is prose on a flattened line.
+    let name = words.join(" ");
+    (!words.is_empty() && words.len() <= 2 && name.chars().count() <= 12).then_some(name)
 }
 
 #[cfg(test)]
