@@ -274,7 +274,7 @@ fn of_the_area(before: &str) -> bool {
 pub fn find(input: &str) -> StatedFigures {
     let mut out = StatedFigures::default();
     let all: Vec<&str> = input.lines().collect();
-    for (i, line) in input.lines().enumerate() {
+    for (i, &line) in all.iter().enumerate() {
         // `矿区面积` with its figure on the next line (a Word table pasted one cell per line).
         if !line.is_ascii()
             && line.trim_end().trim_end_matches(filler).ends_with("面积")
@@ -410,6 +410,16 @@ fn counts(line: &str, line_no: usize, out: &mut Vec<StatedCount>) {
 /// Points read: distinct labels per ring, summed (a table that repeats its first point to
 /// close the ring counts it once).
 fn points_read(report: &CornerReport) -> usize {
+    let mut rings = report.blocks.iter().flat_map(|b| &b.rings);
+    if let (Some(only), None) = (rings.next(), rings.next()) {
+        // One ring: its distinct labels.
+        return only
+            .points
+            .iter()
+            .map(|p| p.label.as_str())
+            .collect::<std::collections::HashSet<&str>>()
+            .len();
+    }
     // Distinct points over all rings: a label once per ring, and a point two blocks share
     // (same label, same coordinates as entered) once.
     report
