@@ -10,9 +10,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use minplan_geo::corners::{
-    ParseOptions, ProblemKind, decoded_text, parse_bytes, unaccounted_numbers,
-};
+use minplan_geo::corners::{ParseOptions, decoded_text, parse_bytes, unaccounted_numbers};
 use std::sync::OnceLock;
 
 fn panics_only() -> bool {
@@ -27,17 +25,13 @@ fuzz_target!(|data: &[u8]| {
     }
     let text = decoded_text(data);
     let lost = unaccounted_numbers(&text, &report);
-    // The reader itself must account for every number, not only the last guard of
-    // `parse_str` (which turns a miss into an `unaccounted_number` error).
-    let caught_late: Vec<&str> = report
-        .problems
-        .iter()
-        .filter(|p| p.kind == ProblemKind::UnaccountedNumber)
-        .map(|p| p.message.as_str())
-        .collect();
+    // The promise: no coordinate-shaped number silently dropped. On arbitrary bytes a number
+    // glued to garbage may be caught only by `parse_str`'s last guard (an `unaccounted_number`
+    // error names it): that is kept, not silent. The property test is stricter (the reader
+    // itself must account for the tables it generates).
     assert!(
-        lost.is_empty() && caught_late.is_empty(),
-        "silently dropped: {lost:?} {caught_late:?}\n--- input ---\n{text}\n--- problems ---\n{:#?}",
+        lost.is_empty(),
+        "silently dropped: {lost:?}\n--- input ---\n{text}\n--- problems ---\n{:#?}",
         report.problems
     );
 });

@@ -851,3 +851,20 @@ fn a_number_the_reader_misses_is_an_error_not_a_silence() {
     assert!(report.has_errors());
     assert!(unaccounted_numbers(text, &report).is_empty());
 }
+
+/// Inputs the fuzz target found (`tests/data/fuzz/`): nothing silently dropped on any of them.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let report = minplan_geo::corners::parse_bytes(&bytes, &ParseOptions::default());
+        let text = minplan_geo::corners::decoded_text(&bytes);
+        let silent = unaccounted_numbers(&text, &report);
+        assert!(silent.is_empty(), "{}: {silent:?}", path.display());
+        n += 1;
+    }
+    assert!(n >= 2);
+}

@@ -40,12 +40,15 @@ pub(crate) fn read(lines: &[&str]) -> RawDoc {
                 .get(2..)
                 .is_some_and(|k| k.bytes().all(|b| b.is_ascii_digit()));
         if !is_xy {
-            if !doc.hints.scan(t, line) && !known_meta(key) {
+            // Quote the whole line: whatever numbers it holds are named, not dropped.
+            let stated = doc.hints.scan(t, line);
+            let digits = t.chars().filter(char::is_ascii_digit).count();
+            if (!stated && !known_meta(key)) || digits >= 12 {
                 doc.problems.push(
                     Problem::new(
                         ProblemKind::UnreadableLine,
                         Severity::Warning,
-                        format!("第 {} 行：键“{key}”未识别，未读取", i + 1),
+                        format!("第 {} 行“{t}”：键“{key}”未识别，未读取", i + 1),
                     )
                     .at_line(line),
                 );

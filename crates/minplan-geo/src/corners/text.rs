@@ -42,7 +42,9 @@ pub(crate) fn normalize(s: &str) -> String {
         // Runs of plain ASCII are copied as they are.
         let n = rest
             .bytes()
-            .position(|b| b >= 0x80 || b == b'\r')
+            .position(|b| {
+                b >= 0x80 || b == b'\r' || (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f
+            })
             .unwrap_or(rest.len());
         out.push_str(&rest[..n]);
         rest = &rest[n..];
@@ -54,6 +56,8 @@ pub(crate) fn normalize(s: &str) -> String {
             // CR LF is one line end (line numbers stay those of the file); a lone CR too.
             '\r' if rest.starts_with('\n') => {}
             '\r' => out.push('\n'),
+            // Other control characters (NUL from a broken export…) separate like a space.
+            '\u{0}'..='\u{1F}' | '\u{7F}' => out.push(' '),
             '\u{FF01}'..='\u{FF5E}' => {
                 out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
             }
