@@ -167,6 +167,28 @@ pub(crate) fn unreadable_line(line: usize, t: &str, what: &str) -> Problem {
     .at_line(Some(line))
 }
 
+/// The problems of one point's two values, with both masked (`masked`) told once: one
+/// `junk_in_number` naming both values (`both`, e.g. `X 值“*.358”、Y 值“*.493”`) instead of two.
+pub(crate) fn masked_pair(
+    own: Vec<Problem>,
+    masked: bool,
+    line: Option<usize>,
+    label: &str,
+    both: &str,
+) -> Vec<Problem> {
+    let two_junk = own.len() == 2 && own.iter().all(|p| p.kind == ProblemKind::JunkInNumber);
+    if !(masked && two_junk) {
+        return own;
+    }
+    vec![point_problem(
+        ProblemKind::JunkInNumber,
+        Severity::Error,
+        line,
+        label,
+        &format!("拐点 {label} 的{both}有数字被遮盖（*），无法读取"),
+    )]
+}
+
 /// `第 n 行：` or nothing.
 pub(crate) fn line_prefix(line: Option<usize>) -> String {
     line.map(|l| format!("第 {l} 行：")).unwrap_or_default()
@@ -183,28 +205,9 @@ pub(crate) fn plane_point(
     let mut own = Vec::new();
     let x = read_coord(x_text, "X", label, line, &mut own);
     let y = read_coord(y_text, "Y", label, line, &mut own);
-    // Both values masked: one problem for the point, naming both.
-    if let [a, b] = own.as_slice()
-        && a.kind == ProblemKind::JunkInNumber
-        && b.kind == ProblemKind::JunkInNumber
-        && x_text.contains('*')
-        && y_text.contains('*')
-    {
-        own = vec![
-            Problem::new(
-                ProblemKind::JunkInNumber,
-                Severity::Error,
-                format!(
-                    "{}拐点 {label} 的 X 值“{}”、Y 值“{}”有数字被遮盖（*），无法读取",
-                    line_prefix(line),
-                    x_text.trim(),
-                    y_text.trim()
-                ),
-            )
-            .with_points(vec![label.to_owned()])
-            .at_line(line),
-        ];
-    }
+    let both = format!(" X 值“{}”、Y 值“{}”", x_text.trim(), y_text.trim());
+    let masked = x_text.contains('*') && y_text.contains('*');
+    let mut own = masked_pair(own, masked, line, label, &both);
     problems.append(&mut own);
     RawPoint {
         label: label.to_owned(),

@@ -99,16 +99,7 @@ async fn attempt(
         st.store.clear_login_failures(username).await?;
         auth.login(&user).await.map_err(internal)?;
         let token = csrf::rotate_token(&auth.session).await?;
-        st.store
-            .audit_record(&AuditEntry {
-                actor: &actor(&user.0),
-                action: "session.login",
-                entity_type: "user",
-                entity_id: user.0.id.to_string(),
-                before: None,
-                after: Some(serde_json::json!({ "ip": ip })),
-            })
-            .await?;
+        audit_session(st, &user.0, "session.login", ip).await?;
         Ok(token)
     }
     .await;
@@ -217,18 +208,29 @@ pub async fn login_submit(
     }
 }
 
+/// The audit row of a login or logout (`action`), with the client's address.
+async fn audit_session(
+    st: &AppState,
+    user: &minplan_store::User,
+    action: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    st.store
+        .audit_record(&AuditEntry {
+            actor: &actor(user),
+            action,
+            entity_type: "user",
+            entity_id: user.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "ip": ip })),
+        })
+        .await?;
+    Ok(())
+}
+
 async fn logout(st: &AppState, auth: &mut AuthSession, ip: &str) -> Result<(), AppError> {
     if let Some(u) = auth.user.clone() {
-        st.store
-            .audit_record(&AuditEntry {
-                actor: &actor(&u.0),
-                action: "session.logout",
-                entity_type: "user",
-                entity_id: u.0.id.to_string(),
-                before: None,
-                after: Some(serde_json::json!({ "ip": ip })),
-            })
-            .await?;
+        audit_session(st, &u.0, "session.logout", ip).await?;
     }
     auth.logout().await.map_err(internal)?;
     Ok(())

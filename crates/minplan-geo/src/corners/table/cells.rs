@@ -246,9 +246,10 @@ fn join_groups(cells: Vec<Cell>) -> Vec<Cell> {
                     break;
                 }
             }
-            if j > i + 1 && matches!(shape(&text), Shape::PlaneX | Shape::PlaneY) {
+            let joined = shape(&text);
+            if j > i + 1 && matches!(joined, Shape::PlaneX | Shape::PlaneY) {
                 out.push(Cell {
-                    shape: shape(&text),
+                    shape: joined,
                     text,
                     line: cells[i].line,
                 });

@@ -113,16 +113,13 @@ pub(crate) fn read(lines: &[&str], opts: &ParseOptions) -> RawDoc {
         ));
     }
     // Beside plane metres, degrees are checked against them (interpret): their notation is
-    // settled there, not guessed here.
-    let format = if geographic {
-        geographic_format(opts, &hints, &coord_cells, &mut doc.problems)
+    // settled there, not guessed from the values here.
+    let guess_from = if geographic {
+        coord_cells.as_slice()
     } else {
-        opts.geographic_format.unwrap_or(if hints.ddd_mmss {
-            GeographicFormat::DddMmss
-        } else {
-            GeographicFormat::DecimalDegrees
-        })
+        &[]
     };
+    let format = geographic_format(opts, &hints, guess_from, &mut doc.problems);
 
     let mut st = Assembly {
         kind,
@@ -999,19 +996,9 @@ impl Assembly {
         let mut own = Vec::new();
         let a = read(&pair[0], &mut own);
         let b = read(&pair[1], &mut own);
-        // Both angles masked: one problem naming both.
-        if own.len() == 2 && pair.iter().all(|c| c.text.contains('*')) {
-            own = vec![raw::point_problem(
-                ProblemKind::JunkInNumber,
-                Severity::Error,
-                Some(line),
-                label,
-                &format!(
-                    "拐点 {label} 的坐标“{}”“{}”有数字被遮盖（*），无法读取",
-                    pair[0].text, pair[1].text
-                ),
-            )];
-        }
+        let both = format!("坐标“{}”“{}”", pair[0].text, pair[1].text);
+        let masked = pair.iter().all(|c| c.text.contains('*'));
+        let mut own = raw::masked_pair(own, masked, Some(line), label, &both);
         problems.append(&mut own);
         let by_value = match (a, b) {
             (Some(a), Some(b)) if a > 60.0 && b <= 60.0 => Some(false),
