@@ -60,6 +60,8 @@ pub struct ParsedLayer {
     pub problems: Vec<FeatureProblem>,
     /// Features kept with a remark (e.g. a ring closed automatically).
     pub warnings: Vec<FeatureProblem>,
+    /// What the reader decided that the user should know (encoding, dropped Z/M), Chinese.
+    pub notes: Vec<String>,
 }
 
 /// Options of [`parse_geojson_layer`].
@@ -153,6 +155,51 @@ fn positions(v: &Value, what: &str) -> Result<Vec<(f64, f64)>, String> {
         .collect()
 }
 
+/// One feature as a reader found it, before any check: geometry in the file's CRS
+/// (`(x, y)` = `(lon, lat)` for geographic files, `(easting, northing)` for plane files —
+/// GeoJSON, Shapefile, GeoPackage and DXF order), properties as read.
+#[derive(Debug, Clone)]
+pub struct SourceFeature {
+    /// Identifier (an id property, the feature's own id, or `#n`).
+    pub id: String,
+    /// Display name, when the file gives one.
+    pub name: Option<String>,
+    /// 1-based line of the file where the feature starts, for text formats.
+    pub line: Option<usize>,
+    /// The geometry, or why it could not be read (a named problem for this feature only).
+    pub geometry: Result<SourceGeometry, String>,
+    /// Attributes (field name → value as read).
+    pub properties: serde_json::Map<String, Value>,
+}
+
+/// Geometry as read. Polygons carry their rings exterior first; readers of formats that do
+/// not say which ring is a hole (Shapefile, DXF) group rings by containment
+/// ([`group_rings`]), never by winding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceGeometry {
+    /// Polygons, each a list of rings (exterior first), in the file's CRS.
+    Polygons(Vec<PlaneRings>),
+    /// Lines (only usable with a buffer width).
+    Lines(Vec<Vec<(f64, f64)>>),
+    /// Points (never usable as an area).
+    Points(usize),
+    /// An empty geometry (a record with no shape).
+    Empty,
+}
+
+/// A layer as a reader found it.
+#[derive(Debug, Clone)]
+pub struct SourceLayer {
+    /// The CRS the file declares, `None` when it declares none (a Shapefile without `.prj`,
+    /// a DXF): the caller must then name one ([`check_layer`]'s `declared`).
+    pub crs: Option<Crs>,
+    /// Features in file order.
+    pub features: Vec<SourceFeature>,
+    /// What the reader decided and the user should know (text encoding used and why,
+    /// Z/M values dropped, …), in Chinese.
+    pub notes: Vec<String>,
+}
+
 /// Parses a GeoJSON FeatureCollection of polygons (and, with a buffer width, lines).
 ///
 /// # Errors
@@ -160,6 +207,17 @@ fn positions(v: &Value, what: &str) -> Result<Vec<(f64, f64)>, String> {
 /// FeatureCollection, an unsupported CRS). Problems of single features are in
 /// [`ParsedLayer::problems`].
 pub fn parse_geojson_layer(text: &str, opts: &LayerOptions<'_>) -> Result<ParsedLayer, String> {
+    check_layer(read_geojson(text, opts)?, None, opts)
+}
+
+/// Reads a GeoJSON FeatureCollection into a [`SourceLayer`] without checking geometry.
+/// The CRS is the legacy `crs` member, or recognised from the first pair (RFC 7946: lon/lat;
+/// plane numbers with a zone prefix give the zone, without one `opts.zone` is used).
+///
+/// # Errors
+/// A Chinese message when the file is not JSON, not a FeatureCollection, or declares a CRS
+/// other than CGCS2000 (lon/lat or Gauss–Krüger).
+pub fn read_geojson(text: &str, opts: &LayerOptions<'_>) -> Result<SourceLayer, String> {
     let v: Value = serde_json::from_str(text)
         .map_err(|e| format!("第 {} 行：GeoJSON 格式错误：{e}", e.line()))?;
     if v.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
@@ -184,6 +242,163 @@ pub fn parse_geojson_layer(text: &str, opts: &LayerOptions<'_>) -> Result<Parsed
             })
             .map_or(Crs::Geographic, |p| crs_from_numbers(p, opts.zone)),
     };
+    let mut out = SourceLayer {
+        crs: Some(crs),
+        features: Vec::with_capacity(features.len()),
+        notes: Vec::new(),
+    };
+    for (i, f) in features.iter().enumerate() {
+        let properties = f
+            .get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let id = opts
+            .id_property
+            .and_then(|p| properties.get(p))
+            .or_else(|| f.get("id"))
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_else(|| format!("#{}", i + 1));
+        let line = line_of_needle(text, &format!("\"{id}\""));
+        let name = properties
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let geometry = match f.get("geometry").filter(|g| !g.is_null()) {
+            None => Ok(SourceGeometry::Empty),
+            Some(geom) => geojson_geometry(geom),
+        };
+        out.features.push(SourceFeature {
+            id,
+            name,
+            line,
+            geometry,
+            properties,
+        });
+    }
+    Ok(out)
+}
+
+fn geojson_geometry(geom: &Value) -> Result<SourceGeometry, String> {
+    let gtype = geom.get("type").and_then(Value::as_str).unwrap_or("");
+    let coords = geom.get("coordinates").cloned().unwrap_or(Value::Null);
+    match gtype {
+        "Polygon" => polygon_rings(&coords).map(|p| SourceGeometry::Polygons(vec![p])),
+        "MultiPolygon" => coords
+            .as_array()
+            .ok_or_else(|| "MultiPolygon 坐标不是数组".to_string())
+            .and_then(|ps| ps.iter().map(polygon_rings).collect())
+            .map(SourceGeometry::Polygons),
+        "LineString" => positions(&coords, "线").map(|l| SourceGeometry::Lines(vec![l])),
+        "MultiLineString" => coords
+            .as_array()
+            .ok_or_else(|| "MultiLineString 坐标不是数组".to_string())
+            .and_then(|ls| ls.iter().map(|l| positions(l, "线")).collect())
+            .map(SourceGeometry::Lines),
+        "Point" => Ok(SourceGeometry::Points(1)),
+        "MultiPoint" => Ok(SourceGeometry::Points(
+            coords.as_array().map_or(0, Vec::len),
+        )),
+        other => Err(format!(
+            "几何类型“{other}”不受支持，应为 Polygon 或 MultiPolygon"
+        )),
+    }
+}
+
+/// Groups rings into polygons by containment, not by winding (Shapefile and DXF writers
+/// wind shells and holes either way): a ring inside an even number of other rings is an
+/// exterior, one inside an odd number is a hole of the smallest ring containing it. Rings
+/// are `(x, y)` in any one CRS; containment is tested with a vertex of the inner ring
+/// (rings of a valid polygon do not cross). Rings with fewer than three distinct points
+/// are kept as exteriors so that the ring checks report them.
+pub fn group_rings(rings: Vec<Vec<(f64, f64)>>) -> Vec<PlaneRings> {
+    let n = rings.len();
+    let area: Vec<f64> = rings
+        .iter()
+        .map(|r| {
+            let mut k = r.len();
+            if k > 1 && r[0] == r[k - 1] {
+                k -= 1;
+            }
+            plane_area(&r[..k]).abs()
+        })
+        .collect();
+    // parent[i]: the smallest ring containing ring i.
+    let mut depth = vec![0usize; n];
+    let mut parent: Vec<Option<usize>> = vec![None; n];
+    for i in 0..n {
+        let Some(&p) = rings[i].first() else { continue };
+        for j in 0..n {
+            if i == j || area[j] <= area[i] || rings[j].len() < 3 {
+                continue;
+            }
+            if minplan_geo::corners::point_in_ring(p, &rings[j]) {
+                depth[i] += 1;
+                if parent[i].is_none_or(|q| area[j] < area[q]) {
+                    parent[i] = Some(j);
+                }
+            }
+        }
+    }
+    let mut slot: Vec<Option<usize>> = vec![None; n];
+    let mut polys: Vec<PlaneRings> = Vec::new();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| depth[i]);
+    let mut rings: Vec<Option<Vec<(f64, f64)>>> = rings.into_iter().map(Some).collect();
+    for i in order {
+        let ring = rings[i].take().unwrap_or_default();
+        match parent[i] {
+            Some(p) if depth[i] % 2 == 1 => match slot[p] {
+                Some(s) => polys[s].push(ring),
+                None => {
+                    slot[i] = Some(polys.len());
+                    polys.push(vec![ring]);
+                }
+            },
+            _ => {
+                slot[i] = Some(polys.len());
+                polys.push(vec![ring]);
+            }
+        }
+    }
+    polys
+}
+
+/// Checks a [`SourceLayer`] feature by feature: rings closed, not self-intersecting, holes
+/// inside shells (the corner checks of [`validate_rings`], in the Gauss–Krüger plane),
+/// lines buffered when `opts.buffer_m` is given, points and empty geometries refused. The
+/// result is lon/lat (CGCS2000), exteriors counter-clockwise, holes clockwise, with each
+/// feature's ellipsoidal area (TD/T 1055-2019 附录D).
+///
+/// `declared` is the CRS the user named; it is used when the file declares none and must
+/// agree with the file's when both are given.
+///
+/// # Errors
+/// A Chinese message when neither the file nor the user gives a CRS, or they disagree.
+pub fn check_layer(
+    src: SourceLayer,
+    declared: Option<Crs>,
+    opts: &LayerOptions<'_>,
+) -> Result<ParsedLayer, String> {
+    let crs = match (src.crs, declared) {
+        (Some(file), Some(user)) if file.epsg() != user.epsg() => {
+            return Err(format!(
+                "文件声明的坐标系为 EPSG:{}，与指定的 EPSG:{} 不一致",
+                file.epsg(),
+                user.epsg()
+            ));
+        }
+        (Some(c), _) | (None, Some(c)) => c,
+        (None, None) => {
+            return Err(
+                "文件没有声明坐标系（如 Shapefile 缺少 .prj）：请指定坐标系（EPSG 代码或高斯–克吕格带号），不会猜测"
+                    .into(),
+            );
+        }
+    };
     // Everything is checked in a plane: the file's own, or the plan's zone for lon/lat.
     let plane_zone = match crs {
         Crs::GaussKruger(z) => z,
@@ -199,77 +414,44 @@ pub fn parse_geojson_layer(text: &str, opts: &LayerOptions<'_>) -> Result<Parsed
         features: Vec::new(),
         problems: Vec::new(),
         warnings: Vec::new(),
+        notes: src.notes,
     };
-    for (i, f) in features.iter().enumerate() {
-        let props = f
-            .get("properties")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        let id = opts
-            .id_property
-            .and_then(|p| props.get(p))
-            .or_else(|| f.get("id"))
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .unwrap_or_else(|| format!("#{}", i + 1));
-        let line = line_of_needle(text, &format!("\"{id}\""));
+    for (i, f) in src.features.into_iter().enumerate() {
+        let SourceFeature {
+            id,
+            name,
+            line,
+            geometry,
+            properties: props,
+        } = f;
         let problem = |message: String| FeatureProblem {
             id: id.clone(),
             index: i + 1,
             line,
             message,
         };
-        let name = props
-            .get("name")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let Some(geom) = f.get("geometry").filter(|g| !g.is_null()) else {
-            out.problems.push(problem("要素没有几何图形".into()));
-            continue;
-        };
-        let gtype = geom.get("type").and_then(Value::as_str).unwrap_or("");
-        let coords = geom.get("coordinates").cloned().unwrap_or(Value::Null);
         // The feature's rings as written (file CRS), and in the plane.
-        let raw: Result<(Vec<PlaneRings>, bool), String> = match gtype {
-            "Polygon" => polygon_rings(&coords).map(|p| (vec![p], false)),
-            "MultiPolygon" => coords
-                .as_array()
-                .ok_or_else(|| "MultiPolygon 坐标不是数组".to_string())
-                .and_then(|ps| ps.iter().map(polygon_rings).collect())
-                .map(|p| (p, false)),
-            "LineString" | "MultiLineString" => match opts.buffer_m {
-                None => Err(format!(
-                    "几何类型“{gtype}”只在给出缓冲宽度（buffer_m）时可用"
+        let raw: Result<(Vec<PlaneRings>, bool), String> = match geometry {
+            Err(m) => Err(m),
+            Ok(SourceGeometry::Empty) => Err("要素没有几何图形".into()),
+            Ok(SourceGeometry::Points(_)) => {
+                Err("点要素不能作为面图层（应为面；拐点请按多边形闭合后导入）".into())
+            }
+            Ok(SourceGeometry::Polygons(p)) if p.is_empty() => Err("面没有环".into()),
+            Ok(SourceGeometry::Polygons(p)) => Ok((p, false)),
+            Ok(SourceGeometry::Lines(ls)) => match opts.buffer_m {
+                None => Err("线要素只在给出缓冲宽度（buffer_m）时可用".into()),
+                // Buffered in the plane: the result is plane coordinates.
+                Some(w) => Ok((
+                    buffer_lines(
+                        &ls.iter()
+                            .map(|l| l.iter().map(|&p| to_plane(p)).collect())
+                            .collect::<Vec<_>>(),
+                        w,
+                    ),
+                    true,
                 )),
-                Some(w) => {
-                    let lines = if gtype == "LineString" {
-                        positions(&coords, "线").map(|l| vec![l])
-                    } else {
-                        coords
-                            .as_array()
-                            .ok_or_else(|| "MultiLineString 坐标不是数组".to_string())
-                            .and_then(|ls| ls.iter().map(|l| positions(l, "线")).collect())
-                    };
-                    // Buffered in the plane: the result is plane coordinates.
-                    lines.map(|ls| {
-                        (
-                            buffer_lines(
-                                &ls.iter()
-                                    .map(|l| l.iter().map(|&p| to_plane(p)).collect())
-                                    .collect::<Vec<_>>(),
-                                w,
-                            ),
-                            true,
-                        )
-                    })
-                }
             },
-            other => Err(format!(
-                "几何类型“{other}”不受支持，应为 Polygon 或 MultiPolygon"
-            )),
         };
         let (raw, raw_is_plane) = match raw {
             Ok(r) => r,
@@ -278,6 +460,29 @@ pub fn parse_geojson_layer(text: &str, opts: &LayerOptions<'_>) -> Result<Parsed
                 continue;
             }
         };
+        if let Some(bad) = raw
+            .iter()
+            .flatten()
+            .flatten()
+            .find(|p| !(p.0.is_finite() && p.1.is_finite()))
+        {
+            out.problems
+                .push(problem(format!("坐标 ({}, {}) 不是有限数", bad.0, bad.1)));
+            continue;
+        }
+        if crs == Crs::Geographic
+            && let Some(bad) = raw
+                .iter()
+                .flatten()
+                .flatten()
+                .find(|p| p.0.abs() > 180.0 || p.1.abs() > 90.0)
+        {
+            out.problems.push(problem(format!(
+                "坐标 ({}, {}) 不是经纬度（经度 ±180°、纬度 ±90° 以内）",
+                bad.0, bad.1
+            )));
+            continue;
+        }
         let polys: Vec<Vec<Vec<(f64, f64)>>> = if raw_is_plane {
             raw.clone()
         } else {
@@ -289,6 +494,17 @@ pub fn parse_geojson_layer(text: &str, opts: &LayerOptions<'_>) -> Result<Parsed
                 })
                 .collect()
         };
+        if polys
+            .iter()
+            .flatten()
+            .flatten()
+            .any(|p| !(p.0.is_finite() && p.1.is_finite()) || p.0.abs() > 1e8 || p.1.abs() > 1e8)
+        {
+            out.problems.push(problem(
+                "坐标超出 CGCS2000 高斯–克吕格平面的范围（换算后不是有限的米值）".into(),
+            ));
+            continue;
+        }
         // Lon/lat as written for geographic files; otherwise from the plane.
         let lonlat_of = |pi: usize, ri: usize, k: usize| -> (f64, f64) {
             if raw_is_plane || crs != Crs::Geographic {
@@ -316,7 +532,7 @@ pub fn parse_geojson_layer(text: &str, opts: &LayerOptions<'_>) -> Result<Parsed
         let found = validate_rings(
             &rings,
             &ValidateOptions {
-                closure_required: !gtype.ends_with("LineString"),
+                closure_required: !raw_is_plane,
                 ..ValidateOptions::default()
             },
         );

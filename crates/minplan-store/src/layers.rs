@@ -3,10 +3,11 @@
 //! features are listed and left out; the rest is stored as normalised lon/lat GeoJSON.
 
 use crate::audit::{self, Actor, AuditEntry};
-use crate::{Result, Store, StoreError, now_rfc3339, sha256_hex};
-use minplan_domain::layer::{FeatureProblem, LayerOptions, ParsedLayer, parse_geojson_layer};
+use crate::{Result, Store, StoreError, now_rfc3339};
+use minplan_domain::layer::{FeatureProblem, LayerOptions, ParsedLayer};
 use minplan_domain::plan::{ControlLayerKind, LayerFeature};
-use minplan_geo::GaussKrugerZone;
+use minplan_geo::{Crs, GaussKrugerZone};
+use minplan_io::{InputFile, ReadOptions};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -30,6 +31,8 @@ pub struct LayerVersion {
     pub feature_count: i64,
     /// Features left out.
     pub problems: Vec<FeatureProblem>,
+    /// What the reader decided (format, text encoding and why, CRS source, Z/M dropped).
+    pub notes: Vec<String>,
     /// SHA-256 of the imported file.
     pub content_sha256: String,
     /// When.
@@ -45,10 +48,16 @@ pub struct LayerImport<'a> {
     pub kind: ControlLayerKind,
     /// Display name.
     pub name: &'a str,
-    /// File name, recorded.
+    /// File it came from (shown and recorded).
     pub source_file: &'a str,
-    /// The GeoJSON text.
-    pub text: &'a str,
+    /// The files as handed in: a GeoJSON, a zipped or loose Shapefile, a GeoPackage, a
+    /// KML/KMZ or a DXF ([`minplan_io::read_layer`]).
+    pub files: &'a [InputFile],
+    /// Reading options (text encoding, which layer of several).
+    pub read: &'a ReadOptions,
+    /// The CRS the user named: needed when the file declares none (a Shapefile without
+    /// `.prj`, a DXF without zone prefix), compared when it does.
+    pub declared: Option<Crs>,
     /// The plan's zone, for plane coordinates without a prefix.
     pub zone: GaussKrugerZone,
     /// Buffer half-width for line features, metres.
@@ -78,6 +87,7 @@ fn row_to_version(r: &sqlx::sqlite::SqliteRow) -> LayerVersion {
         buffer_m: r.get("buffer_m"),
         feature_count: r.get("feature_count"),
         problems: serde_json::from_str(&r.get::<String, _>("problems_json")).unwrap_or_default(),
+        notes: serde_json::from_str(&r.get::<String, _>("notes_json")).unwrap_or_default(),
         content_sha256: r.get("content_sha256"),
         imported_at: r.get("imported_at"),
         active: r.get::<i64, _>("active") != 0,
@@ -99,8 +109,9 @@ fn to_features(layer: &ParsedLayer) -> Vec<LayerFeature> {
 }
 
 impl Store {
-    /// Imports a control layer from GeoJSON text (one transaction). The new version becomes
-    /// the active one of its kind. Broken features are left out and listed in the result.
+    /// Imports a control layer from any file [`minplan_io::read_layer`] reads (one
+    /// transaction). The new version becomes the active one of its kind. Broken features are
+    /// left out and listed in the result.
     ///
     /// # Errors
     /// [`StoreError::Invalid`] when the file as a whole cannot be read or no feature is
@@ -114,19 +125,23 @@ impl Store {
             kind,
             name,
             source_file,
-            text,
+            files,
+            read,
+            declared,
             zone,
             buffer_m,
         } = *layer;
-        let parsed = parse_geojson_layer(
-            text,
+        let parsed = minplan_io::load_layer(
+            files,
+            read,
+            declared,
             &LayerOptions {
                 id_property: Some("id"),
                 zone,
                 buffer_m,
             },
         )
-        .map_err(|m| StoreError::BadInput(format!("{source_file}：{m}")))?;
+        .map_err(|e| StoreError::BadInput(e.0))?;
         if parsed.features.is_empty() {
             let why = parsed
                 .problems
@@ -140,7 +155,7 @@ impl Store {
         let features = to_features(&parsed);
         let mut problems = parsed.problems.clone();
         problems.extend(parsed.warnings.iter().cloned());
-        let sha = sha256_hex(text.as_bytes());
+        let sha = files_sha256(files);
         let mut tx = self.begin_write().await?;
         let previous: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM control_layer_versions WHERE kind = ? AND active = 1",
@@ -153,8 +168,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO control_layer_versions (kind, name, source_file, source_crs, buffer_m, features_json, feature_count, problems_json, content_sha256, imported_at, active)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+            "INSERT INTO control_layer_versions (kind, name, source_file, source_crs, buffer_m, features_json, feature_count, problems_json, notes_json, content_sha256, imported_at, active)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
         )
         .bind(kind.slug())
         .bind(name)
@@ -164,6 +179,7 @@ impl Store {
         .bind(serde_json::to_string(&features).map_err(|e| StoreError::BadInput(e.to_string()))?)
         .bind(features.len() as i64)
         .bind(serde_json::to_string(&problems).unwrap_or_else(|_| "[]".into()))
+        .bind(serde_json::to_string(&parsed.notes).unwrap_or_else(|_| "[]".into()))
         .bind(&sha)
         .bind(now_rfc3339())
         .fetch_one(&mut *tx)
@@ -237,6 +253,16 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
         stored_layer(&r)
     }
+}
+
+/// SHA-256 (hex) of the files' bytes in the order handed in (one file: its own SHA-256).
+pub(crate) fn files_sha256(files: &[InputFile]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for f in files {
+        h.update(&f.bytes);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn stored_layer(r: &sqlx::sqlite::SqliteRow) -> Result<StoredLayer> {

@@ -23,6 +23,7 @@ pub use throttle::{Lockout, ThrottlePolicy};
 mod annual_reports;
 mod bulk;
 mod engine;
+mod export;
 mod layers;
 mod lifecycle;
 mod monitoring;
@@ -37,11 +38,12 @@ pub use bulk::{
     UNSUPPORTED_TYPE, is_table_file, read_table,
 };
 pub use engine::{ReviewEngine, region_of};
+pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use lifecycle::Mine;
 pub use monitoring::{ScaleTableVersion, YEARS_AROUND_PERIOD};
 pub use records::{ApplicationRecord, RightRecord};
-pub use register::{HolderList, RightsImport};
+pub use register::{HolderList, REGISTER_FIELDS, RightsImport};
 pub use replay::Replay;
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 
@@ -164,14 +166,6 @@ pub fn bundle_sha256(files: &BundleFiles) -> String {
         h.update(content);
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// SHA-256 of bytes, hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Today in China (UTC+8): the date deadlines and expiries are counted against.

@@ -60,7 +60,12 @@ async fn replays_give_the_stored_opinion_after_the_world_changed() {
                 kind: minplan_domain::plan::ControlLayerKind::EcologicalRedLine,
                 name: "生态保护红线（新）",
                 source_file: "all.geojson",
-                text: everything,
+                files: &[minplan_io::InputFile {
+                    name: "layer.geojson".into(),
+                    bytes: everything.as_bytes().to_vec(),
+                }],
+                read: &minplan_io::ReadOptions::default(),
+                declared: None,
                 zone,
                 buffer_m: None,
             },

@@ -1314,3 +1314,163 @@ async fn the_declared_area_is_checked_against_the_corners() {
     assert_eq!(apps.len(), 1);
     assert_eq!(apps[0].declared_area.as_deref(), Some("2公顷"));
 }
+
+/// The GDAL-written GBK Shapefile of minplan-io's tests, as loose files.
+fn gdal_shapefile_parts() -> Vec<reqwest::multipart::Part> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../minplan-io/tests/data/gdal/shp_ldid");
+    [
+        "hongxian.shp",
+        "hongxian.shx",
+        "hongxian.dbf",
+        "hongxian.prj",
+    ]
+    .iter()
+    .map(|n| {
+        reqwest::multipart::Part::bytes(std::fs::read(dir.join(n)).unwrap())
+            .file_name(n.to_string())
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn a_shapefile_is_checked_then_imported_from_the_browser_and_layers_go_out_as_files() {
+    let srv = start().await;
+    let guihua = logged_in(&srv.base, "guihua").await;
+    let t = token(&guihua, &srv.base).await;
+    let form = |action: &str| {
+        let mut f = reqwest::multipart::Form::new()
+            .text("csrf_token", t.clone())
+            .text("kind", "ecological_red_line")
+            .text("action", action.to_string());
+        for p in gdal_shapefile_parts() {
+            f = f.part("file", p);
+        }
+        f
+    };
+    // 检查: every feature listed with its Chinese name and area; nothing stored.
+    let r = guihua
+        .post(format!("{}/layers", srv.base))
+        .multipart(form("check"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let p = &html[html.find("id=\"layer-preview\"").unwrap()..];
+    assert!(
+        p.contains("绥芬河生态保护红线一区")
+            && p.contains("阜宁镇红线（含挖空）")
+            && p.contains("两片红线"),
+        "{p}"
+    );
+    assert!(p.contains("EPSG:4532") && p.contains("0x4D"), "{p}");
+    assert!(srv.store.list_layers().await.unwrap().is_empty());
+    // 导入.
+    let r = guihua
+        .post(format!("{}/layers", srv.base))
+        .multipart(form("import"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, html) = get_text(&guihua, &srv.base, &location).await;
+    assert!(
+        html.contains("id=\"layer-notes\"") && html.contains("GBK"),
+        "notes shown"
+    );
+    let v = srv.store.list_layers().await.unwrap();
+    assert_eq!((v.len(), v[0].feature_count), (1, 3));
+    // Without its .prj and without an EPSG code the file is refused, naming what to do.
+    let mut f = reqwest::multipart::Form::new()
+        .text("csrf_token", t.clone())
+        .text("kind", "ecological_red_line");
+    for p in gdal_shapefile_parts().into_iter().take(3) {
+        f = f.part("file", p);
+    }
+    let r = guihua
+        .post(format!("{}/layers", srv.base))
+        .multipart(f)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field(&r.text().await.unwrap(), "file").contains("请指定坐标系"));
+    assert_eq!(srv.store.list_layers().await.unwrap().len(), 1);
+    // The layers reviews use, as a Shapefile zip: the imported red line with its Chinese names.
+    let r = guihua
+        .get(format!("{}/layers/export?format=shp", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let cd = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cd.contains("filename*=UTF-8''"), "{cd}");
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let back = minplan_io::read_layer(
+        &[minplan_io::InputFile {
+            name: "x.zip".into(),
+            bytes,
+        }],
+        &minplan_io::ReadOptions {
+            layer: Some("生态保护红线".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let names: Vec<_> = back
+        .features
+        .iter()
+        .map(|f| f.properties["名称"].clone())
+        .collect();
+    assert!(
+        names.contains(&json!("绥芬河生态保护红线一区")),
+        "{names:?}"
+    );
+    // The planning blocks are public, with the planning database's fields.
+    let anon = reqwest::Client::new();
+    let r = anon
+        .get(format!("{}/blocks/export?format=gpkg", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let gpkg = r.bytes().await.unwrap().to_vec();
+    let blocks = minplan_io::read_layer(
+        &[minplan_io::InputFile {
+            name: "b.gpkg".into(),
+            bytes: gpkg,
+        }],
+        &minplan_io::ReadOptions {
+            layer: Some("开采规划区块".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(!blocks.features.is_empty());
+    assert!(blocks.features[0].properties.contains_key("规划区编号"));
+    // An unknown format is a 400; a company account cannot export the register.
+    let r = guihua
+        .get(format!("{}/rights/export?format=pdf", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let qiye = logged_in(&srv.base, "qiye").await;
+    let r = qiye
+        .get(format!("{}/rights/export?format=shp", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, html) = get_text(&qiye, &srv.base, "/rights").await;
+    assert!(
+        !html.contains("rights-export"),
+        "no export link for a company"
+    );
+}

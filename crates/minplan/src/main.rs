@@ -37,9 +37,11 @@ enum Command {
     /// 审查记录：列表、查看、按原输入复核
     #[command(subcommand)]
     Reviews(cmd::reviews::ReviewsCommand),
-    /// 管控图层：导入、列表
+    /// 管控图层：导入（Shapefile、GeoPackage、KML、DXF、GeoJSON）、检查、列表
     #[command(subcommand)]
     Layer(cmd::layer::LayerCommand),
+    /// 导出：矿业权、规划区块、管控图层、审查记录 → Shapefile、GeoPackage、KML、DXF、XLSX、GeoJSON
+    Export(cmd::export::ExportArgs),
     /// 矿业权登记：导入、列表、决定、出让、登记、延续、变更、转让、抵押、闭坑、注销
     #[command(subcommand)]
     Right(cmd::register::RightCommand),
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
         Command::Review(a) => cmd::review::run(db, a),
         Command::Reviews(c) => cmd::reviews::run(db, c),
         Command::Layer(c) => cmd::layer::run(db, c),
+        Command::Export(a) => cmd::export::run(db, a),
         Command::Right(c) => cmd::register::run_right(db, c),
         Command::HolderList(c) => cmd::register::run_lists(db, c),
         Command::Report(c) => cmd::report::run(db, c),

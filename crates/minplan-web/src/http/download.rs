@@ -42,6 +42,50 @@ fn rfc8187(s: &str) -> String {
         .collect()
 }
 
+/// A layer export (`?format=shp|gpkg|kml|dxf|xlsx|geojson`, default `gpkg`; `?epsg=4490` for
+/// lon/lat Shapefile/GeoPackage) of `set` as an attachment
+/// ([`minplan_store::Store::export_file`]). Callers check the user's right to see `set` first.
+///
+/// # Errors
+/// 400 for an unknown format or EPSG code; 404 when the set does not exist; 422 when the
+/// format cannot hold a value (the field named).
+pub async fn layer_export(
+    st: &crate::AppState,
+    set: minplan_store::ExportSet,
+    q: &std::collections::HashMap<String, String>,
+) -> Result<Response, crate::http::error::AppError> {
+    use crate::http::error::AppError;
+    let f = q.get("format").map_or("gpkg", String::as_str);
+    let format = minplan_io::ExportFormat::parse(f).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "导出格式“{f}”应为 shp、gpkg、kml、dxf、xlsx、geojson 之一"
+        ))
+    })?;
+    let crs = match q.get("epsg").map(|e| e.trim()).filter(|e| !e.is_empty()) {
+        None => None,
+        Some(e) => Some(
+            e.parse::<u32>()
+                .ok()
+                .and_then(|c| minplan_geo::Crs::from_epsg(c).ok())
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!("坐标系“{e}”应为 4490 或 4491–4554"))
+                })?,
+        ),
+    };
+    let file = match st.store.export_file(set, format, crs, None).await {
+        Ok(f) => f,
+        Err(minplan_store::StoreError::NotFound(m)) => return Err(AppError::NotFound(m)),
+        Err(e) => return Err(e.into()),
+    };
+    let fallback = format!("export.{}", format.extension());
+    Ok(attachment(
+        file.bytes,
+        file.mime,
+        &file.file_name,
+        &fallback,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

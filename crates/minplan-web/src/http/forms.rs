@@ -45,7 +45,7 @@ pub struct UploadedFile {
 #[derive(Debug, Clone, Default)]
 pub struct SubmittedForm {
     fields: HashMap<String, String>,
-    files: HashMap<String, UploadedFile>,
+    files: HashMap<String, Vec<UploadedFile>>,
     /// Why the body could not be read (Chinese), if it could not.
     pub problem: Option<String>,
 }
@@ -105,13 +105,10 @@ impl SubmittedForm {
                         // A file input left empty sends a part with an empty file name.
                         Some(f) if f.is_empty() && bytes.is_empty() => {}
                         Some(file_name) => {
-                            out.files.insert(
-                                name,
-                                UploadedFile {
-                                    file_name,
-                                    bytes: bytes.to_vec(),
-                                },
-                            );
+                            out.files.entry(name).or_default().push(UploadedFile {
+                                file_name,
+                                bytes: bytes.to_vec(),
+                            });
                         }
                         None => {
                             out.fields
@@ -140,7 +137,12 @@ impl SubmittedForm {
 
     /// The uploaded file of the file input `name`, if one was chosen.
     pub fn file(&self, name: &str) -> Option<&UploadedFile> {
-        self.files.get(name)
+        self.files.get(name).and_then(|f| f.first())
+    }
+
+    /// Every file sent under `name` (an `<input type="file" multiple>`), in the order sent.
+    pub fn files(&self, name: &str) -> &[UploadedFile] {
+        self.files.get(name).map_or(&[], Vec::as_slice)
     }
 }
 

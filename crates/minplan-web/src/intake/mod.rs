@@ -474,6 +474,22 @@ pub async fn submit(
         );
     }
     let upload = upload.filter(|u| u.bytes.len() <= MAX_CORNER_BYTES);
+    // A DXF, KML/KMZ or Excel corner file is read into corner text; the text is what the
+    // review reads and what the record keeps.
+    let converted = match upload.map(|u| (u, minplan_io::corner_file_text(&u.file_name, &u.bytes)))
+    {
+        Some((u, Ok(Some(text)))) => Some(crate::http::forms::UploadedFile {
+            file_name: u.file_name.clone(),
+            bytes: text.into_bytes(),
+        }),
+        Some((_, Err(e))) => {
+            errors.push("corners", e.0);
+            None
+        }
+        Some((u, Ok(None))) => Some(u.clone()),
+        None => None,
+    };
+    let upload = converted.as_ref();
     if let Some(Err(e)) = form.declared_area() {
         errors.push("declared_area", e);
     }

@@ -32,6 +32,7 @@ pub fn router() -> axum::Router<crate::AppState> {
     use axum::routing::get;
     axum::Router::new()
         .route("/layers", get(page).post(upload_submit))
+        .route("/layers/export", get(export))
         .route("/layers/{id}", get(version_page))
         .route("/api/layers", get(api_list).post(api_upload))
         .route("/api/layers/{id}", get(api_version))
@@ -94,7 +95,28 @@ struct LayersPage {
     other_errors: Vec<String>,
     form_name: String,
     form_buffer: String,
+    form_epsg: String,
+    form_layer: String,
+    form_encoding: String,
     body_limit_mib: String,
+    /// The result of 检查 (nothing stored): what was read, feature by feature.
+    preview: Option<Preview>,
+}
+
+/// What 检查 read from the files, before anything is stored.
+pub struct Preview {
+    /// File names.
+    pub files: String,
+    /// EPSG code used.
+    pub epsg: u32,
+    /// The reader's notes (format, encoding and why, CRS source).
+    pub notes: Vec<String>,
+    /// (序号, 要素, 名称, 面积 km²) of the usable features.
+    pub features: Vec<(usize, String, String, String)>,
+    /// Features left out, with why.
+    pub problems: Vec<minplan_domain::layer::FeatureProblem>,
+    /// Features kept with a remark.
+    pub warnings: Vec<minplan_domain::layer::FeatureProblem>,
 }
 
 /// What the upload form had.
@@ -103,6 +125,9 @@ struct Entered {
     kind: String,
     name: String,
     buffer: String,
+    epsg: String,
+    layer: String,
+    encoding: String,
 }
 
 async fn render(
@@ -111,6 +136,7 @@ async fn render(
     status: StatusCode,
     errors: FieldErrors,
     entered: Entered,
+    preview: Option<Preview>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let page = LayersPage {
@@ -122,10 +148,16 @@ async fn render(
             .into_iter()
             .map(|k| (k.slug(), k.label(), k.slug() == entered.kind))
             .collect(),
-        other_errors: errors.others(&["kind", "name", "buffer_m", "file"]),
+        other_errors: errors.others(&[
+            "kind", "name", "buffer_m", "file", "epsg", "layer", "encoding",
+        ]),
         errors,
         form_name: entered.name,
         form_buffer: entered.buffer,
+        form_epsg: entered.epsg,
+        form_layer: entered.layer,
+        form_encoding: entered.encoding,
+        preview,
         body_limit_mib: format!("{:.0}", st.config().body_limit as f64 / 1024.0 / 1024.0),
     };
     Ok((status, Html(page.render()?)).into_response())
@@ -142,6 +174,7 @@ pub async fn page(
         StatusCode::OK,
         FieldErrors::default(),
         Entered::default(),
+        None,
     )
     .await
 }
@@ -151,16 +184,29 @@ struct Upload<'a> {
     kind: &'a str,
     name: &'a str,
     buffer: &'a str,
-    file_name: &'a str,
-    text: Option<&'a str>,
+    epsg: &'a str,
+    layer: &'a str,
+    encoding: &'a str,
+    files: Vec<minplan_io::InputFile>,
+    /// 检查 only: read and check, store nothing.
+    check_only: bool,
 }
 
-/// Checks and imports; field errors (inner `Err`) or the version; the engine is rebuilt.
+/// What an upload came to.
+enum Outcome {
+    /// Stored as this version.
+    Imported(LayerVersion),
+    /// Checked, nothing stored.
+    Checked(Preview),
+}
+
+/// Checks and imports (or only checks); field errors (inner `Err`) or the outcome; after an
+/// import the engine is rebuilt.
 async fn import(
     st: &AppState,
     user: &User,
     u: &Upload<'_>,
-) -> Result<Result<LayerVersion, FieldErrors>, AppError> {
+) -> Result<Result<Outcome, FieldErrors>, AppError> {
     let mut errors = FieldErrors::default();
     let kind = ControlLayerKind::parse(u.kind);
     if kind.is_none() {
@@ -189,15 +235,98 @@ async fn import(
             }
         },
     };
-    match u.text {
-        None => errors.push("file", "请选择要导入的 GeoJSON 文件"),
-        Some(t) if t.trim().is_empty() => errors.push("file", "文件是空的"),
-        Some(_) => {}
+    let declared = match u.epsg.trim().trim_start_matches("EPSG:").trim() {
+        "" => None,
+        e => match e
+            .parse::<u32>()
+            .ok()
+            .and_then(|c| minplan_geo::Crs::from_epsg(c).ok())
+        {
+            Some(c) => Some(c),
+            None => {
+                errors.push("epsg", format!("坐标系“{e}”应为 CGCS2000 的 EPSG 代码：4490，或 4491–4554（高斯–克吕格投影）"));
+                None
+            }
+        },
+    };
+    let encoding = match u.encoding.trim() {
+        "" | "auto" => None,
+        e => match minplan_io::dbf::encoding_from_cpg(e) {
+            Some(x) => Some(x),
+            None => {
+                errors.push("encoding", format!("无法识别的文本编码“{e}”"));
+                None
+            }
+        },
+    };
+    if u.files.is_empty() {
+        errors.push("file", "请选择要导入的图层文件");
+    } else if u
+        .files
+        .iter()
+        .all(|f| f.bytes.iter().all(u8::is_ascii_whitespace))
+    {
+        errors.push("file", "文件是空的");
     }
-    let (Some(kind), Some(text), true) = (kind, u.text, errors.is_empty()) else {
+    let (Some(kind), true) = (kind, errors.is_empty()) else {
         return Ok(Err(errors));
     };
     let zone = st.plan().await.loaded.plan.region.zone;
+    let read = minplan_io::ReadOptions {
+        encoding,
+        layer: Some(u.layer.trim().to_string()).filter(|l| !l.is_empty()),
+        ..minplan_io::ReadOptions::default()
+    };
+    let file_names = u
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect::<Vec<_>>()
+        .join("、");
+    if u.check_only {
+        let opts = minplan_domain::layer::LayerOptions {
+            id_property: Some("id"),
+            zone,
+            buffer_m,
+        };
+        let files = u.files.clone();
+        // Reading a large layer is CPU work: off the async workers.
+        let parsed = tokio::task::spawn_blocking(move || {
+            minplan_io::load_layer(&files, &read, declared, &opts)
+        })
+        .await
+        .map_err(|e| AppError::Http {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: format!("图层检查中断：{e}"),
+        })?;
+        return Ok(match parsed {
+            Ok(p) => Ok(Outcome::Checked(Preview {
+                files: file_names,
+                epsg: p.crs.epsg(),
+                notes: p.notes,
+                features: p
+                    .features
+                    .iter()
+                    .enumerate()
+                    .map(|(k, f)| {
+                        (
+                            k + 1,
+                            f.id.clone(),
+                            f.name.clone().unwrap_or_default(),
+                            format!("{:.6}", f.area_km2),
+                        )
+                    })
+                    .collect(),
+                problems: p.problems,
+                warnings: p.warnings,
+            })),
+            Err(e) => {
+                errors.push("file", format!("{e}；未导入"));
+                Err(errors)
+            }
+        });
+    }
     let name = match u.name.trim() {
         "" => kind.label().to_string(),
         n => n.to_string(),
@@ -209,8 +338,10 @@ async fn import(
             &LayerImport {
                 kind,
                 name: &name,
-                source_file: u.file_name,
-                text,
+                source_file: &file_names,
+                files: &u.files,
+                read: &read,
+                declared,
                 zone,
                 buffer_m,
             },
@@ -220,7 +351,7 @@ async fn import(
     match imported {
         Ok(v) => {
             st.rebuild_engine().await?;
-            Ok(Ok(v))
+            Ok(Ok(Outcome::Imported(v)))
         }
         Err(StoreError::BadInput(m)) => {
             errors.push("file", format!("{m}；未导入"));
@@ -244,6 +375,9 @@ pub async fn upload_submit(
         kind: f.get("kind").trim().to_string(),
         name: f.get("name").trim().to_string(),
         buffer: f.get("buffer_m").trim().to_string(),
+        epsg: f.get("epsg").trim().to_string(),
+        layer: f.get("layer").trim().to_string(),
+        encoding: f.get("encoding").trim().to_string(),
     };
     let mut errors = FieldErrors::default();
     if let Some(p) = &f.problem {
@@ -254,34 +388,42 @@ pub async fn upload_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
             errors,
             entered,
+            None,
         )
         .await;
     }
-    let file = f.file("file");
-    let text = match file.map(|u| std::str::from_utf8(&u.bytes)) {
-        Some(Err(_)) => {
-            errors.push("file", "GeoJSON 文件应为 UTF-8 编码（RFC 7946）");
-            return render(
-                &st,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                entered,
-            )
-            .await;
-        }
-        Some(Ok(t)) => Some(t),
-        None => None,
-    };
     let upload = Upload {
         kind: &entered.kind,
         name: &entered.name,
         buffer: &entered.buffer,
-        file_name: file.map_or("", |u| u.file_name.as_str()),
-        text,
+        epsg: &entered.epsg,
+        layer: &entered.layer,
+        encoding: &entered.encoding,
+        files: f
+            .files("file")
+            .iter()
+            .map(|u| minplan_io::InputFile {
+                name: u.file_name.clone(),
+                bytes: u.bytes.clone(),
+            })
+            .collect(),
+        check_only: f.get("action") == "check",
     };
     match import(&st, &user, &upload).await? {
-        Ok(v) => Ok(Redirect::to(&format!("/layers/{}?imported=1", v.id)).into_response()),
+        Ok(Outcome::Imported(v)) => {
+            Ok(Redirect::to(&format!("/layers/{}?imported=1", v.id)).into_response())
+        }
+        Ok(Outcome::Checked(p)) => {
+            render(
+                &st,
+                &user,
+                StatusCode::OK,
+                FieldErrors::default(),
+                entered,
+                Some(p),
+            )
+            .await
+        }
         Err(errors) => {
             render(
                 &st,
@@ -289,10 +431,20 @@ pub async fn upload_submit(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
                 entered,
+                None,
             )
             .await
         }
     }
+}
+
+/// `GET /layers/export?format=…`: the control layers reviews use now, as a layer file.
+pub async fn export(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewLayers>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    crate::http::download::layer_export(&st, minplan_store::ExportSet::Layers, &q).await
 }
 
 fn parse_id(id: &str) -> Result<i64, AppError> {
@@ -473,11 +625,31 @@ pub async fn api_upload(
         kind: &req.kind,
         name: &req.name,
         buffer: &buffer,
-        file_name: req.file_name.as_deref().unwrap_or("upload.geojson"),
-        text: Some(&text),
+        epsg: "",
+        layer: "",
+        encoding: "",
+        files: if text.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![minplan_io::InputFile {
+                name: req
+                    .file_name
+                    .clone()
+                    .unwrap_or_else(|| "upload.geojson".into()),
+                bytes: text.into_bytes(),
+            }]
+        },
+        check_only: false,
     };
-    let v = import(&st, &user, &upload).await?.map_err(AppError::from)?;
-    Ok((StatusCode::CREATED, Json(OneLayerVersion { version: v })))
+    match import(&st, &user, &upload).await?.map_err(AppError::from)? {
+        Outcome::Imported(v) => Ok((StatusCode::CREATED, Json(OneLayerVersion { version: v }))),
+        Outcome::Checked(_) => Err(AppError::Http {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "图层只检查未导入".into(),
+        }
+        .into()),
+    }
 }
 
 /// `GET /api/layers/{id}`: the version and its features as GeoJSON; with `?format=geojson`

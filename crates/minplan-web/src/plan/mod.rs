@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/indicators", get(pages::indicators))
         .route("/previous-round", get(pages::previous_round))
         .route("/blocks", get(pages::blocks))
+        .route("/blocks/export", get(pages::blocks_export))
         .route("/text", get(pages::plan_text))
         .route("/api/plan", get(api::plan))
         .route("/api/plan/indicators", get(api::indicators))

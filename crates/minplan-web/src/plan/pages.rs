@@ -129,6 +129,15 @@ struct BlocksPage {
     blocks: Vec<BlockView>,
 }
 
+/// `GET /blocks/export?format=…`: the planning blocks and key areas with the planning
+/// database's fields (public, as the plan is).
+pub async fn blocks_export(
+    State(st): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<axum::response::Response, AppError> {
+    crate::http::download::layer_export(&st, minplan_store::ExportSet::Blocks, &q).await
+}
+
 /// `GET /blocks`: 规划区块 — map (blocks, control layers, county outline) and tables.
 pub async fn blocks(State(st): State<AppState>) -> Result<Html<String>, AppError> {
     let sp = st.plan().await;

@@ -38,6 +38,7 @@ pub fn router() -> axum::Router<crate::AppState> {
         .route("/reviews", get(list_page))
         .route("/reviews/{id}", get(detail_page))
         .route("/reviews/{id}/docx", get(docx))
+        .route("/reviews/{id}/export", get(export))
         .route("/api/reviews", get(api_list))
         .route("/api/reviews/{id}", get(api_detail))
 }
@@ -142,6 +143,19 @@ async fn record_for(st: &AppState, user: &User, id: &str) -> Result<ReviewRecord
         return Err(AppError::NotFound(format!("没有编号为 {n} 的审查记录")));
     }
     Ok(record)
+}
+
+/// `GET /reviews/{id}/export?format=…`: the application (corners as entered) and its
+/// conflicting parts as a layer file; only for those who may see the review.
+pub async fn export(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let r = record_for(&st, &user, &id).await?;
+    crate::http::download::layer_export(&st, minplan_store::ExportSet::Review(r.summary.id), &q)
+        .await
 }
 
 /// The reproducibility check as shown.
@@ -412,6 +426,8 @@ struct DetailPage {
     other_plan: bool,
     /// For 系统管理员, 审批科: a link to the application's 登记办理 page.
     application_link: Option<String>,
+    /// `/reviews/{id}/export`: the application and its conflicting parts as a layer file.
+    export_base: String,
 }
 
 /// `GET /reviews/{id}`: a stored review in full.
@@ -568,6 +584,7 @@ pub async fn detail_page(
             )
         }),
         reproduced: d.reproduced,
+        export_base: format!("/reviews/{}/export", d.record.summary.id),
         summary: d.record.summary,
     };
     Ok(Html(page.render()?).into_response())

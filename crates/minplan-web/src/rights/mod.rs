@@ -40,6 +40,7 @@ pub fn router() -> axum::Router<crate::AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/rights", get(list_page).post(import_submit))
+        .route("/rights/export", get(export))
         .route("/rights/{id}", get(detail_page))
         .route("/rights/{id}/extend", post(forms::extend_submit))
         .route("/rights/{id}/change", post(forms::change_submit))
@@ -214,6 +215,21 @@ pub async fn list_page(
     RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
 ) -> Result<Response, AppError> {
     render_list(&st, &user, StatusCode::OK, FieldErrors::default(), None).await
+}
+
+/// `GET /rights/export?format=shp|gpkg|kml|dxf|xlsx|geojson`: the register as a layer file
+/// (staff only: a 矿山企业 account sees only its own rights and exports none).
+pub async fn export(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    if crate::http::auth::own_credit_code(&user).is_some() {
+        return Err(AppError::Forbidden(
+            "无权导出登记簿：矿山企业账号只能查看本企业的矿业权".into(),
+        ));
+    }
+    crate::http::download::layer_export(&st, minplan_store::ExportSet::Rights, &q).await
 }
 
 /// Imports rights from GeoJSON text; inner `Err` for the user's mistakes.

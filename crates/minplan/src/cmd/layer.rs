@@ -1,7 +1,9 @@
-//! `minplan layer …`: control layers (管控图层) — import a bureau's layer, list versions.
+//! `minplan layer …`: control layers (管控图层) — import a bureau's layer (GeoJSON,
+//! Shapefile, GeoPackage, KML/KMZ, DXF), check one without storing it, list versions.
 
 use anyhow::Context;
 use clap::Subcommand;
+use minplan_domain::layer::{LayerOptions, ParsedLayer};
 use minplan_domain::plan::ControlLayerKind;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,11 +11,11 @@ use std::process::ExitCode;
 /// 管控图层子命令
 #[derive(Subcommand)]
 pub enum LayerCommand {
-    /// 导入管控图层（GeoJSON；CGCS2000 经纬度或高斯–克吕格坐标），替换规划数据包中的同类示意图层
+    /// 导入管控图层：Shapefile（.shp 及同名 .shx/.dbf/.prj/.cpg，或其 zip）、GeoPackage、KML/KMZ、DXF、GeoJSON；CGCS2000 经纬度或高斯–克吕格坐标。替换规划数据包中的同类示意图层
     Import {
         /// 图层类型：生态保护红线 | 永久基本农田 | 城镇开发边界 | 三区两线可视范围（或英文 ecological_red_line …）
         kind: String,
-        /// GeoJSON 文件
+        /// 图层文件
         file: PathBuf,
         /// 图层名称（缺省为类型名称）
         #[arg(long)]
@@ -21,6 +23,18 @@ pub enum LayerCommand {
         /// 线要素（道路、铁路、河流中线）的单侧缓冲宽度，米
         #[arg(long)]
         buffer_m: Option<f64>,
+        /// 属性表文本编码（GBK、UTF-8 等），覆盖 .cpg 与自动判断
+        #[arg(long)]
+        encoding: Option<String>,
+        /// 文件含多个图层时要导入的一个（Shapefile 文件名、GeoPackage 表名）
+        #[arg(long)]
+        layer: Option<String>,
+        /// 坐标系 EPSG 代码（文件未声明时必填，如 4532 = CGCS2000 3°带第44带含带号、4549 = 中央经线132°不含带号）
+        #[arg(long)]
+        epsg: Option<u32>,
+        /// 只检查并逐个列出要素与问题，不导入
+        #[arg(long)]
+        check: bool,
     },
     /// 列出导入的图层版本
     List {
@@ -30,25 +44,89 @@ pub enum LayerCommand {
     },
 }
 
+/// Prints what was read, feature by feature, and each problem.
+fn print_parsed(p: &ParsedLayer) {
+    println!("坐标系：EPSG:{}", p.crs.epsg());
+    for n in &p.notes {
+        println!("说明：{n}");
+    }
+    let mut t = super::table(&["序号", "要素", "名称", "面积（km²）"]);
+    for (k, f) in p.features.iter().enumerate() {
+        t.add_row(vec![
+            (k + 1).to_string(),
+            f.id.clone(),
+            f.name.clone().unwrap_or_default(),
+            format!("{:.6}", f.area_km2),
+        ]);
+    }
+    println!("{t}");
+    println!(
+        "可用要素 {} 个，有问题的要素 {} 个，提示 {} 条。",
+        p.features.len(),
+        p.problems.len(),
+        p.warnings.len()
+    );
+    for w in &p.warnings {
+        println!("  提示：要素 {}（第 {} 个）：{}", w.id, w.index, w.message);
+    }
+    for e in &p.problems {
+        println!(
+            "  问题：要素 {}（第 {} 个{}）：{}",
+            e.id,
+            e.index,
+            e.line.map(|l| format!("，第 {l} 行")).unwrap_or_default(),
+            e.message
+        );
+    }
+}
+
 /// Runs a `layer` subcommand.
 pub fn run(db: Option<PathBuf>, cmd: LayerCommand) -> anyhow::Result<ExitCode> {
     let path = super::db_path(db);
     super::runtime()?.block_on(async move {
         let store = super::open_store(&path).await?;
         match cmd {
-            LayerCommand::Import { kind, file, name, buffer_m } => {
+            LayerCommand::Import { kind, file, name, buffer_m, encoding, layer, epsg, check } => {
                 let Some(k) = ControlLayerKind::parse(&kind) else {
                     eprintln!("错误：图层类型“{kind}”应为 生态保护红线、永久基本农田、城镇开发边界、三区两线可视范围 之一");
                     return Ok(ExitCode::from(2));
                 };
-                let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+                let files = super::layer_files(&file)?;
+                let read = super::read_options(encoding.as_deref(), layer)?;
+                let declared = super::declared_crs(epsg)?;
                 let plan = store.active_plan().await?.context("数据库中没有启用的规划")?;
+                let zone = plan.loaded.plan.region.zone;
+                if check {
+                    let opts = LayerOptions { id_property: Some("id"), zone, buffer_m };
+                    return match minplan_io::load_layer(&files, &read, declared, &opts) {
+                        Ok(p) => {
+                            print_parsed(&p);
+                            Ok(if p.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+                        }
+                        Err(e) => {
+                            eprintln!("错误：{e}");
+                            Ok(ExitCode::from(1))
+                        }
+                    };
+                }
                 let name = name.unwrap_or_else(|| k.label().to_string());
                 let source_file = file.display().to_string();
-                let layer = minplan_store::LayerImport { kind: k, name: &name, source_file: &source_file, text: &text, zone: plan.loaded.plan.region.zone, buffer_m };
+                let layer = minplan_store::LayerImport {
+                    kind: k,
+                    name: &name,
+                    source_file: &source_file,
+                    files: &files,
+                    read: &read,
+                    declared,
+                    zone,
+                    buffer_m,
+                };
                 match store.import_layer(&layer, &minplan_store::Actor::cli_current()).await {
                     Ok(v) => {
                         println!("已导入{}：{} 个要素（图层版本 #{}，坐标系 EPSG:{}）", k.label(), v.feature_count, v.id, v.source_crs);
+                        for n in &v.notes {
+                            println!("说明：{n}");
+                        }
                         if !v.problems.is_empty() {
                             println!("以下 {} 个要素有问题：", v.problems.len());
                             for p in &v.problems {

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod coords;
+pub mod export;
 pub mod layer;
 pub mod monitor;
 pub mod plan;
@@ -96,4 +97,94 @@ pub fn write_all(files: &[(&std::path::Path, &str, Vec<u8>)]) -> anyhow::Result<
         eprintln!("已写出 {what}：{}", p.display());
     }
     Ok(())
+}
+
+/// Largest layer file the CLI reads into memory: 2 GiB (a Shapefile's own format limit).
+const MAX_LAYER_FILE: u64 = 2 << 30;
+
+/// The files of a layer named on the command line: a `.shp` brings its `.shx`, `.dbf`,
+/// `.prj` and `.cpg` from the same folder (same stem, any case of the extension); any other
+/// file (zip, `.gpkg`, `.kml`/`.kmz`, `.dxf`, GeoJSON) comes alone.
+///
+/// # Errors
+/// A file that cannot be read or is larger than 2 GiB, named.
+pub fn layer_files(path: &Path) -> anyhow::Result<Vec<minplan_io::InputFile>> {
+    let read = |p: &Path| -> anyhow::Result<minplan_io::InputFile> {
+        let len = std::fs::metadata(p)
+            .with_context(|| format!("无法读取 {}", p.display()))?
+            .len();
+        anyhow::ensure!(
+            len <= MAX_LAYER_FILE,
+            "{} 有 {} MiB，超过 2 GiB 的上限",
+            p.display(),
+            len >> 20
+        );
+        Ok(minplan_io::InputFile {
+            name: p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            bytes: std::fs::read(p).with_context(|| format!("无法读取 {}", p.display()))?,
+        })
+    };
+    let is_shp = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+    if !is_shp {
+        return Ok(vec![read(path)?]);
+    }
+    let stem = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut files = vec![read(path)?];
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("无法读取目录 {}", dir.display()))?
+    {
+        let p = entry?.path();
+        let same_stem = p.file_stem().is_some_and(|s| s.to_string_lossy() == stem);
+        let ext = p
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if same_stem && matches!(ext.as_str(), "shx" | "dbf" | "prj" | "cpg") {
+            files.push(read(&p)?);
+        }
+    }
+    Ok(files)
+}
+
+/// Reading options from the command line: `--encoding` (GBK, UTF-8, 936 …) and `--layer`.
+///
+/// # Errors
+/// An encoding name that is not known.
+pub fn read_options(
+    encoding: Option<&str>,
+    layer: Option<String>,
+) -> anyhow::Result<minplan_io::ReadOptions> {
+    let encoding = match encoding {
+        None => None,
+        Some(e) => Some(minplan_io::dbf::encoding_from_cpg(e).with_context(|| {
+            format!("无法识别的文本编码“{e}”（可用 GBK、UTF-8、GB18030、BIG5 等）")
+        })?),
+    };
+    Ok(minplan_io::ReadOptions {
+        encoding,
+        layer,
+        ..minplan_io::ReadOptions::default()
+    })
+}
+
+/// A CRS named on the command line by EPSG code (4490, 4491–4554).
+///
+/// # Errors
+/// A code that is not a CGCS2000 CRS.
+pub fn declared_crs(epsg: Option<u32>) -> anyhow::Result<Option<minplan_geo::Crs>> {
+    epsg.map(|c| minplan_geo::Crs::from_epsg(c).map_err(|e| anyhow::anyhow!("--epsg {c}：{e}")))
+        .transpose()
 }

@@ -47,7 +47,13 @@ pub fn read_application(path: &std::path::Path) -> anyhow::Result<(String, Optio
         Ok(CornerSource::File(f)) => {
             let p = path.parent().unwrap_or(std::path::Path::new(".")).join(&f);
             match std::fs::read(&p) {
-                Ok(b) => Some((f, b)),
+                // A DXF, KML/KMZ or Excel corner file becomes corner text.
+                Ok(b) => match minplan_io::corner_file_text(&f, &b)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                {
+                    Some(text) => Some((f, text.into_bytes())),
+                    None => Some((f, b)),
+                },
                 // Reported as a named problem by the parser.
                 Err(_) => None,
             }

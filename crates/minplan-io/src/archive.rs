@@ -1,0 +1,106 @@
+//! Zip archives (a zipped Shapefile, a KMZ, an XLSX) opened with limits, so that a small
+//! upload cannot inflate into gigabytes: the entries' declared sizes are checked before any
+//! is inflated, and each entry is read through a counter that stops at its declared size
+//! (a lying header cannot get past it).
+
+use crate::ReadError;
+use std::io::Read;
+
+/// Most bytes all entries of one archive may inflate to: 1 GiB.
+pub const MAX_UNCOMPRESSED: u64 = 1 << 30;
+/// Most entries one archive may hold.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// One file taken out of an archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Path inside the archive (`/`-separated).
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Checks the central directory of a zip: entry count and total declared size.
+///
+/// # Errors
+/// [`ReadError`] naming `file` when it is not a zip, holds more than [`MAX_ENTRIES`] entries,
+/// or declares more than `limit` bytes uncompressed in total.
+pub fn check(file: &str, bytes: &[u8], limit: u64) -> Result<(), ReadError> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{e}")))?;
+    if z.len() > MAX_ENTRIES {
+        return Err(ReadError::at(
+            file,
+            format!("压缩包有 {} 个文件，超过上限 {MAX_ENTRIES}", z.len()),
+        ));
+    }
+    let mut total = 0u64;
+    for i in 0..z.len() {
+        let e = z
+            .by_index_raw(i)
+            .map_err(|e| ReadError::at(file, format!("压缩包第 {} 个文件损坏：{e}", i + 1)))?;
+        total = total.saturating_add(e.size());
+    }
+    if total > limit {
+        return Err(ReadError::at(
+            file,
+            format!(
+                "压缩包解压后共 {} MiB，超过上限 {} MiB（可能是压缩炸弹）；未读取",
+                total >> 20,
+                limit >> 20
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Inflates the entries of a zip that `keep` accepts (by name), within [`MAX_UNCOMPRESSED`].
+///
+/// # Errors
+/// [`ReadError`] naming `file` as [`check`] does, or naming the entry when it is damaged or
+/// inflates beyond its declared size.
+pub fn entries(
+    file: &str,
+    bytes: &[u8],
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<Entry>, ReadError> {
+    check(file, bytes, MAX_UNCOMPRESSED)?;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{e}")))?;
+    let mut out = Vec::new();
+    for i in 0..z.len() {
+        let mut e = z
+            .by_index(i)
+            .map_err(|e| ReadError::at(file, format!("压缩包第 {} 个文件损坏：{e}", i + 1)))?;
+        if e.is_dir() {
+            continue;
+        }
+        // Names from Chinese Windows zip tools are GBK without the UTF-8 flag.
+        let raw = e.name_raw().to_vec();
+        let name = String::from_utf8(raw.clone())
+            .unwrap_or_else(|_| {
+                encoding_rs::GBK
+                    .decode_without_bom_handling(&raw)
+                    .0
+                    .into_owned()
+            })
+            .replace('\\', "/");
+        if !keep(&name) {
+            continue;
+        }
+        let declared = e.size();
+        let mut buf = Vec::with_capacity(declared.min(MAX_UNCOMPRESSED) as usize);
+        (&mut e)
+            .take(declared + 1)
+            .read_to_end(&mut buf)
+            .map_err(|err| ReadError::at(file, format!("压缩包中的 {name} 无法解压：{err}")))?;
+        if buf.len() as u64 > declared {
+            return Err(ReadError::at(
+                file,
+                format!("压缩包中的 {name} 解压后超过其声明的大小（压缩包被篡改）"),
+            ));
+        }
+        out.push(Entry { name, bytes: buf });
+    }
+    Ok(out)
+}

@@ -1,0 +1,143 @@
+//! What the writers take: layers of features with typed attribute fields. Geometry is given
+//! in lon/lat (CGCS2000) and, where the user entered plane coordinates, as those entered
+//! values too: a writer in a Gauss–Krüger CRS uses the entered values as they are (never
+//! round-tripped through lon/lat) and projects only what has no entered values.
+
+use minplan_domain::plan::LonLatPolygon;
+use minplan_geo::GaussKrugerZone;
+
+/// Rings of one polygon as `(easting, northing)` metres in one Gauss–Krüger zone, exterior
+/// first.
+pub type PlanePolygon = Vec<Vec<(f64, f64)>>;
+
+/// A field's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Text.
+    Text,
+    /// An integer.
+    Integer,
+    /// A real number with this many decimals (DBF `N` width/decimals; GeoPackage `REAL`).
+    Real(u8),
+    /// A date (`YYYY-MM-DD`).
+    Date,
+}
+
+/// One attribute field of an [`ExportLayer`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportField {
+    /// The field's full name (Chinese, as the product shows it). Writers with short names
+    /// (DBF: 10 bytes) shorten it and write the long → short table beside the file.
+    pub name: String,
+    /// Type.
+    pub kind: FieldKind,
+}
+
+/// One attribute value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    /// No value (DBF blanks, SQL NULL).
+    Null,
+    /// Text.
+    Text(String),
+    /// Integer.
+    Integer(i64),
+    /// Real.
+    Real(f64),
+}
+
+impl From<&str> for FieldValue {
+    fn from(s: &str) -> Self {
+        FieldValue::Text(s.to_string())
+    }
+}
+impl From<String> for FieldValue {
+    fn from(s: String) -> Self {
+        FieldValue::Text(s)
+    }
+}
+impl From<Option<String>> for FieldValue {
+    fn from(s: Option<String>) -> Self {
+        s.map_or(FieldValue::Null, FieldValue::Text)
+    }
+}
+impl From<f64> for FieldValue {
+    fn from(v: f64) -> Self {
+        if v.is_finite() {
+            FieldValue::Real(v)
+        } else {
+            FieldValue::Null
+        }
+    }
+}
+impl From<Option<f64>> for FieldValue {
+    fn from(v: Option<f64>) -> Self {
+        v.map_or(FieldValue::Null, FieldValue::from)
+    }
+}
+impl From<i64> for FieldValue {
+    fn from(v: i64) -> Self {
+        FieldValue::Integer(v)
+    }
+}
+
+impl FieldValue {
+    /// The value as text (for KML descriptions and DXF labels); `None` for [`FieldValue::Null`].
+    pub fn display(&self) -> Option<String> {
+        match self {
+            FieldValue::Null => None,
+            FieldValue::Text(s) => Some(s.clone()),
+            FieldValue::Integer(i) => Some(i.to_string()),
+            FieldValue::Real(r) => Some(r.to_string()),
+        }
+    }
+}
+
+/// One feature to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportFeature {
+    /// Display name (KML `name`, DXF label).
+    pub name: String,
+    /// Geometry, lon/lat CGCS2000, exterior rings counter-clockwise, rings closed.
+    pub lonlat: Vec<LonLatPolygon>,
+    /// The same geometry as entered in the plane, when the user entered plane coordinates:
+    /// `(easting, northing)` in [`ExportLayer::zone`], with the zone prefix as entered.
+    pub plane: Option<Vec<PlanePolygon>>,
+    /// Corner labels of each ring as entered (`plane`'s shape), for DXF labels and XLSX lists.
+    pub labels: Option<Vec<Vec<Vec<String>>>>,
+    /// One value per [`ExportLayer::fields`] entry.
+    pub values: Vec<FieldValue>,
+}
+
+/// A layer to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportLayer {
+    /// Layer (table) name, Chinese allowed; also the DXF layer name.
+    pub name: String,
+    /// The Gauss–Krüger zone for plane output (the plan's zone).
+    pub zone: GaussKrugerZone,
+    /// Attribute fields.
+    pub fields: Vec<ExportField>,
+    /// Features.
+    pub features: Vec<ExportFeature>,
+}
+
+impl ExportFeature {
+    /// The geometry in `zone`'s plane: the entered values when there are some, else projected
+    /// from lon/lat (Gauss–Krüger, CGCS2000 ellipsoid; easting with the zone prefix when the
+    /// zone is prefixed). Rings closed.
+    pub fn plane_in(&self, zone: GaussKrugerZone) -> Vec<PlanePolygon> {
+        if let Some(p) = &self.plane {
+            return p.clone();
+        }
+        let tm = zone.projection();
+        self.lonlat
+            .iter()
+            .map(|poly| {
+                poly.iter()
+                    .map(|ring| ring.iter().map(|q| tm.forward(q[0], q[1])).collect())
+                    .collect()
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,357 @@
+//! Real layer files through the store: a bureau's Shapefile red line reaches the review, the
+//! register goes out as a Shapefile and comes back the same, a review's application goes out
+//! with its corners as entered, and a broken file writes nothing.
+
+use minplan_domain::layer::SourceGeometry;
+use minplan_domain::plan::ControlLayerKind;
+use minplan_domain::review::{Conclusion, RuleOutcome};
+use minplan_io::export::{ExportFeature, ExportField, ExportLayer, FieldKind};
+use minplan_io::{ExportFormat, InputFile, ReadOptions};
+use minplan_store::{
+    Actor, AuditFilter, ExportSet, LayerImport, ReviewEngine, Store, default_bundle,
+};
+use std::path::PathBuf;
+
+async fn seeded() -> Store {
+    let store = Store::open_in_memory().await.unwrap();
+    store.seed_if_empty(&default_bundle()).await.unwrap();
+    store
+}
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+}
+
+fn qingfa() -> (String, Vec<u8>) {
+    (
+        std::fs::read_to_string(example("01-qingfa-quarry.toml")).unwrap(),
+        std::fs::read(example("01-qingfa-quarry.txt")).unwrap(),
+    )
+}
+
+/// The quarry's corners as (easting with prefix, northing), as entered.
+fn qingfa_ring() -> Vec<(f64, f64)> {
+    String::from_utf8(qingfa().1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('*'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[2].parse().unwrap(), f[1].parse().unwrap())
+        })
+        .collect()
+}
+
+async fn zone(store: &Store) -> minplan_geo::GaussKrugerZone {
+    store
+        .active_plan()
+        .await
+        .unwrap()
+        .unwrap()
+        .loaded
+        .plan
+        .region
+        .zone
+}
+
+/// A GBK Shapefile (zip, EPSG:4532) with one red-line polygon, a 200 m square around the
+/// quarry, named in Chinese, written as ArcGIS would (GBK, `.cpg`, ESRI `.prj`).
+fn red_line_zip() -> Vec<u8> {
+    let r = qingfa_ring();
+    let (cx, cy) = (
+        r.iter().map(|p| p.0).sum::<f64>() / r.len() as f64,
+        r.iter().map(|p| p.1).sum::<f64>() / r.len() as f64,
+    );
+    let sq = vec![
+        (cx - 100.0, cy - 100.0),
+        (cx + 100.0, cy - 100.0),
+        (cx + 100.0, cy + 100.0),
+        (cx - 100.0, cy + 100.0),
+        (cx - 100.0, cy - 100.0),
+    ];
+    let z = minplan_geo::GaussKrugerZone::three_degree(44, true).unwrap();
+    let layer = ExportLayer {
+        name: "生态保护红线".into(),
+        zone: z,
+        fields: vec![
+            ExportField {
+                name: "id".into(),
+                kind: FieldKind::Text,
+            },
+            ExportField {
+                name: "名称".into(),
+                kind: FieldKind::Text,
+            },
+        ],
+        features: vec![ExportFeature {
+            name: "庆发北山生态保护红线".into(),
+            lonlat: Vec::new(),
+            plane: Some(vec![vec![sq]]),
+            labels: None,
+            values: vec!["HLX-1".into(), "庆发北山生态保护红线".into()],
+        }],
+    };
+    minplan_io::write(
+        ExportFormat::Shapefile,
+        &[layer],
+        &minplan_io::WriteOptions::default(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_gbk_shapefile_red_line_is_imported_and_the_review_fails_against_it() {
+    let store = seeded().await;
+    let zone = zone(&store).await;
+    let files = [InputFile {
+        name: "红线.zip".into(),
+        bytes: red_line_zip(),
+    }];
+    let v = store
+        .import_layer(
+            &LayerImport {
+                kind: ControlLayerKind::EcologicalRedLine,
+                name: "生态保护红线（一张图）",
+                source_file: "红线.zip",
+                files: &files,
+                read: &ReadOptions::default(),
+                declared: None,
+                zone,
+                buffer_m: None,
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!((v.feature_count, v.source_crs), (1, 4532));
+    assert!(
+        v.notes
+            .iter()
+            .any(|n| n.contains("GBK") && n.contains(".cpg")),
+        "{:?}",
+        v.notes
+    );
+    let stored = store.active_layers().await.unwrap();
+    assert_eq!(stored[0].features[0].id, "HLX-1");
+    assert_eq!(
+        stored[0].features[0].name.as_deref(),
+        Some("庆发北山生态保护红线")
+    );
+    let engine = ReviewEngine::load(&store).await.unwrap();
+    let (toml, corners) = qingfa();
+    let app = engine.parse(&toml, Some(&corners)).unwrap();
+    let r = engine.review(&app, "2026-12-06T00:00:00Z");
+    let r8 = r.rule("R8").unwrap();
+    assert_eq!(r8.outcome, RuleOutcome::Fail);
+    assert_eq!(r8.conflicts[0].feature_id, "HLX-1");
+    assert_eq!(r.conclusion, Conclusion::NonConforming);
+}
+
+#[tokio::test]
+async fn broken_layer_files_write_nothing() {
+    let store = seeded().await;
+    let zone = zone(&store).await;
+    let before = store
+        .audit_list(&AuditFilter::default())
+        .await
+        .unwrap()
+        .len();
+    // The zip without its .dbf; a prj of Xi'an 80; bytes that are not a GeoPackage.
+    let full = minplan_io::archive::entries("x.zip", &red_line_zip(), |_| true).unwrap();
+    let loose: Vec<InputFile> = full
+        .iter()
+        .filter(|e| !e.name.ends_with(".dbf"))
+        .map(|e| InputFile {
+            name: e.name.clone(),
+            bytes: e.bytes.clone(),
+        })
+        .collect();
+    let mut xian: Vec<InputFile> = full
+        .iter()
+        .map(|e| InputFile {
+            name: e.name.clone(),
+            bytes: e.bytes.clone(),
+        })
+        .collect();
+    for f in &mut xian {
+        if f.name.ends_with(".prj") {
+            f.bytes = String::from_utf8(f.bytes.clone())
+                .unwrap()
+                .replace("China_2000", "Xian_1980")
+                .into_bytes();
+        }
+    }
+    let not_gpkg = vec![InputFile {
+        name: "红线.gpkg".into(),
+        bytes: b"SQLite format 3\0 but not really".to_vec(),
+    }];
+    for (files, needle) in [(loose, ".dbf"), (xian, "西安80"), (not_gpkg, "红线.gpkg")] {
+        let err = store
+            .import_layer(
+                &LayerImport {
+                    kind: ControlLayerKind::EcologicalRedLine,
+                    name: "x",
+                    source_file: "x",
+                    files: &files,
+                    read: &ReadOptions::default(),
+                    declared: None,
+                    zone,
+                    buffer_m: None,
+                },
+                &Actor::System,
+            )
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains(needle), "{err}");
+    }
+    assert!(store.list_layers().await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .audit_list(&AuditFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn the_register_goes_out_as_a_shapefile_and_comes_back_the_same() {
+    let store = seeded().await;
+    let zone = zone(&store).await;
+    let ring: Vec<String> = qingfa_ring()
+        .iter()
+        .chain(std::iter::once(&qingfa_ring()[0]))
+        .map(|(e, n)| format!("[{e},{n}]"))
+        .collect();
+    let rights = format!(
+        r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:4532"}}}},"features":[
+{{"type":"Feature","properties":{{"id":"C2310812019010001","kind":"采矿权","status":"有效","name":"庆发采石场","holder_name":"绥芬河市老庆发石材有限责任公司","credit_code":"91231081MA1BXY007Q","minerals":"建筑用凝灰岩","capacity":5,"capacity_unit":"万立方米/年","approval":"本级审批","valid_from":"2019-07-01","valid_to":"2027-06-30"}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}]}}"#,
+        ring.join(",")
+    );
+    assert_eq!(
+        store
+            .import_rights(&rights, "rights.geojson", zone, &Actor::System)
+            .await
+            .unwrap()
+            .imported,
+        1
+    );
+    let out = store
+        .export_file(ExportSet::Rights, ExportFormat::Shapefile, None, None)
+        .await
+        .unwrap();
+    assert_eq!(out.file_name, "矿业权.zip");
+    let fresh = seeded().await;
+    let back = fresh
+        .import_rights_files(
+            &[InputFile {
+                name: out.file_name.clone(),
+                bytes: out.bytes.clone(),
+            }],
+            &ReadOptions::default(),
+            None,
+            "矿业权.zip",
+            zone,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(back.imported, 1, "{:?}", back.problems);
+    let a = &store.list_rights().await.unwrap()[0];
+    let b = &fresh.list_rights().await.unwrap()[0];
+    assert_eq!(
+        (&b.id, &b.name, &b.holder_name, &b.credit_code, &b.minerals),
+        (&a.id, &a.name, &a.holder_name, &a.credit_code, &a.minerals)
+    );
+    assert_eq!(b.capacity, a.capacity);
+    assert_eq!(b.approval, a.approval);
+    // Through the plane and back: the same corners (a Shapefile winds exteriors clockwise,
+    // so the ring may start elsewhere), lon/lat to 1e-9° (sub-millimetre).
+    assert_eq!(a.geometry[0][0].len(), b.geometry[0][0].len());
+    for p in &a.geometry[0][0] {
+        assert!(
+            b.geometry[0][0]
+                .iter()
+                .any(|q| (p[0] - q[0]).abs() < 1e-9 && (p[1] - q[1]).abs() < 1e-9),
+            "{p:?} not in {:?}",
+            b.geometry[0][0]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_review_goes_out_with_its_corners_as_entered_and_its_conflicts() {
+    let store = seeded().await;
+    let zone = zone(&store).await;
+    let files = [InputFile {
+        name: "红线.zip".into(),
+        bytes: red_line_zip(),
+    }];
+    store
+        .import_layer(
+            &LayerImport {
+                kind: ControlLayerKind::EcologicalRedLine,
+                name: "红线",
+                source_file: "红线.zip",
+                files: &files,
+                read: &ReadOptions::default(),
+                declared: None,
+                zone,
+                buffer_m: None,
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let engine = ReviewEngine::load(&store).await.unwrap();
+    let (toml, corners) = qingfa();
+    let app = engine.parse(&toml, Some(&corners)).unwrap();
+    let (id, _) = engine
+        .review_and_save(
+            &store,
+            &app,
+            &toml,
+            Some(("01-qingfa-quarry.txt", &corners)),
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    for format in [ExportFormat::Shapefile, ExportFormat::GeoPackage] {
+        let out = store
+            .export_file(ExportSet::Review(id), format, None, None)
+            .await
+            .unwrap();
+        let read = |layer: &str| {
+            minplan_io::read_layer(
+                &[InputFile {
+                    name: format!("x.{}", format.extension()),
+                    bytes: out.bytes.clone(),
+                }],
+                &ReadOptions {
+                    layer: Some(layer.into()),
+                    zone: Some(zone),
+                    ..ReadOptions::default()
+                },
+            )
+            .unwrap()
+        };
+        let app_layer = read("申请范围");
+        assert_eq!(app_layer.crs.unwrap().epsg(), 4532);
+        let SourceGeometry::Polygons(p) = app_layer.features[0].geometry.clone().unwrap() else {
+            panic!()
+        };
+        // Every entered corner, bit for bit.
+        for c in qingfa_ring() {
+            assert!(p[0][0].contains(&c), "{c:?} not in {:?}", p[0][0]);
+        }
+        let conflicts = read("冲突部分");
+        assert_eq!(conflicts.features.len(), 1);
+        let props = &conflicts.features[0].properties;
+        assert_eq!(props["规则"], serde_json::json!("R8"));
+        assert_eq!(props["要素"], serde_json::json!("HLX-1"));
+    }
+}
