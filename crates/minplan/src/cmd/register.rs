@@ -18,9 +18,9 @@ use std::process::ExitCode;
 /// 矿业权登记子命令
 #[derive(Subcommand)]
 pub enum RightCommand {
-    /// 导入矿业权：GeoJSON（属性 id、kind、status、name、holder_name、credit_code、minerals、capacity、capacity_unit、approval，立即导入），或 XLSX/CSV 登记台账（拐点坐标在一列中；默认只检查，不导入）
+    /// 导入矿业权：GeoJSON、Shapefile（.shp 或 zip）、GeoPackage、KML 登记簿（属性 id、kind、status、name、holder_name、credit_code、minerals、capacity、capacity_unit、approval，或中文名 许可证号、矿业权类型、状态、矿山名称、矿业权人、信用代码、矿种、生产规模、规模单位、审批级别、有效期起、有效期止、面积；立即导入），或 XLSX/CSV 登记台账（拐点坐标在一列中；默认只检查，不导入）
     Import {
-        /// GeoJSON、XLSX 或 CSV 文件
+        /// GeoJSON、Shapefile、GeoPackage、KML、XLSX 或 CSV 文件
         file: PathBuf,
         /// XLSX/CSV：全部行无问题时导入（有问题则一行也不导入）
         #[arg(long)]
@@ -28,6 +28,15 @@ pub enum RightCommand {
         /// XLSX/CSV：导入无问题的行，跳过有问题的行
         #[arg(long, conflicts_with = "commit")]
         skip_invalid: bool,
+        /// Shapefile 属性表文本编码（GBK、UTF-8 等），覆盖 .cpg 与自动判断
+        #[arg(long)]
+        encoding: Option<String>,
+        /// 文件含多个图层时要导入的一个（Shapefile 文件名、GeoPackage 表名）
+        #[arg(long)]
+        layer: Option<String>,
+        /// 坐标系 EPSG 代码（文件未声明时必填）
+        #[arg(long)]
+        epsg: Option<u32>,
     },
     /// 列出登记的矿业权和在审申请
     List {
@@ -345,6 +354,9 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                 file,
                 commit,
                 skip_invalid,
+                encoding,
+                layer,
+                epsg,
             } => {
                 let plan = store
                     .active_plan()
@@ -373,19 +385,37 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                         .await?;
                     return Ok(print_bulk(&out, mode));
                 }
-                if !(lower.ends_with(".geojson") || lower.ends_with(".json")) {
-                    anyhow::bail!("{name}：{}", minplan_store::UNSUPPORTED_TYPE);
+                let is_geojson = lower.ends_with(".geojson") || lower.ends_with(".json");
+                let is_layer = [".shp", ".zip", ".gpkg", ".kml", ".kmz"]
+                    .iter()
+                    .any(|e| lower.ends_with(e));
+                if !(is_geojson || is_layer) {
+                    anyhow::bail!(
+                        "{name}：{}；也可以是 Shapefile（.shp 或 zip）、GeoPackage、KML 登记簿",
+                        minplan_store::UNSUPPORTED_TYPE
+                    );
                 }
-                let text = std::fs::read_to_string(&file)
-                    .with_context(|| format!("无法读取 {}", file.display()))?;
-                let out = store
-                    .import_rights(
-                        &text,
-                        &name,
-                        plan.loaded.plan.region.zone,
-                        &minplan_store::Actor::cli_current(),
-                    )
-                    .await?;
+                let zone = plan.loaded.plan.region.zone;
+                let out = if is_geojson {
+                    let text = std::fs::read_to_string(&file)
+                        .with_context(|| format!("无法读取 {}", file.display()))?;
+                    store
+                        .import_rights(&text, &name, zone, &minplan_store::Actor::cli_current())
+                        .await?
+                } else {
+                    let files = super::layer_files(&file)?;
+                    let read = super::read_options(encoding.as_deref(), layer)?;
+                    store
+                        .import_rights_files(
+                            &files,
+                            &read,
+                            super::declared_crs(epsg)?,
+                            &name,
+                            zone,
+                            &minplan_store::Actor::cli_current(),
+                        )
+                        .await?
+                };
                 println!("已导入 {} 宗矿业权。", out.imported);
                 for p in &out.problems {
                     println!(
