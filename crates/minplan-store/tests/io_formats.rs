@@ -188,7 +188,35 @@ async fn broken_layer_files_write_nothing() {
         name: "红线.gpkg".into(),
         bytes: b"SQLite format 3\0 but not really".to_vec(),
     }];
-    for (files, needle) in [(loose, ".dbf"), (xian, "西安80"), (not_gpkg, "红线.gpkg")] {
+    // A corrupt DBF (cut short), a DXF with open polylines only, a KML with points only.
+    let mut corrupt: Vec<InputFile> = full
+        .iter()
+        .map(|e| InputFile {
+            name: e.name.clone(),
+            bytes: e.bytes.clone(),
+        })
+        .collect();
+    for f in &mut corrupt {
+        if f.name.ends_with(".dbf") {
+            f.bytes.truncate(f.bytes.len() / 2);
+        }
+    }
+    let open_dxf = vec![InputFile {
+        name: "测绘.dxf".into(),
+        bytes: b"0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n8\nHX\n90\n3\n70\n0\n10\n44430000\n20\n4920000\n10\n44430100\n20\n4920000\n10\n44430100\n20\n4920100\n0\nENDSEC\n0\nEOF\n".to_vec(),
+    }];
+    let points_kml = vec![InputFile {
+        name: "点.kml".into(),
+        bytes: r#"<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>井口</name><Point><coordinates>131.1,44.4</coordinates></Point></Placemark></Document></kml>"#.as_bytes().to_vec(),
+    }];
+    for (files, needle) in [
+        (loose, ".dbf"),
+        (xian, "西安80"),
+        (not_gpkg, "红线.gpkg"),
+        (corrupt, "生态保护红线.dbf："),
+        (open_dxf, "测绘.dxf"),
+        (points_kml, "只有点"),
+    ] {
         let err = store
             .import_layer(
                 &LayerImport {
