@@ -326,6 +326,21 @@ pub fn group_rings(rings: Vec<Vec<(f64, f64)>>) -> Vec<PlaneRings> {
             plane_area(&r[..k]).abs()
         })
         .collect();
+    // Bounding boxes first: a ring can only contain a point inside its box.
+    let bbox: Vec<[f64; 4]> = rings
+        .iter()
+        .map(|r| {
+            r.iter().fold(
+                [
+                    f64::INFINITY,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::NEG_INFINITY,
+                ],
+                |b, p| [b[0].min(p.0), b[1].min(p.1), b[2].max(p.0), b[3].max(p.1)],
+            )
+        })
+        .collect();
     // parent[i]: the smallest ring containing ring i.
     let mut depth = vec![0usize; n];
     let mut parent: Vec<Option<usize>> = vec![None; n];
@@ -333,6 +348,10 @@ pub fn group_rings(rings: Vec<Vec<(f64, f64)>>) -> Vec<PlaneRings> {
         let Some(&p) = rings[i].first() else { continue };
         for j in 0..n {
             if i == j || area[j] <= area[i] || rings[j].len() < 3 {
+                continue;
+            }
+            let b = bbox[j];
+            if p.0 < b[0] || p.0 > b[2] || p.1 < b[1] || p.1 > b[3] {
                 continue;
             }
             if minplan_geo::corners::point_in_ring(p, &rings[j]) {
@@ -367,56 +386,67 @@ pub fn group_rings(rings: Vec<Vec<(f64, f64)>>) -> Vec<PlaneRings> {
     polys
 }
 
-/// Checks a [`SourceLayer`] feature by feature: rings closed, not self-intersecting, holes
-/// inside shells (the corner checks of [`validate_rings`], in the Gauss–Krüger plane),
-/// lines buffered when `opts.buffer_m` is given, points and empty geometries refused. The
-/// result is lon/lat (CGCS2000), exteriors counter-clockwise, holes clockwise, with each
-/// feature's ellipsoidal area (TD/T 1055-2019 附录D).
-///
-/// `declared` is the CRS the user named; it is used when the file declares none and must
-/// agree with the file's when both are given.
-///
-/// # Errors
-/// A Chinese message when neither the file nor the user gives a CRS, or they disagree.
-pub fn check_layer(
-    src: SourceLayer,
-    declared: Option<Crs>,
-    opts: &LayerOptions<'_>,
-) -> Result<ParsedLayer, String> {
-    let crs = match (src.crs, declared) {
-        (Some(file), Some(user)) if file.epsg() != user.epsg() => {
-            return Err(format!(
-                "文件声明的坐标系为 EPSG:{}，与指定的 EPSG:{} 不一致",
-                file.epsg(),
-                user.epsg()
-            ));
-        }
-        (Some(c), _) | (None, Some(c)) => c,
-        (None, None) => {
-            return Err(
-                "文件没有声明坐标系（如 Shapefile 缺少 .prj）：请指定坐标系（EPSG 代码或高斯–克吕格带号），不会猜测"
-                    .into(),
-            );
-        }
-    };
-    // Everything is checked in a plane: the file's own, or the plan's zone for lon/lat.
-    let plane_zone = match crs {
-        Crs::GaussKruger(z) => z,
-        Crs::Geographic => opts.zone.with_prefix(false),
-    };
-    let tm = plane_zone.projection();
-    let to_plane = |p: (f64, f64)| match crs {
-        Crs::Geographic => tm.forward(p.0, p.1),
-        Crs::GaussKruger(_) => p,
-    };
-    let mut out = ParsedLayer {
-        crs,
-        features: Vec::new(),
-        problems: Vec::new(),
-        warnings: Vec::new(),
-        notes: src.notes,
-    };
-    for (i, f) in src.features.into_iter().enumerate() {
+/// The result of checking one feature: the feature in lon/lat, or its problem; remarks either way.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The checked feature, or why it is left out.
+    pub feature: Result<ParsedFeature, FeatureProblem>,
+    /// Remarks on a feature kept (e.g. a ring closed automatically).
+    pub warnings: Vec<FeatureProblem>,
+}
+
+/// Checks features one at a time (so that a large layer can be checked and stored as it is
+/// read, without holding it twice): the checks of [`check_layer`].
+#[derive(Debug, Clone)]
+pub struct LayerChecker {
+    /// The CRS the features are read in.
+    pub crs: Crs,
+    tm: minplan_geo::TransverseMercator,
+    /// Buffer half-width for line features, metres.
+    buffer_m: Option<f64>,
+}
+
+impl LayerChecker {
+    /// The checker for a file that declares `file` (or nothing) when the user named
+    /// `declared` (or nothing).
+    ///
+    /// # Errors
+    /// A Chinese message when neither gives a CRS, or they disagree.
+    pub fn new(
+        file: Option<Crs>,
+        declared: Option<Crs>,
+        opts: &LayerOptions<'_>,
+    ) -> Result<Self, String> {
+        let crs = match (file, declared) {
+            (Some(file), Some(user)) if file.epsg() != user.epsg() => {
+                return Err(format!(
+                    "文件声明的坐标系为 EPSG:{}，与指定的 EPSG:{} 不一致",
+                    file.epsg(),
+                    user.epsg()
+                ));
+            }
+            (Some(c), _) | (None, Some(c)) => c,
+            (None, None) => {
+                return Err(
+                    "文件没有声明坐标系（如 Shapefile 缺少 .prj）：请指定坐标系（EPSG 代码或高斯–克吕格带号），不会猜测"
+                        .into(),
+                );
+            }
+        };
+        // Everything is checked in a plane: the file's own, or the plan's zone for lon/lat.
+        let plane_zone = match crs {
+            Crs::GaussKruger(z) => z,
+            Crs::Geographic => opts.zone.with_prefix(false),
+        };
+        Ok(LayerChecker {
+            crs,
+            tm: plane_zone.projection(),
+            buffer_m: opts.buffer_m,
+        })
+    }
+
+    /// Checks the feature at 0-based position `i` of its file.
+    pub fn check(&self, i: usize, f: SourceFeature) -> Checked {
         let SourceFeature {
             id,
             name,
@@ -424,6 +454,13 @@ pub fn check_layer(
             geometry,
             properties: props,
         } = f;
+        let crs = self.crs;
+        let tm = &self.tm;
+        let to_plane = |p: (f64, f64)| match crs {
+            Crs::Geographic => tm.forward(p.0, p.1),
+            Crs::GaussKruger(_) => p,
+        };
+        let mut warnings = Vec::new();
         let problem = |message: String| FeatureProblem {
             id: id.clone(),
             index: i + 1,
@@ -439,7 +476,7 @@ pub fn check_layer(
             }
             Ok(SourceGeometry::Polygons(p)) if p.is_empty() => Err("面没有环".into()),
             Ok(SourceGeometry::Polygons(p)) => Ok((p, false)),
-            Ok(SourceGeometry::Lines(ls)) => match opts.buffer_m {
+            Ok(SourceGeometry::Lines(ls)) => match self.buffer_m {
                 None => Err("线要素只在给出缓冲宽度（buffer_m）时可用".into()),
                 // Buffered in the plane: the result is plane coordinates.
                 Some(w) => Ok((
@@ -456,8 +493,10 @@ pub fn check_layer(
         let (raw, raw_is_plane) = match raw {
             Ok(r) => r,
             Err(msg) => {
-                out.problems.push(problem(msg));
-                continue;
+                return Checked {
+                    feature: Err(problem(msg)),
+                    warnings,
+                };
             }
         };
         if let Some(bad) = raw
@@ -466,9 +505,10 @@ pub fn check_layer(
             .flatten()
             .find(|p| !(p.0.is_finite() && p.1.is_finite()))
         {
-            out.problems
-                .push(problem(format!("坐标 ({}, {}) 不是有限数", bad.0, bad.1)));
-            continue;
+            return Checked {
+                feature: Err(problem(format!("坐标 ({}, {}) 不是有限数", bad.0, bad.1))),
+                warnings,
+            };
         }
         if crs == Crs::Geographic
             && let Some(bad) = raw
@@ -477,11 +517,13 @@ pub fn check_layer(
                 .flatten()
                 .find(|p| p.0.abs() > 180.0 || p.1.abs() > 90.0)
         {
-            out.problems.push(problem(format!(
-                "坐标 ({}, {}) 不是经纬度（经度 ±180°、纬度 ±90° 以内）",
-                bad.0, bad.1
-            )));
-            continue;
+            return Checked {
+                feature: Err(problem(format!(
+                    "坐标 ({}, {}) 不是经纬度（经度 ±180°、纬度 ±90° 以内）",
+                    bad.0, bad.1
+                ))),
+                warnings,
+            };
         }
         let polys: Vec<Vec<Vec<(f64, f64)>>> = if raw_is_plane {
             raw.clone()
@@ -500,10 +542,12 @@ pub fn check_layer(
             .flatten()
             .any(|p| !(p.0.is_finite() && p.1.is_finite()) || p.0.abs() > 1e8 || p.1.abs() > 1e8)
         {
-            out.problems.push(problem(
-                "坐标超出 CGCS2000 高斯–克吕格平面的范围（换算后不是有限的米值）".into(),
-            ));
-            continue;
+            return Checked {
+                feature: Err(problem(
+                    "坐标超出 CGCS2000 高斯–克吕格平面的范围（换算后不是有限的米值）".into(),
+                )),
+                warnings,
+            };
         }
         // Lon/lat as written for geographic files; otherwise from the plane.
         let lonlat_of = |pi: usize, ri: usize, k: usize| -> (f64, f64) {
@@ -541,11 +585,13 @@ pub fn check_layer(
             .partition(|p| p.severity == Severity::Error);
         let errors: Vec<String> = errs.into_iter().map(|p| p.message).collect();
         for w in warns {
-            out.warnings.push(problem(w.message));
+            warnings.push(problem(w.message));
         }
         if !errors.is_empty() {
-            out.problems.push(problem(errors.join("；")));
-            continue;
+            return Checked {
+                feature: Err(problem(errors.join("；"))),
+                warnings,
+            };
         }
         // Normalise: closed lon/lat rings, exterior CCW, holes CW (orientation from the plane).
         let polygons: Vec<LonLatPolygon> = polys
@@ -590,14 +636,51 @@ pub fn check_layer(
                 )
             })
             .sum();
-        out.features.push(ParsedFeature {
-            id,
-            name,
-            line,
-            polygons,
-            area_km2: area_m2 / 1e6,
-            properties: props,
-        });
+        Checked {
+            feature: Ok(ParsedFeature {
+                id,
+                name,
+                line,
+                polygons,
+                area_km2: area_m2 / 1e6,
+                properties: props,
+            }),
+            warnings,
+        }
+    }
+}
+
+/// Checks a [`SourceLayer`] feature by feature: rings closed, not self-intersecting, holes
+/// inside shells (the corner checks of [`validate_rings`], in the Gauss–Krüger plane),
+/// lines buffered when `opts.buffer_m` is given, points and empty geometries refused. The
+/// result is lon/lat (CGCS2000), exteriors counter-clockwise, holes clockwise, with each
+/// feature's ellipsoidal area (TD/T 1055-2019 附录D).
+///
+/// `declared` is the CRS the user named; it is used when the file declares none and must
+/// agree with the file's when both are given.
+///
+/// # Errors
+/// A Chinese message when neither the file nor the user gives a CRS, or they disagree.
+pub fn check_layer(
+    src: SourceLayer,
+    declared: Option<Crs>,
+    opts: &LayerOptions<'_>,
+) -> Result<ParsedLayer, String> {
+    let checker = LayerChecker::new(src.crs, declared, opts)?;
+    let mut out = ParsedLayer {
+        crs: checker.crs,
+        features: Vec::new(),
+        problems: Vec::new(),
+        warnings: Vec::new(),
+        notes: src.notes,
+    };
+    for (i, f) in src.features.into_iter().enumerate() {
+        let c = checker.check(i, f);
+        out.warnings.extend(c.warnings);
+        match c.feature {
+            Ok(f) => out.features.push(f),
+            Err(p) => out.problems.push(p),
+        }
     }
     Ok(out)
 }

@@ -110,107 +110,209 @@ pub fn read(
     cpg: Option<&str>,
     user: Option<&'static Encoding>,
 ) -> Result<Table, ReadError> {
-    if bytes.len() < 33 {
-        return Err(ReadError::at(file, "不是 dBASE 表（文件不足 33 字节）"));
+    let dbf = Dbf::open(file, std::borrow::Cow::Borrowed(bytes), cpg, user)?;
+    let records = (0..dbf.len())
+        .map(|i| dbf.record(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Table {
+        fields: dbf.fields.clone(),
+        records,
+        encoding: dbf.encoding,
+        encoding_source: dbf.encoding_source,
+    })
+}
+
+/// A `.dbf` opened for reading record by record: header, field descriptors and encoding
+/// decided, no record decoded yet.
+#[derive(Debug, Clone)]
+pub struct Dbf<'a> {
+    file: String,
+    bytes: std::borrow::Cow<'a, [u8]>,
+    descs: Vec<FieldDesc>,
+    /// Field names as decoded.
+    pub fields: Vec<String>,
+    /// The encoding used.
+    pub encoding: &'static Encoding,
+    /// Why that encoding.
+    pub encoding_source: EncodingSource,
+    n: usize,
+    header_len: usize,
+    record_len: usize,
+}
+
+impl<'a> Dbf<'a> {
+    /// Opens a `.dbf` (as [`read`], without decoding the records).
+    ///
+    /// # Errors
+    /// As [`read`] for the header, the field names and the encoding.
+    pub fn open(
+        file: &str,
+        bytes: std::borrow::Cow<'a, [u8]>,
+        cpg: Option<&str>,
+        user: Option<&'static Encoding>,
+    ) -> Result<Dbf<'a>, ReadError> {
+        let (descs, fields, encoding, encoding_source, n, header_len, record_len) = {
+            let bytes: &[u8] = &bytes;
+            if bytes.len() < 33 {
+                return Err(ReadError::at(file, "不是 dBASE 表（文件不足 33 字节）"));
+            }
+            let version = bytes[0] & 0x07;
+            if version != 3 && version != 4 && version != 5 {
+                return Err(ReadError::at(
+                    file,
+                    format!("不是 dBASE III/IV 表（首字节 0x{:02X}）", bytes[0]),
+                ));
+            }
+            let n = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
+            let header_len = u16le(bytes, 8);
+            let record_len = u16le(bytes, 10);
+            let ldid = bytes[29];
+            if header_len < 33 || header_len > bytes.len() || record_len == 0 {
+                return Err(ReadError::at(
+                    file,
+                    format!("表头损坏（表头长度 {header_len}，记录长度 {record_len}）"),
+                ));
+            }
+            let mut descs = Vec::new();
+            let mut at = 32;
+            let mut offset = 1; // deletion flag
+            while at + 32 <= header_len && bytes[at] != 0x0D {
+                let d = &bytes[at..at + 32];
+                let name_bytes: Vec<u8> = d[..11].iter().copied().take_while(|&c| c != 0).collect();
+                let len = d[16] as usize;
+                descs.push(FieldDesc {
+                    name_bytes,
+                    kind: d[11],
+                    offset,
+                    len,
+                    decimals: d[17],
+                });
+                offset += len;
+                at += 32;
+            }
+            if offset != record_len {
+                return Err(ReadError::at(
+                    file,
+                    format!("字段长度之和 {} 与表头记录长度 {record_len} 不一致", offset),
+                ));
+            }
+            let needed = header_len + n * record_len;
+            if bytes.len() < needed {
+                return Err(ReadError::at(
+                    file,
+                    format!(
+                        "表头声明 {n} 条记录（需 {needed} 字节），文件只有 {} 字节：文件不完整",
+                        bytes.len()
+                    ),
+                ));
+            }
+            let body = &bytes[header_len..needed];
+            // The encoding: user, .cpg, LDID, then detection over every text byte.
+            let (encoding, encoding_source) = if let Some(e) = user {
+                (e, EncodingSource::User)
+            } else if let Some(e) = cpg.and_then(encoding_from_cpg) {
+                (e, EncodingSource::Cpg)
+            } else if let Some(e) = encoding_from_ldid(ldid) {
+                (e, EncodingSource::Ldid(ldid))
+            } else {
+                let all_names: Vec<u8> = descs.iter().flat_map(|d| d.name_bytes.clone()).collect();
+                let utf8 = std::str::from_utf8(&all_names).is_ok()
+                    && body.chunks(record_len).all(|r| {
+                        descs
+                            .iter()
+                            .all(|d| std::str::from_utf8(&r[d.offset..d.offset + d.len]).is_ok())
+                    });
+                (if utf8 { UTF_8 } else { GBK }, EncodingSource::Detected)
+            };
+            let decode = |raw: &[u8], what: &dyn Fn() -> String| -> Result<String, ReadError> {
+                let (text, had_errors) = encoding.decode_without_bom_handling(raw);
+                if had_errors {
+                    return Err(ReadError::at(
+                        file,
+                        format!(
+                            "{}不是有效的 {} 文本；请指定文本编码（如 GBK、UTF-8）",
+                            what(),
+                            encoding.name()
+                        ),
+                    ));
+                }
+                Ok(text.into_owned())
+            };
+            let mut fields = Vec::with_capacity(descs.len());
+            for (k, d) in descs.iter().enumerate() {
+                fields.push(
+                    decode(&d.name_bytes, &|| format!("第 {} 个字段名", k + 1))?
+                        .trim()
+                        .to_string(),
+                );
+            }
+            (
+                descs,
+                fields,
+                encoding,
+                encoding_source,
+                n,
+                header_len,
+                record_len,
+            )
+        };
+        Ok(Dbf {
+            file: file.to_string(),
+            bytes,
+            descs,
+            fields,
+            encoding,
+            encoding_source,
+            n,
+            header_len,
+            record_len,
+        })
     }
-    let version = bytes[0] & 0x07;
-    if version != 3 && version != 4 && version != 5 {
-        return Err(ReadError::at(
-            file,
-            format!("不是 dBASE III/IV 表（首字节 0x{:02X}）", bytes[0]),
-        ));
+
+    /// Number of records (deleted ones included).
+    pub fn len(&self) -> usize {
+        self.n
     }
-    let n = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
-    let header_len = u16le(bytes, 8);
-    let record_len = u16le(bytes, 10);
-    let ldid = bytes[29];
-    if header_len < 33 || header_len > bytes.len() || record_len == 0 {
-        return Err(ReadError::at(
-            file,
-            format!("表头损坏（表头长度 {header_len}，记录长度 {record_len}）"),
-        ));
+
+    /// Whether there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
     }
-    let mut descs = Vec::new();
-    let mut at = 32;
-    let mut offset = 1; // deletion flag
-    while at + 32 <= header_len && bytes[at] != 0x0D {
-        let d = &bytes[at..at + 32];
-        let name_bytes: Vec<u8> = d[..11].iter().copied().take_while(|&c| c != 0).collect();
-        let len = d[16] as usize;
-        descs.push(FieldDesc {
-            name_bytes,
-            kind: d[11],
-            offset,
-            len,
-            decimals: d[17],
-        });
-        offset += len;
-        at += 32;
+
+    /// Whether record `i` (0-based) is marked deleted.
+    pub fn is_deleted(&self, i: usize) -> bool {
+        self.bytes[self.header_len + i * self.record_len] == b'*'
     }
-    if offset != record_len {
-        return Err(ReadError::at(
-            file,
-            format!("字段长度之和 {} 与表头记录长度 {record_len} 不一致", offset),
-        ));
-    }
-    let needed = header_len + n * record_len;
-    if bytes.len() < needed {
-        return Err(ReadError::at(
-            file,
-            format!(
-                "表头声明 {n} 条记录（需 {needed} 字节），文件只有 {} 字节：文件不完整",
-                bytes.len()
-            ),
-        ));
-    }
-    let body = &bytes[header_len..needed];
-    // The encoding: user, .cpg, LDID, then detection over every text byte.
-    let (encoding, encoding_source) = if let Some(e) = user {
-        (e, EncodingSource::User)
-    } else if let Some(e) = cpg.and_then(encoding_from_cpg) {
-        (e, EncodingSource::Cpg)
-    } else if let Some(e) = encoding_from_ldid(ldid) {
-        (e, EncodingSource::Ldid(ldid))
-    } else {
-        let all_names: Vec<u8> = descs.iter().flat_map(|d| d.name_bytes.clone()).collect();
-        let utf8 = std::str::from_utf8(&all_names).is_ok()
-            && body.chunks(record_len).all(|r| {
-                descs
-                    .iter()
-                    .all(|d| std::str::from_utf8(&r[d.offset..d.offset + d.len]).is_ok())
-            });
-        (if utf8 { UTF_8 } else { GBK }, EncodingSource::Detected)
-    };
-    let decode = |raw: &[u8], what: &dyn Fn() -> String| -> Result<String, ReadError> {
-        let (text, had_errors) = encoding.decode_without_bom_handling(raw);
-        if had_errors {
-            return Err(ReadError::at(
-                file,
-                format!(
-                    "{}不是有效的 {} 文本；请指定文本编码（如 GBK、UTF-8）",
-                    what(),
-                    encoding.name()
-                ),
-            ));
-        }
-        Ok(text.into_owned())
-    };
-    let mut fields = Vec::with_capacity(descs.len());
-    for (k, d) in descs.iter().enumerate() {
-        fields.push(
-            decode(&d.name_bytes, &|| format!("第 {} 个字段名", k + 1))?
-                .trim()
-                .to_string(),
-        );
-    }
-    let mut records = Vec::with_capacity(n);
-    for (i, r) in body.chunks(record_len).enumerate() {
+
+    /// Record `i` (0-based), `None` when it is marked deleted.
+    ///
+    /// # Errors
+    /// A [`ReadError`] naming the record and field whose value cannot be read.
+    pub fn record(&self, i: usize) -> Result<Option<Map<String, Value>>, ReadError> {
+        let file = self.file.as_str();
+        let encoding = self.encoding;
+        let at = self.header_len + i * self.record_len;
+        let r = &self.bytes[at..at + self.record_len];
         if r[0] == b'*' {
-            records.push(None);
-            continue;
+            return Ok(None);
         }
+        let decode = |raw: &[u8], what: &dyn Fn() -> String| -> Result<String, ReadError> {
+            let (text, had_errors) = encoding.decode_without_bom_handling(raw);
+            if had_errors {
+                return Err(ReadError::at(
+                    file,
+                    format!(
+                        "{}不是有效的 {} 文本；请指定文本编码（如 GBK、UTF-8）",
+                        what(),
+                        encoding.name()
+                    ),
+                ));
+            }
+            Ok(text.into_owned())
+        };
+        let (descs, fields) = (&self.descs, &self.fields);
         let mut m = Map::new();
-        for (d, name) in descs.iter().zip(&fields) {
+        for (d, name) in descs.iter().zip(fields.iter()) {
             let raw = &r[d.offset..d.offset + d.len];
             let place = || format!("第 {} 条记录字段“{name}”", i + 1);
             let v = match d.kind {
@@ -267,14 +369,8 @@ pub fn read(
             };
             m.insert(name.clone(), v);
         }
-        records.push(Some(m));
+        Ok(Some(m))
     }
-    Ok(Table {
-        fields,
-        records,
-        encoding,
-        encoding_source,
-    })
 }
 
 /// A long field name and the ≤ 10-byte name written into the DBF.

@@ -9,6 +9,7 @@ use encoding_rs::Encoding;
 use minplan_domain::layer::{LayerOptions, SourceFeature, SourceLayer, read_geojson};
 use minplan_geo::GaussKrugerZone;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// A file as the user handed it in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +134,80 @@ pub fn detect(files: &[InputFile]) -> Result<Format, ReadError> {
     })
 }
 
+/// A layer read feature by feature: what the file says about itself first (CRS, notes), then
+/// its features as they are decoded, so that a large layer is never held whole twice.
+pub struct LayerStream<'a> {
+    /// The CRS the file declares (`None`: the user must name one).
+    pub crs: Option<minplan_geo::Crs>,
+    /// What the reader decided (format, encoding and why, CRS source, Z/M dropped …).
+    pub notes: Vec<String>,
+    /// The features; an `Err` is a record that breaks the file as a whole (its text cannot be
+    /// decoded), after which the import must be abandoned.
+    pub features: Box<dyn Iterator<Item = Result<SourceFeature, ReadError>> + Send + 'a>,
+}
+
+/// The member files of a Shapefile handed in loose or as one zip.
+fn shapefile_members<'a>(
+    files: &'a [InputFile],
+) -> Result<(Vec<Member<'a>>, Option<&'a str>), ReadError> {
+    let first = &files[0];
+    if files.len() == 1 && (ext(&first.name) == "zip" || first.bytes.starts_with(b"PK")) {
+        let inner = archive::entries(&first.name, &first.bytes, |n| {
+            matches!(
+                ext(n).as_str(),
+                "shp" | "shx" | "dbf" | "prj" | "cpg" | "gdbtablx"
+            )
+        })?;
+        if inner.iter().any(|e| ext(&e.name) == "gdbtablx") {
+            return Err(ReadError::at(
+                &first.name,
+                "压缩包中是 File Geodatabase（.gdb）：请在 ArcGIS/QGIS 中导出为 Shapefile 或 GeoPackage",
+            ));
+        }
+        if !inner.iter().any(|f| ext(&f.name) == "shp") {
+            return Err(ReadError::at(&first.name, "压缩包中没有 .shp 文件"));
+        }
+        let members = inner
+            .into_iter()
+            .map(|e| Member {
+                name: e.name,
+                bytes: Cow::Owned(e.bytes),
+            })
+            .collect();
+        Ok((members, Some(first.name.as_str())))
+    } else {
+        let members = files
+            .iter()
+            .map(|f| Member {
+                name: f.name.clone(),
+                bytes: Cow::Borrowed(f.bytes.as_slice()),
+            })
+            .collect();
+        Ok((members, None))
+    }
+}
+
+/// Reads a layer feature by feature ([`LayerStream`]): Shapefiles are decoded record by
+/// record; the other formats are read whole and handed out one feature at a time.
+///
+/// # Errors
+/// As [`read_layer`], for the file as a whole.
+pub fn stream_layer<'a>(
+    files: &'a [InputFile],
+    opts: &ReadOptions,
+) -> Result<LayerStream<'a>, ReadError> {
+    if detect(files)? == Format::Shapefile {
+        let (members, zip) = shapefile_members(files)?;
+        return shapefile_stream(members, opts, zip);
+    }
+    let layer = read_layer(files, opts)?;
+    Ok(LayerStream {
+        crs: layer.crs,
+        notes: layer.notes,
+        features: Box::new(layer.features.into_iter().map(Ok)),
+    })
+}
+
 /// Reads a layer from the files a user handed in.
 ///
 /// # Errors
@@ -143,33 +218,15 @@ pub fn read_layer(files: &[InputFile], opts: &ReadOptions) -> Result<SourceLayer
     let first = &files[0];
     let mut layer = match format {
         Format::Shapefile => {
-            if files.len() == 1 && (ext(&first.name) == "zip" || first.bytes.starts_with(b"PK")) {
-                let inner = archive::entries(&first.name, &first.bytes, |n| {
-                    matches!(ext(n).as_str(), "shp" | "shx" | "dbf" | "prj" | "cpg")
-                })?;
-                if inner
-                    .iter()
-                    .any(|e| e.name.to_ascii_lowercase().contains(".gdb/"))
-                {
-                    return Err(ReadError::at(
-                        &first.name,
-                        "压缩包中是 File Geodatabase（.gdb）：请导出为 Shapefile 或 GeoPackage",
-                    ));
-                }
-                let inner: Vec<InputFile> = inner
-                    .into_iter()
-                    .map(|e| InputFile {
-                        name: e.name,
-                        bytes: e.bytes,
-                    })
-                    .collect();
-                if !inner.iter().any(|f| ext(&f.name) == "shp") {
-                    return Err(ReadError::at(&first.name, "压缩包中没有 .shp 文件"));
-                }
-                read_shapefile(&inner, opts, Some(&first.name))?
-            } else {
-                read_shapefile(files, opts, None)?
-            }
+            let (members, zip) = shapefile_members(files)?;
+            let stream = shapefile_stream(members, opts, zip)?;
+            let features = stream.features.collect::<Result<Vec<_>, _>>()?;
+            // The stream's notes already name the format.
+            return Ok(SourceLayer {
+                crs: stream.crs,
+                features,
+                notes: stream.notes,
+            });
         }
         Format::GeoPackage => gpkg::read(
             &first.name,
@@ -205,14 +262,23 @@ pub fn read_layer(files: &[InputFile], opts: &ReadOptions) -> Result<SourceLayer
     Ok(layer)
 }
 
-/// Reads a Shapefile from its member files (`.shp`, `.shx`, `.dbf` required; `.prj`, `.cpg`
-/// optional). `zip` names the archive they came from, for messages.
-fn read_shapefile(
-    files: &[InputFile],
+/// A member file of a Shapefile, borrowed from the input or inflated from its zip.
+struct Member<'a> {
+    name: String,
+    bytes: Cow<'a, [u8]>,
+}
+
+/// Opens a Shapefile from its member files (`.shp`, `.shx`, `.dbf` required; `.prj`, `.cpg`
+/// optional) for reading record by record. `zip` names the archive they came from, for
+/// messages. Everything about the file as a whole is checked here (framing of every record,
+/// record counts of the three files, the encoding, the `.prj`); records are decoded as the
+/// stream is read.
+fn shapefile_stream<'a>(
+    mut files: Vec<Member<'a>>,
     opts: &ReadOptions,
     zip: Option<&str>,
-) -> Result<SourceLayer, ReadError> {
-    let shps: Vec<&InputFile> = files.iter().filter(|f| ext(&f.name) == "shp").collect();
+) -> Result<LayerStream<'a>, ReadError> {
+    let shps: Vec<&Member<'a>> = files.iter().filter(|f| ext(&f.name) == "shp").collect();
     let shp_file = match (shps.as_slice(), opts.layer.as_deref()) {
         ([one], None) => *one,
         (_, Some(l)) => *shps.iter().find(|f| stem(&f.name) == l).ok_or_else(|| {
@@ -245,7 +311,8 @@ fn read_shapefile(
             )));
         }
     };
-    let s = stem(&shp_file.name);
+    let shp_name = shp_file.name.clone();
+    let s = stem(&shp_name);
     let member = |e: &str| {
         files
             .iter()
@@ -267,22 +334,31 @@ fn read_shapefile(
             where_("dbf")
         ))
     })?;
-    let shapes = shp::read(&shp_file.name, &shp_file.bytes)?;
+    let (_, index) = shp::index(&shp_name, &shp_file.bytes)?;
     let shx_n = shp::shx_count(&shx.name, &shx.bytes)?;
     let cpg = member("cpg").map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
-    let table = dbf::read(
-        &dbf_file.name,
-        &dbf_file.bytes,
-        cpg.as_deref(),
-        opts.encoding,
-    )?;
-    let (n_shp, n_dbf) = (shapes.records.len(), table.records.len());
+    let prj = member("prj").map(|p| {
+        (
+            p.name.clone(),
+            String::from_utf8_lossy(&p.bytes).into_owned(),
+        )
+    });
+    let dbf_name = dbf_file.name.clone();
+    // Take the .shp and .dbf bytes out of the member list (no copy).
+    let take = |files: &mut Vec<Member<'a>>, name: &str| {
+        let k = files.iter().position(|f| f.name == name).unwrap_or(0);
+        files.swap_remove(k).bytes
+    };
+    let shp_bytes = take(&mut files, &shp_name);
+    let dbf_bytes = take(&mut files, &dbf_name);
+    let table = dbf::Dbf::open(&dbf_name, dbf_bytes, cpg.as_deref(), opts.encoding)?;
+    let (n_shp, n_dbf) = (index.len(), table.len());
     if n_shp != shx_n || n_shp != n_dbf {
         return Err(ReadError(format!(
             "{s}：记录数不一致——.shp 有 {n_shp} 条，.shx 有 {shx_n} 条，.dbf 有 {n_dbf} 条；文件不完整或不属于同一图层"
         )));
     }
-    let mut notes = Vec::new();
+    let mut notes = vec!["格式：Shapefile".to_string()];
     let enc = table.encoding.name();
     notes.push(match table.encoding_source {
         dbf::EncodingSource::User => format!("属性文本编码：{enc}（按指定）"),
@@ -302,10 +378,9 @@ fn read_shapefile(
             }
         ),
     });
-    let crs = match member("prj") {
-        Some(p) => {
-            let text = String::from_utf8_lossy(&p.bytes);
-            let parsed = prj::parse(&text).map_err(|m| ReadError::at(&p.name, m))?;
+    let crs = match prj {
+        Some((name, text)) => {
+            let parsed = prj::parse(&text).map_err(|m| ReadError::at(&name, m))?;
             notes.push(format!("坐标系：EPSG:{}（来自 .prj）", parsed.crs.epsg()));
             notes.extend(parsed.note);
             Some(parsed.crs)
@@ -315,37 +390,54 @@ fn read_shapefile(
             None
         }
     };
-    if shapes.had_z_or_m {
+    // Z/M and deleted records are known from the framing alone: said before any record is read.
+    if index.iter().any(|&(at, _)| {
+        let t = i32::from_le_bytes([
+            shp_bytes[at],
+            shp_bytes[at + 1],
+            shp_bytes[at + 2],
+            shp_bytes[at + 3],
+        ]);
+        t > 10
+    }) {
         notes.push("几何带有 Z/M 值，已舍去（只用平面坐标）".into());
     }
-    let mut features = Vec::with_capacity(n_shp);
-    for (i, (g, rec)) in shapes.records.into_iter().zip(table.records).enumerate() {
-        let Some(props) = rec else {
-            notes.push(format!("第 {} 条记录在 .dbf 中标记为删除，未读取", i + 1));
-            continue;
-        };
-        let id = opts
-            .id_property
-            .as_deref()
-            .and_then(|p| props.get(p))
-            .filter(|v| !v.is_null())
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .unwrap_or_else(|| format!("#{}", i + 1));
-        features.push(SourceFeature {
-            id,
-            name: name_of(&props),
-            line: None,
-            geometry: g,
-            properties: props,
-        });
+    let deleted: Vec<usize> = (0..table.len()).filter(|&i| table.is_deleted(i)).collect();
+    for i in &deleted {
+        notes.push(format!("第 {} 条记录在 .dbf 中标记为删除，未读取", i + 1));
     }
-    Ok(SourceLayer {
+    let id_property = opts.id_property.clone();
+    let features = index
+        .into_iter()
+        .enumerate()
+        .filter_map(move |(i, (at, len))| {
+            let props = match table.record(i) {
+                Ok(Some(p)) => p,
+                Ok(None) => return None,
+                Err(e) => return Some(Err(e)),
+            };
+            let (geometry, _) = shp::decode(&shp_bytes[at..at + len]);
+            let id = id_property
+                .as_deref()
+                .and_then(|p| props.get(p))
+                .filter(|v| !v.is_null())
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .unwrap_or_else(|| format!("#{}", i + 1));
+            Some(Ok(SourceFeature {
+                id,
+                name: name_of(&props),
+                line: None,
+                geometry,
+                properties: props,
+            }))
+        });
+    Ok(LayerStream {
         crs,
-        features,
         notes,
+        features: Box::new(features),
     })
 }
 

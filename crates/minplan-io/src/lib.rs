@@ -25,7 +25,9 @@ pub mod writer;
 pub mod xlsx;
 
 pub use export::{ExportFeature, ExportField, ExportLayer, FieldKind, FieldValue};
-pub use input::{InputFile, ReadOptions, corner_file_text, load_layer, read_layer};
+pub use input::{
+    InputFile, LayerStream, ReadOptions, corner_file_text, load_layer, read_layer, stream_layer,
+};
 pub use writer::{ExportFormat, WriteOptions, write};
 
 /// A file that cannot be read as a whole, with the place (file, record, field, byte) named.

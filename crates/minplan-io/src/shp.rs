@@ -73,14 +73,36 @@ pub fn shx_count(file: &str, b: &[u8]) -> Result<usize, ReadError> {
 /// broken (a record's content beyond the file end, a wrong record number). A record whose
 /// shape cannot be read is that record's problem, not an error.
 pub fn read(file: &str, b: &[u8]) -> Result<Shapes, ReadError> {
-    let shape_type = header(file, b)?;
-    let mut records = Vec::new();
-    let mut at = 100;
+    let (shape_type, index) = index(file, b)?;
     let mut had_z_or_m = false;
+    let records = index
+        .iter()
+        .map(|&(at, len)| {
+            let (g, zm) = shape(&b[at..at + len]);
+            had_z_or_m |= zm;
+            g
+        })
+        .collect();
+    Ok(Shapes {
+        shape_type,
+        records,
+        had_z_or_m,
+    })
+}
+
+/// The header's shape type and each record's content as (byte offset, length), after
+/// checking the framing of every record — nothing decoded.
+///
+/// # Errors
+/// As [`read`].
+pub fn index(file: &str, b: &[u8]) -> Result<(i32, Vec<(usize, usize)>), ReadError> {
+    let shape_type = header(file, b)?;
+    let mut out = Vec::new();
+    let mut at = 100;
     while at + 8 <= b.len() {
         let number = be32(b, at);
         let words = be32(b, at + 4);
-        let n = records.len() + 1;
+        let n = out.len() + 1;
         if words < 2 || at + 8 + words as usize * 2 > b.len() {
             return Err(ReadError::at(
                 file,
@@ -93,10 +115,7 @@ pub fn read(file: &str, b: &[u8]) -> Result<Shapes, ReadError> {
                 format!("第 {n} 条记录的记录号为 {number}"),
             ));
         }
-        let rec = &b[at + 8..at + 8 + words as usize * 2];
-        let (geom, zm) = shape(rec);
-        had_z_or_m |= zm;
-        records.push(geom);
+        out.push((at + 8, words as usize * 2));
         at += 8 + words as usize * 2;
     }
     if at != b.len() {
@@ -105,15 +124,17 @@ pub fn read(file: &str, b: &[u8]) -> Result<Shapes, ReadError> {
             format!(
                 "文件末尾有 {} 个多余字节（第 {} 条记录之后）",
                 b.len() - at,
-                records.len()
+                out.len()
             ),
         ));
     }
-    Ok(Shapes {
-        shape_type,
-        records,
-        had_z_or_m,
-    })
+    Ok((shape_type, out))
+}
+
+/// Decodes one record's content (from [`index`]): its geometry or why not, and whether it
+/// carried Z or M values (dropped).
+pub fn decode(rec: &[u8]) -> (Result<SourceGeometry, String>, bool) {
+    shape(rec)
 }
 
 /// One record's shape, and whether it carried Z or M values.

@@ -453,3 +453,26 @@ fn our_geopackage_reads_back() {
     };
     assert_eq!(p[0][0], layer.features[0].plane.as_ref().unwrap()[0][0]);
 }
+
+#[test]
+fn rings_are_grouped_by_containment_not_by_winding() {
+    let sq = |x: f64, y: f64, s: f64| vec![(x, y), (x + s, y), (x + s, y + s), (x, y + s), (x, y)];
+    // Shell, a hole wound the same way, an island inside the hole, and a separate shell —
+    // in an order that puts the island first.
+    let rings = vec![
+        sq(3.0, 3.0, 1.0),
+        sq(0.0, 0.0, 10.0),
+        sq(2.0, 2.0, 5.0),
+        sq(20.0, 0.0, 2.0),
+    ];
+    let polys = minplan_domain::layer::group_rings(rings);
+    assert_eq!(polys.len(), 3, "{polys:?}");
+    let big = polys.iter().find(|p| p[0][0] == (0.0, 0.0)).unwrap();
+    assert_eq!(big.len(), 2, "the big shell has the 5×5 hole");
+    assert_eq!(big[1][0], (2.0, 2.0));
+    assert!(
+        polys.iter().any(|p| p.len() == 1 && p[0][0] == (3.0, 3.0)),
+        "the island is a shell"
+    );
+    assert!(polys.iter().any(|p| p.len() == 1 && p[0][0] == (20.0, 0.0)));
+}

@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::{Result, Store, StoreError, now_rfc3339};
-use minplan_domain::layer::{FeatureProblem, LayerOptions, ParsedLayer};
+use minplan_domain::layer::{FeatureProblem, LayerChecker, LayerOptions};
 use minplan_domain::plan::{ControlLayerKind, LayerFeature};
 use minplan_geo::{Crs, GaussKrugerZone};
 use minplan_io::{InputFile, ReadOptions};
@@ -94,20 +94,6 @@ fn row_to_version(r: &sqlx::sqlite::SqliteRow) -> LayerVersion {
     }
 }
 
-fn to_features(layer: &ParsedLayer) -> Vec<LayerFeature> {
-    layer
-        .features
-        .iter()
-        .map(|f| LayerFeature {
-            id: f.id.clone(),
-            name: f.name.clone(),
-            geometry: f.polygons.clone(),
-            area_km2: f.area_km2,
-            properties: f.properties.clone(),
-        })
-        .collect()
-}
-
 impl Store {
     /// Imports a control layer from any file [`minplan_io::read_layer`] reads (one
     /// transaction). The new version becomes the active one of its kind. Broken features are
@@ -131,30 +117,20 @@ impl Store {
             zone,
             buffer_m,
         } = *layer;
-        let parsed = minplan_io::load_layer(
-            files,
-            read,
-            declared,
-            &LayerOptions {
-                id_property: Some("id"),
-                zone,
-                buffer_m,
-            },
-        )
-        .map_err(|e| StoreError::BadInput(e.0))?;
-        if parsed.features.is_empty() {
-            let why = parsed
-                .problems
-                .first()
-                .map(|p| format!("，如要素 {}：{}", p.id, p.message))
-                .unwrap_or_default();
-            return Err(StoreError::BadInput(format!(
-                "{source_file}：没有可用的要素{why}"
-            )));
-        }
-        let features = to_features(&parsed);
-        let mut problems = parsed.problems.clone();
-        problems.extend(parsed.warnings.iter().cloned());
+        let opts = LayerOptions {
+            id_property: Some("id"),
+            zone,
+            buffer_m,
+        };
+        let mut read = read.clone();
+        read.zone = Some(zone);
+        read.id_property = Some("id".into());
+        let stream =
+            minplan_io::stream_layer(files, &read).map_err(|e| StoreError::BadInput(e.0))?;
+        let first_name = files.first().map_or("", |f| f.name.as_str()).to_string();
+        let checker = LayerChecker::new(stream.crs, declared, &opts)
+            .map_err(|m| StoreError::BadInput(format!("{first_name}：{m}")))?;
+        let notes = stream.notes;
         let sha = files_sha256(files);
         let mut tx = self.begin_write().await?;
         let previous: Option<i64> = sqlx::query_scalar(
@@ -169,20 +145,68 @@ impl Store {
             .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO control_layer_versions (kind, name, source_file, source_crs, buffer_m, features_json, feature_count, problems_json, notes_json, content_sha256, imported_at, active)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+             VALUES (?, ?, ?, ?, ?, '[]', 0, '[]', ?, ?, ?, 1) RETURNING id",
         )
         .bind(kind.slug())
         .bind(name)
         .bind(source_file)
-        .bind(parsed.crs.epsg() as i64)
+        .bind(checker.crs.epsg() as i64)
         .bind(buffer_m)
-        .bind(serde_json::to_string(&features).map_err(|e| StoreError::BadInput(e.to_string()))?)
-        .bind(features.len() as i64)
-        .bind(serde_json::to_string(&problems).unwrap_or_else(|_| "[]".into()))
-        .bind(serde_json::to_string(&parsed.notes).unwrap_or_else(|_| "[]".into()))
+        .bind(serde_json::to_string(&notes).unwrap_or_else(|_| "[]".into()))
         .bind(&sha)
         .bind(now_rfc3339())
         .fetch_one(&mut *tx)
+        .await?;
+        // Each feature checked and written as it is read; any error drops the transaction.
+        let mut problems = Vec::new();
+        let mut warnings = Vec::new();
+        let mut batch: Vec<String> = Vec::with_capacity(FEATURE_BATCH);
+        let mut count: i64 = 0;
+        for (i, f) in stream.features.enumerate() {
+            let f = f.map_err(|e| StoreError::BadInput(e.0))?;
+            let c = checker.check(i, f);
+            warnings.extend(c.warnings);
+            match c.feature {
+                Ok(f) => {
+                    let feature = LayerFeature {
+                        id: f.id,
+                        name: f.name,
+                        geometry: f.polygons,
+                        area_km2: f.area_km2,
+                        properties: f.properties,
+                    };
+                    batch.push(
+                        serde_json::to_string(&feature)
+                            .map_err(|e| StoreError::BadInput(e.to_string()))?,
+                    );
+                    if batch.len() == FEATURE_BATCH {
+                        insert_features(&mut tx, id, count, &batch).await?;
+                        count += batch.len() as i64;
+                        batch.clear();
+                    }
+                }
+                Err(p) => problems.push(p),
+            }
+        }
+        insert_features(&mut tx, id, count, &batch).await?;
+        count += batch.len() as i64;
+        if count == 0 {
+            let why = problems
+                .first()
+                .map(|p| format!("，如要素 {}：{}", p.id, p.message))
+                .unwrap_or_default();
+            return Err(StoreError::BadInput(format!(
+                "{source_file}：没有可用的要素{why}"
+            )));
+        }
+        problems.extend(warnings);
+        sqlx::query(
+            "UPDATE control_layer_versions SET feature_count = ?, problems_json = ? WHERE id = ?",
+        )
+        .bind(count)
+        .bind(serde_json::to_string(&problems).unwrap_or_else(|_| "[]".into()))
+        .bind(id)
+        .execute(&mut *tx)
         .await?;
         audit::append(
             &mut tx,
@@ -193,7 +217,7 @@ impl Store {
                 entity_id: id.to_string(),
                 before: Some(serde_json::json!({ "kind": kind.slug(), "active_version_id": previous })),
                 after: Some(serde_json::json!({
-                    "kind": kind.slug(), "name": name, "source_file": source_file, "features": features.len(),
+                    "kind": kind.slug(), "name": name, "source_file": source_file, "features": count,
                     "problems": problems.len(), "content_sha256": sha, "active_version_id": id,
                 })),
             },
@@ -236,7 +260,11 @@ impl Store {
             sqlx::query("SELECT * FROM control_layer_versions WHERE active = 1 ORDER BY kind")
                 .fetch_all(&self.pool)
                 .await?;
-        rows.iter().map(stored_layer).collect()
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(stored_layer(&self.pool, r).await?);
+        }
+        Ok(out)
     }
 
     /// One layer version with its features, active or not (a stored review names the
@@ -251,8 +279,32 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
-        stored_layer(&r)
+        stored_layer(&self.pool, &r).await
     }
+}
+
+/// Features written per INSERT statement.
+const FEATURE_BATCH: usize = 200;
+
+/// Writes features `first..` of version `id` (their JSON) in one multi-row INSERT.
+async fn insert_features(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: i64,
+    first: i64,
+    batch: &[String],
+) -> Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut sql =
+        String::from("INSERT INTO control_layer_features (version_id, seq, feature_json) VALUES ");
+    sql.push_str(&vec!["(?, ?, ?)"; batch.len()].join(", "));
+    let mut q = sqlx::query(&sql);
+    for (k, json) in batch.iter().enumerate() {
+        q = q.bind(id).bind(first + k as i64).bind(json.as_str());
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// SHA-256 (hex) of the files' bytes in the order handed in (one file: its own SHA-256).
@@ -265,9 +317,24 @@ pub(crate) fn files_sha256(files: &[InputFile]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn stored_layer(r: &sqlx::sqlite::SqliteRow) -> Result<StoredLayer> {
+/// A stored version with its features: those kept in `features_json` (versions imported
+/// before migration 0008) and those in `control_layer_features`, in order.
+async fn stored_layer(pool: &sqlx::SqlitePool, r: &sqlx::sqlite::SqliteRow) -> Result<StoredLayer> {
     let version = row_to_version(r);
-    let features: Vec<LayerFeature> = serde_json::from_str(&r.get::<String, _>("features_json"))
-        .map_err(|e| StoreError::BadInput(format!("已存图层 {} 无法读取：{e}", version.id)))?;
+    let bad = |e: serde_json::Error| {
+        StoreError::BadInput(format!("已存图层 {} 无法读取：{e}", version.id))
+    };
+    let mut features: Vec<LayerFeature> =
+        serde_json::from_str(&r.get::<String, _>("features_json")).map_err(bad)?;
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT feature_json FROM control_layer_features WHERE version_id = ? ORDER BY seq",
+    )
+    .bind(version.id)
+    .fetch_all(pool)
+    .await?;
+    features.reserve(rows.len());
+    for json in rows {
+        features.push(serde_json::from_str(&json).map_err(bad)?);
+    }
     Ok(StoredLayer { features, version })
 }
