@@ -20,36 +20,50 @@ use minplan_domain::layer::{SourceFeature, SourceGeometry, SourceLayer};
 use minplan_geo::Crs;
 use rusqlite::{Connection, DatabaseName, OpenFlags, params};
 use serde_json::{Map, Value};
-use std::ptr::NonNull;
 
 /// `application_id` of a GeoPackage: ASCII `GPKG`.
 pub const APPLICATION_ID: i32 = 0x4750_4B47;
 /// `user_version` written: GeoPackage 1.2.0 (what GDAL 3.x writes and reads without a warning; nothing of 1.3/1.4 is used).
 pub const USER_VERSION: i32 = 10200;
 
-/// Opens GeoPackage bytes as an in-memory, read-only database.
-fn open(file: &str, bytes: &[u8]) -> Result<Connection, ReadError> {
+/// An in-memory, read-only SQLite database over the caller's bytes (not copied): the
+/// connection cannot outlive them.
+pub struct Db<'a> {
+    conn: Connection,
+    _bytes: std::marker::PhantomData<&'a [u8]>,
+}
+
+/// Opens GeoPackage bytes as an in-memory, read-only database over those bytes.
+fn open<'a>(file: &str, bytes: &'a [u8]) -> Result<Db<'a>, ReadError> {
     if bytes.len() < 100 || &bytes[..16] != b"SQLite format 3\0" {
         return Err(ReadError::at(
             file,
             "不是 GeoPackage（不是 SQLite 数据库文件）",
         ));
     }
-    let mut conn = Connection::open_in_memory_with_flags(
+    let conn = Connection::open_in_memory_with_flags(
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| ReadError::at(file, e))?;
-    // SAFETY: sqlite3_malloc64 returns memory SQLite owns; OwnedData hands it back to SQLite
-    // (sqlite3_deserialize with SQLITE_DESERIALIZE_FREEONCLOSE) after we filled it.
-    let data = unsafe {
-        let p = rusqlite::ffi::sqlite3_malloc64(bytes.len() as u64) as *mut u8;
-        let p =
-            NonNull::new(p).ok_or_else(|| ReadError::at(file, "内存不足，无法打开 GeoPackage"))?;
-        std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.as_ptr(), bytes.len());
-        rusqlite::serialize::OwnedData::from_raw_nonnull(p, bytes.len())
+    // SAFETY: SQLITE_DESERIALIZE_READONLY without FREEONCLOSE or RESIZEABLE: SQLite reads the
+    // buffer in place, never writes or frees it; `Db<'a>` keeps the connection from outliving
+    // the borrowed bytes.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_deserialize(
+            conn.handle(),
+            c"main".as_ptr(),
+            bytes.as_ptr() as *mut u8,
+            bytes.len() as i64,
+            bytes.len() as i64,
+            rusqlite::ffi::SQLITE_DESERIALIZE_READONLY as u32,
+        )
     };
-    conn.deserialize(DatabaseName::Main, data, true)
-        .map_err(|e| ReadError::at(file, format!("不是可读的 SQLite 数据库：{e}")))?;
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(ReadError::at(
+            file,
+            format!("不是可读的 SQLite 数据库（错误码 {rc}）"),
+        ));
+    }
     let ok: bool = conn
         .query_row(
             "SELECT count(*) = 2 FROM sqlite_master WHERE type IN ('table','view') AND name IN ('gpkg_contents','gpkg_geometry_columns')",
@@ -63,7 +77,10 @@ fn open(file: &str, bytes: &[u8]) -> Result<Connection, ReadError> {
             "不是 GeoPackage（SQLite 数据库中没有 gpkg_contents、gpkg_geometry_columns 表）",
         ));
     }
-    Ok(conn)
+    Ok(Db {
+        conn,
+        _bytes: std::marker::PhantomData,
+    })
 }
 
 /// A feature layer of a GeoPackage.
@@ -84,8 +101,8 @@ pub struct GpkgLayerInfo {
 /// # Errors
 /// [`ReadError`] when the file is not a GeoPackage.
 pub fn layers(file: &str, bytes: &[u8]) -> Result<Vec<GpkgLayerInfo>, ReadError> {
-    let conn = open(file, bytes)?;
-    list(file, &conn)
+    let db = open(file, bytes)?;
+    list(file, &db.conn)
 }
 
 fn list(file: &str, conn: &Connection) -> Result<Vec<GpkgLayerInfo>, ReadError> {
@@ -154,8 +171,31 @@ pub fn read(
     table: Option<&str>,
     id_property: Option<&str>,
 ) -> Result<SourceLayer, ReadError> {
-    let conn = open(file, bytes)?;
-    let all = list(file, &conn)?;
+    let s = stream(file, bytes, table, id_property)?;
+    let features = s.features.collect::<Result<Vec<_>, _>>()?;
+    Ok(SourceLayer {
+        crs: s.crs,
+        features,
+        notes: s.notes,
+    })
+}
+
+/// Rows read per query when streaming.
+const PAGE: i64 = 2000;
+
+/// Reads one feature layer page by page (rowid order), as [`read`] does.
+///
+/// # Errors
+/// As [`read`].
+pub fn stream<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    table: Option<&str>,
+    id_property: Option<&str>,
+) -> Result<crate::LayerStream<'a>, ReadError> {
+    let db = open(file, bytes)?;
+    let conn = &db.conn;
+    let all = list(file, conn)?;
     let names = || {
         all.iter()
             .map(|l| l.table.as_str())
@@ -199,112 +239,166 @@ pub fn read(
                 }
             }
         }
-    };
-    let (crs, crs_note) = crs_of(file, &conn, info.srs_id)?;
+    }
+    .clone();
+    let (crs, crs_note) = crs_of(file, conn, info.srs_id)?;
     let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut cols: Vec<(String, String, bool)> = Vec::new(); // (name, type, pk)
+    let mut cols: Vec<(String, bool)> = Vec::new(); // (name, pk)
     {
         let mut st = conn
             .prepare(&format!("PRAGMA table_info({})", q(&info.table)))
             .map_err(|e| ReadError::at(file, e))?;
         let rows = st
             .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(5)? > 0,
-                ))
+                Ok((r.get::<_, String>(1)?, r.get::<_, i64>(5)? > 0))
             })
             .map_err(|e| ReadError::at(file, e))?;
         for r in rows {
             cols.push(r.map_err(|e| ReadError::at(file, e))?);
         }
     }
-    let select: Vec<String> = cols.iter().map(|c| q(&c.0)).collect();
-    let mut st = conn
-        .prepare(&format!(
-            "SELECT {} FROM {}",
-            select.join(", "),
-            q(&info.table)
-        ))
-        .map_err(|e| ReadError::at(file, e))?;
-    let mut rows = st.query([]).map_err(|e| ReadError::at(file, e))?;
-    let mut out = SourceLayer {
-        crs: Some(crs),
-        features: Vec::new(),
-        notes: crs_note.into_iter().collect(),
-    };
-    out.notes.insert(
-        0,
+    let zm: bool = conn
+        .query_row(
+            "SELECT z != 0 OR m != 0 FROM gpkg_geometry_columns WHERE table_name = ?",
+            [&info.table],
+            |r| r.get(0),
+        )
+        .unwrap_or(false);
+    let mut notes = vec![
+        "格式：GeoPackage".to_string(),
         format!("GeoPackage 图层“{}”（EPSG:{}）", info.table, crs.epsg()),
-    );
-    let mut zm = false;
-    let mut n = 0;
-    while let Some(r) = rows.next().map_err(|e| ReadError::at(file, e))? {
-        n += 1;
-        let mut props = Map::new();
-        let mut geometry = Ok(SourceGeometry::Empty);
-        let mut pk = None;
-        for (k, (name, _, is_pk)) in cols.iter().enumerate() {
-            let v = r.get_ref(k).map_err(|e| ReadError::at(file, e))?;
-            if *name == info.column {
-                geometry = match v {
-                    rusqlite::types::ValueRef::Null => Ok(SourceGeometry::Empty),
-                    rusqlite::types::ValueRef::Blob(b) => match read_gpkg_blob(b) {
-                        Ok(g) => {
-                            zm |= g.had_z_or_m;
-                            if g.srs_id != info.srs_id && g.srs_id > 0 {
-                                Err(format!(
-                                    "几何的 srs_id {} 与图层的 {} 不同",
-                                    g.srs_id, info.srs_id
-                                ))
-                            } else {
-                                g.geometry
-                            }
-                        }
-                        Err(m) => Err(m),
-                    },
-                    _ => Err("几何字段不是二进制".into()),
-                };
-                continue;
-            }
-            let value = match v {
-                rusqlite::types::ValueRef::Null => Value::Null,
-                rusqlite::types::ValueRef::Integer(i) => Value::from(i),
-                rusqlite::types::ValueRef::Real(x) => {
-                    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
-                }
-                rusqlite::types::ValueRef::Text(t) => {
-                    Value::String(String::from_utf8_lossy(t).into_owned())
-                }
-                rusqlite::types::ValueRef::Blob(_) => Value::Null,
-            };
-            if *is_pk {
-                pk = Some(value.clone());
-            }
-            props.insert(name.clone(), value);
-        }
-        let id = id_property
-            .and_then(|p| props.get(p))
-            .or(pk.as_ref())
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .unwrap_or_else(|| format!("#{n}"));
-        out.features.push(SourceFeature {
-            id,
-            name: crate::input::name_of(&props),
-            line: None,
-            geometry,
-            properties: props,
-        });
-    }
+    ];
+    notes.extend(crs_note);
     if zm {
-        out.notes
-            .push("几何带有 Z/M 值，已舍去（只用平面坐标）".into());
+        notes.push("图层声明带有 Z/M 值，已舍去（只用平面坐标）".into());
     }
-    Ok(out)
+    let select: Vec<String> = cols.iter().map(|c| q(&c.0)).collect();
+    let sql = format!(
+        "SELECT rowid, {} FROM {} WHERE rowid > ? ORDER BY rowid LIMIT {PAGE}",
+        select.join(", "),
+        q(&info.table)
+    );
+    let rows = Rows {
+        db,
+        file: file.to_string(),
+        sql,
+        cols,
+        info,
+        id_property: id_property.map(str::to_string),
+        last: i64::MIN,
+        buf: std::collections::VecDeque::new(),
+        n: 0,
+        done: false,
+    };
+    Ok(crate::LayerStream {
+        crs: Some(crs),
+        notes,
+        features: Box::new(rows),
+    })
+}
+
+/// The features of a layer, read [`PAGE`] rows at a time.
+struct Rows<'a> {
+    db: Db<'a>,
+    file: String,
+    sql: String,
+    cols: Vec<(String, bool)>,
+    info: GpkgLayerInfo,
+    id_property: Option<String>,
+    last: i64,
+    buf: std::collections::VecDeque<SourceFeature>,
+    n: usize,
+    done: bool,
+}
+
+impl Rows<'_> {
+    fn page(&mut self) -> Result<(), ReadError> {
+        let file = self.file.as_str();
+        let mut st = self
+            .db
+            .conn
+            .prepare_cached(&self.sql)
+            .map_err(|e| ReadError::at(file, e))?;
+        let mut rows = st.query([self.last]).map_err(|e| ReadError::at(file, e))?;
+        let mut got = 0;
+        while let Some(r) = rows.next().map_err(|e| ReadError::at(file, e))? {
+            got += 1;
+            self.n += 1;
+            self.last = r.get(0).map_err(|e| ReadError::at(file, e))?;
+            let mut props = Map::new();
+            let mut geometry = Ok(SourceGeometry::Empty);
+            let mut pk = None;
+            for (k, (name, is_pk)) in self.cols.iter().enumerate() {
+                let v = r.get_ref(k + 1).map_err(|e| ReadError::at(file, e))?;
+                if *name == self.info.column {
+                    geometry = match v {
+                        rusqlite::types::ValueRef::Null => Ok(SourceGeometry::Empty),
+                        rusqlite::types::ValueRef::Blob(b) => match read_gpkg_blob(b) {
+                            Ok(g) if g.srs_id != self.info.srs_id && g.srs_id > 0 => Err(format!(
+                                "几何的 srs_id {} 与图层的 {} 不同",
+                                g.srs_id, self.info.srs_id
+                            )),
+                            Ok(g) => g.geometry,
+                            Err(m) => Err(m),
+                        },
+                        _ => Err("几何字段不是二进制".into()),
+                    };
+                    continue;
+                }
+                let value = match v {
+                    rusqlite::types::ValueRef::Null => Value::Null,
+                    rusqlite::types::ValueRef::Integer(i) => Value::from(i),
+                    rusqlite::types::ValueRef::Real(x) => {
+                        serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+                    }
+                    rusqlite::types::ValueRef::Text(t) => {
+                        Value::String(String::from_utf8_lossy(t).into_owned())
+                    }
+                    rusqlite::types::ValueRef::Blob(_) => Value::Null,
+                };
+                if *is_pk {
+                    pk = Some(value.clone());
+                }
+                props.insert(name.clone(), value);
+            }
+            let id = self
+                .id_property
+                .as_deref()
+                .and_then(|p| props.get(p))
+                .or(pk.as_ref())
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .unwrap_or_else(|| format!("#{}", self.n));
+            self.buf.push_back(SourceFeature {
+                id,
+                name: crate::input::name_of(&props),
+                line: None,
+                geometry,
+                properties: props,
+            });
+        }
+        if got < PAGE {
+            self.done = true;
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Result<SourceFeature, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.buf.is_empty()
+            && !self.done
+            && let Err(e) = self.page()
+        {
+            self.done = true;
+            return Some(Err(e));
+        }
+        self.buf.pop_front().map(Ok)
+    }
 }
 
 /// The GeoPackage SRS row of a CRS: (srs_name, srs_id, definition).

@@ -188,7 +188,8 @@ fn shapefile_members<'a>(
 }
 
 /// Reads a layer feature by feature ([`LayerStream`]): Shapefiles are decoded record by
-/// record; the other formats are read whole and handed out one feature at a time.
+/// record, GeoPackages page by page; the other formats (drawings and KML, never large) are
+/// read whole and handed out one feature at a time.
 ///
 /// # Errors
 /// As [`read_layer`], for the file as a whole.
@@ -196,9 +197,21 @@ pub fn stream_layer<'a>(
     files: &'a [InputFile],
     opts: &ReadOptions,
 ) -> Result<LayerStream<'a>, ReadError> {
-    if detect(files)? == Format::Shapefile {
-        let (members, zip) = shapefile_members(files)?;
-        return shapefile_stream(members, opts, zip);
+    match detect(files)? {
+        Format::Shapefile => {
+            let (members, zip) = shapefile_members(files)?;
+            return shapefile_stream(members, opts, zip);
+        }
+        Format::GeoPackage => {
+            let f = &files[0];
+            return gpkg::stream(
+                &f.name,
+                &f.bytes,
+                opts.layer.as_deref(),
+                opts.id_property.as_deref(),
+            );
+        }
+        _ => {}
     }
     let layer = read_layer(files, opts)?;
     Ok(LayerStream {
@@ -228,12 +241,15 @@ pub fn read_layer(files: &[InputFile], opts: &ReadOptions) -> Result<SourceLayer
                 notes: stream.notes,
             });
         }
-        Format::GeoPackage => gpkg::read(
-            &first.name,
-            &first.bytes,
-            opts.layer.as_deref(),
-            opts.id_property.as_deref(),
-        )?,
+        // The reader's notes already name the format.
+        Format::GeoPackage => {
+            return gpkg::read(
+                &first.name,
+                &first.bytes,
+                opts.layer.as_deref(),
+                opts.id_property.as_deref(),
+            );
+        }
         Format::Kml => kml::read_kml(&first.name, &first.bytes)?,
         Format::Kmz => kml::read_kmz(&first.name, &first.bytes)?,
         Format::Dxf => dxf::read_dxf(&first.name, &first.bytes)?,
