@@ -55,7 +55,7 @@ fn open<'a>(file: &str, bytes: &'a [u8]) -> Result<Db<'a>, ReadError> {
             bytes.as_ptr() as *mut u8,
             bytes.len() as i64,
             bytes.len() as i64,
-            rusqlite::ffi::SQLITE_DESERIALIZE_READONLY as u32,
+            rusqlite::ffi::SQLITE_DESERIALIZE_READONLY,
         )
     };
     if rc != rusqlite::ffi::SQLITE_OK {
