@@ -73,7 +73,15 @@ pub struct LayerOptions<'a> {
     pub zone: GaussKrugerZone,
     /// Buffer half-width for line features, metres (corridors).
     pub buffer_m: Option<f64>,
+    /// The plan region's extent, lon/lat `[west, south, east, north]` (degrees, CGCS2000): a
+    /// feature lying wholly more than [`REGION_MARGIN_DEG`] outside it is a problem (a wrong
+    /// CRS or zone puts a layer hundreds of kilometres away). `None`: not checked.
+    pub region: Option<[f64; 4]>,
 }
+
+/// How far outside the plan region's extent a feature may lie, degrees (about 30–55 km at
+/// China's latitudes): control layers of a county reach a little beyond its boundary.
+pub const REGION_MARGIN_DEG: f64 = 0.5;
 
 /// Rings of one polygon as `(x, y)` pairs, exterior first.
 type PlaneRings = Vec<Vec<(f64, f64)>>;
@@ -404,6 +412,46 @@ pub struct LayerChecker {
     tm: minplan_geo::TransverseMercator,
     /// Buffer half-width for line features, metres.
     buffer_m: Option<f64>,
+    /// The plan region's extent (see [`LayerOptions::region`]).
+    region: Option<[f64; 4]>,
+}
+
+/// The range plane coordinates of `zone` can take: eastings of a zone span at most ±500 km
+/// around the false easting (with the zone prefix: zone × 10⁶ + 0…10⁶), northings 0…10⁷ m.
+fn plane_range_problem(zone: GaussKrugerZone, p: (f64, f64)) -> Option<String> {
+    let crs = Crs::GaussKruger(zone);
+    let (e0, e1) = if zone.prefixed {
+        let z = f64::from(zone.zone) * 1e6;
+        (z, z + 1e6)
+    } else {
+        (0.0, 1e6)
+    };
+    if (e0..e1).contains(&p.0) && (0.0..1e7).contains(&p.1) {
+        return None;
+    }
+    let hint = if (1e7..1e8).contains(&p.0) {
+        let z = (p.0 / 1e6).floor() as u32;
+        let other = match zone.width {
+            minplan_geo::ZoneWidth::Three => GaussKrugerZone::three_degree(z, true),
+            minplan_geo::ZoneWidth::Six => GaussKrugerZone::six_degree(z, true),
+        };
+        other
+            .map(|o| format!("；东坐标含带号 {z}，坐标系应为 EPSG:{}", o.epsg()))
+            .unwrap_or_else(|_| format!("；东坐标以 {z} 开头，不是有效的带号"))
+    } else if (0.0..1e6).contains(&p.0) && zone.prefixed {
+        format!(
+            "；东坐标不含带号，坐标系应为 EPSG:{}",
+            zone.with_prefix(false).epsg()
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "坐标 ({}, {}) 与坐标系 EPSG:{} 不符：东坐标应在 {e0}～{e1} 米、北坐标应在 0～10000000 米之间{hint}",
+        p.0,
+        p.1,
+        crs.epsg()
+    ))
 }
 
 impl LayerChecker {
@@ -442,6 +490,7 @@ impl LayerChecker {
             crs,
             tm: plane_zone.projection(),
             buffer_m: opts.buffer_m,
+            region: opts.region,
         })
     }
 
@@ -510,7 +559,21 @@ impl LayerChecker {
                 warnings,
             };
         }
+        if let Crs::GaussKruger(z) = crs
+            && !raw_is_plane
+            && let Some(m) = raw
+                .iter()
+                .flatten()
+                .flatten()
+                .find_map(|&p| plane_range_problem(z, p))
+        {
+            return Checked {
+                feature: Err(problem(m)),
+                warnings,
+            };
+        }
         if crs == Crs::Geographic
+            && !raw_is_plane
             && let Some(bad) = raw
                 .iter()
                 .flatten()
@@ -636,6 +699,32 @@ impl LayerChecker {
                 )
             })
             .sum();
+        if let Some(r) = self.region {
+            let mut b = [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ];
+            for q in polygons.iter().flatten().flatten() {
+                b = [
+                    b[0].min(q[0]),
+                    b[1].min(q[1]),
+                    b[2].max(q[0]),
+                    b[3].max(q[1]),
+                ];
+            }
+            let m = REGION_MARGIN_DEG;
+            if b[2] < r[0] - m || b[0] > r[2] + m || b[3] < r[1] - m || b[1] > r[3] + m {
+                return Checked {
+                    feature: Err(problem(format!(
+                        "要素位于规划区域之外（经度 {:.3}°～{:.3}°、纬度 {:.3}°～{:.3}°，规划区域为经度 {:.3}°～{:.3}°、纬度 {:.3}°～{:.3}°）：坐标系或带号可能有误",
+                        b[0], b[2], b[1], b[3], r[0], r[2], r[1], r[3]
+                    ))),
+                    warnings,
+                };
+            }
+        }
         Checked {
             feature: Ok(ParsedFeature {
                 id,
@@ -720,4 +809,27 @@ fn buffer_lines(lines: &[Vec<(f64, f64)>], w: f64) -> Vec<Vec<Vec<(f64, f64)>>> 
                 .collect()
         })
         .collect()
+}
+
+/// The extent `[west, south, east, north]` (degrees) of lon/lat polygons — for
+/// [`LayerOptions::region`]; `None` when there are no points.
+pub fn lonlat_extent(polys: &[LonLatPolygon]) -> Option<[f64; 4]> {
+    let mut it = polys.iter().flatten().flatten().peekable();
+    it.peek()?;
+    Some(it.fold(
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ],
+        |b, q| {
+            [
+                b[0].min(q[0]),
+                b[1].min(q[1]),
+                b[2].max(q[0]),
+                b[3].max(q[1]),
+            ]
+        },
+    ))
 }

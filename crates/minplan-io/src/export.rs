@@ -123,6 +123,28 @@ pub struct ExportLayer {
 }
 
 impl ExportFeature {
+    /// The geometry in `target`'s plane, for a layer whose entered values are in `entered`:
+    /// the entered values when the two are the same zone with the same prefix, else projected
+    /// from lon/lat into `target` (so `--epsg 4553` gives unprefixed eastings, `4531` zone 43).
+    pub fn plane_for(
+        &self,
+        entered: GaussKrugerZone,
+        target: GaussKrugerZone,
+    ) -> Vec<PlanePolygon> {
+        if target == entered {
+            return self.plane_in(entered);
+        }
+        let tm = target.projection();
+        self.lonlat
+            .iter()
+            .map(|poly| {
+                poly.iter()
+                    .map(|ring| ring.iter().map(|q| tm.forward(q[0], q[1])).collect())
+                    .collect()
+            })
+            .collect()
+    }
+
     /// The geometry in `zone`'s plane: the entered values when there are some, else projected
     /// from lon/lat (Gauss–Krüger, CGCS2000 ellipsoid; easting with the zone prefix when the
     /// zone is prefixed). Rings closed.

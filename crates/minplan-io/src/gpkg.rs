@@ -503,7 +503,7 @@ pub fn write(layers: &[ExportLayer], crs: Crs, last_change: &str) -> Result<Vec<
                 .map_err(e)?;
             for f in &layer.features {
                 let polys: Vec<Vec<Vec<(f64, f64)>>> = match crs {
-                    Crs::GaussKruger(_) => f.plane_in(layer.zone),
+                    Crs::GaussKruger(z) => f.plane_for(layer.zone, z),
                     Crs::Geographic => f
                         .lonlat
                         .iter()

@@ -269,6 +269,7 @@ pub fn read_layer(files: &[InputFile], opts: &ReadOptions) -> Result<SourceLayer
                     id_property: opts.id_property.as_deref(),
                     zone,
                     buffer_m: None,
+                    region: None,
                 },
             )
             .map_err(|m| ReadError::at(&first.name, m))?

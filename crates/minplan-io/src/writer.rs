@@ -139,7 +139,7 @@ fn shapefile_zip(
             .features
             .iter()
             .map(|f| match crs {
-                Crs::GaussKruger(_) => f.plane_in(layer.zone),
+                Crs::GaussKruger(z) => f.plane_for(layer.zone, z),
                 Crs::Geographic => f
                     .lonlat
                     .iter()

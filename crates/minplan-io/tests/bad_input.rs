@@ -124,6 +124,7 @@ fn a_missing_prj_asks_for_the_crs_instead_of_guessing() {
         id_property: None,
         zone: GaussKrugerZone::three_degree(44, false).unwrap(),
         buffer_m: None,
+        region: None,
     };
     let e = check_layer(l.clone(), None, &o).unwrap_err();
     assert!(e.contains("请指定坐标系"), "{e}");

@@ -72,6 +72,7 @@ fn assert_hongxian(l: &minplan_domain::layer::SourceLayer) {
             id_property: None,
             zone: zone44(),
             buffer_m: None,
+            region: None,
         },
     )
     .unwrap();
@@ -243,6 +244,7 @@ fn the_real_cp1250_shapefile_is_read_with_its_declared_code_page() {
             id_property: None,
             zone: zone44(),
             buffer_m: None,
+            region: None,
         },
     )
     .unwrap();
@@ -475,4 +477,112 @@ fn rings_are_grouped_by_containment_not_by_winding() {
         "the island is a shell"
     );
     assert!(polys.iter().any(|p| p.len() == 1 && p[0][0] == (20.0, 0.0)));
+}
+
+#[test]
+fn numbers_that_do_not_fit_the_declared_crs_are_problems_not_zero_areas() {
+    // GDAL's zone-44 file with a .prj saying "no prefix" (EPSG:4553): the eastings 44 430 000
+    // cannot be that CRS; every feature is refused, naming the CRS the numbers fit.
+    let mut f = files(
+        "gdal/shp_gbk",
+        &[
+            "hongxian.shp",
+            "hongxian.shx",
+            "hongxian.dbf",
+            "hongxian.cpg",
+        ],
+    );
+    let wrong = minplan_io::prj::esri_wkt(Crs::from_epsg(4553).unwrap());
+    f.push(InputFile {
+        name: "hongxian.prj".into(),
+        bytes: wrong.into_bytes(),
+    });
+    let l = read_layer(&f, &opts()).unwrap();
+    let o = LayerOptions {
+        id_property: None,
+        zone: zone44(),
+        buffer_m: None,
+        region: None,
+    };
+    let checked = check_layer(l, None, &o).unwrap();
+    assert!(checked.features.is_empty());
+    assert_eq!(checked.problems.len(), 3);
+    let m = &checked.problems[0].message;
+    assert!(
+        m.contains("EPSG:4553 不符") && m.contains("坐标系应为 EPSG:4532"),
+        "{m}"
+    );
+}
+
+#[test]
+fn a_layer_far_from_the_plan_region_is_refused() {
+    let l = read_layer(
+        &files(
+            "gdal/shp_gbk",
+            &[
+                "hongxian.shp",
+                "hongxian.shx",
+                "hongxian.dbf",
+                "hongxian.prj",
+                "hongxian.cpg",
+            ],
+        ),
+        &opts(),
+    )
+    .unwrap();
+    // The features lie at 131.1°E 44.4°N; a region around 120°E puts them 800 km away.
+    let far = LayerOptions {
+        id_property: None,
+        zone: zone44(),
+        buffer_m: None,
+        region: Some([119.5, 44.0, 120.5, 45.0]),
+    };
+    let checked = check_layer(l.clone(), None, &far).unwrap();
+    assert_eq!(checked.problems.len(), 3);
+    assert!(
+        checked.problems[0].message.contains("规划区域之外"),
+        "{}",
+        checked.problems[0].message
+    );
+    let near = LayerOptions {
+        region: Some([130.9, 44.2, 131.3, 44.6]),
+        ..far
+    };
+    assert_eq!(check_layer(l, None, &near).unwrap().features.len(), 3);
+}
+
+#[test]
+fn exporting_in_another_zone_moves_the_numbers_not_just_the_label() {
+    let layer = export_layer();
+    let unprefixed = Crs::from_epsg(4553).unwrap();
+    let bytes = minplan_io::write(
+        minplan_io::ExportFormat::Shapefile,
+        std::slice::from_ref(&layer),
+        &minplan_io::WriteOptions {
+            crs: Some(unprefixed),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let back = read_layer(
+        &[InputFile {
+            name: "out.zip".into(),
+            bytes,
+        }],
+        &opts(),
+    )
+    .unwrap();
+    assert_eq!(back.crs, Some(unprefixed));
+    let SourceGeometry::Polygons(p) = back.features[0].geometry.clone().unwrap() else {
+        panic!()
+    };
+    // The entered corner 44 430 000.125 / 4 920 000.375 appears as 430 000.125 (to 1e-6 m:
+    // projected from lon/lat into the same zone without its prefix).
+    assert!(
+        p[0][0]
+            .iter()
+            .any(|q| (q.0 - 430_000.125).abs() < 1e-6 && (q.1 - 4_920_000.375).abs() < 1e-6),
+        "{:?}",
+        p[0][0]
+    );
 }

@@ -904,3 +904,141 @@ impl Store {
         })
     }
 }
+
+/// The English property keys of a GeoJSON register ([`Store::import_rights`]) → the column key.
+const ENGLISH_KEYS: &[(&str, &str)] = &[
+    ("id", "licence"),
+    ("kind", "kind"),
+    ("status", "status"),
+    ("name", "name"),
+    ("holder_name", "holder"),
+    ("credit_code", "credit_code"),
+    ("minerals", "minerals"),
+    ("capacity", "capacity"),
+    ("capacity_unit", "unit"),
+    ("approval", "approval"),
+    ("valid_from", "valid_from"),
+    ("valid_to", "valid_to"),
+    ("area", "area"),
+];
+
+/// The column key of a layer attribute: a header alias of the rights table, an alias cut to
+/// 10 bytes by a DBF (its first four or more characters), or an English key.
+fn register_column(name: &str) -> Option<&'static str> {
+    let n = norm(name);
+    RIGHT_COLUMNS
+        .iter()
+        .find(|(_, aliases)| aliases.iter().any(|a| norm(a) == n))
+        .or_else(|| {
+            (n.chars().count() >= 4)
+                .then(|| {
+                    RIGHT_COLUMNS
+                        .iter()
+                        .find(|(_, aliases)| aliases.iter().any(|a| norm(a).starts_with(&n)))
+                })
+                .flatten()
+        })
+        .map(|(k, _)| *k)
+        .or_else(|| {
+            ENGLISH_KEYS
+                .iter()
+                .find(|(e, _)| *e == name)
+                .map(|(_, k)| *k)
+        })
+}
+
+/// Whether a layer's attributes name rights-table columns in Chinese (then it is imported
+/// through [`layer_register_table`] and the table's checks).
+pub fn has_register_columns(layer: &minplan_domain::layer::SourceLayer) -> bool {
+    layer.features.iter().any(|f| {
+        f.properties
+            .keys()
+            .any(|k| register_column(k).is_some() && !ENGLISH_KEYS.iter().any(|(e, _)| e == k))
+    })
+}
+
+/// A register read from a layer file (Shapefile, GeoPackage, KML, GeoJSON) as a rights table:
+/// one row per feature, the attributes under their table headers (by name, cut DBF name or
+/// English key; other attributes are left out and named in the returned notes), and the
+/// geometry as 拐点坐标 text ([`minplan_io::corners::corner_text`]) in the file's CRS — or in
+/// `declared` when the file declares none — so that every row gets the table's checks
+/// ([`Store::import_rights_table`]: credit code, minerals, capacity, dates, area against the
+/// corners, region) and its dry run.
+///
+/// # Errors
+/// A Chinese message when neither the file nor the user gives a CRS.
+pub fn layer_register_table(
+    layer: &minplan_domain::layer::SourceLayer,
+    declared: Option<minplan_geo::Crs>,
+) -> std::result::Result<(Vec<Vec<String>>, Vec<String>), String> {
+    let crs = match (layer.crs, declared) {
+        (Some(f), Some(u)) if f.epsg() != u.epsg() => {
+            return Err(format!(
+                "文件声明的坐标系为 EPSG:{}，与指定的 EPSG:{} 不一致",
+                f.epsg(),
+                u.epsg()
+            ));
+        }
+        (Some(c), _) | (None, Some(c)) => c,
+        (None, None) => {
+            return Err(
+                "文件没有声明坐标系（如 Shapefile 缺少 .prj）：请用 --epsg 指定，不会猜测".into(),
+            );
+        }
+    };
+    // Columns in first-appearance order, each key once.
+    let mut cols: Vec<(String, &'static str)> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
+    for f in &layer.features {
+        for k in f.properties.keys() {
+            match register_column(k) {
+                Some(key) if !cols.iter().any(|(_, c)| *c == key) && key != "corners" => {
+                    cols.push((k.clone(), key));
+                }
+                Some(_) => {}
+                None if !skipped.contains(k) => skipped.push(k.clone()),
+                None => {}
+            }
+        }
+    }
+    let mut header: Vec<String> = cols
+        .iter()
+        .map(|(_, key)| label(RIGHT_COLUMNS, key))
+        .collect();
+    header.push(label(RIGHT_COLUMNS, "corners"));
+    let mut rows = vec![header];
+    for f in &layer.features {
+        let mut row: Vec<String> = cols
+            .iter()
+            .map(|(name, _)| match f.properties.get(name) {
+                None | Some(serde_json::Value::Null) => String::new(),
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Array(a)) => a
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                Some(v) => v.to_string(),
+            })
+            .collect();
+        let one = minplan_domain::layer::SourceLayer {
+            crs: Some(crs),
+            features: vec![f.clone()],
+            notes: Vec::new(),
+        };
+        row.push(match &f.geometry {
+            Ok(_) => minplan_io::corners::corner_text(&one).unwrap_or_default(),
+            Err(_) => String::new(),
+        });
+        rows.push(row);
+    }
+    let notes = if skipped.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "以下属性不是登记表的列，未读取：{}",
+            skipped.join("、")
+        )]
+    };
+    Ok((rows, notes))
+}

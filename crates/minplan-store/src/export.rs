@@ -34,7 +34,8 @@ fn field(name: &str, kind: FieldKind) -> ExportField {
     }
 }
 
-/// The fields of a right, named as [`crate::register::REGISTER_FIELDS`] reads them back.
+/// The fields of a right, named as the rights table's headers, so that `minplan right import`
+/// reads an export back ([`crate::layer_register_table`]).
 pub fn right_fields() -> Vec<ExportField> {
     use FieldKind::*;
     vec![

@@ -95,6 +95,18 @@ fn row_to_version(r: &sqlx::sqlite::SqliteRow) -> LayerVersion {
 }
 
 impl Store {
+    /// The active plan region's lon/lat extent, for the layer checks' region test
+    /// ([`minplan_domain::layer::LayerOptions::region`]).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub(crate) async fn region_extent(&self) -> Result<Option<[f64; 4]>> {
+        Ok(self
+            .active_plan()
+            .await?
+            .and_then(|p| minplan_domain::layer::lonlat_extent(&p.loaded.plan.region.outline)))
+    }
+
     /// Imports a control layer from any file [`minplan_io::read_layer`] reads (one
     /// transaction). The new version becomes the active one of its kind. Broken features are
     /// left out and listed in the result.
@@ -121,6 +133,7 @@ impl Store {
             id_property: Some("id"),
             zone,
             buffer_m,
+            region: self.region_extent().await?,
         };
         let mut read = read.clone();
         read.zone = Some(zone);

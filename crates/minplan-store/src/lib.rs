@@ -35,7 +35,7 @@ mod reviews;
 pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
 pub use bulk::{
     BulkMode, BulkOutcome, MAX_AREA_KM2, MAX_CAPACITY, RowProblem, TABLE_EXTENSIONS,
-    UNSUPPORTED_TYPE, is_table_file, read_table,
+    UNSUPPORTED_TYPE, has_register_columns, is_table_file, layer_register_table, read_table,
 };
 pub use engine::{ReviewEngine, region_of};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
@@ -43,7 +43,7 @@ pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use lifecycle::Mine;
 pub use monitoring::{ScaleTableVersion, YEARS_AROUND_PERIOD};
 pub use records::{ApplicationRecord, RightRecord};
-pub use register::{HolderList, REGISTER_FIELDS, RightsImport};
+pub use register::{HolderList, RightsImport};
 pub use replay::Replay;
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 

@@ -98,48 +98,6 @@ fn area_problem(f: &ParsedFeature, zone: GaussKrugerZone) -> Option<String> {
     comparison.problem(&stated, "面积").map(|p| p.message)
 }
 
-/// A register's attribute names as people write them (and as `minplan export rights` writes
-/// them, also cut to 10 bytes for a DBF) → the keys [`Store::import_rights`] reads.
-pub const REGISTER_FIELDS: [(&str, &str); 15] = [
-    ("许可证号", "id"),
-    ("矿业权类型", "kind"),
-    ("状态", "status"),
-    ("矿山名称", "name"),
-    ("名称", "name"),
-    ("矿业权人", "holder_name"),
-    ("统一社会信用代码", "credit_code"),
-    ("信用代码", "credit_code"),
-    ("矿种", "minerals"),
-    ("生产规模", "capacity"),
-    ("规模单位", "capacity_unit"),
-    ("审批级别", "approval"),
-    ("有效期起", "valid_from"),
-    ("有效期止", "valid_to"),
-    ("面积", "area"),
-];
-
-/// Renames register attributes to their keys (exact names, or a name that is the first
-/// characters of one — a DBF cut to 10 bytes). English keys are kept as they are.
-fn register_keys(
-    props: serde_json::Map<String, serde_json::Value>,
-) -> serde_json::Map<String, serde_json::Value> {
-    props
-        .into_iter()
-        .map(|(k, v)| {
-            let key = k.trim();
-            let found = REGISTER_FIELDS
-                .iter()
-                .find(|(zh, _)| *zh == key)
-                .or_else(|| {
-                    REGISTER_FIELDS
-                        .iter()
-                        .find(|(zh, _)| key.chars().count() >= 4 && zh.starts_with(key))
-                });
-            (found.map_or(k.clone(), |(_, en)| (*en).to_string()), v)
-        })
-        .collect()
-}
-
 impl Store {
     /// Imports rights from a GeoJSON FeatureCollection (one transaction; rights with the
     /// same id are replaced). Properties: `id` (许可证号, required), `kind` (探矿权/采矿权),
@@ -167,6 +125,7 @@ impl Store {
                 id_property: Some("id"),
                 zone,
                 buffer_m: None,
+                region: None,
             },
         )
         .map_err(|m| StoreError::BadInput(format!("{source}：{m}")))?;
@@ -174,40 +133,40 @@ impl Store {
     }
 
     /// Imports rights from a Shapefile, GeoPackage, KML or GeoJSON register
-    /// ([`minplan_io::read_layer`]): as [`Store::import_rights`], with the attribute names of
-    /// a register written by people accepted beside the English keys — 许可证号, 矿业权类型,
-    /// 状态, 矿山名称/名称, 矿业权人, 统一社会信用代码/信用代码, 矿种, 生产规模, 规模单位,
-    /// 审批级别, 有效期起, 有效期止, 面积 (the names `minplan export rights` writes, also in
-    /// their 10-byte DBF forms). `declared` is the CRS the user named (needed when the file
-    /// declares none).
+    /// ([`minplan_io::read_layer`]) through the rights table and all its checks
+    /// ([`Store::import_rights_table`], with its dry run): each feature becomes a row, its
+    /// attributes the columns of the same names (许可证号, 矿业权类型, 状态, 矿山名称, 矿业权人,
+    /// 统一社会信用代码/信用代码, 矿种, 生产规模, 规模单位, 审批级别, 有效期起, 有效期止, 面积 —
+    /// also cut to 10 bytes by a DBF, or the English keys of a GeoJSON register) and its
+    /// geometry the 拐点坐标 ([`crate::bulk::layer_register_table`]). `declared` is the CRS the
+    /// user named (needed when the file declares none). Returns the outcome and the reader's
+    /// notes (encoding, CRS, attributes left out).
     ///
     /// # Errors
     /// [`StoreError::BadInput`] when the files cannot be read (nothing written);
     /// [`StoreError::Db`].
+    #[allow(clippy::too_many_arguments)]
     pub async fn import_rights_files(
         &self,
+        plan: &minplan_domain::plan::Plan,
         files: &[minplan_io::InputFile],
         read: &minplan_io::ReadOptions,
         declared: Option<minplan_geo::Crs>,
         source: &str,
-        zone: GaussKrugerZone,
+        mode: crate::BulkMode,
         actor: &Actor,
-    ) -> Result<RightsImport> {
-        let opts = LayerOptions {
-            id_property: None,
-            zone,
-            buffer_m: None,
-        };
-        let mut src = minplan_io::read_layer(files, read).map_err(|e| StoreError::BadInput(e.0))?;
-        for f in &mut src.features {
-            f.properties = register_keys(std::mem::take(&mut f.properties));
-            if let Some(id) = f.properties.get("id").and_then(serde_json::Value::as_str) {
-                f.id = id.to_string();
-            }
-        }
-        let parsed = minplan_domain::layer::check_layer(src, declared, &opts)
+    ) -> Result<(crate::BulkOutcome, Vec<String>)> {
+        let mut read = read.clone();
+        read.zone = Some(plan.region.zone);
+        let layer = minplan_io::read_layer(files, &read).map_err(|e| StoreError::BadInput(e.0))?;
+        let (table, mut notes) = crate::bulk::layer_register_table(&layer, declared)
             .map_err(|m| StoreError::BadInput(format!("{source}：{m}")))?;
-        self.import_parsed_rights(parsed, source, zone, actor).await
+        let mut all = layer.notes;
+        all.append(&mut notes);
+        let out = self
+            .import_rights_table(plan, &table, source, mode, actor)
+            .await?;
+        Ok((out, all))
     }
 
     async fn import_parsed_rights(

@@ -274,16 +274,40 @@ async fn the_register_goes_out_as_a_shapefile_and_comes_back_the_same() {
         .unwrap();
     assert_eq!(out.file_name, "矿业权.zip");
     let fresh = seeded().await;
-    let back = fresh
+    let plan = fresh.active_plan().await.unwrap().unwrap();
+    let files = [InputFile {
+        name: out.file_name.clone(),
+        bytes: out.bytes.clone(),
+    }];
+    // A dry run first (the table's checks, nothing written), then the commit.
+    let (dry, notes) = fresh
         .import_rights_files(
-            &[InputFile {
-                name: out.file_name.clone(),
-                bytes: out.bytes.clone(),
-            }],
+            &plan.loaded.plan,
+            &files,
             &ReadOptions::default(),
             None,
             "矿业权.zip",
-            zone,
+            minplan_store::BulkMode::DryRun,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (dry.rows, dry.valid, dry.imported),
+        (1, 1, 0),
+        "{:?}",
+        dry.problems
+    );
+    assert!(notes.iter().any(|n| n.contains("GBK")), "{notes:?}");
+    assert!(fresh.list_rights().await.unwrap().is_empty());
+    let (back, _) = fresh
+        .import_rights_files(
+            &plan.loaded.plan,
+            &files,
+            &ReadOptions::default(),
+            None,
+            "矿业权.zip",
+            minplan_store::BulkMode::Commit,
             &Actor::System,
         )
         .await
@@ -309,6 +333,117 @@ async fn the_register_goes_out_as_a_shapefile_and_comes_back_the_same() {
             b.geometry[0][0]
         );
     }
+}
+
+#[tokio::test]
+async fn a_register_layer_gets_the_table_checks() {
+    let store = seeded().await;
+    let plan = store.active_plan().await.unwrap().unwrap();
+    // A GeoPackage register with a bad credit code, a negative capacity, dates the wrong way
+    // round and a mine 1 900 km south of the county: every row refused, nothing written.
+    let z = minplan_geo::GaussKrugerZone::three_degree(44, true).unwrap();
+    let sq = |n: f64| {
+        vec![
+            (44_430_000.0, n),
+            (44_430_100.0, n),
+            (44_430_100.0, n + 100.0),
+            (44_430_000.0, n + 100.0),
+            (44_430_000.0, n),
+        ]
+    };
+    let f = |name: &str| ExportField {
+        name: name.into(),
+        kind: FieldKind::Text,
+    };
+    let layer = ExportLayer {
+        name: "登记簿".into(),
+        zone: z,
+        fields: vec![
+            f("许可证号"),
+            f("矿山名称"),
+            f("矿业权人"),
+            f("统一社会信用代码"),
+            f("矿种"),
+            f("生产规模"),
+            f("规模单位"),
+            f("有效期起"),
+            f("有效期止"),
+        ],
+        features: vec![
+            ExportFeature {
+                name: "甲".into(),
+                lonlat: Vec::new(),
+                plane: Some(vec![vec![sq(4_920_000.0)]]),
+                labels: None,
+                values: vec![
+                    "C1".into(),
+                    "甲矿".into(),
+                    "甲公司".into(),
+                    "12345".into(),
+                    "建筑用凝灰岩".into(),
+                    "-5".into(),
+                    "万立方米/年".into(),
+                    "2030-01-01".into(),
+                    "2020-01-01".into(),
+                ],
+            },
+            ExportFeature {
+                name: "乙".into(),
+                lonlat: Vec::new(),
+                plane: Some(vec![vec![sq(3_000_000.0)]]),
+                labels: None,
+                values: vec![
+                    "C2".into(),
+                    "乙矿".into(),
+                    "乙公司".into(),
+                    "91231081MA1BXY007Q".into(),
+                    "建筑用凝灰岩".into(),
+                    "5".into(),
+                    "万立方米/年".into(),
+                    "2020-01-01".into(),
+                    "2030-01-01".into(),
+                ],
+            },
+        ],
+    };
+    let bytes = minplan_io::write(
+        ExportFormat::GeoPackage,
+        &[layer],
+        &minplan_io::WriteOptions::default(),
+    )
+    .unwrap();
+    let files = [InputFile {
+        name: "登记簿.gpkg".into(),
+        bytes,
+    }];
+    let (out, _) = store
+        .import_rights_files(
+            &plan.loaded.plan,
+            &files,
+            &ReadOptions::default(),
+            None,
+            "登记簿.gpkg",
+            minplan_store::BulkMode::Commit,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (out.rows, out.valid, out.imported, out.committed),
+        (2, 0, 0, false),
+        "{:?}",
+        out.problems
+    );
+    let text: Vec<String> = out
+        .problems
+        .iter()
+        .map(|p| format!("{} {:?} {}", p.row, p.column, p.message))
+        .collect();
+    let all = text.join("\n");
+    assert!(all.contains("统一社会信用代码"), "{all}");
+    assert!(all.contains("生产规模"), "{all}");
+    assert!(all.contains("有效期"), "{all}");
+    assert!(store.list_rights().await.unwrap().is_empty());
 }
 
 #[tokio::test]

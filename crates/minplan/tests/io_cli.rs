@@ -200,9 +200,16 @@ fn the_register_goes_out_as_a_shapefile_and_into_another_database() {
     );
     assert!(o.status.success(), "{}", text(&o));
     let b = d.join("b.db");
+    // Checked first (nothing written), then imported.
     let o = minplan(&b, &["right", "import", zip.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("已导入 1 宗"), "{}", text(&o));
+    let o = minplan(&b, &["right", "list", "--json"]);
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("C2310812019010001"),
+        "dry run wrote nothing"
+    );
+    let o = minplan(&b, &["right", "import", zip.to_str().unwrap(), "--commit"]);
+    assert!(o.status.success(), "{}", text(&o));
     let o = minplan(&b, &["right", "list", "--json"]);
     let t = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(

@@ -31,6 +31,7 @@ impl LayerGeometry {
                 id_property,
                 zone,
                 buffer_m,
+                region: None,
             },
         )
         .map_err(|message| {

@@ -11,7 +11,7 @@
 use super::{Problem, ProblemKind, RingRole, Severity};
 use geo::algorithm::bool_ops::BooleanOps;
 use geo::kernels::{Kernel, Orientation, RobustKernel};
-use geo::{Area, Coord, LineString, Polygon};
+use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
 use rstar::{AABB, RTree, RTreeObject};
 use std::collections::HashMap;
 
@@ -64,8 +64,12 @@ impl Default for ValidateOptions {
 /// each other, named by their end labels: `J3–J4 与 J7–J8 相交`).
 /// Between rings: [`ProblemKind::HoleOutsideShell`] (part of a hole outside the shell before
 /// it), [`ProblemKind::RingsOverlap`] (two shells, or two holes of one shell, sharing more
-/// than `overlap_tolerance_m2`). Rings with crossings or too few points are left out of the
-/// between-ring checks (their interior is not defined).
+/// than `overlap_tolerance_m2`). Two shells are compared as polygons: each minus its holes
+/// that lie within it, so an island in the hole of a donut (a multipolygon's second part
+/// inside the first part's hole) is no overlap, while the part of an island that sticks out
+/// of its hole into the solid is. A hole partly outside its shell (already an error) is not
+/// subtracted. Rings with crossings or too few points are left out of the between-ring
+/// checks (their interior is not defined).
 ///
 /// # Examples
 /// ```
@@ -362,6 +366,9 @@ fn between_rings(
     };
     // Holes against their shell.
     let mut owner: Vec<Option<usize>> = vec![None; rings.len()];
+    // Per shell: its holes that are simple and lie within it (up to the tolerance); the
+    // shell's polygon, for the overlap of shells, is the shell minus these.
+    let mut holes_of: Vec<Vec<usize>> = vec![Vec::new(); rings.len()];
     let mut last_shell = None;
     for (i, r) in rings.iter().enumerate() {
         match r.role {
@@ -391,7 +398,9 @@ fn between_rings(
         let hp = to_polygon(hole, origin);
         let sp = to_polygon(shell_pts, origin);
         let outside = hp.difference(&sp).unsigned_area();
-        if outside > opts.overlap_tolerance_m2 {
+        if outside <= opts.overlap_tolerance_m2 {
+            holes_of[s].push(i);
+        } else {
             let labels: Vec<String> = hole_points_outside(hole, &r.labels, shell_pts);
             problems.push(
                 Problem::new(
@@ -414,7 +423,17 @@ fn between_rings(
             );
         }
     }
-    // Overlaps: shells pairwise; holes of one shell pairwise.
+    // Overlaps: shells pairwise (as polygons, minus their holes); holes of one shell pairwise.
+    // A shell minus its holes, one hole at a time (holes that overlap each other, an error of
+    // their own, are still subtracted once).
+    let solid = |k: usize, pts: &[(f64, f64)]| -> MultiPolygon<f64> {
+        holes_of[k]
+            .iter()
+            .filter_map(|&h| clean[h].as_ref())
+            .fold(MultiPolygon(vec![to_polygon(pts, origin)]), |m, h| {
+                m.difference(&to_polygon(h, origin))
+            })
+    };
     let boxes: Vec<Option<(f64, f64, f64, f64)>> =
         clean.iter().map(|c| c.as_ref().map(|p| bbox(p))).collect();
     for i in 0..rings.len() {
@@ -431,12 +450,30 @@ fn between_rings(
             {
                 continue;
             }
-            let shared = to_polygon(a, origin)
-                .intersection(&to_polygon(b, origin))
-                .unsigned_area();
+            let with_holes = rings[i].role == RingRole::Shell
+                && !(holes_of[i].is_empty() && holes_of[j].is_empty());
+            let shared = if with_holes {
+                solid(i, a).intersection(&solid(j, b)).unsigned_area()
+            } else {
+                to_polygon(a, origin)
+                    .intersection(&to_polygon(b, origin))
+                    .unsigned_area()
+            };
             if shared > opts.overlap_tolerance_m2 {
-                let mut labels = hole_points_inside(a, &rings[i].labels, b);
-                labels.extend(hole_points_inside(b, &rings[j].labels, a));
+                // Corners of one ring strictly inside the other (inside its shell, not in or on
+                // one of its subtracted holes).
+                let holes = |k: usize| -> Vec<&[(f64, f64)]> {
+                    if rings[k].role != RingRole::Shell {
+                        return Vec::new();
+                    }
+                    holes_of[k]
+                        .iter()
+                        .filter_map(|&h| clean[h].as_deref())
+                        .collect()
+                };
+                let (holes_i, holes_j) = (holes(i), holes(j));
+                let mut labels = points_inside(a, &rings[i].labels, b, &holes_j);
+                labels.extend(points_inside(b, &rings[j].labels, a, &holes_i));
                 problems.push(
                     Problem::new(
                         ProblemKind::RingsOverlap,
@@ -514,10 +551,21 @@ fn hole_points_outside(
         .collect()
 }
 
-fn hole_points_inside(a: &[(f64, f64)], labels: &[String], b: &[(f64, f64)]) -> Vec<String> {
+/// Labels of the points of `a` strictly inside ring `b` (more than 1 µm from its boundary)
+/// and in none of `b_holes` (nor on their boundaries).
+fn points_inside(
+    a: &[(f64, f64)],
+    labels: &[String],
+    b: &[(f64, f64)],
+    b_holes: &[&[(f64, f64)]],
+) -> Vec<String> {
     a.iter()
         .zip(labels)
-        .filter(|(p, _)| point_in_ring(**p, b) && distance_to_ring(**p, b) > 1e-6)
+        .filter(|(p, _)| {
+            point_in_ring(**p, b)
+                && distance_to_ring(**p, b) > 1e-6
+                && !b_holes.iter().any(|h| point_in_ring(**p, h))
+        })
         .map(|(_, l)| l.clone())
         .collect()
 }
@@ -603,5 +651,99 @@ mod tests {
             &[(10.0, 0.0), (20.0, 0.0), (20.0, 10.0), (10.0, 10.0)],
         );
         assert!(validate_rings(&[a, b], &ValidateOptions::default()).is_empty());
+    }
+
+    /// Axis-aligned rectangle `[x0, y0, x1, y1]` in **km**, as a ring in metres,
+    /// counter-clockwise from (x0, y0): J1 (x0, y0), J2 (x1, y0), J3 (x1, y1), J4 (x0, y1).
+    fn km(role: RingRole, name: &str, [x0, y0, x1, y1]: [f64; 4]) -> PlaneRing {
+        let m = |v: f64| v * 1000.0;
+        let (x0, y0, x1, y1) = (m(x0), m(y0), m(x1), m(y1));
+        ring(role, name, &[(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+    }
+
+    /// A multipolygon as `LayerChecker` passes it: polygon 1 = 0..10 km square with the hole
+    /// 2..8 km, then polygon 2 (`island`).
+    fn donut_and(island: PlaneRing) -> Vec<Problem> {
+        let s1 = km(RingRole::Shell, "第1面第1环", [0.0, 0.0, 10.0, 10.0]);
+        let h1 = km(RingRole::Hole, "第1面第2环", [2.0, 2.0, 8.0, 8.0]);
+        validate_rings(&[s1, h1, island], &ValidateOptions::default())
+    }
+
+    #[test]
+    fn island_in_the_hole_of_a_donut_is_valid() {
+        let s2 = km(RingRole::Shell, "第2面第1环", [4.0, 4.0, 6.0, 6.0]);
+        let p = donut_and(s2);
+        assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn island_filling_its_hole_exactly_is_valid() {
+        let s2 = km(RingRole::Shell, "第2面第1环", [2.0, 2.0, 8.0, 8.0]);
+        let p = donut_and(s2);
+        assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn island_sticking_out_of_its_hole_overlaps_the_donut() {
+        // 7..9 km × 4..6 km: the part east of 8 km (1 km × 2 km) lies in the solid.
+        let s2 = km(RingRole::Shell, "第2面第1环", [7.0, 4.0, 9.0, 6.0]);
+        let p = donut_and(s2);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].kind, ProblemKind::RingsOverlap);
+        assert_eq!(
+            p[0].message,
+            "第1面第1环 与 第2面第1环 重叠 2000000.00 m²（拐点 J2、J3 落在对方范围内）"
+        );
+        // J1 and J4 (7 km east) are in the hole, not in the donut.
+        assert_eq!(p[0].points, vec!["J2".to_owned(), "J3".to_owned()]);
+        assert_eq!(p[0].ring.as_deref(), Some("第1面第1环"));
+    }
+
+    #[test]
+    fn overlapping_shells_report_the_exact_area() {
+        // 0..1000 m and 600..1500 × 300..1300 m: 400 m × 700 m in common.
+        let a = km(RingRole::Shell, "第1面第1环", [0.0, 0.0, 1.0, 1.0]);
+        let b = ring(
+            RingRole::Shell,
+            "第2面第1环",
+            &[
+                (600.0, 300.0),
+                (1500.0, 300.0),
+                (1500.0, 1300.0),
+                (600.0, 1300.0),
+            ],
+        );
+        let p = validate_rings(&[a, b], &ValidateOptions::default());
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].kind, ProblemKind::RingsOverlap);
+        assert_eq!(
+            p[0].message,
+            "第1面第1环 与 第2面第1环 重叠 280000.00 m²（拐点 J3、J1 落在对方范围内）"
+        );
+    }
+
+    #[test]
+    fn donuts_overlapping_outside_their_holes_still_overlap() {
+        // Two 10 km donuts side by side sharing a strip 1 km × 10 km of solid.
+        let s1 = km(RingRole::Shell, "第1面第1环", [0.0, 0.0, 10.0, 10.0]);
+        let h1 = km(RingRole::Hole, "第1面第2环", [2.0, 2.0, 8.0, 8.0]);
+        let s2 = km(RingRole::Shell, "第2面第1环", [9.0, 0.0, 19.0, 10.0]);
+        let h2 = km(RingRole::Hole, "第2面第2环", [11.0, 2.0, 17.0, 8.0]);
+        let p = validate_rings(&[s1, h1, s2, h2], &ValidateOptions::default());
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].message, "第1面第1环 与 第2面第1环 重叠 10000000.00 m²");
+    }
+
+    #[test]
+    fn island_overlapping_the_donuts_hole_rim_and_another_hole() {
+        // The island covers hole 1 (2..4 km) and part of hole 2 (6..8 km): only the solid
+        // strip between them, 4..6 km × 4..5 km = 2 km², is shared.
+        let s1 = km(RingRole::Shell, "第1面第1环", [0.0, 0.0, 10.0, 10.0]);
+        let h1 = km(RingRole::Hole, "第1面第2环", [2.0, 2.0, 4.0, 8.0]);
+        let h2 = km(RingRole::Hole, "第1面第3环", [6.0, 2.0, 8.0, 8.0]);
+        let s2 = km(RingRole::Shell, "第2面第1环", [3.0, 4.0, 7.0, 5.0]);
+        let p = validate_rings(&[s1, h1, h2, s2], &ValidateOptions::default());
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].message, "第1面第1环 与 第2面第1环 重叠 2000000.00 m²");
     }
 }

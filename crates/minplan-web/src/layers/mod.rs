@@ -288,6 +288,9 @@ async fn import(
             id_property: Some("id"),
             zone,
             buffer_m,
+            region: minplan_domain::layer::lonlat_extent(
+                &st.plan().await.loaded.plan.region.outline,
+            ),
         };
         let files = u.files.clone();
         // Reading a large layer is CPU work: off the async workers.

@@ -29,7 +29,7 @@ pub enum LayerCommand {
         /// 文件含多个图层时要导入的一个（Shapefile 文件名、GeoPackage 表名）
         #[arg(long)]
         layer: Option<String>,
-        /// 坐标系 EPSG 代码（文件未声明时必填，如 4532 = CGCS2000 3°带第44带含带号、4549 = 中央经线132°不含带号）
+        /// 坐标系 EPSG 代码（文件未声明时必填，如 4532 = CGCS2000 3°带第44带含带号、4553 = 同一带不含带号（中央经线132°））
         #[arg(long)]
         epsg: Option<u32>,
         /// 只检查并逐个列出要素与问题，不导入
@@ -97,7 +97,12 @@ pub fn run(db: Option<PathBuf>, cmd: LayerCommand) -> anyhow::Result<ExitCode> {
                 let plan = store.active_plan().await?.context("数据库中没有启用的规划")?;
                 let zone = plan.loaded.plan.region.zone;
                 if check {
-                    let opts = LayerOptions { id_property: Some("id"), zone, buffer_m };
+                    let opts = LayerOptions {
+                        id_property: Some("id"),
+                        zone,
+                        buffer_m,
+                        region: minplan_domain::layer::lonlat_extent(&plan.loaded.plan.region.outline),
+                    };
                     return match minplan_io::load_layer(&files, &read, declared, &opts) {
                         Ok(p) => {
                             print_parsed(&p);

@@ -18,14 +18,14 @@ use std::process::ExitCode;
 /// 矿业权登记子命令
 #[derive(Subcommand)]
 pub enum RightCommand {
-    /// 导入矿业权：GeoJSON、Shapefile（.shp 或 zip）、GeoPackage、KML 登记簿（属性 id、kind、status、name、holder_name、credit_code、minerals、capacity、capacity_unit、approval，或中文名 许可证号、矿业权类型、状态、矿山名称、矿业权人、信用代码、矿种、生产规模、规模单位、审批级别、有效期起、有效期止、面积；立即导入），或 XLSX/CSV 登记台账（拐点坐标在一列中；默认只检查，不导入）
+    /// 导入矿业权：XLSX/CSV 登记台账（拐点坐标在一列中），或 Shapefile（.shp 或 zip）、GeoPackage、KML 登记簿（属性为登记表的列名：许可证号、矿业权类型、状态、矿山名称、矿业权人、统一社会信用代码、矿种、生产规模、规模单位、审批级别、有效期起、有效期止、面积），逐行检查，默认只检查不导入（--commit 导入）；或属性为英文键 id、kind、status、name、holder_name、credit_code、minerals、capacity、capacity_unit、approval 的 GeoJSON（立即导入）
     Import {
         /// GeoJSON、Shapefile、GeoPackage、KML、XLSX 或 CSV 文件
         file: PathBuf,
-        /// XLSX/CSV：全部行无问题时导入（有问题则一行也不导入）
+        /// 登记表（XLSX/CSV、Shapefile、GeoPackage、KML）：全部行无问题时导入（有问题则一行也不导入）
         #[arg(long)]
         commit: bool,
-        /// XLSX/CSV：导入无问题的行，跳过有问题的行
+        /// 登记表：导入无问题的行，跳过有问题的行
         #[arg(long, conflicts_with = "commit")]
         skip_invalid: bool,
         /// Shapefile 属性表文本编码（GBK、UTF-8 等），覆盖 .cpg 与自动判断
@@ -396,26 +396,52 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                     );
                 }
                 let zone = plan.loaded.plan.region.zone;
-                let out = if is_geojson {
-                    let text = std::fs::read_to_string(&file)
-                        .with_context(|| format!("无法读取 {}", file.display()))?;
-                    store
-                        .import_rights(&text, &name, zone, &minplan_store::Actor::cli_current())
-                        .await?
-                } else {
-                    let files = super::layer_files(&file)?;
-                    let read = super::read_options(encoding.as_deref(), layer)?;
-                    store
+                let files = super::layer_files(&file)?;
+                let read = super::read_options(encoding.as_deref(), layer)?;
+                // A register with the table's Chinese column names (a Shapefile, a GeoPackage,
+                // a KML, or a GeoJSON as `minplan export rights` writes it) goes through the
+                // table and all its checks, dry run first; a GeoJSON with the English keys
+                // through the GeoJSON import as before.
+                let table_path = is_layer || {
+                    let l = minplan_io::read_layer(
+                        &files,
+                        &minplan_io::ReadOptions {
+                            zone: Some(zone),
+                            ..read.clone()
+                        },
+                    )
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    minplan_store::has_register_columns(&l)
+                };
+                if table_path {
+                    let mode = if commit {
+                        BulkMode::Commit
+                    } else if skip_invalid {
+                        BulkMode::SkipInvalid
+                    } else {
+                        BulkMode::DryRun
+                    };
+                    let (out, notes) = store
                         .import_rights_files(
+                            &plan.loaded.plan,
                             &files,
                             &read,
                             super::declared_crs(epsg)?,
                             &name,
-                            zone,
-                            &minplan_store::Actor::cli_current(),
+                            mode,
+                            &Actor::cli_current(),
                         )
-                        .await?
-                };
+                        .await?;
+                    for n in &notes {
+                        println!("说明：{n}");
+                    }
+                    return Ok(print_bulk(&out, mode));
+                }
+                let text = std::str::from_utf8(&files[0].bytes)
+                    .with_context(|| format!("{name} 不是 UTF-8 文本"))?;
+                let out = store
+                    .import_rights(text, &name, zone, &minplan_store::Actor::cli_current())
+                    .await?;
                 println!("已导入 {} 宗矿业权。", out.imported);
                 for p in &out.problems {
                     println!(
