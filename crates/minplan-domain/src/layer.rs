@@ -79,6 +79,23 @@ pub struct LayerOptions<'a> {
     pub region: Option<[f64; 4]>,
 }
 
+/// Attributes that name a feature, in order of preference: `name`, 名称 and the codes of the
+/// land-use and planning databases (MC 名称, XMMC 项目名称, KSMC 矿山名称, HXMC 红线名称,
+/// QYMC 区域名称, TBMC 图斑名称, BHQMC 保护区名称, GHQMC 规划区名称, DLMC 地类名称).
+pub const NAME_FIELDS: &[&str] = &[
+    "name", "NAME", "Name", "名称", "MC", "XMMC", "KSMC", "矿山名称", "项目名称", "HXMC", "红线名称",
+    "QYMC", "区域名称", "TBMC", "图斑名称", "BHQMC", "GHQMC", "规划区名称", "DLMC", "地类名称",
+];
+
+/// A feature's display name from [`NAME_FIELDS`].
+pub fn display_name(props: &serde_json::Map<String, Value>) -> Option<String> {
+    NAME_FIELDS
+        .iter()
+        .find_map(|k| props.get(*k).and_then(Value::as_str))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
 /// How far outside the plan region's extent a feature may lie, degrees (about 30–55 km at
 /// China's latitudes): control layers of a county reach a little beyond its boundary.
 pub const REGION_MARGIN_DEG: f64 = 0.5;
@@ -271,10 +288,7 @@ pub fn read_geojson(text: &str, opts: &LayerOptions<'_>) -> Result<SourceLayer, 
             })
             .unwrap_or_else(|| format!("#{}", i + 1));
         let line = line_of_needle(text, &format!("\"{id}\""));
-        let name = properties
-            .get("name")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let name = display_name(&properties);
         let geometry = match f.get("geometry").filter(|g| !g.is_null()) {
             None => Ok(SourceGeometry::Empty),
             Some(geom) => geojson_geometry(geom),

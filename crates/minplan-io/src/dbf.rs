@@ -317,7 +317,18 @@ impl<'a> Dbf<'a> {
             let place = || format!("第 {} 条记录字段“{name}”", i + 1);
             let v = match d.kind {
                 b'C' => {
-                    let s = decode(raw, &place)?;
+                    // A field cut by its writer in the middle of a two-byte character ends in a
+                    // lone lead byte: that half character is dropped (GDAL does the same);
+                    // anything else undecodable is an error.
+                    let s = match decode(raw, &place) {
+                        Ok(s) => s,
+                        Err(e) => match raw.split_last() {
+                            Some((&last, head)) if last >= 0x81 && encoding != UTF_8 => {
+                                decode(head, &place).map_err(|_| e)?
+                            }
+                            _ => return Err(e),
+                        },
+                    };
                     let s = s.trim_end_matches(['\0', ' ']).trim_start();
                     if s.is_empty() {
                         Value::Null

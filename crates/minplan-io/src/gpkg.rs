@@ -208,7 +208,7 @@ pub fn stream<'a>(
             .find(|l| l.table == t)
             .ok_or_else(|| ReadError::at(file, format!("没有图层“{t}”；图层有：{}", names())))?,
         None => {
-            let polys: Vec<_> = all
+            let mut polys: Vec<_> = all
                 .iter()
                 .filter(|l| {
                     l.geometry_type.contains("POLYGON")
@@ -216,13 +216,20 @@ pub fn stream<'a>(
                         || l.geometry_type == "GEOMETRY"
                 })
                 .collect();
+            // No polygon layer: a single line layer (corridor centre lines, buffered later).
+            if polys.is_empty() {
+                polys = all
+                    .iter()
+                    .filter(|l| l.geometry_type.contains("LINESTRING") || l.geometry_type.contains("CURVE"))
+                    .collect();
+            }
             match polys.as_slice() {
                 [one] => *one,
                 [] => {
                     return Err(ReadError::at(
                         file,
                         format!(
-                            "没有面图层；图层有：{}",
+                            "没有面图层（或线图层）；图层有：{}",
                             if all.is_empty() {
                                 "（无）".into()
                             } else {

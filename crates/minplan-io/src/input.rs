@@ -75,23 +75,36 @@ fn stem(name: &str) -> String {
     base.rsplit_once('.').map_or(base, |(s, _)| s).to_string()
 }
 
-/// A display name from common name attributes (`name`, `NAME`, `名称`, `MC`, `XMMC`, `KSMC`).
+/// A display name ([`minplan_domain::layer::display_name`]: `name`, 名称, MC, XMMC, HXMC …).
 pub fn name_of(props: &Map<String, Value>) -> Option<String> {
-    [
-        "name",
-        "NAME",
-        "Name",
-        "名称",
-        "MC",
-        "XMMC",
-        "KSMC",
-        "矿山名称",
-        "项目名称",
-    ]
-    .iter()
-    .find_map(|k| props.get(*k).and_then(Value::as_str))
-    .map(|s| s.trim().to_string())
-    .filter(|s| !s.is_empty())
+    minplan_domain::layer::display_name(props)
+}
+
+/// One CAD layer of a DXF: the one named by `opts.layer`, or the only one with polygons; a
+/// drawing with several such layers and none named is refused with their names.
+fn dxf_layer(file: &str, mut l: SourceLayer, opts: &ReadOptions) -> Result<SourceLayer, ReadError> {
+    let layer_of = |f: &SourceFeature| f.properties.get("layer").and_then(Value::as_str).unwrap_or("").to_string();
+    let mut names: Vec<String> = Vec::new();
+    for f in &l.features {
+        let n = layer_of(f);
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    match opts.layer.as_deref() {
+        Some(want) => {
+            if !names.iter().any(|n| n == want) {
+                return Err(ReadError::at(file, format!("没有图层“{want}”；有面的图层有：{}", names.join("、"))));
+            }
+            l.features.retain(|f| layer_of(f) == want);
+            l.notes.push(format!("只读取图层“{want}”"));
+        }
+        None if names.len() > 1 => {
+            return Err(ReadError::at(file, format!("有多个含闭合多段线的图层，请指定一个：{}", names.join("、"))));
+        }
+        None => {}
+    }
+    Ok(l)
 }
 
 /// Tells the format of a set of files.
@@ -252,7 +265,7 @@ pub fn read_layer(files: &[InputFile], opts: &ReadOptions) -> Result<SourceLayer
         }
         Format::Kml => kml::read_kml(&first.name, &first.bytes)?,
         Format::Kmz => kml::read_kmz(&first.name, &first.bytes)?,
-        Format::Dxf => dxf::read_dxf(&first.name, &first.bytes)?,
+        Format::Dxf => dxf_layer(&first.name, dxf::read_dxf(&first.name, &first.bytes)?, opts)?,
         Format::GeoJson => {
             let text = std::str::from_utf8(&first.bytes).map_err(|e| {
                 ReadError::at(
