@@ -83,8 +83,26 @@ pub struct LayerOptions<'a> {
 /// land-use and planning databases (MC 名称, XMMC 项目名称, KSMC 矿山名称, HXMC 红线名称,
 /// QYMC 区域名称, TBMC 图斑名称, BHQMC 保护区名称, GHQMC 规划区名称, DLMC 地类名称).
 pub const NAME_FIELDS: &[&str] = &[
-    "name", "NAME", "Name", "名称", "MC", "XMMC", "KSMC", "矿山名称", "项目名称", "HXMC", "红线名称",
-    "QYMC", "区域名称", "TBMC", "图斑名称", "BHQMC", "GHQMC", "规划区名称", "DLMC", "地类名称",
+    "name",
+    "NAME",
+    "Name",
+    "名称",
+    "MC",
+    "XMMC",
+    "KSMC",
+    "矿山名称",
+    "项目名称",
+    "HXMC",
+    "红线名称",
+    "QYMC",
+    "区域名称",
+    "TBMC",
+    "图斑名称",
+    "BHQMC",
+    "GHQMC",
+    "规划区名称",
+    "DLMC",
+    "地类名称",
 ];
 
 /// A feature's display name from [`NAME_FIELDS`].

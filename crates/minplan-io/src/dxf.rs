@@ -29,11 +29,31 @@ struct Pair {
 /// A polyline as read.
 struct Poly {
     layer: String,
+    /// Group 5, when given.
+    handle: Option<String>,
     line: usize,
     closed: bool,
     pts: Vec<(f64, f64)>,
     /// 1-based vertex with a non-zero bulge, if any.
     bulge_at: Option<usize>,
+}
+
+/// A `HATCH` as read: its boundary paths as closed rings.
+struct Hatch {
+    layer: String,
+    line: usize,
+    rings: Vec<Vec<(f64, f64)>>,
+    /// Why the boundary cannot be used (an arc, elliptic arc or spline edge, a bulge, missing
+    /// groups).
+    error: Option<String>,
+    /// Handles of the boundary objects the hatch was made from (groups 97/330).
+    sources: Vec<String>,
+}
+
+/// What the ENTITIES section holds.
+struct Entities {
+    polys: Vec<Poly>,
+    hatches: Vec<Hatch>,
 }
 
 /// How text values are decoded.
@@ -97,29 +117,40 @@ fn codepage_encoding(cp: &str) -> Option<&'static encoding_rs::Encoding> {
     encoding_rs::Encoding::for_label(label.as_bytes())
 }
 
-/// Reads the closed polylines of an ASCII DXF (R12 to R2018) as polygons.
+/// Reads the closed polylines and the hatches of an ASCII DXF (R12 to R2018) as polygons.
 ///
-/// * Entities: closed `LWPOLYLINE` (group 70 bit 1) and closed `POLYLINE` … `VERTEX` …
-///   `SEQEND` of the ENTITIES section (not BLOCKS). A polyline whose last vertex repeats its
-///   first is closed too (the repeat dropped). Open polylines are skipped and counted in a
-///   note; other entities are ignored. z is ignored.
+/// * Entities of the ENTITIES section (not BLOCKS): closed `LWPOLYLINE` (group 70 bit 1),
+///   closed `POLYLINE` … `VERTEX` … `SEQEND`, and `HATCH` (how GDAL's `ogr2ogr -f DXF`
+///   writes polygons). A polyline whose last vertex repeats its first is closed too. Open
+///   polylines are skipped and counted in a note; other entities are ignored. z is ignored.
+/// * Rings are closed (the first point repeated at the end, as Shapefile rings are), whether
+///   the drawing repeats the first vertex or sets the closed flag.
 /// * Coordinates `(x, y)` = `(easting, northing)` metres as drawn.
-/// * Rings are grouped into polygons per layer by containment
-///   ([`group_rings`]: a ring inside another on the same layer is its hole); each polygon is
-///   a feature named after its layer, id `图层#n` (n = 1-based within the layer), `line` the
-///   1-based line of its exterior ring's entity, `properties["layer"]` the layer name.
-/// * A vertex with a bulge (group 42 ≠ 0, an arc) makes that polygon's geometry an `Err`
-///   naming the layer and the vertex: corners are joined by straight lines.
+/// * Polylines are grouped into polygons per layer by containment ([`group_rings`]: a ring
+///   inside another on the same layer is its hole); each polygon is a feature.
+/// * Each `HATCH` is one feature (as GDAL reads it), its boundary paths grouped by
+///   containment into a polygon with holes, or several polygons. Polyline paths (92 bit 2)
+///   and edge paths of straight edges (72 = 1) are read; the elevation point, extrusion and
+///   seed points are not vertices. A hatch whose boundary objects (97/330) are all closed
+///   polylines read on its layer repeats them and is not read again (a note says so).
+/// * Features are named after their layer, id `图层#n` (n = 1-based within the layer, in
+///   file order), `line` the 1-based line of the entity (a polygon's exterior ring's),
+///   `properties["layer"]` the layer name; layers in order of first appearance.
+/// * A vertex with a bulge (group 42 ≠ 0, an arc), or a hatch edge that is a circular or
+///   elliptic arc or a spline, makes that feature's geometry an `Err` naming the layer:
+///   corners are joined by straight lines.
 /// * CRS: when every easting is ≥ 10 000 000 m the zone prefix gives the zone (3° zones
 ///   25–45, 6° zones 13–23, with prefix) and a note says so; otherwise `None`: the caller
 ///   must name the zone (never guessed).
 /// * Text: UTF-8 from R2007 (AC1021) on; before, the `$DWGCODEPAGE` (ANSI_936 = GBK), or
-///   UTF-8 when none is given; a note says which.
+///   UTF-8 when none is given, or when a single-byte code page is declared but the text is
+///   valid UTF-8 with non-ASCII characters (GDAL writes UTF-8 and declares ANSI_1252); a
+///   note says which.
 ///
 /// # Errors
-/// A Chinese [`ReadError`] naming the file for a binary DXF (save as ASCII DXF), a group-code
-/// line that is not an integer (with its 1-based line), or a drawing without any closed
-/// polyline.
+/// A Chinese [`ReadError`] naming the file for an empty file (0 bytes or only white space),
+/// a binary DXF (save as ASCII DXF), a group-code line that is not an integer (with its
+/// 1-based line), or a drawing without any closed polyline or hatch.
 pub fn read_dxf(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError> {
     if bytes.starts_with(BINARY_SENTINEL) {
         return Err(ReadError::at(
@@ -128,6 +159,12 @@ pub fn read_dxf(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
         ));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ReadError::at(
+            file_name,
+            "文件是空的（0 字节或只有空白），不是 DXF 图形：请重新导出或上传正确的文件",
+        ));
+    }
     let lines = raw_lines(bytes);
     // Group codes first (ASCII), values kept as bytes until the coding is known.
     let mut raw: Vec<(i32, &[u8], usize)> = Vec::with_capacity(lines.len() / 2);
@@ -176,6 +213,21 @@ pub fn read_dxf(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
         )
     } else {
         match codepage.as_deref().and_then(codepage_encoding) {
+            // GDAL writes UTF-8 text but declares ANSI_1252: valid UTF-8 with non-ASCII
+            // characters is not Western single-byte text.
+            Some(enc)
+                if enc.is_single_byte()
+                    && raw.iter().any(|(_, v, _)| !v.is_ascii())
+                    && raw.iter().all(|(_, v, _)| std::str::from_utf8(v).is_ok()) =>
+            {
+                (
+                    TextCoding::Utf8,
+                    format!(
+                        "文字按 UTF-8 解码：文件声明 $DWGCODEPAGE = {}，但文字是有效的 UTF-8（GDAL 写出的 DXF 即如此）",
+                        codepage.as_deref().unwrap_or("")
+                    ),
+                )
+            }
             Some(enc) => (
                 TextCoding::Legacy(enc),
                 format!(
@@ -213,18 +265,18 @@ pub fn read_dxf(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
         })
         .collect();
 
-    let polys = read_entities(file_name, &pairs)?;
+    let Entities { polys, hatches } = read_entities(file_name, &pairs)?;
     let open = polys.iter().filter(|p| !p.closed).count();
     let closed: Vec<Poly> = polys.into_iter().filter(|p| p.closed).collect();
-    if closed.is_empty() {
+    if closed.is_empty() && hatches.is_empty() {
         return Err(ReadError::at(
             file_name,
             if open > 0 {
                 format!(
-                    "DXF 中没有闭合的多段线（有 {open} 条未闭合的多段线）：拐点范围须画成闭合的多段线（LWPOLYLINE/POLYLINE，闭合标志 70=1）"
+                    "DXF 中没有闭合的多段线或填充（有 {open} 条未闭合的多段线）：拐点范围须画成闭合的多段线（LWPOLYLINE/POLYLINE，闭合标志 70=1）或填充（HATCH）"
                 )
             } else {
-                "DXF 中没有闭合的多段线：拐点范围须画成闭合的多段线（LWPOLYLINE/POLYLINE，闭合标志 70=1）"
+                "DXF 中没有闭合的多段线或填充：拐点范围须画成闭合的多段线（LWPOLYLINE/POLYLINE，闭合标志 70=1）或填充（HATCH）"
                     .to_owned()
             },
         ));
@@ -233,38 +285,88 @@ pub fn read_dxf(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
     if open > 0 {
         notes.push(format!("有 {open} 条未闭合的多段线未读取"));
     }
-    let crs = zone_of(&closed, &mut notes);
+    // A hatch drawn from closed polylines of its layer repeats them: read the polylines only.
+    let (hatches, repeated): (Vec<Hatch>, Vec<Hatch>) = hatches.into_iter().partition(|h| {
+        h.sources.is_empty()
+            || !h.sources.iter().all(|s| {
+                closed
+                    .iter()
+                    .any(|p| p.layer == h.layer && p.handle.as_deref() == Some(s.as_str()))
+            })
+    });
+    if !repeated.is_empty() {
+        notes.push(format!(
+            "有 {} 个填充（HATCH）的边界就是同一图层上的闭合多段线：按多段线读取，填充不重复读取",
+            repeated.len()
+        ));
+    }
+    if !hatches.is_empty() {
+        notes.push(format!(
+            "读取了 {} 个填充（HATCH）：每个填充是一个要素，其边界按包含关系分为外环和洞",
+            hatches.len()
+        ));
+    }
+    let xs: Vec<f64> = closed
+        .iter()
+        .flat_map(|p| p.pts.iter())
+        .chain(hatches.iter().flat_map(|h| h.rings.iter().flatten()))
+        .map(|q| q.0)
+        .collect();
+    let crs = zone_of(&xs, &mut notes);
 
-    // Layers in order of first appearance; rings grouped per layer.
-    let mut layers: Vec<String> = Vec::new();
-    for p in &closed {
-        if !layers.contains(&p.layer) {
-            layers.push(p.layer.clone());
+    // Layers in order of first appearance; polylines grouped per layer, each hatch one
+    // feature; features of a layer in file order.
+    let mut firsts: Vec<(usize, &str)> = closed
+        .iter()
+        .map(|p| (p.line, p.layer.as_str()))
+        .chain(hatches.iter().map(|h| (h.line, h.layer.as_str())))
+        .collect();
+    firsts.sort_by_key(|&(line, _)| line);
+    let mut layers: Vec<&str> = Vec::new();
+    for (_, l) in firsts {
+        if !layers.contains(&l) {
+            layers.push(l);
         }
     }
     let mut features = Vec::new();
-    for layer in &layers {
-        let members: Vec<&Poly> = closed.iter().filter(|p| &p.layer == layer).collect();
+    for layer in layers {
+        let mut items: Vec<(usize, Result<SourceGeometry, String>)> = Vec::new();
+        let members: Vec<&Poly> = closed.iter().filter(|p| p.layer == layer).collect();
         let rings: Vec<Vec<(f64, f64)>> = members.iter().map(|p| p.pts.clone()).collect();
-        for (n, poly) in group_rings(rings).into_iter().enumerate() {
+        for poly in group_rings(rings) {
             // The polylines this polygon's rings came from.
             let source: Vec<&&Poly> = poly
                 .iter()
                 .filter_map(|r| members.iter().find(|p| &p.pts == r))
                 .collect();
-            let line = source.first().map(|p| p.line);
+            let line = source.first().map_or(0, |p| p.line);
             let geometry = match source.iter().find_map(|p| p.bulge_at.map(|k| (p.line, k))) {
                 Some((l, k)) => Err(format!(
                     "图层“{layer}”第 {l} 行的多段线第 {k} 个顶点有凸度（圆弧段）：拐点之间只能是直线，请在 CAD 中把圆弧改为折线"
                 )),
                 None => Ok(SourceGeometry::Polygons(vec![poly])),
             };
+            items.push((line, geometry));
+        }
+        for h in hatches.iter().filter(|h| h.layer == layer) {
+            let geometry = match &h.error {
+                Some(m) => Err(m.clone()),
+                None if h.rings.is_empty() => Err(format!(
+                    "图层“{layer}”第 {} 行的填充（HATCH）没有边界",
+                    h.line
+                )),
+                None => Ok(SourceGeometry::Polygons(group_rings(h.rings.clone()))),
+            };
+            items.push((h.line, geometry));
+        }
+        items.sort_by_key(|(line, _)| *line);
+        for (n, (line, geometry)) in items.into_iter().enumerate() {
             let mut properties = Map::new();
-            properties.insert("layer".into(), Value::String(layer.clone()));
+            properties.insert("layer".into(), Value::String(layer.to_owned()));
             features.push(SourceFeature {
                 id: format!("{layer}#{}", n + 1),
-                name: Some(layer.clone()),
-                line,
+                name: Some(layer.to_owned()),
+                line: Some(line),
                 geometry,
                 properties,
             });
@@ -278,11 +380,7 @@ pub fn read_dxf(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
 }
 
 /// The zone from the eastings' prefix, when every easting has one and they agree.
-fn zone_of(polys: &[Poly], notes: &mut Vec<String>) -> Option<Crs> {
-    let xs: Vec<f64> = polys
-        .iter()
-        .flat_map(|p| p.pts.iter().map(|q| q.0))
-        .collect();
+fn zone_of(xs: &[f64], notes: &mut Vec<String>) -> Option<Crs> {
     let prefixed = xs.iter().filter(|&&x| x >= 1.0e7).count();
     if prefixed == 0 {
         notes.push(
@@ -320,8 +418,9 @@ fn zone_of(polys: &[Poly], notes: &mut Vec<String>) -> Option<Crs> {
 }
 
 /// Polylines of the ENTITIES section.
-fn read_entities(file: &str, pairs: &[Pair]) -> Result<Vec<Poly>, ReadError> {
+fn read_entities(file: &str, pairs: &[Pair]) -> Result<Entities, ReadError> {
     let mut out = Vec::new();
+    let mut hatches = Vec::new();
     let mut in_entities = false;
     let mut i = 0;
     let num = |p: &Pair| -> Result<f64, ReadError> {
@@ -362,6 +461,7 @@ fn read_entities(file: &str, pairs: &[Pair]) -> Result<Vec<Poly>, ReadError> {
             "LWPOLYLINE" if in_entities => {
                 let mut poly = Poly {
                     layer: "0".into(),
+                    handle: None,
                     line: p.line,
                     closed: false,
                     pts: Vec::new(),
@@ -370,6 +470,7 @@ fn read_entities(file: &str, pairs: &[Pair]) -> Result<Vec<Poly>, ReadError> {
                 let mut bulges: Vec<f64> = Vec::new();
                 for q in body {
                     match q.code {
+                        5 => poly.handle = Some(q.value.clone()),
                         8 => poly.layer = q.value.clone(),
                         70 => poly.closed = flags(q) & 1 == 1,
                         10 => {
@@ -395,6 +496,7 @@ fn read_entities(file: &str, pairs: &[Pair]) -> Result<Vec<Poly>, ReadError> {
             "POLYLINE" if in_entities => {
                 let mut poly = Poly {
                     layer: "0".into(),
+                    handle: None,
                     line: p.line,
                     closed: false,
                     pts: Vec::new(),
@@ -403,6 +505,7 @@ fn read_entities(file: &str, pairs: &[Pair]) -> Result<Vec<Poly>, ReadError> {
                 let mut mesh = false;
                 for q in body {
                     match q.code {
+                        5 => poly.handle = Some(q.value.clone()),
                         8 => poly.layer = q.value.clone(),
                         70 => {
                             let f = flags(q);
@@ -446,11 +549,156 @@ fn read_entities(file: &str, pairs: &[Pair]) -> Result<Vec<Poly>, ReadError> {
                 i = j;
                 continue;
             }
+            "HATCH" if in_entities => hatches.push(read_hatch(p.line, body, &num)?),
             _ => {}
         }
         i = end;
     }
-    Ok(out)
+    Ok(Entities {
+        polys: out,
+        hatches,
+    })
+}
+
+/// A `HATCH`'s boundary paths (group 91 paths, each from group 92): polyline paths
+/// (92 bit 2: 72 has-bulge, 73 closed, 93 vertices of 10/20 [42]) and edge paths
+/// (93 edges, each 72 type: 1 line 10/20 → 11/21; 2 arc, 3 elliptic arc, 4 spline), each
+/// followed by 97 source-object handles (330). The entity's elevation point (10/20/30) and
+/// extrusion (210/220/230) come before the paths, the seed points (98, 10/20) after: only
+/// the groups of the paths are read as vertices.
+fn read_hatch(
+    line: usize,
+    body: &[Pair],
+    num: &dyn Fn(&Pair) -> Result<f64, ReadError>,
+) -> Result<Hatch, ReadError> {
+    let mut h = Hatch {
+        layer: "0".into(),
+        line,
+        rings: Vec::new(),
+        error: None,
+        sources: Vec::new(),
+    };
+    let mut k = 0;
+    while k < body.len() && body[k].code != 91 {
+        if body[k].code == 8 {
+            h.layer = body[k].value.clone();
+        }
+        k += 1;
+    }
+    let Some(count) = body.get(k) else {
+        h.error = Some(format!(
+            "图层“{}”第 {line} 行的填充（HATCH）没有边界数（组码 91）",
+            h.layer
+        ));
+        return Ok(h);
+    };
+    let paths = flags(count).max(0);
+    k += 1;
+    // The next group `code` of the current path: not past the next path's 92, nor, for the
+    // path's own groups, past its source objects (97) and so into the seed points.
+    let find = |from: usize, code: i32| -> Option<usize> {
+        body.get(from..)?
+            .iter()
+            .take_while(|q| q.code != 92 && (code == 97 || q.code != 97))
+            .position(|q| q.code == code)
+            .map(|i| from + i)
+    };
+    let layer = h.layer.clone();
+    let incomplete = |path: i64, what: &str| {
+        format!("图层“{layer}”第 {line} 行的填充（HATCH）第 {path} 条边界数据不完整（缺少{what}）")
+    };
+    for path in 1..=paths {
+        let Some(j) = body
+            .get(k..)
+            .and_then(|b| b.iter().position(|q| q.code == 92))
+        else {
+            h.error = Some(incomplete(path, "边界类型组码 92"));
+            break;
+        };
+        let kind = flags(&body[k + j]);
+        k += j + 1;
+        let mut ring: Vec<(f64, f64)> = Vec::new();
+        if kind & 2 != 0 {
+            // Polyline path.
+            let has_bulge = find(k, 72).is_some_and(|j| flags(&body[j]) != 0);
+            let Some(j) = find(k, 93) else {
+                h.error = Some(incomplete(path, "顶点数组码 93"));
+                break;
+            };
+            let n = flags(&body[j]).max(0);
+            k = j + 1;
+            for v in 1..=n {
+                let (Some(jx), Some(jy)) = (find(k, 10), find(k, 20)) else {
+                    h.error = Some(incomplete(path, &format!("第 {v} 个顶点")));
+                    break;
+                };
+                ring.push((num(&body[jx])?, num(&body[jy])?));
+                k = jx.max(jy) + 1;
+                if has_bulge && body.get(k).is_some_and(|q| q.code == 42) {
+                    if num(&body[k])? != 0.0 && h.error.is_none() {
+                        h.error = Some(format!(
+                            "图层“{layer}”第 {line} 行的填充（HATCH）第 {path} 条边界第 {v} 个顶点有凸度（圆弧段）：拐点之间只能是直线，请在 CAD 中把圆弧改为折线"
+                        ));
+                    }
+                    k += 1;
+                }
+            }
+        } else {
+            // Edge path: only straight edges can be used.
+            let Some(j) = find(k, 93) else {
+                h.error = Some(incomplete(path, "边数组码 93"));
+                break;
+            };
+            let n = flags(&body[j]).max(0);
+            k = j + 1;
+            for e in 1..=n {
+                let Some(jt) = find(k, 72) else {
+                    h.error = Some(incomplete(path, &format!("第 {e} 条边")));
+                    break;
+                };
+                let what = match flags(&body[jt]) {
+                    1 => None,
+                    2 => Some("圆弧".to_owned()),
+                    3 => Some("椭圆弧".to_owned()),
+                    4 => Some("样条曲线".to_owned()),
+                    t => Some(format!("未知类型（{t}）的边")),
+                };
+                if let Some(what) = what {
+                    h.error = Some(format!(
+                        "图层“{layer}”第 {line} 行的填充（HATCH）第 {path} 条边界第 {e} 条边是{what}：拐点之间只能是直线，请在 CAD 中把圆弧改为折线"
+                    ));
+                    break;
+                }
+                k = jt + 1;
+                let (Some(jx), Some(jy)) = (find(k, 10), find(k, 20)) else {
+                    h.error = Some(incomplete(path, &format!("第 {e} 条边的起点")));
+                    break;
+                };
+                ring.push((num(&body[jx])?, num(&body[jy])?));
+                // The end point (11/21) is the next edge's start.
+                let last = [find(k, 11), find(k, 21), Some(jx), Some(jy)];
+                k = last.into_iter().flatten().max().map_or(k, |m| m + 1);
+            }
+        }
+        if h.error.is_some() {
+            break;
+        }
+        // A hatch boundary is always closed.
+        if ring.len() > 1 && ring.first() != ring.last() {
+            ring.push(ring[0]);
+        }
+        h.rings.push(ring);
+        // Source boundary objects: 97 count, then that many 330 handles.
+        if let Some(j) = find(k, 97) {
+            let n = usize::try_from(flags(&body[j])).unwrap_or(0);
+            k = j + 1;
+            for q in body[k..].iter().take(n).take_while(|q| q.code == 330) {
+                h.sources.push(q.value.clone());
+                k += 1;
+            }
+        }
+    }
+    Ok(h)
 }
 
 fn flags(p: &Pair) -> i64 {
@@ -468,11 +716,13 @@ fn bulge_vertex(bulges: &[f64], closed: bool) -> Option<usize> {
     bulges[..n].iter().position(|&b| b != 0.0).map(|k| k + 1)
 }
 
-/// A polyline whose last vertex repeats its first is closed; the repeat is dropped.
+/// A polyline whose last vertex repeats its first is closed; a closed polyline's ring ends
+/// with its first vertex (as Shapefile rings do, so that the ring checks see it closed).
 fn finish_poly(mut p: Poly) -> Poly {
     if p.pts.len() >= 4 && p.pts.first() == p.pts.last() {
-        p.pts.pop();
         p.closed = true;
+    } else if p.closed && !p.pts.is_empty() {
+        p.pts.push(p.pts[0]);
     }
     p
 }

@@ -220,7 +220,9 @@ pub fn stream<'a>(
             if polys.is_empty() {
                 polys = all
                     .iter()
-                    .filter(|l| l.geometry_type.contains("LINESTRING") || l.geometry_type.contains("CURVE"))
+                    .filter(|l| {
+                        l.geometry_type.contains("LINESTRING") || l.geometry_type.contains("CURVE")
+                    })
                     .collect();
             }
             match polys.as_slice() {

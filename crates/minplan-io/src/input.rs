@@ -83,7 +83,13 @@ pub fn name_of(props: &Map<String, Value>) -> Option<String> {
 /// One CAD layer of a DXF: the one named by `opts.layer`, or the only one with polygons; a
 /// drawing with several such layers and none named is refused with their names.
 fn dxf_layer(file: &str, mut l: SourceLayer, opts: &ReadOptions) -> Result<SourceLayer, ReadError> {
-    let layer_of = |f: &SourceFeature| f.properties.get("layer").and_then(Value::as_str).unwrap_or("").to_string();
+    let layer_of = |f: &SourceFeature| {
+        f.properties
+            .get("layer")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let mut names: Vec<String> = Vec::new();
     for f in &l.features {
         let n = layer_of(f);
@@ -94,13 +100,19 @@ fn dxf_layer(file: &str, mut l: SourceLayer, opts: &ReadOptions) -> Result<Sourc
     match opts.layer.as_deref() {
         Some(want) => {
             if !names.iter().any(|n| n == want) {
-                return Err(ReadError::at(file, format!("没有图层“{want}”；有面的图层有：{}", names.join("、"))));
+                return Err(ReadError::at(
+                    file,
+                    format!("没有图层“{want}”；有面的图层有：{}", names.join("、")),
+                ));
             }
             l.features.retain(|f| layer_of(f) == want);
             l.notes.push(format!("只读取图层“{want}”"));
         }
         None if names.len() > 1 => {
-            return Err(ReadError::at(file, format!("有多个含闭合多段线的图层，请指定一个：{}", names.join("、"))));
+            return Err(ReadError::at(
+                file,
+                format!("有多个含闭合多段线的图层，请指定一个：{}", names.join("、")),
+            ));
         }
         None => {}
     }

@@ -78,11 +78,36 @@ enum Boundary {
 ///   `lon,lat[,alt]` makes that feature's geometry an `Err` naming the tuple.
 ///
 /// # Errors
-/// A Chinese [`ReadError`] naming the file (and the line, for XML errors) when the bytes are
-/// not UTF-8, not well-formed XML, have no `<kml>` root, hold no Placemark, or hold only
-/// points (a polygon layer needs closed areas).
+/// A Chinese [`ReadError`] naming the file when the file is empty (0 bytes or only white
+/// space), the bytes are not UTF-8, not well-formed XML (“不是有效的 XML”, with the line;
+/// also a file cut off before its elements are closed), have no `<kml>` root, hold no
+/// Placemark, or hold only points (a polygon layer needs closed areas).
 pub fn read_kml(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError> {
+    let read = parse_kml(file_name, bytes, &mut 0, false)?;
+    into_layer(file_name, read.features, read.altitude, Vec::new())
+}
+
+/// Placemarks of one KML text.
+struct KmlRead {
+    features: Vec<SourceFeature>,
+    altitude: bool,
+}
+
+/// Reads the Placemarks of one KML text; `count` numbers them (`#n` ids) across the files
+/// of a KMZ; with `document_names` the `Document`'s name leads the folder path.
+fn parse_kml(
+    file_name: &str,
+    bytes: &[u8],
+    count: &mut usize,
+    document_names: bool,
+) -> Result<KmlRead, ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ReadError::at(
+            file_name,
+            "文件是空的（0 字节或只有空白），不是 KML",
+        ));
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         ReadError::at(
             file_name,
@@ -98,7 +123,6 @@ pub fn read_kml(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
 
     let mut stack: Vec<String> = Vec::new();
     let mut folders: Vec<String> = Vec::new();
-    let mut count = 0usize;
     let mut current: Option<Placemark> = None;
     let mut features: Vec<SourceFeature> = Vec::new();
     let mut text_buf = String::new();
@@ -112,7 +136,7 @@ pub fn read_kml(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
     let xml_error = |pos: u64, e: &dyn std::fmt::Display| {
         ReadError::at(
             file_name,
-            format!("第 {} 行：XML 格式错误（{e}）", lines.line(pos)),
+            format!("第 {} 行：不是有效的 XML（{e}）", lines.line(pos)),
         )
     };
 
@@ -128,8 +152,9 @@ pub fn read_kml(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
                 text_buf.clear();
                 match name.as_str() {
                     "Folder" => folders.push(String::new()),
+                    "Document" if document_names => folders.push(String::new()),
                     "Placemark" => {
-                        count += 1;
+                        *count += 1;
                         current = Some(Placemark {
                             id: attr(&e, "id")
                                 .filter(|s| !s.is_empty())
@@ -185,7 +210,7 @@ pub fn read_kml(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
                 let parent = stack.last().map(String::as_str).unwrap_or("");
                 let value = std::mem::take(&mut text_buf);
                 match name.as_str() {
-                    "name" if parent == "Folder" => {
+                    "name" if parent == "Folder" || (document_names && parent == "Document") => {
                         if let Some(f) = folders.last_mut() {
                             *f = value.trim().to_owned();
                         }
@@ -252,10 +277,24 @@ pub fn read_kml(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
                     "Folder" => {
                         folders.pop();
                     }
+                    "Document" if document_names => {
+                        folders.pop();
+                    }
                     _ => {}
                 }
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(open) = stack.last() {
+                    return Err(ReadError::at(
+                        file_name,
+                        format!(
+                            "第 {} 行：不是有效的 XML（文件在 <{open}> 元素中结束，缺少结束标签 </{open}>；文件可能不完整）",
+                            lines.line(reader.buffer_position())
+                        ),
+                    ));
+                }
+                break;
+            }
             _ => {}
         }
     }
@@ -265,6 +304,16 @@ pub fn read_kml(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
             "不是 KML 文件（没有 <kml> 根元素）",
         ));
     }
+    Ok(KmlRead { features, altitude })
+}
+
+/// The layer of the Placemarks read from `file_name` (a KML, or every KML of a KMZ).
+fn into_layer(
+    file_name: &str,
+    features: Vec<SourceFeature>,
+    altitude: bool,
+    extra_notes: Vec<String>,
+) -> Result<SourceLayer, ReadError> {
     if features.is_empty() {
         return Err(ReadError::at(file_name, "KML 中没有地标（Placemark）要素"));
     }
@@ -286,6 +335,7 @@ pub fn read_kml(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
     if altitude {
         notes.push("KML 坐标含高程（第三个值），已忽略，只读取经度、纬度".to_owned());
     }
+    notes.extend(extra_notes);
     Ok(SourceLayer {
         crs: Some(Crs::Geographic),
         features,
@@ -384,50 +434,90 @@ fn bad_tuple(k: usize, tuple: &str) -> String {
     format!("第 {} 个坐标“{tuple}”不是 经度,纬度", k + 1)
 }
 
-/// Reads a KMZ: a zip whose `doc.kml` entry (else its first `.kml` entry) is the KML, read
-/// as [`read_kml`] does.
+/// Reads a KMZ: a zip of KML files, every `.kml` entry read as [`read_kml`] does, `doc.kml`
+/// (else the first `.kml` entry) first, then the others in archive order, their Placemarks
+/// merged into one layer. GDAL's LIBKML driver writes a `doc.kml` that only links
+/// `layers/<name>.kml`: the linked files are read as entries of the archive. In entries
+/// other than the first the `Document`'s name (GDAL: the layer's name) leads
+/// `properties["folder"]`. `#n` ids count Placemarks across the entries; `line` is the line
+/// in the Placemark's own entry (a note names the entries when more than one is read).
 ///
 /// # Errors
 /// A Chinese [`ReadError`] naming the file when the bytes are not a zip, hold no `.kml`
-/// entry, or the KML inflates to more than [`KMZ_MAX_UNCOMPRESSED`] bytes (declared or
-/// actual); otherwise those of [`read_kml`].
+/// entry, or the KML entries inflate to more than [`KMZ_MAX_UNCOMPRESSED`] bytes in all
+/// (declared or actual); an entry's errors as [`read_kml`]'s, naming the entry; those of
+/// [`read_kml`] for the merged Placemarks (none, or only points).
 pub fn read_kmz(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| ReadError::at(file_name, format!("不是有效的 KMZ（zip）文件：{e}")))?;
-    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
-    let entry = names
+    let mut entries: Vec<String> = zip
+        .file_names()
+        .filter(|n| n.to_ascii_lowercase().ends_with(".kml"))
+        .map(str::to_owned)
+        .collect();
+    // Archive order (file_names() is not), doc.kml first.
+    entries.sort_by_key(|n| zip.index_for_name(n).unwrap_or(usize::MAX));
+    if entries.is_empty() {
+        return Err(ReadError::at(file_name, "KMZ 中没有 .kml 文件"));
+    }
+    if let Some(doc) = entries
         .iter()
-        .find(|n| n.eq_ignore_ascii_case("doc.kml"))
-        .or_else(|| {
-            names
-                .iter()
-                .find(|n| n.to_ascii_lowercase().ends_with(".kml"))
-        })
-        .cloned()
-        .ok_or_else(|| ReadError::at(file_name, "KMZ 中没有 .kml 文件"))?;
-    let too_big = || {
-        ReadError::at(
-            file_name,
-            format!(
-                "KMZ 中的 {entry} 解压后超过 {} MiB，拒绝读取",
-                KMZ_MAX_UNCOMPRESSED / 1024 / 1024
-            ),
-        )
+        .position(|n| n.eq_ignore_ascii_case("doc.kml"))
+    {
+        let doc = entries.remove(doc);
+        entries.insert(0, doc);
+    }
+    let mut budget = KMZ_MAX_UNCOMPRESSED;
+    let mut count = 0usize;
+    let mut features = Vec::new();
+    let mut altitude = false;
+    let mut used: Vec<&str> = Vec::new();
+    for (k, entry) in entries.iter().enumerate() {
+        let too_big = || {
+            ReadError::at(
+                file_name,
+                format!(
+                    "KMZ 中的 {entry} 解压后（连同之前的 KML）超过 {} MiB，拒绝读取",
+                    KMZ_MAX_UNCOMPRESSED / 1024 / 1024
+                ),
+            )
+        };
+        let file = zip
+            .by_name(entry)
+            .map_err(|e| ReadError::at(file_name, format!("无法读取 KMZ 中的 {entry}：{e}")))?;
+        let declared = file.size();
+        if declared > budget {
+            return Err(too_big());
+        }
+        let mut kml = Vec::new();
+        file.take(budget + 1)
+            .read_to_end(&mut kml)
+            .map_err(|e| ReadError::at(file_name, format!("无法解压 KMZ 中的 {entry}：{e}")))?;
+        if kml.len() as u64 > budget {
+            return Err(too_big());
+        }
+        // Declared sizes count too: a total declared beyond the limit is refused.
+        budget -= declared.max(kml.len() as u64);
+        let read = parse_kml(&format!("{file_name}（{entry}）"), &kml, &mut count, k > 0)?;
+        if !read.features.is_empty() {
+            used.push(entry);
+        }
+        altitude |= read.altitude;
+        features.extend(read.features);
+    }
+    let mut notes = Vec::new();
+    if used.len() > 1 {
+        notes.push(format!(
+            "KMZ 中有 {} 个 KML 含地标，已合并读取：{}（行号为各自文件中的行号）",
+            used.len(),
+            used.join("、")
+        ));
+    }
+    let name = match used.as_slice() {
+        [one] => format!("{file_name}（{one}）"),
+        _ => file_name.to_owned(),
     };
-    let file = zip
-        .by_name(&entry)
-        .map_err(|e| ReadError::at(file_name, format!("无法读取 KMZ 中的 {entry}：{e}")))?;
-    if file.size() > KMZ_MAX_UNCOMPRESSED {
-        return Err(too_big());
-    }
-    let mut kml = Vec::new();
-    file.take(KMZ_MAX_UNCOMPRESSED + 1)
-        .read_to_end(&mut kml)
-        .map_err(|e| ReadError::at(file_name, format!("无法解压 KMZ 中的 {entry}：{e}")))?;
-    if kml.len() as u64 > KMZ_MAX_UNCOMPRESSED {
-        return Err(too_big());
-    }
-    read_kml(&format!("{file_name}（{entry}）"), &kml)
+    into_layer(&name, features, altitude, notes)
 }
 
 /// Line colours (KML `aabbggrr`, opaque), one per layer in turn.

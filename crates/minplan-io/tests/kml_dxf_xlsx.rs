@@ -2,7 +2,7 @@
 //! writers' round trips, and GDAL reading the written files (ignored unless gdal-bin is
 //! installed: `cargo test -p minplan-io --test kml_dxf_xlsx -- --ignored`).
 
-use minplan_domain::layer::{SourceGeometry, SourceLayer};
+use minplan_domain::layer::{LayerOptions, SourceGeometry, SourceLayer, check_layer};
 use minplan_geo::corners::{ParseOptions, RingRole, parse_str};
 use minplan_geo::{Crs, GaussKrugerZone};
 use minplan_io::corners::corner_text;
@@ -23,6 +23,13 @@ fn polygons(layer: &SourceLayer, i: usize) -> Vec<Rings> {
         Ok(SourceGeometry::Polygons(p)) => p.clone(),
         other => panic!("feature {i}: expected polygons, got {other:?}"),
     }
+}
+
+/// The ring with its first point repeated at the end.
+fn closed(ring: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut r = ring.to_vec();
+    r.push(r[0]);
+    r
 }
 
 fn prop<'a>(layer: &'a SourceLayer, i: usize, key: &str) -> &'a str {
@@ -313,6 +320,7 @@ fn dxf_r12_polyline_in_gbk_with_zone_prefix() {
             (44420300.0, 4907000.5),
             (44420300.0, 4907200.75),
             (44420000.125, 4907200.75),
+            (44420000.125, 4907000.5),
         ]]]
     );
     assert!(
@@ -421,9 +429,13 @@ fn dxf_lwpolylines_with_a_hole_grouped_per_layer() {
     assert_eq!(layer.crs, Some(Crs::GaussKruger(zone44())));
     assert_eq!(layer.features.len(), 2);
     assert_eq!(layer.features[0].id, "申请范围#1");
-    assert_eq!(polygons(&layer, 0), vec![vec![shell(), hole()]]);
+    // Rings closed (first point repeated), as Shapefile rings are.
+    assert_eq!(
+        polygons(&layer, 0),
+        vec![vec![closed(&shell()), closed(&hole())]]
+    );
     assert_eq!(layer.features[1].id, "other#1");
-    assert_eq!(polygons(&layer, 1), vec![vec![other]]);
+    assert_eq!(polygons(&layer, 1), vec![vec![closed(&other)]]);
     assert!(
         layer.notes.iter().any(|n| n.contains("UTF-8")),
         "{:?}",
@@ -446,7 +458,7 @@ fn dxf_without_zone_prefix_has_no_crs() {
     )
     .unwrap();
     assert_eq!(layer.crs, None);
-    assert_eq!(polygons(&layer, 0), vec![vec![pts]]);
+    assert_eq!(polygons(&layer, 0), vec![vec![closed(&pts)]]);
     assert!(
         layer.notes.iter().any(|n| n.contains("请指定")),
         "{:?}",
@@ -710,7 +722,11 @@ fn dxf_round_trip_is_exact_with_gbk_labels_and_unique_handles() {
     let got: Vec<Rings> = (0..back.features.len())
         .flat_map(|i| polygons(&back, i))
         .collect();
-    assert_eq!(got, plane_rings(&layer));
+    let expected: Vec<Rings> = plane_rings(&layer)
+        .iter()
+        .map(|p| p.iter().map(|r| closed(r)).collect())
+        .collect();
+    assert_eq!(got, expected);
     assert!(
         back.features
             .iter()
@@ -971,4 +987,722 @@ fn gdal_reads_the_written_dxf() {
     assert!(full.contains("Text (String) = 二号采区"), "{full}");
     assert!(full.contains("44420000.125 4907000.5"), "{full}");
     assert!(full.contains("Text (String) = J1"), "{full}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Files written by GDAL: HATCH polygons in DXF, LIBKML's KMZ, closed line polylines
+
+fn gdal_fixture(name: &str) -> Vec<u8> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/gdal")
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn check(layer: SourceLayer) -> minplan_domain::layer::ParsedLayer {
+    check_layer(
+        layer,
+        None,
+        &LayerOptions {
+            id_property: None,
+            zone: zone44(),
+            buffer_m: None,
+            region: None,
+        },
+    )
+    .unwrap()
+}
+
+/// A closed axis-parallel ring as GDAL writes it: x0,y0 → x1,y0 → x1,y1 → x0,y1 → x0,y0.
+fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<(f64, f64)> {
+    vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+}
+
+/// The polygons of `source.geojson` as `ogrinfo hatch.dxf` prints them: one HATCH per
+/// polygon (the multipolygon is two), the hole as the second boundary path (wound the
+/// other way, as GDAL wrote it).
+fn source_polygons() -> Vec<Vec<Rings>> {
+    let hole = vec![
+        (44432500.0, 4920500.0),
+        (44432500.0, 4921000.0),
+        (44433000.0, 4921000.0),
+        (44433000.0, 4920500.0),
+        (44432500.0, 4920500.0),
+    ];
+    vec![
+        vec![vec![square(44430000.0, 4920000.0, 44431000.0, 4921000.0)]],
+        vec![vec![
+            square(44432000.0, 4920000.0, 44434000.0, 4922000.0),
+            hole,
+        ]],
+        vec![vec![square(44435000.0, 4920000.0, 44435500.0, 4920500.0)]],
+        vec![vec![square(44436000.0, 4920000.0, 44436500.0, 4920500.0)]],
+    ]
+}
+
+#[test]
+fn gdal_hatch_dxf_reads_one_feature_per_hatch_like_ogrinfo() {
+    // ogrinfo -al hatch.dxf: 4 features, layer 0, HATCH; feature 1 has a hole.
+    let layer = read_dxf("hatch.dxf", &gdal_fixture("hatch.dxf")).unwrap();
+    assert_eq!(layer.crs, Some(Crs::GaussKruger(zone44())));
+    let ids: Vec<&str> = layer.features.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["0#1", "0#2", "0#3", "0#4"]);
+    let got: Vec<Vec<Rings>> = (0..4).map(|i| polygons(&layer, i)).collect();
+    assert_eq!(got, source_polygons());
+    assert!(layer.features.iter().all(|f| prop_is(f, "layer", "0")));
+    assert!(
+        layer.notes.iter().any(|n| n.contains("4 个填充（HATCH）")),
+        "{:?}",
+        layer.notes
+    );
+    // The domain's checks accept every ring as closed and valid.
+    let parsed = check(layer);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    let areas: Vec<f64> = parsed.features.iter().map(|f| f.area_km2).collect();
+    for (a, e) in areas.iter().zip([1.0, 3.75, 0.25, 0.25]) {
+        assert!((a - e).abs() / e < 1e-3, "{areas:?}");
+    }
+}
+
+fn prop_is(f: &minplan_domain::layer::SourceFeature, key: &str, value: &str) -> bool {
+    f.properties.get(key).and_then(|v| v.as_str()) == Some(value)
+}
+
+#[test]
+fn gdal_hatch_dxf_with_chinese_layer_names_written_as_utf8() {
+    // GDAL declares $DWGCODEPAGE ANSI_1252 but writes UTF-8 (ogrinfo shows the names with
+    // --config DXF_ENCODING UTF-8).
+    let layer = read_dxf("hatch_layers.dxf", &gdal_fixture("hatch_layers.dxf")).unwrap();
+    let ids: Vec<&str> = layer.features.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "绥芬河生态保护红线一区#1",
+            "阜宁镇红线（含挖空）#1",
+            "两片红线#1",
+            "两片红线#2"
+        ]
+    );
+    assert_eq!(
+        layer.features[1].name.as_deref(),
+        Some("阜宁镇红线（含挖空）")
+    );
+    assert!(prop_is(&layer.features[3], "layer", "两片红线"));
+    let got: Vec<Vec<Rings>> = (0..4).map(|i| polygons(&layer, i)).collect();
+    assert_eq!(got, source_polygons());
+    assert!(
+        layer
+            .notes
+            .iter()
+            .any(|n| n.contains("UTF-8") && n.contains("ANSI_1252")),
+        "{:?}",
+        layer.notes
+    );
+}
+
+#[test]
+fn gdal_lines_dxf_closed_polylines_are_closed_rings_without_warnings() {
+    // ogr2ogr -nlt MULTILINESTRING: five LWPOLYLINEs (flag 70 = 0, last vertex = first) on
+    // layer 0; grouped by containment into the four polygons.
+    let layer = read_dxf("lines.dxf", &gdal_fixture("lines.dxf")).unwrap();
+    let got: Vec<Vec<Rings>> = (0..layer.features.len())
+        .map(|i| polygons(&layer, i))
+        .collect();
+    assert_eq!(got, source_polygons());
+    let parsed = check(layer);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    assert_eq!(parsed.features.len(), 4);
+}
+
+#[test]
+fn dxf_closed_flag_and_repeated_first_vertex_give_closed_rings() {
+    let mut repeated = shell();
+    repeated.push(repeated[0]);
+    let bytes = dxf_r2000(vec![
+        lwpolyline("甲", &shell(), true),
+        lwpolyline("乙", &repeated, false),
+        lwpolyline("丙", &repeated, true),
+    ]);
+    let layer = read_dxf("闭合.dxf", &bytes).unwrap();
+    for i in 0..3 {
+        assert_eq!(polygons(&layer, i), vec![vec![closed(&shell())]], "{i}");
+    }
+    let parsed = check(layer);
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    assert_eq!(parsed.features.len(), 3);
+}
+
+#[test]
+fn written_dxf_reads_back_without_unclosed_ring_warnings() {
+    // A corridor (a line buffered 50 m) next to the export layer's features.
+    let corridor = minplan_domain::layer::parse_geojson_layer(
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"运矿道路"},
+        "geometry":{"type":"LineString","coordinates":[[131.10,44.40],[131.12,44.41],[131.13,44.40]]}}]}"#,
+        &LayerOptions {
+            id_property: None,
+            zone: zone44(),
+            buffer_m: Some(50.0),
+            region: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(corridor.features.len(), 1, "{:?}", corridor.problems);
+    let mut layer = export_layer();
+    layer.features.push(ExportFeature {
+        name: "运矿道路".into(),
+        lonlat: corridor.features[0].polygons.clone(),
+        plane: None,
+        labels: None,
+        values: vec!["运矿道路".into(), FieldValue::Null, FieldValue::Null],
+    });
+    let bytes = write_dxf(std::slice::from_ref(&layer)).unwrap();
+    let back = read_dxf("导出.dxf", &bytes).unwrap();
+    let parsed = check(back);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    assert!(
+        !parsed.warnings.iter().any(|w| w.message.contains("未闭合")),
+        "{:?}",
+        parsed.warnings
+    );
+    assert_eq!(parsed.features.len(), 4);
+}
+
+/// A HATCH with the groups AutoCAD writes around the boundary paths: an elevation point
+/// and extrusion before them, seed points after (none of them vertices).
+fn hatch(layer: &str, paths: &[(i32, &str)]) -> Vec<(i32, String)> {
+    let mut v: Vec<(i32, &str)> = vec![
+        (0, "HATCH"),
+        (5, "3F"),
+        (100, "AcDbEntity"),
+        (8, layer),
+        (100, "AcDbHatch"),
+        (10, "0.0"),
+        (20, "0.0"),
+        (30, "0.0"),
+        (210, "0.0"),
+        (220, "0.0"),
+        (230, "1.0"),
+        (2, "SOLID"),
+        (70, "1"),
+        (71, "1"),
+    ];
+    v.extend_from_slice(paths);
+    v.extend([
+        (75, "1"),
+        (76, "1"),
+        (98, "1"),
+        (10, "44420500.0"),
+        (20, "4907500.0"),
+    ]);
+    v.into_iter().map(|(c, s)| (c, s.to_owned())).collect()
+}
+
+#[test]
+fn dxf_hatch_edge_and_polyline_paths_arcs_and_repeated_boundaries() {
+    let s = shell();
+    let xs: Vec<[String; 2]> = s
+        .iter()
+        .map(|p| [p.0.to_string(), p.1.to_string()])
+        .collect();
+    // Path 1: four line edges (external, not a polyline path); path 2: the hole as a
+    // polyline path with bulges of 0 and its source object.
+    let mut a: Vec<(i32, &str)> = vec![(91, "2"), (92, "1"), (93, "4")];
+    for k in 0..4 {
+        let e = &xs[(k + 1) % 4];
+        a.extend([
+            (72, "1"),
+            (10, xs[k][0].as_str()),
+            (20, xs[k][1].as_str()),
+            (11, e[0].as_str()),
+            (21, e[1].as_str()),
+        ]);
+    }
+    a.extend([(97, "0"), (92, "2"), (72, "1"), (73, "1"), (93, "3")]);
+    let hs: Vec<[String; 2]> = hole()
+        .iter()
+        .map(|p| [p.0.to_string(), p.1.to_string()])
+        .collect();
+    for h in &hs {
+        a.extend([(10, h[0].as_str()), (20, h[1].as_str()), (42, "0.0")]);
+    }
+    a.extend([(97, "1"), (330, "7B")]);
+    // An arc edge.
+    let b: Vec<(i32, &str)> = vec![
+        (91, "1"),
+        (92, "0"),
+        (93, "2"),
+        (72, "1"),
+        (10, "44420000"),
+        (20, "4907000"),
+        (11, "44421000"),
+        (21, "4907000"),
+        (72, "2"),
+        (10, "44420500"),
+        (20, "4907000"),
+        (40, "500"),
+        (50, "0"),
+        (51, "180"),
+        (73, "1"),
+        (97, "0"),
+    ];
+    // A polyline path with a bulge at its second vertex.
+    let c: Vec<(i32, &str)> = vec![
+        (91, "1"),
+        (92, "2"),
+        (72, "1"),
+        (73, "1"),
+        (93, "3"),
+        (10, "44420000"),
+        (20, "4907000"),
+        (42, "0"),
+        (10, "44421000"),
+        (20, "4907000"),
+        (42, "0.4"),
+        (10, "44421000"),
+        (20, "4908000"),
+        (42, "0"),
+        (97, "0"),
+    ];
+    // Hatch of the closed polyline 2A on layer 边界: read once, as the polyline.
+    let d: Vec<(i32, &str)> = vec![
+        (91, "1"),
+        (92, "3"),
+        (72, "0"),
+        (73, "1"),
+        (93, "3"),
+        (10, "44425000"),
+        (20, "4907000"),
+        (10, "44425100"),
+        (20, "4907000"),
+        (10, "44425100"),
+        (20, "4907100"),
+        (97, "1"),
+        (330, "2A"),
+    ];
+    let boundary = [
+        (44425000.0, 4907000.0),
+        (44425100.0, 4907000.0),
+        (44425100.0, 4907100.0),
+    ];
+    let bytes = dxf_r2000(vec![
+        hatch("采区", &a),
+        hatch("采区", &b),
+        lwpolyline("边界", &boundary, true),
+        hatch("采区", &c),
+        hatch("边界", &d),
+    ]);
+    let layer = read_dxf("填充.dxf", &bytes).unwrap();
+    let ids: Vec<&str> = layer.features.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["采区#1", "采区#2", "采区#3", "边界#1"]);
+    assert_eq!(
+        polygons(&layer, 0),
+        vec![vec![closed(&shell()), closed(&hole())]]
+    );
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let hatch_line = text.lines().position(|l| l == "HATCH").unwrap();
+    assert_eq!(layer.features[0].line, Some(hatch_line));
+    let arc = layer.features[1].geometry.clone().unwrap_err();
+    assert!(arc.contains("图层“采区”"), "{arc}");
+    assert!(arc.contains("第 1 条边界第 2 条边是圆弧"), "{arc}");
+    let bulge = layer.features[2].geometry.clone().unwrap_err();
+    assert!(bulge.contains("图层“采区”"), "{bulge}");
+    assert!(bulge.contains("第 2 个顶点有凸度"), "{bulge}");
+    assert_eq!(polygons(&layer, 3), vec![vec![closed(&boundary)]]);
+    assert!(
+        layer.notes.iter().any(|n| n.contains("填充不重复读取")),
+        "{:?}",
+        layer.notes
+    );
+    assert_eq!(layer.crs, Some(Crs::GaussKruger(zone44())));
+}
+
+#[test]
+fn empty_dxf_and_kml_say_the_file_is_empty() {
+    for bytes in [b"".as_slice(), b" \r\n\n  \t\n".as_slice()] {
+        let err = read_dxf("空.dxf", bytes).unwrap_err();
+        assert!(err.0.starts_with("空.dxf：文件是空的"), "{err}");
+        let err = read_kml("空.kml", bytes).unwrap_err();
+        assert!(err.0.starts_with("空.kml：文件是空的"), "{err}");
+    }
+}
+
+#[test]
+fn malformed_kml_says_not_valid_xml_with_the_line() {
+    // Cut off inside <coordinates> (the tester's broken.kml).
+    let cut = "<?xml version=\"1.0\"?><kml><Document><Placemark><name>坏</name><Polygon>\
+               <outerBoundaryIs><LinearRing><coordinates>131.1,44.4 131.11,44.4";
+    let err = read_kml("坏.kml", cut.as_bytes()).unwrap_err();
+    assert!(
+        err.0.starts_with("坏.kml：第 1 行：不是有效的 XML"),
+        "{err}"
+    );
+    assert!(err.0.contains("</coordinates>"), "{err}");
+    assert!(!err.0.contains("地标"), "{err}");
+
+    let mismatched = "<kml>\n<Document>\n<Placemark>\n<name>甲</Placemark>\n</Document>\n</kml>";
+    let err = read_kml("错.kml", mismatched.as_bytes()).unwrap_err();
+    assert!(
+        err.0.starts_with("错.kml：第 4 行：不是有效的 XML"),
+        "{err}"
+    );
+
+    // In a KMZ the entry is named.
+    let kmz = zip_bytes(&[("doc.kml", cut.as_bytes())]);
+    let err = read_kmz("坏.kmz", &kmz).unwrap_err();
+    assert!(
+        err.0
+            .starts_with("坏.kmz（doc.kml）：第 1 行：不是有效的 XML"),
+        "{err}"
+    );
+}
+
+#[test]
+fn gdal_libkml_kmz_reads_the_linked_layer_file() {
+    // ogrinfo -al libkml.kmz: layer hongxian, 3 features.
+    let layer = read_kmz("libkml.kmz", &gdal_fixture("libkml.kmz")).unwrap();
+    assert_eq!(layer.crs, Some(Crs::Geographic));
+    let ids: Vec<&str> = layer.features.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["hongxian.1", "hongxian.2", "hongxian.3"]);
+    let names: Vec<&str> = (0..3).map(|i| prop(&layer, i, "名称")).collect();
+    assert_eq!(
+        names,
+        ["绥芬河生态保护红线一区", "阜宁镇红线（含挖空）", "两片红线"]
+    );
+    assert_eq!(prop(&layer, 1, "MJ"), "3.75");
+    assert_eq!(prop(&layer, 0, "PZRQ"), "2022/10/14");
+    assert!((0..3).all(|i| prop(&layer, i, "folder") == "hongxian"));
+    assert_eq!(layer.features[0].line, Some(11));
+    assert_eq!(
+        polygons(&layer, 0),
+        vec![vec![vec![
+            (131.121142839116, 44.4121980654001),
+            (131.13369650411, 44.4122939737892),
+            (131.133563630729, 44.4212921923063),
+            (131.121008040857, 44.4211962539841),
+            (131.121142839116, 44.4121980654001),
+        ]]]
+    );
+    let p = polygons(&layer, 1);
+    assert_eq!((p.len(), p[0].len()), (1, 2));
+    assert_eq!(p[0][1][0], (131.152462132222, 44.4169343828166));
+    let p = polygons(&layer, 2);
+    assert_eq!(p.len(), 2);
+    assert!(p.iter().all(|q| q.len() == 1 && q[0].len() == 5));
+    assert_eq!(p[1][0][2], (131.202681610502, 44.417295999379));
+    let parsed = check(layer);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    let areas: Vec<f64> = parsed.features.iter().map(|f| f.area_km2).collect();
+    for (a, e) in areas.iter().zip([1.0, 3.75, 0.5]) {
+        assert!((a - e).abs() / e < 2e-3, "{areas:?}");
+    }
+}
+
+#[test]
+fn kmz_merges_every_kml_entry_doc_kml_first() {
+    let doc = r#"<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>总图</name>
+<Placemark><name>总图内</name><Polygon><outerBoundaryIs><LinearRing><coordinates>131.0,44.0 131.01,44.0 131.01,44.01 131.0,44.0</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+<NetworkLink><Link><href>layers/甲.kml</href></Link></NetworkLink></Document></kml>"#;
+    let a = r#"<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>红线</name>
+<Folder><name>一区</name>
+<Placemark><name>甲一</name><Polygon><outerBoundaryIs><LinearRing><coordinates>131.1,44.0 131.11,44.0 131.11,44.01 131.1,44.0</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+</Folder>
+<Placemark><name>甲二</name><Polygon><outerBoundaryIs><LinearRing><coordinates>131.2,44.0 131.21,44.0 131.21,44.01 131.2,44.0</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+</Document></kml>"#;
+    let b = r#"<kml><Placemark><name>乙</name><Polygon><outerBoundaryIs><LinearRing><coordinates>131.3,44.0 131.31,44.0 131.31,44.01 131.3,44.0</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></kml>"#;
+    // doc.kml is not the first entry of the archive; the others keep archive order.
+    let kmz = zip_bytes(&[
+        ("layers/乙.kml", b.as_bytes()),
+        ("files/a.png", b"png".as_slice()),
+        ("layers/甲.kml", a.as_bytes()),
+        ("doc.kml", doc.as_bytes()),
+    ]);
+    let layer = read_kmz("合并.kmz", &kmz).unwrap();
+    let names: Vec<&str> = layer
+        .features
+        .iter()
+        .map(|f| f.name.as_deref().unwrap())
+        .collect();
+    assert_eq!(names, ["总图内", "乙", "甲一", "甲二"]);
+    let ids: Vec<&str> = layer.features.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["#1", "#2", "#3", "#4"]);
+    // doc.kml's own Document name is not a folder (as for a plain KML); the linked
+    // files' Document names are.
+    assert!(!layer.features[0].properties.contains_key("folder"));
+    assert!(!layer.features[1].properties.contains_key("folder"));
+    assert_eq!(prop(&layer, 2, "folder"), "红线/一区");
+    assert_eq!(prop(&layer, 3, "folder"), "红线");
+    assert_eq!(layer.features[2].line, Some(3));
+    assert!(
+        layer
+            .notes
+            .iter()
+            .any(|n| n.contains("3 个 KML") && n.contains("doc.kml、layers/乙.kml、layers/甲.kml")),
+        "{:?}",
+        layer.notes
+    );
+
+    // Only a link: "no Placemark" names the archive, not doc.kml.
+    let link = r#"<kml><Document><NetworkLink><Link><href>x.kml</href></Link></NetworkLink></Document></kml>"#;
+    let err = read_kmz("链接.kmz", &zip_bytes(&[("doc.kml", link.as_bytes())])).unwrap_err();
+    assert_eq!(err.0, "链接.kmz：KML 中没有地标（Placemark）要素");
+
+    // The inflate limit counts all entries.
+    let bomb = declare_size(
+        zip_bytes(&[("doc.kml", doc.as_bytes()), ("layers/甲.kml", a.as_bytes())]),
+        200 * 1024 * 1024,
+    );
+    let err = read_kmz("炸弹.kmz", &bomb).unwrap_err();
+    assert!(err.0.contains("layers/甲.kml"), "{err}");
+    assert!(err.0.contains("256 MiB"), "{err}");
+}
+
+// GDAL at test time: ogr2ogr writes the files, ogrinfo says what they hold.
+
+fn ogr2ogr(args: &[&str]) {
+    let out = std::process::Command::new("ogr2ogr")
+        .args(args)
+        .output()
+        .expect("ogr2ogr runs (gdal-bin)");
+    assert!(
+        out.status.success(),
+        "ogr2ogr failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn gdal_dir() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("kml_dxf_gdal");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The (multi)polygons of `ogrinfo -al` output, one per feature, x y only.
+fn ogrinfo_polygons(text: &str) -> Vec<Vec<Rings>> {
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim) {
+        let multi = line.starts_with("MULTIPOLYGON");
+        if !(multi || line.starts_with("POLYGON")) {
+            continue;
+        }
+        let Some(start) = line.find('(') else {
+            out.push(Vec::new()); // EMPTY
+            continue;
+        };
+        let (poly_depth, ring_depth) = if multi { (2, 3) } else { (1, 2) };
+        let mut polys: Vec<Rings> = Vec::new();
+        let mut depth = 0;
+        let mut buf = String::new();
+        for ch in line[start..].chars() {
+            match ch {
+                '(' => {
+                    depth += 1;
+                    if depth == poly_depth {
+                        polys.push(Vec::new());
+                    }
+                    if depth == ring_depth {
+                        buf.clear();
+                    }
+                }
+                ')' => {
+                    if depth == ring_depth {
+                        let ring = buf
+                            .split(',')
+                            .map(|t| {
+                                let v: Vec<f64> =
+                                    t.split_whitespace().map(|n| n.parse().unwrap()).collect();
+                                (v[0], v[1])
+                            })
+                            .collect();
+                        polys.last_mut().unwrap().push(ring);
+                    }
+                    depth -= 1;
+                }
+                c if depth == ring_depth => buf.push(c),
+                _ => {}
+            }
+        }
+        out.push(polys);
+    }
+    out
+}
+
+fn assert_same_rings(ours: &[Vec<Rings>], gdal: &[Vec<Rings>], tol: f64) {
+    assert_eq!(ours.len(), gdal.len(), "features: {ours:?} vs {gdal:?}");
+    for (i, (a, b)) in ours.iter().zip(gdal).enumerate() {
+        assert_eq!(a.len(), b.len(), "feature {i}: polygons {a:?} vs {b:?}");
+        for (p, q) in a.iter().zip(b) {
+            assert_eq!(p.len(), q.len(), "feature {i}: rings {p:?} vs {q:?}");
+            for (r, s) in p.iter().zip(q) {
+                assert_eq!(r.len(), s.len(), "feature {i}: ring {r:?} vs {s:?}");
+                for (u, v) in r.iter().zip(s) {
+                    assert!(
+                        (u.0 - v.0).abs() <= tol && (u.1 - v.1).abs() <= tol,
+                        "feature {i}: {u:?} vs {v:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn source_geojson() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/gdal/source.geojson")
+        .display()
+        .to_string()
+}
+
+#[test]
+#[ignore = "needs gdal-bin (ogr2ogr)"]
+fn gdal_ogr2ogr_hatch_dxf_reads_as_ogrinfo_does() {
+    let dir = gdal_dir();
+    // The committed fixture's source, and a polygon drawn inside another polygon of the
+    // same layer (GDAL: two features, not one with a hole).
+    let nested = dir.join("nested.geojson");
+    std::fs::write(
+        &nested,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4532"}},"features":[
+{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[44430000,4920000],[44431000,4920000],[44431000,4921000],[44430000,4921000],[44430000,4920000]]]}},
+{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[44430200,4920200],[44430400,4920200],[44430400,4920400],[44430200,4920400],[44430200,4920200]]]}}]}"#,
+    )
+    .unwrap();
+    let source = source_geojson();
+    for (name, src, sql) in [
+        ("hatch.dxf", source.as_str(), None),
+        (
+            "hatch_layers.dxf",
+            source.as_str(),
+            Some(r#"SELECT "名称" AS "Layer" FROM hongxian"#),
+        ),
+        ("nested.dxf", nested.to_str().unwrap(), None),
+    ] {
+        let out = dir.join(name);
+        let _ = std::fs::remove_file(&out);
+        let mut args = vec!["-f", "DXF", out.to_str().unwrap(), src];
+        if let Some(q) = sql {
+            args.extend(["-sql", q]);
+        }
+        ogr2ogr(&args);
+        let layer = read_dxf(name, &std::fs::read(&out).unwrap()).unwrap();
+        let info = ogrinfo(&out, &["-al", "--config", "DXF_ENCODING", "UTF-8"]);
+        let ours: Vec<Vec<Rings>> = (0..layer.features.len())
+            .map(|i| polygons(&layer, i))
+            .collect();
+        assert_same_rings(&ours, &ogrinfo_polygons(&info), 1e-6);
+        let gdal_layers: Vec<&str> = info
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("Layer (String) = "))
+            .collect();
+        let our_layers: Vec<&str> = (0..layer.features.len())
+            .map(|i| prop(&layer, i, "layer"))
+            .collect();
+        assert_eq!(our_layers, gdal_layers, "{name}");
+        let parsed = check(layer);
+        assert!(parsed.problems.is_empty(), "{name}: {:?}", parsed.problems);
+        assert!(parsed.warnings.is_empty(), "{name}: {:?}", parsed.warnings);
+    }
+    // What the committed fixtures hold.
+    let info = ogrinfo(&dir.join("hatch.dxf"), &["-al"]);
+    assert_eq!(ogrinfo_polygons(&info), source_polygons());
+    assert!(info.contains("Feature Count: 4"), "{info}");
+    assert_eq!(info.matches("AcDbHatch").count(), 4, "{info}");
+}
+
+#[test]
+#[ignore = "needs gdal-bin (ogr2ogr)"]
+fn gdal_ogr2ogr_libkml_kmz_reads_as_ogrinfo_does() {
+    let dir = gdal_dir();
+    let out = dir.join("libkml.kmz");
+    let _ = std::fs::remove_file(&out);
+    ogr2ogr(&["-f", "LIBKML", out.to_str().unwrap(), &source_geojson()]);
+    let bytes = std::fs::read(&out).unwrap();
+    // doc.kml holds only the link to layers/hongxian.kml.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut doc = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("doc.kml").unwrap(), &mut doc).unwrap();
+    assert!(doc.contains("<href>layers/hongxian.kml</href>"), "{doc}");
+    assert!(!doc.contains("Placemark"), "{doc}");
+
+    let layer = read_kmz("libkml.kmz", &bytes).unwrap();
+    let info = ogrinfo(&out, &["-al"]);
+    let ours: Vec<Vec<Rings>> = (0..layer.features.len())
+        .map(|i| polygons(&layer, i))
+        .collect();
+    assert_same_rings(&ours, &ogrinfo_polygons(&info), 1e-12);
+    let gdal_names: Vec<&str> = info
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("名称 (String) = "))
+        .collect();
+    assert_eq!(gdal_names.len(), 3, "{info}");
+    let our_names: Vec<&str> = (0..layer.features.len())
+        .map(|i| prop(&layer, i, "名称"))
+        .collect();
+    assert_eq!(our_names, gdal_names);
+    assert!(info.contains("Layer name: hongxian"), "{info}");
+    assert!((0..3).all(|i| prop(&layer, i, "folder") == "hongxian"));
+    let parsed = check(layer);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+}
+
+#[test]
+#[ignore = "needs gdal-bin (ogr2ogr)"]
+fn gdal_ogr2ogr_line_dxf_rings_are_closed() {
+    let dir = gdal_dir();
+    let out = dir.join("lines.dxf");
+    let _ = std::fs::remove_file(&out);
+    ogr2ogr(&[
+        "-f",
+        "DXF",
+        out.to_str().unwrap(),
+        &source_geojson(),
+        "-nlt",
+        "MULTILINESTRING",
+    ]);
+    let info = ogrinfo(&out, &["-al"]);
+    // GDAL: five closed LINESTRINGs (last vertex = first).
+    let lines: Vec<&str> = info
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("LINESTRING"))
+        .collect();
+    assert_eq!(lines.len(), 5, "{info}");
+    let layer = read_dxf("lines.dxf", &std::fs::read(&out).unwrap()).unwrap();
+    let rings: Vec<Vec<(f64, f64)>> = (0..layer.features.len())
+        .flat_map(|i| polygons(&layer, i))
+        .flatten()
+        .collect();
+    assert_eq!(rings.len(), 5);
+    assert!(rings.iter().all(|r| r.len() == 5 && r[0] == r[4]));
+    let parsed = check(layer);
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    assert_eq!(parsed.features.len(), 4);
+}
+
+#[test]
+fn dxf_hatch_with_fewer_vertices_than_declared_does_not_read_seed_points() {
+    // 93 says 4 vertices, 3 are given: the seed point after the path is not the 4th.
+    let p: Vec<(i32, &str)> = vec![
+        (91, "1"),
+        (92, "2"),
+        (72, "0"),
+        (73, "1"),
+        (93, "4"),
+        (10, "44420000"),
+        (20, "4907000"),
+        (10, "44421000"),
+        (20, "4907000"),
+        (10, "44421000"),
+        (20, "4908000"),
+        (97, "0"),
+    ];
+    let layer = read_dxf("缺点.dxf", &dxf_r2000(vec![hatch("采区", &p)])).unwrap();
+    let msg = layer.features[0].geometry.clone().unwrap_err();
+    assert!(
+        msg.contains("图层“采区”") && msg.contains("第 1 条边界数据不完整（缺少第 4 个顶点）"),
+        "{msg}"
+    );
 }

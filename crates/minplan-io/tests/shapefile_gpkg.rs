@@ -589,11 +589,33 @@ fn exporting_in_another_zone_moves_the_numbers_not_just_the_label() {
 
 #[test]
 fn gbk_text_cut_mid_character_by_its_writer_reads_like_gdal() {
-    let l = read_layer(&files("gdal/trunc", &["cut.shp", "cut.shx", "cut.dbf", "cut.prj", "cut.cpg"]), &opts()).unwrap();
-    let names: Vec<_> = l.features.iter().map(|f| f.properties["MC"].clone()).collect();
+    let l = read_layer(
+        &files(
+            "gdal/trunc",
+            &["cut.shp", "cut.shx", "cut.dbf", "cut.prj", "cut.cpg"],
+        ),
+        &opts(),
+    )
+    .unwrap();
+    let names: Vec<_> = l
+        .features
+        .iter()
+        .map(|f| f.properties["MC"].clone())
+        .collect();
     // What ogrinfo reports: 红线, 红线 (each cut in its third character), 鑫淼.
-    assert_eq!(names, [serde_json::json!("红线"), serde_json::json!("红线"), serde_json::json!("鑫淼")]);
-    assert_eq!(l.features[0].name.as_deref(), Some("红线"), "MC names the feature");
+    assert_eq!(
+        names,
+        [
+            serde_json::json!("红线"),
+            serde_json::json!("红线"),
+            serde_json::json!("鑫淼")
+        ]
+    );
+    assert_eq!(
+        l.features[0].name.as_deref(),
+        Some("红线"),
+        "MC names the feature"
+    );
 }
 
 #[test]
@@ -601,12 +623,37 @@ fn a_drawing_with_several_layers_asks_for_one() {
     let a = export_layer();
     let mut b = export_layer();
     b.name = "永久基本农田".into();
-    let dxf = minplan_io::write(minplan_io::ExportFormat::Dxf, &[a, b], &minplan_io::WriteOptions::default()).unwrap();
-    let f = [InputFile { name: "图.dxf".into(), bytes: dxf }];
+    let dxf = minplan_io::write(
+        minplan_io::ExportFormat::Dxf,
+        &[a, b],
+        &minplan_io::WriteOptions::default(),
+    )
+    .unwrap();
+    let f = [InputFile {
+        name: "图.dxf".into(),
+        bytes: dxf,
+    }];
     let e = read_layer(&f, &opts()).unwrap_err();
-    assert!(e.0.contains("请指定一个") && e.0.contains("采矿权") && e.0.contains("永久基本农田"), "{e}");
-    let one = read_layer(&f, &ReadOptions { layer: Some("永久基本农田".into()), ..opts() }).unwrap();
+    assert!(
+        e.0.contains("请指定一个") && e.0.contains("采矿权") && e.0.contains("永久基本农田"),
+        "{e}"
+    );
+    let one = read_layer(
+        &f,
+        &ReadOptions {
+            layer: Some("永久基本农田".into()),
+            ..opts()
+        },
+    )
+    .unwrap();
     assert_eq!(one.features.len(), 2);
-    let e = read_layer(&f, &ReadOptions { layer: Some("红线".into()), ..opts() }).unwrap_err();
+    let e = read_layer(
+        &f,
+        &ReadOptions {
+            layer: Some("红线".into()),
+            ..opts()
+        },
+    )
+    .unwrap_err();
     assert!(e.0.contains("没有图层“红线”"), "{e}");
 }

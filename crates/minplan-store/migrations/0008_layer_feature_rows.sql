@@ -8,3 +8,7 @@ CREATE TABLE control_layer_features (
     feature_json TEXT NOT NULL,
     PRIMARY KEY (version_id, seq)
 ) WITHOUT ROWID;
+
+-- Remarks on features that were kept (e.g. a ring closed automatically), apart from the
+-- features left out (problems_json), so that counts of problem features are right.
+ALTER TABLE control_layer_versions ADD COLUMN warnings_json TEXT NOT NULL DEFAULT '[]';

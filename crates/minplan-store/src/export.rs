@@ -195,32 +195,77 @@ impl Store {
                             None => continue,
                         },
                     };
-                    out.push(ExportLayer {
-                        name: kind.label().into(),
-                        zone,
-                        fields: vec![
-                            field("标识", FieldKind::Text),
-                            field("名称", FieldKind::Text),
-                            field("面积", FieldKind::Real(6)),
-                            field("图层名称", FieldKind::Text),
-                            field("来源", FieldKind::Text),
-                        ],
-                        features: features
+                    // The fixed fields, then every attribute the features carry (the bureau's
+                    // own BSM, DLMC …), typed by their values.
+                    let mut fields = vec![
+                        field("标识", FieldKind::Text),
+                        field("名称", FieldKind::Text),
+                        field("面积", FieldKind::Real(6)),
+                        field("图层名称", FieldKind::Text),
+                        field("来源", FieldKind::Text),
+                    ];
+                    let fixed = fields.len();
+                    let mut keys: Vec<String> = Vec::new();
+                    for f in &features {
+                        for k in f.properties.keys() {
+                            if !keys.contains(k) && !fields.iter().any(|x| &x.name == k) {
+                                keys.push(k.clone());
+                            }
+                        }
+                    }
+                    for k in &keys {
+                        let values = features
                             .iter()
-                            .map(|f| ExportFeature {
+                            .filter_map(|f| f.properties.get(k))
+                            .filter(|v| !v.is_null());
+                        let kind = if values.clone().all(|v| v.is_i64())
+                            && values.clone().next().is_some()
+                        {
+                            FieldKind::Integer
+                        } else if values.clone().all(Value::is_number)
+                            && values.clone().next().is_some()
+                        {
+                            FieldKind::Real(6)
+                        } else {
+                            FieldKind::Text
+                        };
+                        fields.push(field(k, kind));
+                    }
+                    let features = features
+                        .iter()
+                        .map(|f| {
+                            let mut values: Vec<FieldValue> = vec![
+                                f.id.clone().into(),
+                                f.name.clone().into(),
+                                FieldValue::Real(f.area_km2),
+                                name.clone().into(),
+                                source.clone().into(),
+                            ];
+                            for (k, fd) in keys.iter().zip(&fields[fixed..]) {
+                                values.push(match (f.properties.get(k), fd.kind) {
+                                    (None | Some(Value::Null), _) => FieldValue::Null,
+                                    (Some(v), FieldKind::Integer) => {
+                                        v.as_i64().map_or(FieldValue::Null, FieldValue::Integer)
+                                    }
+                                    (Some(v), FieldKind::Real(_)) => v.as_f64().into(),
+                                    (Some(Value::String(s)), _) => s.clone().into(),
+                                    (Some(v), _) => v.to_string().into(),
+                                });
+                            }
+                            ExportFeature {
                                 name: f.name.clone().unwrap_or_else(|| f.id.clone()),
                                 lonlat: f.geometry.clone(),
                                 plane: None,
                                 labels: None,
-                                values: vec![
-                                    f.id.clone().into(),
-                                    f.name.clone().into(),
-                                    FieldValue::Real(f.area_km2),
-                                    name.clone().into(),
-                                    source.clone().into(),
-                                ],
-                            })
-                            .collect(),
+                                values,
+                            }
+                        })
+                        .collect();
+                    out.push(ExportLayer {
+                        name: kind.label().into(),
+                        zone,
+                        fields,
+                        features,
                     });
                 }
                 Ok(out)
@@ -496,7 +541,9 @@ impl ExportSet {
 impl Store {
     /// Writes `set` as one file of `format` (the one place `minplan export` and the download
     /// buttons go through). `crs` overrides the CRS of Shapefile/GeoPackage output (default:
-    /// the plan's Gauss–Krüger zone); `encoding` the DBF text encoding (default GBK).
+    /// the plan's Gauss–Krüger zone); `encoding` the DBF text encoding (default GBK); `layer`
+    /// keeps one layer of the set. An XLSX corner list holds one layer: a review's is its
+    /// application, other sets with several layers must name one.
     ///
     /// # Errors
     /// As [`Store::export_layers`]; [`StoreError::BadInput`] when the format cannot hold a
@@ -507,13 +554,35 @@ impl Store {
         format: minplan_io::ExportFormat,
         crs: Option<minplan_geo::Crs>,
         encoding: Option<&'static encoding_rs::Encoding>,
+        layer: Option<&str>,
     ) -> Result<ExportedFile> {
-        let layers = self.export_layers(set).await?;
-        let layers: Vec<ExportLayer> = match format {
-            // A corner list is one layer: the application, or the first layer of the set.
-            minplan_io::ExportFormat::Xlsx => layers.into_iter().take(1).collect(),
-            _ => layers,
+        let mut layers = self.export_layers(set).await?;
+        let names = |l: &[ExportLayer]| {
+            l.iter()
+                .map(|x| x.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
         };
+        if let Some(want) = layer {
+            if !layers.iter().any(|l| l.name == want) {
+                return Err(StoreError::BadInput(format!(
+                    "没有图层“{want}”；可导出的图层有：{}",
+                    names(&layers)
+                )));
+            }
+            layers.retain(|l| l.name == want);
+        }
+        if format == minplan_io::ExportFormat::Xlsx && layers.len() > 1 {
+            // A review's corner list is its application's; other sets name the layer.
+            if let ExportSet::Review(_) = set {
+                layers.truncate(1);
+            } else {
+                return Err(StoreError::BadInput(format!(
+                    "拐点坐标表每次导出一个图层，请指定图层（--layer 或 layer=）：{}",
+                    names(&layers)
+                )));
+            }
+        }
         let now = time::OffsetDateTime::now_utc();
         let opts = minplan_io::WriteOptions {
             crs,
@@ -529,8 +598,12 @@ impl Store {
         };
         let bytes =
             minplan_io::write(format, &layers, &opts).map_err(|e| StoreError::BadInput(e.0))?;
+        let label = match layer {
+            Some(l) => format!("{}_{l}", set.label()),
+            None => set.label(),
+        };
         Ok(ExportedFile {
-            file_name: format!("{}.{}", set.label(), format.extension()),
+            file_name: format!("{label}.{}", format.extension()),
             mime: format.mime(),
             bytes,
         })

@@ -29,8 +29,10 @@ pub struct LayerVersion {
     pub buffer_m: Option<f64>,
     /// Features kept.
     pub feature_count: i64,
-    /// Features left out.
+    /// Features left out, and why.
     pub problems: Vec<FeatureProblem>,
+    /// Remarks on features that were kept (e.g. a ring closed automatically).
+    pub warnings: Vec<FeatureProblem>,
     /// What the reader decided (format, text encoding and why, CRS source, Z/M dropped).
     pub notes: Vec<String>,
     /// SHA-256 of the imported file.
@@ -87,6 +89,7 @@ fn row_to_version(r: &sqlx::sqlite::SqliteRow) -> LayerVersion {
         buffer_m: r.get("buffer_m"),
         feature_count: r.get("feature_count"),
         problems: serde_json::from_str(&r.get::<String, _>("problems_json")).unwrap_or_default(),
+        warnings: serde_json::from_str(&r.get::<String, _>("warnings_json")).unwrap_or_default(),
         notes: serde_json::from_str(&r.get::<String, _>("notes_json")).unwrap_or_default(),
         content_sha256: r.get("content_sha256"),
         imported_at: r.get("imported_at"),
@@ -212,12 +215,12 @@ impl Store {
                 "{source_file}：没有可用的要素{why}"
             )));
         }
-        problems.extend(warnings);
         sqlx::query(
-            "UPDATE control_layer_versions SET feature_count = ?, problems_json = ? WHERE id = ?",
+            "UPDATE control_layer_versions SET feature_count = ?, problems_json = ?, warnings_json = ? WHERE id = ?",
         )
         .bind(count)
         .bind(serde_json::to_string(&problems).unwrap_or_else(|_| "[]".into()))
+        .bind(serde_json::to_string(&warnings).unwrap_or_else(|_| "[]".into()))
         .bind(id)
         .execute(&mut *tx)
         .await?;

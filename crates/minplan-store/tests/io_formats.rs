@@ -269,7 +269,7 @@ async fn the_register_goes_out_as_a_shapefile_and_comes_back_the_same() {
         1
     );
     let out = store
-        .export_file(ExportSet::Rights, ExportFormat::Shapefile, None, None)
+        .export_file(ExportSet::Rights, ExportFormat::Shapefile, None, None, None)
         .await
         .unwrap();
     assert_eq!(out.file_name, "矿业权.zip");
@@ -485,7 +485,7 @@ async fn a_review_goes_out_with_its_corners_as_entered_and_its_conflicts() {
         .unwrap();
     for format in [ExportFormat::Shapefile, ExportFormat::GeoPackage] {
         let out = store
-            .export_file(ExportSet::Review(id), format, None, None)
+            .export_file(ExportSet::Review(id), format, None, None, None)
             .await
             .unwrap();
         let read = |layer: &str| {

@@ -43,7 +43,7 @@ fn rfc8187(s: &str) -> String {
 }
 
 /// A layer export (`?format=shp|gpkg|kml|dxf|xlsx|geojson`, default `gpkg`; `?epsg=4490` for
-/// lon/lat Shapefile/GeoPackage) of `set` as an attachment
+/// lon/lat Shapefile/GeoPackage; `?layer=名称` for one layer of the set) of `set` as an attachment
 /// ([`minplan_store::Store::export_file`]). Callers check the user's right to see `set` first.
 ///
 /// # Errors
@@ -72,7 +72,17 @@ pub async fn layer_export(
                 })?,
         ),
     };
-    let file = match st.store.export_file(set, format, crs, None).await {
+    let file = match st
+        .store
+        .export_file(
+            set,
+            format,
+            crs,
+            None,
+            q.get("layer").map(String::as_str).filter(|l| !l.is_empty()),
+        )
+        .await
+    {
         Ok(f) => f,
         Err(minplan_store::StoreError::NotFound(m)) => return Err(AppError::NotFound(m)),
         Err(e) => return Err(e.into()),

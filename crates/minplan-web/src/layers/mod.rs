@@ -11,7 +11,7 @@ use crate::http::auth::{Permission, actor, allowed, policy};
 use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::forms::{FieldErrors, SubmittedForm, json_body};
-use crate::http::mapview::{MapView, collection, inline_layer, map_view, plan_layers};
+use crate::http::mapview::{MapView, collection, map_view, plan_layers};
 use crate::http::views::{Layout, layout};
 use crate::plan::api::GeoJson;
 use askama::Template;
@@ -502,29 +502,36 @@ pub async fn version_page(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let l = stored(&st, &id).await?;
+    // The version alone: its features load on the map from the API.
+    let v = match st.store.layer_version(parse_id(&id)?).await {
+        Ok(v) => v,
+        Err(StoreError::NotFound(m)) => return Err(AppError::NotFound(m)),
+        Err(e) => return Err(e.into()),
+    };
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
     let mut layers: Vec<Value> = plan_layers(plan)
         .into_iter()
-        .filter(|x| x["id"] != l.version.kind.slug())
+        .filter(|x| x["id"] != v.kind.slug())
         .map(|mut x| {
             x["fit"] = json!(false);
             x
         })
         .collect();
-    layers.push(inline_layer(
-        l.version.kind.slug(),
-        &format!("{}（导入 #{}）", l.version.name, l.version.id),
-        layer_geojson(&l),
-        l.version.kind.slug(),
-        true,
-    ));
+    // The features load from the API (a county's farmland is tens of megabytes: not inline).
+    layers.push(json!({
+        "id": v.kind.slug(),
+        "name": format!("{}（导入 #{}）", v.name, v.id),
+        "url": format!("/api/layers/{}?format=geojson", v.id),
+        "style": v.kind.slug(),
+        "visible": true,
+        "fit": true,
+    }));
     let page = VersionPage {
         layout: layout(&sp, "layers"),
         map: map_view(&st, plan, layers, Value::Null),
         just_imported: q.contains_key("imported"),
-        v: l.version,
+        v,
     };
     Ok(Html(page.render()?).into_response())
 }

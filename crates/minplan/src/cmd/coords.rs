@@ -129,6 +129,18 @@ pub fn run(cmd: CoordsCommand) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             };
+            // A DXF, KML/KMZ or Excel corner file is read into corner text first.
+            let name = file
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let bytes = match minplan_io::corner_file_text(&name, &bytes) {
+                Ok(Some(text)) => text.into_bytes(),
+                Ok(None) => bytes,
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
             let report = corners::parse_bytes(&bytes, &opts);
             if json {
                 println!("{}", serde_json::to_string_pretty(&report.to_json())?);

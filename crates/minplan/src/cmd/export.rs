@@ -42,6 +42,9 @@ pub struct ExportArgs {
     /// Shapefile 属性表编码：GBK（缺省）或 UTF-8
     #[arg(long)]
     encoding: Option<String>,
+    /// 只导出其中一个图层（如 开采规划区块；拐点坐标表 xlsx 一次一个图层）
+    #[arg(long)]
+    layer: Option<String>,
 }
 
 /// Runs `export`.
@@ -74,7 +77,10 @@ pub fn run(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<ExitCode> {
     let path = super::db_path(db);
     super::runtime()?.block_on(async move {
         let store = super::open_store(&path).await?;
-        let file = match store.export_file(set, format, crs, encoding).await {
+        let file = match store
+            .export_file(set, format, crs, encoding, a.layer.as_deref())
+            .await
+        {
             Ok(f) => f,
             Err(
                 minplan_store::StoreError::BadInput(m) | minplan_store::StoreError::NotFound(m),

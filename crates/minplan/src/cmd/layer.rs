@@ -132,8 +132,11 @@ pub fn run(db: Option<PathBuf>, cmd: LayerCommand) -> anyhow::Result<ExitCode> {
                         for n in &v.notes {
                             println!("说明：{n}");
                         }
+                        for w in &v.warnings {
+                            println!("  提示：要素 {}（第 {} 个）：{}", w.id, w.index, w.message);
+                        }
                         if !v.problems.is_empty() {
-                            println!("以下 {} 个要素有问题：", v.problems.len());
+                            println!("以下 {} 个要素有问题，未导入：", v.problems.len());
                             for p in &v.problems {
                                 println!("  - 要素 {}（第 {} 个{}）：{}", p.id, p.index, p.line.map(|l| format!("，第 {l} 行")).unwrap_or_default(), p.message);
                             }
