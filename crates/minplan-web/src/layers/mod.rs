@@ -567,7 +567,7 @@ pub struct LayerVersionDetail {
 #[serde(untagged)]
 pub enum LayerVersionAnswer {
     /// `{version, features}`.
-    Detail(LayerVersionDetail),
+    Detail(Box<LayerVersionDetail>),
     /// The GeoJSON FeatureCollection.
     Features(GeoJson),
 }
@@ -687,9 +687,9 @@ pub async fn api_version(
     Ok(Json(if q.get("format").is_some_and(|f| f == "geojson") {
         LayerVersionAnswer::Features(features)
     } else {
-        LayerVersionAnswer::Detail(LayerVersionDetail {
+        LayerVersionAnswer::Detail(Box::new(LayerVersionDetail {
             features,
             version: l.version,
-        })
+        }))
     }))
 }
