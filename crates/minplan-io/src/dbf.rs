@@ -84,6 +84,27 @@ pub fn encoding_from_ldid(ldid: u8) -> Option<&'static Encoding> {
     }
 }
 
+/// `raw` decoded in `encoding`, or an error naming `file` and `what` (a field, a record).
+fn decode_text(
+    file: &str,
+    encoding: &'static Encoding,
+    raw: &[u8],
+    what: &dyn Fn() -> String,
+) -> Result<String, ReadError> {
+    let (text, had_errors) = encoding.decode_without_bom_handling(raw);
+    if had_errors {
+        return Err(ReadError::at(
+            file,
+            format!(
+                "{}不是有效的 {} 文本；请指定文本编码（如 GBK、UTF-8）",
+                what(),
+                encoding.name()
+            ),
+        ));
+    }
+    Ok(text.into_owned())
+}
+
 /// Field descriptor.
 #[derive(Debug, Clone)]
 struct FieldDesc {
@@ -224,20 +245,8 @@ impl<'a> Dbf<'a> {
                     });
                 (if utf8 { UTF_8 } else { GBK }, EncodingSource::Detected)
             };
-            let decode = |raw: &[u8], what: &dyn Fn() -> String| -> Result<String, ReadError> {
-                let (text, had_errors) = encoding.decode_without_bom_handling(raw);
-                if had_errors {
-                    return Err(ReadError::at(
-                        file,
-                        format!(
-                            "{}不是有效的 {} 文本；请指定文本编码（如 GBK、UTF-8）",
-                            what(),
-                            encoding.name()
-                        ),
-                    ));
-                }
-                Ok(text.into_owned())
-            };
+            let decode =
+                |raw: &[u8], what: &dyn Fn() -> String| decode_text(file, encoding, raw, what);
             let mut fields = Vec::with_capacity(descs.len());
             for (k, d) in descs.iter().enumerate() {
                 fields.push(
@@ -296,20 +305,7 @@ impl<'a> Dbf<'a> {
         if r[0] == b'*' {
             return Ok(None);
         }
-        let decode = |raw: &[u8], what: &dyn Fn() -> String| -> Result<String, ReadError> {
-            let (text, had_errors) = encoding.decode_without_bom_handling(raw);
-            if had_errors {
-                return Err(ReadError::at(
-                    file,
-                    format!(
-                        "{}不是有效的 {} 文本；请指定文本编码（如 GBK、UTF-8）",
-                        what(),
-                        encoding.name()
-                    ),
-                ));
-            }
-            Ok(text.into_owned())
-        };
+        let decode = |raw: &[u8], what: &dyn Fn() -> String| decode_text(file, encoding, raw, what);
         let (descs, fields) = (&self.descs, &self.fields);
         let mut m = Map::new();
         for (d, name) in descs.iter().zip(fields.iter()) {

@@ -123,18 +123,10 @@ pub struct ExportLayer {
 }
 
 impl ExportFeature {
-    /// The geometry in `target`'s plane, for a layer whose entered values are in `entered`:
-    /// the entered values when the two are the same zone with the same prefix, else projected
-    /// from lon/lat into `target` (so `--epsg 4553` gives unprefixed eastings, `4531` zone 43).
-    pub fn plane_for(
-        &self,
-        entered: GaussKrugerZone,
-        target: GaussKrugerZone,
-    ) -> Vec<PlanePolygon> {
-        if target == entered {
-            return self.plane_in(entered);
-        }
-        let tm = target.projection();
+    /// The lon/lat geometry projected into `zone` (Gauss–Krüger, CGCS2000 ellipsoid; easting
+    /// with the zone prefix when the zone is prefixed).
+    fn projected(&self, zone: GaussKrugerZone) -> Vec<PlanePolygon> {
+        let tm = zone.projection();
         self.lonlat
             .iter()
             .map(|poly| {
@@ -145,21 +137,48 @@ impl ExportFeature {
             .collect()
     }
 
-    /// The geometry in `zone`'s plane: the entered values when there are some, else projected
-    /// from lon/lat (Gauss–Krüger, CGCS2000 ellipsoid; easting with the zone prefix when the
-    /// zone is prefixed). Rings closed.
-    pub fn plane_in(&self, zone: GaussKrugerZone) -> Vec<PlanePolygon> {
-        if let Some(p) = &self.plane {
-            return p.clone();
+    /// The geometry in `target`'s plane, for a layer whose entered values are in `entered`:
+    /// the entered values when the two are the same zone with the same prefix, else projected
+    /// from lon/lat into `target` (so `--epsg 4553` gives unprefixed eastings, `4531` zone 43).
+    pub fn plane_for(
+        &self,
+        entered: GaussKrugerZone,
+        target: GaussKrugerZone,
+    ) -> Vec<PlanePolygon> {
+        if target == entered {
+            self.plane_in(entered)
+        } else {
+            self.projected(target)
         }
-        let tm = zone.projection();
-        self.lonlat
-            .iter()
-            .map(|poly| {
-                poly.iter()
-                    .map(|ring| ring.iter().map(|q| tm.forward(q[0], q[1])).collect())
-                    .collect()
-            })
-            .collect()
+    }
+
+    /// The geometry in `zone`'s plane: the entered values when there are some, else projected
+    /// from lon/lat. Rings closed.
+    pub fn plane_in(&self, zone: GaussKrugerZone) -> Vec<PlanePolygon> {
+        match &self.plane {
+            Some(p) => p.clone(),
+            None => self.projected(zone),
+        }
+    }
+
+    /// The geometry as `(x, y)` pairs in `crs`: lon/lat for EPSG:4490, else
+    /// [`ExportFeature::plane_for`] (the layer's entered values are in `entered`).
+    pub fn coordinates_in(
+        &self,
+        entered: GaussKrugerZone,
+        crs: minplan_geo::Crs,
+    ) -> Vec<PlanePolygon> {
+        match crs {
+            minplan_geo::Crs::GaussKruger(z) => self.plane_for(entered, z),
+            minplan_geo::Crs::Geographic => self
+                .lonlat
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .map(|r| r.iter().map(|q| (q[0], q[1])).collect())
+                        .collect()
+                })
+                .collect(),
+        }
     }
 }

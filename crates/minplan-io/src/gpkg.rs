@@ -511,18 +511,7 @@ pub fn write(layers: &[ExportLayer], crs: Crs, last_change: &str) -> Result<Vec<
                 .prepare(&format!("INSERT INTO {} VALUES (?, ?, ?, ?, ?)", q(&rtree)))
                 .map_err(e)?;
             for f in &layer.features {
-                let polys: Vec<Vec<Vec<(f64, f64)>>> = match crs {
-                    Crs::GaussKruger(z) => f.plane_for(layer.zone, z),
-                    Crs::Geographic => f
-                        .lonlat
-                        .iter()
-                        .map(|p| {
-                            p.iter()
-                                .map(|r| r.iter().map(|q| (q[0], q[1])).collect())
-                                .collect()
-                        })
-                        .collect(),
-                };
+                let polys = f.coordinates_in(layer.zone, crs);
                 let blob = gpkg_multipolygon(srs_id, &polys);
                 let mut values: Vec<rusqlite::types::Value> =
                     vec![rusqlite::types::Value::Blob(blob)];

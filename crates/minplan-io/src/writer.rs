@@ -138,18 +138,7 @@ fn shapefile_zip(
         let polys: Vec<_> = layer
             .features
             .iter()
-            .map(|f| match crs {
-                Crs::GaussKruger(z) => f.plane_for(layer.zone, z),
-                Crs::Geographic => f
-                    .lonlat
-                    .iter()
-                    .map(|p| {
-                        p.iter()
-                            .map(|r| r.iter().map(|q| (q[0], q[1])).collect())
-                            .collect()
-                    })
-                    .collect(),
-            })
+            .map(|f| f.coordinates_in(layer.zone, crs))
             .collect();
         let (shp_bytes, shx_bytes) = shp::write_polygons(&polys)?;
         let rows: Vec<&[crate::FieldValue]> =

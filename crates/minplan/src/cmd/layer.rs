@@ -23,15 +23,8 @@ pub enum LayerCommand {
         /// 线要素（道路、铁路、河流中线）的单侧缓冲宽度，米
         #[arg(long)]
         buffer_m: Option<f64>,
-        /// 属性表文本编码（GBK、UTF-8 等），覆盖 .cpg 与自动判断
-        #[arg(long)]
-        encoding: Option<String>,
-        /// 文件含多个图层时要导入的一个（Shapefile 文件名、GeoPackage 表名）
-        #[arg(long)]
-        layer: Option<String>,
-        /// 坐标系 EPSG 代码（文件未声明时必填，如 4532 = CGCS2000 3°带第44带含带号、4553 = 同一带不含带号（中央经线132°））
-        #[arg(long)]
-        epsg: Option<u32>,
+        #[command(flatten)]
+        read: super::ReadArgs,
         /// 只检查并逐个列出要素与问题，不导入
         #[arg(long)]
         check: bool,
@@ -86,14 +79,14 @@ pub fn run(db: Option<PathBuf>, cmd: LayerCommand) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async move {
         let store = super::open_store(&path).await?;
         match cmd {
-            LayerCommand::Import { kind, file, name, buffer_m, encoding, layer, epsg, check } => {
+            LayerCommand::Import { kind, file, name, buffer_m, read, check } => {
                 let Some(k) = ControlLayerKind::parse(&kind) else {
                     eprintln!("错误：图层类型“{kind}”应为 生态保护红线、永久基本农田、城镇开发边界、三区两线可视范围 之一");
                     return Ok(ExitCode::from(2));
                 };
                 let files = super::layer_files(&file)?;
-                let read = super::read_options(encoding.as_deref(), layer)?;
-                let declared = super::declared_crs(epsg)?;
+                let declared = read.crs()?;
+                let read = read.options()?;
                 let plan = store.active_plan().await?.context("数据库中没有启用的规划")?;
                 let zone = plan.loaded.plan.region.zone;
                 if check {

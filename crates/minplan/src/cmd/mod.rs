@@ -159,25 +159,46 @@ pub fn layer_files(path: &Path) -> anyhow::Result<Vec<minplan_io::InputFile>> {
     Ok(files)
 }
 
-/// Reading options from the command line: `--encoding` (GBK, UTF-8, 936 …) and `--layer`.
-///
-/// # Errors
-/// An encoding name that is not known.
-pub fn read_options(
-    encoding: Option<&str>,
-    layer: Option<String>,
-) -> anyhow::Result<minplan_io::ReadOptions> {
-    let encoding = match encoding {
-        None => None,
-        Some(e) => Some(minplan_io::dbf::encoding_from_cpg(e).with_context(|| {
-            format!("无法识别的文本编码“{e}”（可用 GBK、UTF-8、GB18030、BIG5 等）")
-        })?),
-    };
-    Ok(minplan_io::ReadOptions {
-        encoding,
-        layer,
-        ..minplan_io::ReadOptions::default()
-    })
+/// How to read a layer file: the options `layer import` and `right import` share.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ReadArgs {
+    /// 属性表文本编码（GBK、UTF-8 等），覆盖 .cpg 与自动判断
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// 文件含多个图层时要导入的一个（Shapefile 文件名、GeoPackage 表名、DXF 图层名）
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// 坐标系 EPSG 代码（文件未声明时必填，如 4532 = CGCS2000 3°带第44带含带号、4553 = 同一带不含带号（中央经线132°））
+    #[arg(long)]
+    pub epsg: Option<u32>,
+}
+
+impl ReadArgs {
+    /// The reading options: `--encoding` (GBK, UTF-8, 936 …) and `--layer`.
+    ///
+    /// # Errors
+    /// An encoding name that is not known.
+    pub fn options(&self) -> anyhow::Result<minplan_io::ReadOptions> {
+        let encoding = match self.encoding.as_deref() {
+            None => None,
+            Some(e) => Some(minplan_io::dbf::encoding_from_cpg(e).with_context(|| {
+                format!("无法识别的文本编码“{e}”（可用 GBK、UTF-8、GB18030、BIG5 等）")
+            })?),
+        };
+        Ok(minplan_io::ReadOptions {
+            encoding,
+            layer: self.layer.clone(),
+            ..minplan_io::ReadOptions::default()
+        })
+    }
+
+    /// The CRS named by `--epsg`.
+    ///
+    /// # Errors
+    /// A code that is not a CGCS2000 CRS.
+    pub fn crs(&self) -> anyhow::Result<Option<minplan_geo::Crs>> {
+        declared_crs(self.epsg)
+    }
 }
 
 /// A CRS named on the command line by EPSG code (4490, 4491–4554).

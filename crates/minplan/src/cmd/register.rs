@@ -28,15 +28,8 @@ pub enum RightCommand {
         /// 登记表：导入无问题的行，跳过有问题的行
         #[arg(long, conflicts_with = "commit")]
         skip_invalid: bool,
-        /// Shapefile 属性表文本编码（GBK、UTF-8 等），覆盖 .cpg 与自动判断
-        #[arg(long)]
-        encoding: Option<String>,
-        /// 文件含多个图层时要导入的一个（Shapefile 文件名、GeoPackage 表名）
-        #[arg(long)]
-        layer: Option<String>,
-        /// 坐标系 EPSG 代码（文件未声明时必填）
-        #[arg(long)]
-        epsg: Option<u32>,
+        #[command(flatten)]
+        read: super::ReadArgs,
     },
     /// 列出登记的矿业权和在审申请
     List {
@@ -354,9 +347,7 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                 file,
                 commit,
                 skip_invalid,
-                encoding,
-                layer,
-                epsg,
+                read: read_args,
             } => {
                 let plan = store
                     .active_plan()
@@ -397,7 +388,7 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                 }
                 let zone = plan.loaded.plan.region.zone;
                 let files = super::layer_files(&file)?;
-                let read = super::read_options(encoding.as_deref(), layer)?;
+                let read = read_args.options()?;
                 // A register with the table's Chinese column names (a Shapefile, a GeoPackage,
                 // a KML, or a GeoJSON as `minplan export rights` writes it) goes through the
                 // table and all its checks, dry run first; a GeoJSON with the English keys
@@ -426,7 +417,7 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                             &plan.loaded.plan,
                             &files,
                             &read,
-                            super::declared_crs(epsg)?,
+                            read_args.crs()?,
                             &name,
                             mode,
                             &Actor::cli_current(),
