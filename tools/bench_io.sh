@@ -31,7 +31,7 @@ if [ ! -f "$W/shp-$SCALE/farmland.shp" ]; then
 fi
 SHP_BYTES=$(cat "$W/shp-$SCALE"/farmland.* | wc -c)
 GPKG_BYTES=$(wc -c < "$W/farmland-$SCALE.gpkg")
-N=$(ogrinfo -so -q "$W/shp-$SCALE/farmland.shp" farmland | sed -n 's/.*Feature Count: //p')
+N=$(ogrinfo -so "$W/shp-$SCALE/farmland.shp" farmland | sed -n 's/.*Feature Count: //p')
 
 # An empty database with the embedded plan, copied before each import so every run stores into
 # the same state.
@@ -40,9 +40,8 @@ rm -f "$W/base.db"*
 
 measure() { # label, command… → "label wall_s peak_kib"
   local label=$1; shift
-  local out
-  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
-  echo "$label $out"
+  /usr/bin/time -f '%e %M' -o "$W/time.txt" "$@" >/dev/null 2>&1
+  echo "$label $(tail -1 "$W/time.txt")"
 }
 
 {

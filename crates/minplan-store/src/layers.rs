@@ -176,36 +176,31 @@ impl Store {
         // Each feature checked and written as it is read; any error drops the transaction.
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
-        let mut batch: Vec<String> = Vec::with_capacity(FEATURE_BATCH);
         let mut count: i64 = 0;
-        for (i, f) in stream.features.enumerate() {
-            let f = f.map_err(|e| StoreError::BadInput(e.0))?;
-            let c = checker.check(i, f);
-            warnings.extend(c.warnings);
-            match c.feature {
-                Ok(f) => {
-                    let feature = LayerFeature {
-                        id: f.id,
-                        name: f.name,
-                        geometry: f.polygons,
-                        area_km2: f.area_km2,
-                        properties: f.properties,
-                    };
-                    batch.push(
-                        serde_json::to_string(&feature)
-                            .map_err(|e| StoreError::BadInput(e.to_string()))?,
-                    );
-                    if batch.len() == FEATURE_BATCH {
-                        insert_features(&mut tx, id, count, &batch).await?;
-                        count += batch.len() as i64;
-                        batch.clear();
-                    }
+        let mut features = stream.features.enumerate();
+        loop {
+            // A chunk read in file order, checked and serialised on every core, then written.
+            let mut chunk = Vec::with_capacity(CHECK_CHUNK);
+            for (i, f) in features.by_ref().take(CHECK_CHUNK) {
+                chunk.push((i, f.map_err(|e| StoreError::BadInput(e.0))?));
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            let checked = check_chunk(&checker, chunk)?;
+            let mut rows = Vec::with_capacity(checked.len());
+            for (feature, w) in checked {
+                warnings.extend(w);
+                match feature {
+                    Ok(json) => rows.push(json),
+                    Err(p) => problems.push(p),
                 }
-                Err(p) => problems.push(p),
+            }
+            for batch in rows.chunks(FEATURE_BATCH) {
+                insert_features(&mut tx, id, count, batch).await?;
+                count += batch.len() as i64;
             }
         }
-        insert_features(&mut tx, id, count, &batch).await?;
-        count += batch.len() as i64;
         if count == 0 {
             let why = problems
                 .first()
@@ -301,6 +296,68 @@ impl Store {
 
 /// Features written per INSERT statement.
 const FEATURE_BATCH: usize = 200;
+
+/// Features read, then checked across the cores, at a time.
+const CHECK_CHUNK: usize = 8192;
+
+/// One checked feature: its stored JSON, or why it is left out; remarks either way.
+type CheckedRow = (
+    std::result::Result<String, FeatureProblem>,
+    Vec<FeatureProblem>,
+);
+
+/// Checks and serialises a chunk of features on every available core (the checks are pure
+/// and per feature), keeping file order.
+fn check_chunk(
+    checker: &LayerChecker,
+    chunk: Vec<(usize, minplan_domain::layer::SourceFeature)>,
+) -> Result<Vec<CheckedRow>> {
+    let one = |(i, f): (usize, minplan_domain::layer::SourceFeature)| -> Result<CheckedRow> {
+        let c = checker.check(i, f);
+        let feature = match c.feature {
+            Ok(f) => Ok(serde_json::to_string(&LayerFeature {
+                id: f.id,
+                name: f.name,
+                geometry: f.polygons,
+                area_km2: f.area_km2,
+                properties: f.properties,
+            })
+            .map_err(|e| StoreError::BadInput(e.to_string()))?),
+            Err(p) => Err(p),
+        };
+        Ok((feature, c.warnings))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || chunk.len() < 64 {
+        return chunk.into_iter().map(one).collect();
+    }
+    let per = chunk.len().div_ceil(threads);
+    let mut parts: Vec<Vec<(usize, minplan_domain::layer::SourceFeature)>> = Vec::new();
+    let mut rest = chunk.into_iter();
+    loop {
+        let part: Vec<_> = rest.by_ref().take(per).collect();
+        if part.is_empty() {
+            break;
+        }
+        parts.push(part);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| s.spawn(move || part.into_iter().map(one).collect::<Result<Vec<_>>>()))
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.extend(
+                h.join()
+                    .map_err(|_| StoreError::BadInput("图层检查中断".into()))??,
+            );
+        }
+        Ok(out)
+    })
+}
 
 /// Writes features `first..` of version `id` (their JSON) in one multi-row INSERT.
 async fn insert_features(
