@@ -178,27 +178,39 @@ impl Store {
         let mut warnings = Vec::new();
         let mut count: i64 = 0;
         let mut features = stream.features.enumerate();
+        let checker = std::sync::Arc::new(checker);
+        // Pipelined: while one chunk is checked on the blocking pool (on every core), the
+        // next is decoded and the previous one written.
+        let mut pending: Option<tokio::task::JoinHandle<Result<Vec<CheckedRow>>>> = None;
         loop {
-            // A chunk read in file order, checked and serialised on every core, then written.
             let mut chunk = Vec::with_capacity(CHECK_CHUNK);
             for (i, f) in features.by_ref().take(CHECK_CHUNK) {
                 chunk.push((i, f.map_err(|e| StoreError::BadInput(e.0))?));
             }
-            if chunk.is_empty() {
-                break;
-            }
-            let checked = check_chunk(&checker, chunk)?;
-            let mut rows = Vec::with_capacity(checked.len());
-            for (feature, w) in checked {
-                warnings.extend(w);
-                match feature {
-                    Ok(json) => rows.push(json),
-                    Err(p) => problems.push(p),
+            let next = (!chunk.is_empty()).then(|| {
+                let c = checker.clone();
+                tokio::task::spawn_blocking(move || check_chunk(&c, chunk))
+            });
+            if let Some(h) = pending.take() {
+                let checked = h
+                    .await
+                    .map_err(|_| StoreError::BadInput("图层检查中断".into()))??;
+                let mut rows = Vec::with_capacity(checked.len());
+                for (feature, w) in checked {
+                    warnings.extend(w);
+                    match feature {
+                        Ok(json) => rows.push(json),
+                        Err(p) => problems.push(p),
+                    }
+                }
+                for batch in rows.chunks(FEATURE_BATCH) {
+                    insert_features(&mut tx, id, count, batch).await?;
+                    count += batch.len() as i64;
                 }
             }
-            for batch in rows.chunks(FEATURE_BATCH) {
-                insert_features(&mut tx, id, count, batch).await?;
-                count += batch.len() as i64;
+            match next {
+                Some(h) => pending = Some(h),
+                None => break,
             }
         }
         if count == 0 {
