@@ -478,10 +478,17 @@ fn plane_range_problem(zone: GaussKrugerZone, p: (f64, f64)) -> Option<String> {
     } else {
         String::new()
     };
+    let shown = |v: f64| {
+        if v.abs() >= 1e9 {
+            format!("{v:e}")
+        } else {
+            format!("{v}")
+        }
+    };
     Some(format!(
         "坐标 ({}, {}) 与坐标系 EPSG:{} 不符：东坐标应在 {e0}～{e1} 米、北坐标应在 0～10000000 米之间{hint}",
-        p.0,
-        p.1,
+        shown(p.0),
+        shown(p.1),
         crs.epsg()
     ))
 }

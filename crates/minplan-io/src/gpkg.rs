@@ -275,7 +275,11 @@ pub fn stream<'a>(
         .unwrap_or(false);
     let mut notes = vec![
         "格式：GeoPackage".to_string(),
-        format!("GeoPackage 图层“{}”（EPSG:{}）", info.table, crs.epsg()),
+        format!(
+            "GeoPackage 图层“{}”，按 EPSG:{} 读取",
+            info.table,
+            crs.epsg()
+        ),
     ];
     notes.extend(crs_note);
     if zm {
@@ -382,7 +386,7 @@ impl Rows<'_> {
                 .unwrap_or_else(|| format!("#{}", self.n));
             self.buf.push_back(SourceFeature {
                 id,
-                name: crate::input::name_of(&props),
+                name: minplan_domain::layer::display_name(&props),
                 line: None,
                 geometry,
                 properties: props,

@@ -4,11 +4,11 @@
 //! [`SourceLayer`] comes back with notes saying what was decided (encoding and why, CRS,
 //! dropped Z/M).
 
-use crate::{ReadError, archive, dbf, dxf, gpkg, kml, prj, shp};
+use crate::{LayerStream, ReadError, archive, dbf, dxf, gpkg, kml, prj, shp};
 use encoding_rs::Encoding;
 use minplan_domain::layer::{LayerOptions, SourceFeature, SourceLayer, read_geojson};
 use minplan_geo::GaussKrugerZone;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 
 /// A file as the user handed it in.
@@ -75,11 +75,6 @@ fn stem(name: &str) -> String {
     base.rsplit_once('.').map_or(base, |(s, _)| s).to_string()
 }
 
-/// A display name ([`minplan_domain::layer::display_name`]: `name`, 名称, MC, XMMC, HXMC …).
-pub fn name_of(props: &Map<String, Value>) -> Option<String> {
-    minplan_domain::layer::display_name(props)
-}
-
 /// One CAD layer of a DXF: the one named by `opts.layer`, or the only one with polygons; a
 /// drawing with several such layers and none named is refused with their names.
 fn dxf_layer(file: &str, mut l: SourceLayer, opts: &ReadOptions) -> Result<SourceLayer, ReadError> {
@@ -117,6 +112,18 @@ fn dxf_layer(file: &str, mut l: SourceLayer, opts: &ReadOptions) -> Result<Sourc
         None => {}
     }
     Ok(l)
+}
+
+/// An empty (or all-blank) file is refused by name before any reader sees it.
+fn refuse_empty(files: &[InputFile]) -> Result<(), ReadError> {
+    // (An empty .cpg only means "no code page".)
+    match files
+        .iter()
+        .find(|f| ext(&f.name) != "cpg" && f.bytes.iter().all(u8::is_ascii_whitespace))
+    {
+        Some(f) => Err(ReadError::at(&f.name, "文件是空的")),
+        None => Ok(()),
+    }
 }
 
 /// Tells the format of a set of files.
@@ -157,18 +164,6 @@ pub fn detect(files: &[InputFile]) -> Result<Format, ReadError> {
             ));
         }
     })
-}
-
-/// A layer read feature by feature: what the file says about itself first (CRS, notes), then
-/// its features as they are decoded, so that a large layer is never held whole twice.
-pub struct LayerStream<'a> {
-    /// The CRS the file declares (`None`: the user must name one).
-    pub crs: Option<minplan_geo::Crs>,
-    /// What the reader decided (format, encoding and why, CRS source, Z/M dropped …).
-    pub notes: Vec<String>,
-    /// The features; an `Err` is a record that breaks the file as a whole (its text cannot be
-    /// decoded), after which the import must be abandoned.
-    pub features: Box<dyn Iterator<Item = Result<SourceFeature, ReadError>> + Send + 'a>,
 }
 
 /// The member files of a Shapefile handed in loose or as one zip.
@@ -222,6 +217,7 @@ pub fn stream_layer<'a>(
     files: &'a [InputFile],
     opts: &ReadOptions,
 ) -> Result<LayerStream<'a>, ReadError> {
+    refuse_empty(files)?;
     match detect(files)? {
         Format::Shapefile => {
             let (members, zip) = shapefile_members(files)?;
@@ -252,6 +248,7 @@ pub fn stream_layer<'a>(
 /// [`ReadError`] naming the file (and record, field or line) when the input as a whole cannot
 /// be read; see each format's reader.
 pub fn read_layer(files: &[InputFile], opts: &ReadOptions) -> Result<SourceLayer, ReadError> {
+    refuse_empty(files)?;
     let format = detect(files)?;
     let first = &files[0];
     let mut layer = match format {
@@ -470,7 +467,7 @@ fn shapefile_stream<'a>(
                 .unwrap_or_else(|| format!("#{}", i + 1));
             Some(Ok(SourceFeature {
                 id,
-                name: name_of(&props),
+                name: minplan_domain::layer::display_name(&props),
                 line: None,
                 geometry,
                 properties: props,
@@ -527,6 +524,10 @@ pub fn corner_file_text(name: &str, bytes: &[u8]) -> Result<Option<String>, Read
             crate::corners::corner_text(&layer).map(Some)
         }
         "xlsx" | "xls" | "xlsm" => crate::xlsx::xlsx_corner_text(name, bytes).map(Some),
+        "zip" | "shp" | "shx" | "dbf" | "gpkg" | "gdb" => Err(ReadError::at(
+            name,
+            "不是拐点坐标文件：图层（Shapefile、GeoPackage）请用图层导入；拐点坐标请用文本、Excel 拐点坐标表、DXF 或 KML",
+        )),
         _ => Ok(None),
     }
 }

@@ -384,9 +384,14 @@ fn finish(p: Placemark, folders: &[String]) -> SourceFeature {
         None if p.area_or_line => Err("面或线没有坐标".to_owned()),
         None => Ok(SourceGeometry::Empty),
     };
+    // No <name>: a name attribute of ExtendedData (MC, 名称 … as GDAL writes them).
+    let name = p
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| minplan_domain::layer::display_name(&properties));
     SourceFeature {
         id: p.id,
-        name: p.name,
+        name,
         line: Some(p.line),
         geometry,
         properties,

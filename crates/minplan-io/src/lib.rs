@@ -25,9 +25,7 @@ pub mod writer;
 pub mod xlsx;
 
 pub use export::{ExportFeature, ExportField, ExportLayer, FieldKind, FieldValue};
-pub use input::{
-    InputFile, LayerStream, ReadOptions, corner_file_text, load_layer, read_layer, stream_layer,
-};
+pub use input::{InputFile, ReadOptions, corner_file_text, load_layer, read_layer, stream_layer};
 pub use writer::{ExportFormat, WriteOptions, write};
 
 /// A file that cannot be read as a whole, with the place (file, record, field, byte) named.
@@ -47,3 +45,17 @@ impl ReadError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct WriteError(pub String);
+
+/// A layer read feature by feature: what the file says about itself first (CRS, notes), then
+/// its features as they are decoded, so that a large layer is never held whole twice.
+pub struct LayerStream<'a> {
+    /// The CRS the file declares (`None`: the user must name one).
+    pub crs: Option<minplan_geo::Crs>,
+    /// What the reader decided (format, encoding and why, CRS source, Z/M dropped …).
+    pub notes: Vec<String>,
+    /// The features; an `Err` is a record that breaks the file as a whole (its text cannot be
+    /// decoded), after which the import must be abandoned.
+    pub features: Box<
+        dyn Iterator<Item = Result<minplan_domain::layer::SourceFeature, ReadError>> + Send + 'a,
+    >,
+}

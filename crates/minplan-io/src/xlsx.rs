@@ -296,7 +296,14 @@ pub fn write_corner_xlsx(layer: &ExportLayer) -> Result<Vec<u8>, WriteError> {
             title = ring_heading(&format!("{}（{}）", f.name, used.len() + 1));
         }
         used.push(title.clone());
-        let plane = f.plane_in(layer.zone);
+        let mut plane = f.plane_in(layer.zone);
+        if f.plane.is_none() {
+            // Projected from lon/lat, not entered: to the millimetre, as corner lists are
+            // written (no 4918000.339999999 in a cell).
+            for q in plane.iter_mut().flatten().flatten() {
+                *q = ((q.0 * 1e3).round() / 1e3, (q.1 * 1e3).round() / 1e3);
+            }
+        }
         for (pi, poly) in plane.iter().enumerate() {
             for (ri, ring) in poly.iter().enumerate() {
                 let mut pts = ring.clone();

@@ -297,20 +297,7 @@ impl Store {
             let approval = r.get::<Option<String>, _>("approval").map(|a| {
                 minplan_domain::plan::ApprovalLevel::parse(&a).map_or(a, |x| x.label().to_string())
             });
-            let area: f64 = geometry
-                .iter()
-                .flatten()
-                .map(|ring| {
-                    minplan_geo::area::ellipsoidal_area_lonlat(
-                        &ring[..ring.len().saturating_sub(1)]
-                            .iter()
-                            .map(|q| (q[0], q[1]))
-                            .collect::<Vec<_>>(),
-                        minplan_geo::Ellipsoid::CGCS2000,
-                    )
-                })
-                .sum::<f64>()
-                / 1e6;
+            let area = lonlat_area_m2(&geometry) / 1e6;
             let name: String = r.get("name");
             features.push(ExportFeature {
                 name: if name.is_empty() {
@@ -345,6 +332,24 @@ impl Store {
             features,
         })
     }
+}
+
+/// The ellipsoidal area of lon/lat polygons, m² (TD/T 1055-2019 附录D; exteriors
+/// counter-clockwise count positive, holes negative).
+fn lonlat_area_m2(polys: &[minplan_domain::plan::LonLatPolygon]) -> f64 {
+    polys
+        .iter()
+        .flatten()
+        .map(|ring| {
+            minplan_geo::area::ellipsoidal_area_lonlat(
+                &ring[..ring.len().saturating_sub(1)]
+                    .iter()
+                    .map(|q| (q[0], q[1]))
+                    .collect::<Vec<_>>(),
+                minplan_geo::Ellipsoid::CGCS2000,
+            )
+        })
+        .sum()
 }
 
 /// A review's application (its corners as entered) and the parts that conflict with each
@@ -430,7 +435,9 @@ fn review_layers(
             .unwrap_or(Value::Null),
     )
     .map_err(|_| bad("申请范围"))?;
-    let area_m2 = result.get("application_area_m2").and_then(Value::as_f64);
+    // The ellipsoidal area (TD/T 1055-2019 附录D), as the review states it and as the
+    // register's export gives it.
+    let area_m2 = (!lonlat.is_empty()).then(|| lonlat_area_m2(&lonlat));
     let application = ExportLayer {
         name: "申请范围".into(),
         zone,
@@ -507,6 +514,7 @@ fn review_layers(
                     c.get("area_m2").and_then(Value::as_f64).into(),
                     c.get("percent_of_application")
                         .and_then(Value::as_f64)
+                        .map(|p| (p * 1e4).round() / 1e4)
                         .into(),
                 ],
             });
@@ -580,6 +588,27 @@ impl Store {
                 return Err(StoreError::BadInput(format!(
                     "拐点坐标表每次导出一个图层，请指定图层（--layer 或 layer=）：{}",
                     names(&layers)
+                )));
+            }
+        }
+        if format == minplan_io::ExportFormat::Xlsx {
+            // One row per corner, two per feature and one per hole besides: an Excel sheet
+            // holds 1 048 576 rows.
+            let rows: usize = layers
+                .iter()
+                .flat_map(|l| &l.features)
+                .map(|f| {
+                    2 + f
+                        .lonlat
+                        .iter()
+                        .flatten()
+                        .map(|r| r.len() + 1)
+                        .sum::<usize>()
+                })
+                .sum();
+            if rows > 1_000_000 {
+                return Err(StoreError::BadInput(format!(
+                    "拐点坐标表约需 {rows} 行，超过 Excel 工作表的 1048576 行上限：请导出为 Shapefile 或 GeoPackage"
                 )));
             }
         }

@@ -712,3 +712,119 @@ async fn bulk_import_refuses_an_area_that_disagrees_with_the_corners() {
     assert_eq!(s, StatusCode::OK, "{html}");
     assert!(html.contains("已导入 2 行（共 2 行）"), "{html}");
 }
+
+#[tokio::test]
+async fn a_geopackage_register_is_checked_then_imported_on_the_bulk_page() {
+    use minplan_io::export::{ExportFeature, ExportField, ExportLayer, FieldKind};
+    let srv = start().await;
+    let base = &srv.base;
+    let staff = logged_in(base, "shenpi").await;
+    // The 庆发 corners (EPSG:4532, as entered) as a GeoPackage register with Chinese columns.
+    let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let ring: Vec<(f64, f64)> = std::fs::read_to_string(ex.join("01-qingfa-quarry.txt"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('*'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[2].parse().unwrap(), f[1].parse().unwrap())
+        })
+        .collect();
+    let mut closed = ring.clone();
+    closed.push(ring[0]);
+    let f = |n: &str| ExportField {
+        name: n.into(),
+        kind: FieldKind::Text,
+    };
+    let layer = ExportLayer {
+        name: "登记簿".into(),
+        zone: minplan_geo::GaussKrugerZone::three_degree(44, true).unwrap(),
+        fields: vec![
+            f("许可证号"),
+            f("矿业权类型"),
+            f("矿山名称"),
+            f("矿业权人"),
+            f("统一社会信用代码"),
+            f("矿种"),
+            f("生产规模"),
+            f("规模单位"),
+            f("有效期起"),
+            f("有效期止"),
+        ],
+        features: vec![ExportFeature {
+            name: "庆发采石场".into(),
+            lonlat: Vec::new(),
+            plane: Some(vec![vec![closed]]),
+            labels: None,
+            values: vec![
+                "C2310812019010001".into(),
+                "采矿权".into(),
+                "庆发采石场".into(),
+                "绥芬河市庆发建材有限公司".into(),
+                "91231081MA1BQF0013".into(),
+                "建筑用凝灰岩".into(),
+                "5".into(),
+                "万立方米/年".into(),
+                "2019-01-01".into(),
+                "2027-12-31".into(),
+            ],
+        }],
+    };
+    let bytes = minplan_io::write(
+        minplan_io::ExportFormat::GeoPackage,
+        &[layer],
+        &minplan_io::WriteOptions::default(),
+    )
+    .unwrap();
+    let send = |mode: &'static str| {
+        let bytes = bytes.clone();
+        let staff = staff.clone();
+        async move {
+            let csrf = token(&staff, base).await;
+            let form = reqwest::multipart::Form::new()
+                .text("csrf_token", csrf)
+                .text("mode", mode)
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(bytes).file_name("登记簿.gpkg"),
+                );
+            let r = staff
+                .post(format!("{base}/rights/import"))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (s, html) = send("dry_run").await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("仅检查，未导入：共 1 行，1 行无问题"),
+        "{html}"
+    );
+    assert!(srv.store.right_history("C2310812019010001").await.is_err());
+    let (s, html) = send("commit").await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("已导入 1 行（共 1 行）：C2310812019010001"),
+        "{html}"
+    );
+    // The /rights upload (GeoJSON only) sends registers to this page instead of misreading them.
+    let csrf = token(&staff, base).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf)
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name("登记簿.gpkg"),
+        );
+    let r = staff
+        .post(format!("{base}/rights"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("批量导入"));
+}

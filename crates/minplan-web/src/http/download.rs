@@ -85,6 +85,7 @@ pub async fn layer_export(
     {
         Ok(f) => f,
         Err(minplan_store::StoreError::NotFound(m)) => return Err(AppError::NotFound(m)),
+        Err(minplan_store::StoreError::BadInput(m)) => return Err(AppError::BadRequest(m)),
         Err(e) => return Err(e.into()),
     };
     let fallback = format!("export.{}", format.extension());

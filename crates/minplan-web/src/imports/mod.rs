@@ -181,18 +181,56 @@ async fn import_submit(
     };
     let file = f.file("file");
     if file.is_none() && errors.is_empty() {
-        errors.push("file", "请选择要导入的 XLSX 或 CSV 文件");
+        errors.push(
+            "file",
+            "请选择要导入的文件（XLSX、CSV，矿业权也可为 Shapefile zip、GeoPackage、KML）",
+        );
     }
     let name = file.map(|u| u.file_name.clone()).unwrap_or_default();
     let lower = name.to_lowercase();
+    // A register as a layer file (a zipped Shapefile, a GeoPackage, a KML): each feature a row
+    // of the rights table, its geometry the 拐点坐标 (minplan_store::layer_register_table).
+    let layer_file = matches!(table, Table::Rights)
+        && [".zip", ".gpkg", ".kml", ".kmz"]
+            .iter()
+            .any(|x| lower.ends_with(x));
     if file.is_some()
+        && !layer_file
         && ![".xlsx", ".xls", ".ods", ".csv", ".txt"]
             .iter()
             .any(|x| lower.ends_with(x))
     {
-        errors.push("file", "文件应为 XLSX（或 XLS、ODS）表格或 CSV（UTF-8）");
+        errors.push(
+            "file",
+            if matches!(table, Table::Rights) {
+                "文件应为 XLSX（或 XLS、ODS）表格、CSV（UTF-8），或 Shapefile（zip）、GeoPackage、KML 登记簿"
+            } else {
+                "文件应为 XLSX（或 XLS、ODS）表格或 CSV（UTF-8）"
+            },
+        );
     }
     let rows = match file {
+        Some(u) if errors.is_empty() && layer_file => {
+            let zone = st.plan().await.loaded.plan.region.zone;
+            let files = [minplan_io::InputFile {
+                name: name.clone(),
+                bytes: u.bytes.clone(),
+            }];
+            let read = minplan_io::ReadOptions {
+                zone: Some(zone),
+                ..Default::default()
+            };
+            match minplan_io::read_layer(&files, &read)
+                .map_err(|e| e.0)
+                .and_then(|l| minplan_store::layer_register_table(&l, None).map(|(rows, _)| rows))
+            {
+                Ok(rows) => Some(rows),
+                Err(m) => {
+                    errors.push("file", format!("{m}；未导入"));
+                    None
+                }
+            }
+        }
         Some(u) if errors.is_empty() => {
             let bytes = u.bytes.clone();
             let n = name.clone();

@@ -277,7 +277,20 @@ pub async fn import_submit(
         errors.push("file", p.clone());
     }
     let file = f.file("file");
+    let lower = file.map(|u| u.file_name.to_lowercase()).unwrap_or_default();
     let text = match file.map(|u| std::str::from_utf8(&u.bytes)) {
+        _ if [
+            ".zip", ".shp", ".gpkg", ".kml", ".kmz", ".xlsx", ".xls", ".csv",
+        ]
+        .iter()
+        .any(|x| lower.ends_with(x)) =>
+        {
+            errors.push(
+                "file",
+                "Shapefile（zip）、GeoPackage、KML 登记簿和 XLSX/CSV 登记表请在“批量导入”页面导入（逐行检查，先检查后导入）；这里导入 GeoJSON",
+            );
+            ""
+        }
         Some(Ok(t)) => t,
         Some(Err(_)) => {
             errors.push("file", "GeoJSON 文件应为 UTF-8 编码（RFC 7946）");

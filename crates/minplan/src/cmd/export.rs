@@ -91,6 +91,19 @@ pub fn run(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<ExitCode> {
             Err(e) => return Err(e.into()),
         };
         let out = a.out.unwrap_or_else(|| PathBuf::from(&file.file_name));
+        let ext = format.extension();
+        if !out.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
+            eprintln!(
+                "错误：--out {} 应以 .{ext} 结尾（{}导出为一个 .{ext} 文件）",
+                out.display(),
+                if ext == "zip" {
+                    "Shapefile 的各个文件打包为 zip，"
+                } else {
+                    ""
+                }
+            );
+            return Ok(ExitCode::from(2));
+        }
         super::write_all(&[(&out, "导出文件", file.bytes)])?;
         Ok(ExitCode::SUCCESS)
     })
