@@ -355,16 +355,16 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                     .context("数据库中没有启用的规划")?;
                 let name = file.display().to_string();
                 let lower = name.to_lowercase();
+                let mode = if commit {
+                    BulkMode::Commit
+                } else if skip_invalid {
+                    BulkMode::SkipInvalid
+                } else {
+                    BulkMode::DryRun
+                };
                 if minplan_store::is_table_file(&name) {
                     let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {name}"))?;
                     let rows = minplan_store::read_table(&bytes, &name)?;
-                    let mode = if commit {
-                        BulkMode::Commit
-                    } else if skip_invalid {
-                        BulkMode::SkipInvalid
-                    } else {
-                        BulkMode::DryRun
-                    };
                     let out = store
                         .import_rights_table(
                             &plan.loaded.plan,
@@ -405,13 +405,6 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                     minplan_store::has_register_columns(&l)
                 };
                 if table_path {
-                    let mode = if commit {
-                        BulkMode::Commit
-                    } else if skip_invalid {
-                        BulkMode::SkipInvalid
-                    } else {
-                        BulkMode::DryRun
-                    };
                     let (out, notes) = store
                         .import_rights_files(
                             &plan.loaded.plan,
