@@ -1,6 +1,8 @@
-//! Control layers a bureau imports (`minplan layer import KIND FILE`): each import is a new
-//! version that replaces the plan bundle's layer of the same kind for reviews. Broken
-//! features are listed and left out; the rest is stored as normalised lon/lat GeoJSON.
+//! Control layers a bureau imports (`minplan layer import KIND FILE`, 图层管理): each import
+//! is a new version that replaces the plan bundle's layer of the same kind for reviews. The
+//! file is streamed ([`minplan_io::stream_layer`]), each feature checked
+//! ([`LayerChecker`]) and stored as normalised lon/lat GeoJSON, one row per feature
+//! (`control_layer_features`); broken features are listed and left out.
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::{Result, Store, StoreError, now_rfc3339};
