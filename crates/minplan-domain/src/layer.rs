@@ -778,6 +778,16 @@ impl LayerChecker {
     }
 }
 
+/// A reader's notes once the CRS is settled: when the file declares none and the user named
+/// one, the reader's request for a CRS (a note saying it will not guess) gives way to the CRS
+/// used.
+pub fn settle_crs_notes(notes: &mut Vec<String>, file: Option<Crs>, declared: Option<Crs>) {
+    if let (None, Some(c)) = (file, declared) {
+        notes.retain(|n| !(n.contains("不会猜测") || n.contains("不作猜测")));
+        notes.push(format!("坐标系：EPSG:{}（按指定；文件未声明）", c.epsg()));
+    }
+}
+
 /// Checks a [`SourceLayer`] feature by feature: rings closed, not self-intersecting, holes
 /// inside shells (the corner checks of [`validate_rings`], in the Gauss–Krüger plane),
 /// lines buffered when `opts.buffer_m` is given, points and empty geometries refused. The
@@ -795,12 +805,14 @@ pub fn check_layer(
     opts: &LayerOptions<'_>,
 ) -> Result<ParsedLayer, String> {
     let checker = LayerChecker::new(src.crs, declared, opts)?;
+    let mut notes = src.notes;
+    settle_crs_notes(&mut notes, src.crs, declared);
     let mut out = ParsedLayer {
         crs: checker.crs,
         features: Vec::new(),
         problems: Vec::new(),
         warnings: Vec::new(),
-        notes: src.notes,
+        notes,
     };
     for (i, f) in src.features.into_iter().enumerate() {
         let c = checker.check(i, f);

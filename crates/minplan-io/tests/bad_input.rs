@@ -129,7 +129,22 @@ fn a_missing_prj_asks_for_the_crs_instead_of_guessing() {
     let e = check_layer(l.clone(), None, &o).unwrap_err();
     assert!(e.contains("请指定坐标系"), "{e}");
     let named = minplan_geo::Crs::from_epsg(4532).unwrap();
-    assert_eq!(check_layer(l, Some(named), &o).unwrap().features.len(), 3);
+    let checked = check_layer(l, Some(named), &o).unwrap();
+    assert_eq!(checked.features.len(), 3);
+    // Once named, the request for a CRS gives way to the CRS used.
+    assert!(
+        checked
+            .notes
+            .iter()
+            .any(|n| n.contains("EPSG:4532（按指定")),
+        "{:?}",
+        checked.notes
+    );
+    assert!(
+        !checked.notes.iter().any(|n| n.contains("不作猜测")),
+        "{:?}",
+        checked.notes
+    );
 }
 
 #[test]

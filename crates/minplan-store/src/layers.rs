@@ -148,7 +148,8 @@ impl Store {
         let first_name = files.first().map_or("", |f| f.name.as_str()).to_string();
         let checker = LayerChecker::new(stream.crs, declared, &opts)
             .map_err(|m| StoreError::BadInput(format!("{first_name}：{m}")))?;
-        let notes = stream.notes;
+        let mut notes = stream.notes;
+        minplan_domain::layer::settle_crs_notes(&mut notes, stream.crs, declared);
         let sha = files_sha256(files);
         let mut tx = self.begin_write().await?;
         let previous: Option<i64> = sqlx::query_scalar(
