@@ -1474,3 +1474,64 @@ async fn a_shapefile_is_checked_then_imported_from_the_browser_and_layers_go_out
         "no export link for a company"
     );
 }
+
+#[tokio::test]
+async fn a_dxf_corner_file_is_read_as_corner_text_at_intake() {
+    let srv = start().await;
+    let c = logged_in(&srv.base, "shenpi").await;
+    let t = token(&c, &srv.base).await;
+    // The 庆发 corners drawn as a closed LWPOLYLINE in zone 44 (eastings with the prefix).
+    let pts: Vec<(String, String)> = qingfa_corners()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('*'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[2].to_string(), f[1].to_string())
+        })
+        .collect();
+    let mut dxf = format!(
+        "0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n8\n采区\n90\n{}\n70\n1\n",
+        pts.len()
+    );
+    for (e, n) in &pts {
+        dxf.push_str(&format!("10\n{e}\n20\n{n}\n"));
+    }
+    dxf.push_str("0\nENDSEC\n0\nEOF\n");
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", t);
+    for (k, v) in qingfa_form(&[("corners_text", "")]) {
+        form = form.text(k, v);
+    }
+    form = form.part(
+        "corners_file",
+        reqwest::multipart::Part::bytes(dxf.into_bytes()).file_name("范围.dxf"),
+    );
+    let r = c
+        .post(format!("{}/intake", srv.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = review_id(r.headers()["location"].to_str().unwrap());
+    let v = get_json(&c, &srv.base, &format!("/api/reviews/{id}")).await;
+    assert_eq!(v["inputs"]["corner_file_name"], "范围.dxf");
+    // The same conclusion and area as the text corner file, and the record reproduces.
+    assert_eq!(v["review"]["conclusion"], "符合");
+    assert_eq!(v["reproducible"]["matches"], true, "{}", v["reproducible"]);
+    let text = String::from_utf8(
+        srv.store
+            .review_record(id)
+            .await
+            .unwrap()
+            .input_corners
+            .unwrap(),
+    )
+    .unwrap();
+    for (e, n) in &pts {
+        assert!(
+            text.contains(e.as_str()) && text.contains(n.as_str()),
+            "{e} {n} kept as written: {text}"
+        );
+    }
+}
