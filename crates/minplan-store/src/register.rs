@@ -125,7 +125,7 @@ impl Store {
                 id_property: Some("id"),
                 zone,
                 buffer_m: None,
-                region: None,
+                region: self.region_extent().await?,
             },
         )
         .map_err(|m| StoreError::BadInput(format!("{source}：{m}")))?;
@@ -249,7 +249,54 @@ impl Store {
                 refused = true;
                 continue;
             }
-            let approval = s("approval").and_then(|a| ApprovalLevel::parse(&a));
+            // What a register row must be, as the table import checks it (nothing silently
+            // stored wrong): a credit code that is one, a capacity in range, dates that are
+            // dates in order, an approval level that is one.
+            if let Some(c) = s("credit_code")
+                && let Err(e) = minplan_domain::credit_code::CreditCode::parse(&c)
+            {
+                problems.push(bad(format!("credit_code“{c}”：{e}")));
+                continue;
+            }
+            if let Some(q) = &capacity
+                && !(q.value > 0.0 && q.value <= crate::MAX_CAPACITY)
+            {
+                problems.push(bad(format!(
+                    "capacity {} 应大于 0、不超过 {}",
+                    q.value,
+                    crate::MAX_CAPACITY
+                )));
+                continue;
+            }
+            let dates: Vec<Option<minplan_domain::date::Date>> = ["valid_from", "valid_to"]
+                .iter()
+                .map(|k| s(k).map(|d| minplan_domain::date::Date::parse(&d).map_err(|_| (k, d))))
+                .map(|d| d.transpose())
+                .collect::<std::result::Result<_, _>>()
+                .unwrap_or_else(|(k, d)| {
+                    problems.push(bad(format!("{k}“{d}”不是日期（YYYY-MM-DD）")));
+                    Vec::new()
+                });
+            match dates.as_slice() {
+                [] => continue,
+                [Some(a), Some(b)] if a > b => {
+                    problems.push(bad(format!("valid_to {b} 早于 valid_from {a}")));
+                    continue;
+                }
+                _ => {}
+            }
+            let approval = match s("approval") {
+                None => None,
+                Some(a) => match ApprovalLevel::parse(&a) {
+                    Some(x) => Some(x),
+                    None => {
+                        problems.push(bad(format!(
+                            "approval“{a}”应为 省级、市级划定、本级审批 之一"
+                        )));
+                        continue;
+                    }
+                },
+            };
             rights.push((
                 f,
                 kind,

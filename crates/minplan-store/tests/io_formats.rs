@@ -518,3 +518,64 @@ async fn a_review_goes_out_with_its_corners_as_entered_and_its_conflicts() {
         assert_eq!(props["要素"], serde_json::json!("HLX-1"));
     }
 }
+
+#[tokio::test]
+async fn a_geojson_register_refuses_rows_the_table_would_refuse() {
+    let store = seeded().await;
+    let zone = zone(&store).await;
+    let sq = |lon: f64, lat: f64| {
+        format!(
+            "[[[{lon},{lat}],[{},{lat}],[{},{}],[{lon},{}],[{lon},{lat}]]]",
+            lon + 0.002,
+            lon + 0.002,
+            lat + 0.002,
+            lat + 0.002
+        )
+    };
+    let feat = |id: &str, extra: &str, geom: String| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"id":"{id}","kind":"采矿权","name":"{id}矿","holder_name":"某公司","minerals":"建筑用凝灰岩"{extra}}},"geometry":{{"type":"Polygon","coordinates":{geom}}}}}"#
+        )
+    };
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        [
+            feat("GOOD", r#","credit_code":"91231081MA1BXY007Q","capacity":5,"capacity_unit":"万立方米/年","valid_from":"2020-01-01","valid_to":"2030-01-01","approval":"本级审批""#, sq(131.10, 44.33)),
+            feat("CODE", r#","credit_code":"12345""#, sq(131.11, 44.33)),
+            feat("CAP", r#","capacity":-5,"capacity_unit":"万立方米/年""#, sq(131.12, 44.33)),
+            feat("DATES", r#","valid_from":"2030-01-01","valid_to":"2020-01-01""#, sq(131.13, 44.33)),
+            feat("APPROVAL", r#","approval":"乱写""#, sq(131.14, 44.33)),
+            feat("FAR", "", sq(116.40, 39.90)),
+        ]
+        .join(",")
+    );
+    let out = store
+        .import_rights(&text, "r.geojson", zone, &Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(out.imported, 1, "{:?}", out.problems);
+    let by_id = |id: &str| {
+        out.problems
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        by_id("CODE").contains("credit_code“12345”"),
+        "{}",
+        by_id("CODE")
+    );
+    assert!(by_id("CAP").contains("capacity -5"), "{}", by_id("CAP"));
+    assert!(by_id("DATES").contains("早于"), "{}", by_id("DATES"));
+    assert!(by_id("APPROVAL").contains("乱写"), "{}", by_id("APPROVAL"));
+    assert!(by_id("FAR").contains("规划区域之外"), "{}", by_id("FAR"));
+    let ids: Vec<String> = store
+        .list_rights()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, ["GOOD"]);
+}
