@@ -104,3 +104,13 @@ pub fn entries(
     }
     Ok(out)
 }
+
+/// The entry names of a zip (`/`-separated), without inflating anything.
+///
+/// # Errors
+/// [`ReadError`] naming `file` when it is not a zip.
+pub fn names(file: &str, bytes: &[u8]) -> Result<Vec<String>, ReadError> {
+    let z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{e}")))?;
+    Ok(z.file_names().map(|n| n.replace('\\', "/")).collect())
+}

@@ -114,6 +114,22 @@ fn dxf_layer(file: &str, mut l: SourceLayer, opts: &ReadOptions) -> Result<Sourc
     Ok(l)
 }
 
+/// With the `gdal` feature: a single file that is a zipped File Geodatabase, or of a format
+/// no reader of this crate knows — read through GDAL/OGR.
+#[cfg(feature = "gdal")]
+fn ogr_source(files: &[InputFile]) -> Option<&InputFile> {
+    let [f] = files else { return None };
+    let e = ext(&f.name);
+    if e == "zip" || f.bytes.starts_with(b"PK") {
+        let names = archive::names(&f.name, &f.bytes).ok()?;
+        return names
+            .iter()
+            .any(|n| n.to_ascii_lowercase().contains(".gdb/"))
+            .then_some(f);
+    }
+    detect(files).is_err().then_some(f)
+}
+
 /// An empty (or all-blank) file is refused by name before any reader sees it.
 fn refuse_empty(files: &[InputFile]) -> Result<(), ReadError> {
     // (An empty .cpg only means "no code page".)
@@ -218,6 +234,15 @@ pub fn stream_layer<'a>(
     opts: &ReadOptions,
 ) -> Result<LayerStream<'a>, ReadError> {
     refuse_empty(files)?;
+    #[cfg(feature = "gdal")]
+    if ogr_source(files).is_some() {
+        let layer = read_layer(files, opts)?;
+        return Ok(LayerStream {
+            crs: layer.crs,
+            notes: layer.notes,
+            features: Box::new(layer.features.into_iter().map(Ok)),
+        });
+    }
     match detect(files)? {
         Format::Shapefile => {
             let (members, zip) = shapefile_members(files)?;
@@ -249,6 +274,17 @@ pub fn stream_layer<'a>(
 /// be read; see each format's reader.
 pub fn read_layer(files: &[InputFile], opts: &ReadOptions) -> Result<SourceLayer, ReadError> {
     refuse_empty(files)?;
+    #[cfg(feature = "gdal")]
+    if let Some(f) = ogr_source(files) {
+        let mut l = crate::ogr::read_ogr(
+            &f.name,
+            &f.bytes,
+            opts.layer.as_deref(),
+            opts.id_property.as_deref(),
+        )?;
+        l.notes.insert(0, "格式：GDAL/OGR 数据源".into());
+        return Ok(l);
+    }
     let format = detect(files)?;
     let first = &files[0];
     let mut layer = match format {

@@ -18,6 +18,8 @@ pub mod export;
 pub mod gpkg;
 pub mod input;
 pub mod kml;
+#[cfg(feature = "gdal")]
+pub mod ogr;
 pub mod prj;
 pub mod shp;
 pub mod wkb;

@@ -181,3 +181,16 @@ fn prj_parameters_are_read_not_names_trusted() {
     );
     assert!(parse(&utm).unwrap_err().contains("0.9996"));
 }
+
+#[cfg(not(feature = "gdal"))]
+#[test]
+fn a_file_geodatabase_without_the_gdal_feature_says_how_to_export_it() {
+    let e = err(&[InputFile {
+        name: "红线.zip".into(),
+        bytes: data("gdal/hongxian_gdb.zip"),
+    }]);
+    assert!(
+        e.contains("File Geodatabase") && e.contains("Shapefile 或 GeoPackage"),
+        "{e}"
+    );
+}
