@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Import of a large control layer (issue 12): the 300,000-parcel farmland layer of the synthetic
-# county of ../shared/bench/postgis-baseline (gen_county.py), written by ogr2ogr from GeoJSON into
+# county of tools/gen_county.py (a copy of the team's postgis-baseline generator), written by ogr2ogr from GeoJSON into
 # a GBK Shapefile and a GeoPackage, imported by `minplan layer import` (read + check + store in
 # SQLite), against `ogr2ogr` converting the same Shapefile to a GeoPackage — both measured in the
 # same run, alternately, with /usr/bin/time (wall seconds, peak RSS).
@@ -14,7 +14,7 @@ SCALE=${1:-1}
 ROUNDS=${2:-3}
 W=${BENCH_WORK:-${TMPDIR:-/tmp}/minplan-bench-io}
 PY=${MINPLAN_VENV:-$HOME/.minplan-bench-venv}/bin/python
-GEN=../shared/bench/postgis-baseline/gen_county.py
+GEN=${GEN:-tools/gen_county.py}
 mkdir -p "$W"
 cargo build --release -p minplan >/dev/null
 BIN=$PWD/target/release/minplan

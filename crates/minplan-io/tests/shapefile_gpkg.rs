@@ -204,8 +204,7 @@ fn gdal_geopackage() {
 
 #[test]
 fn the_real_cp1250_shapefile_is_read_with_its_declared_code_page() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/testdata/real/shapefile-cp1250");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real/shapefile-cp1250");
     let files: Vec<InputFile> = [
         "codepage.shp",
         "codepage.shx",
