@@ -38,6 +38,20 @@ struct Poly {
     bulge_at: Option<usize>,
 }
 
+impl Poly {
+    /// An empty polyline starting at 1-based `line`, on layer `0` until group 8 says otherwise.
+    fn at(line: usize) -> Poly {
+        Poly {
+            layer: "0".into(),
+            handle: None,
+            line,
+            closed: false,
+            pts: Vec::new(),
+            bulge_at: None,
+        }
+    }
+}
+
 /// A `HATCH` as read: its boundary paths as closed rings.
 struct Hatch {
     layer: String,
@@ -459,14 +473,7 @@ fn read_entities(file: &str, pairs: &[Pair]) -> Result<Entities, ReadError> {
             }
             "ENDSEC" => in_entities = false,
             "LWPOLYLINE" if in_entities => {
-                let mut poly = Poly {
-                    layer: "0".into(),
-                    handle: None,
-                    line: p.line,
-                    closed: false,
-                    pts: Vec::new(),
-                    bulge_at: None,
-                };
+                let mut poly = Poly::at(p.line);
                 let mut bulges: Vec<f64> = Vec::new();
                 for q in body {
                     match q.code {
@@ -494,14 +501,7 @@ fn read_entities(file: &str, pairs: &[Pair]) -> Result<Entities, ReadError> {
                 out.push(finish_poly(poly));
             }
             "POLYLINE" if in_entities => {
-                let mut poly = Poly {
-                    layer: "0".into(),
-                    handle: None,
-                    line: p.line,
-                    closed: false,
-                    pts: Vec::new(),
-                    bulge_at: None,
-                };
+                let mut poly = Poly::at(p.line);
                 let mut mesh = false;
                 for q in body {
                     match q.code {
@@ -850,16 +850,7 @@ pub fn write_dxf(layers: &[ExportLayer]) -> Result<Vec<u8>, WriteError> {
             let plane = f.plane_in(l.zone);
             for (pi, poly) in plane.iter().enumerate() {
                 for (ri, ring) in poly.iter().enumerate() {
-                    let mut pts = ring.clone();
-                    if pts.len() > 1 && pts.first() == pts.last() {
-                        pts.pop();
-                    }
-                    if let Some(bad) = pts.iter().find(|q| !(q.0.is_finite() && q.1.is_finite())) {
-                        return Err(WriteError(format!(
-                            "图层“{}”的要素“{}”有不是有限数的坐标 ({}, {})",
-                            l.name, f.name, bad.0, bad.1
-                        )));
-                    }
+                    let pts = crate::export::open_ring(&l.name, &f.name, ring)?;
                     let given = f
                         .labels
                         .as_ref()

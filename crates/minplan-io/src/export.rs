@@ -182,3 +182,27 @@ impl ExportFeature {
         }
     }
 }
+
+/// A written ring's corners without its closing repeat, all finite — as corner lists and
+/// drawings list them.
+///
+/// # Errors
+/// [`WriteError`](crate::WriteError) naming the layer, the feature and the coordinate that is
+/// not a finite number.
+pub(crate) fn open_ring(
+    layer: &str,
+    feature: &str,
+    ring: &[(f64, f64)],
+) -> Result<Vec<(f64, f64)>, crate::WriteError> {
+    let mut pts = ring.to_vec();
+    if pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    if let Some(bad) = pts.iter().find(|q| !(q.0.is_finite() && q.1.is_finite())) {
+        return Err(crate::WriteError(format!(
+            "图层“{layer}”的要素“{feature}”有不是有限数的坐标 ({}, {})",
+            bad.0, bad.1
+        )));
+    }
+    Ok(pts)
+}

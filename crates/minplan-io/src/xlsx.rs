@@ -306,16 +306,7 @@ pub fn write_corner_xlsx(layer: &ExportLayer) -> Result<Vec<u8>, WriteError> {
         }
         for (pi, poly) in plane.iter().enumerate() {
             for (ri, ring) in poly.iter().enumerate() {
-                let mut pts = ring.clone();
-                if pts.len() > 1 && pts.first() == pts.last() {
-                    pts.pop();
-                }
-                if let Some(bad) = pts.iter().find(|q| !(q.0.is_finite() && q.1.is_finite())) {
-                    return Err(WriteError(format!(
-                        "图层“{}”的要素“{}”有不是有限数的坐标 ({}, {})",
-                        layer.name, f.name, bad.0, bad.1
-                    )));
-                }
+                let pts = crate::export::open_ring(&layer.name, &f.name, ring)?;
                 row += 1; // a blank row before each ring
                 let heading = if ri == 0 {
                     title.clone()

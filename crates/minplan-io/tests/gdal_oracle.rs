@@ -119,7 +119,7 @@ fn zone_opts() -> ReadOptions {
 }
 
 #[test]
-#[ignore = "needs gdal-bin (ogrinfo, ogr2ogr); .ci/run installs it"]
+#[ignore = "needs gdal-bin (ogrinfo, ogr2ogr); .ci/run installs it and runs it with --ignored"]
 fn gdal_opens_our_shapefile_with_crs_and_chinese_values() {
     let d = dir("shp");
     unzip(
@@ -151,7 +151,7 @@ fn gdal_opens_our_shapefile_with_crs_and_chinese_values() {
 }
 
 #[test]
-#[ignore = "needs gdal-bin (ogrinfo, ogr2ogr); .ci/run installs it"]
+#[ignore = "needs gdal-bin (ogrinfo, ogr2ogr); .ci/run installs it and runs it with --ignored"]
 fn ogr2ogr_round_trip_keeps_our_coordinates() {
     let d = dir("roundtrip");
     let l = layer();
@@ -198,7 +198,7 @@ fn ogr2ogr_round_trip_keeps_our_coordinates() {
 }
 
 #[test]
-#[ignore = "needs gdal-bin and python3-gdal (validate_gpkg.py); .ci/run installs them"]
+#[ignore = "needs gdal-bin and python3-gdal (validate_gpkg.py); .ci/run installs them and runs it with --ignored"]
 fn our_geopackage_passes_gdal_validation() {
     let d = dir("gpkg");
     let path = d.join("导出.gpkg");

@@ -958,7 +958,7 @@ fn tmp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
 }
 
 #[test]
-#[ignore = "needs gdal-bin (ogrinfo)"]
+#[ignore = "needs gdal-bin (ogrinfo); .ci/run installs it and runs it with --ignored"]
 fn gdal_reads_the_written_kml() {
     let layer = export_layer();
     let path = tmp(
@@ -986,7 +986,7 @@ fn gdal_reads_the_written_kml() {
 }
 
 #[test]
-#[ignore = "needs gdal-bin (ogrinfo)"]
+#[ignore = "needs gdal-bin (ogrinfo); .ci/run installs it and runs it with --ignored"]
 fn gdal_reads_the_written_dxf() {
     let layer = export_layer();
     let path = tmp(
@@ -1578,7 +1578,7 @@ fn source_geojson() -> String {
 }
 
 #[test]
-#[ignore = "needs gdal-bin (ogr2ogr)"]
+#[ignore = "needs gdal-bin (ogr2ogr); .ci/run installs it and runs it with --ignored"]
 fn gdal_ogr2ogr_hatch_dxf_reads_as_ogrinfo_does() {
     let dir = gdal_dir();
     // The committed fixture's source, and a polygon drawn inside another polygon of the
@@ -1634,7 +1634,7 @@ fn gdal_ogr2ogr_hatch_dxf_reads_as_ogrinfo_does() {
 }
 
 #[test]
-#[ignore = "needs gdal-bin (ogr2ogr)"]
+#[ignore = "needs gdal-bin (ogr2ogr); .ci/run installs it and runs it with --ignored"]
 fn gdal_ogr2ogr_libkml_kmz_reads_as_ogrinfo_does() {
     let dir = gdal_dir();
     let out = dir.join("libkml.kmz");
@@ -1671,7 +1671,7 @@ fn gdal_ogr2ogr_libkml_kmz_reads_as_ogrinfo_does() {
 }
 
 #[test]
-#[ignore = "needs gdal-bin (ogr2ogr)"]
+#[ignore = "needs gdal-bin (ogr2ogr); .ci/run installs it and runs it with --ignored"]
 fn gdal_ogr2ogr_line_dxf_rings_are_closed() {
     let dir = gdal_dir();
     let out = dir.join("lines.dxf");

@@ -7,55 +7,10 @@ use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::{Conclusion, RuleOutcome};
 use minplan_io::export::{ExportFeature, ExportField, ExportLayer, FieldKind};
 use minplan_io::{ExportFormat, InputFile, ReadOptions};
-use minplan_store::{
-    Actor, AuditFilter, ExportSet, LayerImport, ReviewEngine, Store, default_bundle,
-};
-use std::path::PathBuf;
+use minplan_store::{Actor, AuditFilter, ExportSet, LayerImport, ReviewEngine};
+mod common;
 
-async fn seeded() -> Store {
-    let store = Store::open_in_memory().await.unwrap();
-    store.seed_if_empty(&default_bundle()).await.unwrap();
-    store
-}
-
-fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples")
-        .join(name)
-}
-
-fn qingfa() -> (String, Vec<u8>) {
-    (
-        std::fs::read_to_string(example("01-qingfa-quarry.toml")).unwrap(),
-        std::fs::read(example("01-qingfa-quarry.txt")).unwrap(),
-    )
-}
-
-/// The quarry's corners as (easting with prefix, northing), as entered.
-fn qingfa_ring() -> Vec<(f64, f64)> {
-    String::from_utf8(qingfa().1)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .filter(|l| !l.starts_with('*'))
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[2].parse().unwrap(), f[1].parse().unwrap())
-        })
-        .collect()
-}
-
-async fn zone(store: &Store) -> minplan_geo::GaussKrugerZone {
-    store
-        .active_plan()
-        .await
-        .unwrap()
-        .unwrap()
-        .loaded
-        .plan
-        .region
-        .zone
-}
+use common::{plan_zone as zone, qingfa, qingfa_ring_4532 as qingfa_ring, seeded};
 
 /// A GBK Shapefile (zip, EPSG:4532) with one red-line polygon, a 200 m square around the
 /// quarry, named in Chinese, written as ArcGIS would (GBK, `.cpg`, ESRI `.prj`).

@@ -4,57 +4,10 @@
 use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::{Conclusion, RuleOutcome};
 use minplan_domain::rights::ListedHolder;
-use minplan_store::{Actor, HolderList, LayerImport, ReviewEngine, Store, default_bundle};
-use std::path::PathBuf;
+use minplan_store::{Actor, HolderList, LayerImport, ReviewEngine};
+mod common;
 
-async fn seeded() -> Store {
-    let store = Store::open_in_memory().await.unwrap();
-    store.seed_if_empty(&default_bundle()).await.unwrap();
-    store
-}
-
-fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples")
-        .join(name)
-}
-
-/// The 庆发 quarry application (examples/01) and its corner file.
-fn qingfa() -> (String, Vec<u8>) {
-    (
-        std::fs::read_to_string(example("01-qingfa-quarry.toml")).unwrap(),
-        std::fs::read(example("01-qingfa-quarry.txt")).unwrap(),
-    )
-}
-
-/// The quarry's corners as (easting with prefix, northing) pairs.
-fn qingfa_ring_4532() -> Vec<(f64, f64)> {
-    String::from_utf8(qingfa().1)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .filter(|l| !l.starts_with('*'))
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[2].parse().unwrap(), f[1].parse().unwrap())
-        })
-        .collect()
-}
-
-/// A red-line layer in EPSG:4532 with: a 200 m square over the quarry, a self-intersecting
-/// bow tie, and a feature without geometry.
-/// The zone of the seeded plan's region.
-async fn plan_zone(store: &Store) -> minplan_geo::GaussKrugerZone {
-    store
-        .active_plan()
-        .await
-        .unwrap()
-        .unwrap()
-        .loaded
-        .plan
-        .region
-        .zone
-}
+use common::{example, plan_zone, qingfa, qingfa_ring_4532, seeded};
 
 /// The 庆发 ring, closed, as GeoJSON positions `[e,n]` (EPSG:4532).
 fn qingfa_ring_json() -> Vec<String> {
@@ -65,6 +18,8 @@ fn qingfa_ring_json() -> Vec<String> {
         .collect()
 }
 
+/// A red-line layer in EPSG:4532 with: a 200 m square over the quarry, a self-intersecting
+/// bow tie, and a feature without geometry.
 fn red_line_4532() -> String {
     let r = qingfa_ring_4532();
     let (cx, cy) = (
