@@ -54,6 +54,10 @@ pub struct MiningRight {
     pub approval: Option<ApprovalLevel>,
     /// Geometry, CGCS2000 lon/lat.
     pub geometry: Vec<LonLatPolygon>,
+    /// 开采方式, when the register knows it (caps by kind of mine count it; an unknown
+    /// method is named, never guessed).
+    #[serde(default)]
+    pub mining_method: Option<crate::application::MiningMethod>,
 }
 
 impl MiningRight {

@@ -185,6 +185,7 @@ fn right(
         }),
         approval,
         geometry,
+        mining_method: None,
     }
 }
 
@@ -437,8 +438,8 @@ fn r6_mine_count_caps() {
     assert_eq!(outcome(&r, "R6"), RuleOutcome::Fail);
     assert_eq!(
         (
-            evidence(&r, "R6", "现有矿山企业"),
-            evidence(&r, "R6", "批准后矿山企业")
+            evidence(&r, "R6", "矿山企业数量：现有"),
+            evidence(&r, "R6", "矿山企业数量：批准后")
         ),
         (3.0, 4.0)
     );
@@ -462,7 +463,7 @@ fn r6_mine_count_caps() {
         .collect();
     let r = run_with(&app, &ql, &HolderLists::default());
     assert_eq!(outcome(&r, "R6"), RuleOutcome::Fail);
-    assert_eq!(evidence(&r, "R6", "本级审批发证矿山（批准后）"), 3.0);
+    assert_eq!(evidence(&r, "R6", "本级审批发证的矿山数量：批准后"), 3.0);
 }
 
 #[test]

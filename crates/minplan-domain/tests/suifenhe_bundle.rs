@@ -55,11 +55,8 @@ fn figures(p: &Plan) -> Vec<(String, f64, String)> {
     let mut out = Vec::new();
     let mut push =
         |what: &str, v: f64, c: &Citation| out.push((what.to_string(), v, c.to_string()));
-    push(
-        "基准年",
-        p.identity.base_year.value as f64,
-        &p.identity.base_year.cite,
-    );
+    let base_year = p.identity.base_year.as_ref().expect("绥芬河规划载明基准年");
+    push("基准年", base_year.value as f64, &base_year.cite);
     push(
         "规划期起",
         p.identity.period_start as f64,
@@ -87,18 +84,12 @@ fn figures(p: &Plan) -> Vec<(String, f64, String)> {
             g.count.value as f64,
             &g.count.cite,
         );
-        push(
-            &format!("{} 总面积", g.label),
-            g.total_area_km2.value,
-            &g.total_area_km2.cite,
-        );
+        let total = g.total_area_km2.as_ref().expect("绥芬河规划载明区块总面积");
+        push(&format!("{} 总面积", g.label), total.value, &total.cite);
     }
     let a = &p.admission;
-    push(
-        "矿山数量上限",
-        a.mine_cap_total.value as f64,
-        &a.mine_cap_total.cite,
-    );
+    let cap = a.mine_cap_total.as_ref().expect("绥芬河规划设矿山数量上限");
+    push("矿山数量上限", cap.value as f64, &cap.cite);
     if let Some(c) = &a.mine_cap_this_level {
         push("本级矿山数量上限", c.value as f64, &c.cite);
     }
@@ -247,13 +238,14 @@ fn eight_blocks_with_the_stated_totals_all_schematic() {
     assert_eq!(count(Mining, ThisLevel), 2);
     assert!(p.blocks.iter().all(|b| b.schematic));
     for g in &p.block_groups {
-        let rel = (g.computed_area_km2 - g.total_area_km2.value).abs() / g.total_area_km2.value;
+        let total = g.total_area_km2.as_ref().unwrap().value;
+        let rel = (g.computed_area_km2 - total).abs() / total;
         assert!(
             rel < 1e-4,
             "{}: {} vs {}",
             g.label,
             g.computed_area_km2,
-            g.total_area_km2.value
+            total
         );
     }
     // The county outline is sized to 460 km² (一（一）1).

@@ -593,12 +593,20 @@ pub fn annual_plan_xlsx(d: &AnnualPlanDraft) -> Result<Vec<u8>, ReportError> {
             })
             .collect(),
     )?;
-    let mut mines = vec![vec![
-        T("矿山企业数量".into()),
-        N(f64::from(d.mines.0)),
-        N(d.mines.1 as f64),
-        N(d.mines.2 as f64),
-    ]];
+    let mut mines = vec![match d.mines {
+        Some((cap, now, may)) => vec![
+            T("矿山企业数量".into()),
+            N(f64::from(cap)),
+            N(now as f64),
+            N(may as f64),
+        ],
+        None => vec![
+            T("矿山企业数量".into()),
+            T("规划未设定".into()),
+            T("—".into()),
+            T("—".into()),
+        ],
+    }];
     if let Some((cap, now, may)) = d.mines_this_level {
         mines.push(vec![
             T("本级审批发证矿山数量".into()),
@@ -732,10 +740,11 @@ pub fn annual_plan_docx(d: &AnnualPlanDraft, bureau: &str) -> Result<Vec<u8>, Re
         .add_table(table(&w, rows))
         .add_paragraph(heading("二、矿业权总量"))
         .add_paragraph(para(format!(
-            "矿山企业数量上限 {} 家，现有 {} 家，尚可新增 {} 家{}。",
-            d.mines.0,
-            d.mines.1,
-            d.mines.2,
+            "{}{}。",
+            d.mines.map_or(
+                "规划未设定矿山企业数量上限".to_string(),
+                |(c, n, m)| format!("矿山企业数量上限 {c} 家，现有 {n} 家，尚可新增 {m} 家")
+            ),
             d.mines_this_level
                 .map_or(String::new(), |(c, n, m)| format!(
                     "；本级审批发证上限 {c} 家，现有 {n} 家，尚可新增 {m} 家"

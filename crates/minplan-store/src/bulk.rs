@@ -165,6 +165,7 @@ const RIGHT_COLUMNS: Spec = &[
     ("capacity", &["生产规模", "设计生产规模"]),
     ("unit", &["规模单位", "生产规模单位"]),
     ("approval", &["审批级别", "发证级别"]),
+    ("mining_method", &["开采方式"]),
     ("valid_from", &["有效期起", "有效期起始"]),
     ("valid_to", &["有效期止", "有效期至"]),
     (
@@ -473,6 +474,22 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
             }
         },
     };
+    let mining_method = match r.get("mining_method") {
+        None => None,
+        Some(m) => match minplan_domain::application::MiningMethod::parse(&m) {
+            Some(m) => Some(m),
+            None => {
+                r.bad(
+                    "mining_method",
+                    format!(
+                        "“{m}”应为 {} 之一",
+                        minplan_domain::application::MiningMethod::LABELS.join("、")
+                    ),
+                );
+                None
+            }
+        },
+    };
     let valid_from = r.date("valid_from");
     let valid_to = r.date("valid_to");
     if let (Some(f), Some(t)) = (valid_from, valid_to)
@@ -615,6 +632,7 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
             minerals,
             capacity,
             approval,
+            mining_method,
             valid_from,
             valid_to,
             area_km2: area,

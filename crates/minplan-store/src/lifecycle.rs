@@ -72,6 +72,7 @@ fn state_from_row(r: &sqlx::sqlite::SqliteRow) -> RightState {
         approval: r
             .get::<Option<String>, _>("approval")
             .and_then(|a| ApprovalLevel::parse(&a)),
+        mining_method: None,
         valid_from: date("valid_from"),
         valid_to: date("valid_to"),
         area_km2: None,
@@ -378,6 +379,9 @@ async fn facts_on(exec: &mut sqlx::SqliteConnection, number: &str) -> Result<App
             _ => None,
         },
         area_km2: app["corner_report"]["areas"]["km2"].as_f64(),
+        mining_method: app["mining_method"]
+            .as_str()
+            .and_then(minplan_domain::application::MiningMethod::parse),
         geometry: serde_json::from_str(&row.get::<String, _>("geometry_json")).unwrap_or_default(),
         has_agreement_reason: !app["agreement_reason"].is_null(),
         block,

@@ -436,6 +436,17 @@ impl Store {
                     .and_then(|a| ApprovalLevel::parse(&a)),
                 geometry: serde_json::from_str(&r.get::<String, _>("geometry_json"))
                     .unwrap_or_default(),
+                // Kept in the event state (rows imported before 0004 have none).
+                mining_method: r
+                    .try_get::<Option<String>, _>("state_json")
+                    .ok()
+                    .flatten()
+                    .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+                    .and_then(|v| {
+                        v["mining_method"]
+                            .as_str()
+                            .and_then(minplan_domain::application::MiningMethod::parse)
+                    }),
             })
             .collect())
     }
@@ -479,6 +490,9 @@ impl Store {
                 capacity,
                 approval: None,
                 geometry,
+                mining_method: app["mining_method"]
+                    .as_str()
+                    .and_then(minplan_domain::application::MiningMethod::parse),
             });
         }
         Ok(out)

@@ -372,7 +372,7 @@ async fn annual_plan_2026() {
     assert!((cap("建筑用石").last_year_extraction - 5.8).abs() < 1e-9);
     assert_eq!(cap("地下热水").licensable, 88.0);
     assert_eq!(cap("矿泉水").licensable, 3.6);
-    assert_eq!(d2026.mines, (3, 2, 1));
+    assert_eq!(d2026.mines, Some((3, 2, 1)));
     assert_eq!(d2026.mines_this_level, Some((2, 1, 1)));
     // Blocks: C01 (地热) and C04 (金家沟) hold a right in force; C05 is free again after 闭坑.
     let open: Vec<&str> = d2026

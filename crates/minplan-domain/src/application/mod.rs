@@ -108,6 +108,11 @@ pub struct Application {
     /// before the field existed replay to the same record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declared_area: Option<String>,
+    /// 所在县（区）/乡镇 as the applicant declares it (`sub_unit`), for caps a plan sets per
+    /// sub-unit when the bundle has no sub-unit outlines to derive it from. Left out of the
+    /// JSON when absent (stored reviews replay unchanged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_unit: Option<String>,
     /// 申请人（矿业权人）名称.
     pub holder_name: String,
     /// 统一社会信用代码.

@@ -75,6 +75,7 @@ pub(super) struct RawApplication {
     pub(super) existing_right: Option<Spanned<String>>,
     pub(super) received: Option<Spanned<String>>,
     pub(super) declared_area: Option<Spanned<String>>,
+    pub(super) sub_unit: Option<Spanned<String>>,
     pub(super) holder: Spanned<RawHolder>,
     pub(super) grant: Spanned<RawGrant>,
     #[serde(default)]

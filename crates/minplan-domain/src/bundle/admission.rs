@@ -58,7 +58,11 @@ impl Ctx<'_> {
         let r = adm.get_ref();
         let min_scales = self.limits(&r.min_scales, "min_scales", minerals);
         let extraction_caps = self.limits(&r.extraction_caps, "extraction_caps", minerals);
-        let total = self.cited_u32(&r.mine_cap_total, "admission.mine_cap_total");
+        // Optional: a plan that sets no mine-count cap has none (R6 then says 规划未设定).
+        let total = r
+            .mine_cap_total
+            .as_ref()
+            .map(|c| self.cited_u32(c, "admission.mine_cap_total"));
         let this_level = r
             .mine_cap_this_level
             .as_ref()
@@ -74,12 +78,20 @@ impl Ctx<'_> {
             Some(Some(c)) => Some(c),
             None => None,
         };
-        Some(Admission {
+        let total = match total {
+            Some(None) => return None,
+            Some(Some(c)) => Some(c),
+            None => None,
+        };
+        let mut a = Admission {
             min_scales,
             extraction_caps,
-            mine_cap_total: total?,
+            mine_cap_total: total,
             mine_cap_this_level: this_level,
             other,
-        })
+            caps: Vec::new(),
+        };
+        a.caps = self.admission_caps(adm, &a);
+        Some(a)
     }
 }

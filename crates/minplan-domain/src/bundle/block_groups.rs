@@ -24,33 +24,47 @@ impl Ctx<'_> {
             let kind = self.block_kind(&r.kind, &field);
             let approval = self.approval(&r.approval, &field);
             let count = self.cited_u32(&r.count, &field);
-            let ta = r.total_area.get_ref();
-            let unit = self.unit(&ta.unit, r.total_area.span(), &field);
-            if unit.is_some_and(|u| u != Unit::Km2) {
-                self.err_at(
-                    BundleErrorKind::UnknownUnit,
-                    r.total_area.span(),
-                    &field,
-                    "总面积单位应为 km²",
-                );
-            }
-            let total = self.value(
-                &ta.value,
-                r.total_area.span(),
-                &field,
-                BundleErrorKind::MissingValue,
-                "总面积数值",
-            );
-            let total_cite = self.cite(
-                &ta.cite,
-                r.total_area.span(),
-                &field,
-                total.map_or(Expect::Nothing, Expect::Number),
-            );
-            let (Some(kind), Some(approval), Some(count), Some(total), Some(total_cite)) =
-                (kind, approval, count, total, total_cite)
-            else {
+            let total = match &r.total_area {
+                None => None,
+                Some(sp_ta) => {
+                    let ta = sp_ta.get_ref();
+                    let unit = self.unit(&ta.unit, sp_ta.span(), &field);
+                    if unit.is_some_and(|u| u != Unit::Km2) {
+                        self.err_at(
+                            BundleErrorKind::UnknownUnit,
+                            sp_ta.span(),
+                            &field,
+                            "总面积单位应为 km²",
+                        );
+                    }
+                    let total = self.value(
+                        &ta.value,
+                        sp_ta.span(),
+                        &field,
+                        BundleErrorKind::MissingValue,
+                        "总面积数值",
+                    );
+                    let total_cite = self.cite(
+                        &ta.cite,
+                        sp_ta.span(),
+                        &field,
+                        total.map_or(Expect::Nothing, Expect::Number),
+                    );
+                    match (total, total_cite) {
+                        (Some(value), Some(cite)) => {
+                            Some(Some((Cited { value, cite }, sp_ta.span())))
+                        }
+                        _ => Some(None),
+                    }
+                }
+            };
+            let (Some(kind), Some(approval), Some(count)) = (kind, approval, count) else {
                 continue;
+            };
+            let total = match total {
+                Some(None) => continue,
+                Some(Some(t)) => Some(t),
+                None => None,
             };
             let members: Vec<&PlanningBlock> = blocks
                 .iter()
@@ -69,14 +83,18 @@ impl Ctx<'_> {
                 );
             }
             let computed: f64 = members.iter().map(|b| b.area_km2).sum();
-            if (computed - total).abs() > AREA_TOLERANCE * total {
+            let all_drawn = members.iter().all(|b| b.has_geometry());
+            if let Some((t, span)) = &total
+                && all_drawn
+                && (computed - t.value).abs() > AREA_TOLERANCE * t.value
+            {
                 self.err_at(
                     BundleErrorKind::AreaMismatch,
-                    r.total_area.span(),
+                    span.clone(),
                     &field,
                     format!(
                         "区块图形椭球面积合计 {computed:.4} km² 与规划总面积 {} km² 相差超过 1%",
-                        format_number(total)
+                        format_number(t.value)
                     ),
                 );
             }
@@ -85,10 +103,7 @@ impl Ctx<'_> {
                 kind,
                 approval,
                 count,
-                total_area_km2: Cited {
-                    value: total,
-                    cite: total_cite,
-                },
+                total_area_km2: total.map(|(t, _)| t),
                 computed_area_km2: computed,
             });
         }

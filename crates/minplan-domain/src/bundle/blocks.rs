@@ -59,13 +59,18 @@ impl Ctx<'_> {
                     Err(errs) => self.errors.extend(errs),
                 }
             }
-        } else if raw.blocks_file.is_none() && !raw.blocks.is_empty() {
-            let sp = raw.blocks[0].span();
+        } else if raw.blocks_file.is_none()
+            && let Some(b) = raw
+                .blocks
+                .iter()
+                .find(|b| b.get_ref().geometry.unwrap_or(true))
+        {
+            let sp = b.span();
             self.err_at(
                 BundleErrorKind::MissingFile,
                 sp,
                 "blocks_file",
-                "有规划区块但未指定区块图层文件（blocks_file）",
+                "有规划区块但未指定区块图层文件（blocks_file）；规划未给出范围的区块请写 geometry = false",
             );
         }
         let mut out = Vec::new();
@@ -126,8 +131,50 @@ impl Ctx<'_> {
                     }
                 }
             };
+            let status = r.status.as_ref().and_then(|st| {
+                self.enum_value(
+                    st,
+                    &field,
+                    &BlockStatus::LABELS.join("、"),
+                    BlockStatus::parse,
+                )
+            });
+            let resources = r.resources.as_ref().and_then(|rs| {
+                let s = rs.get_ref();
+                let unit = self.unit(&s.unit, rs.span(), &field);
+                let v = self.value(
+                    &s.value,
+                    rs.span(),
+                    &field,
+                    BundleErrorKind::MissingValue,
+                    "资源量数值",
+                );
+                let c = self.cite(
+                    &s.cite,
+                    rs.span(),
+                    &field,
+                    v.map_or(Expect::Nothing, Expect::Number),
+                );
+                Some(BlockResources {
+                    value: v?,
+                    unit: unit?,
+                    cite: c?,
+                })
+            });
+            let wants_geometry = r.geometry.unwrap_or(true);
             let feature = features.remove(&number);
-            if feature.is_none() && !file_name.is_empty() {
+            if !wants_geometry && let Some(f) = &feature {
+                self.errors.push(BundleError {
+                    kind: BundleErrorKind::GeometryMismatch,
+                    file: file_name.clone(),
+                    line: f.line,
+                    field: format!("要素 {number}"),
+                    message: format!(
+                        "规划区块“{number}”在 plan.toml 中写明无图形（geometry = false），图层中却有其要素"
+                    ),
+                });
+            }
+            if wants_geometry && feature.is_none() && !file_name.is_empty() {
                 self.err_at(
                     BundleErrorKind::GeometryMismatch,
                     r.number.span(),
@@ -150,8 +197,13 @@ impl Ctx<'_> {
                     ),
                 );
             }
-            if let (Some(kind), Some(approval), Some(cite), Some(f)) =
-                (kind, approval, cite, feature)
+            let geometry = match (wants_geometry, feature) {
+                (true, Some(f)) => Some(f.polygons),
+                (true, None) => None,
+                (false, _) => Some(Vec::new()),
+            };
+            if let (Some(kind), Some(approval), Some(cite), Some(geometry)) =
+                (kind, approval, cite, geometry)
             {
                 out.push(PlanningBlock {
                     number,
@@ -162,8 +214,12 @@ impl Ctx<'_> {
                     category: r.category.as_ref().map(|c| c.get_ref().clone()),
                     stated_area_km2: stated,
                     area_km2,
-                    geometry: f.polygons,
+                    geometry,
                     schematic: r.schematic,
+                    status,
+                    designated_by: r.designated_by.as_ref().map(|d| d.get_ref().clone()),
+                    issued_by: r.issued_by.as_ref().map(|d| d.get_ref().clone()),
+                    resources,
                     cite,
                     note: r.note.as_ref().map(|n| n.get_ref().clone()),
                 });

@@ -37,13 +37,25 @@ impl Ctx<'_> {
                 _ => None,
             },
         );
-        let by = r.base_year.get_ref();
-        let base_year_cite = self.cite(
-            &by.cite,
-            r.base_year.span(),
-            "identity.base_year",
-            Expect::Number(*by.value.get_ref() as f64),
-        );
+        // The base year is optional: a plan that states none has none (never invented).
+        let base_year = match &r.base_year {
+            None => Some(None),
+            Some(by_s) => {
+                let by = by_s.get_ref();
+                self.cite(
+                    &by.cite,
+                    by_s.span(),
+                    "identity.base_year",
+                    Expect::Number(*by.value.get_ref() as f64),
+                )
+                .map(|cite| {
+                    Some(Cited {
+                        value: *by.value.get_ref() as i32,
+                        cite,
+                    })
+                })
+            }
+        };
         let p = r.period.get_ref();
         let period_cite = self.cite(
             &p.cite,
@@ -80,10 +92,7 @@ impl Ctx<'_> {
             short_name: r.short_name.get_ref().clone(),
             adcode,
             level: level?,
-            base_year: Cited {
-                value: *by.value.get_ref() as i32,
-                cite: base_year_cite?,
-            },
+            base_year: base_year?,
             period_start: *p.start.get_ref() as i32,
             period_end: *p.end.get_ref() as i32,
             period_cite: period_cite?,

@@ -17,6 +17,7 @@
 mod admission;
 mod block_groups;
 mod blocks;
+mod caps;
 mod context;
 mod control_layers;
 mod geometry;
@@ -32,7 +33,7 @@ mod rule_basis;
 
 use crate::citation::PlanText;
 use crate::layer::line_of;
-use crate::plan::Plan;
+use crate::plan::{Admission, Plan};
 use context::Ctx;
 use geometry::GeometryCheck;
 use raw::RawPlan;
@@ -48,8 +49,12 @@ pub const AREA_TOLERANCE: f64 = 0.01;
 /// The plan file's name inside a bundle.
 pub const PLAN_FILE: &str = "plan.toml";
 
-/// The format identifier `plan.toml` must declare.
-pub const FORMAT: &str = "minplan-plan/1";
+/// The format identifier of the current `plan.toml` format (docs/plan-format.md).
+pub const FORMAT: &str = "minplan-plan/2";
+
+/// The format identifiers a bundle may declare: version 2 adds `[[caps]]`, `[[sub_units]]`,
+/// `[[sources]]`, `[version]` and optional figures to version 1, whose bundles load unchanged.
+pub const FORMATS: [&str; 2] = ["minplan-plan/1", FORMAT];
 
 /// The files of a bundle: relative path (with `/`) → contents.
 #[derive(Debug, Clone, Default)]
@@ -241,12 +246,16 @@ pub fn load_bundle(files: &BundleFiles) -> Result<LoadedBundle, BundleErrors> {
 
 impl Ctx<'_> {
     fn build(&mut self, raw: RawPlan) -> Option<Plan> {
-        if raw.format.get_ref() != FORMAT {
+        if !FORMATS.contains(&raw.format.get_ref().as_str()) {
             self.err_at(
                 BundleErrorKind::BadValue,
                 raw.format.span(),
                 "format",
-                format!("格式标识应为“{FORMAT}”，实际为“{}”", raw.format.get_ref()),
+                format!(
+                    "格式标识应为“{FORMAT}”（或旧版“{}”），实际为“{}”",
+                    FORMATS[0],
+                    raw.format.get_ref()
+                ),
             );
         }
         if let Some(t) = &raw.text
@@ -256,10 +265,11 @@ impl Ctx<'_> {
         }
         let identity = self.identity(&raw.identity);
         let minerals = self.minerals(&raw.minerals);
-        let region = self.region(&raw.region);
+        let mut region = self.region(&raw.region);
         let geo = region
             .as_ref()
             .map(|r| GeometryCheck::new(r.zone, &r.outline));
+        let sub_units = self.sub_units(&raw.sub_units, geo.as_ref());
 
         let mut keys = HashSet::new();
         let mut baseline = Vec::new();
@@ -284,7 +294,28 @@ impl Ctx<'_> {
         let block_groups = self.block_groups(&raw.block_groups, &blocks);
         let key_areas = self.key_areas(&raw.key_areas, &blocks);
         let prohibitions = self.prohibitions(&raw.prohibitions, &minerals);
-        let admission = self.admission(&raw.admission, &minerals);
+        let mut admission = match &raw.admission {
+            Some(a) => self.admission(a, &minerals),
+            None => Some(Admission::default()),
+        };
+        let caps = self.caps(&raw.caps, &minerals, &sub_units);
+        if let Some(a) = admission.as_mut() {
+            for c in caps {
+                if a.caps.iter().any(|x| x.key == c.key) {
+                    self.errors.push(BundleError {
+                        kind: BundleErrorKind::Duplicate,
+                        file: PLAN_FILE.into(),
+                        line: None,
+                        field: format!("caps（{}）", c.label),
+                        message: format!("键“{}”与 [admission] 中的指标重复", c.key),
+                    });
+                }
+                a.caps.push(c);
+            }
+        }
+        if let Some(r) = region.as_mut() {
+            r.sub_units = sub_units;
+        }
         let control_layers = self.control_layers(&raw.control_layers, geo.as_ref());
         let rule_basis = self.rule_basis(&raw.rule_basis);
 

@@ -28,7 +28,11 @@ pub struct RawPlan {
     pub key_areas: Vec<S<RawKeyArea>>,
     #[serde(default)]
     pub prohibitions: Vec<S<RawProhibition>>,
-    pub admission: S<RawAdmission>,
+    pub admission: Option<S<RawAdmission>>,
+    #[serde(default)]
+    pub caps: Vec<S<RawCap>>,
+    #[serde(default)]
+    pub sub_units: Vec<S<RawSubUnit>>,
     #[serde(default)]
     pub control_layers: Vec<S<RawControlLayer>>,
     #[serde(default)]
@@ -88,7 +92,7 @@ pub struct RawIdentity {
     pub short_name: S<String>,
     pub adcode: S<String>,
     pub level: S<String>,
-    pub base_year: S<CitedInt>,
+    pub base_year: Option<S<CitedInt>>,
     pub period: S<RawPeriod>,
     #[serde(default)]
     pub follows: Vec<S<CitedText>>,
@@ -176,7 +180,7 @@ pub struct RawBlockGroup {
     pub kind: S<String>,
     pub approval: S<String>,
     pub count: S<CitedInt>,
-    pub total_area: S<CitedNumber>,
+    pub total_area: Option<S<CitedNumber>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,6 +194,16 @@ pub struct RawBlock {
     pub minerals: Vec<S<String>>,
     pub category: Option<S<String>>,
     pub stated_area: Option<S<CitedNumber>>,
+    /// 新设 / 保留 / 调整 / 探转采.
+    pub status: Option<S<String>>,
+    /// The level that designates the block (划定), when the plan says it apart from `approval`.
+    pub designated_by: Option<S<String>>,
+    /// The level that issues its rights (审批发证 / 出让登记), as the plan writes it.
+    pub issued_by: Option<S<String>>,
+    /// Resources the plan states for the block (value, unit, cite).
+    pub resources: Option<S<CitedNumber>>,
+    /// Whether the block has a geometry in `blocks_file` (default true).
+    pub geometry: Option<bool>,
     #[serde(default)]
     pub schematic: bool,
     pub cite: Option<S<String>>,
@@ -234,10 +248,41 @@ pub struct RawAdmission {
     pub min_scales: Vec<S<RawLimit>>,
     #[serde(default)]
     pub extraction_caps: Vec<S<RawLimit>>,
-    pub mine_cap_total: S<CitedInt>,
+    pub mine_cap_total: Option<S<CitedInt>>,
     pub mine_cap_this_level: Option<S<CitedInt>>,
     #[serde(default)]
     pub other: Vec<S<RawFigure>>,
+}
+
+/// `[[caps]]`: a cap as the plan writes it (docs/plan-format.md “控制指标”).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCap {
+    pub key: S<String>,
+    pub label: Option<S<String>>,
+    pub measure: S<String>,
+    pub mineral: Option<S<String>>,
+    pub category: Option<S<String>>,
+    pub method: Option<S<String>>,
+    pub approval: Option<S<String>>,
+    pub right_kind: Option<S<String>>,
+    pub applies_to: Option<S<String>>,
+    pub scope: Option<S<String>>,
+    pub value: Option<S<f64>>,
+    pub unit: Option<S<String>>,
+    pub comparison: Option<S<String>>,
+    pub wording: Option<S<String>>,
+    pub cite: Option<S<String>>,
+    pub note: Option<S<String>>,
+}
+
+/// `[[sub_units]]`: a county of a city plan, a town of a county plan.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSubUnit {
+    pub name: S<String>,
+    pub adcode: Option<S<String>>,
+    pub file: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -83,6 +83,7 @@ impl Ctx<'_> {
             },
             zone,
             outline,
+            sub_units: Vec::new(),
             outline_schematic: o.schematic,
             outline_source: o.source.get_ref().clone(),
             outline_area_km2: area,

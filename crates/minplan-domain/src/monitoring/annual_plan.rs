@@ -86,8 +86,8 @@ pub struct AnnualPlanDraft {
     pub basis_date: Date,
     /// Caps per mineral.
     pub caps: Vec<CapRoom>,
-    /// 矿山企业数量 cap, current, may add.
-    pub mines: (u32, usize, usize),
+    /// 矿山企业数量 cap, current, may add; `None` when the plan sets no such cap.
+    pub mines: Option<(u32, usize, usize)>,
     /// 本级审批发证 cap, current, may add.
     pub mines_this_level: Option<(u32, usize, usize)>,
     /// Blocks still open.
@@ -169,9 +169,12 @@ pub fn annual_plan(
             }
         })
         .collect();
-    let total_cap = plan.admission.mine_cap_total.value;
     let now = stats.holders.len();
-    let mines = (total_cap, now, (total_cap as usize).saturating_sub(now));
+    let mines = plan
+        .admission
+        .mine_cap_total
+        .as_ref()
+        .map(|c| (c.value, now, (c.value as usize).saturating_sub(now)));
     let mines_this_level = plan.admission.mine_cap_this_level.as_ref().map(|c| {
         (
             c.value,

@@ -73,8 +73,8 @@ pub struct PlanIdentity {
     pub adcode: String,
     /// Administrative level.
     pub level: PlanLevel,
-    /// Base year (基准年).
-    pub base_year: Cited<i32>,
+    /// Base year (基准年), when the plan states one (never invented).
+    pub base_year: Option<Cited<i32>>,
     /// First year of the plan period.
     pub period_start: i32,
     /// Last year of the plan period.
@@ -96,6 +96,9 @@ pub struct Region {
     pub zone: GaussKrugerZone,
     /// The county outline, lon/lat.
     pub outline: Vec<LonLatPolygon>,
+    /// Sub-units (a city plan's counties, a county's towns) caps may be scoped to
+    /// (`[[sub_units]]`); empty when the plan scopes nothing.
+    pub sub_units: Vec<SubUnit>,
     /// Whether the outline is schematic (示意).
     pub outline_schematic: bool,
     /// Where the outline comes from.
@@ -311,16 +314,72 @@ pub struct PlanningBlock {
     pub category: Option<String>,
     /// Area the plan states for this block alone, km², if it does.
     pub stated_area_km2: Option<Cited<f64>>,
-    /// Ellipsoidal area of the geometry, km² (computed, TD/T 1055-2019 附录D).
+    /// Ellipsoidal area of the geometry, km² (computed, TD/T 1055-2019 附录D); 0 for a
+    /// block without geometry (see [`PlanningBlock::computed_area_km2`]).
     pub area_km2: f64,
-    /// Geometry, lon/lat.
+    /// Geometry, lon/lat; empty when the plan lists the block without its extent
+    /// (`geometry = false`): R2 then cannot place an application in it (需人工核查).
     pub geometry: Vec<LonLatPolygon>,
     /// Whether the geometry (and number) are schematic (示意).
     pub schematic: bool,
+    /// 新设 / 保留 / 调整 / 探转采, when the plan says.
+    pub status: Option<BlockStatus>,
+    /// The level that designates it (划定), as the plan writes it (e.g. `市级划定`), when the
+    /// plan says it apart from `approval`.
+    pub designated_by: Option<String>,
+    /// The level that issues its rights (e.g. `本级审批发证`, `市级出让登记`), as written.
+    pub issued_by: Option<String>,
+    /// Resources the plan states for the block.
+    pub resources: Option<BlockResources>,
     /// Where the plan text lists the block.
     pub cite: Citation,
     /// A remark.
     pub note: Option<String>,
+}
+
+impl PlanningBlock {
+    /// Whether the bundle gives the block's extent.
+    pub fn has_geometry(&self) -> bool {
+        !self.geometry.is_empty()
+    }
+
+    /// The computed area, km²; `None` for a block without geometry (never a 0).
+    pub fn computed_area_km2(&self) -> Option<f64> {
+        self.has_geometry().then_some(self.area_km2)
+    }
+}
+
+/// Status of a planning block in the plan's list (区块类型).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockStatus {
+    /// 新设.
+    New,
+    /// 保留 (kept from the previous round).
+    Kept,
+    /// 调整 (redrawn).
+    Adjusted,
+    /// 探转采 (an exploration block turned into a mining block).
+    ExplorationToMining,
+}
+
+zh_labels! {
+    BlockStatus, label {
+        New => "新设" | "新设置",
+        Kept => "保留" | "已设",
+        Adjusted => "调整",
+        ExplorationToMining => "探转采",
+    }
+}
+
+/// Resources the plan states for one block (e.g. 资源量 120 万吨), cited.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockResources {
+    /// The quantity.
+    pub value: f64,
+    /// Its unit.
+    pub unit: Unit,
+    /// Where.
+    pub cite: Citation,
 }
 
 /// A stated count and total area for a set of blocks (e.g. 勘查规划区块 3 个，总面积 32 平方千米).
@@ -334,9 +393,10 @@ pub struct BlockGroup {
     pub approval: ApprovalLevel,
     /// Stated number of blocks.
     pub count: Cited<u32>,
-    /// Stated total area, km².
-    pub total_area_km2: Cited<f64>,
-    /// Sum of the member blocks' computed areas, km².
+    /// Stated total area, km², when the plan states one.
+    pub total_area_km2: Option<Cited<f64>>,
+    /// Sum of the member blocks' computed areas, km² (blocks without geometry add nothing;
+    /// the total is then not compared with the stated one).
     pub computed_area_km2: f64,
 }
 
@@ -423,18 +483,207 @@ pub struct MineralLimit {
 }
 
 /// Admission parameters (准入条件) the review rules read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Admission {
     /// Minimum production scales (最低开采规模).
     pub min_scales: Vec<MineralLimit>,
     /// Extraction caps per mineral (开采总量调控).
     pub extraction_caps: Vec<MineralLimit>,
-    /// Cap on the number of mines (矿山企业数量).
-    pub mine_cap_total: Cited<u32>,
+    /// Cap on the number of mining enterprises (矿山企业数量), when the plan sets one.
+    pub mine_cap_total: Option<Cited<u32>>,
     /// Cap on mines approved at this level (本级审批发证的矿山数量).
     pub mine_cap_this_level: Option<Cited<u32>>,
     /// Other admission figures (e.g. 清水循环利用率 100 %).
     pub other: Vec<Figure>,
+    /// Every cap as the plan writes it: the `[[caps]]` of the bundle plus the caps above
+    /// (`extraction_caps`, `mine_cap_total`, `mine_cap_this_level`) restated as [`Cap`]s.
+    /// R6 evaluates the count caps, R7 the extraction caps.
+    pub caps: Vec<Cap>,
+}
+
+/// What a cap limits (`measure` in `plan.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CapMeasure {
+    /// 年开采量: Σ design capacity per year (unit with `/年`).
+    ExtractionPerYear,
+    /// 规划期开采总量: extraction over the whole plan period (unit without `/年`), estimated
+    /// as Σ design capacity per year × the years of the period.
+    ExtractionOverPeriod,
+    /// 矿山数: valid mining rights (one mine each).
+    Mines,
+    /// 矿业权数 (宗): valid rights (exploration and mining unless the filter says which).
+    Rights,
+    /// 矿山企业数: distinct holders of valid mining rights.
+    Enterprises,
+}
+
+zh_labels! {
+    CapMeasure, label {
+        ExtractionPerYear => "年开采量",
+        ExtractionOverPeriod => "规划期开采总量" | "开采总量（规划期）",
+        Mines => "矿山数" | "矿山数量",
+        Rights => "矿业权数" | "矿业权数量",
+        Enterprises => "矿山企业数" | "矿山企业数量",
+    }
+}
+
+impl CapMeasure {
+    /// Whether the cap counts mines, rights or enterprises (R6) rather than extraction (R7).
+    pub fn is_count(&self) -> bool {
+        matches!(
+            self,
+            CapMeasure::Mines | CapMeasure::Rights | CapMeasure::Enterprises
+        )
+    }
+}
+
+/// Which minerals a cap covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum CapSubject {
+    /// All minerals.
+    All,
+    /// One mineral and its kinds (`建筑用石` covers `建筑用凝灰岩`).
+    Mineral(String),
+    /// A mineral category: `砂石土` (the catalogue's 砂石土 minerals) or a group name of the
+    /// catalogue (`建筑用石`), as the plan writes it (`建筑石料`, `砂石土类`).
+    Category(String),
+}
+
+impl CapSubject {
+    /// Whether `mineral` falls under the subject.
+    pub fn covers(&self, catalogue: &MineralCatalogue, mineral: &str) -> bool {
+        match self {
+            CapSubject::All => true,
+            CapSubject::Mineral(m) => catalogue.is_kind_of(mineral, m),
+            CapSubject::Category(c) => {
+                let c = c.trim_end_matches('类');
+                if matches!(c, "砂石土" | "砂石黏土" | "砂石粘土") {
+                    return catalogue.get(mineral).is_some_and(|m| m.sand_gravel_clay);
+                }
+                catalogue.is_kind_of(mineral, c)
+            }
+        }
+    }
+
+    /// Chinese label: `全部矿种`, the mineral, or `砂石土类`.
+    pub fn label(&self) -> String {
+        match self {
+            CapSubject::All => "全部矿种".into(),
+            CapSubject::Mineral(m) => m.clone(),
+            CapSubject::Category(c) => c.clone(),
+        }
+    }
+}
+
+/// Which rights or applications a cap counts, beyond its minerals. Every field `None`/`false`
+/// means no restriction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CapFilter {
+    /// Mining method (开采方式: 露天, 地下, 井采 …).
+    pub method: Option<crate::application::MiningMethod>,
+    /// Approval level (本级审批发证 …).
+    pub approval: Option<ApprovalLevel>,
+    /// Right kind (矿业权数 of 探矿权 or 采矿权 only).
+    pub right_kind: Option<crate::application::RightKind>,
+    /// Only new mines (新建矿山) count against it: applications that do not create a mine
+    /// are not affected.
+    pub new_only: bool,
+}
+
+impl CapFilter {
+    /// The filter in words, e.g. `露天、本级审批发证`; empty without restriction.
+    pub fn label(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(m) = self.method {
+            parts.push(m.label().to_string());
+        }
+        if let Some(a) = self.approval {
+            parts.push(a.label().to_string());
+        }
+        if let Some(k) = self.right_kind {
+            parts.push(k.label().to_string());
+        }
+        if self.new_only {
+            parts.push("新建".into());
+        }
+        parts.join("、")
+    }
+}
+
+/// A cap (控制指标) as the plan writes it: subject, measure, filter, scope, value, comparison
+/// and citation (docs/plan-format.md “控制指标”).
+#[derive(Debug, Clone, Serialize)]
+pub struct Cap {
+    /// Stable key, e.g. `open_pit_mines`.
+    pub key: String,
+    /// The plan's name for it, e.g. `露天矿山数量`.
+    pub label: String,
+    /// What it limits.
+    pub measure: CapMeasure,
+    /// Which minerals.
+    pub subject: CapSubject,
+    /// Which rights.
+    pub filter: CapFilter,
+    /// The sub-unit (a county of a city plan, a town) it applies to; `None` for the whole
+    /// plan unit.
+    pub scope: Option<String>,
+    /// The limit.
+    pub value: f64,
+    /// Its unit (counts: 个/家/宗/处/座; extraction: a unit per year, or a quantity over the
+    /// period).
+    pub unit: Unit,
+    /// `≤` or `<` (a soft cap keeps its `≤`).
+    pub comparison: Comparison,
+    /// A soft cap (“左右”, “原则上”): exceeding it warns (预警, 需人工核查) instead of
+    /// vetoing.
+    pub soft: bool,
+    /// The plan's words, e.g. `控制在10个左右`.
+    pub wording: Option<String>,
+    /// Where the plan sets it.
+    pub cite: Citation,
+    /// A remark.
+    pub note: Option<String>,
+}
+
+impl Cap {
+    /// The cap in the plan's terms, e.g. `露天矿山数量（全部矿种、露天）≤10 个`.
+    pub fn describe(&self) -> String {
+        let filter = self.filter.label();
+        let mut what = self.label.clone();
+        let subject = self.subject.label();
+        if !what.contains(&subject) && self.subject != CapSubject::All {
+            what = format!("{subject}{what}");
+        }
+        if !filter.is_empty() {
+            what.push_str(&format!("（{filter}）"));
+        }
+        if let Some(s) = &self.scope {
+            what = format!("{s}{what}");
+        }
+        let cmp = if self.soft {
+            "约"
+        } else {
+            self.comparison.symbol()
+        };
+        format!(
+            "{what}{cmp}{} {}",
+            crate::citation::format_number(self.value),
+            self.unit.symbol()
+        )
+    }
+}
+
+/// A sub-unit of the plan unit (a county of a city plan, a town) that caps may be scoped to.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubUnit {
+    /// Name as the plan writes it, e.g. `东宁市`.
+    pub name: String,
+    /// Its administrative code, when known.
+    pub adcode: Option<String>,
+    /// Its outline, lon/lat; empty when the bundle has none (then an application's sub-unit
+    /// must be declared).
+    pub outline: Vec<LonLatPolygon>,
 }
 
 /// 三条控制线 and 三区两线 layers.

@@ -223,6 +223,10 @@ pub struct RightState {
     pub capacity: Option<Quantity>,
     /// Approval level (本级审批 counts against 《规划》五（一）'s cap for this level).
     pub approval: Option<ApprovalLevel>,
+    /// 开采方式 (from the application it was granted on, or the import's 开采方式 column);
+    /// caps by kind of mine count it. Absent in states recorded before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mining_method: Option<crate::application::MiningMethod>,
     /// 有效期起.
     pub valid_from: Option<Date>,
     /// 有效期止.
@@ -281,6 +285,7 @@ impl RightState {
             capacity: self.capacity,
             approval: self.approval,
             geometry,
+            mining_method: self.mining_method,
         }
     }
 }
@@ -437,6 +442,8 @@ pub struct ApplicationFacts {
     pub has_agreement_reason: bool,
     /// The planning block the review placed it in: (number, approval level).
     pub block: Option<(String, ApprovalLevel)>,
+    /// 开采方式 the application states.
+    pub mining_method: Option<crate::application::MiningMethod>,
     /// The grant recorded for it.
     pub grant: Option<Grant>,
     /// The right it has already been used for (an application is used once).
@@ -813,6 +820,7 @@ pub fn register(
         minerals: app.minerals.clone(),
         capacity,
         approval: r.approval.or(app.block.as_ref().map(|b| b.1)),
+        mining_method: app.mining_method,
         valid_from: Some(r.valid_from),
         valid_to: Some(r.valid_to),
         area_km2: r.area_km2.or(app.area_km2),

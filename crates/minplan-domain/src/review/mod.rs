@@ -10,6 +10,7 @@
 //!
 //! Pure: the same inputs give the same review.
 
+pub mod caps;
 pub mod config;
 pub mod indicators;
 pub mod rules;

@@ -20,7 +20,7 @@ struct OverviewPage<'a> {
     plan: &'a Plan,
     level: &'static str,
     name_cite: CiteView,
-    base_year_cite: CiteView,
+    base_year: Option<(i32, CiteView)>,
     period_cite: CiteView,
     follows: Vec<(String,)>,
     follows_cite: Option<CiteView>,
@@ -47,7 +47,10 @@ pub async fn overview(State(st): State<AppState>) -> Result<Html<String>, AppErr
             PlanLevel::County => "县级",
         },
         name_cite: cite_view(plan, &id.name.cite),
-        base_year_cite: cite_view(plan, &id.base_year.cite),
+        base_year: id
+            .base_year
+            .as_ref()
+            .map(|b| (b.value, cite_view(plan, &b.cite))),
         period_cite: cite_view(plan, &id.period_cite),
         follows: id.follows.iter().map(|f| (f.value.clone(),)).collect(),
         follows_cite: id.follows.first().map(|f| cite_view(plan, &f.cite)),

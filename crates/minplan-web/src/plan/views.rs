@@ -298,11 +298,11 @@ pub struct BlockGroupView {
     pub count: String,
     /// How many blocks the bundle has.
     pub count_in_bundle: usize,
-    /// Total area the plan states, km².
+    /// Total area the plan states, km² (`规划未载明` when it states none).
     pub total_area_km2: String,
     /// Total area of the bundle's geometry, km², 4 decimals.
     pub computed_area_km2: String,
-    /// Where the plan states the total.
+    /// Where the plan states the count (and the total).
     pub cite: CiteView,
 }
 
@@ -318,9 +318,15 @@ pub fn block_group_views(plan: &Plan) -> Vec<BlockGroupView> {
                 .iter()
                 .filter(|b| b.kind == g.kind && b.approval == g.approval)
                 .count(),
-            total_area_km2: num(g.total_area_km2.value),
+            total_area_km2: g
+                .total_area_km2
+                .as_ref()
+                .map_or_else(|| "规划未载明".to_string(), |t| num(t.value)),
             computed_area_km2: km2(g.computed_area_km2),
-            cite: cite_view(plan, &g.total_area_km2.cite),
+            cite: cite_view(
+                plan,
+                g.total_area_km2.as_ref().map_or(&g.count.cite, |t| &t.cite),
+            ),
         })
         .collect()
 }
@@ -336,20 +342,74 @@ pub struct RuleRow {
     pub cite: CiteView,
 }
 
+/// A cap's name with what it covers: `开采总量调控（年开采量）：建筑用石`,
+/// `东宁市 矿山数（全部矿种、露天、新建）`.
+pub fn cap_label(c: &minplan_domain::plan::Cap) -> String {
+    let filter = c.filter.label();
+    let subject = c.subject.label();
+    if c.label == subject {
+        return format!(
+            "{}{}（{}{}）",
+            c.scope
+                .as_deref()
+                .map(|s| format!("{s} "))
+                .unwrap_or_default(),
+            c.label,
+            c.measure.label(),
+            if filter.is_empty() {
+                String::new()
+            } else {
+                format!("，{filter}")
+            }
+        );
+    }
+    format!(
+        "{}{}（{}{}）：{}",
+        c.scope
+            .as_deref()
+            .map(|s| format!("{s} "))
+            .unwrap_or_default(),
+        c.label,
+        c.measure.label(),
+        if filter.is_empty() {
+            String::new()
+        } else {
+            format!("，{filter}")
+        },
+        c.subject.label()
+    )
+}
+
 /// The admission conditions (准入条件) as rows.
 pub fn admission_rows(plan: &Plan) -> Vec<RuleRow> {
     let a = &plan.admission;
     let mut rows = Vec::new();
-    rows.push(RuleRow {
-        label: "矿山企业数量上限".into(),
-        value: format!("{} 家", a.mine_cap_total.value),
-        cite: cite_view(plan, &a.mine_cap_total.cite),
-    });
-    if let Some(c) = &a.mine_cap_this_level {
+    // Every cap as the plan writes it: subject, filter, scope, measure, value and unit.
+    for c in &a.caps {
         rows.push(RuleRow {
-            label: "本级审批发证矿山数量上限".into(),
-            value: format!("{} 家", c.value),
+            label: cap_label(c),
+            value: format!(
+                "{} {} {}{}",
+                if c.soft { "约" } else { c.comparison.symbol() },
+                num(c.value),
+                c.unit,
+                c.wording
+                    .as_deref()
+                    .map(|w| format!("（原文：{w}）"))
+                    .unwrap_or_default()
+            ),
             cite: cite_view(plan, &c.cite),
+        });
+    }
+    if !a.caps.iter().any(|c| c.measure.is_count()) {
+        rows.push(RuleRow {
+            label: "矿山数量控制数".into(),
+            value: "规划未设定".into(),
+            cite: CiteView {
+                label: String::new(),
+                href: String::new(),
+                excerpt: String::new(),
+            },
         });
     }
     for m in &a.min_scales {
@@ -363,13 +423,6 @@ pub fn admission_rows(plan: &Plan) -> Vec<RuleRow> {
                     .unwrap_or_default()
             ),
             value: format!("≥ {} {}", num(m.value), m.unit),
-            cite: cite_view(plan, &m.cite),
-        });
-    }
-    for m in &a.extraction_caps {
-        rows.push(RuleRow {
-            label: format!("开采总量调控：{}", m.mineral),
-            value: format!("≤ {} {}", num(m.value), m.unit),
             cite: cite_view(plan, &m.cite),
         });
     }

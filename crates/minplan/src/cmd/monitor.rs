@@ -284,10 +284,10 @@ pub fn run_annual_plan(db: Option<PathBuf>, a: AnnualPlanArgs) -> anyhow::Result
             ]);
         }
         println!("{t}");
-        println!(
-            "矿山企业：上限 {}，现有 {}，尚可新增 {}",
-            d.mines.0, d.mines.1, d.mines.2
-        );
+        match d.mines {
+            Some((c, n, m)) => println!("矿山企业：上限 {c}，现有 {n}，尚可新增 {m}"),
+            None => println!("矿山企业：规划未设定上限"),
+        }
         if let Some((c, n, m)) = d.mines_this_level {
             println!("本级审批发证：上限 {c}，现有 {n}，尚可新增 {m}");
         }

@@ -215,7 +215,13 @@ pub fn show(p: &Plan) -> String {
     out += &format!("{}\n", id.name.value);
     out += &format!(
         "行政区划代码 {}　基准年 {}　规划期 {}～{}　平面坐标 {}\n\n",
-        id.adcode, id.base_year.value, id.period_start, id.period_end, p.region.zone
+        id.adcode,
+        id.base_year
+            .as_ref()
+            .map_or("规划未载明".to_string(), |b| b.value.to_string()),
+        id.period_start,
+        id.period_end,
+        p.region.zone
     );
 
     out += "现状\n";
@@ -326,9 +332,55 @@ pub fn show(p: &Plan) -> String {
         t.add_row(vec![
             Cell::new(&g.label),
             right(g.count.value.to_string()),
-            right(format_number(g.total_area_km2.value)),
+            right(
+                g.total_area_km2
+                    .as_ref()
+                    .map_or("规划未载明".to_string(), |t| format_number(t.value)),
+            ),
             right(format!("{:.4}", g.computed_area_km2)),
-            Cell::new(format!("《规划》{}", g.total_area_km2.cite)),
+            Cell::new(format!(
+                "《规划》{}",
+                g.total_area_km2.as_ref().map_or(&g.count.cite, |t| &t.cite)
+            )),
+        ]);
+    }
+    out += &format!("{t}\n");
+    out += "控制指标\n";
+    let mut t = table(&[
+        "指标", "计量", "矿种", "限定", "范围", "上限", "单位", "性质", "出处",
+    ]);
+    for c in &p.admission.caps {
+        t.add_row(vec![
+            Cell::new(&c.label),
+            Cell::new(c.measure.label()),
+            Cell::new(c.subject.label()),
+            Cell::new(c.filter.label()),
+            Cell::new(c.scope.as_deref().unwrap_or("全域")),
+            right(format!(
+                "{}{}",
+                if c.soft { "约" } else { c.comparison.symbol() },
+                format_number(c.value)
+            )),
+            Cell::new(c.unit.symbol()),
+            Cell::new(if c.soft {
+                "软性（预警）"
+            } else {
+                "刚性"
+            }),
+            Cell::new(format!("《规划》{}", c.cite)),
+        ]);
+    }
+    if !p.admission.caps.iter().any(|c| c.measure.is_count()) {
+        t.add_row(vec![
+            Cell::new("矿山数量控制数"),
+            Cell::new("—"),
+            Cell::new("—"),
+            Cell::new("—"),
+            Cell::new("—"),
+            Cell::new("规划未设定"),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(""),
         ]);
     }
     out += &format!("{t}\n");

@@ -133,6 +133,10 @@ pub fn parse_application(
             .filter(|s| !s.is_empty()),
         received: raw.received.map(Spanned::into_inner),
         declared_area,
+        sub_unit: raw
+            .sub_unit
+            .map(|s| s.into_inner().trim().to_string())
+            .filter(|s| !s.is_empty()),
         holder_name: holder.name.get_ref().trim().to_string(),
         credit_code,
         grant_method,

@@ -69,14 +69,16 @@ pub(super) fn remind(
         );
     }
     let a = &plan.admission;
-    cap_check(
-        "矿山企业数量".into(),
-        "有效采矿权的矿山企业",
-        stats.holders.len() as f64,
-        f64::from(a.mine_cap_total.value),
-        "家",
-        &a.mine_cap_total.cite.to_string(),
-    );
+    if let Some(c) = &a.mine_cap_total {
+        cap_check(
+            "矿山企业数量".into(),
+            "有效采矿权的矿山企业",
+            stats.holders.len() as f64,
+            f64::from(c.value),
+            "家",
+            &c.cite.to_string(),
+        );
+    }
     if let Some(c) = &a.mine_cap_this_level {
         cap_check(
             "本级审批发证矿山数量".into(),

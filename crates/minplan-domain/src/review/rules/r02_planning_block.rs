@@ -52,6 +52,45 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
         if !others.is_empty() {
             evidence.push(Evidence::text("相交的其他类型区块", others.join("、")));
         }
+        // A block the plan lists without its extent may hold the application: it cannot be
+        // told from the geometry (需人工核查), never a 不符合 on missing data.
+        let undrawn: Vec<&&crate::plan::PlanningBlock> = kind_blocks
+            .iter()
+            .filter(|b| {
+                !b.has_geometry()
+                    && (b.minerals.is_empty()
+                        || f.app
+                            .minerals
+                            .iter()
+                            .any(|m| b.minerals.iter().any(|bm| plan.minerals.is_kind_of(m, bm))))
+            })
+            .collect();
+        if !undrawn.is_empty() {
+            evidence.push(Evidence::text(
+                "未附范围的规划区块",
+                undrawn
+                    .iter()
+                    .map(|b| format!("{} {}", b.number, b.name))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ));
+            return RULE.result(
+                ctx,
+                RuleOutcome::ManualCheck,
+                format!(
+                    "申请范围不在任何已附范围的{}内；规划区块“{}”未附范围，无法判定申请是否位于其中，须人工核查",
+                    wanted.label(),
+                    undrawn
+                        .iter()
+                        .map(|b| b.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("”“")
+                ),
+                evidence,
+                vec![],
+                undrawn.iter().map(|b| b.cite.clone()).take(1).collect(),
+            );
+        }
         return RULE.result(
             ctx,
             RuleOutcome::Fail,
