@@ -212,7 +212,7 @@ pub fn load_bundle(files: &BundleFiles) -> Result<LoadedBundle, BundleErrors> {
             }]));
         }
     };
-    let raw: RawPlan = match toml::from_str(src) {
+    let (raw, section_errors): (RawPlan, _) = match raw::parse_sections(src) {
         Ok(r) => r,
         Err(e) => {
             let line = e.span().map(|s| line_of(src, s.start));
@@ -225,10 +225,21 @@ pub fn load_bundle(files: &BundleFiles) -> Result<LoadedBundle, BundleErrors> {
             }]));
         }
     };
+    // A section that could not be read is reported beside every other problem.
+    let errors = section_errors
+        .into_iter()
+        .map(|(span, message)| BundleError {
+            kind: BundleErrorKind::Syntax,
+            file: PLAN_FILE.into(),
+            line: span.map(|s| line_of(src, s.start)),
+            field: String::new(),
+            message,
+        })
+        .collect();
     let mut cx = Ctx {
         src,
         files,
-        errors: Vec::new(),
+        errors,
         warnings: Vec::new(),
         text: None,
     };
@@ -246,26 +257,50 @@ pub fn load_bundle(files: &BundleFiles) -> Result<LoadedBundle, BundleErrors> {
 
 impl Ctx<'_> {
     fn build(&mut self, raw: RawPlan) -> Option<Plan> {
-        if !FORMATS.contains(&raw.format.get_ref().as_str()) {
-            self.err_at(
+        match &raw.format {
+            Some(f) if !FORMATS.contains(&f.get_ref().as_str()) => self.err_at(
                 BundleErrorKind::BadValue,
-                raw.format.span(),
+                f.span(),
                 "format",
                 format!(
                     "格式标识应为“{FORMAT}”（或旧版“{}”），实际为“{}”",
                     FORMATS[0],
-                    raw.format.get_ref()
+                    f.get_ref()
                 ),
-            );
+            ),
+            Some(_) => {}
+            None => self.err_at(
+                BundleErrorKind::MissingValue,
+                0..0,
+                "format",
+                format!("缺少格式标识 format = \"{FORMAT}\""),
+            ),
         }
         if let Some(t) = &raw.text
             && let Some(s) = self.read_text_file(t, "text")
         {
             self.text = Some(PlanText::new(s));
         }
-        let identity = self.identity(&raw.identity);
+        for (present, key) in [
+            (raw.identity.is_some(), "identity"),
+            (raw.region.is_some(), "region"),
+        ] {
+            let unreadable = self
+                .errors
+                .iter()
+                .any(|e| e.message.starts_with(&format!("{key}：")));
+            if !present && !unreadable {
+                self.err_at(
+                    BundleErrorKind::MissingValue,
+                    0..0,
+                    key,
+                    format!("缺少 [{key}] 表"),
+                );
+            }
+        }
+        let identity = raw.identity.as_ref().and_then(|i| self.identity(i));
         let minerals = self.minerals(&raw.minerals);
-        let mut region = self.region(&raw.region);
+        let mut region = raw.region.as_ref().and_then(|r| self.region(r));
         let geo = region
             .as_ref()
             .map(|r| GeometryCheck::new(r.zone, &r.outline));

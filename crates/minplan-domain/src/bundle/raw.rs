@@ -9,10 +9,10 @@ pub type S<T> = Spanned<T>;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPlan {
-    pub format: S<String>,
+    pub format: Option<S<String>>,
     pub text: Option<S<String>>,
-    pub identity: S<RawIdentity>,
-    pub region: S<RawRegion>,
+    pub identity: Option<S<RawIdentity>>,
+    pub region: Option<S<RawRegion>>,
     #[serde(default)]
     pub baseline: Vec<S<RawFigure>>,
     #[serde(default)]
@@ -307,4 +307,89 @@ pub struct RawMineral {
     pub class: S<String>,
     #[serde(default)]
     pub sand_gravel_clay: bool,
+}
+
+/// One problem found while reading `plan.toml`'s sections: the byte span and the message.
+pub type SectionError = (Option<std::ops::Range<usize>>, String);
+
+/// Reads `plan.toml` section by section, so that a missing field or a wrong type in one table
+/// (or one element of an array of tables) is reported beside every other problem instead of
+/// hiding them: each top-level key is deserialized on its own, each `[[…]]` element too.
+/// Returns the plan with the sections that read, and an error per section that did not; a
+/// TOML syntax error (nothing can be read) is the `Err`.
+pub fn parse_sections(src: &str) -> Result<(RawPlan, Vec<SectionError>), toml::de::Error> {
+    use serde::de::DeserializeOwned;
+    use toml::de::{DeTable, DeValue, ValueDeserializer};
+    let doc = DeTable::parse(src)?;
+    let mut errors: Vec<SectionError> = Vec::new();
+    let mut entries: Vec<(String, std::ops::Range<usize>, Spanned<DeValue<'_>>)> = doc
+        .into_inner()
+        .into_iter()
+        .map(|(k, v)| (k.get_ref().to_string(), k.span(), v))
+        .collect();
+    let mut take = |key: &str| -> Option<Spanned<DeValue<'_>>> {
+        let i = entries.iter().position(|(k, _, _)| k == key)?;
+        Some(entries.remove(i).2)
+    };
+    fn one<T: DeserializeOwned>(
+        v: Spanned<DeValue<'_>>,
+        key: &str,
+        errors: &mut Vec<SectionError>,
+    ) -> Option<T> {
+        let span = v.span();
+        T::deserialize(ValueDeserializer::from(v))
+            .map_err(|e| {
+                errors.push((
+                    e.span().or(Some(span)),
+                    format!("{key}：{}", crate::serde_zh::zh(e.message())),
+                ))
+            })
+            .ok()
+    }
+    fn many<T: DeserializeOwned>(
+        v: Option<Spanned<DeValue<'_>>>,
+        key: &str,
+        errors: &mut Vec<SectionError>,
+    ) -> Vec<S<T>> {
+        let Some(v) = v else { return Vec::new() };
+        let span = v.span();
+        match v.into_inner() {
+            DeValue::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, item)| one::<S<T>>(item, &format!("{key}[{i}]"), errors))
+                .collect(),
+            _ => {
+                errors.push((Some(span), format!("{key}：应为表数组（[[{key}]]）")));
+                Vec::new()
+            }
+        }
+    }
+    let e = &mut errors;
+    let raw = RawPlan {
+        format: take("format").and_then(|v| one(v, "format", e)),
+        text: take("text").and_then(|v| one(v, "text", e)),
+        identity: take("identity").and_then(|v| one(v, "identity", e)),
+        region: take("region").and_then(|v| one(v, "region", e)),
+        baseline: many(take("baseline"), "baseline", e),
+        previous_round: many(take("previous_round"), "previous_round", e),
+        indicators: many(take("indicators"), "indicators", e),
+        blocks_file: take("blocks_file").and_then(|v| one(v, "blocks_file", e)),
+        block_groups: many(take("block_groups"), "block_groups", e),
+        blocks: many(take("blocks"), "blocks", e),
+        key_areas: many(take("key_areas"), "key_areas", e),
+        prohibitions: many(take("prohibitions"), "prohibitions", e),
+        admission: take("admission").and_then(|v| one(v, "admission", e)),
+        caps: many(take("caps"), "caps", e),
+        sub_units: many(take("sub_units"), "sub_units", e),
+        control_layers: many(take("control_layers"), "control_layers", e),
+        minerals: many(take("minerals"), "minerals", e),
+        rule_basis: take("rule_basis")
+            .and_then(|v| one(v, "rule_basis", e))
+            .unwrap_or_default(),
+    };
+    for (k, span, _) in entries {
+        errors.push((Some(span), format!("未知字段“{k}”")));
+    }
+    Ok((raw, errors))
 }
