@@ -1,0 +1,584 @@
+//! Plans of other (invented) plan units, as their plans write them (issue 13): caps by kind
+//! of mine and by mineral, a cap over the plan period, per-county caps of a city plan, a soft
+//! cap, a category cap, and a redacted plan that sets no mine cap, no base year and lists a
+//! block without its extent. Bundles in `tests/data/counties/` (geometry from
+//! `tools/gen_test_counties.py`); each cap has an application that passes and one that fails.
+
+use minplan_domain::application::{Application, Quantity, RightKind, parse_application};
+use minplan_domain::bundle::{BundleErrors, BundleFiles, load_bundle};
+use minplan_domain::plan::{ApprovalLevel, CapMeasure, LonLatPolygon, Plan};
+use minplan_domain::review::config::{ReviewConfig, ScaleTable};
+use minplan_domain::review::indicators::RegisterStats;
+use minplan_domain::review::spatial::{SpatialIndex, plan_control_layers};
+use minplan_domain::review::{ConformityReview, PlanRef, ReviewContext, RuleOutcome, review};
+use minplan_domain::rights::{HolderLists, MiningRight, RightStatus};
+use minplan_domain::units::Unit;
+use std::path::{Path, PathBuf};
+
+fn files(unit: &str) -> BundleFiles {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/counties")
+        .join(unit);
+    let mut files = BundleFiles::new();
+    fn walk(root: &Path, dir: &Path, files: &mut BundleFiles) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, files);
+            } else {
+                files.insert(
+                    p.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    walk(&dir, &dir, &mut files);
+    files
+}
+
+fn load(unit: &str) -> Plan {
+    match load_bundle(&files(unit)) {
+        Ok(b) => b.plan,
+        Err(e) => panic!("{unit}: {e}"),
+    }
+}
+
+/// The bundle with `plan.toml` edited by `f`, loaded.
+fn load_edited(unit: &str, f: impl Fn(&str) -> String) -> Result<Plan, BundleErrors> {
+    let mut fs = files(unit);
+    let toml = String::from_utf8(fs.get("plan.toml").unwrap().to_vec()).unwrap();
+    fs.insert("plan.toml", f(&toml));
+    load_bundle(&fs).map(|b| b.plan)
+}
+
+fn rect(w: f64, s: f64, e: f64, n: f64) -> Vec<LonLatPolygon> {
+    vec![vec![vec![[w, s], [e, s], [e, n], [w, n], [w, s]]]]
+}
+
+const CODES: [&str; 8] = [
+    "91110000710925462X",
+    "9144030071526726XG",
+    "91310000132149237G",
+    "91330000142911293F",
+    "91320000134755048L",
+    "91440300192448589C",
+    "91110108551385082Q",
+    "911100001000013934",
+];
+
+/// A valid mining right of its own holder at `rect`.
+fn right(
+    k: usize,
+    mineral: &str,
+    method: Option<&str>,
+    capacity: (f64, Unit),
+    geometry: Vec<LonLatPolygon>,
+) -> MiningRight {
+    MiningRight {
+        id: format!("C99{k:04}"),
+        kind: RightKind::Mining,
+        status: RightStatus::Valid,
+        name: format!("测试矿山{k}"),
+        holder_name: format!("测试公司{k}"),
+        credit_code: Some(CODES[k % CODES.len()].to_string()),
+        minerals: vec![mineral.into()],
+        capacity: Some(Quantity {
+            value: capacity.0,
+            unit: capacity.1,
+        }),
+        approval: Some(ApprovalLevel::ThisLevel),
+        geometry,
+        mining_method: method.and_then(minplan_domain::application::MiningMethod::parse),
+    }
+}
+
+/// A 新立 mining application over a lon/lat rectangle, capacity in `unit`.
+fn application(
+    plan: &Plan,
+    mineral: &str,
+    method: &str,
+    capacity: f64,
+    unit: &str,
+    ll: (f64, f64, f64, f64),
+) -> Application {
+    let tm = plan.region.zone.with_prefix(false).projection();
+    let (w, s, e, n) = ll;
+    let zone = f64::from(plan.region.zone.zone);
+    let mut corners = String::from("拐点,X(起标高),Y(止标高)\n");
+    for (k, (lon, lat)) in [(w, s), (e, s), (e, n), (w, n)].into_iter().enumerate() {
+        let (x, y) = tm.forward(lon, lat);
+        corners += &format!("{},{:.2},{:.2}, , ,\n", k + 1, y, zone * 1e6 + x);
+    }
+    corners += "*,520,440,采区,1,\n";
+    let toml = format!(
+        "format = \"minplan-application/1\"\nnumber = \"T-900\"\nkind = \"新立\"\nright_kind = \"采矿权\"\nproject_name = \"测试项目\"\nminerals = [\"{mineral}\"]\nmining_method = \"{method}\"\ncapacity = {{ value = {capacity}, unit = \"{unit}\" }}\n\n[holder]\nname = \"新申请人有限公司\"\ncredit_code = \"{}\"\n\n[grant]\nmethod = \"挂牌\"\n\n[documents]\ndevelopment_plan = true\nrestoration_plan = true\ngreen_mine_commitment = true\n\n[coordinates]\ntext = \"\"\"\n{corners}\"\"\"\n",
+        "91370000163044841F"
+    );
+    match parse_application(&toml, None, &plan.minerals, plan.region.zone, None) {
+        Ok(a) => a,
+        Err(e) => panic!("{e}\n{toml}"),
+    }
+}
+
+fn run(plan: &Plan, app: &Application, rights: &[MiningRight]) -> ConformityReview {
+    let index = SpatialIndex::build(plan, plan_control_layers(plan), rights, None);
+    let config = ReviewConfig::default();
+    let scales = ScaleTable::default();
+    let stats = RegisterStats::compute(plan, rights, &scales);
+    let lists = HolderLists::default();
+    let ctx = ReviewContext {
+        plan,
+        plan_ref: PlanRef {
+            version_id: 1,
+            version: 1,
+            sha256: "test".into(),
+            name: plan.identity.name.value.clone(),
+        },
+        spatial: &index,
+        rights,
+        lists: &lists,
+        config: &config,
+        scales: &scales,
+        stats: &stats,
+        now: "2026-11-30T00:00:00Z",
+    };
+    review(app, &ctx)
+}
+
+fn outcome(r: &ConformityReview, id: &str) -> RuleOutcome {
+    r.rule(id).unwrap().outcome
+}
+
+fn evidence(r: &ConformityReview, id: &str, label: &str) -> f64 {
+    r.rule(id)
+        .unwrap()
+        .evidence
+        .iter()
+        .find(|e| e.label == label)
+        .unwrap_or_else(|| panic!("{id} lacks {label}: {:?}", r.rule(id).unwrap().evidence))
+        .number
+        .unwrap()
+}
+
+fn message(r: &ConformityReview, id: &str) -> String {
+    r.rule(id).unwrap().message.clone()
+}
+
+// ── 青禾县: caps by kind of mine and by mineral; a cap over the plan period ─────────────────
+
+/// Block C01 (建筑用石) and C02 (矿泉水) of 青禾县, lon/lat.
+const QH_C01: (f64, f64, f64, f64) = (119.901, 45.101, 119.929, 45.119);
+const QH_C02: (f64, f64, f64, f64) = (120.051, 45.201, 120.069, 45.209);
+
+fn far(k: usize) -> Vec<LonLatPolygon> {
+    let w = 119.82 + 0.01 * k as f64;
+    rect(w, 45.25, w + 0.005, 45.255)
+}
+
+#[test]
+fn qinghe_loads_its_caps_as_written_and_invents_no_mine_cap() {
+    let p = load("qinghe-county");
+    assert!(p.admission.mine_cap_total.is_none());
+    let caps: Vec<(&str, CapMeasure, f64, &str)> = p
+        .admission
+        .caps
+        .iter()
+        .map(|c| (c.key.as_str(), c.measure, c.value, c.unit.symbol()))
+        .collect();
+    assert_eq!(
+        caps,
+        [
+            ("open_pit_mines", CapMeasure::Mines, 3.0, "个"),
+            ("mineral_water_mines", CapMeasure::Mines, 1.0, "个"),
+            (
+                "sand_stone_total",
+                CapMeasure::ExtractionOverPeriod,
+                550.0,
+                "万吨"
+            ),
+        ]
+    );
+    assert_eq!(p.blocks[0].status.map(|s| s.label()), Some("新设"));
+    assert!(p.block_groups[0].total_area_km2.is_none());
+}
+
+#[test]
+fn a_second_mineral_water_mine_breaks_the_cap_of_one() {
+    let p = load("qinghe-county");
+    let water = right(0, "矿泉水", Some("井采"), (1.0, Unit::WanM3PerYear), far(0));
+    let app = application(&p, "饮用天然矿泉水", "井采", 1.0, "万立方米/年", QH_C02);
+    let r = run(&p, &app, std::slice::from_ref(&water));
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::Fail,
+        "{}",
+        message(&r, "R6")
+    );
+    assert_eq!(evidence(&r, "R6", "矿泉水矿山数量：批准后"), 2.0);
+    assert!(message(&r, "R6").contains("超过规划控制的 1 个"));
+    // Without the existing mine the same application passes the cap.
+    let r = run(&p, &app, &[]);
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::Pass,
+        "{}",
+        message(&r, "R6")
+    );
+}
+
+#[test]
+fn open_pit_mines_are_counted_by_method_and_an_unknown_method_is_named() {
+    let p = load("qinghe-county");
+    let quarry = |k, method| right(k, "建筑用石", method, (1.0, Unit::WanTonnePerYear), far(k));
+    let app = application(&p, "建筑用石", "露天", 2.0, "万吨/年", QH_C01);
+    // Two open pits + this one = 3 ≤ 3; a well-mined water mine does not count.
+    let two = [
+        quarry(1, Some("露天")),
+        quarry(2, Some("露天")),
+        right(3, "矿泉水", Some("井采"), (1.0, Unit::WanM3PerYear), far(3)),
+    ];
+    let r = run(&p, &app, &two);
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::Pass,
+        "{}",
+        message(&r, "R6")
+    );
+    assert_eq!(evidence(&r, "R6", "露天矿山数量：现有"), 2.0);
+    // Three open pits already: a fourth breaks it.
+    let three = [
+        quarry(1, Some("露天")),
+        quarry(2, Some("露天")),
+        quarry(3, Some("露天")),
+    ];
+    let r = run(&p, &app, &three);
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::Fail,
+        "{}",
+        message(&r, "R6")
+    );
+    // A quarry whose method the register does not know: named, 需人工核查, not guessed.
+    let unknown = [
+        quarry(1, Some("露天")),
+        quarry(2, Some("露天")),
+        quarry(3, None),
+    ];
+    let r = run(&p, &app, &unknown);
+    assert_eq!(outcome(&r, "R6"), RuleOutcome::ManualCheck);
+    assert!(
+        message(&r, "R6").contains("无法判定是否计入"),
+        "{}",
+        message(&r, "R6")
+    );
+    let named = &r.rule("R6").unwrap().evidence;
+    assert!(
+        named
+            .iter()
+            .any(|e| e.value.contains("测试矿山3（开采方式未登记）")),
+        "{named:?}"
+    );
+    // An underground mine is not concerned by the open-pit cap.
+    let app = application(&p, "建筑用石", "地下", 2.0, "万吨/年", QH_C01);
+    let r = run(&p, &app, &three);
+    assert_ne!(
+        outcome(&r, "R6"),
+        RuleOutcome::Fail,
+        "{}",
+        message(&r, "R6")
+    );
+}
+
+#[test]
+fn the_cap_over_the_period_is_enforced_with_its_method_shown() {
+    let p = load("qinghe-county");
+    // Two quarries of 50 万吨/年: 100 × 5 years = 500 of 550 万吨.
+    let rights = [
+        right(
+            1,
+            "建筑用石",
+            Some("地下"),
+            (50.0, Unit::WanTonnePerYear),
+            far(1),
+        ),
+        right(
+            2,
+            "建筑用砂",
+            Some("地下"),
+            (50.0, Unit::WanTonnePerYear),
+            far(2),
+        ),
+    ];
+    let big = application(&p, "建筑用石", "地下", 20.0, "万吨/年", QH_C01);
+    let r = run(&p, &big, &rights);
+    assert_eq!(
+        outcome(&r, "R7"),
+        RuleOutcome::Fail,
+        "{}",
+        message(&r, "R7")
+    );
+    assert_eq!(
+        evidence(&r, "R7", "砂石土类矿产开采总量：批准后合计"),
+        600.0
+    );
+    assert!(
+        r.rule("R7")
+            .unwrap()
+            .evidence
+            .iter()
+            .any(|e| e.value.contains("规划期 5 年")),
+    );
+    let small = application(&p, "建筑用石", "地下", 8.0, "万吨/年", QH_C01);
+    let r = run(&p, &small, &rights);
+    assert_eq!(
+        outcome(&r, "R7"),
+        RuleOutcome::Pass,
+        "{}",
+        message(&r, "R7")
+    );
+    assert_eq!(
+        evidence(&r, "R7", "砂石土类矿产开采总量：批准后合计"),
+        540.0
+    );
+}
+
+#[test]
+fn an_extraction_figure_without_its_period_is_refused_with_the_fix() {
+    // “开采总量控制在550万吨” read as a yearly cap: the unit has no “/年”.
+    let e = load_edited("qinghe-county", |t| {
+        t.replace("measure = \"规划期开采总量\"", "measure = \"年开采量\"")
+    })
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("未写明期间"), "{msg}");
+    assert!(msg.contains("caps[2]"), "{msg}");
+    // The same in the v1 form.
+    let e = load_edited("qinghe-county", |t| {
+        format!(
+            "{t}\n[admission]\n[[admission.extraction_caps]]\nmineral = \"建筑用石\"\nvalue = 550\nunit = \"万吨\"\ncite = \"三(二)3\"\n"
+        )
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("未写明期间"), "{e}");
+    // A measure that does not say which period.
+    let e = load_edited("qinghe-county", |t| {
+        t.replace("measure = \"规划期开采总量\"", "measure = \"开采量\"")
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("未写明期间"), "{e}");
+}
+
+// ── 北山市: per-county caps, a soft cap, a category cap ────────────────────────────────────
+
+/// Blocks of 北山市: C01 in 甲县, C02 in 乙县.
+const BS_C01: (f64, f64, f64, f64) = (119.701, 45.501, 119.749, 45.529);
+const BS_C02: (f64, f64, f64, f64) = (120.201, 45.601, 120.249, 45.629);
+
+fn in_jia(k: usize) -> Vec<LonLatPolygon> {
+    let w = 119.62 + 0.01 * k as f64;
+    rect(w, 45.75, w + 0.005, 45.755)
+}
+
+fn in_yi(k: usize) -> Vec<LonLatPolygon> {
+    let w = 120.32 + 0.01 * k as f64;
+    rect(w, 45.75, w + 0.005, 45.755)
+}
+
+#[test]
+fn a_county_over_its_own_share_of_a_city_plan_fails() {
+    let p = load("beishan-city");
+    assert_eq!(p.region.sub_units.len(), 2);
+    let stone = |k, g| {
+        right(
+            k,
+            "建筑用石",
+            Some("露天"),
+            (10.0, Unit::WanTonnePerYear),
+            g,
+        )
+    };
+    let rights = [stone(1, in_jia(1)), stone(2, in_jia(2)), stone(3, in_yi(3))];
+    // 甲县: 2 rights already (cap 2 宗), 20 万吨/年 (cap 30): a third of 20 breaks both.
+    let app = application(&p, "建筑用石", "露天", 20.0, "万吨/年", BS_C01);
+    let r = run(&p, &app, &rights);
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::Fail,
+        "{}",
+        message(&r, "R6")
+    );
+    assert_eq!(evidence(&r, "R6", "甲县采矿权宗数：批准后"), 3.0);
+    assert_eq!(
+        outcome(&r, "R7"),
+        RuleOutcome::Fail,
+        "{}",
+        message(&r, "R7")
+    );
+    assert_eq!(evidence(&r, "R7", "甲县砂石土类年开采量：批准后合计"), 40.0);
+    // The city-wide category cap is evaluated beside it, with its own line.
+    assert_eq!(evidence(&r, "R7", "建筑石料年开采总量：批准后合计"), 50.0);
+    // The same application in 乙县: 甲县's caps do not concern it.
+    let app = application(&p, "建筑用石", "露天", 20.0, "万吨/年", BS_C02);
+    let r = run(&p, &app, &rights);
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::Pass,
+        "{}",
+        message(&r, "R6")
+    );
+    assert_eq!(
+        outcome(&r, "R7"),
+        RuleOutcome::Pass,
+        "{}",
+        message(&r, "R7")
+    );
+    assert!(
+        !r.rule("R7")
+            .unwrap()
+            .evidence
+            .iter()
+            .any(|e| e.label.starts_with("甲县")),
+    );
+}
+
+#[test]
+fn a_soft_cap_warns_instead_of_vetoing() {
+    let p = load("beishan-city");
+    let stone = |k, g| right(k, "建筑用石", Some("露天"), (1.0, Unit::WanTonnePerYear), g);
+    // Five 砂石土 mines (the plan's “5 个左右”) in 乙县: a sixth is a warning, not a veto.
+    let rights: Vec<MiningRight> = (1..=5).map(|k| stone(k, in_yi(k))).collect();
+    let app = application(&p, "建筑用石", "露天", 1.0, "万吨/年", BS_C02);
+    let r = run(&p, &app, &rights);
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::ManualCheck,
+        "{}",
+        message(&r, "R6")
+    );
+    assert!(message(&r, "R6").contains("预警"), "{}", message(&r, "R6"));
+    assert!(message(&r, "R6").contains("左右"), "{}", message(&r, "R6"));
+    let r = run(&p, &app, &rights[..4]);
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::Pass,
+        "{}",
+        message(&r, "R6")
+    );
+}
+
+#[test]
+fn a_scope_that_is_not_a_sub_unit_is_refused() {
+    let e = load_edited("beishan-city", |t| {
+        t.replace("scope = \"甲县\"", "scope = \"丙县\"")
+    })
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("“丙县”不是 [[sub_units]] 中登记的下级单元"),
+        "{e}"
+    );
+}
+
+#[test]
+fn blocks_keep_who_designates_and_who_issues() {
+    let p = load("beishan-city");
+    let b = &p.blocks[1];
+    assert_eq!(b.designated_by.as_deref(), Some("市级划定"));
+    assert_eq!(b.issued_by.as_deref(), Some("市级出让登记"));
+}
+
+// ── 青禾经济开发区: no code of its own, a redacted plan ─────────────────────────────────────
+
+#[test]
+fn a_redacted_plan_loads_without_invented_figures() {
+    let p = load("qinghe-zone");
+    assert!(p.identity.base_year.is_none());
+    assert!(p.admission.mine_cap_total.is_none());
+    assert!(p.admission.caps.is_empty());
+    assert!(!p.blocks[1].has_geometry());
+    assert_eq!(p.blocks[1].computed_area_km2(), None);
+    // R6 says the plan sets no cap instead of enforcing an invented one.
+    let app = application(
+        &p,
+        "建筑用砂",
+        "露天",
+        2.0,
+        "万吨/年",
+        (120.1201, 45.0301, 120.1299, 45.0399),
+    );
+    let r = run(&p, &app, &[]);
+    assert_eq!(outcome(&r, "R6"), RuleOutcome::NotApplicable);
+    assert!(
+        message(&r, "R6").contains("规划未设定"),
+        "{}",
+        message(&r, "R6")
+    );
+    assert_eq!(
+        outcome(&r, "R2"),
+        RuleOutcome::Pass,
+        "{}",
+        message(&r, "R2")
+    );
+    // Outside the drawn block: the block without extent may hold it → 需人工核查, not 不符合.
+    let app = application(
+        &p,
+        "建筑用砂",
+        "露天",
+        2.0,
+        "万吨/年",
+        (120.15, 45.06, 120.16, 45.07),
+    );
+    let r = run(&p, &app, &[]);
+    assert_eq!(
+        outcome(&r, "R2"),
+        RuleOutcome::ManualCheck,
+        "{}",
+        message(&r, "R2")
+    );
+    assert!(
+        message(&r, "R2").contains("未附范围"),
+        "{}",
+        message(&r, "R2")
+    );
+}
+
+#[test]
+fn a_block_said_to_have_no_extent_must_not_have_one() {
+    let e = load_edited("qinghe-zone", |t| {
+        t.replacen(
+            "minerals = [\"建筑用砂\"]\nschematic = true",
+            "minerals = [\"建筑用砂\"]\ngeometry = false\nschematic = true",
+            1,
+        )
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("geometry = false"), "{e}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once_in_the_bundles_terms() {
+    // A missing field in [identity], an unknown field in one block, a wrong type in the next,
+    // and a block drawn although said to have no extent: all four, each at its line.
+    let e = load_edited("qinghe-zone", |t| {
+        t.replace("short_name = \"青禾经开区规划\"\n", "")
+            .replacen("kind = \"开采\"", "kind = \"开采\"\ncolour = \"红\"", 1)
+            .replace("number = \"QHKF-C02\"", "number = 2")
+            .replacen(
+                "minerals = [\"建筑用砂\"]\nschematic = true",
+                "minerals = [\"建筑用砂\"]\ngeometry = false\nschematic = true",
+                1,
+            )
+    })
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("identity：缺少字段“short_name”"), "{msg}");
+    assert!(msg.contains("blocks[0]") && msg.contains("colour"), "{msg}");
+    assert!(msg.contains("blocks[1]"), "{msg}");
+    // The geometry is still checked: the layer's QHKF-C01 has no block left to match it.
+    assert!(msg.contains("QHKF-C01"), "{msg}");
+    assert!(e.0.iter().all(|x| x.line.is_some()), "{msg}");
+}
