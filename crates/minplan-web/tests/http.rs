@@ -59,6 +59,11 @@ async fn overview_page() {
         "庆发采石场建筑用凝灰岩产业区域",
         "禁止可耕地的砖瓦用粘土项目开采",
         "≥ 5 万立方米/年",
+        // Every cap in the plan's terms: what it counts, for which rights.
+        "矿山企业数量（矿山企业数）",
+        "本级审批发证的矿山数量（矿山数，本级审批发证）",
+        "地下热水（年开采量）",
+        "≤ 96 万立方米/年",
         "href=\"/text#L",
         "示意",
     ] {
@@ -90,6 +95,10 @@ async fn indicators_page_shows_the_six_indicators_of_zhuanlan2() {
     assert_eq!(t.matches(">—<").count(), 5, "{t}");
     assert_eq!(t.matches(">0（").count(), 1, "{t}");
     assert!(!t.contains("未达标"), "{t}");
+    // The target the plan sets outside 专栏2 is shown under its own place (规划目标).
+    let other = table(&html, "table-1");
+    assert!(other.contains("提供中型矿产地"), "{other}");
+    assert!(html.contains("<h2>规划目标</h2>"), "{html}");
 }
 
 #[tokio::test]

@@ -79,10 +79,17 @@ pub async fn overview(State(st): State<AppState>) -> Result<Html<String>, AppErr
 #[template(path = "indicators.html")]
 struct IndicatorsPage {
     layout: Layout,
-    period_end: i32,
     year: i32,
-    table2: Vec<IndicatorView>,
-    others: Vec<IndicatorView>,
+    tables: Vec<IndicatorTable>,
+}
+
+/// The indicators of one place of the plan (专栏2, 专栏3, 规划目标, a chapter), in bundle order.
+struct IndicatorTable {
+    /// `zhuanlan2` for 专栏2, `table-k` otherwise (anchors and tests).
+    id: String,
+    /// Heading: `专栏2　2025年主要规划指标` for the plan's first 专栏, else the place's name.
+    title: String,
+    rows: Vec<IndicatorView>,
 }
 
 /// `GET /indicators?year=Y`: 规划指标 — 专栏2 with target, comparison, attribute and the value
@@ -95,15 +102,34 @@ pub async fn indicators(
     let plan = &sp.loaded.plan;
     let year = q.year()?.unwrap_or(minplan_store::today().year() - 1);
     let report = st.store.indicator_report(plan, year).await?;
-    let (table2, others): (Vec<_>, Vec<_>) = with_current(indicator_views(plan), &report)
-        .into_iter()
-        .partition(|i| i.table == "专栏2");
+    // Grouped where the plan puts them, in the order the bundle lists them.
+    let mut tables: Vec<IndicatorTable> = Vec::new();
+    for i in with_current(indicator_views(plan), &report) {
+        match tables.iter_mut().find(|t| t.rows[0].table == i.table) {
+            Some(t) => t.rows.push(i),
+            None => {
+                let k = tables.len();
+                let first_column = i.table.starts_with("专栏")
+                    && !tables.iter().any(|t| t.rows[0].table.starts_with("专栏"));
+                tables.push(IndicatorTable {
+                    id: match i.table.strip_prefix("专栏") {
+                        Some(n) if n.chars().all(|c| c.is_ascii_digit()) => format!("zhuanlan{n}"),
+                        _ => format!("table-{k}"),
+                    },
+                    title: if first_column {
+                        format!("{}　{}年主要规划指标", i.table, plan.identity.period_end)
+                    } else {
+                        i.table.clone()
+                    },
+                    rows: vec![i],
+                })
+            }
+        }
+    }
     render(IndicatorsPage {
         layout: layout(&sp, "indicators"),
-        period_end: plan.identity.period_end,
         year,
-        table2,
-        others,
+        tables,
     })
 }
 
