@@ -55,6 +55,10 @@ fn a_redacted_plan_shows_what_it_does_not_set() {
         &db,
         &["plan", "import", bundle("qinghe-zone").to_str().unwrap()],
     );
+    // The version records the bundle's name, not the operator's local path.
+    let list = minplan(&db, &["plan", "list"]);
+    assert!(list.contains("数据包 qinghe-zone"), "{list}");
+    assert!(!list.contains("/counties/"), "{list}");
     let out = minplan(&db, &["plan", "show"]);
     assert!(out.contains("青禾经济开发区矿产资源规划"), "{out}");
     assert!(out.contains("基准年 规划未载明"), "{out}");

@@ -66,11 +66,21 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
         version_label: format!(
             "第 {} 版 · {} · 导入于 {}",
             sp.info.version,
-            sp.info.source,
+            source_label(&sp.info.source),
             sp.info.imported_at.get(..10).unwrap_or("")
         ),
         active,
         has_schematic: p.has_schematic_geometry(),
+    }
+}
+
+/// Where a plan version came from, as shown: the last part of a stored path (versions
+/// imported before the source was recorded as the bundle's name kept the operator's local
+/// path, which public pages must not show).
+pub fn source_label(source: &str) -> String {
+    match source.rsplit(['/', '\\']).next() {
+        Some(last) if source.contains(['/', '\\']) => format!("数据包 {last}"),
+        _ => source.to_string(),
     }
 }
 

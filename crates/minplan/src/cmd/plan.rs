@@ -94,7 +94,17 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
                 match store
                     .import_plan(
                         &files,
-                        &dir.display().to_string(),
+                        // The bundle's folder name, not the operator's local path (shown on
+                        // public pages).
+                        &format!(
+                            "数据包 {}",
+                            dir.canonicalize()
+                                .ok()
+                                .and_then(|d| d
+                                    .file_name()
+                                    .map(|n| n.to_string_lossy().into_owned()))
+                                .unwrap_or_else(|| dir.display().to_string())
+                        ),
                         !no_activate,
                         &Actor::cli_current(),
                     )
