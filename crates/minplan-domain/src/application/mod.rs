@@ -11,11 +11,13 @@
 //! `raw` (the file as TOML gives it), [`corner_options`] (the corner parser's options, shared
 //! with the web's corner check) and `parse` ([`parse_application`], one file per step).
 
+pub mod basis;
 pub mod corner_options;
 pub mod kinds;
 mod parse;
 mod raw;
 
+pub use basis::{Basis, Material, ReserveCategory};
 pub use corner_options::{CornerOption, CornerOptionsInput, corner_parse_options};
 pub use kinds::{
     AgreementReason, ApplicationKind, ChangeKind, GrantMethod, MiningMethod, RightKind,
@@ -95,6 +97,13 @@ pub struct Application {
     pub capacity: Option<Quantity>,
     /// 保有资源量 (optional).
     pub reserves: Option<Quantity>,
+    /// The basis of the capacity (矿石量 / 荒料量), when stated. Left out of the JSON when
+    /// absent, so that reviews stored before the field existed replay to the same record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_basis: Option<Basis>,
+    /// The basis of the reserves (矿石量 / 荒料量; 查明 / 保有 / 可采), when stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reserves_basis: Option<Basis>,
     /// 设计服务年限, years (optional).
     pub service_years: Option<f64>,
     /// 原矿业权证号 (延续/变更/转让/探转采).

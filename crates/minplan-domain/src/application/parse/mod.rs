@@ -126,6 +126,8 @@ pub fn parse_application(
         mining_method: mining.method,
         capacity: mining.capacity,
         reserves: mining.reserves,
+        capacity_basis: mining.capacity_basis,
+        reserves_basis: mining.reserves_basis,
         service_years: mining.service_years,
         existing_right: raw
             .existing_right
