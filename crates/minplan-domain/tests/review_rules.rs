@@ -95,7 +95,11 @@ struct App {
     minerals: &'static str,
     method: &'static str,
     capacity: f64,
+    /// Unit of the capacity, with a basis in brackets if any.
+    capacity_unit: &'static str,
     reserves: Option<f64>,
+    /// Unit of the reserves, with a basis in brackets if any.
+    reserves_unit: &'static str,
     grant: &'static str,
     credit: &'static str,
     docs: (bool, bool, bool),
@@ -115,7 +119,9 @@ fn quarry(ring: Vec<(f64, f64)>) -> App {
         minerals: "\"建筑用凝灰岩\"",
         method: "露天",
         capacity: 6.0,
+        capacity_unit: "万立方米/年",
         reserves: Some(48.0),
+        reserves_unit: "万立方米",
         grant: "method = \"挂牌\"",
         credit: CREDIT_A,
         docs: (true, true, true),
@@ -127,10 +133,15 @@ fn quarry(ring: Vec<(f64, f64)>) -> App {
 fn parse(a: &App) -> Application {
     let reserves = a
         .reserves
-        .map(|r| format!("reserves = {{ value = {r}, unit = \"万立方米\" }}\n"))
+        .map(|r| {
+            format!(
+                "reserves = {{ value = {r}, unit = \"{}\" }}\n",
+                a.reserves_unit
+            )
+        })
         .unwrap_or_default();
     let toml = format!(
-        "format = \"minplan-application/1\"\nnumber = \"{}\"\nkind = \"{}\"\n{}right_kind = \"{}\"\nproject_name = \"测试项目\"\nminerals = [{}]\nmining_method = \"{}\"\ncapacity = {{ value = {}, unit = \"万立方米/年\" }}\n{reserves}\n[holder]\nname = \"测试建材有限公司\"\ncredit_code = \"{}\"\n\n[grant]\n{}\n\n[documents]\ndevelopment_plan = {}\nrestoration_plan = {}\ngreen_mine_commitment = {}\n\n[site]\n{}\n\n[coordinates]\ntext = \"\"\"\n{}\"\"\"\n",
+        "format = \"minplan-application/1\"\nnumber = \"{}\"\nkind = \"{}\"\n{}right_kind = \"{}\"\nproject_name = \"测试项目\"\nminerals = [{}]\nmining_method = \"{}\"\ncapacity = {{ value = {}, unit = \"{}\" }}\n{reserves}\n[holder]\nname = \"测试建材有限公司\"\ncredit_code = \"{}\"\n\n[grant]\n{}\n\n[documents]\ndevelopment_plan = {}\nrestoration_plan = {}\ngreen_mine_commitment = {}\n\n[site]\n{}\n\n[coordinates]\ntext = \"\"\"\n{}\"\"\"\n",
         a.number,
         a.kind,
         a.extra,
@@ -138,6 +149,7 @@ fn parse(a: &App) -> Application {
         a.minerals,
         a.method,
         a.capacity,
+        a.capacity_unit,
         a.credit,
         a.grant,
         a.docs.0,
@@ -389,6 +401,55 @@ fn r4_scale_fits_reserves() {
 }
 
 #[test]
+fn r4_compares_like_with_like() {
+    let mut a = quarry(block_ring("231081-C05"));
+    // 600 千立方米 = 60 万立方米: 10 years at 6 万m³/年, not 600 ÷ 6 = 100 (大矿小开).
+    a.reserves = Some(600.0);
+    a.reserves_unit = "千立方米";
+    let r = run(&parse(&a));
+    assert_eq!(outcome(&r, "R4"), RuleOutcome::Pass);
+    assert_eq!(evidence(&r, "R4", "资源量 ÷ 规模"), 10.0);
+    // 60 千立方米/年 = 6 万立方米/年 against 48 万立方米: 8 years.
+    a.reserves = Some(48.0);
+    a.reserves_unit = "万方";
+    a.capacity = 60.0;
+    a.capacity_unit = "千立方米/年";
+    assert_eq!(evidence(&run(&parse(&a)), "R4", "资源量 ÷ 规模"), 8.0);
+    // 600 万立方米 of blocks against 6 万立方米/年 of rock: 100 years on paper, but the
+    // figures are on different bases — a person compares them, no 大矿小开 verdict.
+    a.capacity = 6.0;
+    a.reserves = Some(600.0);
+    a.reserves_unit = "万立方米（荒料量）";
+    a.capacity_unit = "万立方米/年（矿石量）";
+    let r = run(&parse(&a));
+    let r4 = r.rule("R4").unwrap();
+    assert_eq!(r4.outcome, RuleOutcome::ManualCheck, "{}", r4.message);
+    assert!(
+        r4.message.contains("基准不同（荒料量/矿石量），无法比较"),
+        "{}",
+        r4.message
+    );
+    // 荒料量 against an unstated basis is not comparable either; 荒料 against 荒料 is.
+    a.capacity_unit = "万立方米/年";
+    assert_eq!(outcome(&run(&parse(&a)), "R4"), RuleOutcome::ManualCheck);
+    a.capacity_unit = "万立方米/年（荒料量）";
+    assert_eq!(outcome(&run(&parse(&a)), "R4"), RuleOutcome::Fail);
+    // 查明资源量 overstate what is extracted: 需人工核查, not 大矿小开.
+    a.reserves_unit = "万立方米（查明荒料量）";
+    assert_eq!(outcome(&run(&parse(&a)), "R4"), RuleOutcome::ManualCheck);
+    // Tonnes against cubic metres: not convertible without a density.
+    a.reserves_unit = "万吨";
+    a.capacity_unit = "万立方米/年";
+    assert!(
+        run(&parse(&a))
+            .rule("R4")
+            .unwrap()
+            .message
+            .contains("须换算后核验")
+    );
+}
+
+#[test]
 fn r5_minimum_scale() {
     let mut a = quarry(block_ring("231081-C05"));
     a.capacity = 3.0;
@@ -399,6 +460,18 @@ fn r5_minimum_scale() {
     a.capacity = 5.0;
     a.reserves = Some(40.0);
     assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::Pass);
+    // 30 千立方米/年 = 3 万立方米/年 < 5; 50 千立方米/年 = 5 is enough.
+    a.capacity_unit = "千立方米/年";
+    a.capacity = 30.0;
+    a.reserves = Some(24.0);
+    assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::Fail);
+    a.capacity = 50.0;
+    a.reserves = Some(40.0);
+    assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::Pass);
+    // A daily rate needs the working days: not compared.
+    a.capacity_unit = "立方米/日";
+    a.capacity = 200.0;
+    assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::ManualCheck);
 }
 
 #[test]
@@ -498,6 +571,69 @@ fn r7_extraction_caps() {
     let r = run_with(&app, &[small], &HolderLists::default());
     assert_eq!(outcome(&r, "R7"), RuleOutcome::Pass);
     assert_eq!(evidence(&r, "R7", "建筑用石：批准后合计"), 10.0);
+    // A right registered in 千立方米/年 counts in the 万立方米/年 total: 80 千 = 8 万.
+    let mut thousands = existing.clone();
+    thousands.capacity = Some(Quantity {
+        value: 80.0,
+        unit: Unit::QianM3PerYear,
+    });
+    let r = run_with(&app, &[thousands], &HolderLists::default());
+    assert_eq!(outcome(&r, "R7"), RuleOutcome::Fail);
+    assert_eq!(evidence(&r, "R7", "建筑用石：批准后合计"), 14.0);
+}
+
+#[test]
+fn the_ratio_names_mines_it_cannot_classify() {
+    let c1 = centroid(&block_ring("231081-C01"));
+    let at = |k: f64| square((c1.0 + k * 100.0, c1.1), 10.0);
+    // A 中型 quarry in 千立方米/年 (60 千 = 6 万), and a 地下热水 well registered in 万吨/年,
+    // which the table's 万立方米/年 row cannot class.
+    let mut medium = right(
+        "M1",
+        CREDIT_B,
+        &["建筑用石"],
+        60.0,
+        Some(ApprovalLevel::ThisLevel),
+        &at(0.0),
+        RightStatus::Valid,
+    );
+    medium.capacity.as_mut().unwrap().unit = Unit::QianM3PerYear;
+    let mut well = right(
+        "W1",
+        "91310000MA1FL4J525",
+        &["地下热水"],
+        3.0,
+        Some(ApprovalLevel::CityDesignated),
+        &at(3.0),
+        RightStatus::Valid,
+    );
+    well.capacity.as_mut().unwrap().unit = Unit::WanTonnePerYear;
+    let app = parse(&quarry(block_ring("231081-C05")));
+    let r = run_with(&app, &[medium.clone(), well], &HolderLists::default());
+    let ratio = r
+        .indicators
+        .iter()
+        .find(|i| i.name == "大中型矿山比例")
+        .unwrap();
+    // 1 of 1 classifiable before, 2 of 2 after — but one mine is left out: no “是”.
+    assert_eq!((ratio.before, ratio.after), (Some(100.0), Some(100.0)));
+    assert_eq!((ratio.holds_before, ratio.holds_after), (None, None));
+    assert!(
+        ratio.note.contains(
+            "1 座无法判定规模（W1 矿（规模单位无法换算为分类表单位）），比例按可判定的 1 座计算"
+        ),
+        "{}",
+        ratio.note
+    );
+    // Every mine classified: the target is judged.
+    let r = run_with(&app, &[medium], &HolderLists::default());
+    let ratio = r
+        .indicators
+        .iter()
+        .find(|i| i.name == "大中型矿山比例")
+        .unwrap();
+    assert_eq!(ratio.holds_after, Some(true));
+    assert!(!ratio.note.contains("无法判定"), "{}", ratio.note);
 }
 
 /// A square straddling the boundary of the first feature of a control layer.

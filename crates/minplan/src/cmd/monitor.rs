@@ -111,6 +111,7 @@ fn status_colour(s: Status) -> Color {
         Status::Warning => Color::Yellow,
         Status::Breached => Color::Red,
         Status::NoData => Color::Grey,
+        Status::ManualCheck => Color::Magenta,
     }
 }
 
