@@ -97,6 +97,8 @@ struct App {
     capacity: f64,
     /// Unit of the capacity, with a basis in brackets if any.
     capacity_unit: &'static str,
+    /// More keys of the capacity's inline table, e.g. `, days_per_year = 300`.
+    capacity_extra: &'static str,
     reserves: Option<f64>,
     /// Unit of the reserves, with a basis in brackets if any.
     reserves_unit: &'static str,
@@ -120,6 +122,7 @@ fn quarry(ring: Vec<(f64, f64)>) -> App {
         method: "露天",
         capacity: 6.0,
         capacity_unit: "万立方米/年",
+        capacity_extra: "",
         reserves: Some(48.0),
         reserves_unit: "万立方米",
         grant: "method = \"挂牌\"",
@@ -130,7 +133,7 @@ fn quarry(ring: Vec<(f64, f64)>) -> App {
     }
 }
 
-fn parse(a: &App) -> Application {
+fn toml_of(a: &App) -> String {
     let reserves = a
         .reserves
         .map(|r| {
@@ -140,8 +143,8 @@ fn parse(a: &App) -> Application {
             )
         })
         .unwrap_or_default();
-    let toml = format!(
-        "format = \"minplan-application/1\"\nnumber = \"{}\"\nkind = \"{}\"\n{}right_kind = \"{}\"\nproject_name = \"测试项目\"\nminerals = [{}]\nmining_method = \"{}\"\ncapacity = {{ value = {}, unit = \"{}\" }}\n{reserves}\n[holder]\nname = \"测试建材有限公司\"\ncredit_code = \"{}\"\n\n[grant]\n{}\n\n[documents]\ndevelopment_plan = {}\nrestoration_plan = {}\ngreen_mine_commitment = {}\n\n[site]\n{}\n\n[coordinates]\ntext = \"\"\"\n{}\"\"\"\n",
+    format!(
+        "format = \"minplan-application/1\"\nnumber = \"{}\"\nkind = \"{}\"\n{}right_kind = \"{}\"\nproject_name = \"测试项目\"\nminerals = [{}]\nmining_method = \"{}\"\ncapacity = {{ value = {}, unit = \"{}\"{} }}\n{reserves}\n[holder]\nname = \"测试建材有限公司\"\ncredit_code = \"{}\"\n\n[grant]\n{}\n\n[documents]\ndevelopment_plan = {}\nrestoration_plan = {}\ngreen_mine_commitment = {}\n\n[site]\n{}\n\n[coordinates]\ntext = \"\"\"\n{}\"\"\"\n",
         a.number,
         a.kind,
         a.extra,
@@ -150,6 +153,7 @@ fn parse(a: &App) -> Application {
         a.method,
         a.capacity,
         a.capacity_unit,
+        a.capacity_extra,
         a.credit,
         a.grant,
         a.docs.0,
@@ -157,7 +161,11 @@ fn parse(a: &App) -> Application {
         a.docs.2,
         a.site,
         corners(&a.ring)
-    );
+    )
+}
+
+fn parse(a: &App) -> Application {
+    let toml = toml_of(a);
     match parse_application(&toml, None, &plan().minerals, zone(), None) {
         Ok(app) => app,
         Err(e) => panic!("{e}\n{toml}"),
@@ -472,6 +480,50 @@ fn r5_minimum_scale() {
     a.capacity_unit = "立方米/日";
     a.capacity = 200.0;
     assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::ManualCheck);
+    // With the working days stated: 200 m³/d × 300 d = 6 万立方米/年 ≥ 5; on 200 days 4 < 5.
+    a.capacity_extra = ", days_per_year = 300";
+    let r = run(&parse(&a));
+    assert_eq!(
+        outcome(&r, "R5"),
+        RuleOutcome::Pass,
+        "{}",
+        r.rule("R5").unwrap().message
+    );
+    assert!(
+        r.rule("R5").unwrap().evidence.iter().any(|e| e
+            .value
+            .contains("200 立方米/日 × 300 天/年 = 6 万立方米/年")),
+        "{:?}",
+        r.rule("R5").unwrap().evidence
+    );
+    a.capacity_extra = ", days_per_year = 200";
+    assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::Fail);
+}
+
+#[test]
+fn working_days_only_with_a_daily_capacity() {
+    let mut a = quarry(block_ring("231081-C05"));
+    a.capacity_extra = ", days_per_year = 300";
+    let e = parse_application(&toml_of(&a), None, &plan().minerals, zone(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("年工作天数（days_per_year）只用于以立方米/日填写的生产规模"),
+        "{e}"
+    );
+    a.capacity_unit = "立方米/日";
+    a.capacity_extra = ", days_per_year = 400";
+    let e = parse_application(&toml_of(&a), None, &plan().minerals, zone(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("年工作天数应在 1～366 之间"), "{e}");
+    // A basis that is not one is refused, naming it.
+    a.capacity_unit = "万立方米/年（毛料）";
+    a.capacity_extra = "";
+    let e = parse_application(&toml_of(&a), None, &plan().minerals, zone(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("未知基准“毛料”"), "{e}");
 }
 
 #[test]

@@ -265,7 +265,9 @@ pub fn added_capacity(
     {
         return Some(0.0);
     }
-    let cap = app.capacity.and_then(|c| convert(c.value, c.unit, unit))?;
+    let cap = app
+        .annual_capacity()
+        .and_then(|c| convert(c.value, c.unit, unit))?;
     let replaced = match (app.kind, app.change) {
         (
             crate::application::ApplicationKind::New
@@ -350,8 +352,12 @@ pub fn what_if(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Vec<IndicatorWhatIf> {
             Metric::LargeMediumRatio => {
                 let counts = &stats.scale_counts;
                 let before = counts.ratio();
-                let app_class =
-                    classify_mine(ctx.scales, &plan.minerals, &app.minerals, app.capacity);
+                let app_class = classify_mine(
+                    ctx.scales,
+                    &plan.minerals,
+                    &app.minerals,
+                    app.annual_capacity(),
+                );
                 let mut after_counts = counts.clone();
                 if app.creates_mine() {
                     match app_class {

@@ -21,6 +21,8 @@ pub(super) struct Mining {
     pub(super) capacity_basis: Option<Basis>,
     /// The reserves' basis (矿石量 / 荒料量, 查明 / 保有 / 可采), when stated.
     pub(super) reserves_basis: Option<Basis>,
+    /// 年工作天数 of a capacity in 立方米/日.
+    pub(super) capacity_days_per_year: Option<f64>,
     /// 设计服务年限, years.
     pub(super) service_years: Option<f64>,
 }
@@ -86,6 +88,18 @@ pub(super) fn check(
             );
         }
     }
+    let capacity_days_per_year = days_per_year(p, &raw.capacity, capacity);
+    if let Some(d) = raw
+        .reserves
+        .as_ref()
+        .and_then(|r| r.get_ref().days_per_year.as_ref())
+    {
+        p.err(
+            "reserves",
+            Some(d.span().start),
+            "年工作天数（days_per_year）只用于以立方米/日填写的生产规模".into(),
+        );
+    }
     let service_years = match &raw.service_years {
         Some(s) if !(s.get_ref().is_finite() && *s.get_ref() > 0.0) => {
             p.err(
@@ -104,7 +118,36 @@ pub(super) fn check(
         reserves,
         capacity_basis,
         reserves_basis,
+        capacity_days_per_year,
         service_years,
+    }
+}
+
+/// The working days stated with a daily capacity: in (0, 366], and only with 立方米/日.
+fn days_per_year(
+    p: &mut Problems<'_>,
+    q: &Option<Spanned<RawQuantity>>,
+    capacity: Option<Quantity>,
+) -> Option<f64> {
+    let d = q.as_ref()?.get_ref().days_per_year.as_ref()?;
+    let v = *d.get_ref();
+    let daily = capacity.is_some_and(|c| c.unit.dimension() == Dimension::VolumePerDay);
+    if !daily {
+        p.err(
+            "capacity",
+            Some(d.span().start),
+            "年工作天数（days_per_year）只用于以立方米/日填写的生产规模".into(),
+        );
+        None
+    } else if !(v > 0.0 && v <= 366.0) {
+        p.err(
+            "capacity",
+            Some(d.span().start),
+            "年工作天数应在 1～366 之间".into(),
+        );
+        None
+    } else {
+        Some(v)
     }
 }
 

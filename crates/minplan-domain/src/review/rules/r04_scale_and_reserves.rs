@@ -40,7 +40,8 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
         return RULE.not_applicable(ctx, "只审查新设采矿权和变更规模的申请");
     }
     let cfg = ctx.config;
-    let Some(cap) = app.capacity else {
+    // A daily capacity with its working days stated counts as yearly.
+    let Some(cap) = app.annual_capacity() else {
         return RULE.result(
             ctx,
             RuleOutcome::ManualCheck,
@@ -74,6 +75,9 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
             with_basis(res.to_string(), app.reserves_basis),
         ),
     ];
+    if let Some(n) = app.daily_capacity_note() {
+        evidence.push(Evidence::text("生产规模换算（按申请所填年工作天数）", n));
+    }
     let res_material = app.reserves_basis.and_then(|b| b.material);
     let cap_material = app.capacity_basis.and_then(|b| b.material);
     if res_material != cap_material

@@ -39,7 +39,8 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
             format!("规划未对{}规定最低开采规模", app.minerals.join("、")),
         );
     }
-    let Some(cap) = app.capacity else {
+    // A daily capacity with its working days stated counts as yearly.
+    let Some(cap) = app.annual_capacity() else {
         return RULE.result(
             ctx,
             RuleOutcome::ManualCheck,
@@ -57,6 +58,9 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
         2,
         cap.unit.symbol(),
     )];
+    if let Some(n) = app.daily_capacity_note() {
+        evidence.push(Evidence::text("生产规模换算（按申请所填年工作天数）", n));
+    }
     for l in &limits {
         evidence.push(Evidence::num(
             format!("最低开采规模（{}）", l.mineral),
