@@ -1,6 +1,6 @@
 //! `minplan indicators`: 大中型矿山比例 with a mine the production-scale table cannot class
 //! is 需人工核查 and names the mine — never a silent 100 % or 0 %; a capacity registered in
-//! 千立方米/年 is classed by the 万立方米/年 row.
+//! 千立方米/年 or 立方米/年 is classed by the 万立方米/年 row.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -94,6 +94,25 @@ fn an_unclassifiable_mine_makes_the_ratio_a_manual_check() {
     assert!(
         note.contains("1 座无法判定规模（庆发采石场（规模单位无法换算为分类表单位）），比例按可判定的 1 座计算"),
         "{note}"
+    );
+    // A quarry registered as 60 000 立方米/年 (6 万, 中型): the import's capacity bound is
+    // in the row's unit, and the scale table converts it.
+    import(
+        &db,
+        dir.path(),
+        &format!(
+            "C2310812024010004,采矿权,有效,铁路旁采石场,某建材有限公司,91110000710925462X,建筑用石,60000,立方米/年,本级审批,2024-01-01,2028-12-31,,{}",
+            csv_cell(&corners("04-stone-in-rail-corridor.txt"))
+        ),
+    );
+    let r = ratio(&db);
+    assert_eq!(r["value"], 100.0);
+    assert!(
+        r["note"]
+            .as_str()
+            .unwrap()
+            .contains("比例按可判定的 2 座计算"),
+        "{r}"
     );
     // The terminal table says so too.
     let out = minplan(&db, &["indicators", "--year", "2025"]);
