@@ -871,3 +871,72 @@ fn the_same_inputs_give_the_same_review() {
     let b = serde_json::to_string(&run(&app)).unwrap();
     assert_eq!(a, b);
 }
+
+/// Monitoring, on the same register: 大中型矿山比例 leaves out a mine it cannot class and
+/// says so — status 需人工核查, the mine named, never a silent 100 %; when no mine can be
+/// classed the value is none (无法判定), not 0 or 100.
+#[test]
+fn the_monitored_ratio_is_a_manual_check_with_an_unclassifiable_mine() {
+    use minplan_domain::monitoring::measure_year;
+    use minplan_domain::monitoring::{MonitoringConfig, Status, assess, indicator_specs};
+    let c1 = centroid(&block_ring("231081-C01"));
+    let at = |k: f64| square((c1.0 + k * 100.0, c1.1), 10.0);
+    let mut well = right(
+        "W1",
+        "91310000MA1FL4J525",
+        &["地下热水"],
+        300.0,
+        None,
+        &at(3.0),
+        RightStatus::Valid,
+    );
+    // 300 m³/d: no yearly row without the working days.
+    well.capacity.as_mut().unwrap().unit = Unit::M3PerDay;
+    let quarry = right(
+        "Q1",
+        CREDIT_B,
+        &["建筑用石"],
+        6.0,
+        Some(ApprovalLevel::ThisLevel),
+        &at(0.0),
+        RightStatus::Valid,
+    );
+    let plan = plan();
+    let specs = indicator_specs(plan);
+    let scales = ScaleTable::default();
+    let ratio_of = |rights: &[MiningRight]| {
+        let m = measure_year(plan, &specs, 2025, rights, &[], 0, &scales);
+        let r = assess(
+            plan,
+            &specs,
+            &[m],
+            2025,
+            &MonitoringConfig::default(),
+            &scales.source,
+        );
+        r.get("large_medium_ratio").unwrap().clone()
+    };
+    let only_well = ratio_of(std::slice::from_ref(&well));
+    assert_eq!(only_well.value, None);
+    assert_eq!(only_well.status, Status::ManualCheck);
+    assert!(
+        only_well
+            .note
+            .contains("1 座无法判定规模（W1 矿（规模单位无法换算为分类表单位）），没有可判定规模的矿山，比例无法判定"),
+        "{}",
+        only_well.note
+    );
+    let both = ratio_of(&[well, quarry.clone()]);
+    assert_eq!(both.value, Some(100.0));
+    assert_eq!(both.status, Status::ManualCheck);
+    assert_eq!(both.status_label, "需人工核查");
+    assert!(
+        both.note.contains("比例按可判定的 1 座计算"),
+        "{}",
+        both.note
+    );
+    // Every mine classed: judged against the target as before.
+    let judged = ratio_of(&[quarry]);
+    assert_eq!(judged.status, Status::OnTrack);
+    assert!(!judged.note.contains("无法判定"), "{}", judged.note);
+}
