@@ -95,6 +95,15 @@ fn an_unclassifiable_mine_makes_the_ratio_a_manual_check() {
         note.contains("1 座无法判定规模（庆发采石场（规模单位无法换算为分类表单位）），比例按可判定的 1 座计算"),
         "{note}"
     );
+    // The review's 审批前后 table does not say 是 for a ratio that leaves a mine out.
+    let ex = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/01-qingfa-quarry.toml");
+    let out = minplan(&db, &["review", ex.to_str().unwrap(), "--no-save"]);
+    let t = text(&out);
+    let row = t
+        .lines()
+        .find(|l| l.contains("大中型矿山比例"))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(row.contains("需人工核查"), "{row}");
     // A quarry registered as 60 000 立方米/年 (6 万, 中型): the import's capacity bound is
     // in the row's unit, and the scale table converts it.
     import(
