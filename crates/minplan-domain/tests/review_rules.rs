@@ -95,7 +95,13 @@ struct App {
     minerals: &'static str,
     method: &'static str,
     capacity: f64,
+    /// Unit of the capacity, with a basis in brackets if any.
+    capacity_unit: &'static str,
+    /// More keys of the capacity's inline table, e.g. `, days_per_year = 300`.
+    capacity_extra: &'static str,
     reserves: Option<f64>,
+    /// Unit of the reserves, with a basis in brackets if any.
+    reserves_unit: &'static str,
     grant: &'static str,
     credit: &'static str,
     docs: (bool, bool, bool),
@@ -115,7 +121,10 @@ fn quarry(ring: Vec<(f64, f64)>) -> App {
         minerals: "\"建筑用凝灰岩\"",
         method: "露天",
         capacity: 6.0,
+        capacity_unit: "万立方米/年",
+        capacity_extra: "",
         reserves: Some(48.0),
+        reserves_unit: "万立方米",
         grant: "method = \"挂牌\"",
         credit: CREDIT_A,
         docs: (true, true, true),
@@ -124,13 +133,18 @@ fn quarry(ring: Vec<(f64, f64)>) -> App {
     }
 }
 
-fn parse(a: &App) -> Application {
+fn toml_of(a: &App) -> String {
     let reserves = a
         .reserves
-        .map(|r| format!("reserves = {{ value = {r}, unit = \"万立方米\" }}\n"))
+        .map(|r| {
+            format!(
+                "reserves = {{ value = {r}, unit = \"{}\" }}\n",
+                a.reserves_unit
+            )
+        })
         .unwrap_or_default();
-    let toml = format!(
-        "format = \"minplan-application/1\"\nnumber = \"{}\"\nkind = \"{}\"\n{}right_kind = \"{}\"\nproject_name = \"测试项目\"\nminerals = [{}]\nmining_method = \"{}\"\ncapacity = {{ value = {}, unit = \"万立方米/年\" }}\n{reserves}\n[holder]\nname = \"测试建材有限公司\"\ncredit_code = \"{}\"\n\n[grant]\n{}\n\n[documents]\ndevelopment_plan = {}\nrestoration_plan = {}\ngreen_mine_commitment = {}\n\n[site]\n{}\n\n[coordinates]\ntext = \"\"\"\n{}\"\"\"\n",
+    format!(
+        "format = \"minplan-application/1\"\nnumber = \"{}\"\nkind = \"{}\"\n{}right_kind = \"{}\"\nproject_name = \"测试项目\"\nminerals = [{}]\nmining_method = \"{}\"\ncapacity = {{ value = {}, unit = \"{}\"{} }}\n{reserves}\n[holder]\nname = \"测试建材有限公司\"\ncredit_code = \"{}\"\n\n[grant]\n{}\n\n[documents]\ndevelopment_plan = {}\nrestoration_plan = {}\ngreen_mine_commitment = {}\n\n[site]\n{}\n\n[coordinates]\ntext = \"\"\"\n{}\"\"\"\n",
         a.number,
         a.kind,
         a.extra,
@@ -138,6 +152,8 @@ fn parse(a: &App) -> Application {
         a.minerals,
         a.method,
         a.capacity,
+        a.capacity_unit,
+        a.capacity_extra,
         a.credit,
         a.grant,
         a.docs.0,
@@ -145,7 +161,11 @@ fn parse(a: &App) -> Application {
         a.docs.2,
         a.site,
         corners(&a.ring)
-    );
+    )
+}
+
+fn parse(a: &App) -> Application {
+    let toml = toml_of(a);
     match parse_application(&toml, None, &plan().minerals, zone(), None) {
         Ok(app) => app,
         Err(e) => panic!("{e}\n{toml}"),
@@ -390,6 +410,55 @@ fn r4_scale_fits_reserves() {
 }
 
 #[test]
+fn r4_compares_like_with_like() {
+    let mut a = quarry(block_ring("231081-C05"));
+    // 600 千立方米 = 60 万立方米: 10 years at 6 万m³/年, not 600 ÷ 6 = 100 (大矿小开).
+    a.reserves = Some(600.0);
+    a.reserves_unit = "千立方米";
+    let r = run(&parse(&a));
+    assert_eq!(outcome(&r, "R4"), RuleOutcome::Pass);
+    assert_eq!(evidence(&r, "R4", "资源量 ÷ 规模"), 10.0);
+    // 60 千立方米/年 = 6 万立方米/年 against 48 万立方米: 8 years.
+    a.reserves = Some(48.0);
+    a.reserves_unit = "万方";
+    a.capacity = 60.0;
+    a.capacity_unit = "千立方米/年";
+    assert_eq!(evidence(&run(&parse(&a)), "R4", "资源量 ÷ 规模"), 8.0);
+    // 600 万立方米 of blocks against 6 万立方米/年 of rock: 100 years on paper, but the
+    // figures are on different bases — a person compares them, no 大矿小开 verdict.
+    a.capacity = 6.0;
+    a.reserves = Some(600.0);
+    a.reserves_unit = "万立方米（荒料量）";
+    a.capacity_unit = "万立方米/年（矿石量）";
+    let r = run(&parse(&a));
+    let r4 = r.rule("R4").unwrap();
+    assert_eq!(r4.outcome, RuleOutcome::ManualCheck, "{}", r4.message);
+    assert!(
+        r4.message.contains("基准不同（荒料量/矿石量），无法比较"),
+        "{}",
+        r4.message
+    );
+    // 荒料量 against an unstated basis is not comparable either; 荒料 against 荒料 is.
+    a.capacity_unit = "万立方米/年";
+    assert_eq!(outcome(&run(&parse(&a)), "R4"), RuleOutcome::ManualCheck);
+    a.capacity_unit = "万立方米/年（荒料量）";
+    assert_eq!(outcome(&run(&parse(&a)), "R4"), RuleOutcome::Fail);
+    // 查明资源量 overstate what is extracted: 需人工核查, not 大矿小开.
+    a.reserves_unit = "万立方米（查明荒料量）";
+    assert_eq!(outcome(&run(&parse(&a)), "R4"), RuleOutcome::ManualCheck);
+    // Tonnes against cubic metres: not convertible without a density.
+    a.reserves_unit = "万吨";
+    a.capacity_unit = "万立方米/年";
+    assert!(
+        run(&parse(&a))
+            .rule("R4")
+            .unwrap()
+            .message
+            .contains("须换算后核验")
+    );
+}
+
+#[test]
 fn r5_minimum_scale() {
     let mut a = quarry(block_ring("231081-C05"));
     a.capacity = 3.0;
@@ -400,6 +469,62 @@ fn r5_minimum_scale() {
     a.capacity = 5.0;
     a.reserves = Some(40.0);
     assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::Pass);
+    // 30 千立方米/年 = 3 万立方米/年 < 5; 50 千立方米/年 = 5 is enough.
+    a.capacity_unit = "千立方米/年";
+    a.capacity = 30.0;
+    a.reserves = Some(24.0);
+    assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::Fail);
+    a.capacity = 50.0;
+    a.reserves = Some(40.0);
+    assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::Pass);
+    // A daily rate needs the working days: not compared.
+    a.capacity_unit = "立方米/日";
+    a.capacity = 200.0;
+    assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::ManualCheck);
+    // With the working days stated: 200 m³/d × 300 d = 6 万立方米/年 ≥ 5; on 200 days 4 < 5.
+    a.capacity_extra = ", days_per_year = 300";
+    let r = run(&parse(&a));
+    assert_eq!(
+        outcome(&r, "R5"),
+        RuleOutcome::Pass,
+        "{}",
+        r.rule("R5").unwrap().message
+    );
+    assert!(
+        r.rule("R5").unwrap().evidence.iter().any(|e| e
+            .value
+            .contains("200 立方米/日 × 300 天/年 = 6 万立方米/年")),
+        "{:?}",
+        r.rule("R5").unwrap().evidence
+    );
+    a.capacity_extra = ", days_per_year = 200";
+    assert_eq!(outcome(&run(&parse(&a)), "R5"), RuleOutcome::Fail);
+}
+
+#[test]
+fn working_days_only_with_a_daily_capacity() {
+    let mut a = quarry(block_ring("231081-C05"));
+    a.capacity_extra = ", days_per_year = 300";
+    let e = parse_application(&toml_of(&a), None, &plan().minerals, zone(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("年工作天数（days_per_year）只用于以立方米/日填写的生产规模"),
+        "{e}"
+    );
+    a.capacity_unit = "立方米/日";
+    a.capacity_extra = ", days_per_year = 400";
+    let e = parse_application(&toml_of(&a), None, &plan().minerals, zone(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("年工作天数应在 1～366 之间"), "{e}");
+    // A basis that is not one is refused, naming it.
+    a.capacity_unit = "万立方米/年（毛料）";
+    a.capacity_extra = "";
+    let e = parse_application(&toml_of(&a), None, &plan().minerals, zone(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("未知基准“毛料”"), "{e}");
 }
 
 #[test]
@@ -499,6 +624,69 @@ fn r7_extraction_caps() {
     let r = run_with(&app, &[small], &HolderLists::default());
     assert_eq!(outcome(&r, "R7"), RuleOutcome::Pass);
     assert_eq!(evidence(&r, "R7", "建筑用石：批准后合计"), 10.0);
+    // A right registered in 千立方米/年 counts in the 万立方米/年 total: 80 千 = 8 万.
+    let mut thousands = existing.clone();
+    thousands.capacity = Some(Quantity {
+        value: 80.0,
+        unit: Unit::QianM3PerYear,
+    });
+    let r = run_with(&app, &[thousands], &HolderLists::default());
+    assert_eq!(outcome(&r, "R7"), RuleOutcome::Fail);
+    assert_eq!(evidence(&r, "R7", "建筑用石：批准后合计"), 14.0);
+}
+
+#[test]
+fn the_ratio_names_mines_it_cannot_classify() {
+    let c1 = centroid(&block_ring("231081-C01"));
+    let at = |k: f64| square((c1.0 + k * 100.0, c1.1), 10.0);
+    // A 中型 quarry in 千立方米/年 (60 千 = 6 万), and a 地下热水 well registered in 万吨/年,
+    // which the table's 万立方米/年 row cannot class.
+    let mut medium = right(
+        "M1",
+        CREDIT_B,
+        &["建筑用石"],
+        60.0,
+        Some(ApprovalLevel::ThisLevel),
+        &at(0.0),
+        RightStatus::Valid,
+    );
+    medium.capacity.as_mut().unwrap().unit = Unit::QianM3PerYear;
+    let mut well = right(
+        "W1",
+        "91310000MA1FL4J525",
+        &["地下热水"],
+        3.0,
+        Some(ApprovalLevel::CityDesignated),
+        &at(3.0),
+        RightStatus::Valid,
+    );
+    well.capacity.as_mut().unwrap().unit = Unit::WanTonnePerYear;
+    let app = parse(&quarry(block_ring("231081-C05")));
+    let r = run_with(&app, &[medium.clone(), well], &HolderLists::default());
+    let ratio = r
+        .indicators
+        .iter()
+        .find(|i| i.name == "大中型矿山比例")
+        .unwrap();
+    // 1 of 1 classifiable before, 2 of 2 after — but one mine is left out: no “是”.
+    assert_eq!((ratio.before, ratio.after), (Some(100.0), Some(100.0)));
+    assert_eq!((ratio.holds_before, ratio.holds_after), (None, None));
+    assert!(
+        ratio.note.contains(
+            "1 座无法判定规模（W1 矿（规模单位无法换算为分类表单位）），比例按可判定的 1 座计算"
+        ),
+        "{}",
+        ratio.note
+    );
+    // Every mine classified: the target is judged.
+    let r = run_with(&app, &[medium], &HolderLists::default());
+    let ratio = r
+        .indicators
+        .iter()
+        .find(|i| i.name == "大中型矿山比例")
+        .unwrap();
+    assert_eq!(ratio.holds_after, Some(true));
+    assert!(!ratio.note.contains("无法判定"), "{}", ratio.note);
 }
 
 /// A square straddling the boundary of the first feature of a control layer.
@@ -683,4 +871,73 @@ fn the_same_inputs_give_the_same_review() {
     let a = serde_json::to_string(&run(&app)).unwrap();
     let b = serde_json::to_string(&run(&app)).unwrap();
     assert_eq!(a, b);
+}
+
+/// Monitoring, on the same register: 大中型矿山比例 leaves out a mine it cannot class and
+/// says so — status 需人工核查, the mine named, never a silent 100 %; when no mine can be
+/// classed the value is none (无法判定), not 0 or 100.
+#[test]
+fn the_monitored_ratio_is_a_manual_check_with_an_unclassifiable_mine() {
+    use minplan_domain::monitoring::measure_year;
+    use minplan_domain::monitoring::{MonitoringConfig, Status, assess, indicator_specs};
+    let c1 = centroid(&block_ring("231081-C01"));
+    let at = |k: f64| square((c1.0 + k * 100.0, c1.1), 10.0);
+    let mut well = right(
+        "W1",
+        "91310000MA1FL4J525",
+        &["地下热水"],
+        300.0,
+        None,
+        &at(3.0),
+        RightStatus::Valid,
+    );
+    // 300 m³/d: no yearly row without the working days.
+    well.capacity.as_mut().unwrap().unit = Unit::M3PerDay;
+    let quarry = right(
+        "Q1",
+        CREDIT_B,
+        &["建筑用石"],
+        6.0,
+        Some(ApprovalLevel::ThisLevel),
+        &at(0.0),
+        RightStatus::Valid,
+    );
+    let plan = plan();
+    let specs = indicator_specs(plan);
+    let scales = ScaleTable::default();
+    let ratio_of = |rights: &[MiningRight]| {
+        let m = measure_year(plan, &specs, 2025, rights, &[], 0, &scales);
+        let r = assess(
+            plan,
+            &specs,
+            &[m],
+            2025,
+            &MonitoringConfig::default(),
+            &scales.source,
+        );
+        r.get("large_medium_ratio").unwrap().clone()
+    };
+    let only_well = ratio_of(std::slice::from_ref(&well));
+    assert_eq!(only_well.value, None);
+    assert_eq!(only_well.status, Status::ManualCheck);
+    assert!(
+        only_well
+            .note
+            .contains("1 座无法判定规模（W1 矿（规模单位无法换算为分类表单位）），没有可判定规模的矿山，比例无法判定"),
+        "{}",
+        only_well.note
+    );
+    let both = ratio_of(&[well, quarry.clone()]);
+    assert_eq!(both.value, Some(100.0));
+    assert_eq!(both.status, Status::ManualCheck);
+    assert_eq!(both.status_label, "需人工核查");
+    assert!(
+        both.note.contains("比例按可判定的 1 座计算"),
+        "{}",
+        both.note
+    );
+    // Every mine classed: judged against the target as before.
+    let judged = ratio_of(&[quarry]);
+    assert_eq!(judged.status, Status::OnTrack);
+    assert!(!judged.note.contains("无法判定"), "{}", judged.note);
 }

@@ -411,6 +411,8 @@ fn status_colour(s: Status) -> Option<&'static str> {
         Status::Breached => Some(RED),
         Status::Warning => Some(ORANGE),
         Status::NoData => Some(GREY),
+        // 需人工核查: the value leaves something out; as visible as a warning.
+        Status::ManualCheck => Some(ORANGE),
         Status::OnTrack => None,
     }
 }

@@ -181,6 +181,21 @@ const RIGHT_REQUIRED: &[&str] = &["licence", "name", "holder", "minerals", "corn
 
 /// Largest 生产规模 accepted, in 万立方米/年 or 万吨/年.
 pub const MAX_CAPACITY: f64 = 10_000.0;
+
+/// [`MAX_CAPACITY`] in `unit` (10 000 万吨/年 is 10⁸ 吨/年); as is for a unit that is not
+/// a yearly rate of mass or volume.
+pub fn max_capacity_in(unit: Option<Unit>) -> f64 {
+    use minplan_domain::units::{Dimension, convert};
+    unit.and_then(|u| {
+        let wan = match u.dimension() {
+            Dimension::MassPerYear => Unit::WanTonnePerYear,
+            Dimension::VolumePerYear => Unit::WanM3PerYear,
+            _ => return None,
+        };
+        convert(MAX_CAPACITY, wan, u)
+    })
+    .unwrap_or(MAX_CAPACITY)
+}
 /// Largest 面积 accepted, km².
 pub const MAX_AREA_KM2: f64 = 1_000.0;
 
@@ -420,16 +435,26 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
             r.bad("minerals", "至少填写一个矿种");
         }
     }
+    // The bound in the row's unit (吨/年 rows are 10 000 times larger than 万吨/年 ones).
+    let row_unit = r.get("unit").and_then(|u| Unit::parse(&u).ok());
+    let max = max_capacity_in(row_unit);
     let capacity_value = r.number("capacity").filter(|v| {
-        let ok = *v > 0.0 && *v <= MAX_CAPACITY;
+        let ok = *v > 0.0 && *v <= max;
         if !ok {
             r.bad(
                 "capacity",
-                format!(
-                    "生产规模应大于 0 且不超过 {}（万立方米/年 或 万吨/年），表中为 {}",
-                    format_number(MAX_CAPACITY),
-                    shown(*v)
-                ),
+                match row_unit {
+                    Some(u) if max != MAX_CAPACITY => format!(
+                        "生产规模应大于 0 且不超过 {} {u}，表中为 {}",
+                        format_number(max),
+                        shown(*v)
+                    ),
+                    _ => format!(
+                        "生产规模应大于 0 且不超过 {}（万立方米/年 或 万吨/年），表中为 {}",
+                        format_number(MAX_CAPACITY),
+                        shown(*v)
+                    ),
+                },
             );
         }
         ok
@@ -441,7 +466,9 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
             Ok(unit) => {
                 r.bad(
                     "unit",
-                    format!("“{unit}”应为年产量单位（万立方米/年、万吨/年）"),
+                    format!(
+                        "“{unit}”应为年产量单位（万立方米/年、千立方米/年、万吨/年、吨/年 等）"
+                    ),
                 );
                 None
             }

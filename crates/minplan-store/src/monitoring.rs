@@ -71,7 +71,9 @@ impl Store {
     }
 
     /// Sets (adds or replaces) the row of a mineral in the production-scale table: a new
-    /// version of the table, with its audit row (`scale_table.set`).
+    /// version of the table, with its audit row (`scale_table.set`). A mineral may have one
+    /// row per kind of annual unit (万吨/年 and 万立方米/年): a row replaces the mineral's row
+    /// of the same dimension (千立方米/年 replaces 万立方米/年) and keeps the other.
     ///
     /// # Errors
     /// [`StoreError::Invalid`] when the mineral is empty or not in the active plan's mineral
@@ -111,13 +113,14 @@ impl Store {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "unit",
                 format!(
-                    "规模单位“{}”应为年产量单位（万立方米/年、万吨/年）",
+                    "规模单位“{}”应为年产量单位（万立方米/年、千立方米/年、万吨/年、吨/年 等）",
                     row.unit
                 ),
             )]));
         }
         let mut t = self.scale_table().await?.table;
-        t.rows.retain(|r| r.mineral != row.mineral);
+        t.rows
+            .retain(|r| !(r.mineral == row.mineral && r.unit.dimension() == row.unit.dimension()));
         t.rows.push(row.clone());
         self.write_scale_table(
             t.rows,

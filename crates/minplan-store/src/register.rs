@@ -259,12 +259,12 @@ impl Store {
                 continue;
             }
             if let Some(q) = &capacity
-                && !(q.value > 0.0 && q.value <= crate::MAX_CAPACITY)
+                && !(q.value > 0.0 && q.value <= crate::bulk::max_capacity_in(Some(q.unit)))
             {
                 problems.push(bad(format!(
                     "capacity {} 应大于 0、不超过 {}",
                     q.value,
-                    crate::MAX_CAPACITY
+                    crate::bulk::max_capacity_in(Some(q.unit))
                 )));
                 continue;
             }

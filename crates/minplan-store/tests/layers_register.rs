@@ -381,6 +381,32 @@ async fn bulk_import_bounds_and_scale_table_minerals() {
         }
     }
     assert_eq!(store.scale_table().await.unwrap(), before);
+
+    // A second row of 建筑用石 in 万吨/年 is added beside the 万立方米/年 one; a row in
+    // 千立方米/年 replaces the 万立方米/年 one (same dimension).
+    let row = |unit, large_min, medium_min| minplan_domain::review::config::ScaleRow {
+        mineral: "建筑用石".into(),
+        unit,
+        large_min,
+        medium_min,
+    };
+    use minplan_domain::units::Unit;
+    store
+        .set_scale_row(row(Unit::WanTonnePerYear, 26.0, 13.0), &Actor::System)
+        .await
+        .unwrap();
+    let v = store
+        .set_scale_row(row(Unit::QianM3PerYear, 100.0, 50.0), &Actor::System)
+        .await
+        .unwrap();
+    let units: Vec<Unit> = v
+        .table
+        .rows
+        .iter()
+        .filter(|r| r.mineral == "建筑用石")
+        .map(|r| r.unit)
+        .collect();
+    assert_eq!(units, [Unit::WanTonnePerYear, Unit::QianM3PerYear]);
 }
 
 /// A 面积 that disagrees with the row's corners (examples/01: ellipsoidal 0.0200 km²) refuses

@@ -379,3 +379,53 @@ async fn years_are_read_and_bounded_with_the_parameter_named() {
     let (s, _) = get(format!("{base}/indicators?year=2024")).await;
     assert_eq!(s, StatusCode::OK);
 }
+
+/// Without a 地下热水 row in the scale table, 别勒洼地热 cannot be classed: 大中型矿山比例 is
+/// 需人工核查 on the API (naming the well) and on the evaluation page — not a silent 100 %.
+#[tokio::test]
+async fn an_unclassifiable_mine_shows_as_a_manual_check() {
+    let srv = start().await;
+    let base = &srv.base;
+    scenario::build(&srv.store).await;
+    srv.store
+        .remove_scale_row("地下热水", &Actor::System)
+        .await
+        .unwrap();
+    let v: serde_json::Value = client()
+        .get(format!("{base}/api/indicators?year=2025"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ratio = v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "large_medium_ratio")
+        .unwrap();
+    // 金家沟 (5 万m³/年, 中型) is the only classifiable mine at the end of 2025.
+    assert_eq!(ratio["value"], 100.0);
+    assert_eq!(ratio["status"], "manual_check");
+    assert_eq!(ratio["status_label"], "需人工核查");
+    assert!(
+        ratio["note"]
+            .as_str()
+            .unwrap()
+            .contains("1 座无法判定规模（别勒洼地热（分类表无该矿种）），比例按可判定的 1 座计算"),
+        "{ratio}"
+    );
+    let html = client()
+        .get(format!("{base}/evaluation?from=2021&to=2025"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<td class=\"status-check\">需人工核查</td>"),
+        "evaluation page lacks the manual check"
+    );
+}

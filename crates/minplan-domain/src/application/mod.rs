@@ -11,11 +11,13 @@
 //! `raw` (the file as TOML gives it), [`corner_options`] (the corner parser's options, shared
 //! with the web's corner check) and `parse` ([`parse_application`], one file per step).
 
+pub mod basis;
 pub mod corner_options;
 pub mod kinds;
 mod parse;
 mod raw;
 
+pub use basis::{Basis, Material, ReserveCategory};
 pub use corner_options::{CornerOption, CornerOptionsInput, corner_parse_options};
 pub use kinds::{
     AgreementReason, ApplicationKind, ChangeKind, GrantMethod, MiningMethod, RightKind,
@@ -95,6 +97,17 @@ pub struct Application {
     pub capacity: Option<Quantity>,
     /// 保有资源量 (optional).
     pub reserves: Option<Quantity>,
+    /// The basis of the capacity (矿石量 / 荒料量), when stated. Left out of the JSON when
+    /// absent, so that reviews stored before the field existed replay to the same record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_basis: Option<Basis>,
+    /// The basis of the reserves (矿石量 / 荒料量; 查明 / 保有 / 可采), when stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reserves_basis: Option<Basis>,
+    /// 年工作天数 stated with a capacity in 立方米/日: the only way such a capacity becomes
+    /// a yearly one ([`Application::annual_capacity`]); never assumed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_days_per_year: Option<f64>,
     /// 设计服务年限, years (optional).
     pub service_years: Option<f64>,
     /// 原矿业权证号 (延续/变更/转让/探转采).
@@ -139,6 +152,40 @@ pub struct Application {
 }
 
 impl Application {
+    /// The capacity as a yearly rate: as written, or — for 立方米/日 with the working days
+    /// stated — in 万立方米/年 ([`crate::units::per_day_to_per_year`]). A daily capacity
+    /// without the days stays daily (and does not compare with yearly figures).
+    pub fn annual_capacity(&self) -> Option<Quantity> {
+        self.daily_conversion()
+            .map(|(_, _, yearly)| yearly)
+            .or(self.capacity)
+    }
+
+    /// `200 立方米/日 × 300 天/年 = 6 万立方米/年` when the capacity is daily and the days
+    /// are stated (for the evidence of the rules that use [`Application::annual_capacity`]).
+    pub fn daily_capacity_note(&self) -> Option<String> {
+        self.daily_conversion().map(|(daily, days, yearly)| {
+            format!(
+                "{daily} × {} 天/年 = {yearly}",
+                crate::citation::format_number(days)
+            )
+        })
+    }
+
+    fn daily_conversion(&self) -> Option<(Quantity, f64, Quantity)> {
+        let c = self.capacity?;
+        let days = self.capacity_days_per_year?;
+        let value = crate::units::per_day_to_per_year(c.value, c.unit, Unit::WanM3PerYear, days)?;
+        Some((
+            c,
+            days,
+            Quantity {
+                value,
+                unit: Unit::WanM3PerYear,
+            },
+        ))
+    }
+
     /// Plane polygons in `zone` **without** the zone prefix: per block, rings of
     /// (easting, northing) metres, exterior counter-clockwise first. Reprojected through
     /// longitude/latitude when the corners were written in another zone.

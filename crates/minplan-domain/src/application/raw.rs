@@ -11,6 +11,10 @@ use toml::Spanned;
 pub(super) struct RawQuantity {
     pub(super) value: Spanned<f64>,
     pub(super) unit: Spanned<String>,
+    /// 计量基准 (`荒料量`, `可采矿石量` …); may also be written in brackets after the unit.
+    pub(super) basis: Option<Spanned<String>>,
+    /// 年工作天数, for a capacity in 立方米/日 (never assumed).
+    pub(super) days_per_year: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

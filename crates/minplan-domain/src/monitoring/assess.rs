@@ -147,7 +147,11 @@ pub fn assess(
                         p
                     })
                 });
-            let st = status(s, m.value, year, end, projected, config);
+            let st = if m.unsure {
+                Status::ManualCheck
+            } else {
+                status(s, m.value, year, end, projected, config)
+            };
             IndicatorValue {
                 key: s.key.clone(),
                 name: s.name.clone(),

@@ -9,6 +9,7 @@ use crate::register::annual_report::AnnualReport;
 use crate::review::config::ScaleTable;
 use crate::review::indicators::RegisterStats;
 use crate::rights::MiningRight;
+use crate::units::convert;
 use serde::Serialize;
 
 /// One year's measured values (before status and projection).
@@ -33,6 +34,9 @@ pub struct Measure {
     pub licensed_total: Option<f64>,
     /// How it was computed, and what it leaves out.
     pub note: String,
+    /// The value leaves out what it should count (mines whose scale class is unknown): its
+    /// status is 需人工核查 whatever the value.
+    pub unsure: bool,
 }
 
 /// The note of a report-based figure in a year no mine had to report for.
@@ -69,35 +73,41 @@ pub fn measure_year(
                 value: None,
                 licensed_total: None,
                 note: NO_REPORTS.into(),
+                unsure: false,
             },
             Metric::OutputValue => Measure {
                 value: Some(r6(reports.iter().map(|r| r.output_value_wan_yuan).sum())),
                 licensed_total: None,
                 note: format!("{} 份年度报告产值合计{missing_note}", reports.len()),
+                unsure: false,
             },
             Metric::MineCount => Measure {
                 value: Some(stats.holders.len() as f64),
                 licensed_total: None,
                 note: "年末有效采矿权的矿业权人（按统一社会信用代码）".into(),
+                unsure: false,
             },
             Metric::MineCountThisLevel => Measure {
                 value: Some(stats.this_level as f64),
                 licensed_total: None,
                 note: "年末有效、本级审批发证的采矿权".into(),
+                unsure: false,
             },
             Metric::LargeMediumRatio => {
-                let (big, known, unknown) = stats.scale_counts;
+                let c = &stats.scale_counts;
                 let mut note = format!(
-                    "大中型 {big} 座 ÷ 可分类矿山 {known} 座；规模分类依据{}",
-                    scales.source
+                    "大中型 {} 座 ÷ 可判定规模的矿山 {} 座；规模分类依据{}",
+                    c.large_or_medium, c.classified, scales.source
                 );
-                if unknown > 0 {
-                    note.push_str(&format!("；{unknown} 座规模类别无法判定，未计入"));
+                let left_out = c.unclassified_note();
+                if !left_out.is_empty() {
+                    note = format!("{left_out}；{note}");
                 }
                 Measure {
-                    value: (known > 0).then(|| r6(big as f64 / known as f64 * 100.0)),
+                    value: c.ratio().map(r6),
                     licensed_total: None,
                     note,
+                    unsure: !c.unclassified.is_empty(),
                 }
             }
             Metric::ExtractionTotal(mineral) => {
@@ -107,10 +117,14 @@ pub fn measure_year(
                     .iter()
                     .filter(|r| plan.minerals.is_kind_of(&r.mineral, mineral))
                 {
-                    if r.unit.per_year() == Some(s.unit) {
-                        sum += r.extraction;
-                    } else {
-                        other_unit += 1;
+                    // A year's extraction of 千立方米 counts in a 万立方米/年 total.
+                    match r
+                        .unit
+                        .per_year()
+                        .and_then(|u| convert(r.extraction, u, s.unit))
+                    {
+                        Some(v) => sum += v,
+                        None => other_unit += 1,
                     }
                 }
                 let licensed = stats.total(mineral, s.unit).map(|t| r6(t.valid));
@@ -130,12 +144,14 @@ pub fn measure_year(
                     value: (!no_reports).then(|| r6(sum)),
                     licensed_total: Some(licensed.unwrap_or(0.0)),
                     note,
+                    unsure: false,
                 }
             }
             Metric::NewDeposits | Metric::WaterReuseRate | Metric::Manual => Measure {
                 value: None,
                 licensed_total: None,
                 note: "不由登记簿和年度报告计算（须人工填报）".into(),
+                unsure: false,
             },
         })
         .collect();

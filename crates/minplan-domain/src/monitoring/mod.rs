@@ -13,15 +13,20 @@
 //! * **矿山企业数量** (个): distinct holders (统一社会信用代码) of mining rights in force;
 //!   **本级审批发证矿山数量**: those approved at this level (《规划》五（一）).
 //! * **大中型矿山比例** (%): mines whose registered capacity is 大型 or 中型 by the production
-//!   scale table (国土资发〔2004〕208号, editable; the table used is recorded) ÷ mines whose
-//!   class is known × 100.
+//!   scale table (国土资发〔2004〕208号, editable; the table used is recorded; a capacity is
+//!   converted to the unit of the mineral's row, 千立方米/年 → 万立方米/年) ÷ mines whose
+//!   class is known × 100. Mines that cannot be classified (mineral not in the table, unit
+//!   not convertible, no capacity) are counted and named in the note, and the status is
+//!   需人工核查; when none can be classified the value is 无法判定 (none), not 0 or 100.
 //! * **开采总量** of a mineral (万立方米/年 …): Σ extraction in the annual reports of the year
 //!   of that mineral and its kinds (建筑用凝灰岩 counts as 建筑用石); the registered capacities
 //!   (核定生产规模合计, what R7 checks) are given beside it.
 //! * **Status**: for a cap (≤, <): 超出上限 when the value breaks it, 预警 from
 //!   [`MonitoringConfig::warn_ratio`] (default 90 %) of it, else 正常. For a floor (≥, >, =):
 //!   正常 when it holds; before the plan's last year 正常 also when the projection holds and
-//!   预警 otherwise; in or after the last year 未达标. No value: 无数据.
+//!   预警 otherwise; in or after the last year 未达标. No value: 无数据. A value that leaves
+//!   out what it should count (大中型矿山比例 with mines whose scale class cannot be
+//!   determined): 需人工核查, whatever the value.
 //! * **Projection** (预期性 targets only, before the last year): the least-squares line
 //!   through the values of the plan years up to the year, evaluated at the last year; one
 //!   value projects as itself; never below 0, percentages never above 100.
@@ -80,6 +85,9 @@ pub enum Status {
     Breached,
     /// 无数据.
     NoData,
+    /// 需人工核查: the value leaves out what it should count (e.g. mines whose scale class
+    /// cannot be determined), so whether the target holds is for a person to judge.
+    ManualCheck,
 }
 
 impl Status {
@@ -91,6 +99,7 @@ impl Status {
             Status::Breached if is_cap(c) => "超出上限",
             Status::Breached => "未达标",
             Status::NoData => "无数据",
+            Status::ManualCheck => "需人工核查",
         }
     }
 }

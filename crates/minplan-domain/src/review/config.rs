@@ -118,9 +118,32 @@ impl Default for ScaleTable {
     }
 }
 
+/// Why a mine has no scale class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unclassified {
+    /// No registered capacity (or no mineral).
+    NoCapacity,
+    /// The table has no row for the mineral.
+    NotInTable,
+    /// The table's rows for the mineral are in units the capacity does not convert to
+    /// (e.g. 万吨/年 against 万立方米/年 rows, or 立方米/日).
+    UnitNotConvertible,
+}
+
+impl Unclassified {
+    /// Chinese reason.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Unclassified::NoCapacity => "无生产规模",
+            Unclassified::NotInTable => "分类表无该矿种",
+            Unclassified::UnitNotConvertible => "规模单位无法换算为分类表单位",
+        }
+    }
+}
+
 impl ScaleTable {
     /// The class of a mine of `mineral` producing `value` `unit` a year; `None` when no row
-    /// applies or the unit differs.
+    /// applies or the unit does not convert to any row's.
     pub fn classify(
         &self,
         minerals: &MineralCatalogue,
@@ -128,16 +151,39 @@ impl ScaleTable {
         value: f64,
         unit: Unit,
     ) -> Option<ScaleClass> {
-        let row = self
+        self.classify_or_why(minerals, mineral, value, unit).ok()
+    }
+
+    /// As [`ScaleTable::classify`], saying why not. The table may give several rows for a
+    /// mineral (e.g. 万吨/年 and 万立方米/年): the first row, in table order, whose unit the
+    /// capacity converts to ([`crate::units::convert`], 千立方米/年 → 万立方米/年) classes
+    /// it.
+    ///
+    /// # Errors
+    /// [`Unclassified::NotInTable`] or [`Unclassified::UnitNotConvertible`].
+    pub fn classify_or_why(
+        &self,
+        minerals: &MineralCatalogue,
+        mineral: &str,
+        value: f64,
+        unit: Unit,
+    ) -> Result<ScaleClass, Unclassified> {
+        let mut rows = self
             .rows
             .iter()
-            .find(|r| minerals.is_kind_of(mineral, &r.mineral))?;
-        if row.unit != unit {
-            return None;
+            .filter(|r| minerals.is_kind_of(mineral, &r.mineral))
+            .peekable();
+        if rows.peek().is_none() {
+            return Err(Unclassified::NotInTable);
         }
-        Some(if value >= row.large_min {
+        let (row, v) = rows
+            .find_map(|r| crate::units::convert(value, unit, r.unit).map(|v| (r, v)))
+            .ok_or(Unclassified::UnitNotConvertible)?;
+        // Compared in the row's unit, to 1e-9 of it (50 千立方米/年 is 5 万立方米/年 exactly).
+        let at_least = |min: f64| v >= min - 1e-9 * min.abs().max(1.0);
+        Ok(if at_least(row.large_min) {
             ScaleClass::Large
-        } else if value >= row.medium_min {
+        } else if at_least(row.medium_min) {
             ScaleClass::Medium
         } else {
             ScaleClass::Small
@@ -174,5 +220,52 @@ mod tests {
             None
         );
         assert_eq!(t.classify(&m, "泥炭", 12.0, Unit::WanTonnePerYear), None);
+    }
+
+    #[test]
+    fn classifies_across_units_and_rows() {
+        let m = MineralCatalogue::builtin();
+        let mut t = ScaleTable::default();
+        // 50 千立方米/年 = 5 万立方米/年: 中型, not 小型 and not unclassifiable.
+        assert_eq!(
+            t.classify(&m, "建筑用石", 50.0, Unit::QianM3PerYear),
+            Some(ScaleClass::Medium)
+        );
+        assert_eq!(
+            t.classify(&m, "建筑用石", 120_000.0, Unit::M3PerYear),
+            Some(ScaleClass::Large)
+        );
+        assert_eq!(
+            t.classify(&m, "膨润土", 49_000.0, Unit::TonnePerYear),
+            Some(ScaleClass::Small)
+        );
+        // A daily rate has no yearly row without the working days.
+        assert_eq!(
+            t.classify_or_why(&m, "矿泉水", 300.0, Unit::M3PerDay),
+            Err(Unclassified::UnitNotConvertible)
+        );
+        assert_eq!(
+            t.classify_or_why(&m, "建筑用石", 30.0, Unit::WanTonnePerYear),
+            Err(Unclassified::UnitNotConvertible)
+        );
+        assert_eq!(
+            t.classify_or_why(&m, "泥炭", 12.0, Unit::WanTonnePerYear),
+            Err(Unclassified::NotInTable)
+        );
+        // A second row of the same mineral in 万吨/年 classes a capacity in tonnes.
+        t.rows.push(ScaleRow {
+            mineral: "建筑用石".into(),
+            unit: Unit::WanTonnePerYear,
+            large_min: 26.0,
+            medium_min: 13.0,
+        });
+        assert_eq!(
+            t.classify(&m, "建筑用凝灰岩", 150_000.0, Unit::TonnePerYear),
+            Some(ScaleClass::Medium)
+        );
+        assert_eq!(
+            t.classify(&m, "建筑用凝灰岩", 6.0, Unit::WanM3PerYear),
+            Some(ScaleClass::Medium)
+        );
     }
 }

@@ -7,7 +7,7 @@ use crate::application::{ChangeKind, Quantity};
 use crate::citation::{Citation, format_number};
 use crate::plan::{ApprovalLevel, Comparison, Metric};
 use crate::rights::{MiningRight, RightStatus};
-use crate::units::Unit;
+use crate::units::{Unit, convert};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -80,8 +80,76 @@ pub struct RegisterStats {
     pub pending_mines: Vec<(String, String)>,
     /// Capacity totals per mineral the plan caps or measures.
     pub totals: Vec<MineralTotal>,
-    /// Valid mines by scale: (large or medium, classified, unclassified).
-    pub scale_counts: (usize, usize, usize),
+    /// Valid mines by scale class.
+    pub scale_counts: ScaleCounts,
+}
+
+/// Valid mines by scale class (国土资发〔2004〕208号 table, [`super::config::ScaleTable`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScaleCounts {
+    /// Classified 大型 or 中型.
+    pub large_or_medium: usize,
+    /// Classified at all.
+    pub classified: usize,
+    /// Mines that could not be classified, by name, with the reason.
+    pub unclassified: Vec<UnclassifiedMine>,
+}
+
+/// A mine whose scale class is unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnclassifiedMine {
+    /// 矿山名称 (or 许可证号 when the name is empty).
+    pub name: String,
+    /// Why.
+    pub reason: super::config::Unclassified,
+}
+
+impl ScaleCounts {
+    /// 大中型矿山比例 (%) of the classified mines; `None` when none is classified (the ratio
+    /// is then 无法判定, never 0 or 100).
+    pub fn ratio(&self) -> Option<f64> {
+        (self.classified > 0).then(|| self.large_or_medium as f64 / self.classified as f64 * 100.0)
+    }
+
+    /// The note on mines left out: `n 座无法判定规模（名称（原因）、…），比例按可判定的 m 座
+    /// 计算`, or, when none can be classified, `… 无法判定比例`; empty when every mine is
+    /// classified.
+    pub fn unclassified_note(&self) -> String {
+        let n = self.unclassified.len();
+        if n == 0 {
+            return String::new();
+        }
+        let names: Vec<String> = self
+            .unclassified
+            .iter()
+            .map(|u| format!("{}（{}）", u.name, u.reason.label()))
+            .collect();
+        if self.classified == 0 {
+            format!(
+                "{n} 座无法判定规模（{}），没有可判定规模的矿山，比例无法判定",
+                names.join("、")
+            )
+        } else {
+            format!(
+                "{n} 座无法判定规模（{}），比例按可判定的 {} 座计算",
+                names.join("、"),
+                self.classified
+            )
+        }
+    }
+}
+
+/// The scale class of a mine of `minerals` (the first is the main one) with `capacity`.
+pub fn classify_mine(
+    scales: &super::config::ScaleTable,
+    catalogue: &crate::minerals::MineralCatalogue,
+    minerals: &[String],
+    capacity: Option<Quantity>,
+) -> Result<super::config::ScaleClass, super::config::Unclassified> {
+    match (minerals.first(), capacity) {
+        (Some(m), Some(c)) => scales.classify_or_why(catalogue, m, c.value, c.unit),
+        _ => Err(super::config::Unclassified::NoCapacity),
+    }
 }
 
 impl RegisterStats {
@@ -126,17 +194,20 @@ impl RegisterStats {
                     if r.approval == Some(ApprovalLevel::ThisLevel) {
                         stats.this_level += 1;
                     }
-                    match r.capacity.and_then(|c| {
-                        r.minerals
-                            .first()
-                            .and_then(|m| scales.classify(&plan.minerals, m, c.value, c.unit))
-                    }) {
-                        Some(c) => {
-                            stats.scale_counts.1 += 1;
-                            stats.scale_counts.0 +=
+                    match classify_mine(scales, &plan.minerals, &r.minerals, r.capacity) {
+                        Ok(c) => {
+                            stats.scale_counts.classified += 1;
+                            stats.scale_counts.large_or_medium +=
                                 usize::from(c != super::config::ScaleClass::Small);
                         }
-                        None => stats.scale_counts.2 += 1,
+                        Err(reason) => stats.scale_counts.unclassified.push(UnclassifiedMine {
+                            name: if r.name.trim().is_empty() {
+                                r.id.clone()
+                            } else {
+                                r.name.clone()
+                            },
+                            reason,
+                        }),
                     }
                 }
                 RightStatus::Pending => stats.pending_mines.push((r.id.clone(), holder_key(r))),
@@ -150,15 +221,16 @@ impl RegisterStats {
                 {
                     continue;
                 }
-                match (r.status, r.capacity) {
-                    (RightStatus::Valid, Some(Quantity { value, unit })) if unit == t.unit => {
+                // In the total's unit (千立方米/年 counts in a 万立方米/年 total); a capacity
+                // of another dimension is skipped.
+                let v = r.capacity.and_then(|c| convert(c.value, c.unit, t.unit));
+                match (r.status, v) {
+                    (RightStatus::Valid, Some(value)) => {
                         t.valid += value;
                         t.valid_n += 1;
                     }
-                    (RightStatus::Valid, _) => t.skipped += 1,
-                    (RightStatus::Pending, Some(Quantity { value, unit })) if unit == t.unit => {
-                        t.pending.push((r.id.clone(), value))
-                    }
+                    (RightStatus::Valid, None) => t.skipped += 1,
+                    (RightStatus::Pending, Some(value)) => t.pending.push((r.id.clone(), value)),
                     _ => {}
                 }
             }
@@ -176,8 +248,9 @@ impl RegisterStats {
 }
 
 /// The capacity the application adds to the total of `mineral` in `unit`: its capacity,
-/// minus the existing right's for 变更规模/延续 of the same right. `None` when the units
-/// differ or there is no capacity.
+/// minus the existing right's for 变更规模/延续 of the same right, both converted to `unit`
+/// (千立方米/年 → 万立方米/年). `None` when the application's capacity does not convert
+/// (another dimension) or there is none.
 pub fn added_capacity(
     f: &Facts<'_>,
     ctx: &ReviewContext<'_>,
@@ -192,7 +265,9 @@ pub fn added_capacity(
     {
         return Some(0.0);
     }
-    let cap = app.capacity.filter(|c| c.unit == unit)?;
+    let cap = app
+        .annual_capacity()
+        .and_then(|c| convert(c.value, c.unit, unit))?;
     let replaced = match (app.kind, app.change) {
         (
             crate::application::ApplicationKind::New
@@ -212,11 +287,11 @@ pub fn added_capacity(
                     .find(|r| r.id == id && r.status == RightStatus::Valid)
             })
             .and_then(|r| r.capacity)
-            .filter(|c| c.unit == unit)
-            .map_or(0.0, |c| c.value),
+            .and_then(|c| convert(c.value, c.unit, unit))
+            .unwrap_or(0.0),
         _ => return Some(0.0),
     };
-    Some(cap.value - replaced)
+    Some(cap - replaced)
 }
 
 fn label(c: Comparison, v: f64) -> String {
@@ -275,36 +350,52 @@ pub fn what_if(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Vec<IndicatorWhatIf> {
                 out.push(row(Some(before), add.map(|a| before + a), note));
             }
             Metric::LargeMediumRatio => {
-                let (big, known, unknown) = stats.scale_counts;
-                let ratio = |b: usize, k: usize| (k > 0).then(|| b as f64 / k as f64 * 100.0);
-                let before = ratio(big, known);
-                let app_class = app.capacity.and_then(|c| {
-                    app.minerals
-                        .first()
-                        .and_then(|m| ctx.scales.classify(&plan.minerals, m, c.value, c.unit))
-                });
-                let (b2, k2) = if app.creates_mine() {
+                let counts = &stats.scale_counts;
+                let before = counts.ratio();
+                let app_class = classify_mine(
+                    ctx.scales,
+                    &plan.minerals,
+                    &app.minerals,
+                    app.annual_capacity(),
+                );
+                let mut after_counts = counts.clone();
+                if app.creates_mine() {
                     match app_class {
-                        Some(c) => (
-                            big + usize::from(c != super::config::ScaleClass::Small),
-                            known + 1,
-                        ),
-                        None => (big, known),
+                        Ok(c) => {
+                            after_counts.classified += 1;
+                            after_counts.large_or_medium +=
+                                usize::from(c != super::config::ScaleClass::Small);
+                        }
+                        Err(reason) => after_counts.unclassified.push(UnclassifiedMine {
+                            name: format!("本申请{}", app.project_name),
+                            reason,
+                        }),
                     }
-                } else {
-                    (big, known)
-                };
+                }
                 let mut note = format!("规模分类依据{}", ctx.scales.source);
-                if unknown > 0 {
-                    note.push_str(&format!("；{unknown} 宗采矿权规模类别无法判定，未计入"));
+                let left_out = counts.unclassified_note();
+                if !left_out.is_empty() {
+                    note.push_str(&format!("；现状：{left_out}"));
                 }
                 if app.creates_mine() {
                     note.push_str(&format!(
                         "；本申请为{}",
-                        app_class.map_or("规模类别无法判定", |c| c.label())
+                        app_class.map_or_else(
+                            |why| format!("规模类别无法判定（{}）", why.label()),
+                            |c| c.label().to_string()
+                        )
                     ));
                 }
-                out.push(row(before, ratio(b2, k2), note));
+                let mut r = row(before, after_counts.ratio(), note);
+                // Mines left out make the ratio unsure: whether the target holds is for a
+                // person to judge, never a silent “是”.
+                if !counts.unclassified.is_empty() {
+                    r.holds_before = None;
+                }
+                if !after_counts.unclassified.is_empty() {
+                    r.holds_after = None;
+                }
+                out.push(r);
             }
             Metric::OutputValue | Metric::NewDeposits | Metric::WaterReuseRate | Metric::Manual => {
             }

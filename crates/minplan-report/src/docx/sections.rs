@@ -624,6 +624,8 @@ pub(super) fn indicators(doc: Docx, c: &Ctx<'_>) -> Docx {
         let holds = match i.holds_after {
             Some(true) => trun("符合"),
             Some(false) => trun("不符合").bold().color(RED),
+            // A value that leaves mines out (see the note): not for the system to judge.
+            None if i.after.is_some() => trun("需人工核查").bold(),
             None => trun("—"),
         };
         rows.push(TableRow::new(vec![

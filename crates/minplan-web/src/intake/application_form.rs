@@ -40,11 +40,13 @@ pub struct ApplicationForm {
     pub mining_method: String,
     /// 设计生产规模, number.
     pub capacity_value: String,
-    /// 设计生产规模, unit: 万立方米/年 | 万吨/年.
+    /// 设计生产规模, unit: 万立方米/年 | 千立方米/年 | 万吨/年 …, optionally with its basis in
+    /// brackets (`万立方米/年（荒料量）`).
     pub capacity_unit: String,
     /// 保有资源量, number (optional).
     pub reserves_value: String,
-    /// 保有资源量, unit: 万立方米 | 万吨.
+    /// 保有资源量, unit: 万立方米 | 千立方米 | 万吨 …, optionally with its basis in brackets
+    /// (`万立方米（荒料量）`).
     pub reserves_unit: String,
     /// 设计服务年限, years (optional).
     pub service_years: String,
@@ -594,6 +596,36 @@ mod tests {
         }
         assert_eq!(a, b);
         assert_eq!(app.corners.plane_polygons(), cli.corners.plane_polygons());
+    }
+
+    #[test]
+    fn a_basis_chosen_with_the_unit_reaches_the_review() {
+        let mut f = qingfa();
+        f.reserves_unit = "万立方米（荒料量）".into();
+        f.capacity_unit = "万立方米/年（矿石量）".into();
+        let app = parse(&f.to_toml(Corners::Pasted).unwrap(), None);
+        use minplan_domain::application::Material;
+        assert_eq!(
+            app.reserves_basis.and_then(|b| b.material),
+            Some(Material::Block)
+        );
+        assert_eq!(
+            app.capacity_basis.and_then(|b| b.material),
+            Some(Material::Ore)
+        );
+        // Every unit the form offers parses.
+        for u in super::super::CAPACITY_UNITS {
+            f.capacity_unit = (*u).into();
+            f.reserves_unit = "万立方米".into();
+            let app = parse(&f.to_toml(Corners::Pasted).unwrap(), None);
+            assert!(app.capacity.is_some(), "{u}");
+        }
+        for u in super::super::RESERVES_UNITS {
+            f.capacity_unit = "万立方米/年".into();
+            f.reserves_unit = (*u).into();
+            let app = parse(&f.to_toml(Corners::Pasted).unwrap(), None);
+            assert!(app.reserves.is_some(), "{u}");
+        }
     }
 
     #[test]

@@ -39,6 +39,31 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
+/// The capacity units the form offers; a basis in brackets goes into the file as written
+/// (docs/application-format.md). 立方米/日 needs the working days, which only the file can
+/// state.
+const CAPACITY_UNITS: &[&str] = &[
+    "万立方米/年",
+    "千立方米/年",
+    "万吨/年",
+    "千吨/年",
+    "吨/年",
+    "万立方米/年（矿石量）",
+    "万立方米/年（荒料量）",
+];
+
+/// The reserves units the form offers (with the basis in brackets where it matters for R4).
+const RESERVES_UNITS: &[&str] = &[
+    "万立方米",
+    "千立方米",
+    "万吨",
+    "千吨",
+    "万立方米（矿石量）",
+    "万立方米（荒料量）",
+    "万立方米（可采荒料量）",
+    "万立方米（查明资源量）",
+];
+
 /// The routes of 申请受理.
 pub fn router() -> axum::Router<crate::AppState> {
     use axum::routing::{get, post};
@@ -330,8 +355,8 @@ async fn render(
             &blank_then("（探矿权不填）", &same(MiningMethod::LABELS)),
             &form.mining_method,
         ),
-        capacity_units: options(&same(&["万立方米/年", "万吨/年"]), &form.capacity_unit),
-        reserves_units: options(&same(&["万立方米", "万吨"]), &form.reserves_unit),
+        capacity_units: options(&same(CAPACITY_UNITS), &form.capacity_unit),
+        reserves_units: options(&same(RESERVES_UNITS), &form.reserves_unit),
         grant_methods: options(&same(GrantMethod::LABELS), &form.grant_method),
         reasons: options(
             &blank_then(

@@ -189,6 +189,7 @@ pub async fn evaluation_page(
                 minplan_domain::monitoring::Status::Warning => "warn",
                 minplan_domain::monitoring::Status::Breached => "bad",
                 minplan_domain::monitoring::Status::NoData => "none",
+                minplan_domain::monitoring::Status::ManualCheck => "check",
             },
             projection: n2(r.projection),
             svg: if r.series.iter().any(|s| s.value.is_some()) {

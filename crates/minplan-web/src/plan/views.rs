@@ -177,6 +177,9 @@ pub fn with_current(
                     report.year,
                     i.status_label
                 ),
+                None if i.status == minplan_domain::monitoring::Status::ManualCheck => {
+                    format!("无法判定（{}年，{}）", report.year, i.status_label)
+                }
                 None => "—".into(),
             };
         }

@@ -505,6 +505,8 @@ pub async fn detail_page(
                 match i["holds_after"].as_bool() {
                     Some(true) => "是".into(),
                     Some(false) => "否".into(),
+                    // A value that leaves mines out (see the note).
+                    None if i["after"].is_number() => "需人工核查".into(),
                     None => "—".into(),
                 },
             ]

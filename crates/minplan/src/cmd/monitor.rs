@@ -84,11 +84,11 @@ pub struct RemindersArgs {
 pub enum ScaleTableCommand {
     /// 显示当前使用的规模分类表
     Show,
-    /// 新增或修改一个矿种的分类界限（保存为新版本）
+    /// 新增或修改一个矿种的分类界限（保存为新版本；同一矿种可按体积、质量各设一行）
     Set {
         /// 矿种（含其下属矿种）
         mineral: String,
-        /// 年产量单位（万立方米/年 或 万吨/年）
+        /// 年产量单位（万立方米/年、万吨/年 等；替换该矿种同一量纲的那一行）
         #[arg(long)]
         unit: String,
         /// 大型下限（含）
@@ -111,6 +111,7 @@ fn status_colour(s: Status) -> Color {
         Status::Warning => Color::Yellow,
         Status::Breached => Color::Red,
         Status::NoData => Color::Grey,
+        Status::ManualCheck => Color::Magenta,
     }
 }
 

@@ -227,6 +227,8 @@ pub fn render(r: &ConformityReview, id: Option<i64>) -> String {
                 Cell::new(match i.holds_after {
                     Some(true) => "是",
                     Some(false) => "否",
+                    // A value that leaves mines out (see the note).
+                    None if i.after.is_some() => "需人工核查",
                     None => "—",
                 }),
             ]);

@@ -126,6 +126,9 @@ pub fn parse_application(
         mining_method: mining.method,
         capacity: mining.capacity,
         reserves: mining.reserves,
+        capacity_basis: mining.capacity_basis,
+        reserves_basis: mining.reserves_basis,
+        capacity_days_per_year: mining.capacity_days_per_year,
         service_years: mining.service_years,
         existing_right: raw
             .existing_right

@@ -5,6 +5,7 @@ use super::Rule;
 use crate::application::{ApplicationKind as K, ChangeKind as C, RightKind};
 use crate::citation::format_number;
 use crate::review::{Evidence, Facts, ReviewContext, RuleOutcome, RuleResult, RuleSeverity};
+use crate::units::convert;
 
 /// R5.
 pub const RULE: Rule = Rule {
@@ -38,7 +39,8 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
             format!("规划未对{}规定最低开采规模", app.minerals.join("、")),
         );
     }
-    let Some(cap) = app.capacity else {
+    // A daily capacity with its working days stated counts as yearly.
+    let Some(cap) = app.annual_capacity() else {
         return RULE.result(
             ctx,
             RuleOutcome::ManualCheck,
@@ -56,6 +58,9 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
         2,
         cap.unit.symbol(),
     )];
+    if let Some(n) = app.daily_capacity_note() {
+        evidence.push(Evidence::text("生产规模换算（按申请所填年工作天数）", n));
+    }
     for l in &limits {
         evidence.push(Evidence::num(
             format!("最低开采规模（{}）", l.mineral),
@@ -63,13 +68,16 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
             2,
             l.unit.symbol(),
         ));
-        if l.unit != cap.unit {
+        // In the limit's unit: 30 千立方米/年 is 3 万立方米/年.
+        let Some(v) = convert(cap.value, cap.unit, l.unit) else {
             outcome = RuleOutcome::ManualCheck;
             msgs.push(format!(
                 "规模单位（{}）与规划最低规模的单位（{}）不同，须换算后核验",
                 cap.unit, l.unit
             ));
-        } else if cap.value < l.value {
+            continue;
+        };
+        if v < l.value - 1e-9 * l.value.abs().max(1.0) {
             outcome = RuleOutcome::Fail;
             msgs.push(format!(
                 "设计规模 {} 低于规划规定的{}最低开采规模 {} {}",
