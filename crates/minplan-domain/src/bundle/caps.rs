@@ -11,7 +11,7 @@ use super::raw::*;
 use crate::application::{MiningMethod, RightKind};
 use crate::minerals::MineralCatalogue;
 use crate::plan::*;
-use crate::units::Unit;
+use crate::units::{Dimension, Unit};
 use std::collections::HashSet;
 
 /// Units a count cap may carry.
@@ -19,10 +19,18 @@ const COUNT_UNITS: [&str; 5] = ["个", "家", "处", "宗", "座"];
 
 /// Whether `unit` is a rate per year (`万吨/年`, `万立方米/年` …).
 pub(crate) fn is_per_year(unit: Unit) -> bool {
-    unit.symbol().ends_with("/年")
+    matches!(
+        unit.dimension(),
+        Dimension::MassPerYear | Dimension::VolumePerYear
+    )
 }
 
-/// Whether `unit` counts things (个, 家, 处, 宗, 座).
+/// Whether `unit` is an amount extracted (万吨, 万立方米 …), not a rate.
+pub(crate) fn is_amount(unit: Unit) -> bool {
+    matches!(unit.dimension(), Dimension::Mass | Dimension::Volume)
+}
+
+/// Whether `unit` counts mines, rights or enterprises (个, 家, 处, 宗, 座).
 pub(crate) fn is_count(unit: Unit) -> bool {
     COUNT_UNITS.contains(&unit.symbol())
 }
@@ -272,7 +280,7 @@ impl Ctx<'_> {
             if let (Some(m), Some(u), Some(v)) = (measure, unit, value) {
                 let ok = match m {
                     CapMeasure::ExtractionPerYear => is_per_year(u),
-                    CapMeasure::ExtractionOverPeriod => !is_per_year(u) && !is_count(u),
+                    CapMeasure::ExtractionOverPeriod => is_amount(u),
                     _ => is_count(u),
                 };
                 if !ok {

@@ -414,7 +414,13 @@ pub fn count_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Option<Ca
 
 /// The yearly unit of a quantity unit (万吨 → 万吨/年), for caps over the period.
 fn per_year_unit(unit: Unit) -> Option<Unit> {
-    Unit::parse(&format!("{}/年", unit.symbol())).ok()
+    unit.per_year()
+}
+
+/// A right's capacity in `yearly` (千立方米/年 → 万立方米/年); `None` across dimensions.
+fn capacity_in(r: &MiningRight, yearly: Unit) -> Option<f64> {
+    r.capacity
+        .and_then(|c| crate::units::convert(c.value, c.unit, yearly))
 }
 
 /// Evaluates an extraction cap (年开采量, 规划期开采总量). `None` when it does not concern the
@@ -463,14 +469,14 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
             if r.id == app.number {
                 continue;
             }
-            match (r.status, right_counts(cap, plan, r), r.capacity) {
-                (RightStatus::Valid, Tri::Yes, Some(c)) if c.unit == yearly => {
-                    before += c.value;
+            match (r.status, right_counts(cap, plan, r), capacity_in(r, yearly)) {
+                (RightStatus::Valid, Tri::Yes, Some(v)) => {
+                    before += v;
                     n += 1;
                 }
-                (RightStatus::Valid, Tri::Yes, _) => skipped += 1,
+                (RightStatus::Valid, Tri::Yes, None) => skipped += 1,
                 (RightStatus::Valid, Tri::Unknown, _) => unknown.push(r),
-                (RightStatus::Pending, Tri::Yes, Some(c)) if c.unit == yearly => pending += c.value,
+                (RightStatus::Pending, Tri::Yes, Some(v)) => pending += v,
                 _ => {}
             }
         }
@@ -553,7 +559,7 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
     }
     let unknown_cap: f64 = unknown
         .iter()
-        .filter_map(|r| r.capacity.filter(|c| c.unit == yearly).map(|c| c.value))
+        .filter_map(|r| capacity_in(r, yearly))
         .sum::<f64>()
         * years;
     let (outcome, message) = if exceeds(cap, after) {
