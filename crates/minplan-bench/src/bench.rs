@@ -353,6 +353,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             approval: None,
             geometry: vec![],
             mining_method: None,
+            sub_unit: None,
         })
         .collect();
     let to_layer = |kind: ControlLayerKind, l: &Layer| PlaneLayer {

@@ -58,6 +58,10 @@ pub struct MiningRight {
     /// method is named, never guessed).
     #[serde(default)]
     pub mining_method: Option<crate::application::MiningMethod>,
+    /// The sub-unit (a city plan's county, a town) the register records for it, for caps a
+    /// plan sets per sub-unit when the bundle has no outlines to place it by its geometry.
+    #[serde(default)]
+    pub sub_unit: Option<String>,
 }
 
 impl MiningRight {

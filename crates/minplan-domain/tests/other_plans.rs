@@ -93,6 +93,7 @@ fn right(
         approval: Some(ApprovalLevel::ThisLevel),
         geometry,
         mining_method: method.and_then(minplan_domain::application::MiningMethod::parse),
+        sub_unit: None,
     }
 }
 
@@ -105,6 +106,19 @@ fn application(
     unit: &str,
     ll: (f64, f64, f64, f64),
 ) -> Application {
+    application_with(plan, mineral, method, capacity, unit, ll, "")
+}
+
+/// As [`application`], with `extra` lines at the top level of the file.
+fn application_with(
+    plan: &Plan,
+    mineral: &str,
+    method: &str,
+    capacity: f64,
+    unit: &str,
+    ll: (f64, f64, f64, f64),
+    extra: &str,
+) -> Application {
     let tm = plan.region.zone.with_prefix(false).projection();
     let (w, s, e, n) = ll;
     let zone = f64::from(plan.region.zone.zone);
@@ -115,7 +129,7 @@ fn application(
     }
     corners += "*,520,440,采区,1,\n";
     let toml = format!(
-        "format = \"minplan-application/1\"\nnumber = \"T-900\"\nkind = \"新立\"\nright_kind = \"采矿权\"\nproject_name = \"测试项目\"\nminerals = [\"{mineral}\"]\nmining_method = \"{method}\"\ncapacity = {{ value = {capacity}, unit = \"{unit}\" }}\n\n[holder]\nname = \"新申请人有限公司\"\ncredit_code = \"{}\"\n\n[grant]\nmethod = \"挂牌\"\n\n[documents]\ndevelopment_plan = true\nrestoration_plan = true\ngreen_mine_commitment = true\n\n[coordinates]\ntext = \"\"\"\n{corners}\"\"\"\n",
+        "format = \"minplan-application/1\"\nnumber = \"T-900\"\nkind = \"新立\"\nright_kind = \"采矿权\"\nproject_name = \"测试项目\"\nminerals = [\"{mineral}\"]\nmining_method = \"{method}\"\ncapacity = {{ value = {capacity}, unit = \"{unit}\" }}\n{extra}\n\n[holder]\nname = \"新申请人有限公司\"\ncredit_code = \"{}\"\n\n[grant]\nmethod = \"挂牌\"\n\n[documents]\ndevelopment_plan = true\nrestoration_plan = true\ngreen_mine_commitment = true\n\n[coordinates]\ntext = \"\"\"\n{corners}\"\"\"\n",
         "91370000163044841F"
     );
     match parse_application(&toml, None, &plan.minerals, plan.region.zone, None) {
@@ -581,4 +595,72 @@ fn every_problem_is_reported_at_once_in_the_bundles_terms() {
     // The geometry is still checked: the layer's QHKF-C01 has no block left to match it.
     assert!(msg.contains("QHKF-C01"), "{msg}");
     assert!(e.0.iter().all(|x| x.line.is_some()), "{msg}");
+}
+
+#[test]
+fn without_outlines_the_sub_unit_is_the_declared_and_registered_one() {
+    // The city bundle without its counties' outlines: a right's county is what the register
+    // records, the application's what it declares (sub_unit); neither is ever guessed.
+    let p = load_edited("beishan-city", |t| {
+        t.replace("file = \"layers/jia.geojson\"\n", "")
+            .replace("file = \"layers/yi.geojson\"\n", "")
+    })
+    .unwrap();
+    let in_county = |k, county: Option<&str>| MiningRight {
+        sub_unit: county.map(str::to_string),
+        ..right(
+            k,
+            "建筑用石",
+            Some("露天"),
+            (1.0, Unit::WanTonnePerYear),
+            in_jia(k),
+        )
+    };
+    let rights = [in_county(1, Some("甲县")), in_county(2, Some("甲县"))];
+    let declared = application_with(
+        &p,
+        "建筑用石",
+        "露天",
+        1.0,
+        "万吨/年",
+        BS_C01,
+        "sub_unit = \"甲县\"",
+    );
+    let r = run(&p, &declared, &rights);
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::Fail,
+        "{}",
+        message(&r, "R6")
+    );
+    // Not declared: 需人工核查, saying why.
+    let silent = application(&p, "建筑用石", "露天", 1.0, "万吨/年", BS_C01);
+    let r = run(&p, &silent, &rights);
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::ManualCheck,
+        "{}",
+        message(&r, "R6")
+    );
+    assert!(
+        message(&r, "R6").contains("sub_unit"),
+        "{}",
+        message(&r, "R6")
+    );
+    // A right whose county the register does not record is named.
+    let unrecorded = [in_county(1, Some("甲县")), in_county(2, None)];
+    let r = run(&p, &declared, &unrecorded);
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::ManualCheck,
+        "{}",
+        message(&r, "R6")
+    );
+    assert!(
+        r.rule("R6")
+            .unwrap()
+            .evidence
+            .iter()
+            .any(|e| e.value.contains("登记簿未记所在单元")),
+    );
 }

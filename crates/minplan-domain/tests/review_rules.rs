@@ -206,6 +206,7 @@ fn right(
         approval,
         geometry,
         mining_method: None,
+        sub_unit: None,
     }
 }
 

@@ -166,6 +166,10 @@ const RIGHT_COLUMNS: Spec = &[
     ("unit", &["规模单位", "生产规模单位"]),
     ("approval", &["审批级别", "发证级别"]),
     ("mining_method", &["开采方式"]),
+    (
+        "sub_unit",
+        &["所在县区", "所在县（区）", "所在县(区)", "所在乡镇"],
+    ),
     ("valid_from", &["有效期起", "有效期起始"]),
     ("valid_to", &["有效期止", "有效期至"]),
     (
@@ -660,6 +664,7 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
             capacity,
             approval,
             mining_method,
+            sub_unit: r.get("sub_unit").filter(|s| !s.trim().is_empty()),
             valid_from,
             valid_to,
             area_km2: area,

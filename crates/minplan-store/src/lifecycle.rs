@@ -73,6 +73,7 @@ fn state_from_row(r: &sqlx::sqlite::SqliteRow) -> RightState {
             .get::<Option<String>, _>("approval")
             .and_then(|a| ApprovalLevel::parse(&a)),
         mining_method: None,
+        sub_unit: None,
         valid_from: date("valid_from"),
         valid_to: date("valid_to"),
         area_km2: None,
@@ -382,6 +383,7 @@ async fn facts_on(exec: &mut sqlx::SqliteConnection, number: &str) -> Result<App
         mining_method: app["mining_method"]
             .as_str()
             .and_then(minplan_domain::application::MiningMethod::parse),
+        sub_unit: app["sub_unit"].as_str().map(str::to_string),
         geometry: serde_json::from_str(&row.get::<String, _>("geometry_json")).unwrap_or_default(),
         has_agreement_reason: !app["agreement_reason"].is_null(),
         block,

@@ -447,6 +447,12 @@ impl Store {
                             .as_str()
                             .and_then(minplan_domain::application::MiningMethod::parse)
                     }),
+                sub_unit: r
+                    .try_get::<Option<String>, _>("state_json")
+                    .ok()
+                    .flatten()
+                    .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+                    .and_then(|v| v["sub_unit"].as_str().map(str::to_string)),
             })
             .collect())
     }
@@ -493,6 +499,7 @@ impl Store {
                 mining_method: app["mining_method"]
                     .as_str()
                     .and_then(minplan_domain::application::MiningMethod::parse),
+                sub_unit: app["sub_unit"].as_str().map(str::to_string),
             });
         }
         Ok(out)

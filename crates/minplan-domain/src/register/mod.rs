@@ -227,6 +227,10 @@ pub struct RightState {
     /// caps by kind of mine count it. Absent in states recorded before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mining_method: Option<crate::application::MiningMethod>,
+    /// 所在县（区）/乡镇 (from the application's `sub_unit`, or the import's 所在县区 column),
+    /// for caps a plan sets per sub-unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_unit: Option<String>,
     /// 有效期起.
     pub valid_from: Option<Date>,
     /// 有效期止.
@@ -286,6 +290,7 @@ impl RightState {
             approval: self.approval,
             geometry,
             mining_method: self.mining_method,
+            sub_unit: self.sub_unit.clone(),
         }
     }
 }
@@ -444,6 +449,8 @@ pub struct ApplicationFacts {
     pub block: Option<(String, ApprovalLevel)>,
     /// 开采方式 the application states.
     pub mining_method: Option<crate::application::MiningMethod>,
+    /// 所在县（区）/乡镇 the application declares.
+    pub sub_unit: Option<String>,
     /// The grant recorded for it.
     pub grant: Option<Grant>,
     /// The right it has already been used for (an application is used once).
@@ -821,6 +828,7 @@ pub fn register(
         capacity,
         approval: r.approval.or(app.block.as_ref().map(|b| b.1)),
         mining_method: app.mining_method,
+        sub_unit: app.sub_unit.clone(),
         valid_from: Some(r.valid_from),
         valid_to: Some(r.valid_to),
         area_km2: r.area_km2.or(app.area_km2),

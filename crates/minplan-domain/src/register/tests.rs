@@ -34,6 +34,7 @@ fn app(conclusion: Conclusion, status: ApplicationStatus) -> ApplicationFacts {
         has_agreement_reason: false,
         block: Some(("231081-C05".into(), ApprovalLevel::ThisLevel)),
         mining_method: None,
+        sub_unit: None,
         grant: Some(Grant {
             method: GrantMethod::Listing,
             net_mineral: true,

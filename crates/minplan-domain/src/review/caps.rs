@@ -145,14 +145,18 @@ fn right_counts(cap: &Cap, plan: &Plan, r: &MiningRight) -> Tri {
         t = and(t, tri(r.approval.map(|x| x == a)));
     }
     if let Some(scope) = &cap.scope {
-        let unit = if outlines(plan) {
-            sub_unit_of(&r.geometry, &plan.region.sub_units)
-        } else {
-            None
-        };
-        t = and(t, tri(unit.map(|u| u == scope)));
+        t = and(t, tri(right_sub_unit(plan, r).map(|u| u == scope)));
     }
     t
+}
+
+/// The sub-unit a right lies in: by its geometry when the bundle has outlines, else as the
+/// register records it.
+fn right_sub_unit<'a>(plan: &'a Plan, r: &'a MiningRight) -> Option<&'a str> {
+    outlines(plan)
+        .then(|| sub_unit_of(&r.geometry, &plan.region.sub_units))
+        .flatten()
+        .or(r.sub_unit.as_deref())
 }
 
 /// What the register does not know about a right, for the message.
@@ -167,12 +171,12 @@ fn unknown_reason(cap: &Cap, plan: &Plan, r: &MiningRight) -> String {
     if cap.scope.is_some() {
         why.push(if outlines(plan) {
             if r.geometry.is_empty() {
-                "无范围，无法判定所在单元"
+                "无范围且未登记所在单元"
             } else {
-                "范围不在任何已登记单元内"
+                "范围不在任何已登记单元内，且未登记所在单元"
             }
         } else {
-            "数据包无下级单元界线，无法判定所在单元"
+            "数据包无下级单元界线，登记簿未记所在单元"
         });
     }
     format!("{}（{}）", r.name, why.join("、"))
