@@ -553,3 +553,69 @@ async fn a_geojson_rights_area_that_disagrees_writes_nothing() {
     assert!(out.problems.is_empty(), "{:?}", out.problems);
     assert_eq!(out.imported, 2);
 }
+
+/// The register table's 开采方式 and 所在县区 columns reach the rights the review counts (caps
+/// by kind of mine and per sub-unit, issue 13); a 开采方式 that is not one is the row's error.
+#[tokio::test]
+async fn bulk_import_keeps_the_mining_method_and_the_sub_unit() {
+    use minplan_domain::application::MiningMethod;
+    use minplan_store::BulkMode;
+    let store = seeded().await;
+    let plan = store.active_plan().await.unwrap().unwrap().loaded.plan;
+    let corners = std::fs::read_to_string(example("01-qingfa-quarry.txt")).unwrap();
+    let header: Vec<String> = [
+        "许可证号",
+        "矿山名称",
+        "矿业权人",
+        "矿种",
+        "生产规模",
+        "规模单位",
+        "开采方式",
+        "所在县区",
+        "拐点坐标",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    let row = |method: &str| {
+        [
+            "C2310812026010001",
+            "某采石场",
+            "某公司",
+            "建筑用凝灰岩",
+            "6",
+            "万立方米/年",
+            method,
+            "阜宁镇",
+            &corners,
+        ]
+        .map(str::to_string)
+        .to_vec()
+    };
+    let bad = store
+        .import_rights_table(
+            &plan,
+            &[header.clone(), row("挖掘")],
+            "方式.csv",
+            BulkMode::Commit,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(bad.problems.len(), 1, "{:?}", bad.problems);
+    assert_eq!(bad.problems[0].column.as_deref(), Some("开采方式"));
+    assert!(store.list_rights().await.unwrap().is_empty());
+    let out = store
+        .import_rights_table(
+            &plan,
+            &[header, row("露天开采")],
+            "方式.csv",
+            BulkMode::Commit,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let rights = store.list_rights().await.unwrap();
+    assert_eq!(rights[0].mining_method, Some(MiningMethod::OpenPit));
+    assert_eq!(rights[0].sub_unit.as_deref(), Some("阜宁镇"));
+}
