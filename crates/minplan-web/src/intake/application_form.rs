@@ -86,6 +86,9 @@ pub struct ApplicationForm {
     /// `0.6752平方公里`, `67.52公顷`, `675200平方米`, `1012.8亩`. Compared with the corners'
     /// ellipsoidal area (TD/T 1055-2019 附录D) within the rounding of the figure as written.
     pub declared_area: String,
+    /// 所在县（区）/乡镇 (optional), for caps the plan sets per sub-unit
+    /// (`Application::sub_unit`).
+    pub sub_unit: String,
 }
 
 /// The form fields, in the order the page shows them (for re-display and error placement).
@@ -115,6 +118,7 @@ pub const FIELDS: &[&str] = &[
     "crs",
     "datum",
     "declared_area",
+    "sub_unit",
 ];
 
 impl ApplicationForm {
@@ -152,6 +156,7 @@ impl ApplicationForm {
             crs: t("crs"),
             datum: t("datum"),
             declared_area: t("declared_area"),
+            sub_unit: t("sub_unit"),
         }
     }
 
@@ -254,6 +259,8 @@ struct ApplicationFile<'a> {
     received: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     declared_area: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub_unit: Option<&'a str>,
     holder: Holder<'a>,
     grant: Grant<'a>,
     documents: Documents,
@@ -412,6 +419,7 @@ impl ApplicationForm {
             existing_right: some(&self.existing_right),
             received: some(&self.received),
             declared_area: some(&self.declared_area),
+            sub_unit: some(&self.sub_unit),
             holder: Holder {
                 name: self.holder_name.trim(),
                 credit_code: self.credit_code.trim(),
@@ -466,6 +474,7 @@ pub fn form_field(domain_field: &str) -> &'static str {
         "existing_right" => "existing_right",
         "received" => "received",
         "declared_area" => "declared_area",
+        "sub_unit" => "sub_unit",
         "holder.name" => "holder_name",
         "holder.credit_code" => "credit_code",
         "grant.method" => "grant_method",
@@ -671,6 +680,17 @@ mod tests {
         f.corners_text = "  \n".into();
         let none = f.to_toml(Corners::Pasted).unwrap_err();
         assert!(none.get("corners").contains("请粘贴拐点坐标"));
+    }
+
+    #[test]
+    fn the_sub_unit_reaches_the_application_or_is_left_out() {
+        let mut f = qingfa();
+        let toml = f.to_toml(Corners::Pasted).unwrap();
+        assert!(!toml.contains("sub_unit"), "{toml}");
+        assert_eq!(parse(&toml, None).sub_unit, None);
+        f.sub_unit = " 阜宁镇 ".into();
+        let toml = f.to_toml(Corners::Pasted).unwrap();
+        assert_eq!(parse(&toml, None).sub_unit.as_deref(), Some("阜宁镇"));
     }
 
     #[test]

@@ -291,6 +291,8 @@ struct IntakePage {
     crs: Vec<Opt>,
     datum: Vec<Opt>,
     minerals: Vec<String>,
+    /// The plan's sub-units (`[[sub_units]]`), for 所在县（区）; empty hides the field.
+    sub_units: Vec<String>,
     max_corner_kib: usize,
 }
 
@@ -343,7 +345,14 @@ async fn render(
     let mut minerals: Vec<String> = plan.minerals.all().iter().map(|m| m.name.clone()).collect();
     minerals.sort();
     let other_errors = shown.errors.others(FIELDS);
+    let sub_units: Vec<String> = plan
+        .region
+        .sub_units
+        .iter()
+        .map(|u| u.name.clone())
+        .collect();
     let page = IntakePage {
+        sub_units,
         layout: layout(&sp, "intake"),
         kinds: options(&same(ApplicationKind::LABELS), &form.kind),
         changes: options(
