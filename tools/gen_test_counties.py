@@ -44,3 +44,15 @@ write("qinghe-zone", "layers/blocks.geojson", fc("blocks", [
     ({"number": "QHKF-C01", "name": "园区南建筑用砂"}, rect(120.12, 45.03, 120.13, 45.04)),
 ]))
 print("written under", os.path.normpath(ROOT), file=sys.stderr)
+
+# 白河县: amended mid-period (2024: one 开采规划区块 added); the original and the amendment
+# are two bundles of the same plan unit.
+for unit, blocks in [
+    ("baihe-county", [({"number": "990103-C01", "name": "白河建筑用石"}, rect(120.55, 45.05, 120.58, 45.07))]),
+    ("baihe-county-2024", [
+        ({"number": "990103-C01", "name": "白河建筑用石"}, rect(120.55, 45.05, 120.58, 45.07)),
+        ({"number": "990103-C02", "name": "东岭建筑用石"}, rect(120.70, 45.15, 120.73, 45.17)),
+    ]),
+]:
+    write(unit, "layers/county.geojson", fc("county", [({"id": "990103", "name": "白河县（示意）"}, rect(120.50, 45.00, 120.90, 45.30))]))
+    write(unit, "layers/blocks.geojson", fc("blocks", blocks))

@@ -664,3 +664,59 @@ fn without_outlines_the_sub_unit_is_the_declared_and_registered_one() {
             .any(|e| e.value.contains("登记簿未记所在单元")),
     );
 }
+
+#[test]
+fn monitoring_reminds_of_a_cap_the_plan_writes_in_its_own_terms() {
+    use minplan_domain::date::Date;
+    use minplan_domain::monitoring::MonitoringConfig;
+    use minplan_domain::monitoring::reminders::{ReminderInput, reminders};
+    use minplan_domain::register::{RightEvent, RightHistory, RightState};
+    let p = load("qinghe-county");
+    let history = |k: usize, method: &str| {
+        let state: RightState = serde_json::from_value(serde_json::json!({
+            "id": format!("C99{k:04}"),
+            "kind": "采矿权",
+            "standing": "有效",
+            "name": format!("测试矿山{k}"),
+            "holder_name": format!("测试公司{k}"),
+            "credit_code": CODES[k],
+            "minerals": ["建筑用石"],
+            "capacity": { "value": 1.0, "unit": "万吨/年" },
+            "mining_method": method,
+        }))
+        .unwrap();
+        RightHistory {
+            id: state.id.clone(),
+            geometry: far(k),
+            events: vec![RightEvent {
+                seq: 1,
+                kind: minplan_domain::register::EventKind::Import,
+                date: None,
+                state,
+                detail: serde_json::Value::Null,
+                actor: "test".into(),
+                recorded_at: "2026-01-01T00:00:00Z".into(),
+            }],
+        }
+    };
+    let histories: Vec<RightHistory> = (1..=4).map(|k| history(k, "露天")).collect();
+    let config = MonitoringConfig::default();
+    let all = reminders(&ReminderInput {
+        plan: &p,
+        today: Date::parse("2026-06-01").unwrap(),
+        histories: &histories,
+        mines: &Default::default(),
+        reports: &[],
+        scales: &ScaleTable::default(),
+        config: &config,
+    });
+    let open_pit = all
+        .iter()
+        .find(|r| r.subject == "露天矿山数量")
+        .unwrap_or_else(|| panic!("{all:?}"));
+    assert!(open_pit.urgent, "{open_pit:?}");
+    assert!(
+        open_pit.message.contains("4 个，超过规划上限 3 个"),
+        "{open_pit:?}"
+    );
+}

@@ -616,6 +616,67 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
+/// Whether the cap restates a v1 admission field (`extraction_caps`, `mine_cap_total`,
+/// `mine_cap_this_level`), which monitoring checks on its own terms.
+pub fn from_admission(cap: &Cap) -> bool {
+    cap.key == "mine_cap_total"
+        || cap.key == "mine_cap_this_level"
+        || cap.key.starts_with("extraction_")
+}
+
+/// A cap's value in the register as it stands (no application): the count, or the Σ of
+/// design capacities (× the period's years for a cap over the period), with the number of
+/// valid rights whose attributes do not tell whether they count. `None` when the cap's unit
+/// has no yearly form.
+pub fn register_value(cap: &Cap, plan: &Plan, rights: &[MiningRight]) -> Option<(f64, usize)> {
+    let valid = rights.iter().filter(|r| r.status == RightStatus::Valid);
+    let mut unknown = 0;
+    let mut counted: Vec<&MiningRight> = Vec::new();
+    for r in valid {
+        match right_counts(cap, plan, r) {
+            Tri::Yes => counted.push(r),
+            Tri::Unknown => unknown += 1,
+            Tri::No => {}
+        }
+    }
+    let v = match cap.measure {
+        CapMeasure::Mines | CapMeasure::Rights => counted.len() as f64,
+        CapMeasure::Enterprises => counted
+            .iter()
+            .map(|r| {
+                r.credit_code
+                    .clone()
+                    .unwrap_or_else(|| r.holder_name.clone())
+            })
+            .collect::<BTreeSet<_>>()
+            .len() as f64,
+        CapMeasure::ExtractionPerYear | CapMeasure::ExtractionOverPeriod => {
+            let years = if cap.measure == CapMeasure::ExtractionPerYear {
+                1.0
+            } else {
+                f64::from(plan.identity.period_end - plan.identity.period_start + 1)
+            };
+            let yearly = if cap.measure == CapMeasure::ExtractionPerYear {
+                cap.unit
+            } else {
+                per_year_unit(cap.unit)?
+            };
+            counted
+                .iter()
+                .filter(|r| r.kind == RightKind::Mining)
+                .filter_map(|r| capacity_in(r, yearly))
+                .sum::<f64>()
+                * years
+        }
+    };
+    Some((v, unknown))
+}
+
+/// A cap's name as evidence lines and reminders start (`甲县采矿权宗数`).
+pub fn display_name(cap: &Cap) -> String {
+    cap_name(cap)
+}
+
 /// Combines cap verdicts: 不符合 over 需人工核查 over 符合.
 pub fn worst(a: RuleOutcome, b: RuleOutcome) -> RuleOutcome {
     use RuleOutcome::*;

@@ -89,6 +89,31 @@ pub(super) fn remind(
             &c.cite.to_string(),
         );
     }
+    // The caps a plan writes beyond the v1 fields ([[caps]]): the register as it stands.
+    for c in plan
+        .admission
+        .caps
+        .iter()
+        .filter(|c| !crate::review::caps::from_admission(c))
+    {
+        let Some((v, unknown)) = crate::review::caps::register_value(c, plan, &register) else {
+            continue;
+        };
+        let name = crate::review::caps::display_name(c);
+        let what = if unknown > 0 {
+            format!("{name}（另有 {unknown} 宗无法判定是否计入）现为")
+        } else {
+            format!("{name}现为")
+        };
+        cap_check(
+            name,
+            &what,
+            r6(v),
+            c.value,
+            c.unit.symbol(),
+            &c.cite.to_string(),
+        );
+    }
     let last = today.year() - 1;
     for c in &plan.admission.extraction_caps {
         let v = r6(filed
