@@ -307,12 +307,23 @@ impl Citation {
     /// (`《关于…的通知》3`), and `（未核对）` when `checked` is false. `title` is the source
     /// document's title (`None`: the main plan text, shown as 《规划》).
     pub fn people_form(&self, title: Option<&str>, checked: bool) -> String {
-        let title = title.map_or("规划", |t| {
-            t.trim_start_matches('《').trim_end_matches('》')
-        });
-        let mark = if checked { "" } else { UNCHECKED_MARK };
-        format!("《{title}》{}{mark}", self.place())
+        format!("{}{}", document_label(title), self.place_marked(checked))
     }
+
+    /// The place followed by `（未核对）` when `checked` is false.
+    pub fn place_marked(&self, checked: bool) -> String {
+        let mark = if checked { "" } else { UNCHECKED_MARK };
+        format!("{}{mark}", self.place())
+    }
+}
+
+/// A document as citations name it: `《规划》` for the main plan text (`None`), else
+/// `《title》`.
+pub fn document_label(title: Option<&str>) -> String {
+    let title = title.map_or("规划", |t| {
+        t.trim().trim_start_matches('《').trim_end_matches('》')
+    });
+    format!("《{title}》")
 }
 
 /// Parses a place (spaces, `、` and 《规划》 already removed, brackets full-width).

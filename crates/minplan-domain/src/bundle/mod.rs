@@ -30,6 +30,7 @@ mod prohibitions;
 mod raw;
 mod region;
 mod rule_basis;
+mod sources;
 
 use crate::citation::PlanText;
 use crate::layer::line_of;
@@ -242,6 +243,7 @@ pub fn load_bundle(files: &BundleFiles) -> Result<LoadedBundle, BundleErrors> {
         errors,
         warnings: Vec::new(),
         text: None,
+        sources: Vec::new(),
     };
     let plan = cx.build(raw);
     if cx.errors.is_empty()
@@ -298,6 +300,7 @@ impl Ctx<'_> {
                 );
             }
         }
+        self.sources(&raw.sources);
         let identity = raw.identity.as_ref().and_then(|i| self.identity(i));
         let minerals = self.minerals(&raw.minerals);
         let mut region = raw.region.as_ref().and_then(|r| self.region(r));
@@ -369,6 +372,7 @@ impl Ctx<'_> {
             minerals,
             rule_basis,
             text: self.text.take(),
+            sources: std::mem::take(&mut self.sources),
         })
     }
 }
