@@ -435,6 +435,16 @@ pub struct Heading {
 }
 
 impl Heading {
+    /// Nesting depth for a table of contents: 0 for the outermost headings, 1 for a 专栏 or
+    /// 附表.
+    pub fn depth(&self) -> usize {
+        if self.path[0].is_table() {
+            1
+        } else {
+            self.path.len() - 1
+        }
+    }
+
     /// The path a citation names it by: the full path, or from its article on (articles are
     /// numbered through the whole text and cited alone: `第十二条`).
     fn short_path(&self) -> &[SectionKey] {

@@ -242,7 +242,7 @@ pub fn show(p: &Plan) -> String {
             Cell::new(&f.label),
             right(format_number(f.value)),
             Cell::new(f.unit),
-            Cell::new(format!("《规划》{}", f.cite)),
+            Cell::new(p.cite_label(&f.cite)),
         ]);
     }
     out += &format!("{t}\n\n");
@@ -272,7 +272,7 @@ pub fn show(p: &Plan) -> String {
                 r.completion_percent()
                     .map_or("—".into(), |c| format!("{c:.1}%")),
             ),
-            Cell::new(format!("《规划》{}", r.cite)),
+            Cell::new(p.cite_label(&r.cite)),
         ]);
     }
     out += &format!("{t}\n\n");
@@ -300,7 +300,7 @@ pub fn show(p: &Plan) -> String {
             )),
             Cell::new(attr),
             right("—"),
-            Cell::new(format!("《规划》{}", i.cite)),
+            Cell::new(p.cite_label(&i.cite)),
         ]);
     }
     out += &format!("{t}\n\n");
@@ -348,10 +348,7 @@ pub fn show(p: &Plan) -> String {
                     .map_or("规划未载明".to_string(), |t| format_number(t.value)),
             ),
             right(format!("{:.4}", g.computed_area_km2)),
-            Cell::new(format!(
-                "《规划》{}",
-                g.total_area_km2.as_ref().map_or(&g.count.cite, |t| &t.cite)
-            )),
+            Cell::new(p.cite_label(g.total_area_km2.as_ref().map_or(&g.count.cite, |t| &t.cite))),
         ]);
     }
     out += &format!("{t}\n");
@@ -377,7 +374,7 @@ pub fn show(p: &Plan) -> String {
             } else {
                 "刚性"
             }),
-            Cell::new(format!("《规划》{}", c.cite)),
+            Cell::new(p.cite_label(&c.cite)),
         ]);
     }
     if !p.admission.caps.iter().any(|c| c.measure.is_count()) {
