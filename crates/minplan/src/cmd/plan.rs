@@ -396,3 +396,21 @@ pub fn show(p: &Plan) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::show;
+    use minplan_domain::bundle::load_bundle;
+
+    /// `plan show` of a bundle without its text marks every citation 未核对.
+    #[test]
+    fn show_marks_citations_unchecked_without_the_text() {
+        let mut files = minplan_store::default_bundle();
+        let with = show(&load_bundle(&files).unwrap().plan);
+        assert!(with.contains("《规划》专栏2") && !with.contains("未核对"));
+        let toml = String::from_utf8(files.get("plan.toml").unwrap().to_vec()).unwrap();
+        files.insert("plan.toml", toml.replacen("text = \"text.txt\"\n", "", 1));
+        let without = show(&load_bundle(&files).unwrap().plan);
+        assert!(without.contains("《规划》专栏2（未核对）"), "{without}");
+    }
+}
