@@ -251,3 +251,49 @@ fn source_entries_are_checked() {
             .all(|x| x.file == "plan.toml" && x.line == Some(line))
     );
 }
+
+/// The worked example of docs/plan-format.md: `[[sources]]` at the end of plan.toml, one
+/// with a file and one without, a rule basis citing both the plan text and a source.
+#[test]
+fn the_documented_example_loads() {
+    let mut files = edited(
+        "R8 = { cite = [\"四（一）2\", \"五（三）2\"]",
+        "R8 = { cite = [\"四（一）2\", \"五（三）2\", \"省级规划:第四章第二节\"]",
+        &[("notice.txt", NOTICE)],
+    );
+    let toml = String::from_utf8(files.get("plan.toml").unwrap().to_vec()).unwrap();
+    let toml = toml.replacen(
+        "mine_cap_total = { value = 3, cite = \"五（一）\" }",
+        "mine_cap_total = { value = 3, cite = \"修改通知2024:3\" }",
+        1,
+    ) + r#"
+[[sources]]
+key = "修改通知2024"
+title = "关于绥芬河市矿产资源总体规划修改的通知"
+issuer = "绥芬河市人民政府"
+number = "绥政发〔2024〕3号"
+date = "2024-05-20"
+kind = "修改通知"
+file = "notice.txt"
+
+[[sources]]
+key = "省级规划"
+title = "黑龙江省矿产资源总体规划（2021—2025年）"
+issuer = "黑龙江省人民政府"
+kind = "上级规划"
+"#;
+    files.insert("plan.toml", toml);
+    let l = loads(&files);
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    let plan = &l.plan;
+    assert_eq!(plan.sources.len(), 2);
+    let r8 = plan.rule_basis("R8").unwrap();
+    assert_eq!(
+        plan.cites_label(&r8.cites),
+        "《规划》四（一）2、五（三）2；《黑龙江省矿产资源总体规划（2021—2025年）》第四章第二节（未核对）"
+    );
+    let general = Citation::parse("修改通知2024:总则").unwrap();
+    let notice = plan.text_of(&general).unwrap();
+    assert!(notice.section(&general).unwrap().contains("各有关单位"));
+    assert!(!notice.section(&general).unwrap().contains("1."));
+}

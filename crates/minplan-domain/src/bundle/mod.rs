@@ -6,7 +6,9 @@
 //! so that a bundle author can fix them in one pass. A bundle with any error yields no plan.
 //!
 //! Checks (each a [`BundleErrorKind`]): TOML syntax and unknown fields; missing citation;
-//! malformed citation; citation to a section the plan text does not have; unknown unit;
+//! malformed citation or one naming a source not in `[[sources]]`; citation to a section
+//! the cited text does not have (a citation whose text the bundle lacks is kept, marked
+//! 未核对); malformed `[[sources]]` entry; unknown unit;
 //! indicator without target; unknown enumerated value; missing or unreadable layer file;
 //! invalid ring (unclosed, fewer than 4 positions, non-finite or out-of-range coordinates,
 //! self-intersection); geometry outside the county outline (tolerance
@@ -106,7 +108,7 @@ pub enum BundleErrorKind {
     Syntax,
     /// A figure has no citation.
     MissingCitation,
-    /// A citation is malformed.
+    /// A citation is malformed, or names a source the bundle does not list.
     BadCitation,
     /// A citation names a section the plan text does not have.
     CitationNotInText,
