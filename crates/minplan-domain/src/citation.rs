@@ -464,15 +464,18 @@ impl Heading {
 /// Headings are recognised at the start of a line: `总则`; `第n章` `第n节` `第n条`; `一、` (also
 /// `问一：` and `一、问：`); `（一）`; `1、` `1.` `1．` (the separator followed by a non-digit,
 /// so `1.5万吨` is not a heading); `（1）`; `专栏 1` and `附表 1`. Brackets may be half-width.
-/// Headings nest in that order; a heading with nothing above it is at the top. Without a
-/// `总则` line, the lines before the first heading of the outermost style form the preamble,
-/// cited as `总则` (when they are not blank). A section runs to the next heading that is not
+/// Headings nest in that order; a heading with nothing above it is at the top. A top heading
+/// titled 总则 (`第一章 总则`) is also cited as `总则`. Without a 总则 line, the lines before
+/// the first heading of the outermost style form the preamble, cited as `总则` (when they are
+/// not blank). A section runs to the next heading that is not
 /// inside it; a 专栏 or 附表 runs to the next heading of any level, and is also part of the
 /// section around it.
 #[derive(Debug, Clone)]
 pub struct PlanText {
     lines: Vec<String>,
     headings: Vec<Heading>,
+    /// Line of the top heading titled 总则 (`第一章 总则`), which `总则` also cites.
+    general_alias: Option<usize>,
 }
 
 /// Recognises a heading at the start of `line` (already trimmed).
@@ -555,7 +558,17 @@ impl PlanText {
         let level = |k: &SectionKey| k.rank().unwrap_or(top);
         let mut headings: Vec<Heading> = Vec::new();
         let mut current: Vec<SectionKey> = Vec::new();
-        let has_general = found.iter().any(|(_, k)| *k == SectionKey::General);
+        // A top heading titled 总则 (`第一章 总则`, `一、总则`) is the 总则 line.
+        let is_general_title = |i: usize, k: &SectionKey| {
+            let compact = strip_spaces(&lines[i]);
+            k.rank() == Some(top) && compact.ends_with("总则") && compact.chars().count() <= 8
+        };
+        let general_alias = found
+            .iter()
+            .find(|(i, k)| is_general_title(*i, k))
+            .map(|(i, _)| i + 1);
+        let has_general =
+            general_alias.is_some() || found.iter().any(|(_, k)| *k == SectionKey::General);
         let first_top = found
             .iter()
             .find(|(_, k)| k.rank() == Some(top))
@@ -609,7 +622,11 @@ impl PlanText {
                 .unwrap_or(lines.len());
             headings[i].end_line = end;
         }
-        PlanText { lines, headings }
+        PlanText {
+            lines,
+            headings,
+            general_alias,
+        }
     }
 
     /// The text's lines as written.
@@ -632,6 +649,12 @@ impl PlanText {
                 self.headings
                     .iter()
                     .find(|h| h.short_path() == citation.path)
+            })
+            .or_else(|| {
+                let line = self.general_alias?;
+                (citation.path == [SectionKey::General])
+                    .then(|| self.headings.iter().find(|h| h.line == line))
+                    .flatten()
             })
     }
 
@@ -834,7 +857,6 @@ mod tests {
         assert_eq!(
             index(&t),
             [
-                "总则@1",
                 "第一章@2",
                 "第一条@3",
                 "第二章@4",
@@ -848,8 +870,17 @@ mod tests {
                 "第三条@12"
             ]
         );
-        // The preamble is the title line only: the text has no 总则 line.
-        assert_eq!(t.section(&c("总则")).unwrap(), "某县矿产资源总体规划");
+        // 第一章 总  则 is the 总则 line: 总则 cites it (not the title line before it).
+        assert_eq!(
+            t.section(&c("总则")).unwrap(),
+            "第一章 总  则\n第一条 为加强管理，制定本规划。"
+        );
+        let untitled = PlanText::new("某县矿产资源总体规划\n第一章 现状\n面积 460 平方千米。\n");
+        assert_eq!(index(&untitled), ["总则@1", "第一章@2"]);
+        assert_eq!(
+            untitled.section(&c("总则")).unwrap(),
+            "某县矿产资源总体规划"
+        );
         assert_eq!(
             t.section_contains_number(&c("第二章第一节"), 120.0),
             Some(true)
