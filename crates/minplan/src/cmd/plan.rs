@@ -218,6 +218,32 @@ fn right(s: impl Into<String>) -> Cell {
     Cell::new(s.into()).set_alignment(CellAlignment::Right)
 }
 
+/// The texts citations point into: the plan text and the `[[sources]]`, each with whether
+/// the bundle carries it (without it, citations into it are 未核对).
+fn sources(p: &Plan) -> String {
+    let has = |b: bool| {
+        if b {
+            "附文本"
+        } else {
+            "未附文本，出处未核对"
+        }
+    };
+    let mut out = format!("规划文本：{}\n", has(p.text.is_some()));
+    for s in &p.sources {
+        let mut what = vec![s.kind.label().to_string(), s.issuer.clone()];
+        what.extend(s.number.clone());
+        what.extend(s.date.clone());
+        out += &format!(
+            "来源文件 {}：《{}》（{}）{}\n",
+            s.key,
+            s.title,
+            what.join("，"),
+            has(s.text.is_some())
+        );
+    }
+    out + "\n"
+}
+
 /// The terminal rendering of a plan: the same tables as the web pages.
 pub fn show(p: &Plan) -> String {
     let mut out = String::new();
@@ -233,6 +259,7 @@ pub fn show(p: &Plan) -> String {
         id.period_end,
         p.region.zone
     );
+    out += &sources(p);
 
     out += "现状\n";
     let mut t = table(&["类别", "项目", "数值", "单位", "出处"]);
@@ -408,9 +435,11 @@ mod tests {
         let mut files = minplan_store::default_bundle();
         let with = show(&load_bundle(&files).unwrap().plan);
         assert!(with.contains("《规划》专栏2") && !with.contains("未核对"));
+        assert!(with.contains("规划文本：附文本"));
         let toml = String::from_utf8(files.get("plan.toml").unwrap().to_vec()).unwrap();
         files.insert("plan.toml", toml.replacen("text = \"text.txt\"\n", "", 1));
         let without = show(&load_bundle(&files).unwrap().plan);
         assert!(without.contains("《规划》专栏2（未核对）"), "{without}");
+        assert!(without.contains("规划文本：未附文本，出处未核对"));
     }
 }
