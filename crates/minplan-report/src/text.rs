@@ -15,11 +15,11 @@ pub(crate) fn trim_number(v: f64, decimals: usize) -> String {
 
 /// A citation stored as a string (monitoring rows, where the plan is not at hand) as people
 /// read it: `《规划》四（三）1`, `《key》3` for another source, `（未核对）` when marked. A string
-/// that is not a citation is shown after 《规划》 as it is.
+/// that is not a citation is shown after 《规划》 as it is, marked 未核对 (never as verified).
 pub(crate) fn cite_text(s: &str) -> String {
     match Citation::parse(s) {
         Ok(c) => c.people_form(c.source(), c.checked()),
-        Err(_) => format!("《规划》{s}"),
+        Err(_) => format!("《规划》{s}（未核对）"),
     }
 }
 
@@ -186,6 +186,6 @@ mod tests {
             "《规划》五（一）（未核对）"
         );
         assert_eq!(cite_text("修改通知:3"), "《修改通知》3");
-        assert_eq!(cite_text("第二栏"), "《规划》第二栏");
+        assert_eq!(cite_text("第二栏"), "《规划》第二栏（未核对）");
     }
 }
