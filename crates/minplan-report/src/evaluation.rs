@@ -15,6 +15,7 @@ use crate::docx::elements::{
     BODY_SIZE, GREY, ORANGE, RED, body_fonts, cell, cell_para, header_row, heading, heading_fonts,
     para, run, spacing_lines, subheading, table, text_cell, trun,
 };
+use crate::text::cite_text;
 use docx_rs::{AlignmentType, Docx, Paragraph, Pic, Run, Style, StyleType, TableRow};
 use minplan_domain::citation::format_number;
 use minplan_domain::monitoring::{AnnualPlanDraft, Evaluation, EvaluationRow, Status};
@@ -136,8 +137,7 @@ pub fn evaluation_xlsx(e: &Evaluation) -> Result<Vec<u8>, ReportError> {
                 None => ws.write_string(row, 3, "—"),
             }
             .map_err(xerr)?;
-            ws.write_string(row, 4, format!("《规划》{}", r.cite))
-                .map_err(xerr)?;
+            ws.write_string(row, 4, cite_text(&r.cite)).map_err(xerr)?;
             ws.write_string(row, 5, &r.note).map_err(xerr)?;
         }
         ws.set_column_width(1, 30.0).map_err(xerr)?;
@@ -590,7 +590,7 @@ pub fn annual_plan_xlsx(d: &AnnualPlanDraft) -> Result<Vec<u8>, ReportError> {
                     N(c.licensed),
                     N(c.licensable),
                     N(c.last_year_extraction),
-                    T(format!("《规划》{}", c.cite)),
+                    T(cite_text(&c.cite)),
                 ]
             })
             .collect(),
@@ -680,7 +680,7 @@ pub fn annual_plan_xlsx(d: &AnnualPlanDraft) -> Result<Vec<u8>, ReportError> {
                 vec![
                     T(x.subject.clone()),
                     T(x.task.clone()),
-                    T(format!("《规划》{}", x.cite)),
+                    T(cite_text(&x.cite)),
                 ]
             })
             .collect(),
@@ -781,8 +781,10 @@ pub fn annual_plan_docx(d: &AnnualPlanDraft, bureau: &str) -> Result<Vec<u8>, Re
     doc = doc.add_paragraph(heading("五、矿山地质环境治理"));
     for x in &d.restoration {
         doc = doc.add_paragraph(para(format!(
-            "{}：{}（《规划》{}）",
-            x.subject, x.task, x.cite
+            "{}：{}（{}）",
+            x.subject,
+            x.task,
+            cite_text(&x.cite)
         )));
     }
     doc = doc.add_paragraph(heading("六、说明"));

@@ -13,20 +13,13 @@ pub(crate) fn trim_number(v: f64, decimals: usize) -> String {
     if s == "-0" { "0".into() } else { s }
 }
 
-/// Citations of the plan as `《规划》四（三）1、四（三）2`, each once, in the order given;
-/// empty when there are none.
-pub(crate) fn plan_cites(cites: &[Citation]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for c in cites {
-        let s = c.to_string();
-        if !parts.contains(&s) {
-            parts.push(s);
-        }
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("《规划》{}", parts.join("、"))
+/// A citation stored as a string (monitoring rows, where the plan is not at hand) as people
+/// read it: `《规划》四（三）1`, `《key》3` for another source, `（未核对）` when marked. A string
+/// that is not a citation is shown after 《规划》 as it is, marked 未核对 (never as verified).
+pub(crate) fn cite_text(s: &str) -> String {
+    match Citation::parse(s) {
+        Ok(c) => c.people_form(c.source(), c.checked()),
+        Err(_) => format!("《规划》{s}（未核对）"),
     }
 }
 
@@ -187,13 +180,12 @@ mod tests {
 
     #[test]
     fn citations() {
-        let c = vec![
-            Citation::parse("四（三）1").unwrap(),
-            Citation::parse("四（三）2").unwrap(),
-        ];
-        assert_eq!(plan_cites(&c), "《规划》四（三）1、四（三）2");
-        let twice = vec![c[1].clone(), c[1].clone(), c[0].clone()];
-        assert_eq!(plan_cites(&twice), "《规划》四（三）2、四（三）1");
-        assert_eq!(plan_cites(&[]), "");
+        assert_eq!(cite_text("四（三）1"), "《规划》四（三）1");
+        assert_eq!(
+            cite_text("五（一）（未核对）"),
+            "《规划》五（一）（未核对）"
+        );
+        assert_eq!(cite_text("修改通知:3"), "《修改通知》3");
+        assert_eq!(cite_text("第二栏"), "《规划》第二栏（未核对）");
     }
 }

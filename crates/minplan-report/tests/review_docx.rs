@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{decode_png, failing, passing, pending_check, plan, shifted, unzip};
+use common::{
+    block_ring, decode_png, failing, passing, pending_check, plan, plan_without_text, quarry,
+    run_on, shifted, unzip,
+};
 use minplan_domain::review::{Conclusion, RuleOutcome};
 use minplan_report::{ConflictKind, DocxOptions, review_docx};
 use std::collections::BTreeMap;
@@ -346,4 +349,33 @@ fn a_bad_map_width_is_an_error_in_chinese() {
     };
     let e = review_docx(passing(), plan(), &opts).unwrap_err();
     assert!(e.to_string().contains("示意图宽度 10 像素"), "{e}");
+}
+
+#[test]
+fn without_the_plan_text_the_opinion_marks_citations_unchecked() {
+    let plan = plan_without_text();
+    let review = run_on(plan, &quarry(&block_ring("231081-C05")));
+    // The stored review carries the mark on every citation.
+    let json = serde_json::to_string(&review).unwrap();
+    assert!(json.contains("五（一）（未核对）"), "review JSON");
+    let bytes = review_docx(&review, plan, &DocxOptions::default()).unwrap();
+    let words = plain(&text(&unzip(&bytes), "word/document.xml"));
+    let r6 = review.rules.iter().find(|r| r.id == "R6").unwrap();
+    assert!(!r6.cites.is_empty());
+    assert!(
+        words.contains("《规划》五（一）（未核对）"),
+        "the opinion marks the citation:\n{words}"
+    );
+    // No citation is shown as verified.
+    for r in &review.rules {
+        for c in &r.cites {
+            assert!(!c.checked(), "{} {c}", r.id);
+            assert!(!words.contains(&format!("{}\n", c.place())), "{} {c}", r.id);
+        }
+    }
+    // With the text the same citation is verified and unmarked.
+    let bytes = review_docx(passing(), common::plan(), &DocxOptions::default()).unwrap();
+    let words = plain(&text(&unzip(&bytes), "word/document.xml"));
+    assert!(words.contains("《规划》五（一）"));
+    assert!(!words.contains("未核对"));
 }

@@ -6,7 +6,7 @@ use super::raw::{CitedInt, RawFigure, S};
 use super::{BundleError, BundleErrorKind, BundleFiles, PLAN_FILE};
 use crate::citation::{Citation, PlanText, format_number};
 use crate::layer::line_of;
-use crate::plan::{Cited, Figure};
+use crate::plan::{Cited, Figure, SourceDocument};
 use crate::units::Unit;
 
 /// The state of one bundle's loading.
@@ -21,6 +21,8 @@ pub(super) struct Ctx<'a> {
     pub(super) warnings: Vec<BundleError>,
     /// The plan text, once read (citations are checked against it).
     pub(super) text: Option<PlanText>,
+    /// The source documents read so far (`[[sources]]`), with their texts.
+    pub(super) sources: Vec<SourceDocument>,
 }
 
 /// What a citation should be found next to in the plan text.
@@ -89,36 +91,76 @@ impl Ctx<'_> {
                 return None;
             }
         };
-        if let Some(text) = &self.text {
-            let found = match expect {
-                Expect::Nothing => text.section(&parsed).map(|_| true),
-                Expect::Number(v) => text.section_contains_number(&parsed, v),
-                Expect::Text(t) => text.section_contains(&parsed, t),
+        if let Some(key) = parsed.source()
+            && !self.sources.iter().any(|s| s.key == key)
+        {
+            let known: Vec<&str> = self.sources.iter().map(|s| s.key.as_str()).collect();
+            let known = if known.is_empty() {
+                "数据包未登记任何来源文件".to_string()
+            } else {
+                format!("已登记：{}", known.join("、"))
             };
-            match found {
-                None => self.err_at(
-                    BundleErrorKind::CitationNotInText,
+            self.err_at(
+                BundleErrorKind::BadCitation,
+                c.span(),
+                field,
+                format!("出处“{parsed}”引用的来源文件“{key}”未在 [[sources]] 中登记（{known}）"),
+            );
+            return None;
+        }
+        let doc = self.text_name(&parsed);
+        let Some(text) = self.text_of(&parsed) else {
+            // No text to check against: the citation is kept, marked 未核对.
+            return Some(parsed.with_checked(false));
+        };
+        let parsed = parsed.with_checked(true);
+        let found = match expect {
+            Expect::Nothing => text.section(&parsed).map(|_| true),
+            Expect::Number(v) => text.section_contains_number(&parsed, v),
+            Expect::Text(t) => text.section_contains(&parsed, t),
+        };
+        match found {
+            None => self.err_at(
+                BundleErrorKind::CitationNotInText,
+                c.span(),
+                field,
+                format!("出处“{parsed}”在{doc}中找不到对应章节"),
+            ),
+            Some(false) => {
+                let what = match expect {
+                    Expect::Number(v) => format_number(v),
+                    Expect::Text(t) => t.to_string(),
+                    Expect::Nothing => String::new(),
+                };
+                self.warn_at(
+                    BundleErrorKind::FigureNotInSection,
                     c.span(),
                     field,
-                    format!("出处“{parsed}”在规划文本中找不到对应章节"),
-                ),
-                Some(false) => {
-                    let what = match expect {
-                        Expect::Number(v) => format_number(v),
-                        Expect::Text(t) => t.to_string(),
-                        Expect::Nothing => String::new(),
-                    };
-                    self.warn_at(
-                        BundleErrorKind::FigureNotInSection,
-                        c.span(),
-                        field,
-                        format!("在规划文本“{parsed}”中未找到“{what}”，请核对"),
-                    )
-                }
-                Some(true) => {}
+                    format!("在{doc}“{}”中未找到“{what}”，请核对", parsed.place()),
+                )
             }
+            Some(true) => {}
         }
         Some(parsed)
+    }
+
+    /// The text a citation points into, if the bundle has it (the plan text or a source's).
+    pub(super) fn text_of(&self, c: &Citation) -> Option<&PlanText> {
+        match c.source() {
+            None => self.text.as_ref(),
+            Some(k) => self.sources.iter().find(|s| s.key == k)?.text.as_ref(),
+        }
+    }
+
+    /// How messages name the text a citation points into: 规划文本, or 《title》.
+    pub(super) fn text_name(&self, c: &Citation) -> String {
+        match c.source() {
+            None => "规划文本".into(),
+            Some(k) => match self.sources.iter().find(|s| s.key == k) {
+                Some(s) => format!("《{}》", s.title),
+                None => format!("“{k}”"),
+            },
+        }
     }
 
     /// A required unit (`unit`), known to [`Unit::parse`].
@@ -246,12 +288,18 @@ impl Ctx<'_> {
             value.map_or(Expect::Nothing, Expect::Number),
         );
         for item in &r.items {
-            if let (Some(c), Some(text)) = (&cite, &self.text)
+            if let Some(c) = &cite
+                && let Some(text) = self.text_of(c)
                 && text.section_contains(c, item.get_ref()) == Some(false)
             {
                 let (sp, msg) = (
                     item.span(),
-                    format!("在规划文本“{c}”中未找到“{}”，请核对", item.get_ref()),
+                    format!(
+                        "在{}“{}”中未找到“{}”，请核对",
+                        self.text_name(c),
+                        c.place(),
+                        item.get_ref()
+                    ),
                 );
                 self.warn_at(BundleErrorKind::FigureNotInSection, sp, &field, msg);
             }

@@ -6,7 +6,9 @@
 //! so that a bundle author can fix them in one pass. A bundle with any error yields no plan.
 //!
 //! Checks (each a [`BundleErrorKind`]): TOML syntax and unknown fields; missing citation;
-//! malformed citation; citation to a section the plan text does not have; unknown unit;
+//! malformed citation or one naming a source not in `[[sources]]`; citation to a section
+//! the cited text does not have (a citation whose text the bundle lacks is kept, marked
+//! 未核对); malformed `[[sources]]` entry; unknown unit;
 //! indicator without target; unknown enumerated value; missing or unreadable layer file;
 //! invalid ring (unclosed, fewer than 4 positions, non-finite or out-of-range coordinates,
 //! self-intersection); geometry outside the county outline (tolerance
@@ -30,6 +32,7 @@ mod prohibitions;
 mod raw;
 mod region;
 mod rule_basis;
+mod sources;
 
 use crate::citation::PlanText;
 use crate::layer::line_of;
@@ -105,7 +108,7 @@ pub enum BundleErrorKind {
     Syntax,
     /// A figure has no citation.
     MissingCitation,
-    /// A citation is malformed.
+    /// A citation is malformed, or names a source the bundle does not list.
     BadCitation,
     /// A citation names a section the plan text does not have.
     CitationNotInText,
@@ -242,6 +245,7 @@ pub fn load_bundle(files: &BundleFiles) -> Result<LoadedBundle, BundleErrors> {
         errors,
         warnings: Vec::new(),
         text: None,
+        sources: Vec::new(),
     };
     let plan = cx.build(raw);
     if cx.errors.is_empty()
@@ -298,6 +302,7 @@ impl Ctx<'_> {
                 );
             }
         }
+        self.sources(&raw.sources);
         let identity = raw.identity.as_ref().and_then(|i| self.identity(i));
         let minerals = self.minerals(&raw.minerals);
         let mut region = raw.region.as_ref().and_then(|r| self.region(r));
@@ -369,6 +374,7 @@ impl Ctx<'_> {
             minerals,
             rule_basis,
             text: self.text.take(),
+            sources: std::mem::take(&mut self.sources),
         })
     }
 }

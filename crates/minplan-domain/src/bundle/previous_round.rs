@@ -37,7 +37,8 @@ impl Ctx<'_> {
                 &field,
                 target.map_or(Expect::Nothing, Expect::Number),
             );
-            if let (Some(c), Some(a), Some(text)) = (&cite, actual, &self.text)
+            if let (Some(c), Some(a)) = (&cite, actual)
+                && let Some(text) = self.text_of(c)
                 && text.section_contains_number(c, a) == Some(false)
             {
                 let sp = r.actual.as_ref().map(|x| x.span()).unwrap_or(p.span());
@@ -45,7 +46,12 @@ impl Ctx<'_> {
                     BundleErrorKind::FigureNotInSection,
                     sp,
                     &field,
-                    format!("在规划文本“{c}”中未找到实际完成值“{}”", format_number(a)),
+                    format!(
+                        "在{}“{}”中未找到实际完成值“{}”",
+                        self.text_name(c),
+                        c.place(),
+                        format_number(a)
+                    ),
                 );
             }
             if let (Some(unit), Some(target), Some(actual), Some(cite)) =

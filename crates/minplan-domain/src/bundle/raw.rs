@@ -11,6 +11,8 @@ pub type S<T> = Spanned<T>;
 pub struct RawPlan {
     pub format: Option<S<String>>,
     pub text: Option<S<String>>,
+    #[serde(default)]
+    pub sources: Vec<S<RawSource>>,
     pub identity: Option<S<RawIdentity>>,
     pub region: Option<S<RawRegion>>,
     #[serde(default)]
@@ -369,6 +371,7 @@ pub fn parse_sections(src: &str) -> Result<(RawPlan, Vec<SectionError>), toml::d
     let raw = RawPlan {
         format: take("format").and_then(|v| one(v, "format", e)),
         text: take("text").and_then(|v| one(v, "text", e)),
+        sources: many(take("sources"), "sources", e),
         identity: take("identity").and_then(|v| one(v, "identity", e)),
         region: take("region").and_then(|v| one(v, "region", e)),
         baseline: many(take("baseline"), "baseline", e),
@@ -392,4 +395,16 @@ pub fn parse_sections(src: &str) -> Result<(RawPlan, Vec<SectionError>), toml::d
         errors.push((Some(span), format!("未知字段“{k}”")));
     }
     Ok((raw, errors))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub key: S<String>,
+    pub title: S<String>,
+    pub issuer: S<String>,
+    pub number: Option<S<String>>,
+    pub date: Option<S<String>>,
+    pub kind: S<String>,
+    pub file: Option<S<String>>,
 }

@@ -43,14 +43,16 @@ impl Ctx<'_> {
                 cites.extend(self.cite(&Some(c.clone()), b.span(), &field, Expect::Nothing));
             }
             // The quoted words, "…" marking omissions, must each be in one of the sections.
-            if let Some(t) = &self.text {
+            // Checked when every cited section's text is in the bundle.
+            if cites.iter().all(|c| self.text_of(c).is_some()) {
                 let all_found = text
                     .split('…')
                     .filter(|p| !p.trim().is_empty())
                     .all(|part| {
-                        cites
-                            .iter()
-                            .any(|c| t.section_contains(c, part) == Some(true))
+                        cites.iter().any(|c| {
+                            self.text_of(c)
+                                .is_some_and(|t| t.section_contains(c, part) == Some(true))
+                        })
                     });
                 if !all_found && cites.len() == r.cite.len() {
                     self.warn_at(

@@ -33,7 +33,7 @@ pub fn blocks(p: &Plan) -> Value {
                     "approval": b.approval.label(), "minerals": b.minerals, "category": b.category,
                     "area_km2": round4(b.area_km2),
                     "stated_area_km2": b.stated_area_km2.as_ref().map(|s| s.value),
-                    "schematic": b.schematic, "示意": b.schematic, "cite": format!("《规划》{}", b.cite), "note": b.note,
+                    "schematic": b.schematic, "示意": b.schematic, "cite": p.cite_label(&b.cite), "note": b.note,
                 },
                 "geometry": geometry(&b.geometry),
             })

@@ -819,6 +819,8 @@ pub struct Plan {
     /// The plan text, when the bundle carries it.
     #[serde(skip)]
     pub text: Option<PlanText>,
+    /// Other source documents (`[[sources]]`) citations may name.
+    pub sources: Vec<SourceDocument>,
 }
 
 impl Plan {
@@ -871,3 +873,6 @@ mod approval_tests {
         assert_eq!(ApprovalLevel::ACCEPTED, ApprovalLevel::LABELS.join("、"));
     }
 }
+
+mod sources;
+pub use sources::{SourceDocument, SourceKind};

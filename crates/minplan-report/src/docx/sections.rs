@@ -6,7 +6,7 @@ use super::elements::{
 };
 use super::{DocxOptions, TEXT_W};
 use crate::map::{ReviewMap, Swatch};
-use crate::text::{chinese_date, plan_cites, quoted, tidy_negative_zero, trim_number};
+use crate::text::{chinese_date, quoted, tidy_negative_zero, trim_number};
 use docx_rs::{
     AlignmentType, BorderType, Docx, Paragraph, Pic, Run, Shading, ShdType, Table, TableRow,
 };
@@ -523,10 +523,11 @@ fn explanation(rule: &RuleResult, width: usize) -> docx_rs::TableCell {
     cell(paras, width)
 }
 
-/// 规划依据 of a rule: the plan citations, then other basis.
-fn rule_basis_text(rule: &RuleResult) -> String {
+/// 规划依据 of a rule: the plan citations (those that could not be checked against a text
+/// marked 未核对), then other basis.
+fn rule_basis_text(plan: &Plan, rule: &RuleResult) -> String {
     let mut lines = Vec::new();
-    let cites = plan_cites(&rule.cites);
+    let cites = plan.cites_label(&rule.cites);
     if !cites.is_empty() {
         lines.push(cites);
     }
@@ -570,7 +571,11 @@ pub(super) fn rules(doc: Docx, c: &Ctx<'_>) -> Docx {
                 widths[2],
             ),
             explanation(rule, widths[3]),
-            text_cell(&rule_basis_text(rule), widths[4], AlignmentType::Left),
+            text_cell(
+                &rule_basis_text(c.plan, rule),
+                widths[4],
+                AlignmentType::Left,
+            ),
         ]));
     }
     let counts = |o: RuleOutcome| c.review.rules.iter().filter(|r| r.outcome == o).count();
@@ -612,7 +617,11 @@ pub(super) fn indicators(doc: Docx, c: &Ctx<'_>) -> Docx {
     )];
     for i in &c.review.indicators {
         let mut name = vec![cell_para(
-            vec![trun(format!("{}（{}）", i.name, i.cite))],
+            vec![trun(format!(
+                "{}（{}）",
+                i.name,
+                c.plan.cite_label(&i.cite)
+            ))],
             AlignmentType::Left,
         )];
         if !i.note.is_empty() {
@@ -787,12 +796,7 @@ pub(super) fn legal_basis(doc: Docx, c: &Ctx<'_>) -> Docx {
         .filter(|x| x.outcome != RuleOutcome::NotApplicable)
     {
         if let Some(b) = c.plan.rule_basis(rule.id) {
-            let cites = b
-                .cites
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("、");
+            let cites = c.plan.cites_label(&b.cites);
             match wording
                 .iter_mut()
                 .find(|(t, ci, _)| *t == b.text && *ci == cites)

@@ -18,28 +18,40 @@ use std::sync::OnceLock;
 
 pub fn plan() -> &'static Plan {
     static PLAN: OnceLock<Plan> = OnceLock::new();
-    PLAN.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plans/231081-2021-2025");
-        let mut files = BundleFiles::new();
-        fn walk(root: &Path, dir: &Path, files: &mut BundleFiles) {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    walk(root, &p, files);
-                } else {
-                    files.insert(
-                        p.strip_prefix(root)
-                            .unwrap()
-                            .to_string_lossy()
-                            .replace('\\', "/"),
-                        std::fs::read(&p).unwrap(),
-                    );
-                }
+    PLAN.get_or_init(|| load(false))
+}
+
+/// The Suifenhe bundle without its plan text: every citation is 未核对.
+pub fn plan_without_text() -> &'static Plan {
+    static PLAN: OnceLock<Plan> = OnceLock::new();
+    PLAN.get_or_init(|| load(true))
+}
+
+fn load(without_text: bool) -> Plan {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plans/231081-2021-2025");
+    let mut files = BundleFiles::new();
+    fn walk(root: &Path, dir: &Path, files: &mut BundleFiles) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, files);
+            } else {
+                files.insert(
+                    p.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                    std::fs::read(&p).unwrap(),
+                );
             }
         }
-        walk(&dir, &dir, &mut files);
-        load_bundle(&files).unwrap().plan
-    })
+    }
+    walk(&dir, &dir, &mut files);
+    if without_text {
+        let toml = String::from_utf8(files.get("plan.toml").unwrap().to_vec()).unwrap();
+        files.insert("plan.toml", toml.replacen("text = \"text.txt\"\n", "", 1));
+    }
+    load_bundle(&files).unwrap().plan
 }
 
 fn zone() -> GaussKrugerZone {
@@ -132,7 +144,11 @@ text = """
 }
 
 pub fn run(app: &Application) -> ConformityReview {
-    let plan = plan();
+    run_on(plan(), app)
+}
+
+/// The review of `app` on `plan`.
+pub fn run_on(plan: &'static Plan, app: &Application) -> ConformityReview {
     let index = SpatialIndex::build(plan, plan_control_layers(plan), &[], None);
     let config = ReviewConfig::default();
     let scales = ScaleTable::default();

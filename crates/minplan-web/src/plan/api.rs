@@ -128,6 +128,10 @@ pub struct PlanData {
     /// Problems of the bundle that did not stop loading.
     #[schema(value_type = Vec<Object>)]
     pub warnings: serde_json::Value,
+    /// Source documents besides the plan text (`[[sources]]`, bundle shape, `has_text`
+    /// telling whether citations into it were checked).
+    #[schema(value_type = Vec<Object>)]
+    pub sources: serde_json::Value,
 }
 
 /// `{indicators}` of `GET /api/plan/indicators`.
@@ -200,6 +204,7 @@ pub async fn plan(State(st): State<AppState>) -> ApiResult<Json<PlanData>> {
             })
             .collect(),
         warnings: json_value(&sp.loaded.warnings)?,
+        sources: json_value(&p.sources)?,
     }))
 }
 

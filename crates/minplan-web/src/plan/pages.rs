@@ -189,27 +189,56 @@ pub async fn blocks(State(st): State<AppState>) -> Result<Html<String>, AppError
 #[template(path = "text.html")]
 struct TextPage {
     layout: Layout,
+    /// 规划文本, or the source document's title.
+    title: String,
+    /// Whether the page is a source document's (not the plan text).
+    is_source: bool,
+    /// The other texts: (link, title, whether the bundle carries the text).
+    others: Vec<(String, String, bool)>,
     headings: Vec<(usize, String, usize)>,
     lines: Vec<(usize, String, bool)>,
 }
 
-/// `GET /text`: the plan's full text with its headings, the target of every citation link.
-pub async fn plan_text(State(st): State<AppState>) -> Result<Html<String>, AppError> {
+/// `?source=key` of `/text`.
+#[derive(Debug, serde::Deserialize)]
+pub struct TextQuery {
+    source: Option<String>,
+}
+
+/// `GET /text`: the plan's full text with its headings, the target of every citation link;
+/// `GET /text?source=key`: a source document's text (`[[sources]]`).
+pub async fn plan_text(
+    State(st): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<TextQuery>,
+) -> Result<Html<String>, AppError> {
     let sp = st.plan().await;
-    let (headings, lines) = match &sp.loaded.plan.text {
+    let plan = &sp.loaded.plan;
+    let source = q.source.as_deref().and_then(|k| plan.source(k));
+    let (title, text) = match source {
+        Some(s) => (format!("《{}》", s.title), s.text.as_ref()),
+        None => ("规划文本".to_string(), plan.text.as_ref()),
+    };
+    let mut others = Vec::new();
+    if source.is_some() {
+        others.push((
+            "/text".to_string(),
+            "规划文本".to_string(),
+            plan.text.is_some(),
+        ));
+    }
+    for s in &plan.sources {
+        if source.is_none_or(|x| x.key != s.key) {
+            let href = text_href(Some(&s.key));
+            others.push((href, format!("《{}》", s.title), s.text.is_some()));
+        }
+    }
+    let (headings, lines) = match text {
         None => (vec![], vec![]),
         Some(t) => {
             let hs: Vec<(usize, String, usize)> = t
                 .headings()
                 .iter()
-                .map(|h| {
-                    (
-                        h.line,
-                        h.title.clone(),
-                        h.citation.chars().filter(|c| *c == '（').count()
-                            + usize::from(h.citation.contains(char::is_numeric)),
-                    )
-                })
+                .map(|h| (h.line, h.title.clone(), h.depth()))
                 .collect();
             let heading_lines: std::collections::HashSet<usize> = hs.iter().map(|h| h.0).collect();
             let lines = t
@@ -229,6 +258,9 @@ pub async fn plan_text(State(st): State<AppState>) -> Result<Html<String>, AppEr
     };
     render(TextPage {
         layout: layout(&sp, "text"),
+        title,
+        is_source: source.is_some(),
+        others,
         headings,
         lines,
     })

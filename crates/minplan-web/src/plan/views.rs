@@ -7,23 +7,49 @@ use minplan_domain::plan::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// A citation as shown: its label, a link to the plan text and an excerpt for the tooltip.
+/// A citation as shown: its label, a link to the cited text and an excerpt for the tooltip.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CiteView {
-    /// The citation as written, e.g. `《规划》三（二）1`.
+    /// The citation as people read it ([`Plan::cite_label`]), e.g. `《规划》三（二）1`,
+    /// `《关于…的通知》3`, `《规划》五（一）（未核对）`.
     pub label: String,
-    /// Link into the plan text (`/text#L…`).
+    /// Link into the cited text (`/text#L…`, `/text?source=…#L…`); "" when the bundle has
+    /// no text to link to.
     pub href: String,
     /// The start of the cited section (≤ 160 characters), for the tooltip; "" without the text.
     pub excerpt: String,
+    /// Whether the citation was checked against its text (false: 未核对, shown as such).
+    pub checked: bool,
+}
+
+/// Percent-encodes a query value (UTF-8 bytes outside the unreserved set).
+fn query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The page of a text: `/text` for the plan text (`None`), `/text?source=key` for a source
+/// document.
+pub fn text_href(source: Option<&str>) -> String {
+    match source {
+        None => "/text".into(),
+        Some(k) => format!("/text?source={}", query_value(k)),
+    }
 }
 
 /// The citation `c` of `plan` as shown.
 pub fn cite_view(plan: &Plan, c: &Citation) -> CiteView {
-    let label = c.to_string();
-    match plan
-        .text
-        .as_ref()
+    let label = plan.cite_label(c);
+    let checked = plan.cite_checked(c);
+    let text = plan.text_of(c);
+    match text
+        .filter(|_| checked)
         .and_then(|t| t.heading(c).map(|h| (h.line, t.section(c))))
     {
         Some((line, section)) => {
@@ -32,19 +58,25 @@ pub fn cite_view(plan: &Plan, c: &Citation) -> CiteView {
             let text = joined.split_whitespace().collect::<Vec<_>>().join(" ");
             let excerpt: String = text.chars().take(160).collect();
             CiteView {
-                label: format!("《规划》{label}"),
-                href: format!("/text#L{line}"),
+                label,
+                href: format!("{}#L{line}", text_href(c.source())),
                 excerpt: if text.chars().count() > 160 {
                     format!("{excerpt}…")
                 } else {
                     excerpt
                 },
+                checked,
             }
         }
         None => CiteView {
-            label: format!("《规划》{label}"),
-            href: "/text".into(),
+            label,
+            href: if text.is_some() {
+                text_href(c.source())
+            } else {
+                String::new()
+            },
             excerpt: String::new(),
+            checked,
         },
     }
 }
@@ -408,10 +440,12 @@ pub fn admission_rows(plan: &Plan) -> Vec<RuleRow> {
         rows.push(RuleRow {
             label: "矿山数量控制数".into(),
             value: "规划未设定".into(),
+            // No citation: nothing shown (the macro skips an empty label).
             cite: CiteView {
                 label: String::new(),
                 href: String::new(),
                 excerpt: String::new(),
+                checked: false,
             },
         });
     }

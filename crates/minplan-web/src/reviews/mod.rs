@@ -310,10 +310,12 @@ fn rule_views(plan: &Plan, result: &Value) -> Vec<RuleView> {
                 .filter_map(|c| c.as_str())
                 .map(|c| match Citation::parse(c) {
                     Ok(cit) => cite_view(plan, &cit),
+                    // A stored string this version cannot read: shown, never as verified.
                     Err(_) => CiteView {
-                        label: format!("《规划》{c}"),
-                        href: "/text".into(),
+                        label: format!("《规划》{c}（未核对）"),
+                        href: String::new(),
                         excerpt: String::new(),
+                        checked: false,
                     },
                 })
                 .collect(),
@@ -731,4 +733,44 @@ pub async fn docx(
         &name,
         &format!("review-{}.docx", record.summary.id),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rule_views;
+    use minplan_domain::bundle::load_bundle;
+    use minplan_domain::plan::Plan;
+
+    fn plan(with_text: bool) -> Plan {
+        let mut files = minplan_store::default_bundle();
+        if !with_text {
+            let toml = String::from_utf8(files.get("plan.toml").unwrap().to_vec()).unwrap();
+            files.insert("plan.toml", toml.replacen("text = \"text.txt\"\n", "", 1));
+        }
+        load_bundle(&files).unwrap().plan
+    }
+
+    /// A stored result's citations are shown verified only when the plan's text has them.
+    #[test]
+    fn stored_citations_are_marked_unchecked_without_the_text() {
+        let result = serde_json::json!({
+            "rules": [{ "id": "R6", "cites": ["五（一）", "五（一）（未核对）", "第二栏"] }]
+        });
+        let views = rule_views(&plan(false), &result);
+        let cites = &views[0].cites;
+        assert_eq!(cites[0].label, "《规划》五（一）（未核对）");
+        assert!(!cites[0].checked && cites[0].href.is_empty() && cites[0].excerpt.is_empty());
+        assert_eq!(cites[1].label, "《规划》五（一）（未核对）");
+        assert_eq!(cites[2].label, "《规划》第二栏（未核对）");
+        assert!(!cites[2].checked);
+
+        let views = rule_views(&plan(true), &result);
+        let cites = &views[0].cites;
+        assert_eq!(cites[0].label, "《规划》五（一）");
+        assert!(cites[0].checked && cites[0].href.starts_with("/text#L"));
+        assert!(!cites[0].excerpt.is_empty());
+        // Marked when stored: the mark stays.
+        assert_eq!(cites[1].label, "《规划》五（一）（未核对）");
+        assert!(!cites[1].checked);
+    }
 }

@@ -218,6 +218,32 @@ fn right(s: impl Into<String>) -> Cell {
     Cell::new(s.into()).set_alignment(CellAlignment::Right)
 }
 
+/// The texts citations point into: the plan text and the `[[sources]]`, each with whether
+/// the bundle carries it (without it, citations into it are 未核对).
+fn sources(p: &Plan) -> String {
+    let has = |b: bool| {
+        if b {
+            "附文本"
+        } else {
+            "未附文本，出处未核对"
+        }
+    };
+    let mut out = format!("规划文本：{}\n", has(p.text.is_some()));
+    for s in &p.sources {
+        let mut what = vec![s.kind.label().to_string(), s.issuer.clone()];
+        what.extend(s.number.clone());
+        what.extend(s.date.clone());
+        out += &format!(
+            "来源文件 {}：《{}》（{}）{}\n",
+            s.key,
+            s.title,
+            what.join("，"),
+            has(s.text.is_some())
+        );
+    }
+    out + "\n"
+}
+
 /// The terminal rendering of a plan: the same tables as the web pages.
 pub fn show(p: &Plan) -> String {
     let mut out = String::new();
@@ -233,6 +259,7 @@ pub fn show(p: &Plan) -> String {
         id.period_end,
         p.region.zone
     );
+    out += &sources(p);
 
     out += "现状\n";
     let mut t = table(&["类别", "项目", "数值", "单位", "出处"]);
@@ -242,7 +269,7 @@ pub fn show(p: &Plan) -> String {
             Cell::new(&f.label),
             right(format_number(f.value)),
             Cell::new(f.unit),
-            Cell::new(format!("《规划》{}", f.cite)),
+            Cell::new(p.cite_label(&f.cite)),
         ]);
     }
     out += &format!("{t}\n\n");
@@ -272,7 +299,7 @@ pub fn show(p: &Plan) -> String {
                 r.completion_percent()
                     .map_or("—".into(), |c| format!("{c:.1}%")),
             ),
-            Cell::new(format!("《规划》{}", r.cite)),
+            Cell::new(p.cite_label(&r.cite)),
         ]);
     }
     out += &format!("{t}\n\n");
@@ -300,7 +327,7 @@ pub fn show(p: &Plan) -> String {
             )),
             Cell::new(attr),
             right("—"),
-            Cell::new(format!("《规划》{}", i.cite)),
+            Cell::new(p.cite_label(&i.cite)),
         ]);
     }
     out += &format!("{t}\n\n");
@@ -348,10 +375,7 @@ pub fn show(p: &Plan) -> String {
                     .map_or("规划未载明".to_string(), |t| format_number(t.value)),
             ),
             right(format!("{:.4}", g.computed_area_km2)),
-            Cell::new(format!(
-                "《规划》{}",
-                g.total_area_km2.as_ref().map_or(&g.count.cite, |t| &t.cite)
-            )),
+            Cell::new(p.cite_label(g.total_area_km2.as_ref().map_or(&g.count.cite, |t| &t.cite))),
         ]);
     }
     out += &format!("{t}\n");
@@ -377,7 +401,7 @@ pub fn show(p: &Plan) -> String {
             } else {
                 "刚性"
             }),
-            Cell::new(format!("《规划》{}", c.cite)),
+            Cell::new(p.cite_label(&c.cite)),
         ]);
     }
     if !p.admission.caps.iter().any(|c| c.measure.is_count()) {
@@ -398,4 +422,24 @@ pub fn show(p: &Plan) -> String {
         out += "注：标“示意”的图形为示意数据（规划文本未给出坐标），导入正式图层后替换。\n";
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::show;
+    use minplan_domain::bundle::load_bundle;
+
+    /// `plan show` of a bundle without its text marks every citation 未核对.
+    #[test]
+    fn show_marks_citations_unchecked_without_the_text() {
+        let mut files = minplan_store::default_bundle();
+        let with = show(&load_bundle(&files).unwrap().plan);
+        assert!(with.contains("《规划》专栏2") && !with.contains("未核对"));
+        assert!(with.contains("规划文本：附文本"));
+        let toml = String::from_utf8(files.get("plan.toml").unwrap().to_vec()).unwrap();
+        files.insert("plan.toml", toml.replacen("text = \"text.txt\"\n", "", 1));
+        let without = show(&load_bundle(&files).unwrap().plan);
+        assert!(without.contains("《规划》专栏2（未核对）"), "{without}");
+        assert!(without.contains("规划文本：未附文本，出处未核对"));
+    }
 }

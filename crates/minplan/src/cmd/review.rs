@@ -9,6 +9,7 @@ use clap::Args;
 use comfy_table::{Cell, CellAlignment, Color};
 use minplan_domain::application::{CornerSource, corner_source};
 use minplan_domain::citation::format_number;
+use minplan_domain::plan::Plan;
 use minplan_domain::review::{ConformityReview, RuleOutcome};
 use minplan_store::ReviewEngine;
 use std::path::PathBuf;
@@ -112,14 +113,15 @@ pub fn run(db: Option<PathBuf>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
             v["valid"] = serde_json::json!(true);
             println!("{}", serde_json::to_string_pretty(&v)?);
         } else {
-            print!("{}", render(&review, id));
+            print!("{}", render(&review, &engine.plan.loaded.plan, id));
         }
         Ok(ExitCode::from(review.conclusion.exit_code()))
     })
 }
 
-/// The terminal rendering of a review.
-pub fn render(r: &ConformityReview, id: Option<i64>) -> String {
+/// The terminal rendering of a review on `plan` (citations in the people's form, those the
+/// bundle could not check marked 未核对).
+pub fn render(r: &ConformityReview, plan: &Plan, id: Option<i64>) -> String {
     let a = &r.application;
     let mut out = String::new();
     out += &format!(
@@ -166,7 +168,7 @@ pub fn render(r: &ConformityReview, id: Option<i64>) -> String {
             Cell::new(
                 rule.cites
                     .iter()
-                    .map(|c| format!("《规划》{c}"))
+                    .map(|c| plan.cite_label(c))
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),

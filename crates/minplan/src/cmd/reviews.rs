@@ -71,7 +71,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewsCommand) -> anyhow::Result<ExitCode>
                 if json {
                     println!("{}", serde_json::to_string_pretty(&record.result)?);
                 } else {
-                    print!("{}", super::review::render(&replay.review, Some(id)));
+                    print!("{}", super::review::render(&replay.review, &replay.plan.loaded.plan, Some(id)));
                     let trail = store.audit_trail("review", &id.to_string()).await?;
                     for a in trail {
                         println!("留痕：{} {} {}（哈希 {}）", a.at, a.actor, a.action, &a.hash[..12]);

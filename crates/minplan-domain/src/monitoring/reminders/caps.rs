@@ -34,7 +34,7 @@ pub(super) fn remind(
                 true,
                 subject,
                 format!(
-                    "{what} {} {unit}，超过规划上限 {} {unit}（《规划》{cite}）",
+                    "{what} {} {unit}，超过规划上限 {} {unit}（{cite}）",
                     format_number(v),
                     format_number(cap)
                 ),
@@ -47,7 +47,7 @@ pub(super) fn remind(
                 false,
                 subject,
                 format!(
-                    "{what} {} {unit}，已达规划上限 {} {unit} 的 {}%（《规划》{cite}）",
+                    "{what} {} {unit}，已达规划上限 {} {unit} 的 {}%（{cite}）",
                     format_number(v),
                     format_number(cap),
                     format_number((v / cap * 1000.0).round() / 10.0)
@@ -65,7 +65,7 @@ pub(super) fn remind(
             r6(licensed),
             c.value,
             c.unit.symbol(),
-            &c.cite.to_string(),
+            &plan.cite_label(&c.cite),
         );
     }
     let a = &plan.admission;
@@ -76,7 +76,7 @@ pub(super) fn remind(
             stats.holders.len() as f64,
             f64::from(c.value),
             "家",
-            &c.cite.to_string(),
+            &plan.cite_label(&c.cite),
         );
     }
     if let Some(c) = &a.mine_cap_this_level {
@@ -86,7 +86,7 @@ pub(super) fn remind(
             stats.this_level as f64,
             f64::from(c.value),
             "家",
-            &c.cite.to_string(),
+            &plan.cite_label(&c.cite),
         );
     }
     // The caps a plan writes beyond the v1 fields ([[caps]]): the register as it stands.
@@ -131,7 +131,7 @@ pub(super) fn remind(
             v,
             c.value,
             c.unit.symbol(),
-            &c.cite.to_string(),
+            &plan.cite_label(&c.cite),
         );
     }
 }
