@@ -214,6 +214,12 @@ fn qinghe_loads_its_caps_as_written_and_invents_no_mine_cap() {
                 550.0,
                 "万吨"
             ),
+            (
+                "city_share_building_stone",
+                CapMeasure::ExtractionPerYear,
+                60.0,
+                "万吨/年"
+            ),
         ]
     );
     assert_eq!(p.blocks[0].status.map(|s| s.label()), Some("新设"));
@@ -358,6 +364,19 @@ fn the_cap_over_the_period_is_enforced_with_its_method_shown() {
         evidence(&r, "R7", "砂石土类矿产开采总量：批准后合计"),
         540.0
     );
+    // The city's share for the county is evaluated beside the county's own cap, each cited
+    // to its own plan.
+    assert_eq!(
+        evidence(&r, "R7", "建筑用石年开采量（市级分配）：批准后合计"),
+        58.0
+    );
+    let cites = p.cites_label(&r.rule("R7").unwrap().cites);
+    assert!(cites.contains("三（二）3"), "{cites}");
+    assert!(
+        cites.contains("《东陵市矿产资源总体规划（2021—2025年）》第二章第二节"),
+        "{cites}"
+    );
+    assert!(!cites.contains("未核对"), "{cites}");
 }
 
 #[test]
@@ -514,6 +533,9 @@ fn a_redacted_plan_loads_without_invented_figures() {
     assert!(p.admission.mine_cap_total.is_none());
     assert!(p.admission.caps.is_empty());
     assert!(!p.blocks[1].has_geometry());
+    // No text: every citation is shown 未核对, never as a verified reference.
+    let label = p.cite_label(&p.blocks[0].cite);
+    assert!(label.contains("未核对"), "{label}");
     assert_eq!(p.blocks[1].computed_area_km2(), None);
     // R6 says the plan sets no cap instead of enforcing an invented one.
     let app = application(
