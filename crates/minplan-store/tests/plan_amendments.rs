@@ -219,6 +219,10 @@ async fn an_application_is_reviewed_against_the_version_in_force_when_received()
     assert_eq!(before.rule("R2").unwrap().outcome, RuleOutcome::Fail);
     let record = store.review_record(id).await.unwrap();
     assert_eq!(record.summary.plan_version_id, original.id);
+    // Re-run from its inputs, it is the same review against the same (earlier) version.
+    let replay = store.replay_review(&record, None).await.unwrap();
+    assert!(replay.matches(), "{:?}", replay.differences);
+    assert_eq!(replay.plan.info.id, original.id);
 
     // Received after: the amendment, whose new block covers it.
     let (toml, corners) = stone_application("2024-08-01");
@@ -309,4 +313,25 @@ async fn an_amendment_without_an_earlier_version_is_refused() {
         panic!("accepted an amendment of nothing")
     };
     assert!(errors.0[0].message.contains("更早施行的版本"), "{errors}");
+}
+
+#[tokio::test]
+async fn versions_stored_before_plan_units_get_their_unit_from_their_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let store = Store::open(&path).await.unwrap();
+        store.seed_if_empty(&default_bundle()).await.unwrap();
+        // As migration 0009 leaves a row stored before it.
+        sqlx::query("UPDATE plan_versions SET unit_name = '', level = '县级'")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.pool().close().await;
+    }
+    let store = Store::open(&path).await.unwrap();
+    let list = store.list_plans().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].unit_label(), "县级 绥芬河市（231081）");
+    assert_eq!(list[0].effective, "2021-01-01");
 }
