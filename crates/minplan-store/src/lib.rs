@@ -664,8 +664,10 @@ impl Store {
         Ok(first.unwrap_or(of.id))
     }
 
-    /// The difference from the version in force before `id` (its predecessor in the unit's
-    /// history by effective date) to `id`; `None` for the unit's first version.
+    /// The difference from the version before `id` to `id`; `None` for the unit's first
+    /// version. An amendment (修改) is compared, as at its import, with the latest version in
+    /// force before its effective date; any other version with the one before it by
+    /// (effective date, version number).
     ///
     /// # Errors
     /// As [`Store::load_plan`].
@@ -677,15 +679,19 @@ impl Store {
         let Some(me) = history.iter().find(|p| p.id == id) else {
             return Ok(None);
         };
+        let amendment = me.version_kind.as_deref() == Some(VersionKind::Amendment.label());
+        let key = |p: &PlanVersionInfo| (p.effective.clone(), p.version);
         let previous = history
             .iter()
             .filter(|p| {
                 p.id != id
-                    && (p.effective.as_str(), p.version) < (me.effective.as_str(), me.version)
+                    && if amendment {
+                        p.effective < me.effective
+                    } else {
+                        key(p) < key(me)
+                    }
             })
-            .max_by(|a, b| {
-                (a.effective.as_str(), a.version).cmp(&(b.effective.as_str(), b.version))
-            });
+            .max_by_key(|p| key(p));
         let Some(previous) = previous.cloned() else {
             return Ok(None);
         };
