@@ -180,7 +180,12 @@ fn diff_lists_each_change_and_stated_changes_are_checked() {
     pr.mineral = "建筑用砂".into();
     pr.label = "禁止湿地建筑用砂项目开采".into();
     new.prohibitions.push(pr);
-    new.admission.mine_cap_total.value += 2;
+    new.admission
+        .caps
+        .iter_mut()
+        .find(|c| c.key == "mine_cap_total")
+        .expect("the 矿山企业数量 cap restated as a cap")
+        .value += 2.0;
 
     let changes = diff(&old, &new);
     let found: Vec<(ChangePart, ChangeAction, &str)> = changes

@@ -361,9 +361,10 @@ fn admission(old: &Admission, new: &Admission, out: &mut Vec<PlanChange>) {
         };
         let mut d = Vec::new();
         value_unit("上限", (x.value, &x.unit), (y.value, &y.unit), &mut d);
-        if x.comparison != y.comparison || x.soft != y.soft {
-            d.push(format!("{} → {}", x.describe(), y.describe()));
-        } else if x.describe() != y.describe() && d.is_empty() {
+        if x.comparison != y.comparison
+            || x.soft != y.soft
+            || (d.is_empty() && x.describe() != y.describe())
+        {
             d.push(format!("{} → {}", x.describe(), y.describe()));
         }
         if !d.is_empty() {
