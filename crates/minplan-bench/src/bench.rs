@@ -399,12 +399,13 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let stats = RegisterStats::compute(&plan, &register, &scales);
     let ctx = ReviewContext {
         plan: &plan,
-        plan_ref: PlanRef {
-            version_id: 0,
-            version: 0,
-            sha256: "synthetic".into(),
-            name: plan.identity.name.value.clone(),
-        },
+        plan_ref: PlanRef::new(
+            0,
+            0,
+            "synthetic".into(),
+            &plan,
+            minplan_domain::date::Date::start_of_year(2026),
+        ),
         spatial: &index,
         rights: &register,
         lists: &lists,

@@ -146,12 +146,13 @@ fn run(plan: &Plan, app: &Application, rights: &[MiningRight]) -> ConformityRevi
     let lists = HolderLists::default();
     let ctx = ReviewContext {
         plan,
-        plan_ref: PlanRef {
-            version_id: 1,
-            version: 1,
-            sha256: "test".into(),
-            name: plan.identity.name.value.clone(),
-        },
+        plan_ref: PlanRef::new(
+            1,
+            1,
+            "test".into(),
+            plan,
+            minplan_domain::date::Date::start_of_year(2026),
+        ),
         spatial: &index,
         rights,
         lists: &lists,

@@ -151,12 +151,13 @@ impl ReviewEngine {
     pub fn review(&self, app: &Application, now: &str) -> ConformityReview {
         let ctx = ReviewContext {
             plan: &self.plan.loaded.plan,
-            plan_ref: PlanRef {
-                version_id: self.plan.info.id,
-                version: self.plan.info.version,
-                sha256: self.plan.info.content_sha256.clone(),
-                name: self.plan.info.name.clone(),
-            },
+            plan_ref: PlanRef::new(
+                self.plan.info.id,
+                self.plan.info.version,
+                self.plan.info.content_sha256.clone(),
+                &self.plan.loaded.plan,
+                PlanRef::date_for(app, now),
+            ),
             spatial: &self.index,
             rights: &self.register,
             lists: &self.lists,
@@ -168,7 +169,45 @@ impl ReviewEngine {
         review(app, &ctx)
     }
 
-    /// Reviews an application and stores the review with its inputs.
+    /// The engine of the plan version in force on the application's 受理日期 (else the date
+    /// of `now`, RFC 3339) when it is not this engine's version: one built for that earlier
+    /// version with the store's current layers, register and lists
+    /// ([`Store::version_in_force`]). `None` when this engine's version is in force.
+    ///
+    /// # Errors
+    /// Database errors; a stored version that no longer parses.
+    pub async fn in_force(
+        &self,
+        store: &Store,
+        app: &Application,
+        now: &str,
+    ) -> Result<Option<ReviewEngine>> {
+        let on = PlanRef::date_for(app, now);
+        let id = store.version_in_force(&self.plan.info, on).await?;
+        if id == self.plan.info.id {
+            return Ok(None);
+        }
+        let plan = Arc::new(store.load_plan(id).await?);
+        Ok(Some(ReviewEngine::load_with(store, plan).await?))
+    }
+
+    /// Reviews an application at time `now` against the version in force on its 受理日期
+    /// ([`ReviewEngine::in_force`]).
+    ///
+    /// # Errors
+    /// As [`ReviewEngine::in_force`].
+    pub async fn review_in_force(
+        &self,
+        store: &Store,
+        app: &Application,
+        now: &str,
+    ) -> Result<ConformityReview> {
+        let other = self.in_force(store, app, now).await?;
+        Ok(other.as_ref().unwrap_or(self).review(app, now))
+    }
+
+    /// Reviews an application against the version in force on its 受理日期 and stores the
+    /// review with its inputs.
     ///
     /// # Errors
     /// Database errors.
@@ -180,15 +219,18 @@ impl ReviewEngine {
         corners: Option<(&str, &[u8])>,
         actor: &crate::audit::Actor,
     ) -> Result<(i64, ConformityReview)> {
-        let r = self.review(app, &now_rfc3339());
+        let now = now_rfc3339();
+        let other = self.in_force(store, app, &now).await?;
+        let engine = other.as_ref().unwrap_or(self);
+        let r = engine.review(app, &now);
         let input = crate::ReviewInput {
             input_toml: toml,
             input_corners: corners.map(|c| c.1),
             corner_file_name: corners.map(|c| c.0),
-            register: serde_json::to_value(&self.register).unwrap_or_default(),
-            lists: serde_json::to_value(&self.lists).unwrap_or_default(),
-            layers: serde_json::to_value(&self.layer_versions).unwrap_or_default(),
-            scales: serde_json::to_value(&self.scales).unwrap_or_default(),
+            register: serde_json::to_value(&engine.register).unwrap_or_default(),
+            lists: serde_json::to_value(&engine.lists).unwrap_or_default(),
+            layers: serde_json::to_value(&engine.layer_versions).unwrap_or_default(),
+            scales: serde_json::to_value(&engine.scales).unwrap_or_default(),
             actor,
         };
         let id = store.save_review(&r, &input).await?;

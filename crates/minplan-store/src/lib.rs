@@ -48,6 +48,8 @@ pub use replay::Replay;
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 
 use minplan_domain::bundle::{BundleErrors, BundleFiles, LoadedBundle, load_bundle};
+use minplan_domain::plan::VersionKind;
+use minplan_domain::plan::diff::{PlanChange, check_stated, diff};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -109,7 +111,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct PlanVersionInfo {
     /// Row id (used by `minplan plan activate ID`).
     pub id: i64,
-    /// 6-digit adcode.
+    /// 6-digit adcode (a 开发区 may carry its host county's).
     pub adcode: String,
     /// Plan name.
     pub name: String,
@@ -117,7 +119,7 @@ pub struct PlanVersionInfo {
     pub period_start: i64,
     /// Plan period, last year.
     pub period_end: i64,
-    /// Version number within (adcode, period), from 1.
+    /// Version number within the plan unit (level, unit name, adcode) and period, from 1.
     pub version: i64,
     /// SHA-256 of the bundle (hex), over sorted `path\0len\0content` records.
     pub content_sha256: String,
@@ -127,6 +129,58 @@ pub struct PlanVersionInfo {
     pub imported_at: String,
     /// Whether the system currently runs on it.
     pub active: bool,
+    /// Level of the plan unit (`县级`, `开发区`, …).
+    pub level: String,
+    /// Name of the plan unit (the region the plan covers, e.g. 绥芬河市).
+    pub unit_name: String,
+    /// `批准` or `修改`; `None` when the bundle does not state it (未载明).
+    pub version_kind: Option<String>,
+    /// Title of the approving document, when stated.
+    pub basis_title: Option<String>,
+    /// Its 文号, when stated.
+    pub basis_number: Option<String>,
+    /// Its issuer, when stated.
+    pub basis_issuer: Option<String>,
+    /// Approval date (YYYY-MM-DD), when stated.
+    pub approved: Option<String>,
+    /// Date from which the version is in force (YYYY-MM-DD): as stated, or 1 January of the
+    /// period's first year when not.
+    pub effective: String,
+}
+
+/// The word shown for what a bundle does not state.
+pub const NOT_STATED: &str = "未载明";
+
+impl PlanVersionInfo {
+    /// The plan unit, e.g. `开发区 某某经济技术开发区（231081）`.
+    pub fn unit_label(&self) -> String {
+        format!("{} {}（{}）", self.level, self.unit_name, self.adcode)
+    }
+
+    /// 批准 / 修改 / 未载明.
+    pub fn kind_label(&self) -> &str {
+        self.version_kind.as_deref().unwrap_or(NOT_STATED)
+    }
+
+    /// The basis in one line: `牡政函〔2022〕12号《…》（牡丹江市人民政府）` or 未载明.
+    pub fn basis_label(&self) -> String {
+        match (&self.basis_number, &self.basis_title, &self.basis_issuer) {
+            (Some(n), Some(t), Some(i)) => format!("{n} {t}（{i}）"),
+            _ => NOT_STATED.into(),
+        }
+    }
+
+    /// Which version, in one line: name, version number, kind, effective date, 文号.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}（第{}版，{}，{} 起施行，批准文号：{}）",
+            self.name,
+            self.version,
+            self.kind_label(),
+            self.effective,
+            self.basis_number.as_deref().unwrap_or(NOT_STATED)
+        )
+    }
 }
 
 /// What an import did.
@@ -222,7 +276,42 @@ impl Store {
 
     async fn migrate(pool: SqlitePool) -> Result<Store> {
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        let store = Store { pool };
+        store.backfill_plan_units().await?;
+        Ok(store)
+    }
+
+    /// Plan versions stored before migration 0009 get their unit (level and region name)
+    /// from their bundle; one whose bundle no longer parses keeps its plan name as unit name.
+    async fn backfill_plan_units(&self) -> Result<()> {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM plan_versions WHERE unit_name = '' ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        for id in ids {
+            let files = self.plan_files(id).await?;
+            let (level, unit_name) = match load_bundle(&files) {
+                Ok(l) => {
+                    let u = UnitKey::of(&l.plan);
+                    (u.level, u.unit_name)
+                }
+                Err(_) => {
+                    let name: String =
+                        sqlx::query_scalar("SELECT name FROM plan_versions WHERE id = ?")
+                            .bind(id)
+                            .fetch_one(&self.pool)
+                            .await?;
+                    ("县级".to_string(), name)
+                }
+            };
+            sqlx::query("UPDATE plan_versions SET level = ?, unit_name = ? WHERE id = ?")
+                .bind(level)
+                .bind(unit_name)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     /// The connection pool, for crates that add their own tables.
@@ -263,40 +352,99 @@ impl Store {
     ) -> Result<ImportOutcome> {
         let loaded = load_bundle(files)?;
         let sha = bundle_sha256(files);
-        let id = &loaded.plan.identity;
-        let mut tx = self.begin_write().await?;
+        let plan = &loaded.plan;
+        let id = &plan.identity;
+        let unit = UnitKey::of(plan);
         let existing: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM plan_versions WHERE adcode = ? AND period_start = ? AND period_end = ? AND content_sha256 = ?",
+            "SELECT id FROM plan_versions WHERE level = ? AND unit_name = ? AND adcode = ? AND period_start = ? AND period_end = ? AND content_sha256 = ?",
         )
-        .bind(&id.adcode)
-        .bind(id.period_start)
-        .bind(id.period_end)
+        .bind(&unit.level)
+        .bind(&unit.unit_name)
+        .bind(&unit.adcode)
+        .bind(unit.period_start)
+        .bind(unit.period_end)
         .bind(&sha)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&self.pool)
         .await?;
+        // An amendment is compared with the version in force before it; what it states
+        // must be what changed.
+        let mut changes = Vec::new();
+        if existing.is_none()
+            && let Some(v) = plan.version.as_ref()
+            && v.kind == VersionKind::Amendment
+        {
+            let previous = self
+                .unit_version_before(&unit, &v.effective.to_string(), i64::MAX)
+                .await?;
+            let Some(previous) = previous else {
+                return Err(StoreError::Bundle(BundleErrors(vec![change_error(
+                    "version.kind",
+                    format!(
+                        "修改版本需要在同一规划单元（{} {}，{}）已有更早施行的版本，数据库中没有",
+                        unit.level, unit.unit_name, unit.adcode
+                    ),
+                )])));
+            };
+            let before = load_bundle(&self.plan_files(previous).await?)?;
+            changes = diff(&before.plan, plan);
+            let problems = check_stated(&v.changes, &changes);
+            if !problems.is_empty() {
+                return Err(StoreError::Bundle(BundleErrors(
+                    problems
+                        .into_iter()
+                        .map(|m| change_error("version.changes", m))
+                        .collect(),
+                )));
+            }
+        }
+        let mut tx = self.begin_write().await?;
         let (plan_id, created) = match existing {
             Some(pid) => (pid, false),
             None => {
                 let version: i64 = sqlx::query_scalar(
-                    "SELECT COALESCE(MAX(version), 0) + 1 FROM plan_versions WHERE adcode = ? AND period_start = ? AND period_end = ?",
+                    "SELECT COALESCE(MAX(unit_version), 0) + 1 FROM plan_versions WHERE level = ? AND unit_name = ? AND adcode = ? AND period_start = ? AND period_end = ?",
                 )
-                .bind(&id.adcode)
-                .bind(id.period_start)
-                .bind(id.period_end)
+                .bind(&unit.level)
+                .bind(&unit.unit_name)
+                .bind(&unit.adcode)
+                .bind(unit.period_start)
+                .bind(unit.period_end)
                 .fetch_one(&mut *tx)
                 .await?;
-                let pid: i64 = sqlx::query_scalar(
-                    "INSERT INTO plan_versions (adcode, name, period_start, period_end, version, content_sha256, source, imported_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                // The serial number within (adcode, period) that migration 0001's UNIQUE
+                // constraint asks for.
+                let serial: i64 = sqlx::query_scalar(
+                    "SELECT COALESCE(MAX(version), 0) + 1 FROM plan_versions WHERE adcode = ? AND period_start = ? AND period_end = ?",
                 )
-                .bind(&id.adcode)
+                .bind(&unit.adcode)
+                .bind(unit.period_start)
+                .bind(unit.period_end)
+                .fetch_one(&mut *tx)
+                .await?;
+                let v = plan.version.as_ref();
+                let effective = plan.effective_from().to_string();
+                let pid: i64 = sqlx::query_scalar(
+                    "INSERT INTO plan_versions (level, unit_name, adcode, name, period_start, period_end, unit_version, version, content_sha256, source, imported_at,
+                                                version_kind, basis_title, basis_number, basis_issuer, approved, effective)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(&unit.level)
+                .bind(&unit.unit_name)
+                .bind(&unit.adcode)
                 .bind(&id.name.value)
-                .bind(id.period_start)
-                .bind(id.period_end)
+                .bind(unit.period_start)
+                .bind(unit.period_end)
                 .bind(version)
+                .bind(serial)
                 .bind(&sha)
                 .bind(source)
                 .bind(now_rfc3339())
+                .bind(v.map(|v| v.kind.label()))
+                .bind(v.map(|v| v.basis.title.as_str()))
+                .bind(v.map(|v| v.basis.number.as_str()))
+                .bind(v.map(|v| v.basis.issuer.as_str()))
+                .bind(v.map(|v| v.approved.to_string()))
+                .bind(&effective)
                 .fetch_one(&mut *tx)
                 .await?;
                 for (path, content) in files.iter() {
@@ -318,11 +466,18 @@ impl Store {
                         entity_id: pid.to_string(),
                         before: None,
                         after: Some(serde_json::json!({
+                            "level": unit.level,
+                            "unit_name": unit.unit_name,
                             "adcode": id.adcode,
                             "name": id.name.value,
                             "period_start": id.period_start,
                             "period_end": id.period_end,
                             "version": version,
+                            "version_kind": v.map(|v| v.kind.label()),
+                            "basis": v.map(|v| &v.basis),
+                            "approved": v.map(|v| v.approved.to_string()),
+                            "effective": effective,
+                            "changes": changes.iter().map(|c| c.describe()).collect::<Vec<_>>(),
                             "content_sha256": sha,
                             "source": source,
                             "files": files.len(),
@@ -350,14 +505,9 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn list_plans(&self) -> Result<Vec<PlanVersionInfo>> {
-        let rows = sqlx::query(
-            "SELECT p.id, p.adcode, p.name, p.period_start, p.period_end, p.version, p.content_sha256, p.source, p.imported_at,
-                    (a.plan_version_id IS NOT NULL) AS active
-             FROM plan_versions p LEFT JOIN active_plan a ON a.plan_version_id = p.id
-             ORDER BY p.id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&format!("{SELECT_INFO} ORDER BY p.id DESC"))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(row_to_info).collect())
     }
 
@@ -434,6 +584,121 @@ impl Store {
             None => Ok(None),
         }
     }
+
+    /// The versions of a version's plan unit and period (same level, unit name, adcode and
+    /// period), oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown id.
+    pub async fn plan_history(&self, id: i64) -> Result<Vec<PlanVersionInfo>> {
+        let info = self.plan_version(id).await?;
+        let u = UnitKey::of_info(&info);
+        let rows = sqlx::query(&format!(
+            "{SELECT_INFO} WHERE p.level = ? AND p.unit_name = ? AND p.adcode = ? AND p.period_start = ? AND p.period_end = ? ORDER BY p.unit_version"
+        ))
+        .bind(&u.level)
+        .bind(&u.unit_name)
+        .bind(&u.adcode)
+        .bind(u.period_start)
+        .bind(u.period_end)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(row_to_info).collect())
+    }
+
+    /// The id of the unit's version in force on the day before `before` (a date, YYYY-MM-DD,
+    /// compared as text), among versions numbered up to `max_version`: the latest effective
+    /// date, then the latest version.
+    async fn unit_version_before(
+        &self,
+        u: &UnitKey,
+        before: &str,
+        max_version: i64,
+    ) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM plan_versions WHERE level = ? AND unit_name = ? AND adcode = ? AND period_start = ? AND period_end = ?
+               AND effective < ? AND unit_version <= ?
+             ORDER BY effective DESC, unit_version DESC LIMIT 1",
+        )
+        .bind(&u.level)
+        .bind(&u.unit_name)
+        .bind(&u.adcode)
+        .bind(u.period_start)
+        .bind(u.period_end)
+        .bind(before)
+        .bind(max_version)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The version of `of`'s plan unit in force on `on`: among `of` and the versions
+    /// imported before it (numbered lower) the one with the latest effective date not after
+    /// `on` (the latest imported of equal dates). A date before every version's effective
+    /// date gets the earliest in force. An application received before an amendment took
+    /// effect is thus reviewed against the version it was received under.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown id.
+    pub async fn version_in_force(
+        &self,
+        of: &PlanVersionInfo,
+        on: minplan_domain::date::Date,
+    ) -> Result<i64> {
+        let u = UnitKey::of_info(of);
+        let day_after = on.add_days(1).to_string();
+        if let Some(id) = self.unit_version_before(&u, &day_after, of.version).await? {
+            return Ok(id);
+        }
+        let first: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM plan_versions WHERE level = ? AND unit_name = ? AND adcode = ? AND period_start = ? AND period_end = ?
+               AND unit_version <= ? ORDER BY effective, unit_version LIMIT 1",
+        )
+        .bind(&u.level)
+        .bind(&u.unit_name)
+        .bind(&u.adcode)
+        .bind(u.period_start)
+        .bind(u.period_end)
+        .bind(of.version)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(first.unwrap_or(of.id))
+    }
+
+    /// The difference from the version before `id` to `id`; `None` for the unit's first
+    /// version. An amendment (修改) is compared, as at its import, with the latest version in
+    /// force before its effective date; any other version with the one before it by
+    /// (effective date, version number).
+    ///
+    /// # Errors
+    /// As [`Store::load_plan`].
+    pub async fn plan_changes(
+        &self,
+        id: i64,
+    ) -> Result<Option<(PlanVersionInfo, Vec<PlanChange>)>> {
+        let history = self.plan_history(id).await?;
+        let Some(me) = history.iter().find(|p| p.id == id) else {
+            return Ok(None);
+        };
+        let amendment = me.version_kind.as_deref() == Some(VersionKind::Amendment.label());
+        let key = |p: &PlanVersionInfo| (p.effective.clone(), p.version);
+        let previous = history
+            .iter()
+            .filter(|p| {
+                p.id != id
+                    && if amendment {
+                        p.effective < me.effective
+                    } else {
+                        key(p) < key(me)
+                    }
+            })
+            .max_by_key(|p| key(p));
+        let Some(previous) = previous.cloned() else {
+            return Ok(None);
+        };
+        let old = self.load_plan(previous.id).await?;
+        let new = self.load_plan(id).await?;
+        Ok(Some((previous, diff(&old.loaded.plan, &new.loaded.plan))))
+    }
 }
 
 /// Sets the active plan version inside `tx` and records `plan.activate` when it changes.
@@ -475,6 +740,50 @@ async fn set_active(
     Ok(())
 }
 
+const SELECT_INFO: &str = "SELECT p.*, (a.plan_version_id IS NOT NULL) AS active
+     FROM plan_versions p LEFT JOIN active_plan a ON a.plan_version_id = p.id";
+
+/// What identifies a plan unit and period: versions are numbered within it.
+struct UnitKey {
+    level: String,
+    unit_name: String,
+    adcode: String,
+    period_start: i64,
+    period_end: i64,
+}
+
+impl UnitKey {
+    fn of(plan: &minplan_domain::Plan) -> UnitKey {
+        UnitKey {
+            level: plan.identity.level.label().to_string(),
+            unit_name: plan.region.name.clone(),
+            adcode: plan.identity.adcode.clone(),
+            period_start: plan.identity.period_start.into(),
+            period_end: plan.identity.period_end.into(),
+        }
+    }
+
+    fn of_info(p: &PlanVersionInfo) -> UnitKey {
+        UnitKey {
+            level: p.level.clone(),
+            unit_name: p.unit_name.clone(),
+            adcode: p.adcode.clone(),
+            period_start: p.period_start,
+            period_end: p.period_end,
+        }
+    }
+}
+
+fn change_error(field: &str, message: String) -> minplan_domain::BundleError {
+    minplan_domain::BundleError {
+        kind: minplan_domain::bundle::BundleErrorKind::ChangeMismatch,
+        file: minplan_domain::bundle::PLAN_FILE.into(),
+        line: None,
+        field: field.into(),
+        message,
+    }
+}
+
 fn row_to_info(r: &sqlx::sqlite::SqliteRow) -> PlanVersionInfo {
     PlanVersionInfo {
         id: r.get("id"),
@@ -482,11 +791,19 @@ fn row_to_info(r: &sqlx::sqlite::SqliteRow) -> PlanVersionInfo {
         name: r.get("name"),
         period_start: r.get("period_start"),
         period_end: r.get("period_end"),
-        version: r.get("version"),
+        version: r.get("unit_version"),
         content_sha256: r.get("content_sha256"),
         source: r.get("source"),
         imported_at: r.get("imported_at"),
         active: r.get::<i64, _>("active") != 0,
+        level: r.get("level"),
+        unit_name: r.get("unit_name"),
+        version_kind: r.get("version_kind"),
+        basis_title: r.get("basis_title"),
+        basis_number: r.get("basis_number"),
+        basis_issuer: r.get("basis_issuer"),
+        approved: r.get("approved"),
+        effective: r.get("effective"),
     }
 }
 

@@ -82,8 +82,16 @@ impl Store {
                 StoreError::BadInput(format!("存档的申请按所用规划版本重新读取时出错：{e}"))
             })?;
         let review = engine.review(&app, &record.summary.reviewed_at);
-        let again = serde_json::to_value(&review)
+        let mut again = serde_json::to_value(&review)
             .map_err(|e| StoreError::Internal(format!("审查结果无法序列化：{e}")))?;
+        // Reviews stored before the version in force was recorded do not name it.
+        if record.result["plan"].get("effective").is_none()
+            && let Some(p) = again.get_mut("plan").and_then(Value::as_object_mut)
+        {
+            for k in ["version_kind", "effective", "basis_number", "in_force_on"] {
+                p.remove(k);
+            }
+        }
         let mut differences = Vec::new();
         json_differences(&record.result, &again, "", &mut differences);
         Ok(Replay {

@@ -136,6 +136,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/account/password", who: LoggedIn, ok: 422, body: Body::Form(&[("current", "not-the-password"), ("password", "Another-pass-77"), ("password2", "Another-pass-77")]) },
     // 规划版本
     RouteCase { method: "GET", path: "/plans", who: LoggedIn, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/plans/{id}/history", who: LoggedIn, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/plans/{id}/activate", who: Only(PLAN_MANAGERS), ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "POST", path: "/api/plans/{id}/activate", who: Only(PLAN_MANAGERS), ok: 200, body: Body::Json("{}") },
     // 账号管理

@@ -29,13 +29,8 @@ impl Ctx<'_> {
         let level = self.enum_value(
             &r.level,
             "identity.level",
-            "省级、市级、县级",
-            |s| match s {
-                "省级" => Some(PlanLevel::Provincial),
-                "市级" => Some(PlanLevel::Prefectural),
-                "县级" => Some(PlanLevel::County),
-                _ => None,
-            },
+            PlanLevel::ACCEPTED,
+            PlanLevel::parse,
         );
         // The base year is optional: a plan that states none has none (never invented).
         let base_year = match &r.base_year {

@@ -33,6 +33,7 @@ mod raw;
 mod region;
 mod rule_basis;
 mod sources;
+mod version;
 
 use crate::citation::PlanText;
 use crate::layer::line_of;
@@ -134,6 +135,9 @@ pub enum BundleErrorKind {
     CountMismatch,
     /// A block has no geometry, or a feature no block.
     GeometryMismatch,
+    /// An amendment's stated changes disagree with its difference from the previous version
+    /// (checked by the store at import, where the previous version is known).
+    ChangeMismatch,
 }
 
 /// One problem in a bundle, located by file, line and field.
@@ -304,6 +308,10 @@ impl Ctx<'_> {
         }
         self.sources(&raw.sources);
         let identity = raw.identity.as_ref().and_then(|i| self.identity(i));
+        let version = raw
+            .version
+            .as_ref()
+            .map(|v| self.version(v, identity.as_ref()));
         let minerals = self.minerals(&raw.minerals);
         let mut region = raw.region.as_ref().and_then(|r| self.region(r));
         let geo = region
@@ -375,6 +383,10 @@ impl Ctx<'_> {
             rule_basis,
             text: self.text.take(),
             sources: std::mem::take(&mut self.sources),
+            version: match version {
+                Some(v) => Some(v?),
+                None => None,
+            },
         })
     }
 }

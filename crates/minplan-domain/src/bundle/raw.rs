@@ -14,6 +14,7 @@ pub struct RawPlan {
     #[serde(default)]
     pub sources: Vec<S<RawSource>>,
     pub identity: Option<S<RawIdentity>>,
+    pub version: Option<S<RawVersion>>,
     pub region: Option<S<RawRegion>>,
     #[serde(default)]
     pub baseline: Vec<S<RawFigure>>,
@@ -373,6 +374,7 @@ pub fn parse_sections(src: &str) -> Result<(RawPlan, Vec<SectionError>), toml::d
         text: take("text").and_then(|v| one(v, "text", e)),
         sources: many(take("sources"), "sources", e),
         identity: take("identity").and_then(|v| one(v, "identity", e)),
+        version: take("version").and_then(|v| one(v, "version", e)),
         region: take("region").and_then(|v| one(v, "region", e)),
         baseline: many(take("baseline"), "baseline", e),
         previous_round: many(take("previous_round"), "previous_round", e),
@@ -407,4 +409,32 @@ pub struct RawSource {
     pub date: Option<S<String>>,
     pub kind: S<String>,
     pub file: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVersion {
+    pub kind: S<String>,
+    pub basis: S<RawVersionBasis>,
+    pub approved: S<String>,
+    pub effective: S<String>,
+    #[serde(default)]
+    pub changes: Vec<S<RawStatedChange>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVersionBasis {
+    pub title: S<String>,
+    pub number: S<String>,
+    pub issuer: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStatedChange {
+    pub part: S<String>,
+    pub action: S<String>,
+    #[serde(alias = "key", alias = "mineral")]
+    pub number: S<String>,
 }

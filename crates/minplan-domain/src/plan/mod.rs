@@ -5,9 +5,11 @@
 //! polygon in CGCS2000 longitude/latitude (EPSG:4490, RFC 7946 order, exterior rings
 //! counter-clockwise). Geometry the plan text does not give is flagged `schematic` (示意).
 
+pub mod diff;
 pub mod geojson;
 
 use crate::citation::{Citation, PlanText};
+use crate::date::Date;
 use crate::labels::zh_labels;
 use crate::minerals::MineralCatalogue;
 use crate::units::Unit;
@@ -60,6 +62,10 @@ pub enum PlanLevel {
     /// 县级 (county, incl. county-level cities such as 绥芬河市)
     #[serde(rename = "县级")]
     County,
+    /// 开发区: a 功能区 unit (经开区, 高新区, 新区) with a plan of its own; its adcode may be
+    /// its host county's.
+    #[serde(rename = "开发区")]
+    DevelopmentZone,
 }
 
 /// Identity of a plan.
@@ -821,6 +827,10 @@ pub struct Plan {
     pub text: Option<PlanText>,
     /// Other source documents (`[[sources]]`) citations may name.
     pub sources: Vec<SourceDocument>,
+
+    /// The version's basis and dates (`[version]`); `None` when the bundle does not state
+    /// them (未载明): in force from the start of the period.
+    pub version: Option<PlanVersion>,
 }
 
 impl Plan {
@@ -876,3 +886,142 @@ mod approval_tests {
 
 mod sources;
 pub use sources::{SourceDocument, SourceKind};
+
+impl PlanLevel {
+    /// The words `identity.level` accepts, for messages.
+    pub const ACCEPTED: &'static str = "省级、市级、县级、开发区（经开区、高新区、新区）";
+
+    /// Chinese label (as stored).
+    pub fn label(&self) -> &'static str {
+        match self {
+            PlanLevel::Provincial => "省级",
+            PlanLevel::Prefectural => "市级",
+            PlanLevel::County => "县级",
+            PlanLevel::DevelopmentZone => "开发区",
+        }
+    }
+
+    /// Parses a level word; the 功能区 words all read as [`PlanLevel::DevelopmentZone`].
+    pub fn parse(s: &str) -> Option<PlanLevel> {
+        match s.trim() {
+            "省级" => Some(PlanLevel::Provincial),
+            "市级" => Some(PlanLevel::Prefectural),
+            "县级" => Some(PlanLevel::County),
+            "开发区"
+            | "功能区"
+            | "经开区"
+            | "经济技术开发区"
+            | "高新区"
+            | "高新技术产业开发区"
+            | "新区" => Some(PlanLevel::DevelopmentZone),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a plan version is the original approval or a mid-term amendment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionKind {
+    /// 批准: the plan as originally approved.
+    Approval,
+    /// 修改: a mid-term amendment (规划修改/调整).
+    Amendment,
+}
+
+zh_labels! {
+    VersionKind, label {
+        Approval => "批准",
+        Amendment => "修改" | "调整",
+    }
+}
+
+/// The document that approved a plan version (批复).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionBasis {
+    /// Title, e.g. 《关于绥芬河市矿产资源总体规划（2021～2025年）的批复》.
+    pub title: String,
+    /// 文号, e.g. 牡政函〔2022〕12号.
+    pub number: String,
+    /// Issuer, e.g. 牡丹江市人民政府.
+    pub issuer: String,
+}
+
+/// The part of a plan an amendment's stated change concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangePart {
+    /// 规划区块 (item: block number).
+    Block,
+    /// 规划指标 (item: indicator key).
+    Indicator,
+    /// 准入条件 (item: a cap's key — `[[caps]]` keys, `extraction_矿种`, `mine_cap_total`,
+    /// `mine_cap_this_level` — or `最低开采规模:矿种`).
+    Admission,
+    /// 禁止限制矿种 (item: the mineral).
+    Prohibition,
+}
+
+zh_labels! {
+    ChangePart, label {
+        Block => "规划区块" | "区块",
+        Indicator => "规划指标" | "指标",
+        Admission => "准入条件",
+        Prohibition => "禁止限制矿种" | "禁止限制",
+    }
+}
+
+/// What a change does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeAction {
+    /// 新增.
+    Added,
+    /// 删除 (also 取消).
+    Removed,
+    /// 调整: redrawn, or a value or attribute changed (also 修改, 变更).
+    Changed,
+}
+
+zh_labels! {
+    ChangeAction, label {
+        Added => "新增",
+        Removed => "删除" | "取消",
+        Changed => "调整" | "修改" | "变更",
+    }
+}
+
+/// A change an amendment states (`[[version.changes]]`), cross-checked at import against
+/// the computed difference with the previous version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatedChange {
+    /// The part.
+    pub part: ChangePart,
+    /// What is done.
+    pub action: ChangeAction,
+    /// Which item (block number, indicator key, …).
+    pub item: String,
+}
+
+/// A plan version's basis and dates (`[version]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanVersion {
+    /// 批准 or 修改.
+    pub kind: VersionKind,
+    /// The approving document.
+    pub basis: VersionBasis,
+    /// Approval date.
+    pub approved: Date,
+    /// Date from which the version is in force.
+    pub effective: Date,
+    /// Stated changes (amendments).
+    pub changes: Vec<StatedChange>,
+}
+
+impl Plan {
+    /// The date from which this version is in force: `[version].effective`, or 1 January of
+    /// the period's first year when the bundle does not state it.
+    pub fn effective_from(&self) -> Date {
+        self.version
+            .as_ref()
+            .map(|v| v.effective)
+            .unwrap_or_else(|| Date::start_of_year(self.identity.period_start))
+    }
+}

@@ -18,6 +18,7 @@ pub mod spatial;
 
 use crate::application::Application;
 use crate::citation::Citation;
+use crate::date::Date;
 use crate::plan::{ApprovalLevel, ControlLayerKind, LonLatPolygon, Plan};
 use crate::rights::{HolderLists, MiningRight};
 use config::{ReviewConfig, ScaleTable};
@@ -222,6 +223,60 @@ pub struct PlanRef {
     pub sha256: String,
     /// Plan name.
     pub name: String,
+    /// 批准, 修改, or 未载明 when the bundle does not state it.
+    pub version_kind: String,
+    /// The date from which the version is in force (YYYY-MM-DD; the period's start when
+    /// not stated).
+    pub effective: String,
+    /// The approving document's 文号, when stated.
+    pub basis_number: Option<String>,
+    /// The date the version was chosen for: the application's 受理日期, or the review date
+    /// when it has none.
+    pub in_force_on: String,
+}
+
+impl PlanRef {
+    /// The reference to stored version `version_id` (number `version`, bundle hash
+    /// `sha256`) of `plan`, chosen as the version in force on `on`.
+    pub fn new(version_id: i64, version: i64, sha256: String, plan: &Plan, on: Date) -> PlanRef {
+        PlanRef {
+            version_id,
+            version,
+            sha256,
+            name: plan.identity.name.value.clone(),
+            version_kind: plan
+                .version
+                .as_ref()
+                .map(|v| v.kind.label())
+                .unwrap_or("未载明")
+                .to_string(),
+            effective: plan.effective_from().to_string(),
+            basis_number: plan.version.as_ref().map(|v| v.basis.number.clone()),
+            in_force_on: on.to_string(),
+        }
+    }
+
+    /// The date a review of `app` at `now` (RFC 3339) picks its plan version for: the
+    /// 受理日期, else the date of `now`.
+    pub fn date_for(app: &Application, now: &str) -> Date {
+        app.received
+            .as_deref()
+            .and_then(|r| Date::parse(r).ok())
+            .or_else(|| Date::parse(now).ok())
+            .unwrap_or_else(|| Date::start_of_year(1970))
+    }
+
+    /// Which version, in one line: `名称（第2版，修改，2024-07-01 起施行，批准文号：…）`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}（第{}版，{}，{} 起施行，批准文号：{}）",
+            self.name,
+            self.version,
+            self.version_kind,
+            self.effective,
+            self.basis_number.as_deref().unwrap_or("未载明")
+        )
+    }
 }
 
 /// Which layer version a review ran against.

@@ -206,9 +206,13 @@ pub(super) fn basic_info(doc: Docx, c: &Ctx<'_>) -> Docx {
     rows.push((
         "审查所用规划版本",
         format!(
-            "《{}》第 {} 版（内容摘要 SHA-256：{}）",
+            "《{}》第 {} 版（{}，{} 起施行，批准文号：{}；按受理日期 {} 施行的版本；内容摘要 SHA-256：{}）",
             r.plan.name,
             r.plan.version,
+            r.plan.version_kind,
+            r.plan.effective,
+            r.plan.basis_number.as_deref().unwrap_or("未载明"),
+            r.plan.in_force_on,
             r.plan.sha256.chars().take(16).collect::<String>()
         ),
     ));

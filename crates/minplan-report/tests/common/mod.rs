@@ -156,12 +156,13 @@ pub fn run_on(plan: &'static Plan, app: &Application) -> ConformityReview {
     let stats = minplan_domain::review::indicators::RegisterStats::compute(plan, &[], &scales);
     let ctx = ReviewContext {
         plan,
-        plan_ref: PlanRef {
-            version_id: 1,
-            version: 1,
-            sha256: "0123456789abcdef0123456789abcdef".into(),
-            name: plan.identity.name.value.clone(),
-        },
+        plan_ref: PlanRef::new(
+            1,
+            1,
+            "0123456789abcdef0123456789abcdef".into(),
+            plan,
+            minplan_domain::date::Date::start_of_year(2026),
+        ),
         spatial: &index,
         rights: &[],
         lists: &lists,

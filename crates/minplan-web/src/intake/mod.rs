@@ -795,9 +795,14 @@ pub async fn api_review(
             .map(|(id, review)| (Some(id), review))
     } else {
         let engine = st.engine().await;
-        engine
-            .parse(&toml, corner_file.as_ref().map(|c| c.1.as_slice()))
-            .map(|app| (None, engine.review(&app, &minplan_store::now_rfc3339())))
+        match engine.parse(&toml, corner_file.as_ref().map(|c| c.1.as_slice())) {
+            Ok(app) => {
+                let now = minplan_store::now_rfc3339();
+                let review = engine.review_in_force(&st.store, &app, &now).await?;
+                Ok((None, review))
+            }
+            Err(problems) => Err(problems),
+        }
     };
     match outcome {
         Err(problems) => {

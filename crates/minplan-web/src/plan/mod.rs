@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/plan/layers/{kind}", get(api::layer))
         .route("/api/plans", get(api::plans))
         .route("/plans", get(versions::page))
+        .route("/plans/{id}/history", get(versions::history))
         .route("/plans/{id}/activate", post(versions::activate_submit))
         .route("/api/plans/{id}/activate", post(versions::api_activate))
 }

@@ -7,7 +7,7 @@ use crate::plan::views::*;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use minplan_domain::plan::{Plan, PlanLevel};
+use minplan_domain::plan::Plan;
 
 fn render(t: impl Template) -> Result<Html<String>, AppError> {
     Ok(Html(t.render()?))
@@ -41,11 +41,7 @@ pub async fn overview(State(st): State<AppState>) -> Result<Html<String>, AppErr
     render(OverviewPage {
         layout: layout(&sp, "overview"),
         plan,
-        level: match id.level {
-            PlanLevel::Provincial => "省级",
-            PlanLevel::Prefectural => "市级",
-            PlanLevel::County => "县级",
-        },
+        level: id.level.label(),
         name_cite: cite_view(plan, &id.name.cite),
         base_year: id
             .base_year

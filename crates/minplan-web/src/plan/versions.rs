@@ -1,7 +1,8 @@
 //! 规划版本: the stored plan versions (every logged-in account) and switching the active one
 //! (系统管理员, 规划科) — audited, after which the server's in-memory plan reloads
 //! ([`AppState::reload`]). Page `/plans`; API `POST /api/plans/{id}/activate` (the list is the
-//! public `GET /api/plans`).
+//! public `GET /api/plans`). Page `/plans/{id}/history`: the versions of that version's plan
+//! unit with each amendment's changes against the version before it.
 
 use crate::AppState;
 use crate::http::auth::{Permission, actor, allowed, policy};
@@ -12,6 +13,7 @@ use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use minplan_domain::plan::diff::PlanChange;
 use minplan_store::{PlanVersionInfo, User};
 use std::collections::HashMap;
 
@@ -41,6 +43,61 @@ pub async fn page(
         versions,
         can_activate: allowed(Some(user.role), Permission::ActivatePlan),
         notice,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// One version of a unit's history with its changes.
+struct HistoryEntry {
+    version: PlanVersionInfo,
+    /// Number of the version compared with, when there is one.
+    previous: Option<i64>,
+    changes: Vec<PlanChange>,
+}
+
+#[derive(Template)]
+#[template(path = "plan_history.html")]
+struct HistoryPage {
+    layout: Layout,
+    unit: String,
+    period: String,
+    entries: Vec<HistoryEntry>,
+}
+
+/// `GET /plans/{id}/history`: the plan unit's versions (name, kind, basis, approved,
+/// effective, imported) and each amendment's changes.
+pub async fn history(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewPlanVersions>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::BadRequest(format!("规划版本编号应为整数，收到“{id}”")))?;
+    let sp = st.plan().await;
+    let history = st.store.plan_history(id).await?;
+    let Some(first) = history.first() else {
+        return Err(AppError::NotFound(format!("没有编号为 {id} 的规划版本")));
+    };
+    let unit = first.unit_label();
+    let period = format!("{}～{}年", first.period_start, first.period_end);
+    let mut entries = Vec::new();
+    for v in history {
+        let (previous, changes) = match st.store.plan_changes(v.id).await? {
+            Some((p, c)) => (Some(p.version), c),
+            None => (None, Vec::new()),
+        };
+        entries.push(HistoryEntry {
+            version: v,
+            previous,
+            changes,
+        });
+    }
+    let page = HistoryPage {
+        layout: layout(&sp, "plans"),
+        unit,
+        period,
+        entries,
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -483,14 +483,7 @@ pub async fn detail_page(
         ("设计生产规模".into(), capacity),
         ("出让方式".into(), s(&app["grant_method"])),
         ("面积".into(), area),
-        (
-            "审查依据的规划".into(),
-            format!(
-                "{}（第 {} 版）",
-                s(&result["plan"]["name"]),
-                s(&result["plan"]["version"])
-            ),
-        ),
+        ("审查依据的规划".into(), plan_version_line(&result["plan"])),
         ("审查时间（UTC）".into(), s(&result["reviewed_at"])),
         ("审查人".into(), d.record.summary.actor.clone()),
     ];
@@ -733,6 +726,32 @@ pub async fn docx(
         &name,
         &format!("review-{}.docx", record.summary.id),
     ))
+}
+
+/// The plan version a stored review names: name, number and — for reviews that record
+/// it — kind, effective date, 文号 and the date it was chosen for.
+fn plan_version_line(plan: &Value) -> String {
+    let text = |v: &Value| match v {
+        Value::String(t) => t.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let mut line = format!("{}（第 {} 版", text(&plan["name"]), text(&plan["version"]));
+    if plan.get("effective").is_some() {
+        let basis = match &plan["basis_number"] {
+            Value::String(n) => n.clone(),
+            _ => "未载明".into(),
+        };
+        line.push_str(&format!(
+            "，{}，{} 起施行，批准文号：{}；按 {} 施行的版本",
+            text(&plan["version_kind"]),
+            text(&plan["effective"]),
+            basis,
+            text(&plan["in_force_on"])
+        ));
+    }
+    line.push('）');
+    line
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! `minplan plan …`: import, list, activate, show, check and export plan bundles.
+//! `minplan plan …`: import, list, activate, show, check and export plan bundles; a plan
+//! unit's versions (`history`) and the difference between two versions (`diff`).
 
 use super::table;
 use anyhow::Context;
@@ -29,6 +30,24 @@ pub enum PlanCommand {
     },
     /// 列出数据库中的规划版本
     List {
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出规划单元的各版本（批准、修改）及每次修改的内容
+    History {
+        /// 任一版本的编号（缺省为当前规划）
+        id: Option<i64>,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 比较两个规划版本：区块新增、删除、调整，指标与准入条件变化，禁止限制矿种增减
+    Diff {
+        /// 旧版本编号
+        from: i64,
+        /// 新版本编号
+        to: i64,
         /// 输出 JSON
         #[arg(long)]
         json: bool,
@@ -117,8 +136,16 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
                         let v = &out.version;
                         if out.created {
                             println!(
-                                "已导入：{}（行政区划代码 {}，第 {} 版，编号 {}）",
-                                v.name, v.adcode, v.version, v.id
+                                "已导入：{}（{}，第 {} 版，编号 {}；{}，{} 起施行，批准文号：{}）",
+                                v.name,
+                                v.unit_label(),
+                                v.version,
+                                v.id,
+                                v.kind_label(),
+                                v.effective,
+                                v.basis_number
+                                    .as_deref()
+                                    .unwrap_or(minplan_store::NOT_STATED)
                             );
                         } else {
                             println!(
@@ -147,10 +174,13 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
                     let mut t = table(&[
                         "编号",
                         "当前",
-                        "行政区划代码",
+                        "规划单元",
                         "规划名称",
                         "规划期",
                         "版本",
+                        "类型",
+                        "施行日期",
+                        "批准文号",
                         "来源",
                         "导入时间",
                     ]);
@@ -162,15 +192,126 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
                             } else {
                                 String::new()
                             },
-                            p.adcode,
-                            p.name,
+                            p.unit_label(),
+                            p.name.clone(),
                             format!("{}～{}", p.period_start, p.period_end),
                             format!("第 {} 版", p.version),
+                            p.kind_label().to_string(),
+                            p.effective.clone(),
+                            p.basis_number
+                                .clone()
+                                .unwrap_or_else(|| minplan_store::NOT_STATED.into()),
                             p.source,
                             p.imported_at,
                         ]);
                     }
                     println!("{t}");
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            PlanCommand::History { id, json } => {
+                let id = match id {
+                    Some(id) => id,
+                    None => {
+                        store
+                            .active_plan()
+                            .await?
+                            .context("数据库中没有启用的规划")?
+                            .info
+                            .id
+                    }
+                };
+                let history = store.plan_history(id).await?;
+                let mut entries = Vec::new();
+                for v in history {
+                    let changes = store.plan_changes(v.id).await?;
+                    entries.push((v, changes));
+                }
+                if json {
+                    let value: Vec<_> = entries
+                        .iter()
+                        .map(|(v, c)| {
+                            serde_json::json!({
+                                "version": v,
+                                "previous_id": c.as_ref().map(|c| c.0.id),
+                                "changes": c.as_ref().map(|c| &c.1),
+                            })
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&value)?);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                if let Some((v, _)) = entries.first() {
+                    println!(
+                        "规划单元：{}，规划期 {}～{}",
+                        v.unit_label(),
+                        v.period_start,
+                        v.period_end
+                    );
+                }
+                for (v, changes) in &entries {
+                    println!();
+                    println!(
+                        "第 {} 版（编号 {}{}）{}",
+                        v.version,
+                        v.id,
+                        if v.active { "，当前" } else { "" },
+                        v.name
+                    );
+                    println!("  类型：{}", v.kind_label());
+                    println!("  批准文件：{}", v.basis_label());
+                    println!(
+                        "  批准日期：{}",
+                        v.approved.as_deref().unwrap_or(minplan_store::NOT_STATED)
+                    );
+                    println!(
+                        "  施行日期：{}{}",
+                        v.effective,
+                        if v.version_kind.is_none() {
+                            "（未载明，按规划期起始）"
+                        } else {
+                            ""
+                        }
+                    );
+                    println!("  导入：{}（{}）", v.imported_at, v.source);
+                    if let Some((previous, changes)) = changes {
+                        println!(
+                            "  与第 {} 版（编号 {}）相比：{}",
+                            previous.version,
+                            previous.id,
+                            if changes.is_empty() { "无变化" } else { "" }
+                        );
+                        for c in changes {
+                            println!("    - {}", c.describe());
+                        }
+                    }
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            PlanCommand::Diff { from, to, json } => {
+                let old = store.load_plan(from).await?;
+                let new = store.load_plan(to).await?;
+                let changes = minplan_domain::plan::diff::diff(&old.loaded.plan, &new.loaded.plan);
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&changes)?);
+                } else {
+                    println!(
+                        "编号 {}（{} 第 {} 版）→ 编号 {}（{} 第 {} 版）：{}",
+                        from,
+                        old.info.unit_label(),
+                        old.info.version,
+                        to,
+                        new.info.unit_label(),
+                        new.info.version,
+                        if changes.is_empty() {
+                            "无变化".to_string()
+                        } else {
+                            format!("{} 处变化", changes.len())
+                        }
+                    );
+                    for c in &changes {
+                        println!("  - {}", c.describe());
+                    }
                 }
                 Ok(ExitCode::SUCCESS)
             }

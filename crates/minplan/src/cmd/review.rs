@@ -151,7 +151,11 @@ pub fn render(r: &ConformityReview, plan: &Plan, id: Option<i64>) -> String {
             areas.km2, areas.ellipsoidal_m2, areas.plane_m2
         );
     }
-    out += &format!("规划：{}（第 {} 版）\n\n", r.plan.name, r.plan.version);
+    out += &format!(
+        "规划：{}；按 {} 施行的版本\n\n",
+        r.plan.describe(),
+        r.plan.in_force_on
+    );
     let mut t = table(&["规则", "审查事项", "结论", "说明", "规划依据"]);
     for rule in &r.rules {
         let color = match rule.outcome {
