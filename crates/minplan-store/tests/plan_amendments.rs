@@ -335,3 +335,94 @@ async fn versions_stored_before_plan_units_get_their_unit_from_their_bundle() {
     assert_eq!(list[0].unit_label(), "县级 绥芬河市（231081）");
     assert_eq!(list[0].effective, "2021-01-01");
 }
+
+/// An invented county's plan amended mid-period (`tests/data/counties/baihe-county` and
+/// `baihe-county-2024`: a block added under a 修改通知 cited as its own source): an
+/// application on the new block received before the amendment took effect is reviewed
+/// against the original (no block there), one received after against the amendment.
+#[tokio::test]
+async fn an_invented_county_amended_mid_period() {
+    let counties = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../minplan-domain/tests/data/counties");
+    let store = Store::open_in_memory().await.unwrap();
+    let original = read_bundle_dir(&counties.join("baihe-county")).unwrap();
+    let first = store
+        .import_plan(&original, "数据包 baihe-county", true, &Actor::System)
+        .await
+        .unwrap()
+        .version;
+    assert_eq!(first.kind_label(), "批准");
+    let amended = read_bundle_dir(&counties.join("baihe-county-2024")).unwrap();
+    let second = store
+        .import_plan(&amended, "数据包 baihe-county-2024", true, &Actor::System)
+        .await
+        .unwrap()
+        .version;
+    assert_eq!((second.version, second.kind_label()), (2, "修改"));
+    assert_eq!(second.basis_number.as_deref(), Some("东政函〔2024〕53号"));
+    let engine = ReviewEngine::load(&store).await.unwrap();
+    let plan = &engine.plan.loaded.plan;
+    // The new block's citation names the notice it comes from.
+    let c02 = plan
+        .blocks
+        .iter()
+        .find(|b| b.number == "990103-C02")
+        .unwrap();
+    assert!(
+        plan.cite_label(&c02.cite)
+            .starts_with("《白河县自然资源局关于"),
+        "{}",
+        plan.cite_label(&c02.cite)
+    );
+    // An application on 东岭 (the added block), corners in zone 40.
+    let tm = plan.region.zone.with_prefix(false).projection();
+    let mut corners = String::from("拐点,X(起标高),Y(止标高)\n");
+    for (k, (lon, lat)) in [
+        (120.7002, 45.1502),
+        (120.7298, 45.1502),
+        (120.7298, 45.1698),
+        (120.7002, 45.1698),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (x, y) = tm.forward(lon, lat);
+        corners += &format!("{},{:.2},{:.2}, , ,\n", k + 1, y, 40e6 + x);
+    }
+    corners += "*,520,440,采区,1,\n";
+    let toml = |received: &str| {
+        format!(
+            "format = \"minplan-application/1\"\nnumber = \"BH-{received}\"\nkind = \"新立\"\nright_kind = \"采矿权\"\nproject_name = \"东岭采石场\"\nminerals = [\"建筑用石\"]\nmining_method = \"露天\"\ncapacity = {{ value = 5, unit = \"万立方米/年\" }}\nreceived = \"{received}\"\n\n[holder]\nname = \"东岭建材有限公司\"\ncredit_code = \"91370000163044841F\"\n\n[grant]\nmethod = \"挂牌\"\n\n[documents]\ndevelopment_plan = true\nrestoration_plan = true\ngreen_mine_commitment = true\n\n[coordinates]\nfile = \"c.txt\"\n"
+        )
+    };
+    for (received, version, r2_fails) in [
+        ("2024-03-01", first.id, true),
+        ("2024-08-01", second.id, false),
+    ] {
+        let t = toml(received);
+        let app = engine.parse(&t, Some(corners.as_bytes())).unwrap();
+        let (_, review) = engine
+            .review_and_save(
+                &store,
+                &app,
+                &t,
+                Some(("c.txt", corners.as_bytes())),
+                &Actor::System,
+            )
+            .await
+            .unwrap();
+        assert_eq!(review.plan.version_id, version, "{received}");
+        assert_eq!(review.plan.in_force_on, received);
+        assert_eq!(
+            review.rule("R2").unwrap().outcome == RuleOutcome::Fail,
+            r2_fails,
+            "{received}: {}",
+            review.rule("R2").unwrap().message
+        );
+        // R7 reads the county's cap (20 万立方米/年) in either version.
+        assert_ne!(
+            review.rule("R7").unwrap().outcome,
+            RuleOutcome::NotApplicable
+        );
+    }
+}
