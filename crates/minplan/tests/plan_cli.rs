@@ -51,12 +51,20 @@ fn the_suifenhe_caps_are_listed_in_the_plans_terms() {
 fn a_redacted_plan_shows_what_it_does_not_set() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.sqlite");
+    // The zone has no code of its own: it shares 青禾县's and stays a plan of its own.
+    minplan(
+        &db,
+        &["plan", "import", bundle("qinghe-county").to_str().unwrap()],
+    );
     minplan(
         &db,
         &["plan", "import", bundle("qinghe-zone").to_str().unwrap()],
     );
     // The version records the bundle's name, not the operator's local path.
     let list = minplan(&db, &["plan", "list"]);
+    assert!(list.contains("开发区 青禾经济开发区（990101）"), "{list}");
+    assert!(list.contains("县级 青禾县（990101）"), "{list}");
+    assert_eq!(list.matches("第 1 版").count(), 3, "{list}");
     assert!(list.contains("数据包 qinghe-zone"), "{list}");
     assert!(!list.contains("/counties/"), "{list}");
     let out = minplan(&db, &["plan", "show"]);
