@@ -598,12 +598,15 @@ fn a_block_said_to_have_no_extent_must_not_have_one() {
 
 #[test]
 fn every_problem_is_reported_at_once_in_the_bundles_terms() {
-    // A missing field in [identity], an unknown field in one block, a wrong type in the next,
-    // and a block drawn although said to have no extent: all four, each at its line.
+    // A missing field in [identity], an unknown field in the second block, and the first block
+    // said to have no extent although the layer draws it: all three, each at its line, and no
+    // follow-on error sending the author after a block that is not missing.
     let e = load_edited("qinghe-zone", |t| {
         t.replace("short_name = \"青禾经开区规划\"\n", "")
-            .replacen("kind = \"开采\"", "kind = \"开采\"\ncolour = \"红\"", 1)
-            .replace("number = \"QHKF-C02\"", "number = 2")
+            .replace(
+                "number = \"QHKF-C02\"",
+                "number = \"QHKF-C02\"\ncolour = \"红\"",
+            )
             .replacen(
                 "minerals = [\"建筑用砂\"]\nschematic = true",
                 "minerals = [\"建筑用砂\"]\ngeometry = false\nschematic = true",
@@ -613,10 +616,11 @@ fn every_problem_is_reported_at_once_in_the_bundles_terms() {
     .unwrap_err();
     let msg = e.to_string();
     assert!(msg.contains("identity：缺少字段“short_name”"), "{msg}");
-    assert!(msg.contains("blocks[0]") && msg.contains("colour"), "{msg}");
-    assert!(msg.contains("blocks[1]"), "{msg}");
-    // The geometry is still checked: the layer's QHKF-C01 has no block left to match it.
-    assert!(msg.contains("QHKF-C01"), "{msg}");
+    assert!(msg.contains("blocks[1]") && msg.contains("colour"), "{msg}");
+    // The geometry is still checked.
+    assert!(msg.contains("geometry = false"), "{msg}");
+    assert!(!msg.contains("没有对应的规划区块"), "{msg}");
+    assert!(!msg.contains("规划载明 2 个"), "{msg}");
     assert!(e.0.iter().all(|x| x.line.is_some()), "{msg}");
 }
 
@@ -742,4 +746,227 @@ fn monitoring_reminds_of_a_cap_the_plan_writes_in_its_own_terms() {
         open_pit.message.contains("4 个，超过规划上限 3 个"),
         "{open_pit:?}"
     );
+}
+
+#[test]
+fn rights_the_period_cap_cannot_count_are_named_and_never_pass_silently() {
+    let p = load("qinghe-county");
+    let small = application(&p, "建筑用石", "地下", 8.0, "万吨/年", QH_C01);
+    let base = [
+        right(
+            1,
+            "建筑用石",
+            Some("地下"),
+            (50.0, Unit::WanTonnePerYear),
+            far(1),
+        ),
+        right(
+            2,
+            "建筑用砂",
+            Some("地下"),
+            (50.0, Unit::WanTonnePerYear),
+            far(2),
+        ),
+    ];
+    // A quarry licensed in 万立方米/年: not convertible to 万吨 without a density.
+    let mut with_volume = base.to_vec();
+    with_volume.push(right(
+        3,
+        "建筑用石",
+        Some("地下"),
+        (30.0, Unit::WanM3PerYear),
+        far(3),
+    ));
+    let r = run(&p, &small, &with_volume);
+    assert_eq!(
+        outcome(&r, "R7"),
+        RuleOutcome::ManualCheck,
+        "{}",
+        message(&r, "R7")
+    );
+    assert!(
+        message(&r, "R7").contains("无法换算"),
+        "{}",
+        message(&r, "R7")
+    );
+    assert!(
+        message(&r, "R7").contains("测试矿山3"),
+        "{}",
+        message(&r, "R7")
+    );
+    // A quarry that was licensed during the period and has expired since: its output is
+    // part of the period's total, so the estimate from valid rights cannot pass alone.
+    let mut with_expired = base.to_vec();
+    let mut gone = right(
+        4,
+        "建筑用石",
+        Some("露天"),
+        (40.0, Unit::WanTonnePerYear),
+        far(4),
+    );
+    gone.status = RightStatus::Expired;
+    with_expired.push(gone);
+    let r = run(&p, &small, &with_expired);
+    assert_eq!(
+        outcome(&r, "R7"),
+        RuleOutcome::ManualCheck,
+        "{}",
+        message(&r, "R7")
+    );
+    assert!(
+        message(&r, "R7").contains("现已过期或注销"),
+        "{}",
+        message(&r, "R7")
+    );
+}
+
+#[test]
+fn a_combined_mine_is_an_open_pit_mine_for_the_open_pit_cap() {
+    let p = load("qinghe-county");
+    let quarry = |k, method| {
+        right(
+            k,
+            "建筑用石",
+            Some(method),
+            (1.0, Unit::WanTonnePerYear),
+            far(k),
+        )
+    };
+    // Three open pits, one of them worked 露天/地下联合: full.
+    let three = [quarry(1, "露天"), quarry(2, "露天"), quarry(3, "联合")];
+    let r = run(
+        &p,
+        &application(&p, "建筑用石", "露天", 2.0, "万吨/年", QH_C01),
+        &three,
+    );
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::Fail,
+        "{}",
+        message(&r, "R6")
+    );
+    // A 联合 application is concerned by the open-pit cap too.
+    let two = [quarry(1, "露天"), quarry(2, "露天"), quarry(3, "露天")];
+    let r = run(
+        &p,
+        &application(&p, "建筑用石", "联合", 2.0, "万吨/年", QH_C01),
+        &two,
+    );
+    assert_eq!(
+        outcome(&r, "R6"),
+        RuleOutcome::Fail,
+        "{}",
+        message(&r, "R6")
+    );
+}
+
+#[test]
+fn the_period_cap_counts_a_new_mine_for_the_years_left() {
+    let p = load("qinghe-county");
+    let rights = [right(
+        1,
+        "建筑用石",
+        Some("地下"),
+        (100.0, Unit::WanTonnePerYear),
+        far(1),
+    )];
+    // 100 × 5 = 500; received in 2024, 20 万吨/年 adds 2 years (2024, 2025): 540 ≤ 550.
+    let late = application_with(
+        &p,
+        "建筑用石",
+        "地下",
+        20.0,
+        "万吨/年",
+        QH_C01,
+        "received = \"2024-05-01\"",
+    );
+    let r = run(&p, &late, &rights);
+    // (The city's yearly share of 60 breaks on its own line; the period cap holds.)
+    assert!(
+        message(&r, "R7").contains("砂石土类矿产开采总量 540 万吨，不超过调控指标 550 万吨"),
+        "{}",
+        message(&r, "R7")
+    );
+    assert_eq!(
+        evidence(&r, "R7", "砂石土类矿产开采总量：批准后合计"),
+        540.0
+    );
+    // Received after the period: nothing to add, and the review says the period has ended.
+    let after = application_with(
+        &p,
+        "建筑用石",
+        "地下",
+        20.0,
+        "万吨/年",
+        QH_C01,
+        "received = \"2026-03-01\"",
+    );
+    let r = run(&p, &after, &rights);
+    assert!(
+        r.notes.iter().any(|n| n.contains("规划期已满")),
+        "{:?}",
+        r.notes
+    );
+}
+
+#[test]
+fn a_figure_not_in_its_section_is_never_shown_as_verified() {
+    // The open-pit cap typed as 30 where the text says 3: loads with a warning, and its
+    // citation reads 未核对 wherever it is shown.
+    let mut fs = files("qinghe-county");
+    let toml = String::from_utf8(fs.get("plan.toml").unwrap().to_vec()).unwrap();
+    fs.insert(
+        "plan.toml",
+        toml.replacen("value = 3\nunit = \"个\"", "value = 30\nunit = \"个\"", 1),
+    );
+    let b = load_bundle(&fs).unwrap();
+    assert!(
+        b.warnings.iter().any(|w| w.message.contains("未找到“30”")),
+        "{:?}",
+        b.warnings
+    );
+    let cap = b
+        .plan
+        .admission
+        .caps
+        .iter()
+        .find(|c| c.key == "open_pit_mines")
+        .unwrap();
+    assert!(
+        b.plan.cite_label(&cap.cite).contains("未核对"),
+        "{}",
+        b.plan.cite_label(&cap.cite)
+    );
+    // The others stay verified.
+    let water = b
+        .plan
+        .admission
+        .caps
+        .iter()
+        .find(|c| c.key == "mineral_water_mines")
+        .unwrap();
+    assert!(!b.plan.cite_label(&water.cite).contains("未核对"));
+}
+
+#[test]
+fn a_soft_cap_is_shown_in_the_plans_word() {
+    let p = load("beishan-city");
+    let sgc = p
+        .admission
+        .caps
+        .iter()
+        .find(|c| c.key == "sgc_mines")
+        .unwrap();
+    assert_eq!(sgc.limit_label(), "5 个左右");
+    let q = load_edited("beishan-city", |t| {
+        t.replace("comparison = \"左右\"", "comparison = \"原则上\"")
+    })
+    .unwrap();
+    let sgc = q
+        .admission
+        .caps
+        .iter()
+        .find(|c| c.key == "sgc_mines")
+        .unwrap();
+    assert_eq!(sgc.limit_label(), "原则上 5 个");
 }

@@ -225,7 +225,13 @@ impl Ctx<'_> {
                 });
             }
         }
+        // A [[blocks]] entry that could not be read is reported already: its feature is not
+        // an orphan, and saying so would send the author looking for a missing block.
+        let unreadable = self.errors.iter().any(|e| e.message.starts_with("blocks["));
         for (id, f) in features {
+            if unreadable {
+                continue;
+            }
             self.errors.push(BundleError {
                 kind: BundleErrorKind::GeometryMismatch,
                 file: file_name.clone(),

@@ -241,12 +241,13 @@ impl Ctx<'_> {
             );
             let unit = self.unit(&r.unit, c.span(), &field);
             let (comparison, soft) = match &r.comparison {
-                None => (Some(Comparison::Le), false),
+                None => (Some(Comparison::Le), None),
                 Some(w) => {
                     let word = w.get_ref().trim();
-                    let soft = ["左右", "约", "原则上", "大约", "力争"]
+                    let soft = ["左右", "原则上", "大约", "力争", "约"]
                         .iter()
-                        .any(|s| word.contains(s));
+                        .find(|s| word.contains(*s))
+                        .map(|s| s.to_string());
                     let core: String = word
                         .replace("原则上", "")
                         .replace("左右", "")
@@ -344,7 +345,8 @@ impl Ctx<'_> {
                 value,
                 unit,
                 comparison,
-                soft,
+                soft: soft.is_some(),
+                soft_word: soft,
                 wording: r.wording.as_ref().map(|w| w.get_ref().clone()),
                 cite,
                 note: r.note.as_ref().map(|n| n.get_ref().clone()),
@@ -383,6 +385,7 @@ impl Ctx<'_> {
                 unit: l.unit,
                 comparison: Comparison::Le,
                 soft: false,
+                soft_word: None,
                 wording: None,
                 cite: l.cite.clone(),
                 note: None,
@@ -400,6 +403,7 @@ impl Ctx<'_> {
                 unit: Unit::Jia,
                 comparison: Comparison::Le,
                 soft: false,
+                soft_word: None,
                 wording: None,
                 cite: c.cite.clone(),
                 note: None,
@@ -420,6 +424,7 @@ impl Ctx<'_> {
                 unit: Unit::Jia,
                 comparison: Comparison::Le,
                 soft: false,
+                soft_word: None,
                 wording: None,
                 cite: c.cite.clone(),
                 note: None,

@@ -136,8 +136,13 @@ impl Ctx<'_> {
                     BundleErrorKind::FigureNotInSection,
                     c.span(),
                     field,
-                    format!("在{doc}“{}”中未找到“{what}”，请核对", parsed.place()),
-                )
+                    format!(
+                        "在{doc}“{}”中未找到“{what}”，请核对（该出处在页面和审查意见中标为“未核对”）",
+                        parsed.place()
+                    ),
+                );
+                // The figure is not where the citation says: never shown as verified.
+                return Some(parsed.with_checked(false));
             }
             Some(true) => {}
         }

@@ -644,6 +644,8 @@ pub struct Cap {
     /// A soft cap (“左右”, “原则上”): exceeding it warns (预警, 需人工核查) instead of
     /// vetoing.
     pub soft: bool,
+    /// The soft word as the plan writes it (`左右`, `原则上`, `约`, `力争`), for display.
+    pub soft_word: Option<String>,
     /// The plan's words, e.g. `控制在10个左右`.
     pub wording: Option<String>,
     /// Where the plan sets it.
@@ -653,6 +655,20 @@ pub struct Cap {
 }
 
 impl Cap {
+    /// The limit in the plan's words: `3 个`, `5 个左右`, `原则上 2 个`, `约 10 万吨/年`.
+    pub fn limit_label(&self) -> String {
+        let v = format!(
+            "{} {}",
+            crate::citation::format_number(self.value),
+            self.unit.symbol()
+        );
+        match (self.soft, self.soft_word.as_deref()) {
+            (false, _) => v,
+            (true, Some("左右")) | (true, None) => format!("{v}左右"),
+            (true, Some(w)) => format!("{w} {v}"),
+        }
+    }
+
     /// The cap in the plan's terms, e.g. `露天矿山数量（全部矿种、露天）≤10 个`.
     pub fn describe(&self) -> String {
         let filter = self.filter.label();
@@ -667,16 +683,11 @@ impl Cap {
         if let Some(s) = &self.scope {
             what = format!("{s}{what}");
         }
-        let cmp = if self.soft {
-            "约"
+        if self.soft {
+            format!("{what}{}", self.limit_label())
         } else {
-            self.comparison.symbol()
-        };
-        format!(
-            "{what}{cmp}{} {}",
-            crate::citation::format_number(self.value),
-            self.unit.symbol()
-        )
+            format!("{what}{}{}", self.comparison.symbol(), self.limit_label())
+        }
     }
 }
 

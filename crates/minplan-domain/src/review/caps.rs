@@ -7,7 +7,7 @@
 
 use super::indicators::added_capacity;
 use super::{Evidence, Facts, ReviewContext, RuleOutcome};
-use crate::application::{ApplicationKind, RightKind};
+use crate::application::{ApplicationKind, MiningMethod, RightKind};
 use crate::citation::format_number;
 use crate::plan::{Cap, CapMeasure, Comparison, LonLatPolygon, Plan, SubUnit};
 use crate::rights::{MiningRight, RightStatus};
@@ -139,7 +139,7 @@ fn right_counts(cap: &Cap, plan: &Plan, r: &MiningRight) -> Tri {
         return Tri::No;
     }
     if let Some(m) = cap.filter.method {
-        t = and(t, tri(r.mining_method.map(|x| x == m)));
+        t = and(t, tri(r.mining_method.map(|x| method_matches(x, m))));
     }
     if let Some(a) = cap.filter.approval {
         t = and(t, tri(r.approval.map(|x| x == a)));
@@ -157,6 +157,14 @@ fn right_sub_unit<'a>(plan: &'a Plan, r: &'a MiningRight) -> Option<&'a str> {
         .then(|| sub_unit_of(&r.geometry, &plan.region.sub_units))
         .flatten()
         .or(r.sub_unit.as_deref())
+}
+
+/// Whether a mine worked by `method` is of the kind `wanted`: 露天/地下联合 is both an
+/// open-pit and an underground mine (as R11 treats it as open-pit).
+fn method_matches(method: MiningMethod, wanted: MiningMethod) -> bool {
+    method == wanted
+        || (method == MiningMethod::Combined
+            && matches!(wanted, MiningMethod::OpenPit | MiningMethod::Underground))
 }
 
 /// What the register does not know about a right, for the message.
@@ -205,7 +213,7 @@ fn app_matches(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> (Tri, Vec<S
     }
     let mut t = Tri::Yes;
     if let Some(m) = cap.filter.method {
-        let k = app.mining_method.map(|x| x == m);
+        let k = app.mining_method.map(|x| method_matches(x, m));
         if k.is_none() {
             why.push("申请未载明开采方式".to_string());
         }
@@ -243,7 +251,10 @@ fn over(cap: &Cap, sentence: String) -> (RuleOutcome, String) {
             RuleOutcome::ManualCheck,
             format!(
                 "预警：{sentence}（规划用语“{}”，为软性控制，不作否决，须说明理由）",
-                cap.wording.as_deref().unwrap_or("左右")
+                cap.wording
+                    .as_deref()
+                    .or(cap.soft_word.as_deref())
+                    .unwrap_or("左右")
             ),
         )
     } else {
@@ -271,12 +282,7 @@ fn limit_evidence(label: String, cap: &Cap) -> Evidence {
 }
 
 fn limit_text(cap: &Cap) -> String {
-    format!(
-        "{}{} {}",
-        if cap.soft { "约" } else { "" },
-        format_number(cap.value),
-        cap.unit.symbol()
-    )
+    cap.limit_label()
 }
 
 /// Evaluates a count cap (矿山数, 矿业权数, 矿山企业数). `None` when it does not concern the
@@ -459,6 +465,11 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
     };
     let u = cap.unit.symbol();
     let (mut before, mut n, mut skipped, mut pending) = (0.0, 0usize, 0usize, 0.0);
+    // Rights the register cannot convert (万立方米 against 万吨) or that ended during the
+    // period (their output counts against a cap over the period): named, never left out
+    // silently.
+    let mut unconvertible: Vec<&MiningRight> = Vec::new();
+    let mut ended: Vec<&MiningRight> = Vec::new();
     let mut unknown: Vec<&MiningRight> = Vec::new();
     let simple = matches!(cap.subject, crate::plan::CapSubject::Mineral(_))
         && cap.filter == Default::default()
@@ -478,12 +489,44 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
                     before += v;
                     n += 1;
                 }
-                (RightStatus::Valid, Tri::Yes, None) => skipped += 1,
+                (RightStatus::Valid, Tri::Yes, None) => {
+                    skipped += 1;
+                    unconvertible.push(r);
+                }
                 (RightStatus::Valid, Tri::Unknown, _) => unknown.push(r),
                 (RightStatus::Pending, Tri::Yes, Some(v)) => pending += v,
+                (RightStatus::Expired | RightStatus::Cancelled, Tri::Yes | Tri::Unknown, _)
+                    if cap.measure == CapMeasure::ExtractionOverPeriod =>
+                {
+                    ended.push(r)
+                }
                 _ => {}
             }
         }
+    }
+    if simple && skipped > 0 {
+        // The precomputed total only counts them: find them for the message.
+        unconvertible = ctx
+            .rights
+            .iter()
+            .filter(|r| {
+                r.status == RightStatus::Valid
+                    && r.kind == RightKind::Mining
+                    && right_counts(cap, plan, r) == Tri::Yes
+                    && capacity_in(r, yearly).is_none()
+            })
+            .collect();
+    }
+    if simple && cap.measure == CapMeasure::ExtractionOverPeriod {
+        ended = ctx
+            .rights
+            .iter()
+            .filter(|r| {
+                matches!(r.status, RightStatus::Expired | RightStatus::Cancelled)
+                    && r.kind == RightKind::Mining
+                    && right_counts(cap, plan, r) != Tri::No
+            })
+            .collect();
     }
     let mineral_for_add = match &cap.subject {
         crate::plan::CapSubject::Mineral(m) => m.clone(),
@@ -505,15 +548,28 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
             evidence,
         });
     };
+    // Over the period the new mine adds its output for the years left from its 受理 year.
+    let add_years = if cap.measure == CapMeasure::ExtractionOverPeriod {
+        let from = app
+            .received
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .and_then(|y| y.parse::<i32>().ok())
+            .unwrap_or(plan.identity.period_start)
+            .max(plan.identity.period_start);
+        f64::from((plan.identity.period_end - from + 1).max(0))
+    } else {
+        1.0
+    };
     let before_t = before * years;
-    let after = (before + add) * years;
+    let after = before * years + add * add_years;
     let pending_t = pending * years;
     if cap.measure == CapMeasure::ExtractionOverPeriod {
         evidence.push(Evidence::text(
             format!("{name}：计算方法"),
             format!(
-                "按有效采矿权设计生产规模×规划期 {} 年（{}—{}）估算",
-                years, plan.identity.period_start, plan.identity.period_end
+                "按有效采矿权设计生产规模×规划期 {} 年（{}—{}）估算；本申请按受理当年起至规划期末 {} 年计",
+                years, plan.identity.period_start, plan.identity.period_end, add_years
             ),
         ));
     }
@@ -550,6 +606,25 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
                 .join("；"),
         ));
     }
+    let names = |rs: &[&MiningRight]| {
+        rs.iter()
+            .take(10)
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    if !unconvertible.is_empty() {
+        evidence.push(Evidence::text(
+            format!("{name}：规模单位无法换算"),
+            names(&unconvertible),
+        ));
+    }
+    if !ended.is_empty() {
+        evidence.push(Evidence::text(
+            format!("{name}：规划期内曾有效、现已过期或注销"),
+            names(&ended),
+        ));
+    }
     if m == Tri::Unknown {
         return Some(CapCheck {
             outcome: RuleOutcome::ManualCheck,
@@ -583,6 +658,27 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
                 format_number(round2(after)),
                 unknown.len(),
                 limit_text(cap)
+            ),
+        )
+    } else if !unconvertible.is_empty() {
+        (
+            RuleOutcome::ManualCheck,
+            format!(
+                "批准后{name}（可换算部分）{} {u}，另有 {} 宗采矿权规模单位无法换算为{}（{}），须换算后核验",
+                format_number(round2(after)),
+                unconvertible.len(),
+                yearly.symbol(),
+                names(&unconvertible)
+            ),
+        )
+    } else if !ended.is_empty() {
+        (
+            RuleOutcome::ManualCheck,
+            format!(
+                "批准后{name}按现有有效采矿权估算 {} {u}，规划期内曾有效、现已过期或注销的 {} 宗采矿权（{}）的开采量未计入，须按其年度报告核定",
+                format_number(round2(after)),
+                ended.len(),
+                names(&ended)
             ),
         )
     } else if exceeds(cap, after + pending_t) {

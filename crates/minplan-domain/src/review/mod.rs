@@ -535,6 +535,23 @@ pub fn review(app: &Application, ctx: &ReviewContext<'_>) -> ConformityReview {
             }
         ));
     }
+    // A plan whose period has ended still reviews, but says so.
+    let on = app
+        .received
+        .as_deref()
+        .unwrap_or(ctx.now)
+        .get(..4)
+        .and_then(|y| y.parse::<i32>().ok());
+    if let Some(year) = on
+        && year > ctx.plan.identity.period_end
+    {
+        notes.push(format!(
+            "{}（{year}年）已在规划期（{}—{}年）之后：规划期已满，本审查仍依据该规划，须确认是否已有新一轮规划或延续执行的规定。",
+            if app.received.is_some() { "受理日期" } else { "审查日期" },
+            ctx.plan.identity.period_start,
+            ctx.plan.identity.period_end
+        ));
+    }
     for w in app.corner_report.problems.iter() {
         notes.push(format!("拐点坐标提示：{}", w.message));
     }

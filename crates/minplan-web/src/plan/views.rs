@@ -424,10 +424,12 @@ pub fn admission_rows(plan: &Plan) -> Vec<RuleRow> {
         rows.push(RuleRow {
             label: cap_label(c),
             value: format!(
-                "{} {} {}{}",
-                if c.soft { "约" } else { c.comparison.symbol() },
-                num(c.value),
-                c.unit,
+                "{}{}",
+                if c.soft {
+                    c.limit_label()
+                } else {
+                    format!("{} {}", c.comparison.symbol(), c.limit_label())
+                },
                 c.wording
                     .as_deref()
                     .map(|w| format!("（原文：{w}）"))

@@ -531,11 +531,11 @@ pub fn show(p: &Plan) -> String {
             Cell::new(c.subject.label()),
             Cell::new(c.filter.label()),
             Cell::new(c.scope.as_deref().unwrap_or("全域")),
-            right(format!(
-                "{}{}",
-                if c.soft { "约" } else { c.comparison.symbol() },
-                format_number(c.value)
-            )),
+            right(match (c.soft, c.soft_word.as_deref()) {
+                (false, _) => format!("{}{}", c.comparison.symbol(), format_number(c.value)),
+                (true, Some("左右")) | (true, None) => format!("{}左右", format_number(c.value)),
+                (true, Some(w)) => format!("{w}{}", format_number(c.value)),
+            }),
             Cell::new(c.unit.symbol()),
             Cell::new(if c.soft {
                 "软性（预警）"
