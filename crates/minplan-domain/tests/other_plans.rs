@@ -13,31 +13,15 @@ use minplan_domain::review::spatial::{SpatialIndex, plan_control_layers};
 use minplan_domain::review::{ConformityReview, PlanRef, ReviewContext, RuleOutcome, review};
 use minplan_domain::rights::{HolderLists, MiningRight, RightStatus};
 use minplan_domain::units::Unit;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 fn files(unit: &str) -> BundleFiles {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/counties")
         .join(unit);
-    let mut files = BundleFiles::new();
-    fn walk(root: &Path, dir: &Path, files: &mut BundleFiles) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, files);
-            } else {
-                files.insert(
-                    p.strip_prefix(root)
-                        .unwrap()
-                        .to_string_lossy()
-                        .replace('\\', "/"),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    walk(&dir, &dir, &mut files);
-    files
+    common::read_dir(&dir)
 }
 
 fn load(unit: &str) -> Plan {

@@ -6,28 +6,10 @@ use minplan_domain::bundle::{BundleErrorKind, BundleFiles, load_bundle};
 use minplan_domain::date::Date;
 use minplan_domain::plan::diff::{check_stated, diff};
 use minplan_domain::plan::{ChangeAction, ChangePart, Plan, PlanLevel, StatedChange, VersionKind};
-use std::path::{Path, PathBuf};
+mod common;
 
-fn read_dir(dir: &Path) -> BundleFiles {
-    let mut files = BundleFiles::new();
-    fn walk(root: &Path, dir: &Path, files: &mut BundleFiles) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, files);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    walk(dir, dir, &mut files);
-    files
-}
+use common::read_dir;
+use std::path::PathBuf;
 
 fn suifenhe() -> BundleFiles {
     read_dir(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plans/231081-2021-2025"))

@@ -1,7 +1,7 @@
 //! Each review rule passes and fails on the Suifenhe plan, with the numbers behind it.
 
 use minplan_domain::application::{Application, Quantity, RightKind, parse_application};
-use minplan_domain::bundle::{BundleFiles, load_bundle};
+use minplan_domain::bundle::load_bundle;
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon, Plan};
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
 use minplan_domain::review::indicators::RegisterStats;
@@ -12,31 +12,16 @@ use minplan_domain::review::{
 use minplan_domain::rights::{HolderLists, ListedHolder, MiningRight, RightStatus};
 use minplan_domain::units::Unit;
 use minplan_geo::GaussKrugerZone;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 fn plan() -> &'static Plan {
     static PLAN: OnceLock<Plan> = OnceLock::new();
     PLAN.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plans/231081-2021-2025");
-        let mut files = BundleFiles::new();
-        fn walk(root: &Path, dir: &Path, files: &mut BundleFiles) {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    walk(root, &p, files);
-                } else {
-                    files.insert(
-                        p.strip_prefix(root)
-                            .unwrap()
-                            .to_string_lossy()
-                            .replace('\\', "/"),
-                        std::fs::read(&p).unwrap(),
-                    );
-                }
-            }
-        }
-        walk(&dir, &dir, &mut files);
+        let files = common::read_dir(&dir);
         load_bundle(&files).unwrap().plan
     })
 }

@@ -5,11 +5,14 @@
 //! table of the figures transcribed from the plan text (`docs/suifenhe.md`), which the bundle
 //! must match exactly.
 
-use minplan_domain::bundle::{BundleFiles, load_bundle};
+use minplan_domain::bundle::load_bundle;
 use minplan_domain::citation::{Citation, PlanText, format_number};
 use minplan_domain::plan::Plan;
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::read_dir;
+use std::path::PathBuf;
 
 fn bundle_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plans/231081-2021-2025")
@@ -18,27 +21,6 @@ fn bundle_dir() -> PathBuf {
 /// SHA-256 of the published plan text (the project's seed copy `000_ee0a3cd33c297f28.txt`,
 /// 30 810 bytes), of which `text.txt` is a byte-for-byte copy.
 const PLAN_TEXT_SHA256: &str = "e2e18dc592f1bde6a605b9bc92ce2fb4117100fb2364f0991eb47abdd37af69e";
-
-fn read_dir(dir: &Path) -> BundleFiles {
-    let mut files = BundleFiles::new();
-    fn walk(root: &Path, dir: &Path, files: &mut BundleFiles) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, files);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    walk(dir, dir, &mut files);
-    files
-}
 
 fn plan() -> Plan {
     match load_bundle(&read_dir(&bundle_dir())) {

@@ -374,62 +374,69 @@ impl Ctx<'_> {
                 );
                 continue;
             }
-            out.push(Cap {
-                key: format!("extraction_{}", l.mineral),
-                label: l.mineral.clone(),
-                measure: CapMeasure::ExtractionPerYear,
-                subject: CapSubject::Mineral(l.mineral.clone()),
-                filter: CapFilter::default(),
-                scope: None,
-                value: l.value,
-                unit: l.unit,
-                comparison: Comparison::Le,
-                soft: false,
-                soft_word: None,
-                wording: None,
-                cite: l.cite.clone(),
-                note: None,
-            });
+            out.push(restated(
+                format!("extraction_{}", l.mineral),
+                l.mineral.clone(),
+                CapMeasure::ExtractionPerYear,
+                CapSubject::Mineral(l.mineral.clone()),
+                CapFilter::default(),
+                (l.value, l.unit),
+                &l.cite,
+            ));
         }
         if let Some(c) = &a.mine_cap_total {
-            out.push(Cap {
-                key: "mine_cap_total".into(),
-                label: "矿山企业数量".into(),
-                measure: CapMeasure::Enterprises,
-                subject: CapSubject::All,
-                filter: CapFilter::default(),
-                scope: None,
-                value: f64::from(c.value),
-                unit: Unit::Jia,
-                comparison: Comparison::Le,
-                soft: false,
-                soft_word: None,
-                wording: None,
-                cite: c.cite.clone(),
-                note: None,
-            });
+            out.push(restated(
+                "mine_cap_total".into(),
+                "矿山企业数量".into(),
+                CapMeasure::Enterprises,
+                CapSubject::All,
+                CapFilter::default(),
+                (f64::from(c.value), Unit::Jia),
+                &c.cite,
+            ));
         }
         if let Some(c) = &a.mine_cap_this_level {
-            out.push(Cap {
-                key: "mine_cap_this_level".into(),
-                label: "本级审批发证的矿山数量".into(),
-                measure: CapMeasure::Mines,
-                subject: CapSubject::All,
-                filter: CapFilter {
+            out.push(restated(
+                "mine_cap_this_level".into(),
+                "本级审批发证的矿山数量".into(),
+                CapMeasure::Mines,
+                CapSubject::All,
+                CapFilter {
                     approval: Some(ApprovalLevel::ThisLevel),
                     ..CapFilter::default()
                 },
-                scope: None,
-                value: f64::from(c.value),
-                unit: Unit::Jia,
-                comparison: Comparison::Le,
-                soft: false,
-                soft_word: None,
-                wording: None,
-                cite: c.cite.clone(),
-                note: None,
-            });
+                (f64::from(c.value), Unit::Jia),
+                &c.cite,
+            ));
         }
         out
+    }
+}
+
+/// A v1 admission field restated as a hard `≤` cap over the whole plan unit.
+fn restated(
+    key: String,
+    label: String,
+    measure: CapMeasure,
+    subject: CapSubject,
+    filter: CapFilter,
+    (value, unit): (f64, Unit),
+    cite: &crate::citation::Citation,
+) -> Cap {
+    Cap {
+        key,
+        label,
+        measure,
+        subject,
+        filter,
+        scope: None,
+        value,
+        unit,
+        comparison: Comparison::Le,
+        soft: false,
+        soft_word: None,
+        wording: None,
+        cite: cite.clone(),
+        note: None,
     }
 }

@@ -382,24 +382,8 @@ pub struct RuleRow {
 pub fn cap_label(c: &minplan_domain::plan::Cap) -> String {
     let filter = c.filter.label();
     let subject = c.subject.label();
-    if c.label == subject {
-        return format!(
-            "{}{}（{}{}）",
-            c.scope
-                .as_deref()
-                .map(|s| format!("{s} "))
-                .unwrap_or_default(),
-            c.label,
-            c.measure.label(),
-            if filter.is_empty() {
-                String::new()
-            } else {
-                format!("，{filter}")
-            }
-        );
-    }
     format!(
-        "{}{}（{}{}）：{}",
+        "{}{}（{}{}）{}",
         c.scope
             .as_deref()
             .map(|s| format!("{s} "))
@@ -411,7 +395,11 @@ pub fn cap_label(c: &minplan_domain::plan::Cap) -> String {
         } else {
             format!("，{filter}")
         },
-        c.subject.label()
+        if c.label == subject {
+            String::new()
+        } else {
+            format!("：{subject}")
+        }
     )
 }
 
