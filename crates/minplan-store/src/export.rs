@@ -89,7 +89,10 @@ fn block_feature(plan: &Plan, b: &PlanningBlock) -> ExportFeature {
                 .clone()
                 .unwrap_or_else(|| b.kind.label().to_string())
                 .into(),
-            FieldValue::Real((b.area_km2 * 1e4).round() / 1e4),
+            // A block listed without its extent has no area (never a 0).
+            b.computed_area_km2().map_or(FieldValue::Null, |a| {
+                FieldValue::Real((a * 1e4).round() / 1e4)
+            }),
             b.minerals.join("、").into(),
             b.approval.label().into(),
             format!(

@@ -284,8 +284,16 @@ pub struct BlockView {
     pub minerals: String,
     /// Category (重点勘查区, …; "" when none).
     pub category: String,
-    /// Area of its geometry, km², 4 decimals (ellipsoidal, TD/T 1055-2019).
+    /// Area of its geometry, km², 4 decimals (ellipsoidal, TD/T 1055-2019); `规划未附范围`
+    /// for a block the plan lists without its extent.
     pub area_km2: String,
+    /// 新设 / 保留 / 调整 / 探转采 ("" when the plan does not say).
+    pub status: String,
+    /// Who designates and who issues, as the plan writes them (`市级划定；县级审批发证`; ""
+    /// when the plan does not say them apart from the approval level).
+    pub levels: String,
+    /// Resources the plan states for the block (`120 万吨`; "" when none).
+    pub resources: String,
     /// Area the plan states, km² ("" when none).
     pub stated_area_km2: String,
     /// Whether its geometry is schematic (示意).
@@ -311,7 +319,20 @@ pub fn block_views(plan: &Plan) -> Vec<BlockView> {
                 b.minerals.join("、")
             },
             category: b.category.clone().unwrap_or_default(),
-            area_km2: km2(b.area_km2),
+            area_km2: b
+                .computed_area_km2()
+                .map_or_else(|| "规划未附范围".to_string(), km2),
+            status: b.status.map(|s| s.label().to_string()).unwrap_or_default(),
+            levels: [b.designated_by.as_deref(), b.issued_by.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("；"),
+            resources: b
+                .resources
+                .as_ref()
+                .map(|r| format!("{} {}", num(r.value), r.unit))
+                .unwrap_or_default(),
             stated_area_km2: b
                 .stated_area_km2
                 .as_ref()
@@ -472,4 +493,30 @@ pub fn admission_rows(plan: &Plan) -> Vec<RuleRow> {
         });
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(unit: &str) -> Plan {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../minplan-domain/tests/data/counties")
+            .join(unit);
+        let files = minplan_store::read_bundle_dir(&dir).unwrap();
+        minplan_domain::bundle::load_bundle(&files).unwrap().plan
+    }
+
+    #[test]
+    fn blocks_are_listed_as_the_plan_lists_them() {
+        let p = load("beishan-city");
+        let v = block_views(&p);
+        assert_eq!(v[0].status, "新设");
+        assert_eq!(v[0].levels, "市级划定；县级审批发证");
+        assert_eq!(v[1].levels, "市级划定；市级出让登记");
+        // A block listed without its extent: no area, never a 0.
+        let z = block_views(&load("qinghe-zone"));
+        assert_eq!(z[1].area_km2, "规划未附范围");
+        assert_ne!(z[0].area_km2, "规划未附范围");
+    }
 }
