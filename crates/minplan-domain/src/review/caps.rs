@@ -12,7 +12,7 @@ use crate::citation::format_number;
 use crate::plan::{Cap, CapMeasure, Comparison, LonLatPolygon, Plan, SubUnit};
 use crate::rights::{MiningRight, RightStatus};
 use crate::units::Unit;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// One cap's verdict for one application.
 #[derive(Debug, Clone)]
@@ -157,6 +157,11 @@ fn right_sub_unit<'a>(plan: &'a Plan, r: &'a MiningRight) -> Option<&'a str> {
         .then(|| sub_unit_of(&r.geometry, &plan.region.sub_units))
         .flatten()
         .or(r.sub_unit.as_deref())
+}
+
+/// The key a right's holder is counted by: 统一社会信用代码, else the name.
+fn holder(r: &MiningRight) -> &str {
+    r.credit_code.as_deref().unwrap_or(r.holder_name.as_str())
 }
 
 /// Whether a mine worked by `method` is of the kind `wanted`: 露天/地下联合 is both an
@@ -307,35 +312,53 @@ pub fn count_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Option<Ca
     if m == Tri::No {
         return None;
     }
-    let applicant = app.credit_code.to_string();
-    let holder = |r: &MiningRight| {
-        r.credit_code
-            .clone()
-            .unwrap_or_else(|| r.holder_name.clone())
-    };
+    let applicant = app.credit_code.as_str();
     let mut counted: Vec<&MiningRight> = Vec::new();
     let mut unknown: Vec<&MiningRight> = Vec::new();
     let mut pending: Vec<&MiningRight> = Vec::new();
-    for r in ctx.rights {
-        if r.id == app.number {
-            continue;
-        }
-        match (r.status, right_counts(cap, ctx.plan, r)) {
-            (RightStatus::Valid, Tri::Yes) => counted.push(r),
-            (RightStatus::Valid, Tri::Unknown) => unknown.push(r),
-            (RightStatus::Pending, Tri::Yes) => pending.push(r),
-            _ => {}
+    // The plan unit's enterprise count over all minerals (the v1 矿山企业数量) is the
+    // register's holder set, computed once per register ([`RegisterStats`]).
+    let whole_unit_enterprises = cap.measure == CapMeasure::Enterprises
+        && cap.subject == crate::plan::CapSubject::All
+        && cap.filter == Default::default()
+        && cap.scope.is_none();
+    if !whole_unit_enterprises {
+        for r in ctx.rights {
+            if r.id == app.number {
+                continue;
+            }
+            match (r.status, right_counts(cap, ctx.plan, r)) {
+                (RightStatus::Valid, Tri::Yes) => counted.push(r),
+                (RightStatus::Valid, Tri::Unknown) => unknown.push(r),
+                (RightStatus::Pending, Tri::Yes) => pending.push(r),
+                _ => {}
+            }
         }
     }
-    let (before, after, unknown_n, pending_n) = if cap.measure == CapMeasure::Enterprises {
-        let held: BTreeSet<String> = counted.iter().map(|r| holder(r)).collect();
-        let unk: BTreeSet<String> = unknown
+    let (before, after, unknown_n, pending_n) = if whole_unit_enterprises {
+        let held = &ctx.stats.holders;
+        let pend: HashSet<&str> = ctx
+            .stats
+            .pending_mines
+            .iter()
+            .filter(|(id, h)| *id != app.number && !held.contains(h) && h != applicant)
+            .map(|(_, h)| h.as_str())
+            .collect();
+        (
+            held.len(),
+            held.len() + usize::from(!held.contains(applicant)),
+            0,
+            pend.len(),
+        )
+    } else if cap.measure == CapMeasure::Enterprises {
+        let held: HashSet<&str> = counted.iter().map(|r| holder(r)).collect();
+        let unk: HashSet<&str> = unknown
             .iter()
             .map(|r| holder(r))
             .filter(|h| !held.contains(h) && *h != applicant)
             .collect();
-        let after = held.len() + usize::from(!held.contains(&applicant));
-        let pend: BTreeSet<String> = pending
+        let after = held.len() + usize::from(!held.contains(applicant));
+        let pend: HashSet<&str> = pending
             .iter()
             .map(|r| holder(r))
             .filter(|h| !held.contains(h) && *h != applicant)
