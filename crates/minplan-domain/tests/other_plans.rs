@@ -522,6 +522,18 @@ fn a_redacted_plan_loads_without_invented_figures() {
     let label = p.cite_label(&p.blocks[0].cite);
     assert!(label.contains("未核对"), "{label}");
     assert_eq!(p.blocks[1].computed_area_km2(), None);
+    // The annual plan's open blocks give no area for the block without extent (never 0).
+    let draft =
+        minplan_domain::monitoring::annual_plan(&p, 2026, &[], &[], &[], &ScaleTable::default());
+    let open: Vec<(&str, Option<f64>)> = draft
+        .open_blocks
+        .iter()
+        .map(|b| (b.number.as_str(), b.area_km2))
+        .collect();
+    assert_eq!(open.len(), 2, "{open:?}");
+    assert!(open[0].1.is_some_and(|a| a > 0.0), "{open:?}");
+    assert_eq!(open[1], ("QHKF-C02", None));
+    assert!(draft.mines.is_none());
     // R6 says the plan sets no cap instead of enforcing an invented one.
     let app = application(
         &p,

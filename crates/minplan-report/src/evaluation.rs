@@ -644,7 +644,10 @@ pub fn annual_plan_xlsx(d: &AnnualPlanDraft) -> Result<Vec<u8>, ReportError> {
                     T(b.kind.clone()),
                     T(b.approval.clone()),
                     T(b.minerals.clone()),
-                    N((b.area_km2 * 10_000.0).round() / 10_000.0),
+                    b.area_km2.map_or_else(
+                        || T("规划未附范围".into()),
+                        |a| N((a * 10_000.0).round() / 10_000.0),
+                    ),
                     T(if b.schematic {
                         "示意".into()
                     } else {
@@ -758,13 +761,15 @@ pub fn annual_plan_docx(d: &AnnualPlanDraft, bureau: &str) -> Result<Vec<u8>, Re
     }
     for b in &d.open_blocks {
         doc = doc.add_paragraph(para(format!(
-            "{} {}（{}，{}，{}，{:.4} 平方千米{}）",
+            "{} {}（{}，{}，{}，{}{}）",
             b.number,
             b.name,
             b.kind,
             b.approval,
             b.minerals,
-            b.area_km2,
+            b.area_km2.map_or("规划未附范围".to_string(), |a| format!(
+                "{a:.4} 平方千米"
+            )),
             if b.schematic { "，示意" } else { "" }
         )));
     }

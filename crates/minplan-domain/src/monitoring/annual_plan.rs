@@ -45,8 +45,9 @@ pub struct OpenBlock {
     pub approval: String,
     /// Minerals.
     pub minerals: String,
-    /// Area, km².
-    pub area_km2: f64,
+    /// Area of its geometry, km²; `None` for a block the plan lists without its extent
+    /// (never a 0).
+    pub area_km2: Option<f64>,
     /// 示意.
     pub schematic: bool,
 }
@@ -200,7 +201,7 @@ pub fn annual_plan(
             } else {
                 b.minerals.join("、")
             },
-            area_km2: b.area_km2,
+            area_km2: b.computed_area_km2(),
             schematic: b.schematic,
         })
         .collect();
