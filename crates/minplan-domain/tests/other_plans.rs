@@ -167,6 +167,13 @@ fn message(r: &ConformityReview, id: &str) -> String {
     r.rule(id).unwrap().message.clone()
 }
 
+/// Rule `id` concluded `want`, and its message contains `needle` ("" for any message).
+fn expect(r: &ConformityReview, id: &str, want: RuleOutcome, needle: &str) {
+    let m = message(r, id);
+    assert_eq!(outcome(r, id), want, "{id}: {m}");
+    assert!(m.contains(needle), "{id}: {m}");
+}
+
 // ── 青禾县: caps by kind of mine and by mineral; a cap over the plan period ─────────────────
 
 /// Block C01 (建筑用石) and C02 (矿泉水) of 青禾县, lon/lat.
@@ -217,22 +224,12 @@ fn a_second_mineral_water_mine_breaks_the_cap_of_one() {
     let water = right(0, "矿泉水", Some("井采"), (1.0, Unit::WanM3PerYear), far(0));
     let app = application(&p, "饮用天然矿泉水", "井采", 1.0, "万立方米/年", QH_C02);
     let r = run(&p, &app, std::slice::from_ref(&water));
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::Fail,
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::Fail, "");
     assert_eq!(evidence(&r, "R6", "矿泉水矿山数量：批准后"), 2.0);
     assert!(message(&r, "R6").contains("超过规划控制的 1 个"));
     // Without the existing mine the same application passes the cap.
     let r = run(&p, &app, &[]);
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::Pass,
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::Pass, "");
 }
 
 #[test]
@@ -247,12 +244,7 @@ fn open_pit_mines_are_counted_by_method_and_an_unknown_method_is_named() {
         right(3, "矿泉水", Some("井采"), (1.0, Unit::WanM3PerYear), far(3)),
     ];
     let r = run(&p, &app, &two);
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::Pass,
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::Pass, "");
     assert_eq!(evidence(&r, "R6", "露天矿山数量：现有"), 2.0);
     // Three open pits already: a fourth breaks it.
     let three = [
@@ -261,12 +253,7 @@ fn open_pit_mines_are_counted_by_method_and_an_unknown_method_is_named() {
         quarry(3, Some("露天")),
     ];
     let r = run(&p, &app, &three);
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::Fail,
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::Fail, "");
     // A quarry whose method the register does not know: named, 需人工核查, not guessed.
     let unknown = [
         quarry(1, Some("露天")),
@@ -320,12 +307,7 @@ fn the_cap_over_the_period_is_enforced_with_its_method_shown() {
     ];
     let big = application(&p, "建筑用石", "地下", 20.0, "万吨/年", QH_C01);
     let r = run(&p, &big, &rights);
-    assert_eq!(
-        outcome(&r, "R7"),
-        RuleOutcome::Fail,
-        "{}",
-        message(&r, "R7")
-    );
+    expect(&r, "R7", RuleOutcome::Fail, "");
     assert_eq!(
         evidence(&r, "R7", "砂石土类矿产开采总量：批准后合计"),
         600.0
@@ -339,12 +321,7 @@ fn the_cap_over_the_period_is_enforced_with_its_method_shown() {
     );
     let small = application(&p, "建筑用石", "地下", 8.0, "万吨/年", QH_C01);
     let r = run(&p, &small, &rights);
-    assert_eq!(
-        outcome(&r, "R7"),
-        RuleOutcome::Pass,
-        "{}",
-        message(&r, "R7")
-    );
+    expect(&r, "R7", RuleOutcome::Pass, "");
     assert_eq!(
         evidence(&r, "R7", "砂石土类矿产开采总量：批准后合计"),
         540.0
@@ -423,37 +400,17 @@ fn a_county_over_its_own_share_of_a_city_plan_fails() {
     // 甲县: 2 rights already (cap 2 宗), 20 万吨/年 (cap 30): a third of 20 breaks both.
     let app = application(&p, "建筑用石", "露天", 20.0, "万吨/年", BS_C01);
     let r = run(&p, &app, &rights);
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::Fail,
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::Fail, "");
     assert_eq!(evidence(&r, "R6", "甲县采矿权宗数：批准后"), 3.0);
-    assert_eq!(
-        outcome(&r, "R7"),
-        RuleOutcome::Fail,
-        "{}",
-        message(&r, "R7")
-    );
+    expect(&r, "R7", RuleOutcome::Fail, "");
     assert_eq!(evidence(&r, "R7", "甲县砂石土类年开采量：批准后合计"), 40.0);
     // The city-wide category cap is evaluated beside it, with its own line.
     assert_eq!(evidence(&r, "R7", "建筑石料年开采总量：批准后合计"), 50.0);
     // The same application in 乙县: 甲县's caps do not concern it.
     let app = application(&p, "建筑用石", "露天", 20.0, "万吨/年", BS_C02);
     let r = run(&p, &app, &rights);
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::Pass,
-        "{}",
-        message(&r, "R6")
-    );
-    assert_eq!(
-        outcome(&r, "R7"),
-        RuleOutcome::Pass,
-        "{}",
-        message(&r, "R7")
-    );
+    expect(&r, "R6", RuleOutcome::Pass, "");
+    expect(&r, "R7", RuleOutcome::Pass, "");
     assert!(
         !r.rule("R7")
             .unwrap()
@@ -471,21 +428,10 @@ fn a_soft_cap_warns_instead_of_vetoing() {
     let rights: Vec<MiningRight> = (1..=5).map(|k| stone(k, in_yi(k))).collect();
     let app = application(&p, "建筑用石", "露天", 1.0, "万吨/年", BS_C02);
     let r = run(&p, &app, &rights);
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::ManualCheck,
-        "{}",
-        message(&r, "R6")
-    );
-    assert!(message(&r, "R6").contains("预警"), "{}", message(&r, "R6"));
+    expect(&r, "R6", RuleOutcome::ManualCheck, "预警");
     assert!(message(&r, "R6").contains("左右"), "{}", message(&r, "R6"));
     let r = run(&p, &app, &rights[..4]);
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::Pass,
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::Pass, "");
 }
 
 #[test]
@@ -550,12 +496,7 @@ fn a_redacted_plan_loads_without_invented_figures() {
         "{}",
         message(&r, "R6")
     );
-    assert_eq!(
-        outcome(&r, "R2"),
-        RuleOutcome::Pass,
-        "{}",
-        message(&r, "R2")
-    );
+    expect(&r, "R2", RuleOutcome::Pass, "");
     // Outside the drawn block: the block without extent may hold it → 需人工核查, not 不符合.
     let app = application(
         &p,
@@ -566,17 +507,7 @@ fn a_redacted_plan_loads_without_invented_figures() {
         (120.15, 45.06, 120.16, 45.07),
     );
     let r = run(&p, &app, &[]);
-    assert_eq!(
-        outcome(&r, "R2"),
-        RuleOutcome::ManualCheck,
-        "{}",
-        message(&r, "R2")
-    );
-    assert!(
-        message(&r, "R2").contains("未附范围"),
-        "{}",
-        message(&r, "R2")
-    );
+    expect(&r, "R2", RuleOutcome::ManualCheck, "未附范围");
 }
 
 #[test]
@@ -650,35 +581,15 @@ fn without_outlines_the_sub_unit_is_the_declared_and_registered_one() {
         "sub_unit = \"甲县\"",
     );
     let r = run(&p, &declared, &rights);
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::Fail,
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::Fail, "");
     // Not declared: 需人工核查, saying why.
     let silent = application(&p, "建筑用石", "露天", 1.0, "万吨/年", BS_C01);
     let r = run(&p, &silent, &rights);
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::ManualCheck,
-        "{}",
-        message(&r, "R6")
-    );
-    assert!(
-        message(&r, "R6").contains("sub_unit"),
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::ManualCheck, "sub_unit");
     // A right whose county the register does not record is named.
     let unrecorded = [in_county(1, Some("甲县")), in_county(2, None)];
     let r = run(&p, &declared, &unrecorded);
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::ManualCheck,
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::ManualCheck, "");
     assert!(
         r.rule("R6")
             .unwrap()
@@ -774,17 +685,7 @@ fn rights_the_period_cap_cannot_count_are_named_and_never_pass_silently() {
         far(3),
     ));
     let r = run(&p, &small, &with_volume);
-    assert_eq!(
-        outcome(&r, "R7"),
-        RuleOutcome::ManualCheck,
-        "{}",
-        message(&r, "R7")
-    );
-    assert!(
-        message(&r, "R7").contains("无法换算"),
-        "{}",
-        message(&r, "R7")
-    );
+    expect(&r, "R7", RuleOutcome::ManualCheck, "无法换算");
     assert!(
         message(&r, "R7").contains("测试矿山3"),
         "{}",
@@ -803,17 +704,7 @@ fn rights_the_period_cap_cannot_count_are_named_and_never_pass_silently() {
     gone.status = RightStatus::Expired;
     with_expired.push(gone);
     let r = run(&p, &small, &with_expired);
-    assert_eq!(
-        outcome(&r, "R7"),
-        RuleOutcome::ManualCheck,
-        "{}",
-        message(&r, "R7")
-    );
-    assert!(
-        message(&r, "R7").contains("现已过期或注销"),
-        "{}",
-        message(&r, "R7")
-    );
+    expect(&r, "R7", RuleOutcome::ManualCheck, "现已过期或注销");
 }
 
 #[test]
@@ -835,12 +726,7 @@ fn a_combined_mine_is_an_open_pit_mine_for_the_open_pit_cap() {
         &application(&p, "建筑用石", "露天", 2.0, "万吨/年", QH_C01),
         &three,
     );
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::Fail,
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::Fail, "");
     // A 联合 application is concerned by the open-pit cap too.
     let two = [quarry(1, "露天"), quarry(2, "露天"), quarry(3, "露天")];
     let r = run(
@@ -848,12 +734,7 @@ fn a_combined_mine_is_an_open_pit_mine_for_the_open_pit_cap() {
         &application(&p, "建筑用石", "联合", 2.0, "万吨/年", QH_C01),
         &two,
     );
-    assert_eq!(
-        outcome(&r, "R6"),
-        RuleOutcome::Fail,
-        "{}",
-        message(&r, "R6")
-    );
+    expect(&r, "R6", RuleOutcome::Fail, "");
 }
 
 #[test]

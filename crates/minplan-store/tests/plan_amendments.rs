@@ -49,6 +49,21 @@ async fn stone_geometry(store: &Store) -> Vec<LonLatPolygon> {
         .application_geometry
 }
 
+/// Parses an application (with its corner file `c.txt`) and reviews it against the version
+/// in force on its 受理日期, saving the review.
+async fn review_saved(
+    engine: &ReviewEngine,
+    store: &Store,
+    toml: &str,
+    corners: &[u8],
+) -> (i64, minplan_domain::review::ConformityReview) {
+    let app = engine.parse(toml, Some(corners)).unwrap();
+    engine
+        .review_and_save(store, &app, toml, Some(("c.txt", corners)), &Actor::System)
+        .await
+        .unwrap()
+}
+
 const VERSION: &str = r#"
 [version]
 kind = "修改"
@@ -201,17 +216,7 @@ async fn an_application_is_reviewed_against_the_version_in_force_when_received()
 
     // Received before the amendment took effect: the original, where no block covers it.
     let (toml, corners) = stone_application("2024-03-01");
-    let app = engine.parse(&toml, Some(&corners)).unwrap();
-    let (id, before) = engine
-        .review_and_save(
-            &store,
-            &app,
-            &toml,
-            Some(("c.txt", &corners)),
-            &Actor::System,
-        )
-        .await
-        .unwrap();
+    let (id, before) = review_saved(&engine, &store, &toml, &corners).await;
     assert_eq!(before.plan.version_id, original.id);
     assert_eq!(before.plan.effective, "2021-01-01");
     assert_eq!(before.plan.version_kind, "未载明");
@@ -226,17 +231,7 @@ async fn an_application_is_reviewed_against_the_version_in_force_when_received()
 
     // Received after: the amendment, whose new block covers it.
     let (toml, corners) = stone_application("2024-08-01");
-    let app = engine.parse(&toml, Some(&corners)).unwrap();
-    let (id, after) = engine
-        .review_and_save(
-            &store,
-            &app,
-            &toml,
-            Some(("c.txt", &corners)),
-            &Actor::System,
-        )
-        .await
-        .unwrap();
+    let (id, after) = review_saved(&engine, &store, &toml, &corners).await;
     assert_eq!(after.plan.version_id, amendment.id);
     assert_ne!(after.rule("R2").unwrap().outcome, RuleOutcome::Fail);
     // The stored review names the version: name, effective date and basis number.
@@ -400,17 +395,7 @@ async fn an_invented_county_amended_mid_period() {
         ("2024-08-01", second.id, false),
     ] {
         let t = toml(received);
-        let app = engine.parse(&t, Some(corners.as_bytes())).unwrap();
-        let (_, review) = engine
-            .review_and_save(
-                &store,
-                &app,
-                &t,
-                Some(("c.txt", corners.as_bytes())),
-                &Actor::System,
-            )
-            .await
-            .unwrap();
+        let (_, review) = review_saved(&engine, &store, &t, corners.as_bytes()).await;
         assert_eq!(review.plan.version_id, version, "{received}");
         assert_eq!(review.plan.in_force_on, received);
         assert_eq!(
