@@ -354,6 +354,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             geometry: vec![],
             mining_method: None,
             sub_unit: None,
+            review_failed: false,
         })
         .collect();
     let to_layer = |kind: ControlLayerKind, l: &Layer| PlaneLayer {

@@ -62,12 +62,23 @@ pub struct MiningRight {
     /// plan sets per sub-unit when the bundle has no outlines to place it by its geometry.
     #[serde(default)]
     pub sub_unit: Option<String>,
+    /// For a pending application ([`RightStatus::Pending`]): its latest review concluded
+    /// 不符合. R6 and R7 leave it out of the pending totals and name it in the evidence
+    /// (“另有 n 件在审申请经审查不符合，未计入”); it never alone makes a review 需人工核查.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub review_failed: bool,
 }
 
 impl MiningRight {
     /// Whether it counts as an existing mine (valid mining right).
     pub fn is_valid_mine(&self) -> bool {
         self.kind == RightKind::Mining && self.status == RightStatus::Valid
+    }
+
+    /// Whether it is a pending application that the caps count among the other pending
+    /// applications: 在审 and not reviewed 不符合 ([`MiningRight::review_failed`]).
+    pub fn counts_as_pending(&self) -> bool {
+        self.status == RightStatus::Pending && !self.review_failed
     }
 }
 

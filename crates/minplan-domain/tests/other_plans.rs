@@ -78,6 +78,7 @@ fn right(
         geometry,
         mining_method: method.and_then(minplan_domain::application::MiningMethod::parse),
         sub_unit: None,
+        review_failed: false,
     }
 }
 

@@ -192,6 +192,7 @@ fn right(
         geometry,
         mining_method: None,
         sub_unit: None,
+        review_failed: false,
     }
 }
 
@@ -620,6 +621,135 @@ fn r7_extraction_caps() {
     let r = run_with(&app, &[thousands], &HolderLists::default());
     assert_eq!(outcome(&r, "R7"), RuleOutcome::Fail);
     assert_eq!(evidence(&r, "R7", "建筑用石：批准后合计"), 14.0);
+}
+
+/// The text of an evidence line of a rule, by the start of its label.
+fn evidence_text(r: &ConformityReview, id: &str, label: &str) -> Option<String> {
+    r.rule(id)
+        .unwrap()
+        .evidence
+        .iter()
+        .find(|e| e.label.starts_with(label))
+        .map(|e| e.value.clone())
+}
+
+#[test]
+fn r6_r7_leave_out_pending_applications_reviewed_nonconforming() {
+    let c1 = centroid(&block_ring("231081-C01"));
+    let at = |k: f64| square((c1.0 + k * 100.0, c1.1), 10.0);
+    // Two enterprises hold 地下热水 wells; the applicant would be the third (cap ≤ 3).
+    let wells: Vec<MiningRight> = ["91310000MA1FL4J525", "91230100MA18XK4L1Q"]
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            right(
+                &format!("W{k}"),
+                c,
+                &["地下热水"],
+                1.0,
+                Some(ApprovalLevel::CityDesignated),
+                &at(k as f64),
+                RightStatus::Valid,
+            )
+        })
+        .collect();
+    // A fourth enterprise's quarry of 5 万立方米/年 is pending: with the application's 6 it
+    // would break both the enterprise cap (4 > 3) and the 建筑用石 cap (11 > 10).
+    let mut other = right(
+        "SQ-BAD",
+        "9144030071526726XG",
+        &["建筑用石"],
+        5.0,
+        None,
+        &at(5.0),
+        RightStatus::Pending,
+    );
+    let app = parse(&quarry(block_ring("231081-C05")));
+    let mut register = wells.clone();
+    register.push(other.clone());
+    let r = run_with(&app, &register, &HolderLists::default());
+    assert_eq!(outcome(&r, "R6"), RuleOutcome::ManualCheck);
+    assert_eq!(outcome(&r, "R7"), RuleOutcome::ManualCheck);
+    assert_eq!(evidence(&r, "R7", "建筑用石：其他在审申请规模"), 5.0);
+    // Reviewed 不符合, it is left out and named: both caps hold.
+    other.review_failed = true;
+    let mut register = wells.clone();
+    register.push(other.clone());
+    let r = run_with(&app, &register, &HolderLists::default());
+    for id in ["R6", "R7"] {
+        let rule = r.rule(id).unwrap();
+        assert_eq!(rule.outcome, RuleOutcome::Pass, "{id}: {}", rule.message);
+        assert!(
+            rule.message
+                .contains("另有 1 件在审申请经审查不符合，未计入"),
+            "{id}: {}",
+            rule.message
+        );
+    }
+    assert_eq!(
+        evidence_text(&r, "R7", "建筑用石：未计入的在审申请").as_deref(),
+        Some("另有 1 件在审申请经审查不符合，未计入：SQ-BAD 矿（SQ-BAD）")
+    );
+    assert_eq!(
+        evidence_text(&r, "R6", "矿山企业数量：未计入的在审申请").as_deref(),
+        Some("另有 1 件在审申请经审查不符合，未计入：SQ-BAD 矿（SQ-BAD）")
+    );
+    assert_eq!(evidence_text(&r, "R7", "建筑用石：其他在审申请规模"), None);
+    assert_eq!(evidence(&r, "R6", "矿山企业数量：批准后"), 3.0);
+    assert_eq!(r.conclusion, Conclusion::Conforming, "{:?}", r.rules);
+}
+
+#[test]
+fn a_transfer_adding_no_capacity_is_not_held_up_by_pending_applications() {
+    // 转让 of a valid 8 万立方米/年 quarry: the total stays 8 ≤ 10 whatever is pending.
+    let ring = block_ring("231081-C05");
+    let own = right(
+        "C9",
+        CREDIT_B,
+        &["建筑用石"],
+        8.0,
+        Some(ApprovalLevel::ThisLevel),
+        &ring,
+        RightStatus::Valid,
+    );
+    let c1 = centroid(&block_ring("231081-C01"));
+    let mut pending = right(
+        "SQ-BAD",
+        "9144030071526726XG",
+        &["建筑用石"],
+        5.0,
+        None,
+        &square(c1, 10.0),
+        RightStatus::Pending,
+    );
+    let mut a = quarry(ring);
+    a.kind = "转让";
+    a.extra = "existing_right = \"C9\"\n";
+    a.capacity = 8.0;
+    let app = parse(&a);
+    for failed in [false, true] {
+        pending.review_failed = failed;
+        let r = run_with(
+            &app,
+            &[own.clone(), pending.clone()],
+            &HolderLists::default(),
+        );
+        let r7 = r.rule("R7").unwrap();
+        assert_eq!(
+            r7.outcome,
+            RuleOutcome::Pass,
+            "failed={failed}: {}",
+            r7.message
+        );
+        assert_eq!(evidence(&r, "R7", "建筑用石：批准后合计"), 8.0);
+        assert_eq!(
+            r7.message.contains("另有 1 件在审申请经审查不符合，未计入"),
+            failed,
+            "{}",
+            r7.message
+        );
+        assert_ne!(outcome(&r, "R6"), RuleOutcome::ManualCheck);
+    }
 }
 
 #[test]

@@ -453,19 +453,22 @@ impl Store {
                     .flatten()
                     .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
                     .and_then(|v| v["sub_unit"].as_str().map(str::to_string)),
+                review_failed: false,
             })
             .collect())
     }
 
     /// Applications under review (在审) — and approved ones not yet registered, which still
     /// hold their block and their share of the caps — as rights with status
-    /// [`RightStatus::Pending`], from their latest review.
+    /// [`RightStatus::Pending`], from their latest review; one whose latest review is 不符合
+    /// is marked [`MiningRight::review_failed`] (R6/R7 name it and leave it out). Closed
+    /// applications (不予受理、退回、不予批准、撤回) are not pending.
     ///
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn pending_applications(&self) -> Result<Vec<MiningRight>> {
         let rows = sqlx::query(
-            "SELECT r.application_number, r.result_json, r.geometry_json FROM applications a JOIN reviews r ON r.id = a.latest_review_id
+            "SELECT r.application_number, r.result_json, r.geometry_json, r.conclusion FROM applications a JOIN reviews r ON r.id = a.latest_review_id
              WHERE a.status = '在审' OR (a.status = '已批准' AND a.used_for IS NULL)",
         )
         .fetch_all(&self.pool)
@@ -500,6 +503,7 @@ impl Store {
                     .as_str()
                     .and_then(minplan_domain::application::MiningMethod::parse),
                 sub_unit: app["sub_unit"].as_str().map(str::to_string),
+                review_failed: r.get::<String, _>("conclusion") == "不符合",
             });
         }
         Ok(out)

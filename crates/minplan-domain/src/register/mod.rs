@@ -291,6 +291,7 @@ impl RightState {
             geometry,
             mining_method: self.mining_method,
             sub_unit: self.sub_unit.clone(),
+            review_failed: false,
         }
     }
 }

@@ -330,7 +330,7 @@ pub fn count_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Option<Ca
             match (r.status, right_counts(cap, ctx.plan, r)) {
                 (RightStatus::Valid, Tri::Yes) => counted.push(r),
                 (RightStatus::Valid, Tri::Unknown) => unknown.push(r),
-                (RightStatus::Pending, Tri::Yes) => pending.push(r),
+                (RightStatus::Pending, Tri::Yes) if !r.review_failed => pending.push(r),
                 _ => {}
             }
         }
@@ -372,6 +372,7 @@ pub fn count_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Option<Ca
             pending.len(),
         )
     };
+    let failed = failed_pending(cap, f, ctx);
     let mut evidence = vec![
         Evidence::num(format!("{name}：现有"), before as f64, 0, u),
         Evidence::num(format!("{name}：批准后"), after as f64, 0, u),
@@ -396,6 +397,7 @@ pub fn count_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Option<Ca
                 .join("；"),
         ));
     }
+    evidence.extend(failed_evidence(&name, &failed));
     if m == Tri::Unknown {
         return Some(CapCheck {
             outcome: RuleOutcome::ManualCheck,
@@ -440,9 +442,58 @@ pub fn count_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Option<Ca
     };
     Some(CapCheck {
         outcome,
-        message,
+        message: with_failed_note(message, &failed),
         evidence,
     })
+}
+
+/// Pending applications reviewed 不符合 that the cap would concern (not the application
+/// itself): left out of the pending count, named in the evidence.
+fn failed_pending<'a>(
+    cap: &Cap,
+    f: &Facts<'_>,
+    ctx: &'a ReviewContext<'_>,
+) -> Vec<&'a MiningRight> {
+    ctx.stats
+        .failed_pending
+        .iter()
+        .filter(|r| r.id != f.app.number && right_counts(cap, ctx.plan, r) != Tri::No)
+        .collect()
+}
+
+/// The sentence on pending applications reviewed 不符合: `另有 n 件在审申请经审查不符合，未计入`.
+fn failed_sentence(failed: &[&MiningRight]) -> String {
+    format!("另有 {} 件在审申请经审查不符合，未计入", failed.len())
+}
+
+/// The evidence line naming the pending applications reviewed 不符合 (none when there are
+/// none): the sentence, then up to ten as `项目名称（申请编号）`.
+fn failed_evidence(name: &str, failed: &[&MiningRight]) -> Option<Evidence> {
+    (!failed.is_empty()).then(|| {
+        let listed: Vec<String> = failed
+            .iter()
+            .take(10)
+            .map(|r| {
+                if r.name.trim().is_empty() {
+                    r.id.clone()
+                } else {
+                    format!("{}（{}）", r.name, r.id)
+                }
+            })
+            .collect();
+        Evidence::text(
+            format!("{name}：未计入的在审申请"),
+            format!("{}：{}", failed_sentence(failed), listed.join("、")),
+        )
+    })
+}
+
+fn with_failed_note(message: String, failed: &[&MiningRight]) -> String {
+    if failed.is_empty() {
+        message
+    } else {
+        format!("{message}（{}）", failed_sentence(failed))
+    }
 }
 
 /// The yearly unit of a quantity unit (万吨 → 万吨/年), for caps over the period.
@@ -517,7 +568,7 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
                     unconvertible.push(r);
                 }
                 (RightStatus::Valid, Tri::Unknown, _) => unknown.push(r),
-                (RightStatus::Pending, Tri::Yes, Some(v)) => pending += v,
+                (RightStatus::Pending, Tri::Yes, Some(v)) if !r.review_failed => pending += v,
                 (RightStatus::Expired | RightStatus::Cancelled, Tri::Yes | Tri::Unknown, _)
                     if cap.measure == CapMeasure::ExtractionOverPeriod =>
                 {
@@ -560,6 +611,7 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
     } else {
         added_capacity(f, ctx, &mineral_for_add, yearly)
     };
+    let failed = failed_pending(cap, f, ctx);
     let mut evidence = Vec::new();
     let Some(add) = add else {
         return Some(CapCheck {
@@ -648,6 +700,7 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
             names(&ended),
         ));
     }
+    evidence.extend(failed_evidence(&name, &failed));
     if m == Tri::Unknown {
         return Some(CapCheck {
             outcome: RuleOutcome::ManualCheck,
@@ -704,7 +757,9 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
                 names(&ended)
             ),
         )
-    } else if exceeds(cap, after + pending_t) {
+    } else if add > 0.0 && exceeds(cap, after + pending_t) {
+        // Only an application that adds output competes with the others pending: a
+        // transfer (or a change that adds nothing) leaves the total as it is.
         (
             RuleOutcome::ManualCheck,
             format!(
@@ -726,7 +781,7 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
     let _ = before_t;
     Some(CapCheck {
         outcome,
-        message,
+        message: with_failed_note(message, &failed),
         evidence,
     })
 }

@@ -76,8 +76,13 @@ pub struct RegisterStats {
     pub holders: BTreeSet<String>,
     /// Valid mining rights approved at this level.
     pub this_level: usize,
-    /// Pending mining applications that would add a mine: (application number, holder).
+    /// Pending mining applications that would add a mine: (application number, holder);
+    /// those reviewed 不符合 are not among them ([`RegisterStats::failed_pending`]).
     pub pending_mines: Vec<(String, String)>,
+    /// Pending applications (mining or exploration) whose latest review is 不符合: left out
+    /// of every pending count and total, named by R6/R7 (“另有 n 件在审申请经审查不符合，
+    /// 未计入”).
+    pub failed_pending: Vec<MiningRight>,
     /// Capacity totals per mineral the plan caps or measures.
     pub totals: Vec<MineralTotal>,
     /// Valid mines by scale class.
@@ -184,10 +189,15 @@ impl RegisterStats {
             })
             .collect();
         let mut stats = RegisterStats::default();
-        for r in rights
+        stats.failed_pending = rights
             .iter()
-            .filter(|r| r.kind == crate::application::RightKind::Mining)
-        {
+            .filter(|r| r.status == RightStatus::Pending && r.review_failed)
+            .cloned()
+            .collect();
+        for r in rights.iter().filter(|r| {
+            r.kind == crate::application::RightKind::Mining
+                && !(r.status == RightStatus::Pending && r.review_failed)
+        }) {
             match r.status {
                 RightStatus::Valid => {
                     stats.holders.insert(holder_key(r));
