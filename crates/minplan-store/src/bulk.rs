@@ -10,6 +10,11 @@
 //! ([`RowProblem`]). [`BulkMode::DryRun`] (the default) writes nothing; [`BulkMode::Commit`]
 //! writes everything in one transaction only when no row has a problem; and
 //! [`BulkMode::SkipInvalid`] writes the good rows and leaves the listed ones out, by choice.
+//!
+//! Corner cells that hold only coordinates (no 坐标系 or 带号 statement) are read with the
+//! settings of the import ([`CornerSettings`]: the 坐标系 and 投影带 chosen on the web form,
+//! `--datum` and `--zone` on the command line); the messages about them name exactly those
+//! choices.
 
 use crate::annual_reports::file_report_tx;
 use crate::audit::Actor;
@@ -23,8 +28,69 @@ use minplan_domain::plan::{ApprovalLevel, LonLatPolygon, Plan};
 use minplan_domain::register::annual_report::{self, ReportInput};
 use minplan_domain::register::{RightState, Standing};
 use minplan_domain::units::Unit;
-use minplan_geo::corners::{self, CornerPoints, ParseOptions, Severity};
+use minplan_geo::corners::{self, CornerPoints, Datum, ParseOptions, ProblemKind, Severity};
 use serde::Serialize;
+
+/// How the corner cells of a rights table are read when a cell does not state its system:
+/// chosen on the import form (坐标系, 投影带) or given on the command line (`--datum`,
+/// `--zone`). The default reads only cells that state their 坐标系, in the plan's zone when a
+/// Y value carries no zone number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CornerSettings {
+    /// The 3° Gauss–Krüger zone number (25–45, CGCS2000) of Y values without a zone number;
+    /// `None` = the plan's zone.
+    pub zone: Option<u32>,
+    /// The datum of cells that state none: only CGCS2000 is accepted (the register is kept in
+    /// CGCS2000; other systems must be converted first).
+    pub datum: Option<Datum>,
+}
+
+impl CornerSettings {
+    /// Reads the choices as a form or command line gives them: `zone` "" or a 3° zone number
+    /// (25–45); `datum` "", `cgcs2000`, `CGCS2000` or `2000国家大地坐标系`.
+    ///
+    /// # Errors
+    /// `(field, message)` for each choice that is not one: field `zone` or `datum`.
+    pub fn parse(
+        zone: &str,
+        datum: &str,
+    ) -> std::result::Result<CornerSettings, Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        let zone = match zone.trim() {
+            "" => None,
+            z => match z.parse::<u32>() {
+                Ok(n) if (25..=45).contains(&n) => Some(n),
+                _ => {
+                    errors.push((
+                        "zone",
+                        format!("投影带应为 3° 带号 25–45（绥芬河为 44），收到“{z}”"),
+                    ));
+                    None
+                }
+            },
+        };
+        let datum = match datum.trim() {
+            "" => None,
+            d if d.eq_ignore_ascii_case("cgcs2000") || d == "2000国家大地坐标系" => {
+                Some(Datum::Cgcs2000)
+            }
+            d => {
+                errors.push((
+                    "datum",
+                    format!(
+                        "坐标系只能选 2000国家大地坐标系（cgcs2000），收到“{d}”：其他坐标系的坐标须先按规定转换为 CGCS2000"
+                    ),
+                ));
+                None
+            }
+        };
+        if errors.is_empty() {
+            Ok(CornerSettings { zone, datum })
+        } else {
+            Err(errors)
+        }
+    }
+}
 
 /// How an import proceeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -387,7 +453,7 @@ struct RightRow {
     geometry: Vec<LonLatPolygon>,
 }
 
-fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
+fn read_right(plan: &Plan, settings: CornerSettings, r: &mut RowReader<'_>) -> Option<RightRow> {
     let licence = r.required("licence");
     let kind = match r.get("kind") {
         None => RightKind::Mining,
@@ -591,9 +657,15 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
     let mut area = declared.as_ref().map(|a| a.km2);
     let mut geometry = Vec::new();
     if let Some(text) = r.required("corners") {
+        let zone = match settings.zone {
+            Some(z) => minplan_geo::GaussKrugerZone::three_degree(z, false)
+                .unwrap_or_else(|_| plan.region.zone.with_prefix(false)),
+            None => plan.region.zone.with_prefix(false),
+        };
         let opts = ParseOptions {
             region: Some(region_of(plan)),
-            zone: Some(plan.region.zone.with_prefix(false)),
+            zone: Some(zone),
+            datum: settings.datum,
             ..ParseOptions::default()
         };
         let report = corners::parse_str(&text, &opts);
@@ -611,7 +683,7 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
                 } else {
                     format!("（{}）", p.points.join("、"))
                 };
-                r.bad("corners", format!("{}{pts}", p.message));
+                r.bad("corners", format!("{}{pts}", corner_message(p)));
             }
         } else if let Some(km2) = report.areas.as_ref().map(|a| a.km2) {
             if !area_given {
@@ -681,18 +753,61 @@ fn read_right(plan: &Plan, r: &mut RowReader<'_>) -> Option<RightRow> {
     })
 }
 
+/// A corner problem of a table cell in the import's words: a missing 坐标系 or 带号 names the
+/// import's own choices (the form's 坐标系 / 投影带, the command line's `--datum` / `--zone`),
+/// not those of `minplan coords check`.
+fn corner_message(p: &corners::Problem) -> String {
+    const DATUM: &str =
+        "导入时选择坐标系（网页“坐标系”选 2000国家大地坐标系；命令行 --datum cgcs2000）";
+    const ZONE: &str = "导入时选择投影带（网页“投影带”；命令行 --zone，如 --zone 44）";
+    match p.kind {
+        ProblemKind::DatumNotStated => format!(
+            "拐点坐标未说明坐标系，无法确定是否为 CGCS2000，不予猜测：请在单元格中注明（如“2000国家大地坐标系”），或{DATUM}"
+        ),
+        ProblemKind::ZonePrefixMissing
+        | ProblemKind::ZonePrefixWrong
+        | ProblemKind::OutsideZoneRange => {
+            let m = p
+                .message
+                .replace("，或在检查时指定投影带", "")
+                .replace("（可在检查时指定投影带）", "");
+            format!("{m}；可{ZONE}")
+        }
+        _ => p.message.replace("或在检查时指定坐标系", DATUM),
+    }
+}
+
 impl Store {
-    /// Imports rights from a table (see the module documentation of `bulk`): each
-    /// right gets an `import` event dated 有效期起, and each mining right a mine.
+    /// Imports rights from a table (see the module documentation of `bulk`) with the
+    /// default [`CornerSettings`] (cells state their 坐标系).
     ///
     /// # Errors
-    /// [`StoreError::BadInput`] for a table without a header row; [`StoreError::Db`].
+    /// As [`Store::import_rights_table_with`].
     pub async fn import_rights_table(
         &self,
         plan: &Plan,
         table: &[Vec<String>],
         source: &str,
         mode: BulkMode,
+        actor: &Actor,
+    ) -> Result<BulkOutcome> {
+        self.import_rights_table_with(plan, table, source, mode, CornerSettings::default(), actor)
+            .await
+    }
+
+    /// Imports rights from a table (see the module documentation of `bulk`): each
+    /// right gets an `import` event dated 有效期起, and each mining right a mine; corner
+    /// cells without a 坐标系 or 带号 statement are read with `settings`.
+    ///
+    /// # Errors
+    /// [`StoreError::BadInput`] for a table without a header row; [`StoreError::Db`].
+    pub async fn import_rights_table_with(
+        &self,
+        plan: &Plan,
+        table: &[Vec<String>],
+        source: &str,
+        mode: BulkMode,
+        settings: CornerSettings,
         actor: &Actor,
     ) -> Result<BulkOutcome> {
         let Some(header) = table.first() else {
@@ -721,7 +836,7 @@ impl Store {
                 row: i + 1,
                 problems: Vec::new(),
             };
-            let parsed = read_right(plan, &mut r);
+            let parsed = read_right(plan, settings, &mut r);
             if let Some(p) = &parsed {
                 if existing.contains(&p.state.id) {
                     r.bad("licence", format!("许可证号 {} 已在登记簿中", p.state.id));

@@ -34,8 +34,9 @@ mod reviews;
 
 pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
 pub use bulk::{
-    BulkMode, BulkOutcome, MAX_AREA_KM2, MAX_CAPACITY, RowProblem, TABLE_EXTENSIONS,
-    UNSUPPORTED_TYPE, has_register_columns, is_table_file, layer_register_table, read_table,
+    BulkMode, BulkOutcome, CornerSettings, MAX_AREA_KM2, MAX_CAPACITY, RowProblem,
+    TABLE_EXTENSIONS, UNSUPPORTED_TYPE, has_register_columns, is_table_file, layer_register_table,
+    read_table,
 };
 pub use engine::{ReviewEngine, region_of};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};

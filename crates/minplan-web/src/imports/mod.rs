@@ -1,6 +1,8 @@
 //! 批量导入 (`/rights/import`, `/annual-reports/import`; 系统管理员, 审批科): upload an XLSX or
 //! CSV table of rights or annual reports; 仅检查 (dry run), 导入 (only when every row is
-//! right) or 跳过有问题的行并导入; every row's problems in a table.
+//! right) or 跳过有问题的行并导入; every row's problems in a table. The rights form also asks
+//! how to read corner cells that hold only coordinates: 坐标系 and 投影带
+//! ([`minplan_store::CornerSettings`], the CLI's `--datum` and `--zone`).
 
 use crate::AppState;
 use crate::http::auth::{actor, policy};
@@ -57,8 +59,17 @@ struct ImportPage {
     errors: FieldErrors,
     outcome: Option<BulkOutcome>,
     file_name: String,
+    /// The 投影带 chosen for bare corner cells ("" = the plan's).
+    zone: String,
+    /// The 坐标系 chosen for bare corner cells ("" = as each cell states).
+    datum: String,
+    /// The plan's 3° zone number (the default 投影带).
+    plan_zone: u32,
+    /// The 3° zone numbers offered.
+    zones: Vec<u32>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render_import(
     st: &AppState,
     table: Table,
@@ -67,8 +78,10 @@ async fn render_import(
     errors: FieldErrors,
     outcome: Option<BulkOutcome>,
     file_name: String,
+    choices: &Choices,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
+    let plan_zone = u32::from(sp.loaded.plan.region.zone.zone);
     let page = ImportPage {
         layout: layout(
             &sp,
@@ -83,8 +96,19 @@ async fn render_import(
         errors,
         outcome,
         file_name,
+        zone: choices.zone.clone(),
+        datum: choices.datum.clone(),
+        plan_zone,
+        zones: (25..=45).collect(),
     };
     Ok((status, Html(page.render()?)).into_response())
+}
+
+/// The corner-cell choices as submitted (shown again on the page).
+#[derive(Debug, Clone, Default)]
+struct Choices {
+    zone: String,
+    datum: String,
 }
 
 /// The form again with its problems (422), nothing imported.
@@ -94,9 +118,10 @@ async fn refused(
     mode: BulkMode,
     errors: FieldErrors,
     file_name: String,
+    choices: &Choices,
 ) -> Result<Response, AppError> {
     let status = StatusCode::UNPROCESSABLE_ENTITY;
-    render_import(st, table, status, mode, errors, None, file_name).await
+    render_import(st, table, status, mode, errors, None, file_name, choices).await
 }
 
 fn mode_name(m: BulkMode) -> &'static str {
@@ -118,6 +143,7 @@ async fn empty_form(st: &AppState, table: Table) -> Result<Response, AppError> {
         e,
         None,
         String::new(),
+        &Choices::default(),
     )
     .await
 }
@@ -177,6 +203,19 @@ async fn import_submit(
         _ => {
             errors.push("mode", "请选择：仅检查、导入、或跳过有问题的行并导入");
             BulkMode::DryRun
+        }
+    };
+    let choices = Choices {
+        zone: f.get("zone").trim().to_string(),
+        datum: f.get("datum").trim().to_string(),
+    };
+    let settings = match minplan_store::CornerSettings::parse(&choices.zone, &choices.datum) {
+        Ok(s) => s,
+        Err(problems) => {
+            for (field, m) in problems {
+                errors.push(field, m);
+            }
+            minplan_store::CornerSettings::default()
         }
     };
     let file = f.file("file");
@@ -251,7 +290,7 @@ async fn import_submit(
         _ => None,
     };
     let Some(rows) = rows else {
-        return refused(st, table, mode, errors, name).await;
+        return refused(st, table, mode, errors, name, &choices).await;
     };
     let plan = st.plan().await;
     let who = actor(user);
@@ -259,7 +298,7 @@ async fn import_submit(
     let out = match table {
         Table::Rights => {
             st.store
-                .import_rights_table(&plan.loaded.plan, &rows, &name, mode, &who)
+                .import_rights_table_with(&plan.loaded.plan, &rows, &name, mode, settings, &who)
                 .await
         }
         Table::Reports => {
@@ -272,11 +311,11 @@ async fn import_submit(
         Ok(o) => o,
         Err(StoreError::BadInput(m)) => {
             errors.push("file", format!("{m}；未导入"));
-            return refused(st, table, mode, errors, name).await;
+            return refused(st, table, mode, errors, name, &choices).await;
         }
         Err(StoreError::Invalid(fs)) => {
             let errors = FieldErrors(fs);
-            return refused(st, table, mode, errors, name).await;
+            return refused(st, table, mode, errors, name, &choices).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -289,5 +328,5 @@ async fn import_submit(
     } else {
         StatusCode::OK
     };
-    render_import(st, table, status, mode, errors, Some(out), name).await
+    render_import(st, table, status, mode, errors, Some(out), name, &choices).await
 }
