@@ -234,8 +234,9 @@ impl Store {
         Ok(out)
     }
 
-    /// The mines whose mining right (in force on `on`, or last) is held by `credit_code`:
-    /// those a 矿山企业 account may report for.
+    /// The mines whose mining right is held by `credit_code` now (the holder after the
+    /// latest event of the mine's latest right): those a 矿山企业 account may report for. A
+    /// mine the company has transferred away is not among them.
     ///
     /// # Errors
     /// [`StoreError::Db`].
@@ -244,11 +245,16 @@ impl Store {
         let ids: Vec<i64> = by_mine(&histories)
             .into_iter()
             .filter(|(_, hs)| {
-                hs.iter().any(|h| {
-                    h.events
-                        .iter()
-                        .any(|e| e.state.credit_code.as_deref() == Some(credit_code))
-                })
+                // The mine's current right: the one whose latest event is the latest (a
+                // mine's exploration right converted to mining, a right renewed under a new
+                // number), and its holder after that event.
+                hs.iter()
+                    .max_by(|a, b| {
+                        a.last_date()
+                            .cmp(&b.last_date())
+                            .then(a.events.len().cmp(&b.events.len()))
+                    })
+                    .is_some_and(|h| h.current().credit_code.as_deref() == Some(credit_code))
             })
             .map(|(id, _)| id)
             .collect();

@@ -1,6 +1,8 @@
 //! 矿山年度报告 (`/annual-reports`): the year's required reports with their status, and the
-//! filing form — a 矿山企业 files for its own mines, staff on a company's behalf. The CLI calls
-//! the same store functions.
+//! filing form — a 矿山企业 files for the mines it holds now, staff on a company's behalf. The
+//! CLI calls the same store functions; the remarks a filing gets (超能力开采, 清水循环利用率
+//! below the plan's figure, late — [`annual_report::check_report`] through
+//! `Store::file_report`) are shown after filing as `minplan report file` prints them.
 
 use crate::AppState;
 use crate::http::auth::{actor, policy};
@@ -33,6 +35,8 @@ struct ReportsPage {
     can_file: bool,
     errors: Vec<String>,
     notice: String,
+    /// The remarks on the report just filed (超能力开采, 清水循环利用率, 逾期…).
+    warnings: Vec<String>,
     form: FormData,
 }
 
@@ -42,6 +46,7 @@ async fn reports_view(
     year: i32,
     errors: Vec<String>,
     notice: String,
+    warnings: Vec<String>,
     form: FormData,
 ) -> Result<ReportsPage, AppError> {
     let sp = st.plan().await;
@@ -68,6 +73,7 @@ async fn reports_view(
         ),
         errors,
         notice,
+        warnings,
         form,
     })
 }
@@ -78,7 +84,14 @@ pub async fn reports_page(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
     Query(q): Query<YearQuery>,
+    Query(extra): Query<Vec<(String, String)>>,
 ) -> Result<Html<String>, AppError> {
+    // The remarks of the report just filed, carried by the redirect (`warning=…`, each).
+    let warnings: Vec<String> = extra
+        .into_iter()
+        .filter(|(k, _)| k == "warning")
+        .map(|(_, v)| v)
+        .collect();
     let notice = q
         .filed
         .as_ref()
@@ -90,6 +103,7 @@ pub async fn reports_page(
         q.year()?.unwrap_or_else(last_year),
         vec![],
         notice,
+        warnings,
         FormData::parse(b""),
     )
     .await?;
@@ -174,8 +188,13 @@ pub async fn report_submit(
             .await
         {
             Ok(r) => {
+                let warnings: String = r
+                    .warnings
+                    .iter()
+                    .map(|w| format!("&warning={}", crate::http::auth::percent_encode(w)))
+                    .collect();
                 return Ok(Redirect::to(&format!(
-                    "/annual-reports?year={}&filed={}",
+                    "/annual-reports?year={}&filed={}{warnings}",
                     r.report.year,
                     crate::http::auth::percent_encode(&format!(
                         "{} {} 年度（{}）",
@@ -191,6 +210,6 @@ pub async fn report_submit(
             Err(e) => return Err(e.into()),
         }
     }
-    let page = reports_view(&st, &user, year, errors, String::new(), f).await?;
+    let page = reports_view(&st, &user, year, errors, String::new(), vec![], f).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
 }
