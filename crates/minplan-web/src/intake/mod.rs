@@ -537,6 +537,20 @@ pub async fn submit(
         check: checked.clone(),
     };
     if !errors.is_empty() {
+        // Every field's problem in one round: the upload's and the 申报面积's above, then the
+        // form's own and the domain's on what could be written.
+        let corners = match upload {
+            Some(u) if u.file_name.is_empty() => Corners::File("坐标文件.txt"),
+            Some(u) => Corners::File(&u.file_name),
+            None => Corners::Pasted,
+        };
+        let (built, own) = form.build(corners);
+        errors.merge_missing(own);
+        if let Ok(partial) = built
+            && let Err(problems) = engine.parse(&partial, upload.map(|u| u.bytes.as_slice()))
+        {
+            errors.merge_missing(field_errors(&problems.errors));
+        }
         return render(
             &st,
             &engine,
