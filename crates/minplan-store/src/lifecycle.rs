@@ -12,9 +12,9 @@ use minplan_domain::application::{ApplicationKind, GrantMethod, Quantity, RightK
 use minplan_domain::date::Date;
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon};
 use minplan_domain::register::{
-    self, ApplicationFacts, ApplicationStatus, ClosureAcceptance, ClosureReport, Decision,
-    EventKind, Grant, Mortgage, Problem, Registration, RightEvent, RightExtension, RightHistory,
-    RightState, Standing,
+    self, ApplicationClosing, ApplicationFacts, ApplicationStatus, ClosingKind, ClosureAcceptance,
+    ClosureReport, Decision, EventKind, Grant, Mortgage, Problem, Registration, RightEvent,
+    RightExtension, RightHistory, RightState, Standing,
 };
 use minplan_domain::review::Conclusion;
 use minplan_domain::rights::RightStatus;
@@ -388,6 +388,8 @@ async fn facts_on(exec: &mut sqlx::SqliteConnection, number: &str) -> Result<App
         has_agreement_reason: !app["agreement_reason"].is_null(),
         block,
         grant,
+        requested_grant: app["grant_method"].as_str().and_then(GrantMethod::parse),
+        requested_net_mineral: app["net_mineral_grant"].as_bool().unwrap_or(false),
         used_for: row.get("used_for"),
     })
 }
@@ -494,6 +496,91 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(status)
+    }
+
+    /// Closes a pending application without approval — 不予受理, 退回 or 不予批准 — with its
+    /// date and reason ([`register::close_application`]): the status changes, the date and
+    /// reason are kept on the application (a 不予批准 also as its decision) and the audit row
+    /// records them. Afterwards the application is not pending (the review's register and the
+    /// lists leave it out).
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] naming each problem; [`StoreError::NotFound`] for an
+    /// application never reviewed; nothing written.
+    pub async fn close_application(
+        &self,
+        number: &str,
+        c: &ApplicationClosing,
+        actor: &Actor,
+    ) -> Result<ApplicationStatus> {
+        let mut tx = self.begin_write().await?;
+        let facts = facts_on(&mut tx, number).await?;
+        let status = register::close_application(&facts, c, crate::today()).map_err(invalid)?;
+        let reason = c.reason.trim();
+        sqlx::query(
+            "UPDATE applications SET status = ?, closed_on = ?, closed_reason = ? WHERE number = ?",
+        )
+        .bind(status.label())
+        .bind(c.date.to_string())
+        .bind(reason)
+        .bind(number)
+        .execute(&mut *tx)
+        .await?;
+        if c.kind == ClosingKind::Refused {
+            sqlx::query(
+                "INSERT INTO application_decisions (application_number, approve, decided_on, review_id, accepted_checks, reason, actor, recorded_at) VALUES (?, 0, ?, ?, NULL, ?, ?, ?)",
+            )
+            .bind(number)
+            .bind(c.date.to_string())
+            .bind(facts.review_id)
+            .bind(reason)
+            .bind(actor.label())
+            .bind(now_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::append(
+            &mut tx,
+            &AuditEntry {
+                actor,
+                action: match c.kind {
+                    ClosingKind::NotAccepted => "application.not_accept",
+                    ClosingKind::Returned => "application.return",
+                    ClosingKind::Refused => "application.refuse",
+                },
+                entity_type: "application",
+                entity_id: number.to_string(),
+                before: Some(serde_json::json!({ "status": facts.status.label() })),
+                after: Some(serde_json::json!({
+                    "status": status.label(), "date": c.date, "reason": reason,
+                    "review_id": facts.review_id, "conclusion": facts.conclusion.label(),
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    /// The date and reason an application was closed with (不予受理 / 退回 / 不予批准 by
+    /// [`Store::close_application`]), if it was.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn application_closing(&self, number: &str) -> Result<Option<(String, String)>> {
+        let row = sqlx::query(
+            "SELECT closed_on, closed_reason FROM applications WHERE number = ? AND closed_on IS NOT NULL",
+        )
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| {
+            (
+                r.get::<String, _>("closed_on"),
+                r.get::<Option<String>, _>("closed_reason")
+                    .unwrap_or_default(),
+            )
+        }))
     }
 
     /// Records the grant (出让) of an approved application.

@@ -49,7 +49,8 @@ pub struct RightRecord {
 pub struct ApplicationRecord {
     /// 申请编号.
     pub number: String,
-    /// 在审 / 已批准 / 不予批准 / 撤回.
+    /// 在审 / 已批准 / 已登记 (approved and used for the register) / 不予批准 / 不予受理 /
+    /// 退回 / 撤回 ([`minplan_domain::register::shown_status`]).
     pub status: String,
     /// When it was first reviewed (RFC 3339).
     pub created_at: String,
@@ -132,7 +133,7 @@ impl Store {
     /// [`crate::StoreError::Db`].
     pub async fn application_records(&self) -> Result<Vec<ApplicationRecord>> {
         let rows = sqlx::query(
-            "SELECT a.number, a.status, a.created_at, a.latest_review_id, a.declared_area, r.conclusion, r.reviewed_at, r.result_json, r.geometry_json
+            "SELECT a.number, a.status, a.used_for, a.created_at, a.latest_review_id, a.declared_area, r.conclusion, r.reviewed_at, r.result_json, r.geometry_json
              FROM applications a LEFT JOIN reviews r ON r.id = a.latest_review_id ORDER BY a.created_at DESC, a.number",
         )
         .fetch_all(&self.pool)
@@ -148,7 +149,10 @@ impl Store {
                 let s = |k: &str| app[k].as_str().unwrap_or("").to_string();
                 ApplicationRecord {
                     number: r.get("number"),
-                    status: r.get("status"),
+                    status: shown(
+                        &r.get::<String, _>("status"),
+                        r.get::<Option<String>, _>("used_for").is_some(),
+                    ),
                     created_at: r.get("created_at"),
                     latest_review_id: r.get("latest_review_id"),
                     conclusion: r.get("conclusion"),
@@ -168,6 +172,16 @@ impl Store {
                 }
             })
             .collect())
+    }
+}
+
+/// A stored application status as people read it: 已登记 for an approved application used
+/// for the register; an unknown stored value as it is.
+fn shown(status: &str, used: bool) -> String {
+    use minplan_domain::register::{ApplicationStatus, shown_status};
+    match ApplicationStatus::parse(status) {
+        Some(s) => shown_status(s, used).to_string(),
+        None => status.to_string(),
     }
 }
 

@@ -295,7 +295,11 @@ async fn lifecycle_through_the_forms() {
         base,
         right,
         &format!("{right}/cancel"),
-        &[("date", "2025-01-10"), ("reason", "矿山企业申请注销")],
+        &[
+            ("date", "2025-01-10"),
+            ("reason", "矿山企业申请注销"),
+            ("confirm", "on"),
+        ],
     )
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");

@@ -164,6 +164,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/annual-reports", who: Only(REPORT_FILERS), ok: 422, body: Body::Form(&[("mine", ""), ("year", "2025"), ("extraction", "1"), ("output_value", "1")]) },
     // 矿业权登记（空登记簿：申请、矿业权不存在，404）
     RouteCase { method: "POST", path: "/api/applications/{id}/decision", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"approve":true,"date":"2026-01-05"}"#) },
+    RouteCase { method: "POST", path: "/api/applications/{id}/close", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"kind":"退回","date":"2026-01-05","reason":"材料不全"}"#) },
     RouteCase { method: "POST", path: "/api/applications/{id}/grant", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"method":"挂牌","price_wan_yuan":10,"date":"2026-01-05"}"#) },
     RouteCase { method: "POST", path: "/api/applications/{id}/register", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"licence":"C1","valid_from":"2026-01-05","valid_to":"2029-01-04"}"#) },
     RouteCase { method: "GET", path: "/api/rights/{id}/history", who: Only(REGISTRARS), ok: 404, body: Body::None },
@@ -177,6 +178,7 @@ const ROUTES: &[RouteCase] = &[
     // 矿业权登记的网页表单（空表单：重新显示并标出字段错误，不写入）与批量导入（仅检查）
     RouteCase { method: "GET", path: "/applications/{id}", who: Only(REGISTRARS), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/applications/{id}/decision", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("decision", ""), ("date", "")]) },
+    RouteCase { method: "POST", path: "/applications/{id}/close", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("kind", ""), ("date", "")]) },
     RouteCase { method: "POST", path: "/applications/{id}/grant", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("method", ""), ("price", "x"), ("date", "")]) },
     RouteCase { method: "POST", path: "/applications/{id}/register", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("licence", ""), ("valid_from", ""), ("valid_to", "")]) },
     RouteCase { method: "GET", path: "/rights/import", who: Only(REGISTRARS), ok: 200, body: Body::None },

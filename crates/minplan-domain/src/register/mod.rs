@@ -397,6 +397,10 @@ pub enum ApplicationStatus {
     Refused,
     /// 撤回.
     Withdrawn,
+    /// 不予受理 (closed: the application does not qualify to be accepted).
+    NotAccepted,
+    /// 退回 (closed: returned to the applicant, e.g. to be corrected and filed anew).
+    Returned,
 }
 
 zh_labels! {
@@ -405,6 +409,93 @@ zh_labels! {
         Approved => "已批准",
         Refused => "不予批准",
         Withdrawn => "撤回",
+        NotAccepted => "不予受理",
+        Returned => "退回",
+    }
+}
+
+/// How a pending application is closed without approval (办结): 不予受理, 退回 or 不予批准.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosingKind {
+    /// 不予受理.
+    NotAccepted,
+    /// 退回.
+    Returned,
+    /// 不予批准.
+    Refused,
+}
+
+zh_labels! {
+    ClosingKind, label {
+        NotAccepted => "不予受理",
+        Returned => "退回",
+        Refused => "不予批准",
+    }
+}
+
+impl ClosingKind {
+    /// The application's status after it.
+    pub fn status(self) -> ApplicationStatus {
+        match self {
+            ClosingKind::NotAccepted => ApplicationStatus::NotAccepted,
+            ClosingKind::Returned => ApplicationStatus::Returned,
+            ClosingKind::Refused => ApplicationStatus::Refused,
+        }
+    }
+}
+
+/// Closing a pending application (不予受理 / 退回 / 不予批准) with its reason: afterwards it
+/// is not pending (R6/R7, R3, R12 and the lists no longer count it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApplicationClosing {
+    /// 不予受理 / 退回 / 不予批准.
+    pub kind: ClosingKind,
+    /// Date of the closing.
+    pub date: Date,
+    /// Reason (required).
+    pub reason: String,
+}
+
+/// Checks closing `app` on `today` (the caller's date) and returns its new status.
+///
+/// # Errors
+/// Every [`Problem`]: the application is not 在审; no reason; a date after `today` or before
+/// the 受理日期; a reason longer than [`MAX_TEXT_CHARS`].
+pub fn close_application(
+    app: &ApplicationFacts,
+    c: &ApplicationClosing,
+    today: Date,
+) -> Result<ApplicationStatus, Vec<Problem>> {
+    let mut p = Vec::new();
+    not_future("date", c.date, today, &mut p);
+    if app.status != ApplicationStatus::Pending {
+        p.push(Problem::new(
+            "application",
+            format!(
+                "申请 {} 已是“{}”，不能再{}",
+                app.number,
+                app.shown_status(),
+                c.kind.label()
+            ),
+        ));
+    }
+    if c.reason.trim().is_empty() {
+        p.push(Problem::new(
+            "reason",
+            format!("{}须写明理由", c.kind.label()),
+        ));
+    }
+    if let Some(r) = app.received.filter(|r| c.date < *r) {
+        p.push(Problem::new(
+            "date",
+            format!("{}日期 {} 早于受理日期 {r}", c.kind.label(), c.date),
+        ));
+    }
+    check_text("reason", "理由", Some(c.reason.as_str()), &mut p);
+    if p.is_empty() {
+        Ok(c.kind.status())
+    } else {
+        Err(p)
     }
 }
 
@@ -454,6 +545,10 @@ pub struct ApplicationFacts {
     pub sub_unit: Option<String>,
     /// The grant recorded for it.
     pub grant: Option<Grant>,
+    /// 出让方式 the application asks for (the grant form starts from it).
+    pub requested_grant: Option<GrantMethod>,
+    /// Whether the application asks for 净矿出让.
+    pub requested_net_mineral: bool,
     /// The right it has already been used for (an application is used once).
     pub used_for: Option<String>,
     /// 受理日期, when the application states it.
@@ -517,6 +612,13 @@ fn not_future(field: &str, d: Date, today: Date, p: &mut Vec<Problem>) {
 }
 
 impl ApplicationFacts {
+    /// The status as people read it: 已登记 once an approved application has been used for
+    /// the register (registered, or its 延续/变更/转让 recorded on the right), else its
+    /// status's label (在审, 已批准, 不予批准, 不予受理, 退回, 撤回).
+    pub fn shown_status(&self) -> &'static str {
+        shown_status(self.status, self.used_for.is_some())
+    }
+
     /// Whether its review allows approval: 符合, or 基本符合 with the checks accepted.
     pub fn review_allows(&self) -> bool {
         match self.conclusion {
@@ -527,6 +629,15 @@ impl ApplicationFacts {
                 .is_some_and(|s| !s.trim().is_empty()),
             Conclusion::NonConforming => false,
         }
+    }
+}
+
+/// An application's status as people read it (see [`ApplicationFacts::shown_status`]).
+pub fn shown_status(status: ApplicationStatus, used: bool) -> &'static str {
+    if status == ApplicationStatus::Approved && used {
+        "已登记"
+    } else {
+        status.label()
     }
 }
 

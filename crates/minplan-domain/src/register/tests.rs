@@ -43,6 +43,8 @@ fn app(conclusion: Conclusion, status: ApplicationStatus) -> ApplicationFacts {
             contract: None,
         }),
         used_for: None,
+        requested_grant: Some(GrantMethod::Listing),
+        requested_net_mineral: true,
         received: Some(d("2022-01-10")),
         decided_on: Some(d("2022-03-01")),
     }
@@ -413,4 +415,51 @@ fn events_are_not_dated_after_today_and_extensions_need_their_application() {
     };
     let p = check_grant(&a, &grant, d("2029-12-31")).unwrap_err();
     assert!(p.iter().any(|x| x.message.contains("晚于今天")), "{p:?}");
+}
+
+#[test]
+fn a_pending_application_is_closed_with_a_reason() {
+    let a = app(Conclusion::NonConforming, ApplicationStatus::Pending);
+    let c = ApplicationClosing {
+        kind: ClosingKind::NotAccepted,
+        date: d("2022-02-01"),
+        reason: "申请范围与生态保护红线重叠".into(),
+    };
+    assert_eq!(
+        close_application(&a, &c, today()),
+        Ok(ApplicationStatus::NotAccepted)
+    );
+    let returned = ApplicationClosing {
+        kind: ClosingKind::Returned,
+        ..c.clone()
+    };
+    assert_eq!(
+        close_application(&a, &returned, today()),
+        Ok(ApplicationStatus::Returned)
+    );
+    // No reason, before the 受理日期, and already closed: each problem named.
+    let bad = ApplicationClosing {
+        kind: ClosingKind::Refused,
+        date: d("2022-01-01"),
+        reason: "  ".into(),
+    };
+    let closed = ApplicationFacts {
+        status: ApplicationStatus::Returned,
+        ..a.clone()
+    };
+    let p = close_application(&closed, &bad, today()).unwrap_err();
+    let fields: Vec<&str> = p.iter().map(|x| x.field.as_str()).collect();
+    assert_eq!(fields, ["application", "reason", "date"], "{p:?}");
+    assert!(p[0].message.contains("已是“退回”"), "{}", p[0].message);
+    assert_eq!(p[1].message, "不予批准须写明理由");
+}
+
+#[test]
+fn a_registered_application_reads_as_registered() {
+    let mut a = app(Conclusion::Conforming, ApplicationStatus::Approved);
+    assert_eq!(a.shown_status(), "已批准");
+    a.used_for = Some("C1".into());
+    assert_eq!(a.shown_status(), "已登记");
+    a.status = ApplicationStatus::Refused;
+    assert_eq!(a.shown_status(), "不予批准");
 }

@@ -188,12 +188,14 @@ impl RegisterStats {
                 pending: vec![],
             })
             .collect();
-        let mut stats = RegisterStats::default();
-        stats.failed_pending = rights
-            .iter()
-            .filter(|r| r.status == RightStatus::Pending && r.review_failed)
-            .cloned()
-            .collect();
+        let mut stats = RegisterStats {
+            failed_pending: rights
+                .iter()
+                .filter(|r| r.status == RightStatus::Pending && r.review_failed)
+                .cloned()
+                .collect(),
+            ..RegisterStats::default()
+        };
         for r in rights.iter().filter(|r| {
             r.kind == crate::application::RightKind::Mining
                 && !(r.status == RightStatus::Pending && r.review_failed)

@@ -168,6 +168,7 @@ impl Modify for Security {
         crate::rights::api_import,
         crate::rights::api_detail,
         crate::rights::api::decide,
+        crate::rights::api::close_application,
         crate::rights::api::grant,
         crate::rights::api::register,
         crate::rights::api::history,

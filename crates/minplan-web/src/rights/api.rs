@@ -17,7 +17,8 @@ use minplan_domain::application::GrantMethod;
 use minplan_domain::date::Date;
 use minplan_domain::plan::ApprovalLevel;
 use minplan_domain::register::{
-    ClosureAcceptance, ClosureReport, Decision, Grant, Registration, RightExtension, RightHistory,
+    ApplicationClosing, ClosingKind, ClosureAcceptance, ClosureReport, Decision, Grant,
+    Registration, RightExtension, RightHistory,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -45,7 +46,7 @@ async fn write<T>(
 pub struct DecisionRecorded {
     /// 申请编号.
     pub application: String,
-    /// The application's status now (已批准, 不予批准).
+    /// The application's status now (已批准, 不予批准, 不予受理, 退回).
     pub status: String,
 }
 
@@ -100,6 +101,61 @@ pub async fn decide(
         let s = st
             .store
             .decide_application(&number, &d, &actor(&user))
+            .await?;
+        Ok(DecisionRecorded {
+            application: number.clone(),
+            status: s.label().to_string(),
+        })
+    })
+    .await
+}
+
+/// `{kind, date, reason}`: closing a pending application.
+#[derive(Deserialize, ToSchema)]
+pub struct ClosingBody {
+    /// 办结方式：不予受理、退回、不予批准。
+    pub kind: String,
+    /// 日期，YYYY-MM-DD。
+    pub date: String,
+    /// 理由（必填）。
+    pub reason: String,
+}
+
+/// `POST /api/applications/{number}/close`: 办结 a pending application — 不予受理 / 退回 /
+/// 不予批准 with its reason; it is then no longer pending (审批科).
+#[utoipa::path(post, path = "/api/applications/{id}/close", tag = "矿业权",
+    request_body = ClosingBody,
+    params(("id" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "已办结：申请现在的状态", body = DecisionRecorded),
+        (status = 400, description = "日期或办结方式无法读取", body = ApiError),
+        (status = 401, description = "未登录", body = ApiError),
+        (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
+        (status = 404, description = "没有该申请", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
+    ))]
+pub async fn close_application(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRegister>,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<DecisionRecorded>> {
+    write(&st, async {
+        let b: ClosingBody = json_body(&body)?;
+        let kind = ClosingKind::parse(b.kind.trim()).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "kind：办结方式应为 不予受理、退回 或 不予批准，收到“{}”",
+                b.kind
+            ))
+        })?;
+        let c = ApplicationClosing {
+            kind,
+            date: date("date", &b.date)?,
+            reason: b.reason,
+        };
+        let s = st
+            .store
+            .close_application(&number, &c, &actor(&user))
             .await?;
         Ok(DecisionRecorded {
             application: number.clone(),

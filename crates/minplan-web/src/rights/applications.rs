@@ -1,6 +1,9 @@
 //! 登记办理 of an application (`/applications/{number}`, 系统管理员 and 审批科): its standing in
-//! the register with the forms for 决定 (批准 / 不予批准), 出让 and 登记. Each form calls the
-//! same store function as the JSON API ([`super::api`]) and the CLI.
+//! the register with the forms for 决定 (批准 / 不予批准), 办结 (不予受理 / 退回 / 不予批准, with
+//! the reason), 出让 and 登记 — the 出让 and 登记 forms start from what the application says
+//! (出让方式, 净矿出让, 项目名称, the block's 发证层级) and show what the registration takes
+//! from it (矿种, 开采方式, 规模, 面积, 矿业权人). Each form calls the same store function as
+//! the JSON API ([`super::api`]) and the CLI.
 
 use super::forms::*;
 use crate::AppState;
@@ -17,7 +20,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minplan_domain::application::{ApplicationKind, GrantMethod};
 use minplan_domain::plan::ApprovalLevel;
 use minplan_domain::register::{
-    ApplicationFacts, ApplicationStatus, Decision, Grant, Registration,
+    ApplicationClosing, ApplicationFacts, ApplicationStatus, ClosingKind, Decision, Grant,
+    Registration,
 };
 use minplan_store::{AuditRow, StoreError, User};
 use std::collections::HashMap;
@@ -39,6 +43,12 @@ struct ApplicationPage {
     can_decide: bool,
     can_grant: bool,
     can_register: bool,
+    /// 办结 (不予受理 / 退回 / 不予批准) is offered: the application is 在审.
+    can_close: bool,
+    /// How it was closed: (date, reason), once closed.
+    closing: Option<(String, String)>,
+    /// What the registration takes from the application: (label, value).
+    carried: Vec<(&'static str, String)>,
     /// For 延续, 变更, 转让 applications: where they are handled.
     handled_on_right: Option<(String, &'static str)>,
     trail: Vec<AuditRow>,
@@ -60,6 +70,10 @@ async fn render_application(
     };
     let sp = st.plan().await;
     let approved = a.status == ApplicationStatus::Approved;
+    let mut f = f;
+    f.prefill = prefill(&a);
+    let carried = carried(&a);
+    let closing = st.store.application_closing(number).await?;
     let registers = matches!(
         a.kind,
         ApplicationKind::New | ApplicationKind::ExplorationToMining
@@ -69,7 +83,7 @@ async fn render_application(
         enc: segment(&a.number),
         kind: a.kind.label(),
         right_kind: a.right_kind.label(),
-        status: a.status.label(),
+        status: a.shown_status(),
         conclusion: a.conclusion.label(),
         pending_check: a.conclusion == minplan_domain::review::Conclusion::ConformingPendingCheck,
         grant: a.grant.as_ref().map(|g| {
@@ -97,6 +111,9 @@ async fn render_application(
         can_decide: a.status == ApplicationStatus::Pending,
         can_grant: approved && a.kind == ApplicationKind::New && a.grant.is_none(),
         can_register: approved && registers && a.used_for.is_none(),
+        can_close: a.status == ApplicationStatus::Pending,
+        closing,
+        carried,
         handled_on_right: match (&a.kind, &a.existing_right) {
             (ApplicationKind::Extension, Some(r)) => Some((r.clone(), "延续")),
             (ApplicationKind::Change, Some(r)) => Some((r.clone(), "变更")),
@@ -111,6 +128,68 @@ async fn render_application(
     Ok((status, Html(page.render()?)).into_response())
 }
 
+/// What the forms start from: the 出让 form from the 出让方式 and 净矿出让 the application asks
+/// for; the 登记 form from its 项目名称 (矿山名称) and the 发证层级 of the planning block the
+/// review placed it in.
+fn prefill(a: &ApplicationFacts) -> Vec<(&'static str, &'static str, String)> {
+    let mut p = Vec::new();
+    if let Some(m) = a.requested_grant {
+        p.push(("grant", "method", m.label().to_string()));
+    }
+    if a.requested_net_mineral {
+        p.push(("grant", "net_mineral", "on".to_string()));
+    }
+    if !a.project_name.trim().is_empty() {
+        p.push(("register", "name", a.project_name.clone()));
+    }
+    if let Some((_, level)) = &a.block {
+        p.push(("register", "approval", level.label().to_string()));
+    }
+    p
+}
+
+/// What a registration takes from the application as it stands (shown on the 登记 form).
+fn carried(a: &ApplicationFacts) -> Vec<(&'static str, String)> {
+    let mut c = vec![
+        (
+            "矿业权人",
+            format!("{}（{}）", a.holder_name, a.credit_code),
+        ),
+        ("矿种", a.minerals.join("、")),
+    ];
+    if let Some(m) = a.mining_method {
+        c.push(("开采方式", m.label().to_string()));
+    }
+    if let Some(q) = a.capacity {
+        c.push((
+            "生产规模",
+            format!("{} {}", crate::http::views::num(q.value), q.unit.symbol()),
+        ));
+    }
+    if let Some(km2) = a.area_km2 {
+        c.push((
+            "矿区面积",
+            format!("{} 平方千米", crate::http::views::num(km2)),
+        ));
+    }
+    if let Some((top, bottom)) = a.elevation {
+        c.push((
+            "开采标高",
+            format!(
+                "{} 米至 {} 米",
+                crate::http::views::num(top),
+                crate::http::views::num(bottom)
+            ),
+        ));
+    }
+    if let Some(g) = &a.grant {
+        c.push(("出让方式", g.method.label().to_string()));
+    } else if let Some(m) = a.requested_grant {
+        c.push(("出让方式（申请）", m.label().to_string()));
+    }
+    c
+}
+
 /// `GET /applications/{number}`: an application's standing in the register (审查结论, 决定,
 /// 出让, 登记) with the forms for the next steps (系统管理员, 审批科).
 pub async fn application_page(
@@ -121,6 +200,7 @@ pub async fn application_page(
 ) -> Result<Response, AppError> {
     let notice = match q.get("done").map(String::as_str) {
         Some("decision") => "已记录决定，已记入操作日志。".to_string(),
+        Some("closing") => "申请已办结，不再作为在审申请参与审查，已记入操作日志。".to_string(),
         Some("grant") => "已记录出让，已记入操作日志。".to_string(),
         Some("register") => "已登记矿业权，已记入登记事项和操作日志。".to_string(),
         _ => String::new(),
@@ -130,6 +210,7 @@ pub async fn application_page(
 
 enum AppAction {
     Decide(Decision),
+    Close(ApplicationClosing),
     Grant(Grant),
     Register(Registration),
 }
@@ -146,11 +227,38 @@ fn read_app_action(action: &str, f: &SubmittedForm, e: &mut FieldErrors) -> Opti
                 }
             };
             let date = date_field(f, "date", "决定日期", e);
+            // Every field's problem at once: the reason a refusal needs is checked here too,
+            // not only after the other fields are right.
+            if approve == Some(false) && trimmed(f, "reason").is_none() {
+                e.push("reason", "不予批准须写明理由");
+            }
             AppAction::Decide(Decision {
                 approve: approve?,
                 date: date?,
                 accepted_checks: trimmed(f, "accepted_checks"),
                 reason: trimmed(f, "reason"),
+            })
+        }
+        "closing" => {
+            let kind = match ClosingKind::parse(f.get("kind").trim()) {
+                Some(k) => Some(k),
+                None => {
+                    e.push("kind", "请选择办结方式：不予受理、退回或不予批准");
+                    None
+                }
+            };
+            let date = date_field(f, "date", "办结日期", e);
+            let reason = f.get("reason").trim().to_string();
+            if reason.is_empty() {
+                e.push(
+                    "reason",
+                    format!("{}须写明理由", kind.map_or("办结", |k| k.label())),
+                );
+            }
+            AppAction::Close(ApplicationClosing {
+                kind: kind?,
+                date: date?,
+                reason,
             })
         }
         "grant" => {
@@ -231,11 +339,7 @@ async fn application_submit(
             st,
             number,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Submitted {
-                action,
-                errors,
-                form,
-            },
+            Submitted::refused(action, errors, form),
             String::new(),
         )
     };
@@ -248,6 +352,7 @@ async fn application_submit(
     let s = &st.store;
     let result = match &parsed {
         AppAction::Decide(d) => s.decide_application(number, d, &who).await.map(|_| ()),
+        AppAction::Close(c) => s.close_application(number, c, &who).await.map(|_| ()),
         AppAction::Grant(g) => s.record_grant(number, g, &who).await,
         AppAction::Register(r) => s.register_right(number, r, &who).await.map(|_| ()),
     };
@@ -287,6 +392,11 @@ application_form!(
     /// `POST /applications/{number}/decision`: 批准 / 不予批准 (基本符合的申请批准时须填人工核查意见;
     /// 不予批准须写理由).
     decision_submit, "decision"
+);
+application_form!(
+    /// `POST /applications/{number}/close`: 办结 — 不予受理 / 退回 / 不予批准 with the date and
+    /// reason; the application is then no longer 在审.
+    closing_submit, "closing"
 );
 application_form!(
     /// `POST /applications/{number}/grant`: 出让 (招标、拍卖、挂牌、协议; 净矿出让; 价款).

@@ -40,12 +40,41 @@ pub struct Submitted {
     pub errors: FieldErrors,
     /// The values sent.
     pub form: SubmittedForm,
+    /// What the forms start from when nothing was submitted — what the application or the
+    /// register already says (出让方式, 矿山名称, 发证层级, the approved application's
+    /// number…): `(action, field, value)`.
+    pub prefill: Vec<(&'static str, &'static str, String)>,
+}
+
+impl Submitted {
+    /// A refused form shown again with its values and problems.
+    pub fn refused(action: &'static str, errors: FieldErrors, form: SubmittedForm) -> Submitted {
+        Submitted {
+            action,
+            errors,
+            form,
+            prefill: Vec::new(),
+        }
+    }
+
+    /// The pre-filled value of `field` in the form `action` (only when nothing was
+    /// submitted: a refused form shows what was sent).
+    fn prefilled(&self, action: &str, field: &str) -> Option<&str> {
+        if !self.action.is_empty() {
+            return None;
+        }
+        self.prefill
+            .iter()
+            .find(|(a, f, _)| *a == action && *f == field)
+            .map(|(_, _, v)| v.as_str())
+    }
 }
 
 /// The fields each form shows (its problems appear at them; others above the form).
 pub(super) fn fields_of(action: &str) -> &'static [&'static str] {
     match action {
         "decision" => &["decision", "date", "accepted_checks", "reason"],
+        "closing" => &["kind", "date", "reason"],
         "grant" => &["method", "net_mineral", "price", "date", "contract"],
         "register" => &[
             "licence",
@@ -60,8 +89,8 @@ pub(super) fn fields_of(action: &str) -> &'static [&'static str] {
         "mortgage" => &["mortgagee", "amount", "from", "until"],
         "release-mortgage" => &["date"],
         "closure-report" => &["title", "date"],
-        "close" => &["date", "accepted_by", "document"],
-        "cancel" => &["date", "reason"],
+        "close" => &["date", "accepted_by", "document", "confirm"],
+        "cancel" => &["date", "reason", "confirm"],
         _ => &[],
     }
 }
@@ -76,23 +105,29 @@ impl Submitted {
         }
     }
 
-    /// The value sent for `field` in the form `action`, or "".
+    /// The value sent for `field` in the form `action`, or its pre-filled value when nothing
+    /// was submitted, or "".
     pub fn val(&self, action: &str, field: &str) -> &str {
         if self.action == action {
             self.form.get(field)
         } else {
-            ""
+            self.prefilled(action, field).unwrap_or("")
         }
     }
 
-    /// Whether the checkbox `field` of the form `action` was ticked.
+    /// Whether the checkbox `field` of the form `action` was ticked (or is pre-ticked).
     pub fn checked(&self, action: &str, field: &str) -> bool {
-        self.action == action && self.form.checked(field)
+        if self.action == action {
+            self.form.checked(field)
+        } else {
+            self.prefilled(action, field) == Some("on")
+        }
     }
 
-    /// Whether the option `value` was the one chosen for `field` in the form `action`.
+    /// Whether the option `value` was the one chosen (or pre-selected) for `field` in the
+    /// form `action`.
     pub fn chose(&self, action: &str, field: &str, value: &str) -> bool {
-        self.action == action && self.form.get(field).trim() == value
+        self.val(action, field).trim() == value
     }
 
     /// Problems of the form `action` not tied to one of its fields.
@@ -241,6 +276,7 @@ fn read_right_action(action: &str, f: &SubmittedForm, e: &mut FieldErrors) -> Op
         }
         "close" => {
             let d = date(e);
+            confirmed(f, "闭坑验收", "闭坑验收后该矿业权闭坑，不能撤销", e);
             RightAction::Close(ClosureAcceptance {
                 date: d?,
                 accepted_by: f.get("accepted_by").trim().to_string(),
@@ -253,10 +289,23 @@ fn read_right_action(action: &str, f: &SubmittedForm, e: &mut FieldErrors) -> Op
             if reason.is_empty() {
                 e.push("reason", "注销须写明原因");
             }
+            confirmed(f, "注销", "注销后该矿业权失效，不能撤销", e);
             RightAction::Cancel(d?, reason)
         }
         _ => return None,
     })
+}
+
+/// An irreversible step (注销, 闭坑验收) is done only with its 确认 box ticked (`confirm`),
+/// checked here on the server: a plain POST without it is refused at the box, with what the
+/// step does, and nothing is written.
+fn confirmed(f: &SubmittedForm, step: &str, effect: &str, e: &mut FieldErrors) {
+    if !f.checked("confirm") {
+        e.push(
+            "confirm",
+            format!("{step}不可撤销（{effect}）：请核对后勾选“确认{step}”再提交；本次未办理"),
+        );
+    }
 }
 
 /// Reads, checks and records one right's form; re-displays the right's page on refusal.
@@ -323,11 +372,7 @@ async fn refuse_right(
         user,
         id,
         StatusCode::UNPROCESSABLE_ENTITY,
-        Submitted {
-            action,
-            errors,
-            form,
-        },
+        Submitted::refused(action, errors, form),
         None,
     )
     .await
@@ -380,6 +425,40 @@ right_form!(
     /// `POST /rights/{id}/cancel`: 注销 (日期, 原因).
     cancel_submit, ManageRegister, "cancel"
 );
+
+/// What a right's forms start from: the number of an approved 延续 / 变更 / 转让 application
+/// of this right not yet used (the form's 申请编号).
+///
+/// # Errors
+/// [`AppError`] from the store.
+pub(crate) async fn right_prefill(
+    st: &AppState,
+    id: &str,
+) -> Result<Vec<(&'static str, &'static str, String)>, AppError> {
+    use minplan_domain::application::ApplicationKind;
+    let mut out = Vec::new();
+    for a in st.store.application_records().await? {
+        if a.status != minplan_domain::register::ApplicationStatus::Approved.label() {
+            continue;
+        }
+        let Ok(facts) = st.store.application_facts(&a.number).await else {
+            continue;
+        };
+        if facts.used_for.is_some() || facts.existing_right.as_deref() != Some(id) {
+            continue;
+        }
+        let form = match facts.kind {
+            ApplicationKind::Extension => "extend",
+            ApplicationKind::Change => "change",
+            ApplicationKind::Transfer => "transfer",
+            _ => continue,
+        };
+        if !out.iter().any(|(f, _, _)| *f == form) {
+            out.push((form, "application", a.number.clone()));
+        }
+    }
+    Ok(out)
+}
 
 /// The notice after a successful form (`?done=…`).
 pub fn done_notice(done: &str) -> Option<String> {

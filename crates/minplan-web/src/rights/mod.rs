@@ -61,6 +61,10 @@ pub fn router() -> axum::Router<crate::AppState> {
             "/applications/{id}/decision",
             post(applications::decision_submit),
         )
+        .route(
+            "/applications/{id}/close",
+            post(applications::closing_submit),
+        )
         .route("/applications/{id}/grant", post(applications::grant_submit))
         .route(
             "/applications/{id}/register",
@@ -75,6 +79,7 @@ pub fn router() -> axum::Router<crate::AppState> {
         .route("/api/rights/{id}/close", post(api::close))
         .route("/api/rights/{id}/cancel", post(api::cancel))
         .route("/api/applications/{id}/decision", post(api::decide))
+        .route("/api/applications/{id}/close", post(api::close_application))
         .route("/api/applications/{id}/grant", post(api::grant))
         .route("/api/applications/{id}/register", post(api::register))
 }
@@ -496,6 +501,8 @@ pub(crate) async fn render_detail(
         true,
     ));
     let trail = st.store.audit_trail("right", &r.id).await?;
+    let mut f = f;
+    f.prefill = forms::right_prefill(st, &r.id).await?;
     let page = DetailPage {
         layout: layout(&sp, "rights"),
         enc: segment(&r.id),

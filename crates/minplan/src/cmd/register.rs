@@ -28,6 +28,12 @@ pub enum RightCommand {
         /// 登记表：导入无问题的行，跳过有问题的行
         #[arg(long, conflicts_with = "commit")]
         skip_invalid: bool,
+        /// 登记表：拐点坐标单元格的 Y 不含带号时所用的 3° 投影带号（25–45；缺省为规划的投影带）
+        #[arg(long)]
+        zone: Option<String>,
+        /// 登记表：拐点坐标单元格未注明坐标系时所用的坐标系（只接受 cgcs2000 = 2000国家大地坐标系）
+        #[arg(long)]
+        datum: Option<String>,
         #[command(flatten)]
         read: super::ReadArgs,
     },
@@ -64,6 +70,20 @@ pub enum RightCommand {
         /// 不予批准的理由
         #[arg(long)]
         reason: Option<String>,
+    },
+    /// 办结在审申请：不予受理、退回或不予批准（须 --reason 理由）；此后不再作为在审申请参与审查
+    Conclude {
+        /// 申请编号
+        application: String,
+        /// 办结方式：不予受理、退回、不予批准
+        #[arg(long)]
+        how: String,
+        /// 办结日期（YYYY-MM-DD）
+        #[arg(long)]
+        date: String,
+        /// 理由
+        #[arg(long)]
+        reason: String,
     },
     /// 记录出让（招标、拍卖、挂牌、协议；净矿出让；出让收益）
     Grant {
@@ -347,8 +367,22 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                 file,
                 commit,
                 skip_invalid,
+                zone: zone_arg,
+                datum: datum_arg,
                 read: read_args,
             } => {
+                let settings = match minplan_store::CornerSettings::parse(
+                    zone_arg.as_deref().unwrap_or(""),
+                    datum_arg.as_deref().unwrap_or(""),
+                ) {
+                    Ok(s) => s,
+                    Err(problems) => {
+                        for (field, m) in problems {
+                            eprintln!("错误：--{field}：{m}");
+                        }
+                        return Ok(ExitCode::from(1));
+                    }
+                };
                 let plan = store
                     .active_plan()
                     .await?
@@ -366,11 +400,12 @@ pub fn run_right(db: Option<PathBuf>, cmd: RightCommand) -> anyhow::Result<ExitC
                     let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {name}"))?;
                     let rows = minplan_store::read_table(&bytes, &name)?;
                     let out = store
-                        .import_rights_table(
+                        .import_rights_table_with(
                             &plan.loaded.plan,
                             &rows,
                             &name,
                             mode,
+                            settings,
                             &Actor::cli_current(),
                         )
                         .await?;
@@ -505,6 +540,32 @@ async fn lifecycle(store: &minplan_store::Store, cmd: RightCommand) -> anyhow::R
             return match store.decide_application(&application, &d, &actor).await {
                 Ok(st) => {
                     println!("申请 {application}：{}", st.label());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refused(e),
+            };
+        }
+        RightCommand::Conclude {
+            application,
+            how,
+            date,
+            reason,
+        } => {
+            let Some(kind) = minplan_domain::register::ClosingKind::parse(how.trim()) else {
+                eprintln!("错误：--how“{how}”应为 不予受理、退回、不予批准 之一");
+                return Ok(ExitCode::from(1));
+            };
+            let c = minplan_domain::register::ApplicationClosing {
+                kind,
+                date: date_arg("date", &date)?,
+                reason,
+            };
+            return match store.close_application(&application, &c, &actor).await {
+                Ok(st) => {
+                    println!(
+                        "申请 {application}：{}（不再作为在审申请参与审查）",
+                        st.label()
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => refused(e),
