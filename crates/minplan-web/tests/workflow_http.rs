@@ -571,3 +571,36 @@ async fn the_intake_form_reports_every_field_at_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_nonconforming_review_links_to_closing_its_application() {
+    let srv = start().await;
+    let base = &srv.base;
+    let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let toml = std::fs::read_to_string(ex.join("05-brick-clay-on-farmland.toml")).unwrap();
+    let corners = std::fs::read(ex.join("05-brick-clay.txt")).unwrap();
+    let engine = minplan_store::ReviewEngine::load(&srv.store).await.unwrap();
+    let app = engine.parse(&toml, Some(&corners)).unwrap();
+    let (id, _) = engine
+        .review_and_save(
+            &srv.store,
+            &app,
+            &toml,
+            Some(("05-brick-clay.txt", &corners)),
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let staff = logged_in(base, "shenpi").await;
+    let (_, html) = get(&staff, format!("{base}/reviews/{id}")).await;
+    assert!(html.contains("审查结论：<strong>不符合</strong>"), "{html}");
+    assert!(
+        html.contains("href=\"/applications/SFH-2026-005#form-closing\" id=\"closing-link\""),
+        "{html}"
+    );
+    let (_, html) = get(&staff, format!("{base}/applications/SFH-2026-005")).await;
+    assert!(
+        html.contains("本申请规划符合性审查结论为不符合：办结后不再作为在审申请参与其他申请的审查"),
+        "{html}"
+    );
+}
