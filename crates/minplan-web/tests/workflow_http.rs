@@ -604,3 +604,45 @@ async fn a_nonconforming_review_links_to_closing_its_application() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_review_api_reports_the_form_and_the_application_problems_at_once() {
+    let srv = start().await;
+    let base = &srv.base;
+    let staff = logged_in(base, "shenpi").await;
+    let token = token(&staff, base).await;
+    let corners = std::fs::read_to_string(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/01-qingfa-quarry.txt"),
+    )
+    .unwrap();
+    // The form's own problems (规模 not a number, no 项目名称) and the application's (a
+    // credit code that is none) in the same answer.
+    let r = staff
+        .post(format!("{base}/api/reviews"))
+        .header("x-csrf-token", &token)
+        .json(&serde_json::json!({
+            "save": false,
+            "application": {
+                "number": "SFH-2026-060", "kind": "新立", "right_kind": "采矿权",
+                "minerals": "建筑用凝灰岩", "mining_method": "露天",
+                "capacity_value": "六", "capacity_unit": "万立方米/年",
+                "holder_name": "某公司", "credit_code": "123", "grant_method": "挂牌",
+                "corners_text": corners,
+            }
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let fields: Vec<&str> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    for f in ["capacity_value", "project_name", "credit_code"] {
+        assert!(fields.contains(&f), "{f}: {v}");
+    }
+}

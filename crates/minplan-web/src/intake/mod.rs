@@ -787,12 +787,27 @@ pub async fn api_review(
         .map(|c| (c.name.clone(), c.content.clone().into_bytes()));
     let toml = match (&req.application, &req.toml) {
         (Some(form), None) => {
-            match form.to_toml(match &corner_file {
+            let corners = || match &corner_file {
                 Some((n, _)) => Corners::File(n),
                 None => Corners::Pasted,
-            }) {
+            };
+            match form.to_toml(corners()) {
                 Ok(t) => t,
-                Err(e) => return Ok(Err(ApplicationRefused::new(&e, Vec::new(), None))),
+                Err(mut e) => {
+                    // Every field's problem at once, as the form shows them: the domain's on
+                    // what could be written, beside the form's own.
+                    let mut errors = Vec::new();
+                    if let (Ok(partial), _) = form.build(corners())
+                        && let Err(problems) = st
+                            .engine()
+                            .await
+                            .parse(&partial, corner_file.as_ref().map(|c| c.1.as_slice()))
+                    {
+                        e.merge_missing(field_errors(&problems.errors));
+                        errors = problems.errors;
+                    }
+                    return Ok(Err(ApplicationRefused::new(&e, errors, None)));
+                }
             }
         }
         (None, Some(t)) => t.clone(),
