@@ -591,6 +591,10 @@ async fn a_nonconforming_review_links_to_closing_its_application() {
         )
         .await
         .unwrap();
+    // The review's register marks it: R6/R7 of later reviews leave it out and name it.
+    let pending = srv.store.pending_applications().await.unwrap();
+    let own = pending.iter().find(|r| r.id == "SFH-2026-005").unwrap();
+    assert!(own.review_failed);
     let staff = logged_in(base, "shenpi").await;
     let (_, html) = get(&staff, format!("{base}/reviews/{id}")).await;
     assert!(html.contains("审查结论：<strong>不符合</strong>"), "{html}");
