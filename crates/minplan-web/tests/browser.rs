@@ -18,6 +18,8 @@
 //! `chromium-browser`, `google-chrome`) on the PATH.
 
 mod common;
+#[path = "browser/lists.rs"]
+mod lists;
 
 use common::*;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};

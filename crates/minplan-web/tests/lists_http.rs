@@ -344,3 +344,62 @@ async fn the_import_templates_are_what_the_importers_read() {
         }
     }
 }
+
+/// The 矿业权 list page and its export over 5,000 rights, timed (a measurement, printed; run
+/// with `-- --ignored --nocapture`). Asserts only what the page shows.
+#[tokio::test]
+#[ignore = "a measurement: seeds 5,000 rights and prints the page times (run with --ignored --nocapture)"]
+async fn measure_the_register_page_with_5000_rights() {
+    let srv = start().await;
+    let base = &srv.base;
+    let staff = logged_in(base, "shenpi").await;
+    let features: Vec<Value> = (0..5000)
+        .map(|i: i32| {
+            let lon = 130.9 + f64::from(i % 100) * 0.003;
+            let lat = 44.30 + f64::from(i / 100) * 0.003;
+            json!({"type": "Feature", "properties": {
+                "id": format!("C2310812022{i:06}"), "kind": "采矿权", "status": "有效",
+                "name": format!("测量采石场{i:04}"), "holder_name": format!("测量建材{i:04}有限公司"),
+                "minerals": if i % 4 == 0 { json!(["砖瓦用黏土"]) } else { json!(["建筑用石"]) },
+                "capacity": i + 1, "capacity_unit": "万吨/年",
+                "valid_from": "2022-01-01", "valid_to": "2032-12-31"},
+             "geometry": {"type": "Polygon", "coordinates": [[[lon, lat], [lon + 0.002, lat], [lon + 0.002, lat + 0.002], [lon, lat + 0.002], [lon, lat]]]}})
+        })
+        .collect();
+    let t = token(&staff, base).await;
+    let started = std::time::Instant::now();
+    let r = staff
+        .post(format!("{base}/api/rights"))
+        .header("x-csrf-token", t)
+        .json(&json!({ "geojson": {"type": "FeatureCollection", "features": features} }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    println!("import of 5000 rights: {:?}", started.elapsed());
+    for path in [
+        "/rights",
+        "/rights?page=100",
+        "/rights?q=测量采石场4321",
+        "/rights?mineral=砖瓦用黏土&sort=capacity&dir=desc",
+        "/api/rights?per=200&page=7",
+        "/api/rights?format=geojson",
+        "/rights/list.xlsx",
+    ] {
+        // First request warms the caches; then the median of five.
+        let _ = get(&staff, format!("{base}{path}")).await;
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let s = std::time::Instant::now();
+            let r = staff.get(format!("{base}{path}")).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            let body = r.bytes().await.unwrap();
+            times.push((s.elapsed(), body.len()));
+        }
+        times.sort();
+        println!("GET {path}: median {:?}, {} bytes", times[2].0, times[2].1);
+    }
+    let (_, html) = get(&staff, format!("{base}/rights")).await;
+    assert_eq!(total(&html), 5000);
+    assert!(html.contains("第 1 / 100 页"));
+}
