@@ -371,7 +371,7 @@ async fn a_reviewer_does_the_whole_job_in_the_browser() {
             .await
             .unwrap();
         assert!(
-            row.contains("SFH-2026-001") && row.contains("符合") && row.contains("shenpi"),
+            row.contains("SFH-2026-001") && row.contains("符合") && row.contains("审批科测试"),
             "{row}"
         );
         screenshot(&c, &dir, "04-reviews").await;
