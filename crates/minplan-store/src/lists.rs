@@ -436,3 +436,31 @@ impl Store {
         Ok((total as u64, records))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_is_literal_and_unknown_sorts_fall_back() {
+        assert_eq!(like(" 50%_a\\b "), "%50\\%\\_a\\\\b%");
+        let table = [("id", "id"), ("name", "name")];
+        assert_eq!(
+            order("name", &table, "id", true),
+            " ORDER BY (name) IS NULL, name DESC, id DESC"
+        );
+        // A key not in the table (anything from a URL) never reaches the SQL.
+        assert_eq!(
+            order("id; DROP TABLE rights", &table, "id", false),
+            " ORDER BY (id) IS NULL, id ASC, id ASC"
+        );
+        assert_eq!(window(None), "");
+        assert_eq!(
+            window(Some(Window {
+                offset: 100,
+                limit: 50
+            })),
+            " LIMIT 50 OFFSET 100"
+        );
+    }
+}
