@@ -113,6 +113,7 @@ async fn a_register_of_500_rights_is_paged_searched_sorted_and_exported() {
         assert_eq!(text_of(&c, ".list-total").await, "500");
         assert_eq!(rows(&c).await, 50);
         assert_eq!(text_of(&c, "#rights-pager .page-of").await, "第 1 / 10 页");
+        js(&c, "document.getElementById('rights-list').scrollIntoView(); return true").await;
         screenshot(&c, &dir, "01-rights-page-1").await;
         // The next page, then back.
         c.find(Locator::Css("#rights-pager a[rel=next]"))
@@ -199,6 +200,7 @@ async fn a_register_of_500_rights_is_paged_searched_sorted_and_exported() {
         )
         .await;
         assert_eq!(rows(&c).await, 1);
+        js(&c, "document.getElementById('rights-list').scrollIntoView(); return true").await;
         screenshot(&c, &dir, "02-rights-searched").await;
         // Back to the mineral filter, sorted descending, and export it.
         c.goto(&format!(
