@@ -15,6 +15,9 @@
 //!   [`ReviewMap::scale_bar_m`]) for the caller to print beside it, as the DOCX does.
 //! * [`evaluation`] — the 规划实施评估 (XLSX with the columns of 专栏1, DOCX with a chart per
 //!   indicator) and the draft 年度实施计划 (XLSX, DOCX); the indicator chart as SVG and PNG.
+//! * [`table`] — any list as an XLSX table (typed cells: numbers as numbers, dates as
+//!   `2026年12月6日`) with a 说明 sheet, and the XLSX import templates (header row, one example
+//!   row, a 填写说明 sheet).
 //!
 //! This crate renders; it decides nothing. Every number and outcome comes from the review
 //! (`minplan-domain`) and the plan; the report shows them with the labels and methods they
@@ -33,6 +36,7 @@
 mod docx;
 pub mod evaluation;
 pub mod map;
+pub mod table;
 mod text;
 
 pub use docx::{DocxOptions, review_docx};
@@ -44,6 +48,7 @@ pub use map::{
     ConflictKind, LegendEntry, ReviewMap, Rgb, ShownBlock, Swatch, review_map, review_map_png,
     review_map_svg,
 };
+pub use table::{Cell, Column, Table, Template, TemplateColumn, table_xlsx, template_xlsx};
 
 /// Why a report could not be made. Messages are Chinese, for the user.
 #[derive(Debug, thiserror::Error)]

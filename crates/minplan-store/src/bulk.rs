@@ -1207,3 +1207,39 @@ pub fn layer_register_table(
     };
     Ok((rows, notes))
 }
+
+/// A column of a bulk-import table as the importer reads it: its key, the header it is known
+/// by first (the one an import template writes), every header accepted, and whether a table
+/// must have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportColumn {
+    /// Key (`licence`, `corners`, …).
+    pub key: &'static str,
+    /// The first header accepted (许可证号, 拐点坐标, …).
+    pub header: &'static str,
+    /// Every header accepted.
+    pub aliases: &'static [&'static str],
+    /// Required.
+    pub required: bool,
+}
+
+fn import_columns(spec: Spec, required: &[&str]) -> Vec<ImportColumn> {
+    spec.iter()
+        .map(|(key, aliases)| ImportColumn {
+            key,
+            header: aliases[0],
+            aliases,
+            required: required.contains(key),
+        })
+        .collect()
+}
+
+/// The columns of a rights table (`import_rights_table`), in the importer's order.
+pub fn right_columns() -> Vec<ImportColumn> {
+    import_columns(RIGHT_COLUMNS, RIGHT_REQUIRED)
+}
+
+/// The columns of an annual-reports table (`import_reports_table`), in the importer's order.
+pub fn report_columns() -> Vec<ImportColumn> {
+    import_columns(REPORT_COLUMNS, REPORT_REQUIRED)
+}

@@ -26,6 +26,7 @@ mod engine;
 mod export;
 mod layers;
 mod lifecycle;
+mod lists;
 mod monitoring;
 mod records;
 mod register;
@@ -34,14 +35,15 @@ mod reviews;
 
 pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
 pub use bulk::{
-    BulkMode, BulkOutcome, CornerSettings, MAX_AREA_KM2, MAX_CAPACITY, RowProblem,
+    BulkMode, BulkOutcome, CornerSettings, ImportColumn, MAX_AREA_KM2, MAX_CAPACITY, RowProblem,
     TABLE_EXTENSIONS, UNSUPPORTED_TYPE, has_register_columns, is_table_file, layer_register_table,
-    read_table,
+    read_table, report_columns, right_columns,
 };
 pub use engine::{ReviewEngine, region_of};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use lifecycle::Mine;
+pub use lists::{ApplicationQuery, ReviewQuery, RightFacets, RightQuery, Window};
 pub use monitoring::{ScaleTableVersion, YEARS_AROUND_PERIOD};
 pub use records::{ApplicationRecord, RightRecord};
 pub use register::{HolderList, RightsImport};

@@ -82,7 +82,7 @@ pub struct ApplicationRecord {
     pub geometry: Vec<LonLatPolygon>,
 }
 
-fn right_record(r: &sqlx::sqlite::SqliteRow) -> RightRecord {
+pub(crate) fn right_record(r: &sqlx::sqlite::SqliteRow) -> RightRecord {
     RightRecord {
         id: r.get("id"),
         kind: r.get("kind"),
@@ -138,40 +138,62 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let v: serde_json::Value = r
-                    .get::<Option<String>, _>("result_json")
-                    .and_then(|s| serde_json::from_str(&s).ok())
-                    .unwrap_or_default();
-                let app = &v["application"];
-                let s = |k: &str| app[k].as_str().unwrap_or("").to_string();
-                ApplicationRecord {
-                    number: r.get("number"),
-                    status: shown(
-                        &r.get::<String, _>("status"),
-                        r.get::<Option<String>, _>("used_for").is_some(),
-                    ),
-                    created_at: r.get("created_at"),
-                    latest_review_id: r.get("latest_review_id"),
-                    conclusion: r.get("conclusion"),
-                    reviewed_at: r.get("reviewed_at"),
-                    project_name: s("project_name"),
-                    holder_name: s("holder_name"),
-                    credit_code: s("credit_code"),
-                    received: app["received"].as_str().map(str::to_string),
-                    declared_area: r.get("declared_area"),
-                    right_kind: s("right_kind"),
-                    kind: s("kind"),
-                    minerals: crate::records::strings(&app["minerals"]),
-                    geometry: r
-                        .get::<Option<String>, _>("geometry_json")
-                        .and_then(|g| serde_json::from_str(&g).ok())
-                        .unwrap_or_default(),
-                }
-            })
-            .collect())
+        Ok(rows.iter().map(application_record).collect())
+    }
+
+    /// The applications `numbers`, in that order (unknown numbers are left out).
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Db`].
+    pub async fn application_records_of(
+        &self,
+        numbers: &[String],
+    ) -> Result<Vec<ApplicationRecord>> {
+        let mut out = Vec::with_capacity(numbers.len());
+        for n in numbers {
+            let row = sqlx::query(&format!("{APPLICATION_SELECT} WHERE a.number = ?"))
+                .bind(n)
+                .fetch_optional(&self.pool)
+                .await?;
+            if let Some(r) = row {
+                out.push(application_record(&r));
+            }
+        }
+        Ok(out)
+    }
+}
+
+const APPLICATION_SELECT: &str = "SELECT a.number, a.status, a.used_for, a.created_at, a.latest_review_id, a.declared_area, r.conclusion, r.reviewed_at, r.result_json, r.geometry_json FROM applications a LEFT JOIN reviews r ON r.id = a.latest_review_id";
+
+fn application_record(r: &sqlx::sqlite::SqliteRow) -> ApplicationRecord {
+    let v: serde_json::Value = r
+        .get::<Option<String>, _>("result_json")
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    let app = &v["application"];
+    let s = |k: &str| app[k].as_str().unwrap_or("").to_string();
+    ApplicationRecord {
+        number: r.get("number"),
+        status: shown(
+            &r.get::<String, _>("status"),
+            r.get::<Option<String>, _>("used_for").is_some(),
+        ),
+        created_at: r.get("created_at"),
+        latest_review_id: r.get("latest_review_id"),
+        conclusion: r.get("conclusion"),
+        reviewed_at: r.get("reviewed_at"),
+        project_name: s("project_name"),
+        holder_name: s("holder_name"),
+        credit_code: s("credit_code"),
+        received: app["received"].as_str().map(str::to_string),
+        declared_area: r.get("declared_area"),
+        right_kind: s("right_kind"),
+        kind: s("kind"),
+        minerals: crate::records::strings(&app["minerals"]),
+        geometry: r
+            .get::<Option<String>, _>("geometry_json")
+            .and_then(|g| serde_json::from_str(&g).ok())
+            .unwrap_or_default(),
     }
 }
 

@@ -18,6 +18,8 @@
 //! `chromium-browser`, `google-chrome`) on the PATH.
 
 mod common;
+#[path = "browser/lists.rs"]
+mod lists;
 #[path = "browser/workflow.rs"]
 mod workflow;
 
@@ -371,7 +373,7 @@ async fn a_reviewer_does_the_whole_job_in_the_browser() {
             .await
             .unwrap();
         assert!(
-            row.contains("SFH-2026-001") && row.contains("符合") && row.contains("shenpi"),
+            row.contains("SFH-2026-001") && row.contains("符合") && row.contains("审批科测试"),
             "{row}"
         );
         screenshot(&c, &dir, "04-reviews").await;

@@ -9,6 +9,7 @@ use crate::http::auth::{actor, policy};
 use crate::http::error::AppError;
 use crate::http::extract::RequireRole;
 use crate::http::forms::FormData;
+use crate::http::listing::{self, ListQuery, Pager, SortHeader};
 use crate::http::views::{Layout, layout};
 use crate::monitoring::{YearQuery, last_year};
 use askama::Template;
@@ -17,12 +18,15 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minplan_domain::register::annual_report::{self, ReportInput};
-use minplan_store::{ReportStatusRow, Role, StoreError};
+use minplan_store::{ReportStatus, ReportStatusRow, Role, StoreError};
+use std::collections::HashMap;
 
 /// The routes of 矿山年度报告.
 pub fn router() -> axum::Router<crate::AppState> {
     use axum::routing::get;
-    axum::Router::new().route("/annual-reports", get(reports_page).post(report_submit))
+    axum::Router::new()
+        .route("/annual-reports", get(reports_page).post(report_submit))
+        .route("/annual-reports/list.xlsx", get(list_xlsx))
 }
 
 #[derive(Template)]
@@ -31,6 +35,11 @@ struct ReportsPage {
     layout: Layout,
     year: i32,
     rows: Vec<ReportStatusRow>,
+    headers: Vec<SortHeader>,
+    pager: Pager,
+    search: String,
+    statuses: Vec<(&'static str, bool)>,
+    filtered: bool,
     mines: Vec<(i64, String)>,
     can_file: bool,
     errors: Vec<String>,
@@ -40,16 +49,43 @@ struct ReportsPage {
     form: FormData,
 }
 
-async fn reports_view(
+/// The filters of the list (the year is its own field), with their labels.
+const REPORT_FILTERS: [(&str, &str); 2] = [("q", "查找"), ("status", "报送状态")];
+
+/// The sortable columns: (key, label, class).
+const REPORT_COLUMNS: [(&str, &str, &str); 6] = [
+    ("mine", "矿山", ""),
+    ("right", "许可证号", ""),
+    ("holder", "矿业权人", ""),
+    ("extraction", "开采量", "num"),
+    ("output", "产值（万元）", "num"),
+    ("status", "状态", ""),
+];
+
+/// 报送状态 as the list offers them.
+const REPORT_STATUSES: [ReportStatus; 4] = [
+    ReportStatus::OnTime,
+    ReportStatus::Late,
+    ReportStatus::Due,
+    ReportStatus::Missing,
+];
+
+fn list_query(q: &HashMap<String, String>) -> ListQuery {
+    let keys: Vec<&'static str> = REPORT_FILTERS.iter().map(|(k, _)| *k).collect();
+    let mut l = ListQuery::parse("/annual-reports", q, &keys, "mine", false);
+    // The year is kept in every link as a filter is.
+    l.keep("year", q.get("year").map(String::as_str).unwrap_or(""));
+    l
+}
+
+/// The year's required reports `user` may see, filtered and sorted by `l` (in memory: the
+/// list is computed from the replayed register), every matching row.
+async fn report_rows(
     st: &AppState,
     user: &minplan_store::User,
     year: i32,
-    errors: Vec<String>,
-    notice: String,
-    warnings: Vec<String>,
-    form: FormData,
-) -> Result<ReportsPage, AppError> {
-    let sp = st.plan().await;
+    l: &ListQuery,
+) -> Result<Vec<ReportStatusRow>, AppError> {
     let own = (user.role == Role::Company).then(|| user.credit_code.clone().unwrap_or_default());
     let mut rows = st
         .store
@@ -58,6 +94,60 @@ async fn reports_view(
     if let Some(code) = &own {
         rows.retain(|r| r.credit_code.as_deref() == Some(code.as_str()));
     }
+    let text = l.get("q").to_lowercase();
+    let status = l.get("status");
+    rows.retain(|r| {
+        (text.is_empty()
+            || [&r.mine_name, &r.right_id, &r.holder_name]
+                .iter()
+                .any(|f| f.to_lowercase().contains(&text)))
+            && (status.is_empty() || r.status.label() == status)
+    });
+    let num =
+        |r: &ReportStatusRow, f: fn(&annual_report::AnnualReport) -> f64| r.report.as_ref().map(f);
+    rows.sort_by(|a, b| {
+        use std::cmp::Ordering;
+        let o = match l.sort.as_str() {
+            "right" => a.right_id.cmp(&b.right_id),
+            "holder" => a.holder_name.cmp(&b.holder_name),
+            "status" => a.status.label().cmp(b.status.label()),
+            "extraction" | "output" => {
+                let f: fn(&annual_report::AnnualReport) -> f64 = if l.sort == "extraction" {
+                    |x| x.extraction
+                } else {
+                    |x| x.output_value_wan_yuan
+                };
+                // Unreported rows last either way.
+                match (num(a, f), num(b, f)) {
+                    (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+                    (Some(_), None) => return Ordering::Less,
+                    (None, Some(_)) => return Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                }
+            }
+            _ => a.mine_name.cmp(&b.mine_name),
+        };
+        let o = if l.desc { o.reverse() } else { o };
+        o.then(a.mine_id.cmp(&b.mine_id))
+    });
+    Ok(rows)
+}
+
+async fn reports_view(
+    st: &AppState,
+    user: &minplan_store::User,
+    year: i32,
+    mut l: ListQuery,
+    errors: Vec<String>,
+    notice: String,
+    warnings: Vec<String>,
+    form: FormData,
+) -> Result<ReportsPage, AppError> {
+    let sp = st.plan().await;
+    let own = (user.role == Role::Company).then(|| user.credit_code.clone().unwrap_or_default());
+    let all = report_rows(st, user, year, &l).await?;
+    let (total, rows) = l.slice(all);
+    let status = l.get("status").to_string();
     let mines = match &own {
         Some(code) => st.store.mines_of_holder(code).await?,
         None => st.store.mines().await?,
@@ -66,6 +156,14 @@ async fn reports_view(
         layout: layout(&sp, "annual-reports"),
         year,
         rows,
+        headers: l.headers(&REPORT_COLUMNS),
+        pager: l.pager(total, "/annual-reports/list.xlsx"),
+        search: l.get("q").to_string(),
+        statuses: REPORT_STATUSES
+            .iter()
+            .map(|s| (s.label(), s.label() == status))
+            .collect(),
+        filtered: !l.get("q").is_empty() || !status.is_empty(),
         mines: mines.into_iter().map(|m| (m.id, m.name)).collect(),
         can_file: crate::http::auth::allowed(
             Some(user.role),
@@ -78,12 +176,23 @@ async fn reports_view(
     })
 }
 
-/// `GET /annual-reports?year=Y`: the year's required reports and their status (a 矿山企业
-/// account sees its own), with the filing form.
+fn year_of(q: &HashMap<String, String>) -> Result<i32, AppError> {
+    let y = YearQuery {
+        year: q.get("year").cloned(),
+        from: None,
+        to: None,
+        filed: None,
+    };
+    Ok(y.year()?.unwrap_or_else(last_year))
+}
+
+/// `GET /annual-reports?year=Y&q=&status=&sort=&dir=&page=&per=`: the year's required
+/// reports and their status (a 矿山企业 account sees its own), searched, filtered, sorted and
+/// paged, with the filing form.
 pub async fn reports_page(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
-    Query(q): Query<YearQuery>,
+    Query(q): Query<HashMap<String, String>>,
     Query(extra): Query<Vec<(String, String)>>,
 ) -> Result<Html<String>, AppError> {
     // The remarks of the report just filed, carried by the redirect (`warning=…`, each).
@@ -93,14 +202,14 @@ pub async fn reports_page(
         .map(|(_, v)| v)
         .collect();
     let notice = q
-        .filed
-        .as_ref()
+        .get("filed")
         .map(|f| format!("已报送：{f}"))
         .unwrap_or_default();
     let page = reports_view(
         &st,
         &user,
-        q.year()?.unwrap_or_else(last_year),
+        year_of(&q)?,
+        list_query(&q),
         vec![],
         notice,
         warnings,
@@ -210,6 +319,96 @@ pub async fn report_submit(
             Err(e) => return Err(e.into()),
         }
     }
-    let page = reports_view(&st, &user, year, errors, String::new(), vec![], f).await?;
+    let l = list_query(&HashMap::from([("year".to_string(), year.to_string())]));
+    let page = reports_view(&st, &user, year, l, errors, String::new(), vec![], f).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+}
+
+/// `GET /annual-reports/list.xlsx?year=Y&…`: every report of the list as filtered and sorted,
+/// as an Excel table: figures as numbers, a report not filed says 未报送 (never 0).
+pub async fn list_xlsx(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    use minplan_report::{Cell, Column, Table};
+    let year = year_of(&q)?;
+    let l = list_query(&q);
+    let rows = report_rows(&st, &user, year, &l).await?;
+    let columns = vec![
+        Column::new("年度", 8.0),
+        Column::new("矿山", 30.0),
+        Column::new("许可证号", 22.0),
+        Column::new("矿业权人", 30.0),
+        Column::new("矿种", 14.0),
+        Column::new("开采量", 10.0),
+        Column::new("单位", 10.0),
+        Column::new("产值（万元）", 12.0),
+        Column::new("从业人员", 10.0),
+        Column::new("报送截止日", 14.0),
+        Column::new("报送日期", 14.0),
+        Column::new("状态", 14.0),
+    ];
+    let rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                Cell::Number(f64::from(r.year)),
+                Cell::text(&r.mine_name),
+                Cell::text(&r.right_id),
+                Cell::text(&r.holder_name),
+            ];
+            match &r.report {
+                Some(x) => row.extend([
+                    Cell::text(&x.mineral),
+                    Cell::Number(x.extraction),
+                    Cell::text(x.unit.to_string()),
+                    Cell::Number(x.output_value_wan_yuan),
+                    Cell::Number(x.staff as f64),
+                ]),
+                None => row.extend([
+                    Cell::Empty,
+                    Cell::text("未报送"),
+                    Cell::Empty,
+                    Cell::text("未报送"),
+                    Cell::text("未报送"),
+                ]),
+            }
+            row.push(Cell::Date(r.due));
+            row.push(
+                r.report
+                    .as_ref()
+                    .map_or(Cell::Empty, |x| Cell::Date(x.filed_on)),
+            );
+            row.push(Cell::text(&r.status_label));
+            row
+        })
+        .collect();
+    let sort = REPORT_COLUMNS
+        .iter()
+        .find(|(k, _, _)| *k == l.sort)
+        .map_or("矿山", |(_, label, _)| *label);
+    let table = Table {
+        sheet: format!("{year}年度报告"),
+        columns,
+        about: listing::about(
+            &format!("{year} 年度应报年度报告"),
+            l.describe(&[("q", "查找"), ("status", "报送状态"), ("year", "年度")]),
+            &format!(
+                "{sort}{}",
+                if l.desc {
+                    "（降序）"
+                } else {
+                    "（升序）"
+                }
+            ),
+            rows.len(),
+        ),
+        rows,
+    };
+    listing::xlsx_download(
+        &table,
+        &format!("{year}年度报告"),
+        &format!("annual-reports-{year}"),
+    )
 }

@@ -17,6 +17,7 @@ pub mod extract;
 pub mod forms;
 pub mod harden;
 pub mod json;
+pub mod listing;
 pub mod mapview;
 pub mod security;
 pub mod state;

@@ -29,14 +29,160 @@ pub fn router() -> axum::Router<crate::AppState> {
             "/annual-reports/import",
             get(reports_import_page).post(reports_import_submit),
         )
+        .route("/rights/import/template.xlsx", get(rights_template))
+        .route(
+            "/annual-reports/import/template.xlsx",
+            get(reports_template),
+        )
+}
+// ---------------------------------------------------------------------------------------
+// 导入模板: the header row the importer reads (from its own column list, so that template
+// and importer cannot drift apart), one example row, and a sheet explaining each column.
+
+/// What to write in a column of the rights table, and the example row's value, by the
+/// importer's column key.
+fn right_column_help(key: &str) -> (&'static str, &'static str) {
+    match key {
+        "licence" => (
+            "采矿许可证号或勘查许可证号；登记簿中已有的许可证号不能再导入",
+            "C2310812019010001",
+        ),
+        "kind" => ("探矿权 或 采矿权；缺省为采矿权", "采矿权"),
+        "status" => ("有效、已过期、已注销、闭坑 之一；缺省为有效", "有效"),
+        "name" => ("矿山（项目）名称", "庆发采石场"),
+        "holder" => ("矿业权人全称", "绥芬河市庆发建材有限公司"),
+        "credit_code" => (
+            "18 位统一社会信用代码（GB 32100-2015，校验位须正确）",
+            "91231081MA1BQF0013",
+        ),
+        "minerals" => ("矿种；多个矿种用顿号或逗号分隔", "建筑用凝灰岩"),
+        "capacity" => ("生产规模，数字", "5"),
+        "unit" => ("生产规模的单位，如 万立方米/年、万吨/年", "万立方米/年"),
+        "approval" => ("省级、市级划定、本级审批 之一", "本级审批"),
+        "mining_method" => ("露天、地下、露天+地下、井采 之一", "露天"),
+        "sub_unit" => ("所在县（区）或乡镇，按规划的区划名称填写", ""),
+        "valid_from" => ("有效期起，YYYY-MM-DD", "2019-01-01"),
+        "valid_to" => ("有效期止，YYYY-MM-DD", "2027-12-31"),
+        "area" => (
+            "面积；可带单位（公顷、平方米、亩），只写数字为平方千米；空着则按拐点坐标计算；填写时须与拐点坐标计算的椭球面积相符",
+            "",
+        ),
+        "elevation" => ("开采标高，如 560～480（米）", "560～480"),
+        "corners" => (
+            "拐点坐标，写在一个单元格内：任何“坐标检查”能读的格式（如自然资源部拐点坐标格式：拐点号,X,Y 每行一点，以“*,起标高,止标高,…”行结束；2000 国家大地坐标系高斯–克吕格 3° 带坐标，Y 带带号）",
+            "拐点,X(起标高),Y(止标高)\n1,4911391.68,44428925.83, , ,\n2,4911350.27,44429080.39, , ,\n3,4911471.02,44429112.75, , ,\n4,4911512.43,44428958.19, , ,\n*,560,480,庆发采石场,1,",
+        ),
+        _ => ("", ""),
+    }
+}
+
+/// As [`right_column_help`], for the annual-reports table.
+fn report_column_help(key: &str) -> (&'static str, &'static str) {
+    match key {
+        "licence" => ("采矿许可证号（登记簿中的）", "C2310812019010001"),
+        "year" => ("统计年度，四位年份", "2025"),
+        "mineral" => ("矿种；缺省为采矿权的主矿种", "建筑用凝灰岩"),
+        "extraction" => ("开采量，数字", "4.5"),
+        "unit" => (
+            "开采量单位，如 万立方米、万吨；缺省为生产规模的单位",
+            "万立方米",
+        ),
+        "output" => ("工业总产值，万元", "315"),
+        "staff" => ("从业人员，人", "20"),
+        "mining_recovery" => ("开采回采率，%（0～100）", "95"),
+        "processing_recovery" => ("选矿回收率，%（0～100）", ""),
+        "utilisation" => ("综合利用率，%（0～100）", ""),
+        "water_reuse" => ("清水循环利用率，%（0～100）", "100"),
+        "filed_on" => (
+            "报送日期，YYYY-MM-DD（决定是否逾期：次年 3 月 31 日前为按期）",
+            "2026-03-01",
+        ),
+        _ => ("", ""),
+    }
+}
+
+/// The explanation and example of a column, by key.
+type Help = fn(&str) -> (&'static str, &'static str);
+
+/// The import template of `table` (the importer's columns, the example row, the help).
+pub fn template(table: Table) -> minplan_report::Template {
+    let (sheet, columns, help, notes): (_, _, Help, _) = match table {
+        Table::Rights => (
+            "矿业权",
+            minplan_store::right_columns(),
+            right_column_help,
+            vec![
+                "矿业权批量导入模板：第一行为列名（请勿修改），每宗矿业权一行。".to_string(),
+                "红色列名为必填列。面积填写时须与拐点坐标相符，否则该行不导入。".to_string(),
+                "上传后先“仅检查”，逐行列出问题；全部无问题后再“导入”。".to_string(),
+            ],
+        ),
+        Table::Reports => (
+            "年度报告",
+            minplan_store::report_columns(),
+            report_column_help,
+            vec![
+                "年度报告批量导入模板：第一行为列名（请勿修改），每个矿山每年一行。".to_string(),
+                "红色列名为必填列；按许可证号找到报送的矿山，按报送年度报告的规则检查（代报）。"
+                    .to_string(),
+            ],
+        ),
+    };
+    minplan_report::Template {
+        sheet: sheet.into(),
+        columns: columns
+            .into_iter()
+            .map(|c| {
+                let (explanation, example) = help(c.key);
+                minplan_report::TemplateColumn {
+                    header: c.header.into(),
+                    required: c.required,
+                    explanation: explanation.into(),
+                    example: example.replace("\\n", "\n"),
+                }
+            })
+            .collect(),
+        notes,
+    }
+}
+
+fn template_download(table: Table) -> Result<Response, AppError> {
+    let bytes = minplan_report::template_xlsx(&template(table))
+        .map_err(|e| StoreError::Internal(e.to_string()))?;
+    let (name, fallback) = match table {
+        Table::Rights => ("矿业权导入模板.xlsx", "rights-template.xlsx"),
+        Table::Reports => ("年度报告导入模板.xlsx", "annual-reports-template.xlsx"),
+    };
+    Ok(crate::http::download::attachment(
+        bytes,
+        crate::http::download::XLSX,
+        name,
+        fallback,
+    ))
+}
+
+/// `GET /rights/import/template.xlsx`: the XLSX template of the rights table.
+pub async fn rights_template(
+    RequireRole { .. }: RequireRole<policy::ManageRegister>,
+) -> Result<Response, AppError> {
+    template_download(Table::Rights)
+}
+
+/// `GET /annual-reports/import/template.xlsx`: the XLSX template of the annual-reports table.
+pub async fn reports_template(
+    RequireRole { .. }: RequireRole<policy::ManageRegister>,
+) -> Result<Response, AppError> {
+    template_download(Table::Reports)
 }
 // ---------------------------------------------------------------------------------------
 // 批量导入.
 
 /// What a bulk import page imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Table {
+pub enum Table {
+    /// 矿业权.
     Rights,
+    /// 年度报告.
     Reports,
 }
 
@@ -55,6 +201,7 @@ struct ImportPage {
     layout: Layout,
     rights: bool,
     action: &'static str,
+    template: &'static str,
     mode: &'static str,
     errors: FieldErrors,
     outcome: Option<BulkOutcome>,
@@ -92,6 +239,10 @@ async fn render_import(
         ),
         rights: table == Table::Rights,
         action: table.path(),
+        template: match table {
+            Table::Rights => "/rights/import/template.xlsx",
+            Table::Reports => "/annual-reports/import/template.xlsx",
+        },
         mode: mode_name(mode),
         errors,
         outcome,

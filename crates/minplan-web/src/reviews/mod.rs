@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::http::auth::{may_see, own_credit_code, policy};
 use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
+use crate::http::listing::{self, ListQuery, Pager, SortHeader};
 use crate::http::mapview::{MapView, collection, feature, inline_layer, map_view, review_layers};
 use crate::http::views::{Layout, layout};
 use crate::plan::views::{CiteView, cite_view};
@@ -36,6 +37,7 @@ pub fn router() -> axum::Router<crate::AppState> {
     use axum::routing::get;
     axum::Router::new()
         .route("/reviews", get(list_page))
+        .route("/reviews/list.xlsx", get(list_xlsx))
         .route("/reviews/{id}", get(detail_page))
         .route("/reviews/{id}/docx", get(docx))
         .route("/reviews/{id}/export", get(export))
@@ -43,27 +45,76 @@ pub fn router() -> axum::Router<crate::AppState> {
         .route("/api/reviews/{id}", get(api_detail))
 }
 
-/// Filters of the list: `q` (申请编号、项目名称或申请人中的文字), `conclusion` (符合 /
-/// 基本符合（需人工核查） / 不符合), `current=1` (hide superseded reviews).
-fn filtered(
-    all: Vec<ReviewSummary>,
-    user: &User,
-    q: &HashMap<String, String>,
-) -> Vec<ReviewSummary> {
-    let text = q.get("q").map(|s| s.trim()).unwrap_or("");
-    let conclusion = q.get("conclusion").map(|s| s.trim()).unwrap_or("");
-    let current = q.get("current").is_some_and(|c| c == "1");
-    all.into_iter()
-        .filter(|r| may_see(user, Some(&r.credit_code)))
-        .filter(|r| {
-            text.is_empty()
-                || r.application_number.contains(text)
-                || r.project_name.contains(text)
-                || r.holder_name.contains(text)
-        })
-        .filter(|r| conclusion.is_empty() || r.conclusion == conclusion)
-        .filter(|r| !current || !r.superseded)
-        .collect()
+/// The filters of the 审查记录 list, with their labels.
+const REVIEW_FILTERS: [(&str, &str); 5] = [
+    ("q", "查找"),
+    ("conclusion", "结论"),
+    ("current", "只看未被取代的记录"),
+    ("from", "审查日期起"),
+    ("to", "审查日期止"),
+];
+
+/// The sortable columns of the list: (key, label, class).
+const REVIEW_COLUMNS: [(&str, &str, &str); 9] = [
+    ("id", "编号", "num"),
+    ("number", "申请编号", ""),
+    ("project", "项目名称", ""),
+    ("holder", "申请人", ""),
+    ("", "类型", ""),
+    ("conclusion", "结论", ""),
+    ("reviewed_at", "审查时间（北京时间）", ""),
+    ("", "审查人", ""),
+    ("", "状态", ""),
+];
+
+/// The conclusions a review can have.
+const CONCLUSIONS: [&str; 3] = ["符合", "基本符合（需人工核查）", "不符合"];
+
+/// The list's query (default: newest first).
+fn list_query(q: &HashMap<String, String>) -> ListQuery {
+    let keys: Vec<&'static str> = REVIEW_FILTERS.iter().map(|(k, _)| *k).collect();
+    ListQuery::parse("/reviews", q, &keys, "id", true)
+}
+
+/// A date filter: `YYYY-MM-DD` or 400 naming the field.
+fn day(l: &ListQuery, key: &str, label: &str) -> Result<String, AppError> {
+    let v = l.get(key);
+    if v.is_empty() || minplan_domain::date::Date::parse(v).is_ok() {
+        Ok(v.to_string())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "{label}应为日期（如 2026-12-06），收到“{v}”"
+        )))
+    }
+}
+
+/// The store's query of `l` for `user` (a 矿山企业: its own).
+fn store_query(l: &ListQuery, user: &User) -> Result<minplan_store::ReviewQuery, AppError> {
+    Ok(minplan_store::ReviewQuery {
+        q: l.get("q").into(),
+        conclusion: l.get("conclusion").into(),
+        current_only: l.get("current") == "1",
+        from: day(l, "from", "审查日期起")?,
+        to: day(l, "to", "审查日期止")?,
+        credit_code: own_credit_code(user).map(str::to_string),
+        sort: l.sort.clone(),
+        desc: l.desc,
+    })
+}
+
+/// The page `l` asks for (clamped to the last page) and the total.
+async fn page_rows(
+    st: &AppState,
+    l: &mut ListQuery,
+    query: &minplan_store::ReviewQuery,
+) -> Result<(u64, Vec<ReviewSummary>), AppError> {
+    let (total, rows) = st.store.reviews_page(query, Some(l.window())).await?;
+    let page = l.page;
+    l.clamp(total);
+    if l.page != page {
+        return Ok(st.store.reviews_page(query, Some(l.window())).await?);
+    }
+    Ok((total, rows))
 }
 
 #[derive(Template)]
@@ -71,51 +122,156 @@ fn filtered(
 struct ListPage {
     layout: Layout,
     rows: Vec<ReviewSummary>,
+    headers: Vec<SortHeader>,
+    pager: Pager,
     q: String,
+    from: String,
+    to: String,
+    filtered: bool,
     current: bool,
     conclusions: Vec<(&'static str, bool)>,
     own_only: bool,
 }
 
-/// `GET /reviews?q=&conclusion=&current=1`: the stored reviews, newest first.
+/// `GET /reviews?q=&conclusion=&current=1&from=&to=&sort=&dir=&page=&per=`: the stored
+/// reviews, newest first unless sorted otherwise, a page at a time.
 pub async fn list_page(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
-    let rows = filtered(st.store.list_reviews(None).await?, &user, &q);
-    let conclusion = q.get("conclusion").cloned().unwrap_or_default();
+    let mut l = list_query(&q);
+    let query = store_query(&l, &user)?;
+    let (total, mut rows) = page_rows(&st, &mut l, &query).await?;
+    let users = st.store.list_users().await?;
+    for r in &mut rows {
+        r.actor = listing::actor_name(&r.actor, &users);
+    }
+    let conclusion = l.get("conclusion").to_string();
     let page = ListPage {
         layout: layout(&sp, "reviews"),
         rows,
-        q: q.get("q").cloned().unwrap_or_default(),
-        conclusions: ["符合", "基本符合（需人工核查）", "不符合"]
+        headers: l.headers(&REVIEW_COLUMNS),
+        pager: l.pager(total, "/reviews/list.xlsx"),
+        q: l.get("q").to_string(),
+        from: l.get("from").to_string(),
+        to: l.get("to").to_string(),
+        filtered: l.filtered(),
+        conclusions: CONCLUSIONS
             .into_iter()
             .map(|c| (c, c == conclusion))
             .collect(),
-        current: q.get("current").is_some_and(|c| c == "1"),
+        current: l.get("current") == "1",
         own_only: own_credit_code(&user).is_some(),
     };
     Ok(Html(page.render()?).into_response())
 }
 
-/// `{reviews}` of `GET /api/reviews`.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReviewList {
-    /// The records, newest first; a 矿山企业 account sees its own only.
-    pub reviews: Vec<ReviewSummary>,
+/// `GET /reviews/list.xlsx?…`: every review of the list as filtered and sorted, as an Excel
+/// table (审查时间 in Beijing time as a date cell; no internal ids but the 审查记录编号 people
+/// cite).
+pub async fn list_xlsx(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    use minplan_report::{Cell, Column, Table};
+    let l = list_query(&q);
+    let (_, rows) = st
+        .store
+        .reviews_page(&store_query(&l, &user)?, None)
+        .await?;
+    let users = st.store.list_users().await?;
+    let columns = vec![
+        Column::new("审查记录编号", 12.0),
+        Column::new("申请编号", 20.0),
+        Column::new("项目名称", 36.0),
+        Column::new("申请人", 30.0),
+        Column::new("申请类型", 10.0),
+        Column::new("结论", 22.0),
+        Column::new("审查时间（北京时间）", 22.0),
+        Column::new("审查人", 16.0),
+        Column::new("状态", 10.0),
+    ];
+    let rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Number(r.id as f64),
+                Cell::text(&r.application_number),
+                Cell::text(&r.project_name),
+                Cell::text(&r.holder_name),
+                Cell::text(&r.kind),
+                Cell::text(&r.conclusion),
+                listing::beijing_cell(&r.reviewed_at),
+                Cell::text(listing::actor_name(&r.actor, &users)),
+                Cell::text(if r.superseded {
+                    "已被取代"
+                } else {
+                    "现行"
+                }),
+            ]
+        })
+        .collect();
+    let sort = REVIEW_COLUMNS
+        .iter()
+        .find(|(k, _, _)| !k.is_empty() && *k == l.sort)
+        .map_or("编号", |(_, label, _)| *label);
+    let table = Table {
+        sheet: "审查记录".into(),
+        columns,
+        about: listing::about(
+            "审查记录",
+            l.describe(&REVIEW_FILTERS),
+            &format!(
+                "{sort}{}",
+                if l.desc {
+                    "（降序）"
+                } else {
+                    "（升序）"
+                }
+            ),
+            rows.len(),
+        ),
+        rows,
+    };
+    listing::xlsx_download(&table, "审查记录", "reviews")
 }
 
-/// `GET /api/reviews?q=&conclusion=&current=1`: the stored reviews.
+/// `{reviews, total, page, pages, per_page}` of `GET /api/reviews`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewList {
+    /// The records of the page, newest first unless sorted otherwise; a 矿山企业 account sees
+    /// its own only.
+    pub reviews: Vec<ReviewSummary>,
+    /// Records matching the filters.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u64,
+    /// Pages.
+    pub pages: u64,
+    /// Records per page.
+    pub per_page: u64,
+}
+
+/// `GET /api/reviews?q=&conclusion=&current=1&from=&to=&sort=&dir=&page=&per=`: the stored
+/// reviews, a page at a time.
 #[utoipa::path(get, path = "/api/reviews", tag = "审查记录",
     params(
         ("q" = Option<String>, Query, description = "申请编号、项目名称或申请人中的文字"),
         ("conclusion" = Option<String>, Query, description = "符合 | 基本符合（需人工核查） | 不符合"),
         ("current" = Option<String>, Query, description = "1：只列未被取代的记录"),
+        ("from" = Option<String>, Query, description = "审查日期起（北京时间，YYYY-MM-DD）"),
+        ("to" = Option<String>, Query, description = "审查日期止（北京时间，YYYY-MM-DD）"),
+        ("sort" = Option<String>, Query, description = "id | number | project | holder | conclusion | reviewed_at（缺省 id 降序）"),
+        ("dir" = Option<String>, Query, description = "asc | desc"),
+        ("page" = Option<u64>, Query, description = "页码，从 1 起"),
+        ("per" = Option<u64>, Query, description = "每页条数：20、50、100 或 200（缺省 50）"),
     ),
     responses(
-        (status = 200, description = "审查记录；矿山企业只见本企业的记录", body = ReviewList),
+        (status = 200, description = "一页审查记录；矿山企业只见本企业的记录", body = ReviewList),
+        (status = 400, description = "日期格式错误", body = ApiError),
         (status = 401, description = "未登录", body = ApiError),
     ))]
 pub async fn api_list(
@@ -123,9 +279,16 @@ pub async fn api_list(
     RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<ReviewList>> {
-    let all = st.store.list_reviews(None).await?;
+    let mut l = list_query(&q);
+    let query = store_query(&l, &user)?;
+    let (total, reviews) = page_rows(&st, &mut l, &query).await?;
+    let p = l.pager(total, "/reviews/list.xlsx");
     Ok(Json(ReviewList {
-        reviews: filtered(all, &user, &q),
+        reviews,
+        total,
+        page: p.page,
+        pages: p.pages,
+        per_page: l.per,
     }))
 }
 

@@ -406,3 +406,217 @@ application_form!(
     /// `POST /applications/{number}/register`: 登记 (许可证号, 有效期起止, 发证层级).
     register_submit, "register"
 );
+
+// ---------------------------------------------------------------------------------------
+// 申请: the list of every application, searched, filtered, sorted, paged and exported.
+
+/// The filters of the 申请 list, with their labels.
+const APPLICATION_FILTERS: [(&str, &str); 5] = [
+    ("q", "查找"),
+    ("status", "状态"),
+    ("kind", "申请类型"),
+    ("right_kind", "矿业权类型"),
+    ("conclusion", "最近审查结论"),
+];
+
+/// The sortable columns of the list: (key, label, class).
+const APPLICATION_COLUMNS: [(&str, &str, &str); 8] = [
+    ("number", "申请编号", ""),
+    ("kind", "申请类型", ""),
+    ("project", "项目名称", ""),
+    ("holder", "申请人", ""),
+    ("", "矿业权类型", ""),
+    ("received", "受理日期", ""),
+    ("status", "状态", ""),
+    ("conclusion", "最近审查结论", ""),
+];
+
+/// 申请 statuses as people read them: the stored ones, 已登记 (an approved application used for
+/// the register) and the closings 不予受理 / 退回.
+const APPLICATION_STATUSES: [&str; 7] = [
+    "在审",
+    "已批准",
+    "已登记",
+    "不予批准",
+    "不予受理",
+    "退回",
+    "撤回",
+];
+
+fn application_list_query(q: &HashMap<String, String>) -> crate::http::listing::ListQuery {
+    let keys: Vec<&'static str> = APPLICATION_FILTERS.iter().map(|(k, _)| *k).collect();
+    crate::http::listing::ListQuery::parse("/applications", q, &keys, "created_at", true)
+}
+
+fn application_store_query(
+    l: &crate::http::listing::ListQuery,
+    user: &User,
+) -> minplan_store::ApplicationQuery {
+    minplan_store::ApplicationQuery {
+        q: l.get("q").into(),
+        status: l.get("status").into(),
+        kind: l.get("kind").into(),
+        right_kind: l.get("right_kind").into(),
+        conclusion: l.get("conclusion").into(),
+        credit_code: crate::http::auth::own_credit_code(user).map(str::to_string),
+        sort: l.sort.clone(),
+        desc: l.desc,
+    }
+}
+
+/// A filter select of the list: (name, label, options, chosen).
+pub struct Select {
+    name: &'static str,
+    label: &'static str,
+    options: Vec<String>,
+    chosen: String,
+}
+
+#[derive(Template)]
+#[template(path = "applications.html")]
+struct ApplicationsPage {
+    layout: Layout,
+    rows: Vec<minplan_store::ApplicationRecord>,
+    headers: Vec<crate::http::listing::SortHeader>,
+    pager: crate::http::listing::Pager,
+    search: String,
+    selects: Vec<Select>,
+    filtered: bool,
+    can_manage: bool,
+    own_only: bool,
+}
+
+/// `GET /applications?q=&status=&kind=&right_kind=&conclusion=&sort=&dir=&page=&per=`: every
+/// application with its latest review, newest first unless sorted otherwise, a page at a time
+/// (a 矿山企业 sees its own; 系统管理员 and 审批科 open each for 登记办理).
+pub async fn list_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let mut l = application_list_query(&q);
+    let query = application_store_query(&l, &user);
+    let (mut total, mut rows) = st.store.applications_page(&query, Some(l.window())).await?;
+    let asked = l.page;
+    l.clamp(total);
+    if l.page != asked {
+        (total, rows) = st.store.applications_page(&query, Some(l.window())).await?;
+    }
+    let select = |name: &'static str, label, options: Vec<String>| Select {
+        name,
+        label,
+        chosen: l.get(name).to_string(),
+        options,
+    };
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let page = ApplicationsPage {
+        layout: layout(&sp, "rights"),
+        rows,
+        headers: l.headers(&APPLICATION_COLUMNS),
+        pager: l.pager(total, "/applications/list.xlsx"),
+        search: l.get("q").to_string(),
+        selects: vec![
+            select("status", "状态", strings(&APPLICATION_STATUSES)),
+            select(
+                "kind",
+                "申请类型",
+                [
+                    ApplicationKind::New,
+                    ApplicationKind::Extension,
+                    ApplicationKind::Change,
+                    ApplicationKind::ExplorationToMining,
+                    ApplicationKind::Transfer,
+                ]
+                .iter()
+                .map(|k| k.label().to_string())
+                .collect(),
+            ),
+            select("right_kind", "矿业权类型", strings(&["探矿权", "采矿权"])),
+            select(
+                "conclusion",
+                "最近审查结论",
+                strings(&["符合", "基本符合（需人工核查）", "不符合"]),
+            ),
+        ],
+        filtered: l.filtered(),
+        can_manage: crate::http::auth::allowed(
+            Some(user.role),
+            crate::http::auth::Permission::ManageRegister,
+        ),
+        own_only: crate::http::auth::own_credit_code(&user).is_some(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// `GET /applications/list.xlsx?…`: every application of the list as filtered and sorted, as
+/// an Excel table.
+pub async fn list_xlsx(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    use crate::http::listing;
+    use minplan_report::{Cell, Column, Table};
+    let l = application_list_query(&q);
+    let (_, rows) = st
+        .store
+        .applications_page(&application_store_query(&l, &user), None)
+        .await?;
+    let columns = vec![
+        Column::new("申请编号", 20.0),
+        Column::new("申请类型", 10.0),
+        Column::new("项目名称", 36.0),
+        Column::new("申请人", 30.0),
+        Column::new("统一社会信用代码", 22.0),
+        Column::new("矿业权类型", 10.0),
+        Column::new("矿种", 18.0),
+        Column::new("受理日期", 14.0),
+        Column::new("状态", 10.0),
+        Column::new("最近审查结论", 22.0),
+        Column::new("最近审查时间（北京时间）", 22.0),
+    ];
+    let rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::text(&a.number),
+                Cell::text(&a.kind),
+                Cell::text(&a.project_name),
+                Cell::text(&a.holder_name),
+                Cell::text(&a.credit_code),
+                Cell::text(&a.right_kind),
+                Cell::text(a.minerals.join("、")),
+                Cell::date_text(a.received.as_deref()),
+                Cell::text(&a.status),
+                Cell::text(a.conclusion.clone().unwrap_or_else(|| "未审查".into())),
+                a.reviewed_at
+                    .as_deref()
+                    .map_or(Cell::Empty, listing::beijing_cell),
+            ]
+        })
+        .collect();
+    let sort = APPLICATION_COLUMNS
+        .iter()
+        .find(|(k, _, _)| !k.is_empty() && *k == l.sort)
+        .map_or("首次审查时间", |(_, label, _)| *label);
+    let table = Table {
+        sheet: "申请".into(),
+        columns,
+        about: listing::about(
+            "申请",
+            l.describe(&APPLICATION_FILTERS),
+            &format!(
+                "{sort}{}",
+                if l.desc {
+                    "（降序）"
+                } else {
+                    "（升序）"
+                }
+            ),
+            rows.len(),
+        ),
+        rows,
+    };
+    listing::xlsx_download(&table, "申请", "applications")
+}

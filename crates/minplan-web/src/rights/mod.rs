@@ -19,7 +19,10 @@ use crate::http::auth::{Permission, actor, allowed, may_see, own_credit_code, po
 use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::forms::{FieldErrors, SubmittedForm, json_body};
-use crate::http::mapview::{MapView, collection, feature, inline_layer, map_view, plan_layers};
+use crate::http::listing::{self, ListQuery, Pager, SortHeader};
+use crate::http::mapview::{
+    MapView, collection, feature, inline_layer, map_view, plan_layers, url_layer,
+};
 use crate::http::views::{Layout, layout};
 use crate::plan::api::GeoJson;
 use crate::rights::forms::{Submitted, done_notice, segment};
@@ -41,6 +44,7 @@ pub fn router() -> axum::Router<crate::AppState> {
     axum::Router::new()
         .route("/rights", get(list_page).post(import_submit))
         .route("/rights/export", get(export))
+        .route("/rights/list.xlsx", get(list_xlsx))
         .route("/rights/{id}", get(detail_page))
         .route("/rights/{id}/extend", post(forms::extend_submit))
         .route("/rights/{id}/change", post(forms::change_submit))
@@ -56,6 +60,8 @@ pub fn router() -> axum::Router<crate::AppState> {
         )
         .route("/rights/{id}/close", post(forms::close_submit))
         .route("/rights/{id}/cancel", post(forms::cancel_submit))
+        .route("/applications", get(applications::list_page))
+        .route("/applications/list.xlsx", get(applications::list_xlsx))
         .route("/applications/{id}", get(applications::application_page))
         .route(
             "/applications/{id}/decision",
@@ -84,26 +90,30 @@ pub fn router() -> axum::Router<crate::AppState> {
         .route("/api/applications/{id}/register", post(api::register))
 }
 
-/// The register as `user` may see it: rights, and applications under review.
-async fn visible(
-    st: &AppState,
-    user: &User,
-) -> Result<(Vec<RightRecord>, Vec<ApplicationRecord>), AppError> {
-    let rights = st
-        .store
-        .right_records()
-        .await?
-        .into_iter()
-        .filter(|r| may_see(user, r.credit_code.as_deref()))
-        .collect();
-    let pending = st
+/// The applications under review (在审) `user` may see.
+async fn visible_pending(st: &AppState, user: &User) -> Result<Vec<ApplicationRecord>, AppError> {
+    Ok(st
         .store
         .application_records()
         .await?
         .into_iter()
         .filter(|a| a.status == "在审" && may_see(user, Some(&a.credit_code)))
-        .collect();
-    Ok((rights, pending))
+        .collect())
+}
+
+/// The page of the 矿业权 list `l` asks for (clamped to the last page), and the total.
+async fn right_rows(
+    st: &AppState,
+    l: &mut ListQuery,
+    query: &minplan_store::RightQuery,
+) -> Result<(u64, Vec<RightRecord>), AppError> {
+    let (total, rows) = st.store.rights_page(query, Some(l.window())).await?;
+    let page = l.page;
+    l.clamp(total);
+    if l.page != page {
+        return Ok(st.store.rights_page(query, Some(l.window())).await?);
+    }
+    Ok((total, rows))
 }
 
 fn capacity(r: &RightRecord) -> String {
@@ -146,12 +156,75 @@ fn register_geojson(rights: &[RightRecord], pending: &[ApplicationRecord]) -> Va
     )
 }
 
+/// The filters of the 矿业权 list, with their labels (for the 说明 sheet of an export).
+const RIGHT_FILTERS: [(&str, &str); 7] = [
+    ("q", "查找"),
+    ("kind", "矿业权类型"),
+    ("status", "状态"),
+    ("mineral", "矿种"),
+    ("approval", "审批级别"),
+    ("mining_method", "开采方式"),
+    ("sub_unit", "所在县区"),
+];
+
+/// The sortable columns of the 矿业权 list: (key, label, class).
+const RIGHT_COLUMNS: [(&str, &str, &str); 8] = [
+    ("id", "许可证号", ""),
+    ("name", "名称", ""),
+    ("holder", "矿业权人", ""),
+    ("kind", "类型", ""),
+    ("status", "状态", ""),
+    ("minerals", "矿种", ""),
+    ("capacity", "生产规模", "num"),
+    ("valid_to", "有效期", ""),
+];
+
+/// The 矿业权 list's query from the URL (default order: 许可证号).
+fn right_list_query(q: &HashMap<String, String>) -> ListQuery {
+    let keys: Vec<&'static str> = RIGHT_FILTERS.iter().map(|(k, _)| *k).collect();
+    ListQuery::parse("/rights", q, &keys, "id", false)
+}
+
+/// The store's query for `l`, restricted to `user`'s own rights for a 矿山企业.
+fn right_query(l: &ListQuery, user: &User) -> minplan_store::RightQuery {
+    minplan_store::RightQuery {
+        q: l.get("q").into(),
+        kind: l.get("kind").into(),
+        status: l.get("status").into(),
+        mineral: l.get("mineral").into(),
+        approval: l.get("approval").into(),
+        mining_method: l.get("mining_method").into(),
+        sub_unit: l.get("sub_unit").into(),
+        credit_code: own_credit_code(user).map(str::to_string),
+        sort: l.sort.clone(),
+        desc: l.desc,
+    }
+}
+
+/// One filter select: (name, label, options, chosen).
+pub struct FilterSelect {
+    name: &'static str,
+    label: &'static str,
+    options: Vec<String>,
+    chosen: String,
+}
+
+/// Pending and approved applications shown on the register page (the full list is
+/// `/applications`).
+const APPLICATIONS_SHOWN: usize = 10;
+
 #[derive(Template)]
 #[template(path = "rights.html")]
 struct ListPage {
     layout: Layout,
     rights: Vec<(RightRecord, String)>,
+    headers: Vec<SortHeader>,
+    pager: Pager,
+    search: String,
+    selects: Vec<FilterSelect>,
+    filtered: bool,
     pending: Vec<ApplicationRecord>,
+    pending_total: u64,
     /// For staff: approved applications not yet registered (登记 on their page).
     approved: Vec<ApplicationRecord>,
     map: MapView,
@@ -164,13 +237,31 @@ struct ListPage {
 async fn render_list(
     st: &AppState,
     user: &User,
+    q: &HashMap<String, String>,
     status: StatusCode,
     errors: FieldErrors,
     result: Option<RightsImport>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let (rights, pending) = visible(st, user).await?;
+    let mut l = right_list_query(q);
+    let query = right_query(&l, user);
+    let (total, rights) = right_rows(st, &mut l, &query).await?;
+    let own = own_credit_code(user);
+    let (pending_total, pending) = st
+        .store
+        .applications_page(
+            &minplan_store::ApplicationQuery {
+                status: "在审".into(),
+                credit_code: own.map(str::to_string),
+                ..Default::default()
+            },
+            Some(minplan_store::Window {
+                offset: 0,
+                limit: APPLICATIONS_SHOWN as u64,
+            }),
+        )
+        .await?;
     let can_import = allowed(Some(user.role), Permission::ManageRegister);
     let mut approved = Vec::new();
     if can_import {
@@ -186,14 +277,34 @@ async fn render_list(
             }
         }
     }
+    let facets = st.store.right_facets(own).await?;
+    let select = |name, label, options: Vec<String>| FilterSelect {
+        name,
+        label,
+        chosen: l.get(name).to_string(),
+        options,
+    };
+    let selects = vec![
+        select(
+            "kind",
+            "矿业权类型",
+            vec!["探矿权".to_string(), "采矿权".to_string()],
+        ),
+        select("status", "状态", facets.statuses),
+        select("mineral", "矿种", facets.minerals),
+        select("approval", "审批级别", facets.approvals),
+        select("mining_method", "开采方式", facets.mining_methods),
+        select("sub_unit", "所在县区", facets.sub_units),
+    ];
+    // The map shows the rights as filtered (every page), loaded by the map script.
     let mut layers = plan_layers(plan);
-    layers.push(inline_layer(
-        "register",
-        "矿业权与在审申请",
-        register_geojson(&rights, &pending),
-        "rights",
-        false,
-    ));
+    let geo = l.export_href("/api/rights");
+    let geo = if geo.contains('?') {
+        format!("{geo}&format=geojson")
+    } else {
+        format!("{geo}?format=geojson")
+    };
+    layers.push(url_layer("register", "矿业权与在审申请", &geo, "rights"));
     let page = ListPage {
         layout: layout(&sp, "rights"),
         rights: rights
@@ -203,23 +314,101 @@ async fn render_list(
                 (r, c)
             })
             .collect(),
+        headers: l.headers(&RIGHT_COLUMNS),
+        pager: l.pager(total, "/rights/list.xlsx"),
+        search: l.get("q").to_string(),
+        selects,
+        filtered: l.filtered(),
         pending,
+        pending_total,
         approved,
         map: map_view(st, plan, layers, Value::Null),
         can_import,
-        own_only: own_credit_code(user).is_some(),
+        own_only: own.is_some(),
         errors,
         result,
     };
     Ok((status, Html(page.render()?).into_response()).into_response())
 }
 
-/// `GET /rights`: the register with a map and, for 系统管理员 and 审批科, the import form.
+/// `GET /rights?q=&kind=&status=&mineral=&approval=&mining_method=&sub_unit=&sort=&dir=&page=&per=`:
+/// the register, searched, filtered, sorted and paged, with a map of the rights as filtered
+/// and, for 系统管理员 and 审批科, the import form.
 pub async fn list_page(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    render_list(&st, &user, StatusCode::OK, FieldErrors::default(), None).await
+    render_list(&st, &user, &q, StatusCode::OK, FieldErrors::default(), None).await
+}
+
+/// `GET /rights/list.xlsx?…`: every right of the list as filtered and sorted (the same query
+/// as `/rights`), as an Excel table — Chinese headers, 生产规模 a number, dates as dates, no
+/// machine ids. A 矿山企业 gets its own rights.
+pub async fn list_xlsx(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    use minplan_report::{Cell, Column, Table};
+    let l = right_list_query(&q);
+    let (_, rights) = st.store.rights_page(&right_query(&l, &user), None).await?;
+    let columns = vec![
+        Column::new("许可证号", 22.0),
+        Column::new("矿业权类型", 10.0),
+        Column::new("状态", 8.0),
+        Column::new("矿山（项目）名称", 30.0),
+        Column::new("矿业权人", 30.0),
+        Column::new("统一社会信用代码", 22.0),
+        Column::new("矿种", 18.0),
+        Column::new("生产规模", 10.0),
+        Column::new("规模单位", 12.0),
+        Column::new("审批级别", 10.0),
+        Column::new("有效期起", 14.0),
+        Column::new("有效期止", 14.0),
+    ];
+    let rows: Vec<Vec<Cell>> = rights
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(&r.id),
+                Cell::text(&r.kind),
+                Cell::text(&r.status),
+                Cell::text(&r.name),
+                Cell::text(&r.holder_name),
+                Cell::text(r.credit_code.clone().unwrap_or_default()),
+                Cell::text(r.minerals.join("、")),
+                Cell::number(r.capacity),
+                Cell::text(r.capacity_unit.clone().unwrap_or_default()),
+                Cell::text(r.approval.clone().unwrap_or_default()),
+                Cell::date_text(r.valid_from.as_deref()),
+                Cell::date_text(r.valid_to.as_deref()),
+            ]
+        })
+        .collect();
+    let sort = RIGHT_COLUMNS
+        .iter()
+        .find(|(k, _, _)| *k == l.sort)
+        .map_or("许可证号", |(_, label, _)| *label);
+    let table = Table {
+        sheet: "矿业权".into(),
+        columns,
+        about: listing::about(
+            "矿业权登记簿",
+            l.describe(&RIGHT_FILTERS),
+            &format!(
+                "{sort}{}",
+                if l.desc {
+                    "（降序）"
+                } else {
+                    "（升序）"
+                }
+            ),
+            rows.len(),
+        ),
+        rows,
+    };
+    listing::xlsx_download(&table, "矿业权", "rights")
 }
 
 /// `GET /rights/export?format=shp|gpkg|kml|dxf|xlsx|geojson`: the register as a layer file
@@ -309,12 +498,34 @@ pub async fn import_submit(
         }
     };
     if !errors.is_empty() {
-        return render_list(&st, &user, StatusCode::UNPROCESSABLE_ENTITY, errors, None).await;
+        return render_list(
+            &st,
+            &user,
+            &HashMap::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            None,
+        )
+        .await;
     }
     let name = file.map_or("upload.geojson", |u| u.file_name.as_str());
     match import(&st, &user, text, name).await? {
-        Ok(r) => render_list(&st, &user, StatusCode::OK, FieldErrors::default(), Some(r)).await,
-        Err(e) => render_list(&st, &user, StatusCode::UNPROCESSABLE_ENTITY, e, None).await,
+        Ok(r) => {
+            let q = HashMap::new();
+            render_list(
+                &st,
+                &user,
+                &q,
+                StatusCode::OK,
+                FieldErrors::default(),
+                Some(r),
+            )
+            .await
+        }
+        Err(e) => {
+            let q = HashMap::new();
+            render_list(&st, &user, &q, StatusCode::UNPROCESSABLE_ENTITY, e, None).await
+        }
     }
 }
 
@@ -539,21 +750,29 @@ pub async fn detail_page(
     .await
 }
 
-/// `{rights, pending}` of `GET /api/rights`.
+/// `{rights, pending, total, page, pages, per_page}` of `GET /api/rights`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RegisterView {
-    /// The rights.
+    /// The rights of the page asked for, filtered and sorted as asked.
     pub rights: Vec<RightRecord>,
-    /// The applications (pending ones take part in reviews).
+    /// The applications under review (pending ones take part in reviews).
     pub pending: Vec<ApplicationRecord>,
+    /// Rights matching the filters.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u64,
+    /// Pages.
+    pub pages: u64,
+    /// Rights per page.
+    pub per_page: u64,
 }
 
-/// The answer of `GET /api/rights`: the register, or (`?format=geojson`) one
-/// FeatureCollection of rights and applications.
+/// The answer of `GET /api/rights`: a page of the register, or (`?format=geojson`) one
+/// FeatureCollection of the rights as filtered (every page) and the pending applications.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum RegisterAnswer {
-    /// `{rights, pending}`.
+    /// `{rights, pending, total, page, pages, per_page}`.
     Lists(RegisterView),
     /// The GeoJSON FeatureCollection.
     Features(GeoJson),
@@ -568,11 +787,26 @@ pub struct RightDetail {
     pub trail: Vec<minplan_store::AuditRow>,
 }
 
-/// `GET /api/rights`: the register; `?format=geojson`: one FeatureCollection of both.
+/// `GET /api/rights`: a page of the register, searched, filtered and sorted as `/rights`;
+/// `?format=geojson`: one FeatureCollection of the rights as filtered and the pending
+/// applications.
 #[utoipa::path(get, path = "/api/rights", tag = "矿业权",
-    params(("format" = Option<String>, Query, description = "geojson：返回矿业权与在审申请的要素集合")),
+    params(
+        ("format" = Option<String>, Query, description = "geojson：返回符合条件的矿业权（不分页）与在审申请的要素集合"),
+        ("q" = Option<String>, Query, description = "许可证号、名称、矿业权人、统一社会信用代码或矿种中的文字"),
+        ("kind" = Option<String>, Query, description = "探矿权 | 采矿权"),
+        ("status" = Option<String>, Query, description = "状态，如 有效"),
+        ("mineral" = Option<String>, Query, description = "矿种（其中之一）"),
+        ("approval" = Option<String>, Query, description = "审批级别"),
+        ("mining_method" = Option<String>, Query, description = "开采方式"),
+        ("sub_unit" = Option<String>, Query, description = "所在县区"),
+        ("sort" = Option<String>, Query, description = "id | name | holder | kind | status | minerals | capacity | valid_to（缺省 id）"),
+        ("dir" = Option<String>, Query, description = "asc | desc"),
+        ("page" = Option<u64>, Query, description = "页码，从 1 起"),
+        ("per" = Option<u64>, Query, description = "每页条数：20、50、100 或 200（缺省 50）"),
+    ),
     responses(
-        (status = 200, description = "矿业权与申请，或 GeoJSON FeatureCollection；矿山企业只见本企业的", body = RegisterAnswer),
+        (status = 200, description = "一页矿业权与在审申请，或 GeoJSON FeatureCollection；矿山企业只见本企业的", body = RegisterAnswer),
         (status = 401, description = "未登录", body = ApiError),
     ))]
 pub async fn api_list(
@@ -580,12 +814,25 @@ pub async fn api_list(
     RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<RegisterAnswer>> {
-    let (rights, pending) = visible(&st, &user).await?;
-    Ok(Json(if q.get("format").is_some_and(|f| f == "geojson") {
-        RegisterAnswer::Features(GeoJson(register_geojson(&rights, &pending)))
-    } else {
-        RegisterAnswer::Lists(RegisterView { rights, pending })
-    }))
+    let mut l = right_list_query(&q);
+    let query = right_query(&l, &user);
+    let pending = visible_pending(&st, &user).await?;
+    if q.get("format").is_some_and(|f| f == "geojson") {
+        let (_, rights) = st.store.rights_page(&query, None).await?;
+        return Ok(Json(RegisterAnswer::Features(GeoJson(register_geojson(
+            &rights, &pending,
+        )))));
+    }
+    let (total, rights) = right_rows(&st, &mut l, &query).await?;
+    let p = l.pager(total, "/rights/list.xlsx");
+    Ok(Json(RegisterAnswer::Lists(RegisterView {
+        rights,
+        pending,
+        total,
+        page: p.page,
+        pages: p.pages,
+        per_page: l.per,
+    })))
 }
 
 /// `GET /api/rights/{id}`: the right and its audit rows.

@@ -27,11 +27,15 @@ use serde::Serialize;
 use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
 use utoipa::ToSchema;
 
-/// The routes of 工作台.
+pub mod reminders_page;
+
+/// The routes of 工作台 and 监管提醒.
 pub fn router() -> axum::Router<crate::AppState> {
     use axum::routing::get;
     axum::Router::new()
         .route("/workbench", get(page))
+        .route("/reminders", get(reminders_page::page))
+        .route("/reminders/list.xlsx", get(reminders_page::list_xlsx))
         .route("/api/workbench", get(api))
 }
 
@@ -46,6 +50,10 @@ pub struct WorkbenchReminder {
     /// `pending_overdue`, or a kind of `minplan_domain::monitoring::ReminderKind` in
     /// snake case (`licence_expiring`, `report_overdue`, `cap_near`, …).
     pub kind: String,
+    /// The kind, Chinese (许可证即将到期, 在审超期, …).
+    pub title: String,
+    /// Days until the date it refers to (negative: days past it), when it has one.
+    pub days: Option<i64>,
     /// Urgent: the deadline has passed or a cap is exceeded (在审超期 always).
     pub overdue: bool,
     /// What it is about (许可证号 or 申请编号).
@@ -118,6 +126,8 @@ pub async fn reminders(
             };
             WorkbenchReminder {
                 kind,
+                title: r.title.clone(),
+                days: r.days,
                 overdue: r.urgent,
                 subject: r.subject,
                 message: format!("{}：{}", r.title, r.message),
@@ -136,6 +146,8 @@ pub async fn reminders(
         if days > PENDING_WORKING_DAYS {
             out.push(WorkbenchReminder {
                 kind: "pending_overdue".into(),
+                title: PENDING_OVERDUE_TITLE.into(),
+                days: Some(-(days - PENDING_WORKING_DAYS)),
                 overdue: true,
                 subject: a.number.clone(),
                 message: format!(
@@ -150,8 +162,61 @@ pub async fn reminders(
             });
         }
     }
-    out.sort_by(|a, b| (!a.overdue, &a.kind).cmp(&(!b.overdue, &b.kind)));
+    sort_most_urgent_first(&mut out);
     Ok(out)
+}
+
+/// The title of 在审超期 reminders.
+pub const PENDING_OVERDUE_TITLE: &str = "在审超期";
+
+/// Reminders shown on the 工作台 (the rest on `/reminders`).
+pub const WORKBENCH_REMINDERS: usize = 10;
+
+/// Most urgent first: urgent ones, then the earliest date (the most days past it first),
+/// then kind and subject (a stable order).
+pub fn sort_most_urgent_first(rs: &mut [WorkbenchReminder]) {
+    rs.sort_by(|a, b| {
+        (!a.overdue, a.days.unwrap_or(i64::MAX), &a.kind, &a.subject).cmp(&(
+            !b.overdue,
+            b.days.unwrap_or(i64::MAX),
+            &b.kind,
+            &b.subject,
+        ))
+    });
+}
+
+/// How many reminders of one kind there are.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReminderCount {
+    /// The kind (as [`WorkbenchReminder::kind`]).
+    pub kind: String,
+    /// Its Chinese title.
+    pub title: String,
+    /// Reminders of the kind.
+    pub count: usize,
+    /// Of which urgent.
+    pub urgent: usize,
+}
+
+/// The counts per kind of `rs`, the kinds with urgent ones first, then by title.
+pub fn count_by_kind(rs: &[WorkbenchReminder]) -> Vec<ReminderCount> {
+    let mut out: Vec<ReminderCount> = Vec::new();
+    for r in rs {
+        match out.iter_mut().find(|c| c.kind == r.kind) {
+            Some(c) => {
+                c.count += 1;
+                c.urgent += usize::from(r.overdue);
+            }
+            None => out.push(ReminderCount {
+                kind: r.kind.clone(),
+                title: r.title.clone(),
+                count: 1,
+                urgent: usize::from(r.overdue),
+            }),
+        }
+    }
+    out.sort_by(|a, b| (a.urgent == 0, &a.title).cmp(&(b.urgent == 0, &b.title)));
+    out
 }
 
 /// Everything the 工作台 shows.
@@ -165,10 +230,28 @@ pub struct Workbench {
     pub pending: Vec<ApplicationRecord>,
     /// The latest reviews.
     pub recent_reviews: Vec<ReviewSummary>,
-    /// Reminders, overdue first.
+    /// The most urgent reminders (at most [`WORKBENCH_REMINDERS`]; all on `/reminders`).
     pub reminders: Vec<WorkbenchReminder>,
+    /// Reminders in all.
+    pub reminder_total: usize,
+    /// Reminders per kind.
+    pub reminder_counts: Vec<ReminderCount>,
     /// The reminder rules, Chinese.
     pub rules: Vec<String>,
+}
+
+/// The reminder rules, Chinese, with the cap warning share `warn_ratio` (0.9 = 90 %).
+pub fn reminder_rules(warn_ratio: f64) -> Vec<String> {
+    vec![
+        format!(
+            "许可证到期：有效期止在今后 {} 天内（或已过而未延续、闭坑、注销）的矿业权；年度报告：每年 3 月 31 日前报送上一年度报告，逾期未报的列为逾期；规划上限：开采总量达到上限的 {}% 时预警。",
+            minplan_domain::monitoring::EXPIRY_WINDOW_DAYS,
+            (warn_ratio * 100.0).round()
+        ),
+        format!(
+            "在审超期：自受理日期（未填写时为首次审查日）起超过 {PENDING_WORKING_DAYS} 个工作日仍在审的申请；工作日按周一至周五计，未扣除法定节假日。"
+        ),
+    ]
 }
 
 async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
@@ -187,7 +270,10 @@ async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
         .into_iter()
         .filter(|a| may_see(user, Some(&a.credit_code)))
         .collect();
-    let reminders = reminders(st, user, today_in_china(), &applications).await?;
+    let mut reminders = reminders(st, user, today_in_china(), &applications).await?;
+    let reminder_total = reminders.len();
+    let reminder_counts = count_by_kind(&reminders);
+    reminders.truncate(WORKBENCH_REMINDERS);
     let recent_reviews = st
         .store
         .list_reviews(None)
@@ -205,16 +291,9 @@ async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
             .collect(),
         recent_reviews,
         reminders,
-        rules: vec![
-            format!(
-                "许可证到期：有效期止在今后 {} 天内（或已过而未延续、闭坑、注销）的矿业权；年度报告：每年 3 月 31 日前报送上一年度报告，逾期未报的列为逾期；规划上限：开采总量达到上限的 {}% 时预警。",
-                minplan_domain::monitoring::EXPIRY_WINDOW_DAYS,
-                (report.warn_ratio * 100.0).round()
-            ),
-            format!(
-                "在审超期：自受理日期（未填写时为首次审查日）起超过 {PENDING_WORKING_DAYS} 个工作日仍在审的申请；工作日按周一至周五计，未扣除法定节假日。"
-            ),
-        ],
+        reminder_total,
+        reminder_counts,
+        rules: reminder_rules(report.warn_ratio),
     })
 }
 
