@@ -17,6 +17,7 @@ use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::mapview::{MapView, collection, feature, inline_layer, map_view, review_layers};
 use crate::http::views::{Layout, layout};
+use crate::http::words::{self, People, TrailView};
 use crate::plan::views::{CiteView, cite_view};
 use askama::Template;
 use axum::Json;
@@ -84,7 +85,11 @@ pub async fn list_page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
-    let rows = filtered(st.store.list_reviews(None).await?, &user, &q);
+    let mut rows = filtered(st.store.list_reviews(None).await?, &user, &q);
+    let people = People::load(&st.store).await?;
+    for r in &mut rows {
+        r.actor = people.actor(&r.actor);
+    }
     let conclusion = q.get("conclusion").cloned().unwrap_or_default();
     let page = ListPage {
         layout: layout(&sp, "reviews"),
@@ -375,36 +380,6 @@ fn review_features(result: &Value) -> (Value, Value) {
     (application, collection(conflicts))
 }
 
-/// A row of the audit trail.
-struct TrailRow {
-    at: String,
-    actor: String,
-    action: String,
-    entity: String,
-    after: String,
-}
-
-fn action_label(a: &str) -> String {
-    match a {
-        "review.create" => "审查并保存审查记录".into(),
-        "application.register" => "申请登记（在审）".into(),
-        other => other.to_string(),
-    }
-}
-
-fn trail_rows(trail: &[AuditRow]) -> Vec<TrailRow> {
-    trail
-        .iter()
-        .map(|r| TrailRow {
-            at: r.at.clone(),
-            actor: r.actor.clone(),
-            action: action_label(&r.action),
-            entity: format!("{}:{}", r.entity_type, r.entity_id),
-            after: r.after.clone().unwrap_or_else(|| "—".into()),
-        })
-        .collect()
-}
-
 fn num_or_dash(v: &Value) -> String {
     v.as_f64()
         .map_or("—".into(), |x| format_number((x * 100.0).round() / 100.0))
@@ -422,7 +397,7 @@ struct DetailPage {
     corners: Vec<Vec<String>>,
     notes: Vec<String>,
     history: Vec<ReviewSummary>,
-    trail: Vec<TrailRow>,
+    trail: Vec<TrailView>,
     reproduced: Reproduced,
     map: MapView,
     other_plan: bool,
@@ -439,6 +414,7 @@ pub async fn detail_page(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let d = detail(&st, &user, &id).await?;
+    let people = People::load(&st.store).await?;
     let sp = st.plan().await;
     let result = &d.record.result;
     let app = &result["application"];
@@ -484,8 +460,11 @@ pub async fn detail_page(
         ("出让方式".into(), s(&app["grant_method"])),
         ("面积".into(), area),
         ("审查依据的规划".into(), plan_version_line(&result["plan"])),
-        ("审查时间（UTC）".into(), s(&result["reviewed_at"])),
-        ("审查人".into(), d.record.summary.actor.clone()),
+        (
+            "审查时间（北京时间）".into(),
+            words::beijing(&s(&result["reviewed_at"])),
+        ),
+        ("审查人".into(), people.actor(&d.record.summary.actor)),
     ];
     let indicators = result["indicators"]
         .as_array()
@@ -566,8 +545,15 @@ pub async fn detail_page(
             .flatten()
             .map(s)
             .collect(),
-        history: d.history,
-        trail: trail_rows(&d.trail),
+        history: d
+            .history
+            .into_iter()
+            .map(|mut h| {
+                h.actor = people.actor(&h.actor);
+                h
+            })
+            .collect(),
+        trail: people.trail(&d.trail),
         map: map_view(&st, plan, layers, Value::Null),
         other_plan: d.plan.info.id != sp.info.id,
         application_link: crate::http::auth::allowed(

@@ -19,7 +19,7 @@ use minplan_domain::plan::ApprovalLevel;
 use minplan_domain::register::{
     ApplicationFacts, ApplicationStatus, Decision, Grant, Registration,
 };
-use minplan_store::{AuditRow, StoreError, User};
+use minplan_store::{StoreError, User};
 use std::collections::HashMap;
 // ---------------------------------------------------------------------------------------
 // Applications: 决定, 出让, 登记.
@@ -41,7 +41,7 @@ struct ApplicationPage {
     can_register: bool,
     /// For 延续, 变更, 转让 applications: where they are handled.
     handled_on_right: Option<(String, &'static str)>,
-    trail: Vec<AuditRow>,
+    trail: Vec<crate::http::words::TrailView>,
     notice: String,
     f: Submitted,
 }
@@ -103,7 +103,9 @@ async fn render_application(
             (ApplicationKind::Transfer, Some(r)) => Some((r.clone(), "转让")),
             _ => None,
         },
-        trail: st.store.audit_trail("application", &a.number).await?,
+        trail: crate::http::words::People::load(&st.store)
+            .await?
+            .trail(&st.store.audit_trail("application", &a.number).await?),
         notice,
         f,
         a,
