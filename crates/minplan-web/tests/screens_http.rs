@@ -269,3 +269,80 @@ async fn help_is_public_and_points_a_user_to_their_section() {
         "the company is pointed to its section"
     );
 }
+
+/// Every staff page, seen by the 系统管理员 after a review, a rights import and a layer import
+/// from the web and the command line: no RFC 3339 time and no actor id (`user:…`, `cli:…`)
+/// anywhere on screen.
+#[tokio::test]
+async fn no_page_shows_machine_times_or_actor_ids() {
+    let srv = start().await;
+    let base = &srv.base;
+    let c = logged_in(base, "shenpi").await;
+    let t = token(&c, base).await;
+    let r = c
+        .post(format!("{base}/api/reviews"))
+        .header("x-csrf-token", &t)
+        .header("content-type", "application/json")
+        .body(REVIEW_JSON)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let review = r.json::<Value>().await.unwrap()["review_id"]
+        .as_i64()
+        .unwrap();
+    // A right imported from the command line (an unknown operating-system user).
+    let zone = minplan_store::ReviewEngine::load(&srv.store)
+        .await
+        .unwrap()
+        .plan
+        .loaded
+        .plan
+        .region
+        .zone;
+    srv.store
+        .import_rights(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"C-WORDS-1","name":"留痕采石场","holder_name":"矩阵公司","credit_code":"91350100M000100Y43","minerals":"建筑用凝灰岩","capacity":5,"capacity_unit":"万立方米/年","valid_to":"2027-01-01"},"geometry":{"type":"Polygon","coordinates":[[[131.05,44.45],[131.052,44.45],[131.052,44.452],[131.05,44.452],[131.05,44.45]]]}}]}"#,
+            "words.geojson",
+            zone,
+            &Actor::Cli {
+                os_user: "unknown".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let admin = logged_in(base, "root").await;
+    let mut seen_cli = false;
+    for path in [
+        "/".to_string(),
+        "/indicators".into(),
+        "/blocks".into(),
+        "/evaluation".into(),
+        "/workbench".into(),
+        "/reviews".into(),
+        format!("/reviews/{review}"),
+        "/rights".into(),
+        "/rights/C-WORDS-1".into(),
+        "/applications/SFH-WORDS-1".into(),
+        "/layers".into(),
+        "/plans".into(),
+        "/plans/1/history".into(),
+        "/admin/users".into(),
+        "/audit".into(),
+        "/annual-reports".into(),
+        "/help".into(),
+    ] {
+        let r = admin.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let html = r.text().await.unwrap();
+        assert_eq!(has_rfc3339(&html), None, "{path} shows a machine time");
+        for id in ["user:", "cli:"] {
+            assert!(!html.contains(id), "{path} shows an actor id ({id})");
+        }
+        seen_cli |= html.contains("命令行操作（未记录操作人）");
+    }
+    assert!(
+        seen_cli,
+        "the command-line import is named on the right's page and the audit"
+    );
+}
