@@ -297,6 +297,8 @@ fn scalar_text(key: &str, v: &Value) -> String {
         Value::Null => "—".into(),
         Value::Bool(true) => "是".into(),
         Value::Bool(false) => "否".into(),
+        // A reference to another record: its number, `#3`.
+        Value::Number(n) if key.ends_with("_id") => format!("#{n}"),
         Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), format_number),
         Value::String(s) if key.ends_with("role") => {
             Role::parse(s).map_or_else(|| s.clone(), |r| r.label().to_string())
@@ -590,6 +592,19 @@ mod tests {
         );
         assert_eq!(by_key("grant.date").after, "2026年11月2日");
         assert_eq!(c.len(), 5);
+        let ids = field_changes(None, Some(r#"{"latest_review_id":3,"features":12}"#));
+        let features = ids.iter().find(|f| f.key == "features").unwrap();
+        assert_eq!(
+            (features.label.as_str(), features.after.as_str()),
+            ("要素数", "12")
+        );
+        assert_eq!(
+            ids.iter()
+                .find(|f| f.key == "latest_review_id")
+                .unwrap()
+                .after,
+            "#3"
+        );
         let unknown = field_changes(None, Some(r#"{"zz_new":1}"#));
         assert_eq!(
             (unknown[0].label.as_str(), unknown[0].known),
