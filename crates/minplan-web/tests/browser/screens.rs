@@ -249,6 +249,10 @@ async fn every_listed_page_fits_a_phone() {
         )
         .await;
         screenshot(&c, &out_dir(), "390-restoration-closure-form").await;
+        // 审批科's intake form and lists, for the record.
+        login(&c, &base, "shenpi").await;
+        check_page(&c, &base, "/intake", "approval-intake", true).await;
+        check_page(&c, &base, "/reviews", "approval-reviews", false).await;
     }
     .await;
     c.close().await.unwrap();
