@@ -11,7 +11,7 @@
 //! right's page with its lifecycle forms, 登记办理 of an application, and the lifecycle JSON
 //! API), [`imports`] (批量导入 of XLSX/CSV tables), [`layers`] (图层管理), [`monitoring`]
 //! (规划指标 values, 实施评估, 年度实施计划, reminders), [`annual_reports`] (矿山年度报告),
-//! [`accounts`] (登录/退出/修改密码, 账号管理), [`audit`] (操作日志), [`measure`] (the map's
+//! [`accounts`] (登录/退出/修改密码, 账号管理), [`audit`] (操作日志), [`help`] (帮助), [`measure`] (the map's
 //! measure tool) and [`api_docs`] (the OpenAPI document and its browsable page).
 //!
 //! Shared HTTP plumbing lives in [`http`]: the one error type and its JSON body, the state, the
@@ -27,6 +27,7 @@ pub mod accounts;
 pub mod annual_reports;
 pub mod api_docs;
 pub mod audit;
+pub mod help;
 pub mod http;
 pub mod imports;
 pub mod intake;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(annual_reports::router())
         .merge(measure::router())
         .merge(api_docs::router())
+        .merge(help::router())
         .merge(http::assets::router())
         .fallback(http::error::not_found);
     http::harden::harden(routes, &state)

@@ -126,6 +126,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/api/plan/layers/{kind}", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/plans", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/assets/{*path}", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/help", who: Public, ok: 200, body: Body::None },
     // 登录与会话（空表单：重新显示并标出字段错误）
     RouteCase { method: "GET", path: "/login", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/login", who: Public, ok: 422, body: Body::Form(&[("username", ""), ("password", "")]) },

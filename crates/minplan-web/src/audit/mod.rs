@@ -1,11 +1,14 @@
 //! 操作日志 (系统管理员): the audit trail, filtered by entity, with the result of verifying
-//! its hash chain. Page `/audit`; API `GET /api/audit`, `GET /api/audit/verify`.
+//! its hash chain. The page shows people's words (display names, Beijing time, Chinese action
+//! names, before/after as a field table: [`crate::http::words`]); the API keeps the stored
+//! values. Page `/audit`; API `GET /api/audit`, `GET /api/audit/verify`.
 
 use crate::AppState;
 use crate::http::auth::policy;
 use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::views::{Layout, layout};
+use crate::http::words::{People, TrailView};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -27,15 +30,9 @@ pub fn router() -> axum::Router<crate::AppState> {
 /// Rows shown at most on the page.
 pub const PAGE_LIMIT: u32 = 500;
 
+/// One row as people read it ([`crate::http::words::People::row`]), with its hash.
 struct RowView {
-    id: i64,
-    at: String,
-    actor: String,
-    action: String,
-    entity_type: String,
-    entity_id: String,
-    before: String,
-    after: String,
+    t: TrailView,
     hash: String,
     hash_short: String,
 }
@@ -75,21 +72,15 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let f = filter(&q, PAGE_LIMIT)?;
+    let people = People::load(&st.store).await?;
     let rows = st
         .store
         .audit_list(&f)
         .await?
         .into_iter()
         .map(|r| RowView {
+            t: people.row(&r),
             hash_short: r.hash.get(..12).unwrap_or("").to_string(),
-            id: r.id,
-            at: r.at,
-            actor: r.actor,
-            action: r.action,
-            entity_type: r.entity_type,
-            entity_id: r.entity_id,
-            before: r.before.unwrap_or_else(|| "—".into()),
-            after: r.after.unwrap_or_else(|| "—".into()),
             hash: r.hash,
         })
         .collect();

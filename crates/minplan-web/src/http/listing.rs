@@ -365,24 +365,6 @@ pub fn beijing_cell(at: &str) -> minplan_report::Cell {
     }
 }
 
-/// Who did something, as people read it: a stored actor (`user:<id>:<username>`,
-/// `cli:<os user>`, `system`) as the account's display name (from `users`), 命令行（…） or 系统.
-pub fn actor_name(actor: &str, users: &[minplan_store::User]) -> String {
-    if let Some(rest) = actor.strip_prefix("user:") {
-        let (id, name) = rest.split_once(':').unwrap_or((rest, rest));
-        return users
-            .iter()
-            .find(|u| u.id.to_string() == id)
-            .map_or_else(|| name.to_string(), |u| u.display_name.clone());
-    }
-    match actor.strip_prefix("cli:") {
-        Some("unknown") | Some("") => "命令行".into(),
-        Some(who) => format!("命令行（{who}）"),
-        None if actor == "system" => "系统".into(),
-        None => actor.to_string(),
-    }
-}
-
 /// The XLSX of `table` as a download named `name`.xlsx (ASCII fallback `fallback`.xlsx).
 ///
 /// # Errors

@@ -3,7 +3,8 @@
 //! ([`auth`]), CSRF ([`csrf`]), security headers and Chinese errors for bare responses
 //! ([`security`]), the layers around every route ([`harden`]), forms ([`forms`]), serde names and JSON values
 //! ([`json`]), the request
-//! context ([`context`]), page layout and shared view helpers ([`views`]), what map pages tell
+//! context ([`context`]), page layout and shared view helpers ([`views`]), people's words on screen — Beijing
+//! time, display names, Chinese action names, audit field tables ([`words`]), what map pages tell
 //! the map script ([`mapview`]), file downloads ([`download`]) and the embedded assets
 //! ([`assets`]). Nothing here imports a capability.
 
@@ -22,3 +23,4 @@ pub mod mapview;
 pub mod security;
 pub mod state;
 pub mod views;
+pub mod words;

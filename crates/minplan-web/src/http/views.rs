@@ -67,7 +67,7 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
             "第 {} 版 · {} · 导入于 {}",
             sp.info.version,
             source_label(&sp.info.source),
-            sp.info.imported_at.get(..10).unwrap_or("")
+            crate::http::words::beijing_date(&sp.info.imported_at)
         ),
         active,
         has_schematic: p.has_schematic_geometry(),
@@ -84,38 +84,6 @@ pub fn source_label(source: &str) -> String {
     }
 }
 
-/// A stored time (RFC 3339, UTC, as every table keeps it) shown in Beijing time (UTC+8) to the
-/// second, `2026-11-30 16:12:45`; text that is not such a time is shown as it is.
-pub fn beijing(at: &str) -> String {
-    use time::format_description::well_known::Rfc3339;
-    let Ok(t) = time::OffsetDateTime::parse(at, &Rfc3339) else {
-        return at.to_string();
-    };
-    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let t = t.to_offset(offset);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-#[cfg(test)]
-mod time_tests {
-    #[test]
-    fn beijing_time() {
-        assert_eq!(
-            super::beijing("2026-11-30T08:12:45.475278176Z"),
-            "2026-11-30 16:12:45"
-        );
-        assert_eq!(
-            super::beijing("2026-12-31T20:00:00Z"),
-            "2027-01-01 04:00:00"
-        );
-        assert_eq!(super::beijing("—"), "—");
-    }
-}
+/// A stored time in Beijing time to the minute (`2026-12-06 12:15`); see
+/// [`crate::http::words::beijing`], where every on-screen formatter lives.
+pub use crate::http::words::beijing;

@@ -18,6 +18,7 @@ use crate::http::extract::RequireRole;
 use crate::http::listing::{self, ListQuery, Pager, SortHeader};
 use crate::http::mapview::{MapView, collection, feature, inline_layer, map_view, review_layers};
 use crate::http::views::{Layout, layout};
+use crate::http::words::{self, People, TrailView};
 use crate::plan::views::{CiteView, cite_view};
 use askama::Template;
 use axum::Json;
@@ -144,9 +145,9 @@ pub async fn list_page(
     let mut l = list_query(&q);
     let query = store_query(&l, &user)?;
     let (total, mut rows) = page_rows(&st, &mut l, &query).await?;
-    let users = st.store.list_users().await?;
+    let people = People::load(&st.store).await?;
     for r in &mut rows {
-        r.actor = listing::actor_name(&r.actor, &users);
+        r.actor = people.actor(&r.actor);
     }
     let conclusion = l.get("conclusion").to_string();
     let page = ListPage {
@@ -182,7 +183,7 @@ pub async fn list_xlsx(
         .store
         .reviews_page(&store_query(&l, &user)?, None)
         .await?;
-    let users = st.store.list_users().await?;
+    let people = People::load(&st.store).await?;
     let columns = vec![
         Column::new("审查记录编号", 12.0),
         Column::new("申请编号", 20.0),
@@ -205,7 +206,7 @@ pub async fn list_xlsx(
                 Cell::text(&r.kind),
                 Cell::text(&r.conclusion),
                 listing::beijing_cell(&r.reviewed_at),
-                Cell::text(listing::actor_name(&r.actor, &users)),
+                Cell::text(people.actor(&r.actor)),
                 Cell::text(if r.superseded {
                     "已被取代"
                 } else {
@@ -538,36 +539,6 @@ fn review_features(result: &Value) -> (Value, Value) {
     (application, collection(conflicts))
 }
 
-/// A row of the audit trail.
-struct TrailRow {
-    at: String,
-    actor: String,
-    action: String,
-    entity: String,
-    after: String,
-}
-
-fn action_label(a: &str) -> String {
-    match a {
-        "review.create" => "审查并保存审查记录".into(),
-        "application.register" => "申请登记（在审）".into(),
-        other => other.to_string(),
-    }
-}
-
-fn trail_rows(trail: &[AuditRow]) -> Vec<TrailRow> {
-    trail
-        .iter()
-        .map(|r| TrailRow {
-            at: r.at.clone(),
-            actor: r.actor.clone(),
-            action: action_label(&r.action),
-            entity: format!("{}:{}", r.entity_type, r.entity_id),
-            after: r.after.clone().unwrap_or_else(|| "—".into()),
-        })
-        .collect()
-}
-
 fn num_or_dash(v: &Value) -> String {
     v.as_f64()
         .map_or("—".into(), |x| format_number((x * 100.0).round() / 100.0))
@@ -585,7 +556,7 @@ struct DetailPage {
     corners: Vec<Vec<String>>,
     notes: Vec<String>,
     history: Vec<ReviewSummary>,
-    trail: Vec<TrailRow>,
+    trail: Vec<TrailView>,
     reproduced: Reproduced,
     map: MapView,
     other_plan: bool,
@@ -602,6 +573,7 @@ pub async fn detail_page(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let d = detail(&st, &user, &id).await?;
+    let people = People::load(&st.store).await?;
     let sp = st.plan().await;
     let result = &d.record.result;
     let app = &result["application"];
@@ -647,8 +619,11 @@ pub async fn detail_page(
         ("出让方式".into(), s(&app["grant_method"])),
         ("面积".into(), area),
         ("审查依据的规划".into(), plan_version_line(&result["plan"])),
-        ("审查时间（UTC）".into(), s(&result["reviewed_at"])),
-        ("审查人".into(), d.record.summary.actor.clone()),
+        (
+            "审查时间（北京时间）".into(),
+            words::beijing(&s(&result["reviewed_at"])),
+        ),
+        ("审查人".into(), people.actor(&d.record.summary.actor)),
     ];
     let indicators = result["indicators"]
         .as_array()
@@ -729,8 +704,15 @@ pub async fn detail_page(
             .flatten()
             .map(s)
             .collect(),
-        history: d.history,
-        trail: trail_rows(&d.trail),
+        history: d
+            .history
+            .into_iter()
+            .map(|mut h| {
+                h.actor = people.actor(&h.actor);
+                h
+            })
+            .collect(),
+        trail: people.trail(&d.trail),
         map: map_view(&st, plan, layers, Value::Null),
         other_plan: d.plan.info.id != sp.info.id,
         application_link: crate::http::auth::allowed(

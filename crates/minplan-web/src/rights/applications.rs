@@ -23,7 +23,7 @@ use minplan_domain::register::{
     ApplicationClosing, ApplicationFacts, ApplicationStatus, ClosingKind, Decision, Grant,
     Registration,
 };
-use minplan_store::{AuditRow, StoreError, User};
+use minplan_store::{StoreError, User};
 use std::collections::HashMap;
 // ---------------------------------------------------------------------------------------
 // Applications: 决定, 出让, 登记.
@@ -51,7 +51,7 @@ struct ApplicationPage {
     carried: Vec<(&'static str, String)>,
     /// For 延续, 变更, 转让 applications: where they are handled.
     handled_on_right: Option<(String, &'static str)>,
-    trail: Vec<AuditRow>,
+    trail: Vec<crate::http::words::TrailView>,
     notice: String,
     f: Submitted,
 }
@@ -120,7 +120,9 @@ async fn render_application(
             (ApplicationKind::Transfer, Some(r)) => Some((r.clone(), "转让")),
             _ => None,
         },
-        trail: st.store.audit_trail("application", &a.number).await?,
+        trail: crate::http::words::People::load(&st.store)
+            .await?
+            .trail(&st.store.audit_trail("application", &a.number).await?),
         notice,
         f,
         a,

@@ -32,7 +32,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use minplan_store::{ApplicationRecord, AuditRow, RightRecord, RightsImport, StoreError, User};
+use minplan_store::{ApplicationRecord, RightRecord, RightsImport, StoreError, User};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -628,6 +628,7 @@ async fn lifecycle(st: &AppState, user: &User, id: &str) -> Result<Option<Lifecy
         return Ok(None);
     }
     let h = st.store.right_history(id).await?;
+    let people = crate::http::words::People::load(&st.store).await?;
     let cur = h.current();
     Ok(Some(Lifecycle {
         events: h
@@ -638,7 +639,7 @@ async fn lifecycle(st: &AppState, user: &User, id: &str) -> Result<Option<Lifecy
                     e.date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
                     e.kind.label().to_string(),
                     event_text(e),
-                    e.actor.clone(),
+                    people.actor(&e.actor),
                     e.recorded_at.clone(),
                 ]
             })
@@ -673,7 +674,7 @@ struct DetailPage {
     enc: String,
     capacity: String,
     minerals: String,
-    trail: Vec<AuditRow>,
+    trail: Vec<crate::http::words::TrailView>,
     map: MapView,
     life: Option<Lifecycle>,
     f: Submitted,
@@ -711,7 +712,8 @@ pub(crate) async fn render_detail(
         "application",
         true,
     ));
-    let trail = st.store.audit_trail("right", &r.id).await?;
+    let people = crate::http::words::People::load(&st.store).await?;
+    let trail = people.trail(&st.store.audit_trail("right", &r.id).await?);
     let mut f = f;
     f.prefill = forms::right_prefill(st, &r.id).await?;
     let page = DetailPage {

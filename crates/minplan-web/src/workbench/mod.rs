@@ -312,7 +312,11 @@ pub async fn page(
     RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
-    let w = gather(&st, &user).await?;
+    let mut w = gather(&st, &user).await?;
+    let people = crate::http::words::People::load(&st.store).await?;
+    for r in &mut w.recent_reviews {
+        r.actor = people.actor(&r.actor);
+    }
     let page = WorkbenchPage {
         layout: layout(&sp, "workbench"),
         w,

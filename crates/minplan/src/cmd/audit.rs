@@ -70,7 +70,7 @@ pub fn run(db: Option<PathBuf>, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
                 t.set_header(
                     [
                         "序号",
-                        "时间（UTC）",
+                        "时间（北京时间）",
                         "操作人",
                         "操作",
                         "对象",
@@ -84,7 +84,7 @@ pub fn run(db: Option<PathBuf>, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
                 for r in &rows {
                     t.add_row(vec![
                         r.id.to_string(),
-                        r.at.clone(),
+                        minplan_web::http::words::beijing(&r.at),
                         r.actor.clone(),
                         r.action.clone(),
                         format!("{}:{}", r.entity_type, r.entity_id),

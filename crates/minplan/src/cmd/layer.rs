@@ -160,7 +160,7 @@ pub fn run(db: Option<PathBuf>, cmd: LayerCommand) -> anyhow::Result<ExitCode> {
                             v.feature_count,
                             v.problems.len(),
                             v.source_crs,
-                            v.imported_at,
+                            minplan_web::http::words::beijing(&v.imported_at),
                             v.source_file
                         );
                     }

@@ -182,7 +182,7 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
                         "施行日期",
                         "批准文号",
                         "来源",
-                        "导入时间",
+                        "导入时间（北京时间）",
                     ]);
                     for p in list {
                         t.add_row(vec![
@@ -202,7 +202,7 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
                                 .clone()
                                 .unwrap_or_else(|| minplan_store::NOT_STATED.into()),
                             p.source,
-                            p.imported_at,
+                            minplan_web::http::words::beijing(&p.imported_at),
                         ]);
                     }
                     println!("{t}");
@@ -273,7 +273,11 @@ pub fn run(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
                             ""
                         }
                     );
-                    println!("  导入：{}（{}）", v.imported_at, v.source);
+                    println!(
+                        "  导入：{}（北京时间；{}）",
+                        minplan_web::http::words::beijing(&v.imported_at),
+                        v.source
+                    );
                     if let Some((previous, changes)) = changes {
                         println!(
                             "  与第 {} 版（编号 {}）相比：{}",

@@ -47,7 +47,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewsCommand) -> anyhow::Result<ExitCode>
                 } else if list.is_empty() {
                     println!("没有审查记录。");
                 } else {
-                    let mut t = super::table(&["编号", "申请编号", "项目", "申请人", "类型", "结论", "审查时间", "审查人", "状态"]);
+                    let mut t = super::table(&["编号", "申请编号", "项目", "申请人", "类型", "结论", "审查时间（北京时间）", "审查人", "状态"]);
                     for r in list {
                         t.add_row(vec![
                             r.id.to_string(),
@@ -56,7 +56,7 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewsCommand) -> anyhow::Result<ExitCode>
                             r.holder_name,
                             r.kind,
                             r.conclusion,
-                            r.reviewed_at,
+                            minplan_web::http::words::beijing(&r.reviewed_at),
                             r.actor,
                             if r.superseded { "已被取代".into() } else { "有效".into() },
                         ]);
@@ -73,8 +73,15 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewsCommand) -> anyhow::Result<ExitCode>
                 } else {
                     print!("{}", super::review::render(&replay.review, &replay.plan.loaded.plan, Some(id)));
                     let trail = store.audit_trail("review", &id.to_string()).await?;
+                    let people = minplan_web::http::words::People::load(&store).await?;
                     for a in trail {
-                        println!("留痕：{} {} {}（哈希 {}）", a.at, a.actor, a.action, &a.hash[..12]);
+                        println!(
+                            "留痕：{}（北京时间） {} {}（哈希 {}）",
+                            minplan_web::http::words::beijing(&a.at),
+                            people.actor(&a.actor),
+                            minplan_web::http::words::action_label(&a.action),
+                            &a.hash[..12]
+                        );
                     }
                 }
                 if let Some(path) = docx {

@@ -179,7 +179,7 @@ pub fn run(db: Option<PathBuf>, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                             "角色",
                             "统一社会信用代码",
                             "状态",
-                            "创建时间",
+                            "创建时间（北京时间）",
                         ]
                         .iter()
                         .map(Cell::new),
@@ -192,7 +192,7 @@ pub fn run(db: Option<PathBuf>, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                             u.role.label().to_string(),
                             u.credit_code.unwrap_or_default(),
                             if u.disabled { "已停用" } else { "正常" }.to_string(),
-                            u.created_at,
+                            minplan_web::http::words::beijing(&u.created_at),
                         ]);
                     }
                     println!("{t}");

@@ -1,0 +1,736 @@
+//! People's words on screen: what every page shows instead of machine text.
+//!
+//! - Times: stored times (RFC 3339, UTC) in Beijing time (UTC+8) to the minute,
+//!   `2026-12-06 12:15` ([`beijing`]); dates as people write them, `2026年12月6日`
+//!   ([`date_zh`], [`beijing_date`]).
+//! - Who: an audit actor (`user:2:shenpi`, `cli:unknown`, `system`) as the account's display
+//!   name or a Chinese description ([`People::actor`]).
+//! - What: every audit action code (`application.approve`) as its Chinese name
+//!   ([`action_name`], table [`ACTIONS`]); an unknown code is shown as 未命名操作 with the code
+//!   in a tooltip, never silently.
+//! - The audit row's before/after as a table of Chinese field labels with the changed fields
+//!   marked ([`field_changes`]), instead of raw JSON.
+//!
+//! Pages render an audit trail with [`People::trail`] and the `trail_table` macro of
+//! `templates/trail.html`.
+
+use minplan_domain::citation::format_number;
+use minplan_store::{AuditRow, Role, Store};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+/// Beijing time is UTC+8 all year (no daylight saving since 1991).
+fn beijing_offset() -> time::UtcOffset {
+    time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC)
+}
+
+fn parse_utc(at: &str) -> Option<time::OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(at.trim(), &Rfc3339)
+        .ok()
+        .map(|t| t.to_offset(beijing_offset()))
+}
+
+/// A stored time (RFC 3339; every table keeps UTC) in Beijing time to the minute, as people
+/// read it on a screen: `2026-12-05T17:30:00Z` → `2026-12-06 01:30`. Text that is not such a
+/// time (a bare date, `—`) is shown as it is.
+pub fn beijing(at: &str) -> String {
+    match parse_utc(at) {
+        Some(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        None => at.to_string(),
+    }
+}
+
+/// The Beijing date of a stored time as people write it: `2026-12-05T17:30:00Z` →
+/// `2026年12月6日`. A bare date `YYYY-MM-DD` is written the same way ([`date_zh`]); other
+/// text is shown as it is.
+pub fn beijing_date(at: &str) -> String {
+    match parse_utc(at) {
+        Some(t) => format!("{}年{}月{}日", t.year(), u8::from(t.month()), t.day()),
+        None => date_zh(at),
+    }
+}
+
+/// A date `YYYY-MM-DD` as people write it, `2026年12月6日`; other text as it is.
+pub fn date_zh(d: &str) -> String {
+    let parts: Vec<&str> = d.trim().split('-').collect();
+    match parts.as_slice() {
+        [y, m, day] if y.len() == 4 && m.len() == 2 && day.len() == 2 => {
+            match (y.parse::<i32>(), m.parse::<u8>(), day.parse::<u8>()) {
+                (Ok(y), Ok(m), Ok(day)) if (1..=12).contains(&m) && (1..=31).contains(&day) => {
+                    format!("{y}年{m}月{day}日")
+                }
+                _ => d.to_string(),
+            }
+        }
+        _ => d.to_string(),
+    }
+}
+
+/// Every audit action code the store and the web write, with its Chinese name. A test
+/// collects the codes from the source (`tests::every_written_code_has_a_name`), so a new code
+/// without a name here fails the build's tests.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("plan.import", "导入规划版本"),
+    ("plan.activate", "切换当前规划"),
+    ("user.add", "新建账号"),
+    ("user.password", "修改密码"),
+    ("user.disable", "停用账号"),
+    ("user.enable", "启用账号"),
+    ("session.login", "登录"),
+    ("session.logout", "退出登录"),
+    ("review.create", "审查并保存审查记录"),
+    ("application.register", "申请登记（在审）"),
+    ("application.approve", "批准申请"),
+    ("application.refuse", "不予批准申请"),
+    ("application.grant", "记录出让"),
+    ("layer.import", "导入管控图层"),
+    ("right.import", "导入矿业权"),
+    ("right.update", "更新矿业权（导入）"),
+    ("right.register", "登记矿业权"),
+    ("right.extend", "延续"),
+    ("right.change", "变更"),
+    ("right.transfer", "转让"),
+    ("right.mortgage", "抵押"),
+    ("right.mortgage_release", "解除抵押"),
+    ("right.closure_report", "报送闭坑报告"),
+    ("right.close", "闭坑验收"),
+    ("right.cancel", "注销"),
+    ("mine.create", "建立矿山档案"),
+    ("report.file", "报送年度报告"),
+    ("report.correct", "更正年度报告"),
+    ("holder_list.add", "列入名录"),
+    ("holder_list.remove", "移出名录"),
+    ("scale_table.set", "修改矿山规模划分标准"),
+    ("scale_table.remove", "删除矿山规模划分标准"),
+    ("settings.set", "修改系统设置"),
+];
+
+/// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
+pub fn action_name(code: &str) -> Option<&'static str> {
+    ACTIONS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+}
+
+/// The name shown for an action code: its Chinese name, or `未命名操作` for an unknown code
+/// (the page shows the code beside it in a tooltip).
+pub fn action_label(code: &str) -> String {
+    action_name(code).unwrap_or("未命名操作").to_string()
+}
+
+/// The kind of an audited entity with its id, as shown: `审查记录 #3`, `申请 SFH-2026-001`.
+pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
+    let kind = match entity_type {
+        "plan_version" => "规划版本",
+        "user" => "账号",
+        "review" => "审查记录",
+        "application" => "申请",
+        "right" => "矿业权",
+        "layer_version" | "layer" => "管控图层版本",
+        "mine" => "矿山",
+        "annual_report" => "年度报告",
+        "holder_list" => "名录",
+        "scale_table" => "矿山规模划分标准",
+        "setting" | "settings" => "系统设置",
+        _ => "",
+    };
+    let numbered = entity_id.parse::<i64>().is_ok();
+    match (kind, entity_type) {
+        ("", _) => format!("{entity_type} {entity_id}"),
+        ("年度报告", _) => match entity_id.split_once(':') {
+            Some((mine, year)) => format!("年度报告（矿山 #{mine}，{year} 年度）"),
+            None => format!("年度报告 {entity_id}"),
+        },
+        (k, _) if numbered => format!("{k} #{entity_id}"),
+        (k, _) => format!("{k} {entity_id}"),
+    }
+}
+
+/// Chinese labels of the fields that audit rows record (key or dotted path inside the
+/// before/after values).
+const FIELDS: &[(&str, &str)] = &[
+    ("username", "用户名"),
+    ("display_name", "姓名"),
+    ("role", "角色"),
+    ("credit_code", "统一社会信用代码"),
+    ("disabled", "已停用"),
+    ("password", "密码"),
+    ("ip", "客户端地址"),
+    ("level", "规划层级"),
+    ("unit_name", "规划单元"),
+    ("adcode", "行政区划代码"),
+    ("name", "名称"),
+    ("period_start", "规划期起"),
+    ("period_end", "规划期止"),
+    ("version", "版本"),
+    ("version_kind", "版本类型"),
+    ("basis", "依据"),
+    ("approved", "批准日期"),
+    ("effective", "生效日期"),
+    ("changes", "修改内容"),
+    ("change", "修改内容"),
+    ("content_sha256", "内容校验值"),
+    ("active_plan_version_id", "当前规划版本"),
+    ("application_number", "申请编号"),
+    ("latest_review_id", "最新审查记录"),
+    ("supersedes_id", "取代的审查记录"),
+    ("conclusion", "审查结论"),
+    ("plan_version_id", "所依据的规划版本"),
+    ("status", "状态"),
+    ("project_name", "项目名称"),
+    ("holder_name", "矿业权人"),
+    ("date", "日期"),
+    ("review_id", "审查记录"),
+    ("accepted_checks", "已核查的人工核查项"),
+    ("reason", "理由"),
+    ("kind", "类型"),
+    ("source_file", "来源文件"),
+    ("features", "要素数"),
+    ("problems", "问题要素数"),
+    ("active_version_id", "当前版本"),
+    ("id", "编号"),
+    ("standing", "状态"),
+    ("minerals", "矿种"),
+    ("capacity", "生产规模"),
+    ("capacity.value", "生产规模"),
+    ("capacity.unit", "生产规模单位"),
+    ("capacity_unit", "生产规模单位"),
+    ("approval", "发证层级"),
+    ("mining_method", "开采方式"),
+    ("sub_unit", "所属规划单元"),
+    ("valid_from", "有效期起"),
+    ("valid_to", "有效期止"),
+    ("area_km2", "面积（km²）"),
+    ("elevation", "开采标高（m）"),
+    ("mine_id", "矿山"),
+    ("application", "申请编号"),
+    ("grant", "出让"),
+    ("grant.method", "出让方式"),
+    ("grant.net_mineral", "净矿出让"),
+    ("grant.price_wan_yuan", "出让价款（万元）"),
+    ("grant.date", "出让日期"),
+    ("grant.contract", "出让合同"),
+    ("method", "出让方式"),
+    ("net_mineral", "净矿出让"),
+    ("price_wan_yuan", "出让价款（万元）"),
+    ("contract", "出让合同"),
+    ("mortgage", "抵押"),
+    ("mortgage.mortgagee", "抵押权人"),
+    ("mortgage.amount_wan_yuan", "抵押金额（万元）"),
+    ("mortgage.from", "抵押期起"),
+    ("mortgage.until", "抵押期止"),
+    ("closure_report", "闭坑报告"),
+    ("closure_report.title", "闭坑报告名称"),
+    ("closure_report.date", "闭坑报告日期"),
+    ("closure", "闭坑验收"),
+    ("closure.date", "闭坑验收日期"),
+    ("closure.accepted_by", "验收单位"),
+    ("closure.document", "验收文件"),
+    ("cancel_reason", "注销原因"),
+    ("event", "登记事项"),
+    ("event.kind", "登记事项"),
+    ("event.date", "登记事项日期"),
+    ("event.detail", "登记事项说明"),
+    ("source", "来源"),
+    ("block_number", "规划区块"),
+    ("mine_name", "矿山名称"),
+    ("year", "年度"),
+    ("right_id", "许可证号"),
+    ("mineral", "矿种"),
+    ("extraction", "开采量"),
+    ("unit", "单位"),
+    ("output_value_wan_yuan", "产值（万元）"),
+    ("staff", "从业人员"),
+    ("mining_recovery_pct", "开采回采率（%）"),
+    ("processing_recovery_pct", "选矿回收率（%）"),
+    ("utilisation_pct", "综合利用率（%）"),
+    ("water_reuse_pct", "清水循环利用率（%）"),
+    ("filed_on", "报送日期"),
+    ("corrected_on", "更正日期"),
+    ("on_behalf", "工作人员代报"),
+    ("filed_by", "报送人"),
+    ("note", "备注"),
+    ("list", "名录"),
+    ("entry", "名录事项"),
+    ("removed_at", "移出时间"),
+    ("rows", "规模划分标准"),
+    ("value", "值"),
+];
+
+/// The Chinese label of a recorded field (`grant.method` → 出让方式); `None` when unknown.
+pub fn field_label(path: &str) -> Option<&'static str> {
+    FIELDS
+        .iter()
+        .find(|(k, _)| *k == path)
+        .or_else(|| {
+            let last = path.rsplit('.').next().unwrap_or(path);
+            FIELDS.iter().find(|(k, _)| *k == last)
+        })
+        .map(|(_, l)| *l)
+}
+
+/// One field of an audit row's before/after table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    /// Chinese label; the recorded key when it has none (then `known` is false).
+    pub label: String,
+    /// Whether the label is a Chinese one from the table.
+    pub known: bool,
+    /// The recorded key or dotted path.
+    pub key: String,
+    /// The value before, as people read it (`—` when absent).
+    pub before: String,
+    /// The value after (`—` when absent).
+    pub after: String,
+    /// Whether the value differs (a field of a new entity counts as changed).
+    pub changed: bool,
+}
+
+fn scalar_text(key: &str, v: &Value) -> String {
+    match v {
+        Value::Null => "—".into(),
+        Value::Bool(true) => "是".into(),
+        Value::Bool(false) => "否".into(),
+        // A reference to another record: its number, `#3`.
+        Value::Number(n) if key.ends_with("_id") => format!("#{n}"),
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), format_number),
+        Value::String(s) if key.ends_with("role") => {
+            Role::parse(s).map_or_else(|| s.clone(), |r| r.label().to_string())
+        }
+        Value::String(s) if s.is_empty() => "（空）".into(),
+        Value::String(s) => {
+            if parse_utc(s).is_some() {
+                beijing(s)
+            } else {
+                date_zh(s)
+            }
+        }
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            if items.is_empty() {
+                "（无）".into()
+            } else {
+                items
+                    .iter()
+                    .map(|i| scalar_text(key, i))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            }
+        }
+        Value::Array(items) => format!("{} 项", items.len()),
+        Value::Object(_) => String::new(),
+    }
+}
+
+/// Flattens a recorded value into `path → text`, nested objects as dotted paths.
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                if x.is_object() {
+                    flatten(&path, x, out);
+                } else {
+                    out.push((path.clone(), scalar_text(&path, x)));
+                }
+            }
+        }
+        other if prefix.is_empty() => out.push(("value".into(), scalar_text("value", other))),
+        other => out.push((prefix.to_string(), scalar_text(prefix, other))),
+    }
+}
+
+fn parse_side(json: Option<&str>) -> Option<Vec<(String, String)>> {
+    let text = json?;
+    let v: Value = serde_json::from_str(text).unwrap_or(Value::String(text.to_string()));
+    let mut out = Vec::new();
+    flatten("", &v, &mut out);
+    Some(out)
+}
+
+/// An audit row's before/after JSON (as stored) as a field table: one row per recorded field
+/// (after's order, then fields only before had), Chinese labels, values as people read them
+/// (是/否, Beijing times, dates 2026年12月6日, role names), `changed` set where the value
+/// differs. A field present on one side only shows `—` on the other.
+pub fn field_changes(before: Option<&str>, after: Option<&str>) -> Vec<FieldChange> {
+    let b = parse_side(before);
+    let a = parse_side(after);
+    let b_map: BTreeMap<&str, &str> = b
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let a_map: BTreeMap<&str, &str> = a
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut keys: Vec<&str> = a.iter().flatten().map(|(k, _)| k.as_str()).collect();
+    for (k, _) in b.iter().flatten() {
+        if !a_map.contains_key(k.as_str()) {
+            keys.push(k);
+        }
+    }
+    keys.into_iter()
+        .map(|k| {
+            let before = b_map.get(k).map_or("—", |v| v).to_string();
+            let after = a_map.get(k).map_or("—", |v| v).to_string();
+            let label = field_label(k);
+            FieldChange {
+                label: label.map_or_else(|| k.to_string(), str::to_string),
+                known: label.is_some(),
+                key: k.to_string(),
+                changed: before != after,
+                before,
+                after,
+            }
+        })
+        .collect()
+}
+
+/// One audit row as people read it (see [`People::trail`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrailView {
+    /// Position in the chain.
+    pub id: i64,
+    /// Beijing time to the minute.
+    pub at: String,
+    /// Who: a display name or a Chinese description.
+    pub actor: String,
+    /// What: the Chinese name, or 未命名操作.
+    pub action: String,
+    /// The recorded code (tooltip).
+    pub action_code: String,
+    /// Whether the code has a Chinese name.
+    pub action_known: bool,
+    /// What it was done to: `审查记录 #3`.
+    pub entity: String,
+    /// Whether the row recorded a value before (an update, not a creation).
+    pub has_before: bool,
+    /// The fields recorded.
+    pub changes: Vec<FieldChange>,
+}
+
+/// The accounts' display names, to show actors as people: loaded once per page that shows
+/// who did something.
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    names: HashMap<i64, String>,
+}
+
+impl People {
+    /// Reads every account's display name.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn load(store: &Store) -> minplan_store::Result<People> {
+        let names = store
+            .list_users()
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        Ok(People { names })
+    }
+
+    /// A name book from `(account id, display name)` pairs.
+    pub fn from_names(names: impl IntoIterator<Item = (i64, String)>) -> People {
+        People {
+            names: names.into_iter().collect(),
+        }
+    }
+
+    /// Who did something, as people say it: `user:2:shenpi` → the account's display name
+    /// (the username when the account has no display name); `cli:unknown` →
+    /// 命令行操作（未记录操作人）; `cli:zhang` → 命令行操作（操作系统用户 zhang）; `system` →
+    /// 系统（内置规划载入）. Any other text is shown as it is.
+    pub fn actor(&self, label: &str) -> String {
+        if label == "system" {
+            return "系统（内置规划载入）".into();
+        }
+        if let Some(os_user) = label.strip_prefix("cli:") {
+            return match os_user.trim() {
+                "" | "unknown" => "命令行操作（未记录操作人）".into(),
+                u => format!("命令行操作（操作系统用户 {u}）"),
+            };
+        }
+        if let Some(rest) = label.strip_prefix("user:") {
+            let (id, username) = rest.split_once(':').unwrap_or((rest, ""));
+            return match id.parse::<i64>().ok().and_then(|i| self.names.get(&i)) {
+                Some(n) if !n.trim().is_empty() => n.clone(),
+                _ if !username.is_empty() => format!("{username}（账号已不存在）"),
+                _ => "未知账号".into(),
+            };
+        }
+        label.to_string()
+    }
+
+    /// One audit row as people read it.
+    pub fn row(&self, r: &AuditRow) -> TrailView {
+        TrailView {
+            id: r.id,
+            at: beijing(&r.at),
+            actor: self.actor(&r.actor),
+            action: action_label(&r.action),
+            action_known: action_name(&r.action).is_some(),
+            action_code: r.action.clone(),
+            entity: entity_label(&r.entity_type, &r.entity_id),
+            has_before: r.before.is_some(),
+            changes: field_changes(r.before.as_deref(), r.after.as_deref())
+                .into_iter()
+                .map(|mut f| {
+                    // A recorded actor (`filed_by`, …) is a person too.
+                    for v in [&mut f.before, &mut f.after] {
+                        if v.starts_with("user:") || v.starts_with("cli:") || v == "system" {
+                            *v = self.actor(v);
+                        }
+                    }
+                    f
+                })
+                .collect(),
+        }
+    }
+
+    /// An audit trail as people read it, in the given order.
+    pub fn trail(&self, rows: &[AuditRow]) -> Vec<TrailView> {
+        rows.iter().map(|r| self.row(r)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beijing_time_across_midnight_utc() {
+        assert_eq!(beijing("2026-12-05T17:30:00Z"), "2026-12-06 01:30");
+        assert_eq!(
+            beijing("2026-12-06T04:15:35.588052058Z"),
+            "2026-12-06 12:15"
+        );
+        assert_eq!(beijing("2026-12-31T20:00:00Z"), "2027-01-01 04:00");
+        assert_eq!(beijing("2026-12-06T12:15:00+08:00"), "2026-12-06 12:15");
+        assert_eq!(beijing("—"), "—");
+        assert_eq!(beijing_date("2026-12-05T17:30:00Z"), "2026年12月6日");
+        assert_eq!(beijing_date("2026-12-05T15:59:59Z"), "2026年12月5日");
+        assert_eq!(date_zh("2026-01-09"), "2026年1月9日");
+        assert_eq!(date_zh("2026-13-09"), "2026-13-09");
+        assert_eq!(date_zh("未载明"), "未载明");
+    }
+
+    #[test]
+    fn actors_are_people() {
+        let p = People::from_names([(2, "王审批".to_string())]);
+        assert_eq!(p.actor("user:2:shenpi"), "王审批");
+        assert_eq!(p.actor("user:9:gone"), "gone（账号已不存在）");
+        assert_eq!(p.actor("cli:unknown"), "命令行操作（未记录操作人）");
+        assert_eq!(p.actor("cli:zhang"), "命令行操作（操作系统用户 zhang）");
+        assert_eq!(p.actor("system"), "系统（内置规划载入）");
+    }
+
+    #[test]
+    fn unknown_action_is_named_as_such() {
+        assert_eq!(action_label("application.approve"), "批准申请");
+        assert_eq!(action_label("x.new_thing"), "未命名操作");
+        let r = AuditRow {
+            id: 1,
+            at: "2026-12-05T17:30:00Z".into(),
+            actor: "cli:unknown".into(),
+            action: "x.new_thing".into(),
+            entity_type: "review".into(),
+            entity_id: "3".into(),
+            before: None,
+            after: Some(r#"{"conclusion":"符合"}"#.into()),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        let v = People::default().row(&r);
+        assert_eq!(v.action, "未命名操作");
+        assert_eq!(v.action_code, "x.new_thing");
+        assert!(!v.action_known);
+        assert_eq!(v.entity, "审查记录 #3");
+        assert_eq!(v.at, "2026-12-06 01:30");
+    }
+
+    #[test]
+    fn before_after_as_a_field_table() {
+        let c = field_changes(
+            Some(r#"{"username":"li","role":"approval","disabled":false}"#),
+            Some(
+                r#"{"username":"li","role":"approval","disabled":true,"grant":{"method":"挂牌","date":"2026-11-02"}}"#,
+            ),
+        );
+        let by_key = |k: &str| c.iter().find(|f| f.key == k).unwrap().clone();
+        let d = by_key("disabled");
+        assert_eq!(
+            (
+                d.label.as_str(),
+                d.before.as_str(),
+                d.after.as_str(),
+                d.changed
+            ),
+            ("已停用", "否", "是", true)
+        );
+        let r = by_key("role");
+        assert_eq!(
+            (r.label.as_str(), r.after.as_str(), r.changed),
+            ("角色", "审批科", false)
+        );
+        let g = by_key("grant.method");
+        assert_eq!(
+            (g.label.as_str(), g.before.as_str(), g.after.as_str()),
+            ("出让方式", "—", "挂牌")
+        );
+        assert_eq!(by_key("grant.date").after, "2026年11月2日");
+        assert_eq!(c.len(), 5);
+        let ids = field_changes(None, Some(r#"{"latest_review_id":3,"features":12}"#));
+        let features = ids.iter().find(|f| f.key == "features").unwrap();
+        assert_eq!(
+            (features.label.as_str(), features.after.as_str()),
+            ("要素数", "12")
+        );
+        assert_eq!(
+            ids.iter()
+                .find(|f| f.key == "latest_review_id")
+                .unwrap()
+                .after,
+            "#3"
+        );
+        let unknown = field_changes(None, Some(r#"{"zz_new":1}"#));
+        assert_eq!(
+            (unknown[0].label.as_str(), unknown[0].known),
+            ("zz_new", false)
+        );
+    }
+
+    /// Every dotted string literal in the store's and the web's source is either an audit
+    /// action code with a Chinese name or listed here as not one. A new action code without a
+    /// name (or a new dotted literal nobody classified) fails this test.
+    #[test]
+    fn every_written_code_has_a_name() {
+        const NOT_ACTIONS: &[&str] = &[
+            "holder.name",
+            "holder.credit_code",
+            "grant.method",
+            "grant.agreement_reason",
+            "coordinates.datum",
+            "coordinates.crs",
+            "version.kind",
+            "version.changes",
+            "monitoring.warn_ratio",
+            "capacity.value",
+            "capacity.unit",
+            "grant.net_mineral",
+            "grant.price_wan_yuan",
+            "grant.date",
+            "grant.contract",
+            "mortgage.mortgagee",
+            "mortgage.amount_wan_yuan",
+            "mortgage.from",
+            "mortgage.until",
+            "closure_report.title",
+            "closure_report.date",
+            "closure.date",
+            "closure.accepted_by",
+            "closure.document",
+            "event.kind",
+            "event.date",
+            "event.detail",
+        ];
+        const FILE_SUFFIXES: &[&str] = &[
+            "html", "toml", "geojson", "json", "db", "txt", "xlsx", "docx", "csv", "zip", "shp",
+            "gpkg", "kml", "dxf", "png", "js", "css", "prj", "dbf", "shx", "cpg", "md", "rs",
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for dir in ["minplan-store/src", "minplan-web/src"] {
+            collect_rs(&root.join(dir), &mut files);
+        }
+        assert!(files.len() > 20, "source files found: {}", files.len());
+        let mut found = std::collections::BTreeSet::new();
+        for f in &files {
+            if f.ends_with("words.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(f).unwrap();
+            for lit in dotted_literals(&text) {
+                let suffix = lit.rsplit('.').next().unwrap_or("");
+                if FILE_SUFFIXES.contains(&suffix) || NOT_ACTIONS.contains(&lit.as_str()) {
+                    continue;
+                }
+                found.insert(lit);
+            }
+        }
+        // `right.{slug}` is formatted from the register's event kinds.
+        for k in [
+            minplan_domain::register::EventKind::Import,
+            minplan_domain::register::EventKind::Register,
+            minplan_domain::register::EventKind::Extend,
+            minplan_domain::register::EventKind::Change,
+            minplan_domain::register::EventKind::Transfer,
+            minplan_domain::register::EventKind::Mortgage,
+            minplan_domain::register::EventKind::MortgageRelease,
+            minplan_domain::register::EventKind::ClosureReport,
+            minplan_domain::register::EventKind::Close,
+            minplan_domain::register::EventKind::Cancel,
+        ] {
+            assert_eq!(
+                minplan_domain::register::EventKind::from_slug(k.slug()),
+                Some(k)
+            );
+            found.insert(format!("right.{}", k.slug()));
+        }
+        for must in [
+            "application.approve",
+            "review.create",
+            "session.login",
+            "user.add",
+        ] {
+            assert!(found.contains(must), "the scan missed {must}: {found:?}");
+        }
+        let unnamed: Vec<&String> = found.iter().filter(|c| action_name(c).is_none()).collect();
+        assert!(
+            unnamed.is_empty(),
+            "audit action codes (or dotted literals) without a Chinese name in words::ACTIONS \
+             (add a name, or list a non-action in NOT_ACTIONS): {unnamed:?}"
+        );
+    }
+
+    fn collect_rs(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                collect_rs(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// String literals of the form `"word.word"` (lowercase letters and `_`).
+    fn dotted_literals(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        // Every piece between two quotes, inside a literal or not: only a whole literal
+        // matches the strict pattern.
+        for piece in text.split('"') {
+            let parts: Vec<&str> = piece.split('.').collect();
+            if parts.len() == 2
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            {
+                out.push(piece.to_string());
+            }
+        }
+        out
+    }
+}
