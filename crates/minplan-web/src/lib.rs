@@ -36,6 +36,7 @@ pub mod monitoring;
 pub mod plan;
 pub mod reviews;
 pub mod rights;
+pub mod settings;
 pub mod workbench;
 
 use axum::Router;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(monitoring::router())
         .merge(annual_reports::router())
         .merge(measure::router())
+        .merge(settings::router())
         .merge(api_docs::router())
         .merge(http::assets::router())
         .fallback(http::error::not_found);
