@@ -66,11 +66,7 @@ pub(super) fn summary_page(doc: Docx, c: &Ctx<'_>) -> Docx {
         return doc;
     }
     let app = &r.application;
-    let mut rows: Vec<(&str, String)> = Vec::new();
-    if let Some(n) = &c.issuer.document_number {
-        rows.push(("文号", n.clone()));
-    }
-    rows.push(("申请编号", app.number.clone()));
+    let mut rows: Vec<(&str, String)> = vec![("申请编号", app.number.clone())];
     rows.push(("项目名称", app.project_name.clone()));
     rows.push(("申请人", app.holder_name.clone()));
     rows.push((
@@ -91,16 +87,21 @@ pub(super) fn summary_page(doc: Docx, c: &Ctx<'_>) -> Docx {
             r.rules.len()
         ),
     ));
-    for i in r.indicators.iter().filter(|i| i.after.is_some()) {
-        rows.push((
-            "规划指标（审批后）",
+    let figures: Vec<String> = r
+        .indicators
+        .iter()
+        .filter(|i| i.after.is_some())
+        .map(|i| {
             format!(
                 "{}：{}（规划目标 {}）",
                 i.name,
                 value_with_unit(i.after, &i.unit),
                 format!("{} {}", i.target, i.unit).trim_end()
-            ),
-        ));
+            )
+        })
+        .collect();
+    if !figures.is_empty() {
+        rows.push(("规划指标（审批后）", figures.join("\n")));
     }
     rows.push(("审查依据", format!("《{}》", c.plan_name())));
     rows.push(("审查日期", c.date()));
@@ -108,6 +109,7 @@ pub(super) fn summary_page(doc: Docx, c: &Ctx<'_>) -> Docx {
         .add_paragraph(official::issuer_line(&c.issuer))
         .add_paragraph(Paragraph::new())
         .add_table(summary_table(&rows, TEXT_W))
+        .add_paragraph(Paragraph::new())
         .add_paragraph(para(format!(
             "经审查，该申请符合《{}》的相关规定。审查情况详见后附审查意见书全文。",
             c.plan_name()

@@ -44,7 +44,14 @@ pub type CornerFile = (String, Vec<u8>);
 pub fn read_application(path: &std::path::Path) -> anyhow::Result<(String, Option<CornerFile>)> {
     let toml = std::fs::read_to_string(path)
         .with_context(|| format!("无法读取申请文件 {}", path.display()))?;
-    let corners = match corner_source(&toml) {
+    let corners = corner_file(path, &toml)?;
+    Ok((toml, corners))
+}
+
+/// The corner file an application file names (relative to the application), read; `None`
+/// when it names none or the file cannot be read (the parser names that problem).
+pub fn corner_file(path: &std::path::Path, toml: &str) -> anyhow::Result<Option<CornerFile>> {
+    let corners = match corner_source(toml) {
         Ok(CornerSource::File(f)) => {
             let p = path.parent().unwrap_or(std::path::Path::new(".")).join(&f);
             match std::fs::read(&p) {
@@ -61,7 +68,7 @@ pub fn read_application(path: &std::path::Path) -> anyhow::Result<(String, Optio
         }
         _ => None,
     };
-    Ok((toml, corners))
+    Ok(corners)
 }
 
 /// Runs `minplan review`.
@@ -79,12 +86,17 @@ pub fn run(db: Option<PathBuf>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
         let engine = ReviewEngine::load(&store).await?;
         // No 申请编号 in the file: the next 受理号 of the bureau's sequence.
         let next = store.next_intake_number(minplan_store::today().year()).await?;
-        let toml = match minplan_store::settings::with_intake_number(&toml, &next) {
+        let (toml, corners) = match minplan_store::settings::with_intake_number(&toml, &next) {
             Some(t) => {
                 eprintln!("申请文件未填申请编号，按受理号格式编为 {next}");
-                t
+                // The corner file is found through the complete file.
+                let corners = match corners {
+                    Some(c) => Some(c),
+                    None => corner_file(&args.application, &t)?,
+                };
+                (t, corners)
             }
-            None => toml,
+            None => (toml, corners),
         };
         let app = match engine.parse(&toml, corners.as_ref().map(|c| c.1.as_slice())) {
             Ok(a) => a,
