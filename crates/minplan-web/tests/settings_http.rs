@@ -192,6 +192,63 @@ async fn the_bureau_sets_its_name_and_numbering_and_the_documents_follow() {
         format!("SFH-{year}-002")
     );
 
+    // The same on the 申请受理 form: the form comes back with the error at 申请编号.
+    let html = clerk
+        .get(format!("{}/intake", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&html);
+    let form: Vec<(&str, String)> = [
+        ("csrf_token", csrf.as_str()),
+        ("action", "review"),
+        ("number", next.as_str()),
+        ("kind", "新立"),
+        ("right_kind", "采矿权"),
+        ("project_name", "绥芬河市另一采石场"),
+        ("minerals", "建筑用凝灰岩"),
+        ("mining_method", "露天"),
+        ("capacity_value", "6"),
+        ("capacity_unit", "万立方米/年"),
+        ("reserves_value", "48"),
+        ("reserves_unit", "万立方米"),
+        ("service_years", "8"),
+        ("received", "2026-11-20"),
+        ("holder_name", "绥芬河市别勒洼温泉开发有限公司"),
+        ("credit_code", "91231081MA1BBL003Q"),
+        ("grant_method", "挂牌"),
+        ("net_mineral", "on"),
+        ("development_plan", "on"),
+        ("restoration_plan", "on"),
+        ("green_mine_commitment", "on"),
+        ("wetland", "否"),
+        ("arable_land", "否"),
+        ("corners_text", corners.as_str()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_string()))
+    .collect();
+    let r = clerk
+        .post(format!("{}/intake", srv.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    // The number field's label, input and error, up to the next field.
+    let at = html.find(r#"name="number""#).unwrap();
+    let end = at + html[at..].find("</label>").unwrap();
+    let around = &html[at..end];
+    assert!(
+        around.contains("已用于绥芬河市庆发建材有限公司的申请"),
+        "{around}"
+    );
+    assert_eq!(srv.store.list_reviews(None).await.unwrap().len(), 1);
+
     // The opinion: bureau, 文号 of the sequence (kept when downloaded again), no product name.
     let first = docx_text(&clerk, &srv.base, id).await;
     let again = docx_text(&clerk, &srv.base, id).await;
