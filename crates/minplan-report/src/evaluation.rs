@@ -13,8 +13,9 @@
 use crate::ReportError;
 use crate::docx::elements::{
     BODY_SIZE, GREY, ORANGE, RED, body_fonts, cell, cell_para, header_row, heading, heading_fonts,
-    para, run, spacing_lines, subheading, table, text_cell, trun,
+    para, spacing_lines, subheading, table, text_cell, trun,
 };
+use crate::docx::official::{self, Issuer};
 use crate::text::cite_text;
 use docx_rs::{AlignmentType, Docx, Paragraph, Pic, Run, Style, StyleType, TableRow};
 use minplan_domain::citation::format_number;
@@ -389,19 +390,35 @@ fn document(title: &str) -> Docx {
                 .size(32)
                 .outline_lvl(0),
         )
-        .add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Center)
-                .add_run(crate::docx::elements::hrun(title).size(40)),
+        .add_style(
+            Style::new("Title", StyleType::Paragraph)
+                .name("Title")
+                .fonts(official::Role::Title.fonts())
+                .size(44)
+                .align(AlignmentType::Center),
         )
+        .add_paragraph(official::title(title))
 }
 
-fn finish(doc: Docx) -> Result<Vec<u8>, ReportError> {
+/// The title block under the title: the plan's name, then the bureau and the 文号.
+fn title_block(doc: Docx, plan: &str, issuer: &Issuer) -> Docx {
+    doc.add_paragraph(official::centred_line(plan))
+        .add_paragraph(official::issuer_line(issuer))
+}
+
+/// The closing block (signature lines, bureau, seal caption, date) and the package.
+fn finish(doc: Docx, issuer: &Issuer) -> Result<Vec<u8>, ReportError> {
+    let doc = official::signature_block(
+        doc,
+        issuer,
+        &official::people_date(issuer.date.as_deref()),
+        TEXT_W,
+    );
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build()
         .pack(&mut out)
         .map_err(|e| ReportError::Docx(e.to_string()))?;
-    crate::docx::package::finish(&out.into_inner())
+    crate::docx::package::finish(&out.into_inner(), &issuer.bureau)
 }
 
 const TEXT_W: usize = 11_906 - 1587 - 1474;
@@ -420,21 +437,23 @@ fn status_colour(s: Status) -> Option<&'static str> {
 /// The evaluation as a Word document: the 专栏1-layout table, the status of each indicator,
 /// a chart per indicator (PNG, with its yearly values in a table), the methods.
 ///
+/// `issuer`: the bureau, 文号, signature lines, seal caption and date of issue (the
+/// bureau's conventions, [`crate::official`]).
+///
 /// # Errors
 /// As [`indicator_chart_png`]; [`ReportError::Docx`].
-pub fn evaluation_docx(e: &Evaluation, bureau: &str) -> Result<Vec<u8>, ReportError> {
-    let mut doc = document(&format!("规划实施评估报告（{}）", span(e)))
-        .add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Center)
-                .add_run(run(format!("{}　{bureau}", e.plan))),
-        )
-        .add_paragraph(heading("一、规划指标完成情况"))
-        .add_paragraph(para(format!(
-            "按《规划》专栏1的格式列出 {} 各规划指标的完成情况（实际完成为 {} 年数值）。",
-            span(e),
-            e.to
-        )));
+pub fn evaluation_docx(e: &Evaluation, issuer: &Issuer) -> Result<Vec<u8>, ReportError> {
+    let mut doc = title_block(
+        document(&format!("规划实施评估报告（{}）", span(e))),
+        &e.plan,
+        issuer,
+    )
+    .add_paragraph(heading("一、规划指标完成情况"))
+    .add_paragraph(para(format!(
+        "按《规划》专栏1的格式列出 {} 各规划指标的完成情况（实际完成为 {} 年数值）。",
+        span(e),
+        e.to
+    )));
     let widths = [600, 1900, 2300, 1100, 1100, 1000, 845];
     let mut rows = vec![header_row(&ZHUANLAN1_COLUMNS, &widths)];
     for r in &e.rows {
@@ -534,7 +553,7 @@ pub fn evaluation_docx(e: &Evaluation, bureau: &str) -> Result<Vec<u8>, ReportEr
         "年度报告：{} 年应报 {} 份，已报 {} 份。",
         e.to, e.reports.0, e.reports.1
     )));
-    finish(doc)
+    finish(doc, issuer)
 }
 
 /// The draft annual plan as an XLSX workbook: sheets 开采总量, 矿山数量, 可设置区块,
@@ -696,18 +715,17 @@ enum Cell {
     T(String),
 }
 
-/// The draft annual plan as a Word document.
+/// The draft annual plan as a Word document; `issuer` as for [`evaluation_docx`].
 ///
 /// # Errors
 /// [`ReportError::Docx`].
-pub fn annual_plan_docx(d: &AnnualPlanDraft, bureau: &str) -> Result<Vec<u8>, ReportError> {
-    let mut doc = document(&format!("{}年度规划实施计划（草案）", d.year))
-        .add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Center)
-                .add_run(run(format!("{}　{bureau}", d.plan))),
-        )
-        .add_paragraph(para(format!(
+pub fn annual_plan_docx(d: &AnnualPlanDraft, issuer: &Issuer) -> Result<Vec<u8>, ReportError> {
+    let mut doc = title_block(
+        document(&format!("{}年度规划实施计划（草案）", d.year)),
+        &d.plan,
+        issuer,
+    )
+    .add_paragraph(para(format!(
             "依据《规划》七（二），对 {} 年矿产资源开采总量、矿业权总量控制和规划区块投放作出安排。数据截至 {}。",
             d.year, d.basis_date
         )))
@@ -796,5 +814,5 @@ pub fn annual_plan_docx(d: &AnnualPlanDraft, bureau: &str) -> Result<Vec<u8>, Re
     for n in &d.notes {
         doc = doc.add_paragraph(para(n));
     }
-    finish(doc)
+    finish(doc, issuer)
 }

@@ -23,22 +23,31 @@
 //! (`minplan-domain`) and the plan; the report shows them with the labels and methods they
 //! carry. It does no I/O of its own: functions return bytes, the caller writes them.
 //!
-//! ## Fonts
+//! ## Fonts and the bureau's conventions
 //!
-//! Chinese text is set in 宋体 (SimSun) and headings in 黑体 (SimHei) through the East Asian
+//! Every document follows the GB/T 9704-2012 roles ([`official`]): title 方正小标宋简体
+//! (fallback 宋体/SimSun), body 仿宋_GB2312 (fallback 仿宋/FangSong), level-1 headings 黑体,
+//! level-2 headings 楷体_GB2312 (fallback 楷体/KaiTi), tables 宋体 — through the East Asian
 //! font slot (`w:eastAsia`), with Times New Roman / Arial for Latin text, on every run and in
-//! the document defaults; the font table names both Chinese fonts with their English
-//! alternative names and GB 2312 character set so that Word, WPS and LibreOffice choose a
-//! Chinese font, and the default language is `zh-CN` for East Asian text.
+//! the document defaults; the font table names each Chinese font with its fallbacks and the
+//! GB 2312 character set so that Word, WPS and LibreOffice choose a Chinese font, and the
+//! default language is `zh-CN` for East Asian text. The issuer ([`Issuer`]: bureau, 文号,
+//! signature lines, seal caption) is the bureau's, from its settings; dates are Beijing dates
+//! written as people write them (2026年12月6日); no document names the software; table rows
+//! never break across pages and header rows repeat.
 //!
 //! [`ConformityReview`]: minplan_domain::review::ConformityReview
 
 mod docx;
 pub mod evaluation;
+/// The bureau's document conventions shared by every document: fonts per GB/T 9704 role,
+/// the issuer (机关名称, 文号, signature and seal block), dates as people write them.
+pub use docx::official;
 pub mod map;
 pub mod table;
 mod text;
 
+pub use docx::official::{Issuer, Signer, people_date};
 pub use docx::{DocxOptions, review_docx};
 pub use evaluation::{
     ZHUANLAN1_COLUMNS, annual_plan_docx, annual_plan_xlsx, evaluation_docx, evaluation_xlsx,

@@ -1,4 +1,5 @@
-//! Text formatting for reports: numbers, dates, citations.
+//! Text formatting for reports: numbers, dates as people write them, citations, sentences
+//! said once.
 
 use minplan_domain::citation::Citation;
 
@@ -134,6 +135,102 @@ pub(crate) fn chinese_date(s: &str) -> String {
     }
 }
 
+/// The sentences of `s`, each with its closing `。` or `；` (the last one may have none).
+fn sentences(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, ch) in s.char_indices() {
+        if ch == '。' || ch == '；' {
+            let end = i + ch.len_utf8();
+            out.push(&s[start..end]);
+            start = end;
+        }
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+/// The texts with every sentence already said in an earlier text (or earlier in the same
+/// text) left out; `None` for a text with nothing new. Sentences shorter than six
+/// characters (`是。`) are always kept. For one table cell: the information stays, each
+/// sentence once.
+pub(crate) fn without_repeats(texts: Vec<String>) -> Vec<Option<String>> {
+    let mut seen: Vec<String> = Vec::new();
+    texts
+        .into_iter()
+        .map(|t| {
+            let mut kept = String::new();
+            for sentence in sentences(&t) {
+                let key = sentence
+                    .trim()
+                    .trim_end_matches(['。', '；'])
+                    .trim()
+                    .to_string();
+                if key.chars().count() >= 6 {
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    seen.push(key);
+                }
+                kept.push_str(sentence);
+            }
+            let kept = kept.trim().trim_start_matches('；').trim().to_string();
+            (!kept.is_empty()).then_some(kept)
+        })
+        .collect()
+}
+
+/// What identifies a cited document regardless of wording: a standard's code
+/// (`GB 32100-2015`, `TD/T 1055-2019`, spaces ignored) or a document number
+/// (`资发〔2004〕208号`); `None` when the text has neither.
+pub(crate) fn citation_key(s: &str) -> Option<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    for i in 0..n {
+        if !chars[i].is_ascii_uppercase() || (i > 0 && chars[i - 1].is_ascii_alphanumeric()) {
+            continue;
+        }
+        let mut j = i;
+        let mut prefix = String::new();
+        while j < n && (chars[j].is_ascii_uppercase() || chars[j] == '/') {
+            prefix.push(chars[j]);
+            j += 1;
+        }
+        while j < n && chars[j] == ' ' {
+            j += 1;
+        }
+        let mut number = String::new();
+        while j < n && (chars[j].is_ascii_digit() || chars[j] == '.') {
+            number.push(chars[j]);
+            j += 1;
+        }
+        if prefix.len() < 2 || number.is_empty() || j >= n || !matches!(chars[j], '-' | '—' | '–')
+        {
+            continue;
+        }
+        let year: String = chars[j + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if year.len() == 4 {
+            return Some(format!("{prefix} {number}-{year}"));
+        }
+    }
+    let open = s.find('〔')?;
+    let close = open + s[open..].find('号')? + '号'.len_utf8();
+    let before: String = s[..open]
+        .chars()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    Some(format!("{before}{}", &s[open..close]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +268,45 @@ mod tests {
         assert_eq!(tidy_negative_zero("3-0 ERL-0 R-0.00"), "3-0 ERL-0 R-0.00");
         assert_eq!(tidy_negative_zero("（-0.00%）"), "（0.00%）");
         assert_eq!(tidy_negative_zero("X-1.00"), "X-1.00");
+    }
+
+    #[test]
+    fn repeated_sentences_are_said_once() {
+        let note = "示意：规划文本未附矢量数据，按县域内合理位置绘制；导入正式图层后替换";
+        let out = without_repeats(vec![
+            format!("与生态保护红线不重叠。{note}"),
+            note.to_string(),
+            format!("重叠图斑数 0 个。{note}"),
+            "是。".into(),
+            "是。".into(),
+        ]);
+        assert_eq!(
+            out,
+            vec![
+                Some(format!("与生态保护红线不重叠。{note}")),
+                None,
+                Some("重叠图斑数 0 个。".into()),
+                Some("是。".into()),
+                Some("是。".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_document_one_key() {
+        assert_eq!(
+            citation_key("《法人和其他组织统一社会信用代码编码规则》（GB 32100-2015）"),
+            citation_key("统一社会信用代码校验位（GB32100-2015）")
+        );
+        assert_eq!(
+            citation_key("TD/T 1055-2019 附录D").as_deref(),
+            Some("TD/T 1055-2019")
+        );
+        assert_eq!(
+            citation_key("（国土资发〔2004〕208号）").as_deref(),
+            Some("资发〔2004〕208号")
+        );
+        assert_eq!(citation_key("《中华人民共和国矿产资源法》"), None);
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! cargo test -p minplan-report --test libreoffice -- --ignored
 //! ```
 //!
-//! A missing tool is a failure, not a skip.
+//! A missing tool is a failure, not a skip. The PDF text is checked for what a bureau signs:
+//! its name, the 文号, the date as people write it, no product name and no machine time; a
+//! 符合 opinion's first page is its summary.
 //!
 //! Leaves the samples in `$CARGO_TARGET_TMPDIR/review-docx/`: `conforming.docx` (符合),
 //! `pending-check.docx` (基本符合), `red-line.docx` and `outside-block.docx` (不符合), their
@@ -46,13 +48,27 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// `HH:MM:SS` after a `T` and a digit (an RFC 3339 time), anywhere in `s`.
+fn iso_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    (1..b.len().saturating_sub(8)).any(|i| {
+        b[i] == b'T'
+            && b[i - 1].is_ascii_digit()
+            && b[i + 1..i + 3].iter().all(u8::is_ascii_digit)
+            && b[i + 3] == b':'
+    })
+}
+
 #[test]
 #[ignore = "needs LibreOffice and poppler-utils; .ci/run installs them and runs it with --ignored"]
 fn the_docx_opens_in_libreoffice_with_its_tables_and_map() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("review-docx");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let opts = DocxOptions::default();
+    let opts = DocxOptions {
+        document_number: Some("绥自然资审〔2026〕7号".into()),
+        ..DocxOptions::default()
+    };
     let cases = [
         ("conforming", passing()),
         ("pending-check", pending_check()),
@@ -96,6 +112,29 @@ fn the_docx_opens_in_libreoffice_with_its_tables_and_map() {
             &format!("第1页共{pages}页"),
         ] {
             assert!(text.contains(&squeeze(s)), "{name}: no {s} in the PDF text");
+        }
+        // As the bureau issues it: its name, the 文号, the Beijing date as people write it; no
+        // product name, no machine time.
+        let date = minplan_report::people_date(Some(&review.reviewed_at));
+        for s in ["绥芬河市自然资源局", "绥自然资审〔2026〕7号", date.as_str()] {
+            assert!(text.contains(&squeeze(s)), "{name}: no {s} in the PDF text");
+        }
+        assert!(
+            !text.to_lowercase().contains("minplan"),
+            "{name}: product name"
+        );
+        assert!(!iso_time(&text), "{name}: an ISO time in the PDF text");
+        if review.conclusion == minplan_domain::review::Conclusion::Conforming {
+            // The summary page comes first, on a page of its own.
+            let first = squeeze(&tool(
+                "pdftotext",
+                &["-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+            ));
+            assert!(first.contains("审查意见书（摘要）"), "{name}: {first}");
+            assert!(
+                !first.contains("一、申请基本情况"),
+                "{name}: summary not alone"
+            );
         }
         for p in review
             .application

@@ -8,7 +8,7 @@ use common::{
     run_on, shifted, unzip,
 };
 use minplan_domain::review::{Conclusion, RuleOutcome};
-use minplan_report::{ConflictKind, DocxOptions, review_docx};
+use minplan_report::{ConflictKind, DocxOptions, Signer, review_docx};
 use std::collections::BTreeMap;
 
 fn docx_parts(review: &minplan_domain::review::ConformityReview) -> BTreeMap<String, Vec<u8>> {
@@ -104,8 +104,8 @@ fn passing_review_shows_corners_rules_conclusion_and_fonts() {
         "六、审查结论",
         "七、审查依据",
         "备注",
-        "审查人：",
-        "复核人：",
+        "承办人：",
+        "签发人：",
     ] {
         assert!(words.contains(s), "missing {s}");
     }
@@ -190,7 +190,10 @@ fn passing_review_shows_corners_rules_conclusion_and_fonts() {
     let styles = text(&parts, "word/styles.xml");
     let defaults =
         &styles[styles.find("<w:rPrDefault>").unwrap()..styles.find("</w:rPrDefault>").unwrap()];
-    assert!(defaults.contains(r#"w:eastAsia="宋体""#), "{defaults}");
+    assert!(
+        defaults.contains(r#"w:eastAsia="仿宋_GB2312""#),
+        "{defaults}"
+    );
     assert!(defaults.contains(r#"w:eastAsia="zh-CN""#), "{defaults}");
     let fonts = text(&parts, "word/fontTable.xml");
     assert!(fonts.contains(r#"w:name="宋体"><w:altName w:val="SimSun"/>"#));
@@ -313,8 +316,18 @@ fn options_name_the_bureau_number_and_signatories() {
     let opts = DocxOptions {
         bureau: Some("某县自然资源局".into()),
         document_number: Some("某自然资审〔2026〕12号".into()),
-        reviewer: Some("张三".into()),
-        checker: Some("李四".into()),
+        signers: vec![
+            Signer {
+                title: "承办人".into(),
+                name: Some("张三".into()),
+            },
+            Signer::blank("审核人"),
+            Signer {
+                title: "签发人".into(),
+                name: Some("李四".into()),
+            },
+        ],
+        seal_caption: "（盖章）".into(),
         map_width_px: 800,
     };
     let bytes = review_docx(passing(), plan(), &opts).unwrap();
@@ -322,16 +335,110 @@ fn options_name_the_bureau_number_and_signatories() {
     let words = plain(&text(&parts, "word/document.xml"));
     for s in [
         "某县自然资源局",
-        "文号：某自然资审〔2026〕12号",
-        "审查人：张三",
-        "复核人：李四",
-        "某县自然资源局（盖章）",
+        "某自然资审〔2026〕12号",
+        "承办人：张三",
+        "审核人：＿＿＿＿＿＿＿＿",
+        "签发人：李四",
+        "（盖章）",
     ] {
         assert!(words.contains(s), "missing {s}");
     }
     assert!(!words.contains("绥芬河市自然资源局"));
+    let core = text(&parts, "docProps/core.xml");
+    assert!(
+        core.contains("<dc:creator>某县自然资源局</dc:creator>"),
+        "{core}"
+    );
     let media = parts.keys().find(|k| k.starts_with("word/media/")).unwrap();
     assert_eq!(decode_png(&parts[media]).width, 800);
+}
+
+/// The bureau's conventions, read from the XML of every kind of opinion.
+#[test]
+fn the_opinion_follows_the_bureaus_conventions() {
+    let opts = DocxOptions {
+        document_number: Some("绥自然资审〔2026〕7号".into()),
+        ..DocxOptions::default()
+    };
+    for review in [passing(), pending_check(), failing(), shifted()] {
+        let parts = unzip(&review_docx(review, plan(), &opts).unwrap());
+        let doc = text(&parts, "word/document.xml");
+        let words = plain(&doc);
+        let all: String = parts
+            .iter()
+            .filter(|(k, _)| k.ends_with(".xml"))
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+            .collect();
+        // No product name anywhere in the package, no machine time or identifier in the text.
+        assert!(!all.to_lowercase().contains("minplan"), "product name");
+        assert!(!has_iso_time(&words), "an ISO time in:\n{words}");
+        for id in ["plan:", "layer:", "user:", "cli:"] {
+            assert!(!words.contains(id), "machine id {id}");
+        }
+        // The bureau, the 文号 and the Beijing date of the review.
+        assert!(words.contains("绥芬河市自然资源局"));
+        assert!(words.contains("绥自然资审〔2026〕7号"));
+        let date = minplan_report::people_date(Some(&review.reviewed_at));
+        assert!(date.ends_with('日') && words.contains(&date), "{date}");
+        // Every row stays on one page; header rows repeat.
+        assert_eq!(
+            doc.matches("<w:tr>").count(),
+            doc.matches("<w:cantSplit />").count(),
+            "every row cantSplit"
+        );
+        assert!(doc.contains("<w:tblHeader />"));
+        // Fonts per GB/T 9704 role.
+        for font in [
+            "方正小标宋简体",
+            "仿宋_GB2312",
+            "黑体",
+            "楷体_GB2312",
+            "宋体",
+        ] {
+            assert!(
+                doc.contains(&format!(r#"w:eastAsia="{font}""#)),
+                "no run in {font}"
+            );
+        }
+        // Each document once in 七、审查依据.
+        let basis = &words[words.find("七、审查依据").unwrap()..words.find("\n备注").unwrap()];
+        for code in ["GB 32100-2015", "TD/T 1055-2019"] {
+            assert!(basis.matches(code).count() <= 1, "{code} in {basis}");
+        }
+        assert!(basis.contains("GB 32100-2015"));
+        // The schematic layers' shared source sentence once.
+        let note = "规划文本未附矢量数据，按县域内合理位置绘制";
+        assert!(words.matches(note).count() <= 1, "{note}");
+        // A 符合 opinion opens with its summary page.
+        let summary = words.contains("审查意见书（摘要）");
+        assert_eq!(summary, review.conclusion == Conclusion::Conforming);
+    }
+}
+
+/// A review at 17:30 UTC on 5 December is dated 6 December (Beijing).
+#[test]
+fn the_date_is_the_beijing_date_of_the_review() {
+    let mut review = passing().clone();
+    review.reviewed_at = "2026-12-05T17:30:00.123456Z".into();
+    let words = plain(&text(
+        &unzip(&review_docx(&review, plan(), &DocxOptions::default()).unwrap()),
+        "word/document.xml",
+    ));
+    assert!(words.contains("2026年12月6日"), "{words}");
+    assert!(!words.contains("2026年12月5日"));
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` anywhere in the text.
+fn has_iso_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    (0..b.len().saturating_sub(8)).any(|i| {
+        b[i] == b'T'
+            && i >= 2
+            && b[i - 1].is_ascii_digit()
+            && b[i + 1].is_ascii_digit()
+            && b[i + 2].is_ascii_digit()
+            && b[i + 3] == b':'
+    })
 }
 
 #[test]

@@ -32,6 +32,7 @@ mod records;
 mod register;
 mod replay;
 mod reviews;
+pub mod settings;
 
 pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
 pub use bulk::{
@@ -49,6 +50,7 @@ pub use records::{ApplicationRecord, RightRecord};
 pub use register::{HolderList, RightsImport};
 pub use replay::Replay;
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
+pub use settings::{BureauSettings, EffectiveSettings};
 
 use minplan_domain::bundle::{BundleErrors, BundleFiles, LoadedBundle, load_bundle};
 use minplan_domain::plan::VersionKind;

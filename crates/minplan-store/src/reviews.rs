@@ -108,10 +108,12 @@ fn summary(r: &sqlx::sqlite::SqliteRow) -> ReviewSummary {
 const SELECT: &str = "SELECT r.*, EXISTS (SELECT 1 FROM reviews s WHERE s.supersedes_id = r.id) AS superseded FROM reviews r";
 
 impl Store {
-    /// Stores a review (one transaction): registers the application as 在审 if new, links the
+    /// Stores a review (one transaction): claims its 受理号 (`settings::claim_intake_number`:
+    /// refused when another applicant's), registers the application as 在审 if new, links the
     /// review to the one it supersedes, and makes it the application's latest.
     ///
     /// # Errors
+    /// [`StoreError::Invalid`] (field `number`) for another applicant's number;
     /// [`StoreError::Db`].
     pub async fn save_review(
         &self,
@@ -122,6 +124,13 @@ impl Store {
         let result_json =
             serde_json::to_string(review).map_err(|e| StoreError::BadInput(e.to_string()))?;
         let mut tx = self.begin_write().await?;
+        crate::settings::claim_intake_number(
+            &mut tx,
+            number,
+            &review.application.credit_code.to_string(),
+            &review.application.holder_name,
+        )
+        .await?;
         let inserted = sqlx::query("INSERT INTO applications (number, status, created_at) VALUES (?, '在审', ?) ON CONFLICT (number) DO NOTHING")
             .bind(number)
             .bind(&review.reviewed_at)

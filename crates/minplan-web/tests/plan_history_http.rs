@@ -108,7 +108,7 @@ async fn the_review_page_and_opinion_name_the_version_in_force() {
     std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
         .unwrap();
     assert!(
-        xml.contains("修改，2024-07-01 起施行，批准文号：牡政函〔2024〕31号；按受理日期 2024-08-01 施行的版本"),
+        xml.contains("修改，2024年7月1日起施行，批准文号：牡政函〔2024〕31号；按受理日期 2024年8月1日 施行的版本"),
         "{xml}"
     );
 }

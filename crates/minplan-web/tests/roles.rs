@@ -145,6 +145,8 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/admin/users", who: Only(ADMIN), ok: 303, body: Body::Form(NEW_USER_FORM) },
     RouteCase { method: "POST", path: "/admin/users/{id}/disable", who: Only(ADMIN), ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "POST", path: "/admin/users/{id}/enable", who: Only(ADMIN), ok: 303, body: Body::Form(&[]) },
+    RouteCase { method: "GET", path: "/admin/settings", who: Only(ADMIN), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/admin/settings", who: Only(ADMIN), ok: 303, body: Body::Form(&[("bureau_name", "绥芬河市自然资源局")]) },
     RouteCase { method: "GET", path: "/api/admin/users", who: Only(ADMIN), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/api/admin/users", who: Only(ADMIN), ok: 201, body: Body::Json(r#"{"username":"matrix-api","role":"生态修复","password":"Matrix-pass-2026"}"#) },
     RouteCase { method: "POST", path: "/api/admin/users/{id}/disable", who: Only(ADMIN), ok: 200, body: Body::Json("{}") },

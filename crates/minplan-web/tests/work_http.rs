@@ -189,7 +189,7 @@ async fn the_intake_form_shows_each_fields_error_and_saves_nothing() {
         &srv.base,
         "/intake",
         &qingfa_form(&[
-            ("number", ""),
+            ("number", "SFH/2026/001"),
             ("kind", "新设"),
             ("minerals", "金子"),
             ("credit_code", "91231081MA1BQF0014"),
@@ -202,7 +202,7 @@ async fn the_intake_form_shows_each_fields_error_and_saves_nothing() {
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"intake-errors\""));
     for (name, needle) in [
-        ("number", "申请编号不能为空"),
+        ("number", "含不允许的字符"),
         ("minerals", "金子"),
         ("credit_code", "校验位"),
         ("received", "YYYY-MM-DD"),

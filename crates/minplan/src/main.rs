@@ -69,6 +69,9 @@ enum Command {
     /// 操作日志：校验哈希链、列出
     #[command(subcommand)]
     Audit(cmd::audit::AuditCommand),
+    /// 机关设置：机关名称、文号与受理号格式、签署栏、印章说明
+    #[command(subcommand)]
+    Settings(cmd::settings::SettingsCommand),
 }
 
 fn main() -> ExitCode {
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
         Command::ScaleTable(c) => cmd::monitor::run_scale_table(db, c),
         Command::User(c) => cmd::user::run(db, c),
         Command::Audit(c) => cmd::audit::run(db, c),
+        Command::Settings(c) => cmd::settings::run(db, c),
     };
     match result {
         Ok(code) => code,

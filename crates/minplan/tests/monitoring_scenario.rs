@@ -393,7 +393,11 @@ async fn annual_plan_2026() {
     assert_eq!(d2026.expiring[0].id, JINJIAGOU);
     assert!(d2026.restoration.iter().any(|r| r.subject.contains(QINGFA)));
     let xlsx = minplan_report::annual_plan_xlsx(&d2026).unwrap();
-    let docx = minplan_report::annual_plan_docx(&d2026, "绥芬河市自然资源局").unwrap();
+    let docx = minplan_report::annual_plan_docx(
+        &d2026,
+        &minplan_report::Issuer::new("绥芬河市自然资源局"),
+    )
+    .unwrap();
     assert!(xlsx.starts_with(b"PK") && docx.starts_with(b"PK"));
 }
 
@@ -479,7 +483,9 @@ async fn evaluation_xlsx_and_docx_read_back_with_the_same_figures() {
         ]
     );
 
-    let docx = minplan_report::evaluation_docx(&e, "绥芬河市自然资源局").unwrap();
+    let docx =
+        minplan_report::evaluation_docx(&e, &minplan_report::Issuer::new("绥芬河市自然资源局"))
+            .unwrap();
     let (xml, images) = docx_text(&docx);
     for s in [
         "序号",

@@ -1,7 +1,9 @@
 //! Building blocks of the document: fonts, runs, paragraphs, table cells.
 //!
 //! Every run carries its fonts explicitly (East Asian slot and Latin slots), on top of the
-//! document defaults, so that a paragraph pasted into another document keeps its fonts.
+//! document defaults, so that a paragraph pasted into another document keeps its fonts. The
+//! fonts are those of each GB/T 9704 role ([`super::official::Role`]): body 仿宋_GB2312,
+//! level-1 headings 黑体, level-2 headings 楷体_GB2312, tables 宋体.
 
 use docx_rs::{
     AlignmentType, BorderType, HeightRule, LineSpacing, LineSpacingType, Paragraph, Run, RunFonts,
@@ -9,19 +11,11 @@ use docx_rs::{
     TableCellBorderPosition, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
+use super::official::Role;
 use crate::map::Rgb;
 
-/// Latin font of body text.
-pub(crate) const BODY_LATIN: &str = "Times New Roman";
-/// East Asian font of body text (SimSun).
-pub(crate) const BODY_CJK: &str = "宋体";
-/// Latin font of headings.
-pub(crate) const HEAD_LATIN: &str = "Arial";
-/// East Asian font of headings (SimHei).
-pub(crate) const HEAD_CJK: &str = "黑体";
-
-/// Body text size, half-points (小四, 12 pt).
-pub(crate) const BODY_SIZE: usize = 24;
+/// Body text size, half-points (三号, 16 pt, GB/T 9704-2012 7.3.1).
+pub(crate) const BODY_SIZE: usize = 32;
 /// Table text size, half-points (五号, 10.5 pt).
 pub(crate) const TABLE_SIZE: usize = 21;
 
@@ -36,39 +30,29 @@ pub(crate) const GREY: &str = "595959";
 /// Header-row shading.
 const HEADER_FILL: &str = "D9D9D9";
 
-/// Fonts of body text: 宋体 for Chinese, Times New Roman for Latin.
+/// Fonts of body text: 仿宋_GB2312 for Chinese, Times New Roman for Latin.
 pub(crate) fn body_fonts() -> RunFonts {
-    RunFonts::new()
-        .ascii(BODY_LATIN)
-        .hi_ansi(BODY_LATIN)
-        .cs(BODY_LATIN)
-        .east_asia(BODY_CJK)
-        .hint("eastAsia")
+    Role::Body.fonts()
 }
 
-/// Fonts of headings: 黑体 for Chinese, Arial for Latin.
+/// Fonts of level-1 headings: 黑体 for Chinese, Arial for Latin.
 pub(crate) fn heading_fonts() -> RunFonts {
-    RunFonts::new()
-        .ascii(HEAD_LATIN)
-        .hi_ansi(HEAD_LATIN)
-        .cs(HEAD_LATIN)
-        .east_asia(HEAD_CJK)
-        .hint("eastAsia")
+    Role::Heading1.fonts()
 }
 
-/// A body-text run.
+/// A body-text run (仿宋_GB2312).
 pub(crate) fn run(text: impl Into<String>) -> Run {
-    Run::new().add_text(text).fonts(body_fonts())
+    Role::Body.run(text)
 }
 
-/// A heading-font run.
+/// A level-1 heading run (黑体).
 pub(crate) fn hrun(text: impl Into<String>) -> Run {
-    Run::new().add_text(text).fonts(heading_fonts())
+    Role::Heading1.run(text)
 }
 
-/// A table-text run.
+/// A table-text run (宋体 五号).
 pub(crate) fn trun(text: impl Into<String>) -> Run {
-    run(text).size(TABLE_SIZE)
+    Role::Table.run(text).size(TABLE_SIZE)
 }
 
 /// Paragraph spacing: `before`/`after` in twips, lines at `line`/240 of single spacing
@@ -102,7 +86,7 @@ pub(crate) fn para(text: impl Into<String>) -> Paragraph {
     para_runs(vec![run(text)]).first_line_chars(200)
 }
 
-/// A heading (style `Heading1`, 黑体 三号), kept with the next paragraph.
+/// A level-1 heading (style `Heading1`, 黑体 三号), kept with the next paragraph.
 pub(crate) fn heading(text: &str) -> Paragraph {
     Paragraph::new()
         .style("Heading1")
@@ -111,12 +95,12 @@ pub(crate) fn heading(text: &str) -> Paragraph {
         .add_run(hrun(text).size(32))
 }
 
-/// A sub-heading (黑体 小四), kept with the next paragraph.
+/// A level-2 heading (楷体_GB2312 三号), kept with the next paragraph.
 pub(crate) fn subheading(text: &str) -> Paragraph {
     Paragraph::new()
         .keep_next(true)
         .line_spacing(spacing(120, 60))
-        .add_run(hrun(text).size(BODY_SIZE))
+        .add_run(Role::Heading2.run(text).size(BODY_SIZE))
 }
 
 /// A paragraph in a table cell.

@@ -1,11 +1,14 @@
 //! The Word 审查意见书 of a conformity review.
 //!
-//! Layout (docs/review-report.md): title, bureau, 文号 and date, the conclusion; then
+//! Layout (docs/review-report.md): for a 符合 opinion a one-page summary first; title,
+//! bureau, 文号 and date, the conclusion; then
 //! 一、申请基本情况, 二、拐点坐标, 三、范围示意图, 四、审查情况, 五、规划指标影响,
-//! 六、审查结论, 七、审查依据, 备注, and the signature block. A4 portrait, margins of
+//! 六、审查结论, 七、审查依据, 备注, and the signature and seal block. Fonts and the issuer's
+//! block are the bureau's conventions of [`official`]. A4 portrait, margins of
 //! GB/T 9704 (37 / 35 / 28 / 26 mm), 第 N 页 共 M 页 in the footer.
 
 pub(crate) mod elements;
+pub mod official;
 pub(crate) mod package;
 mod sections;
 
@@ -17,19 +20,21 @@ use docx_rs::{
 use elements::{BODY_SIZE, body_fonts, heading_fonts, run};
 use minplan_domain::plan::Plan;
 use minplan_domain::review::ConformityReview;
+use official::{DEFAULT_SEAL_CAPTION, DEFAULT_SIGNERS, Issuer, Role, Signer};
 
-/// Options of the 审查意见书. `Default` gives a document with the bureau derived from the
-/// plan's region, no 文号, blank signature lines and a 1600-pixel map.
+/// Options of the 审查意见书: the bureau's settings as the document needs them and the map
+/// size. `Default` gives the bureau derived from the plan's region, no 文号, blank
+/// 承办人/审核人/签发人 lines, the seal caption `（印章）` and a 1600-pixel map.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocxOptions {
     /// 机关名称 (the issuing bureau). `None` = `{plan.region.name}自然资源局`.
     pub bureau: Option<String>,
     /// 文号, e.g. `绥自然资审〔2026〕12号`; omitted when `None`.
     pub document_number: Option<String>,
-    /// 审查人; a blank line to sign on when `None`.
-    pub reviewer: Option<String>,
-    /// 复核人; a blank line to sign on when `None`.
-    pub checker: Option<String>,
+    /// The signature lines (title and, when known, the person's display name).
+    pub signers: Vec<Signer>,
+    /// The caption where the seal goes (e.g. `（印章）`); nothing when empty.
+    pub seal_caption: String,
     /// Width of the map raster, pixels (200–8000); printed 15 cm wide.
     pub map_width_px: u32,
 }
@@ -39,8 +44,8 @@ impl Default for DocxOptions {
         DocxOptions {
             bureau: None,
             document_number: None,
-            reviewer: None,
-            checker: None,
+            signers: DEFAULT_SIGNERS.iter().map(|t| Signer::blank(*t)).collect(),
+            seal_caption: DEFAULT_SEAL_CAPTION.into(),
             map_width_px: 1600,
         }
     }
@@ -51,7 +56,18 @@ impl DocxOptions {
     pub fn bureau_name(&self, plan: &Plan) -> String {
         self.bureau
             .clone()
-            .unwrap_or_else(|| format!("{}自然资源局", plan.region.name))
+            .unwrap_or_else(|| Issuer::default_bureau(&plan.region.name))
+    }
+
+    /// The issuer of the opinion on `plan`, dated by the review time `reviewed_at`.
+    pub fn issuer(&self, plan: &Plan, reviewed_at: &str) -> Issuer {
+        Issuer {
+            bureau: self.bureau_name(plan),
+            document_number: self.document_number.clone(),
+            signers: self.signers.clone(),
+            seal_caption: self.seal_caption.clone(),
+            date: Some(reviewed_at.to_string()),
+        }
     }
 }
 
@@ -77,12 +93,15 @@ pub(crate) const TEXT_W: usize = (PAGE_W as usize) - 1587 - 1474;
 ///   outcomes, evidence and numbers;
 /// * `plan` — the plan it ran against: its name, zone, blocks and layers for the map, and
 ///   each rule's plan wording (`plan.rule_basis`) for 七、审查依据;
-/// * `opts` — bureau, 文号, signatories, map size.
+/// * `opts` — bureau, 文号, signature lines and seal caption, map size.
 ///
 /// Corner coordinates appear exactly as entered (`x_text`, `y_text`). Areas are shown with
 /// their method: 平面面积（高斯投影） in m² and 椭球面积（TD/T 1055-2019 附录D） in km² to 4
 /// decimals, both from the application's corner report. The date is the review's
-/// `reviewed_at` as a calendar date in China (UTC+8).
+/// `reviewed_at` as people write it in Beijing (UTC+8): 2026-12-05T17:30Z is 2026年12月6日.
+/// The document names the bureau, never the software that wrote it, and shows layers and
+/// people by name, never by machine identifier. A 符合 opinion opens with a one-page summary
+/// (application, conclusion, key figures, 文号, date).
 ///
 /// Returns the bytes of the .docx file (Office Open XML, ZIP).
 ///
@@ -93,12 +112,12 @@ pub(crate) const TEXT_W: usize = (PAGE_W as usize) - 1587 - 1474;
 /// # Examples
 /// ```
 /// use minplan_domain::{plan::Plan, review::ConformityReview};
-/// use minplan_report::{DocxOptions, review_docx};
+/// use minplan_report::{DocxOptions, Signer, review_docx};
 ///
 /// fn save(review: &ConformityReview, plan: &Plan) -> Result<(), Box<dyn std::error::Error>> {
 ///     let opts = DocxOptions {
 ///         document_number: Some("绥自然资审〔2026〕12号".into()),
-///         reviewer: Some("张三".into()),
+///         signers: vec![Signer { title: "承办人".into(), name: Some("张三".into()) }],
 ///         ..DocxOptions::default()
 ///     };
 ///     std::fs::write("审查意见书.docx", review_docx(review, plan, &opts)?)?;
@@ -115,8 +134,7 @@ pub fn review_docx(
     let ctx = sections::Ctx {
         review,
         plan,
-        opts,
-        bureau: opts.bureau_name(plan),
+        issuer: opts.issuer(plan, &review.reviewed_at),
     };
 
     let footer = Footer::new().add_paragraph(
@@ -144,7 +162,7 @@ pub fn review_docx(
         .add_style(
             Style::new("Title", StyleType::Paragraph)
                 .name("Title")
-                .fonts(heading_fonts())
+                .fonts(Role::Title.fonts())
                 .size(44)
                 .align(AlignmentType::Center),
         )
@@ -152,6 +170,7 @@ pub fn review_docx(
     if let Some(d) = created_at(&review.reviewed_at) {
         doc = doc.created_at(&d).updated_at(&d);
     }
+    doc = sections::summary_page(doc, &ctx);
     doc = sections::title(doc, &ctx);
     doc = sections::basic_info(doc, &ctx);
     doc = sections::corners(doc, &ctx);
@@ -166,7 +185,7 @@ pub fn review_docx(
     doc.build()
         .pack(&mut out)
         .map_err(|e| ReportError::Docx(e.to_string()))?;
-    package::finish(&out.into_inner())
+    package::finish(&out.into_inner(), &ctx.issuer.bureau)
 }
 
 /// The review time as W3CDTF for the package's core properties, when it looks like one.

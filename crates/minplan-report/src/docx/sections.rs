@@ -1,14 +1,17 @@
 //! The parts of the 审查意见书, in document order.
 
+use super::TEXT_W;
 use super::elements::{
     GREEN, GREY, ORANGE, RED, boxed, cell, cell_para, header_row, heading, hex, hrun, para,
     para_runs, run, spacing_lines, subheading, table, text_cell, trun,
 };
-use super::{DocxOptions, TEXT_W};
+use super::official::{self, Issuer, people_date, signature_block, summary_table};
 use crate::map::{ReviewMap, Swatch};
-use crate::text::{chinese_date, quoted, tidy_negative_zero, trim_number};
+use crate::text::{
+    chinese_date, citation_key, quoted, tidy_negative_zero, trim_number, without_repeats,
+};
 use docx_rs::{
-    AlignmentType, BorderType, Docx, Paragraph, Pic, Run, Shading, ShdType, Table, TableRow,
+    AlignmentType, BorderType, BreakType, Docx, Paragraph, Pic, Run, Shading, ShdType, TableRow,
 };
 use minplan_domain::application::GrantMethod;
 use minplan_domain::plan::Plan;
@@ -20,13 +23,18 @@ use minplan_geo::overlay::OverlapClass;
 pub(super) struct Ctx<'a> {
     pub review: &'a ConformityReview,
     pub plan: &'a Plan,
-    pub opts: &'a DocxOptions,
-    pub bureau: String,
+    /// The bureau, 文号, signature lines and seal caption; its date is the review time.
+    pub issuer: Issuer,
 }
 
 impl Ctx<'_> {
     fn plan_name(&self) -> &str {
         &self.review.plan.name
+    }
+
+    /// The date of the opinion as people write it (Beijing date of the review).
+    fn date(&self) -> String {
+        people_date(self.issuer.date.as_deref())
     }
 }
 
@@ -50,22 +58,81 @@ fn centred(runs: Vec<Run>) -> Paragraph {
     )
 }
 
+/// The one-page summary that opens a 符合 opinion: the application, the conclusion, the key
+/// figures, the 文号 and the date; a page break after it. Nothing for other conclusions.
+pub(super) fn summary_page(doc: Docx, c: &Ctx<'_>) -> Docx {
+    let r = c.review;
+    if r.conclusion != Conclusion::Conforming {
+        return doc;
+    }
+    let app = &r.application;
+    let mut rows: Vec<(&str, String)> = vec![("申请编号", app.number.clone())];
+    rows.push(("项目名称", app.project_name.clone()));
+    rows.push(("申请人", app.holder_name.clone()));
+    rows.push((
+        "申请类型",
+        format!("{}{}", app.right_kind.label(), app.kind.label()),
+    ));
+    rows.push(("矿种", app.minerals.join("、")));
+    if let Some(q) = app.capacity {
+        rows.push(("设计生产规模", q.to_string()));
+    }
+    rows.push(("申请面积", area_lines(c)));
+    rows.push(("所在规划区块", block_of(r)));
+    rows.push((
+        "审查结论",
+        format!(
+            "{}（逐项审查 {} 项，无不符合事项，无须人工核查事项）",
+            r.conclusion.label(),
+            r.rules.len()
+        ),
+    ));
+    let figures: Vec<String> = r
+        .indicators
+        .iter()
+        .filter(|i| i.after.is_some())
+        .map(|i| {
+            format!(
+                "{}：{}（规划目标 {}）",
+                i.name,
+                value_with_unit(i.after, &i.unit),
+                format!("{} {}", i.target, i.unit).trim_end()
+            )
+        })
+        .collect();
+    if !figures.is_empty() {
+        rows.push(("规划指标（审批后）", figures.join("\n")));
+    }
+    rows.push(("审查依据", format!("《{}》", c.plan_name())));
+    rows.push(("审查日期", c.date()));
+    doc.add_paragraph(official::title("矿业权申请规划符合性审查意见书（摘要）"))
+        .add_paragraph(official::issuer_line(&c.issuer))
+        .add_paragraph(Paragraph::new())
+        .add_table(summary_table(&rows, TEXT_W))
+        .add_paragraph(Paragraph::new())
+        .add_paragraph(para(format!(
+            "经审查，该申请符合《{}》的相关规定。审查情况详见后附审查意见书全文。",
+            c.plan_name()
+        )))
+        .add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Right)
+                .add_run(run(format!("{}　{}", c.issuer.bureau, c.date()))),
+        )
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+}
+
 /// Title, bureau, 文号 and date, the conclusion.
 pub(super) fn title(doc: Docx, c: &Ctx<'_>) -> Docx {
     let r = c.review;
     let mut doc = doc
-        .add_paragraph(
-            Paragraph::new()
-                .style("Title")
-                .align(AlignmentType::Center)
-                .add_run(hrun("矿业权申请规划符合性审查意见书").size(44)),
-        )
-        .add_paragraph(centred(vec![run(c.bureau.clone()).size(32)]));
+        .add_paragraph(official::title("矿业权申请规划符合性审查意见书"))
+        .add_paragraph(centred(vec![run(c.issuer.bureau.clone())]));
     let mut line = Vec::new();
-    if let Some(n) = &c.opts.document_number {
-        line.push(format!("文号：{n}"));
+    if let Some(n) = &c.issuer.document_number {
+        line.push(n.clone());
     }
-    line.push(format!("审查日期：{}", chinese_date(&r.reviewed_at)));
+    line.push(format!("审查日期：{}", c.date()));
     doc = doc.add_paragraph(centred(vec![run(line.join("　　"))]));
     let colour = conclusion_colour(r.conclusion);
     let verdict = boxed(
@@ -206,14 +273,13 @@ pub(super) fn basic_info(doc: Docx, c: &Ctx<'_>) -> Docx {
     rows.push((
         "审查所用规划版本",
         format!(
-            "《{}》第 {} 版（{}，{} 起施行，批准文号：{}；按受理日期 {} 施行的版本；内容摘要 SHA-256：{}）",
+            "《{}》第 {} 版（{}，{}起施行，批准文号：{}；按受理日期 {} 施行的版本）",
             r.plan.name,
             r.plan.version,
             r.plan.version_kind,
-            r.plan.effective,
+            chinese_date(&r.plan.effective),
             r.plan.basis_number.as_deref().unwrap_or("未载明"),
-            r.plan.in_force_on,
-            r.plan.sha256.chars().take(16).collect::<String>()
+            chinese_date(&r.plan.in_force_on),
         ),
     ));
     rows.push(("审查所用图层", layer_lines(r)));
@@ -265,26 +331,33 @@ fn block_of(r: &ConformityReview) -> String {
     }
 }
 
+/// The layers used, by name with their feature counts; layers of one source share one line
+/// that states the source once (the plan bundle's schematic layers all carry the same
+/// sentence). No machine version marker.
 fn layer_lines(r: &ConformityReview) -> String {
     if r.layers.is_empty() {
         return "未载入管控图层".into();
     }
-    r.layers
-        .iter()
-        .map(|l| {
-            format!(
-                "{}{}：来源 {}；版本 {}；{} 个图斑",
-                l.name,
-                if l.schematic && !l.name.contains("示意") {
-                    "（示意）"
-                } else {
-                    ""
-                },
-                l.source,
-                l.version,
-                l.features
-            )
-        })
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for l in &r.layers {
+        let name = format!(
+            "{}{} {} 个图斑",
+            l.name,
+            if l.schematic && !l.name.contains("示意") {
+                "（示意）"
+            } else {
+                ""
+            },
+            l.features
+        );
+        match groups.iter_mut().find(|(s, _)| *s == l.source) {
+            Some(g) => g.1.push(name),
+            None => groups.push((&l.source, vec![name])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(source, names)| format!("{}：来源 {source}", names.join("、")))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -501,19 +574,25 @@ fn conflict_line(p: &ConflictPart) -> String {
 }
 
 /// The 依据与说明 cell of a rule: message, evidence, conflicting parts.
+///
+/// A sentence said more than once in the cell (a schematic layer's note in the message and
+/// in the evidence) is shown once: the first time it occurs.
 fn explanation(rule: &RuleResult, width: usize) -> docx_rs::TableCell {
-    let mut paras = vec![cell_para(
-        vec![trun(tidy_negative_zero(&rule.message))],
-        AlignmentType::Left,
-    )];
-    for e in &rule.evidence {
-        paras.push(cell_para(
-            vec![trun(tidy_negative_zero(&format!(
-                "{}：{}",
-                e.label, e.value
-            )))],
-            AlignmentType::Left,
-        ));
+    let mut texts = vec![(None, tidy_negative_zero(&rule.message))];
+    texts.extend(
+        rule.evidence
+            .iter()
+            .map(|e| (Some(e.label.as_str()), tidy_negative_zero(&e.value))),
+    );
+    let values = without_repeats(texts.iter().map(|(_, t)| t.clone()).collect());
+    let mut paras = Vec::new();
+    for ((label, _), value) in texts.iter().zip(values) {
+        let Some(value) = value else { continue };
+        let line = match label {
+            Some(l) => format!("{l}：{value}"),
+            None => value,
+        };
+        paras.push(cell_para(vec![trun(line)], AlignmentType::Left));
     }
     if !rule.conflicts.is_empty() {
         paras.push(cell_para(
@@ -535,7 +614,11 @@ fn rule_basis_text(plan: &Plan, rule: &RuleResult) -> String {
     if !cites.is_empty() {
         lines.push(cites);
     }
-    lines.extend(rule.basis.iter().cloned());
+    for b in &rule.basis {
+        if !lines.contains(b) {
+            lines.push(b.clone());
+        }
+    }
     if lines.is_empty() {
         "—".into()
     } else {
@@ -819,9 +902,20 @@ pub(super) fn legal_basis(doc: Docx, c: &Ctx<'_>) -> Docx {
         .map(|(text, cites, ids)| format!("{cites}：{}（{}）", quoted(&text), ids.join("、")))
         .collect();
     let mut others: Vec<String> = Vec::new();
+    // Each document once: two wordings of one standard (its code) or one title are one
+    // item, the fuller wording kept.
     let mut add = |s: String| {
-        if !others.contains(&s) {
-            others.push(s);
+        let key = citation_key(&s);
+        match others
+            .iter_mut()
+            .find(|o| **o == s || (key.is_some() && citation_key(o) == key))
+        {
+            Some(o) => {
+                if s.chars().count() > o.chars().count() {
+                    *o = s;
+                }
+            }
+            None => others.push(s),
         }
     };
     for b in r.rules.iter().flat_map(|x| &x.basis) {
@@ -867,45 +961,9 @@ pub(super) fn remarks_and_signatures(doc: Docx, c: &Ctx<'_>) -> Docx {
     for (k, n) in r.notes.iter().enumerate() {
         doc = doc.add_paragraph(para(format!("{}. {}", k + 1, n)));
     }
-    doc = doc.add_paragraph(para(format!(
-        "本意见书由 minplan 依据审查结果生成，审查时间 {}。人工核查结论：",
-        r.reviewed_at
-    )));
+    doc = doc.add_paragraph(para("人工核查结论："));
     doc = doc.add_paragraph(para("").line_spacing(spacing_lines(600, 0, 300)));
-    let blank = "＿＿＿＿＿＿＿＿";
-    let sign = |role: &str, who: &Option<String>| {
-        format!(
-            "{role}：{}",
-            who.clone().unwrap_or_else(|| blank.to_string())
-        )
-    };
-    let widths = [TEXT_W / 3, TEXT_W / 3, TEXT_W - 2 * (TEXT_W / 3)];
-    let row = TableRow::new(vec![
-        text_cell(
-            &sign("审查人", &c.opts.reviewer),
-            widths[0],
-            AlignmentType::Left,
-        ),
-        text_cell(
-            &sign("复核人", &c.opts.checker),
-            widths[1],
-            AlignmentType::Left,
-        ),
-        text_cell("日期：　　年　　月　　日", widths[2], AlignmentType::Left),
-    ]);
-    let signatures: Table = table(&widths, vec![row]).clear_all_border();
-    doc.add_table(signatures)
-        .add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Right)
-                .line_spacing(spacing_lines(600, 0, 300))
-                .add_run(run(format!("{}（盖章）", c.bureau))),
-        )
-        .add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Right)
-                .add_run(run(chinese_date(&r.reviewed_at))),
-        )
+    signature_block(doc, &c.issuer, &c.date(), TEXT_W)
 }
 
 #[cfg(test)]

@@ -91,6 +91,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("application.approve", "批准申请"),
     ("application.refuse", "不予批准申请"),
     ("application.grant", "记录出让"),
+    ("application.not_accept", "不予受理申请"),
+    ("application.return", "退回申请"),
+    ("opinion.number", "编审查意见书文号"),
     ("layer.import", "导入管控图层"),
     ("right.import", "导入矿业权"),
     ("right.update", "更新矿业权（导入）"),
@@ -111,6 +114,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("scale_table.set", "修改矿山规模划分标准"),
     ("scale_table.remove", "删除矿山规模划分标准"),
     ("settings.set", "修改系统设置"),
+    ("settings.update", "修改机关设置"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].

@@ -411,6 +411,8 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let engine = st.engine().await;
     let form = ApplicationForm {
+        // The next 受理号 of the bureau's sequence; the clerk may type another.
+        number: next_number(&st).await?,
         kind: "新立".into(),
         right_kind: "采矿权".into(),
         capacity_unit: "万立方米/年".into(),
@@ -488,7 +490,10 @@ pub async fn submit(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let submitted = SubmittedForm::read(&headers, body).await;
-    let form = ApplicationForm::from_submitted(&submitted);
+    let mut form = ApplicationForm::from_submitted(&submitted);
+    if form.number.trim().is_empty() {
+        form.number = next_number(&st).await?;
+    }
     let engine = st.engine().await;
     let mut errors = FieldErrors::default();
     if let Some(p) = &submitted.problem {
@@ -610,7 +615,21 @@ pub async fn submit(
         }
     };
     let corner_file = file_name.zip(upload.map(|u| u.bytes.clone()));
-    let saved = review_and_save(&st, &user, &toml, corner_file.as_ref()).await?;
+    let saved = match review_and_save(&st, &user, &toml, corner_file.as_ref()).await {
+        // The 受理号 of another applicant: refused at its field, nothing saved.
+        Err(AppError::Invalid(v)) => {
+            return render(
+                &st,
+                &engine,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                show(FieldErrors(v), String::new()),
+            )
+            .await;
+        }
+        other => other?,
+    };
     match saved {
         Ok((id, _)) => Ok(Redirect::to(&format!("/reviews/{id}")).into_response()),
         Err(problems) => {
@@ -626,6 +645,14 @@ pub async fn submit(
             .await
         }
     }
+}
+
+/// The next 受理号 of the bureau's sequence (this year, Beijing), not yet taken.
+async fn next_number(st: &AppState) -> Result<String, AppError> {
+    Ok(st
+        .store
+        .next_intake_number(minplan_store::today().year())
+        .await?)
 }
 
 /// Parses and reviews an application file and saves the review, under the write lock, then
@@ -785,8 +812,14 @@ pub async fn api_review(
         .corner_file
         .as_ref()
         .map(|c| (c.name.clone(), c.content.clone().into_bytes()));
+    // No 申请编号 given: the next 受理号 of the bureau's sequence.
+    let next = next_number(&st).await?;
     let toml = match (&req.application, &req.toml) {
         (Some(form), None) => {
+            let mut form = form.clone();
+            if form.number.trim().is_empty() {
+                form.number = next;
+            }
             let corners = || match &corner_file {
                 Some((n, _)) => Corners::File(n),
                 None => Corners::Pasted,
@@ -810,7 +843,9 @@ pub async fn api_review(
                 }
             }
         }
-        (None, Some(t)) => t.clone(),
+        (None, Some(t)) => {
+            minplan_store::settings::with_intake_number(t, &next).unwrap_or_else(|| t.clone())
+        }
         _ => {
             return Err(AppError::BadRequest(
                 "请提供 application（表单字段）或 toml（申请文件）之一".into(),
@@ -819,9 +854,17 @@ pub async fn api_review(
         }
     };
     let outcome = if req.save {
-        review_and_save(&st, &user, &toml, corner_file.as_ref())
-            .await?
-            .map(|(id, review)| (Some(id), review))
+        match review_and_save(&st, &user, &toml, corner_file.as_ref()).await {
+            // The 受理号 of another applicant: refused at its field.
+            Err(AppError::Invalid(v)) => {
+                return Ok(Err(ApplicationRefused::new(
+                    &FieldErrors(v),
+                    Vec::new(),
+                    None,
+                )));
+            }
+            other => other?.map(|(id, review)| (Some(id), review)),
+        }
     } else {
         let engine = st.engine().await;
         match engine.parse(&toml, corner_file.as_ref().map(|c| c.1.as_slice())) {

@@ -249,7 +249,11 @@ pub async fn annual_plan_docx(
     let plan = &sp.loaded.plan;
     let year = q.year()?.unwrap_or_else(|| minplan_store::today().year());
     let d = st.store.annual_plan(plan, year).await?;
-    let bytes = minplan_report::annual_plan_docx(&d, &format!("{}自然资源局", plan.region.name))
+    let issuer = crate::settings::issuer(
+        &crate::settings::effective(&st).await?,
+        minplan_store::today().to_string(),
+    );
+    let bytes = minplan_report::annual_plan_docx(&d, &issuer)
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
     Ok(attachment(
         bytes,
@@ -286,7 +290,11 @@ pub async fn evaluation_docx(
     let plan = &sp.loaded.plan;
     let (from, to) = range(plan, &q)?;
     let e = st.store.evaluation(plan, from, to).await?;
-    let bytes = minplan_report::evaluation_docx(&e, &format!("{}自然资源局", plan.region.name))
+    let issuer = crate::settings::issuer(
+        &crate::settings::effective(&st).await?,
+        minplan_store::today().to_string(),
+    );
+    let bytes = minplan_report::evaluation_docx(&e, &issuer)
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
     Ok(attachment(
         bytes,

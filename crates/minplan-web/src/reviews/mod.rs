@@ -843,12 +843,21 @@ pub async fn docx(
     }
     let review = replay.review;
     let plan = replay.plan;
-    let bytes = tokio::task::spawn_blocking(move || {
-        minplan_report::review_docx(
-            &review,
-            &plan.loaded.plan,
-            &minplan_report::DocxOptions::default(),
+    // The 文号: given by the bureau's sequence the first time staff download the opinion,
+    // the same ever after; a company sees the number once the bureau has given one.
+    let unit = plan.loaded.plan.region.name.clone();
+    let number = if user.role == minplan_store::Role::Company {
+        st.store.assigned_opinion_number(record.summary.id).await?
+    } else {
+        Some(
+            st.store
+                .opinion_number(record.summary.id, &unit, &crate::http::auth::actor(&user))
+                .await?,
         )
+    };
+    let opts = crate::settings::docx_options(&st.store.effective_settings(&unit).await?, number);
+    let bytes = tokio::task::spawn_blocking(move || {
+        minplan_report::review_docx(&review, &plan.loaded.plan, &opts)
     })
     .await
     .map_err(|e| AppError::Http {

@@ -11,6 +11,7 @@ pub mod report;
 pub mod review;
 pub mod reviews;
 pub mod serve;
+pub mod settings;
 pub mod user;
 
 use anyhow::Context;

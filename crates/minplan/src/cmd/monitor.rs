@@ -194,7 +194,11 @@ pub fn run_evaluate(db: Option<PathBuf>, a: EvaluateArgs) -> anyhow::Result<Exit
         let from = a.from.unwrap_or(plan.identity.period_start);
         let to = a.to.unwrap_or(minplan_store::today().year() - 1);
         let e = store.evaluation(plan, from, to).await?;
-        let bureau = format!("{}自然资源局", plan.region.name);
+        let issuer = super::settings::issuer(
+            &super::settings::effective(&store, plan).await?,
+            None,
+            Some(minplan_store::today().to_string()),
+        );
         let mut files = Vec::new();
         if let Some(p) = &a.xlsx {
             files.push((p.as_path(), "Excel", minplan_report::evaluation_xlsx(&e)?));
@@ -203,7 +207,7 @@ pub fn run_evaluate(db: Option<PathBuf>, a: EvaluateArgs) -> anyhow::Result<Exit
             files.push((
                 p.as_path(),
                 "Word",
-                minplan_report::evaluation_docx(&e, &bureau)?,
+                minplan_report::evaluation_docx(&e, &issuer)?,
             ));
         }
         super::write_all(&files)?;
@@ -245,7 +249,11 @@ pub fn run_annual_plan(db: Option<PathBuf>, a: AnnualPlanArgs) -> anyhow::Result
         let plan = &sp.loaded.plan;
         let year = a.year.unwrap_or(minplan_store::today().year());
         let d = store.annual_plan(plan, year).await?;
-        let bureau = format!("{}自然资源局", plan.region.name);
+        let issuer = super::settings::issuer(
+            &super::settings::effective(&store, plan).await?,
+            None,
+            Some(minplan_store::today().to_string()),
+        );
         let mut files = Vec::new();
         if let Some(p) = &a.xlsx {
             files.push((p.as_path(), "Excel", minplan_report::annual_plan_xlsx(&d)?));
@@ -254,7 +262,7 @@ pub fn run_annual_plan(db: Option<PathBuf>, a: AnnualPlanArgs) -> anyhow::Result
             files.push((
                 p.as_path(),
                 "Word",
-                minplan_report::annual_plan_docx(&d, &bureau)?,
+                minplan_report::annual_plan_docx(&d, &issuer)?,
             ));
         }
         super::write_all(&files)?;

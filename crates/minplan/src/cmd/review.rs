@@ -29,10 +29,10 @@ pub struct ReviewArgs {
     /// 写出 Word 审查意见书（.docx）
     #[arg(long, value_name = "FILE")]
     docx: Option<PathBuf>,
-    /// 意见书上的机关名称（缺省为“{行政区}自然资源局”）
+    /// 意见书上的机关名称（缺省为机关设置中的名称，见 minplan settings）
     #[arg(long)]
     bureau: Option<String>,
-    /// 意见书文号
+    /// 意见书文号（缺省按机关设置的文号格式编号；试审不编号）
     #[arg(long)]
     document_number: Option<String>,
 }
@@ -44,7 +44,14 @@ pub type CornerFile = (String, Vec<u8>);
 pub fn read_application(path: &std::path::Path) -> anyhow::Result<(String, Option<CornerFile>)> {
     let toml = std::fs::read_to_string(path)
         .with_context(|| format!("无法读取申请文件 {}", path.display()))?;
-    let corners = match corner_source(&toml) {
+    let corners = corner_file(path, &toml)?;
+    Ok((toml, corners))
+}
+
+/// The corner file an application file names (relative to the application), read; `None`
+/// when it names none or the file cannot be read (the parser names that problem).
+pub fn corner_file(path: &std::path::Path, toml: &str) -> anyhow::Result<Option<CornerFile>> {
+    let corners = match corner_source(toml) {
         Ok(CornerSource::File(f)) => {
             let p = path.parent().unwrap_or(std::path::Path::new(".")).join(&f);
             match std::fs::read(&p) {
@@ -61,7 +68,7 @@ pub fn read_application(path: &std::path::Path) -> anyhow::Result<(String, Optio
         }
         _ => None,
     };
-    Ok((toml, corners))
+    Ok(corners)
 }
 
 /// Runs `minplan review`.
@@ -77,6 +84,20 @@ pub fn run(db: Option<PathBuf>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async move {
         let store = super::open_store(&path).await?;
         let engine = ReviewEngine::load(&store).await?;
+        // No 申请编号 in the file: the next 受理号 of the bureau's sequence.
+        let next = store.next_intake_number(minplan_store::today().year()).await?;
+        let (toml, corners) = match minplan_store::settings::with_intake_number(&toml, &next) {
+            Some(t) => {
+                eprintln!("申请文件未填申请编号，按受理号格式编为 {next}");
+                // The corner file is found through the complete file.
+                let corners = match corners {
+                    Some(c) => Some(c),
+                    None => corner_file(&args.application, &t)?,
+                };
+                (t, corners)
+            }
+            None => (toml, corners),
+        };
         let app = match engine.parse(&toml, corners.as_ref().map(|c| c.1.as_slice())) {
             Ok(a) => a,
             Err(e) => {
@@ -98,11 +119,18 @@ pub fn run(db: Option<PathBuf>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
             (Some(id), r)
         };
         if let Some(path) = &args.docx {
-            let opts = minplan_report::DocxOptions {
-                bureau: args.bureau.clone(),
-                document_number: args.document_number.clone(),
-                ..minplan_report::DocxOptions::default()
+            let plan = &engine.plan.loaded.plan;
+            let settings = super::settings::effective(&store, plan).await?;
+            // The 文号: as given, else the next of the bureau's sequence for a saved review.
+            let number = match (&args.document_number, id) {
+                (Some(n), _) => Some(n.clone()),
+                (None, Some(id)) => Some(store.opinion_number(id, &plan.region.name, &minplan_store::Actor::cli_current()).await?),
+                (None, None) => None,
             };
+            let mut opts = super::settings::docx_options(&settings, number);
+            if let Some(b) = &args.bureau {
+                opts.bureau = Some(b.clone());
+            }
             let bytes = minplan_report::review_docx(&review, &engine.plan.loaded.plan, &opts)?;
             std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
             eprintln!("已写出审查意见书：{}", path.display());

@@ -85,7 +85,10 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewsCommand) -> anyhow::Result<ExitCode>
                     }
                 }
                 if let Some(path) = docx {
-                    let bytes = minplan_report::review_docx(&replay.review, &replay.plan.loaded.plan, &minplan_report::DocxOptions::default())?;
+                    let plan = &replay.plan.loaded.plan;
+                    let settings = super::settings::effective(&store, plan).await?;
+                    let number = store.opinion_number(id, &plan.region.name, &minplan_store::Actor::cli_current()).await?;
+                    let bytes = minplan_report::review_docx(&replay.review, plan, &super::settings::docx_options(&settings, Some(number)))?;
                     std::fs::write(&path, bytes)?;
                     eprintln!("已写出审查意见书：{}", path.display());
                 }
