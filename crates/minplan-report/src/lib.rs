@@ -41,8 +41,8 @@ pub use evaluation::{
     indicator_chart_png, indicator_chart_svg,
 };
 pub use map::{
-    ConflictKind, LegendEntry, ReviewMap, Rgb, ShownBlock, Swatch, review_map, review_map_png,
-    review_map_svg,
+    BLOCK_LINE, ConflictKind, DrawnLabel, EXPLORATION_LINE, Grid, GridTick, LegendEntry,
+    PRINT_WIDTH_M, ReviewMap, Rgb, ShownBlock, Swatch, review_map, review_map_png, review_map_svg,
 };
 
 /// Why a report could not be made. Messages are Chinese, for the user.
