@@ -18,6 +18,8 @@
 //! `chromium-browser`, `google-chrome`) on the PATH.
 
 mod common;
+#[path = "browser/maps.rs"]
+mod maps;
 
 use common::*;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
