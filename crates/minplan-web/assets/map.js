@@ -55,7 +55,7 @@
   // that an exploration and a mining block with one outline both show. Labels (block
   // numbers) are decluttered by the layer; a block under MIN_PX pixels across is drawn as a
   // marker (square: mining, diamond: exploration) so that it is not a single pixel.
-  const MIN_PX = 8;
+  const MIN_PX = 10;
   function hatch(color) {
     const c = document.createElement('canvas');
     c.width = 8; c.height = 8;
@@ -78,7 +78,9 @@
     const text = new ol.style.Text({
       text: String(f.get('number') || ''), font: '600 12px "Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
       fill: new ol.style.Fill({ color: k.color }), stroke: new ol.style.Stroke({ color: '#fff', width: 3 }),
-      offsetY: px < MIN_PX ? -14 : 0, overflow: true,
+      // Above a small block (never over it); an exploration block's number under a mining
+      // block's when the two share an outline.
+      offsetY: px < 40 ? -(Math.max(px, 14) / 2 + 9) : (k.shape === 'diamond' ? 16 : 0), overflow: true,
     });
     if (px < MIN_PX) {
       return new ol.style.Style({
