@@ -192,7 +192,10 @@ async fn detail(st: &AppState, user: &User, id: &str) -> Result<Detail, AppError
         trail.sort_by_key(|r| r.id);
     }
     let active = st.plan().await;
-    let mut figure = crate::http::mapview::FigureView::default();
+    let mut figure = crate::http::mapview::FigureView {
+        error: "无法按存档输入重新审查，示意图未绘制（见上方可复现性核验）。".into(),
+        ..Default::default()
+    };
     let (reproduced, plan) = match st.store.replay_review(&record, Some(active.clone())).await {
         Ok(r) => (
             Reproduced {
