@@ -236,6 +236,17 @@ fn write_samples() {
         ("failing", failing()),
         ("geothermal", geothermal()),
         ("shifted", common::shifted()),
+        (
+            "brick-clay",
+            &common::example("05-brick-clay-on-farmland.toml", "05-brick-clay.txt"),
+        ),
+        (
+            "rail-corridor",
+            &common::example(
+                "04-stone-in-rail-corridor.toml",
+                "04-stone-in-rail-corridor.txt",
+            ),
+        ),
     ] {
         let m = review_map(r, plan(), 1600).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), m.png().unwrap()).unwrap();
@@ -397,4 +408,22 @@ fn the_conflicting_farmland_feature_is_framed_around_the_overlap() {
             .iter()
             .any(|e| e.label.starts_with("永久基本农田范围"))
     );
+}
+
+#[test]
+fn the_rail_corridor_figure_keeps_its_grid_labels_inside_the_margin() {
+    // 250 m grid: northings such as 4917.25 are the longest labels.
+    let review = common::example(
+        "04-stone-in-rail-corridor.toml",
+        "04-stone-in-rail-corridor.txt",
+    );
+    let map = review_map(&review, plan(), 1600).unwrap();
+    assert_eq!(map.grid().interval_m, 250.0);
+    assert!(map.grid().northings[0].label.contains('.'));
+    let img = decode_png(&map.png().unwrap());
+    // The left column of the image stays white: no label runs off the edge.
+    for y in 0..img.height {
+        assert_eq!(img.rgb(0, y), [255, 255, 255], "row {y}");
+        assert_eq!(img.rgb(1, y), [255, 255, 255], "row {y}");
+    }
 }

@@ -1261,8 +1261,11 @@ fn frame_and_decorations(map: &mut ReviewMap) {
         let y = ((map.max_n - t.value_m) / map.mpp) as f32;
         ticks.push(vec![(x0, y), (x0 - tick, y)]);
         ticks.push(vec![(x1, y), (x1 + tick, y)]);
-        let tw = font::width(&t.label, size);
-        map.text(&t.label, x0 - tick - 0.5 * u - tw / 2.0, y, size, black);
+        // A long label (`4917.25`) is set smaller to stay inside the margin.
+        let avail = x0 - tick - 1.0 * u;
+        let s = size.min(avail / font::width(&t.label, 1.0));
+        let tw = font::width(&t.label, s);
+        map.text(&t.label, x0 - tick - 0.5 * u - tw / 2.0, y, s, black);
     }
     map.shapes.push(Shape {
         rings: ticks,

@@ -261,12 +261,15 @@ pub fn decode_png(bytes: &[u8]) -> Image {
 /// because the application takes only a small share of the block (R2).
 pub fn geothermal() -> &'static ConformityReview {
     static R: OnceLock<ConformityReview> = OnceLock::new();
-    R.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-        let toml = std::fs::read_to_string(dir.join("03-bielewa-geothermal.toml")).unwrap();
-        let corners = std::fs::read(dir.join("03-bielewa-geothermal.txt")).unwrap();
-        let app = parse_application(&toml, Some(&corners), &plan().minerals, zone(), None)
-            .unwrap_or_else(|e| panic!("{e}"));
-        run(&app)
-    })
+    R.get_or_init(|| example("03-bielewa-geothermal.toml", "03-bielewa-geothermal.txt"))
+}
+
+/// The review of an example application (`examples/{toml}` with its corner file `corners`).
+pub fn example(toml: &str, corners: &str) -> ConformityReview {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let toml = std::fs::read_to_string(dir.join(toml)).unwrap();
+    let corners = std::fs::read(dir.join(corners)).unwrap();
+    let app = parse_application(&toml, Some(&corners), &plan().minerals, zone(), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    run(&app)
 }
