@@ -80,7 +80,7 @@
       fill: new ol.style.Fill({ color: k.color }), stroke: new ol.style.Stroke({ color: '#fff', width: 3 }),
       // Above a small block (never over it); an exploration block's number under a mining
       // block's when the two share an outline.
-      offsetY: px < 40 ? -(Math.max(px, 14) / 2 + 9) : (k.shape === 'diamond' ? 16 : 0), overflow: true,
+      offsetY: px < 40 ? -(Math.max(px, 14) / 2 + 9) : (k.shape === 'diamond' ? 22 : 0), overflow: true,
     });
     if (px < MIN_PX) {
       return new ol.style.Style({

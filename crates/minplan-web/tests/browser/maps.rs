@@ -137,6 +137,28 @@ async fn the_review_map_shows_the_block_its_label_and_the_figure_and_prints_its_
             legend.contains("开采规划区块") && legend.contains("勘查规划区块"),
             "{legend}"
         );
+        // A click on the application opens the attributes inside the map, never over the
+        // page header, however many features lie there.
+        let popup = js(
+            &c,
+            "const m = document.getElementById('map').minplan; \
+             const l = m.map.getLayers().getArray().find(l => l.get('id') === 'application'); \
+             const px = m.map.getPixelFromCoordinate(ol.extent.getCenter(l.getSource().getExtent())); \
+             const r = m.map.getViewport().getBoundingClientRect(); \
+             const ev = new PointerEvent('pointerdown', { clientX: r.left + px[0], clientY: r.top + px[1] }); \
+             m.map.dispatchEvent(new ol.MapBrowserEvent('singleclick', m.map, ev)); \
+             const p = document.querySelector('.map-wrap .popup'); \
+             const w = document.querySelector('.map-wrap').getBoundingClientRect(); \
+             const b = p.getBoundingClientRect(); \
+             return { shown: !p.hidden, text: p.textContent, inside: b.top >= w.top && b.bottom <= w.bottom && b.left >= w.left && b.right <= w.right };",
+        )
+        .await;
+        assert_eq!(popup["shown"], json!(true), "{popup}");
+        assert!(
+            popup["text"].as_str().unwrap().contains("申请范围"),
+            "{popup}"
+        );
+        assert_eq!(popup["inside"], json!(true), "{popup}");
         js(
             &c,
             "document.querySelector('.map-wrap').scrollIntoView(); return true;",
