@@ -54,8 +54,8 @@ pub use evaluation::{
     indicator_chart_png, indicator_chart_svg,
 };
 pub use map::{
-    ConflictKind, LegendEntry, ReviewMap, Rgb, ShownBlock, Swatch, review_map, review_map_png,
-    review_map_svg,
+    BLOCK_LINE, ConflictKind, DrawnLabel, EXPLORATION_LINE, Grid, GridTick, LegendEntry,
+    PRINT_WIDTH_M, ReviewMap, Rgb, ShownBlock, Swatch, review_map, review_map_png, review_map_svg,
 };
 pub use table::{Cell, Column, Table, Template, TemplateColumn, table_xlsx, template_xlsx};
 

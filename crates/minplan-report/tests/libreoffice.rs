@@ -188,3 +188,94 @@ fn the_docx_opens_in_libreoffice_with_its_tables_and_map() {
     }
     eprintln!("samples in {}", dir.display());
 }
+
+/// The figure as LibreOffice prints it: examples/03 (1 km² 地下热水 inside the 14 km² block
+/// 231081-C01) → DOCX → PDF → PNG of the map page at 150 dpi; the mining block's outline
+/// colour ([`minplan_report::BLOCK_LINE`]) and the exploration block's
+/// ([`minplan_report::EXPLORATION_LINE`]) are on that page, so the block is in the figure.
+#[test]
+#[ignore = "needs LibreOffice and poppler-utils; .ci/run installs them and runs it with --ignored"]
+fn the_geothermal_figure_shows_its_block_when_printed() {
+    use minplan_report::{BLOCK_LINE, EXPLORATION_LINE};
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("review-docx-figure");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let docx = dir.join("geothermal.docx");
+    std::fs::write(
+        &docx,
+        review_docx(common::geothermal(), plan(), &DocxOptions::default()).unwrap(),
+    )
+    .unwrap();
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("lo-profile").display()
+    );
+    tool(
+        "soffice",
+        &[
+            "--headless",
+            "--norestore",
+            profile.as_str(),
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            dir.to_str().unwrap(),
+            docx.to_str().unwrap(),
+        ],
+    );
+    let pdf = docx.with_extension("pdf");
+    let images = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    let page: String = images
+        .lines()
+        .skip(2)
+        .find_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.get(3) == Some(&"1600")).then(|| f[0].to_string())
+        })
+        .unwrap_or_else(|| panic!("no 1600-pixel figure in {images}"));
+    let stem = dir.join("map-page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            "-f",
+            &page,
+            "-l",
+            &page,
+            pdf.to_str().unwrap(),
+            stem.to_str().unwrap(),
+        ],
+    );
+    // pdftoppm writes 8-bit RGB.
+    let bytes = std::fs::read(stem.with_extension("png")).unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    let near = |c: [u8; 3]| {
+        buf[..info.buffer_size()]
+            .chunks(3)
+            .filter(|p| p.iter().zip(c).all(|(a, b)| a.abs_diff(b) <= 10))
+            .count()
+    };
+    let (mining, exploration) = (near(BLOCK_LINE), near(EXPLORATION_LINE));
+    assert!(mining > 200, "mining block outline: {mining} pixels");
+    assert!(
+        exploration > 50,
+        "exploration block outline: {exploration} pixels"
+    );
+    let text = squeeze(&tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]));
+    assert!(
+        text.contains(&squeeze("比例尺 1:60 000")),
+        "stated scale in the text"
+    );
+    eprintln!(
+        "{mining} / {exploration} pixels; sample in {}",
+        dir.display()
+    );
+}

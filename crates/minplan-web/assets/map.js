@@ -51,10 +51,54 @@
       }) : undefined,
     });
   }
-  const blockStyles = {
-    '勘查': style('#1f6fd1', 'rgba(31,111,209,0.10)', 2, [6, 4]),
-    '开采': style('#c62828', 'rgba(198,40,40,0.18)', 2),
+  // Planning blocks: exploration dotted, wide and hatched under mining's thin solid line, so
+  // that an exploration and a mining block with one outline both show. Labels (block
+  // numbers) are decluttered by the layer; a block under MIN_PX pixels across is drawn as a
+  // marker (square: mining, diamond: exploration) so that it is not a single pixel.
+  const MIN_PX = 10;
+  function hatch(color) {
+    const c = document.createElement('canvas');
+    c.width = 8; c.height = 8;
+    const g = c.getContext('2d');
+    g.strokeStyle = color; g.lineWidth = 1;
+    g.beginPath(); g.moveTo(0, 8); g.lineTo(8, 0); g.stroke();
+    return g.createPattern(c, 'repeat');
+  }
+  const BLOCK = {
+    '勘查': { color: '#1f6fd1', fill: null, width: 4, dash: [1, 6], z: 1, shape: 'diamond' },
+    '开采': { color: '#c62828', fill: 'rgba(198,40,40,0.16)', width: 1.6, dash: undefined, z: 2, shape: 'square' },
   };
+  let hatchFill = null;
+  function blockStyle(f, resolution) {
+    const k = BLOCK[f.get('kind')] || BLOCK['开采'];
+    if (!hatchFill) hatchFill = hatch('rgba(31,111,209,0.45)');
+    const g = f.getGeometry();
+    const e = g.getExtent();
+    const px = Math.max(ol.extent.getWidth(e), ol.extent.getHeight(e)) / resolution;
+    const text = new ol.style.Text({
+      text: String(f.get('number') || ''), font: '600 12px "Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
+      fill: new ol.style.Fill({ color: k.color }), stroke: new ol.style.Stroke({ color: '#fff', width: 3 }),
+      // Above a small block (never over it); an exploration block's number under a mining
+      // block's when the two share an outline.
+      offsetY: px < 40 ? -(Math.max(px, 14) / 2 + 9) : (k.shape === 'diamond' ? 22 : 0), overflow: true,
+    });
+    if (px < MIN_PX) {
+      return new ol.style.Style({
+        geometry: new ol.geom.Point(ol.extent.getCenter(e)),
+        image: new ol.style.RegularShape({
+          points: 4, radius: 7, angle: k.shape === 'square' ? Math.PI / 4 : 0,
+          fill: new ol.style.Fill({ color: k.shape === 'square' ? 'rgba(198,40,40,0.35)' : 'rgba(31,111,209,0.35)' }),
+          stroke: new ol.style.Stroke({ color: k.color, width: 2 }),
+        }),
+        text: text, zIndex: k.z,
+      });
+    }
+    return new ol.style.Style({
+      stroke: new ol.style.Stroke({ color: k.color, width: k.width, lineDash: k.dash }),
+      fill: new ol.style.Fill({ color: k.fill || hatchFill }),
+      text: text, zIndex: k.z,
+    });
+  }
   const rightStyles = {
     '在审': style('#e07b00', 'rgba(224,123,0,0.15)', 2, [8, 4]),
     '有效': style('#00695c', 'rgba(0,105,92,0.15)', 2),
@@ -66,7 +110,7 @@
     permanent_basic_farmland: { style: style('#c49000', 'rgba(240,200,40,0.35)'), color: '#c49000' },
     urban_development_boundary: { style: style('#6d6d6d', 'rgba(120,120,120,0.20)'), color: '#6d6d6d' },
     visible_corridor: { style: style('#7b3fa0', 'rgba(123,63,160,0.15)'), color: '#7b3fa0' },
-    blocks: { style: function (f) { return blockStyles[f.get('kind')] || blockStyles['开采']; }, color: '#c62828' },
+    blocks: { style: blockStyle, color: '#c62828', declutter: true },
     rights: { style: function (f) { return rightStyles[f.get('status')] || rightStyles.other; }, color: '#00695c' },
     application: { style: style('#d50000', 'rgba(213,0,0,0.10)', 3), color: '#d50000' },
     conflict: { style: style('#6a00b8', 'rgba(106,0,184,0.55)', 1.5), color: '#6a00b8' },
@@ -136,11 +180,24 @@
       layers.push(tiles);
     }
 
+    // The page's box (data-fit: the review figure's frame — the application and every
+    // feature its rules cite) wins over the layers' extents.
+    let fixedFit = null;
+    if (el.dataset.fit) {
+      try { fixedFit = ol.proj.transformExtent(JSON.parse(el.dataset.fit), 'EPSG:4490', code); } catch (e) { fixedFit = null; }
+    }
+    function padding() {
+      // Keep features clear of the open legend (top right).
+      const sw = el.parentElement.querySelector('.layer-switcher');
+      const right = sw && !sw.classList.contains('collapsed') && el.clientWidth > 700 ? sw.offsetWidth + 16 : 30;
+      return [30, right, 40, 30];
+    }
     function fitTo(source) {
+      if (fixedFit) return;
       const e = source.getExtent();
       if (!e || !isFinite(e[0])) return;
       ol.extent.extend(fitExtent, e);
-      view.fit(fitExtent, { padding: [30, 30, 30, 30], minResolution: 0.3 });
+      view.fit(fitExtent, { padding: padding(), minResolution: 0.3 });
     }
 
     function makeLayer(d) {
@@ -151,7 +208,7 @@
       } else {
         source = new ol.source.Vector({ url: d.url, format: fmt });
       }
-      const layer = new ol.layer.Vector({ source: source, style: s.style, visible: d.visible !== false });
+      const layer = new ol.layer.Vector({ source: source, style: s.style, visible: d.visible !== false, declutter: !!s.declutter });
       layer.set('title', d.name);
       layer.set('id', d.id);
       layer.set('color', s.color);
@@ -178,6 +235,63 @@
 
     inlineFits.forEach(fitTo);
 
+    // Legend: collapsible (folded at phone width), the blocks' two kinds shown apart.
+    const wrapEl = el.parentElement;
+    const swEl = wrapEl.querySelector('.layer-switcher');
+    if (swEl) {
+      const head = swEl.querySelector('strong');
+      const toggle = document.createElement('button');
+      toggle.type = 'button'; toggle.className = 'legend-toggle'; toggle.title = '收起/展开图例';
+      toggle.textContent = '图例 ▾';
+      if (head) head.replaceWith(toggle); else swEl.prepend(toggle);
+      toggle.addEventListener('click', function () {
+        swEl.classList.toggle('collapsed');
+        toggle.textContent = swEl.classList.contains('collapsed') ? '图例 ▸' : '图例 ▾';
+      });
+      if (el.clientWidth < 600) { swEl.classList.add('collapsed'); toggle.textContent = '图例 ▸'; }
+    }
+    if (fixedFit) view.fit(fixedFit, { padding: padding(), minResolution: 0.2 });
+
+    // North arrow (grid north: the map is drawn in the Gauss–Krüger plane), and the print
+    // layout: A4/A3 landscape, title, date in Beijing time, legend, scale line.
+    const north = document.createElement('div');
+    north.className = 'north-arrow'; north.title = '指北针（坐标北）';
+    north.innerHTML = '<svg viewBox="0 0 20 34" width="20" height="34" aria-hidden="true"><text x="10" y="9" text-anchor="middle" font-size="9" font-family="sans-serif">N</text><path d="M10 11 L4 32 L10 27 Z" fill="#000"/><path d="M10 11 L16 32 L10 27 Z" fill="#fff" stroke="#000" stroke-width="0.8"/></svg>';
+    wrapEl.appendChild(north);
+    const today = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date());
+    const h1 = document.querySelector('h1');
+    const printHead = document.createElement('div');
+    printHead.className = 'map-print-head';
+    printHead.innerHTML = '<strong></strong><span></span>';
+    printHead.querySelector('strong').textContent = el.dataset.title || (h1 ? h1.textContent : '地图');
+    printHead.querySelector('span').textContent = '打印日期：' + today + '（北京时间）';
+    wrapEl.prepend(printHead);
+    const printBar = document.createElement('div');
+    printBar.className = 'map-print-bar';
+    printBar.innerHTML = '<label>纸张 <select class="paper"><option value="A4">A4 横向</option><option value="A3">A3 横向</option></select></label> <button type="button" class="small print-map">打印地图</button>';
+    wrapEl.appendChild(printBar);
+    let pageStyle = null;
+    function endPrint() {
+      document.body.classList.remove('printing-map');
+      wrapEl.classList.remove('print-target', 'paper-A4', 'paper-A3');
+      if (pageStyle) { pageStyle.remove(); pageStyle = null; }
+      map.updateSize();
+    }
+    printBar.querySelector('.print-map').addEventListener('click', function () {
+      const paper = printBar.querySelector('.paper').value;
+      pageStyle = document.createElement('style');
+      pageStyle.textContent = '@page { size: ' + paper + ' landscape; margin: 10mm; }';
+      document.head.appendChild(pageStyle);
+      document.body.classList.add('printing-map');
+      wrapEl.classList.add('print-target', 'paper-' + paper);
+      map.updateSize();
+      map.once('rendercomplete', function () {
+        window.addEventListener('afterprint', endPrint, { once: true });
+        window.print();
+      });
+      map.render();
+    });
+
     // Layer switcher.
     const wrap = el.parentElement;
     const sw = wrap.querySelector('.layer-switcher');
@@ -192,6 +306,16 @@
       swatch.className = 'swatch'; swatch.style.borderColor = layer.get('color') || '#333';
       label.append(cb, swatch, document.createTextNode(layer.get('title')));
       sw.appendChild(label);
+      if (layer.get('id') === 'blocks') {
+        [['kind-exploration', '勘查规划区块（蓝点线、斜线填充）'], ['kind-mining', '开采规划区块（红实线）']].forEach(function (k) {
+          const sub = document.createElement('div');
+          sub.className = 'legend-sub ' + k[0];
+          const sw2 = document.createElement('span');
+          sw2.className = 'swatch';
+          sub.append(sw2, document.createTextNode(k[1]));
+          sw.appendChild(sub);
+        });
+      }
     }
     layers.forEach(switcherEntry);
 
@@ -216,6 +340,7 @@
       });
       popup.innerHTML = html;
       popup.hidden = false;
+      popup.scrollTop = 0;
       popup.querySelector('.close').addEventListener('click', function () { popup.hidden = true; });
     });
 

@@ -24,6 +24,8 @@ mod lists;
 mod workflow;
 #[path = "browser/screens.rs"]
 mod screens;
+#[path = "browser/maps.rs"]
+mod maps;
 
 use common::*;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};

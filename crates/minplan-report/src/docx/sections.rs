@@ -38,10 +38,9 @@ impl Ctx<'_> {
     }
 }
 
-/// Printed width of the map, EMU (15 cm).
-const MAP_WIDTH_EMU: u32 = 5_400_000;
-/// Printed width of the map, metres of paper.
-const MAP_WIDTH_PAPER_M: f64 = 0.15;
+/// Printed width of the map, EMU ([`crate::map::PRINT_WIDTH_M`], 15 cm; 36 000 000 EMU a
+/// metre): the figure's stated scale holds at this width.
+const MAP_WIDTH_EMU: u32 = (crate::map::PRINT_WIDTH_M * 36_000_000.0) as u32;
 
 fn conclusion_colour(c: Conclusion) -> &'static str {
     match c {
@@ -435,13 +434,6 @@ pub(super) fn corners(doc: Docx, c: &Ctx<'_>) -> Docx {
     doc
 }
 
-/// 1:N for a map `extent_m` wide printed 15 cm wide, N to two significant digits.
-fn scale_denominator(extent_m: f64) -> String {
-    let n = extent_m / MAP_WIDTH_PAPER_M;
-    let p = 10f64.powf(n.log10().floor() - 1.0).max(1.0);
-    trim_number((n / p).round() * p, 0)
-}
-
 /// 三、范围示意图: the picture, its caption, legend, scale and north arrow.
 pub(super) fn map_figure(doc: Docx, map: &ReviewMap, png: Vec<u8>) -> Docx {
     let h_emu =
@@ -483,6 +475,7 @@ pub(super) fn map_figure(doc: Docx, map: &ReviewMap, png: Vec<u8>) -> Docx {
                     &hex(line),
                 ),
                 Swatch::Dashed { line } => boxed(sw, BorderType::Dashed, 12, &hex(line)),
+                Swatch::Dotted { line } => boxed(sw, BorderType::Dotted, 16, &hex(line)),
                 Swatch::Fill { fill } => {
                     sw.shading(Shading::new().shd_type(ShdType::Clear).fill(hex(fill)))
                 }
@@ -506,19 +499,20 @@ pub(super) fn map_figure(doc: Docx, map: &ReviewMap, png: Vec<u8>) -> Docx {
     doc = doc
         .add_paragraph(subheading("图例"))
         .add_table(table(&widths, rows).clear_all_border());
-    let extent_m = map.metres_per_pixel() * f64::from(map.width_px());
+    let grid = map.grid();
     doc = doc
         .add_paragraph(para_runs(vec![run(format!(
-            "比例尺：图中左下角横线全长 {} 米（黑白两段各 {} 米）；按图宽 15 厘米打印约为 1:{}。",
+            "比例尺 {}（按图宽 15 厘米打印）；图中左下角比例尺全长 {} 米（黑白两段各 {} 米）。",
+            map.scale_text(),
             trim_number(map.scale_bar_m(), 2),
             trim_number(map.scale_bar_m() / 2.0, 2),
-            scale_denominator(extent_m)
         ))])
         .first_line_chars(200)
         .line_spacing(spacing_lines(120, 60, 300)))
         .add_paragraph(para(format!(
-            "指北针指向坐标北（高斯–克吕格投影纵轴方向）。投影：{}，横纵比例相同。",
-            map.zone()
+            "坐标系：{}；图中公里网间隔 {} 米，注记为千米数（横坐标含带号），每轴第一条线注全值、其余注末两位。指北针指向坐标北（高斯–克吕格投影纵轴方向），横纵比例相同。拐点编号按申请人填报原样标注。",
+            map.zone().with_prefix(true),
+            trim_number(grid.interval_m, 0),
         )));
     if !map.blocks().is_empty() {
         let list: Vec<String> = map
@@ -975,13 +969,5 @@ mod tests {
         assert_eq!(sentence("未提供保有资源量"), "未提供保有资源量。");
         assert_eq!(sentence("已提交。"), "已提交。");
         assert_eq!(sentence("不在区块内（见 R2）"), "不在区块内（见 R2）。");
-    }
-
-    #[test]
-    fn scale_denominators() {
-        // 400 m across 15 cm: 1:2667 → 1:2700.
-        assert_eq!(scale_denominator(400.0), "2700");
-        assert_eq!(scale_denominator(3000.0), "20000");
-        assert_eq!(scale_denominator(1.2), "8");
     }
 }

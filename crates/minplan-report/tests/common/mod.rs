@@ -255,3 +255,21 @@ pub fn decode_png(bytes: &[u8]) -> Image {
         rgba: buf,
     }
 }
+
+/// examples/03-bielewa-geothermal: a 1 km² 地下热水 application inside the 14 km² mining
+/// block 231081-C01 (which shares its outline with exploration block 231081-K01); 基本符合
+/// because the application takes only a small share of the block (R2).
+pub fn geothermal() -> &'static ConformityReview {
+    static R: OnceLock<ConformityReview> = OnceLock::new();
+    R.get_or_init(|| example("03-bielewa-geothermal.toml", "03-bielewa-geothermal.txt"))
+}
+
+/// The review of an example application (`examples/{toml}` with its corner file `corners`).
+pub fn example(toml: &str, corners: &str) -> ConformityReview {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let toml = std::fs::read_to_string(dir.join(toml)).unwrap();
+    let corners = std::fs::read(dir.join(corners)).unwrap();
+    let app = parse_application(&toml, Some(&corners), &plan().minerals, zone(), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    run(&app)
+}

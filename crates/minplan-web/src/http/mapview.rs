@@ -34,6 +34,94 @@ pub struct MapView {
     pub data: String,
     /// Whether the measure tool is offered.
     pub measure: bool,
+    /// The box the view fits first, JSON `[west, south, east, north]` (CGCS2000 degrees);
+    /// empty: fit the layers marked `fit`. The review page sets it to the figure's frame
+    /// ([`review_figure`]): the application and every feature its rules cite.
+    pub fit: String,
+    /// The page's title for the printed map (`打印地图`).
+    pub title: String,
+}
+
+/// The review's figure for the web page: the same drawing as the 审查意见书's (one renderer,
+/// `minplan_report::review_map`), as inline SVG, with its legend and stated scale.
+#[derive(Debug, Clone, Default)]
+pub struct FigureView {
+    /// The SVG document (generated shapes only; no user text inside), or empty when the
+    /// figure could not be drawn.
+    pub svg: String,
+    /// Why there is no figure (Chinese), when `svg` is empty.
+    pub error: String,
+    /// Legend: (CSS for the swatch, label).
+    pub legend: Vec<(String, String)>,
+    /// `1:N` at the DOCX's 15 cm printed width, and the scale bar.
+    pub scale: String,
+    /// Blocks shown: `编号 名称（类型）`.
+    pub blocks: Vec<String>,
+    /// The figure's frame, JSON `[west, south, east, north]` degrees (for [`MapView::fit`]).
+    pub fit: String,
+    /// Whether the figure carries schematic data (示意).
+    pub schematic: bool,
+}
+
+/// The figure of `review` on `plan` at 1200 pixels wide (see [`FigureView`]); a figure that
+/// cannot be drawn says why instead.
+pub fn review_figure(review: &minplan_domain::review::ConformityReview, plan: &Plan) -> FigureView {
+    use minplan_report::Swatch;
+    let map = match minplan_report::review_map(review, plan, 1200) {
+        Ok(m) => m,
+        Err(e) => {
+            return FigureView {
+                error: format!("无法绘制范围示意图：{e}"),
+                ..FigureView::default()
+            };
+        }
+    };
+    let hex = |c: [u8; 3]| format!("#{:02X}{:02X}{:02X}", c[0], c[1], c[2]);
+    let legend = map
+        .legend()
+        .iter()
+        .map(|e| {
+            let css = match e.swatch {
+                Swatch::Area { fill, line } => {
+                    format!("background:{};border:3px solid {}", hex(fill), hex(line))
+                }
+                Swatch::Dashed { line } => format!("border:2px dashed {}", hex(line)),
+                Swatch::Dotted { line } => format!("border:3px dotted {}", hex(line)),
+                Swatch::Fill { fill } => format!("background:{}", hex(fill)),
+                Swatch::Tint { fill, line } => {
+                    format!("background:{};border:1px solid {}", hex(fill), hex(line))
+                }
+            };
+            (css, e.label.clone())
+        })
+        .collect();
+    let f = map.frame_lonlat();
+    FigureView {
+        svg: map.svg(),
+        error: String::new(),
+        legend,
+        scale: format!(
+            "比例尺 {}（按图宽 15 厘米打印，与审查意见书一致）；比例尺全长 {} 米。坐标系 {}，公里网注记为千米数。",
+            map.scale_text(),
+            minplan_domain::citation::format_number(map.scale_bar_m()),
+            map.zone().with_prefix(true)
+        ),
+        blocks: map
+            .blocks()
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} {}（{}{}）",
+                    b.number,
+                    b.name,
+                    b.kind,
+                    if b.schematic { "，示意" } else { "" }
+                )
+            })
+            .collect(),
+        fit: format!("[{:.6},{:.6},{:.6},{:.6}]", f[0], f[1], f[2], f[3]),
+        schematic: map.schematic(),
+    }
 }
 
 /// A layer from a URL of the API.
@@ -63,7 +151,7 @@ pub fn plan_layers(plan: &Plan) -> Vec<Value> {
     }
     out.push(url_layer(
         "blocks",
-        "规划区块（勘查虚线/开采实线）",
+        "规划区块",
         "/api/plan/blocks",
         "blocks",
     ));
@@ -100,7 +188,7 @@ pub fn review_layers(engine: &ReviewEngine, user: &User) -> Vec<Value> {
     }
     out.push(url_layer(
         "blocks",
-        "规划区块（勘查虚线/开采实线）",
+        "规划区块",
         "/api/plan/blocks",
         "blocks",
     ));
@@ -133,6 +221,8 @@ pub fn map_view(st: &AppState, plan: &Plan, layers: Vec<Value>, data: Value) -> 
         layers: Value::Array(layers).to_string(),
         data: data.to_string(),
         measure: true,
+        fit: String::new(),
+        title: String::new(),
     }
 }
 

@@ -336,6 +336,8 @@ struct Detail {
     trail: Vec<AuditRow>,
     reproduced: Reproduced,
     plan: std::sync::Arc<minplan_store::StoredPlan>,
+    /// The figure of the 审查意见书, drawn from the re-run review.
+    figure: crate::http::mapview::FigureView,
 }
 
 async fn detail(st: &AppState, user: &User, id: &str) -> Result<Detail, AppError> {
@@ -354,6 +356,10 @@ async fn detail(st: &AppState, user: &User, id: &str) -> Result<Detail, AppError
         trail.sort_by_key(|r| r.id);
     }
     let active = st.plan().await;
+    let mut figure = crate::http::mapview::FigureView {
+        error: "无法按存档输入重新审查，示意图未绘制（见上方可复现性核验）。".into(),
+        ..Default::default()
+    };
     let (reproduced, plan) = match st.store.replay_review(&record, Some(active.clone())).await {
         Ok(r) => (
             Reproduced {
@@ -371,7 +377,10 @@ async fn detail(st: &AppState, user: &User, id: &str) -> Result<Detail, AppError
                 },
                 differences: r.differences.clone(),
             },
-            r.plan,
+            {
+                figure = crate::http::mapview::review_figure(&r.review, &r.plan.loaded.plan);
+                r.plan
+            },
         ),
         Err(e) => (
             Reproduced {
@@ -388,6 +397,7 @@ async fn detail(st: &AppState, user: &User, id: &str) -> Result<Detail, AppError
         trail,
         reproduced,
         plan,
+        figure,
     })
 }
 
@@ -559,6 +569,8 @@ struct DetailPage {
     trail: Vec<TrailView>,
     reproduced: Reproduced,
     map: MapView,
+    /// The 审查意见书's figure (same renderer).
+    figure: crate::http::mapview::FigureView,
     other_plan: bool,
     /// For 系统管理员, 审批科: a link to the application's 登记办理 page.
     application_link: Option<String>,
@@ -713,7 +725,13 @@ pub async fn detail_page(
             })
             .collect(),
         trail: people.trail(&d.trail),
-        map: map_view(&st, plan, layers, Value::Null),
+        map: {
+            let mut m = map_view(&st, plan, layers, Value::Null);
+            m.fit = d.figure.fit.clone();
+            m.title = format!("审查记录 #{} 申请范围", d.record.summary.id);
+            m
+        },
+        figure: d.figure,
         other_plan: d.plan.info.id != sp.info.id,
         application_link: crate::http::auth::allowed(
             Some(user.role),
