@@ -547,3 +547,31 @@ async fn an_empty_register_gives_no_data_not_zero() {
     let v = r.get("mine_count").unwrap();
     assert_eq!((v.value, v.status), (Some(0.0), O));
 }
+
+/// The 2027 plan drafted on 2026-12-06 reads the register of that day — 数据截至2026年12月6日,
+/// never 31 December — so 金家沟, expired on 2026-06-30, no longer holds C04, and the 2026
+/// reports (not yet due) are 未报送, not 0.
+#[tokio::test]
+async fn annual_plan_2027_drafted_in_december_2026() {
+    let (_dir, store, _) = store().await;
+    let sp = store.active_plan().await.unwrap().unwrap();
+    let p = store
+        .annual_plan_on(&sp.loaded.plan, 2027, d("2026-12-06"))
+        .await
+        .unwrap();
+    assert_eq!(p.basis_date, d("2026-12-06"));
+    assert!(
+        p.notes[0].starts_with("数据截至2026年12月6日"),
+        "{}",
+        p.notes[0]
+    );
+    let open: Vec<&str> = p.open_blocks.iter().map(|b| b.number.as_str()).collect();
+    assert!(open.contains(&"231081-C04"), "{open:?}");
+    assert!(!open.contains(&"231081-C01"), "{open:?}");
+    assert!(p.caps.iter().all(|c| c.last_year_extraction.is_none()));
+    assert!(p.exceeded.is_empty(), "{:?}", p.exceeded);
+    let docx = minplan_report::annual_plan_docx(&p, "绥芬河市自然资源局").unwrap();
+    let (xml, _) = docx_text(&docx);
+    assert!(xml.contains("数据截至2026年12月6日"));
+    assert!(!xml.contains("2026-12-31"));
+}
