@@ -84,7 +84,7 @@ impl YearStanding {
 /// use minplan_domain::monitoring::plan_period_notice;
 /// let t = Date::new(2026, 12, 6).unwrap();
 /// let n = plan_period_notice("绥芬河市矿产资源总体规划（2021—2025年）", 2021, 2025, t, None).unwrap();
-/// assert!(n.contains("规划期已于2025年结束"));
+/// assert!(n.contains("（2021—2025年）已于2025年结束"));
 /// assert_eq!(plan_period_notice("某规划", 2021, 2025, Date::new(2025, 12, 31).unwrap(), None), None);
 /// ```
 pub fn plan_period_notice(
