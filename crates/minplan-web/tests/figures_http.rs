@@ -219,7 +219,15 @@ async fn every_page_says_when_the_plan_period_has_ended() {
     })
     .await;
     let c = logged_in(&srv.base, "shenpi").await;
-    for path in ["/", "/indicators", "/evaluation", "/blocks", "/workbench"] {
+    for path in [
+        "/",
+        "/indicators",
+        "/evaluation",
+        "/blocks",
+        "/workbench",
+        "/reviews",
+        "/intake",
+    ] {
         let page = c
             .get(format!("{}{path}", srv.base))
             .send()
