@@ -13,7 +13,7 @@
 use crate::ReportError;
 use crate::docx::elements::{
     BODY_SIZE, GREY, ORANGE, RED, body_fonts, cell, cell_para, header_row, heading, heading_fonts,
-    para, spacing_lines, subheading, table, text_cell, trun,
+    para, run, spacing_lines, subheading, table, text_cell, trun,
 };
 use crate::docx::official::{self, Issuer};
 use crate::text::cite_text;
@@ -43,6 +43,15 @@ fn num2(v: Option<f64>) -> String {
 
 fn pct1(v: Option<f64>) -> String {
     v.map_or("—".into(), |x| format!("{:.1}%", x))
+}
+
+/// What 实际完成 says when there is no value: 未报送, 未填报, else —.
+fn actual_gap(r: &EvaluationRow) -> &'static str {
+    match r.status {
+        Status::NotReported => "未报送",
+        Status::NotEntered => "未填报",
+        _ => "—",
+    }
 }
 
 fn span(e: &Evaluation) -> String {
@@ -104,7 +113,7 @@ pub fn evaluation_xlsx(e: &Evaluation) -> Result<Vec<u8>, ReportError> {
                 .map_err(xerr)?;
             match r.actual {
                 Some(v) => ws.write_number_with_format(row, 5, v, &number),
-                None => ws.write_string_with_format(row, 5, "—", &text),
+                None => ws.write_string_with_format(row, 5, actual_gap(r), &text),
             }
             .map_err(xerr)?;
             match r.completion_pct {
@@ -130,7 +139,14 @@ pub fn evaluation_xlsx(e: &Evaluation) -> Result<Vec<u8>, ReportError> {
             let row = 1 + i as u32;
             ws.write_number(row, 0, r.seq as f64).map_err(xerr)?;
             ws.write_string(row, 1, &r.indicator).map_err(xerr)?;
-            ws.write_string(row, 2, &r.status_label).map_err(xerr)?;
+            let mut st = r.status_label.clone();
+            if !r.coverage_label.is_empty() {
+                st.push_str(&format!("（{}）", r.coverage_label));
+            }
+            if r.source == "人工填报" {
+                st.push_str("（人工填报）");
+            }
+            ws.write_string(row, 2, &st).map_err(xerr)?;
             match r.projection {
                 Some(p) => {
                     ws.write_number_with_format(row, 3, p, &Format::new().set_num_format("0.##"))
@@ -175,9 +191,14 @@ fn series_sheet(ws: &mut Worksheet, e: &Evaluation, head: &Format) -> Result<(),
         ws.write_string(row, 1, r.unit.symbol()).map_err(xerr)?;
         ws.write_string(row, 2, &r.target_label).map_err(xerr)?;
         for (j, y) in years.iter().enumerate() {
-            match r.series.iter().find(|s| s.year == *y).and_then(|s| s.value) {
-                Some(v) => ws.write_number(row, 3 + j as u16, v),
-                None => ws.write_string(row, 3 + j as u16, "—"),
+            let yv = r.series.iter().find(|s| s.year == *y);
+            match (yv.and_then(|s| s.value), yv.and_then(|s| s.mark.as_deref())) {
+                (Some(v), None) => ws.write_number(row, 3 + j as u16, v),
+                (Some(v), Some(m)) => {
+                    ws.write_string(row, 3 + j as u16, format!("{}（{m}）", num2(Some(v))))
+                }
+                (None, Some(m)) => ws.write_string(row, 3 + j as u16, m),
+                (None, None) => ws.write_string(row, 3 + j as u16, "—"),
             }
             .map_err(xerr)?;
         }
@@ -230,6 +251,10 @@ impl Plot {
 /// The colour of bar `i` of `n`: the last year's bar shows the status (red 超出/未达标, orange
 /// 预警); the years before are neutral blue (their own status is in the table).
 fn bar_colour(r: &EvaluationRow, i: usize, n: usize) -> (&'static str, [u8; 3]) {
+    if r.series.get(i).is_some_and(|v| v.partial) {
+        // A value from part of the reports: pale, outlined and labelled, never a full bar.
+        return ("#B4C7E7", [0xB4, 0xC7, 0xE7]);
+    }
     match (i + 1 == n, r.status) {
         (true, Status::Breached) => ("#C00000", [0xC0, 0, 0]),
         (true, Status::Warning) => ("#C55A11", [0xC5, 0x5A, 0x11]),
@@ -244,7 +269,10 @@ fn esc(s: &str) -> String {
 }
 
 /// The chart of one indicator over the years as SVG (bars per year — the last one coloured by
-/// its status — the target as a dashed line, values and years as text), 480 × 240.
+/// its status — the target as a dashed line, values and years as text), 480 × 240. A year
+/// without a value (未报送, 未填报, 无数据) is a dashed empty slot labelled with its state,
+/// never a zero bar; a value from part of the reports is a pale dashed-outline bar labelled
+/// `n / m 已报送`.
 pub fn indicator_chart_svg(r: &EvaluationRow) -> String {
     let p = Plot::new(r, 480.0, 240.0);
     let mut s = format!(
@@ -265,21 +293,43 @@ pub fn indicator_chart_svg(r: &EvaluationRow) -> String {
     for (i, v) in r.series.iter().enumerate() {
         let (x, bw) = p.bar(i, n);
         let (colour, _) = bar_colour(r, i, n);
+        let mark = v.mark.as_deref().map(esc);
         if let Some(val) = v.value {
             let y = p.y(val);
+            let outline = if v.partial {
+                r##" stroke="#2F5597" stroke-dasharray="3 2""##
+            } else {
+                ""
+            };
             s += &format!(
-                r#"<rect x="{x:.1}" y="{y:.1}" width="{bw:.1}" height="{hh:.1}" fill="{colour}"><title>{yr}年：{val}</title></rect><text x="{cx:.1}" y="{ty:.1}" font-size="11" text-anchor="middle">{val}</text>"#,
+                r#"<rect x="{x:.1}" y="{y:.1}" width="{bw:.1}" height="{hh:.1}" fill="{colour}"{outline} class="{class}"><title>{yr}年：{val}{title_mark}</title></rect><text x="{cx:.1}" y="{ty:.1}" font-size="11" text-anchor="middle">{val}</text>"#,
                 hh = p.bottom - y,
                 yr = v.year,
                 val = num2(Some(val)),
+                class = if v.partial { "bar partial" } else { "bar" },
+                title_mark = mark
+                    .as_deref()
+                    .map_or(String::new(), |m| format!("（{m}）")),
                 cx = x + bw / 2.0,
                 ty = y - 3.0
             );
+            if let Some(m) = mark.as_deref() {
+                s += &format!(
+                    r##"<text x="{cx:.1}" y="{ty:.1}" font-size="9" text-anchor="middle" fill="#555">{m}</text>"##,
+                    cx = x + bw / 2.0,
+                    ty = y - 15.0
+                );
+            }
         } else {
+            // A marked gap: no bar, a dashed slot with its state.
+            let m = mark.unwrap_or_else(|| "无数据".into());
             s += &format!(
-                r##"<text x="{cx:.1}" y="{ty:.1}" font-size="11" text-anchor="middle" fill="#888">—</text>"##,
+                r##"<rect x="{x:.1}" y="{gy:.1}" width="{bw:.1}" height="{gh:.1}" fill="none" stroke="#999" stroke-dasharray="4 3" class="gap"><title>{yr}年：{m}</title></rect><text x="{cx:.1}" y="{ty:.1}" font-size="10" text-anchor="middle" fill="#888">{m}</text>"##,
+                gy = p.top,
+                gh = p.bottom - p.top,
+                yr = v.year,
                 cx = x + bw / 2.0,
-                ty = p.bottom - 3.0
+                ty = p.bottom - 6.0
             );
         }
         s += &format!(
@@ -325,15 +375,20 @@ pub fn indicator_chart_png(r: &EvaluationRow, width: u32) -> Result<Vec<u8>, Rep
         ..Paint::default()
     };
     let n = r.series.len();
+    // Years without a value: a dashed grey slot (the table under the chart names the state),
+    // never a zero bar.
+    let mut gaps: Vec<(f32, f32)> = Vec::new();
     for (i, v) in r.series.iter().enumerate() {
         let (_, rgb) = bar_colour(r, i, n);
+        let (x, bw) = p.bar(i, n);
         if let Some(val) = v.value {
-            let (x, bw) = p.bar(i, n);
             let y = p.y(val);
             if let Some(rect) = Rect::from_xywh(x, y, bw, (p.bottom - y).max(1.0)) {
                 paint.set_color_rgba8(rgb[0], rgb[1], rgb[2], 255);
                 pm.fill_rect(rect, &paint, Transform::identity(), None);
             }
+        } else {
+            gaps.push((x, bw));
         }
     }
     let line = |pm: &mut Pixmap, x1: f32, y1: f32, x2: f32, y2: f32, c: [u8; 3], dash: bool| {
@@ -363,6 +418,15 @@ pub fn indicator_chart_png(r: &EvaluationRow, width: u32) -> Result<Vec<u8>, Rep
         &mut pm, p.left, p.bottom, p.right, p.bottom, [0x33; 3], false,
     );
     line(&mut pm, p.left, p.top, p.left, p.bottom, [0x33; 3], false);
+    for (x, bw) in gaps {
+        for (x1, y1, x2, y2) in [
+            (x, p.top, x + bw, p.top),
+            (x + bw, p.top, x + bw, p.bottom),
+            (x, p.top, x, p.bottom),
+        ] {
+            line(&mut pm, x1, y1, x2, y2, [0x99; 3], true);
+        }
+    }
     let ty = p.y(r.target);
     line(&mut pm, p.left, ty, p.right, ty, [0xC0, 0, 0], true);
     pm.encode_png().map_err(|e| ReportError::Png(e.to_string()))
@@ -430,6 +494,10 @@ fn status_colour(s: Status) -> Option<&'static str> {
         Status::NoData => Some(GREY),
         // 需人工核查: the value leaves something out; as visible as a warning.
         Status::ManualCheck => Some(ORANGE),
+        // Not scored: why is said in grey (部分未报送 as visible as a warning).
+        Status::PartlyReported => Some(ORANGE),
+        Status::NotReported | Status::NotEntered => Some(GREY),
+        Status::OutOfPeriod | Status::Unfinished => Some(GREY),
         Status::OnTrack => None,
     }
 }
@@ -463,7 +531,11 @@ pub fn evaluation_docx(e: &Evaluation, issuer: &Issuer) -> Result<Vec<u8>, Repor
             r.indicator.clone(),
             r.unit.symbol().to_string(),
             r.target_label.clone(),
-            num2(r.actual),
+            if r.actual.is_some() {
+                num2(r.actual)
+            } else {
+                actual_gap(r).to_string()
+            },
             pct1(r.completion_pct),
         ];
         rows.push(TableRow::new(
@@ -497,9 +569,16 @@ pub fn evaluation_docx(e: &Evaluation, issuer: &Issuer) -> Result<Vec<u8>, Repor
         if let Some(c) = status_colour(r.status) {
             st = st.color(c);
         }
+        let mut st_runs = vec![st];
+        if !r.coverage_label.is_empty() {
+            st_runs.push(trun(format!("（{}）", r.coverage_label)).size(18));
+        }
+        if r.source == "人工填报" {
+            st_runs.push(trun("（人工填报）").size(18));
+        }
         rows.push(TableRow::new(vec![
             text_cell(&r.indicator, widths2[0], AlignmentType::Left),
-            cell(vec![cell_para(vec![st], AlignmentType::Center)], widths2[1]),
+            cell(vec![cell_para(st_runs, AlignmentType::Center)], widths2[1]),
             text_cell(&num2(r.projection), widths2[2], AlignmentType::Center),
             text_cell(&r.note, widths2[3], AlignmentType::Left),
         ]));
@@ -535,17 +614,35 @@ pub fn evaluation_docx(e: &Evaluation, issuer: &Issuer) -> Result<Vec<u8>, Repor
         let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
         let ws = vec![w; n + 1];
         let mut vals = vec![text_cell(r.unit.symbol(), w, AlignmentType::Center)];
-        vals.extend(
-            r.series
-                .iter()
-                .map(|s| text_cell(&num2(s.value), w, AlignmentType::Center)),
-        );
+        vals.extend(r.series.iter().map(|s| {
+            let t = match (&s.value, &s.mark) {
+                (Some(_), Some(m)) => format!("{}（{m}）", num2(s.value)),
+                (None, Some(m)) => m.clone(),
+                _ => num2(s.value),
+            };
+            text_cell(&t, w, AlignmentType::Center)
+        }));
         doc = doc.add_table(table(
             &ws,
             vec![header_row(&head_refs, &ws), TableRow::new(vals)],
         ));
     }
     doc = doc.add_paragraph(heading("四、说明"));
+    for r in e.rows.iter().filter(|r| r.manual.is_some()) {
+        if let Some(m) = &r.manual {
+            doc = doc.add_paragraph(para(format!(
+                "{}（人工填报）：{} {}，依据：{}{}；填报人 {}。",
+                r.indicator,
+                num2(Some(m.value)),
+                r.unit.symbol(),
+                m.evidence,
+                m.attachment
+                    .as_ref()
+                    .map_or(String::new(), |a| format!("，证明材料：{a}")),
+                m.entered_by
+            )));
+        }
+    }
     for n in &e.notes {
         doc = doc.add_paragraph(para(n));
     }
@@ -598,6 +695,7 @@ pub fn annual_plan_xlsx(d: &AnnualPlanDraft) -> Result<Vec<u8>, ReportError> {
             "可新增生产规模",
             "上年开采量",
             "出处",
+            "超出上限",
         ],
         d.caps
             .iter()
@@ -608,8 +706,13 @@ pub fn annual_plan_xlsx(d: &AnnualPlanDraft) -> Result<Vec<u8>, ReportError> {
                     N(c.cap),
                     N(c.licensed),
                     N(c.licensable),
-                    N(c.last_year_extraction),
+                    c.last_year_extraction.map_or_else(|| T("未报送".into()), N),
                     T(cite_text(&c.cite)),
+                    T(if c.exceeded {
+                        "已超出".into()
+                    } else {
+                        String::new()
+                    }),
                 ]
             })
             .collect(),
@@ -678,6 +781,45 @@ pub fn annual_plan_xlsx(d: &AnnualPlanDraft) -> Result<Vec<u8>, ReportError> {
     )?;
     sheet(
         &mut wb,
+        "超出上限",
+        &["控制指标", "登记簿现值", "上限", "单位", "说明", "出处"],
+        if d.exceeded.is_empty() {
+            vec![vec![T(format!(
+                "截至{}，登记簿未超出规划控制指标",
+                d.basis_date.chinese()
+            ))]]
+        } else {
+            d.exceeded
+                .iter()
+                .map(|x| {
+                    vec![
+                        T(x.cap.clone()),
+                        N(x.value),
+                        N(x.limit),
+                        T(x.unit.clone()),
+                        T(exceeded_line(x)),
+                        T(x.cite.clone()),
+                    ]
+                })
+                .collect()
+        },
+    )?;
+    sheet(
+        &mut wb,
+        "数据说明",
+        &["项目", "内容"],
+        vec![
+            vec![T("数据截至".into()), T(d.basis_date.chinese())],
+            vec![T("编制日期".into()), T(d.drafted_on.chinese())],
+            vec![
+                T(format!("{} 年度年度报告", d.year - 1)),
+                T(d.last_year_coverage
+                    .map_or("该年没有应报矿山".to_string(), |c| c.label())),
+            ],
+        ],
+    )?;
+    sheet(
+        &mut wb,
         "到期许可证",
         &["许可证号", "名称", "矿业权人", "有效期止"],
         d.expiring
@@ -715,6 +857,28 @@ enum Cell {
     T(String),
 }
 
+/// One exceeded cap in words: `建筑用石开采总量… 现为 12 万立方米/年，超过规划上限 10 万立方米/年（《规划》五（一））`.
+fn exceeded_line(x: &minplan_domain::monitoring::CapExcess) -> String {
+    format!(
+        "{}：登记簿现为 {} {}，超过规划上限 {}{}（{}）{}",
+        x.cap,
+        format_number(x.value),
+        x.unit,
+        x.limit_label,
+        if x.soft {
+            "（弹性上限，需人工核查）"
+        } else {
+            ""
+        },
+        x.cite,
+        if x.unknown > 0 {
+            format!("；另有 {} 宗无法判定是否计入", x.unknown)
+        } else {
+            String::new()
+        }
+    )
+}
+
 /// The draft annual plan as a Word document; `issuer` as for [`evaluation_docx`].
 ///
 /// # Errors
@@ -726,10 +890,20 @@ pub fn annual_plan_docx(d: &AnnualPlanDraft, issuer: &Issuer) -> Result<Vec<u8>,
         issuer,
     )
     .add_paragraph(para(format!(
-            "依据《规划》七（二），对 {} 年矿产资源开采总量、矿业权总量控制和规划区块投放作出安排。数据截至 {}。",
-            d.year, d.basis_date
-        )))
-        .add_paragraph(heading("一、开采总量"));
+        "依据《规划》七（二），对 {} 年矿产资源开采总量、矿业权总量控制和规划区块投放作出安排。数据截至{}（登记簿当日在册的矿业权和在审申请）；上年开采量按 {} 年度已报送的年度报告合计{}。",
+        d.year,
+        d.basis_date.chinese(),
+        d.year - 1,
+        d.last_year_coverage
+            .map_or("（该年没有应报矿山）".to_string(), |c| format!("（{}）", c.label()))
+    )));
+    if !d.exceeded.is_empty() {
+        doc = doc.add_paragraph(heading("超出规划控制指标的情况"));
+        for x in &d.exceeded {
+            doc = doc.add_paragraph(Paragraph::new().add_run(run(exceeded_line(x)).color(RED)));
+        }
+    }
+    doc = doc.add_paragraph(heading("一、开采总量"));
     let w = [1500, 1300, 1300, 1500, 1400, 1845];
     let mut rows = vec![header_row(
         &[
@@ -749,7 +923,8 @@ pub fn annual_plan_docx(d: &AnnualPlanDraft, issuer: &Issuer) -> Result<Vec<u8>,
             format_number(c.cap),
             format_number(c.licensed),
             format_number(c.licensable),
-            format_number(c.last_year_extraction),
+            c.last_year_extraction
+                .map_or("未报送".to_string(), format_number),
         ];
         rows.push(TableRow::new(
             cells

@@ -244,29 +244,36 @@ impl Store {
         Ok(())
     }
 
-    /// The measures of every year from `from` to `to` (register as on each 31 December,
-    /// reports of each year).
+    /// The measures of every year from `from` to `to` (register as on each 31 December, or
+    /// on `today` for a year not over, reports of each year, manual entries).
     async fn measures(
         &self,
         plan: &Plan,
         from: i32,
         to: i32,
         scales: &ScaleTable,
+        today: Date,
     ) -> Result<Vec<YearMeasures>> {
         let histories = self.right_histories().await?;
         let mines = by_mine(&histories);
         let reports = self.annual_reports(None, None).await?;
+        let manual = self.manual_indicators(plan).await?;
         let specs = indicator_specs(plan);
         let mut out = Vec::new();
         for year in from..=to {
             let end = Date::end_of_year(year);
+            let end = if today < end && today >= Date::start_of_year(year) {
+                today
+            } else {
+                end
+            };
             let rights: Vec<MiningRight> = histories
                 .iter()
                 .filter_map(|h| h.mining_right_on(end))
                 .collect();
             let year_reports: Vec<_> = reports.iter().filter(|r| r.year == year).collect();
             let required = mines_required(&mines, year).len();
-            out.push(monitoring::measure_year(
+            out.push(monitoring::measure_year_with(
                 plan,
                 &specs,
                 year,
@@ -274,6 +281,7 @@ impl Store {
                 &year_reports,
                 required,
                 scales,
+                &manual,
             ));
         }
         Ok(out)
@@ -286,18 +294,35 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn indicator_report(&self, plan: &Plan, year: i32) -> Result<IndicatorReport> {
+        self.indicator_report_on(plan, year, crate::today()).await
+    }
+
+    /// [`Store::indicator_report`] judged on `today`: a year outside the plan period is
+    /// 规划期外，不评价, a year not over on `today` is 年度未结束 (register as on `today`).
+    ///
+    /// # Errors
+    /// As [`Store::indicator_report`].
+    pub async fn indicator_report_on(
+        &self,
+        plan: &Plan,
+        year: i32,
+        today: Date,
+    ) -> Result<IndicatorReport> {
         check_years(plan, "year", year, year)?;
         let scales = self.scale_table().await?;
         let config = self.monitoring_config().await?;
         let from = plan.identity.period_start.min(year);
-        let years = self.measures(plan, from, year, &scales.table).await?;
-        Ok(monitoring::assess(
+        let years = self
+            .measures(plan, from, year, &scales.table, today)
+            .await?;
+        Ok(monitoring::assess_on(
             plan,
             &indicator_specs(plan),
             &years,
             year,
             &config,
             &scales.table.source,
+            today,
         ))
     }
 
@@ -306,6 +331,20 @@ impl Store {
     /// # Errors
     /// [`StoreError::Invalid`] when `from` is after `to`; [`StoreError::Db`].
     pub async fn evaluation(&self, plan: &Plan, from: i32, to: i32) -> Result<Evaluation> {
+        self.evaluation_on(plan, from, to, crate::today()).await
+    }
+
+    /// [`Store::evaluation`] judged on `today` (see [`Store::indicator_report_on`]).
+    ///
+    /// # Errors
+    /// As [`Store::evaluation`].
+    pub async fn evaluation_on(
+        &self,
+        plan: &Plan,
+        from: i32,
+        to: i32,
+        today: Date,
+    ) -> Result<Evaluation> {
         if from > to {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "from",
@@ -316,40 +355,69 @@ impl Store {
         let scales = self.scale_table().await?;
         let config = self.monitoring_config().await?;
         let first = plan.identity.period_start.min(from);
-        let years = self.measures(plan, first, to, &scales.table).await?;
-        let report = monitoring::assess(
+        let years = self.measures(plan, first, to, &scales.table, today).await?;
+        let report = monitoring::assess_on(
             plan,
             &indicator_specs(plan),
             &years,
             to,
             &config,
             &scales.table.source,
+            today,
         );
         Ok(monitoring::evaluation(&report, from))
     }
 
-    /// The draft 年度实施计划 for `year` (register as on 31 December of the year before).
+    /// The draft 年度实施计划 for `year`, drafted today.
     ///
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn annual_plan(&self, plan: &Plan, year: i32) -> Result<AnnualPlanDraft> {
+        self.annual_plan_on(plan, year, crate::today()).await
+    }
+
+    /// The draft 年度实施计划 for `year` drafted on `today`: the register as on
+    /// [`monitoring::annual_plan::basis_date`] (the drafting date for the current or a coming
+    /// year, 31 December of the year before for a past year), the applications under review,
+    /// the previous year's reports with how many of the mines that owed one filed it, and
+    /// every exceeded cap.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] for a year far outside the plan period; [`StoreError::Db`].
+    pub async fn annual_plan_on(
+        &self,
+        plan: &Plan,
+        year: i32,
+        today: Date,
+    ) -> Result<AnnualPlanDraft> {
         check_years(plan, "year", year, year)?;
         let scales = self.scale_table().await?;
         let histories = self.right_histories().await?;
-        let basis = Date::end_of_year(year - 1);
+        let basis = monitoring::annual_plan::basis_date(year, today);
         let mut register: Vec<MiningRight> = histories
             .iter()
             .filter_map(|h| h.mining_right_on(basis))
             .collect();
         register.extend(self.pending_applications().await?);
-        let reports = self.annual_reports(Some(year - 1), None).await?;
+        let reports: Vec<_> = self
+            .annual_reports(Some(year - 1), None)
+            .await?
+            .into_iter()
+            .filter(|r| r.filed_on <= basis)
+            .collect();
         let refs: Vec<_> = reports.iter().collect();
-        Ok(monitoring::annual_plan(
+        let required = mines_required(&by_mine(&histories), year - 1).len();
+        Ok(monitoring::annual_plan_on(
             plan,
             year,
+            today,
             &register,
             &histories,
             &refs,
+            Some(monitoring::Coverage {
+                filed: reports.len(),
+                required,
+            }),
             &scales.table,
         ))
     }

@@ -20,12 +20,12 @@
 mod common;
 #[path = "browser/lists.rs"]
 mod lists;
-#[path = "browser/workflow.rs"]
-mod workflow;
-#[path = "browser/screens.rs"]
-mod screens;
 #[path = "browser/maps.rs"]
 mod maps;
+#[path = "browser/screens.rs"]
+mod screens;
+#[path = "browser/workflow.rs"]
+mod workflow;
 
 use common::*;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};

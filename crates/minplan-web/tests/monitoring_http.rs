@@ -95,7 +95,13 @@ async fn monitoring_pages_on_the_scenario() {
     ] {
         assert!(html.contains(s), "evaluation page lacks {s}");
     }
-    assert_eq!(html.matches("<svg").count(), 7);
+    // One chart per indicator: 提供中型矿产地, never entered, is drawn as marked gaps (未填报),
+    // no bar at all.
+    assert_eq!(html.matches("<svg").count(), 8);
+    assert!(
+        html.contains(r#"class="gap"><title>2021年：未填报</title>"#),
+        "no gap mark"
+    );
     let r = client()
         .get(format!("{base}/evaluation.xlsx?from=2021&to=2025"))
         .send()

@@ -162,6 +162,8 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/evaluation.xlsx", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/evaluation.docx", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/annual-plan.xlsx", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/indicators/manual", who: Only(PLAN_MANAGERS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/indicators/manual", who: Only(PLAN_MANAGERS), ok: 422, body: Body::Form(&[("indicator", "new_deposits"), ("year", ""), ("value", ""), ("evidence", "")]) },
     RouteCase { method: "GET", path: "/annual-plan.docx", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/annual-reports", who: LoggedIn, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/annual-reports", who: Only(REPORT_FILERS), ok: 422, body: Body::Form(&[("mine", ""), ("year", "2025"), ("extraction", "1"), ("output_value", "1")]) },

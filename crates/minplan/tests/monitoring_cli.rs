@@ -70,7 +70,9 @@ fn indicators_2025_json_gives_the_hand_computed_values() {
         );
     }
     assert_eq!(get("extraction_building_stone")["licensed_total"], 5.0);
-    assert_eq!(get("new_deposits")["status"], "no_data");
+    // Not computable from the register and never entered: 未填报, not 0.
+    assert_eq!(get("new_deposits")["status"], "not_entered");
+    assert_eq!(get("new_deposits")["status_label"], "未填报");
     assert_eq!(v["reports_required"], 3);
     assert_eq!(v["reports_filed"], 3);
     // The 2024 warning on 建筑用石 (9.5 ≥ 90 % of 10), in the terminal table.

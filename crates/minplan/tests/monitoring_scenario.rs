@@ -79,8 +79,14 @@ async fn five_years_of_indicators_match_the_hand_computed_values() {
             close(v.value, values[k], &format!("{year} {key}"));
             assert_eq!(v.status, STATUS[i][k], "{year} {key}: {}", v.status_label);
         }
+        // Not computable from the register and nothing entered: 未填报, never 0.
         let nd = r.get("new_deposits").unwrap();
-        assert_eq!((nd.value, nd.status), (None, N), "{year} new_deposits");
+        assert_eq!(
+            (nd.value, nd.status),
+            (None, Status::NotEntered),
+            "{year} new_deposits"
+        );
+        assert_eq!(nd.status_label, "未填报");
     }
     // Registered capacity beside the extraction (what R7 checks): 建筑用石 0, 5, 10, 10, 5.
     for (year, licensed) in [
@@ -361,15 +367,33 @@ async fn history_lifecycle_and_audit() {
 async fn annual_plan_2026() {
     let (_dir, store, _) = store().await;
     let sp = store.active_plan().await.unwrap().unwrap();
-    let d2026 = store.annual_plan(&sp.loaded.plan, 2026).await.unwrap();
-    // On 2025-12-31: 建筑用石 registered 5 (金家沟) of 10 → 5 more; 矿泉水 0 of 3.6;
+    // Drafted on 2025-12-31, no 2025 report is filed yet: 上年开采量 is 未报送, not 0.
+    let early = store
+        .annual_plan_on(&sp.loaded.plan, 2026, d("2025-12-31"))
+        .await
+        .unwrap();
+    assert_eq!(early.basis_date, d("2025-12-31"));
+    assert!(early.caps.iter().all(|c| c.last_year_extraction.is_none()));
+    assert_eq!(early.last_year_coverage.map(|c| c.filed), Some(0));
+    // Drafted on 2026-04-01 (the register of that day, the 2025 reports filed by then).
+    let d2026 = store
+        .annual_plan_on(&sp.loaded.plan, 2026, d("2026-04-01"))
+        .await
+        .unwrap();
+    assert_eq!(d2026.basis_date, d("2026-04-01"));
+    assert!(
+        d2026.notes[0].starts_with("数据截至2026年4月1日"),
+        "{}",
+        d2026.notes[0]
+    );
+    // On 2026-04-01 (as on 2025-12-31): 建筑用石 registered 5 (金家沟) of 10 → 5 more; 矿泉水 0 of 3.6;
     // 地下热水 8 of 96 → 88. Mines 2 of 3 → 1 more; 本级 1 of 2 → 1 more.
     let cap = |m: &str| d2026.caps.iter().find(|c| c.mineral == m).unwrap().clone();
     assert_eq!(
         (cap("建筑用石").licensed, cap("建筑用石").licensable),
         (5.0, 5.0)
     );
-    assert!((cap("建筑用石").last_year_extraction - 5.8).abs() < 1e-9);
+    assert!((cap("建筑用石").last_year_extraction.unwrap() - 5.8).abs() < 1e-9);
     assert_eq!(cap("地下热水").licensable, 88.0);
     assert_eq!(cap("矿泉水").licensable, 3.6);
     assert_eq!(d2026.mines, Some((3, 2, 1)));
@@ -455,7 +479,8 @@ async fn evaluation_xlsx_and_docx_read_back_with_the_same_figures() {
         assert_eq!(num(&r[4]), Some(*target), "{name} target");
         match actual {
             Some(a) => close(num(&r[5]), *a, name),
-            None => assert_eq!(r[5].to_string(), "—"),
+            // The one manual indicator, never entered in the scenario.
+            None => assert_eq!(r[5].to_string(), "未填报"),
         }
         match pct {
             Some(p) => close(num(&r[6]), *p, name),
@@ -527,4 +552,34 @@ async fn an_empty_register_gives_no_data_not_zero() {
     // Counts from the register are known: no mining right is in force.
     let v = r.get("mine_count").unwrap();
     assert_eq!((v.value, v.status), (Some(0.0), O));
+}
+
+/// The 2027 plan drafted on 2026-12-06 reads the register of that day — 数据截至2026年12月6日,
+/// never 31 December — so 金家沟, expired on 2026-06-30, no longer holds C04, and the 2026
+/// reports (not yet due) are 未报送, not 0.
+#[tokio::test]
+async fn annual_plan_2027_drafted_in_december_2026() {
+    let (_dir, store, _) = store().await;
+    let sp = store.active_plan().await.unwrap().unwrap();
+    let p = store
+        .annual_plan_on(&sp.loaded.plan, 2027, d("2026-12-06"))
+        .await
+        .unwrap();
+    assert_eq!(p.basis_date, d("2026-12-06"));
+    assert!(
+        p.notes[0].starts_with("数据截至2026年12月6日"),
+        "{}",
+        p.notes[0]
+    );
+    let open: Vec<&str> = p.open_blocks.iter().map(|b| b.number.as_str()).collect();
+    assert!(open.contains(&"231081-C04"), "{open:?}");
+    assert!(!open.contains(&"231081-C01"), "{open:?}");
+    assert!(p.caps.iter().all(|c| c.last_year_extraction.is_none()));
+    assert!(p.exceeded.is_empty(), "{:?}", p.exceeded);
+    let docx =
+        minplan_report::annual_plan_docx(&p, &minplan_report::Issuer::new("绥芬河市自然资源局"))
+            .unwrap();
+    let (xml, _) = docx_text(&docx);
+    assert!(xml.contains("数据截至2026年12月6日"));
+    assert!(!xml.contains("2026-12-31"));
 }

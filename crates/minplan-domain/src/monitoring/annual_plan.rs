@@ -26,9 +26,34 @@ pub struct CapRoom {
     pub licensed: f64,
     /// cap − licensed: capacity that may still be licensed (never below 0).
     pub licensable: f64,
-    /// Extraction of the previous year (from its reports).
-    pub last_year_extraction: f64,
+    /// Extraction of the previous year (Σ of its reports filed by the data date; see
+    /// [`AnnualPlanDraft::last_year_coverage`]); `None` when none of the mines that owed a
+    /// report had filed it (未报送, never 0).
+    pub last_year_extraction: Option<f64>,
     /// Where the cap is set.
+    pub cite: String,
+    /// The registered capacity already exceeds the cap.
+    pub exceeded: bool,
+}
+
+/// A cap of the plan ([`crate::plan::Cap`]) the register exceeds on the plan's data date.
+#[derive(Debug, Clone, Serialize)]
+pub struct CapExcess {
+    /// The cap in the plan's terms (`露天矿山数量（全部矿种、露天）≤10 个`).
+    pub cap: String,
+    /// The register's value (count, or Σ registered capacity).
+    pub value: f64,
+    /// The limit.
+    pub limit: f64,
+    /// Unit symbol.
+    pub unit: String,
+    /// The limit as the plan words it (`10 个左右`).
+    pub limit_label: String,
+    /// A soft cap (左右, 原则上): exceeding it warns rather than vetoes.
+    pub soft: bool,
+    /// Valid rights whose attributes do not tell whether they count (not in `value`).
+    pub unknown: usize,
+    /// Where the plan sets it, as people cite it.
     pub cite: String,
 }
 
@@ -83,8 +108,18 @@ pub struct AnnualPlanDraft {
     pub plan: String,
     /// The year planned.
     pub year: i32,
-    /// The register is read as on this date (31 December of the previous year).
+    /// The register is read as on this date (数据截至): the drafting date for a plan of the
+    /// current or a coming year, 31 December of the year before for a past year's plan; never
+    /// after the drafting date.
     pub basis_date: Date,
+    /// The date the draft was made (`today`).
+    pub drafted_on: Date,
+    /// The previous year's annual reports: how many of the mines that owed one filed it
+    /// (`None` when no mine owed one).
+    pub last_year_coverage: Option<super::measure::Coverage>,
+    /// Every cap of the plan the register exceeds on `basis_date`, with value, limit and
+    /// citation.
+    pub exceeded: Vec<CapExcess>,
     /// Caps per mineral.
     pub caps: Vec<CapRoom>,
     /// 矿山企业数量 cap, current, may add; `None` when the plan sets no such cap.
@@ -129,12 +164,30 @@ fn occupies(right: &MiningRight, block: &PlanningBlock) -> bool {
             .is_some_and(|pt| multipolygon(&block.geometry).contains(&pt))
 }
 
-/// Drafts the annual plan for `year`.
+/// The date the register is read on for the annual plan of `year` drafted on `drafted_on`
+/// (数据截至): the drafting date for a plan of the current or a coming year (the register as
+/// it stands, never a future date); 31 December of the year before for a past year's plan
+/// drawn up again (as it would have been drafted).
 ///
-/// * `register` — rights as on 31 December of the previous year (status on that date) and
-///   the applications under review (status 在审);
-/// * `histories` — every right's history (for licences ending in the year and closures);
-/// * `last_year_reports` — the reports of the previous year.
+/// # Examples
+/// ```
+/// use minplan_domain::date::Date;
+/// use minplan_domain::monitoring::annual_plan::basis_date;
+/// let t = Date::new(2026, 12, 6).unwrap();
+/// assert_eq!(basis_date(2027, t), t);
+/// assert_eq!(basis_date(2026, t), t);
+/// assert_eq!(basis_date(2024, t), Date::new(2023, 12, 31).unwrap());
+/// ```
+pub fn basis_date(year: i32, drafted_on: Date) -> Date {
+    if drafted_on <= Date::end_of_year(year) {
+        drafted_on
+    } else {
+        Date::end_of_year(year - 1)
+    }
+}
+
+/// Drafts the annual plan for `year` as if drafted on 1 January of it (the register as on 31
+/// December of the year before); see [`annual_plan_on`].
 pub fn annual_plan(
     plan: &Plan,
     year: i32,
@@ -143,7 +196,39 @@ pub fn annual_plan(
     last_year_reports: &[&AnnualReport],
     scales: &ScaleTable,
 ) -> AnnualPlanDraft {
-    let basis = Date::end_of_year(year - 1);
+    annual_plan_on(
+        plan,
+        year,
+        Date::end_of_year(year - 1),
+        register,
+        histories,
+        last_year_reports,
+        None,
+        scales,
+    )
+}
+
+/// Drafts the annual plan for `year` on `drafted_on`.
+///
+/// * `register` — rights as on [`basis_date`]`(year, drafted_on)` (status on that date) and
+///   the applications under review (status 在审);
+/// * `histories` — every right's history (for licences ending in the year and closures);
+/// * `last_year_reports` — the reports of the previous year, `last_year_coverage` how many of
+///   the mines that owed one filed it.
+///
+/// Every cap of the plan the register exceeds is listed in [`AnnualPlanDraft::exceeded`].
+#[allow(clippy::too_many_arguments)]
+pub fn annual_plan_on(
+    plan: &Plan,
+    year: i32,
+    drafted_on: Date,
+    register: &[MiningRight],
+    histories: &[RightHistory],
+    last_year_reports: &[&AnnualReport],
+    last_year_coverage: Option<super::measure::Coverage>,
+    scales: &ScaleTable,
+) -> AnnualPlanDraft {
+    let basis = basis_date(year, drafted_on);
     let stats = RegisterStats::compute(plan, register, scales);
     let caps = plan
         .admission
@@ -165,8 +250,10 @@ pub fn annual_plan(
                 cap: c.value,
                 licensed,
                 licensable: r6((c.value - licensed).max(0.0)),
-                last_year_extraction: extraction,
+                last_year_extraction: (!last_year_coverage.is_some_and(|c| c.none_filed()))
+                    .then_some(extraction),
                 cite: c.cite.to_string(),
+                exceeded: licensed > c.value,
             }
         })
         .collect();
@@ -205,6 +292,25 @@ pub fn annual_plan(
             schematic: b.schematic,
         })
         .collect();
+    let exceeded = plan
+        .admission
+        .caps
+        .iter()
+        .filter_map(|c| {
+            let (v, unknown) = crate::review::caps::register_value(c, plan, register)?;
+            let v = r6(v);
+            (!c.comparison.holds(v, c.value)).then(|| CapExcess {
+                cap: c.describe(),
+                value: v,
+                limit: c.value,
+                unit: c.unit.symbol().to_string(),
+                limit_label: c.limit_label(),
+                soft: c.soft,
+                unknown,
+                cite: plan.cite_label(&c.cite),
+            })
+        })
+        .collect::<Vec<_>>();
     let (from, to) = (Date::start_of_year(year), Date::end_of_year(year));
     let mut expiring = Vec::new();
     let mut restoration = Vec::new();
@@ -270,6 +376,9 @@ pub fn annual_plan(
         plan: plan.identity.name.value.clone(),
         year,
         basis_date: basis,
+        drafted_on,
+        last_year_coverage: last_year_coverage.filter(|c| c.required > 0),
+        exceeded,
         caps,
         mines,
         mines_this_level,
@@ -278,8 +387,12 @@ pub fn annual_plan(
         restoration,
         notes: vec![
             format!(
-                "依据 {basis} 在册的有效采矿权、在审申请及 {} 年度矿山年度报告编制；可新增生产规模 = 开采总量调控指标 − 核定生产规模合计。",
-                year - 1
+                "数据截至{}：依据当日在册的有效采矿权、在审申请及 {} 年度矿山年度报告（{}）编制；可新增生产规模 = 开采总量调控指标 − 核定生产规模合计。",
+                basis.chinese(),
+                year - 1,
+                last_year_coverage
+                    .filter(|c| c.required > 0)
+                    .map_or("该年没有应报矿山".to_string(), |c| c.label())
             ),
             "区块是否已设置矿业权按矿业权范围的内点是否落在区块内判断；区块图形为示意数据时须以正式图层复核。".into(),
         ],

@@ -1,6 +1,8 @@
 //! A year's indicator report: each indicator's value, series, status and projection.
 
-use super::measure::YearMeasures;
+use super::manual::ManualEntry;
+use super::measure::{Coverage, Measure, Source, YearMeasures};
+use super::period::YearStanding;
 use super::specs::IndicatorSpec;
 use super::status::{projection, status};
 use super::{MonitoringConfig, Status, r6};
@@ -10,13 +12,48 @@ use crate::units::Unit;
 use serde::Serialize;
 
 /// A value in a year.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearValue {
     /// Year.
     pub year: i32,
-    /// Value.
+    /// Value; `None` when there is none (a chart draws a marked gap, never a zero bar).
     pub value: Option<f64>,
+    /// What a chart or table writes for the year beside or instead of the value: `未报送`,
+    /// `未填报`, `无数据` for a gap; `1 / 3 已报送` for a value from part of the reports;
+    /// `年度未结束` for a year not over. `None` for a complete value.
+    pub mark: Option<String>,
+    /// The value sums the reports of only part of the mines that owed one.
+    pub partial: bool,
+}
+
+impl YearValue {
+    fn of(year: i32, m: &Measure, unfinished: bool) -> YearValue {
+        let coverage = m.coverage.filter(|c| c.required > 0);
+        let partial = m.value.is_some() && coverage.is_some_and(|c| !c.complete());
+        let mark = if m.value.is_none() {
+            Some(
+                match (m.source, coverage) {
+                    (Some(Source::Reports), Some(c)) if c.none_filed() => "未报送",
+                    (None, _) => "未填报",
+                    _ => "无数据",
+                }
+                .to_string(),
+            )
+        } else if let Some(c) = coverage.filter(|_| partial) {
+            Some(format!("{} / {} 已报送", c.filed, c.required))
+        } else if unfinished {
+            Some("年度未结束".into())
+        } else {
+            None
+        };
+        YearValue {
+            year,
+            value: m.value,
+            mark,
+            partial,
+        }
+    }
 }
 
 /// One indicator in one year, assessed.
@@ -61,6 +98,17 @@ pub struct IndicatorValue {
     pub projection: Option<f64>,
     /// How it was computed.
     pub note: String,
+    /// Where the value comes from: 登记簿, 年度报告, 人工填报; empty when nothing gives it.
+    pub source: String,
+    /// For a value from the annual reports: how many of the mines that owed one filed it.
+    pub coverage: Option<Coverage>,
+    /// `n / m 座矿山已报送` for a value from the annual reports (empty otherwise).
+    pub coverage_label: String,
+    /// For a manual indicator: the entry and its evidence (`None` and status 未填报 when
+    /// nothing was entered).
+    pub manual: Option<ManualEntry>,
+    /// Whether the indicator is entered by hand (人工填报) rather than computed.
+    pub manual_indicator: bool,
     /// Values of every computed year up to this one.
     pub series: Vec<YearValue>,
 }
@@ -86,6 +134,13 @@ pub struct IndicatorReport {
     pub reports_required: usize,
     /// Reports filed.
     pub reports_filed: usize,
+    /// The date the year's standing was judged on (`today` of [`assess_on`]).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub today: Date,
+    /// Whether the year is outside the plan period or not over on `today`.
+    pub standing: YearStanding,
+    /// Why the year is not scored (empty when it is): 规划期外，不评价 / 年度未结束.
+    pub standing_note: String,
     /// Indicators.
     pub indicators: Vec<IndicatorValue>,
 }
@@ -97,11 +152,11 @@ impl IndicatorReport {
     }
 }
 
-/// Assesses the indicators of `year` from the measures of the years (ascending, `year`
-/// among them).
+/// Assesses the indicators of `year` as a finished year (as on 1 January of the year after);
+/// see [`assess_on`].
 ///
 /// # Panics
-/// When `years` holds no measures for `year` (a caller error).
+/// As [`assess_on`].
 pub fn assess(
     plan: &Plan,
     specs: &[IndicatorSpec],
@@ -110,12 +165,66 @@ pub fn assess(
     config: &MonitoringConfig,
     scale_table: &str,
 ) -> IndicatorReport {
+    assess_on(
+        plan,
+        specs,
+        years,
+        year,
+        config,
+        scale_table,
+        Date::start_of_year(year + 1),
+    )
+}
+
+/// The status of a measured value, the reasons not to score it first: 未填报, 未报送
+/// (before anything else: there is no value), then 规划期外，不评价, 年度未结束, 部分未报送,
+/// 需人工核查, and only then the value against its target.
+fn status_of(m: &Measure, standing: YearStanding, scored: impl FnOnce() -> Status) -> Status {
+    if m.value.is_none() {
+        return match (m.source, m.coverage) {
+            (None, _) => Status::NotEntered,
+            (Some(Source::Reports), Some(c)) if c.none_filed() => Status::NotReported,
+            _ if standing.out_of_period => Status::OutOfPeriod,
+            _ if m.unsure => Status::ManualCheck,
+            _ => Status::NoData,
+        };
+    }
+    if standing.out_of_period {
+        Status::OutOfPeriod
+    } else if standing.unfinished {
+        Status::Unfinished
+    } else if m.coverage.is_some_and(|c| !c.complete()) {
+        Status::PartlyReported
+    } else if m.unsure {
+        Status::ManualCheck
+    } else {
+        scored()
+    }
+}
+
+/// Assesses the indicators of `year` from the measures of the years (ascending, `year`
+/// among them), on `today`: a year outside the plan period is not scored against its targets
+/// (规划期外，不评价), a year not over on `today` is 年度未结束, a value from part of the
+/// annual reports is 部分未报送, none 未报送, a manual indicator without entry 未填报.
+///
+/// # Panics
+/// When `years` holds no measures for `year` (a caller error).
+pub fn assess_on(
+    plan: &Plan,
+    specs: &[IndicatorSpec],
+    years: &[YearMeasures],
+    year: i32,
+    config: &MonitoringConfig,
+    scale_table: &str,
+    today: Date,
+) -> IndicatorReport {
     let this = years
         .iter()
         .find(|y| y.year == year)
         .expect("measures of the year");
     let start = plan.identity.period_start;
     let end = plan.identity.period_end;
+    let standing = YearStanding::of(start, end, year, today);
     let indicators = specs
         .iter()
         .enumerate()
@@ -124,34 +233,37 @@ pub fn assess(
             let series: Vec<YearValue> = years
                 .iter()
                 .filter(|y| y.year <= year)
-                .map(|y| YearValue {
-                    year: y.year,
-                    value: y.values[i].value,
+                .map(|y| {
+                    YearValue::of(
+                        y.year,
+                        &y.values[i],
+                        YearStanding::of(start, end, y.year, today).unfinished,
+                    )
                 })
                 .collect();
-            let projected = (s.attribute == IndicatorAttribute::Expected && year < end)
-                .then(|| {
-                    let pts: Vec<(i32, f64)> = series
-                        .iter()
-                        .filter(|v| v.year >= start)
-                        .filter_map(|v| v.value.map(|x| (v.year, x)))
-                        .collect();
-                    projection(&pts, end)
-                })
-                .flatten()
-                .map(|p| {
-                    let p = p.max(0.0);
-                    r6(if s.unit == Unit::Percent {
-                        p.min(100.0)
-                    } else {
-                        p
+            let projected =
+                (s.attribute == IndicatorAttribute::Expected && year < end && standing.scored())
+                    .then(|| {
+                        let pts: Vec<(i32, f64)> = series
+                            .iter()
+                            .filter(|v| v.year >= start)
+                            .filter(|v| !v.partial && v.mark.as_deref() != Some("年度未结束"))
+                            .filter_map(|v| v.value.map(|x| (v.year, x)))
+                            .collect();
+                        projection(&pts, end)
                     })
-                });
-            let st = if m.unsure {
-                Status::ManualCheck
-            } else {
+                    .flatten()
+                    .map(|p| {
+                        let p = p.max(0.0);
+                        r6(if s.unit == Unit::Percent {
+                            p.min(100.0)
+                        } else {
+                            p
+                        })
+                    });
+            let st = status_of(m, standing, || {
                 status(s, m.value, year, end, projected, config)
-            };
+            });
             IndicatorValue {
                 key: s.key.clone(),
                 name: s.name.clone(),
@@ -173,6 +285,14 @@ pub fn assess(
                 status_label: st.label(s.comparison).into(),
                 projection: projected,
                 note: m.note.clone(),
+                source: m.source.map_or(String::new(), |x| x.label().to_string()),
+                coverage: m.coverage.filter(|c| c.required > 0),
+                coverage_label: m
+                    .coverage
+                    .filter(|c| c.required > 0)
+                    .map_or(String::new(), |c| c.label()),
+                manual: m.manual.clone(),
+                manual_indicator: super::manual::is_manual(&s.metric),
                 series,
             }
         })
@@ -180,12 +300,19 @@ pub fn assess(
     IndicatorReport {
         plan: plan.identity.name.value.clone(),
         year,
-        as_of: Date::end_of_year(year),
+        as_of: if standing.unfinished && today >= Date::start_of_year(year) {
+            today
+        } else {
+            Date::end_of_year(year)
+        },
         target_year: end,
         warn_ratio: config.warn_ratio,
         scale_table: scale_table.to_string(),
         reports_required: this.reports_required,
         reports_filed: this.reports_filed,
+        today,
+        standing,
+        standing_note: standing.note(start, end, year, today),
         indicators,
     }
 }

@@ -39,6 +39,12 @@ pub struct EvaluationRow {
     pub note: String,
     /// Citation.
     pub cite: String,
+    /// Where the value comes from: 登记簿, 年度报告, 人工填报 (empty when nothing gives it).
+    pub source: String,
+    /// `n / m 座矿山已报送` for a value from the annual reports (empty otherwise).
+    pub coverage_label: String,
+    /// For a manual indicator: the entry with its evidence (`None`: 未填报).
+    pub manual: Option<super::manual::ManualEntry>,
     /// Values of each year evaluated.
     pub series: Vec<YearValue>,
 }
@@ -62,12 +68,22 @@ pub struct Evaluation {
     pub warn_ratio: f64,
     /// Reports required and filed in the last year.
     pub reports: (usize, usize),
+    /// Why the last year is not scored (规划期外，不评价 / 年度未结束); empty when it is.
+    pub standing_note: String,
     /// Remarks (methods).
     pub notes: Vec<String>,
 }
 
 /// The evaluation from the indicators of its last year (whose series cover `from`..).
 pub fn evaluation(report: &IndicatorReport, from: i32) -> Evaluation {
+    let mut ev = evaluation_rows(report, from);
+    if !report.standing_note.is_empty() {
+        ev.notes.insert(0, report.standing_note.clone());
+    }
+    ev
+}
+
+fn evaluation_rows(report: &IndicatorReport, from: i32) -> Evaluation {
     let rows = report
         .indicators
         .iter()
@@ -87,11 +103,14 @@ pub fn evaluation(report: &IndicatorReport, from: i32) -> Evaluation {
             projection: v.projection,
             note: v.note.clone(),
             cite: v.cite.clone(),
+            source: v.source.clone(),
+            coverage_label: v.coverage_label.clone(),
+            manual: v.manual.clone(),
             series: v
                 .series
                 .iter()
                 .filter(|s| s.year >= from)
-                .copied()
+                .cloned()
                 .collect(),
         })
         .collect();
@@ -104,7 +123,9 @@ pub fn evaluation(report: &IndicatorReport, from: i32) -> Evaluation {
         scale_table: report.scale_table.clone(),
         warn_ratio: report.warn_ratio,
         reports: (report.reports_required, report.reports_filed),
+        standing_note: report.standing_note.clone(),
         notes: vec![
+            "未报送、部分未报送与未填报各为一种状态：全部应报矿山均未报送年度报告的年度没有数值（图中为标注“未报送”的空位，不是零值柱）；部分矿山未报送时数值只合计已报送的报告，注明“n / m 座矿山已报送”，不评为正常或达标；须人工填报的指标（如提供中型矿产地）未填报时为“未填报”，填报值注明依据和填报人。".into(),
             format!(
                 "实际完成为 {} 年的数值：矿山数量与比例按 {} 年 12 月 31 日在册的有效采矿权统计，产值与开采量按该年度矿山年度报告合计。",
                 report.year, report.year

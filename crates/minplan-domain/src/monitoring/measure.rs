@@ -25,6 +25,61 @@ pub struct YearMeasures {
     pub values: Vec<Measure>,
 }
 
+/// Where a value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The register as on the year's date (登记簿).
+    Register,
+    /// The year's annual reports (年度报告).
+    Reports,
+    /// Entered by 规划科 staff with its evidence (人工填报).
+    Manual,
+}
+
+impl Source {
+    /// Chinese label: 登记簿, 年度报告, 人工填报.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Source::Register => "登记簿",
+            Source::Reports => "年度报告",
+            Source::Manual => "人工填报",
+        }
+    }
+}
+
+/// How many of the mines that owed an annual report for a year filed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Coverage {
+    /// Reports filed.
+    pub filed: usize,
+    /// Mines that had to report.
+    pub required: usize,
+}
+
+impl Coverage {
+    /// Every mine that had to report did (or none had to).
+    pub fn complete(&self) -> bool {
+        self.filed >= self.required
+    }
+
+    /// No mine that had to report did (and at least one had to).
+    pub fn none_filed(&self) -> bool {
+        self.required > 0 && self.filed == 0
+    }
+
+    /// `1 / 3 座矿山已报送`.
+    pub fn label(&self) -> String {
+        format!(
+            "{} / {} 座矿山已报送",
+            self.filed.min(self.required),
+            self.required
+        )
+    }
+}
+
 /// A measured value.
 #[derive(Debug, Clone, Serialize)]
 pub struct Measure {
@@ -37,16 +92,34 @@ pub struct Measure {
     /// The value leaves out what it should count (mines whose scale class is unknown): its
     /// status is 需人工核查 whatever the value.
     pub unsure: bool,
+    /// Where it comes from; `None` for an indicator nothing gives (a manual one not entered).
+    pub source: Option<Source>,
+    /// For a value from the annual reports: how many of the mines that owed one filed it
+    /// (a value from part of them is never scored as 正常/达标).
+    pub coverage: Option<Coverage>,
+    /// For a manual indicator: the entry with its evidence (`None`: 未填报).
+    pub manual: Option<super::manual::ManualEntry>,
+}
+
+impl Measure {
+    fn register(value: Option<f64>, note: String, unsure: bool) -> Measure {
+        Measure {
+            value,
+            licensed_total: None,
+            note,
+            unsure,
+            source: Some(Source::Register),
+            coverage: None,
+            manual: None,
+        }
+    }
 }
 
 /// The note of a report-based figure in a year no mine had to report for.
 const NO_REPORTS: &str = "该年没有须报送年度报告的矿山，也没有报送的报告：无数据";
 
-/// Measures every spec for one year.
-///
-/// * `rights` — the register as on 31 December of the year (status as on that date);
-/// * `reports` — the annual reports of the year;
-/// * `required` — how many mines had to report for it.
+/// Measures every spec for one year, with no manual entries (every manual indicator is
+/// 未填报); see [`measure_year_with`].
 pub fn measure_year(
     plan: &Plan,
     specs: &[IndicatorSpec],
@@ -56,13 +129,42 @@ pub fn measure_year(
     required: usize,
     scales: &ScaleTable,
 ) -> YearMeasures {
+    measure_year_with(plan, specs, year, rights, reports, required, scales, &[])
+}
+
+/// Measures every spec for one year.
+///
+/// * `rights` — the register as on 31 December of the year (status as on that date), or as
+///   on today for a year not yet over;
+/// * `reports` — the annual reports of the year;
+/// * `required` — how many mines had to report for it;
+/// * `manual` — the values entered by hand (any years; the year's last entry per indicator
+///   is used).
+#[allow(clippy::too_many_arguments)]
+pub fn measure_year_with(
+    plan: &Plan,
+    specs: &[IndicatorSpec],
+    year: i32,
+    rights: &[MiningRight],
+    reports: &[&AnnualReport],
+    required: usize,
+    scales: &ScaleTable,
+    manual: &[super::manual::ManualEntry],
+) -> YearMeasures {
     let stats = RegisterStats::compute(plan, rights, scales);
     let missing = required.saturating_sub(reports.len());
     // No mine had to report and none did: the report-based figures are unknown, not 0 (a
     // register not yet entered would otherwise read as 产值 0, 未达标).
     let no_reports = required == 0 && reports.is_empty();
+    let coverage = Coverage {
+        filed: reports.len(),
+        required,
+    };
     let missing_note = if missing > 0 {
-        format!("；{missing} 座矿山未报送年度报告，未计入")
+        format!(
+            "；{}，{missing} 座矿山未报送年度报告，未计入",
+            coverage.label()
+        )
     } else {
         String::new()
     };
@@ -74,25 +176,38 @@ pub fn measure_year(
                 licensed_total: None,
                 note: NO_REPORTS.into(),
                 unsure: false,
+                source: Some(Source::Reports),
+                coverage: Some(coverage),
+                manual: None,
+            },
+            Metric::OutputValue if coverage.none_filed() => Measure {
+                value: None,
+                licensed_total: None,
+                note: format!("未报送：{}", coverage.label()),
+                unsure: false,
+                source: Some(Source::Reports),
+                coverage: Some(coverage),
+                manual: None,
             },
             Metric::OutputValue => Measure {
                 value: Some(r6(reports.iter().map(|r| r.output_value_wan_yuan).sum())),
                 licensed_total: None,
                 note: format!("{} 份年度报告产值合计{missing_note}", reports.len()),
                 unsure: false,
+                source: Some(Source::Reports),
+                coverage: Some(coverage),
+                manual: None,
             },
-            Metric::MineCount => Measure {
-                value: Some(stats.holders.len() as f64),
-                licensed_total: None,
-                note: "年末有效采矿权的矿业权人（按统一社会信用代码）".into(),
-                unsure: false,
-            },
-            Metric::MineCountThisLevel => Measure {
-                value: Some(stats.this_level as f64),
-                licensed_total: None,
-                note: "年末有效、本级审批发证的采矿权".into(),
-                unsure: false,
-            },
+            Metric::MineCount => Measure::register(
+                Some(stats.holders.len() as f64),
+                "年末有效采矿权的矿业权人（按统一社会信用代码）".into(),
+                false,
+            ),
+            Metric::MineCountThisLevel => Measure::register(
+                Some(stats.this_level as f64),
+                "年末有效、本级审批发证的采矿权".into(),
+                false,
+            ),
             Metric::LargeMediumRatio => {
                 let c = &stats.scale_counts;
                 let mut note = format!(
@@ -103,12 +218,7 @@ pub fn measure_year(
                 if !left_out.is_empty() {
                     note = format!("{left_out}；{note}");
                 }
-                Measure {
-                    value: c.ratio().map(r6),
-                    licensed_total: None,
-                    note,
-                    unsure: !c.unclassified.is_empty(),
-                }
+                Measure::register(c.ratio().map(r6), note, !c.unclassified.is_empty())
             }
             Metric::ExtractionTotal(mineral) => {
                 let mut sum = 0.0;
@@ -139,20 +249,49 @@ pub fn measure_year(
                 note.push_str(&missing_note);
                 if no_reports {
                     note = format!("{NO_REPORTS}；{note}");
+                } else if coverage.none_filed() {
+                    note = format!("未报送：{}；{note}", coverage.label());
                 }
                 Measure {
-                    value: (!no_reports).then(|| r6(sum)),
+                    value: (!no_reports && !coverage.none_filed()).then(|| r6(sum)),
                     licensed_total: Some(licensed.unwrap_or(0.0)),
                     note,
                     unsure: false,
+                    source: Some(Source::Reports),
+                    coverage: Some(coverage),
+                    manual: None,
                 }
             }
-            Metric::NewDeposits | Metric::WaterReuseRate | Metric::Manual => Measure {
-                value: None,
-                licensed_total: None,
-                note: "不由登记簿和年度报告计算（须人工填报）".into(),
-                unsure: false,
-            },
+            Metric::NewDeposits | Metric::WaterReuseRate | Metric::Manual => {
+                match super::manual::entry_for(manual, &s.key, year) {
+                    Some(e) => Measure {
+                        value: Some(e.value),
+                        licensed_total: None,
+                        note: format!(
+                            "人工填报（{}）：{}{}",
+                            e.entered_by,
+                            e.evidence,
+                            e.attachment
+                                .as_ref()
+                                .map_or(String::new(), |a| format!("；证明材料：{a}"))
+                        ),
+                        unsure: false,
+                        source: Some(Source::Manual),
+                        coverage: None,
+                        manual: Some(e.clone()),
+                    },
+                    None => Measure {
+                        value: None,
+                        licensed_total: None,
+                        note: "不由登记簿和年度报告计算，本年度未填报（由规划科人工填报并附依据）"
+                            .into(),
+                        unsure: false,
+                        source: None,
+                        coverage: None,
+                        manual: None,
+                    },
+                }
+            }
         })
         .collect();
     YearMeasures {

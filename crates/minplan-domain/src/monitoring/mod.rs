@@ -27,6 +27,12 @@
 //!   预警 otherwise; in or after the last year 未达标. No value: 无数据. A value that leaves
 //!   out what it should count (大中型矿山比例 with mines whose scale class cannot be
 //!   determined): 需人工核查, whatever the value.
+//! * **Not reported is its own state**: a value from the annual reports when none of the
+//!   mines that owed one filed it is 未报送 (no value, never 0); from part of them it carries
+//!   “n / m 座矿山已报送” and is 部分未报送，无法判定, never 正常/达标. A manual indicator with no
+//!   entry is 未填报 ([`manual`]).
+//! * **Years not scored** ([`period`]): a year outside the plan period is 规划期外，不评价; a
+//!   year not over on `today` is 年度未结束 (its values so far). `today` is passed in.
 //! * **Projection** (预期性 targets only, before the last year): the least-squares line
 //!   through the values of the plan years up to the year, evaluated at the last year; one
 //!   value projects as itself; never below 0, percentages never above 100.
@@ -40,19 +46,24 @@
 pub mod annual_plan;
 pub mod assess;
 pub mod evaluation;
+pub mod manual;
 pub mod measure;
 pub mod mines_required;
+pub mod period;
 pub mod reminders;
 pub mod specs;
 pub mod status;
 
 pub use annual_plan::{
-    AnnualPlanDraft, CapRoom, ExpiringRight, OpenBlock, RestorationItem, annual_plan,
+    AnnualPlanDraft, CapExcess, CapRoom, ExpiringRight, OpenBlock, RestorationItem, annual_plan,
+    annual_plan_on,
 };
-pub use assess::{IndicatorReport, IndicatorValue, YearValue, assess};
+pub use assess::{IndicatorReport, IndicatorValue, YearValue, assess, assess_on};
 pub use evaluation::{Evaluation, EvaluationRow, evaluation};
-pub use measure::{Measure, YearMeasures, measure_year};
+pub use manual::{ManualEntry, entry_for, is_manual};
+pub use measure::{Coverage, Measure, Source, YearMeasures, measure_year, measure_year_with};
 pub use mines_required::mines_required;
+pub use period::{YearStanding, plan_period_notice};
 pub use reminders::{EXPIRY_WINDOW_DAYS, Reminder, ReminderInput, ReminderKind, reminders};
 pub use specs::{IndicatorSpec, indicator_specs};
 pub use status::{projection, status};
@@ -88,6 +99,17 @@ pub enum Status {
     /// 需人工核查: the value leaves out what it should count (e.g. mines whose scale class
     /// cannot be determined), so whether the target holds is for a person to judge.
     ManualCheck,
+    /// 未报送: the value rests on annual reports and none of the mines that owed one filed it.
+    NotReported,
+    /// 部分未报送: the value sums the reports of only some of the mines that owed one
+    /// (“n / m 座矿山已报送”), so whether the target holds cannot be judged.
+    PartlyReported,
+    /// 规划期外，不评价: the year lies outside the plan period.
+    OutOfPeriod,
+    /// 年度未结束: the year is not over; its values so far are not scored.
+    Unfinished,
+    /// 未填报: a manual indicator with no entry for the year.
+    NotEntered,
 }
 
 impl Status {
@@ -100,7 +122,18 @@ impl Status {
             Status::Breached => "未达标",
             Status::NoData => "无数据",
             Status::ManualCheck => "需人工核查",
+            Status::NotReported => "未报送",
+            Status::PartlyReported => "部分未报送，无法判定",
+            Status::OutOfPeriod => "规划期外，不评价",
+            Status::Unfinished => "年度未结束",
+            Status::NotEntered => "未填报",
         }
+    }
+
+    /// Whether the status scores the value against its target (正常, 预警, 超出上限/未达标);
+    /// the others say why it is not scored.
+    pub fn is_scored(&self) -> bool {
+        matches!(self, Status::OnTrack | Status::Warning | Status::Breached)
     }
 }
 

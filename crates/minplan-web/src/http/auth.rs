@@ -112,6 +112,9 @@ pub enum Permission {
     ManageLayers,
     /// 矿业权 register (`/rights`): every logged-in account; a 矿山企业 only its own.
     ViewRegister,
+    /// Enter the value of an indicator the register cannot compute, with its evidence
+    /// (人工填报, `/indicators/manual`): 系统管理员, 规划科.
+    EnterIndicators,
 }
 
 impl Permission {
@@ -133,6 +136,7 @@ impl Permission {
             Permission::ViewLayers => "查看管控图层",
             Permission::ManageLayers => "导入管控图层",
             Permission::ViewRegister => "查看矿业权登记",
+            Permission::EnterIndicators => "人工填报规划指标",
         }
     }
 }
@@ -144,7 +148,9 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
         (ViewPublic, _) => true,
         (_, None) => false,
         (LoggedIn | ViewPlanVersions | ViewReviews | ViewRegister, Some(_)) => true,
-        (ActivatePlan | ManageLayers, Some(r)) => matches!(r, Role::Admin | Role::Planning),
+        (ActivatePlan | ManageLayers | EnterIndicators, Some(r)) => {
+            matches!(r, Role::Admin | Role::Planning)
+        }
         (RunReview | ManageRegister, Some(r)) => matches!(r, Role::Admin | Role::Approval),
         (ViewLayers | ViewAnnualPlan, Some(r)) => r != Role::Company,
         (ManageUsers | ViewAudit, Some(r)) => r == Role::Admin,
@@ -229,6 +235,8 @@ pub mod policy {
         ViewLayers,
         /// [`Permission::ManageLayers`].
         ManageLayers,
+        /// [`Permission::EnterIndicators`].
+        EnterIndicators,
         /// [`Permission::ViewRegister`].
         ViewRegister,
     );

@@ -12,7 +12,8 @@
 
 use crate::http::auth::{AuthSession, Permission, allowed};
 use crate::http::csrf;
-use axum::extract::Request;
+use crate::http::state::AppState;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use minplan_store::Role;
@@ -38,6 +39,10 @@ pub struct RequestCtx {
     pub user: Option<UserBadge>,
     /// The session's CSRF token (empty when the session has none).
     pub csrf: String,
+    /// The plan-period notice every page shows once the active plan's period has ended and
+    /// no successor plan is loaded (`minplan_domain::monitoring::plan_period_notice`); empty
+    /// otherwise.
+    pub plan_notice: String,
 }
 
 impl RequestCtx {
@@ -56,9 +61,35 @@ pub fn current() -> RequestCtx {
     CTX.try_with(Clone::clone).unwrap_or_default()
 }
 
+/// The plan-period notice on the state's today: checked against the stored plan versions (a
+/// successor: same adcode, a period starting after the active one's) only once the period
+/// has ended, so requests during the period read no more than the plan in memory.
+async fn plan_notice(st: &AppState) -> String {
+    let sp = st.plan().await;
+    let id = &sp.loaded.plan.identity;
+    let today = st.today();
+    if today <= minplan_domain::date::Date::end_of_year(id.period_end) {
+        return String::new();
+    }
+    let successor = st.store.list_plans().await.ok().and_then(|all| {
+        all.into_iter()
+            .filter(|p| p.adcode == id.adcode && p.period_start > i64::from(id.period_end))
+            .map(|p| p.name)
+            .next()
+    });
+    minplan_domain::monitoring::plan_period_notice(
+        &id.name.value,
+        id.period_start,
+        id.period_end,
+        today,
+        successor.as_deref(),
+    )
+    .unwrap_or_default()
+}
+
 /// Middleware: computes the [`RequestCtx`] (after the session and login layers) and runs the
 /// rest of the request inside it.
-pub async fn middleware(mut req: Request, next: Next) -> Response {
+pub async fn middleware(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let user = req
         .extensions()
         .get::<AuthSession>()
@@ -78,7 +109,11 @@ pub async fn middleware(mut req: Request, next: Next) -> Response {
         (Some(s), None) => csrf::current_token(s).await.unwrap_or_default(),
         (None, _) => String::new(),
     };
-    let ctx = RequestCtx { user, csrf };
+    let ctx = RequestCtx {
+        user,
+        csrf,
+        plan_notice: plan_notice(&st).await,
+    };
     req.extensions_mut().insert(ctx.clone());
     CTX.scope(ctx, next.run(req)).await
 }

@@ -29,7 +29,10 @@ pub fn harden(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     let limit = cfg.body_limit;
     let mut r = routes
         .layer(axum::middleware::from_fn(csrf::guard))
-        .layer(axum::middleware::from_fn(context::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::middleware,
+        ))
         .layer(auth_layer)
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(DefaultBodyLimit::disable())

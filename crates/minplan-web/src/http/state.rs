@@ -21,6 +21,9 @@ pub struct WebConfig {
     /// key); `None` (the default): no tiles, nothing loaded from the network. When set, the
     /// Content-Security-Policy allows images from that host only ([`crate::http::security::csp`]).
     pub tile_url: Option<String>,
+    /// A fixed “today” (tests, or an operator replaying a past day); `None` (the default):
+    /// today in China from the clock ([`minplan_store::today`]).
+    pub today: Option<minplan_domain::date::Date>,
 }
 
 impl Default for WebConfig {
@@ -31,6 +34,7 @@ impl Default for WebConfig {
             session_idle: time::Duration::hours(8),
             throttle: ThrottlePolicy::default(),
             tile_url: None,
+            today: None,
         }
     }
 }
@@ -75,6 +79,12 @@ impl AppState {
     /// The settings.
     pub fn config(&self) -> &WebConfig {
         &self.config
+    }
+
+    /// Today in China: [`WebConfig::today`] when set, else the clock. Every page that judges
+    /// a date (monitoring, the plan-period notice) asks here, so that tests can set the day.
+    pub fn today(&self) -> minplan_domain::date::Date {
+        self.config.today.unwrap_or_else(minplan_store::today)
     }
 
     /// The active plan.

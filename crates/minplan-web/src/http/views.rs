@@ -37,6 +37,8 @@ pub struct Layout {
     pub nav_reviews: bool,
     pub nav_rights: bool,
     pub nav_layers: bool,
+    /// The plan-period notice (规划期已结束 and no successor loaded); empty when none.
+    pub plan_notice: String,
 }
 
 /// The layout of a page: the plan's name and version, and — from the request context
@@ -61,6 +63,7 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
         nav_rights: ctx.can(Permission::ViewRegister),
         nav_layers: ctx.can(Permission::ViewLayers),
         csrf: ctx.csrf,
+        plan_notice: ctx.plan_notice,
         plan_name: p.identity.name.value.clone(),
         region_name: p.region.name.clone(),
         version_label: format!(

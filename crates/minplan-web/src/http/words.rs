@@ -115,6 +115,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("scale_table.remove", "删除矿山规模划分标准"),
     ("settings.set", "修改系统设置"),
     ("settings.update", "修改机关设置"),
+    ("indicator.manual_entry", "人工填报规划指标"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].

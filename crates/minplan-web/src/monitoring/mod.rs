@@ -17,10 +17,16 @@ use axum::response::{Html, Response};
 use minplan_store::{Role, StoreError};
 use serde::Deserialize;
 
+pub mod manual;
+
 /// The routes of plan monitoring.
 pub fn router() -> axum::Router<crate::AppState> {
     use axum::routing::get;
     axum::Router::new()
+        .route(
+            "/indicators/manual",
+            get(manual::manual_form).post(manual::manual_submit),
+        )
         .route("/api/indicators", get(api_indicators))
         .route("/api/reminders", get(api_reminders))
         .route("/evaluation", get(evaluation_page))
@@ -77,7 +83,8 @@ impl YearQuery {
     }
 }
 
-/// The default year of indicators: the last complete one.
+/// The default year of indicators: the last complete one (by the clock; pages with the state
+/// at hand use [`AppState::today`]).
 pub(crate) fn last_year() -> i32 {
     minplan_store::today().year() - 1
 }
@@ -101,8 +108,12 @@ pub async fn api_indicators(
     Query(q): Query<YearQuery>,
 ) -> ApiResult<Json<minplan_domain::monitoring::IndicatorReport>> {
     let sp = st.plan().await;
-    let year = q.year()?.unwrap_or_else(last_year);
-    let r = st.store.indicator_report(&sp.loaded.plan, year).await?;
+    let today = st.today();
+    let year = q.year()?.unwrap_or(today.year() - 1);
+    let r = st
+        .store
+        .indicator_report_on(&sp.loaded.plan, year, today)
+        .await?;
     Ok(Json(r))
 }
 
@@ -120,7 +131,7 @@ pub async fn api_reminders(
     let own = (user.role == Role::Company).then(|| user.credit_code.clone().unwrap_or_default());
     let r = st
         .store
-        .reminders(&sp.loaded.plan, minplan_store::today(), own.as_deref())
+        .reminders(&sp.loaded.plan, st.today(), own.as_deref())
         .await?;
     Ok(Json(Reminders(r)))
 }
@@ -136,6 +147,12 @@ struct EvalRow {
     completion: String,
     status: String,
     status_class: &'static str,
+    /// `n / m 座矿山已报送` (empty unless from the annual reports).
+    coverage: String,
+    /// 登记簿 / 年度报告 / 人工填报.
+    source: String,
+    /// For a manual indicator: its evidence, who entered it and when (empty otherwise).
+    evidence: String,
     projection: String,
     svg: String,
 }
@@ -149,6 +166,10 @@ struct EvaluationPage {
     to: i32,
     rows: Vec<EvalRow>,
     notes: Vec<String>,
+    /// Why the last year is not scored (规划期外 / 年度未结束); empty when it is.
+    standing_note: String,
+    /// May enter manual indicators (link to the form).
+    can_enter: bool,
 }
 
 fn n2(v: Option<f64>) -> String {
@@ -157,8 +178,25 @@ fn n2(v: Option<f64>) -> String {
     })
 }
 
-fn range(st: &minplan_domain::Plan, q: &YearQuery) -> Result<(i32, i32), AppError> {
-    let to = q.to()?.unwrap_or_else(last_year);
+/// The CSS class of a status (`status-…` in app.css).
+pub(crate) fn status_class(s: minplan_domain::monitoring::Status) -> &'static str {
+    use minplan_domain::monitoring::Status;
+    match s {
+        Status::OnTrack => "ok",
+        Status::Warning => "warn",
+        Status::Breached => "bad",
+        Status::NoData | Status::NotReported | Status::NotEntered => "none",
+        Status::OutOfPeriod | Status::Unfinished => "none",
+        Status::ManualCheck | Status::PartlyReported => "check",
+    }
+}
+
+fn range(
+    st: &minplan_domain::Plan,
+    q: &YearQuery,
+    today: minplan_domain::date::Date,
+) -> Result<(i32, i32), AppError> {
+    let to = q.to()?.unwrap_or(today.year() - 1);
     Ok((q.from()?.unwrap_or(st.identity.period_start.min(to)), to))
 }
 
@@ -170,8 +208,9 @@ pub async fn evaluation_page(
 ) -> Result<Html<String>, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let (from, to) = range(plan, &q)?;
-    let e = st.store.evaluation(plan, from, to).await?;
+    let today = st.today();
+    let (from, to) = range(plan, &q, today)?;
+    let e = st.store.evaluation_on(plan, from, to, today).await?;
     let rows = e
         .rows
         .iter()
@@ -181,21 +220,34 @@ pub async fn evaluation_page(
             indicator: r.indicator.clone(),
             unit: r.unit.symbol().into(),
             target: r.target_label.clone(),
-            actual: n2(r.actual),
             completion: r.completion_pct.map_or("—".into(), |p| format!("{p:.1}%")),
             status: r.status_label.clone(),
-            status_class: match r.status {
-                minplan_domain::monitoring::Status::OnTrack => "ok",
-                minplan_domain::monitoring::Status::Warning => "warn",
-                minplan_domain::monitoring::Status::Breached => "bad",
-                minplan_domain::monitoring::Status::NoData => "none",
-                minplan_domain::monitoring::Status::ManualCheck => "check",
-            },
+            status_class: status_class(r.status),
+            coverage: r.coverage_label.clone(),
+            source: r.source.clone(),
+            evidence: r.manual.as_ref().map_or(String::new(), |m| {
+                format!(
+                    "依据：{}{}（{}，{}）",
+                    m.evidence,
+                    m.attachment
+                        .as_ref()
+                        .map_or(String::new(), |a| format!("；证明材料：{a}")),
+                    m.entered_by,
+                    crate::http::views::beijing(&m.entered_at)
+                )
+            }),
             projection: n2(r.projection),
-            svg: if r.series.iter().any(|s| s.value.is_some()) {
-                minplan_report::indicator_chart_svg(r)
-            } else {
+            actual: match (r.actual, r.status) {
+                (Some(_), _) => n2(r.actual),
+                (None, minplan_domain::monitoring::Status::NotReported) => "未报送".into(),
+                (None, minplan_domain::monitoring::Status::NotEntered) => "未填报".into(),
+                (None, _) => "—".into(),
+            },
+            // Every year is drawn — a year without a value as a marked gap, never a zero bar.
+            svg: if r.series.is_empty() {
                 String::new()
+            } else {
+                minplan_report::indicator_chart_svg(r)
             },
         })
         .collect();
@@ -214,6 +266,9 @@ pub async fn evaluation_page(
             to,
             rows,
             notes: e.notes,
+            standing_note: e.standing_note,
+            can_enter: crate::http::context::current()
+                .can(crate::http::auth::Permission::EnterIndicators),
         }
         .render()?,
     ))
@@ -227,8 +282,12 @@ pub async fn annual_plan_xlsx(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
-    let year = q.year()?.unwrap_or_else(|| minplan_store::today().year());
-    let d = st.store.annual_plan(&sp.loaded.plan, year).await?;
+    let today = st.today();
+    let year = q.year()?.unwrap_or(today.year());
+    let d = st
+        .store
+        .annual_plan_on(&sp.loaded.plan, year, today)
+        .await?;
     let bytes = minplan_report::annual_plan_xlsx(&d)
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
     Ok(attachment(
@@ -247,12 +306,11 @@ pub async fn annual_plan_docx(
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let year = q.year()?.unwrap_or_else(|| minplan_store::today().year());
-    let d = st.store.annual_plan(plan, year).await?;
-    let issuer = crate::settings::issuer(
-        &crate::settings::effective(&st).await?,
-        minplan_store::today().to_string(),
-    );
+    let today = st.today();
+    let year = q.year()?.unwrap_or(today.year());
+    let d = st.store.annual_plan_on(plan, year, today).await?;
+    let issuer =
+        crate::settings::issuer(&crate::settings::effective(&st).await?, today.to_string());
     let bytes = minplan_report::annual_plan_docx(&d, &issuer)
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
     Ok(attachment(
@@ -269,8 +327,12 @@ pub async fn evaluation_xlsx(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
-    let (from, to) = range(&sp.loaded.plan, &q)?;
-    let e = st.store.evaluation(&sp.loaded.plan, from, to).await?;
+    let today = st.today();
+    let (from, to) = range(&sp.loaded.plan, &q, today)?;
+    let e = st
+        .store
+        .evaluation_on(&sp.loaded.plan, from, to, today)
+        .await?;
     let bytes = minplan_report::evaluation_xlsx(&e)
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
     Ok(attachment(
@@ -288,12 +350,11 @@ pub async fn evaluation_docx(
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let (from, to) = range(plan, &q)?;
-    let e = st.store.evaluation(plan, from, to).await?;
-    let issuer = crate::settings::issuer(
-        &crate::settings::effective(&st).await?,
-        minplan_store::today().to_string(),
-    );
+    let today = st.today();
+    let (from, to) = range(plan, &q, today)?;
+    let e = st.store.evaluation_on(plan, from, to, today).await?;
+    let issuer =
+        crate::settings::issuer(&crate::settings::effective(&st).await?, today.to_string());
     let bytes = minplan_report::evaluation_docx(&e, &issuer)
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
     Ok(attachment(

@@ -77,6 +77,12 @@ struct IndicatorsPage {
     layout: Layout,
     year: i32,
     tables: Vec<IndicatorTable>,
+    /// Why the year is not scored (规划期外 / 年度未结束); empty when it is.
+    standing_note: String,
+    /// `n / m 座矿山已报送` for the year (empty when no mine owed a report).
+    coverage: String,
+    /// May enter manual indicators.
+    can_enter: bool,
 }
 
 /// The indicators of one place of the plan (专栏2, 专栏3, 规划目标, a chapter), in bundle order.
@@ -96,8 +102,9 @@ pub async fn indicators(
 ) -> Result<Html<String>, AppError> {
     let sp = st.plan().await;
     let plan = &sp.loaded.plan;
-    let year = q.year()?.unwrap_or(minplan_store::today().year() - 1);
-    let report = st.store.indicator_report(plan, year).await?;
+    let today = st.today();
+    let year = q.year()?.unwrap_or(today.year() - 1);
+    let report = st.store.indicator_report_on(plan, year, today).await?;
     // Grouped where the plan puts them, in the order the bundle lists them.
     let mut tables: Vec<IndicatorTable> = Vec::new();
     for i in with_current(indicator_views(plan), &report) {
@@ -126,6 +133,18 @@ pub async fn indicators(
         layout: layout(&sp, "indicators"),
         year,
         tables,
+        standing_note: report.standing_note.clone(),
+        coverage: if report.reports_required > 0 {
+            format!(
+                "{} / {} 座矿山已报送",
+                report.reports_filed.min(report.reports_required),
+                report.reports_required
+            )
+        } else {
+            String::new()
+        },
+        can_enter: crate::http::context::current()
+            .can(crate::http::auth::Permission::EnterIndicators),
     })
 }
 

@@ -201,19 +201,51 @@ pub fn with_current(
 ) -> Vec<IndicatorView> {
     for v in &mut views {
         if let Some(i) = report.get(&v.key) {
+            use minplan_domain::monitoring::Status;
             v.current = i.value;
+            // The reports' coverage when part is missing, and 人工填报, beside the status.
+            let mut extra = String::new();
+            if i.coverage.is_some_and(|c| !c.complete()) {
+                extra.push_str(&format!("；{}", i.coverage_label));
+            }
+            if i.manual.is_some() {
+                extra.push_str("；人工填报");
+            }
             v.current_label = match i.value {
                 Some(x) => format!(
-                    "{}（{}年，{}）",
+                    "{}（{}年，{}{extra}）",
                     num((x * 100.0).round() / 100.0),
                     report.year,
                     i.status_label
                 ),
-                None if i.status == minplan_domain::monitoring::Status::ManualCheck => {
+                None if i.status == Status::ManualCheck => {
                     format!("无法判定（{}年，{}）", report.year, i.status_label)
+                }
+                None if matches!(
+                    i.status,
+                    Status::NotReported | Status::NotEntered | Status::OutOfPeriod
+                ) =>
+                {
+                    format!("{}（{}年{extra}）", i.status_label, report.year)
                 }
                 None => "—".into(),
             };
+            // A manual value shows its evidence; a value from part of the reports says so.
+            if let Some(m) = &i.manual {
+                let evidence = format!(
+                    "人工填报：{}{}（{}）",
+                    m.evidence,
+                    m.attachment
+                        .as_ref()
+                        .map_or(String::new(), |a| format!("；证明材料：{a}")),
+                    m.entered_by
+                );
+                v.note = if v.note.is_empty() {
+                    evidence
+                } else {
+                    format!("{evidence}；{}", v.note)
+                };
+            }
         }
     }
     views

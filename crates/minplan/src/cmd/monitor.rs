@@ -110,8 +110,9 @@ fn status_colour(s: Status) -> Color {
         Status::OnTrack => Color::Green,
         Status::Warning => Color::Yellow,
         Status::Breached => Color::Red,
-        Status::NoData => Color::Grey,
-        Status::ManualCheck => Color::Magenta,
+        Status::NoData | Status::NotReported | Status::NotEntered => Color::Grey,
+        Status::OutOfPeriod | Status::Unfinished => Color::Grey,
+        Status::ManualCheck | Status::PartlyReported => Color::Magenta,
     }
 }
 
@@ -142,9 +143,16 @@ pub fn run_indicators(db: Option<PathBuf>, a: IndicatorsArgs) -> anyhow::Result<
             return Ok(ExitCode::SUCCESS);
         }
         println!(
-            "{}　{} 年规划指标（矿业权按 {} 在册统计；年度报告 {}/{} 份）",
-            r.plan, r.year, r.as_of, r.reports_filed, r.reports_required
+            "{}　{} 年规划指标（矿业权按 {} 在册统计；年度报告 {} / {} 座矿山已报送）",
+            r.plan,
+            r.year,
+            r.as_of.chinese(),
+            r.reports_filed.min(r.reports_required),
+            r.reports_required
         );
+        if !r.standing_note.is_empty() {
+            println!("注意：{}", r.standing_note);
+        }
         let mut t = table(&[
             "规划指标",
             "单位",
@@ -160,13 +168,27 @@ pub fn run_indicators(db: Option<PathBuf>, a: IndicatorsArgs) -> anyhow::Result<
                 Cell::new(&i.label),
                 Cell::new(i.unit.symbol()),
                 Cell::new(&i.target_label),
-                Cell::new(fmt(i.value)).set_alignment(CellAlignment::Right),
+                Cell::new(match i.value {
+                    Some(_) => fmt(i.value),
+                    None if matches!(i.status, Status::NotReported | Status::NotEntered) => {
+                        i.status_label.clone()
+                    }
+                    None => "—".into(),
+                })
+                .set_alignment(CellAlignment::Right),
                 Cell::new(
                     i.percent_of_target
                         .map_or("—".into(), |p| format!("{p:.1}%")),
                 )
                 .set_alignment(CellAlignment::Right),
-                Cell::new(&i.status_label).fg(status_colour(i.status)),
+                Cell::new(if i.coverage.is_some_and(|c| !c.complete()) {
+                    format!("{}（{}）", i.status_label, i.coverage_label)
+                } else if i.manual.is_some() {
+                    format!("{}（人工填报）", i.status_label)
+                } else {
+                    i.status_label.clone()
+                })
+                .fg(status_colour(i.status)),
                 Cell::new(fmt(i.projection)).set_alignment(CellAlignment::Right),
                 Cell::new(&i.note),
             ]);
@@ -224,7 +246,14 @@ pub fn run_evaluate(db: Option<PathBuf>, a: EvaluateArgs) -> anyhow::Result<Exit
                 Cell::new(&r.indicator),
                 Cell::new(r.unit.symbol()),
                 Cell::new(&r.target_label).set_alignment(CellAlignment::Right),
-                Cell::new(fmt(r.actual)).set_alignment(CellAlignment::Right),
+                Cell::new(match r.actual {
+                    Some(_) => fmt(r.actual),
+                    None if matches!(r.status, Status::NotReported | Status::NotEntered) => {
+                        r.status_label.clone()
+                    }
+                    None => "—".into(),
+                })
+                .set_alignment(CellAlignment::Right),
                 Cell::new(r.completion_pct.map_or("—".into(), |p| format!("{p:.1}%")))
                     .set_alignment(CellAlignment::Right),
             ]);
@@ -271,9 +300,20 @@ pub fn run_annual_plan(db: Option<PathBuf>, a: AnnualPlanArgs) -> anyhow::Result
             return Ok(ExitCode::SUCCESS);
         }
         println!(
-            "{} 年度规划实施计划（草案），数据截至 {}",
-            d.year, d.basis_date
+            "{} 年度规划实施计划（草案），数据截至{}",
+            d.year,
+            d.basis_date.chinese()
         );
+        for x in &d.exceeded {
+            println!(
+                "超出规划控制指标：{} 现为 {} {}，上限 {}（{}）",
+                x.cap,
+                format_number(x.value),
+                x.unit,
+                x.limit_label,
+                x.cite
+            );
+        }
         let mut t = table(&[
             "矿种",
             "单位",
@@ -289,7 +329,8 @@ pub fn run_annual_plan(db: Option<PathBuf>, a: AnnualPlanArgs) -> anyhow::Result
                 format_number(c.cap),
                 format_number(c.licensed),
                 format_number(c.licensable),
-                format_number(c.last_year_extraction),
+                c.last_year_extraction
+                    .map_or("未报送".to_string(), format_number),
             ]);
         }
         println!("{t}");
