@@ -236,7 +236,7 @@ pub struct Template {
 }
 
 /// The note on the example row of every template.
-pub const EXAMPLE_NOTE: &str = "第 2 行为示例（浅灰底色），导入前删除或改为实际数据";
+pub const EXAMPLE_NOTE: &str = "第 2 行为示例（浅灰底色，许可证号以“示例-”开头），导入前删除或改为实际数据；未删除的示例行不予导入";
 
 /// The workbook of `template`: sheet `template.sheet` with the header row (required columns
 /// marked by a note), one example row (grey, its first cell carrying [`EXAMPLE_NOTE`] as a

@@ -447,6 +447,25 @@ impl RowReader<'_> {
     }
 }
 
+/// How an import template marks its example row: the 许可证号 cell starts with it. The
+/// importer refuses such a row by name, so a forgotten example row is never imported.
+pub const TEMPLATE_EXAMPLE_MARK: &str = "示例-";
+
+/// The 许可证号 of a row unless it is a template's example row, which is refused at that cell.
+fn licence_of(r: &mut RowReader<'_>) -> Option<String> {
+    let licence = r.required("licence")?;
+    if licence.starts_with(TEMPLATE_EXAMPLE_MARK) {
+        r.bad(
+            "licence",
+            format!(
+                "这是导入模板的示例行（许可证号以“{TEMPLATE_EXAMPLE_MARK}”开头）：请删除此行，或改为实际数据"
+            ),
+        );
+        return None;
+    }
+    Some(licence)
+}
+
 /// A right read from a row, ready to write.
 struct RightRow {
     state: RightState,
@@ -454,7 +473,7 @@ struct RightRow {
 }
 
 fn read_right(plan: &Plan, settings: CornerSettings, r: &mut RowReader<'_>) -> Option<RightRow> {
-    let licence = r.required("licence");
+    let licence = licence_of(r);
     let kind = match r.get("kind") {
         None => RightKind::Mining,
         Some(k) => RightKind::parse(&k).unwrap_or_else(|| {
@@ -936,7 +955,7 @@ impl Store {
                 row: i + 1,
                 problems: Vec::new(),
             };
-            let licence = r.required("licence");
+            let licence = licence_of(&mut r);
             let mine = licence
                 .as_ref()
                 .and_then(|l| match histories.iter().find(|h| &h.id == l) {

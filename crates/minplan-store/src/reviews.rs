@@ -151,6 +151,29 @@ impl Store {
             )
             .await?;
         }
+        // An application 退回 (returned to be corrected) and reviewed again under its number is
+        // accepted anew: pending again, its closing cleared, with its own audit row.
+        let reopened = sqlx::query(
+            "UPDATE applications SET status = '在审', closed_on = NULL, closed_reason = NULL WHERE number = ? AND status = '退回'",
+        )
+        .bind(number)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if reopened == 1 {
+            audit::append(
+                &mut tx,
+                &AuditEntry {
+                    actor: input.actor,
+                    action: "application.reopen",
+                    entity_type: "application",
+                    entity_id: number.clone(),
+                    before: Some(serde_json::json!({ "status": "退回" })),
+                    after: Some(serde_json::json!({ "status": "在审" })),
+                },
+            )
+            .await?;
+        }
         let previous: Option<i64> =
             sqlx::query_scalar("SELECT latest_review_id FROM applications WHERE number = ?")
                 .bind(number)

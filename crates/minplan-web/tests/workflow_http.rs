@@ -215,6 +215,24 @@ async fn a_pending_application_is_closed_with_its_reason_and_is_then_not_pending
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let v: serde_json::Value = r.json().await.unwrap();
     assert!(v.to_string().contains("已是“退回”"), "{v}");
+
+    // Corrected and reviewed again under its number: accepted anew (在审, closing cleared),
+    // with its own audit row.
+    review(&srv, "SFH-2026-009", COMPANY, |t| t).await;
+    let (_, html) = get(&staff, format!("{base}{app}")).await;
+    assert!(
+        html.contains("<td id=\"application-status\">在审</td>"),
+        "{html}"
+    );
+    let trail = srv
+        .store
+        .audit_trail("application", "SFH-2026-009")
+        .await
+        .unwrap();
+    assert!(
+        trail.iter().any(|t| t.action == "application.reopen"),
+        "{trail:?}"
+    );
 }
 
 #[tokio::test]

@@ -93,6 +93,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("application.grant", "记录出让"),
     ("application.not_accept", "不予受理申请"),
     ("application.return", "退回申请"),
+    ("application.reopen", "退回后重新受理"),
     ("opinion.number", "编审查意见书文号"),
     ("layer.import", "导入管控图层"),
     ("right.import", "导入矿业权"),
@@ -669,7 +670,12 @@ mod tests {
             let text = std::fs::read_to_string(f).unwrap();
             for lit in dotted_literals(&text) {
                 let suffix = lit.rsplit('.').next().unwrap_or("");
-                if FILE_SUFFIXES.contains(&suffix) || NOT_ACTIONS.contains(&lit.as_str()) {
+                // `a.status`, `r.conclusion`: a column of an SQL table alias, not an action.
+                let sql_alias = lit.split('.').next().is_some_and(|p| p.len() == 1);
+                if sql_alias
+                    || FILE_SUFFIXES.contains(&suffix)
+                    || NOT_ACTIONS.contains(&lit.as_str())
+                {
                     continue;
                 }
                 found.insert(lit);

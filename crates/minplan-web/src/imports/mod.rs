@@ -138,7 +138,13 @@ pub fn template(table: Table) -> minplan_report::Template {
                     header: c.header.into(),
                     required: c.required,
                     explanation: explanation.into(),
-                    example: example.replace("\\n", "\n"),
+                    // The example row is marked where the importer looks (许可证号), so that a
+                    // row left in by mistake is refused, never imported.
+                    example: if c.key == "licence" {
+                        format!("{}{example}", minplan_store::TEMPLATE_EXAMPLE_MARK)
+                    } else {
+                        example.replace("\\n", "\n")
+                    },
                 }
             })
             .collect(),
