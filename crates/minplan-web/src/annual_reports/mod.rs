@@ -133,16 +133,28 @@ async fn report_rows(
     Ok(rows)
 }
 
+/// What the filing form says after a submission: its errors, the notice of a report filed and
+/// that report's remarks (超能力开采, 清水循环利用率, 逾期…).
+#[derive(Default)]
+struct Filing {
+    errors: Vec<String>,
+    notice: String,
+    warnings: Vec<String>,
+}
+
 async fn reports_view(
     st: &AppState,
     user: &minplan_store::User,
     year: i32,
     mut l: ListQuery,
-    errors: Vec<String>,
-    notice: String,
-    warnings: Vec<String>,
+    filing: Filing,
     form: FormData,
 ) -> Result<ReportsPage, AppError> {
+    let Filing {
+        errors,
+        notice,
+        warnings,
+    } = filing;
     let sp = st.plan().await;
     let own = (user.role == Role::Company).then(|| user.credit_code.clone().unwrap_or_default());
     let all = report_rows(st, user, year, &l).await?;
@@ -210,9 +222,11 @@ pub async fn reports_page(
         &user,
         year_of(&q)?,
         list_query(&q),
-        vec![],
-        notice,
-        warnings,
+        Filing {
+            errors: vec![],
+            notice,
+            warnings,
+        },
         FormData::parse(b""),
     )
     .await?;
@@ -320,7 +334,11 @@ pub async fn report_submit(
         }
     }
     let l = list_query(&HashMap::from([("year".to_string(), year.to_string())]));
-    let page = reports_view(&st, &user, year, l, errors, String::new(), vec![], f).await?;
+    let filing = Filing {
+        errors,
+        ..Filing::default()
+    };
+    let page = reports_view(&st, &user, year, l, filing, f).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
 }
 
