@@ -402,24 +402,13 @@ pub async fn list_xlsx(
             row
         })
         .collect();
-    let sort = REPORT_COLUMNS
-        .iter()
-        .find(|(k, _, _)| *k == l.sort)
-        .map_or("矿山", |(_, label, _)| *label);
     let table = Table {
         sheet: format!("{year}年度报告"),
         columns,
         about: listing::about(
             &format!("{year} 年度应报年度报告"),
             l.describe(&[("q", "查找"), ("status", "报送状态"), ("year", "年度")]),
-            &format!(
-                "{sort}{}",
-                if l.desc {
-                    "（降序）"
-                } else {
-                    "（升序）"
-                }
-            ),
+            &l.sort_label(&REPORT_COLUMNS, "矿山"),
             rows.len(),
         ),
         rows,

@@ -312,6 +312,23 @@ impl ListQuery {
             .collect()
     }
 
+    /// The order as people read it, for the 说明 sheet of an export: the label in `cols` of
+    /// the sort key (`default` when the key names no column) and （升序）/（降序）.
+    pub fn sort_label(&self, cols: &[(&str, &'static str, &'static str)], default: &str) -> String {
+        let label = cols
+            .iter()
+            .find(|(k, _, _)| !k.is_empty() && *k == self.sort)
+            .map_or(default, |(_, label, _)| *label);
+        format!(
+            "{label}{}",
+            if self.desc {
+                "（降序）"
+            } else {
+                "（升序）"
+            }
+        )
+    }
+
     /// The filters as people read them, `labels` naming each key ("矿种：建筑用石；状态：有效"),
     /// or "无（全部）"; for the 说明 sheet of an export.
     pub fn describe(&self, labels: &[(&str, &str)]) -> String {
@@ -353,16 +370,13 @@ pub fn now_beijing() -> String {
 /// A stored RFC 3339 (UTC) time as a Beijing date and time cell of an export; other text as
 /// it is.
 pub fn beijing_cell(at: &str) -> minplan_report::Cell {
-    use time::format_description::well_known::Rfc3339;
-    let Ok(t) = time::OffsetDateTime::parse(at, &Rfc3339) else {
-        return minplan_report::Cell::text(at);
+    let date = |t: time::OffsetDateTime| {
+        minplan_domain::date::Date::new(t.year(), u8::from(t.month()), t.day())
+            .map(|d| minplan_report::Cell::DateTime(d, t.hour(), t.minute()))
     };
-    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let t = t.to_offset(offset);
-    match minplan_domain::date::Date::new(t.year(), u8::from(t.month()), t.day()) {
-        Some(d) => minplan_report::Cell::DateTime(d, t.hour(), t.minute()),
-        None => minplan_report::Cell::text(at),
-    }
+    crate::http::words::parse_utc(at)
+        .and_then(date)
+        .unwrap_or_else(|| minplan_report::Cell::text(at))
 }
 
 /// The XLSX of `table` as a download named `name`.xlsx (ASCII fallback `fallback`.xlsx).

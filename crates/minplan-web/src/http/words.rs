@@ -24,7 +24,8 @@ fn beijing_offset() -> time::UtcOffset {
     time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC)
 }
 
-fn parse_utc(at: &str) -> Option<time::OffsetDateTime> {
+/// A stored RFC 3339 time (every table keeps UTC) in Beijing time; `None` for other text.
+pub fn parse_utc(at: &str) -> Option<time::OffsetDateTime> {
     use time::format_description::well_known::Rfc3339;
     time::OffsetDateTime::parse(at.trim(), &Rfc3339)
         .ok()

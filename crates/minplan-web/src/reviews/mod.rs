@@ -215,24 +215,13 @@ pub async fn list_xlsx(
             ]
         })
         .collect();
-    let sort = REVIEW_COLUMNS
-        .iter()
-        .find(|(k, _, _)| !k.is_empty() && *k == l.sort)
-        .map_or("编号", |(_, label, _)| *label);
     let table = Table {
         sheet: "审查记录".into(),
         columns,
         about: listing::about(
             "审查记录",
             l.describe(&REVIEW_FILTERS),
-            &format!(
-                "{sort}{}",
-                if l.desc {
-                    "（降序）"
-                } else {
-                    "（升序）"
-                }
-            ),
+            &l.sort_label(&REVIEW_COLUMNS, "编号"),
             rows.len(),
         ),
         rows,

@@ -598,24 +598,13 @@ pub async fn list_xlsx(
             ]
         })
         .collect();
-    let sort = APPLICATION_COLUMNS
-        .iter()
-        .find(|(k, _, _)| !k.is_empty() && *k == l.sort)
-        .map_or("首次审查时间", |(_, label, _)| *label);
     let table = Table {
         sheet: "申请".into(),
         columns,
         about: listing::about(
             "申请",
             l.describe(&APPLICATION_FILTERS),
-            &format!(
-                "{sort}{}",
-                if l.desc {
-                    "（降序）"
-                } else {
-                    "（升序）"
-                }
-            ),
+            &l.sort_label(&APPLICATION_COLUMNS, "首次审查时间"),
             rows.len(),
         ),
         rows,

@@ -386,24 +386,13 @@ pub async fn list_xlsx(
             ]
         })
         .collect();
-    let sort = RIGHT_COLUMNS
-        .iter()
-        .find(|(k, _, _)| *k == l.sort)
-        .map_or("许可证号", |(_, label, _)| *label);
     let table = Table {
         sheet: "矿业权".into(),
         columns,
         about: listing::about(
             "矿业权登记簿",
             l.describe(&RIGHT_FILTERS),
-            &format!(
-                "{sort}{}",
-                if l.desc {
-                    "（降序）"
-                } else {
-                    "（升序）"
-                }
-            ),
+            &l.sort_label(&RIGHT_COLUMNS, "许可证号"),
             rows.len(),
         ),
         rows,
