@@ -613,6 +613,22 @@ fn read_right(plan: &Plan, settings: CornerSettings, r: &mut RowReader<'_>) -> O
     {
         r.bad("valid_to", "有效期止早于有效期起");
     }
+    // 已过期 is read from the dates (a right past its 有效期止 is shown 已过期 from that day),
+    // so a row saying 已过期 must give the date that makes it so.
+    if r.get("status").as_deref() == Some("已过期") {
+        let today = crate::today();
+        match valid_to {
+            None => r.bad(
+                "status",
+                "状态为“已过期”，但没有填写有效期止：请填写有效期止",
+            ),
+            Some(t) if t >= today => r.bad(
+                "status",
+                format!("状态为“已过期”，但有效期止 {t} 尚未到期：请核对状态或有效期止"),
+            ),
+            Some(_) => {}
+        }
+    }
     let elevation = r.get("elevation").and_then(|e| {
         let parts: Vec<Option<f64>> = e
             .split(['~', '～', '至', '/', '－', '—', ','])

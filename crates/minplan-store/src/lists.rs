@@ -187,8 +187,9 @@ impl Store {
             &["id", "name", "holder_name", "credit_code", "minerals_json"],
             &q.q,
         );
+        let status = crate::records::status_sql(crate::today());
         w.eq("kind", &q.kind);
-        w.eq("status", &q.status);
+        w.eq(&status, &q.status);
         w.eq("approval", &q.approval);
         w.eq(
             "json_extract(state_json, '$.mining_method')",
@@ -210,7 +211,7 @@ impl Store {
             ("name", "name"),
             ("holder", "holder_name"),
             ("kind", "kind"),
-            ("status", "status"),
+            ("status", status.as_str()),
             ("minerals", "minerals_json"),
             ("capacity", "capacity"),
             ("valid_to", "valid_to"),
@@ -264,7 +265,10 @@ impl Store {
                 distinct("m.value", "rights r, json_each(r.minerals_json) m"),
                 &mut out.minerals,
             ),
-            (distinct("status", "rights"), &mut out.statuses),
+            (
+                distinct(&crate::records::status_sql(crate::today()), "rights"),
+                &mut out.statuses,
+            ),
             (distinct("approval", "rights"), &mut out.approvals),
             (
                 distinct("json_extract(state_json, '$.mining_method')", "rights"),

@@ -82,11 +82,33 @@ pub struct ApplicationRecord {
     pub geometry: Vec<LonLatPolygon>,
 }
 
+/// A right's status as of `today` in SQL over the `rights` table: a stored 有效 whose 有效期止
+/// (`YYYY-MM-DD`) is before `today` reads 已过期, as [`Store::list_rights`] reads it — so that
+/// the list shows, filters and sorts the status the review and the reminders use.
+pub(crate) fn status_sql(today: minplan_domain::date::Date) -> String {
+    format!(
+        "(CASE WHEN status = '有效' AND valid_to IS NOT NULL AND valid_to <> '' AND valid_to < '{today}' THEN '已过期' ELSE status END)"
+    )
+}
+
+/// A stored status as of `today` (see [`status_sql`]).
+fn status_on(stored: String, valid_to: Option<&str>, today: minplan_domain::date::Date) -> String {
+    let past = valid_to
+        .and_then(|t| minplan_domain::date::Date::parse(t).ok())
+        .is_some_and(|t| t < today);
+    if stored == "有效" && past {
+        "已过期".into()
+    } else {
+        stored
+    }
+}
+
 pub(crate) fn right_record(r: &sqlx::sqlite::SqliteRow) -> RightRecord {
+    let valid_to: Option<String> = r.get("valid_to");
     RightRecord {
         id: r.get("id"),
         kind: r.get("kind"),
-        status: r.get("status"),
+        status: status_on(r.get("status"), valid_to.as_deref(), crate::today()),
         name: r.get("name"),
         holder_name: r.get("holder_name"),
         credit_code: r.get("credit_code"),
@@ -95,7 +117,7 @@ pub(crate) fn right_record(r: &sqlx::sqlite::SqliteRow) -> RightRecord {
         capacity_unit: r.get("capacity_unit"),
         approval: r.get("approval"),
         valid_from: r.get("valid_from"),
-        valid_to: r.get("valid_to"),
+        valid_to,
         geometry: serde_json::from_str(&r.get::<String, _>("geometry_json")).unwrap_or_default(),
         source: r.get("source"),
         updated_at: r.get("updated_at"),

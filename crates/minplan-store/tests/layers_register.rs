@@ -483,6 +483,86 @@ async fn bulk_import_compares_the_area_with_the_corners() {
     }
 }
 
+/// 已过期 is read from the dates: a row saying 已过期 without an 有效期止, or with one not yet
+/// reached, is refused at its 状态 cell; one whose 有效期止 has passed imports and reads
+/// 已过期 in the register's list.
+#[tokio::test]
+async fn a_row_saying_expired_must_have_passed_its_end_date() {
+    use minplan_store::BulkMode;
+    let store = seeded().await;
+    let plan = store.active_plan().await.unwrap().unwrap().loaded.plan;
+    let corners = std::fs::read_to_string(example("01-qingfa-quarry.txt")).unwrap();
+    let header: Vec<String> = [
+        "许可证号",
+        "矿山名称",
+        "矿业权人",
+        "矿种",
+        "生产规模",
+        "规模单位",
+        "状态",
+        "有效期起",
+        "有效期止",
+        "拐点坐标",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    let row = |licence: &str, to: &str| {
+        [
+            licence,
+            "某采石场",
+            "某公司",
+            "建筑用凝灰岩",
+            "6",
+            "万立方米/年",
+            "已过期",
+            "2015-01-01",
+            to,
+            &corners,
+        ]
+        .map(str::to_string)
+        .to_vec()
+    };
+    let table = vec![
+        header.clone(),
+        row("C2310812015010001", "2099-12-31"),
+        row("C2310812015010002", ""),
+        row("C2310812015010003", "2020-12-31"),
+    ];
+    let out = store
+        .import_rights_table(&plan, &table, "过期.csv", BulkMode::Commit, &Actor::System)
+        .await
+        .unwrap();
+    let at: Vec<(usize, Option<&str>)> = out
+        .problems
+        .iter()
+        .map(|p| (p.row, p.column.as_deref()))
+        .collect();
+    assert_eq!(
+        at,
+        [(2, Some("状态")), (3, Some("状态"))],
+        "{:?}",
+        out.problems
+    );
+    assert!(
+        out.problems[0].message.contains("尚未到期"),
+        "{}",
+        out.problems[0]
+    );
+    assert!(!out.committed);
+    let good = vec![header, table[3].clone()];
+    let out = store
+        .import_rights_table(&plan, &good, "过期.csv", BulkMode::Commit, &Actor::System)
+        .await
+        .unwrap();
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let (n, page) = store
+        .rights_page(&minplan_store::RightQuery::default(), None)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(page[0].status, "已过期");
+}
+
 /// A GeoJSON rights file may state each right's `area` (text with a unit, or a number in
 /// km²); one that disagrees with its geometry (the 庆发 ring: 0.0200 km²) is listed with the
 /// figure and both computed areas, and nothing at all is written.

@@ -120,6 +120,21 @@ async fn the_register_pages_searches_filters_sorts_and_exports() {
     let (_, html) = get(&staff, format!("{base}/rights?mineral=砖瓦用黏土")).await;
     assert_eq!(total(&html), 40);
     assert!(html.contains("<option value=\"砖瓦用黏土\" selected>"));
+    // A licence past its 有效期止 reads 已过期 (stored 有效), as the review and the reminders
+    // read it: shown, filtered, offered and exported so.
+    let (_, html) = get(&staff, format!("{base}/rights?status=已过期")).await;
+    assert_eq!(total(&html), 15, "{html}");
+    assert_eq!(ids(&html)[0], "C2310812020000005");
+    assert!(
+        html.contains("<option value=\"已过期\" selected>"),
+        "{html}"
+    );
+    let (_, html) = get(&staff, format!("{base}/rights?status=有效")).await;
+    assert_eq!(total(&html), 105);
+    let mut x = xlsx(&staff, format!("{base}/rights/list.xlsx?status=已过期")).await;
+    let r = x.worksheet_range("矿业权").unwrap();
+    assert_eq!(r.height(), 16);
+    assert_eq!(r.get((1, 2)), Some(&Data::String("已过期".into())));
     // Sort by 生产规模, descending; the header link reverses it.
     let (_, html) = get(
         &staff,
