@@ -2,7 +2,7 @@
 //!
 //! Every run carries its fonts explicitly (East Asian slot and Latin slots), on top of the
 //! document defaults, so that a paragraph pasted into another document keeps its fonts. The
-//! fonts are those of each GB/T 9704 role ([`super::official::Role`]): body 仿宋_GB2312,
+//! fonts are those of each GB/T 9704 role ([`super::fonts::Role`]): body 仿宋_GB2312,
 //! level-1 headings 黑体, level-2 headings 楷体_GB2312, tables 宋体.
 
 use docx_rs::{
@@ -11,7 +11,7 @@ use docx_rs::{
     TableCellBorderPosition, TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
-use super::official::Role;
+use super::fonts::Role;
 use crate::map::Rgb;
 
 /// Body text size, half-points (三号, 16 pt, GB/T 9704-2012 7.3.1).

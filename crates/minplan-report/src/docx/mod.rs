@@ -8,6 +8,7 @@
 //! GB/T 9704 (37 / 35 / 28 / 26 mm), 第 N 页 共 M 页 in the footer.
 
 pub(crate) mod elements;
+pub(crate) mod fonts;
 pub mod official;
 pub(crate) mod package;
 mod sections;

@@ -18,7 +18,7 @@
 //! writes none).
 
 use super::elements::HEADER_ROW_MARK;
-use super::official::{LATIN_SANS, LATIN_SERIF, Role};
+use super::fonts::{LATIN_SANS, LATIN_SERIF, Role};
 use crate::ReportError;
 use std::io::{Cursor, Read, Write};
 use zip::write::SimpleFileOptions;
