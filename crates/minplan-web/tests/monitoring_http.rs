@@ -295,6 +295,17 @@ async fn register_lifecycle_over_the_api() {
         let (s, v) = post_json(&staff, base, &format!("{a}/{path}"), body).await;
         assert_eq!(s, StatusCode::OK, "{path}: {v}");
     }
+    // 注销 cannot be undone: without "confirm": true the API refuses it at that field, and the
+    // history below shows nothing written.
+    let (s, v) = post_json(
+        &staff,
+        base,
+        "/api/rights/C9/cancel",
+        serde_json::json!({"date": "2024-12-10", "reason": "测试"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["fields"][0]["field"], "confirm", "{v}");
     // Extension after expiry needs the reason; closure needs the report (生态修复 may close).
     let (s, v) = post_json(
         &staff,
@@ -310,7 +321,7 @@ async fn register_lifecycle_over_the_api() {
         &xiufu,
         base,
         "/api/rights/C9/close",
-        serde_json::json!({"date": "2024-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号"}),
+        serde_json::json!({"date": "2024-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号", "confirm": true}),
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -323,11 +334,21 @@ async fn register_lifecycle_over_the_api() {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
+    // 闭坑验收 cannot be undone: without "confirm": true it is refused at that field.
     let (s, v) = post_json(
         &xiufu,
         base,
         "/api/rights/C9/close",
         serde_json::json!({"date": "2024-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["fields"][0]["field"], "confirm", "{v}");
+    let (s, v) = post_json(
+        &xiufu,
+        base,
+        "/api/rights/C9/close",
+        serde_json::json!({"date": "2024-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号", "confirm": true}),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");

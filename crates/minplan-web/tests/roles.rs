@@ -176,8 +176,8 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/api/rights/{id}/extend", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"valid_to":"2030-01-01","date":"2026-01-05"}"#) },
     RouteCase { method: "POST", path: "/api/rights/{id}/transfer", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"application":"A","date":"2026-01-05"}"#) },
     RouteCase { method: "POST", path: "/api/rights/{id}/closure-report", who: Only(CLOSERS), ok: 404, body: Body::Json(r#"{"title":"闭坑报告","date":"2026-01-05"}"#) },
-    RouteCase { method: "POST", path: "/api/rights/{id}/close", who: Only(CLOSERS), ok: 404, body: Body::Json(r#"{"date":"2026-01-05","accepted_by":"局","document":"文号"}"#) },
-    RouteCase { method: "POST", path: "/api/rights/{id}/cancel", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"date":"2026-01-05","reason":"到期"}"#) },
+    RouteCase { method: "POST", path: "/api/rights/{id}/close", who: Only(CLOSERS), ok: 404, body: Body::Json(r#"{"date":"2026-01-05","accepted_by":"局","document":"文号","confirm":true}"#) },
+    RouteCase { method: "POST", path: "/api/rights/{id}/cancel", who: Only(REGISTRARS), ok: 404, body: Body::Json(r#"{"date":"2026-01-05","reason":"到期","confirm":true}"#) },
     RouteCase { method: "GET", path: "/annual-reports/import", who: Only(REGISTRARS), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/annual-reports/import", who: Only(REGISTRARS), ok: 200, body: Body::Multipart(&[("mode", "dry_run")], ("file", "reports.csv", REPORTS_CSV)) },
     // 矿业权登记的网页表单（空表单：重新显示并标出字段错误，不写入）与批量导入（仅检查）

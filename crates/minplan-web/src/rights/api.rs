@@ -23,6 +23,19 @@ use minplan_domain::register::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// An irreversible step (注销, 闭坑验收) is done only when the request says `"confirm": true`,
+/// as the web form's 确认 box: otherwise 422 at `confirm` and nothing is written.
+fn confirmed(confirm: bool, step: &str, effect: &str) -> Result<(), AppError> {
+    if confirm {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(vec![minplan_store::FieldError::new(
+            "confirm",
+            format!("{step}不可撤销（{effect}）：请核对后以 \"confirm\": true 再提交；本次未办理"),
+        )]))
+    }
+}
+
 fn date(field: &str, s: &str) -> Result<Date, AppError> {
     Date::parse(s).map_err(|e| AppError::BadRequest(format!("{field}：{e}")))
 }
@@ -433,6 +446,9 @@ pub struct CloseBody {
     pub accepted_by: String,
     /// 验收文号。
     pub document: String,
+    /// 确认闭坑验收（不可撤销）：须为 true，否则不办理（422，字段 confirm）。
+    #[serde(default)]
+    pub confirm: bool,
 }
 
 /// `POST /api/rights/{id}/close`: 闭坑 — accepts the closure report on file.
@@ -454,6 +470,7 @@ pub async fn close(
 ) -> ApiResult<Json<RightHistory>> {
     write(&st, async {
         let b: CloseBody = json_body(&body)?;
+        confirmed(b.confirm, "闭坑验收", "闭坑验收后该矿业权闭坑")?;
         let a = ClosureAcceptance {
             date: date("date", &b.date)?,
             accepted_by: b.accepted_by,
@@ -471,6 +488,9 @@ pub struct CancelBody {
     pub date: String,
     /// 理由（不予批准、逾期延续、注销时必填）。
     pub reason: String,
+    /// 确认注销（不可撤销）：须为 true，否则不办理（422，字段 confirm）。
+    #[serde(default)]
+    pub confirm: bool,
 }
 
 /// `POST /api/rights/{id}/cancel`: 注销 with its reason.
@@ -492,6 +512,7 @@ pub async fn cancel(
 ) -> ApiResult<Json<RightHistory>> {
     write(&st, async {
         let b: CancelBody = json_body(&body)?;
+        confirmed(b.confirm, "注销", "注销后该矿业权失效")?;
         let d = date("date", &b.date)?;
         let h = st
             .store
