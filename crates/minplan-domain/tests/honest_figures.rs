@@ -357,3 +357,40 @@ fn the_annual_plan_flags_every_exceeded_cap() {
     );
     assert!(p.exceeded.is_empty(), "{:?}", p.exceeded);
 }
+
+#[test]
+fn a_year_not_begun_is_read_as_of_today_and_never_scored() {
+    // 2027 on 2026-12-06: after the period and not begun. Three mines would owe a report.
+    let today = d(2026, 12, 6);
+    let r = report_of(2027, &three_quarries(), &[], 3, &[], today);
+    assert!(r.standing.not_started && r.standing.out_of_period);
+    assert_eq!(r.as_of, today, "never a future date");
+    assert!(
+        r.standing_note.contains("年度未开始"),
+        "{}",
+        r.standing_note
+    );
+    for v in &r.indicators {
+        assert_eq!(v.status, Status::NotStarted, "{}", v.key);
+        assert_eq!(v.status_label, "年度未开始");
+        assert_eq!(v.percent_of_target, None, "{}: no 完成率", v.key);
+        assert_eq!(v.coverage, None, "{}: no “0 / 3 已报送”", v.key);
+        assert_eq!(v.coverage_label, "");
+        assert_eq!(v.series[0].mark.as_deref(), Some("年度未开始"));
+    }
+    let mines = r.get("mine_count").unwrap();
+    assert_ne!(mines.status_label, "未报送");
+}
+
+#[test]
+fn a_year_after_the_period_has_no_completion_rate() {
+    let all: Vec<_> = (1..=3).map(|i| report(i, 2026, 4.0, 100.0)).collect();
+    let r = report_of(2026, &three_quarries(), &all, 3, &[], d(2027, 3, 1));
+    let mines = r.get("mine_count").unwrap();
+    assert_eq!(mines.value, Some(3.0));
+    assert_eq!(mines.percent_of_target, None);
+    assert_eq!(mines.status, Status::OutOfPeriod);
+    // Inside the period the same figure has its 完成率.
+    let r = report_of(2025, &three_quarries(), &all, 3, &[], d(2026, 3, 1));
+    assert_eq!(r.get("mine_count").unwrap().percent_of_target, Some(100.0));
+}

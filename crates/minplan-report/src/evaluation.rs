@@ -497,7 +497,7 @@ fn status_colour(s: Status) -> Option<&'static str> {
         // Not scored: why is said in grey (部分未报送 as visible as a warning).
         Status::PartlyReported => Some(ORANGE),
         Status::NotReported | Status::NotEntered => Some(GREY),
-        Status::OutOfPeriod | Status::Unfinished => Some(GREY),
+        Status::OutOfPeriod | Status::Unfinished | Status::NotStarted => Some(GREY),
         Status::OnTrack => None,
     }
 }

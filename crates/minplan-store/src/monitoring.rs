@@ -245,7 +245,7 @@ impl Store {
     }
 
     /// The measures of every year from `from` to `to` (register as on each 31 December, or
-    /// on `today` for a year not over, reports of each year, manual entries).
+    /// on `today` for a year not over or not begun, reports of each year, manual entries).
     async fn measures(
         &self,
         plan: &Plan,
@@ -262,11 +262,8 @@ impl Store {
         let mut out = Vec::new();
         for year in from..=to {
             let end = Date::end_of_year(year);
-            let end = if today < end && today >= Date::start_of_year(year) {
-                today
-            } else {
-                end
-            };
+            // Never a future date: a year not over, or not begun, is read as on `today`.
+            let end = if today < end { today } else { end };
             let rights: Vec<MiningRight> = histories
                 .iter()
                 .filter_map(|h| h.mining_right_on(end))

@@ -108,6 +108,8 @@ pub enum Status {
     OutOfPeriod,
     /// 年度未结束: the year is not over; its values so far are not scored.
     Unfinished,
+    /// 年度未开始: the year has not begun on `today`; nothing is owed or scored for it yet.
+    NotStarted,
     /// 未填报: a manual indicator with no entry for the year.
     NotEntered,
 }
@@ -126,6 +128,7 @@ impl Status {
             Status::PartlyReported => "部分未报送，无法判定",
             Status::OutOfPeriod => "规划期外，不评价",
             Status::Unfinished => "年度未结束",
+            Status::NotStarted => "年度未开始",
             Status::NotEntered => "未填报",
         }
     }

@@ -186,7 +186,7 @@ pub(crate) fn status_class(s: minplan_domain::monitoring::Status) -> &'static st
         Status::Warning => "warn",
         Status::Breached => "bad",
         Status::NoData | Status::NotReported | Status::NotEntered => "none",
-        Status::OutOfPeriod | Status::Unfinished => "none",
+        Status::OutOfPeriod | Status::Unfinished | Status::NotStarted => "none",
         Status::ManualCheck | Status::PartlyReported => "check",
     }
 }
