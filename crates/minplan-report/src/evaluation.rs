@@ -923,8 +923,14 @@ pub fn annual_plan_docx(d: &AnnualPlanDraft, issuer: &Issuer) -> Result<Vec<u8>,
             format_number(c.cap),
             format_number(c.licensed),
             format_number(c.licensable),
-            c.last_year_extraction
-                .map_or("未报送".to_string(), format_number),
+            // A total from part of the mines of the mineral says so.
+            match (c.last_year_extraction, c.last_year_coverage) {
+                (None, _) => "未报送".to_string(),
+                (Some(v), Some(cov)) if !cov.complete() => {
+                    format!("{}（{}）", format_number(v), cov.label())
+                }
+                (Some(v), _) => format_number(v),
+            },
         ];
         rows.push(TableRow::new(
             cells

@@ -9,7 +9,7 @@ use crate::{FieldError, Result, Store, StoreError, now_rfc3339};
 use minplan_domain::date::Date;
 use minplan_domain::monitoring::{
     self, AnnualPlanDraft, Evaluation, IndicatorReport, MonitoringConfig, Reminder, ReminderInput,
-    YearMeasures, indicator_specs, mines_required,
+    YearMeasures, indicator_specs, mines_required_with_minerals,
 };
 use minplan_domain::plan::Plan;
 use minplan_domain::review::config::{ScaleRow, ScaleTable};
@@ -269,14 +269,14 @@ impl Store {
                 .filter_map(|h| h.mining_right_on(end))
                 .collect();
             let year_reports: Vec<_> = reports.iter().filter(|r| r.year == year).collect();
-            let required = mines_required(&mines, year).len();
+            let required = mines_required_with_minerals(&mines, year);
             out.push(monitoring::measure_year_with(
                 plan,
                 &specs,
                 year,
                 &rights,
                 &year_reports,
-                required,
+                &required,
                 scales,
                 &manual,
             ));
@@ -403,7 +403,7 @@ impl Store {
             .filter(|r| r.filed_on <= basis)
             .collect();
         let refs: Vec<_> = reports.iter().collect();
-        let required = mines_required(&by_mine(&histories), year - 1).len();
+        let required = mines_required_with_minerals(&by_mine(&histories), year - 1);
         Ok(monitoring::annual_plan_on(
             plan,
             year,
@@ -411,10 +411,7 @@ impl Store {
             &register,
             &histories,
             &refs,
-            Some(monitoring::Coverage {
-                filed: reports.len(),
-                required,
-            }),
+            Some(&required),
             &scales.table,
         ))
     }

@@ -28,8 +28,11 @@ pub struct CapRoom {
     pub licensable: f64,
     /// Extraction of the previous year (Σ of its reports filed by the data date; see
     /// [`AnnualPlanDraft::last_year_coverage`]); `None` when none of the mines that owed a
-    /// report had filed it (未报送, never 0).
+    /// report had filed it, or none of those mining this mineral (未报送, never 0).
     pub last_year_extraction: Option<f64>,
+    /// How many of the mines of this mineral that owed a report for the previous year filed
+    /// it by the data date (`None` when the mines that owed one are not given).
+    pub last_year_coverage: Option<super::measure::Coverage>,
     /// Where the cap is set.
     pub cite: String,
     /// The registered capacity already exceeds the cap.
@@ -213,8 +216,9 @@ pub fn annual_plan(
 /// * `register` — rights as on [`basis_date`]`(year, drafted_on)` (status on that date) and
 ///   the applications under review (status 在审);
 /// * `histories` — every right's history (for licences ending in the year and closures);
-/// * `last_year_reports` — the reports of the previous year, `last_year_coverage` how many of
-///   the mines that owed one filed it.
+/// * `last_year_reports` — the reports of the previous year, `last_year_required` the mines
+///   that owed one with their minerals (a mineral's 上年开采量 is 未报送 when none of the mines
+///   mining it filed; `None`: not known, every total is taken as it stands).
 ///
 /// Every cap of the plan the register exceeds is listed in [`AnnualPlanDraft::exceeded`].
 #[allow(clippy::too_many_arguments)]
@@ -225,9 +229,13 @@ pub fn annual_plan_on(
     register: &[MiningRight],
     histories: &[RightHistory],
     last_year_reports: &[&AnnualReport],
-    last_year_coverage: Option<super::measure::Coverage>,
+    last_year_required: Option<&[super::mines_required::RequiredMine]>,
     scales: &ScaleTable,
 ) -> AnnualPlanDraft {
+    let last_year_coverage = last_year_required.map(|m| super::measure::Coverage {
+        filed: last_year_reports.len(),
+        required: m.len(),
+    });
     let basis = basis_date(year, drafted_on);
     let stats = RegisterStats::compute(plan, register, scales);
     let caps = plan
@@ -244,14 +252,18 @@ pub fn annual_plan_on(
                 })
                 .map(|r| r.extraction)
                 .sum());
+            let own = last_year_required
+                .map(|m| super::measure::mineral_coverage(plan, &c.mineral, m, last_year_reports));
             CapRoom {
                 mineral: c.mineral.clone(),
                 unit: c.unit,
                 cap: c.value,
                 licensed,
                 licensable: r6((c.value - licensed).max(0.0)),
-                last_year_extraction: (!last_year_coverage.is_some_and(|c| c.none_filed()))
-                    .then_some(extraction),
+                last_year_extraction: (!last_year_coverage.is_some_and(|c| c.none_filed())
+                    && !own.is_some_and(|c| c.none_filed()))
+                .then_some(extraction),
+                last_year_coverage: own.filter(|c| c.required > 0),
                 cite: c.cite.to_string(),
                 exceeded: licensed > c.value,
             }

@@ -61,8 +61,10 @@ pub use annual_plan::{
 pub use assess::{IndicatorReport, IndicatorValue, YearValue, assess, assess_on};
 pub use evaluation::{Evaluation, EvaluationRow, evaluation};
 pub use manual::{ManualEntry, entry_for, is_manual};
-pub use measure::{Coverage, Measure, Source, YearMeasures, measure_year, measure_year_with};
-pub use mines_required::mines_required;
+pub use measure::{
+    Coverage, Measure, Source, YearMeasures, measure_year, measure_year_with, mineral_coverage,
+};
+pub use mines_required::{RequiredMine, mines_required, mines_required_with_minerals};
 pub use period::{YearStanding, plan_period_notice};
 pub use reminders::{EXPIRY_WINDOW_DAYS, Reminder, ReminderInput, ReminderKind, reminders};
 pub use specs::{IndicatorSpec, indicator_specs};
