@@ -270,7 +270,7 @@ impl Store {
                 .collect();
             let year_reports: Vec<_> = reports.iter().filter(|r| r.year == year).collect();
             let required = mines_required_with_minerals(&mines, year);
-            out.push(monitoring::measure_year_with(
+            let mut m = monitoring::measure_year_with(
                 plan,
                 &specs,
                 year,
@@ -279,7 +279,13 @@ impl Store {
                 &required,
                 scales,
                 &manual,
-            ));
+            );
+            // No right at all in the register (nothing entered or imported yet): its counts are
+            // 无数据, not 0 正常. Once a right is in it, a year with none in force is a true 0.
+            if histories.is_empty() {
+                monitoring::without_register(&mut m);
+            }
+            out.push(m);
         }
         Ok(out)
     }

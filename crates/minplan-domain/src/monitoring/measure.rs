@@ -352,3 +352,24 @@ pub fn measure_year_with(
         values,
     }
 }
+
+/// The note of a register figure when the register holds no right at all.
+const NO_REGISTER: &str = "登记簿中尚无任何矿业权（尚未录入或导入）：无数据，不按 0 计";
+
+/// Marks the register's figures of `m` (矿山企业数量, 大中型矿山比例, the registered
+/// capacities …) as unknown (无数据) because the register holds no right at all — nothing was
+/// entered or imported, so a count of 0 would be a guess. Once any right is in the register,
+/// a year in which none is in force counts a true 0 and this is not called.
+pub fn without_register(m: &mut YearMeasures) {
+    for v in &mut m.values {
+        if v.source == Some(Source::Register) {
+            v.value = None;
+            v.unsure = false;
+            v.note = NO_REGISTER.into();
+        }
+        if v.licensed_total.is_some() {
+            v.licensed_total = None;
+            v.note = format!("{}；{NO_REGISTER}", v.note);
+        }
+    }
+}

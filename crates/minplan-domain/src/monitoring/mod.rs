@@ -63,6 +63,7 @@ pub use evaluation::{Evaluation, EvaluationRow, evaluation};
 pub use manual::{ManualEntry, entry_for, is_manual};
 pub use measure::{
     Coverage, Measure, Source, YearMeasures, measure_year, measure_year_with, mineral_coverage,
+    without_register,
 };
 pub use mines_required::{RequiredMine, mines_required, mines_required_with_minerals};
 pub use period::{YearStanding, plan_period_notice};
