@@ -390,3 +390,74 @@ async fn a_year_not_begun_is_as_of_today_without_completion_rate() {
     assert!(page.contains("年度未开始"), "evaluation lacks 年度未开始");
     assert!(!page.contains("2027-12-31") && !page.contains("2027年12月31日"));
 }
+
+#[tokio::test]
+async fn an_annual_plan_after_the_plan_period_says_so_at_the_top() {
+    let srv = start_with(WebConfig {
+        today: Some(Date::new(2026, 12, 6).unwrap()),
+        ..WebConfig::default()
+    })
+    .await;
+    let base = &srv.base;
+    let c = logged_in(base, "guihua").await;
+    let notice = "规划期已于2025年结束，2027年不在";
+    // Word: the statement comes before the first figure (数据截至…).
+    let bytes = c
+        .get(format!("{base}/annual-plan.docx?year=2027"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let at = xml
+        .find(notice)
+        .expect("docx lacks the plan-ended statement");
+    assert!(xml.contains("尚未载入新一轮规划") && xml.contains("仅供参考"));
+    assert!(
+        at < xml.find("数据截至").unwrap(),
+        "statement not at the top"
+    );
+    // Excel: a first sheet with the statement.
+    let bytes = c
+        .get(format!("{base}/annual-plan.xlsx?year=2027"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(wb.sheet_names()[0], "规划期说明");
+    let r = wb.worksheet_range("规划期说明").unwrap();
+    assert!(r.get_value((0, 0)).unwrap().to_string().contains(notice));
+    // The web page with the download links says so too.
+    let page = c
+        .get(format!("{base}/evaluation?from=2021&to=2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"id="annual-plan-notice""#) && page.contains(notice));
+    // Inside the period: no statement.
+    let bytes = c
+        .get(format!("{base}/annual-plan.docx?year=2025"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(!xml.contains("规划期已于"));
+}

@@ -117,6 +117,9 @@ pub struct AnnualPlanDraft {
     pub basis_date: Date,
     /// The date the draft was made (`today`).
     pub drafted_on: Date,
+    /// For a year outside the plan period: the statement heading the draft that the period has
+    /// ended (or not begun) and its figures are for reference only (`None` inside the period).
+    pub period_notice: Option<String>,
     /// The previous year's annual reports: how many of the mines that owed one filed it
     /// (`None` when no mine owed one).
     pub last_year_coverage: Option<super::measure::Coverage>,
@@ -389,6 +392,7 @@ pub fn annual_plan_on(
         year,
         basis_date: basis,
         drafted_on,
+        period_notice: period_notice(plan, year),
         last_year_coverage: last_year_coverage.filter(|c| c.required > 0),
         exceeded,
         caps,
@@ -408,5 +412,24 @@ pub fn annual_plan_on(
             ),
             "区块是否已设置矿业权按矿业权范围的内点是否落在区块内判断；区块图形为示意数据时须以正式图层复核。".into(),
         ],
+    }
+}
+
+/// The statement heading an annual plan drafted for a year outside the plan period (`None`
+/// inside it), e.g. for 2027 under a 2021—2025 plan:
+/// `规划期已于2025年结束，2027年不在《…》的规划期（2021—2025年）内，尚未载入新一轮规划：…`.
+pub fn period_notice(plan: &Plan, year: i32) -> Option<String> {
+    let (start, end) = (plan.identity.period_start, plan.identity.period_end);
+    let name = &plan.identity.name.value;
+    if year > end {
+        Some(format!(
+            "规划期已于{end}年结束，{year}年不在《{name}》的规划期（{start}—{end}年）内，尚未载入新一轮规划：本计划仍按该规划的控制指标和区块编制，可新增生产规模等数字仅供参考，不作为投放和审批依据。"
+        ))
+    } else if year < start {
+        Some(format!(
+            "{year}年早于《{name}》的规划期（{start}—{end}年）：本计划按该规划的控制指标和区块编制，数字仅供参考。"
+        ))
+    } else {
+        None
     }
 }

@@ -170,6 +170,9 @@ struct EvaluationPage {
     standing_note: String,
     /// May enter manual indicators (link to the form).
     can_enter: bool,
+    /// For the annual plan of `to + 1` outside the plan period: the statement the draft
+    /// carries (empty inside the period).
+    annual_plan_notice: String,
 }
 
 fn n2(v: Option<f64>) -> String {
@@ -269,6 +272,13 @@ pub async fn evaluation_page(
             standing_note: e.standing_note,
             can_enter: crate::http::context::current()
                 .can(crate::http::auth::Permission::EnterIndicators),
+            annual_plan_notice: minplan_domain::monitoring::annual_plan::period_notice(
+                plan,
+                to + 1,
+            )
+            .map_or(String::new(), |n| {
+                format!("{}年度实施计划（草案）：{n}", to + 1)
+            }),
         }
         .render()?,
     ))
