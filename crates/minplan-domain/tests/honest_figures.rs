@@ -6,8 +6,8 @@ use minplan_domain::application::{Quantity, RightKind};
 use minplan_domain::bundle::load_bundle;
 use minplan_domain::date::Date;
 use minplan_domain::monitoring::{
-    IndicatorReport, ManualEntry, MonitoringConfig, Status, YearMeasures, annual_plan_on,
-    assess_on, indicator_specs, measure_year_with,
+    IndicatorReport, ManualEntry, MonitoringConfig, RequiredMine, Status, YearMeasures,
+    annual_plan_on, assess_on, indicator_specs, measure_year_with,
 };
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon, Plan};
 use minplan_domain::register::annual_report::AnnualReport;
@@ -120,8 +120,15 @@ fn report_of(
     let specs = indicator_specs(plan);
     let refs: Vec<&AnnualReport> = reports.iter().collect();
     let scales = ScaleTable::default();
+    // Mines 1..=required owe a report, each mining 建筑用石 (as the reports say).
+    let owing: Vec<RequiredMine> = (1..=required as i64)
+        .map(|mine_id| RequiredMine {
+            mine_id,
+            minerals: vec!["建筑用石".into()],
+        })
+        .collect();
     let m: YearMeasures =
-        measure_year_with(plan, &specs, year, rights, &refs, required, &scales, manual);
+        measure_year_with(plan, &specs, year, rights, &refs, &owing, &scales, manual);
     assess_on(
         plan,
         &specs,
@@ -356,4 +363,113 @@ fn the_annual_plan_flags_every_exceeded_cap() {
         &scales,
     );
     assert!(p.exceeded.is_empty(), "{:?}", p.exceeded);
+}
+
+#[test]
+fn a_year_not_begun_is_read_as_of_today_and_never_scored() {
+    // 2027 on 2026-12-06: after the period and not begun. Three mines would owe a report.
+    let today = d(2026, 12, 6);
+    let r = report_of(2027, &three_quarries(), &[], 3, &[], today);
+    assert!(r.standing.not_started && r.standing.out_of_period);
+    assert_eq!(r.as_of, today, "never a future date");
+    assert!(
+        r.standing_note.contains("年度未开始"),
+        "{}",
+        r.standing_note
+    );
+    for v in &r.indicators {
+        assert_eq!(v.status, Status::NotStarted, "{}", v.key);
+        assert_eq!(v.status_label, "年度未开始");
+        assert_eq!(v.percent_of_target, None, "{}: no 完成率", v.key);
+        assert_eq!(v.coverage, None, "{}: no “0 / 3 已报送”", v.key);
+        assert_eq!(v.coverage_label, "");
+        assert_eq!(v.series[0].mark.as_deref(), Some("年度未开始"));
+    }
+    let mines = r.get("mine_count").unwrap();
+    assert_ne!(mines.status_label, "未报送");
+}
+
+#[test]
+fn a_year_after_the_period_has_no_completion_rate() {
+    let all: Vec<_> = (1..=3).map(|i| report(i, 2026, 4.0, 100.0)).collect();
+    let r = report_of(2026, &three_quarries(), &all, 3, &[], d(2027, 3, 1));
+    let mines = r.get("mine_count").unwrap();
+    assert_eq!(mines.value, Some(3.0));
+    assert_eq!(mines.percent_of_target, None);
+    assert_eq!(mines.status, Status::OutOfPeriod);
+    // Inside the period the same figure has its 完成率.
+    let r = report_of(2025, &three_quarries(), &all, 3, &[], d(2026, 3, 1));
+    assert_eq!(r.get("mine_count").unwrap().percent_of_target, Some(100.0));
+}
+
+#[test]
+fn a_mineral_nobody_mining_it_reported_is_not_reported_not_zero() {
+    // Three quarries filed 2025; the one geothermal mine (4) did not.
+    let plan = plan();
+    let specs = indicator_specs(plan);
+    let scales = ScaleTable::default();
+    let reports: Vec<_> = (1..=3).map(|i| report(i, 2025, 2.0, 100.0)).collect();
+    let refs: Vec<&AnnualReport> = reports.iter().collect();
+    let mut owing: Vec<RequiredMine> = (1..=3)
+        .map(|mine_id| RequiredMine {
+            mine_id,
+            minerals: vec!["建筑用石".into()],
+        })
+        .collect();
+    owing.push(RequiredMine {
+        mine_id: 4,
+        minerals: vec!["地下热水".into()],
+    });
+    let m = measure_year_with(
+        plan,
+        &specs,
+        2025,
+        &three_quarries(),
+        &refs,
+        &owing,
+        &scales,
+        &[],
+    );
+    let r = assess_on(
+        plan,
+        &specs,
+        &[m],
+        2025,
+        &MonitoringConfig::default(),
+        &scales.source,
+        d(2026, 12, 6),
+    );
+    let heat = r
+        .indicators
+        .iter()
+        .find(|i| i.key.starts_with("extraction_") && i.name.contains("地下热水"))
+        .expect("地下热水 indicator");
+    assert_eq!(heat.value, None, "never 0");
+    assert_eq!(heat.status, Status::NotReported);
+    assert_eq!(heat.coverage_label, "0 / 1 座矿山已报送");
+    assert_eq!(heat.percent_of_target, None);
+    // The quarries all filed: 建筑用石 is complete and scored, not partial.
+    let stone = r.get("extraction_building_stone").unwrap();
+    assert_eq!(stone.value, Some(6.0));
+    assert_eq!(stone.coverage_label, "3 / 3 座矿山已报送");
+    assert_eq!(stone.status, Status::OnTrack);
+
+    // The annual plan's 上年开采量 likewise.
+    let p = annual_plan_on(
+        plan,
+        2026,
+        d(2026, 12, 6),
+        &three_quarries(),
+        &[],
+        &refs,
+        Some(&owing),
+        &scales,
+    );
+    let cap = |m: &str| p.caps.iter().find(|c| c.mineral == m).unwrap();
+    assert_eq!(cap("地下热水").last_year_extraction, None);
+    assert_eq!(cap("建筑用石").last_year_extraction, Some(6.0));
+    assert_eq!(
+        cap("建筑用石").last_year_coverage.map(|c| c.label()),
+        Some("3 / 3 座矿山已报送".into())
+    );
 }

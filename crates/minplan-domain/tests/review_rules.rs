@@ -1023,7 +1023,7 @@ fn the_monitored_ratio_is_a_manual_check_with_an_unclassifiable_mine() {
     let specs = indicator_specs(plan);
     let scales = ScaleTable::default();
     let ratio_of = |rights: &[MiningRight]| {
-        let m = measure_year(plan, &specs, 2025, rights, &[], 0, &scales);
+        let m = measure_year(plan, &specs, 2025, rights, &[], &[], &scales);
         let r = assess(
             plan,
             &specs,

@@ -497,7 +497,7 @@ fn status_colour(s: Status) -> Option<&'static str> {
         // Not scored: why is said in grey (部分未报送 as visible as a warning).
         Status::PartlyReported => Some(ORANGE),
         Status::NotReported | Status::NotEntered => Some(GREY),
-        Status::OutOfPeriod | Status::Unfinished => Some(GREY),
+        Status::OutOfPeriod | Status::Unfinished | Status::NotStarted => Some(GREY),
         Status::OnTrack => None,
     }
 }
@@ -661,6 +661,13 @@ pub fn evaluation_docx(e: &Evaluation, issuer: &Issuer) -> Result<Vec<u8>, Repor
 pub fn annual_plan_xlsx(d: &AnnualPlanDraft) -> Result<Vec<u8>, ReportError> {
     let mut wb = Workbook::new();
     let head = Format::new().set_bold().set_background_color("D9D9D9");
+    // A year outside the plan period: a first sheet with the statement, before any figure.
+    if let Some(n) = &d.period_notice {
+        let ws = wb.add_worksheet().set_name("规划期说明").map_err(xerr)?;
+        ws.set_column_width(0, 120.0).map_err(xerr)?;
+        ws.write_string_with_format(0, 0, n, &Format::new().set_bold().set_font_color("C00000"))
+            .map_err(xerr)?;
+    }
     let sheet = |wb: &mut Workbook,
                  name: &str,
                  headers: &[&str],
@@ -888,8 +895,12 @@ pub fn annual_plan_docx(d: &AnnualPlanDraft, issuer: &Issuer) -> Result<Vec<u8>,
         document(&format!("{}年度规划实施计划（草案）", d.year)),
         &d.plan,
         issuer,
-    )
-    .add_paragraph(para(format!(
+    );
+    // A year outside the plan period: the statement first, in red, before any figure.
+    if let Some(n) = &d.period_notice {
+        doc = doc.add_paragraph(Paragraph::new().add_run(run(n.clone()).bold().color(RED)));
+    }
+    doc = doc.add_paragraph(para(format!(
         "依据《规划》七（二），对 {} 年矿产资源开采总量、矿业权总量控制和规划区块投放作出安排。数据截至{}（登记簿当日在册的矿业权和在审申请）；上年开采量按 {} 年度已报送的年度报告合计{}。",
         d.year,
         d.basis_date.chinese(),
@@ -923,8 +934,14 @@ pub fn annual_plan_docx(d: &AnnualPlanDraft, issuer: &Issuer) -> Result<Vec<u8>,
             format_number(c.cap),
             format_number(c.licensed),
             format_number(c.licensable),
-            c.last_year_extraction
-                .map_or("未报送".to_string(), format_number),
+            // A total from part of the mines of the mineral says so.
+            match (c.last_year_extraction, c.last_year_coverage) {
+                (None, _) => "未报送".to_string(),
+                (Some(v), Some(cov)) if !cov.complete() => {
+                    format!("{}（{}）", format_number(v), cov.label())
+                }
+                (Some(v), _) => format_number(v),
+            },
         ];
         rows.push(TableRow::new(
             cells

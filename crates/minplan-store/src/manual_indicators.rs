@@ -4,7 +4,6 @@
 //! transaction; a correction is a later entry.
 
 use crate::audit::{self, Actor, AuditEntry};
-use crate::monitoring::YEARS_AROUND_PERIOD;
 use crate::{FieldError, Result, Store, StoreError, now_rfc3339};
 use minplan_domain::monitoring::{ManualEntry, indicator_specs, is_manual};
 use minplan_domain::plan::Plan;
@@ -34,16 +33,18 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Invalid`] with every problem at once, each naming its field (`indicator`:
-    /// not an indicator of the plan or one the register computes; `year`: not a year, or
-    /// outside the plan period ± [`YEARS_AROUND_PERIOD`]; `value`: not a number, negative, or
-    /// above 100 for a percentage; `evidence`: empty or too long; `attachment`: too long);
-    /// nothing is written.
+    /// not an indicator of the plan or one the register computes; `year`: not a year, outside
+    /// the plan period or after `today`'s year; `value`: as
+    /// [`minplan_domain::monitoring::manual::read_value`] refuses it (a count not a plain
+    /// whole number, negative, above a sane limit, a percentage above 100); `evidence`: empty
+    /// or too long; `attachment`: too long); nothing is written.
     pub async fn add_manual_indicator(
         &self,
         plan: &Plan,
         input: &ManualInput,
         entered_by: &str,
         actor: &Actor,
+        today: minplan_domain::date::Date,
     ) -> Result<ManualEntry> {
         let mut errors = Vec::new();
         let specs = indicator_specs(plan);
@@ -60,16 +61,22 @@ impl Store {
             )),
             Some(_) => {}
         }
-        let (lo, hi) = (
-            plan.identity.period_start - YEARS_AROUND_PERIOD,
-            plan.identity.period_end + YEARS_AROUND_PERIOD,
+        // Years within the plan period, not after today's year (a year not begun has no value).
+        let years = minplan_domain::monitoring::manual::entry_years(
+            plan.identity.period_start,
+            plan.identity.period_end,
+            today,
         );
         let year = match input.year.trim().parse::<i32>() {
-            Ok(y) if (lo..=hi).contains(&y) => Some(y),
+            Ok(y) if years.contains(&y) => Some(y),
             Ok(y) => {
                 errors.push(FieldError::new(
                     "year",
-                    format!("年度 {y} 应在 {lo}～{hi} 年之间"),
+                    format!(
+                        "年度 {y} 不可填报：只能填报规划期内、不晚于今年的年度（{}～{} 年）",
+                        years.start(),
+                        years.end()
+                    ),
                 ));
                 None
             }
@@ -81,30 +88,16 @@ impl Store {
                 None
             }
         };
-        let value = match input.value.trim().parse::<f64>() {
-            Ok(v) if !v.is_finite() || v < 0.0 => {
-                errors.push(FieldError::new("value", "数值应为不小于 0 的数"));
-                None
-            }
-            Ok(v)
-                if v > 100.0
-                    && spec.is_some_and(|s| s.unit == minplan_domain::units::Unit::Percent) =>
-            {
-                errors.push(FieldError::new("value", "百分比不能大于 100"));
-                None
-            }
-            Ok(v) => Some(v),
-            Err(_) => {
-                errors.push(FieldError::new(
-                    "value",
-                    if input.value.trim().is_empty() {
-                        "请填写数值".to_string()
-                    } else {
-                        format!("数值应为数字，收到“{}”", input.value.trim())
-                    },
-                ));
-                None
-            }
+        let value = match spec {
+            Some(s) => match minplan_domain::monitoring::manual::read_value(s.unit, &input.value) {
+                Ok(v) => Some(v),
+                Err(m) => {
+                    errors.push(FieldError::new("value", format!("{}：{m}", s.name)));
+                    None
+                }
+            },
+            // The indicator is wrong: the value cannot be read in its unit.
+            None => None,
         };
         let evidence = input.evidence.trim();
         if evidence.is_empty() {

@@ -9,7 +9,7 @@ use crate::{FieldError, Result, Store, StoreError, now_rfc3339};
 use minplan_domain::date::Date;
 use minplan_domain::monitoring::{
     self, AnnualPlanDraft, Evaluation, IndicatorReport, MonitoringConfig, Reminder, ReminderInput,
-    YearMeasures, indicator_specs, mines_required,
+    YearMeasures, indicator_specs, mines_required_with_minerals,
 };
 use minplan_domain::plan::Plan;
 use minplan_domain::review::config::{ScaleRow, ScaleTable};
@@ -245,7 +245,7 @@ impl Store {
     }
 
     /// The measures of every year from `from` to `to` (register as on each 31 December, or
-    /// on `today` for a year not over, reports of each year, manual entries).
+    /// on `today` for a year not over or not begun, reports of each year, manual entries).
     async fn measures(
         &self,
         plan: &Plan,
@@ -262,27 +262,30 @@ impl Store {
         let mut out = Vec::new();
         for year in from..=to {
             let end = Date::end_of_year(year);
-            let end = if today < end && today >= Date::start_of_year(year) {
-                today
-            } else {
-                end
-            };
+            // Never a future date: a year not over, or not begun, is read as on `today`.
+            let end = if today < end { today } else { end };
             let rights: Vec<MiningRight> = histories
                 .iter()
                 .filter_map(|h| h.mining_right_on(end))
                 .collect();
             let year_reports: Vec<_> = reports.iter().filter(|r| r.year == year).collect();
-            let required = mines_required(&mines, year).len();
-            out.push(monitoring::measure_year_with(
+            let required = mines_required_with_minerals(&mines, year);
+            let mut m = monitoring::measure_year_with(
                 plan,
                 &specs,
                 year,
                 &rights,
                 &year_reports,
-                required,
+                &required,
                 scales,
                 &manual,
-            ));
+            );
+            // No right at all in the register (nothing entered or imported yet): its counts are
+            // 无数据, not 0 正常. Once a right is in it, a year with none in force is a true 0.
+            if histories.is_empty() {
+                monitoring::without_register(&mut m);
+            }
+            out.push(m);
         }
         Ok(out)
     }
@@ -406,7 +409,7 @@ impl Store {
             .filter(|r| r.filed_on <= basis)
             .collect();
         let refs: Vec<_> = reports.iter().collect();
-        let required = mines_required(&by_mine(&histories), year - 1).len();
+        let required = mines_required_with_minerals(&by_mine(&histories), year - 1);
         Ok(monitoring::annual_plan_on(
             plan,
             year,
@@ -414,10 +417,7 @@ impl Store {
             &register,
             &histories,
             &refs,
-            Some(monitoring::Coverage {
-                filed: reports.len(),
-                required,
-            }),
+            Some(&required),
             &scales.table,
         ))
     }

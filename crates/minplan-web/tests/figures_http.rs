@@ -102,7 +102,7 @@ async fn manual_indicator_form_roles_errors_audit_and_display() {
     for msg in [
         "由登记簿或年度报告计算，不能人工填报",
         "年度应为年份（如 2025），收到“二〇二四”",
-        "数值应为不小于 0 的数",
+        "数值不能为负数",
         "请填写依据或证明材料",
     ] {
         assert!(body.contains(msg), "422 page lacks {msg}");
@@ -276,4 +276,188 @@ async fn every_page_says_when_the_plan_period_has_ended() {
         .await
         .unwrap();
     assert!(!page.contains("plan-notice"), "notice inside the period");
+}
+
+#[tokio::test]
+async fn manual_values_are_plain_whole_counts_in_the_plan_period_named_in_chinese() {
+    let srv = start_with(WebConfig {
+        today: Some(Date::new(2026, 12, 6).unwrap()),
+        ..WebConfig::default()
+    })
+    .await;
+    let base = &srv.base;
+    let c = logged_in(base, "guihua").await;
+    let csrf = csrf_of(&c, base).await;
+    let sp = srv.store.active_plan().await.unwrap().unwrap();
+    let post = |year: &'static str, value: &'static str| {
+        c.post(format!("{base}/indicators/manual")).form(&[
+            ("csrf_token", csrf.as_str()),
+            ("indicator", "new_deposits"),
+            ("year", year),
+            ("value", value),
+            ("evidence", "省自然资源厅评审备案证明"),
+        ])
+    };
+    // 1.5 处, 1e3 处, 5000 处, a year after the period: each refused, nothing written.
+    for (year, value, msg) in [
+        ("2023", "1.5", "应为整数（单位：处），收到“1.5”"),
+        ("2023", "1e3", "不用科学计数法"),
+        ("2023", "5000", "超过合理上限"),
+        (
+            "2030",
+            "1",
+            "年度 2030 不可填报：只能填报规划期内、不晚于今年的年度（2021～2025 年）",
+        ),
+        ("2026", "1", "年度 2026 不可填报"),
+    ] {
+        let r = post(year, value).send().await.unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{year} {value}"
+        );
+        let body = r.text().await.unwrap();
+        assert!(body.contains(msg), "{year} {value}: 422 page lacks {msg}");
+    }
+    // Both problems at once.
+    let body = post("2030", "1.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("年度 2030 不可填报") && body.contains("应为整数"));
+    assert!(
+        srv.store
+            .manual_indicators(&sp.loaded.plan)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A whole number is saved; the notice names the indicator in Chinese, never its key.
+    let r = post("2024", "2").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(format!(
+            "{base}{}",
+            r.headers()["location"].to_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("已填报 2024 年 提供中型矿产地：2"), "notice");
+    assert!(!page.contains("new_deposits："), "machine id in the notice");
+}
+
+#[tokio::test]
+async fn a_year_not_begun_is_as_of_today_without_completion_rate() {
+    let srv = start_with(WebConfig {
+        today: Some(Date::new(2026, 12, 6).unwrap()),
+        ..WebConfig::default()
+    })
+    .await;
+    let v: serde_json::Value = client()
+        .get(format!("{}/api/indicators?year=2027", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["as_of"], "2026-12-06", "never a future date");
+    assert_eq!(v["standing"]["not_started"], true);
+    for i in v["indicators"].as_array().unwrap() {
+        assert_eq!(i["status_label"], "年度未开始", "{}", i["key"]);
+        assert_eq!(
+            i["percent_of_target"],
+            serde_json::Value::Null,
+            "{}",
+            i["key"]
+        );
+    }
+    let page = client()
+        .get(format!("{}/evaluation?from=2021&to=2027", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("年度未开始"), "evaluation lacks 年度未开始");
+    assert!(!page.contains("2027-12-31") && !page.contains("2027年12月31日"));
+}
+
+#[tokio::test]
+async fn an_annual_plan_after_the_plan_period_says_so_at_the_top() {
+    let srv = start_with(WebConfig {
+        today: Some(Date::new(2026, 12, 6).unwrap()),
+        ..WebConfig::default()
+    })
+    .await;
+    let base = &srv.base;
+    let c = logged_in(base, "guihua").await;
+    let notice = "规划期已于2025年结束，2027年不在";
+    // Word: the statement comes before the first figure (数据截至…).
+    let bytes = c
+        .get(format!("{base}/annual-plan.docx?year=2027"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let at = xml
+        .find(notice)
+        .expect("docx lacks the plan-ended statement");
+    assert!(xml.contains("尚未载入新一轮规划") && xml.contains("仅供参考"));
+    assert!(
+        at < xml.find("数据截至").unwrap(),
+        "statement not at the top"
+    );
+    // Excel: a first sheet with the statement.
+    let bytes = c
+        .get(format!("{base}/annual-plan.xlsx?year=2027"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(wb.sheet_names()[0], "规划期说明");
+    let r = wb.worksheet_range("规划期说明").unwrap();
+    assert!(r.get_value((0, 0)).unwrap().to_string().contains(notice));
+    // The web page with the download links says so too.
+    let page = c
+        .get(format!("{base}/evaluation?from=2021&to=2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"id="annual-plan-notice""#) && page.contains(notice));
+    // Inside the period: no statement.
+    let bytes = c
+        .get(format!("{base}/annual-plan.docx?year=2025"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(!xml.contains("规划期已于"));
 }

@@ -549,9 +549,17 @@ async fn an_empty_register_gives_no_data_not_zero() {
             v.status_label
         );
     }
-    // Counts from the register are known: no mining right is in force.
-    let v = r.get("mine_count").unwrap();
-    assert_eq!((v.value, v.status), (Some(0.0), O));
+    // No right was ever entered or imported: the register's counts are unknown (无数据), not
+    // 0 正常; the ratio likewise, and no registered capacity is given as 0.
+    for key in ["mine_count", "mine_count_this_level", "large_medium_ratio"] {
+        let v = r.get(key).unwrap();
+        assert_eq!((v.value, v.status), (None, N), "{key}");
+        assert_eq!(v.percent_of_target, None, "{key}");
+    }
+    assert_eq!(
+        r.get("extraction_building_stone").unwrap().licensed_total,
+        None
+    );
 }
 
 /// The 2027 plan drafted on 2026-12-06 reads the register of that day — 数据截至2026年12月6日,

@@ -28,8 +28,11 @@ pub struct CapRoom {
     pub licensable: f64,
     /// Extraction of the previous year (Σ of its reports filed by the data date; see
     /// [`AnnualPlanDraft::last_year_coverage`]); `None` when none of the mines that owed a
-    /// report had filed it (未报送, never 0).
+    /// report had filed it, or none of those mining this mineral (未报送, never 0).
     pub last_year_extraction: Option<f64>,
+    /// How many of the mines of this mineral that owed a report for the previous year filed
+    /// it by the data date (`None` when the mines that owed one are not given).
+    pub last_year_coverage: Option<super::measure::Coverage>,
     /// Where the cap is set.
     pub cite: String,
     /// The registered capacity already exceeds the cap.
@@ -114,6 +117,9 @@ pub struct AnnualPlanDraft {
     pub basis_date: Date,
     /// The date the draft was made (`today`).
     pub drafted_on: Date,
+    /// For a year outside the plan period: the statement heading the draft that the period has
+    /// ended (or not begun) and its figures are for reference only (`None` inside the period).
+    pub period_notice: Option<String>,
     /// The previous year's annual reports: how many of the mines that owed one filed it
     /// (`None` when no mine owed one).
     pub last_year_coverage: Option<super::measure::Coverage>,
@@ -213,8 +219,9 @@ pub fn annual_plan(
 /// * `register` — rights as on [`basis_date`]`(year, drafted_on)` (status on that date) and
 ///   the applications under review (status 在审);
 /// * `histories` — every right's history (for licences ending in the year and closures);
-/// * `last_year_reports` — the reports of the previous year, `last_year_coverage` how many of
-///   the mines that owed one filed it.
+/// * `last_year_reports` — the reports of the previous year, `last_year_required` the mines
+///   that owed one with their minerals (a mineral's 上年开采量 is 未报送 when none of the mines
+///   mining it filed; `None`: not known, every total is taken as it stands).
 ///
 /// Every cap of the plan the register exceeds is listed in [`AnnualPlanDraft::exceeded`].
 #[allow(clippy::too_many_arguments)]
@@ -225,9 +232,13 @@ pub fn annual_plan_on(
     register: &[MiningRight],
     histories: &[RightHistory],
     last_year_reports: &[&AnnualReport],
-    last_year_coverage: Option<super::measure::Coverage>,
+    last_year_required: Option<&[super::mines_required::RequiredMine]>,
     scales: &ScaleTable,
 ) -> AnnualPlanDraft {
+    let last_year_coverage = last_year_required.map(|m| super::measure::Coverage {
+        filed: last_year_reports.len(),
+        required: m.len(),
+    });
     let basis = basis_date(year, drafted_on);
     let stats = RegisterStats::compute(plan, register, scales);
     let caps = plan
@@ -244,14 +255,18 @@ pub fn annual_plan_on(
                 })
                 .map(|r| r.extraction)
                 .sum());
+            let own = last_year_required
+                .map(|m| super::measure::mineral_coverage(plan, &c.mineral, m, last_year_reports));
             CapRoom {
                 mineral: c.mineral.clone(),
                 unit: c.unit,
                 cap: c.value,
                 licensed,
                 licensable: r6((c.value - licensed).max(0.0)),
-                last_year_extraction: (!last_year_coverage.is_some_and(|c| c.none_filed()))
-                    .then_some(extraction),
+                last_year_extraction: (!last_year_coverage.is_some_and(|c| c.none_filed())
+                    && !own.is_some_and(|c| c.none_filed()))
+                .then_some(extraction),
+                last_year_coverage: own.filter(|c| c.required > 0),
                 cite: c.cite.to_string(),
                 exceeded: licensed > c.value,
             }
@@ -377,6 +392,7 @@ pub fn annual_plan_on(
         year,
         basis_date: basis,
         drafted_on,
+        period_notice: period_notice(plan, year),
         last_year_coverage: last_year_coverage.filter(|c| c.required > 0),
         exceeded,
         caps,
@@ -396,5 +412,24 @@ pub fn annual_plan_on(
             ),
             "区块是否已设置矿业权按矿业权范围的内点是否落在区块内判断；区块图形为示意数据时须以正式图层复核。".into(),
         ],
+    }
+}
+
+/// The statement heading an annual plan drafted for a year outside the plan period (`None`
+/// inside it), e.g. for 2027 under a 2021—2025 plan:
+/// `规划期已于2025年结束，2027年不在《…》的规划期（2021—2025年）内，尚未载入新一轮规划：…`.
+pub fn period_notice(plan: &Plan, year: i32) -> Option<String> {
+    let (start, end) = (plan.identity.period_start, plan.identity.period_end);
+    let name = &plan.identity.name.value;
+    if year > end {
+        Some(format!(
+            "规划期已于{end}年结束，{year}年不在《{name}》的规划期（{start}—{end}年）内，尚未载入新一轮规划：本计划仍按该规划的控制指标和区块编制，可新增生产规模等数字仅供参考，不作为投放和审批依据。"
+        ))
+    } else if year < start {
+        Some(format!(
+            "{year}年早于《{name}》的规划期（{start}—{end}年）：本计划按该规划的控制指标和区块编制，数字仅供参考。"
+        ))
+    } else {
+        None
     }
 }

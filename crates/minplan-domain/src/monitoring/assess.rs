@@ -28,7 +28,16 @@ pub struct YearValue {
 }
 
 impl YearValue {
-    fn of(year: i32, m: &Measure, unfinished: bool) -> YearValue {
+    fn of(year: i32, m: &Measure, standing: YearStanding) -> YearValue {
+        if standing.not_started {
+            return YearValue {
+                year,
+                value: None,
+                mark: Some("年度未开始".into()),
+                partial: false,
+            };
+        }
+        let unfinished = standing.unfinished;
         let coverage = m.coverage.filter(|c| c.required > 0);
         let partial = m.value.is_some() && coverage.is_some_and(|c| !c.complete());
         let mark = if m.value.is_none() {
@@ -121,7 +130,8 @@ pub struct IndicatorReport {
     pub plan: String,
     /// Year.
     pub year: i32,
-    /// The register is read as on this date (31 December of the year).
+    /// The register is read as on this date: 31 December of the year, or `today` for a year
+    /// not over or not begun (never a future date).
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub as_of: Date,
     /// The plan's last year (target year).
@@ -180,6 +190,10 @@ pub fn assess(
 /// (before anything else: there is no value), then 规划期外，不评价, 年度未结束, 部分未报送,
 /// 需人工核查, and only then the value against its target.
 fn status_of(m: &Measure, standing: YearStanding, scored: impl FnOnce() -> Status) -> Status {
+    if standing.not_started {
+        // Nothing is owed for a year not begun: never 未报送 or a count of missing reports.
+        return Status::NotStarted;
+    }
     if m.value.is_none() {
         return match (m.source, m.coverage) {
             (None, _) => Status::NotEntered,
@@ -237,7 +251,7 @@ pub fn assess_on(
                     YearValue::of(
                         y.year,
                         &y.values[i],
-                        YearStanding::of(start, end, y.year, today).unfinished,
+                        YearStanding::of(start, end, y.year, today),
                     )
                 })
                 .collect();
@@ -277,19 +291,26 @@ pub fn assess_on(
                 cite: s.cite.to_string(),
                 value: m.value,
                 licensed_total: m.licensed_total,
+                // No 完成率 for a year outside the plan period or not begun: it is not scored.
                 percent_of_target: m
                     .value
-                    .filter(|_| s.target != 0.0)
+                    .filter(|_| s.target != 0.0 && !standing.out_of_period && !standing.not_started)
                     .map(|v| r6(v / s.target * 100.0)),
                 status: st,
                 status_label: st.label(s.comparison).into(),
                 projection: projected,
-                note: m.note.clone(),
+                note: if standing.not_started && m.source == Some(Source::Reports) {
+                    format!("{year}年度尚未开始，尚无须报送的年度报告（年度未开始）")
+                } else {
+                    m.note.clone()
+                },
                 source: m.source.map_or(String::new(), |x| x.label().to_string()),
-                coverage: m.coverage.filter(|c| c.required > 0),
+                coverage: m
+                    .coverage
+                    .filter(|c| c.required > 0 && !standing.not_started),
                 coverage_label: m
                     .coverage
-                    .filter(|c| c.required > 0)
+                    .filter(|c| c.required > 0 && !standing.not_started)
                     .map_or(String::new(), |c| c.label()),
                 manual: m.manual.clone(),
                 manual_indicator: super::manual::is_manual(&s.metric),
@@ -300,7 +321,8 @@ pub fn assess_on(
     IndicatorReport {
         plan: plan.identity.name.value.clone(),
         year,
-        as_of: if standing.unfinished && today >= Date::start_of_year(year) {
+        // Never a future date: a year not over (or not begun) is read as on `today`.
+        as_of: if standing.unfinished {
             today
         } else {
             Date::end_of_year(year)

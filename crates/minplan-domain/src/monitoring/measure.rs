@@ -1,6 +1,7 @@
 //! One year's measured values (before status and projection): the register as on
 //! 31 December and the year's annual reports.
 
+use super::mines_required::RequiredMine;
 use super::r6;
 use super::specs::IndicatorSpec;
 use crate::citation::format_number;
@@ -115,6 +116,38 @@ impl Measure {
     }
 }
 
+/// How many of the mines that owed a report for the year and mine `mineral` (one of their
+/// rights lists it or a kind of it, e.g. 建筑用凝灰岩 for 建筑用石) filed a report of it.
+/// A mineral's total is 未报送 when none of them did, partial when some did.
+pub fn mineral_coverage(
+    plan: &Plan,
+    mineral: &str,
+    required: &[RequiredMine],
+    reports: &[&AnnualReport],
+) -> Coverage {
+    let owing: Vec<i64> = required
+        .iter()
+        .filter(|m| {
+            m.minerals
+                .iter()
+                .any(|x| plan.minerals.is_kind_of(x, mineral))
+        })
+        .map(|m| m.mine_id)
+        .collect();
+    let filed = owing
+        .iter()
+        .filter(|id| {
+            reports
+                .iter()
+                .any(|r| r.mine_id == **id && plan.minerals.is_kind_of(&r.mineral, mineral))
+        })
+        .count();
+    Coverage {
+        filed,
+        required: owing.len(),
+    }
+}
+
 /// The note of a report-based figure in a year no mine had to report for.
 const NO_REPORTS: &str = "该年没有须报送年度报告的矿山，也没有报送的报告：无数据";
 
@@ -126,7 +159,7 @@ pub fn measure_year(
     year: i32,
     rights: &[MiningRight],
     reports: &[&AnnualReport],
-    required: usize,
+    required: &[RequiredMine],
     scales: &ScaleTable,
 ) -> YearMeasures {
     measure_year_with(plan, specs, year, rights, reports, required, scales, &[])
@@ -137,7 +170,8 @@ pub fn measure_year(
 /// * `rights` — the register as on 31 December of the year (status as on that date), or as
 ///   on today for a year not yet over;
 /// * `reports` — the annual reports of the year;
-/// * `required` — how many mines had to report for it;
+/// * `required` — the mines that had to report for it, with their minerals (a mineral's
+///   extraction total is covered by the mines whose rights list that mineral);
 /// * `manual` — the values entered by hand (any years; the year's last entry per indicator
 ///   is used).
 #[allow(clippy::too_many_arguments)]
@@ -147,10 +181,11 @@ pub fn measure_year_with(
     year: i32,
     rights: &[MiningRight],
     reports: &[&AnnualReport],
-    required: usize,
+    required_mines: &[RequiredMine],
     scales: &ScaleTable,
     manual: &[super::manual::ManualEntry],
 ) -> YearMeasures {
+    let required = required_mines.len();
     let stats = RegisterStats::compute(plan, rights, scales);
     let missing = required.saturating_sub(reports.len());
     // No mine had to report and none did: the report-based figures are unknown, not 0 (a
@@ -246,19 +281,35 @@ pub fn measure_year_with(
                 if other_unit > 0 {
                     note.push_str(&format!("；{other_unit} 份报告单位不同，未计入"));
                 }
-                note.push_str(&missing_note);
+                // Covered by the mines of this mineral only: the one geothermal mine not
+                // filing makes 地下热水 未报送, whatever the quarries filed.
+                let own = mineral_coverage(plan, mineral, required_mines, reports);
+                let own_missing = own.required - own.filed.min(own.required);
+                if own_missing > 0 {
+                    note.push_str(&format!(
+                        "；{}，{own_missing} 座开采该矿种的矿山未报送年度报告，未计入",
+                        own.label()
+                    ));
+                } else if own.required == 0 && !no_reports {
+                    note.push_str("；该年没有须报送年度报告的该矿种矿山");
+                }
                 if no_reports {
                     note = format!("{NO_REPORTS}；{note}");
-                } else if coverage.none_filed() {
-                    note = format!("未报送：{}；{note}", coverage.label());
+                } else if coverage.none_filed() || own.none_filed() {
+                    note = format!("未报送：{}；{note}", own.label());
                 }
+                let unknown = no_reports || coverage.none_filed() || own.none_filed();
                 Measure {
-                    value: (!no_reports && !coverage.none_filed()).then(|| r6(sum)),
+                    value: (!unknown).then(|| r6(sum)),
                     licensed_total: Some(licensed.unwrap_or(0.0)),
                     note,
                     unsure: false,
                     source: Some(Source::Reports),
-                    coverage: Some(coverage),
+                    coverage: Some(if no_reports || coverage.none_filed() {
+                        coverage
+                    } else {
+                        own
+                    }),
                     manual: None,
                 }
             }
@@ -299,5 +350,26 @@ pub fn measure_year_with(
         reports_required: required,
         reports_filed: reports.len(),
         values,
+    }
+}
+
+/// The note of a register figure when the register holds no right at all.
+const NO_REGISTER: &str = "登记簿中尚无任何矿业权（尚未录入或导入）：无数据，不按 0 计";
+
+/// Marks the register's figures of `m` (矿山企业数量, 大中型矿山比例, the registered
+/// capacities …) as unknown (无数据) because the register holds no right at all — nothing was
+/// entered or imported, so a count of 0 would be a guess. Once any right is in the register,
+/// a year in which none is in force counts a true 0 and this is not called.
+pub fn without_register(m: &mut YearMeasures) {
+    for v in &mut m.values {
+        if v.source == Some(Source::Register) {
+            v.value = None;
+            v.unsure = false;
+            v.note = NO_REGISTER.into();
+        }
+        if v.licensed_total.is_some() {
+            v.licensed_total = None;
+            v.note = format!("{}；{NO_REGISTER}", v.note);
+        }
     }
 }

@@ -61,8 +61,11 @@ pub use annual_plan::{
 pub use assess::{IndicatorReport, IndicatorValue, YearValue, assess, assess_on};
 pub use evaluation::{Evaluation, EvaluationRow, evaluation};
 pub use manual::{ManualEntry, entry_for, is_manual};
-pub use measure::{Coverage, Measure, Source, YearMeasures, measure_year, measure_year_with};
-pub use mines_required::mines_required;
+pub use measure::{
+    Coverage, Measure, Source, YearMeasures, measure_year, measure_year_with, mineral_coverage,
+    without_register,
+};
+pub use mines_required::{RequiredMine, mines_required, mines_required_with_minerals};
 pub use period::{YearStanding, plan_period_notice};
 pub use reminders::{EXPIRY_WINDOW_DAYS, Reminder, ReminderInput, ReminderKind, reminders};
 pub use specs::{IndicatorSpec, indicator_specs};
@@ -108,6 +111,8 @@ pub enum Status {
     OutOfPeriod,
     /// 年度未结束: the year is not over; its values so far are not scored.
     Unfinished,
+    /// 年度未开始: the year has not begun on `today`; nothing is owed or scored for it yet.
+    NotStarted,
     /// 未填报: a manual indicator with no entry for the year.
     NotEntered,
 }
@@ -126,6 +131,7 @@ impl Status {
             Status::PartlyReported => "部分未报送，无法判定",
             Status::OutOfPeriod => "规划期外，不评价",
             Status::Unfinished => "年度未结束",
+            Status::NotStarted => "年度未开始",
             Status::NotEntered => "未填报",
         }
     }

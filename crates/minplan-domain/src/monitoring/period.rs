@@ -15,6 +15,9 @@ pub struct YearStanding {
     /// `today` is on or before 31 December of the year (年度未结束): its values are those so
     /// far and are not scored as the year's result.
     pub unfinished: bool,
+    /// `today` is before 1 January of the year (年度未开始): no report is owed for it yet and
+    /// a register figure is the one as on `today`.
+    pub not_started: bool,
 }
 
 impl YearStanding {
@@ -33,6 +36,7 @@ impl YearStanding {
         YearStanding {
             out_of_period: year < period_start || year > period_end,
             unfinished: today <= Date::end_of_year(year),
+            not_started: today < Date::start_of_year(year),
         }
     }
 
@@ -54,9 +58,9 @@ impl YearStanding {
             if !s.is_empty() {
                 s.push('；');
             }
-            if today < Date::start_of_year(year) {
+            if self.not_started {
                 s.push_str(&format!(
-                    "{year}年度尚未开始，数值为截至{}的数，不作为年度结果评价",
+                    "{year}年度尚未开始（年度未开始），登记簿数值为截至{}的数，不作为年度结果评价",
                     today.chinese()
                 ));
             } else {
@@ -122,7 +126,8 @@ mod tests {
             YearStanding::of(2021, 2025, 2026, today),
             YearStanding {
                 out_of_period: true,
-                unfinished: true
+                unfinished: true,
+                not_started: false,
             }
         );
         assert!(YearStanding::of(2021, 2025, 2025, today).scored());

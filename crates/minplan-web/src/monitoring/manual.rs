@@ -157,16 +157,27 @@ pub async fn manual_submit(
     } else {
         match st
             .store
-            .add_manual_indicator(&sp.loaded.plan, &input, &user.display_name, &actor(&user))
+            .add_manual_indicator(
+                &sp.loaded.plan,
+                &input,
+                &user.display_name,
+                &actor(&user),
+                st.today(),
+            )
             .await
         {
             Ok(e) => {
+                // The indicator's Chinese name, never its key.
+                let name = indicator_specs(&sp.loaded.plan)
+                    .into_iter()
+                    .find(|s| s.key == e.indicator)
+                    .map_or_else(|| e.indicator.clone(), |s| s.name);
                 return Ok(Redirect::to(&format!(
                     "/indicators/manual?saved={}",
                     crate::http::auth::percent_encode(&format!(
                         "已填报 {} 年 {}：{}",
                         e.year,
-                        e.indicator,
+                        name,
                         num(e.value)
                     ))
                 ))

@@ -170,6 +170,9 @@ struct EvaluationPage {
     standing_note: String,
     /// May enter manual indicators (link to the form).
     can_enter: bool,
+    /// For the annual plan of `to + 1` outside the plan period: the statement the draft
+    /// carries (empty inside the period).
+    annual_plan_notice: String,
 }
 
 fn n2(v: Option<f64>) -> String {
@@ -186,7 +189,7 @@ pub(crate) fn status_class(s: minplan_domain::monitoring::Status) -> &'static st
         Status::Warning => "warn",
         Status::Breached => "bad",
         Status::NoData | Status::NotReported | Status::NotEntered => "none",
-        Status::OutOfPeriod | Status::Unfinished => "none",
+        Status::OutOfPeriod | Status::Unfinished | Status::NotStarted => "none",
         Status::ManualCheck | Status::PartlyReported => "check",
     }
 }
@@ -269,6 +272,13 @@ pub async fn evaluation_page(
             standing_note: e.standing_note,
             can_enter: crate::http::context::current()
                 .can(crate::http::auth::Permission::EnterIndicators),
+            annual_plan_notice: minplan_domain::monitoring::annual_plan::period_notice(
+                plan,
+                to + 1,
+            )
+            .map_or(String::new(), |n| {
+                format!("{}年度实施计划（草案）：{n}", to + 1)
+            }),
         }
         .render()?,
     ))

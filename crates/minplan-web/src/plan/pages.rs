@@ -134,7 +134,8 @@ pub async fn indicators(
         year,
         tables,
         standing_note: report.standing_note.clone(),
-        coverage: if report.reports_required > 0 {
+        // A year not begun owes no report yet: no “0 / m 已报送”.
+        coverage: if report.reports_required > 0 && !report.standing.not_started {
             format!(
                 "{} / {} 座矿山已报送",
                 report.reports_filed.min(report.reports_required),

@@ -223,7 +223,10 @@ pub fn with_current(
                 }
                 None if matches!(
                     i.status,
-                    Status::NotReported | Status::NotEntered | Status::OutOfPeriod
+                    Status::NotReported
+                        | Status::NotEntered
+                        | Status::OutOfPeriod
+                        | Status::NotStarted
                 ) =>
                 {
                     format!("{}（{}年{extra}）", i.status_label, report.year)

@@ -111,7 +111,7 @@ fn status_colour(s: Status) -> Color {
         Status::Warning => Color::Yellow,
         Status::Breached => Color::Red,
         Status::NoData | Status::NotReported | Status::NotEntered => Color::Grey,
-        Status::OutOfPeriod | Status::Unfinished => Color::Grey,
+        Status::OutOfPeriod | Status::Unfinished | Status::NotStarted => Color::Grey,
         Status::ManualCheck | Status::PartlyReported => Color::Magenta,
     }
 }
