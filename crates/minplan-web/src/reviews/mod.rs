@@ -851,18 +851,23 @@ pub async fn docx(
     let review = replay.review;
     let plan = replay.plan;
     // The 文号: given by the bureau's sequence the first time staff download the opinion,
-    // the same ever after; a company sees the number once the bureau has given one.
+    // the same ever after, with the issuer (bureau, signers, seal caption) frozen with it —
+    // later 机关设置 never rewrite an issued opinion; a company sees the number once the
+    // bureau has given one (until then, the settings in force and no number).
     let unit = plan.loaded.plan.region.name.clone();
-    let number = if user.role == minplan_store::Role::Company {
-        st.store.assigned_opinion_number(record.summary.id).await?
+    let issued = if user.role == minplan_store::Role::Company {
+        st.store.issued_opinion(record.summary.id, &unit).await?
     } else {
         Some(
             st.store
-                .opinion_number(record.summary.id, &unit, &crate::http::auth::actor(&user))
+                .issue_opinion(record.summary.id, &unit, &crate::http::auth::actor(&user))
                 .await?,
         )
     };
-    let opts = crate::settings::docx_options(&st.store.effective_settings(&unit).await?, number);
+    let opts = match &issued {
+        Some(i) => crate::settings::issued_docx_options(i),
+        None => crate::settings::docx_options(&st.store.effective_settings(&unit).await?, None),
+    };
     let bytes = tokio::task::spawn_blocking(move || {
         minplan_report::review_docx(&review, &plan.loaded.plan, &opts)
     })
