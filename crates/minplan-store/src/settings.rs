@@ -183,6 +183,22 @@ impl NumberPattern {
         Ok(NumberPattern(pieces))
     }
 
+    /// Whether `{年}` and `{号}` are kept apart by text holding a non-digit (`SQ-{年}-{号}`),
+    /// so a number reads one way only; `{年}{号}` would write 2026 / 1 as `20261` and
+    /// `{号}{年}` could not be read back. The 机关设置 refuse a pattern that is not.
+    pub fn separated(&self) -> bool {
+        let at = |want: fn(&Piece) -> bool| self.0.iter().position(want);
+        let (Some(y), Some(n)) = (
+            at(|p| *p == Piece::Year),
+            at(|p| matches!(p, Piece::Seq(_))),
+        ) else {
+            return false;
+        };
+        self.0[y.min(n) + 1..y.max(n)]
+            .iter()
+            .any(|p| matches!(p, Piece::Text(t) if t.chars().any(|c| !c.is_ascii_digit())))
+    }
+
     /// The number `seq` of `year`.
     pub fn format(&self, year: i32, seq: i64) -> String {
         self.0
@@ -299,10 +315,17 @@ fn checked(new: &BureauSettings) -> std::result::Result<BureauSettings, Vec<Fiel
             &s.intake_number_pattern,
         ),
     ] {
-        if let Some(p) = v
-            && let Err(e) = NumberPattern::parse(p)
-        {
-            errors.push(FieldError::new(field, format!("{label}“{p}”{e}")));
+        if let Some(p) = v {
+            match NumberPattern::parse(p) {
+                Err(e) => errors.push(FieldError::new(field, format!("{label}“{p}”{e}"))),
+                Ok(np) if !np.separated() => errors.push(FieldError::new(
+                    field,
+                    format!(
+                        "{label}“{p}”的 {{年}} 与 {{号}} 之间须有非数字的分隔文字（如 -、〔〕、第），否则 2026 年第 1 号写作“20261”，与其他编号难以区分"
+                    ),
+                )),
+                Ok(_) => {}
+            }
         }
     }
     if let Some(v) = &s.signers {
@@ -844,6 +867,22 @@ mod tests {
                 "intake_number_pattern"
             ]
         );
+    }
+
+    #[test]
+    fn year_and_number_must_be_kept_apart() {
+        for p in ["{年}{号}", "SQ{号:03}{年}", "{年}0{号}"] {
+            let e = checked(&BureauSettings {
+                intake_number_pattern: Some(p.into()),
+                ..BureauSettings::default()
+            })
+            .unwrap_err();
+            assert_eq!(e[0].field, "intake_number_pattern", "{p}");
+            assert!(e[0].message.contains("分隔文字"), "{}", e[0].message);
+        }
+        for p in ["SQ-{年}-{号:03}", "绥自然资审〔{年}〕{号}号", "{号}/{年}"] {
+            assert!(NumberPattern::parse(p).unwrap().separated(), "{p}");
+        }
     }
 
     #[test]

@@ -110,6 +110,23 @@ async fn the_bureau_sets_its_name_and_numbering_and_the_documents_follow() {
         "{html}"
     );
     assert_eq!(audit_rows(&srv.store).await, rows);
+    // {年}{号} would write 2026 / 1 as 20261: refused at the field, nothing written.
+    let r = admin
+        .post(format!("{}/admin/settings", srv.base))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("intake_number_pattern", "{年}{号}"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("受理号格式“{年}{号}”的 {年} 与 {号} 之间须有非数字的分隔文字"),
+        "{html}"
+    );
+    assert_eq!(audit_rows(&srv.store).await, rows);
 
     // A good change: saved, audited.
     let r = admin
