@@ -454,6 +454,9 @@ pub struct TrailView {
 #[derive(Debug, Clone, Default)]
 pub struct People {
     names: HashMap<i64, String>,
+    /// Plan indicator key → its name in the plan (`new_deposits` → 新发现矿产地), for the
+    /// `indicator` field of 人工填报 rows; empty unless [`People::with_indicators`].
+    indicators: HashMap<String, String>,
 }
 
 impl People {
@@ -468,14 +471,27 @@ impl People {
             .into_iter()
             .map(|u| (u.id, u.display_name))
             .collect();
-        Ok(People { names })
+        Ok(People {
+            names,
+            indicators: HashMap::new(),
+        })
     }
 
     /// A name book from `(account id, display name)` pairs.
     pub fn from_names(names: impl IntoIterator<Item = (i64, String)>) -> People {
         People {
             names: names.into_iter().collect(),
+            indicators: HashMap::new(),
         }
+    }
+
+    /// The same, naming a recorded `indicator` key by the plan's indicator name.
+    pub fn with_indicators(mut self, indicators: &[minplan_domain::plan::Indicator]) -> People {
+        self.indicators = indicators
+            .iter()
+            .map(|i| (i.key.clone(), i.name.clone()))
+            .collect();
+        self
     }
 
     /// Who did something, as people say it: `user:2:shenpi` → the account's display name
@@ -521,6 +537,10 @@ impl People {
                     for v in [&mut f.before, &mut f.after] {
                         if v.starts_with("user:") || v.starts_with("cli:") || v == "system" {
                             *v = self.actor(v);
+                        } else if f.key == "indicator"
+                            && let Some(name) = self.indicators.get(v.as_str())
+                        {
+                            *v = name.clone();
                         }
                     }
                     f
