@@ -284,8 +284,22 @@ pub(crate) async fn file_report_tx(
         .bind(mine_id)
         .fetch_optional(&mut **tx)
         .await?;
-    let name = name.ok_or_else(|| StoreError::NotFound(format!("没有编号为 {mine_id} 的矿山")))?;
+    // A company filing for a mine it does not hold gets the very answer of a mine that does
+    // not exist: the account learns neither the mine's name nor that it exists (docs/roles.md).
+    let not_found = || StoreError::NotFound(format!("没有编号为 {mine_id} 的矿山"));
+    let name = name.ok_or_else(not_found)?;
     let rights: Vec<&RightHistory> = mines.get(&mine_id).cloned().unwrap_or_default();
+    if let Some(code) = only_holder
+        && !rights.iter().any(|h| {
+            h.state_on(Date::end_of_year(input.year))
+                .unwrap_or_else(|| h.current())
+                .credit_code
+                .as_deref()
+                == Some(code)
+        })
+    {
+        return Err(not_found());
+    }
     let floor = plan
         .admission
         .other
@@ -305,13 +319,7 @@ pub(crate) async fn file_report_tx(
     if let Some(code) = only_holder
         && credit_code.as_deref() != Some(code)
     {
-        return Err(invalid(vec![Problem::new(
-            "mine",
-            format!(
-                "矿山“{name}”{} 年度的采矿权人不是本企业（统一社会信用代码 {code}），不能报送",
-                input.year
-            ),
-        )]));
+        return Err(not_found());
     }
     let existing = sqlx::query(
         "SELECT a.*, m.name AS mine_name FROM annual_reports a JOIN mines m ON m.id = a.mine_id WHERE a.mine_id = ? AND a.year = ?",

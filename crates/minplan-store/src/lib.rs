@@ -52,7 +52,7 @@ pub use records::{ApplicationRecord, RightRecord};
 pub use register::{HolderList, RightsImport};
 pub use replay::Replay;
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
-pub use settings::{BureauSettings, EffectiveSettings};
+pub use settings::{BureauSettings, EffectiveSettings, IssuedOpinion};
 
 use minplan_domain::bundle::{BundleErrors, BundleFiles, LoadedBundle, load_bundle};
 use minplan_domain::plan::VersionKind;

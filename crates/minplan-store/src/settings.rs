@@ -14,7 +14,10 @@
 //!   given twice:
 //!   * 文号 — [`Store::opinion_number`] gives a review's opinion its number the first time it
 //!     is asked for (the year of the review's Beijing date) and the same number every later
-//!     time (`opinion_numbers`, rows never updated or deleted);
+//!     time (`opinion_numbers`, rows never updated or deleted); the issuer in force then
+//!     (机关名称, signature titles, seal caption, pattern) is frozen with it
+//!     (`opinion_issuers`, migration 0013; [`IssuedOpinion`], [`Store::issue_opinion`]), so a
+//!     later change of the settings never rewrites an issued opinion;
 //!   * 受理号 — [`Store::next_intake_number`] says the next free one (the form pre-fills it,
 //!     the API and `minplan review` use it when none is given); the review's save claims it
 //!     ([`claim_intake_number`], in `save_review`'s transaction): a number of the pattern
@@ -69,6 +72,22 @@ pub struct EffectiveSettings {
     pub updated_at: Option<String>,
     /// The actor of the last change, as recorded.
     pub updated_by: Option<String>,
+}
+
+/// A 审查意见书's 文号 with the issuer frozen when the number was assigned (migration 0013):
+/// every later download prints these, not the 机关设置 in force by then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct IssuedOpinion {
+    /// 文号, e.g. `绥自然资审〔2026〕1号`.
+    pub number: String,
+    /// 机关名称 at the time.
+    pub bureau_name: String,
+    /// Signature line titles at the time.
+    pub signers: Vec<String>,
+    /// Seal caption at the time.
+    pub seal_caption: String,
+    /// The 文号 pattern that wrote `number`.
+    pub opinion_number_pattern: String,
 }
 
 /// The defaults of a plan unit named `unit` (`绥芬河市`): `绥芬河市自然资源局`,
@@ -162,6 +181,22 @@ impl NumberPattern {
             return Err("须含一次 {号} 或 {号:04}".into());
         }
         Ok(NumberPattern(pieces))
+    }
+
+    /// Whether `{年}` and `{号}` are kept apart by text holding a non-digit (`SQ-{年}-{号}`),
+    /// so a number reads one way only; `{年}{号}` would write 2026 / 1 as `20261` and
+    /// `{号}{年}` could not be read back. The 机关设置 refuse a pattern that is not.
+    pub fn separated(&self) -> bool {
+        let at = |want: fn(&Piece) -> bool| self.0.iter().position(want);
+        let (Some(y), Some(n)) = (
+            at(|p| *p == Piece::Year),
+            at(|p| matches!(p, Piece::Seq(_))),
+        ) else {
+            return false;
+        };
+        self.0[y.min(n) + 1..y.max(n)]
+            .iter()
+            .any(|p| matches!(p, Piece::Text(t) if t.chars().any(|c| !c.is_ascii_digit())))
     }
 
     /// The number `seq` of `year`.
@@ -280,10 +315,17 @@ fn checked(new: &BureauSettings) -> std::result::Result<BureauSettings, Vec<Fiel
             &s.intake_number_pattern,
         ),
     ] {
-        if let Some(p) = v
-            && let Err(e) = NumberPattern::parse(p)
-        {
-            errors.push(FieldError::new(field, format!("{label}“{p}”{e}")));
+        if let Some(p) = v {
+            match NumberPattern::parse(p) {
+                Err(e) => errors.push(FieldError::new(field, format!("{label}“{p}”{e}"))),
+                Ok(np) if !np.separated() => errors.push(FieldError::new(
+                    field,
+                    format!(
+                        "{label}“{p}”的 {{年}} 与 {{号}} 之间须有非数字的分隔文字（如 -、〔〕、第），否则 2026 年第 1 号写作“20261”，与其他编号难以区分"
+                    ),
+                )),
+                Ok(_) => {}
+            }
         }
     }
     if let Some(v) = &s.signers {
@@ -587,7 +629,8 @@ impl Store {
         let year = beijing_year(&reviewed_at)
             .ok_or_else(|| StoreError::Internal(format!("审查时间“{reviewed_at}”无法识别")))?;
         let (set, changed) = read_row(&mut *tx).await?;
-        let pattern_text = effective(set, changed, unit).opinion_number_pattern;
+        let in_force = effective(set, changed, unit);
+        let pattern_text = in_force.opinion_number_pattern.clone();
         let pattern = NumberPattern::parse(&pattern_text)
             .map_err(|e| StoreError::Internal(format!("文号格式“{pattern_text}”{e}")))?;
         let seq = last_of(&mut tx, "opinion", year).await? + 1;
@@ -603,6 +646,7 @@ impl Store {
         .bind(now_rfc3339())
         .execute(&mut *tx)
         .await?;
+        freeze_issuer(&mut tx, review_id, &in_force).await?;
         audit::append(
             &mut tx,
             &AuditEntry {
@@ -618,6 +662,116 @@ impl Store {
         tx.commit().await?;
         Ok(number)
     }
+
+    /// Review `review_id`'s 文号 with its frozen issuer, if a number was assigned; `None`
+    /// otherwise (nothing assigned). A number assigned before migration 0013 has no frozen
+    /// issuer yet: the settings in force for the plan unit `unit` are frozen for it now, so
+    /// this and every later download agree.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`]; [`StoreError::Internal`] for an unreadable stored signer list.
+    pub async fn issued_opinion(
+        &self,
+        review_id: i64,
+        unit: &str,
+    ) -> Result<Option<IssuedOpinion>> {
+        if let Some(i) = read_issued(&self.pool, review_id).await? {
+            return Ok(i.into_issued());
+        }
+        let mut tx = self.begin_write().await?;
+        let Some(i) = read_issued(&mut *tx, review_id).await? else {
+            return Ok(None);
+        };
+        if i.bureau_name.is_none() {
+            let (set, changed) = read_row(&mut *tx).await?;
+            freeze_issuer(&mut tx, review_id, &effective(set, changed, unit)).await?;
+        }
+        let i = read_issued(&mut *tx, review_id).await?;
+        tx.commit().await?;
+        Ok(i.and_then(Issued::into_issued))
+    }
+
+    /// The 文号 of review `review_id`'s 审查意见书 ([`Store::opinion_number`], assigned when
+    /// none was) with the issuer frozen when it was assigned ([`Store::issued_opinion`]).
+    ///
+    /// # Errors
+    /// As [`Store::opinion_number`].
+    pub async fn issue_opinion(
+        &self,
+        review_id: i64,
+        unit: &str,
+        actor: &Actor,
+    ) -> Result<IssuedOpinion> {
+        let number = self.opinion_number(review_id, unit, actor).await?;
+        self.issued_opinion(review_id, unit)
+            .await?
+            .ok_or_else(|| StoreError::Internal(format!("文号 {number} 的签发机关未能保存")))
+    }
+}
+
+/// A row of `opinion_numbers` left-joined with its frozen issuer.
+struct Issued {
+    number: String,
+    bureau_name: Option<String>,
+    signers_json: Option<String>,
+    seal_caption: Option<String>,
+    pattern: Option<String>,
+}
+
+impl Issued {
+    /// The issued opinion, `None` while no issuer is frozen.
+    fn into_issued(self) -> Option<IssuedOpinion> {
+        Some(IssuedOpinion {
+            number: self.number,
+            bureau_name: self.bureau_name?,
+            signers: serde_json::from_str(self.signers_json.as_deref()?).ok()?,
+            seal_caption: self.seal_caption?,
+            opinion_number_pattern: self.pattern?,
+        })
+    }
+}
+
+async fn read_issued<'e, E>(ex: E, review_id: i64) -> Result<Option<Issued>>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    Ok(sqlx::query(
+        "SELECT n.number, i.bureau_name, i.signers_json, i.seal_caption, i.opinion_number_pattern
+         FROM opinion_numbers n LEFT JOIN opinion_issuers i ON i.review_id = n.review_id
+         WHERE n.review_id = ?",
+    )
+    .bind(review_id)
+    .fetch_optional(ex)
+    .await?
+    .map(|r| Issued {
+        number: r.get("number"),
+        bureau_name: r.get("bureau_name"),
+        signers_json: r.get("signers_json"),
+        seal_caption: r.get("seal_caption"),
+        pattern: r.get("opinion_number_pattern"),
+    }))
+}
+
+/// Freezes `s` as the issuer of review `review_id`'s numbered opinion (a row already there
+/// stays as it is).
+async fn freeze_issuer(
+    tx: &mut Transaction<'static, Sqlite>,
+    review_id: i64,
+    s: &EffectiveSettings,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO opinion_issuers (review_id, bureau_name, signers_json, seal_caption, opinion_number_pattern, frozen_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(review_id)
+    .bind(&s.bureau_name)
+    .bind(serde_json::to_string(&s.signers).map_err(|e| StoreError::Internal(e.to_string()))?)
+    .bind(&s.seal_caption)
+    .bind(&s.opinion_number_pattern)
+    .bind(now_rfc3339())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// The application file with `number = "<next>"` added when it states no 申请编号
@@ -713,6 +867,22 @@ mod tests {
                 "intake_number_pattern"
             ]
         );
+    }
+
+    #[test]
+    fn year_and_number_must_be_kept_apart() {
+        for p in ["{年}{号}", "SQ{号:03}{年}", "{年}0{号}"] {
+            let e = checked(&BureauSettings {
+                intake_number_pattern: Some(p.into()),
+                ..BureauSettings::default()
+            })
+            .unwrap_err();
+            assert_eq!(e[0].field, "intake_number_pattern", "{p}");
+            assert!(e[0].message.contains("分隔文字"), "{}", e[0].message);
+        }
+        for p in ["SQ-{年}-{号:03}", "绥自然资审〔{年}〕{号}号", "{号}/{年}"] {
+            assert!(NumberPattern::parse(p).unwrap().separated(), "{p}");
+        }
     }
 
     #[test]

@@ -199,4 +199,54 @@ async fn numbers_are_never_given_twice_and_a_refused_save_takes_none() {
         .filter(|r| r.action == "opinion.number")
         .count();
     assert_eq!(numbered, 2, "one audit row per number given");
+
+    // The issuer is frozen with the 文号: later 机关设置 change neither the number nor the
+    // bureau, signers, seal caption and pattern printed under it.
+    let issued = store
+        .issue_opinion(first, "绥芬河市", &Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(issued.number, a);
+    assert_eq!(issued.bureau_name, "绥芬河市自然资源局");
+    assert_eq!(issued.signers, ["承办人", "审核人", "签发人"]);
+    assert_eq!(issued.seal_caption, "（印章）");
+    assert_eq!(issued.opinion_number_pattern, "绥自然资审〔{年}〕{号}号");
+    store
+        .set_bureau_settings(
+            &BureauSettings {
+                bureau_name: Some("某某县自然资源和规划局".into()),
+                opinion_number_pattern: Some("某审字〔{年}〕第{号}号".into()),
+                intake_number_pattern: None,
+                signers: Some(vec!["经办人".into()]),
+                seal_caption: Some("（公章）".into()),
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .issue_opinion(first, "绥芬河市", &Actor::System)
+            .await
+            .unwrap(),
+        issued
+    );
+    assert_eq!(
+        store.issued_opinion(first, "绥芬河市").await.unwrap(),
+        Some(issued)
+    );
+    // A number given after the change carries the new issuer.
+    let third = save(&store, &geo.replace("SFH-2026-003", "SFH-2026-009"), &gc)
+        .await
+        .unwrap();
+    let later = store
+        .issue_opinion(third, "绥芬河市", &Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(later.number, format!("某审字〔{year}〕第3号"));
+    assert_eq!(later.bureau_name, "某某县自然资源和规划局");
+    assert_eq!(later.signers, ["经办人"]);
+    assert_eq!(later.seal_caption, "（公章）");
+    // No number assigned: nothing issued.
+    assert_eq!(store.issued_opinion(9_999, "绥芬河市").await.unwrap(), None);
 }

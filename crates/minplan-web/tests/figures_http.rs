@@ -148,6 +148,37 @@ async fn manual_indicator_form_roles_errors_audit_and_display() {
     assert_eq!(last.action, "indicator.manual_entry");
     assert!(last.actor.contains("guihua"), "{}", last.actor);
     assert!(last.after.as_deref().unwrap().contains("备案证明.pdf"));
+    // The 操作日志 names the entry, its fields and the indicator in words.
+    let deposits = sp
+        .loaded
+        .plan
+        .indicators
+        .iter()
+        .find(|i| i.key == "new_deposits")
+        .unwrap()
+        .name
+        .clone();
+    let audit_html = logged_in(base, "root")
+        .await
+        .get(format!("{base}/audit?entity=manual_indicator"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for want in [
+        "人工填报指标值 #",
+        "规划指标",
+        "依据/证明材料",
+        "证明材料附件",
+        "填报人",
+        "填报时间",
+        deposits.as_str(),
+    ] {
+        assert!(audit_html.contains(want), "{want}: {audit_html}");
+    }
+    assert!(!audit_html.contains("manual_indicator "), "{audit_html}");
 
     let v: serde_json::Value = client()
         .get(format!("{base}/api/indicators?year=2024"))

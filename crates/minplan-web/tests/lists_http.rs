@@ -229,6 +229,38 @@ async fn reminders_are_counted_by_kind_and_the_workbench_shows_the_ten_most_urge
     assert_eq!(r.height(), 16);
     assert_eq!(r.get((1, 1)), Some(&Data::String("紧急".into())));
     assert!(matches!(r.get((1, 3)), Some(Data::Float(d)) if *d < -365.0));
+    // The 说明 sheet names the filters in words, never by their codes (a kind with no
+    // reminder now too).
+    for (query, want) in [
+        (
+            "kind=licence_expired&urgency=urgent&q=测试",
+            "类别：许可证已到期；紧急程度：紧急；查找：测试",
+        ),
+        (
+            "kind=report_overdue&q=测试",
+            "类别：年度报告逾期未报；查找：测试",
+        ),
+        ("urgency=soon", "紧急程度：提示"),
+    ] {
+        let mut x = xlsx(&staff, format!("{base}/reminders/list.xlsx?{query}")).await;
+        let about = x.worksheet_range("说明").unwrap();
+        let text: Vec<String> = about.rows().flatten().map(|c| c.to_string()).collect();
+        assert!(text.contains(&want.to_string()), "{query}: {text:?}");
+        assert!(
+            !text.iter().any(|t| t.contains("report_overdue")
+                || t.contains("licence_expired")
+                || t.contains("urgent")
+                || t.contains("soon")),
+            "{text:?}"
+        );
+    }
+    let mut x = xlsx(&staff, format!("{base}/reviews/list.xlsx?current=1")).await;
+    let about = x.worksheet_range("说明").unwrap();
+    let text: Vec<String> = about.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        text.contains(&"只看未被取代的记录：是".to_string()),
+        "{text:?}"
+    );
 }
 
 #[tokio::test]
@@ -239,6 +271,16 @@ async fn reviews_applications_and_annual_reports_page_filter_and_export() {
     let (s, body) = get(&staff, format!("{base}/reviews?from=2026-13-40")).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(body.contains("审查日期起"), "{body}");
+    // A start after the end: said so, not an empty list.
+    for path in ["reviews", "reviews/list.xlsx", "api/reviews"] {
+        let (s, body) = get(
+            &staff,
+            format!("{base}/{path}?from=2026-12-10&to=2026-12-01"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{path}");
+        assert!(body.contains("起始日期晚于截止日期"), "{path}: {body}");
+    }
     let v = get_json(&staff, format!("{base}/api/reviews?per=20")).await;
     assert_eq!(
         (v["total"].as_u64(), v["per_page"].as_u64()),

@@ -142,8 +142,29 @@ async fn monitoring_pages_on_the_scenario() {
         ],
     )
     .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("不是本企业"), "{body}");
+    // Another company's mine gets the answer of a mine that does not exist: no name, no
+    // hint that it exists (docs/roles.md).
+    assert!(
+        !body.contains("别勒洼") && !body.contains("不是本企业"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("没有编号为 {geo_mine} 的矿山")),
+        "{body}"
+    );
+    let (s_missing, _, missing) = form_post(
+        &jjg,
+        base,
+        &[
+            ("mine", "999999"),
+            ("year", "2025"),
+            ("extraction", "1"),
+            ("output_value", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(s, s_missing);
+    assert!(missing.contains("没有编号为 999999 的矿山"), "{missing}");
     let own = built.mines[2].to_string();
     let (s, loc, _) = form_post(
         &jjg,
@@ -405,6 +426,21 @@ async fn years_are_read_and_bounded_with_the_parameter_named() {
     assert!(body.contains("2011～2035"), "{body}");
     let (s, _) = get(format!("{base}/indicators?year=2024")).await;
     assert_eq!(s, StatusCode::OK);
+    // The annual reports list bounds its year the same way (it once showed 截止 100000 年).
+    let jjg = logged_in(base, "guihua").await;
+    for path in ["annual-reports", "annual-reports/list.xlsx"] {
+        let r = jjg
+            .get(format!("{base}/{path}?year=99999"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains("2011～2035") && !body.contains("100000"),
+            "{body}"
+        );
+    }
 }
 
 /// Without a 地下热水 row in the scale table, 别勒洼地热 cannot be classed: 大中型矿山比例 is

@@ -110,6 +110,23 @@ async fn the_bureau_sets_its_name_and_numbering_and_the_documents_follow() {
         "{html}"
     );
     assert_eq!(audit_rows(&srv.store).await, rows);
+    // {年}{号} would write 2026 / 1 as 20261: refused at the field, nothing written.
+    let r = admin
+        .post(format!("{}/admin/settings", srv.base))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("intake_number_pattern", "{年}{号}"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("受理号格式“{年}{号}”的 {年} 与 {号} 之间须有非数字的分隔文字"),
+        "{html}"
+    );
+    assert_eq!(audit_rows(&srv.store).await, rows);
 
     // A good change: saved, audited.
     let r = admin
@@ -257,4 +274,43 @@ async fn the_bureau_sets_its_name_and_numbering_and_the_documents_follow() {
     assert!(again.contains(&number) && !again.contains(&format!("绥自然资审〔{year}〕2号")));
     assert!(first.contains("绥芬河市自然资源局") && first.contains("（盖章）"));
     assert!(!first.to_lowercase().contains("minplan"));
+
+    // 机关设置 changed after the opinion was issued: the opinion keeps its 文号 and the
+    // issuer frozen with it (bureau, signers, seal caption); a new 文号 takes the new ones.
+    let html = admin
+        .get(format!("{}/admin/settings", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = admin
+        .post(format!("{}/admin/settings", srv.base))
+        .form(&[
+            ("csrf_token", csrf_in(&html).as_str()),
+            ("bureau_name", "某某县自然资源和规划局"),
+            ("opinion_number_pattern", ""),
+            ("intake_number_pattern", "SFH-{年}-{号:03}"),
+            ("signers", "经办人、负责人"),
+            ("seal_caption", "（公章）"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let later = docx_text(&clerk, &srv.base, id).await;
+    assert!(later.contains(&number), "文号 kept");
+    assert!(
+        later.contains("绥芬河市自然资源局") && later.contains("（盖章）"),
+        "issuer kept"
+    );
+    assert!(
+        later.contains("承办人") && later.contains("签发人"),
+        "signers kept"
+    );
+    assert!(
+        !later.contains("某某县") && !later.contains("（公章）") && !later.contains("经办人"),
+        "no later settings on an issued opinion"
+    );
 }

@@ -326,7 +326,7 @@ async fn report_statuses_flag_the_late_report() {
         )
         .await
         .unwrap_err();
-    assert!(e.to_string().contains("不是本企业"), "{e}");
+    assert!(e.to_string().contains("没有编号为"), "{e}");
 }
 
 #[tokio::test]

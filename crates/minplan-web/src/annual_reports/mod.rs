@@ -188,14 +188,35 @@ async fn reports_view(
     })
 }
 
-fn year_of(q: &HashMap<String, String>) -> Result<i32, AppError> {
+/// The list's year: `year` (last year when absent), refused (400) when not a whole number
+/// and (422, naming 年度) outside the plan period ± [`minplan_store::YEARS_AROUND_PERIOD`]
+/// years — as `/indicators` refuses it, never a page "截止 100000 年 3 月 31 日".
+async fn year_of(st: &AppState, q: &HashMap<String, String>) -> Result<i32, AppError> {
     let y = YearQuery {
         year: q.get("year").cloned(),
         from: None,
         to: None,
         filed: None,
     };
-    Ok(y.year()?.unwrap_or_else(last_year))
+    let year = y.year()?.unwrap_or_else(last_year);
+    let sp = st.plan().await;
+    let (start, end) = (
+        sp.loaded.plan.identity.period_start,
+        sp.loaded.plan.identity.period_end,
+    );
+    let around = minplan_store::YEARS_AROUND_PERIOD;
+    let (lo, hi) = (start - around, end + around);
+    if !(lo..=hi).contains(&year) {
+        return Err(AppError::Store(StoreError::Invalid(vec![
+            minplan_store::FieldError::new(
+                "year",
+                format!(
+                    "年度应在 {lo}～{hi} 年之间（规划期 {start}～{end} 年前后 {around} 年），收到 {year}"
+                ),
+            ),
+        ])));
+    }
+    Ok(year)
 }
 
 /// `GET /annual-reports?year=Y&q=&status=&sort=&dir=&page=&per=`: the year's required
@@ -220,7 +241,7 @@ pub async fn reports_page(
     let page = reports_view(
         &st,
         &user,
-        year_of(&q)?,
+        year_of(&st, &q).await?,
         list_query(&q),
         Filing {
             errors: vec![],
@@ -350,7 +371,7 @@ pub async fn list_xlsx(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     use minplan_report::{Cell, Column, Table};
-    let year = year_of(&q)?;
+    let year = year_of(&st, &q).await?;
     let l = list_query(&q);
     let rows = report_rows(&st, &user, year, &l).await?;
     let columns = vec![

@@ -72,7 +72,9 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let f = filter(&q, PAGE_LIMIT)?;
-    let people = People::load(&st.store).await?;
+    let people = People::load(&st.store)
+        .await?
+        .with_indicators(&sp.loaded.plan.indicators);
     let rows = st
         .store
         .audit_list(&f)

@@ -332,6 +332,16 @@ impl ListQuery {
     /// The filters as people read them, `labels` naming each key ("矿种：建筑用石；状态：有效"),
     /// or "无（全部）"; for the 说明 sheet of an export.
     pub fn describe(&self, labels: &[(&str, &str)]) -> String {
+        self.describe_with(labels, |_, _| None)
+    }
+
+    /// As [`ListQuery::describe`], each value as `value(key, value)` names it when it is a
+    /// code (`kind=report_overdue` → 类别：年度报告逾期未报), else as given.
+    pub fn describe_with(
+        &self,
+        labels: &[(&str, &str)],
+        value: impl Fn(&str, &str) -> Option<String>,
+    ) -> String {
         if self.filters.is_empty() {
             return "无（全部）".into();
         }
@@ -342,6 +352,7 @@ impl ListQuery {
                     .iter()
                     .find(|(key, _)| key == k)
                     .map_or(*k, |(_, l)| *l);
+                let v = value(k, v).unwrap_or_else(|| v.clone());
                 format!("{l}：{v}")
             })
             .collect::<Vec<_>>()

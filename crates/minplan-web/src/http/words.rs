@@ -145,6 +145,9 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "holder_list" => "名录",
         "scale_table" => "矿山规模划分标准",
         "setting" | "settings" => "系统设置",
+        "control_layer_version" => "管控图层版本",
+        "holder_list_entry" => "名录事项",
+        "manual_indicator" => "人工填报指标值",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -268,6 +271,25 @@ const FIELDS: &[(&str, &str)] = &[
     ("removed_at", "移出时间"),
     ("rows", "规模划分标准"),
     ("value", "值"),
+    // 机关设置 (`settings.update`).
+    ("bureau_name", "机关名称"),
+    ("opinion_number_pattern", "审查意见书文号格式"),
+    ("intake_number_pattern", "受理号格式"),
+    ("signers", "签署栏职务"),
+    ("seal_caption", "印章说明"),
+    // 人工填报 (`indicator.manual_entry`).
+    ("indicator", "规划指标"),
+    ("evidence", "依据/证明材料"),
+    ("attachment", "证明材料附件"),
+    ("entered_by", "填报人"),
+    ("entered_at", "填报时间"),
+    // 文号 (`opinion.number`) and imports.
+    ("seq", "当年顺序号"),
+    ("files", "文件"),
+    // Register events (`right.*`).
+    ("detail", "说明"),
+    ("from", "转让方"),
+    ("to", "受让方"),
 ];
 
 /// The Chinese label of a recorded field (`grant.method` → 出让方式); `None` when unknown.
@@ -432,6 +454,9 @@ pub struct TrailView {
 #[derive(Debug, Clone, Default)]
 pub struct People {
     names: HashMap<i64, String>,
+    /// Plan indicator key → its name in the plan (`new_deposits` → 新发现矿产地), for the
+    /// `indicator` field of 人工填报 rows; empty unless [`People::with_indicators`].
+    indicators: HashMap<String, String>,
 }
 
 impl People {
@@ -446,14 +471,27 @@ impl People {
             .into_iter()
             .map(|u| (u.id, u.display_name))
             .collect();
-        Ok(People { names })
+        Ok(People {
+            names,
+            indicators: HashMap::new(),
+        })
     }
 
     /// A name book from `(account id, display name)` pairs.
     pub fn from_names(names: impl IntoIterator<Item = (i64, String)>) -> People {
         People {
             names: names.into_iter().collect(),
+            indicators: HashMap::new(),
         }
+    }
+
+    /// The same, naming a recorded `indicator` key by the plan's indicator name.
+    pub fn with_indicators(mut self, indicators: &[minplan_domain::plan::Indicator]) -> People {
+        self.indicators = indicators
+            .iter()
+            .map(|i| (i.key.clone(), i.name.clone()))
+            .collect();
+        self
     }
 
     /// Who did something, as people say it: `user:2:shenpi` → the account's display name
@@ -499,6 +537,10 @@ impl People {
                     for v in [&mut f.before, &mut f.after] {
                         if v.starts_with("user:") || v.starts_with("cli:") || v == "system" {
                             *v = self.actor(v);
+                        } else if f.key == "indicator"
+                            && let Some(name) = self.indicators.get(v.as_str())
+                        {
+                            *v = name.clone();
                         }
                     }
                     f
@@ -715,6 +757,119 @@ mod tests {
             "audit action codes (or dotted literals) without a Chinese name in words::ACTIONS \
              (add a name, or list a non-action in NOT_ACTIONS): {unnamed:?}"
         );
+    }
+
+    /// Every field the store writes into an audit row's before/after — the keys of its
+    /// `json!({…})` values and of the records it serializes whole — and every entity kind it
+    /// names has a Chinese label: a new key without one fails here, not on the 操作日志 page.
+    #[test]
+    fn every_written_field_and_entity_has_a_name() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        collect_rs(&root.join("minplan-store/src"), &mut files);
+        let mut web = Vec::new();
+        collect_rs(&root.join("minplan-web/src"), &mut web);
+        assert!(files.len() > 10, "store files found: {}", files.len());
+        let mut keys = std::collections::BTreeSet::new();
+        let mut kinds = std::collections::BTreeSet::new();
+        for f in files.iter().chain(&web) {
+            if f.ends_with("words.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(f).unwrap();
+            // The code, not its unit tests.
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            if f.starts_with(root.join("minplan-store/src")) {
+                keys.extend(json_keys(code));
+            }
+            for piece in code.split("entity_type: \"").skip(1) {
+                if let Some(end) = piece.find('"') {
+                    kinds.insert(piece[..end].to_string());
+                }
+            }
+        }
+        // Records serialized whole into audit rows.
+        let whole = [
+            serde_json::to_value(minplan_store::BureauSettings {
+                bureau_name: Some(String::new()),
+                opinion_number_pattern: Some(String::new()),
+                intake_number_pattern: Some(String::new()),
+                signers: Some(vec![]),
+                seal_caption: Some(String::new()),
+            })
+            .unwrap(),
+            serde_json::to_value(minplan_domain::monitoring::manual::ManualEntry {
+                indicator: String::new(),
+                year: 2026,
+                value: 1.0,
+                evidence: String::new(),
+                attachment: None,
+                entered_by: String::new(),
+                entered_at: String::new(),
+            })
+            .unwrap(),
+        ];
+        for v in &whole {
+            keys.extend(v.as_object().unwrap().keys().cloned());
+        }
+        for must in ["文号", "seq", "files", "bureau_name", "indicator"] {
+            assert!(keys.contains(must), "the scan missed {must}: {keys:?}");
+        }
+        let unnamed: Vec<&String> = keys
+            .iter()
+            // A key written in Chinese names itself.
+            .filter(|k| k.is_ascii() && field_label(k).is_none())
+            .collect();
+        assert!(
+            unnamed.is_empty(),
+            "fields written into audit rows without a Chinese label in words::FIELDS: {unnamed:?}"
+        );
+        assert!(kinds.contains("manual_indicator"), "{kinds:?}");
+        let unnamed: Vec<&String> = kinds
+            .iter()
+            .filter(|k| entity_label(k, "1").starts_with(k.as_str()))
+            .collect();
+        assert!(
+            unnamed.is_empty(),
+            "entity kinds written into audit rows without a Chinese name in entity_label: {unnamed:?}"
+        );
+    }
+
+    /// The keys (`"key":`) of every `json!(…)` value in `text`.
+    fn json_keys(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for piece in text.split("json!(").skip(1) {
+            // The macro's body: up to its closing parenthesis.
+            let mut depth = 1usize;
+            let mut end = piece.len();
+            for (i, c) in piece.char_indices() {
+                match c {
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' | '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let body = &piece[..end];
+            let parts: Vec<&str> = body.split('"').collect();
+            // Odd pieces are inside quotes; a key is one followed by `:`.
+            for i in (1..parts.len()).step_by(2) {
+                if parts
+                    .get(i + 1)
+                    .is_some_and(|after| after.trim_start().starts_with(':'))
+                    && !parts[i].is_empty()
+                    && !parts[i].contains(' ')
+                {
+                    out.push(parts[i].to_string());
+                }
+            }
+        }
+        out
     }
 
     fn collect_rs(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

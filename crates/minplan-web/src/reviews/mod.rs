@@ -90,13 +90,24 @@ fn day(l: &ListQuery, key: &str, label: &str) -> Result<String, AppError> {
 }
 
 /// The store's query of `l` for `user` (a 矿山企业: its own).
+/// A span whose start is after its end is refused (400 naming both fields), never an empty
+/// list that looks like "no reviews".
 fn store_query(l: &ListQuery, user: &User) -> Result<minplan_store::ReviewQuery, AppError> {
+    let (from, to) = (day(l, "from", "审查日期起")?, day(l, "to", "审查日期止")?);
+    let parse = |v: &str| minplan_domain::date::Date::parse(v).ok();
+    if let (Some(a), Some(b)) = (parse(&from), parse(&to))
+        && a > b
+    {
+        return Err(AppError::BadRequest(format!(
+            "审查日期起（{from}）晚于审查日期止（{to}）：起始日期晚于截止日期，请改正其中之一"
+        )));
+    }
     Ok(minplan_store::ReviewQuery {
         q: l.get("q").into(),
         conclusion: l.get("conclusion").into(),
         current_only: l.get("current") == "1",
-        from: day(l, "from", "审查日期起")?,
-        to: day(l, "to", "审查日期止")?,
+        from,
+        to,
         credit_code: own_credit_code(user).map(str::to_string),
         sort: l.sort.clone(),
         desc: l.desc,
@@ -220,7 +231,9 @@ pub async fn list_xlsx(
         columns,
         about: listing::about(
             "审查记录",
-            l.describe(&REVIEW_FILTERS),
+            l.describe_with(&REVIEW_FILTERS, |k, v| {
+                (k == "current").then(|| if v == "1" { "是" } else { "否" }.to_string())
+            }),
             &l.sort_label(&REVIEW_COLUMNS, "编号"),
             rows.len(),
         ),
@@ -851,18 +864,23 @@ pub async fn docx(
     let review = replay.review;
     let plan = replay.plan;
     // The 文号: given by the bureau's sequence the first time staff download the opinion,
-    // the same ever after; a company sees the number once the bureau has given one.
+    // the same ever after, with the issuer (bureau, signers, seal caption) frozen with it —
+    // later 机关设置 never rewrite an issued opinion; a company sees the number once the
+    // bureau has given one (until then, the settings in force and no number).
     let unit = plan.loaded.plan.region.name.clone();
-    let number = if user.role == minplan_store::Role::Company {
-        st.store.assigned_opinion_number(record.summary.id).await?
+    let issued = if user.role == minplan_store::Role::Company {
+        st.store.issued_opinion(record.summary.id, &unit).await?
     } else {
         Some(
             st.store
-                .opinion_number(record.summary.id, &unit, &crate::http::auth::actor(&user))
+                .issue_opinion(record.summary.id, &unit, &crate::http::auth::actor(&user))
                 .await?,
         )
     };
-    let opts = crate::settings::docx_options(&st.store.effective_settings(&unit).await?, number);
+    let opts = match &issued {
+        Some(i) => crate::settings::issued_docx_options(i),
+        None => crate::settings::docx_options(&st.store.effective_settings(&unit).await?, None),
+    };
     let bytes = tokio::task::spawn_blocking(move || {
         minplan_report::review_docx(&review, &plan.loaded.plan, &opts)
     })

@@ -92,6 +92,22 @@ pub fn docx_options(
     }
 }
 
+/// The options of an issued 审查意见书: its 文号 with the bureau, signature titles and seal
+/// caption frozen when the number was assigned ([`minplan_store::Store::issue_opinion`]).
+pub fn issued_docx_options(i: &minplan_store::IssuedOpinion) -> minplan_report::DocxOptions {
+    minplan_report::DocxOptions {
+        bureau: Some(i.bureau_name.clone()),
+        document_number: Some(i.number.clone()),
+        signers: i
+            .signers
+            .iter()
+            .map(|t| minplan_report::Signer::blank(t.clone()))
+            .collect(),
+        seal_caption: i.seal_caption.clone(),
+        ..minplan_report::DocxOptions::default()
+    }
+}
+
 /// The issuer of the 评估报告 and 年度实施计划: the settings, dated `date` (`YYYY-MM-DD`).
 pub fn issuer(s: &EffectiveSettings, date: String) -> minplan_report::Issuer {
     minplan_report::Issuer {

@@ -19,6 +19,45 @@ use std::collections::HashMap;
 /// The filters, with their labels.
 const FILTERS: [(&str, &str); 3] = [("kind", "类别"), ("urgency", "紧急程度"), ("q", "查找")];
 
+/// The titles of the reminder kinds, for a filter naming a kind no current reminder has
+/// (the titles of `minplan_domain::monitoring::reminders` and the 在审超期 of this module).
+const KIND_TITLES: [(&str, &str); 8] = [
+    ("licence_expiring", "许可证即将到期"),
+    ("licence_expired", "许可证已到期"),
+    ("report_due", "年度报告待报送"),
+    ("report_overdue", "年度报告逾期未报"),
+    ("closure_pending", "闭坑待验收"),
+    ("cap_near", "接近规划上限"),
+    ("cap_exceeded", "超出规划上限"),
+    ("pending_overdue", super::PENDING_OVERDUE_TITLE),
+];
+
+/// A filter's value as people read it (the 说明 sheet of the export): a kind by its title,
+/// an urgency as 紧急 / 提示; `None` for text (shown as typed).
+fn filter_value(key: &str, value: &str, every: &[WorkbenchReminder]) -> Option<String> {
+    match key {
+        "kind" => Some(
+            every
+                .iter()
+                .find(|r| r.kind == value)
+                .map(|r| r.title.clone())
+                .or_else(|| {
+                    KIND_TITLES
+                        .iter()
+                        .find(|(k, _)| *k == value)
+                        .map(|(_, t)| (*t).to_string())
+                })
+                .unwrap_or_else(|| format!("未知类别“{value}”")),
+        ),
+        "urgency" => Some(match value {
+            "urgent" => "紧急".to_string(),
+            "soon" => "提示".to_string(),
+            other => format!("未知紧急程度“{other}”"),
+        }),
+        _ => None,
+    }
+}
+
 /// One kind with its count, as the page links it.
 pub struct KindLink {
     kind: String,
@@ -135,7 +174,9 @@ pub async fn list_xlsx(
 ) -> Result<Response, AppError> {
     use minplan_report::{Cell, Column, Table};
     let l = list_query(&q);
-    let rows = filtered(all(&st, &user).await?, &l);
+    let every = all(&st, &user).await?;
+    let filters = l.describe_with(&FILTERS, |k, v| filter_value(k, v, &every));
+    let rows = filtered(every, &l);
     let columns = vec![
         Column::new("类别", 16.0),
         Column::new("紧急程度", 10.0),
@@ -160,7 +201,7 @@ pub async fn list_xlsx(
         columns,
         about: listing::about(
             &format!("监管提醒（{}）", today_in_china()),
-            l.describe(&FILTERS),
+            filters,
             "紧急的在前，再按日期由早到晚",
             rows.len(),
         ),

@@ -121,13 +121,15 @@ pub fn run(db: Option<PathBuf>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
         if let Some(path) = &args.docx {
             let plan = &engine.plan.loaded.plan;
             let settings = super::settings::effective(&store, plan).await?;
-            // The 文号: as given, else the next of the bureau's sequence for a saved review.
-            let number = match (&args.document_number, id) {
-                (Some(n), _) => Some(n.clone()),
-                (None, Some(id)) => Some(store.opinion_number(id, &plan.region.name, &minplan_store::Actor::cli_current()).await?),
-                (None, None) => None,
+            // The 文号: as given (with the settings in force), else the next of the bureau's
+            // sequence for a saved review, with the issuer frozen when it was given.
+            let mut opts = match (&args.document_number, id) {
+                (Some(n), _) => super::settings::docx_options(&settings, Some(n.clone())),
+                (None, Some(id)) => minplan_web::settings::issued_docx_options(
+                    &store.issue_opinion(id, &plan.region.name, &minplan_store::Actor::cli_current()).await?,
+                ),
+                (None, None) => super::settings::docx_options(&settings, None),
             };
-            let mut opts = super::settings::docx_options(&settings, number);
             if let Some(b) = &args.bureau {
                 opts.bureau = Some(b.clone());
             }

@@ -86,9 +86,10 @@ pub fn run(db: Option<PathBuf>, cmd: ReviewsCommand) -> anyhow::Result<ExitCode>
                 }
                 if let Some(path) = docx {
                     let plan = &replay.plan.loaded.plan;
-                    let settings = super::settings::effective(&store, plan).await?;
-                    let number = store.opinion_number(id, &plan.region.name, &minplan_store::Actor::cli_current()).await?;
-                    let bytes = minplan_report::review_docx(&replay.review, plan, &super::settings::docx_options(&settings, Some(number)))?;
+                    // The 文号 with the issuer frozen when it was given (later 机关设置 never
+                    // rewrite an issued opinion).
+                    let issued = store.issue_opinion(id, &plan.region.name, &minplan_store::Actor::cli_current()).await?;
+                    let bytes = minplan_report::review_docx(&replay.review, plan, &minplan_web::settings::issued_docx_options(&issued))?;
                     std::fs::write(&path, bytes)?;
                     eprintln!("已写出审查意见书：{}", path.display());
                 }
