@@ -19,19 +19,6 @@ use std::collections::HashMap;
 /// The filters, with their labels.
 const FILTERS: [(&str, &str); 3] = [("kind", "类别"), ("urgency", "紧急程度"), ("q", "查找")];
 
-/// The titles of the reminder kinds, for a filter naming a kind no current reminder has
-/// (the titles of `minplan_domain::monitoring::reminders` and the 在审超期 of this module).
-const KIND_TITLES: [(&str, &str); 8] = [
-    ("licence_expiring", "许可证即将到期"),
-    ("licence_expired", "许可证已到期"),
-    ("report_due", "年度报告待报送"),
-    ("report_overdue", "年度报告逾期未报"),
-    ("closure_pending", "闭坑待验收"),
-    ("cap_near", "接近规划上限"),
-    ("cap_exceeded", "超出规划上限"),
-    ("pending_overdue", super::PENDING_OVERDUE_TITLE),
-];
-
 /// A filter's value as people read it (the 说明 sheet of the export): a kind by its title,
 /// an urgency as 紧急 / 提示; `None` for text (shown as typed).
 fn filter_value(key: &str, value: &str, every: &[WorkbenchReminder]) -> Option<String> {
@@ -42,10 +29,14 @@ fn filter_value(key: &str, value: &str, every: &[WorkbenchReminder]) -> Option<S
                 .find(|r| r.kind == value)
                 .map(|r| r.title.clone())
                 .or_else(|| {
-                    KIND_TITLES
-                        .iter()
-                        .find(|(k, _)| *k == value)
-                        .map(|(_, t)| (*t).to_string())
+                    // A kind no current reminder has: the domain's title (or 在审超期).
+                    if value == "pending_overdue" {
+                        return Some(super::PENDING_OVERDUE_TITLE.to_string());
+                    }
+                    minplan_domain::monitoring::ReminderKind::ALL
+                        .into_iter()
+                        .find(|k| k.slug() == value)
+                        .map(|k| k.title().to_string())
                 })
                 .unwrap_or_else(|| format!("未知类别“{value}”")),
         ),

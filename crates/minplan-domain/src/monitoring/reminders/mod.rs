@@ -84,6 +84,32 @@ pub struct ReminderInput<'a> {
     pub config: &'a MonitoringConfig,
 }
 
+impl ReminderKind {
+    /// Every kind, in the order the 工作台 lists them.
+    pub const ALL: [ReminderKind; 7] = [
+        ReminderKind::LicenceExpiring,
+        ReminderKind::LicenceExpired,
+        ReminderKind::ReportDue,
+        ReminderKind::ReportOverdue,
+        ReminderKind::ClosurePending,
+        ReminderKind::CapNear,
+        ReminderKind::CapExceeded,
+    ];
+
+    /// The Chinese title of the kind (许可证即将到期 …).
+    pub fn title(self) -> &'static str {
+        kind_title(self)
+    }
+
+    /// The kind as it is written on the wire and in URLs (`licence_expiring` …).
+    pub fn slug(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
 /// The Chinese title of a kind of reminder.
 fn kind_title(k: ReminderKind) -> &'static str {
     match k {
