@@ -90,10 +90,10 @@ async fn indicators_page_shows_the_six_indicators_of_zhuanlan2() {
     }
     assert_eq!(t.matches(">预期性<").count(), 6);
     // An empty register: no mine had to report last year, so 产值 and the three 开采总量 have
-    // no data (not 0, 未达标), nor has 大中型矿山比例 (no mine to classify); the count of
-    // mines is known: 0.
-    assert_eq!(t.matches(">—<").count(), 5, "{t}");
-    assert_eq!(t.matches(">0（").count(), 1, "{t}");
+    // no data (not 0, 未达标), nor has 大中型矿山比例 (no mine to classify); nor the count of
+    // mines — a register with no right at all was never entered, so it is 无数据, not 0.
+    assert_eq!(t.matches(">—<").count(), 6, "{t}");
+    assert_eq!(t.matches(">0（").count(), 0, "{t}");
     assert!(!t.contains("未达标"), "{t}");
     // The target the plan sets outside 专栏2 is shown under its own place (规划目标).
     let other = table(&html, "table-1");
