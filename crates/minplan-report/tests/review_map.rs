@@ -226,11 +226,13 @@ fn a_small_application_inside_a_large_feature_is_covered_by_it() {
     }
 }
 
+/// Every example figure renders at the DOCX's width (the PNG, read back by the `png` crate, is
+/// 1600 px wide), draws a kilometre grid on both axes and a scale the SVG states; the figures
+/// are kept under the target's tmp dir (`minplan-figures/`) for a person to look at.
 #[test]
-#[ignore = "writes sample figures to /tmp/minplan-figures for a person to look at"]
-fn write_samples() {
-    let dir = std::path::Path::new("/tmp/minplan-figures");
-    std::fs::create_dir_all(dir).unwrap();
+fn every_example_figure_renders_with_its_grid_and_stated_scale() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("minplan-figures");
+    std::fs::create_dir_all(&dir).unwrap();
     for (name, r) in [
         ("passing", passing()),
         ("failing", failing()),
@@ -249,15 +251,17 @@ fn write_samples() {
         ),
     ] {
         let m = review_map(r, plan(), 1600).unwrap();
-        std::fs::write(dir.join(format!("{name}.png")), m.png().unwrap()).unwrap();
-        std::fs::write(dir.join(format!("{name}.svg")), m.svg()).unwrap();
-        eprintln!(
-            "{name}: {} {:?} {:?} {:?}",
-            m.scale_text(),
-            m.grid(),
-            m.labels(),
-            m.cited_blocks()
+        let png = m.png().unwrap();
+        let svg = m.svg();
+        assert_eq!(common::decode_png(&png).width, 1600, "{name}");
+        assert!(
+            !m.grid().eastings.is_empty() && !m.grid().northings.is_empty(),
+            "{name}: {:?}",
+            m.grid()
         );
+        assert!(svg.contains(&m.scale_text()), "{name}: {}", m.scale_text());
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+        std::fs::write(dir.join(format!("{name}.svg")), svg).unwrap();
     }
 }
 

@@ -71,8 +71,9 @@ pub async fn effective(st: &AppState) -> Result<EffectiveSettings, AppError> {
         .await?)
 }
 
-fn signers(s: &EffectiveSettings) -> Vec<minplan_report::Signer> {
-    s.signers
+/// Signature lines titled `titles`, left blank to sign by hand.
+fn blank_signers(titles: &[String]) -> Vec<minplan_report::Signer> {
+    titles
         .iter()
         .map(|t| minplan_report::Signer::blank(t.clone()))
         .collect()
@@ -86,7 +87,7 @@ pub fn docx_options(
     minplan_report::DocxOptions {
         bureau: Some(s.bureau_name.clone()),
         document_number,
-        signers: signers(s),
+        signers: blank_signers(&s.signers),
         seal_caption: s.seal_caption.clone(),
         ..minplan_report::DocxOptions::default()
     }
@@ -98,11 +99,7 @@ pub fn issued_docx_options(i: &minplan_store::IssuedOpinion) -> minplan_report::
     minplan_report::DocxOptions {
         bureau: Some(i.bureau_name.clone()),
         document_number: Some(i.number.clone()),
-        signers: i
-            .signers
-            .iter()
-            .map(|t| minplan_report::Signer::blank(t.clone()))
-            .collect(),
+        signers: blank_signers(&i.signers),
         seal_caption: i.seal_caption.clone(),
         ..minplan_report::DocxOptions::default()
     }
@@ -113,7 +110,7 @@ pub fn issuer(s: &EffectiveSettings, date: String) -> minplan_report::Issuer {
     minplan_report::Issuer {
         bureau: s.bureau_name.clone(),
         document_number: None,
-        signers: signers(s),
+        signers: blank_signers(&s.signers),
         seal_caption: s.seal_caption.clone(),
         date: Some(date),
     }

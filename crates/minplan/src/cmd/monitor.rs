@@ -216,10 +216,9 @@ pub fn run_evaluate(db: Option<PathBuf>, a: EvaluateArgs) -> anyhow::Result<Exit
         let from = a.from.unwrap_or(plan.identity.period_start);
         let to = a.to.unwrap_or(minplan_store::today().year() - 1);
         let e = store.evaluation(plan, from, to).await?;
-        let issuer = super::settings::issuer(
+        let issuer = minplan_web::settings::issuer(
             &super::settings::effective(&store, plan).await?,
-            None,
-            Some(minplan_store::today().to_string()),
+            minplan_store::today().to_string(),
         );
         let mut files = Vec::new();
         if let Some(p) = &a.xlsx {
@@ -278,10 +277,9 @@ pub fn run_annual_plan(db: Option<PathBuf>, a: AnnualPlanArgs) -> anyhow::Result
         let plan = &sp.loaded.plan;
         let year = a.year.unwrap_or(minplan_store::today().year());
         let d = store.annual_plan(plan, year).await?;
-        let issuer = super::settings::issuer(
+        let issuer = minplan_web::settings::issuer(
             &super::settings::effective(&store, plan).await?,
-            None,
-            Some(minplan_store::today().to_string()),
+            minplan_store::today().to_string(),
         );
         let mut files = Vec::new();
         if let Some(p) = &a.xlsx {

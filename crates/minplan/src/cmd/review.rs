@@ -124,11 +124,11 @@ pub fn run(db: Option<PathBuf>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
             // The 文号: as given (with the settings in force), else the next of the bureau's
             // sequence for a saved review, with the issuer frozen when it was given.
             let mut opts = match (&args.document_number, id) {
-                (Some(n), _) => super::settings::docx_options(&settings, Some(n.clone())),
+                (Some(n), _) => minplan_web::settings::docx_options(&settings, Some(n.clone())),
                 (None, Some(id)) => minplan_web::settings::issued_docx_options(
                     &store.issue_opinion(id, &plan.region.name, &minplan_store::Actor::cli_current()).await?,
                 ),
-                (None, None) => super::settings::docx_options(&settings, None),
+                (None, None) => minplan_web::settings::docx_options(&settings, None),
             };
             if let Some(b) = &args.bureau {
                 opts.bureau = Some(b.clone());

@@ -37,45 +37,6 @@ pub enum SettingsCommand {
     },
 }
 
-/// The Word documents' issuer from the settings in force: bureau, signature lines (blank, to
-/// sign by hand), seal caption; `document_number` and `date` (RFC 3339 or `YYYY-MM-DD`) as
-/// given.
-pub fn issuer(
-    s: &EffectiveSettings,
-    document_number: Option<String>,
-    date: Option<String>,
-) -> minplan_report::Issuer {
-    minplan_report::Issuer {
-        bureau: s.bureau_name.clone(),
-        document_number,
-        signers: s
-            .signers
-            .iter()
-            .map(|t| minplan_report::Signer::blank(t.clone()))
-            .collect(),
-        seal_caption: s.seal_caption.clone(),
-        date,
-    }
-}
-
-/// The 审查意见书 options from the settings in force and a 文号.
-pub fn docx_options(
-    s: &EffectiveSettings,
-    document_number: Option<String>,
-) -> minplan_report::DocxOptions {
-    minplan_report::DocxOptions {
-        bureau: Some(s.bureau_name.clone()),
-        document_number,
-        signers: s
-            .signers
-            .iter()
-            .map(|t| minplan_report::Signer::blank(t.clone()))
-            .collect(),
-        seal_caption: s.seal_caption.clone(),
-        ..minplan_report::DocxOptions::default()
-    }
-}
-
 /// The settings in force for the active plan's unit.
 pub async fn effective(store: &Store, plan: &Plan) -> anyhow::Result<EffectiveSettings> {
     Ok(store.effective_settings(&plan.region.name).await?)
