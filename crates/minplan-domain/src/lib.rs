@@ -11,6 +11,7 @@
 
 pub mod application;
 pub mod bundle;
+pub mod calendar;
 pub mod citation;
 pub mod credit_code;
 pub mod date;
