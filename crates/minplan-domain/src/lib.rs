@@ -25,6 +25,7 @@ pub mod register;
 pub mod review;
 pub mod rights;
 pub mod serde_zh;
+pub mod supervision;
 pub mod units;
 
 pub use bundle::{BundleError, BundleErrors, BundleFiles, LoadedBundle, load_bundle};
