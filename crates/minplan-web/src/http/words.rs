@@ -117,6 +117,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("scale_table.remove", "删除矿山规模划分标准"),
     ("settings.set", "修改系统设置"),
     ("settings.update", "修改机关设置"),
+    ("calendar.set", "录入工作日历"),
     ("indicator.manual_entry", "人工填报规划指标"),
 ];
 
@@ -148,6 +149,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "control_layer_version" => "管控图层版本",
         "holder_list_entry" => "名录事项",
         "manual_indicator" => "人工填报指标值",
+        "calendar_year" => "工作日历年度",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
