@@ -492,6 +492,52 @@ pub fn check_file(name: &str, bytes: &[u8]) -> Result<&'static str, String> {
     file_kind(bytes).ok_or_else(|| format!("文件“{name}”不是 JPG、PNG 图片或 PDF 文件"))
 }
 
+/// The application file of the re-review: the application's reviewed file (`toml`) with its
+/// `[coordinates]` replaced by the adjusted extent's (pasted text, and its EPSG code when
+/// stated) and its `declared_area` removed (the 申报面积 was the old extent's). The corners
+/// are then checked by the application parser as any application's.
+///
+/// # Errors
+/// The Chinese message when `toml` cannot be read as TOML.
+pub fn rereview_file(toml_text: &str, a: &AdjustedExtent) -> Result<String, String> {
+    let mut doc: toml::Table = toml_text
+        .parse()
+        .map_err(|e| format!("原申请文件无法读取：{e}"))?;
+    let mut coords = toml::Table::new();
+    coords.insert("text".into(), toml::Value::String(a.corners_text.clone()));
+    if let Some(crs) = a.crs {
+        coords.insert("crs".into(), toml::Value::Integer(i64::from(crs)));
+    }
+    if let Some(datum) = doc.get("coordinates").and_then(|c| c.get("datum")).cloned() {
+        coords.insert("datum".into(), datum);
+    }
+    doc.insert("coordinates".into(), toml::Value::Table(coords));
+    doc.remove("declared_area");
+    toml::to_string(&doc).map_err(|e| format!("重新审查的申请文件无法生成：{e}"))
+}
+
+/// Whether a reviewed application file (`toml`) states exactly the adjusted extent's
+/// corners: the same pasted text (lines compared with their surrounding blanks and empty
+/// lines ignored) and the same EPSG code.
+pub fn same_extent(toml_text: &str, a: &AdjustedExtent) -> bool {
+    let Ok(doc) = toml_text.parse::<toml::Table>() else {
+        return false;
+    };
+    let Some(c) = doc.get("coordinates") else {
+        return false;
+    };
+    let norm = |s: &str| {
+        s.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let text = c.get("text").and_then(|t| t.as_str()).map(norm);
+    let crs = c.get("crs").and_then(|v| v.as_integer());
+    text.as_deref() == Some(norm(&a.corners_text).as_str()) && crs == a.crs.map(i64::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,6 +726,28 @@ mod tests {
         let p = check_consent(&jr, &c, d("2026-12-06")).unwrap_err();
         assert_eq!(p[0].message, "同意日期 2026-10-11 早于踏查日期 2026-10-12");
         assert_eq!(p[1].message, "请填写政府同意文号");
+    }
+
+    #[test]
+    fn rereview_file_replaces_the_corners() {
+        let old = "format = \"minplan-application/1\"\nnumber = \"A-1\"\ndeclared_area = \"0.5\"\n[coordinates]\nfile = \"a.txt\"\ndatum = \"CGCS2000\"\n";
+        let a = AdjustedExtent {
+            corners_text: "1,4911391.68,44428925.83\n2,4911391.68,44429925.83\n".into(),
+            crs: Some(4532),
+            base_review_id: 1,
+            date: d("2026-10-12"),
+        };
+        let new = rereview_file(old, &a).unwrap();
+        let t: toml::Table = new.parse().unwrap();
+        assert_eq!(t["number"].as_str(), Some("A-1"));
+        assert!(t.get("declared_area").is_none());
+        assert!(t["coordinates"].get("file").is_none());
+        assert_eq!(t["coordinates"]["datum"].as_str(), Some("CGCS2000"));
+        assert!(same_extent(&new, &a));
+        assert!(!same_extent(old, &a));
+        let mut other = a.clone();
+        other.crs = None;
+        assert!(!same_extent(&new, &other));
     }
 
     #[test]
