@@ -707,10 +707,11 @@ impl Store {
 pub(crate) async fn grant_problems(
     tx: &mut Transaction<'_, Sqlite>,
     facts: &minplan_domain::register::ApplicationFacts,
+    grant_date: Date,
 ) -> Result<(Vec<Problem>, Option<JointReview>)> {
     let jr = load_on(tx, &facts.number).await?;
     Ok((
-        joint_review::grant_gate(facts, jr.as_ref())
+        joint_review::grant_gate(facts, jr.as_ref(), grant_date)
             .err()
             .unwrap_or_default(),
         jr,

@@ -430,11 +430,17 @@ pub fn completion(jr: &JointReview) -> Result<Completed, Vec<Problem>> {
 }
 
 /// The grant's joint-review precondition: an application that needs a joint review
-/// ([`required`]) is granted only after it is complete ([`completion`]).
+/// ([`required`]) is granted only after it is complete ([`completion`]), on or after the
+/// government's 同意 (`grant_date` is the grant's date).
 ///
 /// # Errors
-/// Every [`Problem`] (field `joint_review`): none started, or what is missing.
-pub fn grant_gate(app: &ApplicationFacts, jr: Option<&JointReview>) -> Result<(), Vec<Problem>> {
+/// Every [`Problem`] (field `joint_review`, or `date` for a grant before the 同意): none
+/// started, or what is missing.
+pub fn grant_gate(
+    app: &ApplicationFacts,
+    jr: Option<&JointReview>,
+    grant_date: Date,
+) -> Result<(), Vec<Problem>> {
     if !required(app.kind) {
         return Ok(());
     }
@@ -446,16 +452,28 @@ pub fn grant_gate(app: &ApplicationFacts, jr: Option<&JointReview>) -> Result<()
                 app.number
             ),
         )]),
-        Some(jr) => completion(jr).map(|_| ()).map_err(|mut p| {
-            p.insert(
-                0,
-                Problem::new(
-                    "joint_review",
-                    format!("申请 {} 的联合审查尚未完成，不能记录出让：", app.number),
-                ),
-            );
-            p
-        }),
+        Some(jr) => match completion(jr) {
+            Err(mut p) => {
+                p.insert(
+                    0,
+                    Problem::new(
+                        "joint_review",
+                        format!("申请 {} 的联合审查尚未完成，不能记录出让：", app.number),
+                    ),
+                );
+                Err(p)
+            }
+            Ok(_) => match &jr.consent {
+                Some(c) if grant_date < c.date => Err(vec![Problem::new(
+                    "date",
+                    format!(
+                        "出让日期 {grant_date} 早于人民政府同意日期 {}（{}）",
+                        c.date, c.document_number
+                    ),
+                )]),
+                _ => Ok(()),
+            },
+        },
     }
 }
 
