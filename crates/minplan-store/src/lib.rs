@@ -25,6 +25,7 @@ mod bulk;
 mod calendar;
 mod engine;
 mod export;
+mod joint_record;
 mod joint_review;
 mod layers;
 mod lifecycle;

@@ -600,7 +600,7 @@ impl Store {
         let mut problems = register::check_grant(&facts, g, crate::today())
             .err()
             .unwrap_or_default();
-        let (gate, joint) = crate::joint_review::grant_problems(&mut tx, &facts, g.date).await?;
+        let (gate, joint) = crate::joint_record::grant_problems(&mut tx, &facts, g.date).await?;
         problems.extend(gate);
         if !problems.is_empty() {
             return Err(invalid(problems));

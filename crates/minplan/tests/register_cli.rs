@@ -318,7 +318,18 @@ fn lifecycle_commands_and_their_checks() {
     let out = minplan(&db, &grant);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("尚未进行联合审查"), "{}", text(&out));
+    let out = minplan(&db, &["joint-review", "show", app]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("尚未启动联合审查"), "{}", text(&out));
     complete_joint_review(&db, app, "2021-11-26");
+    let out = minplan(&db, &["joint-review", "show", app]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("生态环境：同意（2021年11月26日）"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("已完成，可以出让。"), "{}", text(&out));
     let out = minplan(&db, &grant);
     assert!(out.status.success(), "{}", text(&out));
     let out = minplan(&db, &reg);
