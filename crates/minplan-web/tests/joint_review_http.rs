@@ -299,6 +299,15 @@ async fn the_grant_waits_for_the_joint_review_then_is_recorded_with_its_conditio
     // Complete: the page says so with the condition carried.
     let (_, html) = get(&staff, format!("{base}{JR}")).await;
     assert!(html.contains("id=\"joint-complete\""), "{html}");
+    // Every step in the joint review's own trail, by its Chinese name.
+    for step in [
+        "启动联合审查",
+        "记录部门意见",
+        "记录现场踏查",
+        "记录人民政府同意",
+    ] {
+        assert!(html.contains(step), "{step}: {html}");
+    }
     assert!(
         html.contains("<li>生态环境：开采中避让东侧水源涵养林</li>"),
         "{html}"

@@ -141,6 +141,8 @@ struct JointReviewPage {
     missing: Vec<String>,
     conditions: Vec<(String, String)>,
     granted: bool,
+    /// The joint review's audit rows (操作留痕).
+    trail: Vec<crate::http::words::TrailView>,
     notice: String,
     f: Shown,
     opinions: &'static [&'static str],
@@ -185,6 +187,9 @@ async fn render(
         missing: Vec::new(),
         conditions: Vec::new(),
         granted: a.grant.is_some(),
+        trail: crate::http::words::People::load(&st.store)
+            .await?
+            .trail(&st.store.audit_trail("joint_review", &a.number).await?),
         notice,
         f,
         opinions: Opinion::LABELS,
