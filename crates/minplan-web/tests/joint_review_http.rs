@@ -294,6 +294,43 @@ async fn the_grant_waits_for_the_joint_review_then_is_recorded_with_its_conditio
     );
     assert_eq!(audit_rows(&srv.store).await, before);
     visit(&staff, base).await;
+    // The form keeps what was recorded, so a second photo is added without typing again.
+    let (_, html) = get(&staff, format!("{base}{JR}")).await;
+    assert!(
+        html.contains(
+            "<textarea name=\"findings\" rows=\"4\">现场地类与申请一致，东侧临近林地</textarea>"
+        ),
+        "{html}"
+    );
+    let (s, _, body) = post_multipart(
+        &staff,
+        base,
+        &format!("{JR}/site-visit"),
+        &[
+            ("date", "2021-11-26"),
+            ("people", "张三（县自然资源局）、李四（县生态环境局）"),
+            ("findings", "现场地类与申请一致，东侧临近林地"),
+        ],
+        &[("photos", "现场2.jpg", b"\xFF\xD8\xFF\xE0\0\x10JFIF")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+    let rec = srv
+        .store
+        .joint_review("SFH-2026-001")
+        .await
+        .unwrap()
+        .unwrap();
+    let photos: Vec<(&str, &str)> = rec
+        .files
+        .iter()
+        .filter(|f| f.kind == "photo")
+        .map(|f| (f.file_name.as_str(), f.media_type.as_str()))
+        .collect();
+    assert_eq!(
+        photos,
+        vec![("现场1.png", "image/png"), ("现场2.jpg", "image/jpeg")]
+    );
     consent(&staff, base).await;
 
     // Complete: the page says so with the condition carried.

@@ -72,6 +72,10 @@ pub struct Shown {
     action: &'static str,
     errors: FieldErrors,
     form: SubmittedForm,
+    /// What the forms start from when nothing was submitted (the 踏查 and 同意 already
+    /// recorded, so that more photos can be added without typing again): (action, field,
+    /// value).
+    prefill: Vec<(&'static str, &'static str, String)>,
 }
 
 impl Shown {
@@ -84,10 +88,16 @@ impl Shown {
         }
     }
 
-    /// The value sent for `field` in the form `action`, or "".
+    /// The value sent for `field` in the form `action`, or its pre-filled value when nothing
+    /// was submitted, or "".
     pub fn val(&self, action: &str, field: &str) -> &str {
         if self.action == action {
             self.form.get(field)
+        } else if self.action.is_empty() {
+            self.prefill
+                .iter()
+                .find(|(a, f, _)| *a == action && *f == field)
+                .map_or("", |(_, _, v)| v.as_str())
         } else {
             ""
         }
@@ -230,6 +240,19 @@ async fn render(
                     .is_some_and(|a| a.opinion == Opinion::Disagree),
             })
             .collect();
+        if let Some(v) = &review.site_visit {
+            page.f.prefill.extend([
+                ("site-visit", "date", v.date.to_string()),
+                ("site-visit", "people", v.people.clone()),
+                ("site-visit", "findings", v.findings.clone()),
+            ]);
+        }
+        if let Some(c) = &review.consent {
+            page.f.prefill.extend([
+                ("consent", "date", c.date.to_string()),
+                ("consent", "document_number", c.document_number.clone()),
+            ]);
+        }
         page.visit = review.site_visit.as_ref().map(|v| {
             (
                 date_zh(&v.date.to_string()),
@@ -468,6 +491,7 @@ async fn refuse(
             action,
             errors,
             form,
+            prefill: Vec::new(),
         },
         String::new(),
     )
@@ -506,13 +530,23 @@ async fn extent(
         return refuse(st, number, action, e, form).await;
     };
     let facts = st.store.application_facts(number).await?;
+    let base = st.store.review_record(facts.review_id).await?;
+    // No 坐标系 given: the application's own, when it stated one.
+    let crs = crs.or_else(|| {
+        base.input_toml
+            .parse::<toml::Table>()
+            .ok()?
+            .get("coordinates")?
+            .get("crs")?
+            .as_integer()
+            .and_then(|c| u32::try_from(c).ok())
+    });
     let adjusted = AdjustedExtent {
         corners_text: corners,
         crs,
         base_review_id: facts.review_id,
         date,
     };
-    let base = st.store.review_record(facts.review_id).await?;
     let toml = match joint_review::rereview_file(&base.input_toml, &adjusted) {
         Ok(t) => t,
         Err(m) => {
