@@ -145,3 +145,83 @@ pub fn joint_review_docx(
     }
     finish(doc, issuer)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minplan_domain::date::Date;
+    use minplan_domain::register::joint_review::{
+        Department, DepartmentAnswer, Opinion, SiteVisit,
+    };
+    use std::io::Read;
+
+    fn document_xml(bytes: &[u8]) -> String {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        z.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml
+    }
+
+    /// An unfinished joint review is written with each department's standing and what is
+    /// missing; the issuer's date as people write it.
+    #[test]
+    fn an_unfinished_review_names_what_is_missing() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let jr = JointReview {
+            application: "SFH-2026-001".into(),
+            started_on: d("2026-10-01"),
+            departments: vec![
+                Department {
+                    name: "自然资源".into(),
+                    answer: Some(DepartmentAnswer {
+                        opinion: Opinion::Disagree,
+                        conditions: Some("压覆生态保护红线".into()),
+                        date: d("2026-10-08"),
+                        attachment: None,
+                    }),
+                },
+                Department {
+                    name: "应急管理".into(),
+                    answer: None,
+                },
+            ],
+            site_visit: Some(SiteVisit {
+                date: d("2026-10-10"),
+                people: "张三".into(),
+                findings: "现场与拐点一致".into(),
+                photos: vec!["a.jpg".into()],
+            }),
+            adjusted: None,
+            rereview: None,
+            consent: None,
+        };
+        let subject = JointReviewSubject {
+            number: "SFH-2026-001".into(),
+            project_name: "庆发采石场".into(),
+            holder_name: "绥芬河市庆发建材有限公司".into(),
+            right_kind: "采矿权".into(),
+            minerals: "建筑用凝灰岩".into(),
+        };
+        let mut issuer = Issuer::new("绥芬河市自然资源局");
+        issuer.date = Some("2026-12-05T17:30:00Z".into());
+        let xml = document_xml(&joint_review_docx(&jr, &subject, &issuer).unwrap());
+        for want in [
+            "庆发采石场",
+            "2026年10月1日",
+            "压覆生态保护红线",
+            "未回复",
+            "联合审查尚未完成：",
+            "联合审查部门尚未回复意见：应急管理",
+            "自然资源部门不同意：压覆生态保护红线",
+            "尚未取得人民政府同意。",
+            "现场照片 1 张（存档）。",
+            "2026年12月6日",
+            "绥芬河市自然资源局",
+        ] {
+            assert!(xml.contains(want), "{want}");
+        }
+    }
+}
