@@ -40,6 +40,7 @@
 
 mod docx;
 pub mod evaluation;
+pub mod joint_review;
 /// The bureau's document conventions shared by every document: fonts per GB/T 9704 role,
 /// the issuer (机关名称, 文号, signature and seal block), dates as people write them.
 pub use docx::official;
@@ -53,6 +54,7 @@ pub use evaluation::{
     ZHUANLAN1_COLUMNS, annual_plan_docx, annual_plan_xlsx, evaluation_docx, evaluation_xlsx,
     indicator_chart_png, indicator_chart_svg,
 };
+pub use joint_review::{JointReviewSubject, joint_review_docx};
 pub use map::{
     BLOCK_LINE, ConflictKind, DrawnLabel, EXPLORATION_LINE, Grid, GridTick, LegendEntry,
     PRINT_WIDTH_M, ReviewMap, Rgb, ShownBlock, Swatch, review_map, review_map_png, review_map_svg,

@@ -25,6 +25,8 @@ mod bulk;
 mod calendar;
 mod engine;
 mod export;
+mod joint_record;
+mod joint_review;
 mod layers;
 mod lifecycle;
 mod lists;
@@ -45,6 +47,7 @@ pub use bulk::{
 pub use calendar::CALENDAR_YEARS;
 pub use engine::{ReviewEngine, region_of};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
+pub use joint_review::{JointFile, JointReviewRecord, JointUpload};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use lifecycle::Mine;
 pub use lists::{ApplicationQuery, ReviewQuery, RightFacets, RightQuery, Window};

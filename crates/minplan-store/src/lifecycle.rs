@@ -296,7 +296,10 @@ async fn write_event(
 }
 
 /// Reads what the transitions need of an application (inside `exec`).
-async fn facts_on(exec: &mut sqlx::SqliteConnection, number: &str) -> Result<ApplicationFacts> {
+pub(crate) async fn facts_on(
+    exec: &mut sqlx::SqliteConnection,
+    number: &str,
+) -> Result<ApplicationFacts> {
     let row = sqlx::query(
         "SELECT a.number, a.status, a.used_for, r.id AS review_id, r.result_json, r.geometry_json, r.conclusion
          FROM applications a JOIN reviews r ON r.id = a.latest_review_id WHERE a.number = ?",
@@ -583,14 +586,33 @@ impl Store {
         }))
     }
 
-    /// Records the grant (出让) of an approved application.
+    /// Records the grant (出让) of an approved application. A 新立 application is granted
+    /// only after its 联合审查 is complete (《规划》四（三）3（1）; read inside this transaction,
+    /// [`minplan_domain::register::joint_review::grant_gate`]); the audit row carries the
+    /// joint review's conditions and the government's 同意.
     ///
     /// # Errors
-    /// [`StoreError::Invalid`] ([`register::check_grant`]); nothing written.
+    /// [`StoreError::Invalid`] ([`register::check_grant`], then what the joint review
+    /// lacks, each named); nothing written.
     pub async fn record_grant(&self, number: &str, g: &Grant, actor: &Actor) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let facts = facts_on(&mut tx, number).await?;
-        register::check_grant(&facts, g, crate::today()).map_err(invalid)?;
+        let mut problems = register::check_grant(&facts, g, crate::today())
+            .err()
+            .unwrap_or_default();
+        let (gate, joint) = crate::joint_record::grant_problems(&mut tx, &facts, g.date).await?;
+        problems.extend(gate);
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
+        let mut after = serde_json::to_value(g).unwrap_or_default();
+        if let Some(jr) = &joint
+            && let Ok(done) = register::joint_review::completion(jr)
+        {
+            after["joint_review"] = serde_json::json!({
+                "conditions": done.conditions, "rereview_id": done.rereview_id, "consent": jr.consent,
+            });
+        }
         sqlx::query(
             "INSERT INTO grants (application_number, method, net_mineral, price_wan_yuan, granted_on, contract, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
@@ -611,7 +633,7 @@ impl Store {
                 entity_type: "application",
                 entity_id: number.to_string(),
                 before: None,
-                after: Some(serde_json::to_value(g).unwrap_or_default()),
+                after: Some(after),
             },
         )
         .await?;

@@ -32,6 +32,7 @@ pub mod help;
 pub mod http;
 pub mod imports;
 pub mod intake;
+pub mod joint_review;
 pub mod layers;
 pub mod measure;
 pub mod monitoring;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(intake::router())
         .merge(reviews::router())
         .merge(rights::router())
+        .merge(joint_review::router())
         .merge(imports::router())
         .merge(layers::router())
         .merge(monitoring::router())

@@ -313,6 +313,9 @@ async fn register_lifecycle_over_the_api() {
             serde_json::json!({"licence": "C9", "valid_from": "2021-12-01", "valid_to": "2024-11-30"}),
         ),
     ] {
+        if path == "grant" {
+            complete_joint_review(&srv.store, "SFH-2026-001", "2021-11-26").await;
+        }
         let (s, v) = post_json(&staff, base, &format!("{a}/{path}"), body).await;
         assert_eq!(s, StatusCode::OK, "{path}: {v}");
     }

@@ -168,6 +168,7 @@ async fn lifecycle_through_the_forms() {
     );
     assert!(html.contains("id=\"form-grant\""));
 
+    complete_joint_review(&srv.store, "SFH-2026-001", "2021-11-26").await;
     let (s, loc, body) = post_form(
         &staff,
         base,

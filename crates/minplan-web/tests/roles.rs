@@ -186,6 +186,15 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/applications/{id}/close", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("kind", ""), ("date", "")]) },
     RouteCase { method: "POST", path: "/applications/{id}/grant", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("method", ""), ("price", "x"), ("date", "")]) },
     RouteCase { method: "POST", path: "/applications/{id}/register", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("licence", ""), ("valid_from", ""), ("valid_to", "")]) },
+    // 联合审查（种子申请未启动联合审查：表单重新显示并标出字段错误，文件与意见书 404）
+    RouteCase { method: "GET", path: "/applications/{id}/joint-review", who: Only(REGISTRARS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/applications/{id}/joint-review/start", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("departments", "自然资源"), ("date", "")]) },
+    RouteCase { method: "POST", path: "/applications/{id}/joint-review/opinion", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("department", ""), ("opinion", ""), ("date", "")]) },
+    RouteCase { method: "POST", path: "/applications/{id}/joint-review/site-visit", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("date", ""), ("people", ""), ("findings", "")]) },
+    RouteCase { method: "POST", path: "/applications/{id}/joint-review/extent", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("corners", ""), ("date", "")]) },
+    RouteCase { method: "POST", path: "/applications/{id}/joint-review/consent", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("date", ""), ("document_number", "")]) },
+    RouteCase { method: "GET", path: "/applications/{id}/joint-review/files/{file}", who: Only(REGISTRARS), ok: 404, body: Body::None },
+    RouteCase { method: "GET", path: "/applications/{id}/joint-review/docx", who: Only(REGISTRARS), ok: 404, body: Body::None },
     RouteCase { method: "GET", path: "/rights/import", who: Only(REGISTRARS), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/rights/import", who: Only(REGISTRARS), ok: 200, body: Body::Multipart(&[("mode", "dry_run")], ("file", "rights.csv", RIGHTS_CSV)) },
     RouteCase { method: "POST", path: "/rights/{id}/extend", who: Only(REGISTRARS), ok: 422, body: Body::Form(&[("valid_to", ""), ("date", "")]) },
@@ -319,6 +328,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
     path.replace("{kind}", "ecological_red_line")
         .replace("{*path}", "app.css")
         .replace("{*file}", "swagger-initializer.js")
+        .replace("{file}", "0")
         .replace("{id}", &id)
 }
 

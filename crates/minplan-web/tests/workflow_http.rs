@@ -78,7 +78,13 @@ async fn post_form(
 
 /// 决定 → 出让 → 登记 of application `number` as right `licence` (valid 2021-12-01 to
 /// 2031-11-30), through the forms; returns the application page before 出让.
-async fn approve_grant_register(c: &Client, base: &str, number: &str, licence: &str) -> String {
+async fn approve_grant_register(
+    store: &minplan_store::Store,
+    c: &Client,
+    base: &str,
+    number: &str,
+    licence: &str,
+) -> String {
     let app = format!("/applications/{number}");
     let (s, _, body) = post_form(
         c,
@@ -90,6 +96,7 @@ async fn approve_grant_register(c: &Client, base: &str, number: &str, licence: &
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
     let (_, before_grant) = get(c, format!("{base}{app}")).await;
+    complete_joint_review(store, number, "2021-11-26").await;
     let (s, _, body) = post_form(
         c,
         base,
@@ -241,7 +248,7 @@ async fn the_application_reads_registered_and_its_forms_start_from_what_it_says(
     let base = &srv.base;
     review(&srv, "SFH-2026-001", COMPANY, |t| t).await;
     let staff = logged_in(base, "shenpi").await;
-    let before_grant = approve_grant_register(&staff, base, "SFH-2026-001", "C9").await;
+    let before_grant = approve_grant_register(&srv.store, &staff, base, "SFH-2026-001", "C9").await;
     // The 出让 form started from the application's 挂牌 and 净矿出让.
     assert!(
         before_grant.contains("<option selected>挂牌</option>"),
@@ -280,6 +287,9 @@ async fn the_register_form_shows_what_it_takes_from_the_application() {
             vec![("method", "挂牌"), ("price", "85"), ("date", "2021-11-28")],
         ),
     ] {
+        if action == "grant" {
+            complete_joint_review(&srv.store, "SFH-2026-001", "2021-11-26").await;
+        }
         let (s, _, body) = post_form(&staff, base, app, &format!("{app}/{action}"), &fields).await;
         assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
     }
@@ -313,7 +323,7 @@ async fn cancelling_a_right_needs_its_confirmation() {
     let base = &srv.base;
     review(&srv, "SFH-2026-001", COMPANY, |t| t).await;
     let staff = logged_in(base, "shenpi").await;
-    approve_grant_register(&staff, base, "SFH-2026-001", "C9").await;
+    approve_grant_register(&srv.store, &staff, base, "SFH-2026-001", "C9").await;
     let right = "/rights/C9";
     let (_, html) = get(&staff, format!("{base}{right}")).await;
     assert!(html.contains("确认注销"), "{html}");
@@ -394,7 +404,7 @@ async fn the_company_sees_the_warnings_and_only_the_mines_it_holds() {
     let base = &srv.base;
     review(&srv, "SFH-2026-001", COMPANY, |t| t).await;
     let staff = logged_in(base, "shenpi").await;
-    approve_grant_register(&staff, base, "SFH-2026-001", "C9").await;
+    approve_grant_register(&srv.store, &staff, base, "SFH-2026-001", "C9").await;
     let mine = "绥芬河市庆发采石场建筑用凝灰岩矿";
     let qiye = logged_in(base, "qiye").await;
     let (_, html) = get(&qiye, format!("{base}/annual-reports?year=2022")).await;

@@ -45,6 +45,9 @@ enum Command {
     /// 矿业权登记：导入、列表、决定、出让、登记、延续、变更、转让、抵押、闭坑、注销
     #[command(subcommand)]
     Right(cmd::register::RightCommand),
+    /// 联合审查（新立矿业权出让前）：查看部门意见、现场踏查、人民政府同意及是否完成
+    #[command(subcommand)]
+    JointReview(cmd::joint_review::JointReviewCommand),
     /// 矿山年度报告（开发利用统计年报）：报送、列表、批量导入
     #[command(subcommand)]
     Report(cmd::report::ReportCommand),
@@ -104,6 +107,7 @@ fn main() -> ExitCode {
         Command::Layer(c) => cmd::layer::run(db, c),
         Command::Export(a) => cmd::export::run(db, a),
         Command::Right(c) => cmd::register::run_right(db, c),
+        Command::JointReview(c) => cmd::joint_review::run(db, c),
         Command::HolderList(c) => cmd::register::run_lists(db, c),
         Command::Report(c) => cmd::report::run(db, c),
         Command::Indicators(a) => cmd::monitor::run_indicators(db, a),

@@ -23,6 +23,58 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// Completes the 联合审查 of a 新立 application through the store (the CLI records no joint
+/// review): the default departments all 同意, a 现场踏查 and the government's 同意 on `on`.
+fn complete_joint_review(db: &Path, number: &str, on: &str) {
+    use minplan_domain::date::Date;
+    use minplan_domain::register::joint_review::{
+        Consent, DEFAULT_DEPARTMENTS, DepartmentAnswer, Opinion, SiteVisit,
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = minplan_store::Store::open(db).await.unwrap();
+        let actor = minplan_store::Actor::Cli {
+            os_user: "test".into(),
+        };
+        let on = Date::parse(on).unwrap();
+        let names: Vec<String> = DEFAULT_DEPARTMENTS.iter().map(|s| s.to_string()).collect();
+        store
+            .start_joint_review(number, &names, on, &actor)
+            .await
+            .unwrap();
+        for n in &names {
+            let a = DepartmentAnswer {
+                opinion: Opinion::Agree,
+                conditions: None,
+                date: on,
+                attachment: None,
+            };
+            store
+                .record_department_opinion(number, n, &a, None, &actor)
+                .await
+                .unwrap();
+        }
+        let v = SiteVisit {
+            date: on,
+            people: "县自然资源局".into(),
+            findings: "现场与申请拐点一致".into(),
+            photos: vec![],
+        };
+        store
+            .record_site_visit(number, &v, &[], &actor)
+            .await
+            .unwrap();
+        let c = Consent {
+            date: on,
+            document_number: "绥政函〔2021〕9号".into(),
+        };
+        store
+            .record_government_consent(number, &c, &actor)
+            .await
+            .unwrap();
+    });
+}
+
 fn examples() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
@@ -250,21 +302,35 @@ fn lifecycle_commands_and_their_checks() {
     // its share of the caps stay taken).
     let list = text(&minplan(&db, &["right", "list"]));
     assert!(list.contains("SFH-2026-001 采矿权 在审"), "{list}");
-    let out = minplan(
-        &db,
-        &[
-            "right",
-            "grant",
-            app,
-            "--method",
-            "挂牌",
-            "--price",
-            "85",
-            "--date",
-            "2021-11-28",
-            "--net-mineral",
-        ],
+    let grant = [
+        "right",
+        "grant",
+        app,
+        "--method",
+        "挂牌",
+        "--price",
+        "85",
+        "--date",
+        "2021-11-28",
+        "--net-mineral",
+    ];
+    // A 新立 is granted only after its 联合审查 (《规划》四（三）3（1））: refused, named.
+    let out = minplan(&db, &grant);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("尚未进行联合审查"), "{}", text(&out));
+    let out = minplan(&db, &["joint-review", "show", app]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("尚未启动联合审查"), "{}", text(&out));
+    complete_joint_review(&db, app, "2021-11-26");
+    let out = minplan(&db, &["joint-review", "show", app]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("生态环境：同意（2021年11月26日）"),
+        "{}",
+        text(&out)
     );
+    assert!(text(&out).contains("已完成，可以出让。"), "{}", text(&out));
+    let out = minplan(&db, &grant);
     assert!(out.status.success(), "{}", text(&out));
     let out = minplan(&db, &reg);
     assert!(out.status.success(), "{}", text(&out));

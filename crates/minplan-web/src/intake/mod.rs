@@ -658,7 +658,7 @@ async fn next_number(st: &AppState) -> Result<String, AppError> {
 /// Parses and reviews an application file and saves the review, under the write lock, then
 /// rebuilds the engine (the application is now 在审 and in the register). Inner `Err`: the
 /// application's problems (nothing saved).
-async fn review_and_save(
+pub(crate) async fn review_and_save(
     st: &AppState,
     user: &User,
     toml: &str,

@@ -203,7 +203,7 @@ pub struct GrantBody {
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "无权（需系统管理员或审批科）或缺少 CSRF 令牌", body = ApiError),
         (status = 404, description = "没有该申请或矿业权", body = ApiError),
-        (status = 422, description = "不能办理：每个问题逐条列出（fields）", body = ApiError),
+        (status = 422, description = "不能办理：每个问题逐条列出（fields）；新立申请的联合审查未完成时写明缺少什么（field joint_review）", body = ApiError),
     ))]
 pub async fn grant(
     State(st): State<AppState>,

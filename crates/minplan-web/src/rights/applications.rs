@@ -47,6 +47,8 @@ struct ApplicationPage {
     can_close: bool,
     /// How it was closed: (date, reason), once closed.
     closing: Option<(String, String)>,
+    /// 联合审查 (新立 only): where it stands, for the link to its page.
+    joint_review: Option<String>,
     /// What the registration takes from the application: (label, value).
     carried: Vec<(&'static str, String)>,
     /// For 延续, 变更, 转让 applications: where they are handled.
@@ -74,6 +76,17 @@ async fn render_application(
     f.prefill = prefill(&a);
     let carried = carried(&a);
     let closing = st.store.application_closing(number).await?;
+    let joint_review = if minplan_domain::register::joint_review::required(a.kind) {
+        Some(match st.store.joint_review(number).await? {
+            None => "未启动（出让前须完成）".to_string(),
+            Some(r) => match &r.completion {
+                Ok(_) => "已完成".to_string(),
+                Err(missing) => format!("尚未完成（{} 项待办）", missing.len()),
+            },
+        })
+    } else {
+        None
+    };
     let registers = matches!(
         a.kind,
         ApplicationKind::New | ApplicationKind::ExplorationToMining
@@ -113,6 +126,7 @@ async fn render_application(
         can_register: approved && registers && a.used_for.is_none(),
         can_close: a.status == ApplicationStatus::Pending,
         closing,
+        joint_review,
         carried,
         handled_on_right: match (&a.kind, &a.existing_right) {
             (ApplicationKind::Extension, Some(r)) => Some((r.clone(), "延续")),

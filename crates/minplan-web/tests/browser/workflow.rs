@@ -49,6 +49,7 @@ async fn registered_right(srv: &Server) {
     )
     .await
     .unwrap();
+    crate::common::complete_joint_review(s, "SFH-2026-001", "2021-11-26").await;
     s.record_grant(
         "SFH-2026-001",
         &Grant {

@@ -245,3 +245,50 @@ fn routes_in(src: &str, out: &mut BTreeSet<(String, String)>) {
         }
     }
 }
+
+/// Completes the 联合审查 of a 新立 application through the store (《规划》四（三）3（1）): the
+/// default departments all 同意, a 现场踏查 and the government's 同意, all on `on`
+/// (YYYY-MM-DD) — its grant (on or after `on`) needs it.
+pub async fn complete_joint_review(store: &Store, number: &str, on: &str) {
+    use minplan_domain::date::Date;
+    use minplan_domain::register::joint_review::{
+        Consent, DEFAULT_DEPARTMENTS, DepartmentAnswer, Opinion, SiteVisit,
+    };
+    let actor = minplan_store::Actor::System;
+    let on = Date::parse(on).unwrap();
+    let names: Vec<String> = DEFAULT_DEPARTMENTS.iter().map(|s| s.to_string()).collect();
+    store
+        .start_joint_review(number, &names, on, &actor)
+        .await
+        .unwrap();
+    for n in &names {
+        let a = DepartmentAnswer {
+            opinion: Opinion::Agree,
+            conditions: None,
+            date: on,
+            attachment: None,
+        };
+        store
+            .record_department_opinion(number, n, &a, None, &actor)
+            .await
+            .unwrap();
+    }
+    let v = SiteVisit {
+        date: on,
+        people: "县自然资源局、生态环境局".into(),
+        findings: "现场与申请拐点一致".into(),
+        photos: vec![],
+    };
+    store
+        .record_site_visit(number, &v, &[], &actor)
+        .await
+        .unwrap();
+    let c = Consent {
+        date: on,
+        document_number: "绥政函〔2021〕9号".into(),
+    };
+    store
+        .record_government_consent(number, &c, &actor)
+        .await
+        .unwrap();
+}

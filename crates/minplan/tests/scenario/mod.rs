@@ -42,6 +42,50 @@ pub fn d(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
+/// Completes the 联合审查 of a 新立 application (《规划》四（三）3（1）): the default departments
+/// all 同意, a 现场踏查 and the government's 同意, all on `on` — the grant needs it.
+pub async fn joint_review(store: &Store, number: &str, on: &str, actor: &Actor) {
+    use minplan_domain::register::joint_review::{
+        Consent, DEFAULT_DEPARTMENTS, DepartmentAnswer, Opinion, SiteVisit,
+    };
+    let on = d(on);
+    let names: Vec<String> = DEFAULT_DEPARTMENTS.iter().map(|s| s.to_string()).collect();
+    store
+        .start_joint_review(number, &names, on, actor)
+        .await
+        .unwrap();
+    for n in &names {
+        let a = DepartmentAnswer {
+            opinion: Opinion::Agree,
+            conditions: None,
+            date: on,
+            attachment: None,
+        };
+        store
+            .record_department_opinion(number, n, &a, None, actor)
+            .await
+            .unwrap();
+    }
+    let v = SiteVisit {
+        date: on,
+        people: "县自然资源局、生态环境局等".into(),
+        findings: "现场与申请拐点一致".into(),
+        photos: vec![],
+    };
+    store
+        .record_site_visit(number, &v, &[], actor)
+        .await
+        .unwrap();
+    let c = Consent {
+        date: on,
+        document_number: format!("绥政函〔{}〕1号", on.year()),
+    };
+    store
+        .record_government_consent(number, &c, actor)
+        .await
+        .unwrap();
+}
+
 fn examples() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
@@ -168,6 +212,7 @@ pub async fn build(store: &Store) -> Built {
         )
         .await
         .unwrap();
+    joint_review(store, "SFH-2021-001", "2021-04-01", &actor).await;
     store
         .record_grant(
             "SFH-2021-001",
@@ -252,6 +297,7 @@ pub async fn build(store: &Store) -> Built {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("尚未记录出让"), "{e}");
+    joint_review(store, "SFH-2022-001", "2022-04-01", &actor).await;
     store
         .record_grant(
             "SFH-2022-001",
@@ -375,6 +421,7 @@ pub async fn build(store: &Store) -> Built {
         )
         .await
         .unwrap();
+    joint_review(store, "SFH-2023-002", "2023-06-01", &actor).await;
     store
         .record_grant(
             "SFH-2023-002",
