@@ -25,6 +25,7 @@ mod bulk;
 mod calendar;
 mod engine;
 mod export;
+mod holder_lists;
 mod layers;
 mod lifecycle;
 mod lists;
@@ -37,21 +38,25 @@ mod reviews;
 pub mod settings;
 
 pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
-pub use calendar::CALENDAR_YEARS;
 pub use bulk::{
     BulkMode, BulkOutcome, CornerSettings, ImportColumn, MAX_AREA_KM2, MAX_CAPACITY, RowProblem,
     TABLE_EXTENSIONS, TEMPLATE_EXAMPLE_MARK, UNSUPPORTED_TYPE, has_register_columns, is_table_file,
     layer_register_table, read_table, report_columns, right_columns,
 };
-pub use engine::{ReviewEngine, region_of};
+pub use calendar::CALENDAR_YEARS;
+pub use engine::{ReviewEngine, region_of, review_date};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
+pub use holder_lists::{
+    EntryId, ListEntryQuery, StoredListEntry, StoredStep, UploadedFile, VERIFICATION_LIMIT_RANGE,
+};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use lifecycle::Mine;
 pub use lists::{ApplicationQuery, ReviewQuery, RightFacets, RightQuery, Window};
 pub use manual_indicators::{EVIDENCE_MAX_CHARS, ManualInput};
+pub use minplan_domain::supervision::listing::HolderList;
 pub use monitoring::{ScaleTableVersion, YEARS_AROUND_PERIOD};
 pub use records::{ApplicationRecord, RightRecord};
-pub use register::{HolderList, RightsImport};
+pub use register::RightsImport;
 pub use replay::Replay;
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 pub use settings::{BureauSettings, EffectiveSettings, IssuedOpinion};

@@ -477,6 +477,25 @@ impl ListEntry {
         Ok(entry)
     }
 
+    /// Rebuilds an entry from the store's record without re-checking the order of its steps:
+    /// each was checked by its transition when written, except the entries migrated from the
+    /// plain add/remove list (migration 0017), whose 移出 has no 核验 before it.
+    ///
+    /// # Errors
+    /// When the first step is not 列入.
+    pub fn from_record(steps: Vec<Step>) -> Result<ListEntry, Vec<ListingProblem>> {
+        match steps.first() {
+            Some(Step::Listed(l)) => Ok(ListEntry {
+                listing: l.clone(),
+                steps,
+            }),
+            _ => Err(vec![ListingProblem::new(
+                "entry",
+                "名录事项的第一步应为列入",
+            )]),
+        }
+    }
+
     /// Applies a later step (移出申请, 核验 or 移出).
     ///
     /// # Errors
