@@ -143,7 +143,7 @@ async fn workflow_steps_are_audited_and_refusals_write_nothing() {
                 Some("91231081MA1BXY007Q"),
                 d("2026-04-01"),
                 "已计提",
-                &[file.clone()],
+                std::slice::from_ref(&file),
                 &Actor::System
             )
             .await,

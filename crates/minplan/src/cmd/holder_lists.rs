@@ -395,10 +395,10 @@ pub fn run_lists(db: Option<PathBuf>, cmd: HolderListCommand) -> anyhow::Result<
                 Ok(ExitCode::SUCCESS)
             }
             HolderListCommand::Limit { days } => {
-                if let Some(d) = days {
-                    if let Err(e) = store.set_list_verification_limit(d, &actor).await {
-                        return refused(e);
-                    }
+                if let Some(d) = days
+                    && let Err(e) = store.set_list_verification_limit(d, &actor).await
+                {
+                    return refused(e);
                 }
                 println!(
                     "移出申请的核验时限：{} 个工作日。",
