@@ -239,4 +239,32 @@ async fn listing_application_verification_and_removal() {
         .await
         .unwrap();
     assert!(history.contains("名录测试公司") && !history.contains("庆发建材"));
+
+    // The bureau's 核验 limit: refused outside 1–60, then set.
+    let (s, body) = post_form(
+        &zhifa,
+        base,
+        "/holder-lists/limit",
+        &[("verification_limit_days", "61")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("核验时限应为 1 至 60 个工作日"), "{body}");
+    let (s, _) = post_form(
+        &zhifa,
+        base,
+        "/holder-lists/limit",
+        &[("verification_limit_days", "15")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(srv.store.list_verification_limit().await.unwrap(), 15);
+    let (s, _) = post_form(
+        &qiye,
+        base,
+        "/holder-lists/limit",
+        &[("verification_limit_days", "5")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }

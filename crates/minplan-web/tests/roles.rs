@@ -243,6 +243,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/holder-lists", who: OwnRecords, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/holder-lists", who: Only(LIST_KEEPERS), ok: 422, body: Body::Form(&[("list", "abnormal"), ("holder_name", ""), ("credit_code", ""), ("reason", ""), ("decision_number", ""), ("decision_date", "")]) },
     RouteCase { method: "GET", path: "/holder-lists/queue", who: Only(LIST_KEEPERS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/holder-lists/limit", who: Only(LIST_KEEPERS), ok: 422, body: Body::Form(&[("verification_limit_days", "0")]) },
     RouteCase { method: "GET", path: "/holder-lists/{id}", who: OwnRecords, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/holder-lists/{id}/apply", who: Only(LIST_APPLICANTS), ok: 422, body: Body::Form(&[("reason", "再次申请")]) },
     RouteCase { method: "POST", path: "/holder-lists/{id}/verify", who: Only(LIST_KEEPERS), ok: 422, body: Body::Form(&[("method", ""), ("result", ""), ("reason", ""), ("verified_on", "")]) },

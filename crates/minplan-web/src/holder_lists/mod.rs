@@ -32,6 +32,7 @@ pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/holder-lists", get(lists_page).post(list_submit))
         .route("/holder-lists/queue", get(queue_page))
+        .route("/holder-lists/limit", post(limit_submit))
         .route("/holder-lists/{id}", get(entry_page))
         .route("/holder-lists/{id}/apply", post(apply_submit))
         .route("/holder-lists/{id}/verify", post(verify_submit))
@@ -591,6 +592,8 @@ struct QueuePage {
     layout: Layout,
     rows: Vec<QueueRow>,
     limit: i64,
+    /// The 核验时限 form's problem, if refused.
+    limit_error: String,
 }
 
 /// `GET /holder-lists/queue`: the 移出申请 waiting for their 核验 (with the due date in
@@ -598,6 +601,49 @@ struct QueuePage {
 pub async fn queue_page(
     State(st): State<AppState>,
     RequireRole { .. }: RequireRole<policy::ManageHolderLists>,
+) -> Result<Response, AppError> {
+    render_queue(&st, String::new(), StatusCode::OK).await
+}
+
+/// `POST /holder-lists/limit` (form: verification_limit_days, 1–60): the bureau's 核验 limit
+/// in working days (default 10, the bureau's choice); audited (`holder_list.limit`).
+pub async fn limit_submit(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageHolderLists>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let f = FormData::parse(&body);
+    let text = f.get("verification_limit_days").trim();
+    let Ok(days) = text.parse::<i64>() else {
+        return render_queue(
+            &st,
+            format!("核验时限“{text}”应为工作日数（整数）"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    match st
+        .store
+        .set_list_verification_limit(days, &actor(&user))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/holder-lists/queue").into_response()),
+        Err(StoreError::Invalid(fs)) => {
+            render_queue(
+                &st,
+                messages(fs).join("；"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn render_queue(
+    st: &AppState,
+    limit_error: String,
+    status: StatusCode,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let limit = st.store.list_verification_limit().await?;
@@ -641,6 +687,7 @@ pub async fn queue_page(
         layout: layout(&sp, "holder-lists"),
         rows,
         limit,
+        limit_error,
     };
-    Ok(Html(page.render()?).into_response())
+    Ok((status, Html(page.render()?)).into_response())
 }
