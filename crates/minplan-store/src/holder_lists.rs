@@ -82,50 +82,71 @@ fn bad_record(id: EntryId, what: impl std::fmt::Display) -> StoreError {
 }
 
 async fn load_in(conn: &mut SqliteConnection, id: EntryId) -> Result<Option<StoredListEntry>> {
-    let rows = sqlx::query(
-        "SELECT id, step_json, recorded_by, recorded_at FROM list_steps WHERE entry_id = ? ORDER BY seq",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    let files = sqlx::query(
+    Ok(load_where(conn, Some(id)).await?.pop())
+}
+
+/// Entries with their steps and files, by id; one entry (`Some(id)`) or all, three queries.
+async fn load_where(
+    conn: &mut SqliteConnection,
+    only: Option<EntryId>,
+) -> Result<Vec<StoredListEntry>> {
+    let filter = if only.is_some() {
+        " WHERE s.entry_id = ?"
+    } else {
+        ""
+    };
+    let steps_sql = format!(
+        "SELECT s.entry_id, s.id, s.step_json, s.recorded_by, s.recorded_at FROM list_steps s{filter}
+         ORDER BY s.entry_id, s.seq"
+    );
+    let files_sql = format!(
         "SELECT a.id, a.step_id, a.file_name, a.sha256, a.size_bytes FROM list_attachments a
-         JOIN list_steps s ON s.id = a.step_id WHERE s.entry_id = ? ORDER BY a.id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut steps = Vec::new();
+         JOIN list_steps s ON s.id = a.step_id{filter} ORDER BY a.id"
+    );
+    let (mut steps_q, mut files_q) = (sqlx::query(&steps_sql), sqlx::query(&files_sql));
+    if let Some(id) = only {
+        steps_q = steps_q.bind(id);
+        files_q = files_q.bind(id);
+    }
+    let rows = steps_q.fetch_all(&mut *conn).await?;
+    let files = files_q.fetch_all(&mut *conn).await?;
+    let mut by_step: std::collections::HashMap<i64, Vec<(i64, Attachment)>> =
+        std::collections::HashMap::new();
+    for f in files {
+        by_step.entry(f.get("step_id")).or_default().push((
+            f.get("id"),
+            Attachment {
+                file_name: f.get("file_name"),
+                sha256: f.get("sha256"),
+                size_bytes: f.get::<i64, _>("size_bytes") as u64,
+            },
+        ));
+    }
+    let mut grouped: Vec<(EntryId, Vec<StoredStep>)> = Vec::new();
     for r in rows {
+        let id: i64 = r.get("entry_id");
         let step_id: i64 = r.get("id");
         let json: String = r.get("step_json");
         let step: Step = serde_json::from_str(&json).map_err(|e| bad_record(id, e))?;
-        steps.push(StoredStep {
+        let stored = StoredStep {
             step,
             recorded_by: r.get("recorded_by"),
             recorded_at: r.get("recorded_at"),
-            files: files
-                .iter()
-                .filter(|f| f.get::<i64, _>("step_id") == step_id)
-                .map(|f| {
-                    (
-                        f.get("id"),
-                        Attachment {
-                            file_name: f.get("file_name"),
-                            sha256: f.get("sha256"),
-                            size_bytes: f.get::<i64, _>("size_bytes") as u64,
-                        },
-                    )
-                })
-                .collect(),
-        });
+            files: by_step.remove(&step_id).unwrap_or_default(),
+        };
+        match grouped.last_mut() {
+            Some((last, steps)) if *last == id => steps.push(stored),
+            _ => grouped.push((id, vec![stored])),
+        }
     }
-    let entry = ListEntry::from_record(steps.iter().map(|s| s.step.clone()).collect())
-        .map_err(|p| bad_record(id, p[0].clone()))?;
-    Ok(Some(StoredListEntry { id, entry, steps }))
+    grouped
+        .into_iter()
+        .map(|(id, steps)| {
+            let entry = ListEntry::from_record(steps.iter().map(|s| s.step.clone()).collect())
+                .map_err(|p| bad_record(id, p[0].clone()))?;
+            Ok(StoredListEntry { id, entry, steps })
+        })
+        .collect()
 }
 
 fn date_str(d: Option<Date>) -> Option<String> {
@@ -424,13 +445,13 @@ impl Store {
         }
         let mut conn = self.pool.acquire().await?;
         let ids = query.fetch_all(&mut *conn).await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(e) = load_in(&mut conn, id).await? {
-                out.push(e);
-            }
-        }
-        Ok(out)
+        let mut all: std::collections::HashMap<EntryId, StoredListEntry> =
+            load_where(&mut conn, None)
+                .await?
+                .into_iter()
+                .map(|e| (e.id, e))
+                .collect();
+        Ok(ids.into_iter().filter_map(|id| all.remove(&id)).collect())
     }
 
     /// Every entry with its history (for the review engine and the lists on a date).
