@@ -301,3 +301,18 @@ pub fn region_of(p: &minplan_domain::Plan) -> Region {
         tolerance_m: 50.0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::review_date;
+    use minplan_domain::date::Date;
+
+    #[test]
+    fn the_review_date_is_the_beijing_date() {
+        let d = |s| Date::parse(s).unwrap();
+        assert_eq!(review_date("2026-03-31T17:00:00Z"), d("2026-04-01"));
+        assert_eq!(review_date("2026-03-31T15:59:59Z"), d("2026-03-31"));
+        assert_eq!(review_date("2026-04-01T00:30:00+08:00"), d("2026-04-01"));
+        assert_eq!(review_date("2026-05-02"), d("2026-05-02"));
+    }
+}
