@@ -75,6 +75,22 @@ async fn listing_application_verification_and_removal() {
     let base = &srv.base;
     let zhifa = logged_in(base, "zhifa").await;
     let qiye = logged_in(base, "qiye").await;
+    // The tab: 执法监察 and 矿山企业 have it, 规划科 not.
+    for (c, has) in [
+        (&zhifa, true),
+        (&qiye, true),
+        (&logged_in(base, "guihua").await, false),
+    ] {
+        let page = c
+            .get(format!("{base}/workbench"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(page.contains(">名录管理</a>"), has);
+    }
 
     // 列入, with a refused form first (the reason of the other list, no decision number).
     let (s, body) = post_form(
