@@ -5,6 +5,7 @@
 
 use crate::{Result, Store, StoredLayer, StoredPlan, now_rfc3339};
 use minplan_domain::application::{Application, ApplicationErrors, parse_application};
+use minplan_domain::date::Date;
 use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
 use minplan_domain::review::indicators::RegisterStats;
@@ -13,6 +14,7 @@ use minplan_domain::review::spatial::{
 };
 use minplan_domain::review::{ConformityReview, PlanRef, ReviewContext, review};
 use minplan_domain::rights::{HolderLists, MiningRight};
+use minplan_domain::supervision::listing::{ListEntry, holder_lists_on};
 use minplan_geo::corners::Region;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -25,8 +27,13 @@ pub struct ReviewEngine {
     pub index: SpatialIndex,
     /// Rights and pending applications, in index order.
     pub register: Vec<MiningRight>,
-    /// Supervision lists.
+    /// Supervision lists as given to [`ReviewEngine::from_parts`] (a replay's recorded
+    /// lists); reviews read them only when `list_entries` is `None`.
     pub lists: HolderLists,
+    /// The lists' entries with their history (异常名录, 严重违法失信名单), loaded by
+    /// [`ReviewEngine::load_with`]: a review reads the lists as they stood on its date
+    /// ([`ReviewEngine::lists_for`]).
+    pub list_entries: Option<Vec<ListEntry>>,
     /// Imported layer versions in use (kind slug → version id).
     pub layer_versions: BTreeMap<String, i64>,
     /// Parameters.
@@ -57,16 +64,18 @@ impl ReviewEngine {
     pub async fn load_with(store: &Store, plan: Arc<StoredPlan>) -> Result<ReviewEngine> {
         let layers = store.active_layers().await?;
         let register = store.review_register().await?;
-        let lists = store.holder_lists().await?;
+        let entries = store.list_history().await?;
         let scales = store.scale_table().await?.table;
-        Ok(Self::from_parts(
+        let mut engine = Self::from_parts(
             plan,
             &layers,
             register,
-            lists,
+            HolderLists::default(),
             ReviewConfig::default(),
             scales,
-        ))
+        );
+        engine.list_entries = Some(entries);
+        Ok(engine)
     }
 
     /// Builds the engine from given parts: a plan, the imported layers that replace the
@@ -116,6 +125,7 @@ impl ReviewEngine {
             index,
             register,
             lists,
+            list_entries: None,
             layer_versions,
             config,
             scales,
@@ -147,8 +157,30 @@ impl ReviewEngine {
         )
     }
 
-    /// Reviews an application at time `now` (RFC 3339).
+    /// The supervision lists a review at `now` (RFC 3339) reads: the entries in force on the
+    /// review date ([`review_date`]) when the engine holds the lists' history, else the fixed
+    /// lists it was built with (a replay's recorded lists).
+    pub fn lists_for(&self, now: &str) -> HolderLists {
+        match &self.list_entries {
+            Some(entries) => holder_lists_on(entries, review_date(now)),
+            None => self.lists.clone(),
+        }
+    }
+
+    /// Reviews an application at time `now` (RFC 3339); R13 reads the lists as they stood on
+    /// the review date ([`ReviewEngine::lists_for`]).
     pub fn review(&self, app: &Application, now: &str) -> ConformityReview {
+        let lists = self.lists_for(now);
+        self.review_with_lists(app, now, &lists)
+    }
+
+    /// Reviews an application at time `now` against the given supervision lists.
+    pub fn review_with_lists(
+        &self,
+        app: &Application,
+        now: &str,
+        lists: &HolderLists,
+    ) -> ConformityReview {
         let ctx = ReviewContext {
             plan: &self.plan.loaded.plan,
             plan_ref: PlanRef::new(
@@ -160,7 +192,7 @@ impl ReviewEngine {
             ),
             spatial: &self.index,
             rights: &self.register,
-            lists: &self.lists,
+            lists,
             config: &self.config,
             scales: &self.scales,
             stats: &self.stats,
@@ -222,13 +254,15 @@ impl ReviewEngine {
         let now = now_rfc3339();
         let other = self.in_force(store, app, &now).await?;
         let engine = other.as_ref().unwrap_or(self);
-        let r = engine.review(app, &now);
+        // The lists are read afresh: a 列入 or 移出 since the engine was built counts.
+        let lists = store.holder_lists_on(review_date(&now)).await?;
+        let r = engine.review_with_lists(app, &now, &lists);
         let input = crate::ReviewInput {
             input_toml: toml,
             input_corners: corners.map(|c| c.1),
             corner_file_name: corners.map(|c| c.0),
             register: serde_json::to_value(&engine.register).unwrap_or_default(),
-            lists: serde_json::to_value(&engine.lists).unwrap_or_default(),
+            lists: serde_json::to_value(&lists).unwrap_or_default(),
             layers: serde_json::to_value(&engine.layer_versions).unwrap_or_default(),
             scales: serde_json::to_value(&engine.scales).unwrap_or_default(),
             actor,
@@ -237,6 +271,21 @@ impl ReviewEngine {
         Ok((id, r))
     }
 }
+/// The date of a review made at `now` (RFC 3339): its Beijing (UTC+8) date, the date the
+/// review is made and signed (审查日期). R13 reads the supervision lists as they stood on that
+/// date, not on the 受理日期 that picks the plan version ([`PlanRef::date_for`]): whether the
+/// applicant is on 严重违法失信名单 or 异常名录 is a fact about the applicant when the bureau
+/// decides, so a holder removed after the 受理 and before the review is no longer listed, and
+/// one listed in between is. A `now` that is not a time is read as a date.
+pub fn review_date(now: &str) -> Date {
+    time::OffsetDateTime::parse(now, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC)))
+        .and_then(|t| Date::new(t.year(), u8::from(t.month()), t.day()))
+        .or_else(|| Date::parse(now).ok())
+        .unwrap_or_else(|| Date::start_of_year(1970))
+}
+
 /// The county of a plan as the corner checks see it (outline and zone), 50 m tolerance.
 pub fn region_of(p: &minplan_domain::Plan) -> Region {
     Region {
@@ -250,5 +299,20 @@ pub fn region_of(p: &minplan_domain::Plan) -> Region {
             .collect(),
         zone: p.region.zone,
         tolerance_m: 50.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::review_date;
+    use minplan_domain::date::Date;
+
+    #[test]
+    fn the_review_date_is_the_beijing_date() {
+        let d = |s| Date::parse(s).unwrap();
+        assert_eq!(review_date("2026-03-31T17:00:00Z"), d("2026-04-01"));
+        assert_eq!(review_date("2026-03-31T15:59:59Z"), d("2026-03-31"));
+        assert_eq!(review_date("2026-04-01T00:30:00+08:00"), d("2026-04-01"));
+        assert_eq!(review_date("2026-05-02"), d("2026-05-02"));
     }
 }

@@ -25,6 +25,7 @@ mod bulk;
 mod calendar;
 mod engine;
 mod export;
+mod holder_lists;
 mod joint_record;
 mod joint_review;
 mod layers;
@@ -45,16 +46,20 @@ pub use bulk::{
     layer_register_table, read_table, report_columns, right_columns,
 };
 pub use calendar::CALENDAR_YEARS;
-pub use engine::{ReviewEngine, region_of};
+pub use engine::{ReviewEngine, region_of, review_date};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
+pub use holder_lists::{
+    EntryId, ListEntryQuery, StoredListEntry, StoredStep, UploadedFile, VERIFICATION_LIMIT_RANGE,
+};
 pub use joint_review::{JointFile, JointReviewRecord, JointUpload};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use lifecycle::Mine;
 pub use lists::{ApplicationQuery, ReviewQuery, RightFacets, RightQuery, Window};
 pub use manual_indicators::{EVIDENCE_MAX_CHARS, ManualInput};
+pub use minplan_domain::supervision::listing::HolderList;
 pub use monitoring::{ScaleTableVersion, YEARS_AROUND_PERIOD};
 pub use records::{ApplicationRecord, RightRecord};
-pub use register::{HolderList, RightsImport};
+pub use register::RightsImport;
 pub use replay::Replay;
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 pub use settings::{BureauSettings, EffectiveSettings, IssuedOpinion};

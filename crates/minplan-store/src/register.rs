@@ -1,5 +1,5 @@
 //! The register as the review reads it: rights (`minplan right import FILE`), pending
-//! applications (from their latest review) and the supervision lists.
+//! applications (from their latest review). The supervision lists are in `holder_lists`.
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::{Result, Store, StoreError, now_rfc3339};
@@ -7,7 +7,7 @@ use minplan_domain::application::{Quantity, RightKind};
 use minplan_domain::date::Date;
 use minplan_domain::layer::{FeatureProblem, LayerOptions, ParsedFeature, parse_geojson_layer};
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon};
-use minplan_domain::rights::{HolderLists, ListedHolder, MiningRight, RightStatus};
+use minplan_domain::rights::{MiningRight, RightStatus};
 use minplan_domain::units::Unit;
 use minplan_geo::GaussKrugerZone;
 use minplan_geo::area::{km2_4dp, plane_area};
@@ -22,32 +22,6 @@ pub struct RightsImport {
     pub imported: usize,
     /// Features left out, with reasons.
     pub problems: Vec<FeatureProblem>,
-}
-
-/// Which supervision list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum HolderList {
-    /// 矿业权人异常名录.
-    Abnormal,
-    /// 严重违法失信名单.
-    SeriousViolation,
-}
-
-impl HolderList {
-    fn db(&self) -> &'static str {
-        match self {
-            HolderList::Abnormal => "abnormal",
-            HolderList::SeriousViolation => "serious_violation",
-        }
-    }
-
-    /// Chinese name.
-    pub fn label(&self) -> &'static str {
-        match self {
-            HolderList::Abnormal => "矿业权人异常名录",
-            HolderList::SeriousViolation => "严重违法失信名单",
-        }
-    }
 }
 
 /// The problem of a feature's `area` property (面积 as written; a JSON number is read as its
@@ -517,112 +491,5 @@ impl Store {
         let mut all = self.list_rights().await?;
         all.extend(self.pending_applications().await?);
         Ok(all)
-    }
-
-    /// Puts a holder on a supervision list.
-    ///
-    /// # Errors
-    /// [`StoreError::Db`].
-    pub async fn add_listed_holder(
-        &self,
-        list: HolderList,
-        entry: &ListedHolder,
-        actor: &Actor,
-    ) -> Result<i64> {
-        let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO holder_list_entries (list, credit_code, name, reason, since) VALUES (?, ?, ?, ?, ?) RETURNING id")
-            .bind(list.db())
-            .bind(&entry.credit_code)
-            .bind(&entry.name)
-            .bind(&entry.reason)
-            .bind(&entry.since)
-            .fetch_one(&mut *tx)
-            .await?;
-        audit::append(
-            &mut tx,
-            &AuditEntry {
-                actor,
-                action: "holder_list.add",
-                entity_type: "holder_list_entry",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(serde_json::json!({ "list": list.db(), "entry": entry })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Takes a holder off a list (the entry is kept with its removal date).
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`] when the holder is not on the list.
-    pub async fn remove_listed_holder(
-        &self,
-        list: HolderList,
-        credit_code: &str,
-        actor: &Actor,
-    ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM holder_list_entries WHERE list = ? AND credit_code = ? AND removed_at IS NULL",
-        )
-        .bind(list.db())
-        .bind(credit_code)
-        .fetch_all(&mut *tx)
-        .await?;
-        if ids.is_empty() {
-            return Err(StoreError::NotFound(format!(
-                "{} 中没有 {credit_code}",
-                list.label()
-            )));
-        }
-        let at = now_rfc3339();
-        for id in ids {
-            sqlx::query("UPDATE holder_list_entries SET removed_at = ? WHERE id = ?")
-                .bind(&at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            audit::append(
-                &mut tx,
-                &AuditEntry {
-                    actor,
-                    action: "holder_list.remove",
-                    entity_type: "holder_list_entry",
-                    entity_id: id.to_string(),
-                    before: Some(serde_json::json!({ "list": list.db(), "credit_code": credit_code, "removed_at": null })),
-                    after: Some(serde_json::json!({ "list": list.db(), "credit_code": credit_code, "removed_at": at })),
-                },
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The current supervision lists.
-    ///
-    /// # Errors
-    /// [`StoreError::Db`].
-    pub async fn holder_lists(&self) -> Result<HolderLists> {
-        let rows = sqlx::query("SELECT list, credit_code, name, reason, since FROM holder_list_entries WHERE removed_at IS NULL ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        let mut lists = HolderLists::default();
-        for r in rows {
-            let e = ListedHolder {
-                credit_code: r.get("credit_code"),
-                name: r.get("name"),
-                reason: r.get("reason"),
-                since: r.get("since"),
-            };
-            match r.get::<String, _>("list").as_str() {
-                "serious_violation" => lists.serious_violation.push(e),
-                _ => lists.abnormal.push(e),
-            }
-        }
-        Ok(lists)
     }
 }

@@ -1,9 +1,12 @@
 //! Imported control layers (broken features listed and left out; plane or lon/lat files),
 //! the register, supervision lists, and the review engine that reads them.
 
+use minplan_domain::date::Date;
 use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::{Conclusion, RuleOutcome};
-use minplan_domain::rights::ListedHolder;
+use minplan_domain::supervision::listing::{
+    ListingReason, ListingRequest, Removal, Verification, VerificationMethod, VerificationResult,
+};
 use minplan_store::{Actor, HolderList, LayerImport, ReviewEngine};
 mod common;
 
@@ -231,14 +234,16 @@ async fn rights_lists_and_pending_applications_reach_the_review() {
     assert_eq!(out.imported, 1);
     assert_eq!(out.problems.len(), 1);
     assert!(out.problems[0].message.contains("采石权"));
-    store
-        .add_listed_holder(
-            HolderList::Abnormal,
-            &ListedHolder {
+    let id = store
+        .list_holder(
+            &ListingRequest {
+                list: HolderList::Abnormal,
+                holder_name: "绥芬河市庆发建材有限公司".into(),
                 credit_code: "91231081MA1BQF0013".into(),
-                name: "绥芬河市庆发建材有限公司".into(),
-                reason: "未按期公示年度信息".into(),
-                since: "2026-05-01".into(),
+                reason: ListingReason::NotFiled,
+                reason_text: "2025年度".into(),
+                decision_number: "绥自然资异〔2026〕3号".into(),
+                decision_date: d("2026-05-01"),
             },
             &Actor::System,
         )
@@ -251,20 +256,83 @@ async fn rights_lists_and_pending_applications_reach_the_review() {
     assert_eq!(r.rule("R12").unwrap().outcome, RuleOutcome::Fail);
     assert_eq!(r.rule("R3").unwrap().outcome, RuleOutcome::Fail);
     assert_eq!(r.rule("R13").unwrap().outcome, RuleOutcome::ManualCheck);
+    // A review dated before the 列入 does not see the entry.
+    let before = engine.review(&app, "2026-04-30T00:00:00Z");
+    assert_eq!(before.rule("R13").unwrap().outcome, RuleOutcome::Pass);
     // 5 + 6 万立方米/年 of 建筑用石 against the cap of 10.
     assert_eq!(r.rule("R7").unwrap().outcome, RuleOutcome::Fail);
-    // Taking the holder off the list is recorded and ends the manual check.
+    // 移出 only after the holder's application and a favourable 核验; the removal is recorded
+    // and ends the manual check for reviews from its date.
+    let removal = Removal {
+        decision_number: "绥自然资移〔2026〕2号".into(),
+        decision_date: d("2026-06-15"),
+    };
+    assert!(matches!(
+        store
+            .remove_listed_holder(id, &removal, &Actor::System)
+            .await,
+        Err(minplan_store::StoreError::Invalid(_))
+    ));
     store
-        .remove_listed_holder(HolderList::Abnormal, "91231081MA1BQF0013", &Actor::System)
+        .apply_list_removal(
+            id,
+            Some("91231081MA1BQF0013"),
+            d("2026-06-01"),
+            "已补报",
+            &[],
+            &Actor::System,
+        )
         .await
         .unwrap();
-    assert!(store.holder_lists().await.unwrap().abnormal.is_empty());
+    store
+        .verify_list_removal(
+            id,
+            &Verification {
+                method: VerificationMethod::Desk,
+                result: VerificationResult::Approve,
+                reason: "已于2026年6月1日补报".into(),
+                verified_on: d("2026-06-10"),
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    store
+        .remove_listed_holder(id, &removal, &Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .holder_lists_on(d("2026-06-14"))
+            .await
+            .unwrap()
+            .abnormal
+            .len(),
+        1
+    );
     assert!(
         store
-            .remove_listed_holder(HolderList::Abnormal, "91231081MA1BQF0013", &Actor::System)
+            .holder_lists_on(d("2026-06-15"))
+            .await
+            .unwrap()
+            .abnormal
+            .is_empty()
+    );
+    let engine = ReviewEngine::load(&store).await.unwrap();
+    let r = engine.review(&app, "2026-11-30T00:00:00Z");
+    assert_eq!(r.rule("R13").unwrap().outcome, RuleOutcome::Pass);
+    let r = engine.review(&app, "2026-06-01T00:00:00Z");
+    assert_eq!(r.rule("R13").unwrap().outcome, RuleOutcome::ManualCheck);
+    assert!(
+        store
+            .remove_listed_holder(id, &removal, &Actor::System)
             .await
             .is_err()
     );
+}
+
+fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
 }
 
 /// Bulk import bounds, checked at the store: each bad cell is a [`minplan_store::RowProblem`]

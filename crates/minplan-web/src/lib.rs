@@ -29,6 +29,7 @@ pub mod annual_reports;
 pub mod api_docs;
 pub mod audit;
 pub mod help;
+pub mod holder_lists;
 pub mod http;
 pub mod imports;
 pub mod intake;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(annual_reports::router())
         .merge(measure::router())
         .merge(settings::router())
+        .merge(holder_lists::router())
         .merge(api_docs::router())
         .merge(help::router())
         .merge(http::assets::router())

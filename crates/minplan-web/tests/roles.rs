@@ -55,6 +55,8 @@ const REPORT_FILERS: &[Role] = &[Role::Admin, Role::Planning, Role::Approval, Ro
 const REGISTRARS: &[Role] = &[Role::Admin, Role::Approval];
 const CLOSERS: &[Role] = &[Role::Admin, Role::Approval, Role::Restoration];
 const REVIEWERS: &[Role] = &[Role::Admin, Role::Approval];
+const LIST_KEEPERS: &[Role] = &[Role::Admin, Role::Enforcement];
+const LIST_APPLICANTS: &[Role] = &[Role::Admin, Role::Company];
 const STAFF: &[Role] = &[
     Role::Admin,
     Role::Planning,
@@ -246,6 +248,16 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/api/docs", who: Public, ok: 303, body: Body::None },
     RouteCase { method: "GET", path: "/api/docs/", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/docs/{*file}", who: Public, ok: 200, body: Body::None },
+    // 异常名录、严重违法失信名单（种子事项已有待核验的移出申请：重复申请、空的核验和移出表单均 422）
+    RouteCase { method: "GET", path: "/holder-lists", who: OwnRecords, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/holder-lists", who: Only(LIST_KEEPERS), ok: 422, body: Body::Form(&[("list", "abnormal"), ("holder_name", ""), ("credit_code", ""), ("reason", ""), ("decision_number", ""), ("decision_date", "")]) },
+    RouteCase { method: "GET", path: "/holder-lists/queue", who: Only(LIST_KEEPERS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/holder-lists/limit", who: Only(LIST_KEEPERS), ok: 422, body: Body::Form(&[("verification_limit_days", "0")]) },
+    RouteCase { method: "GET", path: "/holder-lists/{id}", who: OwnRecords, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/holder-lists/{id}/apply", who: Only(LIST_APPLICANTS), ok: 422, body: Body::Form(&[("reason", "再次申请")]) },
+    RouteCase { method: "POST", path: "/holder-lists/{id}/verify", who: Only(LIST_KEEPERS), ok: 422, body: Body::Form(&[("method", ""), ("result", ""), ("reason", ""), ("verified_on", "")]) },
+    RouteCase { method: "POST", path: "/holder-lists/{id}/remove", who: Only(LIST_KEEPERS), ok: 422, body: Body::Form(&[("decision_number", ""), ("decision_date", "")]) },
+    RouteCase { method: "GET", path: "/holder-lists/{id}/files/{file}", who: OwnRecords, ok: 200, body: Body::None },
     // 退出登录（最后走：之后重新登录）
     RouteCase { method: "POST", path: "/logout", who: Public, ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "DELETE", path: "/api/session", who: Public, ok: 200, body: Body::Json("{}") },
@@ -304,6 +316,9 @@ struct Ids {
     review: i64,
     layer: i64,
     right: &'static str,
+    /// A list entry of the company with a 移出申请 and its file.
+    list_entry: i64,
+    list_file: i64,
 }
 
 /// Fills the path's parameters with existing things.
@@ -314,6 +329,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.review.to_string()
     } else if path.contains("/layers/") {
         ids.layer.to_string()
+    } else if path.starts_with("/holder-lists/") {
+        ids.list_entry.to_string()
     } else if path.starts_with("/applications/") {
         "SFH-MATRIX-SEED".to_string()
     } else if path.starts_with("/api/rights/{id}/") {
@@ -328,7 +345,14 @@ fn concrete(path: &str, ids: &Ids) -> String {
     path.replace("{kind}", "ecological_red_line")
         .replace("{*path}", "app.css")
         .replace("{*file}", "swagger-initializer.js")
-        .replace("{file}", "0")
+        .replace(
+            "{file}",
+            &if path.starts_with("/holder-lists/") {
+                ids.list_file.to_string()
+            } else {
+                "0".to_string()
+            },
+        )
         .replace("{id}", &id)
 }
 
@@ -409,11 +433,43 @@ async fn seed(srv: &Server, user: i64) -> Ids {
         )
         .await
         .unwrap();
+    let list_entry = store
+        .list_holder(
+            &minplan_domain::supervision::listing::ListingRequest {
+                list: minplan_domain::supervision::listing::HolderList::Abnormal,
+                holder_name: "矩阵公司".into(),
+                credit_code: "91350100M000100Y43".into(),
+                reason: minplan_domain::supervision::listing::ListingReason::NotFiled,
+                reason_text: String::new(),
+                decision_number: "矩阵〔2026〕1号".into(),
+                decision_date: minplan_domain::date::Date::parse("2026-01-05").unwrap(),
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    store
+        .apply_list_removal(
+            list_entry,
+            None,
+            minplan_domain::date::Date::parse("2026-01-06").unwrap(),
+            "已补报",
+            &[minplan_store::UploadedFile {
+                file_name: "回执.pdf".into(),
+                bytes: b"%PDF".to_vec(),
+            }],
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let list_file = store.list_entry(list_entry).await.unwrap().steps[1].files[0].0;
     Ids {
         user,
         review,
         layer,
         right: "C-MATRIX-1",
+        list_entry,
+        list_file,
     }
 }
 

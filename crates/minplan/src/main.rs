@@ -65,7 +65,7 @@ enum Command {
     ScaleTable(cmd::monitor::ScaleTableCommand),
     /// 矿业权人异常名录、严重违法失信名单
     #[command(subcommand, name = "holder-list")]
-    HolderList(cmd::register::HolderListCommand),
+    HolderList(cmd::holder_lists::HolderListCommand),
     /// 账号：新建、列表、改密码、停用
     #[command(subcommand)]
     User(cmd::user::UserCommand),
@@ -108,7 +108,7 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd::export::run(db, a),
         Command::Right(c) => cmd::register::run_right(db, c),
         Command::JointReview(c) => cmd::joint_review::run(db, c),
-        Command::HolderList(c) => cmd::register::run_lists(db, c),
+        Command::HolderList(c) => cmd::holder_lists::run_lists(db, c),
         Command::Report(c) => cmd::report::run(db, c),
         Command::Indicators(a) => cmd::monitor::run_indicators(db, a),
         Command::Evaluate(a) => cmd::monitor::run_evaluate(db, a),

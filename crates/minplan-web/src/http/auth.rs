@@ -115,6 +115,11 @@ pub enum Permission {
     /// Enter the value of an indicator the register cannot compute, with its evidence
     /// (人工填报, `/indicators/manual`): 系统管理员, 规划科.
     EnterIndicators,
+    /// 异常名录 and 严重违法失信名单: 列入, 核验 of a 移出申请, 移出, the 核验 queue
+    /// (`/holder-lists…`): 系统管理员, 执法监察.
+    ManageHolderLists,
+    /// File a 移出申请 for one's own list entry: 系统管理员, 矿山企业 (its own entries only).
+    ApplyListRemoval,
 }
 
 impl Permission {
@@ -137,6 +142,8 @@ impl Permission {
             Permission::ManageLayers => "导入管控图层",
             Permission::ViewRegister => "查看矿业权登记",
             Permission::EnterIndicators => "人工填报规划指标",
+            Permission::ManageHolderLists => "办理异常名录、严重违法失信名单（列入、核验、移出）",
+            Permission::ApplyListRemoval => "申请移出名录",
         }
     }
 }
@@ -159,6 +166,8 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
             Role::Admin | Role::Planning | Role::Approval | Role::Company
         ),
         (AcceptClosure, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Restoration),
+        (ManageHolderLists, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
+        (ApplyListRemoval, Some(r)) => matches!(r, Role::Admin | Role::Company),
     }
 }
 
@@ -239,6 +248,10 @@ pub mod policy {
         EnterIndicators,
         /// [`Permission::ViewRegister`].
         ViewRegister,
+        /// [`Permission::ManageHolderLists`].
+        ManageHolderLists,
+        /// [`Permission::ApplyListRemoval`].
+        ApplyListRemoval,
     );
 }
 

@@ -37,6 +37,8 @@ pub struct Layout {
     pub nav_reviews: bool,
     pub nav_rights: bool,
     pub nav_layers: bool,
+    /// 异常名录 / 严重违法失信名单 (执法监察, 系统管理员; 矿山企业 its own entries).
+    pub nav_holder_lists: bool,
     /// The plan-period notice (规划期已结束 and no successor loaded); empty when none.
     pub plan_notice: String,
 }
@@ -62,6 +64,8 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
         nav_reviews: ctx.can(Permission::ViewReviews),
         nav_rights: ctx.can(Permission::ViewRegister),
         nav_layers: ctx.can(Permission::ViewLayers),
+        nav_holder_lists: ctx.can(Permission::ManageHolderLists)
+            || ctx.can(Permission::ApplyListRemoval),
         csrf: ctx.csrf,
         plan_notice: ctx.plan_notice,
         plan_name: p.identity.name.value.clone(),

@@ -118,6 +118,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("report.correct", "更正年度报告"),
     ("holder_list.add", "列入名录"),
     ("holder_list.remove", "移出名录"),
+    ("holder_list.apply", "名录移出申请"),
+    ("holder_list.verify", "名录移出核验"),
+    ("holder_list.limit", "设置名录移出核验时限"),
     ("scale_table.set", "修改矿山规模划分标准"),
     ("scale_table.remove", "删除矿山规模划分标准"),
     ("settings.set", "修改系统设置"),
@@ -320,6 +323,20 @@ const FIELDS: &[(&str, &str)] = &[
     ("detail", "说明"),
     ("from", "转让方"),
     ("to", "受让方"),
+    // 异常名录、严重违法失信名单 (`holder_list.*`).
+    ("reason_text", "事由说明"),
+    ("decision_number", "决定文号"),
+    ("decision_date", "决定日期"),
+    ("step", "办理环节"),
+    ("step.step", "办理环节"),
+    ("applied_on", "申请日期"),
+    ("attachments", "证明材料"),
+    ("file_name", "文件名"),
+    ("sha256", "SHA-256"),
+    ("size_bytes", "大小（字节）"),
+    ("result", "核验结论"),
+    ("verified_on", "核验日期"),
+    ("verification_limit_days", "核验时限（工作日）"),
 ];
 
 /// The Chinese label of a recorded field (`grant.method` → 出让方式); `None` when unknown.

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod coords;
 pub mod export;
+pub mod holder_lists;
 pub mod joint_review;
 pub mod layer;
 pub mod monitor;

@@ -1,17 +1,15 @@
 //! `minplan right …` (the register of rights and its lifecycle: import, decide, grant,
-//! register, extend, change, transfer, mortgage, closure, cancel) and `minplan holder-list …`
-//! (异常名录、严重违法失信名单).
+//! register, extend, change, transfer, mortgage, closure, cancel). `minplan holder-list …` is in
+//! `holder_lists`.
 
 use anyhow::Context;
-use clap::{Subcommand, ValueEnum};
-use minplan_domain::credit_code::CreditCode;
+use clap::Subcommand;
 use minplan_domain::date::Date;
 use minplan_domain::register::{
     ClosureAcceptance, ClosureReport, Decision, Grant, Mortgage, Registration, RightExtension,
     RightHistory,
 };
-use minplan_domain::rights::ListedHolder;
-use minplan_store::{Actor, BulkMode, HolderList};
+use minplan_store::{Actor, BulkMode};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -306,55 +304,6 @@ pub fn print_bulk(out: &minplan_store::BulkOutcome, mode: BulkMode) -> ExitCode 
     } else {
         ExitCode::from(1)
     }
-}
-
-/// Which list.
-#[derive(Clone, Copy, ValueEnum)]
-pub enum ListKind {
-    /// 矿业权人异常名录
-    Abnormal,
-    /// 严重违法失信名单
-    Serious,
-}
-
-impl From<ListKind> for HolderList {
-    fn from(k: ListKind) -> HolderList {
-        match k {
-            ListKind::Abnormal => HolderList::Abnormal,
-            ListKind::Serious => HolderList::SeriousViolation,
-        }
-    }
-}
-
-/// 名录子命令
-#[derive(Subcommand)]
-pub enum HolderListCommand {
-    /// 列入名录
-    Add {
-        /// abnormal（异常名录）或 serious（严重违法失信名单）
-        #[arg(value_enum)]
-        list: ListKind,
-        /// 统一社会信用代码
-        credit_code: String,
-        /// 名称
-        name: String,
-        /// 列入原因
-        #[arg(long)]
-        reason: String,
-        /// 列入日期（YYYY-MM-DD）
-        #[arg(long)]
-        since: String,
-    },
-    /// 移出名录
-    Remove {
-        /// abnormal 或 serious
-        #[arg(value_enum)]
-        list: ListKind,
-        /// 统一社会信用代码
-        credit_code: String,
-    },
-    /// 显示名录
-    Show,
 }
 
 /// Runs a `right` subcommand.
@@ -726,72 +675,4 @@ async fn lifecycle(store: &minplan_store::Store, cmd: RightCommand) -> anyhow::R
         }
         Err(e) => refused(e),
     }
-}
-
-/// Runs a `holder-list` subcommand.
-pub fn run_lists(db: Option<PathBuf>, cmd: HolderListCommand) -> anyhow::Result<ExitCode> {
-    let path = super::db_path(db);
-    super::runtime()?.block_on(async move {
-        let store = super::open_store(&path).await?;
-        match cmd {
-            HolderListCommand::Add {
-                list,
-                credit_code,
-                name,
-                reason,
-                since,
-            } => {
-                let code = match CreditCode::parse(&credit_code) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        eprintln!("错误：{e}");
-                        return Ok(ExitCode::from(1));
-                    }
-                };
-                let l: HolderList = list.into();
-                store
-                    .add_listed_holder(
-                        l,
-                        &ListedHolder {
-                            credit_code: code.to_string(),
-                            name: name.clone(),
-                            reason,
-                            since,
-                        },
-                        &minplan_store::Actor::cli_current(),
-                    )
-                    .await?;
-                println!("已将 {name}（{code}）列入{}。", l.label());
-                Ok(ExitCode::SUCCESS)
-            }
-            HolderListCommand::Remove { list, credit_code } => {
-                let l: HolderList = list.into();
-                store
-                    .remove_listed_holder(
-                        l,
-                        credit_code.trim(),
-                        &minplan_store::Actor::cli_current(),
-                    )
-                    .await?;
-                println!("已将 {} 移出{}。", credit_code.trim(), l.label());
-                Ok(ExitCode::SUCCESS)
-            }
-            HolderListCommand::Show => {
-                let lists = store.holder_lists().await?;
-                for (label, entries) in [
-                    ("严重违法失信名单", &lists.serious_violation),
-                    ("矿业权人异常名录", &lists.abnormal),
-                ] {
-                    println!("{label}（{} 家）", entries.len());
-                    for e in entries {
-                        println!(
-                            "  {} {} 自 {}：{}",
-                            e.credit_code, e.name, e.since, e.reason
-                        );
-                    }
-                }
-                Ok(ExitCode::SUCCESS)
-            }
-        }
-    })
 }
