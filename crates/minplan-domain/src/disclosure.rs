@@ -335,13 +335,16 @@ pub struct PublicRight {
     pub valid_to: Option<String>,
     /// 状态 as the register shows it (有效, 在审, 已注销…).
     pub status: String,
-    /// The extent as a GeoJSON geometry in CGCS2000 lon/lat (RFC 7946 order), when held.
+    /// The extent as a GeoJSON geometry in CGCS2000 lon/lat (RFC 7946 order), when held
+    /// (left out of the JSON when absent; the portal's feeds give it in GeoJSON only).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geometry: Option<serde_json::Value>,
 }
 
 /// 矿业权公示: the register's public fields on a date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterPayload {
     /// The date the snapshot describes (YYYY-MM-DD).
     pub as_of: String,
@@ -372,6 +375,7 @@ pub struct PublicBlock {
 
 /// 规划区块: the blocks of the plan in force.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BlocksPayload {
     /// The plan's name.
     pub plan_name: String,
@@ -387,8 +391,8 @@ pub struct BlocksPayload {
 pub struct PublicIndicator {
     /// 指标名称.
     pub name: String,
-    /// 属性: 预期性 / 约束性.
-    pub attribute: String,
+    /// 完成率 as shown (`86.5%`), or 无法判定.
+    pub completion: String,
     /// The plan's target as written (≤ 6 万吨/年).
     pub target: String,
     /// The year's value as shown (a number with its unit, or 无数据 / 未报送 …).
@@ -399,6 +403,7 @@ pub struct PublicIndicator {
 
 /// 规划执行情况 of a year (《规划》七（四）): the indicator values and the evaluation's words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImplementationPayload {
     /// The plan's name.
     pub plan_name: String,
@@ -731,7 +736,9 @@ mod tests {
         );
         assert_eq!(
             send_back(&pending, who(2, ActorRole::Planning), "  "),
-            Err(Refusal::ReasonRequired { step: "退回修改" })
+            Err(Refusal::ReasonRequired {
+                step: "退回修改"
+            })
         );
         assert_eq!(
             send_back(&pending, who(1, ActorRole::Planning), "面积有误"),
@@ -823,8 +830,20 @@ mod tests {
             }],
         });
         let forbidden = [
-            "id", "id_no", "id_number", "phone", "mobile", "tel", "address", "inspector",
-            "inspectors", "badge", "badge_no", "person", "legal_person", "email",
+            "id",
+            "id_no",
+            "id_number",
+            "phone",
+            "mobile",
+            "tel",
+            "address",
+            "inspector",
+            "inspectors",
+            "badge",
+            "badge_no",
+            "person",
+            "legal_person",
+            "email",
         ];
         for p in [inspection(), list, rights] {
             let v = serde_json::to_value(&p).unwrap();
@@ -846,10 +865,7 @@ mod tests {
 
     #[test]
     fn personal_numbers_in_free_text_are_refused() {
-        assert_eq!(
-            personal_number_in("联系人13912345678"),
-            Some("手机号码")
-        );
+        assert_eq!(personal_number_in("联系人13912345678"), Some("手机号码"));
         assert_eq!(
             personal_number_in("身份证 23108119800101123X 的"),
             Some("身份证号码")
@@ -886,8 +902,13 @@ mod tests {
         let late = results_deadline(&cal, d("2025-09-26"), 20, None, d("2025-11-03"));
         assert!(late.overdue);
         assert_eq!(late.days_left, Some(-2));
-        let published =
-            results_deadline(&cal, d("2025-09-26"), 20, Some(d("2025-10-31")), d("2025-12-01"));
+        let published = results_deadline(
+            &cal,
+            d("2025-09-26"),
+            20,
+            Some(d("2025-10-31")),
+            d("2025-12-01"),
+        );
         assert!(published.overdue);
         assert_eq!(published.days_left, None);
         let unknown = results_deadline(&cal, d("2027-03-01"), 5, None, d("2027-03-01"));

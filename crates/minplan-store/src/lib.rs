@@ -23,6 +23,7 @@ pub use throttle::{Lockout, ThrottlePolicy};
 mod annual_reports;
 mod bulk;
 mod calendar;
+pub mod disclosure;
 mod engine;
 mod export;
 mod layers;
@@ -38,6 +39,9 @@ pub mod settings;
 
 pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
 pub use calendar::CALENDAR_YEARS;
+pub use disclosure::{
+    Publication, PublicationEvent, PublicationSummary, PublicRightsQuery, RESULTS_WITHIN_RANGE,
+};
 pub use bulk::{
     BulkMode, BulkOutcome, CornerSettings, ImportColumn, MAX_AREA_KM2, MAX_CAPACITY, RowProblem,
     TABLE_EXTENSIONS, TEMPLATE_EXAMPLE_MARK, UNSUPPORTED_TYPE, has_register_columns, is_table_file,

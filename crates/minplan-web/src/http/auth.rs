@@ -115,6 +115,13 @@ pub enum Permission {
     /// Enter the value of an indicator the register cannot compute, with its evidence
     /// (人工填报, `/indicators/manual`): 系统管理员, 规划科.
     EnterIndicators,
+    /// 信息公示 queue and each publication's page with its preview (`/publications`): staff,
+    /// not 矿山企业.
+    ViewPublications,
+    /// Prepare, submit, approve, return and withdraw publications (`/publications/…`):
+    /// 系统管理员, 规划科, 审批科, 执法监察 — each step further checked by kind (the owning
+    /// role) and four eyes in `minplan_domain::disclosure`.
+    HandlePublications,
 }
 
 impl Permission {
@@ -137,6 +144,8 @@ impl Permission {
             Permission::ManageLayers => "导入管控图层",
             Permission::ViewRegister => "查看矿业权登记",
             Permission::EnterIndicators => "人工填报规划指标",
+            Permission::ViewPublications => "查看信息公示审核",
+            Permission::HandlePublications => "办理信息公示（生成、提交、审核、撤回）",
         }
     }
 }
@@ -152,7 +161,11 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
             matches!(r, Role::Admin | Role::Planning)
         }
         (RunReview | ManageRegister, Some(r)) => matches!(r, Role::Admin | Role::Approval),
-        (ViewLayers | ViewAnnualPlan, Some(r)) => r != Role::Company,
+        (ViewLayers | ViewAnnualPlan | ViewPublications, Some(r)) => r != Role::Company,
+        (HandlePublications, Some(r)) => matches!(
+            r,
+            Role::Admin | Role::Planning | Role::Approval | Role::Enforcement
+        ),
         (ManageUsers | ViewAudit, Some(r)) => r == Role::Admin,
         (FileAnnualReport, Some(r)) => matches!(
             r,
@@ -239,6 +252,10 @@ pub mod policy {
         EnterIndicators,
         /// [`Permission::ViewRegister`].
         ViewRegister,
+        /// [`Permission::ViewPublications`].
+        ViewPublications,
+        /// [`Permission::HandlePublications`].
+        HandlePublications,
     );
 }
 
@@ -311,6 +328,8 @@ mod tests {
             Permission::FileAnnualReport,
             Permission::AcceptClosure,
             Permission::ViewAnnualPlan,
+            Permission::ViewPublications,
+            Permission::HandlePublications,
         ] {
             assert!(!allowed(None, p), "{p:?}");
             assert!(allowed(Some(Role::Admin), p), "{p:?}");
