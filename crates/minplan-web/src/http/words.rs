@@ -118,6 +118,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("settings.set", "修改系统设置"),
     ("settings.update", "修改机关设置"),
     ("indicator.manual_entry", "人工填报规划指标"),
+    ("calendar.set", "修改工作日历"),
     ("publication.draft", "生成公示草稿"),
     ("publication.redraft", "重新生成公示草稿"),
     ("publication.submit", "公示信息提交审核"),
@@ -155,6 +156,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "control_layer_version" => "管控图层版本",
         "holder_list_entry" => "名录事项",
         "manual_indicator" => "人工填报指标值",
+        "calendar_year" => "工作日历年度",
         "publication" => "公示信息",
         "publication_settings" => "信息公示设置",
         _ => "",
@@ -286,6 +288,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("public_rows", "公开条数"),
     ("payload_sha256", "公示内容校验值"),
     ("results_within_days", "抽查结果公示期限（工作日）"),
+    // GeoJSON geometry of a published right (`RegisterPayload`).
+    ("type", "几何类型"),
+    ("coordinates", "坐标"),
     // 机关设置 (`settings.update`).
     ("bureau_name", "机关名称"),
     ("opinion_number_pattern", "审查意见书文号格式"),
