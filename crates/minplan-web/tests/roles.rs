@@ -55,7 +55,12 @@ const REPORT_FILERS: &[Role] = &[Role::Admin, Role::Planning, Role::Approval, Ro
 const REGISTRARS: &[Role] = &[Role::Admin, Role::Approval];
 const CLOSERS: &[Role] = &[Role::Admin, Role::Approval, Role::Restoration];
 const REVIEWERS: &[Role] = &[Role::Admin, Role::Approval];
-const PUBLISHERS: &[Role] = &[Role::Admin, Role::Planning, Role::Approval, Role::Enforcement];
+const PUBLISHERS: &[Role] = &[
+    Role::Admin,
+    Role::Planning,
+    Role::Approval,
+    Role::Enforcement,
+];
 const STAFF: &[Role] = &[
     Role::Admin,
     Role::Planning,

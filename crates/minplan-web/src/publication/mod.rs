@@ -436,7 +436,7 @@ async fn render_page(
                 let published = s
                     .approved_at
                     .as_deref()
-                    .and_then(|a| crate::http::words::parse_utc(a))
+                    .and_then(crate::http::words::parse_utc)
                     .and_then(|t| {
                         let t = t + time::Duration::hours(8);
                         minplan_domain::date::Date::new(t.year(), u8::from(t.month()), t.day())
