@@ -192,6 +192,12 @@ impl Store {
     /// approved by another person ([`Store::submit_publication`],
     /// [`Store::approve_publication`]).
     ///
+    /// `subject_key` names what the publication is about, stable within its kind: the portal
+    /// shows the latest published publication of each subject (of the whole kind for
+    /// 矿业权公示 and 规划区块). A 抽查计划's results use one key per plan (a republication
+    /// after corrections replaces the earlier); a list entry and its removal share one key
+    /// (e.g. `abnormal:<统一社会信用代码>:<列入日期>`), so that the removal replaces the entry.
+    ///
     /// # Errors
     /// [`StoreError::Invalid`] for an empty title or subject, or free text carrying personal
     /// numbers ([`rule::personal_data_problems`]), nothing written; [`StoreError::Db`].

@@ -617,3 +617,111 @@ async fn planning_publishes_blocks_and_a_years_implementation() {
         assert!(!v.is_empty() && v != "0", "{i}");
     }
 }
+
+#[tokio::test]
+async fn inspection_results_carry_their_deadline_and_go_public() {
+    use minplan_domain::disclosure::{PublicInspectionResult, PublicInspectionTarget};
+    let srv = start().await;
+    let base = &srv.base;
+    let root = logged_in(base, "root").await;
+    // The bureau's setting: refused when unreadable, then 15 working days.
+    let (s, _, body) = post(
+        &root,
+        base,
+        "/publications/settings",
+        &[("results_within_days", "二十")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("抽查结果公示期限“二十”应为工作日数"),
+        "{body}"
+    );
+    let (s, _, _) = post(
+        &root,
+        base,
+        "/publications/settings",
+        &[("results_within_days", "15")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(srv.store.results_within_days().await.unwrap(), 15);
+
+    let result = PublicInspectionResult {
+        plan_name: "2025年度双随机抽查".into(),
+        year: 2025,
+        checks_completed_on: Some("2025-09-26".into()),
+        targets: vec![PublicInspectionTarget {
+            holder_name: "抽查对象建材有限公司".into(),
+            licence_no: "C-INSP-1".into(),
+            items: vec!["勘查开采信息公示".into(), "开采范围".into()],
+            finding: "责令限期整改".into(),
+            checked_on: Some("2025-09-20".into()),
+            outcome: "已整改".into(),
+        }],
+    };
+    let id = srv
+        .store
+        .draft_publication(
+            "plan:1",
+            "2025年度双随机抽查结果",
+            &Payload::Inspections(result),
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let zhifa = logged_in(base, "zhifa").await;
+    let (_, html) = get_text(&zhifa, &format!("{base}/publications/{id}")).await;
+    // 15 working days after Friday 2025-09-26 across 国庆 (10-01..10-08 off, 09-28 and 10-11
+    // worked): 2025-10-23.
+    assert!(
+        html.contains("公开期限：检查完成后 15 个工作日内，即 2025年10月23日 前"),
+        "{html}"
+    );
+    let (s, _, _) = post(&zhifa, base, &format!("/publications/{id}/submit"), &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, _, _) = post(
+        &root,
+        base,
+        &format!("/publications/{id}/approve"),
+        &[("confirm", "1")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let public = client();
+    let (_, html) = get_text(&public, &format!("{base}/public/inspections")).await;
+    assert!(
+        html.contains("抽查对象建材有限公司") && html.contains("责令限期整改"),
+        "{html}"
+    );
+    let csv = public
+        .get(format!("{base}/public/feeds/inspections.csv"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = std::str::from_utf8(&csv[3..]).unwrap();
+    assert_eq!(
+        text,
+        "抽查计划,矿业权人,许可证号,抽查事项,检查日期,检查结果,处理结果\r\n2025年度双随机抽查,抽查对象建材有限公司,C-INSP-1,勘查开采信息公示、开采范围,2025年9月20日,责令限期整改,已整改\r\n"
+    );
+    let feed: Value = public
+        .get(format!("{base}/public/feeds/inspections.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        feed["items"][0]["result"]["targets"][0]["licence_no"],
+        "C-INSP-1"
+    );
+    let mut ks = Vec::new();
+    keys(&feed, &mut ks);
+    for k in PERSONAL_KEYS {
+        assert!(!ks.iter().any(|x| x == k), "inspections.json carries {k}");
+    }
+}

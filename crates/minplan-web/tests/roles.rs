@@ -264,6 +264,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/public/feeds/implementation.csv", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/publications", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/publications", who: Only(PUBLISHERS), ok: 422, body: Body::Form(&[("kind", ""), ("year", "")]) },
+    RouteCase { method: "POST", path: "/publications/settings", who: Only(ADMIN), ok: 303, body: Body::Form(&[("results_within_days", "20")]) },
     RouteCase { method: "GET", path: "/publications/{id}", who: Only(STAFF), ok: 404, body: Body::None },
     RouteCase { method: "POST", path: "/publications/{id}/submit", who: Only(PUBLISHERS), ok: 404, body: Body::Form(&[]) },
     RouteCase { method: "POST", path: "/publications/{id}/approve", who: Only(PUBLISHERS), ok: 404, body: Body::Form(&[("confirm", "1")]) },
@@ -337,7 +338,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.review.to_string()
     } else if path.contains("/layers/") {
         ids.layer.to_string()
-    } else if path.starts_with("/publications/") {
+    } else if path.starts_with("/publications/{") {
         "999999".to_string()
     } else if path.starts_with("/applications/") {
         "SFH-MATRIX-SEED".to_string()

@@ -35,6 +35,7 @@ pub fn router() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/publications", get(queue).post(create))
+        .route("/publications/settings", post(settings))
         .route("/publications/{id}", get(page))
         .route("/publications/{id}/submit", post(submit))
         .route("/publications/{id}/approve", post(approve))
@@ -75,6 +76,8 @@ struct QueuePage {
     year: i32,
     errors: Vec<String>,
     results_within: u32,
+    /// Whether the user may set the 抽查结果 deadline (系统管理员).
+    can_set: bool,
 }
 
 async fn render_queue(
@@ -136,6 +139,10 @@ async fn render_queue(
         year: st.today().year() - 1,
         errors,
         results_within: st.store.results_within_days().await?,
+        can_set: crate::http::auth::allowed(
+            Some(user.role),
+            crate::http::auth::Permission::ManageUsers,
+        ),
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -329,6 +336,43 @@ pub async fn create(
                     .map(|e| e.message.as_str())
                     .collect::<Vec<_>>()
                     .join("；"),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /publications/settings` (form: `results_within_days`): the working days within
+/// which 抽查结果 are to be public after the checks (系统管理员), audited; back to the queue
+/// (303), or the queue with the problem (422).
+pub async fn settings(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageUsers>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormData::parse(&body);
+    let text = form.get("results_within_days").trim();
+    let result = match text.parse::<u32>() {
+        Ok(days) => {
+            st.store
+                .set_results_within_days(days, &crate::http::auth::actor(&user))
+                .await
+        }
+        Err(_) => Err(StoreError::Invalid(vec![minplan_store::FieldError::new(
+            "results_within_days",
+            format!("抽查结果公示期限“{text}”应为工作日数（整数），如 20"),
+        )])),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/publications").into_response()),
+        Err(StoreError::Invalid(v)) => {
+            render_queue(
+                &st,
+                &user,
+                "",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v.into_iter().map(|e| e.message).collect(),
             )
             .await
         }
