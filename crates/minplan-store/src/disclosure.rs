@@ -143,6 +143,12 @@ const SUMMARY_COLUMNS: &str = "id, kind, subject_key, title, state, row_count, p
      created_by, created_at, submitted_by_user, submitted_by, submitted_at, approved_by, \
      approved_at, returned_reason, withdrawn_by, withdrawn_at, withdrawal_reason";
 
+/// The order of approvals, latest first: by the approval step's row (the stored times are
+/// RFC 3339 texts whose fraction digits vary, so two approvals in one second would not sort
+/// by their text).
+const APPROVAL_ORDER: &str = "(SELECT MAX(e.id) FROM publication_events e
+     WHERE e.publication_id = publications.id AND e.step = 'approve') DESC, id DESC";
+
 fn sha256_hex(s: &str) -> String {
     Sha256::digest(s.as_bytes())
         .iter()
@@ -532,7 +538,7 @@ impl Store {
     pub async fn published(&self, kind: PublicationKind) -> Result<Vec<Publication>> {
         let rows = sqlx::query(&format!(
             "SELECT {SUMMARY_COLUMNS}, payload_json FROM publications
-             WHERE kind = ? AND state = 'published' ORDER BY approved_at DESC, id DESC"
+             WHERE kind = ? AND state = 'published' ORDER BY {APPROVAL_ORDER}"
         ))
         .bind(kind.code())
         .fetch_all(&self.pool)
@@ -583,7 +589,7 @@ impl Store {
         let row = sqlx::query(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM publications
              WHERE kind = 'rights' AND state = 'published'
-             ORDER BY approved_at DESC, id DESC LIMIT 1"
+             ORDER BY {APPROVAL_ORDER} LIMIT 1"
         ))
         .fetch_optional(&self.pool)
         .await?;

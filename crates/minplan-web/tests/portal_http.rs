@@ -483,18 +483,54 @@ async fn the_register_is_published_then_searched_paged_and_mapped() {
         "the map shows the published rights"
     );
 
-    // Withdrawn: the register disappears, the withdrawal is noted.
+    // A newer register replaces the older on the portal; withdrawn, the older shows again
+    // and the withdrawal is noted.
+    srv.store
+        .import_rights(
+            &RIGHTS.replace("C-PUB-3", "C-PUB-4"),
+            "rights2.geojson",
+            zone,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let (s, newer, _) = post(&shenpi, base, "/publications", &[("kind", "rights")]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_ne!(
+        newer, page,
+        "a published register is not a draft to regenerate"
+    );
+    post(&shenpi, base, &format!("{newer}/submit"), &[]).await;
+    let (s, _, _) = post(
+        &root,
+        base,
+        &format!("{newer}/approve"),
+        &[("confirm", "1")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let feed: Value = public
+        .get(format!("{base}/public/feeds/rights.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(feed["total"], 4, "the newer register: {feed}");
     let (s, _, _) = post(
         &shenpi,
         base,
-        &format!("{page}/withdraw"),
+        &format!("{newer}/withdraw"),
         &[("reason", "面积数据有误"), ("confirm", "1")],
     )
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, html) = get_text(&public, &format!("{base}/public/rights")).await;
     assert!(
-        !html.contains("C-PUB-1") && html.contains("撤回理由：面积数据有误"),
+        !html.contains("C-PUB-4")
+            && html.contains("C-PUB-1")
+            && html.contains("撤回理由：面积数据有误"),
         "{html}"
     );
 }
