@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod citation;
 pub mod credit_code;
 pub mod date;
+pub mod disclosure;
 mod labels;
 pub mod layer;
 pub mod minerals;

@@ -339,7 +339,7 @@ impl Store {
 
 /// The ellipsoidal area of lon/lat polygons, m² (TD/T 1055-2019 附录D; exteriors
 /// counter-clockwise count positive, holes negative).
-fn lonlat_area_m2(polys: &[minplan_domain::plan::LonLatPolygon]) -> f64 {
+pub(crate) fn lonlat_area_m2(polys: &[minplan_domain::plan::LonLatPolygon]) -> f64 {
     polys
         .iter()
         .flatten()

@@ -23,6 +23,7 @@ pub use throttle::{Lockout, ThrottlePolicy};
 mod annual_reports;
 mod bulk;
 mod calendar;
+pub mod disclosure;
 mod engine;
 mod export;
 mod holder_lists;
@@ -47,6 +48,9 @@ pub use bulk::{
 };
 pub use calendar::CALENDAR_YEARS;
 pub use engine::{ReviewEngine, region_of, review_date};
+pub use disclosure::{
+    PublicRightsQuery, Publication, PublicationEvent, PublicationSummary, RESULTS_WITHIN_RANGE,
+};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
 pub use holder_lists::{
     EntryId, ListEntryQuery, StoredListEntry, StoredStep, UploadedFile, VERIFICATION_LIMIT_RANGE,

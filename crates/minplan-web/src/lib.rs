@@ -12,7 +12,8 @@
 //! API), [`imports`] (批量导入 of XLSX/CSV tables), [`layers`] (图层管理), [`monitoring`]
 //! (规划指标 values, 实施评估, 年度实施计划, reminders), [`annual_reports`] (矿山年度报告),
 //! [`accounts`] (登录/退出/修改密码, 账号管理), [`audit`] (操作日志), [`help`] (帮助), [`measure`] (the map's
-//! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block) and
+//! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block), [`portal`] (信息公开: the
+//! public portal and its feeds), [`publication`] (公示审核: review before publishing) and
 //! [`api_docs`] (the OpenAPI document and its browsable page).
 //!
 //! Shared HTTP plumbing lives in [`http`]: the one error type and its JSON body, the state, the
@@ -38,6 +39,8 @@ pub mod layers;
 pub mod measure;
 pub mod monitoring;
 pub mod plan;
+pub mod portal;
+pub mod publication;
 pub mod reviews;
 pub mod rights;
 pub mod settings;
@@ -70,6 +73,8 @@ pub fn router(state: AppState) -> Router {
         .merge(measure::router())
         .merge(settings::router())
         .merge(holder_lists::router())
+        .merge(portal::router())
+        .merge(publication::router())
         .merge(api_docs::router())
         .merge(help::router())
         .merge(http::assets::router())

@@ -57,6 +57,12 @@ const CLOSERS: &[Role] = &[Role::Admin, Role::Approval, Role::Restoration];
 const REVIEWERS: &[Role] = &[Role::Admin, Role::Approval];
 const LIST_KEEPERS: &[Role] = &[Role::Admin, Role::Enforcement];
 const LIST_APPLICANTS: &[Role] = &[Role::Admin, Role::Company];
+const PUBLISHERS: &[Role] = &[
+    Role::Admin,
+    Role::Planning,
+    Role::Approval,
+    Role::Enforcement,
+];
 const STAFF: &[Role] = &[
     Role::Admin,
     Role::Planning,
@@ -258,6 +264,33 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/holder-lists/{id}/verify", who: Only(LIST_KEEPERS), ok: 422, body: Body::Form(&[("method", ""), ("result", ""), ("reason", ""), ("verified_on", "")]) },
     RouteCase { method: "POST", path: "/holder-lists/{id}/remove", who: Only(LIST_KEEPERS), ok: 422, body: Body::Form(&[("decision_number", ""), ("decision_date", "")]) },
     RouteCase { method: "GET", path: "/holder-lists/{id}/files/{file}", who: OwnRecords, ok: 200, body: Body::None },
+    // 信息公开（门户与数据下载，无需登录）与公示审核（不存在的公示信息：404）
+    RouteCase { method: "GET", path: "/public", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/rights", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/rights/map", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/inspections", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/lists", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/blocks", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/implementation", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/rights.json", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/rights.csv", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/rights.geojson", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/inspections.json", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/inspections.csv", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/lists.json", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/lists.csv", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/blocks.json", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/blocks.csv", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/implementation.json", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/implementation.csv", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/publications", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/publications", who: Only(PUBLISHERS), ok: 422, body: Body::Form(&[("kind", ""), ("year", "")]) },
+    RouteCase { method: "POST", path: "/publications/settings", who: Only(ADMIN), ok: 303, body: Body::Form(&[("results_within_days", "20")]) },
+    RouteCase { method: "GET", path: "/publications/{id}", who: Only(STAFF), ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/publications/{id}/submit", who: Only(PUBLISHERS), ok: 404, body: Body::Form(&[]) },
+    RouteCase { method: "POST", path: "/publications/{id}/approve", who: Only(PUBLISHERS), ok: 404, body: Body::Form(&[("confirm", "1")]) },
+    RouteCase { method: "POST", path: "/publications/{id}/return", who: Only(PUBLISHERS), ok: 404, body: Body::Form(&[("reason", "矩阵测试")]) },
+    RouteCase { method: "POST", path: "/publications/{id}/withdraw", who: Only(PUBLISHERS), ok: 404, body: Body::Form(&[("reason", "矩阵测试"), ("confirm", "1")]) },
     // 退出登录（最后走：之后重新登录）
     RouteCase { method: "POST", path: "/logout", who: Public, ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "DELETE", path: "/api/session", who: Public, ok: 200, body: Body::Json("{}") },
@@ -331,6 +364,8 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.layer.to_string()
     } else if path.starts_with("/holder-lists/") {
         ids.list_entry.to_string()
+    } else if path.starts_with("/publications/{") {
+        "999999".to_string()
     } else if path.starts_with("/applications/") {
         "SFH-MATRIX-SEED".to_string()
     } else if path.starts_with("/api/rights/{id}/") {

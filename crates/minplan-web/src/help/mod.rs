@@ -52,6 +52,10 @@ const SECTIONS: &[RoleSection] = &[
         anchor: "admin",
         title: "系统管理员",
     },
+    RoleSection {
+        anchor: "publication",
+        title: "信息公示（公示审核与信息公开）",
+    },
 ];
 
 #[derive(Template)]

@@ -120,6 +120,13 @@ pub enum Permission {
     ManageHolderLists,
     /// File a 移出申请 for one's own list entry: 系统管理员, 矿山企业 (its own entries only).
     ApplyListRemoval,
+    /// 信息公示 queue and each publication's page with its preview (`/publications`): staff,
+    /// not 矿山企业.
+    ViewPublications,
+    /// Prepare, submit, approve, return and withdraw publications (`/publications/…`):
+    /// 系统管理员, 规划科, 审批科, 执法监察 — each step further checked by kind (the owning
+    /// role) and four eyes in `minplan_domain::disclosure`.
+    HandlePublications,
 }
 
 impl Permission {
@@ -144,6 +151,8 @@ impl Permission {
             Permission::EnterIndicators => "人工填报规划指标",
             Permission::ManageHolderLists => "办理异常名录、严重违法失信名单（列入、核验、移出）",
             Permission::ApplyListRemoval => "申请移出名录",
+            Permission::ViewPublications => "查看信息公示审核",
+            Permission::HandlePublications => "办理信息公示（生成、提交、审核、撤回）",
         }
     }
 }
@@ -159,7 +168,11 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
             matches!(r, Role::Admin | Role::Planning)
         }
         (RunReview | ManageRegister, Some(r)) => matches!(r, Role::Admin | Role::Approval),
-        (ViewLayers | ViewAnnualPlan, Some(r)) => r != Role::Company,
+        (ViewLayers | ViewAnnualPlan | ViewPublications, Some(r)) => r != Role::Company,
+        (HandlePublications, Some(r)) => matches!(
+            r,
+            Role::Admin | Role::Planning | Role::Approval | Role::Enforcement
+        ),
         (ManageUsers | ViewAudit, Some(r)) => r == Role::Admin,
         (FileAnnualReport, Some(r)) => matches!(
             r,
@@ -252,6 +265,10 @@ pub mod policy {
         ManageHolderLists,
         /// [`Permission::ApplyListRemoval`].
         ApplyListRemoval,
+        /// [`Permission::ViewPublications`].
+        ViewPublications,
+        /// [`Permission::HandlePublications`].
+        HandlePublications,
     );
 }
 
@@ -324,6 +341,8 @@ mod tests {
             Permission::FileAnnualReport,
             Permission::AcceptClosure,
             Permission::ViewAnnualPlan,
+            Permission::ViewPublications,
+            Permission::HandlePublications,
         ] {
             assert!(!allowed(None, p), "{p:?}");
             assert!(allowed(Some(Role::Admin), p), "{p:?}");

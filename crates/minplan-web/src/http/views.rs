@@ -39,6 +39,8 @@ pub struct Layout {
     pub nav_layers: bool,
     /// 异常名录 / 严重违法失信名单 (执法监察, 系统管理员; 矿山企业 its own entries).
     pub nav_holder_lists: bool,
+    /// 信息公示审核 (staff).
+    pub nav_publications: bool,
     /// The plan-period notice (规划期已结束 and no successor loaded); empty when none.
     pub plan_notice: String,
 }
@@ -66,6 +68,7 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
         nav_layers: ctx.can(Permission::ViewLayers),
         nav_holder_lists: ctx.can(Permission::ManageHolderLists)
             || ctx.can(Permission::ApplyListRemoval),
+        nav_publications: ctx.can(Permission::ViewPublications),
         csrf: ctx.csrf,
         plan_notice: ctx.plan_notice,
         plan_name: p.identity.name.value.clone(),

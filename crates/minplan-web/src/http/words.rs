@@ -127,6 +127,13 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("settings.update", "修改机关设置"),
     ("calendar.set", "录入工作日历"),
     ("indicator.manual_entry", "人工填报规划指标"),
+    ("publication.draft", "生成公示草稿"),
+    ("publication.redraft", "重新生成公示草稿"),
+    ("publication.submit", "公示信息提交审核"),
+    ("publication.approve", "审核通过并公开"),
+    ("publication.return", "公示信息退回修改"),
+    ("publication.withdraw", "撤回公示信息"),
+    ("publication.settings", "修改抽查结果公示期限"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -159,6 +166,8 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "manual_indicator" => "人工填报指标值",
         "calendar_year" => "工作日历年度",
         "joint_review" => "联合审查（申请）",
+        "publication" => "公示信息",
+        "publication_settings" => "信息公示设置",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -282,6 +291,15 @@ const FIELDS: &[(&str, &str)] = &[
     ("removed_at", "移出时间"),
     ("rows", "规模划分标准"),
     ("value", "值"),
+    // 信息公示 (`publication.*`).
+    ("title", "标题"),
+    ("state", "公示状态"),
+    ("public_rows", "公开条数"),
+    ("payload_sha256", "公示内容校验值"),
+    ("results_within_days", "抽查结果公示期限（工作日）"),
+    // GeoJSON geometry of a published right (`RegisterPayload`).
+    ("type", "几何类型"),
+    ("coordinates", "坐标"),
     // 机关设置 (`settings.update`).
     ("bureau_name", "机关名称"),
     ("opinion_number_pattern", "审查意见书文号格式"),
