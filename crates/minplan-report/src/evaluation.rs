@@ -432,7 +432,7 @@ pub fn indicator_chart_png(r: &EvaluationRow, width: u32) -> Result<Vec<u8>, Rep
     pm.encode_png().map_err(|e| ReportError::Png(e.to_string()))
 }
 
-fn document(title: &str) -> Docx {
+pub(crate) fn document(title: &str) -> Docx {
     Docx::new()
         .page_size(11_906, 16_838)
         .page_margin(docx_rs::PageMargin {
@@ -471,7 +471,7 @@ fn title_block(doc: Docx, plan: &str, issuer: &Issuer) -> Docx {
 }
 
 /// The closing block (signature lines, bureau, seal caption, date) and the package.
-fn finish(doc: Docx, issuer: &Issuer) -> Result<Vec<u8>, ReportError> {
+pub(crate) fn finish(doc: Docx, issuer: &Issuer) -> Result<Vec<u8>, ReportError> {
     let doc = official::signature_block(
         doc,
         issuer,
@@ -485,7 +485,7 @@ fn finish(doc: Docx, issuer: &Issuer) -> Result<Vec<u8>, ReportError> {
     crate::docx::package::finish(&out.into_inner(), &issuer.bureau)
 }
 
-const TEXT_W: usize = 11_906 - 1587 - 1474;
+pub(crate) const TEXT_W: usize = 11_906 - 1587 - 1474;
 
 fn status_colour(s: Status) -> Option<&'static str> {
     match s {

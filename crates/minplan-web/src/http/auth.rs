@@ -115,6 +115,12 @@ pub enum Permission {
     /// Enter the value of an indicator the register cannot compute, with its evidence
     /// (人工填报, `/indicators/manual`): 系统管理员, 规划科.
     EnterIndicators,
+    /// 检查任务 and 检查记录 of the 双随机 抽查对象: record checks, evidence, 验收, the
+    /// 检查记录表 / 责令整改通知书 and the year's 抽查结果 (`/checks`): 系统管理员, 执法监察.
+    RecordChecks,
+    /// 本企业检查记录 (`/company/checks`): its checks and deadlines, and filing the 整改报告:
+    /// 矿山企业 only (own records by `credit_code`).
+    FileRectification,
 }
 
 impl Permission {
@@ -137,6 +143,8 @@ impl Permission {
             Permission::ManageLayers => "导入管控图层",
             Permission::ViewRegister => "查看矿业权登记",
             Permission::EnterIndicators => "人工填报规划指标",
+            Permission::RecordChecks => "办理双随机检查（检查记录、证据、验收）",
+            Permission::FileRectification => "查看本企业检查记录并报送整改报告",
         }
     }
 }
@@ -159,6 +167,8 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
             Role::Admin | Role::Planning | Role::Approval | Role::Company
         ),
         (AcceptClosure, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Restoration),
+        (RecordChecks, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
+        (FileRectification, Some(r)) => r == Role::Company,
     }
 }
 
@@ -239,6 +249,10 @@ pub mod policy {
         EnterIndicators,
         /// [`Permission::ViewRegister`].
         ViewRegister,
+        /// [`Permission::RecordChecks`].
+        RecordChecks,
+        /// [`Permission::FileRectification`].
+        FileRectification,
     );
 }
 

@@ -118,6 +118,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("settings.set", "修改系统设置"),
     ("settings.update", "修改机关设置"),
     ("indicator.manual_entry", "人工填报规划指标"),
+    ("check.record", "保存检查记录"),
+    ("check.evidence", "上传检查证据材料"),
+    ("check.rectification_report", "报送整改报告"),
+    ("check.acceptance", "整改验收"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -148,6 +152,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "control_layer_version" => "管控图层版本",
         "holder_list_entry" => "名录事项",
         "manual_indicator" => "人工填报指标值",
+        "check_record" => "检查记录",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -290,6 +295,23 @@ const FIELDS: &[(&str, &str)] = &[
     ("detail", "说明"),
     ("from", "转让方"),
     ("to", "受让方"),
+    // 检查记录 (`check.*`).
+    ("target_id", "抽查对象"),
+    ("right_id", "许可证号"),
+    ("check_date", "检查日期"),
+    ("check_method", "检查方式"),
+    ("items", "检查事项及结论"),
+    ("item_code", "事项编号"),
+    ("item_name", "检查事项"),
+    ("finding", "检查结论"),
+    ("inspectors", "到场检查人员"),
+    ("stage", "状态"),
+    ("deadline", "整改期限"),
+    ("reported_on", "报送日期"),
+    ("late", "逾期报送"),
+    ("text", "整改情况"),
+    ("file", "附件"),
+    ("accepted_on", "验收日期"),
 ];
 
 /// The Chinese label of a recorded field (`grant.method` → 出让方式); `None` when unknown.
