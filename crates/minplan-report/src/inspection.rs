@@ -93,7 +93,10 @@ pub fn check_record_docx(s: &CheckSheet, issuer: &Issuer) -> Result<Vec<u8>, Rep
         ]))
         .add_paragraph(heading("检查事项及结论"));
     let w = [700, 2600, 1700, TEXT_W - 5000];
-    let mut rows = vec![header_row(&["序号", "检查事项", "检查结论", "检查情况"], &w)];
+    let mut rows = vec![header_row(
+        &["序号", "检查事项", "检查结论", "检查情况"],
+        &w,
+    )];
     for (i, it) in s.items.iter().enumerate() {
         rows.push(TableRow::new(vec![
             text_cell(&(i + 1).to_string(), w[0], AlignmentType::Center),
@@ -134,7 +137,9 @@ pub fn check_record_docx(s: &CheckSheet, issuer: &Issuer) -> Result<Vec<u8>, Rep
     if let Some(n) = &s.calendar_note {
         doc = doc.add_paragraph(para(format!("注：{n}。")));
     }
-    doc = doc.add_paragraph(para("被检查人签字：＿＿＿＿＿＿＿＿　　检查人员签字：＿＿＿＿＿＿＿＿"));
+    doc = doc.add_paragraph(para(
+        "被检查人签字：＿＿＿＿＿＿＿＿　　检查人员签字：＿＿＿＿＿＿＿＿",
+    ));
     let mut iss = issuer.clone();
     iss.date = Some(s.check_date.to_string());
     finish(doc, &iss)
@@ -205,7 +210,11 @@ pub struct YearResultRow {
 ///
 /// # Errors
 /// [`ReportError::Xlsx`].
-pub fn check_results_xlsx(year: i32, rows: &[YearResultRow], exported_at: &str) -> Result<Vec<u8>, ReportError> {
+pub fn check_results_xlsx(
+    year: i32,
+    rows: &[YearResultRow],
+    exported_at: &str,
+) -> Result<Vec<u8>, ReportError> {
     let t = Table {
         sheet: format!("{year}年抽查结果"),
         columns: vec![
@@ -245,7 +254,10 @@ pub fn check_results_xlsx(year: i32, rows: &[YearResultRow], exported_at: &str) 
             ("抽查对象数".into(), rows.len().to_string()),
             (
                 "已检查".into(),
-                rows.iter().filter(|r| r.check_date.is_some()).count().to_string(),
+                rows.iter()
+                    .filter(|r| r.check_date.is_some())
+                    .count()
+                    .to_string(),
             ),
             ("导出时间".into(), exported_at.to_string()),
         ],
@@ -270,7 +282,11 @@ fn count_table(title: &str, counts: &BTreeMap<String, usize>) -> docx_rs::Table 
 ///
 /// # Errors
 /// [`ReportError::Docx`].
-pub fn check_results_docx(year: i32, rows: &[YearResultRow], issuer: &Issuer) -> Result<Vec<u8>, ReportError> {
+pub fn check_results_docx(
+    year: i32,
+    rows: &[YearResultRow],
+    issuer: &Issuer,
+) -> Result<Vec<u8>, ReportError> {
     let title = format!("{year}年度双随机抽查结果汇总");
     let mut doc = document(&title)
         .add_paragraph(official::title(&title))
@@ -345,7 +361,8 @@ mod tests {
     fn document_xml(bytes: &[u8]) -> String {
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut s = String::new();
-        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut s).unwrap();
+        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut s)
+            .unwrap();
         s
     }
 

@@ -10,8 +10,8 @@ use crate::{FieldError, Result, Store, StoreError, now_rfc3339};
 use minplan_domain::calendar::Counted;
 use minplan_domain::date::Date;
 use minplan_domain::supervision::checks::{
-    self as dom, Acceptance, CheckDraft, CheckProblem, DeadlineReminder, Finding,
-    ItemFinding, PublicCheckResult, PublicItem, Rectification, Stage,
+    self as dom, Acceptance, CheckDraft, CheckProblem, DeadlineReminder, Finding, ItemFinding,
+    PublicCheckResult, PublicItem, Rectification, Stage,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -266,8 +266,7 @@ pub struct CheckReminder {
 }
 
 fn date_of(s: &str) -> Result<Date> {
-    Date::parse(s)
-        .map_err(|_| StoreError::Internal(format!("检查记录中的日期“{s}”无法读取")))
+    Date::parse(s).map_err(|_| StoreError::Internal(format!("检查记录中的日期“{s}”无法读取")))
 }
 
 fn opt_date(s: Option<String>) -> Result<Option<Date>> {
@@ -308,7 +307,11 @@ impl Store {
             .collect())
     }
 
-    async fn task_from(&self, r: &sqlx::sqlite::SqliteRow, login: Option<&str>) -> Result<CheckTask> {
+    async fn task_from(
+        &self,
+        r: &sqlx::sqlite::SqliteRow,
+        login: Option<&str>,
+    ) -> Result<CheckTask> {
         let id: i64 = r.get("id");
         let assigned = self.assigned(id).await?;
         let stage: Option<String> = r.get("stage");
@@ -320,9 +323,11 @@ impl Store {
             holder_name: r.get("holder_name"),
             credit_code: r.get("credit_code"),
             mine: login.is_some_and(|l| {
-                assigned
-                    .iter()
-                    .any(|a| a.username.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(l)))
+                assigned.iter().any(|a| {
+                    a.username
+                        .as_deref()
+                        .is_some_and(|u| u.eq_ignore_ascii_case(l))
+                })
             }),
             inspectors: assigned.into_iter().map(|a| a.name).collect(),
             stage: stage.as_deref().map(stage_of).transpose()?,
@@ -365,7 +370,11 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn check_target(&self, target_id: i64, login: Option<&str>) -> Result<Option<CheckTarget>> {
+    pub async fn check_target(
+        &self,
+        target_id: i64,
+        login: Option<&str>,
+    ) -> Result<Option<CheckTarget>> {
         let Some(r) = sqlx::query(&format!("{TASK_SQL} AND t.id = ?"))
             .bind(target_id)
             .fetch_optional(&self.pool)
@@ -374,10 +383,11 @@ impl Store {
             return Ok(None);
         };
         let task = self.task_from(&r, login).await?;
-        let items_json: String = sqlx::query_scalar("SELECT items_json FROM inspection_targets WHERE id = ?")
-            .bind(target_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let items_json: String =
+            sqlx::query_scalar("SELECT items_json FROM inspection_targets WHERE id = ?")
+                .bind(target_id)
+                .fetch_one(&self.pool)
+                .await?;
         let codes: Vec<String> = serde_json::from_str(&items_json).map_err(|e| {
             StoreError::Internal(format!("抽查对象 {target_id} 的检查事项无法读取：{e}"))
         })?;
@@ -625,11 +635,13 @@ impl Store {
         present.sort_unstable();
         present.dedup();
         for p in &present {
-            sqlx::query("INSERT INTO check_record_inspectors (record_id, inspector_id) VALUES (?, ?)")
-                .bind(id)
-                .bind(p)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO check_record_inspectors (record_id, inspector_id) VALUES (?, ?)",
+            )
+            .bind(id)
+            .bind(p)
+            .execute(&mut *tx)
+            .await?;
         }
         let mut files = Vec::new();
         for f in evidence {
@@ -718,7 +730,10 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn check_file_by_id(&self, file_id: i64) -> Result<Option<(StoredFile, Vec<u8>, i64)>> {
+    pub async fn check_file_by_id(
+        &self,
+        file_id: i64,
+    ) -> Result<Option<(StoredFile, Vec<u8>, i64)>> {
         let row = sqlx::query(
             "SELECT f.id, f.name, f.kind, f.size, f.sha256, f.uploaded_at, f.data, r.target_id
              FROM check_files f JOIN check_records r ON r.id = f.record_id
@@ -763,8 +778,7 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let next = dom::report(&rec.state, rec.check_date, today, text)
-            .map_err(problems)?;
+        let next = dom::report(&rec.state, rec.check_date, today, text).map_err(problems)?;
         let now = now_rfc3339();
         let by = actor.label();
         let mut tx = self.begin_write().await?;
@@ -835,7 +849,10 @@ impl Store {
         {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "date",
-                format!("验收日期早于整改报告的报送日期（{}）", last.reported_on.chinese()),
+                format!(
+                    "验收日期早于整改报告的报送日期（{}）",
+                    last.reported_on.chinese()
+                ),
             )]));
         }
         let cal = self.work_calendar().await?;
@@ -1144,14 +1161,16 @@ async fn set_state(
     s: &Rectification,
     now: &str,
 ) -> Result<()> {
-    sqlx::query("UPDATE check_records SET stage = ?, deadline = ?, round = ?, updated_at = ? WHERE id = ?")
-        .bind(s.stage.label())
-        .bind(s.deadline.map(|d| d.to_string()))
-        .bind(i64::from(s.round))
-        .bind(now)
-        .bind(record_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE check_records SET stage = ?, deadline = ?, round = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(s.stage.label())
+    .bind(s.deadline.map(|d| d.to_string()))
+    .bind(i64::from(s.round))
+    .bind(now)
+    .bind(record_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

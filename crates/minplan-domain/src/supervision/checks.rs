@@ -517,8 +517,10 @@ mod tests {
         let items = vec!["A".to_string()];
         let one = draft(vec![item("A", Finding::Compliant, "")], vec![1]);
         let e = validate(&one, &[1, 2], &items, d("2026-03-01")).unwrap_err();
-        assert!(e.iter().any(|p| p.field == "inspectors"
-            && p.message.contains("不少于 2 人（现为 1 人）")));
+        assert!(
+            e.iter()
+                .any(|p| p.field == "inspectors" && p.message.contains("不少于 2 人（现为 1 人）"))
+        );
         // The same person twice is one person.
         let twice = draft(vec![item("A", Finding::Compliant, "")], vec![1, 1]);
         assert!(validate(&twice, &[1, 2], &items, d("2026-03-01")).is_err());
@@ -534,7 +536,10 @@ mod tests {
     fn findings_other_than_compliant_need_a_note_and_rectify_needs_days() {
         let items = vec!["A".to_string(), "B".to_string()];
         let mut dr = draft(
-            vec![item("A", Finding::Rectify, ""), item("C", Finding::Compliant, "")],
+            vec![
+                item("A", Finding::Rectify, ""),
+                item("C", Finding::Compliant, ""),
+            ],
             vec![1, 2],
         );
         dr.rectify_days = None;
@@ -614,7 +619,10 @@ mod tests {
         let r = reminder(&s, d("2026-02-24"), &cal).unwrap();
         assert_eq!(r.working_days.value, 5);
         assert_eq!(r.text(), "剩余 5 个工作日");
-        assert_eq!(reminder(&s, d("2026-03-02"), &cal).unwrap().text(), "今日到期");
+        assert_eq!(
+            reminder(&s, d("2026-03-02"), &cal).unwrap().text(),
+            "今日到期"
+        );
         let o = reminder(&s, d("2026-03-04"), &cal).unwrap();
         assert!(o.overdue);
         assert_eq!(o.text(), "已逾期 2 个工作日");

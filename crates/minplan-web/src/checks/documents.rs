@@ -69,8 +69,8 @@ pub async fn record_docx(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let s = sheet(&st, id).await?;
-    let bytes =
-        minplan_report::inspection::check_record_docx(&s, &issuer(&st).await?).map_err(report_error)?;
+    let bytes = minplan_report::inspection::check_record_docx(&s, &issuer(&st).await?)
+        .map_err(report_error)?;
     Ok(attachment(
         bytes,
         DOCX,

@@ -184,7 +184,11 @@ pub struct RecordView {
 
 impl RecordView {
     /// The view of `r` on `today` with the calendar `cal`.
-    pub fn of(r: &CheckRecord, today: Date, cal: &minplan_domain::calendar::WorkCalendar) -> RecordView {
+    pub fn of(
+        r: &CheckRecord,
+        today: Date,
+        cal: &minplan_domain::calendar::WorkCalendar,
+    ) -> RecordView {
         use minplan_domain::supervision::checks::{self as dom, Stage};
         let rem = dom::reminder(&r.state, today, cal);
         let deadline = match (r.state.deadline, r.state.round, r.rectify_days) {

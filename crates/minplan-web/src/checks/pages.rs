@@ -143,10 +143,7 @@ async fn render(
         from.chinese(),
         days.clamp(1, MAX_RECTIFY_DAYS),
         preview.value.chinese(),
-        preview
-            .note()
-            .map(|n| format!("；{n}"))
-            .unwrap_or_default()
+        preview.note().map(|n| format!("；{n}")).unwrap_or_default()
     );
     let items = t
         .items
@@ -243,9 +240,11 @@ pub async fn page(
         Some("acceptance") => "已保存验收结论",
         _ => "",
     };
-    let mut entered = Entered::default();
     // Everyone assigned is ticked at first: the form is usually filled by them together.
-    entered.inspectors = t.assigned.iter().map(|a| a.id).collect();
+    let entered = Entered {
+        inspectors: t.assigned.iter().map(|a| a.id).collect(),
+        ..Entered::default()
+    };
     render(
         &st,
         StatusCode::OK,
@@ -369,10 +368,28 @@ pub async fn record(
         Some(Ok(_)) => Ok(Redirect::to(&format!("/checks/{id}?saved=record")).into_response()),
         Some(Err(StoreError::Invalid(v))) => {
             errors.0.extend(v);
-            render(&st, StatusCode::UNPROCESSABLE_ENTITY, &t, entered, errors, String::new()).await
+            render(
+                &st,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &t,
+                entered,
+                errors,
+                String::new(),
+            )
+            .await
         }
         Some(Err(e)) => Err(e.into()),
-        None => render(&st, StatusCode::UNPROCESSABLE_ENTITY, &t, entered, errors, String::new()).await,
+        None => {
+            render(
+                &st,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &t,
+                entered,
+                errors,
+                String::new(),
+            )
+            .await
+        }
     }
 }
 

@@ -118,6 +118,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("settings.set", "修改系统设置"),
     ("settings.update", "修改机关设置"),
     ("indicator.manual_entry", "人工填报规划指标"),
+    ("calendar.set", "录入工作日历年度安排"),
     ("check.record", "保存检查记录"),
     ("check.evidence", "上传检查证据材料"),
     ("check.rectification_report", "报送整改报告"),
@@ -153,6 +154,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "holder_list_entry" => "名录事项",
         "manual_indicator" => "人工填报指标值",
         "check_record" => "检查记录",
+        "calendar_year" => "工作日历年度",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();

@@ -385,7 +385,10 @@ mod tests {
         // Monday–Friday would count 21 by 10-23; the calendar counts 16, then 21 by 10-30.
         let c = pending_working_days(&cal, d("2026-09-24"), d("2026-10-23"));
         assert_eq!((c.value, c.note()), (16, None));
-        assert_eq!(pending_working_days(&cal, d("2026-09-24"), d("2026-10-30")).value, 21);
+        assert_eq!(
+            pending_working_days(&cal, d("2026-09-24"), d("2026-10-30")).value,
+            21
+        );
         // A year not held is counted Monday–Friday and named.
         let old = pending_working_days(&cal, d("2020-01-06"), d("2020-01-13"));
         assert_eq!(old.value, 5);
