@@ -307,13 +307,37 @@ impl Store {
             .collect())
     }
 
-    async fn task_from(
-        &self,
+    /// Every assignment of targets in force: target id → its inspectors (one query).
+    async fn all_assigned(&self) -> Result<std::collections::HashMap<i64, Vec<AssignedInspector>>> {
+        let rows = sqlx::query(
+            "SELECT a.target_id, i.id, i.name, i.badge_no, i.unit, i.username
+             FROM inspection_target_inspectors a JOIN inspectors i ON i.id = a.inspector_id
+             ORDER BY a.target_id, i.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: std::collections::HashMap<i64, Vec<AssignedInspector>> =
+            std::collections::HashMap::new();
+        for r in &rows {
+            out.entry(r.get("target_id"))
+                .or_default()
+                .push(AssignedInspector {
+                    id: r.get("id"),
+                    name: r.get("name"),
+                    badge_no: r.get("badge_no"),
+                    unit: r.get("unit"),
+                    username: r.get("username"),
+                });
+        }
+        Ok(out)
+    }
+
+    fn task_from(
         r: &sqlx::sqlite::SqliteRow,
+        assigned: &[AssignedInspector],
         login: Option<&str>,
     ) -> Result<CheckTask> {
         let id: i64 = r.get("id");
-        let assigned = self.assigned(id).await?;
         let stage: Option<String> = r.get("stage");
         Ok(CheckTask {
             target_id: id,
@@ -329,7 +353,7 @@ impl Store {
                         .is_some_and(|u| u.eq_ignore_ascii_case(l))
                 })
             }),
-            inspectors: assigned.into_iter().map(|a| a.name).collect(),
+            inspectors: assigned.iter().map(|a| a.name.clone()).collect(),
             stage: stage.as_deref().map(stage_of).transpose()?,
             check_date: opt_date(r.get("check_date"))?,
             deadline: opt_date(r.get("deadline"))?,
@@ -357,9 +381,13 @@ impl Store {
             q = q.bind(c);
         }
         let rows = q.fetch_all(&self.pool).await?;
+        let assigned = self.all_assigned().await?;
         let mut out = Vec::new();
         for r in &rows {
-            out.push(self.task_from(r, login).await?);
+            let a = assigned
+                .get(&r.get::<i64, _>("id"))
+                .map_or(&[][..], Vec::as_slice);
+            out.push(Self::task_from(r, a, login)?);
         }
         out.sort_by_key(|t| !t.mine);
         Ok(out)
@@ -382,7 +410,8 @@ impl Store {
         else {
             return Ok(None);
         };
-        let task = self.task_from(&r, login).await?;
+        let assigned = self.assigned(target_id).await?;
+        let task = Self::task_from(&r, &assigned, login)?;
         let items_json: String =
             sqlx::query_scalar("SELECT items_json FROM inspection_targets WHERE id = ?")
                 .bind(target_id)
@@ -406,7 +435,7 @@ impl Store {
         Ok(Some(CheckTarget {
             task,
             items,
-            assigned: self.assigned(target_id).await?,
+            assigned,
         }))
     }
 

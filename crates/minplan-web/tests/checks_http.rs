@@ -393,3 +393,130 @@ async fn refused_checks_write_nothing() {
     let (st, _) = text(&qiye, &format!("{base}/checks/{t1}")).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn more_evidence_a_failed_acceptance_and_a_refused_report_file() {
+    let srv = start().await;
+    let base = &srv.base;
+    let s = seed(&srv).await;
+    let t1 = s.targets[0];
+    let zhifa = logged_in(base, "zhifa").await;
+    let csrf = token(&zhifa, base).await;
+    let r = zhifa
+        .post(format!("{base}/checks/{t1}"))
+        .multipart(check_form(&csrf, &s.inspectors, None))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Evidence added later: a PNG, its hash shown.
+    let png = b"\x89PNG\r\n\x1a\n-image-".to_vec();
+    let r = zhifa
+        .post(format!("{base}/checks/{t1}/evidence"))
+        .multipart(
+            Form::new()
+                .text("csrf_token", csrf.clone())
+                .part("evidence", Part::bytes(png.clone()).file_name("补拍.png")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = text(&zhifa, &format!("{base}/checks/{t1}")).await;
+    let sha = minplan_store::checks::sha256_hex(&png);
+    assert!(html.contains("补拍.png") && html.contains(&sha));
+    // The file downloads as uploaded.
+    let rec = srv.store.check_record(t1).await.unwrap().unwrap();
+    let r = zhifa
+        .get(format!("{base}/checks/files/{}", rec.evidence[0].id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), png);
+    // 验收 before a report is refused.
+    let today = minplan_store::today().to_string();
+    let r = zhifa
+        .post(format!("{base}/checks/{t1}/acceptance"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("date", &today),
+            ("decision", "passed"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("企业报送整改报告后才能验收")
+    );
+
+    // The company's report with a file that is not JPG/PNG/PDF: refused, nothing written.
+    let qiye = logged_in(base, "qiye").await;
+    let csrf_q = token(&qiye, base).await;
+    let before = audit_rows(&srv.store).await;
+    let r = qiye
+        .post(format!("{base}/company/checks/{t1}/report"))
+        .multipart(
+            Form::new()
+                .text("csrf_token", csrf_q.clone())
+                .text("text", "已整改")
+                .part(
+                    "file",
+                    Part::bytes(b"PK\x03\x04zip".to_vec()).file_name("整改.docx"),
+                ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("文件“整改.docx”不是 JPG、PNG 图片或 PDF 文件")
+    );
+    assert_eq!(audit_rows(&srv.store).await, before);
+    let r = qiye
+        .post(format!("{base}/company/checks/{t1}/report"))
+        .multipart(
+            Form::new()
+                .text("csrf_token", csrf_q)
+                .text("text", "已整改"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // 验收不合格, 5 more working days from the 验收 date; the record is 整改中 again.
+    let r = zhifa
+        .post(format!("{base}/checks/{t1}/acceptance"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("date", &today),
+            ("decision", "retry"),
+            ("rectify_days", "5"),
+            ("note", "公示内容不完整"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let rec = srv.store.check_record(t1).await.unwrap().unwrap();
+    let cal = srv.store.work_calendar().await.unwrap();
+    let expected = cal.add_working_days(minplan_store::today(), 5);
+    assert_eq!(rec.state.deadline, Some(expected.value));
+    assert_eq!(rec.state.round, 2);
+    let (_, html) = text(&zhifa, &format!("{base}/checks/{t1}")).await;
+    assert!(html.contains(r#"id="record-stage">整改中"#));
+    assert!(html.contains(&format!(
+        "验收不合格，重新整改，新的整改期限 {}",
+        expected.value.chinese()
+    )));
+    assert!(html.contains(&format!("{}（第 2 轮整改）", expected.value.chinese())));
+}
