@@ -578,9 +578,9 @@ impl Store {
     /// Returns the record and the calendar's note when a year is not held.
     ///
     /// # Errors
-    /// [`StoreError::NotFound`]-like [`StoreError::Invalid`] on `target` when the target does
-    /// not exist or is checked already; every problem of the draft and the files (nothing
-    /// written); [`StoreError::Db`].
+    /// [`StoreError::Invalid`] on field `target` when the target does not exist or is checked
+    /// already; every problem of the draft and the files, by field (nothing written);
+    /// [`StoreError::Db`].
     pub async fn record_check(
         &self,
         target_id: i64,
