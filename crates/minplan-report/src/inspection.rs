@@ -309,21 +309,57 @@ pub fn check_results_docx(
         checked.len(),
         rows.len() - checked.len()
     )));
-    let mut by_item: BTreeMap<String, usize> = BTreeMap::new();
+    // By item: one row per item, a column per finding, in the order items first appear.
+    let mut items: Vec<String> = Vec::new();
+    let mut by_item: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     let mut by_finding: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_outcome: BTreeMap<String, usize> = BTreeMap::new();
     for r in &checked {
         for (n, f) in &r.items {
-            *by_item.entry(format!("{n}：{f}")).or_default() += 1;
+            let i = match items.iter().position(|x| x == n) {
+                Some(i) => i,
+                None => {
+                    items.push(n.clone());
+                    items.len() - 1
+                }
+            };
+            let j = Finding::LABELS
+                .iter()
+                .position(|l| l == f)
+                .unwrap_or(Finding::LABELS.len());
+            *by_item.entry((i, j)).or_default() += 1;
         }
         if let Some(f) = &r.finding {
             *by_finding.entry(f.clone()).or_default() += 1;
         }
         *by_outcome.entry(r.outcome.clone()).or_default() += 1;
     }
+    let n = Finding::LABELS.len();
+    let first = TEXT_W - 1100 * (n + 1);
+    let mut w = vec![first];
+    w.extend(std::iter::repeat_n(1100, n + 1));
+    let mut titles = vec!["抽查事项"];
+    titles.extend(Finding::LABELS.iter().copied());
+    titles.push("合计");
+    let mut rows = vec![header_row(&titles, &w)];
+    for (i, name) in items.iter().enumerate() {
+        let counts: Vec<usize> = (0..n)
+            .map(|j| by_item.get(&(i, j)).copied().unwrap_or(0))
+            .collect();
+        let mut cells = vec![text_cell(name, w[0], AlignmentType::Left)];
+        for (j, c) in counts.iter().enumerate() {
+            cells.push(text_cell(&c.to_string(), w[j + 1], AlignmentType::Center));
+        }
+        cells.push(text_cell(
+            &counts.iter().sum::<usize>().to_string(),
+            w[n + 1],
+            AlignmentType::Center,
+        ));
+        rows.push(TableRow::new(cells));
+    }
     doc = doc
         .add_paragraph(heading("一、按抽查事项"))
-        .add_table(count_table("抽查事项：检查结论", &by_item))
+        .add_table(table(&w, rows))
         .add_paragraph(heading("二、按检查结论"))
         .add_table(count_table("检查结论", &by_finding))
         .add_paragraph(heading("三、按整改结果"))
@@ -379,6 +415,45 @@ mod tests {
         ok.deadline = None;
         ok.rectify_days = None;
         assert!(rectification_notice_docx(&ok, &iss).is_err());
+    }
+
+    #[test]
+    fn the_summary_counts_targets_items_findings_and_outcomes() {
+        let row = |lic: &str, items: Vec<(&str, &str)>, finding: Option<&str>, outcome: &str| {
+            YearResultRow {
+                plan_name: "计划".into(),
+                licence_no: lic.into(),
+                holder_name: "甲".into(),
+                check_date: finding.map(|_| Date::parse("2026-05-06").unwrap()),
+                items: items
+                    .into_iter()
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect(),
+                finding: finding.map(str::to_string),
+                outcome: outcome.into(),
+            }
+        };
+        let rows = vec![
+            row(
+                "C1",
+                vec![("信息公示", "责令限期整改"), ("土地复垦", "合格")],
+                Some("责令限期整改"),
+                "整改中",
+            ),
+            row("C2", vec![("信息公示", "合格")], Some("合格"), "无需整改"),
+            row("C3", vec![], None, "未检查"),
+        ];
+        let x = document_xml(
+            &check_results_docx(2026, &rows, &Issuer::new("绥芬河市自然资源局")).unwrap(),
+        );
+        assert!(x.contains("共抽取抽查对象 3 个，已检查 2 个，未检查 1 个"));
+        assert!(x.contains("信息公示") && x.contains("合计") && x.contains("无需整改"));
+        assert!(
+            !x.contains("未检查</w:t>"),
+            "an unchecked target has no outcome row"
+        );
+        let xlsx = check_results_xlsx(2026, &rows, "2026年12月6日 10:00").unwrap();
+        assert!(xlsx.starts_with(b"PK"));
     }
 
     #[test]

@@ -273,7 +273,9 @@ async fn check_rectify_report_and_accept_end_to_end() {
         x.contains("共抽取抽查对象 2 个，已检查 2 个，未检查 0 个"),
         "{x}"
     );
-    assert!(x.contains("勘查开采信息公示：责令限期整改") && x.contains("整改验收合格"));
+    assert!(
+        x.contains("按抽查事项") && x.contains("勘查开采信息公示") && x.contains("整改验收合格")
+    );
     let x = docx_xml(&zhifa, &format!("{base}/checks/results.docx?year=2019")).await;
     assert!(x.contains("无数据"));
     let r = zhifa
