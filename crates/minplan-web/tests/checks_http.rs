@@ -522,3 +522,32 @@ async fn more_evidence_a_failed_acceptance_and_a_refused_report_file() {
     )));
     assert!(html.contains(&format!("{}（第 2 轮整改）", expected.value.chinese())));
 }
+
+#[tokio::test]
+async fn a_deadline_in_a_year_outside_the_calendar_says_so() {
+    let srv = start().await;
+    let base = &srv.base;
+    let s = seed(&srv).await;
+    let t1 = s.targets[0];
+    let zhifa = logged_in(base, "zhifa").await;
+    let csrf = token(&zhifa, base).await;
+    // 2023 is not among the built-in years (2024–2026) nor entered by the bureau.
+    let form = check_form(&csrf, &s.inspectors, None).text("check_date", "2023-06-01");
+    let r = zhifa
+        .post(format!("{base}/checks/{t1}"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = text(&zhifa, &format!("{base}/checks/{t1}")).await;
+    // Thursday 2023-06-01 + 10 working days Monday–Friday: 2023-06-15.
+    assert!(
+        html.contains(
+            "2023年6月15日（自检查日期起 10 个工作日）；2023年节假日安排未录入，按周一至周五计"
+        ),
+        "{html}"
+    );
+    let x = docx_xml(&zhifa, &format!("{base}/checks/{t1}/notice.docx")).await;
+    assert!(x.contains("2023年节假日安排未录入，按周一至周五计"));
+}

@@ -191,11 +191,19 @@ impl RecordView {
     ) -> RecordView {
         use minplan_domain::supervision::checks::{self as dom, Stage};
         let rem = dom::reminder(&r.state, today, cal);
-        let deadline = match (r.state.deadline, r.state.round, r.rectify_days) {
+        let mut deadline = match (r.state.deadline, r.state.round, r.rectify_days) {
             (Some(d), 1, Some(n)) => format!("{}（自检查日期起 {n} 个工作日）", d.chinese()),
             (Some(d), round, _) => format!("{}（第 {round} 轮整改）", d.chinese()),
             (None, _, _) => String::new(),
         };
+        // A year the calendar does not hold between the check and the deadline is named.
+        if let Some(note) = r
+            .state
+            .deadline
+            .and_then(|d| cal.working_days_between(r.check_date, d).note())
+        {
+            deadline.push_str(&format!("；{note}"));
+        }
         RecordView {
             check_date: r.check_date.chinese(),
             method: r.method.clone(),
