@@ -14,6 +14,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod checks;
 pub mod throttle;
 
 pub use accounts::{NewUser, Role, User};

@@ -13,7 +13,8 @@
 //! (规划指标 values, 实施评估, 年度实施计划, reminders), [`annual_reports`] (矿山年度报告),
 //! [`accounts`] (登录/退出/修改密码, 账号管理), [`audit`] (操作日志), [`help`] (帮助), [`measure`] (the map's
 //! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block), [`portal`] (信息公开: the
-//! public portal and its feeds), [`publication`] (公示审核: review before publishing) and
+//! public portal and its feeds), [`publication`] (公示审核: review before publishing),
+//! [`checks`] (检查任务, 检查记录, 整改 and 验收; 本企业检查记录) and
 //! [`api_docs`] (the OpenAPI document and its browsable page).
 //!
 //! Shared HTTP plumbing lives in [`http`]: the one error type and its JSON body, the state, the
@@ -29,6 +30,7 @@ pub mod accounts;
 pub mod annual_reports;
 pub mod api_docs;
 pub mod audit;
+pub mod checks;
 pub mod help;
 pub mod holder_lists;
 pub mod http;
@@ -75,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(holder_lists::router())
         .merge(portal::router())
         .merge(publication::router())
+        .merge(checks::router())
         .merge(api_docs::router())
         .merge(help::router())
         .merge(http::assets::router())

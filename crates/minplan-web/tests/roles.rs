@@ -63,6 +63,8 @@ const PUBLISHERS: &[Role] = &[
     Role::Approval,
     Role::Enforcement,
 ];
+const CHECKERS: &[Role] = &[Role::Admin, Role::Enforcement];
+const COMPANY: &[Role] = &[Role::Company];
 const STAFF: &[Role] = &[
     Role::Admin,
     Role::Planning,
@@ -291,6 +293,20 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/publications/{id}/approve", who: Only(PUBLISHERS), ok: 404, body: Body::Form(&[("confirm", "1")]) },
     RouteCase { method: "POST", path: "/publications/{id}/return", who: Only(PUBLISHERS), ok: 404, body: Body::Form(&[("reason", "矩阵测试")]) },
     RouteCase { method: "POST", path: "/publications/{id}/withdraw", who: Only(PUBLISHERS), ok: 404, body: Body::Form(&[("reason", "矩阵测试"), ("confirm", "1")]) },
+    // 检查任务与检查记录（抽查对象不存在：404）、年度抽查结果、本企业检查记录
+    RouteCase { method: "GET", path: "/checks", who: Only(CHECKERS), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/checks/results.xlsx", who: Only(CHECKERS), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/checks/results.docx", who: Only(CHECKERS), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/checks/files/{id}", who: Only(CHECKERS), ok: 404, body: Body::None },
+    RouteCase { method: "GET", path: "/checks/{id}", who: Only(CHECKERS), ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/checks/{id}", who: Only(CHECKERS), ok: 404, body: Body::Form(&[("check_date", "")]) },
+    RouteCase { method: "POST", path: "/checks/{id}/evidence", who: Only(CHECKERS), ok: 404, body: Body::Form(&[]) },
+    RouteCase { method: "POST", path: "/checks/{id}/acceptance", who: Only(CHECKERS), ok: 404, body: Body::Form(&[("date", "")]) },
+    RouteCase { method: "GET", path: "/checks/{id}/record.docx", who: Only(CHECKERS), ok: 404, body: Body::None },
+    RouteCase { method: "GET", path: "/checks/{id}/notice.docx", who: Only(CHECKERS), ok: 404, body: Body::None },
+    RouteCase { method: "GET", path: "/company/checks", who: Only(COMPANY), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/company/checks/{id}", who: Only(COMPANY), ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/company/checks/{id}/report", who: Only(COMPANY), ok: 404, body: Body::Form(&[("text", "")]) },
     // 退出登录（最后走：之后重新登录）
     RouteCase { method: "POST", path: "/logout", who: Public, ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "DELETE", path: "/api/session", who: Public, ok: 200, body: Body::Json("{}") },

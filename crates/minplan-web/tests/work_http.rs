@@ -740,6 +740,46 @@ async fn the_register_and_own_records_of_a_company() {
 }
 
 #[tokio::test]
+async fn pending_working_days_deduct_national_day_2026() {
+    let srv = start().await;
+    let shenpi = logged_in(&srv.base, "shenpi").await;
+    post_form(
+        &shenpi,
+        &srv.base,
+        "/intake",
+        &qingfa_form(&[("received", "2026-09-24")]),
+    )
+    .await;
+    let state = minplan_web::AppState::new(srv.store.clone()).await.unwrap();
+    let user = srv.store.user_by_name("shenpi").await.unwrap().unwrap();
+    let apps = srv.store.application_records().await.unwrap();
+    let pending = |day: &str| {
+        let day = minplan_web::workbench::parse_date(day).unwrap();
+        let (state, user, apps) = (state.clone(), user.clone(), apps.clone());
+        async move {
+            minplan_web::workbench::reminders(&state, &user, day, &apps)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|r| r.kind == "pending_overdue")
+                .map(|r| r.message)
+                .collect::<Vec<_>>()
+        }
+    };
+    // Received Thursday 2026-09-24. By Friday 2026-10-23 Monday–Friday counts 21, but
+    // 9-25 (中秋), 10-1..7 (国庆) are off and Saturday 10-10 is worked: 16, not overdue.
+    assert!(pending("2026-10-23").await.is_empty());
+    // A week later: 21 working days.
+    let m = pending("2026-10-30").await;
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(
+        m[0].contains("已在审 21 个工作日，超过 20 个工作日"),
+        "{m:?}"
+    );
+    assert!(!m[0].contains("未录入"), "{m:?}");
+}
+
+#[tokio::test]
 async fn the_workbench_lists_pending_applications_and_reminders() {
     let srv = start().await;
     let shenpi = logged_in(&srv.base, "shenpi").await;
@@ -808,7 +848,10 @@ async fn the_workbench_lists_pending_applications_and_reminders() {
     let (s, html) = get_text(&shenpi, &srv.base, "/workbench").await;
     assert_eq!(s, 200);
     assert!(html.contains("（还有 60 天）") && html.contains("已于 2020-06-30 到期"));
-    assert!(html.contains("超过 20 个工作日") && html.contains("未扣除法定节假日"));
+    assert!(html.contains("超过 20 个工作日") && html.contains("扣除法定节假日，调休上班日计入"));
+    assert!(!html.contains("未扣除法定节假日"));
+    // 2020 is not in the calendar: counted Monday–Friday, and the reminder says so.
+    assert!(html.contains("2020年") && html.contains("节假日安排未录入，按周一至周五计"));
     assert!(html.contains("id=\"pending-table\"") && html.contains("SFH-2026-001"));
     // Login lands on the 工作台.
     let c = client();

@@ -127,6 +127,12 @@ pub enum Permission {
     /// 系统管理员, 规划科, 审批科, 执法监察 — each step further checked by kind (the owning
     /// role) and four eyes in `minplan_domain::disclosure`.
     HandlePublications,
+    /// 检查任务 and 检查记录 of the 双随机 抽查对象: record checks, evidence, 验收, the
+    /// 检查记录表 / 责令整改通知书 and the year's 抽查结果 (`/checks`): 系统管理员, 执法监察.
+    RecordChecks,
+    /// 本企业检查记录 (`/company/checks`): its checks and deadlines, and filing the 整改报告:
+    /// 矿山企业 only (own records by `credit_code`).
+    FileRectification,
 }
 
 impl Permission {
@@ -153,6 +159,8 @@ impl Permission {
             Permission::ApplyListRemoval => "申请移出名录",
             Permission::ViewPublications => "查看信息公示审核",
             Permission::HandlePublications => "办理信息公示（生成、提交、审核、撤回）",
+            Permission::RecordChecks => "办理双随机检查（检查记录、证据、验收）",
+            Permission::FileRectification => "查看本企业检查记录并报送整改报告",
         }
     }
 }
@@ -181,6 +189,8 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
         (AcceptClosure, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Restoration),
         (ManageHolderLists, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
         (ApplyListRemoval, Some(r)) => matches!(r, Role::Admin | Role::Company),
+        (RecordChecks, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
+        (FileRectification, Some(r)) => r == Role::Company,
     }
 }
 
@@ -269,6 +279,10 @@ pub mod policy {
         ViewPublications,
         /// [`Permission::HandlePublications`].
         HandlePublications,
+        /// [`Permission::RecordChecks`].
+        RecordChecks,
+        /// [`Permission::FileRectification`].
+        FileRectification,
     );
 }
 

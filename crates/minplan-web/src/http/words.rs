@@ -134,6 +134,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("publication.return", "公示信息退回修改"),
     ("publication.withdraw", "撤回公示信息"),
     ("publication.settings", "修改抽查结果公示期限"),
+    ("check.record", "保存检查记录"),
+    ("check.evidence", "上传检查证据材料"),
+    ("check.rectification_report", "报送整改报告"),
+    ("check.acceptance", "整改验收"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -168,6 +172,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "joint_review" => "联合审查（申请）",
         "publication" => "公示信息",
         "publication_settings" => "信息公示设置",
+        "check_record" => "检查记录",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -355,6 +360,23 @@ const FIELDS: &[(&str, &str)] = &[
     ("result", "核验结论"),
     ("verified_on", "核验日期"),
     ("verification_limit_days", "核验时限（工作日）"),
+    // 检查记录 (`check.*`).
+    ("target_id", "抽查对象"),
+    ("right_id", "许可证号"),
+    ("check_date", "检查日期"),
+    ("check_method", "检查方式"),
+    ("items", "检查事项及结论"),
+    ("item_code", "事项编号"),
+    ("item_name", "检查事项"),
+    ("finding", "检查结论"),
+    ("inspectors", "到场检查人员"),
+    ("stage", "状态"),
+    ("deadline", "整改期限"),
+    ("reported_on", "报送日期"),
+    ("late", "逾期报送"),
+    ("text", "整改情况"),
+    ("file", "附件"),
+    ("accepted_on", "验收日期"),
 ];
 
 /// The Chinese label of a recorded field (`grant.method` → 出让方式); `None` when unknown.

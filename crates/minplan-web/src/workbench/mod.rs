@@ -7,8 +7,13 @@
 //!   within 90 days or expired, annual reports due or overdue, closure reports awaiting
 //!   acceptance, caps near or over their limit;
 //! * **在审超期**: an application still 在审 more than [`PENDING_WORKING_DAYS`] working days
-//!   after its 受理日期 (or, without one, the day of its first review) — working days counted
-//!   Monday to Friday, statutory holidays not deducted (the rule is stated on the page).
+//!   after its 受理日期 (or, without one, the day of its first review) — working days of the
+//!   bureau's 工作日历 (`Store::work_calendar`: 法定节假日 deducted, 调休 working weekends
+//!   counted); a year the calendar does not hold is counted Monday–Friday and the reminder
+//!   says so (`Counted::note`);
+//! * **整改期限** of check records (for 执法监察 and 系统管理员; a 矿山企业 its own): due within
+//!   5 working days or overdue, listed in their own section linked to `/checks` (the
+//!   register's `ReminderKind` stays the register's).
 //!
 //! A 矿山企业 account sees only its own applications, reviews, rights and mines.
 
@@ -24,7 +29,7 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use minplan_store::{ApplicationRecord, ReviewSummary, Role, User};
 use serde::Serialize;
-use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
+use time::{Date, Month, OffsetDateTime, UtcOffset};
 use utoipa::ToSchema;
 
 pub mod reminders_page;
@@ -80,25 +85,27 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::from_calendar_date(y, Month::try_from(m).ok()?, d).ok()
 }
 
-/// Working days (Monday–Friday) after `from` up to and including `to`; 0 when `to` is not
-/// after `from`.
-pub fn working_days_between(from: Date, to: Date) -> i64 {
-    let mut n = 0;
-    let mut d = from;
-    // Bounded: ten years of days at most.
-    for _ in 0..3660 {
-        if d >= to {
-            break;
-        }
-        d = match d.next_day() {
-            Some(x) => x,
-            None => break,
-        };
-        if !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
-            n += 1;
-        }
+/// The domain's date of a `time` date.
+fn day_of(d: Date) -> Option<minplan_domain::date::Date> {
+    minplan_domain::date::Date::new(d.year(), d.month() as u8, d.day())
+}
+
+/// Working days of `cal` after `from` up to and including `to` (0 when `to` is not after
+/// `from`), with the years `cal` does not hold named ([`Counted::note`]).
+///
+/// [`Counted::note`]: minplan_domain::calendar::Counted::note
+pub fn pending_working_days(
+    cal: &minplan_domain::calendar::WorkCalendar,
+    from: Date,
+    to: Date,
+) -> minplan_domain::calendar::Counted<i64> {
+    match (day_of(from), day_of(to)) {
+        (Some(f), Some(t)) => cal.working_days_between(f, t),
+        _ => minplan_domain::calendar::Counted {
+            value: 0,
+            unknown_years: vec![],
+        },
     }
-    n
 }
 
 /// The reminders as of `today`, for `user`.
@@ -110,8 +117,8 @@ pub async fn reminders(
 ) -> Result<Vec<WorkbenchReminder>, AppError> {
     let sp = st.plan().await;
     let own = (user.role == Role::Company).then(|| user.credit_code.clone().unwrap_or_default());
-    let day = minplan_domain::date::Date::new(today.year(), today.month() as u8, today.day())
-        .ok_or_else(|| AppError::BadRequest(format!("日期 {today} 无效")))?;
+    let day = day_of(today).ok_or_else(|| AppError::BadRequest(format!("日期 {today} 无效")))?;
+    let cal = st.store.work_calendar().await?;
     let mut out: Vec<WorkbenchReminder> = st
         .store
         .reminders(&sp.loaded.plan, day, own.as_deref())
@@ -142,8 +149,13 @@ pub async fn reminders(
             .and_then(parse_date)
             .or_else(|| parse_date(&a.created_at));
         let Some(start) = start else { continue };
-        let days = working_days_between(start, today);
+        let counted = pending_working_days(&cal, start, today);
+        let days = counted.value;
         if days > PENDING_WORKING_DAYS {
+            let note = counted
+                .note()
+                .map(|n| format!("（{n}）"))
+                .unwrap_or_default();
             out.push(WorkbenchReminder {
                 kind: "pending_overdue".into(),
                 title: PENDING_OVERDUE_TITLE.into(),
@@ -151,7 +163,7 @@ pub async fn reminders(
                 overdue: true,
                 subject: a.number.clone(),
                 message: format!(
-                    "申请 {}（{}）自{} {start} 起已在审 {days} 个工作日，超过 {PENDING_WORKING_DAYS} 个工作日",
+                    "申请 {}（{}）自{} {start} 起已在审 {days} 个工作日，超过 {PENDING_WORKING_DAYS} 个工作日{note}",
                     a.number,
                     a.project_name,
                     if a.received.is_some() { "受理日期" } else { "首次审查" },
@@ -249,7 +261,7 @@ pub fn reminder_rules(warn_ratio: f64) -> Vec<String> {
             (warn_ratio * 100.0).round()
         ),
         format!(
-            "在审超期：自受理日期（未填写时为首次审查日）起超过 {PENDING_WORKING_DAYS} 个工作日仍在审的申请；工作日按周一至周五计，未扣除法定节假日。"
+            "在审超期：自受理日期（未填写时为首次审查日）起超过 {PENDING_WORKING_DAYS} 个工作日仍在审的申请；工作日按工作日历计（扣除法定节假日，调休上班日计入），工作日历未录入的年份按周一至周五计并在提醒中注明。"
         ),
     ]
 }
@@ -304,6 +316,9 @@ struct WorkbenchPage {
     w: Workbench,
     greeting: String,
     today: String,
+    /// 整改期限 reminders of check records, and where the checks are (empty: not this role's).
+    checks: Vec<crate::checks::ReminderView>,
+    checks_href: &'static str,
 }
 
 /// `GET /workbench`: the 工作台.
@@ -317,8 +332,27 @@ pub async fn page(
     for r in &mut w.recent_reviews {
         r.actor = people.actor(&r.actor);
     }
+    use crate::http::auth::{Permission, allowed};
+    let (checks, checks_href) = if allowed(Some(user.role), Permission::RecordChecks) {
+        (
+            crate::checks::deadline_reminders(&st, None, "/checks/").await?,
+            "/checks",
+        )
+    } else if allowed(Some(user.role), Permission::FileRectification) {
+        let own = user.credit_code.clone().unwrap_or_default();
+        let list = if own.is_empty() {
+            vec![]
+        } else {
+            crate::checks::deadline_reminders(&st, Some(&own), "/company/checks/").await?
+        };
+        (list, "/company/checks")
+    } else {
+        (vec![], "")
+    };
     let page = WorkbenchPage {
         layout: layout(&sp, "workbench"),
+        checks,
+        checks_href,
         w,
         greeting: format!("{}（{}）", user.display_name, user.role.label()),
         today: today_in_china().to_string(),
@@ -344,15 +378,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn working_days_skip_weekends() {
+    fn pending_days_follow_the_calendar_across_national_day_2026() {
         let d = |s| parse_date(s).unwrap();
-        // 2026-11-20 is a Friday.
-        assert_eq!(working_days_between(d("2026-11-20"), d("2026-11-23")), 1);
-        assert_eq!(working_days_between(d("2026-11-20"), d("2026-11-20")), 0);
-        assert_eq!(working_days_between(d("2026-11-23"), d("2026-11-20")), 0);
-        // Four full weeks: 20 working days.
-        assert_eq!(working_days_between(d("2026-11-20"), d("2026-12-18")), 20);
-        assert_eq!(working_days_between(d("2026-11-20"), d("2026-12-21")), 21);
+        let cal = minplan_domain::calendar::WorkCalendar::builtin();
+        // Received Thursday 2026-09-24: 9-25..27 and 10-1..7 off, Saturday 10-10 worked.
+        // Monday–Friday would count 21 by 10-23; the calendar counts 16, then 21 by 10-30.
+        let c = pending_working_days(&cal, d("2026-09-24"), d("2026-10-23"));
+        assert_eq!((c.value, c.note()), (16, None));
+        assert_eq!(
+            pending_working_days(&cal, d("2026-09-24"), d("2026-10-30")).value,
+            21
+        );
+        // A year not held is counted Monday–Friday and named.
+        let old = pending_working_days(&cal, d("2020-01-06"), d("2020-01-13"));
+        assert_eq!(old.value, 5);
+        assert_eq!(
+            old.note().as_deref(),
+            Some("2020年节假日安排未录入，按周一至周五计")
+        );
         assert_eq!(parse_date("2026-11-20T01:02:03Z"), Some(d("2026-11-20")));
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("26-1-1"), None);
