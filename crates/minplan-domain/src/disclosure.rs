@@ -465,6 +465,9 @@ pub struct PublicListEntry {
     pub listed_on: String,
     /// 移出日期 (YYYY-MM-DD), for a removal.
     pub removed_on: Option<String>,
+    /// 移出决定文号, for a removal.
+    #[serde(default)]
+    pub removal_decision_number: Option<String>,
 }
 
 /// A publication's content: one typed payload per kind. Serialized with its kind under
@@ -813,6 +816,7 @@ mod tests {
             decision_number: "绥自然资罚〔2026〕3号".into(),
             listed_on: "2026-07-01".into(),
             removed_on: None,
+            removal_decision_number: None,
         });
         let rights = Payload::Rights(RegisterPayload {
             as_of: "2026-12-06".into(),

@@ -1018,6 +1018,97 @@ impl Store {
         Ok(out)
     }
 
+    /// The 抽查结果 of a plan as it is published (the 信息公示 payload of
+    /// `minplan_domain::disclosure`): every 抽查对象 of the plan's draw in force, by 许可证号 —
+    /// a checked one with its items and findings, date and outcome (as
+    /// [`Store::check_results_public`] gives them), the others 未检查 with the items to check;
+    /// the checks ended on the latest check date once every target is checked. No inspector
+    /// is named.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown plan; [`StoreError::Db`].
+    pub async fn inspection_results_payload(
+        &self,
+        plan_id: i64,
+    ) -> Result<minplan_domain::disclosure::PublicInspectionResult> {
+        use minplan_domain::disclosure::{PublicInspectionResult, PublicInspectionTarget};
+        let plan = sqlx::query("SELECT name, year FROM inspection_plans WHERE id = ?")
+            .bind(plan_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {plan_id} 的抽查计划")))?;
+        let names: std::collections::HashMap<String, String> =
+            sqlx::query("SELECT code, name FROM inspection_items")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| (r.get("code"), r.get("name")))
+                .collect();
+        let checked = self.check_results_public(plan_id).await?;
+        let rows = sqlx::query(
+            "SELECT t.right_id, t.holder_name, t.items_json FROM inspection_targets t
+             JOIN inspection_draws d ON d.id = t.draw_id
+             WHERE d.superseded_by IS NULL AND t.plan_id = ? ORDER BY t.right_id, t.id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut targets = Vec::with_capacity(rows.len());
+        let mut last_check: Option<Date> = None;
+        let mut all_checked = true;
+        for r in &rows {
+            let right_id: String = r.get("right_id");
+            let holder_name: String = r.get("holder_name");
+            match checked.iter().find(|c| c.licence_no == right_id) {
+                Some(c) => {
+                    last_check = last_check.max(Some(c.check_date));
+                    targets.push(PublicInspectionTarget {
+                        holder_name,
+                        licence_no: right_id,
+                        items: c
+                            .items
+                            .iter()
+                            .map(|i| format!("{}（{}）", i.item, i.finding))
+                            .collect(),
+                        finding: c.finding.clone(),
+                        checked_on: Some(c.check_date.to_string()),
+                        outcome: c.outcome.clone(),
+                    });
+                }
+                None => {
+                    all_checked = false;
+                    let codes: Vec<String> =
+                        serde_json::from_str(&r.get::<String, _>("items_json")).map_err(|e| {
+                            StoreError::Internal(format!(
+                                "抽查对象 {right_id} 的检查事项记录无法读取：{e}"
+                            ))
+                        })?;
+                    targets.push(PublicInspectionTarget {
+                        holder_name,
+                        licence_no: right_id,
+                        items: codes
+                            .iter()
+                            .map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone()))
+                            .collect(),
+                        finding: "未检查".into(),
+                        checked_on: None,
+                        outcome: String::new(),
+                    });
+                }
+            }
+        }
+        Ok(PublicInspectionResult {
+            plan_name: plan.get("name"),
+            year: plan.get::<i64, _>("year") as i32,
+            checks_completed_on: if all_checked && !rows.is_empty() {
+                last_check.map(|d| d.to_string())
+            } else {
+                None
+            },
+            targets,
+        })
+    }
+
     /// Every 抽查对象 of the plans of `year` (draws in force) with its record, by plan and
     /// 许可证号 (the year's 抽查结果 reports).
     ///

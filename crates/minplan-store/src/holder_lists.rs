@@ -8,10 +8,11 @@
 use crate::audit::{self, Actor, AuditEntry};
 use crate::{FieldError, Result, Store, StoreError, now_rfc3339};
 use minplan_domain::date::Date;
+use minplan_domain::disclosure::PublicListEntry;
 use minplan_domain::rights::HolderLists;
 use minplan_domain::supervision::listing::{
     self, Attachment, DEFAULT_VERIFICATION_LIMIT_DAYS, EntryStatus, HolderList, ListEntry,
-    ListingProblem, ListingRequest, MAX_ATTACHMENT_BYTES, PublicListEntry, Removal,
+    ListingProblem, ListingRequest, MAX_ATTACHMENT_BYTES, Removal,
     RemovalApplication, Step, Verification,
 };
 use sha2::{Digest, Sha256};

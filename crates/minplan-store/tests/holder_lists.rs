@@ -221,7 +221,8 @@ async fn workflow_steps_are_audited_and_refusals_write_nothing() {
     assert_eq!(stored.steps[3].recorded_by, "system");
     assert_eq!(audit_rows(&store).await, a0 + 4);
     let public = store.list_entries_public().await.unwrap();
-    assert_eq!(public[0].removed_on, Some(d("2026-04-20")));
+    assert_eq!(public[0].removed_on.as_deref(), Some("2026-04-20"));
+    assert_eq!(public[0].list, "矿业权人异常名录");
     assert_eq!(public[0].reason, "未按规定计提矿山地质环境治理恢复基金");
     // The steps cannot be changed afterwards.
     assert!(

@@ -94,6 +94,7 @@ fn entry() -> Payload {
         decision_number: "绥自然资执〔2026〕7号".into(),
         listed_on: "2026-07-01".into(),
         removed_on: None,
+        removal_decision_number: None,
     })
 }
 

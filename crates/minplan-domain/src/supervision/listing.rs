@@ -22,6 +22,7 @@
 use crate::calendar::{Counted, WorkCalendar};
 use crate::credit_code::CreditCode;
 use crate::date::Date;
+use crate::disclosure::PublicListEntry;
 use crate::rights::{HolderLists, ListedHolder};
 use serde::{Deserialize, Serialize};
 
@@ -743,19 +744,29 @@ impl ListEntry {
         })
     }
 
-    /// The entry as the public sees it.
+    /// The entry as the public sees it (名录信息, the payload of its publication).
     pub fn public(&self) -> PublicListEntry {
         PublicListEntry {
-            list: self.listing.list,
-            list_name: self.listing.list.label().to_string(),
+            list: self.listing.list.label().to_string(),
             holder_name: self.listing.holder_name.clone(),
             credit_code: self.listing.credit_code.clone(),
             reason: self.listing.reason_display(),
             decision_number: self.listing.decision_number.clone(),
-            listed_on: self.listing.decision_date,
-            removed_on: self.removal().map(|r| r.decision_date),
+            listed_on: self.listing.decision_date.to_string(),
+            removed_on: self.removal().map(|r| r.decision_date.to_string()),
             removal_decision_number: self.removal().map(|r| r.decision_number.clone()),
         }
+    }
+
+    /// The subject of its publications: one per entry, so that a removal's publication
+    /// replaces the listing's on the portal (`<list>:<统一社会信用代码>:<列入日期>`).
+    pub fn publication_subject(&self) -> String {
+        format!(
+            "{}:{}:{}",
+            self.listing.list.code(),
+            self.listing.credit_code,
+            self.listing.decision_date
+        )
     }
 }
 
@@ -768,30 +779,6 @@ pub struct OverdueVerification {
     pub working_days_late: i64,
     /// The calendar's note when a year was counted Monday–Friday.
     pub note: Option<String>,
-}
-
-/// A list entry as published (《规划》四（三）3（3） 信息公示): nothing beyond the decision's
-/// public particulars.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicListEntry {
-    /// Which list.
-    pub list: HolderList,
-    /// Its Chinese name.
-    pub list_name: String,
-    /// 矿业权人名称.
-    pub holder_name: String,
-    /// 统一社会信用代码.
-    pub credit_code: String,
-    /// 列入事由.
-    pub reason: String,
-    /// 列入决定文号.
-    pub decision_number: String,
-    /// 列入日期.
-    pub listed_on: Date,
-    /// 移出日期, once removed.
-    pub removed_on: Option<Date>,
-    /// 移出决定文号, once removed.
-    pub removal_decision_number: Option<String>,
 }
 
 /// The lists as they stood on `on` (the entries in force that day, [`ListEntry::in_force_on`])
@@ -889,7 +876,7 @@ mod tests {
         // Rebuilt from its steps, it is the same entry.
         assert_eq!(ListEntry::from_steps(e.steps()).unwrap(), e);
         let p = e.public();
-        assert_eq!(p.removed_on, Some(d("2026-05-11")));
+        assert_eq!(p.removed_on.as_deref(), Some("2026-05-11"));
         assert_eq!(p.reason, "未按期公示（填报）勘查开采信息（2025年度）");
     }
 

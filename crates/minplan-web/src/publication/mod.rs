@@ -316,12 +316,43 @@ pub async fn create(
                 Payload::Implementation(payload),
             )
         }
-        PublicationKind::InspectionResults | PublicationKind::ListEntry => {
-            return refuse(format!(
-                "{}由其所在功能（双随机抽查、名录管理）生成草稿",
-                kind.label()
-            ))
-            .await;
+        PublicationKind::ListEntry => {
+            let Ok(id) = form.get("entry").trim().parse::<i64>() else {
+                return refuse("请从名录事项页面生成名录信息的公示草稿".into()).await;
+            };
+            let stored = match st.store.list_entry(id).await {
+                Ok(s) => s,
+                Err(StoreError::NotFound(m)) => return refuse(m).await,
+                Err(e) => return Err(e.into()),
+            };
+            let public = stored.entry.public();
+            let title = match &public.removed_on {
+                Some(_) => format!("{}移出{}", public.holder_name, public.list),
+                None => format!("{}列入{}", public.holder_name, public.list),
+            };
+            (
+                stored.entry.publication_subject(),
+                title,
+                Payload::Lists(public),
+            )
+        }
+        PublicationKind::InspectionResults => {
+            let Ok(plan) = form.get("plan").trim().parse::<i64>() else {
+                return refuse("请从抽查计划页面生成抽查结果的公示草稿".into()).await;
+            };
+            let payload = match st.store.inspection_results_payload(plan).await {
+                Ok(p) => p,
+                Err(StoreError::NotFound(m)) => return refuse(m).await,
+                Err(e) => return Err(e.into()),
+            };
+            if payload.targets.is_empty() {
+                return refuse("该抽查计划尚未抽取抽查对象，无可公示的内容".into()).await;
+            }
+            (
+                format!("plan:{plan}"),
+                format!("{}年度{}抽查结果", payload.year, payload.plan_name),
+                Payload::Inspections(payload),
+            )
         }
     };
     match st
