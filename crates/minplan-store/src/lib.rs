@@ -25,6 +25,7 @@ mod bulk;
 mod calendar;
 mod engine;
 mod export;
+pub mod inspections;
 mod layers;
 mod lifecycle;
 mod lists;

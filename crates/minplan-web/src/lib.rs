@@ -12,7 +12,8 @@
 //! API), [`imports`] (批量导入 of XLSX/CSV tables), [`layers`] (图层管理), [`monitoring`]
 //! (规划指标 values, 实施评估, 年度实施计划, reminders), [`annual_reports`] (矿山年度报告),
 //! [`accounts`] (登录/退出/修改密码, 账号管理), [`audit`] (操作日志), [`help`] (帮助), [`measure`] (the map's
-//! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block) and
+//! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block), [`inspections`]
+//! (双随机抽查: the libraries, plans, the verifiable draw and its public page) and
 //! [`api_docs`] (the OpenAPI document and its browsable page).
 //!
 //! Shared HTTP plumbing lives in [`http`]: the one error type and its JSON body, the state, the
@@ -31,6 +32,7 @@ pub mod audit;
 pub mod help;
 pub mod http;
 pub mod imports;
+pub mod inspections;
 pub mod intake;
 pub mod layers;
 pub mod measure;
@@ -66,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(annual_reports::router())
         .merge(measure::router())
         .merge(settings::router())
+        .merge(inspections::router())
         .merge(api_docs::router())
         .merge(help::router())
         .merge(http::assets::router())

@@ -115,6 +115,9 @@ pub enum Permission {
     /// Enter the value of an indicator the register cannot compute, with its evidence
     /// (人工填报, `/indicators/manual`): 系统管理员, 规划科.
     EnterIndicators,
+    /// 双随机、一公开: the 执法检查人员名录库, 抽查事项清单, 随机抽查对象库, 抽查计划 and their
+    /// draws (`/inspections`): 系统管理员, 执法监察.
+    ManageInspections,
 }
 
 impl Permission {
@@ -137,6 +140,7 @@ impl Permission {
             Permission::ManageLayers => "导入管控图层",
             Permission::ViewRegister => "查看矿业权登记",
             Permission::EnterIndicators => "人工填报规划指标",
+            Permission::ManageInspections => "管理双随机抽查（检查人员、抽查事项、抽查计划和抽取）",
         }
     }
 }
@@ -159,6 +163,7 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
             Role::Admin | Role::Planning | Role::Approval | Role::Company
         ),
         (AcceptClosure, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Restoration),
+        (ManageInspections, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
     }
 }
 
@@ -239,6 +244,8 @@ pub mod policy {
         EnterIndicators,
         /// [`Permission::ViewRegister`].
         ViewRegister,
+        /// [`Permission::ManageInspections`].
+        ManageInspections,
     );
 }
 

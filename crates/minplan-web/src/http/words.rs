@@ -118,6 +118,16 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("settings.set", "修改系统设置"),
     ("settings.update", "修改机关设置"),
     ("indicator.manual_entry", "人工填报规划指标"),
+    ("inspector.create", "新增执法检查人员"),
+    ("inspector.update", "修改执法检查人员"),
+    ("inspector_recusal.add", "登记检查人员回避关系"),
+    ("inspector_recusal.remove", "删除检查人员回避关系"),
+    ("inspection_item.create", "新增抽查事项"),
+    ("inspection_item.update", "修改抽查事项"),
+    ("inspection_plan.create", "制定抽查计划"),
+    ("inspection_draw.commit", "公布抽取承诺"),
+    ("inspection_draw.draw", "随机抽取抽查对象和检查人员"),
+    ("inspection_draw.redraw", "重新抽取"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -148,6 +158,10 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "control_layer_version" => "管控图层版本",
         "holder_list_entry" => "名录事项",
         "manual_indicator" => "人工填报指标值",
+        "inspector" => "执法检查人员",
+        "inspection_item" => "抽查事项",
+        "inspection_plan" => "抽查计划",
+        "inspection_draw" => "抽取",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
