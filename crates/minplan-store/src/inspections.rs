@@ -181,7 +181,8 @@ fn inspector_problems(i: &InspectorInput) -> Vec<FieldError> {
 }
 
 fn item_row(r: &sqlx::sqlite::SqliteRow) -> ItemRecord {
-    let kinds: Vec<String> = serde_json::from_str(&r.get::<String, _>("right_kinds")).unwrap_or_default();
+    let kinds: Vec<String> =
+        serde_json::from_str(&r.get::<String, _>("right_kinds")).unwrap_or_default();
     ItemRecord {
         id: r.get("id"),
         item: InspectionItem {
@@ -233,7 +234,9 @@ impl Store {
         .await?;
         let mut by_inspector: HashMap<i64, Vec<RecusalRecord>> = HashMap::new();
         for r in recusals {
-            if let Some(rec) = Recusal::from_parts(&r.get::<String, _>("kind"), &r.get::<String, _>("value")) {
+            if let Some(rec) =
+                Recusal::from_parts(&r.get::<String, _>("kind"), &r.get::<String, _>("value"))
+            {
                 by_inspector
                     .entry(r.get("inspector_id"))
                     .or_default()
@@ -308,7 +311,9 @@ impl Store {
         input: &InspectorInput,
         actor: &Actor,
     ) -> Result<()> {
-        self.write_inspector(Some(id), input, actor).await.map(|_| ())
+        self.write_inspector(Some(id), input, actor)
+            .await
+            .map(|_| ())
     }
 
     async fn write_inspector(
@@ -464,11 +469,13 @@ impl Store {
     /// [`StoreError::NotFound`] for an unknown relation.
     pub async fn remove_recusal(&self, recusal_id: i64, actor: &Actor) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT inspector_id, kind, value, note FROM inspector_recusals WHERE id = ?")
-            .bind(recusal_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {recusal_id} 的回避关系")))?;
+        let row = sqlx::query(
+            "SELECT inspector_id, kind, value, note FROM inspector_recusals WHERE id = ?",
+        )
+        .bind(recusal_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {recusal_id} 的回避关系")))?;
         sqlx::query("DELETE FROM inspector_recusals WHERE id = ?")
             .bind(recusal_id)
             .execute(&mut *tx)
@@ -537,10 +544,11 @@ impl Store {
             None => None,
         };
         let mut tx = self.begin_write().await?;
-        let clash: Option<i64> = sqlx::query_scalar("SELECT id FROM inspection_items WHERE code = ?")
-            .bind(item.code.trim())
-            .fetch_optional(&mut *tx)
-            .await?;
+        let clash: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM inspection_items WHERE code = ?")
+                .bind(item.code.trim())
+                .fetch_optional(&mut *tx)
+                .await?;
         if clash.is_some_and(|c| Some(c) != id) {
             problems.push(FieldError::new(
                 "code",
@@ -711,7 +719,11 @@ impl Store {
         if !PLAN_YEARS.contains(&year) {
             problems.push(FieldError::new(
                 "year",
-                format!("年度 {year} 应在 {} 至 {} 之间", PLAN_YEARS.start(), PLAN_YEARS.end()),
+                format!(
+                    "年度 {year} 应在 {} 至 {} 之间",
+                    PLAN_YEARS.start(),
+                    PLAN_YEARS.end()
+                ),
             ));
         }
         if name.trim().is_empty() {
@@ -720,7 +732,10 @@ impl Store {
         if Date::parse(&params.register_date).is_err() {
             problems.push(FieldError::new(
                 "register_date",
-                format!("登记簿日期“{}”应为 年-月-日（如 2026-03-01）", params.register_date),
+                format!(
+                    "登记簿日期“{}”应为 年-月-日（如 2026-03-01）",
+                    params.register_date
+                ),
             ));
         }
         if params.inspectors_per_target < MIN_INSPECTORS_PER_TARGET {
@@ -739,10 +754,9 @@ impl Store {
                     "items",
                     format!("抽查事项清单中没有编号为 {} 的事项", pi.code),
                 )),
-                Some(i) if !i.active => problems.push(FieldError::new(
-                    "items",
-                    format!("事项 {} 已停用", pi.code),
-                )),
+                Some(i) if !i.active => {
+                    problems.push(FieldError::new("items", format!("事项 {} 已停用", pi.code)))
+                }
                 Some(_) => {}
             }
             if let Some(p) = pi.proportion_pct
@@ -750,7 +764,10 @@ impl Store {
             {
                 problems.push(FieldError::new(
                     format!("proportion_{}", pi.code),
-                    format!("事项 {} 的抽查比例“{p}”应大于 0、不超过 100，最多两位小数", pi.code),
+                    format!(
+                        "事项 {} 的抽查比例“{p}”应大于 0、不超过 100，最多两位小数",
+                        pi.code
+                    ),
                 ));
             }
         }
@@ -778,7 +795,9 @@ impl Store {
                 entity_type: "inspection_plan",
                 entity_id: id.to_string(),
                 before: None,
-                after: Some(serde_json::json!({"year": year, "name": name.trim(), "params": params})),
+                after: Some(
+                    serde_json::json!({"year": year, "name": name.trim(), "params": params}),
+                ),
             },
         )
         .await?;
@@ -838,7 +857,10 @@ impl Store {
                 code: i.item.code.clone(),
                 name: i.item.name.clone(),
                 proportion_bp: proportion_bp(pct).ok_or_else(|| {
-                    invalid("items", format!("事项 {} 的抽查比例 {pct} 无法使用", pi.code))
+                    invalid(
+                        "items",
+                        format!("事项 {} 的抽查比例 {pct} 无法使用", pi.code),
+                    )
                 })?,
                 right_kinds: i.item.right_kinds.clone(),
             });
@@ -905,11 +927,13 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`] for an unknown id.
     pub async fn draw_record(&self, draw_id: i64) -> Result<DrawRecord> {
-        let row = sqlx::query(&format!("SELECT {DRAW_COLUMNS} FROM inspection_draws WHERE id = ?"))
-            .bind(draw_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {draw_id} 的抽取")))?;
+        let row = sqlx::query(&format!(
+            "SELECT {DRAW_COLUMNS} FROM inspection_draws WHERE id = ?"
+        ))
+        .bind(draw_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {draw_id} 的抽取")))?;
         Ok(draw_row(&row))
     }
 
@@ -920,11 +944,13 @@ impl Store {
     /// [`StoreError::NotFound`] for an unknown id; [`StoreError::Internal`] when the stored
     /// inputs no longer read.
     pub async fn draw_package(&self, draw_id: i64) -> Result<DrawPackage> {
-        let row = sqlx::query("SELECT inputs_json, commitment, seed, result_json FROM inspection_draws WHERE id = ?")
-            .bind(draw_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {draw_id} 的抽取")))?;
+        let row = sqlx::query(
+            "SELECT inputs_json, commitment, seed, result_json FROM inspection_draws WHERE id = ?",
+        )
+        .bind(draw_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {draw_id} 的抽取")))?;
         let inputs: DrawInputs = serde_json::from_str(&row.get::<String, _>("inputs_json"))
             .map_err(|e| StoreError::Internal(format!("抽取 {draw_id} 的输入无法读取：{e}")))?;
         Ok(DrawPackage {
@@ -967,7 +993,12 @@ impl Store {
         self.commit(plan_id, None, actor).await
     }
 
-    async fn commit(&self, plan_id: i64, redraw: Option<(i64, &str)>, actor: &Actor) -> Result<i64> {
+    async fn commit(
+        &self,
+        plan_id: i64,
+        redraw: Option<(i64, &str)>,
+        actor: &Actor,
+    ) -> Result<i64> {
         let plan = self.inspection_plan(plan_id).await?;
         let inputs = self.draw_inputs(&plan).await?;
         let mut bytes = [0u8; 32];
@@ -1142,7 +1173,9 @@ impl Store {
                 entity_type: "inspection_draw",
                 entity_id: draw_id.to_string(),
                 before: None,
-                after: Some(serde_json::json!({"seed": seed.to_hex(), "targets": result.targets.len()})),
+                after: Some(
+                    serde_json::json!({"seed": seed.to_hex(), "targets": result.targets.len()}),
+                ),
             },
         )
         .await?;

@@ -99,11 +99,19 @@ pub async fn inspector_create(
     let form = FormData::parse(&body);
     let input = input_of(&form);
     match st.store.create_inspector(&input, &actor(&user)).await {
-        Ok(id) => Ok(Redirect::to(&format!("/inspections/inspectors/{id}?saved=1")).into_response()),
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/inspections/inspectors/{id}?saved=1")).into_response())
+        }
         Err(e) => {
             let errors = refused(e)?;
-            inspectors_render(&st, StatusCode::UNPROCESSABLE_ENTITY, errors, String::new(), input)
-                .await
+            inspectors_render(
+                &st,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                String::new(),
+                input,
+            )
+            .await
         }
     }
 }
@@ -162,11 +170,20 @@ pub async fn inspector_update(
     let form = FormData::parse(&body);
     let input = input_of(&form);
     match st.store.update_inspector(id, &input, &actor(&user)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/inspections/inspectors/{id}?saved=1")).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/inspections/inspectors/{id}?saved=1")).into_response())
+        }
         Err(e) => {
             let errors = refused(e)?;
-            inspector_render(&st, id, StatusCode::UNPROCESSABLE_ENTITY, errors, String::new(), Some(input))
-                .await
+            inspector_render(
+                &st,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                String::new(),
+                Some(input),
+            )
+            .await
         }
     }
 }
@@ -199,7 +216,15 @@ pub async fn recusal_add(
         Ok(_) => Ok(Redirect::to(&format!("/inspections/inspectors/{id}?saved=1")).into_response()),
         Err(e) => {
             let errors = refused(e)?;
-            inspector_render(&st, id, StatusCode::UNPROCESSABLE_ENTITY, errors, String::new(), None).await
+            inspector_render(
+                &st,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                String::new(),
+                None,
+            )
+            .await
         }
     }
 }
@@ -214,10 +239,10 @@ pub async fn recusal_remove(
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);
     st.store.remove_recusal(id, &actor(&user)).await?;
-    let back = form
-        .get("inspector")
-        .parse::<i64>()
-        .map_or_else(|_| "/inspections/inspectors".to_string(), |i| format!("/inspections/inspectors/{i}?saved=1"));
+    let back = form.get("inspector").parse::<i64>().map_or_else(
+        |_| "/inspections/inspectors".to_string(),
+        |i| format!("/inspections/inspectors/{i}?saved=1"),
+    );
     Ok(Redirect::to(&back).into_response())
 }
 
@@ -368,8 +393,20 @@ pub async fn items_page(
     _: RequireRole<policy::ManageInspections>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let notice = if q.contains_key("saved") { "已保存" } else { "" };
-    items_render(&st, StatusCode::OK, vec![], notice.into(), ItemForm::blank(), None).await
+    let notice = if q.contains_key("saved") {
+        "已保存"
+    } else {
+        ""
+    };
+    items_render(
+        &st,
+        StatusCode::OK,
+        vec![],
+        notice.into(),
+        ItemForm::blank(),
+        None,
+    )
+    .await
 }
 
 /// `GET /inspections/items/{id}`: the list with the item's edit form.
@@ -379,7 +416,15 @@ pub async fn item_page(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let r = st.store.inspection_item(id).await?;
-    items_render(&st, StatusCode::OK, vec![], String::new(), ItemForm::of(&r), Some(id)).await
+    items_render(
+        &st,
+        StatusCode::OK,
+        vec![],
+        String::new(),
+        ItemForm::of(&r),
+        Some(id),
+    )
+    .await
 }
 
 async fn item_save(
@@ -403,7 +448,15 @@ async fn item_save(
     match result {
         Ok(()) => Ok(Redirect::to("/inspections/items?saved=1").into_response()),
         Err(errors) => {
-            items_render(st, StatusCode::UNPROCESSABLE_ENTITY, errors, String::new(), form, id).await
+            items_render(
+                st,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                String::new(),
+                form,
+                id,
+            )
+            .await
         }
     }
 }
@@ -465,7 +518,10 @@ pub async fn candidates_page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
-    let text = q.get("date").map(|s| s.trim().to_string()).unwrap_or_default();
+    let text = q
+        .get("date")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
     let (date, error) = if text.is_empty() {
         (st.today(), String::new())
     } else {
@@ -512,7 +568,9 @@ pub async fn candidates_page(
         layout: layout(&sp, "inspections"),
         date: date.to_string(),
         date_label: date.chinese(),
-        kind: kind_filter.map(|k| k.label().to_string()).unwrap_or_default(),
+        kind: kind_filter
+            .map(|k| k.label().to_string())
+            .unwrap_or_default(),
         rows,
         total,
         page,

@@ -62,7 +62,9 @@ struct PlanRow {
 fn state_of(d: Option<&DrawRecord>) -> String {
     match d {
         None => "未公布承诺".into(),
-        Some(d) if d.is_drawn() => format!("已抽取（{}）", beijing(d.drawn_at.as_deref().unwrap_or(""))),
+        Some(d) if d.is_drawn() => {
+            format!("已抽取（{}）", beijing(d.drawn_at.as_deref().unwrap_or("")))
+        }
         Some(d) => format!("已公布承诺（{}），待抽取", beijing(&d.committed_at)),
     }
 }
@@ -341,7 +343,11 @@ async fn plan_render(
         .map(|d| DrawRow {
             id: d.id,
             committed_at: beijing(&d.committed_at),
-            drawn_at: d.drawn_at.as_deref().map(beijing).unwrap_or_else(|| "未抽取".into()),
+            drawn_at: d
+                .drawn_at
+                .as_deref()
+                .map(beijing)
+                .unwrap_or_else(|| "未抽取".into()),
             state: match d.superseded_by {
                 Some(_) => "已被重新抽取取代".into(),
                 None if d.is_drawn() => "有效（已抽取）".into(),
@@ -398,13 +404,30 @@ pub async fn commit(
     st.store.inspection_plan(id).await?;
     let form = FormData::parse(&body);
     if !confirmed(&form) {
-        return plan_render(&st, id, StatusCode::UNPROCESSABLE_ENTITY, vec![UNCONFIRMED.into()], String::new()).await;
+        return plan_render(
+            &st,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![UNCONFIRMED.into()],
+            String::new(),
+        )
+        .await;
     }
     match st.store.commit_draw(id, &actor(&user)).await {
-        Ok(_) => Ok(back(id, "已公布承诺：承诺值已在公开页面公布，抽取前不能更改输入")),
+        Ok(_) => Ok(back(
+            id,
+            "已公布承诺：承诺值已在公开页面公布，抽取前不能更改输入",
+        )),
         Err(e) => {
             let errors = refused(e)?;
-            plan_render(&st, id, StatusCode::UNPROCESSABLE_ENTITY, errors, String::new()).await
+            plan_render(
+                &st,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                String::new(),
+            )
+            .await
         }
     }
 }
@@ -421,16 +444,37 @@ pub async fn run(
     st.store.inspection_plan(id).await?;
     let form = FormData::parse(&body);
     if !confirmed(&form) {
-        return plan_render(&st, id, StatusCode::UNPROCESSABLE_ENTITY, vec![UNCONFIRMED.into()], String::new()).await;
+        return plan_render(
+            &st,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![UNCONFIRMED.into()],
+            String::new(),
+        )
+        .await;
     }
     let Some(d) = st.store.current_draw(id).await? else {
-        return plan_render(&st, id, StatusCode::UNPROCESSABLE_ENTITY, vec!["请先公布承诺".into()], String::new()).await;
+        return plan_render(
+            &st,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["请先公布承诺".into()],
+            String::new(),
+        )
+        .await;
     };
     match st.store.run_draw(d.id, &actor(&user)).await {
         Ok(r) => Ok(back(id, &format!("已抽取：{} 个抽查对象", r.targets.len()))),
         Err(e) => {
             let errors = refused(e)?;
-            plan_render(&st, id, StatusCode::UNPROCESSABLE_ENTITY, errors, String::new()).await
+            plan_render(
+                &st,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                String::new(),
+            )
+            .await
         }
     }
 }
@@ -447,13 +491,27 @@ pub async fn redraw(
     st.store.inspection_plan(id).await?;
     let form = FormData::parse(&body);
     if !confirmed(&form) {
-        return plan_render(&st, id, StatusCode::UNPROCESSABLE_ENTITY, vec![UNCONFIRMED.into()], String::new()).await;
+        return plan_render(
+            &st,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![UNCONFIRMED.into()],
+            String::new(),
+        )
+        .await;
     }
     match st.store.redraw(id, form.get("reason"), &actor(&user)).await {
         Ok(_) => Ok(back(id, "已重新公布承诺：原抽取已被取代，其种子一并公布")),
         Err(e) => {
             let errors = refused(e)?;
-            plan_render(&st, id, StatusCode::UNPROCESSABLE_ENTITY, errors, String::new()).await
+            plan_render(
+                &st,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                String::new(),
+            )
+            .await
         }
     }
 }

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use minplan_domain::supervision::draw::{DrawPackage, verify};
 use minplan_store::inspections::DrawRecord;
+use tower_sessions::Session;
 
 /// The largest package accepted for verification (bytes).
 pub const MAX_PACKAGE_BYTES: usize = 8 * 1024 * 1024;
@@ -79,14 +80,22 @@ struct DrawPage {
     outcome: Option<Outcome>,
 }
 
-async fn draw_render(st: &AppState, id: i64, verify_now: bool) -> Result<Response, AppError> {
+async fn draw_render(
+    st: &AppState,
+    session: &Session,
+    id: i64,
+    verify_now: bool,
+) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let d = st.store.draw_record(id).await?;
     let pkg = public_package(st, &d).await?;
     let public = result_is_public(&d);
     let outcome = (verify_now && public).then(|| outcome(&pkg));
+    let mut layout = layout(&sp, "public_draw");
+    // The 「验证」 form works for the anonymous public too: their session gets a token here.
+    layout.csrf = crate::http::csrf::ensure_token(session).await?;
     let page = DrawPage {
-        layout: layout(&sp, "public_draw"),
+        layout,
         id,
         plan_year: pkg.inputs.plan_year,
         plan_name: pkg.inputs.plan_name.clone(),
@@ -116,24 +125,29 @@ async fn draw_render(st: &AppState, id: i64, verify_now: bool) -> Result<Respons
 /// `GET /public/draws/{id}`: the draw's public page.
 pub async fn draw_page(
     State(st): State<AppState>,
+    session: Session,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    draw_render(&st, id, false).await
+    draw_render(&st, &session, id, false).await
 }
 
 /// `POST /public/draws/{id}/verify`: the page with the outcome of re-running the
 /// verification on the server (验证通过, or each problem).
 pub async fn verify_draw(
     State(st): State<AppState>,
+    session: Session,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    draw_render(&st, id, true).await
+    draw_render(&st, &session, id, true).await
 }
 
 fn json_download(body: String, name: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
@@ -177,10 +191,15 @@ struct VerifyPage {
 }
 
 /// `GET /public/draws/verify`: the form to upload a package and verify it.
-pub async fn verify_form(State(st): State<AppState>) -> Result<Response, AppError> {
+pub async fn verify_form(
+    State(st): State<AppState>,
+    session: Session,
+) -> Result<Response, AppError> {
     let sp = st.plan().await;
+    let mut layout = layout(&sp, "public_draw");
+    layout.csrf = crate::http::csrf::ensure_token(&session).await?;
     let p = VerifyPage {
-        layout: layout(&sp, "public_draw"),
+        layout,
         file_name: String::new(),
         error: String::new(),
         outcome: None,
@@ -193,13 +212,16 @@ pub async fn verify_form(State(st): State<AppState>) -> Result<Response, AppErro
 /// is named (422).
 pub async fn verify_upload(
     State(st): State<AppState>,
+    session: Session,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let form = SubmittedForm::read(&headers, body).await;
+    let mut layout = layout(&sp, "public_draw");
+    layout.csrf = crate::http::csrf::ensure_token(&session).await?;
     let mut page = VerifyPage {
-        layout: layout(&sp, "public_draw"),
+        layout,
         file_name: String::new(),
         error: String::new(),
         outcome: None,
