@@ -118,6 +118,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("settings.set", "修改系统设置"),
     ("settings.update", "修改机关设置"),
     ("indicator.manual_entry", "人工填报规划指标"),
+    ("calendar.set", "修改工作日历"),
     ("inspector.create", "新增执法检查人员"),
     ("inspector.update", "修改执法检查人员"),
     ("inspector_recusal.add", "登记检查人员回避关系"),
@@ -158,6 +159,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "control_layer_version" => "管控图层版本",
         "holder_list_entry" => "名录事项",
         "manual_indicator" => "人工填报指标值",
+        "calendar_year" => "工作日历年度",
         "inspector" => "执法检查人员",
         "inspection_item" => "抽查事项",
         "inspection_plan" => "抽查计划",
@@ -304,6 +306,20 @@ const FIELDS: &[(&str, &str)] = &[
     ("detail", "说明"),
     ("from", "转让方"),
     ("to", "受让方"),
+    // 双随机抽查 (`inspector.*`, `inspection_*`).
+    ("active", "在岗/在用"),
+    ("badge_no", "执法证号"),
+    ("item", "抽查事项"),
+    ("params", "计划参数"),
+    ("plan_id", "抽查计划"),
+    ("commitment", "承诺值"),
+    ("seed", "种子"),
+    ("candidates", "抽查对象库矿业权数"),
+    ("inspectors", "检查人员数"),
+    ("exclusions", "回避对数"),
+    ("library_versions", "名录库和事项清单版本"),
+    ("superseded_by", "取代它的抽取"),
+    ("targets", "抽查对象数"),
 ];
 
 /// The Chinese label of a recorded field (`grant.method` → 出让方式); `None` when unknown.
