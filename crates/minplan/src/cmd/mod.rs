@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod coords;
 pub mod export;
+pub mod inspection;
 pub mod layer;
 pub mod monitor;
 pub mod plan;
