@@ -810,11 +810,11 @@ mod tests {
         // B000 and B001 must avoid every 采矿权 with an even number; B002 every 10th.
         for c in &i.candidates {
             let n: usize = c.right_id[1..].parse().unwrap();
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 i.exclusions.push(("B000".into(), c.right_id.clone()));
                 i.exclusions.push(("B001".into(), c.right_id.clone()));
             }
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 i.exclusions.push(("B002".into(), c.right_id.clone()));
             }
         }
