@@ -489,3 +489,56 @@ async fn a_company_and_the_public_cannot_reach_the_staff_pages() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(srv.store.inspectors().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_object_library_is_the_register_on_a_date_with_credit_standing() {
+    let srv = start().await;
+    seed_rights(&srv, 60).await;
+    srv.store
+        .add_listed_holder(
+            minplan_store::HolderList::Abnormal,
+            &minplan_domain::rights::ListedHolder {
+                credit_code: code(1),
+                name: "抽查企业1".into(),
+                reason: "未按期公示".into(),
+                since: "2026-02-01".into(),
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let c = logged_in(&srv.base, "zhifa").await;
+    let get = |q: &str| {
+        let c = c.clone();
+        let url = format!("{}/inspections/candidates?{q}", srv.base);
+        async move {
+            let r = c.get(&url).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{url}");
+            r.text().await.unwrap()
+        }
+    };
+    let html = get("date=2026-03-01").await;
+    assert!(html.contains("共 60 个"), "{html}");
+    assert!(html.contains("第 1 / 2 页"));
+    assert!(html.contains("C-DRAW-00") && !html.contains("C-DRAW-55"));
+    assert!(html.contains("列入异常名录"));
+    let html = get("date=2026-03-01&page=2").await;
+    assert!(html.contains("C-DRAW-55") && !html.contains("C-DRAW-00<"));
+    // 20 of the 60 are 探矿权 (every third).
+    let html = get("date=2026-03-01&kind=探矿权").await;
+    assert!(html.contains("共 20 个探矿权"), "{html}");
+    assert!(html.contains("第 1 / 1 页"));
+    // Before the listing the holder is 正常; an unreadable date is named.
+    let before = srv
+        .store
+        .candidates_on(minplan_domain::date::Date::parse("2026-01-15").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(before.len(), 60);
+    assert_eq!(
+        before[1].credit_standing,
+        minplan_domain::supervision::library::CreditStanding::Normal
+    );
+    let html = get("date=2026-13-01").await;
+    assert!(html.contains("日期“2026-13-01”应为 年-月-日"), "{html}");
+}
