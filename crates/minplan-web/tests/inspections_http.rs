@@ -542,3 +542,62 @@ async fn the_object_library_is_the_register_on_a_date_with_credit_standing() {
     let html = get("date=2026-13-01").await;
     assert!(html.contains("日期“2026-13-01”应为 年-月-日"), "{html}");
 }
+
+#[tokio::test]
+async fn a_target_without_two_eligible_inspectors_refuses_the_draw_and_keeps_the_seed_sealed() {
+    let srv = start().await;
+    seed_rights(&srv, 3).await;
+    let c = logged_in(&srv.base, "zhifa").await;
+    let plan = libraries_and_plan(&srv, &c).await;
+    let plan_id: i64 = plan.rsplit('/').next().unwrap().parse().unwrap();
+    // ZF-002 leaves the post and ZF-003 must avoid holder 0: for C-DRAW-00 only ZF-001 is
+    // eligible.
+    let all = srv.store.inspectors().await.unwrap();
+    let two = all
+        .iter()
+        .find(|i| i.inspector.badge_no == "ZF-002")
+        .unwrap();
+    srv.store
+        .update_inspector(
+            two.id,
+            &minplan_store::inspections::InspectorInput {
+                name: two.inspector.name.clone(),
+                badge_no: "ZF-002".into(),
+                unit: two.inspector.unit.clone(),
+                active: false,
+                username: String::new(),
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let three = all
+        .iter()
+        .find(|i| i.inspector.badge_no == "ZF-003")
+        .unwrap();
+    srv.store
+        .add_recusal(
+            three.id,
+            &minplan_domain::supervision::library::Recusal::Holder(code(0)),
+            "",
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let r = submit(&c, &plan, &format!("{plan}/commit"), &[("confirm", "yes")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = submit(&c, &plan, &format!("{plan}/draw"), &[("confirm", "yes")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("抽查对象 C-DRAW-00（抽查企业0）只有 1 名可分派的检查人员"),
+        "{html}"
+    );
+    let d = srv.store.current_draw(plan_id).await.unwrap().unwrap();
+    assert!(d.seed.is_none() && d.result.is_none());
+    let targets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inspection_targets")
+        .fetch_one(srv.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(targets, 0);
+}
