@@ -431,6 +431,20 @@ async fn a_redraw_needs_a_reason_and_supersedes_the_draw() {
         .await
         .unwrap();
     assert!(html.contains("已被重新抽取取代"), "{html}");
+    // The public list shows both, the replaced one as such.
+    let html = client()
+        .get(format!("{}/public/draws", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("已被重新抽取取代") && html.contains("已公布承诺，待抽取"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("/public/draws/{}", draws[1].id)));
     let audit: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action IN ('inspection_draw.commit', 'inspection_draw.redraw')",
     )

@@ -256,6 +256,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/inspections/plans/{id}/commit", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::Form(&[("confirm", "yes")]) },
     RouteCase { method: "POST", path: "/inspections/plans/{id}/draw", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::Form(&[("confirm", "yes")]) },
     RouteCase { method: "POST", path: "/inspections/plans/{id}/redraw", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::Form(&[("reason", ""), ("confirm", "yes")]) },
+    RouteCase { method: "GET", path: "/public/draws", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/draws/verify", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/public/draws/verify", who: Public, ok: 422, body: Body::Multipart(&[], ("package", "package.json", "{}")) },
     RouteCase { method: "GET", path: "/public/draws/{id}", who: Public, ok: 404, body: Body::None },

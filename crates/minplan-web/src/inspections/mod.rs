@@ -49,6 +49,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/inspections/plans/{id}/commit", post(plans::commit))
         .route("/inspections/plans/{id}/draw", post(plans::run))
         .route("/inspections/plans/{id}/redraw", post(plans::redraw))
+        .route("/public/draws", get(public::draws_list))
         .route(
             "/public/draws/verify",
             get(public::verify_form).post(public::verify_upload),

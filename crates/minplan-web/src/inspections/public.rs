@@ -181,6 +181,51 @@ pub async fn package_json(
     Ok(json_download(body, &format!("draw-{id}-package.json")))
 }
 
+/// A draw as the public list shows it.
+struct DrawListRow {
+    id: i64,
+    year: i32,
+    plan: String,
+    committed_at: String,
+    state: String,
+}
+
+#[derive(Template)]
+#[template(path = "public_draws.html")]
+struct DrawsPage {
+    layout: Layout,
+    rows: Vec<DrawListRow>,
+}
+
+/// `GET /public/draws`: every draw, newest plan first — its commitment date and whether it is
+/// drawn (the result only as [`result_is_public`] allows), superseded or awaiting the draw.
+pub async fn draws_list(State(st): State<AppState>) -> Result<Response, AppError> {
+    let sp = st.plan().await;
+    let mut rows = Vec::new();
+    for p in st.store.inspection_plans().await? {
+        for d in st.store.draws_of(p.id).await?.into_iter().rev() {
+            rows.push(DrawListRow {
+                id: d.id,
+                year: p.year,
+                plan: p.name.clone(),
+                committed_at: beijing(&d.committed_at),
+                state: if d.superseded_by.is_some() {
+                    "已被重新抽取取代".into()
+                } else if result_is_public(&d) {
+                    "已抽取，结果已公布".into()
+                } else {
+                    "已公布承诺，待抽取".into()
+                },
+            });
+        }
+    }
+    let page = DrawsPage {
+        layout: layout(&sp, "public_draw"),
+        rows,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
 #[derive(Template)]
 #[template(path = "public_draw_verify.html")]
 struct VerifyPage {
