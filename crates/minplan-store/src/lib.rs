@@ -30,6 +30,7 @@ mod export;
 mod holder_lists;
 mod joint_record;
 mod joint_review;
+pub mod inspections;
 mod layers;
 mod lifecycle;
 mod lists;

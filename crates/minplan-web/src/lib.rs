@@ -14,7 +14,8 @@
 //! [`accounts`] (登录/退出/修改密码, 账号管理), [`audit`] (操作日志), [`help`] (帮助), [`measure`] (the map's
 //! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block), [`portal`] (信息公开: the
 //! public portal and its feeds), [`publication`] (公示审核: review before publishing),
-//! [`checks`] (检查任务, 检查记录, 整改 and 验收; 本企业检查记录) and
+//! [`checks`] (检查任务, 检查记录, 整改 and 验收; 本企业检查记录), [`inspections`]
+//! (双随机抽查: the libraries, plans, the verifiable draw and its public page) and
 //! [`api_docs`] (the OpenAPI document and its browsable page).
 //!
 //! Shared HTTP plumbing lives in [`http`]: the one error type and its JSON body, the state, the
@@ -35,6 +36,7 @@ pub mod help;
 pub mod holder_lists;
 pub mod http;
 pub mod imports;
+pub mod inspections;
 pub mod intake;
 pub mod joint_review;
 pub mod layers;
@@ -78,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::router())
         .merge(publication::router())
         .merge(checks::router())
+        .merge(inspections::router())
         .merge(api_docs::router())
         .merge(help::router())
         .merge(http::assets::router())

@@ -54,6 +54,7 @@ const PLAN_MANAGERS: &[Role] = &[Role::Admin, Role::Planning];
 const REPORT_FILERS: &[Role] = &[Role::Admin, Role::Planning, Role::Approval, Role::Company];
 const REGISTRARS: &[Role] = &[Role::Admin, Role::Approval];
 const CLOSERS: &[Role] = &[Role::Admin, Role::Approval, Role::Restoration];
+const INSPECTION_MANAGERS: &[Role] = &[Role::Admin, Role::Enforcement];
 const REVIEWERS: &[Role] = &[Role::Admin, Role::Approval];
 const LIST_KEEPERS: &[Role] = &[Role::Admin, Role::Enforcement];
 const LIST_APPLICANTS: &[Role] = &[Role::Admin, Role::Company];
@@ -307,6 +308,31 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/company/checks", who: Only(COMPANY), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/company/checks/{id}", who: Only(COMPANY), ok: 404, body: Body::None },
     RouteCase { method: "POST", path: "/company/checks/{id}/report", who: Only(COMPANY), ok: 404, body: Body::Form(&[("text", "")]) },
+    // 双随机抽查（空名录库和计划：编号不存在，404；空表单重新显示并列出问题，不写入）
+    RouteCase { method: "GET", path: "/inspections/inspectors", who: Only(INSPECTION_MANAGERS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/inspections/inspectors", who: Only(INSPECTION_MANAGERS), ok: 422, body: Body::Form(&[("name", ""), ("badge_no", ""), ("unit", "")]) },
+    RouteCase { method: "GET", path: "/inspections/inspectors/{id}", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/inspections/inspectors/{id}", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::Form(&[("name", ""), ("badge_no", ""), ("unit", "")]) },
+    RouteCase { method: "POST", path: "/inspections/inspectors/{id}/recusals", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::Form(&[("kind", "holder"), ("value", "")]) },
+    RouteCase { method: "POST", path: "/inspections/recusals/{id}/remove", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::Form(&[]) },
+    RouteCase { method: "GET", path: "/inspections/items", who: Only(INSPECTION_MANAGERS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/inspections/items", who: Only(INSPECTION_MANAGERS), ok: 422, body: Body::Form(&[("code", ""), ("proportion_pct", "")]) },
+    RouteCase { method: "GET", path: "/inspections/items/{id}", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/inspections/items/{id}", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::Form(&[("code", "")]) },
+    RouteCase { method: "GET", path: "/inspections/candidates", who: Only(INSPECTION_MANAGERS), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/inspections/plans", who: Only(INSPECTION_MANAGERS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/inspections/plans", who: Only(INSPECTION_MANAGERS), ok: 422, body: Body::Form(&[("year", ""), ("name", "")]) },
+    RouteCase { method: "GET", path: "/inspections/plans/{id}", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/inspections/plans/{id}/commit", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::Form(&[("confirm", "yes")]) },
+    RouteCase { method: "POST", path: "/inspections/plans/{id}/draw", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::Form(&[("confirm", "yes")]) },
+    RouteCase { method: "POST", path: "/inspections/plans/{id}/redraw", who: Only(INSPECTION_MANAGERS), ok: 404, body: Body::Form(&[("reason", ""), ("confirm", "yes")]) },
+    RouteCase { method: "GET", path: "/public/draws", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/draws/verify", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/public/draws/verify", who: Public, ok: 422, body: Body::Multipart(&[], ("package", "package.json", "{}")) },
+    RouteCase { method: "GET", path: "/public/draws/{id}", who: Public, ok: 404, body: Body::None },
+    RouteCase { method: "GET", path: "/public/draws/{id}/inputs.json", who: Public, ok: 404, body: Body::None },
+    RouteCase { method: "GET", path: "/public/draws/{id}/package.json", who: Public, ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/public/draws/{id}/verify", who: Public, ok: 404, body: Body::Form(&[]) },
     // 退出登录（最后走：之后重新登录）
     RouteCase { method: "POST", path: "/logout", who: Public, ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "DELETE", path: "/api/session", who: Public, ok: 200, body: Body::Json("{}") },

@@ -75,6 +75,9 @@ enum Command {
     /// 机关设置：机关名称、文号与受理号格式、签署栏、印章说明
     #[command(subcommand)]
     Settings(cmd::settings::SettingsCommand),
+    /// 双随机抽查：验证一次抽取（退出码：0 验证通过，1 未通过）
+    #[command(subcommand)]
+    Inspection(cmd::inspection::InspectionCommand),
 }
 
 fn main() -> ExitCode {
@@ -118,6 +121,7 @@ fn main() -> ExitCode {
         Command::User(c) => cmd::user::run(db, c),
         Command::Audit(c) => cmd::audit::run(db, c),
         Command::Settings(c) => cmd::settings::run(db, c),
+        Command::Inspection(c) => cmd::inspection::run(db, c),
     };
     match result {
         Ok(code) => code,

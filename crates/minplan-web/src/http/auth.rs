@@ -133,6 +133,9 @@ pub enum Permission {
     /// 本企业检查记录 (`/company/checks`): its checks and deadlines, and filing the 整改报告:
     /// 矿山企业 only (own records by `credit_code`).
     FileRectification,
+    /// 双随机、一公开: the 执法检查人员名录库, 抽查事项清单, 随机抽查对象库, 抽查计划 and their
+    /// draws (`/inspections`): 系统管理员, 执法监察.
+    ManageInspections,
 }
 
 impl Permission {
@@ -161,6 +164,7 @@ impl Permission {
             Permission::HandlePublications => "办理信息公示（生成、提交、审核、撤回）",
             Permission::RecordChecks => "办理双随机检查（检查记录、证据、验收）",
             Permission::FileRectification => "查看本企业检查记录并报送整改报告",
+            Permission::ManageInspections => "管理双随机抽查（检查人员、抽查事项、抽查计划和抽取）",
         }
     }
 }
@@ -191,6 +195,7 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
         (ApplyListRemoval, Some(r)) => matches!(r, Role::Admin | Role::Company),
         (RecordChecks, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
         (FileRectification, Some(r)) => r == Role::Company,
+        (ManageInspections, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
     }
 }
 
@@ -283,6 +288,8 @@ pub mod policy {
         RecordChecks,
         /// [`Permission::FileRectification`].
         FileRectification,
+        /// [`Permission::ManageInspections`].
+        ManageInspections,
     );
 }
 

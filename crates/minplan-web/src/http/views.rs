@@ -41,6 +41,8 @@ pub struct Layout {
     pub nav_holder_lists: bool,
     /// 信息公示审核 (staff).
     pub nav_publications: bool,
+    /// 双随机抽查 (执法监察).
+    pub nav_inspections: bool,
     /// The plan-period notice (规划期已结束 and no successor loaded); empty when none.
     pub plan_notice: String,
 }
@@ -69,6 +71,7 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
         nav_holder_lists: ctx.can(Permission::ManageHolderLists)
             || ctx.can(Permission::ApplyListRemoval),
         nav_publications: ctx.can(Permission::ViewPublications),
+        nav_inspections: ctx.can(Permission::ManageInspections),
         csrf: ctx.csrf,
         plan_notice: ctx.plan_notice,
         plan_name: p.identity.name.value.clone(),

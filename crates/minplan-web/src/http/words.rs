@@ -138,6 +138,16 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("check.evidence", "上传检查证据材料"),
     ("check.rectification_report", "报送整改报告"),
     ("check.acceptance", "整改验收"),
+    ("inspector.create", "新增执法检查人员"),
+    ("inspector.update", "修改执法检查人员"),
+    ("inspector_recusal.add", "登记检查人员回避关系"),
+    ("inspector_recusal.remove", "删除检查人员回避关系"),
+    ("inspection_item.create", "新增抽查事项"),
+    ("inspection_item.update", "修改抽查事项"),
+    ("inspection_plan.create", "制定抽查计划"),
+    ("inspection_draw.commit", "公布抽取承诺"),
+    ("inspection_draw.draw", "随机抽取抽查对象和检查人员"),
+    ("inspection_draw.redraw", "重新抽取"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -173,6 +183,10 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "publication" => "公示信息",
         "publication_settings" => "信息公示设置",
         "check_record" => "检查记录",
+        "inspector" => "执法检查人员",
+        "inspection_item" => "抽查事项",
+        "inspection_plan" => "抽查计划",
+        "inspection_draw" => "抽取",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -369,7 +383,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("item_code", "事项编号"),
     ("item_name", "检查事项"),
     ("finding", "检查结论"),
-    ("inspectors", "到场检查人员"),
+    ("inspectors", "检查人员"),
     ("stage", "状态"),
     ("deadline", "整改期限"),
     ("reported_on", "报送日期"),
@@ -377,6 +391,19 @@ const FIELDS: &[(&str, &str)] = &[
     ("text", "整改情况"),
     ("file", "附件"),
     ("accepted_on", "验收日期"),
+    // 双随机抽查 (`inspector.*`, `inspection_*`).
+    ("active", "在岗/在用"),
+    ("badge_no", "执法证号"),
+    ("item", "抽查事项"),
+    ("params", "计划参数"),
+    ("plan_id", "抽查计划"),
+    ("commitment", "承诺值"),
+    ("seed", "种子"),
+    ("candidates", "抽查对象库矿业权数"),
+    ("exclusions", "回避对数"),
+    ("library_versions", "名录库和事项清单版本"),
+    ("superseded_by", "取代它的抽取"),
+    ("targets", "抽查对象数"),
 ];
 
 /// The Chinese label of a recorded field (`grant.method` → 出让方式); `None` when unknown.

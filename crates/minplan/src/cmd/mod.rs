@@ -5,6 +5,7 @@ pub mod coords;
 pub mod export;
 pub mod holder_lists;
 pub mod joint_review;
+pub mod inspection;
 pub mod layer;
 pub mod monitor;
 pub mod plan;
