@@ -565,6 +565,30 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether a publication of `kind` and `subject_key` is 已公开 now and was approved at or
+    /// after `since` (RFC 3339 UTC, as the store writes times): a 抽查计划's draw becomes public
+    /// with the first 抽查结果 publication approved after it was drawn.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn published_since(
+        &self,
+        kind: PublicationKind,
+        subject_key: &str,
+        since: &str,
+    ) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM publications
+             WHERE kind = ? AND subject_key = ? AND state = 'published' AND approved_at >= ?",
+        )
+        .bind(kind.code())
+        .bind(subject_key)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
+    }
+
     /// The withdrawn publications of `kind` (the portal notes each withdrawal: title, time,
     /// reason), newest first.
     ///

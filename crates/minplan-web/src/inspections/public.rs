@@ -14,6 +14,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use minplan_domain::disclosure::PublicationKind;
 use minplan_domain::supervision::draw::{DrawPackage, verify};
 use minplan_store::inspections::DrawRecord;
 use tower_sessions::Session;
@@ -21,18 +22,33 @@ use tower_sessions::Session;
 /// The largest package accepted for verification (bytes).
 pub const MAX_PACKAGE_BYTES: usize = 8 * 1024 * 1024;
 
-/// Whether a draw's seed and result may be shown to the public. The one gate of the public
-/// side: today, once drawn (the review before publishing of the disclosure capability is to
-/// be wired in here).
-pub fn result_is_public(draw: &DrawRecord) -> bool {
-    draw.is_drawn()
+/// Whether a draw's seed and result may be shown to the public — the one gate of the public
+/// side: once drawn AND once a 抽查结果 publication of its plan (subject `plan:<id>`) was
+/// approved after the draw and is 已公开 (信息公示's review before publishing,
+/// `minplan_domain::disclosure`). The commitment and the inputs are public from the commitment
+/// on: they reveal nothing of the result without the seed.
+///
+/// # Errors
+/// [`AppError`] from the store.
+pub async fn result_is_public(st: &AppState, draw: &DrawRecord) -> Result<bool, AppError> {
+    let Some(drawn_at) = draw.drawn_at.as_deref().filter(|_| draw.is_drawn()) else {
+        return Ok(false);
+    };
+    Ok(st
+        .store
+        .published_since(
+            PublicationKind::InspectionResults,
+            &format!("plan:{}", draw.plan_id),
+            drawn_at,
+        )
+        .await?)
 }
 
 /// The package as the public may see it: the seed and result only when
 /// [`result_is_public`]; a superseded draw's revealed seed is public too.
 pub async fn public_package(st: &AppState, draw: &DrawRecord) -> Result<DrawPackage, AppError> {
     let mut pkg = st.store.draw_package(draw.id).await?;
-    if !result_is_public(draw) {
+    if !result_is_public(st, draw).await? {
         pkg.result = None;
         if draw.superseded_by.is_none() {
             pkg.seed = None;
@@ -89,7 +105,7 @@ async fn draw_render(
     let sp = st.plan().await;
     let d = st.store.draw_record(id).await?;
     let pkg = public_package(st, &d).await?;
-    let public = result_is_public(&d);
+    let public = result_is_public(st, &d).await?;
     let outcome = (verify_now && public).then(|| outcome(&pkg));
     let mut layout = layout(&sp, "public_draw");
     // The 「验证」 form works for the anonymous public too: their session gets a token here.
@@ -211,8 +227,10 @@ pub async fn draws_list(State(st): State<AppState>) -> Result<Response, AppError
                 committed_at: beijing(&d.committed_at),
                 state: if d.superseded_by.is_some() {
                     "已被重新抽取取代".into()
-                } else if result_is_public(&d) {
+                } else if result_is_public(&st, &d).await? {
                     "已抽取，结果已公布".into()
+                } else if d.is_drawn() {
+                    "已抽取，待公示审核后公布".into()
                 } else {
                     "已公布承诺，待抽取".into()
                 },
