@@ -40,8 +40,8 @@
 
 mod docx;
 pub mod evaluation;
-pub mod joint_review;
 pub mod inspection;
+pub mod joint_review;
 /// The bureau's document conventions shared by every document: fonts per GB/T 9704 role,
 /// the issuer (机关名称, 文号, signature and seal block), dates as people write them.
 pub use docx::official;

@@ -12,8 +12,8 @@ use minplan_domain::disclosure::PublicListEntry;
 use minplan_domain::rights::HolderLists;
 use minplan_domain::supervision::listing::{
     self, Attachment, DEFAULT_VERIFICATION_LIMIT_DAYS, EntryStatus, HolderList, ListEntry,
-    ListingProblem, ListingRequest, MAX_ATTACHMENT_BYTES, Removal,
-    RemovalApplication, Step, Verification,
+    ListingProblem, ListingRequest, MAX_ATTACHMENT_BYTES, Removal, RemovalApplication, Step,
+    Verification,
 };
 use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};

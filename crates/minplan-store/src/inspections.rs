@@ -656,9 +656,7 @@ impl Store {
                     .map(|h| (h, CreditStanding::SeriousViolation)),
             );
         for (h, s) in listed {
-            let e = out
-                .entry(h.credit_code.trim().to_string())
-                .or_insert(s);
+            let e = out.entry(h.credit_code.trim().to_string()).or_insert(s);
             *e = (*e).max(s);
         }
         Ok(out)

@@ -28,9 +28,9 @@ pub mod disclosure;
 mod engine;
 mod export;
 mod holder_lists;
+pub mod inspections;
 mod joint_record;
 mod joint_review;
-pub mod inspections;
 mod layers;
 mod lifecycle;
 mod lists;
@@ -49,10 +49,10 @@ pub use bulk::{
     layer_register_table, read_table, report_columns, right_columns,
 };
 pub use calendar::CALENDAR_YEARS;
-pub use engine::{ReviewEngine, region_of, review_date};
 pub use disclosure::{
     PublicRightsQuery, Publication, PublicationEvent, PublicationSummary, RESULTS_WITHIN_RANGE,
 };
+pub use engine::{ReviewEngine, region_of, review_date};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
 pub use holder_lists::{
     EntryId, ListEntryQuery, StoredListEntry, StoredStep, UploadedFile, VERIFICATION_LIMIT_RANGE,

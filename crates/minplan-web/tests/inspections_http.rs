@@ -293,6 +293,68 @@ async fn commit_draw_and_public_verify_with_a_recusal_respected() {
     let html = c.get(&plan).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("抽取结果：9 个抽查对象"), "{html}");
 
+    // Drawn, but not public before the 抽查结果 publication is reviewed: no seed, no result.
+    let html = anon
+        .get(&public)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains(d.seed.as_deref().unwrap()), "{html}");
+    assert!(!html.contains("C-DRAW-08"));
+    // 执法监察 makes the draft from the plan page and submits it; another person approves.
+    let r = submit(
+        &c,
+        &plan,
+        &format!("{}/publications", srv.base),
+        &[("kind", "inspections"), ("plan", &plan_id.to_string())],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let publication = format!("{}{}", srv.base, r.headers()["location"].to_str().unwrap());
+    let html = c
+        .get(&publication)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("C-DRAW-08") && html.contains("未检查"),
+        "{html}"
+    );
+    let r = submit(&c, &publication, &format!("{publication}/submit"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = submit(
+        &c,
+        &publication,
+        &format!("{publication}/approve"),
+        &[("confirm", "1")],
+    )
+    .await;
+    assert!(r.status().is_client_error(), "the submitter cannot approve");
+    let root = logged_in(&srv.base, "root").await;
+    let r = submit(
+        &root,
+        &publication,
+        &format!("{publication}/approve"),
+        &[("confirm", "1")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = anon
+        .get(format!("{}/public/inspections", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("C-DRAW-08"), "{html}");
+
     // Public: the seed, the result, and 「验证」 passes.
     let html = anon
         .get(&public)
