@@ -24,6 +24,8 @@ mod lists;
 mod maps;
 #[path = "browser/screens.rs"]
 mod screens;
+#[path = "browser/supervision.rs"]
+mod supervision;
 #[path = "browser/workflow.rs"]
 mod workflow;
 
