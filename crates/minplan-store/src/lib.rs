@@ -26,6 +26,7 @@ mod calendar;
 mod engine;
 mod export;
 mod layers;
+mod licences;
 mod lifecycle;
 mod lists;
 mod manual_indicators;
@@ -37,15 +38,16 @@ mod reviews;
 pub mod settings;
 
 pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
-pub use calendar::CALENDAR_YEARS;
 pub use bulk::{
     BulkMode, BulkOutcome, CornerSettings, ImportColumn, MAX_AREA_KM2, MAX_CAPACITY, RowProblem,
     TABLE_EXTENSIONS, TEMPLATE_EXAMPLE_MARK, UNSUPPORTED_TYPE, has_register_columns, is_table_file,
     layer_register_table, read_table, report_columns, right_columns,
 };
+pub use calendar::{CALENDAR_YEARS, CalendarEntry};
 pub use engine::{ReviewEngine, region_of};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
+pub use licences::{LICENCE_ATTACHMENT_MAX_BYTES, LicenceAttachment, LicenceRecord};
 pub use lifecycle::Mine;
 pub use lists::{ApplicationQuery, ReviewQuery, RightFacets, RightQuery, Window};
 pub use manual_indicators::{EVIDENCE_MAX_CHARS, ManualInput};

@@ -12,7 +12,8 @@
 //! API), [`imports`] (批量导入 of XLSX/CSV tables), [`layers`] (图层管理), [`monitoring`]
 //! (规划指标 values, 实施评估, 年度实施计划, reminders), [`annual_reports`] (矿山年度报告),
 //! [`accounts`] (登录/退出/修改密码, 账号管理), [`audit`] (操作日志), [`help`] (帮助), [`measure`] (the map's
-//! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block) and
+//! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block), [`calendar`]
+//! (工作日历: the years held, a year's month grid, the bureau's entries) and
 //! [`api_docs`] (the OpenAPI document and its browsable page).
 //!
 //! Shared HTTP plumbing lives in [`http`]: the one error type and its JSON body, the state, the
@@ -28,6 +29,7 @@ pub mod accounts;
 pub mod annual_reports;
 pub mod api_docs;
 pub mod audit;
+pub mod calendar;
 pub mod help;
 pub mod http;
 pub mod imports;
@@ -66,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(annual_reports::router())
         .merge(measure::router())
         .merge(settings::router())
+        .merge(calendar::router())
         .merge(api_docs::router())
         .merge(help::router())
         .merge(http::assets::router())

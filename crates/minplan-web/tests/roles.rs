@@ -55,6 +55,7 @@ const REPORT_FILERS: &[Role] = &[Role::Admin, Role::Planning, Role::Approval, Ro
 const REGISTRARS: &[Role] = &[Role::Admin, Role::Approval];
 const CLOSERS: &[Role] = &[Role::Admin, Role::Approval, Role::Restoration];
 const REVIEWERS: &[Role] = &[Role::Admin, Role::Approval];
+const CALENDAR_EDITORS: &[Role] = &[Role::Admin, Role::Enforcement];
 const STAFF: &[Role] = &[
     Role::Admin,
     Role::Planning,
@@ -147,6 +148,9 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/admin/users/{id}/enable", who: Only(ADMIN), ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "GET", path: "/admin/settings", who: Only(ADMIN), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/admin/settings", who: Only(ADMIN), ok: 303, body: Body::Form(&[("bureau_name", "绥芬河市自然资源局")]) },
+    // 工作日历（错误的行：重新显示并标出行号，不写入）
+    RouteCase { method: "GET", path: "/admin/calendar", who: LoggedIn, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/admin/calendar", who: Only(CALENDAR_EDITORS), ok: 422, body: Body::Form(&[("year", "2027"), ("source", "矩阵测试"), ("arrangement", "放假 2027-13-01")]) },
     RouteCase { method: "GET", path: "/api/admin/users", who: Only(ADMIN), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/api/admin/users", who: Only(ADMIN), ok: 201, body: Body::Json(r#"{"username":"matrix-api","role":"生态修复","password":"Matrix-pass-2026"}"#) },
     RouteCase { method: "POST", path: "/api/admin/users/{id}/disable", who: Only(ADMIN), ok: 200, body: Body::Json("{}") },

@@ -72,6 +72,9 @@ enum Command {
     /// 机关设置：机关名称、文号与受理号格式、签署栏、印章说明
     #[command(subcommand)]
     Settings(cmd::settings::SettingsCommand),
+    /// 工作日历：查看一年的节假日安排和各月工作日，录入或更正一年的安排
+    #[command(subcommand)]
+    Calendar(cmd::calendar::CalendarCommand),
 }
 
 fn main() -> ExitCode {
@@ -114,6 +117,7 @@ fn main() -> ExitCode {
         Command::User(c) => cmd::user::run(db, c),
         Command::Audit(c) => cmd::audit::run(db, c),
         Command::Settings(c) => cmd::settings::run(db, c),
+        Command::Calendar(c) => cmd::calendar::run(db, c),
     };
     match result {
         Ok(code) => code,

@@ -115,6 +115,15 @@ pub enum Permission {
     /// Enter the value of an indicator the register cannot compute, with its evidence
     /// (人工填报, `/indicators/manual`): 系统管理员, 规划科.
     EnterIndicators,
+    /// Enter or correct a year of the 工作日历 (`/admin/calendar`): 系统管理员, 执法监察
+    /// (who count 整改期限 in working days). Viewing it: every logged-in account.
+    EditCalendar,
+    /// Add and correct a mine's licences (证照: 安全生产许可证, 排污许可证, …) on a right's
+    /// page: 系统管理员, 审批科, 执法监察 (《规划》五（三）4 证照齐全).
+    ManageLicences,
+    /// The supervision view of filings: 未按期公示 of the 勘查开采信息 and mines producing
+    /// without a valid 安全生产许可证 (`/filings/late`): 系统管理员, 执法监察.
+    SuperviseFilings,
 }
 
 impl Permission {
@@ -137,6 +146,9 @@ impl Permission {
             Permission::ManageLayers => "导入管控图层",
             Permission::ViewRegister => "查看矿业权登记",
             Permission::EnterIndicators => "人工填报规划指标",
+            Permission::EditCalendar => "修改工作日历",
+            Permission::ManageLicences => "登记矿山证照",
+            Permission::SuperviseFilings => "查看未按期公示和无证生产情况",
         }
     }
 }
@@ -159,6 +171,8 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
             Role::Admin | Role::Planning | Role::Approval | Role::Company
         ),
         (AcceptClosure, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Restoration),
+        (EditCalendar | SuperviseFilings, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
+        (ManageLicences, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Enforcement),
     }
 }
 
@@ -239,6 +253,12 @@ pub mod policy {
         EnterIndicators,
         /// [`Permission::ViewRegister`].
         ViewRegister,
+        /// [`Permission::EditCalendar`].
+        EditCalendar,
+        /// [`Permission::ManageLicences`].
+        ManageLicences,
+        /// [`Permission::SuperviseFilings`].
+        SuperviseFilings,
     );
 }
 

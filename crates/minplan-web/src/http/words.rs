@@ -118,6 +118,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("settings.set", "修改系统设置"),
     ("settings.update", "修改机关设置"),
     ("indicator.manual_entry", "人工填报规划指标"),
+    ("calendar.set", "录入或更正工作日历"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -148,6 +149,8 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "control_layer_version" => "管控图层版本",
         "holder_list_entry" => "名录事项",
         "manual_indicator" => "人工填报指标值",
+        "calendar_year" => "工作日历",
+        "licence" => "矿山证照",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -157,6 +160,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
             Some((mine, year)) => format!("年度报告（矿山 #{mine}，{year} 年度）"),
             None => format!("年度报告 {entity_id}"),
         },
+        ("工作日历", _) => format!("工作日历 {entity_id} 年"),
         (k, _) if numbered => format!("{k} #{entity_id}"),
         (k, _) => format!("{k} {entity_id}"),
     }
@@ -277,6 +281,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("intake_number_pattern", "受理号格式"),
     ("signers", "签署栏职务"),
     ("seal_caption", "印章说明"),
+    // 工作日历 (`calendar.set`).
+    ("holidays", "放假日期"),
+    ("working_weekends", "调休上班日期"),
     // 人工填报 (`indicator.manual_entry`).
     ("indicator", "规划指标"),
     ("evidence", "依据/证明材料"),
