@@ -25,6 +25,7 @@ mod bulk;
 mod calendar;
 mod engine;
 mod export;
+mod filings;
 mod layers;
 mod licences;
 mod lifecycle;

@@ -13,7 +13,9 @@
 //! (规划指标 values, 实施评估, 年度实施计划, reminders), [`annual_reports`] (矿山年度报告),
 //! [`accounts`] (登录/退出/修改密码, 账号管理), [`audit`] (操作日志), [`help`] (帮助), [`measure`] (the map's
 //! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block), [`calendar`]
-//! (工作日历: the years held, a year's month grid, the bureau's entries) and
+//! (工作日历: the years held, a year's month grid, the bureau's entries), [`licences`] (证照 of
+//! a right's mine, and the supervision view of mines producing without a 安全生产许可证 and of
+//! filings 未按期公示) and
 //! [`api_docs`] (the OpenAPI document and its browsable page).
 //!
 //! Shared HTTP plumbing lives in [`http`]: the one error type and its JSON body, the state, the
@@ -35,6 +37,7 @@ pub mod http;
 pub mod imports;
 pub mod intake;
 pub mod layers;
+pub mod licences;
 pub mod measure;
 pub mod monitoring;
 pub mod plan;
@@ -69,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .merge(measure::router())
         .merge(settings::router())
         .merge(calendar::router())
+        .merge(licences::router())
         .merge(api_docs::router())
         .merge(help::router())
         .merge(http::assets::router())

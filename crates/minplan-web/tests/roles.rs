@@ -56,6 +56,8 @@ const REGISTRARS: &[Role] = &[Role::Admin, Role::Approval];
 const CLOSERS: &[Role] = &[Role::Admin, Role::Approval, Role::Restoration];
 const REVIEWERS: &[Role] = &[Role::Admin, Role::Approval];
 const CALENDAR_EDITORS: &[Role] = &[Role::Admin, Role::Enforcement];
+const SUPERVISORS: &[Role] = &[Role::Admin, Role::Enforcement];
+const LICENCE_KEEPERS: &[Role] = &[Role::Admin, Role::Approval, Role::Enforcement];
 const STAFF: &[Role] = &[
     Role::Admin,
     Role::Planning,
@@ -225,6 +227,12 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/annual-reports/import/template.xlsx", who: Only(REGISTRARS), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/rights", who: Only(REVIEWERS), ok: 200, body: Body::Multipart(&[], ("file", "rights.geojson", RIGHTS_GEOJSON)) },
     RouteCase { method: "GET", path: "/rights/{id}", who: OwnRecords, ok: 200, body: Body::None },
+    // 证照（矩阵中的矿业权没有矿山档案：登记重新显示并说明，不写入；更正与附件：没有该证照，404）
+    RouteCase { method: "GET", path: "/rights/{id}/licences", who: OwnRecords, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/rights/{id}/licences", who: Only(LICENCE_KEEPERS), ok: 422, body: Body::Form(&[("kind", ""), ("number", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/licences/{lid}", who: Only(LICENCE_KEEPERS), ok: 404, body: Body::Form(&[("kind", "安全生产许可证"), ("valid_from", "2025-13-01")]) },
+    RouteCase { method: "GET", path: "/rights/{id}/licences/{lid}/attachment", who: OwnRecords, ok: 404, body: Body::None },
+    RouteCase { method: "GET", path: "/filings/supervision", who: Only(SUPERVISORS), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/workbench", who: OwnRecords, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/api/corners/check", who: Only(REVIEWERS), ok: 200, body: Body::Json(r#"{"text":"1,4911391.68,44428925.83\n2,4911350.27,44429080.39\n3,4911471.02,44429112.75\n"}"#) },
     RouteCase { method: "POST", path: "/api/measure", who: Public, ok: 200, body: Body::Json(r#"{"geometry":{"type":"LineString","coordinates":[[131.0,44.4],[131.01,44.4]]}}"#) },
@@ -323,6 +331,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
     path.replace("{kind}", "ecological_red_line")
         .replace("{*path}", "app.css")
         .replace("{*file}", "swagger-initializer.js")
+        .replace("{lid}", "1")
         .replace("{id}", &id)
 }
 

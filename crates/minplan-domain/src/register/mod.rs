@@ -28,6 +28,7 @@
 //! 北京时间) instead of reading a clock.
 
 pub mod annual_report;
+pub mod filing;
 pub mod licences;
 
 use crate::application::{ApplicationKind, GrantMethod, Quantity, RightKind};

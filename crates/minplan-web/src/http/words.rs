@@ -119,6 +119,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("settings.update", "修改机关设置"),
     ("indicator.manual_entry", "人工填报规划指标"),
     ("calendar.set", "录入或更正工作日历"),
+    ("licence.add", "登记矿山证照"),
+    ("licence.update", "更正矿山证照"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -281,6 +283,11 @@ const FIELDS: &[(&str, &str)] = &[
     ("intake_number_pattern", "受理号格式"),
     ("signers", "签署栏职务"),
     ("seal_caption", "印章说明"),
+    // 证照 (`licence.add`, `licence.update`).
+    ("other_name", "证照名称"),
+    ("number", "证号/编号"),
+    ("issuer", "发证机关"),
+    ("attachment_sha256", "扫描件 SHA-256"),
     // 工作日历 (`calendar.set`).
     ("holidays", "放假日期"),
     ("working_weekends", "调休上班日期"),
