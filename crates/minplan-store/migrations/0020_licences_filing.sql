@@ -29,3 +29,41 @@ CREATE TABLE mine_licences (
     CHECK ((kind = '其他') = (other_name IS NOT NULL))
 );
 CREATE INDEX mine_licences_mine ON mine_licences (mine_id, kind, valid_to);
+
+-- 勘查开采信息 (《矿业权人勘查开采信息管理办法》自然资源部令第13号): what a rights holder files
+-- for a year beyond the annual report's figures, by kind of right
+-- (minplan_domain::register::filing::FilingInput); one row per right and year, a correction
+-- replaces it and keeps the first filing date (audit rows `filing.file` / `filing.correct`).
+CREATE TABLE information_filings (
+    id INTEGER PRIMARY KEY,
+    -- 许可证号 (rights.id)
+    right_id TEXT NOT NULL,
+    -- 填报年度 (the year reported on; filed in the next year by 31 March)
+    year INTEGER NOT NULL,
+    -- 采矿权 / 探矿权, the right's kind when filed
+    right_kind TEXT NOT NULL CHECK (right_kind IN ('采矿权', '探矿权')),
+    -- 采矿权: 矿山状态 (生产/基建/停产/闭坑), 年消耗资源储量 (the annual report's unit),
+    -- 矿山地质环境保护与土地复垦义务履行情况
+    mine_status TEXT,
+    reserves_consumed REAL,
+    restoration TEXT,
+    -- 探矿权: 勘查单位名称和地址, 年度勘查投入 (万元), 主要实物工作量, 是否编制勘查成果报告
+    -- (0/1), 勘查阶段, 是否及时封填遗留井硐 (0/1, NULL 未说明), 地质资料汇交情况
+    explorer TEXT,
+    investment_wan_yuan REAL,
+    workload TEXT,
+    result_report INTEGER CHECK (result_report IN (0, 1)),
+    stage TEXT,
+    wells_sealed INTEGER CHECK (wells_sealed IN (0, 1)),
+    geodata TEXT,
+    -- both: 相关费用缴纳情况与其他义务履行情况
+    obligations TEXT NOT NULL,
+    -- first filed (YYYY-MM-DD, decides 按期/逾期), last corrected
+    filed_on TEXT NOT NULL,
+    corrected_on TEXT,
+    -- filed by staff for the holder (代报)
+    on_behalf INTEGER NOT NULL DEFAULT 0 CHECK (on_behalf IN (0, 1)),
+    -- the audit actor label of the last writer
+    filed_by TEXT NOT NULL,
+    UNIQUE (right_id, year)
+);

@@ -47,6 +47,7 @@ pub use bulk::{
 pub use calendar::{CALENDAR_YEARS, CalendarEntry};
 pub use engine::{ReviewEngine, region_of};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
+pub use filings::InformationFiling;
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
 pub use licences::{LICENCE_ATTACHMENT_MAX_BYTES, LicenceAttachment, LicenceRecord};
 pub use lifecycle::Mine;

@@ -15,7 +15,7 @@
 //! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block), [`calendar`]
 //! (工作日历: the years held, a year's month grid, the bureau's entries), [`licences`] (证照 of
 //! a right's mine, and the supervision view of mines producing without a 安全生产许可证 and of
-//! filings 未按期公示) and
+//! filings 未按期公示), [`filings`] (勘查开采信息 of a right for a year, 自然资源部令第13号) and
 //! [`api_docs`] (the OpenAPI document and its browsable page).
 //!
 //! Shared HTTP plumbing lives in [`http`]: the one error type and its JSON body, the state, the
@@ -32,6 +32,7 @@ pub mod annual_reports;
 pub mod api_docs;
 pub mod audit;
 pub mod calendar;
+pub mod filings;
 pub mod help;
 pub mod http;
 pub mod imports;
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(settings::router())
         .merge(calendar::router())
         .merge(licences::router())
+        .merge(filings::router())
         .merge(api_docs::router())
         .merge(help::router())
         .merge(http::assets::router())

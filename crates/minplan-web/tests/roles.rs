@@ -232,6 +232,8 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/rights/{id}/licences", who: Only(LICENCE_KEEPERS), ok: 422, body: Body::Form(&[("kind", ""), ("number", "")]) },
     RouteCase { method: "POST", path: "/rights/{id}/licences/{lid}", who: Only(LICENCE_KEEPERS), ok: 404, body: Body::Form(&[("kind", "安全生产许可证"), ("valid_from", "2025-13-01")]) },
     RouteCase { method: "GET", path: "/rights/{id}/licences/{lid}/attachment", who: OwnRecords, ok: 404, body: Body::None },
+    RouteCase { method: "GET", path: "/rights/{id}/filing", who: OwnRecords, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/rights/{id}/filing", who: Only(REPORT_FILERS), ok: 422, body: Body::Form(&[("year", "2025")]) },
     RouteCase { method: "GET", path: "/filings/supervision", who: Only(SUPERVISORS), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/workbench", who: OwnRecords, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/api/corners/check", who: Only(REVIEWERS), ok: 200, body: Body::Json(r#"{"text":"1,4911391.68,44428925.83\n2,4911350.27,44429080.39\n3,4911471.02,44429112.75\n"}"#) },

@@ -121,6 +121,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("calendar.set", "录入或更正工作日历"),
     ("licence.add", "登记矿山证照"),
     ("licence.update", "更正矿山证照"),
+    ("filing.file", "填报勘查开采信息"),
+    ("filing.correct", "更正勘查开采信息"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -153,6 +155,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "manual_indicator" => "人工填报指标值",
         "calendar_year" => "工作日历",
         "licence" => "矿山证照",
+        "information_filing" => "勘查开采信息",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -288,6 +291,19 @@ const FIELDS: &[(&str, &str)] = &[
     ("number", "证号/编号"),
     ("issuer", "发证机关"),
     ("attachment_sha256", "扫描件 SHA-256"),
+    // 勘查开采信息 (`filing.file`, `filing.correct`).
+    ("right_kind", "矿业权类型"),
+    ("mine_status", "矿山状态"),
+    ("reserves_consumed", "年消耗资源储量"),
+    ("restoration", "矿山地质环境保护与土地复垦"),
+    ("explorer", "勘查单位"),
+    ("investment_wan_yuan", "年度勘查投入（万元）"),
+    ("workload", "主要实物工作量"),
+    ("result_report", "编制勘查成果报告"),
+    ("stage", "勘查阶段"),
+    ("wells_sealed", "封填遗留井硐"),
+    ("geodata", "地质资料汇交"),
+    ("obligations", "费用缴纳与其他义务"),
     // 工作日历 (`calendar.set`).
     ("holidays", "放假日期"),
     ("working_weekends", "调休上班日期"),
