@@ -138,7 +138,7 @@ fn months(cal: &WorkCalendar, year: i32) -> Vec<MonthView> {
                     title,
                 });
             }
-            while cells.len() % 7 != 0 {
+            while !cells.len().is_multiple_of(7) {
                 cells.push(DayCell {
                     day: 0,
                     class: "",
