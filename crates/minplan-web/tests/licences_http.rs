@@ -99,6 +99,10 @@ async fn licences_raise_and_clear_the_safety_reminder() {
     let html = page.text().await.unwrap();
     assert!(html.contains("无有效的安全生产许可证"), "{html}");
     assert!(html.contains("id=\"licence-add\""));
+    assert!(
+        html.contains("href=\"/filings/supervision\""),
+        "the tab for 执法监察"
+    );
     let csrf = csrf_in(&html);
 
     // A refused form: nothing written.
@@ -229,6 +233,7 @@ async fn licences_raise_and_clear_the_safety_reminder() {
     let html = r.text().await.unwrap();
     assert!(html.contains("（黑）FM安许证字〔2023〕045"));
     assert!(!html.contains("id=\"licence-add\""));
+    assert!(!html.contains("href=\"/filings/supervision\""));
     let right_page = jjg
         .get(format!("{base}/rights/{jjg_right}"))
         .send()

@@ -37,6 +37,8 @@ pub struct Layout {
     pub nav_reviews: bool,
     pub nav_rights: bool,
     pub nav_layers: bool,
+    /// 证照与公示检查 (`/filings/supervision`): 系统管理员, 执法监察.
+    pub nav_supervision: bool,
     /// The plan-period notice (规划期已结束 and no successor loaded); empty when none.
     pub plan_notice: String,
 }
@@ -62,6 +64,7 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
         nav_reviews: ctx.can(Permission::ViewReviews),
         nav_rights: ctx.can(Permission::ViewRegister),
         nav_layers: ctx.can(Permission::ViewLayers),
+        nav_supervision: ctx.can(Permission::SuperviseFilings),
         csrf: ctx.csrf,
         plan_notice: ctx.plan_notice,
         plan_name: p.identity.name.value.clone(),
