@@ -127,16 +127,7 @@ impl WorkCalendar {
                 ((9, 15), (9, 17)),
                 ((10, 1), (10, 7)),
             ],
-            &[
-                (2, 4),
-                (2, 18),
-                (4, 7),
-                (4, 28),
-                (5, 11),
-                (9, 14),
-                (9, 29),
-                (10, 12),
-            ],
+            &[(2, 4), (2, 18), (4, 7), (4, 28), (5, 11), (9, 14), (9, 29), (10, 12)],
             "国务院办公厅关于2024年部分节假日安排的通知（国办发明电〔2023〕7号）",
         ));
         // 国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号）.
@@ -423,14 +414,8 @@ mod tests {
                 .value,
             5
         );
-        assert_eq!(
-            cal.add_working_days(d("2026-02-12"), 2).value,
-            d("2026-02-14")
-        );
-        assert_eq!(
-            cal.add_working_days(d("2026-02-13"), 2).value,
-            d("2026-02-24")
-        );
+        assert_eq!(cal.add_working_days(d("2026-02-12"), 2).value, d("2026-02-14"));
+        assert_eq!(cal.add_working_days(d("2026-02-13"), 2).value, d("2026-02-24"));
     }
 
     #[test]
@@ -441,10 +426,7 @@ mod tests {
         assert!(!cal.is_working_day(d("2025-10-08")).value);
         assert!(cal.is_working_day(d("2025-10-11")).value);
         // Friday 9-26 + 10 working days: 9-28, 9-29, 9-30, 10-9, 10-10, 10-11, 10-13..10-16.
-        assert_eq!(
-            cal.add_working_days(d("2025-09-26"), 10).value,
-            d("2025-10-16")
-        );
+        assert_eq!(cal.add_working_days(d("2025-09-26"), 10).value, d("2025-10-16"));
         // 2026: Sunday 9-20 and Saturday 10-10 work, 10-1..10-7 off.
         assert!(cal.is_working_day(d("2026-09-20")).value);
         assert!(!cal.is_working_day(d("2026-10-07")).value);
@@ -463,12 +445,11 @@ mod tests {
         // 12-31 (Thu) and, Monday–Friday, 2027-01-01, 01-04, 01-05.
         assert_eq!(c.value, 4);
         assert_eq!(c.unknown_years, vec![2027]);
-        assert_eq!(c.note().unwrap(), "2027年节假日安排未录入，按周一至周五计");
-        assert!(
-            cal.working_days_between(d("2026-03-02"), d("2026-03-06"))
-                .note()
-                .is_none()
+        assert_eq!(
+            c.note().unwrap(),
+            "2027年节假日安排未录入，按周一至周五计"
         );
+        assert!(cal.working_days_between(d("2026-03-02"), d("2026-03-06")).note().is_none());
     }
 
     #[test]

@@ -71,13 +71,14 @@ impl Store {
                 "请填写依据（如“国务院办公厅关于2027年部分节假日安排的通知”）",
             )]));
         }
-        let y = YearArrangement::parse(year, text, source).map_err(|p| {
-            StoreError::Invalid(
-                p.iter()
-                    .map(|p| FieldError::new("arrangement", p.to_string()))
-                    .collect(),
-            )
-        })?;
+        let y = YearArrangement::parse(year, text, source)
+            .map_err(|p| {
+                StoreError::Invalid(
+                    p.iter()
+                        .map(|p| FieldError::new("arrangement", p.to_string()))
+                        .collect(),
+                )
+            })?;
         let before = self.work_calendar().await?.year(year).cloned();
         let mut tx = self.begin_write().await?;
         sqlx::query(
