@@ -644,6 +644,7 @@ fn monitoring_reminds_of_a_cap_the_plan_writes_in_its_own_terms() {
         reports: &[],
         scales: &ScaleTable::default(),
         config: &config,
+        licences: &[],
     });
     let open_pit = all
         .iter()

@@ -107,3 +107,46 @@ impl Store {
         Ok(y)
     }
 }
+
+/// One entry of the bureau in the calendar's record (migration 0014): who entered which year
+/// when, and on what basis. Earlier entries of a year stay on record.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CalendarEntry {
+    /// 公历年.
+    pub year: i32,
+    /// 依据 (the notice's title or 文号).
+    pub source: String,
+    /// Who entered it, as recorded (the account's display name, or the CLI's user).
+    pub entered_by: String,
+    /// When, RFC 3339 UTC.
+    pub entered_at: String,
+    /// Whether it is the entry in force for its year (the latest).
+    pub in_force: bool,
+}
+
+impl Store {
+    /// Every entry the bureau made, newest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn calendar_entries(&self) -> Result<Vec<CalendarEntry>> {
+        let rows = sqlx::query(
+            "SELECT year, source, entered_by, entered_at,
+                    id = (SELECT MAX(id) FROM work_calendar_years v WHERE v.year = w.year)
+                        AS in_force
+             FROM work_calendar_years w ORDER BY id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| CalendarEntry {
+                year: r.get::<i64, _>("year") as i32,
+                source: r.get("source"),
+                entered_by: r.get("entered_by"),
+                entered_at: r.get("entered_at"),
+                in_force: r.get::<i64, _>("in_force") != 0,
+            })
+            .collect())
+    }
+}

@@ -27,11 +27,13 @@ mod calendar;
 pub mod disclosure;
 mod engine;
 mod export;
+mod filings;
 mod holder_lists;
 pub mod inspections;
 mod joint_record;
 mod joint_review;
 mod layers;
+mod licences;
 mod lifecycle;
 mod lists;
 mod manual_indicators;
@@ -48,17 +50,19 @@ pub use bulk::{
     TABLE_EXTENSIONS, TEMPLATE_EXAMPLE_MARK, UNSUPPORTED_TYPE, has_register_columns, is_table_file,
     layer_register_table, read_table, report_columns, right_columns,
 };
-pub use calendar::CALENDAR_YEARS;
+pub use calendar::{CALENDAR_YEARS, CalendarEntry};
 pub use disclosure::{
     PublicRightsQuery, Publication, PublicationEvent, PublicationSummary, RESULTS_WITHIN_RANGE,
 };
 pub use engine::{ReviewEngine, region_of, review_date};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
+pub use filings::InformationFiling;
 pub use holder_lists::{
     EntryId, ListEntryQuery, StoredListEntry, StoredStep, UploadedFile, VERIFICATION_LIMIT_RANGE,
 };
 pub use joint_review::{JointFile, JointReviewRecord, JointUpload};
 pub use layers::{LayerImport, LayerVersion, StoredLayer};
+pub use licences::{LICENCE_ATTACHMENT_MAX_BYTES, LicenceAttachment, LicenceRecord};
 pub use lifecycle::Mine;
 pub use lists::{ApplicationQuery, ReviewQuery, RightFacets, RightQuery, Window};
 pub use manual_indicators::{EVIDENCE_MAX_CHARS, ManualInput};

@@ -443,6 +443,12 @@ impl Store {
             .map(|m| (m.id, m.name))
             .collect();
         let reports = self.annual_reports(None, None).await?;
+        let licences: Vec<_> = self
+            .licences(None)
+            .await?
+            .into_iter()
+            .map(|r| r.licence)
+            .collect();
         let all = monitoring::reminders(&ReminderInput {
             plan,
             today,
@@ -451,6 +457,7 @@ impl Store {
             reports: &reports,
             scales: &scales.table,
             config: &config,
+            licences: &licences,
         });
         Ok(match credit_code {
             Some(c) => all

@@ -15,7 +15,10 @@
 //! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block), [`portal`] (信息公开: the
 //! public portal and its feeds), [`publication`] (公示审核: review before publishing),
 //! [`checks`] (检查任务, 检查记录, 整改 and 验收; 本企业检查记录), [`inspections`]
-//! (双随机抽查: the libraries, plans, the verifiable draw and its public page) and
+//! (双随机抽查: the libraries, plans, the verifiable draw and its public page), [`calendar`]
+//! (工作日历: the years held, a year's month grid, the bureau's entries), [`licences`] (证照 of
+//! a right's mine, and the supervision view of mines producing without a 安全生产许可证 and of
+//! filings 未按期公示), [`filings`] (勘查开采信息 of a right for a year, 自然资源部令第13号) and
 //! [`api_docs`] (the OpenAPI document and its browsable page).
 //!
 //! Shared HTTP plumbing lives in [`http`]: the one error type and its JSON body, the state, the
@@ -31,7 +34,9 @@ pub mod accounts;
 pub mod annual_reports;
 pub mod api_docs;
 pub mod audit;
+pub mod calendar;
 pub mod checks;
+pub mod filings;
 pub mod help;
 pub mod holder_lists;
 pub mod http;
@@ -40,6 +45,7 @@ pub mod inspections;
 pub mod intake;
 pub mod joint_review;
 pub mod layers;
+pub mod licences;
 pub mod measure;
 pub mod monitoring;
 pub mod plan;
@@ -81,6 +87,9 @@ pub fn router(state: AppState) -> Router {
         .merge(publication::router())
         .merge(checks::router())
         .merge(inspections::router())
+        .merge(calendar::router())
+        .merge(licences::router())
+        .merge(filings::router())
         .merge(api_docs::router())
         .merge(help::router())
         .merge(http::assets::router())

@@ -66,6 +66,9 @@ const PUBLISHERS: &[Role] = &[
 ];
 const CHECKERS: &[Role] = &[Role::Admin, Role::Enforcement];
 const COMPANY: &[Role] = &[Role::Company];
+const CALENDAR_EDITORS: &[Role] = &[Role::Admin, Role::Enforcement];
+const SUPERVISORS: &[Role] = &[Role::Admin, Role::Enforcement];
+const LICENCE_KEEPERS: &[Role] = &[Role::Admin, Role::Approval, Role::Enforcement];
 const STAFF: &[Role] = &[
     Role::Admin,
     Role::Planning,
@@ -158,6 +161,9 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/admin/users/{id}/enable", who: Only(ADMIN), ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "GET", path: "/admin/settings", who: Only(ADMIN), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/admin/settings", who: Only(ADMIN), ok: 303, body: Body::Form(&[("bureau_name", "绥芬河市自然资源局")]) },
+    // 工作日历（错误的行：重新显示并标出行号，不写入）
+    RouteCase { method: "GET", path: "/admin/calendar", who: LoggedIn, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/admin/calendar", who: Only(CALENDAR_EDITORS), ok: 422, body: Body::Form(&[("year", "2027"), ("source", "矩阵测试"), ("arrangement", "放假 2027-13-01")]) },
     RouteCase { method: "GET", path: "/api/admin/users", who: Only(ADMIN), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/api/admin/users", who: Only(ADMIN), ok: 201, body: Body::Json(r#"{"username":"matrix-api","role":"生态修复","password":"Matrix-pass-2026"}"#) },
     RouteCase { method: "POST", path: "/api/admin/users/{id}/disable", who: Only(ADMIN), ok: 200, body: Body::Json("{}") },
@@ -241,6 +247,14 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/annual-reports/import/template.xlsx", who: Only(REGISTRARS), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/rights", who: Only(REVIEWERS), ok: 200, body: Body::Multipart(&[], ("file", "rights.geojson", RIGHTS_GEOJSON)) },
     RouteCase { method: "GET", path: "/rights/{id}", who: OwnRecords, ok: 200, body: Body::None },
+    // 证照（矩阵中的矿业权没有矿山档案：登记重新显示并说明，不写入；更正与附件：没有该证照，404）
+    RouteCase { method: "GET", path: "/rights/{id}/licences", who: OwnRecords, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/rights/{id}/licences", who: Only(LICENCE_KEEPERS), ok: 422, body: Body::Form(&[("kind", ""), ("number", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/licences/{lid}", who: Only(LICENCE_KEEPERS), ok: 404, body: Body::Form(&[("kind", "安全生产许可证"), ("valid_from", "2025-13-01")]) },
+    RouteCase { method: "GET", path: "/rights/{id}/licences/{lid}/attachment", who: OwnRecords, ok: 404, body: Body::None },
+    RouteCase { method: "GET", path: "/rights/{id}/filing", who: OwnRecords, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/rights/{id}/filing", who: Only(REPORT_FILERS), ok: 422, body: Body::Form(&[("year", "2025")]) },
+    RouteCase { method: "GET", path: "/filings/supervision", who: Only(SUPERVISORS), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/workbench", who: OwnRecords, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/api/corners/check", who: Only(REVIEWERS), ok: 200, body: Body::Json(r#"{"text":"1,4911391.68,44428925.83\n2,4911350.27,44429080.39\n3,4911471.02,44429112.75\n"}"#) },
     RouteCase { method: "POST", path: "/api/measure", who: Public, ok: 200, body: Body::Json(r#"{"geometry":{"type":"LineString","coordinates":[[131.0,44.4],[131.01,44.4]]}}"#) },
@@ -430,6 +444,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
                 "0".to_string()
             },
         )
+        .replace("{lid}", "1")
         .replace("{id}", &id)
 }
 

@@ -78,6 +78,8 @@ enum Command {
     /// 双随机抽查：验证一次抽取（退出码：0 验证通过，1 未通过）
     #[command(subcommand)]
     Inspection(cmd::inspection::InspectionCommand),
+    /// 工作日历：查看一年的节假日安排和各月工作日，录入或更正一年的安排
+    Calendar(cmd::calendar::CalendarCommand),
 }
 
 fn main() -> ExitCode {
@@ -122,6 +124,7 @@ fn main() -> ExitCode {
         Command::Audit(c) => cmd::audit::run(db, c),
         Command::Settings(c) => cmd::settings::run(db, c),
         Command::Inspection(c) => cmd::inspection::run(db, c),
+        Command::Calendar(c) => cmd::calendar::run(db, c),
     };
     match result {
         Ok(code) => code,

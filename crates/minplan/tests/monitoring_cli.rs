@@ -165,10 +165,18 @@ fn evaluate_writes_the_zhuanlan1_table() {
     assert_eq!(rows[2][5], Data::Float(646.0));
     assert!(matches!(rows[2][6], Data::Float(p) if (p - 64.6).abs() < 1e-9));
     assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
-    // Reminders on the scenario's last day: 金家沟 ends in 81 days.
+    // Reminders on the scenario's last day: 金家沟 ends in 81 days; and, no 安全生产许可证 being
+    // entered in the scenario, every mine-year with output (别勒洼 2021–2025, 庆发 2022–2025,
+    // 金家沟 2023–2025) is 无安全生产许可证生产.
     let out = minplan(&db, &["reminders", "--today", "2026-04-10", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 1);
-    assert_eq!(v[0]["kind"], "licence_expiring");
-    assert_eq!(v[0]["days"], 81);
+    let (safety, other): (Vec<_>, Vec<_>) = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .partition(|r| r["kind"] == "safety_licence_missing");
+    assert_eq!(safety.len(), 12);
+    assert_eq!(other.len(), 1);
+    assert_eq!(other[0]["kind"], "licence_expiring");
+    assert_eq!(other[0]["days"], 81);
 }

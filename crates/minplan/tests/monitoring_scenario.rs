@@ -194,10 +194,36 @@ fn expect(list: &[minplan_domain::monitoring::Reminder], want: &[(ReminderKind, 
 
 #[tokio::test]
 async fn reminders_on_three_days() {
-    let (_dir, store, _) = store().await;
+    let (_dir, store, built) = store().await;
     let sp = store.active_plan().await.unwrap().unwrap();
     let plan = &sp.loaded.plan;
     use ReminderKind::*;
+    // Without a 安全生产许可证 entered, every mine-year with output is reminded of (2021–2025,
+    // 2022–2025, 2023–2025); the scenario's mines are licensed from here on.
+    let r = store.reminders(plan, d("2026-04-10"), None).await.unwrap();
+    assert_eq!(
+        r.iter().filter(|x| x.kind == SafetyLicenceMissing).count(),
+        12
+    );
+    for mine in built.mines {
+        store
+            .add_licence(
+                mine,
+                &minplan_domain::register::licences::LicenceInput {
+                    kind: minplan_domain::register::licences::LicenceKind::SafetyProduction,
+                    other_name: None,
+                    number: format!("（黑）FM安许证字〔2021〕{mine:03}"),
+                    issuer: "黑龙江省应急管理厅".into(),
+                    valid_from: d("2021-01-01"),
+                    valid_to: d("2030-12-31"),
+                    attachment_sha256: None,
+                },
+                None,
+                &minplan_store::Actor::System,
+            )
+            .await
+            .unwrap();
+    }
     // 2025-02-20: 庆发 ends 2025-04-30 (8 + 31 + 30 = 69 days); the 2024 reports of 庆发
     // (filed 2025-03-20) and 金家沟 (2025-05-20) are not in yet (due 2025-03-31, 39 days);
     // registered 建筑用石 5 + 5 = 10 of 10, mines 3 of 3, 本级 2 of 2: all ≥ 90 % of the caps.

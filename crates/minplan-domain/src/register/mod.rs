@@ -28,7 +28,9 @@
 //! 北京时间) instead of reading a clock.
 
 pub mod annual_report;
+pub mod filing;
 pub mod joint_review;
+pub mod licences;
 
 use crate::application::{ApplicationKind, GrantMethod, Quantity, RightKind};
 use crate::date::Date;

@@ -136,6 +136,15 @@ pub enum Permission {
     /// 双随机、一公开: the 执法检查人员名录库, 抽查事项清单, 随机抽查对象库, 抽查计划 and their
     /// draws (`/inspections`): 系统管理员, 执法监察.
     ManageInspections,
+    /// Enter or correct a year of the 工作日历 (`/admin/calendar`): 系统管理员, 执法监察
+    /// (who count 整改期限 in working days). Viewing it: every logged-in account.
+    EditCalendar,
+    /// Add and correct a mine's licences (证照: 安全生产许可证, 排污许可证, …) on a right's
+    /// page: 系统管理员, 审批科, 执法监察 (《规划》五（三）4 证照齐全).
+    ManageLicences,
+    /// The supervision view of filings: 未按期公示 of the 勘查开采信息 and mines producing
+    /// without a valid 安全生产许可证 (`/filings/late`): 系统管理员, 执法监察.
+    SuperviseFilings,
 }
 
 impl Permission {
@@ -165,6 +174,9 @@ impl Permission {
             Permission::RecordChecks => "办理双随机检查（检查记录、证据、验收）",
             Permission::FileRectification => "查看本企业检查记录并报送整改报告",
             Permission::ManageInspections => "管理双随机抽查（检查人员、抽查事项、抽查计划和抽取）",
+            Permission::EditCalendar => "修改工作日历",
+            Permission::ManageLicences => "登记矿山证照",
+            Permission::SuperviseFilings => "查看未按期公示和无证生产情况",
         }
     }
 }
@@ -196,6 +208,8 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
         (RecordChecks, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
         (FileRectification, Some(r)) => r == Role::Company,
         (ManageInspections, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
+        (EditCalendar | SuperviseFilings, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
+        (ManageLicences, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Enforcement),
     }
 }
 
@@ -290,6 +304,12 @@ pub mod policy {
         FileRectification,
         /// [`Permission::ManageInspections`].
         ManageInspections,
+        /// [`Permission::EditCalendar`].
+        EditCalendar,
+        /// [`Permission::ManageLicences`].
+        ManageLicences,
+        /// [`Permission::SuperviseFilings`].
+        SuperviseFilings,
     );
 }
 

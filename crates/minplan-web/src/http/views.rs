@@ -43,6 +43,8 @@ pub struct Layout {
     pub nav_publications: bool,
     /// 双随机抽查 (执法监察).
     pub nav_inspections: bool,
+    /// 证照与公示检查 (`/filings/supervision`): 系统管理员, 执法监察.
+    pub nav_supervision: bool,
     /// The plan-period notice (规划期已结束 and no successor loaded); empty when none.
     pub plan_notice: String,
 }
@@ -72,6 +74,7 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
             || ctx.can(Permission::ApplyListRemoval),
         nav_publications: ctx.can(Permission::ViewPublications),
         nav_inspections: ctx.can(Permission::ManageInspections),
+        nav_supervision: ctx.can(Permission::SuperviseFilings),
         csrf: ctx.csrf,
         plan_notice: ctx.plan_notice,
         plan_name: p.identity.name.value.clone(),

@@ -148,6 +148,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("inspection_draw.commit", "公布抽取承诺"),
     ("inspection_draw.draw", "随机抽取抽查对象和检查人员"),
     ("inspection_draw.redraw", "重新抽取"),
+    ("licence.add", "登记矿山证照"),
+    ("licence.update", "更正矿山证照"),
+    ("filing.file", "填报勘查开采信息"),
+    ("filing.correct", "更正勘查开采信息"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -187,6 +191,8 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "inspection_item" => "抽查事项",
         "inspection_plan" => "抽查计划",
         "inspection_draw" => "抽取",
+        "licence" => "矿山证照",
+        "information_filing" => "勘查开采信息",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -196,6 +202,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
             Some((mine, year)) => format!("年度报告（矿山 #{mine}，{year} 年度）"),
             None => format!("年度报告 {entity_id}"),
         },
+        ("工作日历", _) => format!("工作日历 {entity_id} 年"),
         (k, _) if numbered => format!("{k} #{entity_id}"),
         (k, _) => format!("{k} {entity_id}"),
     }
@@ -325,6 +332,27 @@ const FIELDS: &[(&str, &str)] = &[
     ("intake_number_pattern", "受理号格式"),
     ("signers", "签署栏职务"),
     ("seal_caption", "印章说明"),
+    // 证照 (`licence.add`, `licence.update`).
+    ("other_name", "证照名称"),
+    ("number", "证号/编号"),
+    ("issuer", "发证机关"),
+    ("attachment_sha256", "扫描件 SHA-256"),
+    // 勘查开采信息 (`filing.file`, `filing.correct`).
+    ("right_kind", "矿业权类型"),
+    ("mine_status", "矿山状态"),
+    ("reserves_consumed", "年消耗资源储量"),
+    ("restoration", "矿山地质环境保护与土地复垦"),
+    ("explorer", "勘查单位"),
+    ("investment_wan_yuan", "年度勘查投入（万元）"),
+    ("workload", "主要实物工作量"),
+    ("result_report", "编制勘查成果报告"),
+    ("stage", "勘查阶段"),
+    ("wells_sealed", "封填遗留井硐"),
+    ("geodata", "地质资料汇交"),
+    ("obligations", "费用缴纳与其他义务"),
+    // 工作日历 (`calendar.set`).
+    ("holidays", "放假日期"),
+    ("working_weekends", "调休上班日期"),
     // 人工填报 (`indicator.manual_entry`).
     ("indicator", "规划指标"),
     ("evidence", "依据/证明材料"),

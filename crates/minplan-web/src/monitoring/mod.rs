@@ -120,7 +120,7 @@ pub async fn api_indicators(
 /// `GET /api/reminders`: today's reminders (logged in; a 矿山企业 account sees its own).
 #[utoipa::path(get, path = "/api/reminders", tag = "工作台",
     responses(
-        (status = 200, description = "今日提醒：许可证 90 天内到期、年度报告待报与逾期、接近规划上限；矿山企业只见本企业的", body = Reminders),
+        (status = 200, description = "今日提醒：许可证 90 天内到期、年度报告待报与逾期、接近规划上限、报送开采量但该年无有效安全生产许可证；矿山企业只见本企业的", body = Reminders),
         (status = 401, description = "未登录", body = ApiError),
     ))]
 pub async fn api_reminders(

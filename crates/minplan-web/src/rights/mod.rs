@@ -666,6 +666,8 @@ struct DetailPage {
     trail: Vec<crate::http::words::TrailView>,
     map: MapView,
     life: Option<Lifecycle>,
+    /// The mine's 证照 (module `licences`).
+    licences: crate::licences::Section,
     f: Submitted,
     notice: String,
 }
@@ -713,6 +715,7 @@ pub(crate) async fn render_detail(
         trail,
         map: map_view(st, plan, layers, Value::Null),
         life: lifecycle(st, user, &r.id).await?,
+        licences: crate::licences::section(st, user, &r.id).await?,
         f,
         notice: notice.unwrap_or_default(),
         r,

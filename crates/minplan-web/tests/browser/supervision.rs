@@ -40,7 +40,11 @@ async fn seed(srv: &Server) {
         .await
         .unwrap();
     assert_eq!(r.imported, 9, "{:?}", r.problems);
-    for (name, badge) in [("张执法", "ZF-101"), ("李执法", "ZF-102"), ("王执法", "ZF-103")] {
+    for (name, badge) in [
+        ("张执法", "ZF-101"),
+        ("李执法", "ZF-102"),
+        ("王执法", "ZF-103"),
+    ] {
         srv.store
             .create_inspector(
                 &InspectorInput {
@@ -147,7 +151,11 @@ async fn a_year_of_random_inspections_from_plan_to_public_verification() {
         .await;
         click(&c, &format!("input[name=item_{item_id}]")).await;
         screenshot(&c, &dir, "01-plan-form").await;
-        click(&c, "form[action=\"/inspections/plans\"] button[type=submit]").await;
+        click(
+            &c,
+            "form[action=\"/inspections/plans\"] button[type=submit]",
+        )
+        .await;
         c.wait()
             .at_most(WAIT)
             .for_element(Locator::Css("form[action$=\"/commit\"]"))
@@ -161,7 +169,11 @@ async fn a_year_of_random_inspections_from_plan_to_public_verification() {
             .for_element(Locator::Id("commitment"))
             .await
             .expect("the commitment");
-        let commitment = js(&c, "return document.getElementById('commitment').textContent").await;
+        let commitment = js(
+            &c,
+            "return document.getElementById('commitment').textContent",
+        )
+        .await;
         assert_eq!(commitment.as_str().unwrap().len(), 64, "{commitment}");
         click(&c, "form[action$=\"/draw\"] input[name=confirm]").await;
         click(&c, "form[action$=\"/draw\"] button[type=submit]").await;
@@ -206,12 +218,15 @@ async fn a_year_of_random_inspections_from_plan_to_public_verification() {
         c.goto(&format!("{base}/public/draws/{}", drawn.id))
             .await
             .unwrap();
-        body_has(&c, "the public draw page", &commitment.as_str().unwrap()[..16]).await;
+        body_has(
+            &c,
+            "the public draw page",
+            &commitment.as_str().unwrap()[..16],
+        )
+        .await;
         let sealed = js(
             &c,
-            &format!(
-                "return document.body.innerText.includes('{seed_hex}')"
-            ),
+            &format!("return document.body.innerText.includes('{seed_hex}')"),
         )
         .await;
         assert_eq!(sealed, json!(false), "the seed is public before approval");
@@ -242,7 +257,11 @@ async fn a_year_of_random_inspections_from_plan_to_public_verification() {
             "return document.documentElement.scrollWidth <= window.innerWidth + 1",
         )
         .await;
-        assert_eq!(fits, json!(true), "the draw page scrolls sideways at 390 px");
+        assert_eq!(
+            fits,
+            json!(true),
+            "the draw page scrolls sideways at 390 px"
+        );
         // The results on the portal.
         c.goto(&format!("{base}/public/inspections")).await.unwrap();
         body_has(&c, "the published results", "C-WEB-08").await;
@@ -253,7 +272,11 @@ async fn a_year_of_random_inspections_from_plan_to_public_verification() {
             "return document.documentElement.scrollWidth <= window.innerWidth + 1",
         )
         .await;
-        assert_eq!(fits, json!(true), "the results page scrolls sideways at 390 px");
+        assert_eq!(
+            fits,
+            json!(true),
+            "the results page scrolls sideways at 390 px"
+        );
     }
     .await;
     let _ = c.close().await;

@@ -1,6 +1,7 @@
 //! One module per command group; each calls library functions and formats their results.
 
 pub mod audit;
+pub mod calendar;
 pub mod coords;
 pub mod export;
 pub mod holder_lists;

@@ -1,10 +1,12 @@
 //! The reminders of the 工作台 and `minplan reminders`, one file per subject: `licences`
 //! (licences ending or ended, closure reports awaiting acceptance), `annual_reports`
-//! (reports due or overdue) and `caps` (the plan's caps near or exceeded).
+//! (reports due or overdue), `caps` (the plan's caps near or exceeded) and `safety_licences`
+//! (mines that reported output without a valid 安全生产许可证).
 
 mod annual_reports;
 mod caps;
 mod licences;
+mod safety_licences;
 
 use super::MonitoringConfig;
 use crate::date::Date;
@@ -33,6 +35,9 @@ pub enum ReminderKind {
     CapNear,
     /// A cap is exceeded.
     CapExceeded,
+    /// A mine reported output for a year in which no 安全生产许可证 of it was valid
+    /// (《规划》五（三）4 证照齐全; for 执法监察, a check item).
+    SafetyLicenceMissing,
 }
 
 /// One reminder of the 工作台 / `minplan reminders`.
@@ -82,11 +87,13 @@ pub struct ReminderInput<'a> {
     pub scales: &'a ScaleTable,
     /// Thresholds.
     pub config: &'a MonitoringConfig,
+    /// Every mine's licences (证照), for [`ReminderKind::SafetyLicenceMissing`].
+    pub licences: &'a [crate::register::licences::MineLicence],
 }
 
 impl ReminderKind {
     /// Every kind, in the order the 工作台 lists them.
-    pub const ALL: [ReminderKind; 7] = [
+    pub const ALL: [ReminderKind; 8] = [
         ReminderKind::LicenceExpiring,
         ReminderKind::LicenceExpired,
         ReminderKind::ReportDue,
@@ -94,6 +101,7 @@ impl ReminderKind {
         ReminderKind::ClosurePending,
         ReminderKind::CapNear,
         ReminderKind::CapExceeded,
+        ReminderKind::SafetyLicenceMissing,
     ];
 
     /// The Chinese title of the kind (许可证即将到期 …).
@@ -120,6 +128,7 @@ fn kind_title(k: ReminderKind) -> &'static str {
         ReminderKind::ClosurePending => "闭坑待验收",
         ReminderKind::CapNear => "接近规划上限",
         ReminderKind::CapExceeded => "超出规划上限",
+        ReminderKind::SafetyLicenceMissing => "无安全生产许可证生产",
     }
 }
 
@@ -151,7 +160,8 @@ fn reminder(
 /// extension or closure; annual reports due (1 January – 31 March) or overdue, for every year
 /// of the plan period before today's; closure reports awaiting acceptance; caps (registered
 /// capacity, mine counts, the previous year's extraction) at or above the warning share
-/// ([`MonitoringConfig::warn_ratio`]). Urgent ones first, then by date. Events and reports
+/// ([`MonitoringConfig::warn_ratio`]); mines that reported output for a year without a
+/// 安全生产许可证 valid on any day of it. Urgent ones first, then by date. Events and reports
 /// dated after `today` are not seen.
 pub fn reminders(input: &ReminderInput<'_>) -> Vec<Reminder> {
     let today = input.today;
@@ -181,6 +191,7 @@ pub fn reminders(input: &ReminderInput<'_>) -> Vec<Reminder> {
     licences::remind(&known, today, &mut out);
     annual_reports::remind(input, &known, &filed, &mut out);
     caps::remind(input, &known, &filed, &mut out);
+    safety_licences::remind(input, &filed, &mut out);
     out.sort_by(|a, b| {
         b.urgent
             .cmp(&a.urgent)
