@@ -79,6 +79,7 @@ enum Command {
     #[command(subcommand)]
     Inspection(cmd::inspection::InspectionCommand),
     /// 工作日历：查看一年的节假日安排和各月工作日，录入或更正一年的安排
+    #[command(subcommand)]
     Calendar(cmd::calendar::CalendarCommand),
 }
 
