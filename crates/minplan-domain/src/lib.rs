@@ -10,6 +10,7 @@
 //! bytes and the time in.
 
 pub mod application;
+pub mod attachment;
 pub mod bundle;
 pub mod calendar;
 pub mod citation;

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// The largest evidence or report file, bytes (10 MB).
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = minplan_domain::attachment::MAX_ATTACHMENT_BYTES;
 
 /// A file as uploaded: its name and bytes.
 #[derive(Debug, Clone)]
@@ -32,15 +32,7 @@ pub struct Upload {
 /// The kind of a file from its first bytes: `jpg` (FF D8 FF), `png` (89 50 4E 47 0D 0A 1A
 /// 0A) or `pdf` (`%PDF-`); `None` for anything else.
 pub fn file_kind(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("jpg")
-    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        Some("png")
-    } else if bytes.starts_with(b"%PDF-") {
-        Some("pdf")
-    } else {
-        None
-    }
+    minplan_domain::attachment::AttachmentKind::of(bytes).map(|k| k.extension())
 }
 
 /// Lowercase hex SHA-256.

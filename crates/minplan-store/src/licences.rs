@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 /// Largest scanned licence accepted, bytes (10 MB).
-pub const LICENCE_ATTACHMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
+pub const LICENCE_ATTACHMENT_MAX_BYTES: usize = minplan_domain::attachment::MAX_ATTACHMENT_BYTES;
 
 /// A scanned licence as uploaded.
 #[derive(Debug, Clone)]

@@ -318,3 +318,49 @@ async fn licences_raise_and_clear_the_safety_reminder() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.unwrap().to_vec(), scan);
 }
+
+#[tokio::test]
+async fn a_drawn_mine_producing_without_a_safety_licence_is_a_point_to_check() {
+    let srv = start_with(minplan_web::WebConfig {
+        today: Some(minplan_domain::date::Date::new(2026, 5, 1).unwrap()),
+        ..minplan_web::WebConfig::default()
+    })
+    .await;
+    scenario::build(&srv.store).await;
+    // The geothermal mine (output every year, no licence) and 金家沟 are drawn in 2026.
+    let (_, _, targets) = srv
+        .store
+        .seed_check_targets_for_tests(
+            2026,
+            &[("ZZ-01", "证照齐全情况")],
+            &[("张执法", None), ("李执法", None)],
+            &[
+                (scenario::GEO, "地热企业", Some(scenario::GEO_CODE)),
+                (
+                    scenario::JINJIAGOU,
+                    "金家沟石材",
+                    Some(scenario::JINJIAGOU_CODE),
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    let zhifa = logged_in(&srv.base, "zhifa").await;
+    let html = zhifa
+        .get(format!("{}/checks/{}", srv.base, targets[0]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("2025年度报告开采量") && html.contains("没有该年有效的安全生产许可证"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("data-licence-alert").count(),
+        1,
+        "2025 only (no 2026 report yet)"
+    );
+}

@@ -42,7 +42,7 @@ pub const DEFAULT_DEPARTMENTS: &[&str] =
 pub const MAX_DEPARTMENTS: usize = 30;
 
 /// Largest attachment or photo, bytes (10 MB).
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = crate::attachment::MAX_ATTACHMENT_BYTES;
 
 /// Whether an application of `kind` needs a joint review before its grant (see the module
 /// documentation: only 新立 is granted).
@@ -481,15 +481,7 @@ pub fn grant_gate(
 /// `image/png` or `application/pdf`; `None` for anything else (the name's extension is not
 /// trusted).
 pub fn file_kind(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        Some("image/png")
-    } else if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else {
-        None
-    }
+    crate::attachment::AttachmentKind::of(bytes).map(|k| k.mime())
 }
 
 /// Checks an uploaded file: not empty, at most [`MAX_FILE_BYTES`], a JPEG, PNG or PDF by

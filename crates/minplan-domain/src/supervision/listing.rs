@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_VERIFICATION_LIMIT_DAYS: i64 = 10;
 
 /// The largest attachment of a 移出申请, bytes (10 MB, the house limit for evidence files).
-pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
+pub const MAX_ATTACHMENT_BYTES: u64 = crate::attachment::MAX_ATTACHMENT_BYTES as u64;
 
 /// Which supervision list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

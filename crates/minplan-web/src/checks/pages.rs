@@ -100,6 +100,8 @@ struct CheckPage {
     trail: Vec<TrailView>,
     max_mb: usize,
     today: String,
+    /// Mines that reported output without a valid 安全生产许可证 (a check point, 《规划》五（三）4).
+    licence_alerts: Vec<String>,
 }
 
 /// What the check form had.
@@ -195,6 +197,26 @@ async fn render(
     ];
     let item_fields: Vec<String> = t.items.iter().map(|i| format!("item:{}", i.code)).collect();
     shown.extend(item_fields.iter().map(String::as_str));
+    // 证照齐全 (《规划》五（三）4): a mine that reported output in the plan's year or the one
+    // before without a 安全生产许可证 valid over it is a point to check on site.
+    let mut licence_alerts = Vec::new();
+    for year in [t.task.year - 1, t.task.year] {
+        for f in st.store.mines_without_safety_licence(year).await? {
+            if f.right_id != t.task.right_id {
+                continue;
+            }
+            licence_alerts.push(match f.coverage {
+                minplan_domain::register::licences::SafetyCoverage::Partial { days } => format!(
+                    "{}（{}）{year}年度报告开采量 {}，安全生产许可证只覆盖该年 {days} 天：请核查无证期间是否生产（证照齐全，《规划》五（三）4）",
+                    f.mine_name, f.right_id, f.extraction
+                ),
+                _ => format!(
+                    "{}（{}）{year}年度报告开采量 {}，但没有该年有效的安全生产许可证：请核查证照是否齐全（《规划》五（三）4）",
+                    f.mine_name, f.right_id, f.extraction
+                ),
+            });
+        }
+    }
     let page = CheckPage {
         layout: layout(&sp, "workbench"),
         task: TaskView::of(&t.task),
@@ -221,6 +243,7 @@ async fn render(
         trail,
         max_mb: minplan_store::checks::MAX_FILE_BYTES / 1024 / 1024,
         today: today.to_string(),
+        licence_alerts,
     };
     Ok((status, Html(page.render()?)).into_response())
 }
