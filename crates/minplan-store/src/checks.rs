@@ -1084,7 +1084,7 @@ impl Store {
                             .collect(),
                         finding: "未检查".into(),
                         checked_on: None,
-                        outcome: String::new(),
+                        outcome: "待检查".into(),
                     });
                 }
             }

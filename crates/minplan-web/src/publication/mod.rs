@@ -348,11 +348,13 @@ pub async fn create(
             if payload.targets.is_empty() {
                 return refuse("该抽查计划尚未抽取抽查对象，无可公示的内容".into()).await;
             }
-            (
-                format!("plan:{plan}"),
-                format!("{}年度{}抽查结果", payload.year, payload.plan_name),
-                Payload::Inspections(payload),
-            )
+            // The plan's name usually carries its year (2026年度双随机抽查计划).
+            let title = if payload.plan_name.contains(&payload.year.to_string()) {
+                format!("{}抽查结果", payload.plan_name)
+            } else {
+                format!("{}年度{}抽查结果", payload.year, payload.plan_name)
+            };
+            (format!("plan:{plan}"), title, Payload::Inspections(payload))
         }
     };
     match st

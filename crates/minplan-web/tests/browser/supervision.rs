@@ -266,6 +266,12 @@ async fn a_year_of_random_inspections_from_plan_to_public_verification() {
         c.goto(&format!("{base}/public/inspections")).await.unwrap();
         body_has(&c, "the published results", "C-WEB-08").await;
         body_has(&c, "not yet checked", "未检查").await;
+        body_has(
+            &c,
+            "the title names the year once",
+            "2026年度双随机抽查计划抽查结果",
+        )
+        .await;
         screenshot(&c, &dir, "04-results-390").await;
         let fits = js(
             &c,
