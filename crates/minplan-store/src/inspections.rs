@@ -180,24 +180,34 @@ fn inspector_problems(i: &InspectorInput) -> Vec<FieldError> {
     out
 }
 
-fn item_row(r: &sqlx::sqlite::SqliteRow) -> ItemRecord {
-    let kinds: Vec<String> =
-        serde_json::from_str(&r.get::<String, _>("right_kinds")).unwrap_or_default();
-    ItemRecord {
+/// An item as stored; a stored 检查方式 or 矿业权类型 that no longer reads is an error naming
+/// the item (never a default).
+fn item_row(r: &sqlx::sqlite::SqliteRow) -> Result<ItemRecord> {
+    let code: String = r.get("code");
+    let bad = |what: String| StoreError::Internal(format!("抽查事项 {code} 的{what}"));
+    let kinds: Vec<String> = serde_json::from_str(&r.get::<String, _>("right_kinds"))
+        .map_err(|e| bad(format!("适用矿业权类型记录无法读取：{e}")))?;
+    let right_kinds = kinds
+        .iter()
+        .map(|k| RightKind::parse(k).ok_or_else(|| bad(format!("适用矿业权类型“{k}”无法识别"))))
+        .collect::<Result<Vec<_>>>()?;
+    let method_text: String = r.get("method");
+    let method = InspectionMethod::parse(&method_text)
+        .ok_or_else(|| bad(format!("检查方式“{method_text}”无法识别")))?;
+    Ok(ItemRecord {
         id: r.get("id"),
         item: InspectionItem {
-            code: r.get("code"),
+            code: code.clone(),
             name: r.get("name"),
             legal_basis: r.get("legal_basis"),
             proportion_pct: r.get("proportion_pct"),
             frequency: r.get("frequency"),
-            method: InspectionMethod::parse(&r.get::<String, _>("method"))
-                .unwrap_or(InspectionMethod::Onsite),
-            right_kinds: kinds.iter().filter_map(|k| RightKind::parse(k)).collect(),
+            method,
+            right_kinds,
         },
         active: r.get::<i64, _>("active") == 1,
         updated_at: r.get("updated_at"),
-    }
+    })
 }
 
 fn draw_row(r: &sqlx::sqlite::SqliteRow) -> DrawRecord {
@@ -505,7 +515,7 @@ impl Store {
         let rows = sqlx::query("SELECT * FROM inspection_items ORDER BY code")
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(item_row).collect())
+        rows.iter().map(item_row).collect()
     }
 
     /// One item.
@@ -518,7 +528,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的抽查事项")))?;
-        Ok(item_row(&row))
+        item_row(&row)
     }
 
     /// Adds (`id` `None`, audit `inspection_item.create`) or changes (audit
