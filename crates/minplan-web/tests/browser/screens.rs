@@ -1,5 +1,6 @@
-//! Phone width (390 × 844 CSS px): the public pages, the company's filing (年度报告) and the
-//! inspectors' pages and forms (执法监察, 生态修复's 闭坑 forms on a right's page) scroll no
+//! Phone width (390 × 844 CSS px): the public pages (信息公开 included), the company's filing
+//! (年度报告), checks and list entries, and the inspectors' pages and forms (执法监察's
+//! 检查任务, 名录, 双随机抽查, 工作日历, 公示审核; 生态修复's 闭坑 forms on a right's page) scroll no
 //! page sideways (`document.documentElement.scrollWidth <= 390`), the header is one compact
 //! bar with a menu button, and the map's layer list is folded so that it does not cover the
 //! map. A screenshot of each page goes to the browser test's output dir as
@@ -199,6 +200,15 @@ async fn every_listed_page_fits_a_phone() {
             ("/evaluation", "evaluation", false),
             ("/help", "help", false),
             ("/login", "login", false),
+            // 信息公开 (no login).
+            ("/public", "public", false),
+            ("/public/rights", "public-rights", false),
+            ("/public/rights/map", "public-rights-map", false),
+            ("/public/lists", "public-lists", false),
+            ("/public/blocks", "public-blocks", false),
+            ("/public/implementation", "public-implementation", false),
+            ("/public/draws", "public-draws", false),
+            ("/public/draws/verify", "public-draw-verify", false),
         ] {
             check_page(&c, &base, path, name, map).await;
         }
@@ -229,12 +239,28 @@ async fn every_listed_page_fits_a_phone() {
         assert_eq!(form, json!(true), "the company's filing form lists its mine");
         check_page(&c, &base, "/workbench", "company-workbench", false).await;
         check_page(&c, &base, "/rights", "company-rights", true).await;
+        check_page(&c, &base, "/company/checks", "company-checks", false).await;
+        check_page(&c, &base, "/holder-lists", "company-holder-lists", false).await;
 
         // The inspectors: 执法监察's pages, 生态修复's 闭坑 forms on a right's page.
         login(&c, &base, "zhifa").await;
         check_page(&c, &base, "/workbench", "enforcement-workbench", false).await;
         check_page(&c, &base, "/rights", "enforcement-rights", true).await;
         check_page(&c, &base, "/annual-reports", "enforcement-annual-reports", false).await;
+        for (path, name) in [
+            ("/checks", "enforcement-checks"),
+            ("/holder-lists", "enforcement-holder-lists"),
+            ("/holder-lists/queue", "enforcement-holder-list-queue"),
+            ("/inspections/plans", "enforcement-inspection-plans"),
+            ("/inspections/inspectors", "enforcement-inspectors"),
+            ("/inspections/items", "enforcement-inspection-items"),
+            ("/inspections/candidates", "enforcement-candidates"),
+            ("/admin/calendar", "enforcement-calendar"),
+            ("/filings/supervision", "enforcement-filings"),
+            ("/publications", "enforcement-publications"),
+        ] {
+            check_page(&c, &base, path, name, false).await;
+        }
         login(&c, &base, "xiufu").await;
         check_page(&c, &base, "/rights/C-PHONE-1", "restoration-right-forms", true).await;
         let forms = js(
