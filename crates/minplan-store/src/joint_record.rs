@@ -1,6 +1,7 @@
 //! Reading an application's 联合审查 record (migration 0019) inside any connection or
-//! transaction: what [`crate::joint_review`] writes and what the grant
-//! ([`crate::Store::record_grant`]) reads inside its transaction. A leaf: it uses neither.
+//! transaction: what the joint review's writes (module `joint_review`) leave and what the
+//! grant (`Store::record_grant`, module `lifecycle`) reads inside its transaction. A leaf: it
+//! uses neither.
 
 use crate::Result;
 use minplan_domain::date::Date;

@@ -1,6 +1,6 @@
 //! What the public sees of a payload, as tables: the one rendering of every published kind,
 //! used by the portal's pages, the CSV feeds and the staff's preview before publishing
-//! (`crate::publication`), so that the preview is exactly what the public will see.
+//! (the 公示审核 pages), so that the preview is exactly what the public will see.
 
 use crate::http::words::date_zh;
 use minplan_domain::disclosure::{
