@@ -24,6 +24,7 @@ pub mod monitoring;
 pub mod plan;
 pub mod record_number;
 pub mod register;
+pub mod restoration;
 pub mod review;
 pub mod rights;
 pub mod serde_zh;

@@ -28,6 +28,7 @@ pub mod disclosure;
 mod engine;
 mod export;
 mod filings;
+mod green_mines;
 mod holder_lists;
 pub mod inspections;
 mod joint_record;
@@ -41,6 +42,10 @@ mod monitoring;
 mod records;
 mod register;
 mod replay;
+mod restoration_figures;
+mod restoration_fund;
+mod restoration_plans;
+mod restoration_sites;
 mod reviews;
 pub mod settings;
 

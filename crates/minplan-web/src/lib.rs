@@ -18,7 +18,11 @@
 //! (双随机抽查: the libraries, plans, the verifiable draw and its public page), [`calendar`]
 //! (工作日历: the years held, a year's month grid, the bureau's entries), [`licences`] (证照 of
 //! a right's mine, and the supervision view of mines producing without a 安全生产许可证 and of
-//! filings 未按期公示), [`filings`] (勘查开采信息 of a right for a year, 自然资源部令第13号) and
+//! filings 未按期公示), [`filings`] (勘查开采信息 of a right for a year, 自然资源部令第13号),
+//! [`restoration`] (历史遗留矿山 and 修复项目, with their map), [`restoration_fund`] (矿山地质环境治理恢复基金:
+//! the ledger, amounts due, shortfalls, 责令限期整改 and the listing proposal), [`mine_restoration`]
+//! (三同时 and 边开采边治理 of each mine), [`green_mines`] (绿色矿山: checklist, self-assessment,
+//! evaluation, 名录) and
 //! [`api_docs`] (the OpenAPI document and its browsable page).
 //!
 //! Shared HTTP plumbing lives in [`http`]: the one error type and its JSON body, the state, the
@@ -37,6 +41,7 @@ pub mod audit;
 pub mod calendar;
 pub mod checks;
 pub mod filings;
+pub mod green_mines;
 pub mod help;
 pub mod holder_lists;
 pub mod http;
@@ -47,10 +52,13 @@ pub mod joint_review;
 pub mod layers;
 pub mod licences;
 pub mod measure;
+pub mod mine_restoration;
 pub mod monitoring;
 pub mod plan;
 pub mod portal;
 pub mod publication;
+pub mod restoration;
+pub mod restoration_fund;
 pub mod reviews;
 pub mod rights;
 pub mod settings;
@@ -90,6 +98,10 @@ pub fn router(state: AppState) -> Router {
         .merge(calendar::router())
         .merge(licences::router())
         .merge(filings::router())
+        .merge(restoration::router())
+        .merge(restoration_fund::router())
+        .merge(mine_restoration::router())
+        .merge(green_mines::router())
         .merge(api_docs::router())
         .merge(help::router())
         .merge(http::assets::router())

@@ -145,6 +145,17 @@ pub enum Permission {
     /// The supervision view of filings: 未按期公示 of the 勘查开采信息 and mines producing
     /// without a valid 安全生产许可证 (`/filings/late`): 系统管理员, 执法监察.
     SuperviseFilings,
+    /// 生态修复 pages (历史遗留矿山, 修复项目, 治理恢复基金, 三同时 and 边开采边治理, 绿色矿山):
+    /// staff, not 矿山企业 (who see their own mines' records through [`Permission::FileRestoration`]).
+    ViewRestoration,
+    /// Keep the 生态修复 records: legacy mines, projects, fund settings and 责令限期整改,
+    /// the two plans of 三同时, the green-mine evaluation and 名录: 系统管理员, 生态修复
+    /// (《规划》六（一）（二）).
+    ManageRestoration,
+    /// A company's own restoration records: its fund accruals and expenditures, plan progress
+    /// and green-mine self-assessment: 矿山企业 (own mines only), and 系统管理员, 生态修复 on its
+    /// behalf (代报).
+    FileRestoration,
 }
 
 impl Permission {
@@ -177,6 +188,11 @@ impl Permission {
             Permission::EditCalendar => "修改工作日历",
             Permission::ManageLicences => "登记矿山证照",
             Permission::SuperviseFilings => "查看未按期公示和无证生产情况",
+            Permission::ViewRestoration => "查看生态修复和绿色矿山",
+            Permission::ManageRestoration => {
+                "办理生态修复和绿色矿山（历史遗留矿山、修复项目、治理恢复基金、绿色矿山评估）"
+            }
+            Permission::FileRestoration => "报送本企业治理恢复基金、治理进度和绿色矿山自评",
         }
     }
 }
@@ -210,6 +226,9 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
         (ManageInspections, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
         (EditCalendar | SuperviseFilings, Some(r)) => matches!(r, Role::Admin | Role::Enforcement),
         (ManageLicences, Some(r)) => matches!(r, Role::Admin | Role::Approval | Role::Enforcement),
+        (ViewRestoration, Some(r)) => r != Role::Company,
+        (ManageRestoration, Some(r)) => matches!(r, Role::Admin | Role::Restoration),
+        (FileRestoration, Some(r)) => matches!(r, Role::Admin | Role::Restoration | Role::Company),
     }
 }
 
@@ -310,6 +329,12 @@ pub mod policy {
         ManageLicences,
         /// [`Permission::SuperviseFilings`].
         SuperviseFilings,
+        /// [`Permission::ViewRestoration`].
+        ViewRestoration,
+        /// [`Permission::ManageRestoration`].
+        ManageRestoration,
+        /// [`Permission::FileRestoration`].
+        FileRestoration,
     );
 }
 

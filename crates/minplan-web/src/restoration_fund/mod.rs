@@ -1,0 +1,8 @@
+//! (being built.)
+
+use crate::AppState;
+
+/// The routes.
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+}
