@@ -12,6 +12,8 @@
 //!   六（二）1（1）) and 边开采边治理 (disturbed vs restored area per year, 六（二）1（2）).
 //! * `green` — 绿色矿山: the DZ/T 0316-2018 checklist as data, self-assessment, the bureau's
 //!   evaluation and the 绿色矿山名录 (六（一）).
+//! * `indicators` — those figures set against the plan's baseline and 专栏1 (规划未设定 when
+//!   the plan gives none), as the rows of 规划指标, the 工作台 and the evaluation.
 //! * `figures` — the figures the plan's indicators, the 工作台 and the evaluation show, each a
 //!   value or a named gap (`Reading`).
 //!
@@ -20,6 +22,7 @@
 pub mod figures;
 pub mod fund;
 pub mod green;
+pub mod indicators;
 pub mod legacy;
 pub mod projects;
 pub mod schedule;
