@@ -174,6 +174,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/api/audit/verify", who: Only(ADMIN), ok: 200, body: Body::None },
     // 规划监测与年度报告（空登记簿：报送表单没有矿山，重新显示并列出问题）
     RouteCase { method: "GET", path: "/api/indicators", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/api/indicators/restoration", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/reminders", who: LoggedIn, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/evaluation", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/evaluation.xlsx", who: Public, ok: 200, body: Body::None },

@@ -74,7 +74,6 @@ pub struct RestorationIndicator {
     pub cite: String,
     /// The citation itself (for links).
     #[serde(skip)]
-    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub citation: Option<Citation>,
 }
 

@@ -179,6 +179,7 @@ impl Modify for Security {
         crate::rights::api::cancel,
         crate::monitoring::api_indicators,
         crate::monitoring::api_reminders,
+        crate::monitoring::restoration::api_restoration_indicators,
         crate::portal::feeds::rights_json,
         crate::portal::feeds::rights_csv,
         crate::portal::feeds::rights_geojson,

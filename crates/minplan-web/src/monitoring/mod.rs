@@ -18,6 +18,7 @@ use minplan_store::{Role, StoreError};
 use serde::Deserialize;
 
 pub mod manual;
+pub mod restoration;
 
 /// The routes of plan monitoring.
 pub fn router() -> axum::Router<crate::AppState> {
@@ -29,6 +30,10 @@ pub fn router() -> axum::Router<crate::AppState> {
         )
         .route("/api/indicators", get(api_indicators))
         .route("/api/reminders", get(api_reminders))
+        .route(
+            "/api/indicators/restoration",
+            get(restoration::api_restoration_indicators),
+        )
         .route("/evaluation", get(evaluation_page))
         .route("/evaluation.xlsx", get(evaluation_xlsx))
         .route("/evaluation.docx", get(evaluation_docx))

@@ -83,6 +83,8 @@ struct IndicatorsPage {
     coverage: String,
     /// May enter manual indicators.
     can_enter: bool,
+    /// 矿区生态保护修复与绿色矿山 of the year.
+    restoration: crate::monitoring::restoration::SectionView,
 }
 
 /// The indicators of one place of the plan (专栏2, 专栏3, 规划目标, a chapter), in bundle order.
@@ -146,6 +148,7 @@ pub async fn indicators(
         },
         can_enter: crate::http::context::current()
             .can(crate::http::auth::Permission::EnterIndicators),
+        restoration: crate::monitoring::restoration::section_view(&st, year).await?,
     })
 }
 

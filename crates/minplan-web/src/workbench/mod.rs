@@ -250,6 +250,9 @@ pub struct Workbench {
     pub reminder_counts: Vec<ReminderCount>,
     /// The reminder rules, Chinese.
     pub rules: Vec<String>,
+    /// 矿区生态保护修复与绿色矿山 of the indicator year, for the accounts that keep it
+    /// (生态修复, 系统管理员); `None` for the others.
+    pub restoration: Option<minplan_domain::restoration::indicators::RestorationIndicators>,
 }
 
 /// The reminder rules, Chinese, with the cap warning share `warn_ratio` (0.9 = 90 %).
@@ -306,6 +309,14 @@ async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
         reminder_total,
         reminder_counts,
         rules: reminder_rules(report.warn_ratio),
+        restoration: if crate::http::auth::allowed(
+            Some(user.role),
+            crate::http::auth::Permission::ManageRestoration,
+        ) {
+            Some(crate::monitoring::restoration::section(st, indicator_year).await?)
+        } else {
+            None
+        },
     })
 }
 
@@ -319,6 +330,8 @@ struct WorkbenchPage {
     /// 整改期限 reminders of check records, and where the checks are (empty: not this role's).
     checks: Vec<crate::checks::ReminderView>,
     checks_href: &'static str,
+    /// 矿区生态保护修复与绿色矿山 (生态修复, 系统管理员), with the links to its pages.
+    restoration: Option<crate::monitoring::restoration::SectionView>,
 }
 
 /// `GET /workbench`: the 工作台.
@@ -349,7 +362,12 @@ pub async fn page(
     } else {
         (vec![], "")
     };
+    let restoration = w
+        .restoration
+        .as_ref()
+        .map(|s| crate::monitoring::restoration::view(&sp.loaded.plan, s));
     let page = WorkbenchPage {
+        restoration,
         layout: layout(&sp, "workbench"),
         checks,
         checks_href,

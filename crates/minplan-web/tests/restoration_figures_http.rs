@@ -1,0 +1,191 @@
+//! The restoration figures over HTTP (issue 15, item 6): the section 「矿区生态保护修复与绿色矿山」
+//! of 规划指标 and its JSON API with the plan's references read from the Suifenhe bundle (22 from
+//! 专栏1; 14, 0.7 km², 11, 350 万元, 0.0212 km² from 一（一）5–6), every figure the stores cannot
+//! give yet shown as 无数据 and never as 0, and the 工作台 of 生态修复 with the section and the
+//! links to its pages (other roles without it).
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// The `<tr>` of `key` in the restoration table of `html`.
+fn row<'a>(html: &'a str, key: &str) -> &'a str {
+    let table = &html[html
+        .find("id=\"restoration-indicators\"")
+        .expect("restoration table")..];
+    let start = table
+        .find(&format!("<tr data-key=\"{key}\">"))
+        .unwrap_or_else(|| panic!("row {key}"));
+    let rest = &table[start..];
+    &rest[..rest.find("</tr>").unwrap()]
+}
+
+const KEYS: [&str; 18] = [
+    "key_projects",
+    "legacy_mines",
+    "legacy_area",
+    "legacy_remaining",
+    "legacy_remaining_area",
+    "restored_area",
+    "projects",
+    "investment",
+    "project_area",
+    "fund_due",
+    "fund_accrued",
+    "fund_shortfall",
+    "fund_withdrawn",
+    "disturbed_ha",
+    "restored_ha",
+    "mines_behind",
+    "mines_without_plans",
+    "green_share",
+];
+
+#[tokio::test]
+async fn indicators_page_shows_references_from_the_plan_and_gaps_not_zero() {
+    let srv = start().await;
+    let html = reqwest::get(format!("{}/indicators?year=2025", srv.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("矿区生态保护修复与绿色矿山（2025年）"),
+        "{html}"
+    );
+    for k in KEYS {
+        let r = row(&html, k);
+        // The value cell is the gap's words, marked as a gap; never a 0.
+        assert!(r.contains("<td class=\"num gap\">无数据</td>"), "{k}: {r}");
+        assert!(!r.contains("<td class=\"num\">0</td>"), "{k}: {r}");
+    }
+    let kp = row(&html, "key_projects");
+    assert!(
+        kp.contains("<td>专栏1 上轮规划目标</td><td class=\"num\">22</td>"),
+        "{kp}"
+    );
+    assert!(kp.contains("上轮规划完成 11 个"), "{kp}");
+    assert!(kp.contains("<td class=\"num\">无法判定</td>"), "{kp}");
+    assert!(kp.contains("《规划》专栏1"), "{kp}");
+    for (k, v) in [
+        ("legacy_mines", "14"),
+        ("legacy_remaining", "14"),
+        ("legacy_area", "0.7"),
+        ("restored_area", "0.7"),
+        ("projects", "11"),
+        ("investment", "350"),
+        ("project_area", "0.0212"),
+    ] {
+        let r = row(&html, k);
+        assert!(
+            r.contains(&format!("<td>基期值</td><td class=\"num\">{v}</td>")),
+            "{k}: {r}"
+        );
+    }
+    assert!(row(&html, "legacy_area").contains("《规划》一（一）5"));
+    assert!(row(&html, "investment").contains("《规划》一（一）6"));
+    // The fund's accrual is set against the amount due, itself missing: its words, not a 0.
+    assert!(row(&html, "fund_accrued").contains("<td>应提取额</td><td class=\"num\">无数据</td>"));
+    assert!(row(&html, "green_share").contains("规划未设定"));
+    // No schematic entries yet: no 示意 mark in the section.
+    assert!(!html.contains("id=\"restoration-schematic\""));
+}
+
+#[tokio::test]
+async fn api_gives_the_same_rows_with_values_null() {
+    let srv = start().await;
+    let r = reqwest::get(format!("{}/api/indicators/restoration?year=2025", srv.base))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let j: Value = r.json().await.unwrap();
+    assert_eq!(j["year"], 2025);
+    assert_eq!(j["schematic"], false);
+    let rows = j["rows"].as_array().unwrap();
+    let keys: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, KEYS);
+    let by = |k: &str| rows.iter().find(|r| r["key"] == k).unwrap();
+    for r in rows {
+        assert!(r["value"].is_null(), "{r}");
+        assert_eq!(r["value_label"], "无数据", "{r}");
+    }
+    for (k, v) in [
+        ("key_projects", 22.0),
+        ("legacy_mines", 14.0),
+        ("legacy_area", 0.7),
+        ("projects", 11.0),
+        ("investment", 350.0),
+        ("project_area", 0.0212),
+    ] {
+        assert_eq!(by(k)["reference"]["value"].as_f64(), Some(v), "{k}");
+    }
+    assert_eq!(by("mines_behind")["reference"]["label"], "规划未设定");
+    assert_eq!(by("key_projects")["cite"], "《规划》专栏1");
+    // A year that is not a year is refused naming the parameter.
+    let bad = reqwest::get(format!(
+        "{}/api/indicators/restoration?year=二〇二五",
+        srv.base
+    ))
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("参数 year 应为年份"));
+}
+
+#[tokio::test]
+async fn workbench_of_restoration_shows_the_section_and_links() {
+    let srv = start().await;
+    let xiufu = logged_in(&srv.base, "xiufu").await;
+    let html = xiufu
+        .get(format!("{}/workbench", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"restoration-links\""), "{html}");
+    for href in ["/restoration", "/restoration/fund", "/green-mines"] {
+        assert!(html.contains(&format!("<a href=\"{href}\">")), "{href}");
+    }
+    let kp = row(&html, "key_projects");
+    assert!(
+        kp.contains("<td class=\"num\">22</td>") && kp.contains("num gap\">无数据"),
+        "{kp}"
+    );
+    let j: Value = xiufu
+        .get(format!("{}/api/workbench", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rows = j["restoration"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 18);
+    assert_eq!(rows[0]["reference"]["value"].as_f64(), Some(22.0));
+
+    // 审批科 does not keep restoration: no section.
+    let shenpi = logged_in(&srv.base, "shenpi").await;
+    let html = shenpi
+        .get(format!("{}/workbench", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"workbench-indicators\""));
+    assert!(!html.contains("id=\"restoration-indicators\""));
+    let j: Value = shenpi
+        .get(format!("{}/api/workbench", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(j["restoration"].is_null(), "{j}");
+}
