@@ -15,6 +15,8 @@
 //!   [`ReviewMap::scale_bar_m`]) for the caller to print beside it, as the DOCX does.
 //! * [`evaluation`] — the 规划实施评估 (XLSX with the columns of 专栏1, DOCX with a chart per
 //!   indicator) and the draft 年度实施计划 (XLSX, DOCX); the indicator chart as SVG and PNG.
+//! * [`restoration`] — the 生态修复台账 (XLSX: 历史遗留矿山, 修复项目, 治理恢复基金, each with
+//!   a 合计 row) and the 年度矿山生态修复工作报告 (DOCX), over plain input structs.
 //! * [`table`] — any list as an XLSX table (typed cells: numbers as numbers, dates as
 //!   `2026年12月6日`) with a 说明 sheet, and the XLSX import templates (header row, one example
 //!   row, a 填写说明 sheet).
@@ -46,6 +48,7 @@ pub mod joint_review;
 /// the issuer (机关名称, 文号, signature and seal block), dates as people write them.
 pub use docx::official;
 pub mod map;
+pub mod restoration;
 pub mod table;
 mod text;
 
@@ -59,6 +62,10 @@ pub use joint_review::{JointReviewSubject, joint_review_docx};
 pub use map::{
     BLOCK_LINE, ConflictKind, DrawnLabel, EXPLORATION_LINE, Grid, GridTick, LegendEntry,
     PRINT_WIDTH_M, ReviewMap, Rgb, ShownBlock, Swatch, review_map, review_map_png, review_map_svg,
+};
+pub use restoration::{
+    AnnualRestorationReport, FundRow, GreenMineRow, LegacyMineRow, ProjectRow, RestorationLedger,
+    annual_restoration_docx, restoration_ledger_xlsx,
 };
 pub use table::{Cell, Column, Table, Template, TemplateColumn, table_xlsx, template_xlsx};
 
@@ -88,4 +95,8 @@ pub enum ReportError {
     /// Writing the DOCX package failed.
     #[error("生成 Word 文档失败：{0}")]
     Docx(String),
+    /// The input contradicts itself (a negative amount, a shortfall that is not due − accrued):
+    /// the message names the sheet, the row and the field.
+    #[error("{0}")]
+    Input(String),
 }
