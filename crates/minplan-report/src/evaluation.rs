@@ -20,6 +20,7 @@ use crate::text::cite_text;
 use docx_rs::{AlignmentType, Docx, Paragraph, Pic, Run, Style, StyleType, TableRow};
 use minplan_domain::citation::format_number;
 use minplan_domain::monitoring::{AnnualPlanDraft, Evaluation, EvaluationRow, Status};
+use minplan_domain::restoration::indicators::RestorationIndicators;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 /// The columns of 专栏1, in order.
@@ -68,6 +69,20 @@ fn span(e: &Evaluation) -> String {
 /// # Errors
 /// [`ReportError::Xlsx`] when the workbook cannot be written.
 pub fn evaluation_xlsx(e: &Evaluation) -> Result<Vec<u8>, ReportError> {
+    evaluation_xlsx_with_restoration(e, None)
+}
+
+/// As [`evaluation_xlsx`], with, when `restoration` is given, a sheet 生态修复 after 年度数值:
+/// the section 矿区生态保护修复与绿色矿山 (类别, 指标, 单位, 对照, 对照值, 数值, 完成, 说明, 出处;
+/// a value or reference the figures lack is written as its words — 无数据, 规划未设定 — never
+/// as 0).
+///
+/// # Errors
+/// [`ReportError::Xlsx`] when the workbook cannot be written.
+pub fn evaluation_xlsx_with_restoration(
+    e: &Evaluation,
+    restoration: Option<&RestorationIndicators>,
+) -> Result<Vec<u8>, ReportError> {
     let mut wb = Workbook::new();
     let title = Format::new().set_bold().set_font_size(14);
     let head = Format::new()
@@ -163,6 +178,10 @@ pub fn evaluation_xlsx(e: &Evaluation) -> Result<Vec<u8>, ReportError> {
     {
         let ws = wb.add_worksheet().set_name("年度数值").map_err(xerr)?;
         series_sheet(ws, e, &head)?;
+    }
+    if let Some(ind) = restoration {
+        let ws = wb.add_worksheet().set_name("生态修复").map_err(xerr)?;
+        restoration_sheet(ws, ind, &head)?;
     }
     {
         let ws = wb.add_worksheet().set_name("说明").map_err(xerr)?;
@@ -511,6 +530,19 @@ fn status_colour(s: Status) -> Option<&'static str> {
 /// # Errors
 /// As [`indicator_chart_png`]; [`ReportError::Docx`].
 pub fn evaluation_docx(e: &Evaluation, issuer: &Issuer) -> Result<Vec<u8>, ReportError> {
+    evaluation_docx_with_restoration(e, issuer, None)
+}
+
+/// As [`evaluation_docx`], with, when `restoration` is given, the section
+/// 四、矿区生态保护修复与绿色矿山 (the figures table of 规划指标's section; 说明 becomes 五).
+///
+/// # Errors
+/// As [`evaluation_docx`].
+pub fn evaluation_docx_with_restoration(
+    e: &Evaluation,
+    issuer: &Issuer,
+    restoration: Option<&RestorationIndicators>,
+) -> Result<Vec<u8>, ReportError> {
     let mut doc = title_block(
         document(&format!("规划实施评估报告（{}）", span(e))),
         &e.plan,
@@ -627,7 +659,25 @@ pub fn evaluation_docx(e: &Evaluation, issuer: &Issuer) -> Result<Vec<u8>, Repor
             vec![header_row(&head_refs, &ws), TableRow::new(vals)],
         ));
     }
-    doc = doc.add_paragraph(heading("四、说明"));
+    let notes_heading = match restoration {
+        Some(ind) => {
+            doc = doc
+                .add_paragraph(heading("四、矿区生态保护修复与绿色矿山"))
+                .add_paragraph(para(format!(
+                    "{}年矿区生态保护修复与绿色矿山各项数值（《规划》六（一）（二）），对照规划基期值（一（一）5–6）与专栏1；无法计算的写明原因，规划未给出的对照值写“规划未设定”。",
+                    ind.year
+                )));
+            doc = doc.add_table(restoration_figures_table(ind));
+            if ind.schematic {
+                doc = doc.add_paragraph(para(
+                    "注：历史遗留矿山清单含示意条目，标“示意”的数值来自示意数据，不是实测结果。",
+                ));
+            }
+            "五、说明"
+        }
+        None => "四、说明",
+    };
+    doc = doc.add_paragraph(heading(notes_heading));
     for r in e.rows.iter().filter(|r| r.manual.is_some()) {
         if let Some(m) = &r.manual {
             doc = doc.add_paragraph(para(format!(
@@ -1007,4 +1057,101 @@ pub fn annual_plan_docx(d: &AnnualPlanDraft, issuer: &Issuer) -> Result<Vec<u8>,
         doc = doc.add_paragraph(para(n));
     }
     finish(doc, issuer)
+}
+
+/// The columns of the restoration section (sheet 生态修复 and its tables).
+pub const RESTORATION_COLUMNS: [&str; 9] = [
+    "类别",
+    "指标",
+    "单位",
+    "对照",
+    "对照值",
+    "数值",
+    "完成",
+    "说明",
+    "出处",
+];
+
+/// Sheet 生态修复: the header row, then one row per figure (numbers as numbers, gaps in words).
+fn restoration_sheet(
+    ws: &mut Worksheet,
+    ind: &RestorationIndicators,
+    head: &Format,
+) -> Result<(), ReportError> {
+    for (c, h) in RESTORATION_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, head)
+            .map_err(xerr)?;
+    }
+    let number = Format::new().set_num_format("0.####");
+    for (i, r) in ind.rows.iter().enumerate() {
+        let row = 1 + i as u32;
+        ws.write_string(row, 0, &r.group).map_err(xerr)?;
+        let name = if r.schematic {
+            format!("{}（示意）", r.name)
+        } else {
+            r.name.clone()
+        };
+        ws.write_string(row, 1, &name).map_err(xerr)?;
+        ws.write_string(row, 2, &r.unit).map_err(xerr)?;
+        ws.write_string(row, 3, &r.reference.kind).map_err(xerr)?;
+        match r.reference.value {
+            Some(v) => ws.write_number_with_format(row, 4, v, &number),
+            None => ws.write_string(row, 4, &r.reference.label),
+        }
+        .map_err(xerr)?;
+        match r.value {
+            Some(v) => ws.write_number_with_format(row, 5, v, &number),
+            None => ws.write_string(row, 5, &r.value_label),
+        }
+        .map_err(xerr)?;
+        ws.write_string(row, 6, &r.completion).map_err(xerr)?;
+        ws.write_string(row, 7, &r.note).map_err(xerr)?;
+        ws.write_string(row, 8, &r.cite).map_err(xerr)?;
+    }
+    for (c, w) in [14.0, 30.0, 8.0, 18.0, 12.0, 14.0, 10.0, 40.0, 18.0]
+        .iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, *w).map_err(xerr)?;
+    }
+    Ok(())
+}
+
+/// The figures table of the restoration section (evaluation DOCX and the annual restoration
+/// report): 类别, 指标, 单位, 对照, 数值, 完成, 说明.
+pub(crate) fn restoration_figures_table(ind: &RestorationIndicators) -> docx_rs::Table {
+    let widths = [1500, 2600, 700, 1300, 1000, 1000, TEXT_W - 8100];
+    let heads = ["类别", "指标", "单位", "对照", "数值", "完成", "说明"];
+    let mut rows = vec![header_row(&heads, &widths)];
+    for x in &ind.rows {
+        let cells = [
+            x.group.clone(),
+            if x.schematic {
+                format!("{}（示意）", x.name)
+            } else {
+                x.name.clone()
+            },
+            x.unit.clone(),
+            if x.reference.kind.is_empty() {
+                x.reference.label.clone()
+            } else {
+                format!("{} {}", x.reference.kind, x.reference.label)
+            },
+            x.value_label.clone(),
+            if x.completion.is_empty() {
+                "—".into()
+            } else {
+                x.completion.clone()
+            },
+            x.note.clone(),
+        ];
+        rows.push(TableRow::new(
+            cells
+                .iter()
+                .zip(widths)
+                .map(|(t, w)| text_cell(t, w, AlignmentType::Center))
+                .collect(),
+        ));
+    }
+    table(&widths, rows)
 }

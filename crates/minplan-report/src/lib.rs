@@ -55,7 +55,8 @@ mod text;
 pub use docx::official::{Issuer, Signer, people_date};
 pub use docx::{DocxOptions, review_docx};
 pub use evaluation::{
-    ZHUANLAN1_COLUMNS, annual_plan_docx, annual_plan_xlsx, evaluation_docx, evaluation_xlsx,
+    RESTORATION_COLUMNS, ZHUANLAN1_COLUMNS, annual_plan_docx, annual_plan_xlsx, evaluation_docx,
+    evaluation_docx_with_restoration, evaluation_xlsx, evaluation_xlsx_with_restoration,
     indicator_chart_png, indicator_chart_svg,
 };
 pub use joint_review::{JointReviewSubject, joint_review_docx};

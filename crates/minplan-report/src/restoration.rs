@@ -17,7 +17,7 @@
 use crate::ReportError;
 use crate::docx::elements::{header_row, heading, para, table, text_cell};
 use crate::docx::official::{self, Issuer};
-use crate::evaluation::{TEXT_W, document, finish};
+use crate::evaluation::{TEXT_W, document, finish, restoration_figures_table};
 use docx_rs::{AlignmentType, TableRow};
 use minplan_domain::date::Date;
 use minplan_domain::restoration::indicators::{RestorationIndicators, number_label};
@@ -665,36 +665,7 @@ pub fn annual_restoration_docx(
             "依据《规划》六（一）（二），现将{}年度矿区生态保护修复与绿色矿山建设情况报告如下。对照值取自规划基期值（一（一）5–6）与专栏1；无法计算的写明原因，不以 0 代替。",
             r.year
         )));
-    let widths = [1500, 2600, 700, 1300, 1000, 1000, TEXT_W - 8100];
-    let mut rows = Vec::new();
-    for x in &ind.rows {
-        rows.push(vec![
-            x.group.clone(),
-            if x.schematic {
-                format!("{}（示意）", x.name)
-            } else {
-                x.name.clone()
-            },
-            x.unit.clone(),
-            if x.reference.kind.is_empty() {
-                x.reference.label.clone()
-            } else {
-                format!("{} {}", x.reference.kind, x.reference.label)
-            },
-            x.value_label.clone(),
-            if x.completion.is_empty() {
-                "—".into()
-            } else {
-                x.completion.clone()
-            },
-            x.note.clone(),
-        ]);
-    }
-    doc = doc.add_table(rows_table(
-        &["类别", "指标", "单位", "对照", "数值", "完成", "说明"],
-        &widths,
-        rows,
-    ));
+    doc = doc.add_table(restoration_figures_table(ind));
     if ind.schematic {
         doc = doc.add_paragraph(para(
             "注：历史遗留矿山清单含示意条目，标“示意”的数值来自示意数据，不是实测结果。",

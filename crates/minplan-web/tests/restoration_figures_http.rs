@@ -189,3 +189,71 @@ async fn workbench_of_restoration_shows_the_section_and_links() {
         .unwrap();
     assert!(j["restoration"].is_null(), "{j}");
 }
+
+#[tokio::test]
+async fn evaluation_page_and_downloads_carry_the_section() {
+    use std::io::Read;
+    let srv = start().await;
+    let base = &srv.base;
+    let html = reqwest::get(format!("{base}/evaluation?from=2021&to=2025"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("矿区生态保护修复与绿色矿山（2025年）"));
+    assert!(row(&html, "key_projects").contains("<td class=\"num\">22</td>"));
+    assert!(row(&html, "investment").contains("num gap\">无数据"));
+
+    let bytes = reqwest::get(format!("{base}/evaluation.xlsx?from=2021&to=2025"))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    use calamine::{Data, Reader, Xlsx};
+    let mut x: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        x.sheet_names(),
+        ["实施评估", "指标状态", "年度数值", "生态修复", "说明"]
+    );
+    let r = x.worksheet_range("生态修复").unwrap();
+    let at = |row: usize, col: usize| r.get((row, col)).cloned().unwrap_or(Data::Empty);
+    assert_eq!(at(0, 4), Data::String("对照值".into()));
+    // Row 1 is 重点治理项目: 22 from 专栏1 as a number, the value in words.
+    assert_eq!(at(1, 1), Data::String("重点治理项目（已验收）".into()));
+    assert_eq!(at(1, 4), Data::Float(22.0));
+    assert_eq!(at(1, 5), Data::String("无数据".into()));
+    assert_eq!(at(1, 6), Data::String("无法判定".into()));
+    // 修复项目投资 against 350 万元; 修复项目区面积 against 0.0212 km².
+    assert_eq!(at(8, 1), Data::String("修复项目投资".into()));
+    assert_eq!(at(8, 4), Data::Float(350.0));
+    assert_eq!(at(9, 4), Data::Float(0.0212));
+    for row in 1..=18 {
+        assert_eq!(at(row, 5), Data::String("无数据".into()), "row {row}");
+    }
+
+    let bytes = reqwest::get(format!("{base}/evaluation.docx?from=2021&to=2025"))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    z.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    for want in [
+        "四、矿区生态保护修复与绿色矿山",
+        "五、说明",
+        "专栏1 上轮规划目标 22",
+        "基期值 0.7",
+        "基期值 0.0212",
+    ] {
+        assert!(xml.contains(want), "docx lacks {want}");
+    }
+}

@@ -178,6 +178,8 @@ struct EvaluationPage {
     /// For the annual plan of `to + 1` outside the plan period: the statement the draft
     /// carries (empty inside the period).
     annual_plan_notice: String,
+    /// 矿区生态保护修复与绿色矿山 of `to`.
+    restoration: restoration::SectionView,
 }
 
 fn n2(v: Option<f64>) -> String {
@@ -284,6 +286,7 @@ pub async fn evaluation_page(
             .map_or(String::new(), |n| {
                 format!("{}年度实施计划（草案）：{n}", to + 1)
             }),
+            restoration: restoration::section_view(&st, to).await?,
         }
         .render()?,
     ))
@@ -336,7 +339,8 @@ pub async fn annual_plan_docx(
     ))
 }
 
-/// `GET /evaluation.xlsx?from=&to=`: the evaluation workbook (专栏1 columns).
+/// `GET /evaluation.xlsx?from=&to=`: the evaluation workbook (专栏1 columns; sheet 生态修复
+/// with the restoration figures of `to`).
 pub async fn evaluation_xlsx(
     State(st): State<AppState>,
     Query(q): Query<YearQuery>,
@@ -348,7 +352,8 @@ pub async fn evaluation_xlsx(
         .store
         .evaluation_on(&sp.loaded.plan, from, to, today)
         .await?;
-    let bytes = minplan_report::evaluation_xlsx(&e)
+    let restoration = restoration::section(&st, to).await?;
+    let bytes = minplan_report::evaluation_xlsx_with_restoration(&e, Some(&restoration))
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
     Ok(attachment(
         bytes,
@@ -358,7 +363,8 @@ pub async fn evaluation_xlsx(
     ))
 }
 
-/// `GET /evaluation.docx?from=&to=`: the evaluation report (charts as images).
+/// `GET /evaluation.docx?from=&to=`: the evaluation report (charts as images; section
+/// 四、矿区生态保护修复与绿色矿山 with the restoration figures of `to`).
 pub async fn evaluation_docx(
     State(st): State<AppState>,
     Query(q): Query<YearQuery>,
@@ -370,7 +376,8 @@ pub async fn evaluation_docx(
     let e = st.store.evaluation_on(plan, from, to, today).await?;
     let issuer =
         crate::settings::issuer(&crate::settings::effective(&st).await?, today.to_string());
-    let bytes = minplan_report::evaluation_docx(&e, &issuer)
+    let restoration = restoration::section(&st, to).await?;
+    let bytes = minplan_report::evaluation_docx_with_restoration(&e, &issuer, Some(&restoration))
         .map_err(|e| AppError::from(StoreError::Internal(e.to_string())))?;
     Ok(attachment(
         bytes,

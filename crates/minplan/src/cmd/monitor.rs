@@ -220,15 +220,27 @@ pub fn run_evaluate(db: Option<PathBuf>, a: EvaluateArgs) -> anyhow::Result<Exit
             &super::settings::effective(&store, plan).await?,
             minplan_store::today().to_string(),
         );
+        // 矿区生态保护修复与绿色矿山 of the last year, as the web's downloads carry it.
+        let restoration = minplan_domain::restoration::indicators::restoration_indicators(
+            plan,
+            to,
+            &store
+                .restoration_figures(to, minplan_store::today())
+                .await?,
+        );
         let mut files = Vec::new();
         if let Some(p) = &a.xlsx {
-            files.push((p.as_path(), "Excel", minplan_report::evaluation_xlsx(&e)?));
+            files.push((
+                p.as_path(),
+                "Excel",
+                minplan_report::evaluation_xlsx_with_restoration(&e, Some(&restoration))?,
+            ));
         }
         if let Some(p) = &a.docx {
             files.push((
                 p.as_path(),
                 "Word",
-                minplan_report::evaluation_docx(&e, &issuer)?,
+                minplan_report::evaluation_docx_with_restoration(&e, &issuer, Some(&restoration))?,
             ));
         }
         super::write_all(&files)?;
