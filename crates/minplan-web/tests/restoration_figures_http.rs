@@ -257,3 +257,90 @@ async fn evaluation_page_and_downloads_carry_the_section() {
         assert!(xml.contains(want), "docx lacks {want}");
     }
 }
+
+/// The Suifenhe bundle with the restoration baseline keys and 专栏1's row 重点治理项目 taken out.
+fn bundle_without_restoration_keys() -> minplan_domain::bundle::BundleFiles {
+    let mut files = minplan_store::default_bundle();
+    let toml = String::from_utf8(files.get("plan.toml").unwrap().to_vec()).unwrap();
+    let keys = [
+        "legacy_mines",
+        "legacy_mines_area",
+        "restoration_projects",
+        "restoration_investment",
+        "restoration_area",
+    ];
+    let mut chunks = toml.split("\n[[");
+    let mut out = chunks.next().unwrap().to_string();
+    let mut dropped = 0;
+    for c in chunks {
+        let ours = (c.starts_with("baseline]]")
+            && keys.iter().any(|k| c.contains(&format!("key = \"{k}\"\n"))))
+            || (c.starts_with("previous_round]]") && c.contains("indicator = \"重点治理项目\""));
+        if ours {
+            dropped += 1;
+        } else {
+            out.push_str("\n[[");
+            out.push_str(c);
+        }
+    }
+    assert_eq!(dropped, 6);
+    files.insert("plan.toml", out);
+    files
+}
+
+#[tokio::test]
+async fn a_plan_without_the_keys_shows_not_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = minplan_store::Store::open(&dir.path().join("t.db"))
+        .await
+        .unwrap();
+    store
+        .seed_if_empty(&bundle_without_restoration_keys())
+        .await
+        .unwrap();
+    let state = minplan_web::AppState::new(store.clone()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = minplan_web::router(state);
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    let html = reqwest::get(format!("{base}/indicators?year=2025"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for k in [
+        "key_projects",
+        "legacy_mines",
+        "legacy_area",
+        "legacy_remaining",
+        "restored_area",
+        "projects",
+        "investment",
+        "project_area",
+    ] {
+        let r = row(&html, k);
+        assert!(
+            r.contains("<td></td><td class=\"num\">规划未设定</td>"),
+            "{k}: {r}"
+        );
+        assert!(r.contains("<td class=\"num gap\">无数据</td>"), "{k}: {r}");
+    }
+    let j: Value = reqwest::get(format!("{base}/api/indicators/restoration?year=2025"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kp = &j["rows"][0];
+    assert_eq!(kp["key"], "key_projects");
+    assert_eq!(kp["reference"]["label"], "规划未设定");
+    assert!(kp["reference"]["value"].is_null());
+    assert_eq!(kp["completion"], "");
+}
