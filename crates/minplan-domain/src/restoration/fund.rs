@@ -318,6 +318,21 @@ impl Quarter {
         }
     }
 
+    /// The quarter before.
+    pub fn previous(&self) -> Quarter {
+        if self.q == 1 {
+            Quarter {
+                year: self.year - 1,
+                q: 4,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                q: self.q - 1,
+            }
+        }
+    }
+
     /// Quarters `from..=to` in order (empty when `to` is before `from`; at most 400).
     pub fn range(from: Quarter, to: Quarter) -> Vec<Quarter> {
         let mut v = Vec::new();
