@@ -331,7 +331,7 @@ impl Store {
                 entity_type: "fund_entry",
                 entity_id: id.to_string(),
                 before: None,
-                after: Some(serde_json::json!({ "mine_id": mine_id, "entry": e })),
+                after: Some(serde_json::json!({ "mine_id": mine_id, "fund_entry": e })),
             },
         )
         .await?;
@@ -455,9 +455,9 @@ impl Store {
                 action: "restoration_fund.method",
                 entity_type: "mine",
                 entity_id: mine_id.to_string(),
-                before: before.map(|(m, f)| serde_json::json!({ "method": m, "from_quarter": f })),
+                before: before.map(|(m, f)| serde_json::json!({ "due_method": m, "from_quarter": f })),
                 after: Some(
-                    serde_json::json!({ "method": method.code(), "from_quarter": from.code() }),
+                    serde_json::json!({ "due_method": method.code(), "from_quarter": from.code() }),
                 ),
             },
         )
@@ -1078,5 +1078,38 @@ impl Store {
                 Reading::Missing(gap("计提短缺"))
             },
         })
+    }
+}
+
+impl Store {
+    /// The mines of the holder with 统一社会信用代码 `credit_code` (through their rights), by id.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn fund_mines_of_holder(&self, credit_code: &str) -> Result<Vec<i64>> {
+        if credit_code.trim().is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT mine_id FROM rights WHERE credit_code = ? AND mine_id IS NOT NULL ORDER BY 1",
+        )
+        .bind(credit_code)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+impl Store {
+    /// The mine of order `order_id`, if the order exists.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn fund_order_mine(&self, order_id: i64) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT mine_id FROM fund_orders WHERE id = ?")
+                .bind(order_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 }
