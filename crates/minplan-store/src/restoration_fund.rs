@@ -455,7 +455,8 @@ impl Store {
                 action: "restoration_fund.method",
                 entity_type: "mine",
                 entity_id: mine_id.to_string(),
-                before: before.map(|(m, f)| serde_json::json!({ "due_method": m, "from_quarter": f })),
+                before: before
+                    .map(|(m, f)| serde_json::json!({ "due_method": m, "from_quarter": f })),
                 after: Some(
                     serde_json::json!({ "due_method": method.code(), "from_quarter": from.code() }),
                 ),

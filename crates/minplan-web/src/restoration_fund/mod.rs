@@ -36,7 +36,10 @@ pub fn router() -> axum::Router<AppState> {
             "/restoration/fund/proposals/{id}/dismiss",
             post(pages::dismiss),
         )
-        .route("/restoration/fund/orders/{id}/propose", post(pages::propose))
+        .route(
+            "/restoration/fund/orders/{id}/propose",
+            post(pages::propose),
+        )
         .route("/restoration/fund/{id}", get(pages::mine))
         .route("/restoration/fund/{id}/entries", post(pages::add_entry))
         .route("/restoration/fund/{id}/outputs", post(pages::add_output))

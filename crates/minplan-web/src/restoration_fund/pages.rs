@@ -50,11 +50,9 @@ fn mine_row(st: &FundStatement, today: Date) -> MineRow {
         id: st.mine.mine_id,
         name: st.mine.mine_name.clone(),
         holder: st.mine.holder_name.clone(),
-        method: st
-            .method
-            .map_or("未设定".into(), |(m, from)| {
-                format!("{}（{}起）", m.label(), from.chinese())
-            }),
+        method: st.method.map_or("未设定".into(), |(m, from)| {
+            format!("{}（{}起）", m.label(), from.chinese())
+        }),
         period: last.map_or("—".into(), |r| r.quarter.chinese()),
         due: last.map_or(NO_METHOD.into(), |r| reading(&r.cumulative_due)),
         accrued: wan(st.ledger.accrued_by(today)),
@@ -288,9 +286,10 @@ async fn render_mine(
             s.mine.mining_method.as_deref().unwrap_or("未登记"),
             s.mine.region.as_deref().unwrap_or("未登记")
         ),
-        method: s.method.map_or("未设定（应计提金额无法判定）".into(), |(m, f)| {
-            format!("{}，自{}起", m.label(), f.chinese())
-        }),
+        method: s.method.map_or(
+            "未设定（应计提金额无法判定）".into(),
+            |(m, f)| format!("{}，自{}起", m.label(), f.chinese()),
+        ),
         method_code: s.method.map_or(String::new(), |(m, _)| m.code().into()),
         from_quarter: s.method.map_or(String::new(), |(_, f)| f.code()),
         today: today.chinese(),
@@ -471,7 +470,12 @@ pub async fn add_entry(
         errors.push(FieldError::new("kind", "请选择计提或使用"));
     }
     let date = parse_date("date", "记账日期", f.get("date"), &mut errors);
-    let amount = parse_amount("amount_wan_yuan", "金额", f.get("amount_wan_yuan"), &mut errors);
+    let amount = parse_amount(
+        "amount_wan_yuan",
+        "金额",
+        f.get("amount_wan_yuan"),
+        &mut errors,
+    );
     let result = match (kind, date, amount) {
         (Some(kind), Some(date), Some(amount)) if errors.is_empty() => {
             let e = LedgerEntry {
@@ -593,7 +597,8 @@ pub async fn propose(
     let mine_id = st
         .store
         .fund_order_mine(id)
-        .await?.ok_or_else(|| AppError::NotFound(format!("没有整改通知 {id}")))?;
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有整改通知 {id}")))?;
     let result = match st
         .store
         .propose_fund_listing(id, st.today(), &actor(&user))
@@ -616,7 +621,12 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     let f = SubmittedForm::read(&headers, body).await;
     let mut errors = Vec::new();
-    let d = parse_date("decision_date", "列入决定日期", f.get("decision_date"), &mut errors);
+    let d = parse_date(
+        "decision_date",
+        "列入决定日期",
+        f.get("decision_date"),
+        &mut errors,
+    );
     let result = match d {
         Some(d) => match st
             .store
@@ -779,10 +789,7 @@ pub async fn set_period(
     let f = SubmittedForm::read(&headers, body).await;
     let raw = f.get("rectification_days").trim().to_string();
     let r = match raw.parse::<i64>() {
-        Ok(d) => st
-            .store
-            .set_fund_rectification_days(d, &actor(&user))
-            .await,
+        Ok(d) => st.store.set_fund_rectification_days(d, &actor(&user)).await,
         Err(_) => Err(StoreError::Invalid(vec![FieldError::new(
             "rectification_days",
             format!("整改期限“{raw}”不是整数（工作日）"),
