@@ -1114,3 +1114,35 @@ impl Store {
         )
     }
 }
+
+impl Store {
+    /// The fund's yearly public summary (每年向社会公示, 《规划》六（二）5) for `year`, counted to
+    /// `today` within the year: per mine accrued, used, balance, due and shortfall. The typed
+    /// payload for the 治理恢复基金公示 publication (review before publish).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn fund_public_summary(
+        &self,
+        year: i32,
+        today: Date,
+    ) -> Result<minplan_domain::restoration::fund::FundPublicSummary> {
+        let as_of = std::cmp::min(Date::end_of_year(year), today);
+        let mut mines = Vec::new();
+        for id in self.fund_mine_ids().await? {
+            let st = self.fund_statement(id, as_of).await?;
+            mines.push(minplan_domain::restoration::fund::public_mine_summary(
+                year,
+                as_of,
+                (
+                    &st.mine.mine_name,
+                    &st.mine.holder_name,
+                    st.mine.credit_code.as_deref().unwrap_or(""),
+                ),
+                &st.ledger,
+                st.method.map(|_| st.rows.as_slice()),
+            ));
+        }
+        Ok(minplan_domain::restoration::fund::FundPublicSummary { year, as_of, mines })
+    }
+}

@@ -175,6 +175,19 @@ async fn a_shortfall_leads_to_an_order_and_unremedied_to_a_listing() {
     assert_eq!(f.due_wan_yuan, Reading::Value(16.0));
     assert_eq!(f.mines_short, Reading::Value(1));
     assert_eq!(f.shortfall_wan_yuan, Reading::Value(9.0));
+    // The 2025 public summary (每年向社会公示).
+    let p = store.fund_public_summary(2025, today).await.unwrap();
+    assert_eq!(p.as_of, d("2025-12-31"));
+    assert_eq!(p.mines.len(), 1);
+    let s = &p.mines[0];
+    assert_eq!(s.mine_name, "庆发采石场");
+    assert_eq!(s.credit_code, CODE);
+    assert_eq!(
+        (s.accrued_wan_yuan, s.used_wan_yuan, s.balance_wan_yuan),
+        (7.0, 2.0, 5.0)
+    );
+    assert_eq!(s.due_wan_yuan, Reading::Value(16.0));
+    assert_eq!(s.shortfall_wan_yuan, Reading::Value(9.0));
 
     // Order on 2026-02-06 (today moves on) for 2025Q4: 20 working days → 2026-03-12.
     let today = d("2026-02-06");

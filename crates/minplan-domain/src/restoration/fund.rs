@@ -26,6 +26,7 @@
 use crate::calendar::{Counted, WorkCalendar};
 use crate::date::Date;
 use crate::register::Problem;
+use crate::restoration::figures::Reading;
 use crate::restoration::schedule::ApprovedRestorationPlan;
 use crate::supervision::listing::{HolderList, ListingReason, ListingRequest};
 use serde::{Deserialize, Serialize};
@@ -789,6 +790,90 @@ impl ListingProposal {
     }
 }
 
+/// One mine in the yearly public summary of the fund (每年向社会公示, 《规划》六（二）5): what
+/// the public sees — no voucher, no person.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicFundMine {
+    /// 矿山名称.
+    pub mine_name: String,
+    /// 矿业权人 (an enterprise).
+    pub holder_name: String,
+    /// 统一社会信用代码 of the enterprise ("" when not registered).
+    pub credit_code: String,
+    /// Accrued within the year (up to the summary's date), 万元.
+    pub accrued_wan_yuan: f64,
+    /// Used within the year, 万元.
+    pub used_wan_yuan: f64,
+    /// Balance at the year's end (or the summary's date), 万元.
+    pub balance_wan_yuan: f64,
+    /// Due for the year's quarters ended, 万元, or why it cannot be computed.
+    pub due_wan_yuan: Reading<f64>,
+    /// Shortfall at the year's last quarter ended, 万元, or why it cannot be judged.
+    pub shortfall_wan_yuan: Reading<f64>,
+}
+
+/// The yearly public summary: every mine that must accrue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FundPublicSummary {
+    /// The year.
+    pub year: i32,
+    /// The date the figures are counted to (31 December, or the day of a summary made within
+    /// the year).
+    pub as_of: Date,
+    /// The mines, in the order given.
+    pub mines: Vec<PublicFundMine>,
+}
+
+/// The public summary line of one mine for `year` as of `as_of`, from its ledger and its
+/// shortfall table (`rows`, any years; `None` when the bureau chose no method).
+pub fn public_mine_summary(
+    year: i32,
+    as_of: Date,
+    names: (&str, &str, &str),
+    ledger: &Ledger,
+    rows: Option<&[PeriodRow]>,
+) -> PublicFundMine {
+    let from = Date::start_of_year(year);
+    let to = std::cmp::min(Date::end_of_year(year), as_of);
+    let no_method = || Reading::Missing("无法判定：尚未设定应计提金额的计算方法".to_string());
+    let (due, shortfall) = match rows {
+        None => (no_method(), no_method()),
+        Some(rows) => {
+            let in_year: Vec<&PeriodRow> = rows.iter().filter(|r| r.quarter.year == year).collect();
+            let mut due = Ok(0.0);
+            for r in &in_year {
+                due = match (due, &r.due) {
+                    (Ok(a), Ok(b)) => Ok(a + b),
+                    (Err(e), _) | (Ok(_), Err(e)) => Err(e.clone()),
+                };
+            }
+            let shortfall = match in_year.last() {
+                None => Reading::Missing(format!("无数据：{year}年尚无已结束的计提季度")),
+                Some(r) => match &r.shortfall {
+                    Ok(s) => Reading::Value(*s),
+                    Err(e) => Reading::Missing(e.clone()),
+                },
+            };
+            let due = match (in_year.is_empty(), due) {
+                (true, _) => Reading::Missing(format!("无数据：{year}年尚无已结束的计提季度")),
+                (false, Ok(d)) => Reading::Value(round_wan(d)),
+                (false, Err(e)) => Reading::Missing(e),
+            };
+            (due, shortfall)
+        }
+    };
+    PublicFundMine {
+        mine_name: names.0.to_string(),
+        holder_name: names.1.to_string(),
+        credit_code: names.2.to_string(),
+        accrued_wan_yuan: ledger.accrued_within(from, to),
+        used_wan_yuan: ledger.spent_within(from, to),
+        balance_wan_yuan: ledger.balance_on(to),
+        due_wan_yuan: due,
+        shortfall_wan_yuan: shortfall,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1022,6 +1107,25 @@ mod tests {
         assert!(!table[0].is_short());
         assert!(table[1].is_short());
         assert_eq!(table[2].spent, 5.0);
+        // The 2025 public summary: accrued 6 + 10 + 2 = 18, used 5, balance 13, due 24,
+        // shortfall at 2025Q4 6.
+        let p = public_mine_summary(
+            2025,
+            today,
+            ("某某采石场", "某某公司", "91231081MA1BQF0013"),
+            &l,
+            Some(&table),
+        );
+        assert_eq!(p.accrued_wan_yuan, 18.0);
+        assert_eq!(p.used_wan_yuan, 5.0);
+        assert_eq!(p.balance_wan_yuan, 13.0);
+        assert_eq!(p.due_wan_yuan, Reading::Value(24.0));
+        assert_eq!(p.shortfall_wan_yuan, Reading::Value(6.0));
+        let none = public_mine_summary(2025, today, ("甲", "乙", ""), &l, None);
+        assert_eq!(
+            none.due_wan_yuan,
+            Reading::Missing("无法判定：尚未设定应计提金额的计算方法".into())
+        );
     }
 
     #[test]
