@@ -252,7 +252,7 @@ pub(crate) async fn list_holder_in(
         .bind(now_rfc3339())
         .fetch_one(&mut **tx)
         .await?;
-        write_step(&mut **tx, id, &entry, &[], actor).await?;
+        write_step(tx, id, &entry, &[], actor).await?;
         audit::append(
             tx,
             &AuditEntry {

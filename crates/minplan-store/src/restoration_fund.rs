@@ -636,12 +636,11 @@ impl Store {
                     DueMethod::PlanBudget => {
                         let mut plans = BTreeMap::new();
                         for q in &quarters {
-                            if !plans.contains_key(&q.year) {
+                            if let std::collections::btree_map::Entry::Vacant(slot) =
+                                plans.entry(q.year)
+                            {
                                 let on = std::cmp::min(Date::end_of_year(q.year), today);
-                                plans.insert(
-                                    q.year,
-                                    self.approved_restoration_plan(mine_id, on).await?,
-                                );
+                                slot.insert(self.approved_restoration_plan(mine_id, on).await?);
                             }
                             let plan = plans.get(&q.year).and_then(Option::as_ref);
                             dues.push((*q, due_for_quarter(&DueBasis::PlanBudget(plan), *q)));
@@ -1034,25 +1033,17 @@ impl Store {
                 unknown += 1;
                 continue;
             }
-            let mut ok = true;
-            for r in &rows {
-                match r.due {
-                    Ok(d) => due += d,
-                    Err(_) => ok = false,
-                }
-            }
-            match rows.last().map(|r| &r.shortfall) {
-                Some(Ok(s)) if ok => {
+            let dues: Option<f64> = rows.iter().map(|r| r.due.as_ref().ok()).sum();
+            match (dues, rows.last().map(|r| &r.shortfall)) {
+                (Some(d), Some(Ok(s))) => {
+                    due += d;
                     if *s > EPSILON_WAN_YUAN {
                         short_mines += 1;
                         short_sum += s;
                     }
                 }
-                Some(_) => unknown += 1,
-                None => {}
-            }
-            if !ok && rows.last().is_some_and(|r| r.shortfall.is_ok()) {
-                unknown += 1;
+                (_, None) => {}
+                _ => unknown += 1,
             }
         }
         let gap = |what: &str| {

@@ -840,11 +840,12 @@ pub fn public_mine_summary(
         None => (no_method(), no_method()),
         Some(rows) => {
             let in_year: Vec<&PeriodRow> = rows.iter().filter(|r| r.quarter.year == year).collect();
-            let mut due = Ok(0.0);
+            let mut due: Result<f64, String> = Ok(0.0);
             for r in &in_year {
                 due = match (due, &r.due) {
                     (Ok(a), Ok(b)) => Ok(a + b),
-                    (Err(e), _) | (Ok(_), Err(e)) => Err(e.clone()),
+                    (Err(e), _) => Err(e),
+                    (Ok(_), Err(e)) => Err(e.clone()),
                 };
             }
             let shortfall = match in_year.last() {
