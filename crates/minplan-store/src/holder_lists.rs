@@ -220,9 +220,23 @@ impl Store {
     /// [`StoreError::Invalid`] with every problem, by field (nothing written);
     /// [`StoreError::Db`].
     pub async fn list_holder(&self, request: &ListingRequest, actor: &Actor) -> Result<EntryId> {
+        let mut tx = self.begin_write().await?;
+        let id = list_holder_in(&mut tx, request, actor).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+/// 列入 inside the caller's transaction (the restoration fund confirms its listing proposal and
+/// lists the holder in one transaction): as [`Store::list_holder`], without committing.
+pub(crate) async fn list_holder_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    request: &ListingRequest,
+    actor: &Actor,
+) -> Result<EntryId> {
+    {
         let entry = ListEntry::list(request.clone()).map_err(invalid)?;
         let l = entry.listing();
-        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO list_entries (list, credit_code, holder_name, reason, reason_text,
                                        decision_number, listed_on, status, created_at)
@@ -236,11 +250,11 @@ impl Store {
         .bind(&l.decision_number)
         .bind(l.decision_date.to_string())
         .bind(now_rfc3339())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-        write_step(&mut tx, id, &entry, &[], actor).await?;
+        write_step(tx, id, &entry, &[], actor).await?;
         audit::append(
-            &mut tx,
+            tx,
             &AuditEntry {
                 actor,
                 action: "holder_list.add",
@@ -251,10 +265,11 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
+}
 
+impl Store {
     /// Applies one later step to entry `id` in one transaction: reads the entry, runs the
     /// transition, writes the step, the files and the audit row `action`.
     async fn append_list_step(

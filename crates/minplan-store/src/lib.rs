@@ -76,6 +76,9 @@ pub use monitoring::{ScaleTableVersion, YEARS_AROUND_PERIOD};
 pub use records::{ApplicationRecord, RightRecord};
 pub use register::RightsImport;
 pub use replay::Replay;
+pub use restoration_fund::{
+    FundMine, FundStatement, NO_METHOD, RECTIFICATION_DAYS_RANGE, StoredOrder, StoredProposal,
+};
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 pub use settings::{BureauSettings, EffectiveSettings, IssuedOpinion};
 

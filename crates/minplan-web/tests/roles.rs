@@ -69,6 +69,8 @@ const COMPANY: &[Role] = &[Role::Company];
 const CALENDAR_EDITORS: &[Role] = &[Role::Admin, Role::Enforcement];
 const SUPERVISORS: &[Role] = &[Role::Admin, Role::Enforcement];
 const LICENCE_KEEPERS: &[Role] = &[Role::Admin, Role::Approval, Role::Enforcement];
+const FUND_KEEPERS: &[Role] = &[Role::Admin, Role::Restoration];
+const FUND_FILERS: &[Role] = &[Role::Admin, Role::Restoration, Role::Company];
 const STAFF: &[Role] = &[
     Role::Admin,
     Role::Planning,
@@ -348,6 +350,20 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/public/draws/{id}/inputs.json", who: Public, ok: 404, body: Body::None },
     RouteCase { method: "GET", path: "/public/draws/{id}/package.json", who: Public, ok: 404, body: Body::None },
     RouteCase { method: "POST", path: "/public/draws/{id}/verify", who: Public, ok: 404, body: Body::Form(&[]) },
+    // 治理恢复基金（矿山、整改通知、列入建议不存在：404；空表单 422，不写入）
+    RouteCase { method: "GET", path: "/restoration/fund", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/restoration/fund/settings", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/restoration/fund/settings/coefficients", who: Only(FUND_KEEPERS), ok: 422, body: Body::Form(&[("kind", "mineral"), ("key", ""), ("value", "")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/settings/period", who: Only(FUND_KEEPERS), ok: 422, body: Body::Form(&[("rectification_days", "0")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/proposals/{id}/confirm", who: Only(LIST_KEEPERS), ok: 404, body: Body::Form(&[("decision_number", "矩阵"), ("decision_date", "2026-01-05")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/proposals/{id}/dismiss", who: Only(LIST_KEEPERS), ok: 404, body: Body::Form(&[("reason", "矩阵测试")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/orders/{id}/propose", who: Only(FUND_KEEPERS), ok: 404, body: Body::Form(&[]) },
+    RouteCase { method: "GET", path: "/restoration/fund/{id}", who: OwnRecords, ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/restoration/fund/{id}/entries", who: Only(FUND_FILERS), ok: 404, body: Body::Form(&[("kind", "accrual")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/{id}/outputs", who: Only(FUND_FILERS), ok: 404, body: Body::Form(&[("quarter", "")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/{id}/method", who: Only(FUND_KEEPERS), ok: 404, body: Body::Form(&[("method", "")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/{id}/orders", who: Only(FUND_KEEPERS), ok: 404, body: Body::Form(&[("quarter", "")]) },
+    RouteCase { method: "GET", path: "/company/fund", who: Only(FUND_FILERS), ok: 200, body: Body::None },
     // 退出登录（最后走：之后重新登录）
     RouteCase { method: "POST", path: "/logout", who: Public, ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "DELETE", path: "/api/session", who: Public, ok: 200, body: Body::Json("{}") },

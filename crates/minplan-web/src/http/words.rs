@@ -152,6 +152,16 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("licence.update", "更正矿山证照"),
     ("filing.file", "填报勘查开采信息"),
     ("filing.correct", "更正勘查开采信息"),
+    // 治理恢复基金 (restoration_fund).
+    ("restoration_fund.entry", "登记治理恢复基金计提或使用"),
+    ("restoration_fund.output", "报送季度销售收入（基金）"),
+    ("restoration_fund.method", "设定基金应计提金额计算方法"),
+    ("restoration_fund.coefficient", "设置基金计提系数"),
+    ("restoration_fund.period", "设置基金整改期限"),
+    ("restoration_fund.order", "下达基金责令限期整改"),
+    ("restoration_fund.propose", "提出列入异常名录建议（基金）"),
+    ("restoration_fund.confirm", "确认列入异常名录（基金）"),
+    ("restoration_fund.dismiss", "不予列入异常名录（基金）"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -193,6 +203,12 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "inspection_draw" => "抽取",
         "licence" => "矿山证照",
         "information_filing" => "勘查开采信息",
+        // 治理恢复基金.
+        "fund_entry" => "基金记录",
+        "fund_coefficient" => "基金计提系数",
+        "fund_settings" => "基金设置",
+        "fund_order" => "基金责令限期整改",
+        "fund_listing_proposal" => "列入异常名录建议（基金）",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -337,6 +353,24 @@ const FIELDS: &[(&str, &str)] = &[
     ("number", "证号/编号"),
     ("issuer", "发证机关"),
     ("attachment_sha256", "扫描件 SHA-256"),
+    // 治理恢复基金 (`restoration_fund.*`).
+    ("fund_entry", "基金记录"),
+    ("due_method", "应计提金额计算方法"),
+    ("quarter", "季度"),
+    ("q", "季度序号"),
+    ("order", "责令限期整改"),
+    ("document", "文号"),
+    ("amount_wan_yuan", "金额（万元）"),
+    ("voucher", "凭证号"),
+    ("purpose", "用途"),
+    ("output_wan_yuan", "季度销售收入（万元）"),
+    ("from_quarter", "起算季度"),
+    ("cumulative_due_wan_yuan", "累计应计提（万元）"),
+    ("shortfall_wan_yuan", "短缺（万元）"),
+    ("issued_on", "下达日期"),
+    ("working_days", "工作日"),
+    ("deadline", "整改期限"),
+    ("list_entry_id", "名录事项"),
     // 勘查开采信息 (`filing.file`, `filing.correct`).
     ("right_kind", "矿业权类型"),
     ("mine_status", "矿山状态"),
