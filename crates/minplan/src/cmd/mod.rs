@@ -13,6 +13,7 @@ pub mod plan;
 pub mod register;
 pub mod report;
 pub mod review;
+pub mod restoration;
 pub mod reviews;
 pub mod serve;
 pub mod settings;
