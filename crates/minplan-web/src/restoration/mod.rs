@@ -1141,20 +1141,15 @@ async fn map_geojson(st: &AppState) -> Result<Value, AppError> {
 /// FeatureCollection (CGCS2000 longitude/latitude, RFC 7946), 示意 entries marked.
 #[utoipa::path(get, path = "/api/restoration/map", tag = "生态修复",
     responses(
-        (status = 200, description = "历史遗留矿山与修复项目地块 GeoJSON FeatureCollection（CGCS2000 经纬度；示意者 schematic = 示意）", content_type = "application/geo+json"),
+        (status = 200, description = "历史遗留矿山与修复项目地块 GeoJSON FeatureCollection（CGCS2000 经纬度；示意者 schematic = 示意）", body = crate::plan::api::GeoJson),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "无权（矿山企业）", body = ApiError),
     ))]
 pub async fn api_map(
     State(st): State<AppState>,
     RequireRole { .. }: RequireRole<policy::ViewRestoration>,
-) -> Result<Response, AppError> {
-    let v = map_geojson(&st).await?;
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
-        Json(v),
-    )
-        .into_response())
+) -> Result<Json<crate::plan::api::GeoJson>, AppError> {
+    Ok(Json(crate::plan::api::GeoJson(map_geojson(&st).await?)))
 }
 
 #[derive(Template)]
