@@ -59,10 +59,8 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).map_or(Ok(5_000), |a| a.parse())?;
     let runs: usize = args.get(2).map_or(Ok(21), |a| a.parse())?;
-    let dir = std::env::temp_dir().join(format!(
-        "minplan-bench-restoration-{}",
-        std::process::id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("minplan-bench-restoration-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let store = Store::open(&dir.join("bench.db")).await?;
     let t = Instant::now();
@@ -114,7 +112,9 @@ async fn main() -> anyhow::Result<()> {
     }
     let b = median(base);
     let m = median(times);
-    println!("sites: {n}; runs: {runs}; entering them (audited, one transaction each): {insert_s:.1} s");
+    println!(
+        "sites: {n}; runs: {runs}; entering them (audited, one transaction each): {insert_s:.1} s"
+    );
     println!("| step | median ms | ÷ baseline | answer bytes |");
     println!("|---|---:|---:|---:|");
     println!("| baseline: SELECT geojson FROM legacy_mines | {b:.2} | 1.0 | — |");
