@@ -128,6 +128,15 @@
       color: '#d50000',
     },
     measure: { style: style('#ff6d00', 'rgba(255,109,0,0.15)', 2.5, [6, 4]), color: '#ff6d00' },
+    // 生态修复: legacy mines by status; schematic entries dashed.
+    legacy_mines: {
+      style: function (f) {
+        const done = f.get('status') === '已治理' || f.get('status') === '已验收';
+        const c = done ? '#2e7d32' : '#8d4a00';
+        return style(c, done ? 'rgba(46,125,50,0.25)' : 'rgba(141,74,0,0.25)', 2, f.get('schematic') ? [6, 4] : undefined);
+      },
+      color: '#8d4a00',
+    },
   };
 
   // --- Attributes ---------------------------------------------------------------------------

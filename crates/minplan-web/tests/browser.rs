@@ -22,6 +22,8 @@ mod common;
 mod lists;
 #[path = "browser/maps.rs"]
 mod maps;
+#[path = "browser/restoration.rs"]
+mod restoration;
 #[path = "browser/screens.rs"]
 mod screens;
 #[path = "browser/supervision.rs"]

@@ -71,6 +71,7 @@ const SUPERVISORS: &[Role] = &[Role::Admin, Role::Enforcement];
 const LICENCE_KEEPERS: &[Role] = &[Role::Admin, Role::Approval, Role::Enforcement];
 const FUND_KEEPERS: &[Role] = &[Role::Admin, Role::Restoration];
 const FUND_FILERS: &[Role] = &[Role::Admin, Role::Restoration, Role::Company];
+const LEGACY_KEEPERS: &[Role] = &[Role::Admin, Role::Restoration];
 const STAFF: &[Role] = &[
     Role::Admin,
     Role::Planning,
@@ -251,6 +252,20 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/rights", who: Only(REVIEWERS), ok: 200, body: Body::Multipart(&[], ("file", "rights.geojson", RIGHTS_GEOJSON)) },
     RouteCase { method: "GET", path: "/rights/{id}", who: OwnRecords, ok: 200, body: Body::None },
     // 证照（矩阵中的矿业权没有矿山档案：登记重新显示并说明，不写入；更正与附件：没有该证照，404）
+    // 生态修复：历史遗留矿山、修复项目、修复地图
+    RouteCase { method: "GET", path: "/restoration", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/restoration/legacy", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/restoration/legacy", who: Only(LEGACY_KEEPERS), ok: 422, body: Body::Form(&[("name", "")]) },
+    RouteCase { method: "GET", path: "/restoration/legacy/{id}", who: Only(STAFF), ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/restoration/legacy/{id}/status", who: Only(LEGACY_KEEPERS), ok: 404, body: Body::Form(&[("status", "治理中")]) },
+    RouteCase { method: "POST", path: "/restoration/legacy/{id}/photos", who: Only(LEGACY_KEEPERS), ok: 404, body: Body::Form(&[("phase", "治理前")]) },
+    RouteCase { method: "GET", path: "/restoration/legacy/{id}/photos/{file}", who: Only(STAFF), ok: 404, body: Body::None },
+    RouteCase { method: "GET", path: "/restoration/projects", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/restoration/projects", who: Only(LEGACY_KEEPERS), ok: 422, body: Body::Form(&[("name", "")]) },
+    RouteCase { method: "GET", path: "/restoration/projects/{id}", who: Only(STAFF), ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/restoration/projects/{id}/accept", who: Only(LEGACY_KEEPERS), ok: 404, body: Body::Form(&[("accepted_on", "")]) },
+    RouteCase { method: "GET", path: "/restoration/map", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/api/restoration/map", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/rights/{id}/licences", who: OwnRecords, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/rights/{id}/licences", who: Only(LICENCE_KEEPERS), ok: 422, body: Body::Form(&[("kind", ""), ("number", "")]) },
     RouteCase { method: "POST", path: "/rights/{id}/licences/{lid}", who: Only(LICENCE_KEEPERS), ok: 404, body: Body::Form(&[("kind", "安全生产许可证"), ("valid_from", "2025-13-01")]) },

@@ -81,6 +81,9 @@ enum Command {
     /// 工作日历：查看一年的节假日安排和各月工作日，录入或更正一年的安排
     #[command(subcommand)]
     Calendar(cmd::calendar::CalendarCommand),
+    /// 生态修复：载入绥芬河市历史遗留矿山和修复项目基线（示意）
+    #[command(subcommand)]
+    Restoration(cmd::restoration::RestorationCommand),
 }
 
 fn main() -> ExitCode {
@@ -126,6 +129,7 @@ fn main() -> ExitCode {
         Command::Settings(c) => cmd::settings::run(db, c),
         Command::Inspection(c) => cmd::inspection::run(db, c),
         Command::Calendar(c) => cmd::calendar::run(db, c),
+        Command::Restoration(c) => cmd::restoration::run(db, c),
     };
     match result {
         Ok(code) => code,

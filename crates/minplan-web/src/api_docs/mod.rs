@@ -191,6 +191,7 @@ impl Modify for Security {
         crate::portal::feeds::blocks_csv,
         crate::portal::feeds::implementation_json,
         crate::portal::feeds::implementation_csv,
+        crate::restoration::api_map,
         document,
         docs_redirect,
         docs_index,
@@ -210,6 +211,7 @@ impl Modify for Security {
         (name = "矿业权", description = "矿业权登记及其生命周期：决定、出让、登记、延续、转让、闭坑、注销"),
         (name = "地图", description = "量测"),
         (name = "信息公开", description = "公开门户的数据下载（无需登录）：矿业权公示、抽查结果、异常名录与严重违法失信名单、规划区块、规划执行情况；只含已审核公开的信息，撤回的只留撤回说明"),
+        (name = "生态修复", description = "历史遗留矿山与修复项目地块（GeoJSON）"),
         (name = "接口文档", description = "本文档"),
     )
 )]

@@ -150,6 +150,13 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("inspection_draw.redraw", "重新抽取"),
     ("licence.add", "登记矿山证照"),
     ("licence.update", "更正矿山证照"),
+    // 生态修复：历史遗留矿山与修复项目
+    ("legacy_mine.add", "录入历史遗留矿山"),
+    ("legacy_mine.status", "更改历史遗留矿山治理状态"),
+    ("legacy_mine.photo", "上传历史遗留矿山照片"),
+    ("restoration_project.add", "录入修复项目"),
+    ("restoration_project.accept", "修复项目验收"),
+    ("restoration.seed", "载入修复基线数据"),
     ("filing.file", "填报勘查开采信息"),
     ("filing.correct", "更正勘查开采信息"),
     // 治理恢复基金 (restoration_fund).
@@ -209,6 +216,9 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "fund_settings" => "基金设置",
         "fund_order" => "基金责令限期整改",
         "fund_listing_proposal" => "列入异常名录建议（基金）",
+        "legacy_mine" => "历史遗留矿山",
+        "restoration_project" => "修复项目",
+        "restoration" => "生态修复基线",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -227,6 +237,33 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
 /// Chinese labels of the fields that audit rows record (key or dotted path inside the
 /// before/after values).
 const FIELDS: &[(&str, &str)] = &[
+    // 生态修复：历史遗留矿山与修复项目
+    ("township", "所在乡镇"),
+    ("village", "所在村"),
+    ("responsible", "责任主体"),
+    ("direction", "修复方向"),
+    ("schematic", "示意"),
+    ("entered", "拐点坐标（原文）"),
+    ("geojson", "范围（经纬度）"),
+    ("acceptance", "验收"),
+    ("by", "验收单位"),
+    ("sites", "修复地块"),
+    ("funding", "资金来源"),
+    ("amount_wan_yuan", "金额（万元）"),
+    ("budget_wan_yuan", "预算（万元）"),
+    ("spent_wan_yuan", "已支出（万元）"),
+    ("restored_area_km2", "修复面积（平方公里）"),
+    ("start", "开工日期"),
+    ("end", "完工日期"),
+    ("key_project", "重点治理项目"),
+    ("baseline", "基线项目"),
+    ("project_id", "修复项目"),
+    ("phase", "阶段"),
+    ("legacy_mines", "历史遗留矿山（处）"),
+    ("projects", "修复项目（个）"),
+    ("skipped", "未载入原因"),
+    ("Legacy", "历史遗留矿山"),
+    ("MineDisturbed", "矿山损毁区"),
     ("username", "用户名"),
     ("display_name", "姓名"),
     ("role", "角色"),

@@ -12,6 +12,7 @@ pub mod monitor;
 pub mod plan;
 pub mod register;
 pub mod report;
+pub mod restoration;
 pub mod review;
 pub mod reviews;
 pub mod serve;

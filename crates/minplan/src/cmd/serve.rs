@@ -29,6 +29,15 @@ pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async {
         let path = super::db_path(db);
         let store = super::open_store(&path).await?;
+        let seeded = store
+            .seed_restoration_baseline(&minplan_store::Actor::System)
+            .await?;
+        if seeded.skipped.is_none() {
+            eprintln!(
+                "已载入历史遗留矿山 {} 处（示意）、修复项目 {} 个（《规划》一（一）5–6 基线）",
+                seeded.legacy_mines, seeded.projects
+            );
+        }
         let no_users = store.list_users().await?.is_empty();
         let tile_url = args.tile_url.filter(|u| !u.trim().is_empty());
         if let Some(u) = &tile_url {

@@ -1,0 +1,242 @@
+//! 生态修复 over HTTP as 生态修复 (xiufu): the Suifenhe seed shown against the plan's baseline,
+//! a legacy mine entered from corner coordinates (refusals write nothing), its status steps,
+//! a project whose funding must add up, an acceptance refused while its site is 治理中 and
+//! accepted once 已治理 (the site then 已验收), the map's GeoJSON with the 示意 entries, and
+//! who may not read or write.
+
+mod common;
+
+use common::*;
+use minplan_store::Actor;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+const CORNERS: &str = "1,4925000.00,44430000.00\n2,4925000.00,44430200.00\n\
+                       3,4925100.00,44430200.00\n4,4925100.00,44430000.00\n";
+
+async fn post(
+    c: &reqwest::Client,
+    base: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let csrf = token(c, base).await;
+    let mut f: Vec<(&str, &str)> = fields.to_vec();
+    f.push(("csrf_token", csrf.as_str()));
+    c.post(format!("{base}{path}"))
+        .form(&f)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn page(c: &reqwest::Client, base: &str, path: &str) -> String {
+    let r = c.get(format!("{base}{path}")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn legacy_mine_project_and_acceptance_over_http() {
+    let srv = start().await;
+    let base = &srv.base;
+    let c = logged_in(base, "xiufu").await;
+    let landing = page(&c, base, "/restoration").await;
+    assert!(
+        landing.contains("无数据：尚未录入历史遗留矿山"),
+        "{landing}"
+    );
+
+    // The seed: 14 schematic legacy mines, 11 baseline projects, shown against the plan.
+    let out = srv
+        .store
+        .seed_restoration_baseline(&Actor::System)
+        .await
+        .unwrap();
+    assert_eq!((out.legacy_mines, out.projects), (14, 11));
+    let landing = page(&c, base, "/restoration").await;
+    assert!(landing.contains("schematic-note"));
+    assert!(
+        landing.contains(
+            "<td>矿山生态修复项目（含 2015～2020 年）</td><td class=\"num\">11</td><td class=\"num\">11</td>"
+        ),
+        "{landing}"
+    );
+    assert!(
+        landing.contains(
+            "<td>修复项目投资</td><td class=\"num\">350.00</td><td class=\"num\">350</td>"
+        )
+    );
+    assert!(landing.contains(
+        "<td>修复项目区面积</td><td class=\"num\">0.0212</td><td class=\"num\">0.0212</td>"
+    ));
+    assert!(landing.contains(
+        "<td>重点治理项目（已验收）</td><td class=\"num\">11</td><td class=\"num\">目标 22，完成 11</td>"
+    ));
+    let map: Value = c
+        .get(format!("{base}/api/restoration/map"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let features = map["features"].as_array().unwrap();
+    assert_eq!(features.len(), 14);
+    assert!(
+        features
+            .iter()
+            .all(|f| f["properties"]["schematic"] == "示意")
+    );
+    assert!(
+        features
+            .iter()
+            .all(|f| f["geometry"]["type"] == "MultiPolygon")
+    );
+
+    // A refused entry: the stated area does not match, the reason is missing — nothing written.
+    let rows = audit_rows(&srv.store).await;
+    let mut fields = vec![
+        ("name", "阜宁镇废弃采石场"),
+        ("township", "阜宁镇"),
+        ("village", "建新村"),
+        ("mineral", "建筑用花岗岩"),
+        ("method", "露天"),
+        ("finding_1", "on"),
+        ("finding_note_1", "采坑"),
+        ("no_responsible", "on"),
+        ("direction", "林地"),
+        ("reason", ""),
+        ("corners", CORNERS),
+        ("datum", "CGCS2000"),
+        ("stated_area", "5公顷"),
+    ];
+    let r = post(&c, base, "/restoration/legacy", &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("请填写修复方向的理由"), "{body}");
+    assert!(
+        body.contains("所填面积“5公顷”与拐点坐标计算的椭球面积"),
+        "{body}"
+    );
+    assert_eq!(audit_rows(&srv.store).await, rows);
+    fields[9].1 = "周边为林地，宜林则林";
+    fields[12].1 = "2公顷";
+    let r = post(&c, base, "/restoration/legacy", &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mine_url = location(&r).replace("?saved=1", "");
+    let mine = page(&c, base, &mine_url).await;
+    assert!(mine.contains("<td id=\"legacy-status\">未治理"), "{mine}");
+    assert!(mine.contains("0.0200 平方公里"));
+    assert!(mine.contains("无责任主体"));
+    assert!(mine.contains("损毁土地（采坑）"));
+
+    // No skipping to 已验收.
+    let r = post(
+        &c,
+        base,
+        &format!("{mine_url}/status"),
+        &[
+            ("status", "已验收"),
+            ("accepted_on", "2026-11-30"),
+            ("accepted_by", "绥芬河市自然资源局"),
+            ("acceptance_number", "绥自然资验〔2026〕7号"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("须先治理完成"));
+    let r = post(
+        &c,
+        base,
+        &format!("{mine_url}/status"),
+        &[("status", "治理中")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // The project: funding 50 + 20 against a budget of 80 is refused.
+    let id = mine_url.rsplit('/').next().unwrap().to_string();
+    let site = format!("site_legacy_{id}");
+    let mut project = vec![
+        ("name", "阜宁镇废弃采石场生态修复"),
+        ("budget", "80"),
+        ("spent", "10"),
+        ("restored_area", "0.02"),
+        ("start", "2026-05-01"),
+        ("fund_central", "50"),
+        ("fund_social", "20"),
+        (site.as_str(), "on"),
+        ("key_project", "on"),
+    ];
+    let rows = audit_rows(&srv.store).await;
+    let r = post(&c, base, "/restoration/projects", &project).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("各资金来源合计 70 万元，与预算 80 万元不符")
+    );
+    assert_eq!(audit_rows(&srv.store).await, rows);
+    project[6].1 = "30";
+    let r = post(&c, base, "/restoration/projects", &project).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let project_url = location(&r).replace("?saved=1", "");
+    let accept = [
+        ("accepted_on", "2026-11-30"),
+        ("accepted_by", "绥芬河市自然资源局"),
+        ("acceptance_number", "绥自然资验〔2026〕7号"),
+    ];
+    let r = post(&c, base, &format!("{project_url}/accept"), &accept).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("以下历史遗留矿山尚未治理完成，不能验收：阜宁镇废弃采石场（治理中）")
+    );
+    let r = post(
+        &c,
+        base,
+        &format!("{mine_url}/status"),
+        &[("status", "已治理")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(&c, base, &format!("{project_url}/accept"), &accept).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let p = page(&c, base, &project_url).await;
+    assert!(
+        p.contains("2026年11月30日，绥芬河市自然资源局，绥自然资验〔2026〕7号"),
+        "{p}"
+    );
+    assert!(p.contains("中央财政 50 万元；社会资本（谁修复、谁受益） 30 万元"));
+    let mine = page(&c, base, &mine_url).await;
+    assert!(mine.contains("<td id=\"legacy-status\">已验收"), "{mine}");
+    let landing = page(&c, base, "/restoration").await;
+    assert!(landing.contains("<td>重点治理项目（已验收）</td><td class=\"num\">12</td>"));
+    let projects = page(&c, base, "/restoration/projects").await;
+    assert!(projects.contains("<th class=\"num\" id=\"projects-total-budget\">430</th>"));
+    let map = page(&c, base, "/restoration/map").await;
+    assert!(map.contains("/api/restoration/map"));
+    assert!(map.contains("badge schematic"));
+
+    // Who may not: a 矿山企业 reads nothing, 规划科 reads but writes nothing.
+    let qiye = logged_in(base, "qiye").await;
+    let r = qiye
+        .get(format!("{base}/restoration"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let guihua = logged_in(base, "guihua").await;
+    let list = page(&guihua, base, "/restoration/legacy").await;
+    assert!(!list.contains("legacy-add"));
+    let r = post(&guihua, base, "/restoration/legacy", &fields).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
