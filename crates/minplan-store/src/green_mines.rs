@@ -292,6 +292,19 @@ impl Store {
         Ok(self.green_checklists().await?.into_iter().next())
     }
 
+    /// The text of checklist version `id` as uploaded.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn green_checklist_source(&self, id: i64) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT source_text FROM green_checklists WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     /// Stores an uploaded checklist file as a new version (audit `green_checklist.upload`).
     ///
     /// # Errors
