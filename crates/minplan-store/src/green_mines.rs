@@ -970,7 +970,7 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn producing_mines(&self, on: Date) -> Result<Vec<i64>> {
+    pub async fn green_producing_mines(&self, on: Date) -> Result<Vec<i64>> {
         let mut ids: Vec<i64> = self
             .right_histories()
             .await?
@@ -985,13 +985,13 @@ impl Store {
         Ok(ids)
     }
 
-    /// Green mines as on `on` ([`green::green_figures`] over [`Store::producing_mines`] and the
-    /// 名录).
+    /// Green mines as on `on` ([`green::green_figures`] over
+    /// [`Store::green_producing_mines`] and the 名录).
     ///
     /// # Errors
     /// Database errors.
     pub async fn green_figures(&self, on: Date) -> Result<GreenFigures> {
-        let producing = self.producing_mines(on).await?;
+        let producing = self.green_producing_mines(on).await?;
         let listings: Vec<GreenListing> = self
             .green_listings()
             .await?
