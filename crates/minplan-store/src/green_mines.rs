@@ -659,10 +659,9 @@ impl Store {
         if submit
             && errors.is_empty()
             && let Err(p) = green::check_submission(cl, &after_items)
+            && let StoreError::Invalid(v) = invalid(p)
         {
-            if let StoreError::Invalid(v) = invalid(p) {
-                errors.extend(v);
-            }
+            errors.extend(v);
         }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
@@ -1050,7 +1049,7 @@ impl Store {
                 result: green::commitment_result(latest, listed),
             });
         }
-        out.sort_by(|a, b| a.mine.id.cmp(&b.mine.id));
+        out.sort_by_key(|a| a.mine.id);
         Ok(out)
     }
 }
