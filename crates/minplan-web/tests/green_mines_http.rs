@@ -256,6 +256,24 @@ async fn self_assessment_evaluation_and_the_list() {
     assert!(page.contains(r#"<td id="green-share">50.0%</td>"#));
     assert!(page.contains("绥自然资发〔2026〕12号"));
     assert!(page.contains("<th>县级名录（在列）</th><td>1</td>"));
+    let api: serde_json::Value = xiufu
+        .get(format!("{base}/api/green-mines"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["on"], "2026-05-01");
+    assert_eq!(api["green_mines"], 1);
+    assert_eq!(api["share_pct"], 50.0);
+    assert_eq!(api["missing"].as_array().unwrap().len(), 0);
+    assert_eq!(api["by_level"][0]["level"], "县级");
+    assert_eq!(api["by_level"][0]["entries"], 1);
+    assert_eq!(
+        api["listings"][0]["document_number"],
+        "绥自然资发〔2026〕12号"
+    );
     // Commitments: 金家沟 已入名录; 别勒洼 and 庆发 未自评.
     assert_eq!(
         page.matches(r#"<td class="result">已入名录</td>"#).count(),

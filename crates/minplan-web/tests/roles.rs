@@ -352,6 +352,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/public/draws/{id}/verify", who: Public, ok: 404, body: Body::Form(&[]) },
     // 绿色矿山（名录、评价清单、自评与评估；编号不存在：404；空表单重新显示并列出问题，不写入）
     RouteCase { method: "GET", path: "/green-mines", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/api/green-mines", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/green-mines/listings", who: Only(RESTORATION_MANAGERS), ok: 422, body: Body::Form(&[("mine", ""), ("level", ""), ("date_in", "")]) },
     RouteCase { method: "POST", path: "/green-mines/listings/{id}/remove", who: Only(RESTORATION_MANAGERS), ok: 404, body: Body::Form(&[("date_out", "")]) },
     RouteCase { method: "GET", path: "/green-mines/checklist", who: LoggedIn, ok: 200, body: Body::None },

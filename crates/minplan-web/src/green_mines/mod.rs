@@ -32,6 +32,7 @@ pub fn router() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/green-mines", get(overview))
+        .route("/api/green-mines", get(api_summary))
         .route("/green-mines/listings", post(listing_add))
         .route("/green-mines/listings/{id}/remove", post(listing_remove))
         .route(
@@ -857,4 +858,101 @@ pub async fn evidence_download(
     Ok(crate::http::download::attachment(
         bytes, mime, &name, "evidence",
     ))
+}
+
+/// One level of the 名录 with its entries in force.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct LevelCount {
+    /// 县级 / 省级 / 国家级.
+    pub level: String,
+    /// Entries in force on the date.
+    pub entries: u32,
+}
+
+/// One 名录 entry.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ListingItem {
+    /// 矿山名称.
+    pub mine: String,
+    /// 县级 / 省级 / 国家级.
+    pub level: String,
+    /// 入库日期, YYYY-MM-DD.
+    pub date_in: String,
+    /// 文号.
+    pub document_number: String,
+    /// 移出日期, YYYY-MM-DD; null while on the list.
+    pub date_out: Option<String>,
+    /// In force on the date.
+    pub in_force: bool,
+}
+
+/// The 绿色矿山 figures on a date and the 名录 (《规划》六（一））.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct GreenMinesSummary {
+    /// The date, YYYY-MM-DD (today).
+    pub on: String,
+    /// Producing mines (a 采矿权 in force on the date).
+    pub producing_mines: u32,
+    /// Of them, on the 名录 on the date; null when it cannot be said (see `missing`).
+    pub green_mines: Option<u32>,
+    /// `green_mines / producing_mines` × 100, %; null when it cannot be computed (no 名录 kept:
+    /// 无数据; no producing mine: 无法判定 — see `missing`).
+    pub share_pct: Option<f64>,
+    /// Why a figure is null, in Chinese (`无数据：尚未录入绿色矿山名录`).
+    pub missing: Vec<String>,
+    /// Entries in force per level (县级, 省级, 国家级).
+    pub by_level: Vec<LevelCount>,
+    /// Every 名录 entry, by date in.
+    pub listings: Vec<ListingItem>,
+}
+
+/// `GET /api/green-mines`: the figures of `/green-mines` as JSON (staff who view restoration).
+#[utoipa::path(get, path = "/api/green-mines", tag = "绿色矿山",
+    responses(
+        (status = 200, description = "今日生产矿山数、其中在绿色矿山名录中的数量与占比（不能计算时为 null，并在 missing 中说明：无数据或无法判定）、各级名录在列数、名录记录", body = GreenMinesSummary),
+        (status = 401, description = "未登录", body = crate::http::error::ApiError),
+        (status = 403, description = "无权查看（矿山企业）", body = crate::http::error::ApiError),
+    ))]
+pub async fn api_summary(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ViewRestoration>,
+) -> crate::http::error::ApiResult<axum::Json<GreenMinesSummary>> {
+    let today = st.today();
+    let f = st.store.green_figures(today).await?;
+    let mut missing = Vec::new();
+    if let Reading::Missing(m) = &f.green_mines {
+        missing.push(m.clone());
+    }
+    if let Reading::Missing(m) = &f.share_pct
+        && !missing.contains(m)
+    {
+        missing.push(m.clone());
+    }
+    let listings = st
+        .store
+        .green_listings()
+        .await?
+        .into_iter()
+        .map(|l| ListingItem {
+            mine: l.mine_name,
+            level: l.listing.level.label().to_string(),
+            date_in: l.listing.date_in.to_string(),
+            document_number: l.listing.document_number.clone(),
+            date_out: l.listing.date_out.map(|d| d.to_string()),
+            in_force: l.listing.on(today),
+        })
+        .collect();
+    Ok(axum::Json(GreenMinesSummary {
+        on: today.to_string(),
+        producing_mines: f.producing_mines,
+        green_mines: f.green_mines.value().copied(),
+        share_pct: f.share_pct.value().copied(),
+        missing,
+        by_level: f
+            .by_level
+            .into_iter()
+            .map(|(level, entries)| LevelCount { level, entries })
+            .collect(),
+        listings,
+    }))
 }
