@@ -62,6 +62,10 @@ pub use disclosure::{
 pub use engine::{ReviewEngine, region_of, review_date};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
 pub use filings::InformationFiling;
+pub use green_mines::{
+    AssessmentItem, AssessmentRecord, AssessmentSummary, ChecklistVersion, CommitmentRow,
+    EXAMPLE_CHECKLIST_NAME, EvidenceFile, GreenMine, ListingRecord, SelfInput,
+};
 pub use holder_lists::{
     EntryId, ListEntryQuery, StoredListEntry, StoredStep, UploadedFile, VERIFICATION_LIMIT_RANGE,
 };

@@ -72,6 +72,9 @@ const LICENCE_KEEPERS: &[Role] = &[Role::Admin, Role::Approval, Role::Enforcemen
 const FUND_KEEPERS: &[Role] = &[Role::Admin, Role::Restoration];
 const FUND_FILERS: &[Role] = &[Role::Admin, Role::Restoration, Role::Company];
 const LEGACY_KEEPERS: &[Role] = &[Role::Admin, Role::Restoration];
+/// 绿色矿山 (green): ManageRestoration and FileRestoration.
+const RESTORATION_MANAGERS: &[Role] = &[Role::Admin, Role::Restoration];
+const RESTORATION_FILERS: &[Role] = &[Role::Admin, Role::Restoration, Role::Company];
 const STAFF: &[Role] = &[
     Role::Admin,
     Role::Planning,
@@ -379,6 +382,19 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/restoration/fund/{id}/method", who: Only(FUND_KEEPERS), ok: 404, body: Body::Form(&[("method", "")]) },
     RouteCase { method: "POST", path: "/restoration/fund/{id}/orders", who: Only(FUND_KEEPERS), ok: 404, body: Body::Form(&[("quarter", "")]) },
     RouteCase { method: "GET", path: "/company/fund", who: Only(FUND_FILERS), ok: 200, body: Body::None },
+    // 绿色矿山（名录、评价清单、自评与评估；编号不存在：404；空表单重新显示并列出问题，不写入）
+    RouteCase { method: "GET", path: "/green-mines", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/api/green-mines", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/green-mines/listings", who: Only(RESTORATION_MANAGERS), ok: 422, body: Body::Form(&[("mine", ""), ("level", ""), ("date_in", "")]) },
+    RouteCase { method: "POST", path: "/green-mines/listings/{id}/remove", who: Only(RESTORATION_MANAGERS), ok: 404, body: Body::Form(&[("date_out", "")]) },
+    RouteCase { method: "GET", path: "/green-mines/checklist", who: LoggedIn, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/green-mines/checklist", who: Only(RESTORATION_MANAGERS), ok: 422, body: Body::Form(&[("text", "")]) },
+    RouteCase { method: "GET", path: "/green-mines/assessments", who: Only(RESTORATION_FILERS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/green-mines/assessments", who: Only(RESTORATION_FILERS), ok: 422, body: Body::Form(&[("mine", "")]) },
+    RouteCase { method: "GET", path: "/green-mines/assessments/{id}", who: OwnRecords, ok: 404, body: Body::None },
+    RouteCase { method: "POST", path: "/green-mines/assessments/{id}/self", who: Only(RESTORATION_FILERS), ok: 404, body: Body::Form(&[("action", "save")]) },
+    RouteCase { method: "POST", path: "/green-mines/assessments/{id}/evaluation", who: Only(RESTORATION_MANAGERS), ok: 404, body: Body::Form(&[("date", "")]) },
+    RouteCase { method: "GET", path: "/green-mines/assessments/{id}/files/{file}", who: OwnRecords, ok: 404, body: Body::None },
     // 退出登录（最后走：之后重新登录）
     RouteCase { method: "POST", path: "/logout", who: Public, ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "DELETE", path: "/api/session", who: Public, ok: 200, body: Body::Json("{}") },

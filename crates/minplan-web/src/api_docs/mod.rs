@@ -192,6 +192,7 @@ impl Modify for Security {
         crate::portal::feeds::implementation_json,
         crate::portal::feeds::implementation_csv,
         crate::restoration::api_map,
+        crate::green_mines::api_summary,
         document,
         docs_redirect,
         docs_index,
@@ -212,6 +213,7 @@ impl Modify for Security {
         (name = "地图", description = "量测"),
         (name = "信息公开", description = "公开门户的数据下载（无需登录）：矿业权公示、抽查结果、异常名录与严重违法失信名单、规划区块、规划执行情况；只含已审核公开的信息，撤回的只留撤回说明"),
         (name = "生态修复", description = "历史遗留矿山与修复项目地块（GeoJSON）"),
+        (name = "绿色矿山", description = "绿色矿山名录及生产矿山中绿色矿山占比"),
         (name = "接口文档", description = "本文档"),
     )
 )]

@@ -169,6 +169,14 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("restoration_fund.propose", "提出列入异常名录建议（基金）"),
     ("restoration_fund.confirm", "确认列入异常名录（基金）"),
     ("restoration_fund.dismiss", "不予列入异常名录（基金）"),
+    // 绿色矿山 (green).
+    ("green_checklist.upload", "上传绿色矿山评价清单"),
+    ("green_assessment.start", "开始绿色矿山自评"),
+    ("green_assessment.save", "保存绿色矿山自评"),
+    ("green_assessment.submit", "提交绿色矿山自评"),
+    ("green_assessment.evaluate", "评估绿色矿山自评"),
+    ("green_listing.add", "录入绿色矿山名录"),
+    ("green_listing.remove", "移出绿色矿山名录"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -219,6 +227,10 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
         "legacy_mine" => "历史遗留矿山",
         "restoration_project" => "修复项目",
         "restoration" => "生态修复基线",
+        // 绿色矿山 (green).
+        "green_checklist" => "绿色矿山评价清单",
+        "green_assessment" => "绿色矿山自评",
+        "green_listing" => "绿色矿山名录记录",
         _ => "",
     };
     let numbered = entity_id.parse::<i64>().is_ok();
@@ -468,7 +480,6 @@ const FIELDS: &[(&str, &str)] = &[
     ("applied_on", "申请日期"),
     ("attachments", "证明材料"),
     ("file_name", "文件名"),
-    ("sha256", "SHA-256"),
     ("size_bytes", "大小（字节）"),
     ("result", "核验结论"),
     ("verified_on", "核验日期"),
@@ -503,6 +514,21 @@ const FIELDS: &[(&str, &str)] = &[
     ("library_versions", "名录库和事项清单版本"),
     ("superseded_by", "取代它的抽取"),
     ("targets", "抽查对象数"),
+    // 绿色矿山 (green: `green_checklist.upload`, `green_assessment.*`, `green_listing.*`).
+    ("source_name", "清单文件名"),
+    ("example", "示例清单"),
+    ("checklist_id", "评价清单版本"),
+    ("started_on", "自评开始日期"),
+    ("submitted_on", "自评提交日期"),
+    ("code", "条目编号"),
+    ("answer", "自评结果"),
+    ("evidence_files", "证明材料数"),
+    ("scores", "评分"),
+    ("full_total", "满分"),
+    ("outcome", "评估结果"),
+    ("reasons", "理由"),
+    ("date_in", "入库日期"),
+    ("date_out", "移出日期"),
 ];
 
 /// The Chinese label of a recorded field (`grant.method` → 出让方式); `None` when unknown.
