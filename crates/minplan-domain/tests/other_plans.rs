@@ -145,6 +145,7 @@ fn run(plan: &Plan, app: &Application, rights: &[MiningRight]) -> ConformityRevi
         scales: &scales,
         stats: &stats,
         now: "2026-11-30T00:00:00Z",
+        plans_on_file: None,
     };
     review(app, &ctx)
 }

@@ -76,6 +76,7 @@ pub use monitoring::{ScaleTableVersion, YEARS_AROUND_PERIOD};
 pub use records::{ApplicationRecord, RightRecord};
 pub use register::RightsImport;
 pub use replay::Replay;
+pub use restoration_plans::{MineSchedule, PlanFilingRecord};
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 pub use settings::{BureauSettings, EffectiveSettings, IssuedOpinion};
 

@@ -10,6 +10,10 @@ use crate::date::Date;
 use crate::register::Problem;
 use serde::{Deserialize, Serialize};
 
+/// The record R14 reads and the “filed together” rule live with the rule (the review module,
+/// which this module may use but not the other way round); re-exported here.
+pub use crate::review::rules::r14_three_simultaneities::{FiledPlan, PlansOnFile, Together};
+
 /// What the fund ledger reads of a mine's approved 矿区生态修复方案: its budget spread over
 /// its service years (the `PlanBudget` method of the amount due), and its yearly schedule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,6 +101,18 @@ pub struct PlanFiling {
 }
 
 impl PlanFiling {
+    /// The plan as R14 cites it.
+    pub fn to_filed(&self) -> FiledPlan {
+        FiledPlan {
+            restoration: self.kind == PlanKind::Restoration,
+            title: self.title.clone(),
+            author: self.author.clone(),
+            filed_on: self.filed_on,
+            approved_on: self.approved_on,
+            approval_number: self.approval_number.clone(),
+        }
+    }
+
     /// The fund ledger's view of an approved 生态修复方案; `None` for a 开发利用方案, an
     /// unapproved plan or one without budget and period.
     pub fn approved_plan(&self) -> Option<ApprovedRestorationPlan> {
@@ -300,51 +316,6 @@ pub fn check_plan_approval(
     if p.is_empty() { Ok(()) } else { Err(p) }
 }
 
-/// Whether the two plans were filed together (三同时, 《规划》六（二）1（1）“同步编制、同步审查、
-/// 同步实施”). The rule: the two filing dates are the same date, or at most
-/// `max_days_apart` calendar days apart — `max_days_apart` is a bureau setting (default 0:
-/// the same date), not a figure of the plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Together {
-    /// Days between the two filings.
-    pub days_apart: i64,
-    /// The setting applied.
-    pub max_days_apart: u32,
-    /// Whether they count as filed together.
-    pub together: bool,
-}
-
-impl Together {
-    /// The two filing dates' verdict.
-    pub fn of(development: Date, restoration: Date, max_days_apart: u32) -> Together {
-        let days_apart = restoration.days_since(development).abs();
-        Together {
-            days_apart,
-            max_days_apart,
-            together: days_apart <= i64::from(max_days_apart),
-        }
-    }
-
-    /// `同日报送` / `相隔 3 天报送（限 5 天内）：同步` / `相隔 40 天报送（限同日）：未同步报送`.
-    pub fn label(&self) -> String {
-        let limit = if self.max_days_apart == 0 {
-            "限同日".to_string()
-        } else {
-            format!("限 {} 天内", self.max_days_apart)
-        };
-        if self.days_apart == 0 {
-            "同日报送，符合同步报送要求".into()
-        } else if self.together {
-            format!(
-                "相隔 {} 天报送（{limit}），符合同步报送要求",
-                self.days_apart
-            )
-        } else {
-            format!("相隔 {} 天报送（{limit}），未同步报送", self.days_apart)
-        }
-    }
-}
-
 /// The 矿山地质环境保护与恢复治理责任书 (边开采、边治理): signed when the licence is taken.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponsibilityLetter {
@@ -542,52 +513,6 @@ pub fn schedule_rows(
         });
     }
     rows
-}
-
-/// What R14 reads of the record for an application (by 申请编号, or for a change of an
-/// existing right by its mine): the plans on file. Travels in the review's inputs so that a
-/// replay gives the same answer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PlansOnFile {
-    /// How the record was found: `申请编号 XX` / `矿山“XX”`.
-    pub found_by: String,
-    /// The plans on file (each kind's latest filing).
-    pub plans: Vec<PlanFiling>,
-    /// The bureau's setting for “filed together” (days).
-    pub max_days_apart: u32,
-}
-
-impl PlansOnFile {
-    /// The latest filing of a kind.
-    pub fn latest(&self, kind: PlanKind) -> Option<&PlanFiling> {
-        self.plans
-            .iter()
-            .filter(|p| p.kind == kind)
-            .max_by_key(|p| p.filed_on)
-    }
-
-    /// Evidence text for one plan: `2025年3月1日报送（编制单位：…）；2025年4月2日批复，文号…`
-    /// or `已报送，尚未批复`.
-    pub fn describe(p: &PlanFiling) -> String {
-        let mut s = format!(
-            "《{}》，{}报送（编制单位：{}）",
-            p.title,
-            p.filed_on.chinese(),
-            p.author
-        );
-        match (&p.approved_on, &p.approval_number) {
-            (Some(d), Some(n)) => s.push_str(&format!("；{}审查批复，文号 {n}", d.chinese())),
-            _ => s.push_str("；尚未审查批复"),
-        }
-        s
-    }
-
-    /// Whether the two plans on file were filed together, when both are.
-    pub fn together(&self) -> Option<Together> {
-        let d = self.latest(PlanKind::Development)?;
-        let r = self.latest(PlanKind::Restoration)?;
-        Some(Together::of(d.filed_on, r.filed_on, self.max_days_apart))
-    }
 }
 
 #[cfg(test)]

@@ -147,6 +147,8 @@ fn report(
         water_reuse_pct: Some(100.0),
         filed_on: d(filed),
         note: None,
+        disturbed_ha: None,
+        restored_ha: None,
     }
 }
 
