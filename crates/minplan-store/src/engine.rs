@@ -9,10 +9,10 @@ use minplan_domain::date::Date;
 use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
 use minplan_domain::review::indicators::RegisterStats;
+use minplan_domain::review::rules::r14_three_simultaneities::PlansOnFile;
 use minplan_domain::review::spatial::{
     PlaneLayer, SpatialIndex, plan_control_layers, plane_features,
 };
-use minplan_domain::review::rules::r14_three_simultaneities::PlansOnFile;
 use minplan_domain::review::{ConformityReview, PlanRef, ReviewContext, review};
 use minplan_domain::rights::{HolderLists, MiningRight};
 use minplan_domain::supervision::listing::{ListEntry, holder_lists_on};

@@ -916,11 +916,9 @@ impl Store {
             }),
             None => None,
         };
-        if let Err(p) = minplan_domain::restoration::schedule::check_closure(
-            id,
-            restoration.as_ref(),
-            a.date,
-        ) {
+        if let Err(p) =
+            minplan_domain::restoration::schedule::check_closure(id, restoration.as_ref(), a.date)
+        {
             problems.push(p);
         }
         if !problems.is_empty() {

@@ -7,8 +7,8 @@
 use crate::engine::ReviewEngine;
 use crate::{Result, ReviewRecord, Store, StoreError, StoredPlan};
 use minplan_domain::review::ConformityReview;
-use minplan_domain::review::rules::r14_three_simultaneities::PlansOnFile;
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
+use minplan_domain::review::rules::r14_three_simultaneities::PlansOnFile;
 use minplan_domain::rights::{HolderLists, MiningRight};
 use serde_json::Value;
 use std::sync::Arc;

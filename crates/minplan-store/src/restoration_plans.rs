@@ -232,7 +232,11 @@ impl Store {
             &AuditEntry {
                 actor,
                 action: "mine_plan.file",
-                entity_type: if mine_id.is_some() { "mine" } else { "application" },
+                entity_type: if mine_id.is_some() {
+                    "mine"
+                } else {
+                    "application"
+                },
                 entity_id: match (mine_id, &f.application_number) {
                     (Some(m), _) => m.to_string(),
                     (None, n) => n.clone().unwrap_or_default(),
@@ -265,14 +269,10 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的方案报送记录")))?;
         let before = record(&row)?;
-        let mut problems = check_plan_approval(
-            before.filing.filed_on,
-            approved_on,
-            number,
-            crate::today(),
-        )
-        .err()
-        .unwrap_or_default();
+        let mut problems =
+            check_plan_approval(before.filing.filed_on, approved_on, number, crate::today())
+                .err()
+                .unwrap_or_default();
         if let Some(n) = &before.filing.approval_number {
             problems.push(Problem::new(
                 "approval_number",
@@ -352,7 +352,10 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`].
-    pub async fn responsibility_letter(&self, mine_id: i64) -> Result<Option<ResponsibilityLetter>> {
+    pub async fn responsibility_letter(
+        &self,
+        mine_id: i64,
+    ) -> Result<Option<ResponsibilityLetter>> {
         let row = sqlx::query(
             "SELECT signed_on, signed_by, document FROM mine_responsibility_letters WHERE mine_id = ?",
         )
@@ -630,7 +633,11 @@ impl Store {
     ///
     /// # Errors
     /// Database errors.
-    pub async fn mine_schedule(&self, mine_id: i64, through_year: i32) -> Result<Option<MineSchedule>> {
+    pub async fn mine_schedule(
+        &self,
+        mine_id: i64,
+        through_year: i32,
+    ) -> Result<Option<MineSchedule>> {
         let Some(plan) = self
             .approved_restoration_plan(mine_id, Date::end_of_year(through_year))
             .await?
@@ -647,7 +654,10 @@ impl Store {
     ///
     /// # Errors
     /// Database errors.
-    pub async fn mines_behind_schedule(&self, year: i32) -> Result<Vec<(i64, String, ScheduleRow)>> {
+    pub async fn mines_behind_schedule(
+        &self,
+        year: i32,
+    ) -> Result<Vec<(i64, String, ScheduleRow)>> {
         let mut out = Vec::new();
         for m in self.mines().await? {
             if let Some(s) = self.mine_schedule(m.id, year).await?
@@ -761,7 +771,11 @@ async fn audit_filing(
         &AuditEntry {
             actor,
             action,
-            entity_type: if after.mine_id.is_some() { "mine" } else { "application" },
+            entity_type: if after.mine_id.is_some() {
+                "mine"
+            } else {
+                "application"
+            },
             entity_id: match (after.mine_id, &after.filing.application_number) {
                 (Some(m), _) => m.to_string(),
                 (None, n) => n.clone().unwrap_or_default(),

@@ -335,8 +335,18 @@ pub fn parse_figures(text: &FigureText<'_>) -> Result<Figures, Vec<Problem>> {
     );
     let utilisation = num("utilisation", "综合利用率", text.utilisation, true);
     let water = num("water_reuse", "清水循环利用率", text.water_reuse, true);
-    let disturbed = num("disturbed", "本年损毁土地面积（公顷）", text.disturbed, false);
-    let restored = num("restored", "本年复垦（治理）面积（公顷）", text.restored, false);
+    let disturbed = num(
+        "disturbed",
+        "本年损毁土地面积（公顷）",
+        text.disturbed,
+        false,
+    );
+    let restored = num(
+        "restored",
+        "本年复垦（治理）面积（公顷）",
+        text.restored,
+        false,
+    );
     if text.extraction.trim().is_empty() {
         p.push(Problem::new("extraction", "开采量不能为空"));
     }
