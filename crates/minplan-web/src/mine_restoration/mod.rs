@@ -491,7 +491,7 @@ async fn own_filing(st: &AppState, mine: i64, pid: i64) -> Result<(), AppError> 
         Ok(())
     } else {
         Err(AppError::NotFound(format!(
-            "该矿山没有编号为 {lid} 的方案报送记录"
+            "该矿山没有编号为 {pid} 的方案报送记录"
         )))
     }
 }
