@@ -646,6 +646,7 @@ fn monitoring_reminds_of_a_cap_the_plan_writes_in_its_own_terms() {
         scales: &ScaleTable::default(),
         config: &config,
         licences: &[],
+        restoration_plans: &Default::default(),
     });
     let open_pit = all
         .iter()

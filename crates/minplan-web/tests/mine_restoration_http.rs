@@ -4,7 +4,7 @@
 //! bureau allows 5 days), approves the 生态修复方案 (budget 36 万元, 2025–2026, 2.5 + 3 公顷),
 //! signs the 责任书; 审批科 corrects the 2025 annual report with 损毁 2.35 公顷 and 复垦 1.2
 //! 公顷, read back; the schedule shows 2025 behind by 1.3 公顷 and the year's figures count it;
-//! the company sees its own page and notes progress, not another's; closure is refused without
+//! the reminder 边开采边治理滞后 names it; the company sees its own page and notes progress, not another's; closure is refused without
 //! the 矿山地质环境治理验收 and accepted after it; R14 cites the filing and approval of an
 //! application's plans, says when a ticked plan has no filing, and a replay agrees.
 
@@ -275,6 +275,29 @@ async fn plans_schedule_closure_and_r14_read_the_record() {
     let f24 = srv.store.schedule_figures(2024).await.unwrap();
     assert!(matches!(&f24.restored_ha, Reading::Missing(m) if m.starts_with("未报送")));
     assert!(matches!(&f24.mines_behind, Reading::Missing(m) if m.starts_with("无数据")));
+
+    // The reminder: 金家沟 behind its plan at the end of 2025.
+    let all: serde_json::Value = xiufu
+        .get(format!("{base}/api/reminders"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let behind: Vec<&serde_json::Value> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "restoration_behind")
+        .collect();
+    assert_eq!(behind.len(), 1, "{all}");
+    assert_eq!(behind[0]["title"], "边开采边治理滞后");
+    assert_eq!(behind[0]["right_id"], scenario::JINJIAGOU);
+    assert_eq!(
+        behind[0]["message"],
+        "2025 年末累计复垦（治理）面积 1.2 公顷，低于矿区生态修复方案累计计划 2.5 公顷（差 1.3 公顷），未做到边开采、边治理（《规划》六（二）1（2））"
+    );
 
     // The company: its own page and a progress note; another mine's page is not there.
     let jjg = logged_in(base, "jjg").await;
