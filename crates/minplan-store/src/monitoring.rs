@@ -450,15 +450,9 @@ impl Store {
             .map(|r| r.licence)
             .collect();
         // Approved 矿区生态修复方案 in force at the end of the last finished year (边开采边治理).
-        let mut restoration_plans = BTreeMap::new();
-        for id in mines.keys() {
-            if let Some(p) = self
-                .approved_restoration_plan(*id, Date::end_of_year(today.year() - 1))
-                .await?
-            {
-                restoration_plans.insert(*id, p);
-            }
-        }
+        let restoration_plans = self
+            .approved_restoration_plans(Date::end_of_year(today.year() - 1))
+            .await?;
         let all = monitoring::reminders(&ReminderInput {
             plan,
             today,

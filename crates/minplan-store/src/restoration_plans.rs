@@ -607,6 +607,32 @@ impl Store {
             .map(|(_, _, p)| p))
     }
 
+    /// Every mine's approved 矿区生态修复方案 in force on `on` (as
+    /// [`Store::approved_restoration_plan`], in one query), by mine id.
+    ///
+    /// # Errors
+    /// Database errors; a stored row that does not read.
+    pub async fn approved_restoration_plans(
+        &self,
+        on: Date,
+    ) -> Result<std::collections::BTreeMap<i64, ApprovedRestorationPlan>> {
+        let rows = sqlx::query(&format!(
+            "SELECT * FROM (SELECT f.*, COALESCE(f.mine_id, (SELECT r.mine_id FROM applications a              JOIN rights r ON r.id = a.used_for WHERE a.number = f.application_number)) AS owner              FROM ({SELECT}) f WHERE f.kind = '生态修复方案' AND f.approved_on IS NOT NULL              AND f.approved_on <= ?) WHERE owner IS NOT NULL ORDER BY approved_on, id"
+        ))
+        .bind(on.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = std::collections::BTreeMap::new();
+        for r in &rows {
+            let owner: i64 = r.get("owner");
+            if let Some(p) = record(r)?.filing.approved_plan() {
+                // Rows come in approval order: the latest approved wins.
+                out.insert(owner, p);
+            }
+        }
+        Ok(out)
+    }
+
     /// The 损毁 / 复垦 areas of mine `mine_id`'s annual reports, by year.
     ///
     /// # Errors

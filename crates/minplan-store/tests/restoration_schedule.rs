@@ -157,6 +157,17 @@ async fn import_plans_and_the_plan_in_force() {
     assert_eq!(on("2023-05-31").await, None);
     assert_eq!(on("2024-12-31").await, Some(30.0));
     assert_eq!(on("2025-12-31").await, Some(45.0));
+    let all = store
+        .approved_restoration_plans(d("2024-12-31"))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[&jjg].budget_wan_yuan, 30.0);
+    let all = store
+        .approved_restoration_plans(d("2025-12-31"))
+        .await
+        .unwrap();
+    assert_eq!(all[&jjg].budget_wan_yuan, 45.0);
 
     // A plan filed with 金家沟's application (SFH-2023-002) reaches the mine it was
     // registered to.
