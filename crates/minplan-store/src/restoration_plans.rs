@@ -276,7 +276,7 @@ impl Store {
         if let Some(n) = &before.filing.approval_number {
             problems.push(Problem::new(
                 "approval_number",
-                format!("该方案已于批复（文号 {n}），不能重复批复"),
+                format!("该方案已批复（文号 {n}），不能重复批复"),
             ));
         }
         if !problems.is_empty() {
