@@ -14,7 +14,7 @@ mod scenario;
 
 use common::*;
 use minplan_domain::restoration::figures::Reading;
-use minplan_domain::restoration::schedule::{PlanFiling, PlanKind};
+use minplan_domain::restoration::schedule::PlanKind;
 use minplan_store::{Actor, NewUser, Role};
 use reqwest::StatusCode;
 
@@ -376,44 +376,48 @@ async fn plans_schedule_closure_and_r14_read_the_record() {
     );
 
     // R14: an application's plans on file by its 申请编号.
-    for (kind, title, filed, approved, number) in [
-        (
-            PlanKind::Development,
-            "庆发采石场开发利用方案",
-            "2021-11-10",
-            "2021-11-18",
-            "绥自然资审〔2021〕9号",
-        ),
-        (
-            PlanKind::Restoration,
-            "庆发采石场矿区生态修复方案",
-            "2021-11-10",
-            "2021-11-19",
-            "绥自然资复〔2021〕10号",
-        ),
+    for fields in [
+        [
+            ("kind", "开发利用方案"),
+            ("title", "庆发采石场开发利用方案"),
+            ("filed_on", "2021-11-10"),
+            ("approved_on", "2021-11-18"),
+            ("approval_number", "绥自然资审〔2021〕9号"),
+            ("budget", ""),
+            ("from_year", ""),
+            ("service_years", ""),
+        ],
+        [
+            ("kind", "生态修复方案"),
+            ("title", "庆发采石场矿区生态修复方案"),
+            ("filed_on", "2021-11-10"),
+            ("approved_on", "2021-11-19"),
+            ("approval_number", "绥自然资复〔2021〕10号"),
+            ("budget", "20"),
+            ("from_year", "2022"),
+            ("service_years", "3"),
+        ],
     ] {
-        let restoration = kind == PlanKind::Restoration;
-        srv.store
-            .file_mine_plan(
-                None,
-                &PlanFiling {
-                    kind,
-                    title: title.into(),
-                    author: "黑龙江省第一地质勘查院".into(),
-                    filed_on: d(filed),
-                    approved_on: Some(d(approved)),
-                    approval_number: Some(number.into()),
-                    application_number: Some("SFH-2026-001".into()),
-                    budget_wan_yuan: restoration.then_some(20.0),
-                    from_year: restoration.then_some(2022),
-                    service_years: restoration.then_some(3),
-                    yearly_restoration_ha: vec![],
-                },
-                &Actor::System,
-            )
-            .await
-            .unwrap();
+        let mut f = fields.to_vec();
+        f.push(("author", "黑龙江省第一地质勘查院"));
+        let (s, body) = post_form(
+            &xiufu,
+            base,
+            "/applications/SFH-2026-001/restoration-plans",
+            &f,
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
     }
+    // 审批科 may not file them.
+    let (s, _) = post_form(
+        &shenpi,
+        base,
+        "/applications/SFH-2026-001/restoration-plans",
+        &[("kind", "开发利用方案")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
     let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let toml = std::fs::read_to_string(ex.join("01-qingfa-quarry.toml")).unwrap();
     let corners = std::fs::read(ex.join("01-qingfa-quarry.txt")).unwrap();
@@ -456,6 +460,20 @@ async fn plans_schedule_closure_and_r14_read_the_record() {
         "按申请编号 SFH-2026-001查到 2 份方案报送记录"
     );
     assert_eq!(r14.message, "开发利用方案与生态修复方案同步报送，材料齐全");
+    let (s, html) = get(
+        &shenpi,
+        format!("{base}/applications/SFH-2026-001/restoration-plans"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("三同时：同日报送，符合同步报送要求"),
+        "{html}"
+    );
+    assert!(
+        html.contains("2021年11月19日批复，绥自然资复〔2021〕10号"),
+        "{html}"
+    );
     // The record travels with the review: a replay gives the same answer, even after the
     // record changes.
     srv.store

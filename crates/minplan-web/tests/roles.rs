@@ -262,6 +262,8 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/rights/{id}/restoration/plans/{lid}/progress", who: Only(RESTORATION_FILERS), ok: 404, body: Body::Form(&[("progress_note", "进展")]) },
     RouteCase { method: "POST", path: "/rights/{id}/restoration/letter", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("signed_on", "")]) },
     RouteCase { method: "POST", path: "/rights/{id}/restoration/acceptance", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("accepted_on", "")]) },
+    RouteCase { method: "GET", path: "/applications/{id}/restoration-plans", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/applications/{id}/restoration-plans", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("kind", ""), ("filed_on", "")]) },
     RouteCase { method: "POST", path: "/rights/{id}/filing", who: Only(REPORT_FILERS), ok: 422, body: Body::Form(&[("year", "2025")]) },
     RouteCase { method: "GET", path: "/filings/supervision", who: Only(SUPERVISORS), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/workbench", who: OwnRecords, ok: 200, body: Body::None },

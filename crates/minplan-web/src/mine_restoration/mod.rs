@@ -40,6 +40,10 @@ pub fn router() -> axum::Router<AppState> {
         )
         .route("/rights/{id}/restoration/letter", post(sign_letter))
         .route("/rights/{id}/restoration/acceptance", post(accept))
+        .route(
+            "/applications/{id}/restoration-plans",
+            get(application_page).post(application_file),
+        )
 }
 
 /// A plan as listed.
@@ -102,6 +106,42 @@ fn ha(v: f64) -> String {
 
 fn opt_ha(v: Option<f64>) -> String {
     v.map_or_else(|| "未填报".to_string(), ha)
+}
+
+fn plan_row(f: &minplan_store::PlanFilingRecord) -> PlanRow {
+    let p = &f.filing;
+    PlanRow {
+        id: f.id,
+        kind: p.kind.full_name(),
+        title: p.title.clone(),
+        author: p.author.clone(),
+        filed_on: p.filed_on.chinese(),
+        application: p.application_number.clone().unwrap_or_default(),
+        approval: match (&p.approved_on, &p.approval_number) {
+            (Some(d), Some(n)) => format!("{}批复，{n}", d.chinese()),
+            _ => "尚未审查批复".into(),
+        },
+        approved: p.approved_on.is_some(),
+        budget: p
+            .budget_wan_yuan
+            .map(|b| format!("{} 万元", minplan_domain::citation::format_number(b)))
+            .unwrap_or_default(),
+        period: match (p.from_year, p.service_years) {
+            (Some(y), Some(n)) => format!("{y}—{} 年（{n} 年）", y + n as i32 - 1),
+            _ => String::new(),
+        },
+        schedule: p
+            .yearly_restoration_ha
+            .iter()
+            .map(|(y, a)| format!("{y}年 {} 公顷", ha(*a)))
+            .collect::<Vec<_>>()
+            .join("；"),
+        progress: match (&f.progress_note, f.progress_on) {
+            (Some(n), Some(d)) => format!("{}：{n}", d.chinese()),
+            (Some(n), None) => n.clone(),
+            _ => String::new(),
+        },
+    }
 }
 
 /// The right `id` if `user` may see it, else 404 (a 矿山企业 is not told another's exists).
@@ -183,44 +223,7 @@ async fn render(
     };
     if let Some((mine, _)) = mine {
         let filings = st.store.mine_plan_filings(mine).await?;
-        page.plans = filings
-            .iter()
-            .map(|f| {
-                let p = &f.filing;
-                PlanRow {
-                    id: f.id,
-                    kind: p.kind.full_name(),
-                    title: p.title.clone(),
-                    author: p.author.clone(),
-                    filed_on: p.filed_on.chinese(),
-                    application: p.application_number.clone().unwrap_or_default(),
-                    approval: match (&p.approved_on, &p.approval_number) {
-                        (Some(d), Some(n)) => format!("{}批复，{n}", d.chinese()),
-                        _ => "尚未审查批复".into(),
-                    },
-                    approved: p.approved_on.is_some(),
-                    budget: p
-                        .budget_wan_yuan
-                        .map(|b| format!("{} 万元", minplan_domain::citation::format_number(b)))
-                        .unwrap_or_default(),
-                    period: match (p.from_year, p.service_years) {
-                        (Some(y), Some(n)) => format!("{y}—{} 年（{n} 年）", y + n as i32 - 1),
-                        _ => String::new(),
-                    },
-                    schedule: p
-                        .yearly_restoration_ha
-                        .iter()
-                        .map(|(y, a)| format!("{y}年 {} 公顷", ha(*a)))
-                        .collect::<Vec<_>>()
-                        .join("；"),
-                    progress: match (&f.progress_note, f.progress_on) {
-                        (Some(n), Some(d)) => format!("{}：{n}", d.chinese()),
-                        (Some(n), None) => n.clone(),
-                        _ => String::new(),
-                    },
-                }
-            })
-            .collect();
+        page.plans = filings.iter().map(plan_row).collect();
         let latest = |k: PlanKind| {
             filings
                 .iter()
@@ -410,6 +413,21 @@ pub async fn file_plan(
         Err(e) => return refuse(&st, &user, &id, "plan", e).await,
     };
     let form = SubmittedForm::read(&headers, body).await;
+    let filing = match read_plan(&form) {
+        Ok(f) => f,
+        Err(errors) => return refuse(&st, &user, &id, "plan", errors).await,
+    };
+    let r = st
+        .store
+        .file_mine_plan(Some(mine), &filing, &actor(&user))
+        .await;
+    finish(&st, &user, &id, "plan", r).await
+}
+
+/// Reads a plan form (`kind`, `title`, `author`, `filed_on`, optional `application_number`,
+/// `approved_on` + `approval_number`, `budget`, `from_year`, `service_years`, `schedule`): the
+/// filing, or every problem of reading it (the store then runs the domain check).
+fn read_plan(form: &SubmittedForm) -> Result<PlanFiling, FieldErrors> {
     let mut errors = FieldErrors::default();
     if let Some(p) = &form.problem {
         errors.push("form", p.clone());
@@ -459,12 +477,12 @@ pub async fn file_plan(
         }
     };
     let (Some(kind), Some(filed_on)) = (kind, filed_on) else {
-        return refuse(&st, &user, &id, "plan", errors).await;
+        return Err(errors);
     };
     if !errors.is_empty() {
-        return refuse(&st, &user, &id, "plan", errors).await;
+        return Err(errors);
     }
-    let filing = PlanFiling {
+    Ok(PlanFiling {
         kind,
         title: form.get("title").trim().to_string(),
         author: form.get("author").trim().to_string(),
@@ -476,12 +494,7 @@ pub async fn file_plan(
         from_year,
         service_years,
         yearly_restoration_ha: schedule,
-    };
-    let r = st
-        .store
-        .file_mine_plan(Some(mine), &filing, &actor(&user))
-        .await;
-    finish(&st, &user, &id, "plan", r).await
+    })
 }
 
 /// The filing `pid` when it belongs to the right's mine, else 404.
@@ -609,4 +622,129 @@ pub async fn accept(
         .accept_mine_restoration(mine, &a, &actor(&user))
         .await;
     finish(&st, &user, &id, "acceptance", r).await
+}
+
+#[derive(Template)]
+#[template(path = "application_plans.html")]
+struct ApplicationPlansPage {
+    layout: Layout,
+    number: String,
+    enc: String,
+    project: String,
+    holder: String,
+    plans: Vec<PlanRow>,
+    together: String,
+    can_manage: bool,
+    refused: bool,
+    errors: Vec<String>,
+    notice: String,
+    kinds: [&'static str; 2],
+}
+
+async fn render_application(
+    st: &AppState,
+    user: &User,
+    number: &str,
+    errors: Vec<String>,
+    notice: String,
+) -> Result<Response, AppError> {
+    let record = st
+        .store
+        .application_records_of(&[number.to_string()])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound(format!("没有申请“{number}”")))?;
+    let sp = st.plan().await;
+    let filings = st.store.application_plan_filings(number).await?;
+    let latest = |k: PlanKind| {
+        filings
+            .iter()
+            .filter(|f| f.filing.kind == k)
+            .max_by_key(|f| f.filing.filed_on)
+    };
+    let together = match (latest(PlanKind::Development), latest(PlanKind::Restoration)) {
+        (Some(d), Some(r)) => format!(
+            "三同时：{}（同步报送的间隔由本局设置）",
+            Together::of(
+                d.filing.filed_on,
+                r.filing.filed_on,
+                st.store.plans_max_days_apart().await?
+            )
+            .label()
+        ),
+        _ => "三同时：两方案尚未都有报送记录；规划符合性审查（R14）会写明申请表勾选而未见报送记录的方案".into(),
+    };
+    let refused = !errors.is_empty();
+    let page = ApplicationPlansPage {
+        layout: layout(&sp, "applications"),
+        enc: enc(number),
+        number: number.to_string(),
+        project: record.project_name.clone(),
+        holder: record.holder_name.clone(),
+        plans: filings.iter().map(plan_row).collect(),
+        together,
+        can_manage: allowed(Some(user.role), Permission::ManageRestoration),
+        refused,
+        errors,
+        notice,
+        kinds: [PlanKind::Development.label(), PlanKind::Restoration.label()],
+    };
+    let status = if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `GET /applications/{id}/restoration-plans` (`?saved=1` after a filing): the plans filed
+/// with application `id` (R14 reads them by 申请编号), for staff.
+pub async fn application_page(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRestoration>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let notice = if q.contains_key("saved") {
+        "已保存".to_string()
+    } else {
+        String::new()
+    };
+    render_application(&st, &user, &id, vec![], notice).await
+}
+
+/// `POST /applications/{id}/restoration-plans` (the plan form of `/rights/{id}/restoration`;
+/// the 申请编号 is the application's): files a plan with the application, audit
+/// `mine_plan.file` (303), or the page again with every problem (422).
+pub async fn application_file(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRestoration>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = SubmittedForm::read(&headers, body).await;
+    let filing = match read_plan(&form) {
+        Ok(f) => PlanFiling {
+            application_number: Some(id.clone()),
+            ..f
+        },
+        Err(e) => {
+            let errors = e.0.into_iter().map(|e| e.message).collect();
+            return render_application(&st, &user, &id, errors, String::new()).await;
+        }
+    };
+    match st.store.file_mine_plan(None, &filing, &actor(&user)).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/applications/{}/restoration-plans?saved=1",
+            enc(&id)
+        ))
+        .into_response()),
+        Err(StoreError::Invalid(v)) => {
+            let errors = v.into_iter().map(|e| e.message).collect();
+            render_application(&st, &user, &id, errors, String::new()).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
