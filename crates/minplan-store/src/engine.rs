@@ -217,6 +217,22 @@ impl ReviewEngine {
         review(app, &ctx)
     }
 
+    /// Reviews an application at time `now` as a stored review reads it — the lists as they
+    /// stood on the review date, R14 reading the store's record of its plans
+    /// ([`Store::plans_on_file`]) — without storing it (`minplan review --no-save`).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn review_reading_record(
+        &self,
+        store: &Store,
+        app: &Application,
+        now: &str,
+    ) -> Result<ConformityReview> {
+        let plans = store.plans_on_file(app).await?;
+        Ok(self.review_with(app, now, &self.lists_for(now), Some(&plans)))
+    }
+
     /// The engine of the plan version in force on the application's 受理日期 (else the date
     /// of `now`, RFC 3339) when it is not this engine's version: one built for that earlier
     /// version with the store's current layers, register and lists
