@@ -436,10 +436,10 @@ fn read_plan(form: &SubmittedForm) -> Result<PlanFiling, FieldErrors> {
     if kind.is_none() {
         errors.push("kind", "方案类型应为 开发利用方案 或 生态修复方案");
     }
-    let filed_on = date_field(&form, "filed_on", "报送日期", &mut errors);
+    let filed_on = date_field(form, "filed_on", "报送日期", &mut errors);
     let approved_on = match form.get("approved_on").trim() {
         "" => None,
-        _ => date_field(&form, "approved_on", "批复日期", &mut errors),
+        _ => date_field(form, "approved_on", "批复日期", &mut errors),
     };
     let text = |f: &str| Some(form.get(f).trim().to_string()).filter(|s| !s.is_empty());
     let mut num = |f: &str, label: &str| -> Option<f64> {
