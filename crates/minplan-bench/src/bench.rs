@@ -414,6 +414,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         scales: &scales,
         stats: &stats,
         now: "2026-11-30T00:00:00Z",
+        plans_on_file: None,
     };
     // Warm-up, then one full review per application.
     for a in applications.iter().take(20) {

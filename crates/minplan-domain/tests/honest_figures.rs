@@ -92,6 +92,8 @@ fn report(mine_id: i64, year: i32, extraction: f64, value: f64) -> AnnualReport 
         on_behalf: false,
         filed_by: "矿山".into(),
         note: None,
+        disturbed_ha: None,
+        restored_ha: None,
     }
 }
 

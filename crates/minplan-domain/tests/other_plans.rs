@@ -145,6 +145,7 @@ fn run(plan: &Plan, app: &Application, rights: &[MiningRight]) -> ConformityRevi
         scales: &scales,
         stats: &stats,
         now: "2026-11-30T00:00:00Z",
+        plans_on_file: None,
     };
     review(app, &ctx)
 }
@@ -645,6 +646,7 @@ fn monitoring_reminds_of_a_cap_the_plan_writes_in_its_own_terms() {
         scales: &ScaleTable::default(),
         config: &config,
         licences: &[],
+        restoration_plans: &Default::default(),
     });
     let open_pit = all
         .iter()

@@ -218,6 +218,7 @@ fn run_with(app: &Application, rights: &[MiningRight], lists: &HolderLists) -> C
         scales: &scales,
         stats: &stats,
         now: "2026-11-30T00:00:00Z",
+        plans_on_file: None,
     };
     review(app, &ctx)
 }

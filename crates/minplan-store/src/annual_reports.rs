@@ -105,6 +105,8 @@ fn report_from_row(r: &sqlx::sqlite::SqliteRow) -> AnnualReport {
         on_behalf: r.get::<i64, _>("on_behalf") != 0,
         filed_by: r.get("filed_by"),
         note: r.get("note"),
+        disturbed_ha: r.get("disturbed_ha"),
+        restored_ha: r.get("restored_ha"),
     }
 }
 
@@ -348,12 +350,13 @@ pub(crate) async fn file_report_tx(
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO annual_reports (mine_id, year, right_id, credit_code, mineral, extraction, unit, output_value, staff, mining_recovery, processing_recovery, utilisation, water_reuse, filed_on, corrected_on, on_behalf, filed_by, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO annual_reports (mine_id, year, right_id, credit_code, mineral, extraction, unit, output_value, staff, mining_recovery, processing_recovery, utilisation, water_reuse, filed_on, corrected_on, on_behalf, filed_by, note, disturbed_ha, restored_ha)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (mine_id, year) DO UPDATE SET right_id = excluded.right_id, credit_code = excluded.credit_code, mineral = excluded.mineral,
            extraction = excluded.extraction, unit = excluded.unit, output_value = excluded.output_value, staff = excluded.staff,
            mining_recovery = excluded.mining_recovery, processing_recovery = excluded.processing_recovery, utilisation = excluded.utilisation,
-           water_reuse = excluded.water_reuse, corrected_on = excluded.corrected_on, on_behalf = excluded.on_behalf, filed_by = excluded.filed_by, note = excluded.note
+           water_reuse = excluded.water_reuse, corrected_on = excluded.corrected_on, on_behalf = excluded.on_behalf, filed_by = excluded.filed_by, note = excluded.note,
+           disturbed_ha = excluded.disturbed_ha, restored_ha = excluded.restored_ha
          RETURNING id",
     )
     .bind(mine_id)
@@ -374,6 +377,8 @@ pub(crate) async fn file_report_tx(
     .bind(on_behalf)
     .bind(actor.label())
     .bind(note)
+    .bind(input.disturbed_ha)
+    .bind(input.restored_ha)
     .fetch_one(&mut **tx)
     .await?;
     let report = AnnualReport {
@@ -397,6 +402,8 @@ pub(crate) async fn file_report_tx(
         on_behalf,
         filed_by: actor.label(),
         note: note.map(str::to_string),
+        disturbed_ha: input.disturbed_ha,
+        restored_ha: input.restored_ha,
     };
     audit::append(
         tx,

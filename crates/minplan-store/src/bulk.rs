@@ -284,6 +284,23 @@ const REPORT_COLUMNS: Spec = &[
     ("processing_recovery", &["选矿回收率", "选矿回收率（%）"]),
     ("utilisation", &["综合利用率", "综合利用率（%）"]),
     ("water_reuse", &["清水循环利用率", "清水循环利用率（%）"]),
+    (
+        "disturbed",
+        &[
+            "本年损毁土地面积",
+            "本年损毁土地面积（公顷）",
+            "损毁土地面积",
+        ],
+    ),
+    (
+        "restored",
+        &[
+            "本年复垦（治理）面积",
+            "本年复垦（治理）面积（公顷）",
+            "本年复垦面积",
+            "复垦面积",
+        ],
+    ),
     ("filed_on", &["报送日期"]),
 ];
 
@@ -1009,6 +1026,7 @@ impl Store {
                 cell("utilisation"),
                 cell("water_reuse"),
             );
+            let (disturbed, restored) = (cell("disturbed"), cell("restored"));
             let figures = match annual_report::parse_figures(&annual_report::FigureText {
                 extraction: &extraction,
                 unit: &unit,
@@ -1018,6 +1036,8 @@ impl Store {
                 processing_recovery: &processing,
                 utilisation: &utilisation,
                 water_reuse: &water,
+                disturbed: &disturbed,
+                restored: &restored,
             }) {
                 Ok(f) => f,
                 Err(ps) => {
@@ -1044,6 +1064,8 @@ impl Store {
                 water_reuse_pct: figures.water_reuse_pct,
                 filed_on: filed_on.unwrap_or_else(|| Date::start_of_year(1970)),
                 note: Some(format!("批量导入：{source}")),
+                disturbed_ha: figures.disturbed_ha,
+                restored_ha: figures.restored_ha,
             };
             if let (Some(m), Some(y)) = (mine, year) {
                 if good.iter().any(|g| g.1 == m && g.2.year == y) {

@@ -9,6 +9,7 @@ use minplan_domain::date::Date;
 use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
 use minplan_domain::review::indicators::RegisterStats;
+use minplan_domain::review::rules::r14_three_simultaneities::PlansOnFile;
 use minplan_domain::review::spatial::{
     PlaneLayer, SpatialIndex, plan_control_layers, plane_features,
 };
@@ -174,12 +175,26 @@ impl ReviewEngine {
         self.review_with_lists(app, now, &lists)
     }
 
-    /// Reviews an application at time `now` against the given supervision lists.
+    /// Reviews an application at time `now` against the given supervision lists (R14 reads
+    /// the application form only).
     pub fn review_with_lists(
         &self,
         app: &Application,
         now: &str,
         lists: &HolderLists,
+    ) -> ConformityReview {
+        self.review_with(app, now, lists, None)
+    }
+
+    /// Reviews an application at time `now` against the given supervision lists and, for
+    /// R14, the bureau's record of its plans ([`Store::plans_on_file`]; a replay passes the
+    /// record the review stored).
+    pub fn review_with(
+        &self,
+        app: &Application,
+        now: &str,
+        lists: &HolderLists,
+        plans: Option<&PlansOnFile>,
     ) -> ConformityReview {
         let ctx = ReviewContext {
             plan: &self.plan.loaded.plan,
@@ -197,8 +212,25 @@ impl ReviewEngine {
             scales: &self.scales,
             stats: &self.stats,
             now,
+            plans_on_file: plans,
         };
         review(app, &ctx)
+    }
+
+    /// Reviews an application at time `now` as a stored review reads it — the lists as they
+    /// stood on the review date, R14 reading the store's record of its plans
+    /// ([`Store::plans_on_file`]) — without storing it (`minplan review --no-save`).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn review_reading_record(
+        &self,
+        store: &Store,
+        app: &Application,
+        now: &str,
+    ) -> Result<ConformityReview> {
+        let plans = store.plans_on_file(app).await?;
+        Ok(self.review_with(app, now, &self.lists_for(now), Some(&plans)))
     }
 
     /// The engine of the plan version in force on the application's 受理日期 (else the date
@@ -224,7 +256,7 @@ impl ReviewEngine {
     }
 
     /// Reviews an application at time `now` against the version in force on its 受理日期
-    /// ([`ReviewEngine::in_force`]).
+    /// ([`ReviewEngine::in_force`]), R14 reading the store's record of its plans.
     ///
     /// # Errors
     /// As [`ReviewEngine::in_force`].
@@ -235,7 +267,9 @@ impl ReviewEngine {
         now: &str,
     ) -> Result<ConformityReview> {
         let other = self.in_force(store, app, now).await?;
-        Ok(other.as_ref().unwrap_or(self).review(app, now))
+        let engine = other.as_ref().unwrap_or(self);
+        let plans = store.plans_on_file(app).await?;
+        Ok(engine.review_with(app, now, &engine.lists_for(now), Some(&plans)))
     }
 
     /// Reviews an application against the version in force on its 受理日期 and stores the
@@ -256,7 +290,9 @@ impl ReviewEngine {
         let engine = other.as_ref().unwrap_or(self);
         // The lists are read afresh: a 列入 or 移出 since the engine was built counts.
         let lists = store.holder_lists_on(review_date(&now)).await?;
-        let r = engine.review_with_lists(app, &now, &lists);
+        // R14 reads the record of the application's plans; it is stored with the review.
+        let plans = store.plans_on_file(app).await?;
+        let r = engine.review_with(app, &now, &lists, Some(&plans));
         let input = crate::ReviewInput {
             input_toml: toml,
             input_corners: corners.map(|c| c.1),
@@ -265,6 +301,7 @@ impl ReviewEngine {
             lists: serde_json::to_value(&lists).unwrap_or_default(),
             layers: serde_json::to_value(&engine.layer_versions).unwrap_or_default(),
             scales: serde_json::to_value(&engine.scales).unwrap_or_default(),
+            plans: serde_json::to_value(&plans).unwrap_or_default(),
             actor,
         };
         let id = store.save_review(&r, &input).await?;

@@ -880,25 +880,65 @@ impl Store {
         .await
     }
 
-    /// Closes a mine (闭坑): accepts its closure report; the right ends.
+    /// Closes a mine (闭坑): accepts its closure report; the right ends. The mine's
+    /// 矿山地质环境治理验收 is read inside the same transaction and must be on file on or
+    /// before the closure date (《规划》六（二）3; the check is
+    /// `minplan_domain::restoration::schedule::check_closure`).
     ///
     /// # Errors
-    /// [`StoreError::Invalid`] ([`register::close`]); nothing written.
+    /// [`StoreError::Invalid`] ([`register::close`], and `restoration_acceptance` when the
+    /// mine has no restoration acceptance); nothing written.
     pub async fn close_right(
         &self,
         id: &str,
         a: &ClosureAcceptance,
         actor: &Actor,
     ) -> Result<RightHistory> {
-        self.simple(
-            id,
+        let mut tx = self.begin_write().await?;
+        let h = history_tx(&mut tx, id).await?;
+        let mut problems = register::close(&h, a, crate::today())
+            .err()
+            .unwrap_or_default();
+        // The mine's 矿山地质环境治理验收 (table of migration 0023), read in this transaction.
+        let restoration = match h.current().mine_id {
+            Some(m) => sqlx::query(
+                "SELECT accepted_on, accepted_by, document FROM mine_restoration_acceptances WHERE mine_id = ?",
+            )
+            .bind(m)
+            .fetch_optional(&mut *tx)
+            .await?
+            .and_then(|r| {
+                Some(minplan_domain::restoration::schedule::RestorationAcceptance {
+                    accepted_on: Date::parse(&r.get::<String, _>("accepted_on")).ok()?,
+                    accepted_by: r.get("accepted_by"),
+                    document: r.get("document"),
+                })
+            }),
+            None => None,
+        };
+        if let Err(p) =
+            minplan_domain::restoration::schedule::check_closure(id, restoration.as_ref(), a.date)
+        {
+            problems.push(p);
+        }
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
+        let s = register::close(&h, a, crate::today()).map_err(invalid)?;
+        self.event(
+            &mut tx,
+            &h,
             EventKind::Close,
             Some(a.date),
+            &s,
             serde_json::to_value(a).unwrap_or_default(),
+            None,
             actor,
-            |h, today| register::close(h, a, today),
         )
-        .await
+        .await?;
+        let h = history_tx(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(h)
     }
 
     /// Cancels a right (注销) with its reason.

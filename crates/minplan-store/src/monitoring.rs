@@ -449,6 +449,10 @@ impl Store {
             .into_iter()
             .map(|r| r.licence)
             .collect();
+        // Approved 矿区生态修复方案 in force at the end of the last finished year (边开采边治理).
+        let restoration_plans = self
+            .approved_restoration_plans(Date::end_of_year(today.year() - 1))
+            .await?;
         let all = monitoring::reminders(&ReminderInput {
             plan,
             today,
@@ -458,6 +462,7 @@ impl Store {
             scales: &scales.table,
             config: &config,
             licences: &licences,
+            restoration_plans: &restoration_plans,
         });
         Ok(match credit_code {
             Some(c) => all

@@ -8,6 +8,7 @@ use crate::engine::ReviewEngine;
 use crate::{Result, ReviewRecord, Store, StoreError, StoredPlan};
 use minplan_domain::review::ConformityReview;
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
+use minplan_domain::review::rules::r14_three_simultaneities::PlansOnFile;
 use minplan_domain::rights::{HolderLists, MiningRight};
 use serde_json::Value;
 use std::sync::Arc;
@@ -74,6 +75,15 @@ impl Store {
                 StoreError::BadInput(format!("审查记录中的矿山规模分类表无法读取：{e}"))
             })?
         };
+        // R14's record of the plans as the review read it; none for reviews stored before it
+        // was recorded (R14 then read the application form only).
+        let plans: Option<PlansOnFile> = if record.plans.is_null() {
+            None
+        } else {
+            Some(serde_json::from_value(record.plans.clone()).map_err(|e| {
+                StoreError::BadInput(format!("审查记录中的方案报送记录无法读取：{e}"))
+            })?)
+        };
         let engine =
             ReviewEngine::from_parts(plan.clone(), &layers, register, lists, config, scales);
         let app = engine
@@ -81,7 +91,8 @@ impl Store {
             .map_err(|e| {
                 StoreError::BadInput(format!("存档的申请按所用规划版本重新读取时出错：{e}"))
             })?;
-        let review = engine.review(&app, &record.summary.reviewed_at);
+        let at = &record.summary.reviewed_at;
+        let review = engine.review_with(&app, at, &engine.lists_for(at), plans.as_ref());
         let mut again = serde_json::to_value(&review)
             .map_err(|e| StoreError::Internal(format!("审查结果无法序列化：{e}")))?;
         // Reviews stored before the version in force was recorded do not name it.

@@ -26,6 +26,10 @@ pub struct ReviewInput<'a> {
     /// The production-scale table used
     /// ([`minplan_domain::review::config::ScaleTable`] as JSON).
     pub scales: serde_json::Value,
+    /// The plans on file R14 read
+    /// (`minplan_domain::review::rules::r14_three_simultaneities::PlansOnFile` as JSON);
+    /// `Null` when the record was not consulted.
+    pub plans: serde_json::Value,
     /// Who ran it.
     pub actor: &'a Actor,
 }
@@ -81,6 +85,9 @@ pub struct ReviewRecord {
     /// The production-scale table used ([`minplan_domain::review::config::ScaleTable`] as
     /// JSON); `Null` for reviews stored before it was recorded (they used the built-in one).
     pub scales: serde_json::Value,
+    /// The plans on file R14 read; `Null` for reviews stored before 0023 (R14 then read the
+    /// application form only).
+    pub plans: serde_json::Value,
     /// The review as produced.
     pub result: serde_json::Value,
 }
@@ -180,8 +187,8 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO reviews (application_number, supersedes_id, plan_version_id, input_toml, input_corners, corner_file_name, layers_json, register_json, lists_json, config_json, scales_json, result_json, conclusion, geometry_json, reviewed_at, actor)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO reviews (application_number, supersedes_id, plan_version_id, input_toml, input_corners, corner_file_name, layers_json, register_json, lists_json, config_json, scales_json, result_json, conclusion, geometry_json, reviewed_at, actor, plans_json)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(number)
         .bind(previous)
@@ -199,6 +206,7 @@ impl Store {
         .bind(serde_json::to_string(&review.application_geometry).unwrap_or_else(|_| "[]".into()))
         .bind(&review.reviewed_at)
         .bind(input.actor.label())
+        .bind((!input.plans.is_null()).then(|| input.plans.to_string()))
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
@@ -275,6 +283,10 @@ impl Store {
             config: json("config_json"),
             scales: r
                 .get::<Option<String>, _>("scales_json")
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or(serde_json::Value::Null),
+            plans: r
+                .get::<Option<String>, _>("plans_json")
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or(serde_json::Value::Null),
             result: json("result_json"),

@@ -368,6 +368,36 @@ async fn register_lifecycle_over_the_api() {
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["fields"][0]["field"], "confirm", "{v}");
+    // 闭坑 needs the mine's 矿山地质环境治理验收 (《规划》六（二）3): refused without it.
+    let (s, v) = post_json(
+        &xiufu,
+        base,
+        "/api/rights/C9/close",
+        serde_json::json!({"date": "2024-12-20", "accepted_by": "绥芬河市自然资源局", "document": "绥自然资闭〔2029〕1号", "confirm": true}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["fields"][0]["field"], "restoration_acceptance", "{v}");
+    let mine = srv
+        .store
+        .right_history("C9")
+        .await
+        .unwrap()
+        .current()
+        .mine_id
+        .unwrap();
+    srv.store
+        .accept_mine_restoration(
+            mine,
+            &minplan_domain::restoration::schedule::RestorationAcceptance {
+                accepted_on: minplan_domain::date::Date::parse("2024-12-18").unwrap(),
+                accepted_by: "绥芬河市自然资源局".into(),
+                document: "绥自然资治验〔2024〕2号".into(),
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
     let (s, v) = post_json(
         &xiufu,
         base,

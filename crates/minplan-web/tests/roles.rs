@@ -74,6 +74,7 @@ const FUND_FILERS: &[Role] = &[Role::Admin, Role::Restoration, Role::Company];
 const LEGACY_KEEPERS: &[Role] = &[Role::Admin, Role::Restoration];
 /// 绿色矿山 (green): ManageRestoration and FileRestoration.
 const RESTORATION_MANAGERS: &[Role] = &[Role::Admin, Role::Restoration];
+const RESTORERS: &[Role] = &[Role::Admin, Role::Restoration];
 const RESTORATION_FILERS: &[Role] = &[Role::Admin, Role::Restoration, Role::Company];
 const STAFF: &[Role] = &[
     Role::Admin,
@@ -274,6 +275,15 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/rights/{id}/licences/{lid}", who: Only(LICENCE_KEEPERS), ok: 404, body: Body::Form(&[("kind", "安全生产许可证"), ("valid_from", "2025-13-01")]) },
     RouteCase { method: "GET", path: "/rights/{id}/licences/{lid}/attachment", who: OwnRecords, ok: 404, body: Body::None },
     RouteCase { method: "GET", path: "/rights/{id}/filing", who: OwnRecords, ok: 200, body: Body::None },
+    // 三同时与边开采边治理 (issue 15 item 4).
+    RouteCase { method: "GET", path: "/rights/{id}/restoration", who: OwnRecords, ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/rights/{id}/restoration/plans", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("kind", ""), ("filed_on", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/restoration/plans/{lid}/approval", who: Only(RESTORERS), ok: 404, body: Body::Form(&[("approved_on", "2026-01-05"), ("approval_number", "文号")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/restoration/plans/{lid}/progress", who: Only(RESTORATION_FILERS), ok: 404, body: Body::Form(&[("progress_note", "进展")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/restoration/letter", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("signed_on", "")]) },
+    RouteCase { method: "POST", path: "/rights/{id}/restoration/acceptance", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("accepted_on", "")]) },
+    RouteCase { method: "GET", path: "/applications/{id}/restoration-plans", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/applications/{id}/restoration-plans", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("kind", ""), ("filed_on", "")]) },
     RouteCase { method: "POST", path: "/rights/{id}/filing", who: Only(REPORT_FILERS), ok: 422, body: Body::Form(&[("year", "2025")]) },
     RouteCase { method: "GET", path: "/filings/supervision", who: Only(SUPERVISORS), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/workbench", who: OwnRecords, ok: 200, body: Body::None },

@@ -365,7 +365,11 @@ async fn cli_review(name: &str) -> Value {
     let app = engine
         .parse(&toml, corners.as_ref().map(|c| c.1.as_bytes()))
         .unwrap();
-    serde_json::to_value(engine.review(&app, "2026-11-30T00:00:00Z")).unwrap()
+    let review = engine
+        .review_reading_record(&store, &app, "2026-11-30T00:00:00Z")
+        .await
+        .unwrap();
+    serde_json::to_value(review).unwrap()
 }
 
 #[tokio::test]

@@ -345,6 +345,8 @@ async fn report_statuses_flag_the_late_report() {
                 water_reuse_pct: None,
                 filed_on: d("2026-04-11"),
                 note: None,
+                disturbed_ha: None,
+                restored_ha: None,
             },
             false,
             Some(JINJIAGOU_CODE),

@@ -83,6 +83,11 @@ pub struct ReportInput {
     pub filed_on: Date,
     /// Remarks.
     pub note: Option<String>,
+    /// 本年损毁土地面积, 公顷 (边开采边治理, 《规划》六（二）1（2））; `None` = 未填报 (reports
+    /// filed before the field existed).
+    pub disturbed_ha: Option<f64>,
+    /// 本年复垦（治理）面积, 公顷; `None` = 未填报.
+    pub restored_ha: Option<f64>,
 }
 
 /// A checked report, ready to store.
@@ -244,6 +249,10 @@ pub struct FigureText<'a> {
     pub utilisation: &'a str,
     /// 清水循环利用率, %.
     pub water_reuse: &'a str,
+    /// 本年损毁土地面积, 公顷.
+    pub disturbed: &'a str,
+    /// 本年复垦（治理）面积, 公顷.
+    pub restored: &'a str,
 }
 
 /// The figures of a report, read by [`parse_figures`]; a figure that could not be read is
@@ -266,6 +275,10 @@ pub struct Figures {
     pub utilisation_pct: Option<f64>,
     /// 清水循环利用率, %.
     pub water_reuse_pct: Option<f64>,
+    /// 本年损毁土地面积, 公顷 (not given: `None`, 未填报).
+    pub disturbed_ha: Option<f64>,
+    /// 本年复垦（治理）面积, 公顷 (not given: `None`, 未填报).
+    pub restored_ha: Option<f64>,
 }
 
 /// Reads the typed figures of a report: numbers (finite; rates may end in `%`), the unit,
@@ -322,6 +335,18 @@ pub fn parse_figures(text: &FigureText<'_>) -> Result<Figures, Vec<Problem>> {
     );
     let utilisation = num("utilisation", "综合利用率", text.utilisation, true);
     let water = num("water_reuse", "清水循环利用率", text.water_reuse, true);
+    let disturbed = num(
+        "disturbed",
+        "本年损毁土地面积（公顷）",
+        text.disturbed,
+        false,
+    );
+    let restored = num(
+        "restored",
+        "本年复垦（治理）面积（公顷）",
+        text.restored,
+        false,
+    );
     if text.extraction.trim().is_empty() {
         p.push(Problem::new("extraction", "开采量不能为空"));
     }
@@ -356,6 +381,8 @@ pub fn parse_figures(text: &FigureText<'_>) -> Result<Figures, Vec<Problem>> {
         processing_recovery_pct: processing,
         utilisation_pct: utilisation,
         water_reuse_pct: water,
+        disturbed_ha: disturbed,
+        restored_ha: restored,
     };
     p.extend(bounds(
         figures.extraction,
@@ -363,7 +390,35 @@ pub fn parse_figures(text: &FigureText<'_>) -> Result<Figures, Vec<Problem>> {
         figures.staff,
         [mining, processing, utilisation, water],
     ));
+    p.extend(area_bounds(disturbed, restored));
     if p.is_empty() { Ok(figures) } else { Err(p) }
+}
+
+/// Largest 损毁 / 复垦 area accepted in a year, 公顷.
+pub const MAX_AREA_HA: f64 = 1e5;
+
+fn area_bounds(disturbed: Option<f64>, restored: Option<f64>) -> Vec<Problem> {
+    let mut p = Vec::new();
+    for ((field, label), v) in [
+        ("disturbed", "本年损毁土地面积"),
+        ("restored", "本年复垦（治理）面积"),
+    ]
+    .into_iter()
+    .zip([disturbed, restored])
+    {
+        if let Some(v) = v
+            && !(v.is_finite() && (0.0..=MAX_AREA_HA).contains(&v))
+        {
+            p.push(Problem::new(
+                field,
+                format!(
+                    "{label}应在 0–{} 公顷之间",
+                    crate::citation::format_number(MAX_AREA_HA)
+                ),
+            ));
+        }
+    }
+    p
 }
 
 fn staff_message() -> String {
@@ -424,10 +479,11 @@ fn bounds(
 }
 
 /// The bounds of a report's figures: 开采量 0–[`MAX_EXTRACTION`] in its unit, 产值
-/// 0–[`MAX_OUTPUT_WAN_YUAN`] 万元, 从业人员 0–[`MAX_STAFF`], every rate 0–100 %; all finite.
+/// 0–[`MAX_OUTPUT_WAN_YUAN`] 万元, 从业人员 0–[`MAX_STAFF`], every rate 0–100 %, the
+/// 损毁 / 复垦 areas 0–[`MAX_AREA_HA`] 公顷; all finite.
 /// [`check_report`] applies them; [`parse_figures`] too, on typed text.
 pub fn check_figures(input: &ReportInput) -> Vec<Problem> {
-    bounds(
+    let mut p = bounds(
         Some(input.extraction),
         Some(input.output_value_wan_yuan),
         Some(input.staff),
@@ -437,7 +493,9 @@ pub fn check_figures(input: &ReportInput) -> Vec<Problem> {
             input.utilisation_pct,
             input.water_reuse_pct,
         ],
-    )
+    );
+    p.extend(area_bounds(input.disturbed_ha, input.restored_ha));
+    p
 }
 
 /// A stored report.
@@ -483,6 +541,10 @@ pub struct AnnualReport {
     pub filed_by: String,
     /// Remarks.
     pub note: Option<String>,
+    /// 本年损毁土地面积, 公顷; `None` = 未填报.
+    pub disturbed_ha: Option<f64>,
+    /// 本年复垦（治理）面积, 公顷; `None` = 未填报.
+    pub restored_ha: Option<f64>,
 }
 
 impl AnnualReport {
@@ -547,5 +609,25 @@ mod tests {
             parse_figures(&t("1", "1", "1e300", "")).unwrap_err()[0].message,
             "从业人员应为 0–1000000 之间的整数（人）"
         );
+    }
+
+    #[test]
+    fn disturbed_and_restored_areas_are_optional_hectares() {
+        let t = |disturbed, restored| FigureText {
+            extraction: "4.5",
+            output_value: "315",
+            disturbed,
+            restored,
+            ..FigureText::default()
+        };
+        let ok = parse_figures(&t("2.35", "1.2")).unwrap();
+        assert_eq!(ok.disturbed_ha, Some(2.35));
+        assert_eq!(ok.restored_ha, Some(1.2));
+        let none = parse_figures(&t("", "")).unwrap();
+        assert_eq!((none.disturbed_ha, none.restored_ha), (None, None));
+        let e = parse_figures(&t("-1", "abc")).unwrap_err();
+        let fields: Vec<_> = e.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["restored", "disturbed"]);
+        assert_eq!(e[1].message, "本年损毁土地面积应在 0–100000 公顷之间");
     }
 }

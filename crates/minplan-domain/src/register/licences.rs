@@ -307,6 +307,8 @@ mod tests {
             on_behalf: false,
             filed_by: "qiye".into(),
             note: None,
+            disturbed_ha: None,
+            restored_ha: None,
         }
     }
 

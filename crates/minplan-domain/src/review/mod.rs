@@ -316,6 +316,9 @@ pub struct ReviewContext<'a> {
     pub stats: &'a indicators::RegisterStats,
     /// When the review is made (RFC 3339), passed in.
     pub now: &'a str,
+    /// The bureau's record of the application's 开发利用方案 and 矿区生态修复方案 (R14), when
+    /// consulted; `None` for reviews made without it (R14 then reads the application form only).
+    pub plans_on_file: Option<&'a rules::r14_three_simultaneities::PlansOnFile>,
 }
 
 /// The result of a review.

@@ -170,6 +170,7 @@ pub fn run_on(plan: &'static Plan, app: &Application) -> ConformityReview {
         scales: &scales,
         stats: &stats,
         now: "2026-11-30T02:00:00Z",
+        plans_on_file: None,
     };
     review(app, &ctx)
 }

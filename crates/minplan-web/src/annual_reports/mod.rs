@@ -273,6 +273,8 @@ fn parse_form(f: &FormData, errors: &mut Vec<String>) -> Option<(i64, ReportInpu
         processing_recovery: f.get("processing_recovery"),
         utilisation: f.get("utilisation"),
         water_reuse: f.get("water_reuse"),
+        disturbed: f.get("disturbed"),
+        restored: f.get("restored"),
     }) {
         Ok(x) => Some(x),
         Err(problems) => {
@@ -296,6 +298,8 @@ fn parse_form(f: &FormData, errors: &mut Vec<String>) -> Option<(i64, ReportInpu
         water_reuse_pct: x.water_reuse_pct,
         filed_on: minplan_store::today(),
         note: Some(f.get("note").to_string()).filter(|s| !s.trim().is_empty()),
+        disturbed_ha: x.disturbed_ha,
+        restored_ha: x.restored_ha,
     };
     errors.is_empty().then_some((mine, input))
 }

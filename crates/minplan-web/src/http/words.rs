@@ -177,6 +177,13 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("green_assessment.evaluate", "评估绿色矿山自评"),
     ("green_listing.add", "录入绿色矿山名录"),
     ("green_listing.remove", "移出绿色矿山名录"),
+    // 三同时与边开采边治理 (issue 15 item 4, the schedule helper).
+    ("mine_plan.file", "登记方案报送（三同时）"),
+    ("mine_plan.approve", "记录方案审查批复"),
+    ("mine_plan.progress", "报送方案实施进展"),
+    ("mine_letter.sign", "登记矿山地质环境保护与恢复治理责任书"),
+    ("mine_restoration.accept", "记录矿山地质环境治理验收"),
+    ("mine_restoration.settings", "设置方案同步报送间隔"),
 ];
 
 /// The Chinese name of an audit action code, `None` for a code not in [`ACTIONS`].
@@ -529,6 +536,29 @@ const FIELDS: &[(&str, &str)] = &[
     ("reasons", "理由"),
     ("date_in", "入库日期"),
     ("date_out", "移出日期"),
+    // 三同时与边开采边治理 (`mine_plan.*`, `mine_letter.sign`, `mine_restoration.*`) and the
+    // annual report's two areas.
+    ("disturbed_ha", "本年损毁土地面积（公顷）"),
+    ("restored_ha", "本年复垦（治理）面积（公顷）"),
+    ("filing", "方案"),
+    ("filing.kind", "方案类型"),
+    ("filing.title", "方案名称"),
+    ("filing.author", "编制单位"),
+    ("filing.filed_on", "报送日期"),
+    ("filing.approved_on", "批复日期"),
+    ("filing.approval_number", "审查/批复文号"),
+    ("filing.application_number", "申请编号"),
+    ("filing.budget_wan_yuan", "治理恢复与复垦预算（万元）"),
+    ("filing.from_year", "服务期起始年份"),
+    ("filing.service_years", "服务年限（年）"),
+    ("filing.yearly_restoration_ha", "年度治理计划（公顷）"),
+    ("progress_note", "实施进展"),
+    ("progress_on", "进展报送日期"),
+    ("signed_on", "签订日期"),
+    ("signed_by", "签订单位"),
+    ("accepted_by", "验收单位"),
+    ("max_days_apart", "同步报送间隔（天）"),
+    ("document", "文件文号"),
 ];
 
 /// The Chinese label of a recorded field (`grant.method` → 出让方式); `None` when unknown.

@@ -133,6 +133,8 @@ pub fn run(db: Option<PathBuf>, cmd: ReportCommand) -> anyhow::Result<ExitCode> 
                     water_reuse_pct: water_reuse,
                     filed_on,
                     note,
+                    disturbed_ha: None,
+                    restored_ha: None,
                 };
                 match store
                     .file_report(plan, mine, &input, true, None, &Actor::cli_current())

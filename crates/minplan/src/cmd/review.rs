@@ -111,7 +111,12 @@ pub fn run(db: Option<PathBuf>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
             }
         };
         let (id, review) = if args.no_save {
-            (None, engine.review(&app, &minplan_store::now_rfc3339()))
+            (
+                None,
+                engine
+                    .review_reading_record(&store, &app, &minplan_store::now_rfc3339())
+                    .await?,
+            )
         } else {
             let (id, r) = engine
                 .review_and_save(&store, &app, &toml, corners.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())), &minplan_store::Actor::cli_current())

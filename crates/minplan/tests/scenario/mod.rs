@@ -147,6 +147,8 @@ fn report(
         water_reuse_pct: Some(100.0),
         filed_on: d(filed),
         note: None,
+        disturbed_ha: None,
+        restored_ha: None,
     }
 }
 
@@ -503,6 +505,28 @@ pub async fn build(store: &Store) -> Built {
             &ClosureReport {
                 title: "绥芬河市庆发采石场矿山闭坑地质报告".into(),
                 date: d("2025-05-20"),
+            },
+            &actor,
+        )
+        .await
+        .unwrap();
+    // …nor before the mine's 矿山地质环境治理验收 (《规划》六（二）3).
+    let e = store.close_right(QINGFA, &acc, &actor).await.unwrap_err();
+    assert!(e.to_string().contains("矿山地质环境治理验收"), "{e}");
+    let qingfa_mine = store
+        .right_history(QINGFA)
+        .await
+        .unwrap()
+        .current()
+        .mine_id
+        .unwrap();
+    store
+        .accept_mine_restoration(
+            qingfa_mine,
+            &minplan_domain::restoration::schedule::RestorationAcceptance {
+                accepted_on: d("2025-08-01"),
+                accepted_by: "绥芬河市自然资源局".into(),
+                document: "绥自然资治验〔2025〕1号".into(),
             },
             &actor,
         )

@@ -1,11 +1,13 @@
 //! The reminders of the 工作台 and `minplan reminders`, one file per subject: `licences`
 //! (licences ending or ended, closure reports awaiting acceptance), `annual_reports`
 //! (reports due or overdue), `caps` (the plan's caps near or exceeded) and `safety_licences`
-//! (mines that reported output without a valid 安全生产许可证).
+//! (mines that reported output without a valid 安全生产许可证) and `restoration` (mines
+//! behind their 矿区生态修复方案's schedule, 边开采边治理).
 
 mod annual_reports;
 mod caps;
 mod licences;
+mod restoration;
 mod safety_licences;
 
 use super::MonitoringConfig;
@@ -38,6 +40,10 @@ pub enum ReminderKind {
     /// A mine reported output for a year in which no 安全生产许可证 of it was valid
     /// (《规划》五（三）4 证照齐全; for 执法监察, a check item).
     SafetyLicenceMissing,
+    /// A mine's cumulative restored area (annual reports) is below its approved 矿区生态修复
+    /// 方案's cumulative plan at the end of the last finished year (《规划》六（二）1（2）
+    /// 边开采、边治理).
+    RestorationBehind,
 }
 
 /// One reminder of the 工作台 / `minplan reminders`.
@@ -89,11 +95,14 @@ pub struct ReminderInput<'a> {
     pub config: &'a MonitoringConfig,
     /// Every mine's licences (证照), for [`ReminderKind::SafetyLicenceMissing`].
     pub licences: &'a [crate::register::licences::MineLicence],
+    /// Mines' approved 矿区生态修复方案 in force at the end of the last finished year, by mine
+    /// id, for [`ReminderKind::RestorationBehind`].
+    pub restoration_plans: &'a BTreeMap<i64, crate::restoration::schedule::ApprovedRestorationPlan>,
 }
 
 impl ReminderKind {
     /// Every kind, in the order the 工作台 lists them.
-    pub const ALL: [ReminderKind; 8] = [
+    pub const ALL: [ReminderKind; 9] = [
         ReminderKind::LicenceExpiring,
         ReminderKind::LicenceExpired,
         ReminderKind::ReportDue,
@@ -102,6 +111,7 @@ impl ReminderKind {
         ReminderKind::CapNear,
         ReminderKind::CapExceeded,
         ReminderKind::SafetyLicenceMissing,
+        ReminderKind::RestorationBehind,
     ];
 
     /// The Chinese title of the kind (许可证即将到期 …).
@@ -129,6 +139,7 @@ fn kind_title(k: ReminderKind) -> &'static str {
         ReminderKind::CapNear => "接近规划上限",
         ReminderKind::CapExceeded => "超出规划上限",
         ReminderKind::SafetyLicenceMissing => "无安全生产许可证生产",
+        ReminderKind::RestorationBehind => "边开采边治理滞后",
     }
 }
 
@@ -192,6 +203,7 @@ pub fn reminders(input: &ReminderInput<'_>) -> Vec<Reminder> {
     annual_reports::remind(input, &known, &filed, &mut out);
     caps::remind(input, &known, &filed, &mut out);
     safety_licences::remind(input, &filed, &mut out);
+    restoration::remind(input, &filed, &mut out);
     out.sort_by(|a, b| {
         b.urgent
             .cmp(&a.urgent)
