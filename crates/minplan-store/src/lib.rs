@@ -83,8 +83,8 @@ pub use replay::Replay;
 pub use restoration_fund::{
     FundMine, FundStatement, NO_METHOD, RECTIFICATION_DAYS_RANGE, StoredOrder, StoredProposal,
 };
-pub use restoration_sites::{LegacyMineRecord, LegacyPhoto, ProjectRecord, SeedOutcome};
 pub use restoration_plans::{MineSchedule, PlanFilingRecord};
+pub use restoration_sites::{LegacyMineRecord, LegacyPhoto, ProjectRecord, SeedOutcome};
 pub use reviews::{ReviewInput, ReviewRecord, ReviewSummary};
 pub use settings::{BureauSettings, EffectiveSettings, IssuedOpinion};
 

@@ -69,11 +69,7 @@ const COMPANY: &[Role] = &[Role::Company];
 const CALENDAR_EDITORS: &[Role] = &[Role::Admin, Role::Enforcement];
 const SUPERVISORS: &[Role] = &[Role::Admin, Role::Enforcement];
 const LICENCE_KEEPERS: &[Role] = &[Role::Admin, Role::Approval, Role::Enforcement];
-const FUND_KEEPERS: &[Role] = &[Role::Admin, Role::Restoration];
-const FUND_FILERS: &[Role] = &[Role::Admin, Role::Restoration, Role::Company];
-const LEGACY_KEEPERS: &[Role] = &[Role::Admin, Role::Restoration];
-/// 绿色矿山 (green): ManageRestoration and FileRestoration.
-const RESTORATION_MANAGERS: &[Role] = &[Role::Admin, Role::Restoration];
+/// 生态修复: ManageRestoration (RESTORERS) and FileRestoration (RESTORATION_FILERS).
 const RESTORERS: &[Role] = &[Role::Admin, Role::Restoration];
 const RESTORATION_FILERS: &[Role] = &[Role::Admin, Role::Restoration, Role::Company];
 const STAFF: &[Role] = &[
@@ -259,17 +255,20 @@ const ROUTES: &[RouteCase] = &[
     // 生态修复：历史遗留矿山、修复项目、修复地图
     RouteCase { method: "GET", path: "/restoration", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/restoration/legacy", who: Only(STAFF), ok: 200, body: Body::None },
-    RouteCase { method: "POST", path: "/restoration/legacy", who: Only(LEGACY_KEEPERS), ok: 422, body: Body::Form(&[("name", "")]) },
+    RouteCase { method: "POST", path: "/restoration/legacy", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("name", "")]) },
     RouteCase { method: "GET", path: "/restoration/legacy/{id}", who: Only(STAFF), ok: 404, body: Body::None },
-    RouteCase { method: "POST", path: "/restoration/legacy/{id}/status", who: Only(LEGACY_KEEPERS), ok: 404, body: Body::Form(&[("status", "治理中")]) },
-    RouteCase { method: "POST", path: "/restoration/legacy/{id}/photos", who: Only(LEGACY_KEEPERS), ok: 404, body: Body::Form(&[("phase", "治理前")]) },
+    RouteCase { method: "POST", path: "/restoration/legacy/{id}/status", who: Only(RESTORERS), ok: 404, body: Body::Form(&[("status", "治理中")]) },
+    RouteCase { method: "POST", path: "/restoration/legacy/{id}/photos", who: Only(RESTORERS), ok: 404, body: Body::Form(&[("phase", "治理前")]) },
     RouteCase { method: "GET", path: "/restoration/legacy/{id}/photos/{file}", who: Only(STAFF), ok: 404, body: Body::None },
     RouteCase { method: "GET", path: "/restoration/projects", who: Only(STAFF), ok: 200, body: Body::None },
-    RouteCase { method: "POST", path: "/restoration/projects", who: Only(LEGACY_KEEPERS), ok: 422, body: Body::Form(&[("name", "")]) },
+    RouteCase { method: "POST", path: "/restoration/projects", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("name", "")]) },
     RouteCase { method: "GET", path: "/restoration/projects/{id}", who: Only(STAFF), ok: 404, body: Body::None },
-    RouteCase { method: "POST", path: "/restoration/projects/{id}/accept", who: Only(LEGACY_KEEPERS), ok: 404, body: Body::Form(&[("accepted_on", "")]) },
+    RouteCase { method: "POST", path: "/restoration/projects/{id}/accept", who: Only(RESTORERS), ok: 404, body: Body::Form(&[("accepted_on", "")]) },
     RouteCase { method: "GET", path: "/restoration/map", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/restoration/map", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/restoration/ledger.xlsx", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/restoration/report.docx", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/restoration/mines", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/rights/{id}/licences", who: OwnRecords, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/rights/{id}/licences", who: Only(LICENCE_KEEPERS), ok: 422, body: Body::Form(&[("kind", ""), ("number", "")]) },
     RouteCase { method: "POST", path: "/rights/{id}/licences/{lid}", who: Only(LICENCE_KEEPERS), ok: 404, body: Body::Form(&[("kind", "安全生产许可证"), ("valid_from", "2025-13-01")]) },
@@ -381,29 +380,29 @@ const ROUTES: &[RouteCase] = &[
     // 治理恢复基金（矿山、整改通知、列入建议不存在：404；空表单 422，不写入）
     RouteCase { method: "GET", path: "/restoration/fund", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/restoration/fund/settings", who: Only(STAFF), ok: 200, body: Body::None },
-    RouteCase { method: "POST", path: "/restoration/fund/settings/coefficients", who: Only(FUND_KEEPERS), ok: 422, body: Body::Form(&[("kind", "mineral"), ("key", ""), ("value", "")]) },
-    RouteCase { method: "POST", path: "/restoration/fund/settings/period", who: Only(FUND_KEEPERS), ok: 422, body: Body::Form(&[("rectification_days", "0")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/settings/coefficients", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("kind", "mineral"), ("key", ""), ("value", "")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/settings/period", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("rectification_days", "0")]) },
     RouteCase { method: "POST", path: "/restoration/fund/proposals/{id}/confirm", who: Only(LIST_KEEPERS), ok: 404, body: Body::Form(&[("decision_number", "矩阵"), ("decision_date", "2026-01-05")]) },
     RouteCase { method: "POST", path: "/restoration/fund/proposals/{id}/dismiss", who: Only(LIST_KEEPERS), ok: 404, body: Body::Form(&[("reason", "矩阵测试")]) },
-    RouteCase { method: "POST", path: "/restoration/fund/orders/{id}/propose", who: Only(FUND_KEEPERS), ok: 404, body: Body::Form(&[]) },
+    RouteCase { method: "POST", path: "/restoration/fund/orders/{id}/propose", who: Only(RESTORERS), ok: 404, body: Body::Form(&[]) },
     RouteCase { method: "GET", path: "/restoration/fund/{id}", who: OwnRecords, ok: 404, body: Body::None },
-    RouteCase { method: "POST", path: "/restoration/fund/{id}/entries", who: Only(FUND_FILERS), ok: 404, body: Body::Form(&[("kind", "accrual")]) },
-    RouteCase { method: "POST", path: "/restoration/fund/{id}/outputs", who: Only(FUND_FILERS), ok: 404, body: Body::Form(&[("quarter", "")]) },
-    RouteCase { method: "POST", path: "/restoration/fund/{id}/method", who: Only(FUND_KEEPERS), ok: 404, body: Body::Form(&[("method", "")]) },
-    RouteCase { method: "POST", path: "/restoration/fund/{id}/orders", who: Only(FUND_KEEPERS), ok: 404, body: Body::Form(&[("quarter", "")]) },
-    RouteCase { method: "GET", path: "/company/fund", who: Only(FUND_FILERS), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/restoration/fund/{id}/entries", who: Only(RESTORATION_FILERS), ok: 404, body: Body::Form(&[("kind", "accrual")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/{id}/outputs", who: Only(RESTORATION_FILERS), ok: 404, body: Body::Form(&[("quarter", "")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/{id}/method", who: Only(RESTORERS), ok: 404, body: Body::Form(&[("method", "")]) },
+    RouteCase { method: "POST", path: "/restoration/fund/{id}/orders", who: Only(RESTORERS), ok: 404, body: Body::Form(&[("quarter", "")]) },
+    RouteCase { method: "GET", path: "/company/fund", who: Only(RESTORATION_FILERS), ok: 200, body: Body::None },
     // 绿色矿山（名录、评价清单、自评与评估；编号不存在：404；空表单重新显示并列出问题，不写入）
     RouteCase { method: "GET", path: "/green-mines", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/api/green-mines", who: Only(STAFF), ok: 200, body: Body::None },
-    RouteCase { method: "POST", path: "/green-mines/listings", who: Only(RESTORATION_MANAGERS), ok: 422, body: Body::Form(&[("mine", ""), ("level", ""), ("date_in", "")]) },
-    RouteCase { method: "POST", path: "/green-mines/listings/{id}/remove", who: Only(RESTORATION_MANAGERS), ok: 404, body: Body::Form(&[("date_out", "")]) },
+    RouteCase { method: "POST", path: "/green-mines/listings", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("mine", ""), ("level", ""), ("date_in", "")]) },
+    RouteCase { method: "POST", path: "/green-mines/listings/{id}/remove", who: Only(RESTORERS), ok: 404, body: Body::Form(&[("date_out", "")]) },
     RouteCase { method: "GET", path: "/green-mines/checklist", who: LoggedIn, ok: 200, body: Body::None },
-    RouteCase { method: "POST", path: "/green-mines/checklist", who: Only(RESTORATION_MANAGERS), ok: 422, body: Body::Form(&[("text", "")]) },
+    RouteCase { method: "POST", path: "/green-mines/checklist", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("text", "")]) },
     RouteCase { method: "GET", path: "/green-mines/assessments", who: Only(RESTORATION_FILERS), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/green-mines/assessments", who: Only(RESTORATION_FILERS), ok: 422, body: Body::Form(&[("mine", "")]) },
     RouteCase { method: "GET", path: "/green-mines/assessments/{id}", who: OwnRecords, ok: 404, body: Body::None },
     RouteCase { method: "POST", path: "/green-mines/assessments/{id}/self", who: Only(RESTORATION_FILERS), ok: 404, body: Body::Form(&[("action", "save")]) },
-    RouteCase { method: "POST", path: "/green-mines/assessments/{id}/evaluation", who: Only(RESTORATION_MANAGERS), ok: 404, body: Body::Form(&[("date", "")]) },
+    RouteCase { method: "POST", path: "/green-mines/assessments/{id}/evaluation", who: Only(RESTORERS), ok: 404, body: Body::Form(&[("date", "")]) },
     RouteCase { method: "GET", path: "/green-mines/assessments/{id}/files/{file}", who: OwnRecords, ok: 404, body: Body::None },
     // 退出登录（最后走：之后重新登录）
     RouteCase { method: "POST", path: "/logout", who: Public, ok: 303, body: Body::Form(&[]) },

@@ -45,6 +45,10 @@ pub struct Layout {
     pub nav_inspections: bool,
     /// 证照与公示检查 (`/filings/supervision`): 系统管理员, 执法监察.
     pub nav_supervision: bool,
+    /// 生态修复 (`/restoration`, the fund, 三同时, 绿色矿山): staff.
+    pub nav_restoration: bool,
+    /// 本企业治理恢复基金 (`/company/fund`) and 绿色矿山自评: 矿山企业.
+    pub nav_company_restoration: bool,
     /// The plan-period notice (规划期已结束 and no successor loaded); empty when none.
     pub plan_notice: String,
 }
@@ -75,6 +79,9 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
         nav_publications: ctx.can(Permission::ViewPublications),
         nav_inspections: ctx.can(Permission::ManageInspections),
         nav_supervision: ctx.can(Permission::SuperviseFilings),
+        nav_restoration: ctx.can(Permission::ViewRestoration),
+        nav_company_restoration: ctx.can(Permission::FileRestoration)
+            && !ctx.can(Permission::ViewRestoration),
         csrf: ctx.csrf,
         plan_notice: ctx.plan_notice,
         plan_name: p.identity.name.value.clone(),

@@ -6,6 +6,10 @@
 //! ([`Permission::ManageRestoration`]); staff read; a 矿山企业 sees its own mines and notes its
 //! plans' progress ([`Permission::FileRestoration`]).
 
+mod overview;
+
+pub use overview::report_sentences;
+
 use crate::AppState;
 use crate::http::auth::{Permission, actor, allowed, may_see, policy};
 use crate::http::error::AppError;
@@ -28,6 +32,7 @@ use std::collections::HashMap;
 pub fn router() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
+        .route("/restoration/mines", get(overview::page))
         .route("/rights/{id}/restoration", get(page))
         .route("/rights/{id}/restoration/plans", post(file_plan))
         .route(

@@ -6,6 +6,8 @@
 //! 生态修复 and 系统管理员 write ([`policy::ManageRestoration`]); staff read
 //! ([`policy::ViewRestoration`]).
 
+pub mod documents;
+
 use crate::AppState;
 use crate::http::auth::{Permission, actor, allowed, policy};
 use crate::http::error::{ApiError, AppError};
@@ -48,6 +50,8 @@ pub fn router() -> axum::Router<AppState> {
         .route("/restoration/projects/{id}/accept", post(project_accept))
         .route("/restoration/map", get(map_page))
         .route("/api/restoration/map", get(api_map))
+        .route("/restoration/ledger.xlsx", get(documents::ledger_xlsx))
+        .route("/restoration/report.docx", get(documents::report_docx))
 }
 
 /// A refused form shown again: which form, the values typed, the problems.

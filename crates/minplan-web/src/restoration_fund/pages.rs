@@ -129,7 +129,7 @@ async fn render_overview(
         })
         .collect();
     let page = OverviewPage {
-        layout: layout(&sp, "workbench"),
+        layout: layout(&sp, "restoration"),
         today: today.chinese(),
         mines,
         proposals,
@@ -276,7 +276,14 @@ async fn render_mine(
     let ordered: Vec<Quarter> = s.orders.iter().map(|o| o.order.quarter).collect();
     let can_manage = allowed(Some(user.role), Permission::ManageRestoration);
     let page = MinePage {
-        layout: layout(&sp, "workbench"),
+        layout: layout(
+            &sp,
+            if can_manage || allowed(Some(user.role), Permission::ViewRestoration) {
+                "restoration"
+            } else {
+                "company-fund"
+            },
+        ),
         id,
         name: s.mine.mine_name.clone(),
         holder: s.mine.holder_name.clone(),
@@ -706,7 +713,7 @@ async fn render_settings(
     let sp = st.plan().await;
     let c = st.store.fund_coefficients().await?;
     let page = SettingsPage {
-        layout: layout(&sp, "workbench"),
+        layout: layout(&sp, "restoration"),
         coefficients: c
             .values
             .iter()
@@ -834,7 +841,7 @@ pub async fn company(
         mines.push(mine_row(&st.store.fund_statement(id, today).await?, today));
     }
     let page = CompanyPage {
-        layout: layout(&sp, "workbench"),
+        layout: layout(&sp, "company-fund"),
         mines,
     };
     Ok(Html(page.render()?).into_response())
