@@ -21,6 +21,22 @@ fn row<'a>(html: &'a str, key: &str) -> &'a str {
     &rest[..rest.find("</tr>").unwrap()]
 }
 
+/// The words of a figure that has no value (an empty county): 无数据 / 未报送 / 无法判定, with
+/// or without the reason after a colon — never a number.
+fn is_gap_words(w: &str) -> bool {
+    ["无数据", "未报送", "无法判定"]
+        .iter()
+        .any(|g| w == *g || w.starts_with(&format!("{g}：")))
+}
+
+/// Whether a row's value cell is marked as a gap with such words.
+fn is_gap_cell(r: &str) -> bool {
+    r.split("<td class=\"num gap\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</td>").next())
+        .is_some_and(is_gap_words)
+}
+
 const KEYS: [&str; 18] = [
     "key_projects",
     "legacy_mines",
@@ -45,12 +61,28 @@ const KEYS: [&str; 18] = [
 #[tokio::test]
 async fn indicators_page_shows_references_from_the_plan_and_gaps_not_zero() {
     let srv = start().await;
-    let html = reqwest::get(format!("{}/indicators?year=2025", srv.base))
+    // The public sees every row but the fund's, which it learns from the reviewed 公示.
+    let public = reqwest::get(format!("{}/indicators?year=2025", srv.base))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
+    for k in KEYS {
+        let shown = public.contains(&format!("data-key=\"{k}\""));
+        assert_eq!(shown, !k.starts_with("fund_"), "{k}");
+    }
+    assert!(public.contains("id=\"restoration-fund-withheld\""));
+    let staff = logged_in(&srv.base, "guihua").await;
+    let html = staff
+        .get(format!("{}/indicators?year=2025", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("id=\"restoration-fund-withheld\""));
     assert!(
         html.contains("矿区生态保护修复与绿色矿山（2025年）"),
         "{html}"
@@ -58,7 +90,7 @@ async fn indicators_page_shows_references_from_the_plan_and_gaps_not_zero() {
     for k in KEYS {
         let r = row(&html, k);
         // The value cell is the gap's words, marked as a gap; never a 0.
-        assert!(r.contains("<td class=\"num gap\">无数据</td>"), "{k}: {r}");
+        assert!(is_gap_cell(r), "{k}: {r}");
         assert!(!r.contains("<td class=\"num\">0</td>"), "{k}: {r}");
     }
     let kp = row(&html, "key_projects");
@@ -96,7 +128,29 @@ async fn indicators_page_shows_references_from_the_plan_and_gaps_not_zero() {
 #[tokio::test]
 async fn api_gives_the_same_rows_with_values_null() {
     let srv = start().await;
-    let r = reqwest::get(format!("{}/api/indicators/restoration?year=2025", srv.base))
+    // Anonymous: the same rows without the fund's.
+    let public: Value = reqwest::get(format!("{}/api/indicators/restoration?year=2025", srv.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let public_keys: Vec<&str> = public["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    let without_fund: Vec<&str> = KEYS
+        .iter()
+        .copied()
+        .filter(|k| !k.starts_with("fund_"))
+        .collect();
+    assert_eq!(public_keys, without_fund);
+    let staff = logged_in(&srv.base, "xiufu").await;
+    let r = staff
+        .get(format!("{}/api/indicators/restoration?year=2025", srv.base))
+        .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
@@ -109,7 +163,7 @@ async fn api_gives_the_same_rows_with_values_null() {
     let by = |k: &str| rows.iter().find(|r| r["key"] == k).unwrap();
     for r in rows {
         assert!(r["value"].is_null(), "{r}");
-        assert_eq!(r["value_label"], "无数据", "{r}");
+        assert!(is_gap_words(r["value_label"].as_str().unwrap()), "{r}");
     }
     for (k, v) in [
         ("key_projects", 22.0),
@@ -195,7 +249,11 @@ async fn evaluation_page_and_downloads_carry_the_section() {
     use std::io::Read;
     let srv = start().await;
     let base = &srv.base;
-    let html = reqwest::get(format!("{base}/evaluation?from=2021&to=2025"))
+    // Staff see the fund's rows too (the public's evaluation leaves them out).
+    let staff = logged_in(base, "guihua").await;
+    let html = staff
+        .get(format!("{base}/evaluation?from=2021&to=2025"))
+        .send()
         .await
         .unwrap()
         .text()
@@ -205,7 +263,9 @@ async fn evaluation_page_and_downloads_carry_the_section() {
     assert!(row(&html, "key_projects").contains("<td class=\"num\">22</td>"));
     assert!(row(&html, "investment").contains("num gap\">无数据"));
 
-    let bytes = reqwest::get(format!("{base}/evaluation.xlsx?from=2021&to=2025"))
+    let bytes = staff
+        .get(format!("{base}/evaluation.xlsx?from=2021&to=2025"))
+        .send()
         .await
         .unwrap()
         .bytes()
@@ -224,17 +284,22 @@ async fn evaluation_page_and_downloads_carry_the_section() {
     // Row 1 is 重点治理项目: 22 from 专栏1 as a number, the value in words.
     assert_eq!(at(1, 1), Data::String("重点治理项目（已验收）".into()));
     assert_eq!(at(1, 4), Data::Float(22.0));
-    assert_eq!(at(1, 5), Data::String("无数据".into()));
+    assert_eq!(at(1, 5), Data::String("无数据：尚未录入修复项目".into()));
     assert_eq!(at(1, 6), Data::String("无法判定".into()));
     // 修复项目投资 against 350 万元; 修复项目区面积 against 0.0212 km².
     assert_eq!(at(8, 1), Data::String("修复项目投资".into()));
     assert_eq!(at(8, 4), Data::Float(350.0));
     assert_eq!(at(9, 4), Data::Float(0.0212));
     for row in 1..=18 {
-        assert_eq!(at(row, 5), Data::String("无数据".into()), "row {row}");
+        match at(row, 5) {
+            Data::String(w) => assert!(is_gap_words(&w), "row {row}: {w}"),
+            other => panic!("row {row}: {other:?}"),
+        }
     }
 
-    let bytes = reqwest::get(format!("{base}/evaluation.docx?from=2021&to=2025"))
+    let bytes = staff
+        .get(format!("{base}/evaluation.docx?from=2021&to=2025"))
+        .send()
         .await
         .unwrap()
         .bytes()
@@ -330,7 +395,7 @@ async fn a_plan_without_the_keys_shows_not_set() {
             r.contains("<td></td><td class=\"num\">规划未设定</td>"),
             "{k}: {r}"
         );
-        assert!(r.contains("<td class=\"num gap\">无数据</td>"), "{k}: {r}");
+        assert!(is_gap_cell(r), "{k}: {r}");
     }
     let j: Value = reqwest::get(format!("{base}/api/indicators/restoration?year=2025"))
         .await

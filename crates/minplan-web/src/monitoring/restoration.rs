@@ -15,11 +15,22 @@ use minplan_domain::restoration::indicators::{RestorationIndicators, restoration
 ///
 /// # Errors
 /// Database errors.
+///
+/// The rows of the group 治理恢复基金 are for staff only (`Permission::ViewRestoration`): the
+/// public learns the fund's accrual from the yearly 治理恢复基金公示, which is reviewed before
+/// it is published (《规划》六（二）5 及时向社会公示), not from figures computed on the fly.
 pub async fn section(st: &AppState, year: i32) -> Result<RestorationIndicators, AppError> {
     let sp = st.plan().await;
     let figures = st.store.restoration_figures(year, st.today()).await?;
-    Ok(restoration_indicators(&sp.loaded.plan, year, &figures))
+    let mut s = restoration_indicators(&sp.loaded.plan, year, &figures);
+    if !crate::http::context::current().can(crate::http::auth::Permission::ViewRestoration) {
+        s.rows.retain(|r| r.group != FUND_GROUP);
+    }
+    Ok(s)
 }
+
+/// The group of the fund's rows, shown to staff only.
+pub const FUND_GROUP: &str = "治理恢复基金";
 
 /// A row as the templates show it.
 pub struct RowView {
@@ -57,11 +68,14 @@ pub struct SectionView {
     pub rows: Vec<RowView>,
     /// Whether the 示意 mark applies.
     pub schematic: bool,
+    /// Whether the fund's rows were left out (a viewer who is not staff).
+    pub fund_withheld: bool,
 }
 
 /// The view of `s` for `plan`.
 pub fn view(plan: &minplan_domain::Plan, s: &RestorationIndicators) -> SectionView {
     SectionView {
+        fund_withheld: !s.rows.iter().any(|r| r.group == FUND_GROUP),
         year: s.year,
         schematic: s.schematic,
         rows: s
@@ -108,7 +122,7 @@ pub async fn section_view(st: &AppState, year: i32) -> Result<SectionView, AppEr
 #[utoipa::path(get, path = "/api/indicators/restoration", tag = "规划指标",
     params(("year" = Option<i32>, Query, description = "年份，缺省为上一年")),
     responses(
-        (status = 200, description = "矿区生态保护修复与绿色矿山：重点治理项目（对照专栏1）、历史遗留矿山及其治理（对照基期值）、修复项目与投资、治理恢复基金应提取与已提取及差额、边开采边治理、绿色矿山占生产矿山比例；无法计算的给出原因（无数据等），规划未给出的对照值为“规划未设定”", body = RestorationIndicators),
+        (status = 200, description = "矿区生态保护修复与绿色矿山：重点治理项目（对照专栏1）、历史遗留矿山及其治理（对照基期值）、修复项目与投资、治理恢复基金应提取与已提取及差额（仅工作人员登录后可见；公众见信息公开栏目的年度公示）、边开采边治理、绿色矿山占生产矿山比例；无法计算的给出原因（无数据等），规划未给出的对照值为“规划未设定”", body = RestorationIndicators),
         (status = 400, description = "年份有误", body = ApiError),
     ))]
 pub async fn api_restoration_indicators(
