@@ -374,6 +374,22 @@ async fn plans_schedule_closure_and_r14_read_the_record() {
         html.contains("2026年4月15日经绥芬河市自然资源局验收，绥自然资治验〔2026〕3号"),
         "{html}"
     );
+    // Closed, with its 治理验收: no longer reminded of the schedule.
+    let all: serde_json::Value = xiufu
+        .get(format!("{base}/api/reminders"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !all.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "restoration_behind"),
+        "{all}"
+    );
 
     // R14: an application's plans on file by its 申请编号.
     for fields in [

@@ -2,7 +2,9 @@
 //! 边开采、边治理; the rule in the restoration schedule module): at the end of the last finished
 //! year, the cumulative 复垦（治理）面积 of the mine's annual reports filed by today is below the
 //! approved plan's cumulative yearly plan. A year whose report does not give the area leaves
-//! the verdict 无法判定 (no reminder). Dated 31 December of that year.
+//! the verdict 无法判定 (no reminder). Dated 31 December of that year. A mine closed (闭坑) by
+//! today is not reminded: its obligation ended with the 治理验收 its closure required
+//! (《规划》六（二）3).
 
 use super::{Reminder, ReminderInput, ReminderKind, reminder};
 use crate::date::Date;
@@ -13,6 +15,13 @@ use crate::restoration::schedule::{YearActual, schedule_rows};
 pub(super) fn remind(input: &ReminderInput<'_>, filed: &[&AnnualReport], out: &mut Vec<Reminder>) {
     let year = input.today.year() - 1;
     for (mine, plan) in input.restoration_plans {
+        let closed = input.histories.iter().any(|h| {
+            h.state_on(input.today)
+                .is_some_and(|s| s.mine_id == Some(*mine) && s.closure.is_some())
+        });
+        if closed {
+            continue;
+        }
         let mine_reports: Vec<&&AnnualReport> =
             filed.iter().filter(|r| r.mine_id == *mine).collect();
         let actuals: Vec<YearActual> = mine_reports
