@@ -9,7 +9,7 @@
 //! ```
 
 use minplan_domain::restoration::fund::{
-    CoefficientKind, Coefficients, DueBasis, EntryKind, Ledger, LedgerEntry, Quarter,
+    CoefficientKind, Coefficients, DueBasis, EntryKind, LedgerEntry, Quarter, RestorationFund,
     due_for_quarter, shortfall_table,
 };
 use minplan_domain::restoration::schedule::ApprovedRestorationPlan;
@@ -22,7 +22,7 @@ const YEARS: i32 = 10;
 const ROUNDS: usize = 5;
 
 struct Mine {
-    ledger: Ledger,
+    ledger: RestorationFund,
     plan: Option<ApprovedRestorationPlan>,
     outputs: Vec<Option<f64>>,
     mineral: &'static str,
@@ -69,7 +69,7 @@ fn mines() -> Vec<Mine> {
             }
             let plan_budget = i % 2 == 0;
             Mine {
-                ledger: Ledger::from_entries(entries),
+                ledger: RestorationFund::from_entries(entries),
                 plan: plan_budget.then(|| ApprovedRestorationPlan {
                     budget_wan_yuan: 100.0 + (next() % 400) as f64,
                     from_year: FIRST_YEAR,

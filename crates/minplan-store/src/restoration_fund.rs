@@ -13,8 +13,8 @@ use minplan_domain::register::{Problem, RightState, Standing};
 use minplan_domain::restoration::figures::{FundFigures, Reading};
 use minplan_domain::restoration::fund::{
     CoefficientKind, Coefficients, DEFAULT_RECTIFICATION_WORKING_DAYS, DueBasis, DueMethod,
-    EPSILON_WAN_YUAN, EntryKind, Ledger, LedgerEntry, ListingProposal, OrderStatus, PeriodRow,
-    Quarter, RectificationOrder, due_for_quarter, round_wan, shortfall_table,
+    EPSILON_WAN_YUAN, EntryKind, LedgerEntry, ListingProposal, OrderStatus, PeriodRow, Quarter,
+    RectificationOrder, RestorationFund, due_for_quarter, round_wan, shortfall_table,
 };
 use serde::Serialize;
 use sqlx::Row;
@@ -119,7 +119,7 @@ pub struct FundStatement {
     /// The method and first quarter, when the bureau chose one.
     pub method: Option<(DueMethod, Quarter)>,
     /// The ledger.
-    pub ledger: Ledger,
+    pub ledger: RestorationFund,
     /// Quarterly output values reported (quarter, 万元).
     pub outputs: Vec<(Quarter, f64)>,
     /// One row per quarter ended by `today`, from the method's first quarter.
@@ -207,7 +207,7 @@ async fn mine_in(conn: &mut sqlx::SqliteConnection, mine_id: i64) -> Result<Fund
     })
 }
 
-async fn ledger_in(conn: &mut sqlx::SqliteConnection, mine_id: i64) -> Result<Ledger> {
+async fn ledger_in(conn: &mut sqlx::SqliteConnection, mine_id: i64) -> Result<RestorationFund> {
     let rows = sqlx::query(
         "SELECT kind, entry_date, amount_wan_yuan, voucher, purpose FROM fund_entries
          WHERE mine_id = ? ORDER BY entry_date, id",
@@ -227,7 +227,7 @@ async fn ledger_in(conn: &mut sqlx::SqliteConnection, mine_id: i64) -> Result<Le
             purpose: r.get("purpose"),
         });
     }
-    Ok(Ledger::from_entries(entries))
+    Ok(RestorationFund::from_entries(entries))
 }
 
 fn order_of(r: &sqlx::sqlite::SqliteRow) -> Result<(i64, i64, RectificationOrder, String)> {
@@ -283,7 +283,7 @@ impl Store {
         mine_in(&mut *self.pool.acquire().await?, mine_id).await
     }
 
-    /// Adds a ledger entry of mine `mine_id` (checked by `Ledger::add` against the stored
+    /// Adds a ledger entry of mine `mine_id` (checked by `RestorationFund::add` against the stored
     /// ledger, `today` and the mine's closure), with its audit row `restoration_fund.entry`.
     ///
     /// # Errors
@@ -343,7 +343,7 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Db`]; [`StoreError::Invalid`] for a stored row that no longer reads.
-    pub async fn fund_ledger(&self, mine_id: i64) -> Result<Ledger> {
+    pub async fn fund_ledger(&self, mine_id: i64) -> Result<RestorationFund> {
         ledger_in(&mut *self.pool.acquire().await?, mine_id).await
     }
 
@@ -679,7 +679,7 @@ impl Store {
     async fn fund_orders(
         &self,
         mine_id: i64,
-        ledger: &Ledger,
+        ledger: &RestorationFund,
         today: Date,
     ) -> Result<Vec<StoredOrder>> {
         let rows =

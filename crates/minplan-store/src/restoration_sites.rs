@@ -13,11 +13,11 @@ use minplan_domain::date::Date;
 use minplan_domain::register::Problem;
 use minplan_domain::restoration::figures::LegacyFigures;
 use minplan_domain::restoration::legacy::{
-    self, Acceptance, Direction, Finding, FoundProblem, Geometry, LegacyMineInput, LegacySummary,
+    self, Acceptance, Direction, Finding, FoundProblem, Geometry, LegacyMine, LegacySummary,
     Method, ProjectSummary, Status, check_legacy, check_transition,
 };
 use minplan_domain::restoration::projects::{
-    FundingLine, FundingSource, ProjectInput, Site, check_project, check_project_acceptance,
+    FundingLine, FundingSource, RestorationProject, Site, check_project, check_project_acceptance,
 };
 use minplan_geo::corners::{Datum, ParseOptions};
 use serde::Serialize;
@@ -31,7 +31,7 @@ pub struct LegacyMineRecord {
     pub id: i64,
     /// The entry.
     #[serde(flatten)]
-    pub input: LegacyMineInput,
+    pub input: LegacyMine,
     /// The coordinates as entered (the record).
     pub entered: String,
     /// CGCS2000 lon/lat GeoJSON `MultiPolygon`.
@@ -66,7 +66,7 @@ pub struct ProjectRecord {
     pub id: i64,
     /// The project as entered.
     #[serde(flatten)]
-    pub input: ProjectInput,
+    pub input: RestorationProject,
     /// 示意 (the seed's per-project split).
     pub schematic: bool,
     /// The acceptance, when accepted.
@@ -123,7 +123,7 @@ fn legacy_record(r: &sqlx::sqlite::SqliteRow) -> Result<LegacyMineRecord> {
     let geojson: String = r.get("geojson");
     Ok(LegacyMineRecord {
         id: r.get("id"),
-        input: LegacyMineInput {
+        input: LegacyMine {
             name: r.get("name"),
             township: r.get("township"),
             village: r.get("village"),
@@ -192,7 +192,7 @@ struct SeedProject {
 
 async fn insert_legacy(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    input: &LegacyMineInput,
+    input: &LegacyMine,
     geometry: &Geometry,
 ) -> Result<i64> {
     let now = now_rfc3339();
@@ -223,7 +223,7 @@ async fn insert_legacy(
 
 async fn insert_project(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    p: &ProjectInput,
+    p: &RestorationProject,
     schematic: bool,
 ) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
@@ -282,7 +282,7 @@ impl Store {
     /// [`StoreError::Db`].
     pub async fn add_legacy_mine(
         &self,
-        input: &LegacyMineInput,
+        input: &LegacyMine,
         geometry: &Geometry,
         actor: &Actor,
     ) -> Result<LegacyMineRecord> {
@@ -505,7 +505,7 @@ impl Store {
     /// nothing written; [`StoreError::Db`].
     pub async fn add_restoration_project(
         &self,
-        input: &ProjectInput,
+        input: &RestorationProject,
         actor: &Actor,
     ) -> Result<ProjectRecord> {
         check_project(input).map_err(problems)?;
@@ -748,7 +748,7 @@ impl Store {
         }
         let mut errors = Vec::new();
         for m in &seed.legacy_mines {
-            let input = LegacyMineInput {
+            let input = LegacyMine {
                 name: m.name.clone(),
                 township: m.township.clone(),
                 village: m.village.clone(),
@@ -786,7 +786,7 @@ impl Store {
         }
         for p in &seed.projects {
             let d = |s: &str| Date::parse(s).map_err(|_| bad("start", s));
-            let input = ProjectInput {
+            let input = RestorationProject {
                 name: p.name.clone(),
                 sites: vec![],
                 funding: vec![FundingLine {
@@ -903,7 +903,7 @@ async fn project_on(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Projec
     let start: String = r.get("start_on");
     Ok(ProjectRecord {
         id,
-        input: ProjectInput {
+        input: RestorationProject {
             name: r.get("name"),
             sites,
             funding,

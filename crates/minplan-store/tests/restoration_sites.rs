@@ -5,9 +5,9 @@
 use minplan_domain::date::Date;
 use minplan_domain::restoration::figures::Reading;
 use minplan_domain::restoration::legacy::{
-    Acceptance, Direction, Finding, FoundProblem, LegacyMineInput, Method, Status, read_geometry,
+    Acceptance, Direction, Finding, FoundProblem, LegacyMine, Method, Status, read_geometry,
 };
-use minplan_domain::restoration::projects::{FundingLine, FundingSource, ProjectInput, Site};
+use minplan_domain::restoration::projects::{FundingLine, FundingSource, RestorationProject, Site};
 use minplan_geo::corners::{Datum, ParseOptions};
 use minplan_store::{Actor, AuditFilter, Store, StoreError, default_bundle};
 
@@ -100,8 +100,8 @@ fn opts() -> ParseOptions {
     }
 }
 
-fn legacy_input() -> LegacyMineInput {
-    LegacyMineInput {
+fn legacy_input() -> LegacyMine {
+    LegacyMine {
         name: "阜宁镇废弃采石场".into(),
         township: "阜宁镇".into(),
         village: "建新村".into(),
@@ -154,7 +154,7 @@ async fn legacy_mine_project_and_acceptance_round_trip() {
         .await
         .unwrap();
     // A project whose funding does not add up is refused.
-    let mut p = ProjectInput {
+    let mut p = RestorationProject {
         name: "阜宁镇废弃采石场生态修复".into(),
         sites: vec![Site::Legacy(m.id)],
         funding: vec![

@@ -12,7 +12,7 @@
 //! ```
 
 use minplan_domain::restoration::legacy::{
-    Direction, Finding, FoundProblem, LegacyMineInput, Method, geometry_from_lonlat,
+    Direction, Finding, FoundProblem, LegacyMine, Method, geometry_from_lonlat,
 };
 use minplan_domain::restoration::projects::Site;
 use minplan_store::{Actor, Store};
@@ -77,7 +77,7 @@ async fn main() -> anyhow::Result<()> {
         ];
         let g = geometry_from_lonlat("合成图层", vec![vec![ring]])
             .map_err(|p| anyhow::anyhow!("{p:?}"))?;
-        let input = LegacyMineInput {
+        let input = LegacyMine {
             name: format!("合成历史遗留矿山{i}"),
             township: "合成镇".into(),
             village: String::new(),

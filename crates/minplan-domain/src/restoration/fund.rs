@@ -2,8 +2,8 @@
 //! accrues the fund into its own account and keeps it on its own books; the bureau supervises
 //! it. This module holds the pure rules:
 //!
-//! * the ledger ([`Ledger`]) of accruals (计提) and expenditures (使用/支取), each with a date,
-//!   an amount in 万元 and a voucher (凭证号); [`Ledger::add`] refuses with named problems an
+//! * the ledger ([`RestorationFund`]) of accruals (计提) and expenditures (使用/支取), each with a date,
+//!   an amount in 万元 and a voucher (凭证号); [`RestorationFund::add`] refuses with named problems an
 //!   amount that is not a positive finite number, an expenditure beyond the balance, a date
 //!   after today and an entry after the mine's closure (闭坑);
 //! * the amount due per quarter ([`due_for_quarter`]) by the method the bureau chooses per mine
@@ -96,16 +96,16 @@ pub struct LedgerEntry {
 
 /// A mine's ledger, entries in date order (same-date entries in the order entered).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Ledger {
+pub struct RestorationFund {
     entries: Vec<LedgerEntry>,
 }
 
-impl Ledger {
+impl RestorationFund {
     /// A ledger of stored entries (sorted by date, stable), taken as they are: the store
-    /// only keeps entries that passed [`Ledger::add`].
-    pub fn from_entries(mut entries: Vec<LedgerEntry>) -> Ledger {
+    /// only keeps entries that passed [`RestorationFund::add`].
+    pub fn from_entries(mut entries: Vec<LedgerEntry>) -> RestorationFund {
         entries.sort_by_key(|e| e.date);
-        Ledger { entries }
+        RestorationFund { entries }
     }
 
     /// The entries, in date order.
@@ -174,7 +174,7 @@ impl Ledger {
         entry: LedgerEntry,
         today: Date,
         closed_on: Option<Date>,
-    ) -> Result<Ledger, Vec<Problem>> {
+    ) -> Result<RestorationFund, Vec<Problem>> {
         let mut p = Vec::new();
         let mut entry = entry;
         entry.voucher = entry.voucher.trim().to_string();
@@ -260,7 +260,7 @@ impl Ledger {
         }
         let mut entries = self.entries.clone();
         entries.push(entry);
-        Ok(Ledger::from_entries(entries))
+        Ok(RestorationFund::from_entries(entries))
     }
 }
 
@@ -590,7 +590,10 @@ impl PeriodRow {
 /// The shortfall per quarter: for each `(quarter, due)` in order, the cumulative due against
 /// the accruals dated by the quarter's end. Once a quarter's due is unknown, the cumulative
 /// due and the shortfall of it and every later quarter are unknown with the same words.
-pub fn shortfall_table(ledger: &Ledger, dues: &[(Quarter, Result<f64, String>)]) -> Vec<PeriodRow> {
+pub fn shortfall_table(
+    ledger: &RestorationFund,
+    dues: &[(Quarter, Result<f64, String>)],
+) -> Vec<PeriodRow> {
     let mut cumulative: Result<f64, String> = Ok(0.0);
     dues.iter()
         .map(|(quarter, due)| {
@@ -704,7 +707,7 @@ impl RectificationOrder {
     }
 
     /// Where the order stands on `today` against the ledger.
-    pub fn status(&self, ledger: &Ledger, today: Date) -> OrderStatus {
+    pub fn status(&self, ledger: &RestorationFund, today: Date) -> OrderStatus {
         match ledger.accrued_reaches(self.cumulative_due_wan_yuan) {
             Some(d) if d <= self.deadline && d <= today => OrderStatus::Remedied(d),
             _ if today > self.deadline => OrderStatus::Overdue,
@@ -830,7 +833,7 @@ pub fn public_mine_summary(
     year: i32,
     as_of: Date,
     names: (&str, &str, &str),
-    ledger: &Ledger,
+    ledger: &RestorationFund,
     rows: Option<&[PeriodRow]>,
 ) -> PublicFundMine {
     let from = Date::start_of_year(year);
@@ -911,7 +914,7 @@ mod tests {
 
     #[test]
     fn refuses_amounts_not_positive_or_not_finite() {
-        let l = Ledger::default();
+        let l = RestorationFund::default();
         for bad in [0.0, -3.0, f64::NAN, f64::INFINITY] {
             let e = l
                 .add(accrual("2026-01-10", bad), d(TODAY), None)
@@ -923,7 +926,7 @@ mod tests {
 
     #[test]
     fn refuses_expenditure_beyond_balance_on_its_date_and_later() {
-        let l = Ledger::default()
+        let l = RestorationFund::default()
             .add(accrual("2026-01-10", 10.0), d(TODAY), None)
             .unwrap()
             .add(accrual("2026-03-10", 5.0), d(TODAY), None)
@@ -949,7 +952,7 @@ mod tests {
 
     #[test]
     fn refuses_future_dates_closed_mines_and_blank_voucher_or_purpose() {
-        let l = Ledger::default();
+        let l = RestorationFund::default();
         let e = l
             .add(accrual("2026-12-07", 1.0), d(TODAY), None)
             .unwrap_err();
@@ -1063,7 +1066,7 @@ mod tests {
             yearly_restoration_ha: vec![],
         };
         let today = d("2026-12-31");
-        let mut l = Ledger::default();
+        let mut l = RestorationFund::default();
         for (date, a) in [
             ("2025-03-28", 6.0),
             ("2025-08-15", 10.0),
@@ -1139,7 +1142,7 @@ mod tests {
             (q2, Err("未报送：2026年第2季度销售收入".to_string())),
             (q3, Ok(5.0)),
         ];
-        let t = shortfall_table(&Ledger::default(), &dues);
+        let t = shortfall_table(&RestorationFund::default(), &dues);
         assert_eq!(t[0].shortfall, Ok(5.0));
         assert_eq!(t[1].shortfall, Err("未报送：2026年第2季度销售收入".into()));
         assert_eq!(t[2].shortfall, Err("未报送：2026年第2季度销售收入".into()));
@@ -1161,7 +1164,7 @@ mod tests {
     #[test]
     fn an_order_is_remedied_by_its_deadline_or_overdue_and_proposed_for_listing() {
         let cal = WorkCalendar::builtin();
-        let l = Ledger::default()
+        let l = RestorationFund::default()
             .add(accrual("2025-12-20", 4.0), d(TODAY), None)
             .unwrap();
         let dues = vec![(Quarter::new(2025, 4).unwrap(), Ok(10.0))];
@@ -1189,7 +1192,7 @@ mod tests {
         assert_eq!(r.reason, ListingReason::FundNotAccrued);
         assert_eq!(r.list, HolderList::Abnormal);
         // No order without a shortfall.
-        let full = Ledger::default()
+        let full = RestorationFund::default()
             .add(accrual("2025-12-20", 10.0), d(TODAY), None)
             .unwrap();
         let none = shortfall_table(&full, &dues);

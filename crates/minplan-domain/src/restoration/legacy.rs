@@ -1,5 +1,5 @@
 //! 历史遗留矿山 (《规划》一（一）5 baseline; 六（二）4 restoration): the inventory entry
-//! ([`LegacyMineInput`]), its geometry read from corner coordinates in any layout minplan-geo's
+//! ([`LegacyMine`]), its geometry read from corner coordinates in any layout minplan-geo's
 //! corner reader knows ([`read_geometry`]) or from a layer's longitude/latitude polygons
 //! ([`geometry_from_lonlat`]), the five restoration directions of 六（二）4 ([`Direction`]:
 //! 宜耕则耕、宜林则林、宜湿则湿、宜草则草、宜建则建), and the status steps 未治理 → 治理中 →
@@ -404,7 +404,7 @@ pub fn geometry_from_lonlat(
 
 /// A legacy mine as entered (the geometry read separately by [`read_geometry`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LegacyMineInput {
+pub struct LegacyMine {
     /// 名称.
     pub name: String,
     /// 位置：乡镇.
@@ -432,7 +432,7 @@ pub struct LegacyMineInput {
 ///
 /// # Errors
 /// Every problem, naming its field.
-pub fn check_legacy(input: &LegacyMineInput) -> Result<(), Vec<Problem>> {
+pub fn check_legacy(input: &LegacyMine) -> Result<(), Vec<Problem>> {
     let mut p = Vec::new();
     let need = |v: &str, field: &str, label: &str, p: &mut Vec<Problem>| {
         if v.trim().is_empty() {
@@ -595,8 +595,8 @@ mod tests {
         assert_eq!(Direction::Construction.principle(), "宜建则建");
     }
 
-    fn input() -> LegacyMineInput {
-        LegacyMineInput {
+    fn input() -> LegacyMine {
+        LegacyMine {
             name: "阜宁镇废弃采石场".into(),
             township: "阜宁镇".into(),
             village: "建新村".into(),

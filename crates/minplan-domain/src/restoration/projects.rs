@@ -1,5 +1,5 @@
 //! 矿山生态修复项目 (《规划》一（一）6 baseline, 六（二）4, 专栏1 重点治理项目): the project as
-//! entered ([`ProjectInput`]) with its sites, funding by source (社会资本 under “谁修复、谁受益”,
+//! entered ([`RestorationProject`]) with its sites, funding by source (社会资本 under “谁修复、谁受益”,
 //! 六（二）4), budget and spending (万元), restored area (km²) and dates ([`check_project`]),
 //! and its acceptance ([`check_project_acceptance`]), which sets the legacy mines of its sites
 //! to 已验收 only when they are 已治理.
@@ -86,7 +86,7 @@ pub enum Site {
 
 /// A project as entered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProjectInput {
+pub struct RestorationProject {
     /// 项目名称.
     pub name: String,
     /// Sites; may be empty only for a baseline project (the 2015–2020 projects were recorded
@@ -122,7 +122,7 @@ pub const FUNDING_TOLERANCE_WAN_YUAN: f64 = 0.00005;
 /// # Errors
 /// Every problem, naming its field (`name`, `budget`, `funding`, `spent`, `restored_area`,
 /// `end`, `start`, `sites`).
-pub fn check_project(p: &ProjectInput) -> Result<(), Vec<Problem>> {
+pub fn check_project(p: &RestorationProject) -> Result<(), Vec<Problem>> {
     let mut out = Vec::new();
     if p.name.trim().is_empty() {
         out.push(Problem::new("name", "请填写项目名称"));
@@ -269,8 +269,8 @@ mod tests {
         Date::parse(s).unwrap()
     }
 
-    fn project() -> ProjectInput {
-        ProjectInput {
+    fn project() -> RestorationProject {
+        RestorationProject {
             name: "绥芬河市历史遗留矿山生态修复一期".into(),
             sites: vec![Site::Legacy(1)],
             funding: vec![

@@ -25,9 +25,9 @@ use minplan_domain::application::{CornerOptionsInput, corner_parse_options};
 use minplan_domain::date::Date;
 use minplan_domain::restoration::figures::Reading;
 use minplan_domain::restoration::legacy::{
-    Acceptance, Direction, Finding, FoundProblem, LegacyMineInput, Method, Status, read_geometry,
+    Acceptance, Direction, Finding, FoundProblem, LegacyMine, Method, Status, read_geometry,
 };
-use minplan_domain::restoration::projects::{FundingLine, FundingSource, ProjectInput, Site};
+use minplan_domain::restoration::projects::{FundingLine, FundingSource, RestorationProject, Site};
 use minplan_store::{LegacyMineRecord, ProjectRecord, StoreError, User};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -448,7 +448,7 @@ pub async fn legacy_add(
             None
         }
     };
-    let input = LegacyMineInput {
+    let input = LegacyMine {
         name: form.get("name").trim().into(),
         township: form.get("township").trim().into(),
         village: form.get("village").trim().into(),
@@ -979,7 +979,7 @@ pub async fn project_add(
             .map(|s| format!("fund_{}", s.key())),
     );
     let names: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let input = ProjectInput {
+    let input = RestorationProject {
         name: form.get("name").trim().into(),
         sites,
         funding,
