@@ -146,6 +146,8 @@
     status: '状态', approval: '划定/审批', minerals: '矿种', category: '矿种类别', capacity: '生产规模',
     valid_to: '有效期至', conclusion: '最近审查结论', area_km2: '椭球面积（km²）', area_m2: '面积（m²）',
     percent: '占申请范围（%）', class: '类型', cite: '出处', buffer_m: '缓冲宽度（米）', source: '来源',
+    direction: '修复方向', projects: '修复项目', report_year: '年度报告',
+    disturbed_ha: '本年损毁土地（公顷）', restored_ha: '本年复垦（治理）（公顷）',
   };
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {

@@ -228,6 +228,31 @@ async fn plans_schedule_closure_and_r14_read_the_record() {
     // Another mine's 2025 report did not give them: 未填报, never 0.
     let other = reports.iter().find(|r| r.mine_id != jjg_mine).unwrap();
     assert_eq!((other.disturbed_ha, other.restored_ha), (None, None));
+    // The restoration map's mines layer: 金家沟 with its 2025 areas; a mine whose reports give
+    // none says 未填报.
+    let mines: serde_json::Value = xiufu
+        .get(format!("{base}/api/restoration/map?layer=mines"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let features = mines["features"].as_array().unwrap();
+    let jjg_feature = features
+        .iter()
+        .find(|f| f["properties"]["name"].as_str().unwrap().contains("金家沟"))
+        .expect("金家沟 on the map");
+    assert_eq!(jjg_feature["properties"]["report_year"], "2025年");
+    assert_eq!(jjg_feature["properties"]["disturbed_ha"], "2.35");
+    assert_eq!(jjg_feature["properties"]["restored_ha"], "1.2");
+    assert_eq!(jjg_feature["geometry"]["type"], "MultiPolygon");
+    assert!(
+        features
+            .iter()
+            .any(|f| f["properties"]["disturbed_ha"] == "未填报"),
+        "{mines}"
+    );
     // A negative area is refused at its field.
     let (s, body) = post_form(
         &shenpi,

@@ -1141,19 +1141,77 @@ async fn map_geojson(st: &AppState) -> Result<Value, AppError> {
     Ok(mapview::collection(features))
 }
 
+/// The mines' layer of the map: each registered mine drawn by its latest right's polygons
+/// (CGCS2000 lon/lat `MultiPolygon`), with its holder, that right's standing, and the
+/// 损毁 / 复垦 areas (公顷) of its latest annual report that gives them (边开采边治理,
+/// 《规划》六（二）1（2）); a mine whose reports give none says 未填报, never 0.
+async fn mines_geojson(st: &AppState) -> Result<Value, AppError> {
+    let mut features = Vec::new();
+    for m in st.store.mines().await? {
+        let Some(right) = m.rights.last() else {
+            continue;
+        };
+        let r = match st.store.right_record(right).await {
+            Ok(r) => r,
+            Err(StoreError::NotFound(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if r.geometry.is_empty() {
+            continue;
+        }
+        let actuals = st.store.mine_year_actuals(m.id).await?;
+        let latest = actuals
+            .iter()
+            .filter(|a| a.disturbed_ha.is_some() || a.restored_ha.is_some())
+            .max_by_key(|a| a.year);
+        let ha = |v: Option<f64>| v.map_or_else(|| "未填报".to_string(), |v| format!("{v}"));
+        let props = json!({
+            "kind": "矿山",
+            "name": m.name,
+            "holder_name": r.holder_name,
+            "status": r.status,
+            "report_year": latest.map_or_else(|| "无填报损毁、复垦面积的年度报告".to_string(), |a| format!("{}年", a.year)),
+            "disturbed_ha": ha(latest.and_then(|a| a.disturbed_ha)),
+            "restored_ha": ha(latest.and_then(|a| a.restored_ha)),
+        });
+        features.push(mapview::feature(&json!(r.geometry), props));
+    }
+    Ok(mapview::collection(features))
+}
+
+/// `?layer=`: `mines` for the mines' layer; absent for the legacy mines and project sites.
+#[derive(Debug, serde::Deserialize)]
+pub struct MapLayerQuery {
+    /// `mines`: the registered mines with their latest reported 损毁 / 复垦 areas.
+    layer: Option<String>,
+}
+
 /// `GET /api/restoration/map`: the legacy mines and project sites as a GeoJSON
-/// FeatureCollection (CGCS2000 longitude/latitude, RFC 7946), 示意 entries marked.
+/// FeatureCollection (CGCS2000 longitude/latitude, RFC 7946), 示意 entries marked; with
+/// `?layer=mines`, the registered mines and their latest 损毁 / 复垦 areas.
 #[utoipa::path(get, path = "/api/restoration/map", tag = "生态修复",
+    params(("layer" = Option<String>, Query, description = "mines：已登记矿山及其最近年度报告的损毁、复垦面积；不填：历史遗留矿山与修复地块")),
     responses(
         (status = 200, description = "历史遗留矿山与修复项目地块 GeoJSON FeatureCollection（CGCS2000 经纬度；示意者 schematic = 示意）", body = crate::plan::api::GeoJson),
+        (status = 400, description = "layer 参数有误", body = ApiError),
         (status = 401, description = "未登录", body = ApiError),
         (status = 403, description = "无权（矿山企业）", body = ApiError),
     ))]
 pub async fn api_map(
     State(st): State<AppState>,
     RequireRole { .. }: RequireRole<policy::ViewRestoration>,
+    Query(q): Query<MapLayerQuery>,
 ) -> Result<Json<crate::plan::api::GeoJson>, AppError> {
-    Ok(Json(crate::plan::api::GeoJson(map_geojson(&st).await?)))
+    let geojson = match q.layer.as_deref().map(str::trim) {
+        None | Some("") => map_geojson(&st).await?,
+        Some("mines") => mines_geojson(&st).await?,
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "图层“{other}”不存在：layer 只能为 mines 或不填"
+            )));
+        }
+    };
+    Ok(Json(crate::plan::api::GeoJson(geojson)))
 }
 
 #[derive(Template)]
@@ -1180,6 +1238,12 @@ pub async fn map_page(
         "历史遗留矿山与修复地块",
         "/api/restoration/map",
         "legacy_mines",
+    ));
+    layers.push(mapview::url_layer(
+        "mines",
+        "矿山（最近年报的损毁、复垦面积）",
+        "/api/restoration/map?layer=mines",
+        "rights",
     ));
     let page = MapPage {
         layout: layout(&sp, "restoration"),
