@@ -956,7 +956,10 @@ mod tests {
         assert_eq!(f.mines[0].due_wan_yuan, Some(24.0));
         assert_eq!(f.mines[0].shortfall_wan_yuan, Some(6.0));
         assert_eq!(f.mines[1].due_wan_yuan, None);
-        assert_eq!(f.mines[1].due_note, "无法判定：尚未设定应计提金额的计算方法");
+        assert_eq!(
+            f.mines[1].due_note,
+            "无法判定：尚未设定应计提金额的计算方法"
+        );
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(serde_json::from_str::<Payload>(&json).unwrap(), p);
     }
