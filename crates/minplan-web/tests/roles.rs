@@ -63,6 +63,8 @@ const PUBLISHERS: &[Role] = &[
     Role::Planning,
     Role::Approval,
     Role::Enforcement,
+    // 治理恢复基金公示 only (the domain's rule refuses 生态修复 the other kinds)
+    Role::Restoration,
 ];
 const CHECKERS: &[Role] = &[Role::Admin, Role::Enforcement];
 const COMPANY: &[Role] = &[Role::Company];
@@ -292,6 +294,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/public/lists", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/blocks", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/implementation", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/restoration-fund", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/feeds/rights.json", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/feeds/rights.csv", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/feeds/rights.geojson", who: Public, ok: 200, body: Body::None },
