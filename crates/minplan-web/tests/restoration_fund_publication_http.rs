@@ -341,6 +341,31 @@ async fn the_fund_summary_is_public_only_after_another_restoration_officer_appro
     );
     // No voucher, no person reaches the public.
     assert!(!html.contains("记2025") && !html.contains("王生态") && !html.contains("生态修复测试"));
+    // The feeds carry the same figures.
+    let feed: serde_json::Value = public
+        .get(format!("{base}/public/feeds/restoration-fund.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mines = &feed["items"][0]["fund"]["mines"];
+    assert_eq!(feed["items"][0]["fund"]["year"], 2025);
+    assert_eq!(mines[0]["mine_name"], "庆发采石场");
+    assert_eq!(mines[0]["due_wan_yuan"], 16.0);
+    assert_eq!(mines[0]["shortfall_wan_yuan"], 9.0);
+    assert_eq!(mines[1]["due_wan_yuan"], serde_json::Value::Null);
+    let (s, csv) = get(&public, base, "/public/feeds/restoration-fund.csv").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        csv.starts_with("\u{feff}年度,矿山名称,矿业权人,统一社会信用代码,本年计提（万元）"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("2025,庆发采石场,绥芬河市庆发建材有限公司,91231081MA1BQF0013,7.00,2.00,5.00,16.00,9.00\r\n"),
+        "{csv}"
+    );
     // The portal's home lists the section with what is published.
     let (_, html) = get(&public, base, "/public").await;
     assert!(html.contains("id=\"card-restoration-fund\""), "{html}");

@@ -306,6 +306,8 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/public/feeds/blocks.csv", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/feeds/implementation.json", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/feeds/implementation.csv", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/restoration-fund.json", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/restoration-fund.csv", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/publications", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/publications", who: Only(PUBLISHERS), ok: 422, body: Body::Form(&[("kind", ""), ("year", "")]) },
     RouteCase { method: "POST", path: "/publications/settings", who: Only(ADMIN), ok: 303, body: Body::Form(&[("results_within_days", "20")]) },

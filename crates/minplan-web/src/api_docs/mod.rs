@@ -191,6 +191,8 @@ impl Modify for Security {
         crate::portal::feeds::blocks_csv,
         crate::portal::feeds::implementation_json,
         crate::portal::feeds::implementation_csv,
+        crate::portal::feeds::restoration_fund_json,
+        crate::portal::feeds::restoration_fund_csv,
         document,
         docs_redirect,
         docs_index,

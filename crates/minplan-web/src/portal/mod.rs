@@ -3,7 +3,7 @@
 //! kind, mineral and status, pages in SQL), `/public/rights/map` (the published rights on the
 //! offline map), `/public/inspections` (抽查结果), `/public/lists` (异常名录 / 严重违法失信名单),
 //! `/public/blocks` (规划区块), `/public/implementation` (规划执行情况, 《规划》七（四）),
-//! `/public/restoration-fund` (治理恢复基金公示, 《规划》六（二）5; no feed yet), and a
+//! `/public/restoration-fund` (治理恢复基金公示, 《规划》六（二）5), and a
 //! machine-readable feed of each under `/public/feeds/` (JSON, CSV UTF-8 with BOM; the rights
 //! also GeoJSON).
 //!
@@ -129,7 +129,7 @@ const SECTIONS: [Section; 5] = [
         title: "矿山地质环境治理恢复基金",
         intro: "各矿山每年矿山地质环境治理恢复基金的计提、使用、余额、应计提金额和计提缺口（《规划》六（二）5：基金由企业计提、自主使用，自然资源主管部门监管并每年向社会公示）。每年度显示最近一次公开的情况。",
         feed: "restoration-fund",
-        has_feeds: false,
+        has_feeds: true,
     },
 ];
 
