@@ -507,7 +507,9 @@ pub struct PublicFundLine {
     pub shortfall_note: String,
 }
 
-/// The 治理恢复基金公示 of a year: every mine that must accrue (《规划》六（二）5).
+/// The 治理恢复基金公示 of a year: every mine that must accrue (《规划》六（二）5). Built from
+/// the fund's yearly public summary by the restoration fund module (`public_payload`), which
+/// depends on this one, not the other way round.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FundSummaryPayload {
@@ -517,42 +519,6 @@ pub struct FundSummaryPayload {
     pub as_of: String,
     /// The mines.
     pub mines: Vec<PublicFundLine>,
-}
-
-impl FundSummaryPayload {
-    /// The payload of the fund's yearly public summary (built by the restoration fund
-    /// module's `public_mine_summary`), a missing figure carried as its words.
-    pub fn from_summary(s: &crate::restoration::fund::FundPublicSummary) -> FundSummaryPayload {
-        use crate::restoration::figures::Reading;
-        let split = |r: &Reading<f64>| match r {
-            Reading::Value(v) => (Some(*v), String::new()),
-            Reading::Missing(why) => (None, why.clone()),
-        };
-        FundSummaryPayload {
-            year: s.year,
-            as_of: s.as_of.to_string(),
-            mines: s
-                .mines
-                .iter()
-                .map(|m| {
-                    let (due, due_note) = split(&m.due_wan_yuan);
-                    let (shortfall, shortfall_note) = split(&m.shortfall_wan_yuan);
-                    PublicFundLine {
-                        mine_name: m.mine_name.clone(),
-                        holder_name: m.holder_name.clone(),
-                        credit_code: m.credit_code.clone(),
-                        accrued_wan_yuan: m.accrued_wan_yuan,
-                        used_wan_yuan: m.used_wan_yuan,
-                        balance_wan_yuan: m.balance_wan_yuan,
-                        due_wan_yuan: due,
-                        due_note,
-                        shortfall_wan_yuan: shortfall,
-                        shortfall_note,
-                    }
-                })
-                .collect(),
-        }
-    }
 }
 
 /// A publication's content: one typed payload per kind. Serialized with its kind under
@@ -914,54 +880,6 @@ mod tests {
             approve(&p, who(5, ActorRole::Admin)),
             Ok(PublicationState::Published)
         );
-    }
-
-    #[test]
-    fn fund_payload_carries_the_summary_and_missing_figures_as_words() {
-        use crate::restoration::figures::Reading;
-        use crate::restoration::fund::{FundPublicSummary, PublicFundMine};
-        let s = FundPublicSummary {
-            year: 2025,
-            as_of: Date::new(2025, 12, 31).unwrap(),
-            mines: vec![
-                PublicFundMine {
-                    mine_name: "某某采石场".into(),
-                    holder_name: "某某公司".into(),
-                    credit_code: "91231081MA1BQF0013".into(),
-                    accrued_wan_yuan: 18.0,
-                    used_wan_yuan: 5.0,
-                    balance_wan_yuan: 13.0,
-                    due_wan_yuan: Reading::Value(24.0),
-                    shortfall_wan_yuan: Reading::Value(6.0),
-                },
-                PublicFundMine {
-                    mine_name: "甲".into(),
-                    holder_name: "乙".into(),
-                    credit_code: String::new(),
-                    accrued_wan_yuan: 0.0,
-                    used_wan_yuan: 0.0,
-                    balance_wan_yuan: 0.0,
-                    due_wan_yuan: Reading::Missing("无法判定：尚未设定应计提金额的计算方法".into()),
-                    shortfall_wan_yuan: Reading::Missing("无法判定".into()),
-                },
-            ],
-        };
-        let p = Payload::RestorationFund(FundSummaryPayload::from_summary(&s));
-        assert_eq!(p.kind(), PublicationKind::RestorationFund);
-        assert_eq!(p.rows(), 2);
-        let Payload::RestorationFund(f) = &p else {
-            panic!("kind")
-        };
-        assert_eq!(f.as_of, "2025-12-31");
-        assert_eq!(f.mines[0].due_wan_yuan, Some(24.0));
-        assert_eq!(f.mines[0].shortfall_wan_yuan, Some(6.0));
-        assert_eq!(f.mines[1].due_wan_yuan, None);
-        assert_eq!(
-            f.mines[1].due_note,
-            "无法判定：尚未设定应计提金额的计算方法"
-        );
-        let json = serde_json::to_string(&p).unwrap();
-        assert_eq!(serde_json::from_str::<Payload>(&json).unwrap(), p);
     }
 
     fn inspection() -> Payload {

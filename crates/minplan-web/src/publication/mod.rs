@@ -361,7 +361,7 @@ pub async fn create(
             (
                 year.to_string(),
                 format!("{year}年度矿山地质环境治理恢复基金公示"),
-                Payload::RestorationFund(rule::FundSummaryPayload::from_summary(&summary)),
+                Payload::RestorationFund(summary.public_payload()),
             )
         }
         PublicationKind::InspectionResults => {
