@@ -7,7 +7,7 @@
 //! and the role the rule sees) on the publication as it stands ([`Standing`]):
 //!
 //! * the **owning role** submits: 执法监察 for 抽查结果 and 名录信息, 审批科 for 矿业权公示,
-//!   规划科 for 规划区块 and 规划执行情况; 系统管理员 always;
+//!   规划科 for 规划区块 and 规划执行情况, 生态修复 for 治理恢复基金公示; 系统管理员 always;
 //! * a **different person** approves (the owning role or 系统管理员) — 四眼原则: the person
 //!   who submitted cannot approve the same submission;
 //! * a withdrawal (已公开 → 已撤回) and a 退回修改 need a reason, which the public sees for a
@@ -48,6 +48,9 @@ pub enum PublicationKind {
     InspectionResults,
     /// 名录信息: a 异常名录 / 严重违法失信名单 entry, or its removal.
     ListEntry,
+    /// 治理恢复基金公示: a year's 矿山地质环境治理恢复基金 summary per mine (《规划》六（二）5
+    /// 每年向社会公示).
+    RestorationFund,
 }
 
 zh_labels! {
@@ -57,12 +60,13 @@ zh_labels! {
         PlanImplementation => "规划执行情况",
         InspectionResults => "抽查结果",
         ListEntry => "名录信息",
+        RestorationFund => "治理恢复基金公示",
     }
 }
 
 impl PublicationKind {
     /// The stable code stored and used in URLs: `rights`, `blocks`, `implementation`,
-    /// `inspections`, `lists`.
+    /// `inspections`, `lists`, `restoration-fund`.
     pub fn code(self) -> &'static str {
         match self {
             PublicationKind::RightsRegister => "rights",
@@ -70,6 +74,7 @@ impl PublicationKind {
             PublicationKind::PlanImplementation => "implementation",
             PublicationKind::InspectionResults => "inspections",
             PublicationKind::ListEntry => "lists",
+            PublicationKind::RestorationFund => "restoration-fund",
         }
     }
 
@@ -91,6 +96,7 @@ impl PublicationKind {
             PublicationKind::InspectionResults | PublicationKind::ListEntry => {
                 ActorRole::Enforcement
             }
+            PublicationKind::RestorationFund => ActorRole::Restoration,
         }
     }
 
@@ -149,7 +155,7 @@ impl PublicationState {
 }
 
 /// The role of the person acting, as the publication rule sees it (the store's account roles
-/// map onto it; 生态修复 and 矿山企业 are [`ActorRole::Other`]).
+/// map onto it; 矿山企业 is [`ActorRole::Other`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ActorRole {
     /// 系统管理员: may do every step of every kind (never approve their own submission).
@@ -160,6 +166,8 @@ pub enum ActorRole {
     Approval,
     /// 执法监察.
     Enforcement,
+    /// 生态修复 (owns 治理恢复基金公示 only).
+    Restoration,
     /// Any other role: no step.
     Other,
 }
@@ -225,6 +233,7 @@ impl ActorRole {
             ActorRole::Planning => "规划科",
             ActorRole::Approval => "审批科",
             ActorRole::Enforcement => "执法监察",
+            ActorRole::Restoration => "生态修复",
             ActorRole::Other => "其他角色",
         }
     }
@@ -470,6 +479,48 @@ pub struct PublicListEntry {
     pub removal_decision_number: Option<String>,
 }
 
+/// One mine's line of the 治理恢复基金公示 (《规划》六（二）5 每年向社会公示): what the public
+/// sees — no voucher, no person. A figure that cannot be computed is `None` with the words
+/// saying why (`*_note`), never a 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicFundLine {
+    /// 矿山名称.
+    pub mine_name: String,
+    /// 矿业权人 (an enterprise).
+    pub holder_name: String,
+    /// 统一社会信用代码 of the enterprise ("" when not registered).
+    pub credit_code: String,
+    /// 本年计提, 万元.
+    pub accrued_wan_yuan: f64,
+    /// 本年使用, 万元.
+    pub used_wan_yuan: f64,
+    /// 期末余额, 万元.
+    pub balance_wan_yuan: f64,
+    /// 本年应计提, 万元; `None` when it cannot be computed.
+    pub due_wan_yuan: Option<f64>,
+    /// Why 应计提 cannot be computed ("" when it can).
+    pub due_note: String,
+    /// 计提缺口 at the year's last quarter ended, 万元; `None` when it cannot be judged.
+    pub shortfall_wan_yuan: Option<f64>,
+    /// Why the 缺口 cannot be judged ("" when it can).
+    pub shortfall_note: String,
+}
+
+/// The 治理恢复基金公示 of a year: every mine that must accrue (《规划》六（二）5). Built from
+/// the fund's yearly public summary by the restoration fund module (`public_payload`), which
+/// depends on this one, not the other way round.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FundSummaryPayload {
+    /// 年度.
+    pub year: i32,
+    /// The date the figures are counted to (YYYY-MM-DD).
+    pub as_of: String,
+    /// The mines.
+    pub mines: Vec<PublicFundLine>,
+}
+
 /// A publication's content: one typed payload per kind. Serialized with its kind under
 /// `kind` (the [`PublicationKind::code`]) and the fields under `data`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -485,6 +536,8 @@ pub enum Payload {
     Inspections(PublicInspectionResult),
     /// 名录信息.
     Lists(PublicListEntry),
+    /// 治理恢复基金公示.
+    RestorationFund(FundSummaryPayload),
 }
 
 impl Payload {
@@ -496,6 +549,7 @@ impl Payload {
             Payload::Implementation(_) => PublicationKind::PlanImplementation,
             Payload::Inspections(_) => PublicationKind::InspectionResults,
             Payload::Lists(_) => PublicationKind::ListEntry,
+            Payload::RestorationFund(_) => PublicationKind::RestorationFund,
         }
     }
 
@@ -507,6 +561,7 @@ impl Payload {
             Payload::Implementation(p) => p.indicators.len(),
             Payload::Inspections(p) => p.targets.len(),
             Payload::Lists(_) => 1,
+            Payload::RestorationFund(p) => p.mines.len(),
         }
     }
 
@@ -542,6 +597,12 @@ impl Payload {
                 out.push(("矿业权人".into(), &e.holder_name));
                 out.push(("列入原因".into(), &e.reason));
                 out.push(("决定文号".into(), &e.decision_number));
+            }
+            Payload::RestorationFund(p) => {
+                for m in &p.mines {
+                    out.push((format!("{} 矿山名称", m.mine_name), &m.mine_name));
+                    out.push((format!("{} 矿业权人", m.mine_name), &m.holder_name));
+                }
             }
         }
         out
@@ -774,6 +835,51 @@ mod tests {
             assert_eq!(PublicationState::from_code(s.code()), Some(*s));
         }
         assert_eq!(PublicationKind::from_code("x"), None);
+    }
+
+    #[test]
+    fn restoration_fund_kind_is_ecological_restoration_s_with_four_eyes() {
+        use PublicationKind::RestorationFund;
+        let draft = |k| standing(k, PublicationState::Draft, None);
+        assert_eq!(RestorationFund.code(), "restoration-fund");
+        assert_eq!(RestorationFund.label(), "治理恢复基金公示");
+        assert_eq!(
+            PublicationKind::from_code("restoration-fund"),
+            Some(RestorationFund)
+        );
+        assert_eq!(RestorationFund.owner(), ActorRole::Restoration);
+        assert!(!RestorationFund.single_current());
+        assert!(may_handle(RestorationFund, ActorRole::Restoration));
+        assert!(may_handle(RestorationFund, ActorRole::Admin));
+        assert!(!may_handle(RestorationFund, ActorRole::Approval));
+        assert!(!may_handle(RestorationFund, ActorRole::Other));
+        // 生态修复 handles no other kind.
+        for k in PublicationKind::ALL {
+            if *k != RestorationFund {
+                assert!(!may_handle(*k, ActorRole::Restoration), "{}", k.label());
+            }
+        }
+        assert_eq!(
+            submit(&draft(RestorationFund), who(3, ActorRole::Restoration)),
+            Ok(PublicationState::Pending)
+        );
+        let e = submit(&draft(RestorationFund), who(3, ActorRole::Approval)).unwrap_err();
+        assert!(e.to_string().contains("生态修复"), "{e}");
+        let p = Standing {
+            kind: RestorationFund,
+            state: PublicationState::Pending,
+            submitted_by: Some(3),
+        };
+        assert!(approve(&p, who(3, ActorRole::Restoration)).is_err());
+        assert!(approve(&p, who(4, ActorRole::Approval)).is_err());
+        assert_eq!(
+            approve(&p, who(4, ActorRole::Restoration)),
+            Ok(PublicationState::Published)
+        );
+        assert_eq!(
+            approve(&p, who(5, ActorRole::Admin)),
+            Ok(PublicationState::Published)
+        );
     }
 
     fn inspection() -> Payload {

@@ -30,7 +30,8 @@ pub fn actor_role(role: Role) -> ActorRole {
         Role::Planning => ActorRole::Planning,
         Role::Approval => ActorRole::Approval,
         Role::Enforcement => ActorRole::Enforcement,
-        Role::Restoration | Role::Company => ActorRole::Other,
+        Role::Restoration => ActorRole::Restoration,
+        Role::Company => ActorRole::Other,
     }
 }
 

@@ -63,6 +63,8 @@ const PUBLISHERS: &[Role] = &[
     Role::Planning,
     Role::Approval,
     Role::Enforcement,
+    // 治理恢复基金公示 only (the domain's rule refuses 生态修复 the other kinds)
+    Role::Restoration,
 ];
 const CHECKERS: &[Role] = &[Role::Admin, Role::Enforcement];
 const COMPANY: &[Role] = &[Role::Company];
@@ -319,6 +321,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/public/lists", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/blocks", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/implementation", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/restoration-fund", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/feeds/rights.json", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/feeds/rights.csv", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/feeds/rights.geojson", who: Public, ok: 200, body: Body::None },
@@ -330,6 +333,8 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/public/feeds/blocks.csv", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/feeds/implementation.json", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/public/feeds/implementation.csv", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/restoration-fund.json", who: Public, ok: 200, body: Body::None },
+    RouteCase { method: "GET", path: "/public/feeds/restoration-fund.csv", who: Public, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/publications", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/publications", who: Only(PUBLISHERS), ok: 422, body: Body::Form(&[("kind", ""), ("year", "")]) },
     RouteCase { method: "POST", path: "/publications/settings", who: Only(ADMIN), ok: 303, body: Body::Form(&[("results_within_days", "20")]) },

@@ -878,6 +878,42 @@ pub fn public_mine_summary(
     }
 }
 
+impl FundPublicSummary {
+    /// The payload of the 治理恢复基金公示 publication (《规划》六（二）5 每年向社会公示): the
+    /// same figures, the date as YYYY-MM-DD, a figure that cannot be computed carried as
+    /// `None` with its words.
+    pub fn public_payload(&self) -> crate::disclosure::FundSummaryPayload {
+        let split = |r: &Reading<f64>| match r {
+            Reading::Value(v) => (Some(*v), String::new()),
+            Reading::Missing(why) => (None, why.clone()),
+        };
+        crate::disclosure::FundSummaryPayload {
+            year: self.year,
+            as_of: self.as_of.to_string(),
+            mines: self
+                .mines
+                .iter()
+                .map(|m| {
+                    let (due, due_note) = split(&m.due_wan_yuan);
+                    let (shortfall, shortfall_note) = split(&m.shortfall_wan_yuan);
+                    crate::disclosure::PublicFundLine {
+                        mine_name: m.mine_name.clone(),
+                        holder_name: m.holder_name.clone(),
+                        credit_code: m.credit_code.clone(),
+                        accrued_wan_yuan: m.accrued_wan_yuan,
+                        used_wan_yuan: m.used_wan_yuan,
+                        balance_wan_yuan: m.balance_wan_yuan,
+                        due_wan_yuan: due,
+                        due_note,
+                        shortfall_wan_yuan: shortfall,
+                        shortfall_note,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

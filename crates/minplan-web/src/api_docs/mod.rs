@@ -193,6 +193,8 @@ impl Modify for Security {
         crate::portal::feeds::implementation_csv,
         crate::restoration::api_map,
         crate::green_mines::api_summary,
+        crate::portal::feeds::restoration_fund_json,
+        crate::portal::feeds::restoration_fund_csv,
         document,
         docs_redirect,
         docs_index,

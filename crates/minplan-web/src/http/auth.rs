@@ -124,7 +124,7 @@ pub enum Permission {
     /// not 矿山企业.
     ViewPublications,
     /// Prepare, submit, approve, return and withdraw publications (`/publications/…`):
-    /// 系统管理员, 规划科, 审批科, 执法监察 — each step further checked by kind (the owning
+    /// 系统管理员, 规划科, 审批科, 执法监察, 生态修复 (治理恢复基金公示 only) — each step further checked by kind (the owning
     /// role) and four eyes in `minplan_domain::disclosure`.
     HandlePublications,
     /// 检查任务 and 检查记录 of the 双随机 抽查对象: record checks, evidence, 验收, the
@@ -209,9 +209,10 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
         }
         (RunReview | ManageRegister, Some(r)) => matches!(r, Role::Admin | Role::Approval),
         (ViewLayers | ViewAnnualPlan | ViewPublications, Some(r)) => r != Role::Company,
+        // 生态修复 handles 治理恢复基金公示 only (the domain's rule refuses it the other kinds).
         (HandlePublications, Some(r)) => matches!(
             r,
-            Role::Admin | Role::Planning | Role::Approval | Role::Enforcement
+            Role::Admin | Role::Planning | Role::Approval | Role::Enforcement | Role::Restoration
         ),
         (ManageUsers | ViewAudit, Some(r)) => r == Role::Admin,
         (FileAnnualReport, Some(r)) => matches!(

@@ -1,7 +1,8 @@
 //! The portal's machine-readable feeds, `/public/feeds/<section>.json|.csv` (and
 //! `rights.geojson`): what the pages show, 已公开 only, with the withdrawals noted. JSON is
 //! typed (documented in the OpenAPI document); CSV is UTF-8 with a byte-order mark and a
-//! header row (Excel opens it), one row per right, target, entry, block or indicator, the same
+//! header row (Excel opens it), one row per right, target, entry, block, indicator or mine
+//! (治理恢复基金公示, with its year in front), the same
 //! columns as the page ([`super::view`]). The rights feeds take the page's query (`q`, `kind`,
 //! `mineral`, `status`).
 
@@ -12,8 +13,8 @@ use crate::http::error::AppError;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Json, Response};
 use minplan_domain::disclosure::{
-    BlocksPayload, ImplementationPayload, Payload, PublicInspectionResult, PublicListEntry,
-    PublicRight, PublicationKind,
+    BlocksPayload, FundSummaryPayload, ImplementationPayload, Payload, PublicInspectionResult,
+    PublicListEntry, PublicRight, PublicationKind,
 };
 use minplan_store::PublicationSummary;
 use serde::Serialize;
@@ -38,6 +39,14 @@ pub fn router() -> axum::Router<AppState> {
             get(implementation_json),
         )
         .route("/public/feeds/implementation.csv", get(implementation_csv))
+        .route(
+            "/public/feeds/restoration-fund.json",
+            get(restoration_fund_json),
+        )
+        .route(
+            "/public/feeds/restoration-fund.csv",
+            get(restoration_fund_csv),
+        )
 }
 
 /// A withdrawn publication: it is no longer public; the withdrawal is.
@@ -448,4 +457,71 @@ pub async fn implementation_csv(State(st): State<AppState>) -> Result<Response, 
             .extend(view::implementation_table(&i.implementation).rows);
     }
     Ok(csv(&table, "规划执行情况.csv", "implementation.csv"))
+}
+
+/// 治理恢复基金公示 of one year (《规划》六（二）5).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FundItem {
+    /// 标题.
+    pub title: String,
+    /// When published, RFC 3339 UTC.
+    pub published_at: Option<String>,
+    /// The year's per-mine figures (万元).
+    pub fund: FundSummaryPayload,
+}
+
+/// 治理恢复基金公示 as JSON.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FundFeed {
+    /// Each year's latest published summary, latest published first.
+    pub items: Vec<FundItem>,
+    /// Withdrawn publications.
+    pub withdrawn: Vec<Withdrawal>,
+}
+
+async fn fund_items(st: &AppState) -> Result<Vec<FundItem>, AppError> {
+    Ok(st
+        .store
+        .published(PublicationKind::RestorationFund)
+        .await?
+        .into_iter()
+        .filter_map(|p| match p.payload {
+            Payload::RestorationFund(fund) => Some(FundItem {
+                title: p.summary.title,
+                published_at: p.summary.approved_at,
+                fund,
+            }),
+            _ => None,
+        })
+        .collect())
+}
+
+/// `GET /public/feeds/restoration-fund.json`.
+#[utoipa::path(get, path = "/public/feeds/restoration-fund.json", tag = "信息公开",
+    responses((status = 200, description = "矿山地质环境治理恢复基金公示（已公开）", body = FundFeed)))]
+pub async fn restoration_fund_json(State(st): State<AppState>) -> Result<Json<FundFeed>, AppError> {
+    Ok(Json(FundFeed {
+        items: fund_items(&st).await?,
+        withdrawn: withdrawals(&st.store.withdrawn(PublicationKind::RestorationFund).await?),
+    }))
+}
+
+/// `GET /public/feeds/restoration-fund.csv`: one row per year and mine, the year in front.
+#[utoipa::path(get, path = "/public/feeds/restoration-fund.csv", tag = "信息公开",
+    responses((status = 200, description = "治理恢复基金公示 CSV（UTF-8 带 BOM，首行为表头）", content_type = "text/csv")))]
+pub async fn restoration_fund_csv(State(st): State<AppState>) -> Result<Response, AppError> {
+    let mut table = PublicTable {
+        headers: std::iter::once("年度").chain(view::FUND_HEADERS).collect(),
+        rows: Vec::new(),
+    };
+    for i in fund_items(&st).await? {
+        for row in view::fund_table(&i.fund).rows {
+            table.rows.push(
+                std::iter::once(i.fund.year.to_string())
+                    .chain(row)
+                    .collect(),
+            );
+        }
+    }
+    Ok(csv(&table, "治理恢复基金公示.csv", "restoration-fund.csv"))
 }

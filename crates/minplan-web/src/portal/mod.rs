@@ -2,7 +2,8 @@
 //! `/public` (home), `/public/rights` (矿业权公示: search by holder, 证号 or mine, filters by
 //! kind, mineral and status, pages in SQL), `/public/rights/map` (the published rights on the
 //! offline map), `/public/inspections` (抽查结果), `/public/lists` (异常名录 / 严重违法失信名单),
-//! `/public/blocks` (规划区块), `/public/implementation` (规划执行情况, 《规划》七（四）), and a
+//! `/public/blocks` (规划区块), `/public/implementation` (规划执行情况, 《规划》七（四）),
+//! `/public/restoration-fund` (治理恢复基金公示, 《规划》六（二）5), and a
 //! machine-readable feed of each under `/public/feeds/` (JSON, CSV UTF-8 with BOM; the rights
 //! also GeoJSON).
 //!
@@ -37,6 +38,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/public/lists", get(lists))
         .route("/public/blocks", get(blocks))
         .route("/public/implementation", get(implementation))
+        .route("/public/restoration-fund", get(restoration_fund))
         .merge(feeds::router())
 }
 
@@ -82,17 +84,20 @@ struct Section {
     title: &'static str,
     /// What the section is, with its basis.
     intro: &'static str,
-    /// The feeds' base name (`/public/feeds/<feed>.json|.csv`).
+    /// The feeds' base name (`/public/feeds/<feed>.json|.csv`; also the nav's key).
     feed: &'static str,
+    /// Whether the section has those feeds.
+    has_feeds: bool,
 }
 
-const SECTIONS: [Section; 4] = [
+const SECTIONS: [Section; 5] = [
     Section {
         kind: PublicationKind::InspectionResults,
         path: "/public/inspections",
         title: "抽查结果",
         intro: "“双随机、一公开”抽查的抽取结果和检查结果（《规划》四（三）3（3）），检查完成后按规定期限公开。检查人员个人信息不公开。",
         feed: "inspections",
+        has_feeds: true,
     },
     Section {
         kind: PublicationKind::ListEntry,
@@ -100,6 +105,7 @@ const SECTIONS: [Section; 4] = [
         title: "异常名录 / 严重违法失信名单",
         intro: "列入、移出勘查开采信息公示异常名录和严重违法失信名单的矿业权人（《矿业权人勘查开采信息管理办法》）。",
         feed: "lists",
+        has_feeds: true,
     },
     Section {
         kind: PublicationKind::PlanningBlocks,
@@ -107,6 +113,7 @@ const SECTIONS: [Section; 4] = [
         title: "规划区块",
         intro: "现行规划划定的勘查、开采规划区块。",
         feed: "blocks",
+        has_feeds: true,
     },
     Section {
         kind: PublicationKind::PlanImplementation,
@@ -114,6 +121,15 @@ const SECTIONS: [Section; 4] = [
         title: "规划执行情况",
         intro: "按《规划》七（四）定期公布的规划执行情况：各年度规划指标的实际值与执行情况。",
         feed: "implementation",
+        has_feeds: true,
+    },
+    Section {
+        kind: PublicationKind::RestorationFund,
+        path: "/public/restoration-fund",
+        title: "矿山地质环境治理恢复基金",
+        intro: "各矿山每年矿山地质环境治理恢复基金的计提、使用、余额、应计提金额和计提缺口（《规划》六（二）5：基金由企业计提、自主使用，自然资源主管部门监管并每年向社会公示）。每年度显示最近一次公开的情况。",
+        feed: "restoration-fund",
+        has_feeds: true,
     },
 ];
 
@@ -124,6 +140,7 @@ struct SectionPage {
     title: &'static str,
     intro: &'static str,
     feed: &'static str,
+    has_feeds: bool,
     items: Vec<ItemView>,
     withdrawn: Vec<WithdrawalView>,
 }
@@ -182,6 +199,7 @@ async fn section_page(st: &AppState, s: &'static Section) -> Result<Html<String>
         title: s.title,
         intro: s.intro,
         feed: s.feed,
+        has_feeds: s.has_feeds,
         items: items(st, s.kind).await?,
         withdrawn: st
             .store
@@ -214,6 +232,11 @@ pub async fn implementation(State(st): State<AppState>) -> Result<Html<String>, 
     section_page(&st, &SECTIONS[3]).await
 }
 
+/// `GET /public/restoration-fund`: 治理恢复基金公示, the latest published summary per year.
+pub async fn restoration_fund(State(st): State<AppState>) -> Result<Html<String>, AppError> {
+    section_page(&st, &SECTIONS[4]).await
+}
+
 /// A card of the home page.
 struct HomeCard {
     title: &'static str,
@@ -222,6 +245,7 @@ struct HomeCard {
     /// “已公开 n 项，最近 2026年12月6日” or 尚未公开.
     state: String,
     feed: &'static str,
+    has_feeds: bool,
 }
 
 #[derive(Template)]
@@ -249,6 +273,7 @@ pub async fn home(State(st): State<AppState>) -> Result<Html<String>, AppError> 
             None => "尚未公开".into(),
         },
         feed: "rights",
+        has_feeds: true,
     });
     for s in &SECTIONS {
         let p = st.store.published(s.kind).await?;
@@ -269,6 +294,7 @@ pub async fn home(State(st): State<AppState>) -> Result<Html<String>, AppError> 
                 None => "尚未公开".into(),
             },
             feed: s.feed,
+            has_feeds: s.has_feeds,
         });
     }
     Ok(Html(

@@ -4,8 +4,8 @@
 
 use crate::http::words::date_zh;
 use minplan_domain::disclosure::{
-    BlocksPayload, ImplementationPayload, Payload, PublicInspectionResult, PublicListEntry,
-    PublicRight,
+    BlocksPayload, FundSummaryPayload, ImplementationPayload, Payload, PublicInspectionResult,
+    PublicListEntry, PublicRight,
 };
 
 /// A table the public reads: headers and rows of text. On a phone each row becomes a card
@@ -228,6 +228,54 @@ pub fn list_table(entries: &[&PublicListEntry]) -> PublicTable {
     }
 }
 
+/// 万元 to 2 decimals; a figure that cannot be computed shows the words saying why.
+fn wan(v: Option<f64>, why: &str) -> String {
+    match v {
+        Some(v) => format!("{v:.2}"),
+        None if why.trim().is_empty() => "无数据".into(),
+        None => why.to_string(),
+    }
+}
+
+/// The 治理恢复基金公示 columns (amounts in 万元).
+pub const FUND_HEADERS: [&str; 8] = [
+    "矿山名称",
+    "矿业权人",
+    "统一社会信用代码",
+    "本年计提（万元）",
+    "本年使用（万元）",
+    "期末余额（万元）",
+    "本年应计提（万元）",
+    "计提缺口（万元）",
+];
+
+/// A year's 治理恢复基金公示 as a table (《规划》六（二）5).
+pub fn fund_table(p: &FundSummaryPayload) -> PublicTable {
+    PublicTable {
+        headers: FUND_HEADERS.to_vec(),
+        rows: p
+            .mines
+            .iter()
+            .map(|m| {
+                vec![
+                    m.mine_name.clone(),
+                    m.holder_name.clone(),
+                    if m.credit_code.is_empty() {
+                        "无数据".into()
+                    } else {
+                        m.credit_code.clone()
+                    },
+                    wan(Some(m.accrued_wan_yuan), ""),
+                    wan(Some(m.used_wan_yuan), ""),
+                    wan(Some(m.balance_wan_yuan), ""),
+                    wan(m.due_wan_yuan, &m.due_note),
+                    wan(m.shortfall_wan_yuan, &m.shortfall_note),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// What a payload shows: lines above the table and the table (a register's first `limit`
 /// rights only — the preview of a 50,000-right snapshot — with a line saying so).
 pub fn payload_view(p: &Payload, limit: usize) -> (Vec<String>, PublicTable) {
@@ -282,6 +330,15 @@ pub fn payload_view(p: &Payload, limit: usize) -> (Vec<String>, PublicTable) {
                 }
             )],
             list_table(&[e]),
+        ),
+        Payload::RestorationFund(f) => (
+            vec![format!(
+                "{}年度矿山地质环境治理恢复基金计提、使用情况，统计至 {}，共 {} 座矿山",
+                f.year,
+                date_zh(&f.as_of),
+                f.mines.len()
+            )],
+            fund_table(f),
         ),
     }
 }

@@ -2,8 +2,9 @@
 //! (the portal's own rendering, `crate::portal::view`), its history, and the steps 提交审核 /
 //! 审核通过并公开 / 退回修改 / 撤回 (CSRF-checked forms; approving and withdrawing need the
 //! confirmation box, returning and withdrawing a reason). Drafts of 矿业权公示 (the current
-//! register), 规划区块 (the plan in force) and 规划执行情况 (a year's evaluation, through the
-//! monitoring store functions) are made here; other capabilities make theirs with
+//! register), 规划区块 (the plan in force), 规划执行情况 (a year's evaluation, through the
+//! monitoring store functions) and 治理恢复基金公示 (a year's fund summary, also from the
+//! restoration fund page's 生成公示草稿 form) are made here; other capabilities make theirs with
 //! `minplan_store::Store::draft_publication`.
 //!
 //! Who may do which step is the domain's rule (`minplan_domain::disclosure`): the owning role
@@ -123,6 +124,7 @@ async fn render_queue(
         PublicationKind::RightsRegister,
         PublicationKind::PlanningBlocks,
         PublicationKind::PlanImplementation,
+        PublicationKind::RestorationFund,
     ]
     .into_iter()
     .filter(|k| rule::may_handle(*k, role))
@@ -238,8 +240,8 @@ async fn implementation_payload(
     })
 }
 
-/// `POST /publications` (form: `kind` = rights | blocks | implementation, `year` for
-/// 规划执行情况): prepares (or regenerates) the draft and opens it (303), or shows the queue
+/// `POST /publications` (form: `kind` = rights | blocks | implementation | restoration-fund,
+/// `year` for 规划执行情况 and 治理恢复基金公示): prepares (or regenerates) the draft and opens it (303), or shows the queue
 /// with the problem (422).
 pub async fn create(
     State(st): State<AppState>,
@@ -259,7 +261,10 @@ pub async fn create(
         .await
     };
     let Some(kind) = PublicationKind::from_code(form.get("kind").trim()) else {
-        return refuse("请选择要生成的公示类型（矿业权公示、规划区块或规划执行情况）".into()).await;
+        return refuse(
+            "请选择要生成的公示类型（矿业权公示、规划区块、规划执行情况或治理恢复基金公示）".into(),
+        )
+        .await;
     };
     if !rule::may_handle(kind, actor_role(user.role)) {
         return refuse(format!(
@@ -334,6 +339,29 @@ pub async fn create(
                 stored.entry.publication_subject(),
                 title,
                 Payload::Lists(public),
+            )
+        }
+        PublicationKind::RestorationFund => {
+            let text = form.get("year").trim();
+            let year = match text.parse::<i32>() {
+                Ok(y) if (2000..=today.year()).contains(&y) => y,
+                _ => {
+                    return refuse(format!(
+                        "年度“{text}”应为 2000 至 {} 之间的四位数字年份，如 {}",
+                        today.year(),
+                        today.year() - 1
+                    ))
+                    .await;
+                }
+            };
+            let summary = st.store.fund_public_summary(year, today).await?;
+            if summary.mines.is_empty() {
+                return refuse("尚无矿山设定基金计算方法或登记基金，无可公示的内容".into()).await;
+            }
+            (
+                year.to_string(),
+                format!("{year}年度矿山地质环境治理恢复基金公示"),
+                Payload::RestorationFund(summary.public_payload()),
             )
         }
         PublicationKind::InspectionResults => {

@@ -90,6 +90,10 @@ struct OverviewPage {
     proposals: Vec<ProposalRow>,
     can_manage: bool,
     can_list: bool,
+    /// Whether the user may prepare the 治理恢复基金公示 (生态修复, 系统管理员).
+    can_publish: bool,
+    /// The year the 生成公示草稿 form proposes (last year).
+    publish_year: i32,
     errors: FieldErrors,
     notice: String,
 }
@@ -135,6 +139,11 @@ async fn render_overview(
         proposals,
         can_manage: allowed(Some(user.role), Permission::ManageRestoration),
         can_list: allowed(Some(user.role), Permission::ManageHolderLists),
+        can_publish: minplan_domain::disclosure::may_handle(
+            minplan_domain::disclosure::PublicationKind::RestorationFund,
+            minplan_store::disclosure::actor_role(user.role),
+        ),
+        publish_year: today.year() - 1,
         errors,
         notice: notice.into(),
     };
