@@ -343,6 +343,24 @@ async fn legacy_mine_from_an_uploaded_layer_file() {
         body.contains("图层文件“井口.geojson”中没有多边形要素"),
         "{body}"
     );
+    // A drawing in plane metres that does not say its CRS: refused, no guess.
+    let mut dxf = String::from("0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n8\n采坑\n90\n4\n70\n1\n");
+    for (x, y) in [
+        (430000.0, 4925000.0),
+        (430100.0, 4925000.0),
+        (430100.0, 4925200.0),
+        (430000.0, 4925200.0),
+    ] {
+        dxf.push_str(&format!("10\n{x}\n20\n{y}\n"));
+    }
+    dxf.push_str("0\nENDSEC\n0\nEOF\n");
+    let r = post_file(&c, base, &fields, ("采坑.dxf", &dxf)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("图层文件“采坑.dxf”：文件没有声明坐标系"),
+        "{body}"
+    );
     assert_eq!(audit_rows(&srv.store).await, rows, "nothing written");
 
     // One polygon, no choice needed: 0.002° × 0.002° at 44.44°N.
