@@ -546,3 +546,73 @@ async fn plans_schedule_closure_and_r14_read_the_record() {
         r14.message
     );
 }
+
+/// The bureau's 同步报送 setting on `/restoration/mines`: shown to staff as a bureau setting,
+/// the form only for 生态修复; 91 days, a fraction and an empty value are refused with nothing
+/// written; 7 days is saved (one audit row) and shown; 审批科 may not change it.
+#[tokio::test]
+async fn filed_together_setting_on_the_overview() {
+    let srv = start().await;
+    let base = &srv.base;
+    let c = logged_in(base, "xiufu").await;
+    let (s, body) = get(&c, format!("{base}/restoration/mines")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        body.contains("两方案报送日期相差不超过 <strong>0</strong> 天即认定为同步报送"),
+        "{body}"
+    );
+    assert!(body.contains("此为本局设定"));
+    assert!(body.contains("action=\"/restoration/mines/settings\""));
+    let rows = audit_rows(&srv.store).await;
+    for (typed, message) in [
+        ("91", "同步报送的间隔天数应为 0–90 的整数，收到“91”；未保存"),
+        (
+            "2.5",
+            "同步报送的间隔天数应为 0–90 的整数，收到“2.5”；未保存",
+        ),
+        ("-1", "同步报送的间隔天数应为 0–90 的整数，收到“-1”；未保存"),
+        ("", "请填写同步报送的间隔天数（0–90 的整数）；未保存"),
+    ] {
+        let (s, body) = post_form(
+            &c,
+            base,
+            "/restoration/mines/settings",
+            &[("max_days_apart", typed)],
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert!(body.contains(message), "{typed}: {body}");
+    }
+    assert_eq!(audit_rows(&srv.store).await, rows);
+    assert_eq!(srv.store.plans_max_days_apart().await.unwrap(), 0);
+
+    let (s, _) = post_form(
+        &c,
+        base,
+        "/restoration/mines/settings",
+        &[("max_days_apart", "7")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(srv.store.plans_max_days_apart().await.unwrap(), 7);
+    assert_eq!(audit_rows(&srv.store).await, rows + 1);
+    let (_, body) = get(&c, format!("{base}/restoration/mines?saved=1")).await;
+    assert!(body.contains("相差不超过 <strong>7</strong> 天"), "{body}");
+    assert!(body.contains("id=\"setting-saved\""));
+
+    // 审批科 reads the setting but has no form and may not post.
+    let a = logged_in(base, "shenpi").await;
+    let (s, body) = get(&a, format!("{base}/restoration/mines")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("相差不超过 <strong>7</strong> 天"));
+    assert!(!body.contains("action=\"/restoration/mines/settings\""));
+    let (s, _) = post_form(
+        &a,
+        base,
+        "/restoration/mines/settings",
+        &[("max_days_apart", "0")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(srv.store.plans_max_days_apart().await.unwrap(), 7);
+}

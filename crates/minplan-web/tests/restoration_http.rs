@@ -240,3 +240,158 @@ async fn legacy_mine_project_and_acceptance_over_http() {
     let r = post(&guihua, base, "/restoration/legacy", &fields).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+/// The ellipsoidal area (m²) of the lon/lat rectangle `[lon0, lon1] × [lat0, lat1]` (degrees)
+/// on CGCS2000, in closed form: the area between two parallels over Δλ is
+/// `b²·Δλ/2·[sinφ/(1−e²sin²φ) + ln((1+e·sinφ)/(1−e·sinφ))/(2e)]` from φ0 to φ1.
+fn rectangle_m2(lon0: f64, lon1: f64, lat0: f64, lat1: f64) -> f64 {
+    let a = 6_378_137.0_f64;
+    let f = 1.0 / 298.257_222_101;
+    let b = a * (1.0 - f);
+    let e = (f * (2.0 - f)).sqrt();
+    let q = |lat: f64| {
+        let s = lat.to_radians().sin();
+        s / (1.0 - e * e * s * s) + ((1.0 + e * s) / (1.0 - e * s)).ln() / (2.0 * e)
+    };
+    b * b * (lon1 - lon0).to_radians() / 2.0 * (q(lat1) - q(lat0))
+}
+
+fn polygon_feature(name: &str, lon0: f64, lon1: f64, lat0: f64, lat1: f64) -> String {
+    format!(
+        r#"{{"type":"Feature","properties":{{"名称":"{name}"}},"geometry":{{"type":"Polygon","coordinates":[[[{lon0},{lat0}],[{lon1},{lat0}],[{lon1},{lat1}],[{lon0},{lat1}],[{lon0},{lat0}]]]}}}}"#
+    )
+}
+
+async fn post_file(
+    c: &reqwest::Client,
+    base: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &str),
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", token(c, base).await);
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(file.1.as_bytes().to_vec()).file_name(file.0.to_string()),
+    );
+    c.post(format!("{base}/restoration/legacy"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn legacy_mine_from_an_uploaded_layer_file() {
+    let srv = start().await;
+    let base = &srv.base;
+    let c = logged_in(base, "xiufu").await;
+    let fields = [
+        ("name", "东山废弃采石场"),
+        ("township", "阜宁镇"),
+        ("mineral", "建筑用花岗岩"),
+        ("method", "露天"),
+        ("finding_1", "on"),
+        ("no_responsible", "on"),
+        ("direction", "林地"),
+        ("reason", "周边为林地，宜林则林"),
+    ];
+    let rows = audit_rows(&srv.store).await;
+
+    // Two polygons and none chosen: refused, naming the file and the count.
+    let two = format!(
+        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+        polygon_feature("东山", 131.100, 131.102, 44.440, 44.442),
+        polygon_feature("西坡", 131.110, 131.112, 44.440, 44.442),
+    );
+    let r = post_file(&c, base, &fields, ("两处.geojson", &two)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("图层文件“两处.geojson”中有 2 个多边形要素，请填写要用的要素"),
+        "{body}"
+    );
+    // A feature that is not there: refused, naming it and the file's 2 features.
+    let mut chosen = fields.to_vec();
+    chosen.push(("feature", "北沟"));
+    let r = post_file(&c, base, &chosen, ("两处.geojson", &two)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("图层文件“两处.geojson”中没有要素“北沟”（文件共 2 个要素"),
+        "{body}"
+    );
+    // Corner text and a file together: refused.
+    let mut both = fields.to_vec();
+    both.push(("corners", CORNERS));
+    let one = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        polygon_feature("东山采石场", 131.100, 131.102, 44.440, 44.442),
+    );
+    let r = post_file(&c, base, &both, ("东山.geojson", &one)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("拐点坐标与图层文件只能二选一"), "{body}");
+    // A point is not a polygon.
+    let point = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"名称":"井口"},"geometry":{"type":"Point","coordinates":[131.1,44.44]}}]}"#;
+    let r = post_file(&c, base, &fields, ("井口.geojson", point)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("图层文件“井口.geojson”中没有多边形要素"),
+        "{body}"
+    );
+    // A drawing in plane metres that does not say its CRS: refused, no guess.
+    let mut dxf = String::from("0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n8\n采坑\n90\n4\n70\n1\n");
+    for (x, y) in [
+        (430000.0, 4925000.0),
+        (430100.0, 4925000.0),
+        (430100.0, 4925200.0),
+        (430000.0, 4925200.0),
+    ] {
+        dxf.push_str(&format!("10\n{x}\n20\n{y}\n"));
+    }
+    dxf.push_str("0\nENDSEC\n0\nEOF\n");
+    let r = post_file(&c, base, &fields, ("采坑.dxf", &dxf)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("图层文件“采坑.dxf”：文件没有声明坐标系"),
+        "{body}"
+    );
+    assert_eq!(audit_rows(&srv.store).await, rows, "nothing written");
+
+    // One polygon, no choice needed: 0.002° × 0.002° at 44.44°N.
+    let r = post_file(&c, base, &fields, ("东山.geojson", &one)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id: i64 = location(&r)
+        .replace("?saved=1", "")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let m = srv.store.legacy_mine(id).await.unwrap().unwrap();
+    let expected_km2 = rectangle_m2(131.100, 131.102, 44.440, 44.442) / 1e6;
+    // By hand: 0.002° of longitude ≈ 159.2 m at 44.44°N, 0.002° of latitude ≈ 222.3 m.
+    assert!((expected_km2 - 0.03539).abs() < 0.0001, "{expected_km2}");
+    assert!(
+        (m.area_km2 - expected_km2).abs() < expected_km2 * 1e-6,
+        "{} vs {expected_km2}",
+        m.area_km2
+    );
+    assert!(
+        m.entered
+            .starts_with("图层文件“东山.geojson”第 1 个要素“东山采石场”"),
+        "{}",
+        m.entered
+    );
+    assert_eq!(audit_rows(&srv.store).await, rows + 1);
+    let mine = page(&c, base, &format!("/restoration/legacy/{id}")).await;
+    assert!(
+        mine.contains(&format!("{expected_km2:.4} 平方公里")),
+        "{mine}"
+    );
+}

@@ -271,6 +271,7 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/restoration/ledger.xlsx", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/restoration/report.docx", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/restoration/mines", who: Only(STAFF), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/restoration/mines/settings", who: Only(RESTORERS), ok: 422, body: Body::Form(&[("max_days_apart", "91")]) },
     RouteCase { method: "GET", path: "/rights/{id}/licences", who: OwnRecords, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/rights/{id}/licences", who: Only(LICENCE_KEEPERS), ok: 422, body: Body::Form(&[("kind", ""), ("number", "")]) },
     RouteCase { method: "POST", path: "/rights/{id}/licences/{lid}", who: Only(LICENCE_KEEPERS), ok: 404, body: Body::Form(&[("kind", "安全生产许可证"), ("valid_from", "2025-13-01")]) },

@@ -33,6 +33,7 @@ pub fn router() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/restoration/mines", get(overview::page))
+        .route("/restoration/mines/settings", post(overview::settings))
         .route("/rights/{id}/restoration", get(page))
         .route("/rights/{id}/restoration/plans", post(file_plan))
         .route(

@@ -1,17 +1,24 @@
 //! Every mine's 三同时 and 边开采边治理 on one page (`/restoration/mines`): the two plans on
 //! file and approved, the 责任书, the schedule's verdict at the end of the last finished year,
 //! the 治理验收; and the same findings as sentences for the 年度矿山生态修复工作报告
-//! ([`report_sentences`]). 《规划》六（二）1（1）（2）, 六（二）3.
+//! ([`report_sentences`]). 《规划》六（二）1（1）（2）, 六（二）3. The bureau's setting of how
+//! many days apart the two plans may be filed and still count as filed together is shown and
+//! (生态修复, 系统管理员) changed here (`POST /restoration/mines/settings`).
 
 use crate::AppState;
-use crate::http::auth::policy;
+use crate::http::auth::{Permission, actor, allowed, policy};
 use crate::http::error::AppError;
 use crate::http::extract::RequireRole;
+use crate::http::forms::SubmittedForm;
 use crate::http::views::{Layout, layout};
 use askama::Template;
-use axum::extract::State;
-use axum::response::Html;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use minplan_domain::restoration::schedule::{PlanKind, Standing};
+use minplan_store::{StoreError, User};
+use std::collections::HashMap;
 
 /// One mine as the overview lists it, in people's words.
 pub struct MineRow {
@@ -138,26 +145,120 @@ struct OverviewPage {
     layout: Layout,
     year: i32,
     rows: Vec<MineRow>,
+    /// The bureau's setting: days apart the two plans may be filed (0 = the same date).
+    max_days_apart: u32,
+    can_manage: bool,
+    /// The value typed into the refused settings form, else "".
+    typed: String,
+    /// Why the settings form was refused, else "".
+    error: String,
+    saved: bool,
+}
+
+async fn render(
+    st: &AppState,
+    user: &User,
+    status: StatusCode,
+    typed: String,
+    error: String,
+    saved: bool,
+) -> Result<Response, AppError> {
+    let year = st.today().year() - 1;
+    let rows = rows(st, year).await?;
+    let max_days_apart = st.store.plans_max_days_apart().await?;
+    let sp = st.plan().await;
+    let page = OverviewPage {
+        layout: layout(&sp, "restoration"),
+        year,
+        rows,
+        max_days_apart,
+        can_manage: allowed(Some(user.role), Permission::ManageRestoration),
+        typed,
+        error,
+        saved,
+    };
+    Ok((status, Html(page.render()?)).into_response())
 }
 
 /// `GET /restoration/mines`: every mine's 三同时 and 边开采边治理, judged at the end of the last
-/// finished year.
+/// finished year, and the bureau's 同步报送 setting (a form for 生态修复 and 系统管理员).
 ///
 /// # Errors
 /// Database errors.
 pub async fn page(
-    _: RequireRole<policy::ViewRestoration>,
+    RequireRole { user, .. }: RequireRole<policy::ViewRestoration>,
     State(st): State<AppState>,
-) -> Result<Html<String>, AppError> {
-    let year = st.today().year() - 1;
-    let rows = rows(&st, year).await?;
-    let sp = st.plan().await;
-    Ok(Html(
-        OverviewPage {
-            layout: layout(&sp, "restoration"),
-            year,
-            rows,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let saved = q.contains_key("saved");
+    render(
+        &st,
+        &user,
+        StatusCode::OK,
+        String::new(),
+        String::new(),
+        saved,
+    )
+    .await
+}
+
+/// `POST /restoration/mines/settings` (form `max_days_apart`, whole days 0–90): sets the
+/// bureau's setting of how many days apart the 开发利用方案 and the 矿区生态修复方案 may be
+/// filed and still count as filed together (三同时, 《规划》六（二）1（1））, audit
+/// `mine_restoration.settings` (303 to the page), or the page again with the problem (422),
+/// nothing written.
+///
+/// # Errors
+/// Database errors.
+pub async fn settings(
+    State(st): State<AppState>,
+    RequireRole { user, .. }: RequireRole<policy::ManageRestoration>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = SubmittedForm::read(&headers, body).await;
+    let typed = form.get("max_days_apart").trim().to_string();
+    let refuse = |m: String| {
+        let typed = typed.clone();
+        let st = st.clone();
+        let user = user.clone();
+        async move {
+            render(
+                &st,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                typed,
+                m,
+                false,
+            )
+            .await
         }
-        .render()?,
-    ))
+    };
+    if let Some(p) = &form.problem {
+        return refuse(format!("{p}；未保存")).await;
+    }
+    let days = match typed.parse::<u32>() {
+        Ok(d) if d <= 90 => d,
+        _ if typed.is_empty() => {
+            return refuse("请填写同步报送的间隔天数（0–90 的整数）；未保存".into()).await;
+        }
+        _ => {
+            return refuse(format!(
+                "同步报送的间隔天数应为 0–90 的整数，收到“{typed}”；未保存"
+            ))
+            .await;
+        }
+    };
+    match st.store.set_plans_max_days_apart(days, &actor(&user)).await {
+        Ok(()) => Ok(Redirect::to("/restoration/mines?saved=1").into_response()),
+        Err(StoreError::Invalid(v)) => {
+            let m = v
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join("；");
+            refuse(format!("{m}；未保存")).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -7,6 +7,7 @@
 //! ([`policy::ViewRestoration`]).
 
 pub mod documents;
+pub mod legacy_file;
 
 use crate::AppState;
 use crate::http::auth::{Permission, actor, allowed, policy};
@@ -364,12 +365,16 @@ const LEGACY_FIELDS: &[&str] = &[
     "datum",
     "crs",
     "findings",
+    "feature",
+    "file",
 ];
 
 /// `POST /restoration/legacy` (form: `name`, `township`, `village`, `mineral`, `method`
 /// 露天/地下, `finding_0..3` with `finding_note_0..3`, `responsible` or `no_responsible`,
 /// `direction`, `reason`, `schematic`, `corners` in any layout, optional `stated_area`,
-/// `datum`, `crs`): adds the entry (303 to its page, audit `legacy_mine.add`), or shows the
+/// `datum`, `crs`; or instead of `corners` a layer file `file` (multipart, any format the
+/// layer import reads, the same body limit) with `feature` — its 1-based position or 名称,
+/// not needed when the file holds one polygon; both given is refused)): adds the entry (303 to its page, audit `legacy_mine.add`), or shows the
 /// form again with every problem (422), nothing written.
 pub async fn legacy_add(
     State(st): State<AppState>,
@@ -439,13 +444,66 @@ pub async fn legacy_add(
         errors.push(field, m);
     }
     let stated = form.get("stated_area");
-    let geometry = match read_geometry(form.get("corners"), Some(stated), &opts) {
-        Ok(g) => Some(g),
-        Err(p) => {
-            for p in p {
-                errors.push(&p.field, p.message);
+    let uploads = form.files("file");
+    let has_corners = !form.get("corners").trim().is_empty();
+    let geometry = if !uploads.is_empty() && has_corners {
+        errors.push(
+            "file",
+            "拐点坐标与图层文件只能二选一：请清空拐点坐标或不选文件；未录入",
+        );
+        None
+    } else if !uploads.is_empty() {
+        let files: Vec<minplan_io::InputFile> = uploads
+            .iter()
+            .map(|u| minplan_io::InputFile {
+                name: u.file_name.clone(),
+                bytes: u.bytes.clone(),
+            })
+            .collect();
+        let declared = match crs_num {
+            None => None,
+            Some(c) => {
+                match minplan_geo::Crs::from_epsg(c) {
+                    Ok(c) => Some(c),
+                    Err(_) => {
+                        errors.push(
+                        "crs",
+                        format!("坐标系 EPSG:{c} 应为 CGCS2000 的 4490，或 4491–4554（高斯–克吕格投影）"),
+                    );
+                        None
+                    }
+                }
             }
-            None
+        };
+        let choice = form.get("feature").to_string();
+        let zone = engine.plan.loaded.plan.region.zone;
+        let region = minplan_domain::layer::lonlat_extent(&engine.plan.loaded.plan.region.outline);
+        // Reading a layer file is CPU work: off the async workers.
+        let read = tokio::task::spawn_blocking(move || {
+            legacy_file::geometry_from_file(&files, &choice, declared, zone, region)
+        })
+        .await
+        .map_err(|e| AppError::Http {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: format!("图层文件读取中断：{e}"),
+        })?;
+        match read {
+            Ok(g) => Some(g),
+            Err(m) => {
+                errors.push("file", m);
+                None
+            }
+        }
+    } else {
+        match read_geometry(form.get("corners"), Some(stated), &opts) {
+            Ok(g) => Some(g),
+            Err(p) => {
+                for p in p {
+                    errors.push(&p.field, p.message);
+                }
+                None
+            }
         }
     };
     let input = LegacyMine {
