@@ -361,6 +361,16 @@ async fn legacy_mine_from_an_uploaded_layer_file() {
         body.contains("图层文件“采坑.dxf”：文件没有声明坐标系"),
         "{body}"
     );
+    // The area the form states is cross-checked with the feature's: 5 公顷 is not 3.54 公顷.
+    let mut stated = fields.to_vec();
+    stated.push(("stated_area", "5公顷"));
+    let r = post_file(&c, base, &stated, ("东山.geojson", &one)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("所填面积“5公顷”与图层要素计算的椭球面积 0.0354 平方公里不符"),
+        "{body}"
+    );
     assert_eq!(audit_rows(&srv.store).await, rows, "nothing written");
 
     // One polygon, no choice needed: 0.002° × 0.002° at 44.44°N.

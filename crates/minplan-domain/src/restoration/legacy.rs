@@ -339,33 +339,61 @@ pub fn read_geometry(
         }
     };
     let areas = points.areas();
-    if let Some(s) = stated.map(str::trim).filter(|s| !s.is_empty()) {
-        match corners::parse_declared_area(s) {
-            Err(e) => return Err(vec![Problem::new("stated_area", format!("面积{e}"))]),
-            Ok(sa) => match corners::compare_area(&sa, Some(&areas)) {
-                AreaComparison::Matches => {}
-                AreaComparison::MatchesPlaneOnly {
-                    ellipsoidal_km2, ..
-                }
-                | AreaComparison::Mismatch {
-                    ellipsoidal_km2, ..
-                } => {
-                    return Err(vec![Problem::new(
-                        "stated_area",
-                        format!(
-                            "所填面积“{s}”与拐点坐标计算的椭球面积 {ellipsoidal_km2:.4} 平方公里不符"
-                        ),
-                    )]);
-                }
-                AreaComparison::NotComparable => {}
-            },
-        }
-    }
+    check_stated_area(stated, &areas, "拐点坐标")?;
     Ok(Geometry {
         entered: text.to_string(),
         lonlat: points.lonlat_polygons(),
         area_km2: areas.ellipsoidal_m2 / 1e6,
     })
+}
+
+/// Cross-checks a stated area (`stated`, as typed: `0.05`, `5公顷`, …; blank: nothing to
+/// check) with `areas` by `corners::compare_area`, the one rule for a stated area; `from` names
+/// where the areas come from (拐点坐标, 图层要素).
+///
+/// # Errors
+/// A problem of the field `stated_area`: unreadable, or not matching the ellipsoidal area.
+pub fn check_stated_area(
+    stated: Option<&str>,
+    areas: &corners::Areas,
+    from: &str,
+) -> Result<(), Vec<Problem>> {
+    let Some(s) = stated.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(());
+    };
+    match corners::parse_declared_area(s) {
+        Err(e) => Err(vec![Problem::new("stated_area", format!("面积{e}"))]),
+        Ok(sa) => match corners::compare_area(&sa, Some(areas)) {
+            AreaComparison::Matches | AreaComparison::NotComparable => Ok(()),
+            AreaComparison::MatchesPlaneOnly {
+                ellipsoidal_km2, ..
+            }
+            | AreaComparison::Mismatch {
+                ellipsoidal_km2, ..
+            } => Err(vec![Problem::new(
+                "stated_area",
+                format!("所填面积“{s}”与{from}计算的椭球面积 {ellipsoidal_km2:.4} 平方公里不符"),
+            )]),
+        },
+    }
+}
+
+/// Cross-checks a stated area with the geometry of a layer feature (longitude/latitude: its
+/// ellipsoidal area only — a layer in degrees has no Gauss-plane area as entered).
+///
+/// # Errors
+/// As [`check_stated_area`].
+pub fn check_stated_area_of(stated: Option<&str>, g: &Geometry) -> Result<(), Vec<Problem>> {
+    let m2 = g.area_km2 * 1e6;
+    let areas = corners::Areas {
+        plane_m2: m2,
+        ellipsoidal_m2: m2,
+        km2: (g.area_km2 * 1e4).round() / 1e4,
+        plane_method: "图层为经纬度，按椭球面积".into(),
+        ellipsoidal_method: "TD/T 1055-2019 附录D".into(),
+        blocks: vec![],
+    };
+    check_stated_area(stated, &areas, "图层要素")
 }
 
 /// The geometry of polygons taken from an imported layer (CGCS2000 longitude/latitude, RFC

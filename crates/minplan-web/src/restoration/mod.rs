@@ -26,7 +26,8 @@ use minplan_domain::application::{CornerOptionsInput, corner_parse_options};
 use minplan_domain::date::Date;
 use minplan_domain::restoration::figures::Reading;
 use minplan_domain::restoration::legacy::{
-    Acceptance, Direction, Finding, FoundProblem, LegacyMine, Method, Status, read_geometry,
+    Acceptance, Direction, Finding, FoundProblem, LegacyMine, Method, Status, check_stated_area_of,
+    read_geometry,
 };
 use minplan_domain::restoration::projects::{FundingLine, FundingSource, RestorationProject, Site};
 use minplan_store::{LegacyMineRecord, ProjectRecord, StoreError, User};
@@ -489,7 +490,15 @@ pub async fn legacy_add(
             message: format!("图层文件读取中断：{e}"),
         })?;
         match read {
-            Ok(g) => Some(g),
+            Ok(g) => match check_stated_area_of(Some(stated), &g) {
+                Ok(()) => Some(g),
+                Err(p) => {
+                    for p in p {
+                        errors.push(&p.field, p.message);
+                    }
+                    None
+                }
+            },
             Err(m) => {
                 errors.push("file", m);
                 None
