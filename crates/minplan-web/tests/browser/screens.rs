@@ -241,6 +241,8 @@ async fn every_listed_page_fits_a_phone() {
         check_page(&c, &base, "/rights", "company-rights", true).await;
         check_page(&c, &base, "/company/checks", "company-checks", false).await;
         check_page(&c, &base, "/holder-lists", "company-holder-lists", false).await;
+        check_page(&c, &base, "/company/fund", "company-fund", false).await;
+        check_page(&c, &base, "/green-mines/assessments", "company-green-assessments", false).await;
 
         // The inspectors: 执法监察's pages, 生态修复's 闭坑 forms on a right's page.
         login(&c, &base, "zhifa").await;
@@ -262,6 +264,22 @@ async fn every_listed_page_fits_a_phone() {
             check_page(&c, &base, path, name, false).await;
         }
         login(&c, &base, "xiufu").await;
+        // 生态修复's own pages.
+        check_page(&c, &base, "/restoration/map", "restoration-map", true).await;
+        for (path, name) in [
+            ("/restoration", "restoration"),
+            ("/restoration/legacy", "restoration-legacy"),
+            ("/restoration/projects", "restoration-projects"),
+            ("/restoration/fund", "restoration-fund"),
+            ("/restoration/fund/settings", "restoration-fund-settings"),
+            ("/restoration/mines", "restoration-mines"),
+            ("/rights/C-PHONE-1/restoration", "restoration-mine"),
+            ("/green-mines", "green-mines"),
+            ("/green-mines/checklist", "green-checklist"),
+            ("/green-mines/assessments", "green-assessments"),
+        ] {
+            check_page(&c, &base, path, name, false).await;
+        }
         check_page(&c, &base, "/rights/C-PHONE-1", "restoration-right-forms", true).await;
         let forms = js(
             &c,
