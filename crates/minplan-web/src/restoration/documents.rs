@@ -273,13 +273,6 @@ pub async fn report_docx(
     let (year, as_of) = year_and_date(&st, &q)?;
     let ledger = ledger(&st, as_of).await?;
     let indicators = crate::monitoring::restoration::section(&st, year).await?;
-    let mine_names: HashMap<i64, String> = st
-        .store
-        .mines()
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m.name))
-        .collect();
     let green = st
         .store
         .green_listings()
@@ -287,10 +280,7 @@ pub async fn report_docx(
         .into_iter()
         .filter(|l| l.listing.on(as_of))
         .map(|l| GreenMineRow {
-            mine: mine_names
-                .get(&l.listing.mine_id)
-                .cloned()
-                .unwrap_or(l.mine_name.clone()),
+            mine: l.mine_name,
             level: l.listing.level.label().into(),
             listed: l.listing.date_in,
             score: None,
