@@ -99,9 +99,9 @@ fn write_geojson(path: &Path, features: &[(String, MultiPolygon<f64>)]) -> anyho
     let mut f = std::io::BufWriter::new(
         std::fs::File::create(path).with_context(|| format!("无法写入 {}", path.display()))?,
     );
-    write!(
+    writeln!(
         f,
-        "{{\"type\":\"FeatureCollection\",\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"urn:ogc:def:crs:EPSG::4532\"}}}},\"features\":[\n"
+        "{{\"type\":\"FeatureCollection\",\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"urn:ogc:def:crs:EPSG::4532\"}}}},\"features\":["
     )?;
     for (i, (id, mp)) in features.iter().enumerate() {
         let fid = id.parse::<u64>().unwrap_or(i as u64 + 1);
