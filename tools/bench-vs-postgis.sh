@@ -62,6 +62,7 @@ PY=${PGB_PYTHON:-${MINPLAN_VENV:-$HOME/.minplan-bench-venv}/bin/python}
 export MINPLAN_VENV=${MINPLAN_VENV:-$(dirname "$(dirname "$PY")")}
 
 # PostGIS + venv: the harness's setup.sh, only when something is missing.
+# shellcheck disable=SC2012  # Debian version directories are plain numbers (as in setup.sh)
 pgv=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | awk -F/ '{print $5}' | sort -n | tail -1 || true)
 if [ -z "$pgv" ] || [ ! -f "/usr/lib/postgresql/$pgv/lib/postgis-3.so" ] \
    || ! "$PY" -c 'import numpy, shapely, psycopg' 2>/dev/null; then
