@@ -1175,3 +1175,130 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         _ => ExitCode::SUCCESS,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn tmp(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("minplan-bench-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn reads_gen_county_features_by_fid_without_the_zone_prefix() {
+        let d = tmp("read");
+        // As gen_county.py --geojson writes them: top-level id, properties.fid, open or
+        // closed rings, x with the zone prefix 44.
+        let p = write(
+            &d,
+            "farmland.geojson",
+            r#"{"type":"FeatureCollection","name":"farmland","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4532"}},"features":[
+{"type":"Feature","id":1,"properties":{"fid":1,"dlbm":"0101"},"geometry":{"type":"Polygon","coordinates":[[[44430000.0,4920000.0],[44430030.0,4920000.0],[44430030.0,4920030.0],[44430000.0,4920030.0],[44430000.0,4920000.0]]]}}
+,{"type":"Feature","id":7,"properties":{"dlbm":"0102"},"geometry":{"type":"MultiPolygon","coordinates":[[[[430100,4920000],[430110,4920000],[430110,4920010]]]]}}
+]}"#,
+        );
+        let l = read_geojson(&p).unwrap();
+        assert_eq!(l.len(), 2);
+        assert_eq!(l[0].0, "1");
+        assert_eq!(l[1].0, "7");
+        let ring = &l[0].1.0[0].exterior().0;
+        assert_eq!(
+            ring[0],
+            Coord {
+                x: 430_000.0,
+                y: 4_920_000.0
+            }
+        );
+        assert_eq!(l[0].1.unsigned_area(), 900.0);
+        // The open ring is closed; its area is the triangle's.
+        assert_eq!(l[1].1.0[0].exterior().0.len(), 4);
+        assert_eq!(l[1].1.unsigned_area(), 50.0);
+    }
+
+    #[test]
+    fn refuses_a_feature_without_an_id_or_with_a_repeated_one() {
+        let d = tmp("refuse");
+        let feature = |props: &str| {
+            format!(
+                r#"{{"type":"Feature","properties":{props},"geometry":{{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}}}"#
+            )
+        };
+        let p = write(
+            &d,
+            "a.geojson",
+            &format!(
+                r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+                feature(r#"{"fid":3}"#),
+                feature(r#"{"name":"x"}"#)
+            ),
+        );
+        let e = format!("{:#}", read_geojson(&p).unwrap_err());
+        assert!(e.contains("第 2 个要素") && e.contains("没有标识"), "{e}");
+        let p = write(
+            &d,
+            "b.geojson",
+            &format!(
+                r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+                feature(r#"{"fid":3}"#),
+                feature(r#"{"id":"3"}"#)
+            ),
+        );
+        let e = format!("{:#}", read_geojson(&p).unwrap_err());
+        assert!(e.contains("第 2 个要素") && e.contains("重复"), "{e}");
+    }
+
+    fn row(n: usize, area: f64, touching: &[&str]) -> CmpRow {
+        let s = LayerSum {
+            n,
+            area,
+            touching: touching.iter().map(|t| t.to_string()).collect(),
+        };
+        CmpRow {
+            id: "5".into(),
+            area: 1000.0,
+            layers: [
+                s,
+                LayerSum::default(),
+                LayerSum::default(),
+                LayerSum::default(),
+            ],
+        }
+    }
+
+    #[test]
+    fn agreement_lists_touching_features_and_fails_on_areas_beyond_the_tolerance() {
+        let d = tmp("agree");
+        let header = "id,kind,area_m2,farmland_n,farmland_area_m2,red_line_n,red_line_area_m2,rights_n,rights_area_m2,applications_n,applications_area_m2";
+        let p = write(
+            &d,
+            "ref.csv",
+            &format!("{header}\n5,random,1000.0,3,250.0,0,0.0,0,0.0,0,0.0\n"),
+        );
+        // One parcel PostGIS counts only touches: listed, not a mismatch; 0.009 m² is within
+        // the 0.01 m² floor.
+        let mut a = Agreement::default();
+        compare_with(&p, &[row(2, 250.009, &["77"])], &mut a).unwrap();
+        assert!(a.ok(), "{:?} {:?}", a.count_mismatches, a.area_mismatches);
+        assert_eq!(a.touching.len(), 1);
+        assert!(a.touching[0].contains("77"));
+        // Without the touching parcel the count differs; 0.02 m² is beyond the tolerance.
+        let mut a = Agreement::default();
+        compare_with(&p, &[row(2, 250.02, &[])], &mut a).unwrap();
+        assert!(!a.ok());
+        assert_eq!(a.count_mismatches.len(), 1);
+        assert_eq!(a.area_mismatches.len(), 1);
+        // A missing row fails too.
+        let mut a = Agreement::default();
+        compare_with(&p, &[], &mut a).unwrap();
+        assert_eq!(a.missing, vec!["5".to_string()]);
+        assert!(!a.ok());
+    }
+}

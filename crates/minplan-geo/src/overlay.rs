@@ -89,14 +89,17 @@ pub struct FeatureOverlap {
     /// Classification.
     pub class: OverlapClass,
     /// The shared parts (empty unless [`OverlapOptions::want_geometry`]; for a subdivided
-    /// feature the parts of each piece are listed separately).
-    pub parts: MultiPolygon<f64>,
+    /// feature the parts of each piece are listed separately). Shared, so that a review's
+    /// conflict parts can keep them without copying.
+    pub parts: std::sync::Arc<MultiPolygon<f64>>,
 }
 
 struct Piece {
     feature: u32,
     poly: Polygon<f64>,
     area: f64,
+    perimeter: f64,
+    bbox: Rect<f64>,
 }
 
 /// A prepared polygon layer: pieces in an R-tree.
@@ -160,39 +163,52 @@ impl OverlayLayer {
     /// points or non-finite coordinates, are dropped here (callers validate and report
     /// features before building; see [`crate::corners::validate_rings`]).
     pub fn build(features: &[MultiPolygon<f64>], opts: &BuildOptions) -> OverlayLayer {
+        Self::build_owned(features.to_vec(), opts)
+    }
+
+    /// [`OverlayLayer::build`] taking the features by value: each polygon is cut into its
+    /// pieces without another copy of the layer (a county's farmland is millions of vertices).
+    pub fn build_owned(features: Vec<MultiPolygon<f64>>, opts: &BuildOptions) -> OverlayLayer {
+        let count = features.len();
         let mut pieces = Vec::new();
-        for (i, mp) in features.iter().enumerate() {
+        for (i, mp) in features.into_iter().enumerate() {
             for p in mp {
-                if !polygon_is_usable(p) {
+                if !polygon_is_usable(&p) {
                     continue;
                 }
-                subdivide(p.clone(), opts.max_piece_vertices.max(16), 0, &mut |poly| {
+                subdivide(p, opts.max_piece_vertices.max(16), 0, &mut |mut poly| {
                     let area = poly.unsigned_area();
-                    if area > 0.0 {
+                    if area > 0.0
+                        && let Some(bbox) = poly.bounding_rect()
+                    {
+                        poly.exterior_mut(|r| r.0.shrink_to_fit());
                         pieces.push(Piece {
                             feature: i as u32,
+                            perimeter: perimeter(&poly),
                             poly,
                             area,
+                            bbox,
                         });
                     }
                 });
             }
         }
+        pieces.shrink_to_fit();
         let entries: Vec<_> = pieces
             .iter()
             .enumerate()
-            .filter_map(|(k, p)| {
-                let r = p.poly.bounding_rect()?;
-                Some(GeomWithData::new(
+            .map(|(k, p)| {
+                let r = p.bbox;
+                GeomWithData::new(
                     Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
                     k as u32,
-                ))
+                )
             })
             .collect();
         OverlayLayer {
             tree: RTree::bulk_load(entries),
             pieces,
-            features: features.len(),
+            features: count,
         }
     }
 
@@ -216,7 +232,8 @@ impl OverlayLayer {
         );
         // Per feature: shared area, perimeter of the shared parts, the parts. Classified only
         // once everything is summed: a cut line of the subdivision can split an overlap into
-        // thin sub-parts, which must not be mistaken for touching on their own.
+        // thin sub-parts, which must not be mistaken for touching on their own. Collected per
+        // piece, then sorted by feature and merged (a query may meet thousands of pieces).
         struct Acc {
             feature: u32,
             area: f64,
@@ -224,25 +241,17 @@ impl OverlayLayer {
             parts: Vec<Polygon<f64>>,
         }
         let mut acc: Vec<Acc> = Vec::new();
-        let mut add = |f: u32, area: f64, perimeter: f64, parts: Vec<Polygon<f64>>| match acc
-            .iter_mut()
-            .find(|e| e.feature == f)
-        {
-            Some(e) => {
-                e.area += area;
-                e.perimeter += perimeter;
-                e.parts.extend(parts);
-            }
-            None => acc.push(Acc {
-                feature: f,
+        let mut add = |feature: u32, area: f64, perimeter: f64, parts: Vec<Polygon<f64>>| {
+            acc.push(Acc {
+                feature,
                 area,
                 perimeter,
                 parts,
-            }),
+            })
         };
         for hit in self.tree.locate_in_envelope_intersecting(&env) {
             let piece = &self.pieces[hit.data as usize];
-            match relate(subject, &piece.poly, pad) {
+            match relate(subject, piece, pad) {
                 Relation::Disjoint => {}
                 Relation::Near => {
                     if opts.detect_touching {
@@ -263,7 +272,7 @@ impl OverlayLayer {
                     } else {
                         vec![]
                     };
-                    add(piece.feature, piece.area, perimeter(&piece.poly), parts);
+                    add(piece.feature, piece.area, piece.perimeter, parts);
                 }
                 Relation::Partial => {
                     let inter = subject.mp.intersection(&piece.poly);
@@ -288,7 +297,19 @@ impl OverlayLayer {
             }
         }
         acc.sort_by_key(|e| e.feature);
-        acc.into_iter()
+        let mut merged: Vec<Acc> = Vec::with_capacity(acc.len());
+        for e in acc {
+            match merged.last_mut() {
+                Some(m) if m.feature == e.feature => {
+                    m.area += e.area;
+                    m.perimeter += e.perimeter;
+                    m.parts.extend(e.parts);
+                }
+                _ => merged.push(e),
+            }
+        }
+        merged
+            .into_iter()
             .filter_map(|e| {
                 let touching = e.area <= 0.0
                     || (e.perimeter > 0.0 && 2.0 * e.area / e.perimeter <= opts.touch_width_m);
@@ -300,7 +321,7 @@ impl OverlayLayer {
                         feature: e.feature as usize,
                         area_m2: 0.0,
                         class: OverlapClass::Touching,
-                        parts: MultiPolygon(vec![]),
+                        parts: std::sync::Arc::new(MultiPolygon(vec![])),
                     }
                 } else {
                     FeatureOverlap {
@@ -311,7 +332,7 @@ impl OverlayLayer {
                         } else {
                             OverlapClass::Overlap
                         },
-                        parts: MultiPolygon(e.parts),
+                        parts: std::sync::Arc::new(MultiPolygon(e.parts)),
                     }
                 })
             })
@@ -324,8 +345,10 @@ fn perimeter(p: &Polygon<f64>) -> f64 {
     std::iter::once(p.exterior())
         .chain(p.interiors())
         .flat_map(|r| {
-            r.lines()
-                .map(|l| (l.end.x - l.start.x).hypot(l.end.y - l.start.y))
+            r.lines().map(|l| {
+                let (dx, dy) = (l.end.x - l.start.x, l.end.y - l.start.y);
+                (dx * dx + dy * dy).sqrt()
+            })
         })
         .sum()
 }
@@ -505,10 +528,9 @@ fn point_in_multi(c: Coord<f64>, mp: &MultiPolygon<f64>) -> bool {
     mp.0.iter().any(|p| point_in_polygon(c, p))
 }
 
-fn relate(s: &Subject, piece: &Polygon<f64>, pad: f64) -> Relation {
-    let Some(pb) = piece.bounding_rect() else {
-        return Relation::Disjoint;
-    };
+fn relate(s: &Subject, piece: &Piece, pad: f64) -> Relation {
+    let pb = piece.bbox;
+    let piece = &piece.poly;
     let sb = s.bbox;
     // Edges of the piece near the subject's box.
     let near: Vec<(Coord<f64>, Coord<f64>)> = ring_segments(piece)

@@ -89,6 +89,7 @@ fn the_red_line_conflict_is_green_inside_and_the_scale_bar_is_black() {
     let tm = map.zone().projection();
     let polys: Vec<Polygon<f64>> = part
         .geometry
+        .lonlat()
         .iter()
         .map(|p| {
             let ring = |r: &Vec<[f64; 2]>| {

@@ -134,8 +134,54 @@ pub struct ConflictPart {
     pub percent_of_application: f64,
     /// Overlap, sliver or touching.
     pub class: OverlapClass,
-    /// The shared parts, lon/lat.
-    pub geometry: Vec<LonLatPolygon>,
+    /// The shared parts: plane geometry during the review, lon/lat when written.
+    pub geometry: PartGeometry,
+}
+
+/// The shared parts of a conflict: (easting, northing) metres in the plan's Gauss–Krüger zone
+/// without prefix, with the projection of that plane. The review computes them in the plane;
+/// [`PartGeometry::lonlat`] — and serialisation — give them as lon/lat degrees (RFC 7946
+/// axis order, rings closed), so the written record is the same as if they had been converted
+/// at once. Converting only when written keeps hundreds of touched parcels' inverse
+/// projections out of a review whose parts are never drawn (issue 17).
+#[derive(Debug, Clone)]
+pub struct PartGeometry {
+    plane: std::sync::Arc<MultiPolygon<f64>>,
+    tm: std::sync::Arc<minplan_geo::TransverseMercator>,
+}
+
+impl PartGeometry {
+    /// Parts in the plane of `tm`.
+    pub fn new(
+        plane: impl Into<std::sync::Arc<MultiPolygon<f64>>>,
+        tm: std::sync::Arc<minplan_geo::TransverseMercator>,
+    ) -> Self {
+        PartGeometry {
+            plane: plane.into(),
+            tm,
+        }
+    }
+
+    /// The parts in the plane, (easting, northing) metres, zone without prefix.
+    pub fn plane(&self) -> &MultiPolygon<f64> {
+        &self.plane
+    }
+
+    /// The parts as lon/lat polygons (degrees; RFC 7946 axis order).
+    pub fn lonlat(&self) -> Vec<LonLatPolygon> {
+        spatial::plane_to_lonlat(&self.tm, &self.plane)
+    }
+
+    /// Whether there are no parts (touching, or geometry not kept).
+    pub fn is_empty(&self) -> bool {
+        self.plane.0.is_empty()
+    }
+}
+
+impl Serialize for PartGeometry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.lonlat().serialize(s)
+    }
 }
 
 /// The result of one rule.
@@ -510,7 +556,7 @@ pub fn conflict(
             0.0
         },
         class: o.class,
-        geometry: ctx.spatial.to_lonlat(&o.parts),
+        geometry: PartGeometry::new(o.parts.clone(), ctx.spatial.projection().clone()),
     }
 }
 

@@ -69,7 +69,7 @@ pub struct IndexStats {
 pub struct SpatialIndex {
     /// The plane: the plan's zone, without prefix.
     pub zone: GaussKrugerZone,
-    tm: TransverseMercator,
+    tm: std::sync::Arc<TransverseMercator>,
     /// Planning blocks; feature i is `plan.blocks[i]`.
     pub blocks: OverlayLayer,
     /// Control layers.
@@ -158,30 +158,34 @@ impl SpatialIndex {
             .iter()
             .map(|b| project_polygons(&tm, &b.geometry))
             .collect();
-        let blocks = OverlayLayer::build(&block_geoms, &opts);
+        let blocks = OverlayLayer::build_owned(block_geoms, &opts);
         let rights_geoms = rights_plane.unwrap_or_else(|| {
             rights
                 .iter()
                 .map(|r| project_polygons(&tm, &r.geometry))
                 .collect()
         });
-        let rights_layer = OverlayLayer::build(&rights_geoms, &opts);
+        let rights_layer = OverlayLayer::build_owned(rights_geoms, &opts);
         // Control layers are independent: build them on separate threads.
         let control: Vec<ControlIndex> = std::thread::scope(|s| {
             let handles: Vec<_> = control
                 .into_iter()
                 .map(|l| {
                     s.spawn(move || {
-                        let geoms: Vec<MultiPolygon<f64>> =
-                            l.features.iter().map(|f| f.geometry.clone()).collect();
+                        // The geometry moves into the pieces: no second copy of the layer.
+                        let (features, geoms): (Vec<_>, Vec<_>) = l
+                            .features
+                            .into_iter()
+                            .map(|f| ((f.id, f.name), f.geometry))
+                            .unzip();
                         ControlIndex {
                             kind: l.kind,
                             name: l.name,
                             source: l.source,
                             version: l.version,
                             schematic: l.schematic,
-                            features: l.features.into_iter().map(|f| (f.id, f.name)).collect(),
-                            layer: OverlayLayer::build(&geoms, &BuildOptions::default()),
+                            features,
+                            layer: OverlayLayer::build_owned(geoms, &BuildOptions::default()),
                         }
                     })
                 })
@@ -202,7 +206,7 @@ impl SpatialIndex {
             + control.iter().map(|c| c.layer.piece_count()).sum::<usize>();
         SpatialIndex {
             zone,
-            tm,
+            tm: std::sync::Arc::new(tm),
             blocks,
             control,
             rights: rights_layer,
@@ -217,6 +221,19 @@ impl SpatialIndex {
 
     /// Plane polygons back to lon/lat (RFC 7946, rings closed).
     pub fn to_lonlat(&self, mp: &MultiPolygon<f64>) -> Vec<LonLatPolygon> {
+        plane_to_lonlat(&self.tm, mp)
+    }
+
+    /// The projection of the plane (shared, for geometry turned into lon/lat later).
+    pub fn projection(&self) -> &std::sync::Arc<TransverseMercator> {
+        &self.tm
+    }
+}
+
+/// Plane polygons of `tm`'s plane ((easting, northing) metres) to lon/lat degrees
+/// (RFC 7946 axis order, rings closed as given).
+pub fn plane_to_lonlat(tm: &TransverseMercator, mp: &MultiPolygon<f64>) -> Vec<LonLatPolygon> {
+    {
         mp.0.iter()
             .map(|p| {
                 std::iter::once(p.exterior())
@@ -224,7 +241,7 @@ impl SpatialIndex {
                     .map(|r| {
                         r.0.iter()
                             .map(|c| {
-                                let (lon, lat) = self.tm.inverse(c.x, c.y);
+                                let (lon, lat) = tm.inverse(c.x, c.y);
                                 [lon, lat]
                             })
                             .collect()

@@ -744,7 +744,7 @@ pub fn review_map(
         .filter(|c| c.class != OverlapClass::Touching && !c.geometry.is_empty())
         .collect();
     for c in &parts {
-        if let Some(b) = plane_bbox(&tm, &c.geometry)? {
+        if let Some(b) = plane_bbox(&tm, &c.geometry.lonlat())? {
             need = union(Some(need), b);
         }
     }
@@ -896,7 +896,7 @@ pub fn review_map(
     sorted.sort_by_key(|(k, _)| *k);
     let mut kinds: Vec<ConflictKind> = Vec::new();
     for (kind, c) in &sorted {
-        let rings = map.polygon_px(&c.geometry)?;
+        let rings = map.polygon_px(&c.geometry.lonlat())?;
         map.shapes.push(Shape {
             rings,
             closed: true,
@@ -1011,7 +1011,7 @@ pub fn review_map(
         if *kind != ConflictKind::MiningRight || !font::supports(&c.feature_id) {
             continue;
         }
-        let rings = map.polygon_px(&c.geometry)?;
+        let rings = map.polygon_px(&c.geometry.lonlat())?;
         let n = rings.iter().map(Vec::len).sum::<usize>().max(1) as f32;
         let cx = rings.iter().flatten().map(|p| p.0).sum::<f32>() / n;
         let cy = rings.iter().flatten().map(|p| p.1).sum::<f32>() / n;

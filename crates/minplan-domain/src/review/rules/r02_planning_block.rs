@@ -186,7 +186,10 @@ pub fn check(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> RuleResult {
             area_m2: outside_parts.unsigned_area(),
             percent_of_application: outside_parts.unsigned_area() / f.area_m2 * 100.0,
             class: OverlapClass::Overlap,
-            geometry: ctx.spatial.to_lonlat(&outside_parts),
+            geometry: crate::review::PartGeometry::new(
+                outside_parts,
+                ctx.spatial.projection().clone(),
+            ),
         });
     } else if cov_block < min {
         if outcome == RuleOutcome::Pass {
