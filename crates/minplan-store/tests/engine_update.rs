@@ -157,10 +157,7 @@ async fn a_saved_review_updates_the_register_as_a_reload_would() {
     assert_eq!(engine.index.rights.feature_count(), before + 1);
     assert_eq!(engine.index.stats.features, fresh.index.stats.features);
     assert_eq!(engine.index.stats.pieces, fresh.index.stats.pieces);
-    assert_eq!(
-        serde_json::to_value(&engine.stats).unwrap(),
-        serde_json::to_value(&fresh.stats).unwrap()
-    );
+    assert_eq!(format!("{:?}", engine.stats), format!("{:?}", fresh.stats));
     // Another application meets the pending one the same way through either engine.
     let other = review_json(&engine, "01-qingfa-quarry.toml");
     assert_eq!(other["register_size"], before + 1);
