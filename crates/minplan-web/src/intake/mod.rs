@@ -615,12 +615,14 @@ pub async fn submit(
         }
     };
     let corner_file = file_name.zip(upload.map(|u| u.bytes.clone()));
+    // Saving updates the engine in place once no request holds it (AppState::application_saved).
+    drop(engine);
     let saved = match review_and_save(&st, &user, &toml, corner_file.as_ref()).await {
         // The 受理号 of another applicant: refused at its field, nothing saved.
         Err(AppError::Invalid(v)) => {
             return render(
                 &st,
-                &engine,
+                &*st.engine().await,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 form,
