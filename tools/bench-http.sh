@@ -57,11 +57,12 @@ python3 "$ROOT/tools/bench_http_prep.py" "$COUNTY" "$WORK"
 
 echo "== import (minplan layer import / right import)"
 t0=$(date +%s.%N)
-timeout 1200 "$BIN" layer import 永久基本农田 "$COUNTY/farmland.geojson" --name 永久基本农田（压测） | head -3
+timeout 1200 "$BIN" layer import 永久基本农田 "$COUNTY/farmland.geojson" --name 永久基本农田（压测） >"$WORK/import.log"
 t1=$(date +%s.%N)
-timeout 1200 "$BIN" layer import 生态保护红线 "$COUNTY/red_line.geojson" --name 生态保护红线（压测） | head -3
+timeout 1200 "$BIN" layer import 生态保护红线 "$COUNTY/red_line.geojson" --name 生态保护红线（压测） >>"$WORK/import.log"
 t2=$(date +%s.%N)
-timeout 600 "$BIN" right import "$WORK/rights.geojson" | head -3
+timeout 600 "$BIN" right import "$WORK/rights.geojson" >>"$WORK/import.log"
+grep -E '已导入|问题' "$WORK/import.log" | head -6
 t3=$(date +%s.%N)
 printf 'import s: farmland %.1f red_line %.1f rights %.1f\n' \
   "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$(echo "$t3 - $t2" | bc)"
