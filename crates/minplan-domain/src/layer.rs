@@ -134,7 +134,11 @@ fn line_of_needle(text: &str, needle: &str) -> Option<usize> {
 }
 
 /// Reads a CRS from a GeoJSON `crs` member name such as `urn:ogc:def:crs:EPSG::4532`.
-fn crs_from_name(name: &str) -> Result<Crs, String> {
+///
+/// # Errors
+/// A Chinese message for a CRS that is not CGCS2000 (lon/lat or Gauss–Krüger) or a name
+/// without an EPSG code.
+pub fn crs_from_name(name: &str) -> Result<Crs, String> {
     if name.contains("CRS84") {
         return Ok(Crs::Geographic);
     }
@@ -152,8 +156,9 @@ fn crs_from_name(name: &str) -> Result<Crs, String> {
     }
 }
 
-/// Guesses the CRS from the first coordinate pair when the file declares none.
-fn crs_from_numbers(first: (f64, f64), zone: GaussKrugerZone) -> Crs {
+/// Guesses the CRS from the first coordinate pair when the file declares none: lon/lat when
+/// the numbers fit, else the zone of an easting's prefix, else `zone` without a prefix.
+pub fn crs_from_numbers(first: (f64, f64), zone: GaussKrugerZone) -> Crs {
     let (a, b) = first;
     if a.abs() <= 180.0 && b.abs() <= 90.0 {
         return Crs::Geographic;
@@ -171,7 +176,8 @@ fn crs_from_numbers(first: (f64, f64), zone: GaussKrugerZone) -> Crs {
     Crs::GaussKruger(zone.with_prefix(false))
 }
 
-fn first_pair(v: &Value) -> Option<(f64, f64)> {
+/// The first coordinate pair of a GeoJSON `coordinates` member, at any depth.
+pub fn first_pair(v: &Value) -> Option<(f64, f64)> {
     match v {
         Value::Array(a) if a.len() >= 2 && a[0].is_number() => {
             Some((a[0].as_f64()?, a[1].as_f64()?))
@@ -322,7 +328,12 @@ pub fn read_geojson(text: &str, opts: &LayerOptions<'_>) -> Result<SourceLayer, 
     Ok(out)
 }
 
-fn geojson_geometry(geom: &Value) -> Result<SourceGeometry, String> {
+/// A GeoJSON geometry object as a [`SourceGeometry`], in the file's CRS.
+///
+/// # Errors
+/// A Chinese message for an unsupported type or malformed coordinates (a problem of this
+/// feature only).
+pub fn geojson_geometry(geom: &Value) -> Result<SourceGeometry, String> {
     let gtype = geom.get("type").and_then(Value::as_str).unwrap_or("");
     let coords = geom.get("coordinates").cloned().unwrap_or(Value::Null);
     match gtype {

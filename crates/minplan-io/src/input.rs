@@ -6,7 +6,7 @@
 
 use crate::{LayerStream, ReadError, archive, dbf, dxf, gpkg, kml, prj, shp};
 use encoding_rs::Encoding;
-use minplan_domain::layer::{LayerOptions, SourceFeature, SourceLayer, read_geojson};
+use minplan_domain::layer::{LayerOptions, SourceFeature, SourceLayer};
 use minplan_geo::GaussKrugerZone;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -248,6 +248,13 @@ pub fn stream_layer<'a>(
             let (members, zip) = shapefile_members(files)?;
             return shapefile_stream(members, opts, zip);
         }
+        Format::GeoJson => {
+            let f = &files[0];
+            let zone = opts
+                .zone
+                .ok_or_else(|| ReadError::at(&f.name, "读取 GeoJSON 需给出规划的高斯–克吕格带"))?;
+            return crate::geojson::stream(&f.name, &f.bytes, zone, opts.id_property.as_deref());
+        }
         Format::GeoPackage => {
             let f = &files[0];
             return gpkg::stream(
@@ -311,26 +318,22 @@ pub fn read_layer(files: &[InputFile], opts: &ReadOptions) -> Result<SourceLayer
         Format::Kml => kml::read_kml(&first.name, &first.bytes)?,
         Format::Kmz => kml::read_kmz(&first.name, &first.bytes)?,
         Format::Dxf => dxf_layer(&first.name, dxf::read_dxf(&first.name, &first.bytes)?, opts)?,
+        // Read feature by feature, never as one JSON tree of the whole file.
         Format::GeoJson => {
-            let text = std::str::from_utf8(&first.bytes).map_err(|e| {
-                ReadError::at(
-                    &first.name,
-                    format!("不是 UTF-8 文本（第 {} 字节）", e.valid_up_to() + 1),
-                )
-            })?;
             let zone = opts.zone.ok_or_else(|| {
                 ReadError::at(&first.name, "读取 GeoJSON 需给出规划的高斯–克吕格带")
             })?;
-            read_geojson(
-                text,
-                &LayerOptions {
-                    id_property: opts.id_property.as_deref(),
-                    zone,
-                    buffer_m: None,
-                    region: None,
-                },
-            )
-            .map_err(|m| ReadError::at(&first.name, m))?
+            let stream = crate::geojson::stream(
+                &first.name,
+                &first.bytes,
+                zone,
+                opts.id_property.as_deref(),
+            )?;
+            return Ok(SourceLayer {
+                crs: stream.crs,
+                features: stream.features.collect::<Result<Vec<_>, _>>()?,
+                notes: stream.notes,
+            });
         }
     };
     layer.notes.insert(0, format!("格式：{}", format.label()));

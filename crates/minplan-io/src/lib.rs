@@ -15,6 +15,7 @@ pub mod corners;
 pub mod dbf;
 pub mod dxf;
 pub mod export;
+pub mod geojson;
 pub mod gpkg;
 pub mod input;
 pub mod kml;

@@ -3,7 +3,8 @@
 //! (`minplan review`) and the web server use the same engine; the server keeps it and
 //! rebuilds it when a layer, the register or the plan changes.
 
-use crate::{Result, Store, StoredLayer, StoredPlan, now_rfc3339};
+use crate::{PlaneLayerVersion, Result, Store, StoredLayer, StoredPlan, now_rfc3339};
+use geo::MultiPolygon;
 use minplan_domain::application::{Application, ApplicationErrors, parse_application};
 use minplan_domain::date::Date;
 use minplan_domain::plan::ControlLayerKind;
@@ -11,12 +12,13 @@ use minplan_domain::review::config::{ReviewConfig, ScaleTable};
 use minplan_domain::review::indicators::RegisterStats;
 use minplan_domain::review::rules::r14_three_simultaneities::PlansOnFile;
 use minplan_domain::review::spatial::{
-    PlaneLayer, SpatialIndex, plan_control_layers, plane_features,
+    PlaneLayer, SpatialIndex, plan_control_layers, plane_features, project_polygons,
 };
 use minplan_domain::review::{ConformityReview, PlanRef, ReviewContext, review};
 use minplan_domain::rights::{HolderLists, MiningRight};
 use minplan_domain::supervision::listing::{ListEntry, holder_lists_on};
 use minplan_geo::corners::Region;
+use minplan_geo::overlay::{BuildOptions, OverlayLayer};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -43,6 +45,13 @@ pub struct ReviewEngine {
     pub scales: ScaleTable,
     /// Register aggregates.
     pub stats: RegisterStats,
+    /// The register's geometry in the plane, in register order: kept so that a saved review
+    /// updates the register's index without projecting every right again
+    /// ([`ReviewEngine::update_application`]).
+    register_plane: Vec<MultiPolygon<f64>>,
+    /// The day (China) the register was read: a licence past its 有效期止 turns 已过期 when
+    /// the register is read on a later day, so an update on another day rebuilds instead.
+    built_on: Date,
 }
 
 impl ReviewEngine {
@@ -63,13 +72,15 @@ impl ReviewEngine {
     /// # Errors
     /// Database errors.
     pub async fn load_with(store: &Store, plan: Arc<StoredPlan>) -> Result<ReviewEngine> {
-        let layers = store.active_layers().await?;
+        let tm = plan.loaded.plan.region.zone.with_prefix(false).projection();
+        // Projected as they are read: no lon/lat copy of the layers is ever held.
+        let layers = store.active_plane_layers(&tm).await?;
         let register = store.review_register().await?;
         let entries = store.list_history().await?;
         let scales = store.scale_table().await?.table;
-        let mut engine = Self::from_parts(
+        let mut engine = Self::from_plane_layers(
             plan,
-            &layers,
+            layers,
             register,
             HolderLists::default(),
             ReviewConfig::default(),
@@ -92,8 +103,28 @@ impl ReviewEngine {
         config: ReviewConfig,
         scales: ScaleTable,
     ) -> ReviewEngine {
+        let tm = plan.loaded.plan.region.zone.with_prefix(false).projection();
+        let imported = imported
+            .iter()
+            .map(|stored| PlaneLayerVersion {
+                version: stored.version.clone(),
+                features: plane_features(&tm, &stored.features),
+            })
+            .collect();
+        Self::from_plane_layers(plan, imported, register, lists, config, scales)
+    }
+
+    /// As [`ReviewEngine::from_parts`], with the imported layers already projected into the
+    /// plan's plane ([`Store::active_plane_layers`]); they are moved into the index.
+    pub fn from_plane_layers(
+        plan: Arc<StoredPlan>,
+        imported: Vec<PlaneLayerVersion>,
+        register: Vec<MiningRight>,
+        lists: HolderLists,
+        config: ReviewConfig,
+        scales: ScaleTable,
+    ) -> ReviewEngine {
         let p = &plan.loaded.plan;
-        let tm = p.region.zone.with_prefix(false).projection();
         let mut layers: Vec<PlaneLayer> = plan_control_layers(p);
         let mut layer_versions = BTreeMap::new();
         for stored in imported {
@@ -115,11 +146,16 @@ impl ReviewEngine {
                     &v.content_sha256[..12.min(v.content_sha256.len())]
                 ),
                 schematic: false,
-                features: plane_features(&tm, &stored.features),
+                features: stored.features,
             });
         }
         layers.sort_by_key(|l| ControlLayerKind::ALL.iter().position(|k| *k == l.kind));
-        let index = SpatialIndex::build(p, layers, &register, None);
+        let tm = p.region.zone.with_prefix(false).projection();
+        let register_plane: Vec<MultiPolygon<f64>> = register
+            .iter()
+            .map(|r| project_polygons(&tm, &r.geometry))
+            .collect();
+        let index = SpatialIndex::build(p, layers, &register, Some(register_plane.clone()));
         let stats = RegisterStats::compute(p, &register, &scales);
         ReviewEngine {
             plan,
@@ -131,7 +167,54 @@ impl ReviewEngine {
             config,
             scales,
             stats,
+            register_plane,
+            built_on: crate::today(),
         }
+    }
+
+    /// Whether [`ReviewEngine::update_application`] may be used today: the register was read
+    /// today (China), so no licence has expired since.
+    pub fn register_is_current(&self) -> bool {
+        self.built_on == crate::today()
+    }
+
+    /// Puts application `number` into the register as it now stands after one of its reviews
+    /// was saved: `entry` is what [`Store::pending_application`] returns for it (`None`: no
+    /// longer pending). Its previous entry, if any, is replaced; the register's index and
+    /// aggregates are rebuilt from the kept plane geometry — the control layers and the plan
+    /// are untouched, so this takes milliseconds where [`ReviewEngine::load_with`] reads and
+    /// indexes every layer again. The entry goes last, where a fresh load may put it
+    /// elsewhere: the register's order is the order of conflicts listed, not their content.
+    pub fn update_application(&mut self, number: &str, entry: Option<MiningRight>) {
+        let mut k = 0;
+        while k < self.register.len() {
+            let r = &self.register[k];
+            if r.status == minplan_domain::rights::RightStatus::Pending && r.id == number {
+                self.register.remove(k);
+                self.register_plane.remove(k);
+            } else {
+                k += 1;
+            }
+        }
+        if let Some(e) = entry {
+            let tm = self
+                .plan
+                .loaded
+                .plan
+                .region
+                .zone
+                .with_prefix(false)
+                .projection();
+            self.register_plane.push(project_polygons(&tm, &e.geometry));
+            self.register.push(e);
+        }
+        let rights = OverlayLayer::build(&self.register_plane, &BuildOptions::default());
+        let stats = &mut self.index.stats;
+        stats.features =
+            stats.features - self.index.rights.feature_count() + rights.feature_count();
+        stats.pieces = stats.pieces - self.index.rights.piece_count() + rights.piece_count();
+        self.index.rights = rights;
+        self.stats = RegisterStats::compute(&self.plan.loaded.plan, &self.register, &self.scales);
     }
 
     /// The county as the corner checks see it (outline and zone), 50 m tolerance.
@@ -297,7 +380,7 @@ impl ReviewEngine {
             input_toml: toml,
             input_corners: corners.map(|c| c.1),
             corner_file_name: corners.map(|c| c.0),
-            register: serde_json::to_value(&engine.register).unwrap_or_default(),
+            register: serde_json::to_string(&engine.register).unwrap_or_else(|_| "null".into()),
             lists: serde_json::to_value(&lists).unwrap_or_default(),
             layers: serde_json::to_value(&engine.layer_versions).unwrap_or_default(),
             scales: serde_json::to_value(&engine.scales).unwrap_or_default(),

@@ -8,6 +8,7 @@ use crate::audit::{self, Actor, AuditEntry};
 use crate::{Result, Store, StoreError, now_rfc3339};
 use minplan_domain::layer::{FeatureProblem, LayerChecker, LayerOptions};
 use minplan_domain::plan::{ControlLayerKind, LayerFeature};
+use minplan_domain::review::spatial::{PlaneFeature, project_polygons};
 use minplan_geo::{Crs, GaussKrugerZone};
 use minplan_io::{InputFile, ReadOptions};
 use serde::Serialize;
@@ -293,6 +294,29 @@ impl Store {
         Ok(out)
     }
 
+    /// The active imported layers as the review engine keeps them: each version with its
+    /// features' ids, names and geometry projected by `tm` — no lon/lat copy and no
+    /// properties. Features are read a page at a time and each is projected as it is read,
+    /// so a county's layers (millions of vertices) are never held twice, nor as their stored
+    /// JSON ([`Store::active_layers`] keeps every feature whole).
+    ///
+    /// # Errors
+    /// [`StoreError::BadInput`] when stored features cannot be read; database errors.
+    pub async fn active_plane_layers(
+        &self,
+        tm: &minplan_geo::TransverseMercator,
+    ) -> Result<Vec<PlaneLayerVersion>> {
+        let rows =
+            sqlx::query("SELECT * FROM control_layer_versions WHERE active = 1 ORDER BY kind")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(plane_layer(&self.pool, r, tm).await?);
+        }
+        Ok(out)
+    }
+
     /// One layer version with its features, active or not (a stored review names the
     /// versions it used; [`Store::replay_review`] reads them back).
     ///
@@ -403,6 +427,80 @@ pub(crate) fn files_sha256(files: &[InputFile]) -> String {
         h.update(&f.bytes);
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An imported layer version as the review engine keeps it ([`Store::active_plane_layers`]).
+#[derive(Debug, Clone)]
+pub struct PlaneLayerVersion {
+    /// Version.
+    pub version: LayerVersion,
+    /// Features: id, name and plane geometry, in stored order.
+    pub features: Vec<PlaneFeature>,
+}
+
+/// What the engine reads of a stored feature (the area and properties are skipped).
+#[derive(serde::Deserialize)]
+struct EngineFeature {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    geometry: Vec<minplan_domain::plan::LonLatPolygon>,
+}
+
+/// Stored features read per query by [`Store::active_plane_layers`].
+const READ_PAGE: i64 = 4096;
+
+/// A stored version's features projected by `tm`, read a page at a time (see
+/// [`stored_layer`] for where they are kept).
+async fn plane_layer(
+    pool: &sqlx::SqlitePool,
+    r: &sqlx::sqlite::SqliteRow,
+    tm: &minplan_geo::TransverseMercator,
+) -> Result<PlaneLayerVersion> {
+    let version = row_to_version(r);
+    let bad = |e: serde_json::Error| {
+        StoreError::BadInput(format!("已存图层 {} 无法读取：{e}", version.id))
+    };
+    let plane = |f: EngineFeature| PlaneFeature {
+        geometry: project_polygons(tm, &f.geometry),
+        id: f.id,
+        name: f.name,
+    };
+    let mut features: Vec<PlaneFeature> =
+        serde_json::from_str::<Vec<EngineFeature>>(&r.get::<String, _>("features_json"))
+            .map_err(bad)?
+            .into_iter()
+            .map(plane)
+            .collect();
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM control_layer_features WHERE version_id = ?")
+            .bind(version.id)
+            .fetch_one(pool)
+            .await?;
+    features.reserve_exact(usize::try_from(count).unwrap_or(0));
+    let mut next: i64 = i64::MIN;
+    loop {
+        let page: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT seq, feature_json FROM control_layer_features WHERE version_id = ? AND seq >= ? ORDER BY seq LIMIT ?",
+        )
+        .bind(version.id)
+        .bind(next)
+        .bind(READ_PAGE)
+        .fetch_all(pool)
+        .await?;
+        let Some(last) = page.last().map(|p| p.0) else {
+            break;
+        };
+        let full = page.len() as i64 == READ_PAGE;
+        for (_, json) in page {
+            features.push(plane(serde_json::from_str(&json).map_err(bad)?));
+        }
+        if !full {
+            break;
+        }
+        next = last + 1;
+    }
+    Ok(PlaneLayerVersion { version, features })
 }
 
 /// A stored version with its features: those kept in `features_json` (versions imported

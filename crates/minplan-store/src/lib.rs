@@ -70,7 +70,7 @@ pub use holder_lists::{
     EntryId, ListEntryQuery, StoredListEntry, StoredStep, UploadedFile, VERIFICATION_LIMIT_RANGE,
 };
 pub use joint_review::{JointFile, JointReviewRecord, JointUpload};
-pub use layers::{LayerImport, LayerVersion, StoredLayer};
+pub use layers::{LayerImport, LayerVersion, PlaneLayerVersion, StoredLayer};
 pub use licences::{LICENCE_ATTACHMENT_MAX_BYTES, LicenceAttachment, LicenceRecord};
 pub use lifecycle::Mine;
 pub use lists::{ApplicationQuery, ReviewQuery, RightFacets, RightQuery, Window};

@@ -441,46 +441,26 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn pending_applications(&self) -> Result<Vec<MiningRight>> {
-        let rows = sqlx::query(
-            "SELECT r.application_number, r.result_json, r.geometry_json, r.conclusion FROM applications a JOIN reviews r ON r.id = a.latest_review_id
-             WHERE a.status = '在审' OR (a.status = '已批准' AND a.used_for IS NULL)",
-        )
-        .fetch_all(&self.pool)
+        let rows = sqlx::query(&format!("{PENDING_SELECT} WHERE {PENDING_WHERE}"))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(pending_right).collect())
+    }
+
+    /// Application `number` as [`Store::pending_applications`] lists it, `None` when it is not
+    /// pending (closed, registered, unknown): what the review engine's register holds for it
+    /// after one of its reviews is saved ([`crate::ReviewEngine::update_application`]).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn pending_application(&self, number: &str) -> Result<Option<MiningRight>> {
+        let row = sqlx::query(&format!(
+            "{PENDING_SELECT} WHERE a.number = ? AND ({PENDING_WHERE})"
+        ))
+        .bind(number)
+        .fetch_optional(&self.pool)
         .await?;
-        let mut out = Vec::new();
-        for r in rows {
-            let v: serde_json::Value =
-                serde_json::from_str(&r.get::<String, _>("result_json")).unwrap_or_default();
-            let app = &v["application"];
-            let geometry: Vec<LonLatPolygon> =
-                serde_json::from_str(&r.get::<String, _>("geometry_json")).unwrap_or_default();
-            let capacity = match (
-                app["capacity"]["value"].as_f64(),
-                app["capacity"]["unit"].as_str(),
-            ) {
-                (Some(value), Some(u)) => Unit::parse(u).ok().map(|unit| Quantity { value, unit }),
-                _ => None,
-            };
-            out.push(MiningRight {
-                id: r.get("application_number"),
-                kind: RightKind::parse(app["right_kind"].as_str().unwrap_or(""))
-                    .unwrap_or(RightKind::Mining),
-                status: RightStatus::Pending,
-                name: app["project_name"].as_str().unwrap_or("").to_string(),
-                holder_name: app["holder_name"].as_str().unwrap_or("").to_string(),
-                credit_code: app["credit_code"].as_str().map(str::to_string),
-                minerals: crate::records::strings(&app["minerals"]),
-                capacity,
-                approval: None,
-                geometry,
-                mining_method: app["mining_method"]
-                    .as_str()
-                    .and_then(minplan_domain::application::MiningMethod::parse),
-                sub_unit: app["sub_unit"].as_str().map(str::to_string),
-                review_failed: r.get::<String, _>("conclusion") == "不符合",
-            });
-        }
-        Ok(out)
+        Ok(row.as_ref().map(pending_right))
     }
 
     /// The rights and pending applications a review checks against.
@@ -491,5 +471,46 @@ impl Store {
         let mut all = self.list_rights().await?;
         all.extend(self.pending_applications().await?);
         Ok(all)
+    }
+}
+
+/// The latest reviews of applications, for [`pending_right`].
+const PENDING_SELECT: &str = "SELECT r.application_number, r.result_json, r.geometry_json, r.conclusion FROM applications a JOIN reviews r ON r.id = a.latest_review_id";
+
+/// Which applications are pending: 在审, or 已批准 and not yet registered.
+const PENDING_WHERE: &str = "a.status = '在审' OR (a.status = '已批准' AND a.used_for IS NULL)";
+
+/// A pending application as a right with status [`RightStatus::Pending`], from its latest
+/// review (a row of [`PENDING_SELECT`]).
+fn pending_right(r: &sqlx::sqlite::SqliteRow) -> MiningRight {
+    let v: serde_json::Value =
+        serde_json::from_str(&r.get::<String, _>("result_json")).unwrap_or_default();
+    let app = &v["application"];
+    let geometry: Vec<LonLatPolygon> =
+        serde_json::from_str(&r.get::<String, _>("geometry_json")).unwrap_or_default();
+    let capacity = match (
+        app["capacity"]["value"].as_f64(),
+        app["capacity"]["unit"].as_str(),
+    ) {
+        (Some(value), Some(u)) => Unit::parse(u).ok().map(|unit| Quantity { value, unit }),
+        _ => None,
+    };
+    MiningRight {
+        id: r.get("application_number"),
+        kind: RightKind::parse(app["right_kind"].as_str().unwrap_or(""))
+            .unwrap_or(RightKind::Mining),
+        status: RightStatus::Pending,
+        name: app["project_name"].as_str().unwrap_or("").to_string(),
+        holder_name: app["holder_name"].as_str().unwrap_or("").to_string(),
+        credit_code: app["credit_code"].as_str().map(str::to_string),
+        minerals: crate::records::strings(&app["minerals"]),
+        capacity,
+        approval: None,
+        geometry,
+        mining_method: app["mining_method"]
+            .as_str()
+            .and_then(minplan_domain::application::MiningMethod::parse),
+        sub_unit: app["sub_unit"].as_str().map(str::to_string),
+        review_failed: r.get::<String, _>("conclusion") == "不符合",
     }
 }

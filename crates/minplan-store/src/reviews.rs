@@ -17,8 +17,10 @@ pub struct ReviewInput<'a> {
     pub input_corners: Option<&'a [u8]>,
     /// The corner file's name.
     pub corner_file_name: Option<&'a str>,
-    /// The register (rights and pending applications) as reviewed, JSON.
-    pub register: serde_json::Value,
+    /// The register (rights and pending applications) as reviewed, JSON text: written
+    /// straight from the register (with a county's 2,000 rights it is megabytes; a JSON tree
+    /// of it first would double the work of every saved review).
+    pub register: String,
     /// The supervision lists as reviewed, JSON.
     pub lists: serde_json::Value,
     /// Imported layer version ids used (kind slug → id), JSON.
@@ -197,7 +199,7 @@ impl Store {
         .bind(input.input_corners)
         .bind(input.corner_file_name)
         .bind(input.layers.to_string())
-        .bind(input.register.to_string())
+        .bind(input.register.as_str())
         .bind(input.lists.to_string())
         .bind(serde_json::to_string(&review.config).unwrap_or_default())
         .bind(input.scales.to_string())

@@ -615,12 +615,14 @@ pub async fn submit(
         }
     };
     let corner_file = file_name.zip(upload.map(|u| u.bytes.clone()));
+    // Saving updates the engine in place once no request holds it (AppState::application_saved).
+    drop(engine);
     let saved = match review_and_save(&st, &user, &toml, corner_file.as_ref()).await {
         // The 受理号 of another applicant: refused at its field, nothing saved.
         Err(AppError::Invalid(v)) => {
             return render(
                 &st,
-                &engine,
+                &*st.engine().await,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 form,
@@ -656,7 +658,8 @@ async fn next_number(st: &AppState) -> Result<String, AppError> {
 }
 
 /// Parses and reviews an application file and saves the review, under the write lock, then
-/// rebuilds the engine (the application is now 在审 and in the register). Inner `Err`: the
+/// puts the application into the engine's register (it is now 在审;
+/// [`AppState::application_saved`]). Inner `Err`: the
 /// application's problems (nothing saved).
 pub(crate) async fn review_and_save(
     st: &AppState,
@@ -685,7 +688,9 @@ pub(crate) async fn review_and_save(
             &actor(user),
         )
         .await?;
-    st.rebuild_engine().await?;
+    // The engine is updated in place: no review may still hold it.
+    drop(engine);
+    st.application_saved(&review.application.number).await?;
     Ok(Ok((id, review)))
 }
 
@@ -780,6 +785,19 @@ pub struct ReviewOutcome {
     pub review: serde_json::Value,
 }
 
+/// The body of `POST /api/reviews`'s answer as written: [`ReviewOutcome`]'s fields, the
+/// review serialised from the review itself.
+#[derive(Serialize)]
+struct ReviewOutcomeBody<'a> {
+    review_id: Option<i64>,
+    conclusion: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    docx_url: Option<String>,
+    review: &'a minplan_domain::review::ConformityReview,
+}
+
 /// `POST /api/reviews`: reviews an application (and saves it unless `save` is false).
 #[utoipa::path(post, path = "/api/reviews", tag = "审查记录",
     request_body = ReviewRequest,
@@ -796,7 +814,7 @@ pub async fn api_review(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::RunReview>,
     body: Bytes,
-) -> ApiResult<Result<(StatusCode, Json<ReviewOutcome>), ApplicationRefused>> {
+) -> ApiResult<Result<Response, ApplicationRefused>> {
     let req: ReviewRequest = json_body(&body)?;
     if let Some(c) = &req.corner_file
         && c.content.len() > MAX_CORNER_BYTES
@@ -812,13 +830,12 @@ pub async fn api_review(
         .corner_file
         .as_ref()
         .map(|c| (c.name.clone(), c.content.clone().into_bytes()));
-    // No 申请编号 given: the next 受理号 of the bureau's sequence.
-    let next = next_number(&st).await?;
+    // No 申请编号 given: the next 受理号 of the bureau's sequence (read only then).
     let toml = match (&req.application, &req.toml) {
         (Some(form), None) => {
             let mut form = form.clone();
             if form.number.trim().is_empty() {
-                form.number = next;
+                form.number = next_number(&st).await?;
             }
             let corners = || match &corner_file {
                 Some((n, _)) => Corners::File(n),
@@ -843,9 +860,11 @@ pub async fn api_review(
                 }
             }
         }
-        (None, Some(t)) => {
-            minplan_store::settings::with_intake_number(t, &next).unwrap_or_else(|| t.clone())
-        }
+        (None, Some(t)) => match minplan_store::settings::with_intake_number(t, "") {
+            None => t.clone(),
+            Some(_) => minplan_store::settings::with_intake_number(t, &next_number(&st).await?)
+                .unwrap_or_else(|| t.clone()),
+        },
         _ => {
             return Err(AppError::BadRequest(
                 "请提供 application（表单字段）或 toml（申请文件）之一".into(),
@@ -889,19 +908,28 @@ pub async fn api_review(
             Ok(Err(refused))
         }
         Ok((id, review)) => {
-            let body = ReviewOutcome {
+            // Written straight from the review: a [`ReviewOutcome`] would first copy the whole
+            // review (often hundreds of kilobytes of overlaps) into a JSON tree.
+            let body = ReviewOutcomeBody {
                 review_id: id,
-                conclusion: review.conclusion.label().to_string(),
+                conclusion: review.conclusion.label(),
                 url: id.map(|id| format!("/reviews/{id}")),
                 docx_url: id.map(|id| format!("/reviews/{id}/docx")),
-                review: crate::http::json::json_value(&review)?,
+                review: &review,
             };
+            let bytes = serde_json::to_vec(&body)
+                .map_err(|e| AppError::Store(minplan_store::StoreError::Internal(e.to_string())))?;
             let status = if id.is_some() {
                 StatusCode::CREATED
             } else {
                 StatusCode::OK
             };
-            Ok(Ok((status, Json(body))))
+            Ok(Ok((
+                status,
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                bytes,
+            )
+                .into_response()))
         }
     }
 }
