@@ -829,10 +829,16 @@ fn r8_ecological_red_line() {
     assert_eq!(written, serde_json::to_value(g.lonlat()).unwrap());
     let first = written[0][0][0].as_array().unwrap();
     let (lon, lat) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
-    assert!((131.0..131.3).contains(&lon) && (44.2..44.6).contains(&lat), "{lon} {lat}");
+    assert!(
+        (131.0..131.3).contains(&lon) && (44.2..44.6).contains(&lat),
+        "{lon} {lat}"
+    );
     let (x, y) = en(lon, lat);
     let v = g.plane().0[0].exterior().0[0];
-    assert!((x - v.x).abs() < 1e-6 && (y - v.y).abs() < 1e-6, "{x} {y} vs {v:?}");
+    assert!(
+        (x - v.x).abs() < 1e-6 && (y - v.y).abs() < 1e-6,
+        "{x} {y} vs {v:?}"
+    );
     let mut e = quarry(straddling(EcologicalRedLine));
     e.right_kind = "探矿权";
     assert_eq!(outcome(&run(&parse(&e)), "R8"), RuleOutcome::ManualCheck);
