@@ -233,21 +233,19 @@ impl SpatialIndex {
 /// Plane polygons of `tm`'s plane ((easting, northing) metres) to lon/lat degrees
 /// (RFC 7946 axis order, rings closed as given).
 pub fn plane_to_lonlat(tm: &TransverseMercator, mp: &MultiPolygon<f64>) -> Vec<LonLatPolygon> {
-    {
-        mp.0.iter()
-            .map(|p| {
-                std::iter::once(p.exterior())
-                    .chain(p.interiors())
-                    .map(|r| {
-                        r.0.iter()
-                            .map(|c| {
-                                let (lon, lat) = tm.inverse(c.x, c.y);
-                                [lon, lat]
-                            })
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect()
-    }
+    mp.0.iter()
+        .map(|p| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .map(|r| {
+                    r.0.iter()
+                        .map(|c| {
+                            let (lon, lat) = tm.inverse(c.x, c.y);
+                            [lon, lat]
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
 }
