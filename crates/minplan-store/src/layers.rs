@@ -283,15 +283,21 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn active_layers(&self) -> Result<Vec<StoredLayer>> {
-        let rows =
-            sqlx::query("SELECT * FROM control_layer_versions WHERE active = 1 ORDER BY kind")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = self.active_version_rows().await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             out.push(stored_layer(&self.pool, r).await?);
         }
         Ok(out)
+    }
+
+    /// The active version of each kind, as rows, in kind order.
+    async fn active_version_rows(&self) -> Result<Vec<sqlx::sqlite::SqliteRow>> {
+        Ok(
+            sqlx::query("SELECT * FROM control_layer_versions WHERE active = 1 ORDER BY kind")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// The active imported layers as the review engine keeps them: each version with its
@@ -306,10 +312,7 @@ impl Store {
         &self,
         tm: &minplan_geo::TransverseMercator,
     ) -> Result<Vec<PlaneLayerVersion>> {
-        let rows =
-            sqlx::query("SELECT * FROM control_layer_versions WHERE active = 1 ORDER BY kind")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = self.active_version_rows().await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             out.push(plane_layer(&self.pool, r, tm).await?);
