@@ -19,6 +19,7 @@ pub mod date;
 pub mod disclosure;
 mod labels;
 pub mod layer;
+pub mod limits;
 pub mod minerals;
 pub mod monitoring;
 pub mod plan;

@@ -6,10 +6,11 @@
 use crate::ReadError;
 use std::io::Read;
 
-/// Most bytes all entries of one archive may inflate to: 1 GiB.
-pub const MAX_UNCOMPRESSED: u64 = 1 << 30;
-/// Most entries one archive may hold.
-pub const MAX_ENTRIES: usize = 10_000;
+/// Most bytes all entries of one archive may inflate to: 1 GiB
+/// ([`minplan_domain::limits::ARCHIVE_INFLATED_BYTES`]).
+pub const MAX_UNCOMPRESSED: u64 = minplan_domain::limits::ARCHIVE_INFLATED_BYTES;
+/// Most entries one archive may hold ([`minplan_domain::limits::ARCHIVE_ENTRIES`]).
+pub const MAX_ENTRIES: usize = minplan_domain::limits::ARCHIVE_ENTRIES;
 
 /// One file taken out of an archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +51,35 @@ pub fn check(file: &str, bytes: &[u8], limit: u64) -> Result<(), ReadError> {
                 limit >> 20
             ),
         ));
+    }
+    Ok(())
+}
+
+/// Checks a zip as [`check`] does and then inflates every entry into nothing through a
+/// counter, so that a library that opens the zip afterwards (the spreadsheet reader) never
+/// meets an entry that inflates beyond its declared size, nor more than `limit` bytes in all.
+///
+/// # Errors
+/// [`ReadError`] naming `file` as [`check`] does, or naming the entry when it is damaged or
+/// inflates beyond its declared size.
+pub fn verify(file: &str, bytes: &[u8], limit: u64) -> Result<(), ReadError> {
+    check(file, bytes, limit)?;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{e}")))?;
+    for i in 0..z.len() {
+        let mut e = z
+            .by_index(i)
+            .map_err(|e| ReadError::at(file, format!("压缩包第 {} 个文件损坏：{e}", i + 1)))?;
+        let declared = e.size();
+        let name = e.name().to_owned();
+        let n = std::io::copy(&mut (&mut e).take(declared + 1), &mut std::io::sink())
+            .map_err(|err| ReadError::at(file, format!("压缩包中的 {name} 无法解压：{err}")))?;
+        if n > declared {
+            return Err(ReadError::at(
+                file,
+                format!("压缩包中的 {name} 解压后超过其声明的大小（压缩包被篡改）"),
+            ));
+        }
     }
     Ok(())
 }

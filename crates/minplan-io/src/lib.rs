@@ -23,6 +23,7 @@ pub mod kml;
 pub mod ogr;
 pub mod prj;
 pub mod shp;
+pub mod table;
 pub mod wkb;
 pub mod writer;
 pub mod xlsx;

@@ -5,19 +5,20 @@
 //! Y with the zone prefix when the zone is prefixed or the values were entered so.
 
 use crate::export::ExportLayer;
+use crate::table::{Cells, WorkbookKind, workbook_kind, xls_sheets, xlsx_sheets};
 use crate::{ReadError, WriteError};
-use calamine::{Data, DataRef, Reader as _, Xls, Xlsx};
+use calamine::{Data, DataRef};
 use minplan_geo::ZoneWidth;
 use rust_xlsxwriter::{Format, Workbook};
-use std::collections::BTreeMap;
-use std::io::Cursor;
 
-/// Most rows of a sheet's used range that is read.
-pub const MAX_ROWS: u32 = 100_000;
-/// Most columns of a sheet's used range that is read.
-pub const MAX_COLUMNS: u32 = 64;
-/// Most bytes the entries of an `.xlsx` may inflate to, in total (zip central directory).
-pub const MAX_UNCOMPRESSED: u64 = 256 * 1024 * 1024;
+/// Most rows of a sheet's used range that is read ([`minplan_domain::limits::TABLE_ROWS`]).
+pub const MAX_ROWS: u32 = minplan_domain::limits::TABLE_ROWS;
+/// Most columns of a sheet's used range that is read
+/// ([`minplan_domain::limits::TABLE_COLUMNS`]).
+pub const MAX_COLUMNS: u32 = minplan_domain::limits::TABLE_COLUMNS;
+/// Most bytes the entries of an `.xlsx` may inflate to, in total
+/// ([`minplan_domain::limits::TABLE_INFLATED_BYTES`]).
+pub const MAX_UNCOMPRESSED: u64 = minplan_domain::limits::TABLE_INFLATED_BYTES;
 
 /// A cell's text: strings with tabs and line ends as spaces, numbers exactly as stored
 /// (shortest repr that reads back as the same `f64`, no `.0` on whole numbers).
@@ -36,7 +37,8 @@ fn cell_text(d: &DataRef<'_>) -> String {
     }
 }
 
-fn data_ref(d: &Data) -> DataRef<'_> {
+/// A cell of a laid-out range as the streaming reader gives it.
+pub(crate) fn data_ref(d: &Data) -> DataRef<'_> {
     match d {
         Data::Int(i) => DataRef::Int(*i),
         Data::Float(f) => DataRef::Float(*f),
@@ -48,18 +50,6 @@ fn data_ref(d: &Data) -> DataRef<'_> {
         Data::Error(e) => DataRef::Error(e.clone()),
         Data::Empty => DataRef::Empty,
     }
-}
-
-/// The cells of one sheet: (row, column) → text, non-empty cells only.
-type Cells = BTreeMap<(u32, u32), String>;
-
-fn too_large(file: &str, sheet: &str) -> ReadError {
-    ReadError::at(
-        file,
-        format!(
-            "工作表“{sheet}”的已用区域超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列，拒绝读取（拐点坐标表不会这么大；请删去多余的行列或另存为只含坐标的表）"
-        ),
-    )
 }
 
 /// Turns an Excel corner list (`.xlsx`, or `.xls`) into text that
@@ -74,20 +64,22 @@ fn too_large(file: &str, sheet: &str) -> ReadError {
 ///
 /// # Errors
 /// A Chinese [`ReadError`] naming the file (and the sheet): not an Excel workbook, an
-/// `.xlsx` whose zip entries declare more than [`MAX_UNCOMPRESSED`] bytes in total (checked in
-/// the central directory before the workbook is opened), a sheet whose used range exceeds
-/// [`MAX_ROWS`] rows or [`MAX_COLUMNS`] columns, a workbook that cannot be read, or one
+/// `.xlsx` that inflates beyond [`MAX_UNCOMPRESSED`] bytes (checked before the workbook is
+/// opened), a sheet whose used range exceeds [`MAX_ROWS`] rows, [`MAX_COLUMNS`] columns or
+/// [`TABLE_CELLS`](minplan_domain::limits::TABLE_CELLS) cells (an `.xls` is measured from its
+/// records before it is opened), a cell longer than
+/// [`CELL_CHARS`](minplan_domain::limits::CELL_CHARS), a workbook that cannot be read, or one
 /// without any non-empty cell.
 pub fn xlsx_corner_text(file_name: &str, bytes: &[u8]) -> Result<String, ReadError> {
-    let sheets: Vec<(String, Cells)> = if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(file_name, bytes)?
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        read_xls(file_name, bytes)?
-    } else {
-        return Err(ReadError::at(
-            file_name,
-            "不是 Excel 工作簿（.xlsx 或 .xls）；CSV 请按文本上传",
-        ));
+    let sheets: Vec<(String, Cells)> = match workbook_kind(bytes) {
+        Some(WorkbookKind::Xlsx) => xlsx_sheets(file_name, bytes, false, cell_text)?,
+        Some(WorkbookKind::Xls) => xls_sheets(file_name, bytes, false, cell_text)?,
+        None => {
+            return Err(ReadError::at(
+                file_name,
+                "不是 Excel 工作簿（.xlsx 或 .xls）；CSV 请按文本上传",
+            ));
+        }
     };
     let sheets: Vec<(String, Cells)> = sheets.into_iter().filter(|(_, c)| !c.is_empty()).collect();
     if sheets.is_empty() {
@@ -118,82 +110,6 @@ pub fn xlsx_corner_text(file_name: &str, bytes: &[u8]) -> Result<String, ReadErr
             out.push_str(line.trim_end_matches('\t'));
             out.push('\n');
         }
-    }
-    Ok(out)
-}
-
-fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Vec<(String, Cells)>, ReadError> {
-    // Declared sizes first: a workbook that inflates beyond the limit is never opened.
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::at(file, format!("不是有效的 .xlsx（zip）文件：{e}")))?;
-    let mut total: u64 = 0;
-    for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| ReadError::at(file, format!("不是有效的 .xlsx（zip）文件：{e}")))?;
-        total = total.saturating_add(entry.size());
-    }
-    if total > MAX_UNCOMPRESSED {
-        return Err(ReadError::at(
-            file,
-            format!(
-                "解压后共 {} MiB，超过 {} MiB 上限，拒绝读取（拐点坐标表不会这么大）",
-                total / 1024 / 1024,
-                MAX_UNCOMPRESSED / 1024 / 1024
-            ),
-        ));
-    }
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::at(file, format!("无法读取 Excel 工作簿：{e}")))?;
-    let mut out = Vec::new();
-    for name in wb.sheet_names() {
-        let mut cells = Cells::new();
-        let mut reader = wb
-            .worksheet_cells_reader(&name)
-            .map_err(|e| ReadError::at(file, format!("无法读取工作表“{name}”：{e}")))?;
-        // Cells are streamed: the limit is checked before anything is kept.
-        while let Some(cell) = reader
-            .next_cell()
-            .map_err(|e| ReadError::at(file, format!("无法读取工作表“{name}”：{e}")))?
-        {
-            let (r, c) = cell.get_position();
-            if r >= MAX_ROWS || c >= MAX_COLUMNS {
-                return Err(too_large(file, &name));
-            }
-            let t = cell_text(cell.get_value());
-            if !t.is_empty() {
-                cells.insert((r, c), t);
-            }
-        }
-        drop(reader);
-        out.push((name, cells));
-    }
-    Ok(out)
-}
-
-fn read_xls(file: &str, bytes: &[u8]) -> Result<Vec<(String, Cells)>, ReadError> {
-    let mut wb: Xls<_> = Xls::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::at(file, format!("无法读取 Excel 工作簿（.xls）：{e}")))?;
-    let mut out = Vec::new();
-    for name in wb.sheet_names() {
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| ReadError::at(file, format!("无法读取工作表“{name}”：{e}")))?;
-        let mut cells = Cells::new();
-        if let (Some(start), Some(end)) = (range.start(), range.end()) {
-            if end.0 >= MAX_ROWS || end.1 >= MAX_COLUMNS {
-                return Err(too_large(file, &name));
-            }
-            for (r, row) in range.rows().enumerate() {
-                for (c, d) in row.iter().enumerate() {
-                    let t = cell_text(&data_ref(d));
-                    if !t.is_empty() {
-                        cells.insert((start.0 + r as u32, start.1 + c as u32), t);
-                    }
-                }
-            }
-        }
-        out.push((name, cells));
     }
     Ok(out)
 }

@@ -832,10 +832,10 @@ fn xlsx_size_guards() {
     ws.write_number(100_000, 0, 1.0).unwrap();
     let err = xlsx_corner_text("长.xlsx", &wb.save_to_buffer().unwrap()).unwrap_err();
     assert!(err.0.starts_with("长.xlsx：工作表“坐标”"), "{err}");
-    assert!(err.0.contains("100000 行或 64 列"), "{err}");
+    assert!(err.0.contains("100000 行、256 列"), "{err}");
 
     let mut wb = rust_xlsxwriter::Workbook::new();
-    wb.add_worksheet().write_number(0, 64, 1.0).unwrap();
+    wb.add_worksheet().write_number(0, 256, 1.0).unwrap();
     let err = xlsx_corner_text("宽.xlsx", &wb.save_to_buffer().unwrap()).unwrap_err();
     assert!(err.0.contains("工作表“Sheet1”"), "{err}");
 
@@ -844,7 +844,7 @@ fn xlsx_size_guards() {
     let bomb = declare_size(wb.save_to_buffer().unwrap(), 200 * 1024 * 1024);
     let err = xlsx_corner_text("炸弹.xlsx", &bomb).unwrap_err();
     assert!(err.0.starts_with("炸弹.xlsx："), "{err}");
-    assert!(err.0.contains("超过 256 MiB"), "{err}");
+    assert!(err.0.contains("超过上限 64 MiB"), "{err}");
 
     let err = xlsx_corner_text("a.xlsx", b"1,4907000,44420000").unwrap_err();
     assert!(err.0.contains("不是 Excel 工作簿"), "{err}");

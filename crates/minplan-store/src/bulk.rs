@@ -142,11 +142,11 @@ pub struct BulkOutcome {
 }
 
 /// The table types [`read_table`] reads, by file name ending.
-pub const TABLE_EXTENSIONS: &[&str] = &[".xlsx", ".xls", ".ods", ".csv"];
+pub const TABLE_EXTENSIONS: &[&str] = &[".xlsx", ".xls", ".csv"];
 
 /// Why a file of another type is refused (a `.txt` is neither read as CSV nor as GeoJSON:
 /// the command line and the web must agree, so neither guesses).
-pub const UNSUPPORTED_TYPE: &str = "不支持的文件类型：可导入 .xlsx .xls .ods .csv 表格（矿业权还可导入 .geojson/.json）；.txt 文件请另存为 .csv（UTF-8）";
+pub const UNSUPPORTED_TYPE: &str = "不支持的文件类型：可导入 .xlsx .xls .csv 表格（矿业权还可导入 .geojson/.json）；.ods 请另存为 .xlsx，.txt 文件请另存为 .csv（UTF-8）";
 
 /// Whether `name` ends in one of [`TABLE_EXTENSIONS`] (any case).
 pub fn is_table_file(name: &str) -> bool {
@@ -154,63 +154,19 @@ pub fn is_table_file(name: &str) -> bool {
     TABLE_EXTENSIONS.iter().any(|x| lower.ends_with(x))
 }
 
-/// Reads the first sheet of an XLSX/XLS/ODS file, or a CSV (UTF-8, with or without BOM),
-/// into rows of cell texts. Numbers are written without trailing zeros; date cells as
-/// `YYYY-MM-DD`.
+/// Reads the first sheet of an XLSX/XLS file, or a CSV (UTF-8, with or without BOM), into rows
+/// of cell texts, within the limits of [`minplan_domain::limits`]
+/// ([`minplan_io::table::read_table`]). Numbers are written without trailing zeros; date
+/// cells as `YYYY-MM-DD`.
 ///
 /// # Errors
-/// [`StoreError::BadInput`] naming the file when it cannot be read, or when its name does not
-/// end in one of [`TABLE_EXTENSIONS`] ([`UNSUPPORTED_TYPE`]).
+/// [`StoreError::BadInput`] naming the file when it cannot be read or exceeds a limit, or when
+/// its name does not end in one of [`TABLE_EXTENSIONS`] ([`UNSUPPORTED_TYPE`]).
 pub fn read_table(bytes: &[u8], name: &str) -> Result<Vec<Vec<String>>> {
-    let lower = name.to_lowercase();
-    let bad = |m: String| StoreError::BadInput(format!("{name}：{m}"));
     if !is_table_file(name) {
-        return Err(bad(UNSUPPORTED_TYPE.into()));
+        return Err(StoreError::BadInput(format!("{name}：{UNSUPPORTED_TYPE}")));
     }
-    if lower.ends_with(".csv") {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| bad("CSV 须为 UTF-8 编码（Excel 中“另存为 CSV UTF-8”）".into()))?;
-        let text = text.trim_start_matches('\u{feff}');
-        let mut r = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut rows = Vec::new();
-        for rec in r.records() {
-            let rec = rec.map_err(|e| bad(format!("CSV 格式错误：{e}")))?;
-            rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
-        }
-        return Ok(rows);
-    }
-    use calamine::{Data, Reader, open_workbook_auto_from_rs};
-    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
-        .map_err(|e| bad(format!("无法读取表格（应为 XLSX/XLS/ODS 或 CSV）：{e}")))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| bad("表格中没有工作表".into()))?
-        .map_err(|e| bad(format!("无法读取第一个工作表：{e}")))?;
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                        s.trim().to_string()
-                    }
-                    Data::Int(i) => i.to_string(),
-                    Data::Float(f) => minplan_domain::citation::format_number(*f),
-                    Data::Bool(b) => b.to_string(),
-                    Data::DateTime(d) => {
-                        // Excel serial days since 1899-12-30.
-                        let days = d.as_f64().floor() as i64;
-                        Date::from_days(days - 25_569).to_string()
-                    }
-                    Data::Error(e) => format!("#{e:?}"),
-                })
-                .collect()
-        })
-        .collect())
+    minplan_io::table::read_table(bytes, name).map_err(|e| StoreError::BadInput(e.0))
 }
 
 /// The columns a table may have: (key, header aliases).

@@ -661,7 +661,7 @@ async fn bulk_import_checks_first_and_imports_when_asked() {
     let (s, html) = upload(&staff, base, "/rights/import", "commit", "台账.txt", &fixed).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
     assert!(
-        html.contains("不支持的文件类型：可导入 .xlsx .xls .ods .csv 表格"),
+        html.contains("不支持的文件类型：可导入 .xlsx .xls .csv 表格"),
         "{html}"
     );
     assert_eq!(audit_rows(&srv.store).await, audit_before);

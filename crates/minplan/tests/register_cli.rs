@@ -552,7 +552,9 @@ fn out_of_bounds_figures_are_row_problems_and_nothing_is_imported() {
         let t = text(&out);
         assert!(!out.status.success(), "{cmd}: {t}");
         assert!(
-            t.contains("不支持的文件类型：可导入 .xlsx .xls .ods .csv 表格（矿业权还可导入 .geojson/.json）"),
+            t.contains(
+                "不支持的文件类型：可导入 .xlsx .xls .csv 表格（矿业权还可导入 .geojson/.json）"
+            ),
             "{cmd}: {t}"
         );
     }

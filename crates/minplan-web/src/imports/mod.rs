@@ -400,16 +400,16 @@ async fn import_submit(
             .any(|x| lower.ends_with(x));
     if file.is_some()
         && !layer_file
-        && ![".xlsx", ".xls", ".ods", ".csv", ".txt"]
+        && ![".xlsx", ".xls", ".csv", ".txt"]
             .iter()
             .any(|x| lower.ends_with(x))
     {
         errors.push(
             "file",
             if matches!(table, Table::Rights) {
-                "文件应为 XLSX（或 XLS、ODS）表格、CSV（UTF-8），或 Shapefile（zip）、GeoPackage、KML 登记簿"
+                "文件应为 XLSX（或 XLS）表格、CSV（UTF-8），或 Shapefile（zip）、GeoPackage、KML 登记簿"
             } else {
-                "文件应为 XLSX（或 XLS、ODS）表格或 CSV（UTF-8）"
+                "文件应为 XLSX（或 XLS）表格或 CSV（UTF-8）"
             },
         );
     }
