@@ -49,6 +49,9 @@ pub struct ReviewEngine {
     /// updates the register's index without projecting every right again
     /// ([`ReviewEngine::update_application`]).
     register_plane: Vec<MultiPolygon<f64>>,
+    /// [`Store::engine_inputs_version`] when [`ReviewEngine::load_with`] read the store;
+    /// `None` for an engine built from given parts (a replay, a benchmark).
+    pub inputs_version: Option<i64>,
     /// The day (China) the register was read: a licence past its 有效期止 turns 已过期 when
     /// the register is read on a later day, so an update on another day rebuilds instead.
     built_on: Date,
@@ -72,6 +75,9 @@ impl ReviewEngine {
     /// # Errors
     /// Database errors.
     pub async fn load_with(store: &Store, plan: Arc<StoredPlan>) -> Result<ReviewEngine> {
+        // Read first: a change made while the engine loads leaves it older than the store,
+        // never newer, so the next comparison rebuilds it.
+        let version = store.engine_inputs_version().await?;
         let tm = plan.loaded.plan.region.zone.with_prefix(false).projection();
         // Projected as they are read: no lon/lat copy of the layers is ever held.
         let layers = store.active_plane_layers(&tm).await?;
@@ -87,6 +93,7 @@ impl ReviewEngine {
             scales,
         );
         engine.list_entries = Some(entries);
+        engine.inputs_version = Some(version);
         Ok(engine)
     }
 
@@ -169,6 +176,7 @@ impl ReviewEngine {
             stats,
             register_plane,
             built_on: crate::today(),
+            inputs_version: None,
         }
     }
 
@@ -368,6 +376,28 @@ impl ReviewEngine {
         corners: Option<(&str, &[u8])>,
         actor: &crate::audit::Actor,
     ) -> Result<(i64, ConformityReview)> {
+        self.review_and_save_versioned(store, app, toml, corners, actor)
+            .await
+            .map(|s| (s.id, s.review))
+    }
+
+    /// As [`ReviewEngine::review_and_save`], and refused with [`StoreError::Stale`](crate::StoreError::Stale)
+    /// (nothing written) when the engine was loaded from the store
+    /// ([`ReviewEngine::load_with`]) and the store's [`Store::engine_inputs_version`] has
+    /// moved on since: another process saved a review or changed the register, the layers,
+    /// the lists or the plan, so the review would have been made on an outdated register.
+    /// Returns the version the save left, for an engine updated in place.
+    ///
+    /// # Errors
+    /// [`StoreError::Stale`](crate::StoreError::Stale); database errors.
+    pub async fn review_and_save_versioned(
+        &self,
+        store: &Store,
+        app: &Application,
+        toml: &str,
+        corners: Option<(&str, &[u8])>,
+        actor: &crate::audit::Actor,
+    ) -> Result<SavedReview> {
         let now = now_rfc3339();
         let other = self.in_force(store, app, &now).await?;
         let engine = other.as_ref().unwrap_or(self);
@@ -386,9 +416,42 @@ impl ReviewEngine {
             scales: serde_json::to_value(&engine.scales).unwrap_or_default(),
             plans: serde_json::to_value(&plans).unwrap_or_default(),
             actor,
+            inputs_version: self.inputs_version,
         };
-        let id = store.save_review(&r, &input).await?;
-        Ok((id, r))
+        let (id, inputs_version) = store.save_review(&r, &input).await?;
+        Ok(SavedReview {
+            id,
+            review: r,
+            inputs_version,
+        })
+    }
+}
+
+/// A review stored by [`ReviewEngine::review_and_save_versioned`].
+#[derive(Debug)]
+pub struct SavedReview {
+    /// The stored review's id.
+    pub id: i64,
+    /// The review.
+    pub review: ConformityReview,
+    /// [`Store::engine_inputs_version`] as the save left it (read inside its transaction).
+    pub inputs_version: i64,
+}
+
+impl Store {
+    /// The version of what the review engine reads (migration 0027): raised by trigger on
+    /// every change to the plans, the imported layer versions, the rights, the applications
+    /// and their reviews, the supervision lists and the scale table, whichever process makes
+    /// it. An engine built at one version is outdated once the store is at another.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::Db`].
+    pub async fn engine_inputs_version(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT version FROM engine_inputs WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }
 /// The date of a review made at `now` (RFC 3339): its Beijing (UTC+8) date, the date the

@@ -59,7 +59,7 @@ pub use calendar::{CALENDAR_YEARS, CalendarEntry};
 pub use disclosure::{
     PublicRightsQuery, Publication, PublicationEvent, PublicationSummary, RESULTS_WITHIN_RANGE,
 };
-pub use engine::{ReviewEngine, region_of, review_date};
+pub use engine::{ReviewEngine, SavedReview, region_of, review_date};
 pub use export::{ExportSet, ExportedFile, block_fields, right_fields};
 pub use filings::InformationFiling;
 pub use green_mines::{
@@ -123,6 +123,11 @@ pub enum StoreError {
     /// nothing written.
     #[error("{0}")]
     BadInput(String),
+    /// What a write was computed from changed meanwhile (another process saved a review or
+    /// imported data since the review engine was built); nothing was written, and the same
+    /// request made again on the current data succeeds.
+    #[error("{0}")]
+    Stale(String),
 }
 
 /// A problem of one input field, with a Chinese message that names it.

@@ -154,10 +154,9 @@ impl Store {
     /// # Errors
     /// [`crate::StoreError::Db`].
     pub async fn application_records(&self) -> Result<Vec<ApplicationRecord>> {
-        let rows = sqlx::query(
-            "SELECT a.number, a.status, a.used_for, a.created_at, a.latest_review_id, a.declared_area, r.conclusion, r.reviewed_at, r.result_json, r.geometry_json
-             FROM applications a LEFT JOIN reviews r ON r.id = a.latest_review_id ORDER BY a.created_at DESC, a.number",
-        )
+        let rows = sqlx::query(&format!(
+            "{APPLICATION_SELECT} ORDER BY a.created_at DESC, a.number"
+        ))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(application_record).collect())
@@ -185,15 +184,26 @@ impl Store {
     }
 }
 
-const APPLICATION_SELECT: &str = "SELECT a.number, a.status, a.used_for, a.created_at, a.latest_review_id, a.declared_area, r.conclusion, r.reviewed_at, r.result_json, r.geometry_json FROM applications a LEFT JOIN reviews r ON r.id = a.latest_review_id";
+/// The application's columns and, from its latest review, the conclusion and the fields of
+/// the application that the lists show: taken out by SQLite (`json_extract`) so that a list
+/// never carries the stored review results themselves.
+const APPLICATION_SELECT: &str = "SELECT a.number, a.status, a.used_for, a.created_at, a.latest_review_id, a.declared_area, r.conclusion, r.reviewed_at,
+     json_extract(r.result_json, '$.application.project_name') AS project_name,
+     json_extract(r.result_json, '$.application.holder_name') AS holder_name,
+     json_extract(r.result_json, '$.application.credit_code') AS credit_code,
+     json_extract(r.result_json, '$.application.received') AS received,
+     json_extract(r.result_json, '$.application.right_kind') AS right_kind,
+     json_extract(r.result_json, '$.application.kind') AS kind,
+     json_extract(r.result_json, '$.application.minerals') AS minerals,
+     r.geometry_json
+     FROM applications a LEFT JOIN reviews r ON r.id = a.latest_review_id";
 
 fn application_record(r: &sqlx::sqlite::SqliteRow) -> ApplicationRecord {
-    let v: serde_json::Value = r
-        .get::<Option<String>, _>("result_json")
-        .and_then(|s| serde_json::from_str(&s).ok())
+    let text = |k: &str| r.try_get::<Option<String>, _>(k).ok().flatten();
+    let s = |k: &str| text(k).unwrap_or_default();
+    let minerals: serde_json::Value = text("minerals")
+        .and_then(|m| serde_json::from_str(&m).ok())
         .unwrap_or_default();
-    let app = &v["application"];
-    let s = |k: &str| app[k].as_str().unwrap_or("").to_string();
     ApplicationRecord {
         number: r.get("number"),
         status: shown(
@@ -207,11 +217,11 @@ fn application_record(r: &sqlx::sqlite::SqliteRow) -> ApplicationRecord {
         project_name: s("project_name"),
         holder_name: s("holder_name"),
         credit_code: s("credit_code"),
-        received: app["received"].as_str().map(str::to_string),
+        received: text("received"),
         declared_area: r.get("declared_area"),
         right_kind: s("right_kind"),
         kind: s("kind"),
-        minerals: crate::records::strings(&app["minerals"]),
+        minerals: crate::records::strings(&minerals),
         geometry: r
             .get::<Option<String>, _>("geometry_json")
             .and_then(|g| serde_json::from_str(&g).ok())

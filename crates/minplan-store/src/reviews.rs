@@ -34,6 +34,9 @@ pub struct ReviewInput<'a> {
     pub plans: serde_json::Value,
     /// Who ran it.
     pub actor: &'a Actor,
+    /// The [`Store::engine_inputs_version`] the review was computed at; the save is refused
+    /// ([`StoreError::Stale`]) when the store has moved on. `None`: not checked.
+    pub inputs_version: Option<i64>,
 }
 
 /// A stored review, summarised for lists.
@@ -95,16 +98,19 @@ pub struct ReviewRecord {
 }
 
 fn summary(r: &sqlx::sqlite::SqliteRow) -> ReviewSummary {
-    let v: serde_json::Value =
-        serde_json::from_str(&r.get::<String, _>("result_json")).unwrap_or_default();
-    let app = &v["application"];
+    let s = |k: &str| {
+        r.try_get::<Option<String>, _>(k)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
     ReviewSummary {
         id: r.get("id"),
         application_number: r.get("application_number"),
-        project_name: app["project_name"].as_str().unwrap_or("").into(),
-        holder_name: app["holder_name"].as_str().unwrap_or("").into(),
-        credit_code: app["credit_code"].as_str().unwrap_or("").into(),
-        kind: app["kind"].as_str().unwrap_or("").into(),
+        project_name: s("project_name"),
+        holder_name: s("holder_name"),
+        credit_code: s("credit_code"),
+        kind: s("kind"),
         conclusion: r.get("conclusion"),
         reviewed_at: r.get("reviewed_at"),
         actor: r.get("actor"),
@@ -114,25 +120,57 @@ fn summary(r: &sqlx::sqlite::SqliteRow) -> ReviewSummary {
     }
 }
 
-const SELECT: &str = "SELECT r.*, EXISTS (SELECT 1 FROM reviews s WHERE s.supersedes_id = r.id) AS superseded FROM reviews r";
+/// A review's listed fields: the columns and, taken out by SQLite, the application's names
+/// (a list never carries the stored inputs and snapshots; `superseded` is an index lookup,
+/// migration 0026).
+const SUMMARY_SELECT: &str = "SELECT r.id, r.application_number, r.conclusion, r.reviewed_at, r.actor, r.supersedes_id, r.plan_version_id,
+     json_extract(r.result_json, '$.application.project_name') AS project_name,
+     json_extract(r.result_json, '$.application.holder_name') AS holder_name,
+     json_extract(r.result_json, '$.application.credit_code') AS credit_code,
+     json_extract(r.result_json, '$.application.kind') AS kind,
+     EXISTS (SELECT 1 FROM reviews s WHERE s.supersedes_id = r.id) AS superseded
+     FROM reviews r";
+
+/// A whole review: every column, and the listed fields as [`SUMMARY_SELECT`] has them.
+const SELECT: &str = "SELECT r.*,
+     json_extract(r.result_json, '$.application.project_name') AS project_name,
+     json_extract(r.result_json, '$.application.holder_name') AS holder_name,
+     json_extract(r.result_json, '$.application.credit_code') AS credit_code,
+     json_extract(r.result_json, '$.application.kind') AS kind,
+     EXISTS (SELECT 1 FROM reviews s WHERE s.supersedes_id = r.id) AS superseded
+     FROM reviews r";
 
 impl Store {
     /// Stores a review (one transaction): claims its 受理号 (`settings::claim_intake_number`:
     /// refused when another applicant's), registers the application as 在审 if new, links the
     /// review to the one it supersedes, and makes it the application's latest.
     ///
+    /// Returns the review's id and the [`Store::engine_inputs_version`] the save left.
+    ///
     /// # Errors
     /// [`StoreError::Invalid`] (field `number`) for another applicant's number;
-    /// [`StoreError::Db`].
+    /// [`StoreError::Stale`] when [`ReviewInput::inputs_version`] is given and the store's
+    /// version differs (checked inside the write transaction); [`StoreError::Db`].
     pub async fn save_review(
         &self,
         review: &ConformityReview,
         input: &ReviewInput<'_>,
-    ) -> Result<i64> {
+    ) -> Result<(i64, i64)> {
         let number = &review.application.number;
         let result_json =
             serde_json::to_string(review).map_err(|e| StoreError::BadInput(e.to_string()))?;
         let mut tx = self.begin_write().await?;
+        const VERSION: &str = "SELECT version FROM engine_inputs WHERE id = 1";
+        if let Some(expected) = input.inputs_version
+            && sqlx::query_scalar::<_, i64>(VERSION)
+                .fetch_one(&mut *tx)
+                .await?
+                != expected
+        {
+            return Err(StoreError::Stale(
+                "审查期间登记簿或图层已被另一进程修改（如命令行保存了审查或导入了数据）；未保存，请重新审查".into(),
+            ));
+        }
         crate::settings::claim_intake_number(
             &mut tx,
             number,
@@ -234,8 +272,9 @@ impl Store {
             },
         )
         .await?;
+        let after: i64 = sqlx::query_scalar(VERSION).fetch_one(&mut *tx).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok((id, after))
     }
 
     /// Stored reviews, newest first; `application` filters by number.
@@ -246,14 +285,14 @@ impl Store {
         let rows = match application {
             Some(a) => {
                 sqlx::query(&format!(
-                    "{SELECT} WHERE r.application_number = ? ORDER BY r.id DESC"
+                    "{SUMMARY_SELECT} WHERE r.application_number = ? ORDER BY r.id DESC"
                 ))
                 .bind(a)
                 .fetch_all(&self.pool)
                 .await?
             }
             None => {
-                sqlx::query(&format!("{SELECT} ORDER BY r.id DESC"))
+                sqlx::query(&format!("{SUMMARY_SELECT} ORDER BY r.id DESC"))
                     .fetch_all(&self.pool)
                     .await?
             }

@@ -462,12 +462,12 @@ async fn plans_schedule_closure_and_r14_read_the_record() {
     let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let toml = std::fs::read_to_string(ex.join("01-qingfa-quarry.toml")).unwrap();
     let corners = std::fs::read(ex.join("01-qingfa-quarry.txt")).unwrap();
-    let engine = minplan_store::ReviewEngine::load(&srv.store).await.unwrap();
     let review = |toml: String| {
-        let engine = &engine;
         let corners = &corners;
         let store = &srv.store;
         async move {
+            // Loaded for each save: an engine older than the store may not save.
+            let engine = minplan_store::ReviewEngine::load(store).await.unwrap();
             let app = engine.parse(&toml, Some(corners)).unwrap();
             engine
                 .review_and_save(

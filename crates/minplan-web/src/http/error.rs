@@ -75,7 +75,7 @@ impl From<StoreError> for AppError {
 pub struct ApiError {
     /// Machine-readable code: `bad_request`, `unauthenticated`, `forbidden`, `csrf`,
     /// `not_found`, `invalid`, `invalid_bundle`, `invalid_credentials`, `throttled`,
-    /// `payload_too_large`, `method_not_allowed`, `unsupported_media_type`,
+    /// `payload_too_large`, `method_not_allowed`, `unsupported_media_type`, `conflict`,
     /// `replay_mismatch`, `internal`.
     pub code: String,
     /// What went wrong, in Chinese, naming the field or thing concerned.
@@ -135,6 +135,7 @@ impl AppError {
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Http { status, .. } => *status,
             AppError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
+            AppError::Store(StoreError::Stale(_)) => StatusCode::CONFLICT,
             AppError::Invalid(_)
             | AppError::Store(StoreError::Bundle(_) | StoreError::Invalid(_)) => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -154,6 +155,7 @@ impl AppError {
             AppError::Throttled(_) => "throttled",
             AppError::Http { code, .. } => code,
             AppError::Store(StoreError::Bundle(_)) => "invalid_bundle",
+            AppError::Store(StoreError::Stale(_)) => "conflict",
             AppError::Invalid(_) | AppError::Store(StoreError::Invalid(_)) => "invalid",
             AppError::Store(_) | AppError::Render(_) => "internal",
         }

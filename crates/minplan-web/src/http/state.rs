@@ -135,15 +135,17 @@ impl AppState {
     ///
     /// # Errors
     /// Database errors.
-    pub async fn application_saved(&self, number: &str) -> Result<(), AppError> {
+    pub async fn application_saved(&self, number: &str, version: i64) -> Result<(), AppError> {
         let entry = self.store.pending_application(number).await?;
         {
             let mut slot = self.engine.write().await;
             let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
             loop {
                 if let Some(engine) = Arc::get_mut(&mut slot) {
-                    if engine.register_is_current() {
+                    // Only when nothing but this save happened since the engine was built.
+                    if engine.register_is_current() && engine.inputs_version.is_some() {
                         engine.update_application(number, entry);
+                        engine.inputs_version = Some(version);
                         return Ok(());
                     }
                     break;
@@ -155,6 +157,45 @@ impl AppState {
             }
         }
         self.rebuild_engine().await
+    }
+
+    /// Rebuilds the engine (and reloads the active plan) when the store's
+    /// [`Store::engine_inputs_version`] differs from the one the engine was built at: another
+    /// process (the CLI) saved a review, imported rights or layers, changed a list or
+    /// activated a plan. Returns whether it rebuilt. The caller holds
+    /// [`AppState::write_lock`] (a rebuild must not interleave with a web write).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn refresh_if_stale(&self) -> Result<bool, AppError> {
+        let now = self.store.engine_inputs_version().await?;
+        if self.engine().await.inputs_version == Some(now) {
+            return Ok(false);
+        }
+        tracing::info!(
+            version = now,
+            "the store changed outside this server: engine rebuilt"
+        );
+        self.reload().await?;
+        Ok(true)
+    }
+
+    /// The review engine, current with the store: when another process changed what it
+    /// reads, rebuilt first (under [`AppState::write_lock`]). For reviews that are not saved
+    /// (a trial review, the corner check); a saved review holds the lock and calls
+    /// [`AppState::refresh_if_stale`] itself.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn current_engine(&self) -> Result<Arc<ReviewEngine>, AppError> {
+        let engine = self.engine().await;
+        if engine.inputs_version == Some(self.store.engine_inputs_version().await?) {
+            return Ok(engine);
+        }
+        drop(engine);
+        let _guard = self.write_lock().await;
+        self.refresh_if_stale().await?;
+        Ok(self.engine().await)
     }
 
     /// Serialises the writes that change what a review reads (saving a review, importing a

@@ -674,24 +674,36 @@ pub(crate) async fn review_and_save(
     AppError,
 > {
     let _guard = st.write_lock().await;
-    let engine = st.engine().await;
-    let app = match engine.parse(toml, corner_file.map(|c| c.1.as_slice())) {
-        Ok(a) => a,
-        Err(e) => return Ok(Err(e)),
+    // Another process may have changed the register since the engine was built; and it may
+    // do so between this check and the save, which the save then refuses (nothing written):
+    // once more on the rebuilt engine.
+    let mut tries = 0;
+    let saved = loop {
+        tries += 1;
+        st.refresh_if_stale().await?;
+        let engine = st.engine().await;
+        let app = match engine.parse(toml, corner_file.map(|c| c.1.as_slice())) {
+            Ok(a) => a,
+            Err(e) => return Ok(Err(e)),
+        };
+        match engine
+            .review_and_save_versioned(
+                &st.store,
+                &app,
+                toml,
+                corner_file.map(|(n, b)| (n.as_str(), b.as_slice())),
+                &actor(user),
+            )
+            .await
+        {
+            Err(minplan_store::StoreError::Stale(_)) if tries < 2 => continue,
+            other => break other?,
+        }
     };
-    let (id, review) = engine
-        .review_and_save(
-            &st.store,
-            &app,
-            toml,
-            corner_file.map(|(n, b)| (n.as_str(), b.as_slice())),
-            &actor(user),
-        )
-        .await?;
     // The engine is updated in place: no review may still hold it.
-    drop(engine);
-    st.application_saved(&review.application.number).await?;
-    Ok(Ok((id, review)))
+    st.application_saved(&saved.review.application.number, saved.inputs_version)
+        .await?;
+    Ok(Ok((saved.id, saved.review)))
 }
 
 /// A corner file sent with `POST /api/reviews`.
@@ -885,7 +897,8 @@ pub async fn api_review(
             other => other?.map(|(id, review)| (Some(id), review)),
         }
     } else {
-        let engine = st.engine().await;
+        // A trial review reads the register as the store has it now, whoever changed it.
+        let engine = st.current_engine().await?;
         match engine.parse(&toml, corner_file.as_ref().map(|c| c.1.as_slice())) {
             Ok(app) => {
                 let now = minplan_store::now_rfc3339();

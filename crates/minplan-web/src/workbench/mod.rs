@@ -289,13 +289,26 @@ async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
     let reminder_total = reminders.len();
     let reminder_counts = count_by_kind(&reminders);
     reminders.truncate(WORKBENCH_REMINDERS);
-    let recent_reviews = st
+    // The newest few only, filtered in SQL: a bureau with tens of thousands of reviews must
+    // not read them all to show ten.
+    let own = crate::http::auth::own_credit_code(user);
+    let (_, recent_reviews) = st
         .store
-        .list_reviews(None)
-        .await?
+        .reviews_page(
+            &minplan_store::ReviewQuery {
+                credit_code: own.map(str::to_owned),
+                desc: true,
+                ..Default::default()
+            },
+            Some(minplan_store::Window {
+                offset: 0,
+                limit: RECENT_REVIEWS as u64,
+            }),
+        )
+        .await?;
+    let recent_reviews: Vec<ReviewSummary> = recent_reviews
         .into_iter()
         .filter(|r| may_see(user, Some(&r.credit_code)))
-        .take(RECENT_REVIEWS)
         .collect();
     Ok(Workbench {
         indicator_year,

@@ -118,9 +118,25 @@ pub fn run(db: Option<PathBuf>, args: ReviewArgs) -> anyhow::Result<ExitCode> {
                     .await?,
             )
         } else {
-            let (id, r) = engine
-                .review_and_save(&store, &app, &toml, corners.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())), &minplan_store::Actor::cli_current())
-                .await?;
+            // The server (or another CLI) may save a review or import data between this
+            // process's load and its save; the save is then refused, nothing written, and
+            // the review is made again on the database as it now is.
+            let mut current = None;
+            let mut tries = 0;
+            let (id, r) = loop {
+                tries += 1;
+                let e = current.as_ref().unwrap_or(&engine);
+                match e
+                    .review_and_save(&store, &app, &toml, corners.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())), &minplan_store::Actor::cli_current())
+                    .await
+                {
+                    Err(minplan_store::StoreError::Stale(m)) if tries < 3 => {
+                        eprintln!("{m}：已重新读取数据库，重新审查");
+                        current = Some(ReviewEngine::load(&store).await?);
+                    }
+                    other => break other?,
+                }
+            };
             (Some(id), r)
         };
         if let Some(path) = &args.docx {

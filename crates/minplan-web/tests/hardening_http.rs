@@ -1,0 +1,267 @@
+//! Issue 19 through the web: what another process saves is seen by the server's next review;
+//! a save computed on an outdated register is refused, not recorded; review lists ask the
+//! database one index lookup per review, never read the stored snapshots; a hostile table
+//! upload is refused with its limit and the server goes on.
+
+mod common;
+
+use common::*;
+use minplan_store::{Actor, StoreError};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn example() -> (String, String) {
+    let ex = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    (
+        std::fs::read_to_string(ex.join("01-qingfa-quarry.toml")).unwrap(),
+        std::fs::read_to_string(ex.join("01-qingfa-quarry.txt")).unwrap(),
+    )
+}
+
+/// examples/01 as application `number` (received 2021-11-20, inside the plan period).
+fn application(number: &str) -> String {
+    example()
+        .0
+        .replace("received = \"2026-11-20\"", "received = \"2021-11-20\"")
+        .replace(
+            "number = \"SFH-2026-001\"",
+            &format!("number = \"{number}\""),
+        )
+}
+
+/// A trial review through `POST /api/reviews`: (register size, R12's result as JSON text).
+async fn trial(c: &reqwest::Client, base: &str, token: &str, number: &str) -> (u64, String) {
+    let r = c
+        .post(format!("{base}/api/reviews"))
+        .header("x-csrf-token", token)
+        .json(&json!({
+            "toml": application(number),
+            "corner_file": { "name": "01-qingfa-quarry.txt", "content": example().1 },
+            "save": false,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    let r12 = v["review"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "R12")
+        .unwrap()
+        .to_string();
+    (v["review"]["register_size"].as_u64().unwrap(), r12)
+}
+
+/// What `minplan review` does in its own process: an engine loaded from the database, the
+/// review saved there; the server is not told.
+async fn cli_review(store: &minplan_store::Store, number: &str) {
+    let engine = minplan_store::ReviewEngine::load(store).await.unwrap();
+    let toml = application(number);
+    let corners = example().1;
+    let app = engine.parse(&toml, Some(corners.as_bytes())).unwrap();
+    engine
+        .review_and_save(
+            store,
+            &app,
+            &toml,
+            Some(("01-qingfa-quarry.txt", corners.as_bytes())),
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_review_saved_by_another_process_is_seen_by_the_next_web_review() {
+    let srv = start().await;
+    let base = &srv.base;
+    let c = logged_in(base, "shenpi").await;
+    let token = token(&c, base).await;
+    let (size, r12) = trial(&c, base, &token, "SFH-2026-201").await;
+    assert!(!r12.contains("SFH-2026-200"), "{r12}");
+    // The CLI saves a pending application on the same ground while the server runs.
+    cli_review(&srv.store, "SFH-2026-200").await;
+    let (size_after, r12) = trial(&c, base, &token, "SFH-2026-201").await;
+    assert_eq!(size_after, size + 1);
+    assert!(r12.contains("SFH-2026-200"), "{r12}");
+    // A saved web review records the register it was made on, with the CLI's application.
+    let r = c
+        .post(format!("{base}/api/reviews"))
+        .header("x-csrf-token", &token)
+        .json(&json!({
+            "toml": application("SFH-2026-201"),
+            "corner_file": { "name": "01-qingfa-quarry.txt", "content": example().1 },
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    let id = v["review_id"].as_i64().unwrap();
+    let stored = srv.store.review_record(id).await.unwrap();
+    assert!(stored.register.to_string().contains("SFH-2026-200"));
+    // And `reviews verify` replays it to the same result.
+    let replay = srv.store.replay_review(&stored, None).await.unwrap();
+    assert!(replay.matches(), "{:?}", replay.differences);
+}
+
+#[tokio::test]
+async fn a_save_computed_on_an_outdated_register_is_refused_and_writes_nothing() {
+    let srv = start().await;
+    let store = &srv.store;
+    let engine = minplan_store::ReviewEngine::load(store).await.unwrap();
+    assert_eq!(
+        engine.inputs_version,
+        Some(store.engine_inputs_version().await.unwrap())
+    );
+    // Meanwhile another process saves a review.
+    cli_review(store, "SFH-2026-300").await;
+    let before = store.list_reviews(None).await.unwrap().len();
+    let toml = application("SFH-2026-301");
+    let corners = example().1;
+    let app = engine.parse(&toml, Some(corners.as_bytes())).unwrap();
+    let e = engine
+        .review_and_save_versioned(
+            store,
+            &app,
+            &toml,
+            Some(("01-qingfa-quarry.txt", corners.as_bytes())),
+            &Actor::System,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Stale(m) if m.contains("另一进程")),
+        "{e}"
+    );
+    assert_eq!(store.list_reviews(None).await.unwrap().len(), before);
+    // On a freshly loaded engine the same save goes through and reports the version it left.
+    let engine = minplan_store::ReviewEngine::load(store).await.unwrap();
+    let saved = engine
+        .review_and_save_versioned(
+            store,
+            &app,
+            &toml,
+            Some(("01-qingfa-quarry.txt", corners.as_bytes())),
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        saved.inputs_version,
+        store.engine_inputs_version().await.unwrap()
+    );
+    assert!(saved.inputs_version > engine.inputs_version.unwrap());
+}
+
+#[tokio::test]
+async fn review_lists_over_twenty_thousand_reviews_use_the_index_and_flag_superseded_ones() {
+    let srv = start().await;
+    let store = &srv.store;
+    cli_review(store, "SFH-2026-400").await;
+    let first = store.list_reviews(None).await.unwrap()[0].id;
+    // 20,000 further reviews of 10,000 (withdrawn) applications, each superseding the one
+    // before it for its application, written straight into the tables.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+         INSERT INTO applications (number, status, created_at) SELECT 'X-' || i, '撤回', '2026-01-01T00:00:00Z' FROM n",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+         INSERT INTO reviews (application_number, supersedes_id, plan_version_id, input_toml, layers_json,
+                              register_json, lists_json, config_json, result_json, conclusion, geometry_json,
+                              reviewed_at, actor)
+         SELECT 'X-' || ((i + 1) / 2), CASE WHEN i % 2 = 0 THEN ?1 + i - 1 END, plan_version_id, '', '{}',
+                '[]', '{}', '{}', json_object('application', json_object('project_name', '项目' || i)),
+                '符合', '[]', reviewed_at, actor
+         FROM n, (SELECT plan_version_id, reviewed_at, actor FROM reviews WHERE id = ?1)",
+    )
+    .bind(first)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let all = store.list_reviews(None).await.unwrap();
+    assert_eq!(all.len(), 20_001);
+    // Newest first: the last of each pair supersedes the first.
+    assert_eq!(all[0].id, first + 20_000);
+    assert!(!all[0].superseded);
+    assert_eq!(all[0].supersedes_id, Some(first + 19_999));
+    assert!(all[1].superseded);
+    assert_eq!(all[1].project_name, "项目19999");
+    // The superseded question is one index lookup, not a scan of the table.
+    let rows = sqlx::query(
+        "EXPLAIN QUERY PLAN SELECT r.id, EXISTS (SELECT 1 FROM reviews s WHERE s.supersedes_id = r.id) FROM reviews r ORDER BY r.id DESC LIMIT 10",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    use sqlx::Row as _;
+    let details: Vec<String> = rows.iter().map(|r| r.get::<String, _>("detail")).collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("USING COVERING INDEX reviews_supersedes")),
+        "{details:?}"
+    );
+    // The 工作台 shows the newest ten.
+    let c = logged_in(&srv.base, "shenpi").await;
+    let r = c
+        .get(format!("{}/api/workbench", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    let recent = v["recent_reviews"].as_array().unwrap();
+    assert_eq!(recent[0]["id"].as_i64().unwrap(), first + 20_000);
+    assert_eq!(recent[0]["project_name"], "项目20000");
+}
+
+#[tokio::test]
+async fn a_table_upload_that_would_abort_the_server_is_refused_and_the_server_goes_on() {
+    let srv = start().await;
+    let base = &srv.base;
+    let c = logged_in(base, "shenpi").await;
+    // Cells at A1 and XFD100000: the reader would lay out 1.6 × 10⁹ cells.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "许可证号").unwrap();
+    ws.write_string(99_999, 16_383, "x").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let page = c
+        .get(format!("{base}/rights/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&page);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf)
+        .text("mode", "dry_run")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("登记簿.xlsx"),
+        );
+    let r = c
+        .post(format!("{base}/rights/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("登记簿.xlsx") && html.contains("已用区域超过上限"),
+        "{html}"
+    );
+    // Still serving.
+    let r = c.get(format!("{base}/rights")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
