@@ -76,27 +76,29 @@ async fn attempt(
     }
     let now = OffsetDateTime::now_utc();
     let policy = st.config().throttle;
-    match st.store.login_lockout(username, ip, now, &policy).await {
-        Ok(Some(l)) => return Err(LoginFailure::Locked(l.message(now))),
-        Ok(None) => {}
+    // The attempt is counted before the password is checked, so that parallel guesses
+    // cannot all pass the lockout check first.
+    let reserved = match st
+        .store
+        .reserve_login_attempt(username, ip, now, &policy)
+        .await
+    {
+        Ok(Err(l)) => return Err(LoginFailure::Locked(l.message(now))),
+        Ok(Ok(id)) => id,
         Err(e) => return Err(LoginFailure::Internal(e.into())),
-    }
+    };
     let creds = Credentials {
         username: username.trim().to_string(),
         password: password.to_string(),
     };
     let user = match auth.authenticate(creds).await {
         Ok(Some(u)) => u,
-        Ok(None) => {
-            if let Err(e) = st.store.record_login_failure(username, ip, now).await {
-                return Err(LoginFailure::Internal(e.into()));
-            }
-            return Err(LoginFailure::Wrong);
-        }
+        // The reserved attempt stays as the failure.
+        Ok(None) => return Err(LoginFailure::Wrong),
         Err(e) => return Err(LoginFailure::Internal(internal(e))),
     };
     let result: Result<String, AppError> = async {
-        st.store.clear_login_failures(username).await?;
+        st.store.login_succeeded(username, reserved).await?;
         auth.login(&user).await.map_err(internal)?;
         let token = csrf::rotate_token(&auth.session).await?;
         audit_session(st, &user.0, "session.login", ip).await?;
@@ -408,6 +410,7 @@ pub async fn password_submit(
     State(st): State<AppState>,
     RequireRole { user, .. }: RequireRole<policy::LoggedIn>,
     mut auth: AuthSession,
+    ClientIp(ip): ClientIp,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);
@@ -417,15 +420,34 @@ pub async fn password_submit(
         form.get("password"),
         form.get("password2"),
     );
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if current.is_empty() {
         errors.push("current", "请输入当前密码");
-    } else if st
-        .store
-        .verify_password(&user.username, current)
-        .await?
-        .is_none()
-    {
-        errors.push("current", "当前密码不正确");
+    } else {
+        // Guessing the current password from a stolen session is throttled as logins are.
+        let now = OffsetDateTime::now_utc();
+        match st
+            .store
+            .reserve_login_attempt(&user.username, &ip, now, &st.config().throttle)
+            .await?
+        {
+            Err(l) => {
+                errors.push("current", l.message(now));
+                status = StatusCode::TOO_MANY_REQUESTS;
+            }
+            Ok(attempt) => {
+                if st
+                    .store
+                    .verify_password(&user.username, current)
+                    .await?
+                    .is_none()
+                {
+                    errors.push("current", "当前密码不正确");
+                } else {
+                    st.store.login_succeeded(&user.username, attempt).await?;
+                }
+            }
+        }
     }
     if let Err(e) = check_password(new, &user.username) {
         errors.0.push(e);
@@ -434,7 +456,7 @@ pub async fn password_submit(
         errors.push("password2", "两次输入的新密码不一致");
     }
     if !errors.is_empty() {
-        return render_password(&st, &user, StatusCode::UNPROCESSABLE_ENTITY, errors, false).await;
+        return render_password(&st, &user, status, errors, false).await;
     }
     let updated = match st
         .store
