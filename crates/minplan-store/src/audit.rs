@@ -320,14 +320,65 @@ pub enum AuditProblem {
         /// What it is.
         found_prev_hash: String,
     },
+    /// A record of the database has no audit row although every write leaves one: the log's
+    /// tail was cut off (and the id sequence lowered), or the log was emptied.
+    Unlogged {
+        /// What is missing, Chinese (e.g. `第 12 条审查记录（review:12）的 review.create`).
+        what: String,
+    },
+    /// The head kept outside the database ([`Anchor`]: printed, published, or noted by
+    /// the bureau) is not in the log as it was: rows up to it were cut off or rewritten.
+    AnchorMismatch {
+        /// The anchored row.
+        id: i64,
+        /// Its hash as kept.
+        expected_hash: String,
+        /// Its hash in the log now (`None`: the row is gone).
+        found_hash: Option<String>,
+    },
+}
+
+/// A chain head kept outside the database (`ID:HASH`, as `minplan audit verify` prints it and
+/// the daily `audit.head` row records it): [`verify_with`] checks that row `id` still has
+/// `hash`. A cut-off tail or a rewritten log cannot match a head the bureau printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// Row id.
+    pub id: i64,
+    /// The row's hash (64 hex digits).
+    pub hash: String,
+}
+
+impl Anchor {
+    /// Reads `ID:HASH` (spaces around either part ignored).
+    ///
+    /// # Errors
+    /// A Chinese message naming what is wrong.
+    pub fn parse(s: &str) -> std::result::Result<Anchor, String> {
+        let (id, hash) = s
+            .split_once([':', '：'])
+            .ok_or_else(|| format!("链尾锚点应写作 编号:哈希，收到“{s}”"))?;
+        let id: i64 = id
+            .trim()
+            .parse()
+            .map_err(|_| format!("链尾锚点的编号不是整数：“{}”", id.trim()))?;
+        let hash = hash.trim().to_ascii_lowercase();
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("链尾锚点的哈希应为 64 位十六进制数：“{hash}”"));
+        }
+        Ok(Anchor { id, hash })
+    }
 }
 
 impl AuditProblem {
     /// The lowest row id the problem concerns.
     pub fn first_id(&self) -> i64 {
         match self {
-            AuditProblem::Edited { id, .. } | AuditProblem::BrokenLink { id, .. } => *id,
+            AuditProblem::Edited { id, .. }
+            | AuditProblem::BrokenLink { id, .. }
+            | AuditProblem::AnchorMismatch { id, .. } => *id,
             AuditProblem::Deleted { from, .. } => *from,
+            AuditProblem::Unlogged { .. } => i64::MAX,
         }
     }
 }
@@ -358,6 +409,22 @@ impl fmt::Display for AuditProblem {
                 f,
                 "第 {id} 条记录是现存的第一条，但其前序哈希不是链首值：之前的记录被删除或本条被修改"
             ),
+            AuditProblem::Unlogged { what } => write!(
+                f,
+                "日志中没有{what}：每次写入都应留有记录，日志尾部被截去或被清空"
+            ),
+            AuditProblem::AnchorMismatch {
+                id,
+                found_hash: None,
+                ..
+            } => write!(
+                f,
+                "外部保存的链尾锚点第 {id} 条已不在日志中：日志尾部被截去"
+            ),
+            AuditProblem::AnchorMismatch { id, .. } => write!(
+                f,
+                "外部保存的链尾锚点第 {id} 条的哈希与日志中的不符：日志被改写"
+            ),
         }
     }
 }
@@ -386,17 +453,26 @@ impl VerifyReport {
     /// A Chinese summary, one line per problem.
     pub fn summary(&self) -> String {
         if self.intact() {
-            format!(
+            let mut s = format!(
                 "操作日志完整：共 {} 条记录，哈希链无断裂。链尾哈希：{}",
                 self.rows,
                 self.head_hash.as_deref().unwrap_or("（无记录）")
-            )
-        } else {
-            let mut s = format!(
-                "操作日志被篡改：发现 {} 处问题，哈希链自第 {} 条起断裂。",
-                self.problems.len(),
-                self.first_break.unwrap_or_default()
             );
+            if let Some(h) = &self.head_hash {
+                s.push_str(&format!(
+                    "\n链尾锚点：{id}:{h}（请打印或另行保存；日后以 minplan audit verify --expect-head {id}:{h} 核对，可发现被截去的尾部）",
+                    id = self.last_id
+                ));
+            }
+            s
+        } else {
+            let mut s = match self.first_break {
+                Some(b) => format!(
+                    "操作日志被篡改：发现 {} 处问题，哈希链自第 {b} 条起断裂。",
+                    self.problems.len()
+                ),
+                None => format!("操作日志被篡改：发现 {} 处问题。", self.problems.len()),
+            };
             for p in &self.problems {
                 s.push_str("\n  · ");
                 s.push_str(&p.to_string());
@@ -413,6 +489,63 @@ impl VerifyReport {
 /// # Errors
 /// [`StoreError::Db`](crate::StoreError::Db).
 pub async fn verify(store: &Store) -> Result<VerifyReport> {
+    verify_with(store, None).await
+}
+
+/// As [`verify`], and also: the newest account and the newest review each have the audit
+/// row their creation wrote (a log emptied, or cut off with its id sequence lowered, lacks
+/// them), and, when `anchor` is given, row `anchor.id` still has `anchor.hash`.
+///
+/// # Errors
+/// [`StoreError::Db`](crate::StoreError::Db).
+pub async fn verify_with(store: &Store, anchor: Option<&Anchor>) -> Result<VerifyReport> {
+    let mut report = verify_chain(store).await?;
+    for (table, entity, action, what) in [
+        ("users", "user", "user.add", "账号"),
+        ("reviews", "review", "review.create", "审查记录"),
+    ] {
+        let newest: Option<i64> = sqlx::query_scalar(&format!("SELECT MAX(id) FROM {table}"))
+            .fetch_one(store.pool())
+            .await?;
+        let Some(id) = newest else { continue };
+        let logged: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE entity_type = ? AND entity_id = ? AND action = ?)",
+        )
+        .bind(entity)
+        .bind(id.to_string())
+        .bind(action)
+        .fetch_one(store.pool())
+        .await?;
+        if !logged {
+            report.problems.push(AuditProblem::Unlogged {
+                what: format!("最新的第 {id} 条{what}（{entity}:{id}）的 {action} 记录"),
+            });
+        }
+    }
+    if let Some(a) = anchor {
+        let found: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = ?")
+            .bind(a.id)
+            .fetch_optional(store.pool())
+            .await?;
+        if found.as_deref() != Some(a.hash.as_str()) {
+            report.problems.push(AuditProblem::AnchorMismatch {
+                id: a.id,
+                expected_hash: a.hash.clone(),
+                found_hash: found,
+            });
+        }
+    }
+    report.problems.sort_by_key(AuditProblem::first_id);
+    report.first_break = report
+        .problems
+        .iter()
+        .map(AuditProblem::first_id)
+        .filter(|&i| i != i64::MAX)
+        .min();
+    Ok(report)
+}
+
+async fn verify_chain(store: &Store) -> Result<VerifyReport> {
     let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"))
         .fetch_all(store.pool())
         .await?;
@@ -474,6 +607,44 @@ pub async fn verify(store: &Store) -> Result<VerifyReport> {
 }
 
 impl Store {
+    /// Writes the day's chain head into the log once per day (`date`, `YYYY-MM-DD`, Beijing):
+    /// an `audit.head` row (entity `audit:DATE`) whose after-value is the head before it,
+    /// `{"head_id": …, "head_hash": …}`, the [`Anchor`] a bureau prints or publishes. Returns
+    /// the row when one was written, `None` when the day has one already or the log is empty.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`](crate::StoreError::Db).
+    pub async fn write_daily_head(&self, date: &str) -> Result<Option<AuditRow>> {
+        let mut tx = self.begin_write().await?;
+        let done: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'audit.head' AND entity_type = 'audit' AND entity_id = ?)",
+        )
+        .bind(date)
+        .fetch_one(&mut *tx)
+        .await?;
+        let head: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (false, Some((id, hash))) = (done, head) else {
+            return Ok(None);
+        };
+        let row = append(
+            &mut tx,
+            &AuditEntry {
+                actor: &Actor::System,
+                action: "audit.head",
+                entity_type: "audit",
+                entity_id: date.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "head_id": id, "head_hash": hash })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(row))
+    }
+
     /// Opens a write transaction with `BEGIN IMMEDIATE`: it takes SQLite's write lock at once,
     /// so that audit appends of concurrent writers queue (up to the busy timeout) instead of
     /// failing on a stale read of the chain's head.

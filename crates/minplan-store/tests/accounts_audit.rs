@@ -411,7 +411,16 @@ async fn deleted_newest_rows_are_named_and_later_appends_keep_the_gap() {
         .await
         .unwrap();
     let r = audit::verify(&store).await.unwrap();
-    assert_eq!(r.problems, [AuditProblem::Deleted { from: 4, to: 5 }]);
+    // The newest account (a3, written by row 5) no longer has its user.add row either.
+    assert_eq!(
+        r.problems,
+        [
+            AuditProblem::Deleted { from: 4, to: 5 },
+            AuditProblem::Unlogged {
+                what: "最新的第 3 条账号（user:3）的 user.add 记录".into()
+            }
+        ]
+    );
     assert!(
         r.summary().contains("第 4～5 条记录被删除"),
         "{}",
@@ -427,4 +436,189 @@ async fn deleted_newest_rows_are_named_and_later_appends_keep_the_gap() {
     assert_eq!(r.problems[0], AuditProblem::Deleted { from: 4, to: 5 });
     let newest = &store.audit_list(&AuditFilter::default()).await.unwrap()[0];
     assert_eq!(newest.id, 6);
+}
+
+/// Issue 19, item 8: 60 wrong passwords sent at once for one user got 29 checked (limit 5),
+/// 44 across users from one address (limit 20). Attempts are now reserved before the
+/// password is checked, inside one write transaction.
+#[tokio::test]
+async fn parallel_login_attempts_are_counted_before_the_password_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file database: the pool's connections really run in parallel.
+    let store = Store::open(&dir.path().join("t.db")).await.unwrap();
+    let policy = ThrottlePolicy::default();
+    let now = OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..60 {
+        let store = store.clone();
+        tasks.spawn(async move {
+            // One user from many addresses, then many users from one address.
+            let (user, ip) = if i < 30 {
+                ("zhang".to_string(), format!("10.0.1.{i}"))
+            } else {
+                (format!("user{i}"), "10.0.0.7".to_string())
+            };
+            store
+                .reserve_login_attempt(&user, &ip, now, &policy)
+                .await
+                .unwrap()
+                .is_ok()
+        });
+    }
+    let mut admitted = 0;
+    while let Some(r) = tasks.join_next().await {
+        admitted += usize::from(r.unwrap());
+    }
+    // 5 for zhang (from 30 addresses) + 20 from the one address (30 usernames).
+    assert_eq!(admitted, 5 + 20);
+    // A correct password takes its attempt back and clears the username's failures.
+    let looser = ThrottlePolicy {
+        max_per_username: 6,
+        ..policy
+    };
+    let attempt = store
+        .reserve_login_attempt("zhang", "10.0.2.1", now, &looser)
+        .await
+        .unwrap()
+        .unwrap();
+    store.login_succeeded("zhang", attempt).await.unwrap();
+    assert!(
+        store
+            .login_lockout("zhang", "10.0.2.1", now, &policy)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// Issue 19, item 10: an `INSERT OR REPLACE` of the newest row with a recomputed hash went
+/// undetected (REPLACE does not fire the DELETE trigger); it is now refused.
+#[tokio::test]
+async fn replacing_the_newest_row_is_refused() {
+    let store = tamperable().await;
+    let mut row = store.audit_list(&AuditFilter::default()).await.unwrap()[0].clone();
+    assert_eq!(row.id, 5);
+    row.actor = "user:9:someone-else".into();
+    row.hash = row.computed_hash();
+    let e = sqlx::query(
+        "INSERT OR REPLACE INTO audit_log (id, at, actor, action, entity_type, entity_id, before_json, after_json, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(row.id)
+    .bind(&row.at)
+    .bind(&row.actor)
+    .bind(&row.action)
+    .bind(&row.entity_type)
+    .bind(&row.entity_id)
+    .bind(&row.before)
+    .bind(&row.after)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .execute(store.pool())
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("只能追加"), "{e}");
+    assert!(audit::verify(&store).await.unwrap().intact());
+    // Appending goes on as before.
+    store
+        .add_user(&new_user("a4", Role::Planning), PW, &admin())
+        .await
+        .unwrap();
+    assert!(audit::verify(&store).await.unwrap().intact());
+}
+
+/// Issue 19, item 10: an emptied log verified as “完整：共 0 条记录” although the database
+/// held accounts; a tail cut off with `sqlite_sequence` lowered went unnoticed.
+#[tokio::test]
+async fn an_emptied_or_cut_log_is_named_and_a_kept_head_catches_a_cut_tail() {
+    let store = tamperable().await;
+    let intact = audit::verify(&store).await.unwrap();
+    assert!(intact.intact());
+    assert!(
+        intact.summary().contains(&format!(
+            "链尾锚点：5:{}",
+            intact.head_hash.clone().unwrap()
+        )),
+        "{}",
+        intact.summary()
+    );
+    let anchor = audit::Anchor::parse(&format!("5:{}", intact.head_hash.unwrap())).unwrap();
+    assert!(
+        audit::verify_with(&store, Some(&anchor))
+            .await
+            .unwrap()
+            .intact()
+    );
+    // Cut the tail (rows 4 and 5) and lower the sequence: the chain itself is consistent.
+    let mut tx = store.pool().begin().await.unwrap();
+    for sql in [
+        "DROP TRIGGER audit_log_no_delete",
+        "DELETE FROM audit_log WHERE id >= 4",
+        "UPDATE sqlite_sequence SET seq = 3 WHERE name = 'audit_log'",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let r = audit::verify(&store).await.unwrap();
+    assert!(
+        matches!(r.problems.as_slice(), [AuditProblem::Unlogged { .. }]),
+        "{:?}",
+        r.problems
+    );
+    assert!(
+        r.summary().contains("日志尾部被截去或被清空"),
+        "{}",
+        r.summary()
+    );
+    let r = audit::verify_with(&store, Some(&anchor)).await.unwrap();
+    assert!(
+        r.problems.iter().any(|p| matches!(
+            p,
+            AuditProblem::AnchorMismatch {
+                id: 5,
+                found_hash: None,
+                ..
+            }
+        )),
+        "{:?}",
+        r.problems
+    );
+    // Emptied altogether.
+    sqlx::query("DELETE FROM audit_log")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM sqlite_sequence WHERE name = 'audit_log'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let r = audit::verify(&store).await.unwrap();
+    assert_eq!(r.rows, 0);
+    assert!(!r.intact());
+    assert!(!r.summary().contains("完整"), "{}", r.summary());
+}
+
+#[tokio::test]
+async fn the_day_s_head_is_written_once() {
+    let store = tamperable().await;
+    let row = store.write_daily_head("2026-12-07").await.unwrap().unwrap();
+    let head = store.audit_list(&AuditFilter::default()).await.unwrap()[1].clone();
+    let after: Value = serde_json::from_str(row.after.as_deref().unwrap()).unwrap();
+    assert_eq!(after["head_id"], head.id);
+    assert_eq!(after["head_hash"], head.hash.as_str());
+    assert!(
+        store
+            .write_daily_head("2026-12-07")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .write_daily_head("2026-12-08")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(audit::verify(&store).await.unwrap().intact());
 }

@@ -121,6 +121,21 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     let sessions = tower_sessions_sqlx_store::SqliteStore::new(state.store.pool().clone());
     let deletion =
         tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+    // The day's chain head into the operation log, once a day (checked hourly): the anchor a
+    // bureau prints or publishes (minplan_store::audit::Anchor).
+    let heads = {
+        let st = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(tokio::time::Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                let today = st.today().to_string();
+                if let Err(e) = st.store.write_daily_head(&today).await {
+                    tracing::error!(error = %e, "the day's audit head could not be written");
+                }
+            }
+        })
+    };
     let result = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -130,5 +145,6 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     })
     .await;
     deletion.abort();
+    heads.abort();
     result
 }

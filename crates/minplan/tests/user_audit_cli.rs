@@ -218,3 +218,53 @@ async fn audit_verify_detects_and_names_tampered_rows() {
         .collect();
     assert_eq!(kinds, [("deleted", 2), ("broken_link", 3), ("edited", 4)]);
 }
+
+/// Issue 19, item 10: a tail cut off with the id sequence lowered leaves a consistent chain;
+/// the head printed by an earlier `audit verify` and given back with `--expect-head` catches it.
+#[tokio::test]
+async fn audit_verify_with_a_kept_head_catches_a_cut_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    for name in ["u1", "u2"] {
+        let o = minplan(
+            &db,
+            &["user", "add", "--role", "planning", name],
+            None,
+            &[("MINPLAN_PASSWORD", PW)],
+        );
+        assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    }
+    let o = minplan(&db, &["audit", "verify"], None, &[]);
+    let (out, _) = text(&o);
+    let head = out
+        .split("链尾锚点：")
+        .nth(1)
+        .and_then(|s| s.split('（').next())
+        .unwrap()
+        .to_owned();
+    assert!(head.starts_with("4:"), "{out}");
+    let o = minplan(&db, &["audit", "verify", "--expect-head", &head], None, &[]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    // A malformed head is a usage error (exit 2), named.
+    let o = minplan(
+        &db,
+        &["audit", "verify", "--expect-head", "4:xyz"],
+        None,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("64 位十六进制"), "{:?}", text(&o));
+    // Cut row 4 (u2's user.add) and lower the sequence.
+    exec(&db, "DROP TRIGGER audit_log_no_delete").await;
+    exec(&db, "DELETE FROM audit_log WHERE id = 4").await;
+    exec(
+        &db,
+        "UPDATE sqlite_sequence SET seq = 3 WHERE name = 'audit_log'",
+    )
+    .await;
+    let o = minplan(&db, &["audit", "verify", "--expect-head", &head], None, &[]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(out.contains("第 4 条已不在日志中"), "{out}");
+    assert!(out.contains("最新的第 2 条账号（user:2）"), "{out}");
+}

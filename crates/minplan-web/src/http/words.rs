@@ -88,6 +88,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("session.login", "登录"),
     ("session.logout", "退出登录"),
     ("review.create", "审查并保存审查记录"),
+    ("audit.head", "记录当日操作日志链尾（锚点）"),
     ("application.register", "申请登记（在审）"),
     ("application.approve", "批准申请"),
     ("application.refuse", "不予批准申请"),
@@ -201,6 +202,7 @@ pub fn action_label(code: &str) -> String {
 pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
     let kind = match entity_type {
         "plan_version" => "规划版本",
+        "audit" => "操作日志",
         "user" => "账号",
         "review" => "审查记录",
         "application" => "申请",
@@ -307,6 +309,8 @@ const FIELDS: &[(&str, &str)] = &[
     ("active_plan_version_id", "当前规划版本"),
     ("application_number", "申请编号"),
     ("latest_review_id", "最新审查记录"),
+    ("head_id", "链尾记录序号"),
+    ("head_hash", "链尾哈希"),
     ("supersedes_id", "取代的审查记录"),
     ("conclusion", "审查结论"),
     ("plan_version_id", "所依据的规划版本"),

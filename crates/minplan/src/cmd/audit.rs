@@ -1,7 +1,9 @@
 //! `minplan audit …`: the audit trail (操作日志).
 //!
-//! `minplan audit verify [--json]` recomputes the hash chain: exit 0 when intact, 1 naming
-//! every edited or deleted row and the first row where the chain breaks.
+//! `minplan audit verify [--json] [--expect-head ID:HASH]` recomputes the hash chain: exit 0
+//! when intact, 1 naming every edited or deleted row, the first row where the chain breaks,
+//! the newest account or review without its audit row (a log cut off or emptied), and, with
+//! `--expect-head`, a head kept outside the database that the log no longer has.
 //! `minplan audit list [--entity TYPE[:ID]] [--limit N] [--json]` prints rows, newest first.
 
 use clap::Subcommand;
@@ -18,6 +20,9 @@ pub enum AuditCommand {
         /// 输出 JSON
         #[arg(long)]
         json: bool,
+        /// 另行保存的链尾锚点（编号:哈希，如 verify 或每日 audit.head 记录所示）：核对该条仍在且未被改写
+        #[arg(long, value_name = "ID:HASH")]
+        expect_head: Option<String>,
     },
     /// 列出操作日志（最新在前）
     List {
@@ -39,8 +44,13 @@ pub fn run(db: Option<PathBuf>, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async move {
         let store = super::open_store(&path).await?;
         match cmd {
-            AuditCommand::Verify { json } => {
-                let report = audit::verify(&store).await?;
+            AuditCommand::Verify { json, expect_head } => {
+                let anchor = expect_head
+                    .as_deref()
+                    .map(audit::Anchor::parse)
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?;
+                let report = audit::verify_with(&store, anchor.as_ref()).await?;
                 if json {
                     println!("{}", serde_json::to_string_pretty(&report)?);
                 } else {
