@@ -767,3 +767,94 @@ async fn bulk_import_keeps_the_mining_method_and_the_sub_unit() {
     assert_eq!(rights[0].mining_method, Some(MiningMethod::OpenPit));
     assert_eq!(rights[0].sub_unit.as_deref(), Some("阜宁镇"));
 }
+
+/// Issue 19, item 2: a polygon with coordinates 1e308 was accepted, projected to inf/NaN,
+/// stored as `null`, and from then on the engine could not load (`serve` exited at start).
+/// Such features are now refused by name, the others kept, and the engine still loads; the
+/// same geometry as a right is refused.
+#[tokio::test]
+async fn coordinates_beyond_the_plane_are_refused_and_the_engine_still_loads() {
+    let store = seeded().await;
+    let zone = plan_zone(&store).await;
+    for (crs, buffer_m, huge) in [
+        (
+            "EPSG:4532",
+            None,
+            "[[1e308,1e308],[1e308,4915100],[44425100,4915100],[1e308,1e308]]",
+        ),
+        (
+            "EPSG:4490",
+            None,
+            "[[1e308,44.4],[131.2,44.4],[131.2,44.5],[1e308,44.4]]",
+        ),
+        (
+            "EPSG:4532",
+            Some(50.0),
+            "[[44425000,4915000],[1e308,4915000]]",
+        ),
+    ] {
+        let geometry = if buffer_m.is_some() {
+            format!(r#"{{"type":"LineString","coordinates":{huge}}}"#)
+        } else {
+            format!(r#"{{"type":"Polygon","coordinates":[{huge}]}}"#)
+        };
+        let good = if buffer_m.is_some() {
+            r#"{"type":"LineString","coordinates":[[44425000,4915000],[44426000,4915000]]}"#
+                .to_owned()
+        } else if crs == "EPSG:4490" {
+            r#"{"type":"Polygon","coordinates":[[[131.20,44.40],[131.21,44.40],[131.21,44.41],[131.20,44.40]]]}"#.to_owned()
+        } else {
+            r#"{"type":"Polygon","coordinates":[[[44425000,4915000],[44425100,4915000],[44425100,4915100],[44425000,4915000]]]}"#.to_owned()
+        };
+        let text = format!(
+            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"{crs}"}}}},"features":[
+{{"type":"Feature","properties":{{"id":"BAD"}},"geometry":{geometry}}},
+{{"type":"Feature","properties":{{"id":"OK"}},"geometry":{good}}}]}}"#
+        );
+        let v = store
+            .import_layer(
+                &LayerImport {
+                    kind: if buffer_m.is_some() {
+                        ControlLayerKind::VisibleCorridor
+                    } else {
+                        ControlLayerKind::EcologicalRedLine
+                    },
+                    name: "x",
+                    source_file: "x.geojson",
+                    files: &[minplan_io::InputFile {
+                        name: "layer.geojson".into(),
+                        bytes: text.into_bytes(),
+                    }],
+                    read: &minplan_io::ReadOptions::default(),
+                    declared: None,
+                    zone,
+                    buffer_m,
+                },
+                &Actor::System,
+            )
+            .await
+            .unwrap();
+        assert_eq!(v.feature_count, 1, "{crs} {buffer_m:?}");
+        assert_eq!(v.problems.len(), 1);
+        assert_eq!(v.problems[0].id, "BAD");
+        // The engine (what `serve` builds at start) still loads with the layer in use.
+        let engine = ReviewEngine::load(&store).await.unwrap();
+        let (toml, corners) = qingfa();
+        let app = engine.parse(&toml, Some(&corners)).unwrap();
+        engine.review(&app, "2026-11-30T00:00:00Z");
+    }
+    let r = store
+        .import_rights(
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4532"}},"features":[
+{"type":"Feature","properties":{"id":"C1","name":"x","holder_name":"y"},"geometry":{"type":"Polygon","coordinates":[[[1e308,1e308],[1e308,4915100],[44425100,4915100],[1e308,1e308]]]}}]}"#,
+            "r.geojson",
+            zone,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.imported, 0);
+    assert_eq!(r.problems[0].id, "C1");
+    assert!(r.problems[0].message.contains("1e308"), "{:?}", r.problems);
+    ReviewEngine::load(&store).await.unwrap();
+}

@@ -265,3 +265,41 @@ async fn a_table_upload_that_would_abort_the_server_is_refused_and_the_server_go
     let r = c.get(format!("{base}/rights")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+/// Issue 19, item 11: a multipart upload over 2 MiB was refused as “表单内容不完整” although
+/// the limit is 10 MiB (axum's own multipart default applied); it now reaches the reader.
+#[tokio::test]
+async fn an_upload_between_two_and_ten_mib_reaches_the_reader() {
+    let srv = start().await;
+    let base = &srv.base;
+    let c = logged_in(base, "shenpi").await;
+    let page = c
+        .get(format!("{base}/rights/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut bytes = b"PK\x03\x04".to_vec();
+    bytes.resize(3 << 20, 0);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf_in(&page))
+        .text("mode", "dry_run")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("大表.xlsx"),
+        );
+    let r = c
+        .post(format!("{base}/rights/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("大表.xlsx：无法读取表格：不是有效的 .xlsx 文件"),
+        "{html}"
+    );
+}

@@ -75,9 +75,18 @@ impl SubmittedForm {
                 return out;
             }
         };
-        let mut mp = match Multipart::from_request(req, &()).await {
-            Ok(m) => m,
-            Err(_) => {
+        // The body was read within the server's request limit already; axum's multipart
+        // reader would otherwise apply its own default of 2 MiB and refuse larger uploads
+        // with a misleading message.
+        let reader = tower::Layer::layer(
+            &axum::extract::DefaultBodyLimit::disable(),
+            tower::service_fn(|req: Request| async move {
+                Ok::<_, std::convert::Infallible>(Multipart::from_request(req, &()).await)
+            }),
+        );
+        let mut mp = match tower::ServiceExt::oneshot(reader, req).await {
+            Ok(Ok(m)) => m,
+            Ok(Err(_)) | Err(_) => {
                 out.problem = Some("表单格式错误（multipart 边界缺失或无效）".into());
                 return out;
             }
