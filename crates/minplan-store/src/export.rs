@@ -15,7 +15,7 @@ use serde_json::Value;
 use sqlx::Row;
 
 /// What to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportSet {
     /// 矿业权 (the register).
     Rights,
@@ -25,6 +25,9 @@ pub enum ExportSet {
     Layers,
     /// One saved review: the application and its conflicting parts.
     Review(i64),
+    /// One saved review as its applicant (统一社会信用代码) may see it: other parties'
+    /// particulars redacted ([`crate::ReviewRecord::redaction_for_holder`]).
+    ReviewForHolder(i64, String),
 }
 
 fn field(name: &str, kind: FieldKind) -> ExportField {
@@ -112,7 +115,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`] for a review or plan that does not exist;
     /// [`StoreError::BadInput`] when a stored record cannot be read; [`StoreError::Db`].
-    pub async fn export_layers(&self, set: ExportSet) -> Result<Vec<ExportLayer>> {
+    pub async fn export_layers(&self, set: &ExportSet) -> Result<Vec<ExportLayer>> {
         let plan = self
             .active_plan()
             .await?
@@ -274,7 +277,12 @@ impl Store {
                 Ok(out)
             }
             ExportSet::Review(id) => {
-                let r = self.review_record(id).await?;
+                let r = self.review_record(*id).await?;
+                review_layers(&r.summary, &r.result, zone)
+            }
+            ExportSet::ReviewForHolder(id, credit_code) => {
+                let mut r = self.review_record(*id).await?;
+                r.redaction_for_holder(credit_code)?.json(&mut r.result);
                 review_layers(&r.summary, &r.result, zone)
             }
         }
@@ -539,12 +547,14 @@ pub struct ExportedFile {
 
 impl ExportSet {
     /// The Chinese name of the set, for file names.
-    pub fn label(self) -> String {
+    pub fn label(&self) -> String {
         match self {
             ExportSet::Rights => "矿业权".into(),
             ExportSet::Blocks => "规划区块".into(),
             ExportSet::Layers => "管控图层".into(),
-            ExportSet::Review(id) => format!("审查记录{id}_申请范围与冲突部分"),
+            ExportSet::Review(id) | ExportSet::ReviewForHolder(id, _) => {
+                format!("审查记录{id}_申请范围与冲突部分")
+            }
         }
     }
 }
@@ -567,7 +577,7 @@ impl Store {
         encoding: Option<&'static encoding_rs::Encoding>,
         layer: Option<&str>,
     ) -> Result<ExportedFile> {
-        let mut layers = self.export_layers(set).await?;
+        let mut layers = self.export_layers(&set).await?;
         let names = |l: &[ExportLayer]| {
             l.iter()
                 .map(|x| x.name.as_str())
@@ -585,7 +595,7 @@ impl Store {
         }
         if format == minplan_io::ExportFormat::Xlsx && layers.len() > 1 {
             // A review's corner list is its application's; other sets name the layer.
-            if let ExportSet::Review(_) = set {
+            if let ExportSet::Review(_) | ExportSet::ReviewForHolder(..) = set {
                 layers.truncate(1);
             } else {
                 return Err(StoreError::BadInput(format!(

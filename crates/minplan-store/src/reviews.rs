@@ -97,6 +97,36 @@ pub struct ReviewRecord {
     pub result: serde_json::Value,
 }
 
+impl ReviewRecord {
+    /// The redaction of other parties' particulars for the applicant with
+    /// 统一社会信用代码 `credit_code` viewing this review
+    /// ([`minplan_domain::review::redact::Redaction::for_holder`]), from the register snapshot
+    /// the review was made on.
+    ///
+    /// # Errors
+    /// [`StoreError::Internal`] when the stored register snapshot cannot be read (nothing is
+    /// shown rather than another company's particulars).
+    pub fn redaction_for_holder(
+        &self,
+        credit_code: &str,
+    ) -> Result<minplan_domain::review::redact::Redaction> {
+        let register: Vec<minplan_domain::rights::MiningRight> =
+            serde_json::from_value(self.register.clone())
+                .map_err(|e| StoreError::Internal(format!("审查记录的登记簿快照无法读取：{e}")))?;
+        let app = &self.result["application"];
+        let own: Vec<&str> = ["number", "project_name", "holder_name"]
+            .iter()
+            .filter_map(|k| app[*k].as_str())
+            .collect();
+        Ok(minplan_domain::review::redact::Redaction::for_holder(
+            &register,
+            credit_code,
+            &self.summary.application_number,
+            &own,
+        ))
+    }
+}
+
 fn summary(r: &sqlx::sqlite::SqliteRow) -> ReviewSummary {
     let s = |k: &str| {
         r.try_get::<Option<String>, _>(k)

@@ -303,3 +303,77 @@ async fn an_upload_between_two_and_ten_mib_reaches_the_reader() {
         "{html}"
     );
 }
+
+/// Issue 19, item 7: a company's own review showed other companies' application numbers,
+/// project and holder names (R3, R12), in the API, the page, the 审查意见书 and the layer
+/// export. The company now sees 他人在审申请 1 and hidden names; staff see everything.
+#[tokio::test]
+async fn a_company_sees_its_own_review_without_other_parties_particulars() {
+    let srv = start().await;
+    let base = &srv.base;
+    // Another company's pending application on the same ground.
+    cli_review(&srv.store, "SFH-2026-500").await;
+    // The company's own, as the bureau saves it.
+    let engine = minplan_store::ReviewEngine::load(&srv.store).await.unwrap();
+    let toml = application("SFH-2026-501")
+        .replace("91231081MA1BQF0013", "91350100M000100Y43")
+        .replace("绥芬河市庆发建材有限公司", "本企业测试有限公司")
+        .replace("绥芬河市庆发采石场建筑用凝灰岩矿", "本企业北山石料矿");
+    let corners = example().1;
+    let app = engine.parse(&toml, Some(corners.as_bytes())).unwrap();
+    let (id, review) = engine
+        .review_and_save(
+            &srv.store,
+            &app,
+            &toml,
+            Some(("c.txt", corners.as_bytes())),
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let r12 = serde_json::to_string(review.rule("R12").unwrap()).unwrap();
+    assert!(r12.contains("SFH-2026-500"), "{r12}");
+    let secrets = [
+        "SFH-2026-500",
+        "绥芬河市庆发建材有限公司",
+        "绥芬河市庆发采石场建筑用凝灰岩矿",
+        "91231081MA1BQF0013",
+    ];
+    let company = logged_in(base, "qiye").await;
+    let get = |c: &reqwest::Client, path: String| {
+        let c = c.clone();
+        async move {
+            let r = c.get(format!("{base}{path}")).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            r.bytes().await.unwrap().to_vec()
+        }
+    };
+    let api = String::from_utf8(get(&company, format!("/api/reviews/{id}")).await).unwrap();
+    let page = String::from_utf8(get(&company, format!("/reviews/{id}")).await).unwrap();
+    let geojson =
+        String::from_utf8(get(&company, format!("/reviews/{id}/export?format=geojson")).await)
+            .unwrap();
+    let docx = get(&company, format!("/reviews/{id}/docx")).await;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut document = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut document)
+        .unwrap();
+    for (what, text) in [
+        ("api", &api),
+        ("page", &page),
+        ("geojson", &geojson),
+        ("docx", &document),
+    ] {
+        for s in secrets {
+            assert!(!text.contains(s), "{what} shows {s}");
+        }
+        // The company's own particulars stay.
+        assert!(text.contains("SFH-2026-501"), "{what}");
+    }
+    assert!(api.contains("他人在审申请 1"), "{api}");
+    assert!(document.contains("他人在审申请 1"));
+    // Staff see the other application.
+    let staff = logged_in(base, "shenpi").await;
+    let api = String::from_utf8(get(&staff, format!("/api/reviews/{id}")).await).unwrap();
+    assert!(api.contains("SFH-2026-500"));
+}

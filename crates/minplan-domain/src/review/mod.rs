@@ -13,6 +13,7 @@
 pub mod caps;
 pub mod config;
 pub mod indicators;
+pub mod redact;
 pub mod rules;
 pub mod spatial;
 

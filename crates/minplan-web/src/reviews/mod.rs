@@ -320,8 +320,35 @@ pub async fn export(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let r = record_for(&st, &user, &id).await?;
-    crate::http::download::layer_export(&st, minplan_store::ExportSet::Review(r.summary.id), &q)
-        .await
+    // A company gets its own review's conflicts with other parties' particulars redacted.
+    let set = match (user.role, &user.credit_code) {
+        (Role::Company, code) => minplan_store::ExportSet::ReviewForHolder(
+            r.summary.id,
+            code.clone().unwrap_or_default(),
+        ),
+        _ => minplan_store::ExportSet::Review(r.summary.id),
+    };
+    crate::http::download::layer_export(&st, set, &q).await
+}
+
+/// For a 矿山企业 account: the redaction of other parties' particulars in its own review
+/// ([`minplan_domain::review::redact`]), built from the register snapshot the review was
+/// made on; `None` for staff, who see everything.
+///
+/// # Errors
+/// [`AppError`] (500) when the stored register snapshot cannot be read: nothing is shown
+/// rather than another company's particulars
+/// ([`minplan_store::ReviewRecord::redaction_for_holder`]).
+fn company_redaction(
+    user: &User,
+    record: &ReviewRecord,
+) -> Result<Option<minplan_domain::review::redact::Redaction>, AppError> {
+    if user.role != Role::Company {
+        return Ok(None);
+    }
+    Ok(Some(record.redaction_for_holder(
+        user.credit_code.as_deref().unwrap_or(""),
+    )?))
 }
 
 /// The reproducibility check as shown.
@@ -343,7 +370,8 @@ struct Detail {
 }
 
 async fn detail(st: &AppState, user: &User, id: &str) -> Result<Detail, AppError> {
-    let record = record_for(st, user, id).await?;
+    let mut record = record_for(st, user, id).await?;
+    let redaction = company_redaction(user, &record)?;
     let number = record.summary.application_number.clone();
     let history = st.store.list_reviews(Some(&number)).await?;
     // The trail carries staff's internal notes (人工核查意见, who did what): not for the
@@ -380,7 +408,11 @@ async fn detail(st: &AppState, user: &User, id: &str) -> Result<Detail, AppError
                 differences: r.differences.clone(),
             },
             {
-                figure = crate::http::mapview::review_figure(&r.review, &r.plan.loaded.plan);
+                let mut review = r.review;
+                if let Some(x) = &redaction {
+                    x.review(&mut review);
+                }
+                figure = crate::http::mapview::review_figure(&review, &r.plan.loaded.plan);
                 r.plan
             },
         ),
@@ -393,6 +425,13 @@ async fn detail(st: &AppState, user: &User, id: &str) -> Result<Detail, AppError
             active,
         ),
     };
+    let mut reproduced = reproduced;
+    if let Some(x) = &redaction {
+        x.json(&mut record.result);
+        for d in &mut reproduced.differences {
+            *d = x.text(d);
+        }
+    }
     Ok(Detail {
         record,
         history,
@@ -861,7 +900,10 @@ pub async fn docx(
             ),
         });
     }
-    let review = replay.review;
+    let mut review = replay.review;
+    if let Some(x) = company_redaction(&user, &record)? {
+        x.review(&mut review);
+    }
     let plan = replay.plan;
     // The 文号: given by the bureau's sequence the first time staff download the opinion,
     // the same ever after, with the issuer (bureau, signers, seal caption) frozen with it —
