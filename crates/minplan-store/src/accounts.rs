@@ -150,7 +150,8 @@ impl User {
 /// A new account, as entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUser {
-    /// Login name: 2–32 characters: letters, digits, Chinese characters, `_`, `.`, `-`.
+    /// Login name: 2–32 characters: ASCII letters and digits, Chinese characters (CJK
+    /// Unified Ideographs), `_`, `.`, `-` ([`check_username`]).
     pub username: String,
     /// Display name, 1–50 characters; the username when blank.
     pub display_name: String,
@@ -160,18 +161,24 @@ pub struct NewUser {
     pub credit_code: Option<String>,
 }
 
-/// Checks a username; the message names the field.
+/// Checks a username: 2–32 characters, each an ASCII letter or digit, a Chinese character
+/// (CJK Unified Ideographs U+4E00–U+9FFF, Extension A U+3400–U+4DBF) or one of `_ . -`.
+/// Letters of other scripts are refused so that no username can look like another
+/// (`u_аdmin` with a Cyrillic `а` beside `u_admin`; issue 19, item 11). The message names the
+/// field.
 pub fn check_username(s: &str) -> std::result::Result<String, FieldError> {
     let u = s.trim();
     let n = u.chars().count();
-    if !(2..=32).contains(&n)
-        || !u
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))
-    {
+    let allowed = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '_' | '.' | '-')
+            || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            || ('\u{3400}'..='\u{4DBF}').contains(&c)
+    };
+    if !(2..=32).contains(&n) || !u.chars().all(allowed) {
         return Err(FieldError::new(
             "username",
-            "用户名须为 2～32 个字符，只能包含字母、数字、汉字和 _ . -",
+            "用户名须为 2～32 个字符，只能包含英文字母、数字、汉字和 _ . -（不接受其他文字的字母，以免与已有账号看似相同）",
         ));
     }
     Ok(u.to_string())
@@ -527,6 +534,10 @@ impl Store {
                 )]));
             }
         }
+        // Already as asked: nothing to change, nothing to record.
+        if before.disabled == disabled {
+            return Ok(before);
+        }
         let row = sqlx::query(&format!(
             "UPDATE users SET disabled = ? WHERE id = ? RETURNING {USER_COLUMNS}"
         ))
@@ -559,6 +570,19 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usernames_of_one_script_only() {
+        for ok in ["zhang_san", "shenpi-2", "张三", "审批科.李四", "a1"] {
+            assert_eq!(check_username(ok).unwrap(), ok);
+        }
+        // A Cyrillic а (U+0430), a Greek ο, a full-width Ａ: look-alikes of ASCII letters.
+        for bad in ["u_\u{0430}dmin", "r\u{03BF}ot", "\u{FF21}dmin", "a", "x y"] {
+            let e = check_username(bad).unwrap_err();
+            assert_eq!(e.field, "username");
+            assert!(e.message.contains("不接受其他文字的字母"), "{bad}");
+        }
+    }
 
     #[test]
     fn roles_parse_by_slug_and_chinese_name() {

@@ -622,3 +622,19 @@ async fn the_day_s_head_is_written_once() {
     );
     assert!(audit::verify(&store).await.unwrap().intact());
 }
+
+/// Issue 19, item 11: enabling an enabled account wrote an audit row each time.
+#[tokio::test]
+async fn enabling_an_enabled_account_records_nothing() {
+    let store = tamperable().await;
+    let before = audit_count(&store).await;
+    let u = store
+        .set_user_disabled("a1", false, &admin())
+        .await
+        .unwrap();
+    assert!(!u.disabled);
+    assert_eq!(audit_count(&store).await, before);
+    store.set_user_disabled("a1", true, &admin()).await.unwrap();
+    store.set_user_disabled("a1", true, &admin()).await.unwrap();
+    assert_eq!(audit_count(&store).await, before + 1);
+}
