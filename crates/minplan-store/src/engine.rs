@@ -367,7 +367,9 @@ impl ReviewEngine {
     /// review with its inputs.
     ///
     /// # Errors
-    /// Database errors.
+    /// Database errors; [`StoreError::Stale`](crate::StoreError::Stale) as
+    /// [`ReviewEngine::review_and_save_versioned`] (an engine loaded before another save may
+    /// not save: load it again).
     pub async fn review_and_save(
         &self,
         store: &Store,
