@@ -13,7 +13,7 @@
 //! is refused before it is opened.
 
 use crate::ReadError;
-use calamine::{DataRef, Reader as _, Xls, Xlsx};
+use calamine::{Data, DataRef, Reader as _, Xls, Xlsx};
 use minplan_domain::limits::{
     CELL_CHARS, TABLE_CELLS, TABLE_COLUMNS, TABLE_INFLATED_BYTES, TABLE_ROWS,
 };
@@ -184,7 +184,7 @@ pub(crate) fn xls_sheets(
             for (r, row) in range.rows().enumerate() {
                 for (c, d) in row.iter().enumerate() {
                     let (r, c) = (start.0 + r as u32, start.1 + c as u32);
-                    let t = text(&crate::xlsx::data_ref(d));
+                    let t = text(&data_ref(d));
                     if t.chars().count() > CELL_CHARS {
                         return Err(long_cell(file, &name, r, c));
                     }
@@ -197,6 +197,21 @@ pub(crate) fn xls_sheets(
         out.push((name, cells));
     }
     Ok(out)
+}
+
+/// A cell of a laid-out range as the streaming reader gives it.
+fn data_ref(d: &Data) -> DataRef<'_> {
+    match d {
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(t) => DataRef::DateTime(*t),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+        Data::Empty => DataRef::Empty,
+    }
 }
 
 fn u16_at(d: &[u8], i: usize) -> Option<u32> {

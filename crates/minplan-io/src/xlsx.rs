@@ -7,7 +7,7 @@
 use crate::export::ExportLayer;
 use crate::table::{Cells, WorkbookKind, workbook_kind, xls_sheets, xlsx_sheets};
 use crate::{ReadError, WriteError};
-use calamine::{Data, DataRef};
+use calamine::DataRef;
 use minplan_geo::ZoneWidth;
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -34,21 +34,6 @@ fn cell_text(d: &DataRef<'_>) -> String {
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => clean(s),
         DataRef::Error(e) => e.to_string(),
         DataRef::Empty => String::new(),
-    }
-}
-
-/// A cell of a laid-out range as the streaming reader gives it.
-pub(crate) fn data_ref(d: &Data) -> DataRef<'_> {
-    match d {
-        Data::Int(i) => DataRef::Int(*i),
-        Data::Float(f) => DataRef::Float(*f),
-        Data::String(s) => DataRef::SharedString(s),
-        Data::Bool(b) => DataRef::Bool(*b),
-        Data::DateTime(t) => DataRef::DateTime(*t),
-        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
-        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
-        Data::Error(e) => DataRef::Error(e.clone()),
-        Data::Empty => DataRef::Empty,
     }
 }
 

@@ -163,6 +163,12 @@ fn order(key: &str, table: &[(&str, &str)], tie: &str, desc: bool) -> String {
         .find(|(k, _)| *k == key)
         .map_or(table[0].1, |(_, c)| *c);
     let dir = if desc { "DESC" } else { "ASC" };
+    if col == tie {
+        // The key itself (never NULL, unique): SQLite walks its index and computes the listed
+        // fields of the page's rows only, not of every row before a sort — with 24,600
+        // reviews the default page took 400 ms for json_extract on every stored result.
+        return format!(" ORDER BY {tie} {dir}");
+    }
     // NULLs last either way; the key keeps equal values in a stable order.
     format!(" ORDER BY ({col}) IS NULL, {col} {dir}, {tie} {dir}")
 }
@@ -453,6 +459,21 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn sorting_by_the_key_walks_its_index() {
+        let t = [
+            ("id", "r.id"),
+            ("project", "json_extract(r.result_json, '$.p')"),
+        ];
+        // No `IS NULL` term: SQLite must not compute every row's listed fields to sort.
+        assert_eq!(order("id", &t, "r.id", true), " ORDER BY r.id DESC");
+        assert_eq!(
+            order("project", &t, "r.id", false),
+            " ORDER BY (json_extract(r.result_json, '$.p')) IS NULL, json_extract(r.result_json, '$.p') ASC, r.id ASC"
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -466,7 +487,7 @@ mod tests {
         // A key not in the table (anything from a URL) never reaches the SQL.
         assert_eq!(
             order("id; DROP TABLE rights", &table, "id", false),
-            " ORDER BY (id) IS NULL, id ASC, id ASC"
+            " ORDER BY id ASC"
         );
         assert_eq!(window(None), "");
         assert_eq!(

@@ -150,25 +150,28 @@ fn summary(r: &sqlx::sqlite::SqliteRow) -> ReviewSummary {
     }
 }
 
-/// A review's listed fields: the columns and, taken out by SQLite, the application's names
-/// (a list never carries the stored inputs and snapshots; `superseded` is an index lookup,
-/// migration 0026).
-const SUMMARY_SELECT: &str = "SELECT r.id, r.application_number, r.conclusion, r.reviewed_at, r.actor, r.supersedes_id, r.plan_version_id,
-     json_extract(r.result_json, '$.application.project_name') AS project_name,
+/// The application's names a list shows, taken out of the stored result by SQLite, and
+/// whether a later review supersedes it (an index lookup, migration 0026).
+macro_rules! listed_fields {
+    () => {
+        "json_extract(r.result_json, '$.application.project_name') AS project_name,
      json_extract(r.result_json, '$.application.holder_name') AS holder_name,
      json_extract(r.result_json, '$.application.credit_code') AS credit_code,
      json_extract(r.result_json, '$.application.kind') AS kind,
-     EXISTS (SELECT 1 FROM reviews s WHERE s.supersedes_id = r.id) AS superseded
-     FROM reviews r";
+     EXISTS (SELECT 1 FROM reviews s WHERE s.supersedes_id = r.id) AS superseded"
+    };
+}
 
-/// A whole review: every column, and the listed fields as [`SUMMARY_SELECT`] has them.
-const SELECT: &str = "SELECT r.*,
-     json_extract(r.result_json, '$.application.project_name') AS project_name,
-     json_extract(r.result_json, '$.application.holder_name') AS holder_name,
-     json_extract(r.result_json, '$.application.credit_code') AS credit_code,
-     json_extract(r.result_json, '$.application.kind') AS kind,
-     EXISTS (SELECT 1 FROM reviews s WHERE s.supersedes_id = r.id) AS superseded
-     FROM reviews r";
+/// A review's listed fields: the columns and `listed_fields!` (a list never carries the
+/// stored inputs and snapshots).
+const SUMMARY_SELECT: &str = concat!(
+    "SELECT r.id, r.application_number, r.conclusion, r.reviewed_at, r.actor, r.supersedes_id, r.plan_version_id, ",
+    listed_fields!(),
+    " FROM reviews r"
+);
+
+/// A whole review: every column, and `listed_fields!`.
+const SELECT: &str = concat!("SELECT r.*, ", listed_fields!(), " FROM reviews r");
 
 impl Store {
     /// Stores a review (one transaction): claims its 受理号 (`settings::claim_intake_number`:

@@ -54,6 +54,37 @@ async fn trial(c: &reqwest::Client, base: &str, token: &str, number: &str) -> (u
     (v["review"]["register_size"].as_u64().unwrap(), r12)
 }
 
+/// `POST /rights/import` (仅检查) of `bytes` as file `name`: (status, page).
+async fn dry_run_import(
+    c: &reqwest::Client,
+    base: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, String) {
+    let page = c
+        .get(format!("{base}/rights/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf_in(&page))
+        .text("mode", "dry_run")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    let r = c
+        .post(format!("{base}/rights/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
 /// What `minplan review` does in its own process: an engine loaded from the database, the
 /// review saved there; the server is not told.
 async fn cli_review(store: &minplan_store::Store, number: &str) {
@@ -233,30 +264,8 @@ async fn a_table_upload_that_would_abort_the_server_is_refused_and_the_server_go
     ws.write_string(0, 0, "许可证号").unwrap();
     ws.write_string(99_999, 16_383, "x").unwrap();
     let bytes = wb.save_to_buffer().unwrap();
-    let page = c
-        .get(format!("{base}/rights/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_in(&page);
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", csrf)
-        .text("mode", "dry_run")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes).file_name("登记簿.xlsx"),
-        );
-    let r = c
-        .post(format!("{base}/rights/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = r.text().await.unwrap();
+    let (status, html) = dry_run_import(&c, base, "登记簿.xlsx", bytes).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         html.contains("登记簿.xlsx") && html.contains("已用区域超过上限"),
         "{html}"
@@ -273,31 +282,10 @@ async fn an_upload_between_two_and_ten_mib_reaches_the_reader() {
     let srv = start().await;
     let base = &srv.base;
     let c = logged_in(base, "shenpi").await;
-    let page = c
-        .get(format!("{base}/rights/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
     let mut bytes = b"PK\x03\x04".to_vec();
     bytes.resize(3 << 20, 0);
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", csrf_in(&page))
-        .text("mode", "dry_run")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes).file_name("大表.xlsx"),
-        );
-    let r = c
-        .post(format!("{base}/rights/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = r.text().await.unwrap();
+    let (status, html) = dry_run_import(&c, base, "大表.xlsx", bytes).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         html.contains("大表.xlsx：无法读取表格：不是有效的 .xlsx 文件"),
         "{html}"
