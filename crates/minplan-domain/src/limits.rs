@@ -45,18 +45,6 @@ pub const ARCHIVE_ENTRIES: usize = 10_000;
 /// the feature and the point named; it would otherwise project to infinity or NaN.
 pub const PLANE_COORDINATE_ABS: f64 = 1e9;
 
-/// Most vertices of one feature of a layer: 2 000 000 (the largest real 生态保护红线 polygon
-/// of a county has a few hundred thousand).
-pub const FEATURE_VERTICES: usize = 2_000_000;
-
-/// Most vertices of a line layer that is buffered into polygons in one import: 200 000.
-/// Buffering is the one geometric step whose cost grows faster than its input; beyond this
-/// the user is asked to buffer the lines in GIS and import the polygons.
-pub const BUFFER_VERTICES: usize = 200_000;
-
-/// Largest buffer distance, metres: 5 000.
-pub const BUFFER_METRES: f64 = 5_000.0;
-
 /// Whether `v` is a plane coordinate within [`PLANE_COORDINATE_ABS`] (finite, metres).
 pub fn plane_coordinate_ok(v: f64) -> bool {
     v.is_finite() && v.abs() <= PLANE_COORDINATE_ABS
