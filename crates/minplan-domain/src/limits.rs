@@ -45,6 +45,14 @@ pub const ARCHIVE_ENTRIES: usize = 10_000;
 /// the feature and the point named; it would otherwise project to infinity or NaN.
 pub const PLANE_COORDINATE_ABS: f64 = 1e9;
 
+/// Largest 服务年限 an application may state, years: 100 (the longest-lived mines are planned
+/// for decades; 9 223 372 036 854 775 807 was accepted and saved before, issue 19).
+pub const SERVICE_YEARS: f64 = 100.0;
+
+/// Largest number an application's 生产规模 or 储量 may state, in its unit: 10¹⁰ (ten billion
+/// tonnes or cubic metres a year is beyond any mine; 1e308 was accepted and saved before).
+pub const QUANTITY: f64 = 1e10;
+
 /// Whether `v` is a plane coordinate within [`PLANE_COORDINATE_ABS`] (finite, metres).
 pub fn plane_coordinate_ok(v: f64) -> bool {
     v.is_finite() && v.abs() <= PLANE_COORDINATE_ABS

@@ -1076,3 +1076,33 @@ fn the_monitored_ratio_is_a_manual_check_with_an_unclassifiable_mine() {
     assert_eq!(judged.status, Status::OnTrack);
     assert!(!judged.note.contains("无法判定"), "{}", judged.note);
 }
+
+/// Issue 19, item 11: 1e308 capacities and `service_years = 9223372036854775807` were
+/// accepted and saved; an application's quantities and 服务年限 now have upper bounds
+/// (`minplan_domain::limits`).
+#[test]
+fn absurd_capacities_and_service_years_are_refused() {
+    let mut a = quarry(block_ring("231081-C05"));
+    // 1e308 itself is refused by the TOML reader (integer overflow); 2 × 10¹⁰ reads.
+    a.capacity = 2e10;
+    let e = parse_application(&toml_of(&a), None, &plan().minerals, zone(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("过大") && e.contains("1e10"), "{e}");
+    let a = quarry(block_ring("231081-C05"));
+    let toml = toml_of(&a).replacen("\n[", "\nservice_years = 9.2e18\n[", 1);
+    let e = parse_application(&toml, None, &plan().minerals, zone(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("服务年限应为正数，且不超过 100 年"),
+        "{e}\n{toml}"
+    );
+    let ok = toml_of(&a).replacen("\n[", "\nservice_years = 30\n[", 1);
+    assert_eq!(
+        parse_application(&ok, None, &plan().minerals, zone(), None)
+            .unwrap()
+            .service_years,
+        Some(30.0)
+    );
+}

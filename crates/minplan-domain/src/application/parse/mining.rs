@@ -101,11 +101,18 @@ pub(super) fn check(
         );
     }
     let service_years = match &raw.service_years {
-        Some(s) if !(s.get_ref().is_finite() && *s.get_ref() > 0.0) => {
+        Some(s)
+            if !(s.get_ref().is_finite()
+                && *s.get_ref() > 0.0
+                && *s.get_ref() <= crate::limits::SERVICE_YEARS) =>
+        {
             p.err(
                 "service_years",
                 Some(s.span().start),
-                "服务年限应为正数".into(),
+                format!(
+                    "服务年限应为正数，且不超过 {} 年",
+                    crate::limits::SERVICE_YEARS
+                ),
             );
             None
         }
@@ -189,6 +196,17 @@ fn quantity(
     let v = *r.value.get_ref();
     if !(v.is_finite() && v > 0.0) {
         p.err(field, Some(r.value.span().start), "数值应为正数".into());
+        return (None, basis);
+    }
+    if v > crate::limits::QUANTITY {
+        p.err(
+            field,
+            Some(r.value.span().start),
+            format!(
+                "数值 {v} 过大（上限 {:e}），请检查单位和数值",
+                crate::limits::QUANTITY
+            ),
+        );
         return (None, basis);
     }
     let quantity = match Unit::parse(unit_text) {
