@@ -365,3 +365,195 @@ async fn a_company_sees_its_own_review_without_other_parties_particulars() {
     let api = String::from_utf8(get(&staff, format!("/api/reviews/{id}")).await).unwrap();
     assert!(api.contains("SFH-2026-500"));
 }
+
+async fn session_rows(store: &minplan_store::Store) -> i64 {
+    sqlx::query_scalar::<_, i64>("SELECT count(*) FROM tower_sessions")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+/// The `Set-Cookie` values of a response.
+fn set_cookies(r: &reqwest::Response) -> Vec<String> {
+    r.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect()
+}
+
+/// Issue 19, item 9: 15 s of `GET /login` at 8 connections wrote 75,909 session rows. Now an
+/// anonymous visitor's token is signed into a cookie and nothing is written until login.
+#[tokio::test]
+async fn anonymous_visits_write_no_session_rows_and_their_token_is_bound_to_their_cookie() {
+    let s = start().await;
+    let before = session_rows(&s.store).await;
+    // 200 visits of cookie-less clients to the pages and the JSON session that hand out tokens.
+    let plain = reqwest::Client::new();
+    for i in 0..200 {
+        let path = ["/login", "/api/session", "/", "/public/draws/verify"][i % 4];
+        let r = plain.get(format!("{}{path}", s.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert!(
+            set_cookies(&r)
+                .iter()
+                .all(|c| c.starts_with("minplan_csrf=") && !c.contains("minplan_session")),
+            "{path}: {:?}",
+            set_cookies(&r)
+        );
+    }
+    assert_eq!(session_rows(&s.store).await, before, "no row per visit");
+
+    // A browser's login goes through with the token of its cookie, and only then a row.
+    let c = client();
+    let page = c.get(format!("{}/login", s.base)).send().await.unwrap();
+    let cookie = set_cookies(&page);
+    assert_eq!(cookie.len(), 1, "{cookie:?}");
+    assert!(cookie[0].contains("HttpOnly") && cookie[0].contains("SameSite=Lax"));
+    assert!(!cookie[0].contains("Secure"), "plain HTTP: {cookie:?}");
+    let token = csrf_in(&page.text().await.unwrap());
+    // The same cookie gets the same token; a second visit sets no new cookie.
+    let again = c.get(format!("{}/login", s.base)).send().await.unwrap();
+    assert!(set_cookies(&again).is_empty());
+    assert_eq!(csrf_in(&again.text().await.unwrap()), token);
+    assert_eq!(token, common::token(&c, &s.base).await);
+
+    // Another visitor replaying that token without the cookie, or with their own cookie, is
+    // refused, and nothing is written.
+    let other = client();
+    other.get(format!("{}/login", s.base)).send().await.unwrap();
+    for who in [&plain, &other] {
+        let r = who
+            .post(format!("{}/login", s.base))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("username", "shenpi"),
+                ("password", PW),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(r.text().await.unwrap().contains("安全令牌"));
+    }
+    assert_eq!(session_rows(&s.store).await, before);
+
+    // A wrong password writes no session either.
+    let r = c
+        .post(format!("{}/login", s.base))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "shenpi"),
+            ("password", "wrong-password-1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(session_rows(&s.store).await, before);
+
+    let r = c
+        .post(format!("{}/login", s.base))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "shenpi"),
+            ("password", PW),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(session_rows(&s.store).await, before + 1);
+    // After login the session's own token is required: the anonymous one no longer works.
+    let session_token = common::token(&c, &s.base).await;
+    assert_ne!(session_token, token);
+    let r = c
+        .post(format!("{}/logout", s.base))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+/// Issue 19, item 11 / What to build: cookies are `Secure` when the proxy's configured header
+/// says the visitor came over HTTPS, and only then.
+#[tokio::test]
+async fn cookies_are_secure_when_the_proxy_header_says_https() {
+    let s = start_with(minplan_web::WebConfig {
+        https_header: Some("X-Forwarded-Proto".into()),
+        ..minplan_web::WebConfig::default()
+    })
+    .await;
+    let c = client();
+    let plain = c.get(format!("{}/login", s.base)).send().await.unwrap();
+    assert!(set_cookies(&plain).iter().all(|c| !c.contains("Secure")));
+    let fresh = client();
+    let page = fresh
+        .get(format!("{}/login", s.base))
+        .header("X-Forwarded-Proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let cookies = set_cookies(&page);
+    assert_eq!(cookies.len(), 1);
+    assert!(cookies[0].ends_with("; Secure"), "{cookies:?}");
+    let token = csrf_in(&page.text().await.unwrap());
+    let r = fresh
+        .post(format!("{}/login", s.base))
+        .header("X-Forwarded-Proto", "https")
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "shenpi"),
+            ("password", PW),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let session = set_cookies(&r);
+    assert!(
+        session
+            .iter()
+            .any(|c| c.starts_with("minplan_session=") && c.contains("; Secure")),
+        "{session:?}"
+    );
+    // A server without the setting trusts no header.
+    let s2 = start().await;
+    let r = client()
+        .get(format!("{}/login", s2.base))
+        .header("X-Forwarded-Proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert!(set_cookies(&r).iter().all(|c| !c.contains("Secure")));
+}
+
+/// Issue 19, item 11: a body refused as too large says `Connection: close`.
+#[tokio::test]
+async fn a_body_refused_as_too_large_announces_the_closed_connection() {
+    let s = start_with(minplan_web::WebConfig {
+        body_limit: 1024 * 1024,
+        ..minplan_web::WebConfig::default()
+    })
+    .await;
+    let c = logged_in(&s.base, "guihua").await;
+    let t = common::token(&c, &s.base).await;
+    let r = c
+        .post(format!("{}/api/corners/check", s.base))
+        .header("X-CSRF-Token", t)
+        .header("Content-Type", "application/json")
+        .body(vec![b' '; 2 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        r.headers()
+            .get(reqwest::header::CONNECTION)
+            .map(|v| v.to_str().unwrap()),
+        Some("close")
+    );
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["code"], "payload_too_large");
+}

@@ -18,12 +18,11 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use minplan_store::accounts::{MIN_PASSWORD_CHARS, check_password};
+use minplan_store::accounts::{MIN_PASSWORD_CHARS, check_password_with};
 use minplan_store::{AuditEntry, StoreError, User};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use time::OffsetDateTime;
-use tower_sessions::Session;
 use utoipa::ToSchema;
 
 #[derive(Template)]
@@ -110,7 +109,6 @@ async fn attempt(
 
 async fn render_login(
     st: &AppState,
-    session: &Session,
     status: StatusCode,
     username: &str,
     next: &str,
@@ -118,8 +116,8 @@ async fn render_login(
     message: String,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
-    let mut layout = layout(&sp, "login");
-    layout.csrf = csrf::ensure_token(session).await?;
+    // The layout carries the visitor's token (an anonymous one: no session row is written).
+    let layout = layout(&sp, "login");
     let page = LoginPage {
         layout,
         username: username.to_string(),
@@ -133,13 +131,11 @@ async fn render_login(
 /// `GET /login`: the login form (`?next=` the page to return to).
 pub async fn login_page(
     State(st): State<AppState>,
-    session: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let next = q.get("next").map_or("/", String::as_str);
     render_login(
         &st,
-        &session,
         StatusCode::OK,
         "",
         next,
@@ -160,7 +156,6 @@ pub async fn login_submit(
 ) -> Result<Response, AppError> {
     let form = FormData::parse(&body);
     let (username, password, next) = (form.get("username"), form.get("password"), form.get("next"));
-    let session = auth.session.clone();
     match attempt(&st, &mut auth, username, password, &ip).await {
         // The 工作台 is the landing page after login, unless a page asked to come back.
         Ok(_) => Ok(Redirect::to(&match safe_next(next).as_str() {
@@ -171,7 +166,6 @@ pub async fn login_submit(
         Err(LoginFailure::Missing(errors)) => {
             render_login(
                 &st,
-                &session,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 username,
                 next,
@@ -183,7 +177,6 @@ pub async fn login_submit(
         Err(LoginFailure::Locked(msg)) => {
             render_login(
                 &st,
-                &session,
                 StatusCode::TOO_MANY_REQUESTS,
                 username,
                 next,
@@ -197,7 +190,6 @@ pub async fn login_submit(
             errors.push("password", "用户名或密码错误，或账号已停用");
             render_login(
                 &st,
-                &session,
                 StatusCode::UNAUTHORIZED,
                 username,
                 next,
@@ -305,7 +297,7 @@ pub struct LoggedOut {
 /// `X-CSRF-Token` with every write.
 #[utoipa::path(get, path = "/api/session", tag = "账号与会话", responses((status = 200, description = "当前用户（未登录为 null）与写操作须带的 CSRF 令牌", body = SessionView)))]
 pub async fn api_session(auth: AuthSession) -> ApiResult<Json<SessionView>> {
-    let t = csrf::ensure_token(&auth.session).await?;
+    let t = crate::http::context::current().csrf;
     Ok(Json(SessionView {
         user: auth.user.as_ref().map(|u| UserView::from(&u.0)),
         csrf_token: t,
@@ -449,7 +441,8 @@ pub async fn password_submit(
             }
         }
     }
-    if let Err(e) = check_password(new, &user.username) {
+    let words = st.store.password_words().await?;
+    if let Err(e) = check_password_with(new, &user.username, &words) {
         errors.0.push(e);
     }
     if new != new2 {

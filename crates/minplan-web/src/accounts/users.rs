@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use minplan_store::accounts::{MIN_PASSWORD_CHARS, check_password, check_username};
+use minplan_store::accounts::{MIN_PASSWORD_CHARS, check_password_with, check_username};
 use minplan_store::{NewUser, Role, StoreError, User};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -152,7 +152,8 @@ async fn add(
         if let Err(e) = check_username(&entered.username) {
             errors.0.push(e);
         }
-        if let Err(e) = check_password(password, &entered.username) {
+        let words = st.store.password_words().await?;
+        if let Err(e) = check_password_with(password, &entered.username, &words) {
             errors.0.push(e);
         }
     }

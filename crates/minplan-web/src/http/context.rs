@@ -6,9 +6,10 @@
 //! fills the header without each handler passing it along. A handler that renders a form needs
 //! nothing more than `{{ layout.csrf }}` in its template.
 //!
-//! A token is created for a logged-in user's session; an anonymous visitor of the public pages
-//! gets none (no session row per visitor) until a page with a form (登录) asks for one with
-//! [`crate::http::csrf::ensure_token`].
+//! A token is created for a logged-in user's session; an anonymous visitor gets the token of
+//! the nonce in their `minplan_csrf` cookie ([`crate::http::csrf::anonymous_token`]; the
+//! cookie is set with the first page or JSON answer that lacks it), so that no session row is
+//! written for a visit.
 
 use crate::http::auth::{AuthSession, Permission, allowed};
 use crate::http::csrf;
@@ -37,7 +38,7 @@ pub struct UserBadge {
 pub struct RequestCtx {
     /// The logged-in user, if any.
     pub user: Option<UserBadge>,
-    /// The session's CSRF token (empty when the session has none).
+    /// The CSRF token for the page's forms: the session's, or an anonymous visitor's.
     pub csrf: String,
     /// The plan-period notice every page shows once the active plan's period has ended and
     /// no successor plan is loaded (`minplan_domain::monitoring::plan_period_notice`); empty
@@ -101,13 +102,31 @@ pub async fn middleware(State(st): State<AppState>, mut req: Request, next: Next
             role: u.0.role,
         });
     let session = req.extensions().get::<Session>().cloned();
-    let csrf = match (&session, &user) {
+    let stored = match (&session, &user) {
         (Some(s), Some(_)) => match csrf::ensure_token(s).await {
-            Ok(t) => t,
+            Ok(t) => Some(t),
             Err(e) => return e.for_path(req.uri().path()).into_response(),
         },
-        (Some(s), None) => csrf::current_token(s).await.unwrap_or_default(),
-        (None, _) => String::new(),
+        (Some(s), None) => csrf::current_token(s).await,
+        (None, _) => None,
+    };
+    // An anonymous visitor: the token of their cookie's nonce, or of a new one given to them.
+    let mut new_nonce = None;
+    let csrf = match stored {
+        Some(t) => t,
+        None => {
+            let nonce = match csrf::anonymous_nonce(req.headers()) {
+                Some(n) => n,
+                None => match csrf::new_token() {
+                    Ok(n) => new_nonce.insert(n).clone(),
+                    Err(e) => return e.for_path(req.uri().path()).into_response(),
+                },
+            };
+            match csrf::anonymous_token(&nonce) {
+                Ok(t) => t,
+                Err(e) => return e.for_path(req.uri().path()).into_response(),
+            }
+        }
     };
     let ctx = RequestCtx {
         user,
@@ -115,5 +134,19 @@ pub async fn middleware(State(st): State<AppState>, mut req: Request, next: Next
         plan_notice: plan_notice(&st).await,
     };
     req.extensions_mut().insert(ctx.clone());
-    CTX.scope(ctx, next.run(req)).await
+    let mut res = CTX.scope(ctx, next.run(req)).await;
+    // The new nonce goes with pages and JSON answers (which may carry the token), not with
+    // scripts, styles and downloads.
+    if let Some(n) = new_nonce {
+        let carries_token = res
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+        if carries_token {
+            res.headers_mut()
+                .append(axum::http::header::SET_COOKIE, csrf::anonymous_cookie(&n));
+        }
+    }
+    res
 }

@@ -10,13 +10,23 @@
 //! `<input type="hidden" name="csrf_token" value="{{ layout.csrf }}">` (the layout takes it
 //! from the request context, which calls [`ensure_token`]). A JSON client reads it from
 //! `GET /api/session` (`csrf_token`).
+//!
+//! An anonymous visitor (the 登录 page, the public 「验证」 form) has no session: a session row
+//! per visit would let anyone fill the database by asking for `/login` (issue 19, item 9). Their
+//! token is a signed double-submit cookie instead (OWASP, “Signed Double-Submit Cookie”): the
+//! cookie `minplan_csrf` holds a random nonce, the form carries HMAC-SHA-256(key, nonce) under a
+//! key drawn once per process, and [`guard`] recomputes it. Nothing is written on the server;
+//! a restart changes the key, so a page left open across a restart asks to be reloaded. Login
+//! then creates the session and its own token ([`rotate_token`]).
 
 use crate::http::error::AppError;
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use hmac::{Hmac, Mac};
+use std::sync::OnceLock;
 use tower_sessions::Session;
 
 /// Session key of the token.
@@ -25,6 +35,69 @@ pub const SESSION_KEY: &str = "csrf_token";
 pub const FORM_FIELD: &str = "csrf_token";
 /// Header carrying the token.
 pub const HEADER: &str = "x-csrf-token";
+
+/// Cookie carrying an anonymous visitor's nonce (64 hex digits).
+pub const ANON_COOKIE: &str = "minplan_csrf";
+
+/// The per-process key of anonymous tokens: 32 bytes from the operating system, drawn on
+/// first use.
+///
+/// # Errors
+/// [`AppError`] (500) when the operating system has no randomness to give.
+fn anonymous_key() -> Result<&'static [u8; 32], AppError> {
+    static KEY: OnceLock<[u8; 32]> = OnceLock::new();
+    if let Some(k) = KEY.get() {
+        return Ok(k);
+    }
+    let mut k = [0u8; 32];
+    getrandom::fill(&mut k).map_err(|e| AppError::Http {
+        status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        code: "internal",
+        message: format!("无法生成随机数：{e}"),
+    })?;
+    Ok(KEY.get_or_init(|| k))
+}
+
+/// An anonymous visitor's token for the nonce of their cookie: HMAC-SHA-256 under the
+/// process key of `"minplan anonymous csrf:" + nonce`, hex (64 characters).
+///
+/// # Errors
+/// As [`anonymous_key`].
+pub fn anonymous_token(nonce: &str) -> Result<String, AppError> {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(anonymous_key()?)
+        .expect("HMAC takes a key of any length");
+    mac.update(b"minplan anonymous csrf:");
+    mac.update(nonce.as_bytes());
+    Ok(mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect())
+}
+
+/// The nonce of the request's `minplan_csrf` cookie, when it is 64 lowercase hex digits.
+pub fn anonymous_nonce(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == ANON_COOKIE)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+}
+
+/// The `Set-Cookie` value giving an anonymous visitor `nonce`: whole site, not readable by
+/// scripts, not sent with cross-site subrequests, for the browser session
+/// (`Secure` is added by [`crate::http::security::secure_cookies`] when served over HTTPS).
+pub fn anonymous_cookie(nonce: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{ANON_COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Lax"
+    ))
+    .expect("hex is a valid header value")
+}
 
 /// A new random token: 32 bytes from the operating system, hex (64 characters).
 ///
@@ -150,11 +223,19 @@ pub async fn guard(req: Request, next: Next) -> Response {
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         return refuse(&path, "会话不可用，请刷新页面后重试");
     };
-    let Some(expected) = current_token(&session).await else {
-        return refuse(
-            &path,
-            "页面已过期或缺少安全令牌（CSRF），请刷新页面后重新提交",
-        );
+    // The session's token; for a visitor without one, the token of their cookie's nonce.
+    let expected = match current_token(&session).await {
+        Some(t) => t,
+        None => match anonymous_nonce(req.headers()).map(|n| anonymous_token(&n)) {
+            Some(Ok(t)) => t,
+            Some(Err(e)) => return e.for_path(&path),
+            None => {
+                return refuse(
+                    &path,
+                    "页面已过期或缺少安全令牌（CSRF），请刷新页面后重新提交",
+                );
+            }
+        },
     };
     if let Some(h) = req.headers().get(HEADER) {
         return if h.to_str().is_ok_and(|h| same(h, &expected)) {
@@ -217,6 +298,35 @@ mod tests {
             Some("tok123".into())
         );
         assert_eq!(token_in_body("application/json", b"{}"), None);
+    }
+
+    #[test]
+    fn anonymous_tokens_are_bound_to_the_cookie_nonce() {
+        let n1 = new_token().unwrap();
+        let n2 = new_token().unwrap();
+        let t1 = anonymous_token(&n1).unwrap();
+        assert_eq!(t1.len(), 64);
+        assert_eq!(t1, anonymous_token(&n1).unwrap());
+        assert_ne!(t1, anonymous_token(&n2).unwrap());
+        // The token is not the nonce (a plain double submit would be).
+        assert_ne!(t1, n1);
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("a=1; {ANON_COOKIE}={n1}; b=2")).unwrap(),
+        );
+        assert_eq!(anonymous_nonce(&h), Some(n1.clone()));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("minplan_csrf=../../etc; x=1"),
+        );
+        assert_eq!(anonymous_nonce(&h), None);
+        assert!(
+            anonymous_cookie(&n1)
+                .to_str()
+                .unwrap()
+                .starts_with(&format!("minplan_csrf={n1}; Path=/; HttpOnly"))
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use axum::extract::DefaultBodyLimit;
 
 /// The layers every route goes through, innermost first: CSRF check of writes, request
 /// context, sessions in the database and the logged-in user, panic → 500, body limit,
-/// Chinese errors for bare error responses, security headers.
+/// Chinese errors for bare error responses, `Secure` cookies over HTTPS, security headers.
 pub fn harden(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     use tower_http::set_header::SetResponseHeaderLayer;
     use tower_sessions::cookie::SameSite;
@@ -27,6 +27,7 @@ pub fn harden(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     )
     .build();
     let limit = cfg.body_limit;
+    let (always, https_header) = (cfg.secure_cookies, cfg.https_header.clone());
     let mut r = routes
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(axum::middleware::from_fn_with_state(
@@ -39,6 +40,9 @@ pub fn harden(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(axum::middleware::from_fn(move |req, next| {
             security::friendly_errors(limit, req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            security::secure_cookies(always, https_header.clone(), req, next)
         }));
     for (name, value) in security::headers(cfg.tile_url.as_deref()) {
         r = r.layer(SetResponseHeaderLayer::if_not_present(name, value));

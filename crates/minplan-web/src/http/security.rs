@@ -89,6 +89,68 @@ pub fn headers(tile_url: Option<&str>) -> [(header::HeaderName, HeaderValue); 4]
     ]
 }
 
+/// Whether the request reached the proxy in front of the server over HTTPS, as the proxy says
+/// in `header` (a setting, [`crate::WebConfig::https_header`]): `X-Forwarded-Proto: https`
+/// (the first of a comma-separated list, the client's hop) or, for the standard header
+/// `Forwarded` (RFC 7239), its first element's `proto=https`. `minplan serve` itself listens
+/// on plain HTTP only, so the listener never says HTTPS.
+pub fn behind_https(headers: &axum::http::HeaderMap, header: &str) -> bool {
+    let Some(v) = headers.get(header).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let first = v.split(',').next().unwrap_or("").trim();
+    if header.eq_ignore_ascii_case("forwarded") {
+        first
+            .split(';')
+            .filter_map(|p| p.trim().split_once('='))
+            .any(|(k, v)| {
+                k.trim().eq_ignore_ascii_case("proto")
+                    && v.trim().trim_matches('"').eq_ignore_ascii_case("https")
+            })
+    } else {
+        first.eq_ignore_ascii_case("https")
+    }
+}
+
+/// Middleware: marks every cookie the response sets `Secure` when the site is served over
+/// HTTPS — always (`--secure-cookies`) or when the proxy's header says so (`https_header`,
+/// `--https-header`) — so that a session cookie never travels over plain HTTP afterwards.
+pub async fn secure_cookies(
+    always: bool,
+    https_header: Option<String>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let https = always
+        || https_header
+            .as_deref()
+            .is_some_and(|h| behind_https(req.headers(), h));
+    let mut res = next.run(req).await;
+    if https {
+        let cookies: Vec<HeaderValue> = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| {
+                let s = v.to_str().unwrap_or("");
+                let has = s
+                    .split(';')
+                    .any(|a| a.trim().eq_ignore_ascii_case("secure"));
+                if has {
+                    v.clone()
+                } else {
+                    HeaderValue::from_str(&format!("{s}; Secure")).unwrap_or_else(|_| v.clone())
+                }
+            })
+            .collect();
+        res.headers_mut().remove(header::SET_COOKIE);
+        for c in cookies {
+            res.headers_mut().append(header::SET_COOKIE, c);
+        }
+    }
+    res
+}
+
 /// Middleware: replaces a bare error response (no body type, or `text/plain`) with a Chinese
 /// one of the same status. `body_limit` (bytes) is named in the 413 message.
 pub async fn friendly_errors(body_limit: usize, req: Request, next: Next) -> Response {
@@ -98,12 +160,20 @@ pub async fn friendly_errors(body_limit: usize, req: Request, next: Next) -> Res
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
+    // A body refused as too large is left unread: the connection is closed after the answer,
+    // and the client is told so.
+    let close = status == StatusCode::PAYLOAD_TOO_LARGE;
     let ct = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !(ct.is_empty() || ct.starts_with("text/plain")) {
+        let mut res = res;
+        if close {
+            res.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         return res;
     }
     let (code, message) = match status {
@@ -134,12 +204,37 @@ pub async fn friendly_errors(body_limit: usize, req: Request, next: Next) -> Res
     if let Some(allow) = res.headers().get(header::ALLOW) {
         out.headers_mut().insert(header::ALLOW, allow.clone());
     }
+    if close {
+        out.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn https_is_read_from_the_configured_proxy_header_only() {
+        let mut h = axum::http::HeaderMap::new();
+        assert!(!behind_https(&h, "x-forwarded-proto"));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("HTTPS, http"));
+        assert!(behind_https(&h, "X-Forwarded-Proto"));
+        assert!(!behind_https(&h, "forwarded"));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("http, https"));
+        assert!(!behind_https(&h, "x-forwarded-proto"));
+        h.insert(
+            "forwarded",
+            HeaderValue::from_static("for=192.0.2.60;proto=https;by=203.0.113.43, proto=http"),
+        );
+        assert!(behind_https(&h, "Forwarded"));
+        h.insert(
+            "forwarded",
+            HeaderValue::from_static("for=192.0.2.60;proto=http"),
+        );
+        assert!(!behind_https(&h, "forwarded"));
+    }
 
     #[test]
     fn tile_hosts_enter_img_src_only() {

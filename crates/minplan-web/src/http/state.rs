@@ -11,8 +11,14 @@ use tokio::sync::{Mutex, MutexGuard, RwLock};
 pub struct WebConfig {
     /// Largest request body accepted, bytes (default 10 MiB); larger ones get 413.
     pub body_limit: usize,
-    /// Send the session cookie only over HTTPS (`Secure`); set when served behind HTTPS.
+    /// Send every cookie only over HTTPS (`Secure`); set when the site is only ever served
+    /// behind HTTPS.
     pub secure_cookies: bool,
+    /// The header by which a reverse proxy says the client came over HTTPS
+    /// (`X-Forwarded-Proto: https`, or `Forwarded` with `proto=https`); cookies of such
+    /// requests are `Secure` ([`crate::http::security::secure_cookies`]). `None` (the
+    /// default): no header is trusted.
+    pub https_header: Option<String>,
     /// A session ends after this long without a request (default 8 hours).
     pub session_idle: time::Duration,
     /// Login throttling (default 5 failures per username / 20 per address in 15 minutes).
@@ -31,6 +37,7 @@ impl Default for WebConfig {
         WebConfig {
             body_limit: 10 * 1024 * 1024,
             secure_cookies: false,
+            https_header: None,
             session_idle: time::Duration::hours(8),
             throttle: ThrottlePolicy::default(),
             tile_url: None,

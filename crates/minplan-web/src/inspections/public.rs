@@ -17,7 +17,6 @@ use axum::response::{Html, IntoResponse, Response};
 use minplan_domain::disclosure::PublicationKind;
 use minplan_domain::supervision::draw::{DrawPackage, verify};
 use minplan_store::inspections::DrawRecord;
-use tower_sessions::Session;
 
 /// The largest package accepted for verification (bytes).
 pub const MAX_PACKAGE_BYTES: usize = 8 * 1024 * 1024;
@@ -96,20 +95,14 @@ struct DrawPage {
     outcome: Option<Outcome>,
 }
 
-async fn draw_render(
-    st: &AppState,
-    session: &Session,
-    id: i64,
-    verify_now: bool,
-) -> Result<Response, AppError> {
+async fn draw_render(st: &AppState, id: i64, verify_now: bool) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let d = st.store.draw_record(id).await?;
     let pkg = public_package(st, &d).await?;
     let public = result_is_public(st, &d).await?;
     let outcome = (verify_now && public).then(|| outcome(&pkg));
-    let mut layout = layout(&sp, "public_draw");
-    // The 「验证」 form works for the anonymous public too: their session gets a token here.
-    layout.csrf = crate::http::csrf::ensure_token(session).await?;
+    // The 「验证」 form works for the anonymous public too, with their cookie's token.
+    let layout = layout(&sp, "public_draw");
     let page = DrawPage {
         layout,
         id,
@@ -141,20 +134,18 @@ async fn draw_render(
 /// `GET /public/draws/{id}`: the draw's public page.
 pub async fn draw_page(
     State(st): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    draw_render(&st, &session, id, false).await
+    draw_render(&st, id, false).await
 }
 
 /// `POST /public/draws/{id}/verify`: the page with the outcome of re-running the
 /// verification on the server (验证通过, or each problem).
 pub async fn verify_draw(
     State(st): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    draw_render(&st, &session, id, true).await
+    draw_render(&st, id, true).await
 }
 
 fn json_download(body: String, name: &str) -> Response {
@@ -254,13 +245,9 @@ struct VerifyPage {
 }
 
 /// `GET /public/draws/verify`: the form to upload a package and verify it.
-pub async fn verify_form(
-    State(st): State<AppState>,
-    session: Session,
-) -> Result<Response, AppError> {
+pub async fn verify_form(State(st): State<AppState>) -> Result<Response, AppError> {
     let sp = st.plan().await;
-    let mut layout = layout(&sp, "public_draw");
-    layout.csrf = crate::http::csrf::ensure_token(&session).await?;
+    let layout = layout(&sp, "public_draw");
     let p = VerifyPage {
         layout,
         file_name: String::new(),
@@ -275,14 +262,12 @@ pub async fn verify_form(
 /// is named (422).
 pub async fn verify_upload(
     State(st): State<AppState>,
-    session: Session,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
     let form = SubmittedForm::read(&headers, body).await;
-    let mut layout = layout(&sp, "public_draw");
-    layout.csrf = crate::http::csrf::ensure_token(&session).await?;
+    let layout = layout(&sp, "public_draw");
     let mut page = VerifyPage {
         layout,
         file_name: String::new(),

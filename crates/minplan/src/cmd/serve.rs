@@ -14,14 +14,34 @@ pub struct ServeArgs {
     /// 请求体（表单、上传文件）大小上限，MiB
     #[arg(long, default_value_t = 10, env = "MINPLAN_BODY_LIMIT_MB", value_parser = clap::value_parser!(u32).range(1..=1024))]
     body_limit_mb: u32,
-    /// 会话 Cookie 只经 HTTPS 发送（经 HTTPS 反向代理对外服务时设置）
+    /// Cookie 一律只经 HTTPS 发送（只经 HTTPS 反向代理对外服务时设置）
     #[arg(long, env = "MINPLAN_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// 反向代理标明 HTTPS 访问的请求头（如 X-Forwarded-Proto 或 Forwarded）：
+    /// 该请求头表明经 HTTPS 访问时，Cookie 只经 HTTPS 发送
+    #[arg(long, env = "MINPLAN_HTTPS_HEADER", value_parser = https_header)]
+    https_header: Option<String>,
     /// 地图底图瓦片地址模板（Web 墨卡托 XYZ，如天地图
     /// 'https://t{0-7}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=密钥'）；
     /// 不设置时不加载任何底图，离线可用
     #[arg(long, env = "MINPLAN_TILE_URL")]
     tile_url: Option<String>,
+}
+
+/// A header name for `--https-header`, refused unless it is a valid HTTP header name.
+fn https_header(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    // A header name is an RFC 9110 token.
+    let token = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if token {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "“{s}” 不是有效的 HTTP 请求头名称（如 X-Forwarded-Proto）"
+        ))
+    }
 }
 
 /// Runs the server until Ctrl-C.
@@ -48,6 +68,7 @@ pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
             .with_config(minplan_web::WebConfig {
                 body_limit: args.body_limit_mb as usize * 1024 * 1024,
                 secure_cookies: args.secure_cookies,
+                https_header: args.https_header.clone(),
                 tile_url: tile_url.clone(),
                 ..minplan_web::WebConfig::default()
             });
