@@ -87,6 +87,30 @@ pub(crate) fn xlsx_sheets(
     first_only: bool,
     text: impl Fn(&DataRef<'_>) -> String,
 ) -> Result<Vec<(String, Cells)>, ReadError> {
+    guarded(file, || xlsx_sheets_unguarded(file, bytes, first_only, text))
+}
+
+/// Runs a workbook reader, turning a panic of the third-party reader on a damaged file (found
+/// by `fuzz/` in calamine's `.xls` parser: a record offset out of range) into a named refusal.
+/// The process goes on; allocation failures are prevented by the limits checked before.
+fn guarded<T>(
+    file: &str,
+    read: impl FnOnce() -> Result<T, ReadError>,
+) -> Result<T, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(ReadError::at(
+            file,
+            "无法读取表格：工作簿内部结构损坏（记录的位置或长度超出文件范围）",
+        ))
+    })
+}
+
+fn xlsx_sheets_unguarded(
+    file: &str,
+    bytes: &[u8],
+    first_only: bool,
+    text: impl Fn(&DataRef<'_>) -> String,
+) -> Result<Vec<(String, Cells)>, ReadError> {
     if zip::ZipArchive::new(Cursor::new(bytes)).is_err() {
         return Err(ReadError::at(
             file,
@@ -162,6 +186,15 @@ pub(crate) fn column_letters(mut c: u32) -> String {
 /// As [`check_xls`], or a Chinese [`ReadError`] when the workbook cannot be read or a cell is
 /// longer than [`CELL_CHARS`] characters.
 pub(crate) fn xls_sheets(
+    file: &str,
+    bytes: &[u8],
+    first_only: bool,
+    text: impl Fn(&DataRef<'_>) -> String,
+) -> Result<Vec<(String, Cells)>, ReadError> {
+    guarded(file, || xls_sheets_unguarded(file, bytes, first_only, text))
+}
+
+fn xls_sheets_unguarded(
     file: &str,
     bytes: &[u8],
     first_only: bool,

@@ -251,3 +251,19 @@ fn a_csv_beyond_the_limits_is_refused_by_its_line() {
     let e = read_table(wide.as_bytes(), "宽.csv").unwrap_err().0;
     assert!(e.contains("第 1 行") && e.contains("256 列"), "{e}");
 }
+
+/// Found by `fuzz/` (target `table`, issue 19): a 5.5 KB `.xls` whose record offset points
+/// 1.3 GB past its 4 KB sector made calamine 0.38 panic (`xls.rs:633`, slice index out of
+/// range), which took `minplan right import` down. It is refused, naming the file.
+#[test]
+fn a_damaged_xls_that_panics_the_workbook_reader_is_refused_by_name() {
+    let b = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/xls-record-offset.xls"),
+    )
+    .unwrap();
+    let e = read_table(&b, "损坏.xls").unwrap_err().0;
+    assert!(e.starts_with("损坏.xls"), "{e}");
+    assert!(e.contains("内部结构损坏"), "{e}");
+    // The same through the corner-table reader of .xls files.
+    assert!(minplan_io::corner_file_text("损坏.xls", &b).is_err());
+}
