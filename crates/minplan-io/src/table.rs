@@ -87,16 +87,15 @@ pub(crate) fn xlsx_sheets(
     first_only: bool,
     text: impl Fn(&DataRef<'_>) -> String,
 ) -> Result<Vec<(String, Cells)>, ReadError> {
-    guarded(file, || xlsx_sheets_unguarded(file, bytes, first_only, text))
+    guarded(file, || {
+        xlsx_sheets_unguarded(file, bytes, first_only, text)
+    })
 }
 
 /// Runs a workbook reader, turning a panic of the third-party reader on a damaged file (found
 /// by `fuzz/` in calamine's `.xls` parser: a record offset out of range) into a named refusal.
 /// The process goes on; allocation failures are prevented by the limits checked before.
-fn guarded<T>(
-    file: &str,
-    read: impl FnOnce() -> Result<T, ReadError>,
-) -> Result<T, ReadError> {
+fn guarded<T>(file: &str, read: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
         Err(ReadError::at(
             file,

@@ -258,7 +258,8 @@ fn a_csv_beyond_the_limits_is_refused_by_its_line() {
 #[test]
 fn a_damaged_xls_that_panics_the_workbook_reader_is_refused_by_name() {
     let b = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/xls-record-offset.xls"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/fuzz/xls-record-offset.xls"),
     )
     .unwrap();
     let e = read_table(&b, "损坏.xls").unwrap_err().0;
