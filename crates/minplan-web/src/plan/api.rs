@@ -13,12 +13,29 @@ use minplan_store::PlanVersionInfo;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// A GeoJSON object (RFC 7946): a `FeatureCollection`, `Feature` or geometry in CGCS2000
-/// longitude/latitude (EPSG:4490), exterior rings counter-clockwise.
+/// A GeoJSON `FeatureCollection` (RFC 7946 §3.3) in CGCS2000 longitude/latitude (EPSG:4490),
+/// exterior rings counter-clockwise. Documented as [`FeatureCollectionShape`], so that an
+/// answer that may be a collection or another object (`GET /api/rights`) is told apart.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
+#[schema(value_type = FeatureCollectionShape)]
 pub struct GeoJson(pub serde_json::Value);
+
+/// The shape of a GeoJSON `FeatureCollection` in the OpenAPI document (RFC 7946 §3.3): its
+/// `type`, its `features` (each `{type: "Feature", geometry, properties}`, §3.2) and,
+/// for the plan's layers, the layer's `name` (as GDAL writes it). Only documents; never built.
+#[derive(ToSchema)]
+#[schema(as = FeatureCollection)]
+#[allow(dead_code)]
+pub struct FeatureCollectionShape {
+    /// Always `FeatureCollection`.
+    #[schema(pattern = "^FeatureCollection$")]
+    r#type: String,
+    /// The features.
+    features: Vec<serde_json::Value>,
+    /// The layer's name (`planning_blocks`, `county`, …), when it has one.
+    name: Option<String>,
+}
 
 /// The Gauss–Krüger zone of the plan.
 #[derive(Debug, Clone, Serialize, ToSchema)]

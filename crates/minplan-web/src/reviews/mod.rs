@@ -876,8 +876,10 @@ pub async fn api_detail(
     params(("id" = i64, Path, description = "审查记录编号")),
     responses(
         (status = 200, description = "审查意见书（.docx）", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        (status = 404, description = "没有该记录"),
-        (status = 409, description = "按存档输入重新审查的结果与存档不一致，不生成意见书"),
+        (status = 303, description = "未登录：转到登录页"),
+        (status = 400, description = "编号不是整数（中文说明页）", content_type = "text/html"),
+        (status = 404, description = "没有该记录（中文说明页）", content_type = "text/html"),
+        (status = 409, description = "按存档输入重新审查的结果与存档不一致，不生成意见书（中文说明页）", content_type = "text/html"),
     ))]
 pub async fn docx(
     State(st): State<AppState>,

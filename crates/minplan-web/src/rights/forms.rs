@@ -437,8 +437,9 @@ pub(crate) async fn right_prefill(
 ) -> Result<Vec<(&'static str, &'static str, String)>, AppError> {
     use minplan_domain::application::ApplicationKind;
     let mut out = Vec::new();
-    for a in st.store.application_records().await? {
-        if a.status != minplan_domain::register::ApplicationStatus::Approved.label() {
+    let approved = minplan_domain::register::ApplicationStatus::Approved.label();
+    for a in st.store.application_records_in(approved).await? {
+        if a.status != approved {
             continue;
         }
         let Ok(facts) = st.store.application_facts(&a.number).await else {

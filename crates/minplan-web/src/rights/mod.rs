@@ -94,10 +94,10 @@ pub fn router() -> axum::Router<crate::AppState> {
 async fn visible_pending(st: &AppState, user: &User) -> Result<Vec<ApplicationRecord>, AppError> {
     Ok(st
         .store
-        .application_records()
+        .application_records_in(minplan_domain::register::ApplicationStatus::Pending.label())
         .await?
         .into_iter()
-        .filter(|a| a.status == "在审" && may_see(user, Some(&a.credit_code)))
+        .filter(|a| may_see(user, Some(&a.credit_code)))
         .collect())
 }
 
@@ -265,7 +265,8 @@ async fn render_list(
     let can_import = allowed(Some(user.role), Permission::ManageRegister);
     let mut approved = Vec::new();
     if can_import {
-        for a in st.store.application_records().await? {
+        let label = minplan_domain::register::ApplicationStatus::Approved.label();
+        for a in st.store.application_records_in(label).await? {
             if a.status == "已批准"
                 && st
                     .store

@@ -280,7 +280,7 @@ async fn gather(st: &AppState, user: &User) -> Result<Workbench, AppError> {
     let indicators = with_current(indicator_views(&sp.loaded.plan), &report);
     let applications: Vec<ApplicationRecord> = st
         .store
-        .application_records()
+        .application_records_in(minplan_domain::register::ApplicationStatus::Pending.label())
         .await?
         .into_iter()
         .filter(|a| may_see(user, Some(&a.credit_code)))

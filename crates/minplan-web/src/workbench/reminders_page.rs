@@ -84,7 +84,7 @@ fn list_query(q: &HashMap<String, String>) -> ListQuery {
 async fn all(st: &AppState, user: &User) -> Result<Vec<WorkbenchReminder>, AppError> {
     let applications: Vec<_> = st
         .store
-        .application_records()
+        .application_records_in(minplan_domain::register::ApplicationStatus::Pending.label())
         .await?
         .into_iter()
         .filter(|a| may_see(user, Some(&a.credit_code)))
