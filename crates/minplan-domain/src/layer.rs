@@ -267,8 +267,20 @@ pub fn parse_geojson_layer(text: &str, opts: &LayerOptions<'_>) -> Result<Parsed
 /// A Chinese message when the file is not JSON, not a FeatureCollection, or declares a CRS
 /// other than CGCS2000 (lon/lat or Gauss–Krüger).
 pub fn read_geojson(text: &str, opts: &LayerOptions<'_>) -> Result<SourceLayer, String> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("第 {} 行：GeoJSON 格式错误：{e}", e.line()))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        use serde_json::error::Category;
+        let what = match e.classify() {
+            Category::Eof => "文件不完整（在此处意外结束）",
+            Category::Syntax => "不是有效的 JSON（括号、引号或逗号有误）",
+            Category::Data => "数据类型不符",
+            Category::Io => "读取中断",
+        };
+        format!(
+            "第 {} 行第 {} 列：GeoJSON 格式错误：{what}",
+            e.line(),
+            e.column()
+        )
+    })?;
     if v.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err("应为 GeoJSON FeatureCollection".into());
     }

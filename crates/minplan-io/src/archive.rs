@@ -12,6 +12,21 @@ pub const MAX_UNCOMPRESSED: u64 = minplan_domain::limits::ARCHIVE_INFLATED_BYTES
 /// Most entries one archive may hold ([`minplan_domain::limits::ARCHIVE_ENTRIES`]).
 pub const MAX_ENTRIES: usize = minplan_domain::limits::ARCHIVE_ENTRIES;
 
+/// What went wrong in a zip archive, in Chinese (the zip crate's own messages are English and
+/// name its internals; issue 19, item 11).
+pub(crate) fn zip_problem(e: &zip::result::ZipError) -> String {
+    use zip::result::ZipError as Z;
+    match e {
+        Z::Io(_) => "读取中断（文件不完整或已损坏）".into(),
+        Z::InvalidArchive(_) => "结构损坏或文件不完整".into(),
+        Z::UnsupportedArchive(_) => "使用了不支持的压缩包格式（如分卷或加密）".into(),
+        Z::FileNotFound => "找不到其中的文件".into(),
+        Z::InvalidPassword => "已加密，须先解密".into(),
+        Z::CompressionMethodNotSupported(m) => format!("使用了不支持的压缩方法（编号 {m}）"),
+        _ => "无法读取".into(),
+    }
+}
+
 /// One file taken out of an archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -28,7 +43,7 @@ pub struct Entry {
 /// or declares more than `limit` bytes uncompressed in total.
 pub fn check(file: &str, bytes: &[u8], limit: u64) -> Result<(), ReadError> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{e}")))?;
+        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{}", zip_problem(&e))))?;
     if z.len() > MAX_ENTRIES {
         return Err(ReadError::at(
             file,
@@ -37,9 +52,12 @@ pub fn check(file: &str, bytes: &[u8], limit: u64) -> Result<(), ReadError> {
     }
     let mut total = 0u64;
     for i in 0..z.len() {
-        let e = z
-            .by_index_raw(i)
-            .map_err(|e| ReadError::at(file, format!("压缩包第 {} 个文件损坏：{e}", i + 1)))?;
+        let e = z.by_index_raw(i).map_err(|e| {
+            ReadError::at(
+                file,
+                format!("压缩包第 {} 个文件损坏：{}", i + 1, zip_problem(&e)),
+            )
+        })?;
         total = total.saturating_add(e.size());
     }
     if total > limit {
@@ -65,15 +83,18 @@ pub fn check(file: &str, bytes: &[u8], limit: u64) -> Result<(), ReadError> {
 pub fn verify(file: &str, bytes: &[u8], limit: u64) -> Result<(), ReadError> {
     check(file, bytes, limit)?;
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{e}")))?;
+        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{}", zip_problem(&e))))?;
     for i in 0..z.len() {
-        let mut e = z
-            .by_index(i)
-            .map_err(|e| ReadError::at(file, format!("压缩包第 {} 个文件损坏：{e}", i + 1)))?;
+        let mut e = z.by_index(i).map_err(|e| {
+            ReadError::at(
+                file,
+                format!("压缩包第 {} 个文件损坏：{}", i + 1, zip_problem(&e)),
+            )
+        })?;
         let declared = e.size();
         let name = e.name().to_owned();
         let n = std::io::copy(&mut (&mut e).take(declared + 1), &mut std::io::sink())
-            .map_err(|err| ReadError::at(file, format!("压缩包中的 {name} 无法解压：{err}")))?;
+            .map_err(|_| ReadError::at(file, format!("压缩包中的 {name} 无法解压（数据损坏）")))?;
         if n > declared {
             return Err(ReadError::at(
                 file,
@@ -96,12 +117,15 @@ pub fn entries(
 ) -> Result<Vec<Entry>, ReadError> {
     check(file, bytes, MAX_UNCOMPRESSED)?;
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{e}")))?;
+        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{}", zip_problem(&e))))?;
     let mut out = Vec::new();
     for i in 0..z.len() {
-        let mut e = z
-            .by_index(i)
-            .map_err(|e| ReadError::at(file, format!("压缩包第 {} 个文件损坏：{e}", i + 1)))?;
+        let mut e = z.by_index(i).map_err(|e| {
+            ReadError::at(
+                file,
+                format!("压缩包第 {} 个文件损坏：{}", i + 1, zip_problem(&e)),
+            )
+        })?;
         if e.is_dir() {
             continue;
         }
@@ -123,7 +147,7 @@ pub fn entries(
         (&mut e)
             .take(declared + 1)
             .read_to_end(&mut buf)
-            .map_err(|err| ReadError::at(file, format!("压缩包中的 {name} 无法解压：{err}")))?;
+            .map_err(|_| ReadError::at(file, format!("压缩包中的 {name} 无法解压（数据损坏）")))?;
         if buf.len() as u64 > declared {
             return Err(ReadError::at(
                 file,
@@ -141,6 +165,6 @@ pub fn entries(
 /// [`ReadError`] naming `file` when it is not a zip.
 pub fn names(file: &str, bytes: &[u8]) -> Result<Vec<String>, ReadError> {
     let z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{e}")))?;
+        .map_err(|e| ReadError::at(file, format!("不是有效的 zip 压缩包：{}", zip_problem(&e))))?;
     Ok(z.file_names().map(|n| n.replace('\\', "/")).collect())
 }

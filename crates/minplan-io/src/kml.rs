@@ -133,10 +133,15 @@ fn parse_kml(
     let mut altitude = false;
     let mut seen_root = false;
 
-    let xml_error = |pos: u64, e: &dyn std::fmt::Display| {
+    // The XML reader's own message is English and names its internals: the line is what a
+    // user can act on.
+    let xml_error = |pos: u64, _: &dyn std::fmt::Display| {
         ReadError::at(
             file_name,
-            format!("第 {} 行：不是有效的 XML（{e}）", lines.line(pos)),
+            format!(
+                "第 {} 行：不是有效的 XML（标签未闭合、不成对或含非法字符）",
+                lines.line(pos)
+            ),
         )
     };
 
@@ -453,8 +458,15 @@ fn bad_tuple(k: usize, tuple: &str) -> String {
 /// (declared or actual); an entry's errors as [`read_kml`]'s, naming the entry; those of
 /// [`read_kml`] for the merged Placemarks (none, or only points).
 pub fn read_kmz(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ReadError::at(file_name, format!("不是有效的 KMZ（zip）文件：{e}")))?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        ReadError::at(
+            file_name,
+            format!(
+                "不是有效的 KMZ（zip）文件：{}",
+                crate::archive::zip_problem(&e)
+            ),
+        )
+    })?;
     let mut entries: Vec<String> = zip
         .file_names()
         .filter(|n| n.to_ascii_lowercase().ends_with(".kml"))
@@ -487,17 +499,23 @@ pub fn read_kmz(file_name: &str, bytes: &[u8]) -> Result<SourceLayer, ReadError>
                 ),
             )
         };
-        let file = zip
-            .by_name(entry)
-            .map_err(|e| ReadError::at(file_name, format!("无法读取 KMZ 中的 {entry}：{e}")))?;
+        let file = zip.by_name(entry).map_err(|e| {
+            ReadError::at(
+                file_name,
+                format!(
+                    "无法读取 KMZ 中的 {entry}：{}",
+                    crate::archive::zip_problem(&e)
+                ),
+            )
+        })?;
         let declared = file.size();
         if declared > budget {
             return Err(too_big());
         }
         let mut kml = Vec::new();
-        file.take(budget + 1)
-            .read_to_end(&mut kml)
-            .map_err(|e| ReadError::at(file_name, format!("无法解压 KMZ 中的 {entry}：{e}")))?;
+        file.take(budget + 1).read_to_end(&mut kml).map_err(|_| {
+            ReadError::at(file_name, format!("无法解压 KMZ 中的 {entry}（数据损坏）"))
+        })?;
         if kml.len() as u64 > budget {
             return Err(too_big());
         }

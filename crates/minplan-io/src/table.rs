@@ -118,7 +118,7 @@ fn xlsx_sheets_unguarded(
     }
     crate::archive::verify(file, bytes, TABLE_INFLATED_BYTES)?;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::at(file, format!("无法读取 Excel 工作簿：{e}")))?;
+        .map_err(|_| ReadError::at(file, "无法读取 Excel 工作簿：文件损坏或不是 .xlsx 格式"))?;
     let mut names = wb.sheet_names();
     if first_only {
         names.truncate(1);
@@ -129,11 +129,11 @@ fn xlsx_sheets_unguarded(
         let mut extent = Extent::default();
         let mut reader = wb
             .worksheet_cells_reader(&name)
-            .map_err(|e| ReadError::at(file, format!("无法读取工作表“{name}”：{e}")))?;
+            .map_err(|_| ReadError::at(file, format!("无法读取工作表“{name}”：内容损坏")))?;
         // Streamed: the limits are checked before a cell is kept.
         while let Some(cell) = reader
             .next_cell()
-            .map_err(|e| ReadError::at(file, format!("无法读取工作表“{name}”：{e}")))?
+            .map_err(|_| ReadError::at(file, format!("无法读取工作表“{name}”：内容损坏")))?
         {
             let (r, c) = cell.get_position();
             if !extent.take(r, c) {
@@ -201,7 +201,7 @@ fn xls_sheets_unguarded(
 ) -> Result<Vec<(String, Cells)>, ReadError> {
     check_xls(file, bytes)?;
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::at(file, format!("无法读取 Excel 工作簿（.xls）：{e}")))?;
+        .map_err(|_| ReadError::at(file, "无法读取 Excel 工作簿（.xls）：文件损坏或版本过旧"))?;
     let mut names = wb.sheet_names();
     if first_only {
         names.truncate(1);
@@ -210,7 +210,7 @@ fn xls_sheets_unguarded(
     for name in names {
         let range = wb
             .worksheet_range(&name)
-            .map_err(|e| ReadError::at(file, format!("无法读取工作表“{name}”：{e}")))?;
+            .map_err(|_| ReadError::at(file, format!("无法读取工作表“{name}”：内容损坏")))?;
         let mut cells = Cells::new();
         if let Some(start) = range.start() {
             for (r, row) in range.rows().enumerate() {
@@ -268,7 +268,7 @@ fn u32_at(d: &[u8], i: usize) -> Option<u32> {
 pub(crate) fn check_xls(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
     let bad = |m: String| ReadError::at(file, m);
     let mut cf = cfb::CompoundFile::open(Cursor::new(bytes))
-        .map_err(|e| bad(format!("不是有效的 .xls 文件：{e}")))?;
+        .map_err(|_| bad("不是有效的 .xls 文件（复合文档结构损坏）".to_string()))?;
     let path = if cf.is_stream("/Workbook") {
         "/Workbook"
     } else if cf.is_stream("/Book") {
@@ -278,10 +278,10 @@ pub(crate) fn check_xls(file: &str, bytes: &[u8]) -> Result<(), ReadError> {
     };
     let mut stream = Vec::new();
     cf.open_stream(path)
-        .map_err(|e| bad(format!("不是有效的 .xls 文件：{e}")))?
+        .map_err(|_| bad("不是有效的 .xls 文件（复合文档结构损坏）".to_string()))?
         .take(TABLE_INFLATED_BYTES + 1)
         .read_to_end(&mut stream)
-        .map_err(|e| bad(format!("不是有效的 .xls 文件：{e}")))?;
+        .map_err(|_| bad("不是有效的 .xls 文件（复合文档结构损坏）".to_string()))?;
     if stream.len() as u64 > TABLE_INFLATED_BYTES {
         return Err(bad(format!(
             "工作簿数据超过 {} MiB 上限，拒绝读取",
@@ -470,7 +470,17 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Vec<Vec<String>>, ReadError> {
     let mut rows = Vec::new();
     let mut cells: u64 = 0;
     for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| ReadError::at(file, format!("CSV 格式错误：{e}")))?;
+        let rec = rec.map_err(|e| {
+            let at = e
+                .position()
+                .map_or(String::new(), |p| format!("第 {} 行：", p.line()));
+            let what = match e.kind() {
+                csv::ErrorKind::Utf8 { .. } => "不是 UTF-8 编码（请另存为“CSV UTF-8”）",
+                csv::ErrorKind::UnequalLengths { .. } => "各行列数不一致",
+                _ => "无法读取",
+            };
+            ReadError::at(file, format!("{at}CSV 格式错误：{what}"))
+        })?;
         if i as u64 >= u64::from(TABLE_ROWS) || rec.len() as u64 > u64::from(TABLE_COLUMNS) {
             return Err(ReadError::at(
                 file,
