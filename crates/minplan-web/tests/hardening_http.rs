@@ -373,6 +373,24 @@ async fn session_rows(store: &minplan_store::Store) -> i64 {
         .unwrap()
 }
 
+/// `POST /login` as 审批科 `shenpi` with `password` and the CSRF `token`.
+async fn login_form(
+    c: &reqwest::Client,
+    base: &str,
+    token: &str,
+    password: &str,
+) -> reqwest::Response {
+    c.post(format!("{base}/login"))
+        .form(&[
+            ("csrf_token", token),
+            ("username", "shenpi"),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The `Set-Cookie` values of a response.
 fn set_cookies(r: &reqwest::Response) -> Vec<String> {
     r.headers()
@@ -423,45 +441,18 @@ async fn anonymous_visits_write_no_session_rows_and_their_token_is_bound_to_thei
     let other = client();
     other.get(format!("{}/login", s.base)).send().await.unwrap();
     for who in [&plain, &other] {
-        let r = who
-            .post(format!("{}/login", s.base))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("username", "shenpi"),
-                ("password", PW),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = login_form(who, &s.base, &token, PW).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         assert!(r.text().await.unwrap().contains("安全令牌"));
     }
     assert_eq!(session_rows(&s.store).await, before);
 
     // A wrong password writes no session either.
-    let r = c
-        .post(format!("{}/login", s.base))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "shenpi"),
-            ("password", "wrong-password-1"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = login_form(&c, &s.base, &token, "wrong-password-1").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(session_rows(&s.store).await, before);
 
-    let r = c
-        .post(format!("{}/login", s.base))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "shenpi"),
-            ("password", PW),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = login_form(&c, &s.base, &token, PW).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(session_rows(&s.store).await, before + 1);
     // After login the session's own token is required: the anonymous one no longer works.
