@@ -27,6 +27,8 @@ PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
 URL=http://127.0.0.1:$PORT
 for _ in $(seq 1 300); do curl -sf -o /dev/null "$URL/api/session" && break; sleep 0.1; done
+# Our server, not another one left on the port.
+kill -0 "$PID" 2>/dev/null || { echo "minplan serve 未能启动（端口 $PORT 被占用？可设 ST_PORT）：" >&2; cat "$WORK/serve.log" >&2; exit 2; }
 python3 - "$URL" "$PW" "$WORK/auth" <<'PY'
 import http.cookiejar, json, sys, urllib.request
 url, pw, out = sys.argv[1:4]

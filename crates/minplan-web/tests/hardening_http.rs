@@ -548,3 +548,42 @@ async fn a_body_refused_as_too_large_announces_the_closed_connection() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["code"], "payload_too_large");
 }
+
+/// Found by schemathesis (issue 19): a page number whose offset overflows SQLite's integer
+/// answered 500, and an `/api/` route refused a bad parameter with an HTML page.
+#[tokio::test]
+async fn a_huge_page_number_and_a_bad_map_layer_are_answered_as_the_document_says() {
+    let s = start().await;
+    let c = logged_in(&s.base, "xiufu").await;
+    for path in [
+        "/api/reviews?page=288230376151711745",
+        "/api/rights?page=18446744073709551615&per=200",
+        "/reviews?page=288230376151711745",
+    ] {
+        let r = c.get(format!("{}{path}", s.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+    let v: Value = c
+        .get(format!("{}/api/reviews?page=288230376151711745", s.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["page"], 1);
+    let r = c
+        .get(format!("{}/api/restoration/map?layer=x", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["code"], "bad_request");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("layer 只能为 mines")
+    );
+}

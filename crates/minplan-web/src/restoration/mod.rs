@@ -1268,14 +1268,15 @@ pub async fn api_map(
     State(st): State<AppState>,
     RequireRole { .. }: RequireRole<policy::ViewRestoration>,
     Query(q): Query<MapLayerQuery>,
-) -> Result<Json<crate::plan::api::GeoJson>, AppError> {
+) -> crate::http::error::ApiResult<Json<crate::plan::api::GeoJson>> {
     let geojson = match q.layer.as_deref().map(str::trim) {
         None | Some("") => map_geojson(&st).await?,
         Some("mines") => mines_geojson(&st).await?,
         Some(other) => {
             return Err(AppError::BadRequest(format!(
                 "图层“{other}”不存在：layer 只能为 mines 或不填"
-            )));
+            ))
+            .into());
         }
     };
     Ok(Json(crate::plan::api::GeoJson(geojson)))
