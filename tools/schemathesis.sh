@@ -42,5 +42,7 @@ open(out, "w").write("; ".join(f"{c.name}={c.value}" for c in jar) + "\n" + r["c
 PY
 COOKIE=$(sed -n 1p "$WORK/auth")
 TOKEN=$(sed -n 2p "$WORK/auth")
+# Its caches (.schemathesis/, .hypothesis/) go under target/, not into the checkout.
+cd "$WORK"
 timeout $((SECS + 120)) schemathesis run "$URL/api/openapi.json" -H "Cookie: $COOKIE" -H "X-CSRF-Token: $TOKEN" \
   --max-time "$SECS" --exclude-path-regex '^/api/session$|/disable$|/enable$|/activate$' -w 1 | tee "$WORK/report.txt"
