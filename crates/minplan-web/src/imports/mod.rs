@@ -400,9 +400,7 @@ async fn import_submit(
             .any(|x| lower.ends_with(x));
     if file.is_some()
         && !layer_file
-        && ![".xlsx", ".xls", ".csv", ".txt"]
-            .iter()
-            .any(|x| lower.ends_with(x))
+        && !(minplan_store::is_table_file(&lower) || lower.ends_with(".txt"))
     {
         errors.push(
             "file",
@@ -436,20 +434,15 @@ async fn import_submit(
             }
         }
         Some(u) if errors.is_empty() => {
-            let bytes = u.bytes.clone();
-            let n = name.clone();
-            // A table reader must not take the server down on a hostile file.
-            match std::panic::catch_unwind(move || minplan_store::read_table(&bytes, &n)) {
-                Ok(Ok(rows)) => Some(rows),
-                Ok(Err(StoreError::BadInput(m))) => {
+            // The workbook readers turn a panic of the parser on a hostile file into a named
+            // refusal themselves (minplan_io::table).
+            match minplan_store::read_table(&u.bytes, &name) {
+                Ok(rows) => Some(rows),
+                Err(StoreError::BadInput(m)) => {
                     errors.push("file", format!("{m}；未导入"));
                     None
                 }
-                Ok(Err(e)) => return Err(e.into()),
-                Err(_) => {
-                    errors.push("file", "无法读取该文件（格式损坏）；未导入");
-                    None
-                }
+                Err(e) => return Err(e.into()),
             }
         }
         _ => None,
