@@ -160,18 +160,7 @@ impl Store {
         if let Some(l) = lockout_on(&mut tx, username, ip, now, policy).await? {
             return Ok(Err(l));
         }
-        sqlx::query("DELETE FROM login_failures WHERE at_unix < ?")
-            .bind((now - Duration::days(1)).unix_timestamp())
-            .execute(&mut *tx)
-            .await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO login_failures (username, ip, at_unix) VALUES (?, ?, ?) RETURNING id",
-        )
-        .bind(normalise(username))
-        .bind(ip)
-        .bind(now.unix_timestamp())
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_failure(&mut tx, username, ip, now).await?;
         tx.commit().await?;
         Ok(Ok(id))
     }
@@ -203,16 +192,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM login_failures WHERE at_unix < ?")
-            .bind((now - Duration::days(1)).unix_timestamp())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO login_failures (username, ip, at_unix) VALUES (?, ?, ?)")
-            .bind(normalise(username))
-            .bind(ip)
-            .bind(now.unix_timestamp())
-            .execute(&mut *tx)
-            .await?;
+        insert_failure(&mut tx, username, ip, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -228,4 +208,25 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// Forgets failures older than a day and records one at `now`; its row id.
+async fn insert_failure(
+    tx: &mut sqlx::SqliteConnection,
+    username: &str,
+    ip: &str,
+    now: OffsetDateTime,
+) -> Result<i64> {
+    sqlx::query("DELETE FROM login_failures WHERE at_unix < ?")
+        .bind((now - Duration::days(1)).unix_timestamp())
+        .execute(&mut *tx)
+        .await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO login_failures (username, ip, at_unix) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(normalise(username))
+    .bind(ip)
+    .bind(now.unix_timestamp())
+    .fetch_one(&mut *tx)
+    .await?)
 }
