@@ -259,6 +259,18 @@ pub fn parse_geojson_layer(text: &str, opts: &LayerOptions<'_>) -> Result<Parsed
     check_layer(read_geojson(text, opts)?, None, opts)
 }
 
+/// What is wrong with JSON text, in Chinese, by the kind of `serde_json` error (its own
+/// message is English and is not shown).
+pub fn json_problem(e: &serde_json::Error) -> &'static str {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Eof => "文件不完整（在此处意外结束）",
+        Category::Syntax => "不是有效的 JSON（括号、引号或逗号有误）",
+        Category::Data => "数据类型不符（如坐标应为数字）",
+        Category::Io => "读取中断",
+    }
+}
+
 /// Reads a GeoJSON FeatureCollection into a [`SourceLayer`] without checking geometry.
 /// The CRS is the legacy `crs` member, or recognised from the first pair (RFC 7946: lon/lat;
 /// plane numbers with a zone prefix give the zone, without one `opts.zone` is used).
@@ -268,17 +280,11 @@ pub fn parse_geojson_layer(text: &str, opts: &LayerOptions<'_>) -> Result<Parsed
 /// other than CGCS2000 (lon/lat or Gauss–Krüger).
 pub fn read_geojson(text: &str, opts: &LayerOptions<'_>) -> Result<SourceLayer, String> {
     let v: Value = serde_json::from_str(text).map_err(|e| {
-        use serde_json::error::Category;
-        let what = match e.classify() {
-            Category::Eof => "文件不完整（在此处意外结束）",
-            Category::Syntax => "不是有效的 JSON（括号、引号或逗号有误）",
-            Category::Data => "数据类型不符",
-            Category::Io => "读取中断",
-        };
         format!(
-            "第 {} 行第 {} 列：GeoJSON 格式错误：{what}",
+            "第 {} 行第 {} 列：GeoJSON 格式错误：{}",
             e.line(),
-            e.column()
+            e.column(),
+            json_problem(&e)
         )
     })?;
     if v.get("type").and_then(Value::as_str) != Some("FeatureCollection") {

@@ -63,8 +63,9 @@ impl Cursor {
 /// The message of a JSON syntax error met at `at` (the error's line is relative to it).
 fn syntax(at: Cursor, e: &serde_json::Error) -> String {
     format!(
-        "第 {} 行：GeoJSON 格式错误：{e}",
-        at.line + e.line().saturating_sub(1)
+        "第 {} 行：GeoJSON 格式错误：{}",
+        at.line + e.line().saturating_sub(1),
+        minplan_domain::layer::json_problem(e)
     )
 }
 
@@ -396,6 +397,15 @@ mod tests {
             "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\"},\n{\"type\":\"Feature\",}\n]}",
         );
         assert!(m.contains("第 3 行：GeoJSON 格式错误"), "{m}");
+        // Within a feature, serde's English message is not quoted.
+        let m = err(
+            "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\" \"x\":1}}]}",
+        );
+        assert!(
+            m.contains("第 2 行：GeoJSON 格式错误：不是有效的 JSON"),
+            "{m}"
+        );
+        assert!(!m.contains("expected"), "{m}");
         let m = err(
             r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:2383"}},"features":[]}"#,
         );

@@ -59,7 +59,9 @@ pub struct LayerStream<'a> {
     pub notes: Vec<String>,
     /// The features; an `Err` is a record that breaks the file as a whole (its text cannot be
     /// decoded), after which the import must be abandoned.
-    pub features: Box<
-        dyn Iterator<Item = Result<minplan_domain::layer::SourceFeature, ReadError>> + Send + 'a,
-    >,
+    pub features: FeatureStream<'a>,
 }
+
+/// The features of a [`LayerStream`], as they are decoded.
+pub type FeatureStream<'a> =
+    Box<dyn Iterator<Item = Result<minplan_domain::layer::SourceFeature, ReadError>> + Send + 'a>;

@@ -13,6 +13,7 @@ use minplan_geo::{Crs, GaussKrugerZone};
 use minplan_io::{InputFile, ReadOptions};
 use serde::Serialize;
 use sqlx::Row;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One stored layer version.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -113,18 +114,41 @@ impl Store {
             .and_then(|p| minplan_domain::layer::lonlat_extent(&p.loaded.plan.region.outline)))
     }
 
-    /// Imports a control layer from any file [`minplan_io::read_layer`] reads (one
-    /// transaction). The new version becomes the active one of its kind. Broken features are
-    /// left out and listed in the result.
+    /// Imports a control layer from any file [`minplan_io::read_layer`] reads: the new
+    /// version becomes the active one of its kind. Broken features are left out and listed in
+    /// the result. [`Store::stage_layer`] then [`Store::commit_staged_layer`]; a caller that
+    /// serialises its writes (the web server's write lock) takes its lock for the second only.
     ///
     /// # Errors
-    /// [`StoreError::Invalid`] when the file as a whole cannot be read or no feature is
-    /// usable (nothing written); [`StoreError::Db`].
+    /// As [`Store::stage_layer`] and [`Store::commit_staged_layer`]; nothing is left written
+    /// when either fails.
     pub async fn import_layer(
         &self,
         layer: &LayerImport<'_>,
         actor: &Actor,
     ) -> Result<LayerVersion> {
+        let staged = self.stage_layer(layer, &LayerProgress::default()).await?;
+        self.commit_staged_layer(staged, actor).await
+    }
+
+    /// The long part of a layer import, done while other writes go on (issue 19): the file is
+    /// streamed, each feature checked, projected and buffered ([`LayerChecker`]) on every core,
+    /// and the features written in short transactions (one per [`CHECK_CHUNK`] features)
+    /// under a version row whose state is `staging` — not active, not listed, not read by any
+    /// review, and not raising the engine's input version (migration 0029). `progress` counts
+    /// as it goes. Staging rows left by an import that failed or a process that died more than
+    /// [`STALE_STAGING_HOURS`] ago are removed first.
+    ///
+    /// # Errors
+    /// [`StoreError::BadInput`] when the file as a whole cannot be read, its CRS is not the one
+    /// declared, or no feature is usable; [`StoreError::Db`]. Either way the staging rows
+    /// written so far are removed.
+    pub async fn stage_layer(
+        &self,
+        layer: &LayerImport<'_>,
+        progress: &LayerProgress,
+    ) -> Result<StagedLayer> {
+        self.remove_stale_staging().await?;
         let LayerImport {
             kind,
             name,
@@ -152,20 +176,9 @@ impl Store {
         let mut notes = stream.notes;
         minplan_domain::layer::settle_crs_notes(&mut notes, stream.crs, declared);
         let sha = files_sha256(files);
-        let mut tx = self.begin_write().await?;
-        let previous: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM control_layer_versions WHERE kind = ? AND active = 1",
-        )
-        .bind(kind.slug())
-        .fetch_optional(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE control_layer_versions SET active = 0 WHERE kind = ?")
-            .bind(kind.slug())
-            .execute(&mut *tx)
-            .await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO control_layer_versions (kind, name, source_file, source_crs, buffer_m, features_json, feature_count, problems_json, notes_json, content_sha256, imported_at, active)
-             VALUES (?, ?, ?, ?, ?, '[]', 0, '[]', ?, ?, ?, 1) RETURNING id",
+            "INSERT INTO control_layer_versions (kind, name, source_file, source_crs, buffer_m, features_json, feature_count, problems_json, notes_json, content_sha256, imported_at, active, state)
+             VALUES (?, ?, ?, ?, ?, '[]', 0, '[]', ?, ?, ?, 0, 'staging') RETURNING id",
         )
         .bind(kind.slug())
         .bind(name)
@@ -175,22 +188,65 @@ impl Store {
         .bind(serde_json::to_string(&notes).unwrap_or_else(|_| "[]".into()))
         .bind(&sha)
         .bind(now_rfc3339())
-        .fetch_one(&mut *tx)
+        .fetch_one(&self.pool)
         .await?;
-        // Each feature checked and written as it is read; any error drops the transaction.
+        let written = self
+            .stage_features(id, stream.features, checker, progress)
+            .await;
+        let (count, problems, warnings) = match written {
+            Ok(w) => w,
+            Err(e) => {
+                self.discard_staged(id).await?;
+                return Err(e);
+            }
+        };
+        if count == 0 {
+            self.discard_staged(id).await?;
+            let why = problems
+                .first()
+                .map(|p| format!("，如要素 {}：{}", p.id, p.message))
+                .unwrap_or_default();
+            return Err(StoreError::BadInput(format!(
+                "{source_file}：没有可用的要素{why}"
+            )));
+        }
+        Ok(StagedLayer {
+            id,
+            kind,
+            name: name.to_string(),
+            source_file: source_file.to_string(),
+            content_sha256: sha,
+            feature_count: count,
+            problems,
+            warnings,
+        })
+    }
+
+    /// Checks and writes the features of staging version `id`: while one chunk is checked on
+    /// the blocking pool (on every core), the next is decoded and the previous one written, in
+    /// a transaction of its own. Returns the count written, the features left out and the
+    /// remarks.
+    async fn stage_features(
+        &self,
+        id: i64,
+        features: minplan_io::FeatureStream<'_>,
+        checker: LayerChecker,
+        progress: &LayerProgress,
+    ) -> Result<(i64, Vec<FeatureProblem>, Vec<FeatureProblem>)> {
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
         let mut count: i64 = 0;
-        let mut features = stream.features.enumerate();
+        let mut features = features.enumerate();
         let checker = std::sync::Arc::new(checker);
-        // Pipelined: while one chunk is checked on the blocking pool (on every core), the
-        // next is decoded and the previous one written.
         let mut pending: Option<tokio::task::JoinHandle<Result<Vec<CheckedRow>>>> = None;
         loop {
             let mut chunk = Vec::with_capacity(CHECK_CHUNK);
             for (i, f) in features.by_ref().take(CHECK_CHUNK) {
                 chunk.push((i, f.map_err(|e| StoreError::BadInput(e.0))?));
             }
+            progress
+                .read
+                .fetch_add(chunk.len() as u64, Ordering::Relaxed);
             let next = (!chunk.is_empty()).then(|| {
                 let c = checker.clone();
                 tokio::task::spawn_blocking(move || check_chunk(&c, chunk))
@@ -207,34 +263,83 @@ impl Store {
                         Err(p) => problems.push(p),
                     }
                 }
+                progress
+                    .left_out
+                    .store(problems.len() as u64, Ordering::Relaxed);
+                let mut tx = self.begin_write().await?;
                 for batch in rows.chunks(FEATURE_BATCH) {
                     insert_features(&mut tx, id, count, batch).await?;
                     count += batch.len() as i64;
                 }
+                tx.commit().await?;
+                progress.written.store(count as u64, Ordering::Relaxed);
             }
             match next {
                 Some(h) => pending = Some(h),
                 None => break,
             }
         }
-        if count == 0 {
-            let why = problems
-                .first()
-                .map(|p| format!("，如要素 {}：{}", p.id, p.message))
-                .unwrap_or_default();
-            return Err(StoreError::BadInput(format!(
-                "{source_file}：没有可用的要素{why}"
-            )));
+        Ok((count, problems, warnings))
+    }
+
+    /// Makes a staged layer the active version of its kind, in one short transaction with its
+    /// audit entry (`layer.import`): the only part of an import that waits for other writes.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the staging rows are gone (removed as stale); database
+    /// errors (the staging rows are then removed too).
+    pub async fn commit_staged_layer(
+        &self,
+        staged: StagedLayer,
+        actor: &Actor,
+    ) -> Result<LayerVersion> {
+        let id = staged.id;
+        match self.commit_staged(&staged, actor).await {
+            Ok(()) => self.layer_version(id).await,
+            Err(e) => {
+                self.discard_staged(id).await?;
+                Err(e)
+            }
         }
-        sqlx::query(
-            "UPDATE control_layer_versions SET feature_count = ?, problems_json = ?, warnings_json = ? WHERE id = ?",
+    }
+
+    async fn commit_staged(&self, staged: &StagedLayer, actor: &Actor) -> Result<()> {
+        let StagedLayer {
+            id,
+            kind,
+            name,
+            source_file,
+            content_sha256: sha,
+            feature_count: count,
+            problems,
+            warnings,
+        } = staged;
+        let mut tx = self.begin_write().await?;
+        let previous: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM control_layer_versions WHERE kind = ? AND active = 1",
+        )
+        .bind(kind.slug())
+        .fetch_optional(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE control_layer_versions SET active = 0 WHERE kind = ? AND active = 1")
+            .bind(kind.slug())
+            .execute(&mut *tx)
+            .await?;
+        let made = sqlx::query(
+            "UPDATE control_layer_versions SET feature_count = ?, problems_json = ?, warnings_json = ?, imported_at = ?, active = 1, state = 'ready' WHERE id = ? AND state = 'staging'",
         )
         .bind(count)
         .bind(serde_json::to_string(&problems).unwrap_or_else(|_| "[]".into()))
         .bind(serde_json::to_string(&warnings).unwrap_or_else(|_| "[]".into()))
+        .bind(now_rfc3339())
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        if made.rows_affected() != 1 {
+            return Err(StoreError::NotFound(format!(
+                "{source_file}：导入中途的数据已不存在（超过 {STALE_STAGING_HOURS} 小时未完成），请重新导入"
+            )));
+        }
         audit::append(
             &mut tx,
             &AuditEntry {
@@ -251,7 +356,47 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.layer_version(id).await
+        Ok(())
+    }
+
+    /// Removes staging version `id` and its features (an import that failed).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn discard_staged(&self, id: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "DELETE FROM control_layer_features WHERE version_id IN
+               (SELECT id FROM control_layer_versions WHERE id = ? AND state = 'staging')",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM control_layer_versions WHERE id = ? AND state = 'staging'")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes the staging rows of imports started more than [`STALE_STAGING_HOURS`] ago
+    /// (failed, or their process died): none can still be running, since an import's work is
+    /// bounded (minplan_domain::limits).
+    async fn remove_stale_staging(&self) -> Result<()> {
+        let cutoff = (time::OffsetDateTime::now_utc() - time::Duration::hours(STALE_STAGING_HOURS))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let stale: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM control_layer_versions WHERE state = 'staging' AND imported_at < ?",
+        )
+        .bind(cutoff)
+        .fetch_all(&self.pool)
+        .await?;
+        for id in stale {
+            self.discard_staged(id).await?;
+        }
+        Ok(())
     }
 
     /// One layer version.
@@ -259,11 +404,12 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`].
     pub async fn layer_version(&self, id: i64) -> Result<LayerVersion> {
-        let r = sqlx::query("SELECT * FROM control_layer_versions WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
+        let r =
+            sqlx::query("SELECT * FROM control_layer_versions WHERE id = ? AND state = 'ready'")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
         Ok(row_to_version(&r))
     }
 
@@ -272,9 +418,11 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`].
     pub async fn list_layers(&self) -> Result<Vec<LayerVersion>> {
-        let rows = sqlx::query("SELECT * FROM control_layer_versions ORDER BY id DESC")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT * FROM control_layer_versions WHERE state = 'ready' ORDER BY id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(row_to_version).collect())
     }
 
@@ -327,13 +475,51 @@ impl Store {
     /// [`StoreError::NotFound`]; [`StoreError::BadInput`] when the stored features cannot be
     /// read.
     pub async fn stored_layer(&self, id: i64) -> Result<StoredLayer> {
-        let r = sqlx::query("SELECT * FROM control_layer_versions WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
+        let r =
+            sqlx::query("SELECT * FROM control_layer_versions WHERE id = ? AND state = 'ready'")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
         stored_layer(&self.pool, &r).await
     }
+}
+
+/// Staging rows older than this are an import that failed or whose process died, hours.
+pub const STALE_STAGING_HOURS: i64 = 6;
+
+/// A layer written by [`Store::stage_layer`], not yet active: what
+/// [`Store::commit_staged_layer`] needs to activate and audit it.
+#[derive(Debug, Clone)]
+pub struct StagedLayer {
+    /// Row id of the staging version.
+    pub id: i64,
+    /// Kind it will replace.
+    pub kind: ControlLayerKind,
+    /// Display name.
+    pub name: String,
+    /// File it came from.
+    pub source_file: String,
+    /// SHA-256 of the files.
+    pub content_sha256: String,
+    /// Features written.
+    pub feature_count: i64,
+    /// Features left out, and why.
+    pub problems: Vec<FeatureProblem>,
+    /// Remarks on features kept.
+    pub warnings: Vec<FeatureProblem>,
+}
+
+/// How far a layer import has got ([`Store::stage_layer`]), read by another task while it
+/// runs (the 图层管理 progress page). Counts of features.
+#[derive(Debug, Default)]
+pub struct LayerProgress {
+    /// Features read from the file so far.
+    pub read: AtomicU64,
+    /// Features checked and written.
+    pub written: AtomicU64,
+    /// Features left out so far (each with a named problem).
+    pub left_out: AtomicU64,
 }
 
 /// Features written per INSERT statement.

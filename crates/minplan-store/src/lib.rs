@@ -70,7 +70,10 @@ pub use holder_lists::{
     EntryId, ListEntryQuery, StoredListEntry, StoredStep, UploadedFile, VERIFICATION_LIMIT_RANGE,
 };
 pub use joint_review::{JointFile, JointReviewRecord, JointUpload};
-pub use layers::{LayerImport, LayerVersion, PlaneLayerVersion, StoredLayer};
+pub use layers::{
+    LayerImport, LayerProgress, LayerVersion, PlaneLayerVersion, STALE_STAGING_HOURS, StagedLayer,
+    StoredLayer,
+};
 pub use licences::{LICENCE_ATTACHMENT_MAX_BYTES, LicenceAttachment, LicenceRecord};
 pub use lifecycle::Mine;
 pub use lists::{ApplicationQuery, ReviewQuery, RightFacets, RightQuery, Window};

@@ -858,3 +858,147 @@ async fn coordinates_beyond_the_plane_are_refused_and_the_engine_still_loads() {
     assert!(r.problems[0].message.contains("1e308"), "{:?}", r.problems);
     ReviewEngine::load(&store).await.unwrap();
 }
+
+/// (versions, features) rows in the database, staging or not.
+async fn layer_rows(store: &minplan_store::Store) -> (i64, i64) {
+    let v: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM control_layer_versions")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let f: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM control_layer_features")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    (v, f)
+}
+
+#[tokio::test]
+async fn a_staged_layer_is_invisible_until_its_short_commit_and_a_failed_one_leaves_nothing() {
+    let store = seeded().await;
+    let zone = plan_zone(&store).await;
+    let text = red_line_4532();
+    let files = [minplan_io::InputFile {
+        name: "layer.geojson".into(),
+        bytes: text.as_bytes().to_vec(),
+    }];
+    let read = minplan_io::ReadOptions::default();
+    let layer = LayerImport {
+        kind: ControlLayerKind::EcologicalRedLine,
+        name: "生态保护红线（2026年版）",
+        source_file: "hlx.geojson",
+        files: &files,
+        read: &read,
+        declared: None,
+        zone,
+        buffer_m: None,
+    };
+    let version = store.engine_inputs_version().await.unwrap();
+    let progress = minplan_store::LayerProgress::default();
+    let staged = store.stage_layer(&layer, &progress).await.unwrap();
+    use std::sync::atomic::Ordering::Relaxed;
+    assert_eq!(
+        (
+            progress.read.load(Relaxed),
+            progress.written.load(Relaxed),
+            progress.left_out.load(Relaxed)
+        ),
+        (3, 1, 2)
+    );
+    assert_eq!(
+        layer_rows(&store).await,
+        (1, 1),
+        "written, in short transactions"
+    );
+    // Staged: not listed, not found, not what reviews use, and no engine rebuild anywhere.
+    assert!(store.list_layers().await.unwrap().is_empty());
+    assert!(store.layer_version(staged.id).await.is_err());
+    assert!(store.stored_layer(staged.id).await.is_err());
+    assert_eq!(store.engine_inputs_version().await.unwrap(), version);
+    let engine = ReviewEngine::load(&store).await.unwrap();
+    assert!(engine.layer_versions.is_empty());
+    // Other writes go on meanwhile: another kind is imported and committed first.
+    let farmland = store
+        .import_layer(
+            &LayerImport {
+                kind: ControlLayerKind::PermanentBasicFarmland,
+                ..layer
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    let id = staged.id;
+    let v = store
+        .commit_staged_layer(staged, &Actor::System)
+        .await
+        .unwrap();
+    assert_eq!((v.id, v.active, v.feature_count), (id, true, 1));
+    assert_eq!(v.problems.len(), 2);
+    assert_eq!(store.list_layers().await.unwrap().len(), 2);
+    assert!(store.engine_inputs_version().await.unwrap() > version);
+    let audit = store.audit_list(&Default::default()).await.unwrap();
+    let imports: Vec<&str> = audit
+        .iter()
+        .filter(|a| a.action == "layer.import")
+        .map(|a| a.entity_id.as_str())
+        .collect();
+    assert_eq!(imports.len(), 2, "{imports:?}");
+    assert!(imports.contains(&id.to_string().as_str()));
+    assert!(imports.contains(&farmland.id.to_string().as_str()));
+    // A file with no usable feature: refused, and its staging rows are gone.
+    let before = layer_rows(&store).await;
+    let broken = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"N-1"},"geometry":null}]}"#.to_string();
+    let files = [minplan_io::InputFile {
+        name: "broken.geojson".into(),
+        bytes: broken.into_bytes(),
+    }];
+    let e = store
+        .import_layer(
+            &LayerImport {
+                files: &files,
+                ..layer
+            },
+            &Actor::System,
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("没有可用的要素"), "{e}");
+    assert_eq!(layer_rows(&store).await, before);
+    // A staging row its process never finished, hours old, is removed by the next import;
+    // one a running import has just written is not.
+    let version = store.engine_inputs_version().await.unwrap();
+    sqlx::query("INSERT INTO control_layer_versions (kind, name, source_file, source_crs, features_json, feature_count, problems_json, content_sha256, imported_at, active, state) VALUES ('ecological_red_line', '中断', 'x', 4490, '[]', 0, '[]', '', '2026-01-01T00:00:00Z', 0, 'staging'), ('ecological_red_line', '进行中', 'y', 4490, '[]', 0, '[]', '', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 0, 'staging')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let dead: i64 = sqlx::query_scalar("SELECT id FROM control_layer_versions WHERE name = '中断'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO control_layer_features (version_id, seq, feature_json) VALUES (?, 0, '{}')",
+    )
+    .bind(dead)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        store.engine_inputs_version().await.unwrap(),
+        version,
+        "staging rows raise no engine rebuild"
+    );
+    store.import_layer(&layer, &Actor::System).await.unwrap();
+    let staging: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM control_layer_versions WHERE state = 'staging'")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(staging, ["进行中"]);
+    let orphan: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM control_layer_features WHERE version_id = ?")
+            .bind(dead)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(orphan, 0);
+}

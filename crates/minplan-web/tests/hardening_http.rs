@@ -587,3 +587,166 @@ async fn a_huge_page_number_and_a_bad_map_layer_are_answered_as_the_document_say
             .contains("layer 只能为 mines")
     );
 }
+
+/// A red-line layer of `n` small squares (about 70 m across) inside 绥芬河市, as GeoJSON.
+fn many_squares(n: usize) -> Vec<u8> {
+    let features: Vec<Value> = (0..n)
+        .map(|i| {
+            let (x, y) = (131.02 + (i % 200) as f64 * 0.001, 44.32 + (i / 200) as f64 * 0.001);
+            json!({"type": "Feature", "properties": {"id": format!("HX-{i}")}, "geometry": {"type": "Polygon",
+              "coordinates": [[[x, y], [x + 0.0008, y], [x + 0.0008, y + 0.0006], [x, y + 0.0006], [x, y]]]}})
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features})
+        .to_string()
+        .into_bytes()
+}
+
+/// `POST /layers` of one GeoJSON file: the response (redirects not followed).
+async fn upload_layer(
+    c: &reqwest::Client,
+    base: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token(c, base).await)
+        .text("kind", "ecological_red_line")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    c.post(format!("{base}/layers"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Polls an import's progress page until it no longer says 正在导入: its last answer.
+async fn import_ended(c: &reqwest::Client, base: &str, page: &str) -> reqwest::Response {
+    for _ in 0..600 {
+        let r = c.get(format!("{base}{page}")).send().await.unwrap();
+        if r.status() != StatusCode::OK {
+            return r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the import of {page} did not end in a minute");
+}
+
+#[tokio::test]
+async fn a_layer_import_runs_off_the_write_lock_with_its_progress_shown() {
+    let srv = start_with(minplan_web::WebConfig {
+        import_wait: std::time::Duration::ZERO,
+        ..Default::default()
+    })
+    .await;
+    let base = &srv.base;
+    let guihua = logged_in(base, "guihua").await;
+    let shenpi = logged_in(base, "shenpi").await;
+    let token = token(&shenpi, base).await;
+    let n = 30_000;
+    let r = upload_layer(&guihua, base, "红线.geojson", many_squares(n)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let progress = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(progress.starts_with("/layers/imports/"), "{progress}");
+    let r = guihua
+        .get(format!("{base}{progress}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"import-running\"") && html.contains("http-equiv=\"refresh\""),
+        "{html}"
+    );
+    assert!(html.contains("生态保护红线：红线.geojson"), "{html}");
+    // While the import reads, checks and writes, a review is saved: the write lock is free.
+    let r = shenpi
+        .post(format!("{base}/api/reviews"))
+        .header("x-csrf-token", &token)
+        .json(&json!({
+            "toml": application("SFH-2026-301"),
+            "corner_file": { "name": "01-qingfa-quarry.txt", "content": example().1 },
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = guihua
+        .get(format!("{base}{progress}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "the import is still running after the review was saved"
+    );
+    assert!(r.text().await.unwrap().contains("id=\"import-written\""));
+    assert!(
+        srv.store.list_layers().await.unwrap().is_empty(),
+        "nothing listed while staging"
+    );
+    // It ends as the new version, with every feature.
+    let r = import_ended(&guihua, base, &progress).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let version = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(version.ends_with("?imported=1"), "{version}");
+    let layers = srv.store.list_layers().await.unwrap();
+    assert_eq!(layers.len(), 1);
+    assert_eq!(
+        (layers[0].feature_count, layers[0].active),
+        (n as i64, true)
+    );
+    let r = guihua.get(format!("{base}{version}")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(&format!("已导入生态保护红线：{n} 个要素")),
+        "{html}"
+    );
+    // The review saved meanwhile is there, and the next review uses the new layer: the engine
+    // was rebuilt after the commit.
+    assert_eq!(srv.store.list_reviews(None).await.unwrap().len(), 1);
+    let engine_layers: Value = guihua
+        .get(format!("{base}/api/layers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        engine_layers["in_use"][0]["source"], "imported",
+        "{engine_layers}"
+    );
+    // A file with no usable feature ends as a refusal on the same page; nothing imported.
+    let bowtie = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "HX-BOWTIE"}, "geometry": {"type": "Polygon",
+         "coordinates": [[[131.0, 44.40], [131.01, 44.41], [131.01, 44.40], [131.0, 44.41], [131.0, 44.40]]]}}]});
+    let r = upload_layer(&guihua, base, "坏.geojson", bowtie.to_string().into_bytes()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let progress = r.headers()["location"].to_str().unwrap().to_string();
+    let r = import_ended(&guihua, base, &progress).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"import-failed\"")
+            && html.contains("没有可用的要素")
+            && html.contains("未导入"),
+        "{html}"
+    );
+    assert!(!html.contains("http-equiv=\"refresh\""));
+    assert_eq!(srv.store.list_layers().await.unwrap().len(), 1);
+    // Someone else's job number, or none, is a named 404.
+    let r = guihua
+        .get(format!("{base}/layers/imports/999"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("没有这项图层导入"));
+}

@@ -240,6 +240,8 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "GET", path: "/layers/export", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/layers", who: Only(PLAN_MANAGERS), ok: 303, body: Body::Multipart(&[("kind", "ecological_red_line"), ("name", "矩阵测试")], ("file", "layer.geojson", LAYER_GEOJSON)) },
     RouteCase { method: "GET", path: "/layers/{id}", who: Only(STAFF), ok: 200, body: Body::None },
+    // No import running: 404 after the role check (the page itself: hardening_http.rs).
+    RouteCase { method: "GET", path: "/layers/imports/{job}", who: Only(PLAN_MANAGERS), ok: 404, body: Body::None },
     RouteCase { method: "GET", path: "/rights", who: OwnRecords, ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/rights/export", who: Only(STAFF), ok: 200, body: Body::None },
     RouteCase { method: "GET", path: "/rights/list.xlsx", who: OwnRecords, ok: 200, body: Body::None },
@@ -508,6 +510,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
             },
         )
         .replace("{lid}", "1")
+        .replace("{job}", "999999")
         .replace("{id}", &id)
 }
 

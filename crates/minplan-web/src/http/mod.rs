@@ -5,8 +5,8 @@
 //! ([`json`]), the request
 //! context ([`context`]), page layout and shared view helpers ([`views`]), people's words on screen — Beijing
 //! time, display names, Chinese action names, audit field tables ([`words`]), what map pages tell
-//! the map script ([`mapview`]), file downloads ([`download`]) and the embedded assets
-//! ([`assets`]). Nothing here imports a capability.
+//! the map script ([`mapview`]), file downloads ([`download`]), long work finished in the
+//! background with its progress ([`jobs`]) and the embedded assets ([`assets`]). Nothing here imports a capability.
 
 pub mod assets;
 pub mod auth;
@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod forms;
 pub mod harden;
+pub mod jobs;
 pub mod json;
 pub mod listing;
 pub mod mapview;

@@ -2,7 +2,8 @@
 //! memory) and its settings ([`WebConfig`]).
 
 use crate::http::error::AppError;
-use minplan_store::{ReviewEngine, Store, StoredPlan, ThrottlePolicy};
+use crate::http::jobs::Jobs;
+use minplan_store::{LayerProgress, LayerVersion, ReviewEngine, Store, StoredPlan, ThrottlePolicy};
 use std::sync::Arc;
 use tokio::sync::{Mutex, MutexGuard, RwLock};
 
@@ -30,6 +31,9 @@ pub struct WebConfig {
     /// A fixed “today” (tests, or an operator replaying a past day); `None` (the default):
     /// today in China from the clock ([`minplan_store::today`]).
     pub today: Option<minplan_domain::date::Date>,
+    /// How long `POST /layers` waits for its import before it shows the import's progress
+    /// page instead (default 3 s); the import goes on in the background either way.
+    pub import_wait: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -42,6 +46,7 @@ impl Default for WebConfig {
             throttle: ThrottlePolicy::default(),
             tile_url: None,
             today: None,
+            import_wait: std::time::Duration::from_secs(3),
         }
     }
 }
@@ -55,7 +60,15 @@ pub struct AppState {
     engine: Arc<RwLock<Arc<ReviewEngine>>>,
     writes: Arc<Mutex<()>>,
     config: Arc<WebConfig>,
+    layer_jobs: Arc<LayerJobs>,
 }
+
+/// The layer imports running or recently ended: each one's progress and its outcome (the new
+/// version, or why nothing was imported).
+pub type LayerJobs = Jobs<LayerProgress, Result<LayerVersion, String>>;
+
+/// Layer imports that may run at once (each checks and buffers on every core).
+const LAYER_IMPORTS_AT_ONCE: usize = 2;
 
 impl AppState {
     /// State over a store whose active plan is loaded now.
@@ -75,6 +88,7 @@ impl AppState {
             engine: Arc::new(RwLock::new(Arc::new(engine))),
             writes: Arc::new(Mutex::new(())),
             config: Arc::new(WebConfig::default()),
+            layer_jobs: Arc::new(Jobs::new(LAYER_IMPORTS_AT_ONCE)),
         })
     }
 
@@ -87,6 +101,11 @@ impl AppState {
     /// The settings.
     pub fn config(&self) -> &WebConfig {
         &self.config
+    }
+
+    /// The layer imports running or recently ended ([`crate::layers`]).
+    pub fn layer_jobs(&self) -> &LayerJobs {
+        &self.layer_jobs
     }
 
     /// Today in China: [`WebConfig::today`] when set, else the clock. Every page that judges

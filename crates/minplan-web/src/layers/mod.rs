@@ -11,6 +11,7 @@ use crate::http::auth::{Permission, actor, allowed, policy};
 use crate::http::error::{ApiError, ApiResult, AppError};
 use crate::http::extract::RequireRole;
 use crate::http::forms::{FieldErrors, SubmittedForm, json_body};
+use crate::http::jobs::Busy;
 use crate::http::mapview::{MapView, collection, map_view, plan_layers};
 use crate::http::views::{Layout, layout};
 use crate::plan::api::GeoJson;
@@ -21,10 +22,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minplan_domain::plan::ControlLayerKind;
-use minplan_store::{LayerImport, LayerVersion, StoreError, StoredLayer, User};
+use minplan_store::{LayerImport, LayerProgress, LayerVersion, StoreError, StoredLayer, User};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use utoipa::ToSchema;
 
 /// The routes of 图层管理.
@@ -34,6 +37,7 @@ pub fn router() -> axum::Router<crate::AppState> {
         .route("/layers", get(page).post(upload_submit))
         .route("/layers/export", get(export))
         .route("/layers/{id}", get(version_page))
+        .route("/layers/imports/{job}", get(job_page))
         .route("/api/layers", get(api_list).post(api_upload))
         .route("/api/layers/{id}", get(api_version))
 }
@@ -196,16 +200,20 @@ struct Upload<'a> {
 enum Outcome {
     /// Stored as this version.
     Imported(LayerVersion),
+    /// Still importing, as this job (its progress page).
+    Running(u64),
     /// Checked, nothing stored.
     Checked(Preview),
 }
 
 /// Checks and imports (or only checks); field errors (inner `Err`) or the outcome; after an
-/// import the engine is rebuilt.
+/// import the engine is rebuilt. The import runs as a job ([`run_import`]) that this request
+/// waits for as `wait` says.
 async fn import(
     st: &AppState,
     user: &User,
     u: &Upload<'_>,
+    wait: Wait,
 ) -> Result<Result<Outcome, FieldErrors>, AppError> {
     let mut errors = FieldErrors::default();
     let kind = ControlLayerKind::parse(u.kind);
@@ -334,34 +342,114 @@ async fn import(
         "" => kind.label().to_string(),
         n => n.to_string(),
     };
-    let _guard = st.write_lock().await;
-    let imported = st
+    // The import runs as a job of its own (issue 19): it reads, checks, buffers and writes
+    // without the write lock, which only its last, short commit takes; it goes on when this
+    // request is abandoned, and its progress page shows how far it has got.
+    let progress = Arc::new(LayerProgress::default());
+    let title = format!("{}：{file_names}", kind.label());
+    let job = match st.layer_jobs().start(user.id, title, progress.clone()) {
+        Ok(j) => j,
+        Err(Busy(n)) => {
+            errors.push(
+                "file",
+                format!("已有 {n} 个图层正在导入，请待其完成后再导入；未导入"),
+            );
+            return Ok(Err(errors));
+        }
+    };
+    let work = LayerWork {
+        kind,
+        name,
+        source_file: file_names,
+        files: u.files.clone(),
+        read,
+        declared,
+        zone,
+        buffer_m,
+    };
+    let who = actor(user);
+    let state = st.clone();
+    tokio::spawn(async move {
+        let outcome = run_import(&state, &work, &who, &progress).await;
+        state.layer_jobs().finish(job, outcome);
+    });
+    let wait = match wait {
+        Wait::Briefly => Some(st.config().import_wait),
+        Wait::ToTheEnd => None,
+    };
+    Ok(match st.layer_jobs().wait(job, wait).await {
+        Some(Ok(v)) => Ok(Outcome::Imported(v)),
+        Some(Err(m)) => {
+            errors.push("file", m);
+            Err(errors)
+        }
+        None => Ok(Outcome::Running(job)),
+    })
+}
+
+/// A layer import's inputs, owned by its job.
+struct LayerWork {
+    kind: ControlLayerKind,
+    name: String,
+    source_file: String,
+    files: Vec<minplan_io::InputFile>,
+    read: minplan_io::ReadOptions,
+    declared: Option<minplan_geo::Crs>,
+    zone: minplan_geo::GaussKrugerZone,
+    buffer_m: Option<f64>,
+}
+
+/// How long a request waits for the import it started.
+#[derive(Clone, Copy)]
+enum Wait {
+    /// [`crate::WebConfig::import_wait`], then the progress page (the form).
+    Briefly,
+    /// Until it ends (the API: one request, one answer).
+    ToTheEnd,
+}
+
+/// The job of one layer import: [`minplan_store::Store::stage_layer`] with no lock held, then
+/// the write lock for [`minplan_store::Store::commit_staged_layer`] and the engine rebuild.
+/// The outcome is the new version, or the user's message (the file's problem, or that the
+/// server failed) — nothing imported then.
+async fn run_import(
+    st: &AppState,
+    w: &LayerWork,
+    who: &minplan_store::Actor,
+    progress: &LayerProgress,
+) -> Result<LayerVersion, String> {
+    let layer = LayerImport {
+        kind: w.kind,
+        name: &w.name,
+        source_file: &w.source_file,
+        files: &w.files,
+        read: &w.read,
+        declared: w.declared,
+        zone: w.zone,
+        buffer_m: w.buffer_m,
+    };
+    let failed = |e: StoreError| match e {
+        StoreError::BadInput(m) | StoreError::NotFound(m) => format!("{m}；未导入"),
+        e => {
+            tracing::error!(error = %e, "layer import failed");
+            "服务器未能完成导入（数据库错误，详见服务器日志）；未导入".to_string()
+        }
+    };
+    let staged = st
         .store
-        .import_layer(
-            &LayerImport {
-                kind,
-                name: &name,
-                source_file: &file_names,
-                files: &u.files,
-                read: &read,
-                declared,
-                zone,
-                buffer_m,
-            },
-            &actor(user),
-        )
-        .await;
-    match imported {
-        Ok(v) => {
-            st.rebuild_engine().await?;
-            Ok(Ok(Outcome::Imported(v)))
-        }
-        Err(StoreError::BadInput(m)) => {
-            errors.push("file", format!("{m}；未导入"));
-            Ok(Err(errors))
-        }
-        Err(e) => Err(e.into()),
+        .stage_layer(&layer, progress)
+        .await
+        .map_err(failed)?;
+    let _guard = st.write_lock().await;
+    let v = st
+        .store
+        .commit_staged_layer(staged, who)
+        .await
+        .map_err(failed)?;
+    if let Err(e) = st.rebuild_engine().await {
+        tracing::error!(error = %e, "engine rebuild after a layer import failed");
     }
+    Ok(v)
 }
 
 /// `POST /layers` (multipart: `kind`, `name`, `buffer_m`, file `file`): imports the layer and
@@ -412,9 +500,12 @@ pub async fn upload_submit(
             .collect(),
         check_only: f.get("action") == "check",
     };
-    match import(&st, &user, &upload).await? {
+    match import(&st, &user, &upload, Wait::Briefly).await? {
         Ok(Outcome::Imported(v)) => {
             Ok(Redirect::to(&format!("/layers/{}?imported=1", v.id)).into_response())
+        }
+        Ok(Outcome::Running(job)) => {
+            Ok(Redirect::to(&format!("/layers/imports/{job}")).into_response())
         }
         Ok(Outcome::Checked(p)) => {
             render(
@@ -439,6 +530,57 @@ pub async fn upload_submit(
             .await
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "layer_import.html")]
+struct ImportPage {
+    layout: Layout,
+    title: String,
+    seconds: u64,
+    read: u64,
+    written: u64,
+    left_out: u64,
+    /// Why nothing was imported, once the job has ended so.
+    failed: Option<String>,
+}
+
+/// `GET /layers/imports/{job}`: a layer import under way — what it has read, written and left
+/// out so far, the page reloading itself every two seconds (no script needed) — then, once it
+/// has ended, 303 to the new version, or why nothing was imported (422).
+pub async fn job_page(
+    State(st): State<AppState>,
+    RequireRole { .. }: RequireRole<policy::ManageLayers>,
+    Path(job): Path<String>,
+) -> Result<Response, AppError> {
+    let gone = || {
+        AppError::NotFound("没有这项图层导入（导入结束一小时后不再显示，结果见图层管理）".into())
+    };
+    let job: u64 = job.parse().map_err(|_| gone())?;
+    let v = st.layer_jobs().view(job).ok_or_else(gone)?;
+    let failed = match v.outcome {
+        Some(Ok(version)) => {
+            return Ok(Redirect::to(&format!("/layers/{}?imported=1", version.id)).into_response());
+        }
+        Some(Err(m)) => Some(m),
+        None => None,
+    };
+    let sp = st.plan().await;
+    let status = if failed.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = ImportPage {
+        layout: layout(&sp, "layers"),
+        title: v.title,
+        seconds: v.elapsed.as_secs(),
+        read: v.progress.read.load(Ordering::Relaxed),
+        written: v.progress.written.load(Ordering::Relaxed),
+        left_out: v.progress.left_out.load(Ordering::Relaxed),
+        failed,
+    };
+    Ok((status, Html(page.render()?)).into_response())
 }
 
 /// `GET /layers/export?format=…`: the control layers reviews use now, as a layer file.
@@ -651,9 +793,12 @@ pub async fn api_upload(
         },
         check_only: false,
     };
-    match import(&st, &user, &upload).await?.map_err(AppError::from)? {
+    match import(&st, &user, &upload, Wait::ToTheEnd)
+        .await?
+        .map_err(AppError::from)?
+    {
         Outcome::Imported(v) => Ok((StatusCode::CREATED, Json(OneLayerVersion { version: v }))),
-        Outcome::Checked(_) => Err(AppError::Http {
+        Outcome::Checked(_) | Outcome::Running(_) => Err(AppError::Http {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "internal",
             message: "图层只检查未导入".into(),
