@@ -26,7 +26,7 @@ use minplan_domain::credit_code::CreditCode;
 use minplan_domain::date::Date;
 use minplan_domain::plan::{ApprovalLevel, LonLatPolygon, Plan};
 use minplan_domain::register::annual_report::{self, ReportInput};
-use minplan_domain::register::{RightState, Standing};
+use minplan_domain::register::{RightHistory, RightState, Standing};
 use minplan_domain::units::Unit;
 use minplan_geo::corners::{self, CornerPoints, Datum, ParseOptions, ProblemKind, Severity};
 use serde::Serialize;
@@ -139,6 +139,45 @@ pub struct BulkOutcome {
     pub problems: Vec<RowProblem>,
     /// What was (or would be) imported: licence numbers, or `mine:year` for reports.
     pub keys: Vec<String>,
+}
+
+/// A rights table checked ([`Store::check_rights_table`]), to be written by
+/// [`Store::write_rights_table`].
+#[derive(Debug)]
+pub struct RightsTableCheck {
+    rows: usize,
+    problems: Vec<RowProblem>,
+    good: Vec<RightRow>,
+    register: RegisterStamp,
+}
+
+/// An annual-report table checked ([`Store::check_reports_table`]), to be written by
+/// [`Store::write_reports_table`].
+#[derive(Debug)]
+pub struct ReportsTableCheck {
+    rows: usize,
+    problems: Vec<RowProblem>,
+    good: Vec<(usize, i64, ReportInput)>,
+    histories: Vec<RightHistory>,
+    register: RegisterStamp,
+}
+
+/// What a table check read of the register: rights and their events, counted and the
+/// newest row. Rights and events are only ever added or removed as rows, so an unchanged
+/// stamp means the check still holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RegisterStamp([i64; 4]);
+
+impl Store {
+    async fn register_stamp(&self) -> Result<RegisterStamp> {
+        let (a, b, c, d): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM rights), (SELECT COALESCE(MAX(rowid), 0) FROM rights),
+                    (SELECT COUNT(*) FROM right_events), (SELECT COALESCE(MAX(rowid), 0) FROM right_events)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(RegisterStamp([a, b, c, d]))
+    }
 }
 
 /// The table types [`read_table`] reads, by file name ending.
@@ -440,6 +479,7 @@ fn licence_of(r: &mut RowReader<'_>) -> Option<String> {
 }
 
 /// A right read from a row, ready to write.
+#[derive(Debug)]
 struct RightRow {
     state: RightState,
     geometry: Vec<LonLatPolygon>,
@@ -818,19 +858,39 @@ impl Store {
         settings: CornerSettings,
         actor: &Actor,
     ) -> Result<BulkOutcome> {
+        let check = self
+            .check_rights_table(plan, table, source, settings)
+            .await?;
+        self.write_rights_table(check, plan, table, source, mode, settings, actor)
+            .await
+    }
+
+    /// The long part of [`Store::import_rights_table_with`], done while other writes go on
+    /// (issue 19): every row read and checked against the register as it stands now.
+    ///
+    /// # Errors
+    /// [`StoreError::BadInput`] for a table without a header row; [`StoreError::Db`].
+    pub async fn check_rights_table(
+        &self,
+        plan: &Plan,
+        table: &[Vec<String>],
+        source: &str,
+        settings: CornerSettings,
+    ) -> Result<RightsTableCheck> {
         let Some(header) = table.first() else {
             return Err(StoreError::BadInput(format!("{source}：表格是空的")));
         };
+        let register = self.register_stamp().await?;
         let mut problems = Vec::new();
         let cols = columns(header, RIGHT_COLUMNS, RIGHT_REQUIRED, &mut problems);
-        let existing: Vec<String> = self
+        let existing: std::collections::HashSet<String> = self
             .list_rights()
             .await?
             .into_iter()
             .map(|r| r.id)
             .collect();
         let mut good = Vec::new();
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut rows = 0;
         for (i, cells) in table.iter().enumerate().skip(1) {
             if cells.iter().all(|c| c.trim().is_empty()) {
@@ -848,10 +908,9 @@ impl Store {
             if let Some(p) = &parsed {
                 if existing.contains(&p.state.id) {
                     r.bad("licence", format!("许可证号 {} 已在登记簿中", p.state.id));
-                } else if seen.contains(&p.state.id) {
+                } else if !seen.insert(p.state.id.clone()) {
                     r.bad("licence", format!("许可证号 {} 在表中重复", p.state.id));
                 }
-                seen.push(p.state.id.clone());
             }
             if r.problems.is_empty()
                 && let Some(p) = parsed
@@ -860,6 +919,45 @@ impl Store {
             }
             problems.extend(r.problems);
         }
+        Ok(RightsTableCheck {
+            rows,
+            problems,
+            good,
+            register,
+        })
+    }
+
+    /// The short part of [`Store::import_rights_table_with`]: writes the rows `check` found
+    /// good, in one transaction, when `mode` says so. A caller that serialises its writes
+    /// (the web server's write lock) holds its lock for this part only. When the register
+    /// changed since the check (another import, a new right), the table is checked again
+    /// first — here, so that no licence number is written twice.
+    ///
+    /// # Errors
+    /// As [`Store::check_rights_table`]; [`StoreError::Db`].
+    #[allow(clippy::too_many_arguments)]
+    pub async fn write_rights_table(
+        &self,
+        check: RightsTableCheck,
+        plan: &Plan,
+        table: &[Vec<String>],
+        source: &str,
+        mode: BulkMode,
+        settings: CornerSettings,
+        actor: &Actor,
+    ) -> Result<BulkOutcome> {
+        let check = if self.register_stamp().await? == check.register {
+            check
+        } else {
+            self.check_rights_table(plan, table, source, settings)
+                .await?
+        };
+        let RightsTableCheck {
+            rows,
+            problems,
+            mut good,
+            ..
+        } = check;
         let header_ok = !problems.iter().any(|p| p.row == 1);
         let write = header_ok
             && match mode {
@@ -924,12 +1022,32 @@ impl Store {
         mode: BulkMode,
         actor: &Actor,
     ) -> Result<BulkOutcome> {
+        let check = self.check_reports_table(plan, table, source).await?;
+        self.write_reports_table(check, plan, table, source, mode, actor)
+            .await
+    }
+
+    /// The long part of [`Store::import_reports_table`], done while other writes go on
+    /// (issue 19): every row read and checked against the register as it stands now.
+    ///
+    /// # Errors
+    /// [`StoreError::BadInput`] for a table without a header row; [`StoreError::Db`].
+    pub async fn check_reports_table(
+        &self,
+        plan: &Plan,
+        table: &[Vec<String>],
+        source: &str,
+    ) -> Result<ReportsTableCheck> {
         let Some(header) = table.first() else {
             return Err(StoreError::BadInput(format!("{source}：表格是空的")));
         };
+        let register = self.register_stamp().await?;
         let mut problems = Vec::new();
         let cols = columns(header, REPORT_COLUMNS, REPORT_REQUIRED, &mut problems);
         let histories = self.right_histories().await?;
+        let by_licence: std::collections::HashMap<&str, &RightHistory> =
+            histories.iter().map(|h| (h.id.as_str(), h)).collect();
+        let mut seen = std::collections::HashSet::new();
         let mut good: Vec<(usize, i64, ReportInput)> = Vec::new();
         let mut rows = 0;
         for (i, cells) in table.iter().enumerate().skip(1) {
@@ -947,7 +1065,7 @@ impl Store {
             let licence = licence_of(&mut r);
             let mine = licence
                 .as_ref()
-                .and_then(|l| match histories.iter().find(|h| &h.id == l) {
+                .and_then(|l| match by_licence.get(l.as_str()) {
                     None => {
                         r.bad("licence", format!("登记簿中没有许可证号 {l}"));
                         None
@@ -1024,7 +1142,7 @@ impl Store {
                 restored_ha: figures.restored_ha,
             };
             if let (Some(m), Some(y)) = (mine, year) {
-                if good.iter().any(|g| g.1 == m && g.2.year == y) {
+                if !seen.insert((m, y)) {
                     r.bad("year", format!("同一矿山 {y} 年度在表中重复"));
                 }
                 if r.problems.is_empty() {
@@ -1052,6 +1170,44 @@ impl Store {
             }
             problems.extend(r.problems);
         }
+        drop(by_licence);
+        Ok(ReportsTableCheck {
+            rows,
+            problems,
+            good,
+            histories,
+            register,
+        })
+    }
+
+    /// The short part of [`Store::import_reports_table`]: files the reports `check` found
+    /// good, in one transaction, when `mode` says so; checked again first when the register
+    /// changed since the check. A caller that serialises its writes holds its lock for this
+    /// part only.
+    ///
+    /// # Errors
+    /// As [`Store::check_reports_table`]; [`StoreError::Db`].
+    pub async fn write_reports_table(
+        &self,
+        check: ReportsTableCheck,
+        plan: &Plan,
+        table: &[Vec<String>],
+        source: &str,
+        mode: BulkMode,
+        actor: &Actor,
+    ) -> Result<BulkOutcome> {
+        let check = if self.register_stamp().await? == check.register {
+            check
+        } else {
+            self.check_reports_table(plan, table, source).await?
+        };
+        let ReportsTableCheck {
+            rows,
+            problems,
+            good,
+            histories,
+            ..
+        } = check;
         let header_ok = !problems.iter().any(|p| p.row == 1);
         let write = header_ok
             && match mode {

@@ -51,9 +51,10 @@ pub mod settings;
 
 pub use annual_reports::{FiledReport, ReportStatus, ReportStatusRow};
 pub use bulk::{
-    BulkMode, BulkOutcome, CornerSettings, ImportColumn, MAX_AREA_KM2, MAX_CAPACITY, RowProblem,
-    TABLE_EXTENSIONS, TEMPLATE_EXAMPLE_MARK, UNSUPPORTED_TYPE, has_register_columns, is_table_file,
-    layer_register_table, read_table, report_columns, right_columns,
+    BulkMode, BulkOutcome, CornerSettings, ImportColumn, MAX_AREA_KM2, MAX_CAPACITY,
+    ReportsTableCheck, RightsTableCheck, RowProblem, TABLE_EXTENSIONS, TEMPLATE_EXAMPLE_MARK,
+    UNSUPPORTED_TYPE, has_register_columns, is_table_file, layer_register_table, read_table,
+    report_columns, right_columns,
 };
 pub use calendar::{CALENDAR_YEARS, CalendarEntry};
 pub use disclosure::{

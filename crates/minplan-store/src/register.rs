@@ -93,7 +93,22 @@ impl Store {
         zone: GaussKrugerZone,
         actor: &Actor,
     ) -> Result<RightsImport> {
-        let parsed = parse_geojson_layer(
+        let parsed = self.parse_rights(text, source, zone).await?;
+        self.import_parsed_rights(parsed, source, zone, actor).await
+    }
+
+    /// The reading part of [`Store::import_rights`]: the GeoJSON parsed and each feature's
+    /// geometry checked, nothing written (the web server does this before its write lock).
+    ///
+    /// # Errors
+    /// [`StoreError::BadInput`] when the file cannot be read, named by `source`.
+    pub async fn parse_rights(
+        &self,
+        text: &str,
+        source: &str,
+        zone: GaussKrugerZone,
+    ) -> Result<minplan_domain::layer::ParsedLayer> {
+        parse_geojson_layer(
             text,
             &LayerOptions {
                 id_property: Some("id"),
@@ -102,8 +117,7 @@ impl Store {
                 region: self.region_extent().await?,
             },
         )
-        .map_err(|m| StoreError::BadInput(format!("{source}：{m}")))?;
-        self.import_parsed_rights(parsed, source, zone, actor).await
+        .map_err(|m| StoreError::BadInput(format!("{source}：{m}")))
     }
 
     /// Imports rights from a Shapefile, GeoPackage, KML or GeoJSON register
@@ -143,7 +157,12 @@ impl Store {
         Ok((out, all))
     }
 
-    async fn import_parsed_rights(
+    /// The writing part of [`Store::import_rights`]: the features of `parsed`
+    /// ([`Store::parse_rights`]) checked as rights and written in one transaction.
+    ///
+    /// # Errors
+    /// As [`Store::import_rights`].
+    pub async fn import_parsed_rights(
         &self,
         parsed: minplan_domain::layer::ParsedLayer,
         source: &str,

@@ -1002,3 +1002,107 @@ async fn a_staged_layer_is_invisible_until_its_short_commit_and_a_failed_one_lea
             .unwrap();
     assert_eq!(orphan, 0);
 }
+
+/// A rights table is checked before the write (the web server's lock is taken for the write
+/// only): when another import adds one of its licence numbers in between, the write checks
+/// again and refuses that row instead of writing it twice; otherwise the check stands.
+#[tokio::test]
+async fn a_table_checked_before_another_import_is_checked_again_when_written() {
+    use minplan_store::{BulkMode, CornerSettings};
+    let store = seeded().await;
+    let plan = store.active_plan().await.unwrap().unwrap().loaded.plan;
+    let corners = std::fs::read_to_string(example("01-qingfa-quarry.txt")).unwrap();
+    let header: Vec<String> = [
+        "许可证号",
+        "矿山名称",
+        "矿业权人",
+        "矿种",
+        "生产规模",
+        "规模单位",
+        "拐点坐标",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    let row = |licence: &str| {
+        [
+            licence,
+            "某采石场",
+            "某公司",
+            "建筑用凝灰岩",
+            "6",
+            "万立方米/年",
+            &corners,
+        ]
+        .map(str::to_string)
+        .to_vec()
+    };
+    let table = vec![
+        header.clone(),
+        row("C2310812026010001"),
+        row("C2310812026010002"),
+    ];
+    let s = CornerSettings::default();
+    let check = store
+        .check_rights_table(&plan, &table, "甲.csv", s)
+        .await
+        .unwrap();
+    // Meanwhile another file imports one of the same licence numbers.
+    let other = vec![header.clone(), row("C2310812026010002")];
+    let out = store
+        .import_rights_table(&plan, &other, "乙.csv", BulkMode::Commit, &Actor::System)
+        .await
+        .unwrap();
+    assert_eq!(out.imported, 1);
+    let out = store
+        .write_rights_table(
+            check,
+            &plan,
+            &table,
+            "甲.csv",
+            BulkMode::Commit,
+            s,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (out.imported, out.committed),
+        (0, false),
+        "{:?}",
+        out.problems
+    );
+    assert_eq!(out.problems.len(), 1);
+    assert!(
+        out.problems[0]
+            .message
+            .contains("C2310812026010002 已在登记簿中"),
+        "{}",
+        out.problems[0]
+    );
+    assert_eq!(store.list_rights().await.unwrap().len(), 1);
+    // Unchanged register: the check stands and is written as it is.
+    let mine = vec![header, row("C2310812026010003")];
+    let check = store
+        .check_rights_table(&plan, &mine, "丙.csv", s)
+        .await
+        .unwrap();
+    let out = store
+        .write_rights_table(
+            check,
+            &plan,
+            &mine,
+            "丙.csv",
+            BulkMode::Commit,
+            s,
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (out.imported, out.committed),
+        (1, true),
+        "{:?}",
+        out.problems
+    );
+    assert_eq!(store.list_rights().await.unwrap().len(), 2);
+}

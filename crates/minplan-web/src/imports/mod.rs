@@ -451,19 +451,31 @@ async fn import_submit(
         return refused(st, table, mode, errors, name, &choices).await;
     };
     let plan = st.plan().await;
+    let p = &plan.loaded.plan;
     let who = actor(user);
-    let _guard = st.write_lock().await;
+    // Every row is read and checked before the write lock (issue 19); only the writing
+    // waits for other writes, and checks again should the register have changed meanwhile.
+    // The lock is held on through the engine rebuild.
+    let mut _guard = None;
     let out = match table {
-        Table::Rights => {
-            st.store
-                .import_rights_table_with(&plan.loaded.plan, &rows, &name, mode, settings, &who)
-                .await
-        }
-        Table::Reports => {
-            st.store
-                .import_reports_table(&plan.loaded.plan, &rows, &name, mode, &who)
-                .await
-        }
+        Table::Rights => match st.store.check_rights_table(p, &rows, &name, settings).await {
+            Ok(check) => {
+                _guard = Some(st.write_lock().await);
+                st.store
+                    .write_rights_table(check, p, &rows, &name, mode, settings, &who)
+                    .await
+            }
+            Err(e) => Err(e),
+        },
+        Table::Reports => match st.store.check_reports_table(p, &rows, &name).await {
+            Ok(check) => {
+                _guard = Some(st.write_lock().await);
+                st.store
+                    .write_reports_table(check, p, &rows, &name, mode, &who)
+                    .await
+            }
+            Err(e) => Err(e),
+        },
     };
     let out = match out {
         Ok(o) => o,

@@ -429,10 +429,19 @@ async fn import(
         return Ok(Err(errors));
     }
     let zone = st.plan().await.loaded.plan.region.zone;
+    // The file is read and checked before the write lock (issue 19).
+    let parsed = match st.store.parse_rights(text, file_name, zone).await {
+        Ok(p) => p,
+        Err(StoreError::BadInput(m)) => {
+            errors.push("file", format!("{m}；未导入"));
+            return Ok(Err(errors));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let _guard = st.write_lock().await;
     match st
         .store
-        .import_rights(text, file_name, zone, &actor(user))
+        .import_parsed_rights(parsed, file_name, zone, &actor(user))
         .await
     {
         Ok(r) => {
