@@ -271,14 +271,15 @@ async fn reviews_applications_and_annual_reports_page_filter_and_export() {
     let (s, body) = get(&staff, format!("{base}/reviews?from=2026-13-40")).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(body.contains("审查日期起"), "{body}");
-    // A start after the end: said so, not an empty list.
+    // A start after the end: said so, not an empty list (422: each date is well written,
+    // their order is wrong).
     for path in ["reviews", "reviews/list.xlsx", "api/reviews"] {
         let (s, body) = get(
             &staff,
             format!("{base}/{path}?from=2026-12-10&to=2026-12-01"),
         )
         .await;
-        assert_eq!(s, StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
         assert!(body.contains("起始日期晚于截止日期"), "{path}: {body}");
     }
     let v = get_json(&staff, format!("{base}/api/reviews?per=20")).await;

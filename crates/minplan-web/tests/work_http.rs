@@ -935,7 +935,7 @@ async fn the_measure_tool_uses_the_official_area_and_geodesics() {
         &json!({ "geometry": { "type": "Point", "coordinates": [1, 2] } }),
     )
     .await;
-    assert_eq!(r.status(), 400);
+    assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("LineString"));
 }
 
@@ -999,8 +999,24 @@ async fn malformed_requests_of_the_work_routes_never_500() {
         ("POST", "/intake".into(), Some("application/x-www-form-urlencoded"), format!("action=check&corners_text={}", "%ff%fe".repeat(10)).into_bytes(), 200),
         ("POST", "/intake".into(), Some("application/x-www-form-urlencoded"), format!("corners_text={big}").into_bytes(), 413),
         ("POST", "/api/reviews".into(), Some("application/json"), b"{not json".to_vec(), 400),
-        ("POST", "/api/reviews".into(), Some("application/json"), b"{}".to_vec(), 400),
-        ("POST", "/api/reviews".into(), Some("application/json"), br#"{"toml":"x","application":{}}"#.to_vec(), 400),
+        // Neither or both of application and toml: well formed, but nothing to review (422).
+        ("POST", "/api/reviews".into(), Some("application/json"), b"{}".to_vec(), 422),
+        ("POST", "/api/reviews".into(), Some("application/json"), br#"{"toml":"x","application":{}}"#.to_vec(), 422),
+        // A body must be an object: serde would fill a struct from an array.
+        ("POST", "/api/corners/check".into(), Some("application/json"), b" []".to_vec(), 400),
+        ("POST", "/api/corners/check".into(), Some("application/json"), br#"{"text":"","zone":44.0}"#.to_vec(), 200),
+        ("POST", "/api/corners/check".into(), Some("application/json"), br#"{"text":"","zone":2147483648.5}"#.to_vec(), 400),
+        // API lists: paging as the document declares it, dates not empty, dates in order (422).
+        ("GET", "/api/reviews?per=7".into(), None, vec![], 400),
+        ("GET", "/api/reviews?per=9223372036854775808".into(), None, vec![], 400),
+        ("GET", "/api/rights?page=0".into(), None, vec![], 400),
+        ("GET", "/api/rights?dir=up".into(), None, vec![], 400),
+        ("GET", "/api/reviews?per=20&page=2&dir=asc".into(), None, vec![], 200),
+        ("GET", "/api/reviews?to=".into(), None, vec![], 400),
+        ("GET", "/api/reviews?from=2026-02-01&to=2026-01-01".into(), None, vec![], 422),
+        ("GET", "/api/indicators?year=".into(), None, vec![], 400),
+        ("GET", "/api/indicators/restoration?year=".into(), None, vec![], 400),
+        ("GET", "/api/restoration/map?layer=%20mines".into(), None, vec![], 400),
         ("POST", "/api/reviews".into(), Some("application/json"), br#"{"toml":"= = ="}"#.to_vec(), 422),
         ("POST", "/api/reviews".into(), Some("application/json"), br#"{"toml":"format = 1"}"#.to_vec(), 422),
         ("POST", "/api/reviews".into(), Some("application/json"), br#"{"application":{"number":5}}"#.to_vec(), 400),
@@ -1011,8 +1027,8 @@ async fn malformed_requests_of_the_work_routes_never_500() {
         ("POST", "/api/corners/check".into(), Some("application/json"), br#"{"text":"1,1e308,1e308\n2,-1e308,nan\n3,0,0"}"#.to_vec(), 200),
         ("POST", "/api/corners/check".into(), Some(mp), b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n\xff\xfe\x00\x01\r\n--XyZ--\r\n".to_vec(), 200),
         ("POST", "/api/corners/check".into(), Some(mp), b"--XyZ\r\nbroken".to_vec(), 400),
-        ("POST", "/api/measure".into(), Some("application/json"), br#"{"geometry":{"type":"Polygon","coordinates":[[["a"]]]}}"#.to_vec(), 400),
-        ("POST", "/api/measure".into(), Some("application/json"), br#"{"geometry":{"type":"LineString","coordinates":[[0,0],[179.9,0.1]]}}"#.to_vec(), 400),
+        ("POST", "/api/measure".into(), Some("application/json"), br#"{"geometry":{"type":"Polygon","coordinates":[[["a"]]]}}"#.to_vec(), 422),
+        ("POST", "/api/measure".into(), Some("application/json"), br#"{"geometry":{"type":"LineString","coordinates":[[0,0],[179.9,0.1]]}}"#.to_vec(), 422),
         ("POST", "/api/measure".into(), Some("application/json"), br#"[]"#.to_vec(), 400),
         ("GET", "/reviews/abc".into(), None, vec![], 400),
         ("GET", "/reviews/99999999999999999999999".into(), None, vec![], 400),

@@ -129,7 +129,7 @@ pub struct AuditVerification {
 }
 
 /// `GET /api/audit?entity=TYPE[:ID]&limit=N`: the rows, newest first (default 100).
-#[utoipa::path(get, path = "/api/audit", tag = "操作日志", params(("entity" = Option<String>, Query, description = "对象类型[:编号]，如 review:3"), ("limit" = Option<u32>, Query, description = "条数 1～10000，默认 100")), responses((status = 200, description = "新的在前", body = AuditRows), (status = 400, description = "limit 无效", body = ApiError), (status = 403, description = "需系统管理员", body = ApiError)))]
+#[utoipa::path(get, path = "/api/audit", tag = "操作日志", params(("entity" = Option<String>, Query, description = "对象类型[:编号]，如 review:3"), ("limit" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "条数 1～10000，默认 100")), responses((status = 200, description = "新的在前", body = AuditRows), (status = 400, description = "limit 无效", body = ApiError), (status = 403, description = "需系统管理员", body = ApiError)))]
 pub async fn api_list(
     State(st): State<AppState>,
     _: RequireRole<policy::ViewAudit>,

@@ -163,6 +163,10 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if body.is_empty() {
         return Err(AppError::BadRequest("请求体为空，应为 JSON 对象".into()));
     }
+    // Every request body is an object; serde would also fill a struct from an array.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(AppError::BadRequest("请求体应为 JSON 对象（{…}）".into()));
+    }
     serde_json::from_slice(body).map_err(|e| {
         AppError::BadRequest(format!(
             "请求体不是有效的 JSON 或缺少字段：{}",

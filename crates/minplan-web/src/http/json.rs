@@ -23,9 +23,48 @@ pub fn json_value<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
         .map_err(|e| AppError::Store(minplan_store::StoreError::Internal(e.to_string())))
 }
 
+/// Reads an optional whole number 0…4 294 967 295 (`u32`) as JSON Schema's `integer` has it:
+/// `44` and `44.0` alike (serde alone refuses `44.0`); a fraction, a negative or a larger
+/// number is a serde error (400). For codes and zone numbers in request bodies.
+///
+/// # Errors
+/// A serde error naming what was received.
+pub fn opt_whole_u32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::Deserialize;
+    let Some(v) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let whole = v.as_u64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX))
+            .map(|f| f as u64)
+    });
+    whole
+        .and_then(|n| u32::try_from(n).ok())
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("应为 0～4294967295 的整数，收到 {v}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_with_or_without_a_point() {
+        #[derive(serde::Deserialize)]
+        struct B {
+            #[serde(default, deserialize_with = "opt_whole_u32")]
+            zone: Option<u32>,
+        }
+        let z = |t: &str| serde_json::from_str::<B>(t).map(|b| b.zone);
+        assert_eq!(z(r#"{"zone": 44}"#).unwrap(), Some(44));
+        assert_eq!(z(r#"{"zone": 44.0}"#).unwrap(), Some(44));
+        assert_eq!(z(r#"{"zone": null}"#).unwrap(), None);
+        assert_eq!(z(r#"{}"#).unwrap(), None);
+        for bad in ["44.5", "-1", "4294967296", "\"44\""] {
+            assert!(z(&format!(r#"{{"zone": {bad}}}"#)).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn names_and_values() {

@@ -8,6 +8,7 @@
 //! replayed register ([`ListQuery::slice`]). A page never holds more than
 //! [`PAGE_SIZES`]' largest size.
 
+use crate::http::error::AppError;
 use std::collections::HashMap;
 
 /// The page sizes offered.
@@ -17,6 +18,39 @@ pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
 /// The largest page number read from a URL; a larger one reads as 1.
 pub const MAX_PAGE: u64 = 1_000_000_000;
+
+/// The paging of an API list (`page`, `per`, `dir`) as the OpenAPI document declares it, or
+/// 400 naming the parameter. Pages people click fall back instead ([`ListQuery::parse`]);
+/// a program asking for 7 rows a page is told, not given 50.
+///
+/// # Errors
+/// [`AppError::BadRequest`] for a `page` outside 1…[`MAX_PAGE`], a `per` not among
+/// [`PAGE_SIZES`], a `dir` other than `asc`/`desc`.
+pub fn strict_paging(q: &HashMap<String, String>) -> Result<(), AppError> {
+    if let Some(p) = q.get("page")
+        && !p.parse::<u64>().is_ok_and(|n| (1..=MAX_PAGE).contains(&n))
+    {
+        return Err(AppError::BadRequest(format!(
+            "page 应为 1～{MAX_PAGE} 的整数，收到“{p}”"
+        )));
+    }
+    if let Some(p) = q.get("per")
+        && !p.parse::<u64>().is_ok_and(|n| PAGE_SIZES.contains(&n))
+    {
+        return Err(AppError::BadRequest(format!(
+            "per 应为 20、50、100 或 200，收到“{p}”"
+        )));
+    }
+    if let Some(d) = q.get("dir")
+        && d != "asc"
+        && d != "desc"
+    {
+        return Err(AppError::BadRequest(format!(
+            "dir 应为 asc 或 desc，收到“{d}”"
+        )));
+    }
+    Ok(())
+}
 
 /// A list's query as read from the URL.
 #[derive(Debug, Clone)]

@@ -32,11 +32,15 @@ pub struct CornerCheckRequest {
     /// The corner coordinates as pasted (any layout of docs/coordinates.md).
     #[serde(default)]
     pub text: String,
-    /// EPSG code of the coordinates (e.g. 4532, 4553, 4490); absent: detected.
-    #[serde(default)]
+    /// EPSG code of the coordinates (e.g. 4532, 4553, 4490); absent: detected. A code that
+    /// is not CGCS2000 is answered in `option_problems`.
+    #[serde(default, deserialize_with = "crate::http::json::opt_whole_u32")]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     pub crs: Option<u32>,
-    /// 3° zone number when Y has no prefix (e.g. 44); absent: the plan's zone.
-    #[serde(default)]
+    /// 3° zone number when Y has no prefix (e.g. 44); absent: the plan's zone. A zone that
+    /// does not exist is answered in `option_problems`.
+    #[serde(default, deserialize_with = "crate::http::json::opt_whole_u32")]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     pub zone: Option<u32>,
     /// Datum as stated (`CGCS2000`); absent: detected or not stated.
     #[serde(default)]

@@ -878,10 +878,12 @@ pub async fn api_review(
                 .unwrap_or_else(|| t.clone()),
         },
         _ => {
-            return Err(AppError::BadRequest(
-                "请提供 application（表单字段）或 toml（申请文件）之一".into(),
-            )
-            .into());
+            let mut e = FieldErrors::default();
+            e.push(
+                "application",
+                "请提供 application（表单字段）或 toml（申请文件）之一",
+            );
+            return Ok(Err(ApplicationRefused::new(&e, Vec::new(), None)));
         }
     };
     let outcome = if req.save {

@@ -36,11 +36,17 @@ pub struct MeasureRequest {
     pub geometry: serde_json::Value,
 }
 
+/// The geometry as sent cannot be measured (422 at the field `geometry`: the request is well
+/// formed, what it describes is not a line or polygon on the ellipsoid).
+fn unmeasurable(message: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![minplan_store::FieldError::new("geometry", message)])
+}
+
 fn positions(v: &serde_json::Value, what: &str) -> Result<Vec<(f64, f64)>, AppError> {
-    let bad = || AppError::BadRequest(format!("{what}应为 [经度, 纬度] 数组的列表"));
+    let bad = || unmeasurable(format!("{what}应为 [经度, 纬度] 数组的列表"));
     let arr = v.as_array().ok_or_else(bad)?;
     if arr.len() > MAX_VERTICES {
-        return Err(AppError::BadRequest(format!(
+        return Err(unmeasurable(format!(
             "{what}的顶点过多：上限 {MAX_VERTICES} 个"
         )));
     }
@@ -52,7 +58,7 @@ fn positions(v: &serde_json::Value, what: &str) -> Result<Vec<(f64, f64)>, AppEr
                 p[1].as_f64().ok_or_else(bad)?,
             );
             if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
-                return Err(AppError::BadRequest(format!(
+                return Err(unmeasurable(format!(
                     "{what}中的点（{lon}, {lat}）不是有效的经纬度"
                 )));
             }
@@ -93,15 +99,15 @@ pub struct MeasureMethods {
 /// exterior ring.
 ///
 /// # Errors
-/// [`AppError::BadRequest`] naming what is wrong with the geometry.
+/// [`AppError::Invalid`] (422, field `geometry`) naming what is wrong with the geometry.
 pub fn measure(geometry: &serde_json::Value) -> Result<Measurement, AppError> {
     let e = Ellipsoid::CGCS2000;
-    let no_solution = || AppError::BadRequest("两点近乎位于地球两端，无法计算大地线长度".into());
+    let no_solution = || unmeasurable("两点近乎位于地球两端，无法计算大地线长度");
     match geometry["type"].as_str() {
         Some("LineString") => {
             let pts = positions(&geometry["coordinates"], "线")?;
             if pts.len() < 2 {
-                return Err(AppError::BadRequest("线至少要有两个点".into()));
+                return Err(unmeasurable("线至少要有两个点"));
             }
             let length = path_length(&pts, e).ok_or_else(no_solution)?;
             Ok(Measurement {
@@ -119,7 +125,7 @@ pub fn measure(geometry: &serde_json::Value) -> Result<Measurement, AppError> {
             let rings = geometry["coordinates"]
                 .as_array()
                 .filter(|r| !r.is_empty())
-                .ok_or_else(|| AppError::BadRequest("面应为至少一个环的数组".into()))?;
+                .ok_or_else(|| unmeasurable("面应为至少一个环的数组"))?;
             let mut area = 0.0;
             let mut perimeter = 0.0;
             for (i, r) in rings.iter().enumerate() {
@@ -128,9 +134,7 @@ pub fn measure(geometry: &serde_json::Value) -> Result<Measurement, AppError> {
                     pts.pop();
                 }
                 if pts.len() < 3 {
-                    return Err(AppError::BadRequest(
-                        "面的每个环至少要有三个不同的点".into(),
-                    ));
+                    return Err(unmeasurable("面的每个环至少要有三个不同的点"));
                 }
                 let a = ellipsoidal_area_lonlat(&pts, e).abs();
                 if i == 0 {
@@ -155,12 +159,10 @@ pub fn measure(geometry: &serde_json::Value) -> Result<Measurement, AppError> {
                 },
             })
         }
-        Some(other) => Err(AppError::BadRequest(format!(
+        Some(other) => Err(unmeasurable(format!(
             "不支持的图形类型“{other}”：只能量测 LineString（距离）或 Polygon（面积）"
         ))),
-        None => Err(AppError::BadRequest(
-            "缺少 geometry.type（LineString 或 Polygon）".into(),
-        )),
+        None => Err(unmeasurable("缺少 geometry.type（LineString 或 Polygon）")),
     }
 }
 
@@ -169,7 +171,8 @@ pub fn measure(geometry: &serde_json::Value) -> Result<Measurement, AppError> {
     request_body = MeasureRequest,
     responses(
         (status = 200, description = "大地线长度（米）与椭球面积（平方米，平方千米 4 位小数）", body = Measurement),
-        (status = 400, description = "图形无效", body = ApiError),
+        (status = 400, description = "请求体不是 JSON 或缺少 geometry", body = ApiError),
+        (status = 422, description = "图形无法量算（fields：geometry）", body = ApiError),
         (status = 403, description = "缺少 CSRF 令牌", body = ApiError),
     ))]
 pub async fn api(body: Bytes) -> ApiResult<Json<Measurement>> {

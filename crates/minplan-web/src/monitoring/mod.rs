@@ -72,6 +72,20 @@ impl YearQuery {
     pub fn year(&self) -> Result<Option<i32>, AppError> {
         year_param("year", &self.year)
     }
+
+    /// `year` as the API takes it: absent, or a whole number — `year=` (empty) is refused,
+    /// where a page's filter form sending it empty means “the default year”.
+    ///
+    /// # Errors
+    /// [`AppError::BadRequest`] naming `year` when it is empty or not a whole number.
+    pub fn api_year(&self) -> Result<Option<i32>, AppError> {
+        if self.year.as_deref().is_some_and(|y| y.trim().is_empty()) {
+            return Err(AppError::BadRequest(
+                "参数 year 应为年份（如 2025），不能为空".into(),
+            ));
+        }
+        self.year()
+    }
     /// `from`, read.
     ///
     /// # Errors
@@ -114,7 +128,7 @@ pub async fn api_indicators(
 ) -> ApiResult<Json<minplan_domain::monitoring::IndicatorReport>> {
     let sp = st.plan().await;
     let today = st.today();
-    let year = q.year()?.unwrap_or(today.year() - 1);
+    let year = q.api_year()?.unwrap_or(today.year() - 1);
     let r = st
         .store
         .indicator_report_on(&sp.loaded.plan, year, today)

@@ -129,6 +129,6 @@ pub async fn api_restoration_indicators(
     State(st): State<AppState>,
     Query(q): Query<super::YearQuery>,
 ) -> ApiResult<Json<RestorationIndicators>> {
-    let year = q.year()?.unwrap_or(st.today().year() - 1);
+    let year = q.api_year()?.unwrap_or(st.today().year() - 1);
     Ok(Json(section(&st, year).await?))
 }

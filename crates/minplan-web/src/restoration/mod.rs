@@ -1257,7 +1257,7 @@ pub struct MapLayerQuery {
 /// FeatureCollection (CGCS2000 longitude/latitude, RFC 7946), 示意 entries marked; with
 /// `?layer=mines`, the registered mines and their latest 损毁 / 复垦 areas.
 #[utoipa::path(get, path = "/api/restoration/map", tag = "生态修复",
-    params(("layer" = Option<String>, Query, description = "mines：已登记矿山及其最近年度报告的损毁、复垦面积；不填：历史遗留矿山与修复地块")),
+    params(("layer" = Option<String>, Query, pattern = "^(mines)?$", description = "mines：已登记矿山及其最近年度报告的损毁、复垦面积；不填：历史遗留矿山与修复地块")),
     responses(
         (status = 200, description = "历史遗留矿山与修复项目地块 GeoJSON FeatureCollection（CGCS2000 经纬度；示意者 schematic = 示意）", body = crate::plan::api::GeoJson),
         (status = 400, description = "layer 参数有误", body = ApiError),
@@ -1269,7 +1269,7 @@ pub async fn api_map(
     RequireRole { .. }: RequireRole<policy::ViewRestoration>,
     Query(q): Query<MapLayerQuery>,
 ) -> crate::http::error::ApiResult<Json<crate::plan::api::GeoJson>> {
-    let geojson = match q.layer.as_deref().map(str::trim) {
+    let geojson = match q.layer.as_deref() {
         None | Some("") => map_geojson(&st).await?,
         Some("mines") => mines_geojson(&st).await?,
         Some(other) => {

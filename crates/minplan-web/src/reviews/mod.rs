@@ -98,9 +98,13 @@ fn store_query(l: &ListQuery, user: &User) -> Result<minplan_store::ReviewQuery,
     if let (Some(a), Some(b)) = (parse(&from), parse(&to))
         && a > b
     {
-        return Err(AppError::BadRequest(format!(
-            "审查日期起（{from}）晚于审查日期止（{to}）：起始日期晚于截止日期，请改正其中之一"
-        )));
+        // Two dates each well written but not in order: 422 at `from`.
+        return Err(AppError::Invalid(vec![minplan_store::FieldError::new(
+            "from",
+            format!(
+                "审查日期起（{from}）晚于审查日期止（{to}）：起始日期晚于截止日期，请改正其中之一"
+            ),
+        )]));
     }
     Ok(minplan_store::ReviewQuery {
         q: l.get("q").into(),
@@ -265,16 +269,17 @@ pub struct ReviewList {
         ("q" = Option<String>, Query, description = "申请编号、项目名称或申请人中的文字"),
         ("conclusion" = Option<String>, Query, description = "符合 | 基本符合（需人工核查） | 不符合"),
         ("current" = Option<String>, Query, description = "1：只列未被取代的记录"),
-        ("from" = Option<String>, Query, description = "审查日期起（北京时间，YYYY-MM-DD）"),
-        ("to" = Option<String>, Query, description = "审查日期止（北京时间，YYYY-MM-DD）"),
+        ("from" = Option<String>, Query, format = Date, description = "审查日期起（北京时间，YYYY-MM-DD）"),
+        ("to" = Option<String>, Query, format = Date, description = "审查日期止（北京时间，YYYY-MM-DD）"),
         ("sort" = Option<String>, Query, description = "id | number | project | holder | conclusion | reviewed_at（缺省 id 降序）"),
-        ("dir" = Option<String>, Query, description = "asc | desc"),
-        ("page" = Option<u64>, Query, description = "页码，从 1 起"),
-        ("per" = Option<u64>, Query, description = "每页条数：20、50、100 或 200（缺省 50）"),
+        ("dir" = Option<String>, Query, pattern = "^(asc|desc)$", description = "asc | desc"),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 1000000000, description = "页码，从 1 起"),
+        ("per" = Option<String>, Query, pattern = "^(20|50|100|200)$", description = "每页条数：20、50、100 或 200（缺省 50）"),
     ),
     responses(
         (status = 200, description = "一页审查记录；矿山企业只见本企业的记录", body = ReviewList),
-        (status = 400, description = "日期格式错误", body = ApiError),
+        (status = 400, description = "日期、page、per 或 dir 有误", body = ApiError),
+        (status = 422, description = "审查日期起晚于审查日期止（fields：from）", body = ApiError),
         (status = 401, description = "未登录", body = ApiError),
     ))]
 pub async fn api_list(
@@ -282,6 +287,14 @@ pub async fn api_list(
     RequireRole { user, .. }: RequireRole<policy::ViewReviews>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<ReviewList>> {
+    crate::http::listing::strict_paging(&q)?;
+    for key in ["from", "to"] {
+        if q.get(key).is_some_and(|v| v.is_empty()) {
+            return Err(
+                AppError::BadRequest(format!("{key} 应为日期（如 2026-12-06），不能为空")).into(),
+            );
+        }
+    }
     let mut l = list_query(&q);
     let query = store_query(&l, &user)?;
     let (total, reviews) = page_rows(&st, &mut l, &query).await?;

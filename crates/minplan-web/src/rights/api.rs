@@ -79,6 +79,7 @@ pub struct DecisionBody {
     /// 批准（true）或不予批准（false）。
     pub approve: bool,
     /// 日期，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub date: String,
     /// 基本符合（需人工核查）的申请批准时：人工核查意见（必填）。
     pub accepted_checks: Option<String>,
@@ -127,8 +128,10 @@ pub async fn decide(
 #[derive(Deserialize, ToSchema)]
 pub struct ClosingBody {
     /// 办结方式：不予受理、退回、不予批准。
+    #[schema(pattern = "^\\s*(不予受理|退回|不予批准)\\s*$")]
     pub kind: String,
     /// 日期，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub date: String,
     /// 理由（必填）。
     pub reason: String,
@@ -182,10 +185,12 @@ pub async fn close_application(
 #[derive(Deserialize, ToSchema)]
 pub struct GrantBody {
     /// 出让方式：招标、拍卖、挂牌、协议。
+    #[schema(pattern = "^(招标|拍卖|挂牌|协议)$")]
     pub method: String,
     /// 出让收益（价款），万元。
     pub price_wan_yuan: f64,
     /// 日期，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub date: String,
     #[serde(default)]
     /// 净矿出让。
@@ -235,18 +240,49 @@ pub async fn grant(
     .await
 }
 
+/// A date or null: `oneOf` keeps the date format, which a `["string", "null"]` type loses for
+/// some clients (schemathesis generated "").
+fn optional_date() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type};
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
+}
+
+/// An approval level (the spellings [`ApprovalLevel`] reads), empty, or null.
+fn optional_approval() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(
+            "^\\s*(省级|省级划定|市级划定|市级|本级审批|本级审批发证|本级)?\\s*$",
+        )))
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
+}
+
 /// `{licence, valid_from, valid_to, date?, approval?, name?}`.
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterBody {
     /// 许可证号。
     pub licence: String,
     /// 有效期起，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub valid_from: String,
     /// 有效期止，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub valid_to: String,
-    /// 日期，YYYY-MM-DD。
+    /// 日期，YYYY-MM-DD（缺省为有效期起）。
+    #[schema(schema_with = optional_date)]
     pub date: Option<String>,
-    /// 发证机关层级：省级、市级划定、本级审批。
+    /// 发证机关层级：省级、市级划定、本级审批（缺省按申请）。
+    #[schema(schema_with = optional_approval)]
     pub approval: Option<String>,
     /// 矿山（项目）名称，缺省取申请的项目名称。
     pub name: Option<String>,
@@ -323,8 +359,10 @@ pub async fn history(
 #[derive(Deserialize, ToSchema)]
 pub struct ExtendBody {
     /// 有效期止，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub valid_to: String,
     /// 日期，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub date: String,
     /// 理由（不予批准、逾期延续、注销时必填）。
     pub reason: Option<String>,
@@ -368,6 +406,7 @@ pub struct AppDateBody {
     /// 申请编号。
     pub application: String,
     /// 日期，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub date: String,
 }
 
@@ -406,6 +445,7 @@ pub struct ClosureReportBody {
     /// 闭坑报告名称。
     pub title: String,
     /// 日期，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub date: String,
 }
 
@@ -441,6 +481,7 @@ pub async fn closure_report(
 #[derive(Deserialize, ToSchema)]
 pub struct CloseBody {
     /// 日期，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub date: String,
     /// 验收单位。
     pub accepted_by: String,
@@ -485,6 +526,7 @@ pub async fn close(
 #[derive(Deserialize, ToSchema)]
 pub struct CancelBody {
     /// 日期，YYYY-MM-DD。
+    #[schema(format = Date)]
     pub date: String,
     /// 理由（不予批准、逾期延续、注销时必填）。
     pub reason: String,

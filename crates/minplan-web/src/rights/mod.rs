@@ -805,12 +805,13 @@ pub struct RightDetail {
         ("mining_method" = Option<String>, Query, description = "开采方式"),
         ("sub_unit" = Option<String>, Query, description = "所在县区"),
         ("sort" = Option<String>, Query, description = "id | name | holder | kind | status | minerals | capacity | valid_to（缺省 id）"),
-        ("dir" = Option<String>, Query, description = "asc | desc"),
-        ("page" = Option<u64>, Query, description = "页码，从 1 起"),
-        ("per" = Option<u64>, Query, description = "每页条数：20、50、100 或 200（缺省 50）"),
+        ("dir" = Option<String>, Query, pattern = "^(asc|desc)$", description = "asc | desc"),
+        ("page" = Option<u64>, Query, minimum = 1, maximum = 1000000000, description = "页码，从 1 起"),
+        ("per" = Option<String>, Query, pattern = "^(20|50|100|200)$", description = "每页条数：20、50、100 或 200（缺省 50）"),
     ),
     responses(
         (status = 200, description = "一页矿业权与在审申请，或 GeoJSON FeatureCollection；矿山企业只见本企业的", body = RegisterAnswer),
+        (status = 400, description = "page、per 或 dir 有误", body = ApiError),
         (status = 401, description = "未登录", body = ApiError),
     ))]
 pub async fn api_list(
@@ -818,6 +819,7 @@ pub async fn api_list(
     RequireRole { user, .. }: RequireRole<policy::ViewRegister>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<RegisterAnswer>> {
+    crate::http::listing::strict_paging(&q)?;
     let mut l = right_list_query(&q);
     let query = right_query(&l, &user);
     let pending = visible_pending(&st, &user).await?;
