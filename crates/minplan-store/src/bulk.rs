@@ -141,6 +141,17 @@ pub struct BulkOutcome {
     pub keys: Vec<String>,
 }
 
+/// Whether a checked table is written: never on a dry run or when the header row has a
+/// problem; on 导入 only when no row has one; on 跳过有问题的行 always (its good rows).
+fn writes(problems: &[RowProblem], mode: BulkMode) -> bool {
+    !problems.iter().any(|p| p.row == 1)
+        && match mode {
+            BulkMode::DryRun => false,
+            BulkMode::Commit => problems.is_empty(),
+            BulkMode::SkipInvalid => true,
+        }
+}
+
 /// A rights table checked ([`Store::check_rights_table`]), to be written by
 /// [`Store::write_rights_table`].
 #[derive(Debug)]
@@ -958,13 +969,7 @@ impl Store {
             mut good,
             ..
         } = check;
-        let header_ok = !problems.iter().any(|p| p.row == 1);
-        let write = header_ok
-            && match mode {
-                BulkMode::DryRun => false,
-                BulkMode::Commit => problems.is_empty(),
-                BulkMode::SkipInvalid => true,
-            };
+        let write = writes(&problems, mode);
         let keys: Vec<String> = good.iter().map(|g| g.state.id.clone()).collect();
         let mut imported = 0;
         if write && !good.is_empty() {
@@ -1208,13 +1213,7 @@ impl Store {
             histories,
             ..
         } = check;
-        let header_ok = !problems.iter().any(|p| p.row == 1);
-        let write = header_ok
-            && match mode {
-                BulkMode::DryRun => false,
-                BulkMode::Commit => problems.is_empty(),
-                BulkMode::SkipInvalid => true,
-            };
+        let write = writes(&problems, mode);
         let keys: Vec<String> = good
             .iter()
             .map(|g| format!("{}:{}", g.1, g.2.year))

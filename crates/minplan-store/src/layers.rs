@@ -359,6 +359,15 @@ impl Store {
         Ok(())
     }
 
+    /// The row of version `id` once it is ready (a staging version is not found).
+    async fn ready_version_row(&self, id: i64) -> Result<sqlx::sqlite::SqliteRow> {
+        sqlx::query("SELECT * FROM control_layer_versions WHERE id = ? AND state = 'ready'")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))
+    }
+
     /// Removes staging version `id` and its features (an import that failed).
     ///
     /// # Errors
@@ -404,12 +413,7 @@ impl Store {
     /// # Errors
     /// [`StoreError::NotFound`].
     pub async fn layer_version(&self, id: i64) -> Result<LayerVersion> {
-        let r =
-            sqlx::query("SELECT * FROM control_layer_versions WHERE id = ? AND state = 'ready'")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
+        let r = self.ready_version_row(id).await?;
         Ok(row_to_version(&r))
     }
 
@@ -475,12 +479,7 @@ impl Store {
     /// [`StoreError::NotFound`]; [`StoreError::BadInput`] when the stored features cannot be
     /// read.
     pub async fn stored_layer(&self, id: i64) -> Result<StoredLayer> {
-        let r =
-            sqlx::query("SELECT * FROM control_layer_versions WHERE id = ? AND state = 'ready'")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("没有编号为 {id} 的图层版本")))?;
+        let r = self.ready_version_row(id).await?;
         stored_layer(&self.pool, &r).await
     }
 }

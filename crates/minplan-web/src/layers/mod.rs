@@ -369,9 +369,17 @@ async fn import(
     };
     let who = actor(user);
     let state = st.clone();
+    let jobs = st.clone();
     tokio::spawn(async move {
-        let outcome = run_import(&state, &work, &who, &progress).await;
-        state.layer_jobs().finish(job, outcome);
+        // A panic in the import must still end its job (the progress page would otherwise
+        // say 正在导入 for ever); its staging rows go with the next import's stale sweep.
+        let outcome = tokio::spawn(async move { run_import(&state, &work, &who, &progress).await })
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "layer import task failed");
+                Err("服务器导入时出错（详见服务器日志）；未导入".to_string())
+            });
+        jobs.layer_jobs().finish(job, outcome);
     });
     let wait = match wait {
         Wait::Briefly => Some(st.config().import_wait),
