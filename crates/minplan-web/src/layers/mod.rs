@@ -2,9 +2,13 @@
 //! or the bureau's imported version that replaces it), the imported versions, and the import
 //! of a new version from GeoJSON (系统管理员, 规划科) — broken features listed with their ids,
 //! positions and reasons and left out ([`minplan_store::Store::import_layer`], audited in its
-//! transaction), then the review engine rebuilt. Viewing: every account but 矿山企业.
+//! transaction), then the review engine rebuilt. The import runs as a background job off the
+//! write lock ([`minplan_store::Store::stage_layer`]); a form upload that takes longer than
+//! [`crate::WebConfig::import_wait`] shows its progress page. Viewing: every account but
+//! 矿山企业.
 //!
-//! Pages `/layers`, `/layers/{id}`; API `/api/layers`, `/api/layers/{id}`.
+//! Pages `/layers`, `/layers/{id}`, `/layers/imports/{job}`; API `/api/layers`,
+//! `/api/layers/{id}`.
 
 use crate::AppState;
 use crate::http::auth::{Permission, actor, allowed, policy};
