@@ -1106,3 +1106,89 @@ fn absurd_capacities_and_service_years_are_refused() {
         Some(30.0)
     );
 }
+
+/// A saved review takes its application's pending entry out of the register and puts it last
+/// (`ReviewEngine::update_application`): `RegisterStats::replace_pending` then gives what
+/// `RegisterStats::compute` gives on the changed register, in the same order — pending
+/// entries, failed ones, the 建筑用石 totals — and declines a valid right (counts it cannot
+/// take back).
+#[test]
+fn replacing_a_pending_entry_gives_the_stats_computed_afresh() {
+    let plan = plan();
+    let scales = ScaleTable::default();
+    let ring = square(centroid(&block_ring("231081-C05")), 50.0);
+    let valid = |id: &str, cap: f64| {
+        right(
+            id,
+            "91230000VALID00001",
+            &["建筑用凝灰岩"],
+            cap,
+            Some(ApprovalLevel::ThisLevel),
+            &ring,
+            RightStatus::Valid,
+        )
+    };
+    let pending = |id: &str, credit: &str, cap: f64, failed: bool| MiningRight {
+        review_failed: failed,
+        ..right(
+            id,
+            credit,
+            &["建筑用凝灰岩"],
+            cap,
+            None,
+            &ring,
+            RightStatus::Pending,
+        )
+    };
+    let mut register = vec![
+        valid("C1", 3.0),
+        pending("SFH-1", "91230000PEND000001", 2.0, false),
+        valid("C2", 8.0),
+        pending("SFH-2", "91230000PEND000002", 4.0, true),
+        pending("SFH-3", "91230000PEND000003", 1.5, false),
+    ];
+    let mut stats = RegisterStats::compute(plan, &register, &scales);
+    let show = |s: &RegisterStats| format!("{s:?}");
+    // SFH-1 reviewed again (now 5 万m³/年), SFH-2 reviewed again and now passing, SFH-3 no
+    // longer pending (approved or withdrawn), a new one.
+    let steps: Vec<(&str, Option<MiningRight>)> = vec![
+        (
+            "SFH-1",
+            Some(pending("SFH-1", "91230000PEND000001", 5.0, false)),
+        ),
+        (
+            "SFH-2",
+            Some(pending("SFH-2", "91230000PEND000002", 4.0, false)),
+        ),
+        ("SFH-3", None),
+        (
+            "SFH-4",
+            Some(pending("SFH-4", "91230000PEND000004", 0.5, true)),
+        ),
+    ];
+    for (number, entry) in steps {
+        register.retain(|r| !(r.status == RightStatus::Pending && r.id == number));
+        register.extend(entry.clone());
+        assert!(stats.replace_pending(plan, &scales, number, entry.as_ref()));
+        assert_eq!(
+            show(&stats),
+            show(&RegisterStats::compute(plan, &register, &scales)),
+            "{number}"
+        );
+    }
+    let total = stats
+        .totals
+        .iter()
+        .find(|t| t.mineral.ends_with("建筑用石"))
+        .expect("the plan caps 建筑用石");
+    assert_eq!(total.valid, 11.0);
+    assert_eq!(
+        total.pending,
+        vec![("SFH-1".to_string(), 5.0), ("SFH-2".to_string(), 4.0)]
+    );
+    assert_eq!(stats.failed_pending.len(), 1);
+    // A valid right is not taken in this way.
+    let before = show(&stats);
+    assert!(!stats.replace_pending(plan, &scales, "C3", Some(&valid("C3", 1.0))));
+    assert_eq!(show(&stats), before);
+}

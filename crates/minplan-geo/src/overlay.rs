@@ -158,6 +158,32 @@ impl Subject {
     }
 }
 
+/// Cuts feature `feature`'s polygons into pieces of at most `opts.max_piece_vertices`
+/// vertices (unusable polygons and empty pieces dropped, as [`OverlayLayer::build`] says) and
+/// appends them to `pieces`.
+fn cut_feature(feature: u32, mp: MultiPolygon<f64>, opts: &BuildOptions, pieces: &mut Vec<Piece>) {
+    for p in mp {
+        if !polygon_is_usable(&p) {
+            continue;
+        }
+        subdivide(p, opts.max_piece_vertices.max(16), 0, &mut |mut poly| {
+            let area = poly.unsigned_area();
+            if area > 0.0
+                && let Some(bbox) = poly.bounding_rect()
+            {
+                poly.exterior_mut(|r| r.0.shrink_to_fit());
+                pieces.push(Piece {
+                    feature,
+                    perimeter: perimeter(&poly),
+                    poly,
+                    area,
+                    bbox,
+                });
+            }
+        });
+    }
+}
+
 impl OverlayLayer {
     /// Prepares a layer from its features. Empty features, and rings with fewer than three
     /// points or non-finite coordinates, are dropped here (callers validate and report
@@ -172,27 +198,50 @@ impl OverlayLayer {
         let count = features.len();
         let mut pieces = Vec::new();
         for (i, mp) in features.into_iter().enumerate() {
-            for p in mp {
-                if !polygon_is_usable(&p) {
-                    continue;
-                }
-                subdivide(p, opts.max_piece_vertices.max(16), 0, &mut |mut poly| {
-                    let area = poly.unsigned_area();
-                    if area > 0.0
-                        && let Some(bbox) = poly.bounding_rect()
-                    {
-                        poly.exterior_mut(|r| r.0.shrink_to_fit());
-                        pieces.push(Piece {
-                            feature: i as u32,
-                            perimeter: perimeter(&poly),
-                            poly,
-                            area,
-                            bbox,
-                        });
-                    }
-                });
+            cut_feature(i as u32, mp, opts, &mut pieces);
+        }
+        Self::index(pieces, count)
+    }
+
+    /// The layer [`OverlayLayer::build`] would give for the features kept — every feature
+    /// whose index is not in `remove`, in their order — followed by `added`: the kept
+    /// features' pieces are kept as they were cut (renumbered), only `added` is cut, and the
+    /// R-tree is bulk-loaded again from the same pieces in the same order. For a layer that
+    /// changes by one feature at a time (the register after a saved review) this saves cutting
+    /// every feature again. Indices in `remove` beyond the layer are ignored.
+    pub fn replace_features(
+        &mut self,
+        remove: &[usize],
+        added: Vec<MultiPolygon<f64>>,
+        opts: &BuildOptions,
+    ) {
+        let mut gone = vec![false; self.features];
+        for &k in remove {
+            if let Some(g) = gone.get_mut(k) {
+                *g = true;
             }
         }
+        // New index of each kept feature: its index less the removed ones before it.
+        let mut renumber = Vec::with_capacity(self.features);
+        let mut next = 0u32;
+        for g in &gone {
+            renumber.push(next);
+            next += u32::from(!*g);
+        }
+        let mut pieces = std::mem::take(&mut self.pieces);
+        pieces.retain(|p| !gone[p.feature as usize]);
+        for p in &mut pieces {
+            p.feature = renumber[p.feature as usize];
+        }
+        let count = next as usize + added.len();
+        for (i, mp) in added.into_iter().enumerate() {
+            cut_feature(next + i as u32, mp, opts, &mut pieces);
+        }
+        *self = Self::index(pieces, count);
+    }
+
+    /// The layer of `pieces` (in feature order) of `count` features, with its R-tree.
+    fn index(mut pieces: Vec<Piece>, count: usize) -> OverlayLayer {
         pieces.shrink_to_fit();
         let entries: Vec<_> = pieces
             .iter()
@@ -642,6 +691,60 @@ mod tests {
     fn layer(ps: Vec<Polygon<f64>>) -> OverlayLayer {
         let f: Vec<MultiPolygon<f64>> = ps.into_iter().map(|p| MultiPolygon(vec![p])).collect();
         OverlayLayer::build(&f, &BuildOptions::default())
+    }
+
+    /// A layer changed by [`OverlayLayer::replace_features`] answers every query as the layer
+    /// built from the kept features and the added ones, in that order: same feature numbers,
+    /// areas, classes and pieces (one feature large enough to be cut into several).
+    #[test]
+    fn replacing_features_gives_the_layer_built_afresh() {
+        let big = |x0: f64| {
+            // 400 vertices along the south edge: cut into pieces of at most 256.
+            let mut ring: Vec<(f64, f64)> = (0..400).map(|k| (x0 + f64::from(k), 0.0)).collect();
+            ring.extend([(x0 + 400.0, 0.0), (x0 + 400.0, 100.0), (x0, 100.0)]);
+            polygon_from_rings(&[ring]).unwrap()
+        };
+        let all = [
+            rect(0.0, 0.0, 100.0, 100.0),
+            big(150.0),
+            rect(600.0, 0.0, 700.0, 100.0),
+            rect(700.0, 0.0, 800.0, 100.0),
+            rect(900.0, 50.0, 1000.0, 150.0),
+        ];
+        let mp = |p: &Polygon<f64>| MultiPolygon(vec![p.clone()]);
+        let opts = BuildOptions::default();
+        let mut changed = OverlayLayer::build(&all.iter().map(mp).collect::<Vec<_>>(), &opts);
+        assert!(changed.piece_count() > all.len(), "the large one is cut");
+        let added = rect(50.0, 50.0, 950.0, 120.0);
+        changed.replace_features(&[1, 3, 99], vec![mp(&added)], &opts);
+        let afresh = OverlayLayer::build(&[&all[0], &all[2], &all[4], &added].map(mp), &opts);
+        assert_eq!(changed.feature_count(), 4);
+        assert_eq!(changed.piece_count(), afresh.piece_count());
+        let answer = |l: &OverlayLayer, s: &Subject| -> Vec<(usize, f64, OverlapClass)> {
+            l.overlaps(s, &OverlapOptions::default())
+                .iter()
+                .map(|o| (o.feature, o.area_m2, o.class))
+                .collect()
+        };
+        for subject in [
+            rect(0.0, 0.0, 1000.0, 200.0),
+            rect(650.0, 0.0, 950.0, 60.0),
+            rect(700.0, 100.0, 900.0, 200.0),
+        ] {
+            let s = Subject::new(MultiPolygon(vec![subject])).unwrap();
+            let got = answer(&changed, &s);
+            assert!(!got.is_empty());
+            assert_eq!(got, answer(&afresh, &s));
+        }
+        // The big feature gone, the third (600–700) is now feature 1, the added one 3.
+        let s = Subject::new(MultiPolygon(vec![rect(640.0, 0.0, 660.0, 200.0)])).unwrap();
+        assert_eq!(
+            answer(&changed, &s),
+            vec![
+                (1, 2000.0, OverlapClass::Overlap),
+                (3, 20.0 * 70.0, OverlapClass::Overlap)
+            ]
+        );
     }
 
     #[test]

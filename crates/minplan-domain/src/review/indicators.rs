@@ -164,6 +164,42 @@ impl RegisterStats {
         rights: &[MiningRight],
         scales: &super::config::ScaleTable,
     ) -> RegisterStats {
+        let mut stats = Self::empty(plan);
+        for r in rights {
+            stats.add(plan, scales, r);
+        }
+        stats
+    }
+
+    /// As [`RegisterStats::compute`] for the register after its pending application `number`
+    /// was taken out (every entry of it, wherever it stood) and `entry` put last — what a
+    /// saved review does to the register (`ReviewEngine::update_application`) — without
+    /// walking the register again. Only entries of status 在审 may go out or come in here: a
+    /// valid right's counts are not taken back, so `false` (nothing changed) when `entry` is
+    /// not pending; the caller then computes the stats afresh.
+    pub fn replace_pending(
+        &mut self,
+        plan: &crate::plan::Plan,
+        scales: &super::config::ScaleTable,
+        number: &str,
+        entry: Option<&MiningRight>,
+    ) -> bool {
+        if entry.is_some_and(|e| e.status != RightStatus::Pending) {
+            return false;
+        }
+        self.failed_pending.retain(|r| r.id != number);
+        self.pending_mines.retain(|(id, _)| id != number);
+        for t in &mut self.totals {
+            t.pending.retain(|(id, _)| id != number);
+        }
+        if let Some(e) = entry {
+            self.add(plan, scales, e);
+        }
+        true
+    }
+
+    /// No rights: the totals the plan caps or measures, each at zero.
+    fn empty(plan: &crate::plan::Plan) -> RegisterStats {
         let mut wanted: Vec<(String, Unit)> = plan
             .admission
             .extraction_caps
@@ -177,78 +213,82 @@ impl RegisterStats {
                 wanted.push((m.clone(), ind.unit));
             }
         }
-        let mut totals: Vec<MineralTotal> = wanted
-            .into_iter()
-            .map(|(mineral, unit)| MineralTotal {
-                mineral,
-                unit,
-                valid: 0.0,
-                valid_n: 0,
-                skipped: 0,
-                pending: vec![],
-            })
-            .collect();
-        let mut stats = RegisterStats {
-            failed_pending: rights
-                .iter()
-                .filter(|r| r.status == RightStatus::Pending && r.review_failed)
-                .cloned()
+        RegisterStats {
+            totals: wanted
+                .into_iter()
+                .map(|(mineral, unit)| MineralTotal {
+                    mineral,
+                    unit,
+                    valid: 0.0,
+                    valid_n: 0,
+                    skipped: 0,
+                    pending: vec![],
+                })
                 .collect(),
             ..RegisterStats::default()
-        };
-        for r in rights.iter().filter(|r| {
-            r.kind == crate::application::RightKind::Mining
-                && !(r.status == RightStatus::Pending && r.review_failed)
-        }) {
-            match r.status {
-                RightStatus::Valid => {
-                    stats.holders.insert(holder_key(r));
-                    if r.approval == Some(ApprovalLevel::ThisLevel) {
-                        stats.this_level += 1;
-                    }
-                    match classify_mine(scales, &plan.minerals, &r.minerals, r.capacity) {
-                        Ok(c) => {
-                            stats.scale_counts.classified += 1;
-                            stats.scale_counts.large_or_medium +=
-                                usize::from(c != super::config::ScaleClass::Small);
-                        }
-                        Err(reason) => stats.scale_counts.unclassified.push(UnclassifiedMine {
-                            name: if r.name.trim().is_empty() {
-                                r.id.clone()
-                            } else {
-                                r.name.clone()
-                            },
-                            reason,
-                        }),
-                    }
+        }
+    }
+
+    /// Counts one register entry, after those before it.
+    fn add(
+        &mut self,
+        plan: &crate::plan::Plan,
+        scales: &super::config::ScaleTable,
+        r: &MiningRight,
+    ) {
+        if r.status == RightStatus::Pending && r.review_failed {
+            self.failed_pending.push(r.clone());
+            return;
+        }
+        if r.kind != crate::application::RightKind::Mining {
+            return;
+        }
+        match r.status {
+            RightStatus::Valid => {
+                self.holders.insert(holder_key(r));
+                if r.approval == Some(ApprovalLevel::ThisLevel) {
+                    self.this_level += 1;
                 }
-                RightStatus::Pending => stats.pending_mines.push((r.id.clone(), holder_key(r))),
-                _ => continue,
+                match classify_mine(scales, &plan.minerals, &r.minerals, r.capacity) {
+                    Ok(c) => {
+                        self.scale_counts.classified += 1;
+                        self.scale_counts.large_or_medium +=
+                            usize::from(c != super::config::ScaleClass::Small);
+                    }
+                    Err(reason) => self.scale_counts.unclassified.push(UnclassifiedMine {
+                        name: if r.name.trim().is_empty() {
+                            r.id.clone()
+                        } else {
+                            r.name.clone()
+                        },
+                        reason,
+                    }),
+                }
             }
-            for t in totals.iter_mut() {
-                if !r
-                    .minerals
-                    .iter()
-                    .any(|m| plan.minerals.is_kind_of(m, &t.mineral))
-                {
-                    continue;
+            RightStatus::Pending => self.pending_mines.push((r.id.clone(), holder_key(r))),
+            _ => return,
+        }
+        for t in self.totals.iter_mut() {
+            if !r
+                .minerals
+                .iter()
+                .any(|m| plan.minerals.is_kind_of(m, &t.mineral))
+            {
+                continue;
+            }
+            // In the total's unit (千立方米/年 counts in a 万立方米/年 total); a capacity
+            // of another dimension is skipped.
+            let v = r.capacity.and_then(|c| convert(c.value, c.unit, t.unit));
+            match (r.status, v) {
+                (RightStatus::Valid, Some(value)) => {
+                    t.valid += value;
+                    t.valid_n += 1;
                 }
-                // In the total's unit (千立方米/年 counts in a 万立方米/年 total); a capacity
-                // of another dimension is skipped.
-                let v = r.capacity.and_then(|c| convert(c.value, c.unit, t.unit));
-                match (r.status, v) {
-                    (RightStatus::Valid, Some(value)) => {
-                        t.valid += value;
-                        t.valid_n += 1;
-                    }
-                    (RightStatus::Valid, None) => t.skipped += 1,
-                    (RightStatus::Pending, Some(value)) => t.pending.push((r.id.clone(), value)),
-                    _ => {}
-                }
+                (RightStatus::Valid, None) => t.skipped += 1,
+                (RightStatus::Pending, Some(value)) => t.pending.push((r.id.clone(), value)),
+                _ => {}
             }
         }
-        stats.totals = totals;
-        stats
     }
 
     /// The total of a mineral in a unit, when the plan caps or measures it.
