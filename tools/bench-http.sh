@@ -125,6 +125,7 @@ for r in $(seq 1 "$REPEATS"); do run saved "$r"; done
 RSS_AFTER=$(( $(status_kib VmRSS) / 1024 ))
 PEAK_AFTER=$(( $(status_kib VmHWM) / 1024 ))
 SAVED_ROWS=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from reviews').fetchone()[0])" "$DB")
+DB_MIB=$(du -cm "$DB" "$DB-wal" 2>/dev/null | awk 'END { print $1 }')
 
 min_rps() { awk '{ print $3 }' "$WORK"/"$1"-*.txt | sort -g | head -1; }
 max_rps() { awk '{ print $3 }' "$WORK"/"$1"-*.txt | sort -g | tail -1; }
@@ -133,7 +134,7 @@ SAVED=$(min_rps saved)
 BAD=$(cat "$WORK"/trial-*.txt "$WORK"/saved-*.txt | awk '{ b += $13 + $15 } END { print b + 0 }')
 echo "== summary ($(nproc) cores, $(uname -m))"
 echo "resident after load ${RSS_MIB} MiB, peak during load ${PEAK_MIB} MiB (targets ≤ 512, ≤ 1024)"
-echo "after the runs: resident ${RSS_AFTER} MiB, peak ${PEAK_AFTER} MiB; reviews stored ${SAVED_ROWS}"
+echo "after the runs: resident ${RSS_AFTER} MiB, peak ${PEAK_AFTER} MiB; reviews stored ${SAVED_ROWS}; database and WAL ${DB_MIB} MiB"
 echo "trial rps $(min_rps trial)–$(max_rps trial) (target ≥ 2000); saved rps $(min_rps saved)–$(max_rps saved) (target ≥ 200); bad responses ${BAD}"
 cat "$WORK"/trial-*.txt "$WORK"/saved-*.txt
 echo "http: trial_rps $TRIAL saved_rps $SAVED rss_mib $RSS_MIB peak_mib $PEAK_MIB"

@@ -3,7 +3,9 @@
 //! (`minplan review`) and the web server use the same engine; the server keeps it and
 //! rebuilds it when a layer, the register or the plan changes.
 
-use crate::{PlaneLayerVersion, Result, Store, StoredLayer, StoredPlan, now_rfc3339};
+use crate::{
+    PlaneLayerVersion, RegisterEntryText, Result, Store, StoredLayer, StoredPlan, now_rfc3339,
+};
 use geo::MultiPolygon;
 use minplan_domain::application::{Application, ApplicationErrors, parse_application};
 use minplan_domain::date::Date;
@@ -18,9 +20,9 @@ use minplan_domain::review::{ConformityReview, PlanRef, ReviewContext, review};
 use minplan_domain::rights::{HolderLists, MiningRight};
 use minplan_domain::supervision::listing::{ListEntry, holder_lists_on};
 use minplan_geo::corners::Region;
-use minplan_geo::overlay::{BuildOptions, OverlayLayer};
+use minplan_geo::overlay::BuildOptions;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Everything a review needs, prepared.
 pub struct ReviewEngine {
@@ -29,7 +31,10 @@ pub struct ReviewEngine {
     /// The spatial index.
     pub index: SpatialIndex,
     /// Rights and pending applications, in index order.
-    pub register: Vec<MiningRight>,
+    register: Vec<MiningRight>,
+    /// Each register entry's stored text, made on a save's first need and kept
+    /// ([`ReviewEngine::register_entries`]); parallel to `register`.
+    register_text: Vec<OnceLock<RegisterEntryText>>,
     /// Supervision lists as given to [`ReviewEngine::from_parts`] (a replay's recorded
     /// lists); reviews read them only when `list_entries` is `None`.
     pub lists: HolderLists,
@@ -167,6 +172,7 @@ impl ReviewEngine {
         ReviewEngine {
             plan,
             index,
+            register_text: register.iter().map(|_| OnceLock::new()).collect(),
             register,
             lists,
             list_entries: None,
@@ -178,6 +184,21 @@ impl ReviewEngine {
             built_on: crate::today(),
             inputs_version: None,
         }
+    }
+
+    /// Rights and pending applications, in index order (the order conflicts are listed in).
+    pub fn register(&self) -> &[MiningRight] {
+        &self.register
+    }
+
+    /// The register's entries as a saved review stores them (migration 0030), in register
+    /// order: each entry is serialised and hashed once per engine, not once per review.
+    pub fn register_entries(&self) -> Vec<RegisterEntryText> {
+        self.register
+            .iter()
+            .zip(&self.register_text)
+            .map(|(r, t)| t.get_or_init(|| RegisterEntryText::of(r)).clone())
+            .collect()
     }
 
     /// Whether [`ReviewEngine::update_application`] may be used today: the register was read
@@ -194,35 +215,48 @@ impl ReviewEngine {
     /// indexes every layer again. The entry goes last, where a fresh load may put it
     /// elsewhere: the register's order is the order of conflicts listed, not their content.
     pub fn update_application(&mut self, number: &str, entry: Option<MiningRight>) {
-        let mut k = 0;
-        while k < self.register.len() {
-            let r = &self.register[k];
-            if r.status == minplan_domain::rights::RightStatus::Pending && r.id == number {
-                self.register.remove(k);
-                self.register_plane.remove(k);
-            } else {
-                k += 1;
-            }
+        let p = &self.plan.loaded.plan;
+        let removed: Vec<usize> = self
+            .register
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.status == minplan_domain::rights::RightStatus::Pending && r.id == number
+            })
+            .map(|(k, _)| k)
+            .collect();
+        for &k in removed.iter().rev() {
+            self.register.remove(k);
+            self.register_text.remove(k);
+            self.register_plane.remove(k);
         }
-        if let Some(e) = entry {
-            let tm = self
-                .plan
-                .loaded
-                .plan
-                .region
-                .zone
-                .with_prefix(false)
-                .projection();
-            self.register_plane.push(project_polygons(&tm, &e.geometry));
-            self.register.push(e);
-        }
-        let rights = OverlayLayer::build(&self.register_plane, &BuildOptions::default());
+        let added = entry.as_ref().map(|e| {
+            let tm = p.region.zone.with_prefix(false).projection();
+            project_polygons(&tm, &e.geometry)
+        });
+        // Only the changed entry is cut into pieces again (the others keep theirs), and the
+        // aggregates change by that entry alone; a valid right's counts are computed afresh.
+        let rights = &mut self.index.rights;
+        let (features, pieces) = (rights.feature_count(), rights.piece_count());
+        rights.replace_features(
+            &removed,
+            added.clone().into_iter().collect(),
+            &BuildOptions::default(),
+        );
         let stats = &mut self.index.stats;
-        stats.features =
-            stats.features - self.index.rights.feature_count() + rights.feature_count();
-        stats.pieces = stats.pieces - self.index.rights.piece_count() + rights.piece_count();
-        self.index.rights = rights;
-        self.stats = RegisterStats::compute(&self.plan.loaded.plan, &self.register, &self.scales);
+        stats.features = stats.features - features + rights.feature_count();
+        stats.pieces = stats.pieces - pieces + rights.piece_count();
+        let counted = self
+            .stats
+            .replace_pending(p, &self.scales, number, entry.as_ref());
+        if let (Some(e), Some(plane)) = (entry, added) {
+            self.register_plane.push(plane);
+            self.register.push(e);
+            self.register_text.push(OnceLock::new());
+        }
+        if !counted {
+            self.stats = RegisterStats::compute(p, &self.register, &self.scales);
+        }
     }
 
     /// The county as the corner checks see it (outline and zone), 50 m tolerance.
@@ -412,7 +446,7 @@ impl ReviewEngine {
             input_toml: toml,
             input_corners: corners.map(|c| c.1),
             corner_file_name: corners.map(|c| c.0),
-            register: serde_json::to_string(&engine.register).unwrap_or_else(|_| "null".into()),
+            register: engine.register_entries(),
             lists: serde_json::to_value(&lists).unwrap_or_default(),
             layers: serde_json::to_value(&engine.layer_versions).unwrap_or_default(),
             scales: serde_json::to_value(&engine.scales).unwrap_or_default(),

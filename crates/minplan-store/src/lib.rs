@@ -41,6 +41,7 @@ mod manual_indicators;
 mod monitoring;
 mod records;
 mod register;
+mod register_snapshot;
 mod replay;
 mod restoration_figures;
 mod restoration_fund;
@@ -83,6 +84,7 @@ pub use minplan_domain::supervision::listing::HolderList;
 pub use monitoring::{ScaleTableVersion, YEARS_AROUND_PERIOD};
 pub use records::{ApplicationRecord, RightRecord};
 pub use register::RightsImport;
+pub use register_snapshot::RegisterEntryText;
 pub use replay::Replay;
 pub use restoration_fund::{
     FundMine, FundStatement, NO_METHOD, RECTIFICATION_DAYS_RANGE, StoredOrder, StoredProposal,
@@ -257,6 +259,8 @@ pub struct StoredPlan {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Register entries and pages known to be stored (shared by clones).
+    stored_digests: register_snapshot::StoredDigests,
 }
 
 /// SHA-256 over the bundle's files in path order.
@@ -326,7 +330,10 @@ impl Store {
 
     async fn migrate(pool: SqlitePool) -> Result<Store> {
         sqlx::migrate!("./migrations").run(&pool).await?;
-        let store = Store { pool };
+        let store = Store {
+            pool,
+            stored_digests: register_snapshot::StoredDigests::default(),
+        };
         store.backfill_plan_units().await?;
         Ok(store)
     }

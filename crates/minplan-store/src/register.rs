@@ -502,9 +502,15 @@ const PENDING_WHERE: &str = "a.status = '在审' OR (a.status = '已批准' AND 
 /// A pending application as a right with status [`RightStatus::Pending`], from its latest
 /// review (a row of [`PENDING_SELECT`]).
 fn pending_right(r: &sqlx::sqlite::SqliteRow) -> MiningRight {
-    let v: serde_json::Value =
-        serde_json::from_str(&r.get::<String, _>("result_json")).unwrap_or_default();
-    let app = &v["application"];
+    /// The stored review's `application` only: the rest (overlaps and their geometry,
+    /// often hundreds of kilobytes) is skipped by the parser, not built into a JSON tree.
+    #[derive(serde::Deserialize, Default)]
+    struct Head {
+        #[serde(default)]
+        application: serde_json::Value,
+    }
+    let head: Head = serde_json::from_str(&r.get::<String, _>("result_json")).unwrap_or_default();
+    let app = &head.application;
     let geometry: Vec<LonLatPolygon> =
         serde_json::from_str(&r.get::<String, _>("geometry_json")).unwrap_or_default();
     let capacity = match (

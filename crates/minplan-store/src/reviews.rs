@@ -4,6 +4,7 @@
 //! edited; a new review of the same application number supersedes the previous one.
 
 use crate::audit::{self, Actor, AuditEntry};
+use crate::register_snapshot::{self, RegisterEntryText};
 use crate::{Result, Store, StoreError};
 use minplan_domain::review::ConformityReview;
 use serde::Serialize;
@@ -17,10 +18,10 @@ pub struct ReviewInput<'a> {
     pub input_corners: Option<&'a [u8]>,
     /// The corner file's name.
     pub corner_file_name: Option<&'a str>,
-    /// The register (rights and pending applications) as reviewed, JSON text: written
-    /// straight from the register (with a county's 2,000 rights it is megabytes; a JSON tree
-    /// of it first would double the work of every saved review).
-    pub register: String,
+    /// The register (rights and pending applications) as reviewed, in register order, each
+    /// entry with its stored text ([`RegisterEntryText`]; the engine keeps them, so an
+    /// unchanged entry is neither serialised nor written again).
+    pub register: Vec<RegisterEntryText>,
     /// The supervision lists as reviewed, JSON.
     pub lists: serde_json::Value,
     /// Imported layer version ids used (kind slug → id), JSON.
@@ -259,9 +260,13 @@ impl Store {
                 .bind(number)
                 .fetch_one(&mut *tx)
                 .await?;
+        // Each distinct register entry and page once (migration 0030); the review lists its
+        // pages.
+        let (pages, written) =
+            register_snapshot::write(&mut tx, &self.stored_digests, &input.register).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO reviews (application_number, supersedes_id, plan_version_id, input_toml, input_corners, corner_file_name, layers_json, register_json, lists_json, config_json, scales_json, result_json, conclusion, geometry_json, reviewed_at, actor, plans_json)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO reviews (application_number, supersedes_id, plan_version_id, input_toml, input_corners, corner_file_name, layers_json, register_json, register_pages, lists_json, config_json, scales_json, result_json, conclusion, geometry_json, reviewed_at, actor, plans_json)
+             VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(number)
         .bind(previous)
@@ -270,7 +275,7 @@ impl Store {
         .bind(input.input_corners)
         .bind(input.corner_file_name)
         .bind(input.layers.to_string())
-        .bind(input.register.as_str())
+        .bind(pages)
         .bind(input.lists.to_string())
         .bind(serde_json::to_string(&review.config).unwrap_or_default())
         .bind(input.scales.to_string())
@@ -307,6 +312,7 @@ impl Store {
         .await?;
         let after: i64 = sqlx::query_scalar(VERSION).fetch_one(&mut *tx).await?;
         tx.commit().await?;
+        self.stored_digests.committed(written);
         Ok((id, after))
     }
 
@@ -346,12 +352,16 @@ impl Store {
         let json = |col: &str| {
             serde_json::from_str(&r.get::<String, _>(col)).unwrap_or(serde_json::Value::Null)
         };
+        let register = match r.get::<Option<Vec<u8>>, _>("register_pages") {
+            Some(pages) => register_snapshot::read(&self.pool, id, &pages).await?,
+            None => json("register_json"),
+        };
         Ok(ReviewRecord {
             summary: summary(&r),
             input_toml: r.get("input_toml"),
             input_corners: r.get("input_corners"),
             corner_file_name: r.get("corner_file_name"),
-            register: json("register_json"),
+            register,
             lists: json("lists_json"),
             layers: json("layers_json"),
             config: json("config_json"),

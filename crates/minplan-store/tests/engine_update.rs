@@ -7,6 +7,7 @@ use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::config::ReviewConfig;
 use minplan_domain::rights::{HolderLists, RightStatus};
 use minplan_store::{Actor, LayerImport, ReviewEngine, Store, default_bundle};
+use sha2::Digest;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -121,7 +122,7 @@ async fn a_saved_review_updates_the_register_as_a_reload_would() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_farmland(dir.path()).await;
     let mut engine = ReviewEngine::load(&store).await.unwrap();
-    let before = engine.register.len();
+    let before = engine.register().len();
     assert!(engine.register_is_current());
     let (toml, corners) = example("03-bielewa-geothermal.toml");
     let app = engine
@@ -146,9 +147,9 @@ async fn a_saved_review_updates_the_register_as_a_reload_would() {
     // Reviewed again: the entry is replaced, not added twice.
     engine.update_application(&number, Some(entry));
     let fresh = ReviewEngine::load(&store).await.unwrap();
-    assert_eq!(engine.register.len(), before + 1);
+    assert_eq!(engine.register().len(), before + 1);
     let ids = |e: &ReviewEngine| {
-        let mut v: Vec<String> = e.register.iter().map(|r| r.id.clone()).collect();
+        let mut v: Vec<String> = e.register().iter().map(|r| r.id.clone()).collect();
         v.sort();
         v
     };
@@ -164,7 +165,156 @@ async fn a_saved_review_updates_the_register_as_a_reload_would() {
     assert_eq!(other, review_json(&fresh, "01-qingfa-quarry.toml"));
     // No longer pending: gone from the register and its index.
     engine.update_application(&number, None);
-    assert_eq!(engine.register.len(), before);
+    assert_eq!(engine.register().len(), before);
     assert_eq!(engine.index.rights.feature_count(), before);
     assert!(!ids(&engine).contains(&number));
+}
+
+/// Migration 0030: a saved review lists its register by pages of entry digests, and each
+/// distinct entry and page is stored once; the register read back is the engine's register;
+/// entries and pages cannot be changed or removed; a record whose page or entry is missing is
+/// refused by name instead of being read as an empty register.
+#[tokio::test]
+async fn saved_reviews_store_each_register_entry_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_farmland(dir.path()).await;
+    let count = |table: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    // Twelve rights, 0.005° squares in a row inside the county.
+    let features: Vec<String> = (0..12)
+        .map(|k| {
+            let x = 131.0 + 0.01 * f64::from(k);
+            format!(
+                r#"{{"type":"Feature","properties":{{"id":"C23108120190{k:02}","name":"采石场{k}","holder_name":"某公司{k}","credit_code":"91350100M000100Y43","kind":"采矿权","minerals":"建筑用凝灰岩","capacity":6,"capacity_unit":"万立方米/年","approval":"本级审批","valid_from":"2019-01-01","valid_to":"2099-01-31"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},44.40],[{x2},44.40],[{x2},44.405],[{x},44.405],[{x},44.40]]]}}}}"#,
+                x2 = x + 0.005
+            )
+        })
+        .collect();
+    let rights = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    );
+    let zone = store
+        .active_plan()
+        .await
+        .unwrap()
+        .unwrap()
+        .loaded
+        .plan
+        .region
+        .zone;
+    store
+        .import_rights(&rights, "rights.geojson", zone, &Actor::System)
+        .await
+        .unwrap();
+    let first_engine = ReviewEngine::load(&store).await.unwrap();
+    let n = first_engine.register().len();
+    assert_eq!(n, 12);
+    let (first, whole) = save(&store, &first_engine, "01-qingfa-quarry.toml").await;
+    assert_eq!(count("register_entries").await, n as i64);
+    let pages = count("register_pages").await;
+    assert!(pages >= 1);
+    let record = store.review_record(first).await.unwrap();
+    assert_eq!(record.register, whole);
+    // The second review's register has the first application as pending: one entry more,
+    // and only that one is written, with the last page or two.
+    let second_engine = ReviewEngine::load(&store).await.unwrap();
+    assert_eq!(second_engine.register().len(), n + 1);
+    let (second, whole) = save(&store, &second_engine, "03-bielewa-geothermal.toml").await;
+    assert_eq!(count("register_entries").await, n as i64 + 1);
+    let new_pages = count("register_pages").await - pages;
+    assert!((1..=2).contains(&new_pages), "{new_pages}");
+    let record = store.review_record(second).await.unwrap();
+    assert_eq!(record.register, whole);
+    assert!(whole.to_string().contains("SFH-"), "{whole}");
+    let (listed, text): (Vec<u8>, String) =
+        sqlx::query_as("SELECT register_pages, register_json FROM reviews WHERE id = ?")
+            .bind(second)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert!(!listed.is_empty() && listed.len() % 32 == 0 && listed.len() <= 32 * 13);
+    assert_eq!(text, "");
+    // Stored entries and pages are fixed.
+    for sql in [
+        "DELETE FROM register_entries",
+        "UPDATE register_entries SET entry_json = '{}'",
+        "DELETE FROM register_pages",
+        "UPDATE register_pages SET entry_digests = x''",
+    ] {
+        let e = sqlx::query(sql).execute(store.pool()).await.unwrap_err();
+        assert!(e.to_string().contains("登记簿条目不能"), "{sql}: {e}");
+    }
+    // A record pointing at a page that is not there says which; one whose page names an
+    // entry that is not there too.
+    let mut broken = listed.clone();
+    broken[0] ^= 0xff;
+    sqlx::query("UPDATE reviews SET register_pages = ? WHERE id = ?")
+        .bind(broken)
+        .bind(second)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let e = store.review_record(second).await.unwrap_err().to_string();
+    assert!(e.contains("登记簿第 1 页缺失"), "{e}");
+    let (first_page,): (Vec<u8>,) =
+        sqlx::query_as("SELECT entry_digests FROM register_pages WHERE digest = ?")
+            .bind(&listed[..32])
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let mut page = first_page.clone();
+    page[32..64].fill(0);
+    let digest: [u8; 32] = sha2::Sha256::digest(&page).into();
+    sqlx::query("INSERT INTO register_pages (digest, entry_digests) VALUES (?, ?)")
+        .bind(&digest[..])
+        .bind(&page)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let mut broken = listed.clone();
+    broken[..32].copy_from_slice(&digest);
+    sqlx::query("UPDATE reviews SET register_pages = ? WHERE id = ?")
+        .bind(broken)
+        .bind(second)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let e = store.review_record(second).await.unwrap_err().to_string();
+    assert!(e.contains("登记簿第 2 条缺失"), "{e}");
+    // A review stored before 0030 keeps its register whole and reads as before.
+    sqlx::query("UPDATE reviews SET register_pages = NULL, register_json = ? WHERE id = ?")
+        .bind(whole.to_string())
+        .bind(second)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let record = store.review_record(second).await.unwrap();
+    assert_eq!(record.register, whole);
+}
+
+/// Saves a review of example `name` by `engine`: its id and the engine's register as JSON.
+async fn save(store: &Store, engine: &ReviewEngine, name: &str) -> (i64, serde_json::Value) {
+    let (toml, corners) = example(name);
+    let app = engine
+        .parse(&toml, corners.as_ref().map(|c| c.1.as_slice()))
+        .unwrap();
+    let (id, _) = engine
+        .review_and_save(
+            store,
+            &app,
+            &toml,
+            corners.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+            &Actor::System,
+        )
+        .await
+        .unwrap();
+    (id, serde_json::to_value(engine.register()).unwrap())
 }
