@@ -391,9 +391,9 @@ impl ReviewEngine {
         app: &Application,
         now: &str,
     ) -> Result<ConformityReview> {
-        let other = self.in_force(store, app, now).await?;
+        let (other, plans) =
+            tokio::try_join!(self.in_force(store, app, now), store.plans_on_file(app))?;
         let engine = other.as_ref().unwrap_or(self);
-        let plans = store.plans_on_file(app).await?;
         Ok(engine.review_with(app, now, &engine.lists_for(now), Some(&plans)))
     }
 
@@ -435,12 +435,15 @@ impl ReviewEngine {
         actor: &crate::audit::Actor,
     ) -> Result<SavedReview> {
         let now = now_rfc3339();
-        let other = self.in_force(store, app, &now).await?;
+        // Three reads on separate connections at once: the plan version in force, the lists
+        // read afresh (a 列入 or 移出 since the engine was built counts) and the record of the
+        // application's plans R14 reads (stored with the review).
+        let (other, lists, plans) = tokio::try_join!(
+            self.in_force(store, app, &now),
+            store.holder_lists_on(review_date(&now)),
+            store.plans_on_file(app),
+        )?;
         let engine = other.as_ref().unwrap_or(self);
-        // The lists are read afresh: a 列入 or 移出 since the engine was built counts.
-        let lists = store.holder_lists_on(review_date(&now)).await?;
-        // R14 reads the record of the application's plans; it is stored with the review.
-        let plans = store.plans_on_file(app).await?;
         let r = engine.review_with(app, &now, &lists, Some(&plans));
         let input = crate::ReviewInput {
             input_toml: toml,
