@@ -3,6 +3,9 @@
 //! saved review puts its application into the register in place
 //! ([`ReviewEngine::update_application`]) exactly as a fresh load would have it.
 
+#[allow(dead_code)]
+mod common;
+
 use minplan_domain::plan::ControlLayerKind;
 use minplan_domain::review::config::ReviewConfig;
 use minplan_domain::rights::{HolderLists, RightStatus};
@@ -44,15 +47,7 @@ async fn store_with_farmland(dir: &Path) -> Store {
 {"type":"Feature","id":7,"properties":{"fid":7,"dlbm":"0103"},"geometry":{"type":"Polygon","coordinates":[[[44428900.0,4911300.0],[44429000.0,4911300.0],[44429000.0,4911450.0],[44428900.0,4911450.0],[44428900.0,4911300.0]]]}}
 ,{"type":"Feature","id":8,"properties":{"fid":8,"dlbm":"0101"},"geometry":{"type":"Polygon","coordinates":[[[44429000.0,4911300.0],[44429200.0,4911300.0],[44429200.0,4911450.0],[44429000.0,4911450.0],[44429000.0,4911300.0]]]}}
 ]}"#;
-    let zone = store
-        .active_plan()
-        .await
-        .unwrap()
-        .unwrap()
-        .loaded
-        .plan
-        .region
-        .zone;
+    let zone = common::plan_zone(&store).await;
     let v = store
         .import_layer(
             &LayerImport {
@@ -201,15 +196,7 @@ async fn saved_reviews_store_each_register_entry_once() {
         r#"{{"type":"FeatureCollection","features":[{}]}}"#,
         features.join(",")
     );
-    let zone = store
-        .active_plan()
-        .await
-        .unwrap()
-        .unwrap()
-        .loaded
-        .plan
-        .region
-        .zone;
+    let zone = common::plan_zone(&store).await;
     store
         .import_rights(&rights, "rights.geojson", zone, &Actor::System)
         .await
