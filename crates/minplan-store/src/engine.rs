@@ -209,9 +209,10 @@ impl ReviewEngine {
 
     /// Puts application `number` into the register as it now stands after one of its reviews
     /// was saved: `entry` is what [`Store::pending_application`] returns for it (`None`: no
-    /// longer pending). Its previous entry, if any, is replaced; the register's index and
-    /// aggregates are rebuilt from the kept plane geometry — the control layers and the plan
-    /// are untouched, so this takes milliseconds where [`ReviewEngine::load_with`] reads and
+    /// longer pending). Its previous entry, if any, is replaced; the register's index changes
+    /// by that entry ([`minplan_geo::overlay::OverlayLayer::replace_features`]) and so do its
+    /// aggregates ([`RegisterStats::replace_pending`]) — the control layers and the plan are
+    /// untouched, so this takes about a millisecond where [`ReviewEngine::load_with`] reads and
     /// indexes every layer again. The entry goes last, where a fresh load may put it
     /// elsewhere: the register's order is the order of conflicts listed, not their content.
     pub fn update_application(&mut self, number: &str, entry: Option<MiningRight>) {
