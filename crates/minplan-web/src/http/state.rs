@@ -103,7 +103,7 @@ impl AppState {
         &self.config
     }
 
-    /// The layer imports running or recently ended ([`crate::layers`]).
+    /// The layer imports running or recently ended (started by the 图层 pages and API).
     pub fn layer_jobs(&self) -> &LayerJobs {
         &self.layer_jobs
     }
