@@ -13,6 +13,7 @@
 //! (longitude first).
 
 pub mod area;
+mod clip;
 pub mod corners;
 pub mod crs;
 pub mod ellipsoid;

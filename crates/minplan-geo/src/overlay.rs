@@ -8,7 +8,9 @@
 //! ([`OverlayLayer::overlaps`]) takes the pieces whose boxes meet the subject's box and
 //! decides each cheaply when it can: disjoint, subject inside the piece (overlap = subject's
 //! area) or piece inside the subject (overlap = piece's area). Only pieces whose boundaries
-//! meet the subject's are clipped, with `geo`'s boolean operations (i_overlay).
+//! meet the subject's are clipped: where the two boundaries cross cleanly (no shared vertex,
+//! no collinear edges) by splitting both at their crossings and summing the boundary parts
+//! inside the other (module `clip`), else with `geo`'s boolean operations (i_overlay).
 //!
 //! Overlaps are classified ([`OverlapClass`]): the parts of an overlap whose mean width
 //! (2 × area ÷ perimeter) is at most [`OverlapOptions::touch_width_m`] are boundaries that
@@ -121,7 +123,8 @@ pub struct Subject {
 
 impl Subject {
     /// Prepares a (multi)polygon. `None` when it is empty.
-    pub fn new(mp: MultiPolygon<f64>) -> Option<Subject> {
+    pub fn new(mut mp: MultiPolygon<f64>) -> Option<Subject> {
+        mp.0.iter_mut().for_each(crate::clip::orient);
         let bbox = mp.bounding_rect()?;
         let area = mp.unsigned_area();
         let perimeter = mp.0.iter().map(perimeter).sum();
@@ -167,6 +170,7 @@ fn cut_feature(feature: u32, mp: MultiPolygon<f64>, opts: &BuildOptions, pieces:
             continue;
         }
         subdivide(p, opts.max_piece_vertices.max(16), 0, &mut |mut poly| {
+            crate::clip::orient(&mut poly);
             let area = poly.unsigned_area();
             if area > 0.0
                 && let Some(bbox) = poly.bounding_rect()
@@ -298,6 +302,8 @@ impl OverlayLayer {
                 parts,
             })
         };
+        let subject_rings = crate::clip::Rings::of(&subject.mp.0);
+        let mut scratch = crate::clip::Scratch::default();
         for hit in self.tree.locate_in_envelope_intersecting(&env) {
             let piece = &self.pieces[hit.data as usize];
             match relate(subject, piece, pad) {
@@ -324,6 +330,20 @@ impl OverlayLayer {
                     add(piece.feature, piece.area, piece.perimeter, parts);
                 }
                 Relation::Partial => {
+                    // Boundaries that cross cleanly: the fast path; anything else (shared
+                    // vertices, collinear edges) the general overlay.
+                    let piece_rings = crate::clip::Rings::of([&piece.poly]);
+                    if let Some(c) = crate::clip::intersect(
+                        &subject_rings,
+                        &piece_rings,
+                        opts.want_geometry,
+                        &mut scratch,
+                    ) {
+                        if c.area > 0.0 || opts.detect_touching {
+                            add(piece.feature, c.area.max(0.0), c.perimeter, c.parts);
+                        }
+                        continue;
+                    }
                     let inter = subject.mp.intersection(&piece.poly);
                     let (mut area, mut per) = (0.0, 0.0);
                     let mut parts = Vec::new();
