@@ -220,7 +220,25 @@ fn run_with(app: &Application, rights: &[MiningRight], lists: &HolderLists) -> C
         now: "2026-11-30T00:00:00Z",
         plans_on_file: None,
     };
-    review(app, &ctx)
+    let r = review(app, &ctx);
+    // R6 reads the register's count tallies gathered once per register; without them it
+    // tallies the register itself, to the same result.
+    let untallied = RegisterStats {
+        count_tallies: vec![],
+        ..stats.clone()
+    };
+    let again = review(
+        app,
+        &ReviewContext {
+            stats: &untallied,
+            ..ctx
+        },
+    );
+    assert_eq!(
+        format!("{:?}", r.rule("R6")),
+        format!("{:?}", again.rule("R6"))
+    );
+    r
 }
 
 fn run(app: &Application) -> ConformityReview {
@@ -1176,6 +1194,21 @@ fn replacing_a_pending_entry_gives_the_stats_computed_afresh() {
             "{number}"
         );
     }
+    // R6's tallies: the valid rights approved at this level counted, in register order; the
+    // pending ones carry no approval level yet, so they are not counted as pending.
+    let this_level = plan
+        .admission
+        .caps
+        .iter()
+        .position(|c| c.filter.approval == Some(ApprovalLevel::ThisLevel) && c.measure.is_count())
+        .expect("the plan caps mines approved at this level");
+    let tally = &stats.count_tallies[this_level];
+    let ids = |v: &[minplan_domain::review::caps::TalliedRight]| -> Vec<String> {
+        v.iter().map(|t| t.id.clone()).collect()
+    };
+    assert_eq!(ids(&tally.counted), ["C1", "C2"]);
+    assert_eq!(tally.holders.len(), 1);
+    assert!(tally.pending.is_empty() && tally.unknown.is_empty());
     let total = stats
         .totals
         .iter()

@@ -180,12 +180,7 @@ fn bounds(r: &Rings<'_>) -> (f64, f64, f64, f64) {
 
 /// The edges of `r` (numbered over all rings: edge `k` leaves vertex `k`) whose boxes meet
 /// `bb`, relative to `o`.
-fn candidates(
-    r: &Rings<'_>,
-    bb: (f64, f64, f64, f64),
-    o: Coord<f64>,
-    out: &mut Vec<Edge>,
-) {
+fn candidates(r: &Rings<'_>, bb: (f64, f64, f64, f64), o: Coord<f64>, out: &mut Vec<Edge>) {
     out.clear();
     let mut base = 0u32;
     for ring in &r.rings {

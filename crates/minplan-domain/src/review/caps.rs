@@ -5,14 +5,13 @@
 //! R6 reads the count caps, R7 the extraction caps (docs/rules.md; docs/plan-format.md
 //! “控制指标”).
 
-use super::indicators::added_capacity;
 use super::{Evidence, Facts, ReviewContext, RuleOutcome};
 use crate::application::{ApplicationKind, MiningMethod, RightKind};
 use crate::citation::format_number;
 use crate::plan::{Cap, CapMeasure, Comparison, LonLatPolygon, Plan, SubUnit};
 use crate::rights::{MiningRight, RightStatus};
 use crate::units::Unit;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// One cap's verdict for one application.
 #[derive(Debug, Clone)]
@@ -290,6 +289,166 @@ fn limit_text(cap: &Cap) -> String {
     cap.limit_label()
 }
 
+/// The holders of pending applications and how many pending entries each has, with the
+/// number of them that hold no counted right: so that R6's “other pending applications would
+/// add n enterprises” is a lookup per review, not a walk over every pending application.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PendingHolders {
+    /// Holder key → pending entries.
+    pub counts: BTreeMap<String, usize>,
+    /// Holders in `counts` not among the held ones, as of the last [`PendingHolders::settle`].
+    pub unheld: usize,
+}
+
+impl PendingHolders {
+    /// One more pending entry of `holder`.
+    pub fn add(&mut self, holder: &str) {
+        *self.counts.entry(holder.to_string()).or_default() += 1;
+    }
+
+    /// One pending entry of `holder` fewer.
+    pub fn remove(&mut self, holder: &str) {
+        if let Some(n) = self.counts.get_mut(holder) {
+            *n -= 1;
+            if *n == 0 {
+                self.counts.remove(holder);
+            }
+        }
+    }
+
+    /// Counts the holders that `held` does not hold; call after the last change.
+    pub fn settle(&mut self, held: impl Fn(&str) -> bool) {
+        self.unheld = self.counts.keys().filter(|h| !held(h)).count();
+    }
+
+    /// How many distinct holders other than `applicant` hold no counted right and have a
+    /// pending entry that is not the application's own. `held` is what
+    /// [`PendingHolders::settle`] was given; `dropped` the holders that no longer hold a
+    /// counted right once the application's own entries are left out; `own` the holders of
+    /// the application's own pending entries (one per entry).
+    pub fn others(
+        &self,
+        held: impl Fn(&str) -> bool,
+        dropped: &[&str],
+        own: &[&str],
+        applicant: &str,
+    ) -> usize {
+        let count = |h: &str| {
+            self.counts
+                .get(h)
+                .copied()
+                .unwrap_or(0)
+                .saturating_sub(own.iter().filter(|o| **o == h).count())
+        };
+        let mut n = self.unheld;
+        if self.counts.contains_key(applicant) && !held(applicant) {
+            n = n.saturating_sub(1);
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for &h in own {
+            if h != applicant && !held(h) && !seen.contains(&h) && count(h) == 0 {
+                n = n.saturating_sub(1);
+            }
+            seen.push(h);
+        }
+        for &h in dropped {
+            if h != applicant && count(h) > 0 {
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
+/// One register entry as a count cap sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TalliedRight {
+    /// 许可证号, or the 申请编号 of a pending application.
+    pub id: String,
+    /// The key its holder is counted by: 统一社会信用代码, else the holder's name.
+    pub holder: String,
+}
+
+/// The register as one count cap (矿山、矿业权或矿山企业数量) counts it: what R6 needs, gathered
+/// once per register — [`RegisterStats`] keeps one per cap of the plan and changes it by one
+/// entry when a saved review changes the register — instead of walking every right for
+/// every cap of every review. The application's own entry is left out by R6 itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CountTally {
+    /// Valid rights the cap counts, in register order.
+    pub counted: Vec<TalliedRight>,
+    /// Valid rights whose registered attributes do not tell whether the cap counts them,
+    /// each with the reason (“开采方式未登记” …).
+    pub unknown: Vec<(TalliedRight, String)>,
+    /// Pending applications the cap would count, those reviewed 不符合 left out.
+    pub pending: Vec<TalliedRight>,
+    /// The holders of `counted`, each with how many of them it holds.
+    pub holders: BTreeMap<String, usize>,
+    /// The holders of `pending` ([`CountTally::settle`]d against `holders`).
+    pub pending_holders: PendingHolders,
+}
+
+impl CountTally {
+    /// The tally of `rights` for `cap` of `plan`.
+    pub fn of(cap: &Cap, plan: &Plan, rights: &[MiningRight]) -> CountTally {
+        let mut t = CountTally::default();
+        for r in rights {
+            t.add(cap, plan, r);
+        }
+        t.settle();
+        t
+    }
+
+    /// Brings [`CountTally::pending_holders`] up to date after the last change.
+    pub fn settle(&mut self) {
+        let held = &self.holders;
+        self.pending_holders.settle(|h| held.contains_key(h));
+    }
+
+    /// Counts one register entry, after those before it.
+    pub fn add(&mut self, cap: &Cap, plan: &Plan, r: &MiningRight) {
+        if !cap.measure.is_count() {
+            return;
+        }
+        let entry = || TalliedRight {
+            id: r.id.clone(),
+            holder: holder(r).to_string(),
+        };
+        match (r.status, right_counts(cap, plan, r)) {
+            (RightStatus::Valid, Tri::Yes) => {
+                *self.holders.entry(holder(r).to_string()).or_default() += 1;
+                self.counted.push(entry());
+            }
+            (RightStatus::Valid, Tri::Unknown) => {
+                self.unknown.push((entry(), unknown_reason(cap, plan, r)))
+            }
+            (RightStatus::Pending, Tri::Yes) if !r.review_failed => {
+                self.pending_holders.add(holder(r));
+                self.pending.push(entry());
+            }
+            _ => {}
+        }
+    }
+
+    /// Takes every entry numbered `id` out, wherever it stood.
+    pub fn remove(&mut self, id: &str) {
+        for t in self.counted.iter().filter(|t| t.id == id) {
+            if let Some(n) = self.holders.get_mut(&t.holder) {
+                *n -= 1;
+                if *n == 0 {
+                    self.holders.remove(&t.holder);
+                }
+            }
+        }
+        for t in self.pending.iter().filter(|t| t.id == id) {
+            self.pending_holders.remove(&t.holder);
+        }
+        self.counted.retain(|t| t.id != id);
+        self.unknown.retain(|u| u.0.id != id);
+        self.pending.retain(|t| t.id != id);
+    }
+}
+
 /// Evaluates a count cap (矿山数, 矿业权数, 矿山企业数). `None` when it does not concern the
 /// application (other minerals, kind, level, sub-unit, or the application adds nothing).
 pub fn count_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Option<CapCheck> {
@@ -313,63 +472,97 @@ pub fn count_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Option<Ca
         return None;
     }
     let applicant = app.credit_code.as_str();
-    let mut counted: Vec<&MiningRight> = Vec::new();
-    let mut unknown: Vec<&MiningRight> = Vec::new();
-    let mut pending: Vec<&MiningRight> = Vec::new();
     // The plan unit's enterprise count over all minerals (the v1 矿山企业数量) is the
     // register's holder set, computed once per register ([`RegisterStats`]).
     let whole_unit_enterprises = cap.measure == CapMeasure::Enterprises
         && cap.subject == crate::plan::CapSubject::All
         && cap.filter == Default::default()
         && cap.scope.is_none();
-    if !whole_unit_enterprises {
-        for r in ctx.rights {
-            if r.id == app.number {
-                continue;
-            }
-            match (r.status, right_counts(cap, ctx.plan, r)) {
-                (RightStatus::Valid, Tri::Yes) => counted.push(r),
-                (RightStatus::Valid, Tri::Unknown) => unknown.push(r),
-                (RightStatus::Pending, Tri::Yes) if !r.review_failed => pending.push(r),
-                _ => {}
-            }
+    // The register as this cap counts it, gathered once per register; a cap the register's
+    // statistics were not gathered for (another plan) is tallied here.
+    let gathered;
+    let tally = match ctx.stats.count_tally(ctx.plan, cap) {
+        Some(t) => t,
+        None => {
+            gathered = CountTally::of(cap, ctx.plan, ctx.rights);
+            &gathered
         }
-    }
+    };
+    // The application's own entry (a pending application reviewed again) is not counted.
+    let not_own = |t: &&TalliedRight| t.id != app.number;
+    let unknown: Vec<&(TalliedRight, String)> = tally
+        .unknown
+        .iter()
+        .filter(|u| u.0.id != app.number)
+        .collect();
     let (before, after, unknown_n, pending_n) = if whole_unit_enterprises {
         let held = &ctx.stats.holders;
-        let pend: HashSet<&str> = ctx
+        let own: Vec<&str> = ctx
             .stats
             .pending_mines
             .iter()
-            .filter(|(id, h)| *id != app.number && !held.contains(h) && h != applicant)
+            .filter(|(id, _)| *id == app.number)
             .map(|(_, h)| h.as_str())
             .collect();
+        let pend =
+            ctx.stats
+                .pending_mine_holders
+                .others(|h| held.contains(h), &[], &own, applicant);
         (
             held.len(),
             held.len() + usize::from(!held.contains(applicant)),
             0,
-            pend.len(),
+            pend,
         )
     } else if cap.measure == CapMeasure::Enterprises {
-        let held: HashSet<&str> = counted.iter().map(|r| holder(r)).collect();
+        // Holders of the counted rights, less the application's own entry (rare: only when
+        // a counted right bears the application's number).
+        let mut own_held: BTreeMap<&str, usize> = BTreeMap::new();
+        for t in tally.counted.iter().filter(|t| t.id == app.number) {
+            *own_held.entry(t.holder.as_str()).or_default() += 1;
+        }
+        let holds = |h: &str| {
+            tally
+                .holders
+                .get(h)
+                .is_some_and(|n| *n > own_held.get(h).copied().unwrap_or(0))
+        };
+        let before = tally.holders.len()
+            - own_held
+                .iter()
+                .filter(|(h, n)| tally.holders.get(**h) == Some(*n))
+                .count();
+        let after = before + usize::from(!holds(applicant));
         let unk: HashSet<&str> = unknown
             .iter()
-            .map(|r| holder(r))
-            .filter(|h| !held.contains(h) && *h != applicant)
+            .map(|u| u.0.holder.as_str())
+            .filter(|h| !holds(h) && *h != applicant)
             .collect();
-        let after = held.len() + usize::from(!held.contains(applicant));
-        let pend: HashSet<&str> = pending
+        let dropped: Vec<&str> = own_held
             .iter()
-            .map(|r| holder(r))
-            .filter(|h| !held.contains(h) && *h != applicant)
+            .filter(|(h, n)| tally.holders.get(**h) == Some(*n))
+            .map(|(h, _)| *h)
             .collect();
-        (held.len(), after, unk.len(), pend.len())
+        let own: Vec<&str> = tally
+            .pending
+            .iter()
+            .filter(|t| t.id == app.number)
+            .map(|t| t.holder.as_str())
+            .collect();
+        let pend = tally.pending_holders.others(
+            |h| tally.holders.contains_key(h),
+            &dropped,
+            &own,
+            applicant,
+        );
+        (before, after, unk.len(), pend)
     } else {
+        let counted = tally.counted.iter().filter(not_own).count();
         (
-            counted.len(),
-            counted.len() + 1,
+            counted,
+            counted + 1,
             unknown.len(),
-            pending.len(),
+            tally.pending.iter().filter(not_own).count(),
         )
     };
     let failed = failed_pending(cap, f, ctx);
@@ -392,7 +585,7 @@ pub fn count_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Option<Ca
             unknown
                 .iter()
                 .take(10)
-                .map(|r| unknown_reason(cap, ctx.plan, r))
+                .map(|u| u.1.as_str())
                 .collect::<Vec<_>>()
                 .join("；"),
         ));
@@ -859,5 +1052,115 @@ pub fn worst(a: RuleOutcome, b: RuleOutcome) -> RuleOutcome {
         (ManualCheck, _) | (_, ManualCheck) => ManualCheck,
         (Pass, _) | (_, Pass) => Pass,
         _ => NotApplicable,
+    }
+}
+
+/// The capacity the application adds to the total of `mineral` in `unit`: its capacity,
+/// minus the existing right's for 变更规模/延续 of the same right, both converted to `unit`
+/// (千立方米/年 → 万立方米/年). `None` when the application's capacity does not convert
+/// (another dimension) or there is none.
+pub fn added_capacity(
+    f: &Facts<'_>,
+    ctx: &ReviewContext<'_>,
+    mineral: &str,
+    unit: Unit,
+) -> Option<f64> {
+    let app = f.app;
+    if !app
+        .minerals
+        .iter()
+        .any(|m| ctx.plan.minerals.is_kind_of(m, mineral))
+    {
+        return Some(0.0);
+    }
+    let cap = app
+        .annual_capacity()
+        .and_then(|c| crate::units::convert(c.value, c.unit, unit))?;
+    let replaced = match (app.kind, app.change) {
+        (
+            crate::application::ApplicationKind::New
+            | crate::application::ApplicationKind::ExplorationToMining,
+            _,
+        ) => 0.0,
+        (
+            crate::application::ApplicationKind::Change,
+            Some(
+                crate::application::ChangeKind::Scale
+                | crate::application::ChangeKind::Mineral
+                | crate::application::ChangeKind::Enlarge,
+            ),
+        )
+        | (crate::application::ApplicationKind::Extension, _) => app
+            .existing_right
+            .as_deref()
+            .and_then(|id| {
+                ctx.rights
+                    .iter()
+                    .find(|r| r.id == id && r.status == RightStatus::Valid)
+            })
+            .and_then(|r| r.capacity)
+            .and_then(|c| crate::units::convert(c.value, c.unit, unit))
+            .unwrap_or(0.0),
+        _ => return Some(0.0),
+    };
+    Some(cap - replaced)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PendingHolders;
+    use std::collections::BTreeSet;
+
+    /// `PendingHolders::others` gives what walking every pending entry gives, for every
+    /// combination of held holders, the application's own entries, holders it drops and the
+    /// applicant among four holders with up to two pending entries each.
+    #[test]
+    fn others_agrees_with_walking_the_pending_entries() {
+        let names = ["甲", "乙", "丙", "丁"];
+        let mut checked = 0;
+        for code in 0..3u32.pow(4) * 16 * 4 {
+            // Pending entries per holder (0–2), held set, applicant.
+            let mut c = code;
+            let mut entries: Vec<(String, &str)> = Vec::new();
+            for (k, h) in names.iter().enumerate() {
+                for e in 0..c % 3 {
+                    entries.push((format!("{k}-{e}"), h));
+                }
+                c /= 3;
+            }
+            let held: BTreeSet<&str> = (0..4)
+                .filter(|k| c >> k & 1 == 1)
+                .map(|k| names[k])
+                .collect();
+            c /= 16;
+            let applicant = names[(c % 4) as usize];
+            // The application's own entries: every entry numbered `*-0` of 甲 and 丙; the
+            // holders it drops: 乙 when held.
+            let is_own = |id: &str, h: &str| id.ends_with("-0") && (h == "甲" || h == "丙");
+            let dropped: Vec<&str> = held.iter().copied().filter(|h| *h == "乙").collect();
+            let held_after = |h: &str| held.contains(h) && !dropped.contains(&h);
+            let walked: BTreeSet<&str> = entries
+                .iter()
+                .filter(|(id, h)| !is_own(id, h) && !held_after(h) && *h != applicant)
+                .map(|(_, h)| *h)
+                .collect();
+            let mut p = PendingHolders::default();
+            for (_, h) in &entries {
+                p.add(h);
+            }
+            p.settle(|h| held.contains(h));
+            let own: Vec<&str> = entries
+                .iter()
+                .filter(|(id, h)| is_own(id, h))
+                .map(|(_, h)| *h)
+                .collect();
+            assert_eq!(
+                p.others(|h| held.contains(h), &dropped, &own, applicant),
+                walked.len(),
+                "{entries:?} held {held:?} applicant {applicant}"
+            );
+            checked += 1;
+        }
+        assert_eq!(checked, 81 * 16 * 4);
     }
 }

@@ -2,8 +2,9 @@
 //! extraction totals per capped mineral, and 大中型矿山比例 by the production-scale table.
 //! R6 and R7 use the same counts.
 
+use super::caps::{CountTally, PendingHolders, added_capacity};
 use super::{Facts, ReviewContext};
-use crate::application::{ChangeKind, Quantity};
+use crate::application::Quantity;
 use crate::citation::{Citation, format_number};
 use crate::plan::{ApprovalLevel, Comparison, Metric};
 use crate::rights::{MiningRight, RightStatus};
@@ -79,6 +80,8 @@ pub struct RegisterStats {
     /// Pending mining applications that would add a mine: (application number, holder);
     /// those reviewed 不符合 are not among them ([`RegisterStats::failed_pending`]).
     pub pending_mines: Vec<(String, String)>,
+    /// The holders of `pending_mines`, settled against `holders`.
+    pub pending_mine_holders: PendingHolders,
     /// Pending applications (mining or exploration) whose latest review is 不符合: left out
     /// of every pending count and total, named by R6/R7 (“另有 n 件在审申请经审查不符合，
     /// 未计入”).
@@ -87,6 +90,9 @@ pub struct RegisterStats {
     pub totals: Vec<MineralTotal>,
     /// Valid mines by scale class.
     pub scale_counts: ScaleCounts,
+    /// The register as each cap of the plan (`plan.admission.caps`, in order) counts it;
+    /// filled for the count caps only (R6). Use [`RegisterStats::count_tally`].
+    pub count_tallies: Vec<CountTally>,
 }
 
 /// Valid mines by scale class (国土资发〔2004〕208号 table, [`super::config::ScaleTable`]).
@@ -168,7 +174,17 @@ impl RegisterStats {
         for r in rights {
             stats.add(plan, scales, r);
         }
+        stats.settle();
         stats
+    }
+
+    /// Brings the derived counts up to date after the last change.
+    fn settle(&mut self) {
+        let held = &self.holders;
+        self.pending_mine_holders.settle(|h| held.contains(h));
+        for t in &mut self.count_tallies {
+            t.settle();
+        }
     }
 
     /// As [`RegisterStats::compute`] for the register after its pending application `number`
@@ -188,13 +204,22 @@ impl RegisterStats {
             return false;
         }
         self.failed_pending.retain(|r| r.id != number);
+        for (id, h) in &self.pending_mines {
+            if id == number {
+                self.pending_mine_holders.remove(h);
+            }
+        }
         self.pending_mines.retain(|(id, _)| id != number);
+        for t in &mut self.count_tallies {
+            t.remove(number);
+        }
         for t in &mut self.totals {
             t.pending.retain(|(id, _)| id != number);
         }
         if let Some(e) = entry {
             self.add(plan, scales, e);
         }
+        self.settle();
         true
     }
 
@@ -214,6 +239,7 @@ impl RegisterStats {
             }
         }
         RegisterStats {
+            count_tallies: vec![CountTally::default(); plan.admission.caps.len()],
             totals: wanted
                 .into_iter()
                 .map(|(mineral, unit)| MineralTotal {
@@ -236,6 +262,9 @@ impl RegisterStats {
         scales: &super::config::ScaleTable,
         r: &MiningRight,
     ) {
+        for (t, cap) in self.count_tallies.iter_mut().zip(&plan.admission.caps) {
+            t.add(cap, plan, r);
+        }
         if r.status == RightStatus::Pending && r.review_failed {
             self.failed_pending.push(r.clone());
             return;
@@ -265,7 +294,11 @@ impl RegisterStats {
                     }),
                 }
             }
-            RightStatus::Pending => self.pending_mines.push((r.id.clone(), holder_key(r))),
+            RightStatus::Pending => {
+                let h = holder_key(r);
+                self.pending_mine_holders.add(&h);
+                self.pending_mines.push((r.id.clone(), h));
+            }
             _ => return,
         }
         for t in self.totals.iter_mut() {
@@ -291,59 +324,30 @@ impl RegisterStats {
         }
     }
 
+    /// The register as `cap` counts it, when these statistics were gathered for `plan` and
+    /// `cap` is one of its caps (`plan.admission.caps`); `None` otherwise (the caller then
+    /// tallies the register itself).
+    pub fn count_tally(
+        &self,
+        plan: &crate::plan::Plan,
+        cap: &crate::plan::Cap,
+    ) -> Option<&CountTally> {
+        if self.count_tallies.len() != plan.admission.caps.len() {
+            return None;
+        }
+        plan.admission
+            .caps
+            .iter()
+            .position(|c| std::ptr::eq(c, cap))
+            .map(|k| &self.count_tallies[k])
+    }
+
     /// The total of a mineral in a unit, when the plan caps or measures it.
     pub fn total(&self, mineral: &str, unit: Unit) -> Option<&MineralTotal> {
         self.totals
             .iter()
             .find(|t| t.mineral == mineral && t.unit == unit)
     }
-}
-
-/// The capacity the application adds to the total of `mineral` in `unit`: its capacity,
-/// minus the existing right's for 变更规模/延续 of the same right, both converted to `unit`
-/// (千立方米/年 → 万立方米/年). `None` when the application's capacity does not convert
-/// (another dimension) or there is none.
-pub fn added_capacity(
-    f: &Facts<'_>,
-    ctx: &ReviewContext<'_>,
-    mineral: &str,
-    unit: Unit,
-) -> Option<f64> {
-    let app = f.app;
-    if !app
-        .minerals
-        .iter()
-        .any(|m| ctx.plan.minerals.is_kind_of(m, mineral))
-    {
-        return Some(0.0);
-    }
-    let cap = app
-        .annual_capacity()
-        .and_then(|c| convert(c.value, c.unit, unit))?;
-    let replaced = match (app.kind, app.change) {
-        (
-            crate::application::ApplicationKind::New
-            | crate::application::ApplicationKind::ExplorationToMining,
-            _,
-        ) => 0.0,
-        (
-            crate::application::ApplicationKind::Change,
-            Some(ChangeKind::Scale | ChangeKind::Mineral | ChangeKind::Enlarge),
-        )
-        | (crate::application::ApplicationKind::Extension, _) => app
-            .existing_right
-            .as_deref()
-            .and_then(|id| {
-                ctx.rights
-                    .iter()
-                    .find(|r| r.id == id && r.status == RightStatus::Valid)
-            })
-            .and_then(|r| r.capacity)
-            .and_then(|c| convert(c.value, c.unit, unit))
-            .unwrap_or(0.0),
-        _ => return Some(0.0),
-    };
-    Some(cap - replaced)
 }
 
 fn label(c: Comparison, v: f64) -> String {
