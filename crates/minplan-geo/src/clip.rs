@@ -370,7 +370,7 @@ fn link(na: usize, nb: usize, o: Coord<f64>, scratch: &mut Scratch) -> Option<Ve
         if used[first] {
             continue;
         }
-        let mut ring = Vec::new();
+        let mut ring = Vec::with_capacity(segs.len() - first + 1);
         let mut k = first;
         loop {
             if used[k] {

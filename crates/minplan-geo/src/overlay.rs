@@ -304,9 +304,10 @@ impl OverlayLayer {
         };
         let subject_rings = crate::clip::Rings::of(&subject.mp.0);
         let mut scratch = crate::clip::Scratch::default();
+        let mut near = Vec::new();
         for hit in self.tree.locate_in_envelope_intersecting(&env) {
             let piece = &self.pieces[hit.data as usize];
-            match relate(subject, piece, pad) {
+            match relate(subject, piece, pad, &mut near) {
                 Relation::Disjoint => {}
                 Relation::Near => {
                     if opts.detect_touching {
@@ -597,19 +598,25 @@ fn point_in_multi(c: Coord<f64>, mp: &MultiPolygon<f64>) -> bool {
     mp.0.iter().any(|p| point_in_polygon(c, p))
 }
 
-fn relate(s: &Subject, piece: &Piece, pad: f64) -> Relation {
+/// How `piece` meets the subject `s`; `near` is working memory (the piece's edges near the
+/// subject's box), kept between calls.
+fn relate(
+    s: &Subject,
+    piece: &Piece,
+    pad: f64,
+    near: &mut Vec<(Coord<f64>, Coord<f64>)>,
+) -> Relation {
     let pb = piece.bbox;
     let piece = &piece.poly;
     let sb = s.bbox;
-    // Edges of the piece near the subject's box.
-    let near: Vec<(Coord<f64>, Coord<f64>)> = ring_segments(piece)
-        .filter(|&(a, b)| {
-            a.x.min(b.x) <= sb.max().x + pad
-                && a.x.max(b.x) >= sb.min().x - pad
-                && a.y.min(b.y) <= sb.max().y + pad
-                && a.y.max(b.y) >= sb.min().y - pad
-        })
-        .collect();
+    near.clear();
+    near.extend(ring_segments(piece).filter(|&(a, b)| {
+        a.x.min(b.x) <= sb.max().x + pad
+            && a.x.max(b.x) >= sb.min().x - pad
+            && a.y.min(b.y) <= sb.max().y + pad
+            && a.y.max(b.y) >= sb.min().y - pad
+    }));
+    let near = &near[..];
     let mut close = false;
     for &e in &s.segments {
         if e.0.x.min(e.1.x) > pb.max().x + pad
@@ -619,7 +626,7 @@ fn relate(s: &Subject, piece: &Piece, pad: f64) -> Relation {
         {
             continue;
         }
-        for &f in &near {
+        for &f in near {
             if !seg_bbox_meet(e, f, pad) {
                 continue;
             }
