@@ -118,10 +118,21 @@ run() { # mode repeat
   grep -q 'bad 0 socket_errors 0' "$WORK/$1-$2.txt" || { grep 'first bad' "$WORK/wrk-$1-$2.log" || true; }
 }
 
+# BENCH_HTTP_PERF=DIR: `perf record` the server during the first run of each mode
+# (DIR/trial.data, DIR/saved.data; read with `perf report -i`).
+profile() { # mode
+  if [ -n "${BENCH_HTTP_PERF:-}" ]; then
+    mkdir -p "$BENCH_HTTP_PERF"
+    timeout $((SECONDS_EACH + 30)) perf record -q -F 999 -g -p "$SERVER_PID" \
+      -o "$BENCH_HTTP_PERF/$1.data" -- sleep "$SECONDS_EACH" >/dev/null 2>&1 &
+    PERF_PIDS="${PERF_PIDS:-} $!"
+  fi
+}
 echo "== trial reviews (save = false), ${SECONDS_EACH}s × $REPEATS, $CONNS connections"
-for r in $(seq 1 "$REPEATS"); do run trial "$r"; done
+for r in $(seq 1 "$REPEATS"); do [ "$r" = 1 ] && profile trial; run trial "$r"; done
 echo "== saved reviews (save = true), ${SECONDS_EACH}s × $REPEATS, $CONNS connections"
-for r in $(seq 1 "$REPEATS"); do run saved "$r"; done
+for r in $(seq 1 "$REPEATS"); do [ "$r" = 1 ] && profile saved; run saved "$r"; done
+for p in ${PERF_PIDS:-}; do wait "$p" || true; done
 RSS_AFTER=$(( $(status_kib VmRSS) / 1024 ))
 PEAK_AFTER=$(( $(status_kib VmHWM) / 1024 ))
 SAVED_ROWS=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from reviews').fetchone()[0])" "$DB")

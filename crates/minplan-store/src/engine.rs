@@ -458,11 +458,12 @@ impl ReviewEngine {
             actor,
             inputs_version: self.inputs_version,
         };
-        let (id, inputs_version) = store.save_review(&r, &input).await?;
+        let (id, inputs_version, result_json) = store.save_review(&r, &input).await?;
         Ok(SavedReview {
             id,
             review: r,
             inputs_version,
+            result_json,
         })
     }
 }
@@ -476,6 +477,10 @@ pub struct SavedReview {
     pub review: ConformityReview,
     /// [`Store::engine_inputs_version`] as the save left it (read inside its transaction).
     pub inputs_version: i64,
+    /// The review as stored: its JSON (`reviews.result_json`), the same text
+    /// `serde_json::to_string(&review)` gives, so that an answer can carry it without
+    /// serialising the review again.
+    pub result_json: String,
 }
 
 impl Store {

@@ -189,7 +189,7 @@ impl Store {
         &self,
         review: &ConformityReview,
         input: &ReviewInput<'_>,
-    ) -> Result<(i64, i64)> {
+    ) -> Result<(i64, i64, String)> {
         let number = &review.application.number;
         let result_json =
             serde_json::to_string(review).map_err(|e| StoreError::BadInput(e.to_string()))?;
@@ -313,7 +313,7 @@ impl Store {
         let after: i64 = sqlx::query_scalar(VERSION).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         self.stored_digests.committed(written);
-        Ok((id, after))
+        Ok((id, after, result_json))
     }
 
     /// Stored reviews, newest first; `application` filters by number.

@@ -191,6 +191,18 @@ async fn the_bureau_sets_its_name_and_numbering_and_the_documents_follow() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["review"]["application"]["number"], next.as_str());
     let id = v["review_id"].as_i64().unwrap();
+    // The answer carries the review as stored (its JSON written once, not serialised again).
+    let stored: Value = clerk
+        .get(format!("{}/api/reviews/{id}", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["review"], v["review"]);
+    assert_eq!(v["url"], format!("/reviews/{id}").as_str());
+    assert_eq!(v["conclusion"], stored["review"]["conclusion"]);
 
     // Another applicant under that number: refused at the field, nothing saved.
     let other = example("03-bielewa-geothermal.toml").replace("SFH-2026-003", &next);

@@ -633,7 +633,7 @@ pub async fn submit(
         other => other?,
     };
     match saved {
-        Ok((id, _)) => Ok(Redirect::to(&format!("/reviews/{id}")).into_response()),
+        Ok(saved) => Ok(Redirect::to(&format!("/reviews/{}", saved.id)).into_response()),
         Err(problems) => {
             let engine = st.engine().await;
             render(
@@ -667,10 +667,7 @@ pub(crate) async fn review_and_save(
     toml: &str,
     corner_file: Option<&(String, Vec<u8>)>,
 ) -> Result<
-    Result<
-        (i64, minplan_domain::review::ConformityReview),
-        minplan_domain::application::ApplicationErrors,
-    >,
+    Result<minplan_store::SavedReview, minplan_domain::application::ApplicationErrors>,
     AppError,
 > {
     let _guard = st.write_lock().await;
@@ -703,7 +700,7 @@ pub(crate) async fn review_and_save(
     // The engine is updated in place: no review may still hold it.
     st.application_saved(&saved.review.application.number, saved.inputs_version)
         .await?;
-    Ok(Ok((saved.id, saved.review)))
+    Ok(Ok(saved))
 }
 
 /// A corner file sent with `POST /api/reviews`.
@@ -807,7 +804,28 @@ struct ReviewOutcomeBody<'a> {
     url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     docx_url: Option<String>,
-    review: &'a minplan_domain::review::ConformityReview,
+}
+
+impl ReviewOutcomeBody<'_> {
+    /// The answer's JSON: these fields, then `"review"` — `stored`, the review's JSON as the
+    /// store wrote it, when there is one (a saved review is not serialised twice), else the
+    /// review serialised here.
+    fn with_review(
+        &self,
+        review: &minplan_domain::review::ConformityReview,
+        stored: Option<&str>,
+    ) -> serde_json::Result<Vec<u8>> {
+        let mut out = serde_json::to_vec(self)?;
+        // `{…}` → `{…,"review":…}`: the object always has `review_id` and `conclusion`.
+        out.pop();
+        out.extend_from_slice(b",\"review\":");
+        match stored {
+            Some(json) => out.extend_from_slice(json.as_bytes()),
+            None => serde_json::to_writer(&mut out, review)?,
+        }
+        out.push(b'}');
+        Ok(out)
+    }
 }
 
 /// `POST /api/reviews`: reviews an application (and saves it unless `save` is false).
@@ -896,7 +914,7 @@ pub async fn api_review(
                     None,
                 )));
             }
-            other => other?.map(|(id, review)| (Some(id), review)),
+            other => other?.map(|saved| (Some(saved.id), saved.review, Some(saved.result_json))),
         }
     } else {
         // A trial review reads the register as the store has it now, whoever changed it.
@@ -905,7 +923,7 @@ pub async fn api_review(
             Ok(app) => {
                 let now = minplan_store::now_rfc3339();
                 let review = engine.review_in_force(&st.store, &app, &now).await?;
-                Ok((None, review))
+                Ok((None, review, None))
             }
             Err(problems) => Err(problems),
         }
@@ -922,7 +940,7 @@ pub async fn api_review(
             refused.message = format!("申请有 {} 处问题，未审查", problems.errors.len());
             Ok(Err(refused))
         }
-        Ok((id, review)) => {
+        Ok((id, review, stored_json)) => {
             // Written straight from the review: a [`ReviewOutcome`] would first copy the whole
             // review (often hundreds of kilobytes of overlaps) into a JSON tree.
             let body = ReviewOutcomeBody {
@@ -930,9 +948,9 @@ pub async fn api_review(
                 conclusion: review.conclusion.label(),
                 url: id.map(|id| format!("/reviews/{id}")),
                 docx_url: id.map(|id| format!("/reviews/{id}/docx")),
-                review: &review,
             };
-            let bytes = serde_json::to_vec(&body)
+            let bytes = body
+                .with_review(&review, stored_json.as_deref())
                 .map_err(|e| AppError::Store(minplan_store::StoreError::Internal(e.to_string())))?;
             let status = if id.is_some() {
                 StatusCode::CREATED
