@@ -24,8 +24,6 @@ pub use throttle::{Lockout, ThrottlePolicy};
 mod annual_reports;
 mod bulk;
 mod calendar;
-mod checkpoint;
-pub use checkpoint::CHECKPOINT_INTERVAL;
 pub mod disclosure;
 mod engine;
 mod export;
@@ -299,13 +297,6 @@ impl Store {
     /// [`StoreError::Db`] when the file cannot be opened; [`StoreError::Migrate`] on a schema
     /// from a newer minplan.
     pub async fn open(path: &Path) -> Result<Store> {
-        Self::open_with(path, false).await
-    }
-
-    /// [`Store::open`], with SQLite's automatic WAL checkpoint off on every connection when
-    /// `no_autocheckpoint` (the server checkpoints from a task instead:
-    /// [`Store::open_for_server`]).
-    async fn open_with(path: &Path, no_autocheckpoint: bool) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         }
@@ -316,11 +307,6 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(10));
-        let opts = if no_autocheckpoint {
-            opts.pragma("wal_autocheckpoint", "0")
-        } else {
-            opts
-        };
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)

@@ -35,29 +35,9 @@ pub fn db_path(db: Option<PathBuf>) -> PathBuf {
 
 /// Opens the store and seeds it with the embedded default plan when it has none.
 pub async fn open_store(path: &Path) -> anyhow::Result<Store> {
-    seeded(
-        Store::open(path)
-            .await
-            .with_context(|| format!("无法打开数据库 {}", path.display()))?,
-        path,
-    )
-    .await
-}
-
-/// [`open_store`] for `minplan serve`: WAL checkpoints from a background task, not inside
-/// the commits of saved reviews ([`Store::open_for_server`]).
-pub async fn open_server_store(path: &Path) -> anyhow::Result<Store> {
-    seeded(
-        Store::open_for_server(path, minplan_store::CHECKPOINT_INTERVAL)
-            .await
-            .with_context(|| format!("无法打开数据库 {}", path.display()))?,
-        path,
-    )
-    .await
-}
-
-/// Seeds `store` with the embedded default plan when it has none.
-async fn seeded(store: Store, path: &Path) -> anyhow::Result<Store> {
+    let store = Store::open(path)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", path.display()))?;
     if let Some(out) = store
         .seed_if_empty(&minplan_store::default_bundle())
         .await?

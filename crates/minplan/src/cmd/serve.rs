@@ -48,7 +48,7 @@ fn https_header(s: &str) -> Result<String, String> {
 pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async {
         let path = super::db_path(db);
-        let store = super::open_server_store(&path).await?;
+        let store = super::open_store(&path).await?;
         let seeded = store
             .seed_restoration_baseline(&minplan_store::Actor::System)
             .await?;
