@@ -642,6 +642,44 @@ fn r7_extraction_caps() {
     assert_eq!(evidence(&r, "R7", "建筑用石：批准后合计"), 14.0);
 }
 
+/// Rights whose capacity does not convert to the cap's unit (万吨/年 against 万立方米/年) are
+/// counted and the first ten named, in register order, from the register's precomputed total
+/// (the plan's 建筑用石 cap: one mineral, no filter), without walking the register.
+#[test]
+fn r7_names_the_first_ten_rights_it_cannot_convert() {
+    let c1 = centroid(&block_ring("231081-C01"));
+    let rights: Vec<MiningRight> = (1..=12)
+        .map(|k| MiningRight {
+            capacity: Some(Quantity {
+                value: 1.0,
+                unit: Unit::WanTonnePerYear,
+            }),
+            ..right(
+                &format!("T{k:02}"),
+                CREDIT_B,
+                &["建筑用石"],
+                1.0,
+                Some(ApprovalLevel::ThisLevel),
+                &square(c1, 10.0),
+                RightStatus::Valid,
+            )
+        })
+        .collect();
+    let app = parse(&quarry(block_ring("231081-C05")));
+    let r = run_with(&app, &rights, &HolderLists::default());
+    assert_eq!(outcome(&r, "R7"), RuleOutcome::ManualCheck);
+    let r7 = r.rule("R7").unwrap();
+    assert!(
+        r7.message
+            .contains("另有 12 宗采矿权规模单位无法换算为万立方米/年（T01 矿、T02 矿、"),
+        "{}",
+        r7.message
+    );
+    let named = evidence_text(&r, "R7", "建筑用石：规模单位无法换算").unwrap();
+    let expected: Vec<String> = (1..=10).map(|k| format!("T{k:02} 矿")).collect();
+    assert_eq!(named, expected.join("、"));
+}
+
 /// The text of an evidence line of a rule, by the start of its label.
 fn evidence_text(r: &ConformityReview, id: &str, label: &str) -> Option<String> {
     r.rule(id)

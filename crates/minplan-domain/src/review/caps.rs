@@ -732,6 +732,8 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
     };
     let u = cap.unit.symbol();
     let (mut before, mut n, mut skipped, mut pending) = (0.0, 0usize, 0usize, 0.0);
+    // The precomputed total names the first ten rights it could not convert.
+    let mut skipped_names: &[String] = &[];
     // Rights the register cannot convert (万立方米 against 万吨) or that ended during the
     // period (their output counts against a cap over the period): named, never left out
     // silently.
@@ -746,6 +748,7 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
     {
         (before, n, skipped, pending) =
             (t.valid, t.valid_n, t.skipped, t.pending_except(&app.number));
+        skipped_names = &t.skipped_names;
     } else {
         for r in ctx.rights.iter().filter(|r| r.kind == RightKind::Mining) {
             if r.id == app.number {
@@ -770,19 +773,6 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
                 _ => {}
             }
         }
-    }
-    if simple && skipped > 0 {
-        // The precomputed total only counts them: find them for the message.
-        unconvertible = ctx
-            .rights
-            .iter()
-            .filter(|r| {
-                r.status == RightStatus::Valid
-                    && r.kind == RightKind::Mining
-                    && right_counts(cap, plan, r) == Tri::Yes
-                    && capacity_in(r, yearly).is_none()
-            })
-            .collect();
     }
     if simple && cap.measure == CapMeasure::ExtractionOverPeriod {
         ended = ctx
@@ -881,10 +871,17 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
             .collect::<Vec<_>>()
             .join("、")
     };
-    if !unconvertible.is_empty() {
+    // The rights whose capacity does not convert: how many, and the first ten by name
+    // (from the precomputed total, or from the walk above).
+    let (unconvertible_n, unconvertible_names) = if skipped_names.is_empty() {
+        (unconvertible.len(), names(&unconvertible))
+    } else {
+        (skipped, skipped_names.join("、"))
+    };
+    if unconvertible_n > 0 {
         evidence.push(Evidence::text(
             format!("{name}：规模单位无法换算"),
-            names(&unconvertible),
+            unconvertible_names.clone(),
         ));
     }
     if !ended.is_empty() {
@@ -929,15 +926,15 @@ pub fn extraction_cap(cap: &Cap, f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Opti
                 limit_text(cap)
             ),
         )
-    } else if !unconvertible.is_empty() {
+    } else if unconvertible_n > 0 {
         (
             RuleOutcome::ManualCheck,
             format!(
                 "批准后{name}（可换算部分）{} {u}，另有 {} 宗采矿权规模单位无法换算为{}（{}），须换算后核验",
                 format_number(round2(after)),
-                unconvertible.len(),
+                unconvertible_n,
                 yearly.symbol(),
-                names(&unconvertible)
+                unconvertible_names
             ),
         )
     } else if !ended.is_empty() {

@@ -54,6 +54,8 @@ pub struct MineralTotal {
     pub valid_n: usize,
     /// Valid rights of the mineral skipped for another unit.
     pub skipped: usize,
+    /// The names (矿山名称) of the first ten of them, in register order: R7 names them.
+    pub skipped_names: Vec<String>,
     /// Pending applications' capacities, by application number.
     pub pending: Vec<(String, f64)>,
 }
@@ -248,6 +250,7 @@ impl RegisterStats {
                     valid: 0.0,
                     valid_n: 0,
                     skipped: 0,
+                    skipped_names: vec![],
                     pending: vec![],
                 })
                 .collect(),
@@ -317,7 +320,12 @@ impl RegisterStats {
                     t.valid += value;
                     t.valid_n += 1;
                 }
-                (RightStatus::Valid, None) => t.skipped += 1,
+                (RightStatus::Valid, None) => {
+                    t.skipped += 1;
+                    if t.skipped_names.len() < 10 {
+                        t.skipped_names.push(r.name.clone());
+                    }
+                }
                 (RightStatus::Pending, Some(value)) => t.pending.push((r.id.clone(), value)),
                 _ => {}
             }
