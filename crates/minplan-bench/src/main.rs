@@ -10,6 +10,10 @@
 mod bench;
 mod synth;
 
+/// The allocator the `minplan` binary uses, so that the benchmark measures what it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use std::process::ExitCode;
 

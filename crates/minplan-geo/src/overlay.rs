@@ -278,6 +278,18 @@ impl OverlayLayer {
     /// The overlaps of `subject` with the layer's features, one entry per feature that
     /// overlaps, leaves a sliver or touches, in feature order.
     pub fn overlaps(&self, subject: &Subject, opts: &OverlapOptions) -> Vec<FeatureOverlap> {
+        self.overlaps_where(subject, opts, |_| true)
+    }
+
+    /// [`OverlayLayer::overlaps`] with the features `keep` (given a feature's index) says
+    /// no to left out before any geometry is compared — an application's own entry in the
+    /// register, which would otherwise be clipped against itself.
+    pub fn overlaps_where(
+        &self,
+        subject: &Subject,
+        opts: &OverlapOptions,
+        keep: impl Fn(usize) -> bool,
+    ) -> Vec<FeatureOverlap> {
         let pad = opts.touch_width_m.max(0.0);
         let env = AABB::from_corners(
             [subject.bbox.min().x - pad, subject.bbox.min().y - pad],
@@ -307,6 +319,9 @@ impl OverlayLayer {
         let mut near = Vec::new();
         for hit in self.tree.locate_in_envelope_intersecting(&env) {
             let piece = &self.pieces[hit.data as usize];
+            if !keep(piece.feature as usize) {
+                continue;
+            }
             match relate(subject, piece, pad, &mut near) {
                 Relation::Disjoint => {}
                 Relation::Near => {
@@ -610,12 +625,17 @@ fn relate(
     let piece = &piece.poly;
     let sb = s.bbox;
     near.clear();
-    near.extend(ring_segments(piece).filter(|&(a, b)| {
-        a.x.min(b.x) <= sb.max().x + pad
-            && a.x.max(b.x) >= sb.min().x - pad
-            && a.y.min(b.y) <= sb.max().y + pad
-            && a.y.max(b.y) >= sb.min().y - pad
-    }));
+    let (x0, x1) = (sb.min().x - pad, sb.max().x + pad);
+    let (y0, y1) = (sb.min().y - pad, sb.max().y + pad);
+    for ring in std::iter::once(piece.exterior()).chain(piece.interiors()) {
+        for w in ring.0.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if a.x.min(b.x) <= x1 && a.x.max(b.x) >= x0 && a.y.min(b.y) <= y1 && a.y.max(b.y) >= y0
+            {
+                near.push((a, b));
+            }
+        }
+    }
     let near = &near[..];
     let mut close = false;
     for &e in &s.segments {

@@ -69,7 +69,7 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 pub use http::error::{ApiResult, AppError};
-pub use http::state::{AppState, WebConfig};
+pub use http::state::{AppState, WebConfig, set_release_hook};
 
 /// The application's routes: every capability's router, the embedded assets, the 404 page,
 /// behind the layers of [`http::harden`]. Every route is in the role matrix

@@ -3,6 +3,19 @@
 
 mod cmd;
 
+/// mimalloc (MIT, Microsoft; the `mimalloc` crate) instead of the system allocator: a review
+/// allocates and frees thousands of small overlap parts, and glibc's allocator spent a third
+/// of a review's time in its free lists (BENCHMARKS.md, “审查引擎与 PostGIS 同次对比”).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Hands mimalloc's free pages back to the system at once (after the review engine is built;
+/// `minplan_web::set_release_hook`).
+fn release_mimalloc() {
+    // SAFETY: mi_collect takes no pointers; it may be called from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,6 +100,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    minplan_web::set_release_hook(release_mimalloc);
     // `minplan indicators | head`: end quietly when the reader closes the pipe, as other
     // command-line tools do, instead of panicking on the failed write. Not for `serve`,
     // which must outlive any client that goes away.

@@ -512,13 +512,14 @@ pub fn facts<'a>(app: &'a Application, ctx: &'a ReviewContext<'a>) -> Facts<'a> 
         .into_iter()
         .flatten()
         .collect();
-    let rights = ctx
-        .spatial
-        .rights
-        .overlaps(&subject, &overlap_options(ctx.config, true))
-        .into_iter()
-        .filter(|o| !own.contains(&ctx.rights[o.feature].id.as_str()))
-        .collect();
+    // The application's own entries (its pending entry, the right it changes) are left out
+    // before any geometry is compared.
+    let rights =
+        ctx.spatial
+            .rights
+            .overlaps_where(&subject, &overlap_options(ctx.config, true), |k| {
+                !own.contains(&ctx.rights[k].id.as_str())
+            });
     Facts {
         app,
         subject,

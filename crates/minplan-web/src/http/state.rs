@@ -232,16 +232,30 @@ impl AppState {
     }
 }
 
-/// Hands the allocator's free memory back to the operating system. Building the review
+/// The binary's global allocator's way of handing its free memory back (`minplan` uses
+/// mimalloc and sets `mi_collect` here); set once, at start.
+static RELEASE_HOOK: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets what [`release_free_memory`] runs for the program's global allocator (the first call
+/// wins).
+pub fn set_release_hook(hook: fn()) {
+    let _ = RELEASE_HOOK.set(hook);
+}
+
+/// Hands the allocators' free memory back to the operating system. Building the review
 /// engine over a county's layers makes transient copies (the stored features as read, the
-/// index's working copies) that glibc's malloc keeps in its arenas once freed — over 200 MiB
-/// resident for nothing with 6.5 M vertices loaded. Elsewhere (other allocators, other
-/// systems) this does nothing.
+/// index's working copies) that an allocator keeps once freed — over 200 MiB resident for
+/// nothing with 6.5 M vertices loaded. glibc's malloc (SQLite's allocations, and Rust's when
+/// no other global allocator is set) is trimmed; the global allocator is asked through the
+/// hook of [`set_release_hook`]. Elsewhere (other systems) only the hook runs.
 pub fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim takes no pointers and only returns free pages of the allocator's
     // own arenas; it is safe to call at any time from any thread.
     unsafe {
         libc::malloc_trim(0);
+    }
+    if let Some(hook) = RELEASE_HOOK.get() {
+        hook();
     }
 }
