@@ -192,14 +192,7 @@ async fn the_bureau_sets_its_name_and_numbering_and_the_documents_follow() {
     assert_eq!(v["review"]["application"]["number"], next.as_str());
     let id = v["review_id"].as_i64().unwrap();
     // The answer carries the review as stored (its JSON written once, not serialised again).
-    let stored: Value = clerk
-        .get(format!("{}/api/reviews/{id}", srv.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stored = common::get_json(&clerk, &format!("{}/api/reviews/{id}", srv.base)).await;
     assert_eq!(stored["review"], v["review"]);
     assert_eq!(v["url"], format!("/reviews/{id}").as_str());
     assert_eq!(v["conclusion"], stored["review"]["conclusion"]);

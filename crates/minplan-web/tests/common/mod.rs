@@ -137,15 +137,14 @@ pub fn csrf_in(html: &str) -> String {
 
 /// The session's CSRF token, from `GET /api/session`.
 pub async fn token(c: &Client, base: &str) -> String {
-    let v: Value = c
-        .get(format!("{base}/api/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = get_json(c, &format!("{base}/api/session")).await;
     v["csrf_token"].as_str().unwrap().to_string()
+}
+
+/// `GET url` as JSON (whatever the status).
+#[allow(dead_code)]
+pub async fn get_json(c: &Client, url: &str) -> Value {
+    c.get(url).send().await.unwrap().json().await.unwrap()
 }
 
 /// Logs `c` in through the login form; returns the response status of the POST.
