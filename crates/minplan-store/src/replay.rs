@@ -113,8 +113,101 @@ impl Store {
     }
 }
 
+/// Numbers agree to 1e-7 relative: the same inputs give the same figures, but overlay
+/// arithmetic of another release may differ in the last digits (the clipping fast path is
+/// exact where i_overlay snapped to a grid of about 1e-9 of the extent; the overlay's own
+/// promise is 1e-6 against GEOS).
 fn same_number(a: f64, b: f64) -> bool {
-    a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+    a == b || (a - b).abs() <= 1e-7 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// A ring: its points without the closing one, counter-clockwise (lon/lat shoelace), started
+/// at its smallest (lon, lat) point. `None` when it is not a list of `[lon, lat]` pairs.
+fn normalised_ring(v: &Value) -> Option<Vec<(f64, f64)>> {
+    let mut pts: Vec<(f64, f64)> = v
+        .as_array()?
+        .iter()
+        .map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+        .collect::<Option<_>>()?;
+    if pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    if ring_area(&pts) < 0.0 {
+        pts.reverse();
+    }
+    let start = (0..pts.len()).min_by(|&i, &j| {
+        pts[i]
+            .0
+            .total_cmp(&pts[j].0)
+            .then(pts[i].1.total_cmp(&pts[j].1))
+    })?;
+    pts.rotate_left(start);
+    Some(pts)
+}
+
+/// Twice the signed shoelace area of an open ring, relative to its first point.
+fn ring_area(pts: &[(f64, f64)]) -> f64 {
+    let Some(&(x0, y0)) = pts.first() else {
+        return 0.0;
+    };
+    let n = pts.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (pts[i], pts[(i + 1) % n]);
+            (a.0 - x0) * (b.1 - y0) - (a.1 - y0) * (b.0 - x0)
+        })
+        .sum()
+}
+
+/// A conflict part's geometry (lon/lat polygons, rings) as a shape: rings normalised
+/// ([`normalised_ring`]), polygons in the order of their first point. Where a ring starts,
+/// which way it runs and the order of the polygons say nothing about the part.
+fn normalised_shape(v: &Value) -> Option<Vec<Vec<Vec<(f64, f64)>>>> {
+    let mut polys: Vec<Vec<Vec<(f64, f64)>>> = v
+        .as_array()?
+        .iter()
+        .map(|p| p.as_array()?.iter().map(normalised_ring).collect())
+        .collect::<Option<_>>()?;
+    let first = |p: &Vec<Vec<(f64, f64)>>| p.first().and_then(|r| r.first()).copied();
+    polys.sort_by(|a, b| match (first(a), first(b)) {
+        (Some(x), Some(y)) => x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)),
+        (x, y) => x.is_some().cmp(&y.is_some()),
+    });
+    Some(polys)
+}
+
+/// Whether two conflict parts' geometries are the same shape: point for point after
+/// normalising, or — when another overlay kept or dropped a point on a straight edge — the
+/// same polygons with the same areas (1e-7 relative).
+fn same_shape(stored: &Value, again: &Value) -> Option<bool> {
+    let (a, b) = (normalised_shape(stored)?, normalised_shape(again)?);
+    if a.len() != b.len() {
+        return Some(false);
+    }
+    let pointwise = a.iter().zip(&b).all(|(p, q)| {
+        p.len() == q.len()
+            && p.iter().zip(q).all(|(r, s)| {
+                r.len() == s.len()
+                    && r.iter()
+                        .zip(s)
+                        .all(|(x, y)| same_number(x.0, y.0) && same_number(x.1, y.1))
+            })
+    });
+    if pointwise {
+        return Some(true);
+    }
+    let area = |p: &Vec<Vec<(f64, f64)>>| -> f64 {
+        p.iter()
+            .enumerate()
+            .map(|(k, r)| if k == 0 { 1.0 } else { -1.0 } * ring_area(r).abs())
+            .sum()
+    };
+    Some(a.iter().zip(&b).all(|(p, q)| {
+        p.len() == q.len() && {
+            let (x, y) = (area(p), area(q));
+            (x - y).abs() <= 1e-7 * x.abs().max(y.abs())
+        }
+    }))
 }
 
 fn short(v: &Value) -> String {
@@ -128,6 +221,16 @@ fn short(v: &Value) -> String {
 
 /// Appends to `out` every path where `stored` and `again` differ.
 pub(crate) fn json_differences(stored: &Value, again: &Value, path: &str, out: &mut Vec<String>) {
+    // A conflict part's geometry is compared as a shape.
+    if path.ends_with(".geometry")
+        && path.contains(".conflicts[")
+        && let Some(same) = same_shape(stored, again)
+    {
+        if !same {
+            out.push(format!("{path}：存档与重算的重叠部分范围不同"));
+        }
+        return;
+    }
     match (stored, again) {
         (Value::Number(a), Value::Number(b)) => {
             if !same_number(
@@ -186,5 +289,56 @@ mod tests {
         assert!(out.iter().any(|d| d.starts_with(".rules[0].area：")));
         assert!(out.iter().any(|d| d == ".n：重算结果中没有"));
         assert!(out.iter().any(|d| d == ".extra：存档中没有"));
+    }
+
+    /// A conflict part written by an older release — its ring started elsewhere, running
+    /// the other way, its polygons in another order, a point on a straight edge more — is the
+    /// same part; a part of another extent is not.
+    #[test]
+    fn conflict_geometry_is_compared_as_a_shape() {
+        let square = json!([[
+            [131.0, 44.0],
+            [131.001, 44.0],
+            [131.001, 44.001],
+            [131.0, 44.001],
+            [131.0, 44.0]
+        ]]);
+        let other = json!([[
+            [131.01, 44.01],
+            [131.011, 44.01],
+            [131.011, 44.011],
+            [131.01, 44.01]
+        ]]);
+        let stored =
+            json!({"rules": [{"conflicts": [{"area_m2": 10.0, "geometry": [square, other]}]}]});
+        // Clockwise, started at another corner, with a point halfway along the south edge,
+        // the polygons swapped.
+        let turned = json!([[
+            [131.001, 44.001],
+            [131.001, 44.0],
+            [131.0005, 44.0],
+            [131.0, 44.0],
+            [131.0, 44.001],
+            [131.001, 44.001]
+        ]]);
+        let again = json!({"rules": [{"conflicts": [{"area_m2": 10.000000001, "geometry": [other, turned]}]}]});
+        let mut out = Vec::new();
+        json_differences(&stored, &again, "", &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        // Half the square: another extent.
+        let half = json!([[
+            [131.0, 44.0],
+            [131.0005, 44.0],
+            [131.0005, 44.001],
+            [131.0, 44.001],
+            [131.0, 44.0]
+        ]]);
+        let changed =
+            json!({"rules": [{"conflicts": [{"area_m2": 10.0, "geometry": [other, half]}]}]});
+        json_differences(&stored, &changed, "", &mut out);
+        assert_eq!(
+            out,
+            [".rules[0].conflicts[0].geometry：存档与重算的重叠部分范围不同"]
+        );
     }
 }
