@@ -159,16 +159,19 @@ fn ring_area(pts: &[(f64, f64)]) -> f64 {
         .sum()
 }
 
+/// One polygon of a part: its rings, each a list of (lon, lat).
+type Shape = Vec<Vec<(f64, f64)>>;
+
 /// A conflict part's geometry (lon/lat polygons, rings) as a shape: rings normalised
 /// ([`normalised_ring`]), polygons in the order of their first point. Where a ring starts,
 /// which way it runs and the order of the polygons say nothing about the part.
-fn normalised_shape(v: &Value) -> Option<Vec<Vec<Vec<(f64, f64)>>>> {
-    let mut polys: Vec<Vec<Vec<(f64, f64)>>> = v
+fn normalised_shape(v: &Value) -> Option<Vec<Shape>> {
+    let mut polys: Vec<Shape> = v
         .as_array()?
         .iter()
         .map(|p| p.as_array()?.iter().map(normalised_ring).collect())
         .collect::<Option<_>>()?;
-    let first = |p: &Vec<Vec<(f64, f64)>>| p.first().and_then(|r| r.first()).copied();
+    let first = |p: &Shape| p.first().and_then(|r| r.first()).copied();
     polys.sort_by(|a, b| match (first(a), first(b)) {
         (Some(x), Some(y)) => x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)),
         (x, y) => x.is_some().cmp(&y.is_some()),
@@ -196,7 +199,7 @@ fn same_shape(stored: &Value, again: &Value) -> Option<bool> {
     if pointwise {
         return Some(true);
     }
-    let area = |p: &Vec<Vec<(f64, f64)>>| -> f64 {
+    let area = |p: &Shape| -> f64 {
         p.iter()
             .enumerate()
             .map(|(k, r)| if k == 0 { 1.0 } else { -1.0 } * ring_area(r).abs())
