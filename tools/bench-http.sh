@@ -46,8 +46,7 @@ export MINPLAN_DB=$DB
 SERVER_PID=
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  # Every saved review stores the whole register (megabytes here): keep the database only
-  # when asked.
+  # The saved reviews make the database about a gigabyte here: keep it only when asked.
   [ "${BENCH_HTTP_KEEP:-0}" = 1 ] || rm -f "$DB" "$DB-wal" "$DB-shm"
 }
 trap cleanup EXIT
