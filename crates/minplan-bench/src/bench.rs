@@ -27,31 +27,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// The fifteen rules' checks in order, for the per-rule breakdown (`--breakdown`).
-type RuleCheck = fn(
-    &minplan_domain::review::Facts<'_>,
-    &minplan_domain::review::ReviewContext<'_>,
-) -> minplan_domain::review::RuleResult;
-const RULE_CHECKS: [RuleCheck; 15] = {
-    use minplan_domain::review::rules::*;
-    [
-        r01_prohibited_minerals::check,
-        r02_planning_block::check,
-        r03_one_block_one_right::check,
-        r04_scale_and_reserves::check,
-        r05_minimum_scale::check,
-        r06_mine_count::check,
-        r07_extraction_caps::check,
-        r08_ecological_red_line::check,
-        r09_permanent_basic_farmland::check,
-        r10_urban_development_boundary::check,
-        r11_visible_corridor::check,
-        r12_rights_overlap::check,
-        r13_holder_lists::check,
-        r14_three_simultaneities::check,
-        r15_grant_method::check,
-    ]
-};
 /// 审查性能测试（合成县域或给定图层；用 --release 运行）
 #[derive(Parser)]
 #[command(
@@ -997,7 +972,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             std::hint::black_box(minplan_domain::review::rules::run_all(&f, &ctx));
             let dr = t.elapsed().as_secs_f64();
             tr += dr;
-            for (k, check) in RULE_CHECKS.iter().enumerate() {
+            for (k, check) in minplan_domain::review::rules::CHECKS.iter().enumerate() {
                 let t = Instant::now();
                 std::hint::black_box(check(&f, &ctx));
                 per_rule[k] += t.elapsed().as_secs_f64();

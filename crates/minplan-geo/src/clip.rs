@@ -20,9 +20,11 @@ use geo::{Coord, LineString, Polygon};
 
 /// A polygon's rings as open vertex lists (the closing vertex left off), borrowed from
 /// polygons already oriented: exteriors counter-clockwise, holes clockwise ([`orient`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Rings<'a> {
     pub(crate) rings: Vec<&'a [Coord<f64>]>,
+    /// The box of the vertices: (min x, min y, max x, max y), computed once.
+    bounds: (f64, f64, f64, f64),
 }
 
 /// Turns `p`'s exterior counter-clockwise and its holes clockwise, in place.
@@ -52,27 +54,25 @@ impl<'a> Rings<'a> {
                 }
             }
         }
-        Rings { rings }
+        Rings::new(rings)
+    }
+
+    /// Rings given as open vertex lists, with their box.
+    fn new(rings: Vec<&'a [Coord<f64>]>) -> Rings<'a> {
+        let mut b = (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for c in rings.iter().flat_map(|r| r.iter()) {
+            b = (b.0.min(c.x), b.1.min(c.y), b.2.max(c.x), b.3.max(c.y));
+        }
+        Rings { rings, bounds: b }
     }
 
     fn vertex_count(&self) -> usize {
         self.rings.iter().map(|r| r.len()).sum()
-    }
-
-    /// Even–odd point in polygon over all rings.
-    fn contains(&self, c: Coord<f64>) -> bool {
-        let mut inside = false;
-        for r in &self.rings {
-            let n = r.len();
-            for i in 0..n {
-                let (a, b) = (r[i], r[(i + 1) % n]);
-                if (a.y > c.y) != (b.y > c.y) && c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x
-                {
-                    inside = !inside;
-                }
-            }
-        }
-        inside
     }
 
     /// Whether `c` lies inside (even–odd over all rings), by the sign of the same orientation
@@ -164,20 +164,6 @@ fn orient2(p: Coord<f64>, q: Coord<f64>, r: Coord<f64>) -> f64 {
     (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
 }
 
-/// The bounding box of the rings' vertices: (min x, min y, max x, max y).
-fn bounds(r: &Rings<'_>) -> (f64, f64, f64, f64) {
-    let mut b = (
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    );
-    for c in r.rings.iter().flat_map(|r| r.iter()) {
-        b = (b.0.min(c.x), b.1.min(c.y), b.2.max(c.x), b.3.max(c.y));
-    }
-    b
-}
-
 /// The edges of `r` (numbered over all rings: edge `k` leaves vertex `k`) whose boxes meet
 /// `bb`, relative to `o`.
 fn candidates(r: &Rings<'_>, bb: (f64, f64, f64, f64), o: Coord<f64>, out: &mut Vec<Edge>) {
@@ -216,9 +202,8 @@ pub(crate) fn intersect(
         ..
     } = scratch;
     // Only edges inside the other polygon's box can cross it.
-    let (ba, bb) = (bounds(a), bounds(b));
-    candidates(a, bb, o, &mut cand[0]);
-    candidates(b, ba, o, &mut cand[1]);
+    candidates(a, b.bounds, o, &mut cand[0]);
+    candidates(b, a.bounds, o, &mut cand[1]);
     crossings.clear();
     cuts[0].clear();
     cuts[1].clear();
@@ -407,16 +392,14 @@ fn link(na: usize, nb: usize, o: Coord<f64>, scratch: &mut Scratch) -> Option<Ve
                 .collect(),
         );
     }
-    // Each hole in the smallest shell that contains its first point.
+    // Each hole in the smallest shell that contains its first point (the rings do not meet,
+    // so no point of a hole lies on a shell).
     shells.sort_by(|x, y| x.0.total_cmp(&y.0));
     let mut inner: Vec<Vec<LineString<f64>>> = vec![Vec::new(); shells.len()];
     for (_, h) in holes {
-        let owner = shells.iter().position(|(_, s)| {
-            Rings {
-                rings: vec![&s[..s.len() - 1]],
-            }
-            .contains(h[0])
-        })?;
+        let owner = shells
+            .iter()
+            .position(|(_, s)| Rings::new(vec![&s[..s.len() - 1]]).locate(h[0]) == Some(true))?;
         inner[owner].push(LineString(h));
     }
     Some(

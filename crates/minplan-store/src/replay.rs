@@ -10,6 +10,7 @@ use minplan_domain::review::ConformityReview;
 use minplan_domain::review::config::{ReviewConfig, ScaleTable};
 use minplan_domain::review::rules::r14_three_simultaneities::PlansOnFile;
 use minplan_domain::rights::{HolderLists, MiningRight};
+use minplan_geo::area::plane_area;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -132,7 +133,9 @@ fn normalised_ring(v: &Value) -> Option<Vec<(f64, f64)>> {
     if pts.len() > 1 && pts.first() == pts.last() {
         pts.pop();
     }
-    if ring_area(&pts) < 0.0 {
+    // The shoelace over degrees: enough for the direction, and to compare two writings of
+    // one part.
+    if plane_area(&pts) < 0.0 {
         pts.reverse();
     }
     let start = (0..pts.len()).min_by(|&i, &j| {
@@ -143,20 +146,6 @@ fn normalised_ring(v: &Value) -> Option<Vec<(f64, f64)>> {
     })?;
     pts.rotate_left(start);
     Some(pts)
-}
-
-/// Twice the signed shoelace area of an open ring, relative to its first point.
-fn ring_area(pts: &[(f64, f64)]) -> f64 {
-    let Some(&(x0, y0)) = pts.first() else {
-        return 0.0;
-    };
-    let n = pts.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (pts[i], pts[(i + 1) % n]);
-            (a.0 - x0) * (b.1 - y0) - (a.1 - y0) * (b.0 - x0)
-        })
-        .sum()
 }
 
 /// One polygon of a part: its rings, each a list of (lon, lat).
@@ -202,7 +191,7 @@ fn same_shape(stored: &Value, again: &Value) -> Option<bool> {
     let area = |p: &Shape| -> f64 {
         p.iter()
             .enumerate()
-            .map(|(k, r)| if k == 0 { 1.0 } else { -1.0 } * ring_area(r).abs())
+            .map(|(k, r)| if k == 0 { 1.0 } else { -1.0 } * plane_area(r).abs())
             .sum()
     };
     Some(a.iter().zip(&b).all(|(p, q)| {
