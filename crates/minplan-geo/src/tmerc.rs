@@ -141,11 +141,24 @@ impl TransverseMercator {
     }
 
     /// Inverse projection: `(easting, northing)` in metres to geodetic `(lon, lat)` in degrees.
+    ///
+    /// The same maps as [`TransverseMercator::inverse_newton`] with fewer transcendental
+    /// functions (a review's answer converts every vertex of its conflicting parts): the
+    /// conformal latitude χ and its double angle come from sin ξ', cos ξ' and sinh η'
+    /// (tan χ = sin ξ' / √(sinh² η' + cos² ξ'), Karney 2011 eq. (37)) instead of from τ'.
     pub fn inverse(&self, easting: f64, northing: f64) -> (f64, f64) {
-        let (tau_p, lam) = self.conformal(easting, northing);
+        let xi = (northing - self.false_northing) / self.k0_a_hat;
+        let eta = (easting - self.false_easting) / self.k0_a_hat;
+        let (xi_p, eta_p) = krueger_sum(xi, eta, &self.beta, -1.0);
+        let (sx, cx) = xi_p.sin_cos();
+        let (sh, _) = sinh_cosh(eta_p);
+        // r = √(sinh² η' + cos² ξ') ≥ |cos ξ'|; no overflow within a zone.
+        let r = (sh * sh + cx * cx).sqrt();
+        let lam = sh.atan2(cx);
         // Geodetic latitude from the conformal one by series (no iteration).
-        let chi = tau_p.atan();
-        let (s2, c2) = (2.0 * chi).sin_cos();
+        let chi = sx.atan2(r);
+        let d = sx * sx + r * r;
+        let (s2, c2) = (2.0 * sx * r / d, (r - sx) * (r + sx) / d);
         let (mut s, mut c) = (s2, c2);
         let mut phi = chi;
         for (j, cj) in self.conf_to_geod.iter().enumerate() {
@@ -217,11 +230,19 @@ impl TransverseMercator {
     }
 }
 
+/// (sinh x, cosh x) from one `exp_m1`: sinh x = (u + u/(u+1))/2 and cosh x = (e + 1/e)/2
+/// with u = eˣ − 1 and e = u + 1, so sinh keeps its relative accuracy near 0.
+fn sinh_cosh(x: f64) -> (f64, f64) {
+    let u = x.exp_m1();
+    let e = u + 1.0;
+    (0.5 * (u + u / e), 0.5 * (e + 1.0 / e))
+}
+
 /// ζ + sign·Σ c_j sin(2jζ) for complex ζ = ξ + iη:
 /// ξ + sign·Σ c_j sin 2jξ cosh 2jη and η + sign·Σ c_j cos 2jξ sinh 2jη.
 fn krueger_sum(xi: f64, eta: f64, c: &[f64; 6], sign: f64) -> (f64, f64) {
     let (s1, c1) = (2.0 * xi).sin_cos();
-    let (sh1, ch1) = ((2.0 * eta).sinh(), (2.0 * eta).cosh());
+    let (sh1, ch1) = sinh_cosh(2.0 * eta);
     let (mut s, mut co) = (s1, c1);
     let (mut sh, mut ch) = (sh1, ch1);
     let mut dx = 0.0;
