@@ -179,9 +179,49 @@ impl PartGeometry {
     }
 }
 
+/// Written as [`PartGeometry::lonlat`] would be (`[[[[lon, lat], …], …], …]`), each vertex
+/// converted as it is written: no lon/lat copy of the parts is built (an answer with a
+/// thousand touched parcels writes tens of thousands of vertices).
 impl Serialize for PartGeometry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.lonlat().serialize(s)
+        use serde::ser::{SerializeSeq, SerializeTuple};
+        struct Point(f64, f64);
+        impl Serialize for Point {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut t = s.serialize_tuple(2)?;
+                t.serialize_element(&self.0)?;
+                t.serialize_element(&self.1)?;
+                t.end()
+            }
+        }
+        struct Ring<'a>(
+            &'a geo::LineString<f64>,
+            &'a minplan_geo::TransverseMercator,
+        );
+        impl Serialize for Ring<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.0.0.len()))?;
+                for (lon, lat) in spatial::ring_lonlat(self.1, &self.0.0) {
+                    seq.serialize_element(&Point(lon, lat))?;
+                }
+                seq.end()
+            }
+        }
+        struct Poly<'a>(&'a geo::Polygon<f64>, &'a minplan_geo::TransverseMercator);
+        impl Serialize for Poly<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(1 + self.0.interiors().len()))?;
+                for r in std::iter::once(self.0.exterior()).chain(self.0.interiors()) {
+                    seq.serialize_element(&Ring(r, self.1))?;
+                }
+                seq.end()
+            }
+        }
+        let mut seq = s.serialize_seq(Some(self.plane.0.len()))?;
+        for p in &self.plane.0 {
+            seq.serialize_element(&Poly(p, &self.tm))?;
+        }
+        seq.end()
     }
 }
 

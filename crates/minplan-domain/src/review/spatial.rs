@@ -230,6 +230,27 @@ impl SpatialIndex {
     }
 }
 
+/// A ring's vertices in the plane of `tm` as (lon, lat) degrees, in order; the closing
+/// vertex of a closed ring (equal to the first) is the first's conversion again, not a
+/// second conversion of the same point.
+pub fn ring_lonlat<'a>(
+    tm: &'a TransverseMercator,
+    ring: &'a [Coord<f64>],
+) -> impl Iterator<Item = (f64, f64)> + 'a {
+    let mut first: Option<(f64, f64)> = None;
+    let last = ring.len().saturating_sub(1);
+    ring.iter().enumerate().map(move |(k, c)| match first {
+        Some(f) if k == last && *c == ring[0] => f,
+        _ => {
+            let ll = tm.inverse(c.x, c.y);
+            if k == 0 {
+                first = Some(ll);
+            }
+            ll
+        }
+    })
+}
+
 /// Plane polygons of `tm`'s plane ((easting, northing) metres) to lon/lat degrees
 /// (RFC 7946 axis order, rings closed as given).
 pub fn plane_to_lonlat(tm: &TransverseMercator, mp: &MultiPolygon<f64>) -> Vec<LonLatPolygon> {
@@ -237,14 +258,7 @@ pub fn plane_to_lonlat(tm: &TransverseMercator, mp: &MultiPolygon<f64>) -> Vec<L
         .map(|p| {
             std::iter::once(p.exterior())
                 .chain(p.interiors())
-                .map(|r| {
-                    r.0.iter()
-                        .map(|c| {
-                            let (lon, lat) = tm.inverse(c.x, c.y);
-                            [lon, lat]
-                        })
-                        .collect()
-                })
+                .map(|r| ring_lonlat(tm, &r.0).map(|(lon, lat)| [lon, lat]).collect())
                 .collect()
         })
         .collect()
