@@ -1263,3 +1263,89 @@ fn replacing_a_pending_entry_gives_the_stats_computed_afresh() {
     assert!(!stats.replace_pending(plan, &scales, "C3", Some(&valid("C3", 1.0))));
     assert_eq!(show(&stats), before);
 }
+
+/// A conflict's parts are written vertex by vertex as they are converted: the JSON is the
+/// same text as that of [`PartGeometry::lonlat`], and each vertex is the projection's inverse
+/// of the plane vertex (zone 44 of the Suifenhe plan), the closing vertex the first's.
+#[test]
+fn part_geometry_is_written_as_its_lonlat_polygons() {
+    use geo::{LineString, MultiPolygon, Polygon};
+    use minplan_domain::review::PartGeometry;
+    let tm = std::sync::Arc::new(zone().with_prefix(false).projection());
+    let square = |x: f64, y: f64, d: f64| {
+        LineString::from(vec![(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)])
+    };
+    let outer = square(500_100.25, 4_920_000.5, 400.0);
+    let hole = square(500_200.0, 4_920_100.0, 50.0);
+    // Given unclosed: geo closes it.
+    let open = LineString::from(vec![
+        (501_000.0, 4_921_000.0),
+        (501_050.0, 4_921_000.0),
+        (501_050.0, 4_921_050.0),
+    ]);
+    let parts = MultiPolygon(vec![
+        Polygon::new(outer.clone(), vec![hole]),
+        Polygon::new(open, vec![]),
+    ]);
+    let g = PartGeometry::new(parts, tm.clone());
+    let written = serde_json::to_string(&g).unwrap();
+    assert_eq!(written, serde_json::to_string(&g.lonlat()).unwrap());
+    let v: Vec<Vec<Vec<[f64; 2]>>> = serde_json::from_str(&written).unwrap();
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0].len(), 2, "outer ring and hole");
+    assert_eq!(v[1][0].len(), 4, "the triangle closed");
+    assert_eq!(v[1][0][0], v[1][0][3]);
+    for (k, c) in outer.0.iter().enumerate() {
+        let (lon, lat) = tm.inverse(c.x, c.y);
+        assert_eq!(v[0][0][k], [lon, lat]);
+    }
+    assert_eq!(v[0][0][0], v[0][0][4]);
+    // Zone 44's central meridian is 132°E; the square lies just east of it near 44.4°N.
+    assert!(v[0][0][0][0] > 132.0 && v[0][0][0][0] < 132.01);
+    assert!(v[0][0][0][1] > 44.0 && v[0][0][0][1] < 45.0);
+}
+
+/// A register with many mines of unknown scale: the note names the first ten and says 等,
+/// with the count of all; one more classified 新立 mine moves the ratio, an unclassified one
+/// leaves it unsure.
+#[test]
+fn the_unclassified_note_names_ten_mines_and_counts_all() {
+    use minplan_domain::review::config::{ScaleClass, Unclassified};
+    use minplan_domain::review::indicators::{ScaleCounts, UnclassifiedMine};
+    let counts = ScaleCounts {
+        large_or_medium: 1,
+        classified: 4,
+        unclassified: (1..=25)
+            .map(|k| UnclassifiedMine {
+                name: format!("{k}号采石场"),
+                reason: Unclassified::NoCapacity,
+            })
+            .collect(),
+    };
+    let note = counts.unclassified_note();
+    assert!(note.starts_with("25 座无法判定规模（1号采石场（"), "{note}");
+    assert!(
+        note.contains("10号采石场（") && !note.contains("11号采石场"),
+        "{note}"
+    );
+    assert!(note.ends_with("）等），比例按可判定的 4 座计算"), "{note}");
+    assert_eq!(counts.ratio(), Some(25.0));
+    assert_eq!(
+        counts.ratio_with(Ok(ScaleClass::Medium)),
+        (Some(40.0), true)
+    );
+    assert_eq!(counts.ratio_with(Ok(ScaleClass::Small)), (Some(20.0), true));
+    assert_eq!(
+        counts.ratio_with(Err(Unclassified::NotInTable)),
+        (Some(25.0), true)
+    );
+    let none_left = ScaleCounts {
+        unclassified: vec![],
+        ..counts
+    };
+    assert_eq!(none_left.unclassified_note(), "");
+    assert_eq!(
+        none_left.ratio_with(Ok(ScaleClass::Large)),
+        (Some(40.0), false)
+    );
+}

@@ -108,6 +108,14 @@ pub struct ScaleCounts {
     pub unclassified: Vec<UnclassifiedMine>,
 }
 
+/// How many mines [`ScaleCounts::unclassified_note`] names.
+const NAMED_AT_MOST: usize = 10;
+
+/// Large-or-medium ÷ classified, %; `None` without a classified mine.
+fn ratio(large_or_medium: usize, classified: usize) -> Option<f64> {
+    (classified > 0).then(|| large_or_medium as f64 / classified as f64 * 100.0)
+}
+
 /// A mine whose scale class is unknown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnclassifiedMine {
@@ -121,22 +129,49 @@ impl ScaleCounts {
     /// 大中型矿山比例 (%) of the classified mines; `None` when none is classified (the ratio
     /// is then 无法判定, never 0 or 100).
     pub fn ratio(&self) -> Option<f64> {
-        (self.classified > 0).then(|| self.large_or_medium as f64 / self.classified as f64 * 100.0)
+        ratio(self.large_or_medium, self.classified)
+    }
+
+    /// [`ScaleCounts::ratio`] with one more mine of `class` (a 新立 application), and whether
+    /// a mine is then left out (the ratio unsure): the counts are not copied (a county's
+    /// register may list thousands of unclassified mines).
+    pub fn ratio_with(
+        &self,
+        class: Result<super::config::ScaleClass, super::config::Unclassified>,
+    ) -> (Option<f64>, bool) {
+        match class {
+            Ok(c) => (
+                ratio(
+                    self.large_or_medium + usize::from(c != super::config::ScaleClass::Small),
+                    self.classified + 1,
+                ),
+                !self.unclassified.is_empty(),
+            ),
+            Err(_) => (self.ratio(), true),
+        }
     }
 
     /// The note on mines left out: `n 座无法判定规模（名称（原因）、…），比例按可判定的 m 座
     /// 计算`, or, when none can be classified, `… 无法判定比例`; empty when every mine is
-    /// classified.
+    /// classified. At most ten mines are named (`…（原因）等`).
     pub fn unclassified_note(&self) -> String {
         let n = self.unclassified.len();
         if n == 0 {
             return String::new();
         }
-        let names: Vec<String> = self
+        // The first ten by name, then 等: a county's register may hold hundreds (each with its
+        // reason on the indicator's own page).
+        let mut names: Vec<String> = self
             .unclassified
             .iter()
+            .take(NAMED_AT_MOST)
             .map(|u| format!("{}（{}）", u.name, u.reason.label()))
             .collect();
+        if n > NAMED_AT_MOST
+            && let Some(last) = names.last_mut()
+        {
+            last.push('等');
+        }
         if self.classified == 0 {
             format!(
                 "{n} 座无法判定规模（{}），没有可判定规模的矿山，比例无法判定",
@@ -422,20 +457,11 @@ pub fn what_if(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Vec<IndicatorWhatIf> {
                     &app.minerals,
                     app.annual_capacity(),
                 );
-                let mut after_counts = counts.clone();
-                if app.creates_mine() {
-                    match app_class {
-                        Ok(c) => {
-                            after_counts.classified += 1;
-                            after_counts.large_or_medium +=
-                                usize::from(c != super::config::ScaleClass::Small);
-                        }
-                        Err(reason) => after_counts.unclassified.push(UnclassifiedMine {
-                            name: format!("本申请{}", app.project_name),
-                            reason,
-                        }),
-                    }
-                }
+                let (after, unsure_after) = if app.creates_mine() {
+                    counts.ratio_with(app_class)
+                } else {
+                    (before, !counts.unclassified.is_empty())
+                };
                 let mut note = format!("规模分类依据{}", ctx.scales.source);
                 let left_out = counts.unclassified_note();
                 if !left_out.is_empty() {
@@ -450,13 +476,13 @@ pub fn what_if(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Vec<IndicatorWhatIf> {
                         )
                     ));
                 }
-                let mut r = row(before, after_counts.ratio(), note);
+                let mut r = row(before, after, note);
                 // Mines left out make the ratio unsure: whether the target holds is for a
                 // person to judge, never a silent “是”.
                 if !counts.unclassified.is_empty() {
                     r.holds_before = None;
                 }
-                if !after_counts.unclassified.is_empty() {
+                if unsure_after {
                     r.holds_after = None;
                 }
                 out.push(r);
