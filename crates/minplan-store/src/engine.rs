@@ -60,7 +60,16 @@ pub struct ReviewEngine {
     /// The day (China) the register was read: a licence past its 有效期止 turns 已过期 when
     /// the register is read on a later day, so an update on another day rebuilds instead.
     built_on: Date,
+    /// [`Store::version_in_force`] as read for each 受理日期 while the store's plan versions
+    /// are those of `inputs_version` (an engine loaded from the store only): a trial review
+    /// would otherwise ask the database each time. Kept through
+    /// [`ReviewEngine::update_application`] (a saved review stores no plan version); an
+    /// engine rebuilt after a plan import starts empty.
+    in_force_read: std::sync::Mutex<BTreeMap<Date, i64>>,
 }
+
+/// How many 受理日期 [`ReviewEngine::in_force`] remembers (then it starts over).
+const IN_FORCE_REMEMBERED: usize = 4096;
 
 impl ReviewEngine {
     /// Builds the engine from the store's active plan and data.
@@ -182,6 +191,7 @@ impl ReviewEngine {
             stats,
             register_plane,
             built_on: crate::today(),
+            in_force_read: std::sync::Mutex::default(),
             inputs_version: None,
         }
     }
@@ -373,12 +383,35 @@ impl ReviewEngine {
         now: &str,
     ) -> Result<Option<ReviewEngine>> {
         let on = PlanRef::date_for(app, now);
-        let id = store.version_in_force(&self.plan.info, on).await?;
+        let id = self.version_in_force(store, on).await?;
         if id == self.plan.info.id {
             return Ok(None);
         }
         let plan = Arc::new(store.load_plan(id).await?);
         Ok(Some(ReviewEngine::load_with(store, plan).await?))
+    }
+
+    /// [`Store::version_in_force`] for this engine's plan on `on`, remembered while the
+    /// engine is current (see the field `in_force_read`).
+    async fn version_in_force(&self, store: &Store, on: Date) -> Result<i64> {
+        let read = || {
+            self.in_force_read
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if self.inputs_version.is_none() {
+            return store.version_in_force(&self.plan.info, on).await;
+        }
+        if let Some(id) = read().get(&on) {
+            return Ok(*id);
+        }
+        let id = store.version_in_force(&self.plan.info, on).await?;
+        let mut read = read();
+        if read.len() >= IN_FORCE_REMEMBERED {
+            read.clear();
+        }
+        read.insert(on, id);
+        Ok(id)
     }
 
     /// Reviews an application at time `now` against the version in force on its 受理日期

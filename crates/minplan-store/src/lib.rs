@@ -307,8 +307,12 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(10));
+        // No ping before each use: a connection to a local file has no far end to lose (a
+        // crashed connection thread fails the statement itself), and the ping is one more
+        // round trip to the connection's thread for every statement.
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(opts)
             .await?;
         Self::migrate(pool).await
@@ -323,6 +327,7 @@ impl Store {
         // One connection: every connection to :memory: is a different database.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(opts)
             .await?;
         Self::migrate(pool).await

@@ -55,9 +55,16 @@ impl MineSchedule {
     }
 }
 
-const SELECT: &str = "SELECT id, kind, application_number, mine_id, title, author, filed_on, \
-    approved_on, approval_number, budget_wan_yuan, from_year, service_years, schedule_json, \
-    progress_note, progress_on FROM mine_plan_filings";
+/// The columns of a filing, as [`record`] reads them.
+macro_rules! filing_columns {
+    () => {
+        "id, kind, application_number, mine_id, title, author, filed_on, approved_on, \
+         approval_number, budget_wan_yuan, from_year, service_years, schedule_json, \
+         progress_note, progress_on"
+    };
+}
+
+const SELECT: &str = concat!("SELECT ", filing_columns!(), " FROM mine_plan_filings");
 
 /// Filings of mine `?1`: linked directly, or filed with an application registered to it.
 const OF_MINE: &str = "WHERE mine_id = ?1 OR application_number IN (SELECT a.number FROM \
@@ -551,8 +558,29 @@ impl Store {
     /// # Errors
     /// [`StoreError::Db`]; a stored row that does not read.
     pub async fn plans_on_file(&self, app: &Application) -> Result<PlansOnFile> {
-        let max_days_apart = self.plans_max_days_apart().await?;
-        let by_number = self.application_plan_filings(&app.number).await?;
+        // [`Store::plans_max_days_apart`] and [`Store::application_plan_filings`] in one
+        // statement (a trial review reads this each time): one row with no filing when there
+        // is none.
+        let rows = sqlx::query(concat!(
+            "SELECT (SELECT max_days_apart FROM mine_restoration_settings WHERE id = 1) \
+               AS max_days_apart, f.* FROM (SELECT 1) LEFT JOIN (SELECT ",
+            filing_columns!(),
+            " FROM mine_plan_filings WHERE application_number = ?) f \
+             ORDER BY f.kind DESC, f.filed_on, f.id"
+        ))
+        .bind(app.number.trim())
+        .fetch_all(&self.pool)
+        .await?;
+        let max_days_apart = rows
+            .first()
+            .and_then(|r| r.get::<Option<i64>, _>("max_days_apart"))
+            .unwrap_or(0)
+            .clamp(0, i64::from(u32::MAX)) as u32;
+        let by_number = rows
+            .iter()
+            .filter(|r| r.get::<Option<i64>, _>("id").is_some())
+            .map(record)
+            .collect::<Result<Vec<_>>>()?;
         let none = PlansOnFile {
             found_by: format!("申请编号 {}", app.number),
             plans: vec![],
