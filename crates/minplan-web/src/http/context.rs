@@ -64,28 +64,30 @@ pub fn current() -> RequestCtx {
 
 /// The plan-period notice on the state's today: checked against the stored plan versions (a
 /// successor: same adcode, a period starting after the active one's) only once the period
-/// has ended, so requests during the period read no more than the plan in memory.
+/// has ended, so requests during the period read no more than the plan in memory; kept by
+/// [`AppState::plan_notice`] until the day or the plan versions change.
 async fn plan_notice(st: &AppState) -> String {
-    let sp = st.plan().await;
-    let id = &sp.loaded.plan.identity;
-    let today = st.today();
-    if today <= minplan_domain::date::Date::end_of_year(id.period_end) {
-        return String::new();
-    }
-    let successor = st.store.list_plans().await.ok().and_then(|all| {
-        all.into_iter()
-            .filter(|p| p.adcode == id.adcode && p.period_start > i64::from(id.period_end))
-            .map(|p| p.name)
-            .next()
-    });
-    minplan_domain::monitoring::plan_period_notice(
-        &id.name.value,
-        id.period_start,
-        id.period_end,
-        today,
-        successor.as_deref(),
-    )
-    .unwrap_or_default()
+    st.plan_notice(|sp, today| async move {
+        let id = &sp.loaded.plan.identity;
+        if today <= minplan_domain::date::Date::end_of_year(id.period_end) {
+            return String::new();
+        }
+        let successor = st.store.list_plans().await.ok().and_then(|all| {
+            all.into_iter()
+                .filter(|p| p.adcode == id.adcode && p.period_start > i64::from(id.period_end))
+                .map(|p| p.name)
+                .next()
+        });
+        minplan_domain::monitoring::plan_period_notice(
+            &id.name.value,
+            id.period_start,
+            id.period_end,
+            today,
+            successor.as_deref(),
+        )
+        .unwrap_or_default()
+    })
+    .await
 }
 
 /// Middleware: computes the [`RequestCtx`] (after the session and login layers) and runs the

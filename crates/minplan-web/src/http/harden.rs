@@ -2,20 +2,20 @@
 //! limit, Chinese errors, security headers).
 
 use crate::http::state::AppState;
-use crate::http::{auth, context, csrf, security};
+use crate::http::{auth, context, csrf, security, sessions};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
 /// The layers every route goes through, innermost first: CSRF check of writes, request
-/// context, sessions in the database and the logged-in user, panic → 500, body limit,
+/// context, sessions in the database (the ones in use also in memory) and the logged-in user, panic → 500, body limit,
 /// Chinese errors for bare error responses, `Secure` cookies over HTTPS, security headers.
 pub fn harden(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     use tower_http::set_header::SetResponseHeaderLayer;
     use tower_sessions::cookie::SameSite;
     let cfg = state.config().clone();
-    let session_layer = tower_sessions::SessionManagerLayer::new(
+    let session_layer = tower_sessions::SessionManagerLayer::new(sessions::CachedSessions::new(
         tower_sessions_sqlx_store::SqliteStore::new(state.store.pool().clone()),
-    )
+    ))
     .with_name("minplan_session")
     .with_secure(cfg.secure_cookies)
     .with_http_only(true)

@@ -1,6 +1,6 @@
 //! Shared HTTP plumbing of every capability: the one error type and its JSON body
 //! ([`error`]), the server's state ([`state`]), accounts' sessions and the role matrix
-//! ([`auth`]), CSRF ([`csrf`]), security headers and Chinese errors for bare responses
+//! ([`auth`], [`sessions`]), CSRF ([`csrf`]), security headers and Chinese errors for bare responses
 //! ([`security`]), the layers around every route ([`harden`]), forms ([`forms`]), serde names and JSON values
 //! ([`json`]), the request
 //! context ([`context`]), page layout and shared view helpers ([`views`]), people's words on screen — Beijing
@@ -22,6 +22,7 @@ pub mod json;
 pub mod listing;
 pub mod mapview;
 pub mod security;
+pub mod sessions;
 pub mod state;
 pub mod views;
 pub mod words;

@@ -61,7 +61,13 @@ pub struct AppState {
     writes: Arc<Mutex<()>>,
     config: Arc<WebConfig>,
     layer_jobs: Arc<LayerJobs>,
+    notice: Arc<std::sync::Mutex<Option<(NoticeKey, String)>>>,
 }
+
+/// What the plan-period notice was computed on: the day, the active plan version and the
+/// engine's [`ReviewEngine::inputs_version`] (raised with every plan version stored, by any
+/// process).
+type NoticeKey = (minplan_domain::date::Date, i64, Option<i64>);
 
 /// The layer imports running or recently ended: each one's progress and its outcome (the new
 /// version, or why nothing was imported).
@@ -89,6 +95,7 @@ impl AppState {
             writes: Arc::new(Mutex::new(())),
             config: Arc::new(WebConfig::default()),
             layer_jobs: Arc::new(Jobs::new(LAYER_IMPORTS_AT_ONCE)),
+            notice: Arc::default(),
         })
     }
 
@@ -112,6 +119,37 @@ impl AppState {
     /// a date (monitoring, the plan-period notice) asks here, so that tests can set the day.
     pub fn today(&self) -> minplan_domain::date::Date {
         self.config.today.unwrap_or_else(minplan_store::today)
+    }
+
+    /// The plan-period notice (`minplan_domain::monitoring::plan_period_notice`) as `compute`
+    /// gives it for today and the active plan, computed again only when the day, the active
+    /// plan or the engine's view of the store's plan versions
+    /// ([`ReviewEngine::inputs_version`]) changed: every page and API answer carries it, and
+    /// once the period has ended computing it reads the stored plan versions. A version
+    /// stored by another process shows once the engine has been brought up to date with the
+    /// store ([`AppState::current_engine`], run by every review and corner check), as the
+    /// rest of the pages do.
+    pub async fn plan_notice<F, Fut>(&self, compute: F) -> String
+    where
+        F: FnOnce(Arc<StoredPlan>, minplan_domain::date::Date) -> Fut,
+        Fut: std::future::Future<Output = String>,
+    {
+        let plan = self.plan().await;
+        let today = self.today();
+        let key = (today, plan.info.id, self.engine().await.inputs_version);
+        let lock = || {
+            self.notice
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some((k, text)) = lock().as_ref()
+            && *k == key
+        {
+            return text.clone();
+        }
+        let text = compute(plan, today).await;
+        *lock() = Some((key, text.clone()));
+        text
     }
 
     /// The active plan.
