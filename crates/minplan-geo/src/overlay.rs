@@ -106,9 +106,26 @@ struct Piece {
 
 /// A prepared polygon layer: pieces in an R-tree.
 pub struct OverlayLayer {
+    /// In the order they were cut; pieces of features removed by
+    /// [`OverlayLayer::replace_features`] stay here as tombstones (feature [`REMOVED`], no
+    /// geometry, out of the tree) until the layer is indexed afresh.
     pieces: Vec<Piece>,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
     features: usize,
+    /// How many of `pieces` are tombstones.
+    removed: usize,
+}
+
+/// The feature number of a removed feature's piece left in [`OverlayLayer`]'s pieces.
+const REMOVED: u32 = u32::MAX;
+
+/// The R-tree entry of piece number `k`.
+fn entry(k: usize, p: &Piece) -> GeomWithData<Rectangle<[f64; 2]>, u32> {
+    let r = p.bbox;
+    GeomWithData::new(
+        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+        k as u32,
+    )
 }
 
 /// A polygon prepared for queries: the subject of [`OverlayLayer::overlaps`].
@@ -208,11 +225,14 @@ impl OverlayLayer {
     }
 
     /// The layer [`OverlayLayer::build`] would give for the features kept — every feature
-    /// whose index is not in `remove`, in their order — followed by `added`: the kept
-    /// features' pieces are kept as they were cut (renumbered), only `added` is cut, and the
-    /// R-tree is bulk-loaded again from the same pieces in the same order. For a layer that
-    /// changes by one feature at a time (the register after a saved review) this saves cutting
-    /// every feature again. Indices in `remove` beyond the layer are ignored.
+    /// whose index is not in `remove`, in their order — followed by `added`: the same feature
+    /// numbers, and every query answered alike (parts in the same order, areas summed in the
+    /// same order). The kept features' pieces are kept as they were cut (renumbered) and only
+    /// `added` is cut; the removed features' pieces leave the R-tree and the added ones
+    /// enter it one by one, so that a layer that changes by one feature at a time (the
+    /// register after a saved review) is neither cut nor indexed again. Once removed pieces
+    /// would be half the layer, it is indexed afresh. Indices in `remove` beyond the layer
+    /// are ignored.
     pub fn replace_features(
         &mut self,
         remove: &[usize],
@@ -232,16 +252,45 @@ impl OverlayLayer {
             renumber.push(next);
             next += u32::from(!*g);
         }
-        let mut pieces = std::mem::take(&mut self.pieces);
-        pieces.retain(|p| !gone[p.feature as usize]);
-        for p in &mut pieces {
-            p.feature = renumber[p.feature as usize];
-        }
         let count = next as usize + added.len();
-        for (i, mp) in added.into_iter().enumerate() {
-            cut_feature(next + i as u32, mp, opts, &mut pieces);
+        let leaving = self
+            .pieces
+            .iter()
+            .filter(|p| p.feature != REMOVED && gone[p.feature as usize])
+            .count();
+        if 2 * (self.removed + leaving) > self.pieces.len() {
+            let mut pieces = std::mem::take(&mut self.pieces);
+            pieces.retain(|p| p.feature != REMOVED && !gone[p.feature as usize]);
+            for p in &mut pieces {
+                p.feature = renumber[p.feature as usize];
+            }
+            for (i, mp) in added.into_iter().enumerate() {
+                cut_feature(next + i as u32, mp, opts, &mut pieces);
+            }
+            *self = Self::index(pieces, count);
+            return;
         }
-        *self = Self::index(pieces, count);
+        for (k, p) in self.pieces.iter_mut().enumerate() {
+            if p.feature == REMOVED {
+                continue;
+            }
+            if gone[p.feature as usize] {
+                self.tree.remove(&entry(k, p));
+                p.feature = REMOVED;
+                p.poly = Polygon::new(LineString(vec![]), vec![]);
+                self.removed += 1;
+            } else {
+                p.feature = renumber[p.feature as usize];
+            }
+        }
+        let first_new = self.pieces.len();
+        for (i, mp) in added.into_iter().enumerate() {
+            cut_feature(next + i as u32, mp, opts, &mut self.pieces);
+        }
+        for k in first_new..self.pieces.len() {
+            self.tree.insert(entry(k, &self.pieces[k]));
+        }
+        self.features = count;
     }
 
     /// The layer of `pieces` (in feature order) of `count` features, with its R-tree.
@@ -250,18 +299,13 @@ impl OverlayLayer {
         let entries: Vec<_> = pieces
             .iter()
             .enumerate()
-            .map(|(k, p)| {
-                let r = p.bbox;
-                GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    k as u32,
-                )
-            })
+            .map(|(k, p)| entry(k, p))
             .collect();
         OverlayLayer {
             tree: RTree::bulk_load(entries),
             pieces,
             features: count,
+            removed: 0,
         }
     }
 
@@ -272,7 +316,7 @@ impl OverlayLayer {
 
     /// Number of pieces after subdivision.
     pub fn piece_count(&self) -> usize {
-        self.pieces.len()
+        self.pieces.len() - self.removed
     }
 
     /// The overlaps of `subject` with the layer's features, one entry per feature that
@@ -301,14 +345,16 @@ impl OverlayLayer {
         // piece, then sorted by feature and merged (a query may meet thousands of pieces).
         struct Acc {
             feature: u32,
+            piece: u32,
             area: f64,
             perimeter: f64,
             parts: Vec<Polygon<f64>>,
         }
         let mut acc: Vec<Acc> = Vec::new();
-        let mut add = |feature: u32, area: f64, perimeter: f64, parts: Vec<Polygon<f64>>| {
+        let mut add = |piece: u32, area: f64, perimeter: f64, parts: Vec<Polygon<f64>>| {
             acc.push(Acc {
-                feature,
+                feature: self.pieces[piece as usize].feature,
+                piece,
                 area,
                 perimeter,
                 parts,
@@ -326,7 +372,7 @@ impl OverlayLayer {
                 Relation::Disjoint => {}
                 Relation::Near => {
                     if opts.detect_touching {
-                        add(piece.feature, 0.0, 0.0, vec![]);
+                        add(hit.data, 0.0, 0.0, vec![]);
                     }
                 }
                 Relation::SubjectInside => {
@@ -335,7 +381,7 @@ impl OverlayLayer {
                     } else {
                         vec![]
                     };
-                    add(piece.feature, subject.area, subject.perimeter, parts);
+                    add(hit.data, subject.area, subject.perimeter, parts);
                 }
                 Relation::PieceInside => {
                     let parts = if opts.want_geometry {
@@ -343,7 +389,7 @@ impl OverlayLayer {
                     } else {
                         vec![]
                     };
-                    add(piece.feature, piece.area, piece.perimeter, parts);
+                    add(hit.data, piece.area, piece.perimeter, parts);
                 }
                 Relation::Partial => {
                     // Boundaries that cross cleanly: the fast path; anything else (shared
@@ -356,7 +402,7 @@ impl OverlayLayer {
                         &mut scratch,
                     ) {
                         if c.area > 0.0 || opts.detect_touching {
-                            add(piece.feature, c.area.max(0.0), c.perimeter, c.parts);
+                            add(hit.data, c.area.max(0.0), c.perimeter, c.parts);
                         }
                         continue;
                     }
@@ -376,12 +422,14 @@ impl OverlayLayer {
                     }
                     // The boundaries meet: even without shared area that is touching.
                     if area > 0.0 || opts.detect_touching {
-                        add(piece.feature, area, per, parts);
+                        add(hit.data, area, per, parts);
                     }
                 }
             }
         }
-        acc.sort_by_key(|e| e.feature);
+        // By feature, and within one by piece: the answer does not depend on the R-tree's
+        // shape (bulk-loaded, or changed by [`OverlayLayer::replace_features`]).
+        acc.sort_unstable_by_key(|e| (e.feature, e.piece));
         let mut merged: Vec<Acc> = Vec::with_capacity(acc.len());
         for e in acc {
             match merged.last_mut() {
@@ -792,6 +840,65 @@ mod tests {
                 (3, 20.0 * 70.0, OverlapClass::Overlap)
             ]
         );
+    }
+
+    /// One feature at a time (the register after each saved review): the pieces leave and
+    /// enter the R-tree in place, and every answer — features, areas, classes and the parts
+    /// themselves in order — is the layer built afresh; removed pieces are not counted.
+    #[test]
+    fn changing_one_feature_at_a_time_answers_as_built_afresh() {
+        let big = |x0: f64| {
+            let mut ring: Vec<(f64, f64)> = (0..600).map(|k| (x0 + f64::from(k), 0.0)).collect();
+            ring.extend([(x0 + 600.0, 0.0), (x0 + 600.0, 90.0), (x0, 90.0)]);
+            polygon_from_rings(&[ring]).unwrap()
+        };
+        let mp = |p: &Polygon<f64>| MultiPolygon(vec![p.clone()]);
+        let opts = BuildOptions::default();
+        let mut all: Vec<Polygon<f64>> = (0..40)
+            .map(|k| {
+                let x = f64::from(k) * 50.0;
+                rect(x, 0.0, x + 40.0, 40.0 + f64::from(k % 7) * 10.0)
+            })
+            .collect();
+        all.push(big(100.0));
+        let mut changed = OverlayLayer::build(&all.iter().map(mp).collect::<Vec<_>>(), &opts);
+        let answer = |l: &OverlayLayer, s: &Subject| {
+            l.overlaps(s, &OverlapOptions::default())
+                .iter()
+                .map(|o| (o.feature, o.area_m2, o.class, (*o.parts).clone()))
+                .collect::<Vec<_>>()
+        };
+        // Replace feature 3 by a wide one, then the big one by itself moved, then drop one.
+        let steps: [(Vec<usize>, Vec<Polygon<f64>>); 3] = [
+            (vec![3], vec![rect(120.0, 10.0, 1500.0, 30.0)]),
+            (vec![39], vec![big(130.0)]),
+            (vec![0, 5], vec![]),
+        ];
+        for (remove, added) in steps {
+            let before = changed.piece_count();
+            changed.replace_features(&remove, added.iter().map(mp).collect(), &opts);
+            all = all
+                .into_iter()
+                .enumerate()
+                .filter(|(k, _)| !remove.contains(k))
+                .map(|(_, p)| p)
+                .chain(added)
+                .collect();
+            let afresh = OverlayLayer::build(&all.iter().map(mp).collect::<Vec<_>>(), &opts);
+            assert_eq!(changed.feature_count(), afresh.feature_count());
+            assert_eq!(changed.piece_count(), afresh.piece_count());
+            assert!(changed.removed > 0 || before == 0, "changed in place");
+            for subject in [
+                rect(0.0, 0.0, 2000.0, 200.0),
+                rect(110.0, 5.0, 700.0, 35.0),
+                rect(600.0, 20.0, 900.0, 60.0),
+            ] {
+                let s = Subject::new(MultiPolygon(vec![subject])).unwrap();
+                let got = answer(&changed, &s);
+                assert!(!got.is_empty());
+                assert_eq!(got, answer(&afresh, &s));
+            }
+        }
     }
 
     #[test]
