@@ -1,7 +1,8 @@
 //! # minplan-geo
 //!
 //! CGCS2000 geodesy and geometry for mining-right corner coordinates (拐点坐标):
-//! Gauss–Krüger zones ([`crs`]), the Transverse Mercator projection ([`tmerc`]), plane and
+//! Gauss–Krüger zones ([`crs`]), the Transverse Mercator projection ([`tmerc`]) and its inverse
+//! by tiles for many nearby points ([`tiled`]), plane and
 //! ellipsoidal areas per TD/T 1055-2019 附录D ([`area`]), geodesic distances ([`geodesic`]), and corner coordinates: reading,
 //! checking and official areas ([`corners`]), and the overlay of a polygon with prepared
 //! layers at speed ([`overlay`]).
@@ -19,8 +20,10 @@ pub mod crs;
 pub mod ellipsoid;
 pub mod geodesic;
 pub mod overlay;
+pub mod tiled;
 pub mod tmerc;
 
 pub use crs::{Crs, GaussKrugerZone, ZoneWidth};
 pub use ellipsoid::Ellipsoid;
+pub use tiled::TiledInverse;
 pub use tmerc::TransverseMercator;

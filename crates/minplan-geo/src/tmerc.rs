@@ -118,6 +118,11 @@ impl TransverseMercator {
         self.lon0_deg
     }
 
+    /// False easting and false northing, metres.
+    pub fn false_origin(&self) -> (f64, f64) {
+        (self.false_easting, self.false_northing)
+    }
+
     /// Projects geodetic longitude/latitude (degrees) to `(easting, northing)` in metres.
     ///
     /// Accurate to nanometres within 3.5° of the central meridian; usable (sub-millimetre)

@@ -144,18 +144,19 @@ pub struct ConflictPart {
 /// [`PartGeometry::lonlat`] — and serialisation — give them as lon/lat degrees (RFC 7946
 /// axis order, rings closed), so the written record is the same as if they had been converted
 /// at once. Converting only when written keeps hundreds of touched parcels' inverse
-/// projections out of a review whose parts are never drawn (issue 17).
+/// projections out of a review whose parts are never drawn (issue 17); converted, they go
+/// through the plane's [`minplan_geo::TiledInverse`] (within 1e-11° of the exact inverse).
 #[derive(Debug, Clone)]
 pub struct PartGeometry {
     plane: std::sync::Arc<MultiPolygon<f64>>,
-    tm: std::sync::Arc<minplan_geo::TransverseMercator>,
+    tm: std::sync::Arc<minplan_geo::TiledInverse>,
 }
 
 impl PartGeometry {
     /// Parts in the plane of `tm`.
     pub fn new(
         plane: impl Into<std::sync::Arc<MultiPolygon<f64>>>,
-        tm: std::sync::Arc<minplan_geo::TransverseMercator>,
+        tm: std::sync::Arc<minplan_geo::TiledInverse>,
     ) -> Self {
         PartGeometry {
             plane: plane.into(),
@@ -194,10 +195,7 @@ impl Serialize for PartGeometry {
                 t.end()
             }
         }
-        struct Ring<'a>(
-            &'a geo::LineString<f64>,
-            &'a minplan_geo::TransverseMercator,
-        );
+        struct Ring<'a>(&'a geo::LineString<f64>, &'a minplan_geo::TiledInverse);
         impl Serialize for Ring<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut seq = s.serialize_seq(Some(self.0.0.len()))?;
@@ -207,7 +205,7 @@ impl Serialize for PartGeometry {
                 seq.end()
             }
         }
-        struct Poly<'a>(&'a geo::Polygon<f64>, &'a minplan_geo::TransverseMercator);
+        struct Poly<'a>(&'a geo::Polygon<f64>, &'a minplan_geo::TiledInverse);
         impl Serialize for Poly<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut seq = s.serialize_seq(Some(1 + self.0.interiors().len()))?;

@@ -7,7 +7,7 @@ use crate::plan::{ControlLayerKind, LonLatPolygon, Plan};
 use crate::rights::MiningRight;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use minplan_geo::overlay::{BuildOptions, OverlayLayer};
-use minplan_geo::{GaussKrugerZone, TransverseMercator};
+use minplan_geo::{GaussKrugerZone, TiledInverse, TransverseMercator};
 use serde::Serialize;
 
 /// A feature in plane coordinates.
@@ -69,7 +69,7 @@ pub struct IndexStats {
 pub struct SpatialIndex {
     /// The plane: the plan's zone, without prefix.
     pub zone: GaussKrugerZone,
-    tm: std::sync::Arc<TransverseMercator>,
+    tm: std::sync::Arc<TiledInverse>,
     /// Planning blocks; feature i is `plan.blocks[i]`.
     pub blocks: OverlayLayer,
     /// Control layers.
@@ -206,7 +206,7 @@ impl SpatialIndex {
             + control.iter().map(|c| c.layer.piece_count()).sum::<usize>();
         SpatialIndex {
             zone,
-            tm: std::sync::Arc::new(tm),
+            tm: std::sync::Arc::new(TiledInverse::new(tm)),
             blocks,
             control,
             rights: rights_layer,
@@ -224,25 +224,28 @@ impl SpatialIndex {
         plane_to_lonlat(&self.tm, mp)
     }
 
-    /// The projection of the plane (shared, for geometry turned into lon/lat later).
-    pub fn projection(&self) -> &std::sync::Arc<TransverseMercator> {
+    /// The projection of the plane with its inverse by tiles (shared, for geometry turned
+    /// into lon/lat later).
+    pub fn projection(&self) -> &std::sync::Arc<TiledInverse> {
         &self.tm
     }
 }
 
-/// A ring's vertices in the plane of `tm` as (lon, lat) degrees, in order; the closing
+/// A ring's vertices in the plane of `tm` as (lon, lat) degrees (by tiles, within 1e-11° of
+/// the exact inverse: [`TiledInverse`]), in order; the closing
 /// vertex of a closed ring (equal to the first) is the first's conversion again, not a
 /// second conversion of the same point.
 pub fn ring_lonlat<'a>(
-    tm: &'a TransverseMercator,
+    tm: &'a TiledInverse,
     ring: &'a [Coord<f64>],
 ) -> impl Iterator<Item = (f64, f64)> + 'a {
     let mut first: Option<(f64, f64)> = None;
     let last = ring.len().saturating_sub(1);
+    let mut cursor = tm.cursor();
     ring.iter().enumerate().map(move |(k, c)| match first {
         Some(f) if k == last && *c == ring[0] => f,
         _ => {
-            let ll = tm.inverse(c.x, c.y);
+            let ll = cursor.inverse(c.x, c.y);
             if k == 0 {
                 first = Some(ll);
             }
@@ -253,7 +256,7 @@ pub fn ring_lonlat<'a>(
 
 /// Plane polygons of `tm`'s plane ((easting, northing) metres) to lon/lat degrees
 /// (RFC 7946 axis order, rings closed as given).
-pub fn plane_to_lonlat(tm: &TransverseMercator, mp: &MultiPolygon<f64>) -> Vec<LonLatPolygon> {
+pub fn plane_to_lonlat(tm: &TiledInverse, mp: &MultiPolygon<f64>) -> Vec<LonLatPolygon> {
     mp.0.iter()
         .map(|p| {
             std::iter::once(p.exterior())
