@@ -138,6 +138,64 @@ async fn a_review_saved_by_another_process_is_seen_by_the_next_web_review() {
     assert!(replay.matches(), "{:?}", replay.differences);
 }
 
+/// A client that goes away while its review is being saved (a closed tab, a script's
+/// timeout) does not cancel the save half-way: the review is stored all the same, and the
+/// next saves go through — no transaction is left open on a pooled connection holding the
+/// write lock.
+#[tokio::test]
+async fn a_save_whose_client_left_completes_and_later_saves_go_through() {
+    let srv = start().await;
+    let base = &srv.base;
+    let c = logged_in(base, "shenpi").await;
+    let token = token(&c, base).await;
+    let save = |number: &'static str, wait_ms: u64| {
+        c.post(format!("{base}/api/reviews"))
+            .header("x-csrf-token", &token)
+            .timeout(std::time::Duration::from_millis(wait_ms))
+            .json(&json!({
+                "toml": application(number),
+                "corner_file": { "name": "01-qingfa-quarry.txt", "content": example().1 },
+            }))
+            .send()
+    };
+    for k in 0..5 {
+        let number: &'static str = [
+            "SFH-2021-301",
+            "SFH-2021-302",
+            "SFH-2021-303",
+            "SFH-2021-304",
+            "SFH-2021-305",
+        ][k];
+        // The client gives up after a millisecond: long before the review is saved.
+        let r = save(number, 1).await;
+        assert!(r.is_err_and(|e| e.is_timeout()), "{number}");
+        let mut saved = false;
+        for _ in 0..200 {
+            if srv
+                .store
+                .pending_application(number)
+                .await
+                .unwrap()
+                .is_some()
+            {
+                saved = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(saved, "{number}: the save was cancelled with its client");
+    }
+    let r = save("SFH-2021-306", 20_000).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(
+        srv.store
+            .pending_application("SFH-2021-306")
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
 #[tokio::test]
 async fn a_save_computed_on_an_outdated_register_is_refused_and_writes_nothing() {
     let srv = start().await;
