@@ -815,7 +815,18 @@ impl ReviewOutcomeBody<'_> {
         review: &minplan_domain::review::ConformityReview,
         stored: Option<&str>,
     ) -> serde_json::Result<Vec<u8>> {
-        let mut out = serde_json::to_vec(self)?;
+        // Sized for the review at once: the parts' vertices are most of it (about 40 bytes
+        // each as `[lon,lat],`), and growing a buffer of megabytes copies it again each time.
+        let vertices: usize = review
+            .rules
+            .iter()
+            .flat_map(|r| &r.conflicts)
+            .flat_map(|c| &c.geometry.plane().0)
+            .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
+            .sum();
+        let mut out =
+            Vec::with_capacity(stored.map_or(16 * 1024 + 44 * vertices, |s| s.len() + 256));
+        serde_json::to_writer(&mut out, self)?;
         // `{…}` → `{…,"review":…}`: the object always has `review_id` and `conclusion`.
         out.pop();
         out.extend_from_slice(b",\"review\":");
