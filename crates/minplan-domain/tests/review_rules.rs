@@ -1232,6 +1232,29 @@ fn replacing_a_pending_entry_gives_the_stats_computed_afresh() {
             "{number}"
         );
     }
+    // The failed pending applications under each cap, worked out once per entry: SFH-4
+    // (建筑用凝灰岩) falls under the 建筑用石 cap, not under the 矿泉水 one.
+    let cap_of = |mineral: &str| {
+        plan.admission
+            .caps
+            .iter()
+            .find(|c| {
+                matches!(&c.subject, minplan_domain::plan::CapSubject::Mineral(m) if m == mineral)
+            })
+            .unwrap()
+    };
+    let ids = |v: Option<Vec<&MiningRight>>| -> Vec<String> {
+        v.unwrap().iter().map(|r| r.id.clone()).collect()
+    };
+    assert_eq!(
+        ids(stats.failed_under(plan, cap_of("建筑用石"), "SFH-9")),
+        ["SFH-4"]
+    );
+    assert!(ids(stats.failed_under(plan, cap_of("建筑用石"), "SFH-4")).is_empty());
+    assert!(ids(stats.failed_under(plan, cap_of("矿泉水"), "SFH-9")).is_empty());
+    // A cap that is not the plan's own (a copy): not answered from the stats.
+    let copy = cap_of("建筑用石").clone();
+    assert!(stats.failed_under(plan, &copy, "SFH-9").is_none());
     // R6's tallies: the valid rights approved at this level counted, in register order; the
     // pending ones carry no approval level yet, so they are not counted as pending.
     let this_level = plan

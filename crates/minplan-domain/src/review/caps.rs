@@ -118,6 +118,12 @@ fn app_sub_unit(f: &Facts<'_>, ctx: &ReviewContext<'_>) -> Option<String> {
     f.app.sub_unit.clone()
 }
 
+/// Whether a right may count against `cap`: it does, or the register cannot tell
+/// ([`right_counts`] is not 否).
+pub(crate) fn may_count(cap: &Cap, plan: &Plan, r: &MiningRight) -> bool {
+    right_counts(cap, plan, r) != Tri::No
+}
+
 /// Whether a right counts against `cap` (subject, filter, scope), with the register's
 /// unknowns kept unknown.
 fn right_counts(cap: &Cap, plan: &Plan, r: &MiningRight) -> Tri {
@@ -647,10 +653,13 @@ fn failed_pending<'a>(
     f: &Facts<'_>,
     ctx: &'a ReviewContext<'_>,
 ) -> Vec<&'a MiningRight> {
+    if let Some(under) = ctx.stats.failed_under(ctx.plan, cap, &f.app.number) {
+        return under;
+    }
     ctx.stats
         .failed_pending
         .iter()
-        .filter(|r| r.id != f.app.number && right_counts(cap, ctx.plan, r) != Tri::No)
+        .filter(|r| r.id != f.app.number && may_count(cap, ctx.plan, r))
         .collect()
 }
 

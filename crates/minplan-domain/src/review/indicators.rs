@@ -88,6 +88,10 @@ pub struct RegisterStats {
     /// of every pending count and total, named by R6/R7 (“另有 n 件在审申请经审查不符合，
     /// 未计入”).
     pub failed_pending: Vec<MiningRight>,
+    /// For each of `failed_pending`, whether it falls under each cap of the plan
+    /// (`plan.admission.caps`, in order): worked out once per entry, not per review and cap
+    /// (a county's register may hold hundreds). Use [`RegisterStats::failed_under`].
+    pub failed_caps: Vec<Vec<bool>>,
     /// Capacity totals per mineral the plan caps or measures.
     pub totals: Vec<MineralTotal>,
     /// Valid mines by scale class.
@@ -240,6 +244,8 @@ impl RegisterStats {
         if entry.is_some_and(|e| e.status != RightStatus::Pending) {
             return false;
         }
+        let mut kept = self.failed_pending.iter().map(|r| r.id != number);
+        self.failed_caps.retain(|_| kept.next().unwrap_or(true));
         self.failed_pending.retain(|r| r.id != number);
         for (id, h) in &self.pending_mines {
             if id == number {
@@ -305,6 +311,13 @@ impl RegisterStats {
         }
         if r.status == RightStatus::Pending && r.review_failed {
             self.failed_pending.push(r.clone());
+            self.failed_caps.push(
+                plan.admission
+                    .caps
+                    .iter()
+                    .map(|cap| super::caps::may_count(cap, plan, r))
+                    .collect(),
+            );
             return;
         }
         if r.kind != crate::application::RightKind::Mining {
@@ -383,6 +396,36 @@ impl RegisterStats {
             .iter()
             .position(|c| std::ptr::eq(c, cap))
             .map(|k| &self.count_tallies[k])
+    }
+
+    /// The pending applications reviewed 不符合 that may fall under `cap` (one of
+    /// `plan.admission.caps`, compared by address), but application `except`: `None` when
+    /// these stats were not computed for this plan's caps.
+    pub fn failed_under<'a>(
+        &'a self,
+        plan: &crate::plan::Plan,
+        cap: &crate::plan::Cap,
+        except: &str,
+    ) -> Option<Vec<&'a MiningRight>> {
+        if self.failed_caps.len() != self.failed_pending.len() {
+            return None;
+        }
+        let k = plan
+            .admission
+            .caps
+            .iter()
+            .position(|c| std::ptr::eq(c, cap))?;
+        if self.failed_caps.iter().any(|f| f.len() <= k) {
+            return None;
+        }
+        Some(
+            self.failed_pending
+                .iter()
+                .zip(&self.failed_caps)
+                .filter(|(r, f)| f[k] && r.id != except)
+                .map(|(r, _)| r)
+                .collect(),
+        )
     }
 
     /// The total of a mineral in a unit, when the plan caps or measures it.
