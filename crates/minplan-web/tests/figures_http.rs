@@ -276,6 +276,40 @@ async fn every_page_says_when_the_plan_period_has_ended() {
             "{path}"
         );
     }
+    // The successor plan (2026–2030) stored by another process (the CLI's `plan import`, not
+    // activated): the pages say so within the ten seconds the notice is kept.
+    let mut files = minplan_store::default_bundle();
+    let text = String::from_utf8(files.get("plan.toml").unwrap().to_vec())
+        .unwrap()
+        .replace("start = 2021, end = 2025", "start = 2026, end = 2030")
+        .replace("（2021～2025年）", "（2026～2030年）");
+    files.insert("plan.toml", text);
+    srv.store
+        .import_plan(&files, "新一轮", false, &minplan_store::Actor::System)
+        .await
+        .unwrap();
+    let mut seen = false;
+    for _ in 0..30 {
+        let page = c
+            .get(format!("{}/", srv.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if page.contains("新一轮规划“绥芬河市矿产资源总体规划（2026～2030年）”已导入但尚未启用")
+        {
+            seen = true;
+            break;
+        }
+        assert!(page.contains("尚未导入新一轮规划"));
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(
+        seen,
+        "the successor stored by another process is not in the notice"
+    );
     // The year 2026 is outside the period and not over: not scored.
     let v: serde_json::Value = client()
         .get(format!("{}/api/indicators?year=2026", srv.base))

@@ -70,22 +70,26 @@ async fn plan_notice(st: &AppState) -> String {
     st.plan_notice(|sp, today| async move {
         let id = &sp.loaded.plan.identity;
         if today <= minplan_domain::date::Date::end_of_year(id.period_end) {
-            return String::new();
+            return (String::new(), true);
         }
-        let successor = st.store.list_plans().await.ok().and_then(|all| {
+        let stored = st.store.list_plans().await;
+        // A read that failed is not kept: the next request reads again.
+        let keep = stored.is_ok();
+        let successor = stored.ok().and_then(|all| {
             all.into_iter()
                 .filter(|p| p.adcode == id.adcode && p.period_start > i64::from(id.period_end))
                 .map(|p| p.name)
                 .next()
         });
-        minplan_domain::monitoring::plan_period_notice(
+        let notice = minplan_domain::monitoring::plan_period_notice(
             &id.name.value,
             id.period_start,
             id.period_end,
             today,
             successor.as_deref(),
         )
-        .unwrap_or_default()
+        .unwrap_or_default();
+        (notice, keep)
     })
     .await
 }

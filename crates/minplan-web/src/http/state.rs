@@ -61,8 +61,12 @@ pub struct AppState {
     writes: Arc<Mutex<()>>,
     config: Arc<WebConfig>,
     layer_jobs: Arc<LayerJobs>,
-    notice: Arc<std::sync::Mutex<Option<(NoticeKey, String)>>>,
+    notice: Arc<std::sync::Mutex<Option<(NoticeKey, std::time::Instant, String)>>>,
 }
+
+/// How long the plan-period notice is kept before the stored plan versions are read again
+/// (a version stored by another process, the CLI, shows within this time).
+const NOTICE_KEPT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// What the plan-period notice was computed on: the day, the active plan version and the
 /// engine's [`ReviewEngine::inputs_version`] (raised with every plan version stored, by any
@@ -122,17 +126,16 @@ impl AppState {
     }
 
     /// The plan-period notice (`minplan_domain::monitoring::plan_period_notice`) as `compute`
-    /// gives it for today and the active plan, computed again only when the day, the active
-    /// plan or the engine's view of the store's plan versions
-    /// ([`ReviewEngine::inputs_version`]) changed: every page and API answer carries it, and
-    /// once the period has ended computing it reads the stored plan versions. A version
-    /// stored by another process shows once the engine has been brought up to date with the
-    /// store ([`AppState::current_engine`], run by every review and corner check), as the
-    /// rest of the pages do.
+    /// gives it for today and the active plan, computed again when the day, the active plan
+    /// or the engine's view of the store's plan versions ([`ReviewEngine::inputs_version`])
+    /// changed, and at least every [`NOTICE_KEPT`] (a version stored by another process): every
+    /// page and API answer carries it, and once the period has ended computing it reads the
+    /// stored plan versions. `compute` gives the notice and whether it may be kept (not when
+    /// the plan versions could not be read).
     pub async fn plan_notice<F, Fut>(&self, compute: F) -> String
     where
         F: FnOnce(Arc<StoredPlan>, minplan_domain::date::Date) -> Fut,
-        Fut: std::future::Future<Output = String>,
+        Fut: std::future::Future<Output = (String, bool)>,
     {
         let plan = self.plan().await;
         let today = self.today();
@@ -142,13 +145,16 @@ impl AppState {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         };
-        if let Some((k, text)) = lock().as_ref()
+        if let Some((k, at, text)) = lock().as_ref()
             && *k == key
+            && at.elapsed() < NOTICE_KEPT
         {
             return text.clone();
         }
-        let text = compute(plan, today).await;
-        *lock() = Some((key, text.clone()));
+        let (text, keep) = compute(plan, today).await;
+        if keep {
+            *lock() = Some((key, std::time::Instant::now(), text.clone()));
+        }
         text
     }
 
