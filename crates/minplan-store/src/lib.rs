@@ -14,6 +14,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod checks;
 pub mod throttle;
 
@@ -103,6 +104,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
+
+/// The schema migrations, embedded from `migrations/` at compile time.
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -334,7 +338,7 @@ impl Store {
     }
 
     async fn migrate(pool: SqlitePool) -> Result<Store> {
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        MIGRATOR.run(&pool).await?;
         let store = Store {
             pool,
             stored_digests: register_snapshot::StoredDigests::default(),

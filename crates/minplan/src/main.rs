@@ -85,6 +85,9 @@ enum Command {
     /// 操作日志：校验哈希链、列出
     #[command(subcommand)]
     Audit(cmd::audit::AuditCommand),
+    /// 数据库文件：备份、恢复、检查
+    #[command(subcommand)]
+    Db(cmd::db::DbCommand),
     /// 机关设置：机关名称、文号与受理号格式、签署栏、印章说明
     #[command(subcommand)]
     Settings(cmd::settings::SettingsCommand),
@@ -140,6 +143,7 @@ fn main() -> ExitCode {
         Command::ScaleTable(c) => cmd::monitor::run_scale_table(db, c),
         Command::User(c) => cmd::user::run(db, c),
         Command::Audit(c) => cmd::audit::run(db, c),
+        Command::Db(c) => cmd::db::run(db, c),
         Command::Settings(c) => cmd::settings::run(db, c),
         Command::Inspection(c) => cmd::inspection::run(db, c),
         Command::Calendar(c) => cmd::calendar::run(db, c),

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod coords;
+pub mod db;
 pub mod export;
 pub mod holder_lists;
 pub mod inspection;

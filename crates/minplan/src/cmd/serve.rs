@@ -48,6 +48,8 @@ fn https_header(s: &str) -> Result<String, String> {
 pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async {
         let path = super::db_path(db);
+        // Held while the server runs: a restore, or a second server, on this database refuses.
+        let _lock = minplan_store::backup::ServerLock::acquire(&path)?;
         let store = super::open_store(&path).await?;
         let seeded = store
             .seed_restoration_baseline(&minplan_store::Actor::System)

@@ -1,0 +1,574 @@
+//! Backup, restore and the check of a database file (`minplan db backup|restore|check`).
+//!
+//! - **Backup** ([`Store::backup_to`]) writes a consistent copy of the live database with
+//!   SQLite's `VACUUM INTO` (one read transaction: writers carry on meanwhile, the copy is the
+//!   database as of one instant), to a temporary file beside the destination that is checked
+//!   ([`check_file`]: `PRAGMA integrity_check`, `foreign_key_check`, the audit chain) and only
+//!   then renamed into place. An existing file is never overwritten.
+//! - **Restore** ([`restore`]) replaces a database file by a backup: the backup is checked
+//!   first (a minplan database, made by this release or an earlier one, intact), copied beside
+//!   the target, brought up to this release's schema (an older backup is migrated), checked
+//!   again, and only then swapped in; the database it replaces is kept beside it as
+//!   `<name>.before-restore-<UTC time>`. It refuses while a server holds the database
+//!   ([`ServerLock`]).
+//! - **Table digests** ([`Store::table_digests`]): each table's row count and a SHA-256 over
+//!   its rows in a fixed order, all read in one transaction, so that two databases can be
+//!   compared table by table (a round trip, a copy into another store).
+
+use crate::audit::{self, VerifyReport};
+use crate::{Result, Store, StoreError};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::{Row, SqlitePool};
+use std::path::{Path, PathBuf};
+
+/// One table's contents in brief.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableDigest {
+    /// Table name.
+    pub table: String,
+    /// Rows.
+    pub rows: u64,
+    /// SHA-256 (hex) over the rows, each as its columns' SQL literals (`quote()`) in column
+    /// order, the rows sorted by those literals: independent of rowids, which `VACUUM` may
+    /// renumber in tables without an `INTEGER PRIMARY KEY`.
+    pub sha256: String,
+}
+
+/// What [`check_file`] and [`Store::check`] found.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatabaseCheck {
+    /// The newest schema migration applied (`_sqlx_migrations`), 0 when none.
+    pub schema_version: i64,
+    /// `PRAGMA integrity_check` lines other than `ok` (empty: intact).
+    pub integrity: Vec<String>,
+    /// `PRAGMA foreign_key_check` findings, one line each (empty: none dangle).
+    pub foreign_keys: Vec<String>,
+    /// The audit chain ([`audit::verify`]).
+    pub audit: VerifyReport,
+    /// Every table's digest, by name.
+    pub tables: Vec<TableDigest>,
+}
+
+impl DatabaseCheck {
+    /// True when the file is intact: integrity, foreign keys and the audit chain.
+    pub fn sound(&self) -> bool {
+        self.integrity.is_empty() && self.foreign_keys.is_empty() && self.audit.intact()
+    }
+
+    /// Every problem found, one Chinese line each (empty when [`DatabaseCheck::sound`]).
+    pub fn problems(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .integrity
+            .iter()
+            .map(|l| format!("数据库文件损坏（integrity_check）：{l}"))
+            .collect();
+        out.extend(
+            self.foreign_keys
+                .iter()
+                .map(|l| format!("外键引用缺失：{l}")),
+        );
+        if !self.audit.intact() {
+            out.push(self.audit.summary());
+        }
+        out
+    }
+
+    /// Rows in all tables.
+    pub fn total_rows(&self) -> u64 {
+        self.tables.iter().map(|t| t.rows).sum()
+    }
+}
+
+/// What a backup wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupReport {
+    /// The backup file.
+    pub path: PathBuf,
+    /// Its size, bytes.
+    pub bytes: u64,
+    /// The check of the written copy.
+    pub check: DatabaseCheck,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreReport {
+    /// The schema version the backup was made at (migrated to this release's when older).
+    pub backup_schema_version: i64,
+    /// The check of the restored database, after migration.
+    pub check: DatabaseCheck,
+    /// Where the database that was replaced is kept (`None` when there was none).
+    pub previous_kept_as: Option<PathBuf>,
+}
+
+/// The newest migration this release knows.
+pub fn schema_version() -> i64 {
+    crate::MIGRATOR
+        .migrations
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
+impl Store {
+    /// Every table's row count and content digest, read in one transaction (a consistent
+    /// snapshot even while others write). SQLite's own tables other than `sqlite_sequence`
+    /// are left out.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn table_digests(&self) -> Result<Vec<TableDigest>> {
+        table_digests(&self.pool).await
+    }
+
+    /// Checks this database: see [`DatabaseCheck`].
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub async fn check(&self) -> Result<DatabaseCheck> {
+        check_pool(self).await
+    }
+
+    /// Writes a consistent copy of the database to `dest` (which must not exist), checked
+    /// before it is put in place; see the module documentation.
+    ///
+    /// # Errors
+    /// [`StoreError::BadInput`] when `dest` exists, its folder cannot be written, or the copy
+    /// fails its check (nothing left at `dest`); [`StoreError::Db`].
+    pub async fn backup_to(&self, dest: &Path) -> Result<BackupReport> {
+        if dest.exists() {
+            return Err(StoreError::BadInput(format!(
+                "备份文件已存在：{}（不覆盖已有文件，请换一个文件名）",
+                dest.display()
+            )));
+        }
+        let partial = sibling(dest, ".partial");
+        remove_quietly(&partial);
+        let path_text = partial.to_str().ok_or_else(|| {
+            StoreError::BadInput(format!("备份文件路径含无法识别的字符：{}", dest.display()))
+        })?;
+        if let Err(e) = sqlx::query("VACUUM INTO ?")
+            .bind(path_text)
+            .execute(&self.pool)
+            .await
+        {
+            remove_quietly(&partial);
+            return Err(StoreError::BadInput(format!(
+                "无法写入备份文件 {}：{e}",
+                dest.display()
+            )));
+        }
+        let check = match check_file(&partial).await {
+            Ok(c) => c,
+            Err(e) => {
+                remove_quietly(&partial);
+                return Err(e);
+            }
+        };
+        if !check.integrity.is_empty() || !check.foreign_keys.is_empty() {
+            remove_quietly(&partial);
+            return Err(StoreError::BadInput(format!(
+                "备份副本未通过检查，未写入 {}：{}",
+                dest.display(),
+                check.problems().join("；")
+            )));
+        }
+        let io = |e: std::io::Error| {
+            StoreError::BadInput(format!("无法写入备份文件 {}：{e}", dest.display()))
+        };
+        std::fs::File::open(&partial)
+            .and_then(|f| f.sync_all())
+            .map_err(io)?;
+        // A rename does not replace on every platform, and `dest` may have appeared meanwhile.
+        if dest.exists() {
+            remove_quietly(&partial);
+            return Err(StoreError::BadInput(format!(
+                "备份文件已存在：{}（不覆盖已有文件，请换一个文件名）",
+                dest.display()
+            )));
+        }
+        std::fs::rename(&partial, dest).map_err(io)?;
+        let bytes = std::fs::metadata(dest).map_err(io)?.len();
+        Ok(BackupReport {
+            path: dest.to_path_buf(),
+            bytes,
+            check,
+        })
+    }
+}
+
+/// Checks a database file without changing it (opened read-only, not migrated): integrity,
+/// foreign keys, the audit chain and every table's digest.
+///
+/// # Errors
+/// [`StoreError::BadInput`] when the file does not exist or is not a SQLite database;
+/// [`StoreError::Db`].
+pub async fn check_file(path: &Path) -> Result<DatabaseCheck> {
+    let store = open_read_only(path).await?;
+    let out = check_pool(&store).await;
+    store.pool.close().await;
+    out
+}
+
+/// Replaces the database at `target` by the backup at `backup`; see the module
+/// documentation. Nothing at `target` changes unless every check passed.
+///
+/// # Errors
+/// [`StoreError::BadInput`] naming the reason: the backup is missing, not a minplan database,
+/// made by a newer release, damaged or its audit chain broken; a server holds `target`;
+/// a file cannot be written. [`StoreError::Db`], [`StoreError::Migrate`].
+pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
+    let source = open_read_only(backup).await?;
+    let backup_schema_version = known_schema(&source, backup).await;
+    let before = match backup_schema_version {
+        Ok(v) => check_pool(&source).await.map(|c| (v, c)),
+        Err(e) => Err(e),
+    };
+    source.pool.close().await;
+    let (backup_schema_version, before) = before?;
+    if !before.sound() {
+        return Err(StoreError::BadInput(format!(
+            "备份文件 {} 未通过检查，未恢复：{}",
+            backup.display(),
+            before.problems().join("；")
+        )));
+    }
+
+    let _lock = ServerLock::acquire(target)?;
+    let staged = sibling(target, ".restoring");
+    for p in with_journals(&staged) {
+        remove_quietly(&p);
+    }
+    let io = |what: &Path, e: std::io::Error| {
+        StoreError::BadInput(format!("无法写入 {}：{e}", what.display()))
+    };
+    std::fs::copy(backup, &staged).map_err(|e| io(&staged, e))?;
+    let staged_check = async {
+        let store = Store::open(&staged).await?;
+        let check = store.check().await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&store.pool)
+            .await?;
+        store.pool.close().await;
+        Ok::<_, StoreError>(check)
+    }
+    .await;
+    let check = match staged_check {
+        Ok(c) if c.sound() => c,
+        Ok(c) => {
+            discard(&staged);
+            return Err(StoreError::BadInput(format!(
+                "备份升级到本版本数据结构后未通过检查，未恢复：{}",
+                c.problems().join("；")
+            )));
+        }
+        Err(e) => {
+            discard(&staged);
+            return Err(e);
+        }
+    };
+
+    let previous_kept_as = if target.exists() {
+        // Its write-ahead log holds committed writes: fold them into the file first.
+        let current = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(SqliteConnectOptions::new().filename(target))
+            .await?;
+        let folded = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&current)
+            .await;
+        current.close().await;
+        let busy: i64 = folded?.try_get(0)?;
+        if busy != 0 {
+            discard(&staged);
+            return Err(StoreError::BadInput(format!(
+                "数据库 {} 正被其他程序使用，未恢复；请先停止使用它的程序",
+                target.display()
+            )));
+        }
+        let stamp = time::OffsetDateTime::now_utc()
+            .format(time::macros::format_description!(
+                "[year][month][day]-[hour][minute][second]"
+            ))
+            .unwrap_or_default();
+        let kept = sibling(target, &format!(".before-restore-{stamp}"));
+        std::fs::rename(target, &kept).map_err(|e| io(&kept, e))?;
+        for (from, to) in with_journals(target)
+            .into_iter()
+            .zip(with_journals(&kept))
+            .skip(1)
+        {
+            if from.exists() {
+                std::fs::rename(&from, &to).map_err(|e| io(&to, e))?;
+            }
+        }
+        Some(kept)
+    } else {
+        None
+    };
+    std::fs::rename(&staged, target).map_err(|e| io(target, e))?;
+    for (from, to) in with_journals(&staged)
+        .into_iter()
+        .zip(with_journals(target))
+        .skip(1)
+    {
+        if from.exists() {
+            std::fs::rename(&from, &to).map_err(|e| io(&to, e))?;
+        }
+    }
+    Ok(RestoreReport {
+        backup_schema_version,
+        check,
+        previous_kept_as,
+    })
+}
+
+/// The lock a running server holds on its database (a file `<name>.lock` beside it, locked
+/// by the operating system, released when the process ends however it ends), so that a
+/// restore or a second server refuses instead of replacing a database under a running one.
+#[derive(Debug)]
+pub struct ServerLock {
+    _file: std::fs::File,
+}
+
+impl ServerLock {
+    /// Takes the lock of the database at `db`, without waiting.
+    ///
+    /// # Errors
+    /// [`StoreError::BadInput`] when another process holds it or the lock file cannot be
+    /// created.
+    pub fn acquire(db: &Path) -> Result<ServerLock> {
+        let path = sibling(db, ".lock");
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::BadInput(format!("无法创建文件夹 {}：{e}", dir.display()))
+            })?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::BadInput(format!("无法创建锁文件 {}：{e}", path.display())))?;
+        match file.try_lock() {
+            Ok(()) => Ok(ServerLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::BadInput(format!(
+                "数据库 {} 正由另一个 minplan 服务（serve）或恢复操作使用；请先停止它",
+                db.display()
+            ))),
+            Err(std::fs::TryLockError::Error(e)) => Err(StoreError::BadInput(format!(
+                "无法锁定 {}：{e}",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// `path` with `suffix` added to its file name.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// The database file and its `-wal` and `-shm` companions.
+fn with_journals(path: &Path) -> [PathBuf; 3] {
+    [
+        path.to_path_buf(),
+        sibling(path, "-wal"),
+        sibling(path, "-shm"),
+    ]
+}
+
+fn remove_quietly(path: &Path) {
+    let _ = std::fs::remove_file(path);
+}
+
+fn discard(staged: &Path) {
+    for p in with_journals(staged) {
+        remove_quietly(&p);
+    }
+}
+
+/// A store on `path` opened read-only, not migrated.
+async fn open_read_only(path: &Path) -> Result<Store> {
+    if !path.is_file() {
+        return Err(StoreError::BadInput(format!(
+            "找不到数据库文件：{}",
+            path.display()
+        )));
+    }
+    let opts = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await?;
+    let probe: std::result::Result<i64, sqlx::Error> =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master")
+            .fetch_one(&pool)
+            .await;
+    if let Err(e) = probe {
+        pool.close().await;
+        return Err(StoreError::BadInput(format!(
+            "{} 不是 SQLite 数据库文件：{e}",
+            path.display()
+        )));
+    }
+    Ok(Store {
+        pool,
+        stored_digests: Default::default(),
+    })
+}
+
+/// The schema version of a minplan database, refused when it is not one or when it holds a
+/// migration this release does not know (a newer release made it) or one that differs.
+async fn known_schema(store: &Store, path: &Path) -> Result<i64> {
+    let has: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')
+            AND EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log')",
+    )
+    .fetch_one(&store.pool)
+    .await?;
+    if !has {
+        return Err(StoreError::BadInput(format!(
+            "{} 不是 minplan 数据库（缺少数据结构版本表或操作日志表）",
+            path.display()
+        )));
+    }
+    let applied: Vec<(i64, Vec<u8>, bool)> =
+        sqlx::query_as("SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(&store.pool)
+            .await?;
+    for (version, checksum, success) in &applied {
+        let known = crate::MIGRATOR
+            .migrations
+            .iter()
+            .find(|m| m.version == *version);
+        match known {
+            None => {
+                return Err(StoreError::BadInput(format!(
+                    "{} 由更新版本的程序生成（数据结构版本 {version:04}，本版本最高为 {:04}），不能用本版本恢复",
+                    path.display(),
+                    schema_version()
+                )));
+            }
+            Some(m) if m.checksum.as_ref() != checksum.as_slice() => {
+                return Err(StoreError::BadInput(format!(
+                    "{} 的数据结构版本 {version:04} 与本版本的不一致，不能恢复",
+                    path.display()
+                )));
+            }
+            Some(_) if !success => {
+                return Err(StoreError::BadInput(format!(
+                    "{} 的数据结构版本 {version:04} 未完成迁移，不能恢复",
+                    path.display()
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(applied.last().map(|a| a.0).unwrap_or(0))
+}
+
+async fn check_pool(store: &Store) -> Result<DatabaseCheck> {
+    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(&store.pool)
+        .await?
+        .into_iter()
+        .filter(|l: &String| l != "ok")
+        .collect();
+    let foreign_keys: Vec<String> = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let table: String = r.try_get(0).unwrap_or_default();
+            let rowid: Option<i64> = r.try_get(1).unwrap_or(None);
+            let parent: String = r.try_get(2).unwrap_or_default();
+            format!(
+                "表 {table} 第 {} 行引用的 {parent} 记录不存在",
+                rowid.map_or_else(|| "?".into(), |r| r.to_string())
+            )
+        })
+        .collect();
+    let schema_version: i64 = if has_table(&store.pool, "_sqlx_migrations").await? {
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations")
+            .fetch_one(&store.pool)
+            .await?
+    } else {
+        0
+    };
+    let audit = audit::verify(store).await?;
+    let tables = table_digests(&store.pool).await?;
+    Ok(DatabaseCheck {
+        schema_version,
+        integrity,
+        foreign_keys,
+        audit,
+        tables,
+    })
+}
+
+async fn has_table(pool: &SqlitePool, name: &str) -> Result<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
+    )
+    .bind(name)
+    .fetch_one(pool)
+    .await?)
+}
+
+async fn table_digests(pool: &SqlitePool) -> Result<Vec<TableDigest>> {
+    use futures_util::TryStreamExt;
+    let mut tx = pool.begin().await?;
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table'
+           AND (name NOT LIKE 'sqlite\\_%' ESCAPE '\\' OR name = 'sqlite_sequence')
+         ORDER BY name",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut out = Vec::with_capacity(names.len());
+    for table in names {
+        let quoted = quote_ident(&table);
+        let columns: Vec<String> = sqlx::query(&format!("PRAGMA table_info({quoted})"))
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("name"))
+            .collect::<std::result::Result<_, _>>()?;
+        let row_text = columns
+            .iter()
+            .map(|c| format!("quote({})", quote_ident(c)))
+            .collect::<Vec<_>>()
+            .join(" || char(31) || ");
+        let sql = format!("SELECT {row_text} AS r FROM {quoted} ORDER BY 1");
+        let mut hash = Sha256::new();
+        let mut rows = 0u64;
+        let mut stream = sqlx::query_scalar::<_, String>(&sql).fetch(&mut *tx);
+        while let Some(r) = stream.try_next().await? {
+            hash.update((r.len() as u64).to_le_bytes());
+            hash.update(r.as_bytes());
+            rows += 1;
+        }
+        drop(stream);
+        out.push(TableDigest {
+            table,
+            rows,
+            sha256: hash.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+        });
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// An SQL identifier in double quotes.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}

@@ -1,0 +1,165 @@
+//! `minplan db …`: the database file itself — backup, restore, check.
+//!
+//! - `minplan db backup FILE`: a consistent copy while the server runs (SQLite `VACUUM INTO`),
+//!   checked before it is put at FILE; an existing FILE is never overwritten.
+//! - `minplan db restore FILE`: replaces the database (`--db`) by the backup FILE after
+//!   checking it (an older release's backup is brought up to this release's schema); the
+//!   replaced database is kept beside it. Refused while `minplan serve` runs on it.
+//! - `minplan db check [--json]`: integrity, foreign keys, the audit chain, every table's
+//!   rows and digest; exit 0 when sound, 1 otherwise.
+//!
+//! The work is `minplan_store::backup`.
+
+use anyhow::Context;
+use clap::Subcommand;
+use minplan_store::backup::{self, DatabaseCheck};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// 数据库文件子命令
+#[derive(Subcommand)]
+pub enum DbCommand {
+    /// 备份数据库（服务运行时也可备份；得到一致的副本，检查后写入，不覆盖已有文件）
+    Backup {
+        /// 备份文件路径（如 D:\备份\minplan-20261207.db）
+        file: PathBuf,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 用备份文件恢复数据库（先检查备份；被替换的数据库保留在原处，文件名加 .before-restore-时间）；
+    /// 须先停止使用该数据库的 minplan serve
+    Restore {
+        /// 备份文件路径
+        file: PathBuf,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 检查数据库：文件完整性、外键、操作日志哈希链，并列出各表记录数和摘要
+    /// （退出码：0 完好，1 有问题）
+    Check {
+        /// 检查这个文件（默认检查 --db 指定的数据库）；只读打开，不做任何改动
+        file: Option<PathBuf>,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a `db` subcommand.
+pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
+    let path = super::db_path(db);
+    super::runtime()?.block_on(async move {
+        match cmd {
+            DbCommand::Backup { file, json } => {
+                let store = open_existing(&path).await?;
+                let report = store.backup_to(&file).await?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    println!(
+                        "已备份到 {}（{}，{} 张表共 {} 条记录）",
+                        report.path.display(),
+                        size_text(report.bytes),
+                        report.check.tables.len(),
+                        report.check.total_rows()
+                    );
+                    println!("  {}", report.check.audit.summary());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            DbCommand::Restore { file, json } => {
+                let report = backup::restore(&file, &path)
+                    .await
+                    .with_context(|| format!("未恢复 {}", path.display()))?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    println!(
+                        "已用 {} 恢复数据库 {}（{} 张表共 {} 条记录）",
+                        file.display(),
+                        path.display(),
+                        report.check.tables.len(),
+                        report.check.total_rows()
+                    );
+                    if report.backup_schema_version < backup::schema_version() {
+                        println!(
+                            "  备份的数据结构版本为 {:04}，已升级到本版本的 {:04}",
+                            report.backup_schema_version,
+                            backup::schema_version()
+                        );
+                    }
+                    match &report.previous_kept_as {
+                        Some(p) => println!("  原数据库已保留为 {}", p.display()),
+                        None => println!("  原先没有数据库文件"),
+                    }
+                    println!("  {}", report.check.audit.summary());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            DbCommand::Check { file, json } => {
+                let target = file.unwrap_or(path);
+                let check = backup::check_file(&target).await?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&check)?);
+                } else {
+                    print_check(&target, &check);
+                }
+                Ok(if check.sound() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                })
+            }
+        }
+    })
+}
+
+/// Opens a database that must already exist (a backup of a file not there is a typo).
+async fn open_existing(path: &Path) -> anyhow::Result<minplan_store::Store> {
+    if !path.is_file() {
+        anyhow::bail!("找不到数据库文件：{}", path.display());
+    }
+    minplan_store::Store::open(path)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", path.display()))
+}
+
+fn print_check(path: &Path, check: &DatabaseCheck) {
+    let mut t = super::table(&["表", "记录数", "摘要（SHA-256 前 16 位）"]);
+    for d in &check.tables {
+        t.add_row(vec![
+            d.table.clone(),
+            d.rows.to_string(),
+            d.sha256.chars().take(16).collect(),
+        ]);
+    }
+    println!("{t}");
+    println!(
+        "数据库 {}：数据结构版本 {:04}，{} 张表共 {} 条记录",
+        path.display(),
+        check.schema_version,
+        check.tables.len(),
+        check.total_rows()
+    );
+    let problems = check.problems();
+    if problems.is_empty() {
+        println!("检查通过：文件完整，外键无缺失。");
+        println!("{}", check.audit.summary());
+    } else {
+        println!("发现 {} 个问题：", problems.len());
+        for p in problems {
+            println!("  - {p}");
+        }
+    }
+}
+
+/// Bytes as people read them (KB/MB, one decimal).
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    }
+}

@@ -1,0 +1,223 @@
+//! `minplan db backup|restore|check` as an operator runs them: the real binary on a database
+//! holding five years of the Suifenhe scenario. A backup restores to exactly the database it
+//! was taken from (every table compared by its rows), and every way a restore could replace a
+//! good database by a bad one, or one under a running server, is refused with the database
+//! left as it was.
+
+mod scenario;
+
+use minplan_store::Store;
+use minplan_store::backup::{ServerLock, TableDigest, check_file};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn minplan(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_minplan"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("MINPLAN_PASSWORD")
+        .env("USER", "tester")
+        .output()
+        .expect("run minplan")
+}
+
+fn out(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+async fn digests(db: &Path) -> Vec<TableDigest> {
+    let check = check_file(db).await.unwrap();
+    assert!(check.sound(), "{:?}", check.problems());
+    check.tables
+}
+
+fn by_name<'a>(d: &'a [TableDigest], table: &str) -> &'a TableDigest {
+    d.iter().find(|t| t.table == table).unwrap()
+}
+
+/// A database with the scenario in it, closed (as a bureau's file between sessions).
+async fn scenario_db(db: &Path) {
+    let store = Store::open(db).await.unwrap();
+    scenario::build(&store).await;
+    store.pool().close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn backup_then_restore_gives_back_every_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("minplan.db");
+    scenario_db(&db).await;
+    let taken = digests(&db).await;
+    // The scenario reaches the register, reviews, reports and the audit trail.
+    for table in [
+        "plan_versions",
+        "rights",
+        "reviews",
+        "annual_reports",
+        "audit_log",
+    ] {
+        assert!(by_name(&taken, table).rows > 0, "{table} is empty");
+    }
+
+    let backup = dir.path().join("备份 2026-12-07.db");
+    let o = minplan(&db, &["db", "backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("已备份到"), "{}", out(&o));
+    assert_eq!(digests(&backup).await, taken, "the backup is the database");
+    assert!(!dir.path().join("备份 2026-12-07.db.partial").exists());
+
+    // Work goes on after the backup: an account is added.
+    let o = Command::new(env!("CARGO_BIN_EXE_minplan"))
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "user",
+            "add",
+            "--role",
+            "approval",
+            "wangwu",
+            "--password-stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"Kuangchan-2025!\n")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let after = digests(&db).await;
+    assert_eq!(
+        by_name(&after, "users").rows,
+        by_name(&taken, "users").rows + 1
+    );
+
+    let o = minplan(&db, &["db", "restore", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", out(&o));
+    let text = out(&o);
+    assert!(text.contains("原数据库已保留为"), "{text}");
+    assert_eq!(digests(&db).await, taken, "restored table by table");
+
+    // The database it replaced is kept, with the account added after the backup.
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("minplan.db.before-restore-")
+                && !p.to_string_lossy().ends_with("-wal")
+                && !p.to_string_lossy().ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(digests(&kept[0]).await, after);
+
+    let o = minplan(&db, &["audit", "verify"]);
+    assert!(o.status.success(), "{}", out(&o));
+    let o = minplan(&db, &["db", "check"]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("检查通过"), "{}", out(&o));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_backups_and_a_running_server_are_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("minplan.db");
+    scenario_db(&db).await;
+    let backup = dir.path().join("b.db");
+    let o = minplan(&db, &["db", "backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", out(&o));
+    let taken = digests(&db).await;
+    let backup_bytes = std::fs::read(&backup).unwrap();
+
+    // A backup never overwrites a file.
+    let o = minplan(&db, &["db", "backup", backup.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("备份文件已存在"), "{}", out(&o));
+    assert_eq!(std::fs::read(&backup).unwrap(), backup_bytes);
+
+    // A server holds the database: no restore under it.
+    {
+        let _server = ServerLock::acquire(&db).unwrap();
+        let o = minplan(&db, &["db", "restore", backup.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+        assert!(out(&o).contains("正由另一个 minplan 服务"), "{}", out(&o));
+        // Nor a second server.
+        assert!(ServerLock::acquire(&db).is_err());
+    }
+
+    // Not a database.
+    let text = dir.path().join("notes.db");
+    std::fs::write(&text, "这不是数据库\n".repeat(100)).unwrap();
+    let o = minplan(&db, &["db", "restore", text.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("不是 SQLite 数据库文件"), "{}", out(&o));
+
+    // A SQLite file that is not minplan's.
+    let other = dir.path().join("other.db");
+    exec(&other, "CREATE TABLE t (x INTEGER)").await;
+    let o = minplan(&db, &["db", "restore", other.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("不是 minplan 数据库"), "{}", out(&o));
+
+    // A backup whose audit trail was edited (its append-only trigger dropped first).
+    let edited = dir.path().join("edited.db");
+    std::fs::copy(&backup, &edited).unwrap();
+    exec(&edited, "DROP TRIGGER IF EXISTS audit_log_no_update").await;
+    exec(
+        &edited,
+        "UPDATE audit_log SET actor = '某人' WHERE id = (SELECT MIN(id) FROM audit_log)",
+    )
+    .await;
+    let o = minplan(&db, &["db", "check", edited.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    let o = minplan(&db, &["db", "restore", edited.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("未通过检查"), "{}", out(&o));
+
+    // A backup made by a newer release (a migration this one does not know).
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&backup, &newer).unwrap();
+    exec(
+        &newer,
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
+         VALUES (9999, 'future', '2030-01-01 00:00:00', 1, x'00', 0)",
+    )
+    .await;
+    let o = minplan(&db, &["db", "restore", newer.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("由更新版本的程序生成"), "{}", out(&o));
+
+    // Every refusal left the database as it was, and left no file behind.
+    assert_eq!(digests(&db).await, taken);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("before-restore") || n.contains(".restoring")),
+        "{names:?}"
+    );
+}
+
+async fn exec(db: &Path, sql: &str) {
+    use sqlx::Connection;
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .create_if_missing(true);
+    let mut c = sqlx::SqliteConnection::connect_with(&opts).await.unwrap();
+    sqlx::query(sql).execute(&mut c).await.unwrap();
+    c.close().await.unwrap();
+}
