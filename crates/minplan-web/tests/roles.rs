@@ -166,6 +166,8 @@ const ROUTES: &[RouteCase] = &[
     RouteCase { method: "POST", path: "/admin/users/{id}/enable", who: Only(ADMIN), ok: 303, body: Body::Form(&[]) },
     RouteCase { method: "GET", path: "/admin/settings", who: Only(ADMIN), ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/admin/settings", who: Only(ADMIN), ok: 303, body: Body::Form(&[("bureau_name", "绥芬河市自然资源局")]) },
+    RouteCase { method: "GET", path: "/admin/database", who: Only(ADMIN), ok: 200, body: Body::None },
+    RouteCase { method: "POST", path: "/admin/database/backup", who: Only(ADMIN), ok: 200, body: Body::Form(&[]) },
     // 工作日历（错误的行：重新显示并标出行号，不写入）
     RouteCase { method: "GET", path: "/admin/calendar", who: LoggedIn, ok: 200, body: Body::None },
     RouteCase { method: "POST", path: "/admin/calendar", who: Only(CALENDAR_EDITORS), ok: 422, body: Body::Form(&[("year", "2027"), ("source", "矩阵测试"), ("arrangement", "放假 2027-13-01")]) },

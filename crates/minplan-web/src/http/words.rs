@@ -126,6 +126,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("scale_table.remove", "删除矿山规模划分标准"),
     ("settings.set", "修改系统设置"),
     ("settings.update", "修改机关设置"),
+    ("db.backup", "下载数据库备份"),
     ("calendar.set", "录入工作日历"),
     ("indicator.manual_entry", "人工填报规划指标"),
     ("publication.draft", "生成公示草稿"),
@@ -203,6 +204,7 @@ pub fn entity_label(entity_type: &str, entity_id: &str) -> String {
     let kind = match entity_type {
         "plan_version" => "规划版本",
         "audit" => "操作日志",
+        "database" => "数据库备份",
         "user" => "账号",
         "review" => "审查记录",
         "application" => "申请",
