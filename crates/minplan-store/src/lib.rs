@@ -116,7 +116,15 @@ pub enum StoreError {
     Bundle(#[from] BundleErrors),
     /// The database failed.
     #[error("数据库错误：{0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
+    /// Another connection or process held SQLite's write lock for longer than the busy
+    /// timeout (10 s): the statement gave up and its transaction was rolled back, so nothing
+    /// was written; the same request made again later succeeds. Converted from SQLite's
+    /// `SQLITE_BUSY` / `SQLITE_LOCKED` (any extended code) by `From<sqlx::Error>`.
+    #[error(
+        "数据库正忙：另一个程序正在写入同一数据库，等待 10 秒仍未结束。本次操作未写入任何内容，请稍后重试。"
+    )]
+    Busy,
     /// A migration failed.
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -138,6 +146,27 @@ pub enum StoreError {
     /// request made again on the current data succeeds.
     #[error("{0}")]
     Stale(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// A busy or locked database becomes [`StoreError::Busy`]; any other error stays
+    /// [`StoreError::Db`].
+    fn from(e: sqlx::Error) -> StoreError {
+        if is_busy(&e) {
+            StoreError::Busy
+        } else {
+            StoreError::Db(e)
+        }
+    }
+}
+
+/// Whether `e` is SQLite's `SQLITE_BUSY` (5) or `SQLITE_LOCKED` (6), with any extended code
+/// (the primary code is the low byte: `SQLITE_BUSY_SNAPSHOT` = 517, …).
+fn is_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|c| c.parse::<i64>().ok())
+        .is_some_and(|c| matches!(c & 0xff, 5 | 6))
 }
 
 /// A problem of one input field, with a Chinese message that names it.

@@ -106,3 +106,71 @@ async fn twenty_clients_saving_at_once_lose_nothing_and_see_no_lock_error() {
     assert_eq!(created, CLIENTS * SAVES_EACH);
     assert!(report.rows >= audit_before + (CLIENTS * SAVES_EACH) as u64);
 }
+
+/// Another program holds the database's write lock past the busy timeout (as a long import by
+/// the command line could): the save is answered 503 `busy` with a Chinese message saying
+/// nothing was written — not a 500, not SQLite's English — nothing is stored, and the same
+/// save goes through once the lock is released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_lock_held_elsewhere_is_answered_busy_and_writes_nothing() {
+    use sqlx::{Connection, Row};
+    let srv = start().await;
+    let base = srv.base.clone();
+    let c = logged_in(&base, "shenpi").await;
+    let t = token(&c, &base).await;
+    let file: String = sqlx::query("PRAGMA database_list")
+        .fetch_one(srv.store.pool())
+        .await
+        .unwrap()
+        .get(2);
+    let mut other = sqlx::SqliteConnection::connect_with(
+        &sqlx::sqlite::SqliteConnectOptions::new().filename(&file),
+    )
+    .await
+    .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let (toml, corners) = example();
+    let app = toml
+        .replace("received = \"2026-11-20\"", "received = \"2021-11-20\"")
+        .replace("number = \"SFH-2026-001\"", "number = \"SFH-2021-900\"");
+    let body = json!({
+        "toml": app,
+        "corner_file": { "name": "01-qingfa-quarry.txt", "content": corners },
+    });
+    let r = c
+        .post(format!("{base}/api/reviews"))
+        .header("x-csrf-token", &t)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["code"], "busy", "{v}");
+    let msg = v["message"].as_str().unwrap();
+    assert!(
+        msg.contains("数据库正忙") && msg.contains("未写入任何内容"),
+        "{msg}"
+    );
+    assert!(!msg.contains("locked"), "{msg}");
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    other.close().await.unwrap();
+    assert!(
+        srv.store
+            .pending_application("SFH-2021-900")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let r = c
+        .post(format!("{base}/api/reviews"))
+        .header("x-csrf-token", &t)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+}

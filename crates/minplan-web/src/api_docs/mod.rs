@@ -45,7 +45,8 @@ const PUBLIC: [(&str, &str); 11] = [
 /// the layers around every route ([`crate::http::harden`]) refuse malformed, oversized or
 /// unsupported writes (400, 413, 415) and writes without the CSRF token (403); the role
 /// check refuses anonymous (401) and unauthorised (403) callers of operations that are not
-/// public; anything may fail inside (500).
+/// public; anything may fail inside (500); a write may find the database locked by another
+/// writer beyond the busy timeout (503 `busy`, nothing written).
 struct CommonErrors;
 
 impl Modify for CommonErrors {
@@ -92,6 +93,10 @@ impl Modify for CommonErrors {
                     add("403", "无权");
                 }
                 add("500", "服务器内部错误");
+                add(
+                    "503",
+                    "数据库正忙（另一程序长时间写入），未写入任何内容，请稍后重试",
+                );
             }
         }
     }

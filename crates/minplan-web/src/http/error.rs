@@ -76,7 +76,8 @@ pub struct ApiError {
     /// Machine-readable code: `bad_request`, `unauthenticated`, `forbidden`, `csrf`,
     /// `not_found`, `invalid`, `invalid_bundle`, `invalid_credentials`, `throttled`,
     /// `payload_too_large`, `method_not_allowed`, `unsupported_media_type`, `conflict`,
-    /// `replay_mismatch`, `internal`.
+    /// `replay_mismatch`, `busy` (503: the database stayed locked by another writer; nothing
+    /// written, try again), `internal`.
     pub code: String,
     /// What went wrong, in Chinese, naming the field or thing concerned.
     pub message: String,
@@ -136,6 +137,7 @@ impl AppError {
             AppError::Http { status, .. } => *status,
             AppError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             AppError::Store(StoreError::Stale(_)) => StatusCode::CONFLICT,
+            AppError::Store(StoreError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Invalid(_)
             | AppError::Store(StoreError::Bundle(_) | StoreError::Invalid(_)) => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -156,6 +158,7 @@ impl AppError {
             AppError::Http { code, .. } => code,
             AppError::Store(StoreError::Bundle(_)) => "invalid_bundle",
             AppError::Store(StoreError::Stale(_)) => "conflict",
+            AppError::Store(StoreError::Busy) => "busy",
             AppError::Invalid(_) | AppError::Store(StoreError::Invalid(_)) => "invalid",
             AppError::Store(_) | AppError::Render(_) => "internal",
         }
@@ -195,7 +198,7 @@ impl AppError {
     }
 
     fn public_message(&self) -> String {
-        if self.status().is_server_error() {
+        if self.status().is_server_error() && !matches!(self, AppError::Store(StoreError::Busy)) {
             "服务器内部错误，请查看日志".into()
         } else {
             self.to_string()
