@@ -572,3 +572,92 @@ async fn table_digests(pool: &SqlitePool) -> Result<Vec<TableDigest>> {
 fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
+
+/// The file name of the automatic backup of `date` (`YYYY-MM-DD`, Beijing):
+/// `数据库备份-YYYYMMDD.db`.
+pub fn daily_backup_name(date: &str) -> String {
+    format!("数据库备份-{}.db", date.replace('-', ""))
+}
+
+/// One file of the backup folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupFile {
+    /// File name.
+    pub name: String,
+    /// Size, bytes.
+    pub bytes: u64,
+    /// The day it was made (`YYYY-MM-DD`), from its name.
+    pub date: String,
+}
+
+/// The automatic backups in `dir` (files named as [`daily_backup_name`]), newest first.
+/// Other files are left out and never touched.
+///
+/// # Errors
+/// [`StoreError::BadInput`] when the folder cannot be read (a missing folder is empty).
+pub fn daily_backups(dir: &Path) -> Result<Vec<BackupFile>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(StoreError::BadInput(format!(
+                "无法读取备份文件夹 {}：{e}",
+                dir.display()
+            )));
+        }
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(digits) = name
+            .strip_prefix("数据库备份-")
+            .and_then(|r| r.strip_suffix(".db"))
+            .filter(|d| d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let date = format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..]);
+        let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        out.push(BackupFile { name, bytes, date });
+    }
+    out.sort_by(|a, b| b.name.cmp(&a.name));
+    Ok(out)
+}
+
+/// What [`Store::daily_backup`] did.
+#[derive(Debug, Clone, Serialize)]
+pub struct DailyBackup {
+    /// The backup written, `None` when the day's backup was already there.
+    pub written: Option<BackupReport>,
+    /// Older automatic backups removed to keep `keep` of them.
+    pub removed: Vec<String>,
+}
+
+impl Store {
+    /// The automatic backup of `date` (`YYYY-MM-DD`, Beijing) into `dir` (created when
+    /// missing), written once a day as [`Store::backup_to`] writes it
+    /// ([`daily_backup_name`]); then the oldest automatic backups beyond the newest `keep`
+    /// (at least 1) are removed. Files of other names in `dir` are never touched.
+    ///
+    /// # Errors
+    /// As [`Store::backup_to`]; [`StoreError::BadInput`] when the folder cannot be created,
+    /// read or an old backup cannot be removed.
+    pub async fn daily_backup(&self, dir: &Path, date: &str, keep: usize) -> Result<DailyBackup> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::BadInput(format!("无法创建备份文件夹 {}：{e}", dir.display()))
+        })?;
+        let path = dir.join(daily_backup_name(date));
+        let written = if path.exists() {
+            None
+        } else {
+            Some(self.backup_to(&path).await?)
+        };
+        let mut removed = Vec::new();
+        for old in daily_backups(dir)?.into_iter().skip(keep.max(1)) {
+            std::fs::remove_file(dir.join(&old.name))
+                .map_err(|e| StoreError::BadInput(format!("无法删除旧备份 {}：{e}", old.name)))?;
+            removed.push(old.name);
+        }
+        Ok(DailyBackup { written, removed })
+    }
+}

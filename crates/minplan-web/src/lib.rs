@@ -70,7 +70,7 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 pub use http::error::{ApiResult, AppError};
-pub use http::state::{AppState, WebConfig, set_release_hook};
+pub use http::state::{AppState, AutoBackup, WebConfig, set_release_hook};
 
 /// The application's routes: every capability's router, the embedded assets, the 404 page,
 /// behind the layers of [`http::harden`]. Every route is in the role matrix
@@ -124,7 +124,8 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     let deletion =
         tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
     // The day's chain head into the operation log, once a day (checked hourly): the anchor a
-    // bureau prints or publishes (minplan_store::audit::Anchor).
+    // bureau prints or publishes (minplan_store::audit::Anchor); and with `--backup-dir` the
+    // day's automatic backup, at start and then once a day.
     let heads = {
         let st = state.clone();
         tokio::spawn(async move {
@@ -134,6 +135,19 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
                 let today = st.today().to_string();
                 if let Err(e) = st.store.write_daily_head(&today).await {
                     tracing::error!(error = %e, "the day's audit head could not be written");
+                }
+                if let Some(b) = &st.config().backup {
+                    match st.store.daily_backup(&b.dir, &today, b.keep).await {
+                        Ok(done) => {
+                            if let Some(w) = &done.written {
+                                tracing::info!(path = %w.path.display(), bytes = w.bytes, "daily backup written");
+                            }
+                            for r in &done.removed {
+                                tracing::info!(file = %r, "old daily backup removed");
+                            }
+                        }
+                        Err(e) => tracing::error!(error = %e, "the daily backup failed"),
+                    }
                 }
             }
         })

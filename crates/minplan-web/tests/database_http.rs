@@ -98,3 +98,58 @@ async fn the_administrator_downloads_a_backup_equal_to_the_database() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_page_lists_the_automatic_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("自动备份");
+    let srv = common::start_with(minplan_web::WebConfig {
+        backup: Some(minplan_web::AutoBackup {
+            dir: folder.clone(),
+            keep: 7,
+        }),
+        ..minplan_web::WebConfig::default()
+    })
+    .await;
+    let admin = logged_in(&srv.base, "root").await;
+    let html = admin
+        .get(format!("{}/admin/database", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("保留最近 7 份"), "{html}");
+    assert!(html.contains("还没有自动备份"), "{html}");
+    srv.store
+        .daily_backup(&folder, "2026-12-06", 7)
+        .await
+        .unwrap();
+    let html = admin
+        .get(format!("{}/admin/database", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("2026年12月6日"), "{html}");
+    assert!(html.contains("数据库备份-20261206.db"), "{html}");
+
+    // Without --backup-dir the page says how to set it.
+    let plain = start().await;
+    let admin = logged_in(&plain.base, "root").await;
+    let html = admin
+        .get(format!("{}/admin/database", plain.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("未设置自动备份") && html.contains("--backup-dir"),
+        "{html}"
+    );
+}

@@ -221,3 +221,80 @@ async fn exec(db: &Path, sql: &str) {
     sqlx::query(sql).execute(&mut c).await.unwrap();
     c.close().await.unwrap();
 }
+
+/// `minplan serve --backup-dir`: the day's backup is written at start (checked, the same
+/// database); a second `serve` on the same database is refused by name while the first runs,
+/// and a restore too; once the server has stopped, the restore of that automatic backup goes
+/// through.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_writes_the_daily_backup_and_holds_the_database() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("minplan.db");
+    scenario_db(&db).await;
+    let backups = dir.path().join("备份");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_minplan"))
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--listen", "127.0.0.1:0", "--backup-keep", "3"])
+        .arg("--backup-dir")
+        .arg(&backups)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(server.stdout.take().unwrap());
+    let mut started = String::new();
+    let mut line = String::new();
+    while stdout.read_line(&mut line).unwrap() > 0 {
+        started.push_str(&line);
+        if line.contains("按 Ctrl+C 停止") {
+            break;
+        }
+        line.clear();
+    }
+    assert!(
+        started.contains("自动备份：每天写入") && started.contains("保留最近 3 份"),
+        "{started}"
+    );
+    let today = minplan_store::today().to_string();
+    let file = backups.join(minplan_store::backup::daily_backup_name(&today));
+    let mut waited = 0;
+    while !file.exists() && waited < 200 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        waited += 1;
+    }
+    assert!(file.exists(), "no daily backup {}", file.display());
+
+    // One server per database.
+    let second = Command::new(env!("CARGO_BIN_EXE_minplan"))
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(2), "{}", out(&second));
+    assert!(
+        out(&second).contains("正由另一个 minplan 服务"),
+        "{}",
+        out(&second)
+    );
+    let o = minplan(&db, &["db", "restore", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+
+    server.kill().unwrap();
+    server.wait().unwrap();
+    // The backup is the database (the server wrote its daily audit head after it, so compare
+    // the tables other than the audit trail's).
+    let in_backup = digests(&file).await;
+    let live = digests(&db).await;
+    for t in &in_backup {
+        if t.table != "audit_log" && t.table != "sqlite_sequence" {
+            assert_eq!(t, by_name(&live, &t.table));
+        }
+    }
+    let o = minplan(&db, &["db", "restore", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert_eq!(digests(&db).await, in_backup);
+}

@@ -1,5 +1,5 @@
 //! 数据库备份 (系统管理员): download a consistent backup of the whole database while the
-//! server runs, and check the database (file integrity, foreign keys, the audit chain, every
+//! server runs, see the automatic daily backups (`serve --backup-dir`), and check the database (file integrity, foreign keys, the audit chain, every
 //! table's rows). The work is [`minplan_store::backup`]; restoring is the command line's
 //! (`minplan db restore`), since it replaces the database under the server, which must be
 //! stopped first. Page `/admin/database`; download `POST /admin/database/backup`.
@@ -37,6 +37,29 @@ struct DatabasePage {
     schema_version: i64,
     total_rows: u64,
     tables: usize,
+    /// The automatic backups' folder and how many are kept, when set (`serve --backup-dir`).
+    auto_dir: Option<String>,
+    auto_keep: usize,
+    /// The automatic backups in that folder, newest first.
+    backups: Vec<BackupLine>,
+    /// The folder could not be read: why.
+    backups_error: Option<String>,
+}
+
+/// An automatic backup as the page lists it.
+struct BackupLine {
+    name: String,
+    date: String,
+    size: String,
+}
+
+/// Bytes as people read them (KB / MB, one decimal).
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    }
 }
 
 /// `GET /admin/database[?check=1]`: the backup button, and with `check=1` the check of the
@@ -53,6 +76,23 @@ pub async fn page(
     } else {
         None
     };
+    let auto = st.config().backup.clone();
+    let (backups, backups_error) = match &auto {
+        Some(a) => match minplan_store::backup::daily_backups(&a.dir) {
+            Ok(list) => (
+                list.into_iter()
+                    .map(|b| BackupLine {
+                        date: crate::http::words::date_zh(&b.date),
+                        size: size_text(b.bytes),
+                        name: b.name,
+                    })
+                    .collect(),
+                None,
+            ),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        },
+        None => (Vec::new(), None),
+    };
     let page = DatabasePage {
         layout: layout(&sp, "database"),
         checked,
@@ -68,6 +108,10 @@ pub async fn page(
         schema_version: check.as_ref().map_or(0, |c| c.schema_version),
         total_rows: check.as_ref().map_or(0, DatabaseCheck::total_rows),
         tables: check.as_ref().map_or(0, |c| c.tables.len()),
+        auto_dir: auto.as_ref().map(|a| a.dir.display().to_string()),
+        auto_keep: auto.as_ref().map_or(0, |a| a.keep),
+        backups,
+        backups_error,
     };
     Ok(Html(page.render()?).into_response())
 }

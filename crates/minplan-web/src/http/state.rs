@@ -34,6 +34,18 @@ pub struct WebConfig {
     /// How long `POST /layers` waits for its import before it shows the import's progress
     /// page instead (default 3 s); the import goes on in the background either way.
     pub import_wait: std::time::Duration,
+    /// Automatic daily backups (`minplan serve --backup-dir`); `None` (the default): none.
+    pub backup: Option<AutoBackup>,
+}
+
+/// Where and how many automatic daily backups the server keeps
+/// ([`minplan_store::Store::daily_backup`], run by [`crate::serve`] at start and hourly).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoBackup {
+    /// The folder (created when missing).
+    pub dir: std::path::PathBuf,
+    /// How many of the newest daily backups to keep (at least 1).
+    pub keep: usize,
 }
 
 impl Default for WebConfig {
@@ -47,6 +59,7 @@ impl Default for WebConfig {
             tile_url: None,
             today: None,
             import_wait: std::time::Duration::from_secs(3),
+            backup: None,
         }
     }
 }

@@ -26,6 +26,13 @@ pub struct ServeArgs {
     /// 不设置时不加载任何底图，离线可用
     #[arg(long, env = "MINPLAN_TILE_URL")]
     tile_url: Option<String>,
+    /// 自动备份文件夹：启动时和此后每天写入当天的数据库备份（数据库备份-年月日.db，检查通过后写入），
+    /// 只保留最近 --backup-keep 份；不设置时不自动备份
+    #[arg(long, env = "MINPLAN_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
+    /// 自动备份保留的份数（最近的）
+    #[arg(long, default_value_t = 14, env = "MINPLAN_BACKUP_KEEP", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    backup_keep: u32,
 }
 
 /// A header name for `--https-header`, refused unless it is a valid HTTP header name.
@@ -72,6 +79,10 @@ pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 secure_cookies: args.secure_cookies,
                 https_header: args.https_header.clone(),
                 tile_url: tile_url.clone(),
+                backup: args.backup_dir.clone().map(|dir| minplan_web::AutoBackup {
+                    dir,
+                    keep: args.backup_keep as usize,
+                }),
                 ..minplan_web::WebConfig::default()
             });
         let plan = state.plan().await;
@@ -90,6 +101,14 @@ pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
         match &tile_url {
             Some(u) => println!("  地图底图：{u}"),
             None => println!("  地图底图：无（离线；可用 --tile-url 设置）"),
+        }
+        match &args.backup_dir {
+            Some(d) => println!(
+                "  自动备份：每天写入 {}，保留最近 {} 份",
+                d.display(),
+                args.backup_keep
+            ),
+            None => println!("  自动备份：未设置（可用 --backup-dir 设置；也可在“数据库备份”页下载）"),
         }
         if no_users {
             println!(
