@@ -1,6 +1,6 @@
 //! 数据库备份 (系统管理员): download a consistent backup of the whole database while the
-//! server runs, see the automatic daily backups (`serve --backup-dir`), and check the database (file integrity, foreign keys, the audit chain, every
-//! table's rows). The work is [`minplan_store::backup`]; restoring is the command line's
+//! server runs, see the automatic daily backups (`serve --backup-dir`), and check the database
+//! (file integrity, foreign keys, the audit chain, every table's rows). The work is [`minplan_store::backup`]; restoring is the command line's
 //! (`minplan db restore`), since it replaces the database under the server, which must be
 //! stopped first. Page `/admin/database`; download `POST /admin/database/backup`.
 
@@ -130,9 +130,18 @@ pub async fn download(
         .map_err(|e| AppError::Store(StoreError::Internal(format!("无法创建临时文件夹：{e}"))))?;
     let path = dir.path().join("backup.db");
     let report = st.store.backup_to(&path).await?;
-    let bytes = tokio::fs::read(&path)
+    // Streamed from the file (a county's database is hundreds of megabytes); the temporary
+    // folder goes when the stream has been sent or dropped.
+    let file = tokio::fs::File::open(&path)
         .await
         .map_err(|e| AppError::Store(StoreError::Internal(format!("无法读取备份文件：{e}"))))?;
+    let stream = {
+        use futures_util::StreamExt;
+        tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024).map(move |chunk| {
+            let _keep = &dir;
+            chunk
+        })
+    };
     let now = time::OffsetDateTime::now_utc() + time::Duration::hours(8);
     let stamp = now
         .format(time::macros::format_description!(
@@ -154,10 +163,16 @@ pub async fn download(
             })),
         })
         .await?;
-    Ok(attachment(
-        bytes,
+    let mut resp = attachment(
+        Vec::new(),
         "application/vnd.sqlite3",
         &format!("数据库备份-{stamp}.db"),
         &format!("backup-{stamp}.db"),
-    ))
+    );
+    *resp.body_mut() = axum::body::Body::from_stream(stream);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&report.bytes.to_string()) {
+        resp.headers_mut()
+            .insert(axum::http::header::CONTENT_LENGTH, v);
+    }
+    Ok(resp)
 }
