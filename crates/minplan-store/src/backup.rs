@@ -271,6 +271,25 @@ pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
         }
     };
 
+    let swapped = swap_in(&staged, target).await;
+    if swapped.is_err() {
+        discard(&staged);
+    }
+    let previous_kept_as = swapped?;
+    Ok(RestoreReport {
+        backup_schema_version,
+        check,
+        previous_kept_as,
+    })
+}
+
+/// Moves the database at `target` (if any, its log folded in first) aside as
+/// `<name>.before-restore-<UTC time>` and the checked copy at `staged` into its place; the
+/// place the old one is kept.
+async fn swap_in(staged: &Path, target: &Path) -> Result<Option<PathBuf>> {
+    let io = |what: &Path, e: std::io::Error| {
+        StoreError::BadInput(format!("无法写入 {}：{e}", what.display()))
+    };
     let previous_kept_as = if target.exists() {
         // Its write-ahead log holds committed writes: fold them into the file first.
         let current = SqlitePoolOptions::new()
@@ -283,7 +302,6 @@ pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
         current.close().await;
         let busy: i64 = folded?.try_get(0)?;
         if busy != 0 {
-            discard(&staged);
             return Err(StoreError::BadInput(format!(
                 "数据库 {} 正被其他程序使用，未恢复；请先停止使用它的程序",
                 target.display()
@@ -309,8 +327,14 @@ pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
     } else {
         None
     };
-    std::fs::rename(&staged, target).map_err(|e| io(target, e))?;
-    for (from, to) in with_journals(&staged)
+    if let Err(e) = std::fs::rename(staged, target) {
+        // Put the database back where it was.
+        if let Some(kept) = &previous_kept_as {
+            let _ = std::fs::rename(kept, target);
+        }
+        return Err(io(target, e));
+    }
+    for (from, to) in with_journals(staged)
         .into_iter()
         .zip(with_journals(target))
         .skip(1)
@@ -319,11 +343,7 @@ pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
             std::fs::rename(&from, &to).map_err(|e| io(&to, e))?;
         }
     }
-    Ok(RestoreReport {
-        backup_schema_version,
-        check,
-        previous_kept_as,
-    })
+    Ok(previous_kept_as)
 }
 
 /// The lock a running server holds on its database (a file `<name>.lock` beside it, locked
