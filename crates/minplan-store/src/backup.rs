@@ -101,6 +101,9 @@ pub struct RestoreReport {
     pub check: DatabaseCheck,
     /// Where the database that was replaced is kept (`None` when there was none).
     pub previous_kept_as: Option<PathBuf>,
+    /// Why the replaced database's log could not be folded into it (it is damaged: SQLite's
+    /// message); it was kept with its log files as they were. `None`: it was sound.
+    pub previous_damaged: Option<String>,
 }
 
 /// The newest migration this release knows.
@@ -271,7 +274,8 @@ pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
         }
     };
 
-    let swapped = swap_in(&staged, target).await;
+    let mut previous_damaged = None;
+    let swapped = swap_in(&staged, target, &mut previous_damaged).await;
     if swapped.is_err() {
         discard(&staged);
     }
@@ -280,13 +284,19 @@ pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
         backup_schema_version,
         check,
         previous_kept_as,
+        previous_damaged,
     })
 }
 
 /// Moves the database at `target` (if any, its log folded in first) aside as
 /// `<name>.before-restore-<UTC time>` and the checked copy at `staged` into its place; the
-/// place the old one is kept.
-async fn swap_in(staged: &Path, target: &Path) -> Result<Option<PathBuf>> {
+/// place the old one is kept. A database whose log cannot be folded in because it is damaged
+/// is moved aside all the same (with its log files), the reason put in `damaged`.
+async fn swap_in(
+    staged: &Path,
+    target: &Path,
+    damaged: &mut Option<String>,
+) -> Result<Option<PathBuf>> {
     let io = |what: &Path, e: std::io::Error| {
         StoreError::BadInput(format!("无法写入 {}：{e}", what.display()))
     };
@@ -298,14 +308,21 @@ async fn swap_in(staged: &Path, target: &Path) -> Result<Option<PathBuf>> {
             .await?;
         let folded = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .fetch_one(&current)
-            .await;
+            .await
+            .and_then(|r| r.try_get::<i64, _>(0));
         current.close().await;
-        let busy: i64 = folded?.try_get(0)?;
-        if busy != 0 {
-            return Err(StoreError::BadInput(format!(
+        let in_use = || {
+            StoreError::BadInput(format!(
                 "数据库 {} 正被其他程序使用，未恢复；请先停止使用它的程序",
                 target.display()
-            )));
+            ))
+        };
+        match folded.map_err(StoreError::from) {
+            Ok(0) => {}
+            Ok(_) | Err(StoreError::Busy) => return Err(in_use()),
+            // A damaged database (the usual reason to restore) cannot fold its log: it is
+            // moved aside whole, log files and all, and nothing of it is lost.
+            Err(e) => *damaged = Some(e.to_string()),
         }
         let stamp = time::OffsetDateTime::now_utc()
             .format(time::macros::format_description!(

@@ -329,6 +329,8 @@ async fn no_page_shows_machine_times_or_actor_ids() {
         "/plans/1/history".into(),
         "/admin/users".into(),
         "/audit".into(),
+        "/admin/database".into(),
+        "/admin/database?check=1".into(),
         "/annual-reports".into(),
         "/help".into(),
     ] {

@@ -298,3 +298,41 @@ async fn serve_writes_the_daily_backup_and_holds_the_database() {
     assert!(o.status.success(), "{}", out(&o));
     assert_eq!(digests(&db).await, in_backup);
 }
+
+/// The usual reason to restore: the database file is damaged. Its log cannot be folded in, so
+/// it is moved aside whole and the backup restored; what was there is kept as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_database_is_replaced_and_kept_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("minplan.db");
+    scenario_db(&db).await;
+    let backup = dir.path().join("b.db");
+    let o = minplan(&db, &["db", "backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", out(&o));
+    let taken = digests(&backup).await;
+    // Pages in the middle of the file overwritten (a failing disk, a copy cut short).
+    let mut bytes = std::fs::read(&db).unwrap();
+    let len = bytes.len();
+    for b in &mut bytes[4096..len / 2] {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let o = minplan(&db, &["db", "check"]);
+    assert_ne!(o.status.code(), Some(0), "{}", out(&o));
+
+    let o = minplan(&db, &["db", "restore", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("原数据库已损坏"), "{}", out(&o));
+    assert_eq!(digests(&db).await, taken);
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.to_string_lossy().contains("before-restore-")
+                && !p.to_string_lossy().ends_with("-wal")
+                && !p.to_string_lossy().ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), bytes, "kept as it was");
+}

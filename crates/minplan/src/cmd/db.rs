@@ -90,9 +90,13 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                             backup::schema_version()
                         );
                     }
-                    match &report.previous_kept_as {
-                        Some(p) => println!("  原数据库已保留为 {}", p.display()),
-                        None => println!("  原先没有数据库文件"),
+                    match (&report.previous_kept_as, &report.previous_damaged) {
+                        (Some(p), None) => println!("  原数据库已保留为 {}", p.display()),
+                        (Some(p), Some(why)) => println!(
+                            "  原数据库已损坏（{why}），已连同其日志文件原样保留为 {}",
+                            p.display()
+                        ),
+                        (None, _) => println!("  原先没有数据库文件"),
                     }
                     println!("  {}", report.check.audit.summary());
                 }
