@@ -142,13 +142,32 @@ impl Store {
     /// [`StoreError::BadInput`] when `dest` exists, its folder cannot be written, or the copy
     /// fails its check (nothing left at `dest`); [`StoreError::Db`].
     pub async fn backup_to(&self, dest: &Path) -> Result<BackupReport> {
+        // A folder: the backup goes into it, named by the Beijing time.
+        let named;
+        let dest = if dest.is_dir() {
+            named = dest.join(format!("数据库备份-{}.db", beijing_stamp()));
+            named.as_path()
+        } else {
+            dest
+        };
+        if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            return Err(StoreError::BadInput(format!(
+                "备份文件夹不存在：{}（请先建立该文件夹）",
+                dir.display()
+            )));
+        }
         if dest.exists() {
             return Err(StoreError::BadInput(format!(
                 "备份文件已存在：{}（不覆盖已有文件，请换一个文件名）",
                 dest.display()
             )));
         }
-        let partial = sibling(dest, ".partial");
+        // Absolute, so that SQLite never reads a name such as `file:x.db` as a URI.
+        let partial = std::path::absolute(sibling(dest, ".partial")).map_err(|e| {
+            StoreError::BadInput(format!("备份文件路径无效：{}：{e}", dest.display()))
+        })?;
         remove_quietly(&partial);
         let path_text = partial.to_str().ok_or_else(|| {
             StoreError::BadInput(format!("备份文件路径含无法识别的字符：{}", dest.display()))
@@ -213,7 +232,10 @@ pub async fn check_file(path: &Path) -> Result<DatabaseCheck> {
     let store = open_read_only(path).await?;
     let out = check_pool(&store).await;
     store.pool.close().await;
-    out
+    out.map_err(|e| match e {
+        StoreError::BadInput(m) => StoreError::BadInput(format!("{}：{m}", path.display())),
+        e => e,
+    })
 }
 
 /// Replaces the database at `target` by the backup at `backup`; see the module
@@ -223,32 +245,65 @@ pub async fn check_file(path: &Path) -> Result<DatabaseCheck> {
 /// [`StoreError::BadInput`] naming the reason: the backup is missing, not a minplan database,
 /// made by a newer release, damaged or its audit chain broken; a server holds `target`;
 /// a file cannot be written. [`StoreError::Db`], [`StoreError::Migrate`].
-pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
-    let source = open_read_only(backup).await?;
-    let backup_schema_version = known_schema(&source, backup).await;
-    let before = match backup_schema_version {
-        Ok(v) => check_pool(&source).await.map(|c| (v, c)),
-        Err(e) => Err(e),
-    };
-    source.pool.close().await;
-    let (backup_schema_version, before) = before?;
-    if !before.sound() {
+pub async fn restore(
+    backup: &Path,
+    target: &Path,
+    accept_audit_problems: bool,
+) -> Result<RestoreReport> {
+    if target.is_dir() {
         return Err(StoreError::BadInput(format!(
-            "备份文件 {} 未通过检查，未恢复：{}",
-            backup.display(),
-            before.problems().join("；")
+            "{} 是文件夹，不是数据库文件",
+            target.display()
         )));
     }
-
     let _lock = ServerLock::acquire(target)?;
-    let staged = sibling(target, ".restoring");
+    let staged = std::path::absolute(sibling(target, ".restoring"))
+        .map_err(|e| StoreError::BadInput(format!("数据库路径无效：{}：{e}", target.display())))?;
     for p in with_journals(&staged) {
         remove_quietly(&p);
     }
-    let io = |what: &Path, e: std::io::Error| {
-        StoreError::BadInput(format!("无法写入 {}：{e}", what.display()))
+    let source = open_read_only(backup).await?;
+    let checked = async {
+        let version = known_schema(&source, backup).await?;
+        let before = check_pool(&source).await?;
+        let refuse = !before.integrity.is_empty()
+            || !before.foreign_keys.is_empty()
+            || (!before.audit.intact() && !accept_audit_problems);
+        if refuse {
+            let hint = if before.integrity.is_empty() && before.foreign_keys.is_empty() {
+                "（确认要恢复操作日志有问题的备份时，加 --accept-audit-problems，问题照实保留在恢复后的数据库中）"
+            } else {
+                ""
+            };
+            return Err(StoreError::BadInput(format!(
+                "备份文件 {} 未通过检查，未恢复：{}{hint}",
+                backup.display(),
+                before.problems().join("；")
+            )));
+        }
+        // A consistent copy of the backup as SQLite reads it — its write-ahead log, if one
+        // lies beside it, included (a plain file copy would leave that out).
+        let text = staged.to_str().ok_or_else(|| {
+            StoreError::BadInput(format!("路径含无法识别的字符：{}", staged.display()))
+        })?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(text)
+            .execute(&source.pool)
+            .await
+            .map_err(|e| {
+                StoreError::BadInput(format!("无法写入 {}：{e}", staged.display()))
+            })?;
+        Ok((version, before))
+    }
+    .await;
+    source.pool.close().await;
+    let (backup_schema_version, before) = match checked {
+        Ok(c) => c,
+        Err(e) => {
+            discard(&staged);
+            return Err(e);
+        }
     };
-    std::fs::copy(backup, &staged).map_err(|e| io(&staged, e))?;
     let staged_check = async {
         let store = Store::open(&staged).await?;
         let check = store.check().await?;
@@ -259,8 +314,19 @@ pub async fn restore(backup: &Path, target: &Path) -> Result<RestoreReport> {
         Ok::<_, StoreError>(check)
     }
     .await;
+    let same_audit = |c: &DatabaseCheck| {
+        c.audit.problems.len() == before.audit.problems.len() && c.audit.rows == before.audit.rows
+    };
     let check = match staged_check {
-        Ok(c) if c.sound() => c,
+        Ok(c)
+            if c.sound()
+                || (accept_audit_problems
+                    && c.integrity.is_empty()
+                    && c.foreign_keys.is_empty()
+                    && same_audit(&c)) =>
+        {
+            c
+        }
         Ok(c) => {
             discard(&staged);
             return Err(StoreError::BadInput(format!(
@@ -300,17 +366,27 @@ async fn swap_in(
     let io = |what: &Path, e: std::io::Error| {
         StoreError::BadInput(format!("无法写入 {}：{e}", what.display()))
     };
-    let previous_kept_as = if target.exists() {
+    let journals_only = !target.exists() && with_journals(target)[1..].iter().any(|p| p.exists());
+    if journals_only {
+        // The file is gone but its log is not: a database created here would read that log.
+        *damaged = Some("数据库文件不存在，只剩其日志文件".into());
+    }
+    let previous_kept_as = if target.exists() || journals_only {
         // Its write-ahead log holds committed writes: fold them into the file first.
-        let current = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(SqliteConnectOptions::new().filename(target))
-            .await?;
-        let folded = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .fetch_one(&current)
-            .await
-            .and_then(|r| r.try_get::<i64, _>(0));
-        current.close().await;
+        let folded = if journals_only {
+            Ok(0)
+        } else {
+            let current = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(SqliteConnectOptions::new().filename(target))
+                .await?;
+            let folded = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&current)
+                .await
+                .and_then(|r| r.try_get::<i64, _>(0));
+            current.close().await;
+            folded
+        };
         let in_use = || {
             StoreError::BadInput(format!(
                 "数据库 {} 正被其他程序使用，未恢复；请先停止使用它的程序",
@@ -324,13 +400,18 @@ async fn swap_in(
             // moved aside whole, log files and all, and nothing of it is lost.
             Err(e) => *damaged = Some(e.to_string()),
         }
-        let stamp = time::OffsetDateTime::now_utc()
-            .format(time::macros::format_description!(
-                "[year][month][day]-[hour][minute][second]"
-            ))
-            .unwrap_or_default();
-        let kept = sibling(target, &format!(".before-restore-{stamp}"));
-        std::fs::rename(target, &kept).map_err(|e| io(&kept, e))?;
+        // A name no file has: two restores within a second keep both.
+        let stamp = beijing_stamp();
+        let kept = (1..)
+            .map(|n| match n {
+                1 => sibling(target, &format!(".before-restore-{stamp}")),
+                n => sibling(target, &format!(".before-restore-{stamp}-{n}")),
+            })
+            .find(|k| with_journals(k).iter().all(|p| !p.exists()))
+            .unwrap_or_else(|| sibling(target, ".before-restore"));
+        if target.exists() {
+            std::fs::rename(target, &kept).map_err(|e| io(&kept, e))?;
+        }
         for (from, to) in with_journals(target)
             .into_iter()
             .zip(with_journals(&kept))
@@ -360,7 +441,65 @@ async fn swap_in(
             std::fs::rename(&from, &to).map_err(|e| io(&to, e))?;
         }
     }
+    sync_dir(target);
     Ok(previous_kept_as)
+}
+
+/// Makes the renames in `path`'s folder durable (Unix; elsewhere a no-op).
+fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Now in Beijing time, `YYYYMMDD-HHMMSS` (file names people read).
+pub fn beijing_stamp() -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::hours(8))
+        .format(time::macros::format_description!(
+            "[year][month][day]-[hour][minute][second]"
+        ))
+        .unwrap_or_default()
+}
+
+/// A restore left unfinished beside `db` when `db` itself is missing: the files it left
+/// (`<db>.restoring`, `<db>.before-restore-…`), so that a program about to create a new,
+/// empty database at `db` stops instead. Empty when `db` exists or nothing was left.
+pub fn interrupted_restore(db: &Path) -> Vec<PathBuf> {
+    if db.exists() {
+        return Vec::new();
+    }
+    let Some(name) = db.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Vec::new();
+    };
+    let dir = match db.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut left: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            (n == &format!("{name}.restoring") || n.starts_with(&format!("{name}.before-restore")))
+                && !n.ends_with("-wal")
+                && !n.ends_with("-shm")
+        })
+        .map(|n| dir.join(n))
+        .collect();
+    left.sort();
+    left
 }
 
 /// The lock a running server holds on its database (a file `<name>.lock` beside it, locked
@@ -378,7 +517,9 @@ impl ServerLock {
     /// [`StoreError::BadInput`] when another process holds it or the lock file cannot be
     /// created.
     pub fn acquire(db: &Path) -> Result<ServerLock> {
-        let path = sibling(db, ".lock");
+        // By the file's real path: a symbolic link to the database is the same database.
+        let real = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
+        let path = sibling(&real, ".lock");
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 StoreError::BadInput(format!("无法创建文件夹 {}：{e}", dir.display()))
@@ -452,10 +593,16 @@ async fn open_read_only(path: &Path) -> Result<Store> {
             .await;
     if let Err(e) = probe {
         pool.close().await;
-        return Err(StoreError::BadInput(format!(
-            "{} 不是 SQLite 数据库文件：{e}",
-            path.display()
-        )));
+        let header = std::fs::File::open(path).and_then(|mut f| {
+            let mut h = [0u8; 16];
+            std::io::Read::read_exact(&mut f, &mut h).map(|_| h)
+        });
+        return Err(StoreError::BadInput(match header {
+            Ok(h) if &h == b"SQLite format 3\0" => {
+                format!("数据库文件 {} 已损坏，无法读取（{e}）", path.display())
+            }
+            _ => format!("{} 不是 SQLite 数据库文件（{e}）", path.display()),
+        }));
     }
     Ok(Store {
         pool,
@@ -514,6 +661,11 @@ async fn known_schema(store: &Store, path: &Path) -> Result<i64> {
 }
 
 async fn check_pool(store: &Store) -> Result<DatabaseCheck> {
+    if !has_table(&store.pool, "audit_log").await? {
+        return Err(StoreError::BadInput(
+            "不是 minplan 数据库（缺少操作日志表）".into(),
+        ));
+    }
     let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_all(&store.pool)
         .await?

@@ -209,7 +209,7 @@ async fn restoring_a_backup_of_the_earlier_release_upgrades_it() {
         .unwrap();
     current.pool().close().await;
 
-    let report = restore(&old, &target).await.unwrap();
+    let report = restore(&old, &target, false).await.unwrap();
     assert_eq!(report.backup_schema_version, 25);
     assert!(report.check.sound());
     assert!(

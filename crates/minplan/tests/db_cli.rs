@@ -336,3 +336,148 @@ async fn a_damaged_database_is_replaced_and_kept_as_it_was() {
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(std::fs::read(&kept[0]).unwrap(), bytes, "kept as it was");
 }
+
+/// What an operator's trial found, each now handled: a backup whose newest writes are still
+/// in its write-ahead log; a database folder holding only a log; two restores in one second;
+/// a restore cut short; a backup whose audit trail has problems, restored on purpose; an
+/// automatic-backup folder that cannot be written; a backup made into a folder.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_operators_edge_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("minplan.db");
+    scenario_db(&db).await;
+
+    // A backup source whose newest account is only in its log (a program has it open).
+    let live = Store::open(&db).await.unwrap();
+    live.add_user(
+        &minplan_store::NewUser {
+            username: "zai_rizhi".into(),
+            display_name: "只在日志中".into(),
+            role: minplan_store::Role::Planning,
+            credit_code: None,
+        },
+        "Kuangchan-2025!",
+        &minplan_store::Actor::System,
+    )
+    .await
+    .unwrap();
+    assert!(dir.path().join("minplan.db-wal").exists());
+    let copy = dir.path().join("copy.db");
+    let o = minplan(&copy, &["db", "restore", db.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", out(&o));
+    let restored = Store::open(&copy).await.unwrap();
+    assert!(
+        restored.user_by_name("zai_rizhi").await.unwrap().is_some(),
+        "the log's account is restored"
+    );
+    restored.pool().close().await;
+    live.pool().close().await;
+
+    // Only a log where the database was: moved aside, the backup restored and readable.
+    let bare = dir.path().join("bare.db");
+    std::fs::write(dir.path().join("bare.db-wal"), vec![7u8; 8192]).unwrap();
+    let o = minplan(&bare, &["db", "restore", copy.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("只剩其日志文件"), "{}", out(&o));
+    let junk_kept = std::fs::read_dir(dir.path()).unwrap().any(|e| {
+        let e = e.unwrap();
+        let n = e.file_name().to_string_lossy().into_owned();
+        n.starts_with("bare.db.before-restore-")
+            && n.ends_with("-wal")
+            && std::fs::read(e.path()).unwrap() == vec![7u8; 8192]
+    });
+    assert!(junk_kept, "the leftover log is kept aside as it was");
+    let o = minplan(&bare, &["db", "check"]);
+    assert!(o.status.success(), "{}", out(&o));
+
+    // Two restores in the same second keep both replaced databases.
+    for _ in 0..2 {
+        let o = minplan(&bare, &["db", "restore", copy.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", out(&o));
+    }
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            let n = e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            n.starts_with("bare.db.before-restore-") && !n.ends_with("-wal") && !n.ends_with("-shm")
+        })
+        .count();
+    assert_eq!(kept, 2, "each replaced database kept under its own name");
+
+    // A restore cut short between its renames: no new empty database in its place.
+    let cut = dir.path().join("cut.db");
+    std::fs::copy(&copy, dir.path().join("cut.db.restoring")).unwrap();
+    let o = minplan(&cut, &["user", "list"]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("恢复可能中断了"), "{}", out(&o));
+    assert!(!cut.exists(), "no empty database created");
+
+    // A backup whose audit trail has problems: refused, then restored when asked to, the
+    // problems kept for audit verify to name.
+    let edited = dir.path().join("edited.db");
+    std::fs::copy(&copy, &edited).unwrap();
+    exec(&edited, "DROP TRIGGER IF EXISTS audit_log_no_update").await;
+    exec(&edited, "UPDATE audit_log SET actor = '某人' WHERE id = 3").await;
+    let target = dir.path().join("t.db");
+    let o = minplan(&target, &["db", "restore", edited.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("--accept-audit-problems"), "{}", out(&o));
+    let o = minplan(
+        &target,
+        &[
+            "db",
+            "restore",
+            "--accept-audit-problems",
+            edited.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let o = minplan(&target, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+
+    // Backups into a folder, and into a folder that is not there.
+    let folder = dir.path().join("备份");
+    std::fs::create_dir(&folder).unwrap();
+    let o = minplan(&db, &["db", "backup", folder.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", out(&o));
+    let made: Vec<_> = std::fs::read_dir(&folder).unwrap().collect();
+    assert_eq!(made.len(), 1);
+    let name = made[0]
+        .as_ref()
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with("数据库备份-") && name.ends_with(".db"),
+        "{name}"
+    );
+    let o = minplan(
+        &db,
+        &[
+            "db",
+            "backup",
+            dir.path().join("没有/b.db").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("备份文件夹不存在"), "{}", out(&o));
+
+    // An automatic-backup folder that cannot be written stops the server at start.
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_minplan"))
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--listen", "127.0.0.1:0", "--backup-dir"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("自动备份文件夹"), "{}", out(&o));
+}

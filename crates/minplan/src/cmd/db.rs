@@ -32,6 +32,10 @@ pub enum DbCommand {
     Restore {
         /// 备份文件路径
         file: PathBuf,
+        /// 备份的操作日志哈希链有问题（有记录被修改或删除）时仍恢复：问题照实保留在恢复后的
+        /// 数据库中，minplan audit verify 照样指出；文件损坏或外键缺失的备份仍不恢复
+        #[arg(long)]
+        accept_audit_problems: bool,
         /// 输出 JSON
         #[arg(long)]
         json: bool,
@@ -66,11 +70,20 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                         report.check.total_rows()
                     );
                     println!("  {}", report.check.audit.summary());
+                    if !report.check.audit.intact() {
+                        println!(
+                            "  注意：数据库的操作日志哈希链有问题，备份如实保留了它；恢复这个备份须加 --accept-audit-problems。"
+                        );
+                    }
                 }
                 Ok(ExitCode::SUCCESS)
             }
-            DbCommand::Restore { file, json } => {
-                let report = backup::restore(&file, &path)
+            DbCommand::Restore {
+                file,
+                json,
+                accept_audit_problems,
+            } => {
+                let report = backup::restore(&file, &path, accept_audit_problems)
                     .await
                     .with_context(|| format!("未恢复 {}", path.display()))?;
                 if json {

@@ -36,6 +36,7 @@ pub fn db_path(db: Option<PathBuf>) -> PathBuf {
 
 /// Opens the store and seeds it with the embedded default plan when it has none.
 pub async fn open_store(path: &Path) -> anyhow::Result<Store> {
+    refuse_after_interrupted_restore(path)?;
     let store = Store::open(path)
         .await
         .with_context(|| format!("无法打开数据库 {}", path.display()))?;
@@ -51,6 +52,26 @@ pub async fn open_store(path: &Path) -> anyhow::Result<Store> {
         );
     }
     Ok(store)
+}
+
+/// Refuses to create a new, empty database at `path` where an unfinished restore left the
+/// data under other names (`minplan_store::backup::interrupted_restore`).
+///
+/// # Errors
+/// Names the files left and what to do.
+pub fn refuse_after_interrupted_restore(path: &Path) -> anyhow::Result<()> {
+    let left = minplan_store::backup::interrupted_restore(path);
+    if left.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = left.iter().map(|p| p.display().to_string()).collect();
+    anyhow::bail!(
+        "数据库文件 {} 不存在，但旁边有恢复留下的文件：{}。恢复可能中断了；为免新建一个空数据库，未继续。\
+         请用 minplan db restore 其中的备份恢复（.restoring 是未完成的副本，.before-restore 是恢复前的原数据库），\
+         或确认不需要后将这些文件移走。",
+        path.display(),
+        names.join("、")
+    )
 }
 
 /// A tokio runtime for one command.

@@ -51,12 +51,25 @@ fn https_header(s: &str) -> Result<String, String> {
     }
 }
 
+/// The automatic backups' folder, created if missing, refused unless a file can be written in
+/// it — at start, rather than failing silently once a day.
+fn writable_folder(dir: &std::path::Path) -> anyhow::Result<()> {
+    let probe = dir.join(".minplan-write-test");
+    std::fs::create_dir_all(dir)
+        .and_then(|_| std::fs::write(&probe, b"ok"))
+        .and_then(|_| std::fs::remove_file(&probe))
+        .with_context(|| format!("自动备份文件夹 {} 无法写入", dir.display()))
+}
+
 /// Runs the server until Ctrl-C.
 pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async {
         let path = super::db_path(db);
         // Held while the server runs: a restore, or a second server, on this database refuses.
         let _lock = minplan_store::backup::ServerLock::acquire(&path)?;
+        if let Some(dir) = &args.backup_dir {
+            writable_folder(dir)?;
+        }
         let store = super::open_store(&path).await?;
         let seeded = store
             .seed_restoration_baseline(&minplan_store::Actor::System)
