@@ -90,6 +90,8 @@ async fn the_administrator_downloads_a_backup_equal_to_the_database() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let refusal = r.text().await.unwrap();
+    assert!(refusal.contains("备份和检查数据库"), "{refusal}");
     let r = admin
         .post(format!("{}/admin/database/backup", srv.base))
         .form(&[("csrf_token", "wrong")])

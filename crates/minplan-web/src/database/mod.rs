@@ -66,7 +66,7 @@ fn size_text(bytes: u64) -> String {
 /// database.
 pub async fn page(
     State(st): State<AppState>,
-    _: RequireRole<policy::ManageUsers>,
+    _: RequireRole<policy::ManageDatabase>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let sp = st.plan().await;
@@ -124,7 +124,7 @@ pub async fn page(
 /// 500 with the store's Chinese message when the copy cannot be written or fails its check.
 pub async fn download(
     State(st): State<AppState>,
-    RequireRole { user, .. }: RequireRole<policy::ManageUsers>,
+    RequireRole { user, .. }: RequireRole<policy::ManageDatabase>,
 ) -> Result<Response, AppError> {
     let dir = tempfile::tempdir()
         .map_err(|e| AppError::Store(StoreError::Internal(format!("无法创建临时文件夹：{e}"))))?;

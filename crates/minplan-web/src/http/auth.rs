@@ -88,6 +88,9 @@ pub enum Permission {
     ActivatePlan,
     /// 账号管理 (`/admin/users`): 系统管理员.
     ManageUsers,
+    /// 数据库备份 (`/admin/database`: download a backup of everything, check the database):
+    /// 系统管理员.
+    ManageDatabase,
     /// 操作日志 and its verification (`/audit`): 系统管理员.
     ViewAudit,
     /// File an annual report (年度报告): 矿山企业 for its own mines; 系统管理员, 规划科, 审批科
@@ -167,6 +170,7 @@ impl Permission {
             Permission::ViewPlanVersions => "查看规划版本",
             Permission::ActivatePlan => "切换当前规划版本",
             Permission::ManageUsers => "管理账号",
+            Permission::ManageDatabase => "备份和检查数据库",
             Permission::ViewAudit => "查看操作日志",
             Permission::FileAnnualReport => "报送矿山年度报告",
             Permission::ManageRegister => "办理矿业权登记（导入、出让、登记、延续、转让、注销）",
@@ -214,7 +218,7 @@ pub fn allowed(role: Option<Role>, permission: Permission) -> bool {
             r,
             Role::Admin | Role::Planning | Role::Approval | Role::Enforcement | Role::Restoration
         ),
-        (ManageUsers | ViewAudit, Some(r)) => r == Role::Admin,
+        (ManageUsers | ManageDatabase | ViewAudit, Some(r)) => r == Role::Admin,
         (FileAnnualReport, Some(r)) => matches!(
             r,
             Role::Admin | Role::Planning | Role::Approval | Role::Company
@@ -288,6 +292,8 @@ pub mod policy {
         ActivatePlan,
         /// [`Permission::ManageUsers`].
         ManageUsers,
+        /// [`Permission::ManageDatabase`].
+        ManageDatabase,
         /// [`Permission::ViewAudit`].
         ViewAudit,
         /// [`Permission::FileAnnualReport`].
@@ -398,6 +404,7 @@ mod tests {
             Permission::ViewPlanVersions,
             Permission::ActivatePlan,
             Permission::ManageUsers,
+            Permission::ManageDatabase,
             Permission::ViewAudit,
             Permission::RunReview,
             Permission::ViewReviews,

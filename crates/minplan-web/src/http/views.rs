@@ -31,6 +31,8 @@ pub struct Layout {
     pub nav_versions: bool,
     pub nav_users: bool,
     pub nav_audit: bool,
+    /// 数据库备份 link.
+    pub nav_database: bool,
     /// Tabs of the bureau's work (工作台, 申请受理, 审查记录, 矿业权, 图层管理).
     pub nav_workbench: bool,
     pub nav_intake: bool,
@@ -68,6 +70,7 @@ pub fn layout(sp: &StoredPlan, active: &'static str) -> Layout {
             .unwrap_or_default(),
         nav_versions: ctx.can(Permission::ViewPlanVersions),
         nav_users: ctx.can(Permission::ManageUsers),
+        nav_database: ctx.can(Permission::ManageDatabase),
         nav_audit: ctx.can(Permission::ViewAudit),
         nav_workbench: ctx.can(Permission::LoggedIn),
         nav_intake: ctx.can(Permission::RunReview),
