@@ -36,6 +36,24 @@ async fn digests(db: &Path) -> Vec<TableDigest> {
     check.tables
 }
 
+/// The databases a restore kept beside `db` (`<name>.before-restore-…`, without their logs).
+fn kept_databases(db: &Path) -> Vec<std::path::PathBuf> {
+    let prefix = format!(
+        "{}.before-restore-",
+        db.file_name().unwrap().to_string_lossy()
+    );
+    let mut out: Vec<_> = std::fs::read_dir(db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.starts_with(&prefix) && !n.ends_with("-wal") && !n.ends_with("-shm")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 fn by_name<'a>(d: &'a [TableDigest], table: &str) -> &'a TableDigest {
     d.iter().find(|t| t.table == table).unwrap()
 }
@@ -107,18 +125,7 @@ async fn backup_then_restore_gives_back_every_table() {
     assert_eq!(digests(&db).await, taken, "restored table by table");
 
     // The database it replaced is kept, with the account added after the backup.
-    let kept: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("minplan.db.before-restore-")
-                && !p.to_string_lossy().ends_with("-wal")
-                && !p.to_string_lossy().ends_with("-shm")
-        })
-        .collect();
+    let kept = kept_databases(&db);
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(digests(&kept[0]).await, after);
 
@@ -324,15 +331,7 @@ async fn a_damaged_database_is_replaced_and_kept_as_it_was() {
     assert!(o.status.success(), "{}", out(&o));
     assert!(out(&o).contains("原数据库已损坏"), "{}", out(&o));
     assert_eq!(digests(&db).await, taken);
-    let kept: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.to_string_lossy().contains("before-restore-")
-                && !p.to_string_lossy().ends_with("-wal")
-                && !p.to_string_lossy().ends_with("-shm")
-        })
-        .collect();
+    let kept = kept_databases(&db);
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(std::fs::read(&kept[0]).unwrap(), bytes, "kept as it was");
 }
@@ -395,18 +394,7 @@ async fn the_operators_edge_cases() {
         let o = minplan(&bare, &["db", "restore", copy.to_str().unwrap()]);
         assert!(o.status.success(), "{}", out(&o));
     }
-    let kept = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter(|e| {
-            let n = e
-                .as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .into_owned();
-            n.starts_with("bare.db.before-restore-") && !n.ends_with("-wal") && !n.ends_with("-shm")
-        })
-        .count();
+    let kept = kept_databases(&bare).len();
     assert_eq!(kept, 2, "each replaced database kept under its own name");
 
     // A restore cut short between its renames: no new empty database in its place.
