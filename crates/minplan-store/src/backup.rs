@@ -5,12 +5,16 @@
 //!   database as of one instant), to a temporary file beside the destination that is checked
 //!   ([`check_file`]: `PRAGMA integrity_check`, `foreign_key_check`, the audit chain) and only
 //!   then renamed into place. An existing file is never overwritten.
+//!   The audit chain's state is reported; a broken chain is copied as it is (the backup is
+//!   evidence). A folder as destination gets `数据库备份-<Beijing time>.db`.
 //! - **Restore** ([`restore`]) replaces a database file by a backup: the backup is checked
 //!   first (a minplan database, made by this release or an earlier one, intact), copied beside
-//!   the target, brought up to this release's schema (an older backup is migrated), checked
-//!   again, and only then swapped in; the database it replaces is kept beside it as
-//!   `<name>.before-restore-<UTC time>`. It refuses while a server holds the database
-//!   ([`ServerLock`]).
+//!   the target as SQLite reads it (`VACUUM INTO`, so writes still in a log beside it are
+//!   included), brought up to this release's schema (an older backup is migrated), checked
+//!   again, and only then swapped in; the database it replaces is kept beside it with its log
+//!   files as `<name>.before-restore-<Beijing time>[-n]` (a damaged one as it is). It refuses
+//!   while a server holds the database ([`ServerLock`]); a restore cut short is found by
+//!   [`interrupted_restore`] before anything creates an empty database in its place.
 //! - **Table digests** ([`Store::table_digests`]): each table's row count and a SHA-256 over
 //!   its rows in a fixed order, all read in one transaction, so that two databases can be
 //!   compared table by table (a round trip, a copy into another store).
@@ -135,8 +139,9 @@ impl Store {
         check_pool(self).await
     }
 
-    /// Writes a consistent copy of the database to `dest` (which must not exist), checked
-    /// before it is put in place; see the module documentation.
+    /// Writes a consistent copy of the database to `dest` (which must not exist; a folder
+    /// gets a file named by the Beijing time), checked before it is put in place; see the
+    /// module documentation.
     ///
     /// # Errors
     /// [`StoreError::BadInput`] when `dest` exists, its folder cannot be written, or the copy
@@ -239,12 +244,15 @@ pub async fn check_file(path: &Path) -> Result<DatabaseCheck> {
 }
 
 /// Replaces the database at `target` by the backup at `backup`; see the module
-/// documentation. Nothing at `target` changes unless every check passed.
+/// documentation. Nothing at `target` changes unless every check passed. With
+/// `accept_audit_problems`, a backup whose audit chain has problems (and no other) is restored
+/// with them as they are — `audit verify` names them afterwards, as it did before.
 ///
 /// # Errors
-/// [`StoreError::BadInput`] naming the reason: the backup is missing, not a minplan database,
-/// made by a newer release, damaged or its audit chain broken; a server holds `target`;
-/// a file cannot be written. [`StoreError::Db`], [`StoreError::Migrate`].
+/// [`StoreError::BadInput`] naming the reason: `target` is a folder; the backup is missing, not
+/// a minplan database, made by a newer release, damaged, or its audit chain broken (without
+/// `accept_audit_problems`); a server holds `target`; a file cannot be written.
+/// [`StoreError::Db`], [`StoreError::Migrate`].
 pub async fn restore(
     backup: &Path,
     target: &Path,

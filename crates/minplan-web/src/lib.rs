@@ -11,7 +11,8 @@
 //! right's page with its lifecycle forms, 登记办理 of an application, and the lifecycle JSON
 //! API), [`imports`] (批量导入 of XLSX/CSV tables), [`layers`] (图层管理), [`monitoring`]
 //! (规划指标 values, 实施评估, 年度实施计划, reminders), [`annual_reports`] (矿山年度报告),
-//! [`accounts`] (登录/退出/修改密码, 账号管理), [`audit`] (操作日志), [`database`] (数据库备份: download a backup, check the database), [`help`] (帮助), [`measure`] (the map's
+//! [`accounts`] (登录/退出/修改密码, 账号管理), [`audit`] (操作日志), [`database`] (数据库备份:
+//! download a backup, the automatic backups, check the database), [`help`] (帮助), [`measure`] (the map's
 //! measure tool), [`settings`] (机关设置: bureau name, numbering, signature block), [`portal`] (信息公开: the
 //! public portal and its feeds), [`publication`] (公示审核: review before publishing),
 //! [`checks`] (检查任务, 检查记录, 整改 and 验收; 本企业检查记录), [`inspections`]

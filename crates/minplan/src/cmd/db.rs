@@ -1,10 +1,12 @@
 //! `minplan db …`: the database file itself — backup, restore, check.
 //!
-//! - `minplan db backup FILE`: a consistent copy while the server runs (SQLite `VACUUM INTO`),
-//!   checked before it is put at FILE; an existing FILE is never overwritten.
+//! - `minplan db backup FILE|FOLDER`: a consistent copy while the server runs (SQLite `VACUUM
+//!   INTO`), checked before it is put at FILE (in FOLDER: named by the Beijing time); an
+//!   existing FILE is never overwritten.
 //! - `minplan db restore FILE`: replaces the database (`--db`) by the backup FILE after
 //!   checking it (an older release's backup is brought up to this release's schema); the
-//!   replaced database is kept beside it. Refused while `minplan serve` runs on it.
+//!   replaced database is kept beside it. Refused while `minplan serve` runs on it;
+//!   `--accept-audit-problems` restores a backup whose audit chain has problems, as they are.
 //! - `minplan db check [--json]`: integrity, foreign keys, the audit chain, every table's
 //!   rows and digest; exit 0 when sound, 1 otherwise.
 //!
@@ -21,7 +23,7 @@ use std::process::ExitCode;
 pub enum DbCommand {
     /// 备份数据库（服务运行时也可备份；得到一致的副本，检查后写入，不覆盖已有文件）
     Backup {
-        /// 备份文件路径（如 D:\备份\minplan-20261207.db）
+        /// 备份文件路径（如 D:\备份\数据库备份-20261207.db）；给文件夹时写入该文件夹，按北京时间命名
         file: PathBuf,
         /// 输出 JSON
         #[arg(long)]
