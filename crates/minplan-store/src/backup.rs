@@ -470,6 +470,15 @@ fn sync_dir(path: &Path) {
     let _ = path;
 }
 
+/// A file size as people read it: KB below 1 MiB, else MB, one decimal (1 KB = 1,024 bytes).
+pub fn size_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    }
+}
+
 /// Now in Beijing time, `YYYYMMDD-HHMMSS` (file names people read).
 pub fn beijing_stamp() -> String {
     (time::OffsetDateTime::now_utc() + time::Duration::hours(8))

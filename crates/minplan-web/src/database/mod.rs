@@ -53,15 +53,6 @@ struct BackupLine {
     size: String,
 }
 
-/// Bytes as people read them (KB / MB, one decimal).
-fn size_text(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
-    } else {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
-    }
-}
-
 /// `GET /admin/database[?check=1]`: the backup button, and with `check=1` the check of the
 /// database.
 pub async fn page(
@@ -83,7 +74,7 @@ pub async fn page(
                 list.into_iter()
                     .map(|b| BackupLine {
                         date: crate::http::words::date_zh(&b.date),
-                        size: size_text(b.bytes),
+                        size: minplan_store::backup::size_text(b.bytes),
                         name: b.name,
                     })
                     .collect(),
@@ -142,12 +133,7 @@ pub async fn download(
             chunk
         })
     };
-    let now = time::OffsetDateTime::now_utc() + time::Duration::hours(8);
-    let stamp = now
-        .format(time::macros::format_description!(
-            "[year][month][day]-[hour][minute][second]"
-        ))
-        .unwrap_or_default();
+    let stamp = minplan_store::backup::beijing_stamp();
     st.store
         .audit_record(&AuditEntry {
             actor: &actor(&user),

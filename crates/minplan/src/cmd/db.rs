@@ -67,7 +67,7 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                     println!(
                         "已备份到 {}（{}，{} 张表共 {} 条记录）",
                         report.path.display(),
-                        size_text(report.bytes),
+                        backup::size_text(report.bytes),
                         report.check.tables.len(),
                         report.check.total_rows()
                     );
@@ -171,14 +171,5 @@ fn print_check(path: &Path, check: &DatabaseCheck) {
         for p in problems {
             println!("  - {p}");
         }
-    }
-}
-
-/// Bytes as people read them (KB/MB, one decimal).
-fn size_text(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
-    } else {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
     }
 }
