@@ -94,6 +94,9 @@ pub struct BackupReport {
     pub bytes: u64,
     /// The check of the written copy.
     pub check: DatabaseCheck,
+    /// Half-written backups (`数据库备份-*.db.partial`) that a backup cut short had left in the
+    /// destination folder, removed (only when a folder was given).
+    pub cleared: Vec<String>,
 }
 
 /// What a restore did.
@@ -149,7 +152,9 @@ impl Store {
     pub async fn backup_to(&self, dest: &Path) -> Result<BackupReport> {
         // A folder: the backup goes into it, named by the Beijing time.
         let named;
+        let mut cleared = Vec::new();
         let dest = if dest.is_dir() {
+            cleared = clear_stale_partials(dest);
             named = dest.join(format!("数据库备份-{}.db", beijing_stamp()));
             named.as_path()
         } else {
@@ -223,6 +228,7 @@ impl Store {
             path: dest.to_path_buf(),
             bytes,
             check,
+            cleared,
         })
     }
 }
@@ -525,15 +531,22 @@ pub fn interrupted_restore(db: &Path) -> Vec<PathBuf> {
 #[derive(Debug)]
 pub struct ServerLock {
     _file: std::fs::File,
+    cleared: Vec<PathBuf>,
 }
 
 impl ServerLock {
-    /// Takes the lock of the database at `db`, without waiting.
+    /// Takes the lock of the database at `db`, without waiting. With the lock held no restore
+    /// can be running on `db`, so the copy a restore cut short left beside an existing
+    /// database (`<db>.restoring` and its log files) is removed; [`ServerLock::cleared`]
+    /// names what was.
     ///
     /// # Errors
-    /// [`StoreError::BadInput`] when another process holds it or the lock file cannot be
-    /// created.
+    /// [`StoreError::BadInput`] when another process holds it, the lock file cannot be
+    /// created, or (Unix) the database file has more than one name (a hard link): each name
+    /// would get its own lock, and SQLite itself does not support it (“How To Corrupt An
+    /// SQLite Database File”, §2.4).
     pub fn acquire(db: &Path) -> Result<ServerLock> {
+        refuse_hard_links(db)?;
         // By the file's real path: a symbolic link to the database is the same database.
         let real = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
         let path = sibling(&real, ".lock");
@@ -549,7 +562,20 @@ impl ServerLock {
             .open(&path)
             .map_err(|e| StoreError::BadInput(format!("无法创建锁文件 {}：{e}", path.display())))?;
         match file.try_lock() {
-            Ok(()) => Ok(ServerLock { _file: file }),
+            Ok(()) => {
+                let mut cleared = Vec::new();
+                if db.is_file() {
+                    for p in with_journals(&sibling(db, ".restoring")) {
+                        if p.exists() && std::fs::remove_file(&p).is_ok() {
+                            cleared.push(p);
+                        }
+                    }
+                }
+                Ok(ServerLock {
+                    _file: file,
+                    cleared,
+                })
+            }
             Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::BadInput(format!(
                 "数据库 {} 正由另一个 minplan 服务（serve）或恢复操作使用；请先停止它",
                 db.display()
@@ -560,6 +586,67 @@ impl ServerLock {
             ))),
         }
     }
+}
+
+impl ServerLock {
+    /// The files a restore cut short had left, removed when the lock was taken.
+    pub fn cleared(&self) -> &[PathBuf] {
+        &self.cleared
+    }
+}
+
+/// Refuses a database file that has more than one name (Unix: its link count).
+#[cfg(unix)]
+fn refuse_hard_links(db: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::metadata(db) {
+        Ok(m) if m.is_file() && m.nlink() > 1 => Err(StoreError::BadInput(format!(
+            "数据库文件 {} 另有 {} 个硬链接（同一文件的其他名字）。通过不同名字打开同一数据库时，\
+             两个程序可能同时改写它，SQLite 不支持这样使用；请删除多余的硬链接，只保留一个文件名\
+             （ls -li 可以看到编号相同的文件）",
+            db.display(),
+            m.nlink() - 1
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Windows reports no link count through the standard library; hard links to a database are
+/// not checked there.
+#[cfg(not(unix))]
+fn refuse_hard_links(_db: &Path) -> Result<()> {
+    Ok(())
+}
+
+/// A backup file left half-written (`*.partial`) this long ago is stale: no backup
+/// writes one for nearly this long without touching it.
+const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
+/// Removes the half-written backups (`数据库备份-*.db.partial`, with any log file beside it) a backup cut short left
+/// in `dir` (last written at least [`STALE_PARTIAL`] ago, so that one being written by another
+/// server sharing the folder is left alone); returns their names.
+fn clear_stale_partials(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("数据库备份-") && name.contains(".db.partial")) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= STALE_PARTIAL);
+        if stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(name);
+        }
+    }
+    removed.sort();
+    removed
 }
 
 /// `path` with `suffix` added to its file name.
@@ -837,6 +924,8 @@ pub struct DailyBackup {
     pub written: Option<BackupReport>,
     /// Older automatic backups removed to keep `keep` of them.
     pub removed: Vec<String>,
+    /// Half-written backups a backup cut short had left in the folder, removed.
+    pub cleared: Vec<String>,
 }
 
 impl Store {
@@ -852,6 +941,7 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| {
             StoreError::BadInput(format!("无法创建备份文件夹 {}：{e}", dir.display()))
         })?;
+        let cleared = clear_stale_partials(dir);
         let path = dir.join(daily_backup_name(date));
         let written = if path.exists() {
             None
@@ -864,6 +954,10 @@ impl Store {
                 .map_err(|e| StoreError::BadInput(format!("无法删除旧备份 {}：{e}", old.name)))?;
             removed.push(old.name);
         }
-        Ok(DailyBackup { written, removed })
+        Ok(DailyBackup {
+            written,
+            removed,
+            cleared,
+        })
     }
 }

@@ -71,7 +71,7 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 pub use http::error::{ApiResult, AppError};
-pub use http::state::{AppState, AutoBackup, WebConfig, set_release_hook};
+pub use http::state::{AppState, AutoBackup, AutoBackupOutcome, WebConfig, set_release_hook};
 
 /// The application's routes: every capability's router, the embedded assets, the 404 page,
 /// behind the layers of [`http::harden`]. Every route is in the role matrix
@@ -137,19 +137,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
                 if let Err(e) = st.store.write_daily_head(&today).await {
                     tracing::error!(error = %e, "the day's audit head could not be written");
                 }
-                if let Some(b) = &st.config().backup {
-                    match st.store.daily_backup(&b.dir, &today, b.keep).await {
-                        Ok(done) => {
-                            if let Some(w) = &done.written {
-                                tracing::info!(path = %w.path.display(), bytes = w.bytes, "daily backup written");
-                            }
-                            for r in &done.removed {
-                                tracing::info!(file = %r, "old daily backup removed");
-                            }
-                        }
-                        Err(e) => tracing::error!(error = %e, "the daily backup failed"),
-                    }
-                }
+                database::run_daily_backup(&st).await;
             }
         })
     };

@@ -155,3 +155,64 @@ async fn the_page_lists_the_automatic_backups() {
         "{html}"
     );
 }
+
+/// An automatic backup that fails after start (here: the folder has become a file) is shown
+/// on the page with its reason, not only logged; the next good run replaces the notice.
+#[tokio::test]
+async fn a_failed_automatic_backup_shows_on_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("自动备份");
+    let srv = common::start_with(minplan_web::WebConfig {
+        backup: Some(minplan_web::AutoBackup {
+            dir: folder.clone(),
+            keep: 7,
+        }),
+        today: Some(minplan_domain::date::Date::new(2026, 12, 8).unwrap()),
+        ..minplan_web::WebConfig::default()
+    })
+    .await;
+    let admin = logged_in(&srv.base, "root").await;
+    let page = || async {
+        admin
+            .get(format!("{}/admin/database", srv.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert!(!page().await.contains("auto-backup-last"));
+
+    std::fs::write(&folder, b"not a folder").unwrap();
+    minplan_web::database::run_daily_backup(&srv.state).await;
+    let html = page().await;
+    let notice = html
+        .split("id=\"auto-backup-last\"")
+        .nth(1)
+        .and_then(|r| r.split("</p>").next())
+        .unwrap_or_else(|| panic!("no notice of the last run: {html}"));
+    assert!(
+        html.contains("class=\"notice error\" id=\"auto-backup-last\""),
+        "{html}"
+    );
+    assert!(
+        notice.contains("失败") && notice.contains("无法创建备份文件夹"),
+        "{notice}"
+    );
+    assert!(notice.contains(&folder.display().to_string()), "{notice}");
+
+    // The folder is back: the next run writes the day's backup and says so.
+    std::fs::remove_file(&folder).unwrap();
+    minplan_web::database::run_daily_backup(&srv.state).await;
+    let html = page().await;
+    assert!(
+        html.contains("class=\"notice ok\" id=\"auto-backup-last\"")
+            && html.contains("写入 数据库备份-20261208.db"),
+        "{html}"
+    );
+    assert!(folder.join("数据库备份-20261208.db").is_file());
+    // Run again the same day: nothing to write, and the page says that.
+    minplan_web::database::run_daily_backup(&srv.state).await;
+    assert!(page().await.contains("今天的自动备份已有"));
+}

@@ -169,6 +169,25 @@ async fn bad_backups_and_a_running_server_are_refused_and_nothing_changes() {
     let o = minplan(&db, &["db", "restore", text.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("不是 SQLite 数据库文件"), "{}", out(&o));
+    // Checking it is a finding (exit 1, as for any problem), not a failure to run (2) …
+    let o = minplan(&db, &["db", "check", text.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert!(
+        out(&o).contains("数据库有问题") && out(&o).contains("notes.db"),
+        "{}",
+        out(&o)
+    );
+    // … which a missing file is.
+    let o = minplan(
+        &db,
+        &[
+            "db",
+            "check",
+            dir.path().join("无此文件.db").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("找不到数据库文件"), "{}", out(&o));
 
     // A SQLite file that is not minplan's.
     let other = dir.path().join("other.db");
@@ -468,4 +487,58 @@ async fn the_operators_edge_cases() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("自动备份文件夹"), "{}", out(&o));
+}
+
+/// A second name for the database file (a hard link) would get its own lock, so a server and a
+/// restore could both hold "their" database: it is refused, naming the file. The copy a restore
+/// cut short left beside an existing database is removed when the lock is next taken.
+#[cfg(unix)]
+#[tokio::test]
+async fn hard_links_are_refused_and_an_interrupted_restores_copy_is_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("minplan.db");
+    scenario_db(&db).await;
+    let backup = dir.path().join("b.db");
+    let o = minplan(&db, &["db", "backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", out(&o));
+
+    let link = dir.path().join("另一个名字.db");
+    std::fs::hard_link(&db, &link).unwrap();
+    let refused = ServerLock::acquire(&link).unwrap_err().to_string();
+    assert!(
+        refused.contains("另有 1 个硬链接") && refused.contains("另一个名字.db"),
+        "{refused}"
+    );
+    assert!(
+        ServerLock::acquire(&db).is_err(),
+        "the first name is refused too"
+    );
+    let o = minplan(&link, &["db", "restore", backup.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("硬链接"), "{}", out(&o));
+    std::fs::remove_file(&link).unwrap();
+
+    // A restore killed before its swap left its checked copy beside the database.
+    let staged = dir.path().join("minplan.db.restoring");
+    std::fs::copy(&backup, &staged).unwrap();
+    std::fs::write(dir.path().join("minplan.db.restoring-wal"), b"").unwrap();
+    let lock = ServerLock::acquire(&db).unwrap();
+    let mut cleared: Vec<String> = lock
+        .cleared()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    cleared.sort();
+    assert_eq!(
+        cleared,
+        ["minplan.db.restoring", "minplan.db.restoring-wal"]
+    );
+    assert!(!staged.exists());
+    drop(lock);
+    // With no database there, the copy is what `interrupted_restore` reports instead: kept.
+    let gone = dir.path().join("无库.db");
+    let staged = dir.path().join("无库.db.restoring");
+    std::fs::copy(&backup, &staged).unwrap();
+    let lock = ServerLock::acquire(&gone).unwrap();
+    assert!(lock.cleared().is_empty() && staged.exists());
 }

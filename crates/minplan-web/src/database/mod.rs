@@ -44,6 +44,18 @@ struct DatabasePage {
     backups: Vec<BackupLine>,
     /// The folder could not be read: why.
     backups_error: Option<String>,
+    /// How this server's latest automatic backup run went.
+    last_run: Option<OutcomeLine>,
+}
+
+/// The latest automatic backup run as the page shows it.
+struct OutcomeLine {
+    /// Beijing date and time.
+    at: String,
+    /// The file written; `None` when the day's backup was already there.
+    written: Option<String>,
+    /// Why it failed.
+    failed: Option<String>,
 }
 
 /// An automatic backup as the page lists it.
@@ -103,6 +115,11 @@ pub async fn page(
         auto_keep: auto.as_ref().map_or(0, |a| a.keep),
         backups,
         backups_error,
+        last_run: st.auto_backup_outcome().map(|o| OutcomeLine {
+            at: crate::http::words::beijing(&o.at),
+            written: o.result.clone().ok().flatten(),
+            failed: o.result.err(),
+        }),
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -161,4 +178,42 @@ pub async fn download(
             .insert(axum::http::header::CONTENT_LENGTH, v);
     }
     Ok(resp)
+}
+
+/// The day's automatic backup ([`minplan_store::Store::daily_backup`]) when the server was
+/// started with `--backup-dir`; run by [`crate::serve`] at start and hourly. The outcome is
+/// logged and kept for this page ([`AppState::auto_backup_outcome`]), so that a backup that
+/// fails after start (a full disk, a folder gone) is seen by the administrator.
+pub async fn run_daily_backup(st: &AppState) {
+    let Some(b) = st.config().backup.clone() else {
+        return;
+    };
+    let today = st.today().to_string();
+    let result = match st.store.daily_backup(&b.dir, &today, b.keep).await {
+        Ok(done) => {
+            if let Some(w) = &done.written {
+                tracing::info!(path = %w.path.display(), bytes = w.bytes, "daily backup written");
+            }
+            for r in &done.removed {
+                tracing::info!(file = %r, "old daily backup removed");
+            }
+            for r in &done.cleared {
+                tracing::info!(file = %r, "half-written backup of an interrupted run removed");
+            }
+            Ok(done.written.map(|w| {
+                w.path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            }))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the daily backup failed");
+            Err(e.to_string())
+        }
+    };
+    let at = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    st.set_auto_backup_outcome(crate::AutoBackupOutcome { at, result });
 }

@@ -75,6 +75,19 @@ pub struct AppState {
     config: Arc<WebConfig>,
     layer_jobs: Arc<LayerJobs>,
     notice: Arc<std::sync::Mutex<Option<(NoticeKey, std::time::Instant, String)>>>,
+    auto_backup: Arc<std::sync::Mutex<Option<AutoBackupOutcome>>>,
+}
+
+/// How the latest automatic daily backup run of this server went (kept in memory for the
+/// 数据库备份 page: a failure after start, such as a full disk, shows there, not only in the
+/// server's log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoBackupOutcome {
+    /// When it ran, RFC 3339 UTC.
+    pub at: String,
+    /// The file written (its name), `None` when the day's backup was already there; or why it
+    /// failed, in Chinese.
+    pub result: Result<Option<String>, String>,
 }
 
 /// How long the plan-period notice is kept before the stored plan versions are read again
@@ -113,7 +126,20 @@ impl AppState {
             config: Arc::new(WebConfig::default()),
             layer_jobs: Arc::new(Jobs::new(LAYER_IMPORTS_AT_ONCE)),
             notice: Arc::default(),
+            auto_backup: Arc::default(),
         })
+    }
+
+    /// How the latest automatic daily backup run went; `None` before the first.
+    pub fn auto_backup_outcome(&self) -> Option<AutoBackupOutcome> {
+        self.auto_backup.lock().ok().and_then(|g| g.clone())
+    }
+
+    /// Records how an automatic daily backup run went.
+    pub fn set_auto_backup_outcome(&self, outcome: AutoBackupOutcome) {
+        if let Ok(mut g) = self.auto_backup.lock() {
+            *g = Some(outcome);
+        }
     }
 
     /// The same state with other settings.

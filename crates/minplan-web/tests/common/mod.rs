@@ -28,6 +28,8 @@ pub const ACCOUNTS: [(&str, Role); 6] = [
 pub struct Server {
     pub base: String,
     pub store: Store,
+    /// The server's state (the same store), for jobs the server runs on its own clock.
+    pub state: AppState,
     _dir: tempfile::TempDir,
 }
 
@@ -62,7 +64,8 @@ pub async fn start_with(config: WebConfig) -> Server {
     let addr = listener.local_addr().unwrap();
     // The server as `serve` builds it, with every `/api/` answer checked against the
     // published document: an answer of another shape becomes a 500 naming the difference.
-    let app = minplan_web::router(state).layer(axum::middleware::from_fn(check_against_document));
+    let app =
+        minplan_web::router(state.clone()).layer(axum::middleware::from_fn(check_against_document));
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -73,6 +76,7 @@ pub async fn start_with(config: WebConfig) -> Server {
     Server {
         base: format!("http://{addr}"),
         store,
+        state,
         _dir: dir,
     }
 }

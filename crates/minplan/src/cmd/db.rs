@@ -8,7 +8,8 @@
 //!   replaced database is kept beside it. Refused while `minplan serve` runs on it;
 //!   `--accept-audit-problems` restores a backup whose audit chain has problems, as they are.
 //! - `minplan db check [--json]`: integrity, foreign keys, the audit chain, every table's
-//!   rows and digest; exit 0 when sound, 1 otherwise.
+//!   rows and digest; exit 0 when sound, 1 otherwise (a file that is not a readable database
+//!   included), 2 when there is no such file.
 //!
 //! The work is `minplan_store::backup`.
 
@@ -72,6 +73,9 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                         report.check.total_rows()
                     );
                     println!("  {}", report.check.audit.summary());
+                    for name in &report.cleared {
+                        println!("  已删除上次中断的备份留下的未完成文件 {name}");
+                    }
                     if !report.check.audit.intact() {
                         println!(
                             "  注意：数据库的操作日志哈希链有问题，备份如实保留了它；恢复这个备份须加 --accept-audit-problems。"
@@ -119,7 +123,26 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
             }
             DbCommand::Check { file, json } => {
                 let target = file.unwrap_or(path);
-                let check = backup::check_file(&target).await?;
+                if !target.is_file() {
+                    anyhow::bail!("找不到数据库文件：{}", target.display());
+                }
+                // A file that is there but cannot be read as a database is a finding (exit 1),
+                // like any other problem the check reports; exit 2 is for a check that could
+                // not run at all.
+                let check = match backup::check_file(&target).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        if json {
+                            println!(
+                                "{}",
+                                serde_json::json!({ "sound": false, "problems": [e.to_string()] })
+                            );
+                        } else {
+                            println!("数据库有问题：{e}");
+                        }
+                        return Ok(ExitCode::from(1));
+                    }
+                };
                 if json {
                     println!("{}", serde_json::to_string_pretty(&check)?);
                 } else {

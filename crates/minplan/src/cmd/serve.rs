@@ -66,7 +66,10 @@ pub fn run(db: Option<PathBuf>, args: ServeArgs) -> anyhow::Result<ExitCode> {
     super::runtime()?.block_on(async {
         let path = super::db_path(db);
         // Held while the server runs: a restore, or a second server, on this database refuses.
-        let _lock = minplan_store::backup::ServerLock::acquire(&path)?;
+        let lock = minplan_store::backup::ServerLock::acquire(&path)?;
+        for p in lock.cleared() {
+            eprintln!("已删除上次中断的恢复留下的未完成文件 {}", p.display());
+        }
         if let Some(dir) = &args.backup_dir {
             writable_folder(dir)?;
         }
