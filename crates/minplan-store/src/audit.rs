@@ -554,11 +554,17 @@ async fn verify_chain(store: &Store) -> Result<VerifyReport> {
     )
     .fetch_one(store.pool())
     .await?;
+    Ok(verify_rows(rows.iter().map(row_from), seq))
+}
+
+/// The chain check of [`verify`] over rows already read (in id order) and the highest id
+/// ever assigned (`seq`: SQLite's `sqlite_sequence`, or the identity sequence of a copy in
+/// PostgreSQL): every edited row, deleted row and broken link, and the head.
+pub fn verify_rows(rows: impl IntoIterator<Item = AuditRow>, seq: i64) -> VerifyReport {
     let mut problems = Vec::new();
     let mut prev: Option<AuditRow> = None;
     let mut count = 0u64;
-    for r in &rows {
-        let row = row_from(r);
+    for row in rows {
         count += 1;
         let expected_id = prev.as_ref().map_or(1, |p| p.id + 1);
         if row.id > expected_id {
@@ -597,13 +603,13 @@ async fn verify_chain(store: &Store) -> Result<VerifyReport> {
         });
     }
     problems.sort_by_key(AuditProblem::first_id);
-    Ok(VerifyReport {
+    VerifyReport {
         rows: count,
         last_id,
         head_hash: prev.map(|p| p.hash),
         first_break: problems.iter().map(AuditProblem::first_id).min(),
         problems,
-    })
+    }
 }
 
 impl Store {

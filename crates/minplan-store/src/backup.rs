@@ -676,7 +676,7 @@ fn discard(staged: &Path) {
 }
 
 /// A store on `path` opened read-only, not migrated.
-async fn open_read_only(path: &Path) -> Result<Store> {
+pub(crate) async fn open_read_only(path: &Path) -> Result<Store> {
     if !path.is_file() {
         return Err(StoreError::BadInput(format!(
             "找不到数据库文件：{}",
@@ -716,7 +716,7 @@ async fn open_read_only(path: &Path) -> Result<Store> {
 
 /// The schema version of a minplan database, refused when it is not one or when it holds a
 /// migration this release does not know (a newer release made it) or one that differs.
-async fn known_schema(store: &Store, path: &Path) -> Result<i64> {
+pub(crate) async fn known_schema(store: &Store, path: &Path) -> Result<i64> {
     let has: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')
             AND EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log')",
@@ -764,7 +764,7 @@ async fn known_schema(store: &Store, path: &Path) -> Result<i64> {
     Ok(applied.last().map(|a| a.0).unwrap_or(0))
 }
 
-async fn check_pool(store: &Store) -> Result<DatabaseCheck> {
+pub(crate) async fn check_pool(store: &Store) -> Result<DatabaseCheck> {
     if !has_table(&store.pool, "audit_log").await? {
         return Err(StoreError::BadInput(
             "不是 minplan 数据库（缺少操作日志表）".into(),

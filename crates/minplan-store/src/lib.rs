@@ -17,6 +17,7 @@ pub mod audit;
 pub mod backup;
 pub mod checks;
 pub mod throttle;
+pub mod to_postgres;
 
 pub use accounts::{NewUser, Role, User};
 pub use audit::{Actor, AuditEntry, AuditFilter, AuditRow, VerifyReport};

@@ -7,6 +7,8 @@
 //!   checking it (an older release's backup is brought up to this release's schema); the
 //!   replaced database is kept beside it. Refused while `minplan serve` runs on it;
 //!   `--accept-audit-problems` restores a backup whose audit chain has problems, as they are.
+//! - `minplan db migrate-to postgres://…`: copies the database into an empty PostgreSQL
+//!   database, read back and checked before it commits (`minplan_store::to_postgres`).
 //! - `minplan db check [--json]`: integrity, foreign keys, the audit chain, every table's
 //!   rows and digest; exit 0 when sound, 1 otherwise (a file that is not a readable database
 //!   included), 2 when there is no such file.
@@ -37,6 +39,18 @@ pub enum DbCommand {
         file: PathBuf,
         /// 备份的操作日志哈希链有问题（有记录被修改或删除）时仍恢复：问题照实保留在恢复后的
         /// 数据库中，minplan audit verify 照样指出；文件损坏或外键缺失的备份仍不恢复
+        #[arg(long)]
+        accept_audit_problems: bool,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 把本数据库（SQLite）整库迁移到一个空的 PostgreSQL 数据库：先检查本库，在一个事务中建表、
+    /// 写入全部记录、建立索引外键和触发器，逐表读回核对、重新校验操作日志，全部一致才提交
+    MigrateTo {
+        /// PostgreSQL 地址，如 postgres://用户@主机/数据库 或 postgres:///数据库?host=/run/postgresql
+        url: String,
+        /// 本库的操作日志哈希链有问题时仍迁移：问题照实迁移，迁移后照样可以查出
         #[arg(long)]
         accept_audit_problems: bool,
         /// 输出 JSON
@@ -118,6 +132,46 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                         (None, _) => println!("  原先没有数据库文件"),
                     }
                     println!("  {}", report.check.audit.summary());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            DbCommand::MigrateTo {
+                url,
+                accept_audit_problems,
+                json,
+            } => {
+                if !path.is_file() {
+                    anyhow::bail!("找不到数据库文件：{}", path.display());
+                }
+                let report = minplan_store::to_postgres::migrate_to_postgres(
+                    &path,
+                    &url,
+                    accept_audit_problems,
+                )
+                .await
+                .with_context(|| format!("未迁移 {}", path.display()))?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    println!(
+                        "已把 {} 迁移到 PostgreSQL 数据库 {}：{} 张表共 {} 条记录，逐表读回核对一致",
+                        path.display(),
+                        report.target,
+                        report.tables.len(),
+                        report.total_rows()
+                    );
+                    println!(
+                        "  索引 {} 个、外键 {} 个、触发器 {} 个（只追加的表在 PostgreSQL 中同样拒绝修改和删除）",
+                        report.indexes, report.foreign_keys, report.triggers
+                    );
+                    println!(
+                        "  数据结构版本 {:04}（记在表 minplan_sqlite_migrations 中）",
+                        report.schema_version
+                    );
+                    println!("  在 PostgreSQL 中重新校验：{}", report.audit.summary());
+                    println!(
+                        "  注意：本版本的服务（serve）和各命令仍只使用 SQLite 数据库；迁移后的库供省、市部署和数据交换使用。"
+                    );
                 }
                 Ok(ExitCode::SUCCESS)
             }
