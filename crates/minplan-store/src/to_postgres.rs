@@ -135,6 +135,15 @@ enum Value {
 }
 
 impl Value {
+    /// Its size in bytes, roughly (for batching).
+    fn size(&self) -> usize {
+        match self {
+            Value::Text(s) => s.len() + 8,
+            Value::Blob(b) => b.len() + 8,
+            _ => 8,
+        }
+    }
+
     /// The bytes a row's digest is taken over: a tag and the value.
     fn feed(&self, h: &mut Sha256) {
         match self {
@@ -758,14 +767,13 @@ async fn copy(
     }
     let audit = if tables.iter().any(|t| t.name == "audit_log") {
         let seq: i64 = if audit_seq > 0 {
-            sqlx::query_scalar(
-                "SELECT last_value FROM pg_sequences WHERE schemaname = current_schema()
-                 AND sequencename = pg_get_serial_sequence('audit_log', 'id')::regclass::text",
+            sqlx::query_scalar::<_, Option<i64>>(
+                "SELECT pg_sequence_last_value(pg_get_serial_sequence('\"audit_log\"', 'id')::regclass)",
             )
-            .fetch_optional(&mut *tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(pg_err("无法读取操作日志的编号"))?
-            .unwrap_or(audit_seq)
+            .unwrap_or(0)
         } else {
             0
         };
@@ -886,6 +894,7 @@ async fn copy_rows(
     let mut rows = sqlx::query(&select).fetch(&mut **src);
     let mut sum = RowSum::default();
     let mut pending: Vec<Vec<Value>> = Vec::with_capacity(batch);
+    let mut pending_bytes = 0usize;
     let mut n = 0u64;
     while let Some(row) = rows.try_next().await? {
         n += 1;
@@ -902,10 +911,12 @@ async fn copy_rows(
             values.push(v);
         }
         sum.add(&values);
+        pending_bytes += values.iter().map(Value::size).sum::<usize>();
         pending.push(values);
-        if pending.len() == batch {
+        if pending.len() == batch || pending_bytes >= BATCH_BYTES {
             insert(tx, t, &list, &pending).await?;
             pending.clear();
+            pending_bytes = 0;
         }
     }
     if !pending.is_empty() {
@@ -913,6 +924,10 @@ async fn copy_rows(
     }
     Ok(sum)
 }
+
+/// Rows are sent in statements of at most this many bytes of values (a layer's features can be
+/// hundreds of kilobytes each), so that memory stays flat whatever the rows hold.
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// One value of a SQLite row as its PostgreSQL column takes it, or why it does not fit.
 fn sqlite_value(
