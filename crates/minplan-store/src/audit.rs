@@ -238,7 +238,7 @@ pub async fn append(tx: &mut Transaction<'_, Sqlite>, entry: &AuditEntry<'_>) ->
     Ok(row)
 }
 
-fn row_from(r: &sqlx::sqlite::SqliteRow) -> AuditRow {
+pub(crate) fn row_from(r: &sqlx::sqlite::SqliteRow) -> AuditRow {
     AuditRow {
         id: r.get("id"),
         at: r.get("at"),

@@ -845,7 +845,12 @@ async fn table_digests(pool: &SqlitePool) -> Result<Vec<TableDigest>> {
         let mut hash = Sha256::new();
         let mut rows = 0u64;
         let mut stream = sqlx::query_scalar::<_, String>(&sql).fetch(&mut *tx);
-        while let Some(r) = stream.try_next().await? {
+        while let Some(r) = stream.try_next().await.map_err(|e| match e {
+            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => StoreError::BadInput(
+                format!("表 {table} 中有文字不是有效的 UTF-8 编码，无法读取（{e}）"),
+            ),
+            e => StoreError::from(e),
+        })? {
             hash.update((r.len() as u64).to_le_bytes());
             hash.update(r.as_bytes());
             rows += 1;

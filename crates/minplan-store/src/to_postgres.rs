@@ -295,6 +295,8 @@ fn ident(name: &str) -> String {
 fn pg_table_name(name: &str) -> String {
     if name == "_sqlx_migrations" {
         "minplan_sqlite_migrations".into()
+    } else if name == "sqlite_sequence" {
+        "minplan_sqlite_sequence".into()
     } else {
         name.to_string()
     }
@@ -410,13 +412,9 @@ fn matching_paren(b: &[u8], open: usize) -> Option<usize> {
 }
 
 /// A SQLite trigger as PostgreSQL statements (a function and the trigger), or why it cannot
-/// be carried. `identity` gives a table's identity column, for a `WHEN` condition that reads
-/// `sqlite_sequence` (which becomes the identity sequence's last value).
-fn trigger_sql(
-    name: &str,
-    sql: &str,
-    identity: &dyn Fn(&str) -> Option<String>,
-) -> std::result::Result<Vec<String>, String> {
+/// be carried. A `WHEN` condition reading `sqlite_sequence` reads `minplan_sqlite_sequence`,
+/// its copy. A refusal of DELETE also refuses TRUNCATE (which fires no row trigger).
+fn trigger_sql(name: &str, sql: &str) -> std::result::Result<Vec<String>, String> {
     let upper = sql.to_ascii_uppercase();
     let begin = find_word(&upper, "BEGIN").ok_or_else(|| format!("触发器 {name} 没有 BEGIN"))?;
     let end = upper
@@ -462,10 +460,16 @@ fn trigger_sql(
     };
     let refusal = refusal_message(body);
     if let (Some(message), None) = (&refusal, condition) {
-        return Ok(vec![trigger(&format!(
-            "minplan_refuse_change('{}')",
-            message.replace('\'', "''")
-        ))]);
+        let function = format!("minplan_refuse_change('{}')", message.replace('\'', "''"));
+        let mut out = vec![trigger(&function)];
+        if event == "DELETE" {
+            out.push(format!(
+                "CREATE TRIGGER {} BEFORE TRUNCATE ON {} FOR EACH STATEMENT EXECUTE FUNCTION {function}",
+                ident(&format!("{name}_truncate")),
+                ident(&pg_table_name(table))
+            ));
+        }
+        return Ok(out);
     }
     let statements = match &refusal {
         Some(message) => format!(
@@ -477,7 +481,7 @@ fn trigger_sql(
     let statements = match condition {
         Some(c) => format!(
             "IF {} THEN\n        {statements};\n    END IF",
-            sequence_reads(c, identity).map_err(|why| format!("触发器 {name}：{why}"))?
+            sequence_reads(c).map_err(|why| format!("触发器 {name}：{why}"))?
         ),
         None => statements,
     };
@@ -504,33 +508,18 @@ fn find_word(upper: &str, word: &str) -> Option<usize> {
     })
 }
 
-/// A condition with SQLite's `(SELECT seq FROM sqlite_sequence WHERE name = 'T')` (the highest
-/// id table T ever used) read from T's identity sequence instead; any other mention of
-/// `sqlite_` is refused.
-fn sequence_reads(
-    condition: &str,
-    identity: &dyn Fn(&str) -> Option<String>,
-) -> std::result::Result<String, String> {
-    const PREFIX: &str = "(SELECT seq FROM sqlite_sequence WHERE name = '";
-    let mut out = String::new();
-    let mut rest = condition;
-    while let Some(at) = rest.find(PREFIX) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + PREFIX.len()..];
-        let close = after
-            .find("')")
-            .ok_or_else(|| "读取 sqlite_sequence 的写法无法识别".to_string())?;
-        let table = &after[..close];
-        let column = identity(table).ok_or_else(|| format!("表 {table} 没有自增编号"))?;
-        out.push_str(&format!(
-            "(SELECT pg_sequence_last_value(pg_get_serial_sequence('{}', '{}')::regclass))",
-            ident(&pg_table_name(table)).replace('\'', "''"),
-            column.replace('\'', "''")
-        ));
-        rest = &after[close + 2..];
-    }
-    out.push_str(rest);
-    if out.to_ascii_lowercase().contains("sqlite_") {
+/// A condition with SQLite's `sqlite_sequence` read from its copy `minplan_sqlite_sequence`;
+/// any other mention of a SQLite internal table is refused.
+fn sequence_reads(condition: &str) -> std::result::Result<String, String> {
+    let out = condition.replace(
+        "FROM sqlite_sequence WHERE",
+        "FROM minplan_sqlite_sequence WHERE",
+    );
+    if out
+        .to_ascii_lowercase()
+        .replace("minplan_sqlite_sequence", "")
+        .contains("sqlite_")
+    {
         return Err(format!("条件（{condition}）读取 SQLite 内部表，无法转换"));
     }
     Ok(out)
@@ -557,6 +546,36 @@ BEGIN
 END
 $minplan$";
 
+/// Keeps `minplan_sqlite_sequence` (SQLite's `sqlite_sequence`) as SQLite keeps it: after each
+/// insert the table's high-water mark is the highest id it ever held; the identity sequence
+/// follows a row inserted with its id given (SQLite's AUTOINCREMENT never reuses an id).
+const AUTOINCREMENT_FUNCTION: &str =
+    "CREATE FUNCTION minplan_autoincrement() RETURNS trigger LANGUAGE plpgsql AS $minplan$
+DECLARE
+    v bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+    s text := pg_get_serial_sequence(quote_ident(TG_TABLE_NAME), TG_ARGV[0]);
+BEGIN
+    INSERT INTO minplan_sqlite_sequence (name, seq) VALUES (TG_TABLE_NAME, v)
+        ON CONFLICT (name) DO UPDATE SET seq = GREATEST(minplan_sqlite_sequence.seq, EXCLUDED.seq);
+    IF s IS NOT NULL AND v > COALESCE(pg_sequence_last_value(s::regclass), 0) THEN
+        PERFORM setval(s, v, true);
+    END IF;
+    RETURN NULL;
+END
+$minplan$";
+
+/// A `CREATE FUNCTION` whose names resolve in `schema` whatever the caller's `search_path`.
+fn pinned(sql: &str, schema: &str) -> String {
+    sql.replacen(
+        "LANGUAGE plpgsql AS",
+        &format!(
+            "LANGUAGE plpgsql SET search_path = {} AS",
+            ident(schema).replace('\'', "''")
+        ),
+        1,
+    )
+}
+
 /// Copies the SQLite database at `sqlite` into the empty PostgreSQL database at `url`; see the
 /// module documentation.
 ///
@@ -572,6 +591,16 @@ pub async fn migrate_to_postgres(
     url: &str,
     accept_audit_problems: bool,
 ) -> Result<MigrationReport> {
+    let scheme_ok = ["postgres://", "postgresql://"].iter().any(|p| {
+        url.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    });
+    if !scheme_ok {
+        return Err(StoreError::BadInput(
+            "目标须是 PostgreSQL 地址，以 postgres:// 或 postgresql:// 开头（如 postgres://用户@主机/数据库）"
+                .into(),
+        ));
+    }
     let opts = PgConnectOptions::from_str(url).map_err(|e| {
         StoreError::BadInput(format!(
             "无法识别的 PostgreSQL 地址（应为 postgres://用户@主机/数据库）：{e}"
@@ -585,9 +614,19 @@ pub async fn migrate_to_postgres(
             .unwrap_or_else(|| format!("{}:{}", opts.get_host(), opts.get_port()))
     );
 
+    refuse_unencrypted(url, &opts)?;
+
     let source = open_read_only(sqlite).await?;
     let result = async {
         let schema_version = known_schema(&source, sqlite).await?;
+        if schema_version < crate::backup::schema_version() {
+            return Err(StoreError::BadInput(format!(
+                "数据库 {} 的数据结构版本为 {schema_version:04}，本版本为 {:04}：请先用本版本打开一次（如 minplan --db 文件 plan list，数据库随即升级），再迁移",
+                sqlite.display(),
+                crate::backup::schema_version()
+            )));
+        }
+        same_schema_as_release(&source, sqlite).await?;
         let before = check_pool(&source).await?;
         if !before.integrity.is_empty()
             || !before.foreign_keys.is_empty()
@@ -606,8 +645,10 @@ pub async fn migrate_to_postgres(
         }
         let mut pg = PgConnection::connect_with(&opts)
             .await
-            .map_err(|e| StoreError::BadInput(format!("无法连接 PostgreSQL {target}：{e}")))?;
-        let out = copy(&source, &mut pg, schema_version, &before.audit, &target).await;
+            .map_err(|e| {
+                StoreError::BadInput(format!("无法连接 PostgreSQL {target}：{}", pg_words(&e)))
+            })?;
+        let out = copy(&source, &mut pg, schema_version, accept_audit_problems, &target).await;
         let _ = pg.close().await;
         out
     }
@@ -616,29 +657,166 @@ pub async fn migrate_to_postgres(
     result
 }
 
+/// Refuses a source whose tables, indexes and triggers are not exactly those this release's
+/// migrations make (a trigger dropped, one added, a table altered by hand): what is copied is
+/// the schema as it stands, so it must be the release's own.
+async fn same_schema_as_release(source: &crate::Store, path: &Path) -> Result<()> {
+    let reference = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(
+            sqlx::sqlite::SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true),
+        )
+        .await?;
+    crate::MIGRATOR.run(&reference).await?;
+    const SCHEMA: &str = "SELECT type, name, COALESCE(sql, '') FROM sqlite_master
+                          WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name";
+    let want: Vec<(String, String, String)> = sqlx::query_as(SCHEMA).fetch_all(&reference).await?;
+    reference.close().await;
+    let have: Vec<(String, String, String)> =
+        sqlx::query_as(SCHEMA).fetch_all(&source.pool).await?;
+    let kind = |t: &str| match t {
+        "table" => "表",
+        "index" => "索引",
+        "trigger" => "触发器",
+        "view" => "视图",
+        _ => "对象",
+    };
+    let mut differences = Vec::new();
+    for w in &want {
+        match have.iter().find(|h| h.0 == w.0 && h.1 == w.1) {
+            None => differences.push(format!("缺少{} {}", kind(&w.0), w.1)),
+            Some(h) if h.2 != w.2 => {
+                differences.push(format!("{} {} 的定义与本版本不同", kind(&w.0), w.1))
+            }
+            Some(_) => {}
+        }
+    }
+    for h in &have {
+        if !want.iter().any(|w| w.0 == h.0 && w.1 == h.1) {
+            differences.push(format!("多出{} {}", kind(&h.0), h.1));
+        }
+    }
+    if differences.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::BadInput(format!(
+            "数据库 {} 的表结构与本版本建立的不一致，未迁移：{}（迁移按表结构照搬，只追加的保护等须与本版本完全相同）",
+            path.display(),
+            differences.join("；")
+        )))
+    }
+}
+
+/// This build has no TLS: a server reached over the network would get the password and every
+/// row in clear. Refused unless the server is on this machine (a Unix socket, `localhost`,
+/// a loopback address) or the URL says `sslmode=disable` (a network the bureau trusts); a URL
+/// asking for TLS is refused.
+fn refuse_unencrypted(url: &str, opts: &PgConnectOptions) -> Result<()> {
+    let query = url
+        .split_once('?')
+        .map_or("", |(_, q)| q)
+        .to_ascii_lowercase();
+    let mode = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("sslmode="))
+        .unwrap_or("");
+    if matches!(mode, "require" | "verify-ca" | "verify-full") {
+        return Err(StoreError::BadInput(
+            "本程序不含 TLS 加密连接，不能按 sslmode 要求加密连接；请在数据库服务器本机通过 Unix 套接字迁移（postgres:///数据库?host=/run/postgresql），或经 SSH 隧道连接".into(),
+        ));
+    }
+    let local = opts.get_socket().is_some()
+        || matches!(opts.get_host(), "localhost" | "127.0.0.1" | "::1" | "[::1]")
+        || opts.get_host().starts_with('/');
+    if !local && mode != "disable" {
+        return Err(StoreError::BadInput(format!(
+            "目标服务器 {} 不在本机，而本程序不含 TLS：连接不加密，密码和全部数据将以明文经过网络。请在数据库服务器本机迁移或经 SSH 隧道连接；确认网络可信时，在地址后加 sslmode=disable",
+            opts.get_host()
+        )));
+    }
+    Ok(())
+}
+
+/// A PostgreSQL error in words an operator acts on (the server's own text kept after it).
+fn pg_words(e: &sqlx::Error) -> String {
+    let hint = match e {
+        sqlx::Error::Database(d) => match d.code().as_deref() {
+            Some("3D000") => "目标数据库不存在，请先建立（CREATE DATABASE）",
+            Some("28000") | Some("28P01") => "用户名或密码不对，或服务器不允许该用户连接",
+            Some("42501") => "该用户没有所需权限（建表、建函数等）",
+            Some("3F000") => "模式不存在或未选定（search_path）",
+            Some("22021") => "数据库的字符编码不能保存这些文字（请用 UTF8 编码的数据库）",
+            Some("23505") => "有重复的值违反唯一约束",
+            Some("23502") => "有必填字段为空",
+            _ => "",
+        },
+        sqlx::Error::Io(_) => "无法连接服务器（服务器未运行，或主机、端口、套接字路径不对）",
+        sqlx::Error::Configuration(_) => "地址的写法有误",
+        _ => "",
+    };
+    if hint.is_empty() {
+        e.to_string()
+    } else {
+        format!("{hint}（{e}）")
+    }
+}
+
 fn pg_err(what: &str) -> impl Fn(sqlx::Error) -> StoreError + '_ {
-    move |e| StoreError::BadInput(format!("{what}：{e}"))
+    move |e| StoreError::BadInput(format!("{what}：{}", pg_words(&e)))
 }
 
 async fn copy(
     source: &crate::Store,
     pg: &mut PgConnection,
     schema_version: i64,
-    source_audit: &VerifyReport,
+    accept_audit_problems: bool,
     target: &str,
 ) -> Result<MigrationReport> {
-    // One read transaction: every table as of one instant.
+    // One read transaction: every table as of one instant; the audit chain it is compared
+    // with afterwards is the one of that instant too.
     let mut src = source.pool.begin().await?;
+    let source_audit = {
+        let rows = sqlx::query(
+            "SELECT id, at, actor, action, entity_type, entity_id, before_json, after_json,
+                    prev_hash, hash FROM audit_log ORDER BY id",
+        )
+        .fetch_all(&mut *src)
+        .await?;
+        let seq: i64 = sqlx::query_scalar(
+            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), 0)",
+        )
+        .fetch_one(&mut *src)
+        .await?;
+        audit::verify_rows(rows.iter().map(audit::row_from), seq)
+    };
+    if !source_audit.intact() && !accept_audit_problems {
+        return Err(StoreError::BadInput(format!(
+            "操作日志有问题，未迁移：{}（确认要迁移操作日志有问题的数据库时，加 --accept-audit-problems，问题照实迁移）",
+            source_audit.summary().replace('\n', "；")
+        )));
+    }
+    let schema: Option<String> = sqlx::query_scalar("SELECT current_schema()::text")
+        .fetch_one(&mut *pg)
+        .await
+        .map_err(pg_err("无法读取 PostgreSQL 的当前模式"))?;
+    let Some(schema) = schema else {
+        return Err(StoreError::BadInput(
+            "目标数据库没有可用的模式（search_path 中的模式都不存在）；请先建立模式或改正 search_path".into(),
+        ));
+    };
+    // Every relation in the schema, seen or not by this user (information_schema hides those
+    // it may not read).
     let existing: Vec<String> = sqlx::query_scalar(
-        "SELECT table_name::text FROM information_schema.tables
-         WHERE table_schema = current_schema() ORDER BY 1",
+        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+         ORDER BY 1",
     )
     .fetch_all(&mut *pg)
     .await
     .map_err(pg_err("无法读取 PostgreSQL 中已有的表"))?;
     if !existing.is_empty() {
         return Err(StoreError::BadInput(format!(
-            "目标数据库 {target} 已有 {} 张表（{}）；迁移只写入空的数据库，不覆盖、不合并已有数据",
+            "目标数据库 {target} 的模式 {schema} 已有 {} 张表（{}）；迁移只写入空的模式，不覆盖、不合并已有数据",
             existing.len(),
             existing
                 .iter()
@@ -650,7 +828,8 @@ async fn copy(
     }
 
     let names: Vec<(String, String)> = sqlx::query_as(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table'
+         AND (name NOT LIKE 'sqlite\\_%' ESCAPE '\\' OR name = 'sqlite_sequence') ORDER BY name",
     )
     .fetch_all(&mut *src)
     .await?;
@@ -666,7 +845,7 @@ async fn copy(
         .begin()
         .await
         .map_err(pg_err("无法开始 PostgreSQL 事务"))?;
-    sqlx::query(REFUSE_FUNCTION)
+    sqlx::query(&pinned(REFUSE_FUNCTION, &schema))
         .execute(&mut *tx)
         .await
         .map_err(pg_err("无法建立只追加触发器函数"))?;
@@ -675,7 +854,11 @@ async fn copy(
             .execute(&mut *tx)
             .await
             .map_err(|e| {
-                StoreError::BadInput(format!("无法在 PostgreSQL 建立表 {}：{e}", t.pg_name))
+                StoreError::BadInput(format!(
+                    "无法在 PostgreSQL 建立表 {}：{}",
+                    t.pg_name,
+                    pg_words(&e)
+                ))
             })?;
     }
 
@@ -697,13 +880,19 @@ async fn copy(
     for t in &tables {
         for sql in index_sql(&mut src, t).await? {
             sqlx::query(&sql).execute(&mut *tx).await.map_err(|e| {
-                StoreError::BadInput(format!("无法在 PostgreSQL 建立索引（{sql}）：{e}"))
+                StoreError::BadInput(format!(
+                    "无法在 PostgreSQL 建立索引（{sql}）：{}",
+                    pg_words(&e)
+                ))
             })?;
             indexes += 1;
         }
         for sql in foreign_key_sql(&mut src, t).await? {
             sqlx::query(&sql).execute(&mut *tx).await.map_err(|e| {
-                StoreError::BadInput(format!("无法在 PostgreSQL 建立外键（{sql}）：{e}"))
+                StoreError::BadInput(format!(
+                    "无法在 PostgreSQL 建立外键（{sql}）：{}",
+                    pg_words(&e)
+                ))
             })?;
             foreign_keys += 1;
         }
@@ -712,20 +901,42 @@ async fn copy(
         sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
             .fetch_all(&mut *src)
             .await?;
-    let identity = |table: &str| {
-        tables
-            .iter()
-            .find(|t| t.name == table)
-            .and_then(|t| t.identity.clone())
-    };
+    // SQLite's AUTOINCREMENT: every insert raises the table's high-water mark (and the
+    // identity sequence, for rows inserted with their id given).
+    sqlx::query(&pinned(AUTOINCREMENT_FUNCTION, &schema))
+        .execute(&mut *tx)
+        .await
+        .map_err(pg_err("无法建立自增编号函数"))?;
+    for t in &tables {
+        let Some(id) = &t.identity else { continue };
+        let autoincrement = sequences.iter().any(|(n, _)| n == &t.name)
+            || names
+                .iter()
+                .any(|(n, sql)| n == &t.name && sql.to_ascii_uppercase().contains("AUTOINCREMENT"));
+        if !autoincrement {
+            continue;
+        }
+        sqlx::query(&format!(
+            "CREATE TRIGGER {} AFTER INSERT ON {} FOR EACH ROW EXECUTE FUNCTION minplan_autoincrement('{}')",
+            ident(&format!("{}_autoincrement", t.pg_name)),
+            ident(&t.pg_name),
+            id.replace('\'', "''")
+        ))
+        .execute(&mut *tx)
+        .await
+        .map_err(pg_err("无法建立自增编号触发器"))?;
+    }
     for (name, sql) in &triggers {
-        for stmt in trigger_sql(name, sql, &identity).map_err(StoreError::BadInput)? {
+        for stmt in trigger_sql(name, sql).map_err(StoreError::BadInput)? {
+            let stmt = pinned(&stmt, &schema);
             sqlx::query(&stmt).execute(&mut *tx).await.map_err(|e| {
-                StoreError::BadInput(format!("无法在 PostgreSQL 建立触发器 {name}：{e}"))
+                StoreError::BadInput(format!(
+                    "无法在 PostgreSQL 建立触发器 {name}：{}",
+                    pg_words(&e)
+                ))
             })?;
         }
     }
-    let mut audit_seq = 0i64;
     for t in &tables {
         let Some(id) = &t.identity else { continue };
         let max_id: Option<i64> = sqlx::query_scalar(&format!(
@@ -740,9 +951,6 @@ async fn copy(
             .find(|(n, _)| n == &t.name)
             .map_or(0, |(_, s)| *s)
             .max(max_id.unwrap_or(0));
-        if t.name == "audit_log" {
-            audit_seq = used;
-        }
         if used > 0 {
             sqlx::query("SELECT setval(pg_get_serial_sequence($1, $2), $3, true)")
                 .bind(ident(&t.pg_name))
@@ -766,17 +974,12 @@ async fn copy(
         }
     }
     let audit = if tables.iter().any(|t| t.name == "audit_log") {
-        let seq: i64 = if audit_seq > 0 {
-            sqlx::query_scalar::<_, Option<i64>>(
-                "SELECT pg_sequence_last_value(pg_get_serial_sequence('\"audit_log\"', 'id')::regclass)",
-            )
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(pg_err("无法读取操作日志的编号"))?
-            .unwrap_or(0)
-        } else {
-            0
-        };
+        let seq: i64 = sqlx::query_scalar(
+            "SELECT COALESCE((SELECT seq FROM minplan_sqlite_sequence WHERE name = 'audit_log'), 0)",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(pg_err("无法读取操作日志的编号"))?;
         let rows: Vec<AuditRow> = sqlx::query(
             "SELECT id, at, actor, action, entity_type, entity_id, before_json, after_json,
                     prev_hash, hash FROM audit_log ORDER BY id",
@@ -803,7 +1006,7 @@ async fn copy(
         return Err(StoreError::BadInput("原库没有操作日志表 audit_log".into()));
     };
     if audit.head_hash != source_audit.head_hash
-        || audit.problems.len() != source_audit.problems.len()
+        || audit.problems != source_audit.problems
         || audit.last_id != source_audit.last_id
     {
         return Err(StoreError::BadInput(format!(
@@ -831,6 +1034,27 @@ async fn table_def(
     name: &str,
     sql: &str,
 ) -> Result<TableDef> {
+    if name == "sqlite_sequence" {
+        // SQLite's own table (untyped columns): the highest id each AUTOINCREMENT table ever
+        // used, kept up by `minplan_autoincrement` in PostgreSQL.
+        let column = |name: &str, ty, pk| ColumnDef {
+            name: name.into(),
+            ty,
+            not_null: true,
+            default: None,
+            pk,
+        };
+        return Ok(TableDef {
+            name: name.into(),
+            pg_name: pg_table_name(name),
+            columns: vec![
+                column("name", PgType::Text, 1),
+                column("seq", PgType::BigInt, 0),
+            ],
+            identity: None,
+            checks: Vec::new(),
+        });
+    }
     let cols: Vec<(String, String, bool, Option<String>, i64)> = sqlx::query_as(
         "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid",
     )
@@ -902,7 +1126,7 @@ async fn copy_rows(
         for (i, c) in t.columns.iter().enumerate() {
             let v = sqlite_value(&row, i, c.ty).map_err(|why| {
                 StoreError::BadInput(format!(
-                    "表 {} {} 的字段 {}：{why}，无法写入 PostgreSQL；未迁移",
+                    "表 {} {}的字段 {}：{why}，无法写入 PostgreSQL；未迁移",
                     t.name,
                     t.place(&values, n),
                     c.name
@@ -995,7 +1219,13 @@ async fn insert(
         .persistent(false)
         .execute(&mut **tx)
         .await
-        .map_err(|e| StoreError::BadInput(format!("写入 PostgreSQL 表 {} 失败：{e}", t.pg_name)))?;
+        .map_err(|e| {
+            StoreError::BadInput(format!(
+                "写入 PostgreSQL 表 {} 失败：{}",
+                t.pg_name,
+                pg_words(&e)
+            ))
+        })?;
     Ok(())
 }
 
@@ -1010,8 +1240,13 @@ async fn read_back(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, t: &TableDef)
     let select = format!("SELECT {list} FROM {}", ident(&t.pg_name));
     let mut rows = sqlx::query(&select).fetch(&mut **tx);
     let mut sum = RowSum::default();
-    let read =
-        |e: sqlx::Error| StoreError::BadInput(format!("无法读回 PostgreSQL 表 {}：{e}", t.pg_name));
+    let read = |e: sqlx::Error| {
+        StoreError::BadInput(format!(
+            "无法读回 PostgreSQL 表 {}：{}",
+            t.pg_name,
+            pg_words(&e)
+        ))
+    };
     while let Some(row) = rows.try_next().await.map_err(read)? {
         let mut values = Vec::with_capacity(t.columns.len());
         for (i, c) in t.columns.iter().enumerate() {
@@ -1181,24 +1416,30 @@ mod tests {
     #[test]
     fn append_only_triggers_keep_their_message() {
         let sql = "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log\nBEGIN\n    SELECT RAISE(ABORT, '操作日志只能追加，不能修改');\nEND";
-        let id = |t: &str| (t == "audit_log").then(|| "id".to_string());
-        let out = trigger_sql("audit_log_no_update", sql, &id).unwrap();
+        let out = trigger_sql("audit_log_no_update", sql).unwrap();
         assert_eq!(
             out,
             [
                 "CREATE TRIGGER \"audit_log_no_update\" BEFORE UPDATE ON \"audit_log\" FOR EACH ROW EXECUTE FUNCTION minplan_refuse_change('操作日志只能追加，不能修改')"
             ]
         );
+        let delete = "CREATE TRIGGER d BEFORE DELETE ON right_events BEGIN SELECT RAISE(ABORT, 'append-only'); END";
+        let out = trigger_sql("d", delete).unwrap();
+        assert_eq!(out.len(), 2);
+        assert_eq!(
+            out[1],
+            "CREATE TRIGGER \"d_truncate\" BEFORE TRUNCATE ON \"right_events\" FOR EACH STATEMENT EXECUTE FUNCTION minplan_refuse_change('append-only')"
+        );
         let counter = "CREATE TRIGGER c AFTER INSERT ON rights\nBEGIN UPDATE engine_inputs SET version = version + 1 WHERE id = 1; END";
-        let out = trigger_sql("c", counter, &id).unwrap();
+        let out = trigger_sql("c", counter).unwrap();
         assert!(out[0].contains("UPDATE engine_inputs SET version = version + 1 WHERE id = 1;"));
         assert!(out[0].contains("RETURN NULL"));
         let of = "CREATE TRIGGER w AFTER UPDATE OF a ON t WHEN new.a > 1 BEGIN SELECT 1; END";
-        assert!(trigger_sql("w", of, &id).unwrap_err().contains("无法转换"));
+        assert!(trigger_sql("w", of).unwrap_err().contains("无法转换"));
         let when = "CREATE TRIGGER a BEFORE INSERT ON audit_log WHEN NEW.id <= COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), 0) BEGIN SELECT RAISE(ABORT, '只能追加'); END";
-        let out = trigger_sql("a", when, &id).unwrap();
+        let out = trigger_sql("a", when).unwrap();
         assert!(
-            out[0].contains("IF NEW.id <= COALESCE((SELECT pg_sequence_last_value(pg_get_serial_sequence('\"audit_log\"', 'id')::regclass)), 0) THEN")
+            out[0].contains("IF NEW.id <= COALESCE((SELECT seq FROM minplan_sqlite_sequence WHERE name = 'audit_log'), 0) THEN")
                 && out[0].contains("RAISE EXCEPTION USING MESSAGE = '只能追加'")
                 && out[0].contains("RETURN NEW"),
             "{}",
@@ -1206,7 +1447,7 @@ mod tests {
         );
         let other = "CREATE TRIGGER b BEFORE INSERT ON t WHEN (SELECT 1 FROM sqlite_master) BEGIN SELECT 1; END";
         assert!(
-            trigger_sql("b", other, &id)
+            trigger_sql("b", other)
                 .unwrap_err()
                 .contains("SQLite 内部表")
         );

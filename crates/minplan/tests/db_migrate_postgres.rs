@@ -140,7 +140,7 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
     let mut compared = 0;
     for t in &check.tables {
         let name = match t.table.as_str() {
-            "sqlite_sequence" => continue,
+            "sqlite_sequence" => "minplan_sqlite_sequence",
             "_sqlx_migrations" => "minplan_sqlite_migrations",
             other => other,
         };
@@ -151,7 +151,15 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
         assert_eq!(rows as u64, t.rows, "{name}");
         compared += 1;
     }
-    assert_eq!(compared, check.tables.len() - 1);
+    assert_eq!(compared, check.tables.len());
+    assert!(
+        text.contains(&format!(
+            "{} 张表共 {} 条记录",
+            check.tables.len(),
+            check.total_rows()
+        )),
+        "the totals are db check's: {text}"
+    );
     assert!(
         check
             .tables
@@ -235,6 +243,41 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
     )
     .await;
     assert!(e.contains("新记录的编号必须大于"), "{e}");
+    // TRUNCATE fires no row trigger; it is refused all the same.
+    let e = pg_refuses(&mut c, "TRUNCATE audit_log").await;
+    assert!(e.contains("操作日志只能追加，不能删除"), "{e}");
+    let e = pg_refuses(&mut c, "TRUNCATE right_events CASCADE").await;
+    assert!(e.contains("right_events is append-only"), "{e}");
+    // Appends go on as in SQLite: the next id given explicitly (as minplan writes), then one
+    // from the identity, which follows it; the high-water mark rises with each.
+    let last = check.audit.last_id;
+    let append = |id: Option<i64>, tag: &str| {
+        let (col, val) = id.map_or((String::new(), String::new()), |i| {
+            ("id, ".into(), format!("{i}, "))
+        });
+        format!(
+            "INSERT INTO audit_log ({col}at, actor, action, entity_type, entity_id, prev_hash, hash)
+             VALUES ({val}'x', 'x', 'x', 'x', 'x', 'prev-{tag}', 'hash-{tag}') RETURNING id"
+        )
+    };
+    let id: i64 = sqlx::query_scalar(&append(Some(last + 1), "a"))
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(id, last + 1);
+    let id: i64 = sqlx::query_scalar(&append(None, "b"))
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(id, last + 2);
+    let e = pg_refuses(&mut c, &append(Some(last + 2), "c")).await;
+    assert!(e.contains("新记录的编号必须大于"), "{e}");
+    let high: i64 =
+        sqlx::query_scalar("SELECT seq FROM minplan_sqlite_sequence WHERE name = 'audit_log'")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+    assert_eq!(high, last + 2);
     // Constraints came along: a CHECK and a foreign key.
     let e = pg_refuses(&mut c, "UPDATE engine_inputs SET id = 2").await;
     assert!(e.contains("check constraint"), "{e}");
@@ -299,11 +342,39 @@ async fn a_value_that_does_not_fit_or_a_broken_chain_writes_nothing() {
     assert!(pg.tables().await.is_empty(), "nothing written");
     pg.drop().await;
 
-    // A broken audit chain: refused, unless accepted; then copied as it is.
+    // A source whose protections were removed is not this release's schema: refused.
+    let bare = dir.path().join("bare.db");
+    std::fs::copy(&db, &bare).unwrap();
+    sqlite_exec(&bare, "DROP TRIGGER right_events_no_delete").await;
+    let pg = PgDb::new("bare").await;
+    let o = minplan(&bare, &["db", "migrate-to", &pg.url]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(
+        out(&o).contains("表结构与本版本建立的不一致")
+            && out(&o).contains("缺少触发器 right_events_no_delete"),
+        "{}",
+        out(&o)
+    );
+    assert!(pg.tables().await.is_empty(), "nothing written");
+    pg.drop().await;
+
+    // Not a PostgreSQL URL; a server over the network without TLS (this build has none).
+    for (url, says) in [
+        ("mysql://root@localhost/db", "postgres://"),
+        ("sqlite:///tmp/x.db", "postgres://"),
+        ("postgres://u@db.example.org/minplan", "明文"),
+        ("postgres:///minplan?host=/tmp&sslmode=require", "TLS"),
+    ] {
+        let o = minplan(&db, &["db", "migrate-to", url]);
+        assert_eq!(o.status.code(), Some(2), "{url}: {}", out(&o));
+        assert!(out(&o).contains(says), "{url}: {}", out(&o));
+    }
+
+    // A broken audit chain: refused, unless accepted; then copied as it is. The log is edited
+    // with its guard lifted and put back as it was (so the schema is the release's).
     let edited = dir.path().join("edited.db");
     std::fs::copy(&db, &edited).unwrap();
-    sqlite_exec(&edited, "DROP TRIGGER audit_log_no_update").await;
-    sqlite_exec(
+    edit_audit_log(
         &edited,
         "UPDATE audit_log SET actor = '某人' WHERE id = (SELECT MIN(id) + 3 FROM audit_log)",
     )
@@ -336,6 +407,101 @@ async fn a_value_that_does_not_fit_or_a_broken_chain_writes_nothing() {
     .await
     .unwrap();
     assert_eq!(actor, "某人");
+    drop(c);
+    pg.drop().await;
+
+    // A log cut off at its tail (the most common tampering): the same problems in PostgreSQL,
+    // so with the flag it migrates as evidence.
+    let cut = dir.path().join("cut.db");
+    std::fs::copy(&db, &cut).unwrap();
+    edit_audit_log(
+        &cut,
+        "DELETE FROM audit_log WHERE id > (SELECT MAX(id) - 5 FROM audit_log)",
+    )
+    .await;
+    let pg = PgDb::new("cut").await;
+    let o = minplan(
+        &cut,
+        &[
+            "db",
+            "migrate-to",
+            &pg.url,
+            "--accept-audit-problems",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let problems = report["audit"]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{report}");
+    assert_eq!(problems[0]["kind"], "deleted", "{report}");
+    pg.drop().await;
+}
+
+/// Runs `sql` on the audit log of `db` with its append-only triggers lifted, then puts them
+/// back exactly as they were.
+async fn edit_audit_log(db: &Path, sql: &str) {
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let triggers: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'
+           AND name IN ('audit_log_no_update', 'audit_log_no_delete')",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    assert_eq!(triggers.len(), 2);
+    for (name, _) in &triggers {
+        sqlx::query(&format!("DROP TRIGGER {name}"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+    sqlx::query(sql).execute(&mut c).await.unwrap();
+    for (_, create) in &triggers {
+        sqlx::query(create).execute(&mut c).await.unwrap();
+    }
+    c.close().await.unwrap();
+}
+
+/// Migrated into a schema of its own (`search_path` in the URL), the triggers work from any
+/// session: their functions resolve names in that schema.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a PostgreSQL server in MINPLAN_TEST_PG; .ci/run starts one (tools/pg-test-cluster.sh) and runs it with --ignored"]
+async fn a_schema_of_its_own_keeps_working_from_any_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("minplan.db");
+    scenario_db(&db).await;
+    let pg = PgDb::new("schema").await;
+    let mut c = pg.connect().await;
+    sqlx::query("CREATE SCHEMA suifenhe")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let sep = if pg.url.contains('?') { '&' } else { '?' };
+    let url = format!("{}{sep}options=-c%20search_path%3Dsuifenhe", pg.url);
+    let o = minplan(&db, &["db", "migrate-to", &url]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(pg.tables().await.is_empty(), "nothing in public");
+    // A plain session (search_path public): the counter trigger finds its table.
+    let before: i64 = sqlx::query_scalar("SELECT version FROM suifenhe.engine_inputs")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE suifenhe.rights SET name = name WHERE id = (SELECT MIN(id) FROM suifenhe.rights)",
+    )
+    .execute(&mut c)
+    .await
+    .unwrap();
+    let after: i64 = sqlx::query_scalar("SELECT version FROM suifenhe.engine_inputs")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(after, before + 1);
+    let e = pg_refuses(&mut c, "DELETE FROM suifenhe.audit_log").await;
+    assert!(e.contains("操作日志只能追加，不能删除"), "{e}");
     drop(c);
     pg.drop().await;
 }
