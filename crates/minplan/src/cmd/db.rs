@@ -48,7 +48,9 @@ pub enum DbCommand {
     /// 把本数据库（SQLite）整库迁移到一个空的 PostgreSQL 数据库：先检查本库，在一个事务中建表、
     /// 写入全部记录、建立索引外键和触发器，逐表读回核对、重新校验操作日志，全部一致才提交
     MigrateTo {
-        /// PostgreSQL 地址，如 postgres://用户@主机/数据库 或 postgres:///数据库?host=/run/postgresql
+        /// PostgreSQL 地址，如 postgres:///数据库?host=/run/postgresql（本机，Unix 套接字）或
+        /// postgres://用户@主机/数据库；密码请放在环境变量 PGPASSWORD 中，不要写进地址（地址会留在
+        /// 命令历史和进程列表里）。本程序不含 TLS：不在本机的服务器须加 sslmode=disable 明示接受不加密
         url: String,
         /// 本库的操作日志哈希链有问题时仍迁移：问题照实迁移，迁移后照样可以查出
         #[arg(long)]
