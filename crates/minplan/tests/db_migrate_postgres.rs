@@ -384,6 +384,18 @@ async fn a_value_that_does_not_fit_or_a_broken_chain_writes_nothing() {
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("--accept-audit-problems"), "{}", out(&o));
     assert!(pg.tables().await.is_empty(), "nothing written");
+    // Asked for JSON, a refusal is JSON too.
+    let o = minplan(&edited, &["db", "migrate-to", &pg.url, "--json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    let refusal: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(refusal["migrated"], false);
+    assert!(
+        refusal["error"]
+            .as_str()
+            .unwrap()
+            .contains("操作日志有问题"),
+        "{refusal}"
+    );
     let o = minplan(
         &edited,
         &[

@@ -145,13 +145,28 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                 if !path.is_file() {
                     anyhow::bail!("找不到数据库文件：{}", path.display());
                 }
-                let report = minplan_store::to_postgres::migrate_to_postgres(
+                let report = match minplan_store::to_postgres::migrate_to_postgres(
                     &path,
                     &url,
                     accept_audit_problems,
                 )
                 .await
-                .with_context(|| format!("未迁移 {}", path.display()))?;
+                {
+                    Ok(r) => r,
+                    // With --json a refusal is JSON too, for the script that called it.
+                    Err(e) if json => {
+                        println!(
+                            "{}",
+                            serde_json::json!({ "migrated": false, "error": e.to_string() })
+                        );
+                        eprintln!("错误：未迁移 {}：{e}", path.display());
+                        return Ok(ExitCode::from(2));
+                    }
+                    Err(e) => {
+                        return Err(anyhow::Error::new(e)
+                            .context(format!("未迁移 {}", path.display())));
+                    }
+                };
                 if json {
                     println!("{}", serde_json::to_string_pretty(&report)?);
                 } else {
