@@ -980,27 +980,7 @@ async fn copy(
         .fetch_one(&mut *tx)
         .await
         .map_err(pg_err("无法读取操作日志的编号"))?;
-        let rows: Vec<AuditRow> = sqlx::query(
-            "SELECT id, at, actor, action, entity_type, entity_id, before_json, after_json,
-                    prev_hash, hash FROM audit_log ORDER BY id",
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(pg_err("无法读取 PostgreSQL 中的操作日志"))?
-        .iter()
-        .map(|r| AuditRow {
-            id: r.get("id"),
-            at: r.get("at"),
-            actor: r.get("actor"),
-            action: r.get("action"),
-            entity_type: r.get("entity_type"),
-            entity_id: r.get("entity_id"),
-            before: r.get("before_json"),
-            after: r.get("after_json"),
-            prev_hash: r.get("prev_hash"),
-            hash: r.get("hash"),
-        })
-        .collect();
+        let rows = read_audit(&mut tx).await?;
         audit::verify_rows(rows, seq)
     } else {
         return Err(StoreError::BadInput("原库没有操作日志表 audit_log".into()));
@@ -1390,6 +1370,227 @@ async fn foreign_key_sql(
         ));
     }
     Ok(out)
+}
+
+/// The check of a database migrated into PostgreSQL (`minplan db check postgres://…`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PostgresCheck {
+    /// The target database's name and host (no password).
+    pub target: String,
+    /// The schema checked.
+    pub schema: String,
+    /// The SQLite schema version the data was migrated at (`minplan_sqlite_migrations`).
+    pub schema_version: i64,
+    /// Each table of this release's schema and its rows, by PostgreSQL name.
+    pub tables: Vec<CopiedTable>,
+    /// Tables of this release's schema that are missing.
+    pub missing_tables: Vec<String>,
+    /// Protections (triggers, this release's and the TRUNCATE and AUTOINCREMENT ones the
+    /// migration adds) that are missing or disabled.
+    pub missing_triggers: Vec<String>,
+    /// The audit chain recomputed from the rows.
+    pub audit: VerifyReport,
+}
+
+impl PostgresCheck {
+    /// Nothing missing and the audit chain intact.
+    pub fn sound(&self) -> bool {
+        self.missing_tables.is_empty() && self.missing_triggers.is_empty() && self.audit.intact()
+    }
+
+    /// Rows in all.
+    pub fn total_rows(&self) -> u64 {
+        self.tables.iter().map(|t| t.rows).sum()
+    }
+}
+
+/// Checks a database `db migrate-to` wrote, as it stands now: every table of this release's
+/// schema present with its row count, every protection trigger present and enabled, and the
+/// audit chain recomputed ([`audit::verify_rows`], the high-water mark from
+/// `minplan_sqlite_sequence`). Read-only (one read-only transaction).
+///
+/// # Errors
+/// [`StoreError::BadInput`]: the URL is not a PostgreSQL one or not local without
+/// `sslmode=disable`, the server cannot be reached, or the schema holds no migrated minplan
+/// database.
+pub async fn check_postgres(url: &str) -> Result<PostgresCheck> {
+    let scheme_ok = ["postgres://", "postgresql://"].iter().any(|p| {
+        url.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    });
+    if !scheme_ok {
+        return Err(StoreError::BadInput(
+            "须是 PostgreSQL 地址，以 postgres:// 或 postgresql:// 开头".into(),
+        ));
+    }
+    let opts = PgConnectOptions::from_str(url).map_err(|e| {
+        StoreError::BadInput(format!("无法识别的 PostgreSQL 地址：{}", pg_words(&e)))
+    })?;
+    refuse_unencrypted(url, &opts)?;
+    let target = format!(
+        "{}（{}）",
+        opts.get_database().unwrap_or("默认数据库"),
+        opts.get_socket()
+            .map(|s| s.display().to_string())
+            .unwrap_or_else(|| format!("{}:{}", opts.get_host(), opts.get_port()))
+    );
+    let mut pg = PgConnection::connect_with(&opts).await.map_err(|e| {
+        StoreError::BadInput(format!("无法连接 PostgreSQL {target}：{}", pg_words(&e)))
+    })?;
+    let out = check_in(&mut pg, &target).await;
+    let _ = pg.close().await;
+    out
+}
+
+async fn check_in(pg: &mut PgConnection, target: &str) -> Result<PostgresCheck> {
+    let read = pg_err("无法读取 PostgreSQL");
+    let mut tx = pg.begin().await.map_err(&read)?;
+    sqlx::query("SET TRANSACTION READ ONLY")
+        .execute(&mut *tx)
+        .await
+        .map_err(&read)?;
+    let schema: Option<String> = sqlx::query_scalar("SELECT current_schema()::text")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(&read)?;
+    let schema = schema.unwrap_or_default();
+    let present: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(&read)?;
+    if !present.iter().any(|t| t == "minplan_sqlite_migrations") {
+        return Err(StoreError::BadInput(format!(
+            "{target} 的模式 {schema} 中没有迁移过来的 minplan 数据库（缺少表 minplan_sqlite_migrations）"
+        )));
+    }
+    let schema_version: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(version), 0) FROM minplan_sqlite_migrations WHERE success <> 0",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(&read)?;
+
+    // What this release's schema has: its tables and triggers.
+    let reference = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(sqlx::sqlite::SqliteConnectOptions::from_str(
+            "sqlite::memory:",
+        )?)
+        .await?;
+    crate::MIGRATOR.run(&reference).await?;
+    let objects: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT type, name, COALESCE(sql, '') FROM sqlite_master
+         WHERE type IN ('table', 'trigger') ORDER BY type, name",
+    )
+    .fetch_all(&reference)
+    .await?;
+    reference.close().await;
+    let mut want_tables = Vec::new();
+    let mut want_triggers = Vec::new();
+    for (kind, name, sql) in &objects {
+        if kind == "table" {
+            want_tables.push(pg_table_name(name));
+            if sql.to_ascii_uppercase().contains("AUTOINCREMENT") {
+                want_triggers.push(format!("{}_autoincrement", pg_table_name(name)));
+            }
+        } else {
+            want_triggers.push(name.clone());
+            let upper = sql.to_ascii_uppercase();
+            if upper.contains("BEFORE DELETE ON") && refusal_message_of(sql).is_some() {
+                want_triggers.push(format!("{name}_truncate"));
+            }
+        }
+    }
+    let enabled: Vec<String> = sqlx::query_scalar(
+        "SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND NOT t.tgisinternal AND t.tgenabled <> 'D'",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(&read)?;
+    let missing_triggers: Vec<String> = want_triggers
+        .into_iter()
+        .filter(|t| !enabled.contains(t))
+        .collect();
+    let mut tables = Vec::new();
+    let mut missing_tables = Vec::new();
+    for t in &want_tables {
+        if !present.contains(t) {
+            missing_tables.push(t.clone());
+            continue;
+        }
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {}", ident(t)))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(&read)?;
+        tables.push(CopiedTable {
+            name: t.clone(),
+            rows: rows as u64,
+        });
+    }
+    let audit = if present.iter().any(|t| t == "audit_log") {
+        let seq: i64 = if present.iter().any(|t| t == "minplan_sqlite_sequence") {
+            sqlx::query_scalar(
+                "SELECT COALESCE((SELECT seq FROM minplan_sqlite_sequence WHERE name = 'audit_log'), 0)",
+            )
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(&read)?
+        } else {
+            0
+        };
+        let rows = read_audit(&mut tx).await?;
+        audit::verify_rows(rows, seq)
+    } else {
+        audit::verify_rows(Vec::new(), 0)
+    };
+    tx.rollback().await.map_err(&read)?;
+    Ok(PostgresCheck {
+        target: target.to_string(),
+        schema,
+        schema_version,
+        tables,
+        missing_tables,
+        missing_triggers,
+        audit,
+    })
+}
+
+/// The message of a trigger whose body is `SELECT RAISE(ABORT, '…')`.
+fn refusal_message_of(sql: &str) -> Option<String> {
+    let upper = sql.to_ascii_uppercase();
+    let begin = find_word(&upper, "BEGIN")?;
+    let end = upper.rfind("END")?;
+    refusal_message(sql[begin + 5..end].trim().trim_end_matches(';').trim())
+}
+
+/// The audit log's rows in id order, from PostgreSQL.
+async fn read_audit(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>) -> Result<Vec<AuditRow>> {
+    Ok(sqlx::query(
+        "SELECT id, at, actor, action, entity_type, entity_id, before_json, after_json,
+                prev_hash, hash FROM audit_log ORDER BY id",
+    )
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(pg_err("无法读取 PostgreSQL 中的操作日志"))?
+    .iter()
+    .map(|r| AuditRow {
+        id: r.get("id"),
+        at: r.get("at"),
+        actor: r.get("actor"),
+        action: r.get("action"),
+        entity_type: r.get("entity_type"),
+        entity_id: r.get("entity_id"),
+        before: r.get("before_json"),
+        after: r.get("after_json"),
+        prev_hash: r.get("prev_hash"),
+        hash: r.get("hash"),
+    })
+    .collect())
 }
 
 #[cfg(test)]

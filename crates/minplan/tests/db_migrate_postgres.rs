@@ -133,6 +133,26 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
     let text = out(&o);
     assert!(text.contains("逐表读回核对一致"), "{text}");
     assert!(text.contains("操作日志完整"), "{text}");
+    // `db check postgres://…` checks it where it is: sound, with db check's totals.
+    let o = minplan(&db, &["db", "check", &pg.url, "--json"]);
+    assert!(o.status.success(), "{}", out(&o));
+    let pg_check: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows: u64 = pg_check["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["rows"].as_u64().unwrap())
+        .sum();
+    assert_eq!(rows, check.total_rows(), "{pg_check}");
+    assert_eq!(
+        pg_check["missing_triggers"],
+        serde_json::json!([]),
+        "{pg_check}"
+    );
+    assert_eq!(
+        pg_check["audit"]["head_hash"],
+        serde_json::json!(check.audit.head_hash)
+    );
 
     // Every table is there with SQLite's row count (sqlite_sequence becomes the sequences;
     // _sqlx_migrations is kept under its own name).
@@ -297,6 +317,21 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
     sqlx::query(&add("Wang")).execute(&mut c).await.unwrap();
     let e = pg_refuses(&mut c, &add("WANG")).await;
     assert!(e.contains("duplicate key"), "{e}");
+
+    // The appends above carry made-up hashes, and a protection switched off is a finding:
+    // `db check` says both and exits 1.
+    sqlx::query("ALTER TABLE right_events DISABLE TRIGGER right_events_no_delete")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let o = minplan(&db, &["db", "check", &pg.url]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert!(
+        out(&o).contains("缺少或已停用触发器 right_events_no_delete")
+            && out(&o).contains("操作日志被篡改"),
+        "{}",
+        out(&o)
+    );
     drop(c);
 
     // A second migration into the same database is refused and changes nothing.

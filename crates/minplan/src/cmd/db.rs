@@ -9,6 +9,8 @@
 //!   `--accept-audit-problems` restores a backup whose audit chain has problems, as they are.
 //! - `minplan db migrate-to postgres://…`: copies the database into an empty PostgreSQL
 //!   database, read back and checked before it commits (`minplan_store::to_postgres`).
+//! - `minplan db check postgres://…`: a database `migrate-to` wrote, checked where it is
+//!   (tables, the append-only triggers, the audit chain); exit 0 sound, 1 otherwise.
 //! - `minplan db check [--json]`: integrity, foreign keys, the audit chain, every table's
 //!   rows and digest; exit 0 when sound, 1 otherwise (a file that is not a readable database
 //!   included), 2 when there is no such file.
@@ -62,7 +64,8 @@ pub enum DbCommand {
     /// 检查数据库：文件完整性、外键、操作日志哈希链，并列出各表记录数和摘要
     /// （退出码：0 完好，1 有问题）
     Check {
-        /// 检查这个文件（默认检查 --db 指定的数据库）；只读打开，不做任何改动
+        /// 检查这个文件（默认检查 --db 指定的数据库）；只读打开，不做任何改动。
+        /// 给 postgres://… 地址时检查迁移到 PostgreSQL 的数据库：表、只追加的触发器、操作日志哈希链
         file: Option<PathBuf>,
         /// 输出 JSON
         #[arg(long)]
@@ -193,6 +196,13 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             DbCommand::Check { file, json } => {
+                if let Some(url) = file
+                    .as_ref()
+                    .and_then(|f| f.to_str())
+                    .filter(|f| f.starts_with("postgres://") || f.starts_with("postgresql://"))
+                {
+                    return check_postgres(url, json).await;
+                }
                 let target = file.unwrap_or(path);
                 if !target.is_file() {
                     anyhow::bail!("找不到数据库文件：{}", target.display());
@@ -226,6 +236,43 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                 })
             }
         }
+    })
+}
+
+/// `db check postgres://…`: a database `db migrate-to` wrote, checked where it is.
+async fn check_postgres(url: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let check = minplan_store::to_postgres::check_postgres(url).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&check)?);
+    } else {
+        let mut t = super::table(&["表", "记录数"]);
+        for d in &check.tables {
+            t.add_row(vec![d.name.clone(), d.rows.to_string()]);
+        }
+        println!("{t}");
+        println!(
+            "PostgreSQL 数据库 {}，模式 {}：迁移时的数据结构版本 {:04}，{} 张表共 {} 条记录",
+            check.target,
+            check.schema,
+            check.schema_version,
+            check.tables.len(),
+            check.total_rows()
+        );
+        for name in &check.missing_tables {
+            println!("  - 缺少表 {name}");
+        }
+        for name in &check.missing_triggers {
+            println!("  - 缺少或已停用触发器 {name}（只追加等保护不再生效）");
+        }
+        if check.missing_tables.is_empty() && check.missing_triggers.is_empty() {
+            println!("表和只追加的保护（触发器）齐全且都在生效。");
+        }
+        println!("{}", check.audit.summary());
+    }
+    Ok(if check.sound() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }
 
