@@ -238,7 +238,13 @@ pub async fn append(tx: &mut Transaction<'_, Sqlite>, entry: &AuditEntry<'_>) ->
     Ok(row)
 }
 
-pub(crate) fn row_from(r: &sqlx::sqlite::SqliteRow) -> AuditRow {
+/// An audit row as read from either store (SQLite, or a copy in PostgreSQL).
+pub(crate) fn row_from<R: Row>(r: &R) -> AuditRow
+where
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+    for<'d> String: sqlx::Decode<'d, R::Database> + sqlx::Type<R::Database>,
+    for<'d> i64: sqlx::Decode<'d, R::Database> + sqlx::Type<R::Database>,
+{
     AuditRow {
         id: r.get("id"),
         at: r.get("at"),

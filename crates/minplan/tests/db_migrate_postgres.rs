@@ -145,7 +145,7 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
         .sum();
     assert_eq!(rows, check.total_rows(), "{pg_check}");
     assert_eq!(
-        pg_check["missing_triggers"],
+        pg_check["protection_problems"],
         serde_json::json!([]),
         "{pg_check}"
     );
@@ -324,14 +324,41 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
         .execute(&mut c)
         .await
         .unwrap();
+    sqlx::query("ALTER TABLE audit_log ENABLE REPLICA TRIGGER audit_log_no_update")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    sqlx::query(
+        "CREATE OR REPLACE FUNCTION minplan_refuse_change() RETURNS trigger LANGUAGE plpgsql
+         AS $$ BEGIN RETURN NULL; END $$",
+    )
+    .execute(&mut c)
+    .await
+    .unwrap();
     let o = minplan(&db, &["db", "check", &pg.url]);
     assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    for finding in [
+        "触发器 right_events_no_delete 已停用",
+        "触发器 audit_log_no_update 已停用",
+        "函数 minplan_refuse_change 的内容与迁移时建立的不同",
+        "操作日志被篡改",
+    ] {
+        assert!(out(&o).contains(finding), "{finding}: {}", out(&o));
+    }
+    // A check that cannot run (no migrated database there) answers in JSON under --json.
+    let never = PgDb::new("never").await;
+    let o = minplan(&db, &["db", "check", &never.url, "--json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    let refusal: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(refusal["checked"], false, "{refusal}");
     assert!(
-        out(&o).contains("缺少或已停用触发器 right_events_no_delete")
-            && out(&o).contains("操作日志被篡改"),
-        "{}",
-        out(&o)
+        refusal["error"]
+            .as_str()
+            .unwrap()
+            .contains("没有迁移过来的 minplan 数据库"),
+        "{refusal}"
     );
+    never.drop().await;
     drop(c);
 
     // A second migration into the same database is refused and changes nothing.

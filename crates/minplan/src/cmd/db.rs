@@ -241,7 +241,19 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> anyhow::Result<ExitCode> {
 
 /// `db check postgres://…`: a database `db migrate-to` wrote, checked where it is.
 async fn check_postgres(url: &str, json: bool) -> anyhow::Result<ExitCode> {
-    let check = minplan_store::to_postgres::check_postgres(url).await?;
+    let check = match minplan_store::to_postgres::check_postgres(url).await {
+        Ok(c) => c,
+        // With --json a check that could not run answers in JSON too (exit 2).
+        Err(e) if json => {
+            println!(
+                "{}",
+                serde_json::json!({ "checked": false, "error": e.to_string() })
+            );
+            eprintln!("错误：{e}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e.into()),
+    };
     if json {
         println!("{}", serde_json::to_string_pretty(&check)?);
     } else {
@@ -261,10 +273,10 @@ async fn check_postgres(url: &str, json: bool) -> anyhow::Result<ExitCode> {
         for name in &check.missing_tables {
             println!("  - 缺少表 {name}");
         }
-        for name in &check.missing_triggers {
-            println!("  - 缺少或已停用触发器 {name}（只追加等保护不再生效）");
+        for p in &check.protection_problems {
+            println!("  - {p}（只追加等保护不再完整）");
         }
-        if check.missing_tables.is_empty() && check.missing_triggers.is_empty() {
+        if check.missing_tables.is_empty() && check.protection_problems.is_empty() {
             println!("表和只追加的保护（触发器）齐全且都在生效。");
         }
         println!("{}", check.audit.summary());
