@@ -110,6 +110,20 @@ async fn sqlite_exec(db: &Path, sql: &str) {
     c.close().await.unwrap();
 }
 
+async fn pg_exec(pg: &mut PgConnection, sql: &str) {
+    sqlx::query(sql)
+        .execute(&mut *pg)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn pg_i64(pg: &mut PgConnection, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&mut *pg)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// The error PostgreSQL gives for `sql`, which must fail.
 async fn pg_refuses(pg: &mut PgConnection, sql: &str) -> String {
     match sqlx::query(sql).execute(&mut *pg).await {
@@ -212,19 +226,15 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
         check.audit.head_hash
     );
     // The identity sequence continues after the highest id ever used.
-    let last: i64 = sqlx::query_scalar(
+    let last = pg_i64(
+        &mut c,
         "SELECT pg_sequence_last_value(pg_get_serial_sequence('audit_log', 'id')::regclass)",
     )
-    .fetch_one(&mut c)
-    .await
-    .unwrap();
+    .await;
     assert_eq!(last, check.audit.last_id);
 
     // Counters kept by triggers were copied as they were, not bumped by the copy.
-    let version: i64 = sqlx::query_scalar("SELECT version FROM engine_inputs WHERE id = 1")
-        .fetch_one(&mut c)
-        .await
-        .unwrap();
+    let version = pg_i64(&mut c, "SELECT version FROM engine_inputs WHERE id = 1").await;
     let sqlite_version: i64 = {
         let mut s = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
             .await
@@ -236,14 +246,12 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
     };
     assert_eq!(version, sqlite_version);
     // … and still kept in PostgreSQL.
-    sqlx::query("UPDATE rights SET name = name WHERE id = (SELECT MIN(id) FROM rights)")
-        .execute(&mut c)
-        .await
-        .unwrap();
-    let bumped: i64 = sqlx::query_scalar("SELECT version FROM engine_inputs WHERE id = 1")
-        .fetch_one(&mut c)
-        .await
-        .unwrap();
+    pg_exec(
+        &mut c,
+        "UPDATE rights SET name = name WHERE id = (SELECT MIN(id) FROM rights)",
+    )
+    .await;
+    let bumped = pg_i64(&mut c, "SELECT version FROM engine_inputs WHERE id = 1").await;
     assert_eq!(bumped, version + 1);
 
     // The append-only tables refuse changes in PostgreSQL as in SQLite, with their message.
@@ -280,23 +288,17 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
              VALUES ({val}'x', 'x', 'x', 'x', 'x', 'prev-{tag}', 'hash-{tag}') RETURNING id"
         )
     };
-    let id: i64 = sqlx::query_scalar(&append(Some(last + 1), "a"))
-        .fetch_one(&mut c)
-        .await
-        .unwrap();
+    let id = pg_i64(&mut c, &append(Some(last + 1), "a")).await;
     assert_eq!(id, last + 1);
-    let id: i64 = sqlx::query_scalar(&append(None, "b"))
-        .fetch_one(&mut c)
-        .await
-        .unwrap();
+    let id = pg_i64(&mut c, &append(None, "b")).await;
     assert_eq!(id, last + 2);
     let e = pg_refuses(&mut c, &append(Some(last + 2), "c")).await;
     assert!(e.contains("新记录的编号必须大于"), "{e}");
-    let high: i64 =
-        sqlx::query_scalar("SELECT seq FROM minplan_sqlite_sequence WHERE name = 'audit_log'")
-            .fetch_one(&mut c)
-            .await
-            .unwrap();
+    let high = pg_i64(
+        &mut c,
+        "SELECT seq FROM minplan_sqlite_sequence WHERE name = 'audit_log'",
+    )
+    .await;
     assert_eq!(high, last + 2);
     // Constraints came along: a CHECK and a foreign key.
     let e = pg_refuses(&mut c, "UPDATE engine_inputs SET id = 2").await;
@@ -314,20 +316,22 @@ async fn a_county_database_migrates_whole_and_stays_append_only() {
              VALUES ('{name}', '王科长', 'admin', 'x', '2026-12-08T00:00:00Z')"
         )
     };
-    sqlx::query(&add("Wang")).execute(&mut c).await.unwrap();
+    pg_exec(&mut c, &add("Wang")).await;
     let e = pg_refuses(&mut c, &add("WANG")).await;
     assert!(e.contains("duplicate key"), "{e}");
 
     // The appends above carry made-up hashes, and a protection switched off is a finding:
     // `db check` says both and exits 1.
-    sqlx::query("ALTER TABLE right_events DISABLE TRIGGER right_events_no_delete")
-        .execute(&mut c)
-        .await
-        .unwrap();
-    sqlx::query("ALTER TABLE audit_log ENABLE REPLICA TRIGGER audit_log_no_update")
-        .execute(&mut c)
-        .await
-        .unwrap();
+    pg_exec(
+        &mut c,
+        "ALTER TABLE right_events DISABLE TRIGGER right_events_no_delete",
+    )
+    .await;
+    pg_exec(
+        &mut c,
+        "ALTER TABLE audit_log ENABLE REPLICA TRIGGER audit_log_no_update",
+    )
+    .await;
     sqlx::query(
         "CREATE OR REPLACE FUNCTION minplan_refuse_change() RETURNS trigger LANGUAGE plpgsql
          AS $$ BEGIN RETURN NULL; END $$",
@@ -526,15 +530,13 @@ async fn edit_audit_log(db: &Path, sql: &str) {
     .await
     .unwrap();
     assert_eq!(triggers.len(), 2);
+    let mut run = async |sql: &str| sqlx::query(sql).execute(&mut c).await.unwrap();
     for (name, _) in &triggers {
-        sqlx::query(&format!("DROP TRIGGER {name}"))
-            .execute(&mut c)
-            .await
-            .unwrap();
+        run(&format!("DROP TRIGGER {name}")).await;
     }
-    sqlx::query(sql).execute(&mut c).await.unwrap();
+    run(sql).await;
     for (_, create) in &triggers {
-        sqlx::query(create).execute(&mut c).await.unwrap();
+        run(create).await;
     }
     c.close().await.unwrap();
 }
@@ -549,30 +551,20 @@ async fn a_schema_of_its_own_keeps_working_from_any_session() {
     scenario_db(&db).await;
     let pg = PgDb::new("schema").await;
     let mut c = pg.connect().await;
-    sqlx::query("CREATE SCHEMA suifenhe")
-        .execute(&mut c)
-        .await
-        .unwrap();
+    pg_exec(&mut c, "CREATE SCHEMA suifenhe").await;
     let sep = if pg.url.contains('?') { '&' } else { '?' };
     let url = format!("{}{sep}options=-c%20search_path%3Dsuifenhe", pg.url);
     let o = minplan(&db, &["db", "migrate-to", &url]);
     assert!(o.status.success(), "{}", out(&o));
     assert!(pg.tables().await.is_empty(), "nothing in public");
     // A plain session (search_path public): the counter trigger finds its table.
-    let before: i64 = sqlx::query_scalar("SELECT version FROM suifenhe.engine_inputs")
-        .fetch_one(&mut c)
-        .await
-        .unwrap();
-    sqlx::query(
+    let before = pg_i64(&mut c, "SELECT version FROM suifenhe.engine_inputs").await;
+    pg_exec(
+        &mut c,
         "UPDATE suifenhe.rights SET name = name WHERE id = (SELECT MIN(id) FROM suifenhe.rights)",
     )
-    .execute(&mut c)
-    .await
-    .unwrap();
-    let after: i64 = sqlx::query_scalar("SELECT version FROM suifenhe.engine_inputs")
-        .fetch_one(&mut c)
-        .await
-        .unwrap();
+    .await;
+    let after = pg_i64(&mut c, "SELECT version FROM suifenhe.engine_inputs").await;
     assert_eq!(after, before + 1);
     let e = pg_refuses(&mut c, "DELETE FROM suifenhe.audit_log").await;
     assert!(e.contains("操作日志只能追加，不能删除"), "{e}");
