@@ -564,7 +564,7 @@ async fn verify_chain(store: &Store) -> Result<VerifyReport> {
 }
 
 /// The chain check of [`verify`] over rows already read (in id order) and the highest id
-/// ever assigned (`seq`: SQLite's `sqlite_sequence`, or the identity sequence of a copy in
+/// ever assigned (`seq`: SQLite's `sqlite_sequence`, or `minplan_sqlite_sequence` of a copy in
 /// PostgreSQL): every edited row, deleted row and broken link, and the head.
 pub fn verify_rows(rows: impl IntoIterator<Item = AuditRow>, seq: i64) -> VerifyReport {
     let mut problems = Vec::new();

@@ -622,9 +622,9 @@ fn refuse_hard_links(_db: &Path) -> Result<()> {
 /// writes one for nearly this long without touching it.
 const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
 
-/// Removes the half-written backups (`数据库备份-*.db.partial`, with any log file beside it) a backup cut short left
-/// in `dir` (last written at least [`STALE_PARTIAL`] ago, so that one being written by another
-/// server sharing the folder is left alone); returns their names.
+/// Removes the half-written backups (`数据库备份-*.db.partial`, with any log file beside it)
+/// a backup cut short left in `dir` (last written at least [`STALE_PARTIAL`] ago, so that one
+/// being written by another server sharing the folder is left alone); returns their names.
 fn clear_stale_partials(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
