@@ -373,13 +373,7 @@ async fn copy(
         sqlx::query(&t.create_sql())
             .execute(&mut *tx)
             .await
-            .map_err(|e| {
-                StoreError::BadInput(format!(
-                    "无法在 PostgreSQL 建立表 {}：{}",
-                    t.pg_name,
-                    pg_words(&e)
-                ))
-            })?;
+            .map_err(pg_err(&format!("无法在 PostgreSQL 建立表 {}", t.pg_name)))?;
     }
 
     // The rows.
@@ -399,21 +393,17 @@ async fn copy(
     let mut foreign_keys = 0;
     for t in &tables {
         for sql in index_sql(&mut src, t).await? {
-            sqlx::query(&sql).execute(&mut *tx).await.map_err(|e| {
-                StoreError::BadInput(format!(
-                    "无法在 PostgreSQL 建立索引（{sql}）：{}",
-                    pg_words(&e)
-                ))
-            })?;
+            sqlx::query(&sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(pg_err(&format!("无法在 PostgreSQL 建立索引（{sql}）")))?;
             indexes += 1;
         }
         for sql in foreign_key_sql(&mut src, t).await? {
-            sqlx::query(&sql).execute(&mut *tx).await.map_err(|e| {
-                StoreError::BadInput(format!(
-                    "无法在 PostgreSQL 建立外键（{sql}）：{}",
-                    pg_words(&e)
-                ))
-            })?;
+            sqlx::query(&sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(pg_err(&format!("无法在 PostgreSQL 建立外键（{sql}）")))?;
             foreign_keys += 1;
         }
     }
@@ -449,12 +439,10 @@ async fn copy(
     for (name, sql) in &triggers {
         for stmt in trigger_sql(name, sql).map_err(StoreError::BadInput)? {
             let stmt = pinned(&stmt, &schema);
-            sqlx::query(&stmt).execute(&mut *tx).await.map_err(|e| {
-                StoreError::BadInput(format!(
-                    "无法在 PostgreSQL 建立触发器 {name}：{}",
-                    pg_words(&e)
-                ))
-            })?;
+            sqlx::query(&stmt)
+                .execute(&mut *tx)
+                .await
+                .map_err(pg_err(&format!("无法在 PostgreSQL 建立触发器 {name}")))?;
         }
     }
     for t in &tables {
